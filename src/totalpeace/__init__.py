@@ -1,0 +1,12 @@
+"""totalpeace: simulator and decision-support lab for multi-party peace processes."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from totalpeace.scenario import Scenario, load_scenario
+
+try:
+    __version__ = version("totalpeace")
+except PackageNotFoundError:  # running from a source tree without installation
+    __version__ = "0.0.0+unknown"
+
+__all__ = ["Scenario", "__version__", "load_scenario"]

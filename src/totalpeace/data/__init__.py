@@ -1,0 +1,82 @@
+"""Shipped datasets: curated public data with a source on every row (see each folder's README.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from totalpeace.errors import InputError
+from totalpeace.territories import TerritoryTable, adjacency_from_pairs, finish_frame
+
+DATA_DIR = Path(__file__).parent
+COLOMBIA = DATA_DIR / "colombia"
+
+# Presence strength -> relative weight of a group's members in a territory (assumption: "strong" presence holds
+# three times the members of a mere "present" report; the sources give no counts by department).
+PRESENCE_WEIGHT = {"strong": 3.0, "present": 1.0}
+
+
+def _read(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, dtype={"id": str, "a": str, "b": str})
+    except FileNotFoundError:
+        raise InputError("shipped data file is missing (reinstall totalpeace)", source=str(path)) from None
+
+
+def latest_indicator(indicators: pd.DataFrame, name: str, max_year: int) -> tuple[pd.Series, pd.Series]:
+    """Latest value (and its source) of an indicator per territory, up to `max_year`."""
+    rows = indicators[(indicators["indicator"] == name) & (indicators["year"] <= max_year)]
+    rows = rows.sort_values(["id", "year"]).groupby("id").tail(1).set_index("id")
+    label = rows["source"].astype(str) + " (" + rows["year"].astype(str) + ")"
+    return rows["value"].astype(float), label
+
+
+def load_colombia_departments() -> TerritoryTable:
+    """Colombia's 32 departments and Bogotá as known by August 2022."""
+    deps = _read(COLOMBIA / "departments.csv").set_index("id")
+    indicators = _read(COLOMBIA / "indicators.csv")
+    frame = deps[["name", "population", "area_km2", "border_countries", "coast", "port"]].copy()
+    sources: dict[str, str] = {
+        "population": str(deps["source_population"].iloc[0]),
+        "area_km2": str(deps["source_area"].iloc[0]),
+        "border_countries": str(deps["source_borders"].iloc[0]),
+        "coast": str(deps["source_coast"].iloc[0]),
+        "port": str(deps["source_ports"].iloc[0]),
+    }
+    for column, indicator in (("homicides", "homicides"), ("coca_ha", "coca_ha"), ("gold_ha", "gold_alluvial_ha")):
+        values, labels = latest_indicator(indicators, indicator, max_year=2021)
+        frame[column] = values.reindex(frame.index)
+        if column != "homicides":
+            frame[column] = frame[column].fillna(0.0)
+        sources[column] = "; ".join(sorted(set(labels)))[:400]
+    frame, notes = finish_frame(frame, str(COLOMBIA / "departments.csv"))
+    sources["state_presence"] = notes[-1].split(": ", 1)[-1] if notes else ""
+    ids = list(frame.index)
+    adjacency = adjacency_from_pairs(_read(COLOMBIA / "adjacency.csv"), ids, str(COLOMBIA / "adjacency.csv"))
+    presence = _read(COLOMBIA / "group_presence.csv")
+    return TerritoryTable(frame=frame, adjacency=adjacency, sources=sources, presence=presence, notes=notes)
+
+
+DATASETS = {"colombia-departments": load_colombia_departments}
+
+
+def load_dataset(name: str) -> TerritoryTable:
+    """A shipped territory dataset by name."""
+    if name not in DATASETS:
+        from totalpeace.scenario.paths import suggest
+
+        known = ", ".join(DATASETS)
+        raise InputError(f"territories.source: unknown dataset {name!r}{suggest(name, list(DATASETS))} "
+                         f"(shipped: {known})")
+    return DATASETS[name]()
+
+
+def presence_shares(table: TerritoryTable, group_key: str) -> dict[str, float]:
+    """A group's share of members per territory, from the dataset's presence reports (PRESENCE_WEIGHT)."""
+    if table.presence is None:
+        return {}
+    rows = table.presence[table.presence["group"] == group_key]
+    weights = {str(r.id): PRESENCE_WEIGHT.get(str(r.strength), 1.0) for r in rows.itertuples()}
+    total = sum(weights.values())
+    return {tid: w / total for tid, w in sorted(weights.items())} if total else {}

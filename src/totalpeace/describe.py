@@ -1,0 +1,100 @@
+"""The resolved scenario as plain data: what `totalpeace show` prints and `--json` returns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from totalpeace.scenario.fingerprint import scenario_sha256
+from totalpeace.scenario.params import PARAMETERS
+from totalpeace.scenario.schema import Scenario
+from totalpeace.territories import load_territories
+
+
+def _territories(scenario: Scenario) -> list[dict[str, Any]]:
+    table = load_territories(scenario.territories)
+    neighbours = table.neighbours()
+    ids = table.ids
+    present: dict[str, list[str]] = {tid: [] for tid in ids}
+    for gid, group in scenario.groups.items():
+        for tid in group.presence:
+            present.setdefault(tid, []).append(gid)
+    rows = []
+    for pos, (tid, row) in enumerate(table.frame.iterrows()):
+        homicides = None if row["homicides"] != row["homicides"] else float(row["homicides"])
+        rows.append({
+            "id": tid,
+            "name": row["name"],
+            "population": float(row["population"]),
+            "area_km2": float(row["area_km2"]),
+            "coca_ha": float(row["coca_ha"]),
+            "gold_ha": float(row["gold_ha"]),
+            "homicides": homicides,
+            "homicide_rate": None if homicides is None else 1e5 * homicides / float(row["population"]),
+            "state_presence": round(float(row["state_presence"]), 4),
+            "border_countries": [c for c in str(row["border_countries"]).split(";") if c],
+            "coast": str(row["coast"]),
+            "port": bool(row["port"]),
+            "neighbours": sorted(ids[j] for j in neighbours[pos]),
+            "groups": sorted(present.get(tid, [])),
+        })
+    return rows
+
+
+def _timeline(scenario: Scenario) -> list[dict[str, Any]]:
+    policy, items = scenario.policy, []
+    for gid, table in policy.tables.items():
+        items.append({"date": table.start, "what": f"table opens with {gid} ({policy.talks.mode} talks)",
+                      "source": table.source})
+    for c in policy.concessions:
+        span = f" for {c.months} months" if c.months else ""
+        items.append({"date": c.start, "what": f"concession to {c.group}: {c.kind}{span}", "source": c.source})
+    for c in policy.ceasefires:
+        kind = ("bilateral" if c.bilateral else "unilateral") + (" with zone" if c.zone else "")
+        items.append({"date": c.start, "what": f"{kind} ceasefire with {c.group} for {c.months} months",
+                      "source": c.source})
+    if scenario.security.purge:
+        p = scenario.security.purge
+        items.append({"date": p.date, "what": f"purge: {p.generals_retired} of {p.generals_total} generals retired",
+                      "source": p.source})
+    for e in policy.events:
+        sets = ", ".join(f"{k} = {v}" for k, v in e.set.items())
+        items.append({"date": e.date, "what": e.description + (f" [{sets}]" if sets else ""), "source": e.source})
+    return sorted(items, key=lambda item: item["date"])
+
+
+def _parameters(scenario: Scenario) -> list[dict[str, Any]]:
+    values = scenario.parameters.model_dump()
+    return [{
+        "name": p.name, "value": values[p.name], "default": p.default, "range": [p.low, p.high], "unit": p.unit,
+        "mechanism": p.mechanism, "source": p.source if values[p.name] == p.default else "set by scenario",
+        "default_source": p.source, "description": p.description, "note": p.note,
+    } for p in PARAMETERS]
+
+
+def describe(scenario: Scenario) -> dict[str, Any]:
+    """Everything a reader needs to check a scenario, with sources."""
+    table = load_territories(scenario.territories)
+    dumped = scenario.model_dump(mode="json")
+    groups = {}
+    for gid, group in scenario.groups.items():
+        g = dumped["groups"][gid]
+        g["armed"] = group.members * group.armed_share
+        g["support"] = group.members * (1.0 - group.armed_share)
+        groups[gid] = g
+    return {
+        "scenario": scenario.name,
+        "description": scenario.description,
+        "scenario_sha256": scenario_sha256(scenario),
+        "start": scenario.start,
+        "months": scenario.months,
+        "territories": {"config": dumped["territories"], "sources": table.sources, "notes": table.notes,
+                        "items": _territories(scenario), "adjacent_pairs": len(table.adjacency)},
+        "groups": groups,
+        "security": dumped["security"],
+        "international": dumped["international"],
+        "policy": dumped["policy"],
+        "timeline": _timeline(scenario),
+        "model": dumped["model"],
+        "parameters": _parameters(scenario),
+        "calibration": scenario.parameters.calibration,
+    }

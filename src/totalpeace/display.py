@@ -1,0 +1,109 @@
+"""Readable terminal tables for a described scenario (see describe.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+
+def _num(value: float | None, digits: int = 0) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.{digits}f}"
+
+
+def _territory_table(info: dict[str, Any]) -> Table:
+    table = Table(title=f"Territories ({len(info['items'])}, {info['adjacent_pairs']} adjacent pairs)",
+                  title_justify="left")
+    for col in ("id", "name", "population", "km²", "coca ha", "gold ha", "homicides", "rate/100k", "state",
+                "borders", "port", "groups"):
+        table.add_column(col, justify="right" if col not in ("id", "name", "borders", "groups") else "left")
+    for t in info["items"]:
+        table.add_row(t["id"], t["name"], _num(t["population"]), _num(t["area_km2"]), _num(t["coca_ha"]),
+                      _num(t["gold_ha"]), _num(t["homicides"]), _num(t["homicide_rate"], 1),
+                      f"{t['state_presence']:.2f}", ",".join(t["border_countries"]), "yes" if t["port"] else "",
+                      ", ".join(t["groups"]))
+    return table
+
+
+def _groups_table(groups: dict[str, Any]) -> Table:
+    table = Table(title="Groups", title_justify="left")
+    for col in ("id", "type", "members", "armed", "support", "sanctuary", "cohesion", "spoiler", "territories",
+                "allies / rivals", "members source"):
+        table.add_column(col, justify="right" if col in ("members", "armed", "support", "cohesion") else "left")
+    for gid, g in groups.items():
+        sanctuary = f"{g['sanctuary']['country']} {g['sanctuary']['share']:.0%}" if g["sanctuary"] else ""
+        relations = ", ".join([f"+{a}" for a in g["allies"]] + [f"-{r}" for r in g["rivals"]])
+        table.add_row(gid, g["type"], _num(g["members"]), _num(g["armed"]), _num(g["support"]), sanctuary,
+                      f"{g['cohesion']:.2f}", g["spoiler"], str(len(g["presence"])), relations, g["members_source"])
+    return table
+
+
+def _security_table(security: dict[str, Any]) -> Table:
+    table = Table(title="State and security forces", title_justify="left", show_header=False)
+    table.add_column("field")
+    table.add_column("value")
+    for key in ("military", "police", "deployable_share", "buy_in", "repression"):
+        value = security[key]
+        table.add_row(key, _num(value) if isinstance(value, int) else str(value))
+    if security["purge"]:
+        p = security["purge"]
+        table.add_row("purge", f"{p['date']}: {p['generals_retired']} of {p['generals_total']} generals")
+    table.add_row("source", security["source"])
+    return table
+
+
+def _international_table(actors: dict[str, Any]) -> Table:
+    table = Table(title="International actors", title_justify="left")
+    for col in ("id", "name", "host tolerance", "guarantor for", "weight", "legitimacy", "neighbour", "source"):
+        table.add_column(col)
+    for aid, a in actors.items():
+        table.add_row(aid, a["name"], f"{a['host_tolerance']:.2f}", ", ".join(a["guarantor_for"]),
+                      f"{a['guarantor_weight']:.2f}" if a["guarantor_for"] else "", f"{a['legitimacy']:.2f}",
+                      "yes" if a["neighbour"] else "", a["source"])
+    return table
+
+
+def _timeline_table(info: dict[str, Any]) -> Table:
+    policy = info["policy"]
+    title = (f"Policy timeline (talks: {policy['talks']['mode']}; decriminalization {policy['decriminalization']}; "
+             f"substitution {policy['substitution']})")
+    table = Table(title=title, title_justify="left")
+    for col in ("date", "what", "source"):
+        table.add_column(col)
+    for item in info["timeline"]:
+        table.add_row(item["date"], item["what"], item["source"])
+    return table
+
+
+def _parameter_table(params: list[dict[str, Any]]) -> Table:
+    table = Table(title="Parameters", title_justify="left")
+    for col in ("name", "value", "range", "unit", "mechanism", "source"):
+        table.add_column(col, justify="right" if col == "value" else "left")
+    for p in params:
+        value = f"{p['value']:g}" + ("" if p["value"] == p["default"] else f" (default {p['default']:g})")
+        table.add_row(p["name"], value, f"{p['range'][0]:g}-{p['range'][1]:g}", p["unit"], p["mechanism"],
+                      p["source"])
+    return table
+
+
+def print_scenario(info: dict[str, Any], console: Console | None = None) -> None:
+    """Print every part of a described scenario."""
+    console = console or Console()
+    header = (f"[bold]{info['scenario']}[/bold]  start {info['start']}, {info['months']} months\n"
+              f"{info['description']}\nsha256 {info['scenario_sha256']}")
+    console.print(Panel(header, title="Scenario", expand=False))
+    console.print(_territory_table(info["territories"]))
+    for column, source in info["territories"]["sources"].items():
+        console.print(f"  [dim]{column}: {source}[/dim]")
+    console.print(_groups_table(info["groups"]))
+    console.print(_security_table(info["security"]))
+    console.print(_international_table(info["international"]))
+    console.print(_timeline_table(info))
+    model = info["model"]
+    console.print(f"Model: negotiation engine {model['negotiation_engine']}, contest form {model['contest_form']}"
+                  + (f", calibration {info['calibration']}" if info["calibration"] else ""))
+    console.print(_parameter_table(info["parameters"]))

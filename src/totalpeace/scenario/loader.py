@@ -1,0 +1,203 @@
+"""Load a scenario: read TOML, follow `extends`, merge, apply `--set`, validate, check references.
+
+Every failure becomes an `InputError` naming the file that supplied the bad value, the field path and the problem.
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path as FsPath
+from typing import Any
+
+from pydantic import ValidationError
+
+from totalpeace.errors import InputError, format_path
+from totalpeace.scenario import paths
+from totalpeace.scenario.schema import Scenario
+
+BUILTIN_DIR = FsPath(__file__).parent / "builtin"
+MAX_EXTENDS_DEPTH = 32
+
+Origins = dict[tuple[Any, ...], str]
+
+
+def builtin_scenarios() -> dict[str, FsPath]:
+    """Built-in scenario names and their files."""
+    return {p.stem: p for p in sorted(BUILTIN_DIR.glob("*.toml"))}
+
+
+def resolve_reference(ref: str, relative_to: FsPath | None = None) -> FsPath:
+    """A built-in name or a path (relative to the file that names it) -> an existing file."""
+    builtins = builtin_scenarios()
+    if ref in builtins:
+        return builtins[ref]
+    candidate = FsPath(ref).expanduser()
+    if not candidate.is_absolute() and relative_to is not None:
+        candidate = relative_to / candidate
+    if candidate.is_file():
+        return candidate.resolve()
+    hint = paths.suggest(ref, list(builtins))
+    names = ", ".join(builtins) or "none"
+    raise InputError(f"no built-in scenario or scenario file named {ref!r}{hint} (built-in: {names})")
+
+
+def read_toml(path: FsPath) -> dict[str, Any]:
+    """Parse a TOML file; a syntax error names the file, line and column."""
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"invalid TOML: {exc}", source=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", source=str(path)) from None
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key; every other value (lists included) is replaced."""
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _walk(data: Any, prefix: tuple[Any, ...] = ()) -> Iterable[tuple[Any, ...]]:
+    yield prefix
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _walk(value, (*prefix, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _walk(value, (*prefix, i))
+
+
+def _read_chain(path: FsPath, stack: list[FsPath]) -> tuple[dict[str, Any], Origins]:
+    """Read `path` and its `extends` ancestors; returns merged data and which file set each value."""
+    if path in stack:
+        cycle = " -> ".join(str(p) for p in [*stack[stack.index(path):], path])
+        raise InputError(f"extends: cycle {cycle}", source=str(stack[-1]))
+    if len(stack) >= MAX_EXTENDS_DEPTH:
+        raise InputError(f"extends: chain deeper than {MAX_EXTENDS_DEPTH} files", source=str(path))
+    data = read_toml(path)
+    _absolutise_territory_files(data, path.parent)
+    parent_ref = data.pop("extends", None)
+    if parent_ref is None:
+        base, origins = {}, {}
+    else:
+        if not isinstance(parent_ref, str):
+            raise InputError("extends: expected a scenario name or path (text)", source=str(path))
+        try:
+            parent = resolve_reference(parent_ref, path.parent)
+        except InputError as exc:
+            raise InputError(f"extends: {exc.message}", source=str(path)) from None
+        base, origins = _read_chain(parent, [*stack, path])
+    merged = deep_merge(base, data)
+    for loc in _walk(data):
+        if loc:
+            origins[loc] = str(path)
+    return merged, origins
+
+
+def _absolutise_territory_files(data: dict[str, Any], base: FsPath) -> None:
+    """User data paths are relative to the file that names them, not to the working directory."""
+    terr = data.get("territories")
+    if not isinstance(terr, dict):
+        return
+    for key in ("csv", "geojson", "adjacency"):
+        value = terr.get(key)
+        if isinstance(value, str) and value and not FsPath(value).expanduser().is_absolute():
+            terr[key] = str((base / value).resolve())
+
+
+def origin_of(origins: Origins, loc: tuple[Any, ...], default: str) -> str:
+    """The file that supplied the value at `loc` (longest known prefix)."""
+    for end in range(len(loc), 0, -1):
+        if loc[:end] in origins:
+            return origins[loc[:end]]
+    return default
+
+
+def _describe(error: dict[str, Any]) -> str:
+    """One line for a pydantic error: the path, the problem and a hint."""
+    loc = tuple(error["loc"])
+    if error["type"] == "extra_forbidden":
+        hint = paths.suggest(str(loc[-1]), paths.valid_keys(Scenario, list(loc[:-1])))
+        return f"{format_path(loc)}: unknown field{hint}"
+    if error["type"] == "missing":
+        return f"{format_path(loc)}: required field is missing"
+    value = error.get("input")
+    shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return f"{format_path(loc)}: {error['msg'].rstrip('.')} (got {shown})"
+
+
+def validate(data: dict[str, Any], origins: Origins, default_source: str) -> Scenario:
+    """Validate merged data; group problems by the file that supplied them."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        by_file: dict[str, list[str]] = {}
+        for err in exc.errors():
+            src = origin_of(origins, tuple(err["loc"]), default_source)
+            by_file.setdefault(src, []).append(_describe(err))
+        problems = [f"{src}: {msg}" for src, msgs in by_file.items() for msg in msgs]
+        raise InputError(problems) from None
+
+
+def apply_overrides(
+    data: dict[str, Any], origins: Origins, overrides: Iterable[str] | dict[str, Any] | None
+) -> None:
+    """Apply `--set path=value` assignments (or a {path: value} mapping from Python)."""
+    if not overrides:
+        return
+    items = overrides.items() if isinstance(overrides, dict) else ((None, text) for text in overrides)
+    for key, value in items:
+        if key is None:
+            path, parsed = paths.parse_assignment(Scenario, str(value))
+        else:
+            path, _ = paths.parse_assignment(Scenario, f"{key}=0")
+            parsed = value
+        if path and path[0] == "territories" and len(path) == 2 and path[1] in ("csv", "geojson", "adjacency"):
+            parsed = str(FsPath(str(parsed)).expanduser().resolve())
+        paths.set_path(data, path, parsed)
+        origins[tuple(path)] = "--set"
+
+
+def resolve_presence(scenario: Scenario) -> tuple[Scenario, list[tuple[tuple[Any, ...], str]]]:
+    """Fill `presence` of groups that name `presence_from` from the territory dataset's presence table."""
+    from totalpeace.data import presence_shares
+    from totalpeace.territories import load_territories
+
+    wanted = {gid: g for gid, g in scenario.groups.items() if g.presence_from and not g.presence}
+    if not wanted:
+        return scenario, []
+    table = load_territories(scenario.territories)
+    groups, problems = dict(scenario.groups), []
+    for gid, group in wanted.items():
+        shares = presence_shares(table, str(group.presence_from))
+        if not shares:
+            problems.append(((("groups", gid, "presence_from")),
+                             f"the territory data have no presence rows for {group.presence_from!r}"))
+            continue
+        groups[gid] = group.model_copy(update={"presence": shares})
+    return scenario.model_copy(update={"groups": groups}), problems
+
+
+def load_scenario(name_or_path: str | FsPath, overrides: Iterable[str] | dict[str, Any] | None = None) -> Scenario:
+    """A built-in name or TOML path (+ `--set` overrides) -> a validated, cross-checked scenario."""
+    from totalpeace.scenario.references import check_references
+
+    path = resolve_reference(str(name_or_path))
+    data, origins = _read_chain(path, [])
+    apply_overrides(data, origins, overrides)
+    scenario = validate(data, origins, str(path))
+    scenario, problems = resolve_presence(scenario)
+    problems += check_references(scenario, data)
+    if problems:
+        raise InputError([f"{origin_of(origins, loc, str(path))}: {format_path(loc)}: {msg}" for loc, msg in problems])
+    return scenario

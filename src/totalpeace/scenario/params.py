@@ -1,0 +1,249 @@
+"""The model's parameters, named in one place: default, plausible range, unit, mechanism and source of each.
+
+The registry is the single source for the scenario schema (typed, bounded fields), `totalpeace show`, sensitivity
+and calibration priors (the plausible range) and the parameter tables in docs/model.md. Money is in USD millions per
+month, time in months. "assumption" marks a default no published estimate supports; its reasoning is in `note`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One model parameter: its default, hard bounds (validity), plausible range (priors) and provenance."""
+
+    name: str
+    default: float
+    low: float
+    high: float
+    unit: str
+    mechanism: str
+    source: str
+    description: str
+    note: str = ""
+    bounds: tuple[float, float] = (0.0, float("inf"))
+
+
+ASSUMPTION = "assumption"
+
+PARAMETERS: tuple[ParamSpec, ...] = (
+    # --- M1.2 rents and drug policy -------------------------------------------------------------------------------
+    ParamSpec("coca_rent_per_ha", 0.0004, 0.0001, 0.0012, "USD m / ha / month", "M1.2", ASSUMPTION,
+              "Monthly illicit rent per hectare of coca that an armed group controlling the area can take.",
+              "Order of the farm-gate value of coca leaf and base per hectare (a few thousand USD a year) that groups "
+              "tax or buy; wide range for calibration."),
+    ParamSpec("gold_rent_per_ha", 0.002, 0.0005, 0.006, "USD m / ha / month", "M1.2", ASSUMPTION,
+              "Monthly rent per hectare of alluvial gold exploitation (EVOA) controlled by a group.",
+              "Alluvial mining yields more per hectare than coca; set about five times the coca rent."),
+    ParamSpec("extortion_rent_per_100k", 0.05, 0.01, 0.2, "USD m / 100k people / month", "M1.2", ASSUMPTION,
+              "Extortion and local illicit markets per 100,000 inhabitants under a group's control.",
+              "Gives urban and criminal groups a rent base that does not depend on coca."),
+    ParamSpec("route_rent_per_ha", 0.0004, 0.0001, 0.0012, "USD m / ha / month", "M2.3", ASSUMPTION,
+              "Transit rent, per hectare of coca shipped, earned by whoever controls an exit node (port or border).",
+              "Same order as the production rent: trafficking margins rise along the chain."),
+    ParamSpec("appropriable_share", 0.6, 0.3, 0.9, "share", "M1.1/M1.2",
+              "MECHANISMS.md M1.1 prior U(0.3, 0.9) [P]",
+              "Share chi_0 of local illicit revenue that can be appropriated by force.", bounds=(0.0, 1.0)),
+    ParamSpec("decriminalization_effect", 0.7, 0.3, 1.0, "share", "M1.2",
+              "MECHANISMS.md M1.2 chi(D) = chi_0 (1 - theta_D D) [P]; Chimeli & Soares (2017) illegality raises violence",
+              "theta_D: fall in the appropriable share of drug rents at full decriminalisation.", bounds=(0.0, 1.0)),
+    ParamSpec("substitution_rate", 0.02, 0.0, 0.05, "1 / month", "M1.2", ASSUMPTION,
+              "Monthly share of coca area removed per unit of substitution effort.",
+              "Voluntary substitution (PNIS) removed tens of thousands of hectares over several years."),
+    ParamSpec("substitution_announcement", 0.004, 0.0, 0.02, "1 / month", "M1.2",
+              "Mejía, Prem & Vargas (LSE blog, in MECHANISMS.md M1.2): announced substitution raised planting [R]",
+              "Monthly growth of coca area caused by announced (not yet paid) substitution programmes."),
+    # --- M1.1 / M1.3 / M2.1b war versus peace -------------------------------------------------------------------------
+    ParamSpec("discount_factor", 0.98, 0.95, 0.995, "per month", "M1.1", ASSUMPTION,
+              "Monthly discount factor delta of armed groups.",
+              "About 22% a year: armed actors have short horizons.", bounds=(0.5, 0.9999)),
+    ParamSpec("legal_income_per_member", 0.00025, 0.0001, 0.0006, "USD m / member / month", "M1.1",
+              "Colombia's 2022 legal minimum wage, COP 1,000,000 a month (Decreto 1724 de 2021), at ~COP 4,000/USD",
+              "L_g: legal income of one demobilised member."),
+    ParamSpec("war_cost_months", 6.0, 1.0, 24.0, "months of rent", "M1.1", ASSUMPTION,
+              "C_g scale: expected cost of continued war (attrition, arrests, extradition) in months of the group's "
+              "rents, multiplied by the state's pressure on it.", "Makes war costly without dominating rents."),
+    ParamSpec("amnesty_value_months", 12.0, 0.0, 48.0, "months of rent", "M1.1", ASSUMPTION,
+              "A_g: value to the group of amnesty, reduced sentences and no extradition at full deal terms (x=1).",
+              "Leaders value legal security highly; range spans 'worthless' to 'four years of rents'."),
+    ParamSpec("political_value_months", 12.0, 0.0, 48.0, "months of rent", "M1.1", ASSUMPTION,
+              "P_g: value of political participation at full deal terms, for groups with political status only.",
+              "Zero for groups without political status (criminal groups), as M1.1 says."),
+    ParamSpec("wealth_kept_months", 12.0, 0.0, 48.0, "months of rent", "M1.1", ASSUMPTION,
+              "W_g: illicit wealth the group may keep or legalise at full deal terms, before confiscation tau.",
+              "'Turning fortunes legal' is a large part of what criminal groups seek."),
+    ParamSpec("confiscation_share", 0.5, 0.0, 1.0, "share", "M1.1", ASSUMPTION,
+              "tau: share of that wealth confiscated under the agreement (asset forfeiture).", bounds=(0.0, 1.0)),
+    ParamSpec("reservation_limited", 0.1, 0.0, 0.5, "share of war value", "M1.3",
+              "Stedman (1997) limited spoilers [R]; size [P]",
+              "rho for limited spoilers: premium over the war value they require, as a share of it."),
+    ParamSpec("reservation_greedy", 0.3, 0.1, 1.0, "share of war value", "M1.3",
+              "Stedman (1997) greedy spoilers [R]; size [P]", "rho_0 for greedy spoilers."),
+    ParamSpec("greed_concession_effect", 0.2, 0.0, 1.0, "share of war value per concession", "M1.3/M6.1",
+              "MECHANISMS.md M1.3: concessions raise a greedy spoiler's demands [P]",
+              "kappa_greed: rise in a greedy group's premium per active unilateral concession."),
+    ParamSpec("holdout_premium", 0.05, 0.0, 0.2, "share of war value per open table", "M2.1b",
+              "Cunningham (2006) last-signer incentive [R]; size [P]",
+              "kappa_hold: premium a group adds for each other table still open."),
+    ParamSpec("acceptance_slope", 4.0, 1.0, 10.0, "1", "M1.1", ASSUMPTION,
+              "Steepness of the logistic that turns the relative peace surplus into a monthly chance of progress.",
+              "Smooths the knife-edge Fearon condition into a probability, as groups and their factions differ."),
+    # --- M2.1 negotiation engine ---------------------------------------------------------------------------------------
+    ParamSpec("bdm_status_quo_q", 1.0, 0.5, 1.0, "probability", "M2.1",
+              "Q = 1 in both open replications of Scholz et al. (jmckib, dmasad) [R in code]",
+              "Q: probability the status quo persists if i does not challenge.", bounds=(0.0, 1.0)),
+    ParamSpec("bdm_rounds_per_month", 1.0, 1.0, 4.0, "rounds", "M2.1", ASSUMPTION,
+              "BDM bargaining rounds played at each open table per month.", bounds=(1.0, 12.0)),
+    ParamSpec("talks_phase_months", 4.0, 2.0, 12.0, "months", "M2.1", ASSUMPTION,
+              "Mean time a table spends in each phase when the peace surplus is clearly positive.",
+              "Havana took four years over about six phases, faster tables a year or two.", bounds=(1.0, 120.0)),
+    # --- M4.1 / M5.1 commitment ------------------------------------------------------------------------------------------
+    ParamSpec("breakdown_hazard_base", 0.015, 0.005, 0.04, "1 / month", "M4.1",
+              "Walter (1999): 9 of 17 civil-war negotiations failed [R]; monthly h_0 chosen so that about half of "
+              "tables without guarantors break down within four years [P]", "h_0: baseline monthly hazard."),
+    ParamSpec("guarantor_effect", 1.0, 0.2, 2.0, "log hazard", "M4.1",
+              "Walter (1997) third-party guarantees; Fortna (2003) [R]; size [P]",
+              "beta_G: fall in log breakdown hazard at a full guarantor index G = 1."),
+    ParamSpec("disarmament_risk", 1.5, 0.5, 3.0, "log hazard", "M4.1",
+              "Walter (1999) demobilisation is the dangerous moment [R]; size [P]",
+              "beta_D: rise in log hazard as the group disarms without guarantees."),
+    ParamSpec("violence_against_effect", 0.5, 0.0, 2.0, "log hazard", "M4.1",
+              "MECHANISMS.md M4.1 killings of ex-combatants [R news]; size [P]",
+              "beta_V: rise in log hazard with violence against the group in talks (state clashes, rivals)."),
+    ParamSpec("power_shift_effect", 1.0, 0.0, 3.0, "log hazard", "M5.1",
+              "Powell (2006) large rapid power shifts lead to war [R]; inequality [S]; size [P]",
+              "beta_P: rise in log hazard when delta*dp/(1-delta) exceeds the two sides' war costs."),
+    ParamSpec("war_cost_share", 0.1, 0.02, 0.3, "share of stakes", "M5.1", ASSUMPTION,
+              "c_S + c_G in Powell's inequality, as a share of the per-period stakes."),
+    # --- M5.2 / M7.2 DDR and splits ----------------------------------------------------------------------------------------
+    ParamSpec("ddr_rate", 0.1, 0.03, 0.3, "1 / month", "M5.2", ASSUMPTION,
+              "Monthly share of a signing group's remaining members that demobilise during implementation.",
+              "The FARC concentrated and handed in weapons within about 9 months of the 2016 agreement."),
+    ParamSpec("split_base", 0.1, 0.0, 0.4, "probability", "M7.2",
+              "MECHANISMS.md M7.2 P = pi_0 + ... [P]; the FARC split on signing (dissidents) [R]",
+              "pi_0: chance that a faction rejects the deal when its group signs.", bounds=(0.0, 1.0)),
+    ParamSpec("split_cohesion_effect", 0.6, 0.0, 1.0, "probability", "M7.2", ASSUMPTION,
+              "pi_2: additional split chance at zero cohesion (scaled by 1 - cohesion).", bounds=(0.0, 1.0)),
+    ParamSpec("split_member_share", 0.15, 0.05, 0.4, "share", "M7.2",
+              "about 1,500-2,500 FARC dissidents of ~13,000 demobilised [R: group_sizes.csv, MECHANISMS row 19]",
+              "Share of the signing group's members that leave with the dissident faction, at cohesion 0.5.",
+              bounds=(0.0, 1.0)),
+    # --- M3.2 / M3.3 security forces ----------------------------------------------------------------------------------------
+    ParamSpec("cohesion_recovery", 0.03, 0.005, 0.1, "1 / month", "M3.2", ASSUMPTION,
+              "kappa_rec: monthly recovery of security-force cohesion toward its buy-in level."),
+    ParamSpec("cohesion_purge_effect", 0.6, 0.1, 1.5, "cohesion per share purged", "M3.2", ASSUMPTION,
+              "kappa_purge: fall in cohesion per share of general officers retired."),
+    ParamSpec("cohesion_concession_effect", 0.01, 0.0, 0.05, "cohesion per concession per month", "M3.2",
+              ASSUMPTION, "kappa_dis: monthly fall in cohesion per active unilateral concession."),
+    ParamSpec("dissent_base", -4.0, -6.0, -2.0, "logit", "M3.2", ASSUMPTION,
+              "gamma_0: logit of the monthly chance of an open dissent event at full cohesion.",
+              bounds=(-20.0, 5.0)),
+    ParamSpec("dissent_cohesion_effect", 4.0, 1.0, 8.0, "logit", "M3.2", ASSUMPTION,
+              "gamma_1: logit rise per unit of lost cohesion."),
+    ParamSpec("dissent_shock", 0.05, 0.0, 0.2, "cohesion", "M3.2", ASSUMPTION,
+              "Fall in cohesion caused by one dissent event.", bounds=(0.0, 1.0)),
+    ParamSpec("conditional_effort_bonus", 0.2, 0.0, 0.5, "share", "M3.2/M3.3", ASSUMPTION,
+              "epsilon_cond: extra effective effort when repression is conditional on violence."),
+    ParamSpec("repression_base", 0.3, 0.1, 0.6, "share", "M3.3", "Lessing (2015) reduced form [R]; size [P]",
+              "rho_0: baseline repression pressure on every group.", bounds=(0.0, 1.0)),
+    ParamSpec("repression_conditionality", 0.6, 0.0, 1.0, "share", "M3.3",
+              "Lessing (2015, 2017) conditional repression [R]; size [P]",
+              "rho_1 under a conditional rule (0 under an unconditional rule).", bounds=(0.0, 1.0)),
+    ParamSpec("corruption_gain", 0.5, 0.1, 1.0, "share of rent", "M3.3", ASSUMPTION,
+              "beta_cor: extra rent that violence extracts from corruptible enforcers."),
+    ParamSpec("violence_cost", 0.2, 0.0, 1.0, "share of rent", "M3.3", ASSUMPTION,
+              "c_v: direct cost to a group of using violence."),
+    # --- M2.2 / M2.3 territorial contest ---------------------------------------------------------------------------------------
+    ParamSpec("contest_decisiveness", 1.0, 0.5, 2.0, "exponent", "M2.2",
+              "Tullock ratio form p = e^m / sum e^m [S]; m = 1 is the standard lottery", "m: CSF decisiveness."),
+    ParamSpec("contest_difference_k", 2.0, 0.5, 5.0, "1 / log effort", "M2.2",
+              "Hirshleifer (1989) difference form [R abstract]", "k of the logistic difference-form CSF."),
+    ParamSpec("control_turnover", 0.1, 0.05, 0.3, "1 / month", "M2.2", "MECHANISMS.md M2.2 prior U(0.05, 0.3) [P]",
+              "nu: monthly speed at which control shares move toward contest outcomes.", bounds=(0.0, 1.0)),
+    ParamSpec("neighbour_reach", 0.3, 0.0, 1.0, "share", "M2.2", ASSUMPTION,
+              "exp(-lambda_dist): weight of a group's members in adjacent territories in a contest.",
+              bounds=(0.0, 1.0)),
+    ParamSpec("state_effort_per_1000", 1.0, 0.3, 3.0, "effort units / 1000 personnel", "M2.2/M3.2", ASSUMPTION,
+              "Contest effort of 1,000 effective state personnel, relative to 1,000 armed-group members.",
+              "A group member counts like a soldier in a local contest; the state's edge is numbers."),
+    ParamSpec("cartel_finance_effect", 1.0, 0.0, 2.0, "share", "M2.3", "MECHANISMS.md M2.2 prior U(0, 2) [P]",
+              "psi_F: extra contest effort of a proxy fully financed by a foreign cartel."),
+    ParamSpec("effort_noise", 0.2, 0.05, 0.5, "log sd", "M2.2", ASSUMPTION,
+              "Monthly log-normal noise on contest efforts (luck, local events).", bounds=(0.0, 2.0)),
+    # --- M3.1 / M5.2 / M4.2 strength ---------------------------------------------------------------------------------------------
+    ParamSpec("state_attrition", 0.004, 0.001, 0.02, "1 / month per 1000 effort per 1000 km2", "M3.1",
+              "Deitchman (1962) area-fire form [S]; size [P], to calibrate on combat deaths (MECHANISMS row 2)",
+              "a_S: monthly loss rate of group members per unit of state effort density."),
+    ParamSpec("state_losses_per_member", 0.0004, 0.0001, 0.002, "1 / month", "M3.1", ASSUMPTION,
+              "b_g: monthly state personnel killed per group member in contact, at full group violence."),
+    ParamSpec("intergroup_attrition", 0.05, 0.01, 0.2, "1 / month at equal densities", "M3.1", ASSUMPTION,
+              "a_h: area-fire attrition between rival irregular groups sharing a territory."),
+    ParamSpec("members_per_clash", 1.95, 1.0, 4.0, "deaths per clash", "M7.2",
+              "Mean of a discrete power law with exponent 2.5 (Johnson et al.; Bohorquez et al. 2009) [R-derived]",
+              "Mean deaths per clash, used to turn attrition into clash counts.", bounds=(0.1, 100.0)),
+    ParamSpec("collateral_share", 0.3, 0.05, 1.0, "civilians per combatant killed", "M3.1",
+              "Kress & Szechtman (2009) collateral damage [R]; size [P]",
+              "xi (1 - iota_S): civilians killed per group member killed by the state."),
+    ParamSpec("recruitment_rate", 0.0004, 0.0001, 0.002, "recruits / youth / month", "M5.2", ASSUMPTION,
+              "zeta: monthly recruits per young person (15-29) in a territory the group fully controls, at a "
+              "recruitment propensity of one half.", "Lets groups grow by roughly 10-20% a year in their areas."),
+    ParamSpec("recruitment_rent_effect", 0.5, 0.0, 2.0, "logit per log ratio", "M5.2",
+              "MECHANISMS.md M5.2 beta_w (Dube & Vargas 2013 opportunity cost) [R]; size [P]",
+              "beta_w: recruitment response to rents per member relative to the legal wage."),
+    ParamSpec("recruitment_state_effect", 1.0, 0.0, 3.0, "logit", "M5.2",
+              "Prem et al. (2022) state capacity attenuates [R]; size [P]",
+              "beta_S: easier recruitment where the state is absent."),
+    ParamSpec("youth_share", 0.25, 0.2, 0.3, "share", "M5.2", ASSUMPTION,
+              "Share of the population aged 15-29 (Colombia's population pyramid, about a quarter).",
+              bounds=(0.0, 1.0)),
+    ParamSpec("desertion_rate", 0.006, 0.002, 0.02, "1 / month", "M5.2", "MECHANISMS.md M5.2 prior U(0.002, 0.02) [P]",
+              "d_g: monthly desertion."),
+    ParamSpec("ceasefire_rearmament", 0.5, 0.0, 1.5, "share", "M5.2",
+              "Caguán: FARC grew to about 16,900 fighters in 2000-02 (MECHANISMS row 8) [R]; size [P]",
+              "Extra recruitment under a ceasefire (resources not spent on fighting)."),
+    ParamSpec("zone_rearmament", 1.0, 0.0, 3.0, "share", "M5.2",
+              "Caguán zone 1998-2002 (MECHANISMS row 8) [R]; size [P]",
+              "Extra recruitment in a demilitarised zone (the Caguán effect), on top of the ceasefire effect."),
+    ParamSpec("movement_rate", 0.02, 0.0, 0.1, "1 / month", "M5.2", ASSUMPTION,
+              "Share of a group's members that move each month toward valuable, contested adjacent territory."),
+    ParamSpec("sanctuary_adjustment", 0.1, 0.02, 0.5, "1 / month", "M4.2", ASSUMPTION,
+              "Monthly speed at which the sanctuary share moves toward sigma_max * host tolerance.",
+              bounds=(0.0, 1.0)),
+    ParamSpec("sanctuary_power_effect", 0.5, 0.0, 1.0, "share", "M4.2", "Salehyan (2007) [R]; size [P]",
+              "How much sanctuary members count in the group's bargaining power p (shielded from the state)."),
+    # --- M7.1 / M7.2 / M7.3 violence -----------------------------------------------------------------------------------
+    ParamSpec("homicide_contested_effect", 0.5, 0.1, 1.5, "log rate", "M7.2", "Prem et al. (2022); Osorio (2015) [R]; "
+              "size [P]", "beta_c: log homicide rate rise from fully contested territory (1 - margin)."),
+    ParamSpec("homicide_groups_effect", 0.3, 0.0, 1.0, "log rate per log(1+n)", "M7.2",
+              "Atuesta & Pérez-Dávila (2018) fragmentation [R]; size [P]", "beta_n: effect of the number of groups."),
+    ParamSpec("homicide_fragmentation_effect", 0.311, 0.1, 0.6, "log rate", "M7.2",
+              "Calderón et al. (2015): +36.5% DTO violence within 6 months of a leader removal, ln(1.365) [R-derived]",
+              "beta_f: effect of a recent split in the territory."),
+    ParamSpec("fragmentation_memory", 0.9, 0.7, 0.97, "per month", "M7.2", "six-month window of Calderón et al. [P]",
+              "Monthly decay of the fragmentation memory.", bounds=(0.0, 1.0)),
+    ParamSpec("homicide_rent_effect", 0.1, 0.0, 0.6, "log rate per log rent", "M1.2/M7.2",
+              "MECHANISMS.md eta_R prior [0.1, 0.6] (Angrist & Kugler 2008; Idrobo et al. 2014) [R/P]",
+              "beta_R: rapacity effect of appropriable rents on homicide."),
+    ParamSpec("homicide_state_effect", 0.5, 0.0, 1.5, "log rate", "M7.2", "Prem et al. (2022) state capacity [R]; "
+              "size [P]", "beta_S: fall of the log homicide rate with state control."),
+    ParamSpec("homicide_dispersion", 20.0, 5.0, 100.0, "NegBin size", "M7.2", ASSUMPTION,
+              "kappa: negative-binomial size of monthly homicide counts (larger = closer to Poisson).",
+              bounds=(0.1, 1e6)),
+    ParamSpec("selective_violence_rate", 1.0, 0.2, 3.0, "per 100k / month at margin 0.5", "M7.1",
+              "Kalyvas (2006) selective violence peaks under dominant-but-contested control [R]; size [P]",
+              "alpha_sel: selective killings per 100,000 people and month at m = 0.5 (4m(1-m) = 1)."),
+    ParamSpec("vacuum_violence_rate", 2.0, 0.5, 6.0, "per 100k / month per vacated share", "M2.2",
+              "Prem et al. (2022) social-leader killings in vacated FARC areas [R]; size [P]",
+              "lambda_0: killings of social leaders and civilians per 100,000 per unit of vacated control."),
+    ParamSpec("spillover_flow_effect", 0.5, 0.0, 1.0, "elasticity", "M7.3", "Castillo, Mejía & Restrepo [R]; "
+              "size [P]", "theta_1: elasticity of neighbour violence to cocaine flow through its border."),
+    ParamSpec("spillover_vacuum_effect", 1.0, 0.0, 3.0, "log index per vacated share", "M7.3",
+              "Ecuador after the FARC deal (MECHANISMS M7.3) [R]; size [P]",
+              "theta_2: neighbour violence rise with vacated control in bordering territories."),
+    ParamSpec("spillover_fragmentation_effect", 0.3, 0.0, 1.0, "log index", "M7.3", ASSUMPTION,
+              "theta_3: neighbour violence rise with fragmentation in bordering territories."),
+)
+
+BY_NAME: dict[str, ParamSpec] = {p.name: p for p in PARAMETERS}

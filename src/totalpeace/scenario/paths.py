@@ -1,0 +1,143 @@
+"""Dotted field paths into a scenario: `--set` parsing, typing values by the schema, and "did you mean" hints."""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+import types
+import typing
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from totalpeace.errors import InputError
+
+Path = list[str | int]
+
+
+def split_path(text: str) -> Path:
+    """`policy.ceasefires.0.months` -> ["policy", "ceasefires", 0, "months"]."""
+    parts: Path = []
+    for raw in text.split("."):
+        part = raw.strip()
+        if not part:
+            raise ValueError(f"empty component in path {text!r}")
+        parts.append(int(part) if part.isdigit() else part)
+    return parts
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Annotated[...] and Optional[...] down to the type that matters for walking."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+            continue
+        if origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(args) == 1:
+                annotation = args[0]
+                continue
+        return annotation
+
+
+def annotation_at(root: type[BaseModel], path: Path) -> tuple[Any, Path]:
+    """The annotation reached by `path`, and the valid prefix; stops early at an unknown key."""
+    current: Any = root
+    walked: Path = []
+    for part in path:
+        current = _unwrap(current)
+        origin = typing.get_origin(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            if not isinstance(part, str) or part not in current.model_fields:
+                return None, walked
+            current = current.model_fields[part].annotation
+        elif origin is dict:
+            current = typing.get_args(current)[1]
+        elif origin is list:
+            if not isinstance(part, int):
+                return None, walked
+            current = typing.get_args(current)[0]
+        else:
+            return None, walked
+        walked.append(part)
+    return current, walked
+
+
+def valid_keys(root: type[BaseModel], parent: Path) -> list[str]:
+    """Field names allowed directly under `parent` (empty when keys are free, as for group ids)."""
+    annotation, walked = annotation_at(root, parent)
+    if len(walked) != len(parent):
+        return []
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return list(annotation.model_fields)
+    return []
+
+
+def suggest(name: str, candidates: list[str]) -> str:
+    """' (did you mean "x"?)' when a close candidate exists."""
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+def _is_textual(annotation: Any) -> bool:
+    annotation = _unwrap(annotation)
+    if annotation is str:
+        return True
+    if typing.get_origin(annotation) is Literal:
+        return all(isinstance(a, str) for a in typing.get_args(annotation))
+    return False
+
+
+def parse_value(raw: str, annotation: Any) -> Any:
+    """Type a command-line value by the schema: text fields keep the text, everything else is read as TOML."""
+    text = raw.strip()
+    if _is_textual(annotation):
+        if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+            return tomllib.loads(f"v = {text}")["v"]
+        return text
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text  # validation then reports the wrong type with the field path
+
+
+def parse_assignment(root: type[BaseModel], text: str, *, flag: str = "--set") -> tuple[Path, Any]:
+    """Parse `dotted.path=value` against the schema; unknown paths are errors with a suggestion."""
+    if "=" not in text:
+        raise InputError(f"{flag} {text!r}: expected dotted.path=value")
+    key, raw = text.split("=", 1)
+    try:
+        path = split_path(key)
+    except ValueError as exc:
+        raise InputError(f"{flag} {text!r}: {exc}") from None
+    annotation, walked = annotation_at(root, path)
+    if len(walked) != len(path):
+        bad = path[len(walked)]
+        hint = suggest(str(bad), valid_keys(root, walked))
+        where = ".".join(str(p) for p in [*walked, bad])
+        raise InputError(f"{flag} {text!r}: unknown field {where!r}{hint}")
+    return path, parse_value(raw, annotation)
+
+
+def set_path(data: dict[str, Any], path: Path, value: Any) -> None:
+    """Assign `value` at `path`, creating tables on the way; list items must already exist."""
+    node: Any = data
+    for i, part in enumerate(path[:-1]):
+        nxt = path[i + 1]
+        if isinstance(node, list):
+            if not isinstance(part, int) or part >= len(node):
+                raise InputError(f"{'.'.join(map(str, path))}: list index {part} out of range")
+            node = node[part]
+            continue
+        if part not in node or not isinstance(node[part], dict | list):
+            node[part] = [] if isinstance(nxt, int) else {}
+        node = node[part]
+    last = path[-1]
+    if isinstance(node, list):
+        if not isinstance(last, int) or last >= len(node):
+            raise InputError(f"{'.'.join(map(str, path))}: list index {last} out of range")
+        node[last] = value
+    else:
+        node[last] = value

@@ -1,0 +1,132 @@
+"""Checks across fields that a per-field schema cannot make: ids that must exist, dates that must not precede `start`.
+
+Each problem is returned with the exact field path, so the loader can name the file that supplied it.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from pydantic import ValidationError
+
+from totalpeace.errors import format_path
+from totalpeace.scenario import paths
+from totalpeace.scenario.dates import month_index
+from totalpeace.scenario.schema import ID_PATTERN, Scenario
+from totalpeace.territories import TerritoryTable, load_territories
+
+Problem = tuple[tuple[Any, ...], str]
+PRESENCE_TOLERANCE = 0.01
+
+
+def _ids(kind: str, known: set[str], refs: list[str], loc: tuple[Any, ...]) -> list[Problem]:
+    out = []
+    for i, ref in enumerate(refs):
+        if ref not in known:
+            out.append(((*loc, i), f"unknown {kind} {ref!r}{paths.suggest(ref, sorted(known))}"))
+    return out
+
+
+def _date(scenario: Scenario, when: str, loc: tuple[Any, ...]) -> list[Problem]:
+    if month_index(scenario.start, when) < 0:
+        return [(loc, f"{when} is before the scenario's start {scenario.start}")]
+    return []
+
+
+def _groups(scenario: Scenario, table: TerritoryTable) -> list[Problem]:
+    out: list[Problem] = []
+    groups, actors, territories = set(scenario.groups), set(scenario.international), set(table.ids)
+    for gid, group in scenario.groups.items():
+        loc = ("groups", gid)
+        if not re.match(ID_PATTERN, gid):
+            out.append((loc, "group ids must be lower-case letters, digits and _ (starting with a letter)"))
+        out += _ids("group", groups, group.allies, (*loc, "allies"))
+        out += _ids("group", groups, group.rivals, (*loc, "rivals"))
+        if group.parent is not None and group.parent not in groups:
+            out.append(((*loc, "parent"), f"unknown group {group.parent!r}"))
+        if group.sanctuary is not None and group.sanctuary.country not in actors:
+            out.append(((*loc, "sanctuary", "country"), f"unknown international actor {group.sanctuary.country!r}"
+                        f"{paths.suggest(group.sanctuary.country, sorted(actors))}"))
+        for tid, share in group.presence.items():
+            if tid not in territories:
+                out.append(((*loc, "presence", tid), f"unknown territory id{paths.suggest(tid, sorted(territories))}"))
+            elif not 0.0 <= share <= 1.0:
+                out.append(((*loc, "presence", tid), f"share must be between 0 and 1 (got {share})"))
+        total = sum(group.presence.values())
+        if group.presence and abs(total - 1.0) > PRESENCE_TOLERANCE:
+            out.append(((*loc, "presence"), f"shares must add up to 1 (they add up to {total:.3f})"))
+        if not group.presence and group.type != "foreign_cartel" and group.members > 0:
+            out.append(((*loc, "presence"), "no territories of presence: give presence or presence_from"))
+    for aid, actor in scenario.international.items():
+        if not re.match(ID_PATTERN, aid):
+            out.append((("international", aid), "actor ids must be lower-case letters, digits and _"))
+        out += _ids("group", groups, actor.guarantor_for, ("international", aid, "guarantor_for"))
+    return out
+
+
+def _policy(scenario: Scenario, territories: set[str]) -> list[Problem]:
+    out: list[Problem] = []
+    groups, policy = set(scenario.groups), scenario.policy
+    for gid, tab in policy.tables.items():
+        if gid not in groups:
+            out.append((("policy", "tables", gid), f"no group with id {gid!r}{paths.suggest(gid, sorted(groups))}"))
+        out += _date(scenario, tab.start, ("policy", "tables", gid, "start"))
+    out += _ids("group", groups, policy.talks.order, ("policy", "talks", "order"))
+    for i, gid in enumerate(policy.talks.order):
+        if gid in groups and gid not in policy.tables:
+            out.append((("policy", "talks", "order", i), f"group {gid!r} has no table in policy.tables"))
+    if policy.talks.mode == "phased" and not policy.talks.order:
+        out.append((("policy", "talks", "order"), "phased talks need an order (a list of group ids)"))
+    for kind, items in (("ceasefires", policy.ceasefires), ("concessions", policy.concessions)):
+        for i, item in enumerate(items):
+            loc = ("policy", kind, i)
+            if item.group not in groups:
+                out.append(((*loc, "group"), f"no group with id {item.group!r}"
+                            f"{paths.suggest(item.group, sorted(groups))}"))
+            out += _date(scenario, item.start, (*loc, "start"))
+            out += _ids("territory", territories, item.territories, (*loc, "territories"))
+    for i, event in enumerate(policy.events):
+        out += _date(scenario, event.date, ("policy", "events", i, "date"))
+    if scenario.security.purge is not None:
+        purge = scenario.security.purge
+        out += _date(scenario, purge.date, ("security", "purge", "date"))
+        if purge.generals_retired > purge.generals_total:
+            out.append((("security", "purge", "generals_retired"), "more generals retired than there are"))
+    return out
+
+
+def _event_assignments(scenario: Scenario, data: dict[str, Any]) -> list[Problem]:
+    """Every `set` of an event must name a real field and give it a valid value."""
+    out: list[Problem] = []
+    for i, event in enumerate(scenario.policy.events):
+        for key, value in event.set.items():
+            loc = ("policy", "events", i, "set", key)
+            try:
+                path = paths.split_path(key)
+            except ValueError as exc:
+                out.append((loc, str(exc)))
+                continue
+            _annotation, walked = paths.annotation_at(Scenario, path)
+            if len(walked) != len(path):
+                bad = str(path[len(walked)])
+                out.append((loc, f"unknown field {key!r}{paths.suggest(bad, paths.valid_keys(Scenario, walked))}"))
+                continue
+            trial = copy.deepcopy(data)
+            try:
+                paths.set_path(trial, path, value)
+                Scenario.model_validate(trial)
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                out.append((loc, f"{format_path(err['loc'])}: {err['msg']}"))
+            except Exception as exc:
+                out.append((loc, str(exc)))
+    return out
+
+
+def check_references(scenario: Scenario, data: dict[str, Any]) -> list[Problem]:
+    """All cross-field problems of a validated scenario (empty when it is consistent)."""
+    table = load_territories(scenario.territories)
+    return (_groups(scenario, table) + _policy(scenario, set(table.ids))
+            + _event_assignments(scenario, data))

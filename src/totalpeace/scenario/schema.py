@@ -1,0 +1,205 @@
+"""The scenario format: a pydantic v2 schema that rejects unknown keys and out-of-range values.
+
+A scenario is one TOML document (after `extends` has been merged). Collections whose items have identities — groups,
+international actors, negotiation tables — are tables keyed by id, so a variant can change one item and `--set` can
+reach it (`groups.eln.members=3000`). Cross-references (a ceasefire for a group that does not exist, a date before
+`start`) are checked in `references.py`, where the error can name the exact field path.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from totalpeace.scenario.dates import YearMonth
+from totalpeace.scenario.params import PARAMETERS
+
+GroupType = Literal["insurgent", "criminal", "dissident", "foreign_cartel"]
+SpoilerType = Literal["limited", "greedy", "total"]
+Revenue = Literal["coca", "gold", "extortion", "routes"]
+ConcessionKind = Literal["arrest_orders_suspended", "extradition_suspended", "bombing_suspended", "zone"]
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+Share = float  # documented as [0, 1]; bounds are set per field with ge/le
+
+
+class Strict(BaseModel):
+    """Base for every scenario table: unknown keys are errors, never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+class Territories(Strict):
+    """Where the territories come from: a shipped dataset or the user's own CSV (+ GeoJSON boundaries)."""
+
+    source: str | None = Field(None, description='Shipped dataset name, e.g. "colombia-departments".')
+    csv: str | None = Field(None, description="Path to a CSV of territory attributes (relative to the scenario file).")
+    geojson: str | None = Field(None, description="Optional GeoJSON of boundaries, matched on `id_column`.")
+    id_column: str = Field("id", description="Column (and GeoJSON property) holding the territory id.")
+    adjacency: str | None = Field(None, description="Optional CSV of adjacent pairs (columns a, b).")
+    source_note: str = Field("", description="Where the user's territory data come from.")
+
+
+class Sanctuary(Strict):
+    """Members a group can shelter across a border, as a share at full host tolerance (sigma_max, M4.2)."""
+
+    country: str = Field(..., description="International actor id of the host, e.g. venezuela.")
+    share: float = Field(..., ge=0.0, le=1.0, description="sigma_max: share of members in sanctuary at tolerance 1.")
+    source: str = Field("", description="Source of the share.")
+
+
+class Group(Strict):
+    """An armed or criminal group, an insurgency, a dissident faction or a foreign cartel."""
+
+    name: str
+    type: GroupType
+    members: float = Field(..., ge=0.0, description="Members the group counts (fighters and support networks).")
+    armed_share: float = Field(1.0, ge=0.0, le=1.0, description="Share of members who are armed (rest: support).")
+    members_source: str = Field("", description="Source of the member estimate.")
+    presence: dict[str, float] = Field(default_factory=dict, description="Territory id -> share of members there.")
+    presence_from: str | None = Field(None, description="Group key in the territory dataset's presence table.")
+    sanctuary: Sanctuary | None = None
+    cohesion: float = Field(0.6, ge=0.0, le=1.0, description="Internal cohesion (low cohesion: splits on signing).")
+    spoiler: SpoilerType = Field("limited", description="Stedman type: limited, greedy or total (M1.3).")
+    political: bool = Field(False, description="Has political status (can be offered participation, M1.1).")
+    revenue: list[Revenue] = Field(default_factory=lambda: ["coca", "gold", "extortion", "routes"])
+    finance: float = Field(0.0, ge=0.0, description="Foreign cartels: monthly finance for proxies (USD m / month).")
+    allies: list[str] = Field(default_factory=list, description="Group ids it cooperates with (cartel proxies).")
+    rivals: list[str] = Field(default_factory=list, description="Group ids it fights.")
+    willing_to_talk: bool = Field(True, description="Declared willingness to negotiate.")
+    parent: str | None = Field(None, description="Group it split from, if any.")
+    notes: str = ""
+
+
+class Purge(Strict):
+    """A purge of the security forces' leadership (M3.2 shock)."""
+
+    date: YearMonth
+    generals_retired: int = Field(..., ge=0)
+    generals_total: int = Field(..., ge=1, description="Generals and admirals before the purge (denominator).")
+    source: str = ""
+
+
+class Security(Strict):
+    """The state's security forces."""
+
+    military: int = Field(..., ge=0, description="Military personnel.")
+    police: int = Field(..., ge=0, description="Police personnel.")
+    deployable_share: float = Field(0.3, ge=0.0, le=1.0, description="Share available for territorial operations.")
+    buy_in: float = Field(..., ge=0.0, le=1.0, description="Security-force buy-in / cohesion K (M3.2).")
+    repression: Literal["conditional", "unconditional"] = Field("unconditional", description="M3.3 repression rule.")
+    purge: Purge | None = None
+    source: str = ""
+
+
+class InternationalActor(Strict):
+    """A foreign state or organisation: sanctuary host, guarantor, legitimacy supporter, neighbour."""
+
+    name: str
+    host_tolerance: float = Field(0.0, ge=0.0, le=1.0, description="Tolerance of armed groups on its soil (M4.2).")
+    guarantor_for: list[str] = Field(default_factory=list, description="Group ids whose tables it guarantees.")
+    guarantor_weight: float = Field(0.25, ge=0.0, le=1.0, description="Contribution to a table's guarantor index G.")
+    legitimacy: float = Field(0.0, ge=0.0, le=1.0, description="Weight of its support for the process (M4.3).")
+    neighbour: bool = Field(False, description="A bordering country whose violence is tracked (M7.3).")
+    homicide_rate: float | None = Field(None, ge=0.0, description="Baseline homicide rate per 100,000 (neighbours).")
+    source: str = ""
+
+
+class Talks(Strict):
+    """How the state sequences its negotiation tables (M2.1b)."""
+
+    mode: Literal["none", "simultaneous", "phased"] = "simultaneous"
+    order: list[str] = Field(default_factory=list, description="Group ids in the order tables open (phased).")
+
+
+class Table(Strict):
+    """A negotiation table with one group."""
+
+    start: YearMonth
+    source: str = ""
+
+
+class Concession(Strict):
+    """A unilateral concession (M6.1): it raises participation and moves the threat point against the state."""
+
+    group: str
+    kind: ConcessionKind
+    start: YearMonth
+    months: int | None = Field(None, ge=1, description="Duration; none = until the end of the run.")
+    territories: list[str] = Field(default_factory=list, description="For zones: territory ids of the zone.")
+    source: str = ""
+
+
+class Ceasefire(Strict):
+    """A ceasefire (unilateral or bilateral), with or without a demilitarised zone (M5.2)."""
+
+    group: str
+    start: YearMonth
+    months: int = Field(..., ge=1)
+    bilateral: bool = Field(True, description="Bilateral (the state also stops operations) or unilateral.")
+    zone: bool = Field(False, description="With a demilitarised zone (the Caguán risk).")
+    territories: list[str] = Field(default_factory=list, description="Zone territories (default: the group's main).")
+    source: str = ""
+
+
+class Event(Strict):
+    """A dated event: a note on the timeline and, optionally, lever changes from that month on."""
+
+    date: YearMonth
+    description: str
+    set: dict[str, Any] = Field(default_factory=dict, description="Dotted lever paths and their new values.")
+    source: str = ""
+
+
+class Policy(Strict):
+    """The state's negotiation and drug policy levers."""
+
+    talks: Talks = Field(default_factory=Talks)
+    tables: dict[str, Table] = Field(default_factory=dict, description="Group id -> negotiation table.")
+    concessions: list[Concession] = Field(default_factory=list)
+    ceasefires: list[Ceasefire] = Field(default_factory=list)
+    decriminalization: float = Field(0.0, ge=0.0, le=1.0, description="D in M1.2 (0 none, 1 full).")
+    substitution: float = Field(0.0, ge=0.0, le=1.0, description="Crop-substitution effort (0-1).")
+    substitution_announced: bool = Field(False, description="Substitution announced but not paid (perverse incentive).")
+    events: list[Event] = Field(default_factory=list)
+
+
+class ModelOptions(Strict):
+    """Structural choices among published model variants."""
+
+    negotiation_engine: Literal["bdm", "compromise"] = Field("bdm", description="M2.1 engine or its baseline.")
+    contest_form: Literal["ratio", "difference"] = Field("ratio", description="Tullock ratio or Hirshleifer CSF.")
+
+
+def _parameter_fields() -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for spec in PARAMETERS:
+        low, high = spec.bounds
+        kwargs: dict[str, Any] = {"description": f"{spec.description} [{spec.unit}]"}
+        kwargs["ge"] = low
+        if high != float("inf"):
+            kwargs["le"] = high
+        fields[spec.name] = (float, Field(spec.default, allow_inf_nan=False, **kwargs))
+    fields["calibration"] = (str | None, Field(None, description="Name of a calibrated parameter set."))
+    return fields
+
+
+Parameters = create_model("Parameters", __base__=Strict, **_parameter_fields())
+
+
+class Scenario(Strict):
+    """A complete, resolved scenario."""
+
+    name: str = Field(..., description="Short name of the scenario.")
+    description: str = ""
+    extends: str | None = Field(None, description="Built-in scenario name or path this file changes.")
+    start: YearMonth
+    months: int = Field(..., ge=1, le=1200, description="Months to simulate by default.")
+    territories: Territories
+    groups: dict[str, Group] = Field(default_factory=dict)
+    security: Security
+    international: dict[str, InternationalActor] = Field(default_factory=dict)
+    policy: Policy = Field(default_factory=Policy)
+    model: ModelOptions = Field(default_factory=ModelOptions)
+    parameters: Parameters = Field(default_factory=Parameters)  # type: ignore[valid-type]

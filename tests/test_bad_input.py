@@ -1,0 +1,149 @@
+"""Every kind of bad input exits with status 2 and one message naming the file, the field path and the problem."""
+
+from __future__ import annotations
+
+import pytest
+
+VALID_GROUP = """
+[groups.eln]
+name = "ELN"
+type = "insurgent"
+members = 100
+presence = { "05" = 1.0 }
+"""
+
+
+def _variant(write, body: str, name: str = "bad.toml"):
+    return write(name, 'extends = "colombia-2022"\n' + body)
+
+
+def _fails(cli, *args: str) -> str:
+    code, out, err = cli(*args)
+    assert code == 2, (code, out, err)
+    assert "Traceback" not in err and "Traceback" not in out
+    return " ".join(err.split())
+
+
+def test_malformed_toml(cli, write):
+    path = write("broken.toml", 'name = "x"\nmonths = 12 13\n')
+    msg = _fails(cli, "show", str(path))
+    assert str(path) in msg and "invalid TOML" in msg and "line" in msg
+
+
+def test_unknown_key_suggests_the_closest(cli, write):
+    path = _variant(write, "[groups.eln]\nmemebrs = 3000\n")
+    msg = _fails(cli, "show", str(path))
+    assert str(path) in msg and "groups.eln.memebrs: unknown field" in msg and 'did you mean "members"' in msg
+
+
+def test_unknown_top_level_key(cli, write):
+    msg = _fails(cli, "show", str(_variant(write, "monhts = 12\n")))
+    assert 'monhts: unknown field (did you mean "months"?)' in msg
+
+
+def test_wrong_type(cli, write):
+    msg = _fails(cli, "show", str(_variant(write, '[groups.eln]\nmembers = "many"\n')))
+    assert "groups.eln.members" in msg and "valid number" in msg and "'many'" in msg
+
+
+def test_negative_members(cli, write):
+    msg = _fails(cli, "show", str(_variant(write, "[groups.eln]\nmembers = -5\n")))
+    assert "groups.eln.members" in msg and "greater than or equal to 0" in msg
+
+
+def test_share_above_one(cli, write):
+    msg = _fails(cli, "show", str(_variant(write, "[groups.eln.sanctuary]\nshare = 1.5\n")))
+    assert "groups.eln.sanctuary.share" in msg and "less than or equal to 1" in msg
+
+
+def test_presence_share_above_one(cli, write):
+    path = write("own.toml", 'extends = "colombia-2022"\n[groups.eln]\npresence = { "05" = 1.5 }\n')
+    msg = _fails(cli, "show", str(path))
+    assert "groups.eln.presence.05" in msg and "between 0 and 1" in msg
+
+
+def test_ceasefire_for_a_group_that_does_not_exist(cli, write):
+    body = '[[policy.ceasefires]]\ngroup = "farc"\nstart = "2023-01"\nmonths = 6\n'
+    msg = _fails(cli, "show", str(_variant(write, "[policy]\n" + body.replace("[[policy.ceasefires]]\n", "") if False
+                                           else body)))
+    assert "policy.ceasefires[0].group" in msg and "no group with id 'farc'" in msg
+
+
+def test_month_before_start(cli, write):
+    body = '[[policy.ceasefires]]\ngroup = "eln"\nstart = "2021-01"\nmonths = 6\n'
+    msg = _fails(cli, "show", str(_variant(write, body)))
+    assert "policy.ceasefires[0].start" in msg and "before the scenario's start 2022-08" in msg
+
+
+def test_invalid_month(cli, write):
+    msg = _fails(cli, "show", str(_variant(write, 'start = "2022-13"\n')))
+    assert "start" in msg and "month must be 01-12" in msg
+
+
+def test_cycle_in_extends(cli, write):
+    write("a.toml", 'extends = "b.toml"\n')
+    b = write("b.toml", 'extends = "a.toml"\n')
+    msg = _fails(cli, "show", str(b))
+    assert "extends: cycle" in msg and "a.toml" in msg and "b.toml" in msg
+
+
+def test_extends_unknown_parent(cli, write):
+    msg = _fails(cli, "show", str(write("x.toml", 'extends = "colombia-2021"\n')))
+    assert "extends" in msg and 'did you mean "colombia-2022"' in msg
+
+
+def test_missing_data_file(cli, write):
+    path = write("own.toml", 'extends = "colombia-2022"\n[territories]\nsource = ""\ncsv = "nowhere.csv"\n')
+    msg = _fails(cli, "show", str(path))
+    assert "nowhere.csv" in msg and "file not found" in msg
+
+
+def test_unknown_dataset(cli, write):
+    msg = _fails(cli, "show", str(_variant(write, '[territories]\nsource = "colombia-departmnts"\n')))
+    assert "territories.source" in msg and 'did you mean "colombia-departments"' in msg
+
+
+def test_unknown_scenario_name(cli):
+    msg = _fails(cli, "show", "colombia-2020")
+    assert "no built-in scenario or scenario file named 'colombia-2020'" in msg
+
+
+@pytest.mark.parametrize(("flag", "expected"), [
+    ("policy.talks.mod=phased", 'unknown field \'policy.talks.mod\' (did you mean "mode"?)'),
+    ("months=abc", "months: Input should be a valid integer"),
+    ("policy.decriminalization=2", "policy.decriminalization: Input should be less than or equal to 1"),
+    ("policy.talks.mode=sometimes", "policy.talks.mode: Input should be 'none', 'simultaneous' or 'phased'"),
+    ("nodots", "expected dotted.path=value"),
+    ("policy.ceasefires.5.months=3", "list index 5 out of range"),
+    ("groups..members=3", "empty component"),
+    ("parameters.ddr_rate=nan", "parameters.ddr_rate"),
+])
+def test_bad_set(cli, flag, expected):
+    msg = _fails(cli, "show", "colombia-2022", "--set", flag)
+    assert expected in msg
+
+
+def test_bad_set_names_the_flag_as_source(cli):
+    msg = _fails(cli, "show", "colombia-2022", "--set", "groups.eln.members=-1")
+    assert msg.startswith("error: --set: groups.eln.members")
+
+
+def test_bad_event_assignment(cli, write):
+    body = '[[policy.events]]\ndate = "2023-01"\ndescription = "x"\nset = { "policy.decriminalisation" = 0.5 }\n'
+    msg = _fails(cli, "show", str(_variant(write, body)))
+    assert "policy.events[0].set.policy.decriminalisation" in msg and 'did you mean "decriminalization"' in msg
+
+
+def test_several_problems_are_all_listed(cli, write):
+    msg = _fails(cli, "show", str(_variant(write, "months = 0\n[groups.eln]\ncohesion = 2\n")))
+    assert "2 problems" in msg and "months" in msg and "groups.eln.cohesion" in msg
+
+
+def test_own_scenario_without_presence(cli, write):
+    msg = _fails(cli, "show", str(_variant(write, '[groups.new]\nname = "New"\ntype = "criminal"\nmembers = 10\n')))
+    assert "groups.new.presence: no territories of presence" in msg
+
+
+def test_phased_without_order(cli):
+    msg = _fails(cli, "show", "colombia-2022", "--set", "policy.talks.mode=phased", "--set", "policy.talks.order=[]")
+    assert "policy.talks.order: phased talks need an order" in msg
