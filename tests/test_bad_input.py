@@ -147,3 +147,35 @@ def test_own_scenario_without_presence(cli, write):
 def test_phased_without_order(cli):
     msg = _fails(cli, "show", "colombia-2022", "--set", "policy.talks.mode=phased", "--set", "policy.talks.order=[]")
     assert "policy.talks.order: phased talks need an order" in msg
+
+
+def test_unknown_command_line_option(cli):
+    code, _, err = cli("show", "colombia-2022", "--bogus")
+    assert code == 2 and "No such option: --bogus" in err and "Traceback" not in err
+
+
+def test_empty_cell_in_own_territory_data(cli, write):
+    write("t.csv", "id,name,population,area_km2,coca_ha\na,A,100,10,\nb,B,100,10,5\n")
+    write("adj.csv", "a,b\na,b\n")
+    path = write("t.toml", """
+name = "t"
+start = "2024-01"
+months = 6
+[territories]
+csv = "t.csv"
+adjacency = "adj.csv"
+[security]
+military = 10
+police = 10
+buy_in = 0.5
+""")
+    msg = _fails(cli, "show", str(path))
+    assert "territories[a].coca_ha: value is missing" in msg
+
+
+def test_set_reaches_keys_made_of_digits(cli):
+    code, out, err = cli("show", "colombia-2022", "--json", "--set",
+                         'groups.eln.presence={ "05" = 0.5, "81" = 0.5 }', "--set", "groups.eln.presence.05=0.25",
+                         "--set", "groups.eln.presence.81=0.75")
+    assert code == 0, err
+    assert '"05": 0.25' in out

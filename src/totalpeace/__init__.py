@@ -2,6 +2,7 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
+from totalpeace.engine.simulate import simulate
 from totalpeace.scenario import Scenario, load_scenario
 
 try:
@@ -9,4 +10,4 @@ try:
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0+unknown"
 
-__all__ = ["Scenario", "__version__", "load_scenario"]
+__all__ = ["Scenario", "__version__", "load_scenario", "simulate"]

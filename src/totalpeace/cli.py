@@ -48,23 +48,16 @@ def show(scenario: ScenarioArg, set_: SetOpt = None,
 
 
 def main() -> None:
-    """Entry point: run the app, turning input errors into exit status 2 and internal errors into 1."""
+    """Entry point: usage errors exit 2 (typer prints them), input errors 2 with one message, internal errors 1."""
     try:
-        app(standalone_mode=False)
+        app(prog_name="totalpeace")
     except InputError as exc:
         err_console.print(Text.assemble(("error: ", "bold red"), exc.message), highlight=False)
         sys.exit(2)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        err_console.print("aborted")
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
         sys.exit(130)
-    except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+    except Exception as exc:
         if os.environ.get("TOTALPEACE_DEBUG"):
             raise
         err_console.print(Text.assemble(("internal error: ", "bold red"), f"{type(exc).__name__}: {exc} "

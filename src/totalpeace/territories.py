@@ -76,6 +76,10 @@ def finish_frame(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[s
         bad = frame.index[values.isna() & frame[col].notna()]
         if len(bad):
             raise _fail(source, f"territories[{bad[0]}].{col}: not a number ({frame.loc[bad[0], col]!r})")
+        empty = frame.index[values.isna()]
+        if len(empty) and col != "homicides":  # homicides may be unknown: the national rate is used there
+            raise _fail(source, f"territories[{empty[0]}].{col}: value is missing (give a number, or leave the "
+                                "column out)")
         if (values < 0).any():
             raise _fail(source, f"territories[{frame.index[values < 0][0]}].{col}: must be >= 0")
         if col in ("population", "area_km2") and values.isna().any():
@@ -96,6 +100,9 @@ def finish_frame(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[s
     frame["border_countries"] = frame["border_countries"].fillna("").astype(str)
     if "coast" not in frame.columns:
         frame["coast"] = "none"
+    frame["coast"] = frame["coast"].fillna("none").astype(str)
+    if frame["name"].isna().any():
+        raise _fail(source, f"territories[{frame.index[frame['name'].isna()][0]}].name: value is missing")
     frame["name"] = frame["name"].astype(str)
     return frame, notes
 

@@ -16,13 +16,14 @@ Path = list[str | int]
 
 
 def split_path(text: str) -> Path:
-    """`policy.ceasefires.0.months` -> ["policy", "ceasefires", 0, "months"]."""
+    """`policy.ceasefires.0.months` -> ["policy", "ceasefires", "0", "months"]; digits become list indices only
+    where the schema has a list (`annotation_at`), so territory ids such as "05" stay keys."""
     parts: Path = []
     for raw in text.split("."):
         part = raw.strip()
         if not part:
             raise ValueError(f"empty component in path {text!r}")
-        parts.append(int(part) if part.isdigit() else part)
+        parts.append(part)
     return parts
 
 
@@ -55,6 +56,8 @@ def annotation_at(root: type[BaseModel], path: Path) -> tuple[Any, Path]:
         elif origin is dict:
             current = typing.get_args(current)[1]
         elif origin is list:
+            if isinstance(part, str) and part.isdigit():
+                part = int(part)
             if not isinstance(part, int):
                 return None, walked
             current = typing.get_args(current)[0]
@@ -118,7 +121,7 @@ def parse_assignment(root: type[BaseModel], text: str, *, flag: str = "--set") -
         hint = suggest(str(bad), valid_keys(root, walked))
         where = ".".join(str(p) for p in [*walked, bad])
         raise InputError(f"{flag} {text!r}: unknown field {where!r}{hint}")
-    return path, parse_value(raw, annotation)
+    return walked, parse_value(raw, annotation)
 
 
 def set_path(data: dict[str, Any], path: Path, value: Any) -> None:

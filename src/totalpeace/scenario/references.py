@@ -97,6 +97,21 @@ def _policy(scenario: Scenario, territories: set[str]) -> list[Problem]:
     return out
 
 
+TIME_VARYING = ("policy.decriminalization", "policy.substitution", "policy.substitution_announced", "security.buy_in",
+                "security.repression", "security.deployable_share", "international.*.host_tolerance",
+                "international.*.guarantor_weight", "international.*.legitimacy")
+
+
+def _time_varying(path: list[str | int]) -> bool:
+    """Events may only change levers the engine reads every month."""
+    text = ".".join(str(p) for p in path)
+    for pattern in TIME_VARYING:
+        parts = pattern.split(".")
+        if len(parts) == len(path) and all(a in ("*", str(b)) for a, b in zip(parts, path, strict=True)):
+            return True
+    return text in TIME_VARYING
+
+
 def _event_assignments(scenario: Scenario, data: dict[str, Any]) -> list[Problem]:
     """Every `set` of an event must name a real field and give it a valid value."""
     out: list[Problem] = []
@@ -112,6 +127,10 @@ def _event_assignments(scenario: Scenario, data: dict[str, Any]) -> list[Problem
             if len(walked) != len(path):
                 bad = str(path[len(walked)])
                 out.append((loc, f"unknown field {key!r}{paths.suggest(bad, paths.valid_keys(Scenario, walked))}"))
+                continue
+            path = walked
+            if not _time_varying(path):
+                out.append((loc, f"{key!r} cannot change during a run (levers that can: {', '.join(TIME_VARYING)})"))
                 continue
             trial = copy.deepcopy(data)
             try:

@@ -97,6 +97,7 @@ class InternationalActor(Strict):
     """A foreign state or organisation: sanctuary host, guarantor, legitimacy supporter, neighbour."""
 
     name: str
+    iso3: str | None = Field(None, description="ISO 3166-1 alpha-3 code, to match territories' border_countries.")
     host_tolerance: float = Field(0.0, ge=0.0, le=1.0, description="Tolerance of armed groups on its soil (M4.2).")
     guarantor_for: list[str] = Field(default_factory=list, description="Group ids whose tables it guarantees.")
     guarantor_weight: float = Field(0.25, ge=0.0, le=1.0, description="Contribution to a table's guarantor index G.")

@@ -1,0 +1,1 @@
+"""The batched simulation engine: state, schedule, monthly step and `simulate`."""

@@ -1,0 +1,164 @@
+"""Ensemble results: per-run monthly series, the summary.json contract, tidy frames and saving."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from totalpeace.model.negotiation import Phase
+from totalpeace.scenario.dates import add_months
+
+# Flows are summed over a calendar year's simulated months and scaled to a full year; stocks take the year's last month.
+FLOWS = ("homicides", "homicide_rate", "state_group_clashes", "inter_group_clashes", "combat_deaths",
+         "security_forces_killed", "social_leader_killings", "selective_killings", "dissent_events", "demobilized",
+         "vacated_control")
+STOCKS = ("armed_group_members", "groups_in_talks", "agreements_signed", "state_control_share",
+          "contested_territories", "neighbour_violence", "security_cohesion", "coca_ha", "vacuum_filled_by_state")
+REQUIRED = ("homicide_rate", "homicides", "armed_group_members", "state_group_clashes", "inter_group_clashes",
+            "groups_in_talks", "agreements_signed", "state_control_share", "contested_territories",
+            "neighbour_violence")
+GROUP_SERIES = ("group_members", "group_armed", "group_sanctuary", "group_territories", "group_phase", "group_rent",
+                "group_surplus", "audit_with_concessions", "audit_without_concessions")
+SIGNED_PHASES = [int(Phase.FINAL_AGREEMENT), int(Phase.IMPLEMENTATION), int(Phase.DEMOBILIZED)]
+TERRITORY_SERIES = ("territory_state_control", "territory_homicides", "territory_vacated")
+
+
+def stats(values: np.ndarray) -> dict[str, float]:
+    """mean, p10, p50, p90 over runs (finite values only)."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return {"mean": None, "p10": None, "p50": None, "p90": None}
+    p10, p50, p90 = np.percentile(v, [10, 50, 90])
+    return {"mean": float(v.mean()), "p10": float(p10), "p50": float(p50), "p90": float(p90)}
+
+
+@dataclass
+class Results:
+    """What `simulate` returns: arrays [run, month, ...] plus the metadata needed to read them."""
+
+    scenario: str
+    scenario_sha256: str
+    version: str
+    seed: int
+    run_ids: np.ndarray
+    start: str
+    months: int
+    group_ids: list[str]
+    group_names: list[str]
+    territory_ids: list[str]
+    territory_names: list[str]
+    neighbour_ids: list[str]
+    national: dict[str, np.ndarray]  # metric -> (R, M)
+    groups: dict[str, np.ndarray]  # series -> (R, M, G)
+    neighbours: np.ndarray  # (R, M, K)
+    territories: dict[str, np.ndarray]  # series -> (M, T), mean over runs
+    dominant_share: np.ndarray  # (M, T, G + 1): share of runs in which each actor leads a territory
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def runs(self) -> int:
+        return len(self.run_ids)
+
+    def month_labels(self) -> list[str]:
+        return [add_months(self.start, m) for m in range(self.months)]
+
+    def _years(self) -> dict[int, np.ndarray]:
+        years: dict[int, list[int]] = {}
+        for m, label in enumerate(self.month_labels()):
+            years.setdefault(int(label[:4]), []).append(m)
+        return {y: np.array(ms) for y, ms in years.items()}
+
+    def yearly(self, series: np.ndarray, flow: bool) -> dict[int, np.ndarray]:
+        """Per calendar year: per-run yearly values (flows summed and scaled to 12 months, stocks at year end)."""
+        out = {}
+        for year, ms in self._years().items():
+            if flow:
+                out[year] = series[:, ms].sum(axis=1) * 12.0 / len(ms)
+            else:
+                out[year] = series[:, ms[-1]]
+        return out
+
+    def active_groups(self) -> list[int]:
+        """Groups that exist in at least one run at some point (splinter slots only when a split happened)."""
+        members = self.groups["group_members"]
+        return [g for g in range(len(self.group_ids)) if np.nanmax(members[:, :, g], initial=0.0) > 0.5]
+
+    def summary(self) -> dict[str, Any]:
+        """The stable summary.json contract (DESIGN.md section 4), plus talks outcomes and provenance."""
+        metrics = {}
+        for name in (*FLOWS, *STOCKS):
+            yearly = self.yearly(self.national[name], flow=name in FLOWS)
+            metrics[name] = {str(y): stats(v) for y, v in yearly.items()}
+        groups: dict[str, Any] = {}
+        phases = self.groups["group_phase"]
+        for g in self.active_groups():
+            gid = self.group_ids[g]
+            entry: dict[str, Any] = {"name": self.group_names[g]}
+            for key, series in (("members", "group_members"), ("armed", "group_armed"),
+                                ("sanctuary", "group_sanctuary"), ("territories_controlled", "group_territories")):
+                yearly = self.yearly(self.groups[series][:, :, g], flow=False)
+                entry[key] = {str(y): stats(v) for y, v in yearly.items()}
+            final = phases[:, -1, g].astype(int)
+            entry["talks"] = {
+                "final_phase_share": {Phase(k).name.lower(): float(np.mean(final == k)) for k in np.unique(final)},
+                "signed_share": float(np.mean(np.isin(phases[:, :, g], SIGNED_PHASES).any(axis=1))),
+                "broken_down_share": float(np.mean(final == Phase.BROKEN_DOWN)),
+            }
+            audit_with = self.groups["audit_with_concessions"][:, :, g]
+            audit_without = self.groups["audit_without_concessions"][:, :, g]
+            entry["bargaining_audit"] = {"x_star_with_concessions": stats(audit_with.mean(axis=1)),
+                                         "x_star_without_concessions": stats(audit_without.mean(axis=1))}
+            groups[gid] = entry
+        return {
+            "scenario": self.scenario, "scenario_sha256": self.scenario_sha256, "version": self.version,
+            "seed": self.seed, "runs": self.runs, "start": self.start, "months": self.months,
+            "metrics": metrics, "groups": groups,
+            "neighbours": {k: {str(y): stats(v) for y, v in self.yearly(self.neighbours[:, :, i], False).items()}
+                           for i, k in enumerate(self.neighbour_ids)},
+            "provenance": self.provenance,
+        }
+
+    def frame(self) -> pd.DataFrame:
+        """Tidy frame: one row per (run, month, metric[, group]) with its value."""
+        labels = np.array(self.month_labels())
+        R, M = self.runs, self.months
+        run_col = np.repeat(self.run_ids, M)
+        month_col = np.tile(labels, R)
+        parts = [pd.DataFrame({"run": run_col, "month": month_col, "metric": name, "group": "",
+                               "value": self.national[name].reshape(-1)}) for name in (*FLOWS, *STOCKS)]
+        for g in self.active_groups():
+            for name in GROUP_SERIES:
+                parts.append(pd.DataFrame({
+                    "run": run_col, "month": month_col, "metric": name.removeprefix("group_"),
+                    "group": self.group_ids[g], "value": self.groups[name][:, :, g].reshape(-1)}))
+        return pd.concat(parts, ignore_index=True)
+
+    def territory_frame(self) -> pd.DataFrame:
+        """Mean over runs per (month, territory): state control, homicides, vacated control, leading actor shares."""
+        labels = self.month_labels()
+        rows = {"month": np.repeat(labels, len(self.territory_ids)),
+                "territory": np.tile(self.territory_ids, self.months)}
+        for name, series in self.territories.items():
+            rows[name.removeprefix("territory_")] = series.reshape(-1)
+        actors = [*self.group_ids, "state"]
+        for a, actor in enumerate(actors):
+            share = self.dominant_share[:, :, a].reshape(-1)
+            if share.any():
+                rows[f"leads_{actor}"] = share
+        return pd.DataFrame(rows)
+
+    def save(self, directory: str | Path) -> Path:
+        """Write summary.json, results.parquet (tidy) and territories.parquet."""
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "summary.json").write_text(json.dumps(self.summary(), indent=2, allow_nan=False, ensure_ascii=False),
+                                          encoding="utf-8")
+        self.frame().to_parquet(out / "results.parquet", index=False)
+        self.territory_frame().to_parquet(out / "territories.parquet", index=False)
+        return out

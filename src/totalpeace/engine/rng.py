@@ -1,0 +1,162 @@
+"""Counter-based random numbers: every draw is a pure function of (seed, run, month, purpose, index).
+
+A stateful generator would tie results to the batching: run 7 drawn in a batch of 1,000 would see other numbers than
+run 7 drawn alone. Hashing the coordinates of each draw (SplitMix64's finaliser over a combined 64-bit key, the
+construction of counter-based generators such as Philox and Random123) gives the same number whatever the batch size,
+worker count or order. `index` enumerates territories and groups within a purpose.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numba
+import numpy as np
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_TO_UNIT = 1.0 / float(1 << 53)
+
+
+class Purpose(IntEnum):
+    """Separate streams for each kind of draw (never reuse a value: append new purposes at the end)."""
+
+    EFFORT_NOISE = 1
+    STATE_CLASHES = 2
+    GROUP_CLASHES = 3
+    HOMICIDES = 4
+    TALKS_ADVANCE = 5
+    BREAKDOWN = 6
+    SPLIT = 7
+    DISSENT = 8
+
+
+def _mix(z: np.ndarray) -> np.ndarray:
+    """SplitMix64 finaliser: a bijective avalanche over uint64."""
+    z = (z ^ (z >> np.uint64(30))) * _M1
+    z = (z ^ (z >> np.uint64(27))) * _M2
+    return z ^ (z >> np.uint64(31))
+
+
+def stream_keys(seed: int, runs: np.ndarray, month: int, purpose: int) -> np.ndarray:
+    """One 64-bit key per run for this month and purpose."""
+    with np.errstate(over="ignore"):
+        base = _mix(np.uint64(seed & 0xFFFFFFFFFFFFFFFF) + _GOLDEN * np.uint64(1 + purpose))
+        key = _mix(base ^ (np.asarray(runs, dtype=np.uint64) * _GOLDEN))
+        return _mix(key + np.uint64(month + 1) * _M1)
+
+
+def uniforms(seed: int, runs: np.ndarray, month: int, purpose: int, shape: tuple[int, ...]) -> np.ndarray:
+    """Uniform [0, 1) draws of shape (runs, *shape); entry [r, i...] depends only on (seed, run, month, purpose, i)."""
+    keys = stream_keys(seed, runs, month, purpose)
+    n = int(np.prod(shape)) if shape else 1
+    with np.errstate(over="ignore"):
+        counters = np.arange(n, dtype=np.uint64) * _GOLDEN
+        bits = _mix(keys[:, None] + counters[None, :])
+    return ((bits >> np.uint64(11)).astype(np.float64) * _TO_UNIT).reshape((len(keys), *shape))
+
+
+def normals(seed: int, runs: np.ndarray, month: int, purpose: int, shape: tuple[int, ...]) -> np.ndarray:
+    """Standard normal draws (Box-Muller on two counter-based uniforms)."""
+    u = uniforms(seed, runs, month, purpose, (2, *shape))
+    u1, u2 = 1.0 - u[:, 0], u[:, 1]
+    return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
+
+
+@numba.njit(cache=True)
+def _mix_scalar(z: np.uint64) -> np.uint64:
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+@numba.njit(cache=True)
+def _unit(key: np.uint64, counter: np.uint64) -> float:
+    bits = _mix_scalar(key + counter * np.uint64(0x9E3779B97F4A7C15))
+    return float(bits >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@numba.njit(cache=True)
+def _poisson_one(lam: float, key: np.uint64, slot: np.uint64) -> float:
+    """Poisson draw from the sub-stream `slot` of `key`: inversion below 30, normal approximation above."""
+    if lam <= 0.0:
+        return 0.0
+    base = slot * np.uint64(64)
+    if lam < 30.0:
+        u = _unit(key, base)
+        k = 0.0
+        p = np.exp(-lam)
+        cdf = p
+        while u > cdf and k < 1000.0:
+            k += 1.0
+            p *= lam / k
+            cdf += p
+        return k
+    u1 = 1.0 - _unit(key, base)
+    u2 = _unit(key, base + np.uint64(1))
+    z = np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
+    return max(0.0, np.floor(lam + np.sqrt(lam) * z + 0.5))
+
+
+@numba.njit(cache=True)
+def _gamma_one(shape: float, key: np.uint64, slot: np.uint64) -> float:
+    """Gamma(shape, 1) by Marsaglia-Tsang; extra uniforms for rejections come from the same sub-stream."""
+    boost = 1.0
+    a = shape
+    base = slot * np.uint64(64) + np.uint64(32)
+    c = np.uint64(0)
+    if a < 1.0:
+        boost = _unit(key, base) ** (1.0 / a)
+        c += np.uint64(1)
+        a += 1.0
+    d = a - 1.0 / 3.0
+    cc = 1.0 / np.sqrt(9.0 * d)
+    for _ in range(15):
+        u1 = 1.0 - _unit(key, base + c)
+        u2 = _unit(key, base + c + np.uint64(1))
+        u3 = _unit(key, base + c + np.uint64(2))
+        c += np.uint64(3)
+        x = np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
+        v = (1.0 + cc * x) ** 3
+        if v > 0.0 and np.log(1.0 - u3 + 1e-300) < 0.5 * x * x + d - d * v + d * np.log(v):
+            return d * v * boost
+    return d * boost  # after 15 rejections (probability < 1e-15) fall back to the mean-like value
+
+
+@numba.njit(cache=True)
+def _poisson_matrix(lam: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    runs, n = lam.shape
+    out = np.empty_like(lam)
+    for r in range(runs):
+        for i in range(n):
+            out[r, i] = _poisson_one(lam[r, i], keys[r], np.uint64(i))
+    return out
+
+
+@numba.njit(cache=True)
+def _negbin_matrix(mu: np.ndarray, size: float, keys: np.ndarray) -> np.ndarray:
+    runs, n = mu.shape
+    out = np.empty_like(mu)
+    for r in range(runs):
+        for i in range(n):
+            if mu[r, i] <= 0.0:
+                out[r, i] = 0.0
+                continue
+            lam = _gamma_one(size, keys[r], np.uint64(i)) * mu[r, i] / size
+            out[r, i] = _poisson_one(lam, keys[r], np.uint64(i))
+    return out
+
+
+def poisson(seed: int, runs: np.ndarray, month: int, purpose: int, lam: np.ndarray) -> np.ndarray:
+    """Poisson counts with means `lam` (runs, ...): counter-based, so independent of batching."""
+    keys = stream_keys(seed, runs, month, purpose)
+    flat = np.ascontiguousarray(lam, dtype=np.float64).reshape(len(keys), -1)
+    return _poisson_matrix(flat, keys).reshape(lam.shape)
+
+
+def negative_binomial(seed: int, runs: np.ndarray, month: int, purpose: int, mu: np.ndarray, size: float) -> np.ndarray:
+    """Negative-binomial counts with means `mu` and size `size` (gamma-Poisson mixture)."""
+    keys = stream_keys(seed, runs, month, purpose)
+    flat = np.ascontiguousarray(mu, dtype=np.float64).reshape(len(keys), -1)
+    return _negbin_matrix(flat, float(size), keys).reshape(mu.shape)

@@ -1,0 +1,1 @@
+"""Mechanisms of the simulation engine: pure, vectorised numpy functions."""

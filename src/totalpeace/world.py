@@ -1,0 +1,186 @@
+"""The static world: territories and their graph, groups (with reserved slots for splinters) and actors, as arrays.
+
+Everything here is fixed for a run; what changes month by month lives in engine/state.py and engine/schedule.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import dijkstra
+
+from totalpeace.scenario.dates import month_index
+from totalpeace.scenario.schema import Scenario
+from totalpeace.territories import load_territories
+
+GROUP_TYPES = ("insurgent", "criminal", "dissident", "foreign_cartel")
+SPOILERS = ("limited", "greedy", "total")
+REVENUES = ("coca", "gold", "extortion", "routes")
+
+
+@dataclass(frozen=True)
+class World:
+    """Static arrays for one scenario. T territories, G group slots (scenario groups, then splinter slots)."""
+
+    territory_ids: list[str]
+    territory_names: list[str]
+    population: np.ndarray  # (T,)
+    area_1000km2: np.ndarray  # (T,)
+    coca_ha: np.ndarray  # (T,) initial coca area
+    gold_ha: np.ndarray  # (T,)
+    homicides_monthly: np.ndarray  # (T,) observed monthly homicides at the start (national rate where missing)
+    state_presence: np.ndarray  # (T,) S_i
+    adjacency: sp.csr_matrix  # (T, T) symmetric 0/1
+    exits: np.ndarray  # (T,) bool: ports and land borders
+    transit_share: sp.csr_matrix  # (T, T) 1 where territory i ships its coca through exit j
+    neighbour_ids: list[str]  # international actors that are neighbours with territory borders
+    neighbour_border: np.ndarray  # (K, T) bool
+    international_ids: list[str]
+    group_ids: list[str]
+    group_names: list[str]
+    n_scenario_groups: int
+    parent: np.ndarray  # (G,) index of the parent group, -1 for none
+    splinter_slot: np.ndarray  # (G,) index of the slot a split of g goes to, -1 for none
+    group_type: np.ndarray  # (G,) index into GROUP_TYPES
+    spoiler: np.ndarray  # (G,) index into SPOILERS
+    political: np.ndarray  # (G,) bool
+    revenue: np.ndarray  # (G, 4) 0/1 over REVENUES
+    armed_share: np.ndarray  # (G,)
+    cohesion: np.ndarray  # (G,)
+    sanctuary_max: np.ndarray  # (G,) sigma_max
+    host: np.ndarray  # (G,) index into international_ids, -1 for none
+    host_border: np.ndarray  # (G, T) bool: territories bordering the group's host country
+    allies: np.ndarray  # (G, G) 0/1
+    rivals: np.ndarray  # (G, G) 0/1
+    finance: np.ndarray  # (G,) USD m / month (foreign cartels)
+    members: np.ndarray  # (G,) initial members
+    presence: np.ndarray  # (G, T) initial share of in-country members per territory
+    willing: np.ndarray  # (G,) bool: declared willingness to talk
+    table_start: np.ndarray  # (G,) month index a table opens (-1: none)
+    talks_order: np.ndarray  # (n,) group indices in the phased order
+    neighbour_rate: np.ndarray  # (K,) baseline homicide rate of neighbours (nan where unknown)
+
+    @property
+    def n_territories(self) -> int:
+        return len(self.territory_ids)
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.group_ids)
+
+    @property
+    def is_cartel(self) -> np.ndarray:
+        return self.group_type == GROUP_TYPES.index("foreign_cartel")
+
+
+def _transit_shares(adjacency: sp.csr_matrix, exits: np.ndarray) -> sp.csr_matrix:
+    """Each territory ships its coca through its nearest exit by graph distance: Dell's least-cost routing with unit
+    edge costs, since no road network ships with the data. Returns a (T, T) 0/1 matrix, row i -> exit j."""
+    n = adjacency.shape[0]
+    exit_idx = np.flatnonzero(exits)
+    if len(exit_idx) == 0:
+        return sp.csr_matrix((n, n))
+    dist, _, sources = dijkstra(adjacency, directed=False, indices=exit_idx, unweighted=True, min_only=True,
+                                return_predecessors=True)
+    rows = np.flatnonzero(np.isfinite(dist))
+    return sp.csr_matrix((np.ones(len(rows)), (rows, sources[rows])), shape=(n, n))
+
+
+def build_world(scenario: Scenario) -> World:
+    """Arrays for the engine from a validated scenario and its territory table."""
+    table = load_territories(scenario.territories)
+    frame = table.frame
+    ids = table.ids
+    pos = {tid: i for i, tid in enumerate(ids)}
+    n = len(ids)
+    population = frame["population"].to_numpy(float)
+    adjacency = sp.coo_matrix((np.ones(len(table.adjacency)), (table.adjacency[:, 0], table.adjacency[:, 1])),
+                              shape=(n, n)).tocsr()
+    adjacency = ((adjacency + adjacency.T) > 0).astype(float).tocsr()
+    borders = [set(c for c in str(b).split(";") if c) for b in frame["border_countries"]]
+    exits = (frame["port"].to_numpy(float) > 0) | np.array([bool(b) for b in borders])
+
+    homicides = frame["homicides"].to_numpy(float)
+    known = np.isfinite(homicides)
+    national_rate = homicides[known].sum() / population[known].sum() if known.any() else 25e-5
+    homicides = np.where(known, homicides, national_rate * population) / 12.0
+
+    actors = list(scenario.international)
+    neighbours = [a for a in actors if scenario.international[a].neighbour and scenario.international[a].iso3]
+    neighbour_border = np.array([[scenario.international[a].iso3 in b for b in borders] for a in neighbours],
+                                dtype=bool).reshape(len(neighbours), n)
+
+    base_ids = list(scenario.groups)
+    # Only a group that can sign can split on signing: reserve a splinter slot for each group with a table.
+    splittable = [g for g in base_ids if g in scenario.policy.tables and scenario.groups[g].type != "foreign_cartel"]
+    group_ids = base_ids + [f"{g}_dissidents" for g in splittable]
+    G = len(group_ids)
+    gpos = {g: i for i, g in enumerate(group_ids)}
+    parent = np.full(G, -1)
+    splinter = np.full(G, -1)
+    for k, g in enumerate(splittable):
+        slot = len(base_ids) + k
+        parent[slot] = gpos[g]
+        splinter[gpos[g]] = slot
+
+    def per_group(get, dtype=float):
+        values = [get(scenario.groups[g]) for g in base_ids]
+        values += [get(scenario.groups[g]) for g in splittable]
+        return np.array(values, dtype=dtype)
+
+    group_type = per_group(lambda g: GROUP_TYPES.index(g.type), int)
+    group_type[len(base_ids):] = GROUP_TYPES.index("dissident")
+    spoiler = per_group(lambda g: SPOILERS.index(g.spoiler), int)
+    spoiler[len(base_ids):] = SPOILERS.index("greedy")
+    political = per_group(lambda g: g.political, bool)
+    revenue = per_group(lambda g: [r in g.revenue for r in REVENUES])
+    sanctuary = per_group(lambda g: g.sanctuary.share if g.sanctuary else 0.0)
+    host = per_group(lambda g: actors.index(g.sanctuary.country) if g.sanctuary else -1, int)
+    host_border = np.zeros((G, n), dtype=bool)
+    for gi in range(G):
+        if host[gi] >= 0 and scenario.international[actors[host[gi]]].iso3:
+            host_border[gi] = [scenario.international[actors[host[gi]]].iso3 in b for b in borders]
+    allies = np.zeros((G, G))
+    rivals = np.zeros((G, G))
+    for g in base_ids:
+        for a in scenario.groups[g].allies:
+            allies[gpos[g], gpos[a]] = allies[gpos[a], gpos[g]] = 1.0
+        for r in scenario.groups[g].rivals:
+            rivals[gpos[g], gpos[r]] = rivals[gpos[r], gpos[g]] = 1.0
+    for g in splittable:  # a splinter fights the group it left and inherits its enemies
+        slot = gpos[f"{g}_dissidents"]
+        rivals[slot] = rivals[gpos[g]]
+        rivals[:, slot] = rivals[:, gpos[g]]
+        rivals[slot, gpos[g]] = rivals[gpos[g], slot] = 1.0
+    presence = np.zeros((G, n))
+    for g in base_ids:
+        for tid, share in scenario.groups[g].presence.items():
+            presence[gpos[g], pos[tid]] = share
+    members = np.array([scenario.groups[g].members for g in base_ids] + [0.0] * len(splittable))
+
+    table_start = np.full(G, -1)
+    if scenario.policy.talks.mode != "none":
+        for g, tab in scenario.policy.tables.items():
+            table_start[gpos[g]] = max(0, month_index(scenario.start, tab.start))
+    order = [gpos[g] for g in scenario.policy.talks.order]
+    order += [gpos[g] for g in scenario.policy.tables if gpos[g] not in order]
+
+    return World(
+        territory_ids=ids, territory_names=list(frame["name"]), population=population,
+        area_1000km2=frame["area_km2"].to_numpy(float) / 1000.0, coca_ha=frame["coca_ha"].to_numpy(float),
+        gold_ha=frame["gold_ha"].to_numpy(float), homicides_monthly=homicides,
+        state_presence=frame["state_presence"].to_numpy(float), adjacency=adjacency, exits=exits,
+        transit_share=_transit_shares(adjacency, exits), neighbour_ids=neighbours, neighbour_border=neighbour_border,
+        international_ids=actors, group_ids=group_ids,
+        group_names=[scenario.groups[g].name for g in base_ids] + [f"{scenario.groups[g].name} (dissidents)"
+                                                                   for g in splittable],
+        n_scenario_groups=len(base_ids), parent=parent, splinter_slot=splinter, group_type=group_type,
+        spoiler=spoiler, political=political, revenue=revenue, armed_share=per_group(lambda g: g.armed_share),
+        cohesion=per_group(lambda g: g.cohesion), sanctuary_max=sanctuary, host=host, host_border=host_border,
+        allies=allies, rivals=rivals, finance=per_group(lambda g: g.finance), members=members, presence=presence,
+        willing=per_group(lambda g: g.willing_to_talk, bool), table_start=table_start,
+        talks_order=np.array(order, dtype=int),
+        neighbour_rate=np.array([scenario.international[a].homicide_rate or np.nan for a in neighbours]),
+    )
