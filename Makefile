@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/totalpeace show colombia-2022
+	$(BIN)/totalpeace run colombia-2022 --runs 200 --seed 1 --out $(OUT)
+	@echo "Open $(OUT)/report.html in a browser."
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests tools

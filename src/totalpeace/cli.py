@@ -47,6 +47,53 @@ def show(scenario: ScenarioArg, set_: SetOpt = None,
         print_scenario(info, Console(width=max(Console().width, 160)))
 
 
+@app.command()
+def run(
+    scenario: ScenarioArg,
+    runs: Annotated[int, typer.Option(min=1, max=1_000_000, help="Number of stochastic runs.")] = 200,
+    seed: Annotated[int, typer.Option(min=0, max=2**63 - 1, help="Random seed.")] = 1,
+    months: Annotated[int | None, typer.Option(min=1, max=1200, help="Months (default: the scenario's).")] = None,
+    set_: SetOpt = None,
+    out: Annotated[str | None, typer.Option(help="Output folder (default: out/SCENARIO).")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=256, help="Local worker processes.")] = 1,
+    report: Annotated[bool, typer.Option(help="Write report.html.")] = True,
+) -> None:
+    """Run an ensemble: progress bar, summary table, summary.json, results.parquet and report.html."""
+    from pathlib import Path
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
+
+    from totalpeace.describe import data_sources
+    from totalpeace.display import print_summary
+    from totalpeace.engine.parallel import simulate_parallel
+    from totalpeace.report.html import write_report
+    from totalpeace.scenario import load_scenario
+
+    resolved = load_scenario(scenario, set_ or [])
+    horizon = months or resolved.months
+    folder = Path(out) if out else Path("out") / resolved.name
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise InputError(f"--out {folder}: cannot write there ({exc.strerror})") from None
+    columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), "run-months",
+               TimeElapsedColumn(), "left", TimeRemainingColumn())
+    with Progress(*columns, console=err_console, transient=False) as bar:
+        task = bar.add_task(f"{resolved.name}: {runs} runs x {horizon} months", total=runs * horizon)
+        results = simulate_parallel(resolved, runs=runs, seed=seed, months=horizon, workers=workers,
+                                    on_chunk=lambda n: bar.advance(task, n))
+    results.save(folder)
+    console = Console(width=max(Console().width, 140))
+    print_summary(results.summary(), console)
+    if report:
+        write_report(results, folder / "report.html", sources=data_sources(resolved))
+    console.print(f"Wrote {folder / 'summary.json'}, {folder / 'results.parquet'}, {folder / 'territories.parquet'}"
+                  + (f" and {folder / 'report.html'}" if report else ""))
+
+
 def main() -> None:
     """Entry point: usage errors exit 2 (typer prints them), input errors 2 with one message, internal errors 1."""
     try:

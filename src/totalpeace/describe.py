@@ -98,3 +98,15 @@ def describe(scenario: Scenario) -> dict[str, Any]:
         "parameters": _parameters(scenario),
         "calibration": scenario.parameters.calibration,
     }
+
+
+def data_sources(scenario: Scenario) -> list[str]:
+    """Every distinct source the scenario's data and figures name (for a report's provenance)."""
+    table = load_territories(scenario.territories)
+    found = [f"territories.{col}: {src}" for col, src in table.sources.items() if src]
+    for gid, group in scenario.groups.items():
+        if group.members_source:
+            found.append(f"groups.{gid}.members: {group.members_source}")
+    found += [f"security: {scenario.security.source}"] if scenario.security.source else []
+    found += [f"international.{aid}: {a.source}" for aid, a in scenario.international.items() if a.source]
+    return list(dict.fromkeys(found))

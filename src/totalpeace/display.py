@@ -107,3 +107,42 @@ def print_scenario(info: dict[str, Any], console: Console | None = None) -> None
     console.print(f"Model: negotiation engine {model['negotiation_engine']}, contest form {model['contest_form']}"
                   + (f", calibration {info['calibration']}" if info["calibration"] else ""))
     console.print(_parameter_table(info["parameters"]))
+
+
+def _cell(stat: dict[str, float | None], fmt: str) -> str:
+    if stat["p50"] is None:
+        return "-"
+    return f"{stat['p50']:{fmt}} [{stat['p10']:{fmt}}–{stat['p90']:{fmt}}]"
+
+
+def print_summary(summary: dict[str, Any], console: Console | None = None) -> None:
+    """The run's summary: metrics by year (median [80% interval]), members by group, talks status."""
+    console = console or Console()
+    metrics = summary["metrics"]
+    years = sorted(metrics["homicide_rate"])
+    table = Table(title=f"{summary['scenario']}: {summary['runs']} runs, seed {summary['seed']} "
+                        "(median [10th–90th percentile])", title_justify="left")
+    table.add_column("metric")
+    for y in years:
+        table.add_column(y, justify="right")
+    formats = {"homicide_rate": ".1f", "state_control_share": ".0%", "neighbour_violence": ".2f",
+               "groups_in_talks": ".1f", "agreements_signed": ".1f"}
+    for name in ("homicide_rate", "homicides", "armed_group_members", "state_group_clashes", "inter_group_clashes",
+                 "groups_in_talks", "agreements_signed", "state_control_share", "contested_territories",
+                 "neighbour_violence"):
+        fmt = formats.get(name, ",.0f")
+        table.add_row(name, *[_cell(metrics[name][y], fmt) for y in years])
+    console.print(table)
+    groups = Table(title="Members by group at year end, and talks", title_justify="left")
+    groups.add_column("group")
+    for y in years:
+        groups.add_column(y, justify="right")
+    groups.add_column("signed", justify="right")
+    groups.add_column("broken down", justify="right")
+    groups.add_column("final phase (most runs)")
+    for gid, entry in summary["groups"].items():
+        talks = entry["talks"]
+        modal = max(talks["final_phase_share"].items(), key=lambda kv: kv[1])
+        groups.add_row(gid, *[_cell(entry["members"][y], ",.0f") for y in years], f"{talks['signed_share']:.0%}",
+                       f"{talks['broken_down_share']:.0%}", f"{modal[0]} ({modal[1]:.0%})")
+    console.print(groups)

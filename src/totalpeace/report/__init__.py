@@ -1,0 +1,1 @@
+"""Reports: figures and the self-contained HTML report."""
