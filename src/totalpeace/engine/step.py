@@ -216,9 +216,8 @@ class Engine:
         host_weight = host_tol * w.sanctuary_max
         cap, sal = actor_table(p_group, s.guarantee[month][None, :], np.broadcast_to(host_weight, (R, G)),
                                float(s.legitimacy[month]), p)
-        new_pos, forecast = bargain(st.positions, cap, sal, self.engine, int(p["bdm_rounds_per_month"]),
-                                    p["bdm_status_quo_q"])
-        st.positions = np.where(talking[..., None], new_pos, st.positions)
+        st.positions, forecast = bargain(st.positions, cap, sal, self.engine, int(p["bdm_rounds_per_month"]),
+                                         p["bdm_status_quo_q"], talking)
         v_peace = values.peace_value(forecast, members_total, rent, w.political[None, :], n_conc[None, :], p)
         rho = values.reservation(v_war, w.spoiler[None, :], n_conc[None, :], open_count, p)
         surplus = values.relative_surplus(v_peace, v_war, rho)

@@ -79,14 +79,21 @@ def initial_positions(runs: int, spoiler: np.ndarray, p: dict[str, float]) -> np
     return pos
 
 
-def bargain(positions: np.ndarray, cap: np.ndarray, sal: np.ndarray, engine: str, rounds: int,
-            q: float) -> tuple[np.ndarray, np.ndarray]:
-    """New positions and the forecast x* at every table (R, G)."""
-    if engine == "compromise":
-        return positions, bargaining.weighted_mean(positions, cap, sal)
+def bargain(positions: np.ndarray, cap: np.ndarray, sal: np.ndarray, engine: str, rounds: int, q: float,
+            active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """New positions and the forecast x* (R, G) at the `active` tables; other tables keep their positions and get
+    the compromise forecast (cheap, and unused by the caller)."""
+    forecast = bargaining.weighted_mean(positions, cap, sal)
+    if engine == "compromise" or not active.any():
+        return positions, forecast
+    idx = np.nonzero(active)
+    pos, c = positions[idx], cap[idx]
     for _ in range(rounds):
-        positions, info = bargaining.bdm_round(positions, cap, sal, q=q)
-    return positions, info["forecast"]
+        pos, info = bargaining.bdm_round(pos, c, sal, q=q)
+    positions = positions.copy()
+    positions[idx] = pos
+    forecast[idx] = info["forecast"]
+    return positions, forecast
 
 
 def advance_probability(surplus: np.ndarray, p: dict[str, float]) -> np.ndarray:

@@ -5,6 +5,7 @@ Members are held per group and territory, N[r, g, t], plus members in foreign sa
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 
@@ -20,13 +21,26 @@ def state_attrition_rate(state_effort: np.ndarray, area_1000km2: np.ndarray, pre
     return np.minimum(rate, 0.5)
 
 
+@numba.njit(cache=True)
+def _rival_exposure(members: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """sum_h rival_gh N_h / (N_g + N_h) over the rival pairs only, in a fixed order (bit-identical per run)."""
+    runs, groups, n = members.shape
+    out = np.zeros_like(members)
+    for r in range(runs):
+        for k in range(pairs.shape[0]):
+            g, h = pairs[k, 0], pairs[k, 1]
+            for t in range(n):
+                total = members[r, g, t] + members[r, h, t]
+                if total > 0.0:
+                    out[r, g, t] += members[r, h, t] / total
+    return out
+
+
 def intergroup_losses(members: np.ndarray, rivals: np.ndarray, p: dict[str, float]) -> np.ndarray:
     """Expected monthly losses of each group to its rivals in the same territory (area fire between irregulars):
     L_g,i = a_h N_g,i sum_h rival_gh N_h,i / (N_g,i + N_h,i)."""
-    n_g = members[:, :, None, :]  # (R, G, 1, T)
-    n_h = members[:, None, :, :]  # (R, 1, H, T)
-    share = np.divide(n_h, n_g + n_h, out=np.zeros(np.broadcast_shapes(n_g.shape, n_h.shape)), where=(n_g + n_h) > 0)
-    exposure = (rivals[None, :, :, None] * share).sum(axis=2)  # (R, G, T)
+    pairs = np.argwhere(rivals > 0).astype(np.int64)
+    exposure = _rival_exposure(np.ascontiguousarray(members, dtype=np.float64), pairs)
     return np.minimum(p["intergroup_attrition"] * exposure, 0.5) * members
 
 
