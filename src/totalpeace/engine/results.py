@@ -24,6 +24,7 @@ REQUIRED = ("homicide_rate", "homicides", "armed_group_members", "state_group_cl
             "neighbour_violence")
 GROUP_SERIES = ("group_members", "group_armed", "group_sanctuary", "group_territories", "group_phase", "group_rent",
                 "group_surplus", "audit_with_concessions", "audit_without_concessions")
+CONCESSION_AUDITS = ("arrest_orders_suspended", "extradition_suspended", "bombing_suspended", "zone")
 SIGNED_PHASES = [int(Phase.FINAL_AGREEMENT), int(Phase.IMPLEMENTATION), int(Phase.DEMOBILIZED)]
 TERRITORY_SERIES = ("territory_state_control", "territory_homicides", "territory_vacated")
 
@@ -59,6 +60,7 @@ class Results:
     neighbours: np.ndarray  # (R, M, K)
     territories: dict[str, np.ndarray]  # series -> (M, T), mean over runs
     dominant_share: np.ndarray  # (M, T, G + 1): share of runs in which each actor leads a territory
+    parents: np.ndarray  # (G,) parent group index of splinter slots, -1 otherwise
     provenance: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -89,6 +91,16 @@ class Results:
         members = self.groups["group_members"]
         return [g for g in range(len(self.group_ids)) if np.nanmax(members[:, :, g], initial=0.0) > 0.5]
 
+    def _audit(self, g: int) -> dict[str, Any]:
+        """Mean over the run of the Nash split x* (the group's share) with concessions, without any, without each."""
+        audit = {"x_star_with_concessions": stats(self.groups["audit_with_concessions"][:, :, g].mean(axis=1)),
+                 "x_star_without_concessions": stats(self.groups["audit_without_concessions"][:, :, g].mean(axis=1))}
+        for kind in CONCESSION_AUDITS:
+            series = self.groups[f"audit_without_{kind}"][:, :, g]
+            if not np.array_equal(series, self.groups["audit_with_concessions"][:, :, g]):
+                audit[f"x_star_without_{kind}"] = stats(series.mean(axis=1))
+        return audit
+
     def summary(self) -> dict[str, Any]:
         """The stable summary.json contract (DESIGN.md section 4), plus talks outcomes and provenance."""
         metrics = {}
@@ -110,10 +122,8 @@ class Results:
                 "signed_share": float(np.mean(np.isin(phases[:, :, g], SIGNED_PHASES).any(axis=1))),
                 "broken_down_share": float(np.mean(final == Phase.BROKEN_DOWN)),
             }
-            audit_with = self.groups["audit_with_concessions"][:, :, g]
-            audit_without = self.groups["audit_without_concessions"][:, :, g]
-            entry["bargaining_audit"] = {"x_star_with_concessions": stats(audit_with.mean(axis=1)),
-                                         "x_star_without_concessions": stats(audit_without.mean(axis=1))}
+            entry["parent"] = self.group_ids[self.parents[g]] if self.parents[g] >= 0 else None
+            entry["bargaining_audit"] = self._audit(g)
             groups[gid] = entry
         return {
             "scenario": self.scenario, "scenario_sha256": self.scenario_sha256, "version": self.version,

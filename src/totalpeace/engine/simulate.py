@@ -81,7 +81,7 @@ def simulate(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | N
         national={k: np.concatenate(v) for k, v in national.items()},
         groups={k: np.concatenate(v) for k, v in groups.items()},
         neighbours=np.concatenate(neighbours), territories={k: v / runs for k, v in territory_sum.items()},
-        dominant_share=dominant / runs,
+        dominant_share=dominant / runs, parents=world.parent,
         provenance={"negotiation_engine": scenario.model.negotiation_engine,
                     "contest_form": scenario.model.contest_form, "calibration": calibration,
                     "parameters": params},

@@ -12,7 +12,7 @@ import numpy as np
 
 from totalpeace.engine import rng
 from totalpeace.engine.rng import Purpose
-from totalpeace.engine.schedule import Schedule
+from totalpeace.engine.schedule import CONCESSION_KINDS, Schedule
 from totalpeace.model import commitment, contest, economy, security, spillover, strength, values, violence
 from totalpeace.model.negotiation import (
     TALKING,
@@ -203,8 +203,8 @@ class Engine:
         effort0 = self._efforts(st.members, st.cohesion, st.control, month, False, zone, transfers, own_rent)
         p_group = self._power(st, effort0)
         posture = security.violence_posture(conditional, p)
-        pressure = security.repression_pressure(np.full((R, G), posture), conditional, p)
-        pressure = pressure * (1.0 - p["bombing_share_of_attrition"] * conc[None, :, BOMBING])
+        base_pressure = security.repression_pressure(np.full((R, G), posture), conditional, p)
+        pressure = base_pressure * (1.0 - p["bombing_share_of_attrition"] * conc[None, :, BOMBING])
         shield = values.CONCESSION_SHIELD * conc[:, :3].sum(axis=1)[None, :]
         members_total = st.members.sum(axis=2) + st.sanctuary
         v_war = values.war_value(rent, pressure, shield, p)
@@ -221,13 +221,7 @@ class Engine:
         v_peace = values.peace_value(forecast, members_total, rent, w.political[None, :], n_conc[None, :], p)
         rho = values.reservation(v_war, w.spoiler[None, :], n_conc[None, :], open_count, p)
         surplus = values.relative_surplus(v_peace, v_war, rho)
-        # Bargaining-power audit (M6.1): the Nash split with and without this month's concessions.
-        cost_group = p["war_cost_months"] * pressure * (1.0 - shield) * (1.0 - p["discount_factor"])
-        cost_state = p["war_cost_share"] * (1.0 + conc[None, :, BOMBING])
-        audit_with = values.nash_split(p_group, cost_state, cost_group)
-        base_pressure = security.repression_pressure(np.full((R, G), posture), conditional, p)
-        audit_without = values.nash_split(p_group, np.full((R, G), p["war_cost_share"]),
-                                          p["war_cost_months"] * base_pressure * (1.0 - p["discount_factor"]))
+        audit = self._audit(st, p_group, base_pressure, conc, month, transfers, own_rent)
 
         u_adv = rng.uniforms(seed, runs, month, Purpose.TALKS_ADVANCE, (G,))
         advance = talking & (u_adv < advance_probability(surplus, p))
@@ -340,9 +334,31 @@ class Engine:
         # 11. record
         return self._record(st, homicides, clashes_state, clashes_groups, losses_state, losses_groups, state_killed,
                             vacuum, selective, dissent, neighbours, demobilised, rent, state_fill, vacated_now,
-                            audit_with, audit_without, surplus)
+                            audit, surplus)
 
     # ------------------------------------------------------------------ sub-steps
+    def _audit(self, st: State, p_group: np.ndarray, base_pressure: np.ndarray, conc: np.ndarray, month: int,
+               transfers: np.ndarray, own_rent: np.ndarray) -> dict[str, np.ndarray]:
+        """Bargaining-power audit (M6.1): the Nash split x* with this month's concessions, without any, and without
+        each kind in turn. A zone changes p itself (the state cannot operate there), so p is recomputed without it."""
+        p = self.p
+        G, T = self.world.n_groups, self.world.n_territories
+        no_zone = np.zeros((G, T), dtype=bool)
+        if self.schedule.zone_mask(month, G, T).any():
+            effort = self._efforts(st.members, st.cohesion, st.control, month, False, no_zone, transfers, own_rent)
+            p_without_zone = self._power(st, effort)
+        else:
+            p_without_zone = p_group
+        out = {"audit_with_concessions": values.nash_split(p_group, *values.threat_costs(base_pressure, conc, p)),
+               "audit_without_concessions": values.nash_split(
+                   p_without_zone, *values.threat_costs(base_pressure, np.zeros_like(conc), p))}
+        for k, kind in enumerate(CONCESSION_KINDS):
+            reduced = conc.copy()
+            reduced[:, k] = False
+            power = p_without_zone if k == ZONE else p_group
+            out[f"audit_without_{kind}"] = values.nash_split(power, *values.threat_costs(base_pressure, reduced, p))
+        return out
+
     def _splits(self, just_signed: np.ndarray, month: int) -> None:
         """M7.2: on signing, a faction may reject the deal and form a dissident group in the splinter slot."""
         w, st, p = self.world, self.state, self.p
@@ -372,8 +388,8 @@ class Engine:
         st.coca_ha = np.maximum(st.coca_ha * (1.0 + change), 0.0)
 
     def _record(self, st: State, homicides, clashes_state, clashes_groups, losses_state, losses_groups, state_killed,
-                vacuum, selective, dissent, neighbours, demobilised, rent, state_fill, vacated_now, audit_with,
-                audit_without, surplus) -> dict[str, np.ndarray]:
+                vacuum, selective, dissent, neighbours, demobilised, rent, state_fill, vacated_now, audit,
+                surplus) -> dict[str, np.ndarray]:
         w = self.world
         pop = w.population
         members_g = st.members.sum(axis=2) + st.sanctuary
@@ -409,8 +425,7 @@ class Engine:
             "group_phase": st.phase.astype(float),
             "group_rent": rent,
             "group_surplus": np.where(np.isfinite(surplus), surplus, np.nan),
-            "audit_with_concessions": audit_with,
-            "audit_without_concessions": audit_without,
+            **audit,
             "neighbour_index": neighbours,
             "territory_state_control": st.control[..., -1],
             "territory_homicides": homicides,

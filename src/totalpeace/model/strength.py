@@ -24,7 +24,7 @@ def state_attrition_rate(state_effort: np.ndarray, area_1000km2: np.ndarray, pre
 @numba.njit(cache=True)
 def _rival_exposure(members: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     """sum_h rival_gh N_h / (N_g + N_h) over the rival pairs only, in a fixed order (bit-identical per run)."""
-    runs, groups, n = members.shape
+    runs, _, n = members.shape
     out = np.zeros_like(members)
     for r in range(runs):
         for k in range(pairs.shape[0]):

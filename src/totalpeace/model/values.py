@@ -58,6 +58,19 @@ def win_probability(group_effort: np.ndarray, state_effort: np.ndarray) -> np.nd
     return np.divide(group_effort, total, out=np.zeros_like(total), where=total > 0)
 
 
+def threat_costs(base_pressure: np.ndarray, concessions: np.ndarray, p: dict[str, float]) -> tuple[np.ndarray,
+                                                                                              np.ndarray]:
+    """Per-period war costs (c_S, c_G) as shares of the stakes, given the active concessions (G, 4: arrest orders,
+    extradition, bombing, zone). Suspended bombing lowers the pressure on the group and raises the state's political
+    cost of fighting; every arrest/extradition/bombing concession shields the group (M6.1)."""
+    bombing = concessions[:, 2].astype(float)
+    pressure = base_pressure * (1.0 - p["bombing_share_of_attrition"] * bombing)
+    shield = CONCESSION_SHIELD * concessions[:, :3].sum(axis=1)
+    cost_group = p["war_cost_months"] * pressure * (1.0 - shield) * (1.0 - p["discount_factor"])
+    cost_state = p["war_cost_share"] * (1.0 + bombing)
+    return np.broadcast_to(cost_state, cost_group.shape), cost_group
+
+
 def nash_split(p_group: np.ndarray, cost_state: np.ndarray, cost_group: np.ndarray) -> np.ndarray:
     """x* = p + (c_S - c_G) / 2, clipped to [0, 1]: the risk-neutral Nash bargaining split (M1.1 corollary)."""
     return np.clip(p_group + 0.5 * (cost_state - cost_group), 0.0, 1.0)
