@@ -34,6 +34,7 @@ def border_sums(values: np.ndarray, border: np.ndarray) -> np.ndarray:
     return (values[:, None, :] * border[None, :, :]).sum(axis=-1)
 POWER_MEMORY = 1.0 / 12.0  # weight of the current month in p's slow average (a one-year planning horizon)
 VACUUM_MEMORY = 0.8  # monthly persistence of the vacated-control record
+INIT_ITERATIONS = 50  # fixed-point iterations for the initial control shares
 
 
 @dataclass
@@ -79,9 +80,7 @@ class Engine:
         members = np.broadcast_to(in_country[:, None] * w.presence, (R, G, T)).copy()
         sanctuary = np.broadcast_to(w.members * sigma, (R, G)).copy()
         cohesion = np.full(R, self.schedule.buy_in[0])
-        effort = self._efforts(members, cohesion, None, month=0, noise=False, zone=np.zeros((G, T), dtype=bool),
-                               transfers=np.zeros((R, G)), own_rent=np.ones((R, G)))
-        control = self._contest(effort)
+        control, effort = self._equilibrium_control(members, cohesion)
         state = State(
             members=members, sanctuary=sanctuary, control=control, phase=np.zeros((R, G), dtype=np.int8),
             signed_members=np.zeros((R, G)), positions=initial_positions(R, w.spoiler, p),
@@ -91,24 +90,31 @@ class Engine:
             hom_base=np.zeros((R, T)), drivers0=np.zeros((R, T)), flow0=np.zeros((R, len(w.neighbour_ids))),
         )
         self.state = state
-        rent_t = self._economy(state, 0)[2]
-        state.drivers0 = self._homicide_drivers(state, rent_t)
-        extra0 = self._expected_extra_killings(state, effort)
-        state.hom_base = np.maximum(w.homicides_monthly[None, :] - extra0, 0.2 * w.homicides_monthly[None, :])
         state.flow0 = self._neighbour_flow(state)
         state.p_slow = self._power(state, effort)
         return state
 
-    def _expected_extra_killings(self, state: State, effort: np.ndarray) -> np.ndarray:
-        """Selective, collateral and inter-group killings expected in the first month (R, T), so that the homicide
-        baseline u_i can be set to reproduce the observed count: these are part of it, not on top of it."""
-        w, p = self.world, self.p
-        R, G = state.members.shape[:2]
-        pressure = security.repression_pressure(np.ones((R, G)), bool(self.schedule.conditional[0]), p)
-        rate = strength.state_attrition_rate(effort[..., -1], w.area_1000km2, pressure, np.zeros_like(state.members), p)
-        collateral = p["collateral_share"] * (rate * state.members).sum(axis=1)
-        intergroup = strength.intergroup_losses(state.members, w.rivals, p).sum(axis=1)
-        return violence.selective_violence(state.control, w.population, p) + collateral + intergroup
+    def _equilibrium_control(self, members: np.ndarray, cohesion: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Initial control: the fixed point of the contest with the initial members (the state's deployment depends
+        on control, so iterate), so that the first months do not drift from an arbitrary start."""
+        R, G, T = members.shape
+        no_zone, zeros, ones = np.zeros((G, T), dtype=bool), np.zeros((R, G)), np.ones((R, G))
+        control = None
+        for _ in range(INIT_ITERATIONS):
+            effort = self._efforts(members, cohesion, control, 0, False, no_zone, zeros, ones)
+            outcome = self._contest(effort)
+            if control is not None and np.max(np.abs(outcome - control)) < 1e-9:
+                break
+            control = outcome
+        return outcome, effort
+
+    def _calibrate_homicides(self, drivers: np.ndarray, expected_extra: np.ndarray) -> None:
+        """Set the territory effect u_i in the first month: the status-quo homicide mean (violence posture 1) plus
+        the killings the model itself generates there must equal the observed 2021 monthly average. Those killings
+        are part of the observed count, not on top of it; where they exceed it, a floor of 20% is kept."""
+        st, observed = self.state, self.world.homicides_monthly[None, :]
+        st.drivers0 = drivers.copy()
+        st.hom_base = np.maximum(observed - expected_extra, 0.2 * observed)
 
     # ------------------------------------------------------------------ helpers
     def _rents_by_kind(self, state: State) -> np.ndarray:
@@ -318,9 +324,13 @@ class Engine:
         posture_share = posture_share / np.maximum(posture, 1e-9) if posture > 0 else np.zeros((R, T))
         selective = violence.selective_violence(st.control, w.population, p)
         vacuum = violence.vacuum_violence(st.vacated, w.population, w.state_presence, p)
-        collateral = p["collateral_share"] * losses_state.sum(axis=1)
+        collateral = strength.collateral_deaths(losses_state.sum(axis=1), w.state_presence, p)
         intergroup_deaths = losses_groups.sum(axis=1)
         extra = selective + vacuum + collateral + intergroup_deaths
+        if month == 0:
+            expected_extra = (selective + vacuum + expected_groups.sum(axis=1)
+                              + strength.collateral_deaths(expected_state.sum(axis=1), w.state_presence, p))
+            self._calibrate_homicides(drivers, expected_extra)
         mu = violence.homicide_mean(st.hom_base, drivers, st.drivers0, np.clip(posture_share, 0.0, 1.0), extra, p)
         homicides = rng.negative_binomial(seed, runs, month, Purpose.HOMICIDES, mu, p["homicide_dispersion"])
 

@@ -16,9 +16,19 @@ def state_attrition_rate(state_effort: np.ndarray, area_1000km2: np.ndarray, pre
     Deitchman's guerrilla law: the state 'shoots in the dark', so losses scale with search effort per area times the
     guerrillas' own number (the x y term). `protected` (R, G, T) is 1 under a bilateral ceasefire or in a zone.
     """
-    density = state_effort / np.maximum(area_1000km2, 1e-3)[None, :]  # (R, T)
+    density = state_effort / np.maximum(area_1000km2, MIN_SEARCH_AREA)[None, :]  # (R, T)
     rate = p["state_attrition"] * pressure[:, :, None] * density[:, None, :] * (1.0 - protected)
-    return np.minimum(rate, 0.5)
+    return np.minimum(rate, MAX_MONTHLY_LOSS)
+
+
+MIN_SEARCH_AREA = 1.0  # thousand km2: below this (islands, capital districts) search density stops rising
+MAX_MONTHLY_LOSS = 0.2  # at most a fifth of a group's local members lost to the state in one month
+
+
+def collateral_deaths(losses: np.ndarray, state_presence: np.ndarray, p: dict[str, float]) -> np.ndarray:
+    """Civilians killed in operations, K_i = xi (1 - iota_i) L_i (Kress & Szechtman), with the state's intelligence
+    quality iota_i taken as its institutional presence S_i: poor targeting where the state barely reaches."""
+    return p["collateral_share"] * (1.0 - state_presence)[None, :] * losses
 
 
 @numba.njit(cache=True)

@@ -202,14 +202,15 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     ParamSpec("members_per_clash", 1.95, 1.0, 4.0, "deaths per clash", "M7.2",
               "Mean of a discrete power law with exponent 2.5 (Johnson et al.; Bohorquez et al. 2009) [R-derived]",
               "Mean deaths per clash, used to turn attrition into clash counts.", bounds=(0.1, 100.0)),
-    ParamSpec("collateral_share", 0.3, 0.05, 1.0, "civilians per combatant killed", "M3.1",
+    ParamSpec("collateral_share", 0.3, 0.05, 1.0, "civilians per combatant lost", "M3.1",
               "Kress & Szechtman (2009) collateral damage [R]; size [P]",
-              "xi (1 - iota_S): civilians killed per group member killed by the state."),
-    ParamSpec("recruitment_rate", 0.012, 0.004, 0.03, "recruits / member / month", "M5.2", ASSUMPTION,
+              "xi: civilians killed per group member the state removes where its intelligence is nil (scaled by "
+              "1 - S_i, the state's presence standing in for intelligence quality iota)."),
+    ParamSpec("recruitment_rate", 0.02, 0.006, 0.04, "recruits / member / month", "M5.2", ASSUMPTION,
               "zeta: monthly recruits per member at the reference propensity (rents per member equal to the legal wage, "
               "state presence one half), for a group holding half the territory it is in.",
               "Recruitment runs through a group's networks; with desertion and attrition it lets groups grow by "
-              "roughly 10-20% a year, as the dissidents did from 2017 to 2021 (group_sizes.csv)."),
+              "by a few percent a year without talks, as armed groups did as a whole in 2018-2021 (group_sizes.csv)."),
     ParamSpec("carrying_share", 0.01, 0.003, 0.03, "members / young person", "M5.2",
               "Isaza & Campos (2005): illegal numbers limited by the susceptible population [R]; size [P]",
               "Carrying capacity: at most this many armed-group members per young person (15-29) in a territory."),
