@@ -135,7 +135,7 @@ def build_world(scenario: Scenario) -> World:
     spoiler = per_group(lambda g: SPOILERS.index(g.spoiler), int)
     spoiler[len(base_ids):] = SPOILERS.index("greedy")
     political = per_group(lambda g: g.political, bool)
-    revenue = per_group(lambda g: [r in g.revenue for r in REVENUES])
+    revenue = per_group(lambda g: [r in g.revenue for r in REVENUES]).reshape(-1, len(REVENUES))
     sanctuary = per_group(lambda g: g.sanctuary.share if g.sanctuary else 0.0)
     host = per_group(lambda g: actors.index(g.sanctuary.country) if g.sanctuary else -1, int)
     host_border = np.zeros((G, n), dtype=bool)

@@ -31,7 +31,9 @@ def merge(parts: list[Results]) -> Results:
         groups={k: np.concatenate([p.groups[k] for p in parts]) for k in first.groups},
         neighbours=np.concatenate([p.neighbours for p in parts]),
         territories={k: sum(p.territories[k] * p.runs for p in parts) / total for k in first.territories},
-        dominant_share=sum(p.dominant_share * p.runs for p in parts) / total, parents=first.parents,
+        dominant_share=sum(p.dominant_share * p.runs for p in parts) / total,
+        zone_share=sum(p.zone_share * p.runs for p in parts) / total, parents=first.parents,
+        neighbour_rates=first.neighbour_rates,
         provenance=first.provenance,
     )
 

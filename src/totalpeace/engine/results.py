@@ -60,7 +60,9 @@ class Results:
     neighbours: np.ndarray  # (R, M, K)
     territories: dict[str, np.ndarray]  # series -> (M, T), mean over runs
     dominant_share: np.ndarray  # (M, T, G + 1): share of runs in which each actor leads a territory
+    zone_share: np.ndarray  # (M, T, 5): share of runs in Kalyvas/Anders zones 1 (full state control) .. 5
     parents: np.ndarray  # (G,) parent group index of splinter slots, -1 otherwise
+    neighbour_rates: np.ndarray  # (K,) baseline homicide rate of each neighbour (nan where unknown)
     provenance: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -101,6 +103,14 @@ class Results:
                 audit[f"x_star_without_{kind}"] = stats(series.mean(axis=1))
         return audit
 
+    def _neighbour(self, i: int) -> dict[str, Any]:
+        """Violence index by year and, where the baseline rate is known, the implied homicide rate."""
+        yearly = self.yearly(self.neighbours[:, :, i], flow=False)
+        out: dict[str, Any] = {"index": {str(y): stats(v) for y, v in yearly.items()}}
+        if np.isfinite(self.neighbour_rates[i]):
+            out["homicide_rate"] = {str(y): stats(v * self.neighbour_rates[i]) for y, v in yearly.items()}
+        return out
+
     def summary(self) -> dict[str, Any]:
         """The stable summary.json contract (DESIGN.md section 4), plus talks outcomes and provenance."""
         metrics = {}
@@ -129,8 +139,7 @@ class Results:
             "scenario": self.scenario, "scenario_sha256": self.scenario_sha256, "version": self.version,
             "seed": self.seed, "runs": self.runs, "start": self.start, "months": self.months,
             "metrics": metrics, "groups": groups,
-            "neighbours": {k: {str(y): stats(v) for y, v in self.yearly(self.neighbours[:, :, i], False).items()}
-                           for i, k in enumerate(self.neighbour_ids)},
+            "neighbours": {k: self._neighbour(i) for i, k in enumerate(self.neighbour_ids)},
             "provenance": self.provenance,
         }
 
@@ -156,6 +165,8 @@ class Results:
                 "territory": np.tile(self.territory_ids, self.months)}
         for name, series in self.territories.items():
             rows[name.removeprefix("territory_")] = series.reshape(-1)
+        for z in range(5):
+            rows[f"zone{z + 1}"] = self.zone_share[:, :, z].reshape(-1)
         actors = [*self.group_ids, "state"]
         for a, actor in enumerate(actors):
             share = self.dominant_share[:, :, a].reshape(-1)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from totalpeace.model.commitment import guarantor_index
 from totalpeace.scenario.dates import month_index
 from totalpeace.scenario.paths import annotation_at, set_path, split_path
 from totalpeace.scenario.schema import Scenario
@@ -66,7 +67,7 @@ def _lever_values(scenario: Scenario, world: World) -> dict[str, np.ndarray | fl
         "conditional": float(scenario.security.repression == "conditional"),
         "deployable": scenario.security.deployable_share,
         "host_tolerance": np.array([a.host_tolerance for a in actors]),
-        "guarantee": np.minimum(guarantee, 1.0),
+        "guarantee": guarantor_index(guarantee),
         "legitimacy": min(1.0, sum(a.legitimacy for a in actors)),
     }
 

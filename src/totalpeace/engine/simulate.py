@@ -50,6 +50,7 @@ def simulate(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | N
     neighbours: list[np.ndarray] = []
     territory_sum = {k: np.zeros((months, world.n_territories)) for k in TERRITORY_SERIES}
     dominant = np.zeros((months, world.n_territories, world.n_groups + 1))
+    zones = np.zeros((months, world.n_territories, 5))
     for lo in range(0, runs, batch_size):
         batch = run_ids[lo:lo + batch_size]
         engine = Engine(world, schedule, params, scenario.model.negotiation_engine, scenario.model.contest_form,
@@ -61,10 +62,11 @@ def simulate(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | N
                 progress(len(batch))
         for key in records[0]:
             if key.startswith("territory_"):
-                if key == "territory_dominant":
+                if key in ("territory_dominant", "territory_zone"):
+                    counts, offset = (dominant, 0) if key == "territory_dominant" else (zones, 1)
                     for m, rec in enumerate(records):
-                        for a in range(world.n_groups + 1):
-                            dominant[m, :, a] += (rec[key] == a).sum(axis=0)
+                        for a in range(counts.shape[2]):
+                            counts[m, :, a] += (rec[key] == a + offset).sum(axis=0)
                 else:
                     territory_sum[key] += np.stack([rec[key].sum(axis=0) for rec in records])
             elif key == "neighbour_index":
@@ -81,7 +83,8 @@ def simulate(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | N
         national={k: np.concatenate(v) for k, v in national.items()},
         groups={k: np.concatenate(v) for k, v in groups.items()},
         neighbours=np.concatenate(neighbours), territories={k: v / runs for k, v in territory_sum.items()},
-        dominant_share=dominant / runs, parents=world.parent,
+        dominant_share=dominant / runs, zone_share=zones / runs, parents=world.parent,
+        neighbour_rates=world.neighbour_rate,
         provenance={"negotiation_engine": scenario.model.negotiation_engine,
                     "contest_form": scenario.model.contest_form, "calibration": calibration,
                     "parameters": params},

@@ -29,6 +29,13 @@ from totalpeace.world import World
 ARREST, EXTRADITION, BOMBING, ZONE = range(4)
 
 
+def host_tolerances(host: np.ndarray, tolerance: np.ndarray) -> np.ndarray:
+    """Each group's host tolerance H (0 for groups without a sanctuary host)."""
+    if tolerance.size == 0:
+        return np.zeros(host.shape)
+    return np.where(host >= 0, tolerance[np.maximum(host, 0)], 0.0)
+
+
 def border_sums(values: np.ndarray, border: np.ndarray) -> np.ndarray:
     """Sum of (R, T) values over each neighbour's border territories -> (R, K), without BLAS (see economy.py)."""
     return (values[:, None, :] * border[None, :, :]).sum(axis=-1)
@@ -57,6 +64,8 @@ class State:
     hom_base: np.ndarray  # (R, T) homicide baseline (territory effect)
     drivers0: np.ndarray  # (R, T) homicide drivers at the start
     flow0: np.ndarray  # (R, K) cocaine flow toward each neighbour at the start
+    loss_share: np.ndarray  # (R, G) share of members lost to the state and rivals last month
+    rent0: np.ndarray  # (R, G) each group's status-quo income in the first month (its stake; cartel-finance scale)
 
 
 class Engine:
@@ -74,7 +83,7 @@ class Engine:
     def _initial_state(self) -> State:
         w, p, R = self.world, self.p, len(self.runs)
         G, T = w.n_groups, w.n_territories
-        host_tol = np.where(w.host >= 0, self.schedule.host_tolerance[0][np.maximum(w.host, 0)], 0.0)
+        host_tol = host_tolerances(w.host, self.schedule.host_tolerance[0])
         sigma = w.sanctuary_max * host_tol
         in_country = w.members * (1.0 - sigma)
         members = np.broadcast_to(in_country[:, None] * w.presence, (R, G, T)).copy()
@@ -88,6 +97,7 @@ class Engine:
             coca_ha=np.broadcast_to(w.coca_ha, (R, T)).copy(), fragmentation=np.zeros((R, T)),
             vacated=np.zeros((R, T)), p_slow=np.zeros((R, G)), signed=np.zeros((R, G), dtype=bool),
             hom_base=np.zeros((R, T)), drivers0=np.zeros((R, T)), flow0=np.zeros((R, len(w.neighbour_ids))),
+            loss_share=np.zeros((R, G)), rent0=np.ones((R, G)),
         )
         self.state = state
         state.flow0 = self._neighbour_flow(state)
@@ -121,9 +131,12 @@ class Engine:
         transit = economy.transit_hectares(state.coca_ha, self.world.transit_share)
         return economy.territory_rents(state.coca_ha, self.world.gold_ha, self.world.population, transit, self.p)
 
-    def _economy(self, state: State, month: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _economy(self, state: State, month: int,
+                 decriminalization: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Group rents (R, G), appropriable value (R, G, T) and appropriable rent per territory (R, T)."""
-        chi = economy.appropriable_shares(self.schedule.decriminalization[month], self.p)
+        if decriminalization is None:
+            decriminalization = self.schedule.decriminalization[month]
+        chi = economy.appropriable_shares(decriminalization, self.p)
         kinds = self._rents_by_kind(state)
         value = economy.appropriable_value(kinds, chi, self.world.revenue)
         rent_t = (kinds * chi).sum(axis=-1)
@@ -137,7 +150,7 @@ class Engine:
         reach = np.ascontiguousarray(np.asarray(w.adjacency @ members.reshape(-1, w.n_territories).T).T)
         reach = reach.reshape(members.shape)
         group_effort = members + p["neighbour_reach"] * reach  # (R, G, T)
-        finance = transfers / np.maximum(transfers + own_rent, 1e-12)  # share of a proxy's income from cartels
+        finance = transfers / np.maximum(transfers + own_rent, 1e-12)  # cartel money against the proxy's own income
         group_effort = group_effort * (1.0 + p["cartel_finance_effect"] * finance)[..., None]
         forces = s.deployable[month] * self.total_forces
         nonstate = np.ones((members.shape[0], w.n_territories)) if control is None else 1.0 - control[..., -1]
@@ -156,9 +169,14 @@ class Engine:
         return effort
 
     def _contest(self, effort: np.ndarray) -> np.ndarray:
+        """Contest outcome per territory; where nobody exerts any effort the state keeps nominal control."""
         if self.contest_form == "difference":
-            return contest.csf_difference(effort, self.p["contest_difference_k"])
-        return contest.csf_ratio(effort, self.p["contest_decisiveness"])
+            outcome = contest.csf_difference(effort, self.p["contest_difference_k"])
+        else:
+            outcome = contest.csf_ratio(effort, self.p["contest_decisiveness"])
+        empty = outcome.sum(axis=-1) <= 0
+        outcome[..., -1] = np.where(empty, 1.0, outcome[..., -1])
+        return outcome
 
     def _power(self, state: State, effort: np.ndarray) -> np.ndarray:
         """Each group's bargaining power p = N_eff / (N_eff + e_S) over the territories it is in, with sanctuary."""
@@ -194,7 +212,7 @@ class Engine:
                                              Phase.IMPLEMENTATION))
         ceasefire = s.ceasefire[month][None, :] | negotiated_cf  # (R, G)
         bilateral = (s.ceasefire[month] & s.bilateral[month])[None, :] | negotiated_cf
-        host_tol = np.where(w.host >= 0, s.host_tolerance[month][np.maximum(w.host, 0)], 0.0)
+        host_tol = host_tolerances(w.host, s.host_tolerance[month])
         conditional = bool(s.conditional[month])
 
         # 2. economy, with cartel transfers to proxies
@@ -202,7 +220,9 @@ class Engine:
         exit_control = (st.control[..., :-1] * w.exits[None, :, None]).sum(axis=1)
         vacuum_exits = (st.vacated * w.exits[None, :]).sum(axis=1)
         transfers = economy.cartel_transfers(w.finance, w.allies, exit_control, alive, vacuum_exits)
-        own_rent = rent
+        if month == 0:  # the group's stake: its income under the status quo (no drug-policy change yet)
+            st.rent0 = np.maximum(self._economy(st, month, decriminalization=0.0)[0], 1e-6)
+        own_rent = st.rent0  # finance intensity is judged against the group's own starting income
         rent = rent + transfers
 
         # 3. negotiation
@@ -215,7 +235,7 @@ class Engine:
         members_total = st.members.sum(axis=2) + st.sanctuary
         v_war = values.war_value(rent, pressure, shield, p)
 
-        opening = open_tables(st.phase, month, w.table_start, w.talks_order, self.phased, w.willing) & alive
+        opening = open_tables(st.phase, month, w.table_start, w.talks_order, self.phased, w.willing[None, :] & alive)
         st.phase = np.where(opening, Phase.EXPLORATION, st.phase).astype(np.int8)
         talking = in_phases(st.phase, TALKING)
         open_count = talking.sum(axis=1, keepdims=True) - talking
@@ -224,7 +244,7 @@ class Engine:
                                float(s.legitimacy[month]), p)
         st.positions, forecast = bargain(st.positions, cap, sal, self.engine, int(p["bdm_rounds_per_month"]),
                                          p["bdm_status_quo_q"], talking)
-        v_peace = values.peace_value(forecast, members_total, rent, w.political[None, :], n_conc[None, :], p)
+        v_peace = values.peace_value(forecast, members_total, st.rent0, w.political[None, :], n_conc[None, :], p)
         rho = values.reservation(v_war, w.spoiler[None, :], n_conc[None, :], open_count, p)
         surplus = values.relative_surplus(v_peace, v_war, rho)
         audit = self._audit(st, p_group, base_pressure, conc, month, transfers, own_rent)
@@ -240,7 +260,7 @@ class Engine:
         at_risk = in_phases(st.phase, (*TALKING, Phase.FINAL_AGREEMENT, Phase.IMPLEMENTATION))
         disarmed = np.where(st.signed_members > 0, 1.0 - members_total / np.maximum(st.signed_members, 1e-9), 0.0)
         shift = commitment.powell_shift(p_group, st.p_slow, p)
-        against = np.clip(st.fragmentation.mean(axis=1, keepdims=True), 0.0, 1.0) * ceasefire
+        against = np.clip(12.0 * st.loss_share, 0.0, 5.0)  # annualised share of members lost last month
         hazard = commitment.breakdown_hazard(np.clip(disarmed, 0.0, 1.0), s.guarantee[month][None, :], against,
                                              shift, np.where(np.isfinite(surplus), surplus, -5.0), p)
         u_break = rng.uniforms(seed, runs, month, Purpose.BREAKDOWN, (G,))
@@ -306,9 +326,13 @@ class Engine:
         recruits = strength.recruitment(st.members, st.control, rent_per_member_t, w.state_presence, self.youth,
                                         rearm, p)
         recruits *= ~in_phases(st.phase, (Phase.IMPLEMENTATION, Phase.DEMOBILIZED))[..., None]
+        lost = (losses_state + losses_groups).sum(axis=2)
+        st.loss_share = np.divide(lost, members_total, out=np.zeros_like(lost), where=members_total > 0)
         st.members = np.maximum(st.members - losses_state - losses_groups + recruits
                                 - p["desertion_rate"] * st.members, 0.0)
-        st.sanctuary *= 1.0 - p["desertion_rate"]
+        sanctuary_rearm = p["ceasefire_rearmament"] * ceasefire.astype(float)
+        st.sanctuary = st.sanctuary * (1.0 - p["desertion_rate"]) + strength.sanctuary_recruitment(
+            st.sanctuary, sanctuary_rearm, p) * ~in_phases(st.phase, (Phase.IMPLEMENTATION, Phase.DEMOBILIZED))
         contested_value = value * (1.0 - st.control[..., :-1].transpose(0, 2, 1)) + 1e-9
         st.members = strength.movement(st.members, contested_value, w.adjacency, p["movement_rate"])
         st.members, st.sanctuary = strength.sanctuary_flow(st.members, st.sanctuary,
@@ -319,9 +343,7 @@ class Engine:
         # 9. violence
         st.fragmentation *= p["fragmentation_memory"]
         drivers = self._homicide_drivers(st, rent_t)
-        weights = st.control[..., :-1]
-        posture_share = (weights * (posture * attacking)[:, None, :]).sum(axis=2) + st.control[..., -1] * posture
-        posture_share = posture_share / np.maximum(posture, 1e-9) if posture > 0 else np.zeros((R, T))
+        posture_share = violence.posture_share(st.control, posture * attacking)
         selective = violence.selective_violence(st.control, w.population, p)
         vacuum = violence.vacuum_violence(st.vacated, w.population, w.state_presence, p)
         collateral = strength.collateral_deaths(losses_state.sum(axis=1), w.state_presence, p)
@@ -331,7 +353,7 @@ class Engine:
             expected_extra = (selective + vacuum + expected_groups.sum(axis=1)
                               + strength.collateral_deaths(expected_state.sum(axis=1), w.state_presence, p))
             self._calibrate_homicides(drivers, expected_extra)
-        mu = violence.homicide_mean(st.hom_base, drivers, st.drivers0, np.clip(posture_share, 0.0, 1.0), extra, p)
+        mu = violence.homicide_mean(st.hom_base, drivers, st.drivers0, posture_share, extra, p)
         homicides = rng.negative_binomial(seed, runs, month, Purpose.HOMICIDES, mu, p["homicide_dispersion"])
 
         # 10. spill-over
@@ -441,4 +463,5 @@ class Engine:
             "territory_homicides": homicides,
             "territory_vacated": vacated_now,
             "territory_dominant": dominant,
+            "territory_zone": violence.kalyvas_zone(st.control),
         }

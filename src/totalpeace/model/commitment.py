@@ -10,13 +10,14 @@ import numpy as np
 
 
 def powell_shift(p_now: np.ndarray, p_before: np.ndarray, p: dict[str, float]) -> np.ndarray:
-    """1 where delta |dp| / (1 - delta) > c_S + c_G (a large, rapid power shift), graded between 0 and 1.
+    """Graded indicator of Powell's condition delta dp / (1 - delta) > c_S + c_G (a large, rapid power shift).
 
-    Powell (2006) states the condition for per-period stakes of 1; the shift over the planning horizon is the change
-    of p against its slow moving average. The grading (ratio minus one, clipped) avoids a knife-edge switch.
+    Powell (2006) states it for per-period stakes of 1 and one-off war costs in the same unit. War costs here are a
+    share `war_cost_share` of the whole discounted stream 1 / (1 - delta), so the condition reads delta |dp| > share:
+    with the defaults, a shift of about ten points of p against its one-year moving average. The result is
+    delta |dp| / share - 1 clipped to [0, 1], so the hazard does not jump at a knife edge.
     """
-    delta = p["discount_factor"]
-    lhs = delta * np.abs(p_now - p_before) / (1.0 - delta)
+    lhs = p["discount_factor"] * np.abs(p_now - p_before)
     return np.clip(lhs / max(p["war_cost_share"], 1e-9) - 1.0, 0.0, 1.0)
 
 
@@ -30,6 +31,6 @@ def breakdown_hazard(disarmed: np.ndarray, guarantee: np.ndarray, violence_again
     return np.minimum(1.0, p["breakdown_hazard_base"] * np.exp(log_h))
 
 
-def guarantor_index(weights: np.ndarray) -> np.ndarray:
+def guarantor_index(weights: np.ndarray | float) -> np.ndarray:
     """G in [0, 1]: guarantors' weights add up, saturating at one."""
     return np.minimum(1.0, weights)

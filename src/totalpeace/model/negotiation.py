@@ -38,10 +38,11 @@ def in_phases(phase: np.ndarray, phases: tuple[Phase, ...]) -> np.ndarray:
 
 
 def open_tables(phase: np.ndarray, month: int, table_start: np.ndarray, order: np.ndarray, phased: bool,
-                willing: np.ndarray) -> np.ndarray:
+                eligible: np.ndarray) -> np.ndarray:
     """Tables that open this month: simultaneous mode opens each at its start date; phased mode waits until every
-    table before it in the order has signed or broken down (Sebenius' sequencing)."""
-    due = (phase == Phase.NONE) & (table_start >= 0) & (month >= table_start) & willing
+    table before it in the order has signed or broken down (Sebenius' sequencing). `eligible` (R, G): the group
+    exists and is willing; a group that is not eligible never blocks the tables after it."""
+    due = (phase == Phase.NONE) & (table_start >= 0) & (month >= table_start) & eligible
     if not phased or len(order) == 0:
         return due
     unresolved = in_phases(phase, TALKING)
@@ -49,7 +50,7 @@ def open_tables(phase: np.ndarray, month: int, table_start: np.ndarray, order: n
     blocked = np.zeros(phase.shape[0], dtype=bool)
     for g in order:
         ready[:, g] = due[:, g] & ~blocked
-        waiting = (phase[:, g] == Phase.NONE) & (table_start[g] >= 0) & willing[g]
+        waiting = (phase[:, g] == Phase.NONE) & (table_start[g] >= 0) & eligible[:, g]
         blocked = blocked | unresolved[:, g] | due[:, g] | waiting
     return ready
 
@@ -81,8 +82,8 @@ def initial_positions(runs: int, spoiler: np.ndarray, p: dict[str, float]) -> np
 
 def bargain(positions: np.ndarray, cap: np.ndarray, sal: np.ndarray, engine: str, rounds: int, q: float,
             active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """New positions and the forecast x* (R, G) at the `active` tables; other tables keep their positions and get
-    the compromise forecast (cheap, and unused by the caller)."""
+    """New positions and the forecast x* (R, G) at the `active` tables (BDM rounds there only); elsewhere positions
+    stay and the forecast is the compromise of the frozen positions, which is what signed agreements are worth."""
     forecast = bargaining.weighted_mean(positions, cap, sal)
     if engine == "compromise" or not active.any():
         return positions, forecast

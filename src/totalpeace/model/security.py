@@ -55,6 +55,8 @@ def violence_posture(conditional: bool, p: dict[str, float]) -> float:
 
 
 def repression_pressure(posture: np.ndarray, conditional: bool, p: dict[str, float]) -> np.ndarray:
-    """rho_g = rho_0 + rho_1 v_g under a conditional rule; rho_0 + rho_1 for everyone under an unconditional one."""
-    rho1 = p["repression_conditionality"]
-    return p["repression_base"] + rho1 * (posture if conditional else np.ones_like(posture))
+    """rho_g = rho_0 + rho_1 v_g under a conditional rule; rho_0 for everyone under an unconditional one (rho_1 = 0),
+    exactly the reduced form the group's choice of v* assumes (`violence_posture`)."""
+    if not conditional:
+        return np.full_like(posture, p["repression_base"], dtype=float)
+    return p["repression_base"] + p["repression_conditionality"] * posture

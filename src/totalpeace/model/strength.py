@@ -56,8 +56,8 @@ def intergroup_losses(members: np.ndarray, rivals: np.ndarray, p: dict[str, floa
 
 def recruitment(members: np.ndarray, control: np.ndarray, rent_per_member: np.ndarray, state_presence: np.ndarray,
                 youth: np.ndarray, rearm: np.ndarray, p: dict[str, float]) -> np.ndarray:
-    """Rec_g,i = zeta N_g,i 2 Lambda_i (1 + rearm) (1 - N_i / cap_i), Lambda = logistic(beta_w ln(rent per member /
-    legal wage) + beta_S (1 - S_i - 1/2)).
+    """Rec_g,i = zeta N_g,i (1/2 + c_g,i) 2 Lambda_i (1 + rearm) (1 - N_i / cap_i), Lambda = logistic(beta_w
+    ln(rent per member / legal wage) + beta_S (1/2 - S_i)).
 
     Recruitment runs through a group's own networks (proportional to its members where it holds ground), is easier
     where rents per member beat the legal wage (opportunity cost, Dube & Vargas) and the state is absent (Prem et
@@ -73,6 +73,12 @@ def recruitment(members: np.ndarray, control: np.ndarray, rent_per_member: np.nd
     held = np.clip(control[..., :-1].transpose(0, 2, 1), 0.0, 1.0)  # (R, G, T)
     base = p["recruitment_rate"] * members * (0.5 + held)
     return base * propensity[:, None, :] * crowding[:, None, :] * (1.0 + rearm)
+
+
+def sanctuary_recruitment(sanctuary: np.ndarray, rearm: np.ndarray, p: dict[str, float]) -> np.ndarray:
+    """Members in sanctuary recruit and train too (Salehyan; MECHANISMS M4.2), at the reference propensity and
+    without the state's pressure: zeta S (1 + rearm)."""
+    return p["recruitment_rate"] * sanctuary * (1.0 + rearm)
 
 
 def movement(members: np.ndarray, attractiveness: np.ndarray, adjacency, rate: float) -> np.ndarray:
@@ -99,6 +105,7 @@ def sanctuary_flow(members: np.ndarray, sanctuary: np.ndarray, target_share: np.
     source = np.where(use_border[:, :, None], border, members)
     source_total = source.sum(axis=2)
     flow = np.minimum(flow, source_total)  # cannot send more than is there
+    flow = np.where(source_total > 0, flow, np.maximum(flow, 0.0))  # nowhere to return to: stay in sanctuary
     weights = np.divide(source, source_total[:, :, None], out=np.zeros_like(source),
                         where=source_total[:, :, None] > 0)
     # Returning members go to the border territories (or wherever the group is) in the same proportions.

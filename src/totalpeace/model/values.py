@@ -19,19 +19,21 @@ def war_value(rent: np.ndarray, pressure: np.ndarray, shield: np.ndarray, p: dic
     return rent / (1.0 - delta) - cost
 
 
-def peace_value(x: np.ndarray, members: np.ndarray, rent: np.ndarray, political: np.ndarray,
+def peace_value(x: np.ndarray, members: np.ndarray, stake: np.ndarray, political: np.ndarray,
                 concessions: np.ndarray, p: dict[str, float]) -> np.ndarray:
-    """V_peace(x) = L N / (1 - delta) + x (A (1 + trust k) + P [political] + (1 - tau) W) * rent.
+    """V_peace(x) = L N / (1 - delta) + x (A (1 + trust k) + P [political] + (1 - tau) W) * stake.
 
-    Deal benefits are counted in months of the group's current rent; concessions (k active) make the promised
-    amnesty more credible (participation rises), the M6.1 effect on the group's side.
+    Deal benefits are counted in months of the group's `stake`, its income when talks began: what amnesty, seats and
+    a legalised fortune are worth to a group does not fall when its drug rents do, so policies that cut rents (M1.2)
+    lower the war value only and widen the bargaining range, as in Fearon's model. Concessions (k active) make the
+    promised amnesty more credible (participation rises), the M6.1 effect on the group's side.
     """
     delta = p["discount_factor"]
     legal = p["legal_income_per_member"] * members / (1.0 - delta)
     months = (p["amnesty_value_months"] * (1.0 + p["concession_trust"] * concessions)
               + p["political_value_months"] * political
               + (1.0 - p["confiscation_share"]) * p["wealth_kept_months"])
-    return legal + x * months * rent
+    return legal + x * months * stake
 
 
 def reservation(v_war: np.ndarray, spoiler: np.ndarray, concessions: np.ndarray, open_tables: np.ndarray,

@@ -7,7 +7,9 @@ import numpy as np
 
 
 def control_margin(control: np.ndarray) -> np.ndarray:
-    """m_i = c_max - c_second (R, T)."""
+    """m_i = c_max - c_second (R, T); with the state as the only actor, its share."""
+    if control.shape[-1] < 2:
+        return control[..., -1]
     top = np.sort(control, axis=-1)
     return top[..., -1] - top[..., -2]
 
@@ -33,6 +35,15 @@ def vacuum_violence(vacated: np.ndarray, population: np.ndarray, state_presence:
     return p["vacuum_violence_rate"] * vacated * (1.0 - state_presence)[None, :] * population[None, :] / 1e5
 
 
+def posture_share(control: np.ndarray, posture: np.ndarray) -> np.ndarray:
+    """v_i = sum_g c_g,i v_g / sum_g c_g,i: the violence posture of the groups present, weighted by their control
+    (1 where no group holds any control, the status quo)."""
+    groups = control[..., :-1]
+    held = groups.sum(axis=-1)
+    weighted = (groups * posture[:, None, :]).sum(axis=-1)
+    return np.where(held > 1e-12, weighted / np.maximum(held, 1e-12), 1.0)
+
+
 def homicide_drivers(control: np.ndarray, groups_present: np.ndarray, fragmentation: np.ndarray,
                      rents: np.ndarray, p: dict[str, float]) -> np.ndarray:
     """The log-linear predictor of M7.2 without the intercept:
@@ -47,9 +58,10 @@ def homicide_mean(base: np.ndarray, drivers: np.ndarray, drivers0: np.ndarray, p
                   extra: np.ndarray, p: dict[str, float]) -> np.ndarray:
     """mu_i = base_i exp(drivers - drivers_0) (1 - w_v + w_v v_i) + extra_i.
 
-    base_i exp(-drivers_0) is the territory's random effect u_i, fixed at the start so that the first month
-    reproduces observed homicides; `posture_share` v_i is the control-weighted violence posture of the groups
-    present (Lessing), `extra` adds selective, vacuum and collateral killings.
+    base_i exp(-drivers_0) is the territory's random effect u_i, fixed in the first month so that it reproduces
+    observed homicides; `posture_share` v_i is the control-weighted violence posture of the groups present (Lessing;
+    1 in the status quo), `extra` adds selective, vacuum-filling and collateral killings and deaths in clashes
+    between groups.
     """
     w = p["armed_violence_share"]
     return base * np.exp(np.clip(drivers - drivers0, -20.0, 20.0)) * (1.0 - w + w * posture_share) + extra

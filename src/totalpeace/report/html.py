@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -84,9 +85,12 @@ def members_chart(results: Results) -> str:
     fig = Figure(figsize=(9.5, 4.0))
     ax = fig.subplots()
     members = results.groups["group_members"]
-    for g in results.active_groups():
+    colours = matplotlib.colormaps["tab20"].colors
+    for k, g in enumerate(results.active_groups()):
         q = np.nanpercentile(members[:, :, g], [10, 50, 90], axis=0)
-        (line,) = ax.plot(x, q[1], lw=1.4, label=results.group_ids[g])
+        if q[2].max() < 0.5:  # a splinter that exists in fewer than one run in ten
+            continue
+        (line,) = ax.plot(x, q[1], lw=1.4, label=results.group_ids[g], color=colours[k % len(colours)])
         ax.fill_between(x, q[0], q[2], color=line.get_color(), alpha=0.15, lw=0)
     ax.set_title("Members by group (median and 80% band)", fontsize=10)
     ax.set_ylabel("members")

@@ -130,8 +130,9 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "beta_P: rise in log hazard when delta*dp/(1-delta) exceeds the two sides' war costs."),
     ParamSpec("surplus_breakdown_effect", 0.5, 0.0, 2.0, "log hazard per unit shortfall", "M1.1/M4.1", ASSUMPTION,
               "beta_U: rise in log breakdown hazard when the deal on the table is worth less than war to the group."),
-    ParamSpec("war_cost_share", 0.1, 0.02, 0.3, "share of stakes", "M5.1", ASSUMPTION,
-              "c_S + c_G in Powell's inequality, as a share of the per-period stakes."),
+    ParamSpec("war_cost_share", 0.1, 0.02, 0.3, "share of the discounted stakes", "M5.1/M6.1", ASSUMPTION,
+              "c_S + c_G: share of the whole discounted value that war destroys (Powell's inequality; the state's cost "
+              "in the Nash split of the bargaining audit)."),
     # --- M5.2 / M7.2 DDR and splits ----------------------------------------------------------------------------------------
     ParamSpec("ddr_rate", 0.1, 0.03, 0.3, "1 / month", "M5.2", ASSUMPTION,
               "Monthly share of a signing group's remaining members that demobilise during implementation.",
@@ -175,7 +176,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     # --- M2.2 / M2.3 territorial contest ---------------------------------------------------------------------------------------
     ParamSpec("contest_decisiveness", 1.0, 0.5, 2.0, "exponent", "M2.2",
               "Tullock ratio form p = e^m / sum e^m [S]; m = 1 is the standard lottery", "m: CSF decisiveness."),
-    ParamSpec("contest_difference_k", 2.0, 0.5, 5.0, "1 / log effort", "M2.2",
+    ParamSpec("contest_difference_k", 2.0, 0.5, 5.0, "dimensionless (effort / mean effort)", "M2.2",
               "Hirshleifer (1989) difference form [R abstract]", "k of the logistic difference-form CSF."),
     ParamSpec("control_turnover", 0.1, 0.05, 0.3, "1 / month", "M2.2", "MECHANISMS.md M2.2 prior U(0.05, 0.3) [P]",
               "nu: monthly speed at which control shares move toward contest outcomes.", bounds=(0.0, 1.0)),
@@ -190,7 +191,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     ParamSpec("effort_noise", 0.2, 0.05, 0.5, "log sd", "M2.2", ASSUMPTION,
               "Monthly log-normal noise on contest efforts (luck, local events).", bounds=(0.0, 2.0)),
     # --- M3.1 / M5.2 / M4.2 strength ---------------------------------------------------------------------------------------------
-    ParamSpec("state_attrition", 0.0001, 0.00003, 0.0005, "1 / month per 1000 effort per 1000 km2", "M3.1",
+    ParamSpec("state_attrition", 0.0003, 0.0001, 0.0015, "1 / month per member-equivalent per 1000 km2", "M3.1",
               "Deitchman (1962) area-fire form [S]; size [P], to calibrate on combat deaths (MECHANISMS row 2)",
               "a_S: monthly loss rate of group members per unit of state effort density."),
     ParamSpec("bombing_share_of_attrition", 0.3, 0.1, 0.6, "share", "M3.1/M6.1", ASSUMPTION,
