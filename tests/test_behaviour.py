@@ -18,7 +18,6 @@ from functools import cache
 from typing import Any
 
 import numpy as np
-import pytest
 from scipy.stats import mannwhitneyu
 
 from totalpeace import load_scenario, simulate

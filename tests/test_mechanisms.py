@@ -1,12 +1,13 @@
 """Unit tests of the model's mechanism functions (src/totalpeace/model) and of the counter-based random numbers.
 
-Each test states what the mechanism should do according to the research note (MECHANISMS.md, section in brackets):
+Each test states what the mechanism should do according to the research note (MECHANISMS.md, sections M1-M7):
 known values worked out by hand where the formula is simple, directional and comparative properties otherwise.
 Parameters are the registry defaults unless a test sets them, so hand-computed values name the numbers they use.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -84,8 +85,8 @@ def test_appropriable_shares_fall_linearly_with_decriminalization_only_for_drugs
     np.testing.assert_allclose(at[1.0], [0.6 * 0.3, 0.6, 0.6, 0.6 * 0.3])  # chi_0 (1 - theta_D)
     np.testing.assert_allclose(at[0.5], (at[0.0] + at[1.0]) / 2)  # linear in D
     for d in (0.25, 0.5, 1.0):  # gold and extortion untouched by drug policy (M1.2)
-        assert at.get(d, economy.appropriable_shares(d, p))[GOLD] == 0.6
-        assert economy.appropriable_shares(d, p)[EXTORTION] == 0.6
+        chi = economy.appropriable_shares(d, p)
+        assert chi[GOLD] == chi[EXTORTION] == 0.6
     assert economy.appropriable_shares(1.0, p)[COCA] == economy.appropriable_shares(1.0, p)[ROUTES]
 
 
@@ -110,7 +111,8 @@ def test_transit_hectares_follow_the_routing_matrix() -> None:
 def test_appropriable_value_counts_only_the_groups_revenue_kinds() -> None:
     rents = np.array([[[1.0, 2.0, 3.0, 4.0]]])  # (R=1, T=1, 4)
     chi = np.array([0.5, 0.5, 0.5, 0.25])
-    revenue = np.array([[1.0, 1.0, 1.0, 1.0], [0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 1.0]])  # all, gold, extortion+routes
+    # Revenue kinds: the first group takes all four, the second gold only, the third extortion and routes.
+    revenue = np.array([[1.0, 1.0, 1.0, 1.0], [0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 1.0]])
     value = economy.appropriable_value(rents, chi, revenue)
     assert value.shape == (1, 3, 1)
     np.testing.assert_allclose(value[0, :, 0], [0.5 + 1.0 + 1.5 + 1.0, 1.0, 1.5 + 1.0])
@@ -237,6 +239,22 @@ def test_nash_split_by_hand_and_clipped() -> None:
     np.testing.assert_allclose(got, [0.5, 0.3, 0.4, 1.0, 0.0])
 
 
+def test_threat_costs_by_hand_and_concessions_move_the_split_toward_the_group() -> None:
+    p = params(war_cost_months=12.0, bombing_share_of_attrition=0.3, discount_factor=0.98, war_cost_share=0.1)
+    base = np.array([[0.9, 0.9, 0.9]])
+    conc = np.array([[False, False, False, False],  # no concessions
+                     [False, False, True, False],  # bombing suspended
+                     [True, True, False, False]])  # arrest and extradition orders suspended
+    c_state, c_group = values.threat_costs(base, conc, p)
+    # c_G = 12 x pressure x (1 - 0.25 k) x 0.02; suspended bombing cuts pressure by 30% and doubles c_S.
+    np.testing.assert_allclose(c_group, [[12 * 0.9 * 0.02, 12 * 0.63 * 0.75 * 0.02, 12 * 0.9 * 0.5 * 0.02]])
+    np.testing.assert_allclose(c_state, [[0.1, 0.2, 0.1]])
+    with_conc = values.nash_split(np.full((1, 3), 0.4), c_state, c_group)
+    without = values.nash_split(np.full((1, 3), 0.4), *values.threat_costs(base, np.zeros_like(conc), p))
+    assert with_conc[0, 0] == without[0, 0]
+    assert np.all(with_conc[0, 1:] > without[0, 1:])  # unilateral concessions undercut the state (M6.1)
+
+
 @given(st.floats(0, 1), st.floats(0, 2), st.floats(0, 2), st.floats(0, 1))
 @settings(max_examples=40, deadline=None)
 def test_nash_split_moves_toward_the_stronger_cheaper_side(p: float, cs: float, cg: float, dp: float) -> None:
@@ -260,22 +278,27 @@ def test_open_tables_simultaneous_and_phased() -> None:
     none = np.zeros((1, 3), dtype=np.int8)
     start = np.array([0, 0, 5])
     order = np.array([0, 1, 2])
-    willing = np.array([True, True, True])
-    np.testing.assert_array_equal(open_tables(none, 0, start, order, False, willing), [[True, True, False]])
-    np.testing.assert_array_equal(open_tables(none, 5, start, order, False, willing), [[True, True, True]])
+    eligible = np.ones((1, 3), dtype=bool)
+    np.testing.assert_array_equal(open_tables(none, 0, start, order, False, eligible), [[True, True, False]])
+    np.testing.assert_array_equal(open_tables(none, 5, start, order, False, eligible), [[True, True, True]])
     # Phased (Sebenius): only the first in the order opens; the next waits while it is unresolved.
-    np.testing.assert_array_equal(open_tables(none, 0, start, order, True, willing), [[True, False, False]])
+    np.testing.assert_array_equal(open_tables(none, 0, start, order, True, eligible), [[True, False, False]])
     talking = np.array([[Phase.FORMAL_TALKS, Phase.NONE, Phase.NONE]], dtype=np.int8)
-    np.testing.assert_array_equal(open_tables(talking, 6, start, order, True, willing), [[False, False, False]])
+    np.testing.assert_array_equal(open_tables(talking, 6, start, order, True, eligible), [[False, False, False]])
     for resolved in (Phase.IMPLEMENTATION, Phase.BROKEN_DOWN, Phase.DEMOBILIZED):
         ph = np.array([[resolved, Phase.NONE, Phase.NONE]], dtype=np.int8)
-        np.testing.assert_array_equal(open_tables(ph, 6, start, order, True, willing), [[False, True, False]])
-    # A group unwilling to talk never opens and does not block those after it.
-    unwilling = np.array([False, True, True])
-    np.testing.assert_array_equal(open_tables(none, 0, start, order, True, unwilling), [[False, True, False]])
-    np.testing.assert_array_equal(open_tables(none, 0, start, order, False, unwilling), [[False, True, False]])
+        np.testing.assert_array_equal(open_tables(ph, 6, start, order, True, eligible), [[False, True, False]])
+    # A group that is not eligible (unwilling, or gone) never opens and does not block those after it.
+    not_first = np.array([[False, True, True]])
+    np.testing.assert_array_equal(open_tables(none, 0, start, order, True, not_first), [[False, True, False]])
+    np.testing.assert_array_equal(open_tables(none, 0, start, order, False, not_first), [[False, True, False]])
+    # Eligibility is per run: each run of a batch follows its own sequence.
+    two_runs = np.zeros((2, 3), dtype=np.int8)
+    per_run = np.array([[True, True, True], [False, True, True]])
+    np.testing.assert_array_equal(open_tables(two_runs, 0, start, order, True, per_run),
+                                  [[True, False, False], [False, True, False]])
     # Tables already open are not reopened; a group without a table (start -1) never opens.
-    np.testing.assert_array_equal(open_tables(talking, 0, np.array([0, -1, 0]), order, False, willing),
+    np.testing.assert_array_equal(open_tables(talking, 0, np.array([0, -1, 0]), order, False, eligible),
                                   [[False, False, True]])
 
 
@@ -302,21 +325,29 @@ def test_compromise_engine_returns_the_weighted_mean() -> None:
     positions = np.array([[[0.2, 0.8, 0.5, 0.7]]])
     cap = np.array([[[0.6, 0.4, 0.5, 0.0]]])
     sal = np.array([0.5, 1.0, 0.4, 0.4])
-    new, forecast = bargain(positions, cap, sal, "compromise", 1, 1.0)
+    new, forecast = bargain(positions, cap, sal, "compromise", 1, 1.0, np.array([[True]]))
     w = cap[0, 0] * sal
-    assert forecast[0, 0] == pytest.approx((w * positions[0, 0]).sum() / w.sum())  # (0.06+0.32+0.1)/0.9
-    assert forecast[0, 0] == pytest.approx(0.48 / 0.9)
+    assert forecast[0, 0] == pytest.approx((w * positions[0, 0]).sum() / w.sum())
+    assert forecast[0, 0] == pytest.approx(0.48 / 0.9)  # (0.06 + 0.32 + 0.1) / (0.3 + 0.4 + 0.2)
     np.testing.assert_array_equal(new, positions)
 
 
-def test_bdm_forecast_stays_within_the_positions() -> None:
+def test_bdm_moves_only_active_tables_and_forecasts_within_the_positions() -> None:
     pos = initial_positions(3, np.array([LIMITED, GREEDY]), DEFAULTS)
     cap, sal = actor_table(np.array([[0.3, 0.5]] * 3), np.array([[0.6, 0.2]] * 3), np.array([[0.45, 0.0]] * 3), 0.3,
                            DEFAULTS)
-    new, forecast = bargain(pos, cap, sal, "bdm", 2, 1.0)
+    active = np.array([[True, True], [True, False], [False, False]])
+    new, forecast = bargain(pos, cap, sal, "bdm", 2, 1.0, active)
     assert forecast.shape == (3, 2)
     assert np.all((forecast >= pos.min(axis=-1) - 1e-12) & (forecast <= pos.max(axis=-1) + 1e-12))
     assert np.all((new >= 0.0) & (new <= 1.0))
+    np.testing.assert_array_equal(new[~active], pos[~active])  # closed tables keep their positions
+    same, _ = bargain(pos, cap, sal, "bdm", 2, 1.0, np.zeros((3, 2), dtype=bool))
+    np.testing.assert_array_equal(same, pos)
+    # The same table gives the same forecast whichever other tables are open.
+    alone, f_alone = bargain(pos[:1], cap[:1], sal, "bdm", 2, 1.0, np.array([[True, False]]))
+    assert f_alone[0, 0] == forecast[0, 0]
+    np.testing.assert_array_equal(alone[0, 0], new[0, 0])
 
 
 def test_advance_probability() -> None:
@@ -330,6 +361,11 @@ def test_advance_probability() -> None:
         np.array([0.2]), p)[0]
 
 
+def test_advance_probability_is_zero_for_total_spoilers_at_any_slope() -> None:
+    got = advance_probability(np.array([-np.inf, 0.0]), params(acceptance_slope=0.0))
+    np.testing.assert_allclose(got, [0.0, 0.5 / DEFAULTS["talks_phase_months"]])
+
+
 # =====================================================================================================================
 # M4.1 credible commitment / M5.1 shifting power
 # =====================================================================================================================
@@ -337,13 +373,19 @@ def test_powell_shift_zero_without_change_graded_and_one_for_a_large_jump() -> N
     p = params(discount_factor=0.98, war_cost_share=0.1)
     same = commitment.powell_shift(np.array([0.3, 0.7]), np.array([0.3, 0.7]), p)
     np.testing.assert_array_equal(same, [0.0, 0.0])
-    # delta |dp| / (1 - delta) = 49 |dp|; the inequality holds for |dp| > 0.1 / 49 = 0.00204.
-    assert commitment.powell_shift(np.array([0.302]), np.array([0.3]), p)[0] == 0.0
-    assert commitment.powell_shift(np.array([0.303]), np.array([0.3]), p)[0] == pytest.approx(49 * 0.003 / 0.1 - 1)
-    assert commitment.powell_shift(np.array([0.6]), np.array([0.3]), p)[0] == 1.0
-    assert commitment.powell_shift(np.array([0.0]), np.array([0.3]), p)[0] == 1.0  # the state rising (DDR) too
+    small = commitment.powell_shift(np.array([0.31]), np.array([0.3]), p)[0]
+    assert small == 0.0  # a slow drift is no commitment problem
+    # Graded: delta |dp| / (c_S + c_G) - 1 = 0.98 x 0.15 / 0.1 - 1 = 0.47 (war costs as a share of the discounted
+    # stakes, so the condition delta dp / (1 - delta) > c reads delta dp > share).
+    assert commitment.powell_shift(np.array([0.45]), np.array([0.3]), p)[0] == pytest.approx(0.98 * 0.15 / 0.1 - 1)
+    assert commitment.powell_shift(np.array([0.9]), np.array([0.3]), p)[0] == 1.0  # a large, rapid jump
+    assert commitment.powell_shift(np.array([0.0]), np.array([0.5]), p)[0] == 1.0  # the state rising (DDR) too
+    jumps = np.linspace(0.0, 0.5, 26)
+    graded = commitment.powell_shift(0.3 + jumps, np.full(26, 0.3), p)
+    assert np.all(np.diff(graded) >= 0.0) and graded[0] == 0.0 and graded[-1] == 1.0
+    assert np.all((graded >= 0.0) & (graded <= 1.0))
     # Higher war costs make a given shift less dangerous.
-    assert commitment.powell_shift(np.array([0.303]), np.array([0.3]), params(war_cost_share=0.3))[0] == 0.0
+    assert commitment.powell_shift(np.array([0.45]), np.array([0.3]), params(war_cost_share=0.3))[0] == 0.0
 
 
 def _hazard(disarmed=0.0, guarantee=0.0, against=0.0, shift=0.0, surplus=0.0, **changes: float) -> float:
@@ -366,7 +408,7 @@ def test_breakdown_hazard_by_hand() -> None:
 
 def test_breakdown_hazard_directions() -> None:
     g = np.linspace(0.0, 1.0, 5)
-    assert all(_hazard(guarantee=a) > _hazard(guarantee=b) for a, b in zip(g[:-1], g[1:], strict=True))  # Walter
+    assert all(_hazard(guarantee=a) > _hazard(guarantee=b) for a, b in itertools.pairwise(g))  # Walter
     assert _hazard(disarmed=1.0) > _hazard(disarmed=0.5) > _hazard(disarmed=0.0)  # disarming without guarantees
     assert _hazard(disarmed=1.0, guarantee=1.0) == pytest.approx(_hazard(disarmed=0.0, guarantee=1.0))  # vanishes
     assert _hazard(shift=1.0) > _hazard(shift=0.5) > _hazard(shift=0.0)  # Powell
@@ -456,12 +498,22 @@ def test_violence_posture_is_the_argmax_of_the_reduced_form(rho0: float, beta: f
         assert security.violence_posture(True, p) == pytest.approx(0.2)
 
 
+def test_violence_posture_without_corruption_gain() -> None:
+    # beta_cor = 0: violence extracts nothing, costs c_v and draws repression, so v* = 0.
+    assert security.violence_posture(True, params(corruption_gain=0.0)) == 0.0
+
+
 def test_repression_pressure_conditional_targets_violent_groups() -> None:
+    # Lessing: rho_g = rho_0 + rho_1 v_g under a conditional rule; an unconditional rule (rho_1 = 0) treats every
+    # group alike, whatever its violence.
     p = params(repression_base=0.3, repression_conditionality=0.6)
     posture = np.array([0.0, 0.5, 1.0])
     np.testing.assert_allclose(security.repression_pressure(posture, True, p), [0.3, 0.6, 0.9])
-    np.testing.assert_allclose(security.repression_pressure(posture, False, p), [0.9, 0.9, 0.9])  # everyone alike
-    assert np.all(security.repression_pressure(posture, True, p) <= security.repression_pressure(posture, False, p))
+    np.testing.assert_allclose(security.repression_pressure(posture, False, p), [0.3, 0.3, 0.3])
+    assert np.all(np.diff(security.repression_pressure(posture, True, p)) > 0)  # more violent, more repression
+    # A non-violent group is treated the same under both rules.
+    assert security.repression_pressure(np.array([0.0]), True, p)[0] == security.repression_pressure(
+        np.array([0.0]), False, p)[0]
 
 
 # =====================================================================================================================
@@ -486,7 +538,7 @@ def test_csf_ratio_by_hand_and_decisiveness_sharpens() -> None:
     np.testing.assert_allclose(contest.csf_ratio(np.array([2.0, 1.0]), 2.0), [0.8, 0.2])
     np.testing.assert_allclose(contest.csf_ratio(np.array([2.0, 1.0]), 0.5), [2**0.5 / (2**0.5 + 1), 1 / (2**0.5 + 1)])
     strong = [contest.csf_ratio(np.array([2.0, 1.0]), m)[0] for m in (0.5, 1.0, 1.5, 2.0)]
-    assert all(a < b for a, b in zip(strong[:-1], strong[1:], strict=True))
+    assert all(a < b for a, b in itertools.pairwise(strong))
     # Scale-free: the unit of effort does not matter.
     np.testing.assert_allclose(contest.csf_ratio(np.array([20.0, 10.0, 5.0]), 1.3),
                                contest.csf_ratio(np.array([2.0, 1.0, 0.5]), 1.3))
@@ -560,7 +612,22 @@ def test_state_attrition_rate_by_hand_zero_when_protected_and_scales() -> None:
     np.testing.assert_allclose(strength.state_attrition_rate(2 * effort, area, pressure, unprotected, p), 2 * rate)
     np.testing.assert_allclose(strength.state_attrition_rate(effort, 2 * area, pressure, unprotected, p), rate / 2)
     huge = strength.state_attrition_rate(effort * 1e6, area, pressure, unprotected, p)
-    assert huge.max() == 0.5  # a month cannot remove more than half
+    assert huge.max() == strength.MAX_MONTHLY_LOSS  # a month cannot remove more than this share
+    assert 0.0 < strength.MAX_MONTHLY_LOSS <= 0.5
+    # Below the minimum search area (islands, capital districts) density stops rising.
+    tiny = np.full(2, strength.MIN_SEARCH_AREA / 100)
+    np.testing.assert_allclose(strength.state_attrition_rate(effort, tiny, pressure, unprotected, p),
+                               strength.state_attrition_rate(effort, np.full(2, strength.MIN_SEARCH_AREA), pressure,
+                                                             unprotected, p))
+
+
+def test_collateral_deaths_by_hand_and_fall_with_state_presence() -> None:
+    # K_i = xi (1 - iota_i) L_i (Kress & Szechtman), intelligence quality iota_i read as state presence S_i.
+    p = params(collateral_share=0.3)
+    losses = np.array([[10.0, 10.0, 10.0]])
+    got = strength.collateral_deaths(losses, np.array([0.0, 0.5, 1.0]), p)
+    np.testing.assert_allclose(got, [[3.0, 1.5, 0.0]])
+    np.testing.assert_array_equal(strength.collateral_deaths(np.zeros((1, 3)), np.zeros(3), p), np.zeros((1, 3)))
 
 
 def test_intergroup_losses_by_hand_zero_without_rivals_and_symmetric() -> None:
@@ -610,6 +677,11 @@ def test_recruitment_directions() -> None:
     assert _recruits(members=2 * cap, youth=10_000.0) == 0.0  # and beyond it
     assert _recruits(members=0.0) == 0.0  # no members, no networks
     assert _recruits(rent_per_member=0.0) > 0.0 and np.isfinite(_recruits(rent_per_member=0.0))
+
+
+def test_recruitment_without_young_people_is_zero() -> None:
+    assert _recruits(members=0.0, youth=0.0) == 0.0
+    assert _recruits(members=10.0, youth=0.0) == 0.0
 
 
 def test_movement_by_hand() -> None:
@@ -667,15 +739,20 @@ def test_sanctuary_flow_conserves_members_and_moves_toward_target(runs: int, gro
     assert np.all(np.abs(s / total - target) <= gap + 1e-12)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: sanctuary_flow drops returning members when the group has no members "
-                                       "left in the country (source_total == 0): they leave the sanctuary but are "
-                                       "added to no territory")
-def test_sanctuary_flow_conserves_members_returning_to_an_empty_country() -> None:
-    # Reachable in a run: a group with sanctuary share 1 at host tolerance 1 starts with everyone abroad; when the
-    # host's tolerance falls (an event), members come home. See tests/test_invariants.py for the full-model case.
+def test_sanctuary_flow_keeps_members_abroad_when_there_is_nowhere_to_return() -> None:
+    # Everyone abroad and the host's tolerance falls: with no members left in the country there is nowhere to
+    # return to, and nobody may vanish (the total is conserved).
     members = np.zeros((1, 1, 2))
     m, s = strength.sanctuary_flow(members, np.array([[100.0]]), np.array([[0.5]]), np.array([[True, False]]), 0.1)
     assert m.sum() + s.sum() == pytest.approx(100.0)
+    assert np.all(m >= 0.0)
+
+
+def test_sanctuary_recruitment_by_hand() -> None:
+    # Sanctuary members recruit at the reference rate, with the ceasefire bonus: zeta S (1 + rearm) (Salehyan).
+    p = params(recruitment_rate=0.02)
+    got = strength.sanctuary_recruitment(np.array([[100.0, 0.0, 50.0]]), np.array([[0.0, 1.0, 0.5]]), p)
+    np.testing.assert_allclose(got, [[2.0, 0.0, 1.5]])
 
 
 def test_split_probability_and_share_by_hand_and_higher_with_lower_cohesion() -> None:
@@ -695,6 +772,17 @@ def test_split_probability_and_share_by_hand_and_higher_with_lower_cohesion() ->
 def test_control_margin() -> None:
     control = np.array([[[0.7, 0.2, 0.1], [0.4, 0.4, 0.2], [0.0, 0.0, 1.0]]])
     np.testing.assert_allclose(violence.control_margin(control), [[0.5, 0.0, 1.0]])
+    np.testing.assert_allclose(violence.control_margin(np.ones((2, 3, 1))), np.ones((2, 3)))  # the state alone
+
+
+def test_posture_share_is_the_control_weighted_posture_of_the_groups() -> None:
+    control = np.array([[[0.3, 0.1, 0.6], [0.0, 0.0, 1.0], [0.5, 0.5, 0.0]]])  # two groups + the state
+    posture = np.array([[1.0, 0.0]])
+    np.testing.assert_allclose(violence.posture_share(control, posture), [[0.75, 1.0, 0.5]])
+    # The state's own share does not dilute the groups' posture; no group present -> the status quo (1).
+    assert violence.posture_share(np.array([[[0.1, 0.0, 0.9]]]), posture)[0, 0] == pytest.approx(1.0)
+    both_calm = violence.posture_share(control, np.zeros((1, 2)))
+    np.testing.assert_allclose(both_calm, [[0.0, 1.0, 0.0]])
 
 
 def test_kalyvas_zone_mapping() -> None:

@@ -426,7 +426,7 @@ class Engine:
         pop = w.population
         members_g = st.members.sum(axis=2) + st.sanctuary
         dominant = st.control.argmax(axis=2)  # (R, T)
-        controlled = np.stack([(dominant == g).sum(axis=1) for g in range(w.n_groups)], axis=1)
+        controlled = (dominant[:, :, None] == np.arange(w.n_groups)[None, None, :]).sum(axis=1)
         talking = in_phases(st.phase, TALKING)
         cmax = st.control.max(axis=2)
         return {

@@ -51,6 +51,8 @@ def violence_posture(conditional: bool, p: dict[str, float]) -> float:
     gain = (1.0 - rho0) * beta - cost - rho1
     if rho1 <= 0.0:
         return 1.0 if gain > 0 else 0.0
+    if beta <= 0.0:  # violence buys nothing and only raises repression: the payoff falls with v
+        return 0.0
     return float(np.clip(gain / (2.0 * rho1 * beta), 0.0, 1.0))
 
 

@@ -64,12 +64,13 @@ def recruitment(members: np.ndarray, control: np.ndarray, rent_per_member: np.nd
     al.), and saturates at a carrying capacity set by the young population. `rearm` adds the ceasefire and zone
     bonus (resources not spent on fighting: the Caguán effect).
     """
-    ratio = np.maximum(rent_per_member, 1e-12) / p["legal_income_per_member"]
+    ratio = np.maximum(rent_per_member, 1e-12) / max(p["legal_income_per_member"], 1e-12)
     z = p["recruitment_rent_effect"] * np.log(ratio) + p["recruitment_state_effect"] * (0.5 - state_presence)[None, :]
     z = np.clip(z, -30.0, 30.0)
     propensity = 2.0 / (1.0 + np.exp(-z))  # (R, T) in (0, 2), 1 at the reference point
-    capacity = p["carrying_share"] * youth
-    crowding = np.clip(1.0 - members.sum(axis=1) / capacity[None, :], 0.0, 1.0)  # (R, T)
+    capacity = np.broadcast_to(p["carrying_share"] * youth, members.shape[::2])
+    filled = np.divide(members.sum(axis=1), capacity, out=np.ones(capacity.shape), where=capacity > 0)
+    crowding = np.clip(1.0 - filled, 0.0, 1.0)  # (R, T); no young people: no recruits
     held = np.clip(control[..., :-1].transpose(0, 2, 1), 0.0, 1.0)  # (R, G, T)
     base = p["recruitment_rate"] * members * (0.5 + held)
     return base * propensity[:, None, :] * crowding[:, None, :] * (1.0 + rearm)
