@@ -24,10 +24,36 @@ import totalpeace.model
 from totalpeace.scenario.params import BY_NAME, PARAMETERS, ParamSpec
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "model.md"
-MECHANISM_IDS = ("M1.1", "M1.2", "M1.3", "M2.1", "M2.1b", "M2.2", "M2.3", "M3.1", "M3.2", "M3.3", "M4.1", "M4.2",
-                 "M5.1", "M5.2", "M6.1", "M7.1", "M7.2", "M7.3")
-ODD_SECTIONS = ("Purpose and patterns", "Entities, state variables and scales", "Process overview and scheduling",
-                "Design concepts", "Initialisation", "Input data", "Submodels", "Parameters")
+MECHANISM_IDS = (
+    "M1.1",
+    "M1.2",
+    "M1.3",
+    "M2.1",
+    "M2.1b",
+    "M2.2",
+    "M2.3",
+    "M3.1",
+    "M3.2",
+    "M3.3",
+    "M4.1",
+    "M4.2",
+    "M5.1",
+    "M5.2",
+    "M6.1",
+    "M7.1",
+    "M7.2",
+    "M7.3",
+)
+ODD_SECTIONS = (
+    "Purpose and patterns",
+    "Entities, state variables and scales",
+    "Process overview and scheduling",
+    "Design concepts",
+    "Initialisation",
+    "Input data",
+    "Submodels",
+    "Parameters",
+)
 BLOCK = re.compile(r"<!-- params: (?P<names>[^>]*?) -->\n(?P<body>.*?)<!-- /params -->", re.DOTALL)
 FULL = "all"
 
@@ -55,8 +81,10 @@ def parameter_table(names: list[str] | None = None) -> str:
     """Markdown table of the named parameters (all of them, with their mechanism, when `names` is None)."""
     full = names is None
     specs = list(PARAMETERS) if full else [BY_NAME[n] for n in names]
-    head = ["| parameter | meaning | default | plausible range | unit |" + (" mechanism |" if full else "")
-            + " source |", "|---|---|---|---|---|" + ("---|" if full else "") + "---|"]
+    head = [
+        "| parameter | meaning | default | plausible range | unit |" + (" mechanism |" if full else "") + " source |",
+        "|---|---|---|---|---|" + ("---|" if full else "") + "---|",
+    ]
     return "\n".join(head + [_row(p, full) for p in specs])
 
 
@@ -90,8 +118,11 @@ def _named(text: str, name: str) -> bool:
 
 
 def model_modules() -> list[ModuleType]:
-    return [importlib.import_module(f"totalpeace.model.{m.name}")
-            for m in pkgutil.iter_modules(totalpeace.model.__path__) if not m.name.startswith("_")]
+    return [
+        importlib.import_module(f"totalpeace.model.{m.name}")
+        for m in pkgutil.iter_modules(totalpeace.model.__path__)
+        if not m.name.startswith("_")
+    ]
 
 
 def public_functions(module: ModuleType) -> list[str]:
@@ -123,11 +154,15 @@ def test_every_parameter_is_named() -> None:
 def test_the_full_parameter_table_has_a_row_for_every_parameter() -> None:
     blocks = [m for m in BLOCK.finditer(_doc()) if m.group("names").strip() == FULL]
     assert blocks, "docs/model.md lost its full parameter table (marker '<!-- params: all -->')"
-    rows = {line.split("|")[1].strip().strip("`") for line in blocks[0].group("body").splitlines()
-            if line.startswith("| `")}
+    rows = {
+        line.split("|")[1].strip().strip("`") for line in blocks[0].group("body").splitlines() if line.startswith("| `")
+    }
     missing = [p.name for p in PARAMETERS if p.name not in rows]
-    assert not missing, ("the full parameter table lacks rows for: " + ", ".join(missing)
-                         + " (regenerate with `.venv/bin/python tests/test_docs_model.py --write`)")
+    assert not missing, (
+        "the full parameter table lacks rows for: "
+        + ", ".join(missing)
+        + " (regenerate with `.venv/bin/python tests/test_docs_model.py --write`)"
+    )
 
 
 def test_mechanism_tables_name_known_parameters() -> None:
@@ -138,17 +173,25 @@ def test_mechanism_tables_name_known_parameters() -> None:
 def test_every_model_function_is_named() -> None:
     text = _doc()
     modules = model_modules()
-    assert {m.__name__.rsplit(".", 1)[1] for m in modules} >= {"economy", "values", "negotiation", "bargaining",
-                                                              "commitment", "security", "contest", "strength",
-                                                              "violence", "spillover"}
+    assert {m.__name__.rsplit(".", 1)[1] for m in modules} >= {
+        "economy",
+        "values",
+        "negotiation",
+        "bargaining",
+        "commitment",
+        "security",
+        "contest",
+        "strength",
+        "violence",
+        "spillover",
+    }
     missing = [f"{m.__name__}.{f}" for m in modules for f in public_functions(m) if not _named(text, f)]
     assert not missing, f"docs/model.md does not name these model functions: {', '.join(missing)}"
 
 
 def test_every_mechanism_is_named() -> None:
     text = _doc()
-    missing = [m for m in MECHANISM_IDS
-               if re.search(rf"(?<![\w.]){re.escape(m)}(?![0-9A-Za-z])", text) is None]
+    missing = [m for m in MECHANISM_IDS if re.search(rf"(?<![\w.]){re.escape(m)}(?![0-9A-Za-z])", text) is None]
     assert not missing, f"docs/model.md does not mention these mechanisms: {', '.join(missing)}"
 
 
