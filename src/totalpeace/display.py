@@ -140,9 +140,15 @@ def print_summary(summary: dict[str, Any], console: Console | None = None) -> No
     groups.add_column("signed", justify="right")
     groups.add_column("broken down", justify="right")
     groups.add_column("final phase (most runs)")
+    rare = []
     for gid, entry in summary["groups"].items():
+        if all((stat["p90"] or 0.0) < 0.5 for stat in entry["members"].values()):
+            rare.append(gid)  # e.g. a splinter that formed in fewer than one run in ten
+            continue
         talks = entry["talks"]
         modal = max(talks["final_phase_share"].items(), key=lambda kv: kv[1])
         groups.add_row(gid, *[_cell(entry["members"][y], ",.0f") for y in years], f"{talks['signed_share']:.0%}",
                        f"{talks['broken_down_share']:.0%}", f"{modal[0]} ({modal[1]:.0%})")
     console.print(groups)
+    if rare:
+        console.print(f"[dim]Groups that exist in fewer than 10% of runs (see summary.json): {', '.join(rare)}[/dim]")
