@@ -16,7 +16,6 @@ import numpy as np
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
-_TO_UNIT = 1.0 / float(1 << 53)
 
 
 class Purpose(IntEnum):
@@ -51,17 +50,14 @@ def uniforms(seed: int, runs: np.ndarray, month: int, purpose: int, shape: tuple
     """Uniform [0, 1) draws of shape (runs, *shape); entry [r, i...] depends only on (seed, run, month, purpose, i)."""
     keys = stream_keys(seed, runs, month, purpose)
     n = int(np.prod(shape)) if shape else 1
-    with np.errstate(over="ignore"):
-        counters = np.arange(n, dtype=np.uint64) * _GOLDEN
-        bits = _mix(keys[:, None] + counters[None, :])
-    return ((bits >> np.uint64(11)).astype(np.float64) * _TO_UNIT).reshape((len(keys), *shape))
+    return _uniform_matrix(keys, n).reshape((len(keys), *shape))
 
 
 def normals(seed: int, runs: np.ndarray, month: int, purpose: int, shape: tuple[int, ...]) -> np.ndarray:
-    """Standard normal draws (Box-Muller on two counter-based uniforms)."""
-    u = uniforms(seed, runs, month, purpose, (2, *shape))
-    u1, u2 = 1.0 - u[:, 0], u[:, 1]
-    return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
+    """Standard normal draws (Box-Muller on uniforms 2i and 2i + 1 of the stream)."""
+    keys = stream_keys(seed, runs, month, purpose)
+    n = int(np.prod(shape)) if shape else 1
+    return _normal_matrix(keys, n).reshape((len(keys), *shape))
 
 
 @numba.njit(cache=True)
@@ -75,6 +71,26 @@ def _mix_scalar(z: np.uint64) -> np.uint64:
 def _unit(key: np.uint64, counter: np.uint64) -> float:
     bits = _mix_scalar(key + counter * np.uint64(0x9E3779B97F4A7C15))
     return float(bits >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@numba.njit(cache=True)
+def _uniform_matrix(keys: np.ndarray, n: int) -> np.ndarray:
+    out = np.empty((keys.shape[0], n))
+    for r in range(keys.shape[0]):
+        for i in range(n):
+            out[r, i] = _unit(keys[r], np.uint64(i))
+    return out
+
+
+@numba.njit(cache=True)
+def _normal_matrix(keys: np.ndarray, n: int) -> np.ndarray:
+    out = np.empty((keys.shape[0], n))
+    for r in range(keys.shape[0]):
+        for i in range(n):
+            u1 = 1.0 - _unit(keys[r], np.uint64(2 * i))
+            u2 = _unit(keys[r], np.uint64(2 * i + 1))
+            out[r, i] = np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
+    return out
 
 
 @numba.njit(cache=True)

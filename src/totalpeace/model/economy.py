@@ -40,7 +40,11 @@ def transit_hectares(coca_ha: np.ndarray, transit_share) -> np.ndarray:
 
 def appropriable_value(rents: np.ndarray, chi: np.ndarray, revenue: np.ndarray) -> np.ndarray:
     """What each group could take in each territory if it controlled it fully: (R, G, T)."""
-    return ((rents * chi)[:, None, :, :] * revenue[None, :, None, :]).sum(axis=-1)
+    weighted = rents * chi  # (R, T, 4)
+    out = np.zeros((rents.shape[0], revenue.shape[0], rents.shape[1]))
+    for k in range(rents.shape[2]):  # four kinds: a short loop beats a (R, G, T, 4) temporary
+        out += weighted[:, None, :, k] * revenue[None, :, k, None]
+    return out
 
 
 def group_rents(value: np.ndarray, control: np.ndarray) -> np.ndarray:
