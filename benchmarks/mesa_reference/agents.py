@@ -1,0 +1,581 @@
+"""Agents of the Mesa reference model: territories, armed groups and the state, each with plain Python state.
+
+Every method implements one part of the monthly step of the fast engine (src/totalpeace/engine/step.py) for one
+agent, with scalars and dicts instead of batched arrays. The model (model.py) calls them in the engine's order
+through AgentSet methods; methods that draw random numbers use the model's own generator `model.rng`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import mesa
+
+from .tables import bdm_rounds, compromise
+
+STATE = "state"  # key of the state's share in a territory's control dict
+
+# Table phases, numbered as totalpeace.model.negotiation.Phase.
+NONE, EXPLORATION, FORMAL_TALKS, CEASEFIRE, PARTIAL_AGREEMENTS, FINAL_AGREEMENT, IMPLEMENTATION, DEMOBILIZED, \
+    BROKEN_DOWN = range(9)
+TALKING = frozenset({EXPLORATION, FORMAL_TALKS, CEASEFIRE, PARTIAL_AGREEMENTS})
+NEGOTIATED_CEASEFIRE = frozenset({CEASEFIRE, PARTIAL_AGREEMENTS, FINAL_AGREEMENT, IMPLEMENTATION})
+STOOD_DOWN = frozenset({IMPLEMENTATION, DEMOBILIZED})
+AT_RISK = TALKING | {FINAL_AGREEMENT, IMPLEMENTATION}
+
+KINDS = ("coca", "gold", "extortion", "routes")
+LIMITED, GREEDY, TOTAL = range(3)
+CONCESSION_SHIELD = 0.25  # share of the war cost each active arrest / extradition / bombing concession removes
+MIN_SEARCH_AREA = 1.0  # thousand km2
+MAX_MONTHLY_LOSS = 0.2
+
+
+def logistic(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+class TerritoryAgent(mesa.Agent):
+    """A department: people, land, coca and gold, who controls it, and the violence that happens there."""
+
+    def __init__(self, model: mesa.Model, tid: str, population: float, area_1000km2: float, coca_ha: float,
+                 gold_ha: float, state_presence: float, is_exit: bool, observed_homicides: float) -> None:
+        super().__init__(model)
+        self.tid = tid
+        self.population = population
+        self.area = area_1000km2
+        self.coca_ha = coca_ha
+        self.gold_ha = gold_ha
+        self.state_presence = state_presence
+        self.is_exit = is_exit
+        self.observed_homicides = observed_homicides  # monthly average of 2021
+        self.youth = population * model.p["youth_share"]
+        self.neighbours: list[TerritoryAgent] = []
+        self.neighbour_ids: tuple[str, ...] = ()
+        self.ships_through: TerritoryAgent | None = None  # the exit its coca leaves by (nearest by graph distance)
+        self.borders: set[str] = set()  # neighbouring countries (international actor ids) it borders
+        self.control: dict[str, float] = {}  # group id or STATE -> share, summing to one
+        self.control_before: dict[str, float] = {}
+        self.effort: dict[str, float] = {}
+        self.transit_ha = 0.0
+        self.gross: dict[str, float] = {}  # rents by kind before appropriability
+        self.appropriable: dict[str, float] = {}
+        self.rent = 0.0  # appropriable rent of all kinds (the rapacity term of the homicide model)
+        self.fragmentation = 0.0
+        self.vacated = 0.0
+        self.vacated_now = 0.0
+        self.hom_base = 0.0
+        self.drivers0 = 0.0
+        self.losses_state: dict[str, float] = {}
+        self.losses_groups: dict[str, float] = {}
+        self.expected_state_total = 0.0
+        self.expected_groups_total = 0.0
+        self.clashes_state = 0.0
+        self.clashes_groups = 0.0
+        self.state_killed = 0.0
+        self.rent_per_member = 0.0
+        self.homicides = 0.0
+
+    # ------------------------------------------------------------------ economy
+    def compute_rents(self, chi: dict[str, float]) -> None:
+        p = self.model.p
+        self.gross = {
+            "coca": self.coca_ha * p["coca_rent_per_ha"],
+            "gold": self.gold_ha * p["gold_rent_per_ha"],
+            "extortion": self.population / 1e5 * p["extortion_rent_per_100k"],
+            "routes": self.transit_ha * p["route_rent_per_ha"],
+        }
+        self.appropriable = {k: self.gross[k] * chi[k] for k in KINDS}
+        self.rent = sum(self.appropriable.values())
+
+    # ------------------------------------------------------------------ contest
+    def measure_efforts(self, noise: bool) -> None:
+        """Each group's members here plus a share of those in adjacent territories, boosted by cartel finance; the
+        state's effective forces. Optionally a log-normal shock on every effort."""
+        model, p = self.model, self.model.p
+        reach = p["neighbour_reach"]
+        effort = {}
+        for g in model.group_list:
+            if g.is_cartel or not g.in_country:
+                effort[g.gid] = 0.0
+                continue
+            members = g.members
+            nearby = sum([members[n] for n in self.neighbour_ids])
+            effort[g.gid] = (members[self.tid] + reach * nearby) * g.finance_boost
+        effort[STATE] = model.state.effort_in(self)
+        if noise:
+            sd = p["effort_noise"]
+            shocks = model.rng.normal(size=len(effort))
+            for key, eps in zip(effort, shocks, strict=True):
+                effort[key] *= math.exp(sd * eps - 0.5 * sd * sd)
+        self.effort = effort
+
+    def contest_outcome(self) -> dict[str, float]:
+        """Contest-success function over the actors' efforts; where nobody exerts effort the state keeps control."""
+        p = self.model.p
+        if self.model.contest_form == "difference":
+            present = {a: e for a, e in self.effort.items() if e > 0}
+            outcome = dict.fromkeys(self.effort, 0.0)
+            if present:
+                mean = sum(present.values()) / len(present)
+                z = {a: p["contest_difference_k"] * e / max(mean, 1e-12) for a, e in present.items()}
+                top = max(z.values())
+                weights = {a: math.exp(v - top) for a, v in z.items()}
+                total = sum(weights.values())
+                for a, w in weights.items():
+                    outcome[a] = w / total
+        else:
+            m = p["contest_decisiveness"]
+            powered = {a: max(e, 0.0) ** m for a, e in self.effort.items()}
+            total = sum(powered.values())
+            outcome = {a: (v / total if total > 0 else 0.0) for a, v in powered.items()}
+        if sum(outcome.values()) <= 0:
+            outcome[STATE] = 1.0
+        return outcome
+
+    def contest(self) -> None:
+        """Control moves a share `control_turnover` toward this month's contest outcome; record vacated control."""
+        nu = self.model.p["control_turnover"]
+        outcome = self.contest_outcome()
+        before = self.control
+        new = {a: (1.0 - nu) * before[a] + nu * outcome[a] for a in before}
+        total = sum(new.values())
+        self.control_before = before
+        self.control = {a: v / total for a, v in new.items()}
+        self.vacated_now = sum(max(before[g.gid] - self.control[g.gid], 0.0)
+                               for g in self.model.group_list if g.leaving)
+        self.vacated = 0.8 * self.vacated + self.vacated_now
+
+    def margin(self) -> float:
+        """Control margin: largest share minus the second largest."""
+        top = sorted(self.control.values())
+        return top[-1] - top[-2]
+
+    # ------------------------------------------------------------------ attrition
+    def fight(self) -> None:
+        """State operations (Deitchman area fire) and clashes between rival groups; losses are clash counts times
+        the mean deaths per clash, shared in proportion to each group's expected losses."""
+        model, p, rng = self.model, self.model.p, self.model.rng
+        tid, mpc = self.tid, p["members_per_clash"]
+        groups = model.group_list
+        here = [g for g in groups if g.in_country]  # the others have no members anywhere: no losses
+        self.losses_state = dict.fromkeys((g.gid for g in groups), 0.0)
+        self.losses_groups = dict.fromkeys((g.gid for g in groups), 0.0)
+
+        e_state = self.effort[STATE]
+        density = e_state / max(self.area, MIN_SEARCH_AREA)
+        expected = []
+        for g in here:
+            protected = g.bilateral or tid in g.zone
+            rate = 0.0 if protected else min(p["state_attrition"] * g.pressure * density, MAX_MONTHLY_LOSS)
+            expected.append(rate * g.members[tid])
+        total = sum(expected)
+        self.expected_state_total = total
+        self.clashes_state = float(rng.poisson(total / mpc)) if total > 0 else 0.0
+        if total > 0:
+            for g, x in zip(here, expected, strict=True):
+                self.losses_state[g.gid] = min(x / total * self.clashes_state * mpc, g.members[tid])
+        self.state_killed = 0.0
+        if e_state > 0:
+            self.state_killed = sum(p["state_losses_per_member"] * model.posture * g.attacking * g.members[tid]
+                                    for g in here)
+
+        expected = []
+        for g in here:
+            n_g = g.members[tid]
+            exposure = 0.0
+            for h in g.rival_agents:
+                both = n_g + h.members[tid]
+                if both > 0:
+                    exposure += h.members[tid] / both
+            expected.append(min(p["intergroup_attrition"] * exposure, 0.5) * n_g)
+        total = sum(expected)
+        self.expected_groups_total = total
+        self.clashes_groups = float(rng.poisson(total / mpc / 2.0)) if total > 0 else 0.0
+        if total > 0:
+            for g, x in zip(here, expected, strict=True):
+                room = g.members[tid] - self.losses_state[g.gid]
+                self.losses_groups[g.gid] = min(x / total * 2.0 * self.clashes_groups * mpc, room)
+
+    def measure_rent_per_member(self) -> None:
+        """Rents per member of the groups here, weighted by their members (the recruits' opportunity)."""
+        here = [(g.rent_per_member, g.members[self.tid]) for g in self.model.group_list]
+        self.members_here = sum(n for _, n in here)
+        self.rent_per_member = sum(r * n for r, n in here) / max(self.members_here, 1.0)
+
+    def grow_coca(self, change: float) -> None:
+        self.coca_ha = max(self.coca_ha * (1.0 + change), 0.0)
+
+    # ------------------------------------------------------------------ violence
+    def homicide_drivers(self) -> float:
+        p = self.model.p
+        present = sum(1 for g in self.model.group_list if g.members[self.tid] > 1.0)
+        return (p["homicide_contested_effect"] * (1.0 - self.margin())
+                + p["homicide_groups_effect"] * math.log1p(present)
+                + p["homicide_fragmentation_effect"] * self.fragmentation
+                + p["homicide_rent_effect"] * math.log1p(self.rent)
+                - p["homicide_state_effect"] * self.control[STATE])
+
+    def commit_violence(self) -> None:
+        """Homicides: the territory's baseline scaled by its drivers and the posture of the groups holding it, plus
+        selective, vacuum-filling and collateral killings and deaths in clashes; negative-binomial counts."""
+        model, p = self.model, self.model.p
+        self.fragmentation *= p["fragmentation_memory"]
+        drivers = self.homicide_drivers()
+        held = sum(self.control[g.gid] for g in model.group_list)
+        if held > 1e-12:
+            posture_share = sum(self.control[g.gid] * model.posture * g.attacking for g in model.group_list) / held
+        else:
+            posture_share = 1.0
+        m = self.margin()
+        per_100k = self.population / 1e5
+        self.selective = p["selective_violence_rate"] * per_100k * 4.0 * m * (1.0 - m)
+        self.vacuum = p["vacuum_violence_rate"] * self.vacated * (1.0 - self.state_presence) * per_100k
+        collateral_rate = p["collateral_share"] * (1.0 - self.state_presence)
+        collateral = collateral_rate * sum(self.losses_state.values())
+        extra = self.selective + self.vacuum + collateral + sum(self.losses_groups.values())
+        if model.month == 0:  # calibrate the territory effect on the observed 2021 monthly homicides
+            expected_extra = (self.selective + self.vacuum + self.expected_groups_total
+                              + collateral_rate * self.expected_state_total)
+            self.drivers0 = drivers
+            self.hom_base = max(self.observed_homicides - expected_extra, 0.2 * self.observed_homicides)
+        w = p["armed_violence_share"]
+        shift = min(max(drivers - self.drivers0, -20.0), 20.0)
+        mu = self.hom_base * math.exp(shift) * (1.0 - w + w * posture_share) + extra
+        if mu > 0:
+            size = p["homicide_dispersion"]
+            self.homicides = float(model.rng.negative_binomial(size, size / (size + mu)))
+        else:
+            self.homicides = 0.0
+
+
+class GroupAgent(mesa.Agent):
+    """An armed or criminal group: members in each territory and in foreign sanctuary, its table and its stake."""
+
+    def __init__(self, model: mesa.Model, gid: str, index: int, group_type: str, spoiler: int, political: bool,
+                 revenue: tuple[str, ...], armed_share: float, cohesion: float, sanctuary_max: float,
+                 host: str | None, finance: float, willing: bool, table_start: int) -> None:
+        super().__init__(model)
+        self.gid = gid
+        self.index = index
+        self.group_type = group_type
+        self.is_cartel = group_type == "foreign_cartel"
+        self.spoiler = spoiler
+        self.political = political
+        self.revenue = revenue
+        self.armed_share = armed_share
+        self.cohesion = cohesion
+        self.sanctuary_max = sanctuary_max
+        self.host = host
+        self.host_border: set[str] = set()
+        self.finance = finance
+        self.willing = willing
+        self.table_start = table_start
+        self.allies: set[str] = set()
+        self.rival_agents: list[GroupAgent] = []
+        self.splinter: GroupAgent | None = None
+        self.members: dict[str, float] = {}
+        self.in_country = False  # any members in the country (refreshed before each contest)
+        self.sanctuary = 0.0
+        self.phase = NONE
+        self.new_phase = NONE
+        self.signed = False
+        self.signed_members = 0.0
+        p = model.p
+        self.positions = [p["position_state"], p["position_group"] if spoiler == LIMITED else 1.0, 0.5,
+                          p["position_host"]]
+        self.p_slow = 0.0
+        self.loss_share = 0.0
+        self.rent0 = 1.0
+        self.transfers = 0.0
+        self.finance_boost = 1.0
+        self.zone: set[str] = set()
+        self.bilateral = False
+        self.ceasefire = False
+        self.attacking = 1.0
+        self.leaving = False
+        self.demobilised = 0.0
+        self.surplus = float("nan")
+
+    @property
+    def total(self) -> float:
+        return sum(self.members.values()) + self.sanctuary
+
+    # ------------------------------------------------------------------ levers
+    def read_levers(self, month: int) -> None:
+        """This month's ceasefires, concessions, zones and host tolerance for the group."""
+        model, s, g = self.model, self.model.schedule, self.index
+        self.alive = self.total > 0.5
+        self.concessions = [bool(c) for c in s.concessions[month, g]]
+        self.n_concessions = float(sum(self.concessions))
+        self.zone = model.zones_of(self.index, month)
+        negotiated = self.phase in NEGOTIATED_CEASEFIRE
+        self.ceasefire = bool(s.ceasefire[month, g]) or negotiated
+        self.bilateral = bool(s.ceasefire[month, g] and s.bilateral[month, g]) or negotiated
+        self.attacking = 0.0 if self.ceasefire else 1.0
+        self.host_tolerance = model.host_tolerance(self.host, month)
+        self.guarantee = float(s.guarantee[month, g])
+
+    # ------------------------------------------------------------------ economy
+    def value_in(self, territory: TerritoryAgent, chi: dict[str, float] | None = None) -> float:
+        """What the group could take in a territory it controlled fully (with appropriable shares chi)."""
+        if chi is None:
+            return sum(territory.appropriable[k] for k in self.revenue)
+        return sum(territory.gross[k] * chi[k] for k in self.revenue)
+
+    def collect_rents(self) -> None:
+        self.value = {t.tid: self.value_in(t) for t in self.model.territory_list}
+        self.rent = sum(v * self.model.territories_by_id[tid].control[self.gid] for tid, v in self.value.items())
+
+    def status_quo_rent(self, chi: dict[str, float]) -> float:
+        return sum(self.value_in(t, chi) * t.control[self.gid] for t in self.model.territory_list)
+
+    def exit_control(self) -> float:
+        return sum(t.control[self.gid] for t in self.model.territory_list if t.is_exit)
+
+    def set_finance_boost(self) -> None:
+        finance = self.transfers / max(self.transfers + self.rent0, 1e-12)
+        self.finance_boost = 1.0 + self.model.p["cartel_finance_effect"] * finance
+
+    # ------------------------------------------------------------------ negotiation
+    def assess_power(self) -> None:
+        """Bargaining power p = N_eff / (N_eff + e_S) over the territories it is in, sanctuary included."""
+        territories = self.model.territory_list
+        group_effort = (sum(t.effort[self.gid] for t in territories)
+                        + self.model.p["sanctuary_power_effect"] * self.sanctuary)
+        if sum(self.members.values()) > 0:
+            state_effort = sum(t.effort[STATE] for t in territories if self.members[t.tid] > 0)
+        else:
+            state_effort = sum(t.effort[STATE] for t in territories)
+        total = group_effort + state_effort
+        self.power = group_effort / total if total > 0 else 0.0
+
+    def value_war(self) -> None:
+        """V_war = rent / (1 - delta) - war_cost_months * rent * pressure * (1 - shield)."""
+        model, p = self.model, self.model.p
+        self.base_pressure = model.base_pressure
+        self.pressure = self.base_pressure * (1.0 - p["bombing_share_of_attrition"] * self.concessions[2])
+        shield = CONCESSION_SHIELD * sum(self.concessions[:3])
+        self.members_at_talks = self.total
+        self.v_war = (self.rent / (1.0 - p["discount_factor"])
+                      - p["war_cost_months"] * self.rent * self.pressure * (1.0 - shield))
+
+    def bargain(self) -> None:
+        """The table's actors (state, group, guarantors, host) and its forecast: BDM rounds at open tables or the
+        compromise (capability x salience weighted mean) of the positions."""
+        model, p = self.model, self.model.p
+        cap = [max((1.0 - self.power) * (1.0 + model.legitimacy), 0.0), max(self.power, 0.0),
+               max(self.guarantee, 0.0), max(self.host_tolerance * self.sanctuary_max, 0.0)]
+        sal = model.saliences
+        if model.negotiation_engine == "bdm" and self.phase in TALKING:
+            self.positions, self.forecast = bdm_rounds(self.positions, cap, sal,
+                                                       int(p["bdm_rounds_per_month"]), p["bdm_status_quo_q"])
+        else:
+            self.forecast = compromise(self.positions, cap, sal)
+
+    def weigh_peace(self, talking_tables: int) -> None:
+        """V_peace, the reservation premium rho and the relative surplus (V_peace - V_war - rho) / |V_war|."""
+        p = self.model.p
+        delta = p["discount_factor"]
+        months = (p["amnesty_value_months"] * (1.0 + p["concession_trust"] * self.n_concessions)
+                  + p["political_value_months"] * self.political
+                  + (1.0 - p["confiscation_share"]) * p["wealth_kept_months"])
+        self.v_peace = (p["legal_income_per_member"] * self.members_at_talks / (1.0 - delta)
+                        + self.forecast * months * self.rent0)
+        if self.spoiler == TOTAL:
+            self.surplus = -math.inf
+            return
+        others = talking_tables - (1 if self.phase in TALKING else 0)
+        base = (p["reservation_limited"] if self.spoiler == LIMITED
+                else p["reservation_greedy"] + p["greed_concession_effect"] * self.n_concessions)
+        rho = (base + p["holdout_premium"] * others) * abs(self.v_war)
+        self.surplus = (self.v_peace - self.v_war - rho) / max(abs(self.v_war), 1e-9)
+
+    def negotiate(self) -> None:
+        """Advance a phase with probability logistic(slope * surplus) / phase length; a signed agreement moves to
+        implementation; tables and agreements break down with the commitment hazard (Walter, Powell)."""
+        p, rng = self.model.p, self.model.rng
+        phase = self.phase
+        new = phase
+        if phase in TALKING and self.surplus != -math.inf:  # a total spoiler never advances
+            surplus = -50.0 if math.isnan(self.surplus) else min(max(self.surplus, -50.0), 50.0)
+            z = min(max(p["acceptance_slope"] * surplus, -50.0), 50.0)
+            if rng.random() < logistic(z) / p["talks_phase_months"]:
+                new = phase + 1
+        if phase == FINAL_AGREEMENT:
+            new = IMPLEMENTATION
+        self.just_signed = new == FINAL_AGREEMENT and phase != FINAL_AGREEMENT
+        if phase in AT_RISK:
+            if self.signed_members > 0:
+                disarmed = min(max(1.0 - self.members_at_talks / max(self.signed_members, 1e-9), 0.0), 1.0)
+            else:
+                disarmed = 0.0
+            lhs = p["discount_factor"] * abs(self.power - self.p_slow)
+            shift = min(max(lhs / max(p["war_cost_share"], 1e-9) - 1.0, 0.0), 1.0)
+            against = min(max(12.0 * self.loss_share, 0.0), 5.0)
+            surplus = self.surplus if math.isfinite(self.surplus) else -5.0
+            shortfall = min(max(-surplus, 0.0), 5.0)
+            log_h = (p["disarmament_risk"] * disarmed * (1.0 - self.guarantee)
+                     - p["guarantor_effect"] * self.guarantee + p["violence_against_effect"] * against
+                     + p["power_shift_effect"] * shift + p["surplus_breakdown_effect"] * shortfall)
+            hazard = min(1.0, p["breakdown_hazard_base"] * math.exp(log_h))
+            if rng.random() < hazard:
+                new = BROKEN_DOWN
+                self.just_signed = False
+        self.new_phase = new
+        self.p_slow = (1.0 - 1.0 / 12.0) * self.p_slow + self.power / 12.0
+
+    def sign_and_demobilise(self) -> None:
+        """On signing, a faction may split off into the splinter group; in implementation members demobilise."""
+        p = self.model.p
+        if self.just_signed:
+            self.signed = True
+            self.signed_members = self.members_at_talks
+            self.maybe_split()
+        self.demobilised = 0.0
+        if self.new_phase == IMPLEMENTATION:
+            ddr = p["ddr_rate"]
+            self.demobilised = self.total * ddr
+            for tid in self.members:
+                self.members[tid] *= 1.0 - ddr
+            self.sanctuary *= 1.0 - ddr
+            if self.total < 0.05 * max(self.signed_members, 1.0):
+                self.new_phase = DEMOBILIZED
+        self.phase = self.new_phase
+        self.leaving = self.phase in STOOD_DOWN or self.ceasefire
+        self.stood_down = self.phase in STOOD_DOWN
+
+    def maybe_split(self) -> None:
+        p, model = self.model.p, self.model
+        chance = min(max(p["split_base"] + p["split_cohesion_effect"] * (1.0 - self.cohesion), 0.0), 1.0)
+        if self.splinter is None or model.rng.random() >= chance:
+            return
+        share = min(max(p["split_member_share"] * 2.0 * (1.0 - self.cohesion), 0.0), 0.9)
+        dissidents = self.splinter
+        for t in model.territory_list:
+            moved = self.members[t.tid] * share
+            self.members[t.tid] -= moved
+            dissidents.members[t.tid] += moved
+            t.control[dissidents.gid] += t.control[self.gid] * share
+            t.control[self.gid] *= 1.0 - share
+            if moved > 0:
+                t.fragmentation += 1.0
+        dissidents.sanctuary += self.sanctuary * share
+        self.sanctuary *= 1.0 - share
+        self.signed_members *= 1.0 - share
+
+    # ------------------------------------------------------------------ strength
+    def plan_recruitment(self) -> None:
+        """Recruits per territory through the group's networks, easier where rents per member beat the legal wage
+        and the state is absent, saturating at a carrying capacity set by the young population."""
+        model, p = self.model, self.model.p
+        self.recruits = dict.fromkeys(self.members, 0.0)
+        if self.stood_down:
+            return
+        rearm_all = p["ceasefire_rearmament"] * self.ceasefire
+        for t in model.territory_list:
+            n = self.members[t.tid]
+            if n == 0.0:
+                continue
+            ratio = max(t.rent_per_member, 1e-12) / max(p["legal_income_per_member"], 1e-12)
+            z = (p["recruitment_rent_effect"] * math.log(ratio)
+                 + p["recruitment_state_effect"] * (0.5 - t.state_presence))
+            propensity = 2.0 * logistic(min(max(z, -30.0), 30.0))
+            capacity = p["carrying_share"] * t.youth
+            crowding = min(max(1.0 - t.members_here / capacity, 0.0), 1.0) if capacity > 0 else 0.0
+            held = min(max(t.control[self.gid], 0.0), 1.0)
+            rearm = rearm_all + (p["zone_rearmament"] if t.tid in self.zone else 0.0)
+            self.recruits[t.tid] = p["recruitment_rate"] * n * (0.5 + held) * propensity * crowding * (1.0 + rearm)
+
+    def update_strength(self) -> None:
+        """Members after losses to the state and rivals, recruits and desertion; sanctuary recruits and deserters."""
+        model, p = self.model, self.model.p
+        lost = 0.0
+        for t in model.territory_list:
+            ls, lg = t.losses_state[self.gid], t.losses_groups[self.gid]
+            lost += ls + lg
+            n = self.members[t.tid]
+            self.members[t.tid] = max(n - ls - lg + self.recruits[t.tid] - p["desertion_rate"] * n, 0.0)
+        self.loss_share = lost / self.members_at_talks if self.members_at_talks > 0 else 0.0
+        recruits = 0.0
+        if not self.stood_down:
+            recruits = p["recruitment_rate"] * self.sanctuary * (1.0 + p["ceasefire_rearmament"] * self.ceasefire)
+        self.sanctuary = self.sanctuary * (1.0 - p["desertion_rate"]) + recruits
+
+    def move(self) -> None:
+        """A share of members in each territory moves to adjacent territories, in proportion to the value of the
+        ground there that the group does not yet hold."""
+        model, rate = self.model, self.model.p["movement_rate"]
+        if sum(self.members.values()) <= 0:
+            return
+        attract = {t.tid: max(self.value[t.tid] * (1.0 - t.control[self.gid]) + 1e-9, 0.0)
+                   for t in model.territory_list}
+        per_unit = {}
+        leaving = {}
+        for t in model.territory_list:
+            denom = sum([attract[n] for n in t.neighbour_ids])
+            leaving[t.tid] = rate * self.members[t.tid] if denom > 0 else 0.0
+            per_unit[t.tid] = leaving[t.tid] / denom if denom > 0 else 0.0
+        self.members = {t.tid: self.members[t.tid] - leaving[t.tid]
+                        + attract[t.tid] * sum([per_unit[n] for n in t.neighbour_ids])
+                        for t in model.territory_list}
+
+    def seek_sanctuary(self) -> None:
+        """Members cross to (or return from) the host country toward sigma_max * host tolerance of the total, through
+        the territories on the host's border (or wherever the group is, if it holds none of them)."""
+        target = self.sanctuary_max * self.host_tolerance
+        flow = self.model.p["sanctuary_adjustment"] * (target * self.total - self.sanctuary)
+        source = {tid: n for tid, n in self.members.items() if tid in self.host_border}
+        if sum(source.values()) <= 0:
+            source = self.members
+        available = sum(source.values())
+        flow = min(flow, available)
+        if available <= 0:
+            flow = max(flow, 0.0)
+        if available > 0:
+            for tid, n in source.items():
+                self.members[tid] = self.members[tid] - flow * n / available
+        for tid, n in self.members.items():
+            self.members[tid] = max(n, 0.0)
+        self.sanctuary = max(self.sanctuary + flow, 0.0)
+
+
+class StateAgent(mesa.Agent):
+    """The state: its security forces' cohesion and their deployment across territories."""
+
+    def __init__(self, model: mesa.Model, total_forces: float, cohesion: float) -> None:
+        super().__init__(model)
+        self.total_forces = total_forces
+        self.cohesion = cohesion
+        self.allocation: dict[str, float] = {}
+        self.dissent = False
+
+    def deploy(self, month: int, demilitarised: set[str], first: bool = False) -> None:
+        """Forces go where people are and where the state does not control: weight pop^0.75 (0.2 + 1 - c_state)."""
+        model, p, s = self.model, self.model.p, self.model.schedule
+        forces = float(s.deployable[month]) * self.total_forces
+        weights = {t.tid: t.population ** 0.75 * (0.2 + (1.0 if first else 1.0 - t.control[STATE]))
+                   for t in model.territory_list}
+        total = sum(weights.values())
+        self.allocation = {tid: forces * w / total for tid, w in weights.items()}
+        conditional = bool(s.conditional[min(month, len(s.conditional) - 1)])
+        self.bonus = 1.0 + (p["conditional_effort_bonus"] if conditional else 0.0)
+        self.demilitarised = demilitarised
+
+    def effort_in(self, territory: TerritoryAgent) -> float:
+        """e_S = K F S ratio (1 + conditional bonus), zero in demilitarised zones."""
+        if territory.tid in self.demilitarised:
+            return 0.0
+        return (self.cohesion * self.allocation[territory.tid] * territory.state_presence
+                * self.model.p["state_effort_ratio"] * self.bonus)
+
+    def update_cohesion(self, month: int, concessions: float) -> None:
+        """Open dissent with probability logistic(g0 + g1 (1 - K) + g2 C); cohesion recovers toward buy-in and falls
+        with concessions, purges and dissent."""
+        model, p, s = self.model, self.model.p, self.model.schedule
+        z = (p["dissent_base"] + p["dissent_cohesion_effect"] * (1.0 - self.cohesion)
+             + p["dissent_concession_effect"] * concessions)
+        self.dissent = model.rng.random() < logistic(z)
+        k = (self.cohesion + p["cohesion_recovery"] * (float(s.buy_in[month]) - self.cohesion)
+             - p["cohesion_concession_effect"] * concessions - p["cohesion_purge_effect"] * float(s.purge[month])
+             - p["dissent_shock"] * self.dissent)
+        self.cohesion = min(max(k, 0.0), 1.0)

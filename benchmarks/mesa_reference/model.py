@@ -1,0 +1,324 @@
+"""TotalPeaceModel: the totalpeace monthly model written as a Mesa 3 agent-based model, one run per model instance.
+
+Static inputs and monthly levers come from the package itself (`totalpeace.world.build_world` and
+`totalpeace.engine.schedule.build_schedule`), so both implementations read identical numbers; everything that changes
+during a run lives in the agents and is advanced with their methods, in the order of `Engine.step`
+(src/totalpeace/engine/step.py). Random draws come from the model's own numpy Generator (`self.rng`), seeded per run.
+See README.md in this folder for what is reduced and why.
+"""
+
+from __future__ import annotations
+
+import math
+
+import mesa
+import numpy as np
+
+from totalpeace.engine.schedule import build_schedule
+from totalpeace.scenario.schema import Scenario
+from totalpeace.world import GROUP_TYPES, REVENUES, World, build_world
+
+from .agents import STATE, TALKING, GroupAgent, StateAgent, TerritoryAgent
+
+INIT_ITERATIONS = 50  # fixed-point iterations for the initial control shares, as the engine
+
+
+class TotalPeaceModel(mesa.Model):
+    """Territories, armed groups and the state of one scenario, stepped month by month."""
+
+    def __init__(self, scenario: Scenario, months: int, seed: int = 0, run: int = 0,
+                 world: World | None = None, schedule=None) -> None:
+        super().__init__(rng=[seed, run])
+        self.world = build_world(scenario) if world is None else world
+        self.schedule = build_schedule(scenario, self.world, months) if schedule is None else schedule
+        self.months = months
+        params = scenario.parameters.model_dump()
+        params.pop("calibration")
+        self.p: dict[str, float] = params
+        self.negotiation_engine = scenario.model.negotiation_engine
+        self.contest_form = scenario.model.contest_form
+        self.phased = scenario.policy.talks.mode == "phased"
+        self.saliences = [self.p["salience_state"], self.p["salience_group"], self.p["salience_guarantors"],
+                          self.p["salience_host"]]
+        self.month = 0
+        self._build_agents(scenario)
+        self._initial_state()
+        self.records: dict[str, list] = {}
+
+    # ------------------------------------------------------------------ set-up
+    def _build_agents(self, scenario: Scenario) -> None:
+        w = self.world
+        transit = w.transit_share.tocoo()
+        for i, tid in enumerate(w.territory_ids):
+            TerritoryAgent(self, tid, float(w.population[i]), float(w.area_1000km2[i]), float(w.coca_ha[i]),
+                           float(w.gold_ha[i]), float(w.state_presence[i]), bool(w.exits[i]),
+                           float(w.homicides_monthly[i]))
+        self.territories = self.agents_by_type[TerritoryAgent]
+        self.territory_list: list[TerritoryAgent] = list(self.territories)
+        self.territories_by_id = {t.tid: t for t in self.territory_list}
+        adjacency = w.adjacency.tocoo()
+        for a, b in zip(adjacency.row, adjacency.col, strict=True):
+            self.territory_list[a].neighbours.append(self.territory_list[b])
+        for t in self.territory_list:
+            t.neighbour_ids = tuple(n.tid for n in t.neighbours)
+        for a, b in zip(transit.row, transit.col, strict=True):
+            self.territory_list[a].ships_through = self.territory_list[b]
+        for k, country in enumerate(w.neighbour_ids):
+            for i in np.flatnonzero(w.neighbour_border[k]):
+                self.territory_list[i].borders.add(country)
+
+        for g, gid in enumerate(w.group_ids):
+            host = int(w.host[g])
+            GroupAgent(self, gid, g, GROUP_TYPES[w.group_type[g]], int(w.spoiler[g]), bool(w.political[g]),
+                       tuple(k for k, on in zip(REVENUES, w.revenue[g], strict=True) if on), float(w.armed_share[g]),
+                       float(w.cohesion[g]), float(w.sanctuary_max[g]), host if host >= 0 else None,
+                       float(w.finance[g]), bool(w.willing[g]), int(w.table_start[g]))
+        self.groups = self.agents_by_type[GroupAgent]
+        self.group_list: list[GroupAgent] = sorted(self.groups, key=lambda g: g.index)
+        self.groups_by_id = {g.gid: g for g in self.group_list}
+        for g in self.group_list:
+            g.host_border = {w.territory_ids[i] for i in np.flatnonzero(w.host_border[g.index])}
+            g.allies = {w.group_ids[h] for h in np.flatnonzero(w.allies[g.index])}
+            g.rival_agents = [self.group_list[h] for h in np.flatnonzero(w.rivals[g.index])]
+            if w.splinter_slot[g.index] >= 0:
+                g.splinter = self.group_list[w.splinter_slot[g.index]]
+        self.talks_order = [self.group_list[g] for g in w.talks_order]
+        self.state = StateAgent(self, float(scenario.security.military + scenario.security.police),
+                                float(self.schedule.buy_in[0]))
+
+    def _initial_state(self) -> None:
+        """Members split between territories and sanctuary; control at the contest's fixed point."""
+        w = self.world
+        for g in self.group_list:
+            sigma = g.sanctuary_max * self.host_tolerance(g.host, 0)
+            in_country = float(w.members[g.index]) * (1.0 - sigma)
+            g.members = {t.tid: in_country * float(w.presence[g.index, i]) for i, t in enumerate(self.territory_list)}
+            g.sanctuary = float(w.members[g.index]) * sigma
+            g.in_country = sum(g.members.values()) > 0
+        first = True
+        for _ in range(INIT_ITERATIONS):
+            self.state.deploy(0, set(), first=first)
+            self.territories.do("measure_efforts", False)
+            outcomes = {t.tid: t.contest_outcome() for t in self.territory_list}
+            if not first and max(abs(outcomes[t.tid][a] - t.control[a]) for t in self.territory_list
+                                 for a in t.control) < 1e-9:
+                break
+            for t in self.territory_list:
+                t.control = outcomes[t.tid]
+            first = False
+        for t in self.territory_list:  # the engine keeps the last outcome
+            t.control = outcomes[t.tid]
+        self.groups.do("assess_power")
+        for g in self.group_list:
+            g.p_slow = g.power
+        self.route_coca()
+        self.flow0 = self.neighbour_flows()
+
+    # ------------------------------------------------------------------ helpers
+    def host_tolerance(self, host: int | None, month: int) -> float:
+        return 0.0 if host is None else float(self.schedule.host_tolerance[month, host])
+
+    def zones_of(self, group: int, month: int) -> set[str]:
+        return {self.world.territory_ids[i] for z in self.schedule.zones
+                if z.group == group and z.start <= month < z.end for i in z.territories}
+
+    def appropriable_shares(self, decriminalization: float) -> dict[str, float]:
+        chi0 = self.p["appropriable_share"]
+        drug = chi0 * (1.0 - self.p["decriminalization_effect"] * decriminalization)
+        return {"coca": drug, "gold": chi0, "extortion": chi0, "routes": drug}
+
+    def route_coca(self) -> None:
+        """Coca leaves each territory through its nearest exit: the transit hectares of every exit."""
+        for t in self.territory_list:
+            t.transit_ha = 0.0
+        for t in self.territory_list:
+            if t.ships_through is not None:
+                t.ships_through.transit_ha += t.coca_ha
+
+    def neighbour_flows(self) -> dict[str, float]:
+        """Cocaine moving through exits on each neighbouring country's border, weighted by non-state control."""
+        return {k: sum(t.transit_ha * (1.0 - t.control[STATE]) for t in self.territory_list if k in t.borders)
+                for k in self.world.neighbour_ids}
+
+    def measure_efforts(self, month: int, noise: bool) -> None:
+        for g in self.group_list:
+            g.in_country = sum(g.members.values()) > 0
+        demilitarised = set().union(*(g.zone for g in self.group_list))
+        self.state.deploy(month, demilitarised)
+        self.territories.do("measure_efforts", noise)
+
+    def violence_posture(self, conditional: bool) -> float:
+        """Lessing's reduced form: the groups' optimal violence given the repression rule."""
+        p = self.p
+        rho0, beta, cost = p["repression_base"], p["corruption_gain"], p["violence_cost"]
+        rho1 = p["repression_conditionality"] if conditional else 0.0
+        gain = (1.0 - rho0) * beta - cost - rho1
+        if rho1 <= 0.0:
+            return 1.0 if gain > 0 else 0.0
+        if beta <= 0.0:
+            return 0.0
+        return min(max(gain / (2.0 * rho1 * beta), 0.0), 1.0)
+
+    def open_tables(self, month: int) -> None:
+        """Tables open at their start date (simultaneous) or once every table before them is settled (phased)."""
+        def due(g: GroupAgent) -> bool:
+            return g.phase == 0 and g.table_start >= 0 and month >= g.table_start and g.willing and g.alive
+
+        opening = [g for g in self.group_list if due(g)]
+        if self.phased and self.talks_order:
+            ready, blocked = [], False
+            for g in self.talks_order:
+                is_due = due(g)
+                if is_due and not blocked:
+                    ready.append(g)
+                waiting = g.phase == 0 and g.table_start >= 0 and g.willing and g.alive
+                blocked = blocked or g.phase in TALKING or is_due or waiting
+            opening = ready
+        for g in opening:
+            g.phase = 1
+
+    # ------------------------------------------------------------------ the month
+    def step(self) -> None:
+        month, p, s = self.month, self.p, self.schedule
+        groups, territories = self.groups, self.territories
+
+        # 1. levers
+        groups.do("read_levers", month)
+        conditional = bool(s.conditional[month])
+        self.legitimacy = float(s.legitimacy[month])
+
+        # 2. economy, with cartel transfers to proxies
+        self.route_coca()
+        territories.do("compute_rents", self.appropriable_shares(float(s.decriminalization[month])))
+        groups.do("collect_rents")
+        vacuum_exits = sum(t.vacated for t in self.territory_list if t.is_exit)
+        for g in self.group_list:
+            g.transfers = 0.0
+        for cartel in self.group_list:
+            if cartel.finance <= 0:
+                continue
+            weights = {a: self.groups_by_id[a].exit_control() * self.groups_by_id[a].alive for a in cartel.allies}
+            total = sum(weights.values())
+            if total > 0:
+                budget = cartel.finance * (1.0 + vacuum_exits)
+                for a, wgt in weights.items():
+                    self.groups_by_id[a].transfers += budget * wgt / total
+        if month == 0:  # the group's stake: its status-quo income, before any change in drug policy
+            chi0 = self.appropriable_shares(0.0)
+            for g in self.group_list:
+                g.rent0 = max(g.status_quo_rent(chi0), 1e-6)
+        for g in self.group_list:
+            g.rent += g.transfers
+        groups.do("set_finance_boost")
+
+        # 3. negotiation
+        self.measure_efforts(month, noise=False)
+        groups.do("assess_power")
+        self.posture = self.violence_posture(conditional)
+        self.base_pressure = p["repression_base"] + (p["repression_conditionality"] * self.posture
+                                                     if conditional else 0.0)
+        groups.do("value_war")
+        self.open_tables(month)
+        talking_tables = sum(1 for g in self.group_list if g.phase in TALKING)
+        groups.do("bargain")
+        groups.do("weigh_peace", talking_tables)
+        groups.shuffle_do("negotiate")  # 4. commitment: advance and breakdown draws
+
+        # 5. signing, splits and DDR
+        groups.do("sign_and_demobilise")
+
+        # 6. security forces
+        total_concessions = sum(g.n_concessions for g in self.group_list)
+        self.state.update_cohesion(month, total_concessions)
+
+        # 7. territorial contest and vacuum filling
+        self.measure_efforts(month, noise=True)
+        territories.do("contest")
+
+        # 8. attrition, recruitment, movement, sanctuary, coca
+        territories.do("fight")
+        for g in self.group_list:
+            g.rent_per_member = g.rent / max(g.members_at_talks, 1.0)
+        territories.do("measure_rent_per_member")
+        groups.do("plan_recruitment")
+        groups.do("update_strength")
+        groups.do("move")
+        groups.do("seek_sanctuary")
+        change = -p["substitution_rate"] * float(s.substitution[month]) \
+            + p["substitution_announcement"] * float(s.announced[month])
+        territories.do("grow_coca", change)
+
+        # 9. violence
+        territories.do("commit_violence")
+
+        # 10. spill-over
+        self.route_coca()
+        self.record()
+        self.month += 1
+
+    def neighbour_index(self) -> list[float]:
+        p, out = self.p, []
+        flows = self.neighbour_flows()
+        for k in self.world.neighbour_ids:
+            border = [t for t in self.territory_list if k in t.borders]
+            n = max(len(border), 1)
+            vacuum = sum(t.vacated for t in border) / n
+            frag = sum(t.fragmentation for t in border) / n
+            ratio = max(flows[k], 1e-9) / max(self.flow0[k], 1e-9) if self.flow0[k] > 0 else 1.0
+            z = (p["spillover_flow_effect"] * math.log(ratio) + p["spillover_vacuum_effect"] * vacuum
+                 + p["spillover_fragmentation_effect"] * frag)
+            out.append(math.exp(min(max(z, -20.0), 20.0)))
+        return out
+
+    # ------------------------------------------------------------------ 11. record
+    def record(self) -> None:
+        pop = sum(t.population for t in self.territory_list)
+        homicides = sum(t.homicides for t in self.territory_list)
+        index = self.neighbour_index()
+        row = {
+            "homicides": float(homicides),
+            "homicide_rate": homicides / pop * 1e5,
+            "armed_group_members": sum(g.total for g in self.group_list if not g.is_cartel),
+            "state_control_share": sum(t.control[STATE] * t.population for t in self.territory_list) / pop,
+            "groups_in_talks": float(sum(1 for g in self.group_list if g.phase in TALKING or g.phase == 5)),
+            "agreements_signed": float(sum(g.signed for g in self.group_list)),
+            "security_cohesion": self.state.cohesion,
+            "state_group_clashes": float(sum(t.clashes_state for t in self.territory_list)),
+            "inter_group_clashes": float(sum(t.clashes_groups for t in self.territory_list)),
+            "coca_ha": sum(t.coca_ha for t in self.territory_list),
+            "neighbour_violence": sum(index) / len(index) if index else 1.0,
+            "group_members": [g.total for g in self.group_list],
+            "group_phase": [float(g.phase) for g in self.group_list],
+            "neighbour_index": index,
+            "territory_state_control": [t.control[STATE] for t in self.territory_list],
+            "territory_homicides": [float(t.homicides) for t in self.territory_list],
+        }
+        for key, value in row.items():
+            self.records.setdefault(key, []).append(value)
+
+
+SERIES = ("homicides", "homicide_rate", "armed_group_members", "state_control_share", "groups_in_talks",
+          "agreements_signed", "security_cohesion", "state_group_clashes", "inter_group_clashes", "coca_ha",
+          "neighbour_violence")
+
+
+def run_ensemble(scenario: Scenario, runs: int, seed: int = 1, months: int | None = None) -> dict[str, np.ndarray]:
+    """Run `runs` Mesa models of `scenario` (run r seeded with (seed, r)); return per-run monthly arrays.
+
+    National series have shape (runs, months); "group_members" and "group_phase" (runs, months, groups), in the order
+    of "group_ids"; "neighbour_index" (runs, months, neighbours); "territory_state_control" and "territory_homicides"
+    (runs, months, territories). Definitions follow the fast engine's `_record`.
+    """
+    months = scenario.months if months is None else months
+    world = build_world(scenario)
+    schedule = build_schedule(scenario, world, months)
+    out: dict[str, list] = {}
+    for run in range(runs):
+        model = TotalPeaceModel(scenario, months, seed=seed, run=run, world=world, schedule=schedule)
+        for _ in range(months):
+            model.step()
+        for key, values in model.records.items():
+            out.setdefault(key, []).append(values)
+    result: dict[str, np.ndarray] = {k: np.asarray(v, dtype=float) for k, v in out.items()}
+    result["group_ids"] = np.array(world.group_ids)
+    return result

@@ -1,0 +1,211 @@
+"""Cross-check of the fast engine against the Mesa reference model (benchmarks/mesa_reference).
+
+The reference implements the same mechanisms, parameters and update order one agent at a time, with plain Python
+numbers and numpy's own generator instead of the engine's batched arrays and counter-based draws. Three levels:
+
+* what has no randomness must agree to rounding: the set-up of a run, the negotiation tables, and the whole monthly
+  path when every random draw is replaced by its central value in both implementations (signing, splits and DDR
+  included, on the stress variant in benchmarks/mesa_reference/scenarios);
+* the ensembles must agree in distribution: on colombia-2022 over 24 months (compromise forecast, with and without
+  talks), the 2023 homicide rate, all groups' members, the ELN's members and the state's control share at month 24
+  pass a two-sample Kolmogorov-Smirnov test (p > 0.01) and agree in mean within four standard errors of the
+  difference. With these sample sizes that catches a shift of about 1% in the homicide rate, 1.5% in the ELN's
+  members, 0.5% in all members or 2% in the control share; a false alarm on the means is a 1-in-16,000 event, on one
+  KS test 1 in 100. Both ensembles are seeded, so the test is deterministic; if it fails after a change to the
+  engine, run `python -m benchmarks.mesa_reference.compare` with a few hundred Mesa runs before concluding.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import pytest
+from scipy.stats import ks_2samp
+
+import totalpeace
+from totalpeace.engine.schedule import build_schedule
+from totalpeace.engine.step import Engine
+from totalpeace.model import bargaining
+from totalpeace.world import build_world
+
+REPO = Path(__file__).resolve().parents[1]
+MONTHS = 24
+FAST_SEED, MESA_SEED = 1, 2  # independent seeds for the two implementations
+FAST_RUNS = 200
+MESA_RUNS = {"talks": 90, "no_talks": 60}  # 0.2-0.3 s per Mesa run: the whole file takes 35-50 s
+YEAR_2023 = slice(5, 17)  # the scenario starts in August 2022: January 2023 is month 5
+KS_ALPHA = 0.01
+MEAN_TOLERANCE_SE = 4.0
+SCENARIOS = {
+    "talks": ["model.negotiation_engine=compromise"],
+    "no_talks": ["model.negotiation_engine=compromise", "policy.talks.mode=none"],
+}
+
+
+@pytest.fixture(scope="module")
+def reference() -> ModuleType:
+    """benchmarks/mesa_reference imported as the package `mesa_reference` (as benchmarks/run.py names it), without
+    putting the repository root on sys.path."""
+    pytest.importorskip("mesa")
+    if "mesa_reference" not in sys.modules:
+        folder = REPO / "benchmarks" / "mesa_reference"
+        spec = importlib.util.spec_from_file_location("mesa_reference", folder / "__init__.py",
+                                                      submodule_search_locations=[str(folder)])
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["mesa_reference"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["mesa_reference"]
+
+
+def outcomes(national: dict[str, np.ndarray], group_members: np.ndarray, eln: int) -> dict[str, np.ndarray]:
+    return {
+        "homicide rate 2023": national["homicide_rate"][:, YEAR_2023].sum(axis=1),
+        "armed-group members, month 24": national["armed_group_members"][:, MONTHS - 1],
+        "ELN members, month 24": group_members[:, MONTHS - 1, eln],
+        "state control share, month 24": national["state_control_share"][:, MONTHS - 1],
+    }
+
+
+@pytest.mark.parametrize("case", list(SCENARIOS))
+def test_mesa_reference_matches_fast_engine(reference: ModuleType, case: str) -> None:
+    scenario = totalpeace.load_scenario("colombia-2022", SCENARIOS[case])
+    fast = totalpeace.simulate(scenario, runs=FAST_RUNS, seed=FAST_SEED, months=MONTHS)
+    mesa = reference.run_ensemble(scenario, MESA_RUNS[case], seed=MESA_SEED, months=MONTHS)
+    eln = fast.group_ids.index("eln")
+    assert list(mesa["group_ids"]) == fast.group_ids
+    a = outcomes(mesa, mesa["group_members"], eln)
+    b = outcomes(fast.national, fast.groups["group_members"], eln)
+    failures = []
+    for name in a:
+        x, y = a[name], b[name]
+        se = np.sqrt(x.var(ddof=1) / len(x) + y.var(ddof=1) / len(y))
+        p_value = ks_2samp(x, y).pvalue
+        line = (f"{case}, {name}: Mesa {x.mean():.5g} (sd {x.std(ddof=1):.3g}, n {len(x)}), fast {y.mean():.5g} "
+                f"(sd {y.std(ddof=1):.3g}, n {len(y)}), difference {(x.mean() - y.mean()) / se:+.2f} SE, "
+                f"KS p {p_value:.3f}")
+        print(line)  # shown with `pytest -s` or on failure
+        if p_value <= KS_ALPHA or abs(x.mean() - y.mean()) > MEAN_TOLERANCE_SE * se:
+            failures.append(line)
+    assert not failures, "\n".join(failures)
+    if case == "no_talks":
+        assert not mesa["groups_in_talks"].any() and not fast.national["groups_in_talks"].any()
+    else:
+        assert mesa["groups_in_talks"].max() > 0 and fast.national["groups_in_talks"].max() > 0
+
+
+def test_initial_state_is_identical(reference: ModuleType) -> None:
+    """Members, sanctuary, control at the contest's fixed point, slow bargaining power and cocaine flows to the
+    neighbours are deterministic: the two implementations must agree to rounding."""
+    scenario = totalpeace.load_scenario("colombia-2022")
+    world = build_world(scenario)
+    schedule = build_schedule(scenario, world, MONTHS)
+    params = scenario.parameters.model_dump()
+    params.pop("calibration")
+    engine = Engine(world, schedule, params, scenario.model.negotiation_engine, scenario.model.contest_form, 1,
+                    np.arange(1), False, float(scenario.security.military + scenario.security.police))
+    model = reference.TotalPeaceModel(scenario, MONTHS, seed=1, world=world, schedule=schedule)
+    groups, territories = model.group_list, model.territory_list
+    st = engine.state
+    members = np.array([[g.members[t.tid] for t in territories] for g in groups])
+    control = np.array([[t.control[g.gid] for g in groups] + [t.control["state"]] for t in territories])
+    np.testing.assert_allclose(members, st.members[0], rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose([g.sanctuary for g in groups], st.sanctuary[0], rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(control, st.control[0], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose([g.p_slow for g in groups], st.p_slow[0], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(list(model.flow0.values()), st.flow0[0], rtol=1e-9)
+
+
+class CentralDraws:
+    """Stands in for a numpy Generator: every draw at a fixed central value (Poisson and negative-binomial counts at
+    their means, normal shocks at zero, uniforms at `u`)."""
+
+    def __init__(self, u: float) -> None:
+        self.u = u
+
+    def normal(self, size: int | None = None) -> np.ndarray:
+        return np.zeros(size)
+
+    def poisson(self, lam: float) -> float:
+        return lam
+
+    def negative_binomial(self, n: float, p: float) -> float:
+        return n * (1.0 - p) / p
+
+    def random(self) -> float:
+        return self.u
+
+
+STRESS = str(REPO / "benchmarks" / "mesa_reference" / "scenarios" / "stress.toml")
+
+
+@pytest.mark.parametrize(("name", "overrides", "months", "u"), [
+    pytest.param("colombia-2022", [], 24, 0.1, id="colombia-bdm"),
+    pytest.param("colombia-2022", ["model.negotiation_engine=compromise", "policy.talks.mode=none"], 24, 0.1,
+                 id="colombia-no-talks"),
+    pytest.param(STRESS, [], 36, 0.1, id="stress-bdm"),
+    pytest.param(STRESS, ["model.negotiation_engine=compromise", "model.contest_form=difference"], 36, 0.3,
+                 id="stress-compromise-difference"),
+])
+def test_central_path_is_identical(reference: ModuleType, monkeypatch: pytest.MonkeyPatch, name: str,
+                                   overrides: list[str], months: int, u: float) -> None:
+    """With every random draw replaced by its central value in both implementations, the model is deterministic and
+    the two must follow the same path to rounding, month by month: members, sanctuary, control, table phases,
+    security cohesion, homicides, vacated control. The stress variant signs, splits and demobilises on that path."""
+    from totalpeace.engine import rng
+
+    monkeypatch.setattr(rng, "uniforms", lambda seed, runs, month, purpose, shape: np.full((len(runs), *shape), u))
+    monkeypatch.setattr(rng, "normals", lambda seed, runs, month, purpose, shape: np.zeros((len(runs), *shape)))
+    monkeypatch.setattr(rng, "poisson", lambda seed, runs, month, purpose, lam: np.array(lam, dtype=float))
+    monkeypatch.setattr(rng, "negative_binomial",
+                        lambda seed, runs, month, purpose, mu, size: np.array(mu, dtype=float))
+    scenario = totalpeace.load_scenario(name, overrides)
+    world = build_world(scenario)
+    schedule = build_schedule(scenario, world, months)
+    params = scenario.parameters.model_dump()
+    params.pop("calibration")
+    engine = Engine(world, schedule, params, scenario.model.negotiation_engine, scenario.model.contest_form, 1,
+                    np.arange(1), scenario.policy.talks.mode == "phased",
+                    float(scenario.security.military + scenario.security.police))
+    model = reference.TotalPeaceModel(scenario, months, seed=1, world=world, schedule=schedule)
+    model.rng = CentralDraws(u)
+    groups, territories, st = model.group_list, model.territory_list, engine.state
+    for month in range(months):
+        record = engine.step(month)
+        model.step()
+        members = np.array([[g.members[t.tid] for t in territories] for g in groups])
+        control = np.array([[t.control[g.gid] for g in groups] + [t.control["state"]] for t in territories])
+        np.testing.assert_allclose(members, st.members[0], rtol=1e-9, atol=1e-9, err_msg=f"members, month {month}")
+        np.testing.assert_allclose([g.sanctuary for g in groups], st.sanctuary[0], rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(control, st.control[0], rtol=1e-9, atol=1e-12, err_msg=f"control, month {month}")
+        assert [g.phase for g in groups] == list(st.phase[0]), f"phases, month {month}"
+        assert model.state.cohesion == pytest.approx(st.cohesion[0], abs=1e-12)
+        assert model.records["homicides"][-1] == pytest.approx(record["homicides"][0], rel=1e-9)
+        np.testing.assert_allclose([t.vacated for t in territories], st.vacated[0], rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(model.records["neighbour_index"][-1], record["neighbour_index"][0], rtol=1e-9)
+    if "stress" in name:  # the path went through signing, splits and DDR
+        assert record["agreements_signed"][0] >= 2 and st.members[0, world.n_scenario_groups:].sum() > 0
+
+
+def test_negotiation_tables_match_engine(reference: ModuleType) -> None:
+    """The reference's plain-Python tables (BDM rounds and the compromise forecast) reproduce the engine's vectorised
+    ones exactly, on random tables with absent actors, shared positions and both status-quo settings."""
+    tables = importlib.import_module("mesa_reference.tables")
+    rng = np.random.default_rng(0)
+    n = 800
+    pos = np.where(rng.random((n, 4)) < 0.6, rng.choice([0.2, 0.5, 0.7, 0.8, 1.0], size=(n, 4)), rng.random((n, 4)))
+    cap = rng.random((n, 4)) * (rng.random((n, 4)) < 0.8)
+    sal = np.array([0.6, 0.8, 0.5, 0.4])
+    mean = bargaining.weighted_mean(pos, cap, sal)
+    for q in (1.0, 0.7):
+        x, info = bargaining.bdm_round(pos, cap, sal, q=q)
+        x, info = bargaining.bdm_round(x, cap, sal, q=q)
+        for i in range(n):
+            new, forecast = tables.bdm_rounds(list(pos[i]), list(cap[i]), list(sal), 2, q)
+            np.testing.assert_allclose(new, x[i], rtol=0, atol=1e-12)
+            np.testing.assert_allclose(forecast, info["forecast"][i], rtol=0, atol=1e-12)
+    for i in range(n):
+        np.testing.assert_allclose(tables.compromise(list(pos[i]), list(cap[i]), list(sal)), mean[i], atol=1e-12)
