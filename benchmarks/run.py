@@ -131,7 +131,8 @@ def plan(quick: bool) -> list[Case]:
 def ratios(results: list[dict]) -> list[dict]:
     """Run-months per second of the engine over Mesa's on the same world, and 2 workers over 1."""
     out = []
-    by_key = {(r["name"].split(",")[0], r["engine"], r["workers"]): r for r in results if "error" not in r}
+    by_key = {(r["name"].removesuffix(", 2 workers"), r["engine"], r["workers"]): r
+              for r in results if "error" not in r}
     for (name, engine, workers), r in by_key.items():
         mesa = by_key.get((name, "mesa", 1))
         if engine == "totalpeace" and workers == 1 and mesa:
@@ -149,10 +150,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small cases only (smoke test)")
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per case")
+    parser.add_argument("--ratios", metavar="FILE", help="recompute and print the ratios of a saved results file")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.case:
         print(json.dumps(measure(Case(**json.loads(args.case)))))
+        return
+    if args.ratios:
+        saved = json.loads(Path(args.ratios).read_text())
+        saved["ratios"] = ratios(saved["cases"])
+        Path(args.ratios).write_text(json.dumps(saved, indent=2))
+        for item in saved["ratios"]:
+            print(f"{item['what']}: {item['ratio']:.1f}x")
         return
     from rich.console import Console
     from rich.table import Table
