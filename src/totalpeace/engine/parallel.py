@@ -39,9 +39,15 @@ def merge(parts: list[Results]) -> Results:
 
 
 def simulate_parallel(scenario: Scenario, runs: int, seed: int, months: int | None, workers: int,
-                      chunk: int = 50, on_chunk: Callable[[int], None] | None = None) -> Results:
-    """The same ensemble as `simulate`, computed in chunks of `chunk` runs on `workers` processes."""
+                      chunk: int | None = None, on_chunk: Callable[[int], None] | None = None) -> Results:
+    """The same ensemble as `simulate`, computed in chunks of `chunk` runs on `workers` processes.
+
+    By default each worker gets about two chunks (between 25 and 256 runs): fewer, larger chunks cost less in
+    start-up and pickling; two per worker keep both busy to the end and let the progress bar move.
+    """
     months = scenario.months if months is None else months
+    if chunk is None:
+        chunk = max(25, min(256, -(-runs // (2 * max(workers, 1)))))
     if workers <= 1:
         return simulate(scenario, runs=runs, seed=seed, months=months,
                         progress=(lambda n: on_chunk(n)) if on_chunk else None)
