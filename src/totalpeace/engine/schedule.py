@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from totalpeace.model.commitment import guarantor_index
+from totalpeace.model.values import CONCESSION_KINDS
 from totalpeace.scenario.dates import month_index
 from totalpeace.scenario.paths import annotation_at, set_path, split_path
 from totalpeace.scenario.schema import Scenario
 from totalpeace.world import World
-
-CONCESSION_KINDS = ("arrest_orders_suspended", "extradition_suspended", "bombing_suspended", "zone")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import numpy as np
 
 from totalpeace.engine import rng
 from totalpeace.engine.rng import Purpose
-from totalpeace.engine.schedule import CONCESSION_KINDS, Schedule
+from totalpeace.engine.schedule import Schedule
 from totalpeace.model import commitment, contest, economy, security, spillover, strength, values, violence
 from totalpeace.model.negotiation import (
     TALKING,
@@ -24,9 +24,8 @@ from totalpeace.model.negotiation import (
     initial_positions,
     open_tables,
 )
+from totalpeace.model.values import CONCESSION_KINDS, ZONE
 from totalpeace.world import World
-
-ARREST, EXTRADITION, BOMBING, ZONE = range(4)
 
 
 def host_tolerances(host: np.ndarray, tolerance: np.ndarray) -> np.ndarray:
@@ -230,8 +229,7 @@ class Engine:
         p_group = self._power(st, effort0)
         posture = security.violence_posture(conditional, p)
         base_pressure = security.repression_pressure(np.full((R, G), posture), conditional, p)
-        pressure = base_pressure * (1.0 - p["bombing_share_of_attrition"] * conc[None, :, BOMBING])
-        shield = values.CONCESSION_SHIELD * conc[:, :3].sum(axis=1)[None, :]
+        pressure, shield = values.concession_effects(base_pressure, conc, p)
         members_total = st.members.sum(axis=2) + st.sanctuary
         v_war = values.war_value(rent, pressure, shield, p)
 

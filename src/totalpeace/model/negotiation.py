@@ -90,12 +90,10 @@ def bargain(positions: np.ndarray, cap: np.ndarray, sal: np.ndarray, engine: str
     if engine == "compromise" or not active.any():
         return positions, forecast
     idx = np.nonzero(active)
-    pos, c = positions[idx], cap[idx]
-    for _ in range(rounds):
-        pos, info = bargaining.bdm_round(pos, c, sal, q=q)
+    pos, at_tables = bargaining.bdm_rounds(positions[idx], cap[idx], sal, rounds, q=q)
     positions = positions.copy()
     positions[idx] = pos
-    forecast[idx] = info["forecast"]
+    forecast[idx] = at_tables
     return positions, forecast
 
 

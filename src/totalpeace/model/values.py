@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 LIMITED, GREEDY, TOTAL = range(3)
+CONCESSION_KINDS = ("arrest_orders_suspended", "extradition_suspended", "bombing_suspended", "zone")
+ARREST, EXTRADITION, BOMBING, ZONE = range(len(CONCESSION_KINDS))
 CONCESSION_SHIELD = 0.25  # share of the war cost each active concession removes (arrests, extradition, bombing)
 
 
@@ -60,14 +62,22 @@ def win_probability(group_effort: np.ndarray, state_effort: np.ndarray) -> np.nd
     return np.divide(group_effort, total, out=np.zeros_like(total), where=total > 0)
 
 
+def concession_effects(base_pressure: np.ndarray, concessions: np.ndarray,
+                       p: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+    """The state's pressure on each group and the group's shield from war costs, given the active concessions
+    (G, 4): suspended bombing removes part of the pressure; each arrest, extradition or bombing concession shields."""
+    pressure = base_pressure * (1.0 - p["bombing_share_of_attrition"] * concessions[:, BOMBING])
+    shield = CONCESSION_SHIELD * concessions[:, :ZONE].sum(axis=1)
+    return pressure, shield
+
+
 def threat_costs(base_pressure: np.ndarray, concessions: np.ndarray, p: dict[str, float]) -> tuple[np.ndarray,
                                                                                               np.ndarray]:
     """Per-period war costs (c_S, c_G) as shares of the stakes, given the active concessions (G, 4: arrest orders,
     extradition, bombing, zone). Suspended bombing lowers the pressure on the group and raises the state's political
     cost of fighting; every arrest/extradition/bombing concession shields the group (M6.1)."""
-    bombing = concessions[:, 2].astype(float)
-    pressure = base_pressure * (1.0 - p["bombing_share_of_attrition"] * bombing)
-    shield = CONCESSION_SHIELD * concessions[:, :3].sum(axis=1)
+    pressure, shield = concession_effects(base_pressure, concessions, p)
+    bombing = concessions[:, BOMBING].astype(float)
     cost_group = p["war_cost_months"] * pressure * (1.0 - shield) * (1.0 - p["discount_factor"])
     cost_state = p["war_cost_share"] * (1.0 + bombing)
     return np.broadcast_to(cost_state, cost_group.shape), cost_group
