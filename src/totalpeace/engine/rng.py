@@ -151,17 +151,30 @@ def _poisson_matrix(lam: np.ndarray, keys: np.ndarray) -> np.ndarray:
 
 
 @numba.njit(cache=True)
+def _negbin_one(mu: float, size: float, key: np.uint64, slot: np.uint64) -> float:
+    """Negative-binomial draw (gamma-Poisson mixture) from the sub-stream `slot` of `key`."""
+    if mu <= 0.0:
+        return 0.0
+    return _poisson_one(_gamma_one(size, key, slot) * mu / size, key, slot)
+
+
+@numba.njit(cache=True)
 def _negbin_matrix(mu: np.ndarray, size: float, keys: np.ndarray) -> np.ndarray:
     runs, n = mu.shape
     out = np.empty_like(mu)
     for r in range(runs):
         for i in range(n):
-            if mu[r, i] <= 0.0:
-                out[r, i] = 0.0
-                continue
-            lam = _gamma_one(size, keys[r], np.uint64(i)) * mu[r, i] / size
-            out[r, i] = _poisson_one(lam, keys[r], np.uint64(i))
+            out[r, i] = _negbin_one(mu[r, i], size, keys[r], np.uint64(i))
     return out
+
+
+@numba.njit(cache=True)
+def stream_key(seed: int, run: int, month: int, purpose: int) -> np.uint64:
+    """The key of `stream_keys` for one run, inside compiled kernels (same arithmetic, wrapping uint64)."""
+    golden = np.uint64(0x9E3779B97F4A7C15)
+    base = _mix_scalar(np.uint64(seed) + golden * np.uint64(1 + purpose))
+    key = _mix_scalar(base ^ (np.uint64(run) * golden))
+    return _mix_scalar(key + np.uint64(month + 1) * np.uint64(0xBF58476D1CE4E5B9))
 
 
 def poisson(seed: int, runs: np.ndarray, month: int, purpose: int, lam: np.ndarray) -> np.ndarray:

@@ -6,9 +6,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from totalpeace.engine.results import TERRITORY_SERIES, Results
+from totalpeace.engine.compiled.layout import GROUP, NATIONAL, TERRITORY
+from totalpeace.engine.compiled.runner import CompiledEngine
+from totalpeace.engine.results import Results
 from totalpeace.engine.schedule import build_schedule
-from totalpeace.engine.step import Engine
 from totalpeace.errors import InputError
 from totalpeace.scenario.fingerprint import scenario_sha256
 from totalpeace.scenario.schema import Scenario
@@ -29,7 +30,8 @@ def simulate(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | N
     """Run `runs` stochastic replications (run ids first_run .. first_run + runs - 1) for `months` months.
 
     Each run depends only on (scenario, parameters, seed, run id): batch size and order do not change its numbers.
-    `progress` is called with the number of run-months just completed.
+    `progress` is called with the number of run-months just completed. The compiled engine computes every run on its
+    own (engine/compiled/); batches only bound the memory of the state arrays.
     """
     months = scenario.months if months is None else months
     if runs < 1:
@@ -45,44 +47,23 @@ def simulate(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | N
     total_forces = float(scenario.security.military + scenario.security.police)
     run_ids = np.arange(first_run, first_run + runs, dtype=np.int64)
 
-    national: dict[str, list[np.ndarray]] = {}
-    groups: dict[str, list[np.ndarray]] = {}
-    neighbours: list[np.ndarray] = []
-    territory_sum = {k: np.zeros((months, world.n_territories)) for k in TERRITORY_SERIES}
-    dominant = np.zeros((months, world.n_territories, world.n_groups + 1))
-    zones = np.zeros((months, world.n_territories, 5))
-    for lo in range(0, runs, batch_size):
-        batch = run_ids[lo:lo + batch_size]
-        engine = Engine(world, schedule, params, scenario.model.negotiation_engine, scenario.model.contest_form,
-                        seed, batch, scenario.policy.talks.mode == "phased", total_forces)
-        records = []
-        for month in range(months):
-            records.append(engine.step(month))
-            if progress is not None:
-                progress(len(batch))
-        for key in records[0]:
-            if key.startswith("territory_"):
-                if key in ("territory_dominant", "territory_zone"):
-                    counts, offset = (dominant, 0) if key == "territory_dominant" else (zones, 1)
-                    for m, rec in enumerate(records):
-                        for a in range(counts.shape[2]):
-                            counts[m, :, a] += (rec[key] == a + offset).sum(axis=0)
-                else:
-                    territory_sum[key] += np.stack([rec[key].sum(axis=0) for rec in records])
-            elif key == "neighbour_index":
-                neighbours.append(np.stack([rec[key] for rec in records], axis=1))
-            elif key.startswith(("group_", "audit_")):
-                groups.setdefault(key, []).append(np.stack([rec[key] for rec in records], axis=1))
-            else:
-                national.setdefault(key, []).append(np.stack([rec[key] for rec in records], axis=1))
+    engine = CompiledEngine(world, schedule, params, scenario.model.negotiation_engine, scenario.model.contest_form,
+                            scenario.policy.talks.mode == "phased", total_forces, months)
+    batches = [engine.run(seed, run_ids[lo:lo + batch_size], progress) for lo in range(0, runs, batch_size)]
+    national = np.concatenate([b.national for b in batches])
+    groups = np.concatenate([b.groups for b in batches])
+    territory_sum = sum(b.territory_sum for b in batches[1:]) + batches[0].territory_sum
+    dominant = sum(b.dominant_count for b in batches[1:]) + batches[0].dominant_count
+    zones = sum(b.zone_count for b in batches[1:]) + batches[0].zone_count
     return Results(
         scenario=scenario.name, scenario_sha256=scenario_sha256(scenario), version=_version(), seed=seed,
         run_ids=run_ids, start=scenario.start, months=months, group_ids=world.group_ids,
         group_names=world.group_names, territory_ids=world.territory_ids, territory_names=world.territory_names,
         neighbour_ids=world.neighbour_ids,
-        national={k: np.concatenate(v) for k, v in national.items()},
-        groups={k: np.concatenate(v) for k, v in groups.items()},
-        neighbours=np.concatenate(neighbours), territories={k: v / runs for k, v in territory_sum.items()},
+        national={k: national[:, :, i].copy() for i, k in enumerate(NATIONAL)},
+        groups={k: groups[:, :, i, :].copy() for i, k in enumerate(GROUP)},
+        neighbours=np.concatenate([b.neighbours for b in batches]),
+        territories={k: territory_sum[:, i, :] / runs for i, k in enumerate(TERRITORY)},
         dominant_share=dominant / runs, zone_share=zones / runs, parents=world.parent,
         neighbour_rates=world.neighbour_rate,
         provenance={"negotiation_engine": scenario.model.negotiation_engine,
