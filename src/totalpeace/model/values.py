@@ -65,9 +65,10 @@ def win_probability(group_effort: np.ndarray, state_effort: np.ndarray) -> np.nd
 def concession_effects(base_pressure: np.ndarray, concessions: np.ndarray,
                        p: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
     """The state's pressure on each group and the group's shield from war costs, given the active concessions
-    (G, 4): suspended bombing removes part of the pressure; each arrest, extradition or bombing concession shields."""
-    pressure = base_pressure * (1.0 - p["bombing_share_of_attrition"] * concessions[:, BOMBING])
-    shield = CONCESSION_SHIELD * concessions[:, :ZONE].sum(axis=1)
+    (..., G, 4): suspended bombing removes part of the pressure; each arrest, extradition or bombing concession
+    shields."""
+    pressure = base_pressure * (1.0 - p["bombing_share_of_attrition"] * concessions[..., BOMBING])
+    shield = CONCESSION_SHIELD * concessions[..., :ZONE].sum(axis=-1)
     return pressure, shield
 
 
@@ -77,7 +78,7 @@ def threat_costs(base_pressure: np.ndarray, concessions: np.ndarray, p: dict[str
     extradition, bombing, zone). Suspended bombing lowers the pressure on the group and raises the state's political
     cost of fighting; every arrest/extradition/bombing concession shields the group (M6.1)."""
     pressure, shield = concession_effects(base_pressure, concessions, p)
-    bombing = concessions[:, BOMBING].astype(float)
+    bombing = concessions[..., BOMBING].astype(float)
     cost_group = p["war_cost_months"] * pressure * (1.0 - shield) * (1.0 - p["discount_factor"])
     cost_state = p["war_cost_share"] * (1.0 + bombing)
     return np.broadcast_to(cost_state, cost_group.shape), cost_group

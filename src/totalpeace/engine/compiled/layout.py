@@ -71,20 +71,18 @@ def lever_arrays(schedule: Schedule, world: World, params: dict[str, float], mon
     chi = np.array([_chi(schedule.decriminalization[m], params) for m in range(months)])
     zone = np.stack([schedule.zone_mask(m, G, T) for m in range(months)]).astype(np.float64)
     conc = schedule.concessions[:months]
-    posture = np.array([security.violence_posture(bool(schedule.conditional[m]), params) for m in range(months)])
-    base_pressure = np.array([security.repression_pressure(np.full(G, posture[m]), bool(schedule.conditional[m]),
+    posture = np.array([security.violence_posture(bool(c), params) for c in schedule.conditional[:months]])
+    base_pressure = np.stack([security.repression_pressure(np.full(G, posture[m]), bool(schedule.conditional[m]),
                                                            params) for m in range(months)])
-    effects = [values.concession_effects(base_pressure[m], conc[m], params) for m in range(months)]
-    audit_cs = np.zeros((months, len(AUDITS), G))
-    audit_cg = np.zeros((months, len(AUDITS), G))
-    for m in range(months):
-        variants = [conc[m], np.zeros_like(conc[m])]
-        for k in range(len(CONCESSION_KINDS)):
-            reduced = conc[m].copy()
-            reduced[:, k] = False
-            variants.append(reduced)
-        for v, variant in enumerate(variants):
-            audit_cs[m, v], audit_cg[m, v] = values.threat_costs(base_pressure[m], variant, params)
+    pressure, shield = values.concession_effects(base_pressure, conc, params)
+    variants = [conc, np.zeros_like(conc)]
+    for k in range(len(CONCESSION_KINDS)):  # the audit's counterfactuals: without each kind in turn
+        reduced = conc.copy()
+        reduced[..., k] = False
+        variants.append(reduced)
+    costs = [values.threat_costs(base_pressure, variant, params) for variant in variants]
+    audit_cs = np.stack([c[0] for c in costs], axis=1)  # (M, audits, G)
+    audit_cg = np.stack([c[1] for c in costs], axis=1)
     coca_change = (-params["substitution_rate"] * schedule.substitution[:months]
                    + params["substitution_announcement"] * schedule.announced[:months].astype(float))
     f64 = np.ascontiguousarray
@@ -96,7 +94,7 @@ def lever_arrays(schedule: Schedule, world: World, params: dict[str, float], mon
         f64(schedule.ceasefire[:months] & schedule.bilateral[:months], dtype=np.float64),
         f64(np.stack([host_tolerances(world.host, schedule.host_tolerance[m]) for m in range(months)])),
         f64(schedule.guarantee[:months], dtype=np.float64), f64(schedule.legitimacy[:months], dtype=np.float64),
-        f64(posture), f64(np.stack([e[0] for e in effects])), f64(np.stack([e[1] for e in effects])),
+        f64(posture), f64(pressure), f64(shield),
         f64(audit_cs), f64(audit_cg), f64(schedule.buy_in[:months], dtype=np.float64),
         f64(schedule.purge[:months], dtype=np.float64), f64(coca_change, dtype=np.float64),
         np.array([POWER_MEMORY, VACUUM_MEMORY]),

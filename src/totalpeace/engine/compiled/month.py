@@ -21,11 +21,13 @@ DISSENT = int(Purpose.DISSENT)
 
 
 @numba.njit(cache=True)
-def step_batch(month: int, seed: int, runs: np.ndarray, p, world: tuple, levers: tuple, state: tuple, out: tuple,
-               phased: bool, bdm: bool, difference: bool) -> None:
-    """Advance every run of the batch by one month (state updated in place, records written to `out`)."""
+def step_batch(first: int, last: int, seed: int, runs: np.ndarray, p, world: tuple, levers: tuple, state: tuple,
+               out: tuple, phased: bool, bdm: bool, difference: bool) -> None:
+    """Advance every run of the batch through months first .. last - 1 (state updated in place, records written to
+    `out`)."""
     for r in range(runs.shape[0]):
-        _step_run(r, month, seed, runs[r], p, world, levers, state, out, phased, bdm, difference)
+        for month in range(first, last):
+            _step_run(r, month, seed, runs[r], p, world, levers, state, out, phased, bdm, difference)
 
 
 @numba.njit(cache=True)
