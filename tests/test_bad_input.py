@@ -117,6 +117,10 @@ def test_unknown_scenario_name(cli):
     ("policy.ceasefires.5.months=3", "list index 5 out of range"),
     ("groups..members=3", "empty component"),
     ("parameters.ddr_rate=nan", "parameters.ddr_rate"),
+    ("groups.eln.members=inf", "groups.eln.members: Input should be a finite number"),
+    ("groups.eln.members=1e300", "groups.eln.members: Input should be less than or equal to 10000000"),
+    ('name="../../etc"', "name: Value error, a scenario name starts with a letter or digit"),
+    ('name="\x1f"', "name: Value error, a scenario name"),
 ])
 def test_bad_set(cli, flag, expected):
     msg = _fails(cli, "show", "colombia-2022", "--set", flag)

@@ -98,7 +98,10 @@ def parse_value(raw: str, annotation: Any) -> Any:
     text = raw.strip()
     if _is_textual(annotation):
         if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
-            return tomllib.loads(f"v = {text}")["v"]
+            try:
+                return tomllib.loads(f"v = {text}")["v"]
+            except tomllib.TOMLDecodeError:
+                return text[1:-1]  # not a valid TOML string (control characters...): the text between the quotes
         return text
     try:
         return tomllib.loads(f"v = {text}")["v"]

@@ -8,9 +8,10 @@ reach it (`groups.eln.members=3000`). Cross-references (a ceasefire for a group 
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from totalpeace.scenario.dates import YearMonth
 from totalpeace.scenario.params import PARAMETERS
@@ -24,10 +25,17 @@ ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 Share = float  # documented as [0, 1]; bounds are set per field with ge/le
 
 
+SAFE_NAME = re.compile(r"[^\W_][\w .+-]*")
+# Upper bounds that no real case approaches but that keep every quantity far from floating-point overflow.
+MAX_MEMBERS = 1e7
+MAX_FINANCE = 1e5  # USD m / month
+MAX_PERSONNEL = 100_000_000
+
+
 class Strict(BaseModel):
     """Base for every scenario table: unknown keys are errors, never silently ignored."""
 
-    model_config = ConfigDict(extra="forbid", validate_default=True)
+    model_config = ConfigDict(extra="forbid", validate_default=True, allow_inf_nan=False)
 
 
 class Territories(Strict):
@@ -54,7 +62,8 @@ class Group(Strict):
 
     name: str
     type: GroupType
-    members: float = Field(..., ge=0.0, description="Members the group counts (fighters and support networks).")
+    members: float = Field(..., ge=0.0, le=MAX_MEMBERS,
+                           description="Members the group counts (fighters and support networks).")
     armed_share: float = Field(1.0, ge=0.0, le=1.0, description="Share of members who are armed (rest: support).")
     members_source: str = Field("", description="Source of the member estimate.")
     presence: dict[str, float] = Field(default_factory=dict, description="Territory id -> share of members there.")
@@ -64,7 +73,8 @@ class Group(Strict):
     spoiler: SpoilerType = Field("limited", description="Stedman type: limited, greedy or total (M1.3).")
     political: bool = Field(False, description="Has political status (can be offered participation, M1.1).")
     revenue: list[Revenue] = Field(default_factory=lambda: ["coca", "gold", "extortion", "routes"])
-    finance: float = Field(0.0, ge=0.0, description="Foreign cartels: monthly finance for proxies (USD m / month).")
+    finance: float = Field(0.0, ge=0.0, le=MAX_FINANCE,
+                           description="Foreign cartels: monthly finance for proxies (USD m / month).")
     allies: list[str] = Field(default_factory=list, description="Group ids it cooperates with (cartel proxies).")
     rivals: list[str] = Field(default_factory=list, description="Group ids it fights.")
     willing_to_talk: bool = Field(True, description="Declared willingness to negotiate.")
@@ -84,8 +94,8 @@ class Purge(Strict):
 class Security(Strict):
     """The state's security forces."""
 
-    military: int = Field(..., ge=0, description="Military personnel.")
-    police: int = Field(..., ge=0, description="Police personnel.")
+    military: int = Field(..., ge=0, le=MAX_PERSONNEL, description="Military personnel.")
+    police: int = Field(..., ge=0, le=MAX_PERSONNEL, description="Police personnel.")
     deployable_share: float = Field(0.3, ge=0.0, le=1.0, description="Share available for territorial operations.")
     buy_in: float = Field(..., ge=0.0, le=1.0, description="Security-force buy-in / cohesion K (M3.2).")
     repression: Literal["conditional", "unconditional"] = Field("unconditional", description="M3.3 repression rule.")
@@ -103,7 +113,8 @@ class InternationalActor(Strict):
     guarantor_weight: float = Field(0.25, ge=0.0, le=1.0, description="Contribution to a table's guarantor index G.")
     legitimacy: float = Field(0.0, ge=0.0, le=1.0, description="Weight of its support for the process (M4.3).")
     neighbour: bool = Field(False, description="A bordering country whose violence is tracked (M7.3).")
-    homicide_rate: float | None = Field(None, ge=0.0, description="Baseline homicide rate per 100,000 (neighbours).")
+    homicide_rate: float | None = Field(None, ge=0.0, le=1000.0,
+                                        description="Baseline homicide rate per 100,000 (neighbours).")
     source: str = ""
 
 
@@ -192,7 +203,9 @@ Parameters = create_model("Parameters", __base__=Strict, **_parameter_fields())
 class Scenario(Strict):
     """A complete, resolved scenario."""
 
-    name: str = Field(..., description="Short name of the scenario.")
+    name: str = Field(..., min_length=1, max_length=100,
+                      description="Short name of the scenario (letters, digits, spaces, '.', '_', '+' and '-'; "
+                                  "names the default output folder).")
     description: str = ""
     extends: str | None = Field(None, description="Built-in scenario name or path this file changes.")
     start: YearMonth
@@ -204,3 +217,11 @@ class Scenario(Strict):
     policy: Policy = Field(default_factory=Policy)
     model: ModelOptions = Field(default_factory=ModelOptions)
     parameters: Parameters = Field(default_factory=Parameters)  # type: ignore[valid-type]
+
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, value: str) -> str:
+        if not SAFE_NAME.fullmatch(value):
+            raise ValueError("a scenario name starts with a letter or digit and has only letters, digits, spaces, "
+                             "'.', '_', '+' or '-' (it names the output folder)")
+        return value
