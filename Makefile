@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out/demo
 
-.PHONY: venv demo test lint bench clean
+.PHONY: venv demo test lint bench soak clean
 
 venv: $(STAMP)
 
@@ -25,6 +25,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# The fuzz properties with many more examples than `make test` runs.
+soak: $(STAMP)
+	TOTALPEACE_FUZZ_EXAMPLES=2000 $(BIN)/python -m pytest -q tests/test_fuzz_input.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests tools

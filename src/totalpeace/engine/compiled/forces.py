@@ -46,6 +46,8 @@ def efforts(members: np.ndarray, cohesion: float, control: np.ndarray, zone: np.
         sigma = p.effort_noise
         for t in range(T):
             for a in range(A):
+                if effort[t, a] == 0.0:  # noise multiplies: an actor absent here stays absent (no draw needed)
+                    continue
                 i = t * A + a
                 u1 = 1.0 - _unit(noise_key, np.uint64(2 * i))
                 u2 = _unit(noise_key, np.uint64(2 * i + 1))
