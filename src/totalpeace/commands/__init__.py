@@ -1,0 +1,1 @@
+"""Command-line commands, one module per family; cli.py registers them."""
