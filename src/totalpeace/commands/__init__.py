@@ -1,1 +1,1 @@
-"""Command-line commands, one module per family; cli.py registers them."""
+"""Command-line verbs that live in their own modules (registered in totalpeace.cli)."""

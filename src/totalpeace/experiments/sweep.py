@@ -128,8 +128,8 @@ def plan_tasks(spec: ExperimentSpec, points: pd.DataFrame, done: set[tuple[int, 
 class _PartBuffer:
     """Finished task results held until enough runs (or seconds) have gathered to write one part."""
 
-    def __init__(self, store: ResultsStore, experiment: str) -> None:
-        self.store, self.experiment = store, experiment
+    def __init__(self, store: ResultsStore, experiment: str, every: float) -> None:
+        self.store, self.experiment, self.every = store, experiment, every
         self.results: list[TaskResult] = []
         self.last = time.monotonic()
         self.parts = 0
@@ -137,7 +137,7 @@ class _PartBuffer:
     def add(self, result: TaskResult) -> None:
         self.results.append(result)
         runs = sum(r.runs for r in self.results)
-        if runs >= FLUSH_RUNS or time.monotonic() - self.last >= FLUSH_SECONDS:
+        if runs >= FLUSH_RUNS or time.monotonic() - self.last >= self.every:
             self.flush()
 
     def flush(self) -> None:
@@ -152,11 +152,13 @@ class _PartBuffer:
 
 def run_sweep(spec: ExperimentSpec, store: ResultsStore | str | None = None,
               executor: LocalExecutor | DaskExecutor | None = None, resume: bool = False, replace: bool = False,
-              progress: Progress | None = None, chunk: int | None = None) -> SweepReport:
+              progress: Progress | None = None, chunk: int | None = None,
+              flush_every: float = FLUSH_SECONDS) -> SweepReport:
     """Run every (design point, replication) of `spec` not yet in `store` and stream the runs into it.
 
     `resume=True` continues an experiment already in the store (same spec); `replace=True` deletes it first.
-    On KeyboardInterrupt the runs finished so far are written before the interrupt propagates.
+    Finished runs are written as a part every `flush_every` seconds (or 2,000 runs); on KeyboardInterrupt the runs
+    finished so far are written before the interrupt propagates.
     """
     store = store if isinstance(store, ResultsStore) else ResultsStore(store)
     started = time.perf_counter()
@@ -172,7 +174,7 @@ def run_sweep(spec: ExperimentSpec, store: ResultsStore | str | None = None,
     executor = executor or LocalExecutor()
     chunk = chunk or max(1, min(spec.replications, 32))
     total = len(points) * spec.replications
-    buffer = _PartBuffer(store, spec.name)
+    buffer = _PartBuffer(store, spec.name, flush_every)
     before = 0
     try:
         with store.lock(spec.name):
