@@ -49,3 +49,12 @@ def test_bad_search_input():
         search([], schaffer, ["f1", "f2"], trials=4, seed=1)
     with pytest.raises(InputError, match="--trials"):
         search(LEVERS, schaffer, ["f1", "f2"], trials=0, seed=1)
+
+
+def test_maximised_objective_and_integer_lever():
+    # maximise -(k - 3)^2 and minimise k: the front is k in {0, 1, 2, 3}
+    levers = [Lever("k", low=0, high=8, integer=True)]
+    result = search(levers, lambda s: [-(s["k"] - 3) ** 2, s["k"]], ["closeness", "k_value"], trials=40, seed=2,
+                    directions=["maximize", "minimize"])
+    assert set(result.pareto["k"]) == {0, 1, 2, 3}
+    assert list(pareto_mask(np.array([[1, 1], [2, 1]]), ["maximize", "minimize"])) == [False, True]

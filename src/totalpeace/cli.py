@@ -100,6 +100,12 @@ app.command()(compare.compare)
 app.command()(sweep.sweep)
 app.command()(query.query)
 
+from totalpeace.commands import analysis  # noqa: E402
+
+app.command()(analysis.sensitivity)
+app.command()(analysis.discover)
+app.command()(analysis.search)
+
 
 def main() -> None:
     """Entry point: usage errors exit 2 (typer prints them), input errors 2 with one message, internal errors 1."""

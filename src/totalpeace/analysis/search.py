@@ -28,10 +28,13 @@ class Lever:
     low: float | None = None
     high: float | None = None
     values: tuple[Choice, ...] | None = None
+    integer: bool = False
 
     def suggest(self, trial) -> Choice:
         if self.values is not None:
             return trial.suggest_categorical(self.name, list(self.values))
+        if self.integer:
+            return trial.suggest_int(self.name, math.ceil(self.low), math.floor(self.high))
         return trial.suggest_float(self.name, self.low, self.high)
 
 
@@ -42,11 +45,14 @@ class SearchResult:
     trials: pd.DataFrame
     pareto: pd.DataFrame
     objectives: list[str]
+    directions: list[str]
 
 
-def pareto_mask(values: np.ndarray) -> np.ndarray:
-    """Rows not dominated by any other row (all objectives minimised)."""
+def pareto_mask(values: np.ndarray, directions: Sequence[str] | None = None) -> np.ndarray:
+    """Rows not dominated by any other row (objectives minimised unless their direction is "maximize")."""
     values = np.asarray(values, dtype=float)
+    if directions is not None:
+        values = values * np.array([-1.0 if d == "maximize" else 1.0 for d in directions])
     keep = np.ones(len(values), dtype=bool)
     for i in range(len(values)):
         others = np.delete(values, i, axis=0)
@@ -57,10 +63,11 @@ def pareto_mask(values: np.ndarray) -> np.ndarray:
 
 def search(levers: Sequence[Lever], evaluate: Callable[[dict[str, Choice]], Sequence[float]],
            objectives: Sequence[str], trials: int, seed: int, population: int | None = None,
-           on_trial: Callable[[], None] | None = None) -> SearchResult:
+           directions: Sequence[str] | None = None, on_trial: Callable[[], None] | None = None) -> SearchResult:
     """Run `trials` NSGA-II trials; return every trial and the Pareto set (distinct settings, sorted by objective).
 
-    `population` is NSGA-II's generation size (default: a quarter of the trials, between 4 and 50).
+    `population` is NSGA-II's generation size (default: a quarter of the trials, between 4 and 50); `directions`
+    gives "minimize" (the default) or "maximize" for each objective.
     """
     import optuna
 
@@ -70,10 +77,13 @@ def search(levers: Sequence[Lever], evaluate: Callable[[dict[str, Choice]], Sequ
         raise InputError("outcomes: the search needs at least one objective")
     if trials < 1:
         raise InputError(f"--trials must be at least 1 (got {trials})")
+    directions = list(directions or ["minimize"] * len(objectives))
+    if len(directions) != len(objectives) or set(directions) - {"minimize", "maximize"}:
+        raise ValueError(f"directions {directions} do not match objectives {list(objectives)}")
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     population = population or max(4, min(50, trials // 4))
     sampler = optuna.samplers.NSGAIISampler(population_size=population, seed=seed)
-    study = optuna.create_study(directions=["minimize"] * len(objectives), sampler=sampler)
+    study = optuna.create_study(directions=directions, sampler=sampler)
 
     def objective(trial) -> list[float]:
         setting = {lever.name: lever.suggest(trial) for lever in levers}
@@ -88,9 +98,9 @@ def search(levers: Sequence[Lever], evaluate: Callable[[dict[str, Choice]], Sequ
     study.optimize(objective, n_trials=trials, callbacks=callbacks, catch=())
     rows = [{"trial": t.number, **t.params, **dict(zip(objectives, t.values, strict=True))} for t in study.trials]
     table = pd.DataFrame(rows, columns=["trial", *[lever.name for lever in levers], *objectives])
-    mask = pareto_mask(table[list(objectives)].to_numpy())
+    mask = pareto_mask(table[list(objectives)].to_numpy(), directions)
     table["pareto"] = mask
     names = [lever.name for lever in levers]
-    pareto = (table[mask].drop(columns="pareto").drop_duplicates(subset=names).sort_values(list(objectives))
-              .reset_index(drop=True))
-    return SearchResult(trials=table, pareto=pareto, objectives=list(objectives))
+    pareto = (table[mask].drop(columns="pareto").drop_duplicates(subset=names)
+              .sort_values(list(objectives), ascending=[d == "minimize" for d in directions]).reset_index(drop=True))
+    return SearchResult(trials=table, pareto=pareto, objectives=list(objectives), directions=directions)
