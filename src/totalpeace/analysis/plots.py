@@ -32,6 +32,10 @@ def sobol_chart(indices: dict[str, pd.DataFrame], base: Path) -> list[Path]:
         ax.set_yticks(y, table.index)
         ax.invert_yaxis()
         ax.axvline(0, color="0.5", lw=0.8)
+        # indices live in [0, 1]; intervals wider than that (small designs) run off the axis instead of hiding it
+        low = min(-0.05, float((table[["S1", "ST"]].to_numpy() - table[["S1_conf", "ST_conf"]].to_numpy()).min()))
+        high = max(1.05, float((table[["S1", "ST"]].to_numpy() + table[["S1_conf", "ST_conf"]].to_numpy()).max()))
+        ax.set_xlim(max(low, -0.5), min(high, 1.5))
         ax.set_title(outcome)
         ax.set_xlabel("Sobol' index (bars: confidence interval)")
     axes[0][0].legend(loc="lower right", fontsize=8)

@@ -8,6 +8,7 @@ those runs in one calendar year.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -22,6 +23,30 @@ from totalpeace.experiments.spec import ExperimentSpec, integer_paths
 from totalpeace.experiments.sweep import resolve_point
 from totalpeace.experiments.worker import Task, Unit, run_task
 from totalpeace.scenario.dates import add_months
+from totalpeace.scenario.schema import Scenario
+
+ORDER_SLOT = re.compile(r"^policy\.talks\.order\.(\d+)$")
+
+
+def apply_order_slots(overrides: dict[str, object], base: Scenario) -> dict[str, object]:
+    """Turn `policy.talks.order.K = group` levers into one whole order: a permutation of the base order.
+
+    Each chosen group moves to its slot (slots in increasing order; a group already placed is not placed twice) and
+    the other tables keep their base order, so the order always names every table once.
+    """
+    slots = sorted((int(m.group(1)), v) for k, v in overrides.items() if (m := ORDER_SLOT.match(k)))
+    if not slots:
+        return overrides
+    rest = [k for k in overrides if not ORDER_SLOT.match(k)]
+    order = list(base.policy.talks.order)
+    placed: list[str] = []
+    for slot, group in slots:
+        if group in placed or group not in order:
+            continue
+        order.remove(group)
+        order.insert(min(slot, len(order)), group)
+        placed.append(str(group))
+    return {**{k: overrides[k] for k in rest}, "policy.talks.order": order}
 
 
 def search_levers(spec: ExperimentSpec) -> list[Lever]:
@@ -60,9 +85,10 @@ class PolicyObjective:
     samples: list[dict[str, object]] = field(init=False)
     months: int = field(init=False)
     years: list[int] = field(init=False)
+    base: Scenario = field(init=False)
 
     def __post_init__(self) -> None:
-        base = resolve_point(self.spec, {})
+        base = self.base = resolve_point(self.spec, {})
         self.months = self.spec.months or base.months
         self.years = sorted({int(add_months(base.start, m)[:4]) for m in range(self.months)})
         if self.year is None:
@@ -78,7 +104,7 @@ class PolicyObjective:
     def __call__(self, levers: dict[str, object]) -> list[float]:
         tasks = []
         for i, sample in enumerate(self.samples):
-            overrides = {**levers, **sample}
+            overrides = apply_order_slots({**levers, **sample}, self.base)
             data = resolve_point(self.spec, overrides, i).model_dump(mode="python")
             task = Task(self.spec.name, self.spec.seed, self.months, list(self.spec.outcomes), monthly=False)
             task.units.append(Unit(i, 0, self.spec.replications, data, overrides))

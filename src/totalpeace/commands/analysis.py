@@ -21,7 +21,7 @@ OutOpt = Annotated[str | None, typer.Option(help="Output folder for tables and f
 
 
 def _consoles() -> tuple[Console, Console]:
-    return (Console(width=max(Console().width, 120)),
+    return (Console(width=max(Console().width, 160)),
             Console(stderr=True, width=max(Console(stderr=True).width, 120)))
 
 
@@ -178,8 +178,8 @@ def discover(
 def _trajectory_table(result, chosen: int) -> Table:
     frame = result.trajectory()
     shown = sorted({0, chosen, len(frame) - 1, *range(0, len(frame), max(1, len(frame) // 8))})
-    table = Table(title=f"Peeling trajectory ({len(frame)} boxes, alpha {result.alpha:g}, mass_min "
-                        f"{result.mass_min:g}; selection)", title_justify="left")
+    table = Table(title=f"Peeling trajectory: {len(frame)} boxes (alpha {result.alpha:g}, mass_min "
+                        f"{result.mass_min:g}; some steps shown, the chosen one in bold)", title_justify="left")
     for col in ("step", "coverage", "density", "mass", "runs", "restricted"):
         table.add_column(col, justify="right")
     for i in shown:
@@ -195,7 +195,7 @@ def _box_table(limits) -> Table:
     for col in ("input", "box", "range in the experiments"):
         table.add_column(col)
     for row in limits.itertuples(index=False):
-        box = row.values if row.values is not None else f"{row.low:.4g} .. {row.high:.4g}"
+        box = row.values if isinstance(row.values, str) else f"{row.low:.4g} .. {row.high:.4g}"
         table.add_row(row.input, box, row[4])
     return table
 
@@ -250,13 +250,17 @@ def _pareto_table(result, levers) -> Table:
     table = Table(title=f"Pareto set: {len(result.pareto)} non-dominated lever settings of {len(result.trials)} "
                         "trials", title_justify="left")
     table.add_column("trial", justify="right")
-    for lever in levers:
-        table.add_column(lever.name, justify="right")
+    for lever in levers:  # without the first path component: the CSV files keep the full paths
+        table.add_column(lever.name.split(".", 1)[-1], justify="right")
     for name in result.objectives:
         table.add_column(name, justify="right")
     for row in result.pareto.to_dict("records"):
         cells = [str(row["trial"])]
         cells += [f"{row[lv.name]:.3g}" if isinstance(row[lv.name], float) else str(row[lv.name]) for lv in levers]
-        cells += [f"{row[o]:,.4g}" for o in result.objectives]
+        cells += [_number(row[o]) for o in result.objectives]
         table.add_row(*cells)
     return table
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
