@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from totalpeace.analysis.prim import PrimResult, Step, paste, prim
+from totalpeace.analysis.prim import PrimResult, Step, paste, prim, quasi_p_values
 from totalpeace.errors import InputError
 
 
@@ -96,3 +96,18 @@ def test_paste_extends_a_box_while_density_rises():
 def test_bad_input_is_named(x, y, needle):
     with pytest.raises(InputError, match=needle):
         prim(x, y)
+
+
+def test_quasi_p_values_flag_a_useless_restriction():
+    rng = np.random.default_rng(11)
+    n = 600
+    x = pd.DataFrame({"x1": rng.uniform(size=n), "noise": rng.uniform(size=n)})
+    y = (x["x1"] > 0.6).to_numpy()
+    full = {name: (float(x[name].min()), float(x[name].max())) for name in x}
+    box = {"x1": (0.6, full["x1"][1]), "noise": (full["noise"][0], 0.9)}  # the step's statistics are not used
+    result = PrimResult(steps=[Step(full, 1.0, y.mean(), 1.0, n), Step(box, 0.9, 1.0, 0.36, 216)],
+                        inputs=["x1", "noise"], full=full, n_total=n, n_interest=int(y.sum()), alpha=0.05,
+                        mass_min=0.05)
+    p = quasi_p_values(result, x, y, 1)
+    assert p["x1"] < 1e-10  # dropping x1 > 0.6 would leave density 0.4: the box's purity is no accident
+    assert p["noise"] > 0.5  # dropping noise < 0.9 leaves the density at 1: the restriction adds nothing

@@ -232,6 +232,27 @@ def prim(x: pd.DataFrame, y: np.ndarray | pd.Series, alpha: float = 0.05, mass_m
                       mass_min=mass_min, categorical=set(data.codes))
 
 
+def quasi_p_values(result: PrimResult, x: pd.DataFrame, y: np.ndarray | pd.Series, step: int) -> dict[str, float]:
+    """For each restricted input, how likely the box's density would be by chance if that restriction were dropped.
+
+    Bryant & Lempert's (2010) quasi-p-value: a one-sided binomial test of the box's cases of interest against the
+    density of the box without the restriction. A large value flags a restriction that adds little.
+    """
+    from scipy.stats import binom
+
+    flags = np.asarray(y).astype(bool)
+    data = _Data(x)
+    box = result.steps[step]
+    inside = data.inside(box.limits)
+    hits = int(flags[inside].sum())
+    out = {}
+    for name in result.restricted(step):
+        relaxed = data.inside(box.limits, skip=name)
+        density = flags[relaxed].sum() / relaxed.sum()
+        out[name] = float(binom.sf(hits - 1, int(inside.sum()), density))
+    return out
+
+
 def paste(result: PrimResult, x: pd.DataFrame, y: np.ndarray | pd.Series, step: int,
           alpha: float = 0.05) -> int:
     """Extend box `step` while that raises its density; append the pasted box to the trajectory and return its step.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -113,8 +114,8 @@ def _sensitivity_table(outcome: str, values, spec, confidence: float) -> Table:
         for col in ("factor", "kind", "mu*", "sigma", "mu"):
             table.add_column(col, justify="left" if col in ("factor", "kind") else "right")
         for factor, row in values.sort_values("mu_star", ascending=False).iterrows():
-            table.add_row(factor, spec.kind(factor), f"{row.mu_star:.4g} ± {row.mu_star_conf:.2g}",
-                          f"{row.sigma:.4g}", f"{row.mu:.4g}")
+            table.add_row(factor, spec.kind(factor), f"{_number(row.mu_star)} ± {_number(row.mu_star_conf)}",
+                          _number(row.sigma), _number(row.mu))
     return table
 
 
@@ -160,6 +161,7 @@ def discover(
     folder = _folder(out, f"discover-{outcome}")
     result.trajectory().to_csv(folder / "trajectory.csv", index=False)
     limits = result.limits_frame(step)
+    limits["quasi_p"] = limits["input"].map(primmod.quasi_p_values(result, x, flags, step))
     limits.to_csv(folder / "box.csv", index=False)
     title = f"{outcome} {sign} {threshold:g}: {result.n_interest} of {result.n_total} runs"
     figures = prim_charts(result, step, folder / "prim", title)
@@ -191,12 +193,13 @@ def _trajectory_table(result, chosen: int) -> Table:
 
 
 def _box_table(limits) -> Table:
-    table = Table(title="Box limits (inputs the box restricts)", title_justify="left")
-    for col in ("input", "box", "range in the experiments"):
-        table.add_column(col)
-    for row in limits.itertuples(index=False):
-        box = row.values if isinstance(row.values, str) else f"{row.low:.4g} .. {row.high:.4g}"
-        table.add_row(row.input, box, row[4])
+    table = Table(title="Box limits (inputs the box restricts; quasi-p: chance of the box's density without that "
+                        "restriction, large = the restriction adds little)", title_justify="left")
+    for col in ("input", "box", "range in the experiments", "quasi-p"):
+        table.add_column(col, justify="right" if col == "quasi-p" else "left")
+    for row in limits.to_dict("records"):
+        box = row["values"] if isinstance(row["values"], str) else f"{row['low']:.4g} .. {row['high']:.4g}"
+        table.add_row(row["input"], box, row["data range"], f"{row['quasi_p']:.2g}")
     return table
 
 
@@ -251,9 +254,9 @@ def _pareto_table(result, levers) -> Table:
                         "trials", title_justify="left")
     table.add_column("trial", justify="right")
     for lever in levers:  # without the first path component: the CSV files keep the full paths
-        table.add_column(lever.name.split(".", 1)[-1], justify="right")
+        table.add_column(lever.name.split(".", 1)[-1], justify="right", overflow="fold")
     for name in result.objectives:
-        table.add_column(name, justify="right")
+        table.add_column(name, justify="right", overflow="fold")
     for row in result.pareto.to_dict("records"):
         cells = [str(row["trial"])]
         cells += [f"{row[lv.name]:.3g}" if isinstance(row[lv.name], float) else str(row[lv.name]) for lv in levers]
@@ -263,4 +266,8 @@ def _pareto_table(result, levers) -> Table:
 
 
 def _number(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+    """Three significant digits without exponents (1,317; 24.4; 0.00164), thousands separated."""
+    if value == 0 or not math.isfinite(value):
+        return f"{value:g}"
+    decimals = max(0, 2 - math.floor(math.log10(abs(value))))
+    return f"{value:,.{decimals}f}"
