@@ -49,8 +49,11 @@ def morris_chart(indices: dict[str, pd.DataFrame], base: Path) -> list[Path]:
     for ax, (outcome, table) in zip(axes[0], indices.items(), strict=True):
         ax.errorbar(table["mu_star"], table["sigma"], xerr=table["mu_star_conf"], fmt="o", color="#4c78a8",
                     capsize=3)
-        for name, row in table.iterrows():
-            ax.annotate(name, (row["mu_star"], row["sigma"]), textcoords="offset points", xytext=(4, 4), fontsize=8)
+        ranked = table.sort_values("mu_star", ascending=False)
+        for rank, (name, row) in enumerate(ranked.iterrows()):
+            # short labels (the path without its table), staggered so that factors near the origin stay legible
+            ax.annotate(f"{rank + 1}. {name.split('.', 1)[-1]}", (row["mu_star"], row["sigma"]),
+                        textcoords="offset points", xytext=(4, 4 + 9 * (rank % 3)), fontsize=8)
         top = max(float(table["mu_star"].max() + table["mu_star_conf"].max()), float(table["sigma"].max()), 1e-12)
         ax.plot([0, top], [0, top], ls="--", color="0.6", lw=0.8, label="sigma = mu*")
         ax.set_xlim(left=0)
