@@ -41,7 +41,10 @@ def sweep(
         task = bar.add_task(f"{spec.name} ({spec.design}, {pool.description})", total=None)
 
         def advance(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            if bar.tasks[0].total is None:  # runs already stored must not count towards the rate
+                bar.reset(task, total=total, completed=done)
+            else:
+                bar.update(task, completed=done)
 
         try:
             report = run_sweep(spec, results, pool, resume=resume, replace=replace, progress=advance, chunk=chunk,
