@@ -63,7 +63,7 @@ def test_resume_after_sigkill(tmp_path, cli):
 
     code, out, err = cli("sweep", str(spec_file), "--store", str(store), "--resume", "--workers", "1")
     assert code == 0, err
-    assert f"{TOTAL - len(before)} run now ({len(before)} already stored)" in " ".join(out.split())
+    assert f"{TOTAL - len(before)} new, {len(before)} already stored, 0 failed" in " ".join(out.split())
     after = stored(store)
     assert len(after["runs"]) == TOTAL and not after["runs"].duplicated(["point", "run"]).any()
     assert not list((store / "experiments" / "resume-test" / "tmp").iterdir())
