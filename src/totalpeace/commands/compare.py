@@ -56,7 +56,7 @@ def compare(
             "runs": runs, "start": comparison.start, "months": comparison.months, "version": comparison.version,
             "sets": comparison.sets, "differences": diffs.to_dict("records")}
     (folder / "comparison.json").write_text(json.dumps(meta, indent=2, allow_nan=False), encoding="utf-8")
-    console = Console(width=max(Console().width, 140))
+    console = Console(width=max(Console().width, 30 + 26 * diffs["year"].nunique()))
     print_differences(diffs, console)
     written = [folder / "differences.csv", folder / "comparison.json", folder / "yearly.parquet"]
     if report:
@@ -85,8 +85,6 @@ def print_differences(diffs, console: Console) -> None:
 def _num(value: float) -> str:
     if abs(value) < 0.0005:
         return "0"
-    if abs(value) >= 100:
+    if abs(value) >= 1000:
         return f"{value:+,.0f}"
-    if abs(value) >= 1:
-        return f"{value:+.2f}"
-    return f"{value:+.3f}"
+    return f"{value:+.3g}" if abs(value) >= 1 else f"{value:+.3f}"

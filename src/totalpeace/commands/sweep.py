@@ -41,7 +41,10 @@ def sweep(
         task = bar.add_task(f"{spec.name} ({spec.design}, {pool.description})", total=None)
 
         def advance(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            if bar.tasks[0].total is None:  # runs already stored must not count towards the rate
+                bar.reset(task, total=total, completed=done)
+            else:
+                bar.update(task, completed=done)
 
         try:
             report = run_sweep(spec, results, pool, resume=resume, replace=replace, progress=advance, chunk=chunk,
@@ -60,9 +63,9 @@ def sweep(
 def print_sweep(report, store, console: Console) -> None:
     """What was run, and each outcome's spread over runs and over points in the last year."""
     console.print(f"[bold]{report.experiment}[/]: {report.points} points x "
-                  f"{report.runs_total // max(report.points, 1)} replications = {report.runs_total} runs; "
-                  f"{report.runs_new} run now ({report.runs_before} already stored), {report.failed} failed, "
-                  f"{report.parts} parts, {report.seconds:.1f} s on {report.executor}")
+                  f"{report.runs_total // max(report.points, 1)} replications = {report.runs_total} runs: "
+                  f"{report.runs_new} new, {report.runs_before} already stored, {report.failed} failed")
+    console.print(f"{report.parts} parts written in {report.seconds:.1f} s ({report.executor})")
     meta = store.experiment(report.experiment)
     year = meta["years"][-1]
     frame = store.experiments_frame(report.experiment, year=year)
@@ -78,5 +81,5 @@ def print_sweep(report, store, console: Console) -> None:
         table.add_row(outcome, *(f"{v:,.3g}" for v in (values.mean(), q[0.1], q[0.5], q[0.9])),
                       f"{means.min():,.3g} (#{means.idxmin()})", f"{means.max():,.3g} (#{means.idxmax()})")
     console.print(table)
-    console.print(f"Stored in {store.path}. Query it: totalpeace query \"SELECT * FROM summary WHERE experiment = "
-                  f"'{report.experiment}' LIMIT 20\" --store {store.path}")
+    console.print(f"Stored in {store.path}; query it with: totalpeace query \"SELECT * FROM summary WHERE "
+                  f"experiment = '{report.experiment}'\" --store {store.path}", soft_wrap=True)

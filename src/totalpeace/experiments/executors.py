@@ -8,6 +8,8 @@ on where or in which order tasks ran: every run is a pure function of (scenario,
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, Protocol
@@ -32,6 +34,17 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+def _exit_with_parent(parent: int) -> None:
+    """Worker initializer: leave when the sweep process dies (even by kill -9) instead of idling forever."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
 class LocalExecutor:
     """A pool of `workers` local processes; with one worker, tasks run in this process (no pool to start)."""
 
@@ -48,7 +61,8 @@ class LocalExecutor:
                 yield fn(task)
             return
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_exit_with_parent,
+                                             initargs=(os.getpid(),))
         pending: set[Future] = set()
         source = iter(tasks)
         limit = self.workers * IN_FLIGHT_PER_WORKER

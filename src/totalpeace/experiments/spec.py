@@ -141,7 +141,9 @@ def _flatten(table: dict[str, Any], where: str, prefix: str = "") -> dict[str, A
     out: dict[str, Any] = {}
     for key, value in table.items():
         path = f"{prefix}.{key}" if prefix else key
-        if isinstance(value, dict) and value and not (set(value) & FACTOR_KEYS):
+        leaf = any(k in FACTOR_KEYS and not isinstance(v, dict) for k, v in value.items()) \
+            if isinstance(value, dict) else True
+        if isinstance(value, dict) and value and not leaf:
             out.update(_flatten(value, where, path))
         else:
             out[path] = value
@@ -196,7 +198,11 @@ def parse_spec(data: dict[str, Any], source: str | None = None) -> ExperimentSpe
         problems = []
         for err in exc.errors():
             loc = tuple(err["loc"])
-            if err["type"] == "extra_forbidden":
+            if loc and loc[-1] in ("float", "int", "str", "bool"):  # one line for a value of the wrong kind
+                line = f"{format_path(loc[:-1])}: expected a number, text or true/false"
+                if line not in problems:
+                    problems.append(line)
+            elif err["type"] == "extra_forbidden":
                 fields = list(ExperimentSpec.model_fields) if len(loc) == 1 else list(Factor.model_fields)
                 problems.append(f"{format_path(loc)}: unknown field{paths.suggest(str(loc[-1]), fields)}")
             elif err["type"] == "missing":
