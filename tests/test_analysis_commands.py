@@ -41,6 +41,8 @@ def test_sensitivity_sobol_example(cli, tmp_path):
     assert (table["S1_conf"] >= 0).all()
     assert set(table.loc[table["kind"] == "lever", "factor"]) == {"policy.decriminalization", "security.buy_in"}
     assert (out / "sobol.png").stat().st_size > 0 and (out / "sobol.svg").stat().st_size > 0
+    page = (out / "report.html").read_text()
+    assert "<svg" in page and "security.buy_in" in page and "http" not in page.split("<svg")[0]
     # the stored runs are reused: the same indices without running again
     code, again, err = cli("sensitivity", spec, "--store", str(store), "--workers", "1", "--out", str(out))
     assert code == 0, err
@@ -74,6 +76,7 @@ def test_morris_then_discover_on_the_store(cli, tmp_path):
     assert trajectory["mass"].iloc[-1] >= 0.2
     assert f"{(rates > threshold).sum()} (" in stdout and "Box " in stdout
     assert (tmp_path / "discover" / "prim.svg").exists()
+    assert "Peeling trajectory" in (tmp_path / "discover" / "report.html").read_text()
 
 
 def test_search_example_is_reproducible_and_reports_the_pareto_set(cli, tmp_path):
@@ -95,6 +98,7 @@ def test_search_example_is_reproducible_and_reports_the_pareto_set(cli, tmp_path
     assert set(pareto["trial"]) <= set(trials.loc[pareto_mask(objectives), "trial"])
     assert len(pareto) >= 1
     assert (tmp_path / "a" / "pareto.png").exists()
+    assert "Pareto set" in (tmp_path / "a" / "report.html").read_text()
 
 
 def test_discover_on_a_csv_table(cli, tmp_path):

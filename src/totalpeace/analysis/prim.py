@@ -97,6 +97,7 @@ class _Data:
     """Inputs as numpy columns: float values for numeric inputs, category codes for the others."""
 
     def __init__(self, x: pd.DataFrame) -> None:
+        self.n = len(x)
         self.names = [str(c) for c in x.columns]
         self.numeric: dict[str, np.ndarray] = {}
         self.codes: dict[str, np.ndarray] = {}
@@ -126,7 +127,7 @@ class _Data:
 
     def inside(self, limits: dict[str, Limit], skip: str | None = None) -> np.ndarray:
         """Boolean mask of the rows inside a box (optionally ignoring one input)."""
-        mask = np.ones(len(next(iter({**self.numeric, **self.codes}.values()))), dtype=bool)
+        mask = np.ones(self.n, dtype=bool)
         for name, limit in limits.items():
             if name == skip:
                 continue

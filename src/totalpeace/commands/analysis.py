@@ -13,6 +13,7 @@ from rich.table import Table
 from totalpeace.commands.options import ExecutorOpt, StoreOpt, WorkersOpt
 from totalpeace.commands.progress import progress_bar
 from totalpeace.errors import InputError
+from totalpeace.report.analysis import write_analysis_report
 
 SpecArg = Annotated[str, typer.Argument(metavar="SPEC.toml", help="Experiment file (see docs/experiments.md).")]
 OutcomesOpt = Annotated[list[str] | None, typer.Option("--outcome", help="Outcome to analyse (repeatable; "
@@ -48,6 +49,8 @@ def sensitivity(
     out: OutOpt = None,
 ) -> None:
     """Global sensitivity of the outcomes: Sobol' first/total-order indices or Morris mu*/sigma, with intervals."""
+    import pandas as pd
+
     from totalpeace.analysis.plots import morris_chart, sobol_chart
     from totalpeace.analysis.sensitivity import morris_indices, sobol_indices
     from totalpeace.experiments import ResultsStore, load_spec, make_executor, run_sweep
@@ -84,19 +87,32 @@ def sensitivity(
             indices[name] = morris_indices(problem, unit, y, levels=spec.levels or 4, seed=spec.seed,
                                            conf_level=confidence)
     folder = _folder(out, spec.name)
-    import pandas as pd
-
-    table = pd.concat({k: v for k, v in indices.items()}, names=["outcome"]).reset_index()
+    table = pd.concat(indices, names=["outcome"]).reset_index()
     table.insert(2, "kind", [spec.kind(f) for f in table["factor"]])
     table.to_csv(folder / f"{spec.design}.csv", index=False)
     chart = sobol_chart if spec.design == "sobol" else morris_chart
     figures = chart(indices, folder / spec.design)
-    console.print(f"[bold]{spec.name}[/]: {report.points} points x {spec.replications} replications "
-                  f"({report.runs_new} runs now, {report.runs_before} reused from {results.path}); outcomes in "
-                  f"{year}, point means over replications; {int(confidence * 100)}% bootstrap intervals")
+    line = (f"{spec.name}: {report.points} points x {spec.replications} replications "
+            f"({report.runs_new} runs now, {report.runs_before} reused from {results.path}); outcomes in "
+            f"{year}, point means over replications; {int(confidence * 100)}% bootstrap intervals")
+    page = write_analysis_report(folder / "report.html", f"Sensitivity: {spec.name} ({spec.design})", line, figures,
+                                 {f"{spec.design} indices": table},
+                                 _provenance(spec, {"year": year, "store": results.path, "confidence": confidence}))
+    console.print(line, highlight=False)
     for name, values in indices.items():
         console.print(_sensitivity_table(name, values, spec, confidence))
-    console.print("Wrote " + ", ".join(str(p) for p in [folder / f"{spec.design}.csv", *figures]))
+    console.print("Wrote " + ", ".join(str(p) for p in [folder / f"{spec.design}.csv", *figures, page]))
+
+
+def _provenance(spec, extra: dict[str, object]) -> dict[str, object]:
+    """What the page records about the experiment and the analysis settings."""
+    from totalpeace import __version__
+
+    return {"experiment file": spec.source, "experiment fingerprint": spec.fingerprint(), "scenario": spec.scenario,
+            "set": ", ".join(spec.set) or "none", "levers": ", ".join(spec.levers) or "none",
+            "uncertainties": ", ".join(spec.uncertainties) or "none", "design": spec.design, "samples": spec.samples,
+            "replications": spec.replications, "seed": spec.seed, "months": spec.months or "scenario's",
+            **extra, "totalpeace version": __version__}
 
 
 def _sensitivity_table(outcome: str, values, spec, confidence: float) -> Table:
@@ -166,15 +182,24 @@ def discover(
     title = f"{outcome} {sign} {threshold:g}: {result.n_interest} of {result.n_total} runs"
     figures = prim_charts(result, step, folder / "prim", title)
     console, _ = _consoles()
-    console.print(f"[bold]{data.source}[/]: {result.n_total} runs; cases of interest {outcome} {sign} "
-                  f"{threshold:g}: {result.n_interest} ({result.base_density:.1%}); inputs: {', '.join(data.inputs)}")
-    console.print(_trajectory_table(result, step))
+    line = (f"{data.source}: {result.n_total} runs; cases of interest {outcome} {sign} {threshold:g}: "
+            f"{result.n_interest} ({result.base_density:.1%}); inputs: {', '.join(data.inputs)}")
     chosen = result.steps[step]
-    console.print(f"[bold]Box {step}[/]{' (pasted)' if chosen.pasted else ''}: coverage {chosen.coverage:.3f} "
-                  f"({round(chosen.coverage * result.n_interest)} of {result.n_interest} cases), density "
-                  f"{chosen.density:.3f}, mass {chosen.mass:.3f} ({chosen.n} runs)")
+    box_line = (f"Box {step}{' (pasted)' if chosen.pasted else ''}: coverage {chosen.coverage:.3f} "
+                f"({round(chosen.coverage * result.n_interest)} of {result.n_interest} cases), density "
+                f"{chosen.density:.3f}, mass {chosen.mass:.3f} ({chosen.n} runs)")
+    page = write_analysis_report(folder / "report.html", f"Scenario discovery: {outcome} {sign} {threshold:g}",
+                                 f"{line}. {box_line}.", figures,
+                                 {f"Box {step} limits": limits, "Peeling trajectory": result.trajectory()},
+                                 {"results": data.source, "outcome": outcome, "threshold": f"{sign} {threshold:g}",
+                                  "year": year or "last simulated (store) / as given (table)", "alpha": alpha,
+                                  "mass_min": mass_min, "min_density": min_density, "paste": paste})
+    console.print(line, highlight=False)
+    console.print(_trajectory_table(result, step))
+    console.print(box_line, style="bold", highlight=False)
     console.print(_box_table(limits))
-    console.print("Wrote " + ", ".join(str(p) for p in [folder / "trajectory.csv", folder / "box.csv", *figures]))
+    console.print("Wrote " + ", ".join(str(p) for p in [folder / "trajectory.csv", folder / "box.csv", *figures,
+                                                         page]))
 
 
 def _trajectory_table(result, chosen: int) -> Table:
@@ -241,12 +266,19 @@ def search(
     sample_table(objective).to_csv(folder / "samples.csv", index=False)
     figures = pareto_chart(result.trials, result.objectives, folder / "pareto")
     goals = ", ".join(f"{d[:3]} {o}" for o, d in zip(spec.outcomes, directions, strict=True))
-    console.print(f"[bold]{spec.name}[/]: {trials} trials, each on {len(objective.samples)} uncertainty samples x "
-                  f"{spec.replications} replications (seed {spec.seed}, common random numbers), "
-                  f"{objective.months} months; objectives ({goals}) are means in {objective.year}")
+    line = (f"{spec.name}: {trials} trials, each on {len(objective.samples)} uncertainty samples x "
+            f"{spec.replications} replications (seed {spec.seed}, common random numbers), "
+            f"{objective.months} months; objectives ({goals}) are means in {objective.year}")
+    page = write_analysis_report(folder / "report.html", f"Policy search: {spec.name}", line, figures,
+                                 {"Pareto set": result.pareto, "Uncertainty samples": sample_table(objective),
+                                  "Every trial": result.trials},
+                                 _provenance(spec, {"design": "not used (levers are searched)",
+                                                    "year": objective.year, "trials": trials,
+                                                    "population": population or "default"}))
+    console.print(line, highlight=False)
     console.print(_pareto_table(result, levers))
     console.print("Wrote " + ", ".join(str(p) for p in [folder / "trials.csv", folder / "pareto.csv",
-                                                         folder / "samples.csv", *figures]))
+                                                         folder / "samples.csv", *figures, page]))
 
 
 def _pareto_table(result, levers) -> Table:
