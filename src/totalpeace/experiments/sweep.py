@@ -55,7 +55,8 @@ def resolve_point(spec: ExperimentSpec, overrides: dict[str, Any], point: int | 
     except InputError as exc:
         where = f"design point {point}" if point is not None else "factor check"
         values = ", ".join(f"{k}={v!r}" for k, v in overrides.items())
-        raise InputError(f"{spec.source or spec.name}: {where} ({values}): {exc.message}") from None
+        detail = exc.message.replace("--set: ", "")  # the values came from the experiment file, not a flag
+        raise InputError(f"{spec.source or spec.name}: {where} ({values}): {detail}") from None
 
 
 def _toml(value: Any) -> str:
