@@ -71,10 +71,9 @@ def _toml(value: Any) -> str:
 def check_factor_ranges(spec: ExperimentSpec, points: pd.DataFrame) -> None:
     """Load the base scenario at each factor's smallest and largest design value (and each category) before
     running anything: a value the schema rejects is reported now, not after hours of runs."""
-    for path in spec.factors():
+    for path, factor in spec.factors().items():
         column = points[path]
-        extremes = column.unique() if column.dtype == object or column.dtype == bool else \
-            [column.min(), column.max()]
+        extremes = factor.values if factor.values is not None else [column.min(), column.max()]
         for value in extremes:
             value = value.item() if hasattr(value, "item") else value
             resolve_point(spec, {path: value})
