@@ -37,11 +37,13 @@ def sweep(
     results = ResultsStore(store)
     err = Console(stderr=True, width=max(Console(stderr=True).width, 120))
     console = Console(width=max(Console().width, 120))
-    with make_executor(executor, workers) as pool, progress_bar(err) as bar:
+    with make_executor(executor, workers) as pool:
+        bar = progress_bar(err)  # started at the first runs, so checks that fail leave no empty bar behind
         task = bar.add_task(f"{spec.name} ({spec.design}, {pool.description})", total=None)
 
         def advance(done: int, total: int) -> None:
             if bar.tasks[0].total is None:  # runs already stored must not count towards the rate
+                bar.start()
                 bar.reset(task, total=total, completed=done)
             else:
                 bar.update(task, completed=done)
@@ -57,6 +59,8 @@ def sweep(
             bar.stop()
             err.print(f"a worker process died: finished runs are in {results.path}; continue with --resume")
             raise typer.Exit(1) from None
+        finally:
+            bar.stop()
     print_sweep(report, results, console)
 
 
@@ -78,8 +82,12 @@ def print_sweep(report, store, console: Console) -> None:
             continue
         means = frame.groupby("point")[outcome].mean()
         q = values.quantile([0.1, 0.5, 0.9])
-        table.add_row(outcome, *(f"{v:,.3g}" for v in (values.mean(), q[0.1], q[0.5], q[0.9])),
-                      f"{means.min():,.3g} (#{means.idxmin()})", f"{means.max():,.3g} (#{means.idxmax()})")
+        table.add_row(outcome, *(_num(v) for v in (values.mean(), q[0.1], q[0.5], q[0.9])),
+                      f"{_num(means.min())} (#{means.idxmin()})", f"{_num(means.max())} (#{means.idxmax()})")
     console.print(table)
     console.print(f"Stored in {store.path}; query it with: totalpeace query \"SELECT * FROM summary WHERE "
                   f"experiment = '{report.experiment}'\" --store {store.path}", soft_wrap=True)
+
+
+def _num(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"

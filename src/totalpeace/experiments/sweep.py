@@ -55,7 +55,8 @@ def resolve_point(spec: ExperimentSpec, overrides: dict[str, Any], point: int | 
     except InputError as exc:
         where = f"design point {point}" if point is not None else "factor check"
         values = ", ".join(f"{k}={v!r}" for k, v in overrides.items())
-        raise InputError(f"{spec.source or spec.name}: {where} ({values}): {exc.message}") from None
+        detail = exc.message.replace("--set: ", "")  # the values came from the experiment file, not a flag
+        raise InputError(f"{spec.source or spec.name}: {where} ({values}): {detail}") from None
 
 
 def _toml(value: Any) -> str:
@@ -70,10 +71,9 @@ def _toml(value: Any) -> str:
 def check_factor_ranges(spec: ExperimentSpec, points: pd.DataFrame) -> None:
     """Load the base scenario at each factor's smallest and largest design value (and each category) before
     running anything: a value the schema rejects is reported now, not after hours of runs."""
-    for path in spec.factors():
+    for path, factor in spec.factors().items():
         column = points[path]
-        extremes = column.unique() if column.dtype == object or column.dtype == bool else \
-            [column.min(), column.max()]
+        extremes = factor.values if factor.values is not None else [column.min(), column.max()]
         for value in extremes:
             value = value.item() if hasattr(value, "item") else value
             resolve_point(spec, {path: value})
