@@ -94,6 +94,19 @@ def run(
                   + (f" and {folder / 'report.html'}" if report else ""))
 
 
+from totalpeace.commands import compare, query, sweep  # noqa: E402 (commands in their own modules)
+
+app.command()(compare.compare)
+app.command()(sweep.sweep)
+app.command()(query.query)
+
+from totalpeace.commands import analysis  # noqa: E402
+
+app.command()(analysis.sensitivity)
+app.command()(analysis.discover)
+app.command()(analysis.search)
+
+
 def main() -> None:
     """Entry point: usage errors exit 2 (typer prints them), input errors 2 with one message, internal errors 1."""
     try:

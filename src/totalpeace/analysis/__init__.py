@@ -1,0 +1,1 @@
+"""Analyses of experiments: global sensitivity (SALib), scenario discovery (PRIM) and policy search (Optuna)."""

@@ -1,0 +1,76 @@
+"""Experiments for scenario discovery: one row per run, inputs and outcomes, from a results store or a table file.
+
+A results store (a folder written by `sweep` or `sensitivity`) gives its experiment's factors as inputs. A CSV or
+Parquet table works standalone: every column is an input except the outcome, run identifiers and other metrics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from totalpeace.engine.results import FLOWS, STOCKS
+from totalpeace.errors import InputError
+
+IDENTIFIERS = ("point", "run", "seed", "experiment", "sample", "trial")
+
+
+@dataclass
+class Experiments:
+    frame: pd.DataFrame
+    inputs: list[str]
+    source: str
+
+
+def load_experiments(path: str, outcome: str, experiment: str | None = None, year: int | None = None,
+                     inputs: list[str] | None = None) -> Experiments:
+    """Read the experiments and check the outcome and inputs exist and hold usable values."""
+    location = Path(path)
+    if location.is_dir():
+        from totalpeace.experiments.store import ResultsStore
+
+        store = ResultsStore(location)
+        if not store.experiment_names():
+            raise InputError(f"{location}: not a results store (no experiments/*/experiment.json); give a store "
+                             "folder, or a CSV or Parquet table")
+        frame = store.experiments_frame(experiment, [outcome], year=year)
+        name = experiment or store.experiment_names()[0]
+        factors = [*store.experiment(name)["spec"]["levers"], *store.experiment(name)["spec"]["uncertainties"]]
+        source = f"{location} (experiment {name})"
+    else:
+        if experiment is not None or year is not None:
+            raise InputError(f"{location}: --experiment and --year apply to a results store, not to a table")
+        frame = _read_table(location)
+        factors = [c for c in frame.columns if c not in IDENTIFIERS and c not in (*FLOWS, *STOCKS) and c != outcome]
+        source = str(location)
+    if outcome not in frame.columns:
+        raise InputError(f"--outcome {outcome!r}: no such column in {source} (columns: {', '.join(map(str, frame))})")
+    chosen = list(inputs) if inputs else factors
+    missing = [c for c in chosen if c not in frame.columns]
+    if missing:
+        raise InputError(f"--input {missing[0]!r}: no such column in {source}")
+    if not chosen:
+        raise InputError(f"{source}: no input columns besides the outcome")
+    values = pd.to_numeric(frame[outcome], errors="coerce")
+    if values.isna().any():
+        raise InputError(f"--outcome {outcome!r}: {int(values.isna().sum())} rows of {source} are missing or "
+                         "not numbers")
+    if frame.empty:
+        raise InputError(f"{source}: no runs")
+    return Experiments(frame.assign(**{outcome: values}), chosen, source)
+
+
+def _read_table(location: Path) -> pd.DataFrame:
+    suffix = location.suffix.lower()
+    if not location.exists():
+        raise InputError(f"{location}: no such file or folder")
+    try:
+        if suffix == ".csv":
+            return pd.read_csv(location)
+        if suffix in (".parquet", ".pq"):
+            return pd.read_parquet(location)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{location}: cannot read the table ({exc})") from None
+    raise InputError(f"{location}: give a results store folder, a .csv or a .parquet table")

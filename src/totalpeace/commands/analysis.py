@@ -1,0 +1,305 @@
+"""`sensitivity`, `discover` and `search`: what matters, when things go wrong, and which policies do best."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from totalpeace.commands.options import ExecutorOpt, StoreOpt, WorkersOpt
+from totalpeace.commands.progress import progress_bar
+from totalpeace.errors import InputError
+from totalpeace.report.analysis import write_analysis_report
+
+SpecArg = Annotated[str, typer.Argument(metavar="SPEC.toml", help="Experiment file (see docs/experiments.md).")]
+OutcomesOpt = Annotated[list[str] | None, typer.Option("--outcome", help="Outcome to analyse (repeatable; "
+                                                       "default: the experiment's outcomes).")]
+YearOpt = Annotated[int | None, typer.Option(help="Calendar year of the outcomes (default: the last simulated).")]
+OutOpt = Annotated[str | None, typer.Option(help="Output folder for tables and figures (default: out/NAME).")]
+
+
+def _consoles() -> tuple[Console, Console]:
+    return (Console(width=max(Console().width, 160)),
+            Console(stderr=True, width=max(Console(stderr=True).width, 120)))
+
+
+def _folder(out: str | None, default: str) -> Path:
+    folder = Path(out) if out else Path("out") / default
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"--out {folder}: cannot write there ({exc.strerror})") from None
+    return folder
+
+
+def sensitivity(
+    spec_file: SpecArg,
+    outcome: OutcomesOpt = None,
+    year: YearOpt = None,
+    store: StoreOpt = None,
+    executor: ExecutorOpt = "local",
+    workers: WorkersOpt = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Run the experiment again even if the store holds "
+                                          "it (by default stored runs are reused).")] = False,
+    confidence: Annotated[float, typer.Option(min=0.5, max=0.999, help="Confidence level of the intervals.")] = 0.95,
+    out: OutOpt = None,
+) -> None:
+    """Global sensitivity of the outcomes: Sobol' first/total-order indices or Morris mu*/sigma, with intervals."""
+    import pandas as pd
+
+    from totalpeace.analysis.plots import morris_chart, sobol_chart
+    from totalpeace.analysis.sensitivity import morris_indices, sobol_indices
+    from totalpeace.experiments import ResultsStore, load_spec, make_executor, run_sweep
+    from totalpeace.experiments.design import UNIT_PREFIX, salib_problem
+
+    spec = load_spec(spec_file)
+    if spec.design not in ("sobol", "morris"):
+        raise InputError(f'design: sensitivity needs design = "sobol" or "morris" (got "{spec.design}")',
+                         source=spec.source)
+    outcomes = list(outcome or spec.outcomes)
+    results = ResultsStore(store)
+    console, err = _consoles()
+    with make_executor(executor, workers) as pool, progress_bar(err) as bar:
+        task = bar.add_task(f"{spec.name} ({spec.design}, {pool.description})", total=None)
+        report = run_sweep(spec, results, pool, resume=not replace, replace=replace,
+                           progress=lambda done, total: bar.update(task, completed=done, total=total))
+    meta = results.experiment(spec.name)
+    year = meta["years"][-1] if year is None else year
+    frame = results.experiments_frame(spec.name, outcomes, year=year)
+    points = results.points(spec.name, unit=True)
+    means = frame.groupby("point")[outcomes].mean().reindex(points["point"])
+    empty = means.index[means.isna().any(axis=1)].tolist()
+    if empty:
+        raise InputError(f"{spec.name}: design points {empty[:5]} have no successful run; see "
+                         f"`totalpeace query \"SELECT point, error FROM runs WHERE status = 'failed'\"`")
+    problem = salib_problem(spec)
+    unit = points[[UNIT_PREFIX + name for name in problem["names"]]].to_numpy()
+    indices = {}
+    for name in outcomes:
+        y = means[name].to_numpy()
+        if spec.design == "sobol":
+            indices[name] = sobol_indices(problem, y, seed=spec.seed, second_order=True, conf_level=confidence)
+        else:
+            indices[name] = morris_indices(problem, unit, y, levels=spec.levels or 4, seed=spec.seed,
+                                           conf_level=confidence)
+    folder = _folder(out, spec.name)
+    table = pd.concat(indices, names=["outcome"]).reset_index()
+    table.insert(2, "kind", [spec.kind(f) for f in table["factor"]])
+    table.to_csv(folder / f"{spec.design}.csv", index=False)
+    chart = sobol_chart if spec.design == "sobol" else morris_chart
+    figures = chart(indices, folder / spec.design)
+    line = (f"{spec.name}: {report.points} points x {spec.replications} replications "
+            f"({report.runs_new} runs now, {report.runs_before} reused from {results.path}); outcomes in "
+            f"{year}, point means over replications; {int(confidence * 100)}% bootstrap intervals")
+    page = write_analysis_report(folder / "report.html", f"Sensitivity: {spec.name} ({spec.design})", line, figures,
+                                 {f"{spec.design} indices": table},
+                                 _provenance(spec, {"year": year, "store": results.path, "confidence": confidence}))
+    console.print(line, highlight=False)
+    for name, values in indices.items():
+        console.print(_sensitivity_table(name, values, spec, confidence))
+    console.print("Wrote " + ", ".join(str(p) for p in [folder / f"{spec.design}.csv", *figures, page]))
+
+
+def _provenance(spec, extra: dict[str, object]) -> dict[str, object]:
+    """What the page records about the experiment and the analysis settings."""
+    from totalpeace import __version__
+
+    return {"experiment file": spec.source, "experiment fingerprint": spec.fingerprint(), "scenario": spec.scenario,
+            "set": ", ".join(spec.set) or "none", "levers": ", ".join(spec.levers) or "none",
+            "uncertainties": ", ".join(spec.uncertainties) or "none", "design": spec.design, "samples": spec.samples,
+            "replications": spec.replications, "seed": spec.seed, "months": spec.months or "scenario's",
+            **extra, "totalpeace version": __version__}
+
+
+def _sensitivity_table(outcome: str, values, spec, confidence: float) -> Table:
+    pct = f"{int(confidence * 100)}%"
+    if "S1" in values:
+        table = Table(title=f"{outcome}: Sobol' indices (± half-width of the {pct} interval)", title_justify="left")
+        for col in ("factor", "kind", "first order S1", "total order ST"):
+            table.add_column(col, justify="left" if col in ("factor", "kind") else "right")
+        for factor, row in values.sort_values("ST", ascending=False).iterrows():
+            table.add_row(factor, spec.kind(factor), f"{row.S1:.3f} ± {row.S1_conf:.3f}",
+                          f"{row.ST:.3f} ± {row.ST_conf:.3f}")
+    else:
+        table = Table(title=f"{outcome}: Morris elementary effects on the unit range of each factor "
+                            f"(mu* ± half-width of the {pct} interval)", title_justify="left")
+        for col in ("factor", "kind", "mu*", "sigma", "mu"):
+            table.add_column(col, justify="left" if col in ("factor", "kind") else "right")
+        for factor, row in values.sort_values("mu_star", ascending=False).iterrows():
+            table.add_row(factor, spec.kind(factor), f"{_number(row.mu_star)} ± {_number(row.mu_star_conf)}",
+                          _number(row.sigma), _number(row.mu))
+    return table
+
+
+def discover(
+    results: Annotated[str, typer.Argument(metavar="RESULTS", help="Results store folder, or a CSV/Parquet table "
+                                           "with one row per run (inputs and outcome columns).")],
+    outcome: Annotated[str, typer.Option(help="Outcome column that defines the cases of interest.")],
+    threshold: Annotated[float, typer.Option(help="Cases of interest: outcome above this value (or below, "
+                                             "with --below).")],
+    below: Annotated[bool, typer.Option("--below", help="Cases of interest are below the threshold.")] = False,
+    experiment: Annotated[str | None, typer.Option(help="Experiment in the store (needed when it holds "
+                                                   "several).")] = None,
+    year: YearOpt = None,
+    input_: Annotated[list[str] | None, typer.Option("--input", help="Input column to build boxes on "
+                                                     "(repeatable; default: every factor).")] = None,
+    alpha: Annotated[float, typer.Option(min=0.01, max=0.49, help="Share of the box's runs peeled per "
+                                         "step.")] = 0.05,
+    mass_min: Annotated[float, typer.Option(min=0.001, max=0.99, help="Smallest box, as a share of the "
+                                            "runs.")] = 0.05,
+    min_density: Annotated[float, typer.Option(min=0.0, max=1.0, help="Choose the box with the highest coverage "
+                                               "among those at least this dense.")] = 0.8,
+    box: Annotated[int | None, typer.Option(min=0, help="Choose this step of the trajectory instead.")] = None,
+    paste: Annotated[bool, typer.Option(help="Paste the chosen box (extend it where that raises the "
+                                        "density).")] = False,
+    out: OutOpt = None,
+) -> None:
+    """Scenario discovery with PRIM: which combinations of levers and uncertainties lead to the cases of interest."""
+    from totalpeace.analysis import prim as primmod
+    from totalpeace.analysis.experiments_table import load_experiments
+    from totalpeace.analysis.plots import prim_charts
+
+    data = load_experiments(results, outcome, experiment=experiment, year=year, inputs=input_)
+    x = data.frame[data.inputs]
+    values = data.frame[outcome].to_numpy()
+    flags = values < threshold if below else values > threshold
+    sign = "<" if below else ">"
+    result = primmod.prim(x, flags, alpha=alpha, mass_min=mass_min)
+    if box is not None and box >= len(result.steps):
+        raise InputError(f"--box {box}: the trajectory has steps 0..{len(result.steps) - 1}")
+    step = box if box is not None else result.select(min_density)
+    if paste:
+        step = primmod.paste(result, x, flags, step, alpha=alpha)
+    folder = _folder(out, f"discover-{outcome}")
+    result.trajectory().to_csv(folder / "trajectory.csv", index=False)
+    limits = result.limits_frame(step)
+    limits["quasi_p"] = limits["input"].map(primmod.quasi_p_values(result, x, flags, step))
+    limits.to_csv(folder / "box.csv", index=False)
+    title = f"{outcome} {sign} {threshold:g}: {result.n_interest} of {result.n_total} runs"
+    figures = prim_charts(result, step, folder / "prim", title)
+    console, _ = _consoles()
+    line = (f"{data.source}: {result.n_total} runs; cases of interest {outcome} {sign} {threshold:g}: "
+            f"{result.n_interest} ({result.base_density:.1%}); inputs: {', '.join(data.inputs)}")
+    chosen = result.steps[step]
+    box_line = (f"Box {step}{' (pasted)' if chosen.pasted else ''}: coverage {chosen.coverage:.3f} "
+                f"({round(chosen.coverage * result.n_interest)} of {result.n_interest} cases), density "
+                f"{chosen.density:.3f}, mass {chosen.mass:.3f} ({chosen.n} runs)")
+    page = write_analysis_report(folder / "report.html", f"Scenario discovery: {outcome} {sign} {threshold:g}",
+                                 f"{line}. {box_line}.", figures,
+                                 {f"Box {step} limits": limits, "Peeling trajectory": result.trajectory()},
+                                 {"results": data.source, "outcome": outcome, "threshold": f"{sign} {threshold:g}",
+                                  "year": year or "last simulated (store) / as given (table)", "alpha": alpha,
+                                  "mass_min": mass_min, "min_density": min_density, "paste": paste})
+    console.print(line, highlight=False)
+    console.print(_trajectory_table(result, step))
+    console.print(box_line, style="bold", highlight=False)
+    console.print(_box_table(limits))
+    console.print("Wrote " + ", ".join(str(p) for p in [folder / "trajectory.csv", folder / "box.csv", *figures,
+                                                         page]))
+
+
+def _trajectory_table(result, chosen: int) -> Table:
+    frame = result.trajectory()
+    shown = sorted({0, chosen, len(frame) - 1, *range(0, len(frame), max(1, len(frame) // 8))})
+    table = Table(title=f"Peeling trajectory: {len(frame)} boxes (alpha {result.alpha:g}, mass_min "
+                        f"{result.mass_min:g}; some steps shown, the chosen one in bold)", title_justify="left")
+    for col in ("step", "coverage", "density", "mass", "runs", "restricted"):
+        table.add_column(col, justify="right")
+    for i in shown:
+        row = frame.iloc[i]
+        style = "bold" if i == chosen else None
+        table.add_row(str(i), f"{row.coverage:.3f}", f"{row.density:.3f}", f"{row.mass:.3f}", str(row.n),
+                      str(row.restricted), style=style)
+    return table
+
+
+def _box_table(limits) -> Table:
+    table = Table(title="Box limits (inputs the box restricts; quasi-p: chance of the box's density without that "
+                        "restriction, large = the restriction adds little)", title_justify="left")
+    for col in ("input", "box", "range in the experiments", "quasi-p"):
+        table.add_column(col, justify="right" if col == "quasi-p" else "left")
+    for row in limits.to_dict("records"):
+        box = row["values"] if isinstance(row["values"], str) else f"{row['low']:.4g} .. {row['high']:.4g}"
+        table.add_row(row["input"], box, row["data range"], f"{row['quasi_p']:.2g}")
+    return table
+
+
+def search(
+    spec_file: SpecArg,
+    trials: Annotated[int, typer.Option(min=1, max=100_000, help="Lever settings to try.")] = 40,
+    population: Annotated[int | None, typer.Option(min=2, max=10_000, help="NSGA-II generation size (default: a "
+                                                   "quarter of the trials, 4..50).")] = None,
+    maximize: Annotated[list[str] | None, typer.Option("--maximize", help="Outcome to maximise instead of "
+                                                       "minimise (repeatable).")] = None,
+    year: YearOpt = None,
+    executor: ExecutorOpt = "local",
+    workers: WorkersOpt = None,
+    out: OutOpt = None,
+) -> None:
+    """Policy search: lever settings that minimise the outcomes under uncertainty (Optuna NSGA-II), Pareto set."""
+    from totalpeace.analysis.plots import pareto_chart
+    from totalpeace.analysis.policy import PolicyObjective, sample_table, search_levers
+    from totalpeace.analysis.search import search as run_search
+    from totalpeace.experiments import load_spec, make_executor
+
+    spec = load_spec(spec_file)
+    levers = search_levers(spec)
+    unknown = [m for m in maximize or [] if m not in spec.outcomes]
+    if unknown:
+        raise InputError(f"--maximize {unknown[0]!r}: not one of the outcomes ({', '.join(spec.outcomes)})")
+    directions = ["maximize" if o in (maximize or []) else "minimize" for o in spec.outcomes]
+    console, err = _consoles()
+    with make_executor(executor, workers) as pool, progress_bar(err) as bar:
+        objective = PolicyObjective(spec, pool, year=year)
+        task = bar.add_task(f"{spec.name}: {trials} trials x {objective.runs_per_trial} runs ({pool.description})",
+                            total=trials * objective.runs_per_trial)
+        objective.on_runs = lambda n: bar.advance(task, n)
+        result = run_search(levers, objective, spec.outcomes, trials=trials, seed=spec.seed, population=population,
+                            directions=directions)
+    folder = _folder(out, spec.name)
+    result.trials.to_csv(folder / "trials.csv", index=False)
+    result.pareto.to_csv(folder / "pareto.csv", index=False)
+    sample_table(objective).to_csv(folder / "samples.csv", index=False)
+    figures = pareto_chart(result.trials, result.objectives, folder / "pareto")
+    goals = ", ".join(f"{d[:3]} {o}" for o, d in zip(spec.outcomes, directions, strict=True))
+    line = (f"{spec.name}: {trials} trials, each on {len(objective.samples)} uncertainty samples x "
+            f"{spec.replications} replications (seed {spec.seed}, common random numbers), "
+            f"{objective.months} months; objectives ({goals}) are means in {objective.year}")
+    page = write_analysis_report(folder / "report.html", f"Policy search: {spec.name}", line, figures,
+                                 {"Pareto set": result.pareto, "Uncertainty samples": sample_table(objective),
+                                  "Every trial": result.trials},
+                                 _provenance(spec, {"design": "not used (levers are searched)",
+                                                    "year": objective.year, "trials": trials,
+                                                    "population": population or "default"}))
+    console.print(line, highlight=False)
+    console.print(_pareto_table(result, levers))
+    console.print("Wrote " + ", ".join(str(p) for p in [folder / "trials.csv", folder / "pareto.csv",
+                                                         folder / "samples.csv", *figures, page]))
+
+
+def _pareto_table(result, levers) -> Table:
+    table = Table(title=f"Pareto set: {len(result.pareto)} non-dominated lever settings of {len(result.trials)} "
+                        "trials", title_justify="left")
+    table.add_column("trial", justify="right")
+    for lever in levers:  # without the first path component: the CSV files keep the full paths
+        table.add_column(lever.name.split(".", 1)[-1], justify="right", overflow="fold")
+    for name in result.objectives:
+        table.add_column(name, justify="right", overflow="fold")
+    for row in result.pareto.to_dict("records"):
+        cells = [str(row["trial"])]
+        cells += [f"{row[lv.name]:.3g}" if isinstance(row[lv.name], float) else str(row[lv.name]) for lv in levers]
+        cells += [_number(row[o]) for o in result.objectives]
+        table.add_row(*cells)
+    return table
+
+
+def _number(value: float) -> str:
+    """Three significant digits without exponents (1,317; 24.4; 0.00164), thousands separated."""
+    if value == 0 or not math.isfinite(value):
+        return f"{value:g}"
+    decimals = max(0, 2 - math.floor(math.log10(abs(value))))
+    return f"{value:,.{decimals}f}"

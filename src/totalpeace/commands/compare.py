@@ -1,0 +1,90 @@
+"""`totalpeace compare BASELINE VARIANT...`: the same seeds for every scenario, paired differences, a report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from totalpeace.commands.options import ExecutorOpt, WorkersOpt
+from totalpeace.commands.progress import progress_bar
+
+SHOWN = ("homicide_rate", "homicides", "armed_group_members", "state_group_clashes", "inter_group_clashes",
+         "groups_in_talks", "agreements_signed", "state_control_share", "contested_territories", "neighbour_violence")
+
+
+def compare(
+    scenarios: Annotated[list[str], typer.Argument(metavar="BASELINE VARIANT...", help="Baseline, then one or "
+                                                   "more variants: built-in names or TOML files.")],
+    runs: Annotated[int, typer.Option(min=1, max=1_000_000, help="Runs per scenario.")] = 100,
+    seed: Annotated[int, typer.Option(min=0, max=2**63 - 1, help="Random seed, shared by every scenario.")] = 1,
+    months: Annotated[int | None, typer.Option(min=1, max=1200, help="Months (default: the baseline's).")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Override a value in every scenario: "
+                                                   "dotted.path=value (repeatable).")] = None,
+    out: Annotated[str, typer.Option(help="Output folder.")] = "out/compare",
+    executor: ExecutorOpt = "local",
+    workers: WorkersOpt = None,
+    report: Annotated[bool, typer.Option(help="Write report.html.")] = True,
+) -> None:
+    """Compare policy variants on common random numbers: differences per metric and year with 80% intervals."""
+    from totalpeace.errors import InputError
+    from totalpeace.experiments import make_executor
+    from totalpeace.experiments.compare import run_compare
+    from totalpeace.report.compare import write_compare_report
+
+    if len(scenarios) < 2:
+        raise InputError("compare: give a baseline and at least one variant")
+    folder = Path(out)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"--out {folder}: cannot write there ({exc.strerror})") from None
+    err = Console(stderr=True, width=max(Console(stderr=True).width, 120))
+    with make_executor(executor, workers) as pool, progress_bar(err) as bar:
+        task = bar.add_task(f"{len(scenarios)} scenarios x {runs} runs ({pool.description})", total=None)
+        comparison = run_compare(scenarios, set_ or [], runs=runs, seed=seed, months=months, executor=pool,
+                                 progress=lambda done, total: bar.update(task, completed=done, total=total))
+    diffs = comparison.differences()
+    diffs.to_csv(folder / "differences.csv", index=False)
+    comparison.yearly.to_parquet(folder / "yearly.parquet", index=False)
+    meta = {"baseline": comparison.baseline, "variants": comparison.variants, "references": comparison.references,
+            "scenario_sha256": dict(zip(comparison.names, comparison.sha256, strict=True)), "seed": seed,
+            "runs": runs, "start": comparison.start, "months": comparison.months, "version": comparison.version,
+            "sets": comparison.sets, "differences": diffs.to_dict("records")}
+    (folder / "comparison.json").write_text(json.dumps(meta, indent=2, allow_nan=False), encoding="utf-8")
+    console = Console(width=max(Console().width, 30 + 26 * diffs["year"].nunique()))
+    print_differences(diffs, console)
+    written = [folder / "differences.csv", folder / "comparison.json", folder / "yearly.parquet"]
+    if report:
+        written.append(write_compare_report(comparison, folder / "report.html"))
+    console.print("Wrote " + ", ".join(str(p) for p in written))
+
+
+def print_differences(diffs, console: Console) -> None:
+    """One table per variant: metrics by year, mean paired difference and its 80% interval."""
+    years = sorted(diffs["year"].unique())
+    for variant, frame in diffs.groupby("variant", sort=False):
+        table = Table(title=f"{variant} − baseline: mean paired difference [80% interval]", title_justify="left")
+        table.add_column("metric")
+        for year in years:
+            table.add_column(str(year), justify="right")
+        for metric in SHOWN:
+            rows = frame[frame["metric"] == metric].set_index("year")
+            cells = []
+            for year in years:
+                r = rows.loc[year]
+                cells.append(f"{_num(r['diff_mean'])} [{_num(r['diff_p10'])}, {_num(r['diff_p90'])}]")
+            table.add_row(metric, *cells)
+        console.print(table)
+
+
+def _num(value: float) -> str:
+    if abs(value) < 0.0005:
+        return "0"
+    if abs(value) >= 1000:
+        return f"{value:+,.0f}"
+    return f"{value:+.3g}" if abs(value) >= 1 else f"{value:+.3f}"

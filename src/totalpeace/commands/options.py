@@ -1,0 +1,14 @@
+"""Options shared by the experiment commands (one definition, the same help everywhere)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+StoreOpt = Annotated[str | None, typer.Option("--store", help="Results store folder (default $TOTALPEACE_STORE "
+                                              "or out/store).")]
+ExecutorOpt = Annotated[str, typer.Option("--executor", help="local (worker processes) or dask://HOST:PORT "
+                                          "(a Dask distributed scheduler).")]
+WorkersOpt = Annotated[int | None, typer.Option("--workers", min=1, max=1024,
+                                                help="Local worker processes (default: all cores).")]

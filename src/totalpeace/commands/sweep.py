@@ -1,0 +1,93 @@
+"""`totalpeace sweep SPEC.toml`: run an experiment's design into the results store, resumable."""
+
+from __future__ import annotations
+
+from concurrent.futures.process import BrokenProcessPool
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from totalpeace.commands.options import ExecutorOpt, StoreOpt, WorkersOpt
+from totalpeace.commands.progress import progress_bar
+
+
+def sweep(
+    spec_file: Annotated[str, typer.Argument(metavar="SPEC.toml", help="Experiment file (see docs/experiments.md).")],
+    store: StoreOpt = None,
+    executor: ExecutorOpt = "local",
+    workers: WorkersOpt = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted experiment: keep its "
+                                         "finished runs, run the rest.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Delete the experiment's stored runs and start "
+                                          "again.")] = False,
+    chunk: Annotated[int | None, typer.Option(min=1, max=100_000, help="Runs per task (default: the "
+                                              "replications, at most 32).")] = None,
+    flush_every: Annotated[float, typer.Option(min=0.0, max=3600.0, help="Seconds between writes of finished "
+                                               "runs to the store (what an interruption can cost).")] = 5.0,
+) -> None:
+    """Run an experiment (levers, uncertainties, design, replications) and stream its runs into the store."""
+    from totalpeace.errors import InputError
+    from totalpeace.experiments import ResultsStore, load_spec, make_executor, run_sweep
+
+    if resume and replace:
+        raise InputError("--resume and --replace: choose one")
+    spec = load_spec(spec_file)
+    results = ResultsStore(store)
+    err = Console(stderr=True, width=max(Console(stderr=True).width, 120))
+    console = Console(width=max(Console().width, 120))
+    with make_executor(executor, workers) as pool:
+        bar = progress_bar(err)  # started at the first runs, so checks that fail leave no empty bar behind
+        task = bar.add_task(f"{spec.name} ({spec.design}, {pool.description})", total=None)
+
+        def advance(done: int, total: int) -> None:
+            if bar.tasks[0].total is None:  # runs already stored must not count towards the rate
+                bar.start()
+                bar.reset(task, total=total, completed=done)
+            else:
+                bar.update(task, completed=done)
+
+        try:
+            report = run_sweep(spec, results, pool, resume=resume, replace=replace, progress=advance, chunk=chunk,
+                               flush_every=flush_every)
+        except KeyboardInterrupt:
+            bar.stop()
+            err.print(f"interrupted: finished runs are in {results.path}; continue with --resume")
+            raise typer.Exit(130) from None
+        except BrokenProcessPool:
+            bar.stop()
+            err.print(f"a worker process died: finished runs are in {results.path}; continue with --resume")
+            raise typer.Exit(1) from None
+        finally:
+            bar.stop()
+    print_sweep(report, results, console)
+
+
+def print_sweep(report, store, console: Console) -> None:
+    """What was run, and each outcome's spread over runs and over points in the last year."""
+    console.print(f"[bold]{report.experiment}[/]: {report.points} points x "
+                  f"{report.runs_total // max(report.points, 1)} replications = {report.runs_total} runs: "
+                  f"{report.runs_new} new, {report.runs_before} already stored, {report.failed} failed")
+    console.print(f"{report.parts} parts written in {report.seconds:.1f} s ({report.executor})")
+    meta = store.experiment(report.experiment)
+    year = meta["years"][-1]
+    frame = store.experiments_frame(report.experiment, year=year)
+    table = Table(title=f"Outcomes in {year} over all runs and over points (point means)", title_justify="left")
+    for col in ("outcome", "mean", "p10", "p50", "p90", "lowest point", "highest point"):
+        table.add_column(col, justify="left" if col == "outcome" else "right")
+    for outcome in meta["spec"]["outcomes"]:
+        values = frame[outcome].dropna()
+        if values.empty:
+            continue
+        means = frame.groupby("point")[outcome].mean()
+        q = values.quantile([0.1, 0.5, 0.9])
+        table.add_row(outcome, *(_num(v) for v in (values.mean(), q[0.1], q[0.5], q[0.9])),
+                      f"{_num(means.min())} (#{means.idxmin()})", f"{_num(means.max())} (#{means.idxmax()})")
+    console.print(table)
+    console.print(f"Stored in {store.path}; query it with: totalpeace query \"SELECT * FROM summary WHERE "
+                  f"experiment = '{report.experiment}'\" --store {store.path}", soft_wrap=True)
+
+
+def _num(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"

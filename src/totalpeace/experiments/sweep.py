@@ -1,0 +1,201 @@
+"""Run an experiment end to end: design points -> tasks -> executor -> parts in the results store.
+
+Every design point uses the experiment's seed and run ids 0 .. replications - 1 (common random numbers), so points
+differ only by their factor values. Runs stream into the store as tasks finish; a resumed sweep skips the
+(point, run) pairs already stored, so none is lost or duplicated whatever interrupted the last attempt.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from totalpeace.engine.results import FLOWS, STOCKS
+from totalpeace.errors import InputError
+from totalpeace.experiments.design import build_design, point_overrides
+from totalpeace.experiments.executors import DaskExecutor, LocalExecutor
+from totalpeace.experiments.spec import ExperimentSpec
+from totalpeace.experiments.store import ResultsStore
+from totalpeace.experiments.worker import Task, TaskResult, Unit, run_task
+from totalpeace.scenario import load_scenario
+from totalpeace.scenario.dates import add_months
+from totalpeace.scenario.fingerprint import scenario_sha256
+from totalpeace.scenario.schema import Scenario
+
+Progress = Callable[[int, int], None]  # (runs finished so far, runs in the experiment)
+FLUSH_RUNS = 2000
+FLUSH_SECONDS = 5.0
+
+
+@dataclass
+class SweepReport:
+    """What a sweep did: counts, where the results are, how long it took."""
+
+    experiment: str
+    points: int
+    runs_total: int
+    runs_before: int
+    runs_new: int
+    failed: int
+    parts: int
+    seconds: float
+    executor: str
+
+
+def resolve_point(spec: ExperimentSpec, overrides: dict[str, Any], point: int | None = None) -> Scenario:
+    """The base scenario with the spec's constant `set` and a point's factor values applied (validated)."""
+    try:
+        return load_scenario(spec.scenario_ref(), [*spec.set, *[f"{k}={_toml(v)}" for k, v in overrides.items()]])
+    except InputError as exc:
+        where = f"design point {point}" if point is not None else "factor check"
+        values = ", ".join(f"{k}={v!r}" for k, v in overrides.items())
+        detail = exc.message.replace("--set: ", "")  # the values came from the experiment file, not a flag
+        raise InputError(f"{spec.source or spec.name}: {where} ({values}): {detail}") from None
+
+
+def _toml(value: Any) -> str:
+    """A factor value as `--set` text (strings quoted so they stay text)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return repr(value)
+
+
+def check_factor_ranges(spec: ExperimentSpec, points: pd.DataFrame) -> None:
+    """Load the base scenario at each factor's smallest and largest design value (and each category) before
+    running anything: a value the schema rejects is reported now, not after hours of runs."""
+    for path, factor in spec.factors().items():
+        column = points[path]
+        extremes = factor.values if factor.values is not None else [column.min(), column.max()]
+        for value in extremes:
+            value = value.item() if hasattr(value, "item") else value
+            resolve_point(spec, {path: value})
+
+
+def experiment_metadata(spec: ExperimentSpec, base: Scenario, points: pd.DataFrame, months: int) -> dict[str, Any]:
+    """What experiment.json records: the spec and how to read the stored runs."""
+    from totalpeace import __version__
+
+    labels = [add_months(base.start, m) for m in range(months)]
+    return {"name": spec.name, "fingerprint": spec.fingerprint(), "spec": spec.model_dump(mode="json"),
+            "source": spec.source, "base_scenario": base.name, "base_scenario_sha256": scenario_sha256(base),
+            "start": base.start, "months": months, "years": sorted({int(m[:4]) for m in labels}),
+            "metrics": [*FLOWS, *STOCKS], "flows": list(FLOWS), "points": len(points),
+            "levers": list(spec.levers), "uncertainties": list(spec.uncertainties),
+            "version": __version__, "created": datetime.now(UTC).isoformat(timespec="seconds")}
+
+
+def plan_tasks(spec: ExperimentSpec, points: pd.DataFrame, done: set[tuple[int, int]], months: int,
+               chunk: int) -> Iterator[Task]:
+    """Tasks of about `chunk` runs covering every (point, run) not yet done; scenarios are resolved lazily."""
+    task = Task(spec.name, spec.seed, months, list(spec.outcomes), spec.monthly)
+    for row in points.to_dict("records"):
+        point = int(row["point"])
+        missing = [r for r in range(spec.replications) if (point, r) not in done]
+        if not missing:
+            continue
+        overrides = point_overrides(row, spec)
+        data = resolve_point(spec, overrides, point).model_dump(mode="python")
+        start = prev = missing[0]
+        for run in [*missing[1:], None]:
+            if run is not None and run == prev + 1 and run - start < chunk:
+                prev = run
+                continue
+            room = chunk - task.runs
+            first = start
+            while first <= prev:
+                take = min(room, prev - first + 1)
+                task.units.append(Unit(point, first, take, data, overrides))
+                first += take
+                room -= take
+                if room == 0:
+                    yield task
+                    task = Task(spec.name, spec.seed, months, list(spec.outcomes), spec.monthly)
+                    room = chunk
+            if run is not None:
+                start = prev = run
+    if task.units:
+        yield task
+
+
+class _PartBuffer:
+    """Finished task results held until enough runs (or seconds) have gathered to write one part."""
+
+    def __init__(self, store: ResultsStore, experiment: str, every: float) -> None:
+        self.store, self.experiment, self.every = store, experiment, every
+        self.results: list[TaskResult] = []
+        self.last = time.monotonic()
+        self.parts = 0
+
+    def add(self, result: TaskResult) -> None:
+        self.results.append(result)
+        runs = sum(r.runs for r in self.results)
+        if runs >= FLUSH_RUNS or time.monotonic() - self.last >= self.every:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.results:
+            tables = {name: pa.concat_tables([r.tables[name] for r in self.results]) for name in
+                      ("runs", "yearly", "monthly")}
+            self.store.write_part(self.experiment, tables)
+            self.results = []
+            self.parts += 1
+        self.last = time.monotonic()
+
+
+def run_sweep(spec: ExperimentSpec, store: ResultsStore | str | None = None,
+              executor: LocalExecutor | DaskExecutor | None = None, resume: bool = False, replace: bool = False,
+              progress: Progress | None = None, chunk: int | None = None,
+              flush_every: float = FLUSH_SECONDS) -> SweepReport:
+    """Run every (design point, replication) of `spec` not yet in `store` and stream the runs into it.
+
+    `resume=True` continues an experiment already in the store (same spec); `replace=True` deletes it first.
+    Finished runs are written as a part every `flush_every` seconds (or 2,000 runs); on KeyboardInterrupt the runs
+    finished so far are written before the interrupt propagates.
+    """
+    store = store if isinstance(store, ResultsStore) else ResultsStore(store)
+    started = time.perf_counter()
+    base = resolve_point(spec, {})
+    months = spec.months or base.months
+    if resume and spec.name in store.experiment_names() and not replace:
+        points = store.points(spec.name, unit=True)
+    else:
+        points = build_design(spec)
+    check_factor_ranges(spec, points)
+    store.begin(experiment_metadata(spec, base, points, months), points, resume=resume, replace=replace)
+    own = executor is None
+    executor = executor or LocalExecutor()
+    chunk = chunk or max(1, min(spec.replications, 32))
+    total = len(points) * spec.replications
+    buffer = _PartBuffer(store, spec.name, flush_every)
+    before = 0
+    try:
+        with store.lock(spec.name):
+            store.clean_tmp(spec.name)
+            done = store.done_runs(spec.name)
+            before = len(done)
+            finished, failed = before, 0
+            if progress:
+                progress(finished, total)
+            try:
+                for result in executor.map_unordered(run_task, plan_tasks(spec, points, done, months, chunk)):
+                    buffer.add(result)
+                    finished += result.runs
+                    failed += result.failed
+                    if progress:
+                        progress(finished, total)
+            finally:
+                buffer.flush()
+    finally:
+        if own:
+            executor.close()
+    store.write_views()
+    return SweepReport(spec.name, len(points), total, before, finished - before, failed, buffer.parts,
+                       time.perf_counter() - started, executor.description)

@@ -1,0 +1,156 @@
+"""`sensitivity`, `discover` and `search` on colombia-2022 (tiny versions of the example files) and on tables."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from totalpeace import load_scenario
+from totalpeace.analysis.policy import apply_order_slots
+from totalpeace.analysis.search import pareto_mask
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def shrink(name: str, folder, **values) -> str:
+    """Copy an example file with smaller budgets (top-level keys replaced in place)."""
+    text = (EXAMPLES / name).read_text(encoding="utf-8")
+    for key, value in values.items():
+        text, count = re.subn(rf"^{key} = .*$", f"{key} = {value}", text, flags=re.M)
+        assert count == 1, key
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_sensitivity_sobol_example(cli, tmp_path):
+    # 4 factors, N = 2: 2 x (2 x 4 + 2) = 20 points, one 12-month run each
+    spec = shrink("sensitivity-sobol.toml", tmp_path, samples=2, replications=1, months=12)
+    store, out = tmp_path / "store", tmp_path / "sobol"
+    code, stdout, err = cli("sensitivity", spec, "--store", str(store), "--workers", "1", "--out", str(out))
+    assert code == 0, err
+    assert "20 runs now, 0 reused" in stdout and "Sobol' indices" in stdout
+    table = pd.read_csv(out / "sobol.csv")
+    assert list(table.columns) == ["outcome", "factor", "kind", "S1", "S1_conf", "ST", "ST_conf"]
+    assert len(table) == 8 and set(table["outcome"]) == {"homicide_rate", "armed_group_members"}
+    assert np.isfinite(table[["S1", "ST", "S1_conf", "ST_conf"]].to_numpy()).all()
+    assert (table["S1_conf"] >= 0).all()
+    assert set(table.loc[table["kind"] == "lever", "factor"]) == {"policy.decriminalization", "security.buy_in"}
+    assert (out / "sobol.png").stat().st_size > 0 and (out / "sobol.svg").stat().st_size > 0
+    page = (out / "report.html").read_text()
+    assert "<svg" in page and "security.buy_in" in page and "http" not in page.split("<svg")[0]
+    # the stored runs are reused: the same indices without running again
+    code, again, err = cli("sensitivity", spec, "--store", str(store), "--workers", "1", "--out", str(out))
+    assert code == 0, err
+    assert "0 runs now, 20 reused" in again
+    assert pd.read_csv(out / "sobol.csv").equals(table)
+
+
+def test_morris_then_discover_on_the_store(cli, tmp_path):
+    # 6 factors, 2 trajectories: 2 x 7 = 14 points, one 12-month run each
+    spec = shrink("sensitivity-morris.toml", tmp_path, samples=2, replications=1, months=12)
+    store, out = tmp_path / "store", tmp_path / "morris"
+    code, stdout, err = cli("sensitivity", spec, "--store", str(store), "--workers", "1", "--out", str(out))
+    assert code == 0, err
+    assert "Morris elementary effects" in stdout
+    table = pd.read_csv(out / "morris.csv")
+    assert len(table) == 18 and (table["mu_star"] >= 0).all() and (table["mu_star_conf"] >= 0).all()
+    assert (out / "morris.png").exists()
+
+    frame = pd.read_parquet(store / "experiments" / "sensitivity-morris" / "points.parquet")
+    assert len(frame) == 14
+    runs = pd.concat(pd.read_parquet(p / "yearly.parquet") for p in
+                     (store / "experiments" / "sensitivity-morris" / "parts").iterdir())
+    rates = runs[(runs["metric"] == "homicide_rate") & (runs["year"] == 2023)]["value"]
+    threshold = float(np.median(rates))
+    code, stdout, err = cli("discover", str(store), "--outcome", "homicide_rate", "--threshold", str(threshold),
+                            "--mass-min", "0.2", "--out", str(tmp_path / "discover"))
+    assert code == 0, err
+    trajectory = pd.read_csv(tmp_path / "discover" / "trajectory.csv")
+    assert trajectory.loc[0, "coverage"] == 1.0
+    assert trajectory.loc[0, "density"] == pytest.approx((rates > threshold).mean())
+    assert trajectory["mass"].iloc[-1] >= 0.2
+    assert f"{(rates > threshold).sum()} (" in stdout and "Box " in stdout
+    assert (tmp_path / "discover" / "prim.svg").exists()
+    assert "Peeling trajectory" in (tmp_path / "discover" / "report.html").read_text()
+
+
+def test_search_example_is_reproducible_and_reports_the_pareto_set(cli, tmp_path):
+    spec = shrink("search-policy.toml", tmp_path, samples=1, replications=1, months=12)
+    outputs = []
+    for attempt in ("a", "b"):
+        out = tmp_path / attempt
+        code, stdout, err = cli("search", spec, "--trials", "4", "--workers", "1", "--out", str(out))
+        assert code == 0, err
+        assert "Pareto set" in stdout
+        outputs.append(pd.read_csv(out / "trials.csv"))
+    trials = outputs[0]
+    assert trials.equals(outputs[1])
+    assert len(trials) == 4
+    assert trials["policy.ceasefires.0.months"].between(3, 24).all()
+    assert set(trials["policy.talks.mode"]) <= {"simultaneous", "phased"}
+    pareto = pd.read_csv(tmp_path / "a" / "pareto.csv")
+    objectives = trials[["homicide_rate", "armed_group_members"]].to_numpy()
+    assert set(pareto["trial"]) <= set(trials.loc[pareto_mask(objectives), "trial"])
+    assert len(pareto) >= 1
+    assert (tmp_path / "a" / "pareto.png").exists()
+    assert "Pareto set" in (tmp_path / "a" / "report.html").read_text()
+
+
+def test_discover_on_a_csv_table(cli, tmp_path):
+    rng = np.random.default_rng(1)
+    n = 800
+    table = pd.DataFrame({"run": np.arange(n), "policy.decriminalization": rng.uniform(size=n),
+                          "security.buy_in": rng.uniform(0.4, 0.9, size=n),
+                          "policy.talks.mode": rng.choice(["simultaneous", "phased"], size=n)})
+    bad = (table["security.buy_in"] < 0.55) & (table["policy.talks.mode"] == "simultaneous")
+    table["homicide_rate"] = np.where(bad, 40.0, 25.0) + rng.normal(0, 1, size=n)
+    table["armed_group_members"] = 17000.0  # another outcome: not an input
+    path = tmp_path / "experiments.csv"
+    table.to_csv(path, index=False)
+    code, stdout, err = cli("discover", str(path), "--outcome", "homicide_rate", "--threshold", "32",
+                            "--min-density", "0.95", "--out", str(tmp_path / "d"))
+    assert code == 0, err
+    assert "inputs: policy.decriminalization, security.buy_in, policy.talks.mode" in " ".join(stdout.split())
+    box = pd.read_csv(tmp_path / "d" / "box.csv").set_index("input")
+    assert set(box.index) == {"security.buy_in", "policy.talks.mode"}
+    assert box.loc["security.buy_in", "high"] == pytest.approx(0.55, abs=0.02)
+    assert box.loc["policy.talks.mode", "values"] == "simultaneous"
+    table.to_parquet(tmp_path / "experiments.parquet")
+    code, _, err = cli("discover", str(tmp_path / "experiments.parquet"), "--outcome", "homicide_rate",
+                           "--threshold", "32", "--min-density", "0.95", "--out", str(tmp_path / "p"))
+    assert code == 0, err
+    assert pd.read_csv(tmp_path / "p" / "box.csv").equals(pd.read_csv(tmp_path / "d" / "box.csv"))
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (("discover", "missing.csv", "--outcome", "homicide_rate", "--threshold", "1"), "no such file"),
+    (("discover", "{table}", "--outcome", "homicides", "--threshold", "1"), "--outcome 'homicides': no such column"),
+    (("discover", "{table}", "--outcome", "homicide_rate", "--threshold", "99"), "no run is a case of interest"),
+    (("discover", "{table}", "--outcome", "homicide_rate", "--threshold", "1", "--input", "nope"),
+     "--input 'nope'"),
+    (("discover", "{table}", "--outcome", "homicide_rate", "--threshold", "1", "--year", "2023"),
+     "apply to a results store"),
+    (("sensitivity", str(EXAMPLES / "sweep-talks-lhs.toml")), 'sensitivity needs design = "sobol" or "morris"'),
+    (("search", str(EXAMPLES / "search-policy.toml"), "--maximize", "coca_ha"), "--maximize 'coca_ha'"),
+])
+def test_bad_input_exits_2_with_one_message(cli, tmp_path, args, needle):
+    table = tmp_path / "t.csv"
+    pd.DataFrame({"x": [0.1, 0.5, 0.9], "homicide_rate": [20.0, 30.0, 40.0]}).to_csv(table, index=False)
+    code, _, err = cli(*[a.replace("{table}", str(table)) for a in args], "--out", str(tmp_path / "o"))
+    assert code == 2
+    assert needle in err and "Traceback" not in err
+
+
+def test_order_slots_make_a_permutation_of_the_base_order():
+    base = load_scenario("colombia-2022")
+    order = list(base.policy.talks.order)
+    moved = apply_order_slots({"policy.talks.order.0": "emc", "policy.decriminalization": 0.5}, base)
+    assert moved["policy.decriminalization"] == 0.5
+    assert moved["policy.talks.order"] == ["emc", *[g for g in order if g != "emc"]]
+    same = apply_order_slots({"policy.talks.order.0": "eln", "policy.talks.order.1": "eln"}, base)
+    assert same["policy.talks.order"] == order

@@ -1,0 +1,84 @@
+"""`totalpeace compare`: common random numbers, paired differences with 80% intervals, an offline HTML report."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from totalpeace import load_scenario, simulate
+from totalpeace.engine.results import FLOWS
+from totalpeace.errors import InputError
+from totalpeace.experiments import LocalExecutor
+from totalpeace.experiments.compare import run_compare
+
+VARIANT = """extends = "colombia-2022"
+name = "decrim"
+[policy]
+decriminalization = 0.8
+"""
+
+
+@pytest.fixture(scope="module")
+def comparison(tmp_path_factory):
+    variant = tmp_path_factory.mktemp("v") / "decrim.toml"
+    variant.write_text(VARIANT)
+    return run_compare(["colombia-2022", str(variant)], runs=4, seed=2, months=14, executor=LocalExecutor(1),
+                       chunk=3)
+
+
+def test_differences_are_paired_per_run(comparison):
+    diffs = comparison.differences()
+    base = simulate(load_scenario("colombia-2022"), runs=4, seed=2, months=14)
+    variant = simulate(load_scenario("colombia-2022", ["policy.decriminalization=0.8"]), runs=4, seed=2, months=14)
+    for metric in ("homicide_rate", "armed_group_members", "state_control_share"):
+        flow = metric in FLOWS
+        for year, b in base.yearly(base.national[metric], flow).items():
+            d = variant.yearly(variant.national[metric], flow)[year] - b
+            row = diffs[(diffs.metric == metric) & (diffs.year == year)].iloc[0]
+            assert row["variant"] == "decrim"
+            assert row["diff_mean"] == pytest.approx(d.mean(), rel=1e-12, abs=1e-12)
+            assert row["diff_p10"] == pytest.approx(np.percentile(d, 10), rel=1e-12, abs=1e-12)
+            assert row["diff_p90"] == pytest.approx(np.percentile(d, 90), rel=1e-12, abs=1e-12)
+            assert row["baseline_mean"] == pytest.approx(b.mean())
+            assert row["share_lower"] == pytest.approx(np.mean(d < 0))
+    assert diffs["diff_p10"].le(diffs["diff_p90"]).all()
+
+
+def test_same_scenario_twice_differs_by_nothing():
+    same = run_compare(["colombia-2022", "colombia-2022"], runs=2, seed=5, months=12, executor=LocalExecutor(1))
+    diffs = same.differences()
+    assert same.names == ["colombia-2022", "colombia-2022 (colombia-2022)"]
+    assert (diffs[["diff_mean", "diff_p10", "diff_p90"]] == 0).all().all()
+
+
+def test_compare_command_writes_table_json_and_report(cli, write, tmp_path):
+    variant = write("decrim.toml", VARIANT)
+    out = tmp_path / "cmp"
+    code, stdout, err = cli("compare", "colombia-2022", str(variant), "--runs", "3", "--months", "12",
+                            "--workers", "1", "--set", "security.buy_in=0.6", "--out", str(out))
+    assert code == 0, err
+    assert "decrim − baseline" in stdout and "homicide_rate" in stdout and "runs/s" in err
+    table = pd.read_csv(out / "differences.csv")
+    assert set(table["year"]) == {2022, 2023} and set(table["variant"]) == {"decrim"}
+    meta = json.loads((out / "comparison.json").read_text())
+    assert meta["baseline"] == "colombia-2022" and meta["sets"] == ["security.buy_in=0.6"]
+    assert len(meta["differences"]) == len(table)
+    page = (out / "report.html").read_text()
+    assert page.count("<svg") >= 10 and "80% interval" in page and "Headline differences" in page
+    for external in ('src="http', "<link", "<script", "url(http", "@import"):
+        assert external not in page  # everything inline: the page works offline
+
+
+def test_compare_bad_input(cli, tmp_path):
+    code, _, err = cli("compare", "colombia-2022", "--out", str(tmp_path / "x"))
+    assert code == 2 and "at least one variant" in err
+    code, _, err = cli("compare", "colombia-2022", "nowhere.toml", "--out", str(tmp_path / "x"))
+    assert code == 2 and "nowhere.toml" in err
+    code, _, err = cli("compare", "colombia-2022", "colombia-2022", "--set", "security.buy_in=3",
+                       "--out", str(tmp_path / "x"))
+    assert code == 2 and "security.buy_in" in err
+    with pytest.raises(InputError, match="baseline and at least one variant"):
+        run_compare(["colombia-2022"])

@@ -1,0 +1,87 @@
+"""Experiment files: validation names the field, both TOML spellings of a factor path, CLI exit status 2."""
+
+from __future__ import annotations
+
+import pytest
+
+from totalpeace.errors import InputError
+from totalpeace.experiments.spec import load_spec, parse_spec
+
+BASE = {"name": "x", "scenario": "colombia-2022", "replications": 2, "months": 12}
+
+
+def problems(data: dict) -> str:
+    with pytest.raises(InputError) as info:
+        parse_spec({**BASE, **data})
+    return info.value.message
+
+
+def test_both_spellings_of_a_factor_path_are_the_same_spec(write):
+    quoted = load_spec(write("a.toml", 'name = "x"\nscenario = "colombia-2022"\n'
+                                      '[levers."policy.talks.mode"]\nvalues = ["phased", "simultaneous"]\n'))
+    nested = load_spec(write("b.toml", 'name = "x"\nscenario = "colombia-2022"\n'
+                                       '[levers.policy.talks.mode]\nvalues = ["phased", "simultaneous"]\n'))
+    assert quoted.fingerprint() == nested.fingerprint()
+    assert list(quoted.levers) == ["policy.talks.mode"]
+
+
+def test_name_defaults_to_the_file_name(write):
+    spec = load_spec(write("my-sweep.toml", 'scenario = "colombia-2022"\n[levers."policy.decriminalization"]\n'
+                                            "low = 0\nhigh = 1\n"))
+    assert spec.name == "my-sweep" and spec.design == "latin_hypercube"
+
+
+def test_unknown_scenario_path_suggests_the_field():
+    message = problems({"levers": {"policy.decriminalisation": {"low": 0, "high": 1}}})
+    assert "policy.decriminalisation" in message and 'did you mean "decriminalization"' in message
+
+
+def test_unknown_spec_field_suggests_the_closest():
+    assert 'replicatons: unknown field (did you mean "replications"?)' in problems(
+        {"replicatons": 3, "levers": {"policy.decriminalization": {"low": 0, "high": 1}}})
+
+
+def test_factor_errors_name_the_factor():
+    message = problems({"uncertainties": {"security.buy_in": {"distribution": "triangular", "low": 0.2,
+                                                              "high": 0.9}}})
+    assert "uncertainties.security.buy_in" in message and "mode" in message
+    message = problems({"levers": {"security.buy_in": {"low": 0.9, "high": 0.2}}})
+    assert "levers.security.buy_in" in message and "below high" in message
+    message = problems({"levers": {"security.buy_in": {"values": [0.5], "low": 0.1}}})
+    assert "either values or a range" in message
+    message = problems({"levers": {"security.buy_in": {"distribution": "gamma", "low": 0, "high": 1}}})
+    assert "levers.security.buy_in.distribution" in message
+
+
+def test_choices_are_checked_against_the_schema():
+    message = problems({"levers": {"policy.talks.mode": {"values": ["phased", "sequential"]}}})
+    assert "levers.policy.talks.mode.values" in message and "'sequential'" in message
+    message = problems({"levers": {"policy.talks.mode": {"low": 0, "high": 1}}})
+    assert "needs values" in message
+    message = problems({"levers": {"security.buy_in": {"values": [0.5, "high"]}}})
+    assert "'high' is not a number" in message
+    message = problems({"levers": {"policy.talks": {"values": [1, 2]}}})
+    assert "not a single value" in message
+
+
+def test_spec_level_errors():
+    assert "at least one lever or uncertainty" in problems({})
+    message = problems({"outcomes": ["homicide_rates"], "levers": {"security.buy_in": {"low": 0, "high": 1}}})
+    assert "outcomes" in message and 'did you mean "homicide_rate"' in message
+    message = problems({"levers": {"security.buy_in": {"low": 0, "high": 1}},
+                        "uncertainties": {"security.buy_in": {"low": 0, "high": 1}}})
+    assert "both a lever and an uncertainty" in message
+    message = problems({"design": "random", "levers": {"security.buy_in": {"low": 0, "high": 1}}})
+    assert message.startswith("design:")
+
+
+def test_bad_spec_files_exit_2(cli, write, tmp_path):
+    code, _, err = cli("sweep", str(tmp_path / "missing.toml"), "--store", str(tmp_path / "s"))
+    assert code == 2 and "experiment file not found" in err
+    code, _, err = cli("sweep", str(write("bad.toml", "name = \n")), "--store", str(tmp_path / "s"))
+    assert code == 2 and "invalid TOML" in err and "bad.toml" in err
+    bad = write("range.toml", 'scenario = "colombia-2022"\nmonths = 12\nreplications = 1\ndesign = "full_factorial"\n'
+                              '[levers."security.buy_in"]\nvalues = [0.5, 1.5]\n')
+    code, _, err = cli("sweep", str(bad), "--store", str(tmp_path / "s"), "--workers", "1")
+    assert code == 2 and "security.buy_in=1.5" in err and "less than or equal to 1" in err
+    assert "Traceback" not in err

@@ -1,0 +1,119 @@
+"""The results store: one record per run, per-run yearly/monthly values equal to the engine's, SQL, resume rules."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import numpy as np
+import pytest
+
+from totalpeace import load_scenario, simulate
+from totalpeace.engine.results import FLOWS, STOCKS
+from totalpeace.errors import InputError
+from totalpeace.experiments import LocalExecutor, ResultsStore, parse_spec, run_sweep
+
+SPEC = {"name": "store-test", "scenario": "colombia-2022", "design": "full_factorial", "replications": 2,
+        "seed": 3, "months": 14, "outcomes": ["homicide_rate", "armed_group_members"],
+        "levers": {"policy.talks.mode": {"values": ["simultaneous", "phased"]}},
+        "uncertainties": {"security.buy_in": {"values": [0.5, 0.8]}}}
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory):
+    path = tmp_path_factory.mktemp("store")
+    spec = parse_spec(SPEC)
+    report = run_sweep(spec, path, LocalExecutor(1), chunk=3)
+    return ResultsStore(path), spec, report
+
+
+def test_one_record_per_run(swept):
+    store, _, report = swept
+    assert (report.points, report.runs_total, report.runs_new, report.failed) == (4, 8, 8, 0)
+    runs = store.runs("store-test")
+    assert len(runs) == 8 and not runs.duplicated(["point", "run"]).any()
+    assert set(map(tuple, runs[["point", "run"]].to_numpy())) == {(p, r) for p in range(4) for r in range(2)}
+    assert (runs["seed"] == 3).all() and (runs["status"] == "ok").all() and runs["error"].isna().all()
+    from totalpeace import __version__
+    assert (runs["version"] == __version__).all()
+    points = store.points("store-test")
+    for row in runs.itertuples():
+        params = json.loads(row.parameters)
+        point = points.set_index("point").loc[row.point]
+        assert params == {"policy.talks.mode": point["policy.talks.mode"], "security.buy_in": point["security.buy_in"]}
+    # the scenario hash is the resolved point's, so points differ and runs of a point agree
+    assert runs.groupby("point")["scenario_sha256"].nunique().eq(1).all()
+    assert runs["scenario_sha256"].nunique() == 4
+
+
+def test_stored_values_are_the_engines(swept):
+    store, _, _ = swept
+    point = store.points("store-test").iloc[3]
+    scenario = load_scenario("colombia-2022", {"policy.talks.mode": point["policy.talks.mode"],
+                                               "security.buy_in": float(point["security.buy_in"])})
+    direct = simulate(scenario, runs=2, seed=3, months=14)
+    yearly = store.query("SELECT run, year, metric, value FROM yearly WHERE point = 3")
+    assert set(yearly["metric"]) == set(FLOWS) | set(STOCKS) and set(yearly["year"]) == {2022, 2023}
+    for name in ("homicide_rate", "armed_group_members", "state_control_share", "combat_deaths"):
+        for year, per_run in direct.yearly(direct.national[name], flow=name in FLOWS).items():
+            got = yearly[(yearly.metric == name) & (yearly.year == year)].sort_values("run")["value"].to_numpy()
+            np.testing.assert_array_equal(got, per_run)
+    monthly = store.query("SELECT run, month, value FROM monthly WHERE point = 3 AND metric = 'homicide_rate' "
+                          "ORDER BY run, month")
+    np.testing.assert_array_equal(monthly["value"].to_numpy(), direct.national["homicide_rate"].reshape(-1))
+    assert set(store.query("SELECT DISTINCT metric FROM monthly")["metric"]) == {"homicide_rate",
+                                                                                   "armed_group_members"}
+    assert store.points("store-test", unit=True).filter(like="unit:").shape[1] == 2
+
+
+def test_experiments_frame_and_summary(swept):
+    store, _, _ = swept
+    frame = store.experiments_frame("store-test", ["homicide_rate"], year=2023)
+    assert list(frame.columns) == ["point", "run", "policy.talks.mode", "security.buy_in", "homicide_rate"]
+    assert len(frame) == 8 and frame["homicide_rate"].notna().all()
+    default = store.experiments_frame()  # the only experiment, its outcomes, the last year
+    assert list(default.columns[-2:]) == ["homicide_rate", "armed_group_members"]
+    np.testing.assert_array_equal(default["homicide_rate"], frame["homicide_rate"])
+    summary = store.query("SELECT * FROM summary WHERE metric = 'homicide_rate' AND year = 2023 ORDER BY point")
+    means = frame.groupby("point")["homicide_rate"].mean().to_numpy()
+    np.testing.assert_allclose(summary["mean"], means)
+    assert (summary["runs"] == 2).all()
+    with pytest.raises(InputError, match=r"covers 2022\.\.2023"):
+        store.experiments_frame("store-test", year=2030)
+    with pytest.raises(InputError, match="no experiment named 'nope'"):
+        store.points("nope")
+    with pytest.raises(InputError, match="query:"):
+        store.query("SELECT nothing FROM nowhere")
+    experiments = store.experiments()
+    assert experiments.loc[0, "points"] == 4 and experiments.loc[0, "design"] == "full_factorial"
+
+
+def test_views_sql_works_in_duckdb_itself(swept, monkeypatch):
+    store, _, _ = swept
+    monkeypatch.chdir(store.path)  # the views use paths relative to the store, as `cd STORE && duckdb -init`
+    con = duckdb.connect()
+    con.execute((store.path / "views.sql").read_text())
+    assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 8
+    assert con.execute("SELECT count(DISTINCT point) FROM summary").fetchone()[0] == 4
+
+
+def test_rerun_needs_resume_or_replace_and_resume_needs_the_same_spec(swept):
+    store, spec, _ = swept
+    with pytest.raises(InputError, match="--resume"):
+        run_sweep(spec, store, LocalExecutor(1))
+    report = run_sweep(spec, store, LocalExecutor(1), resume=True)
+    assert (report.runs_before, report.runs_new) == (8, 0)
+    changed = parse_spec({**SPEC, "replications": 3})
+    with pytest.raises(InputError, match="different spec"):
+        run_sweep(changed, store, LocalExecutor(1), resume=True)
+    assert len(store.runs("store-test")) == 8
+
+
+def test_query_command(cli, swept):
+    store, _, _ = swept
+    code, out, err = cli("query", "SELECT point, count(*) AS n FROM runs GROUP BY point ORDER BY point",
+                         "--store", str(store.path))
+    assert code == 0, err
+    assert "4 rows" in out and "point" in out
+    code, _, err = cli("query", "SELECT * FROM missing_table", "--store", str(store.path))
+    assert code == 2 and "query:" in err and "Traceback" not in err

@@ -1,0 +1,75 @@
+"""A sweep killed with SIGKILL mid-way resumes with --resume: no run lost or duplicated, results as uninterrupted."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pandas as pd
+
+from totalpeace.experiments import LocalExecutor, ResultsStore, load_spec, run_sweep
+
+SPEC_TOML = """name = "resume-test"
+scenario = "colombia-2022"
+design = "full_factorial"
+replications = 3
+seed = 21
+months = 12
+outcomes = ["homicide_rate", "state_control_share"]
+[levers."policy.decriminalization"]
+values = [0.0, 0.25, 0.5, 0.75, 1.0]
+[uncertainties."security.buy_in"]
+values = [0.5, 0.7, 0.9]
+"""
+TOTAL = 5 * 3 * 3
+
+
+def stored(path) -> dict[str, pd.DataFrame]:
+    store = ResultsStore(path)
+    return {"runs": store.query("SELECT * EXCLUDE (part, finished) FROM runs ORDER BY point, run"),
+            "yearly": store.query("SELECT * FROM yearly ORDER BY point, run, year, metric"),
+            "monthly": store.query("SELECT * FROM monthly ORDER BY point, run, month, metric")}
+
+
+def parts(path) -> list:
+    return list((path / "experiments" / "resume-test" / "parts").glob("part-*"))
+
+
+def test_resume_after_sigkill(tmp_path, cli):
+    spec_file = tmp_path / "resume-test.toml"
+    spec_file.write_text(SPEC_TOML)
+    store = tmp_path / "store"
+    command = [sys.executable, "-c", "from totalpeace.cli import main; main()", "sweep", str(spec_file),
+               "--store", str(store), "--workers", "1", "--chunk", "1", "--flush-every", "0"]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 180
+    while len(parts(store)) < 3:
+        assert proc.poll() is None, f"the sweep ended before it could be killed: {proc.stderr.read().decode()}"
+        assert time.monotonic() < deadline, "no part was written in time"
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL
+
+    # the killed store is readable, holds whole runs only, and fewer than all of them
+    before = ResultsStore(store).runs("resume-test")
+    assert 0 < len(before) < TOTAL
+    assert not before.duplicated(["point", "run"]).any()
+    assert set(before["part"]) == {p.name for p in parts(store)}
+
+    code, out, err = cli("sweep", str(spec_file), "--store", str(store), "--resume", "--workers", "1")
+    assert code == 0, err
+    assert f"{TOTAL - len(before)} new, {len(before)} already stored, 0 failed" in " ".join(out.split())
+    after = stored(store)
+    assert len(after["runs"]) == TOTAL and not after["runs"].duplicated(["point", "run"]).any()
+    assert not list((store / "experiments" / "resume-test" / "tmp").iterdir())
+
+    reference = tmp_path / "reference"
+    run_sweep(load_spec(spec_file), reference, LocalExecutor(1))
+    expected = stored(reference)
+    for table in expected:
+        pd.testing.assert_frame_equal(after[table], expected[table], check_exact=True, obj=table)
