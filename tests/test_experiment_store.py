@@ -117,3 +117,17 @@ def test_query_command(cli, swept):
     assert "4 rows" in out and "point" in out
     code, _, err = cli("query", "SELECT * FROM missing_table", "--store", str(store.path))
     assert code == 2 and "query:" in err and "Traceback" not in err
+
+
+def test_point_scenarios_equal_load_scenario_with_the_same_overrides():
+    from totalpeace.experiments.sweep import PointResolver
+
+    spec = parse_spec({**SPEC, "set": ["policy.substitution=0.3"],
+                       "levers": {**SPEC["levers"], "policy.ceasefires.0.months": {"values": [6, 18]}}})
+    resolve = PointResolver(spec)
+    overrides = {"policy.talks.mode": "phased", "security.buy_in": 0.8, "policy.ceasefires.0.months": 18}
+    expected = load_scenario("colombia-2022", ["policy.substitution=0.3", "policy.talks.mode=phased",
+                                               "security.buy_in=0.8", "policy.ceasefires.0.months=18"])
+    assert resolve(overrides, 1).model_dump() == expected.model_dump()
+    with pytest.raises(InputError, match=r"design point 4 \(security.buy_in=1.2\): security.buy_in: .*less than"):
+        resolve({"security.buy_in": 1.2}, 4)
