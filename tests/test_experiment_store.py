@@ -120,7 +120,7 @@ def test_query_command(cli, swept):
 
 
 def test_point_scenarios_equal_load_scenario_with_the_same_overrides():
-    from totalpeace.experiments.sweep import PointResolver
+    from totalpeace.experiments.sweep import PointResolver, resolve_point
 
     spec = parse_spec({**SPEC, "set": ["policy.substitution=0.3"],
                        "levers": {**SPEC["levers"], "policy.ceasefires.0.months": {"values": [6, 18]}}})
@@ -129,5 +129,6 @@ def test_point_scenarios_equal_load_scenario_with_the_same_overrides():
     expected = load_scenario("colombia-2022", ["policy.substitution=0.3", "policy.talks.mode=phased",
                                                "security.buy_in=0.8", "policy.ceasefires.0.months=18"])
     assert resolve(overrides, 1).model_dump() == expected.model_dump()
+    assert resolve_point(spec, overrides, 1).model_dump() == expected.model_dump()
     with pytest.raises(InputError, match=r"design point 4 \(security.buy_in=1.2\): security.buy_in: .*less than"):
         resolve({"security.buy_in": 1.2}, 4)
