@@ -158,10 +158,15 @@ def _field_type(annotation: Any) -> Any:
 def _coerce(path: str, factor: Factor, where: str) -> list[str]:
     """Check a factor's path against the scenario schema and its values against the field type."""
     try:
-        parsed, _ = paths.parse_assignment(Scenario, f"{path}=0", flag=where)
-    except InputError as exc:
-        return [exc.message]
-    annotation, _ = paths.annotation_at(Scenario, parsed)
+        parsed = paths.split_path(path)
+    except ValueError as exc:
+        return [f"{where}.{path}: {exc}"]
+    annotation, walked = paths.annotation_at(Scenario, parsed)
+    if len(walked) != len(parsed):
+        bad = parsed[len(walked)]
+        hint = paths.suggest(str(bad), paths.valid_keys(Scenario, walked))
+        field = ".".join(str(p) for p in [*walked, bad])
+        return [f"{where}.{path}: {field!r} is not a scenario field{hint}"]
     base = _field_type(annotation)
     problems = []
     if typing.get_origin(base) is typing.Literal:
