@@ -64,6 +64,11 @@ def _atomic_write_bytes(path: Path, data: bytes, tmp_dir: Path) -> None:
     os.replace(tmp, path)
 
 
+def _sql_text(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _empty_select(schema: pa.Schema) -> str:
     types = {pa.string(): "VARCHAR", pa.int64(): "BIGINT", pa.int32(): "INTEGER", pa.float64(): "DOUBLE",
              pa.timestamp("us", tz="UTC"): "TIMESTAMPTZ"}
@@ -141,8 +146,10 @@ class ResultsStore:
         """An in-memory DuckDB connection with views `experiments`, `points`, `runs`, `yearly`, `monthly`, `summary`."""
         con = duckdb.connect()
         for table, schema in TABLES.items():
-            files = self._files(table)
-            source = f"SELECT * FROM read_parquet({files!r}, union_by_name = true)" if files else _empty_select(schema)
+            # a glob, not a file list: the SQL stays short however many parts a long sweep wrote
+            pattern = str(self.path.resolve() / "experiments" / "*" / "parts" / "*" / f"{table}.parquet")
+            source = f"SELECT * FROM read_parquet({_sql_text(pattern)}, union_by_name = true)" \
+                if self._files(table) else _empty_select(schema)
             con.execute(f"CREATE VIEW {table} AS {source}")
         con.register("experiments", self.experiments())
         points = sorted(str(p) for p in (self.path / "experiments").glob("*/points.parquet")) \
