@@ -155,3 +155,10 @@ def test_query_csv(cli, swept, tmp_path):
     assert out.read_text().splitlines() == ["point,run", *[f"{p},{r}" for p in range(4) for r in range(2)]]
     code, _, err = cli("query", "SELECT 1", "--store", str(tmp_path / "nothing"))
     assert code == 2 and "no results store there" in err
+
+
+def test_one_writer_per_experiment(swept):
+    store, spec, _ = swept
+    with store.lock("store-test"), pytest.raises(InputError, match="being written by another process"):
+        run_sweep(spec, store, LocalExecutor(1), replace=True)
+    assert len(store.runs("store-test")) == 8  # --replace did not delete what another writer holds

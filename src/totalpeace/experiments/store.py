@@ -9,6 +9,7 @@ Layout (all paths relative to the store folder)::
         yearly.parquet                           (point, run, year, metric, value) for every national metric
         monthly.parquet                          (point, run, month, metric, value) for the experiment's outcomes
     views.sql                                    CREATE VIEW statements: `cd STORE && duckdb -init views.sql`
+    locks/<name>.lock                            held by the one process writing an experiment
 
 A part is written under experiments/<name>/tmp/ and then renamed into place with os.replace: a folder appears whole
 or not at all, so a killed process never leaves a half-written part, and every reader sees only finished runs. The
@@ -254,9 +255,14 @@ class ResultsStore:
 
     @contextlib.contextmanager
     def lock(self, experiment: str) -> Iterator[None]:
-        """One writer per experiment (the OS drops the lock when a process dies, even by kill -9)."""
-        file = self.path / "experiments" / experiment / "lock"
-        with file.open("w") as fh:
+        """One writer per experiment (the OS drops the lock when a process dies, even by kill -9). The lock file
+        lives outside the experiment's folder so that --replace can delete the folder while holding it."""
+        folder = self.path / "locks"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"--store {self.path}: cannot write there ({exc.strerror})") from None
+        with (folder / f"{experiment}.lock").open("w") as fh:
             try:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

@@ -215,23 +215,23 @@ def run_sweep(spec: ExperimentSpec, store: ResultsStore | str | None = None,
     else:
         points = build_design(spec)
     check_factor_ranges(spec, points, resolve)
-    store.begin(experiment_metadata(spec, base, points, months), points, resume=resume, replace=replace)
     own = executor is None
     executor = executor or LocalExecutor()
     chunk = chunk or max(1, min(spec.replications, 32))
     total = len(points) * spec.replications
     buffer = _PartBuffer(store, spec.name, flush_every)
-    before = 0
+    before = finished = failed = 0
     try:
         with store.lock(spec.name):
+            store.begin(experiment_metadata(spec, base, points, months), points, resume=resume, replace=replace)
             store.clean_tmp(spec.name)
             done = store.done_runs(spec.name)
-            before = len(done)
-            finished, failed = before, 0
+            before = finished = len(done)
             if progress:
                 progress(finished, total)
             try:
-                for result in executor.map_unordered(run_task, plan_tasks(spec, points, done, months, chunk, resolve)):
+                tasks = plan_tasks(spec, points, done, months, chunk, resolve)
+                for result in executor.map_unordered(run_task, tasks):
                     buffer.add(result)
                     finished += result.runs
                     failed += result.failed
