@@ -33,7 +33,8 @@ def test_name_defaults_to_the_file_name(write):
 
 def test_unknown_scenario_path_suggests_the_field():
     message = problems({"levers": {"policy.decriminalisation": {"low": 0, "high": 1}}})
-    assert "policy.decriminalisation" in message and 'did you mean "decriminalization"' in message
+    assert "levers.policy.decriminalisation: 'policy.decriminalisation' is not a scenario field" in message
+    assert 'did you mean "decriminalization"' in message
 
 
 def test_unknown_spec_field_suggests_the_closest():

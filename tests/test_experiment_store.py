@@ -117,3 +117,48 @@ def test_query_command(cli, swept):
     assert "4 rows" in out and "point" in out
     code, _, err = cli("query", "SELECT * FROM missing_table", "--store", str(store.path))
     assert code == 2 and "query:" in err and "Traceback" not in err
+
+
+def test_point_scenarios_equal_load_scenario_with_the_same_overrides():
+    from totalpeace.experiments.sweep import PointResolver, resolve_point
+
+    spec = parse_spec({**SPEC, "set": ["policy.substitution=0.3"],
+                       "levers": {**SPEC["levers"], "policy.ceasefires.0.months": {"values": [6, 18]}}})
+    resolve = PointResolver(spec)
+    overrides = {"policy.talks.mode": "phased", "security.buy_in": 0.8, "policy.ceasefires.0.months": 18}
+    expected = load_scenario("colombia-2022", ["policy.substitution=0.3", "policy.talks.mode=phased",
+                                               "security.buy_in=0.8", "policy.ceasefires.0.months=18"])
+    assert resolve(overrides, 1).model_dump() == expected.model_dump()
+    assert resolve_point(spec, overrides, 1).model_dump() == expected.model_dump()
+    with pytest.raises(InputError, match=r"design point 4 \(security.buy_in=1.2\): security.buy_in: .*less than"):
+        resolve({"security.buy_in": 1.2}, 4)
+
+
+def test_a_failing_unit_is_recorded_not_raised():
+    from totalpeace.experiments.worker import Task, Unit, run_task
+
+    task = Task("t", seed=1, months=12, outcomes=["homicide_rate"], monthly=True,
+                units=[Unit(point=0, first_run=0, runs=2, scenario={"name": "broken"}, parameters={"x": 1})])
+    result = run_task(task)
+    runs = result.tables["runs"].to_pandas()
+    assert (result.runs, result.failed) == (2, 2)
+    assert list(runs["status"]) == ["failed", "failed"] and runs["error"].str.contains("ValidationError").all()
+    assert result.tables["yearly"].num_rows == 0 and result.tables["monthly"].num_rows == 0
+
+
+def test_query_csv(cli, swept, tmp_path):
+    store, _, _ = swept
+    out = tmp_path / "q.csv"
+    code, _, err = cli("query", "SELECT point, run FROM runs ORDER BY point, run", "--store", str(store.path),
+                       "--csv", str(out), "--limit", "2")
+    assert code == 0, err
+    assert out.read_text().splitlines() == ["point,run", *[f"{p},{r}" for p in range(4) for r in range(2)]]
+    code, _, err = cli("query", "SELECT 1", "--store", str(tmp_path / "nothing"))
+    assert code == 2 and "no results store there" in err
+
+
+def test_one_writer_per_experiment(swept):
+    store, spec, _ = swept
+    with store.lock("store-test"), pytest.raises(InputError, match="being written by another process"):
+        run_sweep(spec, store, LocalExecutor(1), replace=True)
+    assert len(store.runs("store-test")) == 8  # --replace did not delete what another writer holds

@@ -8,8 +8,7 @@ uncertainty about the *effect*, far narrower than the spread of either ensemble.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -42,7 +41,6 @@ class Comparison:
     sets: list[str]
     yearly: pd.DataFrame  # scenario, run, year, metric, value
     monthly: pd.DataFrame  # scenario, run, month, metric, value
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def baseline(self) -> str:

@@ -150,14 +150,24 @@ def _flatten(table: dict[str, Any], where: str, prefix: str = "") -> dict[str, A
     return out
 
 
+def _field_type(annotation: Any) -> Any:
+    """The scenario field's type without Annotated/Optional wrappers."""
+    return paths._unwrap(annotation)
+
+
 def _coerce(path: str, factor: Factor, where: str) -> list[str]:
     """Check a factor's path against the scenario schema and its values against the field type."""
     try:
-        parsed, _ = paths.parse_assignment(Scenario, f"{path}=0", flag=where)
-    except InputError as exc:
-        return [exc.message]
-    annotation, _ = paths.annotation_at(Scenario, parsed)
-    base = paths._unwrap(annotation)
+        parsed = paths.split_path(path)
+    except ValueError as exc:
+        return [f"{where}.{path}: {exc}"]
+    annotation, walked = paths.annotation_at(Scenario, parsed)
+    if len(walked) != len(parsed):
+        bad = parsed[len(walked)]
+        hint = paths.suggest(str(bad), paths.valid_keys(Scenario, walked))
+        field = ".".join(str(p) for p in [*walked, bad])
+        return [f"{where}.{path}: {field!r} is not a scenario field{hint}"]
+    base = _field_type(annotation)
     problems = []
     if typing.get_origin(base) is typing.Literal:
         allowed = list(typing.get_args(base))
@@ -179,7 +189,7 @@ def integer_paths(spec: ExperimentSpec) -> set[str]:
     out = set()
     for path in spec.factors():
         parsed, _ = paths.parse_assignment(Scenario, f"{path}=0")
-        if paths._unwrap(paths.annotation_at(Scenario, parsed)[0]) is int:
+        if _field_type(paths.annotation_at(Scenario, parsed)[0]) is int:
             out.add(path)
     return out
 

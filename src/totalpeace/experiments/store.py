@@ -9,6 +9,7 @@ Layout (all paths relative to the store folder)::
         yearly.parquet                           (point, run, year, metric, value) for every national metric
         monthly.parquet                          (point, run, month, metric, value) for the experiment's outcomes
     views.sql                                    CREATE VIEW statements: `cd STORE && duckdb -init views.sql`
+    locks/<name>.lock                            held by the one process writing an experiment
 
 A part is written under experiments/<name>/tmp/ and then renamed into place with os.replace: a folder appears whole
 or not at all, so a killed process never leaves a half-written part, and every reader sees only finished runs. The
@@ -62,6 +63,11 @@ def _atomic_write_bytes(path: Path, data: bytes, tmp_dir: Path) -> None:
     with tmp.open("rb") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, path)
+
+
+def _sql_text(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _empty_select(schema: pa.Schema) -> str:
@@ -141,8 +147,10 @@ class ResultsStore:
         """An in-memory DuckDB connection with views `experiments`, `points`, `runs`, `yearly`, `monthly`, `summary`."""
         con = duckdb.connect()
         for table, schema in TABLES.items():
-            files = self._files(table)
-            source = f"SELECT * FROM read_parquet({files!r}, union_by_name = true)" if files else _empty_select(schema)
+            # a glob, not a file list: the SQL stays short however many parts a long sweep wrote
+            pattern = str(self.path.resolve() / "experiments" / "*" / "parts" / "*" / f"{table}.parquet")
+            source = f"SELECT * FROM read_parquet({_sql_text(pattern)}, union_by_name = true)" \
+                if self._files(table) else _empty_select(schema)
             con.execute(f"CREATE VIEW {table} AS {source}")
         con.register("experiments", self.experiments())
         points = sorted(str(p) for p in (self.path / "experiments").glob("*/points.parquet")) \
@@ -247,9 +255,14 @@ class ResultsStore:
 
     @contextlib.contextmanager
     def lock(self, experiment: str) -> Iterator[None]:
-        """One writer per experiment (the OS drops the lock when a process dies, even by kill -9)."""
-        file = self.path / "experiments" / experiment / "lock"
-        with file.open("w") as fh:
+        """One writer per experiment (the OS drops the lock when a process dies, even by kill -9). The lock file
+        lives outside the experiment's folder so that --replace can delete the folder while holding it."""
+        folder = self.path / "locks"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"--store {self.path}: cannot write there ({exc.strerror})") from None
+        with (folder / f"{experiment}.lock").open("w") as fh:
             try:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

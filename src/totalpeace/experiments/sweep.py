@@ -7,6 +7,7 @@ differ only by their factor values. Runs stream into the store as tasks finish; 
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,15 +18,17 @@ import pandas as pd
 import pyarrow as pa
 
 from totalpeace.engine.results import FLOWS, STOCKS
-from totalpeace.errors import InputError
+from totalpeace.errors import InputError, format_path
 from totalpeace.experiments.design import build_design, point_overrides
 from totalpeace.experiments.executors import DaskExecutor, LocalExecutor
 from totalpeace.experiments.spec import ExperimentSpec
 from totalpeace.experiments.store import ResultsStore
 from totalpeace.experiments.worker import Task, TaskResult, Unit, run_task
-from totalpeace.scenario import load_scenario
+from totalpeace.scenario import load_scenario, paths
 from totalpeace.scenario.dates import add_months
 from totalpeace.scenario.fingerprint import scenario_sha256
+from totalpeace.scenario.loader import validate
+from totalpeace.scenario.references import check_references
 from totalpeace.scenario.schema import Scenario
 
 Progress = Callable[[int, int], None]  # (runs finished so far, runs in the experiment)
@@ -48,15 +51,58 @@ class SweepReport:
     executor: str
 
 
+class PointResolver:
+    """Scenarios of design points. The base (with the spec's `set`) is read and checked once; a point then only
+    re-validates the base with its factor values applied — the same scenario as `load_scenario(base, sets +
+    overrides)`, an order of magnitude faster, which matters for sweeps of thousands of points."""
+
+    def __init__(self, spec: ExperimentSpec) -> None:
+        self.spec = spec
+        self.base = self._full({}, None)
+        self._data = self.base.model_dump(mode="python")
+
+    def __call__(self, overrides: dict[str, Any], point: int | None = None) -> Scenario:
+        if any(k.startswith("territories") or "presence" in k for k in overrides):
+            return self._full(overrides, point)  # these change what loading derives from the data files
+        data = copy.deepcopy(self._data)
+        origins: dict[tuple[Any, ...], str] = {}
+        try:
+            for key, value in overrides.items():
+                path, _ = paths.parse_assignment(Scenario, f"{key}=0")
+                paths.set_path(data, path, value)
+                origins[tuple(path)] = "factor"
+            scenario = validate(data, origins, "factor")
+            problems = check_references(scenario, data)
+            if problems:
+                raise InputError([f"{format_path(loc)}: {msg}" for loc, msg in problems])
+        except InputError as exc:
+            raise self._error(exc, overrides, point) from None
+        return scenario
+
+    def _full(self, overrides: dict[str, Any], point: int | None) -> Scenario:
+        return resolve_point(self.spec, overrides, point)
+
+    def _error(self, exc: InputError, overrides: dict[str, Any], point: int | None) -> InputError:
+        return _point_error(self.spec, exc, overrides, point)
+
+
 def resolve_point(spec: ExperimentSpec, overrides: dict[str, Any], point: int | None = None) -> Scenario:
-    """The base scenario with the spec's constant `set` and a point's factor values applied (validated)."""
+    """One point's scenario: `load_scenario(base, spec.set + overrides)`, errors naming the point and its values.
+    For many points, `PointResolver` gives the same scenarios faster."""
+    sets = [*spec.set, *[f"{k}={_toml(v)}" for k, v in overrides.items()]]
     try:
-        return load_scenario(spec.scenario_ref(), [*spec.set, *[f"{k}={_toml(v)}" for k, v in overrides.items()]])
+        return load_scenario(spec.scenario_ref(), sets)
     except InputError as exc:
-        where = f"design point {point}" if point is not None else "factor check"
-        values = ", ".join(f"{k}={v!r}" for k, v in overrides.items())
-        detail = exc.message.replace("--set: ", "")  # the values came from the experiment file, not a flag
-        raise InputError(f"{spec.source or spec.name}: {where} ({values}): {detail}") from None
+        raise _point_error(spec, exc, overrides, point) from None
+
+
+def _point_error(spec: ExperimentSpec, exc: InputError, overrides: dict[str, Any], point: int | None) -> InputError:
+    where = f"design point {point}" if point is not None else "factor check"
+    values = ", ".join(f"{k}={v!r}" for k, v in overrides.items())
+    detail = exc.message.replace("--set: ", "").replace("factor: ", "")  # the values come from the spec
+    if not overrides:
+        return InputError(f"{spec.source or spec.name}: base scenario: {detail}")
+    return InputError(f"{spec.source or spec.name}: {where} ({values}): {detail}")
 
 
 def _toml(value: Any) -> str:
@@ -68,15 +114,14 @@ def _toml(value: Any) -> str:
     return repr(value)
 
 
-def check_factor_ranges(spec: ExperimentSpec, points: pd.DataFrame) -> None:
+def check_factor_ranges(spec: ExperimentSpec, points: pd.DataFrame, resolve: PointResolver) -> None:
     """Load the base scenario at each factor's smallest and largest design value (and each category) before
     running anything: a value the schema rejects is reported now, not after hours of runs."""
     for path, factor in spec.factors().items():
         column = points[path]
         extremes = factor.values if factor.values is not None else [column.min(), column.max()]
         for value in extremes:
-            value = value.item() if hasattr(value, "item") else value
-            resolve_point(spec, {path: value})
+            resolve({path: value.item() if hasattr(value, "item") else value})
 
 
 def experiment_metadata(spec: ExperimentSpec, base: Scenario, points: pd.DataFrame, months: int) -> dict[str, Any]:
@@ -93,7 +138,7 @@ def experiment_metadata(spec: ExperimentSpec, base: Scenario, points: pd.DataFra
 
 
 def plan_tasks(spec: ExperimentSpec, points: pd.DataFrame, done: set[tuple[int, int]], months: int,
-               chunk: int) -> Iterator[Task]:
+               chunk: int, resolve: PointResolver) -> Iterator[Task]:
     """Tasks of about `chunk` runs covering every (point, run) not yet done; scenarios are resolved lazily."""
     task = Task(spec.name, spec.seed, months, list(spec.outcomes), spec.monthly)
     for row in points.to_dict("records"):
@@ -102,7 +147,7 @@ def plan_tasks(spec: ExperimentSpec, points: pd.DataFrame, done: set[tuple[int, 
         if not missing:
             continue
         overrides = point_overrides(row, spec)
-        data = resolve_point(spec, overrides, point).model_dump(mode="python")
+        data = resolve(overrides, point).model_dump(mode="python")
         start = prev = missing[0]
         for run in [*missing[1:], None]:
             if run is not None and run == prev + 1 and run - start < chunk:
@@ -162,30 +207,31 @@ def run_sweep(spec: ExperimentSpec, store: ResultsStore | str | None = None,
     """
     store = store if isinstance(store, ResultsStore) else ResultsStore(store)
     started = time.perf_counter()
-    base = resolve_point(spec, {})
+    resolve = PointResolver(spec)
+    base = resolve.base
     months = spec.months or base.months
     if resume and spec.name in store.experiment_names() and not replace:
         points = store.points(spec.name, unit=True)
     else:
         points = build_design(spec)
-    check_factor_ranges(spec, points)
-    store.begin(experiment_metadata(spec, base, points, months), points, resume=resume, replace=replace)
+    check_factor_ranges(spec, points, resolve)
     own = executor is None
     executor = executor or LocalExecutor()
     chunk = chunk or max(1, min(spec.replications, 32))
     total = len(points) * spec.replications
     buffer = _PartBuffer(store, spec.name, flush_every)
-    before = 0
+    before = finished = failed = 0
     try:
         with store.lock(spec.name):
+            store.begin(experiment_metadata(spec, base, points, months), points, resume=resume, replace=replace)
             store.clean_tmp(spec.name)
             done = store.done_runs(spec.name)
-            before = len(done)
-            finished, failed = before, 0
+            before = finished = len(done)
             if progress:
                 progress(finished, total)
             try:
-                for result in executor.map_unordered(run_task, plan_tasks(spec, points, done, months, chunk)):
+                tasks = plan_tasks(spec, points, done, months, chunk, resolve)
+                for result in executor.map_unordered(run_task, tasks):
                     buffer.add(result)
                     finished += result.runs
                     failed += result.failed

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from totalpeace.engine.results import FLOWS, STOCKS, Results
 from totalpeace.engine.simulate import simulate
+from totalpeace.experiments.store import TABLES
 from totalpeace.scenario.schema import Scenario
 
 
@@ -124,8 +125,6 @@ def run_task(task: Task) -> TaskResult:
 
 
 def _concat(parts: list[dict[str, np.ndarray]], table: str) -> pa.Table:
-    from totalpeace.experiments.store import TABLES
-
     schema = TABLES[table]
     if not parts:
         return schema.empty_table()
