@@ -57,6 +57,7 @@ def run(
     out: Annotated[str | None, typer.Option(help="Output folder (default: out/SCENARIO).")] = None,
     workers: Annotated[int, typer.Option(min=1, max=256, help="Local worker processes.")] = 1,
     report: Annotated[bool, typer.Option(help="Write report.html.")] = True,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also print the report to report.pdf (needs Chromium).")] = False,
 ) -> None:
     """Run an ensemble: progress bar, summary table, summary.json, results.parquet and report.html."""
     from pathlib import Path
@@ -67,6 +68,8 @@ def run(
     from totalpeace.display import print_summary
     from totalpeace.engine.parallel import simulate_parallel
     from totalpeace.report.html import write_report
+    from totalpeace.report.maps import territory_shapes
+    from totalpeace.report.pdf import html_to_pdf
     from totalpeace.scenario import load_scenario
 
     resolved = load_scenario(scenario, set_ or [])
@@ -88,10 +91,12 @@ def run(
     results.save(folder)
     console = Console(width=max(Console().width, 140))
     print_summary(results.summary(), console)
-    if report:
-        write_report(results, folder / "report.html", sources=data_sources(resolved))
+    if report or pdf:
+        write_report(results, folder / "report.html", sources=data_sources(resolved), shapes=territory_shapes(resolved))
+    if pdf:
+        html_to_pdf(folder / "report.html", folder / "report.pdf")
     console.print(f"Wrote {folder / 'summary.json'}, {folder / 'results.parquet'}, {folder / 'territories.parquet'}"
-                  + (f" and {folder / 'report.html'}" if report else ""))
+                  + (f" and {folder / 'report.html'}" if report or pdf else "") + (" and report.pdf" if pdf else ""))
 
 
 def main() -> None:
