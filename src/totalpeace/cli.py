@@ -99,6 +99,11 @@ def run(
                   + (f" and {folder / 'report.html'}" if report or pdf else "") + (" and report.pdf" if pdf else ""))
 
 
+from totalpeace.commands.serve import serve  # noqa: E402
+
+app.command()(serve)
+
+
 def main() -> None:
     """Entry point: usage errors exit 2 (typer prints them), input errors 2 with one message, internal errors 1."""
     try:
