@@ -152,3 +152,14 @@ def test_pdf_is_printed(tmp_path):
     source.write_text("<!doctype html><html><body><h1>report</h1></body></html>", encoding="utf-8")
     out = pdf.html_to_pdf(source, tmp_path / "r.pdf")
     assert out.read_bytes()[:5] == b"%PDF-"
+
+
+def test_headlines_when_nothing_is_signed_or_vacated():
+    metrics = {m: {"2022": _stat(1.0), "2023": _stat(1.0)} for m in
+               ("homicide_rate", "armed_group_members", "state_control_share")}
+    metrics["vacated_control"] = {"2023": {"mean": 0.0, "p10": 0.0, "p50": 0.0, "p90": 0.0}}
+    talks = {"signed_share": 0.0, "broken_down_share": 0.0, "final_phase_share": {"exploration": 1.0}}
+    summary = {"metrics": metrics, "groups": {"a": {"members": {}, "talks": talks}}}
+    lines = headlines(summary)
+    assert "None of the 1 open tables reaches a final agreement in any run" in lines[3]
+    assert lines[-1] == "No control is vacated by groups standing down in 2023."

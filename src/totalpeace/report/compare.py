@@ -45,6 +45,16 @@ def difference(baseline: Results, variant: Results) -> dict[str, Any]:
     return {"paired": is_paired(baseline, variant), "runs": n, "metrics": metrics}
 
 
+def number(value: float, signed: bool = False) -> str:
+    """Readable magnitude: thousands with separators, tens with one decimal, small values with three digits."""
+    sign = "+" if signed else ""
+    if abs(value) >= 1000:
+        return f"{value:{sign},.0f}"
+    if abs(value) >= 10:
+        return f"{value:{sign}.1f}"
+    return f"{value:{sign}.3g}"
+
+
 def difference_rows(diff: dict[str, Any], baseline: dict[str, Any], variant: dict[str, Any]) -> list[list[str]]:
     """Table rows for the last year: metric, baseline median, variant median, difference with its 80% interval."""
     rows = []
@@ -53,6 +63,6 @@ def difference_rows(diff: dict[str, Any], baseline: dict[str, Any], variant: dic
         d, a, b = diff["metrics"][name][year], baseline["metrics"][name][year], variant["metrics"][name][year]
         if d["p50"] is None:
             continue
-        rows.append([name, year, f"{a['p50']:,.3g}", f"{b['p50']:,.3g}",
-                     f"{d['p50']:+,.3g} ({d['p10']:+,.3g} to {d['p90']:+,.3g})"])
+        rows.append([name, year, number(a["p50"]), number(b["p50"]),
+                     f"{number(d['p50'], True)} ({number(d['p10'], True)} to {number(d['p90'], True)})"])
     return rows

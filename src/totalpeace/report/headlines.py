@@ -30,9 +30,12 @@ def _talks_sentences(summary: dict[str, Any]) -> list[str]:
         return [f"No negotiation table opens with any of the {total} groups."]
     majority = [g for g, t in tables.items() if t["signed_share"] >= 0.5]
     ranked = sorted(tables.items(), key=lambda kv: (-kv[1]["signed_share"], kv[0]))
-    best = ", ".join(f"{g} {t['signed_share']:.0%}" for g, t in ranked[:5])
-    out = [f"{len(majority)} of {len(tables)} tables reach a final agreement in at least half of the runs "
-           f"({total} groups in all); share of runs with an agreement, highest first: {best}."]
+    best = ", ".join(f"{g} {t['signed_share']:.0%}" for g, t in ranked[:5] if t["signed_share"] > 0)
+    if best:
+        out = [f"{len(majority)} of {len(tables)} tables reach a final agreement in at least half of the runs "
+               f"({total} groups in all); share of runs with an agreement, highest first: {best}."]
+    else:
+        out = [f"None of the {len(tables)} open tables reaches a final agreement in any run ({total} groups in all)."]
     broken = [(g, t["broken_down_share"]) for g, t in ranked if t["broken_down_share"] > 0]
     if broken:
         worst = sorted(broken, key=lambda kv: (-kv[1], kv[0]))[:5]
@@ -79,7 +82,10 @@ def headlines(summary: dict[str, Any]) -> list[str]:
     if groups:
         out.append(groups)
     vacuum = metrics.get("vacuum_filled_by_state", {}).get(last)
-    if vacuum and vacuum["p50"] is not None:
+    vacated = metrics.get("vacated_control", {}).get(last)
+    if vacated and vacated["p90"] == 0:
+        out.append(f"No control is vacated by groups standing down in {last}.")
+    elif vacuum and vacuum["p50"] is not None:
         out.append(f"Of the control vacated by groups standing down, the state takes "
                    f"{interval(vacuum, percent=True)} by the end of {last}; other groups take the rest.")
     return out

@@ -103,8 +103,10 @@ function collectLevers() {
 }
 
 async function loadScenario(name) {
+  document.body.dataset.ready = "";
   state.info = await api(`/api/scenarios/${encodeURIComponent(name)}`);
   buildForm(state.info);
+  document.body.dataset.ready = name;
 }
 
 function setBusy(busy) {
