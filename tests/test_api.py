@@ -169,3 +169,14 @@ def test_page_docs_and_assets_are_local(client):
                  "/api/runs/{run_id}/summary.json", "/api/runs/{run_id}/report.html", "/api/runs/{run_id}/charts",
                  "/api/runs/{run_id}/compare/{baseline_id}"):
         assert path in paths
+
+
+def test_serve_refuses_a_busy_port(cli):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, _, err = cli("serve", "--port", str(port))
+    assert code == 2 and f"--port {port}: cannot listen there" in err

@@ -13,7 +13,7 @@ from shapely.geometry import shape
 from totalpeace import load_scenario, simulate
 from totalpeace.engine.results import REQUIRED
 from totalpeace.errors import InputError
-from totalpeace.report import compare, pdf
+from totalpeace.report import differences, pdf
 from totalpeace.report.headlines import headlines
 from totalpeace.report.html import render_comparison, render_report, write_report
 from totalpeace.report.maps import territory_shapes
@@ -106,7 +106,7 @@ def test_write_report_and_sensitivity_chart(results, tmp_path):
 
 
 def test_comparison_of_identical_scenarios_is_exactly_zero(results):
-    diff = compare.difference(results, results)
+    diff = differences.difference(results, results)
     assert diff["paired"]
     assert all(stat["p10"] == stat["p90"] == 0.0 for years in diff["metrics"].values() for stat in years.values())
 
@@ -114,7 +114,7 @@ def test_comparison_of_identical_scenarios_is_exactly_zero(results):
 def test_comparison_report(results, scenario):
     variant = simulate(load_scenario("colombia-2022", ["security.buy_in=0.2", "policy.talks.mode=none"]), runs=10,
                        seed=3, months=MONTHS)
-    diff = compare.difference(results, variant)
+    diff = differences.difference(results, variant)
     assert diff["paired"] and diff["metrics"]["groups_in_talks"]["2023"]["p50"] < 0
     page = render_comparison(results, variant, ("baseline", "no talks"), shapes=territory_shapes(scenario))
     assert 'id="table-differences"' in page and "no talks minus baseline" in _section(page, "headline")
@@ -126,7 +126,7 @@ def test_comparison_report(results, scenario):
 def test_comparison_needs_the_same_period(results):
     shorter = simulate(load_scenario("colombia-2022"), runs=2, seed=3, months=6)
     with pytest.raises(InputError, match="different periods"):
-        compare.difference(results, shorter)
+        differences.difference(results, shorter)
 
 
 def test_shipped_boundaries_match_the_departments():
@@ -163,3 +163,15 @@ def test_headlines_when_nothing_is_signed_or_vacated():
     lines = headlines(summary)
     assert "None of the 1 open tables reaches a final agreement in any run" in lines[3]
     assert lines[-1] == "No control is vacated by groups standing down in 2023."
+
+
+def test_run_command_writes_maps_and_pdf(cli, tmp_path):
+    out = tmp_path / "run"
+    code, _, err = cli("run", "colombia-2022", "--runs", "4", "--months", "6", "--out", str(out), "--pdf")
+    if pdf.find_chromium() is None:
+        assert code == 2 and "--pdf: no Chromium found" in err
+        return
+    assert code == 0, err
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert re.search('id="map-control"><svg', page) and re.search('id="map-vacuum"><svg', page)
+    assert "tile grid" not in page and (out / "report.pdf").read_bytes()[:5] == b"%PDF-"

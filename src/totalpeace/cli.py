@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from totalpeace.commands.serve import serve
 from totalpeace.errors import InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -19,6 +20,7 @@ err_console = Console(stderr=True)
 
 ScenarioArg = Annotated[str, typer.Argument(help="Built-in scenario name (see `totalpeace scenarios`) or TOML path.")]
 SetOpt = Annotated[list[str] | None, typer.Option("--set", help="Override a value: dotted.path=value (repeatable).")]
+app.command()(serve)
 
 
 @app.command()
@@ -94,14 +96,9 @@ def run(
     if report or pdf:
         write_report(results, folder / "report.html", sources=data_sources(resolved), shapes=territory_shapes(resolved))
     if pdf:
-        html_to_pdf(folder / "report.html", folder / "report.pdf")
+        console.print(f"Wrote {html_to_pdf(folder / 'report.html', folder / 'report.pdf')}")
     console.print(f"Wrote {folder / 'summary.json'}, {folder / 'results.parquet'}, {folder / 'territories.parquet'}"
-                  + (f" and {folder / 'report.html'}" if report or pdf else "") + (" and report.pdf" if pdf else ""))
-
-
-from totalpeace.commands.serve import serve  # noqa: E402
-
-app.command()(serve)
+                  + (f" and {folder / 'report.html'}" if report else ""))
 
 
 def main() -> None:

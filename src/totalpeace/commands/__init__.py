@@ -1,1 +1,1 @@
-"""Command-line commands, one module each, registered in totalpeace.cli."""
+"""Command-line verbs that live in their own modules (registered in totalpeace.cli)."""

@@ -11,9 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from totalpeace.engine.results import REQUIRED, Results
-from totalpeace.report import charts, compare, maps
+from totalpeace.report import charts, differences, maps
 from totalpeace.report.headlines import comparison_headlines, headlines
 from totalpeace.report.talks import talks_chart
+
+# Names other report pages (comparison, validation) build on: one style sheet and one way to inline figures.
+TITLES = charts.TITLES
+_svg = charts.svg
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;color:#222;
@@ -31,6 +35,10 @@ def table(rows: list[list[Any]], header: list[str], table_id: str | None = None)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
     ident = f' id="{table_id}"' if table_id else ""
     return f"<table{ident}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _table(rows: list[list[Any]], header: list[str]) -> str:
+    return table(rows, header)
 
 
 def _items(lines: list[str]) -> str:
@@ -102,15 +110,15 @@ def render_report(results: Results, sources: list[str] | None = None, shapes: li
 def render_comparison(baseline: Results, variant: Results, labels: tuple[str, str] = ("baseline", "variant"),
                       sources: list[str] | None = None, shapes: list[object] | None = None) -> str:
     """Variant against baseline: differences with intervals, both fans side by side, then the variant in full."""
-    diff = compare.difference(baseline, variant)
+    diff = differences.difference(baseline, variant)
     a, b = baseline.summary(), variant.summary()
     x = charts.dates(variant)
     overlays, diffs = [], []
     for name in REQUIRED:
-        base, var = compare.paired_monthly(baseline, variant, name)
+        base, var = differences.paired_monthly(baseline, variant, name)
         overlays.append(_chart(f"chart-{name}-overlay", charts.overlay_chart(x, base, var, name)))
         diffs.append(_chart(f"chart-{name}-diff", charts.difference_chart(x, var - base, name)))
-    rows = compare.difference_rows(diff, a, b)
+    rows = differences.difference_rows(diff, a, b)
     body = (f'<h2 id="headline">Headline findings</h2><ul class="headline">{_items(comparison_headlines(diff, labels))}'
             f'{_items(headlines(b))}</ul>'
             f'<h2 id="comparison">{html.escape(labels[1])} against {html.escape(labels[0])}</h2>'

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from totalpeace.errors import InputError, format_path
-from totalpeace.report import charts, compare, maps
+from totalpeace.report import charts, differences, maps
 from totalpeace.report.headlines import comparison_headlines, headlines
 from totalpeace.report.html import render_comparison, render_report
 from totalpeace.report.talks import talks_chart
@@ -188,13 +188,13 @@ def create_app(store: str | Path | None = None, workers: int = 1) -> FastAPI:
         base_run, baseline = finished(baseline_id)
 
         def make() -> dict[str, Any]:
-            diff = compare.difference(baseline, variant)
+            diff = differences.difference(baseline, variant)
             labels = (base_run.request.get("label") or "baseline", run.request.get("label") or "variant")
             x = charts.dates(variant)
-            overlays = {m: charts.overlay_chart(x, *compare.paired_monthly(baseline, variant, m), m)
+            overlays = {m: charts.overlay_chart(x, *differences.paired_monthly(baseline, variant, m), m)
                         for m in charts.TITLES}
             return {"headlines": comparison_headlines(diff, labels), "paired": diff["paired"],
-                    "rows": compare.difference_rows(diff, baseline.summary(), variant.summary()),
+                    "rows": differences.difference_rows(diff, baseline.summary(), variant.summary()),
                     "columns": ["metric", "year", f"{labels[0]} (median)", f"{labels[1]} (median)",
                                 "difference (80% interval)"],
                     "overlays": overlays, "differences": diff["metrics"]}
