@@ -15,8 +15,8 @@ from totalpeace.engine.results import REQUIRED
 from totalpeace.errors import InputError
 from totalpeace.report import differences, pdf
 from totalpeace.report.headlines import headlines
-from totalpeace.report.html import render_comparison, render_report, write_report
-from totalpeace.report.maps import territory_shapes
+from totalpeace.report.html import render_comparison, write_report
+from totalpeace.report.maps import control_map, territory_shapes
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "totalpeace" / "data" / "colombia"
 MONTHS = 12
@@ -32,9 +32,15 @@ def results(scenario):
     return simulate(scenario, runs=10, seed=3, months=MONTHS)
 
 
+INDICES = {"policy.decriminalization": {"S1": 0.4, "ST": 0.5, "S1_conf": 0.05, "ST_conf": 0.06},
+           "security.buy_in": {"S1": 0.1, "ST": 0.2}}
+
+
 @pytest.fixture(scope="module")
-def page(results, scenario):
-    return render_report(results, sources=["territories.population: DANE"], shapes=territory_shapes(scenario))
+def page(results, scenario, tmp_path_factory):
+    out = write_report(results, tmp_path_factory.mktemp("report") / "report.html",
+                       sources=["territories.population: DANE"], shapes=territory_shapes(scenario), sensitivity=INDICES)
+    return out.read_text(encoding="utf-8")
 
 
 def _section(page: str, ident: str) -> str:
@@ -92,17 +98,15 @@ def test_headlines_count_tables_and_growing_groups():
     assert "growing: a (+50%); shrinking: b (-50%)" in lines[5] and "c (" not in lines[5]
 
 
-def test_tile_grid_when_no_boundaries(results):
-    page = render_report(results, shapes=None)
-    assert "tile grid" in _section(page, "maps") and re.search('id="map-control"><svg', page)
+def test_tile_grid_when_no_boundaries(results, scenario):
+    grid = control_map(results, None)
+    assert "tile grid" in grid and grid.count("<text") > len(results.territory_ids)  # one id label per tile
+    assert "tile grid" not in control_map(results, territory_shapes(scenario))
 
 
-def test_write_report_and_sensitivity_chart(results, tmp_path):
-    indices = {"policy.decriminalization": {"S1": 0.4, "ST": 0.5, "S1_conf": 0.05, "ST_conf": 0.06},
-               "security.buy_in": {"S1": 0.1, "ST": 0.2}}
-    out = write_report(results, tmp_path / "r.html", sensitivity=indices)
-    text = out.read_text(encoding="utf-8")
-    assert re.search('id="chart-sensitivity"><svg', text) and "policy.decriminalization" in text
+def test_sensitivity_chart(page):
+    section = _section(page, "sensitivity")
+    assert re.search('id="chart-sensitivity"><svg', section) and "policy.decriminalization" in section
 
 
 def test_comparison_of_identical_scenarios_is_exactly_zero(results):
@@ -144,25 +148,6 @@ def test_pdf_needs_chromium(monkeypatch, tmp_path):
     monkeypatch.setattr(pdf, "find_chromium", lambda: None)
     with pytest.raises(InputError, match="--pdf: no Chromium found"):
         pdf.html_to_pdf(tmp_path / "r.html", tmp_path / "r.pdf")
-
-
-@pytest.mark.skipif(pdf.find_chromium() is None, reason="Chromium is not installed (make test installs it)")
-def test_pdf_is_printed(tmp_path):
-    source = tmp_path / "r.html"
-    source.write_text("<!doctype html><html><body><h1>report</h1></body></html>", encoding="utf-8")
-    out = pdf.html_to_pdf(source, tmp_path / "r.pdf")
-    assert out.read_bytes()[:5] == b"%PDF-"
-
-
-def test_headlines_when_nothing_is_signed_or_vacated():
-    metrics = {m: {"2022": _stat(1.0), "2023": _stat(1.0)} for m in
-               ("homicide_rate", "armed_group_members", "state_control_share")}
-    metrics["vacated_control"] = {"2023": {"mean": 0.0, "p10": 0.0, "p50": 0.0, "p90": 0.0}}
-    talks = {"signed_share": 0.0, "broken_down_share": 0.0, "final_phase_share": {"exploration": 1.0}}
-    summary = {"metrics": metrics, "groups": {"a": {"members": {}, "talks": talks}}}
-    lines = headlines(summary)
-    assert "None of the 1 open tables reaches a final agreement in any run" in lines[3]
-    assert lines[-1] == "No control is vacated by groups standing down in 2023."
 
 
 def test_run_command_writes_maps_and_pdf(cli, tmp_path):

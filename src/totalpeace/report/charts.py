@@ -30,10 +30,15 @@ TITLES = {
 BAND_OUTER, BAND_INNER, MEDIAN = "#9ecae1", "#4292c6", "#08306b"
 
 
-def svg(fig: Figure) -> str:
-    """The figure as an <svg> element (XML prologue dropped so it can sit inside HTML)."""
+def svg(fig: Figure, tight: bool = True) -> str:
+    """The figure as an <svg> element (XML prologue dropped so it can sit inside HTML).
+
+    Text stays text (smaller files; the page's fonts draw it). `tight=False` is for small charts with fixed margins:
+    a tight bounding box costs a second drawing pass, which doubles the time of the many fan charts.
+    """
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight")
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buf, format="svg", bbox_inches="tight" if tight else None)
     text = buf.getvalue()
     return text[text.index("<svg"):]
 
@@ -48,6 +53,13 @@ def dates(results: Results) -> np.ndarray:
     return np.array(results.month_labels(), dtype="datetime64[M]")
 
 
+def _small_figure() -> tuple[Figure, object]:
+    """A fan-sized figure with fixed margins that fit rotated dates and five-digit tick labels."""
+    fig = Figure(figsize=(4.6, 2.9))
+    fig.subplots_adjust(left=0.15, right=0.98, bottom=0.2, top=0.9)
+    return fig, fig.subplots()
+
+
 def _fan(ax, x: np.ndarray, values: np.ndarray, colour: str = MEDIAN) -> None:
     q = np.nanpercentile(values, [10, 25, 50, 75, 90], axis=0)
     ax.fill_between(x, q[0], q[4], color=BAND_OUTER, alpha=0.6, lw=0, label="80% of runs")
@@ -57,15 +69,14 @@ def _fan(ax, x: np.ndarray, values: np.ndarray, colour: str = MEDIAN) -> None:
 
 def fan_chart(results: Results, name: str) -> str:
     """Median with 50% and 80% bands over runs, month by month."""
-    fig = Figure(figsize=(4.6, 2.8))
-    ax = fig.subplots()
+    fig, ax = _small_figure()
     _fan(ax, dates(results), monthly(results, name))
     ax.set_title(TITLES.get(name, name), fontsize=10)
     ax.tick_params(labelsize=8)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="best", frameon=False)
     fig.autofmt_xdate()
-    return svg(fig)
+    return svg(fig, tight=False)
 
 
 def members_chart(results: Results) -> str:
@@ -91,8 +102,7 @@ def members_chart(results: Results) -> str:
 
 def difference_chart(x: np.ndarray, diff: np.ndarray, name: str) -> str:
     """Variant minus baseline over time: median and bands of the (paired) per-run difference, zero line."""
-    fig = Figure(figsize=(4.6, 2.8))
-    ax = fig.subplots()
+    fig, ax = _small_figure()
     _fan(ax, x, diff, colour="#67000d")
     ax.axhline(0.0, color="#444", lw=0.8, ls="--")
     ax.set_title(f"Δ {TITLES.get(name, name)}", fontsize=10)
@@ -100,13 +110,12 @@ def difference_chart(x: np.ndarray, diff: np.ndarray, name: str) -> str:
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="best", frameon=False)
     fig.autofmt_xdate()
-    return svg(fig)
+    return svg(fig, tight=False)
 
 
 def overlay_chart(x: np.ndarray, baseline: np.ndarray, variant: np.ndarray, name: str) -> str:
     """Baseline and variant fans on one axis, for side-by-side reading."""
-    fig = Figure(figsize=(4.6, 2.8))
-    ax = fig.subplots()
+    fig, ax = _small_figure()
     for values, colour, label in ((baseline, "#737373", "baseline"), (variant, "#08519c", "variant")):
         q = np.nanpercentile(values, [10, 50, 90], axis=0)
         ax.fill_between(x, q[0], q[2], color=colour, alpha=0.2, lw=0)
@@ -116,7 +125,7 @@ def overlay_chart(x: np.ndarray, baseline: np.ndarray, variant: np.ndarray, name
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="best", frameon=False)
     fig.autofmt_xdate()
-    return svg(fig)
+    return svg(fig, tight=False)
 
 
 def indices_chart(indices: Mapping[str, Mapping[str, float]], title: str = "Sensitivity indices") -> str:

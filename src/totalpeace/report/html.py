@@ -49,22 +49,31 @@ def _chart(ident: str, content: str) -> str:
     return f'<div class="chart" id="{ident}">{content}</div>'
 
 
-def run_sections(results: Results, shapes: list[object] | None) -> str:
+def run_figures(results: Results, shapes: list[object] | None) -> dict[str, Any]:
+    """Every figure of one ensemble as SVG (the dashboard shows them and reuses them for the report)."""
+    return {"fans": {m: charts.fan_chart(results, m) for m in REQUIRED}, "members": charts.members_chart(results),
+            "talks": talks_chart(results), "map_control": maps.control_map(results, shapes),
+            "map_vacuum": maps.vacuum_map(results, shapes),
+            "geography": "boundaries" if shapes is not None else "tile grid"}
+
+
+def run_sections(results: Results, shapes: list[object] | None, figures: Mapping[str, Any] | None = None) -> str:
     """Outcomes over time, members, talks and maps of one ensemble."""
-    fans = "".join(_chart(f"chart-{m}", charts.fan_chart(results, m)) for m in REQUIRED)
-    talks = talks_chart(results) or "<p>No negotiation table opens in this scenario.</p>"
-    geography = ("Boundaries: " + ("the scenario's territories." if shapes is not None
+    figs = figures or run_figures(results, shapes)
+    fans = "".join(_chart(f"chart-{m}", figs["fans"][m]) for m in REQUIRED)
+    talks = figs["talks"] or "<p>No negotiation table opens in this scenario.</p>"
+    geography = ("Boundaries: " + ("the scenario's territories." if figs["geography"] == "boundaries"
                                    else "none in this scenario, so territories are drawn as a tile grid in id order."))
     vacuum = maps.vacuum_rows(results)
     vacuum_table = (table(vacuum, ["id", "territory", "control vacated (sum over months)", "state control at end"],
                           "table-vacuum") if vacuum else "<p>No control was vacated in any run.</p>")
     return f"""
 <h2 id="metrics">Outcomes over time</h2><div class="grid">{fans}</div>
-<h2 id="members">Members by group</h2>{_chart("chart-members", charts.members_chart(results))}
+<h2 id="members">Members by group</h2>{_chart("chart-members", figs["members"])}
 <h2 id="talks">Negotiation tables</h2>{_chart("chart-talks", talks)}
 <h2 id="maps">Territory</h2><p class="muted">{html.escape(geography)} Values are means over runs.</p>
-<div class="maps">{_chart("map-control", maps.control_map(results, shapes))}
-{_chart("map-vacuum", maps.vacuum_map(results, shapes))}</div>
+<div class="maps">{_chart("map-control", figs["map_control"])}
+{_chart("map-vacuum", figs["map_vacuum"])}</div>
 <h3>Where vacuum filling happens most</h3>{vacuum_table}"""
 
 
@@ -96,27 +105,36 @@ def _intro(results: Results) -> str:
 
 
 def render_report(results: Results, sources: list[str] | None = None, shapes: list[object] | None = None,
-                  sensitivity: Mapping[str, Mapping[str, float]] | None = None) -> str:
+                  sensitivity: Mapping[str, Mapping[str, float]] | None = None,
+                  figures: Mapping[str, Any] | None = None) -> str:
     """The report of one ensemble (with a sensitivity section when indices are given)."""
     summary = results.summary()
     body = f'<h2 id="headline">Headline findings</h2><ul class="headline">{_items(headlines(summary))}</ul>'
     if sensitivity:
         body += ('<h2 id="sensitivity">Sensitivity</h2>'
                  + _chart("chart-sensitivity", charts.indices_chart(sensitivity)))
-    body += run_sections(results, shapes) + provenance_section(summary, sources)
+    body += run_sections(results, shapes, figures) + provenance_section(summary, sources)
     return page(f"totalpeace — {results.scenario}", _intro(results), body)
 
 
+def comparison_overlays(baseline: Results, variant: Results) -> dict[str, str]:
+    """Baseline and variant fans on one chart per metric."""
+    x = charts.dates(variant)
+    return {m: charts.overlay_chart(x, *differences.paired_monthly(baseline, variant, m), m) for m in REQUIRED}
+
+
 def render_comparison(baseline: Results, variant: Results, labels: tuple[str, str] = ("baseline", "variant"),
-                      sources: list[str] | None = None, shapes: list[object] | None = None) -> str:
+                      sources: list[str] | None = None, shapes: list[object] | None = None,
+                      figures: Mapping[str, Any] | None = None, overlays: Mapping[str, str] | None = None) -> str:
     """Variant against baseline: differences with intervals, both fans side by side, then the variant in full."""
     diff = differences.difference(baseline, variant)
     a, b = baseline.summary(), variant.summary()
     x = charts.dates(variant)
-    overlays, diffs = [], []
+    side = overlays or comparison_overlays(baseline, variant)
+    pairs, diffs = [], []
     for name in REQUIRED:
         base, var = differences.paired_monthly(baseline, variant, name)
-        overlays.append(_chart(f"chart-{name}-overlay", charts.overlay_chart(x, base, var, name)))
+        pairs.append(_chart(f"chart-{name}-overlay", side[name]))
         diffs.append(_chart(f"chart-{name}-diff", charts.difference_chart(x, var - base, name)))
     rows = differences.difference_rows(diff, a, b)
     body = (f'<h2 id="headline">Headline findings</h2><ul class="headline">{_items(comparison_headlines(diff, labels))}'
@@ -124,9 +142,9 @@ def render_comparison(baseline: Results, variant: Results, labels: tuple[str, st
             f'<h2 id="comparison">{html.escape(labels[1])} against {html.escape(labels[0])}</h2>'
             + table(rows, ["metric", "year", f"{labels[0]} (median)", f"{labels[1]} (median)",
                            "difference (80% interval)"], "table-differences")
-            + f'<h3>Side by side</h3><div class="grid">{"".join(overlays)}</div>'
+            + f'<h3>Side by side</h3><div class="grid">{"".join(pairs)}</div>'
             + f'<h3>Differences over time</h3><div class="grid">{"".join(diffs)}</div>'
-            + run_sections(variant, shapes) + provenance_section(b, sources)
+            + run_sections(variant, shapes, figures) + provenance_section(b, sources)
             + "<h3>Baseline</h3>" + table([["scenario", a["scenario"]], ["scenario sha256", a["scenario_sha256"]],
                                           ["seed", a["seed"]], ["runs", a["runs"]]], ["field", "value"]))
     return page(f"totalpeace — {labels[1]} against {labels[0]}", _intro(variant), body)

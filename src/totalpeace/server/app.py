@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,11 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from totalpeace.describe import data_sources
 from totalpeace.errors import InputError, format_path
-from totalpeace.report import charts, differences, maps
+from totalpeace.report import differences, maps
 from totalpeace.report.headlines import comparison_headlines, headlines
-from totalpeace.report.html import render_comparison, render_report
-from totalpeace.report.talks import talks_chart
+from totalpeace.report.html import comparison_overlays, render_comparison, render_report, run_figures
 from totalpeace.scenario import builtin_scenarios, load_scenario
 from totalpeace.scenario.schema import Scenario
 from totalpeace.server.levers import LeverError, describe_levers, lever_problems, overrides
@@ -26,6 +27,7 @@ from totalpeace.server.models import ErrorBody, RunRequest, RunStatus, ScenarioI
 from totalpeace.server.runs import Run, RunManager
 
 STATIC = Path(__file__).parent / "static"
+CACHE_SIZE = 64
 ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody}, 409: {"model": ErrorBody},
                                            422: {"model": ErrorBody}}
 
@@ -45,7 +47,7 @@ def create_app(store: str | Path | None = None, workers: int = 1) -> FastAPI:
     """The application; runs are written under `store` (default out/dashboard) and computed on `workers` processes."""
     folder = Path(store or os.environ.get("TOTALPEACE_STORE", "out/dashboard"))
     manager = RunManager(folder, workers=workers)
-    cache: dict[tuple[str, ...], Any] = {}
+    cache: OrderedDict[tuple[str, ...], Any] = OrderedDict()  # figures and pages, the most recent CACHE_SIZE
     cache_lock = threading.Lock()
 
     @asynccontextmanager
@@ -95,6 +97,8 @@ def create_app(store: str | Path | None = None, workers: int = 1) -> FastAPI:
         value = make()
         with cache_lock:
             cache[key] = value
+            while len(cache) > CACHE_SIZE:
+                cache.popitem(last=False)
         return value
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -162,24 +166,23 @@ def create_app(store: str | Path | None = None, workers: int = 1) -> FastAPI:
         path = manager.folder(run_id) / "report.html"
 
         def make() -> Path:
-            path.write_text(render_report(results, shapes=maps.territory_shapes(run.scenario)), encoding="utf-8")
+            page = render_report(results, sources=data_sources(run.scenario),
+                                 shapes=maps.territory_shapes(run.scenario), figures=figures(run_id, run, results))
+            path.write_text(page, encoding="utf-8")
             return path
 
         return FileResponse(cached(("report", run_id), make), media_type="text/html", filename="report.html")
 
+    def figures(run_id: str, run: Run, results: Any) -> dict[str, Any]:
+        return cached(("figures", run_id), lambda: run_figures(results, maps.territory_shapes(run.scenario)))
+
+    def overlays(run_id: str, baseline_id: str, baseline: Any, variant: Any) -> dict[str, str]:
+        return cached(("overlays", run_id, baseline_id), lambda: comparison_overlays(baseline, variant))
+
     @app.get("/api/runs/{run_id}/charts", responses=ERRORS, summary="Headlines, charts and maps as inline SVG")
     def chart_data(run_id: str) -> dict[str, Any]:
         run, results = finished(run_id)
-
-        def make() -> dict[str, Any]:
-            shapes = maps.territory_shapes(run.scenario)
-            return {"headlines": headlines(results.summary()),
-                    "fans": {m: charts.fan_chart(results, m) for m in charts.TITLES},
-                    "members": charts.members_chart(results), "talks": talks_chart(results),
-                    "map_control": maps.control_map(results, shapes), "map_vacuum": maps.vacuum_map(results, shapes),
-                    "geography": "boundaries" if shapes is not None else "tile grid"}
-
-        return cached(("charts", run_id), make)
+        return {"headlines": headlines(results.summary()), **figures(run_id, run, results)}
 
     @app.get("/api/runs/{run_id}/compare/{baseline_id}", responses=ERRORS,
              summary="Differences from a baseline run, with 80% intervals, and side-by-side charts")
@@ -190,14 +193,11 @@ def create_app(store: str | Path | None = None, workers: int = 1) -> FastAPI:
         def make() -> dict[str, Any]:
             diff = differences.difference(baseline, variant)
             labels = (base_run.request.get("label") or "baseline", run.request.get("label") or "variant")
-            x = charts.dates(variant)
-            overlays = {m: charts.overlay_chart(x, *differences.paired_monthly(baseline, variant, m), m)
-                        for m in charts.TITLES}
             return {"headlines": comparison_headlines(diff, labels), "paired": diff["paired"],
                     "rows": differences.difference_rows(diff, baseline.summary(), variant.summary()),
                     "columns": ["metric", "year", f"{labels[0]} (median)", f"{labels[1]} (median)",
                                 "difference (80% interval)"],
-                    "overlays": overlays, "differences": diff["metrics"]}
+                    "overlays": overlays(run_id, baseline_id, baseline, variant), "differences": diff["metrics"]}
 
         return cached(("compare", run_id, baseline_id), make)
 
@@ -208,7 +208,10 @@ def create_app(store: str | Path | None = None, workers: int = 1) -> FastAPI:
         base_run, baseline = finished(baseline_id)
         labels = (base_run.request.get("label") or "baseline", run.request.get("label") or "variant")
         page = cached(("compare-report", run_id, baseline_id),
-                      lambda: render_comparison(baseline, variant, labels, shapes=maps.territory_shapes(run.scenario)))
+                      lambda: render_comparison(baseline, variant, labels, sources=data_sources(run.scenario),
+                                                shapes=maps.territory_shapes(run.scenario),
+                                                figures=figures(run_id, run, variant),
+                                                overlays=overlays(run_id, baseline_id, baseline, variant)))
         return HTMLResponse(page, headers={"Content-Disposition": 'attachment; filename="comparison.html"'})
 
     return app

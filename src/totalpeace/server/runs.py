@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import multiprocessing as mp
+import os
 import queue
 import threading
 import time
@@ -123,7 +124,8 @@ class RunManager:
     # ---- pool -------------------------------------------------------------------------------------------------
     def _start_pool(self) -> None:
         self._progress = self._ctx.Queue()
-        self._pool = self._ctx.Pool(self.workers, initializer=worker.init_worker, initargs=(self._progress,))
+        self._pool = self._ctx.Pool(self.workers, initializer=worker.init_worker,
+                                  initargs=(self._progress, os.getpid()))
         self._drain = threading.Thread(target=self._read_progress, args=(self._progress,), daemon=True)
         self._drain.start()
 

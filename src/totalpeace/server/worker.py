@@ -6,6 +6,8 @@ Kept apart from the manager so the spawned workers import only the engine, not t
 from __future__ import annotations
 
 import os
+import threading
+import time
 from multiprocessing.queues import Queue
 from typing import Any
 
@@ -16,11 +18,19 @@ from totalpeace.scenario.schema import Scenario
 _progress: Queue | None = None
 
 
-def init_worker(progress: Queue) -> None:
-    """Pool initializer: keep the progress queue and announce this worker's pid (so cancelling can be checked)."""
+def init_worker(progress: Queue, parent: int) -> None:
+    """Pool initializer: keep the progress queue, announce this worker's pid (so cancelling can be checked) and
+    leave when the server process dies, even by SIGKILL, instead of idling forever."""
     global _progress
     _progress = progress
     progress.put(("worker", os.getpid()))
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
 def run_chunk(job: tuple[str, dict[str, Any], int, int, int, int]) -> Results:
