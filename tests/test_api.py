@@ -104,7 +104,7 @@ def test_levers_change_the_scenario(client, variant):
 def test_charts_and_report(client, baseline):
     charts = client.get(f"/api/runs/{baseline}/charts").json()
     assert set(REQUIRED) <= set(charts["fans"]) and all(s.startswith("<svg") for s in charts["fans"].values())
-    assert charts["map_control"].startswith("<svg") and charts["map_vacuum"].startswith("<svg")
+    assert all(charts[k].startswith("<svg") for k in ("map_control", "map_leader", "map_vacuum"))
     assert charts["geography"] == "boundaries" and charts["headlines"][0].startswith("Homicide rate in")
     report = client.get(f"/api/runs/{baseline}/report.html")
     assert report.status_code == 200 and 'id="headline"' in report.text and 'id="table-provenance"' in report.text

@@ -16,7 +16,7 @@ from totalpeace.errors import InputError
 from totalpeace.report import differences, pdf
 from totalpeace.report.headlines import headlines
 from totalpeace.report.html import render_comparison, write_report
-from totalpeace.report.maps import control_map, territory_shapes
+from totalpeace.report.maps import control_map, leader_map, territory_shapes
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "totalpeace" / "data" / "colombia"
 MONTHS = 12
@@ -54,7 +54,7 @@ def test_report_has_headline_every_chart_maps_and_provenance(page, results):
     assert "Homicide rate in 2023" in headline and "80% interval" in headline and "tables reach" in headline
     for metric in REQUIRED:
         assert re.search(f'id="chart-{metric}"><svg', page), metric
-    for ident in ("chart-members", "chart-talks", "map-control", "map-vacuum"):
+    for ident in ("chart-members", "chart-talks", "map-control", "map-leader", "map-vacuum"):
         assert re.search(f'id="{ident}"><svg', page), ident
     assert "tile grid" not in _section(page, "maps")
     provenance = _section(page, "provenance")
@@ -160,3 +160,11 @@ def test_run_command_writes_maps_and_pdf(cli, tmp_path):
     page = (out / "report.html").read_text(encoding="utf-8")
     assert re.search('id="map-control"><svg', page) and re.search('id="map-vacuum"><svg', page)
     assert "tile grid" not in page and (out / "report.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_leader_map_names_the_leading_actors(results, scenario):
+    leaders = {([*results.group_ids, "state"])[a] for a in results.dominant_share[-1].argmax(axis=1)}
+    drawn = leader_map(results, territory_shapes(scenario))
+    assert all(f">{actor}<" in drawn for actor in leaders)  # legend entries are SVG text
+    absent = set(results.group_ids) - leaders
+    assert not any(f">{actor}<" in drawn for actor in absent)

@@ -53,6 +53,7 @@ def run_figures(results: Results, shapes: list[object] | None) -> dict[str, Any]
     """Every figure of one ensemble as SVG (the dashboard shows them and reuses them for the report)."""
     return {"fans": {m: charts.fan_chart(results, m) for m in REQUIRED}, "members": charts.members_chart(results),
             "talks": talks_chart(results), "map_control": maps.control_map(results, shapes),
+            "map_leader": maps.leader_map(results, shapes),
             "map_vacuum": maps.vacuum_map(results, shapes),
             "geography": "boundaries" if shapes is not None else "tile grid"}
 
@@ -73,7 +74,7 @@ def run_sections(results: Results, shapes: list[object] | None, figures: Mapping
 <h2 id="talks">Negotiation tables</h2>{_chart("chart-talks", talks)}
 <h2 id="maps">Territory</h2><p class="muted">{html.escape(geography)} Values are means over runs.</p>
 <div class="maps">{_chart("map-control", figs["map_control"])}
-{_chart("map-vacuum", figs["map_vacuum"])}</div>
+{_chart("map-leader", figs["map_leader"])}{_chart("map-vacuum", figs["map_vacuum"])}</div>
 <h3>Where vacuum filling happens most</h3>{vacuum_table}"""
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 from matplotlib.collections import PatchCollection
+from matplotlib.colors import Colormap, ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
@@ -85,16 +86,18 @@ def _frame(ax, shapes: list[object], pad: float = 0.3) -> None:
     ax.set_aspect(1.0 / math.cos(math.radians(float(np.mean(bounds[:, [1, 3]])))))
 
 
-def _collection(patches: list, values: np.ndarray, cmap: str, vmin: float, vmax: float) -> PatchCollection:
-    collection = PatchCollection(patches, cmap=matplotlib.colormaps[cmap], edgecolor="#555", linewidths=0.4)
+def _collection(patches: list, values: np.ndarray, cmap: str | Colormap, vmin: float, vmax: float) -> PatchCollection:
+    colours = matplotlib.colormaps[cmap] if isinstance(cmap, str) else cmap
+    collection = PatchCollection(patches, cmap=colours, edgecolor="#555", linewidths=0.4)
     collection.set_array(np.asarray(values, dtype=float))
     collection.set_clim(vmin, vmax)
     return collection
 
 
-def choropleth(values: np.ndarray, shapes: list[object] | None, labels: list[str], title: str, cmap: str,
-               vmin: float, vmax: float, legend: str, names: list[str] | None = None) -> str:
-    """A map (or tile grid) coloured by `values`, one per territory, with a colour bar; far islands in insets."""
+def choropleth(values: np.ndarray, shapes: list[object] | None, labels: list[str], title: str, cmap: str | Colormap,
+               vmin: float, vmax: float, legend: str | dict[str, int], names: list[str] | None = None) -> str:
+    """A map (or tile grid) coloured by `values`, one per territory, with a colour bar (or, when `legend` maps
+    category names to values, a legend of categories); far islands in insets."""
     fig = Figure(figsize=(5.2, 5.6))
     ax = fig.subplots()
     values = np.asarray(values, dtype=float)
@@ -123,9 +126,13 @@ def choropleth(values: np.ndarray, shapes: list[object] | None, labels: list[str
     ax.add_collection(collection)
     ax.set_axis_off()
     ax.set_title(title + ("" if shapes is not None else " (tile grid: no boundaries)"), fontsize=10)
-    bar = fig.colorbar(collection, ax=ax, shrink=0.6, pad=0.02)
-    bar.set_label(legend, fontsize=8)
-    bar.ax.tick_params(labelsize=7)
+    if isinstance(legend, dict):
+        handles = [Rectangle((0, 0), 1, 1, color=collection.cmap(collection.norm(v))) for v in legend.values()]
+        ax.legend(handles, list(legend), fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    else:
+        bar = fig.colorbar(collection, ax=ax, shrink=0.6, pad=0.02)
+        bar.set_label(legend, fontsize=8)
+        bar.ax.tick_params(labelsize=7)
     return svg(fig)
 
 
@@ -134,6 +141,21 @@ def control_map(results: Results, shapes: list[object] | None) -> str:
     values = results.territories["territory_state_control"][-1]
     return choropleth(values, shapes, results.territory_ids, f"State control, {results.month_labels()[-1]}",
                       "RdYlGn", 0.0, 1.0, "state share of control (mean over runs)", results.territory_names)
+
+
+def leader_map(results: Results, shapes: list[object] | None) -> str:
+    """Who controls what: the actor most often holding the largest control share at the last month."""
+    share = results.dominant_share[-1]  # (T, actors): share of runs in which each actor leads
+    actors = [*results.group_ids, "state"]
+    leader = share.argmax(axis=1)
+    present = sorted(set(leader.tolist()), key=lambda a: (actors[a] != "state", actors[a]))
+    code = {a: k for k, a in enumerate(present)}
+    palette = ["#2171b5", *matplotlib.colormaps["tab10"].colors[1:], *matplotlib.colormaps["Set3"].colors]
+    colours = ListedColormap([palette[k % len(palette)] for k in range(len(present))])
+    values = np.array([code[a] for a in leader], dtype=float)
+    legend = {actors[a]: code[a] for a in present}
+    return choropleth(values, shapes, results.territory_ids, f"Leading actor, {results.month_labels()[-1]}",
+                      colours, -0.5, len(present) - 0.5, legend, results.territory_names)
 
 
 def vacuum_map(results: Results, shapes: list[object] | None) -> str:

@@ -152,6 +152,7 @@ async function showRun(run) {
     `seed ${run.seed}`;
   $("#headlines").replaceChildren(...charts.headlines.map((h) => el("li", { text: h })));
   $("#map-control").innerHTML = charts.map_control;
+  $("#map-leader").innerHTML = charts.map_leader;
   $("#map-vacuum").innerHTML = charts.map_vacuum;
   $("#fans").innerHTML = Object.entries(charts.fans).map(([m, svg]) => `<div class="chart" id="fan-${m}">${svg}</div>`)
     .join("");
