@@ -90,7 +90,8 @@ def test_dashboard_run_change_compare_download(server, browser, tmp_path):
     assert page.locator("#progress").evaluate("el => el.value") == 1
     before_map = page.inner_html("#map-control")
     before_talks = page.inner_html("#fan-groups_in_talks")
-    assert "<svg" in before_map and page.locator("#headlines li").count() >= 4
+    assert "<svg" in before_map and "<svg" in page.inner_html("#map-leader")
+    assert page.locator("#headlines li").count() >= 4
     assert page.is_hidden("#comparison")
     with page.expect_download() as info:
         page.click("#download-report")

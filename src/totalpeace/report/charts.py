@@ -113,10 +113,11 @@ def difference_chart(x: np.ndarray, diff: np.ndarray, name: str) -> str:
     return svg(fig, tight=False)
 
 
-def overlay_chart(x: np.ndarray, baseline: np.ndarray, variant: np.ndarray, name: str) -> str:
+def overlay_chart(x: np.ndarray, baseline: np.ndarray, variant: np.ndarray, name: str,
+                  labels: tuple[str, str] = ("baseline", "variant")) -> str:
     """Baseline and variant fans on one axis, for side-by-side reading."""
     fig, ax = _small_figure()
-    for values, colour, label in ((baseline, "#737373", "baseline"), (variant, "#08519c", "variant")):
+    for values, colour, label in ((baseline, "#737373", labels[0]), (variant, "#08519c", labels[1])):
         q = np.nanpercentile(values, [10, 50, 90], axis=0)
         ax.fill_between(x, q[0], q[2], color=colour, alpha=0.2, lw=0)
         ax.plot(x, q[1], color=colour, lw=1.5, label=f"{label} (median, 80% band)")

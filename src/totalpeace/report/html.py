@@ -118,10 +118,12 @@ def render_report(results: Results, sources: list[str] | None = None, shapes: li
     return page(f"totalpeace — {results.scenario}", _intro(results), body)
 
 
-def comparison_overlays(baseline: Results, variant: Results) -> dict[str, str]:
+def comparison_overlays(baseline: Results, variant: Results,
+                        labels: tuple[str, str] = ("baseline", "variant")) -> dict[str, str]:
     """Baseline and variant fans on one chart per metric."""
     x = charts.dates(variant)
-    return {m: charts.overlay_chart(x, *differences.paired_monthly(baseline, variant, m), m) for m in REQUIRED}
+    return {m: charts.overlay_chart(x, *differences.paired_monthly(baseline, variant, m), m, labels)
+            for m in REQUIRED}
 
 
 def render_comparison(baseline: Results, variant: Results, labels: tuple[str, str] = ("baseline", "variant"),
@@ -131,7 +133,7 @@ def render_comparison(baseline: Results, variant: Results, labels: tuple[str, st
     diff = differences.difference(baseline, variant)
     a, b = baseline.summary(), variant.summary()
     x = charts.dates(variant)
-    side = overlays or comparison_overlays(baseline, variant)
+    side = overlays or comparison_overlays(baseline, variant, labels)
     pairs, diffs = [], []
     for name in REQUIRED:
         base, var = differences.paired_monthly(baseline, variant, name)

@@ -176,8 +176,12 @@ def create_app(store: str | Path | None = None, workers: int = 1) -> FastAPI:
     def figures(run_id: str, run: Run, results: Any) -> dict[str, Any]:
         return cached(("figures", run_id), lambda: run_figures(results, maps.territory_shapes(run.scenario)))
 
-    def overlays(run_id: str, baseline_id: str, baseline: Any, variant: Any) -> dict[str, str]:
-        return cached(("overlays", run_id, baseline_id), lambda: comparison_overlays(baseline, variant))
+    def labels(run: Run, base_run: Run) -> tuple[str, str]:
+        return (base_run.request.get("label") or f"run {base_run.id}", run.request.get("label") or f"run {run.id}")
+
+    def overlays(run: Run, base_run: Run, baseline: Any, variant: Any) -> dict[str, str]:
+        return cached(("overlays", run.id, base_run.id),
+                      lambda: comparison_overlays(baseline, variant, labels(run, base_run)))
 
     @app.get("/api/runs/{run_id}/charts", responses=ERRORS, summary="Headlines, charts and maps as inline SVG")
     def chart_data(run_id: str) -> dict[str, Any]:
@@ -192,12 +196,12 @@ def create_app(store: str | Path | None = None, workers: int = 1) -> FastAPI:
 
         def make() -> dict[str, Any]:
             diff = differences.difference(baseline, variant)
-            labels = (base_run.request.get("label") or "baseline", run.request.get("label") or "variant")
-            return {"headlines": comparison_headlines(diff, labels), "paired": diff["paired"],
+            names = labels(run, base_run)
+            return {"headlines": comparison_headlines(diff, names), "paired": diff["paired"],
                     "rows": differences.difference_rows(diff, baseline.summary(), variant.summary()),
-                    "columns": ["metric", "year", f"{labels[0]} (median)", f"{labels[1]} (median)",
+                    "columns": ["metric", "year", f"{names[0]} (median)", f"{names[1]} (median)",
                                 "difference (80% interval)"],
-                    "overlays": overlays(run_id, baseline_id, baseline, variant), "differences": diff["metrics"]}
+                    "overlays": overlays(run, base_run, baseline, variant), "differences": diff["metrics"]}
 
         return cached(("compare", run_id, baseline_id), make)
 
@@ -206,12 +210,12 @@ def create_app(store: str | Path | None = None, workers: int = 1) -> FastAPI:
     def comparison_report(run_id: str, baseline_id: str) -> HTMLResponse:
         run, variant = finished(run_id)
         base_run, baseline = finished(baseline_id)
-        labels = (base_run.request.get("label") or "baseline", run.request.get("label") or "variant")
         page = cached(("compare-report", run_id, baseline_id),
-                      lambda: render_comparison(baseline, variant, labels, sources=data_sources(run.scenario),
+                      lambda: render_comparison(baseline, variant, labels(run, base_run),
+                                                sources=data_sources(run.scenario),
                                                 shapes=maps.territory_shapes(run.scenario),
                                                 figures=figures(run_id, run, variant),
-                                                overlays=overlays(run_id, baseline_id, baseline, variant)))
+                                                overlays=overlays(run, base_run, baseline, variant)))
         return HTMLResponse(page, headers={"Content-Disposition": 'attachment; filename="comparison.html"'})
 
     return app
