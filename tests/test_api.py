@@ -132,6 +132,7 @@ def test_cancel_terminates_the_workers(client):
     manager = client.app.state.manager
     run = client.post("/api/runs", json={**SMALL, "runs": 2000, "months": 48}).json()
     wait(client, run["id"], until=("running",))
+    assert client.get("/api/scenarios").status_code == 200  # a long run does not block the server
     busy = client.get(f"/api/runs/{run['id']}/summary.json")
     assert busy.status_code == 409 and "not done" in busy.json()["error"]
     pids = set(manager.worker_pids)
