@@ -135,6 +135,9 @@ def test_cancel_terminates_the_workers(client):
     assert client.get("/api/scenarios").status_code == 200  # a long run does not block the server
     busy = client.get(f"/api/runs/{run['id']}/summary.json")
     assert busy.status_code == 409 and "not done" in busy.json()["error"]
+    deadline = time.monotonic() + 60
+    while not manager.worker_pids and time.monotonic() < deadline:  # workers announce themselves once started
+        time.sleep(0.1)
     pids = set(manager.worker_pids)
     assert pids
     cancelled = client.delete(f"/api/runs/{run['id']}")
