@@ -130,7 +130,7 @@ def test_unknown_runs_are_404(client, baseline):
 
 def test_cancel_terminates_the_workers(client):
     manager = client.app.state.manager
-    run = client.post("/api/runs", json={**SMALL, "runs": 2000, "months": 48}).json()
+    run = client.post("/api/runs", json={**SMALL, "runs": 5000, "months": 48}).json()
     wait(client, run["id"], until=("running",))
     assert client.get("/api/scenarios").status_code == 200  # a long run does not block the server
     busy = client.get(f"/api/runs/{run['id']}/summary.json")

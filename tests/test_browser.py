@@ -137,7 +137,7 @@ def test_dashboard_cancel(server, browser):
     page = browser.new_page()
     page.goto(server)
     page.wait_for_selector("body[data-ready='colombia-2022']", state="attached")
-    page.fill("#runs", "3000")
+    page.fill("#runs", "5000")
     page.fill("#months", "48")
     page.click("#run")
     page.wait_for_function("document.querySelector('#status').textContent.includes('running')", timeout=60_000)
