@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out/demo
 
-.PHONY: venv demo test lint bench soak clean
+.PHONY: venv demo test lint bench soak clean browser serve screenshots
 
 venv: $(STAMP)
 
@@ -19,9 +19,25 @@ demo: $(STAMP)
 	$(BIN)/totalpeace run colombia-2022 --runs 200 --seed 1 --out $(OUT)
 	@echo "Open $(OUT)/report.html in a browser."
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/ruff check src tests tools benchmarks
 	$(BIN)/python -m pytest -q
+
+# The browser tests drive Debian's Chromium; install it when missing and apt-get is there (never a browser download).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if command -v apt-get >/dev/null 2>&1; then \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+				|| echo "note: could not install chromium (needs root): browser tests will be skipped"; \
+		else echo "note: /usr/bin/chromium is missing and apt-get is not available: browser tests will be skipped"; fi; \
+	fi
+
+serve: $(STAMP)
+	$(BIN)/totalpeace serve
+
+# Regenerate the README's screenshots (docs/img/dashboard.png, docs/img/report.png) from the browser tests.
+screenshots: $(STAMP) browser
+	TOTALPEACE_DOC_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_browser.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

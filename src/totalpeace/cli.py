@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from totalpeace.commands.serve import serve
 from totalpeace.errors import InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -19,6 +20,7 @@ err_console = Console(stderr=True)
 
 ScenarioArg = Annotated[str, typer.Argument(help="Built-in scenario name (see `totalpeace scenarios`) or TOML path.")]
 SetOpt = Annotated[list[str] | None, typer.Option("--set", help="Override a value: dotted.path=value (repeatable).")]
+app.command()(serve)
 
 
 @app.command()
@@ -57,6 +59,7 @@ def run(
     out: Annotated[str | None, typer.Option(help="Output folder (default: out/SCENARIO).")] = None,
     workers: Annotated[int, typer.Option(min=1, max=256, help="Local worker processes.")] = 1,
     report: Annotated[bool, typer.Option(help="Write report.html.")] = True,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also print the report to report.pdf (needs Chromium).")] = False,
 ) -> None:
     """Run an ensemble: progress bar, summary table, summary.json, results.parquet and report.html."""
     from pathlib import Path
@@ -67,6 +70,8 @@ def run(
     from totalpeace.display import print_summary
     from totalpeace.engine.parallel import simulate_parallel
     from totalpeace.report.html import write_report
+    from totalpeace.report.maps import territory_shapes
+    from totalpeace.report.pdf import html_to_pdf
     from totalpeace.scenario import load_scenario
 
     resolved = load_scenario(scenario, set_ or [])
@@ -88,8 +93,10 @@ def run(
     results.save(folder)
     console = Console(width=max(Console().width, 140))
     print_summary(results.summary(), console)
-    if report:
-        write_report(results, folder / "report.html", sources=data_sources(resolved))
+    if report or pdf:
+        write_report(results, folder / "report.html", sources=data_sources(resolved), shapes=territory_shapes(resolved))
+    if pdf:
+        console.print(f"Wrote {html_to_pdf(folder / 'report.html', folder / 'report.pdf')}")
     console.print(f"Wrote {folder / 'summary.json'}, {folder / 'results.parquet'}, {folder / 'territories.parquet'}"
                   + (f" and {folder / 'report.html'}" if report else ""))
 

@@ -1,0 +1,221 @@
+"""The FastAPI application: JSON API under /api (OpenAPI at /docs) and the dashboard page with local assets."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from totalpeace.describe import data_sources
+from totalpeace.errors import InputError, format_path
+from totalpeace.report import differences, maps
+from totalpeace.report.headlines import comparison_headlines, headlines
+from totalpeace.report.html import comparison_overlays, render_comparison, render_report, run_figures
+from totalpeace.scenario import builtin_scenarios, load_scenario
+from totalpeace.scenario.schema import Scenario
+from totalpeace.server.levers import LeverError, describe_levers, lever_problems, overrides
+from totalpeace.server.models import ErrorBody, RunRequest, RunStatus, ScenarioInfo
+from totalpeace.server.runs import Run, RunManager
+
+STATIC = Path(__file__).parent / "static"
+CACHE_SIZE = 64
+ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody}, 409: {"model": ErrorBody},
+                                           422: {"model": ErrorBody}}
+
+
+def _scenario(name: str) -> Scenario:
+    """Only built-in names: a request can never make the server read a file of its choosing."""
+    if name not in builtin_scenarios():
+        raise HTTPException(404, f"no built-in scenario named {name!r} (known: {', '.join(builtin_scenarios())})")
+    return load_scenario(name)
+
+
+def _error(status: int, message: str, problems: list[str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message, "problems": problems or []}, status_code=status)
+
+
+def create_app(store: str | Path | None = None, workers: int = 1) -> FastAPI:
+    """The application; runs are written under `store` (default out/dashboard) and computed on `workers` processes."""
+    folder = Path(store or os.environ.get("TOTALPEACE_STORE", "out/dashboard"))
+    manager = RunManager(folder, workers=workers)
+    cache: OrderedDict[tuple[str, ...], Any] = OrderedDict()  # figures and pages, the most recent CACHE_SIZE
+    cache_lock = threading.Lock()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI):
+        yield
+        manager.shutdown()
+
+    app = FastAPI(title="totalpeace dashboard", version="1", lifespan=lifespan,
+                  description="Run ensembles of a peace-process scenario with changed levers, follow their progress, "
+                              "read charts and maps, compare with a baseline and download summary.json and reports.")
+    app.state.manager = manager
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _error(exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [f"{format_path([p for p in e['loc'] if p != 'body'])}: {e['msg']}" for e in exc.errors()]
+        return _error(422, problems[0] if len(problems) == 1 else f"{len(problems)} problems: " + "; ".join(problems),
+                      problems)
+
+    @app.exception_handler(InputError)
+    async def input_error(_: Request, exc: InputError) -> JSONResponse:
+        return _error(422, exc.message, exc.problems)
+
+    @app.exception_handler(LeverError)
+    async def lever_error(_: Request, exc: LeverError) -> JSONResponse:
+        return _error(422, str(exc))
+
+    def finished(run_id: str) -> tuple[Run, Any]:
+        run = manager.get(run_id)
+        if run is None:
+            raise HTTPException(404, f"no run with id {run_id!r}")
+        if run.status != "done":
+            raise HTTPException(409, f"run {run_id} is {run.status}, not done")
+        results = manager.results(run_id)
+        if results is None:
+            raise HTTPException(404, f"run {run_id}: results are no longer in memory (summary.json is in the store)")
+        return run, results
+
+    def cached(key: tuple[str, ...], make: Any) -> Any:
+        with cache_lock:
+            if key in cache:
+                return cache[key]
+        value = make()
+        with cache_lock:
+            cache[key] = value
+            while len(cache) > CACHE_SIZE:
+                cache.popitem(last=False)
+        return value
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    @app.get("/api/scenarios", response_model=list[ScenarioInfo], summary="Built-in scenarios")
+    def scenarios() -> list[dict[str, Any]]:
+        out = []
+        for name in builtin_scenarios():
+            s = load_scenario(name)
+            out.append({"name": name, "description": s.description, "start": s.start, "months": s.months,
+                        "groups": len(s.groups)})
+        return out
+
+    @app.get("/api/scenarios/{name}", responses=ERRORS, summary="A scenario's levers, their values and choices")
+    def scenario(name: str) -> dict[str, Any]:
+        s = _scenario(name)
+        return {"name": name, "description": s.description, **describe_levers(s)}
+
+    @app.post("/api/runs", status_code=202, response_model=RunStatus, responses=ERRORS, summary="Start an ensemble")
+    def start_run(body: RunRequest) -> Any:
+        base = _scenario(body.scenario)
+        sets = overrides(body.levers, base)
+        try:
+            resolved = load_scenario(body.scenario, sets)
+        except InputError as exc:
+            problems = lever_problems(exc.problems, sets)
+            return _error(422, problems[0] if len(problems) == 1 else "; ".join(problems), problems)
+        run = manager.submit(resolved, body.model_dump(mode="json"), runs=body.runs, seed=body.seed,
+                             months=body.months or resolved.months)
+        return run.public()
+
+    @app.get("/api/runs", response_model=list[RunStatus], summary="All runs of this server")
+    def runs() -> list[dict[str, Any]]:
+        return [r.public() for r in manager.list()]
+
+    @app.get("/api/runs/{run_id}", response_model=RunStatus, responses=ERRORS, summary="Status and progress")
+    def status(run_id: str) -> dict[str, Any]:
+        run = manager.get(run_id)
+        if run is None:
+            raise HTTPException(404, f"no run with id {run_id!r}")
+        return run.public()
+
+    @app.delete("/api/runs/{run_id}", response_model=RunStatus, responses=ERRORS, summary="Cancel a run")
+    def cancel(run_id: str) -> dict[str, Any]:
+        run = manager.get(run_id)
+        if run is None:
+            raise HTTPException(404, f"no run with id {run_id!r}")
+        if run.status not in ("queued", "running"):
+            raise HTTPException(409, f"run {run_id} is already {run.status}")
+        manager.cancel(run_id)
+        return run.public()
+
+    @app.get("/api/runs/{run_id}/summary.json", responses=ERRORS, summary="Download summary.json")
+    def summary(run_id: str) -> FileResponse:
+        finished(run_id)
+        return FileResponse(manager.folder(run_id) / "summary.json", media_type="application/json",
+                            filename="summary.json")
+
+    @app.get("/api/runs/{run_id}/report.html", response_class=HTMLResponse, responses=ERRORS,
+             summary="Download the report")
+    def report(run_id: str) -> FileResponse:
+        run, results = finished(run_id)
+        path = manager.folder(run_id) / "report.html"
+
+        def make() -> Path:
+            page = render_report(results, sources=data_sources(run.scenario),
+                                 shapes=maps.territory_shapes(run.scenario), figures=figures(run_id, run, results))
+            path.write_text(page, encoding="utf-8")
+            return path
+
+        return FileResponse(cached(("report", run_id), make), media_type="text/html", filename="report.html")
+
+    def figures(run_id: str, run: Run, results: Any) -> dict[str, Any]:
+        return cached(("figures", run_id), lambda: run_figures(results, maps.territory_shapes(run.scenario)))
+
+    def labels(run: Run, base_run: Run) -> tuple[str, str]:
+        return (base_run.request.get("label") or f"run {base_run.id}", run.request.get("label") or f"run {run.id}")
+
+    def overlays(run: Run, base_run: Run, baseline: Any, variant: Any) -> dict[str, str]:
+        return cached(("overlays", run.id, base_run.id),
+                      lambda: comparison_overlays(baseline, variant, labels(run, base_run)))
+
+    @app.get("/api/runs/{run_id}/charts", responses=ERRORS, summary="Headlines, charts and maps as inline SVG")
+    def chart_data(run_id: str) -> dict[str, Any]:
+        run, results = finished(run_id)
+        return {"headlines": headlines(results.summary()), **figures(run_id, run, results)}
+
+    @app.get("/api/runs/{run_id}/compare/{baseline_id}", responses=ERRORS,
+             summary="Differences from a baseline run, with 80% intervals, and side-by-side charts")
+    def comparison(run_id: str, baseline_id: str) -> dict[str, Any]:
+        run, variant = finished(run_id)
+        base_run, baseline = finished(baseline_id)
+
+        def make() -> dict[str, Any]:
+            diff = differences.difference(baseline, variant)
+            names = labels(run, base_run)
+            return {"headlines": comparison_headlines(diff, names), "paired": diff["paired"],
+                    "rows": differences.difference_rows(diff, baseline.summary(), variant.summary()),
+                    "columns": ["metric", "year", f"{names[0]} (median)", f"{names[1]} (median)",
+                                "difference (80% interval)"],
+                    "overlays": overlays(run, base_run, baseline, variant), "differences": diff["metrics"]}
+
+        return cached(("compare", run_id, baseline_id), make)
+
+    @app.get("/api/runs/{run_id}/compare/{baseline_id}/report.html", response_class=HTMLResponse, responses=ERRORS,
+             summary="Download the comparison report")
+    def comparison_report(run_id: str, baseline_id: str) -> HTMLResponse:
+        run, variant = finished(run_id)
+        base_run, baseline = finished(baseline_id)
+        page = cached(("compare-report", run_id, baseline_id),
+                      lambda: render_comparison(baseline, variant, labels(run, base_run),
+                                                sources=data_sources(run.scenario),
+                                                shapes=maps.territory_shapes(run.scenario),
+                                                figures=figures(run_id, run, variant),
+                                                overlays=overlays(run, base_run, baseline, variant)))
+        return HTMLResponse(page, headers={"Content-Disposition": 'attachment; filename="comparison.html"'})
+
+    return app

@@ -1,0 +1,138 @@
+"""The levers an analyst changes from the dashboard, and how they become scenario overrides.
+
+Each lever maps onto a dotted scenario path that `--set` also accepts, so a dashboard run is exactly
+`totalpeace run SCENARIO --set ...` and the scenario loader does the validation (with its messages).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from totalpeace.scenario.schema import ConcessionKind, Scenario
+
+YEAR_MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CeasefireLever(_Strict):
+    """A ceasefire with one group (M5.2)."""
+
+    group: str = Field(..., description="Group id.")
+    start: str | None = Field(None, pattern=YEAR_MONTH, description="YYYY-MM; default: the scenario's start.")
+    months: int = Field(12, ge=1, le=1200, description="Duration in months.")
+    bilateral: bool = Field(True, description="The state also stops operations.")
+    zone: bool = Field(False, description="With a demilitarised zone.")
+
+
+class ConcessionLever(_Strict):
+    """A unilateral concession to one group (M6.1)."""
+
+    group: str = Field(..., description="Group id.")
+    kind: ConcessionKind
+    start: str | None = Field(None, pattern=YEAR_MONTH, description="YYYY-MM; default: the scenario's start.")
+    months: int | None = Field(None, ge=1, le=1200, description="Duration; none = until the end of the run.")
+
+
+class Levers(_Strict):
+    """Policy levers; a lever left out (null) keeps the scenario's value."""
+
+    talks_mode: Literal["none", "simultaneous", "phased"] | None = Field(None, description="How tables open.")
+    talks_order: list[str] | None = Field(None, description="Group ids in the order tables open (phased mode).")
+    ceasefires: list[CeasefireLever] | None = Field(None, description="Replaces the scenario's ceasefires.")
+    concessions: list[ConcessionLever] | None = Field(None, description="Replaces the scenario's concessions.")
+    decriminalization: float | None = Field(None, ge=0.0, le=1.0, description="Drug decriminalisation D (0-1).")
+    security_buy_in: float | None = Field(None, ge=0.0, le=1.0, description="Security-force buy-in K (0-1).")
+    host_tolerance: dict[str, float] | None = Field(
+        None, description="International actor id -> tolerance of armed groups on its soil (0-1), e.g. venezuela.")
+    guarantors: dict[str, list[str]] | None = Field(
+        None, description="International actor id -> group ids whose tables it guarantees ([] = none).")
+
+
+def overrides(levers: Levers, scenario: Scenario) -> dict[str, Any]:
+    """Dotted scenario paths and values for the levers that are set (checked by the scenario loader)."""
+    out: dict[str, Any] = {}
+    if levers.talks_mode is not None:
+        out["policy.talks.mode"] = levers.talks_mode
+    if levers.talks_order is not None:
+        out["policy.talks.order"] = list(levers.talks_order)
+    if levers.ceasefires is not None:
+        out["policy.ceasefires"] = [{**c.model_dump(), "start": c.start or scenario.start} for c in levers.ceasefires]
+    if levers.concessions is not None:
+        out["policy.concessions"] = [{**c.model_dump(exclude_none=True), "start": c.start or scenario.start}
+                                     for c in levers.concessions]
+    if levers.decriminalization is not None:
+        out["policy.decriminalization"] = levers.decriminalization
+    if levers.security_buy_in is not None:
+        out["security.buy_in"] = levers.security_buy_in
+    for field, values, key in (("host_tolerance", levers.host_tolerance, "host_tolerance"),
+                               ("guarantors", levers.guarantors, "guarantor_for")):
+        for actor, value in (values or {}).items():
+            if actor not in scenario.international:
+                known = ", ".join(scenario.international)
+                raise LeverError(f"levers.{field}.{actor}: no international actor {actor!r} (known: {known})")
+            out[f"international.{actor}.{key}"] = value
+    return out
+
+
+class LeverError(ValueError):
+    """A lever that names something the scenario does not have."""
+
+
+def describe_levers(scenario: Scenario) -> dict[str, Any]:
+    """The levers' current values in the scenario and the choices the page offers."""
+    hosts = {aid for g in scenario.groups.values() if g.sanctuary for aid in [g.sanctuary.country]}
+    return {
+        "values": {
+            "talks_mode": scenario.policy.talks.mode,
+            "talks_order": list(scenario.policy.talks.order),
+            "ceasefires": [{"group": c.group, "start": c.start, "months": c.months, "bilateral": c.bilateral,
+                            "zone": c.zone} for c in scenario.policy.ceasefires],
+            "concessions": [{"group": c.group, "kind": c.kind, "start": c.start, "months": c.months}
+                            for c in scenario.policy.concessions],
+            "decriminalization": scenario.policy.decriminalization,
+            "security_buy_in": scenario.security.buy_in,
+            "host_tolerance": {aid: a.host_tolerance for aid, a in scenario.international.items()
+                               if aid in hosts or a.host_tolerance > 0},
+            "guarantors": {aid: list(a.guarantor_for) for aid, a in scenario.international.items()
+                           if a.guarantor_for or not a.neighbour},
+        },
+        "choices": {
+            "talks_mode": ["none", "simultaneous", "phased"],
+            "groups": {gid: g.name for gid, g in scenario.groups.items()},
+            "table_groups": list(scenario.policy.tables),
+            "concession_kinds": list(ConcessionKind.__args__),  # type: ignore[attr-defined]
+            "international": {aid: a.name for aid, a in scenario.international.items()},
+        },
+        "start": scenario.start,
+        "months": scenario.months,
+    }
+
+
+LEVER_OF_PATH = (("policy.talks.mode", "levers.talks_mode"), ("policy.talks.order", "levers.talks_order"),
+                 ("policy.ceasefires", "levers.ceasefires"), ("policy.concessions", "levers.concessions"),
+                 ("policy.decriminalization", "levers.decriminalization"),
+                 ("security.buy_in", "levers.security_buy_in"))
+
+
+def lever_problems(problems: list[str], sets: dict[str, Any]) -> list[str]:
+    """Loader messages rewritten in the API's terms: `levers.ceasefires[0].group: ...` instead of a file path."""
+    out = []
+    for problem in problems:
+        text = problem
+        for path, lever in (*LEVER_OF_PATH, *((p, _actor_lever(p)) for p in sets if p.startswith("international."))):
+            at = text.find(path)
+            if at >= 0 and path in sets:
+                text = lever + text[at + len(path):]
+                break
+        out.append(text)
+    return out
+
+
+def _actor_lever(path: str) -> str:
+    _, actor, key = path.split(".", 2)
+    return f"levers.{'host_tolerance' if key == 'host_tolerance' else 'guarantors'}.{actor}"

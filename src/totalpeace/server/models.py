@@ -1,0 +1,56 @@
+"""Request and response bodies of the JSON API (they make the OpenAPI schema at /docs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from totalpeace.server.levers import Levers
+
+MAX_RUNS = 5000
+MAX_MONTHS = 600
+
+
+class RunRequest(BaseModel):
+    """An ensemble to run: a built-in scenario, lever changes, size and seed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenario: str = Field(..., description="Built-in scenario name (GET /api/scenarios).")
+    levers: Levers = Field(default_factory=Levers)
+    runs: int = Field(50, ge=1, le=MAX_RUNS, description="Number of stochastic runs.")
+    seed: int = Field(1, ge=0, le=2**63 - 1, description="Random seed.")
+    months: int | None = Field(None, ge=1, le=MAX_MONTHS, description="Months (default: the scenario's).")
+    label: str = Field("", max_length=80, description="A name for the run shown in comparisons.")
+
+
+class RunStatus(BaseModel):
+    """Where a run stands."""
+
+    id: str
+    status: str = Field(..., description="queued, running, done, failed or cancelled.")
+    scenario: str
+    progress: float = Field(..., description="Share of run-months simulated (0-1).")
+    run_months_done: int
+    run_months_total: int
+    runs: int
+    seed: int
+    months: int
+    error: str | None
+    request: dict[str, Any]
+
+
+class ScenarioInfo(BaseModel):
+    name: str
+    description: str
+    start: str
+    months: int
+    groups: int
+
+
+class ErrorBody(BaseModel):
+    """Every error: one message naming the field or the thing not found."""
+
+    error: str
+    problems: list[str] = Field(default_factory=list)

@@ -1,0 +1,186 @@
+"""The dashboard's JSON API through FastAPI's TestClient: every endpoint, success and errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from totalpeace import load_scenario, simulate
+from totalpeace.engine.results import REQUIRED
+from totalpeace.server.app import create_app
+
+SMALL = {"scenario": "colombia-2022", "runs": 6, "months": 6, "seed": 4}
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    app = create_app(store=tmp_path_factory.mktemp("store"), workers=1)
+    with TestClient(app) as c:
+        yield c
+
+
+def wait(client: TestClient, run_id: str, until: tuple[str, ...] = ("done", "failed", "cancelled"),
+         timeout: float = 120.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = client.get(f"/api/runs/{run_id}").json()
+        if status["status"] in until:
+            return status
+        time.sleep(0.1)
+    raise AssertionError(f"run {run_id} still {status['status']} after {timeout} s")
+
+
+@pytest.fixture(scope="module")
+def baseline(client):
+    run = client.post("/api/runs", json={**SMALL, "label": "baseline"})
+    assert run.status_code == 202, run.text
+    assert wait(client, run.json()["id"])["status"] == "done"
+    return run.json()["id"]
+
+
+@pytest.fixture(scope="module")
+def variant(client):
+    body = {**SMALL, "label": "no talks", "levers": {"talks_mode": "none", "security_buy_in": 0.3}}
+    run = client.post("/api/runs", json=body)
+    assert run.status_code == 202, run.text
+    assert wait(client, run.json()["id"])["status"] == "done"
+    return run.json()["id"]
+
+
+def test_scenarios(client):
+    listed = client.get("/api/scenarios").json()
+    assert "colombia-2022" in [s["name"] for s in listed]
+    info = client.get("/api/scenarios/colombia-2022").json()
+    assert info["values"]["talks_mode"] == "simultaneous" and info["values"]["host_tolerance"]["venezuela"] == 0.9
+    assert "eln" in info["choices"]["table_groups"] and "zone" in info["choices"]["concession_kinds"]
+
+
+@pytest.mark.parametrize("name", ["nope", "..%2F..%2Fetc%2Fpasswd", "colombia-2022.toml"])
+def test_unknown_scenario_is_404(client, name):
+    response = client.get(f"/api/scenarios/{name}")
+    assert response.status_code == 404 and response.json()["error"]  # never a file read
+
+
+@pytest.mark.parametrize(("body", "status", "field"), [
+    ({"levers": {"decriminalization": 2}}, 422, "levers.decriminalization"),
+    ({"levers": {"talks_mode": "sometimes"}}, 422, "levers.talks_mode"),
+    ({"levers": {"fireworks": 1}}, 422, "levers.fireworks"),
+    ({"levers": {"ceasefires": [{"group": "nobody"}]}}, 422, "levers.ceasefires[0].group"),
+    ({"levers": {"talks_order": ["eln", "ghosts"]}}, 422, "levers.talks_order"),
+    ({"levers": {"host_tolerance": {"atlantis": 0.5}}}, 422, "levers.host_tolerance.atlantis"),
+    ({"levers": {"guarantors": {"norway": ["nobody"]}}}, 422, "levers.guarantors.norway"),
+    ({"levers": {"concessions": [{"group": "eln", "kind": "amnesty"}]}}, 422, "levers.concessions[0].kind"),
+    ({"runs": 0}, 422, "runs"),
+    ({"months": 10_000}, 422, "months"),
+    ({"scenario": "../../etc/passwd"}, 404, "no built-in scenario"),
+])
+def test_bad_run_requests(client, body, status, field):
+    response = client.post("/api/runs", json={**SMALL, **body})
+    assert response.status_code == status, response.text
+    assert response.json()["error"].startswith(field) or field in response.json()["error"]
+
+
+def test_run_is_the_same_ensemble_as_the_library(client, baseline):
+    status = client.get(f"/api/runs/{baseline}").json()
+    assert status["status"] == "done" and status["progress"] == 1.0 and status["run_months_done"] == 36
+    downloaded = client.get(f"/api/runs/{baseline}/summary.json")
+    assert downloaded.status_code == 200 and "attachment" in downloaded.headers["content-disposition"]
+    direct = simulate(load_scenario("colombia-2022"), runs=6, seed=4, months=6).summary()
+    assert downloaded.json() == json.loads(json.dumps(direct))
+    assert baseline in [r["id"] for r in client.get("/api/runs").json()]
+
+
+def test_levers_change_the_scenario(client, variant):
+    summary = client.get(f"/api/runs/{variant}/summary.json").json()
+    expected = simulate(load_scenario("colombia-2022", {"policy.talks.mode": "none", "security.buy_in": 0.3}),
+                        runs=6, seed=4, months=6).summary()
+    assert summary == json.loads(json.dumps(expected))
+
+
+def test_charts_and_report(client, baseline):
+    charts = client.get(f"/api/runs/{baseline}/charts").json()
+    assert set(REQUIRED) <= set(charts["fans"]) and all(s.startswith("<svg") for s in charts["fans"].values())
+    assert all(charts[k].startswith("<svg") for k in ("map_control", "map_leader", "map_vacuum"))
+    assert charts["geography"] == "boundaries" and charts["headlines"][0].startswith("Homicide rate in")
+    report = client.get(f"/api/runs/{baseline}/report.html")
+    assert report.status_code == 200 and 'id="headline"' in report.text and 'id="table-provenance"' in report.text
+
+
+def test_comparison(client, baseline, variant):
+    cmp = client.get(f"/api/runs/{variant}/compare/{baseline}").json()
+    assert cmp["paired"] and cmp["headlines"][0].startswith("Homicide rate in 2023, no talks minus baseline")
+    talks = cmp["differences"]["groups_in_talks"]["2023"]
+    assert talks["p90"] < 0  # no tables open without talks
+    assert [r[0] for r in cmp["rows"]] == list(REQUIRED) and set(cmp["overlays"]) >= set(REQUIRED)
+    page = client.get(f"/api/runs/{variant}/compare/{baseline}/report.html")
+    assert page.status_code == 200 and 'id="table-differences"' in page.text
+
+
+def test_unknown_runs_are_404(client, baseline):
+    for path in ("/api/runs/zzz", "/api/runs/zzz/summary.json", "/api/runs/zzz/report.html", "/api/runs/zzz/charts",
+                 f"/api/runs/zzz/compare/{baseline}", f"/api/runs/{baseline}/compare/zzz"):
+        response = client.get(path)
+        assert response.status_code == 404 and "no run with id 'zzz'" in response.json()["error"], path
+    assert client.delete("/api/runs/zzz").status_code == 404
+
+
+def test_cancel_terminates_the_workers(client):
+    manager = client.app.state.manager
+    run = client.post("/api/runs", json={**SMALL, "runs": 5000, "months": 48}).json()
+    wait(client, run["id"], until=("running",))
+    assert client.get("/api/scenarios").status_code == 200  # a long run does not block the server
+    busy = client.get(f"/api/runs/{run['id']}/summary.json")
+    assert busy.status_code == 409 and "not done" in busy.json()["error"]
+    deadline = time.monotonic() + 60
+    while not manager.worker_pids and time.monotonic() < deadline:  # workers announce themselves once started
+        time.sleep(0.1)
+    pids = set(manager.worker_pids)
+    assert pids
+    cancelled = client.delete(f"/api/runs/{run['id']}")
+    assert cancelled.status_code == 200
+    assert wait(client, run["id"])["status"] == "cancelled"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.1)
+    assert not any(_alive(p) for p in pids)
+    again = client.delete(f"/api/runs/{run['id']}")
+    assert again.status_code == 409 and "already cancelled" in again.json()["error"]
+    after = client.post("/api/runs", json={**SMALL, "runs": 2}).json()  # the server runs on with fresh workers
+    assert wait(client, after["id"])["status"] == "done"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_page_docs_and_assets_are_local(client):
+    page = client.get("/")
+    assert page.status_code == 200 and 'id="scenario"' in page.text and "http" not in page.text
+    for asset in ("/static/app.js", "/static/style.css"):
+        response = client.get(asset)
+        assert response.status_code == 200 and "http://" not in response.text and "https://" not in response.text
+    assert client.get("/docs").status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in ("/api/scenarios", "/api/scenarios/{name}", "/api/runs", "/api/runs/{run_id}",
+                 "/api/runs/{run_id}/summary.json", "/api/runs/{run_id}/report.html", "/api/runs/{run_id}/charts",
+                 "/api/runs/{run_id}/compare/{baseline_id}"):
+        assert path in paths
+
+
+def test_serve_refuses_a_busy_port(cli):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, _, err = cli("serve", "--port", str(port))
+    assert code == 2 and f"--port {port}: cannot listen there" in err
