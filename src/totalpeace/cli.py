@@ -11,7 +11,6 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from totalpeace.commands.serve import serve
 from totalpeace.errors import InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -20,7 +19,6 @@ err_console = Console(stderr=True)
 
 ScenarioArg = Annotated[str, typer.Argument(help="Built-in scenario name (see `totalpeace scenarios`) or TOML path.")]
 SetOpt = Annotated[list[str] | None, typer.Option("--set", help="Override a value: dotted.path=value (repeatable).")]
-app.command()(serve)
 
 
 @app.command()
@@ -101,17 +99,16 @@ def run(
                   + (f" and {folder / 'report.html'}" if report else ""))
 
 
-from totalpeace.commands import compare, query, sweep  # noqa: E402 (commands in their own modules)
+# The other commands live in their own modules (totalpeace/commands/); registered here in the order of --help.
+from totalpeace.commands import analysis, compare, query, serve, sweep  # noqa: E402
 
 app.command()(compare.compare)
 app.command()(sweep.sweep)
 app.command()(query.query)
-
-from totalpeace.commands import analysis  # noqa: E402
-
 app.command()(analysis.sensitivity)
 app.command()(analysis.discover)
 app.command()(analysis.search)
+app.command()(serve.serve)
 
 
 def main() -> None:
