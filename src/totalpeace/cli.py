@@ -72,10 +72,12 @@ def run(
     from totalpeace.experiments.ensemble import simulate_on
     from totalpeace.report.html import write_report
     from totalpeace.report.maps import territory_shapes
-    from totalpeace.report.pdf import html_to_pdf
+    from totalpeace.report.pdf import html_to_pdf, require_chromium
     from totalpeace.scenario import load_scenario
 
     resolved = load_scenario(scenario, set_ or [])
+    if pdf:
+        require_chromium()  # before the runs, not after
     horizon = months or resolved.months
     folder = Path(out) if out else Path("out") / resolved.name
     try:

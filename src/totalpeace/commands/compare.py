@@ -12,7 +12,7 @@ from rich.table import Table
 
 from totalpeace.commands.options import ExecutorOpt, PdfOpt, WorkersOpt
 from totalpeace.commands.progress import progress_bar
-from totalpeace.commands.reports import write_reports
+from totalpeace.commands.reports import output_folder, write_reports
 
 SHOWN = ("homicide_rate", "homicides", "armed_group_members", "state_group_clashes", "inter_group_clashes",
          "groups_in_talks", "agreements_signed", "state_control_share", "contested_territories", "neighbour_violence")
@@ -39,11 +39,7 @@ def compare(
 
     if len(scenarios) < 2:
         raise InputError("compare: give a baseline and at least one variant")
-    folder = Path(out)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"--out {folder}: cannot write there ({exc.strerror})") from None
+    folder = output_folder(out, Path(out), pdf)
     err = Console(stderr=True, width=max(Console(stderr=True).width, 120))
     with make_executor(executor, workers) as pool, progress_bar(err) as bar:
         task = bar.add_task(f"{len(scenarios)} scenarios x {runs} runs ({pool.description})", total=None)

@@ -15,10 +15,6 @@ from totalpeace.report import charts, differences, maps
 from totalpeace.report.headlines import comparison_headlines, headlines
 from totalpeace.report.talks import talks_chart
 
-# Names other report pages (comparison, validation) build on: one style sheet and one way to inline figures.
-TITLES = charts.TITLES
-_svg = charts.svg
-
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;color:#222;
 line-height:1.45;padding:0 1em}h1{margin-bottom:.2em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
@@ -37,15 +33,11 @@ def table(rows: list[list[Any]], header: list[str], table_id: str | None = None)
     return f"<table{ident}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _table(rows: list[list[Any]], header: list[str]) -> str:
-    return table(rows, header)
-
-
-def _items(lines: list[str]) -> str:
+def items(lines: list[str]) -> str:
     return "".join(f"<li>{html.escape(h)}</li>" for h in lines)
 
 
-def _chart(ident: str, content: str) -> str:
+def chart(ident: str, content: str) -> str:
     return f'<div class="chart" id="{ident}">{content}</div>'
 
 
@@ -61,7 +53,7 @@ def run_figures(results: Results, shapes: list[object] | None) -> dict[str, Any]
 def run_sections(results: Results, shapes: list[object] | None, figures: Mapping[str, Any] | None = None) -> str:
     """Outcomes over time, members, talks and maps of one ensemble."""
     figs = figures or run_figures(results, shapes)
-    fans = "".join(_chart(f"chart-{m}", figs["fans"][m]) for m in REQUIRED)
+    fans = "".join(chart(f"chart-{m}", figs["fans"][m]) for m in REQUIRED)
     talks = figs["talks"] or "<p>No negotiation table opens in this scenario.</p>"
     geography = ("Boundaries: " + ("the scenario's territories." if figs["geography"] == "boundaries"
                                    else "none in this scenario, so territories are drawn as a tile grid in id order."))
@@ -70,11 +62,11 @@ def run_sections(results: Results, shapes: list[object] | None, figures: Mapping
                           "table-vacuum") if vacuum else "<p>No control was vacated in any run.</p>")
     return f"""
 <h2 id="metrics">Outcomes over time</h2><div class="grid">{fans}</div>
-<h2 id="members">Members by group</h2>{_chart("chart-members", figs["members"])}
-<h2 id="talks">Negotiation tables</h2>{_chart("chart-talks", talks)}
+<h2 id="members">Members by group</h2>{chart("chart-members", figs["members"])}
+<h2 id="talks">Negotiation tables</h2>{chart("chart-talks", talks)}
 <h2 id="maps">Territory</h2><p class="muted">{html.escape(geography)} Values are means over runs.</p>
-<div class="maps">{_chart("map-control", figs["map_control"])}
-{_chart("map-leader", figs["map_leader"])}{_chart("map-vacuum", figs["map_vacuum"])}</div>
+<div class="maps">{chart("map-control", figs["map_control"])}
+{chart("map-leader", figs["map_leader"])}{chart("map-vacuum", figs["map_vacuum"])}</div>
 <h3>Where vacuum filling happens most</h3>{vacuum_table}"""
 
 
@@ -88,7 +80,7 @@ def provenance_tables(summary: Mapping[str, Any], sources: list[str] | None, suf
             ["calibration", prov.get("calibration") or "none (uncalibrated defaults)"]]
     params = table([[k, f"{v:g}"] for k, v in prov.get("parameters", {}).items()], ["parameter", "value"],
                    f"table-parameters{suffix}")
-    found = _items(list(sources or [])) or "<li>none recorded</li>"
+    found = items(list(sources or [])) or "<li>none recorded</li>"
     return (f'{table(rows, ["field", "value"], f"table-provenance{suffix}")}'
             f'<h4>Parameters</h4>{params}<h4>Data sources</h4><ul id="sources{suffix}">{found}</ul>')
 
@@ -102,7 +94,12 @@ def sensitivity_section(indices: Mapping[str, Mapping[str, float]], title: str =
                         suffix: str = "") -> str:
     """The indices chart (Sobol' S1/ST or Morris mu*/sigma per factor) under its own heading."""
     return (f'<h2 id="sensitivity{suffix}">{html.escape(title)}</h2>'
-            + _chart(f"chart-sensitivity{suffix}", charts.indices_chart(indices, title)))
+            + chart(f"chart-sensitivity{suffix}", charts.indices_chart(indices, title)))
+
+
+def fields_table(fields: Mapping[str, Any], table_id: str = "table-provenance") -> str:
+    """A two-column field/value table (the provenance of experiments and analyses)."""
+    return table([[k, "" if v is None else v] for k, v in fields.items()], ["field", "value"], table_id)
 
 
 def page(title: str, intro: str, body: str) -> str:
@@ -122,7 +119,7 @@ def render_report(results: Results, sources: list[str] | None = None, shapes: li
                   figures: Mapping[str, Any] | None = None) -> str:
     """The report of one ensemble (with a sensitivity section when indices are given)."""
     summary = results.summary()
-    body = f'<h2 id="headline">Headline findings</h2><ul class="headline">{_items(headlines(summary))}</ul>'
+    body = f'<h2 id="headline">Headline findings</h2><ul class="headline">{items(headlines(summary))}</ul>'
     if sensitivity:
         body += sensitivity_section(sensitivity, "Sensitivity")
     body += run_sections(results, shapes, figures) + provenance_section(summary, sources)
@@ -151,8 +148,8 @@ def comparison_section(baseline: Results, variant: Results, labels: tuple[str, s
     pairs, diffs = [], []
     for name in REQUIRED:
         base, var = differences.paired_monthly(baseline, variant, name)
-        pairs.append(_chart(f"chart-{name}-overlay{suffix}", side[name]))
-        diffs.append(_chart(f"chart-{name}-diff{suffix}", charts.difference_chart(x, var - base, name)))
+        pairs.append(chart(f"chart-{name}-overlay{suffix}", side[name]))
+        diffs.append(chart(f"chart-{name}-diff{suffix}", charts.difference_chart(x, var - base, name)))
     rows = differences.difference_rows(diff, a, b)
     figures = maps.comparison_maps(baseline, variant, shapes, labels)
     pairing = ("paired run by run: the same seed and run ids, so each interval is that of the policy's effect"
@@ -165,7 +162,7 @@ def comparison_section(baseline: Results, variant: Results, labels: tuple[str, s
             + f'<h3>Side by side</h3><div class="grid">{"".join(pairs)}</div>'
             + f'<h3>Differences over time</h3><div class="grid">{"".join(diffs)}</div>'
             + '<h3>Territory: baseline, variant and difference</h3><div class="maps">'
-            + "".join(_chart(f"map-{key}{suffix}", svg) for key, svg in figures.items()) + "</div>")
+            + "".join(chart(f"map-{key}{suffix}", svg) for key, svg in figures.items()) + "</div>")
 
 
 def render_comparisons(baseline: Results, variants: list[tuple[str, Results]], baseline_label: str = "baseline",
@@ -181,7 +178,7 @@ def render_comparisons(baseline: Results, variants: list[tuple[str, Results]], b
              for line in comparison_headlines(d, (baseline_label, label))]
     if len(variants) == 1:
         lines += headlines(variants[0][1].summary())
-    body = f'<h2 id="headline">Headline findings</h2><ul class="headline">{_items(lines)}</ul>'
+    body = f'<h2 id="headline">Headline findings</h2><ul class="headline">{items(lines)}</ul>'
     for k, ((label, variant), diff) in enumerate(zip(variants, diffs, strict=True)):
         body += comparison_section(baseline, variant, (baseline_label, label), shapes, diff,
                                    overlays if len(variants) == 1 else None, variant_suffix(k))
