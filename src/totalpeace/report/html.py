@@ -177,7 +177,7 @@ def render_comparisons(baseline: Results, variants: list[tuple[str, Results]], b
     lines = [line for (label, _), d in zip(variants, diffs, strict=True)
              for line in comparison_headlines(d, (baseline_label, label))]
     if len(variants) == 1:
-        lines += headlines(variants[0][1].summary())
+        lines += [f"{variants[0][0]}: {line}" for line in headlines(variants[0][1].summary())]
     body = f'<h2 id="headline">Headline findings</h2><ul class="headline">{items(lines)}</ul>'
     for k, ((label, variant), diff) in enumerate(zip(variants, diffs, strict=True)):
         body += comparison_section(baseline, variant, (baseline_label, label), shapes, diff,
