@@ -49,6 +49,9 @@ def test_sensitivity_sobol_example(cli, tmp_path):
         start = page.index(f'id="sensitivity-{name}"')
         chart = page[start:page.index("</div>", start)]
         assert re.search(f'id="chart-sensitivity-{name}"><svg', chart) and "policy.decriminalization" in chart
+    top = table[table["outcome"] == "homicide_rate"].sort_values("ST", ascending=False, kind="stable").iloc[0]
+    headline = page[page.index('id="headline"'):page.index('id="sensitivity-')]
+    assert f"homicide_rate in 2023: {top['factor']} matters most (total-order index {top['ST']:.3g}" in headline
     provenance = page[page.index('id="provenance"'):]
     meta = json.loads((store / "experiments" / "sensitivity-sobol" / "experiment.json").read_text())
     assert 'id="table-provenance"' in provenance and meta["base_scenario_sha256"] in provenance

@@ -53,7 +53,8 @@ def sensitivity(
     from totalpeace.analysis.sensitivity import morris_indices, sobol_indices
     from totalpeace.experiments import ResultsStore, load_spec, make_executor, run_sweep
     from totalpeace.experiments.design import UNIT_PREFIX, salib_problem
-    from totalpeace.report.html import sensitivity_section
+    from totalpeace.report.analysis import sensitivity_headlines
+    from totalpeace.report.html import items, sensitivity_section
     from totalpeace.report.pdf import html_to_pdf
     from totalpeace.report.sweep import experiment_provenance
 
@@ -97,7 +98,9 @@ def sensitivity(
             f"({report.runs_new} runs now, {report.runs_before} reused from {results.path}); outcomes in "
             f"{year}, point means over replications; {int(confidence * 100)}% bootstrap intervals")
     kind = "Sobol' indices" if spec.design == "sobol" else "Morris elementary effects"
-    sections = "".join(sensitivity_section(values.to_dict(orient="index"), f"{name}: {kind} ({year})", f"-{name}")
+    sections = ('<h2 id="headline">Headline findings</h2><ul class="headline">'
+                + items(sensitivity_headlines(indices, year, confidence)) + "</ul>")
+    sections += "".join(sensitivity_section(values.to_dict(orient="index"), f"{name}: {kind} ({year})", f"-{name}")
                        for name, values in indices.items())
     provenance = {**experiment_provenance(results, spec.name), "outcomes in year": year,
                   "confidence": confidence, "totalpeace version (this analysis)": __version__}

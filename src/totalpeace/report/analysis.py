@@ -49,3 +49,22 @@ def write_analysis_report(path: Path, title: str, summary: str, figures: list[Pa
     body += f'<h2 id="provenance">Provenance</h2>{fields_table(provenance)}'
     path.write_text(page(f"totalpeace — {title}", html.escape(summary), body), encoding="utf-8")
     return path
+
+
+def sensitivity_headlines(indices: Mapping[str, pd.DataFrame], year: int, confidence: float) -> list[str]:
+    """Per outcome: the factor that matters most (total-order index, or Morris mu*) with its interval, and the factors
+    whose index is indistinguishable from zero (candidates to fix at any value)."""
+    pct = f"{int(confidence * 100)}%"
+    out = []
+    for outcome, frame in indices.items():
+        key, name = ("ST", "total-order index") if "ST" in frame else ("mu_star", "mu*")
+        ranked = frame[key].sort_values(ascending=False, kind="stable")
+        top = ranked.index[0]
+        value, half = float(frame.loc[top, key]), float(frame.loc[top, f"{key}_conf"])
+        sentence = (f"{outcome} in {year}: {top} matters most ({name} {value:.3g}, {pct} interval "
+                    f"{value - half:.3g} to {value + half:.3g})")
+        idle = [f for f in frame.index if frame.loc[f, key] - frame.loc[f, f"{key}_conf"] <= 0]
+        if idle:
+            sentence += f"; not distinguishable from no effect: {', '.join(idle)}"
+        out.append(sentence + ".")
+    return out
