@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from totalpeace import load_scenario
 from totalpeace.analysis.policy import apply_order_slots
 from totalpeace.analysis.search import pareto_mask
+from totalpeace.report.pdf import find_chromium
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -42,12 +44,27 @@ def test_sensitivity_sobol_example(cli, tmp_path):
     assert set(table.loc[table["kind"] == "lever", "factor"]) == {"policy.decriminalization", "security.buy_in"}
     assert (out / "sobol.png").stat().st_size > 0 and (out / "sobol.svg").stat().st_size > 0
     page = (out / "report.html").read_text()
-    assert "<svg" in page and "security.buy_in" in page and "http" not in page.split("<svg")[0]
+    assert "security.buy_in" in page and "http" not in page.split("<svg")[0]
+    for name in ("homicide_rate", "armed_group_members"):
+        start = page.index(f'id="sensitivity-{name}"')
+        chart = page[start:page.index("</div>", start)]
+        assert re.search(f'id="chart-sensitivity-{name}"><svg', chart) and "policy.decriminalization" in chart
+    top = table[table["outcome"] == "homicide_rate"].sort_values("ST", ascending=False, kind="stable").iloc[0]
+    headline = page[page.index('id="headline"'):page.index('id="sensitivity-')]
+    assert f"homicide_rate in 2023: {top['factor']} matters most (total-order index {top['ST']:.3g}" in headline
+    provenance = page[page.index('id="provenance"'):]
+    meta = json.loads((store / "experiments" / "sensitivity-sobol" / "experiment.json").read_text())
+    assert 'id="table-provenance"' in provenance and meta["base_scenario_sha256"] in provenance
+    assert meta["fingerprint"] in provenance and 'id="table-sobol-indices"' in page
     # the stored runs are reused: the same indices without running again
     code, again, err = cli("sensitivity", spec, "--store", str(store), "--workers", "1", "--out", str(out))
     assert code == 0, err
     assert "0 runs now, 20 reused" in again
     assert pd.read_csv(out / "sobol.csv").equals(table)
+    if find_chromium() is not None:  # the PDF is printed from the same page
+        code, _, err = cli("sensitivity", spec, "--store", str(store), "--workers", "1", "--out", str(out), "--pdf")
+        assert code == 0, err
+        assert (out / "report.pdf").read_bytes()[:5] == b"%PDF-"
 
 
 def test_morris_then_discover_on_the_store(cli, tmp_path):

@@ -1,18 +1,21 @@
-"""`totalpeace compare`: common random numbers, paired differences with 80% intervals, an offline HTML report."""
+"""`totalpeace compare`: common random numbers, paired differences with 80% intervals, one offline HTML report."""
 
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from totalpeace import load_scenario, simulate
-from totalpeace.engine.results import FLOWS
+from totalpeace.engine.results import FLOWS, REQUIRED
 from totalpeace.errors import InputError
 from totalpeace.experiments import LocalExecutor
 from totalpeace.experiments.compare import run_compare
+from totalpeace.report import pdf
+from totalpeace.report.html import render_comparisons
 
 VARIANT = """extends = "colombia-2022"
 name = "decrim"
@@ -67,9 +70,49 @@ def test_compare_command_writes_table_json_and_report(cli, write, tmp_path):
     assert meta["baseline"] == "colombia-2022" and meta["sets"] == ["security.buy_in=0.6"]
     assert len(meta["differences"]) == len(table)
     page = (out / "report.html").read_text()
-    assert page.count("<svg") >= 10 and "80% interval" in page and "Headline differences" in page
+    headline = page[page.index('id="headline"'):page.index('id="comparison"')]
+    assert "Homicide rate in 2023, decrim minus colombia-2022" in headline and "80% interval" in headline
+    assert 'id="table-differences"' in page
+    for metric in REQUIRED:
+        assert re.search(f'id="chart-{metric}-overlay"><svg', page) and re.search(f'id="chart-{metric}-diff"><svg',
+                                                                                 page), metric
+    for ident in ("map-control-baseline", "map-control-variant", "map-control-difference", "map-vacuum-difference",
+                  "map-control", "chart-members", "chart-talks"):
+        assert re.search(f'id="{ident}"><svg', page), ident
+    provenance = page[page.index('id="provenance"'):]
+    for table in ("table-provenance-baseline", "table-parameters-baseline", "table-provenance", "table-parameters"):
+        assert f'id="{table}"' in provenance, table
+    assert all(sha in provenance for sha in meta["scenario_sha256"].values()) and "DANE" in provenance
     for external in ('src="http', "<link", "<script", "url(http", "@import"):
         assert external not in page  # everything inline: the page works offline
+
+
+def test_ensembles_are_those_of_simulate(comparison):
+    base = simulate(load_scenario("colombia-2022"), runs=4, seed=2, months=14)
+    assert comparison.results[0].summary() == base.summary()
+    assert all(np.array_equal(comparison.results[0].national[k], base.national[k]) for k in base.national)
+
+
+def test_report_of_several_variants(comparison):
+    baseline, variant = comparison.results
+    page = render_comparisons(baseline, [("decrim", variant), ("decrim again", variant)], "colombia-2022")
+    for suffix in ("", "-2"):
+        assert f'id="comparison{suffix}"' in page and f'id="table-differences{suffix}"' in page
+        assert re.search(f'id="chart-homicide_rate-overlay{suffix}"><svg', page)
+        assert re.search(f'id="map-control-difference{suffix}"><svg', page)
+        assert f'id="table-provenance{suffix}"' in page
+    assert "decrim again minus colombia-2022" in page and 'id="chart-members"' not in page
+
+
+def test_compare_pdf(cli, write, tmp_path):
+    out = tmp_path / "cmp"
+    code, _, err = cli("compare", "colombia-2022", "colombia-2022", "--runs", "2", "--months", "3", "--workers", "1",
+                       "--out", str(out), "--pdf")
+    if pdf.find_chromium() is None:
+        assert code == 2 and "--pdf: no Chromium found" in err
+        return
+    assert code == 0, err
+    assert (out / "report.pdf").read_bytes()[:5] == b"%PDF-" and (out / "report.html").is_file()
 
 
 def test_compare_bad_input(cli, tmp_path):

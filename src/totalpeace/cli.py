@@ -56,6 +56,8 @@ def run(
     set_: SetOpt = None,
     out: Annotated[str | None, typer.Option(help="Output folder (default: out/SCENARIO).")] = None,
     workers: Annotated[int, typer.Option(min=1, max=256, help="Local worker processes.")] = 1,
+    executor: Annotated[str, typer.Option(help="local (worker processes) or dask://HOST:PORT (a Dask distributed "
+                                          "scheduler); the numbers are the same on either.")] = "local",
     report: Annotated[bool, typer.Option(help="Write report.html.")] = True,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print the report to report.pdf (needs Chromium).")] = False,
 ) -> None:
@@ -66,13 +68,16 @@ def run(
 
     from totalpeace.describe import data_sources
     from totalpeace.display import print_summary
-    from totalpeace.engine.parallel import simulate_parallel
+    from totalpeace.experiments import make_executor
+    from totalpeace.experiments.ensemble import simulate_on
     from totalpeace.report.html import write_report
     from totalpeace.report.maps import territory_shapes
-    from totalpeace.report.pdf import html_to_pdf
+    from totalpeace.report.pdf import html_to_pdf, require_chromium
     from totalpeace.scenario import load_scenario
 
     resolved = load_scenario(scenario, set_ or [])
+    if pdf:
+        require_chromium()  # before the runs, not after
     horizon = months or resolved.months
     folder = Path(out) if out else Path("out") / resolved.name
     try:
@@ -84,10 +89,11 @@ def run(
         raise InputError(f"--out {folder}: cannot write there ({exc.strerror})") from None
     columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), "run-months",
                TimeElapsedColumn(), "left", TimeRemainingColumn())
-    with Progress(*columns, console=err_console, transient=False) as bar:
-        task = bar.add_task(f"{resolved.name}: {runs} runs x {horizon} months", total=runs * horizon)
-        results = simulate_parallel(resolved, runs=runs, seed=seed, months=horizon, workers=workers,
-                                    on_chunk=lambda n: bar.advance(task, n))
+    with make_executor(executor, workers) as pool, Progress(*columns, console=err_console, transient=False) as bar:
+        task = bar.add_task(f"{resolved.name}: {runs} runs x {horizon} months ({pool.description})",
+                            total=runs * horizon)
+        results = simulate_on(resolved, runs, seed, horizon, pool,
+                              progress=lambda done, _: bar.update(task, completed=done * horizon))
     results.save(folder)
     console = Console(width=max(Console().width, 140))
     print_summary(results.summary(), console)

@@ -10,8 +10,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from totalpeace.commands.options import ExecutorOpt, StoreOpt, WorkersOpt
+from totalpeace.commands.options import ExecutorOpt, PdfOpt, StoreOpt, WorkersOpt
 from totalpeace.commands.progress import progress_bar
+from totalpeace.commands.reports import output_folder
 from totalpeace.errors import InputError
 from totalpeace.report.analysis import write_analysis_report
 
@@ -27,13 +28,8 @@ def _consoles() -> tuple[Console, Console]:
             Console(stderr=True, width=max(Console(stderr=True).width, 120)))
 
 
-def _folder(out: str | None, default: str) -> Path:
-    folder = Path(out) if out else Path("out") / default
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"--out {folder}: cannot write there ({exc.strerror})") from None
-    return folder
+def _folder(out: str | None, default: str, pdf: bool = False) -> Path:
+    return output_folder(out, Path("out") / default, pdf)
 
 
 def sensitivity(
@@ -47,14 +43,20 @@ def sensitivity(
                                           "it (by default stored runs are reused).")] = False,
     confidence: Annotated[float, typer.Option(min=0.5, max=0.999, help="Confidence level of the intervals.")] = 0.95,
     out: OutOpt = None,
+    pdf: PdfOpt = False,
 ) -> None:
     """Global sensitivity of the outcomes: Sobol' first/total-order indices or Morris mu*/sigma, with intervals."""
     import pandas as pd
 
+    from totalpeace import __version__
     from totalpeace.analysis.plots import morris_chart, sobol_chart
     from totalpeace.analysis.sensitivity import morris_indices, sobol_indices
     from totalpeace.experiments import ResultsStore, load_spec, make_executor, run_sweep
     from totalpeace.experiments.design import UNIT_PREFIX, salib_problem
+    from totalpeace.report.analysis import sensitivity_headlines
+    from totalpeace.report.html import items, sensitivity_section
+    from totalpeace.report.pdf import html_to_pdf
+    from totalpeace.report.sweep import experiment_provenance
 
     spec = load_spec(spec_file)
     if spec.design not in ("sobol", "morris"):
@@ -62,6 +64,7 @@ def sensitivity(
                          source=spec.source)
     outcomes = list(outcome or spec.outcomes)
     results = ResultsStore(store)
+    folder = _folder(out, spec.name, pdf)
     console, err = _consoles()
     with make_executor(executor, workers) as pool, progress_bar(err) as bar:
         task = bar.add_task(f"{spec.name} ({spec.design}, {pool.description})", total=None)
@@ -86,7 +89,6 @@ def sensitivity(
         else:
             indices[name] = morris_indices(problem, unit, y, levels=spec.levels or 4, seed=spec.seed,
                                            conf_level=confidence)
-    folder = _folder(out, spec.name)
     table = pd.concat(indices, names=["outcome"]).reset_index()
     table.insert(2, "kind", [spec.kind(f) for f in table["factor"]])
     table.to_csv(folder / f"{spec.design}.csv", index=False)
@@ -95,13 +97,22 @@ def sensitivity(
     line = (f"{spec.name}: {report.points} points x {spec.replications} replications "
             f"({report.runs_new} runs now, {report.runs_before} reused from {results.path}); outcomes in "
             f"{year}, point means over replications; {int(confidence * 100)}% bootstrap intervals")
-    page = write_analysis_report(folder / "report.html", f"Sensitivity: {spec.name} ({spec.design})", line, figures,
-                                 {f"{spec.design} indices": table},
-                                 _provenance(spec, {"year": year, "store": results.path, "confidence": confidence}))
+    kind = "Sobol' indices" if spec.design == "sobol" else "Morris elementary effects"
+    sections = ('<h2 id="headline">Headline findings</h2><ul class="headline">'
+                + items(sensitivity_headlines(indices, year, confidence)) + "</ul>")
+    sections += "".join(sensitivity_section(values.to_dict(orient="index"), f"{name}: {kind} ({year})", f"-{name}")
+                       for name, values in indices.items())
+    provenance = {**experiment_provenance(results, spec.name), "outcomes in year": year,
+                  "confidence": confidence, "totalpeace version (this analysis)": __version__}
+    page = write_analysis_report(folder / "report.html", f"Sensitivity: {spec.name} ({spec.design})", line, [],
+                                 {f"{spec.design} indices": table}, provenance, sections)
+    written = [folder / f"{spec.design}.csv", *figures, page]
+    if pdf:
+        written.append(html_to_pdf(page, folder / "report.pdf"))
     console.print(line, highlight=False)
     for name, values in indices.items():
         console.print(_sensitivity_table(name, values, spec, confidence))
-    console.print("Wrote " + ", ".join(str(p) for p in [folder / f"{spec.design}.csv", *figures, page]))
+    console.print("Wrote " + ", ".join(str(p) for p in written))
 
 
 def _provenance(spec, extra: dict[str, object]) -> dict[str, object]:

@@ -10,8 +10,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from totalpeace.commands.options import ExecutorOpt, WorkersOpt
+from totalpeace.commands.options import ExecutorOpt, PdfOpt, WorkersOpt
 from totalpeace.commands.progress import progress_bar
+from totalpeace.commands.reports import output_folder, write_reports
 
 SHOWN = ("homicide_rate", "homicides", "armed_group_members", "state_group_clashes", "inter_group_clashes",
          "groups_in_talks", "agreements_signed", "state_control_share", "contested_territories", "neighbour_violence")
@@ -29,20 +30,16 @@ def compare(
     executor: ExecutorOpt = "local",
     workers: WorkersOpt = None,
     report: Annotated[bool, typer.Option(help="Write report.html.")] = True,
+    pdf: PdfOpt = False,
 ) -> None:
     """Compare policy variants on common random numbers: differences per metric and year with 80% intervals."""
     from totalpeace.errors import InputError
     from totalpeace.experiments import make_executor
     from totalpeace.experiments.compare import run_compare
-    from totalpeace.report.compare import write_compare_report
 
     if len(scenarios) < 2:
         raise InputError("compare: give a baseline and at least one variant")
-    folder = Path(out)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"--out {folder}: cannot write there ({exc.strerror})") from None
+    folder = output_folder(out, Path(out), pdf)
     err = Console(stderr=True, width=max(Console(stderr=True).width, 120))
     with make_executor(executor, workers) as pool, progress_bar(err) as bar:
         task = bar.add_task(f"{len(scenarios)} scenarios x {runs} runs ({pool.description})", total=None)
@@ -59,9 +56,21 @@ def compare(
     console = Console(width=max(Console().width, 30 + 26 * diffs["year"].nunique()))
     print_differences(diffs, console)
     written = [folder / "differences.csv", folder / "comparison.json", folder / "yearly.parquet"]
-    if report:
-        written.append(write_compare_report(comparison, folder / "report.html"))
+    if report or pdf:
+        written += write_reports(folder, comparison_page(comparison), pdf)
     console.print("Wrote " + ", ".join(str(p) for p in written))
+
+
+def comparison_page(comparison) -> str:
+    """The comparison report: every variant against the baseline, with each scenario's sources and provenance."""
+    from totalpeace.describe import data_sources
+    from totalpeace.report.html import render_comparisons
+    from totalpeace.report.maps import territory_shapes
+
+    variants = list(zip(comparison.variants, comparison.results[1:], strict=True))
+    return render_comparisons(comparison.results[0], variants, comparison.baseline,
+                              [data_sources(s) for s in comparison.scenarios],
+                              territory_shapes(comparison.scenarios[0]))
 
 
 def print_differences(diffs, console: Console) -> None:

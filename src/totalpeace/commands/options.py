@@ -12,3 +12,4 @@ ExecutorOpt = Annotated[str, typer.Option("--executor", help="local (worker proc
                                           "(a Dask distributed scheduler).")]
 WorkersOpt = Annotated[int | None, typer.Option("--workers", min=1, max=1024,
                                                 help="Local worker processes (default: all cores).")]
+PdfOpt = Annotated[bool, typer.Option("--pdf", help="Also print the report to report.pdf (needs Chromium).")]

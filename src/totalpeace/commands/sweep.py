@@ -9,8 +9,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from totalpeace.commands.options import ExecutorOpt, StoreOpt, WorkersOpt
+from totalpeace.commands.options import ExecutorOpt, PdfOpt, StoreOpt, WorkersOpt
 from totalpeace.commands.progress import progress_bar
+from totalpeace.commands.reports import output_folder, write_reports
 
 
 def sweep(
@@ -26,15 +27,21 @@ def sweep(
                                               "replications, at most 32).")] = None,
     flush_every: Annotated[float, typer.Option(min=0.0, max=3600.0, help="Seconds between writes of finished "
                                                "runs to the store (what an interruption can cost).")] = 5.0,
+    out: Annotated[str | None, typer.Option(help="Folder of report.html (default: NAME-sweep next to the "
+                                            "store).")] = None,
+    report: Annotated[bool, typer.Option(help="Write report.html.")] = True,
+    pdf: PdfOpt = False,
 ) -> None:
     """Run an experiment (levers, uncertainties, design, replications) and stream its runs into the store."""
     from totalpeace.errors import InputError
     from totalpeace.experiments import ResultsStore, load_spec, make_executor, run_sweep
+    from totalpeace.report.sweep import render_sweep_report
 
     if resume and replace:
         raise InputError("--resume and --replace: choose one")
     spec = load_spec(spec_file)
     results = ResultsStore(store)
+    folder = output_folder(out, results.path.parent / f"{spec.name}-sweep", pdf) if report or pdf else None
     err = Console(stderr=True, width=max(Console(stderr=True).width, 120))
     console = Console(width=max(Console().width, 120))
     with make_executor(executor, workers) as pool:
@@ -49,7 +56,7 @@ def sweep(
                 bar.update(task, completed=done)
 
         try:
-            report = run_sweep(spec, results, pool, resume=resume, replace=replace, progress=advance, chunk=chunk,
+            done = run_sweep(spec, results, pool, resume=resume, replace=replace, progress=advance, chunk=chunk,
                                flush_every=flush_every)
         except KeyboardInterrupt:
             bar.stop()
@@ -61,7 +68,10 @@ def sweep(
             raise typer.Exit(1) from None
         finally:
             bar.stop()
-    print_sweep(report, results, console)
+    print_sweep(done, results, console)
+    if report or pdf:
+        written = write_reports(folder, render_sweep_report(results, spec.name), pdf)
+        console.print("Wrote " + ", ".join(str(p) for p in written))
 
 
 def print_sweep(report, store, console: Console) -> None:

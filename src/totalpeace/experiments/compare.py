@@ -10,14 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
 
-from totalpeace.engine.results import FLOWS, STOCKS
+from totalpeace.engine.results import FLOWS, STOCKS, Results
 from totalpeace.errors import InputError
-from totalpeace.experiments.executors import DaskExecutor, LocalExecutor
-from totalpeace.experiments.worker import Task, Unit, run_task
+from totalpeace.experiments.ensemble import simulate_many
+from totalpeace.experiments.executors import Executor, LocalExecutor
+from totalpeace.experiments.worker import per_run_tables
 from totalpeace.scenario import load_scenario
 from totalpeace.scenario.fingerprint import scenario_sha256
 from totalpeace.scenario.schema import Scenario
@@ -28,7 +27,7 @@ Progress = Callable[[int, int], None]
 
 @dataclass
 class Comparison:
-    """Per-run yearly and monthly values of each scenario (baseline first) and the paired differences."""
+    """Each scenario's ensemble (baseline first), its per-run yearly and monthly values, and the paired differences."""
 
     names: list[str]
     references: list[str]
@@ -41,6 +40,8 @@ class Comparison:
     sets: list[str]
     yearly: pd.DataFrame  # scenario, run, year, metric, value
     monthly: pd.DataFrame  # scenario, run, month, metric, value
+    scenarios: list[Scenario]  # resolved, in `names` order (their data sources and boundaries go in the report)
+    results: list[Results]  # every scenario's full ensemble (fans, members, talks, maps)
 
     @property
     def baseline(self) -> str:
@@ -77,15 +78,6 @@ class Comparison:
         return out.sort_values(["variant", "_order", "year"], kind="stable").drop(columns="_order") \
             .reset_index(drop=True)
 
-    def monthly_array(self, scenario: str, metric: str) -> np.ndarray:
-        """(runs, months) array of a monthly series, runs in id order."""
-        frame = self.monthly[(self.monthly["scenario"] == scenario) & (self.monthly["metric"] == metric)]
-        wide = frame.pivot(index="run", columns="month", values="value").sort_index()
-        return wide.to_numpy(dtype=float)
-
-    def month_labels(self) -> list[str]:
-        return sorted(self.monthly["month"].unique())
-
 
 def _names(scenarios: list[Scenario], refs: list[str]) -> list[str]:
     """Scenario names, made unique (a repeated name gets its file name or position)."""
@@ -101,7 +93,7 @@ def _names(scenarios: list[Scenario], refs: list[str]) -> list[str]:
 
 
 def run_compare(refs: list[str], sets: list[str] | None = None, runs: int = 100, seed: int = 1,
-                months: int | None = None, executor: LocalExecutor | DaskExecutor | None = None,
+                months: int | None = None, executor: Executor | None = None,
                 progress: Progress | None = None, chunk: int | None = None) -> Comparison:
     """Run the baseline `refs[0]` and each variant with the same seed and run ids; `sets` apply to all."""
     from totalpeace import __version__
@@ -116,38 +108,21 @@ def run_compare(refs: list[str], sets: list[str] | None = None, runs: int = 100,
                          "paired month by month when they start together")
     months = months or scenarios[0].months
     names = _names(scenarios, refs)
-    chunk = chunk or max(1, min(64, -(-runs // 4)))
-    tasks = []
-    for i, (scenario, name) in enumerate(zip(scenarios, names, strict=True)):
-        data = scenario.model_dump(mode="python")
-        for first in range(0, runs, chunk):
-            task = Task("compare", seed, months, METRICS, True)
-            task.units.append(Unit(i, first, min(chunk, runs - first), data, {"scenario": name}))
-            tasks.append(task)
     own = executor is None
     executor = executor or LocalExecutor()
-    parts: dict[str, list[pa.Table]] = {"yearly": [], "monthly": []}
-    done, total = 0, runs * len(scenarios)
     try:
-        if progress:
-            progress(done, total)
-        for result in executor.map_unordered(run_task, tasks):
-            if result.failed:
-                failed = result.tables["runs"].to_pandas()
-                raise RuntimeError(f"simulation failed: {failed['error'].dropna().iloc[0]}")
-            for key in parts:
-                parts[key].append(result.tables[key])
-            done += result.runs
-            if progress:
-                progress(done, total)
+        ensembles = simulate_many(scenarios, runs, seed, months, executor, chunk, progress)
     finally:
         if own:
             executor.close()
-    frames = {}
-    for key, tables in parts.items():
-        frame = pa.concat_tables(tables).to_pandas()
-        frame["scenario"] = frame["point"].map(dict(enumerate(names)))
-        frames[key] = frame.drop(columns=["experiment", "point"])
+    frames: dict[str, list[pd.DataFrame]] = {"yearly": [], "monthly": []}
+    for point, (name, results) in enumerate(zip(names, ensembles, strict=True)):
+        for key, columns in zip(frames, per_run_tables(results, "compare", point, METRICS, True), strict=True):
+            frame = pd.DataFrame(columns).drop(columns=["experiment", "point"])
+            frame.insert(0, "scenario", name)
+            frames[key].append(frame)
     return Comparison(names=names, references=list(refs), sha256=[scenario_sha256(s) for s in scenarios],
                       seed=seed, runs=runs, months=months, start=scenarios[0].start, version=__version__,
-                      sets=sets, yearly=frames["yearly"], monthly=frames["monthly"])
+                      sets=sets, yearly=pd.concat(frames["yearly"], ignore_index=True),
+                      monthly=pd.concat(frames["monthly"], ignore_index=True), scenarios=scenarios,
+                      results=ensembles)

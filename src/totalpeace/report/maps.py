@@ -136,10 +136,11 @@ def choropleth(values: np.ndarray, shapes: list[object] | None, labels: list[str
     return svg(fig)
 
 
-def control_map(results: Results, shapes: list[object] | None) -> str:
-    """State control share per territory at the last month (mean over runs)."""
+def control_map(results: Results, shapes: list[object] | None, label: str | None = None) -> str:
+    """State control share per territory at the last month (mean over runs); `label` names the scenario."""
     values = results.territories["territory_state_control"][-1]
-    return choropleth(values, shapes, results.territory_ids, f"State control, {results.month_labels()[-1]}",
+    title = f"State control{f' ({label})' if label else ''}, {results.month_labels()[-1]}"
+    return choropleth(values, shapes, results.territory_ids, title,
                       "RdYlGn", 0.0, 1.0, "state share of control (mean over runs)", results.territory_names)
 
 
@@ -174,3 +175,29 @@ def vacuum_rows(results: Results, top: int = 8) -> list[list[str]]:
     order = np.argsort(-vacated, kind="stable")[:top]
     return [[results.territory_ids[i], results.territory_names[i], f"{vacated[i]:.3f}", f"{control[i]:.0%}"]
             for i in order if vacated[i] > 0]
+
+
+def difference_map(baseline: Results, variant: Results, shapes: list[object] | None, series: str,
+                   title: str, legend: str, last_month: bool = True) -> str:
+    """Variant minus baseline per territory (means over runs) on a diverging scale centred on zero."""
+    a, b = baseline.territories[series], variant.territories[series]
+    values = (b[-1] - a[-1]) if last_month else (b.sum(axis=0) - a.sum(axis=0))
+    top = float(np.abs(values).max()) if values.size and np.abs(values).max() > 0 else 1.0
+    return choropleth(values, shapes, variant.territory_ids, title, "RdBu", -top, top, legend,
+                      variant.territory_names)
+
+
+def comparison_maps(baseline: Results, variant: Results, shapes: list[object] | None,
+                    labels: tuple[str, str]) -> dict[str, str]:
+    """State control in the baseline and the variant, their difference, and the difference in vacated control."""
+    month = variant.month_labels()[-1]
+    return {
+        "control-baseline": control_map(baseline, shapes, labels[0]),
+        "control-variant": control_map(variant, shapes, labels[1]),
+        "control-difference": difference_map(
+            baseline, variant, shapes, "territory_state_control", f"State control, {labels[1]} − {labels[0]}, {month}",
+            "difference in state share of control (means over runs)"),
+        "vacuum-difference": difference_map(
+            baseline, variant, shapes, "territory_vacated", f"Control vacated, {labels[1]} − {labels[0]}",
+            "difference in control vacated, summed over months", last_month=False),
+    }

@@ -21,12 +21,18 @@ def find_chromium() -> str | None:
     return next((c for c in candidates if c and Path(c).is_file()), None)
 
 
-def html_to_pdf(html_path: str | Path, pdf_path: str | Path, timeout: float = 120.0) -> Path:
-    """Print `html_path` to `pdf_path`; a missing browser is a clear input error for --pdf."""
+def require_chromium() -> str:
+    """The browser that prints; its absence is a clear input error for --pdf (checked before long work starts)."""
     browser = find_chromium()
     if browser is None:
         raise InputError("--pdf: no Chromium found (install it, e.g. `apt-get install chromium`, or set "
                          "TOTALPEACE_CHROMIUM to its path)")
+    return browser
+
+
+def html_to_pdf(html_path: str | Path, pdf_path: str | Path, timeout: float = 120.0) -> Path:
+    """Print `html_path` to `pdf_path` with headless Chromium."""
+    browser = require_chromium()
     src, out = Path(html_path).resolve(), Path(pdf_path).resolve()
     with tempfile.TemporaryDirectory(prefix="totalpeace-pdf-") as profile:
         cmd = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={out}", src.as_uri()]

@@ -1,0 +1,34 @@
+"""Writing a command's report: report.html, and report.pdf printed from it when asked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def output_folder(out: str | None, default: Path, pdf: bool = False) -> Path:
+    """`--out` (or the command's default folder), created; a folder that cannot be written, or `--pdf` without a
+    browser to print it, is an input error before any work is done."""
+    from totalpeace.errors import InputError
+    from totalpeace.report.pdf import require_chromium
+
+    if pdf:
+        require_chromium()
+
+    folder = Path(out) if out else default
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"--out {folder}: cannot write there ({exc.strerror})") from None
+    return folder
+
+
+def write_reports(folder: Path, page: str, pdf: bool) -> list[Path]:
+    """Write `folder`/report.html (and report.pdf with `pdf`) and return what was written."""
+    from totalpeace.report.pdf import html_to_pdf
+
+    html_path = folder / "report.html"
+    html_path.write_text(page, encoding="utf-8")
+    written = [html_path]
+    if pdf:
+        written.append(html_to_pdf(html_path, folder / "report.pdf"))
+    return written

@@ -1,0 +1,116 @@
+"""The sweep's report.html: design, distributions by year over points, scatters against factors, provenance."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from totalpeace.report import pdf
+from totalpeace.report.differences import number
+
+SPEC = """name = "sweep-report"
+scenario = "colombia-2022"
+design = "latin_hypercube"
+samples = 3
+replications = 2
+seed = 4
+months = 14
+outcomes = ["homicide_rate", "armed_group_members", "state_control_share"]
+[levers."policy.decriminalization"]
+low = 0.0
+high = 1.0
+[levers."policy.talks.mode"]
+values = ["none", "phased"]
+[uncertainties."international.venezuela.host_tolerance"]
+low = 0.5
+high = 1.0
+"""
+OUTCOMES = ("homicide_rate", "armed_group_members", "state_control_share")
+FACTORS = ("policy.decriminalization", "policy.talks.mode", "international.venezuela.host_tolerance")
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory):
+    """Run the sweep once through the CLI (with --pdf when a browser exists); return (store, report folder, log)."""
+    import sys
+
+    from totalpeace.cli import main
+
+    folder = tmp_path_factory.mktemp("sweep")
+    spec = folder / "sweep-report.toml"
+    spec.write_text(SPEC, encoding="utf-8")
+    store = folder / "store"
+    args = ["totalpeace", "sweep", str(spec), "--store", str(store), "--workers", "1"]
+    if pdf.find_chromium() is not None:
+        args.append("--pdf")
+    old = sys.argv
+    sys.argv = args
+    try:
+        main()
+    except SystemExit as exc:
+        assert not exc.code
+    finally:
+        sys.argv = old
+    return store, folder / "sweep-report-sweep"
+
+
+@pytest.fixture(scope="module")
+def page(swept) -> str:
+    return (swept[1] / "report.html").read_text(encoding="utf-8")
+
+
+def _section(page: str, ident: str) -> str:
+    start = page.index(f'id="{ident}"')
+    end = page.find("<h2", start)
+    return page[start:end if end > 0 else None]
+
+
+def test_design_section(page):
+    design = _section(page, "design")
+    assert "<td>design points</td><td>3</td>" in design and "<td>replications per point</td><td>2</td>" in design
+    assert "<td>runs finished / failed</td><td>6 / 0</td>" in design
+    for factor in FACTORS:
+        assert f"<td>{factor}</td>" in design
+    assert "values none, phased" in design and "0 to 1 (uniform)" in design
+
+
+def test_every_chart_and_the_headline_numbers(page, swept):
+    from totalpeace.experiments import ResultsStore
+
+    for outcome in OUTCOMES:
+        assert re.search(f'id="chart-dist-{outcome}"><svg', page), outcome
+        assert re.search(f'id="chart-scatter-{outcome}"><svg', page), outcome
+    scatter = _section(page, "factors")
+    assert all(factor in scatter for factor in FACTORS) and "Spearman" in scatter
+    means = ResultsStore(swept[0]).experiments_frame("sweep-report", year=2023).groupby("point")["homicide_rate"].mean()
+    q = means.quantile([0.1, 0.5, 0.9])
+    headline = _section(page, "headline")
+    assert (f"in 2023: median over design points {number(q[0.5])}, 80% of points between {number(q[0.1])} and "
+            f"{number(q[0.9])}") in headline
+    assert "3 design points (latin_hypercube) x 2 replications: 6 runs finished, 0 failed" in headline
+
+
+def test_provenance_and_offline(page, swept):
+    from totalpeace import __version__
+    from totalpeace.experiments import ResultsStore
+
+    meta = ResultsStore(swept[0]).experiment("sweep-report")
+    provenance = _section(page, "provenance")
+    assert 'id="table-provenance"' in provenance and meta["base_scenario_sha256"] in provenance
+    assert meta["fingerprint"] in provenance and "<td>seed</td><td>4</td>" in provenance
+    assert __version__ in provenance and 'id="spec"' in provenance and "host_tolerance" in provenance
+    assert "<script" not in page and "<link" not in page and not re.search(r'(src|href)="https?:', page)
+
+
+def test_sweep_pdf(swept):
+    if pdf.find_chromium() is None:
+        pytest.skip("no Chromium to print with")
+    assert (swept[1] / "report.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_pdf_without_browser_fails_before_running(cli, write, tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf, "find_chromium", lambda: None)
+    code, _, err = cli("sweep", str(write("s.toml", SPEC)), "--store", str(tmp_path / "st"), "--pdf")
+    assert code == 2 and "--pdf: no Chromium found" in err
+    assert not (tmp_path / "st" / "experiments" / "sweep-report").exists()
