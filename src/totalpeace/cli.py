@@ -94,11 +94,12 @@ def run(
                   + (f" and {folder / 'report.html'}" if report else ""))
 
 
-from totalpeace.commands import compare, query, sweep  # noqa: E402 (commands in their own modules)
+from totalpeace.commands import compare, query, rerun, sweep  # noqa: E402 (commands in their own modules)
 
 app.command()(compare.compare)
 app.command()(sweep.sweep)
 app.command()(query.query)
+app.command()(rerun.rerun)
 
 from totalpeace.commands import analysis  # noqa: E402
 

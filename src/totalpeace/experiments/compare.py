@@ -104,7 +104,7 @@ def run_compare(refs: list[str], sets: list[str] | None = None, runs: int = 100,
                 months: int | None = None, executor: LocalExecutor | DaskExecutor | None = None,
                 progress: Progress | None = None, chunk: int | None = None) -> Comparison:
     """Run the baseline `refs[0]` and each variant with the same seed and run ids; `sets` apply to all."""
-    from totalpeace import __version__
+    from totalpeace.codeversion import code_version
 
     if len(refs) < 2:
         raise InputError("compare needs a baseline and at least one variant")
@@ -149,5 +149,5 @@ def run_compare(refs: list[str], sets: list[str] | None = None, runs: int = 100,
         frame["scenario"] = frame["point"].map(dict(enumerate(names)))
         frames[key] = frame.drop(columns=["experiment", "point"])
     return Comparison(names=names, references=list(refs), sha256=[scenario_sha256(s) for s in scenarios],
-                      seed=seed, runs=runs, months=months, start=scenarios[0].start, version=__version__,
+                      seed=seed, runs=runs, months=months, start=scenarios[0].start, version=code_version(),
                       sets=sets, yearly=frames["yearly"], monthly=frames["monthly"])
