@@ -50,6 +50,7 @@ def rerun(
         console.print(f"[green]identical[/]: all {compared} stored values reproduced bit for bit")
         return
     differing = report.differing_metrics
-    console.print(f"[red]not reproduced[/]: {len(differing)} metric{'s' if len(differing) != 1 else ''} differ"
+    console.print(f"[red]not reproduced[/]: {len(differing)} "
+                  f"{'metric differs' if len(differing) == 1 else 'metrics differ'}"
                   + (f": {', '.join(differing)}" if differing else " (the scenario hash differs)"), soft_wrap=True)
     raise typer.Exit(1)
