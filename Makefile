@@ -42,9 +42,12 @@ screenshots: $(STAMP) browser
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
-# The fuzz properties with many more examples than `make test` runs.
+# The long versions of the reliability loops: many more fuzz examples and SIGKILLs than `make test` runs.
+SOAK_FUZZ_EXAMPLES ?= 2000
+SOAK_KILLS ?= 25
 soak: $(STAMP)
-	TOTALPEACE_FUZZ_EXAMPLES=2000 $(BIN)/python -m pytest -q tests/test_fuzz_input.py
+	TOTALPEACE_FUZZ_EXAMPLES=$(SOAK_FUZZ_EXAMPLES) $(BIN)/python -m pytest -q --durations=0 tests/test_fuzz_input.py
+	TOTALPEACE_KILLS=$(SOAK_KILLS) $(BIN)/python -m pytest -q -s tests/test_crash_safety.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests tools

@@ -34,8 +34,8 @@ def test_one_record_per_run(swept):
     assert len(runs) == 8 and not runs.duplicated(["point", "run"]).any()
     assert set(map(tuple, runs[["point", "run"]].to_numpy())) == {(p, r) for p in range(4) for r in range(2)}
     assert (runs["seed"] == 3).all() and (runs["status"] == "ok").all() and runs["error"].isna().all()
-    from totalpeace import __version__
-    assert (runs["version"] == __version__).all()
+    from totalpeace.codeversion import code_version
+    assert (runs["version"] == code_version()).all()
     points = store.points("store-test")
     for row in runs.itertuples():
         params = json.loads(row.parameters)

@@ -106,11 +106,12 @@ def run(
 
 
 # The other commands live in their own modules (totalpeace/commands/); registered here in the order of --help.
-from totalpeace.commands import analysis, compare, query, serve, sweep  # noqa: E402
+from totalpeace.commands import analysis, compare, query, rerun, serve, sweep  # noqa: E402
 
 app.command()(compare.compare)
 app.command()(sweep.sweep)
 app.command()(query.query)
+app.command()(rerun.rerun)
 app.command()(analysis.sensitivity)
 app.command()(analysis.discover)
 app.command()(analysis.search)

@@ -117,13 +117,13 @@ def sensitivity(
 
 def _provenance(spec, extra: dict[str, object]) -> dict[str, object]:
     """What the page records about the experiment and the analysis settings."""
-    from totalpeace import __version__
+    from totalpeace.codeversion import code_version
 
     return {"experiment file": spec.source, "experiment fingerprint": spec.fingerprint(), "scenario": spec.scenario,
             "set": ", ".join(spec.set) or "none", "levers": ", ".join(spec.levers) or "none",
             "uncertainties": ", ".join(spec.uncertainties) or "none", "design": spec.design, "samples": spec.samples,
             "replications": spec.replications, "seed": spec.seed, "months": spec.months or "scenario's",
-            **extra, "totalpeace version": __version__}
+            **extra, "totalpeace version": code_version()}
 
 
 def _sensitivity_table(outcome: str, values, spec, confidence: float) -> Table:

@@ -20,9 +20,9 @@ Progress = Callable[[int], None]
 
 
 def _version() -> str:
-    from totalpeace import __version__
+    from totalpeace.codeversion import code_version
 
-    return __version__
+    return code_version()
 
 
 def simulate(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | None = None,

@@ -96,7 +96,7 @@ def run_compare(refs: list[str], sets: list[str] | None = None, runs: int = 100,
                 months: int | None = None, executor: Executor | None = None,
                 progress: Progress | None = None, chunk: int | None = None) -> Comparison:
     """Run the baseline `refs[0]` and each variant with the same seed and run ids; `sets` apply to all."""
-    from totalpeace import __version__
+    from totalpeace.codeversion import code_version
 
     if len(refs) < 2:
         raise InputError("compare needs a baseline and at least one variant")
@@ -122,7 +122,7 @@ def run_compare(refs: list[str], sets: list[str] | None = None, runs: int = 100,
             frame.insert(0, "scenario", name)
             frames[key].append(frame)
     return Comparison(names=names, references=list(refs), sha256=[scenario_sha256(s) for s in scenarios],
-                      seed=seed, runs=runs, months=months, start=scenarios[0].start, version=__version__,
+                      seed=seed, runs=runs, months=months, start=scenarios[0].start, version=code_version(),
                       sets=sets, yearly=pd.concat(frames["yearly"], ignore_index=True),
                       monthly=pd.concat(frames["monthly"], ignore_index=True), scenarios=scenarios,
                       results=ensembles)

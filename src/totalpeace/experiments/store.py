@@ -19,6 +19,7 @@ parts are the only truth; the DuckDB views are rebuilt from them each time a sto
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -50,6 +51,9 @@ YEARLY_SCHEMA = pa.schema([("experiment", pa.string()), ("point", pa.int64()), (
 MONTHLY_SCHEMA = pa.schema([("experiment", pa.string()), ("point", pa.int64()), ("run", pa.int64()),
                             ("month", pa.string()), ("metric", pa.string()), ("value", pa.float64())])
 TABLES = {"runs": RUNS_SCHEMA, "yearly": YEARLY_SCHEMA, "monthly": MONTHLY_SCHEMA}
+# Columns the views derive: a run's id `EXPERIMENT:POINT:RUN` is what `totalpeace rerun` takes.
+RUN_ID_SQL = "experiment || ':' || point || ':' || run"
+EXTRA_COLUMNS = {"runs": f", {RUN_ID_SQL} AS run_id", "yearly": "", "monthly": ""}
 
 
 def default_store_path() -> Path:
@@ -57,12 +61,28 @@ def default_store_path() -> Path:
     return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
 
 
+class StoreWriteError(InputError):
+    """The store folder cannot be written (read-only, full disk, not a folder): nothing already stored is touched."""
+
+
+def _write_error(store: Path, what: str, exc: OSError) -> StoreWriteError:
+    reason = exc.strerror or str(exc)
+    hint = ("free some space" if exc.errno == errno.ENOSPC else "make it writable or choose another --store")
+    return StoreWriteError(f"--store {store}: cannot write {what} ({reason}); the runs stored before are intact: "
+                           f"{hint}, then continue with --resume")
+
+
 def _atomic_write_bytes(path: Path, data: bytes, tmp_dir: Path) -> None:
+    """Write `path` whole or not at all: a temporary file, fsync, then os.replace (atomic on POSIX)."""
     tmp = tmp_dir / f".{path.name}.{uuid.uuid4().hex}.tmp"
-    tmp.write_bytes(data)
-    with tmp.open("rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(data)
+        with tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _sql_text(text: str) -> str:
@@ -70,11 +90,11 @@ def _sql_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _empty_select(schema: pa.Schema) -> str:
+def _empty_select(schema: pa.Schema, extra: str = "") -> str:
     types = {pa.string(): "VARCHAR", pa.int64(): "BIGINT", pa.int32(): "INTEGER", pa.float64(): "DOUBLE",
              pa.timestamp("us", tz="UTC"): "TIMESTAMPTZ"}
     cols = ", ".join(f"CAST(NULL AS {types[f.type]}) AS {f.name}" for f in schema)
-    return f"SELECT {cols} WHERE false"
+    return f"SELECT *{extra} FROM (SELECT {cols} WHERE false)"
 
 
 class ResultsStore:
@@ -149,8 +169,8 @@ class ResultsStore:
         for table, schema in TABLES.items():
             # a glob, not a file list: the SQL stays short however many parts a long sweep wrote
             pattern = str(self.path.resolve() / "experiments" / "*" / "parts" / "*" / f"{table}.parquet")
-            source = f"SELECT * FROM read_parquet({_sql_text(pattern)}, union_by_name = true)" \
-                if self._files(table) else _empty_select(schema)
+            source = f"SELECT *{EXTRA_COLUMNS[table]} FROM read_parquet({_sql_text(pattern)}, union_by_name = true)" \
+                if self._files(table) else _empty_select(schema, EXTRA_COLUMNS[table])
             con.execute(f"CREATE VIEW {table} AS {source}")
         con.register("experiments", self.experiments())
         points = sorted(str(p) for p in (self.path / "experiments").glob("*/points.parquet")) \
@@ -243,10 +263,13 @@ class ResultsStore:
         table = pa.Table.from_pandas(points.assign(experiment=name), preserve_index=False)
         sink = pa.BufferOutputStream()
         pq.write_table(table, sink)
-        _atomic_write_bytes(folder / "points.parquet", sink.getvalue().to_pybytes(), self._tmp(name))
-        # experiment.json last: an experiment exists once its points do
-        _atomic_write_bytes(folder / "experiment.json",
-                            json.dumps(meta, indent=2, ensure_ascii=False).encode("utf-8"), self._tmp(name))
+        try:
+            _atomic_write_bytes(folder / "points.parquet", sink.getvalue().to_pybytes(), self._tmp(name))
+            # experiment.json last: an experiment exists once its points do
+            _atomic_write_bytes(folder / "experiment.json",
+                                json.dumps(meta, indent=2, ensure_ascii=False).encode("utf-8"), self._tmp(name))
+        except OSError as exc:
+            raise _write_error(self.path, f"the experiment {name!r}", exc) from None
         self.write_views()
 
     def _tmp(self, experiment: str) -> Path:
@@ -260,9 +283,10 @@ class ResultsStore:
         folder = self.path / "locks"
         try:
             folder.mkdir(parents=True, exist_ok=True)
+            fh = (folder / f"{experiment}.lock").open("w")
         except OSError as exc:
             raise InputError(f"--store {self.path}: cannot write there ({exc.strerror})") from None
-        with (folder / f"{experiment}.lock").open("w") as fh:
+        with fh:
             try:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -285,30 +309,37 @@ class ResultsStore:
         token = uuid.uuid4().hex[:12]
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
         staging = self._tmp(experiment) / token
-        staging.mkdir(parents=True)
         final = self.path / "experiments" / experiment / "parts" / f"part-{stamp}-{token}"
         runs = tables["runs"]
         tables = {**tables, "runs": runs.set_column(runs.schema.get_field_index("part"), "part",
                                                      pa.array([final.name] * runs.num_rows, type=pa.string()))}
-        for table, data in tables.items():
-            pq.write_table(data.cast(TABLES[table]), staging / f"{table}.parquet", compression="zstd")
-        for file in staging.iterdir():
-            with file.open("rb") as fh:
-                os.fsync(fh.fileno())
-        os.replace(staging, final)
+        try:
+            staging.mkdir(parents=True)
+            for table, data in tables.items():
+                pq.write_table(data.cast(TABLES[table]), staging / f"{table}.parquet", compression="zstd")
+            for file in staging.iterdir():
+                with file.open("rb") as fh:
+                    os.fsync(fh.fileno())
+            os.replace(staging, final)
+        except OSError as exc:  # pyarrow's IO errors are OSErrors too
+            shutil.rmtree(staging, ignore_errors=True)  # staging is outside every reader's glob; tidy it anyway
+            raise _write_error(self.path, f"{runs.num_rows} finished runs", exc) from None
         return final
 
     def write_views(self) -> Path:
         """views.sql: the same views for the DuckDB command line, with paths relative to the store folder."""
         lines = ["-- Views over this store's Parquet parts. Use: cd <store> && duckdb -init views.sql"]
         for table in TABLES:
-            lines.append(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM "
+            lines.append(f"CREATE OR REPLACE VIEW {table} AS SELECT *{EXTRA_COLUMNS[table]} FROM "
                          f"read_parquet('experiments/*/parts/*/{table}.parquet', union_by_name = true);")
         lines.append("CREATE OR REPLACE VIEW points AS SELECT * FROM "
                      "read_parquet('experiments/*/points.parquet', union_by_name = true);")
         lines.append(SUMMARY_VIEW.replace("CREATE VIEW", "CREATE OR REPLACE VIEW") + ";")
         file = self.path / "views.sql"
-        _atomic_write_bytes(file, ("\n".join(lines) + "\n").encode(), self.path)
+        try:
+            _atomic_write_bytes(file, ("\n".join(lines) + "\n").encode(), self.path)
+        except OSError as exc:
+            raise _write_error(self.path, "views.sql", exc) from None
         return file
 
 

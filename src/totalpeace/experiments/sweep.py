@@ -126,7 +126,7 @@ def check_factor_ranges(spec: ExperimentSpec, points: pd.DataFrame, resolve: Poi
 
 def experiment_metadata(spec: ExperimentSpec, base: Scenario, points: pd.DataFrame, months: int) -> dict[str, Any]:
     """What experiment.json records: the spec and how to read the stored runs."""
-    from totalpeace import __version__
+    from totalpeace.codeversion import code_version
 
     labels = [add_months(base.start, m) for m in range(months)]
     return {"name": spec.name, "fingerprint": spec.fingerprint(), "spec": spec.model_dump(mode="json"),
@@ -134,7 +134,7 @@ def experiment_metadata(spec: ExperimentSpec, base: Scenario, points: pd.DataFra
             "start": base.start, "months": months, "years": sorted({int(m[:4]) for m in labels}),
             "metrics": [*FLOWS, *STOCKS], "flows": list(FLOWS), "points": len(points),
             "levers": list(spec.levers), "uncertainties": list(spec.uncertainties),
-            "version": __version__, "created": datetime.now(UTC).isoformat(timespec="seconds")}
+            "version": code_version(), "created": datetime.now(UTC).isoformat(timespec="seconds")}
 
 
 def plan_tasks(spec: ExperimentSpec, points: pd.DataFrame, done: set[tuple[int, int]], months: int,

@@ -91,7 +91,7 @@ def per_run_tables(results: Results, experiment: str, point: int, outcomes: list
 
 def run_task(task: Task) -> TaskResult:
     """Simulate every unit of `task`; a unit that fails is recorded as failed runs with the error, not raised."""
-    from totalpeace import __version__
+    from totalpeace.codeversion import code_version
 
     started = time.perf_counter()
     run_rows: dict[str, list] = {k: [] for k in ("experiment", "point", "run", "seed", "scenario_sha256", "version",
@@ -115,7 +115,7 @@ def run_task(task: Task) -> TaskResult:
         params = json.dumps(unit.parameters, sort_keys=True)
         for run in run_ids:
             for key, value in (("experiment", task.experiment), ("point", unit.point), ("run", run),
-                               ("seed", task.seed), ("scenario_sha256", sha), ("version", __version__),
+                               ("seed", task.seed), ("scenario_sha256", sha), ("version", code_version()),
                                ("status", status), ("error", error), ("parameters", params), ("part", None),
                                ("finished", stamp)):
                 run_rows[key].append(value)

@@ -1,0 +1,145 @@
+"""The recorded code version and `totalpeace rerun RUN_ID`: a stored run reproduces bit for bit, a changed value or
+a changed code version is detected."""
+
+from __future__ import annotations
+
+import shutil
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+import totalpeace
+from totalpeace.codeversion import PACKAGE_ROOT, code_version, source_digest, source_files
+from totalpeace.errors import InputError
+from totalpeace.experiments import LocalExecutor, ResultsStore, parse_spec, run_sweep
+from totalpeace.experiments.rerun import format_run_id, parse_run_id, rerun
+
+SPEC = {"name": "rerun-test", "scenario": "colombia-2022", "design": "full_factorial", "replications": 2,
+        "seed": 13, "months": 9, "outcomes": ["homicide_rate", "state_control_share"],
+        "levers": {"policy.decriminalization": {"values": [0.2, 0.9]}}}
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Code version
+# ---------------------------------------------------------------------------------------------------------------------
+def test_code_version_is_the_package_version_and_a_source_digest():
+    version = code_version()
+    assert version == f"{totalpeace.__version__.split('+')[0]}+src.{source_digest()}"
+    assert version is code_version()  # computed once per process
+    files = source_files(PACKAGE_ROOT)
+    assert {f.suffix for f in files} == {".py", ".toml", ".csv"}
+    assert PACKAGE_ROOT / "engine" / "simulate.py" in files
+
+
+def test_source_digest_changes_with_any_source_byte_and_only_then(tmp_path):
+    copy = tmp_path / "totalpeace"
+    shutil.copytree(PACKAGE_ROOT, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    original = source_digest(copy)
+    assert original == source_digest(PACKAGE_ROOT) and original == source_digest(copy)
+    (copy / "notes.md").write_text("not source")  # other files do not count
+    assert source_digest(copy) == original
+    target = copy / "model" / next(p.name for p in (copy / "model").glob("*.py"))
+    data = target.read_bytes()
+    target.write_bytes(data + b"\n")
+    assert source_digest(copy) != original
+    target.write_bytes(data)
+    assert source_digest(copy) == original
+    data_file = next(copy.rglob("*.csv"))
+    data_file.rename(data_file.with_name("renamed-" + data_file.name))  # a rename changes what loads
+    assert source_digest(copy) != original
+
+
+def test_results_and_store_record_the_code_version(stored):
+    scenario = totalpeace.load_scenario("colombia-2022")
+    assert totalpeace.simulate(scenario, runs=1, seed=1, months=1).version == code_version()
+    store = ResultsStore(stored)
+    assert set(store.runs("rerun-test")["version"]) == {code_version()}
+    assert store.experiment("rerun-test")["version"] == code_version()
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# rerun
+# ---------------------------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory):
+    path = tmp_path_factory.mktemp("rerun-store")
+    run_sweep(parse_spec(SPEC), path, LocalExecutor(1), chunk=4)
+    return path
+
+
+@pytest.fixture
+def store_copy(stored, tmp_path):
+    shutil.copytree(stored, tmp_path / "store")
+    return tmp_path / "store"
+
+
+def test_run_ids(stored):
+    assert parse_run_id("talks-levers:3:12") == ("talks-levers", 3, 12)
+    assert format_run_id("talks-levers", 3, 12) == "talks-levers:3:12"
+    for bad in ("talks-levers", "a:b:c", "x:1", "x:-1:0", ":1:2"):
+        with pytest.raises(InputError, match="expected EXPERIMENT:POINT:RUN"):
+            parse_run_id(bad)
+    ids = ResultsStore(stored).query("SELECT run_id FROM runs ORDER BY point, run")["run_id"].tolist()
+    assert ids == ["rerun-test:0:0", "rerun-test:0:1", "rerun-test:1:0", "rerun-test:1:1"]
+
+
+def test_rerun_reproduces_a_stored_run(stored, cli):
+    report = rerun(ResultsStore(stored), "rerun-test:1:1")
+    assert report.identical and report.seed == 13
+    assert set(report.comparison["table"]) == {"yearly", "monthly"}
+    assert report.comparison["values"].sum() > 40 and (report.comparison["differing"] == 0).all()
+    code, out, err = cli("rerun", "rerun-test:0:1", "--store", str(stored))
+    assert code == 0, err
+    assert "identical: all" in out and "warning" not in err
+
+
+def tamper(store, table: str, metric: str, delta: float) -> None:
+    """Change one stored value of run (1, 0) in place, the way a corrupted or edited file would."""
+    for file in (store / "experiments" / "rerun-test" / "parts").glob(f"*/{table}.parquet"):
+        data = pq.read_table(file)
+        hit = pc.and_(pc.and_(pc.equal(data["point"], 1), pc.equal(data["run"], 0)), pc.equal(data["metric"], metric))
+        if pc.any(hit).as_py():
+            first = pc.index(hit, True).as_py()
+            values = data["value"].to_pylist()
+            values[first] += delta
+            pq.write_table(data.set_column(data.schema.get_field_index("value"), "value",
+                                           pa.array(values)), file)
+            return
+    raise AssertionError("nothing to tamper with")
+
+
+def test_rerun_detects_a_changed_value(store_copy, cli):
+    tamper(store_copy, "yearly", "homicides", 1e-9)
+    report = rerun(ResultsStore(store_copy), "rerun-test:1:0")
+    assert not report.identical and report.differing_metrics == ["yearly.homicides"]
+    code, out, _ = cli("rerun", "rerun-test:1:0", "--store", str(store_copy))
+    assert code == 1
+    assert "not reproduced: 1 metric differs: yearly.homicides" in " ".join(out.split())
+    assert cli("rerun", "rerun-test:1:1", "--store", str(store_copy))[0] == 0  # other runs are untouched
+
+
+def test_rerun_detects_a_changed_monthly_value(store_copy):
+    tamper(store_copy, "monthly", "state_control_share", -1e-15)
+    assert rerun(ResultsStore(store_copy), "rerun-test:1:0").differing_metrics == ["monthly.state_control_share"]
+
+
+def test_rerun_warns_about_another_code_version(store_copy, cli, monkeypatch):
+    import totalpeace.experiments.rerun as rerun_module
+
+    monkeypatch.setattr(rerun_module, "code_version", lambda: "0.1.0+src.000000000000")
+    code, out, err = cli("rerun", "rerun-test:0:0", "--store", str(store_copy))
+    assert code == 0  # the numbers still match: only the label differs
+    assert "stored by code version" in " ".join(err.split()) and "0.1.0+src.000000000000" in out
+
+
+def test_rerun_bad_input(stored, cli, tmp_path):
+    code, _, err = cli("rerun", "rerun-test:7:0", "--store", str(stored))
+    assert code == 2 and "no such run" in err
+    code, _, err = cli("rerun", "nope:0:0", "--store", str(stored))
+    assert code == 2 and "no experiment named 'nope'" in err
+    code, _, err = cli("rerun", "rerun-test/0/0", "--store", str(stored))
+    assert code == 2 and "expected EXPERIMENT:POINT:RUN" in err
+    code, _, err = cli("rerun", "rerun-test:0:0", "--store", str(tmp_path / "missing"))
+    assert code == 2 and "no results store there" in err
