@@ -48,9 +48,9 @@ def sensitivity(
     """Global sensitivity of the outcomes: Sobol' first/total-order indices or Morris mu*/sigma, with intervals."""
     import pandas as pd
 
-    from totalpeace import __version__
     from totalpeace.analysis.plots import morris_chart, sobol_chart
     from totalpeace.analysis.sensitivity import morris_indices, sobol_indices
+    from totalpeace.codeversion import code_version
     from totalpeace.experiments import ResultsStore, load_spec, make_executor, run_sweep
     from totalpeace.experiments.design import UNIT_PREFIX, salib_problem
     from totalpeace.report.analysis import sensitivity_headlines
@@ -103,7 +103,7 @@ def sensitivity(
     sections += "".join(sensitivity_section(values.to_dict(orient="index"), f"{name}: {kind} ({year})", f"-{name}")
                        for name, values in indices.items())
     provenance = {**experiment_provenance(results, spec.name), "outcomes in year": year,
-                  "confidence": confidence, "totalpeace version (this analysis)": __version__}
+                  "confidence": confidence, "totalpeace version (this analysis)": code_version()}
     page = write_analysis_report(folder / "report.html", f"Sensitivity: {spec.name} ({spec.design})", line, [],
                                  {f"{spec.design} indices": table}, provenance, sections)
     written = [folder / f"{spec.design}.csv", *figures, page]
