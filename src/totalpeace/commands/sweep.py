@@ -41,6 +41,7 @@ def sweep(
         raise InputError("--resume and --replace: choose one")
     spec = load_spec(spec_file)
     results = ResultsStore(store)
+    results.check_writable()  # before the report folder beside it, so the message names the store
     folder = output_folder(out, results.path.parent / f"{spec.name}-sweep", pdf) if report or pdf else None
     err = Console(stderr=True, width=max(Console(stderr=True).width, 120))
     console = Console(width=max(Console().width, 120))

@@ -272,6 +272,13 @@ class ResultsStore:
             raise _write_error(self.path, f"the experiment {name!r}", exc) from None
         self.write_views()
 
+    def check_writable(self) -> None:
+        """Fail early, with the store's name in the message, if the store folder cannot be created or written."""
+        try:
+            (self.path / "locks").mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"--store {self.path}: cannot write there ({exc.strerror})") from None
+
     def _tmp(self, experiment: str) -> Path:
         """Staging folder of one experiment's writer (outside every glob the readers use)."""
         return self.path / "experiments" / experiment / "tmp"
