@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import json
 import threading
 from collections import OrderedDict
 from contextlib import asynccontextmanager
@@ -11,25 +11,27 @@ from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from totalpeace.describe import data_sources
 from totalpeace.errors import InputError, format_path
+from totalpeace.experiments.store import ResultsStore
 from totalpeace.report import differences, maps
 from totalpeace.report.headlines import comparison_headlines, headlines
 from totalpeace.report.html import comparison_overlays, render_comparison, render_report, run_figures
 from totalpeace.scenario import builtin_scenarios, load_scenario
 from totalpeace.scenario.schema import Scenario
-from totalpeace.server.levers import LeverError, describe_levers, lever_problems, overrides
+from totalpeace.server.levers import LeverError, describe_levers, lever_problems, lever_settings, overrides
 from totalpeace.server.models import ErrorBody, RunRequest, RunStatus, ScenarioInfo
-from totalpeace.server.runs import Run, RunManager
+from totalpeace.server.runs import Run, RunManager, TooManyRuns
 
 STATIC = Path(__file__).parent / "static"
 CACHE_SIZE = 64
 ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody}, 409: {"model": ErrorBody},
                                            422: {"model": ErrorBody}}
+ATTACHMENT = 'attachment; filename="{}"'
 
 
 def _scenario(name: str) -> Scenario:
@@ -43,10 +45,12 @@ def _error(status: int, message: str, problems: list[str] | None = None) -> JSON
     return JSONResponse({"error": message, "problems": problems or []}, status_code=status)
 
 
-def create_app(store: str | Path | None = None, workers: int = 1) -> FastAPI:
-    """The application; runs are written under `store` (default out/dashboard) and computed on `workers` processes."""
-    folder = Path(store or os.environ.get("TOTALPEACE_STORE", "out/dashboard"))
-    manager = RunManager(folder, workers=workers)
+def create_app(store: str | Path | None = None, workers: int = 1, executor: str = "local",
+               max_active_runs: int = 4) -> FastAPI:
+    """The application. Runs are computed by the experiment executor `executor` (`local`: `workers` processes per
+    run; or `dask://HOST:PORT`), recorded in the results store `store` (default: the CLI's, $TOTALPEACE_STORE or
+    out/store); at most `max_active_runs` are queued or running at once."""
+    manager = RunManager(ResultsStore(store), executor=executor, workers=workers, max_active=max_active_runs)
     cache: OrderedDict[tuple[str, ...], Any] = OrderedDict()  # figures and pages, the most recent CACHE_SIZE
     cache_lock = threading.Lock()
 
@@ -87,7 +91,8 @@ def create_app(store: str | Path | None = None, workers: int = 1) -> FastAPI:
             raise HTTPException(409, f"run {run_id} is {run.status}, not done")
         results = manager.results(run_id)
         if results is None:
-            raise HTTPException(404, f"run {run_id}: results are no longer in memory (summary.json is in the store)")
+            raise HTTPException(404, f"run {run_id}: its results are no longer in memory (its runs are in the "
+                                     f"results store as experiment {run.experiment!r})")
         return run, results
 
     def cached(key: tuple[str, ...], make: Any) -> Any:
@@ -128,8 +133,11 @@ def create_app(store: str | Path | None = None, workers: int = 1) -> FastAPI:
         except InputError as exc:
             problems = lever_problems(exc.problems, sets)
             return _error(422, problems[0] if len(problems) == 1 else "; ".join(problems), problems)
-        run = manager.submit(resolved, body.model_dump(mode="json"), runs=body.runs, seed=body.seed,
-                             months=body.months or resolved.months)
+        try:
+            run = manager.submit(resolved, base, lever_settings(resolved, sets), body.model_dump(mode="json"),
+                                 runs=body.runs, seed=body.seed, months=body.months or resolved.months)
+        except TooManyRuns as exc:
+            return _error(429, str(exc))
         return run.public()
 
     @app.get("/api/runs", response_model=list[RunStatus], summary="All runs of this server")
@@ -154,24 +162,22 @@ def create_app(store: str | Path | None = None, workers: int = 1) -> FastAPI:
         return run.public()
 
     @app.get("/api/runs/{run_id}/summary.json", responses=ERRORS, summary="Download summary.json")
-    def summary(run_id: str) -> FileResponse:
-        finished(run_id)
-        return FileResponse(manager.folder(run_id) / "summary.json", media_type="application/json",
-                            filename="summary.json")
+    def summary(run_id: str) -> Response:
+        _, results = finished(run_id)
+        text = cached(("summary", run_id), lambda: json.dumps(results.summary(), indent=2, allow_nan=False,
+                                                               ensure_ascii=False))
+        return Response(text, media_type="application/json",
+                        headers={"Content-Disposition": ATTACHMENT.format("summary.json")})
 
     @app.get("/api/runs/{run_id}/report.html", response_class=HTMLResponse, responses=ERRORS,
              summary="Download the report")
-    def report(run_id: str) -> FileResponse:
+    def report(run_id: str) -> HTMLResponse:
         run, results = finished(run_id)
-        path = manager.folder(run_id) / "report.html"
-
-        def make() -> Path:
-            page = render_report(results, sources=data_sources(run.scenario),
-                                 shapes=maps.territory_shapes(run.scenario), figures=figures(run_id, run, results))
-            path.write_text(page, encoding="utf-8")
-            return path
-
-        return FileResponse(cached(("report", run_id), make), media_type="text/html", filename="report.html")
+        page = cached(("report", run_id),
+                      lambda: render_report(results, sources=data_sources(run.scenario),
+                                            shapes=maps.territory_shapes(run.scenario),
+                                            figures=figures(run_id, run, results)))
+        return HTMLResponse(page, headers={"Content-Disposition": ATTACHMENT.format("report.html")})
 
     def figures(run_id: str, run: Run, results: Any) -> dict[str, Any]:
         return cached(("figures", run_id), lambda: run_figures(results, maps.territory_shapes(run.scenario)))
@@ -216,6 +222,6 @@ def create_app(store: str | Path | None = None, workers: int = 1) -> FastAPI:
                                                 shapes=maps.territory_shapes(run.scenario),
                                                 figures=figures(run_id, run, variant),
                                                 overlays=overlays(run, base_run, baseline, variant)))
-        return HTMLResponse(page, headers={"Content-Disposition": 'attachment; filename="comparison.html"'})
+        return HTMLResponse(page, headers={"Content-Disposition": ATTACHMENT.format("comparison.html")})
 
     return app

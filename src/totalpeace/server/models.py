@@ -38,6 +38,8 @@ class RunStatus(BaseModel):
     seed: int
     months: int
     error: str | None
+    experiment: str | None = Field(None, description="The run's experiment in the results store (while running and "
+                                                     "once done).")
     request: dict[str, Any]
 
 
