@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -23,14 +24,20 @@ from totalpeace.report.headlines import comparison_headlines, headlines
 from totalpeace.report.html import comparison_overlays, render_comparison, render_report, run_figures
 from totalpeace.scenario import builtin_scenarios, load_scenario
 from totalpeace.scenario.schema import Scenario
+from totalpeace.server.guard import Guard, Limits
 from totalpeace.server.levers import LeverError, describe_levers, lever_problems, lever_settings, overrides
 from totalpeace.server.models import ErrorBody, RunRequest, RunStatus, ScenarioInfo
 from totalpeace.server.runs import Run, RunManager, TooManyRuns
 
 STATIC = Path(__file__).parent / "static"
 CACHE_SIZE = 64
-ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody}, 409: {"model": ErrorBody},
+AUTH: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "Missing or wrong token (when the server has one)"},
+    413: {"model": ErrorBody, "description": "Request body larger than the server's limit"}}
+ERRORS: dict[int | str, dict[str, Any]] = {**AUTH, 404: {"model": ErrorBody}, 409: {"model": ErrorBody},
                                            422: {"model": ErrorBody}}
+START_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS, 429: {"model": ErrorBody, "description": "Too many runs queued or running"}}
 ATTACHMENT = 'attachment; filename="{}"'
 
 
@@ -45,12 +52,14 @@ def _error(status: int, message: str, problems: list[str] | None = None) -> JSON
     return JSONResponse({"error": message, "problems": problems or []}, status_code=status)
 
 
-def create_app(store: str | Path | None = None, workers: int = 1, executor: str = "local",
-               max_active_runs: int = 4) -> FastAPI:
+def create_app(store: str | Path | None = None, workers: int = 1, executor: str = "local", token: str | None = None,
+               limits: Limits | None = None) -> FastAPI:
     """The application. Runs are computed by the experiment executor `executor` (`local`: `workers` processes per
-    run; or `dask://HOST:PORT`), recorded in the results store `store` (default: the CLI's, $TOTALPEACE_STORE or
-    out/store); at most `max_active_runs` are queued or running at once."""
-    manager = RunManager(ResultsStore(store), executor=executor, workers=workers, max_active=max_active_runs)
+    run; or `dask://HOST:PORT`) and recorded in the results store `store` (default: the CLI's, $TOTALPEACE_STORE or
+    out/store). With a `token`, every API call must send `Authorization: Bearer <token>`; `limits` caps what one
+    request may ask."""
+    limits = limits or Limits()
+    manager = RunManager(ResultsStore(store), executor=executor, workers=workers, max_active=limits.max_active_runs)
     cache: OrderedDict[tuple[str, ...], Any] = OrderedDict()  # figures and pages, the most recent CACHE_SIZE
     cache_lock = threading.Lock()
 
@@ -63,7 +72,29 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
                   description="Run ensembles of a peace-process scenario with changed levers, follow their progress, "
                               "read charts and maps, compare with a baseline and download summary.json and reports.")
     app.state.manager = manager
+    app.state.limits = limits
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(Guard, token=token, max_body_bytes=limits.max_body_bytes)
+
+    def openapi() -> dict[str, Any]:
+        """The schema, declaring the bearer token when the server has one (so /docs can send it)."""
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                                 routes=app.routes)
+            if token:
+                schema.setdefault("components", {})["securitySchemes"] = {"token": {"type": "http",
+                                                                                    "scheme": "bearer"}}
+                for operations in schema["paths"].values():
+                    for operation in operations.values():
+                        operation["security"] = [{"token": []}]
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+    @app.exception_handler(Exception)
+    async def internal_error(_: Request, exc: Exception) -> JSONResponse:
+        return _error(500, f"internal error: {type(exc).__name__}: {exc}")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -110,7 +141,7 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
     def index() -> FileResponse:
         return FileResponse(STATIC / "index.html")
 
-    @app.get("/api/scenarios", response_model=list[ScenarioInfo], summary="Built-in scenarios")
+    @app.get("/api/scenarios", response_model=list[ScenarioInfo], responses=AUTH, summary="Built-in scenarios")
     def scenarios() -> list[dict[str, Any]]:
         out = []
         for name in builtin_scenarios():
@@ -124,9 +155,16 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
         s = _scenario(name)
         return {"name": name, "description": s.description, **describe_levers(s)}
 
-    @app.post("/api/runs", status_code=202, response_model=RunStatus, responses=ERRORS, summary="Start an ensemble")
+    @app.post("/api/runs", status_code=202, response_model=RunStatus, responses=START_ERRORS,
+              summary="Start an ensemble")
     def start_run(body: RunRequest) -> Any:
         base = _scenario(body.scenario)
+        if body.runs > limits.max_runs:
+            return _error(422, f"runs: at most {limits.max_runs} runs per request on this server (got {body.runs})")
+        months = body.months or base.months
+        if body.runs * months > limits.max_run_months:
+            return _error(422, f"runs x months: {body.runs} x {months} = {body.runs * months} run-months is more "
+                               f"than this server's limit of {limits.max_run_months} per request")
         sets = overrides(body.levers, base)
         try:
             resolved = load_scenario(body.scenario, sets)
@@ -140,7 +178,7 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
             return _error(429, str(exc))
         return run.public()
 
-    @app.get("/api/runs", response_model=list[RunStatus], summary="All runs of this server")
+    @app.get("/api/runs", response_model=list[RunStatus], responses=AUTH, summary="All runs of this server")
     def runs() -> list[dict[str, Any]]:
         return [r.public() for r in manager.list()]
 

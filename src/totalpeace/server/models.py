@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from totalpeace.server.levers import Levers
 
-MAX_RUNS = 5000
+MAX_RUNS = 100_000  # the most any server accepts; its own limit (--max-runs-per-request, default 5,000) is lower
 MAX_MONTHS = 600
 
 
@@ -19,7 +19,8 @@ class RunRequest(BaseModel):
 
     scenario: str = Field(..., description="Built-in scenario name (GET /api/scenarios).")
     levers: Levers = Field(default_factory=Levers)
-    runs: int = Field(50, ge=1, le=MAX_RUNS, description="Number of stochastic runs.")
+    runs: int = Field(50, ge=1, le=MAX_RUNS, description="Number of stochastic runs (the server's limit is in "
+                                                          "--max-runs-per-request, 5,000 by default).")
     seed: int = Field(1, ge=0, le=2**63 - 1, description="Random seed.")
     months: int | None = Field(None, ge=1, le=MAX_MONTHS, description="Months (default: the scenario's).")
     label: str = Field("", max_length=80, description="A name for the run shown in comparisons.")
