@@ -42,9 +42,10 @@ screenshots: $(STAMP) browser
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
-# The fuzz properties with many more examples than `make test` runs.
+# The fuzz properties and the HTTP API fuzz (schemathesis) with many more examples than `make test` runs.
 soak: $(STAMP)
 	TOTALPEACE_FUZZ_EXAMPLES=2000 $(BIN)/python -m pytest -q tests/test_fuzz_input.py
+	TOTALPEACE_API_FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -q tests/test_api_fuzz.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests tools

@@ -15,6 +15,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from totalpeace.describe import data_sources
 from totalpeace.errors import InputError, format_path
@@ -27,7 +28,7 @@ from totalpeace.scenario.schema import Scenario
 from totalpeace.server.guard import Guard, Limits
 from totalpeace.server.levers import LeverError, describe_levers, lever_problems, lever_settings, overrides
 from totalpeace.server.models import ErrorBody, RunRequest, RunStatus, ScenarioInfo
-from totalpeace.server.runs import Run, RunManager, TooManyRuns
+from totalpeace.server.runs import Run, RunManager, ShuttingDown, TooManyRuns
 
 STATIC = Path(__file__).parent / "static"
 CACHE_SIZE = 64
@@ -36,8 +37,14 @@ AUTH: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorBody, "description": "Request body larger than the server's limit"}}
 ERRORS: dict[int | str, dict[str, Any]] = {**AUTH, 404: {"model": ErrorBody}, 409: {"model": ErrorBody},
                                            422: {"model": ErrorBody}}
+# for routes answering HTML: their errors are still JSON (a "model" would be documented as text/html)
+HTML_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"description": entry.get("description", "Error"),
+           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
+    for code, entry in ERRORS.items()}
 START_ERRORS: dict[int | str, dict[str, Any]] = {
-    **ERRORS, 429: {"model": ErrorBody, "description": "Too many runs queued or running"}}
+    **ERRORS, 429: {"model": ErrorBody, "description": "Too many runs queued or running"},
+    503: {"model": ErrorBody, "description": "The server is stopping"}}
 ATTACHMENT = 'attachment; filename="{}"'
 
 
@@ -48,8 +55,18 @@ def _scenario(name: str) -> Scenario:
     return load_scenario(name)
 
 
-def _error(status: int, message: str, problems: list[str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": message, "problems": problems or []}, status_code=status)
+def _error(status: int, message: str, problems: list[str] | None = None,
+           headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message, "problems": problems or []}, status_code=status, headers=headers)
+
+
+def _allowed_methods(app: FastAPI, scope: dict[str, Any]) -> list[str]:
+    methods = set()
+    for route in app.router.routes:
+        match, _ = route.matches(scope)
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 def create_app(store: str | Path | None = None, workers: int = 1, executor: str = "local", token: str | None = None,
@@ -65,6 +82,7 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):
+        manager.open()
         yield
         manager.shutdown()
 
@@ -81,6 +99,9 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
         if app.openapi_schema is None:
             schema = get_openapi(title=app.title, version=app.version, description=app.description,
                                  routes=app.routes)
+            request = schema["components"]["schemas"]["RunRequest"]["properties"]  # this server's own choices
+            request["scenario"]["enum"] = sorted(builtin_scenarios())
+            request["runs"]["maximum"] = limits.max_runs
             if token:
                 schema.setdefault("components", {})["securitySchemes"] = {"token": {"type": "http",
                                                                                     "scheme": "bearer"}}
@@ -97,8 +118,13 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
         return _error(500, f"internal error: {type(exc).__name__}: {exc}")
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return _error(exc.status_code, str(exc.detail))
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # FastAPI's answer to a body that is not JSON text at all: invalid input too
+            return _error(422, f"body: not valid JSON ({exc.detail})")
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every method of the path, not only those of the first route matching it
+            headers["Allow"] = ", ".join(_allowed_methods(app, request.scope))
+        return _error(exc.status_code, str(exc.detail), headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -175,7 +201,9 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
             run = manager.submit(resolved, base, lever_settings(resolved, sets), body.model_dump(mode="json"),
                                  runs=body.runs, seed=body.seed, months=body.months or resolved.months)
         except TooManyRuns as exc:
-            return _error(429, str(exc))
+            return _error(429, str(exc), headers={"Retry-After": "10"})
+        except ShuttingDown as exc:
+            return _error(503, str(exc))
         return run.public()
 
     @app.get("/api/runs", response_model=list[RunStatus], responses=AUTH, summary="All runs of this server")
@@ -207,7 +235,7 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
         return Response(text, media_type="application/json",
                         headers={"Content-Disposition": ATTACHMENT.format("summary.json")})
 
-    @app.get("/api/runs/{run_id}/report.html", response_class=HTMLResponse, responses=ERRORS,
+    @app.get("/api/runs/{run_id}/report.html", response_class=HTMLResponse, responses=HTML_ERRORS,
              summary="Download the report")
     def report(run_id: str) -> HTMLResponse:
         run, results = finished(run_id)
@@ -249,7 +277,7 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
 
         return cached(("compare", run_id, baseline_id), make)
 
-    @app.get("/api/runs/{run_id}/compare/{baseline_id}/report.html", response_class=HTMLResponse, responses=ERRORS,
+    @app.get("/api/runs/{run_id}/compare/{baseline_id}/report.html", response_class=HTMLResponse, responses=HTML_ERRORS,
              summary="Download the comparison report")
     def comparison_report(run_id: str, baseline_id: str) -> HTMLResponse:
         run, variant = finished(run_id)

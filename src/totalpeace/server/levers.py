@@ -16,7 +16,7 @@ YEAR_MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as written: false is not 0
 
 
 class CeasefireLever(_Strict):

@@ -40,6 +40,10 @@ class TooManyRuns(Exception):
     """Refused: `max_active` runs are already queued or running."""
 
 
+class ShuttingDown(Exception):
+    """Refused: the server is stopping."""
+
+
 class RunFailed(Exception):
     """A chunk of the ensemble failed; the message is the first run's error."""
 
@@ -133,6 +137,7 @@ class RunManager:
                  max_active: int = 4) -> None:
         self.store = store
         self.max_active = max(1, max_active)
+        self._executor_spec, self._workers = executor, workers
         self.executors = Executors(executor, workers, keep_idle=self.max_active)
         self._runs: OrderedDict[str, Run] = OrderedDict()
         self._results: OrderedDict[str, Results] = OrderedDict()
@@ -147,7 +152,7 @@ class RunManager:
                   seed=seed, months=months)
         with self._lock:
             if self._closed:
-                raise TooManyRuns("the server is shutting down")
+                raise ShuttingDown("the server is shutting down: no new runs")
             active = sum(r.active for r in self._runs.values())
             if active >= self.max_active:
                 raise TooManyRuns(f"{active} runs are already queued or running (at most {self.max_active}): wait "
@@ -206,6 +211,13 @@ class RunManager:
             thread = self._threads.get(run_id)
         if thread is not None:
             thread.join(timeout)
+
+    def open(self) -> None:
+        """Accept runs again after a shutdown (an application started anew, as test clients do)."""
+        with self._lock:
+            if self._closed:
+                self.executors = Executors(self._executor_spec, self._workers, keep_idle=self.max_active)
+                self._closed = False
 
     def shutdown(self) -> None:
         with self._lock:
