@@ -40,9 +40,12 @@ statuses: Counter[int] = Counter()
 def _stop_runs(request):
     yield
     runs = app.state.manager.list()
+    for run in runs:  # every accepted run finishes: none is lost however the requests came
+        app.state.manager.wait(run.id, timeout=120)
     app.state.manager.shutdown()
     shutil.rmtree(STORE, ignore_errors=True)
     assert 500 not in statuses
+    assert [r.status for r in runs] == ["done"] * len(runs), [(r.status, r.error) for r in runs]
     with request.config.pluginmanager.get_plugin("capturemanager").global_and_fixture_disabled():
         print(f"\nAPI fuzz: {statuses.total()} requests, by status: "
               + ", ".join(f"{code}: {n}" for code, n in sorted(statuses.items()))

@@ -251,3 +251,33 @@ def test_load_keeps_answering_and_loses_no_run(live, capsys):
         print(f"\nload: 200 requests from 20 threads in {wall:.2f} s while 3 ensembles ran; latency p50 "
               f"{statistics.median(latencies) * 1000:.0f} ms, p95 {latencies[189] * 1000:.0f} ms, max "
               f"{latencies[-1] * 1000:.0f} ms; 3 of 3 runs done and stored")
+
+
+def test_serve_binds_loopback_and_takes_the_token_from_the_environment(cli, monkeypatch, tmp_path):
+    import uvicorn
+
+    started = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, host, port, **_: started.append((app, host, port)))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    code, out, err = cli("serve", "--port", port, "--store", str(tmp_path))
+    assert code == 0 and started[-1][1] == "127.0.0.1" and "warning" not in err
+    assert TestClient(started[-1][0]).get("/api/scenarios").status_code == 200  # no token set: open
+
+    code, out, err = cli("serve", "--host", "0.0.0.0", "--port", port, "--store", str(tmp_path))
+    assert code == 0 and "without --token: anyone who can reach this address can start runs" in err
+
+    monkeypatch.setenv("TOTALPEACE_TOKEN", "from-env")
+    code, out, err = cli("serve", "--host", "0.0.0.0", "--port", port, "--store", str(tmp_path),
+                         "--max-concurrent-runs", "2", "--max-body-bytes", "2048")
+    assert code == 0 and "warning" not in err and "needs the token" in out
+    app = started[-1][0]
+    assert app.state.limits.max_active_runs == 2 and app.state.limits.max_body_bytes == 2048
+    guarded = TestClient(app)
+    assert guarded.get("/api/scenarios").status_code == 401
+    assert guarded.get("/api/scenarios", headers={"Authorization": "Bearer from-env"}).status_code == 200
+
+    monkeypatch.setenv("TOTALPEACE_TOKEN", " ")
+    code, _, err = cli("serve", "--port", port, "--store", str(tmp_path))
+    assert code == 2 and "TOTALPEACE_TOKEN): empty" in err
