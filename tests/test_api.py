@@ -128,18 +128,39 @@ def test_unknown_runs_are_404(client, baseline):
     assert client.delete("/api/runs/zzz").status_code == 404
 
 
+def test_run_is_recorded_in_the_results_store(client, baseline, variant):
+    store = client.app.state.manager.store
+    status = client.get(f"/api/runs/{variant}").json()
+    name = status["experiment"]
+    assert name == f"dashboard-{variant}"
+    runs = store.runs(name)
+    assert list(runs["run"]) == list(range(6)) and set(runs["status"]) == {"ok"} and set(runs["seed"]) == {4}
+    point = store.points(name)
+    assert len(point) == 1 and point.loc[0, "policy.talks.mode"] == "none" and point.loc[0, "security.buy_in"] == 0.3
+    meta = store.experiment(name)
+    assert meta["dashboard"]["request"]["label"] == "no talks" and meta["spec"]["replications"] == 6
+    # the stored yearly values are the ensemble's summary, recomputed in SQL
+    summary = client.get(f"/api/runs/{variant}/summary.json").json()
+    mean = store.query("SELECT mean FROM summary WHERE experiment = ? AND metric = 'homicide_rate' AND year = 2022",
+                       [name])["mean"].item()
+    assert mean == pytest.approx(summary["metrics"]["homicide_rate"]["2022"]["mean"], rel=1e-12)
+    both = store.query("SELECT experiment, count(*) AS n FROM runs WHERE experiment IN (?, ?) GROUP BY ALL",
+                       [f"dashboard-{baseline}", name])
+    assert sorted(both["n"]) == [6, 6]
+
+
 def test_cancel_terminates_the_workers(client):
     manager = client.app.state.manager
-    run = client.post("/api/runs", json={**SMALL, "runs": 5000, "months": 48}).json()
+    run = client.post("/api/runs", json={**SMALL, "runs": 2000, "months": 48}).json()
     wait(client, run["id"], until=("running",))
     assert client.get("/api/scenarios").status_code == 200  # a long run does not block the server
     busy = client.get(f"/api/runs/{run['id']}/summary.json")
     assert busy.status_code == 409 and "not done" in busy.json()["error"]
     deadline = time.monotonic() + 60
-    while not manager.worker_pids and time.monotonic() < deadline:  # workers announce themselves once started
-        time.sleep(0.1)
-    pids = set(manager.worker_pids)
-    assert pids
+    while not manager.worker_pids(run["id"]) and time.monotonic() < deadline:  # spawned with the first chunk
+        time.sleep(0.05)
+    pids = set(manager.worker_pids(run["id"]))
+    assert pids and all(_alive(p) for p in pids) and os.getpid() not in pids
     cancelled = client.delete(f"/api/runs/{run['id']}")
     assert cancelled.status_code == 200
     assert wait(client, run["id"])["status"] == "cancelled"
@@ -147,6 +168,7 @@ def test_cancel_terminates_the_workers(client):
     while time.monotonic() < deadline and any(_alive(p) for p in pids):
         time.sleep(0.1)
     assert not any(_alive(p) for p in pids)
+    assert f"dashboard-{run['id']}" not in manager.store.experiment_names()  # a cancelled run leaves no trace
     again = client.delete(f"/api/runs/{run['id']}")
     assert again.status_code == 409 and "already cancelled" in again.json()["error"]
     after = client.post("/api/runs", json={**SMALL, "runs": 2}).json()  # the server runs on with fresh workers

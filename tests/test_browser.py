@@ -24,8 +24,8 @@ DOC_IMAGES = REPO / "docs" / "img"
 pytestmark = pytest.mark.skipif(not CHROMIUM.is_file(), reason="/usr/bin/chromium is absent (make test installs it)")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def _serve(store: Path, token: str | None = None):
+    """A live dashboard on a free loopback port; yields its address."""
     import uvicorn
 
     from totalpeace.server.app import create_app
@@ -33,7 +33,7 @@ def server(tmp_path_factory):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    app = create_app(store=tmp_path_factory.mktemp("store"), workers=1)
+    app = create_app(store=store, workers=1, token=token)
     live = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=live.run, daemon=True)
     thread.start()
@@ -44,6 +44,16 @@ def server(tmp_path_factory):
     yield f"http://127.0.0.1:{port}"
     live.should_exit = True
     thread.join(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    yield from _serve(tmp_path_factory.mktemp("store"))
+
+
+@pytest.fixture(scope="module")
+def guarded(tmp_path_factory):
+    yield from _serve(tmp_path_factory.mktemp("guarded"), token="page-token")
 
 
 @pytest.fixture(scope="module")
@@ -145,3 +155,28 @@ def test_dashboard_cancel(server, browser):
     page.wait_for_function("document.querySelector('#status').textContent.includes('cancelled')", timeout=60_000)
     assert page.is_enabled("#run") and page.is_disabled("#cancel")
     page.close()
+
+
+def test_token_from_the_address_or_the_field(guarded, browser):
+    page = browser.new_page()
+    page.goto(f"{guarded}/?token=page-token")
+    page.wait_for_selector("body[data-ready='colombia-2022']", state="attached")
+    assert "token" not in page.url  # taken from the address bar, kept for this tab only
+    _run(page, "with token")
+    with page.expect_download() as info:  # downloads carry the token too
+        page.click("#download-summary")
+    assert json.loads(Path(info.value.path()).read_text(encoding="utf-8"))["runs"] == 20
+    page.close()
+
+    fresh = browser.new_page()
+    fresh.goto(guarded)
+    fresh.wait_for_selector("#token-form:not([hidden])")
+    assert "needs a token" in fresh.text_content("#error")
+    fresh.fill("#token", "wrong")
+    fresh.click("#token-form button")
+    fresh.wait_for_function("document.querySelector('#error').textContent.includes('wrong token')")
+    fresh.fill("#token", "page-token")
+    fresh.click("#token-form button")
+    fresh.wait_for_selector("body[data-ready='colombia-2022']", state="attached")
+    assert fresh.is_hidden("#token-form") and fresh.text_content("#error") == ""
+    fresh.close()

@@ -3,15 +3,21 @@
 Both have one interface: `map_unordered(fn, tasks)` submits tasks lazily (never more than a few per worker in
 flight, so a sweep of 100,000 runs never holds them all) and yields results as they finish. Results do not depend
 on where or in which order tasks ran: every run is a pure function of (scenario, seed, run id).
+
+`terminate()` stops an executor for good, from any thread (the dashboard's cancel button): the local executor kills
+its worker processes, the Dask executor cancels its futures on the cluster; `map_unordered` then raises
+`ExecutorTerminated`, now and on any later call.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
 from totalpeace.errors import InputError
@@ -27,6 +33,12 @@ class Executor(Protocol):
     def map_unordered(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]: ...
 
     def close(self) -> None: ...
+
+    def terminate(self) -> None: ...
+
+
+class ExecutorTerminated(RuntimeError):
+    """Raised by `map_unordered` when `terminate()` stopped it: the results it did not yield are lost."""
 
 
 def default_workers() -> int:
@@ -46,44 +58,90 @@ def _exit_with_parent(parent: int) -> None:
 
 
 class LocalExecutor:
-    """A pool of `workers` local processes; with one worker, tasks run in this process (no pool to start)."""
+    """A pool of `workers` local processes; with one worker, tasks run in this process (no pool to start) unless
+    `isolate` asks for a worker process anyway (so that they can be terminated and never hold this process's GIL).
+    `start_method` is multiprocessing's ("spawn" for a caller with threads, which must never be forked)."""
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None, isolate: bool = False, start_method: str | None = None) -> None:
         self.workers = workers or default_workers()
         if self.workers < 1:
             raise InputError(f"--workers must be at least 1 (got {self.workers})")
+        self.isolate = isolate
+        self._context = multiprocessing.get_context(start_method) if start_method else None
         self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self._stopped = False  # set by terminate()
         self.description = f"local, {self.workers} worker{'s' if self.workers > 1 else ''}"
 
+    def _current_pool(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._stopped:
+                raise ExecutorTerminated("the local executor was terminated")
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context,
+                                                 initializer=_exit_with_parent, initargs=(os.getpid(),))
+            return self._pool
+
     def map_unordered(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
-        if self.workers == 1:
+        if self.workers == 1 and not self.isolate:
             for task in tasks:
+                if self._stopped:
+                    raise ExecutorTerminated("the local executor was terminated")
                 yield fn(task)
             return
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_exit_with_parent,
-                                             initargs=(os.getpid(),))
+        pool = self._current_pool()
         pending: set[Future] = set()
         source = iter(tasks)
         limit = self.workers * IN_FLIGHT_PER_WORKER
         exhausted = False
-        while True:
-            while not exhausted and len(pending) < limit:
-                task = next(source, None)
-                if task is None:
-                    exhausted = True
-                    break
-                pending.add(self._pool.submit(fn, task))
-            if not pending:
-                return
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                yield future.result()
+        try:
+            while True:
+                while not exhausted and len(pending) < limit:
+                    task = next(source, None)
+                    if task is None:
+                        exhausted = True
+                        break
+                    pending.add(pool.submit(fn, task))
+                if not pending:
+                    return
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield future.result()
+        except (BrokenProcessPool, CancelledError, RuntimeError):
+            if self._stopped:
+                raise ExecutorTerminated("the local worker processes were terminated") from None
+            raise
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of the running worker processes (none before the first task or after terminate)."""
+        with self._lock:
+            pool = self._pool
+        # ProcessPoolExecutor has no public list of its processes before Python 3.14
+        return sorted(getattr(pool, "_processes", None) or {}) if pool is not None else []
+
+    def terminate(self) -> None:
+        """Kill the worker processes now (their tasks are lost), wait until they are gone, accept no more tasks."""
+        with self._lock:
+            self._stopped = True
+            pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        # ProcessPoolExecutor has no public way to stop its processes before Python 3.14 (terminate_workers)
+        processes = getattr(pool, "_processes", None) or {}
+        pool.shutdown(wait=False, cancel_futures=True)  # after this no process is added to `processes`
+        for process in list(processes.values()):
+            process.terminate()
+        for process in list(processes.values()):
+            process.join(timeout=10)
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=5)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def __enter__(self) -> LocalExecutor:
         return self
@@ -107,6 +165,9 @@ class DaskExecutor:
             except OSError as exc:
                 raise InputError(f"--executor {address}: cannot reach a Dask scheduler there ({exc})") from None
         self.description = f"dask {self.client.scheduler.address}"
+        self._futures: set[Any] = set()  # submitted and not yet read: what terminate() cancels
+        self._futures_lock = threading.Lock()
+        self._terminated = False
 
     def _slots(self) -> int:
         threads = sum(self.client.nthreads().values())
@@ -115,18 +176,49 @@ class DaskExecutor:
     def map_unordered(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
         from distributed import as_completed
 
+        if self._terminated:
+            raise ExecutorTerminated("the Dask executor was terminated")
         source = iter(tasks)
-        batch = [self.client.submit(fn, t, pure=False) for _, t in zip(range(self._slots()), source, strict=False)]
+        batch = [self._submit(fn, t) for _, t in zip(range(self._slots()), source, strict=False)]
         if not batch:
             return
         pending = as_completed(batch)
         for future in pending:
-            result = future.result()
+            try:
+                result = future.result()
+            except BaseException as exc:  # a cancelled Dask future raises asyncio's CancelledError
+                if self._terminated and not isinstance(exc, KeyboardInterrupt):
+                    raise ExecutorTerminated("the tasks were cancelled on the Dask cluster") from None
+                raise
+            finally:
+                with self._futures_lock:
+                    self._futures.discard(future)
             future.release()
-            task = next(source, None)
+            task = next(source, None) if not self._terminated else None
             if task is not None:
-                pending.add(self.client.submit(fn, task, pure=False))
+                pending.add(self._submit(fn, task))
             yield result
+        if self._terminated:
+            raise ExecutorTerminated("the tasks were cancelled on the Dask cluster")
+
+    def _submit(self, fn: Callable[[Any], Any], task: Any) -> Any:
+        future = self.client.submit(fn, task, pure=False)
+        with self._futures_lock:
+            self._futures.add(future)
+        return future
+
+    def worker_pids(self) -> list[int]:
+        """Worker processes of a cluster are not this executor's to report."""
+        return []
+
+    def terminate(self) -> None:
+        """Cancel this executor's futures: queued tasks never start; a task already running on a worker thread
+        finishes (Python threads cannot be interrupted) and its result is dropped."""
+        self._terminated = True
+        with self._futures_lock:
+            futures = list(self._futures)
+        if futures:
+            self.client.cancel(futures, force=True)
 
     def close(self) -> None:
         if self._own:

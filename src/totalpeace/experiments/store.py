@@ -304,6 +304,10 @@ class ResultsStore:
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
+    def delete(self, experiment: str) -> None:
+        """Remove an experiment and all its runs (hold its lock): what a cancelled dashboard run leaves behind."""
+        shutil.rmtree(self.path / "experiments" / experiment, ignore_errors=True)
+
     def clean_tmp(self, experiment: str) -> None:
         """Remove what a killed writer left in the staging folder (never visible to readers)."""
         tmp = self._tmp(experiment)

@@ -170,7 +170,7 @@ def plan_tasks(spec: ExperimentSpec, points: pd.DataFrame, done: set[tuple[int, 
         yield task
 
 
-class _PartBuffer:
+class PartBuffer:
     """Finished task results held until enough runs (or seconds) have gathered to write one part."""
 
     def __init__(self, store: ResultsStore, experiment: str, every: float) -> None:
@@ -219,7 +219,7 @@ def run_sweep(spec: ExperimentSpec, store: ResultsStore | str | None = None,
     executor = executor or LocalExecutor()
     chunk = chunk or max(1, min(spec.replications, 32))
     total = len(points) * spec.replications
-    buffer = _PartBuffer(store, spec.name, flush_every)
+    buffer = PartBuffer(store, spec.name, flush_every)
     before = finished = failed = 0
     try:
         with store.lock(spec.name):

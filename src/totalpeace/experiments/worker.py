@@ -43,6 +43,7 @@ class Task:
     outcomes: list[str]
     monthly: bool
     units: list[Unit] = field(default_factory=list)
+    keep_results: bool = False  # also return each unit's full Results (the dashboard draws its charts from them)
 
     @property
     def runs(self) -> int:
@@ -51,12 +52,14 @@ class Task:
 
 @dataclass
 class TaskResult:
-    """Arrow tables `runs`, `yearly`, `monthly` for every run of a task, and how long it took."""
+    """Arrow tables `runs`, `yearly`, `monthly` for every run of a task, and how long it took; with
+    `Task.keep_results`, the full Results of each unit that succeeded."""
 
     tables: dict[str, pa.Table]
     runs: int
     failed: int
     seconds: float
+    results: list[Results] = field(default_factory=list)
 
 
 def per_run_tables(results: Results, experiment: str, point: int, outcomes: list[str], monthly: bool
@@ -96,7 +99,7 @@ def run_task(task: Task) -> TaskResult:
     started = time.perf_counter()
     run_rows: dict[str, list] = {k: [] for k in ("experiment", "point", "run", "seed", "scenario_sha256", "version",
                                                  "status", "error", "parameters", "part", "finished")}
-    yearly_parts, monthly_parts, failed = [], [], 0
+    yearly_parts, monthly_parts, kept, failed = [], [], [], 0
     for unit in task.units:
         run_ids = list(range(unit.first_run, unit.first_run + unit.runs))
         try:
@@ -106,6 +109,8 @@ def run_task(task: Task) -> TaskResult:
             yearly, monthly = per_run_tables(results, task.experiment, unit.point, task.outcomes, task.monthly)
             yearly_parts.append(yearly)
             monthly_parts.append(monthly)
+            if task.keep_results:
+                kept.append(results)
             status, error, sha = "ok", None, results.scenario_sha256
         except Exception as exc:  # recorded per run so a sweep of thousands survives one bad point
             status, sha = "failed", None
@@ -121,7 +126,8 @@ def run_task(task: Task) -> TaskResult:
                 run_rows[key].append(value)
     tables = {"runs": pa.table(run_rows), "yearly": _concat(yearly_parts, "yearly"),
               "monthly": _concat(monthly_parts, "monthly")}
-    return TaskResult(tables=tables, runs=task.runs, failed=failed, seconds=time.perf_counter() - started)
+    return TaskResult(tables=tables, runs=task.runs, failed=failed, seconds=time.perf_counter() - started,
+                      results=kept)
 
 
 def _concat(parts: list[dict[str, np.ndarray]], table: str) -> pa.Table:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import json
 import threading
 from collections import OrderedDict
 from contextlib import asynccontextmanager
@@ -11,25 +11,41 @@ from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from totalpeace.describe import data_sources
 from totalpeace.errors import InputError, format_path
+from totalpeace.experiments.store import ResultsStore
 from totalpeace.report import differences, maps
 from totalpeace.report.headlines import comparison_headlines, headlines
 from totalpeace.report.html import comparison_overlays, render_comparison, render_report, run_figures
 from totalpeace.scenario import builtin_scenarios, load_scenario
 from totalpeace.scenario.schema import Scenario
-from totalpeace.server.levers import LeverError, describe_levers, lever_problems, overrides
+from totalpeace.server.guard import Guard, Limits
+from totalpeace.server.levers import LeverError, describe_levers, lever_problems, lever_settings, overrides
 from totalpeace.server.models import ErrorBody, RunRequest, RunStatus, ScenarioInfo
-from totalpeace.server.runs import Run, RunManager
+from totalpeace.server.runs import Run, RunManager, ShuttingDown, TooManyRuns
 
 STATIC = Path(__file__).parent / "static"
 CACHE_SIZE = 64
-ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody}, 409: {"model": ErrorBody},
+AUTH: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "Missing or wrong token (when the server has one)"},
+    413: {"model": ErrorBody, "description": "Request body larger than the server's limit"}}
+ERRORS: dict[int | str, dict[str, Any]] = {**AUTH, 404: {"model": ErrorBody}, 409: {"model": ErrorBody},
                                            422: {"model": ErrorBody}}
+# for routes answering HTML: their errors are still JSON (a "model" would be documented as text/html)
+HTML_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"description": entry.get("description", "Error"),
+           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
+    for code, entry in ERRORS.items()}
+START_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS, 429: {"model": ErrorBody, "description": "Too many runs queued or running"},
+    503: {"model": ErrorBody, "description": "The server is stopping"}}
+ATTACHMENT = 'attachment; filename="{}"'
 
 
 def _scenario(name: str) -> Scenario:
@@ -39,19 +55,34 @@ def _scenario(name: str) -> Scenario:
     return load_scenario(name)
 
 
-def _error(status: int, message: str, problems: list[str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": message, "problems": problems or []}, status_code=status)
+def _error(status: int, message: str, problems: list[str] | None = None,
+           headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message, "problems": problems or []}, status_code=status, headers=headers)
 
 
-def create_app(store: str | Path | None = None, workers: int = 1) -> FastAPI:
-    """The application; runs are written under `store` (default out/dashboard) and computed on `workers` processes."""
-    folder = Path(store or os.environ.get("TOTALPEACE_STORE", "out/dashboard"))
-    manager = RunManager(folder, workers=workers)
+def _allowed_methods(app: FastAPI, scope: dict[str, Any]) -> list[str]:
+    methods = set()
+    for route in app.router.routes:
+        match, _ = route.matches(scope)
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
+
+
+def create_app(store: str | Path | None = None, workers: int = 1, executor: str = "local", token: str | None = None,
+               limits: Limits | None = None) -> FastAPI:
+    """The application. Runs are computed by the experiment executor `executor` (`local`: `workers` processes per
+    run; or `dask://HOST:PORT`) and recorded in the results store `store` (default: the CLI's, $TOTALPEACE_STORE or
+    out/store). With a `token`, every API call must send `Authorization: Bearer <token>`; `limits` caps what one
+    request may ask."""
+    limits = limits or Limits()
+    manager = RunManager(ResultsStore(store), executor=executor, workers=workers, max_active=limits.max_active_runs)
     cache: OrderedDict[tuple[str, ...], Any] = OrderedDict()  # figures and pages, the most recent CACHE_SIZE
     cache_lock = threading.Lock()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):
+        manager.open()
         yield
         manager.shutdown()
 
@@ -59,11 +90,41 @@ def create_app(store: str | Path | None = None, workers: int = 1) -> FastAPI:
                   description="Run ensembles of a peace-process scenario with changed levers, follow their progress, "
                               "read charts and maps, compare with a baseline and download summary.json and reports.")
     app.state.manager = manager
+    app.state.limits = limits
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(Guard, token=token, max_body_bytes=limits.max_body_bytes)
+
+    def openapi() -> dict[str, Any]:
+        """The schema, declaring the bearer token when the server has one (so /docs can send it)."""
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                                 routes=app.routes)
+            request = schema["components"]["schemas"]["RunRequest"]["properties"]  # this server's own choices
+            request["scenario"]["enum"] = sorted(builtin_scenarios())
+            request["runs"]["maximum"] = limits.max_runs
+            if token:
+                schema.setdefault("components", {})["securitySchemes"] = {"token": {"type": "http",
+                                                                                    "scheme": "bearer"}}
+                for operations in schema["paths"].values():
+                    for operation in operations.values():
+                        operation["security"] = [{"token": []}]
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+    @app.exception_handler(Exception)
+    async def internal_error(_: Request, exc: Exception) -> JSONResponse:
+        return _error(500, f"internal error: {type(exc).__name__}: {exc}")
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return _error(exc.status_code, str(exc.detail))
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # FastAPI's answer to a body that is not JSON text at all: invalid input too
+            return _error(422, f"body: not valid JSON ({exc.detail})")
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every method of the path, not only those of the first route matching it
+            headers["Allow"] = ", ".join(_allowed_methods(app, request.scope))
+        return _error(exc.status_code, str(exc.detail), headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -87,7 +148,8 @@ def create_app(store: str | Path | None = None, workers: int = 1) -> FastAPI:
             raise HTTPException(409, f"run {run_id} is {run.status}, not done")
         results = manager.results(run_id)
         if results is None:
-            raise HTTPException(404, f"run {run_id}: results are no longer in memory (summary.json is in the store)")
+            raise HTTPException(404, f"run {run_id}: its results are no longer in memory (its runs are in the "
+                                     f"results store as experiment {run.experiment!r})")
         return run, results
 
     def cached(key: tuple[str, ...], make: Any) -> Any:
@@ -105,7 +167,7 @@ def create_app(store: str | Path | None = None, workers: int = 1) -> FastAPI:
     def index() -> FileResponse:
         return FileResponse(STATIC / "index.html")
 
-    @app.get("/api/scenarios", response_model=list[ScenarioInfo], summary="Built-in scenarios")
+    @app.get("/api/scenarios", response_model=list[ScenarioInfo], responses=AUTH, summary="Built-in scenarios")
     def scenarios() -> list[dict[str, Any]]:
         out = []
         for name in builtin_scenarios():
@@ -119,20 +181,32 @@ def create_app(store: str | Path | None = None, workers: int = 1) -> FastAPI:
         s = _scenario(name)
         return {"name": name, "description": s.description, **describe_levers(s)}
 
-    @app.post("/api/runs", status_code=202, response_model=RunStatus, responses=ERRORS, summary="Start an ensemble")
+    @app.post("/api/runs", status_code=202, response_model=RunStatus, responses=START_ERRORS,
+              summary="Start an ensemble")
     def start_run(body: RunRequest) -> Any:
         base = _scenario(body.scenario)
+        if body.runs > limits.max_runs:
+            return _error(422, f"runs: at most {limits.max_runs} runs per request on this server (got {body.runs})")
+        months = body.months or base.months
+        if body.runs * months > limits.max_run_months:
+            return _error(422, f"runs x months: {body.runs} x {months} = {body.runs * months} run-months is more "
+                               f"than this server's limit of {limits.max_run_months} per request")
         sets = overrides(body.levers, base)
         try:
             resolved = load_scenario(body.scenario, sets)
         except InputError as exc:
             problems = lever_problems(exc.problems, sets)
             return _error(422, problems[0] if len(problems) == 1 else "; ".join(problems), problems)
-        run = manager.submit(resolved, body.model_dump(mode="json"), runs=body.runs, seed=body.seed,
-                             months=body.months or resolved.months)
+        try:
+            run = manager.submit(resolved, base, lever_settings(resolved, sets), body.model_dump(mode="json"),
+                                 runs=body.runs, seed=body.seed, months=body.months or resolved.months)
+        except TooManyRuns as exc:
+            return _error(429, str(exc), headers={"Retry-After": "10"})
+        except ShuttingDown as exc:
+            return _error(503, str(exc))
         return run.public()
 
-    @app.get("/api/runs", response_model=list[RunStatus], summary="All runs of this server")
+    @app.get("/api/runs", response_model=list[RunStatus], responses=AUTH, summary="All runs of this server")
     def runs() -> list[dict[str, Any]]:
         return [r.public() for r in manager.list()]
 
@@ -154,24 +228,22 @@ def create_app(store: str | Path | None = None, workers: int = 1) -> FastAPI:
         return run.public()
 
     @app.get("/api/runs/{run_id}/summary.json", responses=ERRORS, summary="Download summary.json")
-    def summary(run_id: str) -> FileResponse:
-        finished(run_id)
-        return FileResponse(manager.folder(run_id) / "summary.json", media_type="application/json",
-                            filename="summary.json")
+    def summary(run_id: str) -> Response:
+        _, results = finished(run_id)
+        text = cached(("summary", run_id), lambda: json.dumps(results.summary(), indent=2, allow_nan=False,
+                                                               ensure_ascii=False))
+        return Response(text, media_type="application/json",
+                        headers={"Content-Disposition": ATTACHMENT.format("summary.json")})
 
-    @app.get("/api/runs/{run_id}/report.html", response_class=HTMLResponse, responses=ERRORS,
+    @app.get("/api/runs/{run_id}/report.html", response_class=HTMLResponse, responses=HTML_ERRORS,
              summary="Download the report")
-    def report(run_id: str) -> FileResponse:
+    def report(run_id: str) -> HTMLResponse:
         run, results = finished(run_id)
-        path = manager.folder(run_id) / "report.html"
-
-        def make() -> Path:
-            page = render_report(results, sources=data_sources(run.scenario),
-                                 shapes=maps.territory_shapes(run.scenario), figures=figures(run_id, run, results))
-            path.write_text(page, encoding="utf-8")
-            return path
-
-        return FileResponse(cached(("report", run_id), make), media_type="text/html", filename="report.html")
+        page = cached(("report", run_id),
+                      lambda: render_report(results, sources=data_sources(run.scenario),
+                                            shapes=maps.territory_shapes(run.scenario),
+                                            figures=figures(run_id, run, results)))
+        return HTMLResponse(page, headers={"Content-Disposition": ATTACHMENT.format("report.html")})
 
     def figures(run_id: str, run: Run, results: Any) -> dict[str, Any]:
         return cached(("figures", run_id), lambda: run_figures(results, maps.territory_shapes(run.scenario)))
@@ -205,7 +277,7 @@ def create_app(store: str | Path | None = None, workers: int = 1) -> FastAPI:
 
         return cached(("compare", run_id, baseline_id), make)
 
-    @app.get("/api/runs/{run_id}/compare/{baseline_id}/report.html", response_class=HTMLResponse, responses=ERRORS,
+    @app.get("/api/runs/{run_id}/compare/{baseline_id}/report.html", response_class=HTMLResponse, responses=HTML_ERRORS,
              summary="Download the comparison report")
     def comparison_report(run_id: str, baseline_id: str) -> HTMLResponse:
         run, variant = finished(run_id)
@@ -216,6 +288,6 @@ def create_app(store: str | Path | None = None, workers: int = 1) -> FastAPI:
                                                 shapes=maps.territory_shapes(run.scenario),
                                                 figures=figures(run_id, run, variant),
                                                 overlays=overlays(run, base_run, baseline, variant)))
-        return HTMLResponse(page, headers={"Content-Disposition": 'attachment; filename="comparison.html"'})
+        return HTMLResponse(page, headers={"Content-Disposition": ATTACHMENT.format("comparison.html")})
 
     return app

@@ -16,7 +16,7 @@ YEAR_MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as written: false is not 0
 
 
 class CeasefireLever(_Strict):
@@ -111,6 +111,22 @@ def describe_levers(scenario: Scenario) -> dict[str, Any]:
         "start": scenario.start,
         "months": scenario.months,
     }
+
+
+def lever_settings(scenario: Scenario, sets: dict[str, Any]) -> dict[str, Any]:
+    """Every lever's value in the resolved `scenario`, by the scenario path it sets (what a run records in the
+    results store), including the international actors a request changed that the page does not list."""
+    values = describe_levers(scenario)["values"]
+    out: dict[str, Any] = {"policy.talks.mode": values["talks_mode"], "policy.talks.order": values["talks_order"],
+                           "policy.ceasefires": values["ceasefires"], "policy.concessions": values["concessions"],
+                           "policy.decriminalization": values["decriminalization"],
+                           "security.buy_in": values["security_buy_in"]}
+    actors = {*values["host_tolerance"], *values["guarantors"],
+              *(p.split(".")[1] for p in sets if p.startswith("international."))}
+    for actor in sorted(actors):
+        out[f"international.{actor}.host_tolerance"] = scenario.international[actor].host_tolerance
+        out[f"international.{actor}.guarantor_for"] = list(scenario.international[actor].guarantor_for)
+    return out
 
 
 LEVER_OF_PATH = (("policy.talks.mode", "levers.talks_mode"), ("policy.talks.order", "levers.talks_order"),

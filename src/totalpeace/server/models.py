@@ -8,19 +8,21 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from totalpeace.server.levers import Levers
 
-MAX_RUNS = 5000
+MAX_RUNS = 100_000  # the most any server accepts; its own limit (--max-runs-per-request, default 5,000) is lower
 MAX_MONTHS = 600
+MAX_SEED = 2**53 - 1  # the largest integer that JSON readers (JavaScript's included) all keep exact
 
 
 class RunRequest(BaseModel):
     """An ensemble to run: a built-in scenario, lever changes, size and seed."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as written: false is not 0
 
     scenario: str = Field(..., description="Built-in scenario name (GET /api/scenarios).")
     levers: Levers = Field(default_factory=Levers)
-    runs: int = Field(50, ge=1, le=MAX_RUNS, description="Number of stochastic runs.")
-    seed: int = Field(1, ge=0, le=2**63 - 1, description="Random seed.")
+    runs: int = Field(50, ge=1, le=MAX_RUNS, description="Number of stochastic runs (the server's limit is in "
+                                                          "--max-runs-per-request, 5,000 by default).")
+    seed: int = Field(1, ge=0, le=MAX_SEED, description="Random seed.")
     months: int | None = Field(None, ge=1, le=MAX_MONTHS, description="Months (default: the scenario's).")
     label: str = Field("", max_length=80, description="A name for the run shown in comparisons.")
 
@@ -38,6 +40,8 @@ class RunStatus(BaseModel):
     seed: int
     months: int
     error: str | None
+    experiment: str | None = Field(None, description="The run's experiment in the results store (while running and "
+                                                     "once done).")
     request: dict[str, Any]
 
 

@@ -3,13 +3,62 @@
 
 const $ = (selector) => document.querySelector(selector);
 const state = { info: null, run: null, baseline: null, done: [], timer: null };
+const TOKEN_KEY = "totalpeace-token";
+
+// A server started with --token wants it on every API call. It comes once, from ?token= (then removed from the
+// address bar) or from the token field, and is kept for this tab only (sessionStorage), sent as a header.
+function takeTokenFromAddress() {
+  const url = new URL(window.location.href);
+  const given = url.searchParams.get("token");
+  if (given === null) return;
+  sessionStorage.setItem(TOKEN_KEY, given);
+  url.searchParams.delete("token");
+  window.history.replaceState(null, "", url.pathname + url.search + url.hash);
+}
+
+function authHeaders() {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+async function send(path, options = {}) {
+  const response = await fetch(path, { ...options, headers: { ...(options.headers || {}), ...authHeaders() } });
+  if (response.status === 401) $("#token-form").hidden = false;
+  return response;
+}
 
 async function api(path, options = {}) {
-  const response = await fetch(path, options);
+  const response = await send(path, options);
   const type = response.headers.get("content-type") || "";
   const body = type.includes("json") ? await response.json() : await response.text();
   if (!response.ok) throw new Error(body.error || `${response.status} ${response.statusText}`);
   return body;
+}
+
+// Downloads go through fetch (so that they carry the token) and are saved from a blob.
+async function download(path, filename) {
+  const response = await send(path);
+  if (!response.ok) {
+    const body = await response.json().catch(() => ({}));
+    throw new Error(body.error || `${response.status} ${response.statusText}`);
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = el("a", { href: url, download: filename });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+function downloadLink(id, path, filename) {
+  const link = $(id);
+  link.dataset.path = path;
+  link.href = path;
+  link.classList.remove("disabled");
+  link.onclick = (event) => {
+    event.preventDefault();
+    download(link.dataset.path, filename).catch((err) => showError(err.message));
+  };
 }
 
 function el(tag, attrs = {}, ...children) {
@@ -159,8 +208,7 @@ async function showRun(run) {
   $("#talks").innerHTML = charts.talks || "<p>No negotiation table opens.</p>";
   $("#members").innerHTML = charts.members;
   for (const [id, file] of [["#download-summary", "summary.json"], ["#download-report", "report.html"]]) {
-    $(id).href = `/api/runs/${run.id}/${file}`;
-    $(id).classList.remove("disabled");
+    downloadLink(id, `/api/runs/${run.id}/${file}`, file);
   }
   $("#make-baseline").disabled = false;
   state.done.push({ run, map: charts.map_control });
@@ -186,12 +234,24 @@ async function showComparison() {
   const base = state.done.find((d) => d.run.id === state.baseline);
   $("#baseline-map").innerHTML = base ? base.map : "";
   $("#variant-map").innerHTML = $("#map-control").innerHTML;
-  $("#download-comparison").href = `/api/runs/${state.run.id}/compare/${state.baseline}/report.html`;
+  downloadLink("#download-comparison", `/api/runs/${state.run.id}/compare/${state.baseline}/report.html`,
+    "comparison.html");
 }
 
 async function cancelRun() {
   if (!state.run) return;
   try { await api(`/api/runs/${state.run.id}`, { method: "DELETE" }); } catch (err) { showError(err.message); }
+}
+
+async function useToken(event) {
+  event.preventDefault();
+  sessionStorage.setItem(TOKEN_KEY, $("#token").value.trim());
+  $("#token").value = "";
+  $("#token-form").hidden = true;
+  showError("");
+  await takeTokenFromAddress();
+$("#token-form").onsubmit = useToken;
+init().catch((err) => showError(err.message));
 }
 
 async function init() {
@@ -206,4 +266,6 @@ async function init() {
   if (scenarios.length) await loadScenario(scenarios[0].name);
 }
 
+takeTokenFromAddress();
+$("#token-form").onsubmit = useToken;
 init().catch((err) => showError(err.message));
