@@ -94,6 +94,12 @@ def run(
                   + (f" and {folder / 'report.html'}" if report else ""))
 
 
+from totalpeace.commands import calibration  # noqa: E402 (commands in their own modules)
+
+app.command()(calibration.calibrate)
+app.command()(calibration.validate)
+
+
 def main() -> None:
     """Entry point: usage errors exit 2 (typer prints them), input errors 2 with one message, internal errors 1."""
     try:

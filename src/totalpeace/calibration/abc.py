@@ -121,8 +121,12 @@ class Posterior:
 def run_abc(spec: CalibrationSpec, scenarios: dict[str, Scenario], targets: list[Target], budget: Budget,
             observed: dict[str, float], workers: int = 1, db_path: Path | None = None,
             on_task: Callable[[int], None] | None = None,
-            on_generation: Callable[[int, float], None] | None = None) -> Posterior:
-    """Run ABC-SMC and return the final population."""
+            on_batch: Callable[[int, int], None] | None = None) -> Posterior:
+    """Run ABC-SMC and return the final population.
+
+    `on_task(simulations)` is called as each accepted particle arrives; `on_batch(index, n)` when a batch of `n`
+    particles starts (index 0 is pyabc's calibration sample for the adaptive distance, then one per generation).
+    """
     import pyabc
 
     logging.getLogger("ABC").setLevel(logging.WARNING)
@@ -137,14 +141,15 @@ def run_abc(spec: CalibrationSpec, scenarios: dict[str, Scenario], targets: list
     np.random.seed(budget.seed)  # pyabc draws in this process too (e.g. when fitting transitions)
     pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
     try:
-        sampler = SeededMappingSampler(budget.seed, map_=pool.map if pool else map, on_task=on_task)
+        sampler = SeededMappingSampler(budget.seed, map_=pool.map if pool else map, on_task=on_task,
+                                       on_batch=on_batch)
         abc = pyabc.ABCSMC(_Model(problem), prior, distance, population_size=budget.population, sampler=sampler)
         with tempfile.TemporaryDirectory() as tmp:
             db = db_path or Path(tmp) / "abc.db"
             if db.exists():
                 db.unlink()
             abc.new(f"sqlite:///{db}", observed)
-            history = _run(abc, budget, on_generation)
+            history = _run(abc, budget)
             samples, weights = history.get_distribution(m=0, t=history.max_t)
             populations = history.get_all_populations()
     finally:
@@ -159,19 +164,7 @@ def run_abc(spec: CalibrationSpec, scenarios: dict[str, Scenario], targets: list
                      evaluations=int(gens["evaluations"].sum()))
 
 
-def _run(abc: Any, budget: Budget, on_generation: Callable[[int, float], None] | None) -> Any:
-    """Run generation by generation so progress can be reported; stop on the budget's limits."""
-    deadline = datetime.datetime.now() + datetime.timedelta(minutes=budget.max_minutes)
-    history = None
-    for t in range(budget.generations):
-        remaining = deadline - datetime.datetime.now()
-        if remaining.total_seconds() <= 0:
-            break
-        history = abc.run(max_nr_populations=1, min_acceptance_rate=budget.min_acceptance, max_walltime=remaining)
-        pops = history.get_all_populations()
-        last = pops[pops["t"] == history.max_t].iloc[0]
-        if on_generation is not None:
-            on_generation(t, float(last["epsilon"]))
-        if budget.population / float(last["samples"]) < budget.min_acceptance or history.max_t < t:
-            break
-    return history
+def _run(abc: Any, budget: Budget) -> Any:
+    """One pyabc run over all generations, stopped by the budget's generations, time or acceptance limits."""
+    return abc.run(max_nr_populations=budget.generations, min_acceptance_rate=budget.min_acceptance,
+                   max_walltime=datetime.timedelta(minutes=budget.max_minutes))

@@ -34,15 +34,19 @@ def _until_accepted(pickled: bytes, seed: int) -> list[Any]:
 class SeededMappingSampler(Sampler):
     """Evaluate a generation as `n` seeded tasks through `map_` (builtin map, a process pool's map, ...)."""
 
-    def __init__(self, seed: int, map_: Mapper = map, on_task: Callable[[int], None] | None = None) -> None:
+    def __init__(self, seed: int, map_: Mapper = map, on_task: Callable[[int], None] | None = None,
+                 on_batch: Callable[[int, int], None] | None = None) -> None:
         super().__init__()
         self.seed = seed
         self.map_ = map_
         self.on_task = on_task
+        self.on_batch = on_batch
         self._generation = 0
 
     def sample_until_n_accepted(self, n: int, simulate_one: Callable[[], Any], t: int, *, max_eval: float = np.inf,
                                 all_accepted: bool = False, ana_vars: Any = None) -> Any:
+        if self.on_batch is not None:
+            self.on_batch(self._generation, n)
         rng = np.random.default_rng([self.seed, self._generation])
         self._generation += 1  # pyabc also samples a calibration population before t = 0: count calls, not t
         seeds = [int(s) for s in rng.integers(0, 2**32 - 1, size=n)]
