@@ -171,11 +171,15 @@ def validate(
 
 def _print_summary(console: Console, summary: Any) -> None:
     table = Table(title="Held-back years: CRPS (lower is better), skill against baselines, interval coverage")
-    for col in ("scenario", "target", "years", "CRPS", "persist.", "skill", "hist. mean", "skill", "50%", "80%",
+    for col in ("from", "target", "years", "CRPS", "persist.", "skill", "hist. mean", "skill", "50%", "80%",
                 "95%"):
-        table.add_column(col, justify="right" if col not in ("scenario", "target", "years") else "left")
+        table.add_column(col, justify="right" if col not in ("from", "target", "years") else "left",
+                         overflow="fold")
     for _, r in summary.iterrows():
-        table.add_row(r["scenario"], r["target"], r["years"], f"{r['crps']:.4g}", f"{r['crps_persistence']:.4g}",
+        years = [y.strip() for y in str(r["years"]).split(",")]
+        span = years[0] if len(years) == 1 else f"{years[0]}-{years[-1]}"
+        table.add_row(str(r["scenario"]).removeprefix("colombia-"), r["target"], span, f"{r['crps']:.4g}",
+                      f"{r['crps_persistence']:.4g}",
                       f"{r['skill_persistence']:+.2f}", f"{r['crps_climatology']:.4g}",
                       f"{r['skill_climatology']:+.2f}", f"{r['coverage50']:.0%}", f"{r['coverage80']:.0%}",
                       f"{r['coverage95']:.0%}")
