@@ -104,3 +104,12 @@ def test_validate_without_a_posterior_says_what_to_do(cli, write, tmp_path):
     spec = write("tiny.toml", TINY)
     code, _, err = cli("validate", str(spec), "--posterior", str(tmp_path / "none.parquet"))
     assert code == 2 and "run `totalpeace calibrate" in err
+
+
+def test_relative_set_path_is_resolved_against_the_scenario_file(write):
+    write("sets/set.toml", "[parameters]\nrecruitment_rate = 0.013\n")
+    scenario = write("variant.toml", 'extends = "colombia-2012"\nname = "v"\n[parameters]\n'
+                                     'calibration = "sets/set.toml"\n')
+    resolved = totalpeace.load_scenario(str(scenario))
+    assert resolved.parameters.recruitment_rate == 0.013
+    assert resolved.parameters.calibration == str(scenario.parent / "sets" / "set.toml")

@@ -97,6 +97,8 @@ def apply_set(data: dict[str, Any], origins: dict[tuple[Any, ...], str], relativ
     if not isinstance(params, dict) or not isinstance(params.get("calibration"), str):
         return
     path = resolve(params["calibration"], relative_to)
+    if params["calibration"] not in shipped_sets():
+        params["calibration"] = str(path)  # a file, not a shipped name: keep it findable from anywhere
     for key, value in read_set(path)["parameters"].items():
         if key not in params:
             params[key] = float(value)
