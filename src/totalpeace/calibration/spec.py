@@ -40,8 +40,8 @@ class Budget(Strict):
     generations: int = Field(6, ge=1, le=100, description="Maximum number of generations.")
     runs: int = Field(4, ge=1, le=1000, description="Stochastic runs per particle and scenario (ensemble mean).")
     seed: int = Field(1, ge=0, lt=2**32, description="Seed of the whole calibration.")
-    max_minutes: float = Field(55.0, gt=0, description="Stop after this many minutes (the last finished "
-                                                       "generation is the posterior).")
+    max_minutes: float = Field(35.0, gt=0, description="Start no new generation after this many minutes (the "
+                                                       "generation under way finishes and is the posterior).")
     min_acceptance: float = Field(0.02, ge=0.0, lt=1.0, description="Stop when a generation accepts fewer.")
 
 
