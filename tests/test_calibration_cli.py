@@ -113,3 +113,15 @@ def test_relative_set_path_is_resolved_against_the_scenario_file(write):
     resolved = totalpeace.load_scenario(str(scenario))
     assert resolved.parameters.recruitment_rate == 0.013
     assert resolved.parameters.calibration == str(scenario.parent / "sets" / "set.toml")
+
+
+def test_shipped_sets_load_and_the_flagship_can_name_them():
+    from totalpeace.calibration.paramset import read_set, shipped_sets
+
+    assert shipped_sets(), "no calibrated parameter set ships"
+    for name, path in shipped_sets().items():
+        values = read_set(path)["parameters"]
+        scenario = totalpeace.load_scenario("colombia-2022", [f"parameters.calibration={name}"])
+        for key, value in values.items():
+            assert getattr(scenario.parameters, key) == pytest.approx(value)
+    assert totalpeace.load_scenario("colombia-2022").parameters.calibration is None  # the default is uncalibrated
