@@ -106,7 +106,7 @@ def run(
 
 
 # The other commands live in their own modules (totalpeace/commands/); registered here in the order of --help.
-from totalpeace.commands import analysis, compare, query, rerun, serve, sweep  # noqa: E402
+from totalpeace.commands import analysis, calibration, compare, query, rerun, serve, sweep  # noqa: E402
 
 app.command()(compare.compare)
 app.command()(sweep.sweep)
@@ -116,6 +116,8 @@ app.command()(analysis.sensitivity)
 app.command()(analysis.discover)
 app.command()(analysis.search)
 app.command()(serve.serve)
+app.command()(calibration.calibrate)
+app.command()(calibration.validate)
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from totalpeace.errors import InputError
 from totalpeace.scenario.fingerprint import scenario_sha256
 from totalpeace.scenario.params import PARAMETERS
 from totalpeace.scenario.schema import Scenario
@@ -62,11 +63,25 @@ def _timeline(scenario: Scenario) -> list[dict[str, Any]]:
     return sorted(items, key=lambda item: item["date"])
 
 
+def _set_by(scenario: Scenario, name: str) -> str:
+    """Who changed a parameter from its default: the named calibrated set (same value) or the scenario."""
+    from totalpeace.calibration.paramset import describe_set
+
+    calibration = scenario.parameters.calibration
+    try:
+        values = (describe_set(calibration) or {}).get("parameters", {})
+    except InputError:
+        values = {}
+    if name in values and float(values[name]) == getattr(scenario.parameters, name):
+        return f"calibration {calibration}"
+    return "set by scenario"
+
+
 def _parameters(scenario: Scenario) -> list[dict[str, Any]]:
     values = scenario.parameters.model_dump()
     return [{
         "name": p.name, "value": values[p.name], "default": p.default, "range": [p.low, p.high], "unit": p.unit,
-        "mechanism": p.mechanism, "source": p.source if values[p.name] == p.default else "set by scenario",
+        "mechanism": p.mechanism, "source": p.source if values[p.name] == p.default else _set_by(scenario, p.name),
         "default_source": p.source, "description": p.description, "note": p.note,
     } for p in PARAMETERS]
 
@@ -97,7 +112,18 @@ def describe(scenario: Scenario) -> dict[str, Any]:
         "model": dumped["model"],
         "parameters": _parameters(scenario),
         "calibration": scenario.parameters.calibration,
+        "calibration_set": _calibration(scenario),
     }
+
+
+def _calibration(scenario: Scenario) -> dict[str, Any] | None:
+    """The calibrated parameter set the scenario names, with its provenance (None when uncalibrated)."""
+    from totalpeace.calibration.paramset import describe_set
+
+    try:
+        return describe_set(scenario.parameters.calibration)
+    except InputError:
+        return {"name": scenario.parameters.calibration, "file": None, "provenance": {}, "parameters": {}}
 
 
 def data_sources(scenario: Scenario) -> list[str]:

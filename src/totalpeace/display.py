@@ -106,6 +106,10 @@ def print_scenario(info: dict[str, Any], console: Console | None = None) -> None
     model = info["model"]
     console.print(f"Model: negotiation engine {model['negotiation_engine']}, contest form {model['contest_form']}"
                   + (f", calibration {info['calibration']}" if info["calibration"] else ""))
+    cal = info.get("calibration_set")
+    if cal:
+        prov = ", ".join(f"{k} {v}" for k, v in cal["provenance"].items())
+        console.print(f"Calibration {cal['name']}: {cal['file'] or 'file not found'}" + (f" ({prov})" if prov else ""))
     console.print(_parameter_table(info["parameters"]))
 
 

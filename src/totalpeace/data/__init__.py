@@ -58,7 +58,31 @@ def load_colombia_departments() -> TerritoryTable:
     return TerritoryTable(frame=frame, adjacency=adjacency, sources=sources, presence=presence, notes=notes)
 
 
-DATASETS = {"colombia-departments": load_colombia_departments}
+def load_historical_departments(dataset: str) -> TerritoryTable:
+    """Colombia's departments in an earlier year: the 2021 structure with homicides and coca scaled to that year.
+
+    No department-level data before 2019 ship with the package, so the historical datasets keep each department's
+    2021 share of homicides and 2020 share of coca and scale them by the national levels in `history_scaling.csv`
+    (each with its source). Population, area, borders and presence stay as in the base dataset.
+    """
+    table = load_colombia_departments()
+    scaling = _read(COLOMBIA / "history_scaling.csv")
+    rows = scaling[scaling["dataset"] == dataset]
+    frame, sources = table.frame.copy(), dict(table.sources)
+    for row in rows.itertuples():
+        frame[row.indicator] = frame[row.indicator] * float(row.factor)
+        sources[str(row.indicator)] = (f"{sources[str(row.indicator)][:200]}; scaled by {float(row.factor):.3f} to the "
+                                       f"national level of {row.year} ({row.source})")
+    return TerritoryTable(frame=frame, adjacency=table.adjacency, sources=sources, presence=table.presence,
+                          notes=[*table.notes, f"{dataset}: 2021 department structure scaled to national levels "
+                                 "(history_scaling.csv)"])
+
+
+DATASETS = {
+    "colombia-departments": load_colombia_departments,
+    "colombia-departments-2012": lambda: load_historical_departments("colombia-departments-2012"),
+    "colombia-departments-1998": lambda: load_historical_departments("colombia-departments-1998"),
+}
 
 
 def load_dataset(name: str) -> TerritoryTable:

@@ -195,6 +195,9 @@ def load_scenario(name_or_path: str | FsPath, overrides: Iterable[str] | dict[st
     path = resolve_reference(str(name_or_path))
     data, origins = _read_chain(path, [])
     apply_overrides(data, origins, overrides)
+    from totalpeace.calibration.paramset import apply_set
+
+    apply_set(data, origins, path.parent)
     scenario = validate(data, origins, str(path))
     scenario, problems = resolve_presence(scenario)
     problems += check_references(scenario, data)

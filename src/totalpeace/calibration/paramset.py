@@ -1,0 +1,105 @@
+"""Calibrated parameter sets: TOML files of posterior medians with their provenance.
+
+A scenario names one with `parameters.calibration = "NAME"` (a set shipped in src/totalpeace/data/calibration/) or a
+path to a file written by `totalpeace calibrate`. Its values replace the registry defaults; values the scenario
+sets explicitly still win.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from totalpeace.errors import InputError
+from totalpeace.scenario.params import BY_NAME
+
+SHIPPED = Path(__file__).resolve().parents[1] / "data" / "calibration"
+
+
+def shipped_sets() -> dict[str, Path]:
+    """Names and files of the calibrated parameter sets that ship with the package."""
+    return {p.stem: p for p in sorted(SHIPPED.glob("*.toml"))}
+
+
+def resolve(ref: str, relative_to: Path | None = None) -> Path:
+    """A shipped set name or a path (relative to the scenario file that names it) -> an existing file."""
+    shipped = shipped_sets()
+    if ref in shipped:
+        return shipped[ref]
+    candidate = Path(ref).expanduser()
+    if not candidate.is_absolute() and relative_to is not None:
+        candidate = relative_to / candidate
+    if candidate.is_file():
+        return candidate.resolve()
+    names = ", ".join(shipped) or "none"
+    raise InputError(f"parameters.calibration: no calibrated parameter set named {ref!r} (shipped: {names}; or give "
+                     "the path of a file written by `totalpeace calibrate`)")
+
+
+def read_set(path: Path) -> dict[str, Any]:
+    """Read and check a parameter set: known parameters, numbers within their valid bounds."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"parameters.calibration: cannot read {path}: {exc}") from None
+    values = data.get("parameters")
+    if not isinstance(values, dict) or not values:
+        raise InputError(f"parameters.calibration: {path} has no [parameters] table")
+    for name, value in values.items():
+        if name not in BY_NAME:
+            raise InputError(f"parameters.calibration: {path}: unknown parameter {name!r}")
+        lo, hi = BY_NAME[name].bounds
+        if not isinstance(value, int | float) or not lo <= float(value) <= hi:
+            raise InputError(f"parameters.calibration: {path}: {name} = {value!r} is not a number in [{lo}, {hi}]")
+    return data
+
+
+def write_set(path: Path, name: str, values: dict[str, float], provenance: dict[str, Any],
+              intervals: dict[str, tuple[float, float]]) -> Path:
+    """Write a parameter set (posterior medians) with its provenance and 90% posterior intervals."""
+    lines = [f"# Calibrated parameter set {name!r}, written by `totalpeace calibrate`.", f'name = "{name}"', "",
+             "[provenance]"]
+    for key, value in provenance.items():
+        lines.append(f"{key} = {_toml(value)}")
+    lines += ["", "[parameters]  # posterior medians"]
+    lines += [f"{k} = {v!r}" for k, v in values.items()]
+    lines += ["", "[interval90]  # 5% and 95% posterior quantiles"]
+    lines += [f"{k} = [{lo!r}, {hi!r}]" for k, (lo, hi) in intervals.items()]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+def describe_set(ref: str | None, relative_to: Path | None = None) -> dict[str, Any] | None:
+    """Name, file, provenance and values of the set a scenario names (for `totalpeace show`)."""
+    if not ref:
+        return None
+    path = resolve(ref, relative_to)
+    data = read_set(path)
+    return {"name": ref, "file": str(path), "provenance": data.get("provenance", {}), "parameters": data["parameters"]}
+
+
+def apply_set(data: dict[str, Any], origins: dict[tuple[Any, ...], str], relative_to: Path | None) -> None:
+    """Fill the parameters a scenario does not set from the calibrated set it names (in the merged document)."""
+    params = data.get("parameters")
+    if not isinstance(params, dict) or not isinstance(params.get("calibration"), str):
+        return
+    path = resolve(params["calibration"], relative_to)
+    if params["calibration"] not in shipped_sets():
+        params["calibration"] = str(path)  # a file, not a shipped name: keep it findable from anywhere
+    for key, value in read_set(path)["parameters"].items():
+        if key not in params:
+            params[key] = float(value)
+            origins[("parameters", key)] = f"calibration {path}"

@@ -1,0 +1,115 @@
+"""The calibration file (SPEC.toml): scenarios, parameters with priors, targets and the simulation budget.
+
+Priors are uniform. A parameter named without bounds takes its plausible range from the parameter registry
+(scenario/params.py); explicit bounds must lie inside the parameter's valid bounds.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from totalpeace.errors import InputError, format_path
+from totalpeace.scenario.params import BY_NAME
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Prior(Strict):
+    """A uniform prior on [low, high]."""
+
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Prior:
+        if not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        return self
+
+
+class Budget(Strict):
+    """How much simulation the calibration may spend."""
+
+    population: int = Field(100, ge=4, le=100_000, description="Particles per ABC-SMC generation.")
+    generations: int = Field(6, ge=1, le=100, description="Maximum number of generations.")
+    runs: int = Field(4, ge=1, le=1000, description="Stochastic runs per particle and scenario (ensemble mean).")
+    seed: int = Field(1, ge=0, lt=2**32, description="Seed of the whole calibration.")
+    max_minutes: float = Field(35.0, gt=0, description="Start no new generation after this many minutes (the "
+                                                       "generation under way finishes and is the posterior).")
+    min_acceptance: float = Field(0.02, ge=0.0, lt=1.0, description="Stop when a generation accepts fewer.")
+
+
+class CalibrationSpec(Strict):
+    """A whole calibration file."""
+
+    name: str = Field(..., pattern=r"^[a-z0-9][a-z0-9_-]*$", description="Name of the calibrated parameter set.")
+    description: str = ""
+    scenarios: list[str] = Field(..., min_length=1, description="Built-in names or paths of historical scenarios.")
+    parameters: list[str] = Field(..., min_length=1, description="Parameters to calibrate (registry names).")
+    priors: dict[str, Prior] = Field(default_factory=dict, description="Bounds replacing a plausible range.")
+    targets: list[str] = Field(default_factory=list, description="Target names (default: every target).")
+    budget: Budget = Field(default_factory=Budget)
+    quick: Budget | None = Field(None, description="Budget of `--quick` (default: a few minutes' worth).")
+
+    def prior_bounds(self) -> dict[str, tuple[float, float]]:
+        """(low, high) of every calibrated parameter."""
+        out = {}
+        for name in self.parameters:
+            spec = BY_NAME[name]
+            prior = self.priors.get(name)
+            out[name] = (prior.low, prior.high) if prior else (spec.low, spec.high)
+        return out
+
+    def budget_for(self, quick: bool) -> Budget:
+        if not quick:
+            return self.budget
+        return self.quick or Budget(population=20, generations=2, runs=1, seed=self.budget.seed, max_minutes=5)
+
+
+def _check(spec: CalibrationSpec) -> list[str]:
+    problems = []
+    for i, name in enumerate(spec.parameters):
+        if name not in BY_NAME:
+            from totalpeace.scenario.paths import suggest
+
+            problems.append(f"parameters[{i}]: unknown parameter {name!r}{suggest(name, list(BY_NAME))}")
+    if len(set(spec.parameters)) != len(spec.parameters):
+        problems.append("parameters: a parameter is listed twice")
+    for name, prior in spec.priors.items():
+        if name not in spec.parameters:
+            problems.append(f"priors.{name}: not among the calibrated parameters")
+            continue
+        lo, hi = BY_NAME[name].bounds
+        if prior.low < lo or prior.high > hi:
+            problems.append(f"priors.{name}: [{prior.low}, {prior.high}] leaves the valid range [{lo}, {hi}]")
+    return problems
+
+
+def load_spec(path: str | Path) -> CalibrationSpec:
+    """Read and check a calibration file; every problem names the file and the field."""
+    path = Path(path)
+    try:
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", source=str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"invalid TOML: {exc}", source=str(path)) from None
+    try:
+        spec = CalibrationSpec.model_validate(data)
+    except ValidationError as exc:
+        raise InputError([f"{path}: {format_path(tuple(e['loc']))}: {e['msg']}" for e in exc.errors()]) from None
+    problems = _check(spec)
+    if problems:
+        raise InputError([f"{path}: {p}" for p in problems])
+    base = path.resolve().parent
+    resolved = []
+    for ref in spec.scenarios:
+        candidate = base / ref
+        resolved.append(str(candidate) if ref.endswith(".toml") and candidate.is_file() else ref)
+    return spec.model_copy(update={"scenarios": resolved})
