@@ -40,16 +40,19 @@ statuses: Counter[int] = Counter()
 def _stop_runs(request):
     yield
     runs = app.state.manager.list()
-    for run in runs:  # every accepted run finishes: none is lost however the requests came
+    # Every accepted run ends: done, or cancelled (by a fuzzed DELETE or by the application's shutdown, which cancels
+    # runs in flight); none is lost and none fails.
+    for run in runs:
         app.state.manager.wait(run.id, timeout=120)
     app.state.manager.shutdown()
     shutil.rmtree(STORE, ignore_errors=True)
     assert 500 not in statuses
-    assert [r.status for r in runs] == ["done"] * len(runs), [(r.status, r.error) for r in runs]
+    assert all(r.status in ("done", "cancelled") for r in runs), [(r.status, r.error) for r in runs]
     with request.config.pluginmanager.get_plugin("capturemanager").global_and_fixture_disabled():
         print(f"\nAPI fuzz: {statuses.total()} requests, by status: "
               + ", ".join(f"{code}: {n}" for code, n in sorted(statuses.items()))
-              + f"; runs accepted: {len(runs)}, done: {sum(r.status == 'done' for r in runs)}")
+              + f"; runs accepted: {len(runs)}, done: {sum(r.status == 'done' for r in runs)}, "
+              f"cancelled: {sum(r.status == 'cancelled' for r in runs)}")
 
 
 @schema.parametrize()
@@ -57,3 +60,4 @@ def _stop_runs(request):
 def test_api_answers_every_request_as_documented(case):
     response = case.call_and_validate(headers={"Authorization": f"Bearer {TOKEN}"})
     statuses[response.status_code] += 1
+

@@ -23,9 +23,14 @@ MAX_EXTENDS_DEPTH = 32
 Origins = dict[tuple[Any, ...], str]
 
 
+FLAGSHIP = "colombia-2022"
+
+
 def builtin_scenarios() -> dict[str, FsPath]:
-    """Built-in scenario names and their files."""
-    return {p.stem: p for p in sorted(BUILTIN_DIR.glob("*.toml"))}
+    """Built-in scenario names and their files: the flagship first (what lists and the dashboard offer by default),
+    then the others by name."""
+    files = sorted(BUILTIN_DIR.glob("*.toml"), key=lambda p: (p.stem != FLAGSHIP, p.stem))
+    return {p.stem: p for p in files}
 
 
 def resolve_reference(ref: str, relative_to: FsPath | None = None) -> FsPath:

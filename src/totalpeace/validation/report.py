@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from totalpeace.report.html import CSS, _svg, _table
+from totalpeace.report.charts import svg
+from totalpeace.report.html import CSS, table
 
 
 def band_chart(part: pd.DataFrame, title: str) -> str:
@@ -39,7 +40,7 @@ def band_chart(part: pd.DataFrame, title: str) -> str:
     ax.set_title(title, fontsize=10)
     ax.tick_params(labelsize=8)
     ax.legend(fontsize=6, loc="best")
-    return f'<div class="chart">{_svg(fig)}</div>'
+    return f'<div class="chart">{svg(fig)}</div>'
 
 
 def _fmt(value: float) -> str:
@@ -66,10 +67,10 @@ def write_validation_report(path: Path, scores: pd.DataFrame, summary: pd.DataFr
         "for calibration; hollow points were held back and are scored. CRPS is in the target's unit (lower is "
         "better); skill = 1 - CRPS / CRPS of the baseline (positive: better than the baseline).</p>",
         "<h2>Scores on held-back years</h2>",
-        _table([[_fmt(r[c]) for c in summary_cols] for _, r in summary.iterrows()], summary_cols),
+        table([[_fmt(r[c]) for c in summary_cols] for _, r in summary.iterrows()], summary_cols),
         "<h2>Simulated bands against observations</h2>", f"<div class='grid'>{''.join(charts)}</div>",
         "<h2>Every target</h2>",
-        _table([[_fmt(r[c]) for c in score_cols] for _, r in scores.iterrows()], score_cols),
+        table([[_fmt(r[c]) for c in score_cols] for _, r in scores.iterrows()], score_cols),
         "<h2>Provenance</h2><ul>" + "".join(f"<li>{html.escape(p)}</li>" for p in provenance) + "</ul>",
         "<h2>Sources of the observations</h2><ul>"
         + "".join(f"<li>{html.escape(s)}</li>" for s in sorted(set(scores["source"]))) + "</ul>",
