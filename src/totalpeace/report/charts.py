@@ -67,16 +67,21 @@ def _fan(ax, x: np.ndarray, values: np.ndarray, colour: str = MEDIAN) -> None:
     ax.plot(x, q[2], color=colour, lw=1.5, label="median")
 
 
-def fan_chart(results: Results, name: str) -> str:
-    """Median with 50% and 80% bands over runs, month by month."""
-    fig, ax = _small_figure()
-    _fan(ax, dates(results), monthly(results, name))
-    ax.set_title(TITLES.get(name, name), fontsize=10)
+def _finish_small(fig: Figure, ax, title: str) -> str:
+    """The common finish of the small time-series charts: title, small ticks, grid, legend, dated axis, SVG."""
+    ax.set_title(title, fontsize=10)
     ax.tick_params(labelsize=8)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="best", frameon=False)
     fig.autofmt_xdate()
     return svg(fig, tight=False)
+
+
+def fan_chart(results: Results, name: str) -> str:
+    """Median with 50% and 80% bands over runs, month by month."""
+    fig, ax = _small_figure()
+    _fan(ax, dates(results), monthly(results, name))
+    return _finish_small(fig, ax, TITLES.get(name, name))
 
 
 def members_chart(results: Results) -> str:
@@ -105,12 +110,7 @@ def difference_chart(x: np.ndarray, diff: np.ndarray, name: str) -> str:
     fig, ax = _small_figure()
     _fan(ax, x, diff, colour="#67000d")
     ax.axhline(0.0, color="#444", lw=0.8, ls="--")
-    ax.set_title(f"Δ {TITLES.get(name, name)}", fontsize=10)
-    ax.tick_params(labelsize=8)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="best", frameon=False)
-    fig.autofmt_xdate()
-    return svg(fig, tight=False)
+    return _finish_small(fig, ax, f"Δ {TITLES.get(name, name)}")
 
 
 def overlay_chart(x: np.ndarray, baseline: np.ndarray, variant: np.ndarray, name: str,
@@ -121,12 +121,7 @@ def overlay_chart(x: np.ndarray, baseline: np.ndarray, variant: np.ndarray, name
         q = np.nanpercentile(values, [10, 50, 90], axis=0)
         ax.fill_between(x, q[0], q[2], color=colour, alpha=0.2, lw=0)
         ax.plot(x, q[1], color=colour, lw=1.5, label=f"{label} (median, 80% band)")
-    ax.set_title(TITLES.get(name, name), fontsize=10)
-    ax.tick_params(labelsize=8)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="best", frameon=False)
-    fig.autofmt_xdate()
-    return svg(fig, tight=False)
+    return _finish_small(fig, ax, TITLES.get(name, name))
 
 
 def indices_chart(indices: Mapping[str, Mapping[str, float]], title: str = "Sensitivity indices") -> str:

@@ -81,14 +81,9 @@ def neighbour_index(flow: np.ndarray, flow0: np.ndarray, vacuum: np.ndarray, fra
 @numba.njit(cache=True)
 def border_means(values: np.ndarray, border: np.ndarray) -> np.ndarray:
     """Mean of a territory series over each neighbour's border territories."""
-    K, T = border.shape
-    out = np.zeros(K)
-    for k in range(K):
-        s, n = 0.0, 0.0
-        for t in range(T):
-            s += values[t] * border[k, t]
-            n += border[k, t]
-        out[k] = s / max(n, 1.0)
+    out = border_sums(values, border)
+    for k in range(border.shape[0]):
+        out[k] /= max(border[k].sum(), 1.0)
     return out
 
 
