@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import totalpeace
+from totalpeace.experiments.store import ResultsStore
 from totalpeace.scenario.params import BY_NAME
 
 TINY = """
@@ -26,27 +27,95 @@ max_minutes = 5
 
 def test_calibrate_then_validate(cli, write, tmp_path):
     spec = write("tiny.toml", TINY)
-    out = tmp_path / "cal"
-    code, stdout, err = cli("calibrate", str(spec), "--out", str(out))
+    store = tmp_path / "store"
+    code, stdout, err = cli("calibrate", str(spec), "--store", str(store), "--workers", "1")
     assert code == 0, err
     assert "armed_violence_share" in stdout
-    posterior = pd.read_parquet(out / "posterior.parquet")
-    assert list(posterior.columns) == ["armed_violence_share", "weight"]
+    folder = store / "calibrations" / "tiny"
+    posterior = pd.read_parquet(folder / "posterior.parquet")
+    assert list(posterior.columns) == ["calibration", "particle", "armed_violence_share", "weight"]
     assert len(posterior) == 4 and posterior["weight"].sum() == pytest.approx(1.0)
     low, high = BY_NAME["armed_violence_share"].low, BY_NAME["armed_violence_share"].high
     assert posterior["armed_violence_share"].between(low, high).all()
-    paramset = tomllib.loads((out / "parameters.toml").read_text())
+    paramset = tomllib.loads((folder / "parameters.toml").read_text())
     assert paramset["provenance"]["simulations"] >= 4
     assert low <= paramset["parameters"]["armed_violence_share"] <= high
+    assert (folder / "spec.toml").read_text() == TINY
+    # the store's views read the posterior back
+    back = ResultsStore(store).query("SELECT count(*) AS particles, sum(weight) AS w FROM posterior "
+                                     "WHERE calibration = 'tiny'")
+    assert back["particles"].iloc[0] == 4 and back["w"].iloc[0] == pytest.approx(1.0)
+    assert ResultsStore(store).calibration_names() == ["tiny"]
+    code, stdout, err = cli("query", "--store", str(store), "SELECT t, epsilon, ess FROM calibration_generations")
+    assert code == 0 and "ess" in stdout, err
 
-    code, stdout, err = cli("validate", str(spec), "--posterior", str(out / "posterior.parquet"), "--draws", "2",
-                            "--runs", "1", "--out", str(tmp_path / "val"))
+    # the spec's name finds the posterior in the store
+    code, stdout, err = cli("validate", str(spec), "--store", str(store), "--draws", "2", "--runs", "1", "--out",
+                            str(tmp_path / "val"))
     assert code == 0, err
-    assert "CRPS" in stdout and "homicides" in stdout
+    assert "CRPS" in stdout and "homicides" in stdout and f"draws from {folder}" in \
+        (tmp_path / "val" / "validation.html").read_text()
     summary = pd.read_csv(tmp_path / "val" / "summary.csv")
     assert summary["years"].iloc[0] == "2019, 2020, 2021"  # the held-back years of colombia-2012
     assert summary["crps"].iloc[0] > 0 and summary["crps_persistence"].iloc[0] >= 0
     assert "<svg" in (tmp_path / "val" / "validation.html").read_text()
+
+
+def test_calibrating_again_needs_replace(cli, write, tmp_path):
+    spec = write("tiny.toml", TINY)
+    store = tmp_path / "store"
+    assert cli("calibrate", str(spec), "--store", str(store), "--workers", "1")[0] == 0
+    code, _, err = cli("calibrate", str(spec), "--store", str(store), "--workers", "1")
+    assert code == 2 and "--replace" in err
+    before = (store / "calibrations" / "tiny" / "posterior.parquet").read_bytes()
+    code, _, err = cli("calibrate", str(spec), "--store", str(store), "--workers", "1", "--replace")
+    assert code == 0, err
+    assert (store / "calibrations" / "tiny" / "posterior.parquet").read_bytes() == before  # same seed, same result
+    assert not any((store / "tmp-calibrations").iterdir())  # nothing left from the replaced folder
+
+
+SCREENED = """
+name = "screened"
+scenarios = ["colombia-2012"]
+targets = ["farc_armed"]
+[screening]
+candidates = ["recruitment_rate", "desertion_rate", "homicide_dispersion", "salience_host"]
+keep = 2
+[budget]
+population = 4
+generations = 1
+runs = 1
+seed = 3
+max_minutes = 5
+screening_trajectories = 4
+"""
+
+
+def test_screening_chooses_the_parameters_that_move_the_targets(cli, write, tmp_path):
+    spec = write("screened.toml", SCREENED)
+    store = tmp_path / "store"
+    code, stdout, err = cli("calibrate", str(spec), "--store", str(store), "--workers", "1")
+    assert code == 0, err
+    assert "Screening" in stdout
+    ranking = pd.read_parquet(store / "calibrations" / "screened" / "screening.parquet")
+    chosen = set(ranking.loc[ranking["selected"], "parameter"])
+    # the FARC's armed strength is driven by recruitment and desertion, not by homicide noise or a host's salience
+    assert chosen == {"recruitment_rate", "desertion_rate"}
+    posterior = pd.read_parquet(store / "calibrations" / "screened" / "posterior.parquet")
+    assert {"recruitment_rate", "desertion_rate"} <= set(posterior.columns)
+    assert "homicide_dispersion" not in posterior.columns
+    paramset = tomllib.loads((store / "calibrations" / "screened" / "parameters.toml").read_text())
+    assert paramset["provenance"]["screening_points"] == 4 * 5
+
+
+def test_validate_without_a_spec_scores_the_flagship_calibration(cli, tmp_path):
+    code, stdout, err = cli("validate", "--draws", "2", "--runs", "1", "--out", str(tmp_path / "val"),
+                            "--store", str(tmp_path / "empty-store"))
+    assert code == 0, err
+    assert "CRPS" in stdout
+    summary = pd.read_csv(tmp_path / "val" / "summary.csv")
+    assert {"colombia-1998", "colombia-2012"} <= set(summary["scenario"])
+    assert summary["crps"].gt(0).all()
 
 
 def test_scenario_uses_a_calibrated_set_and_explicit_values_win(write, tmp_path):
@@ -92,6 +161,15 @@ def test_out_of_bounds_value_in_a_set_is_an_input_error(cli, write):
     (("population = 4", "population = 1"), "budget.population"),
     (('scenarios = ["colombia-2012"]', 'scenarios = ["colombia-2022"]'), "no target is observed"),
     (("[budget]", "[budget]\nwhatever = 1"), "budget.whatever"),
+    (('parameters = ["armed_violence_share"]', "parameters = []"), "add a [screening] table"),
+    (('parameters = ["armed_violence_share"]', 'parameters = []\n[screening]\ncandidates = ["recruitment_rate", '
+      '"desertion_rat"]\nkeep = 1'), "screening.candidates[1]: unknown parameter 'desertion_rat'"),
+    (('parameters = ["armed_violence_share"]', 'parameters = []\n[screening]\ncandidates = "all"\nkeep = 1000'),
+     "screening.keep"),
+    (('parameters = ["armed_violence_share"]', 'parameters = []\n[screening]\ncandidates = "some"\nkeep = 1'),
+     "screening.candidates"),
+    (('parameters = ["armed_violence_share"]', 'parameters = []\n[screening]\ncandidates = "all"\nkeep = 1\n'
+      "levels = 3"), "screening.levels"),
 ])
 def test_bad_calibration_file_exits_2_naming_the_field(cli, write, change, message):
     spec = write("bad.toml", TINY.replace(*change))
@@ -103,6 +181,8 @@ def test_bad_calibration_file_exits_2_naming_the_field(cli, write, change, messa
 def test_validate_without_a_posterior_says_what_to_do(cli, write, tmp_path):
     spec = write("tiny.toml", TINY)
     code, _, err = cli("validate", str(spec), "--posterior", str(tmp_path / "none.parquet"))
+    assert code == 2 and "run `totalpeace calibrate" in err
+    code, _, err = cli("validate", str(spec), "--store", str(tmp_path / "empty"))  # nothing named "tiny" anywhere
     assert code == 2 and "run `totalpeace calibrate" in err
 
 
@@ -124,4 +204,20 @@ def test_shipped_sets_load_and_the_flagship_can_name_them():
         scenario = totalpeace.load_scenario("colombia-2022", [f"parameters.calibration={name}"])
         for key, value in values.items():
             assert getattr(scenario.parameters, key) == pytest.approx(value)
-    assert totalpeace.load_scenario("colombia-2022").parameters.calibration is None  # the default is uncalibrated
+        assert (path.parent / "spec.toml").is_file() and (path.parent / "posterior.parquet").is_file()
+
+
+def test_the_flagship_uses_the_calibrated_parameters_and_history_does_not(cli):
+    from totalpeace.calibration.paramset import read_set, shipped_sets
+
+    flagship = totalpeace.load_scenario("colombia-2022")
+    assert flagship.parameters.calibration in shipped_sets()
+    paramset = read_set(shipped_sets()[flagship.parameters.calibration])
+    assert not paramset["provenance"]["quick"]
+    for key, value in paramset["parameters"].items():
+        assert getattr(flagship.parameters, key) == value
+    for name in ("colombia-1998", "colombia-2012"):  # what the calibration fits to cannot use its result
+        assert totalpeace.load_scenario(name).parameters.calibration is None
+    code, out, err = cli("show", "colombia-2022")
+    assert code == 0, err
+    assert flagship.parameters.calibration in out and f"simulations {paramset['provenance']['simulations']}" in out

@@ -55,6 +55,7 @@ ODD_SECTIONS = (
     "Parameters",
 )
 BLOCK = re.compile(r"<!-- params: (?P<names>[^>]*?) -->\n(?P<body>.*?)<!-- /params -->", re.DOTALL)
+CALIBRATED = re.compile(r"<!-- calibrated: (?P<name>[\w-]+) -->\n(?P<body>.*?)<!-- /calibrated -->", re.DOTALL)
 FULL = "all"
 
 
@@ -88,6 +89,22 @@ def parameter_table(names: list[str] | None = None) -> str:
     return "\n".join(head + [_row(p, full) for p in specs])
 
 
+def calibrated_table(name: str) -> str:
+    """Markdown table of a shipped calibrated set: registry default, posterior median and interval, prior."""
+    from totalpeace.calibration.paramset import read_set, shipped_sets
+
+    data = read_set(shipped_sets()[name])
+    head = ["| parameter | registry default | calibrated (posterior median) | 90% posterior interval | prior |",
+            "|---|---|---|---|---|"]
+    rows = []
+    for key, value in data["parameters"].items():
+        spec = BY_NAME[key]
+        lo, hi = data["interval90"][key]
+        rows.append(f"| `{key}` | {_num(spec.default)} | {value:.4g} | {lo:.4g} – {hi:.4g} | "
+                    f"U({_num(spec.low)}, {_num(spec.high)}) |")
+    return "\n".join(head + rows)
+
+
 def _block_names(marker: str) -> list[str] | None:
     marker = marker.strip()
     return None if marker == FULL else [n.strip() for n in marker.split(",") if n.strip()]
@@ -101,7 +118,11 @@ def write_tables() -> None:
         names = match.group("names")
         return f"<!-- params: {names} -->\n{parameter_table(_block_names(names))}\n<!-- /params -->"
 
-    DOC.write_text(BLOCK.sub(render, text), encoding="utf-8")
+    def render_calibrated(match: re.Match[str]) -> str:
+        name = match.group("name")
+        return f"<!-- calibrated: {name} -->\n{calibrated_table(name)}\n<!-- /calibrated -->"
+
+    DOC.write_text(CALIBRATED.sub(render_calibrated, BLOCK.sub(render, text)), encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -163,6 +184,16 @@ def test_the_full_parameter_table_has_a_row_for_every_parameter() -> None:
         + ", ".join(missing)
         + " (regenerate with `.venv/bin/python tests/test_docs_model.py --write`)"
     )
+
+
+def test_the_flagship_calibration_table_is_current() -> None:
+    import totalpeace
+
+    name = totalpeace.load_scenario("colombia-2022").parameters.calibration
+    blocks = {m.group("name"): m.group("body").strip() for m in CALIBRATED.finditer(_doc())}
+    assert name in blocks, f"docs/model.md has no table of the flagship's calibration ('<!-- calibrated: {name} -->')"
+    assert blocks[name] == calibrated_table(name), \
+        "the calibrated-values table is stale (regenerate with `.venv/bin/python tests/test_docs_model.py --write`)"
 
 
 def test_mechanism_tables_name_known_parameters() -> None:

@@ -108,9 +108,16 @@ def print_scenario(info: dict[str, Any], console: Console | None = None) -> None
                   + (f", calibration {info['calibration']}" if info["calibration"] else ""))
     cal = info.get("calibration_set")
     if cal:
-        prov = ", ".join(f"{k} {v}" for k, v in cal["provenance"].items())
+        prov = ", ".join(f"{k} {_brief(v)}" for k, v in cal["provenance"].items())
         console.print(f"Calibration {cal['name']}: {cal['file'] or 'file not found'}" + (f" ({prov})" if prov else ""))
     console.print(_parameter_table(info["parameters"]))
+
+
+def _brief(value: object, longest: int = 8) -> str:
+    """A provenance value for one line: a long list is summarised by its length (the set's file has it whole)."""
+    if isinstance(value, list):
+        return f"{len(value)} names" if len(value) > longest else ", ".join(map(str, value))
+    return str(value)
 
 
 def _cell(stat: dict[str, float | None], fmt: str) -> str:

@@ -15,7 +15,6 @@ import logging
 import tempfile
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from totalpeace.calibration.sampler import SeededMappingSampler
-from totalpeace.calibration.spec import Budget, CalibrationSpec
+from totalpeace.calibration.spec import Budget
+from totalpeace.experiments.executors import Executor
 from totalpeace.scenario.dates import month_index
 from totalpeace.scenario.schema import Scenario
 from totalpeace.validation.targets import Target, summaries
@@ -60,18 +60,30 @@ def with_parameters(data: dict[str, Any], parameters: dict[str, float]) -> Scena
     return Scenario.model_validate(merged)
 
 
-def simulate_particle(problem: Problem, parameters: dict[str, float]) -> dict[str, float]:
-    """The log ensemble means of every target for one particle."""
+def make_problem(scenarios: dict[str, Scenario], targets: list[Target], runs: int, seed: int) -> Problem:
+    """The picklable simulation problem of a calibration."""
+    return Problem(
+        scenarios={name: s.model_dump(mode="python") for name, s in scenarios.items()},
+        months={name: months_needed(s, [t for t in targets if t.scenario == name]) for name, s in scenarios.items()},
+        targets=tuple(targets), runs=runs, seed=seed)
+
+
+def simulate_summaries(problem: Problem, parameters: dict[str, float], seed: int) -> dict[str, float]:
+    """The log ensemble means of every target with the given parameter values and simulation seed."""
     from totalpeace.engine.simulate import simulate
 
-    values = {k: float(v) for k, v in parameters.items()}
-    seed = particle_seed(problem.seed, values)
     out: dict[str, float] = {}
     for name, data in problem.scenarios.items():
         targets = [t for t in problem.targets if t.scenario == name]
-        results = simulate(with_parameters(data, values), runs=problem.runs, seed=seed, months=problem.months[name])
+        results = simulate(with_parameters(data, parameters), runs=problem.runs, seed=seed, months=problem.months[name])
         out.update(summaries(results, targets))
     return out
+
+
+def simulate_particle(problem: Problem, parameters: dict[str, float]) -> dict[str, float]:
+    """The log ensemble means of every target for one particle (its seed derived from its parameter values)."""
+    values = {k: float(v) for k, v in parameters.items()}
+    return simulate_summaries(problem, values, particle_seed(problem.seed, values))
 
 
 class _Model:
@@ -90,14 +102,25 @@ def family_weights(targets: list[Target]) -> dict[str, float]:
     return {t.key: 1.0 / counts[(t.scenario, t.name)] for t in targets}
 
 
+def effective_sample_size(weights: np.ndarray) -> float:
+    """Kish's effective sample size of importance weights."""
+    w = np.asarray(weights, dtype=float)
+    return float(w.sum() ** 2 / np.sum(w**2))
+
+
 @dataclass
 class Posterior:
     """The last population: parameter samples and normalised importance weights, plus the run's history."""
 
     samples: pd.DataFrame  # one column per parameter
     weights: np.ndarray
-    generations: pd.DataFrame  # t, epsilon, particles, samples (evaluations), acceptance
+    generations: pd.DataFrame  # t, epsilon, particles, evaluations, acceptance, ess
     evaluations: int
+
+    @property
+    def ess(self) -> float:
+        """Effective sample size of the final population, 1 / sum(w^2): how many particles the weights are worth."""
+        return effective_sample_size(self.weights)
 
     def quantiles(self, q: float) -> dict[str, float]:
         """Weighted quantile of each parameter."""
@@ -118,31 +141,30 @@ class Posterior:
         return out
 
 
-def run_abc(spec: CalibrationSpec, scenarios: dict[str, Scenario], targets: list[Target], budget: Budget,
-            observed: dict[str, float], workers: int = 1, db_path: Path | None = None,
-            on_task: Callable[[int], None] | None = None,
+def run_abc(bounds: dict[str, tuple[float, float]], scenarios: dict[str, Scenario], targets: list[Target],
+            budget: Budget, observed: dict[str, float], executor: Executor | None = None,
+            db_path: Path | None = None, on_task: Callable[[int], None] | None = None,
             on_batch: Callable[[int, int], None] | None = None) -> Posterior:
-    """Run ABC-SMC and return the final population.
+    """Run ABC-SMC on the parameters in `bounds` (uniform priors) and return the final population.
 
-    `on_task(simulations)` is called as each accepted particle arrives; `on_batch(index, n)` when a batch of `n`
-    particles starts (index 0 is pyabc's calibration sample for the adaptive distance, then one per generation).
+    Tasks go to `executor` (default: this process). `on_task(simulations)` is called as each accepted particle
+    arrives; `on_batch(index, n)` when a batch of `n` particles starts (index 0 is pyabc's calibration sample for the
+    adaptive distance, then one per generation).
     """
     import pyabc
 
+    from totalpeace.experiments.executors import LocalExecutor
+
     logging.getLogger("ABC").setLevel(logging.WARNING)
     logging.getLogger("pyabc").setLevel(logging.WARNING)
-    problem = Problem(
-        scenarios={name: s.model_dump(mode="python") for name, s in scenarios.items()},
-        months={name: months_needed(s, [t for t in targets if t.scenario == name]) for name, s in scenarios.items()},
-        targets=tuple(targets), runs=budget.runs, seed=budget.seed)
-    bounds = spec.prior_bounds()
+    problem = make_problem(scenarios, targets, budget.runs, budget.seed)
     prior = pyabc.Distribution(**{n: pyabc.RV("uniform", lo, hi - lo) for n, (lo, hi) in bounds.items()})
     distance = pyabc.AdaptivePNormDistance(p=2, fixed_weights=family_weights(targets))
     np.random.seed(budget.seed)  # pyabc draws in this process too (e.g. when fitting transitions)
-    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    own = executor is None
+    executor = executor or LocalExecutor(1)
     try:
-        sampler = SeededMappingSampler(budget.seed, map_=pool.map if pool else map, on_task=on_task,
-                                       on_batch=on_batch)
+        sampler = SeededMappingSampler(budget.seed, executor, on_task=on_task, on_batch=on_batch)
         abc = pyabc.ABCSMC(_Model(problem), prior, distance, population_size=budget.population, sampler=sampler)
         with tempfile.TemporaryDirectory() as tmp:
             db = db_path or Path(tmp) / "abc.db"
@@ -152,14 +174,16 @@ def run_abc(spec: CalibrationSpec, scenarios: dict[str, Scenario], targets: list
             history = _run(abc, budget)
             samples, weights = history.get_distribution(m=0, t=history.max_t)
             populations = history.get_all_populations()
+            ess = {t: effective_sample_size(history.get_distribution(m=0, t=t)[1]) for t in range(history.max_t + 1)}
     finally:
-        if pool is not None:
-            pool.shutdown()
+        if own:
+            executor.close()
     gens = populations[populations["t"] >= 0].rename(columns={"samples": "evaluations"})
     gens["acceptance"] = budget.population / gens["evaluations"]
+    gens["ess"] = gens["t"].map(ess)
     samples = samples[list(bounds)].reset_index(drop=True)
     w = np.asarray(weights, dtype=float)
-    columns = ["t", "epsilon", "particles", "evaluations", "acceptance"]
+    columns = ["t", "epsilon", "particles", "evaluations", "acceptance", "ess"]
     return Posterior(samples=samples, weights=w / w.sum(), generations=gens[columns].reset_index(drop=True),
                      evaluations=int(gens["evaluations"].sum()))
 

@@ -1,8 +1,9 @@
 """Calibrated parameter sets: TOML files of posterior medians with their provenance.
 
-A scenario names one with `parameters.calibration = "NAME"` (a set shipped in src/totalpeace/data/calibration/) or a
-path to a file written by `totalpeace calibrate`. Its values replace the registry defaults; values the scenario
-sets explicitly still win.
+A calibration folder (written by `totalpeace calibrate` into the results store) holds the set as parameters.toml,
+next to the posterior and the spec it came from. A scenario names one with `parameters.calibration = "NAME"` (a
+folder shipped in src/totalpeace/data/calibration/) or the path of a calibration folder or its parameters.toml. Its
+values replace the registry defaults; values the scenario sets explicitly still win.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from totalpeace.errors import InputError
 from totalpeace.scenario.params import BY_NAME
 
 SHIPPED = Path(__file__).resolve().parents[1] / "data" / "calibration"
+SET_FILE = "parameters.toml"
 
 
 def shipped_sets() -> dict[str, Path]:
-    """Names and files of the calibrated parameter sets that ship with the package."""
-    return {p.stem: p for p in sorted(SHIPPED.glob("*.toml"))}
+    """Names and parameters.toml files of the calibrations that ship with the package."""
+    return {p.parent.name: p for p in sorted(SHIPPED.glob(f"*/{SET_FILE}"))}
 
 
 def resolve(ref: str, relative_to: Path | None = None) -> Path:
@@ -30,11 +32,13 @@ def resolve(ref: str, relative_to: Path | None = None) -> Path:
     candidate = Path(ref).expanduser()
     if not candidate.is_absolute() and relative_to is not None:
         candidate = relative_to / candidate
+    if candidate.is_dir() and (candidate / SET_FILE).is_file():
+        candidate = candidate / SET_FILE
     if candidate.is_file():
         return candidate.resolve()
     names = ", ".join(shipped) or "none"
     raise InputError(f"parameters.calibration: no calibrated parameter set named {ref!r} (shipped: {names}; or give "
-                     "the path of a file written by `totalpeace calibrate`)")
+                     "the path of a calibration folder written by `totalpeace calibrate`)")
 
 
 def read_set(path: Path) -> dict[str, Any]:
@@ -55,9 +59,9 @@ def read_set(path: Path) -> dict[str, Any]:
     return data
 
 
-def write_set(path: Path, name: str, values: dict[str, float], provenance: dict[str, Any],
-              intervals: dict[str, tuple[float, float]]) -> Path:
-    """Write a parameter set (posterior medians) with its provenance and 90% posterior intervals."""
+def format_set(name: str, values: dict[str, float], provenance: dict[str, Any],
+               intervals: dict[str, tuple[float, float]]) -> str:
+    """A parameter set's TOML text: posterior medians with their provenance and 90% posterior intervals."""
     lines = [f"# Calibrated parameter set {name!r}, written by `totalpeace calibrate`.", f'name = "{name}"', "",
              "[provenance]"]
     for key, value in provenance.items():
@@ -66,9 +70,7 @@ def write_set(path: Path, name: str, values: dict[str, float], provenance: dict[
     lines += [f"{k} = {v!r}" for k, v in values.items()]
     lines += ["", "[interval90]  # 5% and 95% posterior quantiles"]
     lines += [f"{k} = [{lo!r}, {hi!r}]" for k, (lo, hi) in intervals.items()]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return "\n".join(lines) + "\n"
 
 
 def _toml(value: Any) -> str:

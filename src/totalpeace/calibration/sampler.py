@@ -2,43 +2,52 @@
 
 pyabc's MappingSampler maps "sample until one particle is accepted" over the population, but reseeds each task from
 the operating system, so two calibrations with the same seed differ. This sampler gives task i of generation t a
-seed drawn from (calibration seed, t), and keeps the map's order, so the posterior is a pure function of the seed.
+seed drawn from (calibration seed, t), and puts the results back in task order whatever order they finish in, so the
+posterior is a pure function of the seed on any executor (local processes or a Dask cluster).
 """
 
 from __future__ import annotations
 
 import functools
 import random
-from collections.abc import Callable, Iterable, Iterator
+import threading
+from collections.abc import Callable
 from typing import Any
 
 import cloudpickle
 import numpy as np
 from pyabc.sampler import Sampler
 
-Mapper = Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[Any]]
+from totalpeace.experiments.executors import Executor
+
+# pyabc draws from numpy's global generator: two tasks on threads of one process (a Dask worker with several
+# threads) would interleave their draws. Tasks in one process therefore run one at a time; give Dask workers one
+# thread each and add processes for parallelism.
+_GLOBAL_RANDOM_STATE = threading.Lock()
 
 
-def _until_accepted(pickled: bytes, seed: int) -> list[Any]:
-    """One task: draw and simulate particles until one is accepted, from a fixed seed (all particles returned)."""
+def _until_accepted(pickled: bytes, task: tuple[int, int]) -> tuple[int, list[Any]]:
+    """One task (index, seed): draw and simulate particles until one is accepted (all particles returned)."""
+    index, seed = task
     simulate_one = cloudpickle.loads(pickled)
-    np.random.seed(seed)
-    random.seed(seed)
-    particles = []
-    while True:
-        particles.append(simulate_one())
-        if particles[-1].accepted:
-            return particles
+    with _GLOBAL_RANDOM_STATE:
+        np.random.seed(seed)
+        random.seed(seed)
+        particles = []
+        while True:
+            particles.append(simulate_one())
+            if particles[-1].accepted:
+                return index, particles
 
 
 class SeededMappingSampler(Sampler):
-    """Evaluate a generation as `n` seeded tasks through `map_` (builtin map, a process pool's map, ...)."""
+    """Evaluate a generation as `n` seeded tasks on an executor (experiments/executors.py)."""
 
-    def __init__(self, seed: int, map_: Mapper = map, on_task: Callable[[int], None] | None = None,
+    def __init__(self, seed: int, executor: Executor, on_task: Callable[[int], None] | None = None,
                  on_batch: Callable[[int, int], None] | None = None) -> None:
         super().__init__()
         self.seed = seed
-        self.map_ = map_
+        self.executor = executor
         self.on_task = on_task
         self.on_batch = on_batch
         self._generation = 0
@@ -51,13 +60,14 @@ class SeededMappingSampler(Sampler):
         self._generation += 1  # pyabc also samples a calibration population before t = 0: count calls, not t
         seeds = [int(s) for s in rng.integers(0, 2**32 - 1, size=n)]
         task = functools.partial(_until_accepted, cloudpickle.dumps(simulate_one))
-        sample = self._create_empty_sample()
-        evaluations = 0
-        for particles in self.map_(task, seeds):
-            for particle in particles:
-                sample.append(particle)
-            evaluations += len(particles)
+        finished: dict[int, list[Any]] = {}
+        for index, particles in self.executor.map_unordered(task, enumerate(seeds)):
+            finished[index] = particles
             if self.on_task is not None:
                 self.on_task(len(particles))
-        self.nr_evaluations_ = evaluations
+        sample = self._create_empty_sample()
+        for index in range(n):
+            for particle in finished[index]:
+                sample.append(particle)
+        self.nr_evaluations_ = sum(len(p) for p in finished.values())
         return sample

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
+import tempfile
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,9 +12,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from totalpeace.commands.options import ExecutorOpt, StoreOpt, WorkersOpt
+
+SCREENING_EXTRA_ROWS = 5  # ranking rows printed below the last calibrated candidate
 SpecArg = Annotated[str, typer.Argument(metavar="SPEC.toml", help="Calibration file (see docs/validation.md).")]
-WorkersOpt = Annotated[int, typer.Option("--workers", min=1, max=256, help="Local worker processes.")]
-DEFAULT_OUT = Path("out") / "calibration"
 
 
 def _prepare(spec_file: str, use: str | None) -> tuple[Any, dict[str, Any], list[Any]]:
@@ -41,84 +41,132 @@ def _prepare(spec_file: str, use: str | None) -> tuple[Any, dict[str, Any], list
 def calibrate(
     spec_file: SpecArg,
     quick: Annotated[bool, typer.Option("--quick", help="The file's small [quick] budget (minutes).")] = False,
-    workers: WorkersOpt = 1,
-    out: Annotated[Path | None, typer.Option("--out", help="Output folder (default out/calibration/NAME).")] = None,
+    workers: WorkersOpt = None,
+    executor: ExecutorOpt = "local",
+    store: StoreOpt = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Replace a calibration of the same name.")] = False,
 ) -> None:
-    """Fit the spec's parameters to history with ABC-SMC; write the posterior and a calibrated parameter set."""
-    from totalpeace import __version__
-    from totalpeace.calibration.abc import run_abc
-    from totalpeace.calibration.paramset import write_set
+    """Screen the candidate parameters (Morris), fit the chosen ones to history with ABC-SMC, and write the
+    posterior and a calibrated parameter set to the results store."""
+    from totalpeace.calibration.abc import make_problem, run_abc
+    from totalpeace.calibration.output import calibration_files
+    from totalpeace.errors import InputError
+    from totalpeace.experiments.executors import make_executor
+    from totalpeace.experiments.store import ResultsStore
     from totalpeace.validation.targets import observed
 
     console = Console()
     spec, scenarios, targets = _prepare(spec_file, use="calibrate")
     budget = spec.budget_for(quick)
-    folder = out or DEFAULT_OUT / spec.name
-    folder.mkdir(parents=True, exist_ok=True)
-    console.print(f"Calibrating {len(spec.parameters)} parameters on {len(targets)} targets of "
-                  f"{', '.join(scenarios)}: population {budget.population}, up to {budget.generations} generations, "
-                  f"{budget.runs} runs per particle, {workers} worker(s), at most {budget.max_minutes:g} minutes")
+    results = ResultsStore(store)
+    results.check_writable()
+    if spec.name in results.calibration_names() and not replace:
+        raise InputError(f"calibration {spec.name!r} is already in the store {results.path}: add --replace to run it "
+                         "again, or change the spec's name")
     started = time.time()
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.fields[evals]} simulations"), TimeElapsedColumn(), console=console) as bar:
-        task = bar.add_task("starting", total=budget.population, evals=0)
-        state = {"evals": 0}
+    with results.lock(f"calibration.{spec.name}"), make_executor(executor, workers) as pool:
+        console.print(f"Calibrating on {len(targets)} targets of {', '.join(scenarios)} ({pool.description}): "
+                      f"population {budget.population}, up to {budget.generations} generations, {budget.runs} runs "
+                      f"per particle, no generation started after {budget.max_minutes:g} minutes")
+        screening = None
+        chosen = list(spec.parameters)
+        if spec.screening is not None:
+            screening = _screen(console, spec, make_problem(scenarios, targets, budget.runs, budget.seed), budget,
+                                pool)
+            chosen += screening.selected
+        with tempfile.TemporaryDirectory() as tmp, _progress(console) as bar:
+            task = bar.add_task("starting", total=budget.population, evals=0)
+            state = {"evals": 0}
 
-        def on_task(tries: int) -> None:
-            state["evals"] += tries
-            bar.update(task, advance=1, evals=state["evals"])
+            def on_task(tries: int) -> None:
+                state["evals"] += tries
+                bar.update(task, advance=1, evals=state["evals"])
 
-        def on_batch(index: int, n: int) -> None:
-            label = "distance scales (prior sample)" if index == 0 else f"generation {index - 1}"
-            bar.reset(task, total=n, description=label, evals=state["evals"])
+            def on_batch(index: int, n: int) -> None:
+                label = "distance scales (prior sample)" if index == 0 else f"generation {index - 1}"
+                bar.reset(task, total=n, description=label, evals=state["evals"])
 
-        posterior = run_abc(spec, scenarios, targets, budget, observed(targets), workers=workers,
-                            db_path=folder / "abc.db", on_task=on_task, on_batch=on_batch)
-    minutes = (time.time() - started) / 60
-    frame = posterior.frame()
-    frame.to_parquet(folder / "posterior.parquet", index=False)
-    posterior.generations.to_csv(folder / "generations.csv", index=False)
-    medians, lo, hi = posterior.quantiles(0.5), posterior.quantiles(0.05), posterior.quantiles(0.95)
-    spec_text = Path(spec_file).read_text(encoding="utf-8")
-    provenance = {
-        "spec": str(spec_file), "spec_sha256": hashlib.sha256(spec_text.encode()).hexdigest(),
-        "scenarios": list(scenarios), "targets": len(targets), "quick": quick, "seed": budget.seed,
-        "population": budget.population, "generations": len(posterior.generations),
-        "runs_per_particle": budget.runs, "simulations": posterior.evaluations,
-        "final_epsilon": float(posterior.generations["epsilon"].iloc[-1]), "minutes": round(minutes, 2),
-        "totalpeace_version": __version__, "data_up_to": "2021 (targets.csv; nothing after August 2022)",
-    }
-    write_set(folder / "parameters.toml", spec.name, medians, provenance,
-              {k: (lo[k], hi[k]) for k in medians})
-    (folder / "calibration.json").write_text(json.dumps(
-        {"provenance": provenance, "priors": spec.prior_bounds(), "targets": [t.key for t in targets],
-         "posterior_median": medians, "interval90": {k: [lo[k], hi[k]] for k in medians},
-         "generations": posterior.generations.to_dict(orient="records")}, indent=2), encoding="utf-8")
+            db = Path(tmp) / "abc.db"
+            posterior = run_abc(spec.prior_bounds(chosen), scenarios, targets, budget, observed(targets),
+                                executor=pool, db_path=db, on_task=on_task, on_batch=on_batch)
+            minutes = (time.time() - started) / 60
+            files = calibration_files(spec, Path(spec_file), quick, scenarios, targets, budget, posterior, screening,
+                                      minutes, db.read_bytes())
+        folder = results.write_calibration(spec.name, files)
+    _print_posterior(console, spec.prior_bounds(chosen), posterior, minutes)
+    console.print(f"Wrote the calibration to {folder}: parameters.toml (use it in a scenario with "
+                  f'parameters.calibration = "{folder.resolve()}"), posterior.parquet, generations.parquet'
+                  f"{', screening.parquet' if screening else ''}, calibration.json, spec.toml and abc.db; "
+                  f"`totalpeace query --store {results.path} \"SELECT * FROM posterior WHERE calibration = "
+                  f"'{spec.name}'\"` reads it back")
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("{task.fields[evals]} simulations"), TimeElapsedColumn(), console=console)
+
+
+def _screen(console: Console, spec: Any, problem: Any, budget: Any, pool: Any) -> Any:
+    """The Morris screening with a progress bar; prints the ranking."""
+    from totalpeace.calibration.screening import screen
+
+    screening = spec.screening
+    candidates = spec.candidates()
+    points = budget.screening_trajectories * (len(candidates) + 1)
+    with _progress(console) as bar:
+        task = bar.add_task(f"screening {len(candidates)} candidates (Morris)", total=points, evals=0)
+        done = {"points": 0}
+
+        def on_point() -> None:
+            done["points"] += 1
+            bar.update(task, advance=1, evals=done["points"])
+
+        result = screen(problem, spec.prior_bounds(candidates), budget.screening_trajectories, screening.levels,
+                        screening.keep, pool, on_point=on_point, per_target=screening.per_target)
+    table = Table(title=f"Screening: mean mu* over the targets (log scale), {budget.screening_trajectories} "
+                        f"trajectories, {result.evaluations} points")
+    for col in ("rank", "parameter", "mean mu*", "calibrated because"):
+        table.add_column(col, justify="right" if col in ("rank", "mean mu*") else "left")
+    ranking = result.ranking
+    shown = ranking[ranking["selected"] | (ranking["rank"] <= screening.keep + SCREENING_EXTRA_ROWS)]
+    for _, r in shown.iterrows():
+        table.add_row(str(int(r["rank"])), r["parameter"], f"{r['importance']:.3g}", r["reason"])
+    if len(result.ranking) > len(shown):
+        table.caption = f"{len(result.ranking) - len(shown)} more candidates in screening.parquet"
+    console.print(table)
+    return result
+
+
+def _print_posterior(console: Console, bounds: dict[str, tuple[float, float]], posterior: Any,
+                     minutes: float) -> None:
     gens = Table(title="Generations")
-    for col in ("t", "epsilon", "simulations", "acceptance"):
+    for col in ("t", "epsilon", "simulations", "acceptance", "ESS"):
         gens.add_column(col, justify="right")
     for _, g in posterior.generations.iterrows():
-        gens.add_row(str(int(g["t"])), f"{g['epsilon']:.4g}", str(int(g["evaluations"])), f"{g['acceptance']:.2f}")
+        gens.add_row(str(int(g["t"])), f"{g['epsilon']:.4g}", str(int(g["evaluations"])), f"{g['acceptance']:.2f}",
+                     f"{g['ess']:.1f}")
     console.print(gens)
-    table = Table(title=f"Posterior ({len(frame)} particles, {posterior.evaluations} simulations, {minutes:.1f} min)")
+    medians, lo, hi = posterior.quantiles(0.5), posterior.quantiles(0.05), posterior.quantiles(0.95)
+    table = Table(title=f"Posterior ({len(posterior.samples)} particles, effective {posterior.ess:.0f}; "
+                        f"{posterior.evaluations} simulations, {minutes:.1f} min)")
     for col in ("parameter", "prior", "median", "90% interval"):
         table.add_column(col)
-    for name, (a, b) in spec.prior_bounds().items():
+    for name, (a, b) in bounds.items():
         table.add_row(name, f"U({a:g}, {b:g})", f"{medians[name]:.4g}", f"{lo[name]:.4g} - {hi[name]:.4g}")
     console.print(table)
-    console.print(f"Wrote {folder / 'posterior.parquet'}, {folder / 'parameters.toml'} (use it with "
-                  f'parameters.calibration = "{(folder / "parameters.toml").resolve()}"), '
-                  f"{folder / 'calibration.json'} and {folder / 'abc.db'}")
 
 
 def validate(
-    spec_file: SpecArg,
+    spec_file: Annotated[str | None, typer.Argument(metavar="[SPEC.toml]", help="Calibration file (default: the "
+                                                    "one behind the flagship's calibrated parameters).")] = None,
     posterior: Annotated[Path | None, typer.Option("--posterior", help="posterior.parquet of a calibration (default: "
-                                                   "out/calibration/NAME/posterior.parquet if it exists).")] = None,
+                                                   "the store's calibration of the spec's name, else the shipped "
+                                                   "one).")] = None,
     uncalibrated: Annotated[bool, typer.Option("--uncalibrated", help="Score the scenarios' own parameters.")] = False,
     draws: Annotated[int, typer.Option("--draws", min=1, max=10_000, help="Posterior parameter sets.")] = 20,
     runs: Annotated[int, typer.Option("--runs", min=1, max=10_000, help="Runs per parameter set.")] = 5,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the ensemble.")] = 1,
+    store: StoreOpt = None,
     out: Annotated[Path | None, typer.Option("--out", help="Output folder (default out/validation/NAME).")] = None,
 ) -> None:
     """Score the (calibrated) model on held-back years: CRPS, 50/80/95% coverage, against simple baselines."""
@@ -129,13 +177,14 @@ def validate(
     from totalpeace.validation.report import write_validation_report
 
     console = Console()
+    spec_file, default_posterior = _validation_inputs(spec_file, store)
     spec, scenarios, targets = _prepare(spec_file, use=None)
-    path = posterior or DEFAULT_OUT / spec.name / "posterior.parquet"
+    path = posterior or default_posterior(spec.name)
     sets = None
     if not uncalibrated:
-        if not path.is_file():
-            raise InputError(f"--posterior: no posterior at {path} (run `totalpeace calibrate {spec_file}` first, "
-                             "or pass --uncalibrated)")
+        if path is None or not path.is_file():
+            raise InputError(f"--posterior: no posterior at {path or 'the results store or the shipped sets'} (run "
+                             f"`totalpeace calibrate {spec_file}` first, or pass --uncalibrated)")
         try:
             frame = pd.read_parquet(path)
         except Exception as exc:
@@ -167,6 +216,37 @@ def validate(
                   f"{members} ensemble members per scenario, seed {seed}"]
     report = write_validation_report(folder / "validation.html", scores, summary, provenance)
     console.print(f"Wrote {folder / 'scores.csv'}, {folder / 'summary.csv'} and {report}")
+
+
+def _validation_inputs(spec_file: str | None, store: str | None) -> tuple[str, Any]:
+    """The spec to validate and a function giving the default posterior of a calibration name.
+
+    Without a spec: the spec.toml shipped with the calibration the flagship scenario names. A calibration's posterior
+    is looked up in the results store first, then among the shipped calibrations.
+    """
+    from totalpeace.calibration.paramset import resolve, shipped_sets
+    from totalpeace.errors import InputError
+    from totalpeace.experiments.store import ResultsStore
+    from totalpeace.scenario import load_scenario
+    from totalpeace.scenario.loader import FLAGSHIP
+
+    results = ResultsStore(store)
+
+    def default_posterior(name: str) -> Path | None:
+        for folder in (results.calibration_folder(name), shipped_sets().get(name, Path("/nonexistent")).parent):
+            if (folder / "posterior.parquet").is_file():
+                return folder / "posterior.parquet"
+        return None
+
+    if spec_file is not None:
+        return spec_file, default_posterior
+    ref = load_scenario(FLAGSHIP).parameters.calibration
+    if not ref:
+        raise InputError(f"SPEC.toml: the flagship {FLAGSHIP!r} names no calibration: give a calibration file")
+    folder = resolve(ref).parent
+    if not (folder / "spec.toml").is_file():
+        raise InputError(f"SPEC.toml: the calibration {ref!r} has no spec.toml beside it: give a calibration file")
+    return str(folder / "spec.toml"), lambda _name: folder / "posterior.parquet"
 
 
 def _print_summary(console: Console, summary: Any) -> None:

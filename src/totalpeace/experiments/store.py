@@ -8,6 +8,9 @@ Layout (all paths relative to the store folder)::
         runs.parquet                             one row per run: point, run, seed, scenario hash, version, status
         yearly.parquet                           (point, run, year, metric, value) for every national metric
         monthly.parquet                          (point, run, month, metric, value) for the experiment's outcomes
+    calibrations/<name>/                         one calibration (`totalpeace calibrate`): parameters.toml (the
+                                                 calibrated set), posterior.parquet, generations.parquet,
+                                                 screening.parquet, spec.toml, calibration.json, abc.db
     views.sql                                    CREATE VIEW statements: `cd STORE && duckdb -init views.sql`
     locks/<name>.lock                            held by the one process writing an experiment
 
@@ -54,6 +57,17 @@ TABLES = {"runs": RUNS_SCHEMA, "yearly": YEARLY_SCHEMA, "monthly": MONTHLY_SCHEM
 # Columns the views derive: a run's id `EXPERIMENT:POINT:RUN` is what `totalpeace rerun` takes.
 RUN_ID_SQL = "experiment || ':' || point || ':' || run"
 EXTRA_COLUMNS = {"runs": f", {RUN_ID_SQL} AS run_id", "yearly": "", "monthly": ""}
+
+
+# Views over every calibration's tables (a `calibration` column names it); empty views when there is none.
+CALIBRATION_VIEWS = {
+    "posterior": ("posterior.parquet", "NULL::VARCHAR AS calibration, NULL::BIGINT AS particle, "
+                                       "NULL::DOUBLE AS weight"),
+    "calibration_generations": ("generations.parquet", "NULL::VARCHAR AS calibration, NULL::BIGINT AS t, "
+                                                       "NULL::DOUBLE AS epsilon, NULL::DOUBLE AS ess"),
+    "screening": ("screening.parquet", "NULL::VARCHAR AS calibration, NULL::VARCHAR AS parameter, "
+                                       "NULL::VARCHAR AS target, NULL::DOUBLE AS mu_star"),
+}
 
 
 def default_store_path() -> Path:
@@ -179,7 +193,22 @@ class ResultsStore:
                                                  if points else "SELECT NULL::VARCHAR AS experiment, "
                                                                 "NULL::BIGINT AS point WHERE false"))
         con.execute(SUMMARY_VIEW)
+        for view, (file, empty) in CALIBRATION_VIEWS.items():
+            found = sorted((self.path / "calibrations").glob(f"*/{file}")) if (self.path / "calibrations").is_dir() \
+                else []
+            pattern = str(self.path.resolve() / "calibrations" / "*" / file)
+            source = f"SELECT * FROM read_parquet({_sql_text(pattern)}, union_by_name = true)" if found \
+                else f"SELECT {empty} WHERE false"
+            con.execute(f"CREATE VIEW {view} AS {source}")
         return con
+
+    def calibration_names(self) -> list[str]:
+        """Calibrations in the store (folders holding a calibrated parameter set)."""
+        root = self.path / "calibrations"
+        return sorted(p.parent.name for p in root.glob("*/parameters.toml")) if root.is_dir() else []
+
+    def calibration_folder(self, name: str) -> Path:
+        return self.path / "calibrations" / name
 
     def query(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
         """Run SQL over the store's views and return a pandas frame; a bad query is an InputError."""
@@ -337,6 +366,30 @@ class ResultsStore:
             raise _write_error(self.path, f"{runs.num_rows} finished runs", exc) from None
         return final
 
+    def write_calibration(self, name: str, files: dict[str, bytes]) -> Path:
+        """Write (or replace) a calibration's folder by renaming a finished one into place: never seen half-written."""
+        staging_root = self.path / "tmp-calibrations"
+        staging = staging_root / uuid.uuid4().hex[:12]
+        final = self.calibration_folder(name)
+        old = staging_root / f"old-{uuid.uuid4().hex[:12]}"
+        try:
+            staging.mkdir(parents=True)
+            for file, data in files.items():
+                with (staging / file).open("wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            final.parent.mkdir(parents=True, exist_ok=True)
+            if final.exists():
+                os.replace(final, old)
+            os.replace(staging, final)
+        except OSError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise _write_error(self.path, f"the calibration {name!r}", exc) from None
+        shutil.rmtree(old, ignore_errors=True)
+        self.write_views()
+        return final
+
     def write_views(self) -> Path:
         """views.sql: the same views for the DuckDB command line, with paths relative to the store folder."""
         lines = ["-- Views over this store's Parquet parts. Use: cd <store> && duckdb -init views.sql"]
@@ -346,6 +399,10 @@ class ResultsStore:
         lines.append("CREATE OR REPLACE VIEW points AS SELECT * FROM "
                      "read_parquet('experiments/*/points.parquet', union_by_name = true);")
         lines.append(SUMMARY_VIEW.replace("CREATE VIEW", "CREATE OR REPLACE VIEW") + ";")
+        for view, (name, _) in CALIBRATION_VIEWS.items():
+            if (self.path / "calibrations").is_dir() and any((self.path / "calibrations").glob(f"*/{name}")):
+                lines.append(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM "
+                             f"read_parquet('calibrations/*/{name}', union_by_name = true);")
         file = self.path / "views.sql"
         try:
             _atomic_write_bytes(file, ("\n".join(lines) + "\n").encode(), self.path)

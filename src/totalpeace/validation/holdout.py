@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from totalpeace.engine.simulate import simulate
+from totalpeace.scenario.params import BY_NAME
 from totalpeace.scenario.schema import Scenario
 from totalpeace.validation import scoring
 from totalpeace.validation.targets import Target, per_run
@@ -32,7 +33,7 @@ def draw_parameters(posterior: pd.DataFrame, draws: int, seed: int) -> list[dict
     weights = posterior["weight"].to_numpy(dtype=float)
     rng = np.random.default_rng(seed)
     rows = rng.choice(len(posterior), size=draws, replace=True, p=weights / weights.sum())
-    names = [c for c in posterior.columns if c != "weight"]
+    names = [c for c in posterior.columns if c in BY_NAME]  # not weight, particle or calibration
     return [{n: float(posterior.iloc[i][n]) for n in names} for i in rows]
 
 
