@@ -74,6 +74,18 @@ def test_calibrating_again_needs_replace(cli, write, tmp_path):
     assert not any((store / "tmp-calibrations").iterdir())  # nothing left from the replaced folder
 
 
+def test_a_quick_run_is_stored_apart_and_does_not_block_the_real_one(cli, write, tmp_path):
+    spec = write("tiny.toml", TINY + "[quick]\npopulation = 4\ngenerations = 1\nruns = 1\nmax_minutes = 5\n")
+    store = tmp_path / "store"
+    code, _, err = cli("calibrate", str(spec), "--quick", "--store", str(store), "--workers", "1")
+    assert code == 0, err
+    assert ResultsStore(store).calibration_names() == ["tiny-quick"]
+    assert tomllib.loads((store / "calibrations" / "tiny-quick" / "parameters.toml").read_text())["provenance"]["quick"]
+    code, _, err = cli("calibrate", str(spec), "--store", str(store), "--workers", "1")
+    assert code == 0, err
+    assert ResultsStore(store).calibration_names() == ["tiny", "tiny-quick"]
+
+
 SCREENED = """
 name = "screened"
 scenarios = ["colombia-2012"]

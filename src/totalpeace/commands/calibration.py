@@ -40,7 +40,8 @@ def _prepare(spec_file: str, use: str | None) -> tuple[Any, dict[str, Any], list
 
 def calibrate(
     spec_file: SpecArg,
-    quick: Annotated[bool, typer.Option("--quick", help="The file's small [quick] budget (minutes).")] = False,
+    quick: Annotated[bool, typer.Option("--quick", help="The file's small [quick] budget (minutes), stored as "
+                                        "NAME-quick.")] = False,
     workers: WorkersOpt = None,
     executor: ExecutorOpt = "local",
     store: StoreOpt = None,
@@ -58,6 +59,8 @@ def calibrate(
     console = Console()
     spec, scenarios, targets = _prepare(spec_file, use="calibrate")
     budget = spec.budget_for(quick)
+    if quick:  # a smoke test, not an inference: never in the place of (or in the way of) the real calibration
+        spec = spec.model_copy(update={"name": f"{spec.name}-quick"})
     results = ResultsStore(store)
     results.check_writable()
     if spec.name in results.calibration_names() and not replace:
