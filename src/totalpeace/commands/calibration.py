@@ -236,10 +236,9 @@ def _validation_inputs(spec_file: str | None, store: str | None) -> tuple[str, A
     results = ResultsStore(store)
 
     def default_posterior(name: str) -> Path | None:
-        for folder in (results.calibration_folder(name), shipped_sets().get(name, Path("/nonexistent")).parent):
-            if (folder / "posterior.parquet").is_file():
-                return folder / "posterior.parquet"
-        return None
+        shipped = shipped_sets()
+        folders = [results.calibration_folder(name)] + ([shipped[name].parent] if name in shipped else [])
+        return next((f / "posterior.parquet" for f in folders if (f / "posterior.parquet").is_file()), None)
 
     if spec_file is not None:
         return spec_file, default_posterior

@@ -194,13 +194,14 @@ class ResultsStore:
                                                                 "NULL::BIGINT AS point WHERE false"))
         con.execute(SUMMARY_VIEW)
         for view, (file, empty) in CALIBRATION_VIEWS.items():
-            found = sorted((self.path / "calibrations").glob(f"*/{file}")) if (self.path / "calibrations").is_dir() \
-                else []
             pattern = str(self.path.resolve() / "calibrations" / "*" / file)
-            source = f"SELECT * FROM read_parquet({_sql_text(pattern)}, union_by_name = true)" if found \
-                else f"SELECT {empty} WHERE false"
+            source = f"SELECT * FROM read_parquet({_sql_text(pattern)}, union_by_name = true)" \
+                if self._has_calibration_file(file) else f"SELECT {empty} WHERE false"
             con.execute(f"CREATE VIEW {view} AS {source}")
         return con
+
+    def _has_calibration_file(self, file: str) -> bool:
+        return any((self.path / "calibrations").glob(f"*/{file}"))  # a missing folder globs to nothing
 
     def calibration_names(self) -> list[str]:
         """Calibrations in the store (folders holding a calibrated parameter set)."""
@@ -400,7 +401,7 @@ class ResultsStore:
                      "read_parquet('experiments/*/points.parquet', union_by_name = true);")
         lines.append(SUMMARY_VIEW.replace("CREATE VIEW", "CREATE OR REPLACE VIEW") + ";")
         for view, (name, _) in CALIBRATION_VIEWS.items():
-            if (self.path / "calibrations").is_dir() and any((self.path / "calibrations").glob(f"*/{name}")):
+            if self._has_calibration_file(name):
                 lines.append(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM "
                              f"read_parquet('calibrations/*/{name}', union_by_name = true);")
         file = self.path / "views.sql"
