@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -251,18 +252,23 @@ def _validation_inputs(spec_file: str | None, store: str | None) -> tuple[str, A
     return str(folder / "spec.toml"), lambda _name: folder / "posterior.parquet"
 
 
+def _score(x: float) -> str:
+    """A CRPS for the terminal: whole numbers with separators when large, three significant digits when small."""
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
 def _print_summary(console: Console, summary: Any) -> None:
-    table = Table(title="Held-back years: CRPS (lower is better), skill against baselines, interval coverage")
+    table = Table(title="Held-back years: CRPS (lower is better), skill against baselines, interval coverage",
+                  box=box.SIMPLE_HEAD, pad_edge=False)
     for col in ("from", "target", "years", "CRPS", "persist.", "skill", "hist. mean", "skill", "50%", "80%",
                 "95%"):
-        table.add_column(col, justify="right" if col not in ("from", "target", "years") else "left",
-                         overflow="fold")
+        table.add_column(col, justify="left" if col in ("from", "target", "years") else "right",
+                         overflow="fold", no_wrap=col in ("from", "years"))
     for _, r in summary.iterrows():
         years = [y.strip() for y in str(r["years"]).split(",")]
         span = years[0] if len(years) == 1 else f"{years[0]}-{years[-1]}"
-        table.add_row(str(r["scenario"]).removeprefix("colombia-"), r["target"], span, f"{r['crps']:.4g}",
-                      f"{r['crps_persistence']:.4g}",
-                      f"{r['skill_persistence']:+.2f}", f"{r['crps_climatology']:.4g}",
-                      f"{r['skill_climatology']:+.2f}", f"{r['coverage50']:.0%}", f"{r['coverage80']:.0%}",
-                      f"{r['coverage95']:.0%}")
+        table.add_row(str(r["scenario"]).removeprefix("colombia-"), r["target"], span, _score(r["crps"]),
+                      _score(r["crps_persistence"]), f"{r['skill_persistence']:+.2f}",
+                      _score(r["crps_climatology"]), f"{r['skill_climatology']:+.2f}", f"{r['coverage50']:.0%}",
+                      f"{r['coverage80']:.0%}", f"{r['coverage95']:.0%}")
     console.print(table)
