@@ -8,6 +8,7 @@ import time
 
 import pytest
 from fastapi.testclient import TestClient
+from support import process_alive
 
 from totalpeace import load_scenario, simulate
 from totalpeace.engine.results import REQUIRED
@@ -160,27 +161,19 @@ def test_cancel_terminates_the_workers(client):
     while not manager.worker_pids(run["id"]) and time.monotonic() < deadline:  # spawned with the first chunk
         time.sleep(0.05)
     pids = set(manager.worker_pids(run["id"]))
-    assert pids and all(_alive(p) for p in pids) and os.getpid() not in pids
+    assert pids and all(process_alive(p) for p in pids) and os.getpid() not in pids
     cancelled = client.delete(f"/api/runs/{run['id']}")
     assert cancelled.status_code == 200
     assert wait(client, run["id"])["status"] == "cancelled"
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+    while time.monotonic() < deadline and any(process_alive(p) for p in pids):
         time.sleep(0.1)
-    assert not any(_alive(p) for p in pids)
+    assert not any(process_alive(p) for p in pids)
     assert f"dashboard-{run['id']}" not in manager.store.experiment_names()  # a cancelled run leaves no trace
     again = client.delete(f"/api/runs/{run['id']}")
     assert again.status_code == 409 and "already cancelled" in again.json()["error"]
     after = client.post("/api/runs", json={**SMALL, "runs": 2}).json()  # the server runs on with fresh workers
     assert wait(client, after["id"])["status"] == "done"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def test_page_docs_and_assets_are_local(client):

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
+from support import live_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -26,24 +24,10 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.is_file(), reason="/usr/bin/chromiu
 
 def _serve(store: Path, token: str | None = None):
     """A live dashboard on a free loopback port; yields its address."""
-    import uvicorn
-
     from totalpeace.server.app import create_app
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    app = create_app(store=store, workers=1, token=token)
-    live = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=live.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not live.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert live.started, "the dashboard did not start"
-    yield f"http://127.0.0.1:{port}"
-    live.should_exit = True
-    thread.join(timeout=30)
+    with live_server(create_app(store=store, workers=1, token=token)) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")

@@ -4,25 +4,17 @@ runs through either and a cancel frees what the run held."""
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 
 import pytest
 from fastapi.testclient import TestClient
+from support import process_alive
 
 from totalpeace import load_scenario, simulate
 from totalpeace.experiments import DaskExecutor, LocalExecutor
 from totalpeace.experiments.executors import ExecutorTerminated
 from totalpeace.server.app import create_app
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def _consume(executor, tasks, outcome: dict) -> None:
@@ -41,13 +33,13 @@ def test_local_terminate_kills_the_workers():
     while len(executor.worker_pids()) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
     pids = executor.worker_pids()
-    assert len(pids) == 2 and all(_alive(p) for p in pids)
+    assert len(pids) == 2 and all(process_alive(p) for p in pids)
     started = time.monotonic()
     executor.terminate()
     consumer.join(timeout=20)
     assert not consumer.is_alive() and time.monotonic() - started < 20  # not the 30 s the tasks would take
     assert "terminated" in outcome and "results" not in outcome
-    assert not any(_alive(p) for p in pids)
+    assert not any(process_alive(p) for p in pids)
     with pytest.raises(ExecutorTerminated):
         list(executor.map_unordered(time.sleep, [0.0]))
 

@@ -7,7 +7,6 @@ import http.client
 import json
 import socket
 import statistics
-import threading
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from support import live_server
 
 from totalpeace.server.app import create_app
 from totalpeace.server.guard import Limits
@@ -165,22 +165,9 @@ def test_errors_are_json_with_their_status(client):
 # ---------------------------------------------------------------------------------------------- a live server
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    import uvicorn
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     app = create_app(store=tmp_path_factory.mktemp("live"), token=TOKEN, limits=Limits(max_active_runs=3))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    yield port, app
-    server.should_exit = True
-    thread.join(timeout=30)
+    with live_server(app) as port:
+        yield port, app
 
 
 def raw_get(port: int, path: str) -> tuple[int, bytes]:
