@@ -168,3 +168,37 @@ def test_records_summarise_the_state(zone_path: tuple) -> None:
     np.testing.assert_allclose(rec.homicide_rate, rec.homicides / population.sum() * 1e5)
 
 
+
+def test_compiled_cache_follows_every_compiled_source(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """numba does not notice that a function inlined from another file changed: the cache folder is keyed on all of
+    model/ and engine/, so an edit anywhere there gets a fresh folder, and old folders beyond a few are removed."""
+    import shutil
+
+    import numba
+
+    from totalpeace.engine import compiled_cache
+
+    package = tmp_path / "totalpeace"
+    for folder in compiled_cache.COMPILED_SOURCES:
+        shutil.copytree(compiled_cache.PACKAGE / folder, package / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    before = compiled_cache.compiled_digest(package)
+    strength = package / "model" / "strength.py"
+    strength.write_text(strength.read_text().replace("MAX_MONTHLY_LOSS = 0.2", "MAX_MONTHLY_LOSS = 0.3"))
+    edited = compiled_cache.compiled_digest(package)
+    assert edited != before
+    (package / "scenario").mkdir()
+    (package / "scenario" / "schema.py").write_text("# not compiled")
+    assert compiled_cache.compiled_digest(package) == edited
+    (package / "scenario" / "params.py").write_text("# the registry: the layout of the parameter tuple")
+    assert compiled_cache.compiled_digest(package) != edited
+
+    monkeypatch.setattr(numba.config, "CACHE_DIR", numba.config.CACHE_DIR)
+    monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
+    root = compiled_cache.cache_root(package)
+    for i in range(compiled_cache.KEEP + 2):
+        (root / f"old-{i}").mkdir(parents=True)
+    folder = compiled_cache.configure(package)
+    assert folder == root / compiled_cache.compiled_digest(package) and str(folder) == numba.config.CACHE_DIR
+    assert len([p for p in root.iterdir() if p.name.startswith("old-")]) == compiled_cache.KEEP
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "mine"))
+    assert compiled_cache.configure(package) is None  # the user's choice wins

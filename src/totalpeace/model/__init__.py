@@ -2,3 +2,5 @@
 mechanism group (economy, contest, security, values, negotiation, bargaining, commitment, strength, violence,
 spillover), composed by the engine (engine/month.py) and callable from Python for tests and reports. Parameters
 arrive as the `Params` tuple of model/params.py."""
+
+import totalpeace.engine  # noqa: F401  (sets where the compiled functions are cached, before any is defined)
