@@ -40,3 +40,18 @@ def live_server(app: Any) -> Iterator[int]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+def has_figure(page: str, ident: str) -> bool:
+    """Whether a report holds the interactive figure `ident`: its container and its JSON."""
+    return (f'id="{ident}" data-figure="data-{ident}"' in page
+            and f'<script type="application/json" id="data-{ident}">{{"data":' in page)
+
+
+def assert_offline(page: str) -> None:
+    """A report needs no network: no external source, style sheet or import; every script is inline."""
+    import re
+
+    markup = re.sub(r"<script[^>]*>.*?</script>", "<script></script>", page, flags=re.S)  # the HTML around scripts
+    assert not re.search(r"<script[^>]*\ssrc=", markup) and "<link" not in markup and "@import" not in markup
+    assert not re.search(r'(src|href)="https?:', markup) and "url(http" not in markup

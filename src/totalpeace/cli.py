@@ -61,7 +61,7 @@ def run(
     report: Annotated[bool, typer.Option(help="Write report.html.")] = True,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print the report to report.pdf (needs Chromium).")] = False,
 ) -> None:
-    """Run an ensemble: progress bar, summary table, summary.json, results.parquet and report.html."""
+    """Run an ensemble: progress bar, summary table, summary.json, Parquet and CSV files, report.html."""
     from pathlib import Path
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
@@ -70,6 +70,7 @@ def run(
     from totalpeace.display import print_summary
     from totalpeace.experiments import make_executor
     from totalpeace.experiments.ensemble import simulate_on
+    from totalpeace.report.exports import write_csvs
     from totalpeace.report.html import write_report
     from totalpeace.report.maps import territory_shapes
     from totalpeace.report.pdf import html_to_pdf, require_chromium
@@ -95,14 +96,17 @@ def run(
         results = simulate_on(resolved, runs, seed, horizon, pool,
                               progress=lambda done, _: bar.update(task, completed=done * horizon))
     results.save(folder)
-    console = Console(width=max(Console().width, 140))
+    csvs = write_csvs(results, folder)
+    console = Console()
     print_summary(results.summary(), console)
     if report or pdf:
         write_report(results, folder / "report.html", sources=data_sources(resolved), shapes=territory_shapes(resolved))
     if pdf:
         console.print(f"Wrote {html_to_pdf(folder / 'report.html', folder / 'report.pdf')}")
-    console.print(f"Wrote {folder / 'summary.json'}, {folder / 'results.parquet'}, {folder / 'territories.parquet'}"
-                  + (f" and {folder / 'report.html'}" if report else ""))
+    written = [folder / "summary.json", folder / "results.parquet", folder / "territories.parquet", *csvs]
+    if report:
+        written.append(folder / "report.html")
+    console.print("Wrote " + ", ".join(str(p) for p in written), soft_wrap=False)
 
 
 # The other commands live in their own modules (totalpeace/commands/); registered here in the order of --help.

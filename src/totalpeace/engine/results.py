@@ -64,6 +64,7 @@ class Results:
     parents: np.ndarray  # (G,) parent group index of splinter slots, -1 otherwise
     neighbour_rates: np.ndarray  # (K,) baseline homicide rate of each neighbour (nan where unknown)
     provenance: dict[str, Any] = field(default_factory=dict)
+    policy: dict[str, Any] = field(default_factory=dict)  # the levers assumed (totalpeace.policy.policy_record)
 
     @property
     def runs(self) -> int:
@@ -141,6 +142,7 @@ class Results:
             "metrics": metrics, "groups": groups,
             "neighbours": {k: self._neighbour(i) for i, k in enumerate(self.neighbour_ids)},
             "provenance": self.provenance,
+            "policy": self.policy,
         }
 
     def frame(self) -> pd.DataFrame:
