@@ -49,6 +49,11 @@ def layout(title: str, ytitle: str = "", height: int = 300, **extra: Any) -> dic
     return base
 
 
+def quantiles(values: np.ndarray, qs: Sequence[float], axis: int = 0) -> np.ndarray:
+    """Percentiles over runs; the NaN-aware version (much slower) only when there are NaNs."""
+    return np.nanpercentile(values, qs, axis=axis) if np.isnan(values).any() else np.percentile(values, qs, axis=axis)
+
+
 def monthly(results: Results, name: str) -> np.ndarray:
     """Per-run monthly series (R, M); flows annualised so they read on the summary's scale."""
     series = results.national[name]
@@ -62,7 +67,7 @@ def _tickformat(name: str) -> str:
 def fan_traces(x: Sequence[str], values: np.ndarray, label: str, colour: str, hover: str,
                bands: bool = True, group: str | None = None) -> list[dict[str, Any]]:
     """Median with the 50% and 80% bands over runs; the hover gives all five numbers."""
-    q = np.nanpercentile(values, [10, 25, 50, 75, 90], axis=0) if values.size else np.zeros((5, len(x)))
+    q = quantiles(values, [10, 25, 50, 75, 90]) if values.size else np.zeros((5, len(x)))
     group = group or label
     traces: list[dict[str, Any]] = []
     if bands:
@@ -156,7 +161,7 @@ def members_figure(results: Results) -> Figure:
     colours = actor_colours([*results.group_ids, "state"])
     names = group_names(results)
     members = results.groups["group_members"]
-    shown = [g for g in results.active_groups() if np.nanpercentile(members[:, :, g], 90, axis=0).max() >= 0.5]
+    shown = [g for g in results.active_groups() if quantiles(members[:, :, g], [90]).max() >= 0.5]
     x = results.month_labels()
     data: list[dict[str, Any]] = []
     for k, g in enumerate(shown):

@@ -129,9 +129,10 @@ def policy_changes_section(baseline: Mapping[str, Any], variant: Mapping[str, An
     return f'<h3 id="policy-differences{suffix}">What {html.escape(labels[1])} changes</h3>{text}'
 
 
-def run_figures(results: Results, shapes: list[object] | None) -> dict[str, Any]:
+def run_figures(results: Results, shapes: list[object] | None,
+                summary: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Every figure of one ensemble (the dashboard sends them as JSON and the report embeds them)."""
-    summary = results.summary()
+    summary = summary or results.summary()
     names = actor_names(summary)
     geo = maps.geography(results, shapes)
     return {
