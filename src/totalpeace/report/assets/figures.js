@@ -27,7 +27,14 @@
   TP.draw = function (el, fig, geo) {
     const data = fig.data.map((trace) => (trace.geojson === "__geo__" ? { ...trace, geojson: geo } : trace));
     el.dataset.drawn = "";
-    return root.Plotly.react(el, { data, layout: fig.layout, frames: fig.frames || [], config: config(el.id) })
+    const P = root.Plotly;
+    // react() does not replace the frames of a figure already drawn: drop the old ones, add the new (time slider)
+    return P.react(el, { data, layout: fig.layout, config: config(el.id) })
+      .then(() => {
+        const old = (el._transitionData && el._transitionData._frames) || [];
+        return old.length ? P.deleteFrames(el, old.map((_, k) => k)) : null;
+      })
+      .then(() => (fig.frames && fig.frames.length ? P.addFrames(el, fig.frames) : null))
       .then(() => { el.dataset.drawn = "yes"; return el; });
   };
 

@@ -350,6 +350,8 @@ function setBusy(busy) {
 async function startRun(event) {
   event.preventDefault();
   showError("");
+  clearTimeout(state.previewTimer);  // the full run replaces any preview on its way
+  if (state.preview) state.preview.abort();
   try {
     const run = await api("/api/runs", { method: "POST", headers: { "content-type": "application/json" },
       body: JSON.stringify(request(Number($("#runs").value))) });
