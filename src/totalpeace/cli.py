@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import warnings
 from typing import Annotated
 
 import typer
@@ -124,8 +125,22 @@ app.command()(calibration.calibrate)
 app.command()(calibration.validate)
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Scenario warnings as one plain line on stderr; any other warning as Python prints it."""
+    from totalpeace.scenario.loader import ScenarioWarning
+
+    if issubclass(category, ScenarioWarning):
+        err_console.print(Text.assemble(("warning: ", "bold yellow"), str(message)), highlight=False)
+    else:
+        _python_show_warning(message, category, filename, lineno, file, line)
+
+
+_python_show_warning = warnings.showwarning
+
+
 def main() -> None:
     """Entry point: usage errors exit 2 (typer prints them), input errors 2 with one message, internal errors 1."""
+    warnings.showwarning = _show_warning
     try:
         app(prog_name="totalpeace")
     except InputError as exc:
