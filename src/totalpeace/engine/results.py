@@ -176,6 +176,18 @@ class Results:
                 rows[f"leads_{actor}"] = share
         return pd.DataFrame(rows)
 
+    def plot(self, what: str = "homicide_rate", scenario: Any = None) -> Any:
+        """A Plotly figure of one output (totalpeace.notebook.plot): a metric, "members", "talks" or a map."""
+        from totalpeace.notebook import plot
+
+        return plot(self, what, scenario)
+
+    def _repr_html_(self) -> str:
+        """Headlines, the main outcomes by period and the policy, when a notebook displays the results."""
+        from totalpeace.notebook import results_html
+
+        return results_html(self)
+
     def save(self, directory: str | Path) -> Path:
         """Write summary.json, results.parquet (tidy) and territories.parquet."""
         out = Path(directory)

@@ -68,7 +68,7 @@ def choropleth(geo: dict[str, Any], ids: list[str], names: list[str], months: li
         trace["colorbar"].update({"tickvals": ticks[0], "ticktext": ticks[1]})
     frames = []
     for m in chosen:
-        frame: dict[str, Any] = {"z": rounded(values[m])}
+        frame: dict[str, Any] = {"type": "choropleth", "z": rounded(values[m])}
         if custom is not None:
             frame["customdata"] = custom[m]
         frames.append({"name": months[m], "data": [frame], "traces": [0]})
