@@ -104,6 +104,13 @@ def headline_metrics() -> list[str]:
     return [m for m, entry in CATALOGUE.items() if entry.headline]
 
 
+def fmt_change(name: str, value: float) -> str:
+    """The size of a change, without sign: shares in percentage points ('1.2 points'), the rest as `fmt`."""
+    if metric(name).kind == "share":
+        return f"{abs(value) * 100:.1f} points"
+    return fmt(name, abs(value))
+
+
 def fmt(name: str, value: float | None, signed: bool = False) -> str:
     """A value in the metric's own style: shares as percentages (points for differences), counts with separators,
     rates with one decimal, indices with two."""

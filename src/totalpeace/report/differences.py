@@ -54,6 +54,17 @@ def difference(baseline: Results, variant: Results) -> dict[str, Any]:
             "metrics": metrics}
 
 
+def number(value: float, signed: bool = False) -> str:
+    """Readable magnitude for a value without a metric: thousands with separators, tens with one decimal, small
+    values with three digits."""
+    sign = "+" if signed else ""
+    if abs(value) >= 1000:
+        return f"{value:{sign},.0f}"
+    if abs(value) >= 10:
+        return f"{value:{sign}.1f}"
+    return f"{value:{sign}.3g}"
+
+
 def cell(name: str, stat: dict[str, float | None]) -> str:
     """'−1.2 [−2.0, −0.4]': the median of the paired differences and its 80% interval, in the metric's units."""
     if stat.get("p50") is None:

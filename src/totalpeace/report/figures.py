@@ -139,9 +139,11 @@ def _grid(n: int, cols: int, titles: list[str], height_per_row: int = 170) -> di
         x0 = c * (width + gap_x)
         y1 = 1 - r * (height + gap_y)
         suffix = "" if k == 0 else str(k + 1)
-        out[f"xaxis{suffix}"] = {"domain": [round(max(x0, 0.0), 6), round(min(x0 + width, 1.0), 6)], "anchor": f"y{suffix}", "showgrid": True,
+        xdomain = [round(max(x0, 0.0), 6), round(min(x0 + width, 1.0), 6)]
+        ydomain = [round(max(y1 - height, 0.0), 6), round(min(y1, 1.0), 6)]
+        out[f"xaxis{suffix}"] = {"domain": xdomain, "anchor": f"y{suffix}", "showgrid": True,
                                  "gridcolor": "#eee", "tickfont": {"size": 11}, "matches": "x" if k else None}
-        out[f"yaxis{suffix}"] = {"domain": [round(max(y1 - height, 0.0), 6), round(min(y1, 1.0), 6)], "anchor": f"x{suffix}", "showgrid": True,
+        out[f"yaxis{suffix}"] = {"domain": ydomain, "anchor": f"x{suffix}", "showgrid": True,
                                  "gridcolor": "#eee", "tickfont": {"size": 11}, "rangemode": "tozero"}
         out["annotations"].append({"text": f"<b>{titles[k]}</b>", "x": x0, "y": y1, "xref": "paper",
                                    "yref": "paper", "xanchor": "left", "yanchor": "bottom", "showarrow": False,

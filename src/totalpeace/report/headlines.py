@@ -136,8 +136,8 @@ def verdict(stat: Mapping[str, float | None]) -> str:
 def _effect(name: str, stat: Mapping[str, float], period: Period) -> str:
     """'in 2023 by 1.2 (80% interval 0.4–2.0)': the size of a clear difference, always positive."""
     lo, hi = sorted((abs(stat["p10"]), abs(stat["p90"])))
-    return (f"{_at(period, name)} by {catalogue.fmt(name, abs(stat['p50']))} (80% interval "
-            f"{catalogue.fmt(name, lo)}–{catalogue.fmt(name, hi)})")
+    return (f"{_at(period, name)} by {catalogue.fmt_change(name, stat['p50'])} (80% interval "
+            f"{catalogue.fmt_change(name, lo)}–{catalogue.fmt_change(name, hi)})")
 
 
 def effect_timing(name: str, by_year: Mapping[str, Mapping[str, float]], years: list[Period]) -> str:
