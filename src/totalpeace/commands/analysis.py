@@ -25,8 +25,8 @@ OutOpt = Annotated[str | None, typer.Option(help="Output folder for tables and f
 
 
 def _consoles() -> tuple[Console, Console]:
-    return (Console(width=max(Console().width, 160)),
-            Console(stderr=True, width=max(Console(stderr=True).width, 120)))
+    """The terminal's own width (tables wrap their cells to fit: readable at 100 columns)."""
+    return Console(), Console(stderr=True, width=max(Console(stderr=True).width, 100))
 
 
 def _folder(out: str | None, default: str, pdf: bool = False) -> Path:
@@ -138,7 +138,7 @@ def _sensitivity_table(outcome: str, values, spec, confidence: float) -> Table:
     if "S1" in values:
         table = Table(title=f"{outcome}: Sobol' indices (± half-width of the {pct} interval)", title_justify="left")
         for col in ("factor", "kind", "first order S1", "total order ST"):
-            table.add_column(col, justify="left" if col in ("factor", "kind") else "right")
+            table.add_column(col, justify="left" if col in ("factor", "kind") else "right", overflow="fold")
         for factor, row in values.sort_values("ST", ascending=False).iterrows():
             table.add_row(factor, spec.kind(factor), f"{row.S1:.3f} ± {row.S1_conf:.3f}",
                           f"{row.ST:.3f} ± {row.ST_conf:.3f}")
@@ -146,7 +146,8 @@ def _sensitivity_table(outcome: str, values, spec, confidence: float) -> Table:
         table = Table(title=f"{outcome}: Morris elementary effects on the unit range of each factor "
                             f"(mu* ± half-width of the {pct} interval)", title_justify="left")
         for col in ("factor", "kind", "mu*", "direction", "sigma", "mu"):
-            table.add_column(col, justify="left" if col in ("factor", "kind", "direction") else "right")
+            table.add_column(col, justify="left" if col in ("factor", "kind", "direction") else "right",
+                             overflow="fold")
         for factor, row in values.sort_values("mu_star", ascending=False).iterrows():
             table.add_row(factor, spec.kind(factor), f"{_number(row.mu_star)} ± {_number(row.mu_star_conf)}",
                           direction(row.mu, row.mu_star), _number(row.sigma), _number(row.mu))
@@ -245,7 +246,7 @@ def _box_table(limits) -> Table:
     table = Table(title="Box limits (inputs the box restricts; quasi-p: chance of the box's density without that "
                         "restriction, large = the restriction adds little)", title_justify="left")
     for col in ("input", "box", "range in the experiments", "quasi-p"):
-        table.add_column(col, justify="right" if col == "quasi-p" else "left")
+        table.add_column(col, justify="right" if col == "quasi-p" else "left", overflow="fold")
     for row in limits.to_dict("records"):
         box = row["values"] if isinstance(row["values"], str) else f"{row['low']:.4g} .. {row['high']:.4g}"
         table.add_row(row["input"], box, row["data range"], f"{row['quasi_p']:.2g}")
@@ -329,26 +330,37 @@ def _current_policy_sentence(result, setting, current, directions) -> str:
                  for o, c, d in zip(result.objectives, current, directions, strict=True)]
         better += all(gains)
     scores = ", ".join(f"{o} {_number(c)}" for o, c in zip(result.objectives, current, strict=True))
-    levers = ", ".join(f"{k.split('.', 1)[-1]} {v}" for k, v in setting.items())
+    levers = ", ".join(f"{k.split('.', 1)[-1]} {_cell_value(v)}" for k, v in setting.items())
     return (f"The current policy ({levers}) scores {scores} on the same uncertainty samples and runs; {better} of "
             f"the {len(result.pareto)} settings on the Pareto set do better on every objective (the star on the "
             "plot).")
 
 
+PARETO_SHOWN = 6  # settings side by side on a terminal; every one is in pareto.csv
+
+
 def _pareto_table(result, levers) -> Table:
-    table = Table(title=f"Pareto set: {len(result.pareto)} non-dominated lever settings of {len(result.trials)} "
-                        "trials", title_justify="left")
-    table.add_column("trial", justify="right")
+    """The Pareto set with one column per setting (best first) and one row per lever and objective, so that it
+    reads at 100 columns."""
+    rows = result.pareto.to_dict("records")[:PARETO_SHOWN]
+    more = len(result.pareto) - len(rows)
+    title = (f"Pareto set: {len(result.pareto)} non-dominated lever settings of {len(result.trials)} trials"
+             + (f" ({len(rows)} shown; all in pareto.csv)" if more > 0 else ""))
+    table = Table(title=title, title_justify="left")
+    table.add_column("lever / objective", overflow="fold", min_width=22)
+    for row in rows:
+        table.add_column(f"trial {row['trial']}", justify="right", overflow="fold")
     for lever in levers:  # without the first path component: the CSV files keep the full paths
-        table.add_column(lever.name.split(".", 1)[-1], justify="right", overflow="fold")
+        table.add_row(lever.name.split(".", 1)[-1], *(_cell_value(row[lever.name]) for row in rows))
     for name in result.objectives:
-        table.add_column(name, justify="right", overflow="fold")
-    for row in result.pareto.to_dict("records"):
-        cells = [str(row["trial"])]
-        cells += [f"{row[lv.name]:.3g}" if isinstance(row[lv.name], float) else str(row[lv.name]) for lv in levers]
-        cells += [_number(row[o]) for o in result.objectives]
-        table.add_row(*cells)
+        table.add_row(name, *(_number(row[name]) for row in rows), style="bold")
     return table
+
+
+def _cell_value(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "none"
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
 
 
 def _number(value: float) -> str:

@@ -88,14 +88,19 @@ def sensitivity_headlines(indices: Mapping[str, pd.DataFrame], year: int, confid
         top = ranked.index[0]
         value, half = float(frame.loc[top, key]), float(frame.loc[top, f"{key}_conf"])
         if key == "ST":
-            sentence = (f"{label}: {spoken(top)} matters most, explaining about {float(frame.loc[top, 'S1']):.0%} "
-                        f"of its variance on its own and {value:.0%} with its interactions ({pct} interval of the "
-                        f"total {max(value - half, 0):.0%}–{value + half:.0%})")
+            first = float(frame.loc[top, "S1"])
+            sentence = (f"{label}: {spoken(top)} matters most, explaining about {first:.0%} of its variance on its "
+                        f"own and {value:.0%} with its interactions ({pct} interval of the total "
+                        f"{max(value - half, 0):.0%}–{value + half:.0%})")
+            if max(first, value) > 1:
+                sentence += " (an index above 100% is an estimate from too few points: raise `samples`)"
         else:
             way = direction(float(frame.loc[top, "mu"]), value)
             verb = {"raises": "raises it", "lowers": "lowers it", "both ways": "moves it (up or down, depending "
                     "on the other factors)", "no effect": "leaves it"}[way]
-            sentence = (f"{label}: {spoken(top)} matters most: moving it {_span(spec, top)} {verb} by about "
+            move = "switching it" if _span(spec, top).startswith("across ") and spec is not None and \
+                spec.factors()[top].values is not None else "moving it"
+            sentence = (f"{label}: {spoken(top)} matters most: {move} {_span(spec, top)} {verb} by about "
                         f"{catalogue.fmt_change(outcome, value)} on average ({pct} interval "
                         f"{catalogue.fmt_change(outcome, max(value - half, 0))}–"
                         f"{catalogue.fmt_change(outcome, value + half)})")

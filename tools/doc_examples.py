@@ -1,0 +1,109 @@
+"""Regenerate the worked examples in the docs from real output, so they cannot go stale.
+
+A doc marks an example with the commands that produce it:
+
+    <!-- example: totalpeace sweep examples/x.toml --store out/docs/store && totalpeace discover ... -->
+    ```console
+    $ totalpeace sweep ...
+    (what the commands print on stdout)
+    ```
+    <!-- /example -->
+
+`python tools/doc_examples.py` runs every marked example in a fresh folder (the repository's examples/ linked in,
+outputs under out/docs/, 100 columns, progress bars on stderr left out) and rewrites the blocks; `--check` only
+compares and exits 1 naming the stale blocks (tests/test_doc_examples.py runs it). Every command is seeded, so the
+same code prints the same text.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DOCS = [REPO / "docs" / "analysis.md", REPO / "docs" / "experiments.md"]
+MARK = re.compile(r"<!-- example: (?P<commands>.+?) -->\n```console\n(?P<body>.*?)```\n<!-- /example -->", re.S)
+COLUMNS = "100"
+DURATION = re.compile(r"\b\d+(\.\d+)? s\b")  # wall-clock times: the one thing a rerun may print differently
+
+
+def comparable(text: str) -> str:
+    return DURATION.sub("<t> s", text)
+
+
+@dataclass
+class Example:
+    doc: Path
+    commands: list[str]
+    body: str  # what the doc holds now
+    start: int
+    end: int
+
+
+def examples(doc: Path) -> list[Example]:
+    text = doc.read_text(encoding="utf-8")
+    return [Example(doc, [c.strip() for c in m.group("commands").split("&&")], m.group("body"), m.start("body"),
+                    m.end("body")) for m in MARK.finditer(text)]
+
+
+def run(commands: list[str]) -> str:
+    """The block's text: each command after '$ ', then what it printed on stdout."""
+    env = {**os.environ, "COLUMNS": COLUMNS, "TERM": "dumb", "NO_COLOR": "1"}
+    env.pop("TOTALPEACE_STORE", None)
+    out = []
+    with tempfile.TemporaryDirectory(prefix="totalpeace-doc-") as folder:
+        (Path(folder) / "examples").symlink_to(REPO / "examples")
+        for command in commands:
+            args = command.split()
+            if args[0] != "totalpeace":
+                raise ValueError(f"an example runs totalpeace commands only: {command!r}")
+            done = subprocess.run([sys.executable, "-c", "from totalpeace.cli import main; main()", *args[1:]],
+                                  cwd=folder, env=env, capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                raise RuntimeError(f"{command!r} failed ({done.returncode}): {done.stderr[-800:]}")
+            out.append(f"$ {command}\n{done.stdout}")
+    return "".join(line.rstrip() + "\n" for part in out for line in part.splitlines())
+
+
+def stale(docs: list[Path] = DOCS, parallel: int = 2) -> list[tuple[Example, str]]:
+    """(example, fresh text) for every block whose text differs from a fresh run (examples run `parallel` at a
+    time: each is a separate process)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    found = [example for doc in docs for example in examples(doc)]
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
+        fresh = list(pool.map(lambda example: run(example.commands), found))
+    return [(example, text) for example, text in zip(found, fresh, strict=True)
+            if comparable(text) != comparable(example.body)]
+
+
+def rewrite(doc: Path) -> int:
+    """Rewrite every block of `doc` from a fresh run; returns how many changed."""
+    text = doc.read_text(encoding="utf-8")
+    changed = 0
+    for example in reversed(examples(doc)):
+        fresh = run(example.commands)
+        if comparable(fresh) != comparable(example.body):
+            text = text[:example.start] + fresh + text[example.end:]
+            changed += 1
+    doc.write_text(text, encoding="utf-8")
+    return changed
+
+
+def main() -> None:
+    if "--check" in sys.argv[1:]:
+        found = stale()
+        for example, _ in found:
+            print(f"{example.doc.relative_to(REPO)}: stale example: {' && '.join(example.commands)}")
+        sys.exit(1 if found else 0)
+    for doc in DOCS:
+        print(f"{doc.relative_to(REPO)}: {rewrite(doc)} example(s) rewritten")
+
+
+if __name__ == "__main__":
+    main()
