@@ -94,7 +94,7 @@ def _policy_section(page_text: str, ident: str) -> str:
     return page_text[start:page_text.index("</table>", start)]
 
 
-def test_dashboard_explore_run_compare_download(server, browser, tmp_path, cli):
+def test_dashboard_explore_run_compare_download(server, browser, tmp_path, cli, capsys):
     page = browser.new_page(viewport=LAPTOP, accept_downloads=True)
     external = []
     page.on("request", lambda r: external.append(r.url) if not r.url.startswith((server, "data:", "blob:")) else None)
@@ -116,7 +116,8 @@ def test_dashboard_explore_run_compare_download(server, browser, tmp_path, cli):
     _set_range(page, "#buy-in", 0.3)
     page.wait_for_function("document.body.dataset.previews === '2'", timeout=60_000)
     preview_ms = int(page.get_attribute("body", "data-preview-ms"))
-    print(f"\npreview latency (request to charts and maps drawn): first {first_ms} ms, second {preview_ms} ms")
+    with capsys.disabled():  # the figure docs/dashboard.md quotes
+        print(f"\npreview latency (request to charts and maps drawn): first {first_ms} ms, second {preview_ms} ms")
     assert "preview" in page.text_content("#badge").lower() and "Preview:" in page.text_content("#results-title")
     assert _z(page, "map-control") != start_z
     assert "Security-force buy-in" in page.text_content("#policy-changes")
@@ -185,7 +186,14 @@ def test_dashboard_explore_run_compare_download(server, browser, tmp_path, cli):
     assert "median of paired differences" in page.text_content("#compare-statistic")
     page.evaluate("window.scrollTo(0, 0)")
     _shot(page, "dashboard.png")
-    _shot(page.locator("#comparison"), "dashboard-compare.png")
+    page.set_viewport_size({"width": LAPTOP["width"], "height": 1500})  # the comparison's top, maps drawn
+    page.evaluate("document.querySelector('#comparison').scrollIntoView({block: 'start'})")
+    page.wait_for_function("[...document.querySelectorAll('#compare-maps .chart')].every(c => c.dataset.drawn "
+                           "=== 'yes')", timeout=30_000)
+    box = page.locator("#comparison").bounding_box()
+    _shot(page, "dashboard-compare.png", clip={"x": box["x"], "y": max(box["y"], 0), "width": box["width"],
+                                               "height": 1450})
+    page.set_viewport_size(LAPTOP)
     comparison = _download(page, "#download-comparison")
     changes = _policy_section(comparison, "table-policy-differences")
     assert "Talks: how tables open" in changes and "Ceasefires" in changes

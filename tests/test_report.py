@@ -19,7 +19,7 @@ from totalpeace.report.colours import STATE, actor_colours, lighter
 from totalpeace.report.figures import group_names
 from totalpeace.report.headlines import comparison_headlines, headlines
 from totalpeace.report.html import render_comparison, render_report, write_report
-from totalpeace.report.maps import control_map, geography, leader_map, territory_shapes
+from totalpeace.report.maps import _tick, control_map, geography, leader_map, territory_shapes
 from totalpeace.report.names import short_name
 from totalpeace.report.periods import headline_periods, periods
 
@@ -208,7 +208,7 @@ def test_run_command_writes_maps_and_pdf(cli, tmp_path):
 
 def test_leader_map_names_the_leading_actors_in_their_own_colours(results, scenario):
     fig = leader_map(results, geography(results, territory_shapes(scenario)))
-    names = group_names(results) | {"state": "State"}
+    names = {a: _tick(n) for a, n in (group_names(results) | {"state": "State"}).items()}
     actors = [*results.group_ids, "state"]
     leaders = {actors[a] for a in results.dominant_share.argmax(axis=2).ravel()}
     ticks = fig["data"][0]["colorbar"]["ticktext"]

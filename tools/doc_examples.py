@@ -10,7 +10,8 @@ A doc marks an example with the commands that produce it:
     <!-- /example -->
 
 `python tools/doc_examples.py` runs every marked example in a fresh folder (the repository's examples/ linked in,
-outputs under out/docs/, 100 columns, progress bars on stderr left out) and rewrites the blocks; `--check` only
+outputs under out/docs/, 100 columns, progress bars on stderr left out), rewrites the blocks and copies the figures
+the docs show to docs/img/; `--check` only
 compares and exits 1 naming the stale blocks (tests/test_doc_examples.py runs it). Every command is seeded, so the
 same code prints the same text.
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,6 +31,8 @@ REPO = Path(__file__).resolve().parents[1]
 DOCS = [REPO / "docs" / "analysis.md", REPO / "docs" / "experiments.md"]
 MARK = re.compile(r"<!-- example: (?P<commands>.+?) -->\n```console\n(?P<body>.*?)```\n<!-- /example -->", re.S)
 COLUMNS = "100"
+IMAGES = {"out/docs/sobol/sobol.png": "analysis-sobol.png", "out/docs/morris/morris.png": "analysis-morris.png",
+          "out/docs/discover/prim.png": "analysis-prim.png", "out/docs/search/pareto.png": "analysis-pareto.png"}
 DURATION = re.compile(r"\b\d+(\.\d+)? s\b")  # wall-clock times: the one thing a rerun may print differently
 
 
@@ -51,8 +55,9 @@ def examples(doc: Path) -> list[Example]:
                     m.end("body")) for m in MARK.finditer(text)]
 
 
-def run(commands: list[str]) -> str:
-    """The block's text: each command after '$ ', then what it printed on stdout."""
+def run(commands: list[str], images: bool = False) -> str:
+    """The block's text: each command after '$ ', then what it printed on stdout (with `images`, the figures the
+    docs show are copied to docs/img/)."""
     env = {**os.environ, "COLUMNS": COLUMNS, "TERM": "dumb", "NO_COLOR": "1"}
     env.pop("TOTALPEACE_STORE", None)
     out = []
@@ -67,6 +72,9 @@ def run(commands: list[str]) -> str:
             if done.returncode != 0:
                 raise RuntimeError(f"{command!r} failed ({done.returncode}): {done.stderr[-800:]}")
             out.append(f"$ {command}\n{done.stdout}")
+        for produced, name in IMAGES.items():
+            if images and (Path(folder) / produced).is_file():
+                shutil.copyfile(Path(folder) / produced, REPO / "docs" / "img" / name)
     return "".join(line.rstrip() + "\n" for part in out for line in part.splitlines())
 
 
@@ -87,7 +95,7 @@ def rewrite(doc: Path) -> int:
     text = doc.read_text(encoding="utf-8")
     changed = 0
     for example in reversed(examples(doc)):
-        fresh = run(example.commands)
+        fresh = run(example.commands, images=True)
         if comparable(fresh) != comparable(example.body):
             text = text[:example.start] + fresh + text[example.end:]
             changed += 1

@@ -107,7 +107,8 @@ def headline_metrics() -> list[str]:
 def fmt_change(name: str, value: float) -> str:
     """The size of a change, without sign: shares in percentage points ('1.2 points'), the rest as `fmt`."""
     if metric(name).kind == "share":
-        return f"{abs(value) * 100:.1f} points"
+        points = abs(value) * 100
+        return f"{points:.1f} points" if points >= 0.1 or points == 0 else f"{points:.2f} points"
     return fmt(name, abs(value))
 
 
@@ -119,11 +120,14 @@ def fmt(name: str, value: float | None, signed: bool = False) -> str:
     kind = metric(name).kind
     sign = "+" if signed else ""
     if kind == "share":
-        return f"{value * 100:{sign}.1f} pts" if signed else f"{value:.0%}"
+        if not signed:
+            return f"{value:.0%}"
+        digits = 1 if abs(value) >= 0.001 or value == 0 else 2
+        return f"{value * 100:{sign}.{digits}f} pts"
     if kind == "rate":
         return f"{value:{sign},.1f}"
     if kind == "index":
-        return f"{value:{sign}.2f}"
+        return f"{value:{sign}.2f}" if abs(value) >= 0.1 or value == 0 else f"{value:{sign}.3f}"
     if abs(value) >= 100:
         return f"{value:{sign},.0f}"
     return f"{value:{sign},.1f}"

@@ -122,7 +122,12 @@ def leader_map(results: Results, geo: dict[str, Any]) -> Figure:
     return choropleth(geo, results.territory_ids, results.territory_names, _months(results), values,
                       "Leading actor (largest control share in most runs)", scale, -0.5, n - 0.5,
                       "<b>%{text}</b><br>%{customdata[0]} leads in %{customdata[1]:.0%} of runs<extra></extra>",
-                      "", custom, ([float(k) for k in range(n)], [names[actors[a]] for a in present]))
+                      "", custom, ([float(k) for k in range(n)], [_tick(names[actors[a]]) for a in present]))
+
+
+def _tick(name: str, longest: int = 24) -> str:
+    """A colour bar label short enough to leave the map its room (the hover gives the full name)."""
+    return name if len(name) <= longest else name[: longest - 1].rstrip() + "…"
 
 
 def vacuum_map(results: Results, geo: dict[str, Any]) -> Figure:
