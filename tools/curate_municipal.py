@@ -190,9 +190,10 @@ def read_units(geojson: Path) -> tuple[list[dict], list[object]]:
 
 def build_adjacency(ids: list[str], geoms: list[object], sources: Sources) -> list[dict]:
     """Pairs whose boundaries share a line of positive length (corner contacts are not counted)."""
-    key = sources.fixed("adjacency", "Computed with shapely from DANE MGN 2018 municipal polygons (caticoa3/colombia_mapa "
-                        "co_2018_MGN_MPIO_POLITICO.geojson @97ab309, read from shared/data/dane-mgn2018/"
-                        "municipalities.geojson): the two boundaries share a line of positive length",
+    key = sources.fixed("adjacency", "Computed with shapely from DANE MGN 2018 municipal polygons "
+                        "(caticoa3/colombia_mapa co_2018_MGN_MPIO_POLITICO.geojson @97ab309, read from "
+                        "shared/data/dane-mgn2018/municipalities.geojson): the two boundaries share a line of "
+                        "positive length",
                         "shared_km: length of the shared boundary, km (local longitude scale)")
     tree = shapely.STRtree(geoms)
     left, right = tree.query(geoms, predicate="intersects")
@@ -227,8 +228,8 @@ def border_countries(ids: list[str], geoms: list[object], dept_borders: dict[str
         near = sorted(c for c in allowed if geom.distance(countries[c]) <= BORDER_DISTANCE_DEG)
         if near:
             out[tid] = ";".join(near)
-    key = sources.fixed("borders", "Computed: DANE MGN 2018 municipal polygons (shared/data/dane-mgn2018) on the national "
-                        f"boundary (>= {EXTERIOR_MIN_KM:g} km shared) within {BORDER_DISTANCE_DEG} deg of "
+    key = sources.fixed("borders", "Computed: DANE MGN 2018 municipal polygons (shared/data/dane-mgn2018) on the "
+                        f"national boundary (>= {EXTERIOR_MIN_KM:g} km shared) within {BORDER_DISTANCE_DEG} deg of "
                         f"{doc['source']}; only countries the department borders (data/colombia/departments.csv)")
     return out, key
 
@@ -321,15 +322,16 @@ def build_panel(shared: Path, ids: set[str], sources: Sources) -> pd.DataFrame:
         "value": hom["homicides_count"].astype(float), "flag": hom["notes"].fillna("").map(homicide_flag),
         "source": [sources.key("police", s, hom_note) for s in hom["source"]]}))
     pop = pd.read_csv(muni / "muni_population.csv", dtype={"dane_muni_code": str})
-    pop_note = ("DANE population at 30 June; flags: base-2005 = 2003-2004 on the CNPV 2005 base (higher level than the "
-                "2018 base used from 2005: national 2004 = 42.37 M vs 2005 = 41.67 M); pre-creation = 0, not yet a unit")
+    pop_note = ("DANE population at 30 June; flags: base-2005 = 2003-2004 on the CNPV 2005 base (higher level than "
+                "the 2018 base used from 2005: national 2004 = 42.37 M vs 2005 = 41.67 M); pre-creation = 0, not yet a "
+                "unit")
     parts.append(pd.DataFrame({
         "id": pop["dane_muni_code"], "year": pop["year"], "indicator": "population",
         "value": pop["population"].astype(float), "flag": pop["notes"].fillna("").map(population_flag),
         "source": [sources.key("dane-population", s, pop_note) for s in pop["source"]]}))
     coca = pd.read_csv(muni / "muni_coca.csv", dtype={"dane_muni_code": str})
-    coca_note = ("SIMCI/UNODC coca census, hectares at 31 December, rounded to 0.1 ha; the table was exported after 2023 "
-                 "but its 2001-2020 figures were published 2002-2021; a municipality absent in a year had no coca "
+    coca_note = ("SIMCI/UNODC coca census, hectares at 31 December, rounded to 0.1 ha; the table was exported after "
+                 "2023 but its 2001-2020 figures were published 2002-2021; a municipality absent in a year had no coca "
                  "detected (0)")
     coca = coca[coca["year"] <= LAST_YEAR]
     parts.append(pd.DataFrame({
