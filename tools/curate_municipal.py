@@ -309,6 +309,14 @@ def population_flag(notes: str) -> str:
     return ";".join(flags)
 
 
+def panel_rows(table: pd.DataFrame, indicator: str, column: str, flags: pd.Series | str, sources: Sources,
+               prefix: str, note: str) -> pd.DataFrame:
+    """One indicator of a shared table in the panel's long format, each row with its source key."""
+    return pd.DataFrame({"id": table["dane_muni_code"], "year": table["year"], "indicator": indicator,
+                         "value": table[column].astype(float), "flag": flags,
+                         "source": [sources.key(prefix, s, note) for s in table["source"]]})
+
+
 def build_panel(shared: Path, ids: set[str], sources: Sources) -> pd.DataFrame:
     muni = shared / "data" / "colombia-municipal"
     parts = []
@@ -317,27 +325,20 @@ def build_panel(shared: Path, ids: set[str], sources: Sources) -> pd.DataFrame:
                 "matched by (department, municipality) name (crosswalk in shared/data/colombia-municipal); no-rows = "
                 "no row in the file, 0; pre-creation / retro-coded = DANE lists no population that year. Files were "
                 "extracted after Aug 2022 (figures public in Aug 2022 may differ slightly)")
-    parts.append(pd.DataFrame({
-        "id": hom["dane_muni_code"], "year": hom["year"], "indicator": "homicides",
-        "value": hom["homicides_count"].astype(float), "flag": hom["notes"].fillna("").map(homicide_flag),
-        "source": [sources.key("police", s, hom_note) for s in hom["source"]]}))
+    parts.append(panel_rows(hom, "homicides", "homicides_count", hom["notes"].fillna("").map(homicide_flag), sources,
+                            "police", hom_note))
     pop = pd.read_csv(muni / "muni_population.csv", dtype={"dane_muni_code": str})
     pop_note = ("DANE population at 30 June; flags: base-2005 = 2003-2004 on the CNPV 2005 base (higher level than "
                 "the 2018 base used from 2005: national 2004 = 42.37 M vs 2005 = 41.67 M); pre-creation = 0, not yet a "
                 "unit")
-    parts.append(pd.DataFrame({
-        "id": pop["dane_muni_code"], "year": pop["year"], "indicator": "population",
-        "value": pop["population"].astype(float), "flag": pop["notes"].fillna("").map(population_flag),
-        "source": [sources.key("dane-population", s, pop_note) for s in pop["source"]]}))
+    parts.append(panel_rows(pop, "population", "population", pop["notes"].fillna("").map(population_flag), sources,
+                            "dane-population", pop_note))
     coca = pd.read_csv(muni / "muni_coca.csv", dtype={"dane_muni_code": str})
     coca_note = ("SIMCI/UNODC coca census, hectares at 31 December, rounded to 0.1 ha; the table was exported after "
                  "2023 but its 2001-2020 figures were published 2002-2021; a municipality absent in a year had no coca "
                  "detected (0)")
     coca = coca[coca["year"] <= LAST_YEAR]
-    parts.append(pd.DataFrame({
-        "id": coca["dane_muni_code"], "year": coca["year"], "indicator": "coca_ha",
-        "value": coca["coca_ha"].astype(float), "flag": "",
-        "source": [sources.key("simci", s, coca_note) for s in coca["source"]]}))
+    parts.append(panel_rows(coca, "coca_ha", "coca_ha", "", sources, "simci", coca_note))
     mas = pd.read_csv(shared / "data" / "colombia-violence" / "massacres_cnmh_muni.csv", dtype={"dane_muni_code": str})
     abroad = ~mas["dane_muni_code"].isin(ids)  # CNMH codes EXPAN / EXVEN: massacres in Panama and Venezuela
     print(f"massacres abroad, not shipped: {int(mas.loc[abroad, 'massacres'].sum())} cases "
@@ -346,10 +347,7 @@ def build_panel(shared: Path, ids: set[str], sources: Sources) -> pd.DataFrame:
     mas_note = ("CNMH massacre cases (4+ victims) by municipality and year as coded by CNMH; the records are taken as "
                 "complete, so a municipality-year without a row had none (0)")
     for col, indicator in (("massacres", "massacres"), ("victims", "massacre_victims")):
-        parts.append(pd.DataFrame({
-            "id": mas["dane_muni_code"], "year": mas["year"], "indicator": indicator,
-            "value": mas[col].astype(float), "flag": "",
-            "source": [sources.key("cnmh-massacres", s, mas_note) for s in mas["source"]]}))
+        parts.append(panel_rows(mas, indicator, col, "", sources, "cnmh-massacres", mas_note))
     panel = pd.concat(parts, ignore_index=True)
     panel = panel[panel["year"] <= LAST_YEAR]
     unknown = sorted(set(panel["id"]) - ids)
