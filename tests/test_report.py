@@ -19,7 +19,7 @@ from totalpeace.report.colours import STATE, actor_colours, lighter
 from totalpeace.report.figures import group_names
 from totalpeace.report.headlines import comparison_headlines, headlines
 from totalpeace.report.html import render_comparison, render_report, write_report
-from totalpeace.report.maps import _tick, control_map, geography, leader_map, territory_shapes
+from totalpeace.report.maps import _tick, control_map, frame_months, geography, leader_map, territory_shapes
 from totalpeace.report.names import short_name
 from totalpeace.report.periods import headline_periods, periods
 
@@ -277,3 +277,9 @@ def test_one_statistic_everywhere(results):
     for by_year in diff["metrics"].values():
         for s in by_year.values():
             assert s["p50"] is None or s["p10"] <= s["p50"] <= s["p90"]
+
+
+def test_map_frames_shrink_with_many_territories():
+    assert frame_months(48) == list(range(48))  # departments: every month
+    municipal = frame_months(48, 1122)
+    assert municipal[-1] == 47 and len(municipal) == 12  # municipalities: every 4 months, the last one always

@@ -130,8 +130,9 @@ def policy_changes_section(baseline: Mapping[str, Any], variant: Mapping[str, An
 
 
 def run_figures(results: Results, shapes: list[object] | None,
-                summary: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Every figure of one ensemble (the dashboard sends them as JSON and the report embeds them)."""
+                summary: Mapping[str, Any] | None = None, population: Any = None) -> dict[str, Any]:
+    """Every figure of one ensemble (the dashboard sends them as JSON and the report embeds them); with the
+    territories' population, municipal runs also get department summaries."""
     summary = summary or results.summary()
     names = actor_names(summary)
     geo = maps.geography(results, shapes)
@@ -141,6 +142,7 @@ def run_figures(results: Results, shapes: list[object] | None,
         "talks_outcomes": figures.talks_outcomes_figure(summary, names),
         "map_control": maps.control_map(results, geo), "map_leader": maps.leader_map(results, geo),
         "map_vacuum": maps.vacuum_map(results, geo), "geo": geo, "territories": maps.territory_series(results),
+        "map_departments": maps.department_maps(results, population),
         "geography": "tile grid" if geo["tiles"] else "boundaries",
     }
 
@@ -185,10 +187,18 @@ runs; hover for values, drag to zoom, double-click to reset, the toolbar downloa
 slider to another month; click a territory to see its own series below.</p>
 <div class="maps">{figure("map-control", figs["map_control"])}{figure("map-leader", figs["map_leader"])}
 {figure("map-vacuum", figs["map_vacuum"])}</div>
-<div class="chart" id="territory-series"></div>
+<div class="chart" id="territory-series"></div>{_department_maps(figs)}
 <script type="application/json" id="tp-territories">{script_json(figs["territories"])}</script>
 <h3>Where vacuum filling happens most</h3>{vacuum_table}"""
     return body
+
+
+def _department_maps(figs: Mapping[str, Any]) -> str:
+    found = figs.get("map_departments") or {}
+    if not found:
+        return ""
+    return ('<h3 id="departments">Department summaries</h3><div class="maps">'
+            + "".join(figure(f"map-department-{k}", v) for k, v in found.items()) + "</div>")
 
 
 def provenance_tables(summary: Mapping[str, Any], sources: list[str] | None, suffix: str = "") -> str:
@@ -231,15 +241,16 @@ RUN_TOC = [("headline", "Headlines"), ("policy", "Policy"), ("metrics", "Outcome
 def render_report(results: Results, sources: list[str] | None = None, shapes: list[object] | None = None,
                   sensitivity: Mapping[str, Mapping[str, float]] | None = None,
                   figures: Mapping[str, Any] | None = None,
-                  extra: Sequence[tuple[str, str, str]] = ()) -> str:
-    """The report of one ensemble; `extra` (id, title, html) sections go after the talks (e.g. negotiations)."""
+                  extra: Sequence[tuple[str, str, str]] = (), population: Any = None) -> str:
+    """The report of one ensemble; `extra` (id, title, html) sections go after the talks (e.g. negotiations);
+    `population` per territory adds department summaries to a municipal run."""
     summary = results.summary()
     body = toc(RUN_TOC) + '<h2 id="headline">Headline findings</h2>'
     body += f'<ul class="headline">{items(headlines(summary))}</ul>'
     body += policy_section(summary)
     if sensitivity:
         body += sensitivity_section(sensitivity, "Sensitivity")
-    figs = figures or run_figures(results, shapes)
+    figs = figures or run_figures(results, shapes, summary, population)
     body += run_sections(results, shapes, figs, extra) + provenance_section(summary, sources) + geo_block(figs["geo"])
     return page(f"totalpeace — {results.scenario}", intro(results), body)
 
@@ -334,10 +345,11 @@ def render_comparison(baseline: Results, variant: Results, labels: tuple[str, st
 
 def write_report(results: Results, path: str | Path, sources: list[str] | None = None,
                  shapes: list[object] | None = None, sensitivity: Mapping[str, Mapping[str, float]] | None = None,
-                 ) -> Path:
-    """Write the report of one ensemble to `path` and return it."""
+                 population: Any = None) -> Path:
+    """Write the report of one ensemble to `path` and return it (`population` per territory: department summaries
+    of municipal runs)."""
     out = Path(path)
-    out.write_text(render_report(results, sources, shapes, sensitivity), encoding="utf-8")
+    out.write_text(render_report(results, sources, shapes, sensitivity, population=population), encoding="utf-8")
     return out
 
 

@@ -9,22 +9,20 @@ without boundaries is drawn as a tile grid and the page says so.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from totalpeace.data import COLOMBIA
 from totalpeace.engine.results import Results
-from totalpeace.report.colours import CONTROL, DIVERGING, STATE, VACUUM, actor_colours
+from totalpeace.geography import shapes_for
+from totalpeace.report.colours import CONTROL, DIVERGING, SEQUENTIAL, STATE, VACUUM, actor_colours
 from totalpeace.report.figures import Figure, group_names, layout, rounded
 from totalpeace.report.geo import territory_geojson
 from totalpeace.report.periods import month_name
 from totalpeace.scenario.schema import Scenario
-from totalpeace.territories import load_territories, read_geojson
+from totalpeace.territories import load_territories
 
-SHIPPED_BOUNDARIES = {"colombia-departments": COLOMBIA / "departments.geojson"}
-MAX_FRAMES = 60  # a longer run gets a frame every few months (and always its last month)
+FRAME_BUDGET = 2000  # territory-frames per map: 60 months of departments, 12 of municipalities
 
 
 def territory_shapes(scenario: Scenario) -> list[object] | None:
@@ -32,10 +30,7 @@ def territory_shapes(scenario: Scenario) -> list[object] | None:
     table = load_territories(scenario.territories)
     if table.geometry is not None:
         return list(table.geometry)
-    path = SHIPPED_BOUNDARIES.get(scenario.territories.source or "")
-    if path is None or not Path(path).is_file():
-        return None
-    return read_geojson(Path(path), "id", table.ids)
+    return shapes_for(scenario.territories.source, table.ids)
 
 
 def geography(results: Results, shapes: list[object] | None) -> dict[str, Any]:
@@ -43,8 +38,11 @@ def geography(results: Results, shapes: list[object] | None) -> dict[str, Any]:
     return territory_geojson(results.territory_ids, results.territory_names, shapes)
 
 
-def frame_months(months: int) -> list[int]:
-    step = max(1, -(-months // MAX_FRAMES))
+def frame_months(months: int, territories: int = 33) -> list[int]:
+    """The months a map's slider offers: every month while the map is small, fewer (always the last) for a long run
+    or many territories, so a municipal map stays a few hundred kilobytes."""
+    frames = min(60, max(12, FRAME_BUDGET // max(territories, 1)))
+    step = max(1, -(-months // frames))
     chosen = list(range(months - 1, -1, -step))[::-1]
     return chosen
 
@@ -53,7 +51,7 @@ def choropleth(geo: dict[str, Any], ids: list[str], names: list[str], months: li
                title: str, colourscale: Any, zmin: float, zmax: float, hover: str, colourbar: str,
                custom: list[Any] | None = None, ticks: tuple[list[float], list[str]] | None = None) -> Figure:
     """A map with one frame per chosen month (values: (M, T)) and a slider; the last month is shown first."""
-    chosen = frame_months(len(months))
+    chosen = frame_months(len(months), len(ids))
     last = chosen[-1]
     trace: dict[str, Any] = {
         "type": "choropleth", "geojson": "__geo__", "featureidkey": "properties.id", "locations": ids,
@@ -174,6 +172,34 @@ def territory_series(results: Results) -> dict[str, Any]:
                        "homicides": rounded(t["territory_homicides"].T),
                        "vacated": rounded(t["territory_vacated"].T)},
             "state_colour": STATE}
+
+
+def department_maps(results: Results, population: np.ndarray | None) -> dict[str, Figure]:
+    """Department summaries beside municipal maps, month by month: state control (population-weighted) and
+    homicides per 100,000 a year (means over runs); empty when the territories are not municipalities."""
+    from totalpeace.geography import department_view, is_municipal
+
+    if population is None or not is_municipal(results.territory_ids):
+        return {}
+    ids, months = results.territory_ids, _months(results)
+    departments, control, shapes = department_view(results.territories["territory_state_control"], ids, population)
+    _, homicides, _ = department_view(results.territories["territory_homicides"], ids)
+    _, people, _ = department_view(population, ids)
+    rate = homicides * 12.0 / np.maximum(people, 1.0) * 1e5  # a month's homicides as a yearly rate
+    names = [str(d) for d in departments]
+    geo = territory_geojson(names, names, shapes)
+    top = float(max(np.nanmax(rate), 1e-9))
+    figures = {"control": choropleth(geo, names, names, months, control, "State control by department "
+                                     "(population-weighted)", CONTROL, 0.0, 1.0,
+                                     "<b>department %{text}</b><br>state control %{z:.0%}<extra></extra>",
+                                     "state share"),
+               "homicides": choropleth(geo, names, names, months, rate, "Homicides per 100,000 a year, by "
+                                       "department", SEQUENTIAL, 0.0, top,
+                                       "<b>department %{text}</b><br>%{z:.1f} per 100,000 a year<extra></extra>",
+                                       "per 100,000")}
+    for fig in figures.values():  # their own outlines, not the page's municipal GeoJSON
+        fig["data"][0]["geojson"] = geo
+    return figures
 
 
 def vacuum_rows(results: Results, top: int = 8) -> list[list[str]]:

@@ -33,7 +33,7 @@ from totalpeace.scenario.schema import Scenario
 from totalpeace.server.guard import Guard, Limits
 from totalpeace.server.levers import LeverError, describe_levers, lever_problems, lever_settings, overrides
 from totalpeace.server.models import ErrorBody, RunRequest, RunStatus, ScenarioInfo
-from totalpeace.server.preview import MAX_PREVIEW_RUN_MONTHS, MAX_PREVIEW_RUNS, Previews
+from totalpeace.server.preview import MAX_PREVIEW_RUN_MONTHS, MAX_PREVIEW_RUNS, Previews, preview_runs
 from totalpeace.server.runs import Run, RunManager, ShuttingDown, TooManyRuns
 
 STATIC = Path(__file__).parent / "static"
@@ -202,7 +202,7 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
 
     def page_figures(results: Any, scenario: Scenario, summary: dict[str, Any]) -> dict[str, Any]:
         """Every figure of an ensemble for the page, without the GeoJSON (fetched once per scenario)."""
-        figs = run_figures(results, maps.territory_shapes(scenario), summary)
+        figs = run_figures(results, maps.territory_shapes(scenario), summary, population_of(scenario))
         return {k: v for k, v in figs.items() if k != "geo"}
 
     def policy_payload(base: Scenario, resolved: Scenario) -> dict[str, Any]:
@@ -249,10 +249,11 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
             return found
         resolved, base, _ = found
         started = time.perf_counter()
-        results = previews.run(resolved, body.runs, body.seed, months)
+        runs = preview_runs(body.runs, months, len(previews.geo(resolved)["features"]))
+        results = previews.run(resolved, runs, body.seed, months)
         summary = results.summary()
         figs = page_figures(results, resolved, summary)
-        return fast_json({"preview": True, "runs": body.runs, "months": months, "seed": body.seed,
+        return fast_json({"preview": True, "runs": runs, "months": months, "seed": body.seed,
                           "headlines": headlines(summary), "policy": policy_payload(base, resolved),
                           "figures": figs, "seconds": round(time.perf_counter() - started, 3)})
 
@@ -353,7 +354,8 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
         return HTMLResponse(page, headers={"Content-Disposition": ATTACHMENT.format("report.html")})
 
     def figures(run_id: str, run: Run, results: Any) -> dict[str, Any]:
-        return cached(("figures", run_id), lambda: run_figures(results, maps.territory_shapes(run.scenario)))
+        return cached(("figures", run_id), lambda: run_figures(results, maps.territory_shapes(run.scenario),
+                                                               population=population_of(run.scenario)))
 
     def labels(run: Run, base_run: Run) -> tuple[str, str]:
         return (base_run.label, run.label)
@@ -405,6 +407,14 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
         return HTMLResponse(page, headers={"Content-Disposition": ATTACHMENT.format("comparison.html")})
 
     return app
+
+
+def population_of(scenario: Scenario) -> Any:
+    """Each territory's population (department summaries of municipal runs), or None when the data lack it."""
+    from totalpeace.territories import load_territories
+
+    frame = load_territories(scenario.territories).frame
+    return frame["population"].to_numpy(float) if "population" in frame else None
 
 
 def fast_json(content: Any) -> Response:

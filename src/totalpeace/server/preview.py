@@ -19,6 +19,12 @@ from totalpeace.scenario.schema import Scenario
 PREVIEW_RUNS = 24  # the page's default; a request may ask for up to MAX_PREVIEW_RUNS
 MAX_PREVIEW_RUNS = 100
 MAX_PREVIEW_RUN_MONTHS = 12_000
+PREVIEW_BUDGET = 24 * 48 * 33  # territory-run-months a preview computes at most: 24 runs of the departments
+
+
+def preview_runs(asked: int, months: int, territories: int) -> int:
+    """Fewer runs for a scenario with many territories (at least 4), so a municipal preview stays quick too."""
+    return min(asked, max(4, PREVIEW_BUDGET // max(months * territories, 1)))
 
 
 class Previews:
