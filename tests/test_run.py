@@ -24,9 +24,10 @@ def test_run_writes_everything(cli, tmp_path):
     code, stdout, err = cli("run", "colombia-2022", "--runs", "8", "--seed", "1", "--months", str(MONTHS),
                             "--out", str(out))
     assert code == 0, err
-    assert "homicide_rate" in stdout and "Members by group" in stdout
+    assert "Homicide rate (per 100,000 a year)" in stdout and "Groups: members" in stdout
     summary = json.loads((out / "summary.json").read_text())
-    for key in ("scenario", "scenario_sha256", "version", "seed", "runs", "start", "months", "metrics", "groups"):
+    for key in ("scenario", "scenario_sha256", "version", "seed", "runs", "start", "months", "metrics", "groups",
+                "policy"):
         assert key in summary
     assert (summary["scenario"], summary["runs"], summary["seed"], summary["start"]) == ("colombia-2022", 8, 1,
                                                                                         "2022-08")

@@ -9,7 +9,9 @@ const TOKEN_KEY = "totalpeace-token";
 const PREVIEW_RUNS = 24;
 const PREVIEW_DELAY_MS = 150;
 
-// ---- access token (a server started with --token wants it on every API call) ----------------------------------
+// ---- access token ------------------------------------------------------------------------------------------------
+// A server started with --token wants it on every API call. It comes once, from ?token= (then removed from the
+// address bar) or from the token field, and is kept for this tab only (sessionStorage), sent as a header.
 function takeTokenFromAddress() {
   const url = new URL(window.location.href);
   const given = url.searchParams.get("token");
