@@ -241,9 +241,11 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
     @app.post("/api/preview", responses=ERRORS, summary="A small ensemble computed at once (not stored)")
     def preview(body: RunRequest) -> Any:
         months = body.months or _scenario(body.scenario).months
-        if body.runs > MAX_PREVIEW_RUNS or body.runs * months > MAX_PREVIEW_RUN_MONTHS:
-            return _error(422, f"runs: a preview runs at most {MAX_PREVIEW_RUNS} runs and "
-                               f"{MAX_PREVIEW_RUN_MONTHS} run-months (start a full run for more)")
+        most_runs = min(MAX_PREVIEW_RUNS, limits.max_runs)
+        most_run_months = min(MAX_PREVIEW_RUN_MONTHS, limits.max_run_months)
+        if body.runs > most_runs or body.runs * months > most_run_months:
+            return _error(422, f"runs: a preview runs at most {most_runs} runs and {most_run_months} run-months "
+                               "(start a full run for more)")
         found = resolve_body(body)
         if isinstance(found, JSONResponse):
             return found
