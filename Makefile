@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out/demo
 
-.PHONY: venv demo test lint bench soak clean browser serve screenshots
+.PHONY: venv demo test lint bench soak clean browser serve screenshots doc-examples
 
 venv: $(STAMP)
 
@@ -35,9 +35,14 @@ browser:
 serve: $(STAMP)
 	$(BIN)/totalpeace serve
 
-# Regenerate the README's screenshots (docs/img/dashboard.png, docs/img/report.png) from the browser tests.
+# Regenerate the README's screenshots (docs/img/dashboard.png, dashboard-compare.png, report.png) from the browser
+# tests.
 screenshots: $(STAMP) browser
 	TOTALPEACE_DOC_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_browser.py
+
+# Rewrite the worked examples of docs/analysis.md and docs/experiments.md (and their figures) from real runs.
+doc-examples: $(STAMP)
+	$(BIN)/python tools/doc_examples.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -4,14 +4,12 @@ something the reader can open, terminal output that fits 100 columns."""
 from __future__ import annotations
 
 import re
-import sys
 import warnings
 from pathlib import Path
 
 import pytest
 
 import totalpeace
-from totalpeace.cli import main
 from totalpeace.scenario import load_scenario
 from totalpeace.scenario.loader import ScenarioWarning
 from totalpeace.scenario.params import PARAMETERS
@@ -19,18 +17,6 @@ from totalpeace.scenario.params import PARAMETERS
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = Path(totalpeace.__file__).parent
 UNSHIPPED = re.compile(r"MECHANISMS|research/|DESIGN\.md|shared/")
-
-
-def _run(monkeypatch, capsys, *args: str, columns: int = 100) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["totalpeace", *args])
-    monkeypatch.setenv("COLUMNS", str(columns))
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_no_source_cites_a_file_the_package_does_not_ship():
@@ -61,17 +47,17 @@ def test_the_readme_variant_keeps_what_it_does_not_change(tmp_path):
     assert variant.policy.decriminalization == 0.5 and variant.policy.concessions  # the rest is the flagship's
 
 
-def test_a_variant_list_that_drops_an_item_is_warned_about(monkeypatch, capsys, tmp_path):
+def test_a_variant_list_that_drops_an_item_is_warned_about(cli, tmp_path):
     path = tmp_path / "drops.toml"
     path.write_text('extends = "colombia-2022"\nname = "drops"\n\n[[policy.ceasefires]]\ngroup = "eln"\n'
                     'start = "2022-10"\nmonths = 24\n', encoding="utf-8")
-    code, _, err = _run(monkeypatch, capsys, "show", str(path), "--json")
+    code, _, err = cli("show", str(path), "--json")
     assert code == 0
     assert re.search(r"warning: .*policy\.ceasefires replaces the list of colombia-2022, dropping 1 item \(group "
                      r"clan_del_golfo, start 2022-08\)", " ".join(err.split()))
     added = tmp_path / "adds.toml"  # an item added after the base's own: nothing is lost, nothing to warn about
     added.write_text(_readme_variant(), encoding="utf-8")
-    code, _, err = _run(monkeypatch, capsys, "show", str(added), "--json")
+    code, _, err = cli("show", str(added), "--json")
     assert code == 0 and "warning" not in err
 
 
@@ -81,16 +67,16 @@ def _fits(text: str, columns: int = 100) -> None:
     assert "…" not in text  # nothing cut off
 
 
-def test_terminal_output_reads_at_100_columns(monkeypatch, capsys, tmp_path):
-    code, out, err = _run(monkeypatch, capsys, "run", "colombia-2022", "--runs", "4", "--months", "14", "--out",
-                          str(tmp_path / "run"), "--no-report")
+def test_terminal_output_reads_at_100_columns(cli, tmp_path):
+    code, out, err = cli("run", "colombia-2022", "--runs", "4", "--months", "14", "--out", str(tmp_path / "run"),
+                         "--no-report", columns=100)
     assert code == 0, err
     _fits(out)
     assert "Homicide rate (per 100,000 a year)" in out and "Aug–Dec 2022 (5 months)" in out
     assert "ever signed" in out and "Final states add to 100%" in " ".join(out.split())
-    code, out, err = _run(monkeypatch, capsys, "compare", "colombia-2022",
-                          str(REPO / "examples" / "variant-eln-ceasefire.toml"), "--runs", "4", "--months", "14",
-                          "--workers", "1", "--out", str(tmp_path / "cmp"), "--no-report")
+    code, out, err = cli("compare", "colombia-2022", str(REPO / "examples" / "variant-eln-ceasefire.toml"), "--runs",
+                         "4", "--months", "14", "--workers", "1", "--out", str(tmp_path / "cmp"), "--no-report",
+                         columns=100)
     assert code == 0, err
     _fits(out)
     assert "median of paired differences" in out and "eln-ceasefire-with-zone minus colombia-2022" in " ".join(
