@@ -191,9 +191,8 @@ def read_units(geojson: Path) -> tuple[list[dict], list[object]]:
 def build_adjacency(ids: list[str], geoms: list[object], sources: Sources) -> list[dict]:
     """Pairs whose boundaries share a line of positive length (corner contacts are not counted)."""
     key = sources.fixed("adjacency", "Computed with shapely from DANE MGN 2018 municipal polygons "
-                        "(caticoa3/colombia_mapa co_2018_MGN_MPIO_POLITICO.geojson @97ab309): the two boundaries share a "
-                        "line of "
-                        "positive length",
+                        "(caticoa3/colombia_mapa co_2018_MGN_MPIO_POLITICO.geojson @97ab309): the two boundaries "
+                        "share a line of positive length",
                         "shared_km: length of the shared boundary, km (local longitude scale)")
     tree = shapely.STRtree(geoms)
     left, right = tree.query(geoms, predicate="intersects")

@@ -30,7 +30,7 @@ line-height:1.45;padding:0 1em}h1{margin-bottom:.2em}h2{border-bottom:1px solid 
 table{border-collapse:collapse;font-size:.88em}td,th{border:1px solid #ddd;padding:3px 6px;text-align:left;
 vertical-align:top}.headline li{margin:.35em 0}.muted{color:#555;font-size:.92em}nav.toc a{margin-right:1em}
 .chart{min-height:120px;break-inside:avoid}.explain{background:#f6f8fa;border-left:3px solid #0072B2;padding:.4em .8em}
-@media print{h2{break-after:avoid}.chart{break-inside:avoid}nav.toc{display:none}}
+@media print{h2{break-after:avoid}.chart{break-inside:avoid}nav.toc,.modebar{display:none!important}}
 """
 ASSETS = resources.files("totalpeace.report") / "assets"
 TALKS_EXPLAINED = ("Each table ends the horizon in exactly one state, so the five states add to 100%: not open, "
