@@ -18,10 +18,11 @@ same code prints the same text.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -55,37 +56,61 @@ def examples(doc: Path) -> list[Example]:
                     m.end("body")) for m in MARK.finditer(text)]
 
 
+def _totalpeace(args: list[str]) -> tuple[int, str, str]:
+    """Run the command line in this process (no interpreter to start, the compiled engine already loaded)."""
+    from totalpeace.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    argv = sys.argv
+    sys.argv = ["totalpeace", *args]
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            main()
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    finally:
+        sys.argv = argv
+    return code, out.getvalue(), err.getvalue()
+
+
 def run(commands: list[str], images: bool = False) -> str:
     """The block's text: each command after '$ ', then what it printed on stdout (with `images`, the figures the
     docs show are copied to docs/img/)."""
-    env = {**os.environ, "COLUMNS": COLUMNS, "TERM": "dumb", "NO_COLOR": "1"}
-    env.pop("TOTALPEACE_STORE", None)
+    saved = {k: os.environ.get(k) for k in ("COLUMNS", "TERM", "NO_COLOR", "TOTALPEACE_STORE")}
+    here = os.getcwd()
     out = []
     with tempfile.TemporaryDirectory(prefix="totalpeace-doc-") as folder:
         (Path(folder) / "examples").symlink_to(REPO / "examples")
-        for command in commands:
-            args = command.split()
-            if args[0] != "totalpeace":
-                raise ValueError(f"an example runs totalpeace commands only: {command!r}")
-            done = subprocess.run([sys.executable, "-c", "from totalpeace.cli import main; main()", *args[1:]],
-                                  cwd=folder, env=env, capture_output=True, text=True, check=False)
-            if done.returncode != 0:
-                raise RuntimeError(f"{command!r} failed ({done.returncode}): {done.stderr[-800:]}")
-            out.append(f"$ {command}\n{done.stdout}")
-        for produced, name in IMAGES.items():
-            if images and (Path(folder) / produced).is_file():
-                shutil.copyfile(Path(folder) / produced, REPO / "docs" / "img" / name)
+        os.environ.update({"COLUMNS": COLUMNS, "TERM": "dumb", "NO_COLOR": "1"})
+        os.environ.pop("TOTALPEACE_STORE", None)
+        os.chdir(folder)
+        try:
+            for command in commands:
+                args = command.split()
+                if args[0] != "totalpeace":
+                    raise ValueError(f"an example runs totalpeace commands only: {command!r}")
+                code, stdout, stderr = _totalpeace(args[1:])
+                if code != 0:
+                    raise RuntimeError(f"{command!r} failed ({code}): {stderr[-800:]}")
+                out.append(f"$ {command}\n{stdout}")
+            for produced, name in IMAGES.items():
+                if images and (Path(folder) / produced).is_file():
+                    shutil.copyfile(Path(folder) / produced, REPO / "docs" / "img" / name)
+        finally:
+            os.chdir(here)
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
     return "".join(line.rstrip() + "\n" for part in out for line in part.splitlines())
 
 
-def stale(docs: list[Path] = DOCS, parallel: int = 2) -> list[tuple[Example, str]]:
-    """(example, fresh text) for every block whose text differs from a fresh run (examples run `parallel` at a
-    time: each is a separate process)."""
-    from concurrent.futures import ThreadPoolExecutor
-
+def stale(docs: list[Path] = DOCS) -> list[tuple[Example, str]]:
+    """(example, fresh text) for every block whose text differs from a fresh run."""
     found = [example for doc in docs for example in examples(doc)]
-    with ThreadPoolExecutor(max_workers=parallel) as pool:
-        fresh = list(pool.map(lambda example: run(example.commands), found))
+    fresh = [run(example.commands) for example in found]
     return [(example, text) for example, text in zip(found, fresh, strict=True)
             if comparable(text) != comparable(example.body)]
 

@@ -59,7 +59,7 @@ CATALOGUE: dict[str, Metric] = {
                                   "territorial control held by the state.", "share", True, False),
     "contested_territories": Metric("Contested territories", "territories", "Territories where no actor holds "
                                     "60% of control.", "count", False, True),
-    "neighbour_violence": Metric("Neighbours' violence", "index (start = 1)", "Mean violence index of the "
+    "neighbour_violence": Metric("Neighbours' violence", "index, 1 at the start", "Mean violence index of the "
                                  "neighbouring countries, 1 at the start.", "index", False, True),
     "security_cohesion": Metric("Security-force cohesion", "index 0–1", "Cohesion / buy-in K of the security "
                                 "forces.", "index", False, False),
