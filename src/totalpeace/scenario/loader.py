@@ -6,7 +6,6 @@ Every failure becomes an `InputError` naming the file that supplied the bad valu
 from __future__ import annotations
 
 import copy
-import tomllib
 from collections.abc import Iterable
 from pathlib import Path as FsPath
 from typing import Any
@@ -16,6 +15,7 @@ from pydantic import ValidationError
 from totalpeace.errors import InputError, format_path
 from totalpeace.scenario import paths
 from totalpeace.scenario.schema import Scenario
+from totalpeace.tomlfile import read_toml
 
 BUILTIN_DIR = FsPath(__file__).parent / "builtin"
 MAX_EXTENDS_DEPTH = 32
@@ -46,17 +46,6 @@ def resolve_reference(ref: str, relative_to: FsPath | None = None) -> FsPath:
     hint = paths.suggest(ref, list(builtins))
     names = ", ".join(builtins) or "none"
     raise InputError(f"no built-in scenario or scenario file named {ref!r}{hint} (built-in: {names})")
-
-
-def read_toml(path: FsPath) -> dict[str, Any]:
-    """Parse a TOML file; a syntax error names the file, line and column."""
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"invalid TOML: {exc}", source=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", source=str(path)) from None
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
