@@ -1,5 +1,5 @@
 """The dashboard server's defences in depth: the Host check against DNS rebinding, the security headers on every
-response, /docs without a CDN and `serve`'s checks of its options."""
+response, /docs without a CDN, `serve`'s checks of its options, and comparisons that cannot be made answering 422."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import json
 import os
 import re
 import socket
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -272,3 +273,28 @@ def test_binding_another_address_is_a_clear_warning(cli, started, tmp_path) -> N
     client = TestClient(calls[-1][0], base_url="http://localhost")
     assert client.get("/api/scenarios", headers={"Host": "10.1.2.3:8000"}).status_code == 200
     assert client.get("/api/scenarios", headers={"Host": "rebind.example"}).status_code == 400
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Comparisons that cannot be made
+# ---------------------------------------------------------------------------------------------------------------------
+def _finished(client: TestClient, body: dict) -> str:
+    run = client.post("/api/runs", headers=AUTH, json={"runs": 2, "seed": 1, **body})
+    assert run.status_code == 202, run.text
+    deadline = time.monotonic() + 120
+    while client.get(f"/api/runs/{run.json()['id']}", headers=AUTH).json()["status"] != "done":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    return run.json()["id"]
+
+
+def test_runs_that_cannot_be_compared_are_422_for_the_report_too(client) -> None:
+    """The comparison report answered 500 where the JSON comparison answered 422."""
+    base = _finished(client, {"scenario": "colombia-2022", "months": 3})
+    shorter = _finished(client, {"scenario": "colombia-2022", "months": 2})
+    other = _finished(client, {"scenario": "colombia-2012", "months": 3})
+    for variant in (shorter, other):
+        for path in (f"/api/runs/{variant}/compare/{base}", f"/api/runs/{variant}/compare/{base}/report.html"):
+            response = client.get(path, headers=AUTH)
+            assert response.status_code == 422, (path, response.text[:300])
+            assert response.json()["error"].startswith("comparison: the runs cover different periods")

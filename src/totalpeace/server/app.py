@@ -288,6 +288,7 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
     def comparison_report(run_id: str, baseline_id: str) -> HTMLResponse:
         run, variant = finished(run_id)
         base_run, baseline = finished(baseline_id)
+        differences.check_comparable(baseline, variant)  # 422 before rendering, as the JSON comparison answers
         page = cached(("compare-report", run_id, baseline_id),
                       lambda: render_comparison(baseline, variant, labels(run, base_run),
                                                 sources=data_sources(run.scenario),
