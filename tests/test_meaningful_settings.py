@@ -80,8 +80,8 @@ def test_a_zone_needs_somewhere_to_be(cli, write) -> None:
     ('policy.ceasefires=[{group = "eln", start = "2030-01", months = 6}]',
      "policy.ceasefires[0].start: 2030-01 is after the scenario's last month 2026-07 (48 months from 2022-08): no "
      "effect unless a run is longer (--months)"),
-    ('policy.ceasefires=[{group = "eln", start = "2022-12", months = 6, territories = ["05"]}]',
-     "policy.ceasefires[0].territories: ignored: only a zone has territories (zone = true)"),
+    ('policy.concessions=[{group = "eln", kind = "bombing_suspended", start = "2022-12", territories = ["05"]}]',
+     'policy.concessions[0].territories: ignored: only a zone has territories (kind = "zone")'),
     ("security.purge.date=2027-01", "security.purge.date: 2027-01 is after the scenario's last month 2026-07"),
 ])
 def test_settings_without_effect_are_warned_about(cli, flag: str, expected: str) -> None:

@@ -232,12 +232,10 @@ def notices(scenario: Scenario) -> list[Problem]:
             out.append(Problem(loc, f"{when} is after the scenario's last month {end} ({horizon} months from "
                                f"{scenario.start}): no effect unless a run is longer (--months)",
                                (("months",), ("start",))))
-    for kind, items in (("ceasefires", policy.ceasefires), ("concessions", policy.concessions)):
-        for i, item in enumerate(items):
-            is_zone = item.zone if kind == "ceasefires" else item.kind == "zone"
-            if item.territories and not is_zone:
-                out.append(Problem(("policy", kind, i, "territories"), "ignored: only a zone has territories "
-                                   + ("(zone = true)" if kind == "ceasefires" else '(kind = "zone")')))
+    for i, item in enumerate(policy.concessions):  # (a ceasefire's territories without zone = true are an error)
+        if item.territories and item.kind != "zone":
+            out.append(Problem(("policy", "concessions", i, "territories"), "ignored: only a zone has territories "
+                               '(kind = "zone")'))
     return out
 
 
