@@ -55,3 +55,12 @@ def assert_offline(page: str) -> None:
     markup = re.sub(r"<script[^>]*>.*?</script>", "<script></script>", page, flags=re.S)  # the HTML around scripts
     assert not re.search(r"<script[^>]*\ssrc=", markup) and "<link" not in markup and "@import" not in markup
     assert not re.search(r'(src|href)="https?:', markup) and "url(http" not in markup
+
+
+def refused(cli: Any, *args: str) -> str:
+    """Run `totalpeace ARGS...` expecting bad input: exit status 2, no traceback or internal error; returns stderr
+    on one line (rich wraps long messages)."""
+    code, out, err = cli(*args)
+    assert code == 2, (code, out, err)
+    assert "Traceback" not in err + out and "internal error" not in err
+    return " ".join(err.split())

@@ -65,6 +65,13 @@ def _shot(target, name: str, docs: bool = True, **options) -> None:
         target.screenshot(path=str(DOC_IMAGES / name), **options)
 
 
+def _csp_violations(page) -> list[str]:
+    """Messages of everything the page's Content-Security-Policy blocked (collected as the page runs)."""
+    found: list[str] = []
+    page.on("console", lambda m: found.append(m.text) if "Content Security Policy" in m.text else None)
+    return found
+
+
 def _set_range(page, selector: str, value: float) -> None:
     page.locator(selector).evaluate(
         "(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); }", value)
@@ -80,7 +87,7 @@ def _run(page, label: str) -> None:
     page.fill("#months", "12")
     page.fill("#label", label)
     page.click("#run")
-    page.wait_for_function("document.querySelector('#status').textContent.endsWith('done.')", timeout=120_000)
+    page.wait_for_function("() => document.querySelector('#status').textContent.endsWith('done.')", timeout=120_000)
 
 
 def _download(page, selector: str) -> str:
@@ -96,7 +103,7 @@ def _policy_section(page_text: str, ident: str) -> str:
 
 def test_dashboard_explore_run_compare_download(server, browser, tmp_path, cli, capsys):
     page = browser.new_page(viewport=LAPTOP, accept_downloads=True)
-    external = []
+    external, blocked = [], _csp_violations(page)
     page.on("request", lambda r: external.append(r.url) if not r.url.startswith((server, "data:", "blob:")) else None)
     page.goto(server)
     page.wait_for_selector("body[data-ready='colombia-2022']", state="attached", timeout=120_000)
@@ -111,10 +118,10 @@ def test_dashboard_explore_run_compare_download(server, browser, tmp_path, cli, 
 
     # a lever change runs a preview at once and redraws the maps, marked as a preview
     _set_range(page, "#decriminalization", 0.8)
-    page.wait_for_function("document.body.dataset.previews === '1'", timeout=60_000)
+    page.wait_for_function("() => document.body.dataset.previews === '1'", timeout=60_000)
     first_ms = int(page.get_attribute("body", "data-preview-ms"))
     _set_range(page, "#buy-in", 0.3)
-    page.wait_for_function("document.body.dataset.previews === '2'", timeout=60_000)
+    page.wait_for_function("() => document.body.dataset.previews === '2'", timeout=60_000)
     preview_ms = int(page.get_attribute("body", "data-preview-ms"))
     with capsys.disabled():  # the figure docs/dashboard.md quotes
         print(f"\npreview latency (request to charts and maps drawn): first {first_ms} ms, second {preview_ms} ms")
@@ -125,7 +132,7 @@ def test_dashboard_explore_run_compare_download(server, browser, tmp_path, cli, 
     # hover values on a chart
     fan = page.locator("#fan-homicide_rate")
     fan.scroll_into_view_if_needed()
-    page.wait_for_function("document.querySelector('#fan-homicide_rate').dataset.drawn === 'yes'")
+    page.wait_for_function("() => document.querySelector('#fan-homicide_rate').dataset.drawn === 'yes'")
     box = page.locator("#fan-homicide_rate .nsewdrag").first.bounding_box()
     page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
     page.wait_for_selector("#fan-homicide_rate .hoverlayer text", timeout=10_000)
@@ -134,28 +141,28 @@ def test_dashboard_explore_run_compare_download(server, browser, tmp_path, cli, 
 
     # a click on a department opens its own series
     page.locator("#map-control").scroll_into_view_if_needed()
-    territories = page.evaluate("state.territories")
+    territories = page.evaluate("() => state.territories")
     before = page.get_attribute("#territory-series", "data-territory")
     shapes = page.locator("#map-control path.choroplethlocation")
     areas = [(b["width"] * b["height"], k) for k in range(shapes.count()) if (b := shapes.nth(k).bounding_box())]
     target = max(areas)[1]
     shapes.nth(target).click(force=True)
-    page.wait_for_function(f"document.querySelector('#territory-series').dataset.territory !== '{before}'")
+    page.wait_for_function(f"() => document.querySelector('#territory-series').dataset.territory !== '{before}'")
     clicked = page.get_attribute("#territory-series", "data-territory")
     name = territories["names"][territories["ids"].index(clicked)]
     assert name in page.locator("#territory-series .gtitle").text_content()
 
     # the time slider shows another month
-    page.evaluate("window.lastZ = JSON.stringify(Array.from(document.querySelector('#map-control').data[0].z))")
+    page.evaluate("() => window.lastZ = JSON.stringify(Array.from(document.querySelector('#map-control').data[0].z))")
     rail = page.locator("#map-control .slider-rail-rect").bounding_box()
     page.mouse.click(rail["x"] + 2, rail["y"] + rail["height"] / 2)
-    page.wait_for_function("document.querySelector('#map-control .slider-group .slider-label').textContent"
+    page.wait_for_function("() => document.querySelector('#map-control .slider-group .slider-label').textContent"
                            ".includes('Month: Aug 2022')", timeout=10_000)
-    page.wait_for_function("JSON.stringify(Array.from(document.querySelector('#map-control').data[0].z)) "
+    page.wait_for_function("() => JSON.stringify(Array.from(document.querySelector('#map-control').data[0].z)) "
                            "!== window.lastZ", timeout=10_000)  # the map now shows August 2022
 
     # a full ensemble: downloads say what was assumed; the TOML reruns with the same numbers
-    page.evaluate("window.scrollTo(0, 0)")
+    page.evaluate("() => window.scrollTo(0, 0)")
     _run(page, "decriminalise")
     assert "full ensemble" in page.text_content("#badge")
     report = _download(page, "#download-report")
@@ -184,11 +191,11 @@ def test_dashboard_explore_run_compare_download(server, browser, tmp_path, cli, 
     assert "no talks minus decriminalise" in page.text_content("#compare-headlines")
     assert "Talks: how tables open" in page.text_content("#compare-policy")
     assert "median of paired differences" in page.text_content("#compare-statistic")
-    page.evaluate("window.scrollTo(0, 0)")
+    page.evaluate("() => window.scrollTo(0, 0)")
     _shot(page, "dashboard.png")
     page.set_viewport_size({"width": LAPTOP["width"], "height": 1500})  # the comparison's top, maps drawn
-    page.evaluate("document.querySelector('#comparison').scrollIntoView({block: 'start'})")
-    page.wait_for_function("[...document.querySelectorAll('#compare-maps .chart')].every(c => c.dataset.drawn "
+    page.evaluate("() => document.querySelector('#comparison').scrollIntoView({block: 'start'})")
+    page.wait_for_function("() => [...document.querySelectorAll('#compare-maps .chart')].every(c => c.dataset.drawn "
                            "=== 'yes')", timeout=30_000)
     box = page.locator("#comparison").bounding_box()
     _shot(page, "dashboard-compare.png", clip={"x": box["x"], "y": max(box["y"], 0), "width": box["width"],
@@ -199,6 +206,7 @@ def test_dashboard_explore_run_compare_download(server, browser, tmp_path, cli, 
     assert "Talks: how tables open" in changes and "Ceasefires" in changes
     assert 'id="table-policy-baseline"' in comparison and 'id="table-policy-variant"' in comparison
     assert not external, f"the page fetched outside the server: {external}"
+    assert not blocked, f"the page broke its Content-Security-Policy: {blocked}"
 
     # a reload keeps every run (the server lists the results store's)
     page.reload()
@@ -222,9 +230,9 @@ def test_dashboard_cancel(server, browser):
     page.fill("#runs", "5000")
     page.fill("#months", "48")
     page.click("#run")
-    page.wait_for_function("document.querySelector('#status').textContent.includes('running')", timeout=60_000)
+    page.wait_for_function("() => document.querySelector('#status').textContent.includes('running')", timeout=60_000)
     page.click("#cancel")
-    page.wait_for_function("document.querySelector('#status').textContent.includes('cancelled')", timeout=60_000)
+    page.wait_for_function("() => document.querySelector('#status').textContent.includes('cancelled')", timeout=60_000)
     assert page.is_enabled("#run") and page.is_disabled("#cancel")
     page.close()
 
@@ -246,9 +254,34 @@ def test_token_from_the_address_or_the_field(guarded, browser):
     assert "needs a token" in fresh.text_content("#error")
     fresh.fill("#token", "wrong")
     fresh.click("#token-form button")
-    fresh.wait_for_function("document.querySelector('#error').textContent.includes('wrong token')")
+    fresh.wait_for_function("() => document.querySelector('#error').textContent.includes('wrong token')")
     fresh.fill("#token", "page-token")
     fresh.click("#token-form button")
     fresh.wait_for_selector("body[data-ready='colombia-2022']", state="attached", timeout=60_000)
     assert fresh.is_hidden("#token-form") and fresh.text_content("#error") == ""
     fresh.close()
+
+
+def test_api_docs_work_offline_under_the_policy(guarded, browser):
+    """/docs is Swagger UI from the package's own files: it renders every operation and authorises with the token
+    without any request leaving the server and without breaking the Content-Security-Policy."""
+    page = browser.new_page(viewport={"width": 1200, "height": 1000})
+    external, blocked = [], _csp_violations(page)
+    page.on("request", lambda r: external.append(r.url) if not r.url.startswith((guarded, "data:")) else None)
+    page.goto(f"{guarded}/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=30_000)
+    paths = page.locator(".opblock-summary-path").all_text_contents()
+    assert "/api/runs" in paths and "/api/scenarios/{name}" in paths
+    page.click("button.authorize")
+    page.fill(".auth-container input", "page-token")
+    page.click(".auth-btn-wrapper button.authorize")
+    page.click("button.btn-done")
+    page.click("#operations-default-scenarios_api_scenarios_get .opblock-summary")
+    page.click("text=Try it out")
+    page.click("text=Execute")
+    page.wait_for_selector(".live-responses-table tbody .response-col_status", timeout=30_000)
+    assert page.locator(".live-responses-table tbody .response-col_status").first.text_content().strip() == "200"
+    _shot(page, "docs.png", docs=False)
+    assert not external, f"/docs fetched outside the server: {external}"
+    assert not blocked, f"/docs broke its Content-Security-Policy: {blocked}"
+    page.close()
