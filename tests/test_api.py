@@ -162,7 +162,7 @@ def test_starting_situation(client):
 
 def test_runs_survive_a_restart(client, baseline, variant, tmp_path_factory):
     store = client.app.state.manager.store.path
-    with TestClient(create_app(store=store, workers=1)) as again:
+    with TestClient(create_app(store=store, workers=1), base_url="http://localhost") as again:
         listed = {r["id"]: r for r in again.get("/api/runs").json()}
         assert {baseline, variant} <= set(listed)
         assert listed[variant]["restored"] and listed[variant]["label"] == "no talks"
