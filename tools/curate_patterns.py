@@ -243,12 +243,12 @@ def group_observations() -> list[dict[str, str]]:
                    f"armed plus support networks: the Army's 2,600 armed + 2,000 support (May 2020) = "
                    f"{totals[0]:g}, and Indepaz's {totals[1]:g}; value: median; band: range widened by "
                    f"{GROUP_TOLERANCE:.0%}", "2020"))
-    clan = sizes("clan_del_golfo", range(2021, 2023), ("total",))
+    clan = sizes("clan_del_golfo", range(2021, LAST_YEAR + 1), ("total",))
     out.append(size_observation(
-        "clan_del_golfo_2022", clan, "members", "2021-2022",
-        "Clan del Golfo members (Police 2021, DIJIN mid-2022); excluded: prosecutors' 7,000 'combatientes' "
-        "(probably with networks, a high bound) and the Sucre-only 300; start of colombia-2017: 1,800 (MinDefensa, "
-        "Jun 2017)"))
+        "clan_del_golfo_2021", clan, "members", "2021",
+        "Clan del Golfo members (Police, Feb 2021); excluded: prosecutors' 7,000 'combatientes' (probably with "
+        "networks, a high bound); not used: the DIJIN's 3,655 of mid-2022 (observations stop in 2021); start of "
+        "colombia-2017: 1,800 (MinDefensa, Jun 2017)"))
     eln = sizes("eln", range(2020, 2022), ("total", "armed"), below=3000)
     out.append(size_observation(
         "eln_2020", eln, "members", "2020-2021",

@@ -233,12 +233,12 @@ CATALOGUE: tuple[Pattern, ...] = (
             "dissidents_total_2020", lambda r: st.group_at(r.outputs, "farc_dissidents", "members", "2020-12"),
             "FARC dissident members (armed and support) at the end of 2020", "members",
             diagnose=trajectory("farc_dissidents", "members", "2020-12")),
-    Pattern("clan-del-golfo-2022", "#15 (b)",
-            "Does the Clan del Golfo roughly double from about 1,800 (2017) to some 3,300-3,700 by mid-2022, "
-            "despite the operations against it?", S17, "clan_del_golfo_2022",
-            lambda r: st.group_at(r.outputs, "clan_del_golfo", "members", "2022-07"),
-            "Clan del Golfo members in July 2022", "members",
-            diagnose=trajectory("clan_del_golfo", "members", "2022-07")),
+    Pattern("clan-del-golfo-2021", "#15 (b)",
+            "Does the Clan del Golfo roughly double from about 1,800 (2017) to some 3,300 by early 2021 (3,655 by "
+            "mid-2022), despite the operations against it?", S17, "clan_del_golfo_2021",
+            lambda r: st.group_at(r.outputs, "clan_del_golfo", "members", "2021-02"),
+            "Clan del Golfo members in February 2021 (the Police's count)", "members",
+            diagnose=trajectory("clan_del_golfo", "members", "2021-02")),
     Pattern("eln-2020", "#15 (c)",
             "Does the ELN grow from about 1,400 fighters (2017) to some 2,200-2,450 members by 2020-21?", S17,
             "eln_2020", lambda r: st.group_at(r.outputs, "eln", "members", "2020-12"),
