@@ -183,18 +183,41 @@ def talks_outcome(group: str) -> Diagnosis:
         phase = np.rint(runs.outputs.group("phase", group)).astype(int)
         signed = np.isin(phase, st.SIGNED).any(axis=1)
         broken = (phase == st.BROKEN).any(axis=1)
-        return (f"{group}'s table: signed in {signed.mean():.0%} of runs, broken down in {broken.mean():.0%}, "
-                f"neither in {(~signed & ~broken).mean():.0%}")
+        return (f"{group}'s table: signed in {signed.mean():.0%} of runs, broken down in {broken.mean():.0%} (of "
+                f"which after signing: {(signed & broken).mean():.0%}), neither in {(~signed & ~broken).mean():.0%}")
     return text
 
 
-def yearly_path(series: str, years: tuple[int, ...]) -> Diagnosis:
-    """Median yearly totals of a national flow."""
+def yearly_path(series: str, years: tuple[int, ...], *more: str) -> Diagnosis:
+    """Median yearly totals of a national flow (and of the flows in `more`, the drivers to look at)."""
     def text(runs: Runs, _values: np.ndarray) -> str:
         out = runs.outputs
-        parts = [f"{y} {fmt(float(np.median(out.yearly(out.series(series), y, flow=True))))}" for y in years]
-        return f"median {series} a year: " + ", ".join(parts)
+        lines = []
+        for name in (series, *more):
+            parts = [f"{y} {fmt(float(np.median(out.yearly(out.series(name), y, flow=True))))}" for y in years]
+            lines.append(f"median {name} a year: " + ", ".join(parts))
+        return "; ".join(lines)
     return text
+
+
+def department_misses(series: str, years: range, count: int = 3) -> Diagnosis:
+    """The departments whose model totals miss the observed ones by most (among those with 2% of the total)."""
+    def text(runs: Runs, _values: np.ndarray) -> str:
+        observed = runs.observation.by_territory()
+        totals = np.median(st.territory_totals(runs.outputs, series, years), axis=0)
+        model = dict(zip(runs.outputs.territory_ids, totals, strict=True))
+        names = department_names()
+        big = [t for t, v in observed.items() if v >= 0.02 * sum(observed.values()) and t in model]
+        worst = sorted(big, key=lambda t: abs(np.log(max(model[t], 1.0) / observed[t])), reverse=True)[:count]
+        parts = [f"{names.get(t, t)} {fmt(model[t])} against {fmt(observed[t])}" for t in worst]
+        return f"largest misses (model median {years[0]}-{years[-1]}): " + "; ".join(parts)
+    return text
+
+
+@lru_cache(maxsize=1)
+def department_names() -> dict[str, str]:
+    frame = pd.read_csv(COLOMBIA / "departments.csv", dtype={"id": str})
+    return dict(zip(frame["id"], frame["name"], strict=True))
 
 
 def period_means(series: str, during: tuple[str, str], before: tuple[str, str]) -> Diagnosis:
@@ -310,13 +333,14 @@ CATALOGUE: tuple[Pattern, ...] = (
             "share of the Police's 2013-2021 homicides in departments whose model total is within 25% of it",
             "share",
             criterion=Criterion(low=DEPARTMENT_SHARE, reason="assumption: four fifths of the homicides in "
-                                "departments the model gets within a quarter"), ideal=1.0),
+                                "departments the model gets within a quarter"), ideal=1.0,
+            diagnose=department_misses("homicides", range(2013, 2022))),
     Pattern("leaders-rise-after-2016", "#17 (c)",
             "Do killings of social leaders rise after 2016 (to about 1.2-1.8 times the 2016 level)?", S12,
             "leaders_killed_vs_2016",
             lambda r: st.ratio_to_year(r.outputs, "social_leader_killings", (2017, 2018, 2020, 2021), 2016),
             "mean killings of social leaders in 2017, 2018, 2020 and 2021 over 2016", "ratio",
-            diagnose=yearly_path("social_leader_killings", (2016, 2017, 2018, 2020, 2021))),
+            diagnose=yearly_path("social_leader_killings", (2016, 2017, 2018, 2020, 2021), "vacated_control")),
     Pattern("leaders-former-farc-areas", "#17 (c)",
             "Are those killings concentrated in the FARC's former areas (about 80-90% in 2018 and 2021)?", S12,
             "leaders_share_former_farc",
@@ -347,17 +371,18 @@ CATALOGUE: tuple[Pattern, ...] = (
             "Are combat deaths during the Havana talks at UCDP's level (about 140 a year)?", S12,
             "combat_deaths_2013_2014", lambda r: st.yearly_mean(r.outputs, "combat_deaths", range(2013, 2015)),
             "mean yearly combat deaths 2013-2014", "deaths a year",
-            diagnose=yearly_path("combat_deaths", (2013, 2014))),
+            diagnose=yearly_path("combat_deaths", (2013, 2014), "state_group_clashes", "inter_group_clashes")),
     Pattern("combat-deaths-2018", "#17",
             "Are combat deaths after the FARC's demobilisation at UCDP's level (142 in 2018)?", S17,
             "combat_deaths_2018", lambda r: st.yearly_mean(r.outputs, "combat_deaths", (2018,)),
-            "combat deaths in 2018", "deaths a year"),
+            "combat deaths in 2018", "deaths a year",
+            diagnose=yearly_path("combat_deaths", (2018,), "state_group_clashes", "inter_group_clashes")),
     Pattern("leaders-killed-level", "#17",
             "Are social-leader killings 2018-2021 at the published level (Defensoría about 170, Indepaz about 250 "
             "a year)?", S17, "leaders_killed_2018_2021",
             lambda r: st.yearly_mean(r.outputs, "social_leader_killings", (2018, 2020, 2021)),
             "mean yearly social-leader killings in 2018, 2020 and 2021", "killings a year",
-            diagnose=yearly_path("social_leader_killings", (2018, 2020, 2021))),
+            diagnose=yearly_path("social_leader_killings", (2018, 2020, 2021), "vacated_control")),
     Pattern("massacres-level", "#17",
             "Are massacres 2018-2021 at the CNMH's level (about 14 a year, 4+ victims)?", S17,
             "massacres_cnmh_2018_2021", lambda r: st.yearly_mean(r.outputs, "massacres", range(2018, 2022)),

@@ -89,7 +89,7 @@ def pattern_chart(patterns: pd.DataFrame) -> str:
     ax.set_yticklabels(rows["pattern"], fontsize=7)
     ax.set_xlabel("model / observed (log scale; 1 = the observed value)", fontsize=8)
     ax.tick_params(axis="x", labelsize=7)
-    ax.legend(fontsize=6, loc="lower right")
+    ax.legend(fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False)
     return f'<div class="chart">{svg(fig)}</div>'
 
 
@@ -99,15 +99,16 @@ def pattern_section(patterns: pd.DataFrame) -> list[str]:
     rows = []
     for _, r in patterns.iterrows():
         produced = r["status"] != "not yet produced"
-        cells = [html.escape(r["pattern"]), html.escape(r["issue"]), html.escape(r["question"]),
-                 html.escape(str(r["scenario"])), html.escape(r["observed"]), html.escape(r["criterion"]),
+        cells = [f"<b>{html.escape(r['pattern'])}</b><br><span class='muted'>{html.escape(r['question'])}</span>",
+                 html.escape(r["issue"]), html.escape(str(r["scenario"]).replace("colombia-", "").replace("international.", "")),
+                 html.escape(r["observed"]), html.escape(r["criterion"]),
                  f"{fmt(r['median'])} [{fmt(r['q10'])}, {fmt(r['q90'])}]" if produced else "",
                  f"{r['share']:.0%}" if produced else "",
                  html.escape(r["status"] + ("" if r["independent"] else " (not independent)"))]
         css = str(r["status"]).replace(" ", "-")
         rows.append(f"<tr class='{css}'>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    head = "".join(f"<th>{h}</th>" for h in ("pattern", "issue", "question", "scenario", "observed",
-                                              "reproduced when", "model median [80%]", "runs reproducing", "status"))
+    head = "".join(f"<th>{h}</th>" for h in ("pattern", "issue", "scenario", "observed", "reproduced when",
+                                              "model median [80%]", "runs reproducing", "status"))
     missing = patterns[patterns["status"] == "not reproduced"]
     later = patterns[patterns["status"] == "not yet produced"]
     return [
