@@ -46,6 +46,8 @@ import statistics
 import sys
 from pathlib import Path
 
+from curate_history import write  # the same deterministic CSV writer as targets.csv (tools/ is on the path)
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DATA = REPO_ROOT / "src" / "totalpeace" / "data" / "colombia"
 DEFAULT_SHARED = REPO_ROOT.parent / "shared"
@@ -615,13 +617,6 @@ def build_presence() -> list[dict[str, str]]:
                             "notes": f"CNMH cases ({', '.join(keys)}) plus UCDP GED events located to a municipality, "
                                      f"{first}-{year}, summed by department; a lower bound on presence"})
     return out
-
-
-def write(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
