@@ -97,7 +97,7 @@ def test_ratification_and_breakdown_reason_series():
 def test_national_statistics_ratios_levels_and_errors():
     labels = months("2012-10", 111)  # to Dec 2021
     rows = []
-    for m, label in enumerate(labels):
+    for label in labels:
         during = "2015-08" <= label <= "2016-07"
         rows.append((0, label, "combat_deaths", "", "", 20.0 if during else 100.0))
         rows.append((0, label, "homicides", "", "", 1000.0))

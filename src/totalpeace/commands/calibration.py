@@ -280,6 +280,7 @@ def _print_patterns(console: Console, table: Any) -> None:
     for _, r in table.iterrows():
         produced = r["status"] != "not yet produced"
         model = f"{fmt(r['median'])} ({fmt(r['q10'])} to {fmt(r['q90'])})" if produced else ""
+        model += "+" if produced and r["undefined"] > 0 else ""
         out.add_row(r["pattern"], r["observed"], r["criterion"], model, f"{r['share']:.0%}" if produced else "",
                     short[r["status"]] + ("" if r["independent"] else " *"))
     console.print(out)
@@ -287,7 +288,8 @@ def _print_patterns(console: Console, table: Any) -> None:
     console.print(f"{counts.get('reproduced', 0)} reproduced, {counts.get('not reproduced', 0)} not reproduced, "
                   f"{counts.get('not yet produced', 0)} not yet produced by the model (n.p.). A pattern is reproduced "
                   "when half the runs or more meet its criterion; * marks a pattern the scenario's inputs fix (not an "
-                  "independent test).")
+                  "independent test); + a median over the runs where the event happens (a table that signs, breaks "
+                  "down).")
     for _, r in table[table["status"] != "reproduced"].iterrows():
         console.print(f"  [bold]{r['pattern']}[/bold]: {r['explanation']}")
 

@@ -25,6 +25,7 @@ from totalpeace.scenario.schema import Scenario
 from totalpeace.validation.outputs import NotProduced, Outputs
 from totalpeace.validation.patterns import (
     REPRODUCED_SHARE,
+    Criterion,
     Observation,
     Pattern,
     Runs,
@@ -136,7 +137,7 @@ def evaluate(patterns: Sequence[Pattern], ensembles: dict[str, Outputs]) -> list
     return results
 
 
-def _explain(pattern: Pattern, res: PatternResult, criterion: object, values: np.ndarray, runs: Runs) -> str:
+def _explain(pattern: Pattern, res: PatternResult, criterion: Criterion, values: np.ndarray, runs: Runs) -> str:
     """A sentence from the measured numbers: where the runs fall against the criterion, and the diagnosis."""
     finite = np.isfinite(values)
     parts = []

@@ -99,10 +99,13 @@ def pattern_section(patterns: pd.DataFrame) -> list[str]:
     rows = []
     for _, r in patterns.iterrows():
         produced = r["status"] != "not yet produced"
+        scenario = str(r["scenario"]).replace("colombia-", "").replace("international.", "")
         cells = [f"<b>{html.escape(r['pattern'])}</b><br><span class='muted'>{html.escape(r['question'])}</span>",
-                 html.escape(r["issue"]), html.escape(str(r["scenario"]).replace("colombia-", "").replace("international.", "")),
+                 html.escape(r["issue"]), html.escape(scenario),
                  html.escape(r["observed"]), html.escape(r["criterion"]),
-                 f"{fmt(r['median'])} [{fmt(r['q10'])}, {fmt(r['q90'])}]" if produced else "",
+                 (f"{fmt(r['median'])} [{fmt(r['q10'])}, {fmt(r['q90'])}]"
+                  + (f" over the {1 - r['undefined']:.0%} of runs where it happens" if r["undefined"] > 0 else ""))
+                 if produced else "",
                  f"{r['share']:.0%}" if produced else "",
                  html.escape(r["status"] + ("" if r["independent"] else " (not independent)"))]
         css = str(r["status"]).replace(" ", "-")
