@@ -12,6 +12,7 @@ import pytest
 
 import totalpeace
 from totalpeace.codeversion import PACKAGE_ROOT, code_version, source_digest, source_files
+from totalpeace.engine.results import FLOWS, STOCKS
 from totalpeace.errors import InputError
 from totalpeace.experiments import LocalExecutor, ResultsStore, parse_spec, run_sweep
 from totalpeace.experiments.rerun import format_run_id, parse_run_id, rerun
@@ -143,3 +144,33 @@ def test_rerun_bad_input(stored, cli, tmp_path):
     assert code == 2 and "expected EXPERIMENT:POINT:RUN" in err
     code, _, err = cli("rerun", "rerun-test:0:0", "--store", str(tmp_path / "missing"))
     assert code == 2 and "no results store there" in err
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Full calendar years: the yearly sums must not depend on how runs were grouped into tasks
+# ---------------------------------------------------------------------------------------------------------------------
+FULL_YEARS = {**SPEC, "name": "rerun-years", "months": 30, "replications": 6,
+              "levers": {"policy.decriminalization": {"values": [0.5]}}}
+
+
+def test_yearly_values_are_identical_for_every_chunk_size_over_full_years(tmp_path):
+    """2022-08 + 30 months spans 2023 and 2024 whole: flows are summed over 12 months, where the order of the
+    additions shows in the last bits; tasks of 1, 5 and 6 runs (and two worker processes) must store the same bytes,
+    and every stored run must rerun identically."""
+    spec = parse_spec(FULL_YEARS)
+    stored_tables = {}
+    for chunk, workers in ((1, 1), (5, 1), (6, 1), (4, 2)):
+        path = tmp_path / f"chunk{chunk}-workers{workers}"
+        with LocalExecutor(workers) as executor:
+            run_sweep(spec, path, executor, chunk=chunk)
+        stored_tables[chunk, workers] = ResultsStore(path).query(
+            "SELECT point, run, year, metric, value FROM yearly ORDER BY point, run, year, metric")
+    reference = stored_tables[1, 1]
+    assert {2023, 2024} <= set(reference["year"]) and len(reference) == 6 * 4 * len(FLOWS + STOCKS)
+    for key, table in stored_tables.items():
+        assert table[["point", "run", "year", "metric"]].equals(reference[["point", "run", "year", "metric"]])
+        differing = (table["value"].to_numpy().view("int64") != reference["value"].to_numpy().view("int64"))
+        assert not differing.any(), f"chunk {key[0]}, {key[1]} workers: {table[differing].head()}"
+    store = ResultsStore(tmp_path / "chunk6-workers1")
+    for run in range(6):
+        assert rerun(store, f"rerun-years:0:{run}").identical, run

@@ -29,6 +29,19 @@ SIGNED_PHASES = [int(Phase.FINAL_AGREEMENT), int(Phase.IMPLEMENTATION), int(Phas
 TERRITORY_SERIES = ("territory_state_control", "territory_homicides", "territory_vacated")
 
 
+def sum_months(series: np.ndarray, months: np.ndarray | list[int] | range) -> np.ndarray:
+    """Per run, the sum of `series[:, m]` over `months`, added month by month in calendar order.
+
+    Why not `series[:, months].sum(axis=1)`: numpy picks the order of the additions from the memory layout (pairwise
+    for one run, month after month for a Fortran-ordered copy of several), so a run's sum would change in the last
+    bits with the number of runs beside it. One fixed order makes every run's value independent of its batch.
+    """
+    total = np.zeros(series.shape[0], dtype=np.float64)
+    for m in months:
+        total += series[:, m]
+    return total
+
+
 def stats(values: np.ndarray) -> dict[str, float]:
     """mean, p10, p50, p90 over runs (finite values only)."""
     v = np.asarray(values, dtype=float)
@@ -83,7 +96,7 @@ class Results:
         out = {}
         for year, ms in self._years().items():
             if flow:
-                out[year] = series[:, ms].sum(axis=1) * 12.0 / len(ms)
+                out[year] = sum_months(series, ms) * 12.0 / len(ms)
             else:
                 out[year] = series[:, ms[-1]]
         return out
@@ -95,13 +108,18 @@ class Results:
 
     def _audit(self, g: int) -> dict[str, Any]:
         """Mean over the run of the Nash split x* (the group's share) with concessions, without any, without each."""
-        audit = {"x_star_with_concessions": stats(self.groups["audit_with_concessions"][:, :, g].mean(axis=1)),
-                 "x_star_without_concessions": stats(self.groups["audit_without_concessions"][:, :, g].mean(axis=1))}
+        audit = {"x_star_with_concessions": stats(self._run_mean(self.groups["audit_with_concessions"][:, :, g])),
+                 "x_star_without_concessions":
+                     stats(self._run_mean(self.groups["audit_without_concessions"][:, :, g]))}
         for kind in CONCESSION_AUDITS:
             series = self.groups[f"audit_without_{kind}"][:, :, g]
             if not np.array_equal(series, self.groups["audit_with_concessions"][:, :, g]):
-                audit[f"x_star_without_{kind}"] = stats(series.mean(axis=1))
+                audit[f"x_star_without_{kind}"] = stats(self._run_mean(series))
         return audit
+
+    def _run_mean(self, series: np.ndarray) -> np.ndarray:
+        """Per run, the mean over all months (summed in month order, like the yearly flows)."""
+        return sum_months(series, range(series.shape[1])) / series.shape[1]
 
     def _neighbour(self, i: int) -> dict[str, Any]:
         """Violence index by year and, where the baseline rate is known, the implied homicide rate."""
