@@ -162,18 +162,23 @@ class Results:
         }
 
     def frame(self) -> pd.DataFrame:
-        """Tidy frame: one row per (run, month, metric[, group]) with its value."""
+        """Tidy frame: one row per (run, month, metric[, group]) with its value. A group's rows are written for the
+        runs in which it exists (a splinter only where its split happened), so a run's rows depend on that run
+        alone, never on the runs computed beside it."""
         labels = np.array(self.month_labels())
         R, M = self.runs, self.months
         run_col = np.repeat(self.run_ids, M)
         month_col = np.tile(labels, R)
         parts = [pd.DataFrame({"run": run_col, "month": month_col, "metric": name, "group": "",
                                "value": self.national[name].reshape(-1)}) for name in (*FLOWS, *STOCKS)]
+        exists = (self.groups["group_members"] > 0.5).any(axis=1)  # (R, G): the group existed in the run
         for g in self.active_groups():
+            runs = np.flatnonzero(exists[:, g])
             for name in GROUP_SERIES:
                 parts.append(pd.DataFrame({
-                    "run": run_col, "month": month_col, "metric": name.removeprefix("group_"),
-                    "group": self.group_ids[g], "value": self.groups[name][:, :, g].reshape(-1)}))
+                    "run": np.repeat(self.run_ids[runs], M), "month": np.tile(labels, len(runs)),
+                    "metric": name.removeprefix("group_"), "group": self.group_ids[g],
+                    "value": self.groups[name][runs, :, g].reshape(-1)}))
         return pd.concat(parts, ignore_index=True)
 
     def territory_frame(self) -> pd.DataFrame:
