@@ -94,6 +94,8 @@ def run(
                             total=runs * horizon)
         results = simulate_on(resolved, runs, seed, horizon, pool,
                               progress=lambda done, _: bar.update(task, completed=done * horizon))
+    for stale in ("report.html", "report.pdf"):  # they describe the folder's earlier results
+        (folder / stale).unlink(missing_ok=True)
     results.save(folder)
     console = Console(width=max(Console().width, 140))
     print_summary(results.summary(), console)

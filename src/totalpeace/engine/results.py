@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -198,11 +200,32 @@ class Results:
         return pd.DataFrame(rows)
 
     def save(self, directory: str | Path) -> Path:
-        """Write summary.json, results.parquet (tidy) and territories.parquet."""
+        """Write summary.json, results.parquet (tidy) and territories.parquet, safe against a crash at any moment.
+
+        Each file is written in full to a temporary file beside it and renamed into place. An earlier summary.json is
+        removed before the first rename and the new one renamed last, so a folder holding a summary.json always holds
+        the three files of one ensemble; a killed process leaves the previous files, or no summary.json at all.
+        """
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
-        (out / "summary.json").write_text(json.dumps(self.summary(), indent=2, allow_nan=False, ensure_ascii=False),
-                                          encoding="utf-8")
-        self.frame().to_parquet(out / "results.parquet", index=False)
-        self.territory_frame().to_parquet(out / "territories.parquet", index=False)
+        for leftover in out.glob(".*.tmp"):  # what a killed save left behind
+            if leftover.name.split(".")[1] in ("summary", "results", "territories"):
+                leftover.unlink(missing_ok=True)
+        summary = json.dumps(self.summary(), indent=2, allow_nan=False, ensure_ascii=False).encode("utf-8")
+        writers = {"results.parquet": lambda f: self.frame().to_parquet(f, index=False),
+                   "territories.parquet": lambda f: self.territory_frame().to_parquet(f, index=False),
+                   "summary.json": lambda f: f.write_bytes(summary)}
+        staged: dict[str, Path] = {}
+        try:
+            for name, write in writers.items():
+                staged[name] = out / f".{name.split('.')[0]}.{uuid.uuid4().hex[:12]}.tmp"
+                write(staged[name])
+                with staged[name].open("rb") as fh:
+                    os.fsync(fh.fileno())
+            (out / "summary.json").unlink(missing_ok=True)
+            for name, tmp in staged.items():  # summary.json last
+                os.replace(tmp, out / name)
+        finally:
+            for tmp in staged.values():
+                tmp.unlink(missing_ok=True)
         return out
