@@ -81,7 +81,7 @@ def part_count(store: Path) -> int:
 
 
 def test_sigkill_at_random_moments_then_resume(tmp_path):
-    replications = 3 * KILLS + 4  # enough work that every kill lands before the sweep could finish
+    replications = 4 * KILLS + 6  # enough work that every kill lands before the sweep could finish (busy machines too)
     total = POINTS * replications
     spec = write_spec(tmp_path, replications)
     store = tmp_path / "store"
@@ -93,6 +93,9 @@ def test_sigkill_at_random_moments_then_resume(tmp_path):
                                 stderr=subprocess.PIPE)
         if rng.random() < 0.25:  # during start-up: imports, the lock, the experiment's creation, the first runs
             deadline = time.monotonic() + rng.uniform(0.2, 5.0)
+            while proc.poll() is None and part_count(store) == before and time.monotonic() < deadline:
+                time.sleep(0.005)
+            deadline = time.monotonic()  # at the latest when the first new part appears
             early += 1
         else:  # mid-sweep: a random moment after the first new part, between parts or in the middle of one
             while proc.poll() is None and part_count(store) == before:

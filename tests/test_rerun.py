@@ -15,6 +15,7 @@ from totalpeace.codeversion import PACKAGE_ROOT, code_version, source_digest, so
 from totalpeace.engine.results import FLOWS, STOCKS
 from totalpeace.errors import InputError
 from totalpeace.experiments import LocalExecutor, ResultsStore, parse_spec, run_sweep
+from totalpeace.experiments.parts import MANIFEST, manifest_bytes
 from totalpeace.experiments.rerun import format_run_id, parse_run_id, rerun
 
 SPEC = {"name": "rerun-test", "scenario": "colombia-2022", "design": "full_factorial", "replications": 2,
@@ -97,7 +98,9 @@ def test_rerun_reproduces_a_stored_run(stored, cli):
 
 
 def tamper(store, table: str, metric: str, delta: float) -> None:
-    """Change one stored value of run (1, 0) in place, the way a corrupted or edited file would."""
+    """Change one stored value of run (1, 0) in place and update the part's manifest, the way an edit of the file
+    with the store's own tools would (a change the manifest does not cover is a damaged part: tests/
+    test_store_damage.py)."""
     for file in (store / "experiments" / "rerun-test" / "parts").glob(f"*/{table}.parquet"):
         data = pq.read_table(file)
         hit = pc.and_(pc.and_(pc.equal(data["point"], 1), pc.equal(data["run"], 0)), pc.equal(data["metric"], metric))
@@ -107,6 +110,8 @@ def tamper(store, table: str, metric: str, delta: float) -> None:
             values[first] += delta
             pq.write_table(data.set_column(data.schema.get_field_index("value"), "value",
                                            pa.array(values)), file)
+            rows = {f.name: pq.read_metadata(f).num_rows for f in file.parent.glob("*.parquet")}
+            (file.parent / MANIFEST).write_bytes(manifest_bytes(file.parent, rows))
             return
     raise AssertionError("nothing to tamper with")
 

@@ -18,9 +18,8 @@ from totalpeace.codeversion import code_version
 from totalpeace.engine.simulate import simulate
 from totalpeace.errors import InputError
 from totalpeace.experiments.design import point_overrides
-from totalpeace.experiments.spec import ExperimentSpec
 from totalpeace.experiments.store import ResultsStore
-from totalpeace.experiments.sweep import PointResolver
+from totalpeace.experiments.sweep import PointResolver, stored_spec
 from totalpeace.experiments.worker import per_run_tables
 from totalpeace.scenario.fingerprint import scenario_sha256
 
@@ -98,7 +97,7 @@ def rerun(store: ResultsStore, run_id: str) -> RerunReport:
     if stored_run["status"] != "ok":
         raise InputError(f"RUN_ID {run_id}: the stored run failed, there are no values to compare "
                          f"({str(stored_run['error']).splitlines()[0]})")
-    spec = ExperimentSpec.model_validate({**meta["spec"], "source": meta.get("source")})
+    spec = stored_spec(store, experiment)
     points = store.points(experiment)
     row = points[points["point"] == point]
     overrides = point_overrides(row.iloc[0].to_dict(), spec)

@@ -8,6 +8,8 @@ Layout (all paths relative to the store folder)::
         runs.parquet                             one row per run: point, run, seed, scenario hash, version, status
         yearly.parquet                           (point, run, year, metric, value) for every national metric
         monthly.parquet                          (point, run, month, metric, value) for the experiment's outcomes
+        part.json                                each table's SHA-256, size and rows (experiments/parts.py)
+    experiments/<name>/damaged/                  parts found damaged, set aside by `sweep --resume` (never read)
     calibrations/<name>/                         one calibration (`totalpeace calibrate`): parameters.toml (the
                                                  calibrated set), posterior.parquet, generations.parquet,
                                                  screening.parquet, spec.toml, calibration.json, abc.db
@@ -16,7 +18,8 @@ Layout (all paths relative to the store folder)::
 
 A part is written under experiments/<name>/tmp/ and then renamed into place with os.replace: a folder appears whole
 or not at all, so a killed process never leaves a half-written part, and every reader sees only finished runs. The
-parts are the only truth; the DuckDB views are rebuilt from them each time a store is opened.
+parts are the only truth; the DuckDB views are rebuilt from them each time a store is opened, from the parts whose
+files match their manifest (a damaged part is named, with the way to repair it, instead of being read).
 """
 
 from __future__ import annotations
@@ -36,14 +39,16 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from totalpeace.errors import InputError
 from totalpeace.experiments.design import UNIT_PREFIX
+from totalpeace.experiments.parts import MANIFEST, DamagedPart, check_part, manifest_bytes
+from totalpeace.experiments.views import RUNS_VIEW, SUMMARY_VIEW, StoreFiles, open_views
 
 DEFAULT_STORE = "out/store"
 STORE_ENV = "TOTALPEACE_STORE"
-FORMAT = 1
 
 RUNS_SCHEMA = pa.schema([("experiment", pa.string()), ("point", pa.int64()), ("run", pa.int64()),
                          ("seed", pa.int64()), ("scenario_sha256", pa.string()), ("version", pa.string()),
@@ -54,9 +59,7 @@ YEARLY_SCHEMA = pa.schema([("experiment", pa.string()), ("point", pa.int64()), (
 MONTHLY_SCHEMA = pa.schema([("experiment", pa.string()), ("point", pa.int64()), ("run", pa.int64()),
                             ("month", pa.string()), ("metric", pa.string()), ("value", pa.float64())])
 TABLES = {"runs": RUNS_SCHEMA, "yearly": YEARLY_SCHEMA, "monthly": MONTHLY_SCHEMA}
-# Columns the views derive: a run's id `EXPERIMENT:POINT:RUN` is what `totalpeace rerun` takes.
-RUN_ID_SQL = "experiment || ':' || point || ':' || run"
-EXTRA_COLUMNS = {"runs": f", {RUN_ID_SQL} AS run_id", "yearly": "", "monthly": ""}
+STORE_FORMAT = 2  # 2: every part has a manifest (part.json); experiments without it were written before manifests
 
 
 # Views over every calibration's tables (a `calibration` column names it); empty views when there is none.
@@ -99,16 +102,23 @@ def _atomic_write_bytes(path: Path, data: bytes, tmp_dir: Path) -> None:
         raise
 
 
-def _sql_text(text: str) -> str:
-    """A SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
+class DamagedStoreError(InputError):
+    """Parts whose files do not match their manifest: named, with the command that repairs them."""
+
+    def __init__(self, store: Path, damaged: dict[str, list[DamagedPart]]) -> None:
+        self.damaged = damaged
+        lines = []
+        for experiment, parts in damaged.items():
+            runs = "; ".join(f"{p.folder.relative_to(store)}: {p.problem}" for p in parts)
+            lines.append(f"experiment {experiment!r}: {len(parts)} damaged part{'s' if len(parts) > 1 else ''} "
+                         f"({runs}). Repair: totalpeace sweep {experiment} --store {store} --resume (sets them aside "
+                         f"in experiments/{experiment}/damaged/ and computes their runs again)")
+        super().__init__(lines if len(lines) > 1 else lines[0], source=f"store {store}")
 
 
-def _empty_select(schema: pa.Schema, extra: str = "") -> str:
-    types = {pa.string(): "VARCHAR", pa.int64(): "BIGINT", pa.int32(): "INTEGER", pa.float64(): "DOUBLE",
-             pa.timestamp("us", tz="UTC"): "TIMESTAMPTZ"}
-    cols = ", ".join(f"CAST(NULL AS {types[f.type]}) AS {f.name}" for f in schema)
-    return f"SELECT *{extra} FROM (SELECT {cols} WHERE false)"
+EXPERIMENT_COLUMNS = {"experiment": "str", "scenario": "str", "design": "str", "points": "int64",
+                      "replications": "int64", "seed": "int64", "months": "int64", "levers": "str",
+                      "uncertainties": "str", "outcomes": "str", "version": "str", "created": "str"}
 
 
 class ResultsStore:
@@ -139,10 +149,9 @@ class ResultsStore:
             raise InputError(f"store {self.path}: no experiment named {name!r} (experiments: {known})")
         return json.loads(file.read_text(encoding="utf-8"))
 
-    def experiments(self) -> pd.DataFrame:
-        """One row per experiment: name, scenario, design, points, replications, seed, months, factors, created."""
+    def _experiments_meta(self, names: list[str]) -> pd.DataFrame:
         rows = []
-        for name in self.experiment_names():
+        for name in names:
             meta = self.experiment(name)
             spec = meta["spec"]
             rows.append({"experiment": name, "scenario": spec["scenario"], "design": spec["design"],
@@ -150,9 +159,11 @@ class ResultsStore:
                          "months": meta["months"], "levers": ", ".join(spec["levers"]),
                          "uncertainties": ", ".join(spec["uncertainties"]), "outcomes": ", ".join(spec["outcomes"]),
                          "version": meta["version"], "created": meta["created"]})
-        columns = ["experiment", "scenario", "design", "points", "replications", "seed", "months", "levers",
-                   "uncertainties", "outcomes", "version", "created"]
-        return pd.DataFrame(rows, columns=columns)
+        return pd.DataFrame(rows, columns=list(EXPERIMENT_COLUMNS)).astype(EXPERIMENT_COLUMNS)
+
+    def experiments(self) -> pd.DataFrame:
+        """One row per experiment: name, scenario, design, points, replications, seed, months, factors, created."""
+        return self._experiments_meta(self.experiment_names())
 
     def _resolve(self, experiment: str | None) -> str:
         names = self.experiment_names()
@@ -172,33 +183,37 @@ class ResultsStore:
             frame = frame[[c for c in frame.columns if not c.startswith(UNIT_PREFIX)]]
         return frame
 
-    def _files(self, table: str, experiment: str | None = None) -> list[str]:
-        pattern = f"{experiment or '*'}/parts/*/{table}.parquet"
-        root = self.path / "experiments"
-        return sorted(str(p) for p in root.glob(pattern)) if root.is_dir() else []
+    def parts(self, experiment: str) -> list[Path]:
+        """The part folders of one experiment, in the order they were written."""
+        root = self.path / "experiments" / experiment / "parts"
+        return sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
 
-    def connect(self) -> duckdb.DuckDBPyConnection:
-        """An in-memory DuckDB connection with views `experiments`, `points`, `runs`, `yearly`, `monthly`, `summary`."""
-        con = duckdb.connect()
-        for table, schema in TABLES.items():
-            # a glob, not a file list: the SQL stays short however many parts a long sweep wrote
-            pattern = str(self.path.resolve() / "experiments" / "*" / "parts" / "*" / f"{table}.parquet")
-            source = f"SELECT *{EXTRA_COLUMNS[table]} FROM read_parquet({_sql_text(pattern)}, union_by_name = true)" \
-                if self._files(table) else _empty_select(schema, EXTRA_COLUMNS[table])
-            con.execute(f"CREATE VIEW {table} AS {source}")
-        con.register("experiments", self.experiments())
-        points = sorted(str(p) for p in (self.path / "experiments").glob("*/points.parquet")) \
-            if (self.path / "experiments").is_dir() else []
-        con.execute("CREATE VIEW points AS " + (f"SELECT * FROM read_parquet({points!r}, union_by_name = true)"
-                                                 if points else "SELECT NULL::VARCHAR AS experiment, "
-                                                                "NULL::BIGINT AS point WHERE false"))
-        con.execute(SUMMARY_VIEW)
-        for view, (file, empty) in CALIBRATION_VIEWS.items():
-            pattern = str(self.path.resolve() / "calibrations" / "*" / file)
-            source = f"SELECT * FROM read_parquet({_sql_text(pattern)}, union_by_name = true)" \
-                if self._has_calibration_file(file) else f"SELECT {empty} WHERE false"
-            con.execute(f"CREATE VIEW {view} AS {source}")
-        return con
+    def damaged_parts(self, experiment: str) -> list[DamagedPart]:
+        """Parts of `experiment` whose files do not match their manifest (or, for parts written before manifests,
+        that miss a table or have an unreadable one)."""
+        required = self.experiment(experiment).get("store_format", 1) >= STORE_FORMAT
+        problems = ((folder, check_part(folder, required)) for folder in self.parts(experiment))
+        return [DamagedPart(folder, problem) for folder, problem in problems if problem is not None]
+
+    def _whole_parts(self, names: list[str]) -> list[Path]:
+        """The parts of these experiments, all checked whole; DamagedStoreError names any that is not."""
+        damaged = {name: found for name in names if (found := self.damaged_parts(name))}
+        if damaged:
+            raise DamagedStoreError(self.path, damaged)
+        return [folder for name in names for folder in self.parts(name)]
+
+    def connect(self, experiment: str | None = None) -> duckdb.DuckDBPyConnection:
+        """An in-memory DuckDB connection with views `experiments`, `points`, `runs`, `yearly`, `monthly`, `summary`
+        and the calibration views over the store (or over one experiment), confined to them: SQL on it can read no
+        other file and write none (experiments/views.py)."""
+        names = [self._resolve(experiment)] if experiment is not None else self.experiment_names()
+        parts = self._whole_parts(names)
+        calibrations = {view: sorted((self.path / "calibrations").glob(f"*/{file}"))
+                        for view, (file, _) in CALIBRATION_VIEWS.items()}
+        files = StoreFiles(tables={table: [p / f"{table}.parquet" for p in parts] for table in TABLES},
+                           schemas=TABLES, points=[self.path / "experiments" / n / "points.parquet" for n in names],
+                           experiments=self._experiments_meta(names), calibrations=calibrations)
+        return open_views(files, {view: empty for view, (_, empty) in CALIBRATION_VIEWS.items()})
 
     def _has_calibration_file(self, file: str) -> bool:
         return any((self.path / "calibrations").glob(f"*/{file}"))  # a missing folder globs to nothing
@@ -211,11 +226,18 @@ class ResultsStore:
     def calibration_folder(self, name: str) -> Path:
         return self.path / "calibrations" / name
 
-    def query(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
-        """Run SQL over the store's views and return a pandas frame; a bad query is an InputError."""
-        with contextlib.closing(self.connect()) as con:
+    def query(self, sql: str, params: list[Any] | None = None, experiment: str | None = None) -> pd.DataFrame:
+        """Run SQL over the store's views (of one experiment, if named) and return a pandas frame; a bad or empty
+        query is an InputError."""
+        if not sql.strip():
+            raise InputError("query: the SQL is empty (e.g. \"SELECT * FROM experiments\")")
+        with contextlib.closing(self.connect(experiment)) as con:
             try:
                 return con.execute(sql, params or []).df()
+            except duckdb.PermissionException:
+                raise InputError("query: SQL reads only the store's views (experiments, points, runs, "
+                                 "yearly, monthly, summary, posterior, calibration_generations, screening): it cannot "
+                                 "read or write files (save a result with --csv)") from None
             except duckdb.Error as exc:
                 raise InputError(f"query: {str(exc).splitlines()[0]}") from None
 
@@ -223,15 +245,15 @@ class ResultsStore:
         """The run records of one experiment (or all), ordered by point and run."""
         if experiment is None:
             return self.query("SELECT * FROM runs ORDER BY experiment, point, run")
-        self.experiment(experiment)
-        return self.query("SELECT * FROM runs WHERE experiment = ? ORDER BY point, run", [experiment])
+        return self.query("SELECT * FROM runs WHERE experiment = ? ORDER BY point, run", [experiment],
+                          experiment=experiment)
 
     def done_runs(self, experiment: str) -> set[tuple[int, int]]:
         """(point, run) pairs already in the store: what a resumed sweep skips."""
-        files = self._files("runs", experiment)
+        files = [str(p / "runs.parquet") for p in self._whole_parts([experiment])]
         if not files:
             return set()
-        table = pq.ParquetDataset(files).read(columns=["point", "run"])
+        table = ds.dataset(files, schema=RUNS_SCHEMA, format="parquet").to_table(columns=["point", "run"])
         return set(zip(table["point"].to_pylist(), table["run"].to_pylist(), strict=True))
 
     def experiments_frame(self, experiment: str | None = None, outcomes: str | list[str] | None = None,
@@ -252,15 +274,14 @@ class ResultsStore:
         if unknown:
             raise InputError(f"outcome {unknown[0]!r}: not a metric of the experiment (metrics: "
                              f"{', '.join(meta['metrics'])})")
-        files = self._files("yearly", name)
         points = self.points(name)
-        if not files:
-            return pd.DataFrame(columns=["point", "run", *points.columns[1:], *wanted])
-        with contextlib.closing(self.connect()) as con:
+        with contextlib.closing(self.connect(name)) as con:
             values = con.execute(
                 "SELECT y.point, y.run, y.metric, y.value FROM yearly y JOIN runs r USING (experiment, point, run) "
                 "WHERE y.experiment = ? AND y.year = ? AND r.status = 'ok' AND list_contains(?, y.metric)",
                 [name, year, wanted]).df()
+        if values.empty:
+            return pd.DataFrame(columns=["point", "run", *points.columns[1:], *wanted])
         wide = values.pivot_table(index=["point", "run"], columns="metric", values="value", aggfunc="first")
         wide = wide.reindex(columns=wanted).reset_index()
         wide.columns.name = None
@@ -285,6 +306,7 @@ class ResultsStore:
                 raise InputError(f"experiment {name!r} in {self.path} was started from a different spec: "
                                  "--resume needs the same file (use --replace to start again)")
             return
+        meta = {**meta, "store_format": STORE_FORMAT}
         try:
             (folder / "parts").mkdir(parents=True, exist_ok=True)
             self._tmp(name).mkdir(parents=True, exist_ok=True)
@@ -338,6 +360,20 @@ class ResultsStore:
         """Remove an experiment and all its runs (hold its lock): what a cancelled dashboard run leaves behind."""
         shutil.rmtree(self.path / "experiments" / experiment, ignore_errors=True)
 
+    def set_aside_damaged(self, experiment: str) -> list[DamagedPart]:
+        """Move the experiment's damaged parts to experiments/<name>/damaged/ (kept for inspection, never read), so
+        that their runs count as missing and a resumed sweep computes them again. Hold the experiment's lock."""
+        damaged = self.damaged_parts(experiment)
+        if damaged:
+            aside = self.path / "experiments" / experiment / "damaged"
+            try:
+                aside.mkdir(exist_ok=True)
+                for part in damaged:
+                    os.replace(part.folder, aside / part.folder.name)
+            except OSError as exc:
+                raise _write_error(self.path, f"(set aside) a damaged part of {experiment!r}", exc) from None
+        return damaged
+
     def clean_tmp(self, experiment: str) -> None:
         """Remove what a killed writer left in the staging folder (never visible to readers)."""
         tmp = self._tmp(experiment)
@@ -358,6 +394,8 @@ class ResultsStore:
             staging.mkdir(parents=True)
             for table, data in tables.items():
                 pq.write_table(data.cast(TABLES[table]), staging / f"{table}.parquet", compression="zstd")
+            rows = {f"{table}.parquet": data.num_rows for table, data in tables.items()}
+            (staging / MANIFEST).write_bytes(manifest_bytes(staging, rows))  # last: it covers the finished files
             for file in staging.iterdir():
                 with file.open("rb") as fh:
                     os.fsync(fh.fileno())
@@ -393,10 +431,13 @@ class ResultsStore:
 
     def write_views(self) -> Path:
         """views.sql: the same views for the DuckDB command line, with paths relative to the store folder."""
-        lines = ["-- Views over this store's Parquet parts. Use: cd <store> && duckdb -init views.sql"]
+        lines = ["-- Views over this store's Parquet parts. Use: cd <store> && duckdb -init views.sql",
+                 "-- They read the files as they are: `totalpeace query` also checks each part against its manifest."]
         for table in TABLES:
-            lines.append(f"CREATE OR REPLACE VIEW {table} AS SELECT *{EXTRA_COLUMNS[table]} FROM "
+            lines.append(f"CREATE OR REPLACE VIEW parts_{table} AS SELECT * FROM "
                          f"read_parquet('experiments/*/parts/*/{table}.parquet', union_by_name = true);")
+        lines += [view.replace("CREATE VIEW", "CREATE OR REPLACE VIEW") + ";" for view in RUNS_VIEW.split(";\n")]
+        lines += [f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM parts_{table};" for table in ("yearly", "monthly")]
         lines.append("CREATE OR REPLACE VIEW points AS SELECT * FROM "
                      "read_parquet('experiments/*/points.parquet', union_by_name = true);")
         lines.append(SUMMARY_VIEW.replace("CREATE VIEW", "CREATE OR REPLACE VIEW") + ";")
@@ -411,10 +452,3 @@ class ResultsStore:
             raise _write_error(self.path, "views.sql", exc) from None
         return file
 
-
-SUMMARY_VIEW = """CREATE VIEW summary AS
-SELECT y.experiment, y.point, y.year, y.metric, count(*) AS runs, avg(y.value) AS mean,
-       quantile_cont(y.value, 0.1) AS p10, quantile_cont(y.value, 0.5) AS p50, quantile_cont(y.value, 0.9) AS p90
-FROM yearly y JOIN runs r USING (experiment, point, run)
-WHERE r.status = 'ok'
-GROUP BY ALL"""

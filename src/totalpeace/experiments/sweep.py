@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from totalpeace.engine.results import FLOWS, STOCKS
 from totalpeace.errors import InputError, format_path
 from totalpeace.experiments.design import build_design, point_overrides
 from totalpeace.experiments.executors import DaskExecutor, LocalExecutor
+from totalpeace.experiments.parts import DamagedPart
 from totalpeace.experiments.spec import ExperimentSpec
 from totalpeace.experiments.store import ResultsStore
 from totalpeace.experiments.worker import Task, TaskResult, Unit, run_task
@@ -49,6 +50,7 @@ class SweepReport:
     parts: int
     seconds: float
     executor: str
+    set_aside: list[DamagedPart] = field(default_factory=list)  # damaged parts moved out; their runs rerun
 
 
 class PointResolver:
@@ -84,6 +86,12 @@ class PointResolver:
 
     def _error(self, exc: InputError, overrides: dict[str, Any], point: int | None) -> InputError:
         return _point_error(self.spec, exc, overrides, point)
+
+
+def stored_spec(store: ResultsStore, experiment: str) -> ExperimentSpec:
+    """The spec an experiment in `store` was run from (its experiment.json), as the file was read then."""
+    meta = store.experiment(experiment)
+    return ExperimentSpec.model_validate({**meta["spec"], "source": meta.get("source")})
 
 
 def resolve_point(spec: ExperimentSpec, overrides: dict[str, Any], point: int | None = None) -> Scenario:
@@ -221,10 +229,12 @@ def run_sweep(spec: ExperimentSpec, store: ResultsStore | str | None = None,
     total = len(points) * spec.replications
     buffer = PartBuffer(store, spec.name, flush_every)
     before = finished = failed = 0
+    set_aside: list[DamagedPart] = []
     try:
         with store.lock(spec.name):
             store.begin(experiment_metadata(spec, base, points, months), points, resume=resume, replace=replace)
             store.clean_tmp(spec.name)
+            set_aside = store.set_aside_damaged(spec.name)
             done = store.done_runs(spec.name)
             before = finished = len(done)
             if progress:
@@ -244,4 +254,4 @@ def run_sweep(spec: ExperimentSpec, store: ResultsStore | str | None = None,
             executor.close()
     store.write_views()
     return SweepReport(spec.name, len(points), total, before, finished - before, failed, buffer.parts,
-                       time.perf_counter() - started, executor.description)
+                       time.perf_counter() - started, executor.description, set_aside)

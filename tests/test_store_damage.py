@@ -1,0 +1,165 @@
+"""A damaged results store is never read silently: flipped bytes, a truncated file, a missing table or manifest in a
+part is found by the part's manifest, named with the command that repairs it (exit 2), and `sweep NAME --resume`
+sets the part aside and computes its runs again, giving the store an undamaged sweep would have.
+
+`TOTALPEACE_DAMAGE_EXAMPLES` sets how many random damages the fuzz loop applies (6 by default; `make soak` runs more).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from totalpeace.experiments import LocalExecutor, ResultsStore, parse_spec, run_sweep
+from totalpeace.experiments.parts import MANIFEST, TABLE_FILES
+from totalpeace.experiments.store import DamagedStoreError
+
+EXAMPLES = int(os.environ.get("TOTALPEACE_DAMAGE_EXAMPLES", "6"))
+SPEC = {"name": "damage", "scenario": "colombia-2022", "design": "full_factorial", "replications": 4, "seed": 9,
+        "months": 14, "outcomes": ["homicide_rate", "armed_group_members"],
+        "levers": {"policy.decriminalization": {"values": [0.0, 1.0]}}}
+OTHER = {**SPEC, "name": "intact", "replications": 1, "months": 2}
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory) -> Path:
+    """A store of two experiments; `damage` in four parts of two runs each."""
+    path = tmp_path_factory.mktemp("pristine")
+    run_sweep(parse_spec(SPEC), path, LocalExecutor(1), chunk=2, flush_every=0)
+    run_sweep(parse_spec(OTHER), path, LocalExecutor(1))
+    assert len(ResultsStore(path).parts("damage")) == 4
+    return path
+
+
+@pytest.fixture
+def store(pristine, tmp_path) -> Path:
+    shutil.copytree(pristine, tmp_path / "store")
+    return tmp_path / "store"
+
+
+def tables(path: Path) -> dict[str, pd.DataFrame]:
+    store = ResultsStore(path)
+    return {"runs": store.query("SELECT * EXCLUDE (part, finished) FROM runs ORDER BY experiment, point, run"),
+            "yearly": store.query("SELECT * FROM yearly ORDER BY experiment, point, run, year, metric"),
+            "monthly": store.query("SELECT * FROM monthly ORDER BY experiment, point, run, month, metric")}
+
+
+def second_part(store: Path) -> Path:
+    return ResultsStore(store).parts("damage")[1]
+
+
+def flip(file: Path, count: int, rng: random.Random) -> None:
+    data = bytearray(file.read_bytes())
+    start = rng.randrange(len(data))
+    for i in range(count):
+        data[(start + i) % len(data)] ^= rng.randrange(1, 256)
+    file.write_bytes(bytes(data))
+
+
+def assert_named_and_repaired(cli, store: Path, part: Path, problem: str, pristine: Path) -> None:
+    """Every reader names the part and the repair (exit 2); the repair restores the undamaged store's tables."""
+    where = str(part.relative_to(store))
+    repair = f"totalpeace sweep damage --store {store} --resume"
+    for args in (("query", "SELECT count(*) FROM yearly", "--store", str(store)),
+                 ("rerun", "damage:0:0", "--store", str(store)),
+                 ("discover", str(store), "--experiment", "damage", "--outcome", "homicide_rate", "--threshold", "1",
+                  "--out", str(store.parent / "discover"))):
+        code, _, err = cli(*args)
+        message = " ".join(err.split())
+        assert code == 2 and where in message and problem in message and repair in message, (args, err)
+        assert "Traceback" not in err and "internal error" not in err
+    assert len(ResultsStore(store).runs("intact")) == 2  # the other experiment still answers
+    code, out, err = cli("sweep", "damage", "--store", str(store), "--resume", "--no-report")
+    assert code == 0, err
+    assert "set aside a damaged part" in out and "2 new, 6 already stored" in " ".join(out.split())
+    assert (store / "experiments" / "damage" / "damaged" / part.name).is_dir()  # kept for inspection
+    expected, repaired = tables(pristine), tables(store)
+    for name in expected:
+        pd.testing.assert_frame_equal(repaired[name], expected[name], check_exact=True, obj=name)
+
+
+def test_flipped_bytes_are_found_named_and_repaired(store, pristine, cli):
+    part = second_part(store)
+    flip(part / "yearly.parquet", 40, random.Random(1))
+    assert_named_and_repaired(cli, store, part, "yearly.parquet: checksum mismatch", pristine)
+
+
+def test_a_truncated_table_is_found_named_and_repaired(store, pristine, cli):
+    part = second_part(store)
+    file = part / "monthly.parquet"
+    file.write_bytes(file.read_bytes()[:500])
+    assert_named_and_repaired(cli, store, part, "monthly.parquet has 500 bytes", pristine)
+
+
+def test_a_part_without_runs_never_duplicates_rows(store, pristine, cli):
+    part = second_part(store)
+    (part / "runs.parquet").unlink()
+    assert_named_and_repaired(cli, store, part, "runs.parquet is missing", pristine)
+
+
+def test_a_part_without_its_manifest_is_damaged(store, pristine, cli):
+    part = second_part(store)
+    (part / MANIFEST).unlink()
+    assert_named_and_repaired(cli, store, part, "part.json is missing", pristine)
+
+
+def test_parts_written_before_manifests_are_read_and_checked_for_what_they_can(store):
+    """An experiment written before manifests (no store_format in experiment.json) is read as before, and a part
+    of it missing a table or with a broken Parquet footer is still named."""
+    meta_file = store / "experiments" / "damage" / "experiment.json"
+    meta = json.loads(meta_file.read_text())
+    del meta["store_format"]
+    meta_file.write_text(json.dumps(meta))
+    for part in ResultsStore(store).parts("damage"):
+        (part / MANIFEST).unlink()
+    assert len(ResultsStore(store).runs("damage")) == 8
+    part = second_part(store)
+    (part / "yearly.parquet").write_bytes((part / "yearly.parquet").read_bytes()[:-20])
+    with pytest.raises(DamagedStoreError, match=r"yearly\.parquet is not a readable Parquet file"):
+        ResultsStore(store).runs("damage")
+
+
+def damage(store: Path, rng: random.Random) -> tuple[Path | None, str]:
+    """One random damage to one random part: flipped bytes, truncation or a removed file in any of its files, or
+    the whole part removed (then nothing is damaged: its runs are missing)."""
+    part = rng.choice(ResultsStore(store).parts("damage"))
+    file = part / rng.choice([*TABLE_FILES, MANIFEST])
+    kind = rng.choice(["flip", "truncate", "remove", "remove part"])
+    if kind == "flip":
+        flip(file, rng.choice([1, 2, 40, 500]), rng)
+    elif kind == "truncate":
+        file.write_bytes(file.read_bytes()[:rng.randrange(file.stat().st_size)])
+    elif kind == "remove":
+        file.unlink()
+    else:
+        shutil.rmtree(part)
+        return None, kind
+    return part, f"{kind} {file.name}"
+
+
+def test_random_damage_is_never_read_silently(pristine, tmp_path, cli):
+    """Fuzz: after any damage, every query either answers exactly as the undamaged store would on what is still
+    whole, or exits 2 naming the damaged part; `--resume` then always restores the undamaged store."""
+    rng = random.Random(14)
+    expected = tables(pristine)
+    for example in range(EXAMPLES):
+        store = tmp_path / f"store-{example}"
+        shutil.copytree(pristine, store)
+        part, what = damage(store, rng)
+        code, _, err = cli("query", "SELECT count(*) AS n FROM runs", "--store", str(store))
+        if part is None:  # a removed part: fewer runs
+            assert code == 0, (what, err)
+        else:
+            assert code == 2 and str(part.relative_to(store)) in " ".join(err.split()), (what, err)
+        code, _, err = cli("sweep", "damage", "--store", str(store), "--resume", "--no-report")
+        assert code == 0, (what, err)
+        repaired = tables(store)
+        for name in expected:
+            pd.testing.assert_frame_equal(repaired[name], expected[name], check_exact=True, obj=f"{what}: {name}")
+    print(f"\nstore damage: {EXAMPLES} random damages, each named or harmless, each repaired by --resume")
