@@ -2,7 +2,9 @@
 same store as an uninterrupted sweep (no run lost or duplicated), and the store stays readable after every kill.
 A full disk or an unwritable store path gives one clear error, leaves the store as it was, and a later resume works.
 
-`TOTALPEACE_KILLS` sets how many kills the loop survives (3 by default; `make soak` runs 25).
+`TOTALPEACE_KILLS` sets how many kills the loop survives (3 by default; `make soak` runs 25), and
+`TOTALPEACE_REPLACE_KILLS` how many kills of `--replace` (2 by default). `--replace` is also interrupted in-process at
+each of its file-system steps in turn.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from totalpeace.engine.results import FLOWS, STOCKS
 from totalpeace.experiments import LocalExecutor, ResultsStore, load_spec, run_sweep
 
 KILLS = int(os.environ.get("TOTALPEACE_KILLS", "3"))
+REPLACE_KILLS = int(os.environ.get("TOTALPEACE_REPLACE_KILLS", "2"))
 SPEC_TOML = """name = "crash-test"
 scenario = "colombia-2022"
 design = "full_factorial"
@@ -218,3 +221,160 @@ def test_a_read_only_store_can_be_read_not_written(tmp_path, cli):
     finally:
         for path, mode in modes.items():
             path.chmod(mode)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# --replace interrupted: the old experiment stays whole or goes whole, never mixed into the new one
+# ---------------------------------------------------------------------------------------------------------------------
+REPLACE_TOML = SPEC_TOML.replace("months = 12", "months = 3").replace("[0.0, 0.5, 1.0]", "[0.0, 1.0]").replace(
+    "[uncertainties.\"security.buy_in\"]\nvalues = [0.5, 0.9]\n", "")
+REPLACE_POINTS = 2
+
+
+def replace_specs(folder: Path) -> tuple[Path, Path]:
+    """The experiment as first run (seed 31, 2 runs per point) and as run again with --replace (seed 32, 1 run)."""
+    old, new = folder / "old" / "crash-test.toml", folder / "new" / "crash-test.toml"
+    for file, text in ((old, REPLACE_TOML.format(replications=2)),
+                       (new, REPLACE_TOML.format(replications=1).replace("seed = 31", "seed = 32"))):
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(text)
+    return old, new
+
+
+def values_by_run(path: Path) -> pd.DataFrame:
+    return ResultsStore(path).query("SELECT point, run, year, metric, value FROM yearly ORDER BY ALL")
+
+
+def check_whole_experiment(store: Path, references: dict[str, pd.DataFrame], old_whole: bool = True) -> str:
+    """The store holds the old experiment whole, or the new one (whole or in progress), or none: every stored run
+    belongs to the experiment its experiment.json describes, with that experiment's values. Returns which."""
+    reader = ResultsStore(store)
+    if "crash-test" not in reader.experiment_names():
+        assert reader.query("SELECT count(*) AS n FROM runs")["n"][0] == 0
+        return "none"
+    which = "old" if reader.experiment("crash-test")["spec"]["seed"] == 31 else "new"
+    stored = values_by_run(store)
+    expected = references[which].merge(stored[["point", "run"]].drop_duplicates(), on=["point", "run"])
+    pd.testing.assert_frame_equal(stored, expected, check_exact=True, check_dtype=False,
+                                  obj=f"runs of the {which} experiment")
+    if which == "old" and old_whole:
+        assert len(reader.runs("crash-test")) == 2 * REPLACE_POINTS  # nothing of it was deleted
+    return which
+
+
+class Killed(BaseException):
+    """Stands for SIGKILL in-process: raised at one step, and by every step after it."""
+
+
+def test_replace_interrupted_at_every_step_never_mixes_experiments(tmp_path, monkeypatch):
+    """Interrupt `--replace` at each file-system step in turn (every rename, folder creation, fsync, table write and
+    deletion until its first part is written; a deletion interrupted half way), then check the store and replace
+    again: the end is always the new experiment exactly."""
+    import shutil
+
+    import totalpeace.experiments.store as store_module
+
+    real_copytree = shutil.copytree
+    old_spec, new_spec = replace_specs(tmp_path)
+    references = {}
+    for which, file in (("old", old_spec), ("new", new_spec)):
+        run_sweep(load_spec(file), tmp_path / f"reference-{which}", LocalExecutor(1), chunk=1, flush_every=0)
+        references[which] = values_by_run(tmp_path / f"reference-{which}")
+    pristine = tmp_path / "pristine"
+    run_sweep(load_spec(old_spec), pristine, LocalExecutor(1), chunk=1, flush_every=0)
+    real = {"replace": os.replace, "fsync": lambda fd: None, "rmtree": shutil.rmtree, "mkdir": Path.mkdir,
+            "write_table": pq.write_table, "copytree": real_copytree}  # not durability: fsync does nothing
+    state = {"step": 0, "kill_at": 0, "first_part": False}
+
+    def step() -> None:
+        if state["kill_at"] and (state["step"] >= state["kill_at"] - 1):
+            state["step"] += 1
+            raise Killed
+        state["step"] += 1
+
+    def wrap(name):
+        def call(*args, **kwargs):
+            if not state["first_part"]:
+                step()
+            return real[name](*args, **kwargs)
+        return call
+
+    def rmtree(path, *args, **kwargs):
+        if not state["first_part"] and state["kill_at"] and state["step"] + 1 == state["kill_at"]:
+            files = sorted(p for p in Path(path).rglob("*") if p.is_file())
+            for file in files[: len(files) // 2]:  # killed half way through the deletion
+                file.unlink()
+        wrap("rmtree")(path, *args, **kwargs)
+
+    real_write_part = store_module.ResultsStore.write_part
+
+    def write_part(self, *args, **kwargs):
+        written = real_write_part(self, *args, **kwargs)
+        state["first_part"] = True  # later steps are the SIGKILL loop's
+        return written
+
+    monkeypatch.setattr(os, "replace", wrap("replace"))
+    monkeypatch.setattr(os, "fsync", wrap("fsync"))
+    monkeypatch.setattr(store_module.shutil, "rmtree", rmtree)
+    monkeypatch.setattr(Path, "mkdir", lambda self, *a, **k: (step() if not state["first_part"] else None,
+                                                               real["mkdir"](self, *a, **k))[1])
+    monkeypatch.setattr(pq, "write_table", wrap("write_table"))
+    monkeypatch.setattr(store_module.ResultsStore, "write_part", write_part)
+
+    seen, kill_at = set(), 1
+    while True:
+        store = tmp_path / f"store-{kill_at}"
+        real["copytree"](pristine, store)
+        state.update(step=0, kill_at=kill_at, first_part=False)
+        try:
+            run_sweep(load_spec(new_spec), store, LocalExecutor(1), replace=True, chunk=1, flush_every=0)
+        except Killed:
+            state.update(kill_at=0)
+            seen.add(check_whole_experiment(store, references))
+            run_sweep(load_spec(new_spec), store, LocalExecutor(1), replace=True)
+            assert check_whole_experiment(store, references) == "new"
+            assert len(ResultsStore(store).runs("crash-test")) == REPLACE_POINTS
+            assert not (store / "trash").is_dir() or not any((store / "trash").iterdir())
+            shutil.rmtree(store)
+            kill_at += 1
+            continue
+        break  # no step left before the first part: every one was interrupted
+    print(f"\nreplace interrupted at each of {kill_at - 1} steps: the store held {sorted(seen)}")
+    assert kill_at > 10 and seen == {"old", "none", "new"}, (kill_at, seen)
+
+
+def test_sigkill_during_replace_at_random_moments(tmp_path):
+    """`sweep --replace` killed at random moments, each time replacing what the last killed one left (the old
+    experiment, the new one in part, or nothing), alternately with the old and the new spec: after every kill each
+    stored run belongs to the experiment described by experiment.json; a last --replace gives the new experiment
+    exactly. `TOTALPEACE_REPLACE_KILLS` kills (2 by default; `make soak` runs more)."""
+    old_spec, new_spec = replace_specs(tmp_path)
+    references = {}
+    for which, file in (("old", old_spec), ("new", new_spec)):
+        run_sweep(load_spec(file), tmp_path / f"reference-{which}", LocalExecutor(1))
+        references[which] = values_by_run(tmp_path / f"reference-{which}")
+    store = tmp_path / "store"
+    run_sweep(load_spec(old_spec), store, LocalExecutor(1), chunk=1, flush_every=0)
+    rng = random.Random(20222)
+    kills, seen = 0, []
+    while kills < REPLACE_KILLS:
+        spec = new_spec if kills % 2 == 0 else old_spec
+        proc = subprocess.Popen(sweep_command(spec, store, "--replace", "--no-report"), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
+        deadline = time.monotonic() + rng.uniform(0.3, 4.0)
+        while proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        err = proc.stderr.read().decode()
+        proc.stderr.close()
+        assert proc.returncode in (0, -signal.SIGKILL), err
+        kills += proc.returncode != 0
+        seen.append(check_whole_experiment(store, references, old_whole=False))
+    done = subprocess.run(sweep_command(new_spec, store, "--replace", "--no-report"), capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert check_whole_experiment(store, references) == "new"
+    assert len(ResultsStore(store).runs("crash-test")) == REPLACE_POINTS
+    print(f"\nreplace: {kills} SIGKILLs survived; the store held after each: {seen}")

@@ -10,6 +10,7 @@ Layout (all paths relative to the store folder)::
         monthly.parquet                          (point, run, month, metric, value) for the experiment's outcomes
         part.json                                each table's SHA-256, size and rows (experiments/parts.py)
     experiments/<name>/damaged/                  parts found damaged, set aside by `sweep --resume` (never read)
+    trash/                                       experiments being deleted (--replace, a cancelled dashboard run)
     calibrations/<name>/                         one calibration (`totalpeace calibrate`): parameters.toml (the
                                                  calibrated set), posterior.parquet, generations.parquet,
                                                  screening.parquet, spec.toml, calibration.json, abc.db
@@ -19,7 +20,9 @@ Layout (all paths relative to the store folder)::
 A part is written under experiments/<name>/tmp/ and then renamed into place with os.replace: a folder appears whole
 or not at all, so a killed process never leaves a half-written part, and every reader sees only finished runs. The
 parts are the only truth; the DuckDB views are rebuilt from them each time a store is opened, from the parts whose
-files match their manifest (a damaged part is named, with the way to repair it, instead of being read).
+files match their manifest (a damaged part is named, with the way to repair it, instead of being read). An
+experiment is deleted by renaming its folder into trash/ first (atomic), so no reader or resumed sweep ever sees part
+of a deleted experiment, whenever the deleting process dies.
 """
 
 from __future__ import annotations
@@ -293,9 +296,10 @@ class ResultsStore:
         """Create (or check, when resuming) an experiment's folder, metadata and design points."""
         name = meta["name"]
         folder = self.path / "experiments" / name
+        self.empty_trash()
         existing = (folder / "experiment.json").is_file()
         if existing and replace:
-            shutil.rmtree(folder)
+            self.delete(name)
             existing = False
         if existing:
             old = self.experiment(name)
@@ -306,6 +310,8 @@ class ResultsStore:
                 raise InputError(f"experiment {name!r} in {self.path} was started from a different spec: "
                                  "--resume needs the same file (use --replace to start again)")
             return
+        if folder.exists():  # no experiment.json: a creation or deletion was interrupted; it holds no valid run
+            self.delete(name)
         meta = {**meta, "store_format": STORE_FORMAT}
         try:
             (folder / "parts").mkdir(parents=True, exist_ok=True)
@@ -357,8 +363,29 @@ class ResultsStore:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     def delete(self, experiment: str) -> None:
-        """Remove an experiment and all its runs (hold its lock): what a cancelled dashboard run leaves behind."""
-        shutil.rmtree(self.path / "experiments" / experiment, ignore_errors=True)
+        """Remove an experiment and all its runs (hold its lock): --replace, or a cancelled dashboard run.
+
+        The folder is first renamed into trash/ (one atomic step), then deleted: a process killed at any moment
+        leaves either the whole experiment or none of it, never parts without their experiment.json that a later
+        sweep would count as its own runs. Whatever a killed delete left in trash/ goes at the next `begin`."""
+        folder = self.path / "experiments" / experiment
+        if not folder.exists():
+            return
+        trash = self.path / "trash"
+        aside = trash / f"{experiment}-{uuid.uuid4().hex[:12]}"
+        try:
+            trash.mkdir(exist_ok=True)
+            os.replace(folder, aside)
+        except OSError as exc:
+            raise _write_error(self.path, f"(delete) the experiment {experiment!r}", exc) from None
+        shutil.rmtree(aside, ignore_errors=True)
+
+    def empty_trash(self) -> None:
+        """Finish deletions a killed process left half done (trash/ is never read)."""
+        trash = self.path / "trash"
+        if trash.is_dir():
+            for entry in trash.iterdir():
+                shutil.rmtree(entry, ignore_errors=True)
 
     def set_aside_damaged(self, experiment: str) -> list[DamagedPart]:
         """Move the experiment's damaged parts to experiments/<name>/damaged/ (kept for inspection, never read), so
