@@ -77,9 +77,22 @@ def sweep(
         finally:
             bar.stop()
     print_sweep(done, results, console)
-    if report or pdf:
+    if (report or pdf) and done.failed < done.runs_total:
         written = write_reports(folder, render_sweep_report(results, spec.name), pdf)
         console.print("Wrote " + ", ".join(str(p) for p in written))
+    if done.failed:
+        print_failures(done, results, err)
+        raise typer.Exit(1)
+
+
+def print_failures(report, store, err: Console) -> None:
+    """The failed runs' errors and how to try them again (they are recorded with status 'failed')."""
+    err.print(f"[red]{report.failed} of {report.runs_total} runs failed[/] ("
+              + "; ".join(report.errors[:3]) + (f"; and {len(report.errors) - 3} other errors" if
+                                                len(report.errors) > 3 else "") + ")", soft_wrap=True)
+    err.print(f"They are recorded with status 'failed' and their error (totalpeace query \"SELECT run_id, error FROM "
+              f"runs WHERE status = 'failed'\" --store {store.path}); totalpeace sweep {report.experiment} --store "
+              f"{store.path} --resume tries them again.", soft_wrap=True)
 
 
 def print_sweep(report, store, console: Console) -> None:
@@ -95,6 +108,8 @@ def print_sweep(report, store, console: Console) -> None:
     meta = store.experiment(report.experiment)
     year = meta["years"][-1]
     frame = store.experiments_frame(report.experiment, year=year)
+    if frame.empty:
+        return
     table = Table(title=f"Outcomes in {year} over all runs and over points (point means)", title_justify="left")
     for col in ("outcome", "mean", "p10", "p50", "p90", "lowest point", "highest point"):
         table.add_column(col, justify="left" if col == "outcome" else "right")

@@ -42,6 +42,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
@@ -206,9 +207,9 @@ class ResultsStore:
         return [folder for name in names for folder in self.parts(name)]
 
     def connect(self, experiment: str | None = None) -> duckdb.DuckDBPyConnection:
-        """An in-memory DuckDB connection with views `experiments`, `points`, `runs`, `yearly`, `monthly`, `summary`
-        and the calibration views over the store (or over one experiment), confined to them: SQL on it can read no
-        other file and write none (experiments/views.py)."""
+        """An in-memory DuckDB connection with views `experiments`, `points`, `runs`, `run_attempts`, `yearly`,
+        `monthly`, `summary` and the calibration views over the store (or over one experiment), confined to them:
+        SQL on it can read no other file and write none (experiments/views.py)."""
         names = [self._resolve(experiment)] if experiment is not None else self.experiment_names()
         parts = self._whole_parts(names)
         calibrations = {view: sorted((self.path / "calibrations").glob(f"*/{file}"))
@@ -238,25 +239,27 @@ class ResultsStore:
             try:
                 return con.execute(sql, params or []).df()
             except duckdb.PermissionException:
-                raise InputError("query: SQL reads only the store's views (experiments, points, runs, "
+                raise InputError("query: SQL reads only the store's views (experiments, points, runs, run_attempts, "
                                  "yearly, monthly, summary, posterior, calibration_generations, screening): it cannot "
                                  "read or write files (save a result with --csv)") from None
             except duckdb.Error as exc:
                 raise InputError(f"query: {str(exc).splitlines()[0]}") from None
 
     def runs(self, experiment: str | None = None) -> pd.DataFrame:
-        """The run records of one experiment (or all), ordered by point and run."""
+        """The run records of one experiment (or all), ordered by point and run: one row per run, its latest state
+        (every attempt of a run retried by --resume is in the view run_attempts)."""
         if experiment is None:
             return self.query("SELECT * FROM runs ORDER BY experiment, point, run")
         return self.query("SELECT * FROM runs WHERE experiment = ? ORDER BY point, run", [experiment],
                           experiment=experiment)
 
     def done_runs(self, experiment: str) -> set[tuple[int, int]]:
-        """(point, run) pairs already in the store: what a resumed sweep skips."""
+        """(point, run) pairs stored with status ok: what a resumed sweep skips (failed runs are tried again)."""
         files = [str(p / "runs.parquet") for p in self._whole_parts([experiment])]
         if not files:
             return set()
-        table = ds.dataset(files, schema=RUNS_SCHEMA, format="parquet").to_table(columns=["point", "run"])
+        table = ds.dataset(files, schema=RUNS_SCHEMA, format="parquet").to_table(
+            columns=["point", "run"], filter=pc.field("status") == "ok")
         return set(zip(table["point"].to_pylist(), table["run"].to_pylist(), strict=True))
 
     def experiments_frame(self, experiment: str | None = None, outcomes: str | list[str] | None = None,

@@ -51,6 +51,7 @@ class SweepReport:
     seconds: float
     executor: str
     set_aside: list[DamagedPart] = field(default_factory=list)  # damaged parts moved out; their runs rerun
+    errors: list[str] = field(default_factory=list)  # the distinct errors of the failed runs (first line each)
 
 
 class PointResolver:
@@ -229,6 +230,7 @@ def run_sweep(spec: ExperimentSpec, store: ResultsStore | str | None = None,
     total = len(points) * spec.replications
     buffer = PartBuffer(store, spec.name, flush_every)
     before = finished = failed = 0
+    errors: dict[str, None] = {}  # insertion-ordered set
     set_aside: list[DamagedPart] = []
     try:
         with store.lock(spec.name):
@@ -245,6 +247,9 @@ def run_sweep(spec: ExperimentSpec, store: ResultsStore | str | None = None,
                     buffer.add(result)
                     finished += result.runs
                     failed += result.failed
+                    if result.failed:
+                        errors.update(dict.fromkeys(e.splitlines()[0] for e in result.tables["runs"]["error"]
+                                                    .to_pylist() if e))
                     if progress:
                         progress(finished, total)
             finally:
@@ -254,4 +259,4 @@ def run_sweep(spec: ExperimentSpec, store: ResultsStore | str | None = None,
             executor.close()
     store.write_views()
     return SweepReport(spec.name, len(points), total, before, finished - before, failed, buffer.parts,
-                       time.perf_counter() - started, executor.description, set_aside)
+                       time.perf_counter() - started, executor.description, set_aside, list(errors))

@@ -19,7 +19,12 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 RUN_ID_SQL = "experiment || ':' || point || ':' || run"
-RUNS_VIEW = f"CREATE VIEW runs AS SELECT *, {RUN_ID_SQL} AS run_id FROM parts_runs"
+# A run retried by --resume keeps its failed attempts in run_attempts; `runs` holds its latest state: the successful
+# attempt if there is one, else the last failure.
+RUNS_VIEW = f"""CREATE VIEW run_attempts AS SELECT *, {RUN_ID_SQL} AS run_id FROM parts_runs;
+CREATE VIEW runs AS SELECT * FROM run_attempts
+QUALIFY row_number() OVER (PARTITION BY experiment, point, run ORDER BY (status = 'ok') DESC, finished DESC,
+                                                                        part DESC) = 1"""
 SUMMARY_VIEW = """CREATE VIEW summary AS
 SELECT y.experiment, y.point, y.year, y.metric, count(*) AS runs, avg(y.value) AS mean,
        quantile_cont(y.value, 0.1) AS p10, quantile_cont(y.value, 0.5) AS p50, quantile_cont(y.value, 0.9) AS p90
@@ -57,7 +62,7 @@ def union(files: list[Path]) -> pa.Table | None:
 
 
 def open_views(files: StoreFiles, calibration_empty: dict[str, str]) -> duckdb.DuckDBPyConnection:
-    """An in-memory connection with the views experiments, points, runs, yearly, monthly, summary and
+    """An in-memory connection with the views experiments, points, runs, run_attempts, yearly, monthly, summary and
     the calibration views, confined to them."""
     con = duckdb.connect()
     try:
