@@ -4,6 +4,7 @@ a changed code version is detected."""
 from __future__ import annotations
 
 import shutil
+import time
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -179,3 +180,62 @@ def test_yearly_values_are_identical_for_every_chunk_size_over_full_years(tmp_pa
     store = ResultsStore(tmp_path / "chunk6-workers1")
     for run in range(6):
         assert rerun(store, f"rerun-years:0:{run}").identical, run
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Dashboard runs: levers that are lists or tables, and a run whose server died
+# ---------------------------------------------------------------------------------------------------------------------
+DASHBOARD_LEVERS = {"talks_mode": "phased", "talks_order": ["clan_del_golfo", "eln"],
+                    "ceasefires": [{"group": "eln", "months": 6, "zone": True}],
+                    "concessions": [{"group": "eln", "kind": "zone"}], "guarantors": {"norway": ["eln"]}}
+
+
+def test_rerun_reproduces_a_dashboard_run_with_list_levers(tmp_path, cli):
+    """The dashboard records list and table levers as JSON text; rerun must read them back as the run used them."""
+    from fastapi.testclient import TestClient
+
+    from totalpeace.server.app import create_app
+
+    store = tmp_path / "store"
+    with TestClient(create_app(store=store, workers=1)) as client:
+        run = client.post("/api/runs", json={"scenario": "colombia-2022", "runs": 3, "months": 14, "seed": 5,
+                                             "levers": DASHBOARD_LEVERS})
+        assert run.status_code == 202, run.text
+        deadline = time.monotonic() + 120
+        while (status := client.get(f"/api/runs/{run.json()['id']}").json())["status"] not in ("done", "failed"):
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+    assert status["status"] == "done", status
+    experiment = status["experiment"]
+    for run_id in range(3):
+        code, out, err = cli("rerun", f"{experiment}:0:{run_id}", "--store", str(store))
+        assert code == 0, err
+        assert "identical: all" in out and "warning" not in err
+
+
+def test_an_ensemble_whose_process_died_is_listed_incomplete_and_can_be_finished(tmp_path, cli):
+    """A dashboard run killed before its first part leaves an experiment with 0 of N runs: the experiments view
+    says so, and `sweep NAME --resume` finishes it from its stored spec (list levers included)."""
+    from totalpeace.experiments.recorded import begin_ensemble, ensemble_spec
+
+    levers = {"policy.talks.mode": "phased", "policy.talks.order": ["clan_del_golfo", "eln"],
+              "policy.ceasefires": [{"group": "eln", "start": "2022-08", "months": 6, "bilateral": True,
+                                     "zone": False}]}
+    base = totalpeace.load_scenario("colombia-2022")
+    spec = ensemble_spec("dashboard-orphan", "colombia-2022", levers, runs=4, seed=2, months=3)
+    store = ResultsStore(tmp_path / "store")
+    with store.lock(spec.name):
+        begin_ensemble(store, spec, base, {"dashboard": {"run": "orphan"}})
+        state = store.experiments().set_index("experiment").loc["dashboard-orphan"]
+        assert state["status"] == "running"  # a process holds its lock
+    state = store.experiments().set_index("experiment").loc["dashboard-orphan"]
+    assert (state["status"], state["runs_planned"], state["runs_ok"]) == ("incomplete", 4, 0)
+    code, out, err = cli("sweep", "dashboard-orphan", "--store", str(store.path), "--resume", "--no-report")
+    assert code == 0, err
+    assert "4 new, 0 already stored, 0 failed" in " ".join(out.split())
+    state = store.experiments().set_index("experiment").loc["dashboard-orphan"]
+    assert (state["status"], state["runs_ok"]) == ("complete", 4)
+    expected = totalpeace.simulate(totalpeace.load_scenario("colombia-2022", {**levers}), runs=4, seed=2, months=3)
+    stored = store.query("SELECT run, month, value FROM monthly WHERE metric = 'homicide_rate' ORDER BY run, month")
+    assert stored["value"].tolist() == expected.national["homicide_rate"].reshape(-1).tolist()
+    assert cli("rerun", "dashboard-orphan:0:3", "--store", str(store.path))[0] == 0

@@ -8,6 +8,7 @@ is just a set of overrides on the base scenario.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -192,6 +193,34 @@ def integer_paths(spec: ExperimentSpec) -> set[str]:
         if _field_type(paths.annotation_at(Scenario, parsed)[0]) is int:
             out.add(path)
     return out
+
+
+@functools.lru_cache(maxsize=256)
+def structured_paths(factor_paths: tuple[str, ...]) -> frozenset[str]:
+    """Factors whose scenario field is a list or a table (ceasefires, the talks order): the values of such a factor
+    are recorded as JSON text (a recorded ensemble's levers), which `json_value` turns back into the value."""
+    out = set()
+    for path in factor_paths:
+        try:
+            parsed, _ = paths.parse_assignment(Scenario, f"{path}=0")
+            annotation, walked = paths.annotation_at(Scenario, parsed)
+        except (InputError, ValueError):
+            continue
+        base = _field_type(annotation)
+        if len(walked) == len(parsed) and base not in (int, float, bool, str) and \
+                typing.get_origin(base) is not typing.Literal:
+            out.add(path)
+    return frozenset(out)
+
+
+def json_value(path: str, value: Any, structured: frozenset[str]) -> Any:
+    """A factor value as the scenario takes it: JSON text of a list or table field decoded, anything else as is."""
+    if path in structured and isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value  # not JSON: the scenario loader names the field and the problem
+    return value
 
 
 def parse_spec(data: dict[str, Any], source: str | None = None) -> ExperimentSpec:

@@ -122,7 +122,8 @@ class DamagedStoreError(InputError):
 
 EXPERIMENT_COLUMNS = {"experiment": "str", "scenario": "str", "design": "str", "points": "int64",
                       "replications": "int64", "seed": "int64", "months": "int64", "levers": "str",
-                      "uncertainties": "str", "outcomes": "str", "version": "str", "created": "str"}
+                      "uncertainties": "str", "outcomes": "str", "version": "str", "created": "str",
+                      "writing": "bool"}
 
 
 class ResultsStore:
@@ -162,12 +163,31 @@ class ResultsStore:
                          "points": meta["points"], "replications": spec["replications"], "seed": spec["seed"],
                          "months": meta["months"], "levers": ", ".join(spec["levers"]),
                          "uncertainties": ", ".join(spec["uncertainties"]), "outcomes": ", ".join(spec["outcomes"]),
-                         "version": meta["version"], "created": meta["created"]})
+                         "version": meta["version"], "created": meta["created"], "writing": self.writing(name)})
         return pd.DataFrame(rows, columns=list(EXPERIMENT_COLUMNS)).astype(EXPERIMENT_COLUMNS)
 
     def experiments(self) -> pd.DataFrame:
-        """One row per experiment: name, scenario, design, points, replications, seed, months, factors, created."""
-        return self._experiments_meta(self.experiment_names())
+        """One row per experiment: name, scenario, design, points, replications, seed, months, factors, version,
+        created, and its state: runs_planned, runs_ok, runs_failed and status (complete; failed: every run tried,
+        some failed; running: a process is writing it; incomplete: interrupted, e.g. a sweep or a dashboard run whose
+        process died; `totalpeace sweep NAME --resume` finishes the last two)."""
+        return self.query("SELECT * FROM experiments")
+
+    def writing(self, experiment: str) -> bool:
+        """Whether a process holds the experiment's write lock now (a sweep or a dashboard run is writing it)."""
+        try:
+            fh = (self.path / "locks" / f"{experiment}.lock").open("rb")
+        except OSError:
+            return False
+        with fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            except OSError:
+                return False
+            fcntl.flock(fh, fcntl.LOCK_UN)
+            return False
 
     def _resolve(self, experiment: str | None) -> str:
         names = self.experiment_names()

@@ -22,7 +22,7 @@ from totalpeace.errors import InputError, format_path
 from totalpeace.experiments.design import build_design, point_overrides
 from totalpeace.experiments.executors import DaskExecutor, LocalExecutor
 from totalpeace.experiments.parts import DamagedPart
-from totalpeace.experiments.spec import ExperimentSpec
+from totalpeace.experiments.spec import ExperimentSpec, json_value, structured_paths
 from totalpeace.experiments.store import ResultsStore
 from totalpeace.experiments.worker import Task, TaskResult, Unit, run_task
 from totalpeace.scenario import load_scenario, paths
@@ -126,11 +126,12 @@ def _toml(value: Any) -> str:
 def check_factor_ranges(spec: ExperimentSpec, points: pd.DataFrame, resolve: PointResolver) -> None:
     """Load the base scenario at each factor's smallest and largest design value (and each category) before
     running anything: a value the schema rejects is reported now, not after hours of runs."""
+    structured = structured_paths(tuple(spec.factors()))
     for path, factor in spec.factors().items():
         column = points[path]
         extremes = factor.values if factor.values is not None else [column.min(), column.max()]
         for value in extremes:
-            resolve({path: value.item() if hasattr(value, "item") else value})
+            resolve({path: json_value(path, value.item() if hasattr(value, "item") else value, structured)})
 
 
 def experiment_metadata(spec: ExperimentSpec, base: Scenario, points: pd.DataFrame, months: int) -> dict[str, Any]:

@@ -31,6 +31,22 @@ SELECT y.experiment, y.point, y.year, y.metric, count(*) AS runs, avg(y.value) A
 FROM yearly y JOIN runs r USING (experiment, point, run)
 WHERE r.status = 'ok'
 GROUP BY ALL"""
+# complete: every planned run succeeded; failed: every run was attempted and some failed (--resume retries them);
+# running: a process is writing it now; incomplete: runs are missing (interrupted: --resume finishes it).
+EXPERIMENTS_VIEW = """CREATE VIEW experiments AS
+SELECT m.* EXCLUDE (writing), m.points * m.replications AS runs_planned, coalesce(c.ok, 0) AS runs_ok,
+       coalesce(c.failed, 0) AS runs_failed,
+       CASE WHEN coalesce(c.ok, 0) >= m.points * m.replications THEN 'complete'
+            WHEN m.writing THEN 'running'
+            WHEN coalesce(c.ok, 0) + coalesce(c.failed, 0) >= m.points * m.replications THEN 'failed'
+            ELSE 'incomplete' END AS status
+FROM experiments_meta m
+LEFT JOIN (SELECT experiment, count(*) FILTER (WHERE status = 'ok') AS ok,
+                  count(*) FILTER (WHERE status <> 'ok') AS failed
+           FROM runs GROUP BY experiment) c USING (experiment)
+ORDER BY m.experiment"""
+
+
 @dataclass
 class StoreFiles:
     """What the views read: whole parts' table files, points files, calibration files, experiment metadata."""
@@ -80,7 +96,8 @@ def open_views(files: StoreFiles, calibration_empty: dict[str, str]) -> duckdb.D
         else:
             con.register("points_table", points)
             con.execute("CREATE VIEW points AS SELECT * FROM points_table")
-        con.register("experiments", files.experiments)
+        con.register("experiments_meta", files.experiments)
+        con.execute(EXPERIMENTS_VIEW)
         con.execute(SUMMARY_VIEW)
         for view, empty in calibration_empty.items():
             table = union(files.calibrations.get(view, []))
