@@ -129,7 +129,7 @@ def check_factor_ranges(spec: ExperimentSpec, points: pd.DataFrame, resolve: Poi
     structured = structured_paths(tuple(spec.factors()))
     for path, factor in spec.factors().items():
         column = points[path]
-        extremes = factor.values if factor.values is not None else [column.min(), column.max()]
+        extremes = [column.min(), column.max()] if factor.values is None else list(dict.fromkeys(factor.values))
         for value in extremes:
             resolve({path: json_value(path, value.item() if hasattr(value, "item") else value, structured)})
 
