@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import time
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -239,3 +240,64 @@ def test_an_ensemble_whose_process_died_is_listed_incomplete_and_can_be_finished
     stored = store.query("SELECT run, month, value FROM monthly WHERE metric = 'homicide_rate' ORDER BY run, month")
     assert stored["value"].tolist() == expected.national["homicide_rate"].reshape(-1).tolist()
     assert cli("rerun", "dashboard-orphan:0:3", "--store", str(store.path))[0] == 0
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The scenario hash identifies what the engine sees
+# ---------------------------------------------------------------------------------------------------------------------
+FLAGSHIP = PACKAGE_ROOT / "scenario" / "builtin" / "colombia-2022.toml"
+
+
+def moved_eln_block(text: str) -> str:
+    """The flagship file with its [groups.eln] block moved after the last group (groups are indexed in file order)."""
+    start = text.index("[groups.eln]")
+    end = text.index("[groups.emc]")
+    block, rest = text[start:end], text[:start] + text[end:]
+    at = rest.index("[security]")
+    return rest[:at] + block + rest[at:]
+
+
+def grid_scenario(folder, population: str) -> str:
+    (folder / "grid.csv").write_text(f"id,name,population,area_km2\na,A,{population},100\nb,B,5000,100\n")
+    (folder / "pairs.csv").write_text("a,b\na,b\n")
+    (folder / "grid.toml").write_text('name = "grid"\nstart = "2024-01"\nmonths = 6\n[territories]\ncsv = "grid.csv"\n'
+                                      'adjacency = "pairs.csv"\n[groups.band]\nname = "A band"\ntype = "criminal"\n'
+                                      'members = 100\npresence = { a = 1.0 }\n[security]\nmilitary = 1000\n'
+                                      'police = 500\nbuy_in = 0.8\n')
+    return str(folder / "grid.toml")
+
+
+def test_the_scenario_hash_changes_whenever_the_results_can(tmp_path):
+    from totalpeace.scenario.fingerprint import scenario_sha256
+
+    original = FLAGSHIP.read_text(encoding="utf-8")
+    (tmp_path / "same.toml").write_text(original, encoding="utf-8")
+    (tmp_path / "moved.toml").write_text(moved_eln_block(original), encoding="utf-8")
+    builtin, same, moved = (totalpeace.load_scenario(s) for s in ("colombia-2022", str(tmp_path / "same.toml"),
+                                                                  str(tmp_path / "moved.toml")))
+    assert scenario_sha256(builtin) == scenario_sha256(same)  # the same content from another file: one hash
+    a, b = (totalpeace.simulate(s, runs=2, seed=1, months=12).national["homicides"] for s in (builtin, moved))
+    assert not np.array_equal(a, b)  # the order of the groups changes the results ...
+    assert scenario_sha256(builtin) != scenario_sha256(moved)  # ... so it changes the hash
+    hashes, rates = [], []
+    for i, population in enumerate(("1000", "1000.0000000001")):
+        folder = tmp_path / f"grid{i}"
+        folder.mkdir()
+        scenario = totalpeace.load_scenario(grid_scenario(folder, population))
+        hashes.append(scenario_sha256(scenario))
+        rates.append(totalpeace.simulate(scenario, runs=2, seed=1, months=6).national["state_control_share"])
+    assert not np.array_equal(rates[0], rates[1])  # a difference in the 13th digit shows in the results ...
+    assert hashes[0] != hashes[1]  # ... so the territory data are hashed at full precision
+
+
+def test_rerun_blames_a_changed_scenario_not_the_code(tmp_path, cli):
+    scenario = tmp_path / "flagship.toml"
+    scenario.write_text(FLAGSHIP.read_text(encoding="utf-8"), encoding="utf-8")
+    spec = {**SPEC, "name": "moved", "scenario": str(scenario), "replications": 1, "months": 12}
+    run_sweep(parse_spec(spec), tmp_path / "store", LocalExecutor(1))
+    assert cli("rerun", "moved:1:0", "--store", str(tmp_path / "store"))[0] == 0
+    scenario.write_text(moved_eln_block(scenario.read_text(encoding="utf-8")), encoding="utf-8")
+    code, out, err = cli("rerun", "moved:1:0", "--store", str(tmp_path / "store"))
+    message = " ".join(out.split())
+    assert code == 1 and "the scenario resolves differently now" in " ".join(err.split())
+    assert "not reproduced: the scenario is not the one the run used" in message and "no test of the code" in message
