@@ -100,7 +100,11 @@ def run(
     console = Console(width=max(Console().width, 140))
     print_summary(results.summary(), console)
     if report or pdf:
-        write_report(results, folder / "report.html", sources=data_sources(resolved), shapes=territory_shapes(resolved))
+        from totalpeace.territories import load_territories
+
+        population = load_territories(resolved.territories).frame["population"].to_numpy(float)
+        write_report(results, folder / "report.html", sources=data_sources(resolved), shapes=territory_shapes(resolved),
+                     population=population)
     if pdf:
         console.print(f"Wrote {html_to_pdf(folder / 'report.html', folder / 'report.pdf')}")
     console.print(f"Wrote {folder / 'summary.json'}, {folder / 'results.parquet'}, {folder / 'territories.parquet'}"

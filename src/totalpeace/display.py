@@ -99,6 +99,8 @@ def print_scenario(info: dict[str, Any], console: Console | None = None) -> None
     console.print(_territory_table(info["territories"]))
     for column, source in info["territories"]["sources"].items():
         console.print(f"  [dim]{column}: {source}[/dim]")
+    for note in info["territories"].get("notes", []):
+        console.print(f"  [dim]note: {note}[/dim]")
     console.print(_groups_table(info["groups"]))
     console.print(_security_table(info["security"]))
     console.print(_international_table(info["international"]))

@@ -168,10 +168,17 @@ def validate(
                                                    "one).")] = None,
     uncalibrated: Annotated[bool, typer.Option("--uncalibrated", help="Score the scenarios' own parameters.")] = False,
     draws: Annotated[int, typer.Option("--draws", min=1, max=10_000, help="Posterior parameter sets.")] = 20,
-    runs: Annotated[int, typer.Option("--runs", min=1, max=10_000, help="Runs per parameter set.")] = 5,
+    runs: Annotated[int | None, typer.Option("--runs", min=1, max=10_000, help="Runs per parameter set (default 5; "
+                                             "with --backtest, runs per origin and level, default 20).")] = None,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the ensemble.")] = 1,
     store: StoreOpt = None,
     out: Annotated[Path | None, typer.Option("--out", help="Output folder (default out/validation/NAME).")] = None,
+    backtest: Annotated[bool, typer.Option("--backtest", help="Instead: the rolling-origin backtest of homicides "
+                                           "by municipality and department (docs/validation.md).")] = False,
+    origins: Annotated[str, typer.Option("--origins", help="Backtest origin years: FIRST-LAST or a comma list "
+                                         "(2012-2019).")] = "2012-2019",
+    levels: Annotated[str, typer.Option("--levels", help="Backtest levels: municipality, department or "
+                                        "both, comma-separated.")] = "municipality,department",
 ) -> None:
     """Score the (calibrated) model on held-back years: CRPS, 50/80/95% coverage, against simple baselines."""
     import pandas as pd
@@ -181,6 +188,10 @@ def validate(
     from totalpeace.validation.report import write_validation_report
 
     console = Console()
+    if backtest:
+        _backtest(console, origins, levels, runs or 20, seed, out or Path("out") / "validation" / "backtest")
+        return
+    runs = runs or 5
     spec_file, default_posterior = _validation_inputs(spec_file, store)
     spec, scenarios, targets = _prepare(spec_file, use=None)
     path = posterior or default_posterior(spec.name)
@@ -220,6 +231,62 @@ def validate(
                   f"{members} ensemble members per scenario, seed {seed}"]
     report = write_validation_report(folder / "validation.html", scores, summary, provenance)
     console.print(f"Wrote {folder / 'scores.csv'}, {folder / 'summary.csv'} and {report}")
+
+
+def _years(text: str) -> list[int]:
+    from totalpeace.errors import InputError
+
+    try:
+        if "-" in text:
+            first, last = (int(x) for x in text.split("-", 1))
+            return list(range(first, last + 1))
+        return [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise InputError(f"--origins: expected FIRST-LAST or a comma list of years (got {text!r})") from None
+
+
+def _backtest(console: Console, origins: str, levels: str, runs: int, seed: int, folder: Path) -> None:
+    """The rolling-origin backtest: print the per-year scores and the means, write scores.csv and skill.csv."""
+    from totalpeace.errors import InputError
+    from totalpeace.validation.backtest import backtest, skill_table
+    from totalpeace.validation.colombia_backtest import LEVELS, ORIGINS, PROBLEM
+
+    years = _years(origins)
+    bad = [y for y in years if y not in ORIGINS]
+    if bad or not years:
+        raise InputError(f"--origins: origins must lie in {ORIGINS[0]}-{ORIGINS[-1]} (the panel ends in 2021 and "
+                         f"two years are forecast); got {', '.join(map(str, bad)) or 'none'}")
+    chosen = [x.strip() for x in levels.split(",") if x.strip()]
+    unknown = [x for x in chosen if x not in LEVELS]
+    if unknown or not chosen:
+        raise InputError(f"--levels: expected {' and/or '.join(LEVELS)} (got {levels!r})")
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console) as bar:
+        task = bar.add_task("backtest", total=len(years) * len(chosen))
+        scores = backtest(PROBLEM, years, chosen, runs, seed,
+                          progress=lambda what: bar.update(task, description=what, advance=1))
+    folder.mkdir(parents=True, exist_ok=True)
+    scores.to_csv(folder / "scores.csv", index=False)
+    skill = skill_table(scores)
+    skill.to_csv(folder / "skill.csv", index=False)
+    table = Table(title=f"Rolling-origin backtest of homicides ({runs} runs per origin and level, seed {seed}): "
+                        "mean absolute error per unit and year", box=box.SIMPLE_HEAD, pad_edge=False)
+    for col in ("level", "scope", "year", "origin", "observed", "CRPS", "MAE", "persist.", "3-yr mean"):
+        table.add_column(col, justify="left" if col in ("level", "scope") else "right")
+    for _, r in scores.iterrows():
+        table.add_row(r["level"], r["scope"], str(r["year"]), str(r["origin"]), f"{r['observed']:,.0f}",
+                      _score(r["crps"]), _score(r["mae"]), _score(r["mae_persistence"]), _score(r["mae_mean3"]))
+    console.print(table)
+    means = Table(title="Means over origins (skill = 1 - CRPS / baseline's error; positive: better than it)",
+                  box=box.SIMPLE_HEAD, pad_edge=False)
+    for col in ("level", "scope", "horizon", "CRPS", "MAE", "persist.", "skill", "3-yr mean", "skill"):
+        means.add_column(col, justify="left" if col in ("level", "scope") else "right")
+    for _, r in skill.iterrows():
+        means.add_row(r["level"], r["scope"], str(r["horizon"]), _score(r["crps"]), _score(r["mae"]),
+                      _score(r["mae_persistence"]), f"{r['skill_persistence']:+.2f}", _score(r["mae_mean3"]),
+                      f"{r['skill_mean3']:+.2f}")
+    console.print(means)
+    console.print(f"Wrote {folder / 'scores.csv'} and {folder / 'skill.csv'}")
 
 
 def _validation_inputs(spec_file: str | None, store: str | None) -> tuple[str, Any]:

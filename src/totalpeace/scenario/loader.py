@@ -205,7 +205,10 @@ def load_scenario(name_or_path: str | FsPath, overrides: Iterable[str] | dict[st
     apply_set(data, origins, path.parent)
     scenario = validate(data, origins, str(path))
     scenario, problems = resolve_presence(scenario)
-    problems += check_references(scenario, data)
+    from totalpeace.scenario.zones import resolve_zone_names
+
+    scenario, zone_problems = resolve_zone_names(scenario)
+    problems += zone_problems + check_references(scenario, data)
     if problems:
         raise InputError([f"{origin_of(origins, loc, str(path))}: {format_path(loc)}: {msg}" for loc, msg in problems])
     return scenario

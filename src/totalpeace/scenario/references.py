@@ -87,6 +87,8 @@ def _policy(scenario: Scenario, territories: set[str]) -> list[Problem]:
                             f"{paths.suggest(item.group, sorted(groups))}"))
             out += _date(scenario, item.start, (*loc, "start"))
             out += _ids("territory", territories, item.territories, (*loc, "territories"))
+            if kind == "ceasefires" and item.territories and not item.zone:
+                out.append(((*loc, "territories"), "territories are the zone's: set zone = true, or leave them out"))
     for i, event in enumerate(policy.events):
         out += _date(scenario, event.date, ("policy", "events", i, "date"))
     if scenario.security.purge is not None:
