@@ -1,4 +1,5 @@
-"""Helpers several test modules share: is a process alive, and a live dashboard server on a free port."""
+"""Helpers several test modules share: is a process alive, a live dashboard server on a free port, and a results
+store's tables in a canonical order."""
 
 from __future__ import annotations
 
@@ -40,3 +41,22 @@ def live_server(app: Any) -> Iterator[int]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+def stored_tables(path: Any) -> dict[str, Any]:
+    """A results store's runs, yearly and monthly tables, sorted by their keys, without where and when a run was
+    written: what two stores holding the same runs have in common."""
+    from totalpeace.experiments import ResultsStore
+
+    store = ResultsStore(path)
+    return {"runs": store.query("SELECT * EXCLUDE (part, finished) FROM runs ORDER BY experiment, point, run"),
+            "yearly": store.query("SELECT * FROM yearly ORDER BY experiment, point, run, year, metric"),
+            "monthly": store.query("SELECT * FROM monthly ORDER BY experiment, point, run, month, metric")}
+
+
+def assert_same_tables(actual: dict[str, Any], expected: dict[str, Any], what: str = "") -> None:
+    """Every table equal, value for value."""
+    import pandas as pd
+
+    for name in expected:
+        pd.testing.assert_frame_equal(actual[name], expected[name], check_exact=True, obj=f"{what}{name}")

@@ -3,7 +3,7 @@ same store as an uninterrupted sweep (no run lost or duplicated), and the store 
 A full disk or an unwritable store path gives one clear error, leaves the store as it was, and a later resume works.
 
 `TOTALPEACE_KILLS` sets how many kills the loop survives (3 by default; `make soak` runs 25), and
-`TOTALPEACE_REPLACE_KILLS` how many kills of `--replace` (2 by default). `--replace` is also interrupted in-process at
+`TOTALPEACE_REPLACE_KILLS` how many kills of `--replace` (1 by default). `--replace` is also interrupted in-process at
 each of its file-system steps in turn.
 """
 
@@ -21,12 +21,13 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from support import assert_same_tables, stored_tables
 
 from totalpeace.engine.results import FLOWS, STOCKS
 from totalpeace.experiments import LocalExecutor, ResultsStore, load_spec, run_sweep
 
 KILLS = int(os.environ.get("TOTALPEACE_KILLS", "3"))
-REPLACE_KILLS = int(os.environ.get("TOTALPEACE_REPLACE_KILLS", "2"))
+REPLACE_KILLS = int(os.environ.get("TOTALPEACE_REPLACE_KILLS", "1"))
 SPEC_TOML = """name = "crash-test"
 scenario = "colombia-2022"
 design = "full_factorial"
@@ -48,12 +49,6 @@ def write_spec(folder: Path, replications: int) -> Path:
     file.write_text(SPEC_TOML.format(replications=replications))
     return file
 
-
-def stored(path: Path) -> dict[str, pd.DataFrame]:
-    store = ResultsStore(path)
-    return {"runs": store.query("SELECT * EXCLUDE (part, finished) FROM runs ORDER BY point, run"),
-            "yearly": store.query("SELECT * FROM yearly ORDER BY point, run, year, metric"),
-            "monthly": store.query("SELECT * FROM monthly ORDER BY point, run, month, metric")}
 
 
 def check_readable(path: Path) -> int:
@@ -83,8 +78,21 @@ def part_count(store: Path) -> int:
     return len(list((store / "experiments" / "crash-test" / "parts").glob("part-*")))
 
 
+def kill_at(proc: subprocess.Popen, deadline: float) -> int:
+    """SIGKILL `proc` at `deadline` unless it ended before; its exit status (0, or -SIGKILL), any other fails."""
+    while proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.returncode in (0, -signal.SIGKILL), err
+    return proc.returncode
+
+
 def test_sigkill_at_random_moments_then_resume(tmp_path):
-    replications = 4 * KILLS + 6  # enough work that every kill lands before the sweep could finish (busy machines too)
+    replications = 3 * KILLS + 4  # enough work that every kill lands before the sweep could finish
     total = POINTS * replications
     spec = write_spec(tmp_path, replications)
     store = tmp_path / "store"
@@ -104,15 +112,7 @@ def test_sigkill_at_random_moments_then_resume(tmp_path):
             while proc.poll() is None and part_count(store) == before:
                 time.sleep(0.005)
             deadline = time.monotonic() + rng.uniform(0.0, 0.6)
-        while proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.005)
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        err = proc.stderr.read().decode()
-        proc.stderr.close()
-        assert proc.returncode in (0, -signal.SIGKILL), err
-        if proc.returncode == 0:
+        if kill_at(proc, deadline) == 0:
             break  # finished before the kill: the checks below still apply
         kills += 1
         counts.append(check_readable(store))
@@ -128,9 +128,8 @@ def test_sigkill_at_random_moments_then_resume(tmp_path):
 
     reference = tmp_path / "reference"
     run_sweep(load_spec(spec), reference, LocalExecutor(1))
-    expected, after = stored(reference), stored(store)
-    for table in expected:
-        pd.testing.assert_frame_equal(after[table], expected[table], check_exact=True, obj=table)
+    expected, after = stored_tables(reference), stored_tables(store)
+    assert_same_tables(after, expected)
     print(f"\ncrash safety: {kills} SIGKILLs survived ({early} in start-up, {kills - early} mid-sweep), runs stored "
           f"after each: {counts}, {total} runs in {time.monotonic() - started:.0f} s")
 
@@ -171,9 +170,8 @@ def test_a_full_disk_mid_sweep_is_one_clear_error_and_resume_works(tmp_path, cli
     assert "9 new, 3 already stored" in " ".join(out.split())
     reference = tmp_path / "reference"
     run_sweep(load_spec(spec), reference, LocalExecutor(1))
-    expected, after = stored(reference), stored(store)
-    for table in expected:
-        pd.testing.assert_frame_equal(after[table], expected[table], check_exact=True, obj=table)
+    expected, after = stored_tables(reference), stored_tables(store)
+    assert_same_tables(after, expected)
 
 
 def test_a_full_disk_before_the_first_run_leaves_no_experiment(tmp_path, cli, monkeypatch):
@@ -245,6 +243,15 @@ def values_by_run(path: Path) -> pd.DataFrame:
     return ResultsStore(path).query("SELECT point, run, year, metric, value FROM yearly ORDER BY ALL")
 
 
+def replace_references(folder: Path, old_spec: Path, new_spec: Path) -> dict[str, pd.DataFrame]:
+    """The yearly values of the old and the new experiment, each swept alone."""
+    references = {}
+    for which, file in (("old", old_spec), ("new", new_spec)):
+        run_sweep(load_spec(file), folder / f"reference-{which}", LocalExecutor(1))
+        references[which] = values_by_run(folder / f"reference-{which}")
+    return references
+
+
 def check_whole_experiment(store: Path, references: dict[str, pd.DataFrame], old_whole: bool = True) -> str:
     """The store holds the old experiment whole, or the new one (whole or in progress), or none: every stored run
     belongs to the experiment its experiment.json describes, with that experiment's values. Returns which."""
@@ -276,10 +283,7 @@ def test_replace_interrupted_at_every_step_never_mixes_experiments(tmp_path, mon
 
     real_copytree = shutil.copytree
     old_spec, new_spec = replace_specs(tmp_path)
-    references = {}
-    for which, file in (("old", old_spec), ("new", new_spec)):
-        run_sweep(load_spec(file), tmp_path / f"reference-{which}", LocalExecutor(1), chunk=1, flush_every=0)
-        references[which] = values_by_run(tmp_path / f"reference-{which}")
+    references = replace_references(tmp_path, old_spec, new_spec)
     pristine = tmp_path / "pristine"
     run_sweep(load_spec(old_spec), pristine, LocalExecutor(1), chunk=1, flush_every=0)
     real = {"replace": os.replace, "fsync": lambda fd: None, "rmtree": shutil.rmtree, "mkdir": Path.mkdir,
@@ -347,12 +351,9 @@ def test_sigkill_during_replace_at_random_moments(tmp_path):
     """`sweep --replace` killed at random moments, each time replacing what the last killed one left (the old
     experiment, the new one in part, or nothing), alternately with the old and the new spec: after every kill each
     stored run belongs to the experiment described by experiment.json; a last --replace gives the new experiment
-    exactly. `TOTALPEACE_REPLACE_KILLS` kills (2 by default; `make soak` runs more)."""
+    exactly. `TOTALPEACE_REPLACE_KILLS` kills (1 by default; `make soak` runs more)."""
     old_spec, new_spec = replace_specs(tmp_path)
-    references = {}
-    for which, file in (("old", old_spec), ("new", new_spec)):
-        run_sweep(load_spec(file), tmp_path / f"reference-{which}", LocalExecutor(1))
-        references[which] = values_by_run(tmp_path / f"reference-{which}")
+    references = replace_references(tmp_path, old_spec, new_spec)
     store = tmp_path / "store"
     run_sweep(load_spec(old_spec), store, LocalExecutor(1), chunk=1, flush_every=0)
     rng = random.Random(20222)
@@ -361,16 +362,7 @@ def test_sigkill_during_replace_at_random_moments(tmp_path):
         spec = new_spec if kills % 2 == 0 else old_spec
         proc = subprocess.Popen(sweep_command(spec, store, "--replace", "--no-report"), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE)
-        deadline = time.monotonic() + rng.uniform(0.3, 4.0)
-        while proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.002)
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        err = proc.stderr.read().decode()
-        proc.stderr.close()
-        assert proc.returncode in (0, -signal.SIGKILL), err
-        kills += proc.returncode != 0
+        kills += kill_at(proc, time.monotonic() + rng.uniform(0.3, 4.0)) != 0
         seen.append(check_whole_experiment(store, references, old_whole=False))
     done = subprocess.run(sweep_command(new_spec, store, "--replace", "--no-report"), capture_output=True, text=True,
                           timeout=600)

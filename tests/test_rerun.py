@@ -208,10 +208,9 @@ def test_rerun_reproduces_a_dashboard_run_with_list_levers(tmp_path, cli):
             time.sleep(0.1)
     assert status["status"] == "done", status
     experiment = status["experiment"]
-    for run_id in range(3):
-        code, out, err = cli("rerun", f"{experiment}:0:{run_id}", "--store", str(store))
-        assert code == 0, err
-        assert "identical: all" in out and "warning" not in err
+    code, out, err = cli("rerun", f"{experiment}:0:2", "--store", str(store))
+    assert code == 0, err
+    assert "identical: all" in out and "warning" not in err
 
 
 def test_an_ensemble_whose_process_died_is_listed_incomplete_and_can_be_finished(tmp_path, cli):

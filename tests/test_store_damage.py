@@ -2,7 +2,7 @@
 part is found by the part's manifest, named with the command that repairs it (exit 2), and `sweep NAME --resume`
 sets the part aside and computes its runs again, giving the store an undamaged sweep would have.
 
-`TOTALPEACE_DAMAGE_EXAMPLES` sets how many random damages the fuzz loop applies (6 by default; `make soak` runs more).
+`TOTALPEACE_DAMAGE_EXAMPLES` sets how many random damages the fuzz loop applies (4 by default; `make soak` runs more).
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ import random
 import shutil
 from pathlib import Path
 
-import pandas as pd
 import pytest
+from support import assert_same_tables, stored_tables
 
 from totalpeace.experiments import LocalExecutor, ResultsStore, parse_spec, run_sweep
 from totalpeace.experiments.parts import MANIFEST, TABLE_FILES
 from totalpeace.experiments.store import DamagedStoreError
 
-EXAMPLES = int(os.environ.get("TOTALPEACE_DAMAGE_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("TOTALPEACE_DAMAGE_EXAMPLES", "4"))
 SPEC = {"name": "damage", "scenario": "colombia-2022", "design": "full_factorial", "replications": 4, "seed": 9,
         "months": 14, "outcomes": ["homicide_rate", "armed_group_members"],
         "levers": {"policy.decriminalization": {"values": [0.0, 1.0]}}}
@@ -42,12 +42,6 @@ def store(pristine, tmp_path) -> Path:
     shutil.copytree(pristine, tmp_path / "store")
     return tmp_path / "store"
 
-
-def tables(path: Path) -> dict[str, pd.DataFrame]:
-    store = ResultsStore(path)
-    return {"runs": store.query("SELECT * EXCLUDE (part, finished) FROM runs ORDER BY experiment, point, run"),
-            "yearly": store.query("SELECT * FROM yearly ORDER BY experiment, point, run, year, metric"),
-            "monthly": store.query("SELECT * FROM monthly ORDER BY experiment, point, run, month, metric")}
 
 
 def second_part(store: Path) -> Path:
@@ -79,9 +73,7 @@ def assert_named_and_repaired(cli, store: Path, part: Path, problem: str, pristi
     assert code == 0, err
     assert "set aside a damaged part" in out and "2 new, 6 already stored" in " ".join(out.split())
     assert (store / "experiments" / "damage" / "damaged" / part.name).is_dir()  # kept for inspection
-    expected, repaired = tables(pristine), tables(store)
-    for name in expected:
-        pd.testing.assert_frame_equal(repaired[name], expected[name], check_exact=True, obj=name)
+    assert_same_tables(stored_tables(store), stored_tables(pristine))
 
 
 def test_flipped_bytes_are_found_named_and_repaired(store, pristine, cli):
@@ -147,7 +139,7 @@ def test_random_damage_is_never_read_silently(pristine, tmp_path, cli):
     """Fuzz: after any damage, every query either answers exactly as the undamaged store would on what is still
     whole, or exits 2 naming the damaged part; `--resume` then always restores the undamaged store."""
     rng = random.Random(14)
-    expected = tables(pristine)
+    expected = stored_tables(pristine)
     for example in range(EXAMPLES):
         store = tmp_path / f"store-{example}"
         shutil.copytree(pristine, store)
@@ -159,7 +151,5 @@ def test_random_damage_is_never_read_silently(pristine, tmp_path, cli):
             assert code == 2 and str(part.relative_to(store)) in " ".join(err.split()), (what, err)
         code, _, err = cli("sweep", "damage", "--store", str(store), "--resume", "--no-report")
         assert code == 0, (what, err)
-        repaired = tables(store)
-        for name in expected:
-            pd.testing.assert_frame_equal(repaired[name], expected[name], check_exact=True, obj=f"{what}: {name}")
+        assert_same_tables(stored_tables(store), expected, f"{what}: ")
     print(f"\nstore damage: {EXAMPLES} random damages, each named or harmless, each repaired by --resume")

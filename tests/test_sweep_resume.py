@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 
-import pandas as pd
+from support import assert_same_tables, stored_tables
 
 from totalpeace.experiments import LocalExecutor, ResultsStore, load_spec, run_sweep
 
@@ -26,12 +26,6 @@ values = [0.5, 0.7, 0.9]
 """
 TOTAL = 5 * 3 * 3
 
-
-def stored(path) -> dict[str, pd.DataFrame]:
-    store = ResultsStore(path)
-    return {"runs": store.query("SELECT * EXCLUDE (part, finished) FROM runs ORDER BY point, run"),
-            "yearly": store.query("SELECT * FROM yearly ORDER BY point, run, year, metric"),
-            "monthly": store.query("SELECT * FROM monthly ORDER BY point, run, month, metric")}
 
 
 def parts(path) -> list:
@@ -64,15 +58,14 @@ def test_resume_after_sigkill(tmp_path, cli):
     code, out, err = cli("sweep", str(spec_file), "--store", str(store), "--resume", "--workers", "1")
     assert code == 0, err
     assert f"{TOTAL - len(before)} new, {len(before)} already stored, 0 failed" in " ".join(out.split())
-    after = stored(store)
+    after = stored_tables(store)
     assert len(after["runs"]) == TOTAL and not after["runs"].duplicated(["point", "run"]).any()
     assert not list((store / "experiments" / "resume-test" / "tmp").iterdir())
 
     reference = tmp_path / "reference"
     run_sweep(load_spec(spec_file), reference, LocalExecutor(1))
-    expected = stored(reference)
-    for table in expected:
-        pd.testing.assert_frame_equal(after[table], expected[table], check_exact=True, obj=table)
+    expected = stored_tables(reference)
+    assert_same_tables(after, expected)
 
 
 def test_failed_runs_exit_1_and_resume_tries_them_again(tmp_path, cli, monkeypatch):
@@ -112,9 +105,8 @@ def test_failed_runs_exit_1_and_resume_tries_them_again(tmp_path, cli, monkeypat
     assert reader.query("SELECT count(*) AS n FROM run_attempts")["n"][0] == 25  # 15 + the 2 x 5 failed attempts
     reference = tmp_path / "reference"
     run_sweep(load_spec(spec), reference, LocalExecutor(1))
-    expected, after = stored(reference), stored(store)
-    for table in expected:
-        pd.testing.assert_frame_equal(after[table], expected[table], check_exact=True, obj=table)
+    expected, after = stored_tables(reference), stored_tables(store)
+    assert_same_tables(after, expected)
 
     monkeypatch.setattr(worker, "simulate", lambda *a, **k: (_ for _ in ()).throw(ValueError("every run fails")))
     code, out, err = cli("sweep", str(spec), "--store", str(tmp_path / "other"), "--workers", "1")
