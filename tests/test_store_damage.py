@@ -77,8 +77,12 @@ def assert_named_and_repaired(cli, store: Path, part: Path, problem: str, pristi
 
 
 def test_flipped_bytes_are_found_named_and_repaired(store, pristine, cli):
+    from totalpeace.report.sweep import render_sweep_report
+
     part = second_part(store)
     flip(part / "yearly.parquet", 40, random.Random(1))
+    assert cli("rerun", "intact:1:0", "--store", str(store))[0] == 0  # the other experiment is untouched
+    assert "intact" in render_sweep_report(ResultsStore(store), "intact")
     assert_named_and_repaired(cli, store, part, "yearly.parquet: checksum mismatch", pristine)
 
 

@@ -88,7 +88,8 @@ def rerun(store: ResultsStore, run_id: str) -> RerunReport:
     """Re-simulate the stored run `run_id` and compare every stored yearly and monthly value with the new ones."""
     experiment, point, run = parse_run_id(run_id)
     meta = store.experiment(experiment)
-    record = store.query("SELECT * FROM runs WHERE experiment = ? AND point = ? AND run = ?", [experiment, point, run])
+    record = store.query("SELECT * FROM runs WHERE experiment = ? AND point = ? AND run = ?", [experiment, point, run],
+                         experiment=experiment)
     if record.empty:
         raise InputError(f"RUN_ID {run_id}: no such run in {store.path} (the experiment has "
                          f"{meta['points']} points x {meta['spec']['replications']} replications; finished runs: "
@@ -108,8 +109,10 @@ def rerun(store: ResultsStore, run_id: str) -> RerunReport:
     computed_yearly = pd.DataFrame(yearly)[["year", "metric", "value"]]
     computed_monthly = pd.DataFrame(monthly)[["month", "metric", "value"]]
     where = "WHERE experiment = ? AND point = ? AND run = ?"
-    stored_yearly = store.query(f"SELECT year, metric, value FROM yearly {where}", [experiment, point, run])
-    stored_monthly = store.query(f"SELECT month, metric, value FROM monthly {where}", [experiment, point, run])
+    stored_yearly = store.query(f"SELECT year, metric, value FROM yearly {where}", [experiment, point, run],
+                                experiment=experiment)
+    stored_monthly = store.query(f"SELECT month, metric, value FROM monthly {where}", [experiment, point, run],
+                                 experiment=experiment)
     computed_yearly["year"] = computed_yearly["year"].astype("int64")
     stored_yearly["year"] = stored_yearly["year"].astype("int64")
     rows = _compare("yearly", ["year"], stored_yearly, computed_yearly)
