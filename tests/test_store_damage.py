@@ -122,11 +122,15 @@ def test_parts_written_before_manifests_are_read_and_checked_for_what_they_can(s
 
 
 def damage(store: Path, rng: random.Random) -> tuple[Path | None, str]:
-    """One random damage to one random part: flipped bytes, truncation or a removed file in any of its files, or
-    the whole part removed (then nothing is damaged: its runs are missing)."""
+    """One random damage to one random part or to the experiment's design: flipped bytes, truncation or a removed
+    file in any of the part's files or in points.parquet, or the whole part removed (then nothing is damaged: its runs
+    are missing). Returns what a reader must name (None for the removed part)."""
     part = rng.choice(ResultsStore(store).parts("damage"))
     file = part / rng.choice([*TABLE_FILES, MANIFEST])
     kind = rng.choice(["flip", "truncate", "remove", "remove part"])
+    if rng.random() < 0.2:
+        part = file = store / "experiments" / "damage" / "points.parquet"
+        kind = rng.choice(["flip", "truncate", "remove"])
     if kind == "flip":
         flip(file, rng.choice([1, 2, 40, 500]), rng)
     elif kind == "truncate":
@@ -153,7 +157,25 @@ def test_random_damage_is_never_read_silently(pristine, tmp_path, cli):
             assert code == 0 and "incomplete" in out, (what, err)
         else:
             assert code == 2 and str(part.relative_to(store)) in " ".join(err.split()), (what, err)
-        code, _, err = cli("sweep", "damage", "--store", str(store), "--resume", "--no-report")
+        code, out, err = cli("sweep", "damage", "--store", str(store), "--resume", "--no-report")
         assert code == 0, (what, err)
+        assert ("set aside a damaged part" in out) == (part is not None and part.name != "points.parquet"), what
         assert_same_tables(stored_tables(store), expected, f"{what}: ")
     print(f"\nstore damage: {EXAMPLES} random damages, each named or harmless, each repaired by --resume")
+
+
+def test_a_damaged_design_or_experiment_record_is_named(store, pristine, cli):
+    """points.parquet is checked against the SHA-256 in experiment.json and drawn again by --resume; a damaged
+    experiment.json is named with the way to start again."""
+    points = store / "experiments" / "damage" / "points.parquet"
+    flip(points, 3, random.Random(3))
+    code, _, err = cli("query", "SELECT count(*) FROM points", "--store", str(store))
+    assert code == 2 and "experiments/damage/points.parquet: checksum mismatch" in " ".join(err.split())
+    assert cli("sweep", "damage", "--store", str(store), "--resume", "--no-report")[0] == 0
+    assert points.read_bytes() == (pristine / "experiments" / "damage" / "points.parquet").read_bytes()
+    assert_same_tables(stored_tables(store), stored_tables(pristine))
+    record = store / "experiments" / "damage" / "experiment.json"
+    record.write_text(record.read_text()[:100])
+    code, _, err = cli("query", "SELECT count(*) FROM runs", "--store", str(store))
+    message = " ".join(err.split())
+    assert code == 2 and "experiments/damage/experiment.json is damaged" in message and "--replace" in message

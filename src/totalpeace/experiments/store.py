@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -106,6 +107,16 @@ def _atomic_write_bytes(path: Path, data: bytes, tmp_dir: Path) -> None:
         raise
 
 
+def _points_parquet(name: str, points: pd.DataFrame) -> bytes:
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.Table.from_pandas(points.assign(experiment=name), preserve_index=False), sink)
+    return sink.getvalue().to_pybytes()
+
+
+class DamagedPointsError(InputError):
+    """An experiment's points.parquet does not match its record: named, with the repair."""
+
+
 class DamagedStoreError(InputError):
     """Parts whose files do not match their manifest: named, with the command that repairs them."""
 
@@ -152,7 +163,18 @@ class ResultsStore:
         if not file.is_file():
             known = ", ".join(self.experiment_names()) or "none"
             raise InputError(f"store {self.path}: no experiment named {name!r} (experiments: {known})")
-        return json.loads(file.read_text(encoding="utf-8"))
+        try:
+            meta = json.loads(file.read_text(encoding="utf-8"))
+            if not isinstance(meta, dict) or not isinstance(meta.get("spec"), dict):
+                raise ValueError("not an experiment record")
+            missing = [k for k in ("name", "fingerprint", "points", "months", "years", "version") if k not in meta]
+            if missing:
+                raise ValueError(f"{missing[0]!r} is missing")
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"store {self.path}: experiments/{name}/experiment.json is damaged ({exc}); its runs "
+                             f"cannot be read. Repair: run the experiment again, totalpeace sweep SPEC.toml --store "
+                             f"{self.path} --replace (SPEC.toml: the file it was started from)") from None
+        return meta
 
     def _experiments_meta(self, names: list[str]) -> pd.DataFrame:
         rows = []
@@ -202,10 +224,29 @@ class ResultsStore:
         """Design points: `point` and one column per factor (dotted path); `unit=True` adds `unit:<path>` columns
         with the unit-hypercube coordinates the sampler drew (what SALib's analyses expect)."""
         name = self._resolve(experiment)
-        frame = pd.read_parquet(self.path / "experiments" / name / "points.parquet").drop(columns="experiment")
+        frame = pq.read_table(pa.BufferReader(self._points_bytes(name))).to_pandas().drop(columns="experiment")
         if not unit:
             frame = frame[[c for c in frame.columns if not c.startswith(UNIT_PREFIX)]]
         return frame
+
+    def _points_bytes(self, name: str) -> bytes:
+        """points.parquet of an experiment, checked against the SHA-256 experiment.json records for it."""
+        expected = self.experiment(name).get("points_sha256")
+        try:
+            data = (self.path / "experiments" / name / "points.parquet").read_bytes()
+            problem = None if expected in (None, hashlib.sha256(data).hexdigest()) else \
+                "checksum mismatch (its bytes changed after it was written)"
+            if problem is None:
+                pq.read_metadata(pa.BufferReader(data))
+        except OSError as exc:
+            problem = "missing" if isinstance(exc, FileNotFoundError) else f"cannot be read ({exc.strerror or exc})"
+        except Exception as exc:  # pyarrow's errors for a broken footer are of several kinds
+            problem = f"is not a readable Parquet file ({str(exc).splitlines()[0][:120]})"
+        if problem is not None:
+            raise DamagedPointsError(f"store {self.path}: experiments/{name}/points.parquet: {problem}. Repair: "
+                                     f"totalpeace sweep {name} --store {self.path} --resume (writes the design "
+                                     "again from the experiment's spec)")
+        return data
 
     def parts(self, experiment: str) -> list[Path]:
         """The part folders of one experiment, in the order they were written."""
@@ -235,7 +276,7 @@ class ResultsStore:
         calibrations = {view: sorted((self.path / "calibrations").glob(f"*/{file}"))
                         for view, (file, _) in CALIBRATION_VIEWS.items()}
         files = StoreFiles(tables={table: [p / f"{table}.parquet" for p in parts] for table in TABLES},
-                           schemas=TABLES, points=[self.path / "experiments" / n / "points.parquet" for n in names],
+                           schemas=TABLES, points=[self._points_bytes(n) for n in names],
                            experiments=self._experiments_meta(names), calibrations=calibrations)
         return open_views(files, {view: empty for view, (_, empty) in CALIBRATION_VIEWS.items()})
 
@@ -341,17 +382,29 @@ class ResultsStore:
             self._tmp(name).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InputError(f"--store {self.path}: cannot write there ({exc.strerror})") from None
-        table = pa.Table.from_pandas(points.assign(experiment=name), preserve_index=False)
-        sink = pa.BufferOutputStream()
-        pq.write_table(table, sink)
+        data = _points_parquet(name, points)
+        meta["points_sha256"] = hashlib.sha256(data).hexdigest()
         try:
-            _atomic_write_bytes(folder / "points.parquet", sink.getvalue().to_pybytes(), self._tmp(name))
+            _atomic_write_bytes(folder / "points.parquet", data, self._tmp(name))
             # experiment.json last: an experiment exists once its points do
             _atomic_write_bytes(folder / "experiment.json",
                                 json.dumps(meta, indent=2, ensure_ascii=False).encode("utf-8"), self._tmp(name))
         except OSError as exc:
             raise _write_error(self.path, f"the experiment {name!r}", exc) from None
         self.write_views()
+
+    def repair_points(self, name: str, points: pd.DataFrame) -> None:
+        """Write a damaged points.parquet again from its design (hold the lock): only if it gives back exactly the
+        bytes experiment.json recorded, so the repaired design is the one the stored runs used."""
+        data = _points_parquet(name, points)
+        expected = self.experiment(name).get("points_sha256")
+        if expected is not None and hashlib.sha256(data).hexdigest() != expected:
+            raise InputError(f"store {self.path}: experiments/{name}/points.parquet is damaged and this version "
+                             "cannot draw the same design again: start the experiment again with --replace")
+        try:
+            _atomic_write_bytes(self.path / "experiments" / name / "points.parquet", data, self._tmp(name))
+        except OSError as exc:
+            raise _write_error(self.path, f"the design of {name!r}", exc) from None
 
     def check_writable(self) -> None:
         """Fail early, with the store's name in the message, if the store folder cannot be created or written."""

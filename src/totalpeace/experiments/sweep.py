@@ -23,7 +23,7 @@ from totalpeace.experiments.design import build_design, point_overrides
 from totalpeace.experiments.executors import DaskExecutor, LocalExecutor
 from totalpeace.experiments.parts import DamagedPart
 from totalpeace.experiments.spec import ExperimentSpec, json_value, structured_paths
-from totalpeace.experiments.store import ResultsStore
+from totalpeace.experiments.store import DamagedPointsError, ResultsStore
 from totalpeace.experiments.worker import Task, TaskResult, Unit, run_task
 from totalpeace.scenario import load_scenario, paths
 from totalpeace.scenario.dates import add_months
@@ -220,8 +220,12 @@ def run_sweep(spec: ExperimentSpec, store: ResultsStore | str | None = None,
     resolve = PointResolver(spec)
     base = resolve.base
     months = spec.months or base.months
+    damaged_points = False
     if resume and spec.name in store.experiment_names() and not replace:
-        points = store.points(spec.name, unit=True)
+        try:
+            points = store.points(spec.name, unit=True)
+        except DamagedPointsError:  # drawn again below, and written if it gives back the recorded bytes
+            points, damaged_points = build_design(spec), True
     else:
         points = build_design(spec)
     check_factor_ranges(spec, points, resolve)
@@ -237,6 +241,8 @@ def run_sweep(spec: ExperimentSpec, store: ResultsStore | str | None = None,
         with store.lock(spec.name):
             store.begin(experiment_metadata(spec, base, points, months), points, resume=resume, replace=replace)
             store.clean_tmp(spec.name)
+            if damaged_points:
+                store.repair_points(spec.name, points)
             set_aside = store.set_aside_damaged(spec.name)
             done = store.done_runs(spec.name)
             before = finished = len(done)

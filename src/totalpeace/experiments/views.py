@@ -53,15 +53,15 @@ class StoreFiles:
 
     tables: dict[str, list[Path]]  # runs / yearly / monthly -> files
     schemas: dict[str, pa.Schema]
-    points: list[Path]
+    points: list[bytes]  # each experiment's points.parquet, already checked
     experiments: pd.DataFrame
     calibrations: dict[str, list[Path]] = field(default_factory=dict)  # view -> files
 
 
-def union(files: list[Path]) -> pa.Table | None:
+def union(files: list[Path] | list[bytes]) -> pa.Table | None:
     """Small tables of differing columns as one (columns matched by name, missing ones null; a column whose type
-    differs between files becomes text). None for no file."""
-    tables = [pq.read_table(f) for f in files]
+    differs between files becomes text). None for no file. A file is a path or its bytes."""
+    tables = [pq.read_table(pa.BufferReader(f) if isinstance(f, bytes) else f) for f in files]
     if not tables:
         return None
     try:
