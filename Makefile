@@ -49,7 +49,9 @@ SOAK_KILLS ?= 25
 SOAK_REPLACE_KILLS ?= 20
 SOAK_DAMAGE_EXAMPLES ?= 200
 soak: $(STAMP)
-	TOTALPEACE_FUZZ_EXAMPLES=$(SOAK_FUZZ_EXAMPLES) $(BIN)/python -m pytest -q --durations=0 tests/test_fuzz_input.py
+	TOTALPEACE_FUZZ_EXAMPLES=$(SOAK_FUZZ_EXAMPLES) $(BIN)/python -m pytest -q --durations=0 tests/test_fuzz_input.py \
+		tests/test_fuzz_territories.py \
+		tests/test_server_hardening.py::test_fuzzed_host_headers_never_reach_the_application_unless_loopback
 	TOTALPEACE_KILLS=$(SOAK_KILLS) $(BIN)/python -m pytest -q -s tests/test_crash_safety.py
 	TOTALPEACE_API_FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -q tests/test_api_fuzz.py
 	TOTALPEACE_FUZZ_EXAMPLES=$(SOAK_FUZZ_EXAMPLES) $(BIN)/python -m pytest -q --durations=0 tests/test_fuzz_designs.py

@@ -1,5 +1,5 @@
-"""Helpers several test modules share: is a process alive, a live dashboard server on a free port, and a results
-store's tables in a canonical order."""
+"""Helpers several test modules share: is a process alive, a live dashboard server on a free port, a results store's
+tables in a canonical order, and refused input."""
 
 from __future__ import annotations
 
@@ -60,3 +60,12 @@ def assert_same_tables(actual: dict[str, Any], expected: dict[str, Any], what: s
 
     for name in expected:
         pd.testing.assert_frame_equal(actual[name], expected[name], check_exact=True, obj=f"{what}{name}")
+
+
+def refused(cli: Any, *args: str) -> str:
+    """Run `totalpeace ARGS...` expecting bad input: exit status 2, no traceback or internal error; returns stderr
+    on one line (rich wraps long messages)."""
+    code, out, err = cli(*args)
+    assert code == 2, (code, out, err)
+    assert "Traceback" not in err + out and "internal error" not in err
+    return " ".join(err.split())

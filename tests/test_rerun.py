@@ -198,7 +198,7 @@ def test_rerun_reproduces_a_dashboard_run_with_list_levers(tmp_path, cli):
     from totalpeace.server.app import create_app
 
     store = tmp_path / "store"
-    with TestClient(create_app(store=store, workers=1)) as client:
+    with TestClient(create_app(store=store, workers=1), base_url="http://localhost") as client:
         run = client.post("/api/runs", json={"scenario": "colombia-2022", "runs": 3, "months": 14, "seed": 5,
                                              "levers": DASHBOARD_LEVERS})
         assert run.status_code == 202, run.text

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import os
 import sys
+import warnings
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
-from totalpeace.errors import InputError
+from totalpeace.errors import InputError, InputWarning
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Simulate multi-party peace processes: scenarios, ensembles, comparisons.")
@@ -126,8 +127,20 @@ app.command()(calibration.calibrate)
 app.command()(calibration.validate)
 
 
+def _print_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Input warnings as one `warning:` line each; other warnings as Python prints them."""
+    if issubclass(category, InputWarning):
+        err_console.print(Text.assemble(("warning: ", "bold yellow"), str(message)), highlight=False)
+    else:
+        _python_showwarning(message, category, filename, lineno, file, line)
+
+
+_python_showwarning = warnings.showwarning
+
+
 def main() -> None:
     """Entry point: usage errors exit 2 (typer prints them), input errors 2 with one message, internal errors 1."""
+    warnings.showwarning = _print_warning
     try:
         app(prog_name="totalpeace")
     except InputError as exc:

@@ -12,7 +12,6 @@ import functools
 import hashlib
 import json
 import math
-import tomllib
 import typing
 from pathlib import Path
 from typing import Any, Literal
@@ -23,6 +22,7 @@ from totalpeace.engine.results import FLOWS, REQUIRED, STOCKS
 from totalpeace.errors import InputError, format_path
 from totalpeace.scenario import paths
 from totalpeace.scenario.schema import Scenario
+from totalpeace.tomlfile import read_toml
 
 Design = Literal["full_factorial", "latin_hypercube", "sobol", "morris"]
 Distribution = Literal["uniform", "normal", "triangular", "lognormal", "loguniform"]
@@ -311,20 +311,10 @@ def load_spec(path: str | Path) -> ExperimentSpec:
     """Read and validate an experiment TOML file."""
     file = Path(path)
     try:
-        with file.open("rb") as fh:
-            text = fh.read(MAX_SPEC_BYTES + 1)
-            if len(text) > MAX_SPEC_BYTES:
-                raise InputError(f"the file is larger than {MAX_SPEC_BYTES:,} bytes: an experiment file is a few "
-                                 "kilobytes (list at most 1,000 values per factor)", source=str(file))
-            data = tomllib.loads(text.decode("utf-8"))
-    except FileNotFoundError:
-        raise InputError("experiment file not found", source=str(file)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"invalid TOML: {exc}", source=str(file)) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start}): save the file as UTF-8", source=str(file)) from None
-    except RecursionError:
-        raise InputError("invalid TOML: arrays or tables nested too deeply", source=str(file)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", source=str(file)) from None
-    return parse_spec(data, source=str(file))
+        size = file.stat().st_size
+    except OSError:
+        size = 0  # read_toml names a missing or unreadable file
+    if size > MAX_SPEC_BYTES:
+        raise InputError(f"the file is larger than {MAX_SPEC_BYTES:,} bytes: an experiment file is a few kilobytes "
+                         "(list at most 1,000 values per factor)", source=str(file))
+    return parse_spec(read_toml(file, missing="experiment file not found"), source=str(file))
