@@ -229,11 +229,12 @@ REPLACE_TOML = SPEC_TOML.replace("months = 12", "months = 3").replace("[0.0, 0.5
 REPLACE_POINTS = 2
 
 
-def replace_specs(folder: Path) -> tuple[Path, Path]:
-    """The experiment as first run (seed 31, 2 runs per point) and as run again with --replace (seed 32, 1 run)."""
+def replace_specs(folder: Path, old_runs: int = 2, new_runs: int = 1) -> tuple[Path, Path]:
+    """The experiment as first run (seed 31, `old_runs` runs per point) and as run again with --replace (seed 32,
+    `new_runs`)."""
     old, new = folder / "old" / "crash-test.toml", folder / "new" / "crash-test.toml"
-    for file, text in ((old, REPLACE_TOML.format(replications=2)),
-                       (new, REPLACE_TOML.format(replications=1).replace("seed = 31", "seed = 32"))):
+    for file, text in ((old, REPLACE_TOML.format(replications=old_runs)),
+                       (new, REPLACE_TOML.format(replications=new_runs).replace("seed = 31", "seed = 32"))):
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_text(text)
     return old, new
@@ -347,12 +348,20 @@ def test_replace_interrupted_at_every_step_never_mixes_experiments(tmp_path, mon
     assert kill_at > 10 and seen == {"old", "none", "new"}, (kill_at, seen)
 
 
+def record(store: Path) -> bytes | None:
+    """The experiment's experiment.json as it is now (None when there is none)."""
+    try:
+        return (store / "experiments" / "crash-test" / "experiment.json").read_bytes()
+    except FileNotFoundError:
+        return None
+
+
 def test_sigkill_during_replace_at_random_moments(tmp_path):
     """`sweep --replace` killed at random moments, each time replacing what the last killed one left (the old
     experiment, the new one in part, or nothing), alternately with the old and the new spec: after every kill each
     stored run belongs to the experiment described by experiment.json; a last --replace gives the new experiment
     exactly. `TOTALPEACE_REPLACE_KILLS` kills (1 by default; `make soak` runs more)."""
-    old_spec, new_spec = replace_specs(tmp_path)
+    old_spec, new_spec = replace_specs(tmp_path, old_runs=6, new_runs=5)  # runs enough for kills among them
     references = replace_references(tmp_path, old_spec, new_spec)
     store = tmp_path / "store"
     run_sweep(load_spec(old_spec), store, LocalExecutor(1), chunk=1, flush_every=0)
@@ -360,13 +369,24 @@ def test_sigkill_during_replace_at_random_moments(tmp_path):
     kills, seen = 0, []
     while kills < REPLACE_KILLS:
         spec = new_spec if kills % 2 == 0 else old_spec
+        before = record(store)
         proc = subprocess.Popen(sweep_command(spec, store, "--replace", "--no-report"), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE)
-        kills += kill_at(proc, time.monotonic() + rng.uniform(0.3, 4.0)) != 0
-        seen.append(check_whole_experiment(store, references, old_whole=False))
+        moment = rng.random()
+        if moment < 0.3:  # anywhere: start-up, the deletion, the new experiment's creation, its runs
+            deadline = time.monotonic() + rng.uniform(0.3, 3.0)
+        else:  # soon after the replace began (its record moved away or written anew), or after its first part
+            deadline = time.monotonic() + 20
+            while proc.poll() is None and time.monotonic() < deadline and (
+                    record(store) == before or (moment > 0.65 and part_count(store) == 0)):
+                time.sleep(0.001)
+            deadline = time.monotonic() + rng.uniform(0.0, 0.3)
+        kills += kill_at(proc, deadline) != 0
+        which = check_whole_experiment(store, references, old_whole=False)
+        seen.append(f"{which} ({len(ResultsStore(store).runs('crash-test')) if which != 'none' else 0} runs)")
     done = subprocess.run(sweep_command(new_spec, store, "--replace", "--no-report"), capture_output=True, text=True,
                           timeout=600)
     assert done.returncode == 0, done.stderr
     assert check_whole_experiment(store, references) == "new"
-    assert len(ResultsStore(store).runs("crash-test")) == REPLACE_POINTS
+    assert len(ResultsStore(store).runs("crash-test")) == 5 * REPLACE_POINTS
     print(f"\nreplace: {kills} SIGKILLs survived; the store held after each: {seen}")
