@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from totalpeace.errors import InputError
@@ -56,7 +56,9 @@ def test_a_design_is_rejected_at_once_or_has_the_size_it_announces(data):
         spec = parse_spec(data)
     except InputError as exc:
         assert time.perf_counter() - started < 2.0, "rejecting took too long"
-        assert exc.message.split(":")[0], exc.message
+        field = exc.message.split(":")[0].strip("'")
+        assert field, exc.message
+        event(f"rejected: {field.split('.')[0]}")
         return
     points, _ = spec.design_points()
     assert points <= MAX_POINTS and points * spec.replications <= MAX_RUNS
@@ -64,5 +66,9 @@ def test_a_design_is_rejected_at_once_or_has_the_size_it_announces(data):
         try:
             design = build_design(spec)
         except InputError:
+            event("rejected when building: sobol samples or morris levels")
             return  # a sobol sample size that is not a power of two, an odd number of morris levels: named
         assert len(design) == points
+        event("accepted and built: size as announced")
+    else:
+        event("accepted, too large to build here")

@@ -148,10 +148,14 @@ def test_random_damage_is_never_read_silently(pristine, tmp_path, cli):
     whole, or exits 2 naming the damaged part; `--resume` then always restores the undamaged store."""
     rng = random.Random(14)
     expected = stored_tables(pristine)
+    kinds: dict[str, int] = {}
     for example in range(EXAMPLES):
         store = tmp_path / f"store-{example}"
         shutil.copytree(pristine, store)
         part, what = damage(store, rng)
+        where = "points.parquet" if part is not None and part.name == "points.parquet" else "a part"
+        kind = what if part is None else f"{what.split()[0]} in {where}"
+        kinds[kind] = kinds.get(kind, 0) + 1
         code, out, err = cli("query", "SELECT experiment, status, runs_ok FROM experiments", "--store", str(store))
         if part is None:  # a removed part: fewer runs, and the experiment says it is incomplete
             assert code == 0 and "incomplete" in out, (what, err)
@@ -161,7 +165,8 @@ def test_random_damage_is_never_read_silently(pristine, tmp_path, cli):
         assert code == 0, (what, err)
         assert ("set aside a damaged part" in out) == (part is not None and part.name != "points.parquet"), what
         assert_same_tables(stored_tables(store), expected, f"{what}: ")
-    print(f"\nstore damage: {EXAMPLES} random damages, each named or harmless, each repaired by --resume")
+    print(f"\nstore damage: {EXAMPLES} random damages ({', '.join(f'{k}: {n}' for k, n in sorted(kinds.items()))}), "
+          "each named or harmless, each repaired by --resume")
 
 
 def test_a_damaged_design_or_experiment_record_is_named(store, pristine, cli):
