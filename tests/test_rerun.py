@@ -287,6 +287,10 @@ def test_the_scenario_hash_changes_whenever_the_results_can(tmp_path):
         rates.append(totalpeace.simulate(scenario, runs=2, seed=1, months=6).national["state_control_share"])
     assert not np.array_equal(rates[0], rates[1])  # a difference in the 13th digit shows in the results ...
     assert hashes[0] != hashes[1]  # ... so the territory data are hashed at full precision
+    noted = builtin.model_copy(deep=True)
+    noted.policy.events[0].source = ""  # a source note cannot change a result: one hash
+    noted.groups["eln"].members_source = "another note"
+    assert scenario_sha256(noted) == scenario_sha256(builtin)
 
 
 def test_rerun_blames_a_changed_scenario_not_the_code(tmp_path, cli):

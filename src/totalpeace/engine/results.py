@@ -32,13 +32,14 @@ TERRITORY_SERIES = ("territory_state_control", "territory_homicides", "territory
 
 
 def sum_months(series: np.ndarray, months: np.ndarray | list[int] | range) -> np.ndarray:
-    """Per run, the sum of `series[:, m]` over `months`, added month by month in calendar order.
+    """Per run, the sum of `series[:, m]` over `months`, added month by month in calendar order (any trailing axes,
+    such as territories, are kept).
 
     Why not `series[:, months].sum(axis=1)`: numpy picks the order of the additions from the memory layout (pairwise
     for one run, month after month for a Fortran-ordered copy of several), so a run's sum would change in the last
     bits with the number of runs beside it. One fixed order makes every run's value independent of its batch.
     """
-    total = np.zeros(series.shape[0], dtype=np.float64)
+    total = np.zeros((series.shape[0], *series.shape[2:]), dtype=np.float64)
     for m in months:
         total += series[:, m]
     return total

@@ -252,7 +252,7 @@ def render_sweep_report(store: Any, experiment: str) -> str:
         per_run = store.query(
             "SELECT y.point, y.run, y.metric, y.value FROM yearly y JOIN runs r USING (experiment, point, run) "
             "WHERE y.experiment = ? AND r.status = 'ok' AND y.year = ? AND list_contains(?, y.metric)",
-            [experiment, year, outcomes])
+            [experiment, year, outcomes], experiment=experiment)
         runs = (per_run.pivot_table(index=["point", "run"], columns="metric", values="value").reset_index()
                 .merge(points, on="point"))
         effects, effect_rows = factorial_effects(runs, spec, factors, outcomes, year)
