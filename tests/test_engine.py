@@ -27,6 +27,10 @@ name = "eln-zone"
 [policy]
 decriminalization = 0.5
 [[policy.ceasefires]]
+group = "clan_del_golfo"
+start = "2022-08"
+months = 12
+[[policy.ceasefires]]
 group = "eln"
 start = "2022-10"
 months = 24

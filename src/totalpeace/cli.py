@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import os
 import sys
+import warnings
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
-from totalpeace.errors import InputError
+from totalpeace.errors import InputError, InputWarning
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Simulate multi-party peace processes: scenarios, ensembles, comparisons.")
@@ -61,7 +62,7 @@ def run(
     report: Annotated[bool, typer.Option(help="Write report.html.")] = True,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print the report to report.pdf (needs Chromium).")] = False,
 ) -> None:
-    """Run an ensemble: progress bar, summary table, summary.json, results.parquet and report.html."""
+    """Run an ensemble: progress bar, summary table, summary.json, Parquet and CSV files, report.html."""
     from pathlib import Path
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
@@ -70,6 +71,7 @@ def run(
     from totalpeace.display import print_summary
     from totalpeace.experiments import make_executor
     from totalpeace.experiments.ensemble import simulate_on
+    from totalpeace.report.exports import write_csvs
     from totalpeace.report.html import write_report
     from totalpeace.report.maps import territory_shapes
     from totalpeace.report.pdf import html_to_pdf, require_chromium
@@ -94,15 +96,24 @@ def run(
                             total=runs * horizon)
         results = simulate_on(resolved, runs, seed, horizon, pool,
                               progress=lambda done, _: bar.update(task, completed=done * horizon))
+    for stale in ("report.html", "report.pdf"):  # they describe the folder's earlier results
+        (folder / stale).unlink(missing_ok=True)
     results.save(folder)
-    console = Console(width=max(Console().width, 140))
+    csvs = write_csvs(results, folder)
+    console = Console()
     print_summary(results.summary(), console)
     if report or pdf:
-        write_report(results, folder / "report.html", sources=data_sources(resolved), shapes=territory_shapes(resolved))
+        from totalpeace.territories import load_territories
+
+        population = load_territories(resolved.territories).frame["population"].to_numpy(float)
+        write_report(results, folder / "report.html", sources=data_sources(resolved), shapes=territory_shapes(resolved),
+                     population=population)
     if pdf:
         console.print(f"Wrote {html_to_pdf(folder / 'report.html', folder / 'report.pdf')}")
-    console.print(f"Wrote {folder / 'summary.json'}, {folder / 'results.parquet'}, {folder / 'territories.parquet'}"
-                  + (f" and {folder / 'report.html'}" if report else ""))
+    written = [folder / "summary.json", folder / "results.parquet", folder / "territories.parquet", *csvs]
+    if report:
+        written.append(folder / "report.html")
+    console.print("Wrote " + ", ".join(str(p) for p in written), soft_wrap=False)
 
 
 # The other commands live in their own modules (totalpeace/commands/); registered here in the order of --help.
@@ -120,8 +131,20 @@ app.command()(calibration.calibrate)
 app.command()(calibration.validate)
 
 
+def _print_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Input warnings as one `warning:` line each; other warnings as Python prints them."""
+    if issubclass(category, InputWarning):
+        err_console.print(Text.assemble(("warning: ", "bold yellow"), str(message)), highlight=False)
+    else:
+        _python_showwarning(message, category, filename, lineno, file, line)
+
+
+_python_showwarning = warnings.showwarning
+
+
 def main() -> None:
     """Entry point: usage errors exit 2 (typer prints them), input errors 2 with one message, internal errors 1."""
+    warnings.showwarning = _print_warning
     try:
         app(prog_name="totalpeace")
     except InputError as exc:
