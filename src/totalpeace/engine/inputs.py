@@ -91,7 +91,8 @@ class LeverEffects(NamedTuple):
 
 
 @numba.njit(cache=True)
-def _lever_effects(levers: Levers, p) -> tuple:
+def lever_effects(levers: Levers, p) -> LeverEffects:
+    """Everything the levers imply through the model's equations, for every month."""
     M, G, kinds = levers.concessions.shape
     posture, base_pressure = np.empty(M), np.empty(M)
     pressure, shield, count = np.empty((M, G)), np.empty((M, G)), np.zeros((M, G))
@@ -109,12 +110,9 @@ def _lever_effects(levers: Levers, p) -> tuple:
         chi[m] = economy.appropriable_shares(levers.decriminalization[m], p)
         coca[m] = economy.coca_change(levers.substitution[m], levers.announced[m], p)
         values.audit_threat_costs(base_pressure[m], levers.concessions[m], p, cost_state[m], cost_group[m])
-    return posture, base_pressure, pressure, shield, count, total, chi, coca, cost_state, cost_group
-
-
-def lever_effects(levers: Levers, p) -> LeverEffects:
-    """Everything the levers imply through the model's equations, for every month."""
-    return LeverEffects(*_lever_effects(levers, p))
+    return LeverEffects(posture=posture, base_pressure=base_pressure, pressure=pressure, shield=shield,
+                        concession_count=count, concessions_total=total, chi=chi, coca_change=coca,
+                        audit_cost_state=cost_state, audit_cost_group=cost_group)
 
 
 class Options(NamedTuple):
