@@ -14,10 +14,10 @@ import pytest
 import totalpeace
 from totalpeace.engine import records as records_
 from totalpeace.engine import state as state_
-from totalpeace.engine.initial import INIT_TOLERANCE
+from totalpeace.engine.initial import INIT_TOLERANCE, arms_at
 from totalpeace.engine.rng import central
 from totalpeace.engine.simulate import build_engine
-from totalpeace.model import contest, negotiation, values
+from totalpeace.model import contest, economy, negotiation, values
 from totalpeace.model.values import AUDITS
 
 MONTHS = 30
@@ -48,20 +48,28 @@ def flagship() -> totalpeace.Scenario:
 def test_initial_state(flagship: totalpeace.Scenario) -> None:
     engine = build_engine(flagship, MONTHS)
     st, world, p = engine.initial, engine.arrays, engine.p
-    members, sanctuary, control = st.members[0], st.sanctuary[0], st.control[0]
-    # Everyone the scenario lists is somewhere: in the country or in sanctuary.
-    np.testing.assert_allclose(members.sum(axis=1) + sanctuary, world.members, rtol=1e-12)
+    members, support, sanctuary, control = st.members[0], st.support[0], st.sanctuary[0], st.control[0]
+    # Everyone the scenario lists is somewhere: armed in the country or in sanctuary, or in the support networks.
+    np.testing.assert_allclose(members.sum(axis=1) + support.sum(axis=1) + sanctuary, world.members, rtol=1e-12)
+    np.testing.assert_allclose(members.sum(axis=1) + sanctuary, world.members * world.armed_share, rtol=1e-12)
     assert sanctuary[engine.world.group_ids.index("eln")] > 0  # Venezuela tolerates the ELN at the start
-    # Control is the contest's fixed point: one more round (month 0's levers, no noise) moves nothing.
+    # Control is the contest's fixed point: one more round (month 0's levers, no noise, the arms its rents keep)
+    # moves nothing.
     forces = engine.levers.deployable[0] * world.total_forces
     conditional = bool(engine.levers.conditional[0])
     G, T = members.shape
-    effort = contest.efforts(members, st.cohesion[0], control, np.zeros((G, T)), False, np.zeros(G), np.ones(G),
-                             forces, conditional, world.pop075, world.presence, world.is_cartel, world.adj_indptr,
-                             world.adj_indices, p)
+    presence = contest.effective_presence(members, support, contest.reach_shares(world.area, world.adj_indptr, p),
+                                          world.adj_indptr, world.adj_indices, p)
+    chi = economy.appropriable_shares(engine.levers.decriminalization[0], p)
+    stock, multiplier, exit_of, _next = arms_at(control, members, support, sanctuary, world.coca, chi, world, p)
+    effort = contest.efforts(presence, multiplier, st.cohesion[0], control, np.zeros((G, T)), False, forces,
+                             conditional, world.pop075, world.presence, p)
     np.testing.assert_allclose(contest.contest_shares(effort, False, p), control, rtol=0, atol=INIT_TOLERANCE)
     np.testing.assert_allclose(control.sum(axis=1), 1.0)
-    np.testing.assert_allclose(st.p_slow[0], values.bargaining_power(effort, members, sanctuary, p), atol=1e-9)
+    np.testing.assert_allclose(st.p_slow[0], values.bargaining_power(effort, presence, sanctuary, p), atol=1e-9)
+    np.testing.assert_array_equal(st.resources[0], stock)  # arms at their steady state: no arming spree in month 0
+    np.testing.assert_array_equal(st.route_exit[0], exit_of)
+    assert np.all(st.resources[0][world.members > 0] >= 0)
     np.testing.assert_array_equal(st.positions[0], negotiation.initial_positions(world.spoiler, p))
     assert st.cohesion[0] == engine.levers.buy_in[0]
     assert np.all(st.flow0[0] > 0)  # cocaine leaves through every neighbour's border at the start
@@ -89,7 +97,8 @@ def test_registries_define_the_arrays() -> None:
 def test_results_carry_every_registered_output(flagship: totalpeace.Scenario) -> None:
     res = totalpeace.simulate(flagship, runs=2, seed=1, months=3)
     assert tuple(res.national) == records_.NATIONAL
-    assert tuple(res.groups) == (*records_.GROUP, *AUDITS)
+    assert tuple(res.groups)[:len(records_.GROUP) + len(AUDITS)] == (*records_.GROUP, *AUDITS)
+    assert all(k.startswith("choice_") for k in tuple(res.groups)[len(records_.GROUP) + len(AUDITS):])
     assert tuple(res.territories) == records_.TERRITORY
     for series in (*res.national.values(), *res.groups.values()):
         assert series.flags.c_contiguous
@@ -144,11 +153,16 @@ def test_records_summarise_the_state(zone_path: tuple) -> None:
     engine, batch = zone_path
     rec, st, world = batch.records, batch.state, engine.arrays
     cartel = world.is_cartel > 0
-    total = st.members.sum(axis=2) + st.sanctuary
+    armed = st.members.sum(axis=2) + st.sanctuary
+    total = armed + st.support.sum(axis=2)
     last = -1
     np.testing.assert_allclose(rec.group_members[:, last], total)
     np.testing.assert_allclose(rec.group_sanctuary[:, last], st.sanctuary)
-    np.testing.assert_allclose(rec.group_armed[:, last], total * world.armed_share)
+    np.testing.assert_allclose(rec.group_armed[:, last], armed)
+    np.testing.assert_allclose(rec.group_support[:, last], st.support.sum(axis=2))
+    np.testing.assert_allclose(rec.group_resources[:, last], st.resources)
+    np.testing.assert_allclose(rec.ex_combatants[:, last], st.ex_combatants.sum(axis=1))
+    np.testing.assert_array_equal(rec.actions[:, last], st.actions)
     np.testing.assert_array_equal(rec.group_phase[:, last], st.phase)
     np.testing.assert_allclose(rec.armed_group_members[:, last], total[:, ~cartel].sum(axis=1))
     np.testing.assert_array_equal(rec.agreements_signed[:, last], st.signed.sum(axis=1))

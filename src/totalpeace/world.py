@@ -62,6 +62,9 @@ class World:
     talks_order: np.ndarray  # (n,) group indices in the phased order
     neighbour_rate: np.ndarray  # (K,) baseline homicide rate of neighbours (nan where unknown)
     corridor_share: sp.csr_matrix | None = None  # (T, T) 1 where territory k lies on i's route to its exit
+    edge_length: sp.csr_matrix | None = None  # (T, T) km between adjacent territories' points (None: unknown, 1 each)
+    ex_combatants: np.ndarray | None = None  # (T,) former combatants of a demobilised group at the start
+    vacated: np.ndarray | None = None  # (T,) control left vacated at the start (the record of vacated control)
 
     @property
     def n_territories(self) -> int:
@@ -85,6 +88,33 @@ def territory_graph(table: TerritoryTable) -> tuple[sp.csr_matrix, np.ndarray]:
     frame = table.frame
     borders = np.array([any(c for c in str(b).split(";")) for b in frame["border_countries"]], dtype=bool)
     return adjacency, (frame["port"].to_numpy(float) > 0) | borders
+
+
+def edge_lengths(table: TerritoryTable) -> sp.csr_matrix | None:
+    """km between the representative points of adjacent territories, where the table has `lon` and `lat` (None
+    otherwise: the department datasets carry no coordinates, so each territory crossed counts one)."""
+    frame = table.frame
+    if not {"lon", "lat"} <= set(frame.columns):
+        return None
+    adjacency, _exits = territory_graph(table)
+    return edge_costs(adjacency, frame["lon"].to_numpy(float), frame["lat"].to_numpy(float),
+                      np.zeros(len(frame)), aversion=0.0)
+
+
+def former_combatants(scenario: Scenario, ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The ex-combatant pool (T,) and the control vacated at the start (T,): the scenario's `ex_combatants` spread
+    by their presence shares; vacated control is `vacated` where most of them are, in proportion elsewhere."""
+    n = len(ids)
+    pool, vacated = np.zeros(n), np.zeros(n)
+    spec = scenario.ex_combatants
+    if spec is None or not spec.presence:
+        return pool, vacated
+    pos = {tid: i for i, tid in enumerate(ids)}
+    top = max(spec.presence.values())
+    for tid, share in spec.presence.items():
+        pool[pos[tid]] = spec.members * share
+        vacated[pos[tid]] = spec.vacated * share / top if top > 0 else 0.0
+    return pool, vacated
 
 
 def static_routes(table: TerritoryTable) -> Routes:
@@ -170,6 +200,7 @@ def build_world(scenario: Scenario) -> World:
             presence[gpos[g], pos[tid]] = share
     members = np.array([scenario.groups[g].members for g in base_ids] + [0.0] * len(splittable))
 
+    pool, vacated = former_combatants(scenario, ids)
     table_start = np.full(G, -1)
     if scenario.policy.talks.mode != "none":
         for g, tab in scenario.policy.tables.items():
@@ -193,5 +224,5 @@ def build_world(scenario: Scenario) -> World:
         willing=per_group(lambda g: g.willing_to_talk, bool), table_start=table_start,
         talks_order=np.array(order, dtype=int),
         neighbour_rate=np.array([scenario.international[a].homicide_rate or np.nan for a in neighbours]),
-        corridor_share=routes.corridor,
+        corridor_share=routes.corridor, edge_length=edge_lengths(table), ex_combatants=pool, vacated=vacated,
     )

@@ -12,9 +12,25 @@ from totalpeace.territories import TerritoryTable, adjacency_from_pairs, finish_
 DATA_DIR = Path(__file__).parent
 COLOMBIA = DATA_DIR / "colombia"
 
-# Presence strength -> relative weight of a group's members in a territory (assumption: "strong" presence holds
-# three times the members of a mere "present" report; the sources give no counts by department).
+# Presence strength -> relative weight of a group's members in a department of a given extent (assumption: "strong"
+# presence holds three times the members of a mere "present" report; the sources give no counts by department).
 PRESENCE_WEIGHT = {"strong": 3.0, "present": 1.0}
+
+
+def department_extents() -> dict[str, float]:
+    """The extent of each department, sqrt(population x area) from departments.csv, relative to its mean.
+
+    Assumption: a group's members in a department it is reported in scale with the people it can recruit and tax
+    and the ground it must hold, so a report on San Andrés (65,000 people on 49 km2) places a handful where one on
+    Antioquia places hundreds; the report's strength sets the ratio between departments of equal extent."""
+    deps = _read(COLOMBIA / "departments.csv")
+    extent = (deps["population"].astype(float) * deps["area_km2"].astype(float)) ** 0.5
+    return dict(zip(deps["id"].astype(str), extent / extent.mean(), strict=True))
+
+
+def report_weight(strength: str, department: str, extents: dict[str, float]) -> float:
+    """Weight of one presence report: PRESENCE_WEIGHT of its strength times its department's extent."""
+    return PRESENCE_WEIGHT.get(strength, 1.0) * extents.get(department, 1.0)
 
 
 def _read(path: Path) -> pd.DataFrame:
@@ -117,13 +133,14 @@ def load_dataset(name: str) -> TerritoryTable:
 
 
 def presence_shares(table: TerritoryTable, group_key: str) -> dict[str, float]:
-    """A group's share of members per territory, from the dataset's presence reports (PRESENCE_WEIGHT)."""
+    """A group's share of members per territory, from the dataset's presence reports (`report_weight`)."""
     if table.presence is None:
         return {}
     rows = table.presence[table.presence["group"] == group_key]
     if "weight" in rows.columns:  # datasets whose presence rule gives weights (the municipal rule)
         weights = {str(r.id): float(r.weight) for r in rows.itertuples()}
     else:
-        weights = {str(r.id): PRESENCE_WEIGHT.get(str(r.strength), 1.0) for r in rows.itertuples()}
+        extents = department_extents()
+        weights = {str(r.id): report_weight(str(r.strength), str(r.id), extents) for r in rows.itertuples()}
     total = sum(weights.values())
     return {tid: w / total for tid, w in sorted(weights.items())} if total else {}

@@ -3,8 +3,9 @@
 The rule (docs/scenarios.md section 5.4):
 
 1. A group is placed only in the departments where the presence reports (data/colombia/group_presence.csv) name it,
-   with the department weights of the department flagship (3 for `strong`, 1 for `present`), so that the municipal
-   presence summed to departments equals the department flagship's presence exactly.
+   with the department weights of the department flagship (3 for `strong`, 1 for `present`, times the department's
+   extent: data.report_weight), so that the municipal presence summed to departments equals the department
+   flagship's presence exactly.
 2. Within such a department, the weight goes to the municipalities with evidence of the group in the evidence years
    (EVIDENCE_YEARS): CNMH cases attributed to it (a lower bound) plus UCDP GED events involving it that GED locates
    to the municipality (`where_prec` <= 3; events placed on a department centroid count for no municipality), in
@@ -95,9 +96,10 @@ def _fallback(values: pd.Series) -> pd.Series:
 def presence_table(table: TerritoryTable, year: int) -> tuple[pd.DataFrame, list[str]]:
     """Rows (id, group, weight, basis, department, evidence) for every group of the department reports, and one
     summary line per group for `show`."""
-    from totalpeace.data import COLOMBIA, PRESENCE_WEIGHT, _read
+    from totalpeace.data import COLOMBIA, _read, department_extents, report_weight
 
     reports = _read(COLOMBIA / "group_presence.csv")
+    extents = department_extents()
     evidence = evidence_counts(year)
     frame = table.frame
     department = frame["department_id"]
@@ -108,7 +110,7 @@ def presence_table(table: TerritoryTable, year: int) -> tuple[pd.DataFrame, list
         value = group_value(table, group)
         counts = {"evidence": 0, "value": 0, "population": 0}
         for report in reported.itertuples():
-            weight = PRESENCE_WEIGHT.get(str(report.strength), 1.0)
+            weight = report_weight(str(report.strength), str(report.id), extents)
             members = frame.index[department == str(report.id)]
             local = found[found.index.isin(members)]
             basis = "evidence"

@@ -1,9 +1,10 @@
 """The state of month 0, composed of the model's functions (the same every run, so computed once per scenario).
 
-Members are spread by their presence shares, with a share abroad where a host tolerates them; control starts at the
-fixed point of the territorial contest with those members, so that the first months do not drift from an arbitrary
-start; the slow bargaining power and the cocaine flows toward the neighbours are evaluated there. The homicide
-baseline and each group's stake are set in the first month itself (engine/month.py), from that month's own state.
+Members (armed and support networks) are spread by their presence shares, with a share of the armed abroad where a
+host tolerates them; control starts at the fixed point of the territorial contest with those members and the arms
+their rents keep, so that the first months do not drift from an arbitrary start; the routes, the arms, the slow
+bargaining power and the cocaine flows toward the neighbours are evaluated there. The homicide baseline and each
+group's stake are set in the first month itself (engine/month.py), from that month's own state.
 """
 
 from __future__ import annotations
@@ -16,28 +17,59 @@ import numpy as np
 from totalpeace.engine import state as state_vars
 from totalpeace.engine.inputs import Levers, Options, WorldArrays
 from totalpeace.engine.state import State
-from totalpeace.model import contest, negotiation, spillover, strength, values
+from totalpeace.model import contest, economy, negotiation, spillover, strength, trafficking, values
 
 INIT_ITERATIONS = 50  # at most this many contest rounds to reach the initial control
 INIT_TOLERANCE = 1e-9  # the fixed point is reached when no control share moves by this much
 
 
 @numba.njit(cache=True)
-def contest_fixed_point(members: np.ndarray, cohesion: float, forces: float, conditional: bool, difference: bool,
+def arms_at(control: np.ndarray, armed: np.ndarray, support: np.ndarray, sanctuary: np.ndarray, coca: np.ndarray,
+            chi: np.ndarray, world: WorldArrays, p) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The groups' arms at their steady state under this control, as month 0 computes them (economy.py): the routes
+    and rents of this control, the cartels' transfers, the steady stock of arms and resources. Returns the stock
+    (G,), the effort multiplier it gives (G,) and the routes (exit, next territory; T, each)."""
+    G, T = armed.shape
+    exit_of = np.empty(T, dtype=np.int64)
+    next_hop = np.empty(T, dtype=np.int64)
+    trafficking.least_cost_routes(trafficking.edge_costs(world.edge_length, world.adj_indptr, world.adj_indices,
+                                                         control, p),
+                                  world.adj_indptr, world.adj_indices, world.exits, exit_of, next_hop)
+    kinds = economy.rents_by_kind(coca, world.gold, world.population,
+                                  economy.corridor_hectares(coca, next_hop, exit_of), p)
+    rent = economy.group_rents(economy.appropriable(kinds, chi, world.revenue)[0], control)
+    fighters = np.empty(G)
+    alive = np.zeros(G)
+    for g in range(G):
+        fighters[g] = sanctuary[g]
+        networks = 0.0
+        for t in range(T):
+            fighters[g] += armed[g, t]
+            networks += support[g, t]
+        alive[g] = 1.0 if fighters[g] + networks > 0.5 else 0.0
+    exit_control, _vacuum = economy.exit_holdings(control, world.vacated, world.exits)
+    transfers = economy.cartel_transfers(world.finance, world.allies, exit_control, alive, 0.0)
+    stock = economy.steady_resources(economy.resources_inflow(rent, transfers, fighters, np.ones(G), p), p)
+    return stock, economy.arms_multiplier(economy.arms_intensity(stock, fighters, p), p), exit_of, next_hop
+
+
+@numba.njit(cache=True)
+def contest_fixed_point(armed: np.ndarray, support: np.ndarray, sanctuary: np.ndarray, presence: np.ndarray,
+                        cohesion: float, forces: float, conditional: bool, difference: bool, chi: np.ndarray,
                         world: WorldArrays, p) -> tuple[np.ndarray, np.ndarray]:
-    """Control (T, G + 1) at the fixed point of the contest with these members, and the efforts there: the state's
-    deployment depends on control, so efforts (without noise, zones or cartel money) and the contest are iterated,
-    starting from a state holding nothing."""
-    G, T = members.shape
+    """Control (T, G + 1) at the fixed point of the contest with the groups' effective presence (G, T) and the arms
+    their rents keep at that control (`arms_at`), and the efforts there: the state's deployment and the groups'
+    rents depend on control, so efforts (without noise, zones or ceasefires) and the contest are iterated, starting
+    from a state holding nothing."""
+    G, T = presence.shape
     no_zone = np.zeros((G, T))
-    no_transfers, own_rent = np.zeros(G), np.ones(G)
     control = np.zeros((T, G + 1))
     effort = np.zeros((T, G + 1))
     outcome = control
     for i in range(INIT_ITERATIONS):
-        effort = contest.efforts(members, cohesion, control, no_zone, False, no_transfers, own_rent, forces,
-                                 conditional, world.pop075, world.presence, world.is_cartel, world.adj_indptr,
-                                 world.adj_indices, p)
+        multiplier = arms_at(control, armed, support, sanctuary, world.coca, chi, world, p)[1]
+        effort = contest.efforts(presence, multiplier, cohesion, control, no_zone, False, forces, conditional,
+                                 world.pop075, world.presence, p)
         outcome = contest.contest_shares(effort, difference, p)
         if i > 0 and np.max(np.abs(outcome - control)) < INIT_TOLERANCE:
             break
@@ -47,19 +79,30 @@ def contest_fixed_point(members: np.ndarray, cohesion: float, forces: float, con
 
 @numba.njit(cache=True)
 def _fill(state: State, world: WorldArrays, levers: Levers, p, options: Options) -> None:
-    members, sanctuary = strength.initial_members(world.members, world.member_presence, world.sanctuary_max,
-                                                  levers.host_tolerance[0])
+    members, support, sanctuary = strength.initial_members(world.members, world.armed_share, world.member_presence,
+                                                           world.sanctuary_max, levers.host_tolerance[0])
     state.members[0][:] = members
+    state.support[0][:] = support
     state.sanctuary[0][:] = sanctuary
     state.cohesion[0] = levers.buy_in[0]
-    control, effort = contest_fixed_point(members, levers.buy_in[0], levers.deployable[0] * world.total_forces,
-                                          levers.conditional[0] > 0, options.difference, world, p)
+    reach = contest.reach_shares(world.area, world.adj_indptr, p)
+    presence = contest.effective_presence(members, support, reach, world.adj_indptr, world.adj_indices, p)
+    chi = economy.appropriable_shares(levers.decriminalization[0], p)
+    control, effort = contest_fixed_point(members, support, sanctuary, presence, levers.buy_in[0],
+                                          levers.deployable[0] * world.total_forces, levers.conditional[0] > 0,
+                                          options.difference, chi, world, p)
     state.control[0][:] = control
     state.positions[0][:] = negotiation.initial_positions(world.spoiler, p)
     state.group_cohesion[0][:] = world.group_cohesion
     state.coca[0][:] = world.coca
-    state.flow0[0][:] = spillover.neighbour_flows(world.coca, world.exit_of, control, world.neighbour_border)
-    state.p_slow[0][:] = values.bargaining_power(effort, members, sanctuary, p)
+    state.ex_combatants[0][:] = world.ex_combatants
+    state.vacated[0][:] = world.vacated
+    stock, _multiplier, exit_of, next_hop = arms_at(control, members, support, sanctuary, world.coca, chi, world, p)
+    state.resources[0][:] = stock
+    state.route_exit[0][:] = exit_of
+    state.route_next[0][:] = next_hop
+    state.flow0[0][:] = spillover.neighbour_flows(world.coca, state.route_exit[0], control, world.neighbour_border)
+    state.p_slow[0][:] = values.bargaining_power(effort, presence, sanctuary, p)
     state.rent0[0][:] = 1.0
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from totalpeace.engine.schedule import Schedule
 from totalpeace.model import economy, security, values
 from totalpeace.model.security import deployment_weights
-from totalpeace.world import World
+from totalpeace.world import GROUP_TYPES, World
 
 
 class WorldArrays(NamedTuple):
@@ -33,6 +33,7 @@ class WorldArrays(NamedTuple):
     exit_of: np.ndarray  # (T,) the exit each territory ships through, -1 for none
     adj_indptr: np.ndarray  # (T + 1,) adjacency graph, CSR row pointers
     adj_indices: np.ndarray  # CSR column indices (sorted within each row)
+    edge_length: np.ndarray  # (E,) length of each CSR edge: km between the territories' points, or 1 where unknown
     neighbour_border: np.ndarray  # (K, T) 1 where the territory borders the neighbour
     homicides_observed: np.ndarray  # (T,) observed monthly homicides at the start
     members: np.ndarray  # (G,) members at the start
@@ -45,13 +46,17 @@ class WorldArrays(NamedTuple):
     finance: np.ndarray  # (G,) foreign cartels' monthly budget
     allies: np.ndarray  # (G, G) 0/1
     rival_pairs: np.ndarray  # (n, 2) ordered pairs of rival groups
+    rivals: np.ndarray  # (G, G) 0/1, symmetric
     spoiler: np.ndarray  # (G,) model.values.LIMITED / GREEDY / TOTAL
     political: np.ndarray  # (G,) 1 for political groups
     willing: np.ndarray  # (G,) 1 for groups willing to talk
     table_start: np.ndarray  # (G,) month a table opens, -1 for none
     talks_order: np.ndarray  # (n,) group indices in the phased order
     splinter_slot: np.ndarray  # (G,) slot a split of g goes to, -1 for none
-    armed_share: np.ndarray  # (G,) share of members who are armed
+    armed_share: np.ndarray  # (G,) share of members who are armed at the start
+    recruits_former: np.ndarray  # (G,) 1 for groups that recruit former combatants (dissidents)
+    ex_combatants: np.ndarray  # (T,) former combatants at the start
+    vacated: np.ndarray  # (T,) control left vacated at the start
     total_forces: float  # military + police
     population_total: float
 
@@ -140,21 +145,29 @@ def world_arrays(world: World, total_forces: float) -> WorldArrays:
     exit_of[transit.row] = transit.col  # each territory ships through at most one exit
     adjacency = world.adjacency.tocsr()
     adjacency.sort_indices()
+    rows = np.repeat(np.arange(T), np.diff(adjacency.indptr))
+    length = np.ones(len(adjacency.indices))
+    if world.edge_length is not None:
+        length = np.asarray(world.edge_length.tocsr()[rows, adjacency.indices], dtype=float).ravel()
     population = f64(world.population)
     return WorldArrays(
         population=population, pop075=deployment_weights(population), area=f64(world.area_1000km2),
         gold=f64(world.gold_ha), coca=f64(world.coca_ha), presence=f64(world.state_presence), exits=f64(world.exits),
-        exit_of=exit_of, adj_indptr=i64(adjacency.indptr), adj_indices=i64(adjacency.indices),
+        exit_of=exit_of, adj_indptr=i64(adjacency.indptr), adj_indices=i64(adjacency.indices), edge_length=f64(length),
         neighbour_border=f64(world.neighbour_border).reshape(len(world.neighbour_ids), T),
         homicides_observed=f64(world.homicides_monthly), members=f64(world.members),
         member_presence=f64(world.presence).reshape(world.n_groups, T), group_cohesion=f64(world.cohesion),
         sanctuary_max=f64(world.sanctuary_max), host_border=f64(world.host_border).reshape(world.n_groups, T),
         is_cartel=f64(world.is_cartel), revenue=f64(world.revenue).reshape(world.n_groups, 4),
         finance=f64(world.finance), allies=f64(world.allies).reshape(world.n_groups, world.n_groups),
-        rival_pairs=i64(np.argwhere(world.rivals > 0)).reshape(-1, 2), spoiler=i64(world.spoiler),
+        rival_pairs=i64(np.argwhere(world.rivals > 0)).reshape(-1, 2),
+        rivals=f64(world.rivals).reshape(world.n_groups, world.n_groups), spoiler=i64(world.spoiler),
         political=f64(world.political), willing=f64(world.willing), table_start=i64(world.table_start),
         talks_order=i64(world.talks_order), splinter_slot=i64(world.splinter_slot),
-        armed_share=f64(world.armed_share), total_forces=float(total_forces),
+        armed_share=f64(world.armed_share),
+        recruits_former=f64(world.group_type == GROUP_TYPES.index("dissident")),
+        ex_combatants=f64(world.ex_combatants if world.ex_combatants is not None else np.zeros(T)),
+        vacated=f64(world.vacated if world.vacated is not None else np.zeros(T)), total_forces=float(total_forces),
         population_total=float(world.population.sum()),
     )
 

@@ -11,10 +11,11 @@ import numba
 import numpy as np
 
 from totalpeace.engine.inputs import LeverEffects, Levers, Options, WorldArrays
-from totalpeace.engine.records import Records, record_month
+from totalpeace.engine.records import Records, record_groups, record_month
 from totalpeace.engine.rng import Draws, Purpose, draw_negative_binomial, draw_uniform, stream_key
 from totalpeace.engine.state import State
 from totalpeace.model import (
+    choices,
     commitment,
     contest,
     economy,
@@ -22,6 +23,7 @@ from totalpeace.model import (
     security,
     spillover,
     strength,
+    trafficking,
     values,
     violence,
 )
@@ -34,6 +36,8 @@ TALKS_ADVANCE = int(Purpose.TALKS_ADVANCE)
 BREAKDOWN = int(Purpose.BREAKDOWN)
 SPLIT = int(Purpose.SPLIT)
 DISSENT = int(Purpose.DISSENT)
+WILLINGNESS = int(Purpose.WILLINGNESS)
+SPLIT_HAZARD = int(Purpose.SPLIT_HAZARD)
 ALIVE = 0.5  # a group with fewer members than this (in the country and abroad) no longer acts
 
 
@@ -51,29 +55,34 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
              state: State, records: Records, options: Options, draws: Draws) -> None:
     """Run r's month m (run id `run`)."""
     members, sanctuary, control, phase = state.members[r], state.sanctuary[r], state.control[r], state.phase[r]
+    support, resources, pool = state.support[r], state.resources[r], state.ex_combatants[r]
+    route_exit, route_next, group_actions = state.route_exit[r], state.route_next[r], state.actions[r]
     signed_members, positions, group_cohesion = state.signed_members[r], state.positions[r], state.group_cohesion[r]
     coca, fragmentation, vacated, p_slow = state.coca[r], state.fragmentation[r], state.vacated[r], state.p_slow[r]
     signed, hom_base, drivers0, flow0 = state.signed[r], state.hom_base[r], state.drivers0[r], state.flow0[r]
     loss_share, rent0 = state.loss_share[r], state.rent0[r]
     G, T = members.shape
 
-    members_total = np.empty(G)
+    members_total = np.empty(G)  # armed, networks and sanctuary
+    armed_total = np.empty(G)
     alive = np.zeros(G)
     for g in range(G):
-        s = 0.0
+        armed, networks = 0.0, 0.0
         for t in range(T):
-            s += members[g, t]
-        members_total[g] = s + sanctuary[g]
+            armed += members[g, t]
+            networks += support[g, t]
+        armed_total[g] = armed + sanctuary[g]
+        members_total[g] = armed_total[g] + networks
         alive[g] = 1.0 if members_total[g] > ALIVE else 0.0
 
-    # 1. levers: ceasefires (scheduled or negotiated), zones; concessions with their pressure and shields
+    # 1. levers: ceasefires (scheduled or negotiated), zones; concessions with their shields
     zone = levers.zone[m]
     zoned = False
     for g in range(G):
         for t in range(T):
             zoned = zoned or zone[g, t] > 0
     conditional = levers.conditional[m] > 0
-    posture, pressure, shield = effects.posture[m], effects.pressure[m], effects.shield[m]
+    shield = effects.shield[m]
     conc_count, total_conc = effects.concession_count[m], effects.concessions_total[m]
     scheduled_ceasefire, scheduled_bilateral = levers.ceasefire[m], levers.bilateral[m]
     ceasefire = np.zeros(G, dtype=np.bool_)
@@ -85,27 +94,53 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     host_tol = levers.host_tolerance[m]
     forces = levers.deployable[m] * world.total_forces
 
-    # 2. economy, with cartel transfers to proxies
-    transit = economy.transit_hectares(coca, world.exit_of)
-    kinds = economy.rents_by_kind(coca, world.gold, world.population, transit, p)
+    # 2. economy: routes re-optimised to the cheapest exit (M2.3), rents, cartel transfers, pay, arms
+    trafficking.reroute(m, world.edge_length, world.adj_indptr, world.adj_indices, world.exits, control, route_exit,
+                        route_next, p)
+    kinds = economy.rents_by_kind(coca, world.gold, world.population,
+                                  economy.corridor_hectares(coca, route_next, route_exit), p)
     value, rent_t = economy.appropriable(kinds, effects.chi[m], world.revenue)
     rent = economy.group_rents(value, control)
     exit_control, vacuum_exits = economy.exit_holdings(control, vacated, world.exits)
     transfers = economy.cartel_transfers(world.finance, world.allies, exit_control, alive, vacuum_exits)
     if m == 0:
         rent0[:] = economy.stakes(kinds, world.revenue, control, p)
-    for g in range(G):
-        rent[g] += transfers[g]
+    pay = economy.pay_ratios(rent, transfers, members_total, p)
+    income = rent + transfers
 
-    # 3. negotiation: power, the tables' forecasts, war and peace values
+    # 3. the groups' choices (model/choices.py), then power, the tables' forecasts, war and peace values
+    reach = contest.reach_shares(world.area, world.adj_indptr, p)
+    presence = contest.effective_presence(members, support, reach, world.adj_indptr, world.adj_indices, p)
+    at_table = np.zeros(G, dtype=np.bool_)
+    target = np.zeros(G, dtype=np.bool_)
+    pressure0 = np.empty(G)
+    for g in range(G):
+        at_table[g] = negotiation.talking(phase[g]) or phase[g] == negotiation.FINAL
+        target[g] = at_table[g] or ceasefire[g]
+        pressure0[g] = values.concession_effects(p.repression_base, levers.concessions[m, g], p)[0]
+    choice = records.choices[r, m]
+    choices.decide(presence, world.rivals, pressure0, conditional, at_table, ceasefire, levers.guarantee[m],
+                   state.surplus[r], target, world.spoiler, world.willing, alive, p, choice)
+    posture_g = choices.postures(choice, ceasefire)
+    operations = choices.operations_kept(choice, ceasefire, p)
+    pressure = np.empty(G)
+    for g in range(G):
+        pressure[g] = values.concession_effects(security.repression_pressure(choice[g, choices.POSTURE], conditional,
+                                                                             p),
+                                                levers.concessions[m, g], p)[0]
+    multiplier = economy.arms_multiplier(economy.arms_intensity(resources, armed_total, p), p)
+    for g in range(G):
+        multiplier[g] *= operations[g]
     cohesion = state.cohesion[r]
-    effort0 = contest.group_efforts(members, transfers, rent0, world.is_cartel, world.adj_indptr, world.adj_indices,
-                                    p)
+    effort0 = contest.group_efforts(presence, multiplier)
     groups_effort = effort0.copy()  # the groups' efforts: unchanged until splits or DDR move members
     security.state_efforts(cohesion, forces, world.pop075, control, world.presence, conditional, zone, zoned, p,
                            effort0)
-    p_group = values.bargaining_power(effort0, members, sanctuary, p)
-    eligible = world.willing * alive > 0
+    p_group = values.bargaining_power(effort0, presence, sanctuary, p)
+    key = stream_key(seed, run, m, WILLINGNESS)
+    eligible = np.zeros(G, dtype=np.bool_)
+    for g in range(G):  # a group waiting for its table comes to it when its willingness says so (one draw a month)
+        eligible[g] = alive[g] > 0 and draw_uniform(draws, key, g) < choice[g, choices.WILLING]
     negotiation.open_tables(phase, m, world.table_start, world.talks_order, options.phased, eligible)
     n_talking = 0
     for g in range(G):
@@ -114,10 +149,10 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     host_weight = host_tol * world.sanctuary_max
     forecast = negotiation.forecasts(positions, p_group, levers.guarantee[m], host_weight, levers.legitimacy[m],
                                      phase, options.bdm, p)
-    surplus = np.empty(G)
+    surplus = state.surplus[r]
     political, spoiler = world.political, world.spoiler
     for g in range(G):
-        v_war = values.war_value(rent[g], pressure[g], shield[g], p)
+        v_war = values.war_value(income[g], pressure[g], shield[g], p)
         v_peace = values.peace_value(forecast[g], members_total[g], rent0[g], political[g], conc_count[g], p)
         open_count = n_talking - (1 if negotiation.talking(phase[g]) else 0)
         rho = values.reservation(v_war, spoiler[g], conc_count[g], open_count, p)
@@ -129,7 +164,7 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
         effort_nz = groups_effort.copy()
         security.state_efforts(cohesion, forces, world.pop075, control, world.presence, conditional, zone, False, p,
                                effort_nz)
-        p_without_zone = values.bargaining_power(effort_nz, members, sanctuary, p)
+        p_without_zone = values.bargaining_power(effort_nz, presence, sanctuary, p)
     values.audit_splits(p_group, p_without_zone, effects.audit_cost_state[m], effects.audit_cost_group[m],
                         records.audits[r, m])
 
@@ -149,7 +184,7 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
             just_signed[g] = False
         p_slow[g] = commitment.slow_power(p_slow[g], p_group[g])
 
-    # 5. signing, splits and DDR
+    # 5. signing, splits (on signing, and from decapitation, rivalry or failed implementation) and DDR
     key = stream_key(seed, run, m, SPLIT)
     moved = False  # did splits or DDR move members (and control) since the efforts of step 3?
     for g in range(G):
@@ -157,17 +192,28 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
             signed[g] = 1.0
             signed_members[g] = members_total[g]
     splinter_slot = world.splinter_slot
+    splits = 0.0
     for g in range(G):
         if just_signed[g] and splinter_slot[g] >= 0 \
                 and draw_uniform(draws, key, g) < strength.split_probability(group_cohesion[g], p):
             moved = True
-            strength.split(g, splinter_slot[g], strength.split_share(group_cohesion[g], p), members, sanctuary,
-                           control, signed_members, fragmentation)
+            splits += 1.0
+            strength.split(g, splinter_slot[g], strength.split_share(group_cohesion[g], p), members, support,
+                           sanctuary, control, resources, signed_members, fragmentation)
+    key = stream_key(seed, run, m, SPLIT_HAZARD)
+    for g in range(G):
+        if splinter_slot[g] >= 0 and alive[g] > 0 and not just_signed[g] \
+                and draw_uniform(draws, key, g) < strength.split_hazard(
+                    state.state_loss[r, g], group_cohesion[g], phase[g] == negotiation.IMPLEMENTATION, surplus[g], p):
+            moved = True
+            splits += 1.0
+            strength.split(g, splinter_slot[g], strength.split_share(group_cohesion[g], p), members, support,
+                           sanctuary, control, resources, signed_members, fragmentation)
     demobilised = np.zeros(G)
     for g in range(G):
         if new_phase[g] == negotiation.IMPLEMENTATION:
             moved = True
-            demobilised[g], remaining = strength.demobilise(g, members, sanctuary, p)
+            demobilised[g], remaining = strength.demobilise(g, members, support, sanctuary, pool, p.ddr_rate)
             if strength.ddr_complete(remaining, signed_members[g]):
                 new_phase[g] = negotiation.DEMOBILIZED
     leaving = np.zeros(G)
@@ -175,7 +221,8 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     for g in range(G):
         phase[g] = new_phase[g]
         if negotiation.stood_down(phase[g]) or ceasefire[g]:
-            leaving[g] = 1.0
+            leaving[g] = 1.0 - (choice[g, choices.EXPLOIT] if ceasefire[g] and not negotiation.stood_down(phase[g])
+                                else 0.0)
         recruiting[g] = not negotiation.stood_down(phase[g])
 
     # 6. security forces: dissent and cohesion
@@ -188,8 +235,8 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     before = control.copy()
     effort = groups_effort
     if moved:
-        effort = contest.group_efforts(members, transfers, rent0, world.is_cartel, world.adj_indptr,
-                                       world.adj_indices, p)
+        presence = contest.effective_presence(members, support, reach, world.adj_indptr, world.adj_indices, p)
+        effort = contest.group_efforts(presence, multiplier)
     security.state_efforts(cohesion, forces, world.pop075, control, world.presence, conditional, zone, zoned, p,
                            effort)
     contest.perturb_efforts(effort, stream_key(seed, run, m, EFFORT_NOISE), draws, p)
@@ -198,51 +245,76 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     contest.remember_vacated(vacated, vacated_now)
     state_fill = contest.state_fill_share(before, control, vacated_now)
 
-    # 8. attrition, recruitment, rearmament, movement, sanctuary
+    # 8. attrition, the ex-combatant pool, recruitment, arming, desertion, movement, sanctuary, arms, coca
     state_effort = effort[:, G].copy()
     protected = np.zeros((G, T))
+    in_zone = np.zeros(G)
     for g in range(G):
+        armed_here = 0.0
         for t in range(T):
             protected[g, t] = 1.0 if (bilateral[g] or zone[g, t] > 0) else 0.0
+            armed_here += members[g, t]
+            in_zone[g] += members[g, t] * (1.0 if zone[g, t] > 0 else 0.0)
+        in_zone[g] = in_zone[g] / armed_here if armed_here > 0 else 0.0
     expected_state, clashes_state, losses_state = strength.losses_to_state(
         members, state_effort, world.area, pressure, protected, stream_key(seed, run, m, STATE_CLASHES), draws, p)
-    state_killed = strength.security_forces_killed(members, state_effort, posture, ceasefire, p)
+    state_killed = strength.security_forces_killed(members, state_effort, posture_g, p)
+    spoiling = np.empty(G)
+    for g in range(G):
+        spoiling[g] = choice[g, choices.SPOIL]
     expected_groups, clashes_groups, losses_groups = strength.losses_to_rivals(
-        members, losses_state, world.rival_pairs, stream_key(seed, run, m, GROUP_CLASHES), draws, p)
-    recruits = strength.recruitment(members, control, strength.local_rent_per_member(rent, members_total, members),
-                                    world.presence, world.population, strength.rearmament(ceasefire, zone, p), p)
-    strength.update_members(members, sanctuary, losses_state, losses_groups, recruits, members_total, recruiting,
-                            ceasefire, p, loss_share)
+        members, losses_state, world.rival_pairs, spoiling, target, stream_key(seed, run, m, GROUP_CLASHES), draws, p)
+    for g in range(G):
+        lost = 0.0
+        for t in range(T):
+            lost += losses_state[g, t]
+        state.state_loss[r, g] = lost / members_total[g] if members_total[g] > 0 else 0.0
+    ex_killed, _reintegrated = strength.ex_combatant_flows(pool, control, p)
+    former = strength.recidivism(pool, control, pay, world.recruits_former, p)
+    recruits, forced = strength.recruitment(presence, control, pay, world.presence, world.population, vacated,
+                                            operations, p)
+    networks = strength.network_recruitment(control, world.population, operations, p)
+    deserters = strength.update_members(members, support, sanctuary, losses_state, losses_groups, recruits, forced,
+                                        former, networks, strength.desertion_rates(pay, p), recruiting,
+                                        members_total, loss_share)
     strength.movement(members, strength.contested_value(value, control), world.adj_indptr, world.adj_indices,
                       p.movement_rate)
     strength.sanctuary_flow(members, sanctuary, world.sanctuary_max * host_tol, world.host_border,
                             p.sanctuary_adjustment)
+    fighting = np.empty(G)  # the share of the armed members in operations: not complying, not in a zone
+    for g in range(G):
+        fighting[g] = operations[g] * (1.0 - in_zone[g])
+    economy.update_resources(resources, economy.resources_inflow(rent, transfers, armed_total, fighting, p), p)
     economy.grow_coca(coca, effects.coca_change[m])
+    choices.actions(choice, ceasefire, levers.guarantee[m], world.rivals, target, group_actions)
 
     # 9. violence
     violence.decay_fragmentation(fragmentation, p)
     drivers = violence.homicide_drivers(control, members, fragmentation, rent_t, p)
-    posture_g = np.empty(G)
-    for g in range(G):
-        posture_g[g] = 0.0 if ceasefire[g] else posture
     key = stream_key(seed, run, m, HOMICIDES)
-    population, presence, observed = world.population, world.presence, world.homicides_observed
+    status_quo = np.empty(G)  # the postures the groups choose, ceasefires aside: the reference of month 0
+    for g in range(G):
+        status_quo[g] = choice[g, choices.POSTURE]
+    population, state_presence, observed = world.population, world.presence, world.homicides_observed
     homicides = np.empty(T)
     vacuum_total, selective_total = 0.0, 0.0
     for t in range(T):
         selective = violence.selective_violence(population[t], violence.margin(control, t), p)
-        vacuum = violence.vacuum_violence(vacated[t], presence[t], population[t], p)
+        vacuum = violence.vacuum_violence(vacated[t], state_presence[t], population[t], p)
         lost_state, lost_groups, expected_g, expected_s = 0.0, 0.0, 0.0, 0.0
         for g in range(G):
             lost_state += losses_state[g, t]
             lost_groups += losses_groups[g, t]
             expected_g += expected_groups[g, t]
             expected_s += expected_state[g, t]
-        extra = selective + vacuum + violence.collateral_deaths(lost_state, presence[t], p) + lost_groups
-        if m == 0:  # the territory effect: the status quo reproduces the observed homicides
+        extra = selective + vacuum + violence.collateral_deaths(lost_state, state_presence[t], p) + lost_groups
+        if m == 0:  # the territory effect: the status quo (the groups' chosen postures) reproduces the observed homicides
             drivers0[t] = drivers[t]
+            chosen = violence.posture_share(control, status_quo, t)
             hom_base[t] = violence.homicide_baseline(
-                observed[t], selective + vacuum + expected_g + violence.collateral_deaths(expected_s, presence[t], p))
+                observed[t], selective + vacuum + expected_g + violence.collateral_deaths(expected_s, state_presence[t],
+                                                                                          p)) \
+                / (1.0 - p.armed_violence_share + p.armed_violence_share * chosen)
         mu = violence.homicide_mean(hom_base[t], drivers[t], drivers0[t], violence.posture_share(control, posture_g, t),
                                     extra, p)
         homicides[t] = draw_negative_binomial(draws, mu, p.homicide_dispersion, key, t)
@@ -251,12 +323,14 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
 
     # 10. spill-over
     neighbours = spillover.neighbour_index(
-        spillover.neighbour_flows(coca, world.exit_of, control, world.neighbour_border), flow0,
+        spillover.neighbour_flows(coca, route_exit, control, world.neighbour_border), flow0,
         spillover.border_means(vacated, world.neighbour_border),
         spillover.border_means(fragmentation, world.neighbour_border), p)
 
     # 11. record
-    record_month(r, m, records, members, sanctuary, control, phase, signed, world.is_cartel, world.armed_share,
+    record_month(r, m, records, members, support, sanctuary, control, phase, signed, world.is_cartel,
                  world.population, world.population_total, homicides, clashes_state, clashes_groups, losses_state,
                  losses_groups, state_killed, neighbours, vacuum_total, selective_total, vacated_now, state_fill,
-                 cohesion, dissent, demobilised, coca, rent, surplus)
+                 cohesion, dissent, demobilised, coca, income, surplus)
+    record_groups(r, m, records, pay, resources, recruits, forced, former, deserters, pool, ex_killed, splits,
+                  group_actions, world.is_cartel)

@@ -17,15 +17,17 @@ import numpy as np
 from totalpeace.engine.results import TERRITORY_SERIES
 from totalpeace.engine.state import shape
 from totalpeace.model import negotiation, violence
+from totalpeace.model.choices import N_ACTION, N_CHOICE, VIOLATIONS
 from totalpeace.model.values import AUDITS
 
 NATIONAL = ("homicides", "homicide_rate", "armed_group_members", "state_group_clashes", "inter_group_clashes",
             "combat_deaths", "security_forces_killed", "groups_in_talks", "agreements_signed", "state_control_share",
             "contested_territories", "neighbour_violence", "social_leader_killings", "selective_killings",
             "vacated_control", "vacuum_filled_by_state", "security_cohesion", "dissent_events", "demobilized",
-            "coca_ha")
+            "coca_ha", "recruits", "forced_recruits", "deserters", "recidivists", "ex_combatants",
+            "ex_combatants_killed", "splits", "ceasefire_violations")
 GROUP = ("group_members", "group_armed", "group_sanctuary", "group_territories", "group_phase", "group_rent",
-         "group_surplus")
+         "group_surplus", "group_support", "group_pay", "group_resources", "group_recruits", "group_forced")
 TERRITORY = TERRITORY_SERIES
 N_ZONES = 5
 CONTESTED = 0.6  # a territory where no actor holds this share of control counts as contested
@@ -34,6 +36,8 @@ DIMS: dict[str, tuple[str | int, ...]] = {
     **{name: ("R", "M") for name in NATIONAL},
     **{name: ("R", "M", "G") for name in GROUP},
     "audits": ("R", "M", len(AUDITS), "G"),  # the bargaining-power audit, in the order of values.AUDITS
+    "choices": ("R", "M", "G", N_CHOICE),  # each group's choices and their payoff edges (model.choices.decide)
+    "actions": ("R", "M", "G", N_ACTION),  # what the tables observe of each group (model.choices.actions)
     "neighbour_index": ("R", "M", "K"),
     **{name: ("M", "T") for name in TERRITORY},  # sums over the batch's runs
     "dominant_count": ("M", "T", "A"),  # runs in which each actor leads each territory
@@ -58,14 +62,15 @@ def merge(batches: list[Records]) -> dict[str, np.ndarray]:
 
 
 @numba.njit(cache=True)
-def record_month(r: int, m: int, records: Records, members: np.ndarray, sanctuary: np.ndarray, control: np.ndarray,
-                 phase: np.ndarray, signed: np.ndarray, is_cartel: np.ndarray, armed_share: np.ndarray,
+def record_month(r: int, m: int, records: Records, members: np.ndarray, support: np.ndarray, sanctuary: np.ndarray,
+                 control: np.ndarray, phase: np.ndarray, signed: np.ndarray, is_cartel: np.ndarray,
                  population: np.ndarray, population_total: float, homicides: np.ndarray, clashes_state: np.ndarray,
                  clashes_groups: np.ndarray, losses_state: np.ndarray, losses_groups: np.ndarray,
                  state_killed: float, neighbours: np.ndarray, vacuum_total: float, selective_total: float,
                  vacated_now: np.ndarray, state_fill: float, cohesion: float, dissent: float,
                  demobilised: np.ndarray, coca: np.ndarray, rent: np.ndarray, surplus: np.ndarray) -> None:
-    """Write run r's month m into the records (after the month's last update)."""
+    """Write run r's month m into the records (after the month's last update). `members` are armed members,
+    `support` the support networks, `rent` the group's income (rents and cartel transfers)."""
     G, T = members.shape
     K = neighbours.shape[0]
     # The run's month of each per-run series, and this month's per-territory sums (views: no copy).
@@ -77,11 +82,15 @@ def record_month(r: int, m: int, records: Records, members: np.ndarray, sanctuar
     state_control, territory_homicides = records.territory_state_control[m], records.territory_homicides[m]
     territory_vacated, neighbour_index = records.territory_vacated[m], records.neighbour_index[r, m]
     armed, in_talks, agreements, demob = 0.0, 0.0, 0.0, 0.0
+    group_support = records.group_support[r, m]
     for g in range(G):
-        s = 0.0
+        s, networks = 0.0, 0.0
         for t in range(T):
             s += members[g, t]
-        total = s + sanctuary[g]
+            networks += support[g, t]
+        fighters = s + sanctuary[g]
+        total = fighters + networks
+        group_support[g] = networks
         if is_cartel[g] == 0:
             armed += total
             demob += demobilised[g]
@@ -89,7 +98,7 @@ def record_month(r: int, m: int, records: Records, members: np.ndarray, sanctuar
             in_talks += 1.0
         agreements += signed[g]
         group_members[g] = total
-        group_armed[g] = total * armed_share[g]
+        group_armed[g] = fighters
         group_sanctuary[g] = sanctuary[g]
         group_phase[g] = phase[g]
         group_rent[g] = rent[g]
@@ -147,3 +156,43 @@ def record_month(r: int, m: int, records: Records, members: np.ndarray, sanctuar
     records.dissent_events[r, m] = dissent
     records.demobilized[r, m] = demob
     records.coca_ha[r, m] = coca_total
+
+
+@numba.njit(cache=True)
+def record_groups(r: int, m: int, records: Records, pay: np.ndarray, resources: np.ndarray, recruits: np.ndarray,
+                  forced: np.ndarray, former: np.ndarray, deserters: np.ndarray, pool: np.ndarray, ex_killed: float,
+                  splits: float, actions: np.ndarray, is_cartel: np.ndarray) -> None:
+    """Write run r's month m of the groups' economy and strength flows (the choices are written where they are
+    made): pay relative to the legal wage, arms and resources, recruits (voluntary, forced minors, former
+    combatants), deserters, the ex-combatant pool, splits and the ceasefire violations the tables see."""
+    G, T = recruits.shape
+    group_recruits, group_forced = records.group_recruits[r, m], records.group_forced[r, m]
+    total_recruits, total_forced, total_former, total_deserters, violations = 0.0, 0.0, 0.0, 0.0, 0.0
+    for g in range(G):
+        voluntary, minors, back = 0.0, 0.0, 0.0
+        for t in range(T):
+            voluntary += recruits[g, t]
+            minors += forced[g, t]
+            back += former[g, t]
+        records.group_pay[r, m, g] = pay[g]
+        records.group_resources[r, m, g] = resources[g]
+        group_recruits[g] = voluntary + minors + back
+        group_forced[g] = minors
+        records.actions[r, m, g] = actions[g]
+        violations += actions[g, VIOLATIONS]
+        if is_cartel[g] == 0:
+            total_recruits += voluntary + minors + back
+            total_forced += minors
+            total_former += back
+            total_deserters += deserters[g]
+    in_pool = 0.0
+    for t in range(T):
+        in_pool += pool[t]
+    records.recruits[r, m] = total_recruits
+    records.forced_recruits[r, m] = total_forced
+    records.recidivists[r, m] = total_former
+    records.deserters[r, m] = total_deserters
+    records.ex_combatants[r, m] = in_pool
+    records.ex_combatants_killed[r, m] = ex_killed
+    records.splits[r, m] = splits
+    records.ceasefire_violations[r, m] = violations

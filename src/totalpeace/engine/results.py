@@ -18,14 +18,18 @@ from totalpeace.scenario.dates import add_months
 # Flows are summed over a calendar year's simulated months and scaled to a full year; stocks take the year's last month.
 FLOWS = ("homicides", "homicide_rate", "state_group_clashes", "inter_group_clashes", "combat_deaths",
          "security_forces_killed", "social_leader_killings", "selective_killings", "dissent_events", "demobilized",
-         "vacated_control")
+         "vacated_control", "recruits", "forced_recruits", "deserters", "recidivists", "ex_combatants_killed",
+         "splits", "ceasefire_violations")
 STOCKS = ("armed_group_members", "groups_in_talks", "agreements_signed", "state_control_share",
-          "contested_territories", "neighbour_violence", "security_cohesion", "coca_ha", "vacuum_filled_by_state")
+          "contested_territories", "neighbour_violence", "security_cohesion", "coca_ha", "vacuum_filled_by_state",
+          "ex_combatants")
 REQUIRED = ("homicide_rate", "homicides", "armed_group_members", "state_group_clashes", "inter_group_clashes",
             "groups_in_talks", "agreements_signed", "state_control_share", "contested_territories",
             "neighbour_violence")
 GROUP_SERIES = ("group_members", "group_armed", "group_sanctuary", "group_territories", "group_phase", "group_rent",
-                "group_surplus", "audit_with_concessions", "audit_without_concessions")
+                "group_surplus", "audit_with_concessions", "audit_without_concessions", "group_support", "group_pay",
+                "group_resources", "group_recruits", "group_forced", "choice_posture", "choice_exploit",
+                "choice_spoil", "choice_willingness")
 CONCESSION_AUDITS = ("arrest_orders_suspended", "extradition_suspended", "bombing_suspended", "zone")
 SIGNED_PHASES = [int(Phase.FINAL_AGREEMENT), int(Phase.IMPLEMENTATION), int(Phase.DEMOBILIZED)]
 TERRITORY_SERIES = ("territory_state_control", "territory_homicides", "territory_vacated")
@@ -145,7 +149,8 @@ class Results:
             gid = self.group_ids[g]
             entry: dict[str, Any] = {"name": self.group_names[g]}
             for key, series in (("members", "group_members"), ("armed", "group_armed"),
-                                ("sanctuary", "group_sanctuary"), ("territories_controlled", "group_territories")):
+                                ("support", "group_support"), ("sanctuary", "group_sanctuary"),
+                                ("territories_controlled", "group_territories")):
                 yearly = self.yearly(self.groups[series][:, :, g], flow=False)
                 entry[key] = {str(y): stats(v) for y, v in yearly.items()}
             final = phases[:, -1, g].astype(int)

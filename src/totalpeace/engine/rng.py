@@ -32,6 +32,8 @@ class Purpose(IntEnum):
     BREAKDOWN = 6
     SPLIT = 7
     DISSENT = 8
+    WILLINGNESS = 9
+    SPLIT_HAZARD = 10
 
 
 class Draws(NamedTuple):

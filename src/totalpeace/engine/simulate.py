@@ -13,6 +13,7 @@ from totalpeace.engine.rng import COUNTER, Draws
 from totalpeace.engine.runner import Engine
 from totalpeace.engine.schedule import build_schedule
 from totalpeace.errors import InputError
+from totalpeace.model.choices import CHOICE_NAMES
 from totalpeace.model.values import AUDITS
 from totalpeace.policy import policy_record
 from totalpeace.scenario.fingerprint import scenario_sha256
@@ -49,6 +50,7 @@ def simulate(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | N
     out = merge([engine.run(seed, run_ids[lo:lo + batch_size], progress) for lo in range(0, runs, batch_size)])
     groups = {k: out[k] for k in GROUP}
     groups.update({k: out["audits"][:, :, i, :].copy() for i, k in enumerate(AUDITS)})
+    groups.update({f"choice_{k}": out["choices"][:, :, :, i].copy() for i, k in enumerate(CHOICE_NAMES)})
     params = scenario.parameters.model_dump()
     calibration = params.pop("calibration")
     world = engine.world

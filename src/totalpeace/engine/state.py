@@ -25,8 +25,16 @@ class Variable(NamedTuple):
 
 
 VARIABLES: tuple[Variable, ...] = (
-    Variable("members", ("G", "T"), "members of each group in each territory"),
-    Variable("sanctuary", ("G",), "members in foreign sanctuary"),
+    Variable("members", ("G", "T"), "armed members of each group in each territory"),
+    Variable("support", ("G", "T"), "support-network members of each group in each territory"),
+    Variable("sanctuary", ("G",), "armed members in foreign sanctuary"),
+    Variable("resources", ("G",), "each group's stock of arms and resources, USD m"),
+    Variable("ex_combatants", ("T",), "former combatants of demobilised groups in each territory"),
+    Variable("route_exit", ("T",), "the exit each territory ships its coca through (-1: none)", np.int64),
+    Variable("route_next", ("T",), "the next territory on each territory's route (-1: at the exit or none)",
+             np.int64),
+    Variable("actions", ("G", 4), "what the tables observe of each group last month: attacks, violations, attacks "
+             "on other tables, attacks suffered (model.choices.actions)"),
     Variable("control", ("T", "A"), "control shares of the groups and the state (last column)"),
     Variable("phase", ("G",), "phase of each group's table (model.negotiation.Phase)", np.int8),
     Variable("signed_members", ("G",), "members when the group signed its final agreement"),
@@ -43,6 +51,8 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("flow0", ("K",), "cocaine flow toward each neighbour at the start"),
     Variable("loss_share", ("G",), "share of members lost to the state and rivals last month"),
     Variable("rent0", ("G",), "each group's stake: its status-quo income in the first month"),
+    Variable("surplus", ("G",), "each group's relative surplus of a deal, last computed (its choices read it)"),
+    Variable("state_loss", ("G",), "share of members lost to the state last month (leadership losses, M7.2)"),
 )
 
 State = namedtuple("State", [v.name for v in VARIABLES])

@@ -10,6 +10,9 @@ from totalpeace.engine.rng import draw_normal
 from totalpeace.model import security
 
 VACUUM_MEMORY = 0.8  # monthly persistence of the vacated-control record
+REFERENCE_WIDTH_KM = 150.0  # width at which neighbour_reach is the share of effort spent next door (a median
+# department, sqrt of about 22,000 km2)
+MAX_REACH = 0.9  # a member spends at least a tenth of its effort in its own territory
 
 
 @numba.njit(cache=True)
@@ -27,36 +30,65 @@ def perturb_efforts(effort: np.ndarray, key: np.uint64, draws, p) -> None:
 
 
 @numba.njit(cache=True)
-def group_efforts(members: np.ndarray, transfers: np.ndarray, own_rent: np.ndarray, is_cartel: np.ndarray,
-                  indptr: np.ndarray, indices: np.ndarray, p) -> np.ndarray:
-    """Contest efforts (T, G + 1) of the groups, the state's column left at zero (`security.state_efforts` fills it).
+def reach_shares(area: np.ndarray, indptr: np.ndarray, p) -> np.ndarray:
+    """Share of a member's effort spent in the neighbouring territories (T,): r_i = min(MAX_REACH, r_0
+    REFERENCE_WIDTH_KM / width_i), width_i = sqrt(area_i), 0 for a territory without neighbours. A member patrols a
+    fixed radius, so the narrower its territory the more of it lies next door: the same reach in kilometres at
+    department and at municipal scale."""
+    T = area.shape[0]
+    out = np.zeros(T)
+    for t in range(T):
+        if indptr[t + 1] > indptr[t]:
+            width = np.sqrt(max(area[t], 1e-9) * 1000.0)
+            out[t] = min(MAX_REACH, p.neighbour_reach * REFERENCE_WIDTH_KM / width)
+    return out
 
-    A group's effort in a territory is its members there plus a share of the neighbours' (reach over the adjacency
-    graph, CSR `indptr`/`indices`), boosted by cartel finance: (N_g,i + r sum_j~i N_g,j) (1 + phi transfers /
-    (transfers + own rent)). Foreign cartels hold no ground themselves.
-    """
+
+@numba.njit(cache=True)
+def effective_presence(members: np.ndarray, support: np.ndarray, reach: np.ndarray, indptr: np.ndarray,
+                       indices: np.ndarray, p) -> np.ndarray:
+    """The member-equivalents each group brings to each territory (G, T), its armed members plus omega_s times its
+    support networks, each member's effort split between home (1 - r_j) and its territory's neighbours (r_j, shared
+    equally): E_g,i = (1 - r_i) n_g,i + sum_{j ~ i} r_j n_g,j / deg_j. Summed over territories it is the group's
+    members, never more: reach moves effort, it does not multiply it."""
     G, T = members.shape
+    out = np.zeros((G, T))
+    for g in range(G):
+        for t in range(T):
+            n = members[g, t] + p.support_effort_weight * support[g, t]
+            if n <= 0.0:
+                continue
+            deg = indptr[t + 1] - indptr[t]
+            away = reach[t] if deg > 0 else 0.0
+            out[g, t] += (1.0 - away) * n
+            if away > 0.0:
+                each = away * n / deg
+                for e in range(indptr[t], indptr[t + 1]):
+                    out[g, indices[e]] += each
+    return out
+
+
+@numba.njit(cache=True)
+def group_efforts(presence: np.ndarray, multiplier: np.ndarray) -> np.ndarray:
+    """Contest efforts (T, G + 1) of the groups, the state's column left at zero (`security.state_efforts` fills it):
+    a group's effective presence (`effective_presence`) times its multiplier (its arms, and the share of operations
+    it keeps in a ceasefire). Foreign cartels hold ground like any group when they have members there."""
+    G, T = presence.shape
     effort = np.zeros((T, G + 1))
     for g in range(G):
-        if is_cartel[g] > 0:
-            continue
-        boost = 1.0 + p.cartel_finance_effect * (transfers[g] / max(transfers[g] + own_rent[g], 1e-12))
         for t in range(T):
-            reach = 0.0
-            for e in range(indptr[t], indptr[t + 1]):
-                reach += members[g, indices[e]]
-            effort[t, g] = (members[g, t] + p.neighbour_reach * reach) * boost
+            effort[t, g] = presence[g, t] * multiplier[g]
     return effort
 
 
 @numba.njit(cache=True)
-def efforts(members: np.ndarray, cohesion: float, control: np.ndarray, zone: np.ndarray, zoned: bool,
-            transfers: np.ndarray, own_rent: np.ndarray, forces: float, conditional: bool, pop075: np.ndarray,
-            presence: np.ndarray, is_cartel: np.ndarray, indptr: np.ndarray, indices: np.ndarray, p) -> np.ndarray:
+def efforts(presence: np.ndarray, multiplier: np.ndarray, cohesion: float, control: np.ndarray, zone: np.ndarray,
+            zoned: bool, forces: float, conditional: bool, pop075: np.ndarray, state_presence: np.ndarray,
+            p) -> np.ndarray:
     """Contest efforts (T, G + 1) of the groups (`group_efforts`) and the state (`security.state_efforts`), without
     noise."""
-    effort = group_efforts(members, transfers, own_rent, is_cartel, indptr, indices, p)
-    security.state_efforts(cohesion, forces, pop075, control, presence, conditional, zone, zoned, p, effort)
+    effort = group_efforts(presence, multiplier)
+    security.state_efforts(cohesion, forces, pop075, control, state_presence, conditional, zone, zoned, p, effort)
     return effort
 
 

@@ -23,8 +23,8 @@ def appropriable_shares(decriminalization: float, p) -> np.ndarray:
 
 @numba.njit(cache=True)
 def transit_hectares(coca: np.ndarray, exit_of: np.ndarray) -> np.ndarray:
-    """Coca area shipped through each exit territory (T,): each territory ships through its nearest exit by graph
-    distance (Dell's least-cost routing with unit edge costs; `exit_of` -1 where no exit is reachable)."""
+    """Coca area shipped out through each exit territory (T,): each territory ships through its least-cost exit
+    (model/trafficking.py; `exit_of` -1 where no exit is reachable)."""
     out = np.zeros(coca.shape[0])
     for i in range(coca.shape[0]):
         if exit_of[i] >= 0:
@@ -33,8 +33,36 @@ def transit_hectares(coca: np.ndarray, exit_of: np.ndarray) -> np.ndarray:
 
 
 @numba.njit(cache=True)
+def corridor_hectares(coca: np.ndarray, next_hop: np.ndarray, exit_of: np.ndarray) -> np.ndarray:
+    """Coca area whose route rent each territory earns (T,): a territory's coca pays its route rent, per hectare, to
+    the territories on its route after it (its exit included), shared equally among them (`next_hop` the next
+    territory toward the exit, -1 at the exit; an exit ships its own coca itself). The total is the coca that reaches
+    an exit, whatever the number of territories crossed, so the rent does not grow with finer territories."""
+    T = coca.shape[0]
+    out = np.zeros(T)
+    for i in range(T):
+        if exit_of[i] < 0 or coca[i] <= 0.0:
+            continue
+        if next_hop[i] < 0:
+            out[i] += coca[i]
+            continue
+        length = 0
+        k = next_hop[i]
+        while k >= 0 and length <= T:
+            length += 1
+            k = next_hop[k]
+        share = coca[i] / length
+        k = next_hop[i]
+        while k >= 0:
+            out[k] += share
+            k = next_hop[k]
+    return out
+
+
+@numba.njit(cache=True)
 def rents_by_kind(coca: np.ndarray, gold: np.ndarray, population: np.ndarray, transit: np.ndarray, p) -> np.ndarray:
-    """Gross monthly rents R_i,k (T, 4): coca, gold, extortion (per 100,000 inhabitants), routes (transit)."""
+    """Gross monthly rents R_i,k (T, 4): coca, gold, extortion (per 100,000 inhabitants), routes (the coca whose
+    route crosses or leaves through the territory, `corridor_hectares`)."""
     T = coca.shape[0]
     out = np.empty((T, 4))
     for t in range(T):
@@ -100,13 +128,16 @@ def exit_holdings(control: np.ndarray, vacated: np.ndarray, exits: np.ndarray) -
 def cartel_transfers(finance: np.ndarray, allies: np.ndarray, exit_control: np.ndarray, alive: np.ndarray,
                      vacuum_exits: float) -> np.ndarray:
     """M2.3: foreign cartels pay allied proxies in proportion to the exits they control; a cartel's budget grows with
-    the vacuum near exits, finance (1 + vacuum). Transfers received by each group (G,) in USD m / month."""
+    the vacuum near exits, finance (1 + vacuum). A cartel that holds ground itself (members in the country) keeps the
+    share of its own exit control for its own members. Transfers received by each group (G,) in USD m / month (a
+    cartel's row is what it keeps)."""
     G = finance.shape[0]
     out = np.zeros(G)
     for c in range(G):
         if finance[c] == 0.0:
             continue
-        total = 0.0
+        own = exit_control[c] * alive[c]
+        total = own
         for g in range(G):
             total += allies[c, g] * (exit_control[g] * alive[g])
         if total <= 0:
@@ -114,6 +145,73 @@ def cartel_transfers(finance: np.ndarray, allies: np.ndarray, exit_control: np.n
         budget = finance[c] * (1.0 + vacuum_exits)
         for g in range(G):
             out[g] += budget * (allies[c, g] * (exit_control[g] * alive[g]) / total)
+        out[c] += budget * own / total
+    return out
+
+
+@numba.njit(cache=True)
+def pay_ratios(rent: np.ndarray, transfers: np.ndarray, members_total: np.ndarray, p) -> np.ndarray:
+    """What each group pays a member relative to the legal wage (G,): pi_w (rent + transfers) / members / L. The
+    opportunity cost of joining (Dube & Vargas): it falls as the group grows on the same income, so income, not a
+    fixed rate, limits how large a group can become."""
+    G = rent.shape[0]
+    out = np.empty(G)
+    legal = max(p.legal_income_per_member, 1e-12)
+    for g in range(G):
+        out[g] = p.wage_share * (rent[g] + transfers[g]) / max(members_total[g], 1.0) / legal
+    return out
+
+
+@numba.njit(cache=True)
+def arms_intensity(resources: np.ndarray, armed: np.ndarray, p) -> np.ndarray:
+    """Arms availability a_g (G,): the group's stock of arms and resources in years of its operations,
+    R_g / (12 c_op armed_g); 0 without armed members."""
+    G = resources.shape[0]
+    out = np.zeros(G)
+    for g in range(G):
+        need = 12.0 * p.operations_cost * armed[g]
+        out[g] = resources[g] / need if need > 0 else 0.0
+    return out
+
+
+@numba.njit(cache=True)
+def arms_multiplier(arms: np.ndarray, p) -> np.ndarray:
+    """Effort multiplier of each group's arms (G,): 1 + psi_A a / (1 + a)."""
+    G = arms.shape[0]
+    out = np.empty(G)
+    for g in range(G):
+        out[g] = 1.0 + p.arms_effort_effect * arms[g] / (1.0 + arms[g])
+    return out
+
+
+@numba.njit(cache=True)
+def resources_inflow(rent: np.ndarray, transfers: np.ndarray, armed: np.ndarray, operations: np.ndarray,
+                     p) -> np.ndarray:
+    """Net monthly addition to each group's arms and resources before wear (G,): s_A rent + transfers - c_op armed
+    x operations (operations 1 when fighting, less for the share standing down in a ceasefire or zone). Foreign
+    cartels arm their proxies: their transfers go into the stock whole."""
+    G = rent.shape[0]
+    out = np.empty(G)
+    for g in range(G):
+        out[g] = p.arms_share * rent[g] + transfers[g] - p.operations_cost * armed[g] * operations[g]
+    return out
+
+
+@numba.njit(cache=True)
+def update_resources(resources: np.ndarray, inflow: np.ndarray, p) -> None:
+    """R' = max(0, (1 - delta_A) R + inflow) (in place): the stock wears out and grows by what is not spent."""
+    for g in range(resources.shape[0]):
+        resources[g] = max((1.0 - p.arms_depreciation) * resources[g] + inflow[g], 0.0)
+
+
+@numba.njit(cache=True)
+def steady_resources(inflow: np.ndarray, p) -> np.ndarray:
+    """The stock each group holds when its arms have reached their steady state at this inflow (G,): max(0,
+    inflow) / delta_A. The start of a run: groups did not begin arming in its first month."""
+    G = inflow.shape[0]
+    out = np.empty(G)
+    for g in range(G):
+        out[g] = max(inflow[g], 0.0) / max(p.arms_depreciation, 1e-12)
     return out
 
 

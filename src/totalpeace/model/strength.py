@@ -1,6 +1,9 @@
-"""M3.1 attrition (Lanchester / Deitchman), M5.2 recruitment and rearmament, movement, M4.2 sanctuary, DDR, M7.2 splits.
+"""M3.1 attrition (Lanchester / Deitchman), M5.2 recruitment, desertion, support networks and the ex-combatant pool,
+movement, M4.2 sanctuary, DDR and M7.2 splits.
 
-Members are held per group and territory, N[g, t], plus members in foreign sanctuary S[g] (one run).
+A group's members are two stocks per territory: armed members A[g, t] (`members`) and support networks S[g, t]
+(`support`: militia, informants, logistics), plus armed members in foreign sanctuary (`sanctuary`, G,). Former
+combatants of demobilised groups form a pool per territory (`ex_combatants`, T,). Everything is one run's arrays.
 """
 
 from __future__ import annotations
@@ -10,46 +13,63 @@ import numpy as np
 
 from totalpeace.engine.rng import draw_poisson
 
-MIN_SEARCH_AREA = 1.0  # thousand km2: below this (islands, capital districts) search density stops rising
 MAX_MONTHLY_LOSS = 0.2  # at most a fifth of a group's local members lost to the state in one month
 MAX_RIVAL_LOSS = 0.5  # at most half of a group's local members lost to its rivals in one month
+MAX_DESERTION = 0.2  # at most a fifth of a group's members desert in one month
 DDR_COMPLETE = 0.05  # demobilisation is complete when fewer than this share of the members at signing remain
+SEARCH_WIDTH_KM = 10.0  # a search area is at least a square of this side: islands and city blocks are not searched
+# more densely than a small municipality
 
 
 @numba.njit(cache=True)
-def initial_members(members: np.ndarray, presence: np.ndarray, sanctuary_max: np.ndarray,
-                    host_tolerance: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Members at the start (G, T) and in sanctuary (G,): a share sigma_max H of each group's members is abroad
-    (M4.2), the rest spread over the territories by its presence shares."""
+def initial_members(members: np.ndarray, armed_share: np.ndarray, presence: np.ndarray, sanctuary_max: np.ndarray,
+                    host_tolerance: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Armed members (G, T), support networks (G, T) and armed members in sanctuary (G,) at the start.
+
+    The scenario's armed share splits each group's members into armed members and support networks; a share
+    sigma_max H of the armed members is abroad (M4.2); the rest, and the support networks, are spread over the
+    territories by the group's presence shares.
+    """
     G, T = presence.shape
-    in_country = np.empty((G, T))
+    armed = np.empty((G, T))
+    support = np.empty((G, T))
     sanctuary = np.empty(G)
     for g in range(G):
+        fighters = members[g] * armed_share[g]
         sigma = sanctuary_max[g] * host_tolerance[g]
-        here = members[g] * (1.0 - sigma)
+        here = fighters * (1.0 - sigma)
+        networks = members[g] - fighters
         for t in range(T):
-            in_country[g, t] = here * presence[g, t]
-        sanctuary[g] = members[g] * sigma
-    return in_country, sanctuary
+            armed[g, t] = here * presence[g, t]
+            support[g, t] = networks * presence[g, t]
+        sanctuary[g] = fighters * sigma
+    return armed, support, sanctuary
+
+
+@numba.njit(cache=True)
+def search_area(area: np.ndarray, t: int) -> float:
+    """The area (1000 km2) over which the state's effort in territory t is spread: the territory's area, at least a
+    square of SEARCH_WIDTH_KM (a per-area rate, so the same at department and municipal scale)."""
+    return max(area[t], SEARCH_WIDTH_KM * SEARCH_WIDTH_KM / 1000.0)
 
 
 @numba.njit(cache=True)
 def losses_to_state(members: np.ndarray, state_effort: np.ndarray, area: np.ndarray, pressure: np.ndarray,
                     protected: np.ndarray, key: np.uint64, draws, p) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Losses to the state: expected (G, T), clashes per territory (T,) and realised losses (G, T).
+    """Losses of armed members to the state: expected (G, T), clashes per territory (T,) and realised losses (G, T).
 
     Deitchman's guerrilla law: the state 'shoots in the dark', so the expected share lost is a_S rho_g e_S,i / A_i
-    (1 - z_g,i): search effort per area times the repression pressure, zero for groups protected by a bilateral
-    ceasefire or a zone (`protected` 1), at most MAX_MONTHLY_LOSS. Clashes are Poisson with mean expected losses /
-    members_per_clash (draw number t of the stream); each clash removes members_per_clash members, shared among the
-    groups in proportion to their expected losses, never more than a group has.
+    (1 - z_g,i): search effort per area times the repression pressure on the group, zero for groups protected by a
+    bilateral ceasefire or a zone (`protected` 1), at most MAX_MONTHLY_LOSS. Clashes are Poisson with mean expected
+    losses / members_per_clash (draw number t of the stream); each clash removes members_per_clash members, shared
+    among the groups in proportion to their expected losses, never more than a group has.
     """
     G, T = members.shape
     expected = np.zeros((G, T))
     clashes = np.zeros(T)
     losses = np.zeros((G, T))
     for t in range(T):
-        density = state_effort[t] / max(area[t], MIN_SEARCH_AREA)
+        density = state_effort[t] / search_area(area, t)
         total = 0.0
         for g in range(G):
             rate = min(p.state_attrition * pressure[g] * density * (1.0 - protected[g, t]), MAX_MONTHLY_LOSS)
@@ -63,23 +83,25 @@ def losses_to_state(members: np.ndarray, state_effort: np.ndarray, area: np.ndar
 
 
 @numba.njit(cache=True)
-def losses_to_rivals(members: np.ndarray, losses_state: np.ndarray, pairs: np.ndarray, key: np.uint64, draws,
-                     p) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def losses_to_rivals(members: np.ndarray, losses_state: np.ndarray, pairs: np.ndarray, spoiling: np.ndarray,
+                     target: np.ndarray, key: np.uint64, draws, p) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Losses between rival groups sharing a territory: expected (G, T), clashes (T,) and realised losses (G, T).
 
-    Area fire between irregulars: L_g,i = a_h N_g,i sum_h rival_gh N_h,i / (N_g,i + N_h,i) over the rival `pairs`
-    (g, h), at most MAX_RIVAL_LOSS of N_g,i. Each clash (Poisson, mean expected / members_per_clash / 2) costs both
-    sides members_per_clash, shared in proportion to expected losses, never more than a group has left after its
-    losses to the state.
+    Area fire between irregulars: L_g,i = a_h N_g,i sum_h rival_gh (1 + s_h [g a target]) N_h,i / (N_g,i + N_h,i)
+    over the rival `pairs` (g, h), at most MAX_RIVAL_LOSS of N_g,i: a rival h that spoils (probability s_h, M1.3)
+    doubles its attacks on groups at a table or in a ceasefire (`target`). Each clash (Poisson, mean expected /
+    members_per_clash / 2) costs both sides members_per_clash, shared in proportion to expected losses, never more
+    than a group has left after its losses to the state.
     """
     G, T = members.shape
     exposure = np.zeros((G, T))
     for k in range(pairs.shape[0]):
         g, h = pairs[k, 0], pairs[k, 1]
+        attack = 1.0 + (spoiling[h] if target[g] else 0.0)
         for t in range(T):
             total = members[g, t] + members[h, t]
             if total > 0.0:
-                exposure[g, t] += members[h, t] / total
+                exposure[g, t] += attack * members[h, t] / total
     expected = np.zeros((G, T))
     clashes = np.zeros(T)
     losses = np.zeros((G, T))
@@ -97,98 +119,151 @@ def losses_to_rivals(members: np.ndarray, losses_state: np.ndarray, pairs: np.nd
 
 
 @numba.njit(cache=True)
-def security_forces_killed(members: np.ndarray, state_effort: np.ndarray, posture: float, ceasefire: np.ndarray,
-                           p) -> float:
-    """Members of the security forces killed this month: a fixed rate per group member where the state operates,
-    scaled by the violence posture; a group in any ceasefire does not attack the state."""
+def security_forces_killed(members: np.ndarray, state_effort: np.ndarray, posture: np.ndarray, p) -> float:
+    """Members of the security forces killed this month: a fixed rate per armed member where the state operates,
+    scaled by each group's violence posture (0 for a group complying with a ceasefire, choices.py)."""
     G, T = members.shape
     killed = 0.0
     for g in range(G):
-        attacking = 0.0 if ceasefire[g] else 1.0
         for t in range(T):
             if state_effort[t] > 0:
-                killed += p.state_losses_per_member * posture * attacking * members[g, t]
+                killed += p.state_losses_per_member * posture[g] * members[g, t]
     return killed
 
 
 @numba.njit(cache=True)
-def local_rent_per_member(rent: np.ndarray, members_total: np.ndarray, members: np.ndarray) -> np.ndarray:
-    """Rent per member in each territory (T,): the members-weighted mean of the local groups' rent per member."""
-    G, T = members.shape
-    out = np.zeros(T)
-    for t in range(T):
-        s, local = 0.0, 0.0
-        for g in range(G):
-            s += rent[g] / max(members_total[g], 1.0) * members[g, t]
-            local += members[g, t]
-        out[t] = s / max(local, 1.0)
+def recruitment(presence: np.ndarray, control: np.ndarray, pay_ratio: np.ndarray, state_presence: np.ndarray,
+                population: np.ndarray, vacated: np.ndarray, operations: np.ndarray,
+                p) -> tuple[np.ndarray, np.ndarray]:
+    """Voluntary recruits and forced recruits of minors (each G, T) (M5.2).
+
+    Rec_g,i = zeta Lambda_g,i sqrt(E_g,i Y_i c_g,i) o_g, with E the group's effective members working in i
+    (`presence`, contest.effective_presence: its networks), Y_i = youth share x population the labour pool and
+    c_g,i its control: recruiting needs both recruiters and young people under the group's sway, with constant
+    returns to the two (the same total whether a department is one territory or its municipalities). The propensity
+
+        Lambda_g,i = (pay_g / legal wage)^beta_w  exp(beta_S (1/2 - S_i))  (1 + beta_V V_i)
+
+    has a constant elasticity to pay (opportunity cost, Dube & Vargas: no saturation), falls with state presence
+    (Prem et al.) and rises where control was vacated. o_g is the share of its operations the group keeps (1, or
+    1 - kappa_cf for the share complying with a ceasefire). Forced recruitment of minors is a separate flow that
+    does not respond to pay: phi_m zeta sqrt(E Y c) 2 (1 - S_i) o_g.
+    """
+    G, T = presence.shape
+    voluntary = np.zeros((G, T))
+    forced = np.zeros((G, T))
+    for g in range(G):
+        pay = max(pay_ratio[g], 1e-9) ** p.recruitment_rent_effect
+        for t in range(T):
+            held = min(max(control[t, g], 0.0), 1.0)
+            base = p.recruitment_rate * np.sqrt(max(presence[g, t], 0.0) * p.youth_share * population[t] * held) \
+                * operations[g]
+            if base <= 0.0:
+                continue
+            state = np.exp(p.recruitment_state_effect * (0.5 - state_presence[t]))
+            voluntary[g, t] = base * pay * state * (1.0 + p.recruitment_vacuum_effect * vacated[t])
+            forced[g, t] = base * p.forced_recruitment_rate * 2.0 * (1.0 - state_presence[t])
+    return voluntary, forced
+
+
+@numba.njit(cache=True)
+def desertion_rates(pay_ratio: np.ndarray, p) -> np.ndarray:
+    """Monthly desertion per group (G,): d_0 (pay / legal wage)^-beta_w, at most MAX_DESERTION. It rises as pay falls
+    short of the legal wage (the opportunity cost that drives recruitment, read the other way)."""
+    G = pay_ratio.shape[0]
+    out = np.empty(G)
+    for g in range(G):
+        out[g] = min(p.desertion_rate * max(pay_ratio[g], 1e-9) ** (-p.recruitment_rent_effect), MAX_DESERTION)
     return out
 
 
 @numba.njit(cache=True)
-def rearmament(ceasefire: np.ndarray, zone: np.ndarray, p) -> np.ndarray:
-    """Recruitment bonus (G, T) from resources not spent on fighting: under a ceasefire and in a zone (the Caguán
-    effect)."""
-    G, T = zone.shape
-    out = np.empty((G, T))
+def network_recruitment(control: np.ndarray, population: np.ndarray, operations: np.ndarray, p) -> np.ndarray:
+    """Support-network members a group enlists this month (G, T): nu_s c_g,i Pop_i / 1000 o_g. Networks (militia,
+    informants, logistics) are built where a group rules, in proportion to the people under its control, not paid
+    like fighters."""
+    T, A = control.shape
+    G = A - 1
+    out = np.zeros((G, T))
     for g in range(G):
         for t in range(T):
-            out[g, t] = p.ceasefire_rearmament * (1.0 if ceasefire[g] else 0.0) + p.zone_rearmament * zone[g, t]
+            out[g, t] = p.network_rate * min(max(control[t, g], 0.0), 1.0) * population[t] / 1000.0 * operations[g]
     return out
 
 
 @numba.njit(cache=True)
-def recruitment(members: np.ndarray, control: np.ndarray, rent_per_member: np.ndarray, presence: np.ndarray,
-                population: np.ndarray, rearm: np.ndarray, p) -> np.ndarray:
-    """Recruits (G, T): Rec_g,i = zeta N_g,i (1/2 + c_g,i) Lambda_i (1 + rearm) (1 - N_i / cap_i), with
-    Lambda = 2 logistic(beta_w ln(rent per member / legal wage) + beta_S (1/2 - S_i)) and cap_i = carrying share x
-    young population (youth share x population).
+def ex_combatant_flows(pool: np.ndarray, control: np.ndarray, p) -> tuple[float, float]:
+    """A month of the ex-combatant pool (in place, T,): kappa_x (1 - c_S,i) of it is killed where the state does not
+    hold control, reintegration_rate of it leaves for good. Returns (killed, reintegrated)."""
+    T, A = control.shape
+    killed, left = 0.0, 0.0
+    for t in range(T):
+        k = min(p.ex_combatant_killing_rate * (1.0 - control[t, A - 1]), 1.0) * pool[t]
+        r = min(p.reintegration_rate, 1.0) * (pool[t] - k)
+        pool[t] = max(pool[t] - k - r, 0.0)
+        killed += k
+        left += r
+    return killed, left
 
-    Recruitment runs through a group's own networks (proportional to its members where it holds ground), is easier
-    where rents per member beat the legal wage (opportunity cost, Dube & Vargas) and the state is absent (Prem et
-    al.), and saturates at a carrying capacity set by the young population; no young people, no recruits.
+
+@numba.njit(cache=True)
+def recidivism(pool: np.ndarray, control: np.ndarray, pay_ratio: np.ndarray, recruits_former: np.ndarray,
+               p) -> np.ndarray:
+    """Ex-combatants recruited by dissident groups (G, T), taken out of the pool (in place).
+
+    Rec^x_g,i = rho_x X_i c_g,i (pay_g / legal wage)^beta_w for the groups that recruit former combatants
+    (`recruits_former` 1: dissidents), at most the pool, shared in proportion when they ask for more."""
+    T, A = control.shape
+    G = A - 1
+    out = np.zeros((G, T))
+    for t in range(T):
+        if pool[t] <= 0.0:
+            continue
+        asked = 0.0
+        for g in range(G):
+            if recruits_former[g] > 0:
+                held = min(max(control[t, g], 0.0), 1.0)
+                out[g, t] = p.recidivism_rate * pool[t] * held * max(pay_ratio[g], 1e-9) ** p.recruitment_rent_effect
+                asked += out[g, t]
+        if asked > pool[t]:
+            for g in range(G):
+                out[g, t] *= pool[t] / asked
+            asked = pool[t]
+        pool[t] -= asked
+    return out
+
+
+@numba.njit(cache=True)
+def update_members(members: np.ndarray, support: np.ndarray, sanctuary: np.ndarray, losses_state: np.ndarray,
+                   losses_groups: np.ndarray, recruits: np.ndarray, forced: np.ndarray, former: np.ndarray,
+                   networks: np.ndarray, desertion: np.ndarray, recruiting: np.ndarray, members_total: np.ndarray,
+                   loss_share: np.ndarray) -> np.ndarray:
+    """A month of attrition, recruitment and desertion (in place); returns the deserters of each group (G,).
+
+    Armed: A' = max(A - losses + Rec + Rec^x - d A, 0) (voluntary recruits and former combatants fight); support
+    networks: S' = max(S + Net + Forced - d S, 0) (networks enlisted where the group rules, and forced minors);
+    sanctuary: (1 - d) N^sigma. Groups not `recruiting` (demobilising) take nobody. `loss_share` gets the share of
+    each group's members (at the start of the month) lost to the state and its rivals.
     """
     G, T = members.shape
-    out = np.zeros((G, T))
-    legal = max(p.legal_income_per_member, 1e-12)
-    for t in range(T):
-        z = p.recruitment_rent_effect * np.log(max(rent_per_member[t], 1e-12) / legal) \
-            + p.recruitment_state_effect * (0.5 - presence[t])
-        z = min(max(z, -30.0), 30.0)
-        propensity = 2.0 / (1.0 + np.exp(-z))
-        capacity = p.carrying_share * (population[t] * p.youth_share)
-        local = 0.0
-        for g in range(G):
-            local += members[g, t]
-        filled = local / capacity if capacity > 0 else 1.0
-        crowding = min(max(1.0 - filled, 0.0), 1.0)
-        for g in range(G):
-            held = min(max(control[t, g], 0.0), 1.0)
-            out[g, t] = p.recruitment_rate * members[g, t] * (0.5 + held) * propensity * crowding * (1.0 + rearm[g, t])
-    return out
-
-
-@numba.njit(cache=True)
-def update_members(members: np.ndarray, sanctuary: np.ndarray, losses_state: np.ndarray, losses_groups: np.ndarray,
-                   recruits: np.ndarray, members_total: np.ndarray, recruiting: np.ndarray, ceasefire: np.ndarray,
-                   p, loss_share: np.ndarray) -> None:
-    """A month of attrition, recruitment and desertion (in place): N' = max(N - losses + recruits - d N, 0); members
-    in sanctuary recruit and train at the reference propensity, without the state's pressure, zeta S (1 + ceasefire
-    bonus) (Salehyan; M4.2); groups not `recruiting` (demobilising) recruit nobody. `loss_share` gets the share of
-    each group's members lost to the state and its rivals."""
-    G, T = members.shape
+    deserters = np.zeros(G)
     for g in range(G):
         lost = 0.0
         for t in range(T):
             lost += losses_state[g, t] + losses_groups[g, t]
         loss_share[g] = lost / members_total[g] if members_total[g] > 0 else 0.0
+        d = desertion[g]
         for t in range(T):
-            gained = recruits[g, t] if recruiting[g] else 0.0
-            members[g, t] = max(members[g, t] - losses_state[g, t] - losses_groups[g, t] + gained
-                                - p.desertion_rate * members[g, t], 0.0)
-        bonus = p.ceasefire_rearmament * (1.0 if ceasefire[g] else 0.0)
-        recruited = p.recruitment_rate * sanctuary[g] * (1.0 + bonus) if recruiting[g] else 0.0
-        sanctuary[g] = sanctuary[g] * (1.0 - p.desertion_rate) + recruited
+            fighters = recruits[g, t] + former[g, t] if recruiting[g] else 0.0
+            enlisted = networks[g, t] + forced[g, t] if recruiting[g] else 0.0
+            gone = d * members[g, t] + d * support[g, t]
+            members[g, t] = max(members[g, t] - losses_state[g, t] - losses_groups[g, t] + fighters
+                                - d * members[g, t], 0.0)
+            support[g, t] = max(support[g, t] + enlisted - d * support[g, t], 0.0)
+            deserters[g] += gone
+        deserters[g] += d * sanctuary[g]
+        sanctuary[g] = sanctuary[g] * (1.0 - d)
+    return deserters
 
 
 @numba.njit(cache=True)
@@ -206,8 +281,9 @@ def contested_value(value: np.ndarray, control: np.ndarray) -> np.ndarray:
 @numba.njit(cache=True)
 def movement(members: np.ndarray, attractiveness: np.ndarray, indptr: np.ndarray, indices: np.ndarray,
              rate: float) -> None:
-    """Move a share `rate` of each group's members from each territory to its neighbours (CSR adjacency), split in
-    proportion to the neighbours' attractiveness (in place). Totals are conserved; isolated territories keep theirs."""
+    """Move a share `rate` of each group's armed members from each territory to its neighbours (CSR adjacency),
+    split in proportion to the neighbours' attractiveness (in place). Totals are conserved; isolated territories
+    keep theirs. Support networks are local and do not move."""
     G, T = members.shape
     denom = np.empty(T)
     per_unit = np.empty(T)
@@ -229,10 +305,10 @@ def movement(members: np.ndarray, attractiveness: np.ndarray, indptr: np.ndarray
 @numba.njit(cache=True)
 def sanctuary_flow(members: np.ndarray, sanctuary: np.ndarray, target_share: np.ndarray, host_border: np.ndarray,
                    speed: float) -> None:
-    """Move members between the border territories and the foreign sanctuary toward sigma_max H of the total (in
-    place): flow = speed (target share x total - S), from the territories bordering the host (from wherever the group
-    is when it has nobody there); returning members go back in the same proportions. With nobody left in the
-    country, nobody can be sent and nobody vanishes."""
+    """Move armed members between the border territories and the foreign sanctuary toward sigma_max H of the armed
+    total (in place): flow = speed (target share x armed total - S), from the territories bordering the host (from
+    wherever the group is when it has nobody there); returning members go back in the same proportions. With nobody
+    left in the country, nobody can be sent and nobody vanishes."""
     G, T = members.shape
     for g in range(G):
         total, pool = 0.0, 0.0
@@ -265,6 +341,18 @@ def split_probability(cohesion: float, p) -> float:
 
 
 @numba.njit(cache=True)
+def split_hazard(state_loss_share: float, cohesion: float, implementing: bool, surplus: float, p) -> float:
+    """Monthly chance of a split outside signing (M7.2): pi_1 min(1, 12 x share lost to the state) (leadership
+    losses under pressure) + pi_r (1 - cohesion) (internal rivalry) + pi_i [in implementation and the agreement is
+    worth less than war] (failed implementation), in [0, 1]."""
+    decapitation = min(max(12.0 * state_loss_share, 0.0), 1.0)
+    failing = 1.0 if implementing and surplus < 0.0 else 0.0
+    h = (p.split_decapitation_effect * decapitation + p.split_rivalry_rate * (1.0 - cohesion)
+         + p.split_implementation_effect * failing)
+    return min(max(h, 0.0), 1.0)
+
+
+@numba.njit(cache=True)
 def split_share(cohesion: float, p) -> float:
     """Share of members who leave with the dissident faction: split_member_share at cohesion 1/2, more when lower
     (at most 0.9)."""
@@ -272,19 +360,24 @@ def split_share(cohesion: float, p) -> float:
 
 
 @numba.njit(cache=True)
-def split(g: int, slot: int, share: float, members: np.ndarray, sanctuary: np.ndarray, control: np.ndarray,
-          signed_members: np.ndarray, fragmentation: np.ndarray) -> None:
-    """A faction (`share` of the members, sanctuary and control) leaves group g for its splinter slot (in place);
-    each territory it leaves from records one more fragmentation event."""
+def split(g: int, slot: int, share: float, members: np.ndarray, support: np.ndarray, sanctuary: np.ndarray,
+          control: np.ndarray, resources: np.ndarray, signed_members: np.ndarray, fragmentation: np.ndarray) -> None:
+    """A faction (`share` of the armed members, networks, sanctuary, control and resources) leaves group g for its
+    splinter slot (in place); each territory it leaves from records one more fragmentation event."""
     T = members.shape[1]
     for t in range(T):
         moved = members[g, t] * share
+        networks = support[g, t] * share
         members[g, t] -= moved
         members[slot, t] += moved
-        if moved > 0:
+        support[g, t] -= networks
+        support[slot, t] += networks
+        if moved + networks > 0:
             fragmentation[t] += 1.0
     sanctuary[slot] += sanctuary[g] * share
     sanctuary[g] *= 1.0 - share
+    resources[slot] += resources[g] * share
+    resources[g] *= 1.0 - share
     for t in range(T):
         control[t, slot] += control[t, g] * share
         control[t, g] *= 1.0 - share
@@ -292,20 +385,26 @@ def split(g: int, slot: int, share: float, members: np.ndarray, sanctuary: np.nd
 
 
 @numba.njit(cache=True)
-def demobilise(g: int, members: np.ndarray, sanctuary: np.ndarray, p) -> tuple[float, float]:
-    """A month of DDR for group g (in place): it loses ddr_rate of its members and sanctuary. Returns the members
-    demobilised and those who remain."""
+def demobilise(g: int, members: np.ndarray, support: np.ndarray, sanctuary: np.ndarray, pool: np.ndarray,
+               rate: float) -> tuple[float, float]:
+    """A month of DDR for group g (in place): it loses `rate` of its armed members, networks and sanctuary, who join
+    the ex-combatant pool of their territories (those abroad where the group's in-country members are). Returns the
+    members demobilised and those who remain."""
     T = members.shape[1]
-    s = 0.0
+    here = 0.0
     for t in range(T):
-        s += members[g, t]
-    demobilised = (s + sanctuary[g]) * p.ddr_rate
-    s = 0.0
+        here += members[g, t] + support[g, t]
+    abroad = sanctuary[g] * rate
+    demobilised = (here + sanctuary[g]) * rate
+    remaining = 0.0
     for t in range(T):
-        members[g, t] *= 1.0 - p.ddr_rate
-        s += members[g, t]
-    sanctuary[g] *= 1.0 - p.ddr_rate
-    return demobilised, s + sanctuary[g]
+        leaving = (members[g, t] + support[g, t]) * rate
+        pool[t] += leaving + (abroad * (members[g, t] + support[g, t]) / here if here > 0 else 0.0)
+        members[g, t] *= 1.0 - rate
+        support[g, t] *= 1.0 - rate
+        remaining += members[g, t] + support[g, t]
+    sanctuary[g] *= 1.0 - rate
+    return demobilised, remaining + sanctuary[g]
 
 
 @numba.njit(cache=True)

@@ -180,14 +180,21 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "Hirshleifer (1989) difference form [R abstract]", "k of the logistic difference-form CSF."),
     ParamSpec("control_turnover", 0.1, 0.05, 0.3, "1 / month", "M2.2", "assumption: prior U(0.05, 0.3) (model M2.2) [P]",
               "nu: monthly speed at which control shares move toward contest outcomes.", bounds=(0.0, 1.0)),
-    ParamSpec("neighbour_reach", 0.3, 0.0, 1.0, "share", "M2.2", ASSUMPTION,
-              "exp(-lambda_dist): weight of a group's members in adjacent territories in a contest.",
-              bounds=(0.0, 1.0)),
+    ParamSpec("neighbour_reach", 0.3, 0.1, 0.8, "share of effort at 150 km width", "M2.2", ASSUMPTION,
+              "r_0: share of a member's effort spent in the neighbouring territories when its own territory is 150 km "
+              "wide (about the median department); r_i = min(0.9, r_0 150 / width_i), split equally among the "
+              "neighbours, so each member's effort sums to one.",
+              "A member patrols a fixed radius: the narrower its territory, the more of that radius lies next door "
+              "(the same members reach as far at municipal scale as at department scale).", bounds=(0.0, 1.0)),
     ParamSpec("state_effort_ratio", 0.5, 0.1, 1.0, "member-equivalents / person", "M2.2/M3.2", ASSUMPTION,
               "Contest effort of one effective (deployed, cohesive) member of the security forces, relative to one "
               "armed-group member.", "Local groups know the ground; the state's edge is numbers."),
-    ParamSpec("cartel_finance_effect", 1.0, 0.0, 2.0, "share", "M2.3", "assumption: prior U(0, 2) (model M2.2) [P]",
-              "psi_F: extra contest effort of a proxy fully financed by a foreign cartel."),
+    ParamSpec("arms_effort_effect", 1.0, 0.0, 2.0, "share", "M2.3/M5.2",
+              "assumption: prior U(0, 2) of the cartel-finance effect psi_F (model M2.2) [P]",
+              "psi_A: extra contest effort of a group whose arms and resources are far above a year of its operations "
+              "(effort x (1 + psi_A a / (1 + a)), a = resources / (12 x operations cost x armed members)).",
+              "Arms, ammunition and logistics multiply what fighters can do; foreign cartels arm their proxies "
+              "through this stock (M2.3)."),
     ParamSpec("effort_noise", 0.2, 0.05, 0.5, "log sd", "M2.2", ASSUMPTION,
               "Monthly log-normal noise on contest efforts (luck, local events).", bounds=(0.0, 2.0)),
     # --- M3.1 / M5.2 / M4.2 strength ---------------------------------------------------------------------------------------------
@@ -207,31 +214,64 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "Kress & Szechtman (2009) collateral damage [R]; size [P]",
               "xi: civilians killed per group member the state removes where its intelligence is nil (scaled by "
               "1 - S_i, the state's presence standing in for intelligence quality iota)."),
-    ParamSpec("recruitment_rate", 0.02, 0.006, 0.04, "recruits / member / month", "M5.2", ASSUMPTION,
-              "zeta: monthly recruits per member at the reference propensity (rents per member equal to the legal wage, "
-              "state presence one half), for a group holding half the territory it is in.",
-              "Recruitment runs through a group's networks; with desertion and attrition it lets groups grow by "
-              "by a few percent a year without talks, as armed groups did as a whole in 2018-2021 (group_sizes.csv)."),
-    ParamSpec("carrying_share", 0.01, 0.003, 0.03, "members / young person", "M5.2",
-              "Isaza & Campos (2005): illegal numbers limited by the susceptible population [R]; size [P]",
-              "Carrying capacity: at most this many armed-group members per young person (15-29) in a territory."),
-    ParamSpec("recruitment_rent_effect", 0.5, 0.0, 2.0, "logit per log ratio", "M5.2",
-              "model M5.2 beta_w (Dube & Vargas 2013 opportunity cost) [R]; size [P]",
-              "beta_w: recruitment response to rents per member relative to the legal wage."),
-    ParamSpec("recruitment_state_effect", 1.0, 0.0, 3.0, "logit", "M5.2",
+    ParamSpec("recruitment_rate", 0.0008, 0.0003, 0.003, "recruits / month / sqrt(member x young person held)",
+              "M5.2", ASSUMPTION,
+              "zeta: monthly recruits per square root of (the group's effective members in a territory x the young "
+              "people it controls there) at the reference propensity (pay equal to the legal wage, state presence "
+              "one half, nothing vacated).",
+              "Recruitment needs both recruiters (the group's networks) and a labour pool it controls (Isaza & Campos "
+              "2005: illegal numbers limited by the susceptible population); the product's square root has constant "
+              "returns, so it is the same whether a department is cut into municipalities or not. Order set so that "
+              "groups at their 2017-2022 sizes replace their losses and grow by about 1-2% a month where they are "
+              "rich and face little state."),
+    ParamSpec("recruitment_rent_effect", 0.5, 0.1, 1.0, "elasticity", "M5.2",
+              "model M5.2 beta_w (Dube & Vargas 2013 opportunity cost) [R]; prior eta_w in [0.1, 0.5] (model M1.2) "
+              "[P]", "beta_w: elasticity of recruitment (and, with the opposite sign, of desertion) to the pay a "
+              "group offers relative to the legal wage (constant elasticity: no saturation).",
+              "A constant elasticity keeps rich groups recruiting more at any pay level, where a logistic saturates "
+              "at the observed rents."),
+    ParamSpec("recruitment_state_effect", 1.0, 0.0, 3.0, "log recruitment per unit of presence", "M5.2",
               "Prem et al. (2022) state capacity attenuates [R]; size [P]",
-              "beta_S: easier recruitment where the state is absent."),
+              "beta_S: recruitment is exp(beta_S (1/2 - S_i)) times easier where the state is absent."),
+    ParamSpec("recruitment_vacuum_effect", 1.0, 0.0, 3.0, "share per vacated share", "M5.2/M2.2", ASSUMPTION,
+              "beta_V: recruitment rises by (1 + beta_V V_i) with the control vacated in the territory (V_i).",
+              "Ground a group left behind leaves idle fighters and a social base to enlist (the dissidents in the "
+              "FARC's former areas after 2017; Prem et al. 2022)."),
+    ParamSpec("forced_recruitment_rate", 0.1, 0.0, 0.3, "share of the reference recruitment", "M5.2", ASSUMPTION,
+              "phi_m: forced recruitment of minors, a separate flow phi_m zeta sqrt(E Y c) 2 (1 - S_i) that does not "
+              "respond to pay (coercion, highest where the state is absent).",
+              "CNMH records only a few located cases a year since 2017 (8 in 2017, 10 in 2020: a lower bound); the "
+              "flow is flagged separately so that its size can be judged on its own."),
+    ParamSpec("network_rate", 0.0035, 0.001, 0.01, "members / 1000 people held / month", "M5.2",
+              "The EMC's and the Clan del Golfo's support networks at the flagship's start (1,053 and 2,010 beside "
+              "their armed members: Army May 2020, Police Feb 2021 splits) are 0.5 and 0.7 per 1,000 people they "
+              "hold; at the default desertion (0.006) that stock is steady at 0.6 x 0.006 [R-derived]",
+              "nu_s: support-network members (militia, informants, logistics) a group enlists each month per 1,000 "
+              "people under its control.",
+              "Networks are built where a group rules, not bought with pay."),
+    ParamSpec("support_effort_weight", 0.25, 0.0, 1.0, "member-equivalents", "M2.2/M5.2", ASSUMPTION,
+              "omega_s: contest effort of a support-network member relative to an armed member.",
+              "Networks inform, supply and police, but do not fight.", bounds=(0.0, 1.0)),
     ParamSpec("youth_share", 0.25, 0.2, 0.3, "share", "M5.2", ASSUMPTION,
               "Share of the population aged 15-29 (Colombia's population pyramid, about a quarter).",
               bounds=(0.0, 1.0)),
     ParamSpec("desertion_rate", 0.006, 0.002, 0.02, "1 / month", "M5.2", "assumption: prior U(0.002, 0.02) (model M5.2) [P]",
-              "d_g: monthly desertion."),
-    ParamSpec("ceasefire_rearmament", 0.5, 0.0, 1.5, "share", "M5.2",
-              "Caguán: FARC grew to about 16,900 fighters in 2000-02 (Defence Ministry via peaceinsider.com; AP) [R]; size [P]",
-              "Extra recruitment under a ceasefire (resources not spent on fighting)."),
-    ParamSpec("zone_rearmament", 1.0, 0.0, 3.0, "share", "M5.2",
-              "Caguán zone 7 Nov 1998 - 20 Feb 2002 (en.wikipedia.org/wiki/El_Caguán_DMZ) [R]; size [P]",
-              "Extra recruitment in a demilitarised zone (the Caguán effect), on top of the ceasefire effect."),
+              "d_0: monthly desertion at pay equal to the legal wage; d = d_0 (pay / legal wage)^-beta_w (at most "
+              "0.2), so desertion rises when pay falls short."),
+    ParamSpec("wage_share", 0.1, 0.05, 0.3, "share of income", "M1.2/M5.2", ASSUMPTION,
+              "pi_w: share of a group's income (rents and cartel transfers) paid to its members: pay = pi_w income / "
+              "members.", "Groups paid about one to two legal minimum wages while their rents per member were 15-30 "
+              "times the wage (flagship, 2022).", bounds=(0.0, 1.0)),
+    ParamSpec("arms_share", 0.2, 0.05, 0.5, "share of income", "M5.2", ASSUMPTION,
+              "s_A: share of a group's rents put into its stock of arms and resources (cartel transfers go into it "
+              "whole).", bounds=(0.0, 1.0)),
+    ParamSpec("arms_depreciation", 0.05, 0.02, 0.15, "1 / month", "M5.2", ASSUMPTION,
+              "delta_A: monthly loss of the stock of arms and resources (wear, seizures, spending).",
+              "Weapons and supplies last about two years.", bounds=(0.0, 1.0)),
+    ParamSpec("operations_cost", 0.0005, 0.00025, 0.0015, "USD m / armed member / month", "M5.2", ASSUMPTION,
+              "c_op: what a month of operations costs per armed member (ammunition, logistics), paid from the "
+              "stock of arms and resources; a ceasefire or a zone saves it (the Caguán).",
+              "About two legal minimum wages a month per fighter."),
     ParamSpec("movement_rate", 0.02, 0.0, 0.1, "1 / month", "M5.2", ASSUMPTION,
               "Share of a group's members that move each month toward valuable, contested adjacent territory."),
     ParamSpec("sanctuary_adjustment", 0.1, 0.02, 0.5, "1 / month", "M4.2", ASSUMPTION,
@@ -239,6 +279,64 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               bounds=(0.0, 1.0)),
     ParamSpec("sanctuary_power_effect", 0.5, 0.0, 1.0, "share", "M4.2", "Salehyan (2007) [R]; size [P]",
               "How much sanctuary members count in the group's bargaining power p (shielded from the state)."),
+    # --- M5.2 / M4.1 ex-combatants ------------------------------------------------------------------------------------
+    ParamSpec("recidivism_rate", 0.005, 0.001, 0.02, "1 / month", "M5.2", ASSUMPTION,
+              "rho_x: monthly share of the ex-combatants of a territory that a dissident group holding all of it "
+              "recruits at pay equal to the legal wage (times its control there and (pay / wage)^beta_w).",
+              "Dissidents recruited among former FARC members after 2017 (colombia_2017.csv); no shipped source "
+              "counts them, so the rate is of the order that lets a pool of 12,000 supply a few hundred a year."),
+    ParamSpec("ex_combatant_killing_rate", 0.00067, 0.0003, 0.0015, "1 / month per non-state share", "M4.1",
+              "Indepaz: 48 ex-combatants killed in 2021 (colombia_2017.csv) among about 12,000 in reintegration, "
+              "half of their ground outside state control: 48 / 12 / 12,000 / 0.5 [R-derived]",
+              "kappa_x: monthly share of the ex-combatants of a territory killed, times the share of its control the "
+              "state does not hold."),
+    ParamSpec("reintegration_rate", 0.0083, 0.0, 0.03, "1 / month", "M5.2", ASSUMPTION,
+              "Monthly share of the ex-combatant pool that leaves it for good (reintegrated, moved away).",
+              "About ten years on average.", bounds=(0.0, 1.0)),
+    # --- M7.2 splits beyond signing -------------------------------------------------------------------------------
+    ParamSpec("split_decapitation_effect", 0.02, 0.0, 0.1, "probability / month", "M7.2",
+              "Calderón et al. (2015): leadership removals fragment trafficking organisations [R]; size [P]",
+              "pi_1: monthly chance of a split at an annual loss rate to the state of one (12 x the monthly share "
+              "lost, capped at 1): leadership losses under pressure."),
+    ParamSpec("split_rivalry_rate", 0.002, 0.0, 0.01, "probability / month", "M7.2", ASSUMPTION,
+              "pi_r: monthly chance of a split from internal rivalry at cohesion 0 (times 1 - cohesion).",
+              "A federated group (cohesion 0.5) splits about once a century from rivalry alone."),
+    ParamSpec("split_implementation_effect", 0.05, 0.0, 0.2, "probability / month", "M7.2",
+              "model M7.2 pi_2 [signed and V_war > V_peace] (FARC dissidents during implementation) [P]",
+              "pi_i: monthly chance of a split while an agreement in implementation is worth less than war."),
+    # --- M3.3 / M1.3 / M4.1 the groups' choices ----------------------------------------------------------------------
+    ParamSpec("choice_noise", 0.1, 0.03, 0.3, "share of rent", "M3.3/M1.3",
+              "McKelvey & Palfrey (1995) quantal response [S]; size [P]",
+              "tau: noise of the groups' logit choices, in the unit of their payoffs (shares of rent): a payoff edge "
+              "of tau makes the better choice e / (1 + e) = 73% likely.",
+              "Factions differ and information is imperfect: no choice flips on a knife edge.", bounds=(1e-4, 10.0)),
+    ParamSpec("rivalry_violence_gain", 0.2, 0.0, 0.5, "share of rent", "M3.3/M7.2", ASSUMPTION,
+              "beta_riv: what a high violence posture is worth against rivals, at full exposure to them."),
+    ParamSpec("talks_restraint", 0.1, 0.0, 0.3, "share of rent", "M1.3/M4.1", ASSUMPTION,
+              "beta_tab: what a group at an open table risks by keeping a high violence posture."),
+    ParamSpec("exploit_gain", 0.2, 0.05, 0.5, "share of rent", "M5.1/M5.2",
+              "Caguán: the FARC expanded and recruited during the 1998-2002 zone (model M5.2) [R]; size [P]",
+              "chi_x: what exploiting a ceasefire (expanding, recruiting, attacking rivals) is worth, more with "
+              "rivals nearby; against it, verification times the repression and the table at stake."),
+    ParamSpec("ceasefire_effort_reduction", 0.5, 0.2, 0.9, "share", "M2.2/M5.2", ASSUMPTION,
+              "kappa_cf: share of its operations (contest effort and recruitment) a group complying with a "
+              "ceasefire stands down.", bounds=(0.0, 1.0)),
+    ParamSpec("spoiling_gain", 0.3, 0.0, 1.0, "share of rent", "M1.3",
+              "Stedman (1997); Kydd & Walter (2002) spoiler violence [R]; size [P]",
+              "chi_s: what attacking a rival at another table (or in a ceasefire) is worth to a group fully exposed "
+              "to it; doubled for greedy and total spoilers."),
+    ParamSpec("willingness_prior", 2.0, 0.5, 4.0, "logit", "M1.1", ASSUMPTION,
+              "L_0: the logit of a group's willingness to talk from its declared stance (+L_0 willing, -L_0 not).",
+              "A declaration is strong evidence but not a commitment: 88% at the default."),
+    ParamSpec("willingness_value_effect", 1.0, 0.0, 3.0, "logit per relative surplus", "M1.1", ASSUMPTION,
+              "beta_W: rise of the willingness logit per unit of the expected relative surplus of a deal."),
+    # --- M2.3 routes -----------------------------------------------------------------------------------------------
+    ParamSpec("route_update_months", 6.0, 1.0, 24.0, "months", "M2.3", ASSUMPTION,
+              "How often traffickers re-optimise their routes to the least-cost exit as control changes.",
+              "Dell (2015): traffic is diverted within months of a crackdown.", bounds=(1.0, 1200.0)),
+    ParamSpec("route_state_aversion", 2.0, 0.0, 5.0, "cost per state-control share", "M2.3",
+              "Dell (2015) detours around crackdowns [R]; size [P]",
+              "a_S: a route edge costs (1 + a_S x mean state control of its ends) times its length."),
     # --- M7.1 / M7.2 / M7.3 violence -----------------------------------------------------------------------------------
     ParamSpec("homicide_contested_effect", 0.5, 0.1, 1.5, "log rate", "M7.2", "Prem et al. (2022); Osorio (2015) [R]; "
               "size [P]", "beta_c: log homicide rate rise from fully contested territory (1 - margin)."),

@@ -72,6 +72,20 @@ def _groups(scenario: Scenario, table: TerritoryTable) -> list[Problem]:
             out.append(((*loc, "presence"), f"shares must add up to 1 (they add up to {total:.3f})"))
         if not group.presence and not group.presence_from and group.type != "foreign_cartel" and group.members > 0:
             out.append(((*loc, "presence"), "no territories of presence: give presence or presence_from"))
+    pool = scenario.ex_combatants
+    if pool is not None:
+        for tid, share in pool.presence.items():
+            if tid not in territories:
+                out.append(Problem(("ex_combatants", "presence", tid), f"unknown territory id"
+                                   f"{paths.suggest(tid, sorted(territories))}", (("territories",),)))
+            elif not 0.0 <= share <= 1.0:
+                out.append((("ex_combatants", "presence", tid), f"share must be between 0 and 1 (got {share})"))
+        total = sum(pool.presence.values())
+        if pool.presence and abs(total - 1.0) > PRESENCE_TOLERANCE:
+            out.append((("ex_combatants", "presence"), f"shares must add up to 1 (they add up to {total:.3f})"))
+        if not pool.presence and (pool.members > 0 or pool.vacated > 0):
+            out.append((("ex_combatants", "presence"), "no territories: give the share of the former combatants in "
+                        "each territory"))
     for aid, actor in scenario.international.items():
         if not re.match(ID_PATTERN, aid):
             out.append((("international", aid), "actor ids must be lower-case letters, digits and _"))

@@ -84,6 +84,18 @@ class Group(Strict):
     notes: str = ""
 
 
+class ExCombatants(Strict):
+    """Former combatants of a group that demobilised before the start (M5.2): a pool that dissident groups recruit
+    from, whose members are also killed where the state does not hold the ground."""
+
+    group: str = Field("", description="The group they left (for the record; it need not be a scenario group).")
+    members: float = Field(..., ge=0.0, le=MAX_MEMBERS, description="Former combatants in the pool at the start.")
+    presence: dict[str, float] = Field(default_factory=dict, description="Territory id -> share of them there.")
+    vacated: float = Field(0.0, ge=0.0, le=1.0, description="Share of control the group left vacated at the start "
+                           "where most of them are; elsewhere in proportion to their share there.")
+    source: str = ""
+
+
 class Purge(Strict):
     """A purge of the security forces' leadership (M3.2 shock)."""
 
@@ -218,6 +230,8 @@ class Scenario(Strict):
     groups: dict[str, Group] = Field(default_factory=dict)
     security: Security
     international: dict[str, InternationalActor] = Field(default_factory=dict)
+    ex_combatants: ExCombatants | None = Field(None, description="Former combatants of a group demobilised before "
+                                               "the start, and the ground it left.")
     policy: Policy = Field(default_factory=Policy)
     model: ModelOptions = Field(default_factory=ModelOptions)
     parameters: Parameters = Field(default_factory=Parameters)  # type: ignore[valid-type]

@@ -1,0 +1,213 @@
+"""The armed groups' monthly choices, each from the group's own payoffs (M3.3 Lessing, M1.3 Stedman, M4.1, M1.1).
+
+Every choice is a quantal (logit) response (McKelvey & Palfrey 1995): the chance of an option is
+logistic(payoff edge / tau), so nothing flips on a knife edge and groups with other payoffs choose differently.
+Payoffs are monthly, in shares of the group's rent. The choice is used as its expected value (the share of the
+group's fronts that take the option), so the choices need no random draws, except the decision to come to the table.
+
+- violence posture v_g (Lessing): a high posture extracts beta_cor more from corruptible enforcers and is worth
+  beta_riv against rivals, costs c_v and, under conditional repression, raises the state's pressure by rho_1;
+  at an open table it risks the talks (beta_tab);
+- ceasefire exploitation q_g: exploiting (expanding, recruiting, attacking rivals) is worth chi_x, more with rivals
+  nearby; if verification V_g catches it, the group loses the ceasefire's protection (the repression comes back) and
+  puts its table at risk;
+- spoiling s_g (Stedman): attacking rivals that sit at another table or in a ceasefire is worth chi_s times the
+  group's exposure to them (twice for greedy and total spoilers), costs c_v, and risks its own table;
+- willingness to talk w_g: the declared stance (logit +-L_0) moved by the expected relative surplus of a deal.
+
+`decide` writes every choice and its payoff edge into one (G, N_CHOICE) array, recorded each month, so the inputs
+of a choice are visible in the outputs. The groups' actions the negotiation tables read (attacks, ceasefire
+violations, attacks on other tables, attacks suffered) are `actions`.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+GREEDY, TOTAL = 1, 2  # spoiler types (model.values)
+# Columns of the choice record (G, N_CHOICE).
+RIVALRY, POSTURE_EDGE, POSTURE, EXPLOIT_EDGE, EXPLOIT, SPOIL_EDGE, SPOIL, WILLING_EDGE, WILLING = range(9)
+N_CHOICE = 9
+CHOICE_NAMES = ("rivalry", "posture_edge", "posture", "exploit_edge", "exploit", "spoil_edge", "spoil",
+                "willingness_edge", "willingness")
+# Columns of the actions the negotiation tables read (G, N_ACTION): expected events this month.
+ATTACKS, VIOLATIONS, ATTACKS_ON_TABLES, ATTACKED = range(4)
+N_ACTION = 4
+
+
+@numba.njit(cache=True)
+def logit_choice(edge: float, p) -> float:
+    """Quantal response: the chance of the option whose payoff beats the other by `edge`, logistic(edge / tau)."""
+    z = min(max(edge / max(p.choice_noise, 1e-9), -50.0), 50.0)
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+@numba.njit(cache=True)
+def rivalry_exposure(presence: np.ndarray, rivals: np.ndarray) -> np.ndarray:
+    """R_g in [0, 1] (G,): the rivals' share of the armed effort where g works, weighted by g's effective presence:
+    sum_i E_g,i (sum_h rival_gh E_h,i / (E_g,i + sum_h rival_gh E_h,i)) / sum_i E_g,i."""
+    G, T = presence.shape
+    out = np.zeros(G)
+    for g in range(G):
+        total, weighted = 0.0, 0.0
+        for t in range(T):
+            own = presence[g, t]
+            if own <= 0.0:
+                continue
+            hostile = 0.0
+            for h in range(G):
+                if rivals[g, h] > 0:
+                    hostile += presence[h, t]
+            total += own
+            weighted += own * hostile / (own + hostile)
+        out[g] = weighted / total if total > 0 else 0.0
+    return out
+
+
+@numba.njit(cache=True)
+def target_exposure(presence: np.ndarray, rivals: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """S_g in [0, 1] (G,): the share of g's effective presence in territories where a rival that is a spoiling
+    target (at another table or in a ceasefire) works, weighted by that rival's share of the armed effort there."""
+    G, T = presence.shape
+    out = np.zeros(G)
+    for g in range(G):
+        total, weighted = 0.0, 0.0
+        for t in range(T):
+            own = presence[g, t]
+            if own <= 0.0:
+                continue
+            exposed = 0.0
+            for h in range(G):
+                if rivals[g, h] > 0 and target[h]:
+                    exposed += presence[h, t]
+            total += own
+            weighted += own * exposed / (own + exposed)
+        out[g] = weighted / total if total > 0 else 0.0
+    return out
+
+
+@numba.njit(cache=True)
+def posture_edge(pressure0: float, conditional: bool, rivalry: float, at_table: bool, p) -> float:
+    """Payoff of a high violence posture over a low one (share of rent), from Lessing's reduced form
+    U(v) = (1 - rho_0 - rho_1 v)(1 + beta_cor v) - c_v v + beta_riv R v - beta_tab [table] v:
+    U(1) - U(0) = (1 - rho_0) beta_cor - rho_1 (1 + beta_cor) - c_v + beta_riv R - beta_tab [table]."""
+    rho1 = p.repression_conditionality if conditional else 0.0
+    beta = p.corruption_gain
+    edge = (1.0 - pressure0) * beta - rho1 * (1.0 + beta) - p.violence_cost + p.rivalry_violence_gain * rivalry
+    if at_table:
+        edge -= p.talks_restraint
+    return edge
+
+
+@numba.njit(cache=True)
+def exploit_edge(rivalry: float, verification: float, pressure0: float, conditional: bool, table_value: float,
+                 p) -> float:
+    """Payoff of exploiting a ceasefire over complying (share of rent): chi_x (1 + R) - V (rho_0 + rho_1 + beta_tab
+    + T^+), with V the verification (the chance of being caught), rho_0 + rho_1 the repression a caught group faces
+    again, and T^+ in [0, 1] the relative surplus of its deal at an open table (what it would lose with it)."""
+    rho1 = p.repression_conditionality if conditional else 0.0
+    at_stake = pressure0 + rho1
+    if table_value > 0.0:
+        at_stake += p.talks_restraint + min(table_value, 1.0)
+    return p.exploit_gain * (1.0 + rivalry) - min(max(verification, 0.0), 1.0) * at_stake
+
+
+@numba.njit(cache=True)
+def spoil_edge(exposure: float, spoiler: int, at_table: bool, p) -> float:
+    """Payoff of attacking rivals at other tables (share of rent): chi_s S (x2 for greedy and total spoilers) - c_v
+    - beta_tab [own table open]."""
+    gain = p.spoiling_gain * exposure * (2.0 if spoiler == GREEDY or spoiler == TOTAL else 1.0)
+    edge = gain - p.violence_cost
+    if at_table:
+        edge -= p.talks_restraint
+    return edge
+
+
+@numba.njit(cache=True)
+def willingness_edge(declared: float, surplus: float, spoiler: int, p) -> float:
+    """The logit of coming to talks: +-L_0 from the declared stance plus beta_W times the expected relative surplus
+    of a deal (clipped to [-5, 5]); -inf for total spoilers, who never come."""
+    if spoiler == TOTAL or surplus == -np.inf:
+        return -np.inf
+    s = surplus if np.isfinite(surplus) else -5.0
+    s = min(max(s, -5.0), 5.0)
+    return p.willingness_prior * (1.0 if declared > 0 else -1.0) + p.willingness_value_effect * s
+
+
+@numba.njit(cache=True)
+def decide(presence: np.ndarray, rivals: np.ndarray, pressure0: np.ndarray, conditional: bool, at_table: np.ndarray,
+           ceasefire: np.ndarray, verification: np.ndarray, surplus: np.ndarray, target: np.ndarray,
+           spoiler: np.ndarray, declared: np.ndarray, alive: np.ndarray, p, out: np.ndarray) -> None:
+    """Every group's choices this month into `out` (G, N_CHOICE): payoff edges and the chance of each option.
+
+    `presence` (G, T) effective presence; `pressure0` the state's pressure before conditionality (concessions
+    applied); `at_table` the group's table is open; `ceasefire` it is in a ceasefire; `verification` (G,) in [0, 1];
+    `surplus` its relative surplus of a deal; `target` it sits at a table or in a ceasefire (a spoiling target).
+    The exploitation and its edge are NaN outside a ceasefire; a group that does not exist chooses nothing (0)."""
+    G = presence.shape[0]
+    rivalry = rivalry_exposure(presence, rivals)
+    exposed = target_exposure(presence, rivals, target)
+    for g in range(G):
+        out[g, RIVALRY] = rivalry[g]
+        edge = posture_edge(pressure0[g], conditional, rivalry[g], at_table[g], p)
+        out[g, POSTURE_EDGE] = edge
+        out[g, POSTURE] = logit_choice(edge, p) * alive[g]
+        if ceasefire[g]:
+            value = surplus[g] if (at_table[g] and np.isfinite(surplus[g])) else 0.0
+            edge = exploit_edge(rivalry[g], verification[g], pressure0[g], conditional, value, p)
+            out[g, EXPLOIT_EDGE] = edge
+            out[g, EXPLOIT] = logit_choice(edge, p) * alive[g]
+        else:
+            out[g, EXPLOIT_EDGE] = np.nan
+            out[g, EXPLOIT] = np.nan
+        edge = spoil_edge(exposed[g], spoiler[g], at_table[g], p)
+        out[g, SPOIL_EDGE] = edge
+        out[g, SPOIL] = logit_choice(edge, p) * alive[g] if exposed[g] > 0 else 0.0
+        edge = willingness_edge(declared[g], surplus[g], spoiler[g], p)
+        out[g, WILLING_EDGE] = edge
+        out[g, WILLING] = (0.0 if edge == -np.inf else 1.0 / (1.0 + np.exp(-min(max(edge, -50.0), 50.0)))) \
+            * alive[g]
+
+
+@numba.njit(cache=True)
+def operations_kept(choice: np.ndarray, ceasefire: np.ndarray, p) -> np.ndarray:
+    """Share of its operations (contest effort, recruitment) each group keeps (G,): 1 outside a ceasefire,
+    1 - kappa_cf (1 - q_g) in one, q_g being the share of its fronts exploiting it."""
+    G = choice.shape[0]
+    out = np.ones(G)
+    for g in range(G):
+        if ceasefire[g]:
+            out[g] = 1.0 - p.ceasefire_effort_reduction * (1.0 - choice[g, EXPLOIT])
+    return out
+
+
+@numba.njit(cache=True)
+def postures(choice: np.ndarray, ceasefire: np.ndarray) -> np.ndarray:
+    """Each group's violence posture this month (G,): its chosen v_g, or q_g v_g in a ceasefire (only the fronts that
+    exploit it keep their violence)."""
+    G = choice.shape[0]
+    out = np.empty(G)
+    for g in range(G):
+        out[g] = choice[g, POSTURE] * (choice[g, EXPLOIT] if ceasefire[g] else 1.0)
+    return out
+
+
+@numba.njit(cache=True)
+def actions(choice: np.ndarray, ceasefire: np.ndarray, verification: np.ndarray, rivals: np.ndarray,
+            target: np.ndarray, out: np.ndarray) -> None:
+    """What the negotiation tables observe of the groups this month, as expected events (G, N_ACTION): major
+    attacks (the violence posture kept), ceasefire violations detected (q_g V_g), attacks on groups at other tables
+    (the spoiling chance) and attacks suffered from spoiling rivals (their chances summed)."""
+    G = choice.shape[0]
+    post = postures(choice, ceasefire)
+    for g in range(G):
+        out[g, ATTACKS] = post[g]
+        out[g, VIOLATIONS] = choice[g, EXPLOIT] * min(max(verification[g], 0.0), 1.0) if ceasefire[g] else 0.0
+        out[g, ATTACKS_ON_TABLES] = choice[g, SPOIL]
+        suffered = 0.0
+        if target[g]:
+            for h in range(G):
+                if rivals[h, g] > 0:
+                    suffered += choice[h, SPOIL]
+        out[g, ATTACKED] = suffered
