@@ -162,7 +162,7 @@ def test_records_summarise_the_state(zone_path: tuple) -> None:
     np.testing.assert_allclose(rec.group_support[:, last], st.support.sum(axis=2))
     np.testing.assert_allclose(rec.group_resources[:, last], st.resources)
     np.testing.assert_allclose(rec.ex_combatants[:, last], st.ex_combatants.sum(axis=1))
-    np.testing.assert_array_equal(rec.actions[:, last], st.actions)
+    np.testing.assert_allclose(rec.ceasefire_violations[:, last], st.actions[:, :, 1].sum(axis=1))
     np.testing.assert_array_equal(rec.group_phase[:, last], st.phase)
     np.testing.assert_allclose(rec.armed_group_members[:, last], total[:, ~cartel].sum(axis=1))
     np.testing.assert_array_equal(rec.agreements_signed[:, last], st.signed.sum(axis=1))

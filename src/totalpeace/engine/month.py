@@ -119,7 +119,7 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
         target[g] = at_table[g] or ceasefire[g]
         pressure0[g] = values.concession_effects(p.repression_base, levers.concessions[m, g], p)[0]
     choice = records.choices[r, m]
-    choices.decide(presence, world.rivals, pressure0, conditional, at_table, ceasefire, levers.guarantee[m],
+    choices.decide(presence, world.rival_pairs, pressure0, conditional, at_table, ceasefire, levers.guarantee[m],
                    state.surplus[r], target, world.spoiler, world.willing, alive, p, choice)
     posture_g = choices.postures(choice, ceasefire)
     operations = choices.operations_kept(choice, ceasefire, p)

@@ -17,7 +17,7 @@ import numpy as np
 from totalpeace.engine.results import TERRITORY_SERIES
 from totalpeace.engine.state import shape
 from totalpeace.model import negotiation, violence
-from totalpeace.model.choices import N_ACTION, N_CHOICE, VIOLATIONS
+from totalpeace.model.choices import N_CHOICE, VIOLATIONS
 from totalpeace.model.values import AUDITS
 
 NATIONAL = ("homicides", "homicide_rate", "armed_group_members", "state_group_clashes", "inter_group_clashes",
@@ -37,7 +37,6 @@ DIMS: dict[str, tuple[str | int, ...]] = {
     **{name: ("R", "M", "G") for name in GROUP},
     "audits": ("R", "M", len(AUDITS), "G"),  # the bargaining-power audit, in the order of values.AUDITS
     "choices": ("R", "M", "G", N_CHOICE),  # each group's choices and their payoff edges (model.choices.decide)
-    "actions": ("R", "M", "G", N_ACTION),  # what the tables observe of each group (model.choices.actions)
     "neighbour_index": ("R", "M", "K"),
     **{name: ("M", "T") for name in TERRITORY},  # sums over the batch's runs
     "dominant_count": ("M", "T", "A"),  # runs in which each actor leads each territory
@@ -178,7 +177,6 @@ def record_groups(r: int, m: int, records: Records, pay: np.ndarray, resources: 
         records.group_resources[r, m, g] = resources[g]
         group_recruits[g] = voluntary + minors + back
         group_forced[g] = minors
-        records.actions[r, m, g] = actions[g]
         violations += actions[g, VIOLATIONS]
         if is_cartel[g] == 0:
             total_recruits += voluntary + minors + back

@@ -44,47 +44,35 @@ def logit_choice(edge: float, p) -> float:
 
 
 @numba.njit(cache=True)
-def rivalry_exposure(presence: np.ndarray, rivals: np.ndarray) -> np.ndarray:
-    """R_g in [0, 1] (G,): the rivals' share of the armed effort where g works, weighted by g's effective presence:
-    sum_i E_g,i (sum_h rival_gh E_h,i / (E_g,i + sum_h rival_gh E_h,i)) / sum_i E_g,i."""
+def exposures(presence: np.ndarray, pairs: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each group's exposure to its rivals R_g and to rivals that are spoiling targets S_g, in [0, 1] (G, each): the
+    rivals' share of the armed effort where g works, weighted by g's effective presence,
+    R_g = sum_i E_g,i (H_g,i / (E_g,i + H_g,i)) / sum_i E_g,i with H_g,i = sum_h rival_gh E_h,i (over the ordered
+    rival `pairs` (g, h)); S_g the same with only the rivals h that sit at a table or in a ceasefire (`target`)."""
     G, T = presence.shape
-    out = np.zeros(G)
+    hostile = np.zeros((G, T))
+    exposed = np.zeros((G, T))
+    for k in range(pairs.shape[0]):
+        g, h = pairs[k, 0], pairs[k, 1]
+        for t in range(T):
+            hostile[g, t] += presence[h, t]
+            if target[h]:
+                exposed[g, t] += presence[h, t]
+    rivalry = np.zeros(G)
+    spoil = np.zeros(G)
     for g in range(G):
-        total, weighted = 0.0, 0.0
+        total, weighted, aimed = 0.0, 0.0, 0.0
         for t in range(T):
             own = presence[g, t]
             if own <= 0.0:
                 continue
-            hostile = 0.0
-            for h in range(G):
-                if rivals[g, h] > 0:
-                    hostile += presence[h, t]
             total += own
-            weighted += own * hostile / (own + hostile)
-        out[g] = weighted / total if total > 0 else 0.0
-    return out
-
-
-@numba.njit(cache=True)
-def target_exposure(presence: np.ndarray, rivals: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """S_g in [0, 1] (G,): the share of g's effective presence in territories where a rival that is a spoiling
-    target (at another table or in a ceasefire) works, weighted by that rival's share of the armed effort there."""
-    G, T = presence.shape
-    out = np.zeros(G)
-    for g in range(G):
-        total, weighted = 0.0, 0.0
-        for t in range(T):
-            own = presence[g, t]
-            if own <= 0.0:
-                continue
-            exposed = 0.0
-            for h in range(G):
-                if rivals[g, h] > 0 and target[h]:
-                    exposed += presence[h, t]
-            total += own
-            weighted += own * exposed / (own + exposed)
-        out[g] = weighted / total if total > 0 else 0.0
-    return out
+            weighted += own * hostile[g, t] / (own + hostile[g, t])
+            aimed += own * exposed[g, t] / (own + exposed[g, t])
+        if total > 0:
+            rivalry[g] = weighted / total
+            spoil[g] = aimed / total
+    return rivalry, spoil
 
 
 @numba.njit(cache=True)
@@ -136,18 +124,17 @@ def willingness_edge(declared: float, surplus: float, spoiler: int, p) -> float:
 
 
 @numba.njit(cache=True)
-def decide(presence: np.ndarray, rivals: np.ndarray, pressure0: np.ndarray, conditional: bool, at_table: np.ndarray,
+def decide(presence: np.ndarray, pairs: np.ndarray, pressure0: np.ndarray, conditional: bool, at_table: np.ndarray,
            ceasefire: np.ndarray, verification: np.ndarray, surplus: np.ndarray, target: np.ndarray,
            spoiler: np.ndarray, declared: np.ndarray, alive: np.ndarray, p, out: np.ndarray) -> None:
     """Every group's choices this month into `out` (G, N_CHOICE): payoff edges and the chance of each option.
 
-    `presence` (G, T) effective presence; `pressure0` the state's pressure before conditionality (concessions
+    `presence` (G, T) effective presence; `pairs` the ordered rival pairs; `pressure0` the state's pressure before conditionality (concessions
     applied); `at_table` the group's table is open; `ceasefire` it is in a ceasefire; `verification` (G,) in [0, 1];
     `surplus` its relative surplus of a deal; `target` it sits at a table or in a ceasefire (a spoiling target).
     The exploitation and its edge are NaN outside a ceasefire; a group that does not exist chooses nothing (0)."""
     G = presence.shape[0]
-    rivalry = rivalry_exposure(presence, rivals)
-    exposed = target_exposure(presence, rivals, target)
+    rivalry, exposed = exposures(presence, pairs, target)
     for g in range(G):
         out[g, RIVALRY] = rivalry[g]
         edge = posture_edge(pressure0[g], conditional, rivalry[g], at_table[g], p)

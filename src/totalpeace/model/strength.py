@@ -152,16 +152,20 @@ def recruitment(presence: np.ndarray, control: np.ndarray, pay_ratio: np.ndarray
     G, T = presence.shape
     voluntary = np.zeros((G, T))
     forced = np.zeros((G, T))
+    local = np.empty(T)  # what the territory adds to anyone's propensity: state absence and vacated ground
+    for t in range(T):
+        local[t] = np.exp(p.recruitment_state_effect * (0.5 - state_presence[t])) \
+            * (1.0 + p.recruitment_vacuum_effect * vacated[t])
     for g in range(G):
+        if operations[g] <= 0.0:
+            continue
         pay = max(pay_ratio[g], 1e-9) ** p.recruitment_rent_effect
         for t in range(T):
             held = min(max(control[t, g], 0.0), 1.0)
-            base = p.recruitment_rate * np.sqrt(max(presence[g, t], 0.0) * p.youth_share * population[t] * held) \
-                * operations[g]
-            if base <= 0.0:
+            if held <= 0.0 or presence[g, t] <= 0.0:
                 continue
-            state = np.exp(p.recruitment_state_effect * (0.5 - state_presence[t]))
-            voluntary[g, t] = base * pay * state * (1.0 + p.recruitment_vacuum_effect * vacated[t])
+            base = p.recruitment_rate * np.sqrt(presence[g, t] * p.youth_share * population[t] * held) * operations[g]
+            voluntary[g, t] = base * pay * local[t]
             forced[g, t] = base * p.forced_recruitment_rate * 2.0 * (1.0 - state_presence[t])
     return voluntary, forced
 
