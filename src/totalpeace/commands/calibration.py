@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,15 +13,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from totalpeace.commands.options import ExecutorOpt, StoreOpt, WorkersOpt
+from totalpeace.commands.progress import progress_bar
 
 SCREENING_EXTRA_ROWS = 5  # ranking rows printed below the last calibrated candidate
 SpecArg = Annotated[str, typer.Argument(metavar="SPEC.toml", help="Calibration file (see docs/validation.md).")]
 
 
-def _prepare(spec_file: str, use: str | None) -> tuple[Any, dict[str, Any], list[Any]]:
-    """The spec, its scenarios by name, and the targets that belong to those scenarios."""
+def _prepare(spec_file: str) -> tuple[Any, dict[str, Any], list[Any]]:
+    """The spec, its scenarios by name, and the targets observed for those scenarios (scored by `validate`)."""
     from totalpeace.calibration.spec import load_spec
-    from totalpeace.errors import InputError
     from totalpeace.scenario import load_scenario
     from totalpeace.validation.targets import load_targets
 
@@ -31,11 +30,7 @@ def _prepare(spec_file: str, use: str | None) -> tuple[Any, dict[str, Any], list
     for ref in spec.scenarios:
         scenario = load_scenario(ref)
         scenarios[scenario.name] = scenario
-    targets = [t for t in load_targets(spec.targets or None, use=use) if t.scenario in scenarios]
-    for name in scenarios:
-        if not any(t.scenario == name for t in targets):
-            raise InputError(f"{spec_file}: scenarios: no target is observed for scenario {name!r} "
-                             "(targets.csv names colombia-1998 and colombia-2012)")
+    targets = [t for t in load_targets(spec.targets or None) if t.scenario in scenarios]
     return spec, scenarios, targets
 
 
@@ -48,17 +43,18 @@ def calibrate(
     store: StoreOpt = None,
     replace: Annotated[bool, typer.Option("--replace", help="Replace a calibration of the same name.")] = False,
 ) -> None:
-    """Screen the candidate parameters (Morris), fit the chosen ones to history with ABC-SMC, and write the
-    posterior and a calibrated parameter set to the results store."""
-    from totalpeace.calibration.abc import make_problem, run_abc
+    """Fit the model to the pattern catalogue of Colombia's history: screen the candidate parameters (Morris), fit
+    the chosen ones and the model forms with ABC-SMC, check the posterior against every pattern, and write the
+    posterior, its checks, the form weights and a calibrated parameter set to the results store."""
+    from totalpeace.calibration.method import Progress as Stages
+    from totalpeace.calibration.method import run_calibration
     from totalpeace.calibration.output import calibration_files
     from totalpeace.errors import InputError
     from totalpeace.experiments.executors import make_executor
     from totalpeace.experiments.store import ResultsStore
-    from totalpeace.validation.targets import observed
 
     console = Console()
-    spec, scenarios, targets = _prepare(spec_file, use="calibrate")
+    spec, scenarios, _ = _prepare(spec_file)
     budget = spec.budget_for(quick)
     if quick:  # a smoke test, not an inference: never in the place of (or in the way of) the real calibration
         spec = spec.model_copy(update={"name": f"{spec.name}-quick"})
@@ -68,66 +64,36 @@ def calibrate(
         raise InputError(f"calibration {spec.name!r} is already in the store {results.path}: add --replace to run it "
                          "again, or change the spec's name")
     started = time.time()
+    forms = spec.form_fields()
     with results.lock(f"calibration.{spec.name}"), make_executor(executor, workers) as pool:
-        console.print(f"Calibrating on {len(targets)} targets of {', '.join(scenarios)} ({pool.description}): "
-                      f"population {budget.population}, up to {budget.generations} generations, {budget.runs} runs "
-                      f"per particle, no generation started after {budget.max_minutes:g} minutes")
-        screening = None
-        chosen = list(spec.parameters)
-        if spec.screening is not None:
-            screening = _screen(console, spec, make_problem(scenarios, targets, budget.runs, budget.seed), budget,
-                                pool)
-            chosen += screening.selected
-        with tempfile.TemporaryDirectory() as tmp, _progress(console) as bar:
-            task = bar.add_task("starting", total=budget.population, evals=0)
-            state = {"evals": 0}
-
-            def on_task(tries: int) -> None:
-                state["evals"] += tries
-                bar.update(task, advance=1, evals=state["evals"])
-
-            def on_batch(index: int, n: int) -> None:
-                label = "distance scales (prior sample)" if index == 0 else f"generation {index - 1}"
-                bar.reset(task, total=n, description=label, evals=state["evals"])
-
-            db = Path(tmp) / "abc.db"
-            posterior = run_abc(spec.prior_bounds(chosen), scenarios, targets, budget, observed(targets),
-                                executor=pool, db_path=db, on_task=on_task, on_batch=on_batch)
-            minutes = (time.time() - started) / 60
-            files = calibration_files(spec, Path(spec_file), quick, scenarios, targets, budget, posterior, screening,
-                                      minutes, db.read_bytes())
+        console.print(f"Calibrating on the patterns of {', '.join(scenarios)} ({pool.description}): population "
+                      f"{budget.population}, {budget.runs} runs per particle, at most {budget.max_simulations:,} "
+                      f"simulations and {budget.generations} generations, no MCMC step after "
+                      f"{budget.max_minutes:g} minutes; forms weighed: {', '.join(forms) or 'none'}")
+        with progress_bar(console, "simulations") as bar:
+            task = bar.add_task("probing the patterns", total=None)
+            progress = Stages(stage=lambda label, n: bar.reset(task, total=n, description=label),
+                                done=lambda: bar.advance(task))
+            result = run_calibration(spec, scenarios, budget, pool, progress,
+                                     on_screened=lambda s: _print_screening(console, spec, budget, s))
+        minutes = (time.time() - started) / 60
+        files = calibration_files(result, Path(spec_file), quick, minutes)
         folder = results.write_calibration(spec.name, files)
-    _print_posterior(console, spec.prior_bounds(chosen), posterior, minutes)
-    console.print(f"Wrote the calibration to {folder}: parameters.toml (use it in a scenario with "
-                  f'parameters.calibration = "{folder.resolve()}"), posterior.parquet, generations.parquet'
-                  f"{', screening.parquet' if screening else ''}, calibration.json, spec.toml and abc.db; "
-                  f"`totalpeace query --store {results.path} \"SELECT * FROM posterior WHERE calibration = "
-                  f"'{spec.name}'\"` reads it back")
+    from totalpeace.commands.calibration_tables import print_calibration
+
+    print_calibration(console, folder)
+    console.print(f"{result.simulations:,} particle simulations in {minutes:.1f} min. Wrote the calibration to "
+                  f"{folder}: parameters.toml (use it in a scenario with parameters.calibration = "
+                  f'"{folder.resolve()}"), posterior.parquet, generations.parquet, checks.parquet, '
+                  f"identifiability.parquet, forms.parquet{', screening.parquet' if result.screening else ''}, "
+                  f"calibration.json and spec.toml; `totalpeace query --store {results.path} \"SELECT * FROM "
+                  f"form_weights WHERE calibration = '{spec.name}'\"` reads the form weights back")
 
 
-def _progress(console: Console) -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TextColumn("{task.fields[evals]} simulations"), TimeElapsedColumn(), console=console)
-
-
-def _screen(console: Console, spec: Any, problem: Any, budget: Any, pool: Any) -> Any:
-    """The Morris screening with a progress bar; prints the ranking."""
-    from totalpeace.calibration.screening import screen
-
+def _print_screening(console: Console, spec: Any, budget: Any, result: Any) -> None:
+    """The Morris ranking: the calibrated candidates and a few below them."""
     screening = spec.screening
-    candidates = spec.candidates()
-    points = budget.screening_trajectories * (len(candidates) + 1)
-    with _progress(console) as bar:
-        task = bar.add_task(f"screening {len(candidates)} candidates (Morris)", total=points, evals=0)
-        done = {"points": 0}
-
-        def on_point() -> None:
-            done["points"] += 1
-            bar.update(task, advance=1, evals=done["points"])
-
-        result = screen(problem, spec.prior_bounds(candidates), budget.screening_trajectories, screening.levels,
-                        screening.keep, pool, on_point=on_point, per_target=screening.per_target)
-    table = Table(title=f"Screening: mean mu* over the targets (log scale), {budget.screening_trajectories} "
+    table = Table(title=f"Screening: mean mu* over the patterns (in half-bands), {budget.screening_trajectories} "
                         f"trajectories, {result.evaluations} points")
     for col in ("rank", "parameter", "mean mu*", "calibrated because"):
         table.add_column(col, justify="right" if col in ("rank", "mean mu*") else "left")
@@ -137,26 +103,6 @@ def _screen(console: Console, spec: Any, problem: Any, budget: Any, pool: Any) -
         table.add_row(str(int(r["rank"])), r["parameter"], f"{r['importance']:.3g}", r["reason"])
     if len(result.ranking) > len(shown):
         table.caption = f"{len(result.ranking) - len(shown)} more candidates in screening.parquet"
-    console.print(table)
-    return result
-
-
-def _print_posterior(console: Console, bounds: dict[str, tuple[float, float]], posterior: Any,
-                     minutes: float) -> None:
-    gens = Table(title="Generations")
-    for col in ("t", "epsilon", "simulations", "acceptance", "ESS"):
-        gens.add_column(col, justify="right")
-    for _, g in posterior.generations.iterrows():
-        gens.add_row(str(int(g["t"])), f"{g['epsilon']:.4g}", str(int(g["evaluations"])), f"{g['acceptance']:.2f}",
-                     f"{g['ess']:.1f}")
-    console.print(gens)
-    medians, lo, hi = posterior.quantiles(0.5), posterior.quantiles(0.05), posterior.quantiles(0.95)
-    table = Table(title=f"Posterior ({len(posterior.samples)} particles, effective {posterior.ess:.0f}; "
-                        f"{posterior.evaluations} simulations, {minutes:.1f} min)")
-    for col in ("parameter", "prior", "median", "90% interval"):
-        table.add_column(col)
-    for name, (a, b) in bounds.items():
-        table.add_row(name, f"U({a:g}, {b:g})", f"{medians[name]:.4g}", f"{lo[name]:.4g} - {hi[name]:.4g}")
     console.print(table)
 
 
@@ -198,7 +144,7 @@ def validate(
     runs = runs or 5
     chosen = _pattern_choice(patterns)
     spec_file, default_posterior = _validation_inputs(spec_file, store)
-    spec, scenarios, targets = _prepare(spec_file, use=None)
+    spec, scenarios, targets = _prepare(spec_file)
     path = posterior or default_posterior(spec.name)
     sets = None
     if not uncalibrated:
