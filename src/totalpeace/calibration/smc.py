@@ -9,13 +9,12 @@ model (an effective sample size of 21 of 400 particles). Here every generation
    random walk fitted to the survivors, and, when model forms are calibrated, a switch to another form; a move is
    accepted when the proposal lies in the prior's support and its simulated distance is within the tolerance).
 
-The kernel is applied R times, with R chosen from the first step's acceptance rate p so that a copy stays where it
-was with probability at most `stay` ((1 - p)^R <= stay): the population keeps equal weights and distinct particles,
-so its effective sample size stays near the population instead of collapsing. The run stops when a generation
-would need more than `max_moves` steps or its acceptance falls below `min_acceptance` (the tolerance cannot usefully
-be lowered), after `generations`, or when the next generation would not fit in the simulation budget; such a
-generation is abandoned and the last fully moved population is the posterior. The wall-clock limit is a safety net
-checked before each step.
+The kernel is applied until at most a share `stay` of the copies were never moved: the population keeps equal
+weights and distinct particles, so its effective sample size stays near the population instead of collapsing. The
+run stops when a generation would need more than `max_moves` steps or its acceptance falls below `min_acceptance`
+(the tolerance cannot usefully be lowered), after `generations`, or when a generation would not fit in the
+simulation budget; such a generation is abandoned and the last fully moved population is the posterior. The
+wall-clock limit is a safety net checked before each step.
 
 Reproducible: all random draws (prior samples, resampling, proposals, acceptance) are made here from generators keyed
 by (seed, generation, step); particles are simulated on any executor with seeds derived from their settings, and
@@ -178,12 +177,13 @@ def run_smc(prior: Prior, evaluate: Evaluate, settings: SmcSettings,
 
 def _generation(prior: Prior, population: Population, keep: int, t: int, settings: SmcSettings, budget: _Budget,
                 simulate: Callable) -> tuple[Population, dict, int, str]:
-    """One generation: lower the tolerance, resample, move with R MCMC steps.
+    """One generation: lower the tolerance, resample, and move the copies until at most `stay` of them were never
+    moved (or `max_moves` steps).
 
-    The first step measures the kernel's acceptance and so the steps R needed. A generation whose R exceeds
-    `max_moves`, whose acceptance is below `min_acceptance`, or whose remaining steps would not fit in the budget
-    (or the time) is abandoned: the previous population, fully moved at its own tolerance, stays the posterior, so the
-    run never ends on a population of unmoved copies."""
+    The first step measures the kernel's acceptance p and so the steps needed (log stay / log(1 - p)). A generation
+    that would need more than `max_moves`, whose acceptance is below `min_acceptance`, or whose steps would not fit in
+    the budget (or the time) is abandoned: the previous population, fully moved at its own tolerance, stays the
+    posterior, so the run never ends on a population of unmoved copies."""
     rng = np.random.default_rng([settings.seed, t])
     order = np.argsort(population.distance, kind="stable")
     epsilon = float(population.distance[order[keep - 1]])
@@ -191,25 +191,28 @@ def _generation(prior: Prior, population: Population, keep: int, t: int, setting
     moving = survivors.take(rng.integers(0, keep, size=len(population.distance) - keep))
     chol = _proposal_factor(survivors.unit)
     n_moving = len(moving.distance)
+    moved = np.zeros(n_moving, dtype=bool)
     accepted = steps = 0
-    planned, stopped = 1, ""
-    while steps < planned:
-        if steps > 0 and budget.out_of_time():
-            stopped = f"the wall-clock limit of {settings.max_minutes:g} minutes, during generation {t}"
+    stopped = ""
+    while steps < settings.max_moves and (steps == 0 or np.mean(~moved) > settings.stay):
+        if steps > 0 and (budget.out_of_time() or not budget.fits(n_moving)):
+            stopped = (f"the wall-clock limit of {settings.max_minutes:g} minutes" if budget.out_of_time() else
+                       f"the budget of {settings.max_simulations:,} simulations") + f", during generation {t}"
             break
         step_rng = np.random.default_rng([settings.seed, t, steps + 1])
         moving, ok = _mcmc_step(prior, moving, epsilon, chol, step_rng, simulate, f"generation {t}, step {steps + 1}")
-        accepted += ok
+        moved |= ok
+        accepted += int(ok.sum())
         steps += 1
         if steps == 1:
-            first = ok / max(1, n_moving)
+            first = ok.mean()
             planned = moves_needed(first, settings.stay, 10**6)
             if first < settings.min_acceptance:
                 stopped = (f"the MCMC acceptance at tolerance {epsilon:.3g} ({first:.3f}) is below "
                            f"{settings.min_acceptance:g}: the tolerance cannot usefully be lowered")
             elif planned > settings.max_moves:
-                stopped = (f"generation {t} would need {planned} MCMC steps (acceptance {first:.3f}), more than "
-                           f"{settings.max_moves}: the tolerance cannot usefully be lowered")
+                stopped = (f"generation {t} would need about {planned} MCMC steps (acceptance {first:.3f}), more "
+                           f"than {settings.max_moves}: the tolerance cannot usefully be lowered")
             elif not budget.fits((planned - 1) * n_moving):
                 stopped = (f"generation {t}'s {planned} MCMC steps would exceed the budget of "
                            f"{settings.max_simulations:,} simulations")
@@ -238,8 +241,8 @@ def _proposal_factor(unit: np.ndarray) -> np.ndarray:
 
 
 def _mcmc_step(prior: Prior, moving: Population, epsilon: float, chol: np.ndarray, rng: np.random.Generator,
-               simulate: Callable, label: str) -> tuple[Population, int]:
-    """One ABC-MCMC step for every moving particle; returns the new particles and how many moved."""
+               simulate: Callable, label: str) -> tuple[Population, np.ndarray]:
+    """One ABC-MCMC step for every moving particle; returns the new particles and which of them moved."""
     n, d = moving.unit.shape
     k = max(1, len(prior.forms))
     switch = (rng.random(n) < FORM_SWITCH) if k > 1 else np.zeros(n, dtype=bool)
@@ -250,14 +253,16 @@ def _mcmc_step(prior: Prior, moving: Population, epsilon: float, chol: np.ndarra
     candidates = np.flatnonzero(inside)
     z, dist = moving.z.copy(), moving.distance.copy()
     unit, form = moving.unit.copy(), moving.form.copy()
+    moved = np.zeros(n, dtype=bool)
     if candidates.size:
         new_z, new_dist = simulate(proposal_unit[candidates], proposal_form[candidates], label)
         ok = new_dist <= epsilon
         chosen = candidates[ok]
         unit[chosen], form[chosen] = proposal_unit[chosen], proposal_form[chosen]
         z[chosen], dist[chosen] = new_z[ok], new_dist[ok]
-        return Population(unit, form, z, dist), int(ok.sum())
-    return moving, 0
+        moved[chosen] = True
+        return Population(unit, form, z, dist), moved
+    return moving, moved
 
 
 def posterior_frame(result: SmcResult, patterns: Sequence[str]) -> pd.DataFrame:

@@ -161,27 +161,27 @@ def compare_calibrations(problem: ForecastProblem, candidates: dict[str, Sequenc
                          origins: Sequence[int], levels: Sequence[str], runs: int, seed: int = 1,
                          progress: Progress | None = None) -> pd.DataFrame:
     """The backtest of each candidate (name -> settings drawn from its posterior, or None for the problem's own
-    parameters), in one frame with a `candidate` column."""
+    parameters), `runs` members each (split evenly over its settings), in one frame with a `candidate` column."""
     frames = []
     for name, settings in candidates.items():
-        part = backtest(problem, origins, levels, runs, seed,
+        per_set = max(1, runs // max(1, len(settings or [None])))
+        part = backtest(problem, origins, levels, per_set, seed,
                         progress=(lambda what, n=name: progress(f"{n}: {what}")) if progress else None,
                         settings=settings)
         frames.append(part.assign(candidate=name))
     return pd.concat(frames, ignore_index=True)
 
 
-def select_calibration(scores: pd.DataFrame) -> tuple[str | None, pd.DataFrame]:
+def select_calibration(scores: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     """The selection rule of the flagship's defaults: among the candidates, the lowest mean CRPS of the department
-    forecasts (the flagship's level) over every origin and both horizons; a candidate qualifies only if it beats
-    persistence with Poisson noise there (mean skill above 0). Returns the chosen name (None if none qualifies) and
-    the ranking (candidate, crps, crps_poisson, skill_poisson, national crps, qualifies)."""
+    forecasts (the flagship's level) over every origin and both horizons. Whether it also beats persistence with
+    Poisson noise there (mean skill above 0) is reported beside it, never hidden. Returns the chosen name and the
+    ranking (candidate, crps, crps_poisson, skill_poisson, national crps, beats_baseline)."""
     part = scores[(scores["level"] == SELECTION_LEVEL) & (scores["scope"] == SELECTION_SCOPE)]
     national = scores[(scores["level"] == SELECTION_LEVEL) & (scores["scope"] == "national")]
     ranking = part.groupby("candidate", sort=False)[["crps", "crps_poisson", "coverage80"]].mean()
     ranking["skill_poisson"] = 1.0 - ranking["crps"] / ranking["crps_poisson"]
     ranking["national_crps"] = national.groupby("candidate", sort=False)["crps"].mean()
-    ranking["qualifies"] = ranking["skill_poisson"] > 0.0
+    ranking["beats_baseline"] = ranking["skill_poisson"] > 0.0
     ranking = ranking.sort_values("crps", kind="stable").reset_index()
-    qualified = ranking[ranking["qualifies"]]
-    return (str(qualified["candidate"].iloc[0]) if len(qualified) else None), ranking
+    return str(ranking["candidate"].iloc[0]), ranking
