@@ -121,4 +121,18 @@ def read_calibration(folder: Path) -> dict[str, Any]:
             found[name] = pd.read_parquet(path)
     set_file = folder / "parameters.toml"
     found["provenance"] = read_set(set_file).get("provenance", {}) if set_file.is_file() else {}
+    if "identifiability" not in found:  # an earlier calibration: computed from its posterior and priors
+        found.update(_identifiability_of(folder))
     return found
+
+
+def _identifiability_of(folder: Path) -> dict[str, Any]:
+    from totalpeace.calibration.diagnostics import identifiability
+
+    document, posterior = folder / "calibration.json", folder / "posterior.parquet"
+    if not (document.is_file() and posterior.is_file()):
+        return {}
+    priors = json.loads(document.read_text(encoding="utf-8")).get("priors") or {}
+    frame = pd.read_parquet(posterior)
+    bounds = {k: (float(v[0]), float(v[1])) for k, v in priors.items() if k in frame.columns}
+    return {"identifiability": identifiability(frame, bounds)} if bounds else {}

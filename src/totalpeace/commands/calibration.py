@@ -326,17 +326,19 @@ def _backtest_table(console: Console, origins: str, levels: str, seed: int,
 
 
 def _print_skill(console: Console, skill: Any, title: str, by: str | None = None) -> None:
-    means = Table(title=title + " (skill = 1 - CRPS / baseline's CRPS; positive: better than it)",
+    """Means over origins: the model's CRPS beside each baseline's, skill against persistence with Poisson noise (the
+    probabilistic baseline) and the coverage of the 80% intervals (backtest.csv has every column)."""
+    means = Table(title=title + " (CRPS per unit and year, lower is better; skill = 1 - CRPS / Poisson's)",
                   box=box.SIMPLE_HEAD, pad_edge=False)
-    columns = ([by] if by else []) + ["level", "scope", "h", "CRPS", "MAE", "persist.", "skill", "3-yr mean",
-                                      "skill", "Poisson", "skill", "cover 80%", "Poisson 80%"]
+    columns = ([by] if by else []) + ["level", "scope", "h", "CRPS", "persist.", "3-yr mean", "Poisson", "skill",
+                                      "cover 80%", "Poisson 80%"]
     for col in columns:
         means.add_column(col, justify="left" if col in ("level", "scope", by) else "right")
     for _, r in skill.iterrows():
-        means.add_row(*([str(r[by])] if by else []), r["level"], r["scope"], str(r["horizon"]), _score(r["crps"]),
-                      _score(r["mae"]), _score(r["mae_persistence"]), f"{r['skill_persistence']:+.2f}",
-                      _score(r["mae_mean3"]), f"{r['skill_mean3']:+.2f}", _score(r["crps_poisson"]),
-                      f"{r['skill_poisson']:+.2f}", f"{r['coverage80']:.0%}", f"{r['coverage80_poisson']:.0%}")
+        means.add_row(*([str(r[by])] if by else []), r["level"][:4], "units" if r["scope"] == "territories" else
+                      "nation", str(r["horizon"]), _score(r["crps"]), _score(r["mae_persistence"]),
+                      _score(r["mae_mean3"]), _score(r["crps_poisson"]), f"{r['skill_poisson']:+.2f}",
+                      f"{r['coverage80']:.0%}", f"{r['coverage80_poisson']:.0%}")
     console.print(means)
 
 

@@ -36,11 +36,16 @@ def print_calibration(console: Console, folder: Path) -> None:
 
 
 def print_generations(console: Console, gens: Any, prov: dict[str, Any]) -> None:
-    table = Table(title="ABC-SMC generations (tolerance: distance in half-bands of the patterns)", box=box.SIMPLE_HEAD)
-    for col in ("t", "tolerance", "simulations so far", "MCMC acceptance", "MCMC steps", "distinct", "ESS", "minutes"):
+    earlier = "moves" not in gens.columns  # a calibration of the earlier importance-weighted method (pyabc)
+    title = ("ABC-SMC generations of the earlier importance-weighted method (adaptive distance: tolerances are not "
+             "comparable across generations; simulations per generation)" if earlier else
+             "ABC-SMC generations (tolerance: distance in half-bands of the patterns)")
+    table = Table(title=title, box=box.SIMPLE_HEAD)
+    for col in ("t", "tolerance", "simulations" if earlier else "simulations so far", "acceptance" if earlier else
+                "MCMC acceptance", "MCMC steps", "distinct", "ESS", "minutes"):
         table.add_column(col, justify="right")
     for _, g in gens.iterrows():
-        if "moves" not in g:  # a calibration of the earlier importance-weighted method
+        if earlier:
             table.add_row(str(int(g["t"])), f"{g['epsilon']:.4g}", str(int(g["evaluations"])),
                           f"{g['acceptance']:.2f}", "", "", f"{g['ess']:.1f}", "")
             continue
