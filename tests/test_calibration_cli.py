@@ -81,7 +81,7 @@ def test_forms_are_calibrated_and_weighed(cli, write, tmp_path):
 
     spec = write("forms.toml", FORMS)
     store = tmp_path / "store"
-    code, stdout, err = cli("calibrate", str(spec), "--store", str(store), "--workers", "1")
+    code, _, err = cli("calibrate", str(spec), "--store", str(store), "--workers", "1")
     assert code == 0, err
     folder = store / "calibrations" / "tiny"
     weights = form_weights(folder)

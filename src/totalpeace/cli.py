@@ -96,6 +96,8 @@ def run(
                             total=runs * horizon)
         results = simulate_on(resolved, runs, seed, horizon, pool,
                               progress=lambda done, _: bar.update(task, completed=done * horizon))
+    for stale in ("report.html", "report.pdf"):  # they describe the folder's earlier results
+        (folder / stale).unlink(missing_ok=True)
     results.save(folder)
     csvs = write_csvs(results, folder)
     console = Console()
