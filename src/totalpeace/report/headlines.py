@@ -106,6 +106,11 @@ def headlines(summary: Mapping[str, Any]) -> list[str]:
     first, last = chosen[0], chosen[-1]
     names = actor_names(summary)
     out = [s for s in (metric_sentence(summary, m, chosen) for m in RUN_METRICS) if s]
+    if summary.get("uncertainty"):  # what the intervals include, and where their width comes from
+        from totalpeace.report.uncertainty import sources_sentence
+
+        out.append(summary["uncertainty"]["design"]["text"])
+        out += [s for s in (sources_sentence(summary["uncertainty"], summary["start"], summary["months"]),) if s]
     out += talks_sentences(summary, names, last)
     groups = group_sentence(summary, names, first, last)
     if groups:
