@@ -15,6 +15,7 @@ from totalpeace.engine.parallel import merge
 from totalpeace.engine.results import Results
 from totalpeace.experiments.ensemble import Chunk, simulate_chunk, simulate_many
 from totalpeace.experiments.executors import Executor, LocalExecutor
+from totalpeace.scenario.fingerprint import scenario_sha256
 from totalpeace.scenario.schema import Scenario
 from totalpeace.uncertainty.plan import Plan, build_plan
 
@@ -38,7 +39,8 @@ def simulate_plans(scenarios: list[Scenario], plans: list[Plan], months: int | N
         found = simulate_many(scenarios, plans[0].runs, plans[0].seed, months, executor, chunk, progress)
     else:
         found = _by_cells(scenarios, plans, months, executor, progress)
-    return [dataclasses.replace(r, plan=p, provenance={**r.provenance, **reference_provenance(s, p)})
+    return [dataclasses.replace(r, plan=p, provenance={**r.provenance, **reference_provenance(s, p)},
+                                scenario_sha256=r.scenario_sha256 if p.design == "stochastic" else scenario_sha256(s))
             for r, s, p in zip(found, scenarios, plans, strict=True)]
 
 
