@@ -17,7 +17,7 @@ from totalpeace.experiments.ensemble import Chunk, simulate_chunk, simulate_many
 from totalpeace.experiments.executors import Executor, LocalExecutor
 from totalpeace.scenario.fingerprint import scenario_sha256
 from totalpeace.scenario.schema import Scenario
-from totalpeace.uncertainty.plan import Plan, build_plan
+from totalpeace.uncertainty.plan import RUNS_PER_DRAW, Plan, build_plan
 
 Progress = Callable[[int, int], None]
 
@@ -63,10 +63,12 @@ def _by_cells(scenarios: list[Scenario], plans: list[Plan], months: int | None, 
 
 def simulate_uncertain(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | None = None,
                        uncertainty: str = "full", executor: Executor | None = None,
-                       progress: Progress | None = None) -> Results:
+                       progress: Progress | None = None, runs_per_draw: int = RUNS_PER_DRAW) -> Results:
     """An ensemble whose runs carry the model-form, parameter and stochastic uncertainty of `uncertainty`
-    ("full", "parameters" or "stochastic"); `results.summary()["uncertainty"]` says how much each contributes."""
-    plan = build_plan(scenario, runs, seed, uncertainty)
+    ("full", "parameters" or "stochastic"); `results.summary()["uncertainty"]` says how much each contributes.
+    `runs_per_draw` changes which runs share a draw (and so every run's numbers): keep the default to reproduce
+    `totalpeace run`."""
+    plan = build_plan(scenario, runs, seed, uncertainty, runs_per_draw)
     own = executor is None
     executor = executor or LocalExecutor(1)
     try:
