@@ -102,6 +102,8 @@ def run(
                             total=runs * horizon)
         results = simulate_plans([resolved], [plan], horizon, pool,
                                  progress=lambda done, _: bar.update(task, completed=done * horizon))[0]
+    for stale in ("report.html", "report.pdf"):  # they describe the folder's earlier results
+        (folder / stale).unlink(missing_ok=True)
     results.save(folder)
     csvs = write_csvs(results, folder)
     plan.frame().to_csv(folder / "plan.csv", index=False)

@@ -32,7 +32,7 @@ def experiment_provenance(store: Any, experiment: str) -> dict[str, Any]:
     meta = store.experiment(experiment)
     spec = meta["spec"]
     versions = store.query("SELECT DISTINCT version FROM runs WHERE experiment = ? ORDER BY version",
-                           [experiment])["version"].dropna().tolist()
+                           [experiment], experiment=experiment)["version"].dropna().tolist()
     return {"experiment": meta["name"], "experiment file": meta.get("source") or "not from a file",
             "experiment fingerprint": meta["fingerprint"], "base scenario": meta["base_scenario"],
             "base scenario sha256": meta["base_scenario_sha256"], "set": ", ".join(spec["set"]) or "none",
@@ -237,9 +237,9 @@ def render_sweep_report(store: Any, experiment: str) -> str:
     yearly = store.query(
         "SELECT y.point, y.year, y.metric, avg(y.value) AS value FROM yearly y JOIN runs r "
         "USING (experiment, point, run) WHERE y.experiment = ? AND r.status = 'ok' AND list_contains(?, y.metric) "
-        "GROUP BY ALL ORDER BY ALL", [experiment, outcomes])
+        "GROUP BY ALL ORDER BY ALL", [experiment, outcomes], experiment=experiment)
     status = store.query("SELECT status, count(*) AS n FROM runs WHERE experiment = ? GROUP BY status",
-                         [experiment]).set_index("status")["n"]
+                         [experiment], experiment=experiment).set_index("status")["n"]
     year = int(meta["years"][-1])
     last = (yearly[yearly["year"] == year].pivot(index="point", columns="metric", values="value")
             .reindex(columns=outcomes).reset_index())
@@ -252,7 +252,7 @@ def render_sweep_report(store: Any, experiment: str) -> str:
         per_run = store.query(
             "SELECT y.point, y.run, y.metric, y.value FROM yearly y JOIN runs r USING (experiment, point, run) "
             "WHERE y.experiment = ? AND r.status = 'ok' AND y.year = ? AND list_contains(?, y.metric)",
-            [experiment, year, outcomes])
+            [experiment, year, outcomes], experiment=experiment)
         runs = (per_run.pivot_table(index=["point", "run"], columns="metric", values="value").reset_index()
                 .merge(points, on="point"))
         effects, effect_rows = factorial_effects(runs, spec, factors, outcomes, year)

@@ -25,7 +25,7 @@ from totalpeace.engine.parallel import merge
 from totalpeace.engine.results import Results
 from totalpeace.experiments.executors import DaskExecutor, ExecutorTerminated, LocalExecutor, make_executor
 from totalpeace.experiments.recorded import begin_ensemble, ensemble_spec, ensemble_tasks
-from totalpeace.experiments.store import ResultsStore
+from totalpeace.experiments.store import DamagedStoreError, ResultsStore
 from totalpeace.experiments.sweep import FLUSH_SECONDS, PartBuffer
 from totalpeace.experiments.worker import Task, run_task
 from totalpeace.policy import policy_record
@@ -186,9 +186,6 @@ class RunManager:
         names = [n for n in self.store.experiment_names() if n.startswith(EXPERIMENT_PREFIX)]
         if not names:
             return 0
-        counts = self.store.query("SELECT experiment, count(*) FILTER (WHERE status = 'ok') AS ok FROM runs "
-                                  "WHERE starts_with(experiment, ?) GROUP BY experiment", [EXPERIMENT_PREFIX])
-        ok = dict(zip(counts["experiment"], counts["ok"], strict=True))
         found = []
         for name in names:
             meta = self.store.experiment(name)
@@ -204,12 +201,16 @@ class RunManager:
                 scenario = base = None
                 levers, error = {}, f"cannot be read back: {exc}"
             runs, months = int(meta["spec"]["replications"]), int(meta["months"])
-            complete = ok.get(name, 0) == runs
+            try:  # one experiment at a time: a damaged part elsewhere in the store does not hide this one
+                ok = int(self.store.query("SELECT count(*) FILTER (WHERE status = 'ok') AS ok FROM runs WHERE "
+                                          "experiment = ?", [name], experiment=name)["ok"].iloc[0])
+            except DamagedStoreError as exc:
+                ok, error = 0, error or exc.message
+            complete = ok == runs
             run = Run(id=run_id, scenario=scenario, base=base, levers=levers, request=request, runs=runs,
                       seed=int(meta["spec"]["seed"]), months=months, stored=True, restored=True, created=created,
                       status="done" if complete and error is None else "failed",
-                      error=error or (None if complete else f"incomplete in the store ({ok.get(name, 0)} of "
-                                                            f"{runs} runs)"))
+                      error=error or (None if complete else f"incomplete in the store ({ok} of {runs} runs)"))
             run.done = run.total if complete else 0
             found.append(run)
         with self._lock:
