@@ -2,7 +2,7 @@
 
 Measures, for the flagship's default 200 runs: the simulation alone under each design (`stochastic` is the single
 point of earlier versions, one `simulate` call in chunks; `parameters` and `full` simulate one chunk per cell of
-five runs), the split of the variance for the summary, and the whole `totalpeace run` command under each design
+two runs), the split of the variance for the summary, and the whole `totalpeace run` command under each design
 (a fresh process each time, so imports, the report and the files are counted; the engine's compiled kernels are
 cached on disk by a warm-up run first). Run `python benchmarks/uncertainty.py [--runs 200] [--repeat 3]`.
 """
@@ -10,6 +10,7 @@ cached on disk by a warm-up run first). Run `python benchmarks/uncertainty.py [-
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import subprocess
 import sys
@@ -22,21 +23,27 @@ sys.path.insert(0, str(ROOT / "src"))
 DESIGNS = ("stochastic", "parameters", "full")
 
 
-def best(fn, repeat: int) -> float:
-    times = []
+def best(fn, repeat: int) -> tuple[float, float]:
+    """The best wall-clock and the best CPU time (this process) of `repeat` calls: on a shared machine the CPU time
+    is the steadier measure of the work, the wall clock what a user waits."""
+    wall, cpu = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    return min(wall), min(cpu)
 
 
-def command(design: str, runs: int, out: Path) -> float:
+def command(design: str, runs: int, out: Path, scenario: str = "colombia-2022") -> tuple[float, float]:
+    """Wall-clock and CPU seconds of one `totalpeace run` in a fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "from totalpeace.cli import main; main()", "run", "colombia-2022",
+    subprocess.run([sys.executable, "-c", "from totalpeace.cli import main; main()", "run", scenario,
                     "--runs", str(runs), "--uncertainty", design, "--out", str(out / design)], check=True,
                    capture_output=True, cwd=ROOT)
-    return time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.perf_counter() - t0, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def design_study(scenario, runs: int, seeds: int) -> None:
@@ -74,6 +81,9 @@ def design_study(scenario, runs: int, seeds: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=200, help="runs of the ensemble (run's default: 200)")
+    parser.add_argument("--scenario", default="colombia-2022", help="built-in scenario (e.g. colombia-2022-municipal)")
+    parser.add_argument("--runs-per-draw", type=int, nargs="*", default=[],
+                        help="also time the full design with these runs per draw (e.g. 2 10)")
     parser.add_argument("--repeat", type=int, default=3, help="repetitions; the best time is kept")
     parser.add_argument("--no-command", action="store_true", help="skip timing the whole command")
     parser.add_argument("--design-study", type=int, default=0, metavar="SEEDS",
@@ -83,37 +93,41 @@ def main() -> None:
 
     from totalpeace import load_scenario
     from totalpeace.uncertainty.ensemble import simulate_uncertain
-    from totalpeace.uncertainty.plan import build_plan
+    from totalpeace.uncertainty.plan import RUNS_PER_DRAW, build_plan
 
-    scenario = load_scenario("colombia-2022")
+    scenario = load_scenario(args.scenario)
     simulate_uncertain(scenario, runs=10, seed=1, months=2)  # compile and load once
     plan = build_plan(scenario, args.runs, 1)
     print(plan.record()["text"])
-    print(f"\n{'design':<12} {'cells':>6} {'simulate (s)':>13} {'ratio':>6} {'summary (s)':>12}")
+    print(f"\n{'design':<16} {'cells':>6} {'wall (s)':>9} {'cpu (s)':>8} {'cpu ratio':>10} {'summary cpu (s)':>16}")
     base = None
-    for design in DESIGNS:
-        cells = len(build_plan(scenario, args.runs, 1, design).cells) if design != "stochastic" else 0
-        results = simulate_uncertain(scenario, runs=args.runs, seed=1, uncertainty=design)
-        seconds = best(lambda d=design: simulate_uncertain(scenario, runs=args.runs, seed=1, uncertainty=d),
-                       args.repeat)
-        summary = best(results.summary, args.repeat)
-        base = base or seconds
-        print(f"{design:<12} {cells:>6} {seconds:>13.2f} {seconds / base:>6.2f} {summary:>12.3f}")
+    cases = [(d, RUNS_PER_DRAW) for d in DESIGNS] + [("full", m) for m in args.runs_per_draw]
+    for design, m in cases:
+        label = design if m == RUNS_PER_DRAW else f"{design}, {m}/draw"
+        cells = len(build_plan(scenario, args.runs, 1, design, m).cells) if design != "stochastic" else 0
+        results = simulate_uncertain(scenario, runs=args.runs, seed=1, uncertainty=design, runs_per_draw=m)
+        wall, cpu = best(lambda d=design, m=m: simulate_uncertain(scenario, runs=args.runs, seed=1, uncertainty=d,
+                                                                 runs_per_draw=m), args.repeat)
+        summary = best(results.summary, args.repeat)[1]
+        base = base or cpu
+        print(f"{label:<16} {cells:>6} {wall:>9.2f} {cpu:>8.2f} {cpu / base:>10.2f} {summary:>16.3f}")
     if args.design_study:
         design_study(scenario, args.runs, args.design_study)
     if args.no_command:
         return
     with tempfile.TemporaryDirectory() as folder:
-        command("stochastic", 10, Path(folder))  # warm the on-disk caches
-        rows = {d: [] for d in DESIGNS}
+        command("stochastic", 10, Path(folder), args.scenario)  # warm the on-disk caches
+        rows: dict[str, list[tuple[float, float]]] = {d: [] for d in DESIGNS}
         for _ in range(args.repeat):  # interleaved, so that a busy spell on the machine hits every design
             for design in DESIGNS:
-                rows[design].append(command(design, args.runs, Path(folder)))
-    print(f"\n`totalpeace run colombia-2022 --runs {args.runs}` (fresh process, report included), seconds:")
-    print(f"{'design':<12} {'best':>6} {'median':>7} {'ratio (best)':>13}")
-    first = min(rows["stochastic"])
+                rows[design].append(command(design, args.runs, Path(folder), args.scenario))
+    print(f"\n`totalpeace run {args.scenario} --runs {args.runs}` (fresh process, report included), seconds:")
+    print(f"{'design':<12} {'wall best':>10} {'wall median':>12} {'cpu best':>9} {'cpu ratio':>10}")
+    first = min(c for _, c in rows["stochastic"])
     for design, times in rows.items():
-        print(f"{design:<12} {min(times):>6.2f} {statistics.median(times):>7.2f} {min(times) / first:>13.2f}")
+        walls, cpus = [w for w, _ in times], [c for _, c in times]
+        print(f"{design:<12} {min(walls):>10.2f} {statistics.median(walls):>12.2f} {min(cpus):>9.2f} "
+              f"{min(cpus) / first:>10.2f}")
 
 
 if __name__ == "__main__":

@@ -42,16 +42,17 @@ def test_large_design_recovers_the_shares_and_each_switch():
 
 
 def test_small_designs_are_unbiased_after_the_corrections():
-    """Forty cells of five runs, as the flagship's default: averaged over many replications the estimated
-    components match the true variances (the naive variances of cell and form means would add 1/5 and more)."""
+    """The default's shape, 100 cells of two runs (25 draws per form): averaged over many replications the
+    estimated components match the true variances (the naive variances of cell and form means would add 1/2 and
+    more)."""
     rng = np.random.default_rng(2)
     estimates = []
     for _ in range(300):
-        values, forms, cells = synthetic(rng, 10)
+        values, forms, cells = synthetic(rng, 25, runs=2)
         found = decompose(values, forms, cells, np.ones(4), ALL, replicates=0)
         estimates.append([found.variance[s][0] for s in ALL])
     mean = np.mean(estimates, axis=0)
-    # truth 5, 4, 1; standard errors of the mean over 300 replications: about 0.09, 0.06, 0.007
+    # truth 5, 4, 1; standard errors of the mean over 300 replications: about 0.05, 0.04, 0.008
     assert mean == pytest.approx([5.0, 4.0, 1.0], abs=0.3)
     assert mean[2] == pytest.approx(1.0, abs=0.03)
 

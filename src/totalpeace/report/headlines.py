@@ -186,7 +186,10 @@ def comparison_headlines(diff: Mapping[str, Any], labels: tuple[str, str]) -> li
         if not by_year:
             continue
         out.append(f"{catalogue.titled(name)}, {variant} minus {base}: {effect_timing(name, by_year, years)}.")
-    pairing = ("paired run by run (same seed and run ids): each figure is the median of the per-run differences"
+    same = {"full": "same seed, run ids, model forms and parameter draws",
+            "parameters": "same seed, run ids and parameter draws"}.get(diff.get("design") or "",
+                                                                        "same seed and run ids")
+    pairing = (f"paired run by run ({same}): each figure is the median of the per-run differences"
                if diff["paired"] else "unpaired (different seeds or runs): intervals also hold the runs' own noise")
     out.append(f"Differences are {pairing}; a difference is called clear when its 80% interval excludes zero.")
     return out

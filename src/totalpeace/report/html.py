@@ -303,7 +303,9 @@ def comparison_section(baseline: Results, variant: Results, labels: tuple[str, s
     side, differences over time, maps."""
     figs = figs or comparison_figures(baseline, variant, labels, shapes)
     columns, rows = differences.difference_table(dict(diff))
-    pairing = ("paired run by run: the same seed and run ids, so each interval is that of the policy's effect"
+    same = {"full": "seed, run ids, model forms and parameter draws",
+            "parameters": "seed, run ids and parameter draws"}.get(diff.get("design") or "", "seed and run ids")
+    pairing = (f"paired run by run: the same {same}, so each interval is that of the policy's effect"
                if diff["paired"] else "unpaired (different seeds or runs): intervals also hold the runs' own noise")
     pairs = "".join(figure(f"chart-{m}-overlay{suffix}", f) for m, f in figs["overlays"].items())
     diffs = "".join(figure(f"chart-{m}-diff{suffix}", f) for m, f in figs["differences"].items())

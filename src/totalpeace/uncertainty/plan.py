@@ -41,7 +41,7 @@ from totalpeace.uncertainty.posterior import Posterior, load_posterior
 Design = Literal["full", "parameters", "stochastic"]
 DESIGNS: tuple[str, ...] = ("full", "parameters", "stochastic")
 SOURCES = ("structural", "parameters", "stochastic")
-RUNS_PER_DRAW = 5  # runs sharing one (form, draw): enough to separate stochastic from parameter spread (validation.md)
+RUNS_PER_DRAW = 2  # runs sharing one (form, draw): the most draws that still separate runs from draws (validation.md)
 _FORM_PURPOSE, _DRAW_PURPOSE = 1001, 1002  # the plan's streams, far from the engine's purposes
 _PLASTIC = 1.324717957244746  # R2 sequence (Roberts 2018): the plastic number's powers give g1, g2
 G1, G2 = 1.0 / _PLASTIC, 1.0 / _PLASTIC ** 2
