@@ -11,9 +11,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from totalpeace.engine.parallel import merge
 from totalpeace.engine.results import Results
-from totalpeace.experiments.ensemble import Chunk, simulate_chunk, simulate_many
+from totalpeace.experiments.ensemble import Chunk, simulate_chunks, simulate_many
 from totalpeace.experiments.executors import Executor, LocalExecutor
 from totalpeace.scenario.fingerprint import scenario_sha256
 from totalpeace.scenario.schema import Scenario
@@ -49,16 +48,7 @@ def _by_cells(scenarios: list[Scenario], plans: list[Plan], months: int | None, 
     jobs = [Chunk(k, plan.scenario_for(scenario, cell).model_dump(mode="python"), plan.seed,
                   months or scenario.months, cell.first_run, cell.runs)
             for k, (scenario, plan) in enumerate(zip(scenarios, plans, strict=True)) for cell in plan.cells]
-    parts: dict[int, list[Results]] = {k: [] for k in range(len(scenarios))}
-    done, total = 0, sum(p.runs for p in plans)
-    if progress:
-        progress(done, total)
-    for key, part in executor.map_unordered(simulate_chunk, jobs):
-        parts[key].append(part)
-        done += part.runs
-        if progress:
-            progress(done, total)
-    return [parts[k][0] if len(parts[k]) == 1 else merge(parts[k]) for k in range(len(scenarios))]
+    return simulate_chunks(jobs, len(scenarios), executor, progress)
 
 
 def simulate_uncertain(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | None = None,
