@@ -67,6 +67,8 @@ def decompose(values: np.ndarray, form_of_run: np.ndarray, cell_of_run: np.ndarr
     if values.ndim == 1:
         values = values[:, None]
     weights = np.asarray(weights, dtype=float) / np.sum(weights)
+    if sources == ("stochastic",):  # one point: all of the spread is the runs' randomness, nothing to estimate
+        return _runs_only(values)
     if "parameters" not in sources:
         cell_of_run = np.arange(len(values))
     cells, first, inverse = np.unique(cell_of_run, return_index=True, return_inverse=True)
@@ -109,6 +111,13 @@ def decompose(values: np.ndarray, form_of_run: np.ndarray, cell_of_run: np.ndarr
             out.switches[s] = np.where(total > 0, point[f"switch:{s}"][0] / total, np.nan)
     _bootstrap(out, means, squares, n, groups, weights, form_of_cell, replicates, seed)
     return out
+
+
+def _runs_only(values: np.ndarray) -> Shares:
+    variance = np.var(values, axis=0, ddof=1) if len(values) > 1 else np.zeros(values.shape[1])
+    share = np.where(variance > 0, 1.0, np.nan)
+    return Shares(sources=("stochastic",), variance={"stochastic": variance}, share={"stochastic": share},
+                  low={"stochastic": share}, high={"stochastic": share})
 
 
 def _components(means: np.ndarray, squares: np.ndarray, n: np.ndarray, groups: np.ndarray, weights: np.ndarray,

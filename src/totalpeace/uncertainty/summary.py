@@ -7,6 +7,7 @@ makes the effect, rather than the level, uncertain.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -79,13 +80,18 @@ def by_form(plan: Plan, run_ids: np.ndarray, keys: list[tuple[str, str]], values
 
 
 def uncertainty_entry(results: Results) -> dict[str, Any]:
-    """The `uncertainty` key of summary.json."""
+    """The `uncertainty` key of summary.json (computed once per Results and plan: a command asks for the summary
+    several times, and the bootstrap is the costly part)."""
     plan: Plan = results.plan
-    keys, values = yearly_values(results)
-    shares = split(plan, results.run_ids, values, results.seed)
-    return {"design": plan.record(), "method": METHOD, "estimated": shares.estimated, "note": shares.reason,
-            "variance_shares": shares_table(keys, shares, values),
-            "by_form": by_form(plan, results.run_ids, keys, values)}
+    cached = results.__dict__.get("_uncertainty_entry")
+    if cached is None or cached[0] is not plan:
+        keys, values = yearly_values(results)
+        shares = split(plan, results.run_ids, values, results.seed)
+        entry = {"design": plan.record(), "method": METHOD, "estimated": shares.estimated, "note": shares.reason,
+                 "variance_shares": shares_table(keys, shares, values),
+                 "by_form": by_form(plan, results.run_ids, keys, values)}
+        cached = results.__dict__["_uncertainty_entry"] = (plan, entry)
+    return copy.deepcopy(cached[1])
 
 
 def difference_shares(baseline: Results, variant: Results) -> dict[str, Any]:
