@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 
 import totalpeace
 from totalpeace.engine.results import Results
-from totalpeace.engine.schedule import build_schedule
-from totalpeace.engine.step import Engine
+from totalpeace.engine.runner import Batch, Engine
+from totalpeace.engine.simulate import build_engine
+from totalpeace.engine.state import State
 from totalpeace.model.negotiation import Phase
 from totalpeace.scenario.params import PARAMETERS
 from totalpeace.world import build_world
@@ -64,25 +65,19 @@ def overrides(draw: st.DrawFn) -> dict[str, object]:
 # ---------------------------------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------------------------------
-def make_engine(scenario: totalpeace.Scenario, months: int, seed: int, runs: int) -> Engine:
-    """An Engine built the way engine/simulate.py builds one."""
-    world = build_world(scenario)
-    schedule = build_schedule(scenario, world, months)
-    params = scenario.parameters.model_dump()
-    params.pop("calibration")
-    return Engine(world, schedule, params, scenario.model.negotiation_engine, scenario.model.contest_form, seed,
-                  np.arange(runs, dtype=np.int64), scenario.policy.talks.mode == "phased",
-                  float(scenario.security.military + scenario.security.police))
+def start(scenario: totalpeace.Scenario, months: int, runs: int) -> tuple[Engine, Batch]:
+    """The engine `simulate` builds, and a batch of runs at the start of month 0 (advanced with `engine.advance`)."""
+    engine = build_engine(scenario, months)
+    return engine, engine.start(np.arange(runs, dtype=np.int64))
 
 
-def check_state(engine: Engine) -> None:
+def check_state(st_: State) -> None:
     """Invariants of the engine's state arrays."""
-    st_ = engine.state
     control = st_.control
     assert np.all(np.isfinite(control))
     assert np.all((control >= 0.0) & (control <= 1.0 + 1e-12))
     np.testing.assert_allclose(control.sum(axis=-1), 1.0, rtol=0, atol=1e-9)
-    for name in ("members", "sanctuary", "signed_members", "coca_ha", "vacated", "fragmentation"):
+    for name in ("members", "sanctuary", "signed_members", "coca", "vacated", "fragmentation"):
         value = getattr(st_, name)
         assert np.all(np.isfinite(value)), name
         assert np.all(value >= 0.0), name
@@ -90,8 +85,8 @@ def check_state(engine: Engine) -> None:
     assert np.all((st_.group_cohesion >= 0.0) & (st_.group_cohesion <= 1.0))
     assert np.all((st_.positions >= 0.0) & (st_.positions <= 1.0))
     assert np.all((st_.p_slow >= 0.0) & (st_.p_slow <= 1.0))
-    if hasattr(st_, "loss_share"):
-        assert np.all((st_.loss_share >= 0.0) & (st_.loss_share <= 1.0 + 1e-12))
+    assert np.all((st_.loss_share >= 0.0) & (st_.loss_share <= 1.0 + 1e-12))
+    assert np.all((st_.signed == 0.0) | (st_.signed == 1.0))
     assert np.all((st_.phase >= Phase.NONE) & (st_.phase <= Phase.BROKEN_DOWN))
 
 
@@ -169,20 +164,23 @@ def test_results_invariants(changes: dict[str, object], runs: int, months: int, 
 @given(overrides(), st.integers(3, 4), st.integers(6, 10), st.integers(0, 2**32))
 def test_engine_state_invariants_month_by_month(changes: dict[str, object], runs: int, months: int,
                                                 seed: int) -> None:
-    engine = make_engine(totalpeace.load_scenario(FLAGSHIP, changes), months, seed, runs)
-    check_state(engine)
-    signed = engine.state.signed.copy()
-    phase = engine.state.phase.copy()
+    engine, batch = start(totalpeace.load_scenario(FLAGSHIP, changes), months, runs)
+    state, records = batch.state, batch.records
+    check_state(state)
+    signed = state.signed.copy()
+    phase = state.phase.copy()
     for month in range(months):
-        record = engine.step(month)
-        check_state(engine)
-        assert np.all(engine.state.signed >= signed)
-        assert np.all(engine.state.phase >= phase)
+        engine.advance(batch, seed, month, month + 1)
+        check_state(state)
+        assert np.all(state.signed >= signed)
+        assert np.all(state.phase >= phase)
         terminal = (phase == Phase.BROKEN_DOWN) | (phase == Phase.DEMOBILIZED)
-        np.testing.assert_array_equal(engine.state.phase[terminal], phase[terminal])
-        signed, phase = engine.state.signed.copy(), engine.state.phase.copy()
-        np.testing.assert_array_equal(record["territory_state_control"], engine.state.control[..., -1])
-        assert np.all(np.isfinite(record["homicide_rate"])) and np.all(record["homicide_rate"] >= 0.0)
+        np.testing.assert_array_equal(state.phase[terminal], phase[terminal])
+        signed, phase = state.signed.copy(), state.phase.copy()
+        np.testing.assert_array_equal(records.group_phase[:, month], state.phase)
+        np.testing.assert_allclose(records.territory_state_control[month], state.control[..., -1].sum(axis=0),
+                                   rtol=1e-12)
+        assert np.all(np.isfinite(records.homicide_rate[:, month])) and np.all(records.homicide_rate[:, month] >= 0)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -330,10 +328,10 @@ def test_one_territory_one_group(tmp_path: Path) -> None:
     scenario = totalpeace.load_scenario(one_territory(tmp_path, ONE_GROUP + UN))
     res = totalpeace.simulate(scenario, runs=3, seed=1, months=12)
     check_results(res, 3, 12)
-    engine = make_engine(scenario, 6, 1, 2)
+    engine, batch = start(scenario, 6, 2)
     for month in range(6):
-        engine.step(month)
-        check_state(engine)
+        engine.advance(batch, 1, month, month + 1)
+        check_state(batch.state)
 
 
 def test_one_territory_without_groups(tmp_path: Path) -> None:
@@ -362,11 +360,11 @@ def test_one_territory_one_group_without_international_actors(tmp_path: Path) ->
 def test_control_stays_defined_where_nobody_exerts_effort(tmp_path: Path, changes: dict[str, float]) -> None:
     # No members and no state effort: nobody contests the territory, and control shares must still add up to one.
     scenario = totalpeace.load_scenario(one_territory(tmp_path, ONE_GROUP + UN), changes)
-    engine = make_engine(scenario, 3, 1, 2)
-    check_state(engine)
+    engine, batch = start(scenario, 3, 2)
+    check_state(batch.state)
     for month in range(3):
-        engine.step(month)
-        check_state(engine)
+        engine.advance(batch, 1, month, month + 1)
+        check_state(batch.state)
     check_results(totalpeace.simulate(scenario, runs=2, seed=1, months=3), 2, 3)
 
 

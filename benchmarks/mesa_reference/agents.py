@@ -1,7 +1,8 @@
 """Agents of the Mesa reference model: territories, armed groups and the state, each with plain Python state.
 
-Every method implements one part of the monthly step of the fast engine (src/totalpeace/engine/step.py) for one
-agent, with scalars and dicts instead of batched arrays. The model (model.py) calls them in the engine's order
+Every method implements one part of the model's monthly step (src/totalpeace/engine/month.py, composed of the
+functions in src/totalpeace/model/) for one agent, with scalars and dicts instead of arrays. The model (model.py)
+calls them in the engine's order
 through AgentSet methods; methods that draw random numbers use the model's own generator `model.rng`.
 """
 
