@@ -104,3 +104,19 @@ def test_the_flagship_plan_labels_recover_known_shares():
     assert found.share["structural"][0] == pytest.approx(0.5, abs=0.05)
     assert found.share["parameters"][0] == pytest.approx(0.4, abs=0.05)
     assert found.share["stochastic"][0] == pytest.approx(0.1, abs=0.02)
+
+
+def test_a_light_form_without_draws_is_left_out_of_the_split():
+    """Form 3 weighs 5% and has a single draw: the split is made among the other forms (weights renormalised) and
+    says how much it left out; a form of 20% without draws enough stops the split instead."""
+    values, forms, cells = synthetic(np.random.default_rng(7), 500)
+    lone = (forms != 3) | (cells == 3)  # form 3 keeps one cell
+    weights = np.array([0.35, 0.3, 0.3, 0.05])
+    found = decompose(values[lone], forms[lone], cells[lone], weights, ALL)
+    assert found.estimated and found.left_out == pytest.approx(0.05)
+    # forms 0-2 weighed .35/.3/.3 renormalised: means 0, 2, 4 -> variance about 2.6; draws 4; runs 1
+    mean = np.dot([0.35, 0.3, 0.3], [0, 2, 4]) / 0.95
+    structural = np.dot([0.35, 0.3, 0.3], (np.array([0, 2, 4]) - mean) ** 2) / 0.95
+    assert found.variance["structural"][0] == pytest.approx(structural, rel=0.1)
+    heavy = decompose(values[lone], forms[lone], cells[lone], np.array([0.3, 0.25, 0.25, 0.2]), ALL)
+    assert not heavy.estimated and "at least two draws" in heavy.reason

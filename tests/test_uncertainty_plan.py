@@ -116,28 +116,41 @@ def test_stochastic_design_is_todays_single_point(flagship):
 
 
 def test_the_calibrations_form_weights_and_per_form_posterior(tmp_path):
-    """A calibration folder that weighs contest forms (and fitted each its own particles) is used as such."""
+    """A calibration folder that weighs contest forms (forms.parquet) and fitted each its own particles is used as
+    such; a switch the table does not vary (the engine) shares its weight equally."""
     folder = tmp_path / "weighed"
     shutil.copytree(shipped_sets()["colombia-history"].parent, folder)
-    (folder / "parameters.toml").write_text((folder / "parameters.toml").read_text() + (
-        '\n[[forms]]\ncontest_form = "ratio"\nweight = 3.0\n\n[[forms]]\ncontest_form = "difference"\nweight = 1.0\n'))
+    pd.DataFrame({"form": ["bdm/ratio", "bdm/difference"], "negotiation_engine": ["bdm", "bdm"],
+                  "contest_form": ["ratio", "difference"], "weight": [0.75, 0.25]}).to_parquet(folder / "forms.parquet")
     posterior = pd.read_parquet(folder / "posterior.parquet")
     posterior["contest_form"] = np.where(np.arange(len(posterior)) % 2 == 0, "ratio", "difference")
+    posterior["negotiation_engine"] = "bdm"  # one value: not a per-form posterior for the engine
     posterior.to_parquet(folder / "posterior.parquet")
     scenario = load_scenario("colombia-2022", [f"parameters.calibration={folder}"])
-    plan = build_plan(scenario, 2000, seed=1)
+    plan = build_plan(scenario, 4000, seed=1)
     weights = {(f["negotiation_engine"], f["contest_form"]): w for f, w in zip(plan.forms, plan.weights, strict=True)}
     assert weights[("bdm", "ratio")] == pytest.approx(0.375) and weights[("compromise", "difference")] == \
         pytest.approx(0.125)
     assert plan.weighting == "calibration" and "weighed by the calibration" in plan.record()["text"]
-    for cell in plan.cells:  # each cell draws among its own form's particles
+    for cell in plan.cells:  # each cell draws among its own contest form's particles
         assert posterior["contest_form"].iloc[cell.particle] == plan.forms[cell.form]["contest_form"]
     share = np.mean([plan.forms[c.form]["contest_form"] == "ratio" for c in plan.cells])
-    assert share == pytest.approx(0.75, abs=0.01)
-    (folder / "parameters.toml").write_text((folder / "parameters.toml").read_text() + (
-        '\n[[forms]]\ncontest_form = "square"\nweight = 1.0\n'))
+    assert share == pytest.approx(0.75, abs=0.005)
+    pd.DataFrame({"contest_form": ["ratio", "square"], "weight": [1.0, 1.0]}).to_parquet(folder / "forms.parquet")
     with pytest.raises(InputError, match="'square' is not one of ratio, difference"):
         build_plan(load_scenario("colombia-2022", [f"parameters.calibration={folder}"]), 10, seed=1)
+
+
+def test_the_shipped_form_weights():
+    """colombia-patterns weighs the forms by stacking: the compromise engine gets almost nothing and is left out;
+    the flagship's own calibration stores no weights and says where some are."""
+    plan = build_plan(load_scenario("colombia-2022", ["parameters.calibration=colombia-patterns"]), 200, seed=1)
+    assert [f["contest_form"] for f in plan.forms] == ["ratio", "difference"]
+    assert {f["negotiation_engine"] for f in plan.forms} == {"bdm"} and "left out" in " ".join(plan.notes)
+    assert plan.weights[0] == pytest.approx(0.8537, abs=1e-4) and plan.posterior.forms
+    assert abs(sum(c.form == 1 for c in plan.cells) - 0.1463 * len(plan.cells)) <= 1.5
+    flagship = build_plan(load_scenario("colombia-2022"), 20, seed=1)
+    assert "colombia-history calibration stores no form weights" in " ".join(flagship.notes)
 
 
 def test_comparisons_stay_paired_form_by_form_and_draw_by_draw(flagship):
@@ -170,8 +183,8 @@ def test_run_and_compare_commands(cli, tmp_path, write):
     shares = entry["variance_shares"]["homicides"]["2022"]
     assert set(shares) >= {"structural", "parameters", "stochastic", "sd", "interval80", "switches"}
     assert sum(shares[s] for s in ("structural", "parameters", "stochastic")) == pytest.approx(1.0, abs=1e-3)
-    assert set(entry["by_form"]["homicides"]["2022"]) == {"bdm / ratio", "bdm / difference", "compromise / ratio",
-                                                          "compromise / difference"}
+    assert set(entry["by_form"]["homicides"]["2022"]) == {"bdm/ratio", "bdm/difference", "compromise/ratio",
+                                                          "compromise/difference"}
     assert "Uncertainty (full): 4 model forms" in stdout and "Where the spread comes from" in stdout
     assert max(len(line) for line in stdout.splitlines()) <= 100
     assert pd.read_csv(out / "plan.csv")["run"].tolist() == list(range(40))

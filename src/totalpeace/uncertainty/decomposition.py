@@ -30,6 +30,7 @@ import numpy as np
 
 SOURCES = ("structural", "parameters", "stochastic")
 REPLICATES = 200  # bootstrap replicates for the 80% intervals of the shares
+LEFT_OUT = 0.10  # forms with fewer than two draws may be left out of the split while their weights add up to this
 _BLOCK = 4_000_000  # array elements per bootstrap block (bounds memory for large ensembles)
 
 
@@ -44,6 +45,7 @@ class Shares:
     high: dict[str, np.ndarray] = field(default_factory=dict)  # 90th percentile
     switches: dict[str, np.ndarray] = field(default_factory=dict)  # switch -> first-order share of the total
     reason: str = ""  # why the shares could not be estimated ("" when they were)
+    left_out: float = 0.0  # weight of the forms left out of the split for want of draws
 
     @property
     def estimated(self) -> bool:
@@ -69,20 +71,27 @@ def decompose(values: np.ndarray, form_of_run: np.ndarray, cell_of_run: np.ndarr
     weights = np.asarray(weights, dtype=float) / np.sum(weights)
     if sources == ("stochastic",):  # one point: all of the spread is the runs' randomness, nothing to estimate
         return _runs_only(values)
-    if "parameters" not in sources:
-        cell_of_run = np.arange(len(values))
-    cells, first, inverse = np.unique(cell_of_run, return_index=True, return_inverse=True)
-    form_of_cell = np.asarray(form_of_run)[first]
-    if np.any(np.asarray(form_of_run) != form_of_cell[inverse]):
-        raise ValueError("every run of a cell must have the cell's form")
+    form_of_run = np.asarray(form_of_run)
+    cell_of_run = np.asarray(cell_of_run) if "parameters" in sources else np.arange(len(values))
     out = Shares(sources=sources)
-    present = np.unique(form_of_cell)
-    counts = np.bincount(form_of_cell, minlength=len(weights))
-    n = np.bincount(inverse, minlength=len(cells)).astype(float)
     unit = "draws" if "parameters" in sources else "runs"
-    if np.any(counts[present] < 2) or len(present) < np.count_nonzero(weights):
-        out.reason = f"too few runs: every model form needs at least two {unit} (here {counts.min()} for one form)"
+    units = np.bincount(form_of_run[np.unique(cell_of_run, return_index=True)[1]], minlength=len(weights))
+    thin = (units < 2) & (weights > 0)
+    if weights[thin].sum() > LEFT_OUT:
+        out.reason = (f"too few runs: a model form needs at least two {unit} (here {units[weights > 0].min()} for "
+                      "one form)")
         return out
+    if thin.any():  # forms of small weight with too few draws: split the spread among the others
+        out.left_out = float(weights[thin].sum())
+        keep = ~thin[form_of_run]
+        values, form_of_run, cell_of_run = values[keep], form_of_run[keep], cell_of_run[keep]
+        weights = np.where(thin, 0.0, weights) / weights[~thin].sum()
+    cells, first, inverse = np.unique(cell_of_run, return_index=True, return_inverse=True)
+    form_of_cell = form_of_run[first]
+    if np.any(form_of_run != form_of_cell[inverse]):
+        raise ValueError("every run of a cell must have the cell's form")
+    present = np.unique(form_of_cell)
+    n = np.bincount(inverse, minlength=len(cells)).astype(float)
     if "parameters" in sources and not np.all(np.bincount(form_of_cell, weights=n - 1.0,
                                                           minlength=len(weights))[present] > 0):
         out.reason = "every draw has a single run: stochastic and parameter spread cannot be told apart"

@@ -1,52 +1,42 @@
-"""The registry of structural switches: the model forms a scenario may take, and how they are weighed.
+"""Which model forms a run plan spreads its runs over, and with what weights.
 
-A switch is a field of the scenario's `[model]` table whose value picks one of several published model forms (the
-negotiation engine, the contest success function). Its forms are the values the schema admits, so a form the model
-adds is a candidate as soon as the schema names it; a scenario narrows them with `model.candidates.<switch>`. The
-full uncertainty design runs every combination of the candidates (a joint form), each weighed by how well it
-reproduces history when the calibration says so (`forms` in its parameters.toml), otherwise equally.
+The forms themselves come from the model's one registry, `scenario/forms.py` (the `[model]` fields that choose
+among published variants, read off the schema). A scenario narrows a switch's candidates with
+`model.candidates.<switch>`; the full uncertainty design runs every combination of the candidates (a joint form),
+each weighed by the calibration's `forms.parquet` when it has one (how well each form reproduces history), otherwise
+equally.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-import typing
 from dataclasses import dataclass
 
-from totalpeace.scenario.schema import ModelOptions, Scenario
+import pandas as pd
 
-Form = dict[str, str]  # switch -> the form it takes, e.g. {"negotiation_engine": "bdm", "contest_form": "ratio"}
+from totalpeace.scenario.forms import Form, choices, form_fields, label
+from totalpeace.scenario.schema import Scenario
+
+MIN_WEIGHT = 0.001  # forms the calibration weighs less than this get no runs (stacking can give 1e-48)
 
 
 @dataclass(frozen=True)
 class Switch:
-    """One structural choice: a `[model]` field and what its forms are."""
+    """One structural choice: a `[model]` field and its forms."""
 
-    name: str  # the field: `model.<name>`
-    label: str  # how a reader names it
-    about: str  # what the forms are, with the section of docs/model.md that defines them
+    name: str
+
+    @property
+    def label(self) -> str:
+        return self.name.replace("_", " ")
 
     @property
     def forms(self) -> tuple[str, ...]:
-        """Every form the schema admits, in its order."""
-        return tuple(typing.get_args(ModelOptions.model_fields[self.name].annotation))
+        return choices(self.name)
 
 
-_KNOWN = {
-    "negotiation_engine": ("negotiation engine", "how a table bargains and when it signs (docs/model.md M2.1)"),
-    "contest_form": ("contest form", "the contest success function: Tullock ratio or Hirshleifer difference "
-                                     "(docs/model.md M5)"),
-}
-
-
-def _registry() -> tuple[Switch, ...]:
-    """One entry per switch of the schema: the ones above with their words, any later one under its field name."""
-    names = [name for name in ModelOptions.model_fields if name != "candidates"]
-    return tuple(Switch(n, *_KNOWN.get(n, (n.replace("_", " "), f"model.{n}"))) for n in names)
-
-
-SWITCHES: tuple[Switch, ...] = _registry()
+SWITCHES: tuple[Switch, ...] = tuple(Switch(name) for name in form_fields())
 BY_NAME = {s.name: s for s in SWITCHES}
 
 
@@ -67,25 +57,26 @@ def joint_forms(scenario: Scenario) -> list[Form]:
     return [dict(zip(options, combo, strict=True)) for combo in itertools.product(*options.values())]
 
 
-def form_weights(forms: list[Form], calibrated: list[tuple[Form, float]] | None) -> tuple[list[float], str]:
-    """Weight of each joint form, and how it was set.
+def form_weights(forms: list[Form], table: pd.DataFrame | None) -> tuple[list[float], str]:
+    """Weight of each joint form, and where it comes from ("calibration" or "equal").
 
-    The calibration's table may name only some switches (weights over contest forms alone, say): a joint form's
-    weight is then the weight of its named values times an equal share over the switches the table leaves out.
-    Forms the table does not weigh get no weight; without a table, or when it weighs none of the candidates, every
-    form counts the same.
+    `table` is a calibration's forms.parquet (a column per switch it weighed, and `weight`). A switch the table does
+    not vary was not weighed: its candidates share equally. Forms the table does not list get no weight; when it
+    weighs none of the candidates, or there is no table, every form counts the same.
     """
     equal = [1.0 / len(forms)] * len(forms)
-    if not calibrated:
+    if table is None or table.empty or "weight" not in table.columns:
         return equal, "equal"
-    named = sorted({k for form, _ in calibrated for k in form})
-    table = {tuple(form.get(k) for k in named): float(w) for form, w in calibrated}
-    free = {k for k in forms[0] if k not in named}
-    spread = {k: len({f[k] for f in forms}) for k in free}
-    share = 1.0 / max(1, math.prod(spread.values()))
-    raw = [table.get(tuple(f.get(k) for k in named), 0.0) * share for f in forms]
+    named = [s for s in forms[0] if s in table.columns and table[s].nunique() > 1]
+    if not named:
+        return equal, "equal"
+    weighed = table.groupby(named, sort=False)["weight"].sum().to_dict()
+    free = {s: len({f[s] for f in forms}) for s in forms[0] if s not in named}
+    share = 1.0 / math.prod(free.values())
+    key = (lambda f: f[named[0]]) if len(named) == 1 else (lambda f: tuple(f[s] for s in named))
+    raw = [float(weighed.get(key(f), 0.0)) * share for f in forms]
     total = sum(raw)
-    if total <= 0.0:
+    if not total > 0.0:
         return equal, "equal"
     return [w / total for w in raw], "calibration"
 
@@ -96,5 +87,5 @@ def with_form(scenario: Scenario, form: Form) -> Scenario:
 
 
 def form_label(form: Form) -> str:
-    """'bdm / ratio': a joint form in a table cell, switch values in the registry's order."""
-    return " / ".join(form[s.name] for s in SWITCHES if s.name in form)
+    """'bdm/ratio': the registry's name of a joint form (as a calibration's forms.parquet names it)."""
+    return label(form)

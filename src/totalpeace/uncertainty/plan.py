@@ -27,6 +27,7 @@ from totalpeace.errors import InputError, InputWarning
 from totalpeace.scenario.schema import Scenario
 from totalpeace.uncertainty.forms import BY_NAME as BY_SWITCH
 from totalpeace.uncertainty.forms import (
+    MIN_WEIGHT,
     SWITCHES,
     Form,
     candidates,
@@ -36,7 +37,7 @@ from totalpeace.uncertainty.forms import (
     own_form,
     with_form,
 )
-from totalpeace.uncertainty.posterior import Posterior, load_posterior
+from totalpeace.uncertainty.posterior import Posterior, load_posterior, shipped_with_form_weights
 
 Design = Literal["full", "parameters", "stochastic"]
 DESIGNS: tuple[str, ...] = ("full", "parameters", "stochastic")
@@ -178,17 +179,7 @@ def build_plan(scenario: Scenario, runs: int, seed: int, design: str = "full",
         notes.append(f"every parameter of the calibration {posterior.name} is set by the scenario itself: none is "
                      "drawn")
     if design == "full":
-        forms = joint_forms(scenario)
-        weights, weighting = form_weights(forms, posterior.form_weights if posterior else None)
-        if len(forms) == 1:
-            weighting = "single"
-        elif weighting == "equal":
-            notes.append("model forms have equal weights: the calibration gives no weights for them yet (stacking "
-                         "over the pattern catalogue is the planned source)")
-        elif posterior is not None and posterior.form_method:
-            notes.append(f"model forms weighed by the calibration: {posterior.form_method}")
-        kept = [i for i, w in enumerate(weights) if w > 0]
-        forms, weights = [forms[i] for i in kept], [weights[i] for i in kept]
+        forms, weights, weighting = _weighed_forms(scenario, posterior, notes)
     else:
         forms, weights, weighting = [own_form(scenario)], [1.0], "single"
     if posterior is not None and posterior.names and not posterior.forms and len(forms) > 1:
@@ -196,6 +187,30 @@ def build_plan(scenario: Scenario, runs: int, seed: int, design: str = "full",
     cells = [_cell(k, lo, min(runs_per_draw, runs - lo), seed, weights, forms, posterior)
              for k, lo in enumerate(range(0, runs, runs_per_draw))]
     return Plan(design, seed, runs, runs_per_draw, forms, weights, weighting, posterior, cells, notes)
+
+
+def _weighed_forms(scenario: Scenario, posterior: Posterior | None,
+                   notes: list[str]) -> tuple[list[Form], list[float], str]:
+    """The candidate joint forms with their weights (forms weighed below MIN_WEIGHT left out), noting where the
+    weights come from."""
+    forms = joint_forms(scenario)
+    weights, weighting = form_weights(forms, posterior.form_weights if posterior else None)
+    if len(forms) == 1:
+        return forms, weights, "single"
+    if weighting == "equal":
+        others = [n for n in shipped_with_form_weights() if posterior is None or n != posterior.name]
+        hint = f"; {', '.join(others)} does: --set parameters.calibration={others[0]}" if others else ""
+        where = f"the {posterior.name} calibration stores" if posterior is not None else "no calibration gives"
+        notes.append(f"model forms have equal weights: {where} no form weights{hint}")
+    else:
+        notes.append(f"model forms weighed by {posterior.form_method if posterior else 'the calibration'}")
+    dropped = [form_label(f) for f, w in zip(forms, weights, strict=True) if w < MIN_WEIGHT]
+    if dropped:
+        notes.append(f"left out, weighed below {MIN_WEIGHT:.1%}: {', '.join(dropped)}")
+    kept = [i for i, w in enumerate(weights) if w >= MIN_WEIGHT]
+    total = sum(weights[i] for i in kept)
+    forms, weights = [forms[i] for i in kept], [weights[i] / total for i in kept]
+    return forms, weights, weighting if len(forms) > 1 else "single"
 
 
 def _shift(seed: int, purpose: int) -> float:

@@ -6,29 +6,27 @@ calibrated parameters and a normalised `weight`). Only the parameters the set su
 scenario sets itself wins, as it does over the medians (recognised as `totalpeace show` does, by differing from the
 set's value).
 
-Model forms are weighed by the calibration when its parameters.toml holds a `[[forms]]` table (one row per form:
-the switch values it names and a `weight`, with the method in `[provenance] form_weights`). A posterior with a
-column per switch holds each form's own particles, and draws are then taken among the particles of the run's form;
-without such columns every form draws from the one posterior.
+Model forms are weighed by the calibration when it stored a `forms.parquet` (scenario/forms.py: a column per form
+switch, and the `weight` of each form, stacking over the pattern catalogue). A posterior with a column per switch
+holds each form's own particles, and a run then draws among the particles of its form; without such columns every
+form draws from the one posterior.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from totalpeace.calibration.paramset import read_set, resolve
+from totalpeace.calibration.paramset import read_set, resolve, shipped_sets
 from totalpeace.errors import InputError
+from totalpeace.scenario.forms import FORMS_FILE, POSTERIOR_FILE, Form
+from totalpeace.scenario.forms import form_weights as read_forms
 from totalpeace.scenario.params import BY_NAME
 from totalpeace.scenario.schema import Scenario
 from totalpeace.uncertainty.forms import BY_NAME as SWITCHES
-from totalpeace.uncertainty.forms import Form
-
-POSTERIOR_FILE = "posterior.parquet"
 
 
 @dataclass(frozen=True)
@@ -41,7 +39,7 @@ class Posterior:
     names: tuple[str, ...]  # the parameters drawn (the set supplies them and the scenario does not override them)
     weights: np.ndarray  # (particles,) normalised
     forms: dict[str, np.ndarray] = field(default_factory=dict)  # switch -> (particles,) form of each particle
-    form_weights: list[tuple[Form, float]] | None = None  # the calibration's [[forms]] table
+    form_weights: pd.DataFrame | None = None  # the calibration's forms.parquet
     form_method: str = ""  # how the calibration weighed the forms
 
     @property
@@ -81,10 +79,10 @@ def load_posterior(scenario: Scenario) -> Posterior | None:
     weights = _weights(frame, file)
     values = frame[list(names)].to_numpy(dtype=float) if names else np.zeros((len(frame), 0))
     _check_bounds(values, names, file)
-    forms = {c: frame[c].astype(str).to_numpy() for c in frame.columns if c in SWITCHES}
+    forms = {c: frame[c].astype(str).to_numpy() for c in frame.columns if c in SWITCHES and frame[c].nunique() > 1}
+    table = _form_table(set_file.parent)
     return Posterior(name=str(ref), file=file, values=values, names=names, weights=weights, forms=forms,
-                     form_weights=_form_table(data, set_file), form_method=str(data.get("provenance", {}).get(
-                         "form_weights", "")))
+                     form_weights=table, form_method=_form_method(table, str(ref)))
 
 
 def _weights(frame: pd.DataFrame, file: Path) -> np.ndarray:
@@ -104,26 +102,34 @@ def _check_bounds(values: np.ndarray, names: tuple[str, ...], file: Path) -> Non
             raise InputError(f"parameters.calibration: {file}: {name} has values outside [{lo}, {hi}]")
 
 
-def _form_table(data: dict, set_file: Path) -> list[tuple[Form, float]] | None:
-    """The set's `[[forms]]` rows as (form, weight), checked: known switches and forms, weights >= 0."""
-    rows = data.get("forms")
-    if rows is None:
+def _form_table(folder: Path) -> pd.DataFrame | None:
+    """The calibration's forms.parquet, checked: known switches and forms, finite weights >= 0."""
+    file = folder / FORMS_FILE
+    if not file.is_file():
         return None
-    if not isinstance(rows, list) or not rows:
-        raise InputError(f"parameters.calibration: {set_file}: forms must be a non-empty array of tables")
-    out = []
-    for i, row in enumerate(rows):
-        where = f"parameters.calibration: {set_file}: forms[{i}]"
-        if not isinstance(row, dict):
-            raise InputError(f"{where}: expected a table")
-        weight = row.get("weight")
-        if isinstance(weight, bool) or not isinstance(weight, int | float) or not math.isfinite(weight) or weight < 0:
-            raise InputError(f"{where}: weight must be a number >= 0")
-        form = {k: v for k, v in row.items() if k != "weight"}
-        for switch, value in form.items():
-            if switch not in SWITCHES:
-                raise InputError(f"{where}: {switch!r} is not a model switch ({', '.join(SWITCHES)})")
-            if value not in SWITCHES[switch].forms:
-                raise InputError(f"{where}: {switch} = {value!r} is not one of {', '.join(SWITCHES[switch].forms)}")
-        out.append((form, float(weight)))
-    return out
+    try:
+        table = read_forms(folder)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise InputError(f"parameters.calibration: {file} cannot be read ({type(exc).__name__})") from None
+    weights = pd.to_numeric(table.get("weight"), errors="coerce") if "weight" in table.columns else None
+    if weights is None or weights.isna().any() or (weights < 0).any() or not np.isfinite(weights).all():
+        raise InputError(f"parameters.calibration: {file}: every form needs a finite weight >= 0")
+    for switch in (c for c in table.columns if c in SWITCHES):
+        unknown = sorted(set(table[switch].astype(str)) - set(SWITCHES[switch].forms))
+        if unknown:
+            raise InputError(f"parameters.calibration: {file}: {switch} = {unknown[0]!r} is not one of "
+                             f"{', '.join(SWITCHES[switch].forms)}")
+    return table
+
+
+def _form_method(table: pd.DataFrame | None, name: str) -> str:
+    if table is None:
+        return ""
+    how = " (stacking over the pattern catalogue's posterior predictive scores, in sample)" \
+        if "stacking_weight" in table.columns and np.allclose(table["weight"], table["stacking_weight"]) else ""
+    return f"the {name} calibration's forms.parquet{how}"
+
+
+def shipped_with_form_weights() -> list[str]:
+    """Shipped calibrations that weighed the model forms (a forms.parquet beside their set)."""
+    return [name for name, path in shipped_sets().items() if (path.parent / FORMS_FILE).is_file()]

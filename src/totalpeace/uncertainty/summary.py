@@ -62,6 +62,16 @@ def shares_table(keys: list[tuple[str, str]], shares: Shares, values: np.ndarray
     return table
 
 
+def note(shares: Shares) -> str:
+    """Why the split is missing, or what it leaves out ("" when it covers every form)."""
+    if shares.reason:
+        return shares.reason
+    if shares.left_out:
+        return (f"model forms weighing {shares.left_out:.1%} in all had fewer than two draws and are left out of "
+                "the split (their runs stay in the intervals)")
+    return ""
+
+
 def _num(value: float, digits: int = 4) -> float | None:
     return round(float(value), digits) if np.isfinite(value) else None
 
@@ -87,7 +97,7 @@ def uncertainty_entry(results: Results) -> dict[str, Any]:
     if cached is None or cached[0] is not plan:
         keys, values = yearly_values(results)
         shares = split(plan, results.run_ids, values, results.seed)
-        entry = {"design": plan.record(), "method": METHOD, "estimated": shares.estimated, "note": shares.reason,
+        entry = {"design": plan.record(), "method": METHOD, "estimated": shares.estimated, "note": note(shares),
                  "variance_shares": shares_table(keys, shares, values),
                  "by_form": by_form(plan, results.run_ids, keys, values)}
         cached = results.__dict__["_uncertainty_entry"] = (plan, entry)
@@ -100,7 +110,7 @@ def difference_shares(baseline: Results, variant: Results) -> dict[str, Any]:
     keys, base = yearly_values(baseline)
     _, other = yearly_values(variant)
     shares = split(plan, baseline.run_ids, other - base, baseline.seed)
-    return {"sources": list(plan.sources), "estimated": shares.estimated, "note": shares.reason,
+    return {"sources": list(plan.sources), "estimated": shares.estimated, "note": note(shares),
             "variance_shares": shares_table(keys, shares, other - base)}
 
 
