@@ -140,6 +140,7 @@ def assert_same_results(a: Results, b: Results) -> None:
 
 NOTHING_KILLS_OR_RECRUITS = {"parameters.desertion_rate": 0.0, "parameters.state_attrition": 0.0,
                              "parameters.intergroup_attrition": 0.0, "parameters.recruitment_rate": 0.0,
+                             "parameters.network_rate": 0.0, "parameters.recidivism_rate": 0.0,
                              "parameters.ddr_rate": 0.0}
 
 
@@ -206,7 +207,9 @@ def test_every_table_signs_as_fast_as_the_phases_allow() -> None:
     # A deal worth 10,000 months of rent with one-month phases. Signing cannot happen in the first month: a table
     # moves one phase a month from the month it opens (exploration, formal talks, ceasefire, partial agreements,
     # final agreement), so each signs in its fourth month. Without breakdowns every table has signed by then.
-    scenario = totalpeace.load_scenario(FLAGSHIP, {**EAGER, "parameters.breakdown_hazard_base": 0.0})
+    # Every group comes to its table the month it opens (willingness certain: model/choices.py).
+    scenario = totalpeace.load_scenario(FLAGSHIP, {**EAGER, "parameters.breakdown_hazard_base": 0.0,
+                                                   "parameters.willingness_prior": 50.0})
     starts = build_world(scenario).table_start
     first, last = int(starts[starts >= 0].min()), int(starts.max())
     res = totalpeace.simulate(scenario, runs=4, seed=3, months=last + 8)

@@ -314,11 +314,12 @@ def test_phase_predicates() -> None:
                                                                      Phase.IMPLEMENTATION]
 
 
-def _opened(phase: list[int], month: int, start: list[int], phased: bool, eligible: list[bool]) -> list[bool]:
+def _opened(phase: list[int], month: int, start: list[int], phased: bool, eligible: list[bool],
+            queued: list[bool] | None = None) -> list[bool]:
     ph = np.array(phase, dtype=np.int8)
     before = ph.copy()
     negotiation.open_tables(ph, month, np.array(start, dtype=np.int64), np.array([0, 1, 2], dtype=np.int64), phased,
-                            np.array(eligible))
+                            np.array(eligible), np.array(eligible if queued is None else queued))
     assert np.all((ph == before) | (ph == Phase.EXPLORATION))
     return list(ph != before)
 
@@ -336,6 +337,9 @@ def test_open_tables_simultaneous_and_phased() -> None:
     # A group that is not eligible (unwilling, or gone) never opens and does not block those after it.
     assert _opened(none, 0, start, True, [False, True, True]) == [False, True, False]
     assert _opened(none, 0, start, False, [False, True, True]) == [False, True, False]
+    # A declared-willing group that hesitates this month keeps its place in the phased order: nobody after it opens.
+    assert _opened(none, 0, start, True, [False, True, True], [True, True, True]) == [False, False, False]
+    assert _opened(none, 0, start, False, [False, True, True], [True, True, True]) == [False, True, False]
     # Tables already open are not reopened; a group without a table (start -1) never opens.
     assert _opened(talking, 0, [0, -1, 0], False, everyone) == [False, False, True]
 
@@ -588,16 +592,25 @@ def test_repression_pressure_conditional_targets_violent_groups() -> None:
 # =====================================================================================================================
 # M2.2 territorial contest
 # =====================================================================================================================
-def test_group_efforts_reach_neighbours_and_cartel_money() -> None:
+def test_reach_splits_a_members_effort_between_home_and_neighbours() -> None:
     indptr, indices = adjacency(3, [(0, 1), (1, 2)])
-    members = f64([[100.0, 10.0, 0.0], [0.0, 0.0, 50.0], [30.0, 30.0, 30.0]])  # the third group is a cartel
-    p = params(neighbour_reach=0.4, cartel_finance_effect=1.0)
-    effort = contest.group_efforts(members, f64([1.0, 0.0, 5.0]), f64([3.0, 1.0, 1.0]), f64([0, 0, 1]), indptr,
-                                   indices, p)
-    boost = 1.0 + 1.0 / 4.0  # cartel money against the group's own income
-    np.testing.assert_allclose(effort[:, 0], [(100 + 0.4 * 10) * boost, (10 + 0.4 * 100) * boost, 0.4 * 10 * boost])
-    np.testing.assert_allclose(effort[:, 1], [0.0, 0.4 * 50, 50.0])
-    np.testing.assert_array_equal(effort[:, 2:], 0.0)  # cartels hold no ground; the state's column is left 0
+    p = params(neighbour_reach=0.3, support_effort_weight=0.25)
+    # Width sqrt(area x 1000 km2): 150 km -> r_0; 75 km -> 2 r_0; 1 km -> capped at MAX_REACH.
+    reach = contest.reach_shares(f64([22.5, 5.625, 0.001]), indptr, p)
+    np.testing.assert_allclose(reach, [0.3, 0.6, contest.MAX_REACH])
+    assert contest.reach_shares(f64([22.5]), np.zeros(2, dtype=np.int64), p)[0] == 0.0  # no neighbours, no reach
+    members = f64([[100.0, 0.0, 0.0], [0.0, 40.0, 0.0]])
+    support = f64([[40.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    presence = contest.effective_presence(members, support, reach, indptr, indices, p)
+    # Group 0: 100 + 0.25 x 40 = 110 member-equivalents in territory 0 (one neighbour): 70% at home, 30% next door.
+    np.testing.assert_allclose(presence[0], [0.7 * 110, 0.3 * 110, 0.0])
+    # Group 1: 40 in territory 1 (two neighbours): 40% at home, 60% split equally.
+    np.testing.assert_allclose(presence[1], [12.0, 16.0, 12.0])
+    np.testing.assert_allclose(presence.sum(axis=1), [110.0, 40.0])  # reach moves effort, it never adds to it
+    effort = contest.group_efforts(presence, f64([2.0, 1.0]))
+    np.testing.assert_allclose(effort[:, 0], 2.0 * presence[0])  # the arms multiplier
+    np.testing.assert_allclose(effort[:, 1], presence[1])
+    np.testing.assert_array_equal(effort[:, 2], 0.0)  # the state's column is left 0
 
 
 def test_perturb_efforts_mean_one_and_absent_actors_stay_absent() -> None:
@@ -705,10 +718,12 @@ def test_vacated_record_decays_and_the_state_fill_share() -> None:
 # M3.1 / M5.2 / M4.2 / M7.2 strength
 # =====================================================================================================================
 def test_initial_members_abroad_and_spread_by_presence() -> None:
-    members, sanctuary = strength.initial_members(f64([1000.0, 200.0]), f64([[0.25, 0.75], [1.0, 0.0]]),
-                                                  f64([0.4, 0.0]), f64([0.5, 1.0]))
-    np.testing.assert_allclose(sanctuary, [1000 * 0.2, 0.0])  # sigma_max H of the members abroad
-    np.testing.assert_allclose(members, [[800 * 0.25, 800 * 0.75], [200.0, 0.0]])
+    armed, support, sanctuary = strength.initial_members(f64([1000.0, 200.0]), f64([0.5, 1.0]),
+                                                         f64([[0.25, 0.75], [1.0, 0.0]]), f64([0.4, 0.0]),
+                                                         f64([0.5, 1.0]))
+    np.testing.assert_allclose(sanctuary, [500 * 0.2, 0.0])  # sigma_max H of the armed members abroad
+    np.testing.assert_allclose(armed, [[400 * 0.25, 400 * 0.75], [200.0, 0.0]])
+    np.testing.assert_allclose(support, [[500 * 0.25, 500 * 0.75], [0.0, 0.0]])  # networks stay in the country
 
 
 def _expected_losses(effort, area, pressure, protected, p=P0) -> np.ndarray:
@@ -735,10 +750,11 @@ def test_losses_to_state_rate_by_hand_zero_when_protected_and_scales() -> None:
     huge = _expected_losses([1e9, 1e9], area, pressure, unprotected, p)
     assert huge.max() == strength.MAX_MONTHLY_LOSS  # a month cannot remove more than this share
     assert 0.0 < strength.MAX_MONTHLY_LOSS <= 0.5
-    # Below the minimum search area (islands, capital districts) density stops rising.
-    tiny = [strength.MIN_SEARCH_AREA / 100] * 2
-    np.testing.assert_allclose(_expected_losses(effort, tiny, pressure, unprotected, p),
-                               _expected_losses(effort, [strength.MIN_SEARCH_AREA] * 2, pressure, unprotected, p))
+    # Below the minimum search area (a square of SEARCH_WIDTH_KM: islands, city blocks) density stops rising.
+    smallest = strength.SEARCH_WIDTH_KM ** 2 / 1000.0
+    assert strength.search_area(f64([smallest / 100]), 0) == smallest
+    np.testing.assert_allclose(_expected_losses(effort, [smallest / 100] * 2, pressure, unprotected, p),
+                               _expected_losses(effort, [smallest] * 2, pressure, unprotected, p))
 
 
 def test_losses_to_state_come_in_clashes() -> None:
@@ -761,9 +777,13 @@ def test_collateral_deaths_by_hand_and_fall_with_state_presence() -> None:
     assert violence.collateral_deaths(0.0, 0.0, p) == 0.0
 
 
-def _rival_losses(members: np.ndarray, rivals: np.ndarray, p) -> np.ndarray:
+def _rival_losses(members: np.ndarray, rivals: np.ndarray, p, spoiling=None, target=None) -> np.ndarray:
     pairs = np.argwhere(rivals > 0).astype(np.int64).reshape(-1, 2)
-    expected, _, _ = strength.losses_to_rivals(members, np.zeros_like(members), pairs, KEY, COUNTER, p)
+    G = members.shape[0]
+    spoiling = np.zeros(G) if spoiling is None else f64(spoiling)
+    target = np.zeros(G, dtype=np.bool_) if target is None else np.array(target)
+    expected, _, _ = strength.losses_to_rivals(members, np.zeros_like(members), pairs, spoiling, target, KEY,
+                                               COUNTER, p)
     return expected
 
 
@@ -783,84 +803,102 @@ def test_intergroup_losses_by_hand_zero_without_rivals_and_symmetric() -> None:
     losses = _rival_losses(members, rivals, p)
     assert losses[0, 0] == pytest.approx(losses[2, 0]) == pytest.approx(0.01 * 100 * 300 / 400)
     assert losses[0, 0] / 100 > losses[2, 0] / 300
+    # A spoiling rival (s_h = 1) doubles its attacks on a group at a table or in a ceasefire, on nobody else.
+    spoiled = _rival_losses(members, rivals, p, spoiling=[0.0, 0.0, 1.0], target=[True, False, False])
+    assert spoiled[0, 0] == pytest.approx(2.0 * losses[0, 0]) and spoiled[2, 0] == pytest.approx(losses[2, 0])
+    np.testing.assert_allclose(_rival_losses(members, rivals, p, spoiling=[0.0, 0.0, 1.0],
+                                             target=[False, False, False]), losses)
 
 
 def test_security_forces_killed_only_by_attacking_groups_where_the_state_operates() -> None:
     p = params(state_losses_per_member=0.01)
     members = f64([[100.0, 50.0], [40.0, 10.0]])
-    killed = strength.security_forces_killed(members, f64([1.0, 0.0]), 0.5, np.array([False, False]), p)
+    killed = strength.security_forces_killed(members, f64([1.0, 0.0]), f64([0.5, 0.5]), p)
     assert killed == pytest.approx(0.01 * 0.5 * (100 + 40))  # not in territory 1: the state is not there
-    assert strength.security_forces_killed(members, f64([1.0, 0.0]), 0.5, np.array([True, False]), p) == \
-        pytest.approx(0.01 * 0.5 * 40)  # a group in a ceasefire does not attack
+    assert strength.security_forces_killed(members, f64([1.0, 0.0]), f64([0.0, 0.5]), p) == \
+        pytest.approx(0.01 * 0.5 * 40)  # a group with posture 0 (complying with a ceasefire) does not attack
 
 
-def test_local_rent_per_member_and_rearmament() -> None:
-    members = f64([[10.0, 0.0], [30.0, 0.0]])
-    got = strength.local_rent_per_member(f64([1.0, 6.0]), f64([20.0, 30.0]), members)
-    np.testing.assert_allclose(got, [(0.05 * 10 + 0.2 * 30) / 40, 0.0])
-    p = params(ceasefire_rearmament=0.5, zone_rearmament=0.25)
-    np.testing.assert_allclose(strength.rearmament(np.array([True, False]), f64([[1.0, 0.0], [1.0, 0.0]]), p),
-                               [[0.75, 0.5], [0.25, 0.0]])
+def test_pay_from_income_and_desertion_against_pay() -> None:
+    # pay = pi_w (rent + transfers) / members / L: 0.1 x 1.5 / 600 / 0.00025 = 1 legal wage.
+    p = params(wage_share=0.1, legal_income_per_member=0.00025, desertion_rate=0.01, recruitment_rent_effect=0.5)
+    np.testing.assert_allclose(economy.pay_ratios(f64([1.0, 0.0]), f64([0.5, 0.0]), f64([600.0, 0.0]), p),
+                               [1.0, 0.0])
+    # d = d_0 (pay / L)^-beta_w: half at four times the wage, twice at a quarter, capped where nothing is paid.
+    np.testing.assert_allclose(strength.desertion_rates(f64([1.0, 4.0, 0.25, 0.0]), p),
+                               [0.01, 0.005, 0.02, strength.MAX_DESERTION])
 
 
-def _recruits(rent_per_member: float = DEFAULTS["legal_income_per_member"], presence: float = 0.5,
-              members: float = 100.0, youth: float = 1e6, rearm: float = 0.0, held: float = 0.5,
+def _recruits(pay: float = 1.0, presence: float = 0.5, members: float = 100.0, youth: float = 1e6,
+              vacated: float = 0.0, held: float = 0.5, zone: float = 0.0, forced: bool = False,
               **changes: float) -> float:
     p = params(youth_share=1.0, **changes)  # the population is the young population
     control = f64([[held, 1.0 - held]])  # (T=1, group + state)
-    got = strength.recruitment(f64([[members]]), control, f64([rent_per_member]), f64([presence]), f64([youth]),
-                               f64([[rearm]]), p)
-    return float(got[0, 0])
+    voluntary, minors = strength.recruitment(f64([[members]]), control, f64([pay]), f64([presence]), f64([[zone]]),
+                                             f64([youth]), f64([vacated]), p)
+    return float((minors if forced else voluntary)[0, 0])
 
 
 def test_recruitment_by_hand_at_the_reference_point() -> None:
-    # Rents per member = legal wage and S = 1/2: propensity 1. 0.012 x 100 x (0.5 + 0.5) x (1 - 100 / 2500)
-    got = _recruits(recruitment_rate=0.012, carrying_share=0.01, youth=250_000.0)
-    assert got == pytest.approx(0.012 * 100 * 1.0 * (1 - 100 / 2500))
-    assert _recruits(rearm=0.5, recruitment_rate=0.012, carrying_share=0.01, youth=250_000.0) == pytest.approx(
-        1.5 * got)
-    # The carrying capacity is a share of the young population (youth_share of the population).
-    p = params(recruitment_rate=0.012, carrying_share=0.01, youth_share=0.25)
-    by_share = strength.recruitment(f64([[100.0]]), f64([[0.5, 0.5]]), f64([DEFAULTS["legal_income_per_member"]]),
-                                    f64([0.5]), f64([1_000_000.0]), f64([[0.0]]), p)
+    # Pay = legal wage, S = 1/2, nothing vacated: propensity 1; zeta sqrt(E Y c) = 0.0008 sqrt(100 x 1e6 x 0.5).
+    got = _recruits(recruitment_rate=0.0008)
+    assert got == pytest.approx(0.0008 * math.sqrt(100 * 1e6 * 0.5))
+    # Minors: phi_m zeta sqrt(E Y c) 2 (1 - S), whatever the pay.
+    assert _recruits(forced=True, forced_recruitment_rate=0.1, recruitment_rate=0.0008) == pytest.approx(0.1 * got)
+    assert _recruits(forced=True, pay=9.0) == pytest.approx(_recruits(forced=True, pay=1.0))
+    # Constant returns: a territory cut in two halves (recruiters and young people) recruits the same in all.
+    assert 2 * _recruits(members=50.0, youth=5e5) == pytest.approx(_recruits())
+    # The labour pool is the young population: youth_share x population.
+    p = params(youth_share=0.25, recruitment_rate=0.0008)
+    by_share = strength.recruitment(f64([[100.0]]), f64([[0.5, 0.5]]), f64([1.0]), f64([0.5]), f64([[0.0]]),
+                                    f64([4_000_000.0]), f64([0.0]), p)[0]
     assert by_share[0, 0] == pytest.approx(got)
 
 
 def test_recruitment_directions() -> None:
-    w = DEFAULTS["legal_income_per_member"]
-    assert _recruits(rent_per_member=4 * w) > _recruits(rent_per_member=w) > _recruits(rent_per_member=w / 4)
+    # Constant elasticity to pay (no saturation): four times the pay, twice the recruits at beta_w = 1/2.
+    assert _recruits(pay=16.0) == pytest.approx(2 * _recruits(pay=4.0)) == pytest.approx(4 * _recruits(pay=1.0))
     assert _recruits(presence=0.1) > _recruits(presence=0.5) > _recruits(presence=0.9)  # Prem et al.
-    assert _recruits(rearm=1.0) > _recruits(rearm=0.0)  # ceasefire / zone rearmament (Caguán)
-    assert _recruits(held=1.0) > _recruits(held=0.0)  # networks where the group holds ground
-    cap = DEFAULTS["carrying_share"] * 10_000.0
-    assert _recruits(members=cap, youth=10_000.0) == 0.0  # at carrying capacity
-    assert _recruits(members=2 * cap, youth=10_000.0) == 0.0  # and beyond it
-    assert _recruits(members=0.0) == 0.0  # no members, no networks
-    assert _recruits(rent_per_member=0.0) > 0.0 and np.isfinite(_recruits(rent_per_member=0.0))
+    assert _recruits(vacated=0.5, recruitment_vacuum_effect=1.0) == pytest.approx(1.5 * _recruits())
+    assert _recruits(zone=1.0, presence=0.9) == pytest.approx(_recruits(presence=0.0))  # a zone removes the state
+    assert _recruits(held=1.0) > _recruits(held=0.5)  # a larger pool under the group's sway
+    assert _recruits(held=0.0) == 0.0  # no ground, no pool
+    assert _recruits(members=0.0) == 0.0  # no recruiters
+    assert _recruits(pay=0.0) >= 0.0 and np.isfinite(_recruits(pay=0.0))
+
+
+def test_members_abroad_recruit_across_the_border() -> None:
+    presence = f64([[10.0, 0.0, 0.0], [5.0, 5.0, 0.0]])
+    border = f64([[0.0, 1.0, 1.0], [0.0, 0.0, 0.0]])
+    got = strength.recruiters(presence, f64([60.0, 30.0]), border)
+    np.testing.assert_allclose(got, [[10.0, 30.0, 30.0], [5.0, 5.0, 0.0]])  # no border, no recruiting abroad
 
 
 def test_recruitment_without_young_people_is_zero() -> None:
     assert _recruits(members=0.0, youth=0.0) == 0.0
     assert _recruits(members=10.0, youth=0.0) == 0.0
+    assert _recruits(members=10.0, youth=0.0, forced=True) == 0.0
 
 
 def test_update_members_by_hand() -> None:
-    # Attrition, recruits and desertion in the country; sanctuary members recruit at the reference rate, zeta S
-    # (1 + ceasefire bonus) (Salehyan); a demobilising group recruits nobody.
-    p = params(desertion_rate=0.01, recruitment_rate=0.02, ceasefire_rearmament=0.5)
-    members = f64([[100.0, 50.0], [100.0, 50.0], [10.0, 0.0]])
-    sanctuary = f64([100.0, 100.0, 0.0])
-    losses_state = f64([[5.0, 0.0], [5.0, 0.0], [20.0, 0.0]])
-    losses_groups = f64([[1.0, 2.0], [1.0, 2.0], [0.0, 0.0]])
-    recruits = f64([[3.0, 1.0], [3.0, 1.0], [0.0, 0.0]])
-    loss_share = np.zeros(3)
-    strength.update_members(members, sanctuary, losses_state, losses_groups, recruits, f64([250.0, 250.0, 10.0]),
-                            np.array([True, False, True]), np.array([True, False, False]), p, loss_share)
-    np.testing.assert_allclose(members[0], [100 - 5 - 1 + 3 - 1, 50 - 2 + 1 - 0.5])
-    np.testing.assert_allclose(members[1], [100 - 5 - 1 - 1, 50 - 2 - 0.5])  # not recruiting
-    np.testing.assert_allclose(members[2], [0.0, 0.0])  # never below zero
-    np.testing.assert_allclose(sanctuary, [100 * 0.99 + 0.02 * 100 * 1.5, 99.0, 0.0])
-    np.testing.assert_allclose(loss_share, [8 / 250, 8 / 250, 2.0])
+    # Armed: A - losses + voluntary recruits + former combatants - d A; networks: S + networks + forced minors - d S;
+    # sanctuary: (1 - d) N; a demobilising group (not recruiting) takes nobody.
+    members, support = f64([[100.0, 50.0], [10.0, 0.0]]), f64([[20.0, 0.0], [0.0, 0.0]])
+    sanctuary = f64([100.0, 0.0])
+    losses_state, losses_groups = f64([[5.0, 0.0], [20.0, 0.0]]), f64([[1.0, 2.0], [0.0, 0.0]])
+    recruits, forced = f64([[3.0, 1.0], [1.0, 0.0]]), f64([[0.5, 0.0], [0.0, 0.0]])
+    former, networks = f64([[2.0, 0.0], [0.0, 0.0]]), f64([[1.0, 1.0], [1.0, 0.0]])
+    loss_share = np.zeros(2)
+    deserters = strength.update_members(members, support, sanctuary, losses_state, losses_groups, recruits, forced,
+                                        former, networks, f64([0.01, 0.01]), np.array([True, False]),
+                                        f64([270.0, 10.0]), loss_share)
+    np.testing.assert_allclose(members[0], [100 - 5 - 1 + 3 + 2 - 1, 50 - 2 + 1 - 0.5])
+    np.testing.assert_allclose(support[0], [20 + 1 + 0.5 - 0.2, 1.0])
+    np.testing.assert_allclose(members[1], [0.0, 0.0])  # never below zero; not recruiting
+    np.testing.assert_allclose(support[1], [0.0, 0.0])
+    np.testing.assert_allclose(sanctuary, [99.0, 0.0])
+    np.testing.assert_allclose(deserters, [0.01 * (120 + 50 + 100), 0.01 * 10])
+    np.testing.assert_allclose(loss_share, [8 / 270, 2.0])
 
 
 def test_movement_by_hand() -> None:
@@ -943,25 +981,31 @@ def test_split_probability_and_share_by_hand_and_higher_with_lower_cohesion() ->
 
 
 def test_split_moves_a_faction_to_the_splinter_slot() -> None:
-    members = f64([[100.0, 0.0], [0.0, 0.0]])
+    members, support = f64([[100.0, 0.0], [0.0, 0.0]]), f64([[20.0, 0.0], [0.0, 0.0]])
     sanctuary, signed, fragmentation = f64([40.0, 0.0]), f64([140.0, 0.0]), np.zeros(2)
+    resources = f64([8.0, 0.0])
     control = f64([[0.5, 0.0, 0.5], [0.2, 0.0, 0.8]])
-    strength.split(0, 1, 0.25, members, sanctuary, control, signed, fragmentation)
+    strength.split(0, 1, 0.25, members, support, sanctuary, control, resources, signed, fragmentation)
     np.testing.assert_allclose(members, [[75.0, 0.0], [25.0, 0.0]])
+    np.testing.assert_allclose(support, [[15.0, 0.0], [5.0, 0.0]])
     np.testing.assert_allclose(sanctuary, [30.0, 10.0])
+    np.testing.assert_allclose(resources, [6.0, 2.0])  # the faction takes its share of the arms
     np.testing.assert_allclose(control, [[0.375, 0.125, 0.5], [0.15, 0.05, 0.8]])
     np.testing.assert_allclose(signed, [105.0, 0.0])  # those who stay are the ones bound by the agreement
     np.testing.assert_allclose(fragmentation, [1.0, 0.0])  # a split where members actually left
 
 
 def test_demobilise_and_its_completion() -> None:
-    p = params(ddr_rate=0.1)
-    members, sanctuary = f64([[100.0, 50.0], [10.0, 0.0]]), f64([50.0, 0.0])
-    demobilised, remaining = strength.demobilise(0, members, sanctuary, p)
-    assert demobilised == pytest.approx(20.0)
-    assert remaining == pytest.approx(180.0)
+    members, support = f64([[100.0, 50.0], [10.0, 0.0]]), f64([[20.0, 0.0], [0.0, 0.0]])
+    sanctuary, pool = f64([50.0, 0.0]), np.zeros(2)
+    demobilised, remaining = strength.demobilise(0, members, support, sanctuary, pool, 0.1)
+    assert demobilised == pytest.approx(22.0)
+    assert remaining == pytest.approx(198.0)
     np.testing.assert_allclose(members, [[90.0, 45.0], [10.0, 0.0]])  # only group 0
+    np.testing.assert_allclose(support, [[18.0, 0.0], [0.0, 0.0]])
     np.testing.assert_allclose(sanctuary, [45.0, 0.0])
+    # The demobilised join the ex-combatant pool where the group is (those abroad where its members are).
+    np.testing.assert_allclose(pool, [12.0 + 5.0 * 120 / 170, 5.0 + 5.0 * 50 / 170])
     assert not strength.ddr_complete(180.0, 200.0)
     assert strength.ddr_complete(9.0, 200.0)  # below 5% of the members at signing
     assert strength.ddr_complete(0.04, 0.0) and not strength.ddr_complete(0.06, 0.0)  # counted on one member at least

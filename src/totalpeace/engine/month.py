@@ -139,9 +139,11 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     p_group = values.bargaining_power(effort0, presence, sanctuary, p)
     key = stream_key(seed, run, m, WILLINGNESS)
     eligible = np.zeros(G, dtype=np.bool_)
+    queued = np.zeros(G, dtype=np.bool_)
     for g in range(G):  # a group waiting for its table comes to it when its willingness says so (one draw a month)
         eligible[g] = alive[g] > 0 and draw_uniform(draws, key, g) < choice[g, choices.WILLING]
-    negotiation.open_tables(phase, m, world.table_start, world.talks_order, options.phased, eligible)
+        queued[g] = alive[g] > 0 and world.willing[g] > 0
+    negotiation.open_tables(phase, m, world.table_start, world.talks_order, options.phased, eligible, queued)
     n_talking = 0
     for g in range(G):
         if negotiation.talking(phase[g]):
@@ -271,9 +273,9 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
         state.state_loss[r, g] = lost / members_total[g] if members_total[g] > 0 else 0.0
     ex_killed, _reintegrated = strength.ex_combatant_flows(pool, control, p)
     former = strength.recidivism(pool, control, pay, world.recruits_former, p)
-    recruits, forced = strength.recruitment(presence, control, pay, world.presence, world.population, vacated,
-                                            operations, p)
-    networks = strength.network_recruitment(control, world.population, operations, p)
+    recruits, forced = strength.recruitment(strength.recruiters(presence, sanctuary, world.host_border), control, pay,
+                                            world.presence, zone, world.population, vacated, p)
+    networks = strength.network_recruitment(control, world.population, p)
     deserters = strength.update_members(members, support, sanctuary, losses_state, losses_groups, recruits, forced,
                                         former, networks, strength.desertion_rates(pay, p), recruiting,
                                         members_total, loss_share)
@@ -292,9 +294,10 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     violence.decay_fragmentation(fragmentation, p)
     drivers = violence.homicide_drivers(control, members, fragmentation, rent_t, p)
     key = stream_key(seed, run, m, HOMICIDES)
-    status_quo = np.empty(G)  # the postures the groups choose, ceasefires aside: the reference of month 0
-    for g in range(G):
-        status_quo[g] = choice[g, choices.POSTURE]
+    status_quo = np.empty(G)  # the reference of month 0: the postures of the base year's rule (no tables, no
+    for g in range(G):  # conditional repression), so that month 0's own policy moves homicides from the observed level
+        status_quo[g] = choices.logit_choice(choices.posture_edge(pressure0[g], False, choice[g, choices.RIVALRY], False,
+                                                                  p), p) * alive[g]
     population, state_presence, observed = world.population, world.presence, world.homicides_observed
     homicides = np.empty(T)
     vacuum_total, selective_total = 0.0, 0.0

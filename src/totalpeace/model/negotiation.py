@@ -64,10 +64,12 @@ def stood_down(phase: int) -> bool:
 
 @numba.njit(cache=True)
 def open_tables(phase: np.ndarray, month: int, table_start: np.ndarray, order: np.ndarray, phased: bool,
-                eligible: np.ndarray) -> None:
+                eligible: np.ndarray, queued: np.ndarray) -> None:
     """Open the tables due this month (phase EXPLORATION, in place): simultaneous mode opens each at its start date;
     phased mode waits until every table before it in the order has signed or broken down (Sebenius' sequencing).
-    `eligible`: the group exists and is willing; a group that is not eligible never blocks the tables after it."""
+    `eligible`: the group exists and comes to the table this month (its willingness, model/choices.py); `queued`:
+    the group exists and declared itself willing, so it keeps its place in the phased order while it hesitates; a
+    group that is not queued never blocks the tables after it."""
     G = phase.shape[0]
     due = np.zeros(G, dtype=np.bool_)
     for g in range(G):
@@ -77,7 +79,7 @@ def open_tables(phase: np.ndarray, month: int, table_start: np.ndarray, order: n
         ready = np.zeros(G, dtype=np.bool_)
         for g in order:
             ready[g] = due[g] and not blocked
-            waiting = phase[g] == NONE and table_start[g] >= 0 and eligible[g]
+            waiting = phase[g] == NONE and table_start[g] >= 0 and (eligible[g] or queued[g])
             blocked = blocked or talking(phase[g]) or due[g] or waiting
         due = ready
     for g in range(G):

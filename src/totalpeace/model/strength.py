@@ -132,41 +132,59 @@ def security_forces_killed(members: np.ndarray, state_effort: np.ndarray, postur
 
 
 @numba.njit(cache=True)
-def recruitment(presence: np.ndarray, control: np.ndarray, pay_ratio: np.ndarray, state_presence: np.ndarray,
-                population: np.ndarray, vacated: np.ndarray, operations: np.ndarray,
-                p) -> tuple[np.ndarray, np.ndarray]:
+def recruiters(presence: np.ndarray, sanctuary: np.ndarray, host_border: np.ndarray) -> np.ndarray:
+    """The members who recruit in each territory (G, T): a group's effective presence there (`presence`), plus its
+    armed members in foreign sanctuary spread equally over the territories on its host's border (`host_border` 1):
+    camps across the border recruit among the border's young people (the ELN in Venezuela, M4.2)."""
+    G, T = presence.shape
+    out = presence.copy()
+    for g in range(G):
+        if sanctuary[g] <= 0.0:
+            continue
+        border = 0.0
+        for t in range(T):
+            border += host_border[g, t]
+        if border <= 0.0:
+            continue
+        for t in range(T):
+            if host_border[g, t] > 0:
+                out[g, t] += sanctuary[g] / border
+    return out
+
+
+@numba.njit(cache=True)
+def recruitment(recruiting: np.ndarray, control: np.ndarray, pay_ratio: np.ndarray, state_presence: np.ndarray,
+                zone: np.ndarray, population: np.ndarray, vacated: np.ndarray, p) -> tuple[np.ndarray, np.ndarray]:
     """Voluntary recruits and forced recruits of minors (each G, T) (M5.2).
 
-    Rec_g,i = zeta Lambda_g,i sqrt(E_g,i Y_i c_g,i) o_g, with E the group's effective members working in i
-    (`presence`, contest.effective_presence: its networks), Y_i = youth share x population the labour pool and
-    c_g,i its control: recruiting needs both recruiters and young people under the group's sway, with constant
-    returns to the two (the same total whether a department is one territory or its municipalities). The propensity
+    Rec_g,i = zeta Lambda_g,i sqrt(E_g,i Y_i c_g,i), with E the members recruiting in i (`recruiting`, `recruiters`:
+    the group's effective presence, contest.effective_presence, and its members across the border), Y_i = youth
+    share x population the labour pool and c_g,i its control: recruiting needs both recruiters and young people under
+    the group's sway, with constant returns to the two (the same total whether a department is one territory or its
+    municipalities). The propensity
 
-        Lambda_g,i = (pay_g / legal wage)^beta_w  exp(beta_S (1/2 - S_i))  (1 + beta_V V_i)
+        Lambda_g,i = (pay_g / legal wage)^beta_w  exp(beta_S (1/2 - S_i (1 - z_g,i)))  (1 + beta_V V_i)
 
     has a constant elasticity to pay (opportunity cost, Dube & Vargas: no saturation), falls with state presence
-    (Prem et al.) and rises where control was vacated. o_g is the share of its operations the group keeps (1, or
-    1 - kappa_cf for the share complying with a ceasefire). Forced recruitment of minors is a separate flow that
-    does not respond to pay: phi_m zeta sqrt(E Y c) 2 (1 - S_i) o_g.
+    (Prem et al.), which a demilitarised zone for the group (z_g,i = 1) removes, and rises where control was vacated.
+    A ceasefire does not stop recruitment (the groups' operations stand down, not their networks: the Caguán).
+    Forced recruitment of minors is a separate flow that does not respond to pay:
+    phi_m zeta sqrt(E Y c) 2 (1 - S_i (1 - z_g,i)).
     """
-    G, T = presence.shape
+    G, T = recruiting.shape
     voluntary = np.zeros((G, T))
     forced = np.zeros((G, T))
-    local = np.empty(T)  # what the territory adds to anyone's propensity: state absence and vacated ground
-    for t in range(T):
-        local[t] = np.exp(p.recruitment_state_effect * (0.5 - state_presence[t])) \
-            * (1.0 + p.recruitment_vacuum_effect * vacated[t])
     for g in range(G):
-        if operations[g] <= 0.0:
-            continue
         pay = max(pay_ratio[g], 1e-9) ** p.recruitment_rent_effect
         for t in range(T):
             held = min(max(control[t, g], 0.0), 1.0)
-            if held <= 0.0 or presence[g, t] <= 0.0:
+            if held <= 0.0 or recruiting[g, t] <= 0.0:
                 continue
-            base = p.recruitment_rate * np.sqrt(presence[g, t] * p.youth_share * population[t] * held) * operations[g]
-            voluntary[g, t] = base * pay * local[t]
-            forced[g, t] = base * p.forced_recruitment_rate * 2.0 * (1.0 - state_presence[t])
+            state = state_presence[t] * (1.0 - zone[g, t])
+            base = p.recruitment_rate * np.sqrt(recruiting[g, t] * p.youth_share * population[t] * held)
+            voluntary[g, t] = base * pay * np.exp(p.recruitment_state_effect * (0.5 - state)) \
+                * (1.0 + p.recruitment_vacuum_effect * vacated[t])
+            forced[g, t] = base * p.forced_recruitment_rate * 2.0 * (1.0 - state)
     return voluntary, forced
 
 
@@ -182,16 +200,16 @@ def desertion_rates(pay_ratio: np.ndarray, p) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def network_recruitment(control: np.ndarray, population: np.ndarray, operations: np.ndarray, p) -> np.ndarray:
-    """Support-network members a group enlists this month (G, T): nu_s c_g,i Pop_i / 1000 o_g. Networks (militia,
+def network_recruitment(control: np.ndarray, population: np.ndarray, p) -> np.ndarray:
+    """Support-network members a group enlists this month (G, T): nu_s c_g,i Pop_i / 1000. Networks (militia,
     informants, logistics) are built where a group rules, in proportion to the people under its control, not paid
-    like fighters."""
+    like fighters, ceasefire or not."""
     T, A = control.shape
     G = A - 1
     out = np.zeros((G, T))
     for g in range(G):
         for t in range(T):
-            out[g, t] = p.network_rate * min(max(control[t, g], 0.0), 1.0) * population[t] / 1000.0 * operations[g]
+            out[g, t] = p.network_rate * min(max(control[t, g], 0.0), 1.0) * population[t] / 1000.0
     return out
 
 

@@ -318,9 +318,13 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "Caguán: the FARC expanded and recruited during the 1998-2002 zone (model M5.2) [R]; size [P]",
               "chi_x: what exploiting a ceasefire (expanding, recruiting, attacking rivals) is worth, more with "
               "rivals nearby; against it, verification times the repression and the table at stake."),
-    ParamSpec("ceasefire_effort_reduction", 0.5, 0.2, 0.9, "share", "M2.2/M5.2", ASSUMPTION,
-              "kappa_cf: share of its operations (contest effort and recruitment) a group complying with a "
-              "ceasefire stands down.", bounds=(0.0, 1.0)),
+    ParamSpec("ceasefire_effort_reduction", 0.25, 0.1, 0.9, "share", "M2.2/M5.2", ASSUMPTION,
+              "kappa_cf: share of its contest effort a group complying with a ceasefire stands down (its offensive "
+              "operations); its garrisons, networks and recruitment go on.",
+              "Ceasefires suspend attacks and incursions, not a group's rule where it is (the FARC kept and widened "
+              "its hold in the Caguán zone, 1998-2002); at 0.25 a bilateral ceasefire with a zone leaves a group "
+              "stronger, as the Caguán did, while a full stand-down (0.9) would cede most contested ground.",
+              bounds=(0.0, 1.0)),
     ParamSpec("spoiling_gain", 0.3, 0.0, 1.0, "share of rent", "M1.3",
               "Stedman (1997); Kydd & Walter (2002) spoiler violence [R]; size [P]",
               "chi_s: what attacking a rival at another table (or in a ceasefire) is worth to a group fully exposed "
