@@ -25,17 +25,17 @@ def setting():
 
 def test_inert_parameters_have_no_effect_and_rank_last(setting):
     problem, sticks = setting
-    # rearmament in a demilitarized zone cannot matter where there is none (colombia-2012 has no zone)
-    names = ["recruitment_rate", "zone_rearmament", "desertion_rate"]
+    # the effect of decriminalisation cannot matter where drugs stay illegal (colombia-2012 has no decriminalisation)
+    names = ["recruitment_rate", "decriminalization_effect", "desertion_rate"]
     bounds = {n: (BY_NAME[n].low, BY_NAME[n].high) for n in names}
     with LocalExecutor(1) as pool:
         result = screen(problem, sticks, bounds, trajectories=4, levels=4, keep=1, executor=pool)
     assert result.evaluations == 4 * (len(names) + 1)
     effects = result.effects.pivot(index="parameter", columns="target", values="mu_star")
-    assert effects.loc["zone_rearmament"].max() == 0.0
+    assert effects.loc["decriminalization_effect"].max() == 0.0
     assert effects.loc["recruitment_rate", "farc-havana-stable"] > 0.5  # half a band or more
     assert result.selected == ["recruitment_rate"]
-    assert result.ranking["parameter"].iloc[-1] == "zone_rearmament"
+    assert result.ranking["parameter"].iloc[-1] == "decriminalization_effect"
     assert list(result.ranking["rank"]) == [1, 2, 3]
 
 
