@@ -30,7 +30,9 @@ def test_the_whole_country_without_any_armed_group() -> None:
 @pytest.mark.parametrize("mode", ["simultaneous", "phased"])
 def test_every_table_opens_in_the_first_month_with_every_lever_at_its_extreme(mode: str) -> None:
     base = totalpeace.load_scenario(FLAGSHIP)
-    changes = {**EAGER, "parameters.breakdown_hazard_base": 0.0, "policy.talks.mode": mode,
+    # Willingness certain (model/choices.py), so that every group comes the month its table opens.
+    changes = {**EAGER, "parameters.breakdown_hazard_base": 0.0, "parameters.willingness_prior": 50.0,
+               "policy.talks.mode": mode,
                "policy.decriminalization": 1.0, "policy.substitution": 1.0, "security.buy_in": 1.0,
                "international.venezuela.host_tolerance": 1.0,
                **{f"policy.tables.{g}.start": base.start for g in base.policy.tables}}

@@ -77,7 +77,7 @@ def test_cells_use_their_form_and_draw(flagship):
     assert all(getattr(scenario.parameters, k) == v for k, v in drawn.items())
     assert flagship.model.contest_form == "ratio"  # the scenario itself is not changed
     frame = plan.frame()
-    assert list(frame["run"]) == list(range(40)) and {"cell", "contest_form", "particle", "recruitment_rate"} <= \
+    assert list(frame["run"]) == list(range(40)) and {"cell", "contest_form", "particle", "effort_noise"} <= \
         set(frame.columns)
 
 
