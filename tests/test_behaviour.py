@@ -284,7 +284,8 @@ def test_no_talks_means_no_tables_and_no_agreements():
 
 def test_simultaneous_talks_open_every_table_and_create_vacuums():
     """M2.1b/M2.2: simultaneous tables all open once due and the group comes (its willingness, M1.1: a declared-willing
-    group comes in a given month with probability about 0.9, less when its deal is worth little); groups standing down leave ground to contest."""
+    group comes in a given month with probability about 0.9, less when its deal is worth little); groups standing down
+    leave ground to contest."""
     talks, none = results("flagship"), results("no_talks")
     phase = talks.groups["group_phase"]
     opened_by_october = np.stack([phase[:, 2, gidx(talks, g)] != Phase.NONE for g in TABLE_GROUPS], axis=1)

@@ -294,10 +294,12 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     violence.decay_fragmentation(fragmentation, p)
     drivers = violence.homicide_drivers(control, members, fragmentation, rent_t, p)
     key = stream_key(seed, run, m, HOMICIDES)
-    status_quo = np.empty(G)  # the reference of month 0: the postures of the base year's rule (no tables, no
-    for g in range(G):  # conditional repression), so that month 0's own policy moves homicides from the observed level
-        status_quo[g] = choices.logit_choice(choices.posture_edge(pressure0[g], False, choice[g, choices.RIVALRY], False,
-                                                                  p), p) * alive[g]
+    # The reference of month 0: the postures of the base year's rule (no tables, no conditional repression), so that
+    # month 0's own policy moves homicides away from the observed level.
+    status_quo = np.empty(G)
+    for g in range(G):
+        edge = choices.posture_edge(pressure0[g], False, choice[g, choices.RIVALRY], False, p)
+        status_quo[g] = choices.logit_choice(edge, p) * alive[g]
     population, state_presence, observed = world.population, world.presence, world.homicides_observed
     homicides = np.empty(T)
     vacuum_total, selective_total = 0.0, 0.0
@@ -311,7 +313,7 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
             expected_g += expected_groups[g, t]
             expected_s += expected_state[g, t]
         extra = selective + vacuum + violence.collateral_deaths(lost_state, state_presence[t], p) + lost_groups
-        if m == 0:  # the territory effect: the status quo (the groups' chosen postures) reproduces the observed homicides
+        if m == 0:  # the territory effect: the status quo (the base year's postures) reproduces the observed homicides
             drivers0[t] = drivers[t]
             chosen = violence.posture_share(control, status_quo, t)
             hom_base[t] = violence.homicide_baseline(

@@ -105,7 +105,7 @@ def exploit_edge(rivalry: float, verification: float, pressure0: float, conditio
 def spoil_edge(exposure: float, spoiler: int, at_table: bool, p) -> float:
     """Payoff of attacking rivals at other tables (share of rent): chi_s S (x2 for greedy and total spoilers) - c_v
     - beta_tab [own table open]."""
-    gain = p.spoiling_gain * exposure * (2.0 if spoiler == GREEDY or spoiler == TOTAL else 1.0)
+    gain = p.spoiling_gain * exposure * (2.0 if spoiler in (GREEDY, TOTAL) else 1.0)
     edge = gain - p.violence_cost
     if at_table:
         edge -= p.talks_restraint
@@ -129,9 +129,10 @@ def decide(presence: np.ndarray, pairs: np.ndarray, pressure0: np.ndarray, condi
            spoiler: np.ndarray, declared: np.ndarray, alive: np.ndarray, p, out: np.ndarray) -> None:
     """Every group's choices this month into `out` (G, N_CHOICE): payoff edges and the chance of each option.
 
-    `presence` (G, T) effective presence; `pairs` the ordered rival pairs; `pressure0` the state's pressure before conditionality (concessions
-    applied); `at_table` the group's table is open; `ceasefire` it is in a ceasefire; `verification` (G,) in [0, 1];
-    `surplus` its relative surplus of a deal; `target` it sits at a table or in a ceasefire (a spoiling target).
+    `presence` (G, T) effective presence; `pairs` the ordered rival pairs; `pressure0` the state's pressure before
+    conditionality (concessions applied); `at_table` the group's table is open; `ceasefire` it is in a ceasefire;
+    `verification` (G,) in [0, 1]; `surplus` its relative surplus of a deal; `target` it sits at a table or in a
+    ceasefire (a spoiling target).
     The exploitation and its edge are NaN outside a ceasefire; a group that does not exist chooses nothing (0)."""
     G = presence.shape[0]
     rivalry, exposed = exposures(presence, pairs, target)
