@@ -9,22 +9,10 @@ import math
 
 import numpy as np
 import pytest
-import scipy.sparse as sp
+from test_mechanisms import adjacency, f64
 
 from totalpeace.model import choices, economy, strength, trafficking
 from totalpeace.model.params import default_params
-
-
-def f64(values) -> np.ndarray:
-    return np.array(values, dtype=np.float64)
-
-
-def adjacency(n: int, pairs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
-    rows = [a for a, b in pairs] + [b for a, b in pairs]
-    cols = [b for a, b in pairs] + [a for a, b in pairs]
-    matrix = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
-    matrix.sort_indices()
-    return matrix.indptr.astype(np.int64), matrix.indices.astype(np.int64)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
