@@ -187,6 +187,10 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "Kydd & Walter (2002): extremist violence plays on mistrust between negotiators [R]; size [P]",
               "Share of the attacks a group suffers from others that the state counts as the group's own.",
               bounds=(0.0, 1.0)),
+    ParamSpec("spoiler_mimicry", 0.25, 0.0, 0.5, "probability", "M1.3",
+              "Stedman (1997): spoilers inside a process keep minimum compliance (spoiling by stealth) [R]; size [P]",
+              "Chance, as the state sees it, that a total spoiler accepts a package in talks (it never signs).",
+              bounds=(0.0, 1.0)),
     ParamSpec("offer_novelty", 0.05, 0.01, 0.2, "share of the war value", "M1.3", ASSUMPTION,
               "The state learns from the group's answer only to an offer whose value to the group differs from the "
               "last one it learned from by more than this share of the group's war value (a refusal repeated says "

@@ -22,7 +22,7 @@ import numpy as np
 
 from totalpeace.model.tables.issues import GREEDY, LIMITED, N_TYPES, TOTAL
 
-NEVER = 1e-9  # the chance the state allows that a total spoiler accepts a package
+NEVER = 1e-9  # floor on probabilities in the likelihoods
 
 
 @numba.njit(cache=True)
@@ -66,10 +66,11 @@ def bayes(belief: np.ndarray, loglik: np.ndarray) -> None:
 def response_loglik(accepted: bool, group_value: float, outside: np.ndarray, scale: float, p, out: np.ndarray) -> None:
     """Adds log P(response | type) to out: the state expects a type to accept when the package beats that type's
     outside option outside[t]; it is unsure of the group's war value, so the chance is a logistic of the margin
-    relative to it (`acceptance_slope`). A total spoiler accepts with chance NEVER."""
+    relative to it (`acceptance_slope`). A total spoiler may feign agreement (spoiling by stealth, Stedman 1997):
+    it accepts with chance `spoiler_mimicry`."""
     for t in range(N_TYPES):
         if t == TOTAL or not np.isfinite(outside[t]):
-            q = NEVER
+            q = min(max(p.spoiler_mimicry, NEVER), 1.0 - NEVER)
         else:
             z = p.acceptance_slope * (group_value - outside[t]) / max(scale, 1e-9)
             q = 1.0 / (1.0 + math.exp(-min(max(z, -50.0), 50.0)))

@@ -47,8 +47,8 @@ TB_TRACK = 1  # 0 political, 1 socio-legal
 TB_POLITICAL = 2  # 1 if the group has political status
 TB_DEADLINE = 3  # months after opening by which the state wants a final agreement (0: none)
 TB_CONDITIONAL = 4  # 1 if the state's concessions are withdrawn in a month the group attacks or violates
-TB_PRIOR = 5  # the scenario's spoiler label (0 limited, 1 greedy, 2 total): the mode of the state's prior
-N_TB = 6
+TB_PRIOR = 5  # 3 columns: the state's prior over (limited, greedy, total); its mode is the scenario's label
+N_TB = 8
 
 # National quantities (one vector per run and month).
 NAT_COHESION = 0  # security-force cohesion K (M3.2)

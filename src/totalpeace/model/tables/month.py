@@ -313,7 +313,8 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
     belief = np.empty(N_TYPES)
     for g in range(G):
         if st[g, ST_TYPE] < 0:
-            beliefs.prior(int(static[g, TB_PRIOR]), p, belief)
+            for t in range(N_TYPES):
+                belief[t] = static[g, TB_PRIOR + t]
             st[g, ST_TYPE] = beliefs.draw_type(belief, u[g, U_TYPE])
     n_open = 0
     eligible = np.zeros(G, dtype=np.bool_)
@@ -359,9 +360,8 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
             if ready[g]:
                 ph = EXPLORATION
                 reason = R_OPENED
-                beliefs.prior(int(static[g, TB_PRIOR]), p, belief)
                 for t in range(N_TYPES):
-                    st[g, ST_BELIEF + t] = belief[t]
+                    st[g, ST_BELIEF + t] = static[g, TB_PRIOR + t]
                 st[g, ST_TRUST_KEPT], st[g, ST_TRUST_BROKEN] = beliefs.trust_prior(inp[g, IN_GUARANTEE], p)
                 st[g, ST_MONTHS_OPEN] = 0.0
                 st[g, ST_POWER_SLOW] = inp[g, IN_POWER]

@@ -56,18 +56,23 @@ def war_value(rent: float, armed: float, loss_rate: float, power: float, pressur
 
     upkeep: armed members cost a multiple of the legal wage (pay with a risk premium, arms and logistics);
     leadership risk: the monthly chance that leaders are captured (repression pressure outside sanctuary, less where
-    arrest orders are suspended) times what they then lose, prison for their share of the fortune and, for drug
-    trafficking groups, extradition (less where extradition is suspended);
+    arrest orders are suspended) times what they then lose of their share of the fortune: the prison share of it
+    and, for drug-trafficking groups, what extradition takes of the rest (less where extradition is suspended);
     h: the monthly hazard that the war economy is lost, the share of members lost plus a defeat hazard that grows as
-    the group's power p falls.
+    the group's power p falls. A net flow below zero is discounted without the hazard (losing a war that does not
+    pay is not a gain).
     """
     upkeep = p.war_wage_multiple * p.legal_income_per_member * armed
     leaders = p.leadership_wealth_share * fortune(stake, p)
     capture = p.leader_capture_rate * pressure * (1.0 - sanctuary) * (1.0 - arrest_shield)
     extradited = p.extradition_risk * drug_share * (1.0 - extradition_shield)
-    loss = min(1.0, prison_share(1.0, p) + extradited)
+    jail = prison_share(1.0, p)
+    loss = jail + (1.0 - jail) * extradited
     hazard = min(max(loss_rate + p.defeat_hazard * (1.0 - power), 0.0), 1.0)
-    return (rent - upkeep - capture * leaders * loss) / (1.0 - p.discount_factor * (1.0 - hazard))
+    net = rent - upkeep - capture * leaders * loss
+    if net <= 0:  # a war that costs more than it brings is not made cheaper by the risk of losing it
+        return net / (1.0 - p.discount_factor)
+    return net / (1.0 - p.discount_factor * (1.0 - hazard))
 
 
 @numba.njit(cache=True)
