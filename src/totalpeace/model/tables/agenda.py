@@ -22,7 +22,6 @@ from totalpeace.model.tables.issues import (
     N_ISSUES,
     N_VETO,
     POLITICAL,
-    SOCIO_LEGAL_TRACK,
     TRACKS,
     TYPES,
     VETO_PLAYERS,
@@ -168,9 +167,3 @@ def build_agenda(scenario, group_ids: list[str], table_start: np.ndarray, params
             ratify[g, VETO_PLAYERS.index(name)] = 1.0
     veto_params, veto_salience = _veto_arrays(scenario.policy, base)
     return Agenda(static, lo, hi, agenda, cost, weights, stake_pos, stake_sal, ratify, veto_params, veto_salience)
-
-
-def track_of(scenario, gid: str) -> str:
-    """The table's track: the scenario's, or political for groups with political status."""
-    table = scenario.policy.tables[gid]
-    return table.track or ("political" if scenario.groups[gid].political else TRACKS[SOCIO_LEGAL_TRACK])
