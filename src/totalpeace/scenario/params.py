@@ -206,6 +206,9 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "group is a limited spoiler is at least this.", bounds=(0.0, 1.0)),
     ParamSpec("resume_months", 3.0, 1.0, 12.0, "months", "M6.2", ASSUMPTION,
               "Months without attacks before the state resumes a suspended table.", bounds=(0.0, 120.0)),
+    ParamSpec("resume_political_cost", 0.3, 0.0, 0.6, "political cost of war", "M6.2", ASSUMPTION,
+              "A government whose political cost of war is below this ends a suspended table instead of resuming it.",
+              bounds=(0.0, 1.0)),
     ParamSpec("max_suspension_months", 12.0, 3.0, 36.0, "months", "M6.2", ASSUMPTION,
               "The state ends a table suspended for longer than this.", bounds=(1.0, 240.0)),
     ParamSpec("trust_base", 0.3, 0.1, 0.6, "probability", "M4.1", ASSUMPTION,
@@ -215,6 +218,10 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "Walter (1997): negotiations with a third-party enforcer succeeded, without one they usually failed "
               "[R]; size [P]",
               "Share of the remaining distrust that a full guarantor index (G = 1) removes.", bounds=(0.0, 1.0)),
+    ParamSpec("reneged_share", 0.5, 0.0, 0.9, "share", "M4.1", ASSUMPTION,
+              "Share of a package's value the group keeps if the state reneges (what is delivered early: amnesties "
+              "granted, stipends paid, seats held); the group values a package at trust + (1 - trust) x this share.",
+              bounds=(0.0, 1.0)),
     ParamSpec("trust_prior_months", 12.0, 3.0, 36.0, "months of evidence", "M4.1", ASSUMPTION,
               "Weight of the initial trust, in months of evidence (how fast implementation changes it).",
               bounds=(0.1, 1000.0)),

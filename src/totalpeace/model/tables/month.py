@@ -167,6 +167,7 @@ R_BROKE_DOWN = int(Reason.BROKE_DOWN)
 R_DEMOBILIZED = int(Reason.DEMOBILIZED)
 R_ENDED = int(Reason.ENDED)
 R_ENDED_DEADLINE = int(Reason.ENDED_DEADLINE)
+R_ENDED_POLITICS = int(Reason.ENDED_POLITICS)
 R_ENDED_SPOILER = int(Reason.ENDED_SPOILER)
 R_ENDED_SUSPENSION = int(Reason.ENDED_SUSPENSION)
 R_EXPLORING = int(Reason.EXPLORING)
@@ -237,8 +238,9 @@ def _group_linear(members: float, loss: float, stake: float, drug: float, politi
                   weights: np.ndarray, agenda: np.ndarray, b: np.ndarray, lin: np.ndarray, p) -> float:
     """The group's utility of a package as const + lin . x (USD m): V_0 plus the trust-discounted issue values."""
     values.issue_values(members, loss, stake, drug, political, weights, b, p)
+    credible = values.credibility(trust_now, p)
     for k in range(b.shape[0]):
-        lin[k] = trust_now * b[k] if agenda[k] > 0 else 0.0
+        lin[k] = credible * b[k] if agenda[k] > 0 else 0.0
     return values.base_peace_value(members, p)
 
 
@@ -526,7 +528,7 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
             elif (static[g, TB_DEADLINE] > 0 and (bargaining(ph) or ph == SUSPENDED)
                   and st[g, ST_MONTHS_OPEN] >= static[g, TB_DEADLINE]):
                 ph, reason, ended = BROKEN, R_ENDED_DEADLINE, True
-            elif bargaining(ph) and hostile > 0 and belief[TOTAL] > p.belief_suspend:
+            elif bargaining(ph) and (inp[g, IN_ATTACKS] > 0 or (hostile > 0 and belief[TOTAL] > p.belief_suspend)):
                 st[g, ST_SUSPEND_PHASE] = ph
                 st[g, ST_MONTHS_SUSPENDED] = 0.0
                 st[g, ST_CEASEFIRE] = 0.0
@@ -535,6 +537,8 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                 st[g, ST_MONTHS_SUSPENDED] += 1.0
                 if st[g, ST_MONTHS_SUSPENDED] > p.max_suspension_months:
                     ph, reason, ended = BROKEN, R_ENDED_SUSPENSION, True
+                elif nat[NAT_POLITICAL_COST] < p.resume_political_cost:
+                    ph, reason, ended = BROKEN, R_ENDED_POLITICS, True
                 elif st[g, ST_QUIET] >= p.resume_months and belief[TOTAL] <= p.belief_suspend:
                     ph, reason = int(st[g, ST_SUSPEND_PHASE]), R_RESUMED
                 else:

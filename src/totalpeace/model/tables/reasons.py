@@ -38,6 +38,7 @@ class Reason(IntEnum):
     DEMOBILIZED = 23
     GROUP_GONE = 24
     ENDED = 25
+    ENDED_POLITICS = 26
 
 
 DESCRIPTION = {
@@ -50,8 +51,8 @@ DESCRIPTION = {
     Reason.GROUP_OUTSIDE_OPTION: "stalled: no package the state may offer beats the group's value of war",
     Reason.STATE_OUTSIDE_OPTION: "stalled: the state expects more from fighting than from any concession",
     Reason.NO_OVERLAP: "stalled: what the state is willing to concede is worth less to the group than war",
-    Reason.GROUP_REJECTS: "stalled: the group rejects the forecast package (worth less than its outside option)",
-    Reason.STATE_REJECTS: "stalled: the state rejects the forecast package (it concedes more than fighting costs)",
+    Reason.GROUP_REJECTS: "stalled: the group rejects the package on the table (worth less than its outside option)",
+    Reason.STATE_REJECTS: "stalled: the state rejects the package proposed (it concedes more than fighting costs)",
     Reason.SUSPENDED_ATTACK: "suspended by the state after an attack or a ceasefire violation",
     Reason.SUSPENDED: "suspended",
     Reason.RESUMED: "resumed after a suspension",
@@ -67,10 +68,13 @@ DESCRIPTION = {
     Reason.DEMOBILIZED: "the group has demobilised",
     Reason.GROUP_GONE: "the group no longer exists",
     Reason.ENDED: "table over",
+    Reason.ENDED_POLITICS: "ended by the state: a government that pays little for abandoning talks does not resume a "
+                           "suspended table",
 }
 
 # Reasons that end a table (the month it broke down or was ended), for the report's "why it broke down".
-ENDING = (Reason.ENDED_SPOILER, Reason.ENDED_DEADLINE, Reason.ENDED_SUSPENSION, Reason.BROKE_DOWN)
+ENDING = (Reason.ENDED_SPOILER, Reason.ENDED_DEADLINE, Reason.ENDED_SUSPENSION, Reason.ENDED_POLITICS,
+          Reason.BROKE_DOWN)
 # Reasons of a month without progress, for "what held it up".
 STALLING = (Reason.GROUP_OUTSIDE_OPTION, Reason.STATE_OUTSIDE_OPTION, Reason.NO_OVERLAP, Reason.GROUP_REJECTS,
             Reason.STATE_REJECTS, Reason.SUSPENDED_ATTACK, Reason.SUSPENDED, Reason.RATIFICATION_REJECTED,

@@ -119,6 +119,14 @@ def trust(kept: float, broken: float) -> float:
 
 
 @numba.njit(cache=True)
+def credibility(trust_now: float, p) -> float:
+    """The share of a package's value the group counts on: all of it if the state keeps its word (probability
+    trust), `reneged_share` of it if not (what is delivered before a state reneges, amnesties granted, stipends paid,
+    seats held, is rarely taken back)."""
+    return trust_now + (1.0 - trust_now) * p.reneged_share
+
+
+@numba.njit(cache=True)
 def reservation(v_war: float, kind: int, concessions: float, other_open: float, p) -> float:
     """rho: the premium over V_war a group of type `kind` needs (Stedman 1997, M1.3; Cunningham 2006, M2.1b).
 
