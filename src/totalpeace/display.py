@@ -8,6 +8,8 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
+from totalpeace.model.tables.issues import ISSUES as ISSUE_ORDER
+
 
 def _num(value: float | None, digits: int = 0) -> str:
     if value is None:
@@ -163,3 +165,28 @@ def print_summary(summary: dict[str, Any], console: Console | None = None) -> No
     console.print(groups)
     if rare:
         console.print(f"[dim]Groups that exist in fewer than 10% of runs (see summary.json): {', '.join(rare)}[/dim]")
+    print_negotiation(summary, console)
+
+
+def print_negotiation(summary: dict[str, Any], console: Console) -> None:
+    """Each table: its agenda (the state's opening offer and the most it may concede), what was signed, and why
+    tables broke down or stalled (the negotiation audit's main reasons with their shares of runs or months)."""
+    from totalpeace.talks import explain
+
+    tables = {gid: e["negotiation"] for gid, e in summary["groups"].items() if "negotiation" in e}
+    if not tables:
+        return
+    agenda = Table(title="Negotiation agendas: the state's opening offer → the most it may concede (0 nothing, 1 all "
+                         "the group asks)", title_justify="left")
+    issues = sorted({k for e in tables.values() for k in e["agenda"]}, key=lambda k: list(ISSUE_ORDER).index(k))
+    agenda.add_column("table")
+    for issue in issues:
+        agenda.add_column(issue.replace("_", " "), justify="center")
+    for gid, entry in tables.items():
+        cells = [f"{entry['agenda'][k]['opening']:.2f}→{entry['agenda'][k]['ceiling']:.2f}" if k in entry["agenda"]
+                 else "-" for k in issues]
+        agenda.add_row(f"{gid} ({entry['track'].replace('_', '-')})", *cells)
+    console.print(agenda)
+    for gid, entry in tables.items():
+        for line in explain(gid, entry):
+            console.print(line)

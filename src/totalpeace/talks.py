@@ -61,6 +61,18 @@ class TableRecords:
         return self.groups.index(gid)
 
 
+def merge_tables(parts: list[TableRecords | None]) -> TableRecords | None:
+    """Concatenate the records of chunks of runs (already in run order)."""
+    if not parts or any(p is None for p in parts):
+        return None
+    first = parts[0]
+    return TableRecords(
+        groups=first.groups, slots=first.slots, phase=np.concatenate([p.phase for p in parts]),
+        reason=np.concatenate([p.reason for p in parts]), audit=np.concatenate([p.audit for p in parts]),
+        package=np.concatenate([p.package for p in parts]), track=first.track, on_agenda=first.on_agenda,
+        opening=first.opening, ceiling=first.ceiling, engine=first.engine)
+
+
 def audit_frame(records: TableRecords, run_ids: np.ndarray, months: list[str]) -> pd.DataFrame:
     """One row per run, month and table from the month the table opens: phase, reason, package, values, beliefs,
     trust and the bargaining-power audit's counterfactuals."""

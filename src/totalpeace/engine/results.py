@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from totalpeace.model.negotiation import Phase
+from totalpeace import talks
+from totalpeace.model.tables.issues import Phase
 from totalpeace.scenario.dates import add_months
 
 # Flows are summed over a calendar year's simulated months and scaled to a full year; stocks take the year's last month.
@@ -23,8 +24,7 @@ REQUIRED = ("homicide_rate", "homicides", "armed_group_members", "state_group_cl
             "groups_in_talks", "agreements_signed", "state_control_share", "contested_territories",
             "neighbour_violence")
 GROUP_SERIES = ("group_members", "group_armed", "group_sanctuary", "group_territories", "group_phase", "group_rent",
-                "group_surplus", "audit_with_concessions", "audit_without_concessions")
-CONCESSION_AUDITS = ("arrest_orders_suspended", "extradition_suspended", "bombing_suspended", "zone")
+                "group_surplus")
 SIGNED_PHASES = [int(Phase.FINAL_AGREEMENT), int(Phase.IMPLEMENTATION), int(Phase.DEMOBILIZED)]
 TERRITORY_SERIES = ("territory_state_control", "territory_homicides", "territory_vacated")
 
@@ -64,6 +64,7 @@ class Results:
     parents: np.ndarray  # (G,) parent group index of splinter slots, -1 otherwise
     neighbour_rates: np.ndarray  # (K,) baseline homicide rate of each neighbour (nan where unknown)
     provenance: dict[str, Any] = field(default_factory=dict)
+    tables: Any = None  # talks.TableRecords: the negotiation audit (None for results stored before it existed)
 
     @property
     def runs(self) -> int:
@@ -92,16 +93,6 @@ class Results:
         """Groups that exist in at least one run at some point (splinter slots only when a split happened)."""
         members = self.groups["group_members"]
         return [g for g in range(len(self.group_ids)) if np.nanmax(members[:, :, g], initial=0.0) > 0.5]
-
-    def _audit(self, g: int) -> dict[str, Any]:
-        """Mean over the run of the Nash split x* (the group's share) with concessions, without any, without each."""
-        audit = {"x_star_with_concessions": stats(self.groups["audit_with_concessions"][:, :, g].mean(axis=1)),
-                 "x_star_without_concessions": stats(self.groups["audit_without_concessions"][:, :, g].mean(axis=1))}
-        for kind in CONCESSION_AUDITS:
-            series = self.groups[f"audit_without_{kind}"][:, :, g]
-            if not np.array_equal(series, self.groups["audit_with_concessions"][:, :, g]):
-                audit[f"x_star_without_{kind}"] = stats(series.mean(axis=1))
-        return audit
 
     def _neighbour(self, i: int) -> dict[str, Any]:
         """Violence index by year and, where the baseline rate is known, the implied homicide rate."""
@@ -133,7 +124,8 @@ class Results:
                 "broken_down_share": float(np.mean(final == Phase.BROKEN_DOWN)),
             }
             entry["parent"] = self.group_ids[self.parents[g]] if self.parents[g] >= 0 else None
-            entry["bargaining_audit"] = self._audit(g)
+            if self.tables is not None and gid in self.tables.groups:
+                entry["negotiation"] = talks.table_summary(self.tables, self.tables.index(gid))
             groups[gid] = entry
         return {
             "scenario": self.scenario, "scenario_sha256": self.scenario_sha256, "version": self.version,
@@ -174,12 +166,19 @@ class Results:
                 rows[f"leads_{actor}"] = share
         return pd.DataFrame(rows)
 
+    def audit_frame(self) -> pd.DataFrame:
+        """The negotiation audit: one row per run, month and open table (talks.audit_frame)."""
+        if self.tables is None:
+            return pd.DataFrame({"run": [], "month": [], "table": [], "phase": [], "reason": []})
+        return talks.audit_frame(self.tables, self.run_ids, self.month_labels())
+
     def save(self, directory: str | Path) -> Path:
-        """Write summary.json, results.parquet (tidy) and territories.parquet."""
+        """Write summary.json, results.parquet (tidy), territories.parquet and audit.parquet (negotiation audit)."""
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
         (out / "summary.json").write_text(json.dumps(self.summary(), indent=2, allow_nan=False, ensure_ascii=False),
                                           encoding="utf-8")
         self.frame().to_parquet(out / "results.parquet", index=False)
         self.territory_frame().to_parquet(out / "territories.parquet", index=False)
+        self.audit_frame().to_parquet(out / "audit.parquet", index=False)
         return out

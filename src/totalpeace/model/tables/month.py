@@ -567,7 +567,7 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                     if remaining == 0:
                         ph, reason = FINAL, R_SIGNED
                         st[g, ST_SIGNED_MEMBERS] = inp[g, IN_MEMBERS]
-                # a bilateral ceasefire once its terms are agreed, while the state believes the group limited
+                # a ceasefire once its terms are agreed, while the state believes the group limited
                 if (ph in (FORMAL, PARTIAL)) and closed[g, CEASEFIRE] > 0 and agenda[g, CEASEFIRE] > 0 \
                         and belief[LIMITED] >= p.belief_ceasefire:
                     st[g, ST_CEASEFIRE] = 2.0
@@ -708,8 +708,10 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
         # --- outputs for the battlefield
         phase[g] = ph
         negotiated = 0.0
-        if ph in (FINAL, IMPLEMENTATION) or (open_now and st[g, ST_CEASEFIRE] > 0 and (bargaining(ph))):
+        if ph in (FINAL, IMPLEMENTATION):
             negotiated = 2.0
+        elif open_now and st[g, ST_CEASEFIRE] > 0 and bargaining(ph):
+            negotiated = 2.0 if x[g, CEASEFIRE] >= 0.5 else 1.0  # the agreed terms: bilateral, or the group alone
         ceasefire = max(negotiated, inp[g, IN_SCHEDULED_CEASEFIRE])
         out[g, OUT_PHASE] = ph
         out[g, OUT_CEASEFIRE] = ceasefire
