@@ -104,6 +104,14 @@ def audit_frame(records: TableRecords, run_ids: np.ndarray, months: list[str]) -
     return pd.concat(parts, ignore_index=True)
 
 
+def _run_means(values: np.ndarray) -> np.ndarray:
+    """Mean over months per run, ignoring nan (nan for a run with no value)."""
+    finite = np.isfinite(values)
+    counts = finite.sum(axis=1)
+    sums = np.where(finite, values, 0.0).sum(axis=1)
+    return np.divide(sums, counts, out=np.full(counts.shape, np.nan), where=counts > 0)
+
+
 def _stats(values: np.ndarray) -> dict[str, float | None]:
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)]
@@ -145,9 +153,7 @@ def table_summary(records: TableRecords, t: int) -> dict[str, Any]:
     bargaining = np.isin(phase, (Phase.EXPLORATION, Phase.FORMAL_TALKS, Phase.PARTIAL_AGREEMENTS))
     margin = np.where(bargaining, audit[:, :, L.AU_GROUP_VALUE] - audit[:, :, L.AU_GROUP_OUTSIDE], np.nan)
     state_margin = np.where(bargaining, audit[:, :, L.AU_STATE_VALUE] - audit[:, :, L.AU_STATE_OUTSIDE], np.nan)
-    with np.errstate(invalid="ignore"):
-        run_margin = np.nanmean(np.where(np.isfinite(margin), margin, np.nan), axis=1)
-        run_state_margin = np.nanmean(state_margin, axis=1)
+    run_margin, run_state_margin = _run_means(margin), _run_means(state_margin)
     return {
         "track": records.track[t],
         "agenda": {ISSUES[k]: {"opening": float(records.opening[t, k]), "ceiling": float(records.ceiling[t, k])}
@@ -189,8 +195,7 @@ def bargaining_audit(records: TableRecords, t: int) -> dict[str, Any]:
             d = np.where(bargaining & np.isfinite(d), d, np.nan)
             if np.nanmax(np.abs(d), initial=0.0) == 0.0 or not np.isfinite(d).any():
                 continue
-            with np.errstate(invalid="ignore"):
-                entry[name] = _stats(np.nanmean(d, axis=1))
+            entry[name] = _stats(_run_means(d))
         if entry:
             out["all_concessions" if cf == "none" else cf] = entry
     return out
@@ -218,3 +223,39 @@ def explain(gid: str, entry: dict[str, Any], top: int = 3) -> list[str]:
         terms = ", ".join(f"{k.replace('_', ' ')} {v:.2f}" for k, v in signed.items())
         lines.append(f"Signed package (median): {terms}.")
     return lines
+
+
+def outcome_flags(records: TableRecords, t: int) -> dict[str, np.ndarray]:
+    """Per run: the table signed, was ratified, broke down (by the end)."""
+    phase = records.phase[:, :, t].astype(int)
+    return {"signed": np.isin(phase, SIGNED).any(axis=1), "ratified": np.isin(phase, IMPLEMENTED).any(axis=1),
+            "broken down": phase[:, -1] == Phase.BROKEN_DOWN}
+
+
+def paired_difference(base: np.ndarray, variant: np.ndarray) -> tuple[float, float, float]:
+    """Mean of variant - base over paired runs and its 80% interval (normal approximation of the mean)."""
+    d = variant.astype(float) - base.astype(float)
+    mean = float(d.mean())
+    half = 1.2816 * float(d.std(ddof=1)) / np.sqrt(d.size) if d.size > 1 else 0.0
+    return mean, mean - half, mean + half
+
+
+def compare(base: TableRecords, variant: TableRecords) -> list[dict[str, Any]]:
+    """Every table of both ensembles, runs paired by id: for signed, ratified and broken down, the share of runs in
+    each and the paired difference with its 80% interval; the main reason each broke down; the median signed terms."""
+    out = []
+    for gid in [g for g in base.groups if g in variant.groups]:
+        a, b = base.index(gid), variant.index(gid)
+        fa, fb = outcome_flags(base, a), outcome_flags(variant, b)
+        sa, sb = table_summary(base, a), table_summary(variant, b)
+        outcomes = []
+        for name in fa:
+            mean, lo, hi = paired_difference(fa[name], fb[name])
+            outcomes.append({"outcome": name, "baseline": float(fa[name].mean()), "variant": float(fb[name].mean()),
+                             "difference": mean, "low": lo, "high": hi})
+        terms = {issue: (sa["signed_package"][issue]["p50"], sb["signed_package"].get(issue, {}).get("p50"))
+                 for issue in sa["signed_package"]}
+        out.append({"table": gid, "outcomes": outcomes,
+                    "why_broken_down": (next(iter(sa["why_broken_down"]), ""), next(iter(sb["why_broken_down"]), "")),
+                    "signed_terms": terms})
+    return out

@@ -13,7 +13,7 @@ from typing import Any
 from totalpeace.engine.results import REQUIRED, Results
 from totalpeace.report import charts, differences, maps
 from totalpeace.report.headlines import comparison_headlines, headlines
-from totalpeace.report.talks import talks_chart
+from totalpeace.report.talks import comparison_table, negotiation_sections, talks_chart
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;color:#222;
@@ -63,7 +63,7 @@ def run_sections(results: Results, shapes: list[object] | None, figures: Mapping
     return f"""
 <h2 id="metrics">Outcomes over time</h2><div class="grid">{fans}</div>
 <h2 id="members">Members by group</h2>{chart("chart-members", figs["members"])}
-<h2 id="talks">Negotiation tables</h2>{chart("chart-talks", talks)}
+<h2 id="talks">Negotiation tables</h2>{chart("chart-talks", talks)}{negotiation_sections(results)}
 <h2 id="maps">Territory</h2><p class="muted">{html.escape(geography)} Values are means over runs.</p>
 <div class="maps">{chart("map-control", figs["map_control"])}
 {chart("map-leader", figs["map_leader"])}{chart("map-vacuum", figs["map_vacuum"])}</div>
@@ -159,6 +159,7 @@ def comparison_section(baseline: Results, variant: Results, labels: tuple[str, s
             f'90th percentiles over {diff["runs"]} runs.</p>'
             + table(rows, ["metric", "year", f"{labels[0]} (median)", f"{labels[1]} (median)",
                            "difference (80% interval)"], f"table-differences{suffix}")
+            + comparison_table(baseline, variant, labels, suffix)
             + f'<h3>Side by side</h3><div class="grid">{"".join(pairs)}</div>'
             + f'<h3>Differences over time</h3><div class="grid">{"".join(diffs)}</div>'
             + '<h3>Territory: baseline, variant and difference</h3><div class="maps">'
