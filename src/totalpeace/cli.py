@@ -101,8 +101,8 @@ def run(
         write_report(results, folder / "report.html", sources=data_sources(resolved), shapes=territory_shapes(resolved))
     if pdf:
         console.print(f"Wrote {html_to_pdf(folder / 'report.html', folder / 'report.pdf')}")
-    console.print(f"Wrote {folder / 'summary.json'}, {folder / 'results.parquet'}, {folder / 'territories.parquet'}"
-                  + (f" and {folder / 'report.html'}" if report else ""))
+    console.print(f"Wrote {folder / 'summary.json'}, {folder / 'results.parquet'}, {folder / 'territories.parquet'}, "
+                  f"{folder / 'audit.parquet'}" + (f" and {folder / 'report.html'}" if report else ""))
 
 
 # The other commands live in their own modules (totalpeace/commands/); registered here in the order of --help.

@@ -126,6 +126,7 @@ class Results:
             entry["parent"] = self.group_ids[self.parents[g]] if self.parents[g] >= 0 else None
             if self.tables is not None and gid in self.tables.groups:
                 entry["negotiation"] = talks.table_summary(self.tables, self.tables.index(gid))
+                entry["bargaining_audit"] = entry["negotiation"]["bargaining_audit"]
             groups[gid] = entry
         return {
             "scenario": self.scenario, "scenario_sha256": self.scenario_sha256, "version": self.version,
