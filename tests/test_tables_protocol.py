@@ -248,7 +248,7 @@ def test_the_order_of_the_actors_does_not_matter(pr: dict, data: st.DataObject) 
         np.testing.assert_allclose(y, x, atol=1e-7)
         u = utilities(x, pr["kind"], pr["const"], pr["lin"], pr["pos"], pr["sal"])
         v = utilities(y, shuffled["kind"], shuffled["const"], shuffled["lin"], shuffled["pos"], shuffled["sal"])
-        np.testing.assert_allclose(v, u[order], rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(v, u[order], rtol=1e-7, atol=1e-7)  # equal up to the solver's precision
 
 
 @settings(max_examples=100, deadline=None)

@@ -262,7 +262,8 @@ def _outside(v_war: float, kind: int, n_conc: float, other_open: float, p) -> fl
 def _solve(engine: int, months_open: float, lo: np.ndarray, hi: np.ndarray, kind: np.ndarray, const: np.ndarray,
            lin: np.ndarray, pos: np.ndarray, sal: np.ndarray, d: np.ndarray, w: np.ndarray, guarantee: float,
            x: np.ndarray, work: np.ndarray, iwork: np.ndarray, p) -> int:
-    """The Nash or alternating-offers package under these outside options."""
+    """The Nash or alternating-offers package under these outside options (x comes in as last month's package, the
+    Nash protocol's warm start)."""
     if engine == ALTERNATING:
         q = min(1.0, p.breakdown_hazard_base * math.exp(-p.guarantor_effect * guarantee))
         patience = np.empty(kind.shape[0])
@@ -270,7 +271,7 @@ def _solve(engine: int, months_open: float, lo: np.ndarray, hi: np.ndarray, kind
             patience[a] = (p.state_discount_factor if a == STATE else p.discount_factor) * (1.0 - q)
         proposer = STATE if int(months_open) % 2 == 0 else GROUP
         return protocol.alternating_offers(lo, hi, kind, const, lin, d, patience, proposer, x, work, iwork)
-    return protocol.nash_package_work(lo, hi, kind, const, lin, pos, sal, d, w, x, work, iwork)
+    return protocol.nash_package_work(lo, hi, kind, const, lin, pos, sal, d, w, x, work, iwork, True)
 
 
 @numba.njit(cache=True)
@@ -465,6 +466,8 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                             opening[N_ACTORS + v, k] = lo[g, k]
                     protocol.compromise_package(lo_eff, hi_eff, opening, weight_s, x_new)
                 else:
+                    for k in range(K):
+                        x_new[k] = x[g, k]
                     status = _solve(engine, st[g, ST_MONTHS_OPEN], lo_eff, hi_eff, kind, const, lin, pos, sal, d, w,
                                     inp[g, IN_GUARANTEE], x_new, work, iwork, p)
                 for k in range(K):
@@ -693,6 +696,8 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                         lin_cf[:, :] = lin
                         const_cf[STATE] = values.state_linear_utility(honour, d_state_cf, lo[g], cost[g], agenda[g],
                                                                       lin_cf[STATE], p)
+                        for k in range(K):
+                            x_cf[k] = x[g, k]
                         _solve(engine, st[g, ST_MONTHS_OPEN], lo_eff, hi_eff, kind, const_cf, lin_cf, pos, sal, d_cf,
                                w, inp[g, IN_GUARANTEE], x_cf, work, iwork, p)
                         audit[g, col + AU_CF_GROUP_VALUE] = values.linear_value(const[GROUP], lin[GROUP], x_cf)

@@ -28,8 +28,9 @@ import numpy as np
 LINEAR, QUADRATIC, ABSENT = 0, 1, -1
 FEASIBLE, INFEASIBLE = 1, 0
 NEWTON_STEPS = 60
+STEP_TOLERANCE = 1e-13  # a Newton step smaller than this share of an issue's range ends the polish
 # Rows of the scratch array (workspace): vectors over issues, then per-actor gradients, then the Newton system.
-W_START, W_LENGTH, W_RATE, W_GRAD, W_DIAG, W_RHS, W_STEP, W_TRIAL, W_R, W_DU = range(10)
+W_START, W_LENGTH, W_RATE, W_GRAD, W_DIAG, W_RHS, W_STEP, W_TRIAL, W_WARM, W_R, W_DU = range(11)
 
 
 @numba.njit(cache=True)
@@ -37,7 +38,7 @@ def workspace(n_issues: int, n_actors: int) -> tuple[np.ndarray, np.ndarray]:
     """Scratch arrays for the solvers: allocate once, reuse for every table and month (allocation dominates the cost
     of a solve otherwise)."""
     width = max(n_issues, n_actors)
-    return np.zeros((W_DU + 2 * n_actors + n_issues, width)), np.zeros((2, width), dtype=np.int64)
+    return np.zeros((W_DU + 3 * n_actors + n_issues, width)), np.zeros((2, width), dtype=np.int64)
 
 
 @numba.njit(cache=True)
@@ -285,6 +286,17 @@ def _derivatives(x: np.ndarray, kind: np.ndarray, const: np.ndarray, lin: np.nda
 
 
 @numba.njit(cache=True)
+def _shares(sal: np.ndarray, share: np.ndarray) -> None:
+    """share[a, k] = sal[a, k] / sum_k sal[a, k] (0 where an actor has no salience)."""
+    for a in range(sal.shape[0]):
+        total = 0.0
+        for k in range(sal.shape[1]):
+            total += sal[a, k]
+        for k in range(sal.shape[1]):
+            share[a, k] = sal[a, k] / total if total > 0 else 0.0
+
+
+@numba.njit(cache=True)
 def _solve_small(m: np.ndarray, rhs: np.ndarray, n: int, out: np.ndarray) -> bool:
     """Solve m[:n, :n] out = rhs[:n] by Gaussian elimination with partial pivoting (n <= 8; m is destroyed)."""
     for i in range(n):
@@ -325,12 +337,7 @@ def _polish(lo: np.ndarray, hi: np.ndarray, kind: np.ndarray, const: np.ndarray,
     trial, free = work[W_TRIAL, :K], iwork[1, :K]
     du, sub = work[W_DU:W_DU + A, :K], work[W_DU + A:W_DU + A + K, :K]
     share = work[W_DU + A + K:W_DU + 2 * A + K, :K]
-    for a in range(A):
-        total = 0.0
-        for k in range(K):
-            total += sal[a, k]
-        for k in range(K):
-            share[a, k] = sal[a, k] / total if total > 0 else 0.0
+    _shares(sal, share)
     value = _objective(x, kind, const, lin, pos, share, d, w)
     for _ in range(NEWTON_STEPS):
         _derivatives(x, kind, const, lin, pos, share, d, w, grad, du, r, diag)
@@ -361,8 +368,10 @@ def _polish(lo: np.ndarray, hi: np.ndarray, kind: np.ndarray, const: np.ndarray,
         longest = 0.0
         for i in range(n):
             longest = max(longest, abs(step[i]) / (hi[free[i]] - lo[free[i]]))
+        if longest <= STEP_TOLERANCE:  # converged: the Newton step is below what matters
+            return
         alpha, moved = (1.0 if longest <= 1.0 else 1.0 / longest), False
-        for _ in range(60):
+        for _ in range(40):
             for k in range(K):
                 trial[k] = x[k]
             gain = 0.0
@@ -382,7 +391,7 @@ def _polish(lo: np.ndarray, hi: np.ndarray, kind: np.ndarray, const: np.ndarray,
             change = max(change, abs(trial[k] - x[k]))
             x[k] = trial[k]
         value = new
-        if change <= 1e-13:
+        if change <= STEP_TOLERANCE:
             return
 
 
@@ -399,8 +408,10 @@ def nash_package(lo: np.ndarray, hi: np.ndarray, kind: np.ndarray, const: np.nda
 @numba.njit(cache=True)
 def nash_package_work(lo: np.ndarray, hi: np.ndarray, kind: np.ndarray, const: np.ndarray, lin: np.ndarray,
                       pos: np.ndarray, sal: np.ndarray, d: np.ndarray, w: np.ndarray, x: np.ndarray,
-                      work: np.ndarray, iwork: np.ndarray) -> int:
-    """nash_package with caller-provided scratch arrays (`workspace`), for the monthly loop."""
+                      work: np.ndarray, iwork: np.ndarray, warm_start: bool = False) -> int:
+    """nash_package with caller-provided scratch arrays (`workspace`), for the monthly loop. With `warm_start`, the
+    incoming x (last month's package) is where the Newton steps start if its Nash product is the larger: the maximum
+    is the same (the objective is strictly concave with mediators), only fewer steps are needed."""
     K = lo.shape[0]
     a, b = _two_signatories(kind)
     if a < 0 or b < 0:
@@ -419,12 +430,25 @@ def nash_package_work(lo: np.ndarray, hi: np.ndarray, kind: np.ndarray, const: n
     if not ok:
         package_at(max(min(sa0, t_hi), 0.0), lo, hi, lin[a], start, n, order, length, x)
         return INFEASIBLE
-    t = nash_on_path(sa0, sb0, w[a], w[b], t_lo, t_hi, n, length, rate)
-    package_at(t, lo, hi, lin[a], start, n, order, length, x)
+    mediated = False
     for i in range(kind.shape[0]):
         if kind[i] == QUADRATIC and w[i] > 0:
-            _polish(lo, hi, kind, const, lin, pos, sal, d, w, x, work, iwork)
-            break
+            mediated = True
+    warm = work[W_WARM, :K]
+    if mediated and warm_start:  # start from the caller's package (last month's) when it is the better start
+        for k in range(K):
+            warm[k] = min(max(x[k], lo[k]), hi[k])
+    t = nash_on_path(sa0, sb0, w[a], w[b], t_lo, t_hi, n, length, rate)
+    package_at(t, lo, hi, lin[a], start, n, order, length, x)
+    if not mediated:
+        return FEASIBLE
+    if warm_start:
+        share = work[W_DU + 2 * kind.shape[0]:W_DU + 3 * kind.shape[0], :K]
+        _shares(sal, share)
+        if _objective(warm, kind, const, lin, pos, share, d, w) > _objective(x, kind, const, lin, pos, share, d, w):
+            for k in range(K):
+                x[k] = warm[k]
+    _polish(lo, hi, kind, const, lin, pos, sal, d, w, x, work, iwork)
     return FEASIBLE
 
 
