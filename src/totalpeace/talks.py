@@ -24,7 +24,7 @@ AUDIT_COLUMNS = {  # audit column -> name in the frame and the summary
     L.AU_WAR_VALUE: "war_value", L.AU_GROUP_OUTSIDE: "group_outside_option", L.AU_GROUP_VALUE: "group_value",
     L.AU_STATE_OUTSIDE: "state_outside_option", L.AU_STATE_VALUE: "state_value", L.AU_BUDGET: "state_budget",
     L.AU_BELIEF_LIMITED: "belief_limited", L.AU_BELIEF_GREEDY: "belief_greedy", L.AU_BELIEF_TOTAL: "belief_total",
-    L.AU_TRUST: "trust", L.AU_CEASEFIRE: "ceasefire",
+    L.AU_TRUST: "trust", L.AU_CEASEFIRE: "ceasefire", L.AU_HAZARD: "breakdown_hazard",
 }
 SIGNED = (int(Phase.FINAL_AGREEMENT), int(Phase.IMPLEMENTATION), int(Phase.DEMOBILIZED))
 IMPLEMENTED = (int(Phase.IMPLEMENTATION), int(Phase.DEMOBILIZED))

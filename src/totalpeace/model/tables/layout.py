@@ -115,10 +115,11 @@ AU_BELIEF_TOTAL = 10
 AU_TRUST = 11
 AU_CEASEFIRE = 12
 AU_VETO = 13  # veto player that acted this month (-1 none)
+AU_HAZARD = 14  # the commitment hazard of the month (7.5): the chance the table or agreement breaks down
 # Bargaining-power audit (M6.1): the same protocol rerun without concessions. For each counterfactual, the group's
 # outside option, the state's and the group's value of the package it gives.
 AU_COUNTERFACTUALS = ("none", "arrest_orders_suspended", "extradition_suspended", "bombing_suspended", "zone")
-AU_CF = 14
+AU_CF = 15
 AU_CF_GROUP_OUTSIDE, AU_CF_STATE_OUTSIDE, AU_CF_GROUP_VALUE = range(3)
 N_CF_FIELDS = 3
 N_AU = AU_CF + N_CF_FIELDS * len(AU_COUNTERFACTUALS)

@@ -65,6 +65,7 @@ from totalpeace.model.tables.layout import (
     AU_COUNTERFACTUALS,
     AU_GROUP_OUTSIDE,
     AU_GROUP_VALUE,
+    AU_HAZARD,
     AU_PHASE,
     AU_REASON,
     AU_STATE_OUTSIDE,
@@ -647,6 +648,7 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                 shift = powell_shift(power, st[g, ST_POWER_SLOW], p)
                 against = min(max(12.0 * loss_now, 0.0), 5.0)
                 hazard = breakdown_hazard(disarmed, trust_now, inp[g, IN_GUARANTEE], against, shift, shortfall, p)
+                audit[g, AU_HAZARD] = hazard
                 if u[g, U_BREAKDOWN] < hazard:
                     ph, reason = BROKEN, R_BROKE_DOWN
             st[g, ST_POWER_SLOW] = (1.0 - SMOOTHING) * st[g, ST_POWER_SLOW] + SMOOTHING * power
