@@ -229,6 +229,10 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "Monthly persistence of the evidence behind trust (old promises fade).", bounds=(0.0, 1.0)),
     ParamSpec("broken_promise_months", 6.0, 1.0, 24.0, "months of evidence", "M4.1", ASSUMPTION,
               "Evidence against the state's word added by one blocked part of an agreement."),
+    ParamSpec("attack_trust_months", 2.0, 0.0, 12.0, "months of evidence per attack", "M1.3/M4.1",
+              "Kydd & Walter (2002): spoilers' attacks aim at the negotiators' mutual trust [R]; size [P]",
+              "Evidence against the state's word added when a group at another table attacks the group (the state "
+              "could not protect it)."),
     ParamSpec("ex_combatant_trust_effect", 12.0, 1.0, 48.0, "months of evidence per 1% killed", "M4.1", ASSUMPTION,
               "Evidence against the state's word added when 1% of the group's demobilised members are killed."),
     ParamSpec("parallel_issues", 2.0, 1.0, 4.0, "issues", "M2.1", ASSUMPTION,

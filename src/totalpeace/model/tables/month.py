@@ -578,8 +578,10 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
             if st[g, ST_CEASEFIRE] > 0 and (hostile > 0 and belief[LIMITED] < p.belief_ceasefire):
                 st[g, ST_CEASEFIRE] = 0.0
 
-            # --- ratification and implementation (veto players; trust)
-            kept_now, broken_now = 0.0, 0.0
+            # --- ratification and implementation (veto players; trust). Attacks the group suffers from groups at
+            # other tables count against the state's word (it could not protect it: Kydd and Walter's spoilers aim
+            # at exactly this mistrust)
+            kept_now, broken_now = 0.0, p.attack_trust_months * inp[g, IN_ATTACKED]
             if not ended and phase[g] == FINAL and ph == FINAL:
                 rejected = False
                 mask = int(st[g, ST_REJECTED])
