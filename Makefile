@@ -47,7 +47,9 @@ bench: $(STAMP)
 SOAK_FUZZ_EXAMPLES ?= 2000
 SOAK_KILLS ?= 25
 soak: $(STAMP)
-	TOTALPEACE_FUZZ_EXAMPLES=$(SOAK_FUZZ_EXAMPLES) $(BIN)/python -m pytest -q --durations=0 tests/test_fuzz_input.py
+	TOTALPEACE_FUZZ_EXAMPLES=$(SOAK_FUZZ_EXAMPLES) $(BIN)/python -m pytest -q --durations=0 tests/test_fuzz_input.py \
+		tests/test_fuzz_territories.py \
+		tests/test_server_hardening.py::test_fuzzed_host_headers_never_reach_the_application_unless_loopback
 	TOTALPEACE_KILLS=$(SOAK_KILLS) $(BIN)/python -m pytest -q -s tests/test_crash_safety.py
 	TOTALPEACE_API_FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -q tests/test_api_fuzz.py
 

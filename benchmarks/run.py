@@ -37,11 +37,14 @@ class Case:
     groups: int = 0
     workers: int = 1
     repeat: int = 1
+    scenario: str = ""  # a built-in scenario instead of the flagship or a synthetic world
 
 
 def _scenario(case: Case, folder: Path):
     from totalpeace import load_scenario
 
+    if case.scenario:
+        return load_scenario(case.scenario)
     if case.territories == 0:
         return load_scenario("colombia-2022")
     from synthetic import write_world
@@ -109,7 +112,8 @@ def plan(quick: bool) -> list[Case]:
         return [Case("flagship single run", "totalpeace", 1, 48, repeat=3),
                 Case("flagship ensemble", "totalpeace", 50, 48),
                 Case("flagship ensemble", "mesa", 5, 48),
-                Case("synthetic 1,122 x 10", "totalpeace", 10, 12, 1122, 10)]
+                Case("synthetic 1,122 x 10", "totalpeace", 10, 12, 1122, 10),
+                Case("municipal flagship ensemble", "totalpeace", 20, 48, scenario="colombia-2022-municipal")]
     cases = [
         Case("flagship single run", "totalpeace", 1, 48, repeat=5),
         Case("flagship single run", "mesa", 1, 48, repeat=3),
@@ -123,6 +127,10 @@ def plan(quick: bool) -> list[Case]:
         if territories <= 10_000:
             cases.append(Case(f"synthetic {territories:,} x 10", "mesa", max(1, runs // 20), 12, territories, 10))
     cases.append(Case("synthetic 1,122 x 100", "totalpeace", 20, 12, 1122, 100))
+    # issue 19's target: the 200-run, 48-month municipal ensemble within 60 s (1 and 2 workers)
+    cases.append(Case("municipal flagship ensemble", "totalpeace", 200, 48, scenario="colombia-2022-municipal"))
+    cases.append(Case("municipal flagship ensemble, 2 workers", "totalpeace", 200, 48, workers=2,
+                      scenario="colombia-2022-municipal"))
     for runs in (10, 100, 1000):
         cases.append(Case(f"flagship {runs} runs x 12 months", "totalpeace", runs, 12))
     return cases

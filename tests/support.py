@@ -40,3 +40,12 @@ def live_server(app: Any) -> Iterator[int]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+def refused(cli: Any, *args: str) -> str:
+    """Run `totalpeace ARGS...` expecting bad input: exit status 2, no traceback or internal error; returns stderr
+    on one line (rich wraps long messages)."""
+    code, out, err = cli(*args)
+    assert code == 2, (code, out, err)
+    assert "Traceback" not in err + out and "internal error" not in err
+    return " ".join(err.split())

@@ -20,7 +20,7 @@ SMALL = {"scenario": "colombia-2022", "runs": 6, "months": 6, "seed": 4}
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     app = create_app(store=tmp_path_factory.mktemp("store"), workers=1)
-    with TestClient(app) as c:
+    with TestClient(app, base_url="http://localhost") as c:
         yield c
 
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
 from totalpeace.server.app import create_app
-from totalpeace.server.guard import Limits
+from totalpeace.server.guard import AllowedHosts, Limits
 
 TOKEN = "fuzz-token"
 EXAMPLES = int(os.environ.get("TOTALPEACE_API_FUZZ_EXAMPLES", "15"))
@@ -23,7 +23,8 @@ EXAMPLES = int(os.environ.get("TOTALPEACE_API_FUZZ_EXAMPLES", "15"))
 LIMITS = Limits(max_runs=3, max_run_months=150, max_active_runs=2, max_body_bytes=8192)
 
 STORE = tempfile.mkdtemp(prefix="totalpeace-fuzz-")  # the fuzzed runs' results store, removed afterwards
-app = create_app(store=STORE, token=TOKEN, limits=LIMITS)
+# schemathesis calls the application as "testserver": the name is added as `serve --allowed-host` would
+app = create_app(store=STORE, token=TOKEN, limits=LIMITS, allowed_hosts=AllowedHosts(extra=("testserver",)))
 # Rejections: 413 (body over the limit) is one too. "Schema-valid data is accepted" is not checked: a request can be
 # schema-valid and still name a group the scenario lacks or ask for more run-months than allowed (422 by design).
 CONFIG = SchemathesisConfig.from_str("""

@@ -59,6 +59,13 @@ def _shot(target, name: str, docs: bool = True, **options) -> None:
         target.screenshot(path=str(DOC_IMAGES / name), **options)
 
 
+def _csp_violations(page) -> list[str]:
+    """Messages of everything the page's Content-Security-Policy blocked (collected as the page runs)."""
+    found: list[str] = []
+    page.on("console", lambda m: found.append(m.text) if "Content Security Policy" in m.text else None)
+    return found
+
+
 def _set_range(page, selector: str, value: float) -> None:
     page.locator(selector).evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }", value)
 
@@ -68,12 +75,12 @@ def _run(page, label: str) -> None:
     page.fill("#months", "12")
     page.fill("#label", label)
     page.click("#run")
-    page.wait_for_function("document.querySelector('#status').textContent.endsWith('done.')", timeout=120_000)
+    page.wait_for_function("() => document.querySelector('#status').textContent.endsWith('done.')", timeout=120_000)
 
 
 def test_dashboard_run_change_compare_download(server, browser, tmp_path):
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    external = []
+    external, blocked = [], _csp_violations(page)
     page.on("request", lambda r: external.append(r.url) if not r.url.startswith((server, "data:")) else None)
     page.goto(server)
     page.wait_for_selector("body[data-ready='colombia-2022']", state="attached")
@@ -119,6 +126,7 @@ def test_dashboard_run_change_compare_download(server, browser, tmp_path):
         page.click("#download-comparison")
     assert 'id="table-differences"' in Path(info.value.path()).read_text(encoding="utf-8")
     assert not external, f"the page fetched outside the server: {external}"
+    assert not blocked, f"the page broke its Content-Security-Policy: {blocked}"
 
     shown = browser.new_page(viewport={"width": 1200, "height": 1500})
     shown.goto(report.as_uri())
@@ -134,9 +142,9 @@ def test_dashboard_cancel(server, browser):
     page.fill("#runs", "5000")
     page.fill("#months", "48")
     page.click("#run")
-    page.wait_for_function("document.querySelector('#status').textContent.includes('running')", timeout=60_000)
+    page.wait_for_function("() => document.querySelector('#status').textContent.includes('running')", timeout=60_000)
     page.click("#cancel")
-    page.wait_for_function("document.querySelector('#status').textContent.includes('cancelled')", timeout=60_000)
+    page.wait_for_function("() => document.querySelector('#status').textContent.includes('cancelled')", timeout=60_000)
     assert page.is_enabled("#run") and page.is_disabled("#cancel")
     page.close()
 
@@ -158,9 +166,34 @@ def test_token_from_the_address_or_the_field(guarded, browser):
     assert "needs a token" in fresh.text_content("#error")
     fresh.fill("#token", "wrong")
     fresh.click("#token-form button")
-    fresh.wait_for_function("document.querySelector('#error').textContent.includes('wrong token')")
+    fresh.wait_for_function("() => document.querySelector('#error').textContent.includes('wrong token')")
     fresh.fill("#token", "page-token")
     fresh.click("#token-form button")
     fresh.wait_for_selector("body[data-ready='colombia-2022']", state="attached")
     assert fresh.is_hidden("#token-form") and fresh.text_content("#error") == ""
     fresh.close()
+
+
+def test_api_docs_work_offline_under_the_policy(guarded, browser):
+    """/docs is Swagger UI from the package's own files: it renders every operation and authorises with the token
+    without any request leaving the server and without breaking the Content-Security-Policy."""
+    page = browser.new_page(viewport={"width": 1200, "height": 1000})
+    external, blocked = [], _csp_violations(page)
+    page.on("request", lambda r: external.append(r.url) if not r.url.startswith((guarded, "data:")) else None)
+    page.goto(f"{guarded}/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=30_000)
+    paths = page.locator(".opblock-summary-path").all_text_contents()
+    assert "/api/runs" in paths and "/api/scenarios/{name}" in paths
+    page.click("button.authorize")
+    page.fill(".auth-container input", "page-token")
+    page.click(".auth-btn-wrapper button.authorize")
+    page.click("button.btn-done")
+    page.click("#operations-default-scenarios_api_scenarios_get .opblock-summary")
+    page.click("text=Try it out")
+    page.click("text=Execute")
+    page.wait_for_selector(".live-responses-table tbody .response-col_status", timeout=30_000)
+    assert page.locator(".live-responses-table tbody .response-col_status").first.text_content().strip() == "200"
+    _shot(page, "docs.png", docs=False)
+    assert not external, f"/docs fetched outside the server: {external}"
+    assert not blocked, f"/docs broke its Content-Security-Policy: {blocked}"
+    page.close()

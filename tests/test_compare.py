@@ -125,3 +125,20 @@ def test_compare_bad_input(cli, tmp_path):
     assert code == 2 and "security.buy_in" in err
     with pytest.raises(InputError, match="baseline and at least one variant"):
         run_compare(["colombia-2022"])
+
+
+def test_scenarios_on_other_territories_are_refused_before_anything_is_written(cli, write, tmp_path):
+    """`compare` used to run both, write part of its output, then end in an IndexError drawing the maps."""
+    write("t.csv", "id,name,population,area_km2\na,A,1000,10\nb,B,1000,10\n")
+    write("adj.csv", "a,b\na,b\n")
+    own = write("own.toml", 'name = "own"\nstart = "2022-08"\nmonths = 6\n[territories]\ncsv = "t.csv"\n'
+                            'adjacency = "adj.csv"\n[security]\nmilitary = 10\npolice = 10\nbuy_in = 0.5\n')
+    out = tmp_path / "cmp"
+    code, _, err = cli("compare", "colombia-2022", str(own), "--runs", "2", "--months", "2", "--out", str(out))
+    msg = " ".join(err.split())
+    assert code == 2 and "Traceback" not in err, err
+    assert f"{own}: its territories differ from the baseline colombia-2022's (2 vs 33; not in the baseline: a, b; " \
+           "missing: 05, 08, 11, 13, 15): scenarios are compared territory by territory" in msg
+    assert not out.exists(), "nothing may be written for scenarios that cannot be compared"
+    code, _, err = cli("compare", "colombia-2022", "colombia-2012", "--runs", "2", "--months", "2", "--out", str(out))
+    assert code == 2 and "scenarios start in different months" in err and not out.exists()

@@ -83,7 +83,7 @@ def test_dask_terminate_cancels_the_futures(cluster):
 def test_dashboard_on_dask(cluster, tmp_path):
     address = cluster.scheduler_address.replace("tcp://", "dask://")
     app = create_app(store=tmp_path, executor=address)
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://localhost") as client:
         run = client.post("/api/runs", json={"scenario": "colombia-2022", "runs": 4, "months": 6, "seed": 2})
         assert run.status_code == 202, run.text
         run_id = run.json()["id"]

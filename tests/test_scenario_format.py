@@ -63,7 +63,7 @@ set = { "policy.decriminalization" = 0.5 }
 
 
 def test_scenario_hash_depends_on_content_not_on_files(write):
-    same = write("same.toml", 'extends = "colombia-2022"\n')
+    same = write("same.toml", 'extends = "colombia-2022"\nname = "colombia-2022"\n')
     base = load_scenario("colombia-2022")
     assert scenario_sha256(load_scenario(same)) == scenario_sha256(base)
     assert scenario_sha256(load_scenario("colombia-2022", ["months=12"])) != scenario_sha256(base)

@@ -28,7 +28,7 @@ LIMITS = Limits(max_runs=500, max_run_months=6000, max_active_runs=1, max_body_b
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     app = create_app(store=tmp_path_factory.mktemp("store"), token=TOKEN, limits=LIMITS)
-    with TestClient(app) as c:
+    with TestClient(app, base_url="http://localhost") as c:
         yield c
 
 
@@ -250,18 +250,21 @@ def test_serve_binds_loopback_and_takes_the_token_from_the_environment(cli, monk
         port = str(probe.getsockname()[1])
     code, out, err = cli("serve", "--port", port, "--store", str(tmp_path))
     assert code == 0 and started[-1][1] == "127.0.0.1" and "warning" not in err
-    assert TestClient(started[-1][0]).get("/api/scenarios").status_code == 200  # no token set: open
+    open_app = TestClient(started[-1][0], base_url="http://localhost")
+    assert open_app.get("/api/scenarios").status_code == 200  # no token set: open
 
     code, out, err = cli("serve", "--host", "0.0.0.0", "--port", port, "--store", str(tmp_path))
-    assert code == 0 and "without --token: anyone who can reach this address can start runs" in err
+    assert code == 0 and ("warning: listening on every interface of this machine (0.0.0.0), not only on this "
+                          "machine: without --token anyone who can reach it can start, cancel and read runs") \
+        in " ".join(err.split())
 
     monkeypatch.setenv("TOTALPEACE_TOKEN", "from-env")
     code, out, err = cli("serve", "--host", "0.0.0.0", "--port", port, "--store", str(tmp_path),
                          "--max-concurrent-runs", "2", "--max-body-bytes", "2048")
-    assert code == 0 and "warning" not in err and "needs the token" in out
+    assert code == 0 and "the API needs the token" in " ".join(err.split()) and "needs the token" in out
     app = started[-1][0]
     assert app.state.limits.max_active_runs == 2 and app.state.limits.max_body_bytes == 2048
-    guarded = TestClient(app)
+    guarded = TestClient(app, base_url="http://localhost")
     assert guarded.get("/api/scenarios").status_code == 401
     assert guarded.get("/api/scenarios", headers={"Authorization": "Bearer from-env"}).status_code == 200
 

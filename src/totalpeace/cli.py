@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import os
 import sys
+import warnings
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
-from totalpeace.errors import InputError
+from totalpeace.errors import InputError, InputWarning
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Simulate multi-party peace processes: scenarios, ensembles, comparisons.")
@@ -98,7 +99,11 @@ def run(
     console = Console(width=max(Console().width, 140))
     print_summary(results.summary(), console)
     if report or pdf:
-        write_report(results, folder / "report.html", sources=data_sources(resolved), shapes=territory_shapes(resolved))
+        from totalpeace.territories import load_territories
+
+        population = load_territories(resolved.territories).frame["population"].to_numpy(float)
+        write_report(results, folder / "report.html", sources=data_sources(resolved), shapes=territory_shapes(resolved),
+                     population=population)
     if pdf:
         console.print(f"Wrote {html_to_pdf(folder / 'report.html', folder / 'report.pdf')}")
     console.print(f"Wrote {folder / 'summary.json'}, {folder / 'results.parquet'}, {folder / 'territories.parquet'}, "
@@ -120,8 +125,20 @@ app.command()(calibration.calibrate)
 app.command()(calibration.validate)
 
 
+def _print_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Input warnings as one `warning:` line each; other warnings as Python prints them."""
+    if issubclass(category, InputWarning):
+        err_console.print(Text.assemble(("warning: ", "bold yellow"), str(message)), highlight=False)
+    else:
+        _python_showwarning(message, category, filename, lineno, file, line)
+
+
+_python_showwarning = warnings.showwarning
+
+
 def main() -> None:
     """Entry point: usage errors exit 2 (typer prints them), input errors 2 with one message, internal errors 1."""
+    warnings.showwarning = _print_warning
     try:
         app(prog_name="totalpeace")
     except InputError as exc:

@@ -103,7 +103,8 @@ def describe(scenario: Scenario) -> dict[str, Any]:
         "start": scenario.start,
         "months": scenario.months,
         "territories": {"config": dumped["territories"], "sources": table.sources, "notes": table.notes,
-                        "items": _territories(scenario), "adjacent_pairs": len(table.adjacency)},
+                        "items": _territories(scenario), "adjacent_pairs": len(table.adjacency),
+                        **_presence_basis(table)},
         "groups": groups,
         "security": dumped["security"],
         "international": dumped["international"],
@@ -114,6 +115,17 @@ def describe(scenario: Scenario) -> dict[str, Any]:
         "calibration": scenario.parameters.calibration,
         "calibration_set": _calibration(scenario),
     }
+
+
+def _presence_basis(table: Any) -> dict[str, Any]:
+    """Which rule placed each group in each territory, for datasets whose presence rule says (the municipal one)."""
+    presence = table.presence
+    if presence is None or "basis" not in presence.columns:
+        return {}
+    basis: dict[str, dict[str, str]] = {}
+    for row in presence.itertuples():
+        basis.setdefault(str(row.group), {})[str(row.id)] = str(row.basis)
+    return {"presence_basis": basis}
 
 
 def _calibration(scenario: Scenario) -> dict[str, Any] | None:

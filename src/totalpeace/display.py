@@ -101,7 +101,14 @@ def print_scenario(info: dict[str, Any], console: Console | None = None) -> None
     console.print(_territory_table(info["territories"]))
     for column, source in info["territories"]["sources"].items():
         console.print(f"  [dim]{column}: {source}[/dim]")
+    for note in info["territories"].get("notes", []):
+        console.print(f"  [dim]note: {note}[/dim]")
     console.print(_groups_table(info["groups"]))
+    for gid, g in info["groups"].items():  # what the table has no room for: the sanctuary's source, the notes
+        if g["sanctuary"] and g["sanctuary"].get("source"):
+            console.print(f"  [dim]{gid} sanctuary: {g['sanctuary']['source']}[/dim]")
+        if g.get("notes"):
+            console.print(f"  [dim]{gid} notes: {g['notes']}[/dim]")
     console.print(_security_table(info["security"]))
     console.print(_international_table(info["international"]))
     console.print(_timeline_table(info))

@@ -20,6 +20,11 @@ class InputError(Exception):
         return "\n".join(lines)
 
 
+class InputWarning(UserWarning):
+    """Input that loads and runs but probably does not mean what the user wanted (a setting with no effect); the CLI
+    prints it as one `warning:` line."""
+
+
 def format_path(loc: tuple[object, ...] | list[object]) -> str:
     """Dotted path as a user would type it in `--set` (list items as [i])."""
     out = ""

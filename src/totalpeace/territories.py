@@ -22,6 +22,11 @@ REQUIRED = ("name", "population", "area_km2")
 NUMERIC_OPTIONAL = {"coca_ha": 0.0, "gold_ha": 0.0, "homicides": math.nan, "port": 0.0}
 STATE_PRESENCE_RULE = "assumption: 0.25 + 0.15 log10(people per km2), clipped to [0.1, 0.95]"
 ADJACENCY_TOLERANCE_DEG = 1e-4
+MAX_POPULATION = 1e10  # people in one territory: more than the world's population
+MAX_AREA_KM2 = 2e7  # km2: more than the largest country (Russia, 1.7e7 km2)
+HA_PER_KM2 = 100.0
+AREA_GEOMETRIES = ("Polygon", "MultiPolygon")
+MAX_PORT = 1e6  # `port` is a flag or a count of ports
 
 
 @dataclass(frozen=True)
@@ -58,12 +63,61 @@ def _fail(source: str, problem: str) -> InputError:
     return InputError(problem, source=source)
 
 
+def _column_limits(col: str, frame: pd.DataFrame) -> tuple[pd.Series, str]:
+    """The largest value each row of a numeric column may take, and how to say it. A larger value is a unit mistake
+    or a typo (`1e400` reads as infinity), never data: it would overflow the model's sums into NaN."""
+    if col == "population":
+        return pd.Series(MAX_POPULATION, index=frame.index), f"{MAX_POPULATION:.0e} people (more than the world's)"
+    if col == "area_km2":
+        return pd.Series(MAX_AREA_KM2, index=frame.index), f"{MAX_AREA_KM2:.0e} km2 (larger than any country)"
+    if col in ("coca_ha", "gold_ha"):
+        return frame["area_km2"] * HA_PER_KM2, "the territory's own area (area_km2 x 100 ha)"
+    if col == "homicides":
+        return frame["population"], "the territory's population"
+    return pd.Series(MAX_PORT, index=frame.index), f"{MAX_PORT:g}"
+
+
+def _numeric_column(frame: pd.DataFrame, col: str, source: str) -> pd.Series:
+    """A column as finite floats >= 0 within its limit; the first bad cell is named with its id and value."""
+    raw = frame[col]
+    values = pd.to_numeric(raw, errors="coerce")
+
+    def fail(mask: pd.Series, problem: str) -> InputError:
+        tid = frame.index[mask.to_numpy()][0]
+        value = raw.loc[tid]
+        shown = repr(value) if isinstance(value, str) else f"{float(value):g}"
+        return _fail(source, f"territories[{tid}].{col}: {problem} (got {shown})")
+
+    text = raw.astype(str).str.strip().str.lower()
+    bad = values.isna() & raw.notna() & ~text.isin(("", "nan"))
+    if bad.any():
+        raise fail(bad, "not a number")
+    if col != "homicides" and values.isna().any():  # homicides may be unknown: the national rate is used there
+        raise fail(values.isna(), "value is missing (give a number, or leave the column out)")
+    if np.isinf(values).any():
+        raise fail(pd.Series(np.isinf(values), index=frame.index), "must be a finite number")
+    if (values < 0).any():
+        raise fail(values < 0, "must be >= 0")
+    return values.astype(float)
+
+
 def finish_frame(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[str]]:
-    """Check values, fill optional columns by documented rules, and say which were filled."""
+    """Check values, fill optional columns by documented rules, and say which were filled.
+
+    Every numeric cell must be a finite number >= 0 and within its column's limit (`_column_limits`), and the
+    territories together must be inhabited (rates are per person)."""
     notes: list[str] = []
+    if frame.empty:
+        raise _fail(source, "territories: the table has no rows (give at least one territory)")
     for col in REQUIRED:
         if col not in frame.columns:
             raise _fail(source, f"territories: column {col!r} is missing (required: id, {', '.join(REQUIRED)})")
+    if frame.columns.has_duplicates:
+        dup = frame.columns[frame.columns.duplicated()][0]
+        raise _fail(source, f"territories: column {dup!r} appears more than once")
+    empty = [i for i, tid in enumerate(frame.index) if pd.isna(tid) or not str(tid).strip()]
+    if empty:
+        raise _fail(source, f"territories: row {empty[0] + 1} has an empty id (every territory needs one)")
     if frame.index.has_duplicates:
         dup = frame.index[frame.index.duplicated()][0]
         raise _fail(source, f"territories: id {dup!r} appears more than once")
@@ -72,21 +126,18 @@ def finish_frame(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[s
             frame[col] = NUMERIC_OPTIONAL[col]
             notes.append(f"column {col!r} not given: {NUMERIC_OPTIONAL[col]} used")
             continue
-        values = pd.to_numeric(frame[col], errors="coerce")
-        bad = frame.index[values.isna() & frame[col].notna()]
-        if len(bad):
-            raise _fail(source, f"territories[{bad[0]}].{col}: not a number ({frame.loc[bad[0], col]!r})")
-        empty = frame.index[values.isna()]
-        if len(empty) and col != "homicides":  # homicides may be unknown: the national rate is used there
-            raise _fail(source, f"territories[{empty[0]}].{col}: value is missing (give a number, or leave the "
-                                "column out)")
-        if (values < 0).any():
-            raise _fail(source, f"territories[{frame.index[values < 0][0]}].{col}: must be >= 0")
-        if col in ("population", "area_km2") and values.isna().any():
-            raise _fail(source, f"territories[{frame.index[values.isna()][0]}].{col}: value is missing")
-        frame[col] = values.astype(float)
+        frame[col] = _numeric_column(frame, col, source)
     if (frame["area_km2"] <= 0).any():
         raise _fail(source, f"territories[{frame.index[frame['area_km2'] <= 0][0]}].area_km2: must be > 0")
+    for col in ("population", "area_km2", *NUMERIC_OPTIONAL):
+        limit, said = _column_limits(col, frame)
+        over = frame[col] > limit
+        if over.any():
+            tid = frame.index[over.to_numpy()][0]
+            raise _fail(source, f"territories[{tid}].{col}: {frame.loc[tid, col]:g} is more than {said}")
+    if frame["population"].sum() <= 0:
+        raise _fail(source, "territories.population: every territory has population 0; at least one must be "
+                            "inhabited (homicide rates and control shares are per person)")
     if "state_presence" in frame.columns:
         sp = pd.to_numeric(frame["state_presence"], errors="coerce")
         if sp.isna().any() or ((sp < 0) | (sp > 1)).any():
@@ -134,31 +185,64 @@ def adjacency_from_geometry(geoms: list[object], tolerance: float = ADJACENCY_TO
     return np.unique(pairs, axis=0).reshape(-1, 2)
 
 
-def read_geojson(path: Path, id_column: str, ids: list[str]) -> list[object]:
-    """Boundaries in territory order, matched on `id_column`."""
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _boundary(feat: dict, tid: str, k: int, source: str) -> object:
+    """One feature's geometry as a shapely area with finite coordinates."""
+    import shapely
     from shapely.geometry import shape
 
+    where = f"territories.geojson: feature {k} (id {tid!r})"
+    geometry = feat.get("geometry")
+    kind = geometry.get("type") if isinstance(geometry, dict) else None
+    if kind not in AREA_GEOMETRIES:
+        raise _fail(source, f"{where}: geometry {kind or 'missing'} is not an area (a territory's boundary is a "
+                            f"{' or '.join(AREA_GEOMETRIES)})")
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        geom = shape(geometry)
+    except Exception as exc:  # shapely raises several types for malformed geometry
+        raise _fail(source, f"{where}: invalid geometry ({exc})") from None
+    if geom.is_empty:
+        raise _fail(source, f"{where}: the geometry is empty")
+    if not np.isfinite(shapely.get_coordinates(geom)).all():
+        raise _fail(source, f"{where}: coordinates must be finite numbers")
+    return geom
+
+
+def read_geojson(path: Path, id_column: str, ids: list[str]) -> list[object]:
+    """Boundaries in territory order, matched on `id_column`: one Polygon or MultiPolygon per id."""
+    source = str(path)
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"), parse_constant=_reject_constant)
     except OSError as exc:
-        raise _fail(str(path), f"territories.geojson: cannot read file: {exc.strerror}") from None
-    except json.JSONDecodeError as exc:
-        raise _fail(str(path), f"territories.geojson: invalid JSON: {exc}") from None
+        raise _fail(source, f"territories.geojson: cannot read file: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise _fail(source, f"territories.geojson: not UTF-8 text (byte {exc.start})") from None
+    except ValueError as exc:  # JSONDecodeError, NaN or Infinity
+        raise _fail(source, f"territories.geojson: invalid JSON: {exc}") from None
+    except RecursionError:
+        raise _fail(source, "territories.geojson: invalid JSON: nested too deeply") from None
     features = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(features, list):
-        raise _fail(str(path), "territories.geojson: expected a FeatureCollection with a 'features' list")
+        raise _fail(source, "territories.geojson: expected a FeatureCollection with a 'features' list")
     by_id: dict[str, object] = {}
     for k, feat in enumerate(features):
-        props = (feat or {}).get("properties") or {}
-        if id_column not in props:
-            raise _fail(str(path), f"territories.geojson: feature {k} has no property {id_column!r}")
-        try:
-            by_id[str(props[id_column])] = shape(feat["geometry"])
-        except Exception as exc:  # shapely raises several types for malformed geometry
-            raise _fail(str(path), f"territories.geojson: feature {k} has invalid geometry ({exc})") from None
+        props = feat.get("properties") if isinstance(feat, dict) else None
+        if not isinstance(props, dict) or id_column not in props:
+            raise _fail(source, f"territories.geojson: feature {k} has no property {id_column!r}")
+        value = props[id_column]
+        if not isinstance(value, str | int) or isinstance(value, bool) or not str(value).strip():
+            raise _fail(source, f"territories.geojson: feature {k}: {id_column!r} must be a non-empty text or "
+                                f"integer id (got {value!r})")
+        tid = str(value)
+        if tid in by_id:
+            raise _fail(source, f"territories.geojson: feature {k}: id {tid!r} appears more than once")
+        by_id[tid] = _boundary(feat, tid, k, source)
     missing = [tid for tid in ids if tid not in by_id]
     if missing:
-        raise _fail(str(path), f"territories.geojson: no boundary for id(s) {', '.join(missing[:5])}")
+        raise _fail(source, f"territories.geojson: no boundary for id(s) {', '.join(missing[:5])}")
     return [by_id[tid] for tid in ids]
 
 
@@ -174,6 +258,12 @@ def load_user_territories(cfg: Territories) -> TerritoryTable:
         raise _fail(str(csv_path), f"territories.csv: cannot read as CSV ({exc})") from None
     if cfg.id_column not in frame.columns:
         raise _fail(str(csv_path), f"territories.csv: id column {cfg.id_column!r} is missing")
+    ids = frame[cfg.id_column]
+    empty = ids.isna() | (ids.astype(str).str.strip() == "")
+    if empty.any():
+        line = int(np.flatnonzero(empty.to_numpy())[0]) + 2  # the header is line 1
+        raise _fail(str(csv_path), f"territories.csv: line {line}: empty {cfg.id_column!r} (every territory needs "
+                                   "an id)")
     frame = frame.set_index(cfg.id_column)
     frame.index = frame.index.astype(str)
     frame.index.name = "id"
@@ -186,6 +276,8 @@ def load_user_territories(cfg: Territories) -> TerritoryTable:
             pairs = pd.read_csv(adj_path, dtype=str)
         except FileNotFoundError:
             raise _fail(str(adj_path), "territories.adjacency: file not found") from None
+        except (OSError, pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+            raise _fail(str(adj_path), f"territories.adjacency: cannot read as CSV ({exc})") from None
         adjacency = adjacency_from_pairs(pairs, ids, str(adj_path))
     elif geoms is not None:
         adjacency = adjacency_from_geometry(geoms)

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import dijkstra
 
+from totalpeace.routes import Routes, edge_costs, least_cost_routes
 from totalpeace.scenario.dates import month_index
 from totalpeace.scenario.schema import Scenario
-from totalpeace.territories import load_territories
+from totalpeace.territories import TerritoryTable, load_territories
 
 GROUP_TYPES = ("insurgent", "criminal", "dissident", "foreign_cartel")
 SPOILERS = ("limited", "greedy", "total")
@@ -61,6 +61,7 @@ class World:
     table_start: np.ndarray  # (G,) month index a table opens (-1: none)
     talks_order: np.ndarray  # (n,) group indices in the phased order
     neighbour_rate: np.ndarray  # (K,) baseline homicide rate of neighbours (nan where unknown)
+    corridor_share: sp.csr_matrix | None = None  # (T, T) 1 where territory k lies on i's route to its exit
 
     @property
     def n_territories(self) -> int:
@@ -75,17 +76,28 @@ class World:
         return self.group_type == GROUP_TYPES.index("foreign_cartel")
 
 
-def _transit_shares(adjacency: sp.csr_matrix, exits: np.ndarray) -> sp.csr_matrix:
-    """Each territory ships its coca through its nearest exit by graph distance: Dell's least-cost routing with unit
-    edge costs, since no road network ships with the data. Returns a (T, T) 0/1 matrix, row i -> exit j."""
-    n = adjacency.shape[0]
-    exit_idx = np.flatnonzero(exits)
-    if len(exit_idx) == 0:
-        return sp.csr_matrix((n, n))
-    dist, _, sources = dijkstra(adjacency, directed=False, indices=exit_idx, unweighted=True, min_only=True,
-                                return_predecessors=True)
-    rows = np.flatnonzero(np.isfinite(dist))
-    return sp.csr_matrix((np.ones(len(rows)), (rows, sources[rows])), shape=(n, n))
+def territory_graph(table: TerritoryTable) -> tuple[sp.csr_matrix, np.ndarray]:
+    """The symmetric 0/1 adjacency matrix and the exits (ports and land borders) of a territory table."""
+    n = len(table.frame)
+    adjacency = sp.coo_matrix((np.ones(len(table.adjacency)), (table.adjacency[:, 0], table.adjacency[:, 1])),
+                              shape=(n, n)).tocsr()
+    adjacency = ((adjacency + adjacency.T) > 0).astype(float).tocsr()
+    frame = table.frame
+    borders = np.array([any(c for c in str(b).split(";")) for b in frame["border_countries"]], dtype=bool)
+    return adjacency, (frame["port"].to_numpy(float) > 0) | borders
+
+
+def static_routes(table: TerritoryTable) -> Routes:
+    """Dell's least-cost routing from every territory to an exit, with the costs the data allow: km between the
+    territories' points times the state-presence friction (routes.py) where the table has `lon` and `lat` columns,
+    otherwise one per territory crossed (no geography known)."""
+    adjacency, exits = territory_graph(table)
+    frame = table.frame
+    costs = None
+    if {"lon", "lat"} <= set(frame.columns):
+        costs = edge_costs(adjacency, frame["lon"].to_numpy(float), frame["lat"].to_numpy(float),
+                           frame["state_presence"].to_numpy(float))
+    return least_cost_routes(adjacency, exits, costs)
 
 
 def build_world(scenario: Scenario) -> World:
@@ -96,11 +108,9 @@ def build_world(scenario: Scenario) -> World:
     pos = {tid: i for i, tid in enumerate(ids)}
     n = len(ids)
     population = frame["population"].to_numpy(float)
-    adjacency = sp.coo_matrix((np.ones(len(table.adjacency)), (table.adjacency[:, 0], table.adjacency[:, 1])),
-                              shape=(n, n)).tocsr()
-    adjacency = ((adjacency + adjacency.T) > 0).astype(float).tocsr()
+    adjacency, exits = territory_graph(table)
     borders = [set(c for c in str(b).split(";") if c) for b in frame["border_countries"]]
-    exits = (frame["port"].to_numpy(float) > 0) | np.array([bool(b) for b in borders])
+    routes = static_routes(table)
 
     homicides = frame["homicides"].to_numpy(float)
     known = np.isfinite(homicides)
@@ -172,7 +182,7 @@ def build_world(scenario: Scenario) -> World:
         area_1000km2=frame["area_km2"].to_numpy(float) / 1000.0, coca_ha=frame["coca_ha"].to_numpy(float),
         gold_ha=frame["gold_ha"].to_numpy(float), homicides_monthly=homicides,
         state_presence=frame["state_presence"].to_numpy(float), adjacency=adjacency, exits=exits,
-        transit_share=_transit_shares(adjacency, exits), neighbour_ids=neighbours, neighbour_border=neighbour_border,
+        transit_share=routes.transit_share, neighbour_ids=neighbours, neighbour_border=neighbour_border,
         international_ids=actors, group_ids=group_ids,
         group_names=[scenario.groups[g].name for g in base_ids] + [f"{scenario.groups[g].name} (dissidents)"
                                                                    for g in splittable],
@@ -183,4 +193,5 @@ def build_world(scenario: Scenario) -> World:
         willing=per_group(lambda g: g.willing_to_talk, bool), table_start=table_start,
         talks_order=np.array(order, dtype=int),
         neighbour_rate=np.array([scenario.international[a].homicide_rate or np.nan for a in neighbours]),
+        corridor_share=routes.corridor,
     )

@@ -8,12 +8,13 @@ values replace the registry defaults; values the scenario sets explicitly still 
 
 from __future__ import annotations
 
-import tomllib
+import math
 from pathlib import Path
 from typing import Any
 
 from totalpeace.errors import InputError
 from totalpeace.scenario.params import BY_NAME
+from totalpeace.tomlfile import read_toml
 
 SHIPPED = Path(__file__).resolve().parents[1] / "data" / "calibration"
 SET_FILE = "parameters.toml"
@@ -44,9 +45,9 @@ def resolve(ref: str, relative_to: Path | None = None) -> Path:
 def read_set(path: Path) -> dict[str, Any]:
     """Read and check a parameter set: known parameters, numbers within their valid bounds."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"parameters.calibration: cannot read {path}: {exc}") from None
+        data = read_toml(path)
+    except InputError as exc:
+        raise InputError(f"parameters.calibration: {exc.message}") from None
     values = data.get("parameters")
     if not isinstance(values, dict) or not values:
         raise InputError(f"parameters.calibration: {path} has no [parameters] table")
@@ -54,7 +55,8 @@ def read_set(path: Path) -> dict[str, Any]:
         if name not in BY_NAME:
             raise InputError(f"parameters.calibration: {path}: unknown parameter {name!r}")
         lo, hi = BY_NAME[name].bounds
-        if not isinstance(value, int | float) or not lo <= float(value) <= hi:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
+                or not lo <= float(value) <= hi:
             raise InputError(f"parameters.calibration: {path}: {name} = {value!r} is not a number in [{lo}, {hi}]")
     return data
 

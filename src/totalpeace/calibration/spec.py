@@ -8,14 +8,14 @@ screening of the targets ranks highest and each target's `per_target` strongest 
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from totalpeace.errors import InputError, format_path
 from totalpeace.scenario.params import BY_NAME
+from totalpeace.tomlfile import read_toml
 
 
 class Strict(BaseModel):
@@ -137,12 +137,7 @@ def _check(spec: CalibrationSpec) -> list[str]:
 def load_spec(path: str | Path) -> CalibrationSpec:
     """Read and check a calibration file; every problem names the file and the field."""
     path = Path(path)
-    try:
-        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", source=str(path)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"invalid TOML: {exc}", source=str(path)) from None
+    data = read_toml(path)
     try:
         spec = CalibrationSpec.model_validate(data)
     except ValidationError as exc:

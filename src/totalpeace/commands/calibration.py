@@ -168,19 +168,35 @@ def validate(
                                                    "one).")] = None,
     uncalibrated: Annotated[bool, typer.Option("--uncalibrated", help="Score the scenarios' own parameters.")] = False,
     draws: Annotated[int, typer.Option("--draws", min=1, max=10_000, help="Posterior parameter sets.")] = 20,
-    runs: Annotated[int, typer.Option("--runs", min=1, max=10_000, help="Runs per parameter set.")] = 5,
+    runs: Annotated[int | None, typer.Option("--runs", min=1, max=10_000, help="Runs per parameter set (default 5; "
+                                             "with --backtest, runs per origin and level, default 20).")] = None,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the ensemble.")] = 1,
     store: StoreOpt = None,
     out: Annotated[Path | None, typer.Option("--out", help="Output folder (default out/validation/NAME).")] = None,
+    backtest: Annotated[bool, typer.Option("--backtest", help="Instead: the rolling-origin backtest of homicides "
+                                           "by municipality and department (docs/validation.md).")] = False,
+    origins: Annotated[str, typer.Option("--origins", help="Backtest origin years: FIRST-LAST or a comma list "
+                                         "(2012-2019).")] = "2012-2019",
+    levels: Annotated[str, typer.Option("--levels", help="Backtest levels: municipality, department or "
+                                        "both, comma-separated.")] = "municipality,department",
+    patterns: Annotated[str, typer.Option("--patterns", help="Pattern catalogue entries to evaluate: all, none, or "
+                                          "a comma list of ids (docs/validation.md).")] = "all",
 ) -> None:
-    """Score the (calibrated) model on held-back years: CRPS, 50/80/95% coverage, against simple baselines."""
+    """Score the (calibrated) model on held-back years (CRPS, 50/80/95% coverage, against simple baselines) and
+    evaluate the pattern catalogue: which of Colombia's historical patterns the ensemble reproduces."""
     import pandas as pd
 
     from totalpeace.errors import InputError
-    from totalpeace.validation.holdout import draw_parameters, score_table, simulate_targets, summary_table
+    from totalpeace.validation.holdout import Ensemble, draw_parameters, score_table, summary_table
+    from totalpeace.validation.pattern_runs import evaluate, result_table
     from totalpeace.validation.report import write_validation_report
 
     console = Console()
+    if backtest:
+        _backtest(console, origins, levels, runs or 20, seed, out or Path("out") / "validation" / "backtest")
+        return
+    runs = runs or 5
+    chosen = _pattern_choice(patterns)
     spec_file, default_posterior = _validation_inputs(spec_file, store)
     spec, scenarios, targets = _prepare(spec_file, use=None)
     path = posterior or default_posterior(spec.name)
@@ -196,30 +212,142 @@ def validate(
         if "weight" not in frame.columns:
             raise InputError(f"--posterior: {path} has no weight column")
         sets = draw_parameters(frame, draws, seed)
-    per_set = runs
-    total = sum(len(sets or [{}]) * per_set for _ in scenarios)
-    ensembles = {}
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console) as bar:
-        task = bar.add_task("simulating", total=total)
-        for name, scenario in scenarios.items():
-            mine = [t for t in targets if t.scenario == name]
-            ensembles[name] = simulate_targets(scenario, mine, per_set, seed, sets,
-                                               progress=None)
-            bar.update(task, advance=len(sets or [{}]) * per_set)
-    scores = score_table(targets, ensembles)
+    started = time.time()
+    ensembles = _simulate_all(console, scenarios, targets, chosen, runs, seed, sets)
+    seconds = time.time() - started
+    scores = score_table(targets, {name: Ensemble(ensembles[name].targets) for name in scenarios})
     summary = summary_table(scores)
     _print_summary(console, summary)
+    table = result_table(evaluate(chosen, {k: e.outputs for k, e in ensembles.items()}))
+    if len(table):
+        _print_patterns(console, table)
     folder = out or Path("out") / "validation" / spec.name
     folder.mkdir(parents=True, exist_ok=True)
     scores.to_csv(folder / "scores.csv", index=False)
     summary.to_csv(folder / "summary.csv", index=False)
-    members = len(sets or [{}]) * per_set
+    table.to_csv(folder / "patterns.csv", index=False)
+    members = len(sets or [{}]) * runs
     provenance = [f"calibration file {spec_file}",
                   f"parameters: {'scenario defaults (uncalibrated)' if sets is None else f'{draws} draws from {path}'}",
-                  f"{members} ensemble members per scenario, seed {seed}"]
-    report = write_validation_report(folder / "validation.html", scores, summary, provenance)
-    console.print(f"Wrote {folder / 'scores.csv'}, {folder / 'summary.csv'} and {report}")
+                  f"{members} ensemble members per scenario ({len(sets or [{}])} parameter sets x {runs} runs), "
+                  f"seed {seed}; {len(ensembles)} ensembles simulated in {seconds:.0f} s"]
+    report = write_validation_report(folder / "validation.html", scores, summary, provenance, patterns=table)
+    console.print(f"{len(ensembles)} ensembles of {members} runs simulated in {seconds:.0f} s. Wrote "
+                  f"{folder / 'scores.csv'}, {folder / 'summary.csv'}, {folder / 'patterns.csv'} and {report}")
+
+
+def _pattern_choice(text: str) -> list[Any]:
+    from totalpeace.validation.patterns import catalogue
+
+    names = [x.strip() for x in text.split(",") if x.strip()]
+    if names == ["none"]:
+        return []
+    return catalogue(None if names in ([], ["all"]) else names)
+
+
+def _simulate_all(console: Console, scenarios: dict[str, Any], targets: list[Any], patterns: list[Any], runs: int,
+                  seed: int, sets: list[dict[str, float]] | None) -> dict[str, Any]:
+    """One ensemble per scenario of the spec and per scenario or variant the patterns read, with a progress bar."""
+    from totalpeace.scenario import load_scenario
+    from totalpeace.validation.pattern_runs import ensembles_needed, simulate_ensemble
+
+    jobs = {name: scenario for name, scenario in scenarios.items()}
+    for key, (name, overrides) in ensembles_needed(patterns).items():
+        if key not in jobs:
+            jobs[key] = load_scenario(name, list(overrides))
+    per_job = len(sets or [{}]) * runs
+    out = {}
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console) as bar:
+        task = bar.add_task("simulating", total=per_job * len(jobs))
+        for key, scenario in jobs.items():
+            bar.update(task, description=f"simulating {key}")
+            mine = [t for t in targets if t.scenario == key]
+            out[key] = simulate_ensemble(scenario, runs, seed, sets, targets=mine,
+                                         progress=lambda n: bar.update(task, advance=n))
+    return out
+
+
+def _print_patterns(console: Console, table: Any) -> None:
+    """The pattern table, then one measured sentence per pattern that is not reproduced."""
+    from totalpeace.validation.patterns import fmt
+
+    out = Table(title="Patterns of Colombia's history: observed, the band that counts, model median and 80% "
+                      "interval, share of runs reproducing", box=box.SIMPLE_HEAD, pad_edge=False)
+    for col in ("pattern", "observed", "band", "model median (80%)", "runs", "ok"):
+        out.add_column(col, justify="left" if col in ("pattern", "ok") else "right", no_wrap=True)
+    short = {"reproduced": "yes", "not reproduced": "no", "not yet produced": "n.p."}
+    for _, r in table.iterrows():
+        produced = r["status"] != "not yet produced"
+        model = f"{fmt(r['median'])} ({fmt(r['q10'])} to {fmt(r['q90'])})" if produced else ""
+        model += "+" if produced and r["undefined"] > 0 else ""
+        out.add_row(r["pattern"], r["observed"], r["criterion"], model, f"{r['share']:.0%}" if produced else "",
+                    short[r["status"]] + ("" if r["independent"] else " *"))
+    console.print(out)
+    counts = table["status"].value_counts()
+    console.print(f"{counts.get('reproduced', 0)} reproduced, {counts.get('not reproduced', 0)} not reproduced, "
+                  f"{counts.get('not yet produced', 0)} not yet produced by the model (n.p.). A pattern is reproduced "
+                  "when half the runs or more meet its criterion; * marks a pattern the scenario's inputs fix (not an "
+                  "independent test); + a median over the runs where the event happens (a table that signs, breaks "
+                  "down).")
+    for _, r in table[table["status"] != "reproduced"].iterrows():
+        console.print(f"  [bold]{r['pattern']}[/bold]: {r['explanation']}")
+
+
+def _years(text: str) -> list[int]:
+    from totalpeace.errors import InputError
+
+    try:
+        if "-" in text:
+            first, last = (int(x) for x in text.split("-", 1))
+            return list(range(first, last + 1))
+        return [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise InputError(f"--origins: expected FIRST-LAST or a comma list of years (got {text!r})") from None
+
+
+def _backtest(console: Console, origins: str, levels: str, runs: int, seed: int, folder: Path) -> None:
+    """The rolling-origin backtest: print the per-year scores and the means, write scores.csv and skill.csv."""
+    from totalpeace.errors import InputError
+    from totalpeace.validation.backtest import backtest, skill_table
+    from totalpeace.validation.colombia_backtest import LEVELS, ORIGINS, PROBLEM
+
+    years = _years(origins)
+    bad = [y for y in years if y not in ORIGINS]
+    if bad or not years:
+        raise InputError(f"--origins: origins must lie in {ORIGINS[0]}-{ORIGINS[-1]} (the panel ends in 2021 and "
+                         f"two years are forecast); got {', '.join(map(str, bad)) or 'none'}")
+    chosen = [x.strip() for x in levels.split(",") if x.strip()]
+    unknown = [x for x in chosen if x not in LEVELS]
+    if unknown or not chosen:
+        raise InputError(f"--levels: expected {' and/or '.join(LEVELS)} (got {levels!r})")
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console) as bar:
+        task = bar.add_task("backtest", total=len(years) * len(chosen))
+        scores = backtest(PROBLEM, years, chosen, runs, seed,
+                          progress=lambda what: bar.update(task, description=what, advance=1))
+    folder.mkdir(parents=True, exist_ok=True)
+    scores.to_csv(folder / "scores.csv", index=False)
+    skill = skill_table(scores)
+    skill.to_csv(folder / "skill.csv", index=False)
+    table = Table(title=f"Rolling-origin backtest of homicides ({runs} runs per origin and level, seed {seed}): "
+                        "mean absolute error per unit and year", box=box.SIMPLE_HEAD, pad_edge=False)
+    for col in ("level", "scope", "year", "origin", "observed", "CRPS", "MAE", "persist.", "3-yr mean"):
+        table.add_column(col, justify="left" if col in ("level", "scope") else "right")
+    for _, r in scores.iterrows():
+        table.add_row(r["level"], r["scope"], str(r["year"]), str(r["origin"]), f"{r['observed']:,.0f}",
+                      _score(r["crps"]), _score(r["mae"]), _score(r["mae_persistence"]), _score(r["mae_mean3"]))
+    console.print(table)
+    means = Table(title="Means over origins (skill = 1 - CRPS / baseline's error; positive: better than it)",
+                  box=box.SIMPLE_HEAD, pad_edge=False)
+    for col in ("level", "scope", "horizon", "CRPS", "MAE", "persist.", "skill", "3-yr mean", "skill"):
+        means.add_column(col, justify="left" if col in ("level", "scope") else "right")
+    for _, r in skill.iterrows():
+        means.add_row(r["level"], r["scope"], str(r["horizon"]), _score(r["crps"]), _score(r["mae"]),
+                      _score(r["mae_persistence"]), f"{r['skill_persistence']:+.2f}", _score(r["mae_mean3"]),
+                      f"{r['skill_mean3']:+.2f}")
+    console.print(means)
+    console.print(f"Wrote {folder / 'scores.csv'} and {folder / 'skill.csv'}")
 
 
 def _validation_inputs(spec_file: str | None, store: str | None) -> tuple[str, Any]:

@@ -35,16 +35,18 @@ def compare(
     """Compare policy variants on common random numbers: differences per metric and year with 80% intervals."""
     from totalpeace.errors import InputError
     from totalpeace.experiments import make_executor
-    from totalpeace.experiments.compare import run_compare
+    from totalpeace.experiments.compare import load_comparable, run_compare
 
     if len(scenarios) < 2:
         raise InputError("compare: give a baseline and at least one variant")
+    resolved = load_comparable(scenarios, set_ or [])  # every input problem before anything is written
     folder = output_folder(out, Path(out), pdf)
     err = Console(stderr=True, width=max(Console(stderr=True).width, 120))
     with make_executor(executor, workers) as pool, progress_bar(err) as bar:
         task = bar.add_task(f"{len(scenarios)} scenarios x {runs} runs ({pool.description})", total=None)
         comparison = run_compare(scenarios, set_ or [], runs=runs, seed=seed, months=months, executor=pool,
-                                 progress=lambda done, total: bar.update(task, completed=done, total=total))
+                                 progress=lambda done, total: bar.update(task, completed=done, total=total),
+                                 scenarios=resolved)
     diffs = comparison.differences()
     diffs.to_csv(folder / "differences.csv", index=False)
     comparison.yearly.to_parquet(folder / "yearly.parquet", index=False)

@@ -78,15 +78,35 @@ def load_historical_departments(dataset: str) -> TerritoryTable:
                                  "(history_scaling.csv)"])
 
 
+def _municipalities(year: int | None = None) -> TerritoryTable:
+    from totalpeace.data.municipal import LAST_YEAR, municipal_table
+
+    return municipal_table(LAST_YEAR if year is None else year)
+
+
+def _departments_as_of(year: int) -> TerritoryTable:
+    from totalpeace.data.municipal import department_table
+
+    return department_table(year)
+
+
 DATASETS = {
     "colombia-departments": load_colombia_departments,
     "colombia-departments-2012": lambda: load_historical_departments("colombia-departments-2012"),
     "colombia-departments-1998": lambda: load_historical_departments("colombia-departments-1998"),
+    "colombia-municipalities": _municipalities,
 }
+# NAME@YEAR: the data as known at the end of YEAR (2003-2021), for backtests that start in the past.
+DATASETS_BY_YEAR = {"colombia-municipalities": _municipalities, "colombia-departments": _departments_as_of}
 
 
 def load_dataset(name: str) -> TerritoryTable:
-    """A shipped territory dataset by name."""
+    """A shipped territory dataset by name (`colombia-municipalities@2015`: as known at the end of 2015)."""
+    base, _, year = name.partition("@")
+    if year and base in DATASETS_BY_YEAR:
+        if not year.isdigit():
+            raise InputError(f"territories.source: {name!r}: the year after '@' must be a number such as 2015")
+        return DATASETS_BY_YEAR[base](int(year))
     if name not in DATASETS:
         from totalpeace.scenario.paths import suggest
 
@@ -101,6 +121,9 @@ def presence_shares(table: TerritoryTable, group_key: str) -> dict[str, float]:
     if table.presence is None:
         return {}
     rows = table.presence[table.presence["group"] == group_key]
-    weights = {str(r.id): PRESENCE_WEIGHT.get(str(r.strength), 1.0) for r in rows.itertuples()}
+    if "weight" in rows.columns:  # datasets whose presence rule gives weights (the municipal rule)
+        weights = {str(r.id): float(r.weight) for r in rows.itertuples()}
+    else:
+        weights = {str(r.id): PRESENCE_WEIGHT.get(str(r.strength), 1.0) for r in rows.itertuples()}
     total = sum(weights.values())
     return {tid: w / total for tid, w in sorted(weights.items())} if total else {}

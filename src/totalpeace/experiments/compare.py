@@ -20,6 +20,7 @@ from totalpeace.experiments.worker import per_run_tables
 from totalpeace.scenario import load_scenario
 from totalpeace.scenario.fingerprint import scenario_sha256
 from totalpeace.scenario.schema import Scenario
+from totalpeace.territories import load_territories
 
 METRICS = [*FLOWS, *STOCKS]
 Progress = Callable[[int, int], None]
@@ -92,20 +93,44 @@ def _names(scenarios: list[Scenario], refs: list[str]) -> list[str]:
     return names
 
 
+def load_comparable(refs: list[str], sets: list[str]) -> list[Scenario]:
+    """The scenarios to compare, loaded and checked to be comparable."""
+    scenarios = [load_scenario(ref, sets) for ref in refs]
+    check_comparable(scenarios, refs)
+    return scenarios
+
+
+def check_comparable(scenarios: list[Scenario], refs: list[str]) -> None:
+    """Before anything runs or is written: scenarios are compared month by month and territory by territory, so they
+    must start together and cover the same territories (in the same order)."""
+    starts = {s.start for s in scenarios}
+    if len(starts) > 1:
+        raise InputError(f"scenarios start in different months ({', '.join(sorted(starts))}): runs can only be "
+                         "paired month by month when they start together")
+    base = load_territories(scenarios[0].territories).ids
+    for ref, scenario in zip(refs[1:], scenarios[1:], strict=True):
+        ids = load_territories(scenario.territories).ids
+        if ids != base:
+            extra, missing = sorted(set(ids) - set(base)), sorted(set(base) - set(ids))
+            detail = "; ".join(part for part in (f"not in the baseline: {', '.join(extra[:5])}" if extra else "",
+                                                 f"missing: {', '.join(missing[:5])}" if missing else "") if part)
+            raise InputError(f"{ref}: its territories differ from the baseline {refs[0]}'s ({len(ids)} vs "
+                             f"{len(base)}; {detail or 'in another order'}): scenarios are compared territory by "
+                             "territory")
+
+
 def run_compare(refs: list[str], sets: list[str] | None = None, runs: int = 100, seed: int = 1,
                 months: int | None = None, executor: Executor | None = None,
-                progress: Progress | None = None, chunk: int | None = None) -> Comparison:
-    """Run the baseline `refs[0]` and each variant with the same seed and run ids; `sets` apply to all."""
+                progress: Progress | None = None, chunk: int | None = None,
+                scenarios: list[Scenario] | None = None) -> Comparison:
+    """Run the baseline `refs[0]` and each variant with the same seed and run ids; `sets` apply to all.
+    `scenarios`: the refs already loaded and checked (`load_comparable`)."""
     from totalpeace.codeversion import code_version
 
     if len(refs) < 2:
         raise InputError("compare needs a baseline and at least one variant")
     sets = list(sets or [])
-    scenarios = [load_scenario(ref, sets) for ref in refs]
-    starts = {s.start for s in scenarios}
-    if len(starts) > 1:
-        raise InputError(f"scenarios start in different months ({', '.join(sorted(starts))}): runs can only be "
-                         "paired month by month when they start together")
+    scenarios = scenarios or load_comparable(refs, sets)
     months = months or scenarios[0].months
     names = _names(scenarios, refs)
     own = executor is None

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import tomllib
 import typing
 from pathlib import Path
 from typing import Any, Literal
@@ -22,6 +21,7 @@ from totalpeace.engine.results import FLOWS, REQUIRED, STOCKS
 from totalpeace.errors import InputError, format_path
 from totalpeace.scenario import paths
 from totalpeace.scenario.schema import Scenario
+from totalpeace.tomlfile import read_toml
 
 Design = Literal["full_factorial", "latin_hypercube", "sobol", "morris"]
 Distribution = Literal["uniform", "normal", "triangular", "lognormal", "loguniform"]
@@ -232,13 +232,4 @@ def parse_spec(data: dict[str, Any], source: str | None = None) -> ExperimentSpe
 def load_spec(path: str | Path) -> ExperimentSpec:
     """Read and validate an experiment TOML file."""
     file = Path(path)
-    try:
-        with file.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise InputError("experiment file not found", source=str(file)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"invalid TOML: {exc}", source=str(file)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", source=str(file)) from None
-    return parse_spec(data, source=str(file))
+    return parse_spec(read_toml(file, missing="experiment file not found"), source=str(file))

@@ -17,9 +17,14 @@ from totalpeace.report.charts import monthly
 
 
 def check_comparable(baseline: Results, variant: Results) -> None:
+    """Runs can be paired month by month and mapped side by side only over the same period and territories."""
     if (baseline.start, baseline.months) != (variant.start, variant.months):
         raise InputError(f"comparison: the runs cover different periods ({baseline.start} + {baseline.months} "
                          f"months vs {variant.start} + {variant.months} months)")
+    if list(baseline.territory_ids) != list(variant.territory_ids):
+        raise InputError(f"comparison: the runs cover different territories ({len(baseline.territory_ids)} vs "
+                         f"{len(variant.territory_ids)}; maps and territory results are compared territory by "
+                         "territory)")
 
 
 def is_paired(baseline: Results, variant: Results) -> bool:

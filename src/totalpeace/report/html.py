@@ -41,12 +41,15 @@ def chart(ident: str, content: str) -> str:
     return f'<div class="chart" id="{ident}">{content}</div>'
 
 
-def run_figures(results: Results, shapes: list[object] | None) -> dict[str, Any]:
-    """Every figure of one ensemble as SVG (the dashboard shows them and reuses them for the report)."""
+def run_figures(results: Results, shapes: list[object] | None,
+                population: Any = None) -> dict[str, Any]:
+    """Every figure of one ensemble as SVG (the dashboard shows them and reuses them for the report); with the
+    territories' population, municipal runs also get department summaries."""
     return {"fans": {m: charts.fan_chart(results, m) for m in REQUIRED}, "members": charts.members_chart(results),
             "talks": talks_chart(results), "map_control": maps.control_map(results, shapes),
             "map_leader": maps.leader_map(results, shapes),
             "map_vacuum": maps.vacuum_map(results, shapes),
+            "map_departments": maps.department_maps(results, population) if population is not None else {},
             "geography": "boundaries" if shapes is not None else "tile grid"}
 
 
@@ -66,8 +69,16 @@ def run_sections(results: Results, shapes: list[object] | None, figures: Mapping
 <h2 id="talks">Negotiation tables</h2>{chart("chart-talks", talks)}{negotiation_sections(results)}
 <h2 id="maps">Territory</h2><p class="muted">{html.escape(geography)} Values are means over runs.</p>
 <div class="maps">{chart("map-control", figs["map_control"])}
-{chart("map-leader", figs["map_leader"])}{chart("map-vacuum", figs["map_vacuum"])}</div>
+{chart("map-leader", figs["map_leader"])}{chart("map-vacuum", figs["map_vacuum"])}</div>{_department_maps(figs)}
 <h3>Where vacuum filling happens most</h3>{vacuum_table}"""
+
+
+def _department_maps(figs: Mapping[str, Any]) -> str:
+    maps_ = figs.get("map_departments") or {}
+    if not maps_:
+        return ""
+    return ('<h3 id="departments">Department summaries</h3><div class="maps">'
+            + "".join(chart(f"map-department-{k}", v) for k, v in maps_.items()) + "</div>")
 
 
 def provenance_tables(summary: Mapping[str, Any], sources: list[str] | None, suffix: str = "") -> str:
@@ -116,12 +127,13 @@ def _intro(results: Results) -> str:
 
 def render_report(results: Results, sources: list[str] | None = None, shapes: list[object] | None = None,
                   sensitivity: Mapping[str, Mapping[str, float]] | None = None,
-                  figures: Mapping[str, Any] | None = None) -> str:
+                  figures: Mapping[str, Any] | None = None, population: Any = None) -> str:
     """The report of one ensemble (with a sensitivity section when indices are given)."""
     summary = results.summary()
     body = f'<h2 id="headline">Headline findings</h2><ul class="headline">{items(headlines(summary))}</ul>'
     if sensitivity:
         body += sensitivity_section(sensitivity, "Sensitivity")
+    figures = figures or run_figures(results, shapes, population)
     body += run_sections(results, shapes, figures) + provenance_section(summary, sources)
     return page(f"totalpeace — {results.scenario}", _intro(results), body)
 
@@ -206,10 +218,11 @@ def render_comparison(baseline: Results, variant: Results, labels: tuple[str, st
 
 def write_report(results: Results, path: str | Path, sources: list[str] | None = None,
                  shapes: list[object] | None = None, sensitivity: Mapping[str, Mapping[str, float]] | None = None,
-                 ) -> Path:
-    """Write the report of one ensemble to `path` and return it."""
+                 population: Any = None) -> Path:
+    """Write the report of one ensemble to `path` and return it (`population` per territory: department summaries
+    of municipal runs)."""
     out = Path(path)
-    out.write_text(render_report(results, sources, shapes, sensitivity), encoding="utf-8")
+    out.write_text(render_report(results, sources, shapes, sensitivity, population=population), encoding="utf-8")
     return out
 
 

@@ -8,7 +8,6 @@ is drawn as a tile grid: one square per territory in id order, so the colours st
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -18,13 +17,11 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
-from totalpeace.data import COLOMBIA
 from totalpeace.engine.results import Results
+from totalpeace.geography import shapes_for
 from totalpeace.report.charts import svg
 from totalpeace.scenario.schema import Scenario
-from totalpeace.territories import load_territories, read_geojson
-
-SHIPPED_BOUNDARIES = {"colombia-departments": COLOMBIA / "departments.geojson"}
+from totalpeace.territories import load_territories
 
 
 def territory_shapes(scenario: Scenario) -> list[object] | None:
@@ -32,10 +29,7 @@ def territory_shapes(scenario: Scenario) -> list[object] | None:
     table = load_territories(scenario.territories)
     if table.geometry is not None:
         return list(table.geometry)
-    path = SHIPPED_BOUNDARIES.get(scenario.territories.source or "")
-    if path is None or not Path(path).is_file():
-        return None
-    return read_geojson(Path(path), "id", table.ids)
+    return shapes_for(scenario.territories.source, table.ids)
 
 
 def _polygons(geom: object) -> list[object]:
@@ -88,7 +82,8 @@ def _frame(ax, shapes: list[object], pad: float = 0.3) -> None:
 
 def _collection(patches: list, values: np.ndarray, cmap: str | Colormap, vmin: float, vmax: float) -> PatchCollection:
     colours = matplotlib.colormaps[cmap] if isinstance(cmap, str) else cmap
-    collection = PatchCollection(patches, cmap=colours, edgecolor="#555", linewidths=0.4)
+    width = 0.4 if len(patches) < 200 else 0.05  # municipal maps: hairlines, or the borders hide the colours
+    collection = PatchCollection(patches, cmap=colours, edgecolor="#555", linewidths=width)
     collection.set_array(np.asarray(values, dtype=float))
     collection.set_clim(vmin, vmax)
     return collection
@@ -166,6 +161,27 @@ def vacuum_map(results: Results, shapes: list[object] | None) -> str:
     return choropleth(values, shapes, results.territory_ids, "Vacuum filling: control vacated and refilled",
                       "Purples", 0.0, top, "control share vacated, summed over months (mean over runs)",
                       results.territory_names)
+
+
+def department_maps(results: Results, population: np.ndarray) -> dict[str, str]:
+    """Department summaries beside municipal maps: state control (population-weighted) at the last month and
+    homicides per 100,000 over the run (means over runs); empty when the territories are not municipalities."""
+    from totalpeace.geography import department_view, is_municipal
+
+    if not is_municipal(results.territory_ids):
+        return {}
+    ids = results.territory_ids
+    departments, control, shapes = department_view(results.territories["territory_state_control"][-1], ids,
+                                                   population)
+    _, homicides, _ = department_view(results.territories["territory_homicides"].sum(axis=0), ids)
+    _, people, _ = department_view(population, ids)
+    years = results.months / 12.0
+    rate = homicides / np.maximum(people, 1.0) * 1e5 / years
+    month = results.month_labels()[-1]
+    return {"control": choropleth(control, shapes, departments, f"State control by department, {month}", "RdYlGn",
+                                  0.0, 1.0, "population-weighted state share of control"),
+            "homicides": choropleth(rate, shapes, departments, "Homicides per 100,000 a year, by department",
+                                    "Reds", 0.0, float(max(rate.max(), 1e-9)), "simulated yearly rate (mean)")}
 
 
 def vacuum_rows(results: Results, top: int = 8) -> list[list[str]]:

@@ -6,16 +6,18 @@ Every failure becomes an `InputError` naming the file that supplied the bad valu
 from __future__ import annotations
 
 import copy
-import tomllib
+import re
+import warnings
 from collections.abc import Iterable
 from pathlib import Path as FsPath
 from typing import Any
 
 from pydantic import ValidationError
 
-from totalpeace.errors import InputError, format_path
+from totalpeace.errors import InputError, InputWarning, format_path
 from totalpeace.scenario import paths
 from totalpeace.scenario.schema import Scenario
+from totalpeace.tomlfile import read_toml
 
 BUILTIN_DIR = FsPath(__file__).parent / "builtin"
 MAX_EXTENDS_DEPTH = 32
@@ -48,17 +50,6 @@ def resolve_reference(ref: str, relative_to: FsPath | None = None) -> FsPath:
     raise InputError(f"no built-in scenario or scenario file named {ref!r}{hint} (built-in: {names})")
 
 
-def read_toml(path: FsPath) -> dict[str, Any]:
-    """Parse a TOML file; a syntax error names the file, line and column."""
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"invalid TOML: {exc}", source=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", source=str(path)) from None
-
-
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     """Tables merge key by key; every other value (lists included) is replaced."""
     out = dict(base)
@@ -68,16 +59,6 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
         else:
             out[key] = copy.deepcopy(value)
     return out
-
-
-def _walk(data: Any, prefix: tuple[Any, ...] = ()) -> Iterable[tuple[Any, ...]]:
-    yield prefix
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _walk(value, (*prefix, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _walk(value, (*prefix, i))
 
 
 def _read_chain(path: FsPath, stack: list[FsPath]) -> tuple[dict[str, Any], Origins]:
@@ -101,10 +82,30 @@ def _read_chain(path: FsPath, stack: list[FsPath]) -> tuple[dict[str, Any], Orig
             raise InputError(f"extends: {exc.message}", source=str(path)) from None
         base, origins = _read_chain(parent, [*stack, path])
     merged = deep_merge(base, data)
-    for loc in _walk(data):
+    for loc, value in _walk_values(data):
         if loc:
-            origins[loc] = str(path)
+            record_origin(origins, loc, str(path), replaces=not isinstance(value, dict))
     return merged, origins
+
+
+def _walk_values(data: Any, prefix: tuple[Any, ...] = ()) -> Iterable[tuple[tuple[Any, ...], Any]]:
+    yield prefix, data
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _walk_values(value, (*prefix, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _walk_values(value, (*prefix, i))
+
+
+def record_origin(origins: Origins, loc: tuple[Any, ...], source: str, *, replaces: bool = True) -> None:
+    """Note that `source` set the value at `loc`, as the latest assignment (origins keep the order values were set
+    in). A value that is not a table replaces everything under it, so what an earlier file set there is forgotten."""
+    if replaces:
+        for key in [k for k in origins if len(k) > len(loc) and k[:len(loc)] == loc]:
+            del origins[key]
+    origins.pop(loc, None)
+    origins[loc] = source
 
 
 def _absolutise_territory_files(data: dict[str, Any], base: FsPath) -> None:
@@ -124,6 +125,33 @@ def origin_of(origins: Origins, loc: tuple[Any, ...], default: str) -> str:
         if loc[:end] in origins:
             return origins[loc[:end]]
     return default
+
+
+def blame(origins: Origins, locs: Iterable[tuple[Any, ...]], default: str) -> str:
+    """Who made a problem: of the values at `locs` and everything under them, the source that set one last. A bad
+    sum of presence shares after `--set groups.eln.presence.05=0.9`, or a built-in date before a variant's new
+    `start`, is then blamed on the `--set` or the variant, not on the built-in file that holds the field."""
+    rank = {key: i for i, key in enumerate(origins)}
+    best, source = -1, default
+    for loc in locs:
+        for end in range(len(loc), 0, -1):
+            if loc[:end] in origins:
+                if rank[loc[:end]] > best:
+                    best, source = rank[loc[:end]], origins[loc[:end]]
+                break
+        for key in origins if loc else ():
+            if len(key) > len(loc) and key[:len(loc)] == loc and rank[key] > best:
+                best, source = rank[key], origins[key]
+    return source
+
+
+def _located(origins: Origins, loc: tuple[Any, ...], message: str, related: Iterable[tuple[Any, ...]],
+             default: str) -> str:
+    """'<source>: <path>: <message>', saying where the field itself was set when someone else is blamed."""
+    source = blame(origins, [loc, *related], default)
+    own = origin_of(origins, loc, default)
+    where = f" ({format_path(loc)} is set in {own})" if own != source else ""
+    return f"{source}: {format_path(loc)}: {message}{where}"
 
 
 def _describe(error: dict[str, Any]) -> str:
@@ -148,7 +176,7 @@ def validate(data: dict[str, Any], origins: Origins, default_source: str) -> Sce
     except ValidationError as exc:
         by_file: dict[str, list[str]] = {}
         for err in exc.errors():
-            src = origin_of(origins, tuple(err["loc"]), default_source)
+            src = blame(origins, [tuple(err["loc"])], default_source)
             by_file.setdefault(src, []).append(_describe(err))
         problems = [f"{src}: {msg}" for src, msgs in by_file.items() for msg in msgs]
         raise InputError(problems) from None
@@ -170,12 +198,13 @@ def apply_overrides(
         if path and path[0] == "territories" and len(path) == 2 and path[1] in ("csv", "geojson", "adjacency"):
             parsed = str(FsPath(str(parsed)).expanduser().resolve())
         paths.set_path(data, path, parsed)
-        origins[tuple(path)] = "--set"
+        record_origin(origins, tuple(path), "--set", replaces=not isinstance(parsed, dict))
 
 
 def resolve_presence(scenario: Scenario) -> tuple[Scenario, list[tuple[tuple[Any, ...], str]]]:
     """Fill `presence` of groups that name `presence_from` from the territory dataset's presence table."""
     from totalpeace.data import presence_shares
+    from totalpeace.scenario.references import Problem
     from totalpeace.territories import load_territories
 
     wanted = {gid: g for gid, g in scenario.groups.items() if g.presence_from and not g.presence}
@@ -186,8 +215,9 @@ def resolve_presence(scenario: Scenario) -> tuple[Scenario, list[tuple[tuple[Any
     for gid, group in wanted.items():
         shares = presence_shares(table, str(group.presence_from))
         if not shares:
-            problems.append(((("groups", gid, "presence_from")),
-                             f"the territory data have no presence rows for {group.presence_from!r}"))
+            problems.append(Problem(("groups", gid, "presence_from"),
+                                    f"the territory data have no presence rows for {group.presence_from!r}",
+                                    (("territories",),)))
             continue
         groups[gid] = group.model_copy(update={"presence": shares})
     return scenario.model_copy(update={"groups": groups}), problems
@@ -195,17 +225,39 @@ def resolve_presence(scenario: Scenario) -> tuple[Scenario, list[tuple[tuple[Any
 
 def load_scenario(name_or_path: str | FsPath, overrides: Iterable[str] | dict[str, Any] | None = None) -> Scenario:
     """A built-in name or TOML path (+ `--set` overrides) -> a validated, cross-checked scenario."""
-    from totalpeace.scenario.references import check_references
+    from totalpeace.scenario.references import check_references, notices
 
     path = resolve_reference(str(name_or_path))
     data, origins = _read_chain(path, [])
     apply_overrides(data, origins, overrides)
+    _name_variant(data, origins, path)
     from totalpeace.calibration.paramset import apply_set
 
     apply_set(data, origins, path.parent)
     scenario = validate(data, origins, str(path))
     scenario, problems = resolve_presence(scenario)
-    problems += check_references(scenario, data)
+    from totalpeace.scenario.zones import resolve_zone_names
+
+    scenario, zone_problems = resolve_zone_names(scenario)
+    problems += zone_problems + check_references(scenario, data)
     if problems:
-        raise InputError([f"{origin_of(origins, loc, str(path))}: {format_path(loc)}: {msg}" for loc, msg in problems])
+        raise InputError([_located(origins, p[0], p[1], getattr(p, "related", ()), str(path)) for p in problems])
+    for notice in notices(scenario):
+        warnings.warn(InputWarning(_located(origins, notice[0], notice[1], notice.related, str(path))), stacklevel=2)
     return scenario
+
+
+def _name_variant(data: dict[str, Any], origins: Origins, path: FsPath) -> None:
+    """A file that `extends` another and sets no `name` is named after itself: with the inherited name it would
+    write its results over the scenario it changes (out/NAME is the default output folder)."""
+    if origins.get(("name",)) in (str(path), "--set") or "name" not in data or path.parent == BUILTIN_DIR:
+        return
+    derived = re.sub(r"[^\w .+-]", "-", path.stem).lstrip("_ .+-")[:100]
+    if not derived:
+        raise InputError("name: required in a file that extends another (its file name cannot serve as one)",
+                         source=str(path))
+    warnings.warn(InputWarning(f"{path}: name: not set, so this variant is named {derived!r} after its file (the "
+                               f"inherited name {data['name']!r} would share its output folder); set name to choose "
+                               "another"), stacklevel=3)
+    data["name"] = derived
+    record_origin(origins, ("name",), str(path))

@@ -13,25 +13,37 @@ from pydantic import ValidationError
 
 from totalpeace.errors import format_path
 from totalpeace.scenario import paths
-from totalpeace.scenario.dates import month_index
+from totalpeace.scenario.dates import add_months, month_index
 from totalpeace.scenario.schema import ID_PATTERN, Scenario
 from totalpeace.territories import TerritoryTable, load_territories
 
-Problem = tuple[tuple[Any, ...], str]
 PRESENCE_TOLERANCE = 0.01
 
 
+class Problem(tuple):
+    """(field path, message), and the other fields whose values make it a problem: the loader blames whichever of
+    them the user set last (a `--set`, a variant), not the file that holds the field."""
+
+    related: tuple[tuple[Any, ...], ...]
+
+    def __new__(cls, loc: tuple[Any, ...], message: str, related: tuple[tuple[Any, ...], ...] = ()) -> Problem:
+        problem = super().__new__(cls, (loc, message))
+        problem.related = related
+        return problem
+
+
 def _ids(kind: str, known: set[str], refs: list[str], loc: tuple[Any, ...]) -> list[Problem]:
+    related = (("territories",),) if kind == "territory" else ()
     out = []
     for i, ref in enumerate(refs):
         if ref not in known:
-            out.append(((*loc, i), f"unknown {kind} {ref!r}{paths.suggest(ref, sorted(known))}"))
+            out.append(Problem((*loc, i), f"unknown {kind} {ref!r}{paths.suggest(ref, sorted(known))}", related))
     return out
 
 
 def _date(scenario: Scenario, when: str, loc: tuple[Any, ...]) -> list[Problem]:
     if month_index(scenario.start, when) < 0:
-        return [(loc, f"{when} is before the scenario's start {scenario.start}")]
+        return [Problem(loc, f"{when} is before the scenario's start {scenario.start}", (("start",),))]
     return []
 
 
@@ -51,13 +63,14 @@ def _groups(scenario: Scenario, table: TerritoryTable) -> list[Problem]:
                         f"{paths.suggest(group.sanctuary.country, sorted(actors))}"))
         for tid, share in group.presence.items():
             if tid not in territories:
-                out.append(((*loc, "presence", tid), f"unknown territory id{paths.suggest(tid, sorted(territories))}"))
+                out.append(Problem((*loc, "presence", tid), f"unknown territory id"
+                                   f"{paths.suggest(tid, sorted(territories))}", (("territories",),)))
             elif not 0.0 <= share <= 1.0:
                 out.append(((*loc, "presence", tid), f"share must be between 0 and 1 (got {share})"))
         total = sum(group.presence.values())
         if group.presence and abs(total - 1.0) > PRESENCE_TOLERANCE:
             out.append(((*loc, "presence"), f"shares must add up to 1 (they add up to {total:.3f})"))
-        if not group.presence and group.type != "foreign_cartel" and group.members > 0:
+        if not group.presence and not group.presence_from and group.type != "foreign_cartel" and group.members > 0:
             out.append(((*loc, "presence"), "no territories of presence: give presence or presence_from"))
     for aid, actor in scenario.international.items():
         if not re.match(ID_PATTERN, aid):
@@ -76,9 +89,11 @@ def _policy(scenario: Scenario, territories: set[str]) -> list[Problem]:
     out += _ids("group", groups, policy.talks.order, ("policy", "talks", "order"))
     for i, gid in enumerate(policy.talks.order):
         if gid in groups and gid not in policy.tables:
-            out.append((("policy", "talks", "order", i), f"group {gid!r} has no table in policy.tables"))
+            out.append(Problem(("policy", "talks", "order", i), f"group {gid!r} has no table in policy.tables",
+                               (("policy", "tables"),)))
     if policy.talks.mode == "phased" and not policy.talks.order:
-        out.append((("policy", "talks", "order"), "phased talks need an order (a list of group ids)"))
+        out.append(Problem(("policy", "talks", "order"), "phased talks need an order (a list of group ids)",
+                           (("policy", "talks", "mode"),)))
     for kind, items in (("ceasefires", policy.ceasefires), ("concessions", policy.concessions)):
         for i, item in enumerate(items):
             loc = ("policy", kind, i)
@@ -87,6 +102,8 @@ def _policy(scenario: Scenario, territories: set[str]) -> list[Problem]:
                             f"{paths.suggest(item.group, sorted(groups))}"))
             out += _date(scenario, item.start, (*loc, "start"))
             out += _ids("territory", territories, item.territories, (*loc, "territories"))
+            if kind == "ceasefires" and item.territories and not item.zone:
+                out.append(((*loc, "territories"), "territories are the zone's: set zone = true, or leave them out"))
     for i, event in enumerate(policy.events):
         out += _date(scenario, event.date, ("policy", "events", i, "date"))
     out += _negotiation(scenario)
@@ -94,7 +111,9 @@ def _policy(scenario: Scenario, territories: set[str]) -> list[Problem]:
         purge = scenario.security.purge
         out += _date(scenario, purge.date, ("security", "purge", "date"))
         if purge.generals_retired > purge.generals_total:
-            out.append((("security", "purge", "generals_retired"), "more generals retired than there are"))
+            out.append(Problem(("security", "purge", "generals_retired"), "more generals retired than there are "
+                               f"({purge.generals_retired} of {purge.generals_total})",
+                               (("security", "purge", "generals_total"),)))
     return out
 
 
@@ -173,8 +192,84 @@ def _event_assignments(scenario: Scenario, data: dict[str, Any]) -> list[Problem
     return out
 
 
+def _contradictions(scenario: Scenario) -> list[Problem]:
+    """Settings that cannot all hold: a group its own rival, ally or parent, a parent cycle, a group twice in the
+    talks order, two ceasefires for one group at once, a zone for a group with nowhere to put it."""
+    out: list[Problem] = []
+    groups = scenario.groups
+    for gid, group in groups.items():
+        loc = ("groups", gid)
+        for kind in ("rivals", "allies"):
+            if gid in getattr(group, kind):
+                i = getattr(group, kind).index(gid)
+                out.append(Problem((*loc, kind, i), f"a group cannot be among its own {kind}"))
+        for i, other in enumerate(group.rivals):
+            if other in group.allies:
+                out.append(Problem((*loc, "rivals", i), f"{other!r} is both a rival and an ally",
+                                   ((*loc, "allies"),)))
+        if group.parent == gid:
+            out.append(Problem((*loc, "parent"), "a group cannot be its own parent"))
+        else:
+            seen, node = [gid], group.parent
+            while node in groups and node not in seen:
+                seen.append(node)
+                node = groups[node].parent
+            if node == gid:
+                cycle = " -> ".join([*seen, gid])
+                out.append(Problem((*loc, "parent"), f"parents form a cycle ({cycle})",
+                                   tuple(("groups", g, "parent") for g in seen[1:])))
+    order = scenario.policy.talks.order
+    for i, gid in enumerate(order):
+        if gid in order[:i]:
+            out.append(Problem(("policy", "talks", "order", i), f"group {gid!r} appears twice (also at "
+                               f"[{order.index(gid)}]): each table opens once"))
+    ceasefires = scenario.policy.ceasefires
+    for i, cf in enumerate(ceasefires):
+        begin = month_index(scenario.start, cf.start)
+        for j, other in enumerate(ceasefires[:i]):
+            other_begin = month_index(scenario.start, other.start)
+            if other.group == cf.group and begin < other_begin + other.months and other_begin < begin + cf.months:
+                out.append(Problem(("policy", "ceasefires", i, "start"),
+                                   f"overlaps policy.ceasefires[{j}] ({other.start} for {other.months} months) for "
+                                   f"group {cf.group!r}: one ceasefire at a time per group (end one before the "
+                                   "next starts)", (("policy", "ceasefires", j),)))
+    zones = [("ceasefires", i, z) for i, z in enumerate(ceasefires) if z.zone]
+    zones += [("concessions", i, c) for i, c in enumerate(scenario.policy.concessions) if c.kind == "zone"]
+    for kind, i, item in zones:
+        group = groups.get(item.group)
+        if group is not None and not item.territories and not group.presence:
+            out.append(Problem(("policy", kind, i, "territories"), f"a zone for group {item.group!r} needs "
+                               "territories: the group has no territories of presence to place it in",
+                               (("groups", item.group, "presence"),)))
+    return out
+
+
+def notices(scenario: Scenario) -> list[Problem]:
+    """Harmless but probably unintended settings, to warn about: they load and run, but do nothing."""
+    out: list[Problem] = []
+    policy, horizon = scenario.policy, scenario.months
+    end = add_months(scenario.start, horizon - 1)
+    dated: list[tuple[tuple[Any, ...], str]] = [(("policy", "tables", g, "start"), t.start)
+                                                for g, t in policy.tables.items()]
+    dated += [(("policy", "ceasefires", i, "start"), c.start) for i, c in enumerate(policy.ceasefires)]
+    dated += [(("policy", "concessions", i, "start"), c.start) for i, c in enumerate(policy.concessions)]
+    dated += [(("policy", "events", i, "date"), e.date) for i, e in enumerate(policy.events)]
+    if scenario.security.purge is not None:
+        dated.append((("security", "purge", "date"), scenario.security.purge.date))
+    for loc, when in dated:
+        if month_index(scenario.start, when) >= horizon:
+            out.append(Problem(loc, f"{when} is after the scenario's last month {end} ({horizon} months from "
+                               f"{scenario.start}): no effect unless a run is longer (--months)",
+                               (("months",), ("start",))))
+    for i, item in enumerate(policy.concessions):  # (a ceasefire's territories without zone = true are an error)
+        if item.territories and item.kind != "zone":
+            out.append(Problem(("policy", "concessions", i, "territories"), "ignored: only a zone has territories "
+                               '(kind = "zone")'))
+    return out
+
+
 def check_references(scenario: Scenario, data: dict[str, Any]) -> list[Problem]:
     """All cross-field problems of a validated scenario (empty when it is consistent)."""
     table = load_territories(scenario.territories)
     return (_groups(scenario, table) + _policy(scenario, set(table.ids))
-            + _event_assignments(scenario, data))
+            + _event_assignments(scenario, data) + _contradictions(scenario))

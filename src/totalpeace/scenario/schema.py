@@ -36,6 +36,8 @@ SAFE_NAME = re.compile(r"[^\W_][\w .+-]*")
 MAX_MEMBERS = 1e7
 MAX_FINANCE = 1e5  # USD m / month
 MAX_PERSONNEL = 100_000_000
+MAX_MONTHS = 1200  # the longest run (100 years): durations beyond it mean the same as "until the end"
+MAX_GENERALS = 100_000
 
 
 class Strict(BaseModel):
@@ -95,8 +97,9 @@ class Purge(Strict):
     """A purge of the security forces' leadership (M3.2 shock)."""
 
     date: YearMonth
-    generals_retired: int = Field(..., ge=0)
-    generals_total: int = Field(..., ge=1, description="Generals and admirals before the purge (denominator).")
+    generals_retired: int = Field(..., ge=0, le=MAX_GENERALS)
+    generals_total: int = Field(..., ge=1, le=MAX_GENERALS,
+                                description="Generals and admirals before the purge (denominator).")
     source: str = ""
 
 
@@ -212,8 +215,9 @@ class Concession(Strict):
     group: str
     kind: ConcessionKind
     start: YearMonth
-    months: int | None = Field(None, ge=1, description="Duration; none = until the end of the run.")
-    territories: list[str] = Field(default_factory=list, description="For zones: territory ids of the zone.")
+    months: int | None = Field(None, ge=1, le=MAX_MONTHS, description="Duration; none = until the end of the run.")
+    territories: list[str] = Field(default_factory=list, description="For zones: territory ids of the zone "
+                                   "(default: the group's main territory).")
     source: str = ""
 
 
@@ -222,7 +226,7 @@ class Ceasefire(Strict):
 
     group: str
     start: YearMonth
-    months: int = Field(..., ge=1)
+    months: int = Field(..., ge=1, le=MAX_MONTHS)
     bilateral: bool = Field(True, description="Bilateral (the state also stops operations) or unilateral.")
     zone: bool = Field(False, description="With a demilitarised zone (the Caguán risk).")
     territories: list[str] = Field(default_factory=list, description="Zone territories (default: the group's main).")
@@ -293,7 +297,7 @@ class Scenario(Strict):
     description: str = ""
     extends: str | None = Field(None, description="Built-in scenario name or path this file changes.")
     start: YearMonth
-    months: int = Field(..., ge=1, le=1200, description="Months to simulate by default.")
+    months: int = Field(..., ge=1, le=MAX_MONTHS, description="Months to simulate by default.")
     territories: Territories
     groups: dict[str, Group] = Field(default_factory=dict)
     security: Security

@@ -25,7 +25,7 @@ from totalpeace.report.headlines import comparison_headlines, headlines
 from totalpeace.report.html import comparison_overlays, render_comparison, render_report, run_figures
 from totalpeace.scenario import builtin_scenarios, load_scenario
 from totalpeace.scenario.schema import Scenario
-from totalpeace.server.guard import Guard, Limits
+from totalpeace.server.guard import AllowedHosts, Guard, Limits
 from totalpeace.server.levers import LeverError, describe_levers, lever_problems, lever_settings, overrides
 from totalpeace.server.models import ErrorBody, RunRequest, RunStatus, ScenarioInfo
 from totalpeace.server.runs import Run, RunManager, ShuttingDown, TooManyRuns
@@ -70,11 +70,12 @@ def _allowed_methods(app: FastAPI, scope: dict[str, Any]) -> list[str]:
 
 
 def create_app(store: str | Path | None = None, workers: int = 1, executor: str = "local", token: str | None = None,
-               limits: Limits | None = None) -> FastAPI:
+               limits: Limits | None = None, allowed_hosts: AllowedHosts | None = None) -> FastAPI:
     """The application. Runs are computed by the experiment executor `executor` (`local`: `workers` processes per
     run; or `dask://HOST:PORT`) and recorded in the results store `store` (default: the CLI's, $TOTALPEACE_STORE or
     out/store). With a `token`, every API call must send `Authorization: Bearer <token>`; `limits` caps what one
-    request may ask."""
+    request may ask; `allowed_hosts` the names a request's Host header may give (default: localhost and loopback
+    addresses)."""
     limits = limits or Limits()
     manager = RunManager(ResultsStore(store), executor=executor, workers=workers, max_active=limits.max_active_runs)
     cache: OrderedDict[tuple[str, ...], Any] = OrderedDict()  # figures and pages, the most recent CACHE_SIZE
@@ -86,13 +87,13 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
         yield
         manager.shutdown()
 
-    app = FastAPI(title="totalpeace dashboard", version="1", lifespan=lifespan,
+    app = FastAPI(title="totalpeace dashboard", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Run ensembles of a peace-process scenario with changed levers, follow their progress, "
                               "read charts and maps, compare with a baseline and download summary.json and reports.")
     app.state.manager = manager
     app.state.limits = limits
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.add_middleware(Guard, token=token, max_body_bytes=limits.max_body_bytes)
+    app.add_middleware(Guard, token=token, max_body_bytes=limits.max_body_bytes, allowed_hosts=allowed_hosts)
 
     def openapi() -> dict[str, Any]:
         """The schema, declaring the bearer token when the server has one (so /docs can send it)."""
@@ -166,6 +167,11 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(STATIC / "index.html")
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def docs() -> FileResponse:
+        """Swagger UI from the files shipped in static/swagger-ui (never a CDN: it works offline, under the CSP)."""
+        return FileResponse(STATIC / "docs.html")
 
     @app.get("/api/scenarios", response_model=list[ScenarioInfo], responses=AUTH, summary="Built-in scenarios")
     def scenarios() -> list[dict[str, Any]]:
@@ -282,6 +288,7 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
     def comparison_report(run_id: str, baseline_id: str) -> HTMLResponse:
         run, variant = finished(run_id)
         base_run, baseline = finished(baseline_id)
+        differences.check_comparable(baseline, variant)  # 422 before rendering, as the JSON comparison answers
         page = cached(("compare-report", run_id, baseline_id),
                       lambda: render_comparison(baseline, variant, labels(run, base_run),
                                                 sources=data_sources(run.scenario),

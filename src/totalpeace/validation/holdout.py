@@ -1,24 +1,22 @@
 """Held-back-year validation: ensembles of the historical scenarios scored against the years calibration never saw.
 
 The ensemble is a posterior predictive one when a posterior is given (parameter sets drawn by weight, a few runs
-each), otherwise runs at the scenario's own parameters. Every target is reproduced run by run; those marked
+each), otherwise runs at the scenario's own parameters (simulated by `pattern_runs.simulate_ensemble`, which also
+feeds the pattern catalogue). Every target is reproduced run by run; those marked
 `validate` (after the scenario's cut-off year) are scored by CRPS and interval coverage, next to two baselines
 that only know the calibration years: the last observed value carried forward and the mean of the observed values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from totalpeace.engine.simulate import simulate
 from totalpeace.scenario.params import BY_NAME
-from totalpeace.scenario.schema import Scenario
 from totalpeace.validation import scoring
-from totalpeace.validation.targets import Target, per_run
+from totalpeace.validation.targets import Target
 
 
 @dataclass
@@ -35,22 +33,6 @@ def draw_parameters(posterior: pd.DataFrame, draws: int, seed: int) -> list[dict
     rows = rng.choice(len(posterior), size=draws, replace=True, p=weights / weights.sum())
     names = [c for c in posterior.columns if c in BY_NAME]  # not weight, particle or calibration
     return [{n: float(posterior.iloc[i][n]) for n in names} for i in rows]
-
-
-def simulate_targets(scenario: Scenario, targets: list[Target], runs: int, seed: int,
-                     parameter_sets: list[dict[str, float]] | None = None,
-                     progress: Callable[[int], None] | None = None) -> Ensemble:
-    """Run the ensemble (one block of `runs` per parameter set) and compute every target per run."""
-    from totalpeace.calibration.abc import months_needed, with_parameters
-
-    months = months_needed(scenario, targets)
-    blocks = []
-    data = scenario.model_dump(mode="python")
-    for i, params in enumerate(parameter_sets or [{}]):
-        sc = with_parameters(data, params) if params else scenario
-        results = simulate(sc, runs=runs, seed=seed, months=months, first_run=i * runs, progress=progress)
-        blocks.append({t.key: per_run(results, t) for t in targets})
-    return Ensemble({t.key: np.concatenate([b[t.key] for b in blocks]) for t in targets})
 
 
 def _history(targets: list[Target], target: Target) -> list[float]:

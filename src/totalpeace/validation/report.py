@@ -1,4 +1,6 @@
-"""The validation report: simulated bands against observed points for every target, and the score tables."""
+"""The validation report: the pattern catalogue's table (which of Colombia's historical patterns the ensemble
+reproduces, with shares of runs, and why not where it does not), simulated bands against observed points for every
+held-back target, and the score tables. One self-contained page for an adviser."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from matplotlib.figure import Figure
 
 from totalpeace.report.charts import svg
 from totalpeace.report.html import CSS, table
+from totalpeace.validation.patterns import fmt
 
 
 def band_chart(part: pd.DataFrame, title: str) -> str:
@@ -53,30 +56,122 @@ def _fmt(value: float) -> str:
     return f"{value:,.3g}" if abs(value) < 100 else f"{value:,.0f}"
 
 
-def write_validation_report(path: Path, scores: pd.DataFrame, summary: pd.DataFrame, provenance: list[str]) -> Path:
-    """A self-contained HTML page."""
+STATUS_CSS = (".reproduced{background:#e5f5e0}.not-reproduced{background:#fde0dd}.not-yet-produced{background:#eee;"
+              "color:#555}td.num{text-align:right}")
+
+
+def pattern_chart(patterns: pd.DataFrame) -> str:
+    """Each pattern's 80% interval and median as a multiple of the observed value, beside the band that counts
+    (log scale: 1 is the observation); patterns without a positive observed value or a model value are left out."""
+    rows = patterns[np.isfinite(patterns["observed_value"]) & (patterns["observed_value"] > 0)
+                    & np.isfinite(patterns["median"]) & (patterns["median"] > 0)]
+    if rows.empty:
+        return ""
+    rows = rows.iloc[::-1]
+    fig = Figure(figsize=(7.5, 0.32 * len(rows) + 1.0))
+    ax = fig.subplots()
+    y = np.arange(len(rows))
+    obs = rows["observed_value"].to_numpy(float)
+    floor = 1e-3
+    for i, (_, r) in enumerate(rows.iterrows()):
+        lo, hi = (r["low"] if np.isfinite(r["low"]) else r["observed_value"]), r["high"]
+        hi = hi if np.isfinite(hi) else r["observed_value"]
+        ax.plot([max(lo / obs[i], floor), max(hi / obs[i], floor)], [i, i], color="#a1d99b", linewidth=9,
+                solid_capstyle="butt", label="band that counts as reproduced" if i == 0 else None)
+        colour = "#31a354" if r["status"] == "reproduced" else "#de2d26"
+        ax.plot([max(r["q10"] / obs[i], floor), max(r["q90"] / obs[i], floor)], [i, i], color=colour, linewidth=2,
+                label="model 80% interval" if i == 0 else None)
+        ax.scatter([max(r["median"] / obs[i], floor)], [i], color=colour, zorder=3, s=18,
+                   label="model median" if i == 0 else None)
+    ax.axvline(1.0, color="#555", linestyle="--", linewidth=1)
+    ax.set_xscale("log")
+    ax.set_yticks(y)
+    ax.set_yticklabels(rows["pattern"], fontsize=7)
+    ax.set_xlabel("model / observed (log scale; 1 = the observed value)", fontsize=8)
+    ax.tick_params(axis="x", labelsize=7)
+    ax.legend(fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False)
+    return f'<div class="chart">{svg(fig)}</div>'
+
+
+def pattern_section(patterns: pd.DataFrame) -> list[str]:
+    """The adviser's part of the page: counts, chart, table, what is not reproduced and why, what is not produced."""
+    counts = patterns["status"].value_counts()
+    rows = []
+    for _, r in patterns.iterrows():
+        produced = r["status"] != "not yet produced"
+        scenario = str(r["scenario"]).replace("colombia-", "").replace("international.", "")
+        cells = [f"<b>{html.escape(r['pattern'])}</b><br><span class='muted'>{html.escape(r['question'])}</span>",
+                 html.escape(r["issue"]), html.escape(scenario),
+                 html.escape(r["observed"]), html.escape(r["criterion"]),
+                 (f"{fmt(r['median'])} [{fmt(r['q10'])}, {fmt(r['q90'])}]"
+                  + (f" over the {1 - r['undefined']:.0%} of runs where it happens" if r["undefined"] > 0 else ""))
+                 if produced else "",
+                 f"{r['share']:.0%}" if produced else "",
+                 html.escape(r["status"] + ("" if r["independent"] else " (not independent)"))]
+        css = str(r["status"]).replace(" ", "-")
+        rows.append(f"<tr class='{css}'>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    head = "".join(f"<th>{h}</th>" for h in ("pattern", "issue", "scenario", "observed", "reproduced when",
+                                              "model median [80%]", "runs reproducing", "status"))
+    missing = patterns[patterns["status"] == "not reproduced"]
+    later = patterns[patterns["status"] == "not yet produced"]
+    return [
+        "<h2>Patterns of Colombia's history</h2>",
+        f"<p><b>{counts.get('reproduced', 0)} reproduced, {counts.get('not reproduced', 0)} not reproduced, "
+        f"{counts.get('not yet produced', 0)} not yet produced by the model</b> (of {len(patterns)}). A pattern is "
+        "reproduced when at least half of the runs meet its criterion; the observed values, their sources and how "
+        "each band was set are listed at the end of the page. Patterns marked 'not independent' are fixed by the "
+        "scenario's inputs and do not test the model.</p>",
+        pattern_chart(patterns),
+        f"<table id='patterns'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>",
+        "<h3>What the model does not reproduce, and why (measured)</h3><ul>"
+        + "".join(f"<li><b>{html.escape(r['pattern'])}</b>: {html.escape(r['explanation'])}</li>"
+                  for _, r in missing.iterrows()) + "</ul>",
+        "<h3>Not yet produced by the model</h3><ul>"
+        + "".join(f"<li><b>{html.escape(r['pattern'])}</b> ({html.escape(r['measures'])}): needs the "
+                  f"{html.escape(r['missing'])}</li>" for _, r in later.iterrows()) + "</ul>",
+    ]
+
+
+def pattern_sources(patterns: pd.DataFrame) -> list[str]:
+    """Each pattern's statistic, how its observation and band were made, and the sources."""
+    return ["<h2>Observations behind the patterns</h2><ul>"
+            + "".join(f"<li><b>{html.escape(r['pattern'])}</b> — {html.escape(r['measures'])}; "
+                      f"{html.escape(r['notes'])}<br><span class='muted'>{html.escape(r['source'])}</span></li>"
+                      for _, r in patterns.iterrows()) + "</ul>"]
+
+
+def write_validation_report(path: Path, scores: pd.DataFrame, summary: pd.DataFrame, provenance: list[str],
+                            patterns: pd.DataFrame | None = None) -> Path:
+    """A self-contained HTML page: the pattern table first (when given), then the held-back scores."""
     charts = [band_chart(part, f"{scenario}: {name}")
               for (scenario, name), part in scores.groupby(["scenario", "target"], sort=False)]
     summary_cols = ["scenario", "target", "years", "crps", "crps_persistence", "skill_persistence",
                     "crps_climatology", "skill_climatology", "coverage50", "coverage80", "coverage95"]
     score_cols = ["scenario", "target", "year", "use", "observed", "median", "q10", "q90", "crps", "in50", "in80",
                   "in95"]
+    has_patterns = patterns is not None and len(patterns) > 0
     body = [
-        "<h1>Validation on held-back years</h1>",
+        "<h1>Validation against Colombia's history</h1>",
+        "<p class='muted'>Which patterns of Colombia's history before August 2022 the model reproduces, and how it "
+        "scores on years its calibration never saw. Every number on this page was measured by <code>totalpeace "
+        "validate</code>; the provenance is at the end.</p>",
+        *(pattern_section(patterns) if has_patterns else []),
+        "<h2>Held-back years</h2>",
         "<p class='muted'>Bands: simulated ensemble (95% light, 50% dark, median line). Filled points were used "
         "for calibration; hollow points were held back and are scored. CRPS is in the target's unit (lower is "
         "better); skill = 1 - CRPS / CRPS of the baseline (positive: better than the baseline).</p>",
-        "<h2>Scores on held-back years</h2>",
+        "<h3>Scores on held-back years</h3>",
         table([[_fmt(r[c]) for c in summary_cols] for _, r in summary.iterrows()], summary_cols),
-        "<h2>Simulated bands against observations</h2>", f"<div class='grid'>{''.join(charts)}</div>",
-        "<h2>Every target</h2>",
+        "<h3>Simulated bands against observations</h3>", f"<div class='grid'>{''.join(charts)}</div>",
+        "<h3>Every target</h3>",
         table([[_fmt(r[c]) for c in score_cols] for _, r in scores.iterrows()], score_cols),
+        *(pattern_sources(patterns) if has_patterns else []),
         "<h2>Provenance</h2><ul>" + "".join(f"<li>{html.escape(p)}</li>" for p in provenance) + "</ul>",
         "<h2>Sources of the observations</h2><ul>"
         + "".join(f"<li>{html.escape(s)}</li>" for s in sorted(set(scores["source"]))) + "</ul>",
     ]
     page = (f"<!doctype html><html><head><meta charset='utf-8'><title>totalpeace validation</title>"
-            f"<style>{CSS}</style></head><body>{''.join(body)}</body></html>")
+            f"<style>{CSS}{STATUS_CSS}</style></head><body>{''.join(body)}</body></html>")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
     return path

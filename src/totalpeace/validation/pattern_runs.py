@@ -1,0 +1,218 @@
+"""Run the historical scenarios and evaluate the pattern catalogue: per pattern, the share of runs reproducing it, the
+ensemble's median and 80% interval beside the observed value, and a sentence built from what was measured.
+
+The ensemble is the one `totalpeace validate` scores on held-back years: for each parameter set (posterior draws, or
+the scenario's own parameters) `runs` runs with the same run ids, so targets and patterns come from the same
+simulations. Each run is simulated on its own because the ensemble's results keep territory series only as means over
+runs, and the department patterns need them run by run; a run's numbers are the same as in any batch (the draws are
+keyed by seed, run and month). A paired pattern (a variant with `--set` overrides) runs its variant on the same seeds.
+
+For calibration (#18) `statistics_frame` gives every pattern's statistic per run and `summary_vector` the ensemble's
+summary per pattern, with `observed_vector` the matching observed values: an ABC distance or a neural posterior
+estimator can use exactly the definitions the validation report shows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from totalpeace.scenario.schema import Scenario
+from totalpeace.validation.outputs import NotProduced, Outputs
+from totalpeace.validation.patterns import (
+    REPRODUCED_SHARE,
+    Criterion,
+    Observation,
+    Pattern,
+    Runs,
+    fmt,
+    load_observations,
+)
+from totalpeace.validation.targets import Target, per_run
+
+REPRODUCED, NOT_REPRODUCED, NOT_PRODUCED = "reproduced", "not reproduced", "not yet produced"
+
+
+@dataclass
+class Ensemble:
+    """Per-run outputs of one scenario (or variant) and the per-run values of its held-back targets."""
+
+    outputs: Outputs
+    targets: dict[str, np.ndarray]
+
+
+def simulate_ensemble(scenario: Scenario, runs: int, seed: int,
+                      parameter_sets: Sequence[dict[str, float]] | None = None, targets: Sequence[Target] = (),
+                      months: int | None = None,
+                      progress: Callable[[int], None] | None = None) -> Ensemble:
+    """`runs` runs per parameter set (run ids i*runs .. i*runs + runs - 1 for set i), each simulated on its own."""
+    from totalpeace.calibration.abc import with_parameters
+    from totalpeace.engine.simulate import simulate
+
+    months = months or scenario.months
+    data = scenario.model_dump(mode="python")
+    start = {gid: g.members for gid, g in scenario.groups.items()}
+    parts: list[Outputs] = []
+    values: dict[str, list[np.ndarray]] = {t.key: [] for t in targets}
+    for i, params in enumerate(parameter_sets or [{}]):
+        sc = with_parameters(data, params) if params else scenario
+        for j in range(runs):
+            results = simulate(sc, runs=1, seed=seed, months=months, first_run=i * runs + j)
+            parts.append(Outputs.from_results(results, start))
+            for t in targets:
+                values[t.key].append(per_run(results, t))
+            if progress:
+                progress(1)
+    return Ensemble(Outputs.concat(parts), {k: np.concatenate(v) for k, v in values.items()})
+
+
+def ensembles_needed(patterns: Sequence[Pattern]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Ensemble key -> (scenario, overrides) for every scenario and variant the patterns read."""
+    out: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for p in patterns:
+        out.setdefault(p.scenario, (p.scenario, ()))
+        if p.variant:
+            out.setdefault(p.scenario_key, (p.scenario, p.variant))
+    return out
+
+
+@dataclass
+class PatternResult:
+    """One pattern evaluated on an ensemble."""
+
+    pattern: Pattern
+    observation: Observation
+    values: np.ndarray | None  # per run; None when not produced
+    missing: str = ""
+    share: float = float("nan")
+    median: float = float("nan")
+    q10: float = float("nan")
+    q90: float = float("nan")
+    undefined: float = float("nan")  # share of runs where the statistic is undefined (event never happened)
+    explanation: str = ""
+
+    @property
+    def status(self) -> str:
+        if self.values is None:
+            return NOT_PRODUCED
+        return REPRODUCED if self.share >= REPRODUCED_SHARE else NOT_REPRODUCED
+
+
+def _runs(pattern: Pattern, ensembles: dict[str, Outputs], observation: Observation) -> Runs:
+    variant = ensembles[pattern.scenario_key] if pattern.variant else None
+    return Runs(ensembles[pattern.scenario], observation, variant)
+
+
+def pattern_values(pattern: Pattern, ensembles: dict[str, Outputs]) -> np.ndarray:
+    """The pattern's statistic per run (raises NotProduced when an output is missing)."""
+    observation = load_observations()[pattern.observation]
+    return np.asarray(pattern.statistic(_runs(pattern, ensembles, observation)), dtype=float)
+
+
+def evaluate(patterns: Sequence[Pattern], ensembles: dict[str, Outputs]) -> list[PatternResult]:
+    """Every pattern on its ensemble: share reproducing, median and 80% interval, and a measured explanation."""
+    observations = load_observations()
+    results = []
+    for p in patterns:
+        obs = observations[p.observation]
+        try:
+            values = pattern_values(p, ensembles)
+        except NotProduced as missing:
+            results.append(PatternResult(p, obs, None, missing=missing.output,
+                                         explanation=f"Not yet produced: the model has no {missing.output}; the "
+                                                     "statistic is defined and tested on synthetic runs."))
+            continue
+        criterion = p.criterion_for(obs)
+        ok = criterion.holds(values)
+        finite = values[np.isfinite(values)]
+        res = PatternResult(p, obs, values, share=float(ok.mean()), undefined=float(1 - np.isfinite(values).mean()))
+        if finite.size:
+            res.q10, res.median, res.q90 = (float(x) for x in np.quantile(finite, [0.1, 0.5, 0.9]))
+        res.explanation = _explain(p, res, criterion, values, _runs(p, ensembles, obs))
+        results.append(res)
+    return results
+
+
+def _explain(pattern: Pattern, res: PatternResult, criterion: Criterion, values: np.ndarray, runs: Runs) -> str:
+    """A sentence from the measured numbers: where the runs fall against the criterion, and the diagnosis."""
+    finite = np.isfinite(values)
+    parts = []
+    if res.status == REPRODUCED:
+        parts.append(f"{res.share:.0%} of runs meet the criterion (median {fmt(res.median)}).")
+    else:
+        below = np.mean(finite & (values < criterion.low)) if np.isfinite(criterion.low) else 0.0
+        above = np.mean(finite & (values > criterion.high)) if np.isfinite(criterion.high) else 0.0
+        where = [f"below in {below:.0%} of runs" if below else "", f"above in {above:.0%}" if above else "",
+                 f"undefined (the event never happens) in {1 - finite.mean():.0%}" if not finite.all() else ""]
+        parts.append(f"Only {res.share:.0%} of runs meet the criterion: " + ", ".join(w for w in where if w) + ".")
+    if pattern.diagnose is not None:
+        with contextlib.suppress(NotProduced, ValueError):  # a diagnosis that needs a missing output is left out
+            parts.append(pattern.diagnose(runs, values) + ".")
+    if pattern.dependence:
+        parts.append(f"Not an independent test: {pattern.dependence}.")
+    return " ".join(parts)
+
+
+def result_table(results: Sequence[PatternResult]) -> pd.DataFrame:
+    """One row per pattern, the columns the terminal, the CSV and the HTML page show."""
+    rows = []
+    for r in results:
+        p, obs = r.pattern, r.observation
+        criterion = p.criterion_for(obs)
+        rows.append({
+            "pattern": p.id, "issue": p.issue, "question": p.question, "scenario": p.scenario_key,
+            "measures": p.measures, "observed": observed_text(p, obs), "criterion": criterion.text(),
+            "observed_value": obs.single.value if len(obs.rows) == 1 else float("nan"), "low": criterion.low,
+            "high": criterion.high, "median": r.median, "q10": r.q10, "q90": r.q90, "share": r.share,
+            "undefined": r.undefined, "status": r.status, "independent": not p.dependence, "missing": r.missing,
+            "explanation": r.explanation, "unit": p.unit, "source": " | ".join(obs.sources),
+            "notes": " | ".join(sorted({row.notes for row in obs.rows}))[:600],
+        })
+    return pd.DataFrame(rows)
+
+
+def observed_text(pattern: Pattern, obs: Observation) -> str:
+    """The observation in a few words: its value, or the series' extent (the band is the criterion's)."""
+    if len(obs.rows) == 1:
+        value = obs.single.value
+        return fmt(value) if np.isfinite(value) else "direction"
+    return f"{len(obs.rows)} {'years' if obs.rows[0].territory == '' else 'depts'}"
+
+
+# --- for calibration (#18) -------------------------------------------------------------------------------------------
+def statistics_frame(patterns: Sequence[Pattern], ensembles: dict[str, Outputs]) -> pd.DataFrame:
+    """Each pattern's statistic per run (rows: runs, columns: pattern ids); patterns not produced are left out.
+
+    Rows align across scenarios when every ensemble used the same parameter sets and runs per set (row i is the same
+    parameter set and run id everywhere), which is what a neural posterior estimator needs."""
+    columns = {}
+    for p in patterns:
+        try:
+            columns[p.id] = pattern_values(p, ensembles)
+        except NotProduced:
+            continue
+    return pd.DataFrame(columns)
+
+
+def summary_vector(patterns: Sequence[Pattern], ensembles: dict[str, Outputs],
+                   reduce: Callable[[np.ndarray], float] = np.nanmedian) -> np.ndarray:
+    """One number per pattern (NaN when not produced): the ensemble's summary of the per-run statistic."""
+    frame = statistics_frame(patterns, ensembles)
+    out = []
+    for p in patterns:
+        values = frame[p.id].to_numpy(dtype=float) if p.id in frame else np.array([np.nan])
+        out.append(float(reduce(values)) if np.isfinite(values).any() else float("nan"))
+    return np.array(out)
+
+
+def observed_vector(patterns: Sequence[Pattern]) -> np.ndarray:
+    """The observed value of each pattern's statistic, in the order of `summary_vector` (NaN when the observation
+    fixes only a direction): the observation's value, or for a series the statistic's value on the data itself
+    (`Pattern.ideal`: no error, all of the homicides in the right departments)."""
+    observations = load_observations()
+    return np.array([p.ideal if p.ideal is not None else observations[p.observation].single.value
+                     for p in patterns], dtype=float)

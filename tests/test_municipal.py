@@ -1,0 +1,218 @@
+"""The municipal flagship: shipped data and its regeneration, the presence rule, routes, zones by name, the scale
+comparison with the department flagship, maps and the rolling-origin backtest (small versions)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+
+from totalpeace import load_scenario, simulate
+from totalpeace.data import load_dataset, presence_shares
+from totalpeace.data.municipal import MUNICIPAL, read_table
+from totalpeace.data.municipal_presence import FALLBACK_MAX
+from totalpeace.errors import InputError
+from totalpeace.routes import least_cost_routes
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+HAS_SHARED = (SHARED / "data" / "colombia-municipal" / "muni_homicides.csv").is_file()
+
+
+@pytest.mark.skipif(not HAS_SHARED, reason="the curated inputs are read from ../shared")
+def test_curation_script_regenerates_the_shipped_files(tmp_path):
+    subprocess.run([sys.executable, str(REPO / "tools" / "curate_municipal.py"), "--out", str(tmp_path)], check=True,
+                   capture_output=True)
+    shipped = sorted(p.name for p in MUNICIPAL.iterdir() if p.name != "README.md")
+    assert sorted(p.name for p in tmp_path.iterdir()) == shipped
+    for name in shipped:
+        assert (tmp_path / name).read_bytes() == (MUNICIPAL / name).read_bytes(), name
+
+
+def test_every_row_names_a_known_source_and_nothing_is_after_2021():
+    known = set(read_table("sources.csv")["key"])
+    for name in ("municipalities.csv", "adjacency.csv", "panel.parquet", "ged.parquet", "cnmh_presence.parquet"):
+        table = read_table(name)
+        keys = {k for cell in table["source"] for k in str(cell).split(";")}
+        assert keys and keys <= known, name
+        if "year" in table.columns:
+            assert table["year"].max() <= 2021, name
+    units = read_table("municipalities.csv")
+    assert len(units) == 1122 and units["id"].is_unique
+    assert len(read_table("adjacency.csv")) == 3196  # shared boundaries of positive length (dane-mgn2018 README)
+    panel = read_table("panel.parquet")
+    homicides = panel[panel["indicator"] == "homicides"].groupby("year")["value"].sum()
+    assert homicides[2021] == 13874 and homicides[2020] == 12127 and homicides[2003] == 22496  # Police totals
+
+
+@pytest.mark.skipif(not HAS_SHARED, reason="compares with the event list in ../shared")
+def test_events_on_a_department_centroid_are_given_to_no_municipality():
+    events = pd.read_csv(SHARED / "data/colombia-municipal/ged_colombia.csv", dtype={"dane_muni_code": str})
+    ged = read_table("ged.parquet")
+    located = events[events["where_prec"] <= 3]
+    municipal = ged[ged["level"] == "municipality"]
+    assert set(zip(municipal["id"], municipal["year"], strict=True)) <= set(
+        zip(located["dane_muni_code"], located["year"], strict=True))
+    # every located event counts once per armed actor; events on a centroid only at department or country level
+    per_year = located.groupby("year").size()
+    assert (municipal.groupby("year")["events"].sum() <= 2 * per_year.reindex(range(1989, 2019)).fillna(0)).all()
+    centroid = events[events["where_prec"] == 4]
+    assert ged[ged["level"] == "department"]["events"].sum() >= len(centroid)
+    assert municipal["events"].sum() >= len(located)  # no located event is lost
+
+
+def test_presence_rule_keeps_the_department_flagship_totals():
+    municipal = load_dataset("colombia-municipalities")
+    departments = load_dataset("colombia-departments")
+    presence = municipal.presence
+    for group in sorted(set(presence["group"])):
+        shares = pd.Series(presence_shares(municipal, group))
+        by_department = shares.groupby(shares.index.str[:2]).sum()
+        expected = pd.Series(presence_shares(departments, group))
+        assert by_department.reindex(expected.index).to_numpy() == pytest.approx(expected.to_numpy()), group
+    evidence = presence[presence["basis"] == "evidence"]
+    assert (evidence["evidence"] > 0).all()
+    modelled = presence[presence["basis"] != "evidence"]
+    for (group, department), part in modelled.groupby(["group", "department"]):
+        assert len(part) <= FALLBACK_MAX
+        assert not ((presence["group"] == group) & (presence["department"] == department)
+                    & (presence["basis"] == "evidence")).any()  # the fallback only where no evidence is found
+
+
+def test_presence_follows_evidence_within_a_department():
+    presence = load_dataset("colombia-municipalities").presence
+    eln = presence[(presence["group"] == "eln") & (presence["department"] == "54")]  # Norte de Santander, strong
+    assert (eln["basis"] == "evidence").all() and len(eln) > 3
+    assert eln["weight"].sum() == pytest.approx(3.0)  # the department's weight, split in proportion to evidence
+    assert (eln["weight"] / eln["evidence"]).to_numpy() == pytest.approx(np.full(len(eln), 3.0 / eln["evidence"].sum()))
+
+
+def test_least_cost_routes_follow_costs_and_record_corridors():
+    # a square 0-1-2-3-0 with exits 2 and 3; 0 -> 1 -> 2 is cheap, 0 -> 3 is dear
+    pairs = [(0, 1), (1, 2), (2, 3), (3, 0)]
+    rows, cols = zip(*pairs, strict=True)
+    adjacency = sp.coo_matrix((np.ones(4), (rows, cols)), shape=(4, 4)).tocsr()
+    adjacency = adjacency + adjacency.T
+    exits = np.array([False, False, True, True])
+    costs = sp.coo_matrix(([1.0, 1.0, 1.0, 10.0], (rows, cols)), shape=(4, 4)).tocsr()
+    routes = least_cost_routes(adjacency, exits, costs + costs.T)
+    assert routes.exit_of.tolist() == [2, 2, 2, 3]
+    assert routes.corridor[0].indices.tolist() == [1, 2]  # 0 crosses 1 on its way to 2
+    assert routes.throughput(np.array([5.0, 1.0, 0.0, 0.0])).tolist() == [0.0, 5.0, 6.0, 0.0]
+    unit = least_cost_routes(adjacency, exits)  # no costs: fewest territories crossed
+    assert unit.exit_of[0] == 3 and unit.cost[0] == 1  # 3 is a direct neighbour
+
+
+def test_zones_by_municipality_name_code_or_department(write):
+    path = write("zone.toml", """
+extends = "colombia-2022-municipal"
+name = "zone"
+[[policy.ceasefires]]
+group = "eln"
+start = "2023-01"
+months = 12
+zone = true
+territories = ["Tibú", "el tarra, Norte de Santander", "81", "54001"]
+""")
+    zone = load_scenario(path).policy.ceasefires[0].territories
+    arauca = [t for t in load_dataset("colombia-municipalities").ids if t.startswith("81")]
+    assert zone == ["54810", "54250", *arauca, "54001"]
+
+
+def test_ambiguous_or_misplaced_zone_names_are_errors(cli, write):
+    base = 'extends = "colombia-2022-municipal"\nname = "z"\n[[policy.ceasefires]]\ngroup = "eln"\nstart = "2023-01"\n'
+    code, _, err = cli("show", str(write("amb.toml", base + 'months = 6\nzone = true\nterritories = ["San Pablo"]\n')))
+    assert code == 2 and "names 2 territories: 13670 (Bolívar), 52693 (Nariño)" in err
+    code, _, err = cli("show", str(write("nozone.toml", base + 'months = 6\nterritories = ["Tibú"]\n')))
+    assert code == 2 and "set zone = true" in err
+
+
+def test_the_municipal_flagship_inherits_the_whole_department_flagship():
+    department, municipal = load_scenario("colombia-2022"), load_scenario("colombia-2022-municipal")
+    assert municipal.policy == department.policy  # tables, concessions, ceasefires, events: nothing dropped
+    assert municipal.security == department.security and municipal.international == department.international
+    assert municipal.parameters == department.parameters
+    for gid, group in department.groups.items():
+        assert municipal.groups[gid].model_dump(exclude={"presence"}) == group.model_dump(exclude={"presence"})
+
+
+def test_show_lists_the_municipal_data_sources_and_the_presence_rule(cli):
+    code, out, err = cli("show", "colombia-2022-municipal", "--json")
+    assert code == 0, err
+    info = json.loads(out)["territories"]
+    assert len(info["items"]) == 1122 and info["adjacent_pairs"] == 3196
+    for column in ("population", "homicides", "coca_ha", "border_countries", "port", "state_presence"):
+        assert info["sources"][column]
+    assert "Policía Nacional" in info["sources"]["homicides"] and "SIMCI" in info["sources"]["coca_ha"]
+    assert any(note.startswith("group presence:") for note in info["notes"])
+    assert set(info["presence_basis"]["eln"].values()) <= {"evidence", "value", "population"}
+
+
+def test_municipal_results_summed_to_departments_track_the_department_flagship():
+    """Tolerances (docs/scenarios.md 5.5): both resolutions start from the same 2021 homicides and the same members;
+    over the first year national homicides agree within 10% and armed members within 15%; department homicides
+    correlate above 0.95. State control is higher at municipal scale (population in places without groups)."""
+    from totalpeace.aggregate import territory_summary
+    from totalpeace.world import build_world
+
+    out = {}
+    for name in ("colombia-2022", "colombia-2022-municipal"):
+        scenario = load_scenario(name)
+        results = simulate(scenario, runs=3, seed=1, months=12)
+        out[name] = (results, territory_summary(results, build_world(scenario).population))
+    (dep, dep_units), (mun, mun_units) = out["colombia-2022"], out["colombia-2022-municipal"]
+    hom_dep, hom_mun = dep.national["homicides"].sum(axis=1).mean(), mun.national["homicides"].sum(axis=1).mean()
+    assert abs(hom_mun / hom_dep - 1.0) < 0.10
+    members = [r.national["armed_group_members"][:, -1].mean() for r in (dep, mun)]
+    assert abs(members[1] / members[0] - 1.0) < 0.15
+    a = dep_units.groupby("unit")["homicides"].sum()
+    b = mun_units.groupby("unit")["homicides"].sum().reindex(a.index)
+    assert np.corrcoef(a, b)[0, 1] > 0.95
+    first = dep.month_labels()[0]
+    control_dep = dep_units[dep_units["month"] == first].set_index("unit")["state_control"]
+    control_mun = mun_units[mun_units["month"] == first].set_index("unit")["state_control"].reindex(control_dep.index)
+    assert np.corrcoef(control_dep, control_mun)[0, 1] > 0.5
+    assert mun.national["state_control_share"][:, 0].mean() > dep.national["state_control_share"][:, 0].mean()
+
+
+def test_report_draws_municipal_maps_with_department_summaries(tmp_path):
+    from totalpeace.report.html import write_report
+    from totalpeace.report.maps import territory_shapes
+
+    scenario = load_scenario("colombia-2022-municipal")
+    results = simulate(scenario, runs=2, seed=1, months=2)
+    population = load_dataset("colombia-municipalities").frame["population"].to_numpy(float)
+    html = write_report(results, tmp_path / "report.html", shapes=territory_shapes(scenario),
+                        population=population).read_text()
+    assert 'id="map-control"' in html and 'id="map-department-control"' in html
+    assert "tile grid" not in html
+    results.save(tmp_path)
+    territories = pd.read_parquet(tmp_path / "territories.parquet")
+    assert territories["territory"].nunique() == 1122
+
+
+def test_backtest_scores_against_persistence_and_the_recent_mean():
+    from totalpeace.validation.backtest import backtest, skill_table
+    from totalpeace.validation.colombia_backtest import PROBLEM, build
+
+    scenario = build(2019, "department")
+    assert scenario.start == "2020-01" and scenario.territories.source == "colombia-departments@2019"
+    assert "farc" not in scenario.groups and "farc_dissidents" in scenario.groups
+    scores = backtest(PROBLEM, [2019], ["department"], runs=3)
+    national = scores[(scores["scope"] == "national") & (scores["horizon"] == 1)].iloc[0]
+    assert national["observed"] == 12127
+    assert national["mae_persistence"] == pytest.approx(abs(12656 - 12127))  # 2019 carried forward to 2020
+    assert national["mae_mean3"] == pytest.approx(abs((12079 + 12667 + 12656) / 3 - 12127))  # 2017-2019
+    assert np.isfinite(scores[["crps", "mae"]].to_numpy()).all()
+    assert set(skill_table(scores)["horizon"]) == {1, 2}
+
+
+def test_dataset_years_outside_the_panel_are_errors():
+    with pytest.raises(InputError, match="2003-2021"):
+        load_dataset("colombia-municipalities@2030")

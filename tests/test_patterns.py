@@ -1,0 +1,256 @@
+"""The pattern catalogue: statistics on synthetic runs, the shipped observations and their regeneration, the
+historical scenarios' inputs, a small evaluation on real runs, the calibration vectors and `validate`'s table."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from totalpeace import load_scenario, simulate
+from totalpeace.data import COLOMBIA
+from totalpeace.model.negotiation import Phase
+from totalpeace.validation import statistics as st
+from totalpeace.validation.outputs import NotProduced, Outputs
+from totalpeace.validation.pattern_runs import (
+    NOT_PRODUCED,
+    REPRODUCED,
+    evaluate,
+    observed_vector,
+    result_table,
+    simulate_ensemble,
+    statistics_frame,
+    summary_vector,
+)
+from totalpeace.validation.patterns import CATALOGUE, Criterion, catalogue, check_catalogue, load_observations
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+HAS_SHARED = (SHARED / "data" / "colombia-violence" / "leaders_killed.csv").is_file()
+BUILTIN = REPO / "src" / "totalpeace" / "scenario" / "builtin"
+GENERATED = ("patterns.csv", "history_events.csv", "colombia_2017.csv", "history_presence.csv")
+
+
+def frame(rows: list[tuple]) -> pd.DataFrame:
+    """A tidy outputs frame from (run, month, metric, group, territory, value) rows."""
+    return pd.DataFrame(rows, columns=["run", "month", "metric", "group", "territory", "value"])
+
+
+def months(start: str, n: int) -> list[str]:
+    from totalpeace.scenario.dates import add_months
+
+    return [add_months(start, m) for m in range(n)]
+
+
+# --- statistics on synthetic runs -----------------------------------------------------------------------------------
+def test_group_statistics_read_the_right_month_and_share():
+    rows = []
+    for run, growth in ((0, 10.0), (1, 20.0)):
+        for m, label in enumerate(months("2017-09", 40)):
+            rows.append((run, label, "members", "eln", "", 1000 + growth * m))
+            rows.append((run, label, "sanctuary", "eln", "", 0.4 * (1000 + growth * m)))
+    out = Outputs.from_frame(frame(rows))
+    assert st.group_at(out, "eln", "members", "2020-12").tolist() == [1000 + 10 * 39, 1000 + 20 * 39]
+    assert st.group_peak(out, "eln", "members", "2018-01", "2018-12").tolist() == [1150.0, 1300.0]
+    assert st.group_share(out, "eln", "sanctuary", "members", (2018, 2019)) == pytest.approx([0.4, 0.4])
+    with pytest.raises(NotProduced, match="support"):
+        st.group_at(out, "eln", "support", "2018-01")
+    with pytest.raises(NotProduced, match="clan"):
+        st.group_at(out, "clan_del_golfo", "members", "2018-01")
+
+
+def test_talks_timing_counts_from_a_date_before_the_run_and_ignores_tables_that_signed_first():
+    labels = months("2017-09", 30)
+    phases = {  # run -> phase per month
+        0: [Phase.FORMAL_TALKS] * 16 + [Phase.BROKEN_DOWN] * 14,  # breaks down in 2019-01
+        1: [Phase.FORMAL_TALKS] * 10 + [Phase.FINAL_AGREEMENT] * 10 + [Phase.BROKEN_DOWN] * 10,  # signed first
+        2: [Phase.FORMAL_TALKS] * 30,  # never ends
+    }
+    rows = [(r, labels[m], "phase", "eln", "", float(p)) for r, seq in phases.items() for m, p in enumerate(seq)]
+    out = Outputs.from_frame(frame(rows))
+    broken = st.months_to_breakdown(out, "eln", "2017-02")
+    assert broken[0] == 23  # Feb 2017 -> Jan 2019, as observed
+    assert np.isnan(broken[1]) and np.isnan(broken[2])
+    signed = st.months_to_signing(out, "eln", "2017-09")
+    assert np.isnan(signed[0]) and signed[1] == 10 and np.isnan(signed[2])
+
+
+def test_ratification_and_breakdown_reason_series():
+    labels = months("2016-01", 12)
+    votes = {0: {9: -1, 10: 1}, 1: {10: 1}, 2: {9: -1}}  # rejected then ratified / ratified at once / only rejected
+    rows = [(r, labels[m], "ratification", "farc", "", float(v.get(m, 0))) for r, v in votes.items()
+            for m in range(12)]
+    reasons = {0: {5: 1}, 1: {5: 3}, 2: {}}
+    rows += [(r, labels[m], "breakdown_reason", "eln", "", float(v.get(m, 0))) for r, v in reasons.items()
+             for m in range(12)]
+    out = Outputs.from_frame(frame(rows))
+    assert st.rejected_then_ratified(out, "farc").tolist() == [1.0, 0.0, 0.0]
+    reason = st.breakdown_reason_is(out, "eln", 1)
+    assert reason[:2].tolist() == [1.0, 0.0] and np.isnan(reason[2])
+
+
+def test_national_statistics_ratios_levels_and_errors():
+    labels = months("2012-10", 111)  # to Dec 2021
+    rows = []
+    for label in labels:
+        during = "2015-08" <= label <= "2016-07"
+        rows.append((0, label, "combat_deaths", "", "", 20.0 if during else 100.0))
+        rows.append((0, label, "homicides", "", "", 1000.0))
+        rows.append((0, label, "massacres", "", "", 1.0 if label.startswith("2018") else 2.0))
+    out = Outputs.from_frame(frame(rows))
+    assert st.ratio_of_monthly_means(out, "combat_deaths", ("2015-08", "2016-07"), ("2012-10", "2014-11")) == \
+        pytest.approx([0.2])
+    assert st.yearly_mean(out, "massacres", (2018, 2019)) == pytest.approx([18.0])  # 12 and 24
+    assert st.yearly_mean(out, "homicides", (2012,)) == pytest.approx([12000.0])  # 3 months scaled to a year
+    assert st.ratio_to_year(out, "massacres", (2019,), 2018) == pytest.approx([2.0])
+    observed = {2013: 12000.0, 2014: 10000.0}
+    assert st.mean_absolute_percentage_error(out, "homicides", observed) == pytest.approx([(0 + 0.2) / 2])
+    with pytest.raises(NotProduced, match="displaced"):
+        st.yearly_mean(out, "displaced", (2018,))
+
+
+def test_territory_statistics_weight_departments_by_observed_homicides():
+    labels = months("2013-01", 12)
+    model = {"05": 100.0, "76": 50.0, "11": 10.0}  # a month, so 1,200 / 600 / 120 a year
+    rows = [(0, label, "homicides", "", t, v) for label in labels for t, v in model.items()]
+    rows += [(0, label, "social_leader_killings", "", t, 1.0 if t == "05" else 3.0) for label in labels
+             for t in model]
+    out = Outputs.from_frame(frame(rows))
+    observed = {"05": 1000.0, "76": 1000.0, "11": 120.0}  # 05 is 20% off, 76 40% off, 11 exact
+    share = st.weighted_share_within(out, "homicides", (2013,), observed, tolerance=0.25)
+    assert share == pytest.approx([(1000 + 120) / 2120])
+    assert st.share_in_territories(out, "social_leader_killings", (2013,), ["05"]) == pytest.approx([1 / 7])
+
+
+def test_criterion_bounds_and_undefined_runs():
+    c = Criterion(low=1.0, high=2.0)
+    assert c.holds(np.array([0.5, 1.0, 2.0, 3.0, np.nan])).tolist() == [False, True, True, False, False]
+    assert Criterion(high=0.1).holds(np.array([0.05, 0.2])).tolist() == [True, False]
+    assert Criterion(high=0.1).text() == "<= 0.1" and Criterion(1.0, 1.0).text() == "= 1"
+
+
+# --- the catalogue and its observations -----------------------------------------------------------------------------
+def test_catalogue_covers_the_issues_and_every_observation_is_sourced_and_before_2022():
+    assert check_catalogue() == []
+    issues = {p.issue for p in CATALOGUE}
+    assert {"#15 (a)", "#15 (b)", "#15 (c)", "#15 (d)", "#15 (e)", "#16", "#17 (a)", "#17 (b)", "#17 (c)",
+            "#17 (d)", "#17"} <= issues
+    assert {p.scenario for p in CATALOGUE} == {"colombia-1998", "colombia-2012", "colombia-2017"}
+    assert len({p.id for p in CATALOGUE}) == len(CATALOGUE)
+    observations = pd.read_csv(COLOMBIA / "patterns.csv", dtype=str, keep_default_na=False)
+    assert observations["source"].str.len().min() > 20 and observations["notes"].str.len().min() > 20
+    years = observations["period"].str.findall(r"(?:19|20)\d\d").explode().astype(int)
+    assert years.max() <= 2021
+    for obs in load_observations().values():  # a band is never inverted
+        for r in obs.rows:
+            assert not (np.isfinite(r.low) and np.isfinite(r.high) and r.low > r.high), obs.id
+            if np.isfinite(r.value) and np.isfinite(r.low) and np.isfinite(r.high):
+                assert r.low <= r.value <= r.high, obs.id
+    with pytest.raises(Exception, match="unknown pattern"):
+        catalogue(["no-such-pattern"])
+
+
+def test_history_files_are_sourced_and_dated_before_the_cutoff():
+    events = pd.read_csv(COLOMBIA / "history_events.csv", dtype=str)
+    assert events["source"].str.contains("http").all() and events["quote"].str.len().min() > 20
+    assert events["date"].max() < "2022-08"
+    for name in ("colombia_2017.csv", "history_presence.csv"):
+        rows = pd.read_csv(COLOMBIA / name, dtype=str, keep_default_na=False)
+        assert rows["source"].str.len().min() > 10, name
+    presence = pd.read_csv(COLOMBIA / "history_presence.csv", dtype={"territory": str})
+    sums = presence.groupby(["scenario", "group"])["share"].sum()
+    assert np.allclose(sums, 1.0, atol=2e-3)
+
+
+@pytest.mark.skipif(not HAS_SHARED, reason="the observations are read from ../shared")
+def test_curation_script_regenerates_the_pattern_files(tmp_path):
+    subprocess.run([sys.executable, str(REPO / "tools" / "curate_patterns.py"), "--out", str(tmp_path)], check=True,
+                   capture_output=True)
+    for name in GENERATED:
+        assert (tmp_path / name).read_bytes() == (COLOMBIA / name).read_bytes(), name
+
+
+def test_historical_scenarios_use_the_shipped_presence_and_sizes():
+    presence = pd.read_csv(COLOMBIA / "history_presence.csv", dtype={"territory": str})
+    for scenario, part in presence.groupby("scenario"):
+        if not (BUILTIN / f"{scenario}.toml").is_file():
+            continue  # the FARC's former areas: data for the rebuild, not a scenario
+        groups = tomllib.loads((BUILTIN / f"{scenario}.toml").read_text())["groups"]
+        for group, rows in part.groupby("group"):
+            assert groups[group]["presence"] == pytest.approx(dict(zip(rows["territory"], rows["share"],
+                                                                       strict=True))), (scenario, group)
+    s17 = load_scenario("colombia-2017")
+    assert (s17.start, s17.groups["eln"].members, s17.groups["clan_del_golfo"].members) == ("2017-09", 1400, 1800)
+    assert s17.groups["farc_dissidents"].members == pytest.approx((350 + 400) / 2)
+    assert s17.territories.source == "colombia-departments@2017"
+    assert load_scenario("colombia-2012").territories.source == "colombia-departments@2012"
+
+
+# --- evaluation on real runs -----------------------------------------------------------------------------------------
+def test_run_by_run_ensemble_equals_the_batch_and_evaluates_patterns():
+    scenario = load_scenario("colombia-2017")
+    ensemble = simulate_ensemble(scenario, runs=2, seed=3, months=30)
+    batch = simulate(scenario, runs=2, seed=3, months=30)
+    g = batch.group_ids.index("eln")
+    assert np.array_equal(ensemble.outputs.group("members", "eln"), batch.groups["group_members"][:, :, g])
+    assert np.allclose(ensemble.outputs.territory("homicides").mean(axis=0),
+                       batch.territories["territory_homicides"])  # per-run territory series average to the batch's
+
+    chosen = catalogue(["eln-2020", "massacres-level"])
+    full = simulate_ensemble(scenario, runs=2, seed=3)
+    results = {r.pattern.id: r for r in evaluate(chosen, {"colombia-2017": full.outputs})}
+    eln = results["eln-2020"]
+    assert eln.values.tolist() == st.group_at(full.outputs, "eln", "members", "2020-12").tolist()
+    assert eln.status in ("reproduced", "not reproduced") and 0.0 <= eln.share <= 1.0
+    assert results["massacres-level"].status == NOT_PRODUCED and "massacres" in results["massacres-level"].missing
+    table = result_table(list(results.values()))
+    assert list(table["pattern"]) == ["eln-2020", "massacres-level"]
+    assert table["source"].str.len().min() > 20
+
+
+def test_a_series_the_model_will_produce_is_evaluated_once_it_exists():
+    """Synthetic outputs that hold the future series: the pattern is then measured, not skipped."""
+    labels = months("2017-09", 59)
+    rows = [(r, label, "massacres", "", "", 13.5 / 12 if r == 0 else 5.0 / 12) for r in (0, 1, 2) for label in labels]
+    out = Outputs.from_frame(frame(rows))
+    result = evaluate(catalogue(["massacres-level"]), {"colombia-2017": out})[0]
+    assert result.values == pytest.approx([13.5, 5.0, 5.0])
+    assert result.share == pytest.approx(1 / 3) and result.status != REPRODUCED
+
+
+def test_calibration_vectors_use_the_catalogue_definitions():
+    labels = months("2017-09", 59)
+    rows = [(r, label, "massacres", "", "", v / 12) for r, v in ((0, 10.0), (1, 20.0)) for label in labels]
+    rows += [(r, label, "members", "eln", "", 2000.0 + r) for r in (0, 1) for label in labels]
+    out = Outputs.from_frame(frame(rows))
+    chosen = catalogue(["massacres-level", "eln-2020", "dissidents-armed-2020"])
+    ensembles = {"colombia-2017": out}
+    per_run = statistics_frame(chosen, ensembles)
+    assert list(per_run.columns) == ["massacres-level", "eln-2020"]  # dissidents not in these outputs
+    assert per_run["massacres-level"].tolist() == pytest.approx([10.0, 20.0])
+    vector = summary_vector(chosen, ensembles)
+    assert vector[:2] == pytest.approx([15.0, 2000.5]) and np.isnan(vector[2])
+    observed = observed_vector(chosen)
+    obs = load_observations()
+    assert observed.tolist() == [obs["massacres_cnmh_2018_2021"].single.value, obs["eln_2020"].single.value,
+                                 obs["dissidents_armed_2020"].single.value]
+    assert observed_vector(catalogue(["homicides-national", "homicides-by-department"])).tolist() == [0.0, 1.0]
+
+
+def test_validate_prints_the_pattern_table_and_writes_the_page(cli, tmp_path):
+    code, stdout, err = cli("validate", "--uncalibrated", "--draws", "1", "--runs", "1", "--patterns",
+                            "eln-2020,massacres-level", "--out", str(tmp_path))
+    assert code == 0, err
+    assert "eln-2020" in stdout and "n.p." in stdout and "not yet produced" in stdout
+    table = pd.read_csv(tmp_path / "patterns.csv")
+    assert list(table["pattern"]) == ["eln-2020", "massacres-level"]
+    assert table["status"].iloc[1] == "not yet produced"
+    page = (tmp_path / "validation.html").read_text()
+    assert "Patterns of Colombia" in page and "massacres-level" in page and "Held-back years" in page
+    code, _, err = cli("validate", "--uncalibrated", "--patterns", "nope", "--out", str(tmp_path))
+    assert code == 2 and "unknown pattern" in err

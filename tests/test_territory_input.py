@@ -1,0 +1,157 @@
+"""A user's territory data (CSV + GeoJSON + adjacency) either loads as finite, meaningful numbers or fails at load
+with exit 2 naming the file, the territory and the field: never NaN in the results or an internal error later."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from support import refused
+
+HEADER = "id,name,population,area_km2,coca_ha,gold_ha"
+ROWS = ["a,A,100000,100,10,0", "b,B,20000,100,5,0", "c,C,5000,100,5,1"]
+SCENARIO = """
+name = "own"
+start = "2024-01"
+months = 6
+[territories]
+csv = "t.csv"
+{extra}
+[groups.band]
+name = "Band"
+type = "criminal"
+members = 100
+presence = {{ a = 0.5, b = 0.5 }}
+[security]
+military = 10
+police = 10
+buy_in = 0.5
+"""
+
+
+def square(x: float) -> dict:
+    return {"type": "Polygon", "coordinates": [[[x, 0], [x + 1, 0], [x + 1, 1], [x, 1], [x, 0]]]}
+
+
+def features(**geometries: dict) -> dict:
+    """A FeatureCollection of three unit squares in a row (a-b-c); `geometries` replaces some."""
+    geoms = {"a": square(0), "b": square(1), "c": square(2), **geometries}
+    return {"type": "FeatureCollection",
+            "features": [{"type": "Feature", "properties": {"id": k}, "geometry": g} for k, g in geoms.items()]}
+
+
+def own(write, rows: list[str] | None = None, *, header: str = HEADER, geojson: str | None = None,
+        adjacency: str = "a,b\na,b\nb,c\n") -> Path:
+    """A scenario on three territories from `rows`, with boundaries (text of a GeoJSON) or an adjacency CSV."""
+    write("t.csv", "\n".join([header, *(ROWS if rows is None else rows)]) + "\n")
+    if geojson is not None:
+        write("t.geojson", geojson)
+        extra = 'geojson = "t.geojson"'
+    else:
+        write("adj.csv", adjacency)
+        extra = 'adjacency = "adj.csv"'
+    return write("t.toml", SCENARIO.format(extra=extra))
+
+
+
+
+@pytest.mark.parametrize(("row", "expected"), [
+    ("b,B,inf,100,5,0", "territories[b].population: must be a finite number (got inf)"),
+    ("b,B,1e400,100,5,0", "territories[b].population: must be a finite number (got inf)"),
+    ("b,B,20000,100,inf,0", "territories[b].coca_ha: must be a finite number (got inf)"),
+    ("b,B,20000,100,5,1e400", "territories[b].gold_ha: must be a finite number (got inf)"),
+    ("b,B,20000,100,-inf,0", "territories[b].coca_ha: must be a finite number (got -inf)"),
+    ("b,B,20000,inf,5,0", "territories[b].area_km2: must be a finite number (got inf)"),
+    ("b,B,1e11,100,5,0", "territories[b].population: 1e+11 is more than 1e+10 people"),
+    ("b,B,20000,1e300,5,0", "territories[b].area_km2: 1e+300 is more than 2e+07 km2"),
+    ("b,B,20000,100,20000,0", "territories[b].coca_ha: 20000 is more than the territory's own area"),
+    ("b,B,20000,1e-300,5,0", "territories[b].coca_ha: 5 is more than the territory's own area"),
+    ("b,B,20000,100,5,-1", "territories[b].gold_ha: must be >= 0 (got -1)"),
+    ("b,B,20000,100,many,0", "territories[b].coca_ha: not a number (got 'many')"),
+])
+def test_non_finite_and_out_of_range_cells_are_refused_at_load(cli, write, row: str, expected: str) -> None:
+    path = own(write, [ROWS[0], row, ROWS[2]])
+    for command in (("show", str(path), "--json"), ("run", str(path), "--runs", "1", "--no-report",
+                                                    "--out", str(path.parent / "out"))):
+        msg = refused(cli, *command)
+        assert msg.startswith(f"error: {path.parent / 't.csv'}: ") and expected in msg
+    assert not (path.parent / "out").exists(), "nothing may be written for input refused at load"
+
+
+@pytest.mark.parametrize("column", ["homicides", "port"])
+def test_optional_numeric_columns_must_be_finite_too(cli, write, column: str) -> None:
+    rows = [f"{r},1" for r in ROWS[:2]] + [f"{ROWS[2]},inf"]
+    msg = refused(cli, "show", str(own(write, rows, header=f"{HEADER},{column}")))
+    assert f"territories[c].{column}: must be a finite number (got inf)" in msg
+
+
+def test_homicides_cannot_exceed_the_population(cli, write) -> None:
+    rows = [f"{r},1" for r in ROWS[:2]] + [f"{ROWS[2]},6000"]
+    msg = refused(cli, "show", str(own(write, rows, header=f"{HEADER},homicides")))
+    assert "territories[c].homicides: 6000 is more than the territory's population" in msg
+
+
+def test_a_world_without_inhabitants_is_refused_at_load(cli, write) -> None:
+    """Rates are per person: a world of zero population used to load, then end `run` in a ZeroDivisionError."""
+    path = own(write, ["a,A,0,100,10,0", "b,B,0,100,5,0", "c,C,0,100,5,1"])
+    msg = refused(cli, "run", str(path), "--runs", "1", "--no-report", "--out", str(path.parent / "out"))
+    assert "territories.population: every territory has population 0" in msg
+
+
+def test_some_uninhabited_territories_are_fine(cli, write) -> None:
+    path = own(write, ["a,A,100,100,10,0", "b,B,0,100,5,0", "c,C,0,100,5,1"])
+    code, _, err = cli("run", str(path), "--runs", "1", "--months", "2", "--no-report", "--out",
+                       str(path.parent / "out"))
+    assert code == 0, err
+
+
+def test_a_table_without_rows_is_refused(cli, write) -> None:
+    assert "the table has no rows" in refused(cli, "show", str(own(write, [], adjacency="a,b\n")))
+
+
+@pytest.mark.parametrize("row", [",B,20000,100,5,0", "  ,B,20000,100,5,0"])
+def test_an_empty_territory_id_is_refused(cli, write, row: str) -> None:
+    """An empty id used to load and then crash `show` with an internal error."""
+    msg = refused(cli, "show", str(own(write, [ROWS[0], row, ROWS[2]], adjacency="a,b\na,c\n")))
+    assert "t.csv: territories.csv: line 3: empty 'id'" in msg
+
+
+def test_geojson_boundaries_load(cli, write) -> None:
+    code, out, err = cli("show", str(own(write, geojson=json.dumps(features()))), "--json")
+    assert code == 0, err
+    items = json.loads(out)["territories"]["items"]
+    assert [t["neighbours"] for t in items] == [["b"], ["a", "c"], ["b"]]
+
+
+@pytest.mark.parametrize(("geojson", "expected"), [
+    (json.dumps(features(b={"type": "Point", "coordinates": [1.5, 0.5]})),
+     "feature 1 (id 'b'): geometry Point is not an area"),
+    (json.dumps(features(b={"type": "LineString", "coordinates": [[1, 0], [2, 1]]})),
+     "feature 1 (id 'b'): geometry LineString is not an area"),
+    (json.dumps(features(b=None)), "feature 1 (id 'b'): geometry missing is not an area"),
+    (json.dumps(features(b={"type": "Polygon", "coordinates": []})), "feature 1 (id 'b'): the geometry is empty"),
+    (json.dumps(features()).replace("[1, 0]", "[1e400, 0]", 1), "coordinates must be finite numbers"),
+    (json.dumps(features()).replace("[1, 0]", "[NaN, 0]", 1), "invalid JSON: NaN is not a JSON number"),
+    (json.dumps(features()).replace("[1, 0]", "[Infinity, 0]", 1), "invalid JSON: Infinity is not a JSON number"),
+    (json.dumps(features()).replace('"id": "c"', '"id": ""'), "feature 2: 'id' must be a non-empty text"),
+    (json.dumps(features()).replace('"id": "c"', '"id": null'), "feature 2: 'id' must be a non-empty text"),
+    (json.dumps(features()).replace('"id": "c"', '"id": "b"'), "feature 2: id 'b' appears more than once"),
+    ('{"type": "FeatureCollection", "features": [3]}', "feature 0 has no property 'id'"),
+    ('{"features": ' + "[" * 100_000 + "]" * 100_000 + "}", "invalid JSON: nested too deeply"),
+])
+def test_bad_geojson_is_named(cli, write, geojson: str, expected: str) -> None:
+    msg = refused(cli, "show", str(own(write, geojson=geojson)))
+    assert "t.geojson: territories.geojson: " in msg and expected in msg
+
+
+def test_geojson_that_is_not_utf8_is_named(cli, write) -> None:
+    path = own(write, geojson="{}")
+    (path.parent / "t.geojson").write_bytes(b'{"type": "FeatureCollection\xff"}')
+    assert "territories.geojson: not UTF-8 text" in refused(cli, "show", str(path))
+
+
+def test_adjacency_that_is_not_utf8_is_named(cli, write) -> None:
+    path = own(write)
+    (path.parent / "adj.csv").write_bytes(b"a,b\na,\xff\n")
+    assert "territories.adjacency: cannot read as CSV" in refused(cli, "show", str(path))
