@@ -194,6 +194,14 @@ def test_a_plebiscite_can_send_the_agreement_back() -> None:
     assert run.audit[0, L.AU_REASON] == Reason.RATIFICATION_REJECTED and run.audit[0, L.AU_VETO] == PUBLIC
     assert np.all(run.x[0] <= agreed + 1e-12) and np.any(run.x[0] < agreed)
     assert int(run.st[0, L.ST_REJECTED]) & (1 << PUBLIC)
+    revised = run.x[0].copy()
+    run.step(np.full((1, L.N_U), 0.5))  # the revised text is signed again at once (both still accept it) ...
+    assert run.audit[0, L.AU_REASON] == Reason.SIGNED
+    np.testing.assert_array_equal(run.x[0], revised)
+    u = np.full((1, L.N_U), 0.5)
+    u[0, L.U_RATIFY] = 0.0
+    run.step(u)  # ... and Congress ratifies it; the public is not asked again
+    assert run.audit[0, L.AU_REASON] == Reason.RATIFIED
 
 
 def test_a_ceasefire_once_its_terms_are_agreed() -> None:

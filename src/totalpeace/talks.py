@@ -259,3 +259,20 @@ def compare(base: TableRecords, variant: TableRecords) -> list[dict[str, Any]]:
                     "why_broken_down": (next(iter(sa["why_broken_down"]), ""), next(iter(sb["why_broken_down"]), "")),
                     "signed_terms": terms})
     return out
+
+
+def group_series(records: TableRecords, n_groups: int) -> dict[str, np.ndarray]:
+    """Per-group monthly series (R, M, G) derived from the audit, for Results.groups and the pattern catalogue:
+    `group_ratification` (-1 in a month a veto player rejects the agreement, +1 when it is ratified, 0 otherwise) and
+    `group_breakdown_reason` (in the month a table ends, what ended it: 1 an attack by the group, 2 a ceasefire
+    violation, 3 the state's own decision, 4 the group walking away (commitment hazard), 5 an attack on it by another
+    group; 0 otherwise)."""
+    R, M, _ = records.reason.shape
+    ratification = np.zeros((R, M, n_groups))
+    cause = np.zeros((R, M, n_groups))
+    for t, g in enumerate(records.slots):
+        reason = records.reason[:, :, t]
+        ratification[:, :, g] = np.where(reason == Reason.RATIFICATION_REJECTED, -1.0,
+                                         np.where(reason == Reason.RATIFIED, 1.0, 0.0))
+        cause[:, :, g] = records.audit[:, :, t, L.AU_CAUSE]
+    return {"group_ratification": ratification, "group_breakdown_reason": cause}

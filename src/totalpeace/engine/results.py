@@ -24,7 +24,7 @@ REQUIRED = ("homicide_rate", "homicides", "armed_group_members", "state_group_cl
             "groups_in_talks", "agreements_signed", "state_control_share", "contested_territories",
             "neighbour_violence")
 GROUP_SERIES = ("group_members", "group_armed", "group_sanctuary", "group_territories", "group_phase", "group_rent",
-                "group_surplus")
+                "group_surplus", "group_ratification", "group_breakdown_reason")
 SIGNED_PHASES = [int(Phase.FINAL_AGREEMENT), int(Phase.IMPLEMENTATION), int(Phase.DEMOBILIZED)]
 TERRITORY_SERIES = ("territory_state_control", "territory_homicides", "territory_vacated")
 
@@ -145,7 +145,7 @@ class Results:
         parts = [pd.DataFrame({"run": run_col, "month": month_col, "metric": name, "group": "",
                                "value": self.national[name].reshape(-1)}) for name in (*FLOWS, *STOCKS)]
         for g in self.active_groups():
-            for name in GROUP_SERIES:
+            for name in (n for n in GROUP_SERIES if n in self.groups):
                 parts.append(pd.DataFrame({
                     "run": run_col, "month": month_col, "metric": name.removeprefix("group_"),
                     "group": self.group_ids[g], "value": self.groups[name][:, :, g].reshape(-1)}))

@@ -96,7 +96,8 @@ ST_BLOCKS = 14  # implementation blocks so far
 ST_SUSPEND_PHASE = 15  # the phase a suspended table returns to
 ST_OPEN_MONTH = 16  # month the table opened (-1 before)
 ST_LAST_OFFER = 17  # the group's value of the last package the state learned from (USD m; nan before)
-N_ST = 18
+ST_CAUSE = 18  # what made the state suspend the table (CAUSE_*), kept until it resumes or ends
+N_ST = 19
 
 # ---------------------------------------------------------------------------------------------------------------
 # The negotiation audit: one row per group and month (the package itself is a separate (G, K) record).
@@ -116,13 +117,17 @@ AU_TRUST = 11
 AU_CEASEFIRE = 12
 AU_VETO = 13  # veto player that acted this month (-1 none)
 AU_HAZARD = 14  # the commitment hazard of the month (7.5): the chance the table or agreement breaks down
+AU_CAUSE = 15  # in the month a table ends, what ended it (CAUSE_* below); 0 otherwise
 # Bargaining-power audit (M6.1): the same protocol rerun without concessions. For each counterfactual, the group's
 # outside option, the state's and the group's value of the package it gives.
 AU_COUNTERFACTUALS = ("none", "arrest_orders_suspended", "extradition_suspended", "bombing_suspended", "zone")
-AU_CF = 15
+AU_CF = 16
 AU_CF_GROUP_OUTSIDE, AU_CF_STATE_OUTSIDE, AU_CF_GROUP_VALUE = range(3)
 N_CF_FIELDS = 3
 N_AU = AU_CF + N_CF_FIELDS * len(AU_COUNTERFACTUALS)
+
+# What ended a table (AU_CAUSE; the codes of the pattern catalogue's `breakdown_reason`, validation/statistics.py)
+CAUSE_NONE, CAUSE_ATTACK, CAUSE_VIOLATION, CAUSE_STATE, CAUSE_GROUP, CAUSE_SPOILER = range(6)
 
 # Uniform draws per group and month, in the order the step consumes them.
 U_ADVANCE = 0

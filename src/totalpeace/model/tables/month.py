@@ -64,6 +64,7 @@ from totalpeace.model.tables.layout import (
     AU_CF_STATE_OUTSIDE,
     AU_COUNTERFACTUALS,
     AU_GROUP_OUTSIDE,
+    AU_CAUSE,
     AU_GROUP_VALUE,
     AU_HAZARD,
     AU_PHASE,
@@ -73,6 +74,11 @@ from totalpeace.model.tables.layout import (
     AU_TRUST,
     AU_VETO,
     AU_WAR_VALUE,
+    CAUSE_ATTACK,
+    CAUSE_GROUP,
+    CAUSE_SPOILER,
+    CAUSE_STATE,
+    CAUSE_VIOLATION,
     IN_ALIVE,
     IN_ARMED,
     IN_ARREST,
@@ -123,6 +129,7 @@ from totalpeace.model.tables.layout import (
     OUT_ZONE,
     ST_BELIEF,
     ST_BLOCKS,
+    ST_CAUSE,
     ST_CEASEFIRE,
     ST_LAST_OFFER,
     ST_LOSS_SLOW,
@@ -525,8 +532,17 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
             for t in range(N_TYPES):
                 st[g, ST_BELIEF + t] = belief[t]
 
-            # --- the state's conduct
+            # --- the state's conduct (and what moved it: the month's own attacks, violations, or attacks suffered)
             ended = False
+            trigger = CAUSE_STATE
+            if inp[g, IN_ATTACKS] + inp[g, IN_ATTACKS_ON_TABLES] > 0:
+                trigger = CAUSE_ATTACK
+            elif inp[g, IN_VIOLATIONS] > 0:
+                trigger = CAUSE_VIOLATION
+            elif inp[g, IN_ATTACKED] > 0:
+                trigger = CAUSE_SPOILER
+            if ph == SUSPENDED and st[g, ST_CAUSE] > 0 and trigger == CAUSE_STATE:
+                trigger = int(st[g, ST_CAUSE])  # a suspended table ends for what suspended it
             if unresolved(ph) and belief[TOTAL] > p.belief_end:
                 ph, reason, ended = BROKEN, R_ENDED_SPOILER, True
             elif (static[g, TB_DEADLINE] > 0 and (bargaining(ph) or ph == SUSPENDED)
@@ -536,6 +552,7 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                 st[g, ST_SUSPEND_PHASE] = ph
                 st[g, ST_MONTHS_SUSPENDED] = 0.0
                 st[g, ST_CEASEFIRE] = 0.0
+                st[g, ST_CAUSE] = trigger
                 ph, reason = SUSPENDED, R_SUSPENDED_ATTACK
             elif ph == SUSPENDED:
                 st[g, ST_MONTHS_SUSPENDED] += 1.0
@@ -601,16 +618,10 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                             if veto_sal[v, k] > 0 and agenda[g, k] > 0:
                                 cut = p.renegotiation_cut * veto_sal[v, k] / top
                                 cap[g, k] = max(lo[g, k], x[g, k] * (1.0 - cut))
-                                closed[g, k] = 0.0 if cap[g, k] > lo[g, k] else 1.0
                                 x[g, k] = min(x[g, k], cap[g, k])
                         break
-                if rejected:
-                    reopened = False
-                    for k in range(K):
-                        if closed[g, k] == 0:
-                            reopened = True
-                    ph = PARTIAL if reopened else FINAL
-                    reason = R_RATIFICATION_REJECTED
+                if rejected:  # the revised text goes back to the table: signed again next month if both accept it
+                    ph, reason = PARTIAL, R_RATIFICATION_REJECTED
                 else:
                     ph, reason = IMPLEMENTATION, R_RATIFIED
                     out[g, OUT_RATIFIED] = 1.0
@@ -653,8 +664,12 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                 audit[g, AU_HAZARD] = hazard
                 if u[g, U_BREAKDOWN] < hazard:
                     ph, reason = BROKEN, R_BROKE_DOWN
+                    trigger = CAUSE_GROUP
             st[g, ST_POWER_SLOW] = (1.0 - SMOOTHING) * st[g, ST_POWER_SLOW] + SMOOTHING * power
+            if reason == R_RESUMED:
+                st[g, ST_CAUSE] = 0.0
             if ph == BROKEN:
+                audit[g, AU_CAUSE] = trigger
                 st[g, ST_CEASEFIRE] = 0.0
                 for c in range(N_KINDS):
                     conc[c] = 0.0
