@@ -361,6 +361,7 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
         out[g, OUT_TYPE] = st[g, ST_TYPE]
         ph = phase[g]
         reason = R_NO_TABLE
+        just_opened = False
         has_table = static[g, TB_START] >= 0
         alive = inp[g, IN_ALIVE] > 0
         hostile = inp[g, IN_ATTACKS] + inp[g, IN_VIOLATIONS] + inp[g, IN_ATTACKS_ON_TABLES]
@@ -371,6 +372,7 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
             if ready[g]:
                 ph = EXPLORATION
                 reason = R_OPENED
+                just_opened = True
                 for t in range(N_TYPES):
                     st[g, ST_BELIEF + t] = static[g, TB_PRIOR + t]
                 st[g, ST_TRUST_KEPT], st[g, ST_TRUST_BROKEN] = beliefs.trust_prior(inp[g, IN_GUARANTEE], p)
@@ -409,7 +411,7 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
         n_conc = conc[0] + conc[1] + conc[2] + conc[3]
 
         if open_now:
-            st[g, ST_MONTHS_OPEN] += 1.0 if reason != R_OPENED else 0.0
+            st[g, ST_MONTHS_OPEN] += 0.0 if just_opened else 1.0
             loss_now = inp[g, IN_LOSS_STATE] + inp[g, IN_LOSS_RIVALS]
             st[g, ST_LOSS_SLOW] = (1.0 - SMOOTHING) * st[g, ST_LOSS_SLOW] + SMOOTHING * loss_now
             st[g, ST_QUIET] = 0.0 if hostile > 0 else st[g, ST_QUIET] + 1.0
@@ -565,8 +567,10 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                 else:
                     reason = R_SUSPENDED
 
-            # --- progress when both accept
-            if not ended and bargaining(ph) and reason != R_RESUMED and group_yes and state_yes:
+            # --- progress when both accept (not in the month a table opens or resumes)
+            if just_opened and not ended and ph == EXPLORATION:
+                reason = R_OPENED
+            if not ended and not just_opened and bargaining(ph) and reason != R_RESUMED and group_yes and state_yes:
                 step = 1.0 / p.talks_phase_months
                 if ph == EXPLORATION:
                     if u[g, U_ADVANCE] < step:
