@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out/demo
 
-.PHONY: venv demo test lint bench soak clean browser serve screenshots
+.PHONY: venv demo test lint bench soak clean browser serve screenshots doc-examples
 
 venv: $(STAMP)
 
@@ -35,23 +35,36 @@ browser:
 serve: $(STAMP)
 	$(BIN)/totalpeace serve
 
-# Regenerate the README's screenshots (docs/img/dashboard.png, docs/img/report.png) from the browser tests.
+# Regenerate the README's screenshots (docs/img/dashboard.png, dashboard-compare.png, report.png) from the browser
+# tests.
 screenshots: $(STAMP) browser
 	TOTALPEACE_DOC_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_browser.py
+
+# Rewrite the worked examples of docs/analysis.md and docs/experiments.md (and their figures) from real runs.
+doc-examples: $(STAMP)
+	$(BIN)/python tools/doc_examples.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
-# The long versions of the reliability loops: many more fuzz examples (scenarios, HTTP API) and SIGKILLs than
-# `make test` runs.
+# The long versions of the reliability loops: many more fuzz examples (scenarios, HTTP API, design sizes), SIGKILLs
+# (sweeps, --replace) and random damages to a store than `make test` runs.
 SOAK_FUZZ_EXAMPLES ?= 2000
 SOAK_KILLS ?= 25
+SOAK_REPLACE_KILLS ?= 20
+SOAK_DAMAGE_EXAMPLES ?= 200
 soak: $(STAMP)
 	TOTALPEACE_FUZZ_EXAMPLES=$(SOAK_FUZZ_EXAMPLES) $(BIN)/python -m pytest -q --durations=0 tests/test_fuzz_input.py \
 		tests/test_fuzz_territories.py \
 		tests/test_server_hardening.py::test_fuzzed_host_headers_never_reach_the_application_unless_loopback
 	TOTALPEACE_KILLS=$(SOAK_KILLS) $(BIN)/python -m pytest -q -s tests/test_crash_safety.py
 	TOTALPEACE_API_FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -q tests/test_api_fuzz.py
+	TOTALPEACE_FUZZ_EXAMPLES=$(SOAK_FUZZ_EXAMPLES) $(BIN)/python -m pytest -q --durations=0 \
+		--hypothesis-show-statistics tests/test_fuzz_designs.py
+	TOTALPEACE_REPLACE_KILLS=$(SOAK_REPLACE_KILLS) $(BIN)/python -m pytest -q -s tests/test_crash_safety.py \
+		-k "replace"
+	TOTALPEACE_DAMAGE_EXAMPLES=$(SOAK_DAMAGE_EXAMPLES) $(BIN)/python -m pytest -q -s tests/test_store_damage.py \
+		-k "random"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests tools

@@ -18,9 +18,9 @@ SHARED = REPO.parent / "shared"
 def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[int, str, str]]:
     """Run `totalpeace ARGS...` through the real entry point; return (exit code, stdout, stderr)."""
 
-    def run(*args: str) -> tuple[int, str, str]:
+    def run(*args: str, columns: int = 200) -> tuple[int, str, str]:
         monkeypatch.setattr(sys, "argv", ["totalpeace", *args])
-        monkeypatch.setenv("COLUMNS", "200")
+        monkeypatch.setenv("COLUMNS", str(columns))
         try:
             main()
             code = 0

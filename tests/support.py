@@ -1,4 +1,5 @@
-"""Helpers several test modules share: is a process alive, and a live dashboard server on a free port."""
+"""Helpers several test modules share: is a process alive, a live dashboard server on a free port, a results store's
+tables in a canonical order, and refused input."""
 
 from __future__ import annotations
 
@@ -40,6 +41,40 @@ def live_server(app: Any) -> Iterator[int]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+def has_figure(page: str, ident: str) -> bool:
+    """Whether a report holds the interactive figure `ident`: its container and its JSON."""
+    return (f'id="{ident}" data-figure="data-{ident}"' in page
+            and f'<script type="application/json" id="data-{ident}">{{"data":' in page)
+
+
+def assert_offline(page: str) -> None:
+    """A report needs no network: no external source, style sheet or import; every script is inline."""
+    import re
+
+    markup = re.sub(r"<script[^>]*>.*?</script>", "<script></script>", page, flags=re.S)  # the HTML around scripts
+    assert not re.search(r"<script[^>]*\ssrc=", markup) and "<link" not in markup and "@import" not in markup
+    assert not re.search(r'(src|href)="https?:', markup) and "url(http" not in markup
+
+
+def stored_tables(path: Any) -> dict[str, Any]:
+    """A results store's runs, yearly and monthly tables, sorted by their keys, without where and when a run was
+    written: what two stores holding the same runs have in common."""
+    from totalpeace.experiments import ResultsStore
+
+    store = ResultsStore(path)
+    return {"runs": store.query("SELECT * EXCLUDE (part, finished) FROM runs ORDER BY experiment, point, run"),
+            "yearly": store.query("SELECT * FROM yearly ORDER BY experiment, point, run, year, metric"),
+            "monthly": store.query("SELECT * FROM monthly ORDER BY experiment, point, run, month, metric")}
+
+
+def assert_same_tables(actual: dict[str, Any], expected: dict[str, Any], what: str = "") -> None:
+    """Every table equal, value for value."""
+    import pandas as pd
+
+    for name in expected:
+        pd.testing.assert_frame_equal(actual[name], expected[name], check_exact=True, obj=f"{what}{name}")
 
 
 def refused(cli: Any, *args: str) -> str:

@@ -9,11 +9,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from support import assert_offline, has_figure
 
 from totalpeace import load_scenario
 from totalpeace.analysis.policy import apply_order_slots
 from totalpeace.analysis.search import pareto_mask
 from totalpeace.report.pdf import find_chromium
+from totalpeace.report.sweep import spoken
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -44,14 +46,16 @@ def test_sensitivity_sobol_example(cli, tmp_path):
     assert set(table.loc[table["kind"] == "lever", "factor"]) == {"policy.decriminalization", "security.buy_in"}
     assert (out / "sobol.png").stat().st_size > 0 and (out / "sobol.svg").stat().st_size > 0
     page = (out / "report.html").read_text()
-    assert "security.buy_in" in page and "http" not in page.split("<svg")[0]
+    assert "security.buy_in" in page
+    assert_offline(page)
     for name in ("homicide_rate", "armed_group_members"):
         start = page.index(f'id="sensitivity-{name}"')
-        chart = page[start:page.index("</div>", start)]
-        assert re.search(f'id="chart-sensitivity-{name}"><svg', chart) and "policy.decriminalization" in chart
+        chart = page[start:page.index("</script>", start)]
+        assert has_figure(chart, f"chart-sensitivity-{name}") and "policy.decriminalization" in chart
     top = table[table["outcome"] == "homicide_rate"].sort_values("ST", ascending=False, kind="stable").iloc[0]
     headline = page[page.index('id="headline"'):page.index('id="sensitivity-')]
-    assert f"homicide_rate in 2023: {top['factor']} matters most (total-order index {top['ST']:.3g}" in headline
+    assert f"Homicide rate in 2023: {spoken(top['factor'])} matters most, explaining about {top['S1']:.0%}" in headline
+    assert f"and {top['ST']:.0%} with its interactions" in headline
     provenance = page[page.index('id="provenance"'):]
     meta = json.loads((store / "experiments" / "sensitivity-sobol" / "experiment.json").read_text())
     assert 'id="table-provenance"' in provenance and meta["base_scenario_sha256"] in provenance
@@ -76,6 +80,11 @@ def test_morris_then_discover_on_the_store(cli, tmp_path):
     assert "Morris elementary effects" in stdout
     table = pd.read_csv(out / "morris.csv")
     assert len(table) == 18 and (table["mu_star"] >= 0).all() and (table["mu_star_conf"] >= 0).all()
+    assert set(table["direction"]) <= {"raises", "lowers", "both ways", "no effect"}
+    top = table[table["outcome"] == "homicide_rate"].sort_values("mu_star", ascending=False, kind="stable").iloc[0]
+    way = {"raises": "raises it", "lowers": "lowers it", "both ways": "moves it"}[top["direction"]]
+    assert f"Homicide rate in 2023: {spoken(top['factor'])} matters most: moving it" in " ".join(stdout.split())
+    assert way in " ".join(stdout.split()) and "e+0" not in stdout  # readable numbers, never 1.46e+04
     assert (out / "morris.png").exists()
 
     frame = pd.read_parquet(store / "experiments" / "sensitivity-morris" / "points.parquet")
@@ -94,6 +103,13 @@ def test_morris_then_discover_on_the_store(cli, tmp_path):
     assert f"{(rates > threshold).sum()} (" in stdout and "Box " in stdout
     assert (tmp_path / "discover" / "prim.svg").exists()
     assert "Peeling trajectory" in (tmp_path / "discover" / "report.html").read_text()
+    # a density target no box reaches is said so, on the terminal and in the report
+    code, stdout, err = cli("discover", str(store), "--outcome", "homicide_rate", "--threshold", str(threshold),
+                            "--mass-min", "0.2", "--min-density", "1.0", "--out", str(tmp_path / "discover-strict"))
+    chosen = pd.read_csv(tmp_path / "discover-strict" / "trajectory.csv")["density"].max()
+    if chosen < 1.0:
+        assert "warning: No box on the peeling trajectory reaches the density target 1" in " ".join(stdout.split())
+        assert "Warning: No box" in (tmp_path / "discover-strict" / "report.html").read_text()
 
 
 def test_search_example_is_reproducible_and_reports_the_pareto_set(cli, tmp_path):
@@ -115,7 +131,9 @@ def test_search_example_is_reproducible_and_reports_the_pareto_set(cli, tmp_path
     assert set(pareto["trial"]) <= set(trials.loc[pareto_mask(objectives), "trial"])
     assert len(pareto) >= 1
     assert (tmp_path / "a" / "pareto.png").exists()
-    assert "Pareto set" in (tmp_path / "a" / "report.html").read_text()
+    page = (tmp_path / "a" / "report.html").read_text()
+    assert "Pareto set" in page and "The current policy (" in page and 'id="table-current-policy"' in page
+    assert "The current policy (" in " ".join(stdout.split())
 
 
 def test_discover_on_a_csv_table(cli, tmp_path):

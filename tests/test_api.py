@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 
 import pytest
@@ -104,25 +105,90 @@ def test_levers_change_the_scenario(client, variant):
 
 def test_charts_and_report(client, baseline):
     charts = client.get(f"/api/runs/{baseline}/charts").json()
-    assert set(REQUIRED) <= set(charts["fans"]) and all(s.startswith("<svg") for s in charts["fans"].values())
-    assert all(charts[k].startswith("<svg") for k in ("map_control", "map_leader", "map_vacuum"))
-    assert charts["geography"] == "boundaries" and charts["headlines"][0].startswith("Homicide rate in")
+    assert set(REQUIRED) <= set(charts["fans"]) and all(f["data"] for f in charts["fans"].values())
+    for key in ("map_control", "map_leader", "map_vacuum"):
+        assert charts[key]["data"][0]["type"] == "choropleth" and len(charts[key]["frames"]) == 6, key
+    assert charts["geography"] == "boundaries" and charts["headlines"][0].startswith("Homicide rate")
+    assert charts["policy"]["changes"] == [] and ["Talks: how tables open", "simultaneous (every table at once)"] \
+        in charts["policy"]["rows"]
+    assert set(charts["territories"]["ids"]) == {f["id"] for f in client.get(
+        "/api/scenarios/colombia-2022/geo").json()["features"]}
     report = client.get(f"/api/runs/{baseline}/report.html")
     assert report.status_code == 200 and 'id="headline"' in report.text and 'id="table-provenance"' in report.text
+    assert 'id="table-policy"' in report.text
+
+
+def test_downloads_people_can_open(client, variant):
+    summary = client.get(f"/api/runs/{variant}/summary.json").json()
+    assert summary["policy"]["levers"]["policy.talks.mode"] == "none"
+    table = client.get(f"/api/runs/{variant}/summary.csv")
+    assert table.status_code == 200 and table.headers["content-type"].startswith("text/csv")
+    header = table.text.splitlines()[0].split(",")
+    assert header[:4] == ["scope", "id", "name", "series"] and "p50" in header
+    runs = client.get(f"/api/runs/{variant}/results.csv").text.splitlines()
+    assert runs[0] == "run,month,metric,group,value" and len(runs) > 100
+    assert client.get(f"/api/runs/{variant}/territories.csv").text.startswith("month,territory,")
+    toml = client.get(f"/api/runs/{variant}/scenario.toml")
+    assert 'filename="colombia-2022-no-talks.toml"' in toml.headers["content-disposition"]
+    assert 'extends = "colombia-2022"' in toml.text and 'mode = "none"' in toml.text and "buy_in = 0.3" in toml.text
+    assert "months = 6" in toml.text and "--runs 6 --seed 4" in toml.text
+
+
+def test_preview_is_computed_at_once_and_not_stored(client):
+    before = {r["id"] for r in client.get("/api/runs").json()}
+    body = {**SMALL, "runs": 8, "levers": {"decriminalization": 0.7, "ceasefires": [
+        {"group": "eln", "months": 6, "zone": True, "territories": ["81", "54"]}]}}
+    answer = client.post("/api/preview", json=body)
+    assert answer.status_code == 200, answer.text
+    preview = answer.json()
+    assert preview["preview"] and preview["runs"] == 8 and preview["figures"]["map_control"]["data"]
+    changed = {row[0]: row[2] for row in preview["policy"]["changes"]}
+    assert changed["Drug decriminalisation (0 none – 1 full)"] == "0.70"
+    assert "with a zone (2 territories)" in changed["Ceasefires"]
+    assert {r["id"] for r in client.get("/api/runs").json()} == before  # a preview is never a stored run
+    too_big = client.post("/api/preview", json={**SMALL, "runs": 500})
+    assert too_big.status_code == 422 and "a preview runs at most" in too_big.json()["error"]
+    bad = client.post("/api/preview", json={**SMALL, "levers": {"ceasefires": [{"group": "eln", "zone": True,
+                                                                                "territories": ["atlantis"]}]}})
+    assert bad.status_code == 422 and "levers.ceasefires" in bad.json()["error"]
+
+
+def test_starting_situation(client):
+    start = client.get("/api/scenarios/colombia-2022/start").json()
+    assert start["month"] == "2022-08" and "Starting situation" in start["map_control"]["layout"]["title"]["text"]
+    info = client.get("/api/scenarios/colombia-2022").json()
+    assert info["choices"]["territories"]["05"] == "Antioquia" and info["choices"]["short_names"]["eln"] == "ELN"
+
+
+def test_runs_survive_a_restart(client, baseline, variant, tmp_path_factory):
+    store = client.app.state.manager.store.path
+    with TestClient(create_app(store=store, workers=1), base_url="http://localhost") as again:
+        listed = {r["id"]: r for r in again.get("/api/runs").json()}
+        assert {baseline, variant} <= set(listed)
+        assert listed[variant]["restored"] and listed[variant]["label"] == "no talks"
+        assert "Talks: how tables open: none (no talks)" in listed[variant]["changes"]
+        # its results are computed again from the stored request: the same ensemble
+        assert again.get(f"/api/runs/{variant}/summary.json").json() == client.get(
+            f"/api/runs/{variant}/summary.json").json()
 
 
 def test_comparison(client, baseline, variant):
     cmp = client.get(f"/api/runs/{variant}/compare/{baseline}").json()
-    assert cmp["paired"] and cmp["headlines"][0].startswith("Homicide rate in 2023, no talks minus baseline")
+    assert cmp["paired"] and cmp["headlines"][0].startswith("Homicide rate (per 100,000 a year), no talks minus "
+                                                            "baseline:")
     talks = cmp["differences"]["groups_in_talks"]["2023"]
     assert talks["p90"] < 0  # no tables open without talks
-    assert [r[0] for r in cmp["rows"]] == list(REQUIRED) and set(cmp["overlays"]) >= set(REQUIRED)
+    assert cmp["columns"] == ["metric", "Aug–Dec 2022 (5 months)", "Jan 2023 (1 month)"]
+    assert cmp["statistic"].startswith("median of paired differences")
+    assert set(cmp["figures"]["overlays"]) >= set(REQUIRED) and len(cmp["rows"]) >= len(REQUIRED)
+    assert [row[0] for row in cmp["policy_changes"]] == ["Talks: how tables open", "Security-force buy-in K (0–1)"]
     page = client.get(f"/api/runs/{variant}/compare/{baseline}/report.html")
     assert page.status_code == 200 and 'id="table-differences"' in page.text
 
 
 def test_unknown_runs_are_404(client, baseline):
     for path in ("/api/runs/zzz", "/api/runs/zzz/summary.json", "/api/runs/zzz/report.html", "/api/runs/zzz/charts",
+                 "/api/runs/zzz/summary.csv", "/api/runs/zzz/scenario.toml",
                  f"/api/runs/zzz/compare/{baseline}", f"/api/runs/{baseline}/compare/zzz"):
         response = client.get(path)
         assert response.status_code == 404 and "no run with id 'zzz'" in response.json()["error"], path
@@ -179,9 +245,13 @@ def test_cancel_terminates_the_workers(client):
 def test_page_docs_and_assets_are_local(client):
     page = client.get("/")
     assert page.status_code == 200 and 'id="scenario"' in page.text and "http" not in page.text
-    for asset in ("/static/app.js", "/static/style.css"):
+    for asset in ("/static/app.js", "/static/style.css", "/static/figures.js"):
         response = client.get(asset)
         assert response.status_code == 200 and "http://" not in response.text and "https://" not in response.text
+    plotly = client.get("/static/plotly.min.js")  # the charting library is served by the application itself
+    assert plotly.status_code == 200 and plotly.text.startswith("/**") and "plotly.js" in plotly.text[:400]
+    assert not re.search(r"<[^>]*\son[a-z]+\s*=", page.text)  # no inline handlers: a strict CSP would block them
+    assert not re.search(r"<script>", page.text)  # no inline script either
     assert client.get("/docs").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]
     for path in ("/api/scenarios", "/api/scenarios/{name}", "/api/runs", "/api/runs/{run_id}",

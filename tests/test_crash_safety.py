@@ -2,7 +2,9 @@
 same store as an uninterrupted sweep (no run lost or duplicated), and the store stays readable after every kill.
 A full disk or an unwritable store path gives one clear error, leaves the store as it was, and a later resume works.
 
-`TOTALPEACE_KILLS` sets how many kills the loop survives (3 by default; `make soak` runs 25).
+`TOTALPEACE_KILLS` sets how many kills the loop survives (3 by default; `make soak` runs 25), and
+`TOTALPEACE_REPLACE_KILLS` how many kills of `--replace` (1 by default). `--replace` is also interrupted in-process at
+each of its file-system steps in turn.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from support import assert_same_tables, stored_tables
 
 from totalpeace.engine.results import FLOWS, STOCKS
 from totalpeace.experiments import LocalExecutor, ResultsStore, load_spec, run_sweep
 
 KILLS = int(os.environ.get("TOTALPEACE_KILLS", "3"))
+REPLACE_KILLS = int(os.environ.get("TOTALPEACE_REPLACE_KILLS", "1"))
 SPEC_TOML = """name = "crash-test"
 scenario = "colombia-2022"
 design = "full_factorial"
@@ -45,12 +49,6 @@ def write_spec(folder: Path, replications: int) -> Path:
     file.write_text(SPEC_TOML.format(replications=replications))
     return file
 
-
-def stored(path: Path) -> dict[str, pd.DataFrame]:
-    store = ResultsStore(path)
-    return {"runs": store.query("SELECT * EXCLUDE (part, finished) FROM runs ORDER BY point, run"),
-            "yearly": store.query("SELECT * FROM yearly ORDER BY point, run, year, metric"),
-            "monthly": store.query("SELECT * FROM monthly ORDER BY point, run, month, metric")}
 
 
 def check_readable(path: Path) -> int:
@@ -80,6 +78,19 @@ def part_count(store: Path) -> int:
     return len(list((store / "experiments" / "crash-test" / "parts").glob("part-*")))
 
 
+def kill_at(proc: subprocess.Popen, deadline: float) -> int:
+    """SIGKILL `proc` at `deadline` unless it ended before; its exit status (0, or -SIGKILL), any other fails."""
+    while proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.returncode in (0, -signal.SIGKILL), err
+    return proc.returncode
+
+
 def test_sigkill_at_random_moments_then_resume(tmp_path):
     replications = 3 * KILLS + 4  # enough work that every kill lands before the sweep could finish
     total = POINTS * replications
@@ -93,20 +104,15 @@ def test_sigkill_at_random_moments_then_resume(tmp_path):
                                 stderr=subprocess.PIPE)
         if rng.random() < 0.25:  # during start-up: imports, the lock, the experiment's creation, the first runs
             deadline = time.monotonic() + rng.uniform(0.2, 5.0)
+            while proc.poll() is None and part_count(store) == before and time.monotonic() < deadline:
+                time.sleep(0.005)
+            deadline = time.monotonic()  # at the latest when the first new part appears
             early += 1
         else:  # mid-sweep: a random moment after the first new part, between parts or in the middle of one
             while proc.poll() is None and part_count(store) == before:
                 time.sleep(0.005)
             deadline = time.monotonic() + rng.uniform(0.0, 0.6)
-        while proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.005)
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        err = proc.stderr.read().decode()
-        proc.stderr.close()
-        assert proc.returncode in (0, -signal.SIGKILL), err
-        if proc.returncode == 0:
+        if kill_at(proc, deadline) == 0:
             break  # finished before the kill: the checks below still apply
         kills += 1
         counts.append(check_readable(store))
@@ -122,9 +128,8 @@ def test_sigkill_at_random_moments_then_resume(tmp_path):
 
     reference = tmp_path / "reference"
     run_sweep(load_spec(spec), reference, LocalExecutor(1))
-    expected, after = stored(reference), stored(store)
-    for table in expected:
-        pd.testing.assert_frame_equal(after[table], expected[table], check_exact=True, obj=table)
+    expected, after = stored_tables(reference), stored_tables(store)
+    assert_same_tables(after, expected)
     print(f"\ncrash safety: {kills} SIGKILLs survived ({early} in start-up, {kills - early} mid-sweep), runs stored "
           f"after each: {counts}, {total} runs in {time.monotonic() - started:.0f} s")
 
@@ -165,9 +170,8 @@ def test_a_full_disk_mid_sweep_is_one_clear_error_and_resume_works(tmp_path, cli
     assert "9 new, 3 already stored" in " ".join(out.split())
     reference = tmp_path / "reference"
     run_sweep(load_spec(spec), reference, LocalExecutor(1))
-    expected, after = stored(reference), stored(store)
-    for table in expected:
-        pd.testing.assert_frame_equal(after[table], expected[table], check_exact=True, obj=table)
+    expected, after = stored_tables(reference), stored_tables(store)
+    assert_same_tables(after, expected)
 
 
 def test_a_full_disk_before_the_first_run_leaves_no_experiment(tmp_path, cli, monkeypatch):
@@ -215,3 +219,174 @@ def test_a_read_only_store_can_be_read_not_written(tmp_path, cli):
     finally:
         for path, mode in modes.items():
             path.chmod(mode)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# --replace interrupted: the old experiment stays whole or goes whole, never mixed into the new one
+# ---------------------------------------------------------------------------------------------------------------------
+REPLACE_TOML = SPEC_TOML.replace("months = 12", "months = 3").replace("[0.0, 0.5, 1.0]", "[0.0, 1.0]").replace(
+    "[uncertainties.\"security.buy_in\"]\nvalues = [0.5, 0.9]\n", "")
+REPLACE_POINTS = 2
+
+
+def replace_specs(folder: Path, old_runs: int = 2, new_runs: int = 1) -> tuple[Path, Path]:
+    """The experiment as first run (seed 31, `old_runs` runs per point) and as run again with --replace (seed 32,
+    `new_runs`)."""
+    old, new = folder / "old" / "crash-test.toml", folder / "new" / "crash-test.toml"
+    for file, text in ((old, REPLACE_TOML.format(replications=old_runs)),
+                       (new, REPLACE_TOML.format(replications=new_runs).replace("seed = 31", "seed = 32"))):
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(text)
+    return old, new
+
+
+def values_by_run(path: Path) -> pd.DataFrame:
+    return ResultsStore(path).query("SELECT point, run, year, metric, value FROM yearly ORDER BY ALL")
+
+
+def replace_references(folder: Path, old_spec: Path, new_spec: Path) -> dict[str, pd.DataFrame]:
+    """The yearly values of the old and the new experiment, each swept alone."""
+    references = {}
+    for which, file in (("old", old_spec), ("new", new_spec)):
+        run_sweep(load_spec(file), folder / f"reference-{which}", LocalExecutor(1))
+        references[which] = values_by_run(folder / f"reference-{which}")
+    return references
+
+
+def check_whole_experiment(store: Path, references: dict[str, pd.DataFrame], old_whole: bool = True) -> str:
+    """The store holds the old experiment whole, or the new one (whole or in progress), or none: every stored run
+    belongs to the experiment its experiment.json describes, with that experiment's values. Returns which."""
+    reader = ResultsStore(store)
+    if "crash-test" not in reader.experiment_names():
+        assert reader.query("SELECT count(*) AS n FROM runs")["n"][0] == 0
+        return "none"
+    which = "old" if reader.experiment("crash-test")["spec"]["seed"] == 31 else "new"
+    stored = values_by_run(store)
+    expected = references[which].merge(stored[["point", "run"]].drop_duplicates(), on=["point", "run"])
+    pd.testing.assert_frame_equal(stored, expected, check_exact=True, check_dtype=False,
+                                  obj=f"runs of the {which} experiment")
+    if which == "old" and old_whole:
+        assert len(reader.runs("crash-test")) == 2 * REPLACE_POINTS  # nothing of it was deleted
+    return which
+
+
+class Killed(BaseException):
+    """Stands for SIGKILL in-process: raised at one step, and by every step after it."""
+
+
+def test_replace_interrupted_at_every_step_never_mixes_experiments(tmp_path, monkeypatch):
+    """Interrupt `--replace` at each file-system step in turn (every rename, folder creation, fsync, table write and
+    deletion until its first part is written; a deletion interrupted half way), then check the store and replace
+    again: the end is always the new experiment exactly."""
+    import shutil
+
+    import totalpeace.experiments.store as store_module
+
+    real_copytree = shutil.copytree
+    old_spec, new_spec = replace_specs(tmp_path)
+    references = replace_references(tmp_path, old_spec, new_spec)
+    pristine = tmp_path / "pristine"
+    run_sweep(load_spec(old_spec), pristine, LocalExecutor(1), chunk=1, flush_every=0)
+    real = {"replace": os.replace, "fsync": lambda fd: None, "rmtree": shutil.rmtree, "mkdir": Path.mkdir,
+            "write_table": pq.write_table, "copytree": real_copytree}  # not durability: fsync does nothing
+    state = {"step": 0, "kill_at": 0, "first_part": False}
+
+    def step() -> None:
+        if state["kill_at"] and (state["step"] >= state["kill_at"] - 1):
+            state["step"] += 1
+            raise Killed
+        state["step"] += 1
+
+    def wrap(name):
+        def call(*args, **kwargs):
+            if not state["first_part"]:
+                step()
+            return real[name](*args, **kwargs)
+        return call
+
+    def rmtree(path, *args, **kwargs):
+        if not state["first_part"] and state["kill_at"] and state["step"] + 1 == state["kill_at"]:
+            files = sorted(p for p in Path(path).rglob("*") if p.is_file())
+            for file in files[: len(files) // 2]:  # killed half way through the deletion
+                file.unlink()
+        wrap("rmtree")(path, *args, **kwargs)
+
+    real_write_part = store_module.ResultsStore.write_part
+
+    def write_part(self, *args, **kwargs):
+        written = real_write_part(self, *args, **kwargs)
+        state["first_part"] = True  # later steps are the SIGKILL loop's
+        return written
+
+    monkeypatch.setattr(os, "replace", wrap("replace"))
+    monkeypatch.setattr(os, "fsync", wrap("fsync"))
+    monkeypatch.setattr(store_module.shutil, "rmtree", rmtree)
+    monkeypatch.setattr(Path, "mkdir", lambda self, *a, **k: (step() if not state["first_part"] else None,
+                                                               real["mkdir"](self, *a, **k))[1])
+    monkeypatch.setattr(pq, "write_table", wrap("write_table"))
+    monkeypatch.setattr(store_module.ResultsStore, "write_part", write_part)
+
+    seen, kill_at = set(), 1
+    while True:
+        store = tmp_path / f"store-{kill_at}"
+        real["copytree"](pristine, store)
+        state.update(step=0, kill_at=kill_at, first_part=False)
+        try:
+            run_sweep(load_spec(new_spec), store, LocalExecutor(1), replace=True, chunk=1, flush_every=0)
+        except Killed:
+            state.update(kill_at=0)
+            seen.add(check_whole_experiment(store, references))
+            run_sweep(load_spec(new_spec), store, LocalExecutor(1), replace=True)
+            assert check_whole_experiment(store, references) == "new"
+            assert len(ResultsStore(store).runs("crash-test")) == REPLACE_POINTS
+            assert not (store / "trash").is_dir() or not any((store / "trash").iterdir())
+            shutil.rmtree(store)
+            kill_at += 1
+            continue
+        break  # no step left before the first part: every one was interrupted
+    print(f"\nreplace interrupted at each of {kill_at - 1} steps: the store held {sorted(seen)}")
+    assert kill_at > 10 and seen == {"old", "none", "new"}, (kill_at, seen)
+
+
+def record(store: Path) -> bytes | None:
+    """The experiment's experiment.json as it is now (None when there is none)."""
+    try:
+        return (store / "experiments" / "crash-test" / "experiment.json").read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def test_sigkill_during_replace_at_random_moments(tmp_path):
+    """`sweep --replace` killed at random moments, each time replacing what the last killed one left (the old
+    experiment, the new one in part, or nothing), alternately with the old and the new spec: after every kill each
+    stored run belongs to the experiment described by experiment.json; a last --replace gives the new experiment
+    exactly. `TOTALPEACE_REPLACE_KILLS` kills (1 by default; `make soak` runs more)."""
+    old_spec, new_spec = replace_specs(tmp_path, old_runs=6, new_runs=5)  # runs enough for kills among them
+    references = replace_references(tmp_path, old_spec, new_spec)
+    store = tmp_path / "store"
+    run_sweep(load_spec(old_spec), store, LocalExecutor(1), chunk=1, flush_every=0)
+    rng = random.Random(20222)
+    kills, seen = 0, []
+    while kills < REPLACE_KILLS:
+        spec = new_spec if kills % 2 == 0 else old_spec
+        before = record(store)
+        proc = subprocess.Popen(sweep_command(spec, store, "--replace", "--no-report"), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
+        moment = rng.random()
+        if moment < 0.3:  # anywhere: start-up, the deletion, the new experiment's creation, its runs
+            deadline = time.monotonic() + rng.uniform(0.3, 3.0)
+        else:  # soon after the replace began (its record moved away or written anew), or after its first part
+            deadline = time.monotonic() + 20
+            while proc.poll() is None and time.monotonic() < deadline and (
+                    record(store) == before or (moment > 0.65 and part_count(store) == 0)):
+                time.sleep(0.001)
+            deadline = time.monotonic() + rng.uniform(0.0, 0.3)
+        kills += kill_at(proc, deadline) != 0
+        which = check_whole_experiment(store, references, old_whole=False)
+        seen.append(f"{which} ({len(ResultsStore(store).runs('crash-test')) if which != 'none' else 0} runs)")
+    done = subprocess.run(sweep_command(new_spec, store, "--replace", "--no-report"), capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert check_whole_experiment(store, references) == "new"
+    assert len(ResultsStore(store).runs("crash-test")) == 5 * REPLACE_POINTS
+    print(f"\nreplace: {kills} SIGKILLs survived; the store held after each: {seen}")

@@ -79,3 +79,13 @@ def test_executor_addresses():
         from totalpeace.experiments import DaskExecutor
 
         DaskExecutor("dask://127.0.0.1:9", timeout=1)
+
+
+@pytest.mark.parametrize("address", ["dask://::::", "dask://", "dask://host:notaport", "dask://[::1",
+                                     "tcp://a b:1", "dask://host:99999", "dask://host:0"])
+def test_malformed_scheduler_addresses_are_named(address, cli, tmp_path):
+    with pytest.raises(InputError, match="expected dask://HOST:PORT"):
+        make_executor(address, None)
+    code, _, err = cli("run", "colombia-2022", "--runs", "1", "--months", "1", "--no-report", "--out",
+                       str(tmp_path / "out"), "--executor", address)
+    assert code == 2 and "--executor" in err and "internal error" not in err

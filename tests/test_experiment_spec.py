@@ -86,3 +86,36 @@ def test_bad_spec_files_exit_2(cli, write, tmp_path):
     code, _, err = cli("sweep", str(bad), "--store", str(tmp_path / "s"), "--workers", "1")
     assert code == 2 and "security.buy_in=1.5" in err and "less than or equal to 1" in err
     assert "Traceback" not in err
+
+
+def test_design_and_input_sizes_are_bounded_up_front(cli, write, tmp_path):
+    """A design too large to hold, or lists longer than any real experiment needs, are one message naming the field
+    (exit 2), found before anything is built."""
+    ranges = {p: {"low": 0.1, "high": 0.9} for p in ("policy.decriminalization", "security.buy_in",
+                                                      "policy.substitution")}
+    message = problems({"design": "full_factorial", "levels": 1000, "levers": ranges})
+    assert message.startswith("design: the full_factorial design has levels (1000) x levels (1000) x levels (1000) "
+                              "= 1,000,000,000 points, at most 1,000,000")
+    message = problems({"design": "full_factorial", "levers": {"security.buy_in": {"low": 0, "high": 1,
+                                                                                   "levels": 1000}},
+                        "uncertainties": {"policy.decriminalization": {"values": [0.1 * i for i in range(1, 10)]}},
+                        "replications": 10_000})
+    assert message.startswith("replications: 9,000 points x 10,000 replications = 90,000,000 runs, at most")
+    message = problems({"design": "sobol", "samples": 2**19, "levers": ranges})
+    assert message.startswith("design: the sobol design has samples x (2 x 3 factors + 2) = 524,288 x 8")
+    assert "at most 1000 items" in problems({"levers": {"security.buy_in": {"values": [0.5] * 200_000}}})
+    assert "at most 1000 items" in problems({"levers": {"policy.talks.mode": {"values": ["bad"] * 200_000}}})
+    assert "outcomes: 'homicides' is named twice" in problems({"outcomes": ["homicides", "homicides"],
+                                                               "levers": ranges})
+    assert "factors, at most 100" in problems({"levers": {f"parameters.x{i}": {"low": 0, "high": 1}
+                                                          for i in range(101)}})
+    big = write("big.toml", 'scenario = "colombia-2022"\n[levers."security.buy_in"]\nvalues = ['
+                + ", ".join(["0.5"] * 200_000) + "]\n")
+    code, _, err = cli("sweep", str(big), "--store", str(tmp_path / "s"))
+    assert code == 2 and "larger than 1,000,000 bytes" in err and "big.toml" in err
+    deep = b"a = " + b"[" * 100_000 + b"]" * 100_000
+    for name, data in (("latin1.toml", b'name = "caf\xe9"\n'), ("deep.toml", deep)):
+        (tmp_path / name).write_bytes(data)
+        code, _, err = cli("sweep", str(tmp_path / name), "--store", str(tmp_path / "s"))
+        assert code == 2 and name in err and "Traceback" not in err and "internal error" not in err
+    assert not (tmp_path / "s" / "experiments").exists()  # nothing was started

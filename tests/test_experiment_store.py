@@ -162,3 +162,40 @@ def test_one_writer_per_experiment(swept):
     with store.lock("store-test"), pytest.raises(InputError, match="being written by another process"):
         run_sweep(spec, store, LocalExecutor(1), replace=True)
     assert len(store.runs("store-test")) == 8  # --replace did not delete what another writer holds
+
+
+def test_glob_characters_in_the_store_path_name_that_folder_only(swept, cli, tmp_path):
+    """`br[ab]` is a folder name, not a pattern: it must not read its neighbour `bra`; a backslash is a character."""
+    store, _, _ = swept
+    import shutil
+
+    shutil.copytree(store.path, tmp_path / "bra")  # the neighbour, 8 runs
+    small = parse_spec({**SPEC, "name": "other", "replications": 1, "months": 2,
+                        "uncertainties": {"security.buy_in": {"values": [0.5]}}})
+    for name in ("br[ab]", "b\\x", "st*re?", "a'b"):
+        path = tmp_path / name
+        run_sweep(small, path, LocalExecutor(1))
+        code, out, err = cli("query", "SELECT experiment, count(*) AS n FROM runs GROUP BY ALL", "--store", str(path))
+        assert code == 0, err
+        assert "other" in out and "store-test" not in out and "1 row" in out, name
+        assert ResultsStore(path).experiments()["experiment"].tolist() == ["other"]
+        assert len(ResultsStore(path).experiments_frame("other")) == 2
+
+
+def test_query_reads_the_store_views_and_no_file(swept, cli, tmp_path):
+    store, _, _ = swept
+    secret = tmp_path / "secret.csv"
+    secret.write_text("a\n1\n")
+    target = tmp_path / "written.csv"
+    for sql in (f"SELECT * FROM read_csv('{secret}')", f"SELECT * FROM '{secret}'",
+                f"COPY (SELECT * FROM runs) TO '{target}'", f"ATTACH '{tmp_path / 'db.duckdb'}' AS x",
+                "SET enable_external_access = true", "INSTALL httpfs",
+                f"SELECT * FROM read_parquet('{store.path}/experiments/*/parts/*/runs.parquet')"):
+        code, _, err = cli("query", sql, "--store", str(store.path))
+        assert code == 2 and "Traceback" not in err, (sql, err)
+    assert not target.exists() and not (tmp_path / "db.duckdb").exists()
+    code, _, err = cli("query", f"COPY (SELECT 1) TO '{target}'", "--store", str(store.path))
+    assert "cannot read or write files (save a result with --csv)" in " ".join(err.split())
+    for empty in ("", "   ", "\n"):
+        code, _, err = cli("query", empty, "--store", str(store.path))
+        assert code == 2 and "the SQL is empty" in err

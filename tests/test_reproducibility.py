@@ -185,3 +185,18 @@ def test_a_resumed_sweep_stores_identical_tables(reference_sweep, tmp_path):
     assert 0 < len(ResultsStore(tmp_path).runs("repro")) < 12
     run_sweep(parse_spec(SPEC), tmp_path, LocalExecutor(1), resume=True, chunk=1)
     assert digest(canonical_bytes(tmp_path)) == digest(reference_sweep)
+
+
+def test_a_runs_rows_in_results_parquet_depend_only_on_that_run():
+    """Splinter groups appear in some runs only: a run's rows must not carry a group that never existed in it
+    because another run of its batch split."""
+    scenario = totalpeace.load_scenario("colombia-2022")
+    batch = totalpeace.simulate(scenario, runs=12, seed=1, months=60)
+    members = batch.groups["group_members"]
+    split = (members > 0.5).any(axis=1)
+    assert split.any(axis=0).sum() > split.all(axis=0).sum(), "no splinter in some runs only: change the seed"
+    frame = batch.frame()
+    for run in range(12):
+        alone = totalpeace.simulate(scenario, runs=1, seed=1, months=60, first_run=run).frame()
+        mine = frame[frame["run"] == run].reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, alone, check_exact=True, obj=f"run {run}")

@@ -24,9 +24,10 @@ def test_run_writes_everything(cli, tmp_path):
     code, stdout, err = cli("run", "colombia-2022", "--runs", "8", "--seed", "1", "--months", str(MONTHS),
                             "--out", str(out))
     assert code == 0, err
-    assert "homicide_rate" in stdout and "Members by group" in stdout
+    assert "Homicide rate (per 100,000 a year)" in stdout and "Groups: members" in stdout
     summary = json.loads((out / "summary.json").read_text())
-    for key in ("scenario", "scenario_sha256", "version", "seed", "runs", "start", "months", "metrics", "groups"):
+    for key in ("scenario", "scenario_sha256", "version", "seed", "runs", "start", "months", "metrics", "groups",
+                "policy"):
         assert key in summary
     assert (summary["scenario"], summary["runs"], summary["seed"], summary["start"]) == ("colombia-2022", 8, 1,
                                                                                         "2022-08")
@@ -93,3 +94,53 @@ def test_bad_run_flags(cli, args, expected):
     code, _, err = cli("run", "colombia-2022", *args)
     assert code == 2, err
     assert expected in " ".join(err.split())
+
+
+def test_run_without_report_leaves_no_stale_report(cli, tmp_path):
+    out = tmp_path / "run"
+    assert cli("run", "colombia-2022", "--runs", "2", "--months", "2", "--out", str(out))[0] == 0
+    (out / "report.pdf").write_text("an earlier --pdf")
+    code, _, err = cli("run", "colombia-2022", "--runs", "2", "--months", "3", "--out", str(out), "--no-report")
+    assert code == 0, err
+    assert not (out / "report.html").exists() and not (out / "report.pdf").exists()
+    assert json.loads((out / "summary.json").read_text())["months"] == 3
+
+
+class Interrupted(BaseException):
+    """Stands for a kill: nothing after it runs."""
+
+
+def test_save_is_whole_or_leaves_no_summary(small_results, tmp_path, monkeypatch):
+    import os
+
+    import totalpeace.engine.results as results_module
+
+    out = tmp_path / "saved"
+    small_results.save(out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert set(before) == {"summary.json", "results.parquet", "territories.parquet"}
+    other = simulate(load_scenario("colombia-2022"), runs=3, seed=6, months=4)
+
+    def fails_writing_territories(self, *args, **kwargs):
+        raise Interrupted
+    with monkeypatch.context() as patch:  # killed while writing the files: the earlier files stay as they were
+        patch.setattr(type(other), "territory_frame", fails_writing_territories)
+        with pytest.raises(Interrupted):
+            other.save(out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+    real_replace, calls = os.replace, []
+
+    def killed_at_the_second_rename(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise Interrupted
+        real_replace(src, dst)
+    with monkeypatch.context() as patch:  # killed between renames: no summary.json pairs files of two ensembles
+        patch.setattr(results_module.os, "replace", killed_at_the_second_rename)
+        with pytest.raises(Interrupted):
+            other.save(out)
+    assert sorted(p.name for p in out.iterdir()) == ["results.parquet", "territories.parquet"]
+    other.save(out)
+    assert json.loads((out / "summary.json").read_text())["runs"] == 3
+    assert sorted(p.name for p in out.iterdir()) == ["results.parquet", "summary.json", "territories.parquet"]

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 
-import pandas as pd
+from support import assert_same_tables, stored_tables
 
 from totalpeace.experiments import LocalExecutor, ResultsStore, load_spec, run_sweep
 
@@ -26,12 +26,6 @@ values = [0.5, 0.7, 0.9]
 """
 TOTAL = 5 * 3 * 3
 
-
-def stored(path) -> dict[str, pd.DataFrame]:
-    store = ResultsStore(path)
-    return {"runs": store.query("SELECT * EXCLUDE (part, finished) FROM runs ORDER BY point, run"),
-            "yearly": store.query("SELECT * FROM yearly ORDER BY point, run, year, metric"),
-            "monthly": store.query("SELECT * FROM monthly ORDER BY point, run, month, metric")}
 
 
 def parts(path) -> list:
@@ -64,12 +58,56 @@ def test_resume_after_sigkill(tmp_path, cli):
     code, out, err = cli("sweep", str(spec_file), "--store", str(store), "--resume", "--workers", "1")
     assert code == 0, err
     assert f"{TOTAL - len(before)} new, {len(before)} already stored, 0 failed" in " ".join(out.split())
-    after = stored(store)
+    after = stored_tables(store)
     assert len(after["runs"]) == TOTAL and not after["runs"].duplicated(["point", "run"]).any()
     assert not list((store / "experiments" / "resume-test" / "tmp").iterdir())
 
     reference = tmp_path / "reference"
     run_sweep(load_spec(spec_file), reference, LocalExecutor(1))
-    expected = stored(reference)
-    for table in expected:
-        pd.testing.assert_frame_equal(after[table], expected[table], check_exact=True, obj=table)
+    expected = stored_tables(reference)
+    assert_same_tables(after, expected)
+
+
+def test_failed_runs_exit_1_and_resume_tries_them_again(tmp_path, cli, monkeypatch):
+    """A sweep whose runs fail says so and exits 1 (every run failing too); the failures are recorded with their
+    error; --resume runs them again, and once they succeed the store equals an uninterrupted sweep's."""
+    import totalpeace.experiments.worker as worker
+
+    spec = tmp_path / "resume-test.toml"
+    spec.write_text(SPEC_TOML.replace("replications = 3", "replications = 1").replace("months = 12", "months = 2"))
+    store = tmp_path / "store"
+    real = worker.simulate
+
+    def fails_for_high_buy_in(scenario, **kwargs):
+        if scenario.security.buy_in > 0.8:
+            raise ZeroDivisionError("division by zero")
+        return real(scenario, **kwargs)
+
+    monkeypatch.setattr(worker, "simulate", fails_for_high_buy_in)
+    code, out, err = cli("sweep", str(spec), "--store", str(store), "--workers", "1", "--no-report")
+    assert code == 1
+    assert "5 of 15 runs failed (ZeroDivisionError: division by zero)" in " ".join(err.split())
+    assert "totalpeace sweep resume-test --store" in err and "--resume tries them again" in " ".join(err.split())
+    runs = ResultsStore(store).runs("resume-test")
+    assert (runs["status"] == "failed").sum() == 5 and runs["error"].dropna().str.contains("ZeroDivision").all()
+
+    monkeypatch.setattr(worker, "simulate", lambda *a, **k: (_ for _ in ()).throw(ValueError("every run fails")))
+    code, out, err = cli("sweep", str(spec), "--store", str(store), "--workers", "1", "--resume")
+    assert code == 1 and "5 of 15 runs failed (ValueError: every run fails)" in " ".join(err.split())
+    assert "5 new, 10 already stored, 5 failed" in " ".join(out.split())  # only the failed runs were tried
+
+    monkeypatch.setattr(worker, "simulate", real)
+    code, out, err = cli("sweep", str(spec), "--store", str(store), "--workers", "1", "--resume", "--no-report")
+    assert code == 0, err
+    assert "5 new, 10 already stored, 0 failed" in " ".join(out.split())
+    reader = ResultsStore(store)
+    assert len(reader.runs("resume-test")) == 15 and (reader.runs("resume-test")["status"] == "ok").all()
+    assert reader.query("SELECT count(*) AS n FROM run_attempts")["n"][0] == 25  # 15 + the 2 x 5 failed attempts
+    reference = tmp_path / "reference"
+    run_sweep(load_spec(spec), reference, LocalExecutor(1))
+    expected, after = stored_tables(reference), stored_tables(store)
+    assert_same_tables(after, expected)
+
+    monkeypatch.setattr(worker, "simulate", lambda *a, **k: (_ for _ in ()).throw(ValueError("every run fails")))
+    code, out, err = cli("sweep", str(spec), "--store", str(tmp_path / "other"), "--workers", "1")
+    assert code == 1 and "15 of 15 runs failed" in err and "Traceback" not in err

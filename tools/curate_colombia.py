@@ -115,8 +115,8 @@ NATURAL_EARTH_PAIRS: tuple[tuple[str, str], ...] = (
 
 MGN_SOURCE = (
     "Computed with shapely from DANE, Marco Geoestadístico Nacional 2018 (DPTO_POLITICO, simplified with mapshaper; "
-    "public repository caticoa3/colombia_mapa co_2018_MGN_DPTO_POLITICO.geojson @97ab309, read from "
-    "shared/data/dane-mgn2018/departments.geojson): intersection of the two polygons has positive length"
+    "public repository caticoa3/colombia_mapa co_2018_MGN_DPTO_POLITICO.geojson @97ab309): intersection of the two "
+    "polygons has positive length"
 )
 
 # --------------------------------------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ SCALING_COLUMNS = ["dataset", "indicator", "year", "value", "reference_year", "r
 # Figures the shipped series do not hold, quoted from MECHANISMS.md section 12 (rows 2 and 7), with their sources.
 CERAC_CEASEFIRE = {
     "value": round(30 / 169, 4), "unit": "ratio of monthly conflict deaths",
-    "source": "CERAC via Colombia Reports, https://colombiareports.com/?p=158203 (MECHANISMS.md section 12 row 2)",
+    "source": "CERAC via Colombia Reports, https://colombiareports.com/?p=158203",
     "notes": "after the July 2015 unilateral FARC ceasefire monthly conflict deaths averaged 30, against a monthly "
              "average of 169 in an earlier reference period (dates cut off in the page read): 30/169",
 }

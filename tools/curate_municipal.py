@@ -191,9 +191,8 @@ def read_units(geojson: Path) -> tuple[list[dict], list[object]]:
 def build_adjacency(ids: list[str], geoms: list[object], sources: Sources) -> list[dict]:
     """Pairs whose boundaries share a line of positive length (corner contacts are not counted)."""
     key = sources.fixed("adjacency", "Computed with shapely from DANE MGN 2018 municipal polygons "
-                        "(caticoa3/colombia_mapa co_2018_MGN_MPIO_POLITICO.geojson @97ab309, read from "
-                        "shared/data/dane-mgn2018/municipalities.geojson): the two boundaries share a line of "
-                        "positive length",
+                        "(caticoa3/colombia_mapa co_2018_MGN_MPIO_POLITICO.geojson @97ab309): the two boundaries "
+                        "share a line of positive length",
                         "shared_km: length of the shared boundary, km (local longitude scale)")
     tree = shapely.STRtree(geoms)
     left, right = tree.query(geoms, predicate="intersects")
@@ -228,7 +227,7 @@ def border_countries(ids: list[str], geoms: list[object], dept_borders: dict[str
         near = sorted(c for c in allowed if geom.distance(countries[c]) <= BORDER_DISTANCE_DEG)
         if near:
             out[tid] = ";".join(near)
-    key = sources.fixed("borders", "Computed: DANE MGN 2018 municipal polygons (shared/data/dane-mgn2018) on the "
+    key = sources.fixed("borders", "Computed: DANE MGN 2018 municipal polygons on the "
                         f"national boundary (>= {EXTERIOR_MIN_KM:g} km shared) within {BORDER_DISTANCE_DEG} deg of "
                         f"{doc['source']}; only countries the department borders (data/colombia/departments.csv)")
     return out, key
@@ -266,8 +265,7 @@ def _round(geometry: dict, digits: int) -> dict:
 def build_units(props: list[dict], geoms: list[object], departments: pd.DataFrame, borders: dict[str, str],
                 border_key: str, sources: Sources) -> list[dict]:
     mgn = sources.fixed("mgn2018", "DANE, Marco Geoestadístico Nacional 2018 (MPIO_POLITICO: MPIO_CCNCT, MPIO_CNMBR, "
-                        "MPIO_NAREA) via GitHub caticoa3/colombia_mapa co_2018_MGN_MPIO_POLITICO.geojson @97ab309 "
-                        "(shared/data/dane-mgn2018)",
+                        "MPIO_NAREA) via GitHub caticoa3/colombia_mapa co_2018_MGN_MPIO_POLITICO.geojson @97ab309",
                         "name: MPIO_CNMBR in title case; lon/lat: a representative point inside the polygon "
                         "(shapely), not the municipal seat; area_km2: MPIO_NAREA")
     ports = sources.fixed("ports", str(departments["source_ports"].iloc[0]).split(". No port")[0],
@@ -322,7 +320,7 @@ def build_panel(shared: Path, ids: set[str], sources: Sources) -> pd.DataFrame:
     parts = []
     hom = pd.read_csv(muni / "muni_homicides.csv", dtype={"dane_muni_code": str, "dane_dept_code": str})
     hom_note = ("Police homicide victims by municipality; flags: name-matched = 2003-2010 file has no codes, rows "
-                "matched by (department, municipality) name (crosswalk in shared/data/colombia-municipal); no-rows = "
+                "matched by (department, municipality) name (against DANE's DIVIPOLA names); no-rows = "
                 "no row in the file, 0; pre-creation / retro-coded = DANE lists no population that year. Files were "
                 "extracted after Aug 2022 (figures public in Aug 2022 may differ slightly)")
     parts.append(panel_rows(hom, "homicides", "homicides_count", hom["notes"].fillna("").map(homicide_flag), sources,

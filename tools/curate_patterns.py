@@ -365,9 +365,9 @@ def ged_state_based(shared: Path) -> dict[int, dict[str, float]]:
     return out
 
 
-GED_SOURCE = ("UCDP GED 19.1 (Sundberg & Melander 2013), state-based violence (type 1) summed by year from "
-              "../shared/data/colombia-municipal/ged_colombia.csv (HDX country extract via GitHub "
-              "kruedae/Colombia_Events_in_Armed_conflict @ bb5ddadeaad230f35cfeb690fcf3f338a92882e6)")
+GED_SOURCE = ("UCDP GED 19.1 (Sundberg & Melander 2013), state-based violence (type 1) summed by year (HDX country "
+              "extract via GitHub kruedae/Colombia_Events_in_Armed_conflict @ "
+              "bb5ddadeaad230f35cfeb690fcf3f338a92882e6)")
 
 
 def violence_observations(shared: Path) -> list[dict[str, str]]:
@@ -379,8 +379,7 @@ def violence_observations(shared: Path) -> list[dict[str, str]]:
     ucdp = ged[2016]["best"] / statistics.mean([ged[2013]["best"], ged[2014]["best"]])
     low, high = widened([cerac, ucdp], RATIO_TOLERANCE)
     out.append(row("ceasefire_conflict_deaths_ratio", cerac, low, high, "ratio of monthly conflict deaths",
-                   "CERAC via Colombia Reports, https://colombiareports.com/?p=158203 (MECHANISMS.md section 12 row "
-                   f"2) | {GED_SOURCE}",
+                   f"CERAC via Colombia Reports, https://colombiareports.com/?p=158203 | {GED_SOURCE}",
                    f"CERAC: 30 conflict deaths a month after the July 2015 unilateral ceasefire against 169 in an "
                    f"earlier reference period = {cerac:.3f}; UCDP state-based deaths 2016 over the mean of 2013-14 = "
                    f"{ged[2016]['best']:g} / {statistics.mean([ged[2013]['best'], ged[2014]['best']]):g} = "
@@ -411,8 +410,8 @@ def violence_observations(shared: Path) -> list[dict[str, str]]:
                 source = r["source"]
     for code in sorted(dept):
         out.append(row("homicides_by_department", dept[code], None, None, "homicides 2013-2021",
-                       f"../shared/data/colombia-municipal/dept_homicides_2003_2021.csv (Police DIJIN; 2021 file: "
-                       f"{source})", "sum of the department's Police counts 2013-2021", "2013-2021", code))
+                       f"Police DIJIN homicide counts by department 2003-2021 (2021 file: {source})",
+                       "sum of the department's Police counts 2013-2021", "2013-2021", code))
     # combat deaths (UCDP state-based) at the level of each historical scenario
     for name, years in (("combat_deaths_1999_2002", range(1999, 2003)), ("combat_deaths_2013_2014", range(2013, 2015)),
                         ("combat_deaths_2018", range(2018, 2019))):
@@ -531,7 +530,7 @@ def humanitarian_observations(shared: Path) -> list[dict[str, str]]:
 
 def mechanism_observations() -> list[dict[str, str]]:
     return [row("eln_sanctuary_response", None, None, -0.05, "change in the share of members in Venezuela",
-                "Salehyan (2007), 'Transnational rebels', World Politics 59(2), via MECHANISMS.md M4.2 (sanctuary "
+                "Salehyan (2007), 'Transnational rebels', World Politics 59(2), model M4.2 (sanctuary "
                 "depends on the host's tolerance); Colombian Army and US State Department figures on the ELN in "
                 "Venezuela (group_sizes.csv)",
                 "direction only, no measured magnitude: when Venezuela stops tolerating the ELN (host tolerance 0), "

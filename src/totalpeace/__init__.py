@@ -3,6 +3,7 @@
 from importlib.metadata import PackageNotFoundError, version
 
 from totalpeace.engine.simulate import simulate
+from totalpeace.notebook import compare
 from totalpeace.scenario import Scenario, load_scenario
 
 try:
@@ -10,4 +11,4 @@ try:
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0+unknown"
 
-__all__ = ["Scenario", "__version__", "load_scenario", "simulate"]
+__all__ = ["Scenario", "__version__", "compare", "load_scenario", "simulate"]

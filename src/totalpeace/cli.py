@@ -62,7 +62,7 @@ def run(
     report: Annotated[bool, typer.Option(help="Write report.html.")] = True,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print the report to report.pdf (needs Chromium).")] = False,
 ) -> None:
-    """Run an ensemble: progress bar, summary table, summary.json, results.parquet and report.html."""
+    """Run an ensemble: progress bar, summary table, summary.json, Parquet and CSV files, report.html."""
     from pathlib import Path
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
@@ -71,6 +71,7 @@ def run(
     from totalpeace.display import print_summary
     from totalpeace.experiments import make_executor
     from totalpeace.experiments.ensemble import simulate_on
+    from totalpeace.report.exports import write_csvs
     from totalpeace.report.html import write_report
     from totalpeace.report.maps import territory_shapes
     from totalpeace.report.pdf import html_to_pdf, require_chromium
@@ -95,8 +96,11 @@ def run(
                             total=runs * horizon)
         results = simulate_on(resolved, runs, seed, horizon, pool,
                               progress=lambda done, _: bar.update(task, completed=done * horizon))
+    for stale in ("report.html", "report.pdf"):  # they describe the folder's earlier results
+        (folder / stale).unlink(missing_ok=True)
     results.save(folder)
-    console = Console(width=max(Console().width, 140))
+    csvs = write_csvs(results, folder)
+    console = Console()
     print_summary(results.summary(), console)
     if report or pdf:
         from totalpeace.territories import load_territories
@@ -106,8 +110,11 @@ def run(
                      population=population)
     if pdf:
         console.print(f"Wrote {html_to_pdf(folder / 'report.html', folder / 'report.pdf')}")
-    console.print(f"Wrote {folder / 'summary.json'}, {folder / 'results.parquet'}, {folder / 'territories.parquet'}, "
-                  f"{folder / 'audit.parquet'}" + (f" and {folder / 'report.html'}" if report else ""))
+    written = [folder / "summary.json", folder / "results.parquet", folder / "territories.parquet",
+               folder / "audit.parquet", *csvs]
+    if report:
+        written.append(folder / "report.html")
+    console.print("Wrote " + ", ".join(str(p) for p in written), soft_wrap=False)
 
 
 # The other commands live in their own modules (totalpeace/commands/); registered here in the order of --help.

@@ -7,6 +7,7 @@ from typing import Any
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from totalpeace.model.tables.issues import ISSUES as ISSUE_ORDER
 
@@ -129,47 +130,57 @@ def _brief(value: object, longest: int = 8) -> str:
     return str(value)
 
 
-def _cell(stat: dict[str, float | None], fmt: str) -> str:
-    if stat["p50"] is None:
-        return "-"
-    return f"{stat['p50']:{fmt}} [{stat['p10']:{fmt}}–{stat['p90']:{fmt}}]"
+def _cell(stat: dict[str, float | None], name: str) -> Text:
+    """Median on the first line, the 80% interval under it (two short lines fit 100 columns)."""
+    from totalpeace.report.catalogue import fmt
+
+    if stat.get("p50") is None:
+        return Text("-")
+    return Text.assemble(fmt(name, stat["p50"]), "\n", (f"{fmt(name, stat['p10'])}–{fmt(name, stat['p90'])}", "dim"))
 
 
 def print_summary(summary: dict[str, Any], console: Console | None = None) -> None:
-    """The run's summary: metrics by year (median [80% interval]), members by group, talks status."""
+    """The run's summary: main metrics by calendar period (median, 80% interval under it), members of each group at
+    the start and the horizon, and how its talks end (final state and ever signed)."""
+    from totalpeace.report.catalogue import REQUIRED_SHOWN, titled
+    from totalpeace.report.figures import outcome_shares
+    from totalpeace.report.names import actor_names
+    from totalpeace.report.periods import periods
+
     console = console or Console()
     metrics = summary["metrics"]
-    years = sorted(metrics["homicide_rate"])
-    table = Table(title=f"{summary['scenario']}: {summary['runs']} runs, seed {summary['seed']} "
-                        "(median [10th–90th percentile])", title_justify="left")
-    table.add_column("metric")
-    for y in years:
-        table.add_column(y, justify="right")
-    formats = {"homicide_rate": ".1f", "state_control_share": ".0%", "neighbour_violence": ".2f",
-               "groups_in_talks": ".1f", "agreements_signed": ".1f"}
-    for name in ("homicide_rate", "homicides", "armed_group_members", "state_group_clashes", "inter_group_clashes",
-                 "groups_in_talks", "agreements_signed", "state_control_share", "contested_territories",
-                 "neighbour_violence"):
-        fmt = formats.get(name, ",.0f")
-        table.add_row(name, *[_cell(metrics[name][y], fmt) for y in years])
+    spans = periods(summary["start"], summary["months"])
+    table = Table(title=f"{summary['scenario']}: {summary['runs']} runs, seed {summary['seed']} — median over "
+                        "runs, 80% interval below", title_justify="left")
+    table.add_column("metric", ratio=2)
+    for p in spans:
+        table.add_column(p.name, justify="right", ratio=1)
+    for name in REQUIRED_SHOWN:
+        if name in metrics:
+            table.add_row(titled(name), *[_cell(metrics[name].get(p.year, {}), name) for p in spans])
     console.print(table)
-    groups = Table(title="Members by group at year end, and talks", title_justify="left")
-    groups.add_column("group")
-    for y in years:
-        groups.add_column(y, justify="right")
-    groups.add_column("signed", justify="right")
-    groups.add_column("broken down", justify="right")
-    groups.add_column("final phase (most runs)")
+    names = actor_names(summary)
+    first, last = spans[0], spans[-1]
+    groups = Table(title="Groups: members (median, 80% interval) and how their talks end", title_justify="left")
+    groups.add_column("group", ratio=2)
+    groups.add_column(f"members, end of {first.name}", justify="right", ratio=1)
+    groups.add_column(f"members, end of {last.name}", justify="right", ratio=1)
+    groups.add_column("ever signed", justify="right")
+    groups.add_column("final state (most runs)", ratio=1)
     rare = []
     for gid, entry in summary["groups"].items():
         if all((stat["p90"] or 0.0) < 0.5 for stat in entry["members"].values()):
-            rare.append(gid)  # e.g. a splinter that formed in fewer than one run in ten
+            rare.append(names.get(gid, gid))  # e.g. a splinter that formed in fewer than one run in ten
             continue
         talks = entry["talks"]
-        modal = max(talks["final_phase_share"].items(), key=lambda kv: kv[1])
-        groups.add_row(gid, *[_cell(entry["members"][y], ",.0f") for y in years], f"{talks['signed_share']:.0%}",
-                       f"{talks['broken_down_share']:.0%}", f"{modal[0]} ({modal[1]:.0%})")
+        states = outcome_shares(talks["final_phase_share"])
+        state, share = max(states.items(), key=lambda kv: kv[1])
+        groups.add_row(names.get(gid, gid), _cell(entry["members"].get(first.year, {}), "armed_group_members"),
+                       _cell(entry["members"].get(last.year, {}), "armed_group_members"),
+                       f"{talks['signed_share']:.0%}", f"{state} ({share:.0%})")
     console.print(groups)
+    console.print("[dim]Final states add to 100% per group; 'ever signed' counts runs that signed at any month, "
+                  "even if talks broke down later.[/dim]")
     if rare:
         console.print(f"[dim]Groups that exist in fewer than 10% of runs (see summary.json): {', '.join(rare)}[/dim]")
     print_negotiation(summary, console)

@@ -108,8 +108,10 @@ def prim_charts(result: PrimResult, step: int, base: Path, title: str) -> list[P
     return _save(fig, base)
 
 
-def pareto_chart(trials: pd.DataFrame, objectives: list[str], base: Path) -> list[Path]:
-    """Every trial and the Pareto set, for the first two objectives (one axis per objective)."""
+def pareto_chart(trials: pd.DataFrame, objectives: list[str], base: Path,
+                 current: list[float] | None = None) -> list[Path]:
+    """Every trial and the Pareto set, for the first two objectives (one axis per objective), with the current
+    policy (the scenario's own lever values) marked when given."""
     fig = Figure(figsize=(6.5, 5))
     ax = fig.subplots()
     if len(objectives) == 1:
@@ -125,6 +127,11 @@ def pareto_chart(trials: pd.DataFrame, objectives: list[str], base: Path) -> lis
         ax.plot(front[x], front[y], "o-", color="#e45756", ms=6, label="Pareto set")
         ax.set_xlabel(x)
         ax.set_ylabel(y)
+        if current is not None:
+            ax.plot([current[0]], [current[1]], marker="*", color="#000", ms=16, ls="none",
+                    label="current policy")
+    if current is not None and len(objectives) == 1:
+        ax.axhline(current[0], color="#000", ls="--", lw=1, label="current policy")
     ax.set_title("Policy search: every trial and the non-dominated settings", fontsize=10)
     ax.legend(fontsize=8)
     return _save(fig, base)

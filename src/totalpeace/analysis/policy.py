@@ -66,6 +66,26 @@ def search_levers(spec: ExperimentSpec) -> list[Lever]:
     return out
 
 
+def current_setting(levers: list[Lever], base: Scenario) -> dict[str, object] | None:
+    """Each lever's value in the base scenario (the policy as it stands), or None when a lever names something the
+    scenario does not have (an item of a list it lacks)."""
+    data = base.model_dump(mode="python")
+    out: dict[str, object] = {}
+    for lever in levers:
+        slot = ORDER_SLOT.match(lever.name)
+        try:
+            if slot:
+                out[lever.name] = base.policy.talks.order[int(slot.group(1))]
+                continue
+            node: object = data
+            for part in lever.name.split("."):
+                node = node[int(part)] if isinstance(node, list) else node[part]  # type: ignore[index]
+        except (KeyError, IndexError, ValueError, TypeError):
+            return None
+        out[lever.name] = node
+    return out
+
+
 def uncertainty_samples(spec: ExperimentSpec) -> list[dict[str, object]]:
     """The fixed uncertainty samples every trial is run on (one empty sample when there are no uncertainties)."""
     if not spec.uncertainties:

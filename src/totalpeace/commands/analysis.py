@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 from pathlib import Path
 from typing import Annotated
@@ -24,8 +25,8 @@ OutOpt = Annotated[str | None, typer.Option(help="Output folder for tables and f
 
 
 def _consoles() -> tuple[Console, Console]:
-    return (Console(width=max(Console().width, 160)),
-            Console(stderr=True, width=max(Console(stderr=True).width, 120)))
+    """The terminal's own width (tables wrap their cells to fit: readable at 100 columns)."""
+    return Console(), Console(stderr=True, width=max(Console(stderr=True).width, 100))
 
 
 def _folder(out: str | None, default: str, pdf: bool = False) -> Path:
@@ -53,7 +54,7 @@ def sensitivity(
     from totalpeace.codeversion import code_version
     from totalpeace.experiments import ResultsStore, load_spec, make_executor, run_sweep
     from totalpeace.experiments.design import UNIT_PREFIX, salib_problem
-    from totalpeace.report.analysis import sensitivity_headlines
+    from totalpeace.report.analysis import direction, sensitivity_headlines
     from totalpeace.report.html import items, sensitivity_section
     from totalpeace.report.pdf import html_to_pdf
     from totalpeace.report.sweep import experiment_provenance
@@ -91,6 +92,8 @@ def sensitivity(
                                            conf_level=confidence)
     table = pd.concat(indices, names=["outcome"]).reset_index()
     table.insert(2, "kind", [spec.kind(f) for f in table["factor"]])
+    if spec.design == "morris":
+        table["direction"] = [direction(m, s) for m, s in zip(table["mu"], table["mu_star"], strict=True)]
     table.to_csv(folder / f"{spec.design}.csv", index=False)
     chart = sobol_chart if spec.design == "sobol" else morris_chart
     figures = chart(indices, folder / spec.design)
@@ -99,7 +102,7 @@ def sensitivity(
             f"{year}, point means over replications; {int(confidence * 100)}% bootstrap intervals")
     kind = "Sobol' indices" if spec.design == "sobol" else "Morris elementary effects"
     sections = ('<h2 id="headline">Headline findings</h2><ul class="headline">'
-                + items(sensitivity_headlines(indices, year, confidence)) + "</ul>")
+                + items(sensitivity_headlines(indices, year, confidence, spec)) + "</ul>")
     sections += "".join(sensitivity_section(values.to_dict(orient="index"), f"{name}: {kind} ({year})", f"-{name}")
                        for name, values in indices.items())
     provenance = {**experiment_provenance(results, spec.name), "outcomes in year": year,
@@ -112,6 +115,8 @@ def sensitivity(
     console.print(line, highlight=False)
     for name, values in indices.items():
         console.print(_sensitivity_table(name, values, spec, confidence))
+    for sentence in sensitivity_headlines(indices, year, confidence, spec):
+        console.print(f"- {sentence}", highlight=False)
     console.print("Wrote " + ", ".join(str(p) for p in written))
 
 
@@ -127,22 +132,25 @@ def _provenance(spec, extra: dict[str, object]) -> dict[str, object]:
 
 
 def _sensitivity_table(outcome: str, values, spec, confidence: float) -> Table:
+    from totalpeace.report.analysis import direction
+
     pct = f"{int(confidence * 100)}%"
     if "S1" in values:
         table = Table(title=f"{outcome}: Sobol' indices (± half-width of the {pct} interval)", title_justify="left")
         for col in ("factor", "kind", "first order S1", "total order ST"):
-            table.add_column(col, justify="left" if col in ("factor", "kind") else "right")
+            table.add_column(col, justify="left" if col in ("factor", "kind") else "right", overflow="fold")
         for factor, row in values.sort_values("ST", ascending=False).iterrows():
             table.add_row(factor, spec.kind(factor), f"{row.S1:.3f} ± {row.S1_conf:.3f}",
                           f"{row.ST:.3f} ± {row.ST_conf:.3f}")
     else:
         table = Table(title=f"{outcome}: Morris elementary effects on the unit range of each factor "
                             f"(mu* ± half-width of the {pct} interval)", title_justify="left")
-        for col in ("factor", "kind", "mu*", "sigma", "mu"):
-            table.add_column(col, justify="left" if col in ("factor", "kind") else "right")
+        for col in ("factor", "kind", "mu*", "direction", "sigma", "mu"):
+            table.add_column(col, justify="left" if col in ("factor", "kind", "direction") else "right",
+                             overflow="fold")
         for factor, row in values.sort_values("mu_star", ascending=False).iterrows():
             table.add_row(factor, spec.kind(factor), f"{_number(row.mu_star)} ± {_number(row.mu_star_conf)}",
-                          _number(row.sigma), _number(row.mu))
+                          direction(row.mu, row.mu_star), _number(row.sigma), _number(row.mu))
     return table
 
 
@@ -196,11 +204,15 @@ def discover(
     line = (f"{data.source}: {result.n_total} runs; cases of interest {outcome} {sign} {threshold:g}: "
             f"{result.n_interest} ({result.base_density:.1%}); inputs: {', '.join(data.inputs)}")
     chosen = result.steps[step]
+    missed = box is None and chosen.density < min_density - 1e-12
+    warning = (f"No box on the peeling trajectory reaches the density target {min_density:g}: the box shown is the "
+               f"densest ({chosen.density:.3f}), so read it as a tendency, not a rule (lower --min-density, or add "
+               "runs)" if missed else "")
     box_line = (f"Box {step}{' (pasted)' if chosen.pasted else ''}: coverage {chosen.coverage:.3f} "
                 f"({round(chosen.coverage * result.n_interest)} of {result.n_interest} cases), density "
                 f"{chosen.density:.3f}, mass {chosen.mass:.3f} ({chosen.n} runs)")
     page = write_analysis_report(folder / "report.html", f"Scenario discovery: {outcome} {sign} {threshold:g}",
-                                 f"{line}. {box_line}.", figures,
+                                 f"{line}. {box_line}." + (f" Warning: {warning}." if warning else ""), figures,
                                  {f"Box {step} limits": limits, "Peeling trajectory": result.trajectory()},
                                  {"results": data.source, "outcome": outcome, "threshold": f"{sign} {threshold:g}",
                                   "year": year or "last simulated (store) / as given (table)", "alpha": alpha,
@@ -208,6 +220,8 @@ def discover(
     console.print(line, highlight=False)
     console.print(_trajectory_table(result, step))
     console.print(box_line, style="bold", highlight=False)
+    if warning:
+        console.print(f"warning: {warning}", style="yellow", highlight=False)
     console.print(_box_table(limits))
     console.print("Wrote " + ", ".join(str(p) for p in [folder / "trajectory.csv", folder / "box.csv", *figures,
                                                          page]))
@@ -232,7 +246,7 @@ def _box_table(limits) -> Table:
     table = Table(title="Box limits (inputs the box restricts; quasi-p: chance of the box's density without that "
                         "restriction, large = the restriction adds little)", title_justify="left")
     for col in ("input", "box", "range in the experiments", "quasi-p"):
-        table.add_column(col, justify="right" if col == "quasi-p" else "left")
+        table.add_column(col, justify="right" if col == "quasi-p" else "left", overflow="fold")
     for row in limits.to_dict("records"):
         box = row["values"] if isinstance(row["values"], str) else f"{row['low']:.4g} .. {row['high']:.4g}"
         table.add_row(row["input"], box, row["data range"], f"{row['quasi_p']:.2g}")
@@ -252,8 +266,10 @@ def search(
     out: OutOpt = None,
 ) -> None:
     """Policy search: lever settings that minimise the outcomes under uncertainty (Optuna NSGA-II), Pareto set."""
+    import pandas as pd
+
     from totalpeace.analysis.plots import pareto_chart
-    from totalpeace.analysis.policy import PolicyObjective, sample_table, search_levers
+    from totalpeace.analysis.policy import PolicyObjective, current_setting, sample_table, search_levers
     from totalpeace.analysis.search import search as run_search
     from totalpeace.experiments import load_spec, make_executor
 
@@ -271,41 +287,80 @@ def search(
         objective.on_runs = lambda n: bar.advance(task, n)
         result = run_search(levers, objective, spec.outcomes, trials=trials, seed=spec.seed, population=population,
                             directions=directions)
+        setting = current_setting(levers, objective.base)
+        # the policy as it stands, on the same draws (a lever left unset in the scenario keeps its value)
+        current = objective({k: v for k, v in setting.items() if v is not None}) if setting is not None else None
     folder = _folder(out, spec.name)
     result.trials.to_csv(folder / "trials.csv", index=False)
     result.pareto.to_csv(folder / "pareto.csv", index=False)
     sample_table(objective).to_csv(folder / "samples.csv", index=False)
-    figures = pareto_chart(result.trials, result.objectives, folder / "pareto")
+    figures = pareto_chart(result.trials, result.objectives, folder / "pareto", current)
+    comparison = _current_policy_sentence(result, setting, current, directions)
     goals = ", ".join(f"{d[:3]} {o}" for o, d in zip(spec.outcomes, directions, strict=True))
     line = (f"{spec.name}: {trials} trials, each on {len(objective.samples)} uncertainty samples x "
             f"{spec.replications} replications (seed {spec.seed}, common random numbers), "
             f"{objective.months} months; objectives ({goals}) are means in {objective.year}")
+    tables = {"Pareto set": result.pareto, "Uncertainty samples": sample_table(objective),
+              "Every trial": result.trials}
+    if current is not None:
+        tables = {"Current policy": pd.DataFrame([{**setting, **dict(zip(spec.outcomes, current, strict=True))}]),
+                  **tables}
+    sections = f'<h2 id="headline">Headline findings</h2><ul class="headline"><li>{html.escape(comparison)}</li></ul>'
     page = write_analysis_report(folder / "report.html", f"Policy search: {spec.name}", line, figures,
-                                 {"Pareto set": result.pareto, "Uncertainty samples": sample_table(objective),
-                                  "Every trial": result.trials},
+                                 tables,
                                  _provenance(spec, {"design": "not used (levers are searched)",
                                                     "year": objective.year, "trials": trials,
-                                                    "population": population or "default"}))
+                                                    "population": population or "default"}), sections)
     console.print(line, highlight=False)
     console.print(_pareto_table(result, levers))
+    console.print(comparison, highlight=False)
     console.print("Wrote " + ", ".join(str(p) for p in [folder / "trials.csv", folder / "pareto.csv",
                                                          folder / "samples.csv", *figures, page]))
 
 
-def _pareto_table(result, levers) -> Table:
-    table = Table(title=f"Pareto set: {len(result.pareto)} non-dominated lever settings of {len(result.trials)} "
-                        "trials", title_justify="left")
-    table.add_column("trial", justify="right")
-    for lever in levers:  # without the first path component: the CSV files keep the full paths
-        table.add_column(lever.name.split(".", 1)[-1], justify="right", overflow="fold")
-    for name in result.objectives:
-        table.add_column(name, justify="right", overflow="fold")
+def _current_policy_sentence(result, setting, current, directions) -> str:
+    """How the current policy (the scenario's own levers) scores, and how many searched settings beat it on every
+    objective."""
+    if current is None:
+        return ("The current policy could not be scored: a lever names an item the scenario does not have (e.g. a "
+                "ceasefire it lacks).")
+    better = 0
     for row in result.pareto.to_dict("records"):
-        cells = [str(row["trial"])]
-        cells += [f"{row[lv.name]:.3g}" if isinstance(row[lv.name], float) else str(row[lv.name]) for lv in levers]
-        cells += [_number(row[o]) for o in result.objectives]
-        table.add_row(*cells)
+        gains = [(row[o] < c) if d == "minimize" else (row[o] > c)
+                 for o, c, d in zip(result.objectives, current, directions, strict=True)]
+        better += all(gains)
+    scores = ", ".join(f"{o} {_number(c)}" for o, c in zip(result.objectives, current, strict=True))
+    levers = ", ".join(f"{k.split('.', 1)[-1]} {_cell_value(v)}" for k, v in setting.items())
+    return (f"The current policy ({levers}) scores {scores} on the same uncertainty samples and runs; {better} of "
+            f"the {len(result.pareto)} settings on the Pareto set do better on every objective (the star on the "
+            "plot).")
+
+
+PARETO_SHOWN = 6  # settings side by side on a terminal; every one is in pareto.csv
+
+
+def _pareto_table(result, levers) -> Table:
+    """The Pareto set with one column per setting (best first) and one row per lever and objective, so that it
+    reads at 100 columns."""
+    rows = result.pareto.to_dict("records")[:PARETO_SHOWN]
+    more = len(result.pareto) - len(rows)
+    title = (f"Pareto set: {len(result.pareto)} non-dominated lever settings of {len(result.trials)} trials"
+             + (f" ({len(rows)} shown; all in pareto.csv)" if more > 0 else ""))
+    table = Table(title=title, title_justify="left")
+    table.add_column("lever / objective", overflow="fold", min_width=22)
+    for row in rows:
+        table.add_column(f"trial {row['trial']}", justify="right", overflow="fold")
+    for lever in levers:  # without the first path component: the CSV files keep the full paths
+        table.add_row(lever.name.split(".", 1)[-1], *(_cell_value(row[lever.name]) for row in rows))
+    for name in result.objectives:
+        table.add_row(name, *(_number(row[name]) for row in rows), style="bold")
     return table
+
+
+def _cell_value(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "none"
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
 
 
 def _number(value: float) -> str:

@@ -9,13 +9,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from totalpeace.commands.options import ExecutorOpt, PdfOpt, WorkersOpt
 from totalpeace.commands.progress import progress_bar
 from totalpeace.commands.reports import output_folder, write_reports
+from totalpeace.report.catalogue import REQUIRED_SHOWN
 
-SHOWN = ("homicide_rate", "homicides", "armed_group_members", "state_group_clashes", "inter_group_clashes",
-         "groups_in_talks", "agreements_signed", "state_control_share", "contested_territories", "neighbour_violence")
+SHOWN = REQUIRED_SHOWN  # the outcomes every scenario reports, as in `run`
 
 
 def compare(
@@ -32,7 +33,7 @@ def compare(
     report: Annotated[bool, typer.Option(help="Write report.html.")] = True,
     pdf: PdfOpt = False,
 ) -> None:
-    """Compare policy variants on common random numbers: differences per metric and year with 80% intervals."""
+    """Compare policy variants on common random numbers: paired differences per metric and year, 80% intervals."""
     from totalpeace.errors import InputError
     from totalpeace.experiments import make_executor
     from totalpeace.experiments.compare import load_comparable, run_compare
@@ -55,8 +56,8 @@ def compare(
             "runs": runs, "start": comparison.start, "months": comparison.months, "version": comparison.version,
             "sets": comparison.sets, "differences": diffs.to_dict("records")}
     (folder / "comparison.json").write_text(json.dumps(meta, indent=2, allow_nan=False), encoding="utf-8")
-    console = Console(width=max(Console().width, 30 + 26 * diffs["year"].nunique()))
-    print_differences(diffs, console)
+    console = Console()
+    print_differences(comparison, console)
     print_talks(comparison, console)
     written = [folder / "differences.csv", folder / "comparison.json", folder / "yearly.parquet"]
     if report or pdf:
@@ -76,22 +77,28 @@ def comparison_page(comparison) -> str:
                               territory_shapes(comparison.scenarios[0]))
 
 
-def print_differences(diffs, console: Console) -> None:
-    """One table per variant: metrics by year, mean paired difference and its 80% interval."""
-    years = sorted(diffs["year"].unique())
-    for variant, frame in diffs.groupby("variant", sort=False):
-        table = Table(title=f"{variant} − baseline: mean paired difference [80% interval]", title_justify="left")
-        table.add_column("metric")
-        for year in years:
-            table.add_column(str(year), justify="right")
-        for metric in SHOWN:
-            rows = frame[frame["metric"] == metric].set_index("year")
-            cells = []
-            for year in years:
-                r = rows.loc[year]
-                cells.append(f"{_num(r['diff_mean'])} [{_num(r['diff_p10'])}, {_num(r['diff_p90'])}]")
-            table.add_row(metric, *cells)
+def print_differences(comparison, console: Console) -> None:
+    """One table per variant: the main outcomes by calendar period, each cell the median of the paired differences
+    with its 80% interval — the same cells as the report and the dashboard (report.differences.difference_table),
+    then the effect's timing in words."""
+    from totalpeace.report.differences import STATISTIC, difference, difference_table
+    from totalpeace.report.headlines import comparison_headlines
+
+    baseline = comparison.results[0]
+    for name, variant in zip(comparison.variants, comparison.results[1:], strict=True):
+        diff = difference(baseline, variant)
+        columns, rows = difference_table(diff, list(SHOWN))
+        table = Table(title=f"{name} − {comparison.baseline}: {STATISTIC}", title_justify="left")
+        table.add_column(columns[0], ratio=2)
+        for column in columns[1:]:
+            table.add_column(column, justify="right", ratio=1)
+        for row in rows:
+            value, interval = zip(*(_split(c) for c in row[1:]), strict=True)
+            table.add_row(row[0], *(Text.assemble(v, "\n", (i, "dim")) for v, i in zip(value, interval,
+                                                                                         strict=True)))
         console.print(table)
+        for line in comparison_headlines(diff, (comparison.baseline, name)):
+            console.print(f"- {line}", highlight=False)
 
 
 def print_talks(comparison, console: Console) -> None:
@@ -129,9 +136,7 @@ def reason_text_or_dash(name: str, describe) -> str:
     return describe(int(Reason[name])) if name else "-"
 
 
-def _num(value: float) -> str:
-    if abs(value) < 0.0005:
-        return "0"
-    if abs(value) >= 1000:
-        return f"{value:+,.0f}"
-    return f"{value:+.3g}" if abs(value) >= 1 else f"{value:+.3f}"
+def _split(cell: str) -> tuple[str, str]:
+    """'−1.2 [−2.0, −0.4]' -> ('−1.2', '[−2.0, −0.4]') so the interval can go on its own line."""
+    value, _, interval = cell.partition(" [")
+    return value, f"[{interval}" if interval else ""

@@ -49,8 +49,21 @@ def rerun(
     if report.identical:
         console.print(f"[green]identical[/]: all {compared} stored values reproduced bit for bit")
         return
-    differing = report.differing_metrics
-    console.print(f"[red]not reproduced[/]: {len(differing)} "
-                  f"{'metric differs' if len(differing) == 1 else 'metrics differ'}"
-                  + (f": {', '.join(differing)}" if differing else " (the scenario hash differs)"), soft_wrap=True)
+    console.print(f"[red]not reproduced[/]: {verdict(report)}", soft_wrap=True)
     raise typer.Exit(1)
+
+
+def verdict(report) -> str:
+    """What differs, and the cause it points to: the scenario first (its data changed, whatever the code), then the
+    code version, else the stored values themselves."""
+    differing = report.differing_metrics
+    what = (f"{len(differing)} {'metric differs' if len(differing) == 1 else 'metrics differ'}: {', '.join(differing)}"
+            if differing else "every value is identical")
+    if report.stored_scenario_sha256 != report.current_scenario_sha256:
+        return (f"the scenario is not the one the run used (its file, the files it extends or its territory data "
+                f"changed), so this is no test of the code; {what}")
+    if report.stored_version != report.current_version:
+        return f"{what}; the code changed since the run was stored ({report.stored_version} -> " \
+               f"{report.current_version})"
+    return (f"{what}, with the same code version and scenario: the stored values were changed after they were "
+            "written, or the simulation is not deterministic")

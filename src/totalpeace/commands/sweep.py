@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,7 +16,9 @@ from totalpeace.commands.reports import output_folder, write_reports
 
 
 def sweep(
-    spec_file: Annotated[str, typer.Argument(metavar="SPEC.toml", help="Experiment file (see docs/experiments.md).")],
+    spec_file: Annotated[str, typer.Argument(metavar="SPEC.toml", help="Experiment file (see docs/experiments.md), "
+                                             "or the name of an experiment in the store to --resume it from the "
+                                             "spec it was started with.")],
     store: StoreOpt = None,
     executor: ExecutorOpt = "local",
     workers: WorkersOpt = None,
@@ -35,12 +38,16 @@ def sweep(
     """Run an experiment (levers, uncertainties, design, replications) and stream its runs into the store."""
     from totalpeace.errors import InputError
     from totalpeace.experiments import ResultsStore, load_spec, make_executor, run_sweep
+    from totalpeace.experiments.sweep import stored_spec
     from totalpeace.report.sweep import render_sweep_report
 
     if resume and replace:
         raise InputError("--resume and --replace: choose one")
-    spec = load_spec(spec_file)
     results = ResultsStore(store)
+    if not Path(spec_file).exists() and spec_file in results.experiment_names():
+        spec = stored_spec(results, spec_file)
+    else:
+        spec = load_spec(spec_file)
     results.check_writable()  # before the report folder beside it, so the message names the store
     folder = output_folder(out, results.path.parent / f"{spec.name}-sweep", pdf) if report or pdf else None
     err = Console(stderr=True, width=max(Console(stderr=True).width, 120))
@@ -70,9 +77,22 @@ def sweep(
         finally:
             bar.stop()
     print_sweep(done, results, console)
-    if report or pdf:
+    if (report or pdf) and done.failed < done.runs_total:
         written = write_reports(folder, render_sweep_report(results, spec.name), pdf)
         console.print("Wrote " + ", ".join(str(p) for p in written))
+    if done.failed:
+        print_failures(done, results, err)
+        raise typer.Exit(1)
+
+
+def print_failures(report, store, err: Console) -> None:
+    """The failed runs' errors and how to try them again (they are recorded with status 'failed')."""
+    err.print(f"[red]{report.failed} of {report.runs_total} runs failed[/] ("
+              + "; ".join(report.errors[:3]) + (f"; and {len(report.errors) - 3} other errors" if
+                                                len(report.errors) > 3 else "") + ")", soft_wrap=True)
+    err.print(f"They are recorded with status 'failed' and their error (totalpeace query \"SELECT run_id, error FROM "
+              f"runs WHERE status = 'failed'\" --store {store.path}); totalpeace sweep {report.experiment} --store "
+              f"{store.path} --resume tries them again.", soft_wrap=True)
 
 
 def print_sweep(report, store, console: Console) -> None:
@@ -81,9 +101,15 @@ def print_sweep(report, store, console: Console) -> None:
                   f"{report.runs_total // max(report.points, 1)} replications = {report.runs_total} runs: "
                   f"{report.runs_new} new, {report.runs_before} already stored, {report.failed} failed")
     console.print(f"{report.parts} parts written in {report.seconds:.1f} s ({report.executor})")
+    for part in report.set_aside:
+        console.print(f"[yellow]set aside[/] a damaged part ({part.problem}): "
+                      f"{part.folder.parent.parent / 'damaged' / part.folder.name}; its runs were computed again",
+                      soft_wrap=True)
     meta = store.experiment(report.experiment)
     year = meta["years"][-1]
     frame = store.experiments_frame(report.experiment, year=year)
+    if frame.empty:
+        return
     table = Table(title=f"Outcomes in {year} over all runs and over points (point means)", title_justify="left")
     for col in ("outcome", "mean", "p10", "p50", "p90", "lowest point", "highest point"):
         table.add_column(col, justify="left" if col == "outcome" else "right")

@@ -35,7 +35,7 @@ def merge(parts: list[Results]) -> Results:
         dominant_share=sum(p.dominant_share * p.runs for p in parts) / total,
         zone_share=sum(p.zone_share * p.runs for p in parts) / total, parents=first.parents,
         neighbour_rates=first.neighbour_rates,
-        provenance=first.provenance, tables=merge_tables([p.tables for p in parts]),
+        provenance=first.provenance, policy=first.policy, tables=merge_tables([p.tables for p in parts]),
     )
 
 

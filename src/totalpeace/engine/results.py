@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,20 @@ GROUP_SERIES = ("group_members", "group_armed", "group_sanctuary", "group_territ
                 "group_surplus", "group_ratification", "group_breakdown_reason")
 SIGNED_PHASES = [int(Phase.FINAL_AGREEMENT), int(Phase.IMPLEMENTATION), int(Phase.DEMOBILIZED)]
 TERRITORY_SERIES = ("territory_state_control", "territory_homicides", "territory_vacated")
+
+
+def sum_months(series: np.ndarray, months: np.ndarray | list[int] | range) -> np.ndarray:
+    """Per run, the sum of `series[:, m]` over `months`, added month by month in calendar order (any trailing axes,
+    such as territories, are kept).
+
+    Why not `series[:, months].sum(axis=1)`: numpy picks the order of the additions from the memory layout (pairwise
+    for one run, month after month for a Fortran-ordered copy of several), so a run's sum would change in the last
+    bits with the number of runs beside it. One fixed order makes every run's value independent of its batch.
+    """
+    total = np.zeros((series.shape[0], *series.shape[2:]), dtype=np.float64)
+    for m in months:
+        total += series[:, m]
+    return total
 
 
 def stats(values: np.ndarray) -> dict[str, float]:
@@ -65,6 +81,7 @@ class Results:
     neighbour_rates: np.ndarray  # (K,) baseline homicide rate of each neighbour (nan where unknown)
     provenance: dict[str, Any] = field(default_factory=dict)
     tables: Any = None  # talks.TableRecords: the negotiation audit (None for results stored before it existed)
+    policy: dict[str, Any] = field(default_factory=dict)  # the levers assumed (totalpeace.policy.policy_record)
 
     @property
     def runs(self) -> int:
@@ -84,7 +101,7 @@ class Results:
         out = {}
         for year, ms in self._years().items():
             if flow:
-                out[year] = series[:, ms].sum(axis=1) * 12.0 / len(ms)
+                out[year] = sum_months(series, ms) * 12.0 / len(ms)
             else:
                 out[year] = series[:, ms[-1]]
         return out
@@ -134,21 +151,27 @@ class Results:
             "metrics": metrics, "groups": groups,
             "neighbours": {k: self._neighbour(i) for i, k in enumerate(self.neighbour_ids)},
             "provenance": self.provenance,
+            "policy": self.policy,
         }
 
     def frame(self) -> pd.DataFrame:
-        """Tidy frame: one row per (run, month, metric[, group]) with its value."""
+        """Tidy frame: one row per (run, month, metric[, group]) with its value. A group's rows are written for the
+        runs in which it exists (a splinter only where its split happened), so a run's rows depend on that run
+        alone, never on the runs computed beside it."""
         labels = np.array(self.month_labels())
         R, M = self.runs, self.months
         run_col = np.repeat(self.run_ids, M)
         month_col = np.tile(labels, R)
         parts = [pd.DataFrame({"run": run_col, "month": month_col, "metric": name, "group": "",
                                "value": self.national[name].reshape(-1)}) for name in (*FLOWS, *STOCKS)]
+        exists = (self.groups["group_members"] > 0.5).any(axis=1)  # (R, G): the group existed in the run
         for g in self.active_groups():
+            runs = np.flatnonzero(exists[:, g])
             for name in (n for n in GROUP_SERIES if n in self.groups):
                 parts.append(pd.DataFrame({
-                    "run": run_col, "month": month_col, "metric": name.removeprefix("group_"),
-                    "group": self.group_ids[g], "value": self.groups[name][:, :, g].reshape(-1)}))
+                    "run": np.repeat(self.run_ids[runs], M), "month": np.tile(labels, len(runs)),
+                    "metric": name.removeprefix("group_"), "group": self.group_ids[g],
+                    "value": self.groups[name][runs, :, g].reshape(-1)}))
         return pd.concat(parts, ignore_index=True)
 
     def territory_frame(self) -> pd.DataFrame:
@@ -173,13 +196,47 @@ class Results:
             return pd.DataFrame({"run": [], "month": [], "table": [], "phase": [], "reason": []})
         return talks.audit_frame(self.tables, self.run_ids, self.month_labels())
 
+    def plot(self, what: str = "homicide_rate", scenario: Any = None) -> Any:
+        """A Plotly figure of one output (totalpeace.notebook.plot): a metric, "members", "talks" or a map."""
+        from totalpeace.notebook import plot
+
+        return plot(self, what, scenario)
+
+    def _repr_html_(self) -> str:
+        """Headlines, the main outcomes by period and the policy, when a notebook displays the results."""
+        from totalpeace.notebook import results_html
+
+        return results_html(self)
+
     def save(self, directory: str | Path) -> Path:
-        """Write summary.json, results.parquet (tidy), territories.parquet and audit.parquet (negotiation audit)."""
+        """Write summary.json, results.parquet (tidy), territories.parquet and audit.parquet (the negotiation audit),
+        safe against a crash at any moment.
+
+        Each file is written in full to a temporary file beside it and renamed into place. An earlier summary.json is
+        removed before the first rename and the new one renamed last, so a folder holding a summary.json always holds
+        the four files of one ensemble; a killed process leaves the previous files, or no summary.json at all.
+        """
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
-        (out / "summary.json").write_text(json.dumps(self.summary(), indent=2, allow_nan=False, ensure_ascii=False),
-                                          encoding="utf-8")
-        self.frame().to_parquet(out / "results.parquet", index=False)
-        self.territory_frame().to_parquet(out / "territories.parquet", index=False)
-        self.audit_frame().to_parquet(out / "audit.parquet", index=False)
+        for leftover in out.glob(".*.tmp"):  # what a killed save left behind
+            if leftover.name.split(".")[1] in ("summary", "results", "territories", "audit"):
+                leftover.unlink(missing_ok=True)
+        summary = json.dumps(self.summary(), indent=2, allow_nan=False, ensure_ascii=False).encode("utf-8")
+        writers = {"results.parquet": lambda f: self.frame().to_parquet(f, index=False),
+                   "territories.parquet": lambda f: self.territory_frame().to_parquet(f, index=False),
+                   "audit.parquet": lambda f: self.audit_frame().to_parquet(f, index=False),
+                   "summary.json": lambda f: f.write_bytes(summary)}
+        staged: dict[str, Path] = {}
+        try:
+            for name, write in writers.items():
+                staged[name] = out / f".{name.split('.')[0]}.{uuid.uuid4().hex[:12]}.tmp"
+                write(staged[name])
+                with staged[name].open("rb") as fh:
+                    os.fsync(fh.fileno())
+            (out / "summary.json").unlink(missing_ok=True)
+            for name, tmp in staged.items():  # summary.json last
+                os.replace(tmp, out / name)
+        finally:
+            for tmp in staged.values():
+                tmp.unlink(missing_ok=True)
         return out

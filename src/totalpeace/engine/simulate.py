@@ -11,6 +11,7 @@ from totalpeace.engine.compiled.runner import CompiledEngine
 from totalpeace.engine.results import Results
 from totalpeace.engine.schedule import build_schedule
 from totalpeace.errors import InputError
+from totalpeace.policy import policy_record
 from totalpeace.scenario.fingerprint import scenario_sha256
 from totalpeace.scenario.schema import Scenario
 from totalpeace.world import build_world
@@ -69,4 +70,5 @@ def simulate(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | N
         provenance={"negotiation_engine": scenario.model.negotiation_engine,
                     "contest_form": scenario.model.contest_form, "calibration": calibration,
                     "parameters": params},
+        policy=policy_record(scenario),
     )

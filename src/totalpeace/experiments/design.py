@@ -16,7 +16,7 @@ from scipy import stats
 from scipy.stats import qmc
 
 from totalpeace.errors import InputError
-from totalpeace.experiments.spec import ExperimentSpec, Factor, integer_paths
+from totalpeace.experiments.spec import ExperimentSpec, Factor, integer_paths, json_value, structured_paths
 
 UNIT_PREFIX = "unit:"
 GRID_TAIL = 0.01  # grids over an unbounded distribution span its 1%..99% quantiles
@@ -135,9 +135,11 @@ def build_design(spec: ExperimentSpec) -> pd.DataFrame:
 
 
 def point_overrides(row: pd.Series | dict, spec: ExperimentSpec) -> dict[str, object]:
-    """A design point as `--set`-style overrides {dotted.path: plain Python value}."""
+    """A design point as `--set`-style overrides {dotted.path: plain Python value}; list and table values recorded
+    as JSON text (a dashboard run's levers) are decoded."""
+    structured = structured_paths(tuple(spec.factors()))
     out = {}
     for path in spec.factors():
         value = row[path]
-        out[path] = value.item() if isinstance(value, np.generic) else value
+        out[path] = json_value(path, value.item() if isinstance(value, np.generic) else value, structured)
     return out

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -160,10 +161,13 @@ class DaskExecutor:
             self.client, self._own = address, False
         else:
             target = str(address).replace("dask://", "tcp://", 1)
+            check_address(str(address))
             try:
                 self.client, self._own = Client(target, timeout=timeout), True
             except OSError as exc:
                 raise InputError(f"--executor {address}: cannot reach a Dask scheduler there ({exc})") from None
+            except (ValueError, TypeError) as exc:  # whatever the address check above let through
+                raise InputError(f"--executor {address}: not a scheduler address ({exc})") from None
         self.description = f"dask {self.client.scheduler.address}"
         self._futures: set[Any] = set()  # submitted and not yet read: what terminate() cancels
         self._futures_lock = threading.Lock()
@@ -229,6 +233,17 @@ class DaskExecutor:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+ADDRESS = re.compile(r"^(?:dask|tcp)://(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(?P<port>\d{1,5})$")
+
+
+def check_address(address: str) -> None:
+    """`dask://HOST:PORT` (or tcp://), HOST a name, an IPv4 address or a bracketed IPv6 one, PORT 1..65535."""
+    match = ADDRESS.match(address)
+    if match is None or not 1 <= int(match["port"]) <= 65535:
+        raise InputError(f"--executor {address!r}: expected dask://HOST:PORT (e.g. dask://127.0.0.1:8786; an IPv6 "
+                         "host in brackets, dask://[::1]:8786), or local")
 
 
 def make_executor(spec: str | None, workers: int | None) -> LocalExecutor | DaskExecutor:

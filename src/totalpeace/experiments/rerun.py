@@ -18,9 +18,8 @@ from totalpeace.codeversion import code_version
 from totalpeace.engine.simulate import simulate
 from totalpeace.errors import InputError
 from totalpeace.experiments.design import point_overrides
-from totalpeace.experiments.spec import ExperimentSpec
 from totalpeace.experiments.store import ResultsStore
-from totalpeace.experiments.sweep import PointResolver
+from totalpeace.experiments.sweep import PointResolver, stored_spec
 from totalpeace.experiments.worker import per_run_tables
 from totalpeace.scenario.fingerprint import scenario_sha256
 
@@ -89,7 +88,8 @@ def rerun(store: ResultsStore, run_id: str) -> RerunReport:
     """Re-simulate the stored run `run_id` and compare every stored yearly and monthly value with the new ones."""
     experiment, point, run = parse_run_id(run_id)
     meta = store.experiment(experiment)
-    record = store.query("SELECT * FROM runs WHERE experiment = ? AND point = ? AND run = ?", [experiment, point, run])
+    record = store.query("SELECT * FROM runs WHERE experiment = ? AND point = ? AND run = ?", [experiment, point, run],
+                         experiment=experiment)
     if record.empty:
         raise InputError(f"RUN_ID {run_id}: no such run in {store.path} (the experiment has "
                          f"{meta['points']} points x {meta['spec']['replications']} replications; finished runs: "
@@ -98,7 +98,7 @@ def rerun(store: ResultsStore, run_id: str) -> RerunReport:
     if stored_run["status"] != "ok":
         raise InputError(f"RUN_ID {run_id}: the stored run failed, there are no values to compare "
                          f"({str(stored_run['error']).splitlines()[0]})")
-    spec = ExperimentSpec.model_validate({**meta["spec"], "source": meta.get("source")})
+    spec = stored_spec(store, experiment)
     points = store.points(experiment)
     row = points[points["point"] == point]
     overrides = point_overrides(row.iloc[0].to_dict(), spec)
@@ -109,8 +109,10 @@ def rerun(store: ResultsStore, run_id: str) -> RerunReport:
     computed_yearly = pd.DataFrame(yearly)[["year", "metric", "value"]]
     computed_monthly = pd.DataFrame(monthly)[["month", "metric", "value"]]
     where = "WHERE experiment = ? AND point = ? AND run = ?"
-    stored_yearly = store.query(f"SELECT year, metric, value FROM yearly {where}", [experiment, point, run])
-    stored_monthly = store.query(f"SELECT month, metric, value FROM monthly {where}", [experiment, point, run])
+    stored_yearly = store.query(f"SELECT year, metric, value FROM yearly {where}", [experiment, point, run],
+                                experiment=experiment)
+    stored_monthly = store.query(f"SELECT month, metric, value FROM monthly {where}", [experiment, point, run],
+                                 experiment=experiment)
     computed_yearly["year"] = computed_yearly["year"].astype("int64")
     stored_yearly["year"] = stored_yearly["year"].astype("int64")
     rows = _compare("yearly", ["year"], stored_yearly, computed_yearly)

@@ -8,6 +8,7 @@ is just a set of overrides on the base scenario.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -26,6 +27,14 @@ from totalpeace.tomlfile import read_toml
 Design = Literal["full_factorial", "latin_hypercube", "sobol", "morris"]
 Distribution = Literal["uniform", "normal", "triangular", "lognormal", "loguniform"]
 METRICS = (*FLOWS, *STOCKS)
+# Bounds checked before anything is built, so an oversized design is one clear message, not memory growing until the
+# process is killed: points of the design, runs (points x replications), and the sizes of the file's lists.
+MAX_POINTS = 1_000_000
+MAX_RUNS = 10_000_000
+MAX_VALUES = 1_000  # values of one factor
+MAX_FACTORS = 100
+MAX_SETS = 1_000
+MAX_SPEC_BYTES = 1_000_000
 FACTOR_KEYS = {"values", "low", "high", "distribution", "mean", "sd", "mode", "median", "sigma", "levels"}
 
 
@@ -36,7 +45,7 @@ class _Strict(BaseModel):
 class Factor(_Strict):
     """One lever or uncertainty: a list of `values`, or a range `low`..`high` (with a distribution for sampling)."""
 
-    values: list[float | int | str | bool] | None = Field(None, min_length=1)
+    values: list[float | int | str | bool] | None = Field(None, min_length=1, max_length=MAX_VALUES)
     low: float | None = None
     high: float | None = None
     distribution: Distribution = "uniform"
@@ -81,9 +90,11 @@ class ExperimentSpec(_Strict):
     """A whole experiment file, validated. Factor keys are the dotted scenario paths they set."""
 
     name: str = Field(..., min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-    description: str = ""
-    scenario: str = Field(..., description="Built-in scenario name or TOML path (relative to the experiment file).")
-    set: list[str] = Field(default_factory=list, description="Constant overrides for every point: path=value.")
+    description: str = Field("", max_length=10_000)
+    scenario: str = Field(..., max_length=4096,
+                          description="Built-in scenario name or TOML path (relative to the experiment file).")
+    set: list[str] = Field(default_factory=list, max_length=MAX_SETS,
+                           description="Constant overrides for every point: path=value.")
     levers: dict[str, Factor] = Field(default_factory=dict)
     uncertainties: dict[str, Factor] = Field(default_factory=dict)
     design: Design = "latin_hypercube"
@@ -93,14 +104,17 @@ class ExperimentSpec(_Strict):
     replications: int = Field(10, ge=1, le=100_000)
     seed: int = Field(1, ge=0, lt=2**63)
     months: int | None = Field(None, ge=1, le=1200)
-    outcomes: list[str] = Field(default_factory=lambda: list(REQUIRED), min_length=1)
+    outcomes: list[str] = Field(default_factory=lambda: list(REQUIRED), min_length=1, max_length=len(METRICS))
     monthly: bool = Field(True, description="Store monthly series of the outcomes (yearly values always).")
     source: str | None = Field(None, exclude=True, description="The file the spec was read from.")
 
     @model_validator(mode="after")
     def _check(self) -> ExperimentSpec:
         if not self.levers and not self.uncertainties:
-            raise ValueError("name at least one lever or uncertainty")
+            raise ValueError("levers: name at least one lever or uncertainty")
+        if len(self.levers) + len(self.uncertainties) > MAX_FACTORS:
+            raise ValueError(f"levers, uncertainties: {len(self.levers) + len(self.uncertainties)} factors, at most "
+                             f"{MAX_FACTORS}")
         both = set(self.levers) & set(self.uncertainties)
         if both:
             raise ValueError(f"{sorted(both)[0]!r} is both a lever and an uncertainty")
@@ -108,11 +122,45 @@ class ExperimentSpec(_Strict):
         if unknown:
             raise ValueError(f"outcomes: unknown metric {unknown[0]!r}{paths.suggest(unknown[0], list(METRICS))} "
                              f"(metrics: {', '.join(METRICS)})")
+        repeated = sorted({o for o in self.outcomes if self.outcomes.count(o) > 1})
+        if repeated:
+            raise ValueError(f"outcomes: {repeated[0]!r} is named twice")
         if self.design in ("sobol", "morris"):
             cats = [k for k, f in self.factors().items() if f.categorical and len(f.values or []) < 2]
             if cats:
                 raise ValueError(f"{cats[0]!r}: a factor of a {self.design} design needs at least two values")
+        self._check_size()
         return self
+
+    def design_points(self) -> tuple[int, str]:
+        """How many points the design has, and how that number comes about (for messages), without building it."""
+        d = len(self.factors())
+        if self.design == "latin_hypercube":
+            return self.samples, f"samples = {self.samples:,}"
+        if self.design == "sobol":
+            return self.samples * (2 * d + 2), f"samples x (2 x {d} factors + 2) = {self.samples:,} x {2 * d + 2}"
+        if self.design == "morris":
+            return self.samples * (d + 1), f"samples x ({d} factors + 1) = {self.samples:,} x {d + 1}"
+        sizes = []
+        for path, factor in self.factors().items():
+            where = f"{self.kind(path)}s.{path}"
+            if factor.values is not None:
+                sizes.append((len(factor.values), f"{where}.values ({len(factor.values)})"))
+            elif factor.levels is not None:
+                sizes.append((factor.levels, f"{where}.levels ({factor.levels})"))
+            else:
+                sizes.append((self.levels or 3, f"levels ({self.levels or 3})"))
+        return math.prod(n for n, _ in sizes), " x ".join(text for _, text in sizes)
+
+    def _check_size(self) -> None:
+        points, how = self.design_points()
+        if points > MAX_POINTS:
+            raise ValueError(f"design: the {self.design} design has {how} = {points:,} points, at most {MAX_POINTS:,}:"
+                             " lower the levels or samples, or sample the space (latin_hypercube)")
+        if points * self.replications > MAX_RUNS:
+            raise ValueError(f"replications: {points:,} points x {self.replications:,} replications = "
+                             f"{points * self.replications:,} runs, at most {MAX_RUNS:,}: lower the replications or "
+                             "the design's points")
 
     def factors(self) -> dict[str, Factor]:
         """Levers then uncertainties, in file order: the columns of the design."""
@@ -194,6 +242,34 @@ def integer_paths(spec: ExperimentSpec) -> set[str]:
     return out
 
 
+@functools.lru_cache(maxsize=256)
+def structured_paths(factor_paths: tuple[str, ...]) -> frozenset[str]:
+    """Factors whose scenario field is a list or a table (ceasefires, the talks order): the values of such a factor
+    are recorded as JSON text (a recorded ensemble's levers), which `json_value` turns back into the value."""
+    out = set()
+    for path in factor_paths:
+        try:
+            parsed, _ = paths.parse_assignment(Scenario, f"{path}=0")
+            annotation, walked = paths.annotation_at(Scenario, parsed)
+        except (InputError, ValueError):
+            continue
+        base = _field_type(annotation)
+        if len(walked) == len(parsed) and base not in (int, float, bool, str) and \
+                typing.get_origin(base) is not typing.Literal:
+            out.add(path)
+    return frozenset(out)
+
+
+def json_value(path: str, value: Any, structured: frozenset[str]) -> Any:
+    """A factor value as the scenario takes it: JSON text of a list or table field decoded, anything else as is."""
+    if path in structured and isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value  # not JSON: the scenario loader names the field and the problem
+    return value
+
+
 def parse_spec(data: dict[str, Any], source: str | None = None) -> ExperimentSpec:
     """Validate experiment data (a TOML table); every problem names its field."""
     data = dict(data)
@@ -218,7 +294,9 @@ def parse_spec(data: dict[str, Any], source: str | None = None) -> ExperimentSpe
             elif err["type"] == "missing":
                 problems.append(f"{format_path(loc)}: required field is missing")
             else:
-                problems.append(f"{format_path(loc)}: {err['msg'].removeprefix('Value error, ').rstrip('.')}")
+                message = err["msg"].removeprefix("Value error, ").rstrip(".")
+                problems.append(f"{format_path(loc)}: {message}" if loc else message)  # a whole-spec check names
+                # its fields itself
         raise InputError(problems, source=source) from None
     problems = []
     for where, table in (("levers", spec.levers), ("uncertainties", spec.uncertainties)):
@@ -232,4 +310,11 @@ def parse_spec(data: dict[str, Any], source: str | None = None) -> ExperimentSpe
 def load_spec(path: str | Path) -> ExperimentSpec:
     """Read and validate an experiment TOML file."""
     file = Path(path)
+    try:
+        size = file.stat().st_size
+    except OSError:
+        size = 0  # read_toml names a missing or unreadable file
+    if size > MAX_SPEC_BYTES:
+        raise InputError(f"the file is larger than {MAX_SPEC_BYTES:,} bytes: an experiment file is a few kilobytes "
+                         "(list at most 1,000 values per factor)", source=str(file))
     return parse_spec(read_toml(file, missing="experiment file not found"), source=str(file))

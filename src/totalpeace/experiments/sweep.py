@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,8 +21,9 @@ from totalpeace.engine.results import FLOWS, STOCKS
 from totalpeace.errors import InputError, format_path
 from totalpeace.experiments.design import build_design, point_overrides
 from totalpeace.experiments.executors import DaskExecutor, LocalExecutor
-from totalpeace.experiments.spec import ExperimentSpec
-from totalpeace.experiments.store import ResultsStore
+from totalpeace.experiments.parts import DamagedPart
+from totalpeace.experiments.spec import ExperimentSpec, json_value, structured_paths
+from totalpeace.experiments.store import DamagedPointsError, ResultsStore
 from totalpeace.experiments.worker import Task, TaskResult, Unit, run_task
 from totalpeace.scenario import load_scenario, paths
 from totalpeace.scenario.dates import add_months
@@ -49,6 +50,8 @@ class SweepReport:
     parts: int
     seconds: float
     executor: str
+    set_aside: list[DamagedPart] = field(default_factory=list)  # damaged parts moved out; their runs rerun
+    errors: list[str] = field(default_factory=list)  # the distinct errors of the failed runs (first line each)
 
 
 class PointResolver:
@@ -86,6 +89,12 @@ class PointResolver:
         return _point_error(self.spec, exc, overrides, point)
 
 
+def stored_spec(store: ResultsStore, experiment: str) -> ExperimentSpec:
+    """The spec an experiment in `store` was run from (its experiment.json), as the file was read then."""
+    meta = store.experiment(experiment)
+    return ExperimentSpec.model_validate({**meta["spec"], "source": meta.get("source")})
+
+
 def resolve_point(spec: ExperimentSpec, overrides: dict[str, Any], point: int | None = None) -> Scenario:
     """One point's scenario: `load_scenario(base, spec.set + overrides)`, errors naming the point and its values.
     For many points, `PointResolver` gives the same scenarios faster."""
@@ -117,11 +126,12 @@ def _toml(value: Any) -> str:
 def check_factor_ranges(spec: ExperimentSpec, points: pd.DataFrame, resolve: PointResolver) -> None:
     """Load the base scenario at each factor's smallest and largest design value (and each category) before
     running anything: a value the schema rejects is reported now, not after hours of runs."""
+    structured = structured_paths(tuple(spec.factors()))
     for path, factor in spec.factors().items():
         column = points[path]
-        extremes = factor.values if factor.values is not None else [column.min(), column.max()]
+        extremes = [column.min(), column.max()] if factor.values is None else list(dict.fromkeys(factor.values))
         for value in extremes:
-            resolve({path: value.item() if hasattr(value, "item") else value})
+            resolve({path: json_value(path, value.item() if hasattr(value, "item") else value, structured)})
 
 
 def experiment_metadata(spec: ExperimentSpec, base: Scenario, points: pd.DataFrame, months: int) -> dict[str, Any]:
@@ -210,8 +220,12 @@ def run_sweep(spec: ExperimentSpec, store: ResultsStore | str | None = None,
     resolve = PointResolver(spec)
     base = resolve.base
     months = spec.months or base.months
+    damaged_points = False
     if resume and spec.name in store.experiment_names() and not replace:
-        points = store.points(spec.name, unit=True)
+        try:
+            points = store.points(spec.name, unit=True)
+        except DamagedPointsError:  # drawn again below, and written if it gives back the recorded bytes
+            points, damaged_points = build_design(spec), True
     else:
         points = build_design(spec)
     check_factor_ranges(spec, points, resolve)
@@ -221,10 +235,15 @@ def run_sweep(spec: ExperimentSpec, store: ResultsStore | str | None = None,
     total = len(points) * spec.replications
     buffer = PartBuffer(store, spec.name, flush_every)
     before = finished = failed = 0
+    errors: dict[str, None] = {}  # insertion-ordered set
+    set_aside: list[DamagedPart] = []
     try:
         with store.lock(spec.name):
             store.begin(experiment_metadata(spec, base, points, months), points, resume=resume, replace=replace)
             store.clean_tmp(spec.name)
+            if damaged_points:
+                store.repair_points(spec.name, points)
+            set_aside = store.set_aside_damaged(spec.name)
             done = store.done_runs(spec.name)
             before = finished = len(done)
             if progress:
@@ -235,6 +254,9 @@ def run_sweep(spec: ExperimentSpec, store: ResultsStore | str | None = None,
                     buffer.add(result)
                     finished += result.runs
                     failed += result.failed
+                    if result.failed:
+                        errors.update(dict.fromkeys(e.splitlines()[0] for e in result.tables["runs"]["error"]
+                                                    .to_pylist() if e))
                     if progress:
                         progress(finished, total)
             finally:
@@ -244,4 +266,4 @@ def run_sweep(spec: ExperimentSpec, store: ResultsStore | str | None = None,
             executor.close()
     store.write_views()
     return SweepReport(spec.name, len(points), total, before, finished - before, failed, buffer.parts,
-                       time.perf_counter() - started, executor.description)
+                       time.perf_counter() - started, executor.description, set_aside, list(errors))

@@ -150,7 +150,7 @@ def run_task(task: Task) -> TaskResult:
                                ("status", status), ("error", error), ("parameters", params), ("part", None),
                                ("finished", stamp)):
                 run_rows[key].append(value)
-    tables = {"runs": pa.table(run_rows), "yearly": _concat(yearly_parts, "yearly"),
+    tables = {"runs": pa.table(run_rows, schema=TABLES["runs"]), "yearly": _concat(yearly_parts, "yearly"),
               "monthly": _concat(monthly_parts, "monthly")}
     return TaskResult(tables=tables, runs=task.runs, failed=failed, seconds=time.perf_counter() - started,
                       results=kept)

@@ -1,8 +1,12 @@
-"""Differences between two ensembles (variant minus baseline), with intervals over runs.
+"""Differences between two ensembles (variant minus baseline), with intervals over runs: computed here only.
 
 With the same seed and run ids the two ensembles share their random draws (common random numbers), so the
 difference is taken run by run and its interval reflects the policy change, not the noise. Otherwise runs are
 paired by position and the interval is that of the difference between two independent draws, which is wider.
+
+One statistic is shown everywhere, labelled: the median of the paired differences with the 10th and 90th
+percentiles (an 80% interval the median always lies in; a mean can fall outside it). The terminal (`compare`), the
+reports and the dashboard all display `difference_table`, so they cannot disagree.
 """
 
 from __future__ import annotations
@@ -11,9 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from totalpeace.engine.results import FLOWS, REQUIRED, STOCKS, Results, stats
+from totalpeace.engine.results import FLOWS, STOCKS, Results, stats
 from totalpeace.errors import InputError
-from totalpeace.report.charts import monthly
+from totalpeace.report import catalogue
+from totalpeace.report.figures import monthly
+from totalpeace.report.periods import periods
+
+STATISTIC = "median of paired differences, variant − baseline [80% interval]"
 
 
 def check_comparable(baseline: Results, variant: Results) -> None:
@@ -38,7 +46,7 @@ def paired_monthly(baseline: Results, variant: Results, name: str) -> tuple[np.n
 
 
 def difference(baseline: Results, variant: Results) -> dict[str, Any]:
-    """{"paired", "runs", "metrics": {metric: {year: stats of variant - baseline}}} for every metric."""
+    """{"paired", "runs", "start", "months", "metrics": {metric: {year: stats of variant - baseline}}}."""
     check_comparable(baseline, variant)
     n = min(baseline.runs, variant.runs)
     metrics: dict[str, Any] = {}
@@ -47,11 +55,13 @@ def difference(baseline: Results, variant: Results) -> dict[str, Any]:
         a = baseline.yearly(baseline.national[name][:n], flow=flow)
         b = variant.yearly(variant.national[name][:n], flow=flow)
         metrics[name] = {str(y): stats(b[y] - a[y]) for y in a}
-    return {"paired": is_paired(baseline, variant), "runs": n, "metrics": metrics}
+    return {"paired": is_paired(baseline, variant), "runs": n, "start": variant.start, "months": variant.months,
+            "metrics": metrics}
 
 
 def number(value: float, signed: bool = False) -> str:
-    """Readable magnitude: thousands with separators, tens with one decimal, small values with three digits."""
+    """Readable magnitude for a value without a metric: thousands with separators, tens with one decimal, small
+    values with three digits."""
     sign = "+" if signed else ""
     if abs(value) >= 1000:
         return f"{value:{sign},.0f}"
@@ -60,14 +70,18 @@ def number(value: float, signed: bool = False) -> str:
     return f"{value:{sign}.3g}"
 
 
-def difference_rows(diff: dict[str, Any], baseline: dict[str, Any], variant: dict[str, Any]) -> list[list[str]]:
-    """Table rows for the last year: metric, baseline median, variant median, difference with its 80% interval."""
-    rows = []
-    for name in REQUIRED:
-        year = max(diff["metrics"][name])
-        d, a, b = diff["metrics"][name][year], baseline["metrics"][name][year], variant["metrics"][name][year]
-        if d["p50"] is None:
-            continue
-        rows.append([name, year, number(a["p50"]), number(b["p50"]),
-                     f"{number(d['p50'], True)} ({number(d['p10'], True)} to {number(d['p90'], True)})"])
-    return rows
+def cell(name: str, stat: dict[str, float | None]) -> str:
+    """'−1.2 [−2.0, −0.4]': the median of the paired differences and its 80% interval, in the metric's units."""
+    if stat.get("p50") is None:
+        return "–"
+    return (f"{catalogue.fmt(name, stat['p50'], True)} [{catalogue.fmt(name, stat['p10'], True)}, "
+            f"{catalogue.fmt(name, stat['p90'], True)}]")
+
+
+def difference_table(diff: dict[str, Any], metrics: list[str] | None = None) -> tuple[list[str], list[list[str]]]:
+    """Columns (metric, then each calendar period) and rows of `cell`s: the one table every view displays."""
+    years = periods(diff["start"], diff["months"])
+    names = metrics or [m for m in catalogue.all_metrics() if m in diff["metrics"]]
+    columns = ["metric", *(p.name for p in years)]
+    rows = [[catalogue.titled(m), *(cell(m, diff["metrics"][m].get(p.year, {})) for p in years)] for m in names]
+    return columns, rows

@@ -1,31 +1,48 @@
-"""The self-contained HTML report: headline findings, fan charts, members, talks, maps, comparisons, provenance.
+"""The self-contained HTML report: policy, headline findings, interactive charts and maps, comparisons, provenance.
 
-Every chart is inline SVG and the style sheet is inline, so the page works offline and can be mailed as one file.
+Charts are Plotly figures drawn in the page by plotly.js, which is inlined once (from the plotly package), with the
+project's small drawing script; the style sheet is inline too. The page needs no network, can be mailed as one
+file and prints to PDF (report/pdf.py). Every figure offers PNG and SVG downloads from its toolbar.
 """
 
 from __future__ import annotations
 
+import functools
 import html
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from totalpeace.engine.results import REQUIRED, Results
-from totalpeace.report import charts, differences, maps
+from totalpeace.engine.results import Results
+from totalpeace.report import catalogue, differences, figures, maps
 from totalpeace.report.headlines import comparison_headlines, headlines
-from totalpeace.report.talks import comparison_table, negotiation_sections, talks_chart
+from totalpeace.report.names import actor_names
+from totalpeace.report.negotiation import comparison_table, negotiation_sections
+from totalpeace.report.periods import month_name
+from totalpeace.report.policy_view import policy_difference_rows, policy_rows
 
 CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;color:#222;
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1180px;margin:2em auto;color:#222;
 line-height:1.45;padding:0 1em}h1{margin-bottom:.2em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:1em}.chart svg{width:100%;height:auto}
-.maps{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:1em}
-table{border-collapse:collapse;font-size:.85em}td,th{border:1px solid #ddd;padding:3px 6px;text-align:left}
-.headline li{margin:.3em 0}.muted{color:#666;font-size:.9em}
-@media print{h2{break-after:avoid}.chart{break-inside:avoid}}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:1em}.chart svg{width:100%;height:auto}
+.maps{display:grid;grid-template-columns:repeat(auto-fill,minmax(440px,1fr));gap:1em}
+table{border-collapse:collapse;font-size:.88em}td,th{border:1px solid #ddd;padding:3px 6px;text-align:left;
+vertical-align:top}.headline li{margin:.35em 0}.muted{color:#555;font-size:.92em}nav.toc a{margin-right:1em}
+.chart{min-height:120px;break-inside:avoid}.explain{background:#f6f8fa;border-left:3px solid #0072B2;padding:.4em .8em}
+@media print{h2{break-after:avoid}.chart{break-inside:avoid}nav.toc,.modebar{display:none!important}}
 """
+ASSETS = resources.files("totalpeace.report") / "assets"
+TALKS_EXPLAINED = ("Each table ends the horizon in exactly one state, so the six states add to 100%: not open, "
+                   "still talking (exploration, formal talks, ceasefire or partial agreements), agreement in force "
+                   "(final agreement or implementation), demobilised, suspended (the state has suspended the talks "
+                   "and may resume them), broken down. \"Ever signed\" is different: "
+                   "the share of runs in which the table reached a final agreement at some month, even if it "
+                   "broke down later, so it can exceed the \"agreement in force\" share.")
 
 
+# ---- small pieces shared by every page ---------------------------------------------------------------------------
 def table(rows: list[list[Any]], header: list[str], table_id: str | None = None) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
@@ -38,47 +55,152 @@ def items(lines: list[str]) -> str:
 
 
 def chart(ident: str, content: str) -> str:
+    """A static (SVG) chart in a page."""
     return f'<div class="chart" id="{ident}">{content}</div>'
 
 
+def script_json(value: Any) -> str:
+    """JSON safe inside a <script> element (no '</' can close it)."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).replace("</", "<\\/")
+
+
+def figure(ident: str, fig: Mapping[str, Any] | None, empty: str = "") -> str:
+    """An interactive figure: its container and its JSON (drawn by figures.js)."""
+    if fig is None:
+        return f'<p id="{ident}">{html.escape(empty)}</p>' if empty else ""
+    data = {k: v for k, v in fig.items() if k in ("data", "layout", "frames")}
+    is_map = ' data-map="yes"' if fig.get("geo") else ""
+    return (f'<div class="chart" id="{ident}" data-figure="data-{ident}"{is_map}></div>'
+            f'<script type="application/json" id="data-{ident}">{script_json(data)}</script>')
+
+
+@functools.cache
+def plotly_js() -> str:
+    """plotly.min.js as shipped inside the plotly package (no CDN)."""
+    return (resources.files("plotly") / "package_data" / "plotly.min.js").read_text(encoding="utf-8")
+
+
+def figures_js() -> str:
+    return (ASSETS / "figures.js").read_text(encoding="utf-8")
+
+
+def page(title: str, intro: str, body: str) -> str:
+    """A page; when it holds interactive figures, plotly.js and the drawing script are inlined once."""
+    scripts = ""
+    if 'data-figure="' in body:
+        scripts = (f"<script>{plotly_js()}</script><script>{figures_js()}</script>"
+                   "<script>TP.renderPage(document);</script>")
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title><style>{CSS}</style></head><body>
+<h1>{html.escape(title)}</h1><p class="muted">{intro}</p>{body}{scripts}</body></html>"""
+
+
+def geo_block(geo: Mapping[str, Any]) -> str:
+    """The territories' GeoJSON, once per page: every map of the page draws from it."""
+    return f'<script type="application/json" id="tp-geo">{script_json(geo)}</script>'
+
+
+def fields_table(fields: Mapping[str, Any], table_id: str = "table-provenance") -> str:
+    """A two-column field/value table (the provenance of experiments and analyses)."""
+    return table([[k, "" if v is None else v] for k, v in fields.items()], ["field", "value"], table_id)
+
+
+def toc(entries: Sequence[tuple[str, str]]) -> str:
+    return '<nav class="toc">' + "".join(f'<a href="#{i}">{html.escape(t)}</a>' for i, t in entries) + "</nav>"
+
+
+# ---- sections of one ensemble -------------------------------------------------------------------------------------
+def policy_section(summary: Mapping[str, Any], suffix: str = "", heading: str = "Policy assumed") -> str:
+    """Every lever's value in the run (summary.json's "policy")."""
+    rows = policy_rows(summary.get("policy") or {})
+    if not rows:
+        return f'<h2 id="policy{suffix}">{html.escape(heading)}</h2><p>This run records no policy.</p>'
+    return (f'<h2 id="policy{suffix}">{html.escape(heading)}</h2><p class="muted">Every lever of '
+            f'{html.escape(str(summary["scenario"]))} as this ensemble ran it. Paths and values are in summary.json '
+            f'under "policy".</p>' + table(rows, ["lever", "value"], f"table-policy{suffix}"))
+
+
+def policy_changes_section(baseline: Mapping[str, Any], variant: Mapping[str, Any], labels: tuple[str, str],
+                           suffix: str = "") -> str:
+    """What the variant changed: every lever that differs from the baseline."""
+    rows = policy_difference_rows(baseline.get("policy") or {}, variant.get("policy") or {})
+    text = (table(rows, ["lever", labels[0], labels[1]], f"table-policy-differences{suffix}") if rows
+            else f'<p id="table-policy-differences{suffix}">No lever differs: the two ensembles assume the same '
+                 "policy.</p>")
+    return f'<h3 id="policy-differences{suffix}">What {html.escape(labels[1])} changes</h3>{text}'
+
+
 def run_figures(results: Results, shapes: list[object] | None,
-                population: Any = None) -> dict[str, Any]:
-    """Every figure of one ensemble as SVG (the dashboard shows them and reuses them for the report); with the
+                summary: Mapping[str, Any] | None = None, population: Any = None) -> dict[str, Any]:
+    """Every figure of one ensemble (the dashboard sends them as JSON and the report embeds them); with the
     territories' population, municipal runs also get department summaries."""
-    return {"fans": {m: charts.fan_chart(results, m) for m in REQUIRED}, "members": charts.members_chart(results),
-            "talks": talks_chart(results), "map_control": maps.control_map(results, shapes),
-            "map_leader": maps.leader_map(results, shapes),
-            "map_vacuum": maps.vacuum_map(results, shapes),
-            "map_departments": maps.department_maps(results, population) if population is not None else {},
-            "geography": "boundaries" if shapes is not None else "tile grid"}
+    summary = summary or results.summary()
+    names = actor_names(summary)
+    geo = maps.geography(results, shapes)
+    return {
+        "fans": {m: figures.fan_figure(results, m) for m in catalogue.all_metrics()},
+        "members": figures.members_figure(results), "talks": figures.talks_figure(results),
+        "talks_outcomes": figures.talks_outcomes_figure(summary, names),
+        "map_control": maps.control_map(results, geo), "map_leader": maps.leader_map(results, geo),
+        "map_vacuum": maps.vacuum_map(results, geo), "geo": geo, "territories": maps.territory_series(results),
+        "map_departments": maps.department_maps(results, population),
+        "geography": "tile grid" if geo["tiles"] else "boundaries",
+    }
 
 
-def run_sections(results: Results, shapes: list[object] | None, figures: Mapping[str, Any] | None = None) -> str:
-    """Outcomes over time, members, talks and maps of one ensemble."""
-    figs = figures or run_figures(results, shapes)
-    fans = "".join(chart(f"chart-{m}", figs["fans"][m]) for m in REQUIRED)
-    talks = figs["talks"] or "<p>No negotiation table opens in this scenario.</p>"
-    geography = ("Boundaries: " + ("the scenario's territories." if figs["geography"] == "boundaries"
-                                   else "none in this scenario, so territories are drawn as a tile grid in id order."))
+def talks_table(summary: Mapping[str, Any]) -> str:
+    names = actor_names(summary)
+    rows = []
+    for gid, entry in summary["groups"].items():
+        talks = entry["talks"]
+        if not set(talks["final_phase_share"]) - {"none"}:
+            continue
+        shares = figures.outcome_shares(talks["final_phase_share"])
+        rows.append([names.get(gid, gid), *(f"{s:.0%}" for s in shares.values()), f"{talks['signed_share']:.0%}"])
+    if not rows:
+        return ""
+    return table(rows, ["table", *figures.OUTCOMES, "ever signed"], "table-talks")
+
+
+def run_sections(results: Results, shapes: list[object] | None, figs: Mapping[str, Any] | None = None,
+                 extra: Sequence[tuple[str, str, str]] = ()) -> str:
+    """Outcomes over time, members, talks (and any `extra` (id, title, html) sections after them), territory."""
+    figs = figs or run_figures(results, shapes)
+    summary = results.summary()
+    fans = "".join(figure(f"chart-{m}", figs["fans"][m]) for m in figs["fans"])
+    geography = ("Boundaries: the scenario's territories." if figs["geography"] == "boundaries" else
+                 "This scenario has no boundaries, so territories are drawn as a tile grid in id order.")
     vacuum = maps.vacuum_rows(results)
-    vacuum_table = (table(vacuum, ["id", "territory", "control vacated (sum over months)", "state control at end"],
+    vacuum_table = (table(vacuum, ["territory", "control vacated (sum over months)", "state control at end"],
                           "table-vacuum") if vacuum else "<p>No control was vacated in any run.</p>")
-    return f"""
-<h2 id="metrics">Outcomes over time</h2><div class="grid">{fans}</div>
-<h2 id="members">Members by group</h2>{chart("chart-members", figs["members"])}
-<h2 id="talks">Negotiation tables</h2>{chart("chart-talks", talks)}{negotiation_sections(results)}
-<h2 id="maps">Territory</h2><p class="muted">{html.escape(geography)} Values are means over runs.</p>
-<div class="maps">{chart("map-control", figs["map_control"])}
-{chart("map-leader", figs["map_leader"])}{chart("map-vacuum", figs["map_vacuum"])}</div>{_department_maps(figs)}
+    body = f"""
+<h2 id="metrics">Outcomes over time</h2><p class="muted">Lines are medians over runs, bands hold 50% and 80% of
+runs; hover for values, drag to zoom, double-click to reset, the toolbar downloads PNG or SVG. Flows are annual rates
+(a month's value times twelve).</p><div class="grid">{fans}</div>
+<h2 id="members">Members by group</h2>{figure("chart-members", figs["members"])}
+<h2 id="talks">Negotiation tables</h2><p class="explain">{html.escape(TALKS_EXPLAINED)}</p>
+{figure("chart-talks-outcomes", figs["talks_outcomes"], "No negotiation table opens in this scenario.")}
+{talks_table(summary)}{figure("chart-talks", figs["talks"])}{negotiation_sections(results)}"""
+    for ident, title, content in extra:
+        body += f'<h2 id="{html.escape(ident)}">{html.escape(title)}</h2>{content}'
+    body += f"""
+<h2 id="maps">Territory</h2><p class="muted">{html.escape(geography)} Values are means over runs. Drag a map's
+slider to another month; click a territory to see its own series below.</p>
+<div class="maps">{figure("map-control", figs["map_control"])}{figure("map-leader", figs["map_leader"])}
+{figure("map-vacuum", figs["map_vacuum"])}</div>
+<div class="chart" id="territory-series"></div>{_department_maps(figs)}
+<script type="application/json" id="tp-territories">{script_json(figs["territories"])}</script>
 <h3>Where vacuum filling happens most</h3>{vacuum_table}"""
+    return body
 
 
 def _department_maps(figs: Mapping[str, Any]) -> str:
-    maps_ = figs.get("map_departments") or {}
-    if not maps_:
+    found = figs.get("map_departments") or {}
+    if not found:
         return ""
     return ('<h3 id="departments">Department summaries</h3><div class="maps">'
-            + "".join(chart(f"map-department-{k}", v) for k, v in maps_.items()) + "</div>")
+            + "".join(figure(f"map-department-{k}", v) for k, v in found.items()) + "</div>")
 
 
 def provenance_tables(summary: Mapping[str, Any], sources: list[str] | None, suffix: str = "") -> str:
@@ -97,7 +219,6 @@ def provenance_tables(summary: Mapping[str, Any], sources: list[str] | None, suf
 
 
 def provenance_section(summary: Mapping[str, Any], sources: list[str] | None) -> str:
-    """The provenance of one ensemble, at the end of its report."""
     return f'<h2 id="provenance">Provenance</h2>{provenance_tables(summary, sources)}'
 
 
@@ -105,45 +226,50 @@ def sensitivity_section(indices: Mapping[str, Mapping[str, float]], title: str =
                         suffix: str = "") -> str:
     """The indices chart (Sobol' S1/ST or Morris mu*/sigma per factor) under its own heading."""
     return (f'<h2 id="sensitivity{suffix}">{html.escape(title)}</h2>'
-            + chart(f"chart-sensitivity{suffix}", charts.indices_chart(indices, title)))
+            + figure(f"chart-sensitivity{suffix}", figures.indices_figure(indices, title)))
 
 
-def fields_table(fields: Mapping[str, Any], table_id: str = "table-provenance") -> str:
-    """A two-column field/value table (the provenance of experiments and analyses)."""
-    return table([[k, "" if v is None else v] for k, v in fields.items()], ["field", "value"], table_id)
+def intro(results: Results) -> str:
+    months = results.month_labels()
+    return (f"{results.runs} runs, seed {results.seed}, {month_name(months[0])} – {month_name(months[-1])} "
+            f"({results.months} months). Medians over runs with the interval where 80% of runs fall; the spread is "
+            "the model's stochastic spread, not every uncertainty.")
 
 
-def page(title: str, intro: str, body: str) -> str:
-    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title><style>{CSS}</style></head><body>
-<h1>{html.escape(title)}</h1><p class="muted">{intro}</p>{body}</body></html>"""
-
-
-def _intro(results: Results) -> str:
-    return (f"{results.runs} runs, seed {results.seed}, {results.start} + {results.months} months. Bands show where "
-            "50% and 80% of runs fall; they express the model's stochastic spread, not every uncertainty.")
+RUN_TOC = [("headline", "Headlines"), ("policy", "Policy"), ("metrics", "Outcomes"), ("members", "Members"),
+           ("talks", "Talks"), ("maps", "Territory"), ("provenance", "Provenance")]
 
 
 def render_report(results: Results, sources: list[str] | None = None, shapes: list[object] | None = None,
                   sensitivity: Mapping[str, Mapping[str, float]] | None = None,
-                  figures: Mapping[str, Any] | None = None, population: Any = None) -> str:
-    """The report of one ensemble (with a sensitivity section when indices are given)."""
+                  figures: Mapping[str, Any] | None = None,
+                  extra: Sequence[tuple[str, str, str]] = (), population: Any = None) -> str:
+    """The report of one ensemble; `extra` (id, title, html) sections go after the talks (e.g. negotiations);
+    `population` per territory adds department summaries to a municipal run."""
     summary = results.summary()
-    body = f'<h2 id="headline">Headline findings</h2><ul class="headline">{items(headlines(summary))}</ul>'
+    body = toc(RUN_TOC) + '<h2 id="headline">Headline findings</h2>'
+    body += f'<ul class="headline">{items(headlines(summary))}</ul>'
+    body += policy_section(summary)
     if sensitivity:
         body += sensitivity_section(sensitivity, "Sensitivity")
-    figures = figures or run_figures(results, shapes, population)
-    body += run_sections(results, shapes, figures) + provenance_section(summary, sources)
-    return page(f"totalpeace — {results.scenario}", _intro(results), body)
+    figs = figures or run_figures(results, shapes, summary, population)
+    body += run_sections(results, shapes, figs, extra) + provenance_section(summary, sources) + geo_block(figs["geo"])
+    return page(f"totalpeace — {results.scenario}", intro(results), body)
 
 
-def comparison_overlays(baseline: Results, variant: Results,
-                        labels: tuple[str, str] = ("baseline", "variant")) -> dict[str, str]:
-    """Baseline and variant fans on one chart per metric."""
-    x = charts.dates(variant)
-    return {m: charts.overlay_chart(x, *differences.paired_monthly(baseline, variant, m), m, labels)
-            for m in REQUIRED}
+# ---- comparisons ------------------------------------------------------------------------------------------------
+def comparison_figures(baseline: Results, variant: Results, labels: tuple[str, str],
+                       shapes: list[object] | None) -> dict[str, Any]:
+    """Side-by-side fans, differences over time and maps of one variant against the baseline."""
+    x = variant.month_labels()
+    overlays, diffs = {}, {}
+    for name in catalogue.all_metrics():
+        base, var = differences.paired_monthly(baseline, variant, name)
+        overlays[name] = figures.overlay_figure(x, base, var, name, labels)
+        diffs[name] = figures.difference_figure(x, var - base, name)
+    geo = maps.geography(variant, shapes)
+    return {"overlays": overlays, "differences": diffs, "maps": maps.comparison_maps(baseline, variant, geo, labels),
+            "geo": geo}
 
 
 def variant_suffix(k: int) -> str:
@@ -152,38 +278,36 @@ def variant_suffix(k: int) -> str:
 
 
 def comparison_section(baseline: Results, variant: Results, labels: tuple[str, str], shapes: list[object] | None,
-                       diff: Mapping[str, Any], overlays: Mapping[str, str] | None = None, suffix: str = "") -> str:
-    """One variant against the baseline: table of differences, fans side by side, differences over time, maps."""
-    a, b = baseline.summary(), variant.summary()
-    x = charts.dates(variant)
-    side = overlays or comparison_overlays(baseline, variant, labels)
-    pairs, diffs = [], []
-    for name in REQUIRED:
-        base, var = differences.paired_monthly(baseline, variant, name)
-        pairs.append(chart(f"chart-{name}-overlay{suffix}", side[name]))
-        diffs.append(chart(f"chart-{name}-diff{suffix}", charts.difference_chart(x, var - base, name)))
-    rows = differences.difference_rows(diff, a, b)
-    figures = maps.comparison_maps(baseline, variant, shapes, labels)
+                       diff: Mapping[str, Any], figs: Mapping[str, Any] | None = None, suffix: str = "") -> str:
+    """One variant against the baseline: policy changes, the table of differences in every year, fans side by
+    side, differences over time, maps."""
+    figs = figs or comparison_figures(baseline, variant, labels, shapes)
+    columns, rows = differences.difference_table(dict(diff))
     pairing = ("paired run by run: the same seed and run ids, so each interval is that of the policy's effect"
                if diff["paired"] else "unpaired (different seeds or runs): intervals also hold the runs' own noise")
+    pairs = "".join(figure(f"chart-{m}-overlay{suffix}", f) for m, f in figs["overlays"].items())
+    diffs = "".join(figure(f"chart-{m}-diff{suffix}", f) for m, f in figs["differences"].items())
+    maps_html = "".join(figure(f"map-{key}{suffix}", f) for key, f in figs["maps"].items())
     return (f'<h2 id="comparison{suffix}">{html.escape(labels[1])} against {html.escape(labels[0])}</h2>'
-            f'<p class="muted">Differences are variant minus baseline, {pairing}; 80% intervals are the 10th to '
-            f'90th percentiles over {diff["runs"]} runs.</p>'
-            + table(rows, ["metric", "year", f"{labels[0]} (median)", f"{labels[1]} (median)",
-                           "difference (80% interval)"], f"table-differences{suffix}")
+            + policy_changes_section(baseline.summary(), variant.summary(), labels, suffix)
+            + f'<h3>Differences in every year</h3><p class="muted">Each cell: the {differences.STATISTIC}, '
+              f'{pairing}; 80% intervals are the 10th to 90th percentiles over {diff["runs"]} runs. Flows are '
+              'annual (a partial year scaled to twelve months); stocks are read at the end of each period; shares '
+              'in percentage points.</p>'
+            + table(rows, columns, f"table-differences{suffix}")
             + comparison_table(baseline, variant, labels, suffix)
-            + f'<h3>Side by side</h3><div class="grid">{"".join(pairs)}</div>'
-            + f'<h3>Differences over time</h3><div class="grid">{"".join(diffs)}</div>'
-            + '<h3>Territory: baseline, variant and difference</h3><div class="maps">'
-            + "".join(chart(f"map-{key}{suffix}", svg) for key, svg in figures.items()) + "</div>")
+            + f'<h3>Side by side</h3><div class="grid">{pairs}</div>'
+            + f'<h3>Differences over time</h3><div class="grid">{diffs}</div>'
+            + f'<h3>Territory: baseline, variant and difference</h3><div class="maps">{maps_html}</div>')
 
 
 def render_comparisons(baseline: Results, variants: list[tuple[str, Results]], baseline_label: str = "baseline",
                        sources: list[list[str] | None] | None = None, shapes: list[object] | None = None,
-                       figures: Mapping[str, Any] | None = None, overlays: Mapping[str, str] | None = None) -> str:
+                       figures: Mapping[str, Any] | None = None,
+                       comparison: Mapping[str, Any] | None = None) -> str:
     """Every variant against the baseline, then (with one variant) that variant in full, then each scenario's
-    provenance. `sources` has one list per scenario, baseline first; `figures`/`overlays` are cached figures of a
-    single variant (the dashboard passes them)."""
+    policy and provenance. `sources` has one list per scenario, baseline first; `figures`/`comparison` are cached
+    figures of a single variant (the dashboard passes them)."""
     found = list(sources or [])
     found += [None] * (len(variants) + 1 - len(found))
     diffs = [differences.difference(baseline, v) for _, v in variants]
@@ -191,29 +315,35 @@ def render_comparisons(baseline: Results, variants: list[tuple[str, Results]], b
              for line in comparison_headlines(d, (baseline_label, label))]
     if len(variants) == 1:
         lines += [f"{variants[0][0]}: {line}" for line in headlines(variants[0][1].summary())]
-    body = f'<h2 id="headline">Headline findings</h2><ul class="headline">{items(lines)}</ul>'
+    body = toc([("headline", "Headlines"), ("comparison", "Comparison"), ("policy-baseline", "Policies"),
+                ("provenance", "Provenance")])
+    body += f'<h2 id="headline">Headline findings</h2><ul class="headline">{items(lines)}</ul>'
     for k, ((label, variant), diff) in enumerate(zip(variants, diffs, strict=True)):
         body += comparison_section(baseline, variant, (baseline_label, label), shapes, diff,
-                                   overlays if len(variants) == 1 else None, variant_suffix(k))
+                                   comparison if len(variants) == 1 else None, variant_suffix(k))
     if len(variants) == 1:
         body += run_sections(variants[0][1], shapes, figures)
+    body += policy_section(baseline.summary(), "-baseline", f"Policy of {baseline_label} (baseline)")
+    for k, (label, variant) in enumerate(variants):
+        body += policy_section(variant.summary(), f"-variant{variant_suffix(k)}", f"Policy of {label}")
     body += '<h2 id="provenance">Provenance</h2>'
     body += f"<h3>{html.escape(baseline_label)} (baseline)</h3>" + provenance_tables(baseline.summary(), found[0],
                                                                                       "-baseline")
     for k, (label, variant) in enumerate(variants):
         body += f"<h3>{html.escape(label)}</h3>" + provenance_tables(variant.summary(), found[k + 1],
                                                                       variant_suffix(k))
+    body += geo_block(maps.geography(variants[0][1], shapes))
     names = ", ".join(label for label, _ in variants)
-    return page(f"totalpeace — {names} against {baseline_label}", _intro(variants[0][1]), body)
+    return page(f"totalpeace — {names} against {baseline_label}", intro(variants[0][1]), body)
 
 
 def render_comparison(baseline: Results, variant: Results, labels: tuple[str, str] = ("baseline", "variant"),
                       sources: list[str] | None = None, shapes: list[object] | None = None,
-                      figures: Mapping[str, Any] | None = None, overlays: Mapping[str, str] | None = None,
+                      figures: Mapping[str, Any] | None = None, comparison: Mapping[str, Any] | None = None,
                       baseline_sources: list[str] | None = None) -> str:
     """Variant against baseline: differences with intervals, both fans side by side, maps, then the variant in full."""
     return render_comparisons(baseline, [(labels[1], variant)], labels[0], [baseline_sources, sources], shapes,
-                              figures, overlays)
+                              figures, comparison)
 
 
 def write_report(results: Results, path: str | Path, sources: list[str] | None = None,

@@ -1,27 +1,28 @@
-"""Maps of territorial outcomes: state control at the last month and where vacated control is filled.
+"""Interactive maps of territorial outcomes: state control, the leading actor and vacuum filling, month by month.
 
-Boundaries come from the scenario's own GeoJSON (bring-your-own territories) or, for the shipped Colombian
-departments, from the Natural Earth outlines in data/colombia/departments.geojson. A scenario without boundaries
-is drawn as a tile grid: one square per territory in id order, so the colours still read, without geography.
+Each map is a Plotly choropleth on the scenario's own GeoJSON (report/geo.py) with a time slider (one frame per
+month, the last one shown first), hover values with the territory's name, and a click that opens the territory's
+own series (report/assets/figures.js). Boundaries come from the scenario (bring-your-own territories) or, for the
+shipped Colombian departments, from the Natural Earth outlines in data/colombia/departments.geojson; a scenario
+without boundaries is drawn as a tile grid and the page says so.
 """
 
 from __future__ import annotations
 
-import math
+from typing import Any
 
-import matplotlib
 import numpy as np
-from matplotlib.collections import PatchCollection
-from matplotlib.colors import Colormap, ListedColormap
-from matplotlib.figure import Figure
-from matplotlib.patches import PathPatch, Rectangle
-from matplotlib.path import Path as MplPath
 
 from totalpeace.engine.results import Results
 from totalpeace.geography import shapes_for
-from totalpeace.report.charts import svg
+from totalpeace.report.colours import CONTROL, DIVERGING, SEQUENTIAL, STATE, VACUUM, actor_colours
+from totalpeace.report.figures import Figure, group_names, layout, rounded
+from totalpeace.report.geo import territory_geojson
+from totalpeace.report.periods import month_name
 from totalpeace.scenario.schema import Scenario
 from totalpeace.territories import load_territories
+
+FRAME_BUDGET = 2000  # territory-frames per map: 60 months of departments, 12 of municipalities
 
 
 def territory_shapes(scenario: Scenario) -> list[object] | None:
@@ -32,188 +33,178 @@ def territory_shapes(scenario: Scenario) -> list[object] | None:
     return shapes_for(scenario.territories.source, table.ids)
 
 
-def _polygons(geom: object) -> list[object]:
-    kind = getattr(geom, "geom_type", "")
-    if kind == "Polygon":
-        return [geom]
-    if kind in ("MultiPolygon", "GeometryCollection"):
-        return [p for part in geom.geoms for p in _polygons(part)]  # type: ignore[attr-defined]
-    return []
+def geography(results: Results, shapes: list[object] | None) -> dict[str, Any]:
+    """The GeoJSON every map of these results uses (built once, shared by the page's maps)."""
+    return territory_geojson(results.territory_ids, results.territory_names, shapes)
 
 
-def _patch(geom: object) -> PathPatch:
-    """One patch per territory; holes kept as inner rings of a compound path."""
-    rings = []
-    for poly in _polygons(geom):
-        for ring in (poly.exterior, *poly.interiors):  # type: ignore[attr-defined]
-            coords = np.asarray(ring.coords)
-            codes = np.full(len(coords), MplPath.LINETO)
-            codes[0], codes[-1] = MplPath.MOVETO, MplPath.CLOSEPOLY
-            rings.append(MplPath(coords, codes))
-    return PathPatch(MplPath.make_compound_path(*rings) if rings else MplPath(np.zeros((1, 2))))
+def frame_months(months: int, territories: int = 33) -> list[int]:
+    """The months a map's slider offers: every month while the map is small, fewer (always the last) for a long run
+    or many territories, so a municipal map stays a few hundred kilobytes."""
+    frames = min(60, max(12, FRAME_BUDGET // max(territories, 1)))
+    step = max(1, -(-months // frames))
+    chosen = list(range(months - 1, -1, -step))[::-1]
+    return chosen
 
 
-def _tiles(n: int) -> tuple[list[Rectangle], int]:
-    cols = max(1, math.ceil(math.sqrt(n)))
-    return [Rectangle((k % cols, -(k // cols)), 0.95, 0.95) for k in range(n)], cols
+def choropleth(geo: dict[str, Any], ids: list[str], names: list[str], months: list[str], values: np.ndarray,
+               title: str, colourscale: Any, zmin: float, zmax: float, hover: str, colourbar: str,
+               custom: list[Any] | None = None, ticks: tuple[list[float], list[str]] | None = None) -> Figure:
+    """A map with one frame per chosen month (values: (M, T)) and a slider; the last month is shown first."""
+    chosen = frame_months(len(months), len(ids))
+    last = chosen[-1]
+    trace: dict[str, Any] = {
+        "type": "choropleth", "geojson": "__geo__", "featureidkey": "properties.id", "locations": ids,
+        "z": rounded(values[last]), "text": names, "zmin": zmin, "zmax": zmax, "colorscale": colourscale,
+        "marker": {"line": {"color": "#444", "width": 0.5}}, "hovertemplate": hover,
+        "colorbar": {"title": {"text": colourbar, "side": "right", "font": {"size": 11}}, "thickness": 12,
+                     "len": 0.8, "tickfont": {"size": 11}},
+    }
+    if custom is not None:
+        trace["customdata"] = custom[last]
+    if ticks is not None:
+        trace["colorbar"].update({"tickvals": ticks[0], "ticktext": ticks[1]})
+    frames = []
+    for m in chosen:
+        frame: dict[str, Any] = {"type": "choropleth", "z": rounded(values[m])}
+        if custom is not None:
+            frame["customdata"] = custom[m]
+        frames.append({"name": months[m], "data": [frame], "traces": [0]})
+    steps = [{"label": month_name(months[m]), "method": "animate",
+              "args": [[months[m]], {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
+                                     "transition": {"duration": 0}}]} for m in chosen]
+    fig_layout = layout(title, height=520, hovermode="closest")
+    fig_layout.update({
+        "geo": {"visible": False, "fitbounds": "locations", "projection": {"type": "mercator"},
+                "bgcolor": "#fff"},
+        "margin": {"l": 4, "r": 4, "t": 44, "b": 4},
+        "sliders": [{"active": len(chosen) - 1, "steps": steps, "x": 0.02, "len": 0.96, "y": 0.02,
+                     "pad": {"t": 0, "b": 0}, "currentvalue": {"prefix": "Month: ", "font": {"size": 12}},
+                     "font": {"size": 10}, "ticklen": 3}],
+    })
+    del fig_layout["xaxis"], fig_layout["yaxis"]
+    return {"data": [trace], "layout": fig_layout, "frames": frames, "geo": True}
 
 
-def _outliers(shapes: list[object]) -> list[int]:
-    """Small territories far outside the others' frame (islands such as San Andrés): drawn in an inset instead."""
-    bounds = np.array([g.bounds for g in shapes])  # type: ignore[attr-defined]
-    areas = np.array([g.area for g in shapes])  # type: ignore[attr-defined]
-    out = []
-    for k in np.flatnonzero(areas < 0.005 * areas.sum()):
-        rest = np.delete(bounds, k, axis=0)
-        span = max(rest[:, 2].max() - rest[:, 0].min(), rest[:, 3].max() - rest[:, 1].min())
-        gap = max(rest[:, 0].min() - bounds[k, 2], bounds[k, 0] - rest[:, 2].max(),
-                  rest[:, 1].min() - bounds[k, 3], bounds[k, 1] - rest[:, 3].max())
-        if gap > 0.05 * span:
-            out.append(int(k))
-    return out
+def _months(results: Results) -> list[str]:
+    return results.month_labels()
 
 
-def _frame(ax, shapes: list[object], pad: float = 0.3) -> None:
-    bounds = np.array([g.bounds for g in shapes])  # type: ignore[attr-defined]
-    ax.set_xlim(bounds[:, 0].min() - pad, bounds[:, 2].max() + pad)
-    ax.set_ylim(bounds[:, 1].min() - pad, bounds[:, 3].max() + pad)
-    ax.set_aspect(1.0 / math.cos(math.radians(float(np.mean(bounds[:, [1, 3]])))))
+def control_map(results: Results, geo: dict[str, Any], label: str | None = None) -> Figure:
+    """State control share per territory, month by month (mean over runs)."""
+    values = results.territories["territory_state_control"]
+    title = "State control" + (f" ({label})" if label else "") + " — mean over runs; drag the slider for a month"
+    return choropleth(geo, results.territory_ids, results.territory_names, _months(results), values, title,
+                      CONTROL, 0.0, 1.0, "<b>%{text}</b><br>state control %{z:.0%}<extra></extra>",
+                      "state share")
 
 
-def _collection(patches: list, values: np.ndarray, cmap: str | Colormap, vmin: float, vmax: float) -> PatchCollection:
-    colours = matplotlib.colormaps[cmap] if isinstance(cmap, str) else cmap
-    width = 0.4 if len(patches) < 200 else 0.05  # municipal maps: hairlines, or the borders hide the colours
-    collection = PatchCollection(patches, cmap=colours, edgecolor="#555", linewidths=width)
-    collection.set_array(np.asarray(values, dtype=float))
-    collection.set_clim(vmin, vmax)
-    return collection
-
-
-def choropleth(values: np.ndarray, shapes: list[object] | None, labels: list[str], title: str, cmap: str | Colormap,
-               vmin: float, vmax: float, legend: str | dict[str, int], names: list[str] | None = None) -> str:
-    """A map (or tile grid) coloured by `values`, one per territory, with a colour bar (or, when `legend` maps
-    category names to values, a legend of categories); far islands in insets."""
-    fig = Figure(figsize=(5.2, 5.6))
-    ax = fig.subplots()
-    values = np.asarray(values, dtype=float)
-    if shapes is not None:
-        far = _outliers(shapes) if len(shapes) > 2 else []
-        main = [k for k in range(len(shapes)) if k not in far]
-        patches = [_patch(shapes[k]) for k in main]
-        _frame(ax, [shapes[k] for k in main])
-        for n, k in enumerate(far):
-            inset = ax.inset_axes((0.0, 0.85 - 0.17 * n, 0.14, 0.14))
-            inset.add_collection(_collection([_patch(shapes[k])], values[[k]], cmap, vmin, vmax))
-            _frame(inset, [shapes[k]], pad=0.05)
-            inset.set_xticks([])
-            inset.set_yticks([])
-            inset.set_title((names or labels)[k], fontsize=6)
-        values = values[main]
-    else:
-        patches, cols = _tiles(len(values))
-        ax.set_xlim(-0.2, cols + 0.2)
-        ax.set_ylim(-(len(values) - 1) // cols - 0.2, 1.2)
-        ax.set_aspect(1.0)
-        if len(values) <= 150:
-            for k, label in enumerate(labels):
-                ax.text(k % cols + 0.475, -(k // cols) + 0.475, label, ha="center", va="center", fontsize=5)
-    collection = _collection(patches, values, cmap, vmin, vmax)
-    ax.add_collection(collection)
-    ax.set_axis_off()
-    ax.set_title(title + ("" if shapes is not None else " (tile grid: no boundaries)"), fontsize=10)
-    if isinstance(legend, dict):
-        handles = [Rectangle((0, 0), 1, 1, color=collection.cmap(collection.norm(v))) for v in legend.values()]
-        ax.legend(handles, list(legend), fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    else:
-        bar = fig.colorbar(collection, ax=ax, shrink=0.6, pad=0.02)
-        bar.set_label(legend, fontsize=8)
-        bar.ax.tick_params(labelsize=7)
-    return svg(fig)
-
-
-def control_map(results: Results, shapes: list[object] | None, label: str | None = None) -> str:
-    """State control share per territory at the last month (mean over runs); `label` names the scenario."""
-    values = results.territories["territory_state_control"][-1]
-    title = f"State control{f' ({label})' if label else ''}, {results.month_labels()[-1]}"
-    return choropleth(values, shapes, results.territory_ids, title,
-                      "RdYlGn", 0.0, 1.0, "state share of control (mean over runs)", results.territory_names)
-
-
-def leader_map(results: Results, shapes: list[object] | None) -> str:
-    """Who controls what: the actor most often holding the largest control share at the last month."""
-    share = results.dominant_share[-1]  # (T, actors): share of runs in which each actor leads
+def leader_map(results: Results, geo: dict[str, Any]) -> Figure:
+    """Who controls what: the actor most often holding the largest control share, month by month, in the actor's
+    own colour (the state always blue), with the share of runs in which it leads."""
+    share = results.dominant_share  # (M, T, G + 1)
     actors = [*results.group_ids, "state"]
-    leader = share.argmax(axis=1)
-    present = sorted(set(leader.tolist()), key=lambda a: (actors[a] != "state", actors[a]))
+    leader = share.argmax(axis=2)  # (M, T)
+    present = sorted(set(leader.ravel().tolist()), key=lambda a: (actors[a] != "state", actors[a]))
     code = {a: k for k, a in enumerate(present)}
-    palette = ["#2171b5", *matplotlib.colormaps["tab10"].colors[1:], *matplotlib.colormaps["Set3"].colors]
-    colours = ListedColormap([palette[k % len(palette)] for k in range(len(present))])
-    values = np.array([code[a] for a in leader], dtype=float)
-    legend = {actors[a]: code[a] for a in present}
-    return choropleth(values, shapes, results.territory_ids, f"Leading actor, {results.month_labels()[-1]}",
-                      colours, -0.5, len(present) - 0.5, legend, results.territory_names)
+    colours = actor_colours(actors)
+    names = {**group_names(results), "state": "State"}
+    n = len(present)
+    scale = []
+    for k, a in enumerate(present):
+        scale += [[k / n, colours[actors[a]]], [(k + 1) / n, colours[actors[a]]]]
+    values = np.vectorize(code.get)(leader).astype(float)
+    lead_share = np.take_along_axis(share, leader[:, :, None], axis=2)[:, :, 0]
+    custom = [[[names[actors[a]], round(float(s), 3)] for a, s in zip(row, shares, strict=True)]
+              for row, shares in zip(leader.tolist(), lead_share, strict=True)]
+    return choropleth(geo, results.territory_ids, results.territory_names, _months(results), values,
+                      "Leading actor (largest control share in most runs)", scale, -0.5, n - 0.5,
+                      "<b>%{text}</b><br>%{customdata[0]} leads in %{customdata[1]:.0%} of runs<extra></extra>",
+                      "", custom, ([float(k) for k in range(n)], [_tick(names[actors[a]]) for a in present]))
 
 
-def vacuum_map(results: Results, shapes: list[object] | None) -> str:
-    """Where control is vacated (and filled): control released per territory, summed over the months."""
-    values = results.territories["territory_vacated"].sum(axis=0)
-    top = float(values.max()) if values.size and values.max() > 0 else 1.0
-    return choropleth(values, shapes, results.territory_ids, "Vacuum filling: control vacated and refilled",
-                      "Purples", 0.0, top, "control share vacated, summed over months (mean over runs)",
-                      results.territory_names)
+def _tick(name: str, longest: int = 24) -> str:
+    """A colour bar label short enough to leave the map its room (the hover gives the full name)."""
+    return name if len(name) <= longest else name[: longest - 1].rstrip() + "…"
 
 
-def department_maps(results: Results, population: np.ndarray) -> dict[str, str]:
-    """Department summaries beside municipal maps: state control (population-weighted) at the last month and
-    homicides per 100,000 over the run (means over runs); empty when the territories are not municipalities."""
+def vacuum_map(results: Results, geo: dict[str, Any]) -> Figure:
+    """Where control is vacated (and refilled): control released per territory, summed up to each month."""
+    values = np.cumsum(results.territories["territory_vacated"], axis=0)
+    top = float(values[-1].max()) if values.size and values[-1].max() > 0 else 1.0
+    return choropleth(geo, results.territory_ids, results.territory_names, _months(results), values,
+                      "Vacuum filling: control vacated by groups standing down, summed so far", VACUUM, 0.0, top,
+                      "<b>%{text}</b><br>control vacated so far %{z:.3f}<extra></extra>", "share-months")
+
+
+def difference_map(baseline: Results, variant: Results, geo: dict[str, Any], series: str, title: str,
+                   cumulative: bool = False) -> Figure:
+    """Variant minus baseline per territory (means over runs), month by month, on a blue–purple/orange scale
+    centred on zero."""
+    a, b = baseline.territories[series], variant.territories[series]
+    values = np.cumsum(b - a, axis=0) if cumulative else b - a
+    top = float(np.abs(values).max()) if values.size and np.abs(values).max() > 0 else 1.0
+    fmt = "+.3f" if cumulative else "+.1%"
+    return choropleth(geo, variant.territory_ids, variant.territory_names, _months(variant), values, title,
+                      DIVERGING, -top, top, f"<b>%{{text}}</b><br>difference %{{z:{fmt}}}<extra></extra>",
+                      "difference")
+
+
+def comparison_maps(baseline: Results, variant: Results, geo: dict[str, Any],
+                    labels: tuple[str, str]) -> dict[str, Figure]:
+    """State control in the baseline and the variant, their difference, and the difference in vacated control."""
+    return {
+        "control-baseline": control_map(baseline, geo, labels[0]),
+        "control-variant": control_map(variant, geo, labels[1]),
+        "control-difference": difference_map(baseline, variant, geo, "territory_state_control",
+                                             f"State control, {labels[1]} − {labels[0]}"),
+        "vacuum-difference": difference_map(baseline, variant, geo, "territory_vacated",
+                                            f"Control vacated so far, {labels[1]} − {labels[0]}", cumulative=True),
+    }
+
+
+def territory_series(results: Results) -> dict[str, Any]:
+    """Each territory's monthly means (state control, homicides, control vacated) and its leading actor's share:
+    what a click on a map shows."""
+    t = results.territories
+    return {"ids": results.territory_ids, "names": results.territory_names, "months": _months(results),
+            "series": {"state_control": rounded(t["territory_state_control"].T),
+                       "homicides": rounded(t["territory_homicides"].T),
+                       "vacated": rounded(t["territory_vacated"].T)},
+            "state_colour": STATE}
+
+
+def department_maps(results: Results, population: np.ndarray | None) -> dict[str, Figure]:
+    """Department summaries beside municipal maps, month by month: state control (population-weighted) and
+    homicides per 100,000 a year (means over runs); empty when the territories are not municipalities."""
     from totalpeace.geography import department_view, is_municipal
 
-    if not is_municipal(results.territory_ids):
+    if population is None or not is_municipal(results.territory_ids):
         return {}
-    ids = results.territory_ids
-    departments, control, shapes = department_view(results.territories["territory_state_control"][-1], ids,
-                                                   population)
-    _, homicides, _ = department_view(results.territories["territory_homicides"].sum(axis=0), ids)
+    ids, months = results.territory_ids, _months(results)
+    departments, control, shapes = department_view(results.territories["territory_state_control"], ids, population)
+    _, homicides, _ = department_view(results.territories["territory_homicides"], ids)
     _, people, _ = department_view(population, ids)
-    years = results.months / 12.0
-    rate = homicides / np.maximum(people, 1.0) * 1e5 / years
-    month = results.month_labels()[-1]
-    return {"control": choropleth(control, shapes, departments, f"State control by department, {month}", "RdYlGn",
-                                  0.0, 1.0, "population-weighted state share of control"),
-            "homicides": choropleth(rate, shapes, departments, "Homicides per 100,000 a year, by department",
-                                    "Reds", 0.0, float(max(rate.max(), 1e-9)), "simulated yearly rate (mean)")}
+    rate = homicides * 12.0 / np.maximum(people, 1.0) * 1e5  # a month's homicides as a yearly rate
+    names = [str(d) for d in departments]
+    geo = territory_geojson(names, names, shapes)
+    top = float(max(np.nanmax(rate), 1e-9))
+    figures = {"control": choropleth(geo, names, names, months, control, "State control by department "
+                                     "(population-weighted)", CONTROL, 0.0, 1.0,
+                                     "<b>department %{text}</b><br>state control %{z:.0%}<extra></extra>",
+                                     "state share"),
+               "homicides": choropleth(geo, names, names, months, rate, "Homicides per 100,000 a year, by "
+                                       "department", SEQUENTIAL, 0.0, top,
+                                       "<b>department %{text}</b><br>%{z:.1f} per 100,000 a year<extra></extra>",
+                                       "per 100,000")}
+    for fig in figures.values():  # their own outlines, not the page's municipal GeoJSON
+        fig["data"][0]["geojson"] = geo
+    return figures
 
 
 def vacuum_rows(results: Results, top: int = 8) -> list[list[str]]:
-    """The territories with the most vacated control: id, name, vacated, state control at the end."""
+    """The territories with the most vacated control: name, vacated, state control at the end."""
     vacated = results.territories["territory_vacated"].sum(axis=0)
     control = results.territories["territory_state_control"][-1]
     order = np.argsort(-vacated, kind="stable")[:top]
-    return [[results.territory_ids[i], results.territory_names[i], f"{vacated[i]:.3f}", f"{control[i]:.0%}"]
-            for i in order if vacated[i] > 0]
-
-
-def difference_map(baseline: Results, variant: Results, shapes: list[object] | None, series: str,
-                   title: str, legend: str, last_month: bool = True) -> str:
-    """Variant minus baseline per territory (means over runs) on a diverging scale centred on zero."""
-    a, b = baseline.territories[series], variant.territories[series]
-    values = (b[-1] - a[-1]) if last_month else (b.sum(axis=0) - a.sum(axis=0))
-    top = float(np.abs(values).max()) if values.size and np.abs(values).max() > 0 else 1.0
-    return choropleth(values, shapes, variant.territory_ids, title, "RdBu", -top, top, legend,
-                      variant.territory_names)
-
-
-def comparison_maps(baseline: Results, variant: Results, shapes: list[object] | None,
-                    labels: tuple[str, str]) -> dict[str, str]:
-    """State control in the baseline and the variant, their difference, and the difference in vacated control."""
-    month = variant.month_labels()[-1]
-    return {
-        "control-baseline": control_map(baseline, shapes, labels[0]),
-        "control-variant": control_map(variant, shapes, labels[1]),
-        "control-difference": difference_map(
-            baseline, variant, shapes, "territory_state_control", f"State control, {labels[1]} − {labels[0]}, {month}",
-            "difference in state share of control (means over runs)"),
-        "vacuum-difference": difference_map(
-            baseline, variant, shapes, "territory_vacated", f"Control vacated, {labels[1]} − {labels[0]}",
-            "difference in control vacated, summed over months", last_month=False),
-    }
+    return [[results.territory_names[i], f"{vacated[i]:.3f}", f"{control[i]:.0%}"] for i in order if vacated[i] > 0]

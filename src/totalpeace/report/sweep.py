@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from totalpeace.report import catalogue
 from totalpeace.report.charts import BAND_INNER, MEDIAN, TITLES, svg
 from totalpeace.report.differences import number
 from totalpeace.report.html import chart, fields_table, items, page, table
@@ -31,7 +32,7 @@ def experiment_provenance(store: Any, experiment: str) -> dict[str, Any]:
     meta = store.experiment(experiment)
     spec = meta["spec"]
     versions = store.query("SELECT DISTINCT version FROM runs WHERE experiment = ? ORDER BY version",
-                           [experiment])["version"].dropna().tolist()
+                           [experiment], experiment=experiment)["version"].dropna().tolist()
     return {"experiment": meta["name"], "experiment file": meta.get("source") or "not from a file",
             "experiment fingerprint": meta["fingerprint"], "base scenario": meta["base_scenario"],
             "base scenario sha256": meta["base_scenario_sha256"], "set": ", ".join(spec["set"]) or "none",
@@ -141,6 +142,91 @@ def sweep_headlines(meta: dict[str, Any], last: pd.DataFrame, factors: list[str]
     return out
 
 
+SPOKEN = {"policy.talks.mode": "the talks mode", "policy.talks.order": "the order of the tables",
+          "policy.decriminalization": "drug decriminalisation", "security.buy_in": "security-force buy-in",
+          "security.deployable_share": "the deployable share of the security forces",
+          "security.repression": "the repression rule"}
+
+
+def spoken(path: str) -> str:
+    """A factor as a sentence names it: 'security-force buy-in', 'the talks mode'."""
+    return SPOKEN.get(path) or factor_label(path).split(" (")[0].lower()
+
+
+def factor_label(path: str) -> str:
+    """A factor's human label (the policy's lever labels; a parameter by its name)."""
+    from totalpeace.report.policy_view import lever_label
+
+    label = lever_label(path, {})
+    return label if label != path else path.replace("parameters.", "parameter ").replace("_", " ")
+
+
+def _levels(spec: dict[str, Any], factor: str, values: pd.Series) -> list[Any]:
+    declared = {**spec["levers"], **spec["uncertainties"]}.get(factor, {}).get("values")
+    if declared is not None:
+        return [v for v in declared if v in set(values)]
+    return sorted(values.unique())
+
+
+def _level(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def factorial_effects(runs: pd.DataFrame, spec: dict[str, Any], factors: list[str], outcomes: list[str],
+                      year: int) -> tuple[list[str], list[list[str]]]:
+    """For each factor, the effect of moving it from its first level to its last with every other factor at each
+    of its levels, paired run by run (the same run ids at every point): sentences, and rows for a table."""
+    sentences, rows = [], []
+    for factor in factors:
+        levels = _levels(spec, factor, runs[factor])
+        if len(levels) < 2:
+            continue
+        low, high = levels[0], levels[-1]
+        others = [f for f in factors if f != factor]
+        keys = [*others, "run"]
+        a = runs[runs[factor] == low].set_index(keys)
+        b = runs[runs[factor] == high].set_index(keys)
+        verb = "Raising" if pd.api.types.is_numeric_dtype(runs[factor]) and not isinstance(low, bool) else "Switching"
+        for outcome in outcomes:
+            diff = (b[outcome] - a[outcome]).dropna()
+            if diff.empty:
+                continue
+            q10, q50, q90 = diff.quantile([0.1, 0.5, 0.9])
+            lo, hi = sorted((abs(q10), abs(q90)))
+            what = f"{catalogue.label(outcome).lower()} in {year}"
+            move = f"{verb} {spoken(factor)} from {_level(low)} to {_level(high)}"
+            if q10 > 0 or q90 < 0:
+                sentences.append(f"{move} {'raises' if q50 > 0 else 'lowers'} {what} by about "
+                                 f"{catalogue.fmt_change(outcome, q50)} (80% interval "
+                                 f"{catalogue.fmt_change(outcome, lo)}–{catalogue.fmt_change(outcome, hi)}, over "
+                                 f"{len(diff)} paired runs).")
+            else:
+                sentences.append(f"{move} does not clearly change {what} (median difference "
+                                 f"{catalogue.fmt(outcome, q50, True)}, 80% interval "
+                                 f"{catalogue.fmt(outcome, q10, True)} to {catalogue.fmt(outcome, q90, True)}, over "
+                                 f"{len(diff)} paired runs).")
+            rows.append([factor_label(factor), f"{_level(low)} → {_level(high)}", catalogue.titled(outcome),
+                         f"{catalogue.fmt(outcome, q50, True)} [{catalogue.fmt(outcome, q10, True)}, "
+                         f"{catalogue.fmt(outcome, q90, True)}]", str(len(diff))])
+    return sentences, rows
+
+
+def level_table(runs: pd.DataFrame, factors: list[str], outcomes: list[str]) -> tuple[list[str], list[list[str]]]:
+    """One row per design point (a combination of levels): each outcome's median over replications with the
+    interval where 80% of them fall."""
+    header = [factor_label(f) for f in factors] + [catalogue.titled(o) for o in outcomes]
+    rows = []
+    for values, group in runs.groupby(factors, sort=True):
+        values = values if isinstance(values, tuple) else (values,)
+        cells = [_level(v) for v in values]
+        for outcome in outcomes:
+            q = group[outcome].quantile([0.1, 0.5, 0.9])
+            cells.append(f"{catalogue.fmt(outcome, q[0.5])} ({catalogue.fmt(outcome, q[0.1])}–"
+                         f"{catalogue.fmt(outcome, q[0.9])})")
+        rows.append(cells)
+    return header, rows
+
+
 def render_sweep_report(store: Any, experiment: str) -> str:
     """The experiment's page: headlines, design, distributions by year, scatters against factors, provenance."""
     meta = store.experiment(experiment)
@@ -151,21 +237,41 @@ def render_sweep_report(store: Any, experiment: str) -> str:
     yearly = store.query(
         "SELECT y.point, y.year, y.metric, avg(y.value) AS value FROM yearly y JOIN runs r "
         "USING (experiment, point, run) WHERE y.experiment = ? AND r.status = 'ok' AND list_contains(?, y.metric) "
-        "GROUP BY ALL ORDER BY ALL", [experiment, outcomes])
+        "GROUP BY ALL ORDER BY ALL", [experiment, outcomes], experiment=experiment)
     status = store.query("SELECT status, count(*) AS n FROM runs WHERE experiment = ? GROUP BY status",
-                         [experiment]).set_index("status")["n"]
+                         [experiment], experiment=experiment).set_index("status")["n"]
     year = int(meta["years"][-1])
     last = (yearly[yearly["year"] == year].pivot(index="point", columns="metric", values="value")
             .reindex(columns=outcomes).reset_index())
     last = points.merge(last, on="point", how="inner")
     runs_ok, runs_failed = int(status.get("ok", 0)), int(status.get("failed", 0))
+    factorial = spec["design"] == "full_factorial" and bool(factors)
+    effects: list[str] = []
+    factorial_html = ""
+    if factorial and not yearly.empty:
+        per_run = store.query(
+            "SELECT y.point, y.run, y.metric, y.value FROM yearly y JOIN runs r USING (experiment, point, run) "
+            "WHERE y.experiment = ? AND r.status = 'ok' AND y.year = ? AND list_contains(?, y.metric)",
+            [experiment, year, outcomes], experiment=experiment)
+        runs = (per_run.pivot_table(index=["point", "run"], columns="metric", values="value").reset_index()
+                .merge(points, on="point"))
+        effects, effect_rows = factorial_effects(runs, spec, factors, outcomes, year)
+        header, level_rows = level_table(runs, factors, outcomes)
+        factorial_html = (
+            f'<h2 id="factorial">Outcomes by lever level, {year}</h2><p class="muted">Each cell: the median over '
+            'the point\'s replications and, in brackets, where 80% of them fall. Every point runs the same run ids, '
+            'so a change of one factor is compared run by run with the others held at each of their levels.</p>'
+            + table(level_rows, header, "table-levels")
+            + '<h3>Effect of each factor, first level to last</h3>'
+            + table(effect_rows, ["factor", "from → to", "outcome", "median of paired differences [80% interval]",
+                                  "paired runs"], "table-effects"))
     design = [["design", spec["design"]], ["samples (LHS points, Sobol' N, Morris trajectories)", spec["samples"]],
               ["design points", meta["points"]], ["replications per point", spec["replications"]],
               ["runs finished / failed", f"{runs_ok} / {runs_failed}"],
               ["period", f"{meta['start']} + {meta['months']} months ({meta['years'][0]}–{year})"],
               ["outcomes", ", ".join(outcomes)]]
-    body = (f'<h2 id="headline">Headline findings</h2><ul class="headline">'
-            f'{items(sweep_headlines(meta, last, factors, year, runs_ok, runs_failed))}</ul>'
+    lines = sweep_headlines(meta, last, [] if factorial else factors, year, runs_ok, runs_failed) + effects
+    body = (f'<h2 id="headline">Headline findings</h2><ul class="headline">{items(lines)}</ul>'
             f'<h2 id="design">Design</h2>{table(design, ["field", "value"], "table-design")}'
             + table(_factor_rows(meta, points), ["factor", "kind", "declared range", "sampled", "distinct values"],
                     "table-factors"))
@@ -177,7 +283,8 @@ def render_sweep_report(store: Any, experiment: str) -> str:
                  'middle half of the design points, whiskers 80%; each point is the mean over its replications. '
                  'Flows are annual totals (partial years scaled to twelve months), stocks the value at the end of '
                  f'the year.</p><div class="grid">{boxes}</div>')
-        if factors:
+        body += factorial_html
+        if factors and not factorial:
             scatters = "".join(chart(f"chart-scatter-{o}", scatter_chart(last, o, factors, year)) for o in outcomes)
             body += f'<h2 id="factors">Outcomes against each factor, {year}</h2>{scatters}'
     body += (f'<h2 id="provenance">Provenance</h2>'

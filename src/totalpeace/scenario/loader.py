@@ -50,6 +50,39 @@ def resolve_reference(ref: str, relative_to: FsPath | None = None) -> FsPath:
     raise InputError(f"no built-in scenario or scenario file named {ref!r}{hint} (built-in: {names})")
 
 
+class ScenarioWarning(InputWarning):
+    """A scenario that loads but may not say what its author meant (the CLI prints it as a warning)."""
+
+
+def _same_item(a: Any, b: Any) -> bool:
+    """Two list items are the same when every field both give (source notes aside) is equal."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        shared = (set(a) & set(b)) - {"source"}
+        return bool(shared) and all(a[k] == b[k] for k in shared)
+    return a == b
+
+
+def dropped_items(base: dict[str, Any], override: dict[str, Any], prefix: str = "") -> list[tuple[str, list[Any]]]:
+    """(path, items) for every list of `base` whose items the override's list leaves out: `extends` merges tables
+    key by key but a list replaces the base's list whole, so an item not repeated is gone."""
+    found = []
+    for key, value in override.items():
+        path, old = f"{prefix}{key}", base.get(key)
+        if isinstance(value, dict) and isinstance(old, dict):
+            found += dropped_items(old, value, f"{path}.")
+        elif isinstance(value, list) and isinstance(old, list):
+            gone = [item for item in old if not any(_same_item(item, new) for new in value)]
+            if gone:
+                found.append((path, gone))
+    return found
+
+
+def _describe_item(item: Any) -> str:
+    if isinstance(item, dict):
+        return ", ".join(f"{k} {item[k]}" for k in ("group", "kind", "date", "start") if k in item) or "an item"
+    return repr(item)
+
+
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     """Tables merge key by key; every other value (lists included) is replaced."""
     out = dict(base)
@@ -81,6 +114,12 @@ def _read_chain(path: FsPath, stack: list[FsPath]) -> tuple[dict[str, Any], Orig
         except InputError as exc:
             raise InputError(f"extends: {exc.message}", source=str(path)) from None
         base, origins = _read_chain(parent, [*stack, path])
+        for where, gone in dropped_items(base, data):
+            warnings.warn(ScenarioWarning(
+                f"{path}: {where} replaces the list of {parent_ref}, dropping {len(gone)} item"
+                f"{'s' if len(gone) != 1 else ''} ({'; '.join(_describe_item(g) for g in gone)}): a list in a "
+                f"variant is not merged, so repeat the items to keep (`totalpeace show {parent_ref}` lists them)"),
+                stacklevel=2)
     merged = deep_merge(base, data)
     for loc, value in _walk_values(data):
         if loc:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import OrderedDict
 from contextlib import asynccontextmanager
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -20,17 +22,23 @@ from starlette.routing import Match
 from totalpeace.describe import data_sources
 from totalpeace.errors import InputError, format_path
 from totalpeace.experiments.store import ResultsStore
+from totalpeace.policy import policy_levers, policy_record, variant_toml
 from totalpeace.report import differences, maps
+from totalpeace.report.exports import summary_frame
 from totalpeace.report.headlines import comparison_headlines, headlines
-from totalpeace.report.html import comparison_overlays, render_comparison, render_report, run_figures
+from totalpeace.report.html import comparison_figures, render_comparison, render_report, run_figures
+from totalpeace.report.policy_view import policy_difference_rows, policy_rows
 from totalpeace.scenario import builtin_scenarios, load_scenario
 from totalpeace.scenario.schema import Scenario
 from totalpeace.server.guard import AllowedHosts, Guard, Limits
 from totalpeace.server.levers import LeverError, describe_levers, lever_problems, lever_settings, overrides
 from totalpeace.server.models import ErrorBody, RunRequest, RunStatus, ScenarioInfo
+from totalpeace.server.preview import MAX_PREVIEW_RUN_MONTHS, MAX_PREVIEW_RUNS, Previews, preview_runs
 from totalpeace.server.runs import Run, RunManager, ShuttingDown, TooManyRuns
 
 STATIC = Path(__file__).parent / "static"
+PLOTLY_JS = Path(str(resources.files("plotly") / "package_data" / "plotly.min.js"))
+FIGURES_JS = Path(str(resources.files("totalpeace.report") / "assets" / "figures.js"))
 CACHE_SIZE = 64
 AUTH: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "Missing or wrong token (when the server has one)"},
@@ -81,9 +89,21 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
     cache: OrderedDict[tuple[str, ...], Any] = OrderedDict()  # figures and pages, the most recent CACHE_SIZE
     cache_lock = threading.Lock()
 
+    previews = Previews()
+
+    def resolve(request: dict[str, Any]) -> tuple[Scenario, Scenario, dict[str, Any]]:
+        """A stored request back to (resolved scenario, base, levers), as when it was first accepted."""
+        body = RunRequest.model_validate(request)
+        base = _scenario(body.scenario)
+        sets = overrides(body.levers, base)
+        resolved = load_scenario(body.scenario, sets)
+        return resolved, base, lever_settings(resolved, sets)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI):
         manager.open()
+        manager.restore(resolve)
+        previews.warm(load_scenario(next(iter(builtin_scenarios()))))
         yield
         manager.shutdown()
 
@@ -92,6 +112,12 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
                               "read charts and maps, compare with a baseline and download summary.json and reports.")
     app.state.manager = manager
     app.state.limits = limits
+    for name, path in (("plotly.min.js", PLOTLY_JS), ("figures.js", FIGURES_JS)):  # before /static's mount
+
+        def asset(path: Path = path) -> FileResponse:
+            return FileResponse(path, media_type="text/javascript")
+
+        app.add_api_route(f"/static/{name}", asset, methods=["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(Guard, token=token, max_body_bytes=limits.max_body_bytes, allowed_hosts=allowed_hosts)
 
@@ -147,7 +173,7 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
             raise HTTPException(404, f"no run with id {run_id!r}")
         if run.status != "done":
             raise HTTPException(409, f"run {run_id} is {run.status}, not done")
-        results = manager.results(run_id)
+        results = manager.results(run_id) or manager.recompute(run_id)
         if results is None:
             raise HTTPException(404, f"run {run_id}: its results are no longer in memory (its runs are in the "
                                      f"results store as experiment {run.experiment!r})")
@@ -163,6 +189,27 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
             while len(cache) > CACHE_SIZE:
                 cache.popitem(last=False)
         return value
+
+    def resolve_body(body: RunRequest) -> tuple[Scenario, Scenario, dict[str, Any]] | JSONResponse:
+        """The request's scenario with its levers applied, or the 422 naming the lever at fault."""
+        base = _scenario(body.scenario)
+        sets = overrides(body.levers, base)
+        try:
+            resolved = load_scenario(body.scenario, sets)
+        except InputError as exc:
+            problems = lever_problems(exc.problems, sets)
+            return _error(422, problems[0] if len(problems) == 1 else "; ".join(problems), problems)
+        return resolved, base, sets
+
+    def page_figures(results: Any, scenario: Scenario, summary: dict[str, Any]) -> dict[str, Any]:
+        """Every figure of an ensemble for the page, without the GeoJSON (fetched once per scenario)."""
+        figs = run_figures(results, maps.territory_shapes(scenario), summary, population_of(scenario))
+        return {k: v for k, v in figs.items() if k != "geo"}
+
+    def policy_payload(base: Scenario, resolved: Scenario) -> dict[str, Any]:
+        record, base_record = policy_record(resolved), policy_record(base)
+        return {"rows": policy_rows(record), "changes": policy_difference_rows(base_record, record),
+                "levers": record["levers"]}
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index() -> FileResponse:
@@ -187,6 +234,37 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
         s = _scenario(name)
         return {"name": name, "description": s.description, **describe_levers(s)}
 
+    @app.get("/api/scenarios/{name}/geo", responses=ERRORS, summary="The scenario's territories as GeoJSON")
+    def scenario_geo(name: str) -> Response:
+        return fast_json(previews.geo(_scenario(name)))
+
+    @app.get("/api/scenarios/{name}/start", responses=ERRORS,
+             summary="Maps of the starting situation (state control and leading actor in the first month)")
+    def scenario_start(name: str) -> dict[str, Any]:
+        s = _scenario(name)
+        return {**previews.start(s), "policy": policy_payload(s, s)}
+
+    @app.post("/api/preview", responses=ERRORS, summary="A small ensemble computed at once (not stored)")
+    def preview(body: RunRequest) -> Any:
+        months = body.months or _scenario(body.scenario).months
+        most_runs = min(MAX_PREVIEW_RUNS, limits.max_runs)
+        most_run_months = min(MAX_PREVIEW_RUN_MONTHS, limits.max_run_months)
+        if body.runs > most_runs or body.runs * months > most_run_months:
+            return _error(422, f"runs: a preview runs at most {most_runs} runs and {most_run_months} run-months "
+                               "(start a full run for more)")
+        found = resolve_body(body)
+        if isinstance(found, JSONResponse):
+            return found
+        resolved, base, _ = found
+        started = time.perf_counter()
+        runs = preview_runs(body.runs, months, len(previews.geo(resolved)["features"]))
+        results = previews.run(resolved, runs, body.seed, months)
+        summary = results.summary()
+        figs = page_figures(results, resolved, summary)
+        return fast_json({"preview": True, "runs": runs, "months": months, "seed": body.seed,
+                          "headlines": headlines(summary), "policy": policy_payload(base, resolved),
+                          "figures": figs, "seconds": round(time.perf_counter() - started, 3)})
+
     @app.post("/api/runs", status_code=202, response_model=RunStatus, responses=START_ERRORS,
               summary="Start an ensemble")
     def start_run(body: RunRequest) -> Any:
@@ -197,12 +275,10 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
         if body.runs * months > limits.max_run_months:
             return _error(422, f"runs x months: {body.runs} x {months} = {body.runs * months} run-months is more "
                                f"than this server's limit of {limits.max_run_months} per request")
-        sets = overrides(body.levers, base)
-        try:
-            resolved = load_scenario(body.scenario, sets)
-        except InputError as exc:
-            problems = lever_problems(exc.problems, sets)
-            return _error(422, problems[0] if len(problems) == 1 else "; ".join(problems), problems)
+        found = resolve_body(body)
+        if isinstance(found, JSONResponse):
+            return found
+        resolved, base, sets = found
         try:
             run = manager.submit(resolved, base, lever_settings(resolved, sets), body.model_dump(mode="json"),
                                  runs=body.runs, seed=body.seed, months=body.months or resolved.months)
@@ -212,7 +288,8 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
             return _error(503, str(exc))
         return run.public()
 
-    @app.get("/api/runs", response_model=list[RunStatus], responses=AUTH, summary="All runs of this server")
+    @app.get("/api/runs", response_model=list[RunStatus], responses=AUTH,
+             summary="Every run: this session's and those of earlier sessions kept in the results store")
     def runs() -> list[dict[str, Any]]:
         return [r.public() for r in manager.list()]
 
@@ -233,13 +310,46 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
         manager.cancel(run_id)
         return run.public()
 
+    def attachment(text: str, media: str, filename: str) -> Response:
+        return Response(text, media_type=media, headers={"Content-Disposition": ATTACHMENT.format(filename)})
+
     @app.get("/api/runs/{run_id}/summary.json", responses=ERRORS, summary="Download summary.json")
     def summary(run_id: str) -> Response:
         _, results = finished(run_id)
         text = cached(("summary", run_id), lambda: json.dumps(results.summary(), indent=2, allow_nan=False,
                                                                ensure_ascii=False))
-        return Response(text, media_type="application/json",
-                        headers={"Content-Disposition": ATTACHMENT.format("summary.json")})
+        return attachment(text, "application/json", "summary.json")
+
+    @app.get("/api/runs/{run_id}/summary.csv", responses=ERRORS,
+             summary="Download summary.json as a flat table (CSV)")
+    def summary_csv(run_id: str) -> Response:
+        _, results = finished(run_id)
+        return attachment(summary_frame(results.summary()).to_csv(index=False), "text/csv", "summary.csv")
+
+    @app.get("/api/runs/{run_id}/results.csv", responses=ERRORS,
+             summary="Download every run's monthly values (tidy CSV: run, month, metric, group, value)")
+    def results_csv(run_id: str) -> Response:
+        _, results = finished(run_id)
+        return attachment(results.frame().to_csv(index=False), "text/csv", "results.csv")
+
+    @app.get("/api/runs/{run_id}/territories.csv", responses=ERRORS,
+             summary="Download the territories' monthly means (CSV)")
+    def territories_csv(run_id: str) -> Response:
+        _, results = finished(run_id)
+        return attachment(results.territory_frame().to_csv(index=False), "text/csv", "territories.csv")
+
+    @app.get("/api/runs/{run_id}/scenario.toml", responses=ERRORS,
+             summary="Download the run's policy as a scenario file that reruns from the command line")
+    def scenario_toml(run_id: str) -> Response:
+        run = manager.get(run_id)
+        if run is None:
+            raise HTTPException(404, f"no run with id {run_id!r}")
+        name = scenario_file_name(run)
+        text = variant_toml(run.base.name, policy_levers(run.base), policy_levers(run.scenario), name,
+                            description=f"Dashboard run {run.id}: {run.label}",
+                            months=run.months if run.months != run.base.months else None,
+                            command=f"totalpeace run {name}.toml --runs {run.runs} --seed {run.seed}")
+        return attachment(text, "application/toml", f"{name}.toml")
 
     @app.get("/api/runs/{run_id}/report.html", response_class=HTMLResponse, responses=HTML_ERRORS,
              summary="Download the report")
@@ -252,36 +362,43 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
         return HTMLResponse(page, headers={"Content-Disposition": ATTACHMENT.format("report.html")})
 
     def figures(run_id: str, run: Run, results: Any) -> dict[str, Any]:
-        return cached(("figures", run_id), lambda: run_figures(results, maps.territory_shapes(run.scenario)))
+        return cached(("figures", run_id), lambda: run_figures(results, maps.territory_shapes(run.scenario),
+                                                               population=population_of(run.scenario)))
 
     def labels(run: Run, base_run: Run) -> tuple[str, str]:
-        return (base_run.request.get("label") or f"run {base_run.id}", run.request.get("label") or f"run {run.id}")
+        return (base_run.label, run.label)
 
-    def overlays(run: Run, base_run: Run, baseline: Any, variant: Any) -> dict[str, str]:
-        return cached(("overlays", run.id, base_run.id),
-                      lambda: comparison_overlays(baseline, variant, labels(run, base_run)))
+    def comparison_figs(run: Run, base_run: Run, baseline: Any, variant: Any) -> dict[str, Any]:
+        return cached(("comparison", run.id, base_run.id),
+                      lambda: comparison_figures(baseline, variant, labels(run, base_run),
+                                                 maps.territory_shapes(run.scenario)))
 
-    @app.get("/api/runs/{run_id}/charts", responses=ERRORS, summary="Headlines, charts and maps as inline SVG")
-    def chart_data(run_id: str) -> dict[str, Any]:
+    @app.get("/api/runs/{run_id}/charts", responses=ERRORS,
+             summary="Headlines, the policy, and every chart and map as Plotly figures (JSON)")
+    def chart_data(run_id: str) -> Response:
         run, results = finished(run_id)
-        return {"headlines": headlines(results.summary()), **figures(run_id, run, results)}
+        figs = {k: v for k, v in figures(run_id, run, results).items() if k != "geo"}
+        return fast_json({"headlines": headlines(results.summary()), "policy": policy_payload(run.base, run.scenario),
+                          **figs})
 
     @app.get("/api/runs/{run_id}/compare/{baseline_id}", responses=ERRORS,
-             summary="Differences from a baseline run, with 80% intervals, and side-by-side charts")
-    def comparison(run_id: str, baseline_id: str) -> dict[str, Any]:
+             summary="Differences from a baseline run in every year, with 80% intervals, and side-by-side figures")
+    def comparison(run_id: str, baseline_id: str) -> Response:
         run, variant = finished(run_id)
         base_run, baseline = finished(baseline_id)
 
         def make() -> dict[str, Any]:
             diff = differences.difference(baseline, variant)
             names = labels(run, base_run)
+            columns, rows = differences.difference_table(diff)
+            figs = comparison_figs(run, base_run, baseline, variant)
             return {"headlines": comparison_headlines(diff, names), "paired": diff["paired"],
-                    "rows": differences.difference_rows(diff, baseline.summary(), variant.summary()),
-                    "columns": ["metric", "year", f"{names[0]} (median)", f"{names[1]} (median)",
-                                "difference (80% interval)"],
-                    "overlays": overlays(run, base_run, baseline, variant), "differences": diff["metrics"]}
+                    "statistic": differences.STATISTIC, "columns": columns, "rows": rows,
+                    "policy_changes": policy_difference_rows(policy_record(base_run.scenario),
+                                                             policy_record(run.scenario)),
+                    "figures": {k: v for k, v in figs.items() if k != "geo"}, "differences": diff["metrics"]}
 
-        return cached(("compare", run_id, baseline_id), make)
+        return fast_json(cached(("compare", run_id, baseline_id), make))
 
     @app.get("/api/runs/{run_id}/compare/{baseline_id}/report.html", response_class=HTMLResponse, responses=HTML_ERRORS,
              summary="Download the comparison report")
@@ -294,7 +411,30 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
                                                 sources=data_sources(run.scenario),
                                                 shapes=maps.territory_shapes(run.scenario),
                                                 figures=figures(run_id, run, variant),
-                                                overlays=overlays(run, base_run, baseline, variant)))
+                                                comparison=comparison_figs(run, base_run, baseline, variant),
+                                                baseline_sources=data_sources(base_run.scenario)))
         return HTMLResponse(page, headers={"Content-Disposition": ATTACHMENT.format("comparison.html")})
 
     return app
+
+
+def population_of(scenario: Scenario) -> Any:
+    """Each territory's population (department summaries of municipal runs), or None when the data lack it."""
+    from totalpeace.territories import load_territories
+
+    frame = load_territories(scenario.territories).frame
+    return frame["population"].to_numpy(float) if "population" in frame else None
+
+
+def fast_json(content: Any) -> Response:
+    """Large figure payloads encoded by json directly (FastAPI's encoder walks every number in Python)."""
+    return Response(json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")),
+                    media_type="application/json")
+
+
+def scenario_file_name(run: Run) -> str:
+    """A scenario name for a run's TOML: the base's name and the run's label (or id), in the characters a scenario
+    name allows."""
+    label = "".join(c if c.isalnum() or c in "-_" else "-" for c in (run.request.get("label") or run.id).lower())
+    label = "-".join(part for part in label.split("-") if part)[:40] or run.id
+    return f"{run.base.name}-{label}"

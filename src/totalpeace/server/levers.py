@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from totalpeace.policy import policy_levers
+from totalpeace.report.names import short_name
 from totalpeace.scenario.schema import ConcessionKind, Scenario
 
 YEAR_MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -27,6 +29,8 @@ class CeasefireLever(_Strict):
     months: int = Field(12, ge=1, le=1200, description="Duration in months.")
     bilateral: bool = Field(True, description="The state also stops operations.")
     zone: bool = Field(False, description="With a demilitarised zone.")
+    territories: list[str] = Field(default_factory=list, max_length=2000,
+                                   description="Territory ids of the zone (default: the group's main territory).")
 
 
 class ConcessionLever(_Strict):
@@ -36,6 +40,8 @@ class ConcessionLever(_Strict):
     kind: ConcessionKind
     start: str | None = Field(None, pattern=YEAR_MONTH, description="YYYY-MM; default: the scenario's start.")
     months: int | None = Field(None, ge=1, le=1200, description="Duration; none = until the end of the run.")
+    territories: list[str] = Field(default_factory=list, max_length=2000,
+                                   description="For a zone: its territory ids.")
 
 
 class Levers(_Strict):
@@ -75,6 +81,9 @@ def overrides(levers: Levers, scenario: Scenario) -> dict[str, Any]:
             if actor not in scenario.international:
                 known = ", ".join(scenario.international)
                 raise LeverError(f"levers.{field}.{actor}: no international actor {actor!r} (known: {known})")
+            current = getattr(scenario.international[actor], key)
+            if isinstance(value, list) and sorted(value) == sorted(current):
+                value = list(current)  # the same groups in another order is the same lever value
             out[f"international.{actor}.{key}"] = value
     return out
 
@@ -91,9 +100,9 @@ def describe_levers(scenario: Scenario) -> dict[str, Any]:
             "talks_mode": scenario.policy.talks.mode,
             "talks_order": list(scenario.policy.talks.order),
             "ceasefires": [{"group": c.group, "start": c.start, "months": c.months, "bilateral": c.bilateral,
-                            "zone": c.zone} for c in scenario.policy.ceasefires],
-            "concessions": [{"group": c.group, "kind": c.kind, "start": c.start, "months": c.months}
-                            for c in scenario.policy.concessions],
+                            "zone": c.zone, "territories": list(c.territories)} for c in scenario.policy.ceasefires],
+            "concessions": [{"group": c.group, "kind": c.kind, "start": c.start, "months": c.months,
+                             "territories": list(c.territories)} for c in scenario.policy.concessions],
             "decriminalization": scenario.policy.decriminalization,
             "security_buy_in": scenario.security.buy_in,
             "host_tolerance": {aid: a.host_tolerance for aid, a in scenario.international.items()
@@ -107,26 +116,26 @@ def describe_levers(scenario: Scenario) -> dict[str, Any]:
             "table_groups": list(scenario.policy.tables),
             "concession_kinds": list(ConcessionKind.__args__),  # type: ignore[attr-defined]
             "international": {aid: a.name for aid, a in scenario.international.items()},
+            "short_names": {gid: short_name(g.name) for gid, g in scenario.groups.items()},
+            "territories": territory_choices(scenario),
         },
         "start": scenario.start,
         "months": scenario.months,
     }
 
 
-def lever_settings(scenario: Scenario, sets: dict[str, Any]) -> dict[str, Any]:
+def lever_settings(scenario: Scenario, sets: dict[str, Any] | None = None) -> dict[str, Any]:
     """Every lever's value in the resolved `scenario`, by the scenario path it sets (what a run records in the
-    results store), including the international actors a request changed that the page does not list."""
-    values = describe_levers(scenario)["values"]
-    out: dict[str, Any] = {"policy.talks.mode": values["talks_mode"], "policy.talks.order": values["talks_order"],
-                           "policy.ceasefires": values["ceasefires"], "policy.concessions": values["concessions"],
-                           "policy.decriminalization": values["decriminalization"],
-                           "security.buy_in": values["security_buy_in"]}
-    actors = {*values["host_tolerance"], *values["guarantors"],
-              *(p.split(".")[1] for p in sets if p.startswith("international."))}
-    for actor in sorted(actors):
-        out[f"international.{actor}.host_tolerance"] = scenario.international[actor].host_tolerance
-        out[f"international.{actor}.guarantor_for"] = list(scenario.international[actor].guarantor_for)
-    return out
+    results store): the same record as summary.json's "policy" (totalpeace.policy)."""
+    return policy_levers(scenario)
+
+
+def territory_choices(scenario: Scenario) -> dict[str, str]:
+    """Territory id -> name, for the zone pickers (a municipal scenario has 1,122)."""
+    from totalpeace.territories import load_territories
+
+    table = load_territories(scenario.territories)
+    return dict(zip(table.ids, table.frame["name"].astype(str), strict=True))
 
 
 LEVER_OF_PATH = (("policy.talks.mode", "levers.talks_mode"), ("policy.talks.order", "levers.talks_order"),

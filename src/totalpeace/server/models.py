@@ -43,6 +43,10 @@ class RunStatus(BaseModel):
     experiment: str | None = Field(None, description="The run's experiment in the results store (while running and "
                                                      "once done).")
     request: dict[str, Any]
+    label: str = Field("", description="The request's label, or 'run <id>'.")
+    restored: bool = Field(False, description="Read back from the results store (a run of an earlier session).")
+    created: str = Field("", description="When the run was accepted (UTC, ISO 8601).")
+    changes: str = Field("", description="The levers that differ from the scenario's own policy, in words.")
 
 
 class ScenarioInfo(BaseModel):

@@ -18,15 +18,18 @@ import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from totalpeace.engine.parallel import merge
 from totalpeace.engine.results import Results
 from totalpeace.experiments.executors import DaskExecutor, ExecutorTerminated, LocalExecutor, make_executor
 from totalpeace.experiments.recorded import begin_ensemble, ensemble_spec, ensemble_tasks
-from totalpeace.experiments.store import ResultsStore
+from totalpeace.experiments.store import DamagedStoreError, ResultsStore
 from totalpeace.experiments.sweep import FLUSH_SECONDS, PartBuffer
 from totalpeace.experiments.worker import Task, run_task
+from totalpeace.policy import policy_record
+from totalpeace.report.policy_view import changed_levers_sentence
 from totalpeace.scenario.schema import Scenario
 
 Status = Literal["queued", "running", "done", "failed", "cancelled"]
@@ -69,6 +72,11 @@ class Run:
     cancel: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
     executor: LocalExecutor | DaskExecutor | None = None
+    restored: bool = False  # read back from the results store (a past session's run)
+
+    @property
+    def label(self) -> str:
+        return self.request.get("label") or f"run {self.id}"
 
     @property
     def total(self) -> int:
@@ -87,7 +95,9 @@ class Run:
                 "progress": min(1.0, self.done / self.total) if self.total else 1.0, "run_months_done": self.done,
                 "run_months_total": self.total, "runs": self.runs, "seed": self.seed, "months": self.months,
                 "error": self.error, "experiment": self.experiment if self.stored else None,
-                "request": self.request}
+                "request": self.request, "label": self.label, "restored": self.restored,
+                "created": datetime.fromtimestamp(self.created, UTC).isoformat(timespec="seconds"),
+                "changes": changed_levers_sentence(policy_record(self.base), policy_record(self.scenario))}
 
 
 class Executors:
@@ -143,6 +153,7 @@ class RunManager:
         self._results: OrderedDict[str, Results] = OrderedDict()
         self._threads: dict[str, threading.Thread] = {}
         self._lock = threading.Lock()
+        self._recompute_lock = threading.Lock()
         self._closed = False
 
     # ---- public API -------------------------------------------------------------------------------------------
@@ -167,6 +178,65 @@ class RunManager:
     def get(self, run_id: str) -> Run | None:
         with self._lock:
             return self._runs.get(run_id)
+
+    def restore(self, resolve: Any) -> int:
+        """List the dashboard runs a results store holds from earlier sessions (oldest first), so that they survive
+        a reload and a restart. `resolve(request)` turns a stored request back into (scenario, base, levers); a
+        request that no longer resolves (the scenario changed) is listed as failed with the reason."""
+        names = [n for n in self.store.experiment_names() if n.startswith(EXPERIMENT_PREFIX)]
+        if not names:
+            return 0
+        found = []
+        for name in names:
+            meta = self.store.experiment(name)
+            record = meta.get("dashboard") or {}
+            request, run_id = record.get("request"), record.get("run")
+            if not request or not run_id:
+                continue
+            created = datetime.fromisoformat(meta["created"]).timestamp() if meta.get("created") else 0.0
+            try:
+                scenario, base, levers = resolve(request)
+                error = None
+            except Exception as exc:  # a stored request the current scenarios reject: shown, not fatal
+                scenario = base = None
+                levers, error = {}, f"cannot be read back: {exc}"
+            runs, months = int(meta["spec"]["replications"]), int(meta["months"])
+            try:  # one experiment at a time: a damaged part elsewhere in the store does not hide this one
+                ok = int(self.store.query("SELECT count(*) FILTER (WHERE status = 'ok') AS ok FROM runs WHERE "
+                                          "experiment = ?", [name], experiment=name)["ok"].iloc[0])
+            except DamagedStoreError as exc:
+                ok, error = 0, error or exc.message
+            complete = ok == runs
+            run = Run(id=run_id, scenario=scenario, base=base, levers=levers, request=request, runs=runs,
+                      seed=int(meta["spec"]["seed"]), months=months, stored=True, restored=True, created=created,
+                      status="done" if complete and error is None else "failed",
+                      error=error or (None if complete else f"incomplete in the store ({ok} of {runs} runs)"))
+            run.done = run.total if complete else 0
+            found.append(run)
+        with self._lock:
+            for run in sorted(found, key=lambda r: r.created):
+                if run.id not in self._runs and run.scenario is not None:
+                    self._runs[run.id] = run
+            self._runs = OrderedDict(sorted(self._runs.items(), key=lambda kv: kv[1].created))
+        return len(found)
+
+    def recompute(self, run_id: str) -> Results | None:
+        """The Results of a finished run that are no longer in memory (an earlier session's, or evicted), computed
+        again: every run is a pure function of scenario, seed and run id, so they are the stored ensemble's."""
+        from totalpeace.engine.simulate import simulate
+
+        run = self.get(run_id)
+        if run is None or run.status != "done" or run.scenario is None:
+            return None
+        with self._recompute_lock:
+            found = self.results(run_id)
+            if found is not None:
+                return found
+            results = simulate(run.scenario, runs=run.runs, seed=run.seed, months=run.months)
+            with self._lock:
+                self._results[run.id] = results
+                self._trim_results()
+        return results
 
     def list(self) -> list[Run]:
         with self._lock:

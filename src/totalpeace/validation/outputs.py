@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from totalpeace.engine.results import sum_months
 from totalpeace.scenario.dates import add_months, month_index
 
 
@@ -94,7 +95,7 @@ class Outputs:
         Works on (R, M) and (R, M, T) arrays alike (the year is taken on axis 1)."""
         ms = self.year_months(year)
         if flow:
-            return values[:, ms].sum(axis=1) * 12.0 / len(ms)
+            return sum_months(values, ms) * 12.0 / len(ms)
         return values[:, ms[-1]]
 
     # --- building ----------------------------------------------------------------------------------------------

@@ -1,10 +1,15 @@
-// The dashboard page: builds the lever form from the API, starts runs, polls progress, draws the server's SVGs.
+// The dashboard page: lever form, live previews, full runs with progress, past runs, comparisons, downloads.
+// Figures are Plotly figures from the server, drawn by figures.js (TP.draw); no inline handlers, no remote assets.
 "use strict";
 
 const $ = (selector) => document.querySelector(selector);
-const state = { info: null, run: null, baseline: null, done: [], timer: null };
+const state = { info: null, geo: null, run: null, shown: null, baseline: null, timer: null, runs: [],
+  preview: null, previewTimer: null, territory: null };
 const TOKEN_KEY = "totalpeace-token";
+const PREVIEW_RUNS = 24;
+const PREVIEW_DELAY_MS = 150;
 
+// ---- access token ------------------------------------------------------------------------------------------------
 // A server started with --token wants it on every API call. It comes once, from ?token= (then removed from the
 // address bar) or from the token field, and is kept for this tab only (sessionStorage), sent as a header.
 function takeTokenFromAddress() {
@@ -50,10 +55,10 @@ async function download(path, filename) {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-function downloadLink(id, path, filename) {
-  const link = $(id);
+function downloadLink(link, path, filename) {
   link.dataset.path = path;
   link.href = path;
+  link.download = filename;
   link.classList.remove("disabled");
   link.onclick = (event) => {
     event.preventDefault();
@@ -74,11 +79,33 @@ function el(tag, attrs = {}, ...children) {
 
 function showError(message) { $("#error").textContent = message || ""; }
 
+// ---- the lever form --------------------------------------------------------------------------------------------
 function slider(input, output, value) {
   input.value = value;
   const show = () => { output.textContent = Number(input.value).toFixed(2); };
-  input.oninput = show;
+  input.addEventListener("input", show);
   show();
+}
+
+function nameOf(id) { return (state.info.choices.short_names || {})[id] || id; }
+
+// A searchable list of territories (a municipal scenario has 1,122): type to filter, select several.
+function territoryPicker(key, selected) {
+  const territories = state.info.choices.territories || {};
+  const search = el("input", { type: "search", placeholder: "find a territory", "data-picker-search": key });
+  const list = el("select", { multiple: true, size: 4, "data-territories": key, title: "zone territories" },
+    ...Object.entries(territories).map(([id, name]) =>
+      el("option", { value: id, text: `${name} (${id})`, selected: selected.includes(id) })));
+  search.addEventListener("input", () => {
+    const text = search.value.trim().toLowerCase();
+    for (const option of list.options) option.hidden = Boolean(text) && !option.text.toLowerCase().includes(text);
+  });
+  return el("div", { class: "picker", "data-picker": key }, search, list);
+}
+
+function chosenTerritories(key) {
+  const list = document.querySelector(`[data-territories="${key}"]`);
+  return list ? [...list.selectedOptions].map((o) => o.value) : [];
 }
 
 function buildForm(info) {
@@ -95,19 +122,31 @@ function buildForm(info) {
   const fires = Object.fromEntries(values.ceasefires.map((c) => [c.group, c]));
   $("#ceasefires").replaceChildren(...tables.map((g) => {
     const c = fires[g];
-    return el("div", { class: "row" }, el("b", { text: g }),
+    const zone = el("input", { type: "checkbox", "data-zone": g, checked: Boolean(c && c.zone) });
+    const picker = territoryPicker(`ceasefire-${g}`, c ? c.territories || [] : []);
+    picker.hidden = !zone.checked;
+    zone.addEventListener("change", () => { picker.hidden = !zone.checked; });
+    return el("div", { class: "row" }, el("b", { text: nameOf(g) }),
       el("label", {}, el("input", { type: "checkbox", "data-ceasefire": g, checked: Boolean(c) }), " on"),
       el("label", {}, el("input", { type: "number", "data-months": g, min: 1, value: c ? c.months : 12 }), " months"),
       el("label", {}, el("input", { type: "checkbox", "data-bilateral": g, checked: c ? c.bilateral : true }),
-        " bilateral"));
+        " bilateral"),
+      el("label", {}, zone, " zone"), picker);
   }));
 
-  const given = new Set(values.concessions.map((c) => `${c.group}|${c.kind}`));
-  state.concessionStarts = Object.fromEntries(values.concessions.map((c) => [`${c.group}|${c.kind}`, c]));
-  $("#concessions").replaceChildren(...tables.map((g) => el("div", { class: "row" }, el("b", { text: g }),
-    ...choices.concession_kinds.map((k) => el("label", { title: k },
-      el("input", { type: "checkbox", "data-concession": `${g}|${k}`, checked: given.has(`${g}|${k}`) }),
-      ` ${k.replace("_suspended", "").replaceAll("_", " ")}`)))));
+  const given = Object.fromEntries(values.concessions.map((c) => [`${c.group}|${c.kind}`, c]));
+  state.concessionStarts = given;
+  $("#concessions").replaceChildren(...tables.map((g) => {
+    const zoneKey = `${g}|zone`;
+    const picker = territoryPicker(`concession-${g}`, given[zoneKey] ? given[zoneKey].territories || [] : []);
+    picker.hidden = !given[zoneKey];
+    const boxes = choices.concession_kinds.map((k) => {
+      const box = el("input", { type: "checkbox", "data-concession": `${g}|${k}`, checked: Boolean(given[`${g}|${k}`]) });
+      if (k === "zone") box.addEventListener("change", () => { picker.hidden = !box.checked; });
+      return el("label", { title: k }, box, ` ${k.replace("_suspended", "").replaceAll("_", " ")}`);
+    });
+    return el("div", { class: "row" }, el("b", { text: nameOf(g) }), ...boxes, picker);
+  }));
 
   $("#hosts").replaceChildren(...Object.entries(values.host_tolerance).map(([actor, value]) => {
     const input = el("input", { type: "range", min: 0, max: 1, step: 0.05, id: `host-${actor}`, "data-host": actor });
@@ -120,7 +159,7 @@ function buildForm(info) {
   $("#guarantors").replaceChildren(...Object.entries(values.guarantors).map(([actor, groups]) =>
     el("div", { class: "row" }, el("b", { text: choices.international[actor] || actor }),
       ...tables.map((g) => el("label", {}, el("input", { type: "checkbox", "data-guarantor": `${actor}|${g}`,
-        checked: groups.includes(g) }), ` ${g}`)))));
+        checked: groups.includes(g) }), ` ${nameOf(g)}`)))));
 }
 
 function collectLevers() {
@@ -128,14 +167,17 @@ function collectLevers() {
   const ceasefires = [...document.querySelectorAll("[data-ceasefire]")].filter((c) => c.checked).map((c) => {
     const g = c.dataset.ceasefire;
     const old = info.values.ceasefires.find((f) => f.group === g);
-    return { group: g, start: old ? old.start : info.start, zone: old ? old.zone : false,
+    const zone = document.querySelector(`[data-zone="${g}"]`).checked;
+    return { group: g, start: old ? old.start : info.start, zone,
+      territories: zone ? chosenTerritories(`ceasefire-${g}`) : [],
       months: Number(document.querySelector(`[data-months="${g}"]`).value),
       bilateral: document.querySelector(`[data-bilateral="${g}"]`).checked };
   });
   const concessions = [...document.querySelectorAll("[data-concession]")].filter((c) => c.checked).map((c) => {
     const [group, kind] = c.dataset.concession.split("|");
     const old = state.concessionStarts[c.dataset.concession];
-    return old ? { group, kind, start: old.start, months: old.months } : { group, kind };
+    const territories = kind === "zone" ? chosenTerritories(`concession-${group}`) : [];
+    return old ? { group, kind, start: old.start, months: old.months, territories } : { group, kind, territories };
   });
   const host_tolerance = {};
   for (const input of document.querySelectorAll("[data-host]")) host_tolerance[input.dataset.host] = Number(input.value);
@@ -151,13 +193,157 @@ function collectLevers() {
     host_tolerance, guarantors };
 }
 
-async function loadScenario(name) {
-  document.body.dataset.ready = "";
-  state.info = await api(`/api/scenarios/${encodeURIComponent(name)}`);
-  buildForm(state.info);
-  document.body.dataset.ready = name;
+function request(runs) {
+  return { scenario: $("#scenario").value, levers: collectLevers(), runs, seed: Number($("#seed").value),
+    months: Number($("#months").value) || null, label: $("#label").value };
 }
 
+// ---- drawing ----------------------------------------------------------------------------------------------------
+function badge(kind, text) {
+  const node = $("#badge");
+  node.className = `badge ${kind}`;
+  node.textContent = text;
+}
+
+// Charts far below the fold are drawn when they scroll into view: a preview redraws only what can be seen.
+const lazy = new IntersectionObserver((entries) => {
+  for (const entry of entries) {
+    const node = entry.target;
+    if (entry.isIntersecting && node.pendingFigure) {
+      const fig = node.pendingFigure;
+      node.pendingFigure = null;
+      window.TP.draw(node, fig, state.geo);
+    }
+  }
+}, { rootMargin: "400px" });
+
+function nearView(node) {
+  const box = node.getBoundingClientRect();
+  return box.top < window.innerHeight + 400 && box.bottom > -400;
+}
+
+function drawInto(id, fig) {
+  const node = document.getElementById(id);
+  node.pendingFigure = null;
+  if (!fig) { window.Plotly.purge(node); node.replaceChildren(el("p", { class: "muted", text: "Nothing to draw." }));
+    return Promise.resolve(node); }
+  if (nearView(node)) return window.TP.draw(node, fig, state.geo);
+  node.pendingFigure = fig;
+  node.dataset.drawn = "pending";
+  lazy.observe(node);
+  return Promise.resolve(node);
+}
+
+function grid(container, prefix, figures) {
+  const box = $(container);
+  const wanted = Object.keys(figures).map((m) => `${prefix}-${m}`);
+  if ([...box.children].map((c) => c.id).join() !== wanted.join()) {
+    box.replaceChildren(...wanted.map((id) => el("div", { class: "chart", id })));
+  }
+  return Promise.all(Object.entries(figures).map(([m, fig]) => drawInto(`${prefix}-${m}`, fig)));
+}
+
+function policyTable(table, rows, header) {
+  table.replaceChildren(el("thead", {}, el("tr", {}, ...header.map((h) => el("th", { text: h })))),
+    el("tbody", {}, ...rows.map((r) => el("tr", {}, ...r.map((c) => el("td", { text: c }))))));
+}
+
+function showPolicy(policy) {
+  policyTable($("#policy-table"), policy.rows, ["lever", "value"]);
+  $("#policy-changes").textContent = policy.changes.length
+    ? `${policy.changes.length} lever${policy.changes.length > 1 ? "s" : ""} changed: ` +
+      policy.changes.map((c) => `${c[0]}: ${c[2]}`).join("; ")
+    : "the scenario's own";
+}
+
+async function linkMaps(territories) {
+  const maps = ["map-control", "map-leader", "map-vacuum"].map((id) => document.getElementById(id))
+    .filter((node) => node.dataset.drawn === "yes" && !node.dataset.linked);
+  for (const map of maps) {
+    map.dataset.linked = "yes";
+    map.on("plotly_click", (event) => {
+      const point = event.points && event.points[0];
+      if (point && point.location !== undefined) {
+        state.territory = point.location;
+        window.TP.drawTerritory($("#territory-series"), state.territories, point.location);
+      }
+    });
+  }
+  state.territories = territories;
+  const first = state.territory && territories.ids.includes(state.territory) ? state.territory : territories.ids[0];
+  await window.TP.drawTerritory($("#territory-series"), territories, first);
+}
+
+async function drawFigures(figs) {
+  await Promise.all([drawInto("map-control", figs.map_control), drawInto("map-leader", figs.map_leader),
+    drawInto("map-vacuum", figs.map_vacuum), grid("#fans", "fan", figs.fans),
+    drawInto("talks-outcomes", figs.talks_outcomes), drawInto("talks", figs.talks),
+    drawInto("members", figs.members)]);
+  await linkMaps(figs.territories);
+}
+
+function setDownloads(run) {
+  for (const link of document.querySelectorAll("#downloads a[data-file]")) {
+    if (run) downloadLink(link, `/api/runs/${run.id}/${link.dataset.file}`, link.dataset.file === "scenario.toml"
+      ? `${run.scenario}-${run.id}.toml` : link.dataset.file);
+    else { link.classList.add("disabled"); link.onclick = null; }
+  }
+  $("#make-baseline").disabled = !run;
+}
+
+// ---- starting situation and previews ----------------------------------------------------------------------------
+async function showStart() {
+  const start = await api(`/api/scenarios/${encodeURIComponent(state.info.name)}/start`);
+  badge("start", "starting situation");
+  $("#results-title").textContent = `${state.info.name}: the starting situation (${start.month}), before any run`;
+  $("#headlines").replaceChildren(el("li", { text: "Change a lever to preview its effect at once, or run the full " +
+    "ensemble. The maps show the first simulated month." }));
+  showPolicy(start.policy);
+  await Promise.all([drawInto("map-control", start.map_control), drawInto("map-leader", start.map_leader),
+    drawInto("map-vacuum", null)]);
+  await linkMaps(start.territories);
+  setDownloads(null);
+  document.body.dataset.view = "start";
+}
+
+function schedulePreview() {
+  if (!$("#live").checked || !state.info) return;
+  clearTimeout(state.previewTimer);
+  state.previewTimer = setTimeout(runPreview, PREVIEW_DELAY_MS);
+}
+
+async function runPreview() {
+  if (state.preview) state.preview.abort();
+  const controller = new AbortController();
+  state.preview = controller;
+  const started = performance.now();
+  badge("preview", "computing preview…");
+  try {
+    const body = request(PREVIEW_RUNS);
+    const result = await api("/api/preview", { method: "POST", signal: controller.signal,
+      headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    if (controller.signal.aborted) return;
+    showError("");
+    $("#results-title").textContent = `Preview: ${result.runs} runs × ${result.months} months, seed ${result.seed}` +
+      " — run the full ensemble for the numbers to keep";
+    $("#headlines").replaceChildren(...result.headlines.map((h) => el("li", { text: h })));
+    showPolicy(result.policy);
+    await drawFigures(result.figures);
+    setDownloads(null);
+    $("#comparison").hidden = true;
+    const ms = Math.round(performance.now() - started);
+    badge("preview", `preview, ${result.runs} runs (${ms} ms)`);
+    document.body.dataset.previewMs = String(ms);
+    document.body.dataset.view = "preview";
+    document.body.dataset.previews = String(Number(document.body.dataset.previews || 0) + 1);
+  } catch (err) {
+    if (err.name !== "AbortError") { badge("preview", "preview failed"); showError(err.message); }
+  } finally {
+    if (state.preview === controller) state.preview = null;
+  }
+}
+
+// ---- full runs ----------------------------------------------------------------------------------------------------
 function setBusy(busy) {
   $("#run").disabled = busy;
   $("#cancel").disabled = !busy;
@@ -166,11 +352,11 @@ function setBusy(busy) {
 async function startRun(event) {
   event.preventDefault();
   showError("");
-  const body = { scenario: $("#scenario").value, levers: collectLevers(), runs: Number($("#runs").value),
-    seed: Number($("#seed").value), months: Number($("#months").value) || null, label: $("#label").value };
+  clearTimeout(state.previewTimer);  // the full run replaces any preview on its way
+  if (state.preview) state.preview.abort();
   try {
     const run = await api("/api/runs", { method: "POST", headers: { "content-type": "application/json" },
-      body: JSON.stringify(body) });
+      body: JSON.stringify(request(Number($("#runs").value))) });
     state.run = run;
     setBusy(true);
     poll();
@@ -188,53 +374,82 @@ async function poll() {
     return;
   }
   setBusy(false);
-  if (run.status === "done") await showRun(run);
-  else if (run.status === "failed") showError(run.error);
+  await loadRuns();
+  if (run.status === "done") {
+    if (!state.baseline) state.baseline = run.id;
+    await showRun(run);
+    $("#status").textContent = `Run ${run.id} done.`;
+  } else if (run.status === "failed") showError(run.error);
 }
 
-function label(run) { return run.request.label || `run ${run.id}`; }
-
 async function showRun(run) {
-  $("#status").textContent = `Run ${run.id} done: drawing charts…`;
+  $("#status").textContent = `Drawing run ${run.id}…`;
   const charts = await api(`/api/runs/${run.id}/charts`);
-  $("#results-title").textContent = `${label(run)}: ${run.scenario}, ${run.runs} runs × ${run.months} months, ` +
+  state.shown = run;
+  badge("full", `full ensemble, ${run.runs} runs`);
+  $("#results-title").textContent = `${run.label}: ${run.scenario}, ${run.runs} runs × ${run.months} months, ` +
     `seed ${run.seed}`;
   $("#headlines").replaceChildren(...charts.headlines.map((h) => el("li", { text: h })));
-  $("#map-control").innerHTML = charts.map_control;
-  $("#map-leader").innerHTML = charts.map_leader;
-  $("#map-vacuum").innerHTML = charts.map_vacuum;
-  $("#fans").innerHTML = Object.entries(charts.fans).map(([m, svg]) => `<div class="chart" id="fan-${m}">${svg}</div>`)
-    .join("");
-  $("#talks").innerHTML = charts.talks || "<p>No negotiation table opens.</p>";
-  $("#members").innerHTML = charts.members;
-  for (const [id, file] of [["#download-summary", "summary.json"], ["#download-report", "report.html"]]) {
-    downloadLink(id, `/api/runs/${run.id}/${file}`, file);
-  }
-  $("#make-baseline").disabled = false;
-  state.done.push({ run, map: charts.map_control });
-  const option = el("option", { value: run.id, text: label(run) });
-  $("#baseline").append(option);
-  if (!state.baseline) state.baseline = run.id;
-  $("#baseline").value = state.baseline;
-  $("#status").textContent = `Run ${run.id} done.`;
+  showPolicy(charts.policy);
+  await drawFigures(charts);
+  setDownloads(run);
+  markHistory();
+  document.body.dataset.view = `run-${run.id}`;
   await showComparison();
+}
+
+// ---- past runs (from the server, which reads the results store) -------------------------------------------------
+async function loadRuns() {
+  state.runs = await api("/api/runs");
+  const done = state.runs.filter((r) => r.status === "done");
+  if (state.baseline && !done.some((r) => r.id === state.baseline)) state.baseline = null;
+  $("#history-count").textContent = String(state.runs.length);
+  $("#history-table tbody").replaceChildren(...[...state.runs].reverse().map((run) => {
+    const show = el("button", { type: "button", text: "show", "data-show": run.id, disabled: run.status !== "done" });
+    show.addEventListener("click", () => showRun(run).catch((err) => showError(err.message)));
+    const pick = el("input", { type: "radio", name: "baseline-pick", "data-baseline": run.id,
+      checked: run.id === state.baseline, disabled: run.status !== "done" });
+    pick.addEventListener("change", () => { setBaseline(run.id); });
+    return el("tr", { "data-run": run.id }, el("td", { text: run.label }),
+      el("td", { text: run.created.replace("T", " ").replace("+00:00", " UTC") }), el("td", { text: run.scenario }),
+      el("td", { text: `${run.runs} × ${run.months}` }), el("td", { text: run.changes }),
+      el("td", { text: run.restored ? `${run.status} (stored)` : run.status }), el("td", {}, show), el("td", {}, pick));
+  }));
+  $("#baseline").replaceChildren(...done.map((r) => el("option", { value: r.id, text: r.label })));
+  if (state.baseline) $("#baseline").value = state.baseline;
+  markHistory();
+}
+
+function markHistory() {
+  for (const row of document.querySelectorAll("#history-table tbody tr")) {
+    row.classList.toggle("current", Boolean(state.shown) && row.dataset.run === state.shown.id);
+  }
+}
+
+function setBaseline(id) {
+  state.baseline = id;
+  $("#baseline").value = id;
+  const radio = document.querySelector(`[data-baseline="${id}"]`);
+  if (radio) radio.checked = true;
+  showComparison().catch((err) => showError(err.message));
 }
 
 async function showComparison() {
   const section = $("#comparison");
-  if (!state.run || !state.baseline || state.baseline === state.run.id) { section.hidden = true; return; }
-  const cmp = await api(`/api/runs/${state.run.id}/compare/${state.baseline}`);
+  if (!state.shown || !state.baseline || state.baseline === state.shown.id) { section.hidden = true; return; }
+  const cmp = await api(`/api/runs/${state.shown.id}/compare/${state.baseline}`);
   section.hidden = false;
+  const base = state.runs.find((r) => r.id === state.baseline);
+  policyTable($("#compare-policy"), cmp.policy_changes.length ? cmp.policy_changes
+    : [["(no lever differs)", "", ""]], ["lever", base ? base.label : "baseline", state.shown.label]);
   $("#compare-headlines").replaceChildren(...cmp.headlines.map((h) => el("li", { text: h })));
-  const head = el("tr", {}, ...cmp.columns.map((c) => el("th", { text: c })));
-  const rows = cmp.rows.map((r) => el("tr", {}, ...r.map((c) => el("td", { text: c }))));
-  $("#compare-table").replaceChildren(el("thead", {}, head), el("tbody", {}, ...rows));
-  $("#overlays").innerHTML = Object.entries(cmp.overlays)
-    .map(([m, svg]) => `<div class="chart" id="overlay-${m}">${svg}</div>`).join("");
-  const base = state.done.find((d) => d.run.id === state.baseline);
-  $("#baseline-map").innerHTML = base ? base.map : "";
-  $("#variant-map").innerHTML = $("#map-control").innerHTML;
-  downloadLink("#download-comparison", `/api/runs/${state.run.id}/compare/${state.baseline}/report.html`,
+  $("#compare-statistic").textContent = `Each cell: the ${cmp.statistic}.`;
+  policyTable($("#compare-table"), cmp.rows, cmp.columns);
+  const maps = cmp.figures.maps;
+  $("#compare-maps").replaceChildren(...Object.keys(maps).map((k) => el("div", { class: "chart", id: `cmp-${k}` })));
+  await Promise.all([...Object.entries(maps).map(([k, fig]) => drawInto(`cmp-${k}`, fig)),
+    grid("#overlays", "overlay", cmp.figures.overlays)]);
+  downloadLink($("#download-comparison"), `/api/runs/${state.shown.id}/compare/${state.baseline}/report.html`,
     "comparison.html");
 }
 
@@ -243,29 +458,51 @@ async function cancelRun() {
   try { await api(`/api/runs/${state.run.id}`, { method: "DELETE" }); } catch (err) { showError(err.message); }
 }
 
+// ---- start -------------------------------------------------------------------------------------------------------
+async function loadScenario(name) {
+  document.body.dataset.ready = "";
+  state.info = await api(`/api/scenarios/${encodeURIComponent(name)}`);
+  state.geo = await api(`/api/scenarios/${encodeURIComponent(name)}/geo`);
+  buildForm(state.info);
+  const latest = [...state.runs].reverse().find((r) => r.status === "done" && r.scenario === name);
+  if (latest) await showRun(latest);
+  else await showStart();
+  document.body.dataset.ready = name;
+}
+
 async function useToken(event) {
   event.preventDefault();
   sessionStorage.setItem(TOKEN_KEY, $("#token").value.trim());
   $("#token").value = "";
   $("#token-form").hidden = true;
   showError("");
-  await takeTokenFromAddress();
-$("#token-form").onsubmit = useToken;
-init().catch((err) => showError(err.message));
+  await init().catch((err) => showError(err.message));
 }
 
 async function init() {
   const scenarios = await api("/api/scenarios");
   $("#scenario").replaceChildren(...scenarios.map((s) => el("option", { value: s.name, text: s.name })));
-  $("#scenario").onchange = () => loadScenario($("#scenario").value).catch((e) => showError(e.message));
-  $("#levers").onsubmit = startRun;
-  $("#cancel").onclick = cancelRun;
-  $("#make-baseline").onclick = () => { state.baseline = state.run.id; $("#baseline").value = state.baseline;
-    showComparison(); };
-  $("#baseline").onchange = () => { state.baseline = $("#baseline").value; showComparison(); };
+  await loadRuns();
+  if (!state.baseline) {
+    const first = state.runs.find((r) => r.status === "done");
+    if (first) state.baseline = first.id;
+  }
   if (scenarios.length) await loadScenario(scenarios[0].name);
 }
 
-takeTokenFromAddress();
-$("#token-form").onsubmit = useToken;
-init().catch((err) => showError(err.message));
+function wire() {
+  takeTokenFromAddress();
+  $("#token-form").addEventListener("submit", useToken);
+  $("#scenario").addEventListener("change", () => loadScenario($("#scenario").value).catch((e) => showError(e.message)));
+  $("#levers").addEventListener("submit", startRun);
+  $("#cancel").addEventListener("click", cancelRun);
+  $("#make-baseline").addEventListener("click", () => { if (state.shown) setBaseline(state.shown.id); });
+  $("#baseline").addEventListener("change", () => setBaseline($("#baseline").value));
+  // every lever (not the ensemble's size, seed or label) previews at once
+  for (const event of ["input", "change"]) {
+    $(".lever-list").addEventListener(event, (e) => { if (!e.target.matches("[type=search]")) schedulePreview(); });
+  }
+  init().catch((err) => showError(err.message));
+}
+
+wire();

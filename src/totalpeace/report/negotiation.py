@@ -1,64 +1,19 @@
-"""Talks timeline: for each negotiation table, the share of runs in each phase, month by month (stacked areas)."""
+"""The report's negotiation sections: per table, its outcome and why (the audit's main reasons and their shares),
+the agenda with what was signed, and the bargaining-power audit; per comparison, the tables paired run by run."""
 
 from __future__ import annotations
 
 import html
 
-import numpy as np
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
-
 from totalpeace import talks
 from totalpeace.engine.results import Results
-from totalpeace.model.tables.issues import Phase
 from totalpeace.model.tables.reasons import DESCRIPTION, Reason
-from totalpeace.report.charts import dates, svg
-
-PHASE_COLOURS = {
-    Phase.NONE: "#d9d9d9", Phase.EXPLORATION: "#c6dbef", Phase.FORMAL_TALKS: "#9ecae1", Phase.CEASEFIRE: "#6baed6",
-    Phase.PARTIAL_AGREEMENTS: "#3182bd", Phase.FINAL_AGREEMENT: "#31a354", Phase.IMPLEMENTATION: "#74c476",
-    Phase.DEMOBILIZED: "#006d2c", Phase.BROKEN_DOWN: "#de2d26", Phase.SUSPENDED: "#fdae6b",
-}
-
-
-def tables(results: Results) -> list[int]:
-    """Group indices that sit at a table in at least one run at some month."""
-    phases = results.groups["group_phase"]
-    return [g for g in results.active_groups() if (phases[:, :, g] != Phase.NONE).any()]
-
-
-def phase_shares(results: Results, g: int) -> np.ndarray:
-    """(phases, months): share of runs in each phase for group `g`."""
-    phases = results.groups["group_phase"][:, :, g]
-    return np.array([(phases == ph).mean(axis=0) for ph in Phase])
-
-
-def talks_chart(results: Results) -> str | None:
-    """One stacked-area strip per table; None when no table ever opens."""
-    found = tables(results)
-    if not found:
-        return None
-    x = dates(results)
-    fig = Figure(figsize=(9.5, 1.1 * len(found) + 0.9))
-    axes = fig.subplots(len(found), 1, sharex=True, squeeze=False)
-    for ax, g in zip(axes[:, 0], found, strict=True):
-        ax.stackplot(x, phase_shares(results, g), colors=[PHASE_COLOURS[ph] for ph in Phase], lw=0)
-        ax.set_ylim(0, 1)
-        ax.set_xlim(x[0], x[-1])
-        ax.set_ylabel(results.group_ids[g], rotation=0, ha="right", va="center", fontsize=8)
-        ax.set_yticks([0, 1], ["0", "100%"], fontsize=6)
-    handles = [Rectangle((0, 0), 1, 1, color=PHASE_COLOURS[ph]) for ph in Phase]
-    fig.legend(handles, [ph.name.lower().replace("_", " ") for ph in Phase], ncol=5, fontsize=7, frameon=False,
-               loc="lower center", bbox_to_anchor=(0.5, 1.0))
-    fig.suptitle("Share of runs in each phase of talks, by table", fontsize=10, y=1.08)
-    fig.autofmt_xdate()
-    return svg(fig)
 
 
 def _table(rows: list[list[object]], header: list[str], ident: str) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
-    return f'<table id="{ident}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    from totalpeace.report.html import table  # the page's own table (html imports this module)
+
+    return table(rows, header, ident)
 
 
 def _term(stat: dict) -> str:
@@ -120,8 +75,7 @@ def comparison_table(baseline: Results, variant: Results, labels: tuple[str, str
             rows.append([gid, f"signed {issue.replace('_', ' ')} (median)", _value(a), _value(b), ""])
     return ("<h3>Negotiation tables</h3>"
             + _table(rows, ["table", "outcome", labels[0], labels[1], "paired difference (80% interval)"],
-                     f"table-talks{suffix}"))
-
+                     f"table-talks-paired{suffix}"))
 
 
 def _reason(name: str) -> str:
