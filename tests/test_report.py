@@ -58,7 +58,13 @@ def test_report_has_headline_every_chart_maps_and_provenance(page, results):
     headline = _section(page, "headline")
     assert "Homicide rate (per 100,000 a year)" in headline and "80% interval" in headline
     assert "in Aug–Dec 2022 (5 months)" in headline and "at the end of Jul 2023" in headline  # partial years named
-    assert "they add to 100%" in headline and "Ever signed" in headline
+    assert "they add to 100%" in headline
+    signed = any(g["talks"]["signed_share"] > 0 for g in results.summary()["groups"].values())
+    assert ("Ever signed" in headline) == signed and ("No table signs" in headline) == (not signed)
+    talks = _section(page, "talks")
+    for gid, entry in results.summary()["groups"].items():  # a section per table that opened: agenda and why
+        if entry.get("negotiation", {}).get("opened_share", 0) > 0:
+            assert f'id="table-{gid}"' in talks and f'id="agenda-{gid}"' in talks, gid
     for metric in all_metrics():
         assert has_figure(page, f"chart-{metric}"), metric
     for ident in ("chart-members", "chart-talks", "chart-talks-outcomes", "map-control", "map-leader", "map-vacuum"):

@@ -14,6 +14,7 @@ from totalpeace.errors import InputError
 from totalpeace.policy import policy_record
 from totalpeace.scenario.fingerprint import scenario_sha256
 from totalpeace.scenario.schema import Scenario
+from totalpeace.talks import TableRecords, group_series
 from totalpeace.world import build_world
 
 DEFAULT_BATCH = 256
@@ -24,6 +25,22 @@ def _version() -> str:
     from totalpeace.codeversion import code_version
 
     return code_version()
+
+
+def table_records(scenario: Scenario, world, engine: CompiledEngine, audit: np.ndarray,
+                  package: np.ndarray) -> TableRecords:
+    """The negotiation audit of the group slots that have a table (talks.TableRecords)."""
+    from totalpeace.model.tables import layout as TL
+    from totalpeace.model.tables.issues import TRACKS
+
+    static, lo, hi, agenda = engine.tables_static[:4]
+    slots = np.flatnonzero(static[:, TL.TB_START] >= 0)
+    return TableRecords(
+        groups=[world.group_ids[g] for g in slots], slots=slots,
+        phase=audit[:, :, slots, TL.AU_PHASE].astype(np.int8), reason=audit[:, :, slots, TL.AU_REASON].astype(np.int8),
+        audit=audit[:, :, slots].astype(np.float32), package=package[:, :, slots].astype(np.float32),
+        track=[TRACKS[int(static[g, TL.TB_TRACK])] for g in slots], on_agenda=agenda[slots] > 0,
+        opening=lo[slots], ceiling=hi[slots], engine=scenario.model.negotiation_engine)
 
 
 def simulate(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | None = None,
@@ -49,24 +66,27 @@ def simulate(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | N
     run_ids = np.arange(first_run, first_run + runs, dtype=np.int64)
 
     engine = CompiledEngine(world, schedule, params, scenario.model.negotiation_engine, scenario.model.contest_form,
-                            scenario.policy.talks.mode == "phased", total_forces, months)
+                            scenario.policy.talks.mode == "phased", total_forces, months, scenario)
     batches = [engine.run(seed, run_ids[lo:lo + batch_size], progress) for lo in range(0, runs, batch_size)]
     national = np.concatenate([b.national for b in batches])
     groups = np.concatenate([b.groups for b in batches])
     territory_sum = sum(b.territory_sum for b in batches[1:]) + batches[0].territory_sum
     dominant = sum(b.dominant_count for b in batches[1:]) + batches[0].dominant_count
     zones = sum(b.zone_count for b in batches[1:]) + batches[0].zone_count
+    tables = table_records(scenario, world, engine, np.concatenate([b.table_audit for b in batches]),
+                           np.concatenate([b.table_package for b in batches]))
     return Results(
         scenario=scenario.name, scenario_sha256=scenario_sha256(scenario), version=_version(), seed=seed,
         run_ids=run_ids, start=scenario.start, months=months, group_ids=world.group_ids,
         group_names=world.group_names, territory_ids=world.territory_ids, territory_names=world.territory_names,
         neighbour_ids=world.neighbour_ids,
         national={k: national[:, :, i].copy() for i, k in enumerate(NATIONAL)},
-        groups={k: groups[:, :, i, :].copy() for i, k in enumerate(GROUP)},
+        groups={**{k: groups[:, :, i, :].copy() for i, k in enumerate(GROUP)},
+                **group_series(tables, world.n_groups)},
         neighbours=np.concatenate([b.neighbours for b in batches]),
         territories={k: territory_sum[:, i, :] / runs for i, k in enumerate(TERRITORY)},
         dominant_share=dominant / runs, zone_share=zones / runs, parents=world.parent,
-        neighbour_rates=world.neighbour_rate,
+        neighbour_rates=world.neighbour_rate, tables=tables,
         provenance={"negotiation_engine": scenario.model.negotiation_engine,
                     "contest_form": scenario.model.contest_form, "calibration": calibration,
                     "parameters": params},

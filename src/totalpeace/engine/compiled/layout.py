@@ -26,10 +26,8 @@ NATIONAL = ("homicides", "homicide_rate", "armed_group_members", "state_group_cl
             "contested_territories", "neighbour_violence", "social_leader_killings", "selective_killings",
             "vacated_control", "vacuum_filled_by_state", "security_cohesion", "dissent_events", "demobilized",
             "coca_ha")
-AUDITS = ("audit_with_concessions", "audit_without_concessions",
-          *(f"audit_without_{kind}" for kind in CONCESSION_KINDS))
 GROUP = ("group_members", "group_armed", "group_sanctuary", "group_territories", "group_phase", "group_rent",
-         "group_surplus", *AUDITS)
+         "group_surplus")
 TERRITORY = TERRITORY_SERIES
 N_ZONES = 5
 
@@ -101,6 +99,27 @@ def lever_arrays(schedule: Schedule, world: World, params: dict[str, float], mon
     )
 
 
+def table_arrays(scenario, schedule: Schedule, world: World, params: dict[str, float], months: int,
+                 engine: str) -> tuple[tuple, tuple]:
+    """The tables' fixed terms (model/tables/agenda.py) and their monthly levers: scheduled concessions by kind,
+    attacks and violations, the political cost of war, the state's repression pressure before concessions."""
+    from totalpeace.model.tables import agenda, levers
+    from totalpeace.model.tables.issues import ENGINES
+
+    terms = agenda.build_agenda(scenario, world.group_ids, world.table_start, params_tuple(params))
+    posture = np.array([security.violence_posture(bool(c), params) for c in schedule.conditional[:months]])
+    base = np.array([float(security.repression_pressure(np.full(1, posture[m]), bool(schedule.conditional[m]),
+                                                         params)[0]) for m in range(months)])
+    f64 = np.ascontiguousarray
+    static = (f64(terms.static), f64(terms.lo), f64(terms.hi), f64(terms.agenda), f64(terms.cost), f64(terms.weights),
+              f64(terms.stake_pos), f64(terms.stake_sal), f64(terms.ratify), f64(terms.veto_params),
+              f64(terms.veto_salience), np.ascontiguousarray(world.talks_order, dtype=np.int64), ENGINES.index(engine))
+    monthly = (f64(schedule.concessions[:months], dtype=np.float64),
+               f64(levers.attack_counts(scenario, world.group_ids, months)),
+               f64(levers.political_cost(scenario, months)), f64(base))
+    return static, monthly
+
+
 def _chi(decriminalization: float, params: dict[str, float]) -> np.ndarray:
     from totalpeace.model.economy import appropriable_shares
 
@@ -120,6 +139,30 @@ def state_arrays(initial: State, runs: int) -> tuple:
         per_run(initial.hom_base), per_run(initial.drivers0), per_run(initial.flow0), per_run(initial.loss_share),
         per_run(initial.rent0),
     )
+
+
+def table_state(runs: int, world: World) -> tuple:
+    """The tables' state per run: phase, state columns, package, closed issues, mandate, BDM positions."""
+    from totalpeace.model.tables import layout as TL
+    from totalpeace.model.tables.issues import N_ISSUES, N_STAKEHOLDERS
+    from totalpeace.model.tables.month import initial_state
+
+    G = world.n_groups
+    phase = np.zeros((runs, G), dtype=np.int64)
+    st = np.zeros((runs, G, TL.N_ST))
+    for r in range(runs):
+        initial_state(st[r], phase[r])
+    return (phase, st, np.zeros((runs, G, N_ISSUES)), np.zeros((runs, G, N_ISSUES)), np.zeros((runs, G, N_ISSUES)),
+            np.zeros((runs, G, N_STAKEHOLDERS, N_ISSUES)))
+
+
+def table_records(runs: int, months: int, world: World) -> tuple:
+    """The negotiation audit (R, M, G, N_AU) and the package on every table (R, M, G, K)."""
+    from totalpeace.model.tables import layout as TL
+    from totalpeace.model.tables.issues import N_ISSUES
+
+    G = world.n_groups
+    return np.zeros((runs, months, G, TL.N_AU)), np.zeros((runs, months, G, N_ISSUES))
 
 
 def record_arrays(runs: int, months: int, world: World) -> tuple:

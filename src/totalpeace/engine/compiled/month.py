@@ -6,9 +6,12 @@ import numba
 import numpy as np
 
 from totalpeace.engine.compiled import economy, forces, strength, talks, violence
-from totalpeace.engine.compiled.talks import BROKEN, CEASEFIRE, DEMOBILIZED, FINAL, IMPLEMENTATION
+from totalpeace.engine.compiled.talks import CEASEFIRE, DEMOBILIZED, FINAL, IMPLEMENTATION
 from totalpeace.engine.rng import Purpose, _unit, stream_key
 from totalpeace.engine.rng import _negbin_one as negbin
+from totalpeace.model.tables import bridge
+from totalpeace.model.tables import layout as TL
+from totalpeace.model.tables.month import tables_month
 
 EFFORT_NOISE = int(Purpose.EFFORT_NOISE)
 STATE_CLASHES = int(Purpose.STATE_CLASHES)
@@ -22,35 +25,38 @@ DISSENT = int(Purpose.DISSENT)
 
 @numba.njit(cache=True)
 def step_batch(first: int, last: int, seed: int, runs: np.ndarray, p, world: tuple, levers: tuple, state: tuple,
-               out: tuple, phased: bool, bdm: bool, difference: bool) -> None:
+               out: tuple, tables_static: tuple, tables_levers: tuple, tables_state: tuple, tables_out: tuple,
+               phased: bool, bdm: bool, difference: bool) -> None:
     """Advance every run of the batch through months first .. last - 1 (state updated in place, records written to
     `out`)."""
     for r in range(runs.shape[0]):
         for month in range(first, last):
-            _step_run(r, month, seed, runs[r], p, world, levers, state, out, phased, bdm, difference)
+            _step_run(r, month, seed, runs[r], p, world, levers, state, out, tables_static, tables_levers,
+                      tables_state, tables_out, phased, bdm, difference)
 
 
 @numba.njit(cache=True)
 def _step_run(r: int, m: int, seed: int, run: int, p, world: tuple, levers: tuple, state: tuple, out: tuple,
+              tables_static: tuple, tables_levers: tuple, tables_state: tuple, tables_out: tuple,
               phased: bool, bdm: bool, difference: bool) -> None:
     (population, pop075, area, gold, presence, exits, exit_of, indptr, indices, neighbour_border, sanctuary_max,
-     is_cartel, revenue, finance, allies, rival_pairs, spoiler, table_start, talks_order, willing, political,
+     is_cartel, revenue, finance, allies, rival_pairs, _spoiler, _table_start, _talks_order, willing, _political,
      splinter_slot, armed_share, youth, homicides_observed, host_border, total_forces, population_total) = world
-    (deployable, conditional_m, chi_m, chi_zero, n_conc_m, total_conc_m, zone_m, ceasefire_m,
-     bilateral_m, host_tol_m, guarantee_m, legitimacy_m, posture_m, pressure_m, shield_m, audit_cs, audit_cg,
+    (deployable, conditional_m, chi_m, chi_zero, n_conc_m, _total_conc_m, zone_m, ceasefire_m,
+     bilateral_m, host_tol_m, guarantee_m, legitimacy_m, posture_m, _pressure_m, _shield_m, _audit_cs, _audit_cg,
      buy_in_m, purge_m, coca_change_m, memory) = levers
     (members_r, sanctuary_r, control_r, phase_r, signed_members_r, positions_r, group_cohesion_r, cohesion_r,
-     coca_r, fragmentation_r, vacated_r, p_slow_r, signed_r, hom_base_r, drivers0_r, flow0_r, loss_share_r,
+     coca_r, fragmentation_r, vacated_r, _p_slow_r, signed_r, hom_base_r, drivers0_r, flow0_r, loss_share_r,
      rent0_r) = state
     national, groups_out, neighbours_out, territory_sum, dominant_count, zone_count = out
 
     members, sanctuary, control, phase = members_r[r], sanctuary_r[r], control_r[r], phase_r[r]
-    signed_members, positions, group_cohesion = signed_members_r[r], positions_r[r], group_cohesion_r[r]
-    coca, fragmentation, vacated, p_slow, signed = coca_r[r], fragmentation_r[r], vacated_r[r], p_slow_r[r], signed_r[r]
+    signed_members, _positions, group_cohesion = signed_members_r[r], positions_r[r], group_cohesion_r[r]
+    coca, fragmentation, vacated, signed = coca_r[r], fragmentation_r[r], vacated_r[r], signed_r[r]
     hom_base, drivers0, flow0, loss_share, rent0 = hom_base_r[r], drivers0_r[r], flow0_r[r], loss_share_r[r], rent0_r[r]
     G, T = members.shape
     A = G + 1
-    power_memory, vacuum_memory = memory[0], memory[1]
+    _power_memory, vacuum_memory = memory[0], memory[1]
 
     members_total = np.empty(G)
     alive = np.zeros(G)
@@ -62,7 +68,7 @@ def _step_run(r: int, m: int, seed: int, run: int, p, world: tuple, levers: tupl
         alive[g] = 1.0 if members_total[g] > 0.5 else 0.0
 
     # 1. levers
-    conc_count = n_conc_m[m]
+    n_conc_m[m]
     zone = zone_m[m]
     zoned = False
     for g in range(G):
@@ -98,103 +104,87 @@ def _step_run(r: int, m: int, seed: int, run: int, p, world: tuple, levers: tupl
     for g in range(G):
         rent[g] += transfers[g]
 
-    # 3. negotiation
+    # 3. negotiation: the tables' month (model/tables), fed by the battlefield
+    (t_static, t_lo, t_hi, t_agenda, t_cost, t_weights, t_stake_pos, t_stake_sal, t_ratify, t_veto_par, t_veto_sal,
+     t_order, t_engine) = tables_static
+    conc_m, attacks_m, political_cost_m, base_pressure_m = tables_levers
+    t_phase_r, t_st_r, t_x_r, t_closed_r, t_cap_r, t_bdm_r = tables_state
+    t_audit_out, t_package_out = tables_out
     no_key = np.uint64(0)
     effort0 = forces.efforts(members, cohesion_r[r], control, zone, zoned, transfers, rent0, forces_m, conditional,
                              pop075, presence, is_cartel, indptr, indices, p, no_key, False)
     p_group = forces.bargaining_power(effort0, members, sanctuary, p)
-    posture = posture_m[m]
-    pressure, shield = pressure_m[m], shield_m[m]
-    talks.open_tables(phase, m, table_start, talks_order, phased, (willing * alive) > 0)
-    n_talking = 0
-    for g in range(G):
-        if talks.talking(phase[g]):
-            n_talking += 1
-    host_weight = host_tol * sanctuary_max
-    forecast = talks.forecasts(positions, p_group, guarantee_m[m], host_weight, legitimacy_m[m], phase, bdm, p)
-    surplus = np.empty(G)
-    for g in range(G):
-        v_war = talks.war_value(rent[g], pressure[g], shield[g], p)
-        open_count = n_talking - (1 if talks.talking(phase[g]) else 0)
-        surplus[g] = talks.surplus(forecast[g], members_total[g], rent0[g], political[g], conc_count[g], v_war,
-                                   spoiler[g], open_count, p)
-
-    # bargaining-power audit (M6.1): a zone changes p itself, so p is recomputed without it
     p_without_zone = p_group
     if zoned:
         effort_nz = forces.efforts(members, cohesion_r[r], control, zone, False, transfers, rent0, forces_m,
                                    conditional, pop075, presence, is_cartel, indptr, indices, p, no_key, False)
         p_without_zone = forces.bargaining_power(effort_nz, members, sanctuary, p)
-    n_audits = audit_cs.shape[1]
-    for v in range(n_audits):
-        uses_zone_free = v == 1 or v == n_audits - 1
-        for g in range(G):
-            power = p_without_zone[g] if uses_zone_free else p_group[g]
-            groups_out[r, m, 7 + v, g] = talks.audit_split(power, audit_cs[m, v, g], audit_cg[m, v, g])
-
+    posture = posture_m[m]
+    host_weight = host_tol * sanctuary_max
+    drug = bridge.drug_shares(control, kinds, chi_m[m], revenue, value)
+    sched_cf = np.zeros(G)
+    sched_bi = np.zeros(G)
+    base = np.full(G, base_pressure_m[m])
+    for g in range(G):
+        sched_cf[g] = ceasefire_m[m, g]
+        sched_bi[g] = bilateral_m[m, g]
+    inp = bridge.tables_inputs(p_group, p_without_zone, members_total, armed_share, rent, rent0, drug, sanctuary,
+                               loss_share, np.zeros(G), base, alive, willing, attacks_m[m], t_phase_r[r],
+                               guarantee_m[m], host_weight, sched_cf, sched_bi, conc_m[m], group_cohesion)
+    nat = np.array([cohesion_r[r], political_cost_m[m], legitimacy_m[m]])
+    u = np.empty((G, TL.N_U))
     key = stream_key(seed, run, m, TALKS_ADVANCE)
-    new_phase = phase.copy()
-    just_signed = np.zeros(G, dtype=np.bool_)
     for g in range(G):
-        if talks.talking(phase[g]) and _unit(key, np.uint64(g)) < talks.advance_probability(surplus[g], p):
-            new_phase[g] = phase[g] + 1
-        if phase[g] == FINAL:
-            new_phase[g] = IMPLEMENTATION
-        just_signed[g] = new_phase[g] == FINAL and phase[g] != FINAL
-
-    # 4. commitment: breakdown of tables and agreements in implementation
-    key = stream_key(seed, run, m, BREAKDOWN)
+        for j in range(TL.N_U):
+            u[g, j] = _unit(key, np.uint64(g * TL.N_U + j))
+    t_out = np.zeros((G, TL.N_OUT))
+    zone = np.zeros((G, T))
+    tables_month(m, t_engine, phased, t_order, p, t_static, t_lo, t_hi, t_agenda, t_cost, t_weights, t_stake_pos,
+                 t_stake_sal, t_ratify, t_veto_par, t_veto_sal, t_phase_r[r], t_st_r[r], t_x_r[r], t_closed_r[r],
+                 t_cap_r[r], t_bdm_r[r], inp, nat, members, zone_m[m], u, t_out, zone, t_audit_out[r, m],
+                 t_package_out[r, m])
+    zoned = False
     for g in range(G):
-        at_risk = talks.talking(phase[g]) or phase[g] == FINAL or phase[g] == IMPLEMENTATION
-        disarmed = 1.0 - members_total[g] / max(signed_members[g], 1e-9) if signed_members[g] > 0 else 0.0
-        shift = talks.powell_shift(p_group[g], p_slow[g], p)
-        against = min(max(12.0 * loss_share[g], 0.0), 5.0)
-        finite = surplus[g] if np.isfinite(surplus[g]) else -5.0
-        hazard = talks.breakdown_hazard(min(max(disarmed, 0.0), 1.0), guarantee_m[m, g], against, shift, finite, p)
-        if at_risk and _unit(key, np.uint64(g)) < hazard:
-            new_phase[g] = BROKEN
-            just_signed[g] = False
-        p_slow[g] = (1.0 - power_memory) * p_slow[g] + power_memory * p_group[g]
+        for t in range(T):
+            if zone[g, t] > 0:
+                zoned = True
+    bridge.ceasefire_flags(t_out, ceasefire, bilateral)
+    pressure = bridge.pressure_after_concessions(t_out, base, p)
+    conc_total = bridge.concessions_in_force(t_out)
+    surplus = bridge.margins(t_audit_out[r, m], t_phase_r[r])
 
-    # 5. signing, splits and DDR
+    # 5. signing, splits and DDR (the tables decide; the battlefield applies)
+    new_phase = t_phase_r[r]
     key = stream_key(seed, run, m, SPLIT)
     for g in range(G):
-        if not just_signed[g]:
-            continue
-        signed[g] = 1.0
-        signed_members[g] = members_total[g]
-    for g in range(G):
-        if not just_signed[g] or splinter_slot[g] < 0:
-            continue
-        coh = group_cohesion[g]
-        chance = min(max(p.split_base + p.split_cohesion_effect * (1.0 - coh), 0.0), 1.0)
-        if _unit(key, np.uint64(g)) < chance:
-            share = min(max(p.split_member_share * 2.0 * (1.0 - coh), 0.0), 0.9)
-            talks.split(g, splinter_slot[g], share, members, sanctuary, control, signed_members, fragmentation)
+        if (new_phase[g] == FINAL or new_phase[g] == IMPLEMENTATION) and signed[g] == 0:
+            signed[g] = 1.0
+            signed_members[g] = members_total[g]
+        if (t_out[g, TL.OUT_RATIFIED] > 0 and splinter_slot[g] >= 0
+                and _unit(key, np.uint64(g)) < t_out[g, TL.OUT_SPLIT_PROBABILITY]):
+            talks.split(g, splinter_slot[g], t_out[g, TL.OUT_SPLIT_SHARE], members, sanctuary, control,
+                        signed_members, fragmentation)
     demobilised = np.zeros(G)
     for g in range(G):
-        if new_phase[g] != IMPLEMENTATION:
+        rate = t_out[g, TL.OUT_DDR_RATE]
+        if rate <= 0:
             continue
         s = 0.0
         for t in range(T):
             s += members[g, t]
-        demobilised[g] = (s + sanctuary[g]) * p.ddr_rate
-        s = 0.0
+        demobilised[g] = (s + sanctuary[g]) * rate
         for t in range(T):
-            members[g, t] *= 1.0 - p.ddr_rate
-            s += members[g, t]
-        sanctuary[g] *= 1.0 - p.ddr_rate
-        if s + sanctuary[g] < 0.05 * max(signed_members[g], 1.0):
-            new_phase[g] = DEMOBILIZED
+            members[g, t] *= 1.0 - rate
+        sanctuary[g] *= 1.0 - rate
     leaving = np.zeros(G)
     for g in range(G):
         phase[g] = new_phase[g]
-        if phase[g] == IMPLEMENTATION or phase[g] == DEMOBILIZED or ceasefire[g]:
+        if t_out[g, TL.OUT_STANDING_DOWN] > 0:
             leaving[g] = 1.0
 
     # 6. security forces
     key = stream_key(seed, run, m, DISSENT)
-    total_conc = total_conc_m[m]
+    total_conc = conc_total
     z = p.dissent_base + p.dissent_cohesion_effect * (1.0 - cohesion_r[r]) + p.dissent_concession_effect * total_conc
     dissent = 1.0 if _unit(key, np.uint64(0)) < 1.0 / (1.0 + np.exp(-z)) else 0.0
     k = (cohesion_r[r] + p.cohesion_recovery * (buy_in_m[m] - cohesion_r[r])
