@@ -208,7 +208,6 @@ def test_every_model_function_is_named() -> None:
     assert {m.__name__.rsplit(".", 1)[1] for m in modules} >= {
         "economy",
         "values",
-        "negotiation",
         "bargaining",
         "commitment",
         "security",

@@ -1,7 +1,7 @@
 """Cross-check of the fast engine against the Mesa reference model (benchmarks/mesa_reference).
 
 The reference implements the same mechanisms, parameters and update order one agent at a time, with plain Python
-numbers and numpy's own generator instead of the engine's batched arrays and counter-based draws. Three levels:
+numbers and numpy's own generator instead of the model's compiled functions and counter-based draws. Three levels:
 
 * what has no randomness must agree to rounding: the set-up of a run, the negotiation tables, and the whole monthly
   path when every random draw is replaced by its central value in both implementations (signing, splits and DDR
@@ -27,10 +27,9 @@ import pytest
 from scipy.stats import ks_2samp
 
 import totalpeace
-from totalpeace.engine.schedule import build_schedule
-from totalpeace.engine.step import Engine
+from totalpeace.engine.rng import central
+from totalpeace.engine.simulate import build_engine
 from totalpeace.model import bargaining
-from totalpeace.world import build_world
 
 REPO = Path(__file__).resolve().parents[1]
 MONTHS = 24
@@ -98,24 +97,18 @@ def test_mesa_reference_matches_fast_engine(reference: ModuleType, case: str) ->
 
 
 def test_initial_state_is_identical(reference: ModuleType) -> None:
-    """Members, sanctuary, control at the contest's fixed point, slow bargaining power and cocaine flows to the
-    neighbours are deterministic: the two implementations must agree to rounding."""
+    """Members, sanctuary, control at the contest's fixed point and cocaine flows to the neighbours are
+    deterministic: the two implementations must agree to rounding."""
     scenario = totalpeace.load_scenario("colombia-2022")
-    world = build_world(scenario)
-    schedule = build_schedule(scenario, world, MONTHS)
-    params = scenario.parameters.model_dump()
-    params.pop("calibration")
-    engine = Engine(world, schedule, params, scenario.model.negotiation_engine, scenario.model.contest_form, 1,
-                    np.arange(1), False, float(scenario.security.military + scenario.security.police))
-    model = reference.TotalPeaceModel(scenario, MONTHS, seed=1, world=world, schedule=schedule)
+    engine = build_engine(scenario, MONTHS)
+    model = reference.TotalPeaceModel(scenario, MONTHS, seed=1, world=engine.world)
     groups, territories = model.group_list, model.territory_list
-    st = engine.state
+    st = engine.initial
     members = np.array([[g.members[t.tid] for t in territories] for g in groups])
     control = np.array([[t.control[g.gid] for g in groups] + [t.control["state"]] for t in territories])
     np.testing.assert_allclose(members, st.members[0], rtol=1e-12, atol=1e-9)
     np.testing.assert_allclose([g.sanctuary for g in groups], st.sanctuary[0], rtol=1e-12, atol=1e-9)
     np.testing.assert_allclose(control, st.control[0], rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose([g.p_slow for g in groups], st.p_slow[0], rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(list(model.flow0.values()), st.flow0[0], rtol=1e-9)
 
 
@@ -135,46 +128,34 @@ class CentralDraws:
     def negative_binomial(self, n: float, p: float) -> float:
         return n * (1.0 - p) / p
 
-    def random(self) -> float:
-        return self.u
+    def random(self, size: int | tuple[int, ...] | None = None) -> float | np.ndarray:
+        return self.u if size is None else np.full(size, self.u)
 
 
 STRESS = str(REPO / "benchmarks" / "mesa_reference" / "scenarios" / "stress.toml")
 
 
 @pytest.mark.parametrize(("name", "overrides", "months", "u"), [
-    pytest.param("colombia-2022", [], 24, 0.1, id="colombia-bdm"),
+    pytest.param("colombia-2022", [], 24, 0.1, id="colombia-nash"),
     pytest.param("colombia-2022", ["model.negotiation_engine=compromise", "policy.talks.mode=none"], 24, 0.1,
                  id="colombia-no-talks"),
-    pytest.param(STRESS, [], 36, 0.1, id="stress-bdm"),
+    pytest.param(STRESS, [], 36, 0.1, id="stress-nash"),
     pytest.param(STRESS, ["model.negotiation_engine=compromise", "model.contest_form=difference"], 36, 0.3,
                  id="stress-compromise-difference"),
 ])
-def test_central_path_is_identical(reference: ModuleType, monkeypatch: pytest.MonkeyPatch, name: str,
-                                   overrides: list[str], months: int, u: float) -> None:
+def test_central_path_is_identical(reference: ModuleType, name: str, overrides: list[str], months: int,
+                                   u: float) -> None:
     """With every random draw replaced by its central value in both implementations, the model is deterministic and
     the two must follow the same path to rounding, month by month: members, sanctuary, control, table phases,
     security cohesion, homicides, vacated control. The stress variant signs, splits and demobilises on that path."""
-    from totalpeace.engine import rng
-
-    monkeypatch.setattr(rng, "uniforms", lambda seed, runs, month, purpose, shape: np.full((len(runs), *shape), u))
-    monkeypatch.setattr(rng, "normals", lambda seed, runs, month, purpose, shape: np.zeros((len(runs), *shape)))
-    monkeypatch.setattr(rng, "poisson", lambda seed, runs, month, purpose, lam: np.array(lam, dtype=float))
-    monkeypatch.setattr(rng, "negative_binomial",
-                        lambda seed, runs, month, purpose, mu, size: np.array(mu, dtype=float))
     scenario = totalpeace.load_scenario(name, overrides)
-    world = build_world(scenario)
-    schedule = build_schedule(scenario, world, months)
-    params = scenario.parameters.model_dump()
-    params.pop("calibration")
-    engine = Engine(world, schedule, params, scenario.model.negotiation_engine, scenario.model.contest_form, 1,
-                    np.arange(1), scenario.policy.talks.mode == "phased",
-                    float(scenario.security.military + scenario.security.police))
-    model = reference.TotalPeaceModel(scenario, months, seed=1, world=world, schedule=schedule)
+    engine = build_engine(scenario, months, draws=central(u))
+    batch = engine.start(np.arange(1))
+    model = reference.TotalPeaceModel(scenario, months, seed=1, world=engine.world)
     model.rng = CentralDraws(u)
-    groups, territories, st = model.group_list, model.territory_list, engine.state
+    groups, territories, st, records = model.group_list, model.territory_list, batch.state, batch.records
     for month in range(months):
-        record = engine.step(month)
+        engine.advance(batch, 1, month, month + 1)
         model.step()
         members = np.array([[g.members[t.tid] for t in territories] for g in groups])
         control = np.array([[t.control[g.gid] for g in groups] + [t.control["state"]] for t in territories])
@@ -183,29 +164,28 @@ def test_central_path_is_identical(reference: ModuleType, monkeypatch: pytest.Mo
         np.testing.assert_allclose(control, st.control[0], rtol=1e-9, atol=1e-12, err_msg=f"control, month {month}")
         assert [g.phase for g in groups] == list(st.phase[0]), f"phases, month {month}"
         assert model.state.cohesion == pytest.approx(st.cohesion[0], abs=1e-12)
-        assert model.records["homicides"][-1] == pytest.approx(record["homicides"][0], rel=1e-9)
+        assert model.records["homicides"][-1] == pytest.approx(records.homicides[0, month], rel=1e-9)
         np.testing.assert_allclose([t.vacated for t in territories], st.vacated[0], rtol=1e-9, atol=1e-12)
-        np.testing.assert_allclose(model.records["neighbour_index"][-1], record["neighbour_index"][0], rtol=1e-9)
+        np.testing.assert_allclose(model.records["neighbour_index"][-1], records.neighbour_index[0, month], rtol=1e-9)
     if "stress" in name:  # the path went through signing, splits and DDR
-        assert record["agreements_signed"][0] >= 2 and st.members[0, world.n_scenario_groups:].sum() > 0
+        assert records.agreements_signed[0, -1] >= 2 and st.members[0, engine.world.n_scenario_groups:].sum() > 0
 
 
 def test_negotiation_tables_match_engine(reference: ModuleType) -> None:
-    """The reference's plain-Python tables (BDM rounds and the compromise forecast) reproduce the engine's vectorised
-    ones exactly, on random tables with absent actors, shared positions and both status-quo settings."""
+    """The reference's plain-Python tables (BDM rounds and the compromise forecast) reproduce the model's compiled
+    ones, on random tables with absent actors, shared positions and both status-quo settings."""
     tables = importlib.import_module("mesa_reference.tables")
     rng = np.random.default_rng(0)
     n = 800
     pos = np.where(rng.random((n, 4)) < 0.6, rng.choice([0.2, 0.5, 0.7, 0.8, 1.0], size=(n, 4)), rng.random((n, 4)))
     cap = rng.random((n, 4)) * (rng.random((n, 4)) < 0.8)
     sal = np.array([0.6, 0.8, 0.5, 0.4])
-    mean = bargaining.weighted_mean(pos, cap, sal)
-    for q in (1.0, 0.7):
-        x, info = bargaining.bdm_round(pos, cap, sal, q=q)
-        x, info = bargaining.bdm_round(x, cap, sal, q=q)
-        for i in range(n):
-            new, forecast = tables.bdm_rounds(list(pos[i]), list(cap[i]), list(sal), 2, q)
-            np.testing.assert_allclose(new, x[i], rtol=0, atol=1e-12)
-            np.testing.assert_allclose(forecast, info["forecast"][i], rtol=0, atol=1e-12)
     for i in range(n):
-        np.testing.assert_allclose(tables.compromise(list(pos[i]), list(cap[i]), list(sal)), mean[i], atol=1e-12)
+        for q in (1.0, 0.7):
+            x, forecast = bargaining.bdm_rounds(pos[i].copy(), cap[i], sal, 2, q)
+            new, expected = tables.bdm_rounds(list(pos[i]), list(cap[i]), list(sal), 2, q)
+            np.testing.assert_allclose(new, x, rtol=0, atol=1e-12)
+            np.testing.assert_allclose(expected, forecast, rtol=0, atol=1e-12)
+        w, present = bargaining.table_weights(cap[i], sal)
+        np.testing.assert_allclose(tables.compromise(list(pos[i]), list(cap[i]), list(sal)),
+                                   bargaining.weighted_mean(pos[i], w, present), atol=1e-12)

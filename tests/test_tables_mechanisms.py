@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -9,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from totalpeace.engine.compiled.layout import params_tuple
-from totalpeace.model.tables import beliefs, effects, values, veto
+from totalpeace.model import strength
+from totalpeace.model.params import params_tuple
+from totalpeace.model.tables import beliefs, commitment, effects, values, veto
 from totalpeace.model.tables.issues import (
     EXTRADITION,
     GREEDY,
@@ -169,9 +171,55 @@ def test_package_effects_on_the_battlefield() -> None:
     poor_deal = effects.faction_shortfall(50.0, 100.0, P)
     good_deal = effects.faction_shortfall(250.0, 100.0, P)
     assert poor_deal == pytest.approx(0.75) and good_deal == 0.0
-    assert effects.split_probability(0.5, poor_deal, P) > effects.split_probability(0.5, good_deal, P)
-    assert effects.split_share(0.5, poor_deal, P) > effects.split_share(0.5, good_deal, P)
+    assert strength.split_probability(0.5, poor_deal, P) > strength.split_probability(0.5, good_deal, P)
+    assert strength.split_share(0.5, poor_deal, P) > strength.split_share(0.5, good_deal, P)
     # concentration zones: the territories where the group has most members
     mask = np.zeros(5)
     effects.zone_mask(np.array([10.0, 300.0, 0.0, 200.0, 50.0]), np.zeros(5), False, 0.5, mask)
     np.testing.assert_array_equal(mask, [0, 1, 0, 1, 0])
+
+
+def params(**changes: float):
+    return params_tuple({**DEFAULTS, **changes})
+
+
+def test_powell_shift_zero_without_change_graded_and_one_for_a_large_jump() -> None:
+    p = params(discount_factor=0.98, war_cost_share=0.1)
+    assert commitment.powell_shift(0.3, 0.3, p) == 0.0
+    assert commitment.powell_shift(0.31, 0.3, p) == 0.0  # a slow drift is no commitment problem
+    # Graded: delta |dp| / (c_S + c_G) - 1 = 0.98 x 0.15 / 0.1 - 1 = 0.47 (war costs as a share of the discounted
+    # stakes, so the condition delta dp / (1 - delta) > c reads delta dp > share).
+    assert commitment.powell_shift(0.45, 0.3, p) == pytest.approx(0.98 * 0.15 / 0.1 - 1)
+    assert commitment.powell_shift(0.9, 0.3, p) == 1.0  # a large, rapid jump
+    assert commitment.powell_shift(0.0, 0.5, p) == 1.0  # the state rising (DDR) too
+    graded = [commitment.powell_shift(0.3 + jump, 0.3, p) for jump in np.linspace(0.0, 0.5, 26)]
+    assert np.all(np.diff(graded) >= 0.0) and graded[0] == 0.0 and graded[-1] == 1.0
+    assert commitment.powell_shift(0.45, 0.3, params(war_cost_share=0.3)) == 0.0  # costlier war: less dangerous
+
+
+def _hazard(disarmed=0.0, trust=0.0, guarantee=0.0, against=0.0, shift=0.0, shortfall=0.0, **changes: float) -> float:
+    return commitment.breakdown_hazard(disarmed, trust, guarantee, against, shift, shortfall, params(**changes))
+
+
+def test_breakdown_hazard_by_hand() -> None:
+    kw = dict(breakdown_hazard_base=0.01, disarmament_risk=1.5, guarantor_effect=1.0, violence_against_effect=0.5,
+              power_shift_effect=1.0, surplus_breakdown_effect=0.5)
+    assert _hazard(**kw) == pytest.approx(0.01)
+    assert _hazard(guarantee=1.0, **kw) == pytest.approx(0.01 * math.exp(-1.0))
+    assert _hazard(disarmed=1.0, trust=0.5, **kw) == pytest.approx(0.01 * math.exp(1.5 * 0.5))
+    assert _hazard(against=1.0, shift=1.0, shortfall=2.0, **kw) == pytest.approx(0.01 * math.exp(0.5 + 1.0 + 1.0))
+    assert _hazard(disarmed=1.0, against=5.0, shift=1.0, shortfall=5.0, breakdown_hazard_base=0.5) == 1.0  # capped
+
+
+def test_breakdown_hazard_directions() -> None:
+    g = np.linspace(0.0, 1.0, 5)
+    assert all(_hazard(guarantee=a) > _hazard(guarantee=b) for a, b in itertools.pairwise(g))  # Walter: guarantors
+    assert _hazard(disarmed=1.0) > _hazard(disarmed=0.5) > _hazard(disarmed=0.0)  # disarming while distrusting
+    assert _hazard(disarmed=1.0, trust=1.0) == pytest.approx(_hazard(disarmed=0.0, trust=1.0))  # trust: it vanishes
+    assert _hazard(shift=1.0) > _hazard(shift=0.5) > _hazard(shift=0.0)  # Powell
+    assert _hazard(shortfall=1.0) > _hazard(shortfall=0.5) > _hazard(shortfall=0.0)  # a deal worth less than war
+    assert _hazard(against=1.0) > _hazard(against=0.0)  # killings of members in talks
+
+
+def test_guarantor_index_saturates_at_one() -> None:
+    np.testing.assert_allclose(commitment.guarantor_index(np.array([0.0, 0.3, 1.1])), [0.0, 0.3, 1.0])

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from totalpeace.engine.compiled.layout import params_tuple
+from totalpeace.model.params import params_tuple
 from totalpeace.model.tables import layout as L
 from totalpeace.model.tables.issues import (
     CEASEFIRE,

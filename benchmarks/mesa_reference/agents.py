@@ -1,7 +1,8 @@
 """Agents of the Mesa reference model: territories, armed groups and the state, each with plain Python state.
 
-Every method implements one part of the monthly step of the fast engine (src/totalpeace/engine/step.py) for one
-agent, with scalars and dicts instead of batched arrays. The model (model.py) calls them in the engine's order
+Every method implements one part of the model's monthly step (src/totalpeace/engine/month.py, composed of the
+functions in src/totalpeace/model/) for one agent, with scalars and dicts instead of arrays. The model (model.py)
+calls them in the engine's order
 through AgentSet methods; methods that draw random numbers use the model's own generator `model.rng`.
 """
 
@@ -190,6 +191,8 @@ class TerritoryAgent(mesa.Agent):
             for g, x in zip(here, expected, strict=True):
                 room = g.members[tid] - self.losses_state[g.gid]
                 self.losses_groups[g.gid] = min(x / total * 2.0 * self.clashes_groups * mpc, room)
+                # an agreement's security guarantees protect the members of a group standing down from its rivals
+                self.losses_groups[g.gid] *= 1.0 - min(max(g.protection, 0.0), 1.0)
 
     def measure_rent_per_member(self) -> None:
         """Rents per member of the groups here, weighted by their members (the recruits' opportunity)."""
@@ -199,6 +202,10 @@ class TerritoryAgent(mesa.Agent):
 
     def grow_coca(self, change: float) -> None:
         self.coca_ha = max(self.coca_ha * (1.0 + change), 0.0)
+        # substitution agreed with the groups that hold control here (their illicit-economy terms)
+        effort = sum(self.control[g.gid] * g.substitution for g in self.model.group_list)
+        if effort > 0:
+            self.coca_ha = max(self.coca_ha * (1.0 - self.model.p["substitution_rate"] * min(effort, 1.0)), 0.0)
 
     # ------------------------------------------------------------------ violence
     def homicide_drivers(self) -> float:
@@ -278,9 +285,9 @@ class GroupAgent(mesa.Agent):
         self.ddr_rate = 0.0
         self.ratified = False
         self.split_chance = self.split_share = 0.0
+        self.protection = self.substitution = 0.0  # an agreement's security guarantees and substitution terms
         self.standing_down = False
         self.pressure = 0.0
-        self.p_slow = 0.0
         self.loss_share = 0.0
         self.rent0 = 1.0
         self.transfers = 0.0

@@ -2,8 +2,9 @@
 
 Static inputs and monthly levers come from the package itself (`totalpeace.world.build_world` and
 `totalpeace.engine.schedule.build_schedule`), so both implementations read identical numbers; everything that changes
-during a run lives in the agents and is advanced with their methods, in the order of `Engine.step`
-(src/totalpeace/engine/step.py). Random draws come from the model's own numpy Generator (`self.rng`), seeded per run.
+during a run lives in the agents and is advanced with their methods, in the order of the engine's month
+(src/totalpeace/engine/month.py). Random draws come from the model's own numpy Generator (`self.rng`), seeded per
+run.
 See README.md in this folder for what is reduced and why.
 """
 
@@ -108,9 +109,6 @@ class TotalPeaceModel(mesa.Model):
             first = False
         for t in self.territory_list:  # the engine keeps the last outcome
             t.control = outcomes[t.tid]
-        self.groups.do("assess_power")
-        for g in self.group_list:
-            g.p_slow = g.power
         self.route_coca()
         self.flow0 = self.neighbour_flows()
 
@@ -298,7 +296,7 @@ def run_ensemble(scenario: Scenario, runs: int, seed: int = 1, months: int | Non
 
     National series have shape (runs, months); "group_members" and "group_phase" (runs, months, groups), in the order
     of "group_ids"; "neighbour_index" (runs, months, neighbours); "territory_state_control" and "territory_homicides"
-    (runs, months, territories). Definitions follow the fast engine's `_record`.
+    (runs, months, territories). Definitions follow the engine's records (src/totalpeace/engine/records.py).
     """
     months = scenario.months if months is None else months
     world = build_world(scenario)

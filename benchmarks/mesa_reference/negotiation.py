@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from totalpeace.engine.compiled.layout import params_tuple
+from totalpeace.model.params import params_tuple
 from totalpeace.model.tables import layout as L
 from totalpeace.model.tables.agenda import build_agenda
 from totalpeace.model.tables.issues import ENGINES, N_ISSUES, N_STAKEHOLDERS
-from totalpeace.model.tables.levers import attack_counts, political_cost
 from totalpeace.model.tables.month import initial_state, tables_month
 
 DRUG_KINDS = ("coca", "routes")
@@ -31,8 +30,6 @@ class TableDesk:
         self.terms = build_agenda(scenario, w.group_ids, w.table_start, self.p)
         self.engine = ENGINES.index(scenario.model.negotiation_engine)
         self.order = np.asarray(w.talks_order, dtype=np.int64)
-        self.attacks = attack_counts(scenario, w.group_ids, model.months)
-        self.political_cost = political_cost(scenario, model.months)
         G, T = w.n_groups, w.n_territories
         self.phase = np.zeros(G, dtype=np.int64)
         self.st = np.zeros((G, L.N_ST))
@@ -60,13 +57,15 @@ class TableDesk:
             row[L.IN_LOSS_STATE] = g.loss_share
             row[L.IN_PRESSURE] = model.base_pressure
             row[L.IN_ALIVE], row[L.IN_WILLING] = float(g.alive), float(g.willing)
-            row[L.IN_ATTACKS:L.IN_ATTACKED + 1] = self.attacks[month, i]
+            row[L.IN_ATTACKS:L.IN_ATTACKED + 1] = s.attacks[month, i]
             row[L.IN_EX_KILLED] = g.loss_share if g.phase == 6 else 0.0
             row[L.IN_GUARANTEE] = row[L.IN_VERIFICATION] = g.guarantee
             row[L.IN_HOST] = g.host_tolerance * g.sanctuary_max
             scheduled = bool(s.ceasefire[month, i])
             row[L.IN_SCHEDULED_CEASEFIRE] = 2.0 if scheduled and s.bilateral[month, i] else float(scheduled)
             row[L.IN_ARREST:L.IN_ZONE + 1] = s.concessions[month, i]
+            if model.zones_of(i, month):  # a zone granted with a ceasefire is a zone concession too
+                row[L.IN_ZONE] = 1.0
             row[L.IN_COHESION] = g.cohesion
         return inp
 
@@ -79,7 +78,7 @@ class TableDesk:
         for g in model.group_list:
             for j, t in enumerate(territories):
                 scheduled_zone[g.index, j] = 1.0 if t.tid in model.zones_of(g.index, month) else 0.0
-        nat = np.array([model.state.cohesion, self.political_cost[month], model.legitimacy])
+        nat = np.array([model.state.cohesion, model.schedule.political_cost[month], model.legitimacy])
         u = model.rng.random((len(model.group_list), L.N_U))
         t = self.terms
         tables_month(month, self.engine, model.phased, self.order, self.p, t.static, t.lo, t.hi, t.agenda, t.cost,
@@ -101,3 +100,4 @@ class TableDesk:
             g.ratified = row[L.OUT_RATIFIED] > 0
             g.split_chance, g.split_share = row[L.OUT_SPLIT_PROBABILITY], row[L.OUT_SPLIT_SHARE]
             g.standing_down = row[L.OUT_STANDING_DOWN] > 0
+            g.protection, g.substitution = row[L.OUT_PROTECTION], row[L.OUT_SUBSTITUTION]

@@ -6,11 +6,17 @@ from collections.abc import Callable
 
 import numpy as np
 
-from totalpeace.engine.compiled.layout import GROUP, NATIONAL, TERRITORY
-from totalpeace.engine.compiled.runner import CompiledEngine
+from totalpeace.engine.inputs import Options
+from totalpeace.engine.records import GROUP, NATIONAL, TERRITORY, merge
 from totalpeace.engine.results import Results
+from totalpeace.engine.rng import COUNTER, Draws
+from totalpeace.engine.runner import Engine
 from totalpeace.engine.schedule import build_schedule
 from totalpeace.errors import InputError
+from totalpeace.model.params import params_tuple
+from totalpeace.model.tables import layout as TL
+from totalpeace.model.tables.agenda import Agenda, build_agenda
+from totalpeace.model.tables.issues import ENGINES, TRACKS
 from totalpeace.policy import policy_record
 from totalpeace.scenario.fingerprint import scenario_sha256
 from totalpeace.scenario.schema import Scenario
@@ -27,20 +33,15 @@ def _version() -> str:
     return code_version()
 
 
-def table_records(scenario: Scenario, world, engine: CompiledEngine, audit: np.ndarray,
-                  package: np.ndarray) -> TableRecords:
+def table_records(scenario: Scenario, world, tables: Agenda, audit: np.ndarray, package: np.ndarray) -> TableRecords:
     """The negotiation audit of the group slots that have a table (talks.TableRecords)."""
-    from totalpeace.model.tables import layout as TL
-    from totalpeace.model.tables.issues import TRACKS
-
-    static, lo, hi, agenda = engine.tables_static[:4]
-    slots = np.flatnonzero(static[:, TL.TB_START] >= 0)
+    slots = np.flatnonzero(tables.static[:, TL.TB_START] >= 0)
     return TableRecords(
         groups=[world.group_ids[g] for g in slots], slots=slots,
         phase=audit[:, :, slots, TL.AU_PHASE].astype(np.int8), reason=audit[:, :, slots, TL.AU_REASON].astype(np.int8),
         audit=audit[:, :, slots].astype(np.float32), package=package[:, :, slots].astype(np.float32),
-        track=[TRACKS[int(static[g, TL.TB_TRACK])] for g in slots], on_agenda=agenda[slots] > 0,
-        opening=lo[slots], ceiling=hi[slots], engine=scenario.model.negotiation_engine)
+        track=[TRACKS[int(tables.static[g, TL.TB_TRACK])] for g in slots], on_agenda=tables.agenda[slots] > 0,
+        opening=tables.lo[slots], ceiling=tables.hi[slots], engine=scenario.model.negotiation_engine)
 
 
 def simulate(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | None = None,
@@ -48,8 +49,8 @@ def simulate(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | N
     """Run `runs` stochastic replications (run ids first_run .. first_run + runs - 1) for `months` months.
 
     Each run depends only on (scenario, parameters, seed, run id): batch size and order do not change its numbers.
-    `progress` is called with the number of run-months just completed. The compiled engine computes every run on its
-    own (engine/compiled/); batches only bound the memory of the state arrays.
+    `progress` is called with the number of run-months just completed. Every run is computed on its own
+    (engine/month.py); batches only bound the memory of the state arrays.
     """
     months = scenario.months if months is None else months
     if runs < 1:
@@ -58,37 +59,40 @@ def simulate(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | N
         raise InputError(f"months must be between 1 and 1200 (got {months})")
     if seed < 0 or seed >= 2**63:
         raise InputError(f"seed must be between 0 and 2^63 - 1 (got {seed})")
-    world = build_world(scenario)
-    schedule = build_schedule(scenario, world, months)
+    engine = build_engine(scenario, months)
+    run_ids = np.arange(first_run, first_run + runs, dtype=np.int64)
+    out = merge([engine.run(seed, run_ids[lo:lo + batch_size], progress) for lo in range(0, runs, batch_size)])
+    world = engine.world
+    tables = table_records(scenario, world, engine.tables, out["table_audit"], out["table_package"])
+    groups = {**{k: out[k] for k in GROUP}, **group_series(tables, world.n_groups)}
     params = scenario.parameters.model_dump()
     calibration = params.pop("calibration")
-    total_forces = float(scenario.security.military + scenario.security.police)
-    run_ids = np.arange(first_run, first_run + runs, dtype=np.int64)
-
-    engine = CompiledEngine(world, schedule, params, scenario.model.negotiation_engine, scenario.model.contest_form,
-                            scenario.policy.talks.mode == "phased", total_forces, months, scenario)
-    batches = [engine.run(seed, run_ids[lo:lo + batch_size], progress) for lo in range(0, runs, batch_size)]
-    national = np.concatenate([b.national for b in batches])
-    groups = np.concatenate([b.groups for b in batches])
-    territory_sum = sum(b.territory_sum for b in batches[1:]) + batches[0].territory_sum
-    dominant = sum(b.dominant_count for b in batches[1:]) + batches[0].dominant_count
-    zones = sum(b.zone_count for b in batches[1:]) + batches[0].zone_count
-    tables = table_records(scenario, world, engine, np.concatenate([b.table_audit for b in batches]),
-                           np.concatenate([b.table_package for b in batches]))
     return Results(
         scenario=scenario.name, scenario_sha256=scenario_sha256(scenario), version=_version(), seed=seed,
         run_ids=run_ids, start=scenario.start, months=months, group_ids=world.group_ids,
         group_names=world.group_names, territory_ids=world.territory_ids, territory_names=world.territory_names,
         neighbour_ids=world.neighbour_ids,
-        national={k: national[:, :, i].copy() for i, k in enumerate(NATIONAL)},
-        groups={**{k: groups[:, :, i, :].copy() for i, k in enumerate(GROUP)},
-                **group_series(tables, world.n_groups)},
-        neighbours=np.concatenate([b.neighbours for b in batches]),
-        territories={k: territory_sum[:, i, :] / runs for i, k in enumerate(TERRITORY)},
-        dominant_share=dominant / runs, zone_share=zones / runs, parents=world.parent,
+        national={k: out[k] for k in NATIONAL},
+        groups=groups,
+        neighbours=out["neighbour_index"],
+        territories={k: out[k] / runs for k in TERRITORY},
+        dominant_share=out["dominant_count"] / runs, zone_share=out["zone_count"] / runs, parents=world.parent,
         neighbour_rates=world.neighbour_rate, tables=tables,
         provenance={"negotiation_engine": scenario.model.negotiation_engine,
                     "contest_form": scenario.model.contest_form, "calibration": calibration,
                     "parameters": params},
         policy=policy_record(scenario),
     )
+
+
+def build_engine(scenario: Scenario, months: int, draws: Draws = COUNTER) -> Engine:
+    """The scenario's world, schedule and parameters, ready to run for `months` months (`draws`: see engine/rng.py)."""
+    world = build_world(scenario)
+    params = scenario.parameters.model_dump()
+    params.pop("calibration")
+    options = Options(phased=scenario.policy.talks.mode == "phased",
+                      negotiation_engine=ENGINES.index(scenario.model.negotiation_engine),
+                      difference=scenario.model.contest_form == "difference")
+    tables = build_agenda(scenario, world.group_ids, world.table_start, params_tuple(params))
+    return Engine(world, build_schedule(scenario, world, months), params, options,
+                  float(scenario.security.military + scenario.security.police), months, tables, draws)

@@ -1,42 +1,149 @@
-"""M2.2 territorial contest and vacuum filling: contest-success functions and the control update."""
+"""M2.2 territorial contest and vacuum filling: efforts, contest-success functions, the control update and the record
+of control vacated by groups standing down (one run; control is (T, G + 1), the state in the last column)."""
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
+from totalpeace.engine.rng import draw_normal
+from totalpeace.model import security
 
-def csf_ratio(effort: np.ndarray, decisiveness: float) -> np.ndarray:
-    """Tullock: p_a = e_a^m / sum_b e_b^m over the last axis (zero effort -> zero share)."""
-    powered = np.power(np.maximum(effort, 0.0), decisiveness)
-    total = powered.sum(axis=-1, keepdims=True)
-    return np.divide(powered, total, out=np.zeros_like(powered), where=total > 0)
+VACUUM_MEMORY = 0.8  # monthly persistence of the vacated-control record
 
 
-def csf_difference(effort: np.ndarray, k: float) -> np.ndarray:
-    """Hirshleifer's logistic difference form, generalised to many actors as a softmax of k e_a / mean(e).
+@numba.njit(cache=True)
+def perturb_efforts(effort: np.ndarray, key: np.uint64, draws, p) -> None:
+    """Log-normal effort noise with mean one, e exp(sigma eps - sigma^2 / 2), eps ~ N(0, 1) number t (G + 1) + a of
+    the stream (in place). An actor absent from a territory stays absent (no draw is needed there)."""
+    T, A = effort.shape
+    sigma = p.effort_noise
+    for t in range(T):
+        for a in range(A):
+            if effort[t, a] == 0.0:
+                continue
+            eps = draw_normal(draws, key, t * A + a)
+            effort[t, a] *= np.exp(sigma * eps - 0.5 * sigma ** 2)
 
-    For two actors with equal scale this is p_1 = 1 / (1 + exp(k (e_2 - e_1) / e_bar)): increasing returns up to
-    parity, which allows one-sided submission. Efforts are scaled by the mean effort of those present, so the form
-    does not depend on the unit of effort; actors without effort get nothing.
+
+@numba.njit(cache=True)
+def group_efforts(members: np.ndarray, transfers: np.ndarray, own_rent: np.ndarray, is_cartel: np.ndarray,
+                  indptr: np.ndarray, indices: np.ndarray, p) -> np.ndarray:
+    """Contest efforts (T, G + 1) of the groups, the state's column left at zero (`security.state_efforts` fills it).
+
+    A group's effort in a territory is its members there plus a share of the neighbours' (reach over the adjacency
+    graph, CSR `indptr`/`indices`), boosted by cartel finance: (N_g,i + r sum_j~i N_g,j) (1 + phi transfers /
+    (transfers + own rent)). Foreign cartels hold no ground themselves.
     """
-    present = effort > 0
-    n = np.maximum(present.sum(axis=-1, keepdims=True), 1)
-    mean = effort.sum(axis=-1, keepdims=True) / n
-    z = np.where(present, k * effort / np.maximum(mean, 1e-12), -np.inf)
-    z = z - np.max(np.where(present, z, -1e300), axis=-1, keepdims=True)
-    w = np.where(present, np.exp(z), 0.0)
-    total = w.sum(axis=-1, keepdims=True)
-    return np.divide(w, total, out=np.zeros_like(w), where=total > 0)
+    G, T = members.shape
+    effort = np.zeros((T, G + 1))
+    for g in range(G):
+        if is_cartel[g] > 0:
+            continue
+        boost = 1.0 + p.cartel_finance_effect * (transfers[g] / max(transfers[g] + own_rent[g], 1e-12))
+        for t in range(T):
+            reach = 0.0
+            for e in range(indptr[t], indptr[t + 1]):
+                reach += members[g, indices[e]]
+            effort[t, g] = (members[g, t] + p.neighbour_reach * reach) * boost
+    return effort
 
 
-def update_control(control: np.ndarray, outcome: np.ndarray, turnover: float) -> np.ndarray:
-    """c_{t+1} = (1 - nu) c_t + nu p: control moves toward the contest outcome; shares keep summing to one."""
-    has_contest = outcome.sum(axis=-1, keepdims=True) > 0
-    new = np.ascontiguousarray(np.where(has_contest, (1.0 - turnover) * control + turnover * outcome, control))
-    return new / new.sum(axis=-1, keepdims=True)
+@numba.njit(cache=True)
+def efforts(members: np.ndarray, cohesion: float, control: np.ndarray, zone: np.ndarray, zoned: bool,
+            transfers: np.ndarray, own_rent: np.ndarray, forces: float, conditional: bool, pop075: np.ndarray,
+            presence: np.ndarray, is_cartel: np.ndarray, indptr: np.ndarray, indices: np.ndarray, p) -> np.ndarray:
+    """Contest efforts (T, G + 1) of the groups (`group_efforts`) and the state (`security.state_efforts`), without
+    noise."""
+    effort = group_efforts(members, transfers, own_rent, is_cartel, indptr, indices, p)
+    security.state_efforts(cohesion, forces, pop075, control, presence, conditional, zone, zoned, p, effort)
+    return effort
 
 
+@numba.njit(cache=True)
+def contest_shares(effort: np.ndarray, difference: bool, p) -> np.ndarray:
+    """Contest outcome p_a,i per territory (T, G + 1).
+
+    Ratio form (Tullock): p_a = e_a^m / sum_b e_b^m. Difference form (Hirshleifer's logistic, generalised to many
+    actors as a softmax of k e_a / mean(e) over the actors present): increasing returns up to parity, which allows
+    one-sided submission; efforts are scaled by their mean so the unit of effort does not matter. Actors without
+    effort get nothing; where nobody exerts any effort the state keeps nominal control.
+    """
+    T, A = effort.shape
+    out = np.zeros((T, A))
+    for t in range(T):
+        total = 0.0
+        if difference:
+            n, s = 0, 0.0
+            for a in range(A):
+                if effort[t, a] > 0:
+                    n += 1
+                    s += effort[t, a]
+            mean = max(s / max(n, 1), 1e-12)
+            top = -1e300
+            for a in range(A):
+                if effort[t, a] > 0:
+                    top = max(top, p.contest_difference_k * effort[t, a] / mean)
+            for a in range(A):
+                if effort[t, a] > 0:
+                    out[t, a] = np.exp(p.contest_difference_k * effort[t, a] / mean - top)
+                    total += out[t, a]
+        else:
+            power = p.contest_decisiveness
+            for a in range(A):
+                out[t, a] = max(effort[t, a], 0.0) if power == 1.0 else max(effort[t, a], 0.0) ** power
+                total += out[t, a]
+        if total > 0:
+            for a in range(A):
+                out[t, a] /= total
+        else:
+            out[t, A - 1] = 1.0
+    return out
+
+
+@numba.njit(cache=True)
+def update_control(control: np.ndarray, outcome: np.ndarray, turnover: float) -> None:
+    """c_{t+1} = (1 - nu) c_t + nu p: control moves toward the contest outcome (in place); shares keep summing to one
+    (renormalised against rounding)."""
+    T, A = control.shape
+    for t in range(T):
+        total = 0.0
+        for a in range(A):
+            control[t, a] = (1.0 - turnover) * control[t, a] + turnover * outcome[t, a]
+            total += control[t, a]
+        for a in range(A):
+            control[t, a] /= total
+
+
+@numba.njit(cache=True)
 def vacated_control(before: np.ndarray, after: np.ndarray, leaving: np.ndarray) -> np.ndarray:
-    """Control lost by groups standing down (ceasefire, DDR), per territory: sum_g max(0, c_before - c_after)."""
-    lost = np.clip(before[..., :-1] - after[..., :-1], 0.0, None)
-    return (lost * leaving[:, None, :]).sum(axis=-1)
+    """Control lost this month by groups standing down (ceasefire, DDR), per territory (T,):
+    V_i = sum_g leaving_g max(0, c_g,before - c_g,after). The state's losses are never vacated ground."""
+    T, A = before.shape
+    out = np.zeros(T)
+    for t in range(T):
+        for g in range(A - 1):
+            out[t] += max(before[t, g] - after[t, g], 0.0) * leaving[g]
+    return out
+
+
+@numba.njit(cache=True)
+def remember_vacated(vacated: np.ndarray, vacated_now: np.ndarray) -> None:
+    """The decaying record of vacated control (in place): V_t = 0.8 V_{t-1} + vacated this month."""
+    for t in range(vacated.shape[0]):
+        vacated[t] = VACUUM_MEMORY * vacated[t] + vacated_now[t]
+
+
+@numba.njit(cache=True)
+def state_fill_share(before: np.ndarray, after: np.ndarray, vacated_now: np.ndarray) -> float:
+    """Share of the control gained this month in territories with vacated ground that went to the state."""
+    T, A = before.shape
+    gain_state, gain_all = 0.0, 0.0
+    for t in range(T):
+        if vacated_now[t] > 1e-6:
+            for a in range(A):
+                gained = max(after[t, a] - before[t, a], 0.0)
+                gain_all += gained
+                if a == A - 1:
+                    gain_state += gained
+    return gain_state / max(gain_all, 1e-12)

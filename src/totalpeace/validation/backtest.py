@@ -41,21 +41,11 @@ class ForecastProblem:
 def territory_runs(scenario: Scenario, runs: int, seed: int, months: int) -> tuple[list[str], np.ndarray]:
     """Per-run monthly homicides per territory (R, M, T): each run is computed on its own (the ensemble's results
     keep territory means only), with the same draws as in any ensemble of the scenario."""
-    from totalpeace.engine.compiled.layout import TERRITORY
-    from totalpeace.engine.compiled.runner import CompiledEngine
-    from totalpeace.engine.schedule import build_schedule
-    from totalpeace.world import build_world
+    from totalpeace.engine.simulate import build_engine
 
-    world = build_world(scenario)
-    schedule = build_schedule(scenario, world, months)
-    params = scenario.parameters.model_dump()
-    params.pop("calibration")
-    forces = float(scenario.security.military + scenario.security.police)
-    engine = CompiledEngine(world, schedule, params, scenario.model.negotiation_engine, scenario.model.contest_form,
-                            scenario.policy.talks.mode == "phased", forces, months)
-    k = TERRITORY.index("territory_homicides")
-    out = np.stack([engine.run(seed, np.array([r], dtype=np.int64)).territory_sum[:, k, :] for r in range(runs)])
-    return world.territory_ids, out
+    engine = build_engine(scenario, months)
+    out = np.stack([engine.run(seed, np.array([r], dtype=np.int64)).territory_homicides for r in range(runs)])
+    return engine.world.territory_ids, out
 
 
 def yearly_totals(series: np.ndarray, months_per_year: int = 12) -> np.ndarray:

@@ -10,9 +10,9 @@ scenario overrides any of them per table (`policy.tables.<id>.offer.<issue>`, `p
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -42,9 +42,9 @@ DATA = Path(__file__).resolve().parents[2] / "data" / "negotiation"
 DEFAULT_RATIFICATION = {"political": ("congress", "court"), "socio_legal": ("court",)}
 
 
-@dataclass(frozen=True)
-class Agenda:
-    """The fixed terms of every group slot's table (rows of groups without a table are inert)."""
+class Agenda(NamedTuple):
+    """The fixed terms of every group slot's table (rows of groups without a table are inert); a named tuple, so the
+    compiled month reads it as it is (`tables.lo[g]`)."""
 
     static: np.ndarray  # (G, N_TB)
     lo: np.ndarray  # (G, K) the state's opening offer per issue

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from totalpeace.engine.compiled.bdm import bdm_rounds
+from totalpeace.model.bargaining import bdm_rounds
 
 
 @numba.njit(cache=True)

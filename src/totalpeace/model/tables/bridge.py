@@ -2,7 +2,7 @@
 quantities, and their outputs read back into what the rest of the month uses (ceasefires, pressure, concessions).
 
 Kept here, next to the layout they fill, so that the engine's month only calls `tables_inputs`, `tables_month` and
-`ceasefire_flags`/`pressure_after_concessions`.
+the readers below (ceasefires, pressure, concessions in force, the protection of ex-combatants, agreed substitution).
 """
 
 from __future__ import annotations
@@ -38,11 +38,14 @@ from totalpeace.model.tables.layout import (
     IN_VERIFICATION,
     IN_VIOLATIONS,
     IN_WILLING,
+    IN_ZONE,
     N_IN,
     OUT_ARREST,
     OUT_BOMBING,
     OUT_CEASEFIRE,
     OUT_EXTRADITION,
+    OUT_PROTECTION,
+    OUT_SUBSTITUTION,
     OUT_ZONE,
 )
 
@@ -73,9 +76,10 @@ def tables_inputs(power: np.ndarray, power_no_zone: np.ndarray, members_total: n
                   sanctuary: np.ndarray, loss_state: np.ndarray, loss_rivals: np.ndarray, base_pressure: np.ndarray,
                   alive: np.ndarray, willing: np.ndarray, attacks: np.ndarray, phase: np.ndarray,
                   guarantee: np.ndarray, host_weight: np.ndarray, ceasefire: np.ndarray, bilateral: np.ndarray,
-                  concessions: np.ndarray, cohesion: np.ndarray) -> np.ndarray:
+                  concessions: np.ndarray, zone: np.ndarray, cohesion: np.ndarray) -> np.ndarray:
     """The (G, N_IN) inputs of the tables' month. `attacks` (G, 4): major attacks, violations, attacks on other
-    tables' groups, attacks suffered (levers.attack_counts); `concessions` (G, 4) scheduled by kind; `ceasefire`,
+    tables' groups, attacks suffered (levers.attack_counts); `concessions` (G, 4) scheduled by kind; `zone` (G, T)
+    the scheduled zone territories (a zone granted with a ceasefire is a zone concession too); `ceasefire`,
     `bilateral` (G,) scheduled. Stand-ins until the battlefield produces them (docs/model.md 7.4): the verification
     capacity is the guarantor index, ex-combatants killed are the members a group in implementation lost."""
     G = power.shape[0]
@@ -106,6 +110,9 @@ def tables_inputs(power: np.ndarray, power_no_zone: np.ndarray, members_total: n
         inp[g, IN_SCHEDULED_CEASEFIRE] = 2.0 if bilateral[g] > 0 else (1.0 if ceasefire[g] > 0 else 0.0)
         for c in range(4):
             inp[g, IN_ARREST + c] = concessions[g, c]
+        for t in range(zone.shape[1]):
+            if zone[g, t] > 0:
+                inp[g, IN_ZONE] = 1.0
         inp[g, IN_COHESION] = cohesion[g]
     return inp
 
@@ -148,3 +155,29 @@ def margins(audit: np.ndarray, phase: np.ndarray) -> np.ndarray:
         if phase[g] != 0 and np.isfinite(outside):
             out[g] = (audit[g, AU_GROUP_VALUE] - outside) / max(abs(audit[g, AU_WAR_VALUE]), 1e-9)
     return out
+
+
+@numba.njit(cache=True)
+def protect_ex_combatants(losses_rivals: np.ndarray, out: np.ndarray) -> None:
+    """Rivals' killings of a group standing down under an agreement, less the share its security guarantees protect
+    (in place; losses_rivals (G, T)): (1 - protection) of them remain (M5.1: ex-combatants killed)."""
+    G, T = losses_rivals.shape
+    for g in range(G):
+        kept = 1.0 - min(max(out[g, OUT_PROTECTION], 0.0), 1.0)
+        if kept < 1.0:
+            for t in range(T):
+                losses_rivals[g, t] *= kept
+
+
+@numba.njit(cache=True)
+def agreed_substitution(coca: np.ndarray, control: np.ndarray, out: np.ndarray, p) -> None:
+    """Coca removed by the voluntary substitution an agreement's illicit-economy terms bring to the group's
+    territories (in place): coca_i (1 - substitution_rate sum_g control_ig s_g), the national lever's rate
+    (economy.coca_change) applied to the effort s_g agreed with each group, where it holds control."""
+    T, G = coca.shape[0], out.shape[0]
+    for t in range(T):
+        effort = 0.0
+        for g in range(G):
+            effort += control[t, g] * out[g, OUT_SUBSTITUTION]
+        if effort > 0:
+            coca[t] = max(coca[t] * (1.0 - p.substitution_rate * min(effort, 1.0)), 0.0)

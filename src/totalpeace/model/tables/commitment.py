@@ -5,7 +5,8 @@ h = min(1, h_0 exp(beta_D Disarmed (1 - trust) - beta_G G + beta_V Violence + be
 
 Disarmament is dangerous in proportion to the group's distrust of the state (its trust already counts the
 guarantors, beliefs.py); Shortfall is how far the package falls below the group's outside option, relative to its war
-value (at most 5; a total spoiler's is 5).
+value (at most 5; a total spoiler's is 5). The guarantor index G of each table is the guarantors' weights added up,
+saturating at one.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import math
 
 import numba
+import numpy as np
 
 
 @numba.njit(cache=True)
@@ -32,3 +34,12 @@ def breakdown_hazard(disarmed: float, trust: float, guarantee: float, violence_a
              + p.violence_against_effect * violence_against + p.power_shift_effect * shift
              + p.surplus_breakdown_effect * shortfall)
     return min(1.0, p.breakdown_hazard_base * math.exp(log_h))
+
+
+@numba.njit(cache=True)
+def guarantor_index(weights: np.ndarray) -> np.ndarray:
+    """G in [0, 1] per group: guarantors' weights add up, saturating at one."""
+    out = np.empty(weights.shape[0])
+    for g in range(weights.shape[0]):
+        out[g] = min(1.0, weights[g])
+    return out

@@ -34,19 +34,6 @@ def faction_shortfall(group_value: float, war: float, p) -> float:
 
 
 @numba.njit(cache=True)
-def split_probability(cohesion: float, shortfall: float, p) -> float:
-    """P(split) = pi_0 + pi_2 (1 - cohesion) + split_terms_effect x shortfall, in [0, 1]."""
-    return min(max(p.split_base + p.split_cohesion_effect * (1.0 - cohesion)
-                   + p.split_terms_effect * shortfall, 0.0), 1.0)
-
-
-@numba.njit(cache=True)
-def split_share(cohesion: float, shortfall: float, p) -> float:
-    """Share of members leaving with the faction: 2 split_member_share (1 - cohesion)(1 + shortfall), at most 0.9."""
-    return min(max(2.0 * p.split_member_share * (1.0 - cohesion) * (1.0 + shortfall), 0.0), 0.9)
-
-
-@numba.njit(cache=True)
 def protection(x: np.ndarray, verification: float) -> float:
     """Protection of ex-combatants: the security-guarantee terms, half effective without international
     verification."""

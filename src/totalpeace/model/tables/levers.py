@@ -1,5 +1,6 @@
-"""Month-by-month negotiation levers from the scenario: dated attacks and violations (what the state observes), and
-the political cost of war (which events may change)."""
+"""Dated attacks and violations from the scenario, month by month: what the state observes at the tables until the
+groups choose their violence themselves (#15). (The political cost of war is a lever of the schedule, which applies
+the events that change it: engine/schedule.py.)"""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from totalpeace.scenario.dates import month_index
 
 ATTACKS, VIOLATIONS, ATTACKS_ON_TABLES, ATTACKED = range(4)
 N_EVENT_KINDS = 4
-POLITICAL_COST = "policy.political_cost_of_war"
 
 
 def attack_counts(scenario, group_ids: list[str], months: int) -> np.ndarray:
@@ -28,14 +28,4 @@ def attack_counts(scenario, group_ids: list[str], months: int) -> np.ndarray:
         else:
             out[m, g, ATTACKS_ON_TABLES] += attack.count
             out[m, group_ids.index(attack.target), ATTACKED] += attack.count
-    return out
-
-
-def political_cost(scenario, months: int) -> np.ndarray:
-    """(M,): the political cost of war, from `policy.political_cost_of_war` and events that set it."""
-    out = np.full(months, float(scenario.policy.political_cost_of_war))
-    changes = sorted((max(0, month_index(scenario.start, e.date)), float(e.set[POLITICAL_COST]))
-                     for e in scenario.policy.events if POLITICAL_COST in e.set)
-    for m, value in changes:
-        out[m:] = value
     return out

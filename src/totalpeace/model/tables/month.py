@@ -31,6 +31,7 @@ import math
 import numba
 import numpy as np
 
+from totalpeace.model import strength
 from totalpeace.model.tables import beliefs, effects, protocol, values, veto
 from totalpeace.model.tables.bdm import bdm_package, present_count
 from totalpeace.model.tables.commitment import breakdown_hazard, powell_shift
@@ -167,7 +168,6 @@ DEMOBILIZED = int(Phase.DEMOBILIZED)
 BROKEN = int(Phase.BROKEN_DOWN)
 SUSPENDED = int(Phase.SUSPENDED)
 SMOOTHING = 1.0 / 12.0  # weight of this month in the one-year moving averages of p and of the loss share
-DONE_SHARE = 0.05  # a group in implementation is demobilised below this share of its members at signing
 N_KINDS = 4  # concession kinds: arrest orders, extradition, bombing, zone
 R_ADVANCED = int(Reason.ADVANCED)
 R_BARGAINING = int(Reason.BARGAINING)
@@ -630,8 +630,8 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                     ph, reason = IMPLEMENTATION, R_RATIFIED
                     out[g, OUT_RATIFIED] = 1.0
                     shortfall = effects.faction_shortfall(group_value, v_war, p)
-                    out[g, OUT_SPLIT_PROBABILITY] = effects.split_probability(inp[g, IN_COHESION], shortfall, p)
-                    out[g, OUT_SPLIT_SHARE] = effects.split_share(inp[g, IN_COHESION], shortfall, p)
+                    out[g, OUT_SPLIT_PROBABILITY] = strength.split_probability(inp[g, IN_COHESION], shortfall, p)
+                    out[g, OUT_SPLIT_SHARE] = strength.split_share(inp[g, IN_COHESION], shortfall, p)
             elif not ended and phase[g] == IMPLEMENTATION and ph == IMPLEMENTATION:
                 reason = R_IMPLEMENTING
                 kept_now = 1.0
@@ -651,7 +651,7 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                         broken_now += p.broken_promise_months
                         break
                 broken_now += p.ex_combatant_trust_effect * 100.0 * inp[g, IN_EX_KILLED]
-                if inp[g, IN_MEMBERS] < DONE_SHARE * max(st[g, ST_SIGNED_MEMBERS], 1.0):
+                if strength.ddr_complete(inp[g, IN_MEMBERS], st[g, ST_SIGNED_MEMBERS]):
                     ph, reason = DEMOBILIZED, R_DEMOBILIZED
             st[g, ST_TRUST_KEPT], st[g, ST_TRUST_BROKEN] = beliefs.trust_step(
                 st[g, ST_TRUST_KEPT], st[g, ST_TRUST_BROKEN], kept_now, broken_now, p)

@@ -25,6 +25,8 @@ import math
 import numba
 import numpy as np
 
+from totalpeace.model import bargaining
+
 LINEAR, QUADRATIC, ABSENT = 0, 1, -1
 FEASIBLE, INFEASIBLE = 1, 0
 NEWTON_STEPS = 60
@@ -513,12 +515,14 @@ def alternating_offers(lo: np.ndarray, hi: np.ndarray, kind: np.ndarray, const: 
 @numba.njit(cache=True)
 def compromise_package(lo: np.ndarray, hi: np.ndarray, pos: np.ndarray, weight: np.ndarray, x: np.ndarray) -> None:
     """The compromise baseline (Stokman's 'Nash bargaining solution' of the decide model, M2.1): per issue the
-    weighted mean of the stakeholders' positions, weight = capability x salience, inside the box."""
+    weighted mean of the stakeholders' positions (bargaining.weighted_mean), weight = capability x salience, inside
+    the box; the state's opening offer where no stakeholder weighs in."""
     S, K = pos.shape
+    column, w = np.empty(S), np.empty(S)
+    present = np.empty(S, dtype=np.bool_)
     for k in range(K):
-        total, mean = 0.0, 0.0
         for s in range(S):
-            total += weight[s, k]
-            mean += weight[s, k] * pos[s, k]
-        value = mean / total if total > 0 else lo[k]
-        x[k] = min(max(value, lo[k]), hi[k])
+            column[s], w[s] = pos[s, k], weight[s, k]
+            present[s] = weight[s, k] > 0
+        value = bargaining.weighted_mean(column, w, present)
+        x[k] = min(max(value, lo[k]), hi[k]) if np.isfinite(value) else lo[k]

@@ -7,7 +7,7 @@ leaders, discounted by its trust in the state's word. The state's values are sha
 the group (ending it is worth 1): its outside option from the group's power, the cost of fighting, the security
 forces' cohesion and the political cost of violence; the package costs it the salience-weighted concessions.
 
-Every function is compiled (numba) and works on one table; `p` is the parameter record (engine/compiled/layout.py).
+Every function is compiled (numba) and works on one table; `p` is the parameter record (model/params.py).
 """
 
 from __future__ import annotations

@@ -1,0 +1,153 @@
+"""What a run records every month: the outputs, named once with their shapes, and the compiled writer.
+
+National metrics are (R, M) per run and month, group series (R, M, G), the negotiation audit (R, M, G, fields) and
+the package on every table (R, M, G, issues), and territory series are summed over the runs of a batch (M, T) so
+that an ensemble's maps cost no per-run memory. A national metric or group series added here
+is allocated, merged across batches and handed to `Results` by name; `record_month` (or the mechanism that
+produces it) writes it.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Mapping
+
+import numba
+import numpy as np
+
+from totalpeace.engine.results import TERRITORY_SERIES
+from totalpeace.engine.state import shape
+from totalpeace.model import violence
+from totalpeace.model.tables import month as tables
+from totalpeace.model.tables.issues import N_ISSUES
+from totalpeace.model.tables.layout import N_AU
+
+NATIONAL = ("homicides", "homicide_rate", "armed_group_members", "state_group_clashes", "inter_group_clashes",
+            "combat_deaths", "security_forces_killed", "groups_in_talks", "agreements_signed", "state_control_share",
+            "contested_territories", "neighbour_violence", "social_leader_killings", "selective_killings",
+            "vacated_control", "vacuum_filled_by_state", "security_cohesion", "dissent_events", "demobilized",
+            "coca_ha")
+GROUP = ("group_members", "group_armed", "group_sanctuary", "group_territories", "group_phase", "group_rent",
+         "group_surplus")
+TERRITORY = TERRITORY_SERIES
+N_ZONES = 5
+CONTESTED = 0.6  # a territory where no actor holds this share of control counts as contested
+
+DIMS: dict[str, tuple[str | int, ...]] = {
+    **{name: ("R", "M") for name in NATIONAL},
+    **{name: ("R", "M", "G") for name in GROUP},
+    "table_audit": ("R", "M", "G", N_AU),  # the negotiation audit (model/tables/layout.py AU_*), written by the tables
+    "table_package": ("R", "M", "G", N_ISSUES),  # the package on every table (NaN where no table is open)
+    "neighbour_index": ("R", "M", "K"),
+    **{name: ("M", "T") for name in TERRITORY},  # sums over the batch's runs
+    "dominant_count": ("M", "T", "A"),  # runs in which each actor leads each territory
+    "zone_count": ("M", "T", N_ZONES),  # runs in each Kalyvas zone
+}
+PER_RUN = tuple(name for name, dims in DIMS.items() if dims[0] == "R")
+Records = namedtuple("Records", list(DIMS))
+
+
+def allocate(runs: int, months: int, sizes: Mapping[str, int]) -> Records:
+    """Zeroed records for `runs` runs over `months` months."""
+    return Records(*(np.zeros(shape(dims, {**sizes, "R": runs, "M": months})) for dims in DIMS.values()))
+
+
+def merge(batches: list[Records]) -> dict[str, np.ndarray]:
+    """Records of consecutive batches as one: per-run outputs concatenated in run order, run sums added."""
+    out = {}
+    for name in DIMS:
+        parts = [getattr(b, name) for b in batches]
+        out[name] = np.concatenate(parts) if name in PER_RUN else sum(parts[1:]) + parts[0]
+    return out
+
+
+@numba.njit(cache=True)
+def record_month(r: int, m: int, records: Records, members: np.ndarray, sanctuary: np.ndarray, control: np.ndarray,
+                 phase: np.ndarray, signed: np.ndarray, is_cartel: np.ndarray, armed_share: np.ndarray,
+                 population: np.ndarray, population_total: float, homicides: np.ndarray, clashes_state: np.ndarray,
+                 clashes_groups: np.ndarray, losses_state: np.ndarray, losses_groups: np.ndarray,
+                 state_killed: float, neighbours: np.ndarray, vacuum_total: float, selective_total: float,
+                 vacated_now: np.ndarray, state_fill: float, cohesion: float, dissent: float,
+                 demobilised: np.ndarray, coca: np.ndarray, rent: np.ndarray, surplus: np.ndarray) -> None:
+    """Write run r's month m into the records (after the month's last update)."""
+    G, T = members.shape
+    K = neighbours.shape[0]
+    # The run's month of each per-run series, and this month's per-territory sums (views: no copy).
+    group_members, group_armed = records.group_members[r, m], records.group_armed[r, m]
+    group_sanctuary, group_territories = records.group_sanctuary[r, m], records.group_territories[r, m]
+    group_phase, group_rent, group_surplus = records.group_phase[r, m], records.group_rent[r, m], \
+        records.group_surplus[r, m]
+    dominant_count, zone_count = records.dominant_count[m], records.zone_count[m]
+    state_control, territory_homicides = records.territory_state_control[m], records.territory_homicides[m]
+    territory_vacated, neighbour_index = records.territory_vacated[m], records.neighbour_index[r, m]
+    armed, in_talks, agreements, demob = 0.0, 0.0, 0.0, 0.0
+    for g in range(G):
+        s = 0.0
+        for t in range(T):
+            s += members[g, t]
+        total = s + sanctuary[g]
+        if is_cartel[g] == 0:
+            armed += total
+            demob += demobilised[g]
+        if tables.bargaining(phase[g]) or phase[g] == tables.FINAL:
+            in_talks += 1.0
+        agreements += signed[g]
+        group_members[g] = total
+        group_armed[g] = total * armed_share[g]
+        group_sanctuary[g] = sanctuary[g]
+        group_phase[g] = phase[g]
+        group_rent[g] = rent[g]
+        group_surplus[g] = surplus[g] if np.isfinite(surplus[g]) else np.nan
+    clashes_s, clashes_g, deaths, state_share, contested, coca_total, homicides_total = 0.0, 0.0, 0.0, 0.0, 0.0, \
+        0.0, 0.0
+    for t in range(T):
+        homicides_total += homicides[t]
+        clashes_s += clashes_state[t]
+        clashes_g += clashes_groups[t]
+        for g in range(G):
+            deaths += losses_state[g, t] + losses_groups[g, t]
+        state_share += control[t, G] * population[t]
+        coca_total += coca[t]
+        leader, cmax = 0, control[t, 0]
+        for a in range(1, G + 1):
+            if control[t, a] > cmax:
+                leader, cmax = a, control[t, a]
+        if cmax < CONTESTED:
+            contested += 1.0
+        if leader < G:
+            group_territories[leader] += 1.0
+        dominant_count[t, leader] += 1.0
+        zone_count[t, violence.kalyvas_zone(control, t) - 1] += 1.0
+        state_control[t] += control[t, G]
+        territory_homicides[t] += homicides[t]
+        territory_vacated[t] += vacated_now[t]
+    neighbour_mean = 1.0
+    if K > 0:
+        s = 0.0
+        for k in range(K):
+            s += neighbours[k]
+            neighbour_index[k] = neighbours[k]
+        neighbour_mean = s / K
+    vacated_total = 0.0
+    for t in range(T):
+        vacated_total += vacated_now[t]
+    records.homicides[r, m] = homicides_total
+    records.homicide_rate[r, m] = homicides_total / population_total * 1e5
+    records.armed_group_members[r, m] = armed
+    records.state_group_clashes[r, m] = clashes_s
+    records.inter_group_clashes[r, m] = clashes_g
+    records.combat_deaths[r, m] = deaths + state_killed
+    records.security_forces_killed[r, m] = state_killed
+    records.groups_in_talks[r, m] = in_talks
+    records.agreements_signed[r, m] = agreements
+    records.state_control_share[r, m] = state_share / population_total
+    records.contested_territories[r, m] = contested
+    records.neighbour_violence[r, m] = neighbour_mean
+    records.social_leader_killings[r, m] = vacuum_total
+    records.selective_killings[r, m] = selective_total
+    records.vacated_control[r, m] = vacated_total
+    records.vacuum_filled_by_state[r, m] = state_fill
+    records.security_cohesion[r, m] = cohesion
+    records.dissent_events[r, m] = dissent
+    records.demobilized[r, m] = demob
+    records.coca_ha[r, m] = coca_total

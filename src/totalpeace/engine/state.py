@@ -1,0 +1,69 @@
+"""What changes during a run: the state variables, named once, with their shapes; batched over runs.
+
+Each variable is an array with a leading run axis; its other axes are named by letters (G group slots, T territories,
+A actors = groups and the state, K neighbouring countries) or fixed sizes. A variable added to `VARIABLES` exists,
+zero at the start, in every batch and in the compiled month (`state.name[r]`); a non-zero start is set in
+engine/initial.py.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Mapping
+from typing import NamedTuple
+
+import numpy as np
+
+from totalpeace.model.tables.issues import N_ISSUES, N_STAKEHOLDERS
+from totalpeace.model.tables.layout import N_ST
+
+
+class Variable(NamedTuple):
+    """A state variable: its name, its axes after the run axis and its element type."""
+
+    name: str
+    dims: tuple[str | int, ...]
+    doc: str
+    dtype: type = np.float64
+
+
+VARIABLES: tuple[Variable, ...] = (
+    Variable("members", ("G", "T"), "members of each group in each territory"),
+    Variable("sanctuary", ("G",), "members in foreign sanctuary"),
+    Variable("control", ("T", "A"), "control shares of the groups and the state (last column)"),
+    Variable("phase", ("G",), "phase of each group's table (model.tables.issues.Phase)", np.int8),
+    Variable("signed_members", ("G",), "members when the group signed its final agreement"),
+    Variable("table_state", ("G", N_ST), "each table's state: beliefs, trust, clocks, suspension (tables/layout ST_*)"),
+    Variable("package", ("G", N_ISSUES), "the package on each table, per issue in [0, 1]"),
+    Variable("closed", ("G", N_ISSUES), "1 for the issues already agreed at each table"),
+    Variable("mandate", ("G", N_ISSUES), "the most the state may concede per issue, as revised after ratification"),
+    Variable("bdm_positions", ("G", N_STAKEHOLDERS, N_ISSUES), "the stakeholders' positions in the BDM forecaster"),
+    Variable("group_cohesion", ("G",), "cohesion of each group"),
+    Variable("cohesion", (), "security-force cohesion K"),
+    Variable("coca", ("T",), "coca area, hectares"),
+    Variable("fragmentation", ("T",), "decaying record of splits"),
+    Variable("vacated", ("T",), "decaying record of control vacated by groups standing down"),
+    Variable("signed", ("G",), "1 once the group has signed a final agreement"),
+    Variable("hom_base", ("T",), "homicide baseline (territory effect), set in the first month"),
+    Variable("drivers0", ("T",), "homicide drivers in the first month"),
+    Variable("flow0", ("K",), "cocaine flow toward each neighbour at the start"),
+    Variable("loss_share", ("G",), "share of members lost to the state and rivals last month"),
+    Variable("rent0", ("G",), "each group's stake: its status-quo income in the first month"),
+)
+
+State = namedtuple("State", [v.name for v in VARIABLES])
+
+
+def shape(dims: tuple[str | int, ...], sizes: Mapping[str, int]) -> tuple[int, ...]:
+    """Concrete shape of named axes (`sizes` maps letters to lengths)."""
+    return tuple(sizes[d] if isinstance(d, str) else d for d in dims)
+
+
+def allocate(runs: int, sizes: Mapping[str, int]) -> State:
+    """Every state variable for `runs` runs, zero."""
+    return State(*(np.zeros((runs, *shape(v.dims, sizes)), dtype=v.dtype) for v in VARIABLES))
+
+
+def replicate(state: State, runs: int) -> State:
+    """The first run's state copied to `runs` runs (writable, C-contiguous arrays)."""
+    return State(*(np.broadcast_to(a[:1], (runs, *a.shape[1:])).copy() for a in state))

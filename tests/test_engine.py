@@ -1,0 +1,219 @@
+"""The engine's composition and plumbing (src/totalpeace/engine): the initial state, how months are advanced, the
+registries of state variables and outputs, and the records' definitions against the state they summarise.
+
+The mechanisms themselves are tested one by one in test_mechanisms.py and test_bargaining.py; batch-size and
+run-offset independence in test_invariants.py; the whole path against an independent implementation in
+test_mesa_crosscheck.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import totalpeace
+from totalpeace.engine import records as records_
+from totalpeace.engine import state as state_
+from totalpeace.engine.initial import INIT_TOLERANCE
+from totalpeace.engine.rng import central
+from totalpeace.engine.simulate import build_engine
+from totalpeace.model import contest
+from totalpeace.model.tables import layout as TL
+from totalpeace.model.tables import month as tables_
+from totalpeace.model.tables.issues import N_ISSUES, Phase
+
+MONTHS = 30
+ZONE_VARIANT = """
+extends = "colombia-2022"
+name = "eln-zone"
+[policy]
+decriminalization = 0.5
+[[policy.ceasefires]]
+group = "clan_del_golfo"
+start = "2022-08"
+months = 12
+[[policy.ceasefires]]
+group = "eln"
+start = "2022-10"
+months = 24
+zone = true
+"""
+SIGN_AND_SPLIT = ["parameters.split_base=0.9", "parameters.talks_phase_months=1",
+                  "parameters.breakdown_hazard_base=0.001"]
+
+
+@pytest.fixture(scope="module")
+def flagship() -> totalpeace.Scenario:
+    return totalpeace.load_scenario("colombia-2022")
+
+
+def test_initial_state(flagship: totalpeace.Scenario) -> None:
+    engine = build_engine(flagship, MONTHS)
+    st, world, p = engine.initial, engine.arrays, engine.p
+    members, sanctuary, control = st.members[0], st.sanctuary[0], st.control[0]
+    # Everyone the scenario lists is somewhere: in the country or in sanctuary.
+    np.testing.assert_allclose(members.sum(axis=1) + sanctuary, world.members, rtol=1e-12)
+    assert sanctuary[engine.world.group_ids.index("eln")] > 0  # Venezuela tolerates the ELN at the start
+    # Control is the contest's fixed point: one more round (month 0's levers, no noise) moves nothing.
+    forces = engine.levers.deployable[0] * world.total_forces
+    conditional = bool(engine.levers.conditional[0])
+    G, T = members.shape
+    effort = contest.efforts(members, st.cohesion[0], control, np.zeros((G, T)), False, np.zeros(G), np.ones(G),
+                             forces, conditional, world.pop075, world.presence, world.is_cartel, world.adj_indptr,
+                             world.adj_indices, p)
+    np.testing.assert_allclose(contest.contest_shares(effort, False, p), control, rtol=0, atol=INIT_TOLERANCE)
+    np.testing.assert_allclose(control.sum(axis=1), 1.0)
+    assert st.cohesion[0] == engine.levers.buy_in[0]
+    assert np.all(st.flow0[0] > 0)  # cocaine leaves through every neighbour's border at the start
+    assert np.all(st.phase[0] == Phase.NONE) and not st.signed.any()
+    # No table is open and no group's type is drawn yet; the state knows nothing from earlier offers.
+    assert np.all(st.table_state[0][:, TL.ST_TYPE] == -1) and np.all(st.table_state[0][:, TL.ST_OPEN_MONTH] == -1)
+    assert np.isnan(st.table_state[0][:, TL.ST_LAST_OFFER]).all() and not st.package.any()
+
+
+def test_registries_define_the_arrays() -> None:
+    sizes = {"G": 3, "T": 5, "A": 4, "K": 2}
+    st = state_.allocate(2, sizes)
+    assert st._fields == tuple(v.name for v in state_.VARIABLES)
+    for var, array in zip(state_.VARIABLES, st, strict=True):
+        assert array.shape == (2, *state_.shape(var.dims, sizes)) and array.dtype == var.dtype, var.name
+        assert array.flags.c_contiguous and not array.any()
+    st.members[0, 1, 2] = 7.0
+    copies = state_.replicate(st, 3)
+    assert copies.members.shape == (3, 3, 5) and np.all(copies.members[:, 1, 2] == 7.0)
+    copies.members[1, 0, 0] = 1.0
+    assert copies.members[0, 0, 0] == 0.0 and st.members[0, 0, 0] == 0.0  # each run has its own arrays
+    rec = records_.allocate(4, 6, sizes)
+    assert rec.homicides.shape == (4, 6) and rec.group_members.shape == (4, 6, 3)
+    assert rec.table_audit.shape == (4, 6, 3, TL.N_AU) and rec.territory_homicides.shape == (6, 5)
+    assert rec.table_package.shape == (4, 6, 3, N_ISSUES)
+    assert rec.dominant_count.shape == (6, 5, 4)
+
+
+def test_results_carry_every_registered_output(flagship: totalpeace.Scenario) -> None:
+    res = totalpeace.simulate(flagship, runs=2, seed=1, months=3)
+    assert tuple(res.national) == records_.NATIONAL
+    assert tuple(res.groups) == (*records_.GROUP, "group_ratification", "group_breakdown_reason")
+    assert res.tables is not None and res.tables.audit.shape[:2] == (2, 3)
+    assert tuple(res.territories) == records_.TERRITORY
+    for series in (*res.national.values(), *res.groups.values()):
+        assert series.flags.c_contiguous
+
+
+def test_month_by_month_equals_one_call(flagship: totalpeace.Scenario) -> None:
+    """However the months are split into calls (the runner calls once for a single run, monthly for big batches),
+    the numbers are the same."""
+    engine = build_engine(flagship, 8)
+    whole = engine.run(5, np.arange(3))
+    batch = engine.start(np.arange(3))
+    for first, last in ((0, 1), (1, 4), (4, 5), (5, 8)):
+        engine.advance(batch, 5, first, last)
+    for name in records_.DIMS:
+        np.testing.assert_array_equal(getattr(batch.records, name), getattr(whole, name), err_msg=name)
+
+
+def test_central_draws_give_one_path_whatever_the_seed(flagship: totalpeace.Scenario) -> None:
+    engine = build_engine(flagship, 6, draws=central(0.3))
+    a, b = engine.run(1, np.arange(2)), engine.run(99, np.arange(2))
+    for name in records_.PER_RUN:
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+        np.testing.assert_array_equal(getattr(a, name)[0], getattr(a, name)[1], err_msg=name)
+    assert not np.array_equal(a.homicides, np.floor(a.homicides))  # counts at their (fractional) means
+
+
+@pytest.fixture(scope="module")
+def zone_path(tmp_path_factory: pytest.TempPathFactory) -> tuple:
+    """A path through every branch: a zone, phased talks, signing, splits and DDR, records and the final state."""
+    path = tmp_path_factory.mktemp("zone") / "zone.toml"
+    path.write_text(ZONE_VARIANT)
+    scenario = totalpeace.load_scenario(str(path), [*SIGN_AND_SPLIT, "policy.talks.mode=phased"])
+    engine = build_engine(scenario, 36)
+    batch = engine.start(np.arange(6))
+    engine.advance(batch, 3, 0, 36)
+    return engine, batch
+
+
+def test_the_path_covers_zones_signing_splits_and_ddr(zone_path: tuple) -> None:
+    engine, batch = zone_path
+    rec = batch.records
+    assert rec.group_phase.max() >= Phase.IMPLEMENTATION, "no table reached implementation (DDR)"
+    assert rec.demobilized.sum() > 0
+    splinters = engine.world.n_scenario_groups
+    assert rec.group_members[:, -1, splinters:].sum() > 0, "no split"
+    assert engine.levers.zone.any()
+    # The audit reruns the protocol without the zone: the ELN's outside option moves in the months it is in force.
+    eln = engine.world.group_ids.index("eln")
+    audit = rec.table_audit[:, :, eln]
+    without_zone = TL.AU_CF + TL.N_CF_FIELDS * TL.AU_COUNTERFACTUALS.index("zone") + TL.AU_CF_GROUP_OUTSIDE
+    bargaining = np.isin(audit[..., TL.AU_PHASE], [Phase.EXPLORATION, Phase.FORMAL_TALKS, Phase.PARTIAL_AGREEMENTS])
+    zone_months = engine.levers.zone[:, eln].any(axis=1)[None, :] & bargaining
+    assert zone_months.any()
+    assert not np.allclose(audit[..., without_zone][zone_months], audit[..., TL.AU_GROUP_OUTSIDE][zone_months])
+
+
+def test_records_summarise_the_state(zone_path: tuple) -> None:
+    engine, batch = zone_path
+    rec, st, world = batch.records, batch.state, engine.arrays
+    cartel = world.is_cartel > 0
+    total = st.members.sum(axis=2) + st.sanctuary
+    last = -1
+    np.testing.assert_allclose(rec.group_members[:, last], total)
+    np.testing.assert_allclose(rec.group_sanctuary[:, last], st.sanctuary)
+    np.testing.assert_allclose(rec.group_armed[:, last], total * world.armed_share)
+    np.testing.assert_array_equal(rec.group_phase[:, last], st.phase)
+    np.testing.assert_allclose(rec.armed_group_members[:, last], total[:, ~cartel].sum(axis=1))
+    np.testing.assert_array_equal(rec.agreements_signed[:, last], st.signed.sum(axis=1))
+    talking = np.vectorize(tables_.bargaining)(st.phase) | (st.phase == Phase.FINAL_AGREEMENT)
+    np.testing.assert_array_equal(rec.groups_in_talks[:, last], talking.sum(axis=1))
+    np.testing.assert_allclose(rec.security_cohesion[:, last], st.cohesion)
+    np.testing.assert_allclose(rec.coca_ha[:, last], st.coca.sum(axis=1))
+    population = world.population
+    np.testing.assert_allclose(rec.state_control_share[:, last],
+                               (st.control[..., -1] * population).sum(axis=1) / population.sum())
+    # Per-run sums of the territory series and counts over the batch's runs.
+    np.testing.assert_allclose(rec.homicides.sum(axis=0), rec.territory_homicides.sum(axis=1))
+    np.testing.assert_allclose(rec.territory_state_control[last], st.control[..., -1].sum(axis=0))
+    leader = st.control.argmax(axis=2)
+    np.testing.assert_array_equal(rec.dominant_count[last],
+                                  (leader[:, :, None] == np.arange(world.members.size + 1)).sum(axis=0))
+    assert np.all(rec.zone_count.sum(axis=2) == len(batch.runs))
+    owned = (leader[:, :, None] == np.arange(world.members.size)).sum(axis=1)
+    np.testing.assert_array_equal(rec.group_territories[:, last], owned)
+    assert np.all(rec.combat_deaths >= rec.security_forces_killed)
+    np.testing.assert_allclose(rec.homicide_rate, rec.homicides / population.sum() * 1e5)
+
+
+
+def test_compiled_cache_follows_every_compiled_source(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """numba does not notice that a function inlined from another file changed: the cache folder is keyed on all of
+    model/ and engine/, so an edit anywhere there gets a fresh folder, and old folders beyond a few are removed."""
+    import shutil
+
+    import numba
+
+    from totalpeace.engine import compiled_cache
+
+    package = tmp_path / "totalpeace"
+    for folder in compiled_cache.COMPILED_SOURCES:
+        shutil.copytree(compiled_cache.PACKAGE / folder, package / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    before = compiled_cache.compiled_digest(package)
+    strength = package / "model" / "strength.py"
+    strength.write_text(strength.read_text().replace("MAX_MONTHLY_LOSS = 0.2", "MAX_MONTHLY_LOSS = 0.3"))
+    edited = compiled_cache.compiled_digest(package)
+    assert edited != before
+    (package / "scenario").mkdir()
+    (package / "scenario" / "schema.py").write_text("# not compiled")
+    assert compiled_cache.compiled_digest(package) == edited
+    (package / "scenario" / "params.py").write_text("# the registry: the layout of the parameter tuple")
+    assert compiled_cache.compiled_digest(package) != edited
+
+    monkeypatch.setattr(numba.config, "CACHE_DIR", numba.config.CACHE_DIR)
+    monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
+    root = compiled_cache.cache_root(package)
+    for i in range(compiled_cache.KEEP + 2):
+        (root / f"old-{i}").mkdir(parents=True)
+    folder = compiled_cache.configure(package)
+    assert folder == root / compiled_cache.compiled_digest(package) and str(folder) == numba.config.CACHE_DIR
+    assert len([p for p in root.iterdir() if p.name.startswith("old-")]) == compiled_cache.KEEP
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "mine"))
+    assert compiled_cache.configure(package) is None  # the user's choice wins
