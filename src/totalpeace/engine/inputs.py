@@ -88,7 +88,8 @@ class LeverEffects(NamedTuple):
 
 
 @numba.njit(cache=True)
-def _lever_effects(levers: Levers, p) -> tuple:
+def lever_effects(levers: Levers, p) -> LeverEffects:
+    """Everything the levers imply through the model's equations, for every month."""
     M = levers.conditional.shape[0]
     posture, base_pressure = np.empty(M), np.empty(M)
     chi, coca = np.empty((M, 4)), np.empty(M)
@@ -98,12 +99,7 @@ def _lever_effects(levers: Levers, p) -> tuple:
         base_pressure[m] = security.repression_pressure(posture[m], conditional, p)
         chi[m] = economy.appropriable_shares(levers.decriminalization[m], p)
         coca[m] = economy.coca_change(levers.substitution[m], levers.announced[m], p)
-    return posture, base_pressure, chi, coca
-
-
-def lever_effects(levers: Levers, p) -> LeverEffects:
-    """Everything the levers imply through the model's equations, for every month."""
-    return LeverEffects(*_lever_effects(levers, p))
+    return LeverEffects(posture=posture, base_pressure=base_pressure, chi=chi, coca_change=coca)
 
 
 class Options(NamedTuple):
