@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from shapely.geometry import shape
@@ -210,6 +211,23 @@ def test_run_command_writes_maps_and_pdf(cli, tmp_path):
     summary = pd.read_csv(out / "summary.csv")
     rate = summary[(summary["series"] == "homicide_rate") & (summary["year"] == 2022)].iloc[0]
     assert rate["period"] == "Aug–Dec 2022 (5 months)" and rate["label"] == "Homicide rate"
+
+
+def test_talks_csv_has_each_tables_outcome_and_main_reason(results):
+    from totalpeace.report.exports import talks_frame
+
+    summary = results.summary()
+    frame = talks_frame(summary).set_index("id")
+    for gid, entry in summary["groups"].items():
+        table = entry.get("negotiation")
+        if not table:
+            continue
+        row = frame.loc[gid]
+        assert row["ratified"] == table["ratified_share"]
+        why = table["why_broken_down"]
+        assert row["main_reason_broken_down"] == (max(why, key=why.get) if why else "")
+        assert row["main_reason_share"] == (max(why.values()) if why else 0.0)
+    assert np.isclose(frame.filter(like="final_").sum(axis=1), 1.0).all()
 
 
 def test_leader_map_names_the_leading_actors_in_their_own_colours(results, scenario):

@@ -194,16 +194,20 @@ def print_negotiation(summary: dict[str, Any], console: Console) -> None:
     tables = {gid: e["negotiation"] for gid, e in summary["groups"].items() if "negotiation" in e}
     if not tables:
         return
+    from totalpeace.report.names import actor_names
+
+    names = actor_names(summary)
     agenda = Table(title="Negotiation agendas: the state's opening offer → the most it may concede (0 nothing, 1 all "
-                         "the group asks)", title_justify="left")
+                         "the group asks; - not on the agenda)", title_justify="left")
     issues = sorted({k for e in tables.values() for k in e["agenda"]}, key=lambda k: list(ISSUE_ORDER).index(k))
-    agenda.add_column("table")
-    for issue in issues:
-        agenda.add_column(issue.replace("_", " "), justify="center")
+    agenda.add_column("issue", overflow="fold")
     for gid, entry in tables.items():
-        cells = [f"{entry['agenda'][k]['opening']:.2f}→{entry['agenda'][k]['ceiling']:.2f}" if k in entry["agenda"]
-                 else "-" for k in issues]
-        agenda.add_row(f"{gid} ({entry['track'].replace('_', '-')})", *cells)
+        agenda.add_column(f"{names.get(gid, gid)} ({entry['track'].replace('_', '-')})", justify="center",
+                          min_width=9, overflow="fold")
+    for issue in issues:
+        cells = [f"{e['agenda'][issue]['opening']:.2f}→{e['agenda'][issue]['ceiling']:.2f}" if issue in e["agenda"]
+                 else "-" for e in tables.values()]
+        agenda.add_row(issue.replace("_", " "), *cells)
     console.print(agenda)
     for gid, entry in tables.items():
         for line in explain(gid, entry):

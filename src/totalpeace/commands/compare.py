@@ -104,20 +104,25 @@ def print_differences(comparison, console: Console) -> None:
 def print_talks(comparison, console: Console) -> None:
     """One table per variant: each negotiation table's outcomes, paired run by run, the main reason it broke down
     and the median signed terms, baseline against variant."""
+    from totalpeace.report.names import actor_names
     from totalpeace.talks import compare as compare_tables
     from totalpeace.talks import reason_text
 
     base = comparison.results[0]
+    names = actor_names(base.summary())
     for label, variant in zip(comparison.variants, comparison.results[1:], strict=True):
         if base.tables is None or variant.tables is None:
             return
         table = Table(title=f"Negotiation tables: {label} against the baseline (paired runs)", title_justify="left")
         for column in ("table", "outcome", "baseline", label, "difference [80% interval]"):
-            table.add_column(column, justify="left" if column in ("table", "outcome") else "right")
+            table.add_column(column, justify="left" if column in ("table", "outcome") else "right",
+                             overflow="fold")
         for entry in compare_tables(base.tables, variant.tables):
+            name = names.get(entry["table"], entry["table"])
             for o in entry["outcomes"]:
-                table.add_row(entry["table"], o["outcome"], f"{o['baseline']:.0%}", f"{o['variant']:.0%}",
+                table.add_row(name, o["outcome"], f"{o['baseline']:.0%}", f"{o['variant']:.0%}",
                               f"{o['difference']:+.0%} [{o['low']:+.0%}, {o['high']:+.0%}]")
+                name = ""
             why_a, why_b = entry["why_broken_down"]
             if why_a or why_b:
                 table.add_row("", "main reason it broke down", reason_text_or_dash(why_a, reason_text),
@@ -126,6 +131,7 @@ def print_talks(comparison, console: Console) -> None:
                 if a is not None or b is not None:
                     table.add_row("", f"signed {issue.replace('_', ' ')} (median)", "-" if a is None else f"{a:.2f}",
                                   "-" if b is None else f"{b:.2f}", "")
+            table.add_section()
         console.print(table)
 
 

@@ -135,8 +135,9 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "(Pulzo) [R], at ~COP 4,000/USD",
               "One-off reintegration grants per member at full terms."),
     ParamSpec("ex_combatant_risk", 0.03, 0.005, 0.1, "share", "M4.1",
-              "135 FARC ex-combatants killed by mid-2019 of about 13,000, with guarantees in place (MECHANISMS.md "
-              "M4.1 [R news]); three times as many without them is an assumption",
+              "ex-combatants killed after 2016: 64 by June 2018 (Los Angeles Times), 135 in a later FARC-party count "
+              "(probably mid-2019), of about 13,000, with guarantees in place; three times as many without them is "
+              "an assumption",
               "Share of demobilised members killed after demobilising when there are no security guarantees.",
               bounds=(0.0, 1.0)),
     ParamSpec("ceasefire_value_months", 12.0, 3.0, 36.0, "months", "M5.2", ASSUMPTION,
@@ -232,7 +233,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "After a veto player rejects an agreement, the state cuts its mandate on the issues that veto player "
               "cares most about by this share (less on the others).", bounds=(0.0, 1.0)),
     ParamSpec("split_terms_effect", 0.5, 0.0, 1.0, "probability", "M7.2",
-              "MECHANISMS.md M7.2 pi_2 1[signed and V_war > V_peace] [P], graded",
+              "assumption: a faction rejects an agreement worth less to it than war (pi_2 1[signed and V_war > "
+              "V_peace], the FARC's dissidents of 2016), graded by the shortfall",
               "Additional split chance when the agreement is worth nothing to the group's richest faction.",
               bounds=(0.0, 1.0)),
     ParamSpec("rent_dispersion", 2.0, 1.0, 5.0, "ratio", "M7.2", ASSUMPTION,
