@@ -72,7 +72,7 @@ def test_initial_state(flagship: totalpeace.Scenario) -> None:
 
 
 def test_registries_define_the_arrays() -> None:
-    sizes = {"G": 3, "T": 5, "A": 4, "K": 2}
+    sizes = {"G": 3, "B": 2, "T": 5, "A": 4, "K": 2}
     st = state_.allocate(2, sizes)
     assert st._fields == tuple(v.name for v in state_.VARIABLES)
     for var, array in zip(state_.VARIABLES, st, strict=True):
@@ -85,8 +85,8 @@ def test_registries_define_the_arrays() -> None:
     assert copies.members[0, 0, 0] == 0.0 and st.members[0, 0, 0] == 0.0  # each run has its own arrays
     rec = records_.allocate(4, 6, sizes)
     assert rec.homicides.shape == (4, 6) and rec.group_members.shape == (4, 6, 3)
-    assert rec.table_audit.shape == (4, 6, 3, TL.N_AU) and rec.territory_homicides.shape == (6, 5)
-    assert rec.table_package.shape == (4, 6, 3, N_ISSUES)
+    assert rec.table_audit.shape == (4, 6, 2, TL.N_AU) and rec.territory_homicides.shape == (6, 5)
+    assert rec.table_package.shape == (4, 6, 2, N_ISSUES) and rec.table_audit.dtype == np.float32
     assert rec.dominant_count.shape == (6, 5, 4)
 
 
@@ -143,7 +143,7 @@ def test_the_path_covers_zones_signing_splits_and_ddr(zone_path: tuple) -> None:
     assert engine.levers.zone.any()
     # The audit reruns the protocol without the zone: the ELN's outside option moves in the months it is in force.
     eln = engine.world.group_ids.index("eln")
-    audit = rec.table_audit[:, :, eln]
+    audit = rec.table_audit[:, :, list(engine.tables.slots).index(eln)]
     without_zone = TL.AU_CF + TL.N_CF_FIELDS * TL.AU_COUNTERFACTUALS.index("zone") + TL.AU_CF_GROUP_OUTSIDE
     bargaining = np.isin(audit[..., TL.AU_PHASE], [Phase.EXPLORATION, Phase.FORMAL_TALKS, Phase.PARTIAL_AGREEMENTS])
     zone_months = engine.levers.zone[:, eln].any(axis=1)[None, :] & bargaining

@@ -11,7 +11,7 @@ import numba
 import numpy as np
 
 from totalpeace.engine.inputs import LeverEffects, Levers, Options, WorldArrays
-from totalpeace.engine.records import Records, record_month
+from totalpeace.engine.records import Records, record_month, record_tables
 from totalpeace.engine.rng import Draws, Purpose, draw_negative_binomial, draw_uniform, stream_key
 from totalpeace.engine.state import State
 from totalpeace.model import (
@@ -119,12 +119,14 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
             u[g, j] = draw_uniform(draws, key, g * TL.N_U + j)
     decided = np.zeros((G, TL.N_OUT))
     zone = np.zeros((G, T))  # scheduled and negotiated zones, and concentration zones under an agreement
+    audit, package = np.zeros((G, TL.N_AU)), np.zeros(state.package[r].shape)
     tables_.tables_month(m, options.negotiation_engine, options.phased, world.talks_order, p, tables.static,
                          tables.lo, tables.hi, tables.agenda, tables.cost, tables.weights, tables.stake_pos,
                          tables.stake_sal, tables.ratify, tables.veto_params, tables.veto_salience, phase,
                          state.table_state[r], state.package[r], state.closed[r], state.mandate[r],
                          state.bdm_positions[r], inputs, national, members, levers.zone[m], u, decided, zone,
-                         records.table_audit[r, m], records.table_package[r, m])
+                         audit, package)
+    record_tables(r, m, records, tables.slots, audit, package)
     zoned = False
     for g in range(G):
         for t in range(T):
@@ -134,7 +136,7 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     bridge.ceasefire_flags(decided, ceasefire, bilateral)
     pressure = bridge.pressure_after_concessions(decided, base, p)
     total_conc = bridge.concessions_in_force(decided)
-    surplus = bridge.margins(records.table_audit[r, m], phase)
+    surplus = bridge.margins(audit, phase)
 
     # 5. signing, splits and DDR: the tables decide, the battlefield applies
     key = stream_key(seed, run, m, SPLIT)

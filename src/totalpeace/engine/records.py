@@ -36,20 +36,24 @@ CONTESTED = 0.6  # a territory where no actor holds this share of control counts
 DIMS: dict[str, tuple[str | int, ...]] = {
     **{name: ("R", "M") for name in NATIONAL},
     **{name: ("R", "M", "G") for name in GROUP},
-    "table_audit": ("R", "M", "G", N_AU),  # the negotiation audit (model/tables/layout.py AU_*), written by the tables
-    "table_package": ("R", "M", "G", N_ISSUES),  # the package on every table (NaN where no table is open)
+    # the negotiation audit (model/tables/layout.py AU_*) and the package on the table (NaN where none is open), for
+    # the B group slots that have a table (tables.slots), in single precision: an ensemble's audit stays small
+    "table_audit": ("R", "M", "B", N_AU),
+    "table_package": ("R", "M", "B", N_ISSUES),
     "neighbour_index": ("R", "M", "K"),
     **{name: ("M", "T") for name in TERRITORY},  # sums over the batch's runs
     "dominant_count": ("M", "T", "A"),  # runs in which each actor leads each territory
     "zone_count": ("M", "T", N_ZONES),  # runs in each Kalyvas zone
 }
+SINGLE = ("table_audit", "table_package")  # kept as float32; the rest float64
 PER_RUN = tuple(name for name, dims in DIMS.items() if dims[0] == "R")
 Records = namedtuple("Records", list(DIMS))
 
 
 def allocate(runs: int, months: int, sizes: Mapping[str, int]) -> Records:
     """Zeroed records for `runs` runs over `months` months."""
-    return Records(*(np.zeros(shape(dims, {**sizes, "R": runs, "M": months})) for dims in DIMS.values()))
+    return Records(*(np.zeros(shape(dims, {**sizes, "R": runs, "M": months}),
+                              dtype=np.float32 if name in SINGLE else np.float64) for name, dims in DIMS.items()))
 
 
 def merge(batches: list[Records]) -> dict[str, np.ndarray]:
@@ -59,6 +63,17 @@ def merge(batches: list[Records]) -> dict[str, np.ndarray]:
         parts = [getattr(b, name) for b in batches]
         out[name] = np.concatenate(parts) if name in PER_RUN else sum(parts[1:]) + parts[0]
     return out
+
+
+@numba.njit(cache=True)
+def record_tables(r: int, m: int, records: Records, slots: np.ndarray, audit: np.ndarray, package: np.ndarray) -> None:
+    """Write run r's month m of the negotiation audit and the packages: the rows of the group slots with a table."""
+    for b in range(slots.shape[0]):
+        g = slots[b]
+        for j in range(audit.shape[1]):
+            records.table_audit[r, m, b, j] = audit[g, j]
+        for k in range(package.shape[1]):
+            records.table_package[r, m, b, k] = package[g, k]
 
 
 @numba.njit(cache=True)

@@ -43,7 +43,8 @@ class Engine:
         self.arrays = world_arrays(world, total_forces)
         self.levers = lever_arrays(schedule, world, months)
         self.effects = lever_effects(self.levers, self.p)
-        self.sizes = {"G": world.n_groups, "T": world.n_territories, "A": world.n_groups + 1,
+        self.sizes = {"G": world.n_groups, "B": tables.slots.shape[0], "T": world.n_territories,
+                      "A": world.n_groups + 1,
                       "K": len(world.neighbour_ids)}
         self.initial = initial_state(self.arrays, self.levers, self.p, options, self.sizes)
 

@@ -34,12 +34,13 @@ def _version() -> str:
 
 
 def table_records(scenario: Scenario, world, tables: Agenda, audit: np.ndarray, package: np.ndarray) -> TableRecords:
-    """The negotiation audit of the group slots that have a table (talks.TableRecords)."""
-    slots = np.flatnonzero(tables.static[:, TL.TB_START] >= 0)
+    """The negotiation audit of the group slots that have a table (talks.TableRecords): audit (R, M, B, N_AU) and
+    package (R, M, B, K) as the engine records them, for the slots `tables.slots`."""
+    slots = tables.slots
     return TableRecords(
         groups=[world.group_ids[g] for g in slots], slots=slots,
-        phase=audit[:, :, slots, TL.AU_PHASE].astype(np.int8), reason=audit[:, :, slots, TL.AU_REASON].astype(np.int8),
-        audit=audit[:, :, slots].astype(np.float32), package=package[:, :, slots].astype(np.float32),
+        phase=audit[:, :, :, TL.AU_PHASE].astype(np.int8), reason=audit[:, :, :, TL.AU_REASON].astype(np.int8),
+        audit=audit.astype(np.float32, copy=False), package=package.astype(np.float32, copy=False),
         track=[TRACKS[int(tables.static[g, TL.TB_TRACK])] for g in slots], on_agenda=tables.agenda[slots] > 0,
         opening=tables.lo[slots], ceiling=tables.hi[slots], engine=scenario.model.negotiation_engine)
 

@@ -57,6 +57,7 @@ class Agenda(NamedTuple):
     ratify: np.ndarray  # (G, V) 1 for the veto players that must ratify the table's agreement
     veto_params: np.ndarray  # (V, N_VP) stage, approval, sensitivity, capability
     veto_salience: np.ndarray  # (V, K)
+    slots: np.ndarray  # (B,) the group slots that have a table, in slot order (the rows of the audit records)
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -166,4 +167,6 @@ def build_agenda(scenario, group_ids: list[str], table_start: np.ndarray, params
         for name in route:
             ratify[g, VETO_PLAYERS.index(name)] = 1.0
     veto_params, veto_salience = _veto_arrays(scenario.policy, base)
-    return Agenda(static, lo, hi, agenda, cost, weights, stake_pos, stake_sal, ratify, veto_params, veto_salience)
+    slots = np.flatnonzero(static[:, TB_START] >= 0).astype(np.int64)
+    return Agenda(static, lo, hi, agenda, cost, weights, stake_pos, stake_sal, ratify, veto_params, veto_salience,
+                  slots)
