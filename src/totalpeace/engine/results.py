@@ -82,6 +82,7 @@ class Results:
     provenance: dict[str, Any] = field(default_factory=dict)
     tables: Any = None  # talks.TableRecords: the negotiation audit (None for results stored before it existed)
     policy: dict[str, Any] = field(default_factory=dict)  # the levers assumed (totalpeace.policy.policy_record)
+    plan: Any = None  # uncertainty.plan.Plan: each run's model form and parameter draw (None: one point)
 
     @property
     def runs(self) -> int:
@@ -145,7 +146,7 @@ class Results:
                 entry["negotiation"] = talks.table_summary(self.tables, self.tables.index(gid))
                 entry["bargaining_audit"] = entry["negotiation"]["bargaining_audit"]
             groups[gid] = entry
-        return {
+        out = {
             "scenario": self.scenario, "scenario_sha256": self.scenario_sha256, "version": self.version,
             "seed": self.seed, "runs": self.runs, "start": self.start, "months": self.months,
             "metrics": metrics, "groups": groups,
@@ -153,6 +154,11 @@ class Results:
             "provenance": self.provenance,
             "policy": self.policy,
         }
+        if self.plan is not None:
+            from totalpeace.uncertainty.summary import uncertainty_entry
+
+            out["uncertainty"] = uncertainty_entry(self)
+        return out
 
     def frame(self) -> pd.DataFrame:
         """Tidy frame: one row per (run, month, metric[, group]) with its value. A group's rows are written for the
