@@ -16,7 +16,7 @@ ensemble that contains it, and in every scenario of a comparison.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -35,6 +35,7 @@ from totalpeace.uncertainty.forms import (
     form_weights,
     joint_forms,
     own_form,
+    unweighed,
     with_form,
 )
 from totalpeace.uncertainty.posterior import Posterior, load_posterior, shipped_with_form_weights
@@ -180,6 +181,9 @@ def build_plan(scenario: Scenario, runs: int, seed: int, design: str = "full",
                      "drawn")
     if design == "full":
         forms, weights, weighting = _weighed_forms(scenario, posterior, notes)
+        if posterior is not None and posterior.forms:  # particles of forms weighed over only part of the candidates
+            partial = unweighed(joint_forms(scenario), posterior.form_weights)  # stand for every candidate
+            posterior = replace(posterior, forms={k: v for k, v in posterior.forms.items() if k not in partial})
     else:
         forms, weights, weighting = [own_form(scenario)], [1.0], "single"
     if posterior is not None and posterior.names and not posterior.forms and len(forms) > 1:
@@ -194,7 +198,13 @@ def _weighed_forms(scenario: Scenario, posterior: Posterior | None,
     """The candidate joint forms with their weights (forms weighed below MIN_WEIGHT left out), noting where the
     weights come from."""
     forms = joint_forms(scenario)
-    weights, weighting = form_weights(forms, posterior.form_weights if posterior else None)
+    table = posterior.form_weights if posterior else None
+    weights, weighting = form_weights(forms, table)
+    for switch, missing in unweighed(forms, table).items():
+        seen = ", ".join(dict.fromkeys(table[switch].astype(str)))
+        notes.append(f"the {posterior.name} calibration weighed {switch} over {seen} only (the forms of the model it "
+                     f"was fitted to), not {', '.join(missing)}: the {switch.replace('_', ' ')} forms share equally "
+                     "and draw from the whole posterior")
     if len(forms) == 1:
         return forms, weights, "single"
     if weighting == "equal":
