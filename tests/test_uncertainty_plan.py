@@ -158,6 +158,11 @@ def test_the_shipped_form_weights():
                - 0.1463 * len(plan.cells)) <= 2
     engines = [plan.forms[c.form]["negotiation_engine"] for c in plan.cells]
     assert min(engines.count(e) for e in ("nash", "alternating", "bdm", "compromise")) >= 20
+    for engine in ("nash", "bdm"):  # a single-form design draws for today's engines too, from every particle
+        own = build_plan(load_scenario("colombia-2022", ["parameters.calibration=colombia-patterns",
+                                                         f"model.negotiation_engine={engine}"]), 20, seed=1,
+                         design="parameters")
+        assert list(own.posterior.forms) == ["contest_form"] and all(c.particle is not None for c in own.cells)
     flagship = build_plan(load_scenario("colombia-2022"), 20, seed=1)
     assert "colombia-history calibration stores no form weights" in " ".join(flagship.notes)
 
@@ -178,6 +183,10 @@ def test_comparisons_stay_paired_form_by_form_and_draw_by_draw(flagship):
         run_compare(["colombia-2022", "colombia-2022"], runs=5, months=2, uncertainty="full",
                     scenarios=[flagship, load_scenario("colombia-2022",
                                                        ['model.candidates.contest_form=["ratio"]'])])
+    # the single-form designs run each scenario's own form: model forms are compared that way, paired run by run
+    forms = run_compare(["colombia-2022", "colombia-2022"], runs=4, seed=3, months=2, uncertainty="stochastic",
+                        scenarios=[flagship, load_scenario("colombia-2022", ["model.negotiation_engine=compromise"])])
+    assert [r.plan.forms[0]["negotiation_engine"] for r in forms.results] == ["nash", "compromise"]
 
 
 def test_run_and_compare_commands(cli, tmp_path, write):

@@ -181,11 +181,11 @@ def build_plan(scenario: Scenario, runs: int, seed: int, design: str = "full",
                      "drawn")
     if design == "full":
         forms, weights, weighting = _weighed_forms(scenario, posterior, notes)
-        if posterior is not None and posterior.forms:  # particles of forms weighed over only part of the candidates
-            partial = unweighed(joint_forms(scenario), posterior.form_weights)  # stand for every candidate
-            posterior = replace(posterior, forms={k: v for k, v in posterior.forms.items() if k not in partial})
     else:
         forms, weights, weighting = [own_form(scenario)], [1.0], "single"
+    if posterior is not None and posterior.forms:  # particles of a switch weighed over only part of its candidates
+        partial = unweighed(joint_forms(scenario), posterior.form_weights)  # stand for every candidate
+        posterior = replace(posterior, forms={k: v for k, v in posterior.forms.items() if k not in partial})
     if posterior is not None and posterior.names and not posterior.forms and len(forms) > 1:
         notes.append(f"the {posterior.name} posterior was fitted under one model form: every form draws from it")
     cells = [_cell(k, lo, min(runs_per_draw, runs - lo), seed, weights, forms, posterior)
@@ -250,10 +250,12 @@ def _cell(k: int, first: int, runs: int, seed: int, weights: list[float], forms:
 
 def same_draws(plans: list[Plan], names: list[str]) -> None:
     """Paired comparisons need the same form, draw and stream for a run id in every scenario: the same forms with the
-    same weights, and draws from the same posterior (explicitly set parameters may differ)."""
+    same weights, and draws from the same posterior (explicitly set parameters may differ). The single-form designs
+    (`parameters`, `stochastic`) run each scenario's own form, so a variant may set another one: that is how model
+    forms are compared (check_reference_forms)."""
     base = plans[0]
     for plan, name in zip(plans[1:], names[1:], strict=True):
-        if plan.forms != base.forms or plan.weights != base.weights:
+        if plan.design == "full" and (plan.forms != base.forms or plan.weights != base.weights):
             raise InputError(f"{name}: its model forms differ from the baseline's ({_forms_text(plan)} against "
                              f"{_forms_text(base)}), so runs cannot be paired form by form; give both the same "
                              "model.candidates, or compare model forms with --uncertainty parameters and "
