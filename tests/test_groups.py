@@ -58,7 +58,9 @@ def test_spoiling_and_willingness_edges() -> None:
     assert choices.willingness_edge(1.0, 0.5, 0, p) == pytest.approx(2.5)
     assert choices.willingness_edge(0.0, 0.5, 0, p) == pytest.approx(-1.5)
     assert choices.willingness_edge(1.0, 100.0, 0, p) == pytest.approx(7.0)  # the surplus is clipped to 5
-    assert choices.willingness_edge(1.0, np.nan, 0, p) == pytest.approx(-3.0)  # no deal in sight
+    assert choices.willingness_edge(1.0, np.nan, 0, p) == pytest.approx(2.0)  # no table open: the stance alone
+    assert choices.willingness(1.0, np.nan, 0, p) == pytest.approx(1 / (1 + math.exp(-2.0)))
+    assert choices.willingness(1.0, 0.5, choices.TOTAL, p) == 0.0
     assert choices.willingness_edge(1.0, 0.5, choices.TOTAL, p) == -np.inf  # total spoilers never come
 
 
@@ -193,3 +195,23 @@ def test_routes_detour_around_state_control() -> None:
     assert next_hop[0] == 2
     assert trafficking.reroute(6, length, indptr, indices, exits, control, exit_of, next_hop, p)
     assert next_hop[0] == 1
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Willingness and the phased order (model/tables/month._ready)
+# ---------------------------------------------------------------------------------------------------------------------
+def test_a_hesitating_group_keeps_its_place_in_the_phased_order() -> None:
+    from totalpeace.model.tables import layout
+    from totalpeace.model.tables import month as tables_month
+
+    static = np.zeros((3, layout.N_TB))
+    static[:, layout.TB_START] = 0.0
+    order = np.array([0, 1, 2], dtype=np.int64)
+    phase = np.zeros(3, dtype=np.int64)
+    comes, hesitates = np.array([False, True, True]), np.array([True, True, True])
+    # Phased: the first group hesitates this month, so nobody after it opens; simultaneous: the others open.
+    assert list(tables_month._ready(0, True, order, static, phase, comes, hesitates)) == [False, False, False]
+    assert list(tables_month._ready(0, False, order, static, phase, comes, hesitates)) == [False, True, True]
+    # A group that never declared itself willing does not hold the others back.
+    assert list(tables_month._ready(0, True, order, static, phase, comes, comes)) == [False, True, False]
+    assert list(tables_month._ready(0, True, order, static, phase, hesitates, hesitates)) == [True, False, False]

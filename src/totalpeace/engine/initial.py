@@ -2,9 +2,9 @@
 
 Members (armed and support networks) are spread by their presence shares, with a share of the armed abroad where a
 host tolerates them; control starts at the fixed point of the territorial contest with those members and the arms
-their rents keep, so that the first months do not drift from an arbitrary start; the routes, the arms, the slow
-bargaining power and the cocaine flows toward the neighbours are evaluated there. The homicide baseline and each
-group's stake are set in the first month itself (engine/month.py), from that month's own state.
+their rents keep, so that the first months do not drift from an arbitrary start; the routes, the arms and the cocaine
+flows toward the neighbours are evaluated there, and no table is open yet. The homicide baseline and each group's
+stake are set in the first month itself (engine/month.py), from that month's own state.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import numpy as np
 from totalpeace.engine import state as state_vars
 from totalpeace.engine.inputs import Levers, Options, WorldArrays
 from totalpeace.engine.state import State
-from totalpeace.model import contest, economy, negotiation, spillover, strength, trafficking, values
+from totalpeace.model import contest, economy, spillover, strength, trafficking
+from totalpeace.model.tables import month as tables
 
 INIT_ITERATIONS = 50  # at most this many contest rounds to reach the initial control
 INIT_TOLERANCE = 1e-9  # the fixed point is reached when no control share moves by this much
@@ -88,11 +89,11 @@ def _fill(state: State, world: WorldArrays, levers: Levers, p, options: Options)
     reach = contest.reach_shares(world.area, world.adj_indptr, p)
     presence = contest.effective_presence(members, support, reach, world.adj_indptr, world.adj_indices, p)
     chi = economy.appropriable_shares(levers.decriminalization[0], p)
-    control, effort = contest_fixed_point(members, support, sanctuary, presence, levers.buy_in[0],
-                                          levers.deployable[0] * world.total_forces, levers.conditional[0] > 0,
-                                          options.difference, chi, world, p)
+    control, _ = contest_fixed_point(members, support, sanctuary, presence, levers.buy_in[0],
+                                     levers.deployable[0] * world.total_forces, levers.conditional[0] > 0,
+                                     options.difference, chi, world, p)
     state.control[0][:] = control
-    state.positions[0][:] = negotiation.initial_positions(world.spoiler, p)
+    tables.initial_state(state.table_state[0], state.phase[0])
     state.group_cohesion[0][:] = world.group_cohesion
     state.coca[0][:] = world.coca
     state.ex_combatants[0][:] = world.ex_combatants
@@ -102,7 +103,6 @@ def _fill(state: State, world: WorldArrays, levers: Levers, p, options: Options)
     state.route_exit[0][:] = exit_of
     state.route_next[0][:] = next_hop
     state.flow0[0][:] = spillover.neighbour_flows(world.coca, state.route_exit[0], control, world.neighbour_border)
-    state.p_slow[0][:] = values.bargaining_power(effort, presence, sanctuary, p)
     state.rent0[0][:] = 1.0
 
 

@@ -11,15 +11,13 @@ import numba
 import numpy as np
 
 from totalpeace.engine.inputs import LeverEffects, Levers, Options, WorldArrays
-from totalpeace.engine.records import Records, record_groups, record_month
+from totalpeace.engine.records import Records, record_groups, record_month, record_tables
 from totalpeace.engine.rng import Draws, Purpose, draw_negative_binomial, draw_uniform, stream_key
 from totalpeace.engine.state import State
 from totalpeace.model import (
     choices,
-    commitment,
     contest,
     economy,
-    negotiation,
     security,
     spillover,
     strength,
@@ -27,40 +25,45 @@ from totalpeace.model import (
     values,
     violence,
 )
+from totalpeace.model.tables import bridge
+from totalpeace.model.tables import layout as TL
+from totalpeace.model.tables import month as tables_
+from totalpeace.model.tables.agenda import Agenda
 
 EFFORT_NOISE = int(Purpose.EFFORT_NOISE)
 STATE_CLASHES = int(Purpose.STATE_CLASHES)
 GROUP_CLASHES = int(Purpose.GROUP_CLASHES)
 HOMICIDES = int(Purpose.HOMICIDES)
-TALKS_ADVANCE = int(Purpose.TALKS_ADVANCE)
-BREAKDOWN = int(Purpose.BREAKDOWN)
+TALKS_ADVANCE = int(Purpose.TALKS_ADVANCE)  # every draw of the tables' month (N_U per group)
 SPLIT = int(Purpose.SPLIT)
 DISSENT = int(Purpose.DISSENT)
 WILLINGNESS = int(Purpose.WILLINGNESS)
 SPLIT_HAZARD = int(Purpose.SPLIT_HAZARD)
 ALIVE = 0.5  # a group with fewer members than this (in the country and abroad) no longer acts
+HESITATING = 0.5  # the tables' willingness input of a declared-willing group that does not come this month
 
 
 @numba.njit(cache=True)
 def step_batch(first: int, last: int, seed: int, runs: np.ndarray, p, world: WorldArrays, levers: Levers,
-               effects: LeverEffects, state: State, records: Records, options: Options, draws: Draws) -> None:
+               effects: LeverEffects, tables: Agenda, state: State, records: Records, options: Options,
+               draws: Draws) -> None:
     """Advance every run of the batch through months first .. last - 1 (state updated in place, records written)."""
     for r in range(runs.shape[0]):
         for month in range(first, last):
-            step_run(r, month, seed, runs[r], p, world, levers, effects, state, records, options, draws)
+            step_run(r, month, seed, runs[r], p, world, levers, effects, tables, state, records, options, draws)
 
 
 @numba.njit(cache=True)
 def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers: Levers, effects: LeverEffects,
-             state: State, records: Records, options: Options, draws: Draws) -> None:
+             tables: Agenda, state: State, records: Records, options: Options, draws: Draws) -> None:
     """Run r's month m (run id `run`)."""
     members, sanctuary, control, phase = state.members[r], state.sanctuary[r], state.control[r], state.phase[r]
     support, resources, pool = state.support[r], state.resources[r], state.ex_combatants[r]
     route_exit, route_next, group_actions = state.route_exit[r], state.route_next[r], state.actions[r]
-    signed_members, positions, group_cohesion = state.signed_members[r], state.positions[r], state.group_cohesion[r]
-    coca, fragmentation, vacated, p_slow = state.coca[r], state.fragmentation[r], state.vacated[r], state.p_slow[r]
+    signed_members, group_cohesion = state.signed_members[r], state.group_cohesion[r]
+    coca, fragmentation, vacated = state.coca[r], state.fragmentation[r], state.vacated[r]
     signed, hom_base, drivers0, flow0 = state.signed[r], state.hom_base[r], state.drivers0[r], state.flow0[r]
-    loss_share, rent0 = state.loss_share[r], state.rent0[r]
+    loss_share, rent0, surplus = state.loss_share[r], state.rent0[r], state.surplus[r]
     G, T = members.shape
 
     members_total = np.empty(G)  # armed, networks and sanctuary
@@ -75,26 +78,17 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
         members_total[g] = armed_total[g] + networks
         alive[g] = 1.0 if members_total[g] > ALIVE else 0.0
 
-    # 1. levers: ceasefires (scheduled or negotiated), zones; concessions with their shields
+    # 1. levers: the scheduled zones (the tables add negotiated ones in step 3) and the forces
     zone = levers.zone[m]
     zoned = False
     for g in range(G):
         for t in range(T):
             zoned = zoned or zone[g, t] > 0
     conditional = levers.conditional[m] > 0
-    shield = effects.shield[m]
-    conc_count, total_conc = effects.concession_count[m], effects.concessions_total[m]
-    scheduled_ceasefire, scheduled_bilateral = levers.ceasefire[m], levers.bilateral[m]
-    ceasefire = np.zeros(G, dtype=np.bool_)
-    bilateral = np.zeros(G, dtype=np.bool_)
-    for g in range(G):
-        negotiated = negotiation.negotiated_ceasefire(phase[g])
-        ceasefire[g] = scheduled_ceasefire[g] > 0 or negotiated
-        bilateral[g] = scheduled_bilateral[g] > 0 or negotiated
     host_tol = levers.host_tolerance[m]
     forces = levers.deployable[m] * world.total_forces
 
-    # 2. economy: routes re-optimised to the cheapest exit (M2.3), rents, cartel transfers, pay, arms
+    # 2. economy: routes re-optimised to the cheapest exit (M2.3), rents, cartel transfers, pay
     trafficking.reroute(m, world.edge_length, world.adj_indptr, world.adj_indices, world.exits, control, route_exit,
                         route_next, p)
     kinds = economy.rents_by_kind(coca, world.gold, world.population,
@@ -108,124 +102,125 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     pay = economy.pay_ratios(rent, transfers, members_total, p)
     income = rent + transfers
 
-    # 3. the groups' choices (model/choices.py), then power, the tables' forecasts, war and peace values
+    # 3. negotiation: the groups' power (their arms, before this month's choices), whether each comes to its table
+    # (its willingness, model/choices.py), then the tables' month (model/tables), fed by the battlefield
+    cohesion = state.cohesion[r]
     reach = contest.reach_shares(world.area, world.adj_indptr, p)
     presence = contest.effective_presence(members, support, reach, world.adj_indptr, world.adj_indices, p)
-    at_table = np.zeros(G, dtype=np.bool_)
-    target = np.zeros(G, dtype=np.bool_)
-    pressure0 = np.empty(G)
-    for g in range(G):
-        at_table[g] = negotiation.talking(phase[g]) or phase[g] == negotiation.FINAL
-        target[g] = at_table[g] or ceasefire[g]
-        pressure0[g] = values.concession_effects(p.repression_base, levers.concessions[m, g], p)[0]
-    choice = records.choices[r, m]
-    choices.decide(presence, world.rival_pairs, pressure0, conditional, at_table, ceasefire, levers.guarantee[m],
-                   state.surplus[r], target, world.spoiler, world.willing, alive, p, choice)
-    posture_g = choices.postures(choice, ceasefire)
-    operations = choices.operations_kept(choice, ceasefire, p)
-    pressure = np.empty(G)
-    for g in range(G):
-        pressure[g] = values.concession_effects(security.repression_pressure(choice[g, choices.POSTURE], conditional,
-                                                                             p),
-                                                levers.concessions[m, g], p)[0]
-    multiplier = economy.arms_multiplier(economy.arms_intensity(resources, armed_total, p), p)
-    for g in range(G):
-        multiplier[g] *= operations[g]
-    cohesion = state.cohesion[r]
-    effort0 = contest.group_efforts(presence, multiplier)
-    groups_effort = effort0.copy()  # the groups' efforts: unchanged until splits or DDR move members
+    arms = economy.arms_multiplier(economy.arms_intensity(resources, armed_total, p), p)
+    effort0 = contest.group_efforts(presence, arms)
+    groups_effort = effort0.copy()
     security.state_efforts(cohesion, forces, world.pop075, control, world.presence, conditional, zone, zoned, p,
                            effort0)
     p_group = values.bargaining_power(effort0, presence, sanctuary, p)
-    key = stream_key(seed, run, m, WILLINGNESS)
-    eligible = np.zeros(G, dtype=np.bool_)
-    queued = np.zeros(G, dtype=np.bool_)
-    for g in range(G):  # a group waiting for its table comes to it when its willingness says so (one draw a month)
-        eligible[g] = alive[g] > 0 and draw_uniform(draws, key, g) < choice[g, choices.WILLING]
-        queued[g] = alive[g] > 0 and world.willing[g] > 0
-    negotiation.open_tables(phase, m, world.table_start, world.talks_order, options.phased, eligible, queued)
-    n_talking = 0
-    for g in range(G):
-        if negotiation.talking(phase[g]):
-            n_talking += 1
-    host_weight = host_tol * world.sanctuary_max
-    forecast = negotiation.forecasts(positions, p_group, levers.guarantee[m], host_weight, levers.legitimacy[m],
-                                     phase, options.bdm, p)
-    surplus = state.surplus[r]
-    political, spoiler = world.political, world.spoiler
-    for g in range(G):
-        v_war = values.war_value(income[g], pressure[g], shield[g], p)
-        v_peace = values.peace_value(forecast[g], members_total[g], rent0[g], political[g], conc_count[g], p)
-        open_count = n_talking - (1 if negotiation.talking(phase[g]) else 0)
-        rho = values.reservation(v_war, spoiler[g], conc_count[g], open_count, p)
-        surplus[g] = values.relative_surplus(v_peace, v_war, rho)
-
-    # the bargaining-power audit (M6.1): a zone changes p itself, so p is recomputed without it
-    p_without_zone = p_group
+    p_without_zone = p_group  # the audit's counterfactual for zones: p computed without them
     if zoned:
         effort_nz = groups_effort.copy()
         security.state_efforts(cohesion, forces, world.pop075, control, world.presence, conditional, zone, False, p,
                                effort_nz)
         p_without_zone = values.bargaining_power(effort_nz, presence, sanctuary, p)
-    values.audit_splits(p_group, p_without_zone, effects.audit_cost_state[m], effects.audit_cost_group[m],
-                        records.audits[r, m])
-
-    new_phase, just_signed = negotiation.advance_tables(phase, surplus, stream_key(seed, run, m, TALKS_ADVANCE),
-                                                        draws, p)
-
-    # 4. commitment: breakdown of tables and agreements in implementation
-    key = stream_key(seed, run, m, BREAKDOWN)
-    guarantee = levers.guarantee[m]
+    key = stream_key(seed, run, m, WILLINGNESS)
+    willing = np.zeros(G)
+    for g in range(G):  # one draw a month: the group comes (1), hesitates in the queue (1/2) or stays away (0)
+        if alive[g] > 0 and draw_uniform(draws, key, g) < choices.willingness(world.willing[g], surplus[g],
+                                                                               world.spoiler[g], p):
+            willing[g] = 1.0
+        elif alive[g] > 0 and world.willing[g] > 0:
+            willing[g] = HESITATING
+    base = np.full(G, effects.base_pressure[m])
+    inputs = bridge.tables_inputs(
+        p_group, p_without_zone, members_total, world.armed_share, income, rent0,
+        bridge.drug_shares(control, kinds, effects.chi[m], world.revenue, value), sanctuary, loss_share, np.zeros(G),
+        base, alive, willing, levers.attacks[m], phase, levers.guarantee[m], host_tol * world.sanctuary_max,
+        levers.ceasefire[m], levers.bilateral[m], levers.concessions[m], levers.zone[m], group_cohesion)
+    national = np.array([cohesion, levers.political_cost[m], levers.legitimacy[m]])
+    key = stream_key(seed, run, m, TALKS_ADVANCE)
+    u = np.empty((G, TL.N_U))
     for g in range(G):
-        hazard = commitment.breakdown_hazard(
-            commitment.disarmed_share(members_total[g], signed_members[g]), guarantee[g],
-            commitment.violence_against(loss_share[g]), commitment.powell_shift(p_group[g], p_slow[g], p),
-            surplus[g], p)
-        if negotiation.at_risk(phase[g]) and draw_uniform(draws, key, g) < hazard:
-            new_phase[g] = negotiation.BROKEN
-            just_signed[g] = False
-        p_slow[g] = commitment.slow_power(p_slow[g], p_group[g])
+        for j in range(TL.N_U):
+            u[g, j] = draw_uniform(draws, key, g * TL.N_U + j)
+    decided = np.zeros((G, TL.N_OUT))
+    zone = np.zeros((G, T))  # scheduled and negotiated zones, and concentration zones under an agreement
+    audit, package = np.zeros((G, TL.N_AU)), np.zeros(state.package[r].shape)
+    tables_.tables_month(m, options.negotiation_engine, options.phased, world.talks_order, p, tables.static,
+                         tables.lo, tables.hi, tables.agenda, tables.cost, tables.weights, tables.stake_pos,
+                         tables.stake_sal, tables.ratify, tables.veto_params, tables.veto_salience, phase,
+                         state.table_state[r], state.package[r], state.closed[r], state.mandate[r],
+                         state.bdm_positions[r], inputs, national, members, levers.zone[m], u, decided, zone,
+                         audit, package)
+    record_tables(r, m, records, tables.slots, audit, package)
+    zoned = False
+    for g in range(G):
+        for t in range(T):
+            zoned = zoned or zone[g, t] > 0
+    ceasefire = np.zeros(G, dtype=np.bool_)
+    bilateral = np.zeros(G, dtype=np.bool_)
+    bridge.ceasefire_flags(decided, ceasefire, bilateral)
+    total_conc = bridge.concessions_in_force(decided)
+    surplus[:] = bridge.margins(audit, phase)
 
-    # 5. signing, splits (on signing, and from decapitation, rivalry or failed implementation) and DDR
+    # 3b. the groups' choices (model/choices.py) given this month's tables, ceasefires and concessions: posture,
+    # exploitation of a ceasefire, spoiling; the state's pressure on each and the operations each keeps
+    at_table = np.zeros(G, dtype=np.bool_)
+    target = np.zeros(G, dtype=np.bool_)
+    verification = np.empty(G)
+    for g in range(G):
+        at_table[g] = tables_.bargaining(phase[g]) or phase[g] == tables_.FINAL
+        target[g] = at_table[g] or ceasefire[g]
+        verification[g] = decided[g, TL.OUT_VERIFICATION]
+    pressure0 = bridge.pressure_after_concessions(decided, np.full(G, p.repression_base), p)
+    choice = records.choices[r, m]
+    choices.decide(presence, world.rival_pairs, pressure0, conditional, at_table, ceasefire, verification, surplus,
+                   target, world.spoiler, world.willing, alive, p, choice)
+    posture_g = choices.postures(choice, ceasefire)
+    operations = choices.operations_kept(choice, ceasefire, p)
+    chosen_base = np.empty(G)
+    for g in range(G):
+        chosen_base[g] = security.repression_pressure(choice[g, choices.POSTURE], conditional, p)
+    pressure = bridge.pressure_after_concessions(decided, chosen_base, p)
+    multiplier = arms.copy()
+    for g in range(G):
+        multiplier[g] *= operations[g]
+
+    # 5. signing, splits (at ratification: the tables decide; from decapitation, rivalry or failing implementation:
+    # model/strength.split_hazard) and DDR into the ex-combatant pool
     key = stream_key(seed, run, m, SPLIT)
     moved = False  # did splits or DDR move members (and control) since the efforts of step 3?
     for g in range(G):
-        if just_signed[g]:
+        if (phase[g] == tables_.FINAL or phase[g] == tables_.IMPLEMENTATION) and signed[g] == 0:
             signed[g] = 1.0
             signed_members[g] = members_total[g]
     splinter_slot = world.splinter_slot
     splits = 0.0
     for g in range(G):
-        if just_signed[g] and splinter_slot[g] >= 0 \
-                and draw_uniform(draws, key, g) < strength.split_probability(group_cohesion[g], p):
+        if decided[g, TL.OUT_RATIFIED] > 0 and splinter_slot[g] >= 0 \
+                and draw_uniform(draws, key, g) < decided[g, TL.OUT_SPLIT_PROBABILITY]:
             moved = True
             splits += 1.0
-            strength.split(g, splinter_slot[g], strength.split_share(group_cohesion[g], p), members, support,
-                           sanctuary, control, resources, signed_members, fragmentation)
+            strength.split(g, splinter_slot[g], decided[g, TL.OUT_SPLIT_SHARE], members, support, sanctuary,
+                           control, resources, signed_members, fragmentation)
     key = stream_key(seed, run, m, SPLIT_HAZARD)
     for g in range(G):
-        if splinter_slot[g] >= 0 and alive[g] > 0 and not just_signed[g] \
+        if splinter_slot[g] >= 0 and alive[g] > 0 and decided[g, TL.OUT_RATIFIED] == 0 \
                 and draw_uniform(draws, key, g) < strength.split_hazard(
-                    state.state_loss[r, g], group_cohesion[g], phase[g] == negotiation.IMPLEMENTATION, surplus[g], p):
+                    state.state_loss[r, g], group_cohesion[g], phase[g] == tables_.IMPLEMENTATION, surplus[g], p):
             moved = True
             splits += 1.0
-            strength.split(g, splinter_slot[g], strength.split_share(group_cohesion[g], p), members, support,
+            strength.split(g, splinter_slot[g], strength.split_share(group_cohesion[g], 0.0, p), members, support,
                            sanctuary, control, resources, signed_members, fragmentation)
     demobilised = np.zeros(G)
     for g in range(G):
-        if new_phase[g] == negotiation.IMPLEMENTATION:
+        if decided[g, TL.OUT_DDR_RATE] > 0:
             moved = True
-            demobilised[g], remaining = strength.demobilise(g, members, support, sanctuary, pool, p.ddr_rate)
-            if strength.ddr_complete(remaining, signed_members[g]):
-                new_phase[g] = negotiation.DEMOBILIZED
+            demobilised[g], _ = strength.demobilise(g, members, support, sanctuary, pool, decided[g, TL.OUT_DDR_RATE])
     leaving = np.zeros(G)
     recruiting = np.zeros(G, dtype=np.bool_)
     for g in range(G):
-        phase[g] = new_phase[g]
-        if negotiation.stood_down(phase[g]) or ceasefire[g]:
-            leaving[g] = 1.0 - (choice[g, choices.EXPLOIT] if ceasefire[g] and not negotiation.stood_down(phase[g])
-                                else 0.0)
-        recruiting[g] = not negotiation.stood_down(phase[g])
+        stood_down = phase[g] == tables_.IMPLEMENTATION or phase[g] == tables_.DEMOBILIZED
+        leaving[g] = decided[g, TL.OUT_STANDING_DOWN]
+        if ceasefire[g] and not stood_down:  # the fronts that exploit a ceasefire do not stand down
+            leaving[g] *= 1.0 - choice[g, choices.EXPLOIT]
+        recruiting[g] = not stood_down
 
     # 6. security forces: dissent and cohesion
     dissent = 1.0 if draw_uniform(draws, stream_key(seed, run, m, DISSENT), 0) \
@@ -233,12 +228,11 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     cohesion = security.cohesion_update(cohesion, levers.buy_in[m], total_conc, levers.purge[m], dissent, p)
     state.cohesion[r] = cohesion
 
-    # 7. territorial contest and vacuum filling
+    # 7. territorial contest and vacuum filling: the operations each group keeps this month
     before = control.copy()
-    effort = groups_effort
     if moved:
         presence = contest.effective_presence(members, support, reach, world.adj_indptr, world.adj_indices, p)
-        effort = contest.group_efforts(presence, multiplier)
+    effort = contest.group_efforts(presence, multiplier)
     security.state_efforts(cohesion, forces, world.pop075, control, world.presence, conditional, zone, zoned, p,
                            effort)
     contest.perturb_efforts(effort, stream_key(seed, run, m, EFFORT_NOISE), draws, p)
@@ -247,7 +241,7 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     contest.remember_vacated(vacated, vacated_now)
     state_fill = contest.state_fill_share(before, control, vacated_now)
 
-    # 8. attrition, the ex-combatant pool, recruitment, arming, desertion, movement, sanctuary, arms, coca
+    # 8. attrition, the ex-combatant pool, recruitment, desertion, movement, sanctuary, arms, coca
     state_effort = effort[:, G].copy()
     protected = np.zeros((G, T))
     in_zone = np.zeros(G)
@@ -266,6 +260,7 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
         spoiling[g] = choice[g, choices.SPOIL]
     expected_groups, clashes_groups, losses_groups = strength.losses_to_rivals(
         members, losses_state, world.rival_pairs, spoiling, target, stream_key(seed, run, m, GROUP_CLASHES), draws, p)
+    bridge.protect_ex_combatants(losses_groups, decided)
     for g in range(G):
         lost = 0.0
         for t in range(T):
@@ -288,7 +283,8 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
         fighting[g] = operations[g] * (1.0 - in_zone[g])
     economy.update_resources(resources, economy.resources_inflow(rent, transfers, armed_total, fighting, p), p)
     economy.grow_coca(coca, effects.coca_change[m])
-    choices.actions(choice, ceasefire, levers.guarantee[m], world.rivals, target, group_actions)
+    bridge.agreed_substitution(coca, control, decided, p)
+    choices.actions(choice, ceasefire, verification, world.rivals, target, group_actions)
 
     # 9. violence
     violence.decay_fragmentation(fragmentation, p)
@@ -298,7 +294,7 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     # month 0's own policy moves homicides away from the observed level.
     status_quo = np.empty(G)
     for g in range(G):
-        edge = choices.posture_edge(pressure0[g], False, choice[g, choices.RIVALRY], False, p)
+        edge = choices.posture_edge(p.repression_base, False, choice[g, choices.RIVALRY], False, p)
         status_quo[g] = choices.logit_choice(edge, p) * alive[g]
     population, state_presence, observed = world.population, world.presence, world.homicides_observed
     homicides = np.empty(T)

@@ -114,13 +114,24 @@ def spoil_edge(exposure: float, spoiler: int, at_table: bool, p) -> float:
 
 @numba.njit(cache=True)
 def willingness_edge(declared: float, surplus: float, spoiler: int, p) -> float:
-    """The logit of coming to talks: +-L_0 from the declared stance plus beta_W times the expected relative surplus
-    of a deal (clipped to [-5, 5]); -inf for total spoilers, who never come."""
+    """The logit of coming to talks: +-L_0 from the declared stance plus beta_W times the relative surplus of the deal
+    on its table last month (the group's margin, model/tables/bridge.margins; clipped to [-5, 5]; 0 where no table
+    is open: the stance alone); -inf for total spoilers, who never come."""
     if spoiler == TOTAL or surplus == -np.inf:
         return -np.inf
-    s = surplus if np.isfinite(surplus) else -5.0
+    s = surplus if np.isfinite(surplus) else 0.0
     s = min(max(s, -5.0), 5.0)
     return p.willingness_prior * (1.0 if declared > 0 else -1.0) + p.willingness_value_effect * s
+
+
+@numba.njit(cache=True)
+def willingness(declared: float, surplus: float, spoiler: int, p) -> float:
+    """The chance w_g that a group comes to its table this month: logistic(`willingness_edge`), 0 for total
+    spoilers."""
+    edge = willingness_edge(declared, surplus, spoiler, p)
+    if edge == -np.inf:
+        return 0.0
+    return 1.0 / (1.0 + np.exp(-min(max(edge, -50.0), 50.0)))
 
 
 @numba.njit(cache=True)
@@ -152,10 +163,8 @@ def decide(presence: np.ndarray, pairs: np.ndarray, pressure0: np.ndarray, condi
         edge = spoil_edge(exposed[g], spoiler[g], at_table[g], p)
         out[g, SPOIL_EDGE] = edge
         out[g, SPOIL] = logit_choice(edge, p) * alive[g] if exposed[g] > 0 else 0.0
-        edge = willingness_edge(declared[g], surplus[g], spoiler[g], p)
-        out[g, WILLING_EDGE] = edge
-        out[g, WILLING] = (0.0 if edge == -np.inf else 1.0 / (1.0 + np.exp(-min(max(edge, -50.0), 50.0)))) \
-            * alive[g]
+        out[g, WILLING_EDGE] = willingness_edge(declared[g], surplus[g], spoiler[g], p)
+        out[g, WILLING] = willingness(declared[g], surplus[g], spoiler[g], p) * alive[g]
 
 
 @numba.njit(cache=True)

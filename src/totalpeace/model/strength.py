@@ -357,9 +357,12 @@ def sanctuary_flow(members: np.ndarray, sanctuary: np.ndarray, target_share: np.
 
 
 @numba.njit(cache=True)
-def split_probability(cohesion: float, p) -> float:
-    """P(split on signing) = pi_0 + pi_2 (1 - cohesion), in [0, 1]."""
-    return min(max(p.split_base + p.split_cohesion_effect * (1.0 - cohesion), 0.0), 1.0)
+def split_probability(cohesion: float, shortfall: float, p) -> float:
+    """P(split at ratification) = pi_0 + pi_2 (1 - cohesion) + split_terms_effect x shortfall, in [0, 1]: the
+    shortfall is how far the deal falls short of war for the faction with most rent per member
+    (model/tables/effects.faction_shortfall; MECHANISMS.md M7.2's 1[V_war > V_peace], graded)."""
+    return min(max(p.split_base + p.split_cohesion_effect * (1.0 - cohesion)
+                   + p.split_terms_effect * shortfall, 0.0), 1.0)
 
 
 @numba.njit(cache=True)
@@ -375,10 +378,11 @@ def split_hazard(state_loss_share: float, cohesion: float, implementing: bool, s
 
 
 @numba.njit(cache=True)
-def split_share(cohesion: float, p) -> float:
-    """Share of members who leave with the dissident faction: split_member_share at cohesion 1/2, more when lower
-    (at most 0.9)."""
-    return min(max(p.split_member_share * 2.0 * (1.0 - cohesion), 0.0), 0.9)
+def split_share(cohesion: float, shortfall: float, p) -> float:
+    """Share of members who leave with the dissident faction: split_member_share at cohesion 1/2 and a deal that
+    satisfies every faction, more when cohesion is lower or the deal falls shorter (at most 0.9):
+    2 split_member_share (1 - cohesion)(1 + shortfall)."""
+    return min(max(2.0 * p.split_member_share * (1.0 - cohesion) * (1.0 + shortfall), 0.0), 0.9)
 
 
 @numba.njit(cache=True)
