@@ -11,6 +11,9 @@ from __future__ import annotations
 import math
 
 import mesa
+import numpy as np
+
+from totalpeace.model import strength
 
 STATE = "state"  # key of the state's share in a territory's control dict
 
@@ -22,8 +25,8 @@ TALKING = frozenset({EXPLORATION, FORMAL_TALKS, PARTIAL_AGREEMENTS})
 STOOD_DOWN = frozenset({IMPLEMENTATION, DEMOBILIZED})
 
 KINDS = ("coca", "gold", "extortion", "routes")
-MIN_SEARCH_AREA = 1.0  # thousand km2
 MAX_MONTHLY_LOSS = 0.2
+EXPLOIT, SPOIL = 4, 6  # columns of a group's choices (model.choices.EXPLOIT, SPOIL)
 
 
 def logistic(z: float) -> float:
@@ -47,12 +50,15 @@ class TerritoryAgent(mesa.Agent):
         self.youth = population * model.p["youth_share"]
         self.neighbours: list[TerritoryAgent] = []
         self.neighbour_ids: tuple[str, ...] = ()
-        self.ships_through: TerritoryAgent | None = None  # the exit its coca leaves by (nearest by graph distance)
+        self.route_exit = -1  # index of the exit its coca leaves by (least-cost route, re-optimised with control)
+        self.route_next = -1  # index of the next territory on that route (-1 at the exit)
+        self.corridor_ha = 0.0  # coca whose route rent it earns (its share of the routes crossing it)
+        self.ex_combatants = 0.0  # former combatants of demobilised groups living here
         self.borders: set[str] = set()  # neighbouring countries (international actor ids) it borders
         self.control: dict[str, float] = {}  # group id or STATE -> share, summing to one
         self.control_before: dict[str, float] = {}
         self.effort: dict[str, float] = {}
-        self.transit_ha = 0.0
+        self.transit_ha = 0.0  # coca leaving the country through it (an exit)
         self.gross: dict[str, float] = {}  # rents by kind before appropriability
         self.appropriable: dict[str, float] = {}
         self.rent = 0.0  # appropriable rent of all kinds (the rapacity term of the homicide model)
@@ -78,25 +84,20 @@ class TerritoryAgent(mesa.Agent):
             "coca": self.coca_ha * p["coca_rent_per_ha"],
             "gold": self.gold_ha * p["gold_rent_per_ha"],
             "extortion": self.population / 1e5 * p["extortion_rent_per_100k"],
-            "routes": self.transit_ha * p["route_rent_per_ha"],
+            "routes": self.corridor_ha * p["route_rent_per_ha"],
         }
         self.appropriable = {k: self.gross[k] * chi[k] for k in KINDS}
         self.rent = sum(self.appropriable.values())
 
     # ------------------------------------------------------------------ contest
     def measure_efforts(self, noise: bool) -> None:
-        """Each group's members here plus a share of those in adjacent territories, boosted by cartel finance; the
-        state's effective forces. Optionally a log-normal shock on every effort."""
+        """Each group's effective presence here (its members' effort split between home and the neighbours,
+        groups.py) times its arms and the operations it keeps; the state's effective forces. Optionally a log-normal
+        shock on every effort."""
         model, p = self.model, self.model.p
-        reach = p["neighbour_reach"]
         effort = {}
         for g in model.group_list:
-            if g.is_cartel or not g.in_country:
-                effort[g.gid] = 0.0
-                continue
-            members = g.members
-            nearby = sum([members[n] for n in self.neighbour_ids])
-            effort[g.gid] = (members[self.tid] + reach * nearby) * g.finance_boost
+            effort[g.gid] = g.presence[self.tid] * g.effort_multiplier
         effort[STATE] = model.state.effort_in(self)
         if noise:
             sd = p["effort_noise"]
@@ -137,8 +138,8 @@ class TerritoryAgent(mesa.Agent):
         total = sum(new.values())
         self.control_before = before
         self.control = {a: v / total for a, v in new.items()}
-        self.vacated_now = sum(max(before[g.gid] - self.control[g.gid], 0.0)
-                               for g in self.model.group_list if g.leaving)
+        self.vacated_now = sum(max(before[g.gid] - self.control[g.gid], 0.0) * g.leaving
+                               for g in self.model.group_list)
         self.vacated = 0.8 * self.vacated + self.vacated_now
 
     def margin(self) -> float:
@@ -153,12 +154,12 @@ class TerritoryAgent(mesa.Agent):
         model, p, rng = self.model, self.model.p, self.model.rng
         tid, mpc = self.tid, p["members_per_clash"]
         groups = model.group_list
-        here = [g for g in groups if g.in_country]  # the others have no members anywhere: no losses
+        here = groups
         self.losses_state = dict.fromkeys((g.gid for g in groups), 0.0)
         self.losses_groups = dict.fromkeys((g.gid for g in groups), 0.0)
 
         e_state = self.effort[STATE]
-        density = e_state / max(self.area, MIN_SEARCH_AREA)
+        density = e_state / strength.search_area(np.array([self.area]), 0)
         expected = []
         for g in here:
             protected = g.bilateral or tid in g.zone
@@ -172,17 +173,16 @@ class TerritoryAgent(mesa.Agent):
                 self.losses_state[g.gid] = min(x / total * self.clashes_state * mpc, g.members[tid])
         self.state_killed = 0.0
         if e_state > 0:
-            self.state_killed = sum(p["state_losses_per_member"] * model.posture * g.attacking * g.members[tid]
-                                    for g in here)
+            self.state_killed = sum(p["state_losses_per_member"] * g.posture * g.members[tid] for g in here)
 
         expected = []
         for g in here:
             n_g = g.members[tid]
             exposure = 0.0
-            for h in g.rival_agents:
+            for h in g.rival_agents:  # a spoiling rival attacks a group at a table or in a ceasefire twice as hard
                 both = n_g + h.members[tid]
                 if both > 0:
-                    exposure += h.members[tid] / both
+                    exposure += (1.0 + (h.choice[SPOIL] if g.target else 0.0)) * h.members[tid] / both
             expected.append(min(p["intergroup_attrition"] * exposure, 0.5) * n_g)
         total = sum(expected)
         self.expected_groups_total = total
@@ -193,12 +193,6 @@ class TerritoryAgent(mesa.Agent):
                 self.losses_groups[g.gid] = min(x / total * 2.0 * self.clashes_groups * mpc, room)
                 # an agreement's security guarantees protect the members of a group standing down from its rivals
                 self.losses_groups[g.gid] *= 1.0 - min(max(g.protection, 0.0), 1.0)
-
-    def measure_rent_per_member(self) -> None:
-        """Rents per member of the groups here, weighted by their members (the recruits' opportunity)."""
-        here = [(g.rent_per_member, g.members[self.tid]) for g in self.model.group_list]
-        self.members_here = sum(n for _, n in here)
-        self.rent_per_member = sum(r * n for r, n in here) / max(self.members_here, 1.0)
 
     def grow_coca(self, change: float) -> None:
         self.coca_ha = max(self.coca_ha * (1.0 + change), 0.0)
@@ -224,10 +218,10 @@ class TerritoryAgent(mesa.Agent):
         self.fragmentation *= p["fragmentation_memory"]
         drivers = self.homicide_drivers()
         held = sum(self.control[g.gid] for g in model.group_list)
+        posture_share, status_quo = 1.0, 1.0
         if held > 1e-12:
-            posture_share = sum(self.control[g.gid] * model.posture * g.attacking for g in model.group_list) / held
-        else:
-            posture_share = 1.0
+            posture_share = sum(self.control[g.gid] * g.posture for g in model.group_list) / max(held, 1e-12)
+            status_quo = sum(self.control[g.gid] * g.status_quo_posture for g in model.group_list) / max(held, 1e-12)
         m = self.margin()
         per_100k = self.population / 1e5
         self.selective = p["selective_violence_rate"] * per_100k * 4.0 * m * (1.0 - m)
@@ -241,6 +235,8 @@ class TerritoryAgent(mesa.Agent):
             self.drivers0 = drivers
             self.hom_base = max(self.observed_homicides - expected_extra, 0.2 * self.observed_homicides)
         w = p["armed_violence_share"]
+        if model.month == 0:  # the base year's postures (no tables, no conditional repression) are the reference
+            self.hom_base /= 1.0 - w + w * status_quo
         shift = min(max(drivers - self.drivers0, -20.0), 20.0)
         mu = self.hom_base * math.exp(shift) * (1.0 - w + w * posture_share) + extra
         if mu > 0:
@@ -275,9 +271,21 @@ class GroupAgent(mesa.Agent):
         self.allies: set[str] = set()
         self.rival_agents: list[GroupAgent] = []
         self.splinter: GroupAgent | None = None
-        self.members: dict[str, float] = {}
-        self.in_country = False  # any members in the country (refreshed before each contest)
-        self.sanctuary = 0.0
+        self.members: dict[str, float] = {}  # armed members per territory
+        self.support: dict[str, float] = {}  # support networks per territory
+        self.presence: dict[str, float] = {}  # effective presence (groups.py): the effort its members bring here
+        self.sanctuary = 0.0  # armed members abroad
+        self.resources = 0.0  # stock of arms and resources (USD m)
+        self.own_rent = self.pay = 0.0
+        self.arms = self.effort_multiplier = self.operations = 1.0
+        self.posture = self.status_quo_posture = 1.0
+        self.choice = np.zeros(9)
+        self.target = False
+        self.verification = 0.0
+        self.state_loss = 0.0
+        self.surplus = 0.0
+        self.in_zone = self.armed_at_start = 0.0
+        self.willing_now = 0.0
         self.phase = NONE
         self.new_phase = NONE
         self.signed = False
@@ -291,18 +299,20 @@ class GroupAgent(mesa.Agent):
         self.loss_share = 0.0
         self.rent0 = 1.0
         self.transfers = 0.0
-        self.finance_boost = 1.0
         self.zone: set[str] = set()
         self.bilateral = False
         self.ceasefire = False
         self.attacking = 1.0
         self.leaving = False
         self.demobilised = 0.0
-        self.surplus = float("nan")
+
+    @property
+    def armed(self) -> float:
+        return sum(self.members.values()) + self.sanctuary
 
     @property
     def total(self) -> float:
-        return sum(self.members.values()) + self.sanctuary
+        return self.armed + sum(self.support.values())
 
     # ------------------------------------------------------------------ levers
     def read_levers(self, month: int) -> None:
@@ -332,97 +342,73 @@ class GroupAgent(mesa.Agent):
     def exit_control(self) -> float:
         return sum(t.control[self.gid] for t in self.model.territory_list if t.is_exit)
 
-    def set_finance_boost(self) -> None:
-        finance = self.transfers / max(self.transfers + self.rent0, 1e-12)
-        self.finance_boost = 1.0 + self.model.p["cartel_finance_effect"] * finance
-
     # ------------------------------------------------------------------ negotiation
     def assess_power(self) -> None:
         """Bargaining power p = N_eff / (N_eff + e_S) over the territories it is in, sanctuary included."""
         territories = self.model.territory_list
         group_effort = (sum(t.effort[self.gid] for t in territories)
                         + self.model.p["sanctuary_power_effect"] * self.sanctuary)
-        if sum(self.members.values()) > 0:
-            state_effort = sum(t.effort[STATE] for t in territories if self.members[t.tid] > 0)
+        if any(v > 0 for v in self.presence.values()):
+            state_effort = sum(t.effort[STATE] for t in territories if self.presence[t.tid] > 0)
         else:
             state_effort = sum(t.effort[STATE] for t in territories)
         total = group_effort + state_effort
         self.power = group_effort / total if total > 0 else 0.0
 
-    def sign_and_demobilise(self) -> None:
-        """What the tables decided: on signing the members are counted, at ratification a faction may split off
-        into the splinter group, in implementation members demobilise at the agreed rate."""
-        if self.new_phase in (FINAL_AGREEMENT, IMPLEMENTATION) and not self.signed:
+    def sign(self) -> None:
+        """What the tables decided: on signing the members are counted."""
+        if self.phase in (FINAL_AGREEMENT, IMPLEMENTATION) and not self.signed:
             self.signed = True
             self.signed_members = self.members_at_talks
-        if self.ratified:
-            self.maybe_split()
-        self.demobilised = 0.0
-        if self.ddr_rate > 0:
-            self.demobilised = self.total * self.ddr_rate
-            for tid in self.members:
-                self.members[tid] *= 1.0 - self.ddr_rate
-            self.sanctuary *= 1.0 - self.ddr_rate
-        self.phase = self.new_phase
-        self.leaving = self.standing_down
-        self.stood_down = self.phase in STOOD_DOWN
 
-    def maybe_split(self) -> None:
-        model = self.model
-        if self.splinter is None or model.rng.random() >= self.split_chance:
-            return
-        share = self.split_share
-        dissidents = self.splinter
+    def split_off(self, share: float) -> None:
+        """A faction (`share` of the armed members, networks, sanctuary, control and arms) leaves for the splinter
+        group; every territory it leaves from records a fragmentation event."""
+        model, dissidents = self.model, self.splinter
         for t in model.territory_list:
             moved = self.members[t.tid] * share
+            networks = self.support[t.tid] * share
             self.members[t.tid] -= moved
             dissidents.members[t.tid] += moved
-            t.control[dissidents.gid] += t.control[self.gid] * share
-            t.control[self.gid] *= 1.0 - share
-            if moved > 0:
+            self.support[t.tid] -= networks
+            dissidents.support[t.tid] += networks
+            if moved + networks > 0:
                 t.fragmentation += 1.0
         dissidents.sanctuary += self.sanctuary * share
         self.sanctuary *= 1.0 - share
+        dissidents.resources += self.resources * share
+        self.resources *= 1.0 - share
+        for t in model.territory_list:
+            t.control[dissidents.gid] += t.control[self.gid] * share
+            t.control[self.gid] *= 1.0 - share
         self.signed_members *= 1.0 - share
 
-    # ------------------------------------------------------------------ strength
-    def plan_recruitment(self) -> None:
-        """Recruits per territory through the group's networks, easier where rents per member beat the legal wage
-        and the state is absent, saturating at a carrying capacity set by the young population."""
-        model, p = self.model, self.model.p
-        self.recruits = dict.fromkeys(self.members, 0.0)
-        if self.stood_down:
+    def demobilise(self) -> None:
+        """A month of DDR at the agreed rate: the demobilised join the ex-combatant pool where the group is (those
+        abroad in proportion to its members in the country)."""
+        rate, territories = self.ddr_rate, self.model.territory_list
+        self.demobilised = 0.0
+        if rate <= 0:
             return
-        rearm_all = p["ceasefire_rearmament"] * self.ceasefire
-        for t in model.territory_list:
-            n = self.members[t.tid]
-            if n == 0.0:
-                continue
-            ratio = max(t.rent_per_member, 1e-12) / max(p["legal_income_per_member"], 1e-12)
-            z = (p["recruitment_rent_effect"] * math.log(ratio)
-                 + p["recruitment_state_effect"] * (0.5 - t.state_presence))
-            propensity = 2.0 * logistic(min(max(z, -30.0), 30.0))
-            capacity = p["carrying_share"] * t.youth
-            crowding = min(max(1.0 - t.members_here / capacity, 0.0), 1.0) if capacity > 0 else 0.0
-            held = min(max(t.control[self.gid], 0.0), 1.0)
-            rearm = rearm_all + (p["zone_rearmament"] if t.tid in self.zone else 0.0)
-            self.recruits[t.tid] = p["recruitment_rate"] * n * (0.5 + held) * propensity * crowding * (1.0 + rearm)
+        here = sum(self.members[t.tid] + self.support[t.tid] for t in territories)
+        abroad = self.sanctuary * rate
+        self.demobilised = (here + self.sanctuary) * rate
+        for t in territories:
+            local = self.members[t.tid] + self.support[t.tid]
+            t.ex_combatants += local * rate + (abroad * local / here if here > 0 else 0.0)
+            self.members[t.tid] *= 1.0 - rate
+            self.support[t.tid] *= 1.0 - rate
+        self.sanctuary *= 1.0 - rate
 
-    def update_strength(self) -> None:
-        """Members after losses to the state and rivals, recruits and desertion; sanctuary recruits and deserters."""
-        model, p = self.model, self.model.p
-        lost = 0.0
-        for t in model.territory_list:
-            ls, lg = t.losses_state[self.gid], t.losses_groups[self.gid]
-            lost += ls + lg
-            n = self.members[t.tid]
-            self.members[t.tid] = max(n - ls - lg + self.recruits[t.tid] - p["desertion_rate"] * n, 0.0)
-        self.loss_share = lost / self.members_at_talks if self.members_at_talks > 0 else 0.0
-        recruits = 0.0
-        if not self.stood_down:
-            recruits = p["recruitment_rate"] * self.sanctuary * (1.0 + p["ceasefire_rearmament"] * self.ceasefire)
-        self.sanctuary = self.sanctuary * (1.0 - p["desertion_rate"]) + recruits
+    def stand_down(self) -> None:
+        """Who stands down this month: a group in implementation or demobilised wholly, one in a ceasefire by the
+        share of its fronts that comply."""
+        self.stood_down = self.phase in STOOD_DOWN
+        self.leaving = 1.0 if self.standing_down else 0.0
+        if self.ceasefire and not self.stood_down:
+            self.leaving *= 1.0 - self.choice[EXPLOIT]
 
+    # ------------------------------------------------------------------ strength
     def move(self) -> None:
         """A share of members in each territory moves to adjacent territories, in proportion to the value of the
         ground there that the group does not yet hold."""
@@ -445,7 +431,7 @@ class GroupAgent(mesa.Agent):
         """Members cross to (or return from) the host country toward sigma_max * host tolerance of the total, through
         the territories on the host's border (or wherever the group is, if it holds none of them)."""
         target = self.sanctuary_max * self.host_tolerance
-        flow = self.model.p["sanctuary_adjustment"] * (target * self.total - self.sanctuary)
+        flow = self.model.p["sanctuary_adjustment"] * (target * self.armed - self.sanctuary)
         source = {tid: n for tid, n in self.members.items() if tid in self.host_border}
         if sum(source.values()) <= 0:
             source = self.members

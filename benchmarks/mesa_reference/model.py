@@ -16,10 +16,13 @@ import mesa
 import numpy as np
 
 from totalpeace.engine.schedule import build_schedule
+from totalpeace.model import economy
+from totalpeace.model.params import params_tuple
 from totalpeace.scenario.schema import Scenario
 from totalpeace.world import GROUP_TYPES, REVENUES, World, build_world
 
 from .agents import STATE, TALKING, GroupAgent, StateAgent, TerritoryAgent
+from .groups import GroupDesk
 from .negotiation import TableDesk
 
 INIT_ITERATIONS = 50  # fixed-point iterations for the initial control shares, as the engine
@@ -42,6 +45,7 @@ class TotalPeaceModel(mesa.Model):
         self.phased = scenario.policy.talks.mode == "phased"
         self.month = 0
         self._build_agents(scenario)
+        self.groups_desk = GroupDesk(self, float(scenario.security.military + scenario.security.police))
         self._initial_state()
         self.desk = TableDesk(self, scenario)
         self.records: dict[str, list] = {}
@@ -49,7 +53,6 @@ class TotalPeaceModel(mesa.Model):
     # ------------------------------------------------------------------ set-up
     def _build_agents(self, scenario: Scenario) -> None:
         w = self.world
-        transit = w.transit_share.tocoo()
         for i, tid in enumerate(w.territory_ids):
             TerritoryAgent(self, tid, float(w.population[i]), float(w.area_1000km2[i]), float(w.coca_ha[i]),
                            float(w.gold_ha[i]), float(w.state_presence[i]), bool(w.exits[i]),
@@ -62,8 +65,6 @@ class TotalPeaceModel(mesa.Model):
             self.territory_list[a].neighbours.append(self.territory_list[b])
         for t in self.territory_list:
             t.neighbour_ids = tuple(n.tid for n in t.neighbours)
-        for a, b in zip(transit.row, transit.col, strict=True):
-            self.territory_list[a].ships_through = self.territory_list[b]
         for k, country in enumerate(w.neighbour_ids):
             for i in np.flatnonzero(w.neighbour_border[k]):
                 self.territory_list[i].borders.add(country)
@@ -88,16 +89,27 @@ class TotalPeaceModel(mesa.Model):
                                 float(self.schedule.buy_in[0]))
 
     def _initial_state(self) -> None:
-        """Members split between territories and sanctuary; control at the contest's fixed point."""
-        w = self.world
+        """Armed members, support networks and sanctuary; the ex-combatant pool; control at the contest's fixed point
+        with the arms each group's rents keep there; the arms and routes of that control."""
+        w, desk = self.world, self.groups_desk
         for g in self.group_list:
             sigma = g.sanctuary_max * self.host_tolerance(g.host, 0)
-            in_country = float(w.members[g.index]) * (1.0 - sigma)
-            g.members = {t.tid: in_country * float(w.presence[g.index, i]) for i, t in enumerate(self.territory_list)}
-            g.sanctuary = float(w.members[g.index]) * sigma
-            g.in_country = sum(g.members.values()) > 0
+            fighters = float(w.members[g.index]) * g.armed_share
+            here, networks = fighters * (1.0 - sigma), float(w.members[g.index]) - fighters
+            g.members = {t.tid: here * float(w.presence[g.index, i]) for i, t in enumerate(self.territory_list)}
+            g.support = {t.tid: networks * float(w.presence[g.index, i]) for i, t in enumerate(self.territory_list)}
+            g.sanctuary = fighters * sigma
+        for i, t in enumerate(self.territory_list):
+            t.ex_combatants = float(desk.w.ex_combatants[i])
+            t.vacated = float(desk.w.vacated[i])
+        desk.presence()
+        chi = economy.appropriable_shares(float(self.schedule.decriminalization[0]), params_tuple(self.p))
+        for t in self.territory_list:
+            t.control = {g.gid: 0.0 for g in self.group_list} | {STATE: 0.0}
         first = True
         for _ in range(INIT_ITERATIONS):
+            for g, multiplier in zip(self.group_list, desk.arms_at_start(chi), strict=True):
+                g.effort_multiplier = float(multiplier)
             self.state.deploy(0, set(), first=first)
             self.territories.do("measure_efforts", False)
             outcomes = {t.tid: t.contest_outcome() for t in self.territory_list}
@@ -109,6 +121,7 @@ class TotalPeaceModel(mesa.Model):
             first = False
         for t in self.territory_list:  # the engine keeps the last outcome
             t.control = outcomes[t.tid]
+        desk.arms_at_start(chi)  # the arms and routes of the initial control
         self.route_coca()
         self.flow0 = self.neighbour_flows()
 
@@ -126,12 +139,8 @@ class TotalPeaceModel(mesa.Model):
         return {"coca": drug, "gold": chi0, "extortion": chi0, "routes": drug}
 
     def route_coca(self) -> None:
-        """Coca leaves each territory through its nearest exit: the transit hectares of every exit."""
-        for t in self.territory_list:
-            t.transit_ha = 0.0
-        for t in self.territory_list:
-            if t.ships_through is not None:
-                t.ships_through.transit_ha += t.coca_ha
+        """Coca follows each territory's route: the corridor hectares (route rents) and what leaves by each exit."""
+        self.groups_desk.transit()
 
     def neighbour_flows(self) -> dict[str, float]:
         """Cocaine moving through exits on each neighbouring country's border, weighted by non-state control."""
@@ -139,8 +148,6 @@ class TotalPeaceModel(mesa.Model):
                 for k in self.world.neighbour_ids}
 
     def measure_efforts(self, month: int, noise: bool) -> None:
-        for g in self.group_list:
-            g.in_country = sum(g.members.values()) > 0
         demilitarised = set().union(*(g.zone for g in self.group_list))
         self.state.deploy(month, demilitarised)
         self.territories.do("measure_efforts", noise)
@@ -160,14 +167,18 @@ class TotalPeaceModel(mesa.Model):
     # ------------------------------------------------------------------ the month
     def step(self) -> None:
         month, p, s = self.month, self.p, self.schedule
-        groups, territories = self.groups, self.territories
+        groups, territories, desk = self.groups, self.territories, self.groups_desk
 
         # 1. levers
         groups.do("read_levers", month)
         conditional = bool(s.conditional[month])
         self.legitimacy = float(s.legitimacy[month])
+        for g in self.group_list:
+            g.members_at_talks = g.total
+            g.armed_at_start = g.armed
 
-        # 2. economy, with cartel transfers to proxies
+        # 2. economy: routes re-optimised with control, rents, cartel transfers (their own share kept), pay
+        desk.reroute(month)
         self.route_coca()
         territories.do("compute_rents", self.appropriable_shares(float(s.decriminalization[month])))
         groups.do("collect_rents")
@@ -177,28 +188,33 @@ class TotalPeaceModel(mesa.Model):
         for cartel in self.group_list:
             if cartel.finance <= 0:
                 continue
+            own = cartel.exit_control() * cartel.alive
             weights = {a: self.groups_by_id[a].exit_control() * self.groups_by_id[a].alive for a in cartel.allies}
-            total = sum(weights.values())
+            total = own + sum(weights.values())
             if total > 0:
                 budget = cartel.finance * (1.0 + vacuum_exits)
                 for a, wgt in weights.items():
                     self.groups_by_id[a].transfers += budget * wgt / total
+                cartel.transfers += budget * own / total
         if month == 0:  # the group's stake: its status-quo income, before any change in drug policy
             chi0 = self.appropriable_shares(0.0)
             for g in self.group_list:
                 g.rent0 = max(g.status_quo_rent(chi0), 1e-6)
         for g in self.group_list:
+            g.own_rent = g.rent
+        desk.pay()
+        for g in self.group_list:
             g.rent += g.transfers
-        groups.do("set_finance_boost")
 
-        # 3. negotiation
+        # 3. negotiation: power with the groups' arms, willingness, the tables' month; then the groups' choices
+        desk.presence()
+        for g in self.group_list:
+            g.effort_multiplier = g.arms
         self.measure_efforts(month, noise=False)
         groups.do("assess_power")
         self.posture = self.violence_posture(conditional)
         self.base_pressure = p["repression_base"] + (p["repression_conditionality"] * self.posture
                                                      if conditional else 0.0)
-        for g in self.group_list:
-            g.members_at_talks = g.total
         power = [g.power for g in self.group_list]
         if any(g.zone for g in self.group_list):  # the bargaining-power audit needs p without the zones
             zones = {g.index: g.zone for g in self.group_list}
@@ -211,28 +227,52 @@ class TotalPeaceModel(mesa.Model):
                 g.zone, g.power = zones[g.index], power[g.index]
         else:
             without = power
+        for g in self.group_list:  # one draw a month: the group comes (1), hesitates in the queue (1/2) or not
+            comes = g.alive and self.rng.random() < desk.willingness(g)
+            g.willing_now = 1.0 if comes else (0.5 if g.alive and g.willing else 0.0)
         self.desk.month(month, without)  # 3-4. the tables (the model's own, negotiation.py)
+        for g in self.group_list:
+            g.phase = g.new_phase
+        desk.decide(self.desk.out, self.desk.audit, self.desk.phase, conditional)
 
-        # 5. signing, splits and DDR
-        groups.do("sign_and_demobilise")
+        # 5. signing, splits at ratification and beyond it, DDR into the ex-combatant pool
+        groups.do("sign")
+        for g in self.group_list:
+            if g.ratified and g.splinter is not None and self.rng.random() < g.split_chance:
+                g.split_off(g.split_share)
+        for g in self.group_list:
+            if g.splinter is not None and g.alive and not g.ratified \
+                    and self.rng.random() < desk.split_hazard(g):
+                g.split_off(desk.split_share(g))
+        groups.do("demobilise")
+        groups.do("stand_down")
 
         # 6. security forces
-        total_concessions = sum(g.n_concessions for g in self.group_list)
-        self.state.update_cohesion(month, total_concessions)
+        self.state.update_cohesion(month, sum(g.n_concessions for g in self.group_list))
 
-        # 7. territorial contest and vacuum filling
+        # 7. territorial contest and vacuum filling, with the operations each group keeps (and its arms of step 3)
+        desk.presence(with_arms=False)
+        for g in self.group_list:
+            g.effort_multiplier = g.arms * g.operations
         self.measure_efforts(month, noise=True)
         territories.do("contest")
 
-        # 8. attrition, recruitment, movement, sanctuary, coca
+        # 8. attrition, the ex-combatant pool, recruitment, desertion, movement, sanctuary, arms, coca
+        zone = np.zeros((len(self.group_list), len(self.territory_list)))
+        for g in self.group_list:
+            armed_here = sum(g.members.values())
+            in_zone = sum(g.members[tid] for tid in g.zone)
+            g.in_zone = in_zone / armed_here if armed_here > 0 else 0.0
+            for j, t in enumerate(self.territory_list):
+                zone[g.index, j] = 1.0 if t.tid in g.zone else 0.0
         territories.do("fight")
         for g in self.group_list:
-            g.rent_per_member = g.rent / max(g.members_at_talks, 1.0)
-        territories.do("measure_rent_per_member")
-        groups.do("plan_recruitment")
-        groups.do("update_strength")
+            lost = sum(t.losses_state[g.gid] for t in self.territory_list)
+            g.state_loss = lost / g.members_at_talks if g.members_at_talks > 0 else 0.0
+        desk.strength(zone)
         groups.do("move")
         groups.do("seek_sanctuary")
+        desk.arm()
         change = -p["substitution_rate"] * float(s.substitution[month]) \
             + p["substitution_announcement"] * float(s.announced[month])
         territories.do("grow_coca", change)

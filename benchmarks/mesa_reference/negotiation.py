@@ -56,7 +56,7 @@ class TableDesk:
             row[L.IN_SANCTUARY] = g.sanctuary / total if total > 0 else 0.0
             row[L.IN_LOSS_STATE] = g.loss_share
             row[L.IN_PRESSURE] = model.base_pressure
-            row[L.IN_ALIVE], row[L.IN_WILLING] = float(g.alive), float(g.willing)
+            row[L.IN_ALIVE], row[L.IN_WILLING] = float(g.alive), g.willing_now  # the month's willingness draw
             row[L.IN_ATTACKS:L.IN_ATTACKED + 1] = s.attacks[month, i]
             row[L.IN_EX_KILLED] = g.loss_share if g.phase == 6 else 0.0
             row[L.IN_GUARANTEE] = row[L.IN_VERIFICATION] = g.guarantee
@@ -101,3 +101,4 @@ class TableDesk:
             g.split_chance, g.split_share = row[L.OUT_SPLIT_PROBABILITY], row[L.OUT_SPLIT_SHARE]
             g.standing_down = row[L.OUT_STANDING_DOWN] > 0
             g.protection, g.substitution = row[L.OUT_PROTECTION], row[L.OUT_SUBSTITUTION]
+            g.verification = row[L.OUT_VERIFICATION]
