@@ -14,8 +14,8 @@ from totalpeace.calibration.yardsticks import Yardstick, summary
 from totalpeace.experiments.executors import LocalExecutor
 from totalpeace.validation.patterns import catalogue
 
-TRUE_RATE = 0.02
-PRIOR = (0.006, 0.04)
+TRUE_RATE = 0.0015
+PRIOR = (0.0003, 0.003)  # the registry's plausible range of recruitment_rate
 
 
 def gaussian_model(observed: float, noise: float, seed: int):
@@ -77,7 +77,7 @@ def test_recovers_recruitment_rate_from_synthetic_data(synthetic):
                          SmcSettings(population=24, generations=4, seed=5, max_minutes=5))
     values = PRIOR[0] + (PRIOR[1] - PRIOR[0]) * result.population.unit[:, 0]
     prior_sd = (PRIOR[1] - PRIOR[0]) / np.sqrt(12)
-    assert abs(np.median(values) - TRUE_RATE) < 0.004
+    assert abs(np.median(values) - TRUE_RATE) < 0.12 * (PRIOR[1] - PRIOR[0])
     assert np.quantile(values, 0.05) <= TRUE_RATE <= np.quantile(values, 0.95)
     assert values.std() < 0.5 * prior_sd
     assert effective_sample_size(result.population) >= 20

@@ -14,7 +14,7 @@ import pytest
 import scipy.sparse as sp
 
 from totalpeace import load_scenario, simulate
-from totalpeace.data import load_dataset, presence_shares
+from totalpeace.data import department_extents, load_dataset, presence_shares, report_weight
 from totalpeace.data.municipal import MUNICIPAL, read_table
 from totalpeace.data.municipal_presence import FALLBACK_MAX
 from totalpeace.errors import InputError
@@ -89,8 +89,12 @@ def test_presence_follows_evidence_within_a_department():
     presence = load_dataset("colombia-municipalities").presence
     eln = presence[(presence["group"] == "eln") & (presence["department"] == "54")]  # Norte de Santander, strong
     assert (eln["basis"] == "evidence").all() and len(eln) > 3
-    assert eln["weight"].sum() == pytest.approx(3.0)  # the department's weight, split in proportion to evidence
-    assert (eln["weight"] / eln["evidence"]).to_numpy() == pytest.approx(np.full(len(eln), 3.0 / eln["evidence"].sum()))
+    # the department's weight (3 for a strong report, times its extent: data.report_weight), split in proportion to
+    # the evidence
+    weight = report_weight("strong", "54", department_extents())
+    assert eln["weight"].sum() == pytest.approx(weight)
+    assert (eln["weight"] / eln["evidence"]).to_numpy() == pytest.approx(np.full(len(eln),
+                                                                                weight / eln["evidence"].sum()))
 
 
 def test_least_cost_routes_follow_costs_and_record_corridors():

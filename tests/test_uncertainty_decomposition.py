@@ -97,7 +97,7 @@ def test_the_flagship_plan_labels_recover_known_shares():
     forms, cells = plan.run_labels(run_ids)
     rng = np.random.default_rng(6)
     particle = np.array([c.particle for c in plan.cells])[cells]
-    rate = plan.posterior.values[:, plan.posterior.names.index("recruitment_rate")][particle]
+    rate = plan.posterior.values[:, plan.posterior.names.index("effort_noise")][particle]  # a drawn parameter
     draw = (rate - rate.mean()) / rate.std() * 2.0  # variance 4 over the drawn particles
     values = FORM_MEANS[forms % len(FORM_MEANS)] + draw + rng.normal(0.0, 1.0, len(run_ids))  # 8 forms, variance 5
     found = decompose(values, forms, cells, np.asarray(plan.weights), plan.sources, switch_of_form(plan))
