@@ -112,7 +112,9 @@ def _run_means(values: np.ndarray) -> np.ndarray:
     return np.divide(sums, counts, out=np.full(counts.shape, np.nan), where=counts > 0)
 
 
-def _stats(values: np.ndarray) -> dict[str, float | None]:
+def run_stats(values: np.ndarray) -> dict[str, float | None]:
+    """mean, p10, p50, p90 over runs (finite values only; None where there are none). engine/results.py uses it too:
+    it imports this module, so the one copy lives here."""
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)]
     if v.size == 0:
@@ -162,14 +164,14 @@ def table_summary(records: TableRecords, t: int) -> dict[str, Any]:
         "signed_share": float(signed.mean()),
         "ratified_share": float(implemented.mean()),
         "broken_down_share": float(broken.mean()),
-        "months_to_signing": _stats((signed_month - open_month)[signed]),
-        "signed_package": {ISSUES[k]: _stats(at_signing[:, k]) for k in agenda},
+        "months_to_signing": run_stats((signed_month - open_month)[signed]),
+        "signed_package": {ISSUES[k]: run_stats(at_signing[:, k]) for k in agenda},
         "ratification_rejected_share": float(rejected[signed].mean()) if signed.any() else 0.0,
         "rejected_by": {VETO_PLAYERS[v]: float(np.mean(rejecting == v)) for v in np.unique(rejecting) if v >= 0},
         "why_broken_down": _shares(why),
         "stalled_by": _shares(stalls),
-        "group_margin": _stats(run_margin),
-        "state_margin": _stats(run_state_margin),
+        "group_margin": run_stats(run_margin),
+        "state_margin": run_stats(run_state_margin),
         "bargaining_audit": bargaining_audit(records, t),
     }
 
@@ -195,7 +197,7 @@ def bargaining_audit(records: TableRecords, t: int) -> dict[str, Any]:
             d = np.where(bargaining & np.isfinite(d), d, np.nan)
             if np.nanmax(np.abs(d), initial=0.0) == 0.0 or not np.isfinite(d).any():
                 continue
-            entry[name] = _stats(_run_means(d))
+            entry[name] = run_stats(_run_means(d))
         if entry:
             out["all_concessions" if cf == "none" else cf] = entry
     return out

@@ -49,14 +49,7 @@ def sum_months(series: np.ndarray, months: np.ndarray | list[int] | range) -> np
     return total
 
 
-def stats(values: np.ndarray) -> dict[str, float]:
-    """mean, p10, p50, p90 over runs (finite values only)."""
-    v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v)]
-    if v.size == 0:
-        return {"mean": None, "p10": None, "p50": None, "p90": None}
-    p10, p50, p90 = np.percentile(v, [10, 50, 90])
-    return {"mean": float(v.mean()), "p10": float(p10), "p50": float(p50), "p90": float(p90)}
+stats = talks.run_stats  # mean, p10, p50, p90 over runs (finite values only)
 
 
 @dataclass

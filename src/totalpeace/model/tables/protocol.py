@@ -408,20 +408,18 @@ def nash_package(lo: np.ndarray, hi: np.ndarray, kind: np.ndarray, const: np.nda
 
 
 @numba.njit(cache=True)
-def nash_package_work(lo: np.ndarray, hi: np.ndarray, kind: np.ndarray, const: np.ndarray, lin: np.ndarray,
-                      pos: np.ndarray, sal: np.ndarray, d: np.ndarray, w: np.ndarray, x: np.ndarray,
-                      work: np.ndarray, iwork: np.ndarray, warm_start: bool = False) -> int:
-    """nash_package with caller-provided scratch arrays (`workspace`), for the monthly loop. With `warm_start`, the
-    incoming x (last month's package) is where the Newton steps start if its Nash product is the larger: the maximum
-    is the same (the objective is strictly concave with mediators), only fewer steps are needed."""
+def _zone(lo: np.ndarray, hi: np.ndarray, kind: np.ndarray, const: np.ndarray, lin: np.ndarray, d: np.ndarray,
+          x: np.ndarray, work: np.ndarray, iwork: np.ndarray) -> tuple[int, int, int, float, float, float, float, bool]:
+    """What both protocols start from: the two signatories a and b, their Pareto path from the state's preferred
+    package (`frontier`, into `work`/`iwork`), the surpluses at its start and the zone of agreement on it. Without a
+    zone (or without two signatories) x gets the state's best offer (or the opening) and ok is False."""
     K = lo.shape[0]
     a, b = _two_signatories(kind)
     if a < 0 or b < 0:
         for k in range(K):
             x[k] = lo[k]
-        return INFEASIBLE
-    K_ = lo.shape[0]
-    start, length, rate, order = work[W_START, :K_], work[W_LENGTH, :K_], work[W_RATE, :K_], iwork[0, :K_]
+        return a, b, 0, 0.0, 0.0, 0.0, 0.0, False
+    start, length, rate, order = work[W_START, :K], work[W_LENGTH, :K], work[W_RATE, :K], iwork[0, :K]
     n = frontier(lo, hi, lin[a], lin[b], start, order, length, rate)
     ua0, ub0 = const[a], const[b]
     for k in range(K):
@@ -431,7 +429,21 @@ def nash_package_work(lo: np.ndarray, hi: np.ndarray, kind: np.ndarray, const: n
     t_lo, t_hi, ok = feasible_span(sa0, sb0, n, length, rate)
     if not ok:
         package_at(max(min(sa0, t_hi), 0.0), lo, hi, lin[a], start, n, order, length, x)
+    return a, b, n, sa0, sb0, t_lo, t_hi, ok
+
+
+@numba.njit(cache=True)
+def nash_package_work(lo: np.ndarray, hi: np.ndarray, kind: np.ndarray, const: np.ndarray, lin: np.ndarray,
+                      pos: np.ndarray, sal: np.ndarray, d: np.ndarray, w: np.ndarray, x: np.ndarray,
+                      work: np.ndarray, iwork: np.ndarray, warm_start: bool = False) -> int:
+    """nash_package with caller-provided scratch arrays (`workspace`), for the monthly loop. With `warm_start`, the
+    incoming x (last month's package) is where the Newton steps start if its Nash product is the larger: the maximum
+    is the same (the objective is strictly concave with mediators), only fewer steps are needed."""
+    K = lo.shape[0]
+    a, b, n, sa0, sb0, t_lo, t_hi, ok = _zone(lo, hi, kind, const, lin, d, x, work, iwork)
+    if not ok:
         return INFEASIBLE
+    start, length, rate, order = work[W_START, :K], work[W_LENGTH, :K], work[W_RATE, :K], iwork[0, :K]
     mediated = False
     for i in range(kind.shape[0]):
         if kind[i] == QUADRATIC and w[i] > 0:
@@ -469,23 +481,10 @@ def alternating_offers(lo: np.ndarray, hi: np.ndarray, kind: np.ndarray, const: 
     (scratch arrays from `workspace`).
     """
     K = lo.shape[0]
-    a, b = _two_signatories(kind)
-    if a < 0 or b < 0:
-        for k in range(K):
-            x[k] = lo[k]
-        return INFEASIBLE
-    K_ = lo.shape[0]
-    start, length, rate, order = work[W_START, :K_], work[W_LENGTH, :K_], work[W_RATE, :K_], iwork[0, :K_]
-    n = frontier(lo, hi, lin[a], lin[b], start, order, length, rate)
-    ua0, ub0 = const[a], const[b]
-    for k in range(K):
-        ua0 += lin[a, k] * start[k]
-        ub0 += lin[b, k] * start[k]
-    sa0, sb0 = ua0 - d[a], ub0 - d[b]
-    t_lo, t_hi, ok = feasible_span(sa0, sb0, n, length, rate)
+    a, b, n, sa0, sb0, t_lo, t_hi, ok = _zone(lo, hi, kind, const, lin, d, x, work, iwork)
     if not ok:
-        package_at(max(min(sa0, t_hi), 0.0), lo, hi, lin[a], start, n, order, length, x)
         return INFEASIBLE
+    start, length, rate, order = work[W_START, :K], work[W_LENGTH, :K], work[W_RATE, :K], iwork[0, :K]
     pa, pb = patience[a], patience[b]
 
     def b_proposal(ta: float) -> float:
