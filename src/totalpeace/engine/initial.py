@@ -2,8 +2,10 @@
 
 Members are spread by their presence shares, with a share abroad where a host tolerates them; control starts at the
 fixed point of the territorial contest with those members, so that the first months do not drift from an arbitrary
-start; the slow bargaining power and the cocaine flows toward the neighbours are evaluated there. The homicide
-baseline and each group's stake are set in the first month itself (engine/month.py), from that month's own state.
+start; the slow bargaining power and the cocaine flows toward the neighbours are evaluated there; hosts start at their
+scheduled tolerance, the donor's certification at 1, cartels at their scenario budget and neighbours' violence at 1.
+The homicide baseline, the armed groups' homicide rate, each group's stake and the cartels' starting holdings are set
+in the first month itself (engine/month.py), from that month's own state.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import numpy as np
 from totalpeace.engine import state as state_vars
 from totalpeace.engine.inputs import Levers, Options, WorldArrays
 from totalpeace.engine.state import State
-from totalpeace.model import contest, negotiation, spillover, strength, values
+from totalpeace.model import contest, negotiation, security, spillover, strength, values
 
 INIT_ITERATIONS = 50  # at most this many contest rounds to reach the initial control
 INIT_TOLERANCE = 1e-9  # the fixed point is reached when no control share moves by this much
@@ -27,16 +29,19 @@ def contest_fixed_point(members: np.ndarray, cohesion: float, forces: float, con
                         world: WorldArrays, p) -> tuple[np.ndarray, np.ndarray]:
     """Control (T, G + 1) at the fixed point of the contest with these members, and the efforts there: the state's
     deployment depends on control, so efforts (without noise, zones or cartel money) and the contest are iterated,
-    starting from a state holding nothing."""
+    starting from a state holding nothing. The deployment targets the groups' armed density as in every month (no
+    ground is vacated and no attack remembered yet)."""
     G, T = members.shape
     no_zone = np.zeros((G, T))
     no_transfers, own_rent = np.zeros(G), np.ones(G)
+    base = security.targeting(world.pop075, security.threat(members, world.armed_share, np.ones(G), world.population),
+                              np.zeros(T), np.zeros(T), cohesion, p)
     control = np.zeros((T, G + 1))
     effort = np.zeros((T, G + 1))
     outcome = control
     for i in range(INIT_ITERATIONS):
         effort = contest.efforts(members, cohesion, control, no_zone, False, no_transfers, own_rent, forces,
-                                 conditional, world.pop075, world.presence, world.is_cartel, world.adj_indptr,
+                                 conditional, base, world.presence, world.is_cartel, world.adj_indptr,
                                  world.adj_indices, p)
         outcome = contest.contest_shares(effort, difference, p)
         if i > 0 and np.max(np.abs(outcome - control)) < INIT_TOLERANCE:
@@ -61,6 +66,10 @@ def _fill(state: State, world: WorldArrays, levers: Levers, p, options: Options)
     state.flow0[0][:] = spillover.neighbour_flows(world.coca, world.exit_of, control, world.neighbour_border)
     state.p_slow[0][:] = values.bargaining_power(effort, members, sanctuary, p)
     state.rent0[0][:] = 1.0
+    state.tolerance[0][:] = levers.tolerance[0]
+    state.certification[0] = 1.0
+    state.engagement[0][:] = 1.0
+    state.neighbour_index[0][:] = 1.0
 
 
 def initial_state(world: WorldArrays, levers: Levers, p, options: Options, sizes: Mapping[str, int]) -> State:

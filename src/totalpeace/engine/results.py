@@ -17,18 +17,23 @@ from totalpeace.scenario.dates import add_months
 
 # Flows are summed over a calendar year's simulated months and scaled to a full year; stocks take the year's last month.
 FLOWS = ("homicides", "homicide_rate", "state_group_clashes", "inter_group_clashes", "combat_deaths",
-         "security_forces_killed", "social_leader_killings", "selective_killings", "dissent_events", "demobilized",
-         "vacated_control")
+         "battle_deaths", "security_forces_killed", "killed_in_operations", "captures", "surrenders",
+         "social_leader_killings", "armed_group_homicides", "massacres", "displaced", "confined", "dissent_events",
+         "demobilized", "vacated_control")
 STOCKS = ("armed_group_members", "groups_in_talks", "agreements_signed", "state_control_share",
-          "contested_territories", "neighbour_violence", "security_cohesion", "coca_ha", "vacuum_filled_by_state")
+          "contested_territories", "neighbour_violence", "security_cohesion", "coca_ha", "vacuum_filled_by_state",
+          "forces_in_vacated", "legitimacy", "certification")
 REQUIRED = ("homicide_rate", "homicides", "armed_group_members", "state_group_clashes", "inter_group_clashes",
             "groups_in_talks", "agreements_signed", "state_control_share", "contested_territories",
             "neighbour_violence")
 GROUP_SERIES = ("group_members", "group_armed", "group_sanctuary", "group_territories", "group_phase", "group_rent",
-                "group_surplus", "audit_with_concessions", "audit_without_concessions")
+                "group_surplus", "group_verification", "group_relocated", "audit_with_concessions",
+                "audit_without_concessions")
 CONCESSION_AUDITS = ("arrest_orders_suspended", "extradition_suspended", "bombing_suspended", "zone")
 SIGNED_PHASES = [int(Phase.FINAL_AGREEMENT), int(Phase.IMPLEMENTATION), int(Phase.DEMOBILIZED)]
-TERRITORY_SERIES = ("territory_state_control", "territory_homicides", "territory_vacated")
+TERRITORY_SERIES = ("territory_state_control", "territory_homicides", "territory_vacated",
+                    "territory_social_leader_killings", "territory_massacres", "territory_displaced",
+                    "territory_confined", "territory_filled_state", "territory_filled_groups")
 
 
 def sum_months(series: np.ndarray, months: np.ndarray | list[int] | range) -> np.ndarray:

@@ -32,6 +32,8 @@ class Purpose(IntEnum):
     BREAKDOWN = 6
     SPLIT = 7
     DISSENT = 8
+    LETHAL_CLASHES = 9
+    MASSACRES = 10
 
 
 class Draws(NamedTuple):

@@ -79,4 +79,5 @@ def build_engine(scenario: Scenario, months: int, draws: Draws = COUNTER) -> Eng
                       bdm=scenario.model.negotiation_engine == "bdm",
                       difference=scenario.model.contest_form == "difference")
     return Engine(world, build_schedule(scenario, world, months), params, options,
-                  float(scenario.security.military + scenario.security.police), months, draws)
+                  float(scenario.security.military + scenario.security.police), months, draws,
+                  float(scenario.security.budget or 0.0))

@@ -97,21 +97,6 @@ def losses_to_rivals(members: np.ndarray, losses_state: np.ndarray, pairs: np.nd
 
 
 @numba.njit(cache=True)
-def security_forces_killed(members: np.ndarray, state_effort: np.ndarray, posture: float, ceasefire: np.ndarray,
-                           p) -> float:
-    """Members of the security forces killed this month: a fixed rate per group member where the state operates,
-    scaled by the violence posture; a group in any ceasefire does not attack the state."""
-    G, T = members.shape
-    killed = 0.0
-    for g in range(G):
-        attacking = 0.0 if ceasefire[g] else 1.0
-        for t in range(T):
-            if state_effort[t] > 0:
-                killed += p.state_losses_per_member * posture * attacking * members[g, t]
-    return killed
-
-
-@numba.njit(cache=True)
 def local_rent_per_member(rent: np.ndarray, members_total: np.ndarray, members: np.ndarray) -> np.ndarray:
     """Rent per member in each territory (T,): the members-weighted mean of the local groups' rent per member."""
     G, T = members.shape

@@ -76,6 +76,7 @@ def _groups(scenario: Scenario, table: TerritoryTable) -> list[Problem]:
         if not re.match(ID_PATTERN, aid):
             out.append((("international", aid), "actor ids must be lower-case letters, digits and _"))
         out += _ids("group", groups, actor.guarantor_for, ("international", aid, "guarantor_for"))
+        out += _ids("group", groups, actor.extradition_requests, ("international", aid, "extradition_requests"))
     return out
 
 
@@ -118,7 +119,8 @@ def _policy(scenario: Scenario, territories: set[str]) -> list[Problem]:
 
 TIME_VARYING = ("policy.decriminalization", "policy.substitution", "policy.substitution_announced", "security.buy_in",
                 "security.repression", "security.deployable_share", "international.*.host_tolerance",
-                "international.*.guarantor_weight", "international.*.legitimacy")
+                "international.*.guarantor_weight", "international.*.legitimacy",
+                "international.*.relations", "international.*.verification", "international.*.aid")
 
 
 def _time_varying(path: list[str | int]) -> bool:
