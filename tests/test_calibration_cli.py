@@ -14,14 +14,15 @@ from totalpeace.scenario.params import BY_NAME
 TINY = """
 name = "tiny"
 scenarios = ["colombia-2012"]
-targets = ["homicides"]
+patterns = ["farc-havana-stable", "ceasefire-homicides", "homicides-national"]
 parameters = ["armed_violence_share"]
 [budget]
 population = 4
-generations = 1
+generations = 2
 runs = 1
 seed = 2
 max_minutes = 5
+predictive_draws = 2
 """
 
 
@@ -30,28 +31,38 @@ def test_calibrate_then_validate(cli, write, tmp_path):
     store = tmp_path / "store"
     code, stdout, err = cli("calibrate", str(spec), "--store", str(store), "--workers", "1")
     assert code == 0, err
-    assert "armed_violence_share" in stdout
+    assert "armed_violence_share" in stdout and "Predictive checks" in stdout
     folder = store / "calibrations" / "tiny"
     posterior = pd.read_parquet(folder / "posterior.parquet")
-    assert list(posterior.columns) == ["calibration", "particle", "armed_violence_share", "weight"]
+    assert list(posterior.columns[:5]) == ["calibration", "particle", "armed_violence_share", "weight", "distance"]
+    assert {"z:farc-havana-stable", "z:ceasefire-homicides"} <= set(posterior.columns)
     assert len(posterior) == 4 and posterior["weight"].sum() == pytest.approx(1.0)
     low, high = BY_NAME["armed_violence_share"].low, BY_NAME["armed_violence_share"].high
     assert posterior["armed_violence_share"].between(low, high).all()
     paramset = tomllib.loads((folder / "parameters.toml").read_text())
     assert paramset["provenance"]["simulations"] >= 4
+    assert paramset["provenance"]["patterns"] == ["farc-havana-stable", "ceasefire-homicides", "homicides-national"]
     assert low <= paramset["parameters"]["armed_violence_share"] <= high
     assert (folder / "spec.toml").read_text() == TINY
-    # the store's views read the posterior back
+    checks = pd.read_parquet(folder / "checks.parquet")
+    assert set(checks["ensemble"]) == {"prior", "posterior"}
+    assert set(checks["pattern"]) >= {"farc-havana-stable", "plebiscite-then-congress"}  # every 2012 pattern
+    assert checks.loc[checks["pattern"] == "plebiscite-then-congress", "produced"].eq(False).all()
+    ident = pd.read_parquet(folder / "identifiability.parquet")
+    assert list(ident["parameter"]) == ["armed_violence_share"] and ident["verdict"].iloc[0] in (
+        "identified", "partly identified", "not identified")
+    # the store's views read the posterior and the checks back
     back = ResultsStore(store).query("SELECT count(*) AS particles, sum(weight) AS w FROM posterior "
                                      "WHERE calibration = 'tiny'")
     assert back["particles"].iloc[0] == 4 and back["w"].iloc[0] == pytest.approx(1.0)
     assert ResultsStore(store).calibration_names() == ["tiny"]
-    code, stdout, err = cli("query", "--store", str(store), "SELECT t, epsilon, ess FROM calibration_generations")
-    assert code == 0 and "ess" in stdout, err
+    for view in ("calibration_generations", "calibration_checks", "identifiability", "form_weights"):
+        code, stdout, err = cli("query", "--store", str(store), f"SELECT count(*) AS n FROM {view}")
+        assert code == 0, err
 
     # the spec's name finds the posterior in the store
     code, stdout, err = cli("validate", str(spec), "--store", str(store), "--draws", "2", "--runs", "1", "--out",
-                            str(tmp_path / "val"))
+                            str(tmp_path / "val"), "--no-backtest")
     assert code == 0, err
     assert "CRPS" in stdout and "homicides" in stdout and f"draws from {folder}" in \
         (tmp_path / "val" / "validation.html").read_text()
@@ -61,6 +72,27 @@ def test_calibrate_then_validate(cli, write, tmp_path):
     assert "<svg" in (tmp_path / "val" / "validation.html").read_text()
 
 
+FORMS = TINY.replace('parameters = ["armed_violence_share"]', 'parameters = ["armed_violence_share"]\n'
+                     'forms = ["contest_form"]').replace("population = 4", "population = 8")
+
+
+def test_forms_are_calibrated_and_weighed(cli, write, tmp_path):
+    from totalpeace.scenario.forms import choices, form_weights, posterior_draws
+
+    spec = write("forms.toml", FORMS)
+    store = tmp_path / "store"
+    code, _, err = cli("calibrate", str(spec), "--store", str(store), "--workers", "1")
+    assert code == 0, err
+    folder = store / "calibrations" / "tiny"
+    weights = form_weights(folder)
+    assert sorted(weights["contest_form"]) == sorted(choices("contest_form"))
+    assert weights["weight"].sum() == pytest.approx(1.0)
+    assert weights["particles"].sum() == 8
+    assert set(pd.read_parquet(folder / "posterior.parquet")["contest_form"]) <= set(choices("contest_form"))
+    draws = posterior_draws(folder, 5, seed=1)
+    assert all(d["contest_form"] in choices("contest_form") and "armed_violence_share" in d for d in draws)
+
+
 def test_calibrating_again_needs_replace(cli, write, tmp_path):
     spec = write("tiny.toml", TINY)
     store = tmp_path / "store"
@@ -68,14 +100,16 @@ def test_calibrating_again_needs_replace(cli, write, tmp_path):
     code, _, err = cli("calibrate", str(spec), "--store", str(store), "--workers", "1")
     assert code == 2 and "--replace" in err
     before = (store / "calibrations" / "tiny" / "posterior.parquet").read_bytes()
-    code, _, err = cli("calibrate", str(spec), "--store", str(store), "--workers", "1", "--replace")
+    code, _, err = cli("calibrate", str(spec), "--store", str(store), "--workers", "2", "--replace")
     assert code == 0, err
-    assert (store / "calibrations" / "tiny" / "posterior.parquet").read_bytes() == before  # same seed, same result
+    # same seed, same result, on one process or two
+    assert (store / "calibrations" / "tiny" / "posterior.parquet").read_bytes() == before
     assert not any((store / "tmp-calibrations").iterdir())  # nothing left from the replaced folder
 
 
 def test_a_quick_run_is_stored_apart_and_does_not_block_the_real_one(cli, write, tmp_path):
-    spec = write("tiny.toml", TINY + "[quick]\npopulation = 4\ngenerations = 1\nruns = 1\nmax_minutes = 5\n")
+    spec = write("tiny.toml", TINY + "[quick]\npopulation = 4\ngenerations = 1\nruns = 1\nmax_minutes = 5\n"
+                                     "predictive_draws = 1\n")
     store = tmp_path / "store"
     code, _, err = cli("calibrate", str(spec), "--quick", "--store", str(store), "--workers", "1")
     assert code == 0, err
@@ -89,10 +123,11 @@ def test_a_quick_run_is_stored_apart_and_does_not_block_the_real_one(cli, write,
 SCREENED = """
 name = "screened"
 scenarios = ["colombia-2012"]
-targets = ["farc_armed"]
+patterns = ["farc-havana-stable"]
 [screening]
 candidates = ["recruitment_rate", "desertion_rate", "homicide_dispersion", "salience_host"]
 keep = 2
+per_target = 0
 [budget]
 population = 4
 generations = 1
@@ -100,10 +135,11 @@ runs = 1
 seed = 3
 max_minutes = 5
 screening_trajectories = 4
+predictive_draws = 1
 """
 
 
-def test_screening_chooses_the_parameters_that_move_the_targets(cli, write, tmp_path):
+def test_screening_chooses_the_parameters_that_move_the_patterns(cli, write, tmp_path):
     spec = write("screened.toml", SCREENED)
     store = tmp_path / "store"
     code, stdout, err = cli("calibrate", str(spec), "--store", str(store), "--workers", "1")
@@ -122,7 +158,7 @@ def test_screening_chooses_the_parameters_that_move_the_targets(cli, write, tmp_
 
 def test_validate_without_a_spec_scores_the_flagship_calibration(cli, tmp_path):
     code, stdout, err = cli("validate", "--draws", "2", "--runs", "1", "--out", str(tmp_path / "val"),
-                            "--store", str(tmp_path / "empty-store"))
+                            "--store", str(tmp_path / "empty-store"), "--no-backtest", "--patterns", "none")
     assert code == 0, err
     assert "CRPS" in stdout
     summary = pd.read_csv(tmp_path / "val" / "summary.csv")
@@ -169,9 +205,10 @@ def test_out_of_bounds_value_in_a_set_is_an_input_error(cli, write):
 
 @pytest.mark.parametrize(("change", "message"), [
     (('parameters = ["armed_violence_share"]', 'parameters = ["armed_violence_shar"]'), "unknown parameter"),
-    (('targets = ["homicides"]', 'targets = ["murders"]'), "unknown target 'murders'"),
+    (('patterns = ["farc-havana-stable",', 'patterns = ["farc-havana-stabl",'), "unknown pattern 'farc-havana-stabl'"),
+    (("patterns = [", 'forms = ["contest"]\npatterns = ['), "forms[0]: 'contest' is not a model form"),
     (("population = 4", "population = 1"), "budget.population"),
-    (('scenarios = ["colombia-2012"]', 'scenarios = ["colombia-2022"]'), "no target is observed"),
+    (('scenarios = ["colombia-2012"]', 'scenarios = ["colombia-2022"]'), "none of the chosen patterns"),
     (("[budget]", "[budget]\nwhatever = 1"), "budget.whatever"),
     (('parameters = ["armed_violence_share"]', "parameters = []"), "add a [screening] table"),
     (('parameters = ["armed_violence_share"]', 'parameters = []\n[screening]\ncandidates = ["recruitment_rate", '

@@ -210,7 +210,32 @@ def test_backtest_scores_against_persistence_and_the_recent_mean():
     assert national["mae_persistence"] == pytest.approx(abs(12656 - 12127))  # 2019 carried forward to 2020
     assert national["mae_mean3"] == pytest.approx(abs((12079 + 12667 + 12656) / 3 - 12127))  # 2017-2019
     assert np.isfinite(scores[["crps", "mae"]].to_numpy()).all()
-    assert set(skill_table(scores)["horizon"]) == {1, 2}
+    # persistence with Poisson noise: the exact CRPS of Poisson(12,656) at 12,127 (a point forecast 529 away, with
+    # a spread of about 112 that shaves a little off)
+    from totalpeace.validation.scoring import crps_poisson
+
+    assert national["crps_poisson"] == pytest.approx(crps_poisson(12656, 12127))
+    assert 529 - 112 < national["crps_poisson"] < 529
+    assert 0.0 <= national["coverage80"] <= 1.0 and national["coverage80_poisson"] == 0.0  # 529 is ~5 sd away
+    skill = skill_table(scores)
+    assert set(skill["horizon"]) == {1, 2} and "skill_poisson" in skill
+
+
+def test_backtest_of_candidate_calibrations_and_the_selection_rule():
+    from totalpeace.scenario.params import PARAMETERS
+    from totalpeace.validation.backtest import compare_calibrations, select_calibration
+    from totalpeace.validation.colombia_backtest import PROBLEM
+
+    defaults = [{p.name: float(p.default) for p in PARAMETERS}]
+    slower = [{**defaults[0], "recruitment_rate": 0.01}, {**defaults[0], "recruitment_rate": 0.012}]
+    scores = compare_calibrations(PROBLEM, {"defaults": defaults, "slower": slower, "flagship": None}, [2018],
+                                  ["department"], runs=2)
+    assert set(scores["candidate"]) == {"defaults", "slower", "flagship"}
+    best, ranking = select_calibration(scores)
+    means = scores[(scores["level"] == "department") & (scores["scope"] == "territories")].groupby("candidate")[
+        "crps"].mean()
+    assert best == means.idxmin() and list(ranking["candidate"]) == list(means.sort_values().index)
+    assert ranking["beats_baseline"].tolist() == (ranking["skill_poisson"] > 0).tolist()
 
 
 def test_dataset_years_outside_the_panel_are_errors():

@@ -244,9 +244,15 @@ def test_calibration_vectors_use_the_catalogue_definitions():
 
 def test_validate_prints_the_pattern_table_and_writes_the_page(cli, tmp_path):
     code, stdout, err = cli("validate", "--uncalibrated", "--draws", "1", "--runs", "1", "--patterns",
-                            "eln-2020,massacres-level", "--out", str(tmp_path))
+                            "eln-2020,massacres-level", "--out", str(tmp_path), "--origins", "2019", "--levels",
+                            "department")
     assert code == 0, err
     assert "eln-2020" in stdout and "n.p." in stdout and "not yet produced" in stdout
+    # and the backtest table with its baselines (one origin here)
+    assert "Rolling-origin backtest" in stdout and "Poisson" in stdout
+    backtest = pd.read_csv(tmp_path / "backtest.csv")
+    assert set(backtest["level"]) == {"department"} and backtest["crps_poisson"].gt(0).all()
+    assert "rolling-origin backtest" in (tmp_path / "validation.html").read_text()
     table = pd.read_csv(tmp_path / "patterns.csv")
     assert list(table["pattern"]) == ["eln-2020", "massacres-level"]
     assert table["status"].iloc[1] == "not yet produced"

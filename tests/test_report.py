@@ -283,3 +283,26 @@ def test_map_frames_shrink_with_many_territories():
     assert frame_months(48) == list(range(48))  # departments: every month
     municipal = frame_months(48, 1122)
     assert municipal[-1] == 47 and len(municipal) == 12  # municipalities: every 4 months, the last one always
+
+
+def test_report_links_the_validation_page_of_its_calibration(results, tmp_path):
+    # the flagship's calibration ships its validation page; the run report carries a copy and links to it
+    out = write_report(results, tmp_path / "report.html")
+    page = out.read_text(encoding="utf-8")
+    assert 'id="validation-link" href="validation.html"' in page
+    copied = (tmp_path / "validation.html").read_text(encoding="utf-8")
+    assert "Patterns of Colombia&#x27;s history" in copied or "Patterns of Colombia's history" in copied
+    assert "rolling-origin backtest" in copied
+
+
+def test_a_calibration_without_a_page_links_the_flagships(tmp_path):
+    from totalpeace.validation.report import copy_validation_page
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "parameters.toml").write_text("[parameters]\nrecruitment_rate = 0.02\n", encoding="utf-8")
+    (tmp_path / "run").mkdir()
+    assert copy_validation_page(str(folder), tmp_path / "run") == "validation.html"
+    (folder / "validation.html").write_text("<p>mine</p>", encoding="utf-8")
+    assert copy_validation_page(str(folder), tmp_path / "run") == "validation.html"
+    assert (tmp_path / "run" / "validation.html").read_text(encoding="utf-8") == "<p>mine</p>"

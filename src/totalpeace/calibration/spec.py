@@ -1,9 +1,13 @@
-"""The calibration file (SPEC.toml): scenarios, parameters with priors, targets, screening and the budget.
+"""The calibration file (SPEC.toml): scenarios, patterns, model forms, parameters with priors, screening, budget.
 
-Priors are uniform. A parameter named without bounds takes its plausible range from the parameter registry
-(scenario/params.py); explicit bounds must lie inside the parameter's valid bounds. The calibrated parameters are
-those listed under `parameters` plus, when a `[screening]` table names candidates, the `keep` candidates a Morris
-screening of the targets ranks highest and each target's `per_target` strongest (calibration/screening.py).
+The summary statistics are the pattern catalogue's (validation/patterns.py): `patterns = "all"` uses every pattern
+the model produces on the spec's scenarios. `forms` names the model-form fields (scenario/forms.py) whose variants
+are calibrated and weighed; without it every scenario keeps its own forms. Priors are uniform. A parameter named
+without bounds takes its plausible range from the parameter registry (scenario/params.py); explicit bounds must lie
+inside the parameter's valid bounds. The calibrated parameters are those listed under `parameters` plus, when a
+`[screening]` table names candidates, the `keep` candidates a Morris screening of the patterns ranks highest and each
+pattern's `per_target` strongest (calibration/screening.py). `targets` (targets.csv) are not fitted: `validate`
+scores them on the years a scenario holds back.
 """
 
 from __future__ import annotations
@@ -36,15 +40,26 @@ class Prior(Strict):
 
 
 class Budget(Strict):
-    """How much simulation the calibration may spend."""
+    """How much simulation the calibration may spend (calibration/smc.py explains each knob)."""
 
-    population: int = Field(100, ge=4, le=100_000, description="Particles per ABC-SMC generation.")
-    generations: int = Field(6, ge=1, le=100, description="Maximum number of generations.")
-    runs: int = Field(4, ge=1, le=1000, description="Stochastic runs per particle and scenario (ensemble mean).")
+    population: int = Field(100, ge=4, le=100_000, description="Particles of the ABC-SMC population.")
+    generations: int = Field(20, ge=1, le=1000, description="Maximum number of generations (the prior sample is 0).")
+    runs: int = Field(4, ge=1, le=1000, description="Stochastic runs per particle and scenario (summarised by "
+                                                    "their median).")
     seed: int = Field(1, ge=0, lt=2**32, description="Seed of the whole calibration.")
-    max_minutes: float = Field(35.0, gt=0, description="Start no new generation after this many minutes (the "
-                                                       "generation under way finishes and is the posterior).")
-    min_acceptance: float = Field(0.02, ge=0.0, lt=1.0, description="Stop when a generation accepts fewer.")
+    max_simulations: int = Field(1_000_000, ge=4, description="Particle simulations the ABC-SMC may spend: a "
+                                 "generation starts only if the previous one's cost still fits (deterministic).")
+    max_minutes: float = Field(35.0, gt=0, description="Safety net: no MCMC step starts after this many minutes "
+                                                       "(the only limit that depends on the machine).")
+    min_acceptance: float = Field(0.03, ge=0.0, lt=1.0, description="Stop when the MCMC moves accept fewer.")
+    keep: float = Field(0.5, gt=0.0, lt=1.0, description="Share of particles that survive each generation.")
+    stay: float = Field(0.01, gt=0.0, lt=1.0, description="Most probability that a resampled particle is never "
+                                                          "moved (sets the MCMC steps per generation).")
+    max_moves: int = Field(30, ge=1, le=1000, description="MCMC steps per generation at most.")
+    predictive_draws: int = Field(40, ge=1, le=10_000, description="Parameter draws (x runs) of each predictive "
+                                                                   "check: prior, and posterior of each form.")
+    min_ess: float = Field(200, ge=0, description="Effective sample size the posterior should reach (reported; a "
+                                                  "smaller one is flagged).")
     screening_trajectories: int = Field(10, ge=2, le=10_000, description="Morris trajectories of the screening.")
 
 
@@ -67,7 +82,11 @@ class CalibrationSpec(Strict):
     scenarios: list[str] = Field(..., min_length=1, description="Built-in names or paths of historical scenarios.")
     parameters: list[str] = Field(default_factory=list, description="Parameters always calibrated (registry names).")
     priors: dict[str, Prior] = Field(default_factory=dict, description="Bounds replacing a plausible range.")
-    targets: list[str] = Field(default_factory=list, description="Target names (default: every target).")
+    patterns: list[str] | Literal["all"] = Field("all", description='Pattern ids of the catalogue to fit, or "all".')
+    forms: list[str] | Literal["all"] = Field(default_factory=list, description='Model-form fields whose variants '
+                                              'are calibrated and weighed (scenario/forms.py), or "all".')
+    targets: list[str] = Field(default_factory=list, description="Targets `validate` scores on held-back years "
+                                                                 "(default: every target of the scenarios).")
     budget: Budget = Field(default_factory=Budget)
     quick: Budget | None = Field(None, description="Budget of `--quick` (default: a few minutes' worth).")
     screening: Screening | None = Field(None, description="Morris screening that picks parameters to calibrate.")
@@ -85,7 +104,13 @@ class CalibrationSpec(Strict):
         if not quick:
             return self.budget
         return self.quick or Budget(population=20, generations=2, runs=1, seed=self.budget.seed, max_minutes=5,
-                                    screening_trajectories=2)
+                                    screening_trajectories=2, predictive_draws=4, min_ess=0)
+
+    def form_fields(self) -> list[str]:
+        """The form fields calibrated (in the registry's order)."""
+        from totalpeace.scenario.forms import form_fields
+
+        return list(form_fields()) if self.forms == "all" else [f for f in form_fields() if f in self.forms]
 
     def candidates(self) -> list[str]:
         """Screened candidates that are not calibrated anyway."""
@@ -106,7 +131,19 @@ def _names(field: str, names: list[str]) -> list[str]:
 
 
 def _check(spec: CalibrationSpec) -> list[str]:
+    from totalpeace.scenario.forms import form_fields
+    from totalpeace.validation.patterns import CATALOGUE
+
     problems = _names("parameters", spec.parameters)
+    if spec.patterns != "all":
+        known = [p.id for p in CATALOGUE]
+        problems += [f"patterns[{i}]: unknown pattern {p!r} (known: {', '.join(known)})"
+                     for i, p in enumerate(spec.patterns) if p not in known]
+        if not spec.patterns:
+            problems.append('patterns: name at least one pattern, or "all"')
+    if spec.forms != "all":
+        problems += [f"forms[{i}]: {f!r} is not a model form (forms: {', '.join(form_fields())})"
+                     for i, f in enumerate(spec.forms) if f not in form_fields()]
     screening = spec.screening
     if screening is not None:
         if screening.candidates != "all":

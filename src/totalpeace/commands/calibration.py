@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,15 +13,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from totalpeace.commands.options import ExecutorOpt, StoreOpt, WorkersOpt
+from totalpeace.commands.progress import progress_bar
 
 SCREENING_EXTRA_ROWS = 5  # ranking rows printed below the last calibrated candidate
 SpecArg = Annotated[str, typer.Argument(metavar="SPEC.toml", help="Calibration file (see docs/validation.md).")]
 
 
-def _prepare(spec_file: str, use: str | None) -> tuple[Any, dict[str, Any], list[Any]]:
-    """The spec, its scenarios by name, and the targets that belong to those scenarios."""
+def _prepare(spec_file: str) -> tuple[Any, dict[str, Any], list[Any]]:
+    """The spec, its scenarios by name, and the targets observed for those scenarios (scored by `validate`)."""
     from totalpeace.calibration.spec import load_spec
-    from totalpeace.errors import InputError
     from totalpeace.scenario import load_scenario
     from totalpeace.validation.targets import load_targets
 
@@ -31,11 +30,7 @@ def _prepare(spec_file: str, use: str | None) -> tuple[Any, dict[str, Any], list
     for ref in spec.scenarios:
         scenario = load_scenario(ref)
         scenarios[scenario.name] = scenario
-    targets = [t for t in load_targets(spec.targets or None, use=use) if t.scenario in scenarios]
-    for name in scenarios:
-        if not any(t.scenario == name for t in targets):
-            raise InputError(f"{spec_file}: scenarios: no target is observed for scenario {name!r} "
-                             "(targets.csv names colombia-1998 and colombia-2012)")
+    targets = [t for t in load_targets(spec.targets or None) if t.scenario in scenarios]
     return spec, scenarios, targets
 
 
@@ -48,17 +43,22 @@ def calibrate(
     store: StoreOpt = None,
     replace: Annotated[bool, typer.Option("--replace", help="Replace a calibration of the same name.")] = False,
 ) -> None:
-    """Screen the candidate parameters (Morris), fit the chosen ones to history with ABC-SMC, and write the
-    posterior and a calibrated parameter set to the results store."""
-    from totalpeace.calibration.abc import make_problem, run_abc
+    """Fit the model to the pattern catalogue of Colombia's history: screen the candidate parameters (Morris), fit
+    the chosen ones and the model forms with ABC-SMC, check the posterior against every pattern, and write the
+    posterior, its checks, the form weights and a calibrated parameter set to the results store."""
+    from totalpeace.calibration.method import Progress as Stages
+    from totalpeace.calibration.method import run_calibration
     from totalpeace.calibration.output import calibration_files
     from totalpeace.errors import InputError
     from totalpeace.experiments.executors import make_executor
     from totalpeace.experiments.store import ResultsStore
-    from totalpeace.validation.targets import observed
+    from totalpeace.validation.patterns import catalogue
 
     console = Console()
-    spec, scenarios, targets = _prepare(spec_file, use="calibrate")
+    spec, scenarios, _ = _prepare(spec_file)
+    if not any(p.scenario in scenarios for p in catalogue(None if spec.patterns == "all" else list(spec.patterns))):
+        raise InputError(f"{spec_file}: patterns: none of the chosen patterns runs on {', '.join(scenarios)} (the "
+                         "catalogue's scenarios: colombia-1998, colombia-2012, colombia-2017)")
     budget = spec.budget_for(quick)
     if quick:  # a smoke test, not an inference: never in the place of (or in the way of) the real calibration
         spec = spec.model_copy(update={"name": f"{spec.name}-quick"})
@@ -68,66 +68,36 @@ def calibrate(
         raise InputError(f"calibration {spec.name!r} is already in the store {results.path}: add --replace to run it "
                          "again, or change the spec's name")
     started = time.time()
+    forms = spec.form_fields()
     with results.lock(f"calibration.{spec.name}"), make_executor(executor, workers) as pool:
-        console.print(f"Calibrating on {len(targets)} targets of {', '.join(scenarios)} ({pool.description}): "
-                      f"population {budget.population}, up to {budget.generations} generations, {budget.runs} runs "
-                      f"per particle, no generation started after {budget.max_minutes:g} minutes")
-        screening = None
-        chosen = list(spec.parameters)
-        if spec.screening is not None:
-            screening = _screen(console, spec, make_problem(scenarios, targets, budget.runs, budget.seed), budget,
-                                pool)
-            chosen += screening.selected
-        with tempfile.TemporaryDirectory() as tmp, _progress(console) as bar:
-            task = bar.add_task("starting", total=budget.population, evals=0)
-            state = {"evals": 0}
-
-            def on_task(tries: int) -> None:
-                state["evals"] += tries
-                bar.update(task, advance=1, evals=state["evals"])
-
-            def on_batch(index: int, n: int) -> None:
-                label = "distance scales (prior sample)" if index == 0 else f"generation {index - 1}"
-                bar.reset(task, total=n, description=label, evals=state["evals"])
-
-            db = Path(tmp) / "abc.db"
-            posterior = run_abc(spec.prior_bounds(chosen), scenarios, targets, budget, observed(targets),
-                                executor=pool, db_path=db, on_task=on_task, on_batch=on_batch)
-            minutes = (time.time() - started) / 60
-            files = calibration_files(spec, Path(spec_file), quick, scenarios, targets, budget, posterior, screening,
-                                      minutes, db.read_bytes())
+        console.print(f"Calibrating on the patterns of {', '.join(scenarios)} ({pool.description}): population "
+                      f"{budget.population}, {budget.runs} runs per particle, at most {budget.max_simulations:,} "
+                      f"simulations and {budget.generations} generations, no MCMC step after "
+                      f"{budget.max_minutes:g} minutes; forms weighed: {', '.join(forms) or 'none'}")
+        with progress_bar(console, "simulations") as bar:
+            task = bar.add_task("probing the patterns", total=None)
+            progress = Stages(stage=lambda label, n: bar.reset(task, total=n, description=label),
+                                done=lambda: bar.advance(task))
+            result = run_calibration(spec, scenarios, budget, pool, progress,
+                                     on_screened=lambda s: _print_screening(console, spec, budget, s))
+        minutes = (time.time() - started) / 60
+        files = calibration_files(result, Path(spec_file), quick, minutes)
         folder = results.write_calibration(spec.name, files)
-    _print_posterior(console, spec.prior_bounds(chosen), posterior, minutes)
-    console.print(f"Wrote the calibration to {folder}: parameters.toml (use it in a scenario with "
-                  f'parameters.calibration = "{folder.resolve()}"), posterior.parquet, generations.parquet'
-                  f"{', screening.parquet' if screening else ''}, calibration.json, spec.toml and abc.db; "
-                  f"`totalpeace query --store {results.path} \"SELECT * FROM posterior WHERE calibration = "
-                  f"'{spec.name}'\"` reads it back")
+    from totalpeace.commands.calibration_tables import print_calibration
+
+    print_calibration(console, folder)
+    console.print(f"{result.simulations:,} particle simulations in {minutes:.1f} min. Wrote the calibration to "
+                  f"{folder}: parameters.toml (use it in a scenario with parameters.calibration = "
+                  f'"{folder.resolve()}"), posterior.parquet, generations.parquet, checks.parquet, '
+                  f"identifiability.parquet, forms.parquet{', screening.parquet' if result.screening else ''}, "
+                  f"calibration.json and spec.toml; `totalpeace query --store {results.path} \"SELECT * FROM "
+                  f"form_weights WHERE calibration = '{spec.name}'\"` reads the form weights back")
 
 
-def _progress(console: Console) -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TextColumn("{task.fields[evals]} simulations"), TimeElapsedColumn(), console=console)
-
-
-def _screen(console: Console, spec: Any, problem: Any, budget: Any, pool: Any) -> Any:
-    """The Morris screening with a progress bar; prints the ranking."""
-    from totalpeace.calibration.screening import screen
-
+def _print_screening(console: Console, spec: Any, budget: Any, result: Any) -> None:
+    """The Morris ranking: the calibrated candidates and a few below them."""
     screening = spec.screening
-    candidates = spec.candidates()
-    points = budget.screening_trajectories * (len(candidates) + 1)
-    with _progress(console) as bar:
-        task = bar.add_task(f"screening {len(candidates)} candidates (Morris)", total=points, evals=0)
-        done = {"points": 0}
-
-        def on_point() -> None:
-            done["points"] += 1
-            bar.update(task, advance=1, evals=done["points"])
-
-        result = screen(problem, spec.prior_bounds(candidates), budget.screening_trajectories, screening.levels,
-                        screening.keep, pool, on_point=on_point, per_target=screening.per_target)
-    table = Table(title=f"Screening: mean mu* over the targets (log scale), {budget.screening_trajectories} "
+    table = Table(title=f"Screening: mean mu* over the patterns (in half-bands), {budget.screening_trajectories} "
                         f"trajectories, {result.evaluations} points")
     for col in ("rank", "parameter", "mean mu*", "calibrated because"):
         table.add_column(col, justify="right" if col in ("rank", "mean mu*") else "left")
@@ -137,26 +107,6 @@ def _screen(console: Console, spec: Any, problem: Any, budget: Any, pool: Any) -
         table.add_row(str(int(r["rank"])), r["parameter"], f"{r['importance']:.3g}", r["reason"])
     if len(result.ranking) > len(shown):
         table.caption = f"{len(result.ranking) - len(shown)} more candidates in screening.parquet"
-    console.print(table)
-    return result
-
-
-def _print_posterior(console: Console, bounds: dict[str, tuple[float, float]], posterior: Any,
-                     minutes: float) -> None:
-    gens = Table(title="Generations")
-    for col in ("t", "epsilon", "simulations", "acceptance", "ESS"):
-        gens.add_column(col, justify="right")
-    for _, g in posterior.generations.iterrows():
-        gens.add_row(str(int(g["t"])), f"{g['epsilon']:.4g}", str(int(g["evaluations"])), f"{g['acceptance']:.2f}",
-                     f"{g['ess']:.1f}")
-    console.print(gens)
-    medians, lo, hi = posterior.quantiles(0.5), posterior.quantiles(0.05), posterior.quantiles(0.95)
-    table = Table(title=f"Posterior ({len(posterior.samples)} particles, effective {posterior.ess:.0f}; "
-                        f"{posterior.evaluations} simulations, {minutes:.1f} min)")
-    for col in ("parameter", "prior", "median", "90% interval"):
-        table.add_column(col)
-    for name, (a, b) in bounds.items():
-        table.add_row(name, f"U({a:g}, {b:g})", f"{medians[name]:.4g}", f"{lo[name]:.4g} - {hi[name]:.4g}")
     console.print(table)
 
 
@@ -173,8 +123,12 @@ def validate(
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the ensemble.")] = 1,
     store: StoreOpt = None,
     out: Annotated[Path | None, typer.Option("--out", help="Output folder (default out/validation/NAME).")] = None,
-    backtest: Annotated[bool, typer.Option("--backtest", help="Instead: the rolling-origin backtest of homicides "
-                                           "by municipality and department (docs/validation.md).")] = False,
+    backtest: Annotated[bool, typer.Option("--backtest", help="Only the rolling-origin backtest of homicides by "
+                                           "municipality and department (docs/validation.md section 7).")] = False,
+    no_backtest: Annotated[bool, typer.Option("--no-backtest", help="Leave the backtest out of the page.")] = False,
+    calibrations: Annotated[str | None, typer.Option("--calibrations", help="With --backtest: candidate "
+                                                     "calibrations to compare (names in the store or shipped, or "
+                                                     "'defaults'), and the one the selection rule picks.")] = None,
     origins: Annotated[str, typer.Option("--origins", help="Backtest origin years: FIRST-LAST or a comma list "
                                          "(2012-2019).")] = "2012-2019",
     levels: Annotated[str, typer.Option("--levels", help="Backtest levels: municipality, department or "
@@ -182,8 +136,9 @@ def validate(
     patterns: Annotated[str, typer.Option("--patterns", help="Pattern catalogue entries to evaluate: all, none, or "
                                           "a comma list of ids (docs/validation.md).")] = "all",
 ) -> None:
-    """Score the (calibrated) model on held-back years (CRPS, 50/80/95% coverage, against simple baselines) and
-    evaluate the pattern catalogue: which of Colombia's historical patterns the ensemble reproduces."""
+    """Score the (calibrated) model against history on one page: the pattern catalogue (which of Colombia's
+    historical patterns the ensemble reproduces), held-back years (CRPS, 50/80/95% coverage, against simple
+    baselines), the rolling-origin backtest of homicides against persistence, and the calibration's diagnostics."""
     import pandas as pd
 
     from totalpeace.errors import InputError
@@ -193,12 +148,13 @@ def validate(
 
     console = Console()
     if backtest:
-        _backtest(console, origins, levels, runs or 20, seed, out or Path("out") / "validation" / "backtest")
+        _backtest_only(console, origins, levels, runs or 20, seed, out or Path("out") / "validation" / "backtest",
+                       calibrations, store)
         return
     runs = runs or 5
     chosen = _pattern_choice(patterns)
     spec_file, default_posterior = _validation_inputs(spec_file, store)
-    spec, scenarios, targets = _prepare(spec_file, use=None)
+    spec, scenarios, targets = _prepare(spec_file)
     path = posterior or default_posterior(spec.name)
     sets = None
     if not uncalibrated:
@@ -217,23 +173,52 @@ def validate(
     seconds = time.time() - started
     scores = score_table(targets, {name: Ensemble(ensembles[name].targets) for name in scenarios})
     summary = summary_table(scores)
-    _print_summary(console, summary)
+    if len(summary):
+        _print_summary(console, summary)
     table = result_table(evaluate(chosen, {k: e.outputs for k, e in ensembles.items()}))
     if len(table):
         _print_patterns(console, table)
+    skill = None
+    if not no_backtest:
+        skill = _backtest_table(console, origins, levels, seed, sets[:BACKTEST_DRAWS] if sets else None)
+    calibration = _calibration_diagnostics(console, path if sets is not None else None)
     folder = out or Path("out") / "validation" / spec.name
     folder.mkdir(parents=True, exist_ok=True)
     scores.to_csv(folder / "scores.csv", index=False)
     summary.to_csv(folder / "summary.csv", index=False)
     table.to_csv(folder / "patterns.csv", index=False)
+    if skill is not None:
+        skill.to_csv(folder / "backtest.csv", index=False)
     members = len(sets or [{}]) * runs
     provenance = [f"calibration file {spec_file}",
                   f"parameters: {'scenario defaults (uncalibrated)' if sets is None else f'{draws} draws from {path}'}",
                   f"{members} ensemble members per scenario ({len(sets or [{}])} parameter sets x {runs} runs), "
                   f"seed {seed}; {len(ensembles)} ensembles simulated in {seconds:.0f} s"]
-    report = write_validation_report(folder / "validation.html", scores, summary, provenance, patterns=table)
+    if skill is not None:
+        provenance.append(f"backtest: origins {origins}, levels {levels}, "
+                          f"{len(sets[:BACKTEST_DRAWS]) if sets else 1} parameter sets x "
+                          f"{BACKTEST_RUNS if sets else 20} runs per origin and level, seed {seed}")
+    report = write_validation_report(folder / "validation.html", scores, summary, provenance, patterns=table,
+                                     backtest=skill, calibration=calibration)
     console.print(f"{len(ensembles)} ensembles of {members} runs simulated in {seconds:.0f} s. Wrote "
-                  f"{folder / 'scores.csv'}, {folder / 'summary.csv'}, {folder / 'patterns.csv'} and {report}")
+                  f"{folder / 'scores.csv'}, {folder / 'summary.csv'}, {folder / 'patterns.csv'}"
+                  f"{', ' + str(folder / 'backtest.csv') if skill is not None else ''} and {report}")
+
+
+BACKTEST_DRAWS, BACKTEST_RUNS = 10, 2  # posterior draws x runs per origin and level in `validate`'s backtest
+
+
+def _calibration_diagnostics(console: Console, posterior: Path | None) -> dict[str, Any] | None:
+    """Print and return the diagnostics stored beside a posterior (none for an uncalibrated ensemble)."""
+    if posterior is None:
+        return None
+    from totalpeace.calibration.output import read_calibration
+    from totalpeace.commands.calibration_tables import print_calibration
+
+    found = read_calibration(posterior.parent)
+    console.print(f"[bold]The calibration behind these numbers[/bold] ({posterior.parent})")
+    print_calibration(console, posterior.parent)
+    return found
 
 
 def _pattern_choice(text: str) -> list[Any]:
@@ -306,11 +291,9 @@ def _years(text: str) -> list[int]:
         raise InputError(f"--origins: expected FIRST-LAST or a comma list of years (got {text!r})") from None
 
 
-def _backtest(console: Console, origins: str, levels: str, runs: int, seed: int, folder: Path) -> None:
-    """The rolling-origin backtest: print the per-year scores and the means, write scores.csv and skill.csv."""
+def _backtest_settings(origins: str, levels: str) -> tuple[list[int], list[str]]:
     from totalpeace.errors import InputError
-    from totalpeace.validation.backtest import backtest, skill_table
-    from totalpeace.validation.colombia_backtest import LEVELS, ORIGINS, PROBLEM
+    from totalpeace.validation.colombia_backtest import LEVELS, ORIGINS
 
     years = _years(origins)
     bad = [y for y in years if y not in ORIGINS]
@@ -321,33 +304,128 @@ def _backtest(console: Console, origins: str, levels: str, runs: int, seed: int,
     unknown = [x for x in chosen if x not in LEVELS]
     if unknown or not chosen:
         raise InputError(f"--levels: expected {' and/or '.join(LEVELS)} (got {levels!r})")
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console) as bar:
+    return years, chosen
+
+
+def _backtest_table(console: Console, origins: str, levels: str, seed: int,
+                    settings: list[dict[str, Any]] | None) -> Any:
+    """`validate`'s backtest: the calibration's posterior draws (or the flagship's parameters), means over origins."""
+    from totalpeace.validation.backtest import backtest, skill_table
+    from totalpeace.validation.colombia_backtest import PROBLEM
+
+    years, chosen = _backtest_settings(origins, levels)
+    runs = BACKTEST_RUNS if settings else 20
+    with progress_bar(console, "forecasts") as bar:
         task = bar.add_task("backtest", total=len(years) * len(chosen))
-        scores = backtest(PROBLEM, years, chosen, runs, seed,
-                          progress=lambda what: bar.update(task, description=what, advance=1))
+        scores = backtest(PROBLEM, years, chosen, runs, seed, settings=settings,
+                          progress=lambda what: bar.update(task, description=f"backtest: {what}", advance=1))
+    skill = skill_table(scores)
+    _print_skill(console, skill, f"Rolling-origin backtest of homicides, {years[0]}-{years[-1]} origins "
+                                 f"({len(settings or [{}])} parameter sets x {runs} runs): means over origins")
+    return skill
+
+
+def _print_skill(console: Console, skill: Any, title: str, by: str | None = None) -> None:
+    """Means over origins: the model's CRPS beside each baseline's, skill against persistence with Poisson noise (the
+    probabilistic baseline) and the coverage of the 80% intervals (backtest.csv has every column)."""
+    means = Table(title=title + " (CRPS per unit and year, lower is better; skill = 1 - CRPS / Poisson's)",
+                  box=box.SIMPLE_HEAD, pad_edge=False)
+    columns = ([by] if by else []) + ["level", "scope", "h", "CRPS", "persist.", "3-yr mean", "Poisson", "skill",
+                                      "cover 80%", "Poisson 80%"]
+    for col in columns:
+        means.add_column(col, justify="left" if col in ("level", "scope", by) else "right")
+    for _, r in skill.iterrows():
+        means.add_row(*([str(r[by])] if by else []), r["level"][:4], "units" if r["scope"] == "territories" else
+                      "nation", str(r["horizon"]), _score(r["crps"]), _score(r["mae_persistence"]),
+                      _score(r["mae_mean3"]), _score(r["crps_poisson"]), f"{r['skill_poisson']:+.2f}",
+                      f"{r['coverage80']:.0%}", f"{r['coverage80_poisson']:.0%}")
+    console.print(means)
+
+
+def _candidate_settings(names: str, store: str | None, draws: int, seed: int) -> dict[str, Any]:
+    """Candidate calibrations -> settings drawn from their posteriors; 'defaults' is the registry's defaults."""
+    from totalpeace.calibration.paramset import shipped_sets
+    from totalpeace.errors import InputError
+    from totalpeace.experiments.store import ResultsStore
+    from totalpeace.scenario.forms import posterior_draws
+    from totalpeace.scenario.params import PARAMETERS
+
+    results, shipped = ResultsStore(store), shipped_sets()
+    out: dict[str, Any] = {}
+    for name in [x.strip() for x in names.split(",") if x.strip()]:
+        if name == "defaults":
+            out[name] = [{p.name: float(p.default) for p in PARAMETERS}]
+            continue
+        folders = [results.calibration_folder(name)] + ([shipped[name].parent] if name in shipped else [])
+        folder = next((f for f in folders if (f / "posterior.parquet").is_file()), None)
+        if folder is None:
+            raise InputError(f"--calibrations: no calibration named {name!r} in the store {results.path} or among "
+                             f"the shipped ones ({', '.join(shipped) or 'none'})")
+        out[name] = posterior_draws(folder, draws, seed)
+    if len(out) < 1:
+        raise InputError("--calibrations: name at least one calibration")
+    return out
+
+
+def _backtest_only(console: Console, origins: str, levels: str, runs: int, seed: int, folder: Path,
+                   calibrations: str | None, store: str | None) -> None:
+    """The rolling-origin backtest: print the per-year scores and the means, write scores.csv and skill.csv; with
+    candidate calibrations, compare them and apply the selection rule."""
+    from totalpeace.validation.backtest import backtest, compare_calibrations, select_calibration, skill_table
+    from totalpeace.validation.colombia_backtest import PROBLEM
+
+    years, chosen = _backtest_settings(origins, levels)
+    candidates = _candidate_settings(calibrations, store, BACKTEST_DRAWS, seed) if calibrations else None
+    with progress_bar(console, "forecasts") as bar:
+        total = len(years) * len(chosen) * (len(candidates) if candidates else 1)
+        task = bar.add_task("backtest", total=total)
+        advance = lambda what: bar.update(task, description=what, advance=1)  # noqa: E731
+        if candidates:
+            scores = compare_calibrations(PROBLEM, candidates, years, chosen, runs, seed, progress=advance)
+        else:
+            scores = backtest(PROBLEM, years, chosen, runs, seed, progress=advance)
     folder.mkdir(parents=True, exist_ok=True)
     scores.to_csv(folder / "scores.csv", index=False)
-    skill = skill_table(scores)
-    skill.to_csv(folder / "skill.csv", index=False)
+    if candidates:
+        skill = skill_table(scores, by=["candidate"])
+        skill.to_csv(folder / "skill.csv", index=False)
+        _print_skill(console, skill, "Candidate calibrations on the rolling-origin backtest", by="candidate")
+        best, ranking = select_calibration(scores)
+        ranking.to_csv(folder / "selection.csv", index=False)
+        _print_selection(console, best, ranking)
+        console.print(f"Wrote {folder / 'scores.csv'}, {folder / 'skill.csv'} and {folder / 'selection.csv'}")
+        return
     table = Table(title=f"Rolling-origin backtest of homicides ({runs} runs per origin and level, seed {seed}): "
-                        "mean absolute error per unit and year", box=box.SIMPLE_HEAD, pad_edge=False)
-    for col in ("level", "scope", "year", "origin", "observed", "CRPS", "MAE", "persist.", "3-yr mean"):
+                        "scores per unit and year", box=box.SIMPLE_HEAD, pad_edge=False)
+    for col in ("level", "scope", "year", "origin", "observed", "CRPS", "MAE", "persist.", "3-yr mean", "Poisson",
+                "cover 80%"):
         table.add_column(col, justify="left" if col in ("level", "scope") else "right")
     for _, r in scores.iterrows():
         table.add_row(r["level"], r["scope"], str(r["year"]), str(r["origin"]), f"{r['observed']:,.0f}",
-                      _score(r["crps"]), _score(r["mae"]), _score(r["mae_persistence"]), _score(r["mae_mean3"]))
+                      _score(r["crps"]), _score(r["mae"]), _score(r["mae_persistence"]), _score(r["mae_mean3"]),
+                      _score(r["crps_poisson"]), f"{r['coverage80']:.0%}")
     console.print(table)
-    means = Table(title="Means over origins (skill = 1 - CRPS / baseline's error; positive: better than it)",
-                  box=box.SIMPLE_HEAD, pad_edge=False)
-    for col in ("level", "scope", "horizon", "CRPS", "MAE", "persist.", "skill", "3-yr mean", "skill"):
-        means.add_column(col, justify="left" if col in ("level", "scope") else "right")
-    for _, r in skill.iterrows():
-        means.add_row(r["level"], r["scope"], str(r["horizon"]), _score(r["crps"]), _score(r["mae"]),
-                      _score(r["mae_persistence"]), f"{r['skill_persistence']:+.2f}", _score(r["mae_mean3"]),
-                      f"{r['skill_mean3']:+.2f}")
-    console.print(means)
+    skill = skill_table(scores)
+    skill.to_csv(folder / "skill.csv", index=False)
+    _print_skill(console, skill, "Means over origins")
     console.print(f"Wrote {folder / 'scores.csv'} and {folder / 'skill.csv'}")
+
+
+def _print_selection(console: Console, best: str, ranking: Any) -> None:
+    from totalpeace.validation.backtest import SELECTION_LEVEL
+
+    table = Table(title=f"Selection rule: lowest mean CRPS of the {SELECTION_LEVEL} forecasts (all origins, both "
+                        "horizons); beside it, whether it beats persistence with Poisson noise", box=box.SIMPLE_HEAD)
+    for col in ("candidate", "CRPS", "Poisson CRPS", "skill", "national CRPS", "cover 80%", "beats baseline"):
+        table.add_column(col, justify="left" if col == "candidate" else "right")
+    for _, r in ranking.iterrows():
+        table.add_row(str(r["candidate"]), _score(r["crps"]), _score(r["crps_poisson"]), f"{r['skill_poisson']:+.2f}",
+                      _score(r["national_crps"]), f"{r['coverage80']:.0%}", "yes" if r["beats_baseline"] else "no")
+    console.print(table)
+    beats = bool(ranking.loc[ranking["candidate"] == best, "beats_baseline"].iloc[0])
+    console.print(f"[bold]Selected for the flagship's defaults: {best}[/bold]"
+                  + ("" if beats else " — it does not beat persistence with Poisson noise: the model adds no "
+                     "forecasting skill over last year's counts at department level."))
 
 
 def _validation_inputs(spec_file: str | None, store: str | None) -> tuple[str, Any]:

@@ -13,7 +13,8 @@ Layout (all paths relative to the store folder)::
     trash/                                       experiments being deleted (--replace, a cancelled dashboard run)
     calibrations/<name>/                         one calibration (`totalpeace calibrate`): parameters.toml (the
                                                  calibrated set), posterior.parquet, generations.parquet,
-                                                 screening.parquet, spec.toml, calibration.json, abc.db
+                                                 checks.parquet, identifiability.parquet, forms.parquet,
+                                                 screening.parquet, spec.toml, calibration.json
     views.sql                                    CREATE VIEW statements: `cd STORE && duckdb -init views.sql`
     locks/<name>.lock                            held by the one process writing an experiment
 
@@ -75,6 +76,12 @@ CALIBRATION_VIEWS = {
                                                        "NULL::DOUBLE AS epsilon, NULL::DOUBLE AS ess"),
     "screening": ("screening.parquet", "NULL::VARCHAR AS calibration, NULL::VARCHAR AS parameter, "
                                        "NULL::VARCHAR AS target, NULL::DOUBLE AS mu_star"),
+    "calibration_checks": ("checks.parquet", "NULL::VARCHAR AS calibration, NULL::VARCHAR AS ensemble, "
+                                             "NULL::VARCHAR AS pattern, NULL::DOUBLE AS share"),
+    "identifiability": ("identifiability.parquet", "NULL::VARCHAR AS calibration, NULL::VARCHAR AS parameter, "
+                                                   "NULL::DOUBLE AS sd_ratio, NULL::VARCHAR AS verdict"),
+    "form_weights": ("forms.parquet", "NULL::VARCHAR AS calibration, NULL::VARCHAR AS form, "
+                                      "NULL::DOUBLE AS weight, NULL::DOUBLE AS score"),
 }
 
 

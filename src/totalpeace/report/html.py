@@ -241,9 +241,11 @@ RUN_TOC = [("headline", "Headlines"), ("policy", "Policy"), ("metrics", "Outcome
 def render_report(results: Results, sources: list[str] | None = None, shapes: list[object] | None = None,
                   sensitivity: Mapping[str, Mapping[str, float]] | None = None,
                   figures: Mapping[str, Any] | None = None,
-                  extra: Sequence[tuple[str, str, str]] = (), population: Any = None) -> str:
+                  extra: Sequence[tuple[str, str, str]] = (), population: Any = None,
+                  validation: str | None = None) -> str:
     """The report of one ensemble; `extra` (id, title, html) sections go after the talks (e.g. negotiations);
-    `population` per territory adds department summaries to a municipal run."""
+    `population` per territory adds department summaries to a municipal run; `validation` is the link to the
+    validation page of the calibration behind it."""
     summary = results.summary()
     body = toc(RUN_TOC) + '<h2 id="headline">Headline findings</h2>'
     body += f'<ul class="headline">{items(headlines(summary))}</ul>'
@@ -252,7 +254,10 @@ def render_report(results: Results, sources: list[str] | None = None, shapes: li
         body += sensitivity_section(sensitivity, "Sensitivity")
     figs = figures or run_figures(results, shapes, summary, population)
     body += run_sections(results, shapes, figs, extra) + provenance_section(summary, sources) + geo_block(figs["geo"])
-    return page(f"totalpeace — {results.scenario}", intro(results), body)
+    note = (f' How far to trust these numbers: <a id="validation-link" href="{html.escape(validation)}">validation '
+            "against Colombia's history</a> (patterns reproduced, forecasts against persistence, the calibration's "
+            "diagnostics).") if validation else ""
+    return page(f"totalpeace — {results.scenario}", intro(results) + note, body)
 
 
 # ---- comparisons ------------------------------------------------------------------------------------------------
@@ -362,8 +367,12 @@ def write_report(results: Results, path: str | Path, sources: list[str] | None =
                  population: Any = None) -> Path:
     """Write the report of one ensemble to `path` and return it (`population` per territory: department summaries
     of municipal runs)."""
+    from totalpeace.validation.report import copy_validation_page
+
     out = Path(path)
-    out.write_text(render_report(results, sources, shapes, sensitivity, population=population), encoding="utf-8")
+    link = copy_validation_page(results.provenance.get("calibration"), out.parent)
+    out.write_text(render_report(results, sources, shapes, sensitivity, population=population, validation=link),
+                   encoding="utf-8")
     return out
 
 

@@ -3,15 +3,24 @@ territory, and score the forecasts against what happened, beside naive baselines
 
 The harness is generic: a `ForecastProblem` says how to build the scenario of an origin (`build`), which observed
 values to forecast (`observed`), and what the baselines know (`history`). For each origin, level and horizon it
-scores every unit (territory, or the national total) with the CRPS of the simulated ensemble and the absolute error
-of its median, next to persistence (the origin year's value carried forward) and the mean of the last
-`MEAN_YEARS` years. A point forecast's CRPS is its absolute error, so all columns share one scale.
+scores every unit (territory, or the national total) with the CRPS of the simulated ensemble, the absolute error
+of its median and the coverage of its central 50/80/95% intervals, next to three baselines: persistence (the
+origin year's value carried forward), the mean of the last `MEAN_YEARS` years (both points: a point forecast's CRPS
+is its absolute error, so all columns share one scale) and persistence with Poisson noise (a count forecast
+Poisson(last year's value), whose exact CRPS is the fair comparison for an ensemble: it is as probabilistic as the
+model, so the model cannot win on spread alone).
+
+The ensemble may carry parameter uncertainty: with `settings` (parameter sets and model forms drawn from a
+calibration's posterior: scenario/forms.posterior_draws) each setting gets `runs` runs, and the members are all of
+them. `compare_calibrations` scores several candidate calibrations that way, and `select_calibration` applies the
+selection rule of the flagship's defaults (docs/validation.md section 7).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -38,13 +47,15 @@ class ForecastProblem:
     metric: str = "homicides"
 
 
-def territory_runs(scenario: Scenario, runs: int, seed: int, months: int) -> tuple[list[str], np.ndarray]:
+def territory_runs(scenario: Scenario, runs: int, seed: int, months: int,
+                   first_run: int = 0) -> tuple[list[str], np.ndarray]:
     """Per-run monthly homicides per territory (R, M, T): each run is computed on its own (the ensemble's results
     keep territory means only), with the same draws as in any ensemble of the scenario."""
     from totalpeace.engine.simulate import build_engine
 
     engine = build_engine(scenario, months)
-    out = np.stack([engine.run(seed, np.array([r], dtype=np.int64)).territory_homicides for r in range(runs)])
+    out = np.stack([engine.run(seed, np.array([r], dtype=np.int64)).territory_homicides
+                    for r in range(first_run, first_run + runs)])
     return engine.world.territory_ids, out
 
 
@@ -56,17 +67,42 @@ def yearly_totals(series: np.ndarray, months_per_year: int = 12) -> np.ndarray:
 
 
 def score_units(members: np.ndarray, observed: np.ndarray, persistence: np.ndarray, mean: np.ndarray) -> dict:
-    """Mean scores over units: members (R, U) against observed (U,), with the two point baselines (U,)."""
-    crps = np.array([scoring.crps_ensemble(members[:, u], observed[u]) for u in range(members.shape[1])])
+    """Mean scores over units: members (R, U) against observed (U,), with the baselines (U,): persistence and the
+    recent mean as points, and persistence with Poisson noise."""
+    units = range(members.shape[1])
+    crps = np.array([scoring.crps_ensemble(members[:, u], observed[u]) for u in units])
     median = np.median(members, axis=0)
-    return {"units": members.shape[1], "observed": float(observed.sum()), "forecast": float(median.sum()),
-            "crps": float(crps.mean()), "mae": float(np.abs(median - observed).mean()),
-            "mae_persistence": float(np.abs(persistence - observed).mean()),
-            "mae_mean3": float(np.abs(mean - observed).mean())}
+    row = {"units": members.shape[1], "observed": float(observed.sum()), "forecast": float(median.sum()),
+           "crps": float(crps.mean()), "mae": float(np.abs(median - observed).mean()),
+           "mae_persistence": float(np.abs(persistence - observed).mean()),
+           "mae_mean3": float(np.abs(mean - observed).mean()),
+           "crps_poisson": float(np.mean([scoring.crps_poisson(persistence[u], observed[u]) for u in units]))}
+    for level in scoring.LEVELS:
+        row[f"coverage{int(level * 100)}"] = float(np.mean([scoring.covers(members[:, u], observed[u], level)
+                                                            for u in units]))
+        row[f"coverage{int(level * 100)}_poisson"] = float(np.mean(
+            [scoring.poisson_covers(persistence[u], observed[u], level) for u in units]))
+    return row
+
+
+def ensemble_runs(scenario: Scenario, runs: int, seed: int, months: int,
+                  settings: Sequence[dict[str, Any]] | None = None) -> tuple[list[str], np.ndarray]:
+    """Per-run monthly homicides per territory (R, M, T) of the scenario, or of each setting applied to it (runs
+    i*runs .. i*runs + runs - 1 for setting i, as in `validate`'s ensembles)."""
+    if not settings:
+        return territory_runs(scenario, runs, seed, months)
+    from totalpeace.calibration.problem import with_setting
+
+    document = scenario.model_dump(mode="python")
+    parts = []
+    for i, setting in enumerate(settings):
+        ids, part = territory_runs(with_setting(document, setting), runs, seed, months, first_run=i * runs)
+        parts.append(part)
+    return ids, np.concatenate(parts)
 
 
 def backtest(problem: ForecastProblem, origins: Sequence[int], levels: Sequence[str], runs: int, seed: int = 1,
-             progress: Progress | None = None) -> pd.DataFrame:
+             progress: Progress | None = None, settings: Sequence[dict[str, Any]] | None = None) -> pd.DataFrame:
     """One row per (origin, level, horizon, scope): scope `territories` averages over the level's units, scope
     `national` scores the national total."""
     rows = []
@@ -76,7 +112,7 @@ def backtest(problem: ForecastProblem, origins: Sequence[int], levels: Sequence[
             if progress:
                 progress(f"{level} from {origin}")
             scenario = problem.build(origin, level)
-            ids, monthly = territory_runs(scenario, runs, seed, months)
+            ids, monthly = ensemble_runs(scenario, runs, seed, months, settings)
             yearly = yearly_totals(monthly)
             past = np.stack([problem.observed(origin - k, level).reindex(ids).fillna(0.0).to_numpy(float)
                              for k in range(MEAN_YEARS)])
@@ -92,11 +128,50 @@ def backtest(problem: ForecastProblem, origins: Sequence[int], levels: Sequence[
     return pd.DataFrame(rows)
 
 
-def skill_table(scores: pd.DataFrame) -> pd.DataFrame:
-    """Mean over origins per (level, scope, horizon): CRPS and MAE of the model, MAE of the baselines, and the
-    model's skill against each (1 - its CRPS / the baseline's absolute error)."""
-    grouped = scores.groupby(["level", "scope", "horizon"], sort=False)[
-        ["crps", "mae", "mae_persistence", "mae_mean3"]].mean().reset_index()
+SCORE_COLUMNS = ["crps", "mae", "mae_persistence", "mae_mean3", "crps_poisson", "coverage50", "coverage80",
+                 "coverage95", "coverage50_poisson", "coverage80_poisson", "coverage95_poisson"]
+
+
+def skill_table(scores: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
+    """Mean over origins per (level, scope, horizon): CRPS and MAE of the model, the baselines' scores, the model's
+    skill against each (1 - its CRPS / the baseline's CRPS) and the coverage of the intervals."""
+    grouped = scores.groupby([*by, "level", "scope", "horizon"], sort=False)[
+        [c for c in SCORE_COLUMNS if c in scores.columns]].mean().reset_index()
     grouped["skill_persistence"] = 1.0 - grouped["crps"] / grouped["mae_persistence"]
     grouped["skill_mean3"] = 1.0 - grouped["crps"] / grouped["mae_mean3"]
+    if "crps_poisson" in grouped:
+        grouped["skill_poisson"] = 1.0 - grouped["crps"] / grouped["crps_poisson"]
     return grouped
+
+
+SELECTION_LEVEL, SELECTION_SCOPE = "department", "territories"
+
+
+def compare_calibrations(problem: ForecastProblem, candidates: dict[str, Sequence[dict[str, Any]] | None],
+                         origins: Sequence[int], levels: Sequence[str], runs: int, seed: int = 1,
+                         progress: Progress | None = None) -> pd.DataFrame:
+    """The backtest of each candidate (name -> settings drawn from its posterior, or None for the problem's own
+    parameters), `runs` members each (split evenly over its settings), in one frame with a `candidate` column."""
+    frames = []
+    for name, settings in candidates.items():
+        per_set = max(1, runs // max(1, len(settings or [None])))
+        part = backtest(problem, origins, levels, per_set, seed,
+                        progress=(lambda what, n=name: progress(f"{n}: {what}")) if progress else None,
+                        settings=settings)
+        frames.append(part.assign(candidate=name))
+    return pd.concat(frames, ignore_index=True)
+
+
+def select_calibration(scores: pd.DataFrame) -> tuple[str, pd.DataFrame]:
+    """The selection rule of the flagship's defaults: among the candidates, the lowest mean CRPS of the department
+    forecasts (the flagship's level) over every origin and both horizons. Whether it also beats persistence with
+    Poisson noise there (mean skill above 0) is reported beside it, never hidden. Returns the chosen name and the
+    ranking (candidate, crps, crps_poisson, skill_poisson, national crps, beats_baseline)."""
+    part = scores[(scores["level"] == SELECTION_LEVEL) & (scores["scope"] == SELECTION_SCOPE)]
+    national = scores[(scores["level"] == SELECTION_LEVEL) & (scores["scope"] == "national")]
+    ranking = part.groupby("candidate", sort=False)[["crps", "crps_poisson", "coverage80"]].mean()
+    ranking["skill_poisson"] = 1.0 - ranking["crps"] / ranking["crps_poisson"]
+    ranking["national_crps"] = national.groupby("candidate", sort=False)["crps"].mean()
+    ranking["beats_baseline"] = ranking["skill_poisson"] > 0.0
+    ranking = ranking.sort_values("crps", kind="stable").reset_index()
+    return str(ranking["candidate"].iloc[0]), ranking

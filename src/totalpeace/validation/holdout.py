@@ -10,6 +10,7 @@ that only know the calibration years: the last observed value carried forward an
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,13 +27,18 @@ class Ensemble:
     values: dict[str, np.ndarray]  # target key -> (runs,)
 
 
-def draw_parameters(posterior: pd.DataFrame, draws: int, seed: int) -> list[dict[str, float]]:
-    """`draws` parameter sets resampled by weight from a posterior frame (parameter columns + `weight`)."""
+def draw_parameters(posterior: pd.DataFrame, draws: int, seed: int) -> list[dict[str, Any]]:
+    """`draws` settings resampled by weight from a posterior frame (parameter columns, form columns when the
+    calibration weighed model forms, and `weight`)."""
+    from totalpeace.scenario.forms import form_fields
+
     weights = posterior["weight"].to_numpy(dtype=float)
     rng = np.random.default_rng(seed)
     rows = rng.choice(len(posterior), size=draws, replace=True, p=weights / weights.sum())
     names = [c for c in posterior.columns if c in BY_NAME]  # not weight, particle or calibration
-    return [{n: float(posterior.iloc[i][n]) for n in names} for i in rows]
+    forms = [c for c in posterior.columns if c in form_fields()]
+    return [{**{n: float(posterior.iloc[i][n]) for n in names}, **{f: str(posterior.iloc[i][f]) for f in forms}}
+            for i in rows]
 
 
 def _history(targets: list[Target], target: Target) -> list[float]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -46,11 +47,12 @@ class Ensemble:
 
 
 def simulate_ensemble(scenario: Scenario, runs: int, seed: int,
-                      parameter_sets: Sequence[dict[str, float]] | None = None, targets: Sequence[Target] = (),
+                      parameter_sets: Sequence[dict[str, Any]] | None = None, targets: Sequence[Target] = (),
                       months: int | None = None,
                       progress: Callable[[int], None] | None = None) -> Ensemble:
-    """`runs` runs per parameter set (run ids i*runs .. i*runs + runs - 1 for set i), each simulated on its own."""
-    from totalpeace.calibration.abc import with_parameters
+    """`runs` runs per parameter set (run ids i*runs .. i*runs + runs - 1 for set i), each simulated on its own. A set
+    may also choose model forms (a calibration's joint posterior: calibration/problem.with_setting)."""
+    from totalpeace.calibration.problem import with_setting
     from totalpeace.engine.simulate import simulate
 
     months = months or scenario.months
@@ -59,7 +61,7 @@ def simulate_ensemble(scenario: Scenario, runs: int, seed: int,
     parts: list[Outputs] = []
     values: dict[str, list[np.ndarray]] = {t.key: [] for t in targets}
     for i, params in enumerate(parameter_sets or [{}]):
-        sc = with_parameters(data, params) if params else scenario
+        sc = with_setting(data, params) if params else scenario
         for j in range(runs):
             results = simulate(sc, runs=1, seed=seed, months=months, first_run=i * runs + j)
             parts.append(Outputs.from_results(results, start))

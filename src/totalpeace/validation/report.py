@@ -56,6 +56,39 @@ def _fmt(value: float) -> str:
     return f"{value:,.3g}" if abs(value) < 100 else f"{value:,.0f}"
 
 
+VALIDATION_PAGE = "validation.html"
+
+
+def copy_validation_page(calibration: str | None, folder: Path) -> str | None:
+    """Copy the validation page of a run's calibration (or, for a run without one, of the flagship's) beside the
+    run's report, and return the link to it; None when no page ships. The page is written by `totalpeace validate`
+    and kept in the calibration's folder."""
+    import shutil
+
+    from totalpeace.calibration.paramset import resolve
+    from totalpeace.errors import InputError
+
+    refs = [calibration] if calibration else []
+    try:
+        from totalpeace.scenario import load_scenario
+        from totalpeace.scenario.loader import FLAGSHIP
+
+        refs.append(load_scenario(FLAGSHIP).parameters.calibration)
+    except InputError:
+        pass
+    for ref in filter(None, refs):
+        try:
+            page = resolve(ref).parent / VALIDATION_PAGE
+        except InputError:
+            continue
+        if page.is_file():
+            target = Path(folder) / VALIDATION_PAGE
+            if page.resolve() != target.resolve():
+                shutil.copyfile(page, target)
+            return VALIDATION_PAGE
+    return None
+
+
 STATUS_CSS = (".reproduced{background:#e5f5e0}.not-reproduced{background:#fde0dd}.not-yet-produced{background:#eee;"
               "color:#555}td.num{text-align:right}")
 
@@ -140,9 +173,117 @@ def pattern_sources(patterns: pd.DataFrame) -> list[str]:
                       for _, r in patterns.iterrows()) + "</ul>"]
 
 
+def _pct(x: float) -> str:
+    return "–" if not np.isfinite(x) else f"{x:.0%}"
+
+
+def backtest_section(skill: pd.DataFrame) -> list[str]:
+    """The rolling-origin backtest's means over origins, against the three baselines, with a sentence per level."""
+    cols = ["level", "scope", "horizon", "crps", "mae_persistence", "skill_persistence", "mae_mean3", "skill_mean3",
+            "crps_poisson", "skill_poisson", "coverage50", "coverage80", "coverage95", "coverage80_poisson"]
+    head = ["level", "scope", "years ahead", "CRPS model", "persistence", "skill", "3-year mean", "skill",
+            "persistence + Poisson", "skill", "50% covers", "80% covers", "95% covers", "Poisson 80% covers"]
+    rows = [[_fmt(r[c]) if not c.startswith("coverage") else _pct(r[c]) for c in cols] for _, r in skill.iterrows()]
+    sentences = []
+    for (level, scope), part in skill.groupby(["level", "scope"], sort=False):
+        wins = int((part["skill_poisson"] > 0).sum())
+        where = "per unit" if scope == "territories" else "nationally"
+        skills = ", ".join(f"{x:+.2f}" for x in part["skill_poisson"])
+        sentences.append(f"<li>{html.escape(level)}, {where}: the model beats persistence with Poisson noise at "
+                         f"{wins} of {len(part)} horizons (skill {skills}); its 80% intervals hold "
+                         f"{', '.join(_pct(x) for x in part['coverage80'])} of the outcomes.</li>")
+    return ["<h2 id='backtest'>Forecasts from what was known then (rolling-origin backtest)</h2>",
+            "<p class='muted'>From each year Y = 2012 ... 2019 the model starts from that year's data and forecasts "
+            "homicides for Y+1 and Y+2 by department and municipality, without talks or ceasefires (the status quo). "
+            "Scores are means over origins, per unit and year (CRPS, lower is better); the baselines know only the "
+            "years up to Y: the last year carried forward, the mean of the last three years, and the last year "
+            "with Poisson noise (a probabilistic forecast, the fair comparison for an ensemble). Skill = 1 - model "
+            "CRPS / baseline's; positive means the model is better.</p>",
+            f"<ul>{''.join(sentences)}</ul>", table(rows, head)]
+
+
+def calibration_section(found: dict) -> list[str]:
+    """What the calibration behind the page can claim: ESS, identified parameters, predictive checks, form weights."""
+    prov = found.get("provenance", {})
+    parts = ["<h2 id='calibration'>The calibration behind these numbers</h2>"]
+    if prov:
+        parts.append(f"<p>{html.escape(str(prov.get('method', 'calibration')))}; "
+                     f"{prov.get('simulations', '?'):,} particle simulations in {prov.get('minutes', '?')} minutes; "
+                     f"effective sample size <b>{prov.get('effective_sample_size', '?')}</b> of "
+                     f"{prov.get('population', '?')} particles; stopped: {html.escape(str(prov.get('stopped', '')))}. "
+                     f"Code version {html.escape(str(prov.get('totalpeace_version', '')))} "
+                     f"({html.escape(str(prov.get('model_note', '')))}).</p>")
+    ident = found.get("identifiability")
+    if ident is not None:
+        rows = [[r["parameter"], f"U({r['prior_low']:g}, {r['prior_high']:g})", _fmt(r["median"]),
+                 f"{_fmt(r['q05'])} – {_fmt(r['q95'])}", f"{r['sd_ratio']:.2f}", r["verdict"], r["explanation"]]
+                for _, r in ident.iterrows()]
+        parts += ["<h3>Which parameters the patterns identify</h3>",
+                  table(rows, ["parameter", "prior", "median", "90% interval", "posterior sd / prior sd", "verdict",
+                               "in words"])]
+    checks = found.get("checks")
+    if checks is not None:
+        prior = checks[checks["ensemble"] == "prior"].set_index("pattern")
+        post = checks[checks["ensemble"] == "posterior"].set_index("pattern")
+        fitted = set(prov.get("patterns", []))
+        rows = [[p, "yes" if p in fitted else "no", _pct(prior["share"].get(p, np.nan)), _pct(r["share"]),
+                 f"{fmt(r['median'])} [{fmt(r['q10'])}, {fmt(r['q90'])}]" if r["produced"] else "",
+                 r.get("note", "")] for p, r in post.iterrows()]
+        parts += ["<h3>Predictive checks: share of runs reproducing each pattern</h3>",
+                  "<p class='muted'>Fresh runs at parameter sets drawn from the prior and from the posterior (not "
+                  "the accepted particles' own runs). A pattern the posterior reproduces far more often than the "
+                  "prior is one the calibration learnt from; one both miss is one the model cannot reach.</p>",
+                  table(rows, ["pattern", "fitted", "prior", "posterior", "posterior median [80%]", "note"])]
+    forms = found.get("forms")
+    if forms is not None:
+        rows = [[r["form"] or "as the scenarios set", int(r["particles"]), f"{r['abc_probability']:.2f}",
+                 _fmt(r["score"]), _fmt(r["reproduced"]), f"{r['stacking_weight']:.2f}",
+                 f"{r['pseudo_bma_weight']:.2f}"] for _, r in forms.iterrows()]
+        parts += ["<h3>Model forms weighed by history</h3>",
+                  "<p class='muted'>Stacking weights over the patterns' posterior predictive scores (the smoothed "
+                  "share of a form's runs inside each band); the ABC posterior probability is the share of "
+                  "particles in each form. The scores are in-sample.</p>",
+                  table(rows, ["form", "particles", "ABC probability", "log score", "patterns reproduced",
+                               "stacking weight", "pseudo-BMA weight"])]
+    return parts
+
+
+def adviser_summary(patterns: pd.DataFrame | None, skill: pd.DataFrame | None, found: dict | None) -> list[str]:
+    """Three sentences an adviser reads first."""
+    lines = []
+    if patterns is not None and len(patterns):
+        tested = patterns[patterns["independent"]]
+        produced = tested[tested["status"] != "not yet produced"]
+        ok = produced[produced["status"] == "reproduced"]
+        lines.append(f"Of {len(tested)} independent patterns of Colombia's history the model produces "
+                     f"{len(produced)} and reproduces {len(ok)} in most runs"
+                     + (f" ({', '.join(ok['pattern'])})" if len(ok) else "") + ".")
+    if skill is not None and len(skill):
+        dept = skill[(skill["level"] == "department") & (skill["scope"] == "territories")]
+        if len(dept):
+            lines.append(f"Forecasting department homicides one and two years ahead it scores "
+                         f"{', '.join(f'{x:+.2f}' for x in dept['skill_poisson'])} against last year's counts with "
+                         "Poisson noise (positive: better).")
+    if found and found.get("provenance"):
+        prov = found["provenance"]
+        ident = found.get("identifiability")
+        named = ""
+        if ident is not None:
+            good = ident[ident["verdict"] == "identified"]["parameter"].tolist()
+            named = f"; the patterns identify {len(good)} of {len(ident)} calibrated parameters"
+        lines.append(f"The calibration has an effective sample size of {prov.get('effective_sample_size')}{named}; "
+                     "see below for which, and for what the model cannot reproduce and why.")
+    if not lines:
+        return []
+    return ["<div class='summary'><h2>In short</h2><ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in lines)
+            + "</ul></div>"]
+
+
 def write_validation_report(path: Path, scores: pd.DataFrame, summary: pd.DataFrame, provenance: list[str],
-                            patterns: pd.DataFrame | None = None) -> Path:
-    """A self-contained HTML page: the pattern table first (when given), then the held-back scores."""
+                            patterns: pd.DataFrame | None = None, backtest: pd.DataFrame | None = None,
+                            calibration: dict | None = None) -> Path:
+    """A self-contained HTML page: a short summary, the pattern table (when given), the backtest against its
+    baselines, the held-back scores and the calibration's diagnostics."""
     charts = [band_chart(part, f"{scenario}: {name}")
               for (scenario, name), part in scores.groupby(["scenario", "target"], sort=False)]
     summary_cols = ["scenario", "target", "years", "crps", "crps_persistence", "skill_persistence",
@@ -152,10 +293,12 @@ def write_validation_report(path: Path, scores: pd.DataFrame, summary: pd.DataFr
     has_patterns = patterns is not None and len(patterns) > 0
     body = [
         "<h1>Validation against Colombia's history</h1>",
-        "<p class='muted'>Which patterns of Colombia's history before August 2022 the model reproduces, and how it "
-        "scores on years its calibration never saw. Every number on this page was measured by <code>totalpeace "
-        "validate</code>; the provenance is at the end.</p>",
+        "<p class='muted'>Which patterns of Colombia's history before August 2022 the model reproduces, how it "
+        "forecasts from what was known at the time, and how it scores on years its calibration never saw. Every "
+        "number on this page was measured by <code>totalpeace validate</code>; the provenance is at the end.</p>",
+        *adviser_summary(patterns, backtest, calibration),
         *(pattern_section(patterns) if has_patterns else []),
+        *(backtest_section(backtest) if backtest is not None and len(backtest) else []),
         "<h2>Held-back years</h2>",
         "<p class='muted'>Bands: simulated ensemble (95% light, 50% dark, median line). Filled points were used "
         "for calibration; hollow points were held back and are scored. CRPS is in the target's unit (lower is "
@@ -165,6 +308,7 @@ def write_validation_report(path: Path, scores: pd.DataFrame, summary: pd.DataFr
         "<h3>Simulated bands against observations</h3>", f"<div class='grid'>{''.join(charts)}</div>",
         "<h3>Every target</h3>",
         table([[_fmt(r[c]) for c in score_cols] for _, r in scores.iterrows()], score_cols),
+        *(calibration_section(calibration) if calibration else []),
         *(pattern_sources(patterns) if has_patterns else []),
         "<h2>Provenance</h2><ul>" + "".join(f"<li>{html.escape(p)}</li>" for p in provenance) + "</ul>",
         "<h2>Sources of the observations</h2><ul>"

@@ -69,6 +69,30 @@ def coverage(ensembles: Sequence[Sequence[float] | np.ndarray], observed: Sequen
     return float(np.mean([covers(e, y, level) for e, y in zip(ensembles, observed, strict=True)]))
 
 
+def crps_poisson(mean: float, observed: float) -> float:
+    """Exact CRPS of a Poisson(mean) count forecast: the sum over k of (F(k) - 1{k >= y})^2 (a point mass at 0 when
+    the mean is 0). The observation is rounded to a count."""
+    from scipy.stats import poisson
+
+    y = round(float(observed))
+    if mean <= 0.0:
+        return float(abs(y))
+    top = int(max(y, mean + 12.0 * np.sqrt(mean) + 20.0))
+    cdf = poisson.cdf(np.arange(top + 1), mean)
+    step = (np.arange(top + 1) >= y).astype(float)
+    return float(np.sum((cdf - step) ** 2))
+
+
+def poisson_covers(mean: float, observed: float, level: float) -> bool:
+    """Whether the observation lies inside the central `level` interval of Poisson(mean)."""
+    from scipy.stats import poisson
+
+    if mean <= 0.0:
+        return float(observed) == 0.0
+    lo, hi = poisson.ppf([(1.0 - level) / 2.0, (1.0 + level) / 2.0], mean)
+    return bool(lo <= observed <= hi)
+
+
 def persistence_forecast(history: Sequence[float]) -> float:
     """Baseline: the last observed value carried forward."""
     values = _members(history)

@@ -1,0 +1,92 @@
+"""How far a particle's runs are from each pattern of the catalogue, in units of the pattern's own band.
+
+The calibration compares exactly what the validation report shows: each pattern's statistic per run
+(`pattern_runs.pattern_values`), summarised over the particle's runs as `summary_vector` does (the median), against
+`observed_vector`. The difference is measured in half-widths of the pattern's band (the observation's uncertainty,
+set by the catalogue's band rules before any model run), so a group size off by its band counts as much as a talks
+duration off by its band:
+
+- a two-sided band around a positive value: on the log scale, z = (log x - log y) / ((log high - log low) / 2);
+- a one-sided criterion with an ideal value (an error <= 0.1, ideal 0; a share >= 0.8, ideal 1): z = (x - ideal) /
+  |bound - ideal|;
+- a yes/no pattern (band of zero width): the share of runs where it happens, z = (share - 1) / 0.5.
+
+A run where the statistic is undefined (the table never signs, never breaks down) counts as an infinitely late event
+(the median of a particle whose runs mostly never sign is "never"), and |z| is capped at Z_CAP: a pattern the model
+cannot approach counts as a fixed miss and does not drown the others. Patterns that only fix a direction (no observed
+value) or that the scenario's inputs fix (`Pattern.dependence`) are not used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from totalpeace.validation.pattern_runs import observed_vector
+from totalpeace.validation.patterns import Pattern, load_observations
+
+Z_CAP = 5.0
+
+
+@dataclass(frozen=True)
+class Yardstick:
+    """One pattern's observed value, scale and how a particle's runs are summarised."""
+
+    pattern: str
+    observed: float
+    scale: float  # half a band, on the transformed scale
+    log: bool
+    indicator: bool  # yes/no pattern: summarised by the share of runs where it happens
+
+
+def yardstick(pattern: Pattern) -> Yardstick | None:
+    """The pattern's yardstick, or None when it cannot inform a calibration (direction only, or not independent)."""
+    if pattern.dependence:
+        return None
+    observed = float(observed_vector([pattern])[0])
+    if not np.isfinite(observed):
+        return None
+    criterion = pattern.criterion_for(load_observations()[pattern.observation])
+    low, high = criterion.low, criterion.high
+    if np.isfinite(low) and np.isfinite(high):
+        if low == high:
+            return Yardstick(pattern.id, observed, 0.5, log=False, indicator=True)
+        if low > 0 and observed > 0:
+            return Yardstick(pattern.id, observed, (np.log(high) - np.log(low)) / 2, log=True, indicator=False)
+        return Yardstick(pattern.id, observed, (high - low) / 2, log=False, indicator=False)
+    bound = low if np.isfinite(low) else high
+    scale = abs(bound - observed) or max(abs(bound), 1.0)
+    return Yardstick(pattern.id, observed, scale, log=False, indicator=False)
+
+
+def summary(stick: Yardstick, values: np.ndarray) -> float:
+    """A particle's summary of one pattern over its runs: the median (undefined runs count as never), or for a yes/no
+    pattern the share of runs where it happens."""
+    v = np.asarray(values, dtype=float)
+    if stick.indicator:
+        return float(np.mean(np.nan_to_num(v, nan=0.0)))
+    return float(np.median(np.where(np.isfinite(v), v, np.inf)))
+
+
+def discrepancy(stick: Yardstick, values: np.ndarray) -> float:
+    """Signed distance of the particle's summary from the observation, in half-bands, capped at +-Z_CAP."""
+    x = summary(stick, values)
+    if stick.log:
+        z = (np.log(x) - np.log(stick.observed)) / stick.scale if x > 0 else -np.inf
+    else:
+        z = (x - stick.observed) / stick.scale
+    if not np.isfinite(z):
+        return Z_CAP if z > 0 or np.isnan(z) else -Z_CAP
+    return float(np.clip(z, -Z_CAP, Z_CAP))
+
+
+def distance(z: np.ndarray) -> float:
+    """The particle's distance: the root mean square of its patterns' discrepancies (a typical miss, in half-bands)."""
+    return float(np.sqrt(np.mean(np.square(z))))
+
+
+def usable(patterns: Sequence[Pattern]) -> dict[str, Yardstick]:
+    """Yardsticks of the patterns that can inform a calibration, by pattern id."""
+    return {p.id: s for p in patterns if (s := yardstick(p)) is not None}

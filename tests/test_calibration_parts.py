@@ -1,0 +1,99 @@
+"""The calibration's parts on known cases: the form registry, the patterns' yardsticks, identifiability and the
+form weights."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import totalpeace
+from totalpeace.calibration import diagnostics
+from totalpeace.calibration.problem import setting_seed, with_setting
+from totalpeace.calibration.yardsticks import Z_CAP, Yardstick, discrepancy, distance, usable, yardstick
+from totalpeace.scenario.forms import all_forms, apply_form, choices, default_form, form_fields, label
+from totalpeace.scenario.schema import Scenario
+from totalpeace.validation.patterns import catalogue
+
+
+def test_the_form_registry_reads_the_schema():
+    assert {"negotiation_engine", "contest_form"} <= set(form_fields())
+    assert set(choices("contest_form")) == {"ratio", "difference"}
+    forms = all_forms()
+    assert len(forms) == np.prod([len(choices(f)) for f in form_fields()])
+    assert default_form() in forms and len({label(f) for f in forms}) == len(forms)
+    only = all_forms(["contest_form"])
+    assert [f["contest_form"] for f in only] == list(choices("contest_form"))
+    assert all(f["negotiation_engine"] == default_form()["negotiation_engine"] for f in only)
+    with pytest.raises(KeyError):
+        choices("parameters")
+
+
+def test_a_setting_sets_parameters_and_forms():
+    data = totalpeace.load_scenario("colombia-2012").model_dump(mode="python")
+    scenario = with_setting(data, {"recruitment_rate": 0.013, "contest_form": "difference"})
+    assert scenario.parameters.recruitment_rate == 0.013 and scenario.model.contest_form == "difference"
+    assert Scenario.model_validate(apply_form(data, {"negotiation_engine": "compromise"})).model.negotiation_engine \
+        == "compromise"
+    assert setting_seed(1, {"a": 1.0, "contest_form": "ratio"}) != setting_seed(1, {"a": 1.0, "contest_form":
+                                                                                    "difference"})
+    assert setting_seed(1, {"a": 1.0}) == setting_seed(1, {"a": 1})
+
+
+def test_yardsticks_measure_in_half_bands():
+    stick = Yardstick("x", observed=100.0, scale=np.log(1.2), log=True, indicator=False)
+    assert discrepancy(stick, np.array([120.0, 120.0, 90.0])) == pytest.approx(1.0)  # median 120: one half-band
+    assert discrepancy(stick, np.array([1e6])) == Z_CAP
+    assert discrepancy(stick, np.array([0.0])) == -Z_CAP
+    # most runs never see the event: the median is "never", a capped miss; a minority of misses does not matter
+    assert discrepancy(stick, np.array([np.nan, np.nan, 100.0])) == Z_CAP
+    assert discrepancy(stick, np.array([np.nan, 100.0, 100.0])) == 0.0
+    yes_no = Yardstick("y", observed=1.0, scale=0.5, log=False, indicator=True)
+    assert discrepancy(yes_no, np.array([1.0, 0.0, np.nan, 1.0])) == pytest.approx(-1.0)  # happens in half
+    assert distance(np.array([3.0, 4.0])) == pytest.approx(np.sqrt(12.5))
+
+
+def test_catalogue_yardsticks_follow_the_bands():
+    sticks = usable(catalogue())
+    havana = sticks["farc-havana-stable"]  # 7,100 (5,360-9,600)
+    assert havana.log and havana.scale == pytest.approx((np.log(9600) - np.log(5360)) / 2)
+    mape = sticks["homicides-national"]  # error <= 0.10, ideal 0
+    assert not mape.log and mape.observed == 0.0 and mape.scale == pytest.approx(0.10)
+    assert sticks["plebiscite-then-congress"].indicator
+    # not independent, or only a direction: not used
+    assert yardstick(catalogue(["eln-share-venezuela"])[0]) is None
+    assert "eln-venezuela-response" not in sticks
+
+
+def test_identifiability_tells_a_narrowed_parameter_from_one_left_at_its_prior():
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame({"a": rng.normal(0.5, 0.02, 4000).clip(0, 1), "b": rng.random(4000),
+                          "c": rng.uniform(0.0, 0.04, 4000), "weight": 1.0})
+    table = diagnostics.identifiability(frame, {"a": (0.0, 1.0), "b": (0.0, 1.0), "c": (0.0, 1.0)}).set_index(
+        "parameter")
+    assert table.at["a", "verdict"] == "identified" and table.at["a", "sd_ratio"] < 0.1
+    assert table.at["b", "verdict"] == "not identified" and table.at["b", "sd_ratio"] == pytest.approx(1.0, abs=0.05)
+    assert table.at["c", "against_bound"] == "lower" and "lower end" in table.at["c", "explanation"]
+
+
+def test_stacking_prefers_the_form_that_predicts_the_patterns():
+    scores = np.array([[0.9, 0.8, 0.1], [0.1, 0.2, 0.9]])
+    w = diagnostics.stacking_weights(scores)
+    assert w.sum() == pytest.approx(1.0) and w[0] > w[1] > 0  # the second form still predicts one pattern best
+    assert diagnostics.stacking_weights(np.array([[0.5, 0.5], [0.5, 0.5]])) == pytest.approx([0.5, 0.5])
+    objective = lambda v: np.sum(np.log(v @ scores))  # noqa: E731
+    for other in ([0.5, 0.5], [0.9, 0.1], [0.6, 0.4]):
+        assert objective(w) >= objective(np.array(other)) - 1e-12
+    assert diagnostics.smoothed_hits(np.array([0.0, 1.0]), np.array([10, 10])) == pytest.approx([0.5 / 11,
+                                                                                                  10.5 / 11])
+
+
+def test_form_table_gives_no_weight_to_a_form_without_particles():
+    shares = {lab: pd.DataFrame({"pattern": ["p", "q"], "share": s, "runs": [40, 40]})
+              for lab, s in (("a", [0.9, 0.5]), ("b", [0.1, 0.5]))}
+    table = diagnostics.form_table(["a", "b", "c"], [{"f": "a"}, {"f": "b"}, {"f": "c"}], [60, 40, 0], shares,
+                                   ["p", "q"]).set_index("form")
+    assert table.at["c", "weight"] == 0.0 and np.isnan(table.at["c", "score"])
+    assert table["weight"].sum() == pytest.approx(1.0) and table.at["a", "weight"] > table.at["b", "weight"]
+    assert table.at["a", "abc_probability"] == pytest.approx(0.6)
+    assert table.at["a", "reproduced"] == 2 and table.at["b", "reproduced"] == 1
