@@ -294,13 +294,17 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     population, presence, observed = world.population, world.presence, world.homicides_observed
     presence0 = np.zeros(T)  # the status quo's effective armed members and killed in operations (month 0 only)
     expected_killed = np.zeros((G, T))
+    selective = np.empty(T)
+    for t in range(T):
+        selective[t] = violence.selective_violence(population[t], violence.margin(control, t),
+                                                   violence.armed_control(control, t), p)
     if m == 0:  # the armed groups' rate per member and ordinary crime, from the start's observed homicides
         status_quo = np.ones(G)
         observed_total = 0.0
         for t in range(T):
             presence0[t] = violence.armed_presence(members, weights, status_quo, t)
             observed_total += observed[t]
-        state.armed_scale[r] = violence.armed_homicide_scale(observed_total, presence0, drivers, p)
+        state.armed_scale[r] = violence.armed_homicide_scale(observed_total, presence0, drivers, selective, p)
         expected_killed = violence.removals(expected_state, world.insurgent, status_quo, p)[0]
     scale = state.armed_scale[r]
     key = stream_key(seed, run, m, HOMICIDES)
@@ -312,7 +316,8 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     collateral = np.empty((G, T))
     for t in range(T):
         q = violence.competition(control, t)
-        armed = violence.armed_homicides(scale, violence.armed_presence(members, weights, posture_g, t), drivers[t])
+        armed = violence.armed_homicides(scale, violence.armed_presence(members, weights, posture_g, t), drivers[t],
+                                         selective[t])
         leaders[t] = violence.social_leader_killings(vacated[t], q, presence[t], population[t], p)
         lethal, lost_groups = 0.0, 0.0
         for g in range(G):
@@ -325,7 +330,7 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
         for g in range(G):
             extra += collateral[g, t]
         if m == 0:  # ordinary crime: the observed homicides less the model's own killings in the status quo
-            expected = violence.armed_homicides(scale, presence0[t], drivers[t]) + leaders[t]
+            expected = violence.armed_homicides(scale, presence0[t], drivers[t], selective[t]) + leaders[t]
             for g in range(G):
                 expected += expected_groups[g, t] + violence.collateral_deaths(expected_killed[g, t], presence[t], p)
             hom_base[t] = violence.homicide_baseline(observed[t], expected)

@@ -34,7 +34,8 @@ def merge(parts: list[Results]) -> Results:
         dominant_share=sum(p.dominant_share * p.runs for p in parts) / total,
         zone_share=sum(p.zone_share * p.runs for p in parts) / total, parents=first.parents,
         neighbour_rates=first.neighbour_rates,
-        provenance=first.provenance, policy=first.policy,
+        provenance=first.provenance, policy=first.policy, international_ids=first.international_ids,
+        host_tolerance=None if first.host_tolerance is None else np.concatenate([p.host_tolerance for p in parts]),
     )
 
 

@@ -86,6 +86,8 @@ class Results:
     neighbour_rates: np.ndarray  # (K,) baseline homicide rate of each neighbour (nan where unknown)
     provenance: dict[str, Any] = field(default_factory=dict)
     policy: dict[str, Any] = field(default_factory=dict)  # the levers assumed (totalpeace.policy.policy_record)
+    international_ids: list[str] = field(default_factory=list)
+    host_tolerance: np.ndarray | None = None  # (R, M, I): each international actor's tolerance of armed groups
 
     @property
     def runs(self) -> int:
@@ -138,6 +140,19 @@ class Results:
             out["homicide_rate"] = {str(y): stats(v * self.neighbour_rates[i]) for y, v in yearly.items()}
         return out
 
+    def _international(self) -> dict[str, Any]:
+        """Per international actor that shelters groups (a tolerance above zero at some point), the yearly statistics
+        of its tolerance of armed groups on its soil (it follows its relations with the government and the talks)."""
+        out: dict[str, Any] = {}
+        if self.host_tolerance is None:
+            return out
+        for i, actor in enumerate(self.international_ids):
+            series = self.host_tolerance[:, :, i]
+            if np.nanmax(series, initial=0.0) > 0:
+                out[actor] = {"host_tolerance": {str(y): stats(v) for y, v in
+                                                 self.yearly(series, flow=False).items()}}
+        return out
+
     def summary(self) -> dict[str, Any]:
         """The stable summary.json contract (DESIGN.md section 4), plus talks outcomes and provenance."""
         metrics = {}
@@ -167,6 +182,7 @@ class Results:
             "seed": self.seed, "runs": self.runs, "start": self.start, "months": self.months,
             "metrics": metrics, "groups": groups,
             "neighbours": {k: self._neighbour(i) for i, k in enumerate(self.neighbour_ids)},
+            "international": self._international(),
             "provenance": self.provenance,
             "policy": self.policy,
         }

@@ -18,7 +18,6 @@ import numpy as np
 
 BASELINE_FLOOR = 0.2  # ordinary crime keeps at least this share of the observed homicides of a territory
 MIN_GROUP_MEMBERS = 1.0  # a group counts as present in a territory above this many members
-MASSACRE_SIZE = 4.0  # CNMH: a massacre kills four or more people in one event
 
 
 @numba.njit(cache=True)
@@ -95,8 +94,8 @@ def armed_presence(members: np.ndarray, weights: np.ndarray, posture: np.ndarray
 def homicide_drivers(control: np.ndarray, members: np.ndarray, fragmentation: np.ndarray, rent_t: np.ndarray,
                      p) -> np.ndarray:
     """The log-linear drivers of M7.2 per territory (T,), at 0 for uncontested ground held by one group:
-    beta_c (1 - m) + beta_K 4 m (1 - m) + beta_n ln(max(n, 1)) + beta_f Frag + beta_R ln(1 + chi R) - beta_S c_state,
-    with n the groups present (more than one member)."""
+    beta_c (1 - m) + beta_n ln(max(n, 1)) + beta_f Frag + beta_R ln(1 + chi R) - beta_S c_state, with n the groups
+    present (more than one member)."""
     G, T = members.shape
     out = np.empty(T)
     for t in range(T):
@@ -104,8 +103,7 @@ def homicide_drivers(control: np.ndarray, members: np.ndarray, fragmentation: np
         for g in range(G):
             if members[g, t] > MIN_GROUP_MEMBERS:
                 present += 1
-        m = margin(control, t)
-        out[t] = (p.homicide_contested_effect * (1.0 - m) + p.homicide_selective_effect * 4.0 * m * (1.0 - m)
+        out[t] = (p.homicide_contested_effect * (1.0 - margin(control, t))
                   + p.homicide_groups_effect * np.log(max(present, 1))
                   + p.homicide_fragmentation_effect * fragmentation[t] + p.homicide_rent_effect * np.log1p(rent_t[t])
                   - p.homicide_state_effect * control[t, G])
@@ -113,24 +111,46 @@ def homicide_drivers(control: np.ndarray, members: np.ndarray, fragmentation: np
 
 
 @numba.njit(cache=True)
-def armed_homicides(scale: float, presence: float, drivers: float) -> float:
-    """Homicides by armed groups in a territory this month: k E_i exp(drivers_i), with k the national rate per
-    effective member (`armed_homicide_scale`)."""
-    return scale * presence * np.exp(min(max(drivers, -20.0), 20.0))
+def armed_control(control: np.ndarray, t: int) -> float:
+    """The armed groups' total control share in territory t."""
+    held = 0.0
+    for g in range(control.shape[1] - 1):
+        held += control[t, g]
+    return held
 
 
 @numba.njit(cache=True)
-def armed_homicide_scale(observed_total: float, presence: np.ndarray, drivers: np.ndarray, p) -> float:
-    """k, fixed at the start: the national rate per effective armed member that makes the armed groups' homicides the
-    share w_v (`armed_violence_share`) of the observed homicides, with every group at the status-quo posture 1.
-    One number for the whole country, so that where and how much the groups kill follows their members, posture and
-    the drivers, not the start's geography; 0 where no group is present."""
-    reference = 0.0
+def selective_violence(population: float, margin: float, armed_control: float, p) -> float:
+    """Kalyvas' selective violence by armed groups: lambda_sel = alpha_sel Pop/1e5 4 m (1 - m) c_arm, zero at parity
+    and under full control, highest at m = 1/2 (dominant but contested), where armed groups hold control (c_arm; the
+    state's own share of the territory adds none)."""
+    return p.selective_violence_rate * population / 1e5 * 4.0 * margin * (1.0 - margin) * armed_control
+
+
+@numba.njit(cache=True)
+def armed_homicides(scale: float, presence: float, drivers: float, selective: float) -> float:
+    """Homicides by armed groups in a territory this month: their selective killings plus k E_i exp(drivers_i), with
+    k the national rate per effective member (`armed_homicide_scale`): disputes, extortion and debts follow the
+    armed members present and their posture."""
+    return selective + scale * presence * np.exp(min(max(drivers, -20.0), 20.0))
+
+
+@numba.njit(cache=True)
+def armed_homicide_scale(observed_total: float, presence: np.ndarray, drivers: np.ndarray, selective: np.ndarray,
+                         p) -> float:
+    """k, fixed at the start: the national rate per effective armed member that makes the armed groups' homicides
+    (selective killings included) the share w_v (`armed_violence_share`) of the observed homicides, with every group
+    at the status-quo posture 1. One number for the whole country, so that where and how much the groups kill
+    follows their members, posture and the drivers, not the start's geography; 0 where no group is present or where
+    selective killings alone reach that share."""
+    reference, chosen = 0.0, 0.0
     for t in range(presence.shape[0]):
         reference += presence[t] * np.exp(min(max(drivers[t], -20.0), 20.0))
-    if reference <= 0.0:
+        chosen += selective[t]
+    remainder = p.armed_violence_share * observed_total - chosen
+    if reference <= 0.0 or remainder <= 0.0:
         return 0.0
-    return p.armed_violence_share * observed_total / reference
+    return remainder / reference
 
 
 @numba.njit(cache=True)
