@@ -78,9 +78,12 @@ def part_count(store: Path) -> int:
     return len(list((store / "experiments" / "crash-test" / "parts").glob("part-*")))
 
 
-def kill_at(proc: subprocess.Popen, deadline: float) -> int:
-    """SIGKILL `proc` at `deadline` unless it ended before; its exit status (0, or -SIGKILL), any other fails."""
+def kill_at(proc: subprocess.Popen, deadline: float, store: Path | None = None, max_parts: int = 0) -> int:
+    """SIGKILL `proc` at `deadline`, or as soon as `store` holds `max_parts` parts, unless it ended before; its exit
+    status (0, or -SIGKILL), any other fails. The part limit keeps work left for the resume on a fast machine."""
     while proc.poll() is None and time.monotonic() < deadline:
+        if store is not None and part_count(store) >= max_parts:
+            break
         time.sleep(0.002)
     if proc.poll() is None:
         os.kill(proc.pid, signal.SIGKILL)
@@ -94,6 +97,7 @@ def kill_at(proc: subprocess.Popen, deadline: float) -> int:
 def test_sigkill_at_random_moments_then_resume(tmp_path):
     replications = 3 * KILLS + 4  # enough work that every kill lands before the sweep could finish
     total = POINTS * replications
+    per_launch = total // (KILLS + 1)  # a launch is killed by its part limit at the latest: work is left to resume
     spec = write_spec(tmp_path, replications)
     store = tmp_path / "store"
     rng = random.Random(20221)
@@ -112,7 +116,7 @@ def test_sigkill_at_random_moments_then_resume(tmp_path):
             while proc.poll() is None and part_count(store) == before:
                 time.sleep(0.005)
             deadline = time.monotonic() + rng.uniform(0.0, 0.6)
-        if kill_at(proc, deadline) == 0:
+        if kill_at(proc, deadline, store, before + per_launch) == 0:
             break  # finished before the kill: the checks below still apply
         kills += 1
         counts.append(check_readable(store))

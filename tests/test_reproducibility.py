@@ -74,16 +74,20 @@ class ReversedExecutor(LocalExecutor):
 # ---------------------------------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def reference_run(tmp_path_factory):
+    """The command's default ensemble (model forms, posterior draws and runs: the full run plan) computed in this
+    process, cell after cell."""
+    from totalpeace.uncertainty.ensemble import simulate_uncertain
+
     folder = tmp_path_factory.mktemp("run-a")
     scenario = totalpeace.load_scenario("colombia-2022", ["policy.decriminalization=0.4"])
-    totalpeace.simulate(scenario, runs=30, seed=11, months=6).save(folder)
+    simulate_uncertain(scenario, runs=30, seed=11, months=6).save(folder)
     return {name: (folder / name).read_bytes() for name in (*EXACT, "territories.parquet")}
 
 
 def test_the_same_run_twice_writes_identical_bytes(reference_run, cli, tmp_path):
     first, again = run_files(cli, tmp_path / "a"), run_files(cli, tmp_path / "b")
     assert digest(again) == digest(first)
-    for name in EXACT:  # the command's chunks give the same per-run bytes as one simulate call
+    for name in EXACT:  # the command's chunks give the same per-run bytes as the plan computed in one process
         assert hashlib.sha256(again[name]).hexdigest() == hashlib.sha256(reference_run[name]).hexdigest(), name
     # territory means merged from chunks: equal to one simulate call within rounding (docs/reliability.md)
     pd.testing.assert_frame_equal(pd.read_parquet(io.BytesIO(again["territories.parquet"])),

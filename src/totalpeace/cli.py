@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from totalpeace.commands.options import Uncertainty, UncertaintyOpt
 from totalpeace.errors import InputError, InputWarning
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -61,6 +62,7 @@ def run(
                                           "scheduler); the numbers are the same on either.")] = "local",
     report: Annotated[bool, typer.Option(help="Write report.html.")] = True,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print the report to report.pdf (needs Chromium).")] = False,
+    uncertainty: UncertaintyOpt = Uncertainty.full,
 ) -> None:
     """Run an ensemble: progress bar, summary table, summary.json, Parquet and CSV files, report.html."""
     from pathlib import Path
@@ -70,14 +72,18 @@ def run(
     from totalpeace.describe import data_sources
     from totalpeace.display import print_summary
     from totalpeace.experiments import make_executor
-    from totalpeace.experiments.ensemble import simulate_on
     from totalpeace.report.exports import write_csvs
     from totalpeace.report.html import write_report
     from totalpeace.report.maps import territory_shapes
     from totalpeace.report.pdf import html_to_pdf, require_chromium
     from totalpeace.scenario import load_scenario
+    from totalpeace.uncertainty.ensemble import simulate_plans
+    from totalpeace.uncertainty.plan import build_plan, warn_reference_forms
+    from totalpeace.uncertainty.terminal import print_design, print_sources
 
     resolved = load_scenario(scenario, set_ or [])
+    plan = build_plan(resolved, runs, seed, uncertainty.value)
+    warn_reference_forms(set_ or [], plan)
     if pdf:
         require_chromium()  # before the runs, not after
     horizon = months or resolved.months
@@ -94,14 +100,18 @@ def run(
     with make_executor(executor, workers) as pool, Progress(*columns, console=err_console, transient=False) as bar:
         task = bar.add_task(f"{resolved.name}: {runs} runs x {horizon} months ({pool.description})",
                             total=runs * horizon)
-        results = simulate_on(resolved, runs, seed, horizon, pool,
-                              progress=lambda done, _: bar.update(task, completed=done * horizon))
+        results = simulate_plans([resolved], [plan], horizon, pool,
+                                 progress=lambda done, _: bar.update(task, completed=done * horizon))[0]
     for stale in ("report.html", "report.pdf"):  # they describe the folder's earlier results
         (folder / stale).unlink(missing_ok=True)
     results.save(folder)
     csvs = write_csvs(results, folder)
+    plan.frame().to_csv(folder / "plan.csv", index=False)
     console = Console()
-    print_summary(results.summary(), console)
+    summary = results.summary()
+    print_summary(summary, console)
+    print_design(summary["uncertainty"]["design"], console)
+    print_sources(summary["uncertainty"], summary["start"], summary["months"], console)
     if report or pdf:
         from totalpeace.territories import load_territories
 
@@ -110,7 +120,8 @@ def run(
                      population=population)
     if pdf:
         console.print(f"Wrote {html_to_pdf(folder / 'report.html', folder / 'report.pdf')}")
-    written = [folder / "summary.json", folder / "results.parquet", folder / "territories.parquet", *csvs]
+    written = [folder / "summary.json", folder / "results.parquet", folder / "territories.parquet", *csvs,
+               folder / "plan.csv"]
     if report:
         written.append(folder / "report.html")
     console.print("Wrote " + ", ".join(str(p) for p in written), soft_wrap=False)

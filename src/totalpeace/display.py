@@ -114,6 +114,10 @@ def print_scenario(info: dict[str, Any], console: Console | None = None) -> None
     model = info["model"]
     console.print(f"Model: negotiation engine {model['negotiation_engine']}, contest form {model['contest_form']}"
                   + (f", calibration {info['calibration']}" if info["calibration"] else ""))
+    from totalpeace.uncertainty.forms import SWITCHES
+
+    forms = "; ".join(f"{s.label} {', '.join(model.get('candidates', {}).get(s.name) or s.forms)}" for s in SWITCHES)
+    console.print(f"Model forms averaged over by `run --uncertainty full` (model.candidates): {forms}")
     cal = info.get("calibration_set")
     if cal:
         prov = ", ".join(f"{k} {_brief(v)}" for k, v in cal["provenance"].items())

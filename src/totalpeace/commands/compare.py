@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from totalpeace.commands.options import ExecutorOpt, PdfOpt, WorkersOpt
+from totalpeace.commands.options import ExecutorOpt, PdfOpt, Uncertainty, UncertaintyOpt, WorkersOpt
 from totalpeace.commands.progress import progress_bar
 from totalpeace.commands.reports import output_folder, write_reports
 from totalpeace.report.catalogue import REQUIRED_SHOWN
@@ -32,6 +32,7 @@ def compare(
     workers: WorkersOpt = None,
     report: Annotated[bool, typer.Option(help="Write report.html.")] = True,
     pdf: PdfOpt = False,
+    uncertainty: UncertaintyOpt = Uncertainty.full,
 ) -> None:
     """Compare policy variants on common random numbers: paired differences per metric and year, 80% intervals."""
     from totalpeace.errors import InputError
@@ -47,14 +48,15 @@ def compare(
         task = bar.add_task(f"{len(scenarios)} scenarios x {runs} runs ({pool.description})", total=None)
         comparison = run_compare(scenarios, set_ or [], runs=runs, seed=seed, months=months, executor=pool,
                                  progress=lambda done, total: bar.update(task, completed=done, total=total),
-                                 scenarios=resolved)
+                                 scenarios=resolved, uncertainty=uncertainty.value)
     diffs = comparison.differences()
     diffs.to_csv(folder / "differences.csv", index=False)
     comparison.yearly.to_parquet(folder / "yearly.parquet", index=False)
     meta = {"baseline": comparison.baseline, "variants": comparison.variants, "references": comparison.references,
             "scenario_sha256": dict(zip(comparison.names, comparison.sha256, strict=True)), "seed": seed,
             "runs": runs, "start": comparison.start, "months": comparison.months, "version": comparison.version,
-            "sets": comparison.sets, "differences": diffs.to_dict("records")}
+            "sets": comparison.sets, "differences": diffs.astype(object).where(diffs.notna(), None).to_dict("records"),
+            "uncertainty": comparison.uncertainty}
     (folder / "comparison.json").write_text(json.dumps(meta, indent=2, allow_nan=False), encoding="utf-8")
     console = Console()
     print_differences(comparison, console)
@@ -82,6 +84,7 @@ def print_differences(comparison, console: Console) -> None:
     then the effect's timing in words."""
     from totalpeace.report.differences import STATISTIC, difference, difference_table
     from totalpeace.report.headlines import comparison_headlines
+    from totalpeace.uncertainty.terminal import print_design, print_sources
 
     baseline = comparison.results[0]
     for name, variant in zip(comparison.variants, comparison.results[1:], strict=True):
@@ -99,6 +102,11 @@ def print_differences(comparison, console: Console) -> None:
         for line in comparison_headlines(diff, (comparison.baseline, name)):
             console.print(f"- {line}", highlight=False)
         print_refill(baseline, variant, (comparison.baseline, name), console)
+        entry = comparison.uncertainty["differences"][name]
+        print_sources(entry, comparison.start, comparison.months, console,
+                      f"Where the uncertainty about the effect comes from (% of the variance of the paired "
+                      f"differences, {name} − {comparison.baseline})")
+    print_design(comparison.uncertainty["design"], console)
 
 
 def print_refill(baseline, variant, labels: tuple[str, str], console: Console) -> None:

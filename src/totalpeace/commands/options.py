@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -13,3 +14,17 @@ ExecutorOpt = Annotated[str, typer.Option("--executor", help="local (worker proc
 WorkersOpt = Annotated[int | None, typer.Option("--workers", min=1, max=1024,
                                                 help="Local worker processes (default: all cores).")]
 PdfOpt = Annotated[bool, typer.Option("--pdf", help="Also print the report to report.pdf (needs Chromium).")]
+
+
+class Uncertainty(StrEnum):
+    """What an ensemble's intervals include (totalpeace.uncertainty.plan.DESIGNS)."""
+
+    full = "full"
+    parameters = "parameters"
+    stochastic = "stochastic"
+
+
+UncertaintyOpt = Annotated[Uncertainty, typer.Option(
+    "--uncertainty", help="What the intervals include: full (model forms, parameter draws from the calibration's "
+    "posterior and the runs' randomness), parameters (the scenario's own model form), stochastic (one point: the "
+    "scenario's form and parameter values).")]

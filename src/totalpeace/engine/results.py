@@ -88,6 +88,7 @@ class Results:
     policy: dict[str, Any] = field(default_factory=dict)  # the levers assumed (totalpeace.policy.policy_record)
     international_ids: list[str] = field(default_factory=list)
     host_tolerance: np.ndarray | None = None  # (R, M, I): each international actor's tolerance of armed groups
+    plan: Any = None  # uncertainty.plan.Plan: each run's model form and parameter draw (None: one point)
 
     @property
     def runs(self) -> int:
@@ -177,7 +178,7 @@ class Results:
             entry["parent"] = self.group_ids[self.parents[g]] if self.parents[g] >= 0 else None
             entry["bargaining_audit"] = self._audit(g)
             groups[gid] = entry
-        return {
+        out = {
             "scenario": self.scenario, "scenario_sha256": self.scenario_sha256, "version": self.version,
             "seed": self.seed, "runs": self.runs, "start": self.start, "months": self.months,
             "metrics": metrics, "groups": groups,
@@ -186,6 +187,11 @@ class Results:
             "provenance": self.provenance,
             "policy": self.policy,
         }
+        if self.plan is not None:
+            from totalpeace.uncertainty.summary import uncertainty_entry
+
+            out["uncertainty"] = uncertainty_entry(self)
+        return out
 
     def frame(self) -> pd.DataFrame:
         """Tidy frame: one row per (run, month, metric[, group]) with its value. A group's rows are written for the

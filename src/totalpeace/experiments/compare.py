@@ -7,6 +7,7 @@ uncertainty about the *effect*, far narrower than the spread of either ensemble.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,7 +15,6 @@ import pandas as pd
 
 from totalpeace.engine.results import FLOWS, STOCKS, Results
 from totalpeace.errors import InputError
-from totalpeace.experiments.ensemble import simulate_many
 from totalpeace.experiments.executors import Executor, LocalExecutor
 from totalpeace.experiments.worker import per_run_tables
 from totalpeace.scenario import load_scenario
@@ -43,6 +43,14 @@ class Comparison:
     monthly: pd.DataFrame  # scenario, run, month, metric, value
     scenarios: list[Scenario]  # resolved, in `names` order (their data sources and boundaries go in the report)
     results: list[Results]  # every scenario's full ensemble (fans, members, talks, maps)
+
+    @functools.cached_property
+    def uncertainty(self) -> dict:
+        """The run plans' design and, per variant, how much of the spread of the paired differences each source
+        (model form, parameters, runs) contributes (comparison.json's `uncertainty`)."""
+        from totalpeace.uncertainty.summary import comparison_entry
+
+        return comparison_entry(self.results[0], dict(zip(self.variants, self.results[1:], strict=True)))
 
     @property
     def baseline(self) -> str:
@@ -74,6 +82,12 @@ class Comparison:
             stats.insert(0, "variant", variant)
             rows.append(stats)
         out = pd.concat(rows, ignore_index=True)
+        if self.results[0].plan is not None:  # which source makes each effect uncertain
+            from totalpeace.uncertainty.summary import share_columns
+
+            shares = pd.concat([share_columns(self.uncertainty["differences"][v]["variance_shares"]).assign(
+                variant=v) for v in self.variants])
+            out = out.merge(shares, on=["variant", "metric", "year"], how="left")
         order = {m: i for i, m in enumerate(METRICS)}
         out["_order"] = out["metric"].map(order)
         return out.sort_values(["variant", "_order", "year"], kind="stable").drop(columns="_order") \
@@ -122,10 +136,13 @@ def check_comparable(scenarios: list[Scenario], refs: list[str]) -> None:
 def run_compare(refs: list[str], sets: list[str] | None = None, runs: int = 100, seed: int = 1,
                 months: int | None = None, executor: Executor | None = None,
                 progress: Progress | None = None, chunk: int | None = None,
-                scenarios: list[Scenario] | None = None) -> Comparison:
+                scenarios: list[Scenario] | None = None, uncertainty: str = "stochastic") -> Comparison:
     """Run the baseline `refs[0]` and each variant with the same seed and run ids; `sets` apply to all.
-    `scenarios`: the refs already loaded and checked (`load_comparable`)."""
+    `scenarios`: the refs already loaded and checked (`load_comparable`). `uncertainty`: the design of the run
+    plans (totalpeace.uncertainty.plan), the same form and parameter draw for a run id in every scenario."""
     from totalpeace.codeversion import code_version
+    from totalpeace.uncertainty.ensemble import simulate_plans
+    from totalpeace.uncertainty.plan import build_plan, check_reference_forms, same_draws
 
     if len(refs) < 2:
         raise InputError("compare needs a baseline and at least one variant")
@@ -133,10 +150,13 @@ def run_compare(refs: list[str], sets: list[str] | None = None, runs: int = 100,
     scenarios = scenarios or load_comparable(refs, sets)
     months = months or scenarios[0].months
     names = _names(scenarios, refs)
+    check_reference_forms(scenarios, names, uncertainty)
+    plans = [build_plan(s, runs, seed, uncertainty) for s in scenarios]
+    same_draws(plans, names)
     own = executor is None
     executor = executor or LocalExecutor()
     try:
-        ensembles = simulate_many(scenarios, runs, seed, months, executor, chunk, progress)
+        ensembles = simulate_plans(scenarios, plans, months, executor, progress, chunk)
     finally:
         if own:
             executor.close()

@@ -55,8 +55,15 @@ def simulate_many(scenarios: list[Scenario], runs: int, seed: int, months: int |
     size = chunk or default_chunk(runs)
     jobs = [Chunk(k, s.model_dump(mode="python"), seed, months or s.months, first, min(size, runs - first))
             for k, s in enumerate(scenarios) for first in range(0, runs, size)]
-    parts: dict[int, list[Results]] = {k: [] for k in range(len(scenarios))}
-    done, total = 0, runs * len(scenarios)
+    return simulate_chunks(jobs, len(scenarios), executor, progress)
+
+
+def simulate_chunks(jobs: list[Chunk], ensembles: int, executor: Executor,
+                    progress: Progress | None = None) -> list[Results]:
+    """The chunks on `executor`, merged in run order into one Results per ensemble (`Chunk.key` 0 .. ensembles - 1);
+    `progress(done, total)` counts runs."""
+    parts: dict[int, list[Results]] = {k: [] for k in range(ensembles)}
+    done, total = 0, sum(job.runs for job in jobs)
     if progress:
         progress(done, total)
     for key, part in executor.map_unordered(simulate_chunk, jobs):
@@ -64,7 +71,7 @@ def simulate_many(scenarios: list[Scenario], runs: int, seed: int, months: int |
         done += part.runs
         if progress:
             progress(done, total)
-    return [parts[k][0] if len(parts[k]) == 1 else merge(parts[k]) for k in range(len(scenarios))]
+    return [parts[k][0] if len(parts[k]) == 1 else merge(parts[k]) for k in range(ensembles)]
 
 
 def simulate_on(scenario: Scenario, runs: int, seed: int, months: int | None, executor: Executor,

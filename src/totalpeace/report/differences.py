@@ -55,8 +55,9 @@ def difference(baseline: Results, variant: Results) -> dict[str, Any]:
         a = baseline.yearly(baseline.national[name][:n], flow=flow)
         b = variant.yearly(variant.national[name][:n], flow=flow)
         metrics[name] = {str(y): stats(b[y] - a[y]) for y in a}
+    design = baseline.plan.design if baseline.plan is not None and variant.plan is not None else None
     return {"paired": is_paired(baseline, variant), "runs": n, "start": variant.start, "months": variant.months,
-            "metrics": metrics}
+            "metrics": metrics, "design": design}
 
 
 def number(value: float, signed: bool = False) -> str:

@@ -106,6 +106,11 @@ def headlines(summary: Mapping[str, Any]) -> list[str]:
     first, last = chosen[0], chosen[-1]
     names = actor_names(summary)
     out = [s for s in (metric_sentence(summary, m, chosen) for m in RUN_METRICS) if s]
+    if summary.get("uncertainty"):  # what the intervals include, and where their width comes from
+        from totalpeace.report.uncertainty import sources_sentence
+
+        out.append(summary["uncertainty"]["design"]["text"])
+        out += [s for s in (sources_sentence(summary["uncertainty"], summary["start"], summary["months"]),) if s]
     out += talks_sentences(summary, names, last)
     groups = group_sentence(summary, names, first, last)
     if groups:
@@ -181,7 +186,10 @@ def comparison_headlines(diff: Mapping[str, Any], labels: tuple[str, str]) -> li
         if not by_year:
             continue
         out.append(f"{catalogue.titled(name)}, {variant} minus {base}: {effect_timing(name, by_year, years)}.")
-    pairing = ("paired run by run (same seed and run ids): each figure is the median of the per-run differences"
+    same = {"full": "same seed, run ids, model forms and parameter draws",
+            "parameters": "same seed, run ids and parameter draws"}.get(diff.get("design") or "",
+                                                                        "same seed and run ids")
+    pairing = (f"paired run by run ({same}): each figure is the median of the per-run differences"
                if diff["paired"] else "unpaired (different seeds or runs): intervals also hold the runs' own noise")
     out.append(f"Differences are {pairing}; a difference is called clear when its 80% interval excludes zero.")
     return out

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from totalpeace.engine.results import Results
-from totalpeace.report import catalogue, differences, figures, maps, vacuum
+from totalpeace.report import catalogue, differences, figures, maps, uncertainty, vacuum
 from totalpeace.report.headlines import comparison_headlines, headlines
 from totalpeace.report.names import actor_names
 from totalpeace.report.periods import month_name
@@ -209,6 +209,8 @@ def provenance_tables(summary: Mapping[str, Any], sources: list[str] | None, suf
             ["start", summary["start"]], ["months", summary["months"]],
             ["negotiation engine", prov.get("negotiation_engine")], ["contest form", prov.get("contest_form")],
             ["calibration", prov.get("calibration") or "none (uncalibrated defaults)"]]
+    if summary.get("uncertainty"):
+        rows.append(["uncertainty design", summary["uncertainty"]["design"]["text"]])
     params = table([[k, f"{v:g}"] for k, v in prov.get("parameters", {}).items()], ["parameter", "value"],
                    f"table-parameters{suffix}")
     found = items(list(sources or [])) or "<li>none recorded</li>"
@@ -229,9 +231,15 @@ def sensitivity_section(indices: Mapping[str, Mapping[str, float]], title: str =
 
 def intro(results: Results) -> str:
     months = results.month_labels()
+    if results.plan is None or results.plan.design == "stochastic":
+        spread = "the spread is the model's stochastic spread, not every uncertainty."
+    else:
+        included = {"structural": "model-form", "parameters": "parameter", "stochastic": "stochastic"}
+        names = [included[s] for s in results.plan.sources]
+        spread = (f"the spread includes {', '.join(names[:-1])} and {names[-1]} uncertainty (see \"Where the "
+                  "spread comes from\").")
     return (f"{results.runs} runs, seed {results.seed}, {month_name(months[0])} – {month_name(months[-1])} "
-            f"({results.months} months). Medians over runs with the interval where 80% of runs fall; the spread is "
-            "the model's stochastic spread, not every uncertainty.")
+            f"({results.months} months). Medians over runs with the interval where 80% of runs fall; {spread}")
 
 
 RUN_TOC = [("headline", "Headlines"), ("policy", "Policy"), ("metrics", "Outcomes"), ("members", "Members"),
@@ -247,8 +255,12 @@ def render_report(results: Results, sources: list[str] | None = None, shapes: li
     `population` per territory adds department summaries to a municipal run; `validation` is the link to the
     validation page of the calibration behind it."""
     summary = results.summary()
-    body = toc(RUN_TOC) + '<h2 id="headline">Headline findings</h2>'
+    found = summary.get("uncertainty")
+    entries = RUN_TOC if found is None else [RUN_TOC[0], ("uncertainty", "Uncertainty"), *RUN_TOC[1:]]
+    body = toc(entries) + '<h2 id="headline">Headline findings</h2>'
     body += f'<ul class="headline">{items(headlines(summary))}</ul>'
+    if found is not None:
+        body += uncertainty.section(found, summary["start"], summary["months"], figure, table)
     body += policy_section(summary)
     if sensitivity:
         body += sensitivity_section(sensitivity, "Sensitivity")
@@ -275,6 +287,16 @@ def comparison_figures(baseline: Results, variant: Results, labels: tuple[str, s
             "geo": geo}
 
 
+def _difference_sources(baseline: Results, variant: Results, suffix: str) -> str:
+    """Which source (model form, parameters, runs) makes the effect uncertain, when the runs follow a plan."""
+    if baseline.plan is None or variant.plan is None:
+        return ""
+    from totalpeace.uncertainty.summary import difference_shares
+
+    return uncertainty.difference_section(difference_shares(baseline, variant), variant.start, variant.months,
+                                          figure, suffix)
+
+
 def variant_suffix(k: int) -> str:
     """Element ids of the k-th variant (0-based): none for the first, so a two-scenario page reads plainly."""
     return "" if k == 0 else f"-{k + 1}"
@@ -286,7 +308,9 @@ def comparison_section(baseline: Results, variant: Results, labels: tuple[str, s
     side, differences over time, maps."""
     figs = figs or comparison_figures(baseline, variant, labels, shapes)
     columns, rows = differences.difference_table(dict(diff))
-    pairing = ("paired run by run: the same seed and run ids, so each interval is that of the policy's effect"
+    same = {"full": "seed, run ids, model forms and parameter draws",
+            "parameters": "seed, run ids and parameter draws"}.get(diff.get("design") or "", "seed and run ids")
+    pairing = (f"paired run by run: the same {same}, so each interval is that of the policy's effect"
                if diff["paired"] else "unpaired (different seeds or runs): intervals also hold the runs' own noise")
     pairs = "".join(figure(f"chart-{m}-overlay{suffix}", f) for m, f in figs["overlays"].items())
     diffs = "".join(figure(f"chart-{m}-diff{suffix}", f) for m, f in figs["differences"].items())
@@ -298,6 +322,7 @@ def comparison_section(baseline: Results, variant: Results, labels: tuple[str, s
               'annual (a partial year scaled to twelve months); stocks are read at the end of each period; shares '
               'in percentage points.</p>'
             + table(rows, columns, f"table-differences{suffix}")
+            + _difference_sources(baseline, variant, suffix)
             + f'<h3>Side by side</h3><div class="grid">{pairs}</div>'
             + f'<h3>Differences over time</h3><div class="grid">{diffs}</div>'
             + refill_section(baseline, variant, suffix)

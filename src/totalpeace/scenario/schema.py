@@ -9,6 +9,7 @@ reach it (`groups.eln.members=3000`). Cross-references (a ceasefire for a group 
 from __future__ import annotations
 
 import re
+import typing
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
@@ -196,6 +197,24 @@ class ModelOptions(Strict):
 
     negotiation_engine: Literal["bdm", "compromise"] = Field("bdm", description="M2.1 engine or its baseline.")
     contest_form: Literal["ratio", "difference"] = Field("ratio", description="Tullock ratio or Hirshleifer CSF.")
+    candidates: dict[str, list[str]] = Field(
+        default_factory=dict, description="Forms the full uncertainty design averages over, per switch, e.g. "
+        'contest_form = ["ratio", "difference"]; a switch not listed admits every form it has.')
+
+    @field_validator("candidates")
+    @classmethod
+    def _known_forms(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for switch, forms in value.items():
+            field = cls.model_fields.get(switch)
+            if field is None or switch == "candidates":
+                switches = [k for k in cls.model_fields if k != "candidates"]
+                raise ValueError(f"{switch!r} is not a model switch (switches: {', '.join(switches)})")
+            allowed = typing.get_args(field.annotation)
+            unknown = [f for f in forms if f not in allowed]
+            if unknown or not forms or len(set(forms)) != len(forms):
+                problem = f"unknown form {unknown[0]!r}" if unknown else "empty or repeated forms"
+                raise ValueError(f"{switch}: {problem} (its forms: {', '.join(allowed)})")
+        return value
 
 
 def _parameter_fields() -> dict[str, Any]:

@@ -1,0 +1,68 @@
+"""Simulate ensembles by their run plans: one chunk per cell, on any executor, merged in run order.
+
+Each cell is one `simulate` call of the cell's scenario (its form and parameter draw) for the cell's run ids, so a
+run's numbers depend only on (scenario, seed, run id) and the plan's design — never on the executor, the worker
+count or the order in which cells finish. The stochastic design is today's single point and runs exactly as
+`experiments.ensemble.simulate_many` does, so its numbers are those of a plain `simulate` call.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from totalpeace.engine.results import Results
+from totalpeace.experiments.ensemble import Chunk, simulate_chunks, simulate_many
+from totalpeace.experiments.executors import Executor, LocalExecutor
+from totalpeace.scenario.fingerprint import scenario_sha256
+from totalpeace.scenario.schema import Scenario
+from totalpeace.uncertainty.plan import RUNS_PER_DRAW, Plan, build_plan
+
+Progress = Callable[[int, int], None]
+
+
+def reference_provenance(scenario: Scenario, plan: Plan) -> dict:
+    """The provenance of the scenario's own point (its forms and parameter values), plus the design's name: what
+    the runs drew instead is in the plan (summary.json's `uncertainty`, plan.csv)."""
+    params = scenario.parameters.model_dump()
+    calibration = params.pop("calibration")
+    return {"negotiation_engine": scenario.model.negotiation_engine, "contest_form": scenario.model.contest_form,
+            "calibration": calibration, "parameters": params, "uncertainty": plan.design}
+
+
+def simulate_plans(scenarios: list[Scenario], plans: list[Plan], months: int | None, executor: Executor,
+                   progress: Progress | None = None, chunk: int | None = None) -> list[Results]:
+    """Every scenario's ensemble by its plan (the plans share seed and runs: common random numbers run by run).
+    `chunk` sizes the chunks of the stochastic design; the other designs simulate one chunk per cell."""
+    if all(p.design == "stochastic" for p in plans):
+        found = simulate_many(scenarios, plans[0].runs, plans[0].seed, months, executor, chunk, progress)
+    else:
+        found = _by_cells(scenarios, plans, months, executor, progress)
+    return [dataclasses.replace(r, plan=p, provenance={**r.provenance, **reference_provenance(s, p)},
+                                scenario_sha256=r.scenario_sha256 if p.design == "stochastic" else scenario_sha256(s))
+            for r, s, p in zip(found, scenarios, plans, strict=True)]
+
+
+def _by_cells(scenarios: list[Scenario], plans: list[Plan], months: int | None, executor: Executor,
+              progress: Progress | None) -> list[Results]:
+    jobs = [Chunk(k, plan.scenario_for(scenario, cell).model_dump(mode="python"), plan.seed,
+                  months or scenario.months, cell.first_run, cell.runs)
+            for k, (scenario, plan) in enumerate(zip(scenarios, plans, strict=True)) for cell in plan.cells]
+    return simulate_chunks(jobs, len(scenarios), executor, progress)
+
+
+def simulate_uncertain(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | None = None,
+                       uncertainty: str = "full", executor: Executor | None = None,
+                       progress: Progress | None = None, runs_per_draw: int = RUNS_PER_DRAW) -> Results:
+    """An ensemble whose runs carry the model-form, parameter and stochastic uncertainty of `uncertainty`
+    ("full", "parameters" or "stochastic"); `results.summary()["uncertainty"]` says how much each contributes.
+    `runs_per_draw` changes which runs share a draw (and so every run's numbers): keep the default to reproduce
+    `totalpeace run`."""
+    plan = build_plan(scenario, runs, seed, uncertainty, runs_per_draw)
+    own = executor is None
+    executor = executor or LocalExecutor(1)
+    try:
+        return simulate_plans([scenario], [plan], months, executor, progress)[0]
+    finally:
+        if own:
+            executor.close()

@@ -1,0 +1,292 @@
+"""The run plan: which model form and which parameter draw every run of an ensemble gets.
+
+Runs are grouped in *cells* of `runs_per_draw` consecutive run ids (cell k holds runs k*m .. k*m + m - 1). Every run
+of a cell shares one joint model form and one posterior draw, so a cell is one call of `simulate` with ordinary
+scenario values (the engine never needs per-run parameters), and the runs of a cell differ only by their random
+streams. A cell's form and draw are a pure function of (seed, cell): two coordinates u, v in [0, 1) are the cell's
+point of a Kronecker (rank-1 lattice) sequence, u = frac(u0 + k g1) and v = frac(v0 + k g2) with g1, g2 the R2
+sequence's constants and the shift (u0, v0) hashed from the seed by the engine's counter-based generator. u picks
+the form by its weight, v the particle by its posterior weight (inverting the cumulative weights). The lattice
+spreads the cells evenly: every form gets its share of cells within one or two, even in a small ensemble, and
+particles are drawn in proportion to their weights with less clumping than independent draws. Nothing depends on
+the number of runs, the batch, the worker or the executor: run r has the same form, draw and random stream in any
+ensemble that contains it, and in every scenario of a comparison.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from totalpeace.engine.rng import stream_keys
+from totalpeace.errors import InputError, InputWarning
+from totalpeace.scenario.schema import Scenario
+from totalpeace.uncertainty.forms import BY_NAME as BY_SWITCH
+from totalpeace.uncertainty.forms import (
+    MIN_WEIGHT,
+    SWITCHES,
+    Form,
+    candidates,
+    form_label,
+    form_weights,
+    joint_forms,
+    own_form,
+    with_form,
+)
+from totalpeace.uncertainty.posterior import Posterior, load_posterior, shipped_with_form_weights
+
+Design = Literal["full", "parameters", "stochastic"]
+DESIGNS: tuple[str, ...] = ("full", "parameters", "stochastic")
+SOURCES = ("structural", "parameters", "stochastic")
+RUNS_PER_DRAW = 2  # runs sharing one (form, draw): the most draws that still separate runs from draws (validation.md)
+_FORM_PURPOSE, _DRAW_PURPOSE = 1001, 1002  # the plan's streams, far from the engine's purposes
+_PLASTIC = 1.324717957244746  # R2 sequence (Roberts 2018): the plastic number's powers give g1, g2
+G1, G2 = 1.0 / _PLASTIC, 1.0 / _PLASTIC ** 2
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Runs first_run .. first_run + runs - 1: one joint form and one posterior particle (None: the set's medians)."""
+
+    index: int
+    first_run: int
+    runs: int
+    form: int
+    particle: int | None
+
+
+@dataclass
+class Plan:
+    """Forms, their weights, the posterior and the cells of one ensemble."""
+
+    design: str
+    seed: int
+    runs: int
+    runs_per_draw: int
+    forms: list[Form]
+    weights: list[float]
+    weighting: str  # "calibration", "equal" or "single" (one form)
+    posterior: Posterior | None
+    cells: list[Cell]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The sources of uncertainty the ensemble's spread includes."""
+        out = ["structural"] if len(self.forms) > 1 else []
+        if self.drawn:
+            out.append("parameters")
+        return (*out, "stochastic")
+
+    @property
+    def drawn(self) -> bool:
+        """Whether runs draw parameters from a posterior (rather than all using the set's medians)."""
+        return any(c.particle is not None for c in self.cells) and bool(self.posterior and self.posterior.names)
+
+    def run_labels(self, run_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(form index, cell index) of every run id."""
+        cell_of = np.asarray(run_ids, dtype=np.int64) // self.runs_per_draw
+        first = self.cells[0].index
+        forms = np.array([c.form for c in self.cells], dtype=np.int64)
+        return forms[cell_of - first], cell_of
+
+    def scenario_for(self, scenario: Scenario, cell: Cell) -> Scenario:
+        """The scenario one cell simulates: its form, and its draw of the calibrated parameters."""
+        out = with_form(scenario, self.forms[cell.form])
+        if cell.particle is not None and self.posterior is not None and self.posterior.names:
+            params = out.parameters.model_copy(update=self.posterior.values_of(cell.particle))
+            out = out.model_copy(update={"parameters": params})
+        return out
+
+    def frame(self) -> pd.DataFrame:
+        """One row per run: its cell, its form (a column per switch) and its drawn parameter values (plan.csv)."""
+        rows = []
+        names = self.posterior.names if self.posterior is not None and self.drawn else ()
+        for c in self.cells:
+            drawn = self.posterior.values_of(c.particle) if names and c.particle is not None else {}
+            for run in range(c.first_run, c.first_run + c.runs):
+                rows.append({"run": run, "cell": c.index, **self.forms[c.form],
+                             "particle": -1 if c.particle is None else c.particle, **drawn})
+        return pd.DataFrame(rows)
+
+    def record(self) -> dict[str, Any]:
+        """The design as summary.json and comparison.json echo it."""
+        counts = np.bincount([c.form for c in self.cells], minlength=len(self.forms))
+        runs = np.bincount([c.form for c in self.cells], weights=[c.runs for c in self.cells],
+                           minlength=len(self.forms))
+        post = self.posterior
+        return {
+            "design": self.design, "sources": list(self.sources), "runs": self.runs,
+            "runs_per_draw": self.runs_per_draw, "draws": len(self.cells) if self.drawn else 0,
+            "form_weights": self.weighting,
+            "forms": [{**f, "weight": w, "cells": int(n), "runs": int(r)}
+                      for f, w, n, r in zip(self.forms, self.weights, counts, runs, strict=True)],
+            "switches": {s.name: list(dict.fromkeys(f[s.name] for f in self.forms)) for s in SWITCHES},
+            "calibration": post.name if post is not None else None,
+            "posterior": None if post is None else {
+                "file": str(post.file), "particles": len(post.weights), "effective_size": round(post.effective_size, 1),
+                "parameters": list(post.names), "per_form": bool(post.forms)},
+            "notes": list(self.notes), "text": describe(self),
+        }
+
+
+def describe(plan: Plan) -> str:
+    """The design in one sentence, for the terminal, the report and the JSON files."""
+    if plan.design == "stochastic":
+        return (f"Uncertainty (stochastic): {plan.runs} runs at one point, the scenario's model form "
+                f"({form_label(plan.forms[0])}) and parameter values; intervals hold only the runs' randomness, "
+                "not parameter or model-form uncertainty.")
+    parts = []
+    if len(plan.forms) > 1:
+        switches = [f"{s.label} {'/'.join(dict.fromkeys(f[s.name] for f in plan.forms))}" for s in SWITCHES
+                    if len({f[s.name] for f in plan.forms}) > 1]
+        weighting = "weighed by the calibration" if plan.weighting == "calibration" else "equal weights"
+        parts.append(f"{len(plan.forms)} model forms ({' × '.join(switches)}, {weighting})")
+    else:
+        parts.append(f"one model form ({form_label(plan.forms[0])})")
+    post = plan.posterior
+    if plan.drawn and post is not None:
+        parts.append(f"{len(plan.cells)} posterior draws of {len(post.names)} parameters ({post.name}, effective "
+                     f"size {post.effective_size:.0f})")
+    else:
+        parts.append(f"{len(plan.cells)} groups of runs without parameter draws")
+    included = ", ".join({"structural": "model-form", "parameters": "parameter"}[s] for s in plan.sources[:-1])
+    return (f"Uncertainty ({plan.design}): {' × '.join(parts)} × {plan.runs_per_draw} runs = {plan.runs} runs; "
+            f"intervals include {included + ' and ' if included else ''}stochastic uncertainty.")
+
+
+def build_plan(scenario: Scenario, runs: int, seed: int, design: str = "full",
+               runs_per_draw: int = RUNS_PER_DRAW) -> Plan:
+    """The plan of `runs` runs (ids 0 .. runs - 1) of `scenario` under `design`."""
+    if design not in DESIGNS:
+        raise InputError(f"--uncertainty: {design!r} is not a design (choose from {', '.join(DESIGNS)})")
+    if runs < 1 or runs_per_draw < 1:
+        raise InputError(f"runs and runs per draw must be at least 1 (got {runs}, {runs_per_draw})")
+    notes: list[str] = []
+    if design == "stochastic":
+        cells = [Cell(k, lo, min(runs_per_draw, runs - lo), 0, None) for k, lo in
+                 enumerate(range(0, runs, runs_per_draw))]
+        return Plan(design, seed, runs, runs_per_draw, [own_form(scenario)], [1.0], "single", None, cells)
+    posterior = load_posterior(scenario)
+    if posterior is None:
+        notes.append("the scenario names no calibration with a posterior (parameters.calibration): parameters "
+                     "stay at the scenario's values, so parameter uncertainty is not included")
+    elif not posterior.names:
+        notes.append(f"every parameter of the calibration {posterior.name} is set by the scenario itself: none is "
+                     "drawn")
+    if design == "full":
+        forms, weights, weighting = _weighed_forms(scenario, posterior, notes)
+    else:
+        forms, weights, weighting = [own_form(scenario)], [1.0], "single"
+    if posterior is not None and posterior.names and not posterior.forms and len(forms) > 1:
+        notes.append(f"the {posterior.name} posterior was fitted under one model form: every form draws from it")
+    cells = [_cell(k, lo, min(runs_per_draw, runs - lo), seed, weights, forms, posterior)
+             for k, lo in enumerate(range(0, runs, runs_per_draw))]
+    return Plan(design, seed, runs, runs_per_draw, forms, weights, weighting, posterior, cells, notes)
+
+
+def _weighed_forms(scenario: Scenario, posterior: Posterior | None,
+                   notes: list[str]) -> tuple[list[Form], list[float], str]:
+    """The candidate joint forms with their weights (forms weighed below MIN_WEIGHT left out), noting where the
+    weights come from."""
+    forms = joint_forms(scenario)
+    weights, weighting = form_weights(forms, posterior.form_weights if posterior else None)
+    if len(forms) == 1:
+        return forms, weights, "single"
+    if weighting == "equal":
+        others = [n for n in shipped_with_form_weights() if posterior is None or n != posterior.name]
+        hint = f"; {', '.join(others)} does: --set parameters.calibration={others[0]}" if others else ""
+        where = f"the {posterior.name} calibration stores" if posterior is not None else "no calibration gives"
+        notes.append(f"model forms have equal weights: {where} no form weights{hint}")
+    else:
+        notes.append(f"model forms weighed by {posterior.form_method if posterior else 'the calibration'}")
+    dropped = [form_label(f) for f, w in zip(forms, weights, strict=True) if w < MIN_WEIGHT]
+    if dropped:
+        notes.append(f"left out, weighed below {MIN_WEIGHT:.1%}: {', '.join(dropped)}")
+    kept = [i for i, w in enumerate(weights) if w >= MIN_WEIGHT]
+    total = sum(weights[i] for i in kept)
+    forms, weights = [forms[i] for i in kept], [weights[i] / total for i in kept]
+    return forms, weights, weighting if len(forms) > 1 else "single"
+
+
+def _shift(seed: int, purpose: int) -> float:
+    """The lattice's random shift for this seed: the first 53 bits of a counter-based hash of (seed, purpose)."""
+    key = stream_keys(seed, np.zeros(1, dtype=np.int64), 0, purpose)[0]
+    return float(int(key) >> 11) / float(1 << 53)
+
+
+def _pick(cumulative: np.ndarray, u: float) -> int:
+    return int(min(np.searchsorted(cumulative, u * cumulative[-1], side="right"), len(cumulative) - 1))
+
+
+def _cell(k: int, first: int, runs: int, seed: int, weights: list[float], forms: list[Form],
+          posterior: Posterior | None) -> Cell:
+    u = (_shift(seed, _FORM_PURPOSE) + k * G1) % 1.0
+    v = (_shift(seed, _DRAW_PURPOSE) + k * G2) % 1.0
+    form = _pick(np.cumsum(weights), u)
+    particle = None
+    if posterior is not None and posterior.names:
+        rows = posterior.rows_for(forms[form])
+        if rows.size == 0:
+            raise InputError(f"parameters.calibration: {posterior.file} has no particle fitted under the model form "
+                             f"{form_label(forms[form])}")
+        particle = int(rows[_pick(np.cumsum(posterior.weights[rows]), v)])
+    return Cell(k, first, runs, form, particle)
+
+
+def same_draws(plans: list[Plan], names: list[str]) -> None:
+    """Paired comparisons need the same form, draw and stream for a run id in every scenario: the same forms with the
+    same weights, and draws from the same posterior (explicitly set parameters may differ)."""
+    base = plans[0]
+    for plan, name in zip(plans[1:], names[1:], strict=True):
+        if plan.forms != base.forms or plan.weights != base.weights:
+            raise InputError(f"{name}: its model forms differ from the baseline's ({_forms_text(plan)} against "
+                             f"{_forms_text(base)}), so runs cannot be paired form by form; give both the same "
+                             "model.candidates, or compare model forms with --uncertainty parameters and "
+                             "model.<switch> set in the variant")
+        a = base.posterior.file if base.posterior else None
+        b = plan.posterior.file if plan.posterior else None
+        if a != b:
+            raise InputError(f"{name}: it draws parameters from another calibration ({b}) than the baseline ({a}), "
+                             "so runs cannot be paired draw by draw")
+
+
+def _forms_text(plan: Plan) -> str:
+    return ", ".join(form_label(f) for f in plan.forms)
+
+
+def check_reference_forms(scenarios: list[Scenario], names: list[str], design: str) -> None:
+    """Under the full design the forms come from `model.candidates`, not from `model.<switch>`: a variant that only
+    changes a switch would silently compare a scenario with itself."""
+    if design != "full":
+        return
+    base = own_form(scenarios[0])
+    for scenario, name in zip(scenarios[1:], names[1:], strict=True):
+        own = own_form(scenario)
+        changed = [k for k in own if own[k] != base[k] and candidates(scenario)[k] == candidates(scenarios[0])[k]]
+        if changed:
+            switch = changed[0]
+            raise InputError(f"{name}: model.{switch} is {own[switch]!r} (the baseline's: {base[switch]!r}), but "
+                             f"--uncertainty full averages both over model.candidates.{switch}; compare model forms "
+                             "with --uncertainty parameters (or stochastic), or give the variant its own "
+                             f"model.candidates.{switch}")
+
+
+def warn_reference_forms(sets: list[str], plan: Plan) -> None:
+    """`--set model.contest_form=...` under the full design: the runs still average over the candidates, so say how
+    to fix the form instead."""
+    if plan.design != "full":
+        return
+    for text in sets:
+        path = text.split("=", 1)[0].strip()
+        switch = path.removeprefix("model.")
+        if path.startswith("model.") and switch in BY_SWITCH and len({f[switch] for f in plan.forms}) > 1:
+            warnings.warn(InputWarning(
+                f"--set {path}: under --uncertainty full the runs average over model.candidates.{switch} "
+                f"({', '.join(dict.fromkeys(f[switch] for f in plan.forms))}), not the scenario's own form; to use "
+                f"one form, --set 'model.candidates.{switch}=[\"{text.split('=', 1)[-1].strip()}\"]' or "
+                "--uncertainty parameters"), stacklevel=2)

@@ -1,0 +1,135 @@
+"""The calibration behind a scenario's parameters: its weighted posterior sample and, when it has them, form weights.
+
+A scenario that names `parameters.calibration` takes the set's posterior medians; the run plan draws instead from the
+posterior the set was summarised from (`posterior.parquet` beside `parameters.toml`: one row per particle, the
+calibrated parameters and a normalised `weight`). Only the parameters the set supplies are drawn: a value the
+scenario sets itself wins, as it does over the medians (recognised as `totalpeace show` does, by differing from the
+set's value).
+
+Model forms are weighed by the calibration when it stored a `forms.parquet` (scenario/forms.py: a column per form
+switch, and the `weight` of each form, stacking over the pattern catalogue). A posterior with a column per switch
+holds each form's own particles, and a run then draws among the particles of its form; without such columns every
+form draws from the one posterior.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from totalpeace.calibration.paramset import read_set, resolve, shipped_sets
+from totalpeace.errors import InputError
+from totalpeace.scenario.forms import FORMS_FILE, POSTERIOR_FILE, Form
+from totalpeace.scenario.forms import form_weights as read_forms
+from totalpeace.scenario.params import BY_NAME
+from totalpeace.scenario.schema import Scenario
+from totalpeace.uncertainty.forms import BY_NAME as SWITCHES
+
+
+@dataclass(frozen=True)
+class Posterior:
+    """Particles of one calibration (rows), the parameters the plan draws, their weights and the form columns."""
+
+    name: str
+    file: Path
+    values: np.ndarray  # (particles, len(names)) parameter values
+    names: tuple[str, ...]  # the parameters drawn (the set supplies them and the scenario does not override them)
+    weights: np.ndarray  # (particles,) normalised
+    forms: dict[str, np.ndarray] = field(default_factory=dict)  # switch -> (particles,) form of each particle
+    form_weights: pd.DataFrame | None = None  # the calibration's forms.parquet
+    form_method: str = ""  # how the calibration weighed the forms
+
+    @property
+    def effective_size(self) -> float:
+        """Kish's effective sample size 1 / sum(w^2): how many equally weighted particles the sample is worth."""
+        return float(1.0 / np.sum(self.weights ** 2))
+
+    def rows_for(self, form: Form) -> np.ndarray:
+        """Indices of the particles fitted under `form` (every particle when the posterior has no form columns)."""
+        keep = np.ones(len(self.weights), dtype=bool)
+        for switch, column in self.forms.items():
+            keep &= column == form.get(switch)
+        return np.flatnonzero(keep)
+
+    def values_of(self, row: int) -> dict[str, float]:
+        return {n: float(v) for n, v in zip(self.names, self.values[row], strict=True)}
+
+
+def load_posterior(scenario: Scenario) -> Posterior | None:
+    """The posterior of the calibration the scenario names, or None when it names none or the set has no posterior
+    beside it (a hand-written parameters.toml)."""
+    ref = scenario.parameters.calibration
+    if not ref:
+        return None
+    set_file = resolve(ref)  # the loader made a file reference absolute
+    data = read_set(set_file)
+    file = set_file.parent / POSTERIOR_FILE
+    if not file.is_file():
+        return None
+    try:
+        frame = pd.read_parquet(file)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise InputError(f"parameters.calibration: {file} cannot be read ({type(exc).__name__})") from None
+    supplied = {k: float(v) for k, v in data["parameters"].items()}
+    names = tuple(n for n in frame.columns if n in BY_NAME and n in supplied
+                  and float(getattr(scenario.parameters, n)) == supplied[n])
+    weights = _weights(frame, file)
+    values = frame[list(names)].to_numpy(dtype=float) if names else np.zeros((len(frame), 0))
+    _check_bounds(values, names, file)
+    forms = {c: frame[c].astype(str).to_numpy() for c in frame.columns if c in SWITCHES and frame[c].nunique() > 1}
+    table = _form_table(set_file.parent)
+    return Posterior(name=str(ref), file=file, values=values, names=names, weights=weights, forms=forms,
+                     form_weights=table, form_method=_form_method(table, str(ref)))
+
+
+def _weights(frame: pd.DataFrame, file: Path) -> np.ndarray:
+    if "weight" not in frame.columns or frame.empty:
+        raise InputError(f"parameters.calibration: {file} has no particles with a `weight` column")
+    weights = frame["weight"].to_numpy(dtype=float)
+    if not np.all(np.isfinite(weights)) or np.any(weights < 0) or weights.sum() <= 0:
+        raise InputError(f"parameters.calibration: {file}: weights must be finite, non-negative and not all zero")
+    return weights / weights.sum()
+
+
+def _check_bounds(values: np.ndarray, names: tuple[str, ...], file: Path) -> None:
+    for j, name in enumerate(names):
+        lo, hi = BY_NAME[name].bounds
+        column = values[:, j]
+        if not np.all(np.isfinite(column)) or column.min() < lo or column.max() > hi:
+            raise InputError(f"parameters.calibration: {file}: {name} has values outside [{lo}, {hi}]")
+
+
+def _form_table(folder: Path) -> pd.DataFrame | None:
+    """The calibration's forms.parquet, checked: known switches and forms, finite weights >= 0."""
+    file = folder / FORMS_FILE
+    if not file.is_file():
+        return None
+    try:
+        table = read_forms(folder)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise InputError(f"parameters.calibration: {file} cannot be read ({type(exc).__name__})") from None
+    weights = pd.to_numeric(table.get("weight"), errors="coerce") if "weight" in table.columns else None
+    if weights is None or weights.isna().any() or (weights < 0).any() or not np.isfinite(weights).all():
+        raise InputError(f"parameters.calibration: {file}: every form needs a finite weight >= 0")
+    for switch in (c for c in table.columns if c in SWITCHES):
+        unknown = sorted(set(table[switch].astype(str)) - set(SWITCHES[switch].forms))
+        if unknown:
+            raise InputError(f"parameters.calibration: {file}: {switch} = {unknown[0]!r} is not one of "
+                             f"{', '.join(SWITCHES[switch].forms)}")
+    return table
+
+
+def _form_method(table: pd.DataFrame | None, name: str) -> str:
+    if table is None:
+        return ""
+    how = " (stacking over the pattern catalogue's posterior predictive scores, in sample)" \
+        if "stacking_weight" in table.columns and np.allclose(table["weight"], table["stacking_weight"]) else ""
+    return f"the {name} calibration's forms.parquet{how}"
+
+
+def shipped_with_form_weights() -> list[str]:
+    """Shipped calibrations that weighed the model forms (a forms.parquet beside their set)."""
+    return [name for name, path in shipped_sets().items() if (path.parent / FORMS_FILE).is_file()]

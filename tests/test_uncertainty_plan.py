@@ -1,0 +1,219 @@
+"""Run plans: every run's model form and parameter draw depend on (seed, run id) alone, comparisons stay paired, the
+calibration's form weights and per-form posteriors are used, and `--uncertainty` switches the design."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+from support import has_figure, refused
+
+from totalpeace import load_scenario, simulate
+from totalpeace.calibration.paramset import shipped_sets
+from totalpeace.errors import InputError
+from totalpeace.experiments import LocalExecutor
+from totalpeace.experiments.compare import run_compare
+from totalpeace.uncertainty.ensemble import simulate_uncertain
+from totalpeace.uncertainty.forms import SWITCHES, joint_forms
+from totalpeace.uncertainty.plan import build_plan
+
+MONTHS = 4
+
+
+@pytest.fixture(scope="module")
+def flagship():
+    return load_scenario("colombia-2022")
+
+
+def test_registry_has_every_switch_with_its_forms(flagship):
+    from totalpeace.scenario.schema import ModelOptions
+
+    assert {s.name for s in SWITCHES} == set(ModelOptions.model_fields) - {"candidates"}
+    assert all(len(s.forms) >= 2 for s in SWITCHES)
+    assert len(joint_forms(flagship)) == np.prod([len(s.forms) for s in SWITCHES])
+    narrowed = load_scenario("colombia-2022", ['model.candidates.contest_form=["difference"]'])
+    assert {f["contest_form"] for f in joint_forms(narrowed)} == {"difference"}
+
+
+def test_a_cells_form_and_draw_depend_on_seed_and_cell_only(flagship):
+    big, small = build_plan(flagship, 200, seed=3), build_plan(flagship, 23, seed=3)
+    assert [(c.form, c.particle, c.first_run) for c in small.cells] == \
+           [(c.form, c.particle, c.first_run) for c in big.cells[:12]]
+    assert small.cells[-1].runs == 1  # 23 runs: eleven cells of two and a last one of one
+    other = build_plan(flagship, 200, seed=4)
+    assert [c.particle for c in other.cells] != [c.particle for c in big.cells]
+    # the lattice balances forms: 100 cells over 4 equally weighed forms, 25 each within one
+    counts = np.bincount([c.form for c in big.cells], minlength=4)
+    assert counts.min() >= 24 and counts.max() <= 26
+    # particles are drawn by weight: the heaviest particles are the most drawn over many cells
+    many = build_plan(flagship, 20_000, seed=3)
+    drawn = np.bincount([c.particle for c in many.cells], minlength=len(many.posterior.weights)) / len(many.cells)
+    assert np.abs(drawn - many.posterior.weights).max() < 0.01
+
+
+def test_runs_are_bit_identical_whatever_the_ensemble_size_or_batching(flagship):
+    seven = simulate_uncertain(flagship, runs=7, seed=5, months=MONTHS)
+    twelve = simulate_uncertain(flagship, runs=12, seed=5, months=MONTHS)
+    for key in seven.national:
+        assert np.array_equal(seven.national[key], twelve.national[key][:7]), key
+    plan = build_plan(flagship, 12, seed=5)
+    cell = plan.cells[3]  # runs 6 and 7; run 7 simulated alone from the cell's scenario
+    alone = simulate(plan.scenario_for(flagship, cell), runs=1, seed=5, months=MONTHS, first_run=7)
+    assert np.array_equal(alone.national["homicides"][0], twelve.national["homicides"][7])
+    with LocalExecutor(2) as pool:  # two worker processes finish cells in any order
+        parallel = simulate_uncertain(flagship, runs=12, seed=5, months=MONTHS, executor=pool)
+    assert parallel.summary() == twelve.summary()
+
+
+def test_cells_use_their_form_and_draw(flagship):
+    plan = build_plan(flagship, 40, seed=1)
+    cell = next(c for c in plan.cells if plan.forms[c.form]["contest_form"] == "difference")
+    scenario = plan.scenario_for(flagship, cell)
+    assert scenario.model.contest_form == "difference"
+    drawn = plan.posterior.values_of(cell.particle)
+    assert all(getattr(scenario.parameters, k) == v for k, v in drawn.items())
+    assert flagship.model.contest_form == "ratio"  # the scenario itself is not changed
+    frame = plan.frame()
+    assert list(frame["run"]) == list(range(40)) and {"cell", "contest_form", "particle", "recruitment_rate"} <= \
+        set(frame.columns)
+
+
+def test_values_the_scenario_sets_are_not_drawn():
+    scenario = load_scenario("colombia-2022", ["parameters.recruitment_rate=0.02"])
+    plan = build_plan(scenario, 10, seed=1)
+    assert "recruitment_rate" not in plan.posterior.names and "effort_noise" in plan.posterior.names
+    assert all(plan.scenario_for(scenario, c).parameters.recruitment_rate == 0.02 for c in plan.cells)
+
+
+def test_designs(flagship):
+    full = build_plan(flagship, 40, seed=1)
+    assert full.sources == ("structural", "parameters", "stochastic") and len(full.forms) == 4
+    assert "equal weights" in full.record()["text"] and any("equal weights" in n for n in full.notes)
+    params = build_plan(flagship, 40, seed=1, design="parameters")
+    assert params.sources == ("parameters", "stochastic") and params.forms == [{"negotiation_engine": "bdm",
+                                                                                "contest_form": "ratio"}]
+    # one posterior for every form: a cell draws the same particle whatever the design
+    assert [c.particle for c in params.cells] == [c.particle for c in full.cells]
+    point = build_plan(flagship, 40, seed=1, design="stochastic")
+    assert point.sources == ("stochastic",) and all(c.particle is None for c in point.cells)
+    uncalibrated = flagship.model_copy(
+        update={"parameters": flagship.parameters.model_copy(update={"calibration": None})})
+    plain = build_plan(uncalibrated, 40, seed=1)
+    assert plain.sources == ("structural", "stochastic") and "parameter uncertainty is not included" in \
+        " ".join(plain.notes)
+    with pytest.raises(InputError, match="not a design"):
+        build_plan(flagship, 10, seed=1, design="everything")
+
+
+def test_stochastic_design_is_todays_single_point(flagship):
+    point = simulate_uncertain(flagship, runs=6, seed=2, months=MONTHS, uncertainty="stochastic")
+    plain = simulate(flagship, runs=6, seed=2, months=MONTHS)
+    assert all(np.array_equal(point.national[k], plain.national[k]) for k in plain.national)
+    assert point.summary()["metrics"] == plain.summary()["metrics"]
+
+
+def test_the_calibrations_form_weights_and_per_form_posterior(tmp_path):
+    """A calibration folder that weighs contest forms (forms.parquet) and fitted each its own particles is used as
+    such; a switch the table does not vary (the engine) shares its weight equally."""
+    folder = tmp_path / "weighed"
+    shutil.copytree(shipped_sets()["colombia-history"].parent, folder)
+    pd.DataFrame({"form": ["bdm/ratio", "bdm/difference"], "negotiation_engine": ["bdm", "bdm"],
+                  "contest_form": ["ratio", "difference"], "weight": [0.75, 0.25]}).to_parquet(folder / "forms.parquet")
+    posterior = pd.read_parquet(folder / "posterior.parquet")
+    posterior["contest_form"] = np.where(np.arange(len(posterior)) % 2 == 0, "ratio", "difference")
+    posterior["negotiation_engine"] = "bdm"  # one value: not a per-form posterior for the engine
+    posterior.to_parquet(folder / "posterior.parquet")
+    scenario = load_scenario("colombia-2022", [f"parameters.calibration={folder}"])
+    plan = build_plan(scenario, 4000, seed=1)
+    weights = {(f["negotiation_engine"], f["contest_form"]): w for f, w in zip(plan.forms, plan.weights, strict=True)}
+    assert weights[("bdm", "ratio")] == pytest.approx(0.375) and weights[("compromise", "difference")] == \
+        pytest.approx(0.125)
+    assert plan.weighting == "calibration" and "weighed by the calibration" in plan.record()["text"]
+    for cell in plan.cells:  # each cell draws among its own contest form's particles
+        assert posterior["contest_form"].iloc[cell.particle] == plan.forms[cell.form]["contest_form"]
+    share = np.mean([plan.forms[c.form]["contest_form"] == "ratio" for c in plan.cells])
+    assert share == pytest.approx(0.75, abs=0.005)
+    pd.DataFrame({"contest_form": ["ratio", "square"], "weight": [1.0, 1.0]}).to_parquet(folder / "forms.parquet")
+    with pytest.raises(InputError, match="'square' is not one of ratio, difference"):
+        build_plan(load_scenario("colombia-2022", [f"parameters.calibration={folder}"]), 10, seed=1)
+
+
+def test_the_shipped_form_weights():
+    """colombia-patterns weighs the forms by stacking: the compromise engine gets almost nothing and is left out;
+    the flagship's own calibration stores no weights and says where some are."""
+    plan = build_plan(load_scenario("colombia-2022", ["parameters.calibration=colombia-patterns"]), 200, seed=1)
+    assert [f["contest_form"] for f in plan.forms] == ["ratio", "difference"]
+    assert {f["negotiation_engine"] for f in plan.forms} == {"bdm"} and "left out" in " ".join(plan.notes)
+    assert plan.weights[0] == pytest.approx(0.8537, abs=1e-4) and plan.posterior.forms
+    assert abs(sum(c.form == 1 for c in plan.cells) - 0.1463 * len(plan.cells)) <= 1.5
+    flagship = build_plan(load_scenario("colombia-2022"), 20, seed=1)
+    assert "colombia-history calibration stores no form weights" in " ".join(flagship.notes)
+
+
+def test_comparisons_stay_paired_form_by_form_and_draw_by_draw(flagship):
+    same = run_compare(["colombia-2022", "colombia-2022"], runs=10, seed=3, months=MONTHS,
+                       executor=LocalExecutor(1), uncertainty="full")
+    base, twin = same.results
+    assert np.array_equal(base.plan.run_labels(base.run_ids)[0], twin.plan.run_labels(twin.run_ids)[0])
+    assert [c.particle for c in base.plan.cells] == [c.particle for c in twin.plan.cells]
+    diffs = same.differences()
+    assert (diffs[["diff_mean", "diff_p10", "diff_p90"]] == 0).all().all()  # common random numbers, forms, draws
+    assert {"share_structural", "share_parameters", "share_stochastic"} <= set(diffs.columns)
+    with pytest.raises(InputError, match=r"model\.contest_form is 'difference'"):
+        run_compare(["colombia-2022", "colombia-2022"], runs=5, months=2, uncertainty="full",
+                    scenarios=[flagship, load_scenario("colombia-2022", ["model.contest_form=difference"])])
+    with pytest.raises(InputError, match="model forms differ"):
+        run_compare(["colombia-2022", "colombia-2022"], runs=5, months=2, uncertainty="full",
+                    scenarios=[flagship, load_scenario("colombia-2022",
+                                                       ['model.candidates.contest_form=["ratio"]'])])
+
+
+def test_run_and_compare_commands(cli, tmp_path, write):
+    out = tmp_path / "full"
+    code, stdout, err = cli("run", "colombia-2022", "--runs", "40", "--months", "3", "--out", str(out),
+                            columns=100)
+    assert code == 0, err
+    summary = json.loads((out / "summary.json").read_text())
+    entry = summary["uncertainty"]
+    assert entry["design"]["design"] == "full" and len(entry["design"]["forms"]) == 4
+    assert entry["design"]["posterior"]["effective_size"] > 1 and entry["estimated"]
+    shares = entry["variance_shares"]["homicides"]["2022"]
+    assert set(shares) >= {"structural", "parameters", "stochastic", "sd", "interval80", "switches"}
+    assert sum(shares[s] for s in ("structural", "parameters", "stochastic")) == pytest.approx(1.0, abs=1e-3)
+    assert set(entry["by_form"]["homicides"]["2022"]) == {"bdm/ratio", "bdm/difference", "compromise/ratio",
+                                                          "compromise/difference"}
+    assert "Uncertainty (full): 4 model forms" in stdout and "Where the spread comes from" in stdout
+    assert max(len(line) for line in stdout.splitlines()) <= 100
+    assert pd.read_csv(out / "plan.csv")["run"].tolist() == list(range(40))
+    page = (out / "report.html").read_text()
+    assert has_figure(page, "chart-uncertainty") and 'id="table-by-form"' in page
+    assert "intervals include model-form, parameter and stochastic uncertainty" in page
+
+    code, stdout, err = cli("run", "colombia-2022", "--runs", "6", "--months", "3", "--uncertainty", "stochastic",
+                            "--out", str(tmp_path / "point"), "--no-report")
+    assert code == 0, err
+    point = json.loads((tmp_path / "point" / "summary.json").read_text())
+    plain = simulate(load_scenario("colombia-2022"), runs=6, seed=1, months=3).summary()
+    assert point["metrics"] == plain["metrics"] and point["uncertainty"]["design"]["sources"] == ["stochastic"]
+    assert "Uncertainty (stochastic)" in stdout
+
+    code, stdout, err = cli("run", "colombia-2022", "--runs", "6", "--months", "2", "--out", str(tmp_path / "warn"),
+                            "--no-report", "--set", "model.contest_form=difference")
+    assert code == 0 and "model.candidates.contest_form" in err and "not estimated" in stdout
+    assert "Invalid value for '--uncertainty'" in " ".join(refused(cli, "run", "colombia-2022",
+                                                                   "--uncertainty", "most").split())
+    assert "model.candidates" in refused(cli, "run", "colombia-2022", "--set",
+                                         'model.candidates.contest_form=["square"]')
+
+    variant = write("v.toml", 'extends = "colombia-2022"\nname = "v"\n[policy]\ndecriminalization = 0.5\n')
+    code, stdout, err = cli("compare", "colombia-2022", str(variant), "--runs", "40", "--months", "3",
+                            "--out", str(tmp_path / "cmp"), "--workers", "1", columns=100)
+    assert code == 0, err
+    meta = json.loads((tmp_path / "cmp" / "comparison.json").read_text())
+    assert meta["uncertainty"]["design"]["design"] == "full"
+    assert meta["uncertainty"]["differences"]["v"]["variance_shares"]["homicides"]["2022"]["stochastic"] is not None
+    assert "Where the uncertainty about the effect comes from" in stdout
+    assert has_figure((tmp_path / "cmp" / "report.html").read_text(), "chart-uncertainty-diff")
