@@ -42,6 +42,7 @@ class TotalPeaceModel(mesa.Model):
         self.saliences = [self.p["salience_state"], self.p["salience_group"], self.p["salience_guarantors"],
                           self.p["salience_host"]]
         self.month = 0
+        self.security_budget = float(scenario.security.budget or 0.0)
         self._build_agents(scenario)
         self._initial_state()
         self.records: dict[str, list] = {}
@@ -79,6 +80,9 @@ class TotalPeaceModel(mesa.Model):
         self.groups_by_id = {g.gid: g for g in self.group_list}
         for g in self.group_list:
             g.host_border = {w.territory_ids[i] for i in np.flatnonzero(w.host_border[g.index])}
+            g.host_country = w.international_ids[g.host] if g.host is not None else None
+            g.relocated = dict.fromkeys(w.neighbour_ids, 0.0)
+            g.extradition_requested = bool(w.extradition_requested[g.index])
             g.allies = {w.group_ids[h] for h in np.flatnonzero(w.allies[g.index])}
             g.rival_agents = [self.group_list[h] for h in np.flatnonzero(w.rivals[g.index])]
             if w.splinter_slot[g.index] >= 0:
@@ -90,6 +94,11 @@ class TotalPeaceModel(mesa.Model):
     def _initial_state(self) -> None:
         """Members split between territories and sanctuary; control at the contest's fixed point."""
         w = self.world
+        s = self.schedule
+        self.tolerance = {a: float(s.host_tolerance[0, i]) for i, a in enumerate(w.international_ids)}
+        self.certification = 1.0
+        self.neighbour_idx = [1.0] * len(w.neighbour_ids)
+        self.coca0 = float(np.sum(w.coca_ha))
         for g in self.group_list:
             sigma = g.sanctuary_max * self.host_tolerance(g.host, 0)
             in_country = float(w.members[g.index]) * (1.0 - sigma)
@@ -97,6 +106,11 @@ class TotalPeaceModel(mesa.Model):
             g.sanctuary = float(w.members[g.index]) * sigma
             g.in_country = sum(g.members.values()) > 0
         first = True
+        for g in self.group_list:
+            g.posture = 1.0
+        self.state.forces = float(s.deployable[0]) * self.state.total_forces
+        self.state.assess_threat()
+        self.state.target()
         for _ in range(INIT_ITERATIONS):
             self.state.deploy(0, set(), first=first)
             self.territories.do("measure_efforts", False)
@@ -184,9 +198,10 @@ class TotalPeaceModel(mesa.Model):
         groups, territories = self.groups, self.territories
 
         # 1. levers
-        groups.do("read_levers", month)
         conditional = bool(s.conditional[month])
-        self.legitimacy = float(s.legitimacy[month])
+        self.posture = self.violence_posture(conditional)
+        groups.do("read_levers", month)
+        self.international_actors(month)
 
         # 2. economy, with cartel transfers to proxies
         self.route_coca()
@@ -198,10 +213,19 @@ class TotalPeaceModel(mesa.Model):
         for cartel in self.group_list:
             if cartel.finance <= 0:
                 continue
+            holdings = sum(self.groups_by_id[a].exit_control() * self.groups_by_id[a].alive for a in cartel.allies)
+            if month == 0:
+                cartel.holdings0 = holdings
+            ratio = holdings / cartel.holdings0 if cartel.holdings0 > 0 else 1.0
+            goal = min(ratio ** p["cartel_entry_elasticity"], 4.0) if ratio > 0 else 0.0
+            cartel.engagement += p["cartel_entry_speed"] * (goal - cartel.engagement)
+        for cartel in self.group_list:
+            if cartel.finance * cartel.engagement == 0.0:
+                continue
             weights = {a: self.groups_by_id[a].exit_control() * self.groups_by_id[a].alive for a in cartel.allies}
             total = sum(weights.values())
             if total > 0:
-                budget = cartel.finance * (1.0 + vacuum_exits)
+                budget = cartel.finance * cartel.engagement * (1.0 + vacuum_exits)
                 for a, wgt in weights.items():
                     self.groups_by_id[a].transfers += budget * wgt / total
         if month == 0:  # the group's stake: its status-quo income, before any change in drug policy
@@ -213,9 +237,10 @@ class TotalPeaceModel(mesa.Model):
         groups.do("set_finance_boost")
 
         # 3. negotiation
+        self.state.assess_threat()
+        self.state.target()
         self.measure_efforts(month, noise=False)
         groups.do("assess_power")
-        self.posture = self.violence_posture(conditional)
         self.base_pressure = p["repression_base"] + (p["repression_conditionality"] * self.posture
                                                      if conditional else 0.0)
         groups.do("value_war")
@@ -229,10 +254,10 @@ class TotalPeaceModel(mesa.Model):
         groups.do("sign_and_demobilise")
 
         # 6. security forces
-        total_concessions = sum(g.n_concessions for g in self.group_list)
-        self.state.update_cohesion(month, total_concessions)
+        self.state.update_cohesion(month)
 
         # 7. territorial contest and vacuum filling
+        self.state.target()
         self.measure_efforts(month, noise=True)
         territories.do("contest")
 
@@ -245,17 +270,58 @@ class TotalPeaceModel(mesa.Model):
         groups.do("update_strength")
         groups.do("move")
         groups.do("seek_sanctuary")
+        groups.do("relocate")
         change = -p["substitution_rate"] * float(s.substitution[month]) \
             + p["substitution_announcement"] * float(s.announced[month])
         territories.do("grow_coca", change)
+        self.state.remember_attacks()
 
         # 9. violence
-        territories.do("commit_violence")
+        territories.do("prepare_violence")
+        if month == 0:  # the armed groups' homicide rate per effective member, from the observed homicides
+            reference = sum(t.armed_presence(True) * math.exp(min(max(t.drivers, -20.0), 20.0))
+                            for t in self.territory_list)
+            remainder = (p["armed_violence_share"] * sum(t.observed_homicides for t in self.territory_list)
+                         - sum(t.selective for t in self.territory_list))
+            self.armed_scale = remainder / reference if reference > 0 and remainder > 0 else 0.0
+        territories.do("commit_violence", self.armed_scale)
 
         # 10. spill-over
         self.route_coca()
+        self.neighbour_idx = self.neighbour_index()
         self.record()
         self.month += 1
+
+    def international_actors(self, month: int) -> None:
+        """Hosts' tolerance (toward its target: relations with the government and the talks they guarantee),
+        verification deployed where there is something to verify, legitimacy, the donor's certification and the
+        forces its aid allows."""
+        p, s, w = self.p, self.schedule, self.world
+        for i, actor in enumerate(w.international_ids):
+            talks = any(g.host == i and s.host_guarantees[month, g.index] > 0 and g.talking for g in self.group_list)
+            goal = (float(s.host_tolerance[month, i]) + p["tolerance_relations_effect"]
+                    * (float(s.relations[0, i]) - float(s.relations[month, i])) + p["tolerance_talks_effect"] * talks)
+            goal = min(max(goal, 0.0), 1.0)
+            self.tolerance[actor] += p["tolerance_adjustment"] * (goal - self.tolerance[actor])
+        rate = 1.0 - math.exp(-1.0 / p["verification_deployment_months"])
+        for g in self.group_list:
+            g.host_tolerance = self.tolerance[w.international_ids[g.host]] if g.host is not None else 0.0
+            g.deployed_verification += rate * ((1.0 if g.monitored else 0.0) - g.deployed_verification)
+            g.verification = min(max(float(s.verification[month, g.index]) * g.deployed_verification, 0.0), 1.0)
+        self.legitimacy = float(s.legitimacy[month]) / (
+            1.0 + p["legitimacy_spoiler_effect"] * self.state.killed_at_tables / p["casualty_reference"])
+        coca = sum(t.coca_ha for t in self.territory_list)
+        ratio = coca / self.coca0 if self.coca0 > 0 else 1.0
+        wanted = [g for g in self.group_list if g.extradition_requested and g.alive]
+        suspended = sum(float(g.concessions[1]) for g in wanted) / len(wanted) if wanted else 0.0
+        penalty = (p["certification_coca_effect"] * max(ratio - 1.0, 0.0)
+                   + p["certification_drug_policy_effect"] * float(s.decriminalization[month])
+                   + p["certification_extradition_effect"] * suspended)
+        goal = 1.0 - min(max(penalty, 0.0), 1.0)
+        self.certification += p["certification_adjustment"] * (goal - self.certification)
+        share = float(s.aid[month]) / self.security_budget if self.security_budget > 0 else 0.0
+        aid = 1.0 - share * (1.0 - min(max(self.certification, 0.0), 1.0))
+        self.state.forces = float(s.deployable[month]) * self.state.total_forces * aid
 
     def neighbour_index(self) -> list[float]:
         p, out = self.p, []
@@ -266,8 +332,9 @@ class TotalPeaceModel(mesa.Model):
             vacuum = sum(t.vacated for t in border) / n
             frag = sum(t.fragmentation for t in border) / n
             ratio = max(flows[k], 1e-9) / max(self.flow0[k], 1e-9) if self.flow0[k] > 0 else 1.0
+            relocated = sum(g.relocated[k] for g in self.group_list)
             z = (p["spillover_flow_effect"] * math.log(ratio) + p["spillover_vacuum_effect"] * vacuum
-                 + p["spillover_fragmentation_effect"] * frag)
+                 + p["spillover_fragmentation_effect"] * frag + p["spillover_relocation_effect"] * relocated / 1000.0)
             out.append(math.exp(min(max(z, -20.0), 20.0)))
         return out
 
@@ -275,7 +342,7 @@ class TotalPeaceModel(mesa.Model):
     def record(self) -> None:
         pop = sum(t.population for t in self.territory_list)
         homicides = sum(t.homicides for t in self.territory_list)
-        index = self.neighbour_index()
+        index = self.neighbour_idx
         row = {
             "homicides": float(homicides),
             "homicide_rate": homicides / pop * 1e5,
@@ -284,7 +351,7 @@ class TotalPeaceModel(mesa.Model):
             "groups_in_talks": float(sum(1 for g in self.group_list if g.phase in TALKING or g.phase == 5)),
             "agreements_signed": float(sum(g.signed for g in self.group_list)),
             "security_cohesion": self.state.cohesion,
-            "state_group_clashes": float(sum(t.clashes_state for t in self.territory_list)),
+            "state_group_clashes": float(sum(t.lethal_clashes for t in self.territory_list)),
             "inter_group_clashes": float(sum(t.clashes_groups for t in self.territory_list)),
             "coca_ha": sum(t.coca_ha for t in self.territory_list),
             "neighbour_violence": sum(index) / len(index) if index else 1.0,
@@ -293,6 +360,14 @@ class TotalPeaceModel(mesa.Model):
             "neighbour_index": index,
             "territory_state_control": [t.control[STATE] for t in self.territory_list],
             "territory_homicides": [float(t.homicides) for t in self.territory_list],
+            "battle_deaths": sum(t.killed[g.gid] + t.forces_killed[g.gid] + t.collateral[g.gid]
+                                 for t in self.territory_list for g in self.group_list if g.insurgent),
+            "security_forces_killed": self.state.killed_last,
+            "social_leader_killings": sum(t.leaders for t in self.territory_list),
+            "massacres": sum(t.massacres for t in self.territory_list),
+            "displaced": sum(t.displaced for t in self.territory_list),
+            "vacuum_filled_state": sum(t.filled_state for t in self.territory_list),
+            "vacuum_filled_groups": sum(t.filled_groups for t in self.territory_list),
         }
         for key, value in row.items():
             self.records.setdefault(key, []).append(value)

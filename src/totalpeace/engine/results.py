@@ -166,7 +166,8 @@ class Results:
             gid = self.group_ids[g]
             entry: dict[str, Any] = {"name": self.group_names[g]}
             for key, series in (("members", "group_members"), ("armed", "group_armed"),
-                                ("sanctuary", "group_sanctuary"), ("territories_controlled", "group_territories")):
+                                ("sanctuary", "group_sanctuary"), ("relocated", "group_relocated"),
+                                ("territories_controlled", "group_territories")):
                 yearly = self.yearly(self.groups[series][:, :, g], flow=False)
                 entry[key] = {str(y): stats(v) for y, v in yearly.items()}
             final = phases[:, -1, g].astype(int)
