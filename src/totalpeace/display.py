@@ -142,9 +142,10 @@ def _cell(stat: dict[str, float | None], name: str) -> Text:
 
 
 def print_summary(summary: dict[str, Any], console: Console | None = None) -> None:
-    """The run's summary: main metrics by calendar period (median, 80% interval under it), members of each group at
-    the start and the horizon, and how its talks end (final state and ever signed)."""
-    from totalpeace.report.catalogue import REQUIRED_SHOWN, titled
+    """The run's summary: main metrics by calendar period (median, 80% interval under it), the violence outcomes as
+    the public series count them, members of each group at the start and the horizon, and how its talks end (final
+    state and ever signed)."""
+    from totalpeace.report.catalogue import LEVELS_SHOWN, REQUIRED_SHOWN, titled
     from totalpeace.report.figures import outcome_shares
     from totalpeace.report.names import actor_names
     from totalpeace.report.periods import periods
@@ -161,6 +162,16 @@ def print_summary(summary: dict[str, Any], console: Console | None = None) -> No
         if name in metrics:
             table.add_row(titled(name), *[_cell(metrics[name].get(p.year, {}), name) for p in spans])
     console.print(table)
+    levels = Table(title="Violence as the public series count it (UCDP, CERAC, Defence Ministry, Indepaz, CNMH, "
+                         "Victims' Registry, OCHA; docs/outputs.md) — median, 80% interval below", title_justify="left")
+    levels.add_column("metric", ratio=2)
+    for p in spans:
+        levels.add_column(p.name, justify="right", ratio=1)
+    for name in LEVELS_SHOWN:
+        if name in metrics:
+            levels.add_row(titled(name), *[_cell(metrics[name].get(p.year, {}), name) for p in spans])
+    if levels.row_count:
+        console.print(levels)
     names = actor_names(summary)
     first, last = spans[0], spans[-1]
     groups = Table(title="Groups: members (median, 80% interval) and how their talks end", title_justify="left")

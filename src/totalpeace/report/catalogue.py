@@ -108,6 +108,9 @@ CATALOGUE: dict[str, Metric] = {
 REQUIRED_SHOWN = ("homicide_rate", "homicides", "armed_group_members", "state_group_clashes", "inter_group_clashes",
                   "groups_in_talks", "agreements_signed", "state_control_share", "contested_territories",
                   "neighbour_violence")  # the terminal's table: the outcomes every scenario reports
+LEVELS_SHOWN = ("combat_deaths", "battle_deaths", "killed_in_operations", "captures", "surrenders",
+                "security_forces_killed", "social_leader_killings", "massacres", "displaced",
+                "confined")  # the terminal's second table: the outcomes as the public series count them
 
 
 def metric(name: str) -> Metric:
