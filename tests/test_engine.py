@@ -17,7 +17,7 @@ from totalpeace.engine import state as state_
 from totalpeace.engine.initial import INIT_TOLERANCE
 from totalpeace.engine.rng import central
 from totalpeace.engine.simulate import build_engine
-from totalpeace.model import contest, negotiation, values
+from totalpeace.model import contest, negotiation, security, values
 from totalpeace.model.values import AUDITS
 
 MONTHS = 30
@@ -56,8 +56,11 @@ def test_initial_state(flagship: totalpeace.Scenario) -> None:
     forces = engine.levers.deployable[0] * world.total_forces
     conditional = bool(engine.levers.conditional[0])
     G, T = members.shape
+    # The deployment targets the groups' armed density from the start (no ground vacated, no attack remembered).
+    base = security.targeting(world.pop075, security.threat(members, world.armed_share, np.ones(G), world.population),
+                              np.zeros(T), np.zeros(T), st.cohesion[0], p)
     effort = contest.efforts(members, st.cohesion[0], control, np.zeros((G, T)), False, np.zeros(G), np.ones(G),
-                             forces, conditional, world.pop075, world.presence, world.is_cartel, world.adj_indptr,
+                             forces, conditional, base, world.presence, world.is_cartel, world.adj_indptr,
                              world.adj_indices, p)
     np.testing.assert_allclose(contest.contest_shares(effort, False, p), control, rtol=0, atol=INIT_TOLERANCE)
     np.testing.assert_allclose(control.sum(axis=1), 1.0)
@@ -69,7 +72,7 @@ def test_initial_state(flagship: totalpeace.Scenario) -> None:
 
 
 def test_registries_define_the_arrays() -> None:
-    sizes = {"G": 3, "T": 5, "A": 4, "K": 2}
+    sizes = {"G": 3, "T": 5, "A": 4, "K": 2, "I": 2}
     st = state_.allocate(2, sizes)
     assert st._fields == tuple(v.name for v in state_.VARIABLES)
     for var, array in zip(state_.VARIABLES, st, strict=True):
@@ -144,7 +147,7 @@ def test_records_summarise_the_state(zone_path: tuple) -> None:
     engine, batch = zone_path
     rec, st, world = batch.records, batch.state, engine.arrays
     cartel = world.is_cartel > 0
-    total = st.members.sum(axis=2) + st.sanctuary
+    total = st.members.sum(axis=2) + st.sanctuary + st.relocated.sum(axis=2)  # in the country, sanctuary, abroad
     last = -1
     np.testing.assert_allclose(rec.group_members[:, last], total)
     np.testing.assert_allclose(rec.group_sanctuary[:, last], st.sanctuary)

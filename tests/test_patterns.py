@@ -201,15 +201,17 @@ def test_run_by_run_ensemble_equals_the_batch_and_evaluates_patterns():
     assert np.allclose(ensemble.outputs.territory("homicides").mean(axis=0),
                        batch.territories["territory_homicides"])  # per-run territory series average to the batch's
 
-    chosen = catalogue(["eln-2020", "massacres-level"])
+    chosen = catalogue(["eln-2020", "massacres-level", "eln-talks-end-reason"])
     full = simulate_ensemble(scenario, runs=2, seed=3)
     results = {r.pattern.id: r for r in evaluate(chosen, {"colombia-2017": full.outputs})}
     eln = results["eln-2020"]
     assert eln.values.tolist() == st.group_at(full.outputs, "eln", "members", "2020-12").tolist()
-    assert eln.status in ("reproduced", "not reproduced") and 0.0 <= eln.share <= 1.0
-    assert results["massacres-level"].status == NOT_PRODUCED and "massacres" in results["massacres-level"].missing
+    for pid in ("eln-2020", "massacres-level"):  # the massacres are an output of the model now
+        assert results[pid].status in ("reproduced", "not reproduced") and 0.0 <= results[pid].share <= 1.0, pid
+    reason = results["eln-talks-end-reason"]
+    assert reason.status == NOT_PRODUCED and reason.missing
     table = result_table(list(results.values()))
-    assert list(table["pattern"]) == ["eln-2020", "massacres-level"]
+    assert list(table["pattern"]) == ["eln-2020", "massacres-level", "eln-talks-end-reason"]
     assert table["source"].str.len().min() > 20
 
 
@@ -244,7 +246,7 @@ def test_calibration_vectors_use_the_catalogue_definitions():
 
 def test_validate_prints_the_pattern_table_and_writes_the_page(cli, tmp_path):
     code, stdout, err = cli("validate", "--uncalibrated", "--draws", "1", "--runs", "1", "--patterns",
-                            "eln-2020,massacres-level", "--out", str(tmp_path), "--origins", "2019", "--levels",
+                            "eln-2020,eln-talks-end-reason", "--out", str(tmp_path), "--origins", "2019", "--levels",
                             "department")
     assert code == 0, err
     assert "eln-2020" in stdout and "n.p." in stdout and "not yet produced" in stdout
@@ -254,9 +256,9 @@ def test_validate_prints_the_pattern_table_and_writes_the_page(cli, tmp_path):
     assert set(backtest["level"]) == {"department"} and backtest["crps_poisson"].gt(0).all()
     assert "rolling-origin backtest" in (tmp_path / "validation.html").read_text()
     table = pd.read_csv(tmp_path / "patterns.csv")
-    assert list(table["pattern"]) == ["eln-2020", "massacres-level"]
+    assert list(table["pattern"]) == ["eln-2020", "eln-talks-end-reason"]
     assert table["status"].iloc[1] == "not yet produced"
     page = (tmp_path / "validation.html").read_text()
-    assert "Patterns of Colombia" in page and "massacres-level" in page and "Held-back years" in page
+    assert "Patterns of Colombia" in page and "eln-talks-end-reason" in page and "Held-back years" in page
     code, _, err = cli("validate", "--uncalibrated", "--patterns", "nope", "--out", str(tmp_path))
     assert code == 2 and "unknown pattern" in err
