@@ -565,7 +565,9 @@ def test_targeting_by_hand_and_the_vacuum_term_follows_cohesion() -> None:
     p = params(deployment_threat_weight=0.5, deployment_vacuum_weight=1.5, deployment_attack_weight=1.0)
     got = security.targeting(f64([1.0, 1.0, 1.0]), f64([0.0, 2.0, 0.0]), f64([0.0, 0.0, 0.4]), f64([0.0, 0.0, 1.0]),
                              0.5, p)
-    np.testing.assert_allclose(got, [1.0, 2.0, (1 + 1.5 * 0.5 * 0.4) * 1.5])
+    np.testing.assert_allclose(got, [1.0, 1.0 + 0.5 * 2.0 / 3.0, (1 + 1.5 * 0.5 * 0.4) * 1.5])
+    far = security.targeting(np.ones(1), f64([1e6]), np.zeros(1), np.zeros(1), 0.5, p)[0]
+    assert far == pytest.approx(1.5, rel=1e-5)  # the threat term saturates: a tiny, dense unit cannot draw every force
     low = security.targeting(np.ones(1), np.zeros(1), f64([0.4]), np.zeros(1), 0.2, p)[0]
     high = security.targeting(np.ones(1), np.zeros(1), f64([0.4]), np.zeros(1), 0.9, p)[0]
     assert high > low > 1.0  # cohesive forces carry out the order to hold vacated ground

@@ -661,9 +661,11 @@ class StateAgent(mesa.Agent):
                        for t in model.territory_list}
 
     def target(self) -> None:
-        """The deployment rule's base weights: pop^0.75 (1 + w_T threat) (1 + w_V K vacated) (1 + w_A A/(1 + A))."""
+        """The deployment rule's base weights: pop^0.75 (1 + w_T T/(1 + T)) (1 + w_V K vacated) (1 + w_A A/(1 + A)),
+        T the relative armed threat."""
         p = self.model.p
-        self.base = {t.tid: t.population ** 0.75 * (1.0 + p["deployment_threat_weight"] * self.threat[t.tid])
+        self.base = {t.tid: t.population ** 0.75
+                     * (1.0 + p["deployment_threat_weight"] * self.threat[t.tid] / (1.0 + self.threat[t.tid]))
                      * (1.0 + p["deployment_vacuum_weight"] * self.cohesion * t.vacated)
                      * (1.0 + p["deployment_attack_weight"] * t.attacks / (1.0 + t.attacks))
                      for t in self.model.territory_list}

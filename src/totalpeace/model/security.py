@@ -102,10 +102,12 @@ def threat(members: np.ndarray, armed_share: np.ndarray, posture: np.ndarray, po
 @numba.njit(cache=True)
 def targeting(pop075: np.ndarray, threat: np.ndarray, vacated: np.ndarray, attacks: np.ndarray, cohesion: float,
               p) -> np.ndarray:
-    """The deployment rule's base weights per territory (T,): pop^0.75 (1 + omega_T threat) (1 + omega_V K V)
+    """The deployment rule's base weights per territory (T,): pop^0.75 (1 + omega_T T / (1 + T)) (1 + omega_V K V)
     (1 + omega_A A / (1 + A)).
 
-    Forces go where people are, where armed groups are dense (threat, relative to the national density), to ground
+    Forces go where people are, where armed groups are dense (threat T, relative to the national density, saturating:
+    a small unit with a few members among few people would otherwise draw forces without bound, so the rule would
+    change with the size of the territories), to ground
     groups have vacated (the record V_i, the vacuum the security buy-in is about: only as far as the forces follow
     the order, so scaled by cohesion K) and where they were attacked (A_i, security-force members killed there
     recently). `state_efforts` multiplies these by the uncontrolled share and normalises them.
@@ -113,7 +115,7 @@ def targeting(pop075: np.ndarray, threat: np.ndarray, vacated: np.ndarray, attac
     T = pop075.shape[0]
     out = np.empty(T)
     for t in range(T):
-        out[t] = (pop075[t] * (1.0 + p.deployment_threat_weight * threat[t])
+        out[t] = (pop075[t] * (1.0 + p.deployment_threat_weight * threat[t] / (1.0 + threat[t]))
                   * (1.0 + p.deployment_vacuum_weight * cohesion * vacated[t])
                   * (1.0 + p.deployment_attack_weight * attacks[t] / (1.0 + attacks[t])))
     return out
