@@ -169,10 +169,9 @@ def refill_difference_map(baseline: Results, variant: Results, geo: dict[str, An
 
 def comparison_maps(baseline: Results, variant: Results, geo: dict[str, Any],
                     labels: tuple[str, str]) -> dict[str, Figure]:
-    """State control in the baseline and the variant, their difference, the difference in vacated control and in who
-    refills it."""
-    return {
-        "refill-difference": refill_difference_map(baseline, variant, geo, labels),
+    """State control in the baseline and the variant, their difference, the difference in vacated control and, where
+    groups vacated ground in either, in who refills it."""
+    maps = {
         "control-baseline": control_map(baseline, geo, labels[0]),
         "control-variant": control_map(variant, geo, labels[1]),
         "control-difference": difference_map(baseline, variant, geo, "territory_state_control",
@@ -180,6 +179,9 @@ def comparison_maps(baseline: Results, variant: Results, geo: dict[str, Any],
         "vacuum-difference": difference_map(baseline, variant, geo, "territory_vacated",
                                             f"Control vacated so far, {labels[1]} − {labels[0]}", cumulative=True),
     }
+    if np.isfinite(refill_share(baseline)).any() or np.isfinite(refill_share(variant)).any():
+        maps["refill-difference"] = refill_difference_map(baseline, variant, geo, labels)
+    return maps
 
 
 def territory_series(results: Results) -> dict[str, Any]:
