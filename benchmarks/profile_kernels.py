@@ -16,15 +16,18 @@ import totalpeace
 from totalpeace.engine.month import step_run
 from totalpeace.engine.rng import COUNTER, _negbin_one, stream_key
 from totalpeace.engine.simulate import build_engine
-from totalpeace.model import contest, economy, negotiation, strength
+from totalpeace.model import contest, economy, strength, values
+from totalpeace.model.tables import bridge
+from totalpeace.model.tables import layout as TL
+from totalpeace.model.tables import month as tables_
 
 REPEAT = 2000
 
 
 @numba.njit
-def _months(n, p, world, levers, effects, state, records, options, draws):
+def _months(n, p, world, levers, effects, tables, state, records, options, draws):
     for _ in range(n):
-        step_run(0, 11, 1, 0, p, world, levers, effects, state, records, options, draws)
+        step_run(0, 11, 1, 0, p, world, levers, effects, tables, state, records, options, draws)
 
 
 @numba.njit
@@ -43,9 +46,16 @@ def _contest(n, effort, p):
 
 
 @numba.njit
-def _forecasts(n, positions, p_group, guarantee, host_weight, phase, p):
+def _tables(n, engine, t, phase, st, x, closed, cap, bdm, inputs, national, members, zone, p):
+    G, T = members.shape
+    u = np.full((G, TL.N_U), 0.5)
+    out, zones = np.zeros((G, TL.N_OUT)), np.zeros((G, T))
+    audit, audit_x = np.zeros((G, TL.N_AU)), np.zeros(x.shape)
     for _ in range(n):
-        negotiation.forecasts(positions.copy(), p_group, guarantee, host_weight, 0.5, phase, True, p)
+        tables_.tables_month(11, engine, False, np.zeros(0, dtype=np.int64), p, t.static, t.lo, t.hi, t.agenda,
+                             t.cost, t.weights, t.stake_pos, t.stake_sal, t.ratify, t.veto_params, t.veto_salience,
+                             phase.copy(), st.copy(), x.copy(), closed.copy(), cap.copy(), bdm.copy(), inputs,
+                             national, members, zone, u, out, zones, audit, audit_x)
 
 
 @numba.njit
@@ -100,17 +110,27 @@ def main() -> None:
     effort = contest.efforts(members, 0.7, control, zone, False, np.zeros(G), np.ones(G), forces, True, w.pop075,
                              w.presence, w.is_cartel, w.adj_indptr, w.adj_indices, p)
     contest.perturb_efforts(effort, np.uint64(1), COUNTER, p)
+    power = values.bargaining_power(effort, members, st.sanctuary[0], p)
+    rent = np.full(G, 10.0)  # a plausible month's rent per group (USD m): the tables' cost barely depends on it
+    inputs = bridge.tables_inputs(power, power, members.sum(axis=1) + st.sanctuary[0], w.armed_share, rent, rent,
+                                  np.full(G, 0.5), st.sanctuary[0], np.full(G, 0.01), np.zeros(G),
+                                  np.full(G, engine.effects.base_pressure[11]), np.ones(G), w.willing,
+                                  lv.attacks[11], phase, lv.guarantee[11], np.zeros(G), lv.ceasefire[11],
+                                  lv.bilateral[11], lv.concessions[11], lv.zone[11], st.group_cohesion[0])
+    national = np.array([st.cohesion[0], lv.political_cost[11], lv.legitimacy[11]])
     rows = [
-        timed("whole month (one run)", _months, p, w, lv, engine.effects, st, batch.records, engine.options, COUNTER),
+        timed("whole month (one run)", _months, p, w, lv, engine.effects, engine.tables, st, batch.records,
+              engine.options, COUNTER),
         timed("efforts without noise", _efforts, members, 0.7, control, zone, np.zeros(G), np.ones(G), forces, w, p,
               False, COUNTER),
         timed("efforts with noise", _efforts, members, 0.7, control, zone, np.zeros(G), np.ones(G), forces, w, p,
               True, COUNTER),
         timed("contest (ratio)", _contest, effort, p),
-        timed(f"BDM forecasts ({int(sum(negotiation.talking(x) for x in phase))} tables in talks)", _forecasts,
-              st.positions[0], np.full(G, 0.4), lv.guarantee[11], np.zeros(G), phase, p),
+        timed(f"negotiation tables ({int(sum(tables_.bargaining(x) for x in phase))} bargaining)", _tables,
+              engine.options.negotiation_engine, engine.tables, phase, st.table_state[0], st.package[0],
+              st.closed[0], st.mandate[0], st.bdm_positions[0], inputs, national, members, lv.zone[11], p),
         timed("attrition (state and rivals)", _attrition, members, effort[:, G].copy(), w.area,
-              engine.effects.pressure[11], np.zeros((G, T)), w.rival_pairs, p, COUNTER),
+              np.full(G, engine.effects.base_pressure[11]), np.zeros((G, T)), w.rival_pairs, p, COUNTER),
         timed("recruitment and movement", _recruitment, members, control, np.full(T, 0.001), w.presence,
               w.population, np.zeros((G, T)), np.ones((G, T)), w.adj_indptr, w.adj_indices, p),
         timed("homicide draws", _homicides, np.full(T, 40.0), p),

@@ -47,7 +47,9 @@ def test_calibrate_then_validate(cli, write, tmp_path):
     checks = pd.read_parquet(folder / "checks.parquet")
     assert set(checks["ensemble"]) == {"prior", "posterior"}
     assert set(checks["pattern"]) >= {"farc-havana-stable", "plebiscite-then-congress"}  # every 2012 pattern
-    assert checks.loc[checks["pattern"] == "plebiscite-then-congress", "produced"].eq(False).all()
+    # the negotiation tables record ratification votes: the plebiscite pattern is produced wherever a run of the tiny
+    # ensembles reached a vote (not necessarily in both)
+    assert checks.loc[checks["pattern"] == "plebiscite-then-congress", "produced"].any()
     ident = pd.read_parquet(folder / "identifiability.parquet")
     assert list(ident["parameter"]) == ["armed_violence_share"] and ident["verdict"].iloc[0] in (
         "identified", "partly identified", "not identified")

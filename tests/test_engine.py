@@ -17,8 +17,10 @@ from totalpeace.engine import state as state_
 from totalpeace.engine.initial import INIT_TOLERANCE
 from totalpeace.engine.rng import central
 from totalpeace.engine.simulate import build_engine
-from totalpeace.model import contest, negotiation, security, values
-from totalpeace.model.values import AUDITS
+from totalpeace.model import contest, security
+from totalpeace.model.tables import layout as TL
+from totalpeace.model.tables import month as tables_
+from totalpeace.model.tables.issues import N_ISSUES, Phase
 
 MONTHS = 30
 ZONE_VARIANT = """
@@ -36,7 +38,7 @@ start = "2022-10"
 months = 24
 zone = true
 """
-SIGN_AND_SPLIT = ["parameters.split_base=0.9", "parameters.acceptance_slope=40",
+SIGN_AND_SPLIT = ["parameters.split_base=0.9", "parameters.talks_phase_months=1",
                   "parameters.breakdown_hazard_base=0.001"]
 
 
@@ -64,15 +66,16 @@ def test_initial_state(flagship: totalpeace.Scenario) -> None:
                              world.adj_indices, p)
     np.testing.assert_allclose(contest.contest_shares(effort, False, p), control, rtol=0, atol=INIT_TOLERANCE)
     np.testing.assert_allclose(control.sum(axis=1), 1.0)
-    np.testing.assert_allclose(st.p_slow[0], values.bargaining_power(effort, members, sanctuary, p), atol=1e-9)
-    np.testing.assert_array_equal(st.positions[0], negotiation.initial_positions(world.spoiler, p))
     assert st.cohesion[0] == engine.levers.buy_in[0]
     assert np.all(st.flow0[0] > 0)  # cocaine leaves through every neighbour's border at the start
-    assert np.all(st.phase[0] == negotiation.NONE) and not st.signed.any()
+    assert np.all(st.phase[0] == Phase.NONE) and not st.signed.any()
+    # No table is open and no group's type is drawn yet; the state knows nothing from earlier offers.
+    assert np.all(st.table_state[0][:, TL.ST_TYPE] == -1) and np.all(st.table_state[0][:, TL.ST_OPEN_MONTH] == -1)
+    assert np.isnan(st.table_state[0][:, TL.ST_LAST_OFFER]).all() and not st.package.any()
 
 
 def test_registries_define_the_arrays() -> None:
-    sizes = {"G": 3, "T": 5, "A": 4, "K": 2, "I": 2}
+    sizes = {"G": 3, "B": 2, "T": 5, "A": 4, "K": 2, "I": 2}
     st = state_.allocate(2, sizes)
     assert st._fields == tuple(v.name for v in state_.VARIABLES)
     for var, array in zip(state_.VARIABLES, st, strict=True):
@@ -85,14 +88,16 @@ def test_registries_define_the_arrays() -> None:
     assert copies.members[0, 0, 0] == 0.0 and st.members[0, 0, 0] == 0.0  # each run has its own arrays
     rec = records_.allocate(4, 6, sizes)
     assert rec.homicides.shape == (4, 6) and rec.group_members.shape == (4, 6, 3)
-    assert rec.audits.shape == (4, 6, len(AUDITS), 3) and rec.territory_homicides.shape == (6, 5)
+    assert rec.table_audit.shape == (4, 6, 2, TL.N_AU) and rec.territory_homicides.shape == (6, 5)
+    assert rec.table_package.shape == (4, 6, 2, N_ISSUES) and rec.table_audit.dtype == np.float32
     assert rec.dominant_count.shape == (6, 5, 4)
 
 
 def test_results_carry_every_registered_output(flagship: totalpeace.Scenario) -> None:
     res = totalpeace.simulate(flagship, runs=2, seed=1, months=3)
     assert tuple(res.national) == records_.NATIONAL
-    assert tuple(res.groups) == (*records_.GROUP, *AUDITS)
+    assert tuple(res.groups) == (*records_.GROUP, "group_ratification", "group_breakdown_reason")
+    assert res.tables is not None and res.tables.audit.shape[:2] == (2, 3)
     assert tuple(res.territories) == records_.TERRITORY
     for series in (*res.national.values(), *res.groups.values()):
         assert series.flags.c_contiguous
@@ -134,13 +139,19 @@ def zone_path(tmp_path_factory: pytest.TempPathFactory) -> tuple:
 def test_the_path_covers_zones_signing_splits_and_ddr(zone_path: tuple) -> None:
     engine, batch = zone_path
     rec = batch.records
-    assert rec.group_phase.max() >= negotiation.IMPLEMENTATION, "no table reached implementation (DDR)"
+    assert rec.group_phase.max() >= Phase.IMPLEMENTATION, "no table reached implementation (DDR)"
     assert rec.demobilized.sum() > 0
     splinters = engine.world.n_scenario_groups
     assert rec.group_members[:, -1, splinters:].sum() > 0, "no split"
     assert engine.levers.zone.any()
-    zone_audit = AUDITS.index("audit_without_zone")
-    assert not np.array_equal(rec.audits[:, :, zone_audit], rec.audits[:, :, 0])  # the zone changes the power
+    # The audit reruns the protocol without the zone: the ELN's outside option moves in the months it is in force.
+    eln = engine.world.group_ids.index("eln")
+    audit = rec.table_audit[:, :, list(engine.tables.slots).index(eln)]
+    without_zone = TL.AU_CF + TL.N_CF_FIELDS * TL.AU_COUNTERFACTUALS.index("zone") + TL.AU_CF_GROUP_OUTSIDE
+    bargaining = np.isin(audit[..., TL.AU_PHASE], [Phase.EXPLORATION, Phase.FORMAL_TALKS, Phase.PARTIAL_AGREEMENTS])
+    zone_months = engine.levers.zone[:, eln].any(axis=1)[None, :] & bargaining
+    assert zone_months.any()
+    assert not np.allclose(audit[..., without_zone][zone_months], audit[..., TL.AU_GROUP_OUTSIDE][zone_months])
 
 
 def test_records_summarise_the_state(zone_path: tuple) -> None:
@@ -155,7 +166,7 @@ def test_records_summarise_the_state(zone_path: tuple) -> None:
     np.testing.assert_array_equal(rec.group_phase[:, last], st.phase)
     np.testing.assert_allclose(rec.armed_group_members[:, last], total[:, ~cartel].sum(axis=1))
     np.testing.assert_array_equal(rec.agreements_signed[:, last], st.signed.sum(axis=1))
-    talking = np.vectorize(negotiation.talking)(st.phase) | (st.phase == negotiation.FINAL)
+    talking = np.vectorize(tables_.bargaining)(st.phase) | (st.phase == Phase.FINAL_AGREEMENT)
     np.testing.assert_array_equal(rec.groups_in_talks[:, last], talking.sum(axis=1))
     np.testing.assert_allclose(rec.security_cohesion[:, last], st.cohesion)
     np.testing.assert_allclose(rec.coca_ha[:, last], st.coca.sum(axis=1))

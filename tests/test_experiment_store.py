@@ -53,7 +53,17 @@ def test_stored_values_are_the_engines(swept):
                                                "security.buy_in": float(point["security.buy_in"])})
     direct = simulate(scenario, runs=2, seed=3, months=14)
     yearly = store.query("SELECT run, year, metric, value FROM yearly WHERE point = 3")
-    assert set(yearly["metric"]) == set(FLOWS) | set(STOCKS) and set(yearly["year"]) == {2022, 2023}
+    national = {m for m in yearly["metric"] if ":" not in m}
+    assert national == set(FLOWS) | set(STOCKS) and set(yearly["year"]) == {2022, 2023}
+    # and, for every negotiation table, whether it has signed, been ratified or broken down by each year's end
+    tables = direct.tables
+    kinds = ("table_signed", "table_ratified", "table_broken_down", "table_reason")
+    assert set(yearly["metric"]) - national == {f"{k}:{gid}" for k in kinds for gid in tables.groups}
+    eln = tables.index("eln")
+    ever_signed = (tables.phase[:, :, eln] == 5).cumsum(axis=1) > 0  # final agreement reached by the month
+    last_2023 = direct.months - 1  # the run ends in 2023-09
+    got = yearly[(yearly.metric == "table_signed:eln") & (yearly.year == 2023)].sort_values("run")["value"]
+    np.testing.assert_array_equal(got.to_numpy(), ever_signed[:, last_2023].astype(float))
     for name in ("homicide_rate", "armed_group_members", "state_control_share", "combat_deaths"):
         for year, per_run in direct.yearly(direct.national[name], flow=name in FLOWS).items():
             got = yearly[(yearly.metric == name) & (yearly.year == year)].sort_values("run")["value"].to_numpy()

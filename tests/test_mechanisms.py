@@ -20,25 +20,12 @@ from hypothesis.extra.numpy import arrays
 
 from totalpeace.engine import rng
 from totalpeace.engine.rng import COUNTER, Purpose, central
-from totalpeace.model import (
-    commitment,
-    contest,
-    economy,
-    international,
-    negotiation,
-    security,
-    spillover,
-    strength,
-    values,
-    violence,
-)
-from totalpeace.model.negotiation import GROUP, GUARANTORS, HOST, STATE, TALKING, Phase
+from totalpeace.model import contest, economy, international, security, spillover, strength, values, violence
 from totalpeace.model.params import Params, default_params, params_tuple
 from totalpeace.scenario.params import PARAMETERS
 
 DEFAULTS: dict[str, float] = {p.name: p.default for p in PARAMETERS}
 P0 = default_params()
-LIMITED, GREEDY, TOTAL = values.LIMITED, values.GREEDY, values.TOTAL
 COCA, GOLD, EXTORTION, ROUTES = economy.COCA, economy.GOLD, economy.EXTORTION, economy.ROUTES
 KEY = rng.stream_key(1, 0, 0, 1)
 
@@ -181,70 +168,8 @@ def test_coca_change_by_hand_and_never_below_zero() -> None:
 
 
 # =====================================================================================================================
-# M1.1 / M1.3 / M2.1b / M6.1 war versus peace values
+# M1.1 / M5.1 bargaining power (the tables' values and protocol: test_tables_*.py)
 # =====================================================================================================================
-def test_war_value_by_hand_and_rises_with_concession_shield() -> None:
-    p = params(discount_factor=0.98, war_cost_months=12.0)
-    # V_war = 1 / 0.02 - 12 x 1 x 0.9 x (1 - shield)
-    assert values.war_value(1.0, 0.9, 0.0, p) == pytest.approx(50.0 - 10.8)
-    assert values.war_value(1.0, 0.9, 0.5, p) == pytest.approx(50.0 - 5.4)
-    v = [values.war_value(1.0, 0.9, shield, p) for shield in np.linspace(0.0, 0.75, 4)]  # 0 to 3 concessions
-    assert np.all(np.diff(v) > 0)  # concessions make war cheaper: the threat point moves against the state (M6.1)
-    # More repression pressure lowers the value of war; more rent raises it.
-    assert values.war_value(1.0, 0.3, 0.0, p) > values.war_value(1.0, 0.9, 0.0, p)
-    assert values.war_value(2.0, 0.9, 0.0, p) == pytest.approx(2 * 39.2)
-
-
-def test_peace_value_by_hand() -> None:
-    p = params(discount_factor=0.98, legal_income_per_member=0.0002, amnesty_value_months=24.0,
-               concession_trust=0.25, political_value_months=12.0, confiscation_share=0.5, wealth_kept_months=24.0)
-    # legal = 0.0002 x 1000 / 0.02 = 10; months = 24 (1 + 0.25 x 2) + 12 + 0.5 x 24 = 60; x = 0.5, stake = 2 -> 60.
-    assert values.peace_value(0.5, 1000.0, 2.0, 1.0, 2.0, p) == pytest.approx(10.0 + 0.5 * 60.0 * 2.0)
-    # Without political status the participation term drops out (M1.1: 0 for criminal groups).
-    assert values.peace_value(0.5, 1000.0, 2.0, 0.0, 2.0, p) == pytest.approx(10.0 + 0.5 * 48.0 * 2.0)
-
-
-def test_peace_value_rises_with_terms_and_concessions_and_falls_with_confiscation() -> None:
-    by_x = [values.peace_value(x, 500.0, 3.0, 1.0, 0.0, P0) for x in np.linspace(0.0, 1.0, 6)]
-    assert np.all(np.diff(by_x) > 0)
-    by_conc = [values.peace_value(0.6, 500.0, 3.0, 1.0, k, P0) for k in (0.0, 1.0, 2.0, 3.0)]
-    assert np.all(np.diff(by_conc) > 0)  # trust: concessions make the promised amnesty more credible
-    taus = [values.peace_value(0.6, 500.0, 3.0, 1.0, 0.0, params(confiscation_share=t)) for t in (0.0, 0.5, 1.0)]
-    assert taus[0] > taus[1] > taus[2]
-    # At x = 0 only legal income remains.
-    assert values.peace_value(0.0, 500.0, 3.0, 1.0, 2.0, P0) == pytest.approx(
-        DEFAULTS["legal_income_per_member"] * 500 / (1 - DEFAULTS["discount_factor"]))
-
-
-def test_reservation_by_spoiler_type() -> None:
-    p = params(reservation_limited=0.1, reservation_greedy=0.3, greed_concession_effect=0.2, holdout_premium=0.05)
-    assert values.reservation(-40.0, LIMITED, 2.0, 1.0, p) == pytest.approx((0.1 + 0.05) * 40.0)  # scaled by |V_war|
-    assert values.reservation(40.0, GREEDY, 2.0, 1.0, p) == pytest.approx((0.3 + 0.2 * 2 + 0.05) * 40.0)
-    assert np.isposinf(values.reservation(40.0, TOTAL, 2.0, 1.0, p))  # total spoilers never accept (M1.3)
-
-
-def test_reservation_greedy_rises_with_concessions_limited_does_not() -> None:
-    conc = np.arange(5.0)
-    greedy = [values.reservation(10.0, GREEDY, k, 0.0, P0) for k in conc]
-    limited = [values.reservation(10.0, LIMITED, k, 0.0, P0) for k in conc]
-    assert np.all(np.diff(greedy) > 0)  # concessions read as weakness
-    assert np.all(np.diff(limited) == 0)
-
-
-@pytest.mark.parametrize("spoiler", [LIMITED, GREEDY])
-def test_holdout_premium_rises_with_open_tables(spoiler: int) -> None:
-    rho = [values.reservation(10.0, spoiler, 0.0, n, P0) for n in np.arange(5.0)]
-    assert np.all(np.diff(rho) > 0)  # Cunningham's last-signer incentive
-    np.testing.assert_allclose(np.diff(rho), DEFAULTS["holdout_premium"] * 10.0)
-
-
-def test_relative_surplus_by_hand_and_minus_infinity_for_total_spoilers() -> None:
-    assert values.relative_surplus(60.0, -40.0, 4.0) == pytest.approx((60 + 40 - 4) / 40)
-    assert values.relative_surplus(60.0, 40.0, 4.0) == pytest.approx((60 - 40 - 4) / 40)
-    assert np.isneginf(values.relative_surplus(1.0, 40.0, np.inf))
-    assert np.isfinite(values.relative_surplus(1.0, 0.0, 0.0))  # a zero war value does not divide by zero
-
-
 def test_bargaining_power_over_the_territories_where_the_group_is() -> None:
     # Two territories; the state's effort is 3 in the first and 5 in the second.
     effort = f64([[1.0, 0.0, 3.0], [2.0, 0.0, 5.0]])
@@ -256,244 +181,6 @@ def test_bargaining_power_over_the_territories_where_the_group_is() -> None:
     np.testing.assert_allclose(power, [3.0 / 6.0, 2.0 / 10.0])
     # No effort on either side: 0, not NaN.
     assert values.bargaining_power(np.zeros((2, 3)), members, np.zeros(2), p)[1] == 0.0
-
-
-def test_nash_split_by_hand_and_clipped() -> None:
-    # x* = p + (c_S - c_G) / 2 (M1.1 corollary, M6.1)
-    got = [values.nash_split(*args) for args in [(0.4, 0.2, 0.0), (0.4, 0.0, 0.2), (0.4, 0.1, 0.1), (0.9, 0.5, 0.0),
-                                                 (0.1, 0.0, 0.5)]]
-    np.testing.assert_allclose(got, [0.5, 0.3, 0.4, 1.0, 0.0])
-
-
-def test_concession_effects_by_hand() -> None:
-    p = params(bombing_share_of_attrition=0.3)
-    assert values.concession_effects(0.9, f64([0, 0, 0, 0]), p) == (0.9, 0.0)
-    pressure, shield = values.concession_effects(0.9, f64([1, 1, 1, 1]), p)
-    assert pressure == pytest.approx(0.63)  # suspended bombing removes 30% of the pressure
-    assert shield == pytest.approx(0.75)  # arrests, extradition and bombing shield; a zone does not
-
-
-def test_threat_costs_by_hand_and_concessions_move_the_split_toward_the_group() -> None:
-    p = params(war_cost_months=12.0, bombing_share_of_attrition=0.3, discount_factor=0.98, war_cost_share=0.1)
-    none, bombing, arrests = f64([0, 0, 0, 0]), f64([0, 0, 1, 0]), f64([1, 1, 0, 0])
-    # c_G = 12 x pressure x (1 - 0.25 k) x 0.02; suspended bombing cuts pressure by 30% and doubles c_S.
-    expected = {0: (0.1, 12 * 0.9 * 0.02), 1: (0.2, 12 * 0.63 * 0.75 * 0.02), 2: (0.1, 12 * 0.9 * 0.5 * 0.02)}
-    for i, conc in enumerate((none, bombing, arrests)):
-        np.testing.assert_allclose(values.threat_costs(0.9, conc, p), expected[i])
-    base = values.nash_split(0.4, *values.threat_costs(0.9, none, p))
-    for conc in (bombing, arrests):  # unilateral concessions undercut the state (M6.1)
-        assert values.nash_split(0.4, *values.threat_costs(0.9, conc, p)) > base
-
-
-def test_audit_splits_counterfactuals() -> None:
-    p = params(war_cost_months=12.0, bombing_share_of_attrition=0.3, discount_factor=0.98, war_cost_share=0.1)
-    conc = f64([[1, 0, 1, 1], [0, 0, 0, 0]])  # group 0: arrest orders and bombing suspended, and a zone
-    cost_state, cost_group, out = (np.zeros((len(values.AUDITS), 2)) for _ in range(3))
-    values.audit_threat_costs(0.9, conc, p, cost_state, cost_group)
-    values.audit_splits(f64([0.4, 0.3]), f64([0.35, 0.3]), cost_state, cost_group, out)
-
-    def split(power: float, row: list[int]) -> float:
-        return values.nash_split(power, *values.threat_costs(0.9, f64(row), p))
-
-    assert values.AUDITS[:2] == ("audit_with_concessions", "audit_without_concessions")
-    expected = [split(0.4, [1, 0, 1, 1]), split(0.35, [0, 0, 0, 0]), split(0.4, [0, 0, 1, 1]), split(0.4, [1, 0, 1, 1]),
-                split(0.4, [1, 0, 0, 1]), split(0.35, [1, 0, 1, 0])]  # without the zone: the power without it
-    np.testing.assert_allclose(out[:, 0], expected)
-    np.testing.assert_allclose(out[:, 1], split(0.3, [0, 0, 0, 0]))  # nothing conceded: every counterfactual equal
-    assert out[0, 0] > out[1, 0]
-
-
-@given(st.floats(0, 1), st.floats(0, 2), st.floats(0, 2), st.floats(0, 1))
-@settings(max_examples=40, deadline=None)
-def test_nash_split_moves_toward_the_stronger_cheaper_side(p: float, cs: float, cg: float, dp: float) -> None:
-    base = values.nash_split(p, cs, cg)
-    assert 0.0 <= base <= 1.0
-    assert values.nash_split(min(1.0, p + dp), cs, cg) >= base
-    assert values.nash_split(p, cs + dp, cg) >= base  # the state's war costlier
-    assert values.nash_split(p, cs, cg + dp) <= base
-
-
-# =====================================================================================================================
-# M2.1 / M2.1b negotiation tables
-# =====================================================================================================================
-def test_phase_predicates() -> None:
-    assert [negotiation.talking(int(ph)) for ph in Phase] == [ph in TALKING for ph in Phase]
-    assert [negotiation.negotiated_ceasefire(int(ph)) for ph in Phase] == [
-        Phase.CEASEFIRE <= ph <= Phase.IMPLEMENTATION for ph in Phase]
-    assert [ph for ph in Phase if negotiation.stood_down(int(ph))] == [Phase.IMPLEMENTATION, Phase.DEMOBILIZED]
-    assert [ph for ph in Phase if negotiation.at_risk(int(ph))] == [*TALKING, Phase.FINAL_AGREEMENT,
-                                                                     Phase.IMPLEMENTATION]
-
-
-def _opened(phase: list[int], month: int, start: list[int], phased: bool, eligible: list[bool]) -> list[bool]:
-    ph = np.array(phase, dtype=np.int8)
-    before = ph.copy()
-    negotiation.open_tables(ph, month, np.array(start, dtype=np.int64), np.array([0, 1, 2], dtype=np.int64), phased,
-                            np.array(eligible))
-    assert np.all((ph == before) | (ph == Phase.EXPLORATION))
-    return list(ph != before)
-
-
-def test_open_tables_simultaneous_and_phased() -> None:
-    none, start, everyone = [0, 0, 0], [0, 0, 5], [True, True, True]
-    assert _opened(none, 0, start, False, everyone) == [True, True, False]
-    assert _opened(none, 5, start, False, everyone) == [True, True, True]
-    # Phased (Sebenius): only the first in the order opens; the next waits while it is unresolved.
-    assert _opened(none, 0, start, True, everyone) == [True, False, False]
-    talking = [Phase.FORMAL_TALKS, Phase.NONE, Phase.NONE]
-    assert _opened(talking, 6, start, True, everyone) == [False, False, False]
-    for resolved in (Phase.IMPLEMENTATION, Phase.BROKEN_DOWN, Phase.DEMOBILIZED):
-        assert _opened([resolved, Phase.NONE, Phase.NONE], 6, start, True, everyone) == [False, True, False]
-    # A group that is not eligible (unwilling, or gone) never opens and does not block those after it.
-    assert _opened(none, 0, start, True, [False, True, True]) == [False, True, False]
-    assert _opened(none, 0, start, False, [False, True, True]) == [False, True, False]
-    # Tables already open are not reopened; a group without a table (start -1) never opens.
-    assert _opened(talking, 0, [0, -1, 0], False, everyone) == [False, False, True]
-
-
-def test_capabilities_and_saliences() -> None:
-    cap = np.empty(4)
-    negotiation.capabilities(0.25, 0.8, 0.45, 0.5, cap)
-    np.testing.assert_allclose(cap, [0.75 * 1.5, 0.25, 0.8, 0.45])  # legitimacy raises the state's capability
-    negotiation.capabilities(1.2, -0.1, 0.0, 0.0, cap)
-    np.testing.assert_allclose(cap, [0.0, 1.2, 0.0, 0.0])  # nothing negative: absent
-    np.testing.assert_allclose(negotiation.saliences(P0), [DEFAULTS[k] for k in (
-        "salience_state", "salience_group", "salience_guarantors", "salience_host")])
-
-
-def test_initial_positions_greedy_and_total_spoilers_ask_for_all() -> None:
-    pos = negotiation.initial_positions(np.array([LIMITED, GREEDY, TOTAL], dtype=np.int64), P0)
-    assert pos.shape == (3, 4)
-    np.testing.assert_allclose(pos[:, STATE], DEFAULTS["position_state"])
-    np.testing.assert_allclose(pos[:, GROUP], [DEFAULTS["position_group"], 1.0, 1.0])
-    np.testing.assert_allclose(pos[:, GUARANTORS], 0.5)
-    np.testing.assert_allclose(pos[:, HOST], DEFAULTS["position_host"])
-
-
-def test_compromise_engine_returns_the_weighted_mean() -> None:
-    p = params(salience_state=0.5, salience_group=1.0, salience_guarantors=0.4, salience_host=0.4)
-    positions = f64([[0.2, 0.8, 0.5, 0.7]])
-    phase = np.array([Phase.FORMAL_TALKS], dtype=np.int8)
-    # Capabilities 0.6, 0.4, 0.5, 0 (the host absent): weights 0.3, 0.4, 0.2.
-    forecast = negotiation.forecasts(positions, f64([0.4]), f64([0.5]), f64([0.0]), 0.0, phase, False, p)
-    assert forecast[0] == pytest.approx(0.48 / 0.9)  # (0.06 + 0.32 + 0.1) / (0.3 + 0.4 + 0.2)
-    np.testing.assert_array_equal(positions, [[0.2, 0.8, 0.5, 0.7]])  # the compromise moves nobody
-
-
-def test_bdm_moves_only_tables_in_talks_and_forecasts_within_the_positions() -> None:
-    spoiler = np.array([LIMITED, GREEDY, LIMITED], dtype=np.int64)
-    start = negotiation.initial_positions(spoiler, P0)
-    args = (f64([0.3, 0.5, 0.3]), f64([0.6, 0.2, 0.6]), f64([0.45, 0.0, 0.45]), 0.3)
-    phase = np.array([Phase.FORMAL_TALKS, Phase.NONE, Phase.IMPLEMENTATION], dtype=np.int8)
-    positions = start.copy()
-    forecast = negotiation.forecasts(positions, *args, phase, True, params(bdm_rounds_per_month=2.0))
-    assert np.all((forecast >= start.min(axis=1) - 1e-12) & (forecast <= start.max(axis=1) + 1e-12))
-    assert np.all((positions >= 0.0) & (positions <= 1.0))
-    assert not np.array_equal(positions[0], start[0])  # the table in talks bargained
-    np.testing.assert_array_equal(positions[1:], start[1:])  # no table yet, or signed: positions frozen
-    # The same table gives the same forecast whichever other tables are open.
-    alone = start[:1].copy()
-    f_alone = negotiation.forecasts(alone, *(a[:1] for a in args[:3]), 0.3, phase[:1], True,
-                                    params(bdm_rounds_per_month=2.0))
-    assert f_alone[0] == forecast[0]
-    np.testing.assert_array_equal(alone[0], positions[0])
-
-
-def test_advance_probability() -> None:
-    p = params(acceptance_slope=4.0, talks_phase_months=4.0)
-    got = [negotiation.advance_probability(s, p) for s in (0.0, -np.inf, np.inf, 0.25, np.nan)]
-    np.testing.assert_allclose(got, [0.5 / 4, 0.0, 1.0 / 4, logistic(1.0) / 4, logistic(-200) / 4], atol=1e-15)
-    s = np.linspace(-3, 3, 13)
-    assert np.all(np.diff([negotiation.advance_probability(x, p) for x in s]) > 0)
-    # Steeper acceptance sharpens the response around zero.
-    assert negotiation.advance_probability(0.2, params(acceptance_slope=10.0)) > negotiation.advance_probability(0.2, p)
-
-
-def test_advance_probability_is_zero_for_total_spoilers_at_any_slope() -> None:
-    p = params(acceptance_slope=0.0)
-    assert negotiation.advance_probability(-np.inf, p) == 0.0
-    assert negotiation.advance_probability(0.0, p) == 0.5 / DEFAULTS["talks_phase_months"]
-
-
-def test_advance_tables_one_phase_at_a_time() -> None:
-    phase = np.array([Phase.NONE, Phase.EXPLORATION, Phase.PARTIAL_AGREEMENTS, Phase.FINAL_AGREEMENT,
-                      Phase.BROKEN_DOWN, Phase.FORMAL_TALKS], dtype=np.int8)
-    surplus = f64([1.0, 1.0, 1.0, 1.0, 1.0, -np.inf])
-    # Every uniform at 0: each table in talks with a chance of progress moves one phase; a total spoiler does not.
-    new, signed = negotiation.advance_tables(phase, surplus, KEY, central(0.0), P0)
-    assert list(new) == [Phase.NONE, Phase.FORMAL_TALKS, Phase.FINAL_AGREEMENT, Phase.IMPLEMENTATION,
-                         Phase.BROKEN_DOWN, Phase.FORMAL_TALKS]
-    assert list(signed) == [False, False, True, False, False, False]
-    # Every uniform near 1: nothing moves but last month's signature, which goes to implementation.
-    new, signed = negotiation.advance_tables(phase, surplus, KEY, central(0.999), P0)
-    assert list(new) == [*phase[:3], Phase.IMPLEMENTATION, *phase[4:]]
-    assert not signed.any()
-    np.testing.assert_array_equal(phase[3], Phase.FINAL_AGREEMENT)  # the input is left as it was
-
-
-# =====================================================================================================================
-# M4.1 credible commitment / M5.1 shifting power
-# =====================================================================================================================
-def test_powell_shift_zero_without_change_graded_and_one_for_a_large_jump() -> None:
-    p = params(discount_factor=0.98, war_cost_share=0.1)
-    assert commitment.powell_shift(0.3, 0.3, p) == 0.0
-    assert commitment.powell_shift(0.31, 0.3, p) == 0.0  # a slow drift is no commitment problem
-    # Graded: delta |dp| / (c_S + c_G) - 1 = 0.98 x 0.15 / 0.1 - 1 = 0.47 (war costs as a share of the discounted
-    # stakes, so the condition delta dp / (1 - delta) > c reads delta dp > share).
-    assert commitment.powell_shift(0.45, 0.3, p) == pytest.approx(0.98 * 0.15 / 0.1 - 1)
-    assert commitment.powell_shift(0.9, 0.3, p) == 1.0  # a large, rapid jump
-    assert commitment.powell_shift(0.0, 0.5, p) == 1.0  # the state rising (DDR) too
-    graded = [commitment.powell_shift(0.3 + jump, 0.3, p) for jump in np.linspace(0.0, 0.5, 26)]
-    assert np.all(np.diff(graded) >= 0.0) and graded[0] == 0.0 and graded[-1] == 1.0
-    # Higher war costs make a given shift less dangerous.
-    assert commitment.powell_shift(0.45, 0.3, params(war_cost_share=0.3)) == 0.0
-
-
-def test_slow_power_is_a_one_year_average() -> None:
-    p_slow = 0.0
-    for _ in range(12):
-        p_slow = commitment.slow_power(p_slow, 1.0)
-    assert p_slow == pytest.approx(1.0 - (11 / 12) ** 12)
-    assert commitment.slow_power(0.4, 0.4) == pytest.approx(0.4)
-
-
-def test_disarmed_share_and_violence_against() -> None:
-    assert commitment.disarmed_share(300.0, 1000.0) == pytest.approx(0.7)
-    assert commitment.disarmed_share(300.0, 0.0) == 0.0  # nothing signed yet
-    assert commitment.disarmed_share(1200.0, 1000.0) == 0.0  # grown since signing
-    assert commitment.violence_against(0.01) == pytest.approx(0.12)  # annualised
-    assert commitment.violence_against(0.9) == 5.0
-
-
-def _hazard(disarmed=0.0, guarantee=0.0, against=0.0, shift=0.0, surplus=0.0, **changes: float) -> float:
-    return commitment.breakdown_hazard(disarmed, guarantee, against, shift, surplus, params(**changes))
-
-
-def test_breakdown_hazard_by_hand() -> None:
-    kw = dict(breakdown_hazard_base=0.01, disarmament_risk=1.5, guarantor_effect=1.0, violence_against_effect=0.5,
-              power_shift_effect=1.0, surplus_breakdown_effect=0.5)
-    assert _hazard(**kw) == pytest.approx(0.01)
-    assert _hazard(guarantee=1.0, **kw) == pytest.approx(0.01 * math.exp(-1.0))
-    assert _hazard(disarmed=1.0, guarantee=0.5, **kw) == pytest.approx(0.01 * math.exp(1.5 * 0.5 - 0.5))
-    assert _hazard(against=1.0, shift=1.0, surplus=-2.0, **kw) == pytest.approx(0.01 * math.exp(0.5 + 1.0 + 1.0))
-    assert _hazard(surplus=3.0, **kw) == pytest.approx(0.01)  # a positive surplus adds nothing
-    assert _hazard(surplus=-100.0, **kw) == pytest.approx(_hazard(surplus=-5.0, **kw))  # shortfall capped at 5
-    assert _hazard(surplus=-np.inf, **kw) == pytest.approx(_hazard(surplus=-5.0, **kw))  # a total spoiler's table
-    assert _hazard(disarmed=1.0, against=5.0, shift=1.0, surplus=-5.0, breakdown_hazard_base=0.5) == 1.0  # capped
-
-
-def test_breakdown_hazard_directions() -> None:
-    g = np.linspace(0.0, 1.0, 5)
-    assert all(_hazard(guarantee=a) > _hazard(guarantee=b) for a, b in itertools.pairwise(g))  # Walter
-    assert _hazard(disarmed=1.0) > _hazard(disarmed=0.5) > _hazard(disarmed=0.0)  # disarming without guarantees
-    assert _hazard(disarmed=1.0, guarantee=1.0) == pytest.approx(_hazard(disarmed=0.0, guarantee=1.0))  # vanishes
-    assert _hazard(shift=1.0) > _hazard(shift=0.5) > _hazard(shift=0.0)  # Powell
-    assert _hazard(surplus=-1.0) > _hazard(surplus=-0.5) > _hazard(surplus=0.0)  # deal worth less than war
-    assert _hazard(against=1.0) > _hazard(against=0.0)  # killings of members in talks
-
-
-def test_guarantor_index_saturates_at_one() -> None:
-    np.testing.assert_allclose(commitment.guarantor_index(f64([0.0, 0.3, 1.1])), [0.0, 0.3, 1.0])
 
 
 # =====================================================================================================================
@@ -1019,13 +706,13 @@ def test_sanctuary_flow_keeps_members_abroad_when_there_is_nowhere_to_return() -
 
 def test_split_probability_and_share_by_hand_and_higher_with_lower_cohesion() -> None:
     p = params(split_base=0.1, split_cohesion_effect=0.6, split_member_share=0.15)
-    np.testing.assert_allclose([strength.split_probability(k, p) for k in (1.0, 0.4, 0.0)], [0.1, 0.46, 0.7])
-    np.testing.assert_allclose([strength.split_share(k, p) for k in (1.0, 0.5, 0.0)], [0.0, 0.15, 0.3])
+    np.testing.assert_allclose([strength.split_probability(k, 0.0, p) for k in (1.0, 0.4, 0.0)], [0.1, 0.46, 0.7])
+    np.testing.assert_allclose([strength.split_share(k, 0.0, p) for k in (1.0, 0.5, 0.0)], [0.0, 0.15, 0.3])
     k = np.linspace(1.0, 0.0, 11)
-    assert np.all(np.diff([strength.split_probability(x, P0) for x in k]) > 0)
-    assert np.all(np.diff([strength.split_share(x, P0) for x in k]) > 0)
-    assert strength.split_share(0.0, params(split_member_share=1.0)) == 0.9  # capped
-    assert strength.split_probability(0.0, params(split_base=0.8, split_cohesion_effect=1.0)) == 1.0
+    assert np.all(np.diff([strength.split_probability(x, 0.0, P0) for x in k]) > 0)
+    assert np.all(np.diff([strength.split_share(x, 0.0, P0) for x in k]) > 0)
+    assert strength.split_share(0.0, 0.0, params(split_member_share=1.0)) == 0.9  # capped
+    assert strength.split_probability(0.0, 0.0, params(split_base=0.8, split_cohesion_effect=1.0)) == 1.0
 
 
 def test_split_moves_a_faction_to_the_splinter_slot() -> None:
@@ -1043,7 +730,7 @@ def test_split_moves_a_faction_to_the_splinter_slot() -> None:
 def test_demobilise_and_its_completion() -> None:
     p = params(ddr_rate=0.1)
     members, sanctuary = f64([[100.0, 50.0], [10.0, 0.0]]), f64([50.0, 0.0])
-    demobilised, remaining = strength.demobilise(0, members, sanctuary, p)
+    demobilised, remaining = strength.demobilise(0, members, sanctuary, p.ddr_rate)
     assert demobilised == pytest.approx(20.0)
     assert remaining == pytest.approx(180.0)
     np.testing.assert_allclose(members, [[90.0, 45.0], [10.0, 0.0]])  # only group 0

@@ -14,7 +14,7 @@ import pytest
 
 from totalpeace import load_scenario, simulate
 from totalpeace.data import COLOMBIA
-from totalpeace.model.negotiation import Phase
+from totalpeace.model.tables.issues import Phase
 from totalpeace.validation import statistics as st
 from totalpeace.validation.outputs import NotProduced, Outputs
 from totalpeace.validation.pattern_runs import (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from shapely.geometry import shape
@@ -58,7 +59,13 @@ def test_report_has_headline_every_chart_maps_and_provenance(page, results):
     headline = _section(page, "headline")
     assert "Homicide rate (per 100,000 a year)" in headline and "80% interval" in headline
     assert "in Aug–Dec 2022 (5 months)" in headline and "at the end of Jul 2023" in headline  # partial years named
-    assert "they add to 100%" in headline and "Ever signed" in headline
+    assert "they add to 100%" in headline
+    signed = any(g["talks"]["signed_share"] > 0 for g in results.summary()["groups"].values())
+    assert ("Ever signed" in headline) == signed and ("No table signs" in headline) == (not signed)
+    talks = _section(page, "talks")
+    for gid, entry in results.summary()["groups"].items():  # a section per table that opened: agenda and why
+        if entry.get("negotiation", {}).get("opened_share", 0) > 0:
+            assert f'id="table-{gid}"' in talks and f'id="agenda-{gid}"' in talks, gid
     for metric in all_metrics():
         assert has_figure(page, f"chart-{metric}"), metric
     for ident in ("chart-members", "chart-talks", "chart-talks-outcomes", "map-control", "map-leader", "map-vacuum"):
@@ -204,6 +211,23 @@ def test_run_command_writes_maps_and_pdf(cli, tmp_path):
     summary = pd.read_csv(out / "summary.csv")
     rate = summary[(summary["series"] == "homicide_rate") & (summary["year"] == 2022)].iloc[0]
     assert rate["period"] == "Aug–Dec 2022 (5 months)" and rate["label"] == "Homicide rate"
+
+
+def test_talks_csv_has_each_tables_outcome_and_main_reason(results):
+    from totalpeace.report.exports import talks_frame
+
+    summary = results.summary()
+    frame = talks_frame(summary).set_index("id")
+    for gid, entry in summary["groups"].items():
+        table = entry.get("negotiation")
+        if not table:
+            continue
+        row = frame.loc[gid]
+        assert row["ratified"] == table["ratified_share"]
+        why = table["why_broken_down"]
+        assert row["main_reason_broken_down"] == (max(why, key=why.get) if why else "")
+        assert row["main_reason_share"] == (max(why.values()) if why else 0.0)
+    assert np.isclose(frame.filter(like="final_").sum(axis=1), 1.0).all()
 
 
 def test_leader_map_names_the_leading_actors_in_their_own_colours(results, scenario):

@@ -118,7 +118,7 @@ def test_save_is_whole_or_leaves_no_summary(small_results, tmp_path, monkeypatch
     out = tmp_path / "saved"
     small_results.save(out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert set(before) == {"summary.json", "results.parquet", "territories.parquet"}
+    assert set(before) == {"summary.json", "results.parquet", "territories.parquet", "audit.parquet"}
     other = simulate(load_scenario("colombia-2022"), runs=3, seed=6, months=4)
 
     def fails_writing_territories(self, *args, **kwargs):
@@ -140,7 +140,8 @@ def test_save_is_whole_or_leaves_no_summary(small_results, tmp_path, monkeypatch
         patch.setattr(results_module.os, "replace", killed_at_the_second_rename)
         with pytest.raises(Interrupted):
             other.save(out)
-    assert sorted(p.name for p in out.iterdir()) == ["results.parquet", "territories.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == ["audit.parquet", "results.parquet", "territories.parquet"]
     other.save(out)
     assert json.loads((out / "summary.json").read_text())["runs"] == 3
-    assert sorted(p.name for p in out.iterdir()) == ["results.parquet", "summary.json", "territories.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == ["audit.parquet", "results.parquet", "summary.json",
+                                                   "territories.parquet"]

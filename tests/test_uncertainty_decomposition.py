@@ -99,7 +99,7 @@ def test_the_flagship_plan_labels_recover_known_shares():
     particle = np.array([c.particle for c in plan.cells])[cells]
     rate = plan.posterior.values[:, plan.posterior.names.index("recruitment_rate")][particle]
     draw = (rate - rate.mean()) / rate.std() * 2.0  # variance 4 over the drawn particles
-    values = FORM_MEANS[forms] + draw + rng.normal(0.0, 1.0, len(run_ids))
+    values = FORM_MEANS[forms % len(FORM_MEANS)] + draw + rng.normal(0.0, 1.0, len(run_ids))  # 8 forms, variance 5
     found = decompose(values, forms, cells, np.asarray(plan.weights), plan.sources, switch_of_form(plan))
     assert found.share["structural"][0] == pytest.approx(0.5, abs=0.05)
     assert found.share["parameters"][0] == pytest.approx(0.4, abs=0.05)

@@ -45,9 +45,10 @@ def test_a_cells_form_and_draw_depend_on_seed_and_cell_only(flagship):
     assert small.cells[-1].runs == 1  # 23 runs: eleven cells of two and a last one of one
     other = build_plan(flagship, 200, seed=4)
     assert [c.particle for c in other.cells] != [c.particle for c in big.cells]
-    # the lattice balances forms: 100 cells over 4 equally weighed forms, 25 each within one
-    counts = np.bincount([c.form for c in big.cells], minlength=4)
-    assert counts.min() >= 24 and counts.max() <= 26
+    # the lattice balances forms: 100 cells over 8 equally weighed forms (4 engines x 2 contest forms), 12.5 each
+    assert len(big.forms) == 8
+    counts = np.bincount([c.form for c in big.cells], minlength=8)
+    assert counts.min() >= 11 and counts.max() <= 14
     # particles are drawn by weight: the heaviest particles are the most drawn over many cells
     many = build_plan(flagship, 20_000, seed=3)
     drawn = np.bincount([c.particle for c in many.cells], minlength=len(many.posterior.weights)) / len(many.cells)
@@ -90,10 +91,10 @@ def test_values_the_scenario_sets_are_not_drawn():
 
 def test_designs(flagship):
     full = build_plan(flagship, 40, seed=1)
-    assert full.sources == ("structural", "parameters", "stochastic") and len(full.forms) == 4
+    assert full.sources == ("structural", "parameters", "stochastic") and len(full.forms) == 8
     assert "equal weights" in full.record()["text"] and any("equal weights" in n for n in full.notes)
     params = build_plan(flagship, 40, seed=1, design="parameters")
-    assert params.sources == ("parameters", "stochastic") and params.forms == [{"negotiation_engine": "bdm",
+    assert params.sources == ("parameters", "stochastic") and params.forms == [{"negotiation_engine": "nash",
                                                                                 "contest_form": "ratio"}]
     # one posterior for every form: a cell draws the same particle whatever the design
     assert [c.particle for c in params.cells] == [c.particle for c in full.cells]
@@ -129,8 +130,8 @@ def test_the_calibrations_form_weights_and_per_form_posterior(tmp_path):
     scenario = load_scenario("colombia-2022", [f"parameters.calibration={folder}"])
     plan = build_plan(scenario, 4000, seed=1)
     weights = {(f["negotiation_engine"], f["contest_form"]): w for f, w in zip(plan.forms, plan.weights, strict=True)}
-    assert weights[("bdm", "ratio")] == pytest.approx(0.375) and weights[("compromise", "difference")] == \
-        pytest.approx(0.125)
+    assert weights[("nash", "ratio")] == pytest.approx(0.75 / 4) and weights[("compromise", "difference")] == \
+        pytest.approx(0.25 / 4)
     assert plan.weighting == "calibration" and "weighed by the calibration" in plan.record()["text"]
     for cell in plan.cells:  # each cell draws among its own contest form's particles
         assert posterior["contest_form"].iloc[cell.particle] == plan.forms[cell.form]["contest_form"]
@@ -142,13 +143,26 @@ def test_the_calibrations_form_weights_and_per_form_posterior(tmp_path):
 
 
 def test_the_shipped_form_weights():
-    """colombia-patterns weighs the forms by stacking: the compromise engine gets almost nothing and is left out;
-    the flagship's own calibration stores no weights and says where some are."""
+    """colombia-patterns weighs the contest forms by stacking; it was fitted before the tables' protocols, so it
+    weighed the engines over bdm and compromise only: the four engines share equally, draw from the whole posterior
+    (not from the old engines' particles), and the plan says why. The flagship's own calibration stores no weights
+    and says where some are."""
     plan = build_plan(load_scenario("colombia-2022", ["parameters.calibration=colombia-patterns"]), 200, seed=1)
-    assert [f["contest_form"] for f in plan.forms] == ["ratio", "difference"]
-    assert {f["negotiation_engine"] for f in plan.forms} == {"bdm"} and "left out" in " ".join(plan.notes)
-    assert plan.weights[0] == pytest.approx(0.8537, abs=1e-4) and plan.posterior.forms
-    assert abs(sum(c.form == 1 for c in plan.cells) - 0.1463 * len(plan.cells)) <= 1.5
+    assert [f["contest_form"] for f in plan.forms] == ["ratio", "difference"] * 4
+    assert [f["negotiation_engine"] for f in plan.forms[::2]] == ["nash", "alternating", "bdm", "compromise"]
+    assert plan.weights[0] == pytest.approx(0.8537 / 4, abs=1e-4) and plan.weighting == "calibration"
+    assert sum(plan.weights[::2]) == pytest.approx(0.8537, abs=1e-4)
+    assert list(plan.posterior.forms) == ["contest_form"]  # particles still follow their contest form
+    assert "weighed negotiation_engine over bdm, compromise only" in " ".join(plan.notes)
+    assert abs(sum(plan.forms[c.form]["contest_form"] == "difference" for c in plan.cells)
+               - 0.1463 * len(plan.cells)) <= 2
+    engines = [plan.forms[c.form]["negotiation_engine"] for c in plan.cells]
+    assert min(engines.count(e) for e in ("nash", "alternating", "bdm", "compromise")) >= 20
+    for engine in ("nash", "bdm"):  # a single-form design draws for today's engines too, from every particle
+        own = build_plan(load_scenario("colombia-2022", ["parameters.calibration=colombia-patterns",
+                                                         f"model.negotiation_engine={engine}"]), 20, seed=1,
+                         design="parameters")
+        assert list(own.posterior.forms) == ["contest_form"] and all(c.particle is not None for c in own.cells)
     flagship = build_plan(load_scenario("colombia-2022"), 20, seed=1)
     assert "colombia-history calibration stores no form weights" in " ".join(flagship.notes)
 
@@ -169,25 +183,30 @@ def test_comparisons_stay_paired_form_by_form_and_draw_by_draw(flagship):
         run_compare(["colombia-2022", "colombia-2022"], runs=5, months=2, uncertainty="full",
                     scenarios=[flagship, load_scenario("colombia-2022",
                                                        ['model.candidates.contest_form=["ratio"]'])])
+    # the single-form designs run each scenario's own form: model forms are compared that way, paired run by run
+    forms = run_compare(["colombia-2022", "colombia-2022"], runs=4, seed=3, months=2, uncertainty="stochastic",
+                        scenarios=[flagship, load_scenario("colombia-2022", ["model.negotiation_engine=compromise"])])
+    assert [r.plan.forms[0]["negotiation_engine"] for r in forms.results] == ["nash", "compromise"]
 
 
 def test_run_and_compare_commands(cli, tmp_path, write):
     out = tmp_path / "full"
-    code, stdout, err = cli("run", "colombia-2022", "--runs", "40", "--months", "3", "--out", str(out),
+    code, stdout, err = cli("run", "colombia-2022", "--runs", "80", "--months", "3", "--out", str(out),
                             columns=100)
     assert code == 0, err
     summary = json.loads((out / "summary.json").read_text())
     entry = summary["uncertainty"]
-    assert entry["design"]["design"] == "full" and len(entry["design"]["forms"]) == 4
+    assert entry["design"]["design"] == "full" and len(entry["design"]["forms"]) == 8
     assert entry["design"]["posterior"]["effective_size"] > 1 and entry["estimated"]
     shares = entry["variance_shares"]["homicides"]["2022"]
     assert set(shares) >= {"structural", "parameters", "stochastic", "sd", "interval80", "switches"}
     assert sum(shares[s] for s in ("structural", "parameters", "stochastic")) == pytest.approx(1.0, abs=1e-3)
-    assert set(entry["by_form"]["homicides"]["2022"]) == {"bdm/ratio", "bdm/difference", "compromise/ratio",
-                                                          "compromise/difference"}
-    assert "Uncertainty (full): 4 model forms" in stdout and "Where the spread comes from" in stdout
+    assert set(entry["by_form"]["homicides"]["2022"]) == {f"{e}/{c}" for e in ("nash", "alternating", "bdm",
+                                                                               "compromise")
+                                                          for c in ("ratio", "difference")}
+    assert "Uncertainty (full): 8 model forms" in stdout and "Where the spread comes from" in stdout
     assert max(len(line) for line in stdout.splitlines()) <= 100
-    assert pd.read_csv(out / "plan.csv")["run"].tolist() == list(range(40))
+    assert pd.read_csv(out / "plan.csv")["run"].tolist() == list(range(80))
     page = (out / "report.html").read_text()
     assert has_figure(page, "chart-uncertainty") and 'id="table-by-form"' in page
     assert "intervals include model-form, parameter and stochastic uncertainty" in page
@@ -209,7 +228,7 @@ def test_run_and_compare_commands(cli, tmp_path, write):
                                          'model.candidates.contest_form=["square"]')
 
     variant = write("v.toml", 'extends = "colombia-2022"\nname = "v"\n[policy]\ndecriminalization = 0.5\n')
-    code, stdout, err = cli("compare", "colombia-2022", str(variant), "--runs", "40", "--months", "3",
+    code, stdout, err = cli("compare", "colombia-2022", str(variant), "--runs", "80", "--months", "3",
                             "--out", str(tmp_path / "cmp"), "--workers", "1", columns=100)
     assert code == 0, err
     meta = json.loads((tmp_path / "cmp" / "comparison.json").read_text())

@@ -45,9 +45,9 @@ def test_a_parameter_set_that_is_not_utf8_is_named(cli, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("value", ["inf", "nan", "true"])
 def test_a_parameter_set_value_must_be_a_finite_number(cli, tmp_path: Path, value: str) -> None:
-    (tmp_path / "parameters.toml").write_text(f"[parameters]\nwar_cost_months = {value}\n", encoding="utf-8")
+    (tmp_path / "parameters.toml").write_text(f"[parameters]\ndiscount_factor = {value}\n", encoding="utf-8")
     msg = refused(cli, "show", "colombia-2022", "--set", f"parameters.calibration={tmp_path / 'parameters.toml'}")
-    assert f"war_cost_months = {value if value != 'true' else 'True'} is not a number" in msg
+    assert f"discount_factor = {value if value != 'true' else 'True'} is not a number" in msg
 
 
 def test_an_extended_file_that_is_not_utf8_is_named(cli, write) -> None:

@@ -12,21 +12,16 @@ import math
 
 import mesa
 
-from .tables import bdm_rounds, compromise
-
 STATE = "state"  # key of the state's share in a territory's control dict
 
-# Table phases, numbered as totalpeace.model.negotiation.Phase.
+# Table phases, numbered as totalpeace.model.tables.issues.Phase (the tables themselves are the model's, see
+# negotiation.py).
 NONE, EXPLORATION, FORMAL_TALKS, CEASEFIRE, PARTIAL_AGREEMENTS, FINAL_AGREEMENT, IMPLEMENTATION, DEMOBILIZED, \
-    BROKEN_DOWN = range(9)
-TALKING = frozenset({EXPLORATION, FORMAL_TALKS, CEASEFIRE, PARTIAL_AGREEMENTS})
-NEGOTIATED_CEASEFIRE = frozenset({CEASEFIRE, PARTIAL_AGREEMENTS, FINAL_AGREEMENT, IMPLEMENTATION})
+    BROKEN_DOWN, SUSPENDED = range(10)
+TALKING = frozenset({EXPLORATION, FORMAL_TALKS, PARTIAL_AGREEMENTS})
 STOOD_DOWN = frozenset({IMPLEMENTATION, DEMOBILIZED})
-AT_RISK = TALKING | {FINAL_AGREEMENT, IMPLEMENTATION}
 
 KINDS = ("coca", "gold", "extortion", "routes")
-LIMITED, GREEDY, TOTAL = range(3)
-CONCESSION_SHIELD = 0.25  # share of the war cost each active arrest / extradition / bombing concession removes
 MIN_SEARCH_AREA = 1.0  # thousand km2
 MAX_MONTHLY_LOSS = 0.2
 CONCESSION_WEIGHTS = (0.5, 0.5, 1.0, 1.0)  # arrest orders, extradition, bombing, zone: in the forces' eyes
@@ -213,6 +208,8 @@ class TerritoryAgent(mesa.Agent):
             for g, x in zip(here, expected, strict=True):
                 room = g.members[tid] - self.losses_state[g.gid]
                 self.losses_groups[g.gid] = min(x / total * 2.0 * self.clashes_groups * mpc, room)
+                # an agreement's security guarantees protect the members of a group standing down from its rivals
+                self.losses_groups[g.gid] *= 1.0 - min(max(g.protection, 0.0), 1.0)
 
     def measure_rent_per_member(self) -> None:
         """Rents per member of the groups here, weighted by their members (the recruits' opportunity)."""
@@ -222,6 +219,10 @@ class TerritoryAgent(mesa.Agent):
 
     def grow_coca(self, change: float) -> None:
         self.coca_ha = max(self.coca_ha * (1.0 + change), 0.0)
+        # substitution agreed with the groups that hold control here (their illicit-economy terms)
+        effort = sum(self.control[g.gid] * g.substitution for g in self.model.group_list)
+        if effort > 0:
+            self.coca_ha = max(self.coca_ha * (1.0 - self.model.p["substitution_rate"] * min(effort, 1.0)), 0.0)
 
     # ------------------------------------------------------------------ violence
     def homicide_drivers(self) -> float:
@@ -326,10 +327,12 @@ class GroupAgent(mesa.Agent):
         self.new_phase = NONE
         self.signed = False
         self.signed_members = 0.0
-        p = model.p
-        self.positions = [p["position_state"], p["position_group"] if spoiler == LIMITED else 1.0, 0.5,
-                          p["position_host"]]
-        self.p_slow = 0.0
+        self.ddr_rate = 0.0
+        self.ratified = False
+        self.split_chance = self.split_share = 0.0
+        self.protection = self.substitution = 0.0  # an agreement's security guarantees and substitution terms
+        self.standing_down = False
+        self.pressure = 0.0
         self.loss_share = 0.0
         self.rent0 = 1.0
         self.transfers = 0.0
@@ -358,6 +361,14 @@ class GroupAgent(mesa.Agent):
     def total(self) -> float:
         return self.at_home + sum(self.relocated.values())
 
+    def operations(self, pressure: float, unilateral: bool) -> float:
+        """The state's operations against the group: pressure x (1 + w_R a / (1 + a)) x max(0, 1 - psi_V V [unilateral
+        ceasefire]), a its recent attacks on the forces, V its verification."""
+        p = self.model.p
+        reaction = 1.0 + p["reaction_to_attacks"] * self.attacks / (1.0 + self.attacks)
+        restraint = 1.0 - p["verified_restraint"] * self.verification * (1.0 if unilateral else 0.0)
+        return pressure * reaction * max(restraint, 0.0)
+
     def killed_share(self, posture: float) -> float:
         """Share of the members the state removes who die: by type when fighting back, `killed_share_no_resistance`
         when not, linear in the posture."""
@@ -373,15 +384,13 @@ class GroupAgent(mesa.Agent):
         self.alive = self.total > 0.5
         self.concessions = [bool(c) for c in s.concessions[month, g]]
         self.n_concessions = float(sum(self.concessions))
-        self.zone = model.zones_of(self.index, month)
-        negotiated = self.phase in NEGOTIATED_CEASEFIRE
-        self.ceasefire = bool(s.ceasefire[month, g]) or negotiated
-        self.bilateral = bool(s.ceasefire[month, g] and s.bilateral[month, g]) or negotiated
-        self.unilateral = self.ceasefire and not self.bilateral
+        self.zone = model.zones_of(self.index, month)  # the tables then say which zones and ceasefires hold
+        scheduled = bool(s.ceasefire[month, g])
+        self.scheduled_unilateral = scheduled and not bool(s.bilateral[month, g])
         self.talking = self.phase in TALKING
-        self.monitored = self.ceasefire or self.talking or self.phase in (FINAL_AGREEMENT, IMPLEMENTATION)
-        self.attacking = 0.0 if self.ceasefire else 1.0
-        self.posture = model.posture * self.attacking
+        self.at_table = self.phase in TALKING or self.phase in (SUSPENDED, FINAL_AGREEMENT)
+        self.monitored = scheduled or self.at_table or self.phase == IMPLEMENTATION
+        self.posture = 0.0 if scheduled else model.posture  # until the tables decide the month's ceasefires
         self.guarantee = float(s.guarantee[month, g])
 
     # ------------------------------------------------------------------ economy
@@ -418,110 +427,29 @@ class GroupAgent(mesa.Agent):
         total = group_effort + state_effort
         self.power = group_effort / total if total > 0 else 0.0
 
-    def value_war(self) -> None:
-        """V_war = rent / (1 - delta) - war_cost_months * rent * pressure * (1 - shield)."""
-        model, p = self.model, self.model.p
-        self.base_pressure = model.base_pressure
-        self.pressure = self.base_pressure * (1.0 - p["bombing_share_of_attrition"] * self.concessions[2])
-        reaction = 1.0 + p["reaction_to_attacks"] * self.attacks / (1.0 + self.attacks)
-        restraint = 1.0 - p["verified_restraint"] * self.verification * (1.0 if self.unilateral else 0.0)
-        self.ops = self.pressure * reaction * max(restraint, 0.0)  # the state's operations against the group
-        shield = CONCESSION_SHIELD * sum(self.concessions[:3])
-        self.members_at_talks = self.total
-        self.v_war = (self.rent / (1.0 - p["discount_factor"])
-                      - p["war_cost_months"] * self.rent * self.ops * (1.0 - shield))
-
-    def bargain(self) -> None:
-        """The table's actors (state, group, guarantors, host) and its forecast: BDM rounds at open tables or the
-        compromise (capability x salience weighted mean) of the positions."""
-        model, p = self.model, self.model.p
-        cap = [max((1.0 - self.power) * (1.0 + model.legitimacy), 0.0), max(self.power, 0.0),
-               max(self.guarantee, 0.0), max(self.host_tolerance * self.sanctuary_max, 0.0)]
-        sal = model.saliences
-        if model.negotiation_engine == "bdm" and self.phase in TALKING:
-            self.positions, self.forecast = bdm_rounds(self.positions, cap, sal,
-                                                       int(p["bdm_rounds_per_month"]), p["bdm_status_quo_q"])
-        else:
-            self.forecast = compromise(self.positions, cap, sal)
-
-    def weigh_peace(self, talking_tables: int) -> None:
-        """V_peace, the reservation premium rho and the relative surplus (V_peace - V_war - rho) / |V_war|."""
-        p = self.model.p
-        delta = p["discount_factor"]
-        months = (p["amnesty_value_months"] * (1.0 + p["concession_trust"] * self.n_concessions)
-                  + p["political_value_months"] * self.political
-                  + (1.0 - p["confiscation_share"]) * p["wealth_kept_months"])
-        self.v_peace = (p["legal_income_per_member"] * self.members_at_talks / (1.0 - delta)
-                        + self.forecast * months * self.rent0)
-        if self.spoiler == TOTAL:
-            self.surplus = -math.inf
-            return
-        others = talking_tables - (1 if self.phase in TALKING else 0)
-        base = (p["reservation_limited"] if self.spoiler == LIMITED
-                else p["reservation_greedy"] + p["greed_concession_effect"] * self.n_concessions)
-        rho = (base + p["holdout_premium"] * others) * abs(self.v_war)
-        self.surplus = (self.v_peace - self.v_war - rho) / max(abs(self.v_war), 1e-9)
-
-    def negotiate(self) -> None:
-        """Advance a phase with probability logistic(slope * surplus) / phase length; a signed agreement moves to
-        implementation; tables and agreements break down with the commitment hazard (Walter, Powell)."""
-        p, rng = self.model.p, self.model.rng
-        phase = self.phase
-        new = phase
-        if phase in TALKING and self.surplus != -math.inf:  # a total spoiler never advances
-            surplus = -50.0 if math.isnan(self.surplus) else min(max(self.surplus, -50.0), 50.0)
-            z = min(max(p["acceptance_slope"] * surplus, -50.0), 50.0)
-            if rng.random() < logistic(z) / p["talks_phase_months"]:
-                new = phase + 1
-        if phase == FINAL_AGREEMENT:
-            new = IMPLEMENTATION
-        self.just_signed = new == FINAL_AGREEMENT and phase != FINAL_AGREEMENT
-        if phase in AT_RISK:
-            if self.signed_members > 0:
-                disarmed = min(max(1.0 - self.members_at_talks / max(self.signed_members, 1e-9), 0.0), 1.0)
-            else:
-                disarmed = 0.0
-            lhs = p["discount_factor"] * abs(self.power - self.p_slow)
-            shift = min(max(lhs / max(p["war_cost_share"], 1e-9) - 1.0, 0.0), 1.0)
-            against = min(max(12.0 * self.loss_share, 0.0), 5.0)
-            surplus = self.surplus if math.isfinite(self.surplus) else -5.0
-            shortfall = min(max(-surplus, 0.0), 5.0)
-            log_h = (p["disarmament_risk"] * disarmed * (1.0 - self.guarantee)
-                     - p["guarantor_effect"] * self.guarantee + p["violence_against_effect"] * against
-                     + p["power_shift_effect"] * shift + p["surplus_breakdown_effect"] * shortfall)
-            hazard = min(1.0, p["breakdown_hazard_base"] * math.exp(log_h))
-            if rng.random() < hazard:
-                new = BROKEN_DOWN
-                self.just_signed = False
-        self.new_phase = new
-        self.p_slow = (1.0 - 1.0 / 12.0) * self.p_slow + self.power / 12.0
-
     def sign_and_demobilise(self) -> None:
-        """On signing, a faction may split off into the splinter group; in implementation members demobilise."""
-        p = self.model.p
-        if self.just_signed:
+        """What the tables decided: on signing the members are counted, at ratification a faction may split off
+        into the splinter group, in implementation members demobilise at the agreed rate."""
+        if self.new_phase in (FINAL_AGREEMENT, IMPLEMENTATION) and not self.signed:
             self.signed = True
             self.signed_members = self.members_at_talks
+        if self.ratified:
             self.maybe_split()
         self.demobilised = 0.0
-        if self.new_phase == IMPLEMENTATION:
-            ddr = p["ddr_rate"]
-            self.demobilised = self.at_home * ddr
+        if self.ddr_rate > 0:
+            self.demobilised = self.at_home * self.ddr_rate
             for tid in self.members:
-                self.members[tid] *= 1.0 - ddr
-            self.sanctuary *= 1.0 - ddr
-            if self.at_home < 0.05 * max(self.signed_members, 1.0):
-                self.new_phase = DEMOBILIZED
+                self.members[tid] *= 1.0 - self.ddr_rate
+            self.sanctuary *= 1.0 - self.ddr_rate
         self.phase = self.new_phase
-        self.leaving = self.phase in STOOD_DOWN or self.ceasefire
+        self.leaving = self.standing_down
         self.stood_down = self.phase in STOOD_DOWN
 
     def maybe_split(self) -> None:
-        p, model = self.model.p, self.model
-        chance = min(max(p["split_base"] + p["split_cohesion_effect"] * (1.0 - self.cohesion), 0.0), 1.0)
-        if self.splinter is None or model.rng.random() >= chance:
+        model = self.model
+        if self.splinter is None or model.rng.random() >= self.split_chance:
             return
-        share = min(max(p["split_member_share"] * 2.0 * (1.0 - self.cohesion), 0.0), 0.9)
+        share = self.split_share
         dissidents = self.splinter
         for t in model.territory_list:
             moved = self.members[t.tid] * share
@@ -719,4 +647,4 @@ class StateAgent(mesa.Agent):
             g.attacks = 0.8 * g.attacks + sum(t.forces_killed[g.gid] for t in model.territory_list)
         self.killed_last = sum(t.state_killed for t in model.territory_list)
         self.killed_at_tables = sum(t.forces_killed[g.gid] for t in model.territory_list for g in model.group_list
-                                    if g.talking)
+                                    if g.at_table)

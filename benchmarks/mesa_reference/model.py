@@ -20,6 +20,7 @@ from totalpeace.scenario.schema import Scenario
 from totalpeace.world import GROUP_TYPES, REVENUES, World, build_world
 
 from .agents import STATE, TALKING, GroupAgent, StateAgent, TerritoryAgent
+from .negotiation import TableDesk
 
 INIT_ITERATIONS = 50  # fixed-point iterations for the initial control shares, as the engine
 
@@ -39,12 +40,11 @@ class TotalPeaceModel(mesa.Model):
         self.negotiation_engine = scenario.model.negotiation_engine
         self.contest_form = scenario.model.contest_form
         self.phased = scenario.policy.talks.mode == "phased"
-        self.saliences = [self.p["salience_state"], self.p["salience_group"], self.p["salience_guarantors"],
-                          self.p["salience_host"]]
         self.month = 0
         self.security_budget = float(scenario.security.budget or 0.0)
         self._build_agents(scenario)
         self._initial_state()
+        self.desk = TableDesk(self, scenario)
         self.records: dict[str, list] = {}
 
     # ------------------------------------------------------------------ set-up
@@ -123,9 +123,6 @@ class TotalPeaceModel(mesa.Model):
             first = False
         for t in self.territory_list:  # the engine keeps the last outcome
             t.control = outcomes[t.tid]
-        self.groups.do("assess_power")
-        for g in self.group_list:
-            g.p_slow = g.power
         self.route_coca()
         self.flow0 = self.neighbour_flows()
 
@@ -173,24 +170,6 @@ class TotalPeaceModel(mesa.Model):
         if beta <= 0.0:
             return 0.0
         return min(max(gain / (2.0 * rho1 * beta), 0.0), 1.0)
-
-    def open_tables(self, month: int) -> None:
-        """Tables open at their start date (simultaneous) or once every table before them is settled (phased)."""
-        def due(g: GroupAgent) -> bool:
-            return g.phase == 0 and g.table_start >= 0 and month >= g.table_start and g.willing and g.alive
-
-        opening = [g for g in self.group_list if due(g)]
-        if self.phased and self.talks_order:
-            ready, blocked = [], False
-            for g in self.talks_order:
-                is_due = due(g)
-                if is_due and not blocked:
-                    ready.append(g)
-                waiting = g.phase == 0 and g.table_start >= 0 and g.willing and g.alive
-                blocked = blocked or g.phase in TALKING or is_due or waiting
-            opening = ready
-        for g in opening:
-            g.phase = 1
 
     # ------------------------------------------------------------------ the month
     def step(self) -> None:
@@ -243,12 +222,26 @@ class TotalPeaceModel(mesa.Model):
         groups.do("assess_power")
         self.base_pressure = p["repression_base"] + (p["repression_conditionality"] * self.posture
                                                      if conditional else 0.0)
-        groups.do("value_war")
-        self.open_tables(month)
-        talking_tables = sum(1 for g in self.group_list if g.phase in TALKING)
-        groups.do("bargain")
-        groups.do("weigh_peace", talking_tables)
-        groups.shuffle_do("negotiate")  # 4. commitment: advance and breakdown draws
+        for g in self.group_list:  # the pressure the groups weigh at the tables: the state's operations
+            g.threat_ops = g.operations(self.base_pressure, g.scheduled_unilateral)
+        for g in self.group_list:
+            g.members_at_talks = g.total
+        power = [g.power for g in self.group_list]
+        if any(g.zone for g in self.group_list):  # the bargaining-power audit needs p without the zones
+            zones = {g.index: g.zone for g in self.group_list}
+            for g in self.group_list:
+                g.zone = set()
+            self.measure_efforts(month, noise=False)
+            groups.do("assess_power")
+            without = [g.power for g in self.group_list]
+            for g in self.group_list:
+                g.zone, g.power = zones[g.index], power[g.index]
+        else:
+            without = power
+        self.desk.month(month, without)  # 3-4. the tables (the model's own, negotiation.py)
+        for g in self.group_list:  # the month's ceasefires as the tables decided them, and the operations
+            g.posture = 0.0 if g.ceasefire else self.posture
+            g.ops = g.operations(g.pressure, g.ceasefire and not g.bilateral)
 
         # 5. signing, splits and DDR
         groups.do("sign_and_demobilise")
@@ -313,7 +306,8 @@ class TotalPeaceModel(mesa.Model):
         coca = sum(t.coca_ha for t in self.territory_list)
         ratio = coca / self.coca0 if self.coca0 > 0 else 1.0
         wanted = [g for g in self.group_list if g.extradition_requested and g.alive]
-        suspended = sum(float(g.concessions[1]) for g in wanted) / len(wanted) if wanted else 0.0
+        suspended = (sum(self.state.concessions_before[g.index][1] for g in wanted) / len(wanted)
+                     if wanted else 0.0)  # extradition suspended last month
         penalty = (p["certification_coca_effect"] * max(ratio - 1.0, 0.0)
                    + p["certification_drug_policy_effect"] * float(s.decriminalization[month])
                    + p["certification_extradition_effect"] * suspended)

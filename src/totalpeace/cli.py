@@ -120,8 +120,8 @@ def run(
                      population=population)
     if pdf:
         console.print(f"Wrote {html_to_pdf(folder / 'report.html', folder / 'report.pdf')}")
-    written = [folder / "summary.json", folder / "results.parquet", folder / "territories.parquet", *csvs,
-               folder / "plan.csv"]
+    written = [folder / "summary.json", folder / "results.parquet", folder / "territories.parquet",
+               folder / "audit.parquet", *csvs, folder / "plan.csv"]
     if report:
         written.append(folder / "report.html")
     console.print("Wrote " + ", ".join(str(p) for p in written), soft_wrap=False)

@@ -9,6 +9,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from totalpeace.model.tables.issues import ISSUES as ISSUE_ORDER
+
 
 def _num(value: float | None, digits: int = 0) -> str:
     if value is None:
@@ -198,3 +200,32 @@ def print_summary(summary: dict[str, Any], console: Console | None = None) -> No
                   "even if talks broke down later.[/dim]")
     if rare:
         console.print(f"[dim]Groups that exist in fewer than 10% of runs (see summary.json): {', '.join(rare)}[/dim]")
+    print_negotiation(summary, console)
+
+
+def print_negotiation(summary: dict[str, Any], console: Console) -> None:
+    """Each table: its agenda (the state's opening offer and the most it may concede), what was signed, and why
+    tables broke down or stalled (the negotiation audit's main reasons with their shares of runs or months)."""
+    from totalpeace.talks import explain
+
+    tables = {gid: e["negotiation"] for gid, e in summary["groups"].items() if "negotiation" in e}
+    if not tables:
+        return
+    from totalpeace.report.names import actor_names
+
+    names = actor_names(summary)
+    agenda = Table(title="Negotiation agendas: the state's opening offer → the most it may concede (0 nothing, 1 all "
+                         "the group asks; - not on the agenda)", title_justify="left")
+    issues = sorted({k for e in tables.values() for k in e["agenda"]}, key=lambda k: list(ISSUE_ORDER).index(k))
+    agenda.add_column("issue", overflow="fold")
+    for gid, entry in tables.items():
+        agenda.add_column(f"{names.get(gid, gid)} ({entry['track'].replace('_', '-')})", justify="center",
+                          min_width=9, overflow="fold")
+    for issue in issues:
+        cells = [f"{e['agenda'][issue]['opening']:.2f}→{e['agenda'][issue]['ceiling']:.2f}" if issue in e["agenda"]
+                 else "-" for e in tables.values()]
+        agenda.add_row(issue.replace("_", " "), *cells)
+    console.print(agenda)
+    for gid, entry in tables.items():
+        for line in explain(gid, entry):
+            console.print(line)

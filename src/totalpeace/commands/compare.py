@@ -60,6 +60,7 @@ def compare(
     (folder / "comparison.json").write_text(json.dumps(meta, indent=2, allow_nan=False), encoding="utf-8")
     console = Console()
     print_differences(comparison, console)
+    print_talks(comparison, console)
     written = [folder / "differences.csv", folder / "comparison.json", folder / "yearly.parquet"]
     if report or pdf:
         written += write_reports(folder, comparison_page(comparison), pdf)
@@ -124,6 +125,45 @@ def print_refill(baseline, variant, labels: tuple[str, str], console: Console) -
     for row in rows:
         table.add_row(*row)
     console.print(table)
+def print_talks(comparison, console: Console) -> None:
+    """One table per variant: each negotiation table's outcomes, paired run by run, the main reason it broke down
+    and the median signed terms, baseline against variant."""
+    from totalpeace.report.names import actor_names
+    from totalpeace.talks import compare as compare_tables
+    from totalpeace.talks import reason_text
+
+    base = comparison.results[0]
+    names = actor_names(base.summary())
+    for label, variant in zip(comparison.variants, comparison.results[1:], strict=True):
+        if base.tables is None or variant.tables is None:
+            return
+        table = Table(title=f"Negotiation tables: {label} against the baseline (paired runs)", title_justify="left")
+        for column in ("table", "outcome", "baseline", label, "difference [80% interval]"):
+            table.add_column(column, justify="left" if column in ("table", "outcome") else "right",
+                             overflow="fold")
+        for entry in compare_tables(base.tables, variant.tables):
+            name = names.get(entry["table"], entry["table"])
+            for o in entry["outcomes"]:
+                table.add_row(name, o["outcome"], f"{o['baseline']:.0%}", f"{o['variant']:.0%}",
+                              f"{o['difference']:+.0%} [{o['low']:+.0%}, {o['high']:+.0%}]")
+                name = ""
+            why_a, why_b = entry["why_broken_down"]
+            if why_a or why_b:
+                table.add_row("", "main reason it broke down", reason_text_or_dash(why_a, reason_text),
+                              reason_text_or_dash(why_b, reason_text), "")
+            for issue, (a, b) in entry["signed_terms"].items():
+                if a is not None or b is not None:
+                    table.add_row("", f"signed {issue.replace('_', ' ')} (median)", "-" if a is None else f"{a:.2f}",
+                                  "-" if b is None else f"{b:.2f}", "")
+            table.add_section()
+        console.print(table)
+
+
+def reason_text_or_dash(name: str, describe) -> str:
+    """The reason's description (by its name), '-' for none."""
+    from totalpeace.model.tables.reasons import Reason
+
+    return describe(int(Reason[name])) if name else "-"
 
 
 def _split(cell: str) -> tuple[str, str]:

@@ -2,7 +2,7 @@
 
 Members are spread by their presence shares, with a share abroad where a host tolerates them; control starts at the
 fixed point of the territorial contest with those members, so that the first months do not drift from an arbitrary
-start; the slow bargaining power and the cocaine flows toward the neighbours are evaluated there; hosts start at their
+start; the cocaine flows toward the neighbours are evaluated there, and no table is open yet; hosts start at their
 scheduled tolerance, the donor's certification at 1, cartels at their scenario budget and neighbours' violence at 1.
 The homicide baseline, the armed groups' homicide rate, each group's stake and the cartels' starting holdings are set
 in the first month itself (engine/month.py), from that month's own state.
@@ -18,7 +18,8 @@ import numpy as np
 from totalpeace.engine import state as state_vars
 from totalpeace.engine.inputs import Levers, Options, WorldArrays
 from totalpeace.engine.state import State
-from totalpeace.model import contest, negotiation, security, spillover, strength, values
+from totalpeace.model import contest, security, spillover, strength
+from totalpeace.model.tables import month as tables
 
 INIT_ITERATIONS = 50  # at most this many contest rounds to reach the initial control
 INIT_TOLERANCE = 1e-9  # the fixed point is reached when no control share moves by this much
@@ -57,14 +58,13 @@ def _fill(state: State, world: WorldArrays, levers: Levers, p, options: Options)
     state.members[0][:] = members
     state.sanctuary[0][:] = sanctuary
     state.cohesion[0] = levers.buy_in[0]
-    control, effort = contest_fixed_point(members, levers.buy_in[0], levers.deployable[0] * world.total_forces,
-                                          levers.conditional[0] > 0, options.difference, world, p)
+    control, _ = contest_fixed_point(members, levers.buy_in[0], levers.deployable[0] * world.total_forces,
+                                     levers.conditional[0] > 0, options.difference, world, p)
     state.control[0][:] = control
-    state.positions[0][:] = negotiation.initial_positions(world.spoiler, p)
+    tables.initial_state(state.table_state[0], state.phase[0])
     state.group_cohesion[0][:] = world.group_cohesion
     state.coca[0][:] = world.coca
     state.flow0[0][:] = spillover.neighbour_flows(world.coca, world.exit_of, control, world.neighbour_border)
-    state.p_slow[0][:] = values.bargaining_power(effort, members, sanctuary, p)
     state.rent0[0][:] = 1.0
     state.tolerance[0][:] = levers.tolerance[0]
     state.certification[0] = 1.0

@@ -3,8 +3,9 @@ through the model's equations, and the model options, each a named tuple (fields
 `levers.ceasefire[m]`) built once per scenario.
 
 A static attribute or a lever added to its tuple here is readable in every compiled function that gets the tuple.
-What depends on the levers alone (pressure and shields, appropriable shares, the audit's threat costs, ...) is
-evaluated for every month at once by the model's own functions (`lever_effects`), not once per run.
+What depends on the levers alone (the violence posture, the repression pressure, appropriable shares, ...) is
+evaluated for every month at once by the model's own functions (`lever_effects`), not once per run. The negotiation
+tables' fixed terms (agendas, offers, veto players) are model/tables/agenda.Agenda, built from the scenario.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numba
 import numpy as np
 
 from totalpeace.engine.schedule import Schedule
-from totalpeace.model import economy, security, values
+from totalpeace.model import economy, security
 from totalpeace.model.security import deployment_weights
 from totalpeace.world import World
 
@@ -45,7 +46,7 @@ class WorldArrays(NamedTuple):
     finance: np.ndarray  # (G,) foreign cartels' monthly budget
     allies: np.ndarray  # (G, G) 0/1
     rival_pairs: np.ndarray  # (n, 2) ordered pairs of rival groups
-    spoiler: np.ndarray  # (G,) model.values.LIMITED / GREEDY / TOTAL
+    spoiler: np.ndarray  # (G,) the scenario's spoiler label (0 limited, 1 greedy, 2 total): the mode of the prior
     political: np.ndarray  # (G,) 1 for political groups
     willing: np.ndarray  # (G,) 1 for groups willing to talk
     table_start: np.ndarray  # (G,) month a table opens, -1 for none
@@ -82,55 +83,41 @@ class Levers(NamedTuple):
     aid: np.ndarray  # (M,) certified security aid, USD m a year
     ceasefire: np.ndarray  # (M, G) 1 under a scheduled ceasefire
     bilateral: np.ndarray  # (M, G) 1 under a scheduled bilateral ceasefire
-    concessions: np.ndarray  # (M, G, 4) 1 where a concession of each kind is active (values.CONCESSION_KINDS)
-    zone: np.ndarray  # (M, G, T) 1 where a territory is demilitarised for the group
+    concessions: np.ndarray  # (M, G, 4) 1 where a concession of each kind is scheduled (values.CONCESSION_KINDS)
+    zone: np.ndarray  # (M, G, T) 1 where a territory is demilitarised for the group by the schedule
+    attacks: np.ndarray  # (M, G, 4) scheduled attacks and violations the state observes (model/tables/levers.py)
+    political_cost: np.ndarray  # (M,) the political cost of war for the government, in [0, 1]
 
 
 class LeverEffects(NamedTuple):
     """What the levers imply through the model's equations, month by month (M months)."""
 
     posture: np.ndarray  # (M,) the groups' violence posture v* (security.violence_posture)
-    base_pressure: np.ndarray  # (M,) repression pressure before concessions
-    pressure: np.ndarray  # (M, G) pressure on each group after its concessions
-    shield: np.ndarray  # (M, G) share of each group's war cost its concessions remove
-    concession_count: np.ndarray  # (M, G) active concessions per group
-    concessions_total: np.ndarray  # (M,) active concessions in all
+    base_pressure: np.ndarray  # (M,) repression pressure before concessions (the tables apply those in force)
     chi: np.ndarray  # (M, 4) appropriable share of each rent kind
     coca_change: np.ndarray  # (M,) relative change of the coca area
-    audit_cost_state: np.ndarray  # (M, len(values.AUDITS), G) the audit's threat costs, state
-    audit_cost_group: np.ndarray  # (M, len(values.AUDITS), G) and group
 
 
 @numba.njit(cache=True)
 def lever_effects(levers: Levers, p) -> LeverEffects:
     """Everything the levers imply through the model's equations, for every month."""
-    M, G, kinds = levers.concessions.shape
+    M = levers.conditional.shape[0]
     posture, base_pressure = np.empty(M), np.empty(M)
-    pressure, shield, count = np.empty((M, G)), np.empty((M, G)), np.zeros((M, G))
-    total, chi, coca = np.zeros(M), np.empty((M, 4)), np.empty(M)
-    cost_state, cost_group = np.empty((M, 2 + kinds, G)), np.empty((M, 2 + kinds, G))
+    chi, coca = np.empty((M, 4)), np.empty(M)
     for m in range(M):
         conditional = levers.conditional[m] > 0
         posture[m] = security.violence_posture(conditional, p)
         base_pressure[m] = security.repression_pressure(posture[m], conditional, p)
-        for g in range(G):
-            pressure[m, g], shield[m, g] = values.concession_effects(base_pressure[m], levers.concessions[m, g], p)
-            for k in range(kinds):
-                count[m, g] += levers.concessions[m, g, k]
-            total[m] += count[m, g]
         chi[m] = economy.appropriable_shares(levers.decriminalization[m], p)
         coca[m] = economy.coca_change(levers.substitution[m], levers.announced[m], p)
-        values.audit_threat_costs(base_pressure[m], levers.concessions[m], p, cost_state[m], cost_group[m])
-    return LeverEffects(posture=posture, base_pressure=base_pressure, pressure=pressure, shield=shield,
-                        concession_count=count, concessions_total=total, chi=chi, coca_change=coca,
-                        audit_cost_state=cost_state, audit_cost_group=cost_group)
+    return LeverEffects(posture=posture, base_pressure=base_pressure, chi=chi, coca_change=coca)
 
 
 class Options(NamedTuple):
     """Model choices of the scenario that select between mechanisms."""
 
     phased: bool  # tables open one after another (else simultaneously)
-    bdm: bool  # BDM expected-utility forecasts at the tables (else the compromise baseline)
+    negotiation_engine: int  # the tables' protocol: its index in model/tables/issues.ENGINES (nash, alternating, ...)
     difference: bool  # Hirshleifer's difference contest (else Tullock's ratio form)
 
 
@@ -201,4 +188,6 @@ def lever_arrays(schedule: Schedule, world: World, months: int) -> Levers:
         bilateral=f64(schedule.ceasefire[:months] & schedule.bilateral[:months]).reshape(months, G),
         concessions=f64(schedule.concessions[:months]).reshape(months, G, 4),
         zone=f64(np.stack([schedule.zone_mask(m, G, T) for m in range(months)])).reshape(months, G, T),
+        attacks=f64(schedule.attacks[:months]).reshape(months, G, schedule.attacks.shape[2]),
+        political_cost=f64(schedule.political_cost[:months]),
     )

@@ -11,28 +11,29 @@ import numba
 import numpy as np
 
 from totalpeace.engine.inputs import LeverEffects, Levers, Options, WorldArrays
-from totalpeace.engine.records import Records, record_month, record_outcomes
+from totalpeace.engine.records import Records, record_month, record_outcomes, record_tables
 from totalpeace.engine.rng import Draws, Purpose, draw_negative_binomial, draw_poisson, draw_uniform, stream_key
 from totalpeace.engine.state import State
 from totalpeace.model import (
-    commitment,
     contest,
     economy,
     international,
-    negotiation,
     security,
     spillover,
     strength,
     values,
     violence,
 )
+from totalpeace.model.tables import bridge
+from totalpeace.model.tables import layout as TL
+from totalpeace.model.tables import month as tables_
+from totalpeace.model.tables.agenda import Agenda
 
 EFFORT_NOISE = int(Purpose.EFFORT_NOISE)
 STATE_CLASHES = int(Purpose.STATE_CLASHES)
 GROUP_CLASHES = int(Purpose.GROUP_CLASHES)
 HOMICIDES = int(Purpose.HOMICIDES)
-TALKS_ADVANCE = int(Purpose.TALKS_ADVANCE)
-BREAKDOWN = int(Purpose.BREAKDOWN)
+TALKS_ADVANCE = int(Purpose.TALKS_ADVANCE)  # every draw of the tables' month (N_U per group)
 SPLIT = int(Purpose.SPLIT)
 DISSENT = int(Purpose.DISSENT)
 LETHAL_CLASHES = int(Purpose.LETHAL_CLASHES)
@@ -42,20 +43,21 @@ ALIVE = 0.5  # a group with fewer members than this (in the country and abroad) 
 
 @numba.njit(cache=True)
 def step_batch(first: int, last: int, seed: int, runs: np.ndarray, p, world: WorldArrays, levers: Levers,
-               effects: LeverEffects, state: State, records: Records, options: Options, draws: Draws) -> None:
+               effects: LeverEffects, tables: Agenda, state: State, records: Records, options: Options,
+               draws: Draws) -> None:
     """Advance every run of the batch through months first .. last - 1 (state updated in place, records written)."""
     for r in range(runs.shape[0]):
         for month in range(first, last):
-            step_run(r, month, seed, runs[r], p, world, levers, effects, state, records, options, draws)
+            step_run(r, month, seed, runs[r], p, world, levers, effects, tables, state, records, options, draws)
 
 
 @numba.njit(cache=True)
 def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers: Levers, effects: LeverEffects,
-             state: State, records: Records, options: Options, draws: Draws) -> None:
+             tables: Agenda, state: State, records: Records, options: Options, draws: Draws) -> None:
     """Run r's month m (run id `run`)."""
     members, sanctuary, control, phase = state.members[r], state.sanctuary[r], state.control[r], state.phase[r]
-    signed_members, positions, group_cohesion = state.signed_members[r], state.positions[r], state.group_cohesion[r]
-    coca, fragmentation, vacated, p_slow = state.coca[r], state.fragmentation[r], state.vacated[r], state.p_slow[r]
+    signed_members, group_cohesion = state.signed_members[r], state.group_cohesion[r]
+    coca, fragmentation, vacated = state.coca[r], state.fragmentation[r], state.vacated[r]
     signed, hom_base, flow0 = state.signed[r], state.hom_base[r], state.flow0[r]
     loss_share, rent0 = state.loss_share[r], state.rent0[r]
     relocated, tolerance, deployed_verification = state.relocated[r], state.tolerance[r], state.verification[r]
@@ -75,31 +77,26 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
         members_total[g] = s + sanctuary[g] + abroad[g]
         alive[g] = 1.0 if members_total[g] > ALIVE else 0.0
 
-    # 1. levers: ceasefires (scheduled or negotiated), zones; concessions with their pressure and shields
+    # 1. levers: the scheduled zones and ceasefires (the tables add negotiated ones in step 3), the groups' posture
     zone = levers.zone[m]
     zoned = False
     for g in range(G):
         for t in range(T):
             zoned = zoned or zone[g, t] > 0
     conditional = levers.conditional[m] > 0
-    posture, pressure, shield = effects.posture[m], effects.pressure[m], effects.shield[m]
-    conc_count, concessions = effects.concession_count[m], levers.concessions[m]
-    scheduled_ceasefire, scheduled_bilateral = levers.ceasefire[m], levers.bilateral[m]
-    ceasefire = np.zeros(G, dtype=np.bool_)
-    bilateral = np.zeros(G, dtype=np.bool_)
-    unilateral = np.zeros(G, dtype=np.bool_)
-    talking = np.zeros(G, dtype=np.bool_)
-    monitored = np.zeros(G, dtype=np.bool_)
-    posture_g = np.empty(G)  # each group's violence posture: v*, 0 while it keeps a ceasefire
+    posture = effects.posture[m]
+    scheduled_posture = np.empty(G)  # v_g before the tables decide: 0 for a scheduled ceasefire
+    scheduled_unilateral = np.zeros(G, dtype=np.bool_)
+    talking = np.zeros(G, dtype=np.bool_)  # a table in a bargaining phase
+    at_table = np.zeros(G, dtype=np.bool_)  # an open table (bargaining, suspended or signed, not yet implemented)
+    monitored = np.zeros(G, dtype=np.bool_)  # something for the guarantors to verify
     for g in range(G):
-        negotiated = negotiation.negotiated_ceasefire(phase[g])
-        ceasefire[g] = scheduled_ceasefire[g] > 0 or negotiated
-        bilateral[g] = scheduled_bilateral[g] > 0 or negotiated
-        unilateral[g] = ceasefire[g] and not bilateral[g]
-        talking[g] = negotiation.talking(phase[g])
-        monitored[g] = ceasefire[g] or talking[g] or phase[g] == negotiation.FINAL \
-            or phase[g] == negotiation.IMPLEMENTATION
-        posture_g[g] = 0.0 if ceasefire[g] else posture
+        scheduled = levers.ceasefire[m, g] > 0
+        scheduled_posture[g] = 0.0 if scheduled else posture
+        scheduled_unilateral[g] = scheduled and levers.bilateral[m, g] == 0
+        talking[g] = tables_.bargaining(phase[g])
+        at_table[g] = tables_.unresolved(phase[g])
+        monitored[g] = scheduled or at_table[g] or phase[g] == tables_.IMPLEMENTATION
 
     # international actors: hosts, guarantors' verification, legitimacy, the donor's certification and aid
     international.update_tolerance(tolerance, international.tolerance_target(
@@ -113,9 +110,9 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     for t in range(T):
         coca_now += coca[t]
         coca_start += world.coca[t]
-    suspended = np.empty(G)
+    suspended = np.empty(G)  # extradition suspended last month (the concessions in force)
     for g in range(G):
-        suspended[g] = concessions[g, 1]
+        suspended[g] = state.concessions[r][g, 1]
     certification = international.update_certification(state.certification[r], international.certification_target(
         coca_now / coca_start if coca_start > 0 else 1.0, levers.decriminalization[m],
         international.extradition_share(world.extradition, suspended, alive), p), p)
@@ -123,7 +120,7 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     aid_share = levers.aid[m] / world.security_budget if world.security_budget > 0 else 0.0
     forces = levers.deployable[m] * world.total_forces * international.aid_factor(certification, aid_share)
 
-    # 2. economy, with cartel transfers to proxies
+    # 2. economy, with route rents fed back from the neighbours and cartel transfers to proxies
     transit = economy.transit_hectares(coca, world.exit_of)
     kinds = economy.rents_by_kind(coca, world.gold, world.population, transit, p)
     spillover.scale_route_rents(kinds, state.neighbour_index[r], world.neighbour_border, p)
@@ -141,88 +138,95 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     for g in range(G):
         rent[g] += transfers[g]
 
-    # 3. negotiation: power, the tables' forecasts, war and peace values
+    # 3. negotiation: the tables' month (model/tables), fed by the battlefield (the interface: tables/layout.py)
     cohesion = state.cohesion[r]
-    ops = security.operations(pressure, attacks_group, verify, unilateral, p)  # the state's operations per group
-    threat = security.threat(members, world.armed_share, posture_g, world.population)
-    base = security.targeting(world.pop075, threat, vacated, attacks_territory, cohesion, p)
+    threat = security.threat(members, world.armed_share, scheduled_posture, world.population)
+    base_weights = security.targeting(world.pop075, threat, vacated, attacks_territory, cohesion, p)
     effort0 = contest.group_efforts(members, transfers, rent0, world.is_cartel, world.adj_indptr, world.adj_indices,
                                     p)
     groups_effort = effort0.copy()  # the groups' efforts: unchanged until splits or DDR move members
-    security.state_efforts(cohesion, forces, base, control, world.presence, conditional, zone, zoned, p, effort0)
+    security.state_efforts(cohesion, forces, base_weights, control, world.presence, conditional, zone, zoned, p,
+                           effort0)
     p_group = values.bargaining_power(effort0, members, sanctuary, p)
-    eligible = world.willing * alive > 0
-    negotiation.open_tables(phase, m, world.table_start, world.talks_order, options.phased, eligible)
-    n_talking = 0
-    for g in range(G):
-        if negotiation.talking(phase[g]):
-            n_talking += 1
-    host_weight = host_tol * world.sanctuary_max
-    forecast = negotiation.forecasts(positions, p_group, levers.guarantee[m], host_weight, legitimacy, phase,
-                                     options.bdm, p)
-    surplus = np.empty(G)
-    political, spoiler = world.political, world.spoiler
-    for g in range(G):
-        v_war = values.war_value(rent[g], ops[g], shield[g], p)
-        v_peace = values.peace_value(forecast[g], members_total[g], rent0[g], political[g], conc_count[g], p)
-        open_count = n_talking - (1 if negotiation.talking(phase[g]) else 0)
-        rho = values.reservation(v_war, spoiler[g], conc_count[g], open_count, p)
-        surplus[g] = values.relative_surplus(v_peace, v_war, rho)
-
-    # the bargaining-power audit (M6.1): a zone changes p itself, so p is recomputed without it
-    p_without_zone = p_group
+    p_without_zone = p_group  # the audit's counterfactual for zones: p computed without them
     if zoned:
         effort_nz = groups_effort.copy()
-        security.state_efforts(cohesion, forces, base, control, world.presence, conditional, zone, False, p,
+        security.state_efforts(cohesion, forces, base_weights, control, world.presence, conditional, zone, False, p,
                                effort_nz)
         p_without_zone = values.bargaining_power(effort_nz, members, sanctuary, p)
-    values.audit_splits(p_group, p_without_zone, effects.audit_cost_state[m], effects.audit_cost_group[m],
-                        records.audits[r, m])
-
-    new_phase, just_signed = negotiation.advance_tables(phase, surplus, stream_key(seed, run, m, TALKS_ADVANCE),
-                                                        draws, p)
-
-    # 4. commitment: breakdown of tables and agreements in implementation
-    key = stream_key(seed, run, m, BREAKDOWN)
-    guarantee = levers.guarantee[m]
+    base = np.full(G, effects.base_pressure[m])
+    # the pressure the groups weigh at the tables: the state's operations before concessions (stepped up after their
+    # attacks, eased for a verified unilateral ceasefire)
+    threat_ops = security.operations(base, attacks_group, verify, scheduled_unilateral, p)
+    inputs = bridge.tables_inputs(
+        p_group, p_without_zone, members_total, world.armed_share, rent, rent0,
+        bridge.drug_shares(control, kinds, effects.chi[m], world.revenue, value), sanctuary, loss_share, np.zeros(G),
+        threat_ops, alive, world.willing, levers.attacks[m], phase, levers.guarantee[m], host_tol * world.sanctuary_max,
+        levers.ceasefire[m], levers.bilateral[m], levers.concessions[m], levers.zone[m], group_cohesion)
+    for g in range(G):  # what the guarantors have deployed to verify (international.verification)
+        inputs[g, TL.IN_VERIFICATION] = verify[g]
+    national = np.array([cohesion, levers.political_cost[m], legitimacy])
+    key = stream_key(seed, run, m, TALKS_ADVANCE)
+    u = np.empty((G, TL.N_U))
     for g in range(G):
-        hazard = commitment.breakdown_hazard(
-            commitment.disarmed_share(members_total[g], signed_members[g]), guarantee[g],
-            commitment.violence_against(loss_share[g]), commitment.powell_shift(p_group[g], p_slow[g], p),
-            surplus[g], p)
-        if negotiation.at_risk(phase[g]) and draw_uniform(draws, key, g) < hazard:
-            new_phase[g] = negotiation.BROKEN
-            just_signed[g] = False
-        p_slow[g] = commitment.slow_power(p_slow[g], p_group[g])
+        for j in range(TL.N_U):
+            u[g, j] = draw_uniform(draws, key, g * TL.N_U + j)
+    decided = np.zeros((G, TL.N_OUT))
+    zone = np.zeros((G, T))  # scheduled and negotiated zones, and concentration zones under an agreement
+    audit, package = np.zeros((G, TL.N_AU)), np.zeros(state.package[r].shape)
+    tables_.tables_month(m, options.negotiation_engine, options.phased, world.talks_order, p, tables.static,
+                         tables.lo, tables.hi, tables.agenda, tables.cost, tables.weights, tables.stake_pos,
+                         tables.stake_sal, tables.ratify, tables.veto_params, tables.veto_salience, phase,
+                         state.table_state[r], state.package[r], state.closed[r], state.mandate[r],
+                         state.bdm_positions[r], inputs, national, members, levers.zone[m], u, decided, zone,
+                         audit, package)
+    record_tables(r, m, records, tables.slots, audit, package)
+    zoned = False
+    for g in range(G):
+        for t in range(T):
+            zoned = zoned or zone[g, t] > 0
+    ceasefire = np.zeros(G, dtype=np.bool_)
+    bilateral = np.zeros(G, dtype=np.bool_)
+    bridge.ceasefire_flags(decided, ceasefire, bilateral)
+    unilateral = np.zeros(G, dtype=np.bool_)
+    posture_g = np.empty(G)  # each group's violence posture: v*, 0 while it keeps a ceasefire
+    concessions = np.zeros((G, 4))  # concessions in force, by kind (values.CONCESSION_KINDS)
+    for g in range(G):
+        unilateral[g] = ceasefire[g] and not bilateral[g]
+        posture_g[g] = 0.0 if ceasefire[g] else posture
+        concessions[g, 0] = decided[g, TL.OUT_ARREST]
+        concessions[g, 1] = decided[g, TL.OUT_EXTRADITION]
+        concessions[g, 2] = decided[g, TL.OUT_BOMBING]
+        concessions[g, 3] = decided[g, TL.OUT_ZONE]
+    # the state's operations against each group: pressure after concessions, reaction to attacks, verified restraint
+    ops = security.operations(bridge.pressure_after_concessions(decided, base, p), attacks_group, verify, unilateral,
+                              p)
+    surplus = bridge.margins(audit, phase)
 
-    # 5. signing, splits and DDR
+    # 5. signing, splits and DDR: the tables decide, the battlefield applies
     key = stream_key(seed, run, m, SPLIT)
     moved = False  # did splits or DDR move members (and control) since the efforts of step 3?
     for g in range(G):
-        if just_signed[g]:
+        if (phase[g] == tables_.FINAL or phase[g] == tables_.IMPLEMENTATION) and signed[g] == 0:
             signed[g] = 1.0
             signed_members[g] = members_total[g]
     splinter_slot = world.splinter_slot
     for g in range(G):
-        if just_signed[g] and splinter_slot[g] >= 0 \
-                and draw_uniform(draws, key, g) < strength.split_probability(group_cohesion[g], p):
+        if decided[g, TL.OUT_RATIFIED] > 0 and splinter_slot[g] >= 0 \
+                and draw_uniform(draws, key, g) < decided[g, TL.OUT_SPLIT_PROBABILITY]:
             moved = True
-            strength.split(g, splinter_slot[g], strength.split_share(group_cohesion[g], p), members, sanctuary,
-                           control, signed_members, fragmentation)
+            strength.split(g, splinter_slot[g], decided[g, TL.OUT_SPLIT_SHARE], members, sanctuary, control,
+                           signed_members, fragmentation)
     demobilised = np.zeros(G)
     for g in range(G):
-        if new_phase[g] == negotiation.IMPLEMENTATION:
+        if decided[g, TL.OUT_DDR_RATE] > 0:
             moved = True
-            demobilised[g], remaining = strength.demobilise(g, members, sanctuary, p)
-            if strength.ddr_complete(remaining, signed_members[g]):
-                new_phase[g] = negotiation.DEMOBILIZED
+            demobilised[g], _ = strength.demobilise(g, members, sanctuary, decided[g, TL.OUT_DDR_RATE])
     leaving = np.zeros(G)
     recruiting = np.zeros(G, dtype=np.bool_)
     for g in range(G):
-        phase[g] = new_phase[g]
-        if negotiation.stood_down(phase[g]) or ceasefire[g]:
-            leaving[g] = 1.0
-        recruiting[g] = not negotiation.stood_down(phase[g])
+        leaving[g] = decided[g, TL.OUT_STANDING_DOWN]
+        recruiting[g] = not (phase[g] == tables_.IMPLEMENTATION or phase[g] == tables_.DEMOBILIZED)
 
     # 6. security forces: dissent and cohesion (concessions in force and new ones, casualties under restraint)
     load = security.concession_load(concessions)
@@ -241,9 +245,10 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     if moved:
         effort = contest.group_efforts(members, transfers, rent0, world.is_cartel, world.adj_indptr,
                                        world.adj_indices, p)
-    base = security.targeting(world.pop075, threat, vacated, attacks_territory, cohesion, p)
-    security.state_efforts(cohesion, forces, base, control, world.presence, conditional, zone, zoned, p, effort)
-    deployed = security.deployment(forces, base, control)
+    base_weights = security.targeting(world.pop075, threat, vacated, attacks_territory, cohesion, p)
+    security.state_efforts(cohesion, forces, base_weights, control, world.presence, conditional, zone, zoned, p,
+                           effort)
+    deployed = security.deployment(forces, base_weights, control)
     contest.perturb_efforts(effort, stream_key(seed, run, m, EFFORT_NOISE), draws, p)
     contest.update_control(control, contest.contest_shares(effort, options.difference, p), p.control_turnover)
     vacated_now = contest.vacated_control(before, control, leaving)
@@ -251,7 +256,7 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     contest.remember_vacated(vacated, vacated_now)
     state_fill = contest.state_fill_share(before, control, vacated_now)
 
-    # 8. attrition, recruitment, rearmament, movement, sanctuary
+    # 8. attrition, recruitment, rearmament, movement, sanctuary, relocation abroad
     state_effort = effort[:, G].copy()
     protected = np.zeros((G, T))
     for g in range(G):
@@ -262,6 +267,7 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     forces_killed = security.forces_killed(members, state_effort, posture_g, p)
     expected_groups, clashes_groups, losses_groups = strength.losses_to_rivals(
         members, losses_state, world.rival_pairs, stream_key(seed, run, m, GROUP_CLASHES), draws, p)
+    bridge.protect_ex_combatants(losses_groups, decided)
     recruits = strength.recruitment(members, control, strength.local_rent_per_member(rent, members_total, members),
                                     world.presence, world.population, strength.rearmament(ceasefire, zone, p), p)
     strength.update_members(members, sanctuary, losses_state, losses_groups, recruits, members_total, recruiting,
@@ -276,12 +282,13 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     spillover.relocation(members, relocated, world.neighbour_border, neighbour_tolerance, world.host_neighbour,
                          spillover.push(loss_share), p)
     economy.grow_coca(coca, effects.coca_change[m])
+    bridge.agreed_substitution(coca, control, decided, p)
     security.remember_attacks(attacks_territory, attacks_group, forces_killed)
     killed_forces, killed_at_tables = 0.0, 0.0
     for g in range(G):
         for t in range(T):
             killed_forces += forces_killed[g, t]
-            if talking[g]:
+            if at_table[g]:
                 killed_at_tables += forces_killed[g, t]
     state.forces_killed[r] = killed_forces
     state.killed_at_tables[r] = killed_at_tables

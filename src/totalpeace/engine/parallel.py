@@ -10,6 +10,7 @@ import numpy as np
 from totalpeace.engine.results import Results
 from totalpeace.engine.simulate import simulate
 from totalpeace.scenario.schema import Scenario
+from totalpeace.talks import merge_tables
 
 
 def _chunk(args: tuple[dict, int, int, int, int]) -> Results:
@@ -34,7 +35,8 @@ def merge(parts: list[Results]) -> Results:
         dominant_share=sum(p.dominant_share * p.runs for p in parts) / total,
         zone_share=sum(p.zone_share * p.runs for p in parts) / total, parents=first.parents,
         neighbour_rates=first.neighbour_rates,
-        provenance=first.provenance, policy=first.policy, international_ids=first.international_ids,
+        provenance=first.provenance, policy=first.policy, tables=merge_tables([p.tables for p in parts]),
+        international_ids=first.international_ids,
         host_tolerance=None if first.host_tolerance is None else np.concatenate([p.host_tolerance for p in parts]),
     )
 

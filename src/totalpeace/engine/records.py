@@ -1,7 +1,8 @@
 """What a run records every month: the outputs, named once with their shapes, and the compiled writer.
 
-National metrics are (R, M) per run and month, group series (R, M, G), and territory series are summed over the runs
-of a batch (M, T) so that an ensemble's maps cost no per-run memory. A national metric or group series added here
+National metrics are (R, M) per run and month, group series (R, M, G), the negotiation audit (R, M, G, fields) and
+the package on every table (R, M, G, issues), and territory series are summed over the runs of a batch (M, T) so
+that an ensemble's maps cost no per-run memory. A national metric or group series added here
 is allocated, merged across batches and handed to `Results` by name; `record_month` (or the mechanism that
 produces it) writes it.
 """
@@ -16,8 +17,10 @@ import numpy as np
 
 from totalpeace.engine.results import TERRITORY_SERIES
 from totalpeace.engine.state import shape
-from totalpeace.model import negotiation, violence
-from totalpeace.model.values import AUDITS
+from totalpeace.model import violence
+from totalpeace.model.tables import month as tables
+from totalpeace.model.tables.issues import N_ISSUES
+from totalpeace.model.tables.layout import N_AU
 
 NATIONAL = ("homicides", "homicide_rate", "armed_group_members", "state_group_clashes", "inter_group_clashes",
             "combat_deaths", "security_forces_killed", "groups_in_talks", "agreements_signed", "state_control_share",
@@ -35,20 +38,25 @@ VACATED = 0.01  # a territory counts as vacated while its record of vacated cont
 DIMS: dict[str, tuple[str | int, ...]] = {
     **{name: ("R", "M") for name in NATIONAL},
     **{name: ("R", "M", "G") for name in GROUP},
-    "audits": ("R", "M", len(AUDITS), "G"),  # the bargaining-power audit, in the order of values.AUDITS
+    # the negotiation audit (model/tables/layout.py AU_*) and the package on the table (NaN where none is open), for
+    # the B group slots that have a table (tables.slots), in single precision: an ensemble's audit stays small
+    "table_audit": ("R", "M", "B", N_AU),
+    "table_package": ("R", "M", "B", N_ISSUES),
     "neighbour_index": ("R", "M", "K"),
     "host_tolerance": ("R", "M", "I"),  # each international actor's tolerance of armed groups
     **{name: ("M", "T") for name in TERRITORY},  # sums over the batch's runs
     "dominant_count": ("M", "T", "A"),  # runs in which each actor leads each territory
     "zone_count": ("M", "T", N_ZONES),  # runs in each Kalyvas zone
 }
+SINGLE = ("table_audit", "table_package")  # kept as float32; the rest float64
 PER_RUN = tuple(name for name, dims in DIMS.items() if dims[0] == "R")
 Records = namedtuple("Records", list(DIMS))
 
 
 def allocate(runs: int, months: int, sizes: Mapping[str, int]) -> Records:
     """Zeroed records for `runs` runs over `months` months."""
-    return Records(*(np.zeros(shape(dims, {**sizes, "R": runs, "M": months})) for dims in DIMS.values()))
+    return Records(*(np.zeros(shape(dims, {**sizes, "R": runs, "M": months}),
+                              dtype=np.float32 if name in SINGLE else np.float64) for name, dims in DIMS.items()))
 
 
 def merge(batches: list[Records]) -> dict[str, np.ndarray]:
@@ -58,6 +66,17 @@ def merge(batches: list[Records]) -> dict[str, np.ndarray]:
         parts = [getattr(b, name) for b in batches]
         out[name] = np.concatenate(parts) if name in PER_RUN else sum(parts[1:]) + parts[0]
     return out
+
+
+@numba.njit(cache=True)
+def record_tables(r: int, m: int, records: Records, slots: np.ndarray, audit: np.ndarray, package: np.ndarray) -> None:
+    """Write run r's month m of the negotiation audit and the packages: the rows of the group slots with a table."""
+    for b in range(slots.shape[0]):
+        g = slots[b]
+        for j in range(audit.shape[1]):
+            records.table_audit[r, m, b, j] = audit[g, j]
+        for k in range(package.shape[1]):
+            records.table_package[r, m, b, k] = package[g, k]
 
 
 @numba.njit(cache=True)
@@ -88,7 +107,7 @@ def record_month(r: int, m: int, records: Records, members: np.ndarray, sanctuar
         if is_cartel[g] == 0:
             armed += total
             demob += demobilised[g]
-        if negotiation.talking(phase[g]) or phase[g] == negotiation.FINAL:
+        if tables.bargaining(phase[g]) or phase[g] == tables.FINAL:
             in_talks += 1.0
         agreements += signed[g]
         group_members[g] = total

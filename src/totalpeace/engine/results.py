@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from totalpeace.model.negotiation import Phase
+from totalpeace import talks
+from totalpeace.model.tables.issues import Phase
 from totalpeace.scenario.dates import add_months
 
 # Flows are summed over a calendar year's simulated months and scaled to a full year; stocks take the year's last month.
@@ -27,9 +28,8 @@ REQUIRED = ("homicide_rate", "homicides", "armed_group_members", "state_group_cl
             "groups_in_talks", "agreements_signed", "state_control_share", "contested_territories",
             "neighbour_violence")
 GROUP_SERIES = ("group_members", "group_armed", "group_sanctuary", "group_territories", "group_phase", "group_rent",
-                "group_surplus", "group_verification", "group_relocated", "audit_with_concessions",
-                "audit_without_concessions")
-CONCESSION_AUDITS = ("arrest_orders_suspended", "extradition_suspended", "bombing_suspended", "zone")
+                "group_surplus", "group_verification", "group_relocated", "group_ratification",
+                "group_breakdown_reason")
 SIGNED_PHASES = [int(Phase.FINAL_AGREEMENT), int(Phase.IMPLEMENTATION), int(Phase.DEMOBILIZED)]
 TERRITORY_SERIES = ("territory_state_control", "territory_homicides", "territory_vacated",
                     "territory_social_leader_killings", "territory_massacres", "territory_displaced",
@@ -50,14 +50,7 @@ def sum_months(series: np.ndarray, months: np.ndarray | list[int] | range) -> np
     return total
 
 
-def stats(values: np.ndarray) -> dict[str, float]:
-    """mean, p10, p50, p90 over runs (finite values only)."""
-    v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v)]
-    if v.size == 0:
-        return {"mean": None, "p10": None, "p50": None, "p90": None}
-    p10, p50, p90 = np.percentile(v, [10, 50, 90])
-    return {"mean": float(v.mean()), "p10": float(p10), "p50": float(p50), "p90": float(p90)}
+stats = talks.run_stats  # mean, p10, p50, p90 over runs (finite values only)
 
 
 @dataclass
@@ -85,6 +78,7 @@ class Results:
     parents: np.ndarray  # (G,) parent group index of splinter slots, -1 otherwise
     neighbour_rates: np.ndarray  # (K,) baseline homicide rate of each neighbour (nan where unknown)
     provenance: dict[str, Any] = field(default_factory=dict)
+    tables: Any = None  # talks.TableRecords: the negotiation audit (None for results stored before it existed)
     policy: dict[str, Any] = field(default_factory=dict)  # the levers assumed (totalpeace.policy.policy_record)
     international_ids: list[str] = field(default_factory=list)
     host_tolerance: np.ndarray | None = None  # (R, M, I): each international actor's tolerance of armed groups
@@ -117,21 +111,6 @@ class Results:
         """Groups that exist in at least one run at some point (splinter slots only when a split happened)."""
         members = self.groups["group_members"]
         return [g for g in range(len(self.group_ids)) if np.nanmax(members[:, :, g], initial=0.0) > 0.5]
-
-    def _audit(self, g: int) -> dict[str, Any]:
-        """Mean over the run of the Nash split x* (the group's share) with concessions, without any, without each."""
-        audit = {"x_star_with_concessions": stats(self._run_mean(self.groups["audit_with_concessions"][:, :, g])),
-                 "x_star_without_concessions":
-                     stats(self._run_mean(self.groups["audit_without_concessions"][:, :, g]))}
-        for kind in CONCESSION_AUDITS:
-            series = self.groups[f"audit_without_{kind}"][:, :, g]
-            if not np.array_equal(series, self.groups["audit_with_concessions"][:, :, g]):
-                audit[f"x_star_without_{kind}"] = stats(self._run_mean(series))
-        return audit
-
-    def _run_mean(self, series: np.ndarray) -> np.ndarray:
-        """Per run, the mean over all months (summed in month order, like the yearly flows)."""
-        return sum_months(series, range(series.shape[1])) / series.shape[1]
 
     def _neighbour(self, i: int) -> dict[str, Any]:
         """Violence index by year and, where the baseline rate is known, the implied homicide rate."""
@@ -177,7 +156,9 @@ class Results:
                 "broken_down_share": float(np.mean(final == Phase.BROKEN_DOWN)),
             }
             entry["parent"] = self.group_ids[self.parents[g]] if self.parents[g] >= 0 else None
-            entry["bargaining_audit"] = self._audit(g)
+            if self.tables is not None and gid in self.tables.groups:
+                entry["negotiation"] = talks.table_summary(self.tables, self.tables.index(gid))
+                entry["bargaining_audit"] = entry["negotiation"]["bargaining_audit"]
             groups[gid] = entry
         out = {
             "scenario": self.scenario, "scenario_sha256": self.scenario_sha256, "version": self.version,
@@ -207,7 +188,7 @@ class Results:
         exists = (self.groups["group_members"] > 0.5).any(axis=1)  # (R, G): the group existed in the run
         for g in self.active_groups():
             runs = np.flatnonzero(exists[:, g])
-            for name in GROUP_SERIES:
+            for name in (n for n in GROUP_SERIES if n in self.groups):
                 parts.append(pd.DataFrame({
                     "run": np.repeat(self.run_ids[runs], M), "month": np.tile(labels, len(runs)),
                     "metric": name.removeprefix("group_"), "group": self.group_ids[g],
@@ -230,6 +211,12 @@ class Results:
                 rows[f"leads_{actor}"] = share
         return pd.DataFrame(rows)
 
+    def audit_frame(self) -> pd.DataFrame:
+        """The negotiation audit: one row per run, month and open table (talks.audit_frame)."""
+        if self.tables is None:
+            return pd.DataFrame({"run": [], "month": [], "table": [], "phase": [], "reason": []})
+        return talks.audit_frame(self.tables, self.run_ids, self.month_labels())
+
     def plot(self, what: str = "homicide_rate", scenario: Any = None) -> Any:
         """A Plotly figure of one output (totalpeace.notebook.plot): a metric, "members", "talks" or a map."""
         from totalpeace.notebook import plot
@@ -243,20 +230,22 @@ class Results:
         return results_html(self)
 
     def save(self, directory: str | Path) -> Path:
-        """Write summary.json, results.parquet (tidy) and territories.parquet, safe against a crash at any moment.
+        """Write summary.json, results.parquet (tidy), territories.parquet and audit.parquet (the negotiation audit),
+        safe against a crash at any moment.
 
         Each file is written in full to a temporary file beside it and renamed into place. An earlier summary.json is
         removed before the first rename and the new one renamed last, so a folder holding a summary.json always holds
-        the three files of one ensemble; a killed process leaves the previous files, or no summary.json at all.
+        the four files of one ensemble; a killed process leaves the previous files, or no summary.json at all.
         """
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
         for leftover in out.glob(".*.tmp"):  # what a killed save left behind
-            if leftover.name.split(".")[1] in ("summary", "results", "territories"):
+            if leftover.name.split(".")[1] in ("summary", "results", "territories", "audit"):
                 leftover.unlink(missing_ok=True)
         summary = json.dumps(self.summary(), indent=2, allow_nan=False, ensure_ascii=False).encode("utf-8")
         writers = {"results.parquet": lambda f: self.frame().to_parquet(f, index=False),
                    "territories.parquet": lambda f: self.territory_frame().to_parquet(f, index=False),
+                   "audit.parquet": lambda f: self.audit_frame().to_parquet(f, index=False),
                    "summary.json": lambda f: f.write_bytes(summary)}
         staged: dict[str, Path] = {}
         try:

@@ -29,7 +29,7 @@ class Purpose(IntEnum):
     GROUP_CLASHES = 3
     HOMICIDES = 4
     TALKS_ADVANCE = 5
-    BREAKDOWN = 6
+    BREAKDOWN = 6  # not drawn any more: the tables draw their hazard under TALKS_ADVANCE (kept so no value is reused)
     SPLIT = 7
     DISSENT = 8
     LETHAL_CLASHES = 9

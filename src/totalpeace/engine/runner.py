@@ -17,6 +17,7 @@ from totalpeace.engine.rng import COUNTER, Draws
 from totalpeace.engine.schedule import Schedule
 from totalpeace.engine.state import State
 from totalpeace.model.params import params_tuple
+from totalpeace.model.tables.agenda import Agenda
 from totalpeace.world import World
 
 CALL_RUN_MONTHS = 2048  # run-months per call into compiled code at least (about 0.1 s of work on the flagship)
@@ -36,14 +37,15 @@ class Engine:
     do the same month by month, for inspecting the state as it goes."""
 
     def __init__(self, world: World, schedule: Schedule, params: dict[str, float], options: Options,
-                 total_forces: float, months: int, draws: Draws = COUNTER, security_budget: float = 0.0) -> None:
-        self.world, self.months, self.options, self.draws = world, months, options, draws
+                 total_forces: float, months: int, tables: Agenda, draws: Draws = COUNTER,
+                 security_budget: float = 0.0) -> None:
+        self.world, self.months, self.options, self.draws, self.tables = world, months, options, draws, tables
         self.p = params_tuple(params)
         self.arrays = world_arrays(world, total_forces, security_budget)
         self.levers = lever_arrays(schedule, world, months)
         self.effects = lever_effects(self.levers, self.p)
-        self.sizes = {"G": world.n_groups, "T": world.n_territories, "A": world.n_groups + 1,
-                      "K": len(world.neighbour_ids), "I": len(world.international_ids)}
+        self.sizes = {"G": world.n_groups, "B": tables.slots.shape[0], "T": world.n_territories,
+                      "A": world.n_groups + 1, "K": len(world.neighbour_ids), "I": len(world.international_ids)}
         self.initial = initial_state(self.arrays, self.levers, self.p, options, self.sizes)
 
     def start(self, run_ids: np.ndarray) -> Batch:
@@ -54,8 +56,8 @@ class Engine:
 
     def advance(self, batch: Batch, seed: int, first: int, last: int) -> None:
         """Advance the batch through months first .. last - 1."""
-        step_batch(first, last, int(seed), batch.runs, self.p, self.arrays, self.levers, self.effects, batch.state,
-                   batch.records, self.options, self.draws)
+        step_batch(first, last, int(seed), batch.runs, self.p, self.arrays, self.levers, self.effects, self.tables,
+                   batch.state, batch.records, self.options, self.draws)
 
     def run(self, seed: int, run_ids: np.ndarray, progress: Callable[[int], None] | None = None) -> Records:
         """The records of runs `run_ids` over every month; `progress` gets the run-months done after each call."""

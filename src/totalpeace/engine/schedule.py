@@ -1,4 +1,5 @@
-"""Month-by-month levers from the scenario's policy timeline: ceasefires, concessions, zones, purges and events."""
+"""Month-by-month levers from the scenario's policy timeline: ceasefires, concessions, zones, purges, attacks the
+state observes, the political cost of war, and events."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from totalpeace.model.commitment import guarantor_index
+from totalpeace.model.tables.commitment import guarantor_index
+from totalpeace.model.tables.levers import attack_counts
 from totalpeace.model.values import CONCESSION_KINDS
 from totalpeace.scenario.dates import month_index
 from totalpeace.scenario.paths import annotation_at, set_path, split_path
@@ -45,6 +47,8 @@ class Schedule:
     bilateral: np.ndarray  # (M, G)
     concessions: np.ndarray  # (M, G, 4) active concessions by kind
     purge: np.ndarray  # (M,) share of generals retired that month
+    attacks: np.ndarray  # (M, G, 4) scheduled attacks and violations by kind (model/tables/levers.py)
+    political_cost: np.ndarray  # (M,) political cost of war for the government
     zones: list[Zone] = field(default_factory=list)
 
     def zone_mask(self, month: int, n_groups: int, n_territories: int) -> np.ndarray:
@@ -82,6 +86,7 @@ def _lever_values(scenario: Scenario, world: World) -> dict[str, np.ndarray | fl
         "host_guarantees": host_guarantees,
         "aid": sum(a.aid for a in actors),
         "legitimacy": min(1.0, sum(a.legitimacy for a in actors)),
+        "political_cost": scenario.policy.political_cost_of_war,
     }
 
 
@@ -150,5 +155,6 @@ def build_schedule(scenario: Scenario, world: World, months: int) -> Schedule:
         verification=arrays["verification"].reshape(months, G),
         host_guarantees=arrays["host_guarantees"].reshape(months, G), aid=arrays["aid"],
         legitimacy=arrays["legitimacy"], ceasefire=ceasefire,
-        bilateral=bilateral, concessions=concessions, purge=purge, zones=zones,
+        bilateral=bilateral, concessions=concessions, purge=purge,
+        attacks=attack_counts(scenario, world.group_ids, months), political_cost=arrays["political_cost"], zones=zones,
     )

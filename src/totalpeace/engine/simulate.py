@@ -13,10 +13,14 @@ from totalpeace.engine.rng import COUNTER, Draws
 from totalpeace.engine.runner import Engine
 from totalpeace.engine.schedule import build_schedule
 from totalpeace.errors import InputError
-from totalpeace.model.values import AUDITS
+from totalpeace.model.params import params_tuple
+from totalpeace.model.tables import layout as TL
+from totalpeace.model.tables.agenda import Agenda, build_agenda
+from totalpeace.model.tables.issues import ENGINES, TRACKS
 from totalpeace.policy import policy_record
 from totalpeace.scenario.fingerprint import scenario_sha256
 from totalpeace.scenario.schema import Scenario
+from totalpeace.talks import TableRecords, group_series
 from totalpeace.world import build_world
 
 DEFAULT_BATCH = 256
@@ -27,6 +31,18 @@ def _version() -> str:
     from totalpeace.codeversion import code_version
 
     return code_version()
+
+
+def table_records(scenario: Scenario, world, tables: Agenda, audit: np.ndarray, package: np.ndarray) -> TableRecords:
+    """The negotiation audit of the group slots that have a table (talks.TableRecords): audit (R, M, B, N_AU) and
+    package (R, M, B, K) as the engine records them, for the slots `tables.slots`."""
+    slots = tables.slots
+    return TableRecords(
+        groups=[world.group_ids[g] for g in slots], slots=slots,
+        phase=audit[:, :, :, TL.AU_PHASE].astype(np.int8), reason=audit[:, :, :, TL.AU_REASON].astype(np.int8),
+        audit=audit.astype(np.float32, copy=False), package=package.astype(np.float32, copy=False),
+        track=[TRACKS[int(tables.static[g, TL.TB_TRACK])] for g in slots], on_agenda=tables.agenda[slots] > 0,
+        opening=tables.lo[slots], ceiling=tables.hi[slots], engine=scenario.model.negotiation_engine)
 
 
 def simulate(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | None = None,
@@ -47,11 +63,11 @@ def simulate(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | N
     engine = build_engine(scenario, months)
     run_ids = np.arange(first_run, first_run + runs, dtype=np.int64)
     out = merge([engine.run(seed, run_ids[lo:lo + batch_size], progress) for lo in range(0, runs, batch_size)])
-    groups = {k: out[k] for k in GROUP}
-    groups.update({k: out["audits"][:, :, i, :].copy() for i, k in enumerate(AUDITS)})
+    world = engine.world
+    tables = table_records(scenario, world, engine.tables, out["table_audit"], out["table_package"])
+    groups = {**{k: out[k] for k in GROUP}, **group_series(tables, world.n_groups)}
     params = scenario.parameters.model_dump()
     calibration = params.pop("calibration")
-    world = engine.world
     return Results(
         scenario=scenario.name, scenario_sha256=scenario_sha256(scenario), version=_version(), seed=seed,
         run_ids=run_ids, start=scenario.start, months=months, group_ids=world.group_ids,
@@ -62,7 +78,7 @@ def simulate(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | N
         neighbours=out["neighbour_index"],
         territories={k: out[k] / runs for k in TERRITORY},
         dominant_share=out["dominant_count"] / runs, zone_share=out["zone_count"] / runs, parents=world.parent,
-        neighbour_rates=world.neighbour_rate, international_ids=list(world.international_ids),
+        neighbour_rates=world.neighbour_rate, tables=tables, international_ids=list(world.international_ids),
         host_tolerance=out["host_tolerance"],
         provenance={"negotiation_engine": scenario.model.negotiation_engine,
                     "contest_form": scenario.model.contest_form, "calibration": calibration,
@@ -77,8 +93,9 @@ def build_engine(scenario: Scenario, months: int, draws: Draws = COUNTER) -> Eng
     params = scenario.parameters.model_dump()
     params.pop("calibration")
     options = Options(phased=scenario.policy.talks.mode == "phased",
-                      bdm=scenario.model.negotiation_engine == "bdm",
+                      negotiation_engine=ENGINES.index(scenario.model.negotiation_engine),
                       difference=scenario.model.contest_form == "difference")
+    tables = build_agenda(scenario, world.group_ids, world.table_start, params_tuple(params))
     return Engine(world, build_schedule(scenario, world, months), params, options,
-                  float(scenario.security.military + scenario.security.police), months, draws,
+                  float(scenario.security.military + scenario.security.police), months, tables, draws,
                   float(scenario.security.budget or 0.0))

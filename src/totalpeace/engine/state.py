@@ -14,6 +14,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from totalpeace.model.tables.issues import N_ISSUES, N_STAKEHOLDERS
+from totalpeace.model.tables.layout import N_ST
+
 
 class Variable(NamedTuple):
     """A state variable: its name, its axes after the run axis and its element type."""
@@ -28,15 +31,18 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("members", ("G", "T"), "members of each group in each territory"),
     Variable("sanctuary", ("G",), "members in foreign sanctuary"),
     Variable("control", ("T", "A"), "control shares of the groups and the state (last column)"),
-    Variable("phase", ("G",), "phase of each group's table (model.negotiation.Phase)", np.int8),
+    Variable("phase", ("G",), "phase of each group's table (model.tables.issues.Phase)", np.int8),
     Variable("signed_members", ("G",), "members when the group signed its final agreement"),
-    Variable("positions", ("G", 4), "bargaining positions at each table: state, group, guarantors, host"),
+    Variable("table_state", ("G", N_ST), "each table's state: beliefs, trust, clocks, suspension (tables/layout ST_*)"),
+    Variable("package", ("G", N_ISSUES), "the package on each table, per issue in [0, 1]"),
+    Variable("closed", ("G", N_ISSUES), "1 for the issues already agreed at each table"),
+    Variable("mandate", ("G", N_ISSUES), "the most the state may concede per issue, as revised after ratification"),
+    Variable("bdm_positions", ("G", N_STAKEHOLDERS, N_ISSUES), "the stakeholders' positions in the BDM forecaster"),
     Variable("group_cohesion", ("G",), "cohesion of each group"),
     Variable("cohesion", (), "security-force cohesion K"),
     Variable("coca", ("T",), "coca area, hectares"),
     Variable("fragmentation", ("T",), "decaying record of splits"),
     Variable("vacated", ("T",), "decaying record of control vacated by groups standing down"),
-    Variable("p_slow", ("G",), "slow (one-year) average of bargaining power"),
     Variable("signed", ("G",), "1 once the group has signed a final agreement"),
     Variable("hom_base", ("T",), "ordinary-crime homicides per month (territory effect), set in the first month"),
     Variable("armed_scale", (), "homicides a month per effective armed member, set in the first month"),

@@ -62,6 +62,26 @@ class TaskResult:
     results: list[Results] = field(default_factory=list)
 
 
+def table_series(results: Results) -> dict[str, np.ndarray]:
+    """Monthly (R, M) series of each negotiation table for the store: `table_signed:<id>`, `table_ratified:<id>`,
+    `table_broken_down:<id>` (1 once it has happened) and `table_reason:<id>` (the audit's reason code that month,
+    docs/model.md section 7.4)."""
+    from totalpeace.model.tables.issues import Phase
+
+    out: dict[str, np.ndarray] = {}
+    records = results.tables
+    if records is None:
+        return out
+    signed = (int(Phase.FINAL_AGREEMENT), int(Phase.IMPLEMENTATION), int(Phase.DEMOBILIZED))
+    for t, gid in enumerate(records.groups):
+        phase = records.phase[:, :, t].astype(int)
+        out[f"table_signed:{gid}"] = np.maximum.accumulate(np.isin(phase, signed), axis=1).astype(float)
+        out[f"table_ratified:{gid}"] = np.maximum.accumulate(np.isin(phase, signed[1:]), axis=1).astype(float)
+        out[f"table_broken_down:{gid}"] = (phase == int(Phase.BROKEN_DOWN)).astype(float)
+        out[f"table_reason:{gid}"] = records.reason[:, :, t].astype(float)
+    return out
+
+
 def per_run_tables(results: Results, experiment: str, point: int, outcomes: list[str], monthly: bool
                    ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Yearly values of every national metric per run (the summary's year logic), and monthly outcome series."""
@@ -69,6 +89,12 @@ def per_run_tables(results: Results, experiment: str, point: int, outcomes: list
     years, metrics, values, run_col = [], [], [], []
     for name in (*FLOWS, *STOCKS):
         for year, per_run in results.yearly(results.national[name], flow=name in FLOWS).items():
+            years.append(np.full(len(runs), year, dtype=np.int32))
+            metrics.append(np.full(len(runs), name, dtype=object))
+            values.append(per_run.astype(float))
+            run_col.append(runs)
+    for name, series in table_series(results).items():  # the negotiation tables' state at each year's end
+        for year, per_run in results.yearly(series, flow=False).items():
             years.append(np.full(len(runs), year, dtype=np.int32))
             metrics.append(np.full(len(runs), name, dtype=object))
             values.append(per_run.astype(float))

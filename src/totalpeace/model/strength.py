@@ -244,16 +244,20 @@ def sanctuary_flow(members: np.ndarray, sanctuary: np.ndarray, target_share: np.
 
 
 @numba.njit(cache=True)
-def split_probability(cohesion: float, p) -> float:
-    """P(split on signing) = pi_0 + pi_2 (1 - cohesion), in [0, 1]."""
-    return min(max(p.split_base + p.split_cohesion_effect * (1.0 - cohesion), 0.0), 1.0)
+def split_probability(cohesion: float, shortfall: float, p) -> float:
+    """P(split at ratification) = pi_0 + pi_2 (1 - cohesion) + split_terms_effect x shortfall, in [0, 1]: the
+    shortfall is how far the deal falls short of war for the faction with most rent per member
+    (model/tables/effects.faction_shortfall; MECHANISMS.md M7.2's 1[V_war > V_peace], graded)."""
+    return min(max(p.split_base + p.split_cohesion_effect * (1.0 - cohesion)
+                   + p.split_terms_effect * shortfall, 0.0), 1.0)
 
 
 @numba.njit(cache=True)
-def split_share(cohesion: float, p) -> float:
-    """Share of members who leave with the dissident faction: split_member_share at cohesion 1/2, more when lower
-    (at most 0.9)."""
-    return min(max(p.split_member_share * 2.0 * (1.0 - cohesion), 0.0), 0.9)
+def split_share(cohesion: float, shortfall: float, p) -> float:
+    """Share of members who leave with the dissident faction: split_member_share at cohesion 1/2 and a deal that
+    satisfies every faction, more when cohesion is lower or the deal falls shorter (at most 0.9):
+    2 split_member_share (1 - cohesion)(1 + shortfall)."""
+    return min(max(2.0 * p.split_member_share * (1.0 - cohesion) * (1.0 + shortfall), 0.0), 0.9)
 
 
 @numba.njit(cache=True)
@@ -277,19 +281,19 @@ def split(g: int, slot: int, share: float, members: np.ndarray, sanctuary: np.nd
 
 
 @numba.njit(cache=True)
-def demobilise(g: int, members: np.ndarray, sanctuary: np.ndarray, p) -> tuple[float, float]:
-    """A month of DDR for group g (in place): it loses ddr_rate of its members and sanctuary. Returns the members
-    demobilised and those who remain."""
+def demobilise(g: int, members: np.ndarray, sanctuary: np.ndarray, rate: float) -> tuple[float, float]:
+    """A month of DDR for group g (in place): it loses `rate` of its members and sanctuary (the agreement's DDR rate,
+    model/tables/effects.ddr_rate). Returns the members demobilised and those who remain."""
     T = members.shape[1]
     s = 0.0
     for t in range(T):
         s += members[g, t]
-    demobilised = (s + sanctuary[g]) * p.ddr_rate
+    demobilised = (s + sanctuary[g]) * rate
     s = 0.0
     for t in range(T):
-        members[g, t] *= 1.0 - p.ddr_rate
+        members[g, t] *= 1.0 - rate
         s += members[g, t]
-    sanctuary[g] *= 1.0 - p.ddr_rate
+    sanctuary[g] *= 1.0 - rate
     return demobilised, s + sanctuary[g]
 
 

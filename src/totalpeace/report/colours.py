@@ -25,10 +25,11 @@ CONTROL = [[0.0, "#F7FBFF"], [0.35, "#9ECAE1"], [0.7, "#2171B5"], [1.0, "#08306B
 DIVERGING = [[0.0, "#B35806"], [0.25, "#F1A340"], [0.5, "#F7F7F7"], [0.75, "#998EC3"], [1.0, "#542788"]]  # PuOr
 VACUUM = "Purples"
 SOURCES = {"structural": "#882255", "parameters": "#E69F00", "stochastic": "#999999"}  # where the spread comes from
-PHASES = {  # talks phases: greys and blues while talking, teal for agreements, vermillion when broken
+PHASES = {  # talks phases: greys and blues while talking, teal for agreements, vermillion when broken, yellow
+    # while suspended
     "none": "#E0E0E0", "exploration": "#C6DBEF", "formal_talks": "#9ECAE1", "ceasefire": "#6BAED6",
     "partial_agreements": "#3182BD", "final_agreement": "#009E73", "implementation": "#44AA99",
-    "demobilized": "#117733", "broken_down": "#D55E00",
+    "demobilized": "#117733", "broken_down": "#D55E00", "suspended": "#F0E442",
 }
 
 

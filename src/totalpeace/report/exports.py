@@ -50,15 +50,30 @@ def summary_frame(summary: Mapping[str, Any]) -> pd.DataFrame:
 
 
 def talks_frame(summary: Mapping[str, Any]) -> pd.DataFrame:
-    """One row per group: its final-phase shares (they add to 1), ever signed, broken down at the end."""
+    """One row per group: its final-phase shares (they add to 1), ever signed, broken down at the end; for a group
+    with a table, ratified, the median months from opening to signing and the main reason it broke down (the
+    audit's reason code, docs/model.md section 7.4) with its share of the breakdowns."""
     names = actor_names(summary)
     rows = []
     for gid, group in summary["groups"].items():
         talks = group["talks"]
-        rows.append({"id": gid, "name": names.get(gid, gid), "ever_signed": talks["signed_share"],
-                     "broken_down_at_end": talks["broken_down_share"],
-                     **{f"final_{k}": v for k, v in talks["final_phase_share"].items()}})
-    return pd.DataFrame(rows).fillna(0.0)
+        row = {"id": gid, "name": names.get(gid, gid), "ever_signed": talks["signed_share"],
+               "broken_down_at_end": talks["broken_down_share"],
+               **{f"final_{k}": v for k, v in talks["final_phase_share"].items()}}
+        table = group.get("negotiation")
+        if table:
+            why = table["why_broken_down"]
+            main = max(why, key=why.get) if why else ""
+            row.update({"ratified": table["ratified_share"],
+                        "months_to_signing_p50": table["months_to_signing"].get("p50"),
+                        "main_reason_broken_down": main, "main_reason_share": why.get(main, 0.0)})
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    numeric = frame.select_dtypes("number").columns.drop("months_to_signing_p50", errors="ignore")
+    frame[numeric] = frame[numeric].fillna(0.0)
+    if "main_reason_broken_down" in frame:
+        frame["main_reason_broken_down"] = frame["main_reason_broken_down"].fillna("")
+    return frame
 
 
 def write_csvs(results: Results, folder: str | Path) -> list[Path]:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from totalpeace.engine.results import FLOWS, Results
-from totalpeace.model.negotiation import Phase
+from totalpeace.model.tables.issues import Phase
 from totalpeace.report import catalogue
 from totalpeace.report.colours import PHASES, actor_colours
 from totalpeace.report.names import short_name
@@ -220,20 +220,21 @@ OUTCOMES = {  # mutually exclusive final states of a table, from its phase in th
     "still talking": (Phase.EXPLORATION, Phase.FORMAL_TALKS, Phase.CEASEFIRE, Phase.PARTIAL_AGREEMENTS),
     "agreement in force": (Phase.FINAL_AGREEMENT, Phase.IMPLEMENTATION),
     "demobilised": (Phase.DEMOBILIZED,),
+    "suspended": (Phase.SUSPENDED,),
     "broken down": (Phase.BROKEN_DOWN,),
 }
 OUTCOME_COLOURS = {"not open": "#E0E0E0", "still talking": "#9ECAE1", "agreement in force": "#009E73",
-                   "demobilised": "#117733", "broken down": "#D55E00"}
+                   "demobilised": "#117733", "suspended": "#F0E442", "broken down": "#D55E00"}
 
 
 def outcome_shares(final_phase_share: Mapping[str, float]) -> dict[str, float]:
-    """summary.json's final-phase shares grouped into the five final states (they add to 1)."""
+    """summary.json's final-phase shares grouped into the final states (they add to 1)."""
     return {state: sum(final_phase_share.get(ph.name.lower(), 0.0) for ph in phases)
             for state, phases in OUTCOMES.items()}
 
 
 def talks_outcomes_figure(summary: Mapping[str, Any], names: Mapping[str, str]) -> Figure | None:
-    """Per table: where talks stand in the last month (five states that add to 100%) and, as a marker, the share
+    """Per table: where talks stand in the last month (states that add to 100%) and, as a marker, the share
     of runs in which the table ever signed a final agreement (also counted when it broke down later)."""
     tables = {g: e["talks"] for g, e in summary["groups"].items()
               if set(e["talks"]["final_phase_share"]) - {"none"}}

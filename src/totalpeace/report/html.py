@@ -19,6 +19,7 @@ from totalpeace.engine.results import Results
 from totalpeace.report import catalogue, differences, figures, maps, uncertainty, vacuum
 from totalpeace.report.headlines import comparison_headlines, headlines
 from totalpeace.report.names import actor_names
+from totalpeace.report.negotiation import comparison_table, negotiation_sections
 from totalpeace.report.periods import month_name
 from totalpeace.report.policy_view import policy_difference_rows, policy_rows
 
@@ -33,9 +34,10 @@ vertical-align:top}.headline li{margin:.35em 0}.muted{color:#555;font-size:.92em
 @media print{h2{break-after:avoid}.chart{break-inside:avoid}nav.toc,.modebar{display:none!important}}
 """
 ASSETS = resources.files("totalpeace.report") / "assets"
-TALKS_EXPLAINED = ("Each table ends the horizon in exactly one state, so the five states add to 100%: not open, "
+TALKS_EXPLAINED = ("Each table ends the horizon in exactly one state, so the six states add to 100%: not open, "
                    "still talking (exploration, formal talks, ceasefire or partial agreements), agreement in force "
-                   "(final agreement or implementation), demobilised, broken down. \"Ever signed\" is different: "
+                   "(final agreement or implementation), demobilised, suspended (the state has suspended the talks "
+                   "and may resume them), broken down. \"Ever signed\" is different: "
                    "the share of runs in which the table reached a final agreement at some month, even if it "
                    "broke down later, so it can exceed the \"agreement in force\" share.")
 
@@ -179,7 +181,7 @@ runs; hover for values, drag to zoom, double-click to reset, the toolbar downloa
 <h2 id="members">Members by group</h2>{figure("chart-members", figs["members"])}
 <h2 id="talks">Negotiation tables</h2><p class="explain">{html.escape(TALKS_EXPLAINED)}</p>
 {figure("chart-talks-outcomes", figs["talks_outcomes"], "No negotiation table opens in this scenario.")}
-{talks_table(summary)}{figure("chart-talks", figs["talks"])}"""
+{talks_table(summary)}{figure("chart-talks", figs["talks"])}{negotiation_sections(results)}"""
     for ident, title, content in extra:
         body += f'<h2 id="{html.escape(ident)}">{html.escape(title)}</h2>{content}'
     body += f"""
@@ -322,6 +324,7 @@ def comparison_section(baseline: Results, variant: Results, labels: tuple[str, s
               'annual (a partial year scaled to twelve months); stocks are read at the end of each period; shares '
               'in percentage points.</p>'
             + table(rows, columns, f"table-differences{suffix}")
+            + comparison_table(baseline, variant, labels, suffix)
             + _difference_sources(baseline, variant, suffix)
             + f'<h3>Side by side</h3><div class="grid">{pairs}</div>'
             + f'<h3>Differences over time</h3><div class="grid">{diffs}</div>'

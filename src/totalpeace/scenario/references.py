@@ -107,6 +107,7 @@ def _policy(scenario: Scenario, territories: set[str]) -> list[Problem]:
                 out.append(((*loc, "territories"), "territories are the zone's: set zone = true, or leave them out"))
     for i, event in enumerate(policy.events):
         out += _date(scenario, event.date, ("policy", "events", i, "date"))
+    out += _negotiation(scenario)
     if scenario.security.purge is not None:
         purge = scenario.security.purge
         out += _date(scenario, purge.date, ("security", "purge", "date"))
@@ -117,7 +118,35 @@ def _policy(scenario: Scenario, territories: set[str]) -> list[Problem]:
     return out
 
 
-TIME_VARYING = ("policy.decriminalization", "policy.substitution", "policy.substitution_announced", "security.buy_in",
+def _negotiation(scenario: Scenario) -> list[Problem]:
+    """Attacks name existing groups (and a target for attacks on another table); type priors add up to 1."""
+    out: list[Problem] = []
+    groups, policy = set(scenario.groups), scenario.policy
+    for i, attack in enumerate(policy.attacks):
+        loc = ("policy", "attacks", i)
+        if attack.group not in groups:
+            out.append(((*loc, "group"),
+                        f"no group with id {attack.group!r}{paths.suggest(attack.group, sorted(groups))}"))
+        out += _date(scenario, attack.date, (*loc, "date"))
+        if attack.kind == "attack_on_table":
+            if attack.target is None:
+                out.append(((*loc, "target"), "an attack_on_table needs the target group's id"))
+            elif attack.target not in policy.tables:
+                out.append(((*loc, "target"), f"group {attack.target!r} has no table in policy.tables"
+                            f"{paths.suggest(attack.target, sorted(policy.tables))}"))
+        elif attack.target is not None:
+            out.append(((*loc, "target"), "only an attack_on_table has a target"))
+    for gid, group in scenario.groups.items():
+        if group.type_prior is not None:
+            total = sum(group.type_prior.values())
+            if abs(total - 1.0) > 1e-6 or any(v < 0 for v in group.type_prior.values()):
+                out.append((("groups", gid, "type_prior"), f"shares must be >= 0 and add up to 1 (they add up to "
+                            f"{total:.3f})"))
+    return out
+
+
+TIME_VARYING = ("policy.decriminalization", "policy.substitution", "policy.substitution_announced",
+                "policy.political_cost_of_war", "security.buy_in",
                 "security.repression", "security.deployable_share", "international.*.host_tolerance",
                 "international.*.guarantor_weight", "international.*.legitimacy",
                 "international.*.relations", "international.*.verification", "international.*.aid")

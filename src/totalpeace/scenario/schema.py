@@ -21,6 +21,12 @@ GroupType = Literal["insurgent", "criminal", "dissident", "foreign_cartel"]
 SpoilerType = Literal["limited", "greedy", "total"]
 Revenue = Literal["coca", "gold", "extortion", "routes"]
 ConcessionKind = Literal["arrest_orders_suspended", "extradition_suspended", "bombing_suspended", "zone"]
+# Negotiation agendas (model/tables/issues.py holds the same names, in the same order, and their meanings).
+Issue = Literal["legal_treatment", "extradition", "territory", "illicit_economies", "political_participation",
+                "security_guarantees", "reintegration", "ceasefire_terms"]
+Track = Literal["political", "socio_legal"]
+VetoPlayer = Literal["congress", "court", "public", "security_forces"]
+AttackKind = Literal["major_attack", "ceasefire_violation", "attack_on_table"]
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 Share = float  # documented as [0, 1]; bounds are set per field with ge/le
@@ -81,6 +87,9 @@ class Group(Strict):
     allies: list[str] = Field(default_factory=list, description="Group ids it cooperates with (cartel proxies).")
     rivals: list[str] = Field(default_factory=list, description="Group ids it fights.")
     willing_to_talk: bool = Field(True, description="Declared willingness to negotiate.")
+    type_prior: dict[SpoilerType, float] | None = Field(
+        None, description="The state's prior over the group's type (limited, greedy, total; shares adding up to 1). "
+                          "Default: `type_prior_mode` on the `spoiler` label, the rest split evenly.")
     parent: str | None = Field(None, description="Group it split from, if any.")
     notes: str = ""
 
@@ -139,10 +148,75 @@ class Talks(Strict):
     order: list[str] = Field(default_factory=list, description="Group ids in the order tables open (phased).")
 
 
+class ActorTerms(Strict):
+    """One actor's position (0: nothing conceded .. 1: everything the group asks) and salience on one issue."""
+
+    position: float | None = Field(None, ge=0.0, le=1.0, description="For the state: its opening offer; for the "
+                                   "group: the most it asks; for guarantors and the host: their preferred terms.")
+    salience: float | None = Field(None, ge=0.0, le=10.0, description="For the state: weight of the issue in what "
+                                   "conceding costs it; for the group: multiplier of the issue's value to it (1 as "
+                                   "derived); for guarantors and the host: how much they care.")
+    source: str = Field("", description="Source of the values, or 'assumption' with the reasoning.")
+
+
+class IssueTerms(Strict):
+    """Per-table overrides of the actors' positions and saliences on one issue."""
+
+    state: ActorTerms | None = None
+    group: ActorTerms | None = None
+    guarantors: ActorTerms | None = None
+    host: ActorTerms | None = None
+
+
 class Table(Strict):
-    """A negotiation table with one group."""
+    """A negotiation table with one group: its track, the state's mandate per issue and its conduct."""
 
     start: YearMonth
+    source: str = ""
+    track: Track | None = Field(None, description="political (transitional justice, participation) or socio_legal "
+                                "(submission to justice); default: political for groups with political status.")
+    offer: dict[Issue, float] = Field(default_factory=dict, description="The state's mandate: the most it will concede "
+                                      "on an issue (0-1), below the track's legal ceiling; e.g. extradition = 0.")
+    issues: dict[Issue, IssueTerms] = Field(default_factory=dict, description="Actors' positions and saliences per "
+                                            "issue, overriding the shipped defaults (data/negotiation).")
+    deadline_months: int | None = Field(None, ge=1, le=1200, description="The state ends the table if no final "
+                                        "agreement is signed this many months after it opens.")
+    conditional: bool = Field(False, description="Concessions are withdrawn in a month the group attacks or violates "
+                              "a ceasefire (conditional offers).")
+    ratification: list[VetoPlayer] | None = Field(None, description="Veto players that must ratify the agreement, in "
+                                                  "order; default: congress and court (political track), court "
+                                                  "(socio-legal).")
+
+    @field_validator("offer")
+    @classmethod
+    def _offer_range(cls, value: dict[str, float]) -> dict[str, float]:
+        for issue, share in value.items():
+            if not 0.0 <= share <= 1.0:
+                raise ValueError(f"offer for {issue} must be between 0 and 1 (got {share})")
+        return value
+
+
+class Attack(Strict):
+    """A dated attack or ceasefire violation by a group (what the state observes; M1.3, Kydd & Walter)."""
+
+    date: YearMonth
+    group: str = Field(..., description="Group id of the attacker.")
+    kind: AttackKind = Field("major_attack", description="major_attack, ceasefire_violation, or attack_on_table (an "
+                             "attack on a group at another table: the target's trust and the state's belief suffer).")
+    target: str | None = Field(None, description="For attack_on_table: group id of the group attacked.")
+    count: int = Field(1, ge=1, le=1000, description="Number of such attacks that month.")
+    description: str = ""
+    source: str = ""
+
+
+class VetoPlayerTerms(Strict):
+    """Overrides of a veto player's defaults (data/negotiation/veto_players.csv)."""
+
+    approval: float | None = Field(None, ge=0.0, le=1.0, description="Chance of approving a package conceding nothing.")
+    sensitivity: float | None = Field(None, ge=0.0, le=20.0, description="Fall of its log-odds of approval at a full "
+                                      "concession of what it cares about.")
+    capability: float | None = Field(None, ge=0.0, le=10.0, description="Its capability in the BDM forecaster.")
+    salience: dict[Issue, float] = Field(default_factory=dict, description="How much it cares about each issue.")
     source: str = ""
 
 
@@ -189,13 +263,23 @@ class Policy(Strict):
     decriminalization: float = Field(0.0, ge=0.0, le=1.0, description="D in M1.2 (0 none, 1 full).")
     substitution: float = Field(0.0, ge=0.0, le=1.0, description="Crop-substitution effort (0-1).")
     substitution_announced: bool = Field(False, description="Substitution announced but not paid (perverse incentive).")
+    political_cost_of_war: float = Field(0.5, ge=0.0, le=1.0, description="How costly fighting is for the government "
+                                         "(0 none, 1 elected on ending the war): it lowers the state's outside option "
+                                         "at every table.")
+    attacks: list[Attack] = Field(default_factory=list, description="Dated attacks and violations the state observes.")
+    veto_players: dict[VetoPlayer, VetoPlayerTerms] = Field(default_factory=dict, description="Overrides of the veto "
+                                                            "players' defaults.")
     events: list[Event] = Field(default_factory=list)
 
 
 class ModelOptions(Strict):
     """Structural choices among published model variants."""
 
-    negotiation_engine: Literal["bdm", "compromise"] = Field("bdm", description="M2.1 engine or its baseline.")
+    negotiation_engine: Literal["nash", "alternating", "bdm", "compromise"] = Field(
+        "nash", description="Bargaining protocol at every table: nash (generalised Nash bargaining over the issue "
+                            "package), alternating (alternating offers with a risk of breakdown), bdm (the "
+                            "expected-utility forecaster proposes, both sides decide) or compromise (the weighted-mean "
+                            "baseline).")
     contest_form: Literal["ratio", "difference"] = Field("ratio", description="Tullock ratio or Hirshleifer CSF.")
     candidates: dict[str, list[str]] = Field(
         default_factory=dict, description="Forms the full uncertainty design averages over, per switch, e.g. "

@@ -61,13 +61,15 @@ def form_weights(forms: list[Form], table: pd.DataFrame | None) -> tuple[list[fl
     """Weight of each joint form, and where it comes from ("calibration" or "equal").
 
     `table` is a calibration's forms.parquet (a column per switch it weighed, and `weight`). A switch the table does
-    not vary was not weighed: its candidates share equally. Forms the table does not list get no weight; when it
-    weighs none of the candidates, or there is no table, every form counts the same.
+    not vary was not weighed: its candidates share equally, and so do the candidates of a switch the table weighed
+    without some of them (`unweighed`: a calibration of an earlier model). When it weighs none of the candidates, or
+    there is no table, every form counts the same.
     """
     equal = [1.0 / len(forms)] * len(forms)
     if table is None or table.empty or "weight" not in table.columns:
         return equal, "equal"
-    named = [s for s in forms[0] if s in table.columns and table[s].nunique() > 1]
+    partial = unweighed(forms, table)
+    named = [s for s in forms[0] if s in table.columns and table[s].nunique() > 1 and s not in partial]
     if not named:
         return equal, "equal"
     weighed = table.groupby(named, sort=False)["weight"].sum().to_dict()
@@ -79,6 +81,26 @@ def form_weights(forms: list[Form], table: pd.DataFrame | None) -> tuple[list[fl
     if not total > 0.0:
         return equal, "equal"
     return [w / total for w in raw], "calibration"
+
+
+def unweighed(forms: list[Form], table: pd.DataFrame | None) -> dict[str, list[str]]:
+    """Switches a calibration weighed over only some of the candidates, with the candidates it never saw.
+
+    A calibration fitted to an earlier model weighs the forms that model had (colombia-patterns: the bargaining
+    engines bdm and compromise, before the tables' nash and alternating protocols). Its weights say nothing about the
+    forms it never ran, so such a switch counts as not weighed: its candidates share equally and draw from the whole
+    posterior.
+    """
+    if table is None or table.empty or not forms:
+        return {}
+    out = {}
+    for switch in forms[0]:
+        if switch in table.columns and table[switch].nunique() > 1:
+            seen = set(table[switch].astype(str))
+            missing = [f for f in dict.fromkeys(form[switch] for form in forms) if f not in seen]
+            if missing:
+                out[switch] = missing
+    return out
 
 
 def with_form(scenario: Scenario, form: Form) -> Scenario:

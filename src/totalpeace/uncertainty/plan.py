@@ -16,7 +16,7 @@ ensemble that contains it, and in every scenario of a comparison.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -35,6 +35,7 @@ from totalpeace.uncertainty.forms import (
     form_weights,
     joint_forms,
     own_form,
+    unweighed,
     with_form,
 )
 from totalpeace.uncertainty.posterior import Posterior, load_posterior, shipped_with_form_weights
@@ -182,6 +183,9 @@ def build_plan(scenario: Scenario, runs: int, seed: int, design: str = "full",
         forms, weights, weighting = _weighed_forms(scenario, posterior, notes)
     else:
         forms, weights, weighting = [own_form(scenario)], [1.0], "single"
+    if posterior is not None and posterior.forms:  # particles of a switch weighed over only part of its candidates
+        partial = unweighed(joint_forms(scenario), posterior.form_weights)  # stand for every candidate
+        posterior = replace(posterior, forms={k: v for k, v in posterior.forms.items() if k not in partial})
     if posterior is not None and posterior.names and not posterior.forms and len(forms) > 1:
         notes.append(f"the {posterior.name} posterior was fitted under one model form: every form draws from it")
     cells = [_cell(k, lo, min(runs_per_draw, runs - lo), seed, weights, forms, posterior)
@@ -194,7 +198,13 @@ def _weighed_forms(scenario: Scenario, posterior: Posterior | None,
     """The candidate joint forms with their weights (forms weighed below MIN_WEIGHT left out), noting where the
     weights come from."""
     forms = joint_forms(scenario)
-    weights, weighting = form_weights(forms, posterior.form_weights if posterior else None)
+    table = posterior.form_weights if posterior else None
+    weights, weighting = form_weights(forms, table)
+    for switch, missing in unweighed(forms, table).items():
+        seen = ", ".join(dict.fromkeys(table[switch].astype(str)))
+        notes.append(f"the {posterior.name} calibration weighed {switch} over {seen} only (the forms of the model it "
+                     f"was fitted to), not {', '.join(missing)}: the {switch.replace('_', ' ')} forms share equally "
+                     "and draw from the whole posterior")
     if len(forms) == 1:
         return forms, weights, "single"
     if weighting == "equal":
@@ -240,10 +250,12 @@ def _cell(k: int, first: int, runs: int, seed: int, weights: list[float], forms:
 
 def same_draws(plans: list[Plan], names: list[str]) -> None:
     """Paired comparisons need the same form, draw and stream for a run id in every scenario: the same forms with the
-    same weights, and draws from the same posterior (explicitly set parameters may differ)."""
+    same weights, and draws from the same posterior (explicitly set parameters may differ). The single-form designs
+    (`parameters`, `stochastic`) run each scenario's own form, so a variant may set another one: that is how model
+    forms are compared (check_reference_forms)."""
     base = plans[0]
     for plan, name in zip(plans[1:], names[1:], strict=True):
-        if plan.forms != base.forms or plan.weights != base.weights:
+        if plan.design == "full" and (plan.forms != base.forms or plan.weights != base.weights):
             raise InputError(f"{name}: its model forms differ from the baseline's ({_forms_text(plan)} against "
                              f"{_forms_text(base)}), so runs cannot be paired form by form; give both the same "
                              "model.candidates, or compare model forms with --uncertainty parameters and "

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from totalpeace.model.negotiation import Phase
+from totalpeace.model.tables.issues import Phase
 from totalpeace.scenario.dates import month_index
 from totalpeace.validation.outputs import Outputs
 

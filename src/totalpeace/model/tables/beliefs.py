@@ -1,0 +1,116 @@
+"""Beliefs and trust (Kydd & Walter 2002; Walter 1997; M1.3, M4.1).
+
+The state does not know a group's type (limited, greedy or total spoiler, Stedman 1997): it holds a belief over the
+three, starting from the scenario's prior (the `spoiler` label is the prior's mode), and updates it by Bayes' rule on
+what it sees each month: whether the group accepted the package on the table (a type that would have accepted and did
+not becomes less likely), major attacks, ceasefire violations and attacks on groups at other tables (spoilers commit
+them more often), and violence it suffers that is attributed to it (Kydd and Walter's mechanism: extremist violence
+plays on the state's mistrust of those it negotiates with).
+
+The group's trust that the state keeps its word is the mean of a Beta distribution: kept promises (months of
+implementation without a broken commitment) add to one count, broken ones (a veto player blocking implementation,
+concessions withdrawn, ex-combatants killed) to the other; both counts fade so that trust can be rebuilt. The prior
+comes from the guarantors (Walter: third-party guarantees make commitments credible).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+from totalpeace.model.tables.issues import GREEDY, LIMITED, N_TYPES, TOTAL
+
+NEVER = 1e-9  # floor on probabilities in the likelihoods
+
+
+@numba.njit(cache=True)
+def prior(mode: int, p, out: np.ndarray) -> None:
+    """The prior over types: `type_prior_mode` on the scenario's label, the rest split evenly."""
+    rest = (1.0 - p.type_prior_mode) / (N_TYPES - 1)
+    for t in range(N_TYPES):
+        out[t] = p.type_prior_mode if t == mode else rest
+
+
+@numba.njit(cache=True)
+def draw_type(belief: np.ndarray, u: float) -> int:
+    """The group's true type, drawn from the prior with one uniform (inversion)."""
+    cumulative = 0.0
+    for t in range(N_TYPES):
+        cumulative += belief[t]
+        if u < cumulative:
+            return t
+    return N_TYPES - 1
+
+
+@numba.njit(cache=True)
+def bayes(belief: np.ndarray, loglik: np.ndarray) -> None:
+    """belief <- belief x exp(loglik), normalised (in place, stable in logs)."""
+    top = -np.inf
+    for t in range(N_TYPES):
+        if belief[t] > 0:
+            top = max(top, loglik[t])
+    if not np.isfinite(top):
+        return
+    total = 0.0
+    for t in range(N_TYPES):
+        belief[t] = belief[t] * math.exp(loglik[t] - top) if belief[t] > 0 else 0.0
+        total += belief[t]
+    if total > 0:
+        for t in range(N_TYPES):
+            belief[t] /= total
+
+
+@numba.njit(cache=True)
+def response_loglik(accepted: bool, group_value: float, outside: np.ndarray, scale: float, p, out: np.ndarray) -> None:
+    """Adds log P(response | type) to out: the state expects a type to accept when the package beats that type's
+    outside option outside[t]; it is unsure of the group's war value, so the chance is a logistic of the margin
+    relative to it (`acceptance_slope`). A total spoiler may feign agreement (spoiling by stealth, Stedman 1997):
+    it accepts with chance `spoiler_mimicry`."""
+    for t in range(N_TYPES):
+        if t == TOTAL or not np.isfinite(outside[t]):
+            q = min(max(p.spoiler_mimicry, NEVER), 1.0 - NEVER)
+        else:
+            z = p.acceptance_slope * (group_value - outside[t]) / max(scale, 1e-9)
+            q = 1.0 / (1.0 + math.exp(-min(max(z, -50.0), 50.0)))
+            q = min(max(q, NEVER), 1.0 - NEVER)
+        out[t] += math.log(q if accepted else 1.0 - q)
+
+
+@numba.njit(cache=True)
+def count_loglik(count: float, rates: np.ndarray, out: np.ndarray) -> None:
+    """Adds the Poisson log-likelihood of `count` events in a month given each type's monthly rate."""
+    for t in range(N_TYPES):
+        r = max(rates[t], 1e-12)
+        out[t] += count * math.log(r) - r
+
+
+@numba.njit(cache=True)
+def spoiling_rates(p, out: np.ndarray) -> None:
+    """Monthly rates of major attacks (and of attacks on other tables' groups) by type."""
+    out[LIMITED] = p.spoiling_rate_limited
+    out[GREEDY] = p.spoiling_rate_greedy
+    out[TOTAL] = p.spoiling_rate_total
+
+
+@numba.njit(cache=True)
+def violation_rates(p, out: np.ndarray) -> None:
+    """Monthly rates of ceasefire violations by type (while a ceasefire is in force)."""
+    out[LIMITED] = p.violation_rate_limited
+    out[GREEDY] = p.violation_rate_greedy
+    out[TOTAL] = p.violation_rate_total
+
+
+@numba.njit(cache=True)
+def trust_prior(guarantee: float, p) -> tuple[float, float]:
+    """Beta counts of the group's initial trust: trust_base raised toward 1 by the guarantor index (Walter),
+    worth `trust_prior_months` months of evidence."""
+    mean = p.trust_base + (1.0 - p.trust_base) * p.guarantor_trust * min(max(guarantee, 0.0), 1.0)
+    return mean * p.trust_prior_months, (1.0 - mean) * p.trust_prior_months
+
+
+@numba.njit(cache=True)
+def trust_step(kept: float, broken: float, kept_now: float, broken_now: float, p) -> tuple[float, float]:
+    """One month of trust evidence: both counts fade by `trust_memory`, then add this month's evidence."""
+    return p.trust_memory * kept + kept_now, p.trust_memory * broken + broken_now

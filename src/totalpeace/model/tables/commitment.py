@@ -1,0 +1,45 @@
+"""Credible commitment (Walter, M4.1) and shifting power (Powell, M5.1): the monthly hazard that an open table or an
+agreement in implementation breaks down.
+
+h = min(1, h_0 exp(beta_D Disarmed (1 - trust) - beta_G G + beta_V Violence + beta_P Shift + beta_U Shortfall))
+
+Disarmament is dangerous in proportion to the group's distrust of the state (its trust already counts the
+guarantors, beliefs.py); Shortfall is how far the package falls below the group's outside option, relative to its war
+value (at most 5; a total spoiler's is 5). The guarantor index G of each table is the guarantors' weights added up,
+saturating at one.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+
+@numba.njit(cache=True)
+def powell_shift(p_now: float, p_before: float, p) -> float:
+    """Graded indicator of Powell's condition delta dp / (1 - delta) > c_S + c_G with war costs a share
+    `war_cost_share` of the discounted stream: delta |dp| / share - 1, clipped to [0, 1] (about ten points of p
+    against its one-year average at the defaults)."""
+    lhs = p.discount_factor * abs(p_now - p_before)
+    return min(max(lhs / max(p.war_cost_share, 1e-9) - 1.0, 0.0), 1.0)
+
+
+@numba.njit(cache=True)
+def breakdown_hazard(disarmed: float, trust: float, guarantee: float, violence_against: float, shift: float,
+                     shortfall: float, p) -> float:
+    """Monthly probability that the table or agreement breaks down (capped at 1)."""
+    log_h = (p.disarmament_risk * disarmed * (1.0 - trust) - p.guarantor_effect * guarantee
+             + p.violence_against_effect * violence_against + p.power_shift_effect * shift
+             + p.surplus_breakdown_effect * shortfall)
+    return min(1.0, p.breakdown_hazard_base * math.exp(log_h))
+
+
+@numba.njit(cache=True)
+def guarantor_index(weights: np.ndarray) -> np.ndarray:
+    """G in [0, 1] per group: guarantors' weights add up, saturating at one."""
+    out = np.empty(weights.shape[0])
+    for g in range(weights.shape[0]):
+        out[g] = min(1.0, weights[g])
+    return out

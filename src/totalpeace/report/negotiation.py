@@ -1,0 +1,86 @@
+"""The report's negotiation sections: per table, its outcome and why (the audit's main reasons and their shares),
+the agenda with what was signed, and the bargaining-power audit; per comparison, the tables paired run by run."""
+
+from __future__ import annotations
+
+import html
+
+from totalpeace import talks
+from totalpeace.engine.results import Results
+from totalpeace.model.tables.reasons import DESCRIPTION, Reason
+
+
+def _table(rows: list[list[object]], header: list[str], ident: str) -> str:
+    from totalpeace.report.html import table  # the page's own table (html imports this module)
+
+    return table(rows, header, ident)
+
+
+def _term(stat: dict) -> str:
+    return "-" if stat["p50"] is None else f"{stat['p50']:.2f} [{stat['p10']:.2f}–{stat['p90']:.2f}]"
+
+
+def negotiation_sections(results: Results) -> str:
+    """A section per table: its outcome and why (the audit's main reasons and their shares), the agenda with what
+    was signed, and the bargaining-power audit (what each concession in force did to the threat points and the
+    deal)."""
+    if results.tables is None or not results.tables.groups:
+        return ""
+    out = []
+    for gid, entry in talks.summaries(results.tables).items():
+        lines = "".join(f"<li>{html.escape(line)}</li>" for line in talks.explain(gid, entry))
+        agenda = [[issue.replace("_", " "), f"{terms['opening']:.2f}", f"{terms['ceiling']:.2f}",
+                   _term(entry["signed_package"][issue])] for issue, terms in entry["agenda"].items()]
+        why = [[DESCRIPTION[Reason[name]], f"{share:.0%}"] for name, share in entry["why_broken_down"].items()]
+        stalls = [[DESCRIPTION[Reason[name]], f"{share:.0%}"] for name, share in entry["stalled_by"].items()]
+        audit = [[kind.replace("_", " "), *(_usd(effects.get(key)) for key in
+                                           ("group_outside_option_raised_by", "group_value_raised_by"))]
+                 for kind, effects in entry["bargaining_audit"].items()]
+        block = (f'<h3 id="table-{gid}">{html.escape(gid)}</h3><ul>{lines}</ul>'
+                 + _table(agenda, ["issue", "state's opening offer", "most it may concede",
+                                   "signed (median [10th–90th] over signing runs)"], f"agenda-{gid}"))
+        if why:
+            block += (f"<h4>Why it broke down ({entry['broken_down_share']:.0%} of runs)</h4>"
+                      + _table(why, ["reason", "share of the runs in which it broke down"], f"why-{gid}"))
+        if stalls:
+            block += "<h4>What held it up</h4>" + _table(stalls, ["reason", "share of stalled months"],
+                                                         f"stalls-{gid}")
+        if audit:
+            block += ("<h4>Bargaining-power audit: what the concessions in force did (USD m, run means)</h4>"
+                      + _table(audit, ["without", "group's outside option raised by", "group's value of the deal "
+                                       "raised by"], f"audit-{gid}"))
+        out.append(block)
+    return "".join(out)
+
+
+def _usd(stat: dict | None) -> str:
+    return "-" if not stat or stat["p50"] is None else f"{stat['p50']:,.1f} [{stat['p10']:,.1f}–{stat['p90']:,.1f}]"
+
+
+def comparison_table(baseline: Results, variant: Results, labels: tuple[str, str], suffix: str = "") -> str:
+    """Tables of both ensembles paired run by run: signed, ratified, broken down, the main reason for breakdowns and
+    the signed terms."""
+    if baseline.tables is None or variant.tables is None:
+        return ""
+    rows = []
+    for entry in talks.compare(baseline.tables, variant.tables):
+        gid = entry["table"]
+        for o in entry["outcomes"]:
+            rows.append([gid, o["outcome"], f"{o['baseline']:.0%}", f"{o['variant']:.0%}",
+                         f"{o['difference']:+.0%} [{o['low']:+.0%}, {o['high']:+.0%}]"])
+        why_a, why_b = entry["why_broken_down"]
+        if why_a or why_b:
+            rows.append([gid, "main reason it broke down", _reason(why_a), _reason(why_b), ""])
+        for issue, (a, b) in entry["signed_terms"].items():
+            rows.append([gid, f"signed {issue.replace('_', ' ')} (median)", _value(a), _value(b), ""])
+    return ("<h3>Negotiation tables</h3>"
+            + _table(rows, ["table", "outcome", labels[0], labels[1], "paired difference (80% interval)"],
+                     f"table-talks-paired{suffix}"))
+
+
+def _reason(name: str) -> str:
+    return DESCRIPTION[Reason[name]] if name else "-"
+
+
+def _value(v: float | None) -> str:
+    return "-" if v is None else f"{v:.2f}"
