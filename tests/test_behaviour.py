@@ -254,8 +254,11 @@ def test_low_cohesion_groups_split_on_signing():
 
     loose, tight = results("fast_eln_cohesion_0.1"), results("fast_eln_cohesion_0.9")
     assert signed(loose).mean() >= 0.9 and signed(tight).mean() >= 0.9
-    assert not split(loose)[~signed(loose)].any()  # no splinter without a signature
-    assert_greater(split(loose), split(tight), "share of runs with an ELN splinter, cohesion 0.1 vs 0.9")
+    # A splinter may also leave before any signature (decapitation, rivalry: strength.split_hazard, model.md 7.6), so
+    # the splits at signing are compared among the runs in which the ELN signed in both ensembles.
+    both = signed(loose) & signed(tight)
+    assert both.mean() >= 0.8
+    assert_greater(split(loose)[both], split(tight)[both], "share of runs with an ELN splinter, cohesion 0.1 vs 0.9")
 
 
 # ------------------------------------------------------------------------------------------------------------------

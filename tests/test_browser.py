@@ -195,6 +195,8 @@ def test_dashboard_explore_run_compare_download(server, browser, tmp_path, cli, 
     page.evaluate("() => window.scrollTo(0, 0)")
     _shot(page, "dashboard.png")
     page.set_viewport_size({"width": LAPTOP["width"], "height": 1500})  # the comparison's top, maps drawn
+    for chart in page.locator("#compare-maps .chart").all():  # maps are drawn as they come near the view
+        chart.scroll_into_view_if_needed()
     page.evaluate("() => document.querySelector('#comparison').scrollIntoView({block: 'start'})")
     page.wait_for_function("() => [...document.querySelectorAll('#compare-maps .chart')].every(c => c.dataset.drawn "
                            "=== 'yes')", timeout=30_000)

@@ -97,3 +97,9 @@ def test_form_table_gives_no_weight_to_a_form_without_particles():
     assert table["weight"].sum() == pytest.approx(1.0) and table.at["a", "weight"] > table.at["b", "weight"]
     assert table.at["a", "abc_probability"] == pytest.approx(0.6)
     assert table.at["a", "reproduced"] == 2 and table.at["b", "reproduced"] == 1
+
+
+def test_form_table_falls_back_to_particle_shares_when_no_form_could_be_checked():
+    table = diagnostics.form_table(["a", "b"], [{"f": "a"}, {"f": "b"}], [3, 1], {}, ["p"]).set_index("form")
+    assert table["weight"].tolist() == pytest.approx([0.75, 0.25])
+    assert (table["weight_basis"] == "abc_probability").all() and (table["stacking_weight"] == 0.0).all()

@@ -79,7 +79,9 @@ def test_recovers_recruitment_rate_from_synthetic_data(synthetic):
     prior_sd = (PRIOR[1] - PRIOR[0]) / np.sqrt(12)
     assert abs(np.median(values) - TRUE_RATE) < 0.12 * (PRIOR[1] - PRIOR[0])
     assert np.quantile(values, 0.05) <= TRUE_RATE <= np.quantile(values, 0.95)
-    assert values.std() < 0.5 * prior_sd
+    # The data contract the prior: the FARC's size identifies the recruitment rate only partly, since the state's
+    # deployment follows the armed groups' density (more recruits draw more forces), a negative feedback.
+    assert values.std() < 0.6 * prior_sd
     assert effective_sample_size(result.population) >= 20
 
 

@@ -17,7 +17,7 @@ from totalpeace.engine import state as state_
 from totalpeace.engine.initial import INIT_TOLERANCE, arms_at
 from totalpeace.engine.rng import central
 from totalpeace.engine.simulate import build_engine
-from totalpeace.model import contest, economy
+from totalpeace.model import contest, economy, security
 from totalpeace.model.tables import layout as TL
 from totalpeace.model.tables import month as tables_
 from totalpeace.model.tables.issues import N_ISSUES, Phase
@@ -64,8 +64,11 @@ def test_initial_state(flagship: totalpeace.Scenario) -> None:
                                           world.adj_indptr, world.adj_indices, p)
     chi = economy.appropriable_shares(engine.levers.decriminalization[0], p)
     stock, multiplier, exit_of, _next = arms_at(control, members, support, sanctuary, world.coca, chi, world, p)
+    # The deployment targets the groups' armed density from the start (the ground vacated then, no attack remembered).
+    base = security.targeting(world.pop075, security.threat(members, np.ones(G), world.population), world.vacated,
+                              np.zeros(T), st.cohesion[0], p)
     effort = contest.efforts(presence, multiplier, st.cohesion[0], control, np.zeros((G, T)), False, forces,
-                             conditional, world.pop075, world.presence, p)
+                             conditional, base, world.presence, p)
     np.testing.assert_allclose(contest.contest_shares(effort, False, p), control, rtol=0, atol=INIT_TOLERANCE)
     np.testing.assert_allclose(control.sum(axis=1), 1.0)
     np.testing.assert_array_equal(st.resources[0], stock)  # arms at their steady state: no arming spree in month 0
@@ -80,7 +83,7 @@ def test_initial_state(flagship: totalpeace.Scenario) -> None:
 
 
 def test_registries_define_the_arrays() -> None:
-    sizes = {"G": 3, "B": 2, "T": 5, "A": 4, "K": 2}
+    sizes = {"G": 3, "B": 2, "T": 5, "A": 4, "K": 2, "I": 2}
     st = state_.allocate(2, sizes)
     assert st._fields == tuple(v.name for v in state_.VARIABLES)
     for var, array in zip(state_.VARIABLES, st, strict=True):
@@ -165,7 +168,7 @@ def test_records_summarise_the_state(zone_path: tuple) -> None:
     engine, batch = zone_path
     rec, st, world = batch.records, batch.state, engine.arrays
     cartel = world.is_cartel > 0
-    armed = st.members.sum(axis=2) + st.sanctuary
+    armed = st.members.sum(axis=2) + st.sanctuary + st.relocated.sum(axis=2)  # in the country, sanctuary, abroad
     total = armed + st.support.sum(axis=2)
     last = -1
     np.testing.assert_allclose(rec.group_members[:, last], total)

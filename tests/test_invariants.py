@@ -105,11 +105,22 @@ def check_results(res: Results, runs: int, months: int) -> None:
     assert np.all(nat["homicide_rate"] >= 0.0)
     assert np.all(nat["homicides"] >= 0.0) and np.all(nat["homicides"] == np.floor(nat["homicides"]))
     for name in ("armed_group_members", "state_group_clashes", "inter_group_clashes", "combat_deaths",
-                 "security_forces_killed", "social_leader_killings", "selective_killings", "vacated_control",
-                 "demobilized", "coca_ha", "dissent_events", "groups_in_talks", "contested_territories"):
+                 "battle_deaths", "killed_in_operations", "captures", "surrenders", "security_forces_killed",
+                 "social_leader_killings", "armed_group_homicides", "massacres", "displaced", "confined",
+                 "vacated_control", "demobilized", "coca_ha", "dissent_events", "groups_in_talks",
+                 "contested_territories"):
         assert np.all(nat[name] >= 0.0), name
-    for name in ("state_control_share", "security_cohesion", "vacuum_filled_by_state"):
+    for name in ("state_control_share", "security_cohesion", "vacuum_filled_by_state", "forces_in_vacated",
+                 "legitimacy", "certification"):
         assert np.all((nat[name] >= 0.0) & (nat[name] <= 1.0 + 1e-12)), name
+    # The outcomes nest as their sources define them: UCDP's battle deaths are part of the conflict deaths, and the
+    # massacres, state-group clashes and armed groups' homicides are counts of events and killings that happened.
+    assert np.all(nat["battle_deaths"] <= nat["combat_deaths"] + 1e-9)
+    assert np.all(nat["armed_group_homicides"] <= nat["homicides"] + 1e-9)
+    for name in ("massacres", "state_group_clashes"):
+        assert np.all(nat[name] == np.floor(nat[name])), name
+    assert np.all(res.groups["group_relocated"] >= 0.0)
+    assert np.all((res.groups["group_verification"] >= 0.0) & (res.groups["group_verification"] <= 1.0))
     assert np.all(np.diff(nat["agreements_signed"], axis=1) >= 0.0)  # a signature is never undone
     # Phases move only along the tables' allowed transitions (DEMOBILIZED and BROKEN_DOWN are absorbing).
     phase = res.groups["group_phase"].astype(int)
@@ -375,10 +386,12 @@ def test_control_stays_defined_where_nobody_exerts_effort(tmp_path: Path, change
 
 @pytest.mark.parametrize("share", [0.99, 1.0])
 def test_members_return_from_sanctuary_without_loss(tmp_path: Path, share: float) -> None:
-    # The host expels the group in month 2. With nothing killing or recruiting the total stays 100, including when
-    # everyone was abroad (share 1, nowhere in the country to return to).
+    # The host expels the group in month 2 (its tolerance follows at once: adjustment 1). With nothing killing or
+    # recruiting the total stays 100, including when everyone was abroad (share 1, nowhere in the country to return
+    # to).
     path = one_territory(tmp_path, SANCTUARY + UN.replace('guarantor_for = ["band"]', ""))
-    scenario = totalpeace.load_scenario(path, {**NOTHING_KILLS_OR_RECRUITS, "groups.band.sanctuary.share": share})
+    scenario = totalpeace.load_scenario(path, {**NOTHING_KILLS_OR_RECRUITS, "groups.band.sanctuary.share": share,
+                                               "parameters.tolerance_adjustment": 1.0})
     res = totalpeace.simulate(scenario, runs=1, seed=1, months=8)
     check_results(res, 1, 8)
     np.testing.assert_allclose(res.groups["group_members"][0, :, 0], 100.0, rtol=1e-12)

@@ -20,7 +20,7 @@ from hypothesis.extra.numpy import arrays
 
 from totalpeace.engine import rng
 from totalpeace.engine.rng import COUNTER, Purpose, central
-from totalpeace.model import contest, economy, security, spillover, strength, values, violence
+from totalpeace.model import contest, economy, international, security, spillover, strength, values, violence
 from totalpeace.model.params import Params, default_params, params_tuple
 from totalpeace.scenario.params import PARAMETERS
 
@@ -186,31 +186,117 @@ def test_bargaining_power_over_the_territories_where_the_group_is() -> None:
 # =====================================================================================================================
 # M3.2 / M3.3 security forces
 # =====================================================================================================================
+def test_concession_loads_weigh_kinds_and_count_new_ones() -> None:
+    conc = f64([[1, 1, 0, 0], [0, 0, 1, 1]])  # arrest orders + extradition (0.5 each); bombing + zone (1 each)
+    assert security.concession_load(conc) == pytest.approx(3.0)
+    before = f64([[1, 0, 0, 0], [0, 0, 1, 0]])
+    assert security.new_concession_load(conc, before) == pytest.approx(0.5 + 1.0)  # extradition and zone are new
+    assert security.new_concession_load(before, conc) == 0.0  # lifting concessions is no shock
+
+
+def test_casualty_strain_only_above_the_usual_level_and_under_restraint() -> None:
+    p = params(casualty_reference=10.0)
+    assert security.casualty_strain(30.0, 2.0, p) == pytest.approx(2.0)  # (30/10 - 1) x min(1, 2)
+    assert security.casualty_strain(30.0, 0.5, p) == pytest.approx(1.0)
+    assert security.casualty_strain(8.0, 2.0, p) == 0.0  # below the usual level
+    assert security.casualty_strain(30.0, 0.0, p) == 0.0  # no concessions restraining the forces
+
+
 def test_cohesion_update_by_hand() -> None:
-    p = params(cohesion_recovery=0.03, cohesion_concession_effect=0.002, cohesion_purge_effect=0.4, dissent_shock=0.05)
-    # 0.5 + 0.03 (0.7 - 0.5) - 0.002 x 2 - 0.4 x 0.5 (- 0.05 for a dissent event)
-    assert security.cohesion_update(0.5, 0.7, 2.0, 0.5, 0.0, p) == pytest.approx(0.302)
-    assert security.cohesion_update(0.5, 0.7, 2.0, 0.5, 1.0, p) == pytest.approx(0.252)
+    p = params(cohesion_recovery=0.03, cohesion_concession_level=0.05, cohesion_new_concession=0.02,
+               cohesion_casualty_effect=0.2, cohesion_purge_effect=0.4, dissent_shock=0.05)
+    # target 0.7 / (1 + 0.05 x 2 + 0.2 x 0.5) = 0.7 / 1.2; 0.5 + 0.03 (target - 0.5) - 0.02 x 1 - 0.4 x 0.5
+    target = 0.7 / 1.2
+    k = 0.5 + 0.03 * (target - 0.5) - 0.02 - 0.2
+    assert security.cohesion_update(0.5, 0.7, 2.0, 1.0, 0.5, 0.5, 0.0, p) == pytest.approx(k)
+    assert security.cohesion_update(0.5, 0.7, 2.0, 1.0, 0.5, 0.5, 1.0, p) == pytest.approx(k - 0.05)
 
 
-def test_cohesion_purge_lowers_and_recovery_moves_toward_buy_in() -> None:
-    assert security.cohesion_update(0.6, 0.6, 0.0, 0.5, 0.0, P0) < 0.6  # the purge shock
-    assert security.cohesion_update(0.6, 0.9, 0.0, 0.0, 0.0, P0) > 0.6  # recovers up to buy-in
-    assert security.cohesion_update(0.6, 0.3, 0.0, 0.0, 0.0, P0) < 0.6  # or down to it
-    assert security.cohesion_update(0.6, 0.6, 0.0, 0.0, 0.0, P0) == pytest.approx(0.6)  # fixed point
-    k = 0.1
-    for _ in range(600):  # without shocks, cohesion converges to buy-in
-        k = security.cohesion_update(k, 0.8, 0.0, 0.0, 0.0, P0)
-    assert k == pytest.approx(0.8, abs=1e-6)
-    assert security.cohesion_update(0.1, 0.0, 50.0, 1.0, 1.0, P0) == 0.0  # bounded below
+def test_cohesion_concessions_lower_its_level_instead_of_draining_it() -> None:
+    k = 0.48
+    for _ in range(600):  # five weighted concessions in force for fifty years: a level, not a drain to zero
+        k = security.cohesion_update(k, 0.7, 5.0, 0.0, 0.0, 0.0, 0.0, P0)
+    assert k == pytest.approx(0.7 / (1.0 + DEFAULTS["cohesion_concession_level"] * 5.0), abs=1e-6)
+    assert k > 0.5
+    assert security.cohesion_update(0.6, 0.6, 0.0, 0.0, 0.5, 0.0, 0.0, P0) < 0.6  # the purge shock
+    assert security.cohesion_update(0.6, 0.6, 0.0, 1.0, 0.0, 0.0, 0.0, P0) < 0.6  # a concession granted
+    assert security.cohesion_update(0.6, 0.6, 0.0, 0.0, 0.0, 0.0, 0.0, P0) == pytest.approx(0.6)  # fixed point
+    assert security.cohesion_update(0.6, 0.9, 0.0, 0.0, 0.0, 0.0, 0.0, P0) > 0.6  # recovers up to buy-in
+    assert security.cohesion_update(0.1, 0.0, 50.0, 9.0, 1.0, 9.0, 1.0, P0) == 0.0  # bounded below
 
 
-def test_dissent_probability_by_hand_and_rises_as_cohesion_falls() -> None:
-    p = params(dissent_base=-5.0, dissent_cohesion_effect=3.0, dissent_concession_effect=0.2)
-    assert security.dissent_probability(1.0, 0.0, p) == pytest.approx(logistic(-5.0))
-    assert security.dissent_probability(0.5, 2.0, p) == pytest.approx(logistic(-5 + 1.5 + 0.4))
-    assert np.all(np.diff([security.dissent_probability(k, 0.0, p) for k in np.linspace(1.0, 0.0, 11)]) > 0)
-    assert security.dissent_probability(0.7, 3.0, p) > security.dissent_probability(0.7, 0.0, p)
+def test_dissent_probability_by_hand_and_rises_with_its_causes() -> None:
+    p = params(dissent_base=-5.0, dissent_cohesion_effect=3.0, dissent_concession_effect=0.5,
+               dissent_casualty_effect=0.5)
+    assert security.dissent_probability(1.0, 0.0, 0.0, p) == pytest.approx(logistic(-5.0))
+    assert security.dissent_probability(0.5, 2.0, 1.0, p) == pytest.approx(logistic(-5 + 1.5 + 1.0 + 0.5))
+    assert np.all(np.diff([security.dissent_probability(k, 0.0, 0.0, p) for k in np.linspace(1.0, 0.0, 11)]) > 0)
+    assert security.dissent_probability(0.7, 3.0, 0.0, p) > security.dissent_probability(0.7, 0.0, 0.0, p)
+    assert security.dissent_probability(0.7, 0.0, 2.0, p) > security.dissent_probability(0.7, 0.0, 0.0, p)
+    # Rare at the usual cohesion (about one episode a decade at the defaults).
+    assert 12 * security.dissent_probability(0.7, 0.0, 0.0, P0) < 0.3
+
+
+def test_threat_is_the_fighting_groups_armed_density_relative_to_the_national() -> None:
+    members = f64([[50.0, 0.0], [0.0, 100.0]])  # armed members (G=2, T=2)
+    population = f64([1000.0, 3000.0])
+    got = security.threat(members, f64([1.0, 1.0]), population)
+    national = 150.0 / 4000.0
+    np.testing.assert_allclose(got, [50.0 / 1000 / national, 100.0 / 3000 / national])
+    np.testing.assert_allclose(security.threat(members, f64([1.0, 0.0]), population),
+                               [4.0, 0.0])  # a group that does not fight is no threat
+    half = security.threat(members, f64([0.5, 1.0]), population)  # a group's posture weights its members
+    np.testing.assert_allclose(half, [25.0 / 1000 / (125.0 / 4000), 100.0 / 3000 / (125.0 / 4000)])
+    np.testing.assert_array_equal(security.threat(members, np.zeros(2), population), 0.0)
+
+
+def test_targeting_by_hand_and_the_vacuum_term_follows_cohesion() -> None:
+    p = params(deployment_threat_weight=0.5, deployment_vacuum_weight=1.5, deployment_attack_weight=1.0)
+    got = security.targeting(f64([1.0, 1.0, 1.0]), f64([0.0, 2.0, 0.0]), f64([0.0, 0.0, 0.4]), f64([0.0, 0.0, 1.0]),
+                             0.5, p)
+    np.testing.assert_allclose(got, [1.0, 1.0 + 0.5 * 2.0 / 3.0, (1 + 1.5 * 0.5 * 0.4) * 1.5])
+    far = security.targeting(np.ones(1), f64([1e6]), np.zeros(1), np.zeros(1), 0.5, p)[0]
+    assert far == pytest.approx(1.5, rel=1e-5)  # the threat term saturates: a tiny, dense unit cannot draw every force
+    low = security.targeting(np.ones(1), np.zeros(1), f64([0.4]), np.zeros(1), 0.2, p)[0]
+    high = security.targeting(np.ones(1), np.zeros(1), f64([0.4]), np.zeros(1), 0.9, p)[0]
+    assert high > low > 1.0  # cohesive forces carry out the order to hold vacated ground
+
+
+def test_deployment_sends_forces_to_vacated_ground() -> None:
+    control = f64([[0.5, 0.5], [0.5, 0.5]])
+    even = security.deployment(100.0, f64([1.0, 1.0]), control)
+    np.testing.assert_allclose(even, [50.0, 50.0])
+    base = security.targeting(np.ones(2), np.zeros(2), f64([0.0, 0.5]), np.zeros(2), 1.0, P0)
+    shifted = security.deployment(100.0, base, control)
+    assert shifted.sum() == pytest.approx(100.0) and shifted[1] > 50.0
+
+
+def test_operations_react_to_attacks_and_ease_under_verified_unilateral_ceasefires() -> None:
+    p = params(reaction_to_attacks=0.5, verified_restraint=0.5)
+    pressure = f64([0.3, 0.3, 0.3])
+    got = security.operations(pressure, f64([0.0, 1.0, 0.0]), f64([0.0, 0.0, 0.8]), np.array([False, False, True]), p)
+    np.testing.assert_allclose(got, [0.3, 0.3 * 1.25, 0.3 * 0.6])
+    # Verification without a unilateral ceasefire changes nothing.
+    assert security.operations(pressure, np.zeros(3), np.ones(3), np.zeros(3, dtype=np.bool_), p)[0] == 0.3
+
+
+def test_forces_killed_only_by_fighting_groups_where_the_state_operates_and_remembered() -> None:
+    p = params(state_losses_per_member=0.01)
+    members = f64([[100.0, 50.0], [40.0, 10.0]])
+    killed = security.forces_killed(members, f64([1.0, 0.0]), f64([0.5, 0.0]), p)
+    np.testing.assert_allclose(killed, [[0.5, 0.0], [0.0, 0.0]])  # not where the state is absent; not in ceasefire
+    by_territory, by_group = f64([1.0, 0.0]), f64([0.0, 2.0])
+    security.remember_attacks(by_territory, by_group, killed)
+    np.testing.assert_allclose(by_territory, [0.8 + 0.5, 0.0])
+    np.testing.assert_allclose(by_group, [0.5, 1.6])
+
+
+def test_vacuum_fill_splits_the_vacated_ground_between_the_state_and_groups() -> None:
+    before = f64([[0.6, 0.0, 0.4], [0.5, 0.0, 0.5]])
+    after = f64([[0.3, 0.2, 0.5], [0.4, 0.1, 0.5]])
+    state, groups = security.vacuum_fill(before, after, f64([0.3, 0.0]))
+    np.testing.assert_allclose(state, [0.1, 0.0])  # territory 1 vacated nothing this month: not counted
+    np.testing.assert_allclose(groups, [0.2, 0.0])
 
 
 def test_force_allocation_follows_population_and_nonstate_control() -> None:
@@ -504,15 +590,6 @@ def test_intergroup_losses_by_hand_zero_without_rivals_and_symmetric() -> None:
                                              target=[False, False, False]), losses)
 
 
-def test_security_forces_killed_only_by_attacking_groups_where_the_state_operates() -> None:
-    p = params(state_losses_per_member=0.01)
-    members = f64([[100.0, 50.0], [40.0, 10.0]])
-    killed = strength.security_forces_killed(members, f64([1.0, 0.0]), f64([0.5, 0.5]), p)
-    assert killed == pytest.approx(0.01 * 0.5 * (100 + 40))  # not in territory 1: the state is not there
-    assert strength.security_forces_killed(members, f64([1.0, 0.0]), f64([0.0, 0.5]), p) == \
-        pytest.approx(0.01 * 0.5 * 40)  # a group with posture 0 (complying with a ceasefire) does not attack
-
-
 def test_pay_from_income_and_desertion_against_pay() -> None:
     # pay = pi_w (rent + transfers) / members / L: 0.1 x 1.5 / 600 / 0.00025 = 1 legal wage.
     p = params(wage_share=0.1, legal_income_per_member=0.00025, desertion_rate=0.01, recruitment_rent_effect=0.5)
@@ -714,13 +791,54 @@ def test_control_margin() -> None:
     assert violence.margin(np.ones((2, 1)), 1) == 1.0  # the state alone
 
 
-def test_posture_share_is_the_control_weighted_posture_of_the_groups() -> None:
-    control = f64([[0.3, 0.1, 0.6], [0.0, 0.0, 1.0], [0.5, 0.5, 0.0]])  # two groups + the state
-    posture = f64([1.0, 0.0])
-    np.testing.assert_allclose([violence.posture_share(control, posture, t) for t in range(3)], [0.75, 1.0, 0.5])
-    # The state's own share does not dilute the groups' posture; no group present -> the status quo (1).
-    assert violence.posture_share(f64([[0.1, 0.0, 0.9]]), posture, 0) == pytest.approx(1.0)
-    np.testing.assert_allclose([violence.posture_share(control, np.zeros(2), t) for t in range(3)], [0.0, 1.0, 0.0])
+def test_armed_presence_weights_members_by_arms_type_and_posture() -> None:
+    p = params(insurgent_homicide_weight=0.5)
+    weights = violence.homicide_weights(f64([1.0, 0.0]), p)
+    np.testing.assert_allclose(weights, [0.5, 1.0])
+    members = f64([[60.0], [40.0]])  # armed members
+    assert violence.armed_presence(members, weights, f64([1.0, 1.0]), 0) == pytest.approx(30.0 + 40.0)
+    assert violence.armed_presence(members, weights, f64([0.0, 1.0]), 0) == pytest.approx(40.0)  # in ceasefire
+
+
+def test_armed_homicides_scale_and_baseline_by_hand() -> None:
+    p = params(armed_violence_share=0.3)
+    # k makes the armed groups commit 30% of 1,000 observed homicides: (300 - 20 selective) / (100 e^0 + 40 e^0.5)
+    k = violence.armed_homicide_scale(1000.0, f64([100.0, 40.0]), f64([0.0, 0.5]), f64([20.0, 0.0]), p)
+    assert k == pytest.approx(280.0 / (100.0 + 40.0 * math.exp(0.5)))
+    assert violence.armed_homicides(k, 100.0, 0.0, 20.0) + violence.armed_homicides(k, 40.0, 0.5, 0.0) \
+        == pytest.approx(300.0)
+    assert violence.armed_homicides(k, 200.0, 0.0, 0.0) == pytest.approx(2 * k * 100.0)  # elasticity 1 in members
+    assert violence.armed_homicide_scale(1000.0, np.zeros(2), np.zeros(2), np.zeros(2), p) == 0.0  # no group
+    assert np.isfinite(violence.armed_homicides(k, 1.0, 1e6, 0.0))  # clipped exponent
+    assert violence.homicide_baseline(100.0, 30.0) == 70.0  # the model's own killings are part of the count
+    assert violence.homicide_baseline(100.0, 95.0) == 100.0 * violence.BASELINE_FLOOR
+
+
+def test_removals_split_into_killed_captured_and_surrendered() -> None:
+    p = params(killed_share=0.066, killed_share_criminal=0.034, killed_share_no_resistance=0.01, surrender_share=0.32)
+    assert violence.killed_share(1.0, 1.0, p) == pytest.approx(0.066)
+    assert violence.killed_share(0.0, 1.0, p) == pytest.approx(0.034)
+    assert violence.killed_share(1.0, 0.0, p) == pytest.approx(0.01)  # a group that does not fight back
+    killed, captured, surrendered = violence.removals(f64([[100.0], [100.0]]), f64([1.0, 0.0]), f64([1.0, 1.0]), p)
+    np.testing.assert_allclose(killed[:, 0], [6.6, 3.4])
+    np.testing.assert_allclose(surrendered[:, 0], [0.32 * 93.4, 0.32 * 96.6])
+    np.testing.assert_allclose(killed + captured + surrendered, [[100.0], [100.0]])
+
+
+def test_competition_leaders_massacres_displacement_and_confinement_by_hand() -> None:
+    control = f64([[0.3, 0.3, 0.4], [0.6, 0.0, 0.4], [0.0, 0.0, 1.0]])
+    np.testing.assert_allclose([violence.competition(control, t) for t in range(3)], [0.3, 0.0, 0.0])
+    p = params(leader_competition_rate=2.0, vacuum_violence_rate=4.0, massacre_rate=0.1,
+               displacement_per_killing=20.0, confinement_rate=0.5, members_per_clash=2.0)
+    # (1 - S) Pop/1e5 (lambda_Q Q + lambda_0 V) = 0.5 x 2 x (2 x 0.3 + 4 x 0.5)
+    assert violence.social_leader_killings(0.5, 0.3, 0.5, 2e5, p) == pytest.approx(2.6)
+    assert violence.social_leader_killings(0.5, 0.3, 1.0, 2e5, p) == 0.0  # where the state is fully present
+    assert violence.massacre_mean(50.0, 0.3, p) == pytest.approx(1.5)
+    assert violence.massacre_mean(50.0, 0.0, p) == 0.0  # one group holds the armed part
+    assert violence.displaced_persons(3.0, p) == pytest.approx(60.0)
+    assert violence.armed_members(f64([[50.0], [10.0]]), 0) == pytest.approx(60.0)
+    assert violence.confined_persons(60.0, 0.3, p) == pytest.approx(9.0)
+    assert violence.lethal_clash_mean(10.0, p) == pytest.approx(5.0)
 
 
 def test_kalyvas_zone_mapping() -> None:
@@ -732,17 +850,12 @@ def test_kalyvas_zone_mapping() -> None:
 
 def test_selective_violence_by_hand_zero_at_parity_and_full_control_peak_at_half() -> None:
     p = params(selective_violence_rate=1.0)
-    got = [violence.selective_violence(200_000.0, m, p) for m in (0.0, 1.0, 0.5)]
-    np.testing.assert_allclose(got, [0.0, 0.0, 2.0])  # 1 x 2 x 4 m (1 - m)
-    sel = [violence.selective_violence(1e5, m, p) for m in np.linspace(0.0, 1.0, 21)]
+    got = [violence.selective_violence(200_000.0, m, 1.0, p) for m in (0.0, 1.0, 0.5)]
+    np.testing.assert_allclose(got, [0.0, 0.0, 2.0])  # 1 x 2 x 4 m (1 - m) x c_arm
+    assert violence.selective_violence(200_000.0, 0.5, 0.25, p) == pytest.approx(0.5)  # where groups hold control
+    sel = [violence.selective_violence(1e5, m, 1.0, p) for m in np.linspace(0.0, 1.0, 21)]
     assert np.argmax(sel) == 10 and sel[10] == pytest.approx(1.0)  # m = 1/2 (Kalyvas)
     assert np.all(np.diff(sel[:11]) > 0) and np.all(np.diff(sel[10:]) < 0)
-
-
-def test_vacuum_violence_by_hand_and_attenuated_by_state_presence() -> None:
-    p = params(vacuum_violence_rate=2.0)
-    got = [violence.vacuum_violence(v, s, 300_000.0, p) for v, s in ((0.5, 0.0), (0.5, 0.5), (0.5, 1.0), (0.0, 0.0))]
-    np.testing.assert_allclose(got, [3.0, 1.5, 0.0, 0.0])  # 2 x 0.5 x (1 - S) x 3 (Prem et al.)
 
 
 def test_homicide_drivers_directions() -> None:
@@ -757,19 +870,9 @@ def test_homicide_drivers_directions() -> None:
     assert drivers(base, rents=10.0) > drivers(base, rents=1.0)
     assert drivers([0.5, 0.5, 0.0]) > drivers([0.9, 0.1, 0.0])  # contested territory is more violent
     assert drivers([0.1, 0.0, 0.9]) < drivers([0.9, 0.0, 0.1])  # state control lowers it
-    # By hand: contested (1 - 0.05) x 0.5 + ln 2 x 0.3 + 0 + ln 2 x 0.1 - 0.5 x 0.5
-    assert drivers(base) == pytest.approx(0.95 * 0.5 + math.log(2) * 0.3 + math.log(2) * 0.1 - 0.25)
-
-
-def test_homicide_mean_and_baseline_by_hand() -> None:
-    p = params(armed_violence_share=0.3)
-    assert violence.homicide_mean(10.0, 0.2, 0.2, 1.0, 0.0, p) == pytest.approx(10.0)  # first-month calibration
-    assert violence.homicide_mean(4.0, 0.0, -1.0, 1.0, 0.0, p) == pytest.approx(4.0 * math.e)
-    assert violence.homicide_mean(10.0, 0.2, 0.2, 0.0, 0.0, p) == pytest.approx(7.0)  # no armed violence
-    assert violence.homicide_mean(10.0, 0.2, 0.2, 1.0, 2.0, p) == pytest.approx(12.0)
-    assert np.isfinite(violence.homicide_mean(10.0, 1e6, 0.2, 1.0, 0.0, p))  # clipped exponent
-    assert violence.homicide_baseline(100.0, 30.0) == 70.0  # the model's own killings are part of the count
-    assert violence.homicide_baseline(100.0, 95.0) == 100.0 * violence.BASELINE_FLOOR
+    # By hand: contested (1 - 0.05) x 0.5 + ln max(1, 1) x 0.3 + 0 + ln 2 x 0.1 - 0.5 x 0.5 (one group: no groups term)
+    assert drivers(base) == pytest.approx(0.95 * 0.5 + math.log(2) * 0.1 - 0.25)
+    assert drivers(base, groups=2) == pytest.approx(drivers(base) + math.log(2) * 0.3)
 
 
 def test_fragmentation_fades() -> None:
@@ -781,16 +884,51 @@ def test_fragmentation_fades() -> None:
 # =====================================================================================================================
 # M7.3 spill-over
 # =====================================================================================================================
-def test_neighbour_index_is_one_at_baseline_and_rises_with_vacuum_flow_and_fragmentation() -> None:
-    p = params(spillover_flow_effect=0.5, spillover_vacuum_effect=1.0, spillover_fragmentation_effect=0.3)
+def test_neighbour_index_is_one_at_baseline_and_rises_with_vacuum_flow_fragmentation_and_relocation() -> None:
+    p = params(spillover_flow_effect=0.5, spillover_vacuum_effect=1.0, spillover_fragmentation_effect=0.3,
+               spillover_relocation_effect=0.5)
     flow0 = f64([100.0, 0.0])
     zero = np.zeros(2)
-    np.testing.assert_allclose(spillover.neighbour_index(flow0, flow0, zero, zero, p), [1.0, 1.0])
-    np.testing.assert_allclose(spillover.neighbour_index(flow0, flow0, f64([0.5, 0.5]), zero, p), [math.exp(0.5)] * 2)
-    np.testing.assert_allclose(spillover.neighbour_index(2 * flow0 + f64([0, 5.0]), flow0, zero, zero, p),
+    np.testing.assert_allclose(spillover.neighbour_index(flow0, flow0, zero, zero, zero, p), [1.0, 1.0])
+    np.testing.assert_allclose(spillover.neighbour_index(flow0, flow0, f64([0.5, 0.5]), zero, zero, p),
+                               [math.exp(0.5)] * 2)
+    np.testing.assert_allclose(spillover.neighbour_index(2 * flow0 + f64([0, 5.0]), flow0, zero, zero, zero, p),
                                [2**0.5, 1.0])  # no baseline flow: the flow term stays at zero
-    np.testing.assert_allclose(spillover.neighbour_index(flow0, flow0, zero, f64([1.0, 0.0]), p), [math.exp(0.3), 1.0])
-    assert np.isfinite(spillover.neighbour_index(zero, flow0, zero, zero, p)).all()  # flow dries up
+    np.testing.assert_allclose(spillover.neighbour_index(flow0, flow0, zero, f64([1.0, 0.0]), zero, p),
+                               [math.exp(0.3), 1.0])
+    np.testing.assert_allclose(spillover.neighbour_index(flow0, flow0, zero, zero, f64([0.0, 2000.0]), p),
+                               [1.0, math.e])  # 2,000 members relocated there
+    assert np.isfinite(spillover.neighbour_index(zero, flow0, zero, zero, zero, p)).all()  # flow dries up
+
+
+def test_relocation_follows_pressure_and_tolerance_and_members_return() -> None:
+    p = params(relocation_rate=0.1, return_rate=0.2, desertion_rate=0.0)
+    border = f64([[1.0, 1.0, 0.0], [0.0, 0.0, 1.0]])  # neighbour 0 borders territories 0-1, neighbour 1 territory 2
+    members = f64([[30.0, 10.0, 50.0]])
+    relocated = np.zeros((1, 2))
+    push = spillover.push(f64([0.05]))
+    assert push[0] == pytest.approx(0.6)
+    spillover.relocation(members, relocated, border, f64([0.5, 0.0]), np.array([-1]), push, p)
+    out = 0.1 * 0.6 * 0.5 * 40.0  # r_out push H pool
+    np.testing.assert_allclose(relocated, [[out, 0.0]])  # an intolerant neighbour takes nobody
+    np.testing.assert_allclose(members, [[30.0 - out * 0.75, 10.0 - out * 0.25, 50.0]])
+    total = members.sum() + relocated.sum()
+    spillover.relocation(members, relocated, border, f64([0.5, 0.0]), np.array([-1]), spillover.push(np.zeros(1)), p)
+    assert relocated[0, 0] == pytest.approx(out * 0.8)  # no pressure: a fifth returns
+    assert members.sum() + relocated.sum() == pytest.approx(total)  # without desertion, nobody is lost
+    before = relocated.copy()
+    spillover.relocation(members, relocated, border, f64([0.5, 0.0]), np.array([0]), push, p)
+    np.testing.assert_array_equal(relocated, before)  # the declared sanctuary is the sanctuary mechanism's
+
+
+def test_route_rents_rise_at_exits_bordering_violent_neighbours() -> None:
+    border = f64([[1.0, 0.0], [1.0, 1.0]])
+    index = f64([2.0, 1.5])
+    np.testing.assert_allclose(spillover.route_rent_factor(index, border), [3.0, 1.5])
+    kinds = np.ones((2, 4))
+    spillover.scale_route_rents(kinds, index, border, params(spillover_route_feedback=0.5))
+    np.testing.assert_allclose(kinds[:, 3], [3.0**0.5, 1.5**0.5])
+    np.testing.assert_array_equal(kinds[:, :3], 1.0)  # only the route rents
 
 
 def test_neighbour_flows_and_border_means() -> None:
@@ -801,6 +939,67 @@ def test_neighbour_flows_and_border_means() -> None:
                                [30.0 * 0.5, 0.0])  # carried where the state does not control the exit
     np.testing.assert_allclose(spillover.border_sums(f64([1.0, 2.0, 4.0]), border), [3.0, 4.0])
     np.testing.assert_allclose(spillover.border_means(f64([1.0, 2.0, 4.0]), border), [1.5, 4.0])
+
+
+# =====================================================================================================================
+# International actors (hosts, verification, legitimacy, certification, cartels)
+# =====================================================================================================================
+def test_host_tolerance_follows_relations_and_the_talks_it_guarantees() -> None:
+    p = params(tolerance_relations_effect=0.4, tolerance_talks_effect=0.2, tolerance_adjustment=0.25)
+    talks = international.host_talks(np.array([0, -1, 1]), f64([1.0, 1.0, 0.0]), np.array([True, True, True]), 2)
+    np.testing.assert_array_equal(talks, [1.0, 0.0])  # actor 1 does not guarantee its guest's table
+    target = international.tolerance_target(f64([0.5, 0.5]), f64([0.0, 1.0]), f64([1.0, 1.0]), talks, p)
+    np.testing.assert_allclose(target, [1.0, 0.5])  # 0.5 + 0.4 (1 - 0) + 0.2, clipped; unchanged
+    better = international.tolerance_target(f64([0.5]), f64([1.0]), f64([0.5]), np.zeros(1), p)
+    assert better[0] == pytest.approx(0.3)  # relations restored: a host deports its guests (2010)
+    tolerance = f64([0.5, 0.5])
+    international.update_tolerance(tolerance, target, p)
+    np.testing.assert_allclose(tolerance, [0.625, 0.5])
+    np.testing.assert_allclose(international.group_tolerance(tolerance, np.array([1, -1])), [0.5, 0.0])
+
+
+def test_verification_deploys_over_months_and_winds_down() -> None:
+    p = params(verification_deployment_months=3.0)
+    deployed = np.zeros(2)
+    for _ in range(3):
+        international.update_verification(deployed, np.array([True, False]), p)
+    assert deployed[0] == pytest.approx(1.0 - math.exp(-1.0)) and deployed[1] == 0.0
+    np.testing.assert_allclose(international.verification(f64([0.9, 0.9]), deployed), [0.9 * deployed[0], 0.0])
+    international.update_verification(deployed, np.array([False, False]), p)
+    assert deployed[0] < 1.0 - math.exp(-1.0)
+
+
+def test_legitimacy_falls_with_spoiler_violence() -> None:
+    p = params(legitimacy_spoiler_effect=0.5, casualty_reference=10.0)
+    assert international.legitimacy(0.8, 0.0, p) == pytest.approx(0.8)
+    assert international.legitimacy(0.8, 20.0, p) == pytest.approx(0.4)
+
+
+def test_certification_and_aid_by_hand() -> None:
+    p = params(certification_coca_effect=1.0, certification_drug_policy_effect=0.5,
+               certification_extradition_effect=0.5, certification_adjustment=0.5)
+    assert international.certification_target(1.0, 0.0, 0.0, p) == 1.0
+    assert international.certification_target(1.2, 0.5, 0.5, p) == pytest.approx(1.0 - (0.2 + 0.25 + 0.25))
+    assert international.certification_target(3.0, 1.0, 1.0, p) == 0.0  # at worst decertified
+    assert international.update_certification(1.0, 0.0, p) == pytest.approx(0.5)
+    assert international.aid_factor(1.0, 0.02) == 1.0
+    assert international.aid_factor(0.0, 0.02) == pytest.approx(0.98)  # decertification withdraws the aid
+    assert international.extradition_share(f64([1, 1, 0]), f64([1, 0, 1]), f64([1, 1, 1])) == pytest.approx(0.5)
+    assert international.extradition_share(f64([1, 1, 0]), f64([1, 0, 1]), f64([1, 0, 1])) == pytest.approx(1.0)
+    assert international.extradition_share(np.zeros(2), np.ones(2), np.ones(2)) == 0.0
+
+
+def test_cartel_engagement_follows_the_exits_its_proxies_hold() -> None:
+    p = params(cartel_entry_elasticity=1.0, cartel_entry_speed=0.5)
+    allies = f64([[0, 1, 1], [0, 0, 0], [0, 0, 0]])  # cartel 0 pays groups 1 and 2
+    holdings = international.allies_holdings(allies, f64([0.0, 1.0, 0.5]), f64([1.0, 1.0, 0.0]))
+    np.testing.assert_allclose(holdings, [1.0, 0.0, 0.0])  # a dead proxy holds nothing
+    engagement = np.ones(3)
+    international.update_engagement(engagement, f64([2.0, 0, 0]), f64([1.0, 0, 0]), f64([2.0, 0, 0]), p)
+    np.testing.assert_allclose(engagement, [1.5, 1.0, 1.0])  # toward twice the budget; non-cartels untouched
+    international.update_engagement(engagement, f64([0.0, 0, 0]), f64([1.0, 0, 0]), f64([2.0, 0, 0]), p)
+    assert engagement[0] == pytest.approx(0.75)  # proxies lost the exits: the cartel withdraws
+    np.testing.assert_allclose(international.cartel_budgets(f64([2.0, 0.0, 0.0]), engagement), [1.5, 0.0, 0.0])
 
 
 # =====================================================================================================================

@@ -201,16 +201,26 @@ def test_run_by_run_ensemble_equals_the_batch_and_evaluates_patterns():
     assert np.allclose(ensemble.outputs.territory("homicides").mean(axis=0),
                        batch.territories["territory_homicides"])  # per-run territory series average to the batch's
 
-    chosen = catalogue(["eln-2020", "massacres-level"])
+    chosen_ids = ["eln-2020", "massacres-level", "eln-talks-end-reason"]
+    chosen = catalogue(chosen_ids)
     full = simulate_ensemble(scenario, runs=2, seed=3)
     results = {r.pattern.id: r for r in evaluate(chosen, {"colombia-2017": full.outputs})}
     eln = results["eln-2020"]
     assert eln.values.tolist() == st.group_at(full.outputs, "eln", "members", "2020-12").tolist()
-    assert eln.status in ("reproduced", "not reproduced") and 0.0 <= eln.share <= 1.0
-    assert results["massacres-level"].status == NOT_PRODUCED and "massacres" in results["massacres-level"].missing
+    for pid in chosen_ids:  # the massacres and the talks' audit are outputs of the model now
+        assert results[pid].status in ("reproduced", "not reproduced") and 0.0 <= results[pid].share <= 1.0, pid
     table = result_table(list(results.values()))
-    assert list(table["pattern"]) == ["eln-2020", "massacres-level"]
+    assert list(table["pattern"]) == ["eln-2020", "massacres-level", "eln-talks-end-reason"]
     assert table["source"].str.len().min() > 20
+
+
+def test_a_pattern_whose_series_is_missing_is_not_yet_produced():
+    """Outputs without the series a pattern reads (here the massacres): the pattern is skipped and says why."""
+    labels = months("2017-09", 59)
+    out = Outputs.from_frame(frame([(r, label, "members", "eln", "", 2000.0) for r in (0, 1) for label in labels]))
+    result = evaluate(catalogue(["massacres-level"]), {"colombia-2017": out})[0]
+    assert result.status == NOT_PRODUCED and "massacres" in result.missing
+    assert result_table([result])["status"].iloc[0] == "not yet produced"
 
 
 def test_a_series_the_model_will_produce_is_evaluated_once_it_exists():
@@ -244,19 +254,19 @@ def test_calibration_vectors_use_the_catalogue_definitions():
 
 def test_validate_prints_the_pattern_table_and_writes_the_page(cli, tmp_path):
     code, stdout, err = cli("validate", "--uncalibrated", "--draws", "1", "--runs", "1", "--patterns",
-                            "eln-2020,massacres-level", "--out", str(tmp_path), "--origins", "2019", "--levels",
+                            "eln-2020,eln-talks-end-reason", "--out", str(tmp_path), "--origins", "2019", "--levels",
                             "department")
     assert code == 0, err
-    assert "eln-2020" in stdout and "n.p." in stdout and "not yet produced" in stdout
+    assert "eln-2020" in stdout and "eln-talks-end-reason" in stdout
     # and the backtest table with its baselines (one origin here)
     assert "Rolling-origin backtest" in stdout and "Poisson" in stdout
     backtest = pd.read_csv(tmp_path / "backtest.csv")
     assert set(backtest["level"]) == {"department"} and backtest["crps_poisson"].gt(0).all()
     assert "rolling-origin backtest" in (tmp_path / "validation.html").read_text()
     table = pd.read_csv(tmp_path / "patterns.csv")
-    assert list(table["pattern"]) == ["eln-2020", "massacres-level"]
-    assert table["status"].iloc[1] == "not yet produced"
+    assert list(table["pattern"]) == ["eln-2020", "eln-talks-end-reason"]
+    assert table["status"].iloc[1] in ("reproduced", "not reproduced")
     page = (tmp_path / "validation.html").read_text()
-    assert "Patterns of Colombia" in page and "massacres-level" in page and "Held-back years" in page
+    assert "Patterns of Colombia" in page and "eln-talks-end-reason" in page and "Held-back years" in page
     code, _, err = cli("validate", "--uncalibrated", "--patterns", "nope", "--out", str(tmp_path))
     assert code == 2 and "unknown pattern" in err

@@ -27,6 +27,7 @@ STOOD_DOWN = frozenset({IMPLEMENTATION, DEMOBILIZED})
 KINDS = ("coca", "gold", "extortion", "routes")
 MAX_MONTHLY_LOSS = 0.2
 EXPLOIT, SPOIL = 4, 6  # columns of a group's choices (model.choices.EXPLOIT, SPOIL)
+CONCESSION_WEIGHTS = (0.5, 0.5, 1.0, 1.0)  # arrest orders, extradition, bombing, zone: in the forces' eyes
 
 
 def logistic(z: float) -> float:
@@ -66,7 +67,6 @@ class TerritoryAgent(mesa.Agent):
         self.vacated = 0.0
         self.vacated_now = 0.0
         self.hom_base = 0.0
-        self.drivers0 = 0.0
         self.losses_state: dict[str, float] = {}
         self.losses_groups: dict[str, float] = {}
         self.expected_state_total = 0.0
@@ -76,6 +76,10 @@ class TerritoryAgent(mesa.Agent):
         self.state_killed = 0.0
         self.rent_per_member = 0.0
         self.homicides = 0.0
+        self.attacks = 0.0  # decaying record of security-force members killed here
+        self.expected_state: dict[str, float] = {}
+        self.killed: dict[str, float] = {}
+        self.forces_killed: dict[str, float] = {}
 
     # ------------------------------------------------------------------ economy
     def compute_rents(self, chi: dict[str, float]) -> None:
@@ -86,6 +90,12 @@ class TerritoryAgent(mesa.Agent):
             "extortion": self.population / 1e5 * p["extortion_rent_per_100k"],
             "routes": self.corridor_ha * p["route_rent_per_ha"],
         }
+        factor = 1.0
+        for k, index in zip(self.model.world.neighbour_ids, self.model.neighbour_idx, strict=True):
+            if k in self.borders:
+                factor *= index
+        if factor != 1.0:  # disorder across the border makes the routes through it pay more
+            self.gross["routes"] *= factor ** p["spillover_route_feedback"]
         self.appropriable = {k: self.gross[k] * chi[k] for k in KINDS}
         self.rent = sum(self.appropriable.values())
 
@@ -141,6 +151,9 @@ class TerritoryAgent(mesa.Agent):
         self.vacated_now = sum(max(before[g.gid] - self.control[g.gid], 0.0) * g.leaving
                                for g in self.model.group_list)
         self.vacated = 0.8 * self.vacated + self.vacated_now
+        gained = {a: max(self.control[a] - before[a], 0.0) for a in before}
+        self.filled_state = gained[STATE] if self.vacated_now > 1e-6 else 0.0
+        self.filled_groups = sum(v for a, v in gained.items() if a != STATE) if self.vacated_now > 1e-6 else 0.0
 
     def margin(self) -> float:
         """Control margin: largest share minus the second largest."""
@@ -163,17 +176,21 @@ class TerritoryAgent(mesa.Agent):
         expected = []
         for g in here:
             protected = g.bilateral or tid in g.zone
-            rate = 0.0 if protected else min(p["state_attrition"] * g.pressure * density, MAX_MONTHLY_LOSS)
+            rate = 0.0 if protected else min(p["state_attrition"] * g.ops * density, MAX_MONTHLY_LOSS)
             expected.append(rate * g.members[tid])
         total = sum(expected)
+        self.expected_state = {g.gid: x for g, x in zip(here, expected, strict=True)}
         self.expected_state_total = total
         self.clashes_state = float(rng.poisson(total / mpc)) if total > 0 else 0.0
         if total > 0:
             for g, x in zip(here, expected, strict=True):
                 self.losses_state[g.gid] = min(x / total * self.clashes_state * mpc, g.members[tid])
-        self.state_killed = 0.0
-        if e_state > 0:
-            self.state_killed = sum(p["state_losses_per_member"] * g.posture * g.members[tid] for g in here)
+        self.forces_killed = dict.fromkeys((g.gid for g in groups), 0.0)
+        if e_state > 0:  # security-force members killed by the armed members of the groups that fight
+            for g in here:
+                if g.posture > 0:
+                    self.forces_killed[g.gid] = p["state_losses_per_member"] * g.posture * g.members[tid]
+        self.state_killed = sum(self.forces_killed.values())
 
         expected = []
         for g in here:
@@ -206,44 +223,71 @@ class TerritoryAgent(mesa.Agent):
         p = self.model.p
         present = sum(1 for g in self.model.group_list if g.members[self.tid] > 1.0)
         return (p["homicide_contested_effect"] * (1.0 - self.margin())
-                + p["homicide_groups_effect"] * math.log1p(present)
+                + p["homicide_groups_effect"] * math.log(max(present, 1))
                 + p["homicide_fragmentation_effect"] * self.fragmentation
                 + p["homicide_rent_effect"] * math.log1p(self.rent)
                 - p["homicide_state_effect"] * self.control[STATE])
 
-    def commit_violence(self) -> None:
-        """Homicides: the territory's baseline scaled by its drivers and the posture of the groups holding it, plus
-        selective, vacuum-filling and collateral killings and deaths in clashes; negative-binomial counts."""
+    def competition(self) -> float:
+        """Q = c_arm (1 - sum of squared shares of the armed part): armed groups competing for the territory."""
+        held = sum(self.control[g.gid] for g in self.model.group_list)
+        if held <= 1e-12:
+            return 0.0
+        return held * (1.0 - sum((self.control[g.gid] / held) ** 2 for g in self.model.group_list))
+
+    def armed_presence(self, status_quo: bool = False) -> float:
+        """Effective armed members: armed members x homicide weight x posture (the base year's rule's posture in the
+        status quo)."""
+        p = self.model.p
+        return sum((p["insurgent_homicide_weight"] if g.insurgent else 1.0)
+                   * (g.status_quo_posture if status_quo else g.posture) * g.members[self.tid]
+                   for g in self.model.group_list)
+
+    def prepare_violence(self) -> None:
+        """The month's drivers, selective killings and what the state's operations removed (killed or not)."""
         model, p = self.model, self.model.p
         self.fragmentation *= p["fragmentation_memory"]
-        drivers = self.homicide_drivers()
-        held = sum(self.control[g.gid] for g in model.group_list)
-        posture_share, status_quo = 1.0, 1.0
-        if held > 1e-12:
-            posture_share = sum(self.control[g.gid] * g.posture for g in model.group_list) / max(held, 1e-12)
-            status_quo = sum(self.control[g.gid] * g.status_quo_posture for g in model.group_list) / max(held, 1e-12)
+        self.drivers = self.homicide_drivers()
         m = self.margin()
-        per_100k = self.population / 1e5
-        self.selective = p["selective_violence_rate"] * per_100k * 4.0 * m * (1.0 - m)
-        self.vacuum = p["vacuum_violence_rate"] * self.vacated * (1.0 - self.state_presence) * per_100k
+        held = sum(self.control[g.gid] for g in model.group_list)
+        self.selective = p["selective_violence_rate"] * self.population / 1e5 * 4.0 * m * (1.0 - m) * held
+        self.killed = {g.gid: g.killed_share(g.posture) * self.losses_state[g.gid] for g in model.group_list}
+
+    def commit_violence(self, scale: float) -> None:
+        """Homicides: ordinary crime (fixed at the start) plus the armed groups' homicides (a national rate per
+        effective armed member times the drivers, plus selective killings), killings of social leaders, civilians
+        killed in operations and deaths between groups; negative-binomial counts. Then lethal clashes, massacres,
+        displacement and confinement."""
+        model, p = self.model, self.model.p
+        drivers = min(max(self.drivers, -20.0), 20.0)
+        q = self.competition()
+        armed = self.selective + scale * self.armed_presence() * math.exp(drivers)
+        self.leaders = ((1.0 - self.state_presence) * self.population / 1e5
+                        * (p["leader_competition_rate"] * q + p["vacuum_violence_rate"] * self.vacated))
         collateral_rate = p["collateral_share"] * (1.0 - self.state_presence)
-        collateral = collateral_rate * sum(self.losses_state.values())
-        extra = self.selective + self.vacuum + collateral + sum(self.losses_groups.values())
-        if model.month == 0:  # calibrate the territory effect on the observed 2021 monthly homicides
-            expected_extra = (self.selective + self.vacuum + self.expected_groups_total
-                              + collateral_rate * self.expected_state_total)
-            self.drivers0 = drivers
-            self.hom_base = max(self.observed_homicides - expected_extra, 0.2 * self.observed_homicides)
-        w = p["armed_violence_share"]
-        if model.month == 0:  # the base year's postures (no tables, no conditional repression) are the reference
-            self.hom_base /= 1.0 - w + w * status_quo
-        shift = min(max(drivers - self.drivers0, -20.0), 20.0)
-        mu = self.hom_base * math.exp(shift) * (1.0 - w + w * posture_share) + extra
+        self.collateral = {gid: collateral_rate * k for gid, k in self.killed.items()}
+        lethal = sum(self.killed.values()) + sum(self.forces_killed.values())
+        self.lethal_clashes = float(model.rng.poisson(lethal / p["members_per_clash"])) if lethal > 0 else 0.0
+        rivals = sum(self.losses_groups.values())
+        extra = self.leaders + rivals + sum(self.collateral.values())
+        if model.month == 0:  # ordinary crime: the observed homicides less the model's own in the status quo
+            expected = (self.selective + scale * self.armed_presence(True) * math.exp(drivers) + self.leaders
+                        + self.expected_groups_total
+                        + sum(collateral_rate * g.killed_share(g.status_quo_posture)
+                              * self.expected_state.get(g.gid, 0.0) for g in model.group_list))
+            self.hom_base = max(self.observed_homicides - expected, 0.2 * self.observed_homicides)
+        mu = self.hom_base + armed + extra
         if mu > 0:
             size = p["homicide_dispersion"]
             self.homicides = float(model.rng.negative_binomial(size, size / (size + mu)))
         else:
             self.homicides = 0.0
+        conflict = self.homicides * (armed + extra) / mu if mu > 0 else 0.0
+        self.armed_killings = self.homicides * armed / mu if mu > 0 else 0.0
+        massacres = p["massacre_rate"] * self.armed_killings * q
+        self.massacres = float(model.rng.poisson(massacres)) if massacres > 0 else 0.0
+        self.displaced = p["displacement_per_killing"] * conflict
+        self.confined = p["confinement_rate"] * sum(g.members[self.tid] for g in model.group_list) * q
 
 
 class GroupAgent(mesa.Agent):
@@ -305,14 +349,43 @@ class GroupAgent(mesa.Agent):
         self.attacking = 1.0
         self.leaving = False
         self.demobilised = 0.0
+        self.insurgent = group_type in ("insurgent", "dissident")
+        self.relocated: dict[str, float] = {}  # armed members relocated into each neighbouring country
+        self.attacks = 0.0  # decaying record of security-force members it killed
+        self.deployed_verification = 0.0
+        self.engagement = 1.0  # a cartel's budget relative to the scenario's
+        self.holdings0 = 0.0
+
+    @property
+    def at_home(self) -> float:
+        """Armed members in the country and in sanctuary (those the sanctuary flow moves)."""
+        return sum(self.members.values()) + self.sanctuary
 
     @property
     def armed(self) -> float:
+        """Armed members: in the country, in sanctuary and relocated abroad."""
+        return self.at_home + sum(self.relocated.values())
         return sum(self.members.values()) + self.sanctuary
 
     @property
     def total(self) -> float:
         return self.armed + sum(self.support.values())
+
+    def state_operations(self, pressure: float, unilateral: bool) -> float:
+        """The state's operations against the group: pressure x (1 + w_R a / (1 + a)) x max(0, 1 - psi_V V [unilateral
+        ceasefire]), a its recent attacks on the forces, V its verification."""
+        p = self.model.p
+        reaction = 1.0 + p["reaction_to_attacks"] * self.attacks / (1.0 + self.attacks)
+        restraint = 1.0 - p["verified_restraint"] * self.verification * (1.0 if unilateral else 0.0)
+        return pressure * reaction * max(restraint, 0.0)
+
+    def killed_share(self, posture: float) -> float:
+        """Share of the members the state removes who die: by type when fighting back, `killed_share_no_resistance`
+        when not, linear in the posture."""
+        p = self.model.p
+        fighting = p["killed_share"] if self.insurgent else p["killed_share_criminal"]
+        v = min(max(posture, 0.0), 1.0)
+        return v * fighting + (1.0 - v) * p["killed_share_no_resistance"]
 
     # ------------------------------------------------------------------ levers
     def read_levers(self, month: int) -> None:
@@ -322,7 +395,15 @@ class GroupAgent(mesa.Agent):
         self.concessions = [bool(c) for c in s.concessions[month, g]]
         self.n_concessions = float(sum(self.concessions))
         self.zone = model.zones_of(self.index, month)  # the tables then say which zones and ceasefires hold
-        self.host_tolerance = model.host_tolerance(self.host, month)
+        scheduled = bool(s.ceasefire[month, g])
+        self.scheduled_unilateral = scheduled and not bool(s.bilateral[month, g])
+        self.talking = self.phase in TALKING
+        self.at_table = self.phase in TALKING or self.phase in (SUSPENDED, FINAL_AGREEMENT)
+        self.monitored = scheduled or self.at_table or self.phase == IMPLEMENTATION
+        if scheduled:  # the posture the deployment targets until the groups choose: last month's, 1 at the start
+            self.posture = 0.0
+        elif month == 0:
+            self.posture = 1.0
         self.guarantee = float(s.guarantee[month, g])
 
     # ------------------------------------------------------------------ economy
@@ -431,7 +512,7 @@ class GroupAgent(mesa.Agent):
         """Members cross to (or return from) the host country toward sigma_max * host tolerance of the total, through
         the territories on the host's border (or wherever the group is, if it holds none of them)."""
         target = self.sanctuary_max * self.host_tolerance
-        flow = self.model.p["sanctuary_adjustment"] * (target * self.armed - self.sanctuary)
+        flow = self.model.p["sanctuary_adjustment"] * (target * self.at_home - self.sanctuary)
         source = {tid: n for tid, n in self.members.items() if tid in self.host_border}
         if sum(source.values()) <= 0:
             source = self.members
@@ -446,6 +527,27 @@ class GroupAgent(mesa.Agent):
             self.members[tid] = max(n, 0.0)
         self.sanctuary = max(self.sanctuary + flow, 0.0)
 
+    def relocate(self) -> None:
+        """Members pressed at home (push: annualised losses, at most 1) cross into tolerant neighbours other than
+        their declared sanctuary, from the territories on that border; members abroad return as the pressure eases
+        and desert at the domestic rate."""
+        model, p = self.model, self.model.p
+        push = min(max(12.0 * self.loss_share, 0.0), 1.0)
+        for k in model.world.neighbour_ids:
+            if k == self.host_country:
+                continue
+            border = [t.tid for t in model.territory_list if k in t.borders]
+            if not border:
+                continue
+            pool = sum(self.members[tid] for tid in border)
+            out = p["relocation_rate"] * push * model.tolerance[k] * pool
+            back = p["return_rate"] * (1.0 - push) * self.relocated[k]
+            self.relocated[k] = max(self.relocated[k] * (1.0 - p["desertion_rate"]) + out - back, 0.0)
+            net = back - out
+            for tid in border:
+                share = self.members[tid] / pool if pool > 0 else 1.0 / len(border)
+                self.members[tid] = max(self.members[tid] + net * share, 0.0)
+
 
 class StateAgent(mesa.Agent):
     """The state: its security forces' cohesion and their deployment across territories."""
@@ -456,15 +558,42 @@ class StateAgent(mesa.Agent):
         self.cohesion = cohesion
         self.allocation: dict[str, float] = {}
         self.dissent = False
+        self.forces = 0.0
+        self.concessions_before = [[0.0] * 4 for _ in range(len(model.world.group_ids))]
+        self.killed_last = 0.0  # security-force members killed last month
+        self.killed_at_tables = 0.0  # of them, by groups at a table
+
+    def assess_threat(self) -> None:
+        """Armed members of the groups that fight, per inhabitant, relative to the national density."""
+        model = self.model
+        armed = {t.tid: sum(g.members[t.tid] * g.posture for g in model.group_list)
+                 for t in model.territory_list}
+        total_armed = sum(armed.values())
+        total_pop = sum(t.population for t in model.territory_list)
+        if total_armed <= 0 or total_pop <= 0:
+            self.threat = dict.fromkeys(armed, 0.0)
+            return
+        national = total_armed / total_pop
+        self.threat = {t.tid: (armed[t.tid] / t.population / national if t.population > 0 else 0.0)
+                       for t in model.territory_list}
+
+    def target(self) -> None:
+        """The deployment rule's base weights: pop^0.75 (1 + w_T T/(1 + T)) (1 + w_V K vacated) (1 + w_A A/(1 + A)),
+        T the relative armed threat."""
+        p = self.model.p
+        self.base = {t.tid: t.population ** 0.75
+                     * (1.0 + p["deployment_threat_weight"] * self.threat[t.tid] / (1.0 + self.threat[t.tid]))
+                     * (1.0 + p["deployment_vacuum_weight"] * self.cohesion * t.vacated)
+                     * (1.0 + p["deployment_attack_weight"] * t.attacks / (1.0 + t.attacks))
+                     for t in self.model.territory_list}
 
     def deploy(self, month: int, demilitarised: set[str], first: bool = False) -> None:
-        """Forces go where people are and where the state does not control: weight pop^0.75 (0.2 + 1 - c_state)."""
+        """Forces go by the base weights where the state does not control: base (0.2 + 1 - c_state)."""
         model, p, s = self.model, self.model.p, self.model.schedule
-        forces = float(s.deployable[month]) * self.total_forces
-        weights = {t.tid: t.population ** 0.75 * (0.2 + (1.0 if first else 1.0 - t.control[STATE]))
+        weights = {t.tid: self.base[t.tid] * (0.2 + (1.0 if first else 1.0 - t.control[STATE]))
                    for t in model.territory_list}
         total = sum(weights.values())
-        self.allocation = {tid: forces * w / total for tid, w in weights.items()}
+        self.allocation = {tid: self.forces * w / total for tid, w in weights.items()}
         conditional = bool(s.conditional[min(month, len(s.conditional) - 1)])
         self.bonus = 1.0 + (p["conditional_effort_bonus"] if conditional else 0.0)
         self.demilitarised = demilitarised
@@ -476,14 +605,35 @@ class StateAgent(mesa.Agent):
         return (self.cohesion * self.allocation[territory.tid] * territory.state_presence
                 * self.model.p["state_effort_ratio"] * self.bonus)
 
-    def update_cohesion(self, month: int, concessions: float) -> None:
-        """Open dissent with probability logistic(g0 + g1 (1 - K) + g2 C); cohesion recovers toward buy-in and falls
-        with concessions, purges and dissent."""
+    def update_cohesion(self, month: int) -> None:
+        """Open dissent with probability logistic(g0 + g1 (1 - K) + g2 N + g3 X); cohesion recovers toward buy-in
+        lowered by the concessions in force C and casualties under restraint X, and falls with new concessions N,
+        purges and dissent."""
         model, p, s = self.model, self.model.p, self.model.schedule
+        load, new_load = 0.0, 0.0
+        for g in model.group_list:
+            for k, on in enumerate(g.concessions):
+                load += CONCESSION_WEIGHTS[k] * on
+                new_load += CONCESSION_WEIGHTS[k] * max(float(on) - self.concessions_before[g.index][k], 0.0)
+            self.concessions_before[g.index] = [float(c) for c in g.concessions]
+        strain = max(self.killed_last / p["casualty_reference"] - 1.0, 0.0) * min(load, 1.0)
         z = (p["dissent_base"] + p["dissent_cohesion_effect"] * (1.0 - self.cohesion)
-             + p["dissent_concession_effect"] * concessions)
+             + p["dissent_concession_effect"] * new_load + p["dissent_casualty_effect"] * strain)
         self.dissent = model.rng.random() < logistic(z)
-        k = (self.cohesion + p["cohesion_recovery"] * (float(s.buy_in[month]) - self.cohesion)
-             - p["cohesion_concession_effect"] * concessions - p["cohesion_purge_effect"] * float(s.purge[month])
+        level = float(s.buy_in[month]) / (1.0 + p["cohesion_concession_level"] * load
+                                          + p["cohesion_casualty_effect"] * strain)
+        k = (self.cohesion + p["cohesion_recovery"] * (level - self.cohesion)
+             - p["cohesion_new_concession"] * new_load - p["cohesion_purge_effect"] * float(s.purge[month])
              - p["dissent_shock"] * self.dissent)
         self.cohesion = min(max(k, 0.0), 1.0)
+
+    def remember_attacks(self) -> None:
+        """Decaying records of attacks on the forces, by territory and by group; last month's totals."""
+        model = self.model
+        for t in model.territory_list:
+            t.attacks = 0.8 * t.attacks + sum(t.forces_killed.values())
+        for g in model.group_list:
+            g.attacks = 0.8 * g.attacks + sum(t.forces_killed[g.gid] for t in model.territory_list)
+        self.killed_last = sum(t.state_killed for t in model.territory_list)
+        self.killed_at_tables = sum(t.forces_killed[g.gid] for t in model.territory_list for g in model.group_list
+                                    if g.at_table)

@@ -44,6 +44,7 @@ class TotalPeaceModel(mesa.Model):
         self.contest_form = scenario.model.contest_form
         self.phased = scenario.policy.talks.mode == "phased"
         self.month = 0
+        self.security_budget = float(scenario.security.budget or 0.0)
         self._build_agents(scenario)
         self.groups_desk = GroupDesk(self, float(scenario.security.military + scenario.security.police))
         self._initial_state()
@@ -80,6 +81,9 @@ class TotalPeaceModel(mesa.Model):
         self.groups_by_id = {g.gid: g for g in self.group_list}
         for g in self.group_list:
             g.host_border = {w.territory_ids[i] for i in np.flatnonzero(w.host_border[g.index])}
+            g.host_country = w.international_ids[g.host] if g.host is not None else None
+            g.relocated = dict.fromkeys(w.neighbour_ids, 0.0)
+            g.extradition_requested = bool(w.extradition_requested[g.index])
             g.allies = {w.group_ids[h] for h in np.flatnonzero(w.allies[g.index])}
             g.rival_agents = [self.group_list[h] for h in np.flatnonzero(w.rivals[g.index])]
             if w.splinter_slot[g.index] >= 0:
@@ -90,8 +94,14 @@ class TotalPeaceModel(mesa.Model):
 
     def _initial_state(self) -> None:
         """Armed members, support networks and sanctuary; the ex-combatant pool; control at the contest's fixed point
-        with the arms each group's rents keep there; the arms and routes of that control."""
+        with the arms each group's rents keep there; the arms and routes of that control; hosts at their scheduled
+        tolerance, the donor's certification at 1, neighbours' violence at 1."""
         w, desk = self.world, self.groups_desk
+        s = self.schedule
+        self.tolerance = {a: float(s.host_tolerance[0, i]) for i, a in enumerate(w.international_ids)}
+        self.certification = 1.0
+        self.neighbour_idx = [1.0] * len(w.neighbour_ids)
+        self.coca0 = float(np.sum(w.coca_ha))
         for g in self.group_list:
             sigma = g.sanctuary_max * self.host_tolerance(g.host, 0)
             fighters = float(w.members[g.index]) * g.armed_share
@@ -107,6 +117,11 @@ class TotalPeaceModel(mesa.Model):
         for t in self.territory_list:
             t.control = {g.gid: 0.0 for g in self.group_list} | {STATE: 0.0}
         first = True
+        for g in self.group_list:
+            g.posture = 1.0
+        self.state.forces = float(s.deployable[0]) * self.state.total_forces
+        self.state.assess_threat()
+        self.state.target()
         for _ in range(INIT_ITERATIONS):
             for g, multiplier in zip(self.group_list, desk.arms_at_start(chi), strict=True):
                 g.effort_multiplier = float(multiplier)
@@ -170,12 +185,13 @@ class TotalPeaceModel(mesa.Model):
         groups, territories, desk = self.groups, self.territories, self.groups_desk
 
         # 1. levers
-        groups.do("read_levers", month)
         conditional = bool(s.conditional[month])
-        self.legitimacy = float(s.legitimacy[month])
         for g in self.group_list:
             g.members_at_talks = g.total
             g.armed_at_start = g.armed
+        self.posture = self.violence_posture(conditional)
+        groups.do("read_levers", month)
+        self.international_actors(month)
 
         # 2. economy: routes re-optimised with control, rents, cartel transfers (their own share kept), pay
         desk.reroute(month)
@@ -188,11 +204,20 @@ class TotalPeaceModel(mesa.Model):
         for cartel in self.group_list:
             if cartel.finance <= 0:
                 continue
+            holdings = sum(self.groups_by_id[a].exit_control() * self.groups_by_id[a].alive for a in cartel.allies)
+            if month == 0:
+                cartel.holdings0 = holdings
+            ratio = holdings / cartel.holdings0 if cartel.holdings0 > 0 else 1.0
+            goal = min(ratio ** p["cartel_entry_elasticity"], 4.0) if ratio > 0 else 0.0
+            cartel.engagement += p["cartel_entry_speed"] * (goal - cartel.engagement)
+        for cartel in self.group_list:
+            if cartel.finance * cartel.engagement == 0.0:
+                continue
             own = cartel.exit_control() * cartel.alive
             weights = {a: self.groups_by_id[a].exit_control() * self.groups_by_id[a].alive for a in cartel.allies}
             total = own + sum(weights.values())
             if total > 0:
-                budget = cartel.finance * (1.0 + vacuum_exits)
+                budget = cartel.finance * cartel.engagement * (1.0 + vacuum_exits)
                 for a, wgt in weights.items():
                     self.groups_by_id[a].transfers += budget * wgt / total
                 cartel.transfers += budget * own / total
@@ -206,15 +231,19 @@ class TotalPeaceModel(mesa.Model):
         for g in self.group_list:
             g.rent += g.transfers
 
-        # 3. negotiation: power with the groups' arms, willingness, the tables' month; then the groups' choices
+        # 3. negotiation: the deployment's threat and targets, power with the groups' arms, willingness, the tables'
+        # month; then the groups' choices
+        self.state.assess_threat()
+        self.state.target()
         desk.presence()
         for g in self.group_list:
             g.effort_multiplier = g.arms
         self.measure_efforts(month, noise=False)
         groups.do("assess_power")
-        self.posture = self.violence_posture(conditional)
         self.base_pressure = p["repression_base"] + (p["repression_conditionality"] * self.posture
                                                      if conditional else 0.0)
+        for g in self.group_list:  # the pressure the groups weigh at the tables: the state's operations
+            g.threat_ops = g.state_operations(self.base_pressure, g.scheduled_unilateral)
         power = [g.power for g in self.group_list]
         if any(g.zone for g in self.group_list):  # the bargaining-power audit needs p without the zones
             zones = {g.index: g.zone for g in self.group_list}
@@ -234,6 +263,8 @@ class TotalPeaceModel(mesa.Model):
         for g in self.group_list:
             g.phase = g.new_phase
         desk.decide(self.desk.out, self.desk.audit, self.desk.phase, conditional)
+        for g in self.group_list:  # the state's operations against each group, after its choices
+            g.ops = g.state_operations(g.pressure, g.ceasefire and not g.bilateral)
 
         # 5. signing, splits at ratification and beyond it, DDR into the ex-combatant pool
         groups.do("sign")
@@ -248,12 +279,15 @@ class TotalPeaceModel(mesa.Model):
         groups.do("stand_down")
 
         # 6. security forces
-        self.state.update_cohesion(month, sum(g.n_concessions for g in self.group_list))
+        self.state.update_cohesion(month)
 
-        # 7. territorial contest and vacuum filling, with the operations each group keeps (and its arms of step 3)
+        # 7. territorial contest and vacuum filling, with the operations each group keeps (and its arms of step 3);
+        # the deployment targets the threat of the postures chosen this month
         desk.presence(with_arms=False)
         for g in self.group_list:
             g.effort_multiplier = g.arms * g.operations
+        self.state.assess_threat()
+        self.state.target()
         self.measure_efforts(month, noise=True)
         territories.do("contest")
 
@@ -272,18 +306,60 @@ class TotalPeaceModel(mesa.Model):
         desk.strength(zone)
         groups.do("move")
         groups.do("seek_sanctuary")
+        groups.do("relocate")
         desk.arm()
         change = -p["substitution_rate"] * float(s.substitution[month]) \
             + p["substitution_announcement"] * float(s.announced[month])
         territories.do("grow_coca", change)
+        self.state.remember_attacks()
 
         # 9. violence
-        territories.do("commit_violence")
+        territories.do("prepare_violence")
+        if month == 0:  # the armed groups' homicide rate per effective member, from the observed homicides
+            reference = sum(t.armed_presence(True) * math.exp(min(max(t.drivers, -20.0), 20.0))
+                            for t in self.territory_list)
+            remainder = (p["armed_violence_share"] * sum(t.observed_homicides for t in self.territory_list)
+                         - sum(t.selective for t in self.territory_list))
+            self.armed_scale = remainder / reference if reference > 0 and remainder > 0 else 0.0
+        territories.do("commit_violence", self.armed_scale)
 
         # 10. spill-over
         self.route_coca()
+        self.neighbour_idx = self.neighbour_index()
         self.record()
         self.month += 1
+
+    def international_actors(self, month: int) -> None:
+        """Hosts' tolerance (toward its target: relations with the government and the talks they guarantee),
+        verification deployed where there is something to verify, legitimacy, the donor's certification and the
+        forces its aid allows."""
+        p, s, w = self.p, self.schedule, self.world
+        for i, actor in enumerate(w.international_ids):
+            talks = any(g.host == i and s.host_guarantees[month, g.index] > 0 and g.talking for g in self.group_list)
+            goal = (float(s.host_tolerance[month, i]) + p["tolerance_relations_effect"]
+                    * (float(s.relations[0, i]) - float(s.relations[month, i])) + p["tolerance_talks_effect"] * talks)
+            goal = min(max(goal, 0.0), 1.0)
+            self.tolerance[actor] += p["tolerance_adjustment"] * (goal - self.tolerance[actor])
+        rate = 1.0 - math.exp(-1.0 / p["verification_deployment_months"])
+        for g in self.group_list:
+            g.host_tolerance = self.tolerance[w.international_ids[g.host]] if g.host is not None else 0.0
+            g.deployed_verification += rate * ((1.0 if g.monitored else 0.0) - g.deployed_verification)
+            g.verification = min(max(float(s.verification[month, g.index]) * g.deployed_verification, 0.0), 1.0)
+        self.legitimacy = float(s.legitimacy[month]) / (
+            1.0 + p["legitimacy_spoiler_effect"] * self.state.killed_at_tables / p["casualty_reference"])
+        coca = sum(t.coca_ha for t in self.territory_list)
+        ratio = coca / self.coca0 if self.coca0 > 0 else 1.0
+        wanted = [g for g in self.group_list if g.extradition_requested and g.alive]
+        suspended = (sum(self.state.concessions_before[g.index][1] for g in wanted) / len(wanted)
+                     if wanted else 0.0)  # extradition suspended last month
+        penalty = (p["certification_coca_effect"] * max(ratio - 1.0, 0.0)
+                   + p["certification_drug_policy_effect"] * float(s.decriminalization[month])
+                   + p["certification_extradition_effect"] * suspended)
+        goal = 1.0 - min(max(penalty, 0.0), 1.0)
+        self.certification += p["certification_adjustment"] * (goal - self.certification)
+        share = float(s.aid[month]) / self.security_budget if self.security_budget > 0 else 0.0
+        aid = 1.0 - share * (1.0 - min(max(self.certification, 0.0), 1.0))
+        self.state.forces = float(s.deployable[month]) * self.state.total_forces * aid
 
     def neighbour_index(self) -> list[float]:
         p, out = self.p, []
@@ -294,8 +370,9 @@ class TotalPeaceModel(mesa.Model):
             vacuum = sum(t.vacated for t in border) / n
             frag = sum(t.fragmentation for t in border) / n
             ratio = max(flows[k], 1e-9) / max(self.flow0[k], 1e-9) if self.flow0[k] > 0 else 1.0
+            relocated = sum(g.relocated[k] for g in self.group_list)
             z = (p["spillover_flow_effect"] * math.log(ratio) + p["spillover_vacuum_effect"] * vacuum
-                 + p["spillover_fragmentation_effect"] * frag)
+                 + p["spillover_fragmentation_effect"] * frag + p["spillover_relocation_effect"] * relocated / 1000.0)
             out.append(math.exp(min(max(z, -20.0), 20.0)))
         return out
 
@@ -303,7 +380,7 @@ class TotalPeaceModel(mesa.Model):
     def record(self) -> None:
         pop = sum(t.population for t in self.territory_list)
         homicides = sum(t.homicides for t in self.territory_list)
-        index = self.neighbour_index()
+        index = self.neighbour_idx
         row = {
             "homicides": float(homicides),
             "homicide_rate": homicides / pop * 1e5,
@@ -312,7 +389,7 @@ class TotalPeaceModel(mesa.Model):
             "groups_in_talks": float(sum(1 for g in self.group_list if g.phase in TALKING or g.phase == 5)),
             "agreements_signed": float(sum(g.signed for g in self.group_list)),
             "security_cohesion": self.state.cohesion,
-            "state_group_clashes": float(sum(t.clashes_state for t in self.territory_list)),
+            "state_group_clashes": float(sum(t.lethal_clashes for t in self.territory_list)),
             "inter_group_clashes": float(sum(t.clashes_groups for t in self.territory_list)),
             "coca_ha": sum(t.coca_ha for t in self.territory_list),
             "neighbour_violence": sum(index) / len(index) if index else 1.0,
@@ -321,6 +398,14 @@ class TotalPeaceModel(mesa.Model):
             "neighbour_index": index,
             "territory_state_control": [t.control[STATE] for t in self.territory_list],
             "territory_homicides": [float(t.homicides) for t in self.territory_list],
+            "battle_deaths": sum(t.killed[g.gid] + t.forces_killed[g.gid] + t.collateral[g.gid]
+                                 for t in self.territory_list for g in self.group_list if g.insurgent),
+            "security_forces_killed": self.state.killed_last,
+            "social_leader_killings": sum(t.leaders for t in self.territory_list),
+            "massacres": sum(t.massacres for t in self.territory_list),
+            "displaced": sum(t.displaced for t in self.territory_list),
+            "vacuum_filled_state": sum(t.filled_state for t in self.territory_list),
+            "vacuum_filled_groups": sum(t.filled_groups for t in self.territory_list),
         }
         for key, value in row.items():
             self.records.setdefault(key, []).append(value)

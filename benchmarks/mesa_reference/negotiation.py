@@ -55,11 +55,11 @@ class TableDesk:
             row[L.IN_DRUG_SHARE] = drug / whole if whole > 0 else 0.0
             row[L.IN_SANCTUARY] = g.sanctuary / total if total > 0 else 0.0
             row[L.IN_LOSS_STATE] = g.loss_share
-            row[L.IN_PRESSURE] = model.base_pressure
+            row[L.IN_PRESSURE] = g.threat_ops
             row[L.IN_ALIVE], row[L.IN_WILLING] = float(g.alive), g.willing_now  # the month's willingness draw
             row[L.IN_ATTACKS:L.IN_ATTACKED + 1] = s.attacks[month, i]
             row[L.IN_EX_KILLED] = g.loss_share if g.phase == 6 else 0.0
-            row[L.IN_GUARANTEE] = row[L.IN_VERIFICATION] = g.guarantee
+            row[L.IN_GUARANTEE], row[L.IN_VERIFICATION] = g.guarantee, g.verification
             row[L.IN_HOST] = g.host_tolerance * g.sanctuary_max
             scheduled = bool(s.ceasefire[month, i])
             row[L.IN_SCHEDULED_CEASEFIRE] = 2.0 if scheduled and s.bilateral[month, i] else float(scheduled)

@@ -143,10 +143,25 @@ def _cell(stat: dict[str, float | None], name: str) -> Text:
     return Text.assemble(fmt(name, stat["p50"]), "\n", (f"{fmt(name, stat['p10'])}–{fmt(name, stat['p90'])}", "dim"))
 
 
+def _metrics_table(title: str, names: tuple[str, ...], metrics: dict[str, Any], spans: list) -> Table:
+    """One row per metric the summary has, one column per calendar period: median, 80% interval under it."""
+    from totalpeace.report.catalogue import titled
+
+    table = Table(title=title, title_justify="left")
+    table.add_column("metric", ratio=2)
+    for p in spans:
+        table.add_column(p.name, justify="right", ratio=1)
+    for name in names:
+        if name in metrics:
+            table.add_row(titled(name), *[_cell(metrics[name].get(p.year, {}), name) for p in spans])
+    return table
+
+
 def print_summary(summary: dict[str, Any], console: Console | None = None) -> None:
-    """The run's summary: main metrics by calendar period (median, 80% interval under it), members of each group at
-    the start and the horizon, and how its talks end (final state and ever signed)."""
-    from totalpeace.report.catalogue import REQUIRED_SHOWN, titled
+    """The run's summary: main metrics by calendar period (median, 80% interval under it), the violence outcomes as
+    the public series count them, members of each group at the start and the horizon, and how its talks end (final
+    state and ever signed)."""
+    from totalpeace.report.catalogue import LEVELS_SHOWN, REQUIRED_SHOWN
     from totalpeace.report.figures import outcome_shares
     from totalpeace.report.names import actor_names
     from totalpeace.report.periods import periods
@@ -154,15 +169,13 @@ def print_summary(summary: dict[str, Any], console: Console | None = None) -> No
     console = console or Console()
     metrics = summary["metrics"]
     spans = periods(summary["start"], summary["months"])
-    table = Table(title=f"{summary['scenario']}: {summary['runs']} runs, seed {summary['seed']} — median over "
-                        "runs, 80% interval below", title_justify="left")
-    table.add_column("metric", ratio=2)
-    for p in spans:
-        table.add_column(p.name, justify="right", ratio=1)
-    for name in REQUIRED_SHOWN:
-        if name in metrics:
-            table.add_row(titled(name), *[_cell(metrics[name].get(p.year, {}), name) for p in spans])
-    console.print(table)
+    console.print(_metrics_table(f"{summary['scenario']}: {summary['runs']} runs, seed {summary['seed']} — median "
+                                 "over runs, 80% interval below", REQUIRED_SHOWN, metrics, spans))
+    levels = _metrics_table("Violence as the public series count it (UCDP, CERAC, Defence Ministry, Indepaz, CNMH, "
+                            "Victims' Registry, OCHA; docs/outputs.md) — median, 80% interval below", LEVELS_SHOWN,
+                            metrics, spans)
+    if levels.row_count:
+        console.print(levels)
     names = actor_names(summary)
     first, last = spans[0], spans[-1]
     groups = Table(title="Groups: members (median, 80% interval) and how their talks end", title_justify="left")

@@ -61,6 +61,8 @@ class World:
     table_start: np.ndarray  # (G,) month index a table opens (-1: none)
     talks_order: np.ndarray  # (n,) group indices in the phased order
     neighbour_rate: np.ndarray  # (K,) baseline homicide rate of neighbours (nan where unknown)
+    neighbour_actor: np.ndarray  # (K,) index of each neighbour among the international actors
+    extradition_requested: np.ndarray  # (G,) 1 where an international actor wants the group's members extradited
     corridor_share: sp.csr_matrix | None = None  # (T, T) 1 where territory k lies on i's route to its exit
     edge_length: sp.csr_matrix | None = None  # (T, T) km between adjacent territories' points (None: unknown, 1 each)
     ex_combatants: np.ndarray | None = None  # (T,) former combatants of a demobilised group at the start
@@ -77,6 +79,11 @@ class World:
     @property
     def is_cartel(self) -> np.ndarray:
         return self.group_type == GROUP_TYPES.index("foreign_cartel")
+
+    @property
+    def is_insurgent(self) -> np.ndarray:
+        """Insurgencies and dissident factions: the groups with which UCDP codes a state-based conflict."""
+        return np.isin(self.group_type, [GROUP_TYPES.index("insurgent"), GROUP_TYPES.index("dissident")])
 
 
 def territory_graph(table: TerritoryTable) -> tuple[sp.csr_matrix, np.ndarray]:
@@ -201,6 +208,13 @@ def build_world(scenario: Scenario) -> World:
     members = np.array([scenario.groups[g].members for g in base_ids] + [0.0] * len(splittable))
 
     pool, vacated = former_combatants(scenario, ids)
+    requested = np.zeros(G)
+    for actor in scenario.international.values():
+        for g in actor.extradition_requests:
+            requested[gpos[g]] = 1.0
+            if g in splittable:  # a faction of a wanted group is wanted too
+                requested[gpos[f"{g}_dissidents"]] = 1.0
+
     table_start = np.full(G, -1)
     if scenario.policy.talks.mode != "none":
         for g, tab in scenario.policy.tables.items():
@@ -224,5 +238,6 @@ def build_world(scenario: Scenario) -> World:
         willing=per_group(lambda g: g.willing_to_talk, bool), table_start=table_start,
         talks_order=np.array(order, dtype=int),
         neighbour_rate=np.array([scenario.international[a].homicide_rate or np.nan for a in neighbours]),
+        neighbour_actor=np.array([actors.index(a) for a in neighbours], dtype=int), extradition_requested=requested,
         corridor_share=routes.corridor, edge_length=edge_lengths(table), ex_combatants=pool, vacated=vacated,
     )

@@ -11,7 +11,8 @@ reproduce each pattern (beside the prior predictive), and how history weighs the
   form's predictive probability of a pattern is the smoothed share of its posterior predictive runs inside the
   pattern's band ((hits + 1/2) / (runs + 1)); pseudo-BMA weights exp(sum of log scores) and the ABC posterior
   probability (the share of particles in each form) are stored beside them. The scores are in-sample: the patterns
-  that weigh the forms also fitted their parameters.
+  that weigh the forms also fitted their parameters. Where no form kept particles enough for predictive runs, the
+  weights fall back to the ABC probability, so a calibration never ships weights that are all zero.
 """
 
 from __future__ import annotations
@@ -143,5 +144,6 @@ def form_table(labels: Sequence[str], forms: Sequence[dict], particles: Sequence
                        pseudo_bma_weight=float(bma[i]))
         rows.append(row)
     frame = pd.DataFrame(rows)
-    frame["weight"] = frame["stacking_weight"]
+    frame["weight"] = frame["stacking_weight"] if scored else frame["abc_probability"]
+    frame["weight_basis"] = "stacking" if scored else "abc_probability"
     return frame

@@ -102,6 +102,7 @@ def print_differences(comparison, console: Console) -> None:
         console.print(table)
         for line in comparison_headlines(diff, (comparison.baseline, name)):
             console.print(f"- {line}", highlight=False)
+        print_refill(baseline, variant, (comparison.baseline, name), console)
         entry = comparison.uncertainty["differences"][name]
         print_sources(entry, comparison.start, comparison.months, console,
                       f"Where the uncertainty about the effect comes from (% of the variance of the paired "
@@ -109,6 +110,21 @@ def print_differences(comparison, console: Console) -> None:
     print_design(comparison.uncertainty["design"], console)
 
 
+def print_refill(baseline, variant, labels: tuple[str, str], console: Console) -> None:
+    """Who fills vacated control in each scenario, territory by territory (the security buy-in's question)."""
+    from totalpeace.report.vacuum import national_share, refill_rows
+
+    columns, rows = refill_rows(baseline, variant)
+    if not rows:
+        return
+    table = Table(title=f"Who fills vacated control: {labels[1]} against {labels[0]} (state's share of the control "
+                        f"refilled; nationally {national_share(baseline):.0%} and {national_share(variant):.0%})",
+                  title_justify="left")
+    for k, column in enumerate(columns):
+        table.add_column(column, justify="left" if k == 0 else "right")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
 def print_talks(comparison, console: Console) -> None:
     """One table per variant: each negotiation table's outcomes, paired run by run, the main reason it broke down
     and the median signed terms, baseline against variant."""

@@ -3,8 +3,10 @@
 Members (armed and support networks) are spread by their presence shares, with a share of the armed abroad where a
 host tolerates them; control starts at the fixed point of the territorial contest with those members and the arms
 their rents keep, so that the first months do not drift from an arbitrary start; the routes, the arms and the cocaine
-flows toward the neighbours are evaluated there, and no table is open yet. The homicide baseline and each group's
-stake are set in the first month itself (engine/month.py), from that month's own state.
+flows toward the neighbours are evaluated there, and no table is open yet; hosts start at their scheduled tolerance,
+the donor's certification at 1, cartels at their scenario budget and neighbours' violence at 1. The homicide baseline,
+the armed groups' homicide rate, each group's stake and the cartels' starting holdings are set in the first month
+itself (engine/month.py), from that month's own state.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import numpy as np
 from totalpeace.engine import state as state_vars
 from totalpeace.engine.inputs import Levers, Options, WorldArrays
 from totalpeace.engine.state import State
-from totalpeace.model import contest, economy, spillover, strength, trafficking
+from totalpeace.model import contest, economy, security, spillover, strength, trafficking
 from totalpeace.model.tables import month as tables
 
 INIT_ITERATIONS = 50  # at most this many contest rounds to reach the initial control
@@ -61,16 +63,19 @@ def contest_fixed_point(armed: np.ndarray, support: np.ndarray, sanctuary: np.nd
     """Control (T, G + 1) at the fixed point of the contest with the groups' effective presence (G, T) and the arms
     their rents keep at that control (`arms_at`), and the efforts there: the state's deployment and the groups'
     rents depend on control, so efforts (without noise, zones or ceasefires) and the contest are iterated, starting
-    from a state holding nothing."""
+    from a state holding nothing. The deployment targets the groups' armed density (the armed members in the
+    country) as in every month, and the ground vacated at the start (no attack is remembered yet)."""
     G, T = presence.shape
     no_zone = np.zeros((G, T))
+    base = security.targeting(world.pop075, security.threat(armed, np.ones(G), world.population),
+                              world.vacated, np.zeros(T), cohesion, p)
     control = np.zeros((T, G + 1))
     effort = np.zeros((T, G + 1))
     outcome = control
     for i in range(INIT_ITERATIONS):
         multiplier = arms_at(control, armed, support, sanctuary, world.coca, chi, world, p)[1]
         effort = contest.efforts(presence, multiplier, cohesion, control, no_zone, False, forces, conditional,
-                                 world.pop075, world.presence, p)
+                                 base, world.presence, p)
         outcome = contest.contest_shares(effort, difference, p)
         if i > 0 and np.max(np.abs(outcome - control)) < INIT_TOLERANCE:
             break
@@ -104,6 +109,10 @@ def _fill(state: State, world: WorldArrays, levers: Levers, p, options: Options)
     state.route_next[0][:] = next_hop
     state.flow0[0][:] = spillover.neighbour_flows(world.coca, state.route_exit[0], control, world.neighbour_border)
     state.rent0[0][:] = 1.0
+    state.tolerance[0][:] = levers.tolerance[0]
+    state.certification[0] = 1.0
+    state.engagement[0][:] = 1.0
+    state.neighbour_index[0][:] = 1.0
 
 
 def initial_state(world: WorldArrays, levers: Levers, p, options: Options, sizes: Mapping[str, int]) -> State:

@@ -58,7 +58,13 @@ class WorldArrays(NamedTuple):
     recruits_former: np.ndarray  # (G,) 1 for groups that recruit former combatants (dissidents)
     ex_combatants: np.ndarray  # (T,) former combatants at the start
     vacated: np.ndarray  # (T,) control left vacated at the start
+    insurgent: np.ndarray  # (G,) 1 for insurgencies and dissident factions (UCDP's state-based conflict actors)
+    host: np.ndarray  # (G,) index of the group's sanctuary host among the international actors, -1 for none
+    host_neighbour: np.ndarray  # (G,) index of that host among the neighbours, -1 if it is not one
+    neighbour_actor: np.ndarray  # (K,) index of each neighbour among the international actors
+    extradition: np.ndarray  # (G,) 1 where an international actor wants the group's members extradited
     total_forces: float  # military + police
+    security_budget: float  # USD m a year (0: unknown, foreign aid then has no effect)
     population_total: float
 
 
@@ -73,8 +79,13 @@ class Levers(NamedTuple):
     buy_in: np.ndarray  # (M,) security-force buy-in K*
     purge: np.ndarray  # (M,) share of generals retired that month
     legitimacy: np.ndarray  # (M,) legitimacy lent by international actors
-    host_tolerance: np.ndarray  # (M, G) tolerance of each group's sanctuary host (0 without one)
+    host_tolerance: np.ndarray  # (M, G) tolerance of each group's sanctuary host (0 without one), as scheduled
+    tolerance: np.ndarray  # (M, I) each international actor's tolerance of armed groups, as scheduled
+    relations: np.ndarray  # (M, I) each actor's relations with the government (1 normal, 0 broken)
     guarantee: np.ndarray  # (M, G) guarantor index of each group's table
+    verification: np.ndarray  # (M, G) verification capacity of each group's guarantors
+    host_guarantees: np.ndarray  # (M, G) 1 where the group's sanctuary host guarantees its table
+    aid: np.ndarray  # (M,) certified security aid, USD m a year
     ceasefire: np.ndarray  # (M, G) 1 under a scheduled ceasefire
     bilateral: np.ndarray  # (M, G) 1 under a scheduled bilateral ceasefire
     concessions: np.ndarray  # (M, G, 4) 1 where a concession of each kind is scheduled (values.CONCESSION_KINDS)
@@ -124,7 +135,7 @@ def i64(a) -> np.ndarray:
     return np.ascontiguousarray(a, dtype=np.int64)
 
 
-def world_arrays(world: World, total_forces: float) -> WorldArrays:
+def world_arrays(world: World, total_forces: float, security_budget: float = 0.0) -> WorldArrays:
     """The world's static arrays in the layout the compiled month reads."""
     T = world.n_territories
     transit = world.transit_share.tocoo()
@@ -154,7 +165,12 @@ def world_arrays(world: World, total_forces: float) -> WorldArrays:
         armed_share=f64(world.armed_share),
         recruits_former=f64(world.group_type == GROUP_TYPES.index("dissident")),
         ex_combatants=f64(world.ex_combatants if world.ex_combatants is not None else np.zeros(T)),
-        vacated=f64(world.vacated if world.vacated is not None else np.zeros(T)), total_forces=float(total_forces),
+        vacated=f64(world.vacated if world.vacated is not None else np.zeros(T)),
+        insurgent=f64(world.is_insurgent), host=i64(world.host),
+        host_neighbour=i64([list(world.neighbour_actor).index(h) if h in world.neighbour_actor else -1
+                            for h in world.host]),
+        neighbour_actor=i64(world.neighbour_actor), extradition=f64(world.extradition_requested),
+        total_forces=float(total_forces), security_budget=float(security_budget),
         population_total=float(world.population.sum()),
     )
 
@@ -176,7 +192,12 @@ def lever_arrays(schedule: Schedule, world: World, months: int) -> Levers:
         purge=f64(schedule.purge[:months]), legitimacy=f64(schedule.legitimacy[:months]),
         host_tolerance=f64(np.stack([host_tolerances(world, schedule.host_tolerance[m]) for m in range(months)])
                            ).reshape(months, G),
+        tolerance=f64(schedule.host_tolerance[:months]).reshape(months, -1),
+        relations=f64(schedule.relations[:months]).reshape(months, -1),
         guarantee=f64(schedule.guarantee[:months]).reshape(months, G),
+        verification=f64(schedule.verification[:months]).reshape(months, G),
+        host_guarantees=f64(schedule.host_guarantees[:months]).reshape(months, G),
+        aid=f64(schedule.aid[:months]),
         ceasefire=f64(schedule.ceasefire[:months]).reshape(months, G),
         bilateral=f64(schedule.ceasefire[:months] & schedule.bilateral[:months]).reshape(months, G),
         concessions=f64(schedule.concessions[:months]).reshape(months, G, 4),

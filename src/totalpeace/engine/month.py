@@ -11,13 +11,14 @@ import numba
 import numpy as np
 
 from totalpeace.engine.inputs import LeverEffects, Levers, Options, WorldArrays
-from totalpeace.engine.records import Records, record_groups, record_month, record_tables
-from totalpeace.engine.rng import Draws, Purpose, draw_negative_binomial, draw_uniform, stream_key
+from totalpeace.engine.records import Records, record_groups, record_month, record_outcomes, record_tables
+from totalpeace.engine.rng import Draws, Purpose, draw_negative_binomial, draw_poisson, draw_uniform, stream_key
 from totalpeace.engine.state import State
 from totalpeace.model import (
     choices,
     contest,
     economy,
+    international,
     security,
     spillover,
     strength,
@@ -37,6 +38,8 @@ HOMICIDES = int(Purpose.HOMICIDES)
 TALKS_ADVANCE = int(Purpose.TALKS_ADVANCE)  # every draw of the tables' month (N_U per group)
 SPLIT = int(Purpose.SPLIT)
 DISSENT = int(Purpose.DISSENT)
+LETHAL_CLASHES = int(Purpose.LETHAL_CLASHES)
+MASSACRES = int(Purpose.MASSACRES)
 WILLINGNESS = int(Purpose.WILLINGNESS)
 SPLIT_HAZARD = int(Purpose.SPLIT_HAZARD)
 ALIVE = 0.5  # a group with fewer members than this (in the country and abroad) no longer acts
@@ -62,41 +65,89 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     route_exit, route_next, group_actions = state.route_exit[r], state.route_next[r], state.actions[r]
     signed_members, group_cohesion = state.signed_members[r], state.group_cohesion[r]
     coca, fragmentation, vacated = state.coca[r], state.fragmentation[r], state.vacated[r]
-    signed, hom_base, drivers0, flow0 = state.signed[r], state.hom_base[r], state.drivers0[r], state.flow0[r]
+    signed, hom_base, flow0 = state.signed[r], state.hom_base[r], state.flow0[r]
     loss_share, rent0, surplus = state.loss_share[r], state.rent0[r], state.surplus[r]
+    relocated, tolerance, deployed_verification = state.relocated[r], state.tolerance[r], state.verification[r]
+    attacks_territory, attacks_group = state.attacks_territory[r], state.attacks_group[r]
     G, T = members.shape
+    K = relocated.shape[1]
 
-    members_total = np.empty(G)  # armed, networks and sanctuary
+    members_total = np.empty(G)  # armed (in the country, in sanctuary and relocated abroad) and networks
     armed_total = np.empty(G)
+    abroad = np.zeros(G)
     alive = np.zeros(G)
     for g in range(G):
         armed, networks = 0.0, 0.0
         for t in range(T):
             armed += members[g, t]
             networks += support[g, t]
-        armed_total[g] = armed + sanctuary[g]
+        for k in range(K):
+            abroad[g] += relocated[g, k]
+        armed_total[g] = armed + sanctuary[g] + abroad[g]
         members_total[g] = armed_total[g] + networks
         alive[g] = 1.0 if members_total[g] > ALIVE else 0.0
 
-    # 1. levers: the scheduled zones (the tables add negotiated ones in step 3) and the forces
+    # 1. levers: the scheduled zones and ceasefires (the tables add negotiated ones in step 3), the international actors
     zone = levers.zone[m]
     zoned = False
     for g in range(G):
         for t in range(T):
             zoned = zoned or zone[g, t] > 0
     conditional = levers.conditional[m] > 0
-    host_tol = levers.host_tolerance[m]
-    forces = levers.deployable[m] * world.total_forces
+    scheduled_posture = np.empty(G)  # v_g the deployment targets before this month's choices: last month's attacks
+    scheduled_unilateral = np.zeros(G, dtype=np.bool_)
+    talking = np.zeros(G, dtype=np.bool_)  # a table in a bargaining phase
+    open_table = np.zeros(G, dtype=np.bool_)  # an open table (bargaining, suspended or signed, not yet implemented)
+    monitored = np.zeros(G, dtype=np.bool_)  # something for the guarantors to verify
+    for g in range(G):
+        scheduled = levers.ceasefire[m, g] > 0
+        if scheduled:
+            scheduled_posture[g] = 0.0
+        else:  # the first month: every group counts (the threat is relative, so only its spread matters)
+            scheduled_posture[g] = 1.0 if m == 0 else group_actions[g, choices.ATTACKS]
+        scheduled_unilateral[g] = scheduled and levers.bilateral[m, g] == 0
+        talking[g] = tables_.bargaining(phase[g])
+        open_table[g] = tables_.unresolved(phase[g])
+        monitored[g] = scheduled or open_table[g] or phase[g] == tables_.IMPLEMENTATION
 
-    # 2. economy: routes re-optimised to the cheapest exit (M2.3), rents, cartel transfers, pay
+    # international actors: hosts, guarantors' verification, legitimacy, the donor's certification and aid
+    international.update_tolerance(tolerance, international.tolerance_target(
+        levers.tolerance[m], levers.relations[m], levers.relations[0],
+        international.host_talks(world.host, levers.host_guarantees[m], talking, tolerance.shape[0]), p), p)
+    host_tol = international.group_tolerance(tolerance, world.host)
+    international.update_verification(deployed_verification, monitored, p)
+    verify = international.verification(levers.verification[m], deployed_verification)
+    legitimacy = international.legitimacy(levers.legitimacy[m], state.killed_at_tables[r], p)
+    coca_now, coca_start = 0.0, 0.0
+    for t in range(T):
+        coca_now += coca[t]
+        coca_start += world.coca[t]
+    suspended = np.empty(G)  # extradition suspended last month (the concessions in force)
+    for g in range(G):
+        suspended[g] = state.concessions[r][g, 1]
+    certification = international.update_certification(state.certification[r], international.certification_target(
+        coca_now / coca_start if coca_start > 0 else 1.0, levers.decriminalization[m],
+        international.extradition_share(world.extradition, suspended, alive), p), p)
+    state.certification[r] = certification
+    aid_share = levers.aid[m] / world.security_budget if world.security_budget > 0 else 0.0
+    forces = levers.deployable[m] * world.total_forces * international.aid_factor(certification, aid_share)
+
+    # 2. economy: routes re-optimised to the cheapest exit (M2.3), rents with route rents fed back from the
+    # neighbours, cartel transfers to proxies, pay
     trafficking.reroute(m, world.edge_length, world.adj_indptr, world.adj_indices, world.exits, control, route_exit,
                         route_next, p)
     kinds = economy.rents_by_kind(coca, world.gold, world.population,
                                   economy.corridor_hectares(coca, route_next, route_exit), p)
+    spillover.scale_route_rents(kinds, state.neighbour_index[r], world.neighbour_border, p)
     value, rent_t = economy.appropriable(kinds, effects.chi[m], world.revenue)
     rent = economy.group_rents(value, control)
     exit_control, vacuum_exits = economy.exit_holdings(control, vacated, world.exits)
-    transfers = economy.cartel_transfers(world.finance, world.allies, exit_control, alive, vacuum_exits)
+    holdings = international.allies_holdings(world.allies, exit_control, alive)
+    if m == 0:
+        state.holdings0[r][:] = holdings
+    international.update_engagement(state.engagement[r], holdings, state.holdings0[r], world.finance, p)
+    transfers = economy.cartel_transfers(international.cartel_budgets(world.finance, state.engagement[r]),
+                                         world.allies, exit_control, alive, vacuum_exits)
     if m == 0:
         rent0[:] = economy.stakes(kinds, world.revenue, control, p)
     pay = economy.pay_ratios(rent, transfers, members_total, p)
@@ -108,15 +159,17 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     reach = contest.reach_shares(world.area, world.adj_indptr, p)
     presence = contest.effective_presence(members, support, reach, world.adj_indptr, world.adj_indices, p)
     arms = economy.arms_multiplier(economy.arms_intensity(resources, armed_total, p), p)
+    threat = security.threat(members, scheduled_posture, world.population)
+    base_weights = security.targeting(world.pop075, threat, vacated, attacks_territory, cohesion, p)
     effort0 = contest.group_efforts(presence, arms)
     groups_effort = effort0.copy()
-    security.state_efforts(cohesion, forces, world.pop075, control, world.presence, conditional, zone, zoned, p,
+    security.state_efforts(cohesion, forces, base_weights, control, world.presence, conditional, zone, zoned, p,
                            effort0)
     p_group = values.bargaining_power(effort0, presence, sanctuary, p)
     p_without_zone = p_group  # the audit's counterfactual for zones: p computed without them
     if zoned:
         effort_nz = groups_effort.copy()
-        security.state_efforts(cohesion, forces, world.pop075, control, world.presence, conditional, zone, False, p,
+        security.state_efforts(cohesion, forces, base_weights, control, world.presence, conditional, zone, False, p,
                                effort_nz)
         p_without_zone = values.bargaining_power(effort_nz, presence, sanctuary, p)
     key = stream_key(seed, run, m, WILLINGNESS)
@@ -128,12 +181,17 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
         elif alive[g] > 0 and world.willing[g] > 0:
             willing[g] = HESITATING
     base = np.full(G, effects.base_pressure[m])
+    # the pressure the groups weigh at the tables: the state's operations before concessions (stepped up after their
+    # attacks, eased for a verified unilateral ceasefire)
+    threat_ops = security.operations(base, attacks_group, verify, scheduled_unilateral, p)
     inputs = bridge.tables_inputs(
         p_group, p_without_zone, members_total, world.armed_share, income, rent0,
         bridge.drug_shares(control, kinds, effects.chi[m], world.revenue, value), sanctuary, loss_share, np.zeros(G),
-        base, alive, willing, levers.attacks[m], phase, levers.guarantee[m], host_tol * world.sanctuary_max,
+        threat_ops, alive, willing, levers.attacks[m], phase, levers.guarantee[m], host_tol * world.sanctuary_max,
         levers.ceasefire[m], levers.bilateral[m], levers.concessions[m], levers.zone[m], group_cohesion)
-    national = np.array([cohesion, levers.political_cost[m], levers.legitimacy[m]])
+    for g in range(G):  # what the guarantors have deployed to verify (international.verification)
+        inputs[g, TL.IN_VERIFICATION] = verify[g]
+    national = np.array([cohesion, levers.political_cost[m], legitimacy])
     key = stream_key(seed, run, m, TALKS_ADVANCE)
     u = np.empty((G, TL.N_U))
     for g in range(G):
@@ -156,7 +214,14 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     ceasefire = np.zeros(G, dtype=np.bool_)
     bilateral = np.zeros(G, dtype=np.bool_)
     bridge.ceasefire_flags(decided, ceasefire, bilateral)
-    total_conc = bridge.concessions_in_force(decided)
+    unilateral = np.zeros(G, dtype=np.bool_)
+    concessions = np.zeros((G, 4))  # concessions in force, by kind (values.CONCESSION_KINDS)
+    for g in range(G):
+        unilateral[g] = ceasefire[g] and not bilateral[g]
+        concessions[g, 0] = decided[g, TL.OUT_ARREST]
+        concessions[g, 1] = decided[g, TL.OUT_EXTRADITION]
+        concessions[g, 2] = decided[g, TL.OUT_BOMBING]
+        concessions[g, 3] = decided[g, TL.OUT_ZONE]
     surplus[:] = bridge.margins(audit, phase)
 
     # 3b. the groups' choices (model/choices.py) given this month's tables, ceasefires and concessions: posture,
@@ -177,7 +242,10 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     chosen_base = np.empty(G)
     for g in range(G):
         chosen_base[g] = security.repression_pressure(choice[g, choices.POSTURE], conditional, p)
-    pressure = bridge.pressure_after_concessions(decided, chosen_base, p)
+    # the state's operations against each group: the pressure its posture draws after concessions, stepped up after
+    # its attacks, eased for a verified unilateral ceasefire
+    ops = security.operations(bridge.pressure_after_concessions(decided, chosen_base, p), attacks_group, verify,
+                              unilateral, p)
     multiplier = arms.copy()
     for g in range(G):
         multiplier[g] *= operations[g]
@@ -222,10 +290,15 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
             leaving[g] *= 1.0 - choice[g, choices.EXPLOIT]
         recruiting[g] = not stood_down
 
-    # 6. security forces: dissent and cohesion
+    # 6. security forces: dissent and cohesion (concessions in force and new ones, casualties under restraint)
+    load = security.concession_load(concessions)
+    new_load = security.new_concession_load(concessions, state.concessions[r])
+    state.concessions[r][:] = concessions
+    strain = security.casualty_strain(state.forces_killed[r], load, p)
     dissent = 1.0 if draw_uniform(draws, stream_key(seed, run, m, DISSENT), 0) \
-        < security.dissent_probability(cohesion, total_conc, p) else 0.0
-    cohesion = security.cohesion_update(cohesion, levers.buy_in[m], total_conc, levers.purge[m], dissent, p)
+        < security.dissent_probability(cohesion, new_load, strain, p) else 0.0
+    cohesion = security.cohesion_update(cohesion, levers.buy_in[m], load, new_load, levers.purge[m], strain, dissent,
+                                        p)
     state.cohesion[r] = cohesion
 
     # 7. territorial contest and vacuum filling: the operations each group keeps this month
@@ -233,15 +306,20 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     if moved:
         presence = contest.effective_presence(members, support, reach, world.adj_indptr, world.adj_indices, p)
     effort = contest.group_efforts(presence, multiplier)
-    security.state_efforts(cohesion, forces, world.pop075, control, world.presence, conditional, zone, zoned, p,
+    # the deployment targets this month's threat: each group's armed members weighted by the posture it chose
+    threat = security.threat(members, posture_g, world.population)
+    base_weights = security.targeting(world.pop075, threat, vacated, attacks_territory, cohesion, p)
+    security.state_efforts(cohesion, forces, base_weights, control, world.presence, conditional, zone, zoned, p,
                            effort)
+    deployed = security.deployment(forces, base_weights, control)
     contest.perturb_efforts(effort, stream_key(seed, run, m, EFFORT_NOISE), draws, p)
     contest.update_control(control, contest.contest_shares(effort, options.difference, p), p.control_turnover)
     vacated_now = contest.vacated_control(before, control, leaving)
+    filled_state, filled_groups = security.vacuum_fill(before, control, vacated_now)
     contest.remember_vacated(vacated, vacated_now)
     state_fill = contest.state_fill_share(before, control, vacated_now)
 
-    # 8. attrition, the ex-combatant pool, recruitment, desertion, movement, sanctuary, arms, coca
+    # 8. attrition, the ex-combatant pool, recruitment, desertion, movement, sanctuary, relocation abroad, arms, coca
     state_effort = effort[:, G].copy()
     protected = np.zeros((G, T))
     in_zone = np.zeros(G)
@@ -252,9 +330,9 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
             armed_here += members[g, t]
             in_zone[g] += members[g, t] * (1.0 if zone[g, t] > 0 else 0.0)
         in_zone[g] = in_zone[g] / armed_here if armed_here > 0 else 0.0
-    expected_state, clashes_state, losses_state = strength.losses_to_state(
-        members, state_effort, world.area, pressure, protected, stream_key(seed, run, m, STATE_CLASHES), draws, p)
-    state_killed = strength.security_forces_killed(members, state_effort, posture_g, p)
+    expected_state, _, losses_state = strength.losses_to_state(
+        members, state_effort, world.area, ops, protected, stream_key(seed, run, m, STATE_CLASHES), draws, p)
+    forces_killed = security.forces_killed(members, state_effort, posture_g, p)
     spoiling = np.empty(G)
     for g in range(G):
         spoiling[g] = choice[g, choices.SPOIL]
@@ -278,6 +356,11 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
                       p.movement_rate)
     strength.sanctuary_flow(members, sanctuary, world.sanctuary_max * host_tol, world.host_border,
                             p.sanctuary_adjustment)
+    neighbour_tolerance = np.empty(K)
+    for k in range(K):
+        neighbour_tolerance[k] = tolerance[world.neighbour_actor[k]]
+    spillover.relocation(members, relocated, world.neighbour_border, neighbour_tolerance, world.host_neighbour,
+                         spillover.push(loss_share), p)
     fighting = np.empty(G)  # the share of the armed members in operations: not complying, not in a zone
     for g in range(G):
         fighting[g] = operations[g] * (1.0 - in_zone[g])
@@ -285,53 +368,97 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     economy.grow_coca(coca, effects.coca_change[m])
     bridge.agreed_substitution(coca, control, decided, p)
     choices.actions(choice, ceasefire, verification, world.rivals, target, group_actions)
-
-    # 9. violence
-    violence.decay_fragmentation(fragmentation, p)
-    drivers = violence.homicide_drivers(control, members, fragmentation, rent_t, p)
-    key = stream_key(seed, run, m, HOMICIDES)
-    # The reference of month 0: the postures of the base year's rule (no tables, no conditional repression), so that
-    # month 0's own policy moves homicides away from the observed level.
-    status_quo = np.empty(G)
+    security.remember_attacks(attacks_territory, attacks_group, forces_killed)
+    killed_forces, killed_at_tables = 0.0, 0.0
     for g in range(G):
-        edge = choices.posture_edge(p.repression_base, False, choice[g, choices.RIVALRY], False, p)
-        status_quo[g] = choices.logit_choice(edge, p) * alive[g]
-    population, state_presence, observed = world.population, world.presence, world.homicides_observed
-    homicides = np.empty(T)
-    vacuum_total, selective_total = 0.0, 0.0
-    for t in range(T):
-        selective = violence.selective_violence(population[t], violence.margin(control, t), p)
-        vacuum = violence.vacuum_violence(vacated[t], state_presence[t], population[t], p)
-        lost_state, lost_groups, expected_g, expected_s = 0.0, 0.0, 0.0, 0.0
-        for g in range(G):
-            lost_state += losses_state[g, t]
-            lost_groups += losses_groups[g, t]
-            expected_g += expected_groups[g, t]
-            expected_s += expected_state[g, t]
-        extra = selective + vacuum + violence.collateral_deaths(lost_state, state_presence[t], p) + lost_groups
-        if m == 0:  # the territory effect: the status quo (the base year's postures) reproduces the observed homicides
-            drivers0[t] = drivers[t]
-            chosen = violence.posture_share(control, status_quo, t)
-            hom_base[t] = violence.homicide_baseline(
-                observed[t], selective + vacuum + expected_g + violence.collateral_deaths(expected_s, state_presence[t],
-                                                                                          p)) \
-                / (1.0 - p.armed_violence_share + p.armed_violence_share * chosen)
-        mu = violence.homicide_mean(hom_base[t], drivers[t], drivers0[t], violence.posture_share(control, posture_g, t),
-                                    extra, p)
-        homicides[t] = draw_negative_binomial(draws, mu, p.homicide_dispersion, key, t)
-        vacuum_total += vacuum
-        selective_total += selective
+        for t in range(T):
+            killed_forces += forces_killed[g, t]
+            if open_table[g]:
+                killed_at_tables += forces_killed[g, t]
+    state.forces_killed[r] = killed_forces
+    state.killed_at_tables[r] = killed_at_tables
 
-    # 10. spill-over
+    # 9. violence: what the state's operations removed, homicides, leaders, massacres, displacement, confinement,
+    # each group's armed members weighted by the posture it chose
+    violence.decay_fragmentation(fragmentation, p)
+    killed, captured, surrendered = violence.removals(losses_state, world.insurgent, posture_g, p)
+    drivers = violence.homicide_drivers(control, members, fragmentation, rent_t, p)
+    weights = violence.homicide_weights(world.insurgent, p)
+    population, state_presence, observed = world.population, world.presence, world.homicides_observed
+    presence0 = np.zeros(T)  # the status quo's effective armed members and killed in operations (month 0 only)
+    expected_killed = np.zeros((G, T))
+    selective = np.empty(T)
+    for t in range(T):
+        selective[t] = violence.selective_violence(population[t], violence.margin(control, t),
+                                                   violence.armed_control(control, t), p)
+    if m == 0:  # the armed groups' rate per member and ordinary crime, from the start's observed homicides
+        # The reference: the postures of the base year's rule (no tables, no conditional repression), so that
+        # month 0's own policy moves homicides away from the observed level.
+        status_quo = np.empty(G)
+        for g in range(G):
+            edge = choices.posture_edge(p.repression_base, False, choice[g, choices.RIVALRY], False, p)
+            status_quo[g] = choices.logit_choice(edge, p) * alive[g]
+        observed_total = 0.0
+        for t in range(T):
+            presence0[t] = violence.armed_presence(members, weights, status_quo, t)
+            observed_total += observed[t]
+        state.armed_scale[r] = violence.armed_homicide_scale(observed_total, presence0, drivers, selective, p)
+        expected_killed = violence.removals(expected_state, world.insurgent, status_quo, p)[0]
+    scale = state.armed_scale[r]
+    key = stream_key(seed, run, m, HOMICIDES)
+    key_lethal = stream_key(seed, run, m, LETHAL_CLASHES)
+    key_massacres = stream_key(seed, run, m, MASSACRES)
+    homicides, armed_killings, leaders = np.empty(T), np.empty(T), np.empty(T)
+    massacres, displaced, confined = np.empty(T), np.empty(T), np.empty(T)
+    clashes_state, rival_deaths = np.empty(T), np.empty(T)
+    collateral = np.empty((G, T))
+    for t in range(T):
+        q = violence.competition(control, t)
+        armed = violence.armed_homicides(scale, violence.armed_presence(members, weights, posture_g, t), drivers[t],
+                                         selective[t])
+        leaders[t] = violence.social_leader_killings(vacated[t], q, state_presence[t], population[t], p)
+        lethal, lost_groups = 0.0, 0.0
+        for g in range(G):
+            collateral[g, t] = violence.collateral_deaths(killed[g, t], state_presence[t], p)
+            lethal += killed[g, t] + forces_killed[g, t]
+            lost_groups += losses_groups[g, t]
+        rival_deaths[t] = lost_groups
+        clashes_state[t] = draw_poisson(draws, violence.lethal_clash_mean(lethal, p), key_lethal, t)
+        extra = leaders[t] + lost_groups
+        for g in range(G):
+            extra += collateral[g, t]
+        if m == 0:  # ordinary crime: the observed homicides less the model's own killings in the status quo
+            expected = violence.armed_homicides(scale, presence0[t], drivers[t], selective[t]) + leaders[t]
+            for g in range(G):
+                expected += expected_groups[g, t] + violence.collateral_deaths(expected_killed[g, t],
+                                                                               state_presence[t], p)
+            hom_base[t] = violence.homicide_baseline(observed[t], expected)
+        mu = hom_base[t] + armed + extra
+        homicides[t] = draw_negative_binomial(draws, mu, p.homicide_dispersion, key, t)
+        conflict = homicides[t] * (armed + extra) / mu if mu > 0 else 0.0
+        armed_killings[t] = homicides[t] * armed / mu if mu > 0 else 0.0
+        massacres[t] = draw_poisson(draws, violence.massacre_mean(armed_killings[t], q, p), key_massacres, t)
+        displaced[t] = violence.displaced_persons(conflict, p)
+        confined[t] = violence.confined_persons(violence.armed_members(members, t), q, p)
+
+    # 10. spill-over, with the members relocated abroad (kept for next month's route rents)
     neighbours = spillover.neighbour_index(
         spillover.neighbour_flows(coca, route_exit, control, world.neighbour_border), flow0,
         spillover.border_means(vacated, world.neighbour_border),
-        spillover.border_means(fragmentation, world.neighbour_border), p)
+        spillover.border_means(fragmentation, world.neighbour_border), spillover.relocated_by_neighbour(relocated), p)
+    state.neighbour_index[r][:] = neighbours
 
     # 11. record
-    record_month(r, m, records, members, support, sanctuary, control, phase, signed, world.is_cartel,
-                 world.population, world.population_total, homicides, clashes_state, clashes_groups, losses_state,
-                 losses_groups, state_killed, neighbours, vacuum_total, selective_total, vacated_now, state_fill,
-                 cohesion, dissent, demobilised, coca, income, surplus)
+    for g in range(G):
+        abroad[g] = 0.0
+        for k in range(K):
+            abroad[g] += relocated[g, k]
+    record_month(r, m, records, members, support, sanctuary, abroad, control, phase, signed, world.is_cartel,
+                 world.population, world.population_total, homicides, neighbours, vacated_now, state_fill, cohesion,
+                 dissent, demobilised, coca, income, surplus)
+    record_outcomes(r, m, records, clashes_state, clashes_groups, killed, captured, surrendered, forces_killed,
+                    rival_deaths, collateral, world.insurgent, armed_killings, leaders, massacres, displaced, confined,
+                    filled_state, filled_groups, deployed, vacated, legitimacy, certification, verify, relocated,
+                    tolerance)
     record_groups(r, m, records, pay, resources, recruits, forced, former, deserters, pool, ex_killed, splits,
                   group_actions, world.is_cartel)

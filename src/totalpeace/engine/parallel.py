@@ -36,6 +36,8 @@ def merge(parts: list[Results]) -> Results:
         zone_share=sum(p.zone_share * p.runs for p in parts) / total, parents=first.parents,
         neighbour_rates=first.neighbour_rates,
         provenance=first.provenance, policy=first.policy, tables=merge_tables([p.tables for p in parts]),
+        international_ids=first.international_ids,
+        host_tolerance=None if first.host_tolerance is None else np.concatenate([p.host_tolerance for p in parts]),
     )
 
 

@@ -25,15 +25,18 @@ from totalpeace.model.tables.layout import N_AU
 
 NATIONAL = ("homicides", "homicide_rate", "armed_group_members", "state_group_clashes", "inter_group_clashes",
             "combat_deaths", "security_forces_killed", "groups_in_talks", "agreements_signed", "state_control_share",
-            "contested_territories", "neighbour_violence", "social_leader_killings", "selective_killings",
+            "contested_territories", "neighbour_violence", "social_leader_killings", "armed_group_homicides",
             "vacated_control", "vacuum_filled_by_state", "security_cohesion", "dissent_events", "demobilized",
-            "coca_ha", "recruits", "forced_recruits", "deserters", "recidivists", "ex_combatants",
-            "ex_combatants_killed", "splits", "ceasefire_violations")
+            "coca_ha", "battle_deaths", "killed_in_operations", "captures", "surrenders", "massacres", "displaced",
+            "confined", "forces_in_vacated", "legitimacy", "certification", "recruits", "forced_recruits", "deserters",
+            "recidivists", "ex_combatants", "ex_combatants_killed", "splits", "ceasefire_violations")
 GROUP = ("group_members", "group_armed", "group_sanctuary", "group_territories", "group_phase", "group_rent",
-         "group_surplus", "group_support", "group_pay", "group_resources", "group_recruits", "group_forced")
+         "group_surplus", "group_verification", "group_relocated", "group_support", "group_pay", "group_resources",
+         "group_recruits", "group_forced")
 TERRITORY = TERRITORY_SERIES
 N_ZONES = 5
 CONTESTED = 0.6  # a territory where no actor holds this share of control counts as contested
+VACATED = 0.01  # a territory counts as vacated while its record of vacated control exceeds this
 
 DIMS: dict[str, tuple[str | int, ...]] = {
     **{name: ("R", "M") for name in NATIONAL},
@@ -44,6 +47,7 @@ DIMS: dict[str, tuple[str | int, ...]] = {
     "table_audit": ("R", "M", "B", N_AU),
     "table_package": ("R", "M", "B", N_ISSUES),
     "neighbour_index": ("R", "M", "K"),
+    "host_tolerance": ("R", "M", "I"),  # each international actor's tolerance of armed groups
     **{name: ("M", "T") for name in TERRITORY},  # sums over the batch's runs
     "dominant_count": ("M", "T", "A"),  # runs in which each actor leads each territory
     "zone_count": ("M", "T", N_ZONES),  # runs in each Kalyvas zone
@@ -81,14 +85,14 @@ def record_tables(r: int, m: int, records: Records, slots: np.ndarray, audit: np
 
 @numba.njit(cache=True)
 def record_month(r: int, m: int, records: Records, members: np.ndarray, support: np.ndarray, sanctuary: np.ndarray,
-                 control: np.ndarray, phase: np.ndarray, signed: np.ndarray, is_cartel: np.ndarray,
-                 population: np.ndarray, population_total: float, homicides: np.ndarray, clashes_state: np.ndarray,
-                 clashes_groups: np.ndarray, losses_state: np.ndarray, losses_groups: np.ndarray,
-                 state_killed: float, neighbours: np.ndarray, vacuum_total: float, selective_total: float,
-                 vacated_now: np.ndarray, state_fill: float, cohesion: float, dissent: float,
+                 abroad: np.ndarray, control: np.ndarray, phase: np.ndarray, signed: np.ndarray,
+                 is_cartel: np.ndarray, population: np.ndarray, population_total: float, homicides: np.ndarray,
+                 neighbours: np.ndarray, vacated_now: np.ndarray, state_fill: float, cohesion: float, dissent: float,
                  demobilised: np.ndarray, coca: np.ndarray, rent: np.ndarray, surplus: np.ndarray) -> None:
-    """Write run r's month m into the records (after the month's last update). `members` are armed members,
-    `support` the support networks, `rent` the group's income (rents and cartel transfers)."""
+    """Write run r's month m into the records (after the month's last update): homicides, the groups, control, the
+    talks and the neighbours; `record_outcomes` writes the violence, the state and the international actors.
+    `members` are armed members in the country, `support` the support networks, `abroad` the armed members relocated
+    across a border, `rent` the group's income (rents and cartel transfers)."""
     G, T = members.shape
     K = neighbours.shape[0]
     # The run's month of each per-run series, and this month's per-territory sums (views: no copy).
@@ -106,7 +110,7 @@ def record_month(r: int, m: int, records: Records, members: np.ndarray, support:
         for t in range(T):
             s += members[g, t]
             networks += support[g, t]
-        fighters = s + sanctuary[g]
+        fighters = s + sanctuary[g] + abroad[g]
         total = fighters + networks
         group_support[g] = networks
         if is_cartel[g] == 0:
@@ -121,14 +125,9 @@ def record_month(r: int, m: int, records: Records, members: np.ndarray, support:
         group_phase[g] = phase[g]
         group_rent[g] = rent[g]
         group_surplus[g] = surplus[g] if np.isfinite(surplus[g]) else np.nan
-    clashes_s, clashes_g, deaths, state_share, contested, coca_total, homicides_total = 0.0, 0.0, 0.0, 0.0, 0.0, \
-        0.0, 0.0
+    state_share, contested, coca_total, homicides_total = 0.0, 0.0, 0.0, 0.0
     for t in range(T):
         homicides_total += homicides[t]
-        clashes_s += clashes_state[t]
-        clashes_g += clashes_groups[t]
-        for g in range(G):
-            deaths += losses_state[g, t] + losses_groups[g, t]
         state_share += control[t, G] * population[t]
         coca_total += coca[t]
         leader, cmax = 0, control[t, 0]
@@ -157,17 +156,11 @@ def record_month(r: int, m: int, records: Records, members: np.ndarray, support:
     records.homicides[r, m] = homicides_total
     records.homicide_rate[r, m] = homicides_total / population_total * 1e5
     records.armed_group_members[r, m] = armed
-    records.state_group_clashes[r, m] = clashes_s
-    records.inter_group_clashes[r, m] = clashes_g
-    records.combat_deaths[r, m] = deaths + state_killed
-    records.security_forces_killed[r, m] = state_killed
     records.groups_in_talks[r, m] = in_talks
     records.agreements_signed[r, m] = agreements
     records.state_control_share[r, m] = state_share / population_total
     records.contested_territories[r, m] = contested
     records.neighbour_violence[r, m] = neighbour_mean
-    records.social_leader_killings[r, m] = vacuum_total
-    records.selective_killings[r, m] = selective_total
     records.vacated_control[r, m] = vacated_total
     records.vacuum_filled_by_state[r, m] = state_fill
     records.security_cohesion[r, m] = cohesion
@@ -213,3 +206,81 @@ def record_groups(r: int, m: int, records: Records, pay: np.ndarray, resources: 
     records.ex_combatants_killed[r, m] = ex_killed
     records.splits[r, m] = splits
     records.ceasefire_violations[r, m] = violations
+
+
+@numba.njit(cache=True)
+def record_outcomes(r: int, m: int, records: Records, clashes_state: np.ndarray, clashes_groups: np.ndarray,
+                    killed: np.ndarray, captured: np.ndarray, surrendered: np.ndarray, forces: np.ndarray,
+                    rival_deaths: np.ndarray, collateral: np.ndarray, insurgent: np.ndarray, armed: np.ndarray,
+                    leaders: np.ndarray, massacres: np.ndarray, displaced: np.ndarray, confined: np.ndarray,
+                    filled_state: np.ndarray, filled_groups: np.ndarray, deployed: np.ndarray, vacated: np.ndarray,
+                    legitimacy: float, certification: float, verification: np.ndarray, relocated: np.ndarray,
+                    tolerance: np.ndarray) -> None:
+    """Write run r's month m of the violence outcomes, the state's deployment and the international actors.
+
+    killed, captured, surrendered, forces (security-force members killed) and collateral are (G, T) by the group
+    fought; clashes, rival deaths, armed groups' homicides, leaders, massacres, displaced, confined, the control the
+    state and the groups gained in vacated territory, the deployment and the vacated record are (T,)."""
+    G, T = killed.shape
+    battle, combat, killed_total, captured_total, surrendered_total, forces_total = 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
+    clashes_s, clashes_g, armed_total, leaders_total, massacre_total = 0.0, 0.0, 0.0, 0.0, 0.0
+    displaced_total, confined_total, deployed_total, deployed_vacated = 0.0, 0.0, 0.0, 0.0
+    territory_leaders, territory_massacres = records.territory_social_leader_killings[m], \
+        records.territory_massacres[m]
+    territory_displaced, territory_confined = records.territory_displaced[m], records.territory_confined[m]
+    territory_filled_state, territory_filled_groups = records.territory_filled_state[m], \
+        records.territory_filled_groups[m]
+    for g in range(G):
+        for t in range(T):
+            state_side = killed[g, t] + forces[g, t] + collateral[g, t]
+            combat += state_side
+            if insurgent[g] > 0:
+                battle += state_side
+            killed_total += killed[g, t]
+            captured_total += captured[g, t]
+            surrendered_total += surrendered[g, t]
+            forces_total += forces[g, t]
+    for t in range(T):
+        clashes_s += clashes_state[t]
+        clashes_g += clashes_groups[t]
+        combat += rival_deaths[t]
+        armed_total += armed[t]
+        leaders_total += leaders[t]
+        massacre_total += massacres[t]
+        displaced_total += displaced[t]
+        confined_total += confined[t]
+        deployed_total += deployed[t]
+        if vacated[t] > VACATED:
+            deployed_vacated += deployed[t]
+        territory_leaders[t] += leaders[t]
+        territory_massacres[t] += massacres[t]
+        territory_displaced[t] += displaced[t]
+        territory_confined[t] += confined[t]
+        territory_filled_state[t] += filled_state[t]
+        territory_filled_groups[t] += filled_groups[t]
+    records.state_group_clashes[r, m] = clashes_s
+    records.inter_group_clashes[r, m] = clashes_g
+    records.combat_deaths[r, m] = combat
+    records.battle_deaths[r, m] = battle
+    records.killed_in_operations[r, m] = killed_total
+    records.captures[r, m] = captured_total
+    records.surrenders[r, m] = surrendered_total
+    records.security_forces_killed[r, m] = forces_total
+    records.armed_group_homicides[r, m] = armed_total
+    records.social_leader_killings[r, m] = leaders_total
+    records.massacres[r, m] = massacre_total
+    records.displaced[r, m] = displaced_total
+    records.confined[r, m] = confined_total
+    records.forces_in_vacated[r, m] = deployed_vacated / deployed_total if deployed_total > 0 else 0.0
+    records.legitimacy[r, m] = legitimacy
+    records.certification[r, m] = certification
+    group_verification, group_relocated = records.group_verification[r, m], records.group_relocated[r, m]
+    for g in range(G):
+        group_verification[g] = verification[g]
+        s = 0.0
+        for k in range(relocated.shape[1]):
+            s += relocated[g, k]
+        group_relocated[g] = s
+    host_tolerance = records.host_tolerance[r, m]
+    for k in range(tolerance.shape[0]):
+        host_tolerance[k] = tolerance[k]

@@ -18,21 +18,24 @@ from totalpeace.scenario.dates import add_months
 
 # Flows are summed over a calendar year's simulated months and scaled to a full year; stocks take the year's last month.
 FLOWS = ("homicides", "homicide_rate", "state_group_clashes", "inter_group_clashes", "combat_deaths",
-         "security_forces_killed", "social_leader_killings", "selective_killings", "dissent_events", "demobilized",
-         "vacated_control", "recruits", "forced_recruits", "deserters", "recidivists", "ex_combatants_killed",
-         "splits", "ceasefire_violations")
+         "battle_deaths", "security_forces_killed", "killed_in_operations", "captures", "surrenders",
+         "social_leader_killings", "armed_group_homicides", "massacres", "displaced", "confined", "dissent_events",
+         "demobilized", "vacated_control", "recruits", "forced_recruits", "deserters", "recidivists",
+         "ex_combatants_killed", "splits", "ceasefire_violations")
 STOCKS = ("armed_group_members", "groups_in_talks", "agreements_signed", "state_control_share",
           "contested_territories", "neighbour_violence", "security_cohesion", "coca_ha", "vacuum_filled_by_state",
-          "ex_combatants")
+          "forces_in_vacated", "legitimacy", "certification", "ex_combatants")
 REQUIRED = ("homicide_rate", "homicides", "armed_group_members", "state_group_clashes", "inter_group_clashes",
             "groups_in_talks", "agreements_signed", "state_control_share", "contested_territories",
             "neighbour_violence")
 GROUP_SERIES = ("group_members", "group_armed", "group_sanctuary", "group_territories", "group_phase", "group_rent",
-                "group_surplus", "group_ratification", "group_breakdown_reason", "group_support", "group_pay",
-                "group_resources", "group_recruits", "group_forced", "choice_posture", "choice_exploit",
-                "choice_spoil", "choice_willingness")
+                "group_surplus", "group_verification", "group_relocated", "group_ratification",
+                "group_breakdown_reason", "group_support", "group_pay", "group_resources", "group_recruits",
+                "group_forced", "choice_posture", "choice_exploit", "choice_spoil", "choice_willingness")
 SIGNED_PHASES = [int(Phase.FINAL_AGREEMENT), int(Phase.IMPLEMENTATION), int(Phase.DEMOBILIZED)]
-TERRITORY_SERIES = ("territory_state_control", "territory_homicides", "territory_vacated")
+TERRITORY_SERIES = ("territory_state_control", "territory_homicides", "territory_vacated",
+                    "territory_social_leader_killings", "territory_massacres", "territory_displaced",
+                    "territory_confined", "territory_filled_state", "territory_filled_groups")
 
 
 def sum_months(series: np.ndarray, months: np.ndarray | list[int] | range) -> np.ndarray:
@@ -79,6 +82,8 @@ class Results:
     provenance: dict[str, Any] = field(default_factory=dict)
     tables: Any = None  # talks.TableRecords: the negotiation audit (None for results stored before it existed)
     policy: dict[str, Any] = field(default_factory=dict)  # the levers assumed (totalpeace.policy.policy_record)
+    international_ids: list[str] = field(default_factory=list)
+    host_tolerance: np.ndarray | None = None  # (R, M, I): each international actor's tolerance of armed groups
     plan: Any = None  # uncertainty.plan.Plan: each run's model form and parameter draw (None: one point)
 
     @property
@@ -117,6 +122,19 @@ class Results:
             out["homicide_rate"] = {str(y): stats(v * self.neighbour_rates[i]) for y, v in yearly.items()}
         return out
 
+    def _international(self) -> dict[str, Any]:
+        """Per international actor that shelters groups (a tolerance above zero at some point), the yearly statistics
+        of its tolerance of armed groups on its soil (it follows its relations with the government and the talks)."""
+        out: dict[str, Any] = {}
+        if self.host_tolerance is None:
+            return out
+        for i, actor in enumerate(self.international_ids):
+            series = self.host_tolerance[:, :, i]
+            if np.nanmax(series, initial=0.0) > 0:
+                out[actor] = {"host_tolerance": {str(y): stats(v) for y, v in
+                                                 self.yearly(series, flow=False).items()}}
+        return out
+
     def summary(self) -> dict[str, Any]:
         """The stable summary.json contract (DESIGN.md section 4), plus talks outcomes and provenance."""
         metrics = {}
@@ -130,6 +148,7 @@ class Results:
             entry: dict[str, Any] = {"name": self.group_names[g]}
             for key, series in (("members", "group_members"), ("armed", "group_armed"),
                                 ("support", "group_support"), ("sanctuary", "group_sanctuary"),
+                                ("relocated", "group_relocated"),
                                 ("territories_controlled", "group_territories")):
                 yearly = self.yearly(self.groups[series][:, :, g], flow=False)
                 entry[key] = {str(y): stats(v) for y, v in yearly.items()}
@@ -149,6 +168,7 @@ class Results:
             "seed": self.seed, "runs": self.runs, "start": self.start, "months": self.months,
             "metrics": metrics, "groups": groups,
             "neighbours": {k: self._neighbour(i) for i, k in enumerate(self.neighbour_ids)},
+            "international": self._international(),
             "provenance": self.provenance,
             "policy": self.policy,
         }

@@ -32,8 +32,10 @@ class Purpose(IntEnum):
     BREAKDOWN = 6  # not drawn any more: the tables draw their hazard under TALKS_ADVANCE (kept so no value is reused)
     SPLIT = 7
     DISSENT = 8
-    WILLINGNESS = 9
-    SPLIT_HAZARD = 10
+    LETHAL_CLASHES = 9
+    MASSACRES = 10
+    WILLINGNESS = 11
+    SPLIT_HAZARD = 12
 
 
 class Draws(NamedTuple):

@@ -37,15 +37,15 @@ class Engine:
     do the same month by month, for inspecting the state as it goes."""
 
     def __init__(self, world: World, schedule: Schedule, params: dict[str, float], options: Options,
-                 total_forces: float, months: int, tables: Agenda, draws: Draws = COUNTER) -> None:
+                 total_forces: float, months: int, tables: Agenda, draws: Draws = COUNTER,
+                 security_budget: float = 0.0) -> None:
         self.world, self.months, self.options, self.draws, self.tables = world, months, options, draws, tables
         self.p = params_tuple(params)
-        self.arrays = world_arrays(world, total_forces)
+        self.arrays = world_arrays(world, total_forces, security_budget)
         self.levers = lever_arrays(schedule, world, months)
         self.effects = lever_effects(self.levers, self.p)
         self.sizes = {"G": world.n_groups, "B": tables.slots.shape[0], "T": world.n_territories,
-                      "A": world.n_groups + 1,
-                      "K": len(world.neighbour_ids)}
+                      "A": world.n_groups + 1, "K": len(world.neighbour_ids), "I": len(world.international_ids)}
         self.initial = initial_state(self.arrays, self.levers, self.p, options, self.sizes)
 
     def start(self, run_ids: np.ndarray) -> Batch:

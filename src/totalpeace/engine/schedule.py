@@ -37,7 +37,11 @@ class Schedule:
     conditional: np.ndarray
     deployable: np.ndarray
     host_tolerance: np.ndarray  # (M, I)
+    relations: np.ndarray  # (M, I) relations with the government (1 normal, 0 broken)
     guarantee: np.ndarray  # (M, G) guarantor index
+    verification: np.ndarray  # (M, G) verification capacity of each group's guarantors, min(1, sum)
+    host_guarantees: np.ndarray  # (M, G) 1 where the group's sanctuary host guarantees its table
+    aid: np.ndarray  # (M,) certified security aid, USD m a year
     legitimacy: np.ndarray  # (M,)
     ceasefire: np.ndarray  # (M, G) scheduled ceasefire
     bilateral: np.ndarray  # (M, G)
@@ -59,9 +63,15 @@ class Schedule:
 def _lever_values(scenario: Scenario, world: World) -> dict[str, np.ndarray | float]:
     actors = [scenario.international[a] for a in world.international_ids]
     guarantee = np.zeros(world.n_groups)
-    for actor in actors:
+    verification = np.zeros(world.n_groups)
+    host_guarantees = np.zeros(world.n_groups)
+    for k, actor in enumerate(actors):
         for gid in actor.guarantor_for:
-            guarantee[world.group_ids.index(gid)] += actor.guarantor_weight
+            g = world.group_ids.index(gid)
+            guarantee[g] += actor.guarantor_weight
+            verification[g] += actor.verification
+            if world.host[g] == k:
+                host_guarantees[g] = 1.0
     return {
         "decriminalization": scenario.policy.decriminalization,
         "substitution": scenario.policy.substitution,
@@ -70,7 +80,11 @@ def _lever_values(scenario: Scenario, world: World) -> dict[str, np.ndarray | fl
         "conditional": float(scenario.security.repression == "conditional"),
         "deployable": scenario.security.deployable_share,
         "host_tolerance": np.array([a.host_tolerance for a in actors]),
+        "relations": np.array([a.relations for a in actors]),
         "guarantee": guarantor_index(guarantee),
+        "verification": np.minimum(verification, 1.0),
+        "host_guarantees": host_guarantees,
+        "aid": sum(a.aid for a in actors),
         "legitimacy": min(1.0, sum(a.legitimacy for a in actors)),
         "political_cost": scenario.policy.political_cost_of_war,
     }
@@ -137,7 +151,10 @@ def build_schedule(scenario: Scenario, world: World, months: int) -> Schedule:
         decriminalization=arrays["decriminalization"], substitution=arrays["substitution"],
         announced=arrays["announced"] > 0, buy_in=arrays["buy_in"], conditional=arrays["conditional"] > 0,
         deployable=arrays["deployable"], host_tolerance=arrays["host_tolerance"].reshape(months, -1),
-        guarantee=arrays["guarantee"].reshape(months, G), legitimacy=arrays["legitimacy"], ceasefire=ceasefire,
+        relations=arrays["relations"].reshape(months, -1), guarantee=arrays["guarantee"].reshape(months, G),
+        verification=arrays["verification"].reshape(months, G),
+        host_guarantees=arrays["host_guarantees"].reshape(months, G), aid=arrays["aid"],
+        legitimacy=arrays["legitimacy"], ceasefire=ceasefire,
         bilateral=bilateral, concessions=concessions, purge=purge,
         attacks=attack_counts(scenario, world.group_ids, months), political_cost=arrays["political_cost"], zones=zones,
     )

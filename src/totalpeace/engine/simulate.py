@@ -80,7 +80,8 @@ def simulate(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | N
         neighbours=out["neighbour_index"],
         territories={k: out[k] / runs for k in TERRITORY},
         dominant_share=out["dominant_count"] / runs, zone_share=out["zone_count"] / runs, parents=world.parent,
-        neighbour_rates=world.neighbour_rate, tables=tables,
+        neighbour_rates=world.neighbour_rate, tables=tables, international_ids=list(world.international_ids),
+        host_tolerance=out["host_tolerance"],
         provenance={"negotiation_engine": scenario.model.negotiation_engine,
                     "contest_form": scenario.model.contest_form, "calibration": calibration,
                     "parameters": params},
@@ -98,4 +99,5 @@ def build_engine(scenario: Scenario, months: int, draws: Draws = COUNTER) -> Eng
                       difference=scenario.model.contest_form == "difference")
     tables = build_agenda(scenario, world.group_ids, world.table_start, params_tuple(params))
     return Engine(world, build_schedule(scenario, world, months), params, options,
-                  float(scenario.security.military + scenario.security.police), months, tables, draws)
+                  float(scenario.security.military + scenario.security.police), months, tables, draws,
+                  float(scenario.security.budget or 0.0))

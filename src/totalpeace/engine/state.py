@@ -1,9 +1,9 @@
 """What changes during a run: the state variables, named once, with their shapes; batched over runs.
 
 Each variable is an array with a leading run axis; its other axes are named by letters (G group slots, T territories,
-A actors = groups and the state, K neighbouring countries) or fixed sizes. A variable added to `VARIABLES` exists,
-zero at the start, in every batch and in the compiled month (`state.name[r]`); a non-zero start is set in
-engine/initial.py.
+A actors = groups and the state, K neighbouring countries, I international actors) or fixed sizes. A variable added to
+`VARIABLES` exists, zero at the start, in every batch and in the compiled month (`state.name[r]`); a non-zero start is
+set in engine/initial.py.
 """
 
 from __future__ import annotations
@@ -52,13 +52,25 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("fragmentation", ("T",), "decaying record of splits"),
     Variable("vacated", ("T",), "decaying record of control vacated by groups standing down"),
     Variable("signed", ("G",), "1 once the group has signed a final agreement"),
-    Variable("hom_base", ("T",), "homicide baseline (territory effect), set in the first month"),
-    Variable("drivers0", ("T",), "homicide drivers in the first month"),
+    Variable("hom_base", ("T",), "ordinary-crime homicides per month (territory effect), set in the first month"),
+    Variable("armed_scale", (), "homicides a month per effective armed member, set in the first month"),
     Variable("flow0", ("K",), "cocaine flow toward each neighbour at the start"),
     Variable("loss_share", ("G",), "share of members lost to the state and rivals last month"),
     Variable("rent0", ("G",), "each group's stake: its status-quo income in the first month"),
     Variable("surplus", ("G",), "each group's relative surplus of a deal, last computed (its choices read it)"),
     Variable("state_loss", ("G",), "share of members lost to the state last month (leadership losses, M7.2)"),
+    Variable("attacks_territory", ("T",), "decaying record of security-force members killed in each territory"),
+    Variable("attacks_group", ("G",), "decaying record of security-force members killed by each group"),
+    Variable("forces_killed", (), "security-force members killed last month (casualty strain, legitimacy)"),
+    Variable("killed_at_tables", (), "security-force members killed last month by groups at a table"),
+    Variable("concessions", ("G", 4), "concessions in force last month, by kind (new ones are shocks to cohesion)"),
+    Variable("tolerance", ("I",), "each international actor's tolerance of armed groups on its soil"),
+    Variable("verification", ("G",), "share of each group's verification capacity deployed"),
+    Variable("certification", (), "the donor's certification of the state's drug cooperation, in [0, 1]"),
+    Variable("engagement", ("G",), "each foreign cartel's engagement: its budget relative to the scenario's"),
+    Variable("holdings0", ("G",), "exits each cartel's proxies held in the first month"),
+    Variable("relocated", ("G", "K"), "members of each group relocated into each neighbouring country"),
+    Variable("neighbour_index", ("K",), "violence index of each neighbour last month (feeds back into route rents)"),
 )
 
 State = namedtuple("State", [v.name for v in VARIABLES])

@@ -83,12 +83,12 @@ def group_efforts(presence: np.ndarray, multiplier: np.ndarray) -> np.ndarray:
 
 @numba.njit(cache=True)
 def efforts(presence: np.ndarray, multiplier: np.ndarray, cohesion: float, control: np.ndarray, zone: np.ndarray,
-            zoned: bool, forces: float, conditional: bool, pop075: np.ndarray, state_presence: np.ndarray,
+            zoned: bool, forces: float, conditional: bool, base: np.ndarray, state_presence: np.ndarray,
             p) -> np.ndarray:
-    """Contest efforts (T, G + 1) of the groups (`group_efforts`) and the state (`security.state_efforts`), without
-    noise."""
+    """Contest efforts (T, G + 1) of the groups (`group_efforts`) and the state (`security.state_efforts`, deployed on
+    the base weights `base` of `security.targeting`), without noise."""
     effort = group_efforts(presence, multiplier)
-    security.state_efforts(cohesion, forces, pop075, control, state_presence, conditional, zone, zoned, p, effort)
+    security.state_efforts(cohesion, forces, base, control, state_presence, conditional, zone, zoned, p, effort)
     return effort
 
 

@@ -119,19 +119,6 @@ def losses_to_rivals(members: np.ndarray, losses_state: np.ndarray, pairs: np.nd
 
 
 @numba.njit(cache=True)
-def security_forces_killed(members: np.ndarray, state_effort: np.ndarray, posture: np.ndarray, p) -> float:
-    """Members of the security forces killed this month: a fixed rate per armed member where the state operates,
-    scaled by each group's violence posture (0 for a group complying with a ceasefire, choices.py)."""
-    G, T = members.shape
-    killed = 0.0
-    for g in range(G):
-        for t in range(T):
-            if state_effort[t] > 0:
-                killed += p.state_losses_per_member * posture[g] * members[g, t]
-    return killed
-
-
-@numba.njit(cache=True)
 def recruiters(presence: np.ndarray, sanctuary: np.ndarray, host_border: np.ndarray) -> np.ndarray:
     """The members who recruit in each territory (G, T): a group's effective presence there (`presence`), plus its
     armed members in foreign sanctuary spread equally over the territories on its host's border (`host_border` 1):

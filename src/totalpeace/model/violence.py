@@ -1,12 +1,23 @@
-"""M7.1 control and violence (Kalyvas), M7.2 homicides with contested territory, groups and fragmentation,
-M2.2 selective violence in vacated territory (Prem et al.). One run; control is (T, G + 1), the state last."""
+"""Outcomes of violence at the levels public series count them (one run; control is (T, G + 1), the state last).
+
+M7.1 control and violence (Kalyvas), M7.2 homicides with contested territory, groups, fragmentation and postures,
+M2.2 killings of social leaders where groups compete and vacate ground (Prem et al.), M3.1 what the state's operations
+remove (killed, captured, surrendered: the Defence Ministry's 'neutralisations') and the clashes and battle deaths
+UCDP and CERAC count, massacres (CNMH: 4+ victims), forced displacement (Victims' Registry) and confinement (OCHA).
+
+Homicides are the sum of ordinary crime (the territory effect, fixed at the start) and of what armed groups do: their
+homicides scale with the effective armed members present and their violence posture, multiplied by the drivers of
+M7.2, at one national rate per member; selective killings of social leaders, civilians killed in operations and
+deaths in clashes between groups add to them.
+"""
 
 from __future__ import annotations
 
 import numba
 import numpy as np
 
-BASELINE_FLOOR = 0.2  # the homicide baseline keeps at least this share of the observed homicides
+BASELINE_FLOOR = 0.2  # ordinary crime keeps at least this share of the observed homicides of a territory
+MIN_GROUP_MEMBERS = 1.0  # a group counts as present in a territory above this many members
 
 
 @numba.njit(cache=True)
@@ -40,76 +51,203 @@ def kalyvas_zone(control: np.ndarray, t: int) -> int:
 
 
 @numba.njit(cache=True)
+def competition(control: np.ndarray, t: int) -> float:
+    """Q_i = c_arm (1 - sum_g s_g^2), s_g = c_g / c_arm: how much of territory t armed groups hold and how evenly they
+    share it (0 where one group or none holds the armed part; toward c_arm as many groups split it). The state's share
+    does not enter: this is competition among armed groups (Prem et al.; Kalyvas' fragmented control)."""
+    G = control.shape[1] - 1
+    held = 0.0
+    for g in range(G):
+        held += control[t, g]
+    if held <= 1e-12:
+        return 0.0
+    concentration = 0.0
+    for g in range(G):
+        s = control[t, g] / held
+        concentration += s * s
+    return held * (1.0 - concentration)
+
+
+@numba.njit(cache=True)
+def homicide_weights(insurgent: np.ndarray, p) -> np.ndarray:
+    """Homicide weight of one armed member of each group (G,): 1, times `insurgent_homicide_weight` for an
+    insurgency or a dissident faction (whose violence is less often ordinary-crime homicide than a criminal
+    organisation's). The weights apply to the armed-members stock; support networks do not kill."""
+    G = insurgent.shape[0]
+    out = np.empty(G)
+    for g in range(G):
+        out[g] = p.insurgent_homicide_weight if insurgent[g] > 0 else 1.0
+    return out
+
+
+@numba.njit(cache=True)
+def armed_presence(members: np.ndarray, weights: np.ndarray, posture: np.ndarray, t: int) -> float:
+    """E_i = sum_g w_g v_g N_g,i: the effective armed members in territory t, each weighted by its group's homicide
+    weight and violence posture (0 for a group in a ceasefire it keeps)."""
+    total = 0.0
+    for g in range(members.shape[0]):
+        total += weights[g] * posture[g] * members[g, t]
+    return total
+
+
+@numba.njit(cache=True)
 def homicide_drivers(control: np.ndarray, members: np.ndarray, fragmentation: np.ndarray, rent_t: np.ndarray,
                      p) -> np.ndarray:
-    """The log-linear predictor of M7.2 without the intercept, per territory (T,):
-    beta_c (1 - m) + beta_n ln(1 + n) + beta_f Frag + beta_R ln(1 + chi R) - beta_S c_state, with n the groups
+    """The log-linear drivers of M7.2 per territory (T,), at 0 for uncontested ground held by one group:
+    beta_c (1 - m) + beta_n ln(max(n, 1)) + beta_f Frag + beta_R ln(1 + chi R) - beta_S c_state, with n the groups
     present (more than one member)."""
     G, T = members.shape
     out = np.empty(T)
     for t in range(T):
         present = 0
         for g in range(G):
-            if members[g, t] > 1.0:
+            if members[g, t] > MIN_GROUP_MEMBERS:
                 present += 1
         out[t] = (p.homicide_contested_effect * (1.0 - margin(control, t))
-                  + p.homicide_groups_effect * np.log1p(present)
+                  + p.homicide_groups_effect * np.log(max(present, 1))
                   + p.homicide_fragmentation_effect * fragmentation[t] + p.homicide_rent_effect * np.log1p(rent_t[t])
                   - p.homicide_state_effect * control[t, G])
     return out
 
 
 @numba.njit(cache=True)
-def posture_share(control: np.ndarray, posture: np.ndarray, t: int) -> float:
-    """v_i = sum_g c_g,i v_g / sum_g c_g,i: the violence posture of the groups present in territory t, weighted by
-    their control (1 where no group holds any control, the status quo)."""
-    G = control.shape[1] - 1
-    held, weighted = 0.0, 0.0
-    for g in range(G):
+def armed_control(control: np.ndarray, t: int) -> float:
+    """The armed groups' total control share in territory t."""
+    held = 0.0
+    for g in range(control.shape[1] - 1):
         held += control[t, g]
-        weighted += control[t, g] * posture[g]
-    return weighted / max(held, 1e-12) if held > 1e-12 else 1.0
+    return held
 
 
 @numba.njit(cache=True)
-def selective_violence(population: float, margin: float, p) -> float:
-    """lambda_sel = alpha_sel Pop/1e5 4 m (1 - m): zero at parity and under full control, highest at m = 1/2."""
-    return p.selective_violence_rate * population / 1e5 * 4.0 * margin * (1.0 - margin)
+def selective_violence(population: float, margin: float, armed_control: float, p) -> float:
+    """Kalyvas' selective violence by armed groups: lambda_sel = alpha_sel Pop/1e5 4 m (1 - m) c_arm, zero at parity
+    and under full control, highest at m = 1/2 (dominant but contested), where armed groups hold control (c_arm; the
+    state's own share of the territory adds none)."""
+    return p.selective_violence_rate * population / 1e5 * 4.0 * margin * (1.0 - margin) * armed_control
 
 
 @numba.njit(cache=True)
-def vacuum_violence(vacated: float, presence: float, population: float, p) -> float:
-    """lambda_SL = lambda_0 V_i (1 - S_i) Pop/1e5: killings of social leaders where groups left and the state is weak
-    (Prem et al. 2022: attenuated by state capacity). The land-conflict term of M2.2 is omitted (no data shipped)."""
-    return p.vacuum_violence_rate * vacated * (1.0 - presence) * population / 1e5
+def armed_homicides(scale: float, presence: float, drivers: float, selective: float) -> float:
+    """Homicides by armed groups in a territory this month: their selective killings plus k E_i exp(drivers_i), with
+    k the national rate per effective member (`armed_homicide_scale`): disputes, extortion and debts follow the
+    armed members present and their posture."""
+    return selective + scale * presence * np.exp(min(max(drivers, -20.0), 20.0))
 
 
 @numba.njit(cache=True)
-def collateral_deaths(losses: float, presence: float, p) -> float:
-    """Civilians killed in operations, K_i = xi (1 - iota_i) L_i (Kress & Szechtman), with the state's intelligence
-    quality iota_i taken as its institutional presence S_i: poor targeting where the state barely reaches."""
-    return p.collateral_share * (1.0 - presence) * losses
+def armed_homicide_scale(observed_total: float, presence: np.ndarray, drivers: np.ndarray, selective: np.ndarray,
+                         p) -> float:
+    """k, fixed at the start: the national rate per effective armed member that makes the armed groups' homicides
+    (selective killings included) the share w_v (`armed_violence_share`) of the observed homicides, with every group
+    at the status-quo posture 1. One number for the whole country, so that where and how much the groups kill
+    follows their members, posture and the drivers, not the start's geography; 0 where no group is present or where
+    selective killings alone reach that share."""
+    reference, chosen = 0.0, 0.0
+    for t in range(presence.shape[0]):
+        reference += presence[t] * np.exp(min(max(drivers[t], -20.0), 20.0))
+        chosen += selective[t]
+    remainder = p.armed_violence_share * observed_total - chosen
+    if reference <= 0.0 or remainder <= 0.0:
+        return 0.0
+    return remainder / reference
 
 
 @numba.njit(cache=True)
 def homicide_baseline(observed: float, model_killings: float) -> float:
-    """The territory effect base_i, set in the first month: the status-quo homicide mean plus the killings the model
-    itself generates there must equal the observed monthly average. Those killings are part of the observed count,
-    not on top of it; where they exceed it, BASELINE_FLOOR of it is kept."""
+    """Ordinary crime in a territory, set in the first month: the observed monthly homicides less those the model
+    itself generates there (the armed groups' homicides and the other killings), which are part of the observed
+    count, not on top of it; where they exceed it, BASELINE_FLOOR of it is kept."""
     return max(observed - model_killings, BASELINE_FLOOR * observed)
 
 
 @numba.njit(cache=True)
-def homicide_mean(base: float, drivers: float, drivers0: float, posture_share: float, extra: float, p) -> float:
-    """mu_i = base_i exp(drivers - drivers_0) (1 - w_v + w_v v_i) + extra_i.
+def social_leader_killings(vacated: float, competition: float, presence: float, population: float, p) -> float:
+    """Killings of social leaders and human-rights defenders (Indepaz's count) expected this month:
+    (1 - S_i) Pop_i/1e5 (lambda_Q Q_i + lambda_0 V_i): where armed groups compete for a territory and where they fill
+    ground others vacated, attenuated by the state's institutional presence (Prem et al. 2022). The land-conflict term
+    of M2.2 is omitted (no land-conflict data ship)."""
+    return (1.0 - presence) * population / 1e5 * (p.leader_competition_rate * competition
+                                                  + p.vacuum_violence_rate * vacated)
 
-    base_i exp(-drivers_0) is the territory's random effect u_i, fixed in the first month so that it reproduces
-    observed homicides; `posture_share` v_i is the control-weighted violence posture of the groups present (Lessing;
-    1 in the status quo), `extra` adds selective, vacuum-filling and collateral killings and deaths in clashes
-    between groups.
-    """
-    w = p.armed_violence_share
-    return base * np.exp(min(max(drivers - drivers0, -20.0), 20.0)) * (1.0 - w + w * posture_share) + extra
+
+@numba.njit(cache=True)
+def collateral_deaths(killed: float, presence: float, p) -> float:
+    """Civilians killed in the state's operations, K_i = xi (1 - iota_i) x killed combatants (Kress & Szechtman), with
+    the state's intelligence quality iota_i taken as its institutional presence S_i: poor targeting where the state
+    barely reaches."""
+    return p.collateral_share * (1.0 - presence) * killed
+
+
+@numba.njit(cache=True)
+def killed_share(insurgent: float, posture: float, p) -> float:
+    """Share of the members the state removes who die (the rest are captured or surrender): `killed_share` for an
+    insurgency or dissident faction that fights back (posture 1), `killed_share_criminal` for a criminal group, and
+    `killed_share_no_resistance` for a group that does not fight back (posture 0, as in a ceasefire it keeps);
+    linear in between. Lethality follows resistance: arrests of a group that does not shoot are rarely fatal."""
+    fighting = p.killed_share if insurgent > 0 else p.killed_share_criminal
+    v = min(max(posture, 0.0), 1.0)
+    return v * fighting + (1.0 - v) * p.killed_share_no_resistance
+
+
+@numba.njit(cache=True)
+def removals(losses_state: np.ndarray, insurgent: np.ndarray, posture: np.ndarray,
+             p) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The members the state removed this month (G, T), split into killed, captured and surrendered (G, T each):
+    killed = kappa_g L, surrendered = `surrender_share` of the rest, captured the remainder (the Defence Ministry's
+    neutralisations: muertos en operaciones, capturas, desmovilizaciones)."""
+    G, T = losses_state.shape
+    killed = np.empty((G, T))
+    captured = np.empty((G, T))
+    surrendered = np.empty((G, T))
+    for g in range(G):
+        share = killed_share(insurgent[g], posture[g], p)
+        for t in range(T):
+            lost = losses_state[g, t]
+            killed[g, t] = share * lost
+            surrendered[g, t] = p.surrender_share * (lost - killed[g, t])
+            captured[g, t] = lost - killed[g, t] - surrendered[g, t]
+    return killed, captured, surrendered
+
+
+@numba.njit(cache=True)
+def lethal_clash_mean(deaths: float, p) -> float:
+    """Expected lethal clashes (events with at least one death) between the security forces and armed groups: the
+    deaths in that fighting over the mean deaths per event of the power law (`members_per_clash`)."""
+    return deaths / p.members_per_clash
+
+
+@numba.njit(cache=True)
+def massacre_mean(armed: float, competition: float, p) -> float:
+    """Expected massacres (CNMH: four or more victims in one event) this month: a share `massacre_rate` of the armed
+    groups' homicides turns into massacres where armed groups compete for a territory (Q_i; collective killings as
+    punishment and deterrence under fragmented control, Kalyvas' indiscriminate violence)."""
+    return p.massacre_rate * armed * competition
+
+
+@numba.njit(cache=True)
+def displaced_persons(conflict_killings: float, p) -> float:
+    """Persons forcibly displaced this month (Victims' Registry): `displacement_per_killing` persons flee for each
+    conflict killing (armed groups' homicides, social leaders, civilians killed in operations, deaths in clashes),
+    the channel through which violence empties rural areas (Ibáñez & Vélez 2008)."""
+    return p.displacement_per_killing * conflict_killings
+
+
+@numba.njit(cache=True)
+def armed_members(armed: np.ndarray, t: int) -> float:
+    """Armed members of all groups in territory t (the armed-members stock, G x T)."""
+    total = 0.0
+    for g in range(armed.shape[0]):
+        total += armed[g, t]
+    return total
+
+
+@numba.njit(cache=True)
+def confined_persons(armed: float, competition: float, p) -> float:
+    """Persons confined by armed groups this month (OCHA): `confinement_rate` persons per armed member where armed
+    groups compete (Q_i): armed strikes, curfews and mined paths that the groups impose on the communities around
+    them to hold ground against a rival."""
+    return p.confinement_rate * armed * competition
 
 
 @numba.njit(cache=True)

@@ -28,25 +28,50 @@ CATALOGUE: dict[str, Metric] = {
     "homicide_rate": Metric("Homicide rate", "per 100,000 a year",
                             "Homicides per 100,000 inhabitants, as an annual rate (a partial year is scaled to "
                             "twelve months).", "rate", True, True),
-    "homicides": Metric("Homicides", "a year", "Homicides of every kind: ordinary crime, selective killings, "
-                        "killings in vacated territory, civilians killed in operations, deaths in clashes between "
-                        "groups.", "count", False, True),
+    "homicides": Metric("Homicides", "a year", "Homicides of every kind, as the Police count them: ordinary crime, "
+                        "armed groups' homicides, killings of social leaders, civilians killed in operations, deaths "
+                        "in clashes between groups (group members the security forces kill are not homicides).",
+                        "count", False, True),
     "armed_group_members": Metric("Members of armed groups", "members",
-                                  "Members of all non-state groups (fighters and support networks, in the country "
-                                  "and in sanctuary abroad), foreign cartels excluded.", "count", True, True),
-    "state_group_clashes": Metric("State–group clashes", "a year", "Clashes between the security forces and "
-                                  "armed groups.", "count", False, True),
-    "inter_group_clashes": Metric("Clashes between groups", "a year", "Clashes between rival armed groups.",
-                                  "count", False, True),
-    "combat_deaths": Metric("Combat deaths", "a year", "Deaths in clashes, all sides.", "count", False, True),
+                                  "Members of all non-state groups (fighters and support networks, in the country, "
+                                  "in sanctuary and relocated abroad), foreign cartels excluded.", "count", True,
+                                  True),
+    "state_group_clashes": Metric("State–group clashes", "a year", "Lethal clashes between the security forces "
+                                  "and armed groups: engagements with at least one death (UCDP GED counts the state's "
+                                  "with insurgents: 53 events in 2018).", "count", False, True),
+    "inter_group_clashes": Metric("Clashes between groups", "a year", "Clashes between rival armed groups in which "
+                                  "members are killed.", "count", False, True),
+    "combat_deaths": Metric("Combat deaths", "a year", "Everyone killed in armed fighting: group members killed by "
+                            "the security forces and by rival groups, security-force members, civilians killed in "
+                            "operations (CERAC's conflict deaths).", "count", False, True),
+    "battle_deaths": Metric("Battle deaths (UCDP)", "a year", "Deaths in fighting between the state and insurgent or "
+                            "dissident groups, both sides and civilians caught in it: UCDP's state-based battle "
+                            "deaths (142 in 2018).", "count", True, True),
     "security_forces_killed": Metric("Security-force members killed", "a year",
-                                     "Soldiers and police killed in clashes.", "count", False, True),
-    "social_leader_killings": Metric("Social leaders killed", "a year", "Killings of social leaders in "
-                                     "territory vacated by groups standing down (Prem et al.).", "count", False, True),
-    "selective_killings": Metric("Selective killings", "a year", "Targeted killings of civilians by armed groups.",
-                                 "count", False, True),
-    "dissent_events": Metric("Dissent events", "a year", "Splits and mutinies inside groups at a table.",
-                             "count"),
+                                     "Soldiers and police killed by armed groups.", "count", False, True),
+    "killed_in_operations": Metric("Group members killed in operations", "a year", "Members of armed groups the "
+                                   "security forces killed (the Defence Ministry's 'muertes en desarrollo de "
+                                   "operaciones').", "count", False, None),
+    "captures": Metric("Captures", "a year", "Members of armed groups captured by the security forces.", "count",
+                       False, None),
+    "surrenders": Metric("Surrenders", "a year", "Members of armed groups who surrendered to the state (individual "
+                         "demobilisation), outside a collective agreement.", "count", False, None),
+    "social_leader_killings": Metric("Social leaders killed", "a year", "Killings of social leaders and human-rights "
+                                     "defenders (Indepaz's count): where armed groups compete for territory and fill "
+                                     "ground others vacated, outside the state's reach (Prem et al.).", "count", True,
+                                     True),
+    "armed_group_homicides": Metric("Homicides by armed groups", "a year", "The part of the homicides armed groups "
+                                    "commit (the rest is ordinary crime): it follows their armed members, violence "
+                                    "posture, contested control and splits.", "count", False, True),
+    "massacres": Metric("Massacres", "a year", "Killings of four or more people in one event (the CNMH's "
+                        "definition; Indepaz counts from three).", "count", True, True),
+    "displaced": Metric("Persons displaced", "a year", "Persons forcibly displaced by the violence (the Victims' "
+                        "Registry, RUV, by year of occurrence).", "count", True, True),
+    "confined": Metric("Persons confined", "a year", "Persons confined by armed groups (armed strikes, curfews, mined "
+                       "paths; OCHA's count).", "count", False, True),
+    "dissent_events": Metric("Dissent in the security forces", "a year", "Open dissent by serving commanders: "
+                             "resignations in protest, leaks against the negotiators, refusals (rare: about one "
+                             "episode in a decade at the usual cohesion).", "count", False, True),
     "demobilized": Metric("Demobilised members", "a year", "Members who lay down arms under an agreement.",
                           "count", False, False),
     "vacated_control": Metric("Control vacated", "territory-shares a year", "Territorial control released by "
@@ -67,12 +92,25 @@ CATALOGUE: dict[str, Metric] = {
     "vacuum_filled_by_state": Metric("Vacated control taken by the state", "share", "Share of the control "
                                      "vacated by groups standing down that the state takes rather than other "
                                      "groups.", "share", False, False),
+    "forces_in_vacated": Metric("Forces on vacated ground", "share of deployed forces", "Share of the deployed "
+                                "security forces in territories that groups standing down have vacated (the "
+                                "deployment rule sends more there the more cohesive the forces are).", "share",
+                                False, False),
+    "legitimacy": Metric("International legitimacy", "index 0–1", "Legitimacy democratic backers and guarantors lend "
+                         "the process; it falls while groups at a table kill members of the security forces.",
+                         "index", False, False),
+    "certification": Metric("Donor certification", "index 0–1", "The United States' assessment of the state's drug "
+                            "cooperation (coca, decriminalisation, suspended extraditions); its security aid follows "
+                            "it.", "index", False, False),
 }
 
 
 REQUIRED_SHOWN = ("homicide_rate", "homicides", "armed_group_members", "state_group_clashes", "inter_group_clashes",
                   "groups_in_talks", "agreements_signed", "state_control_share", "contested_territories",
                   "neighbour_violence")  # the terminal's table: the outcomes every scenario reports
+LEVELS_SHOWN = ("combat_deaths", "battle_deaths", "killed_in_operations", "captures", "surrenders",
+                "security_forces_killed", "social_leader_killings", "massacres", "displaced",
+                "confined")  # the terminal's second table: the outcomes as the public series count them
 
 
 def metric(name: str) -> Metric:

@@ -21,8 +21,8 @@ STAT_COLUMNS = ["mean", "p10", "p50", "p90"]
 
 
 def summary_frame(summary: Mapping[str, Any]) -> pd.DataFrame:
-    """summary.json flattened: scope (national/group/neighbour), id, name, series, label, unit, year, period,
-    months in the period, mean, p10, p50, p90."""
+    """summary.json flattened: scope (national/group/neighbour/international), id, name, series, label, unit, year,
+    period, months in the period, mean, p10, p50, p90."""
     spans = {p.year: p for p in periods(summary["start"], summary["months"])}
     names = actor_names(summary)
     rows: list[dict[str, Any]] = []
@@ -38,11 +38,14 @@ def summary_frame(summary: Mapping[str, Any]) -> pd.DataFrame:
         entry = catalogue.metric(metric)
         add("national", "", "", metric, entry.label, entry.unit, by_year)
     for gid, group in summary["groups"].items():
-        for series in ("members", "armed", "sanctuary", "territories_controlled"):
+        for series in ("members", "armed", "sanctuary", "relocated", "territories_controlled"):
             add("group", gid, names.get(gid, gid), series, series.replace("_", " "), "", group.get(series, {}))
     for nid, neighbour in summary.get("neighbours", {}).items():
         for series, by_year in neighbour.items():
             add("neighbour", nid, names.get(nid, nid), series, series.replace("_", " "), "", by_year)
+    for aid, actor in summary.get("international", {}).items():
+        for series, by_year in actor.items():
+            add("international", aid, names.get(aid, aid), series, series.replace("_", " "), "", by_year)
     return pd.DataFrame(rows)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from totalpeace.engine.results import Results
-from totalpeace.report import catalogue, differences, figures, maps, uncertainty
+from totalpeace.report import catalogue, differences, figures, maps, uncertainty, vacuum
 from totalpeace.report.headlines import comparison_headlines, headlines
 from totalpeace.report.names import actor_names
 from totalpeace.report.negotiation import comparison_table, negotiation_sections
@@ -328,7 +328,21 @@ def comparison_section(baseline: Results, variant: Results, labels: tuple[str, s
             + _difference_sources(baseline, variant, suffix)
             + f'<h3>Side by side</h3><div class="grid">{pairs}</div>'
             + f'<h3>Differences over time</h3><div class="grid">{diffs}</div>'
+            + refill_section(baseline, variant, suffix)
             + f'<h3>Territory: baseline, variant and difference</h3><div class="maps">{maps_html}</div>')
+
+
+def refill_section(baseline: Results, variant: Results, suffix: str) -> str:
+    """Who fills the control groups standing down vacate, territory by territory, in both scenarios."""
+    columns, rows = vacuum.refill_rows(baseline, variant)
+    if not rows:
+        return ""
+    share = f"{vacuum.national_share(baseline):.0%} in the baseline, {vacuum.national_share(variant):.0%} in the " \
+            "variant"
+    return ('<h3>Who fills vacated control</h3><p class="muted">Where groups standing down released control: how '
+            'much was refilled over the run (control shares, summed over months; means over runs) and the state\'s '
+            f'share of it (the rest went to other armed groups). Nationally the state took {html.escape(share)}.</p>'
+            + table(rows, columns, f"table-refill{suffix}"))
 
 
 def render_comparisons(baseline: Results, variants: list[tuple[str, Results]], baseline_label: str = "baseline",

@@ -150,10 +150,28 @@ def difference_map(baseline: Results, variant: Results, geo: dict[str, Any], ser
                       "difference")
 
 
+def refill_share(results: Results) -> np.ndarray:
+    """The state's share of the vacated control refilled so far, per month and territory (M, T); NaN where nothing
+    was refilled yet."""
+    state = np.cumsum(results.territories["territory_filled_state"], axis=0)
+    total = state + np.cumsum(results.territories["territory_filled_groups"], axis=0)
+    return np.where(total > 1e-4, state / np.maximum(total, 1e-4), np.nan)
+
+
+def refill_difference_map(baseline: Results, variant: Results, geo: dict[str, Any], labels: tuple[str, str]) -> Figure:
+    """Who fills vacated ground: the state's share of the refilled control so far, variant minus baseline (positive:
+    the state fills more of it in the variant; blank: nothing vacated in either)."""
+    values = refill_share(variant) - refill_share(baseline)
+    return choropleth(geo, variant.territory_ids, variant.territory_names, _months(variant), values,
+                      f"State's share of refilled vacated control, {labels[1]} − {labels[0]}", DIVERGING, -1.0, 1.0,
+                      "<b>%{text}</b><br>state's share %{z:+.0%}<extra></extra>", "difference")
+
+
 def comparison_maps(baseline: Results, variant: Results, geo: dict[str, Any],
                     labels: tuple[str, str]) -> dict[str, Figure]:
-    """State control in the baseline and the variant, their difference, and the difference in vacated control."""
-    return {
+    """State control in the baseline and the variant, their difference, the difference in vacated control and, where
+    groups vacated ground in either, in who refills it."""
+    maps = {
         "control-baseline": control_map(baseline, geo, labels[0]),
         "control-variant": control_map(variant, geo, labels[1]),
         "control-difference": difference_map(baseline, variant, geo, "territory_state_control",
@@ -161,6 +179,9 @@ def comparison_maps(baseline: Results, variant: Results, geo: dict[str, Any],
         "vacuum-difference": difference_map(baseline, variant, geo, "territory_vacated",
                                             f"Control vacated so far, {labels[1]} − {labels[0]}", cumulative=True),
     }
+    if np.isfinite(refill_share(baseline)).any() or np.isfinite(refill_share(variant)).any():
+        maps["refill-difference"] = refill_difference_map(baseline, variant, geo, labels)
+    return maps
 
 
 def territory_series(results: Results) -> dict[str, Any]:

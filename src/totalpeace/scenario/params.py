@@ -279,19 +279,71 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "kappa_rec: monthly recovery of security-force cohesion toward its buy-in level."),
     ParamSpec("cohesion_purge_effect", 0.4, 0.1, 1.0, "cohesion per share purged", "M3.2", ASSUMPTION,
               "kappa_purge: fall in cohesion per share of general officers retired."),
-    ParamSpec("cohesion_concession_effect", 0.002, 0.0, 0.01, "cohesion per concession per month", "M3.2",
-              ASSUMPTION, "kappa_dis: monthly fall in cohesion per active unilateral concession."),
-    ParamSpec("dissent_base", -5.0, -7.0, -3.0, "logit", "M3.2", ASSUMPTION,
+    ParamSpec("cohesion_concession_level", 0.05, 0.0, 0.2, "per weighted concession", "M3.2", ASSUMPTION,
+              "kappa_level: the level cohesion recovers toward is buy-in / (1 + kappa_level C), C the weighted "
+              "concessions in force.",
+              "Concessions in force keep the forces' buy-in lower for as long as they last, with a saturating effect "
+              "(four suspended bombings and two judicial concessions, C = 5, lower the level by a fifth) instead of a "
+              "drain that accumulates every month."),
+    ParamSpec("cohesion_new_concession", 0.02, 0.0, 0.1, "cohesion per weighted new concession", "M3.2", ASSUMPTION,
+              "kappa_new: fall in cohesion in the month a concession is granted, per weighted concession.",
+              "The signal the forces react to is the decision (Lloreda and generals resigned the week the Caguán zone "
+              "was extended indefinitely, LA Times 27 May 1999); a one-off shock from which cohesion recovers."),
+    ParamSpec("cohesion_casualty_effect", 0.2, 0.0, 1.0, "per reference month above the usual", "M3.2",
+              ASSUMPTION, "kappa_cas: the level cohesion recovers toward falls as buy-in / (1 + ... + kappa_cas X), X "
+              "the security-force casualties above the usual level while concessions restrain the forces.",
+              "Casualties under restraint erode buy-in (in April 2015 the killing of 11 soldiers during the FARC "
+              "ceasefire ended the suspension of bombing, history_events.csv); a month at twice the usual "
+              "casualties lowers the level by a sixth, for as long as it lasts."),
+    ParamSpec("casualty_reference", 10.0, 5.0, 20.0, "killed / month", "M3.2",
+              "Defence Ministry via La FM (Sep 2021): 82 security-force members killed in Jan-Aug 2021, about 10 a "
+              "month [R]", "Security-force members killed in a month of the recent past: the unit of casualty strain.",
+              bounds=(0.1, 1e4)),
+    ParamSpec("dissent_base", -5.0, -7.0, -3.0, "logit", "M3.2",
+              "Open dissent by serving commanders is rare: Defence Minister Lloreda and generals resigned over the "
+              "Caguán zone (LA Times, 27 May 1999), the minister clashed with the high command and left (LA Times, "
+              "13 Nov 2003); about one episode in a decade at the usual cohesion [R]; size [P]",
               "gamma_0: logit of the monthly chance of an open dissent event at full cohesion.",
-              bounds=(-20.0, 5.0)),
+              "With gamma_1 = 3, cohesion 0.7 gives 1.7% a month (0.2 a year) and cohesion 0.5 gives 3% (0.36 a year): "
+              "the order of the episodes above.", bounds=(-20.0, 5.0)),
     ParamSpec("dissent_cohesion_effect", 3.0, 1.0, 6.0, "logit", "M3.2", ASSUMPTION,
               "gamma_1: logit rise per unit of lost cohesion."),
-    ParamSpec("dissent_concession_effect", 0.2, 0.0, 1.0, "logit per concession", "M3.2", ASSUMPTION,
-              "gamma_2: logit rise of dissent per active unilateral concession."),
+    ParamSpec("dissent_concession_effect", 0.5, 0.0, 1.5, "logit per weighted new concession", "M3.2", ASSUMPTION,
+              "gamma_2: logit rise of the chance of dissent in the month concessions are granted, per weighted "
+              "concession.", "An indefinite zone (weight 1) raises the month's chance from 3% to 5%; a package of "
+              "four suspended bombings and two judicial concessions (weight 5) to about 28%."),
+    ParamSpec("dissent_casualty_effect", 0.5, 0.0, 2.0, "logit per reference month above the usual", "M3.2",
+              ASSUMPTION, "gamma_3: logit rise of dissent per month of casualties above the usual level, under "
+              "restraint."),
     ParamSpec("dissent_shock", 0.05, 0.0, 0.2, "cohesion", "M3.2", ASSUMPTION,
               "Fall in cohesion caused by one dissent event.", bounds=(0.0, 1.0)),
     ParamSpec("conditional_effort_bonus", 0.2, 0.0, 0.5, "share", "M3.2/M3.3", ASSUMPTION,
               "epsilon_cond: extra effective effort when repression is conditional on violence."),
+    ParamSpec("deployment_threat_weight", 0.5, 0.0, 2.0, "at saturation", "M3.2", ASSUMPTION,
+              "omega_T: extra deployment weight where armed groups are dense, (1 + omega_T T / (1 + T)), T the "
+              "armed-group density relative to the national density.",
+              "Forces follow the threat (the 2019 'zonas futuro' and earlier consolidation plans concentrated forces "
+              "where groups were densest); a quarter more at the national density and at most half more keeps "
+              "population the main driver; saturating, so that the rule does not change with the territories' size "
+              "(department and municipal flagships)."),
+    ParamSpec("deployment_vacuum_weight", 1.5, 0.0, 6.0, "per vacated share at cohesion 1", "M3.2",
+              "Plan Victoria (2017): about 16,000 members of the forces sent to the regions the FARC left (El Tiempo, "
+              "2017; InSight Crime: about 15,000) [R]; size: about a quarter more than the 61,000 the rule deploys "
+              "in the FARC's former departments at colombia-2012's start, reached at a vacated record of 0.3 and "
+              "cohesion 0.7 (1 + 1.5 x 0.7 x 0.3 = 1.3) [R-derived]",
+              "omega_V: extra deployment weight per unit of vacated control, scaled by cohesion."),
+    ParamSpec("deployment_attack_weight", 1.0, 0.0, 3.0, "at saturation", "M3.2", ASSUMPTION,
+              "omega_A: extra deployment weight where the forces were attacked (saturating in members killed).",
+              "Reinforcement after attacks doubles the weight at most; a territory with one member killed recently "
+              "gets half of that."),
+    ParamSpec("reaction_to_attacks", 0.5, 0.0, 2.0, "at saturation", "M3.2/M3.3", ASSUMPTION,
+              "omega_R: rise in operations against a group after its attacks on the forces (saturating).",
+              "The state steps up operations against the attacker (April 2015: bombing of the FARC resumed after "
+              "the Cauca attack, history_events.csv) by up to half."),
+    ParamSpec("verified_restraint", 0.5, 0.0, 1.0, "share at full verification", "M3.2/M4.1", ASSUMPTION,
+              "psi_V: fall in operations against a group keeping a verified unilateral ceasefire.",
+              "The state reciprocates a ceasefire it can verify (the FARC's 2015 unilateral ceasefire, monitored by "
+              "the guarantors, was followed by the suspension of bombing); half at full verification."),
     ParamSpec("repression_base", 0.3, 0.1, 0.6, "share", "M3.3", "Lessing (2015) reduced form [R]; size [P]",
               "rho_0: baseline repression pressure on every group.", bounds=(0.0, 1.0)),
     ParamSpec("repression_conditionality", 0.6, 0.0, 1.0, "share", "M3.3",
@@ -331,17 +383,42 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "a_S: monthly loss rate of group members per unit of state effort density."),
     ParamSpec("bombing_share_of_attrition", 0.3, 0.1, 0.6, "share", "M3.1/M6.1", ASSUMPTION,
               "Share of the state's attrition on a group that suspended aerial bombing removes."),
-    ParamSpec("state_losses_per_member", 0.0004, 0.0001, 0.002, "1 / month", "M3.1", ASSUMPTION,
-              "b_g: monthly state personnel killed per group member in contact, at full group violence."),
+    ParamSpec("state_losses_per_member", 0.00132, 0.0004, 0.004, "1 / month", "M3.1",
+              "Defence Ministry via La FM (Sep 2021): 82 security-force members killed in Jan-Aug 2021 [R]; size: set "
+              "so that colombia-2017 loses about 10 a month in 2021 (tools/outcome_scales.py) [R-derived]",
+              "b_g: monthly security-force members killed per group member where the state operates, at full "
+              "violence posture."),
     ParamSpec("intergroup_attrition", 0.01, 0.002, 0.05, "1 / month at equal densities", "M3.1", ASSUMPTION,
               "a_h: area-fire attrition between rival irregular groups sharing a territory."),
     ParamSpec("members_per_clash", 1.95, 1.0, 4.0, "deaths per clash", "M7.2",
               "Mean of a discrete power law with exponent 2.5 (Johnson et al.; Bohorquez et al. 2009) [R-derived]",
               "Mean deaths per clash, used to turn attrition into clash counts.", bounds=(0.1, 100.0)),
-    ParamSpec("collateral_share", 0.3, 0.05, 1.0, "civilians per combatant lost", "M3.1",
+    ParamSpec("collateral_share", 0.3, 0.05, 1.0, "civilians per combatant killed", "M3.1",
               "Kress & Szechtman (2009) collateral damage [R]; size [P]",
-              "xi: civilians killed per group member the state removes where its intelligence is nil (scaled by "
+              "xi: civilians killed per group member the state kills where its intelligence is nil (scaled by "
               "1 - S_i, the state's presence standing in for intelligence quality iota)."),
+    ParamSpec("killed_share", 0.066, 0.03, 0.35, "share of removals", "M3.1",
+              "Defence Ministry results for 2014 (El Espectador, Jan 2015): FARC 250 killed, 2,329 captured, 1,175 "
+              "demobilised; ELN 46, 537, 170 -> 296 of 4,507 guerrillas removed were killed [R]",
+              "Share of the insurgents and dissidents the state removes who are killed, when they fight back (the rest "
+              "are captured or surrender).",
+              "The share is a doctrine of its time: 31% in Aug 2002 - Aug 2003 (Army via Estadão: 1,659 of 5,376 "
+              "guerrillas), 14% for the FARC in 2010-11 after the Defence Minister's 'we prefer a demobilised to a "
+              "captured, and a capture to a death' (Notimérica, Sep 2010); colombia-1998 sets the 2002-03 value.",
+              bounds=(0.0, 1.0)),
+    ParamSpec("killed_share_criminal", 0.034, 0.01, 0.1, "share of removals", "M3.1",
+              "Armed forces, Aug 2010 - Aug 2011 (EFE via Fox News Latino): criminal bands 19 killed, 488 captured, 58 "
+              "surrendered [R]", "Share of the members of criminal groups the state removes who are killed "
+              "(policing operations).", bounds=(0.0, 1.0)),
+    ParamSpec("killed_share_no_resistance", 0.01, 0.0, 0.05, "share of removals", "M3.1", ASSUMPTION,
+              "Share killed among the members the state removes from a group that does not fight back (posture 0).",
+              "Arrests of members of a group keeping a ceasefire are rarely lethal; a third of the criminal groups' "
+              "share.", bounds=(0.0, 1.0)),
+    ParamSpec("surrender_share", 0.32, 0.15, 0.6, "share of non-lethal removals", "M3.1",
+              "Defence Ministry 2014 (El Espectador): 1,345 guerrillas demobilised against 2,866 captured [R]",
+              "Share of the members removed alive who surrender (individual demobilisation) rather than being captured.",
+              "18% in 2002-03 (Army via Estadão), 58% for the FARC in 2010-11 (EFE), 30% for the ELN in 2019-20 "
+              "(El Nuevo Siglo: 510 against 1,174).", bounds=(0.0, 1.0)),
     ParamSpec("recruitment_rate", 0.0008, 0.0003, 0.003, "recruits / month / sqrt(member x young person held)",
               "M5.2", ASSUMPTION,
               "zeta: monthly recruits per square root of (the group's effective members in a territory x the young "
@@ -485,17 +562,44 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     ParamSpec("homicide_state_effect", 0.5, 0.0, 1.5, "log rate", "M7.2", "Prem et al. (2022) state capacity [R]; "
               "size [P]", "beta_S: fall of the log homicide rate with state control."),
     ParamSpec("armed_violence_share", 0.3, 0.1, 0.6, "share", "M3.3/M7.2", ASSUMPTION,
-              "w_v: share of homicides that follows armed groups' violence posture (the rest is ordinary crime).",
+              "w_v: share of the homicides observed at the start that armed groups commit (the rest is ordinary "
+              "crime); it sets the national rate per effective armed member.", bounds=(0.0, 1.0)),
+    ParamSpec("insurgent_homicide_weight", 0.5, 0.2, 1.0, "relative to a criminal group", "M7.2", ASSUMPTION,
+              "Homicides per armed member of an insurgency or dissident faction, relative to a criminal group's.",
+              "Insurgents kill in combat and selectively; criminal organisations' disputes, extortion and debt "
+              "collection account for most homicides attributed to armed groups; half, with a wide range.",
               bounds=(0.0, 1.0)),
     ParamSpec("homicide_dispersion", 20.0, 5.0, 100.0, "NegBin size", "M7.2", ASSUMPTION,
               "kappa: negative-binomial size of monthly homicide counts (larger = closer to Poisson).",
               bounds=(0.1, 1e6)),
     ParamSpec("selective_violence_rate", 1.0, 0.2, 3.0, "per 100k / month at margin 0.5", "M7.1",
               "Kalyvas (2006) selective violence peaks under dominant-but-contested control [R]; size [P]",
-              "alpha_sel: selective killings per 100,000 people and month at m = 0.5 (4m(1-m) = 1)."),
+              "alpha_sel: selective killings by armed groups per 100,000 people and month at m = 0.5 "
+              "(4m(1-m) = 1), where armed groups hold all the control."),
     ParamSpec("vacuum_violence_rate", 2.0, 0.5, 6.0, "per 100k / month per vacated share", "M2.2",
               "Prem et al. (2022) social-leader killings in vacated FARC areas [R]; size [P]",
-              "lambda_0: killings of social leaders and civilians per 100,000 per unit of vacated control."),
+              "lambda_0: killings of social leaders per 100,000 people and month per unit of vacated control, outside "
+              "the state's reach."),
+    ParamSpec("leader_competition_rate", 0.204, 0.04, 0.6, "per 100k / month at full competition", "M2.2/M7.1",
+              "Indepaz: 132 social leaders killed in 2016 (colombiapeace.org) [R]; size: set so that colombia-2012 "
+              "kills that many in 2016 (tools/outcome_scales.py) [R-derived]",
+              "lambda_Q: killings of social leaders per 100,000 people and month where armed groups compete (Q = 1), "
+              "outside the state's reach."),
+    ParamSpec("massacre_rate", 0.00766, 0.001, 0.03, "massacres per armed-group homicide at full competition",
+              "M7.1/M7.2", "CNMH memory observatory: 17, 5, 6 and 4 massacres in 2013-2016, 8 a year [R]; size: set "
+              "so that colombia-2012 has that many (tools/outcome_scales.py) [R-derived]",
+              "Massacres (4+ victims) per homicide committed by armed groups where they compete for a territory "
+              "(Q = 1)."),
+    ParamSpec("displacement_per_killing", 52.8, 15.0, 150.0, "persons per conflict killing", "M7.2",
+              "Victims' Registry (RUV): 252,494 persons displaced a year in 2013-2016 [R]; size: set so that "
+              "colombia-2012 displaces that many (tools/outcome_scales.py) [R-derived]",
+              "Persons forcibly displaced per conflict killing (armed groups' homicides, social leaders, civilians "
+              "killed in operations, deaths in clashes)."),
+    ParamSpec("confinement_rate", 12.7, 4.0, 50.0, "persons a month per armed member at full competition", "M7.2",
+              "OCHA: 15,548 and 25,047 persons confined in Chocó in 2018 and 2019 [R]; size: set so that colombia-2017 "
+              "confines that many in Chocó (tools/outcome_scales.py) [R-derived]",
+              "Persons confined by armed groups in a month per armed member present where armed groups compete "
+              "(Q = 1)."),
     ParamSpec("spillover_flow_effect", 0.5, 0.0, 1.0, "elasticity", "M7.3", "Castillo, Mejía & Restrepo [R]; "
               "size [P]", "theta_1: elasticity of neighbour violence to cocaine flow through its border."),
     ParamSpec("spillover_vacuum_effect", 1.0, 0.0, 3.0, "log index per vacated share", "M7.3",
@@ -503,6 +607,64 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "theta_2: neighbour violence rise with vacated control in bordering territories."),
     ParamSpec("spillover_fragmentation_effect", 0.3, 0.0, 1.0, "log index", "M7.3", ASSUMPTION,
               "theta_3: neighbour violence rise with fragmentation in bordering territories."),
+    ParamSpec("spillover_relocation_effect", 0.5, 0.0, 2.0, "log index per 1,000 members", "M7.3",
+              "FARC members who rejected the deal relocated to Ecuador, whose violence rose (model M7.3, Ecuadorian "
+              "security crisis) [R]; size [P]",
+              "theta_4: neighbour violence rise per 1,000 members of Colombian groups relocated there."),
+    ParamSpec("spillover_route_feedback", 0.2, 0.0, 1.0, "elasticity", "M7.3/M2.3", ASSUMPTION,
+              "theta_R: elasticity of the route rent at an exit to the violence index of the neighbour it borders.",
+              "Disorder across the border means weaker interdiction and more buyers; a fifth of a proportional "
+              "response, so that a doubling of a neighbour's violence raises the routes' rent by 15%."),
+    ParamSpec("relocation_rate", 0.02, 0.0, 0.1, "1 / month at full push and tolerance", "M7.3/M4.2", ASSUMPTION,
+              "r_out: monthly share of a group's members in the territories bordering a neighbour that cross into it, "
+              "when the group is pressed hardest at home and the neighbour tolerates groups fully.",
+              "Of the order of the sanctuary adjustment (0.1) for a country that is not the group's declared host: "
+              "crossing is a response to pressure, not a standing base."),
+    ParamSpec("return_rate", 0.05, 0.0, 0.3, "1 / month", "M7.3", ASSUMPTION,
+              "r_back: monthly share of the members relocated abroad who return when the pressure at home lifts.",
+              "About a year and a half on average abroad once the pressure is gone."),
+    # --- M4.1 / M4.2 / M4.3 international actors ------------------------------------------------------------------------
+    ParamSpec("tolerance_relations_effect", 0.3, 0.0, 1.0, "tolerance per unit of relations", "M4.2",
+              "Venezuela deported ELN and FARC members to Colombia after relations were restored in August 2010 "
+              "(americaeconomia.com, Jan 2011; VOA) and the ELN expanded there after they broke down (AFP, Jan 2019: "
+              "'practically no relations since mid-2017') [R]; size [P]",
+              "eta_rel: rise in a host's tolerance of armed groups when its relations with Bogotá go from normal (1) "
+              "to broken (0)."),
+    ParamSpec("tolerance_talks_effect", 0.1, -0.3, 0.3, "tolerance", "M4.2/M2.1", ASSUMPTION,
+              "eta_talks: change in a host's tolerance while a group it shelters is at a table it guarantees.",
+              "A guarantor host shelters its guest's commanders and negotiators as part of the guarantee (the ELN's "
+              "negotiators in Havana 2018-19; Salehyan: sanctuary as leverage); small, and either sign within the "
+              "range.", bounds=(-1.0, 1.0)),
+    ParamSpec("tolerance_adjustment", 0.1, 0.02, 0.5, "1 / month", "M4.2", ASSUMPTION,
+              "Monthly speed at which a host's tolerance moves toward its target.",
+              "Hosts change course over months (the 2010 rapprochement produced handovers within four months).",
+              bounds=(0.0, 1.0)),
+    ParamSpec("verification_deployment_months", 3.0, 1.0, 12.0, "months", "M4.1", ASSUMPTION,
+              "tau: months a verification mission takes to deploy (1 - 1/e of its capacity).",
+              "The UN mission authorised in January 2016 (resolution 2261) was monitoring the bilateral ceasefire by "
+              "its start in August 2016; a few months to reach most of its capacity.", bounds=(0.1, 1200.0)),
+    ParamSpec("legitimacy_spoiler_effect", 0.5, 0.0, 2.0, "per reference month of killings", "M4.3", ASSUMPTION,
+              "lambda_sp: fall of the legitimacy index with security-force members killed by groups at a table.",
+              "Spoiler violence costs the process its backers' cover (model M4.3); a month of killings at the "
+              "reference level lowers it by a third."),
+    ParamSpec("certification_coca_effect", 0.5, 0.0, 2.0, "per relative rise in coca", "M4.3", ASSUMPTION,
+              "beta_coca: fall in the donor's certification per relative rise of coca over the start.",
+              "The United States decertified Colombia in 1996-97 over drug cooperation; a doubling of coca costs half "
+              "of the certification."),
+    ParamSpec("certification_drug_policy_effect", 0.5, 0.0, 1.0, "at full decriminalisation", "M4.3", ASSUMPTION,
+              "beta_D: fall in the donor's certification at full decriminalisation."),
+    ParamSpec("certification_extradition_effect", 0.5, 0.0, 1.0, "at every requested group suspended", "M4.3",
+              ASSUMPTION, "beta_ext: fall in the donor's certification when extradition is suspended for every group "
+              "whose members it wants extradited."),
+    ParamSpec("certification_adjustment", 0.083, 0.02, 0.5, "1 / month", "M4.3", ASSUMPTION,
+              "Monthly speed at which certification moves toward its target (annual reviews, smoothed).",
+              bounds=(0.0, 1.0)),
+    ParamSpec("cartel_entry_elasticity", 1.0, 0.0, 2.0, "elasticity", "M2.3", ASSUMPTION,
+              "eta_E: elasticity of a foreign cartel's engagement to the exits its proxies hold, relative to the "
+              "start.", "A cartel finances in proportion to what its proxies can move (Defensoría / InSight Crime: "
+              "financiers and emissaries follow the routes)."),
+    ParamSpec("cartel_entry_speed", 0.1, 0.0, 0.5, "1 / month", "M2.3", ASSUMPTION,
+              "Monthly speed at which a cartel's engagement moves toward its target.", bounds=(0.0, 1.0)),
 )
 
 BY_NAME: dict[str, ParamSpec] = {p.name: p for p in PARAMETERS}

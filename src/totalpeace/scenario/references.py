@@ -90,6 +90,7 @@ def _groups(scenario: Scenario, table: TerritoryTable) -> list[Problem]:
         if not re.match(ID_PATTERN, aid):
             out.append((("international", aid), "actor ids must be lower-case letters, digits and _"))
         out += _ids("group", groups, actor.guarantor_for, ("international", aid, "guarantor_for"))
+        out += _ids("group", groups, actor.extradition_requests, ("international", aid, "extradition_requests"))
     return out
 
 
@@ -161,7 +162,8 @@ def _negotiation(scenario: Scenario) -> list[Problem]:
 TIME_VARYING = ("policy.decriminalization", "policy.substitution", "policy.substitution_announced",
                 "policy.political_cost_of_war", "security.buy_in",
                 "security.repression", "security.deployable_share", "international.*.host_tolerance",
-                "international.*.guarantor_weight", "international.*.legitimacy")
+                "international.*.guarantor_weight", "international.*.legitimacy",
+                "international.*.relations", "international.*.verification", "international.*.aid")
 
 
 def _time_varying(path: list[str | int]) -> bool:

@@ -124,6 +124,8 @@ class Security(Strict):
     deployable_share: float = Field(0.3, ge=0.0, le=1.0, description="Share available for territorial operations.")
     buy_in: float = Field(..., ge=0.0, le=1.0, description="Security-force buy-in / cohesion K (M3.2).")
     repression: Literal["conditional", "unconditional"] = Field("unconditional", description="M3.3 repression rule.")
+    budget: float | None = Field(None, ge=0.0, le=1e7, description="Security budget, USD m a year: the scale against "
+                                 "which certified foreign aid counts (none: aid has no effect on the forces).")
     purge: Purge | None = None
     source: str = ""
 
@@ -140,6 +142,14 @@ class InternationalActor(Strict):
     neighbour: bool = Field(False, description="A bordering country whose violence is tracked (M7.3).")
     homicide_rate: float | None = Field(None, ge=0.0, le=1000.0,
                                         description="Baseline homicide rate per 100,000 (neighbours).")
+    relations: float = Field(1.0, ge=0.0, le=1.0, description="Relations with the government (1 normal, 0 broken): "
+                             "a host's tolerance rises as they worsen from the start's (M4.2).")
+    verification: float = Field(0.0, ge=0.0, le=1.0, description="Verification capacity it brings to the tables it "
+                                "guarantees (a monitoring mission: 1), M4.1.")
+    aid: float = Field(0.0, ge=0.0, le=1e6, description="Security aid, USD m a year, conditional on its "
+                       "certification of the state's drug cooperation (M4.3).")
+    extradition_requests: list[str] = Field(default_factory=list, description="Group ids whose members it wants "
+                                            "extradited: suspending their extradition costs certification.")
     source: str = ""
 
 

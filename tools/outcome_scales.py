@@ -1,0 +1,113 @@
+"""Set the scale of the outcome mechanisms that no published rate gives, each from one sourced pre-2022 figure.
+
+Why this script exists
+----------------------
+Several outcome mechanisms (docs/model.md sections 7.7 and 7.10) have a published form but no published rate: how many
+security-force members an armed member kills, how strongly the deployment rule sends forces to vacated ground, how
+many social leaders are killed where armed groups compete, how many massacres, displaced and confined persons a unit
+of armed violence brings. Each rate is set here so that a historical scenario reproduces one sourced figure of a
+*calibration* period, and the pattern catalogue then checks the other periods (docs/validation.md): the levels of
+2018-2021 are not used to set any of them.
+
+| parameter | scenario | calibration figure (source) |
+|---|---|---|
+| `state_losses_per_member` | colombia-2017 | 10 security-force members killed a month in 2021 (Defence Ministry) |
+| `leader_competition_rate` | colombia-2012 | 132 social leaders killed in 2016 (Indepaz) |
+| `massacre_rate` | colombia-2012 | 8 massacres a year in 2013-2016 (CNMH: 17, 5, 6, 4) |
+| `displacement_per_killing` | colombia-2012 | 252,494 persons displaced a year in 2013-2016 (Victims' Registry) |
+| `confinement_rate` | colombia-2017 | 20,298 persons confined a year in Chocó in 2018-2019 (OCHA) |
+
+The rate that enters the dynamics (the first) is found by bisection; the others are linear in their rate and are
+scaled in one step. The historical scenarios run with the registry defaults, so the script prints the values to put
+in `src/totalpeace/scenario/params.py`; rerun it when a mechanism they depend on changes.
+
+Usage::
+
+    python tools/outcome_scales.py [--runs N] [--seed S]
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+import numpy as np
+
+import totalpeace
+from totalpeace.engine.results import Results
+from totalpeace.engine.simulate import simulate
+from totalpeace.scenario.params import BY_NAME
+
+CHOCO = "27"
+
+
+def run(name: str, values: dict[str, float], runs: int, seed: int, extra: tuple[str, ...] = ()) -> Results:
+    overrides = [f"parameters.{k}={v!r}" for k, v in values.items()] + list(extra)
+    return simulate(totalpeace.load_scenario(name, overrides), runs=runs, seed=seed)
+
+
+def yearly_mean(res: Results, metric: str, years: range | tuple[int, ...]) -> float:
+    per_year = res.yearly(res.national[metric], flow=True)
+    return float(np.mean([per_year[y].mean() for y in years]))
+
+
+def months(res: Results, first: str, last: str) -> np.ndarray:
+    """Indices of the months first .. last of the run."""
+    labels = res.month_labels()
+    return np.arange(labels.index(first), labels.index(last) + 1)
+
+
+def bisect(measure: Callable[[float], float], target: float, low: float, high: float, steps: int = 8) -> float:
+    """The value in [low, high] whose measure is the target (the measure rises with the value)."""
+    for _ in range(steps):
+        mid = 0.5 * (low + high)
+        if measure(mid) < target:
+            low = mid
+        else:
+            high = mid
+    return 0.5 * (low + high)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    runs, seed = args.runs, args.seed
+    values: dict[str, float] = {}
+
+    def forces_2021(b: float) -> float:
+        return yearly_mean(run("colombia-2017", {**values, "state_losses_per_member": b}, runs, seed),
+                           "security_forces_killed", (2021,))
+    values["state_losses_per_member"] = bisect(forces_2021, 12 * BY_NAME["casualty_reference"].default, 1e-4, 5e-3)
+
+    res12 = run("colombia-2012", values, runs, seed)
+    res17 = run("colombia-2017", values, runs, seed)
+    linear = {
+        "leader_competition_rate": (132.0, yearly_mean(res12, "social_leader_killings", (2016,)), "colombia-2012"),
+        "massacre_rate": (8.0, yearly_mean(res12, "massacres", range(2013, 2017)), "colombia-2012"),
+        "displacement_per_killing": (252_494.0, yearly_mean(res12, "displaced", range(2013, 2017)), "colombia-2012"),
+    }
+    choco = res17.territory_ids.index(CHOCO)
+    confined = res17.territories["territory_confined"][:, choco]
+    span = months(res17, "2018-01", "2019-12")
+    linear["confinement_rate"] = (20_298.0, float(confined[span].sum() / 2.0), "colombia-2017 (Chocó)")
+    # The leaders' killings feed homicides and so displacement: scale them first, then measure displacement again.
+    target, model, _ = linear["leader_competition_rate"]
+    values["leader_competition_rate"] = BY_NAME["leader_competition_rate"].default * target / model
+    res12 = run("colombia-2012", values, runs, seed)
+    linear["massacre_rate"] = (8.0, yearly_mean(res12, "massacres", range(2013, 2017)), "colombia-2012")
+    linear["displacement_per_killing"] = (252_494.0, yearly_mean(res12, "displaced", range(2013, 2017)),
+                                          "colombia-2012")
+    for name in ("massacre_rate", "displacement_per_killing", "confinement_rate"):
+        target, model, _ = linear[name]
+        current = values.get(name, BY_NAME[name].default)
+        values[name] = current * target / model if model > 0 else current
+
+    print(f"{'parameter':28s} {'registry default':>16s} {'set from the data':>18s}")
+    for name, value in values.items():
+        print(f"{name:28s} {BY_NAME[name].default:16.4g} {value:18.4g}")
+
+
+if __name__ == "__main__":
+    main()
