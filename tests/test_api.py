@@ -111,6 +111,11 @@ def test_charts_and_report(client, baseline):
     assert charts["geography"] == "boundaries" and charts["headlines"][0].startswith("Homicide rate")
     assert charts["policy"]["changes"] == [] and ["Talks: how tables open", "simultaneous (every table at once)"] \
         in charts["policy"]["rows"]
+    blocks = {b["group"]: b for b in charts["negotiation"]}  # each table's outcome and why, as the report says it
+    first = blocks["eln"]["lines"][0]
+    assert first.startswith("eln (") and "signed in" in first
+    assert blocks["eln"]["tables"][0]["header"][:2] == ["issue", "state's opening offer"]
+    assert all(len(row) == 4 for row in blocks["eln"]["tables"][0]["rows"]) and blocks["eln"]["tables"][0]["rows"]
     assert set(charts["territories"]["ids"]) == {f["id"] for f in client.get(
         "/api/scenarios/colombia-2022/geo").json()["features"]}
     report = client.get(f"/api/runs/{baseline}/report.html")

@@ -165,6 +165,11 @@ def test_dashboard_explore_run_compare_download(server, browser, tmp_path, cli, 
     page.evaluate("() => window.scrollTo(0, 0)")
     _run(page, "decriminalise")
     assert "full ensemble" in page.text_content("#badge")
+    tables = page.locator("#negotiation details")  # each table's outcome and why, the agenda with what was signed
+    assert tables.count() >= 3 and "signed in" in tables.first.locator("summary").text_content()
+    tables.first.locator("summary").click()
+    assert tables.first.locator("table").first.is_visible()
+    assert "state's opening offer" in tables.first.locator("table").first.text_content()
     report = _download(page, "#download-report")
     assert "Drug decriminalisation (0 none – 1 full)</td><td>0.80" in _policy_section(report, "table-policy")
     (tmp_path / "report.html").write_text(report, encoding="utf-8")

@@ -20,15 +20,14 @@ def _term(stat: dict) -> str:
     return "-" if stat["p50"] is None else f"{stat['p50']:.2f} [{stat['p10']:.2f}–{stat['p90']:.2f}]"
 
 
-def negotiation_sections(results: Results) -> str:
-    """A section per table: its outcome and why (the audit's main reasons and their shares), the agenda with what
-    was signed, and the bargaining-power audit (what each concession in force did to the threat points and the
-    deal)."""
+def table_blocks(results: Results) -> list[dict]:
+    """Per negotiation table: its plain-language lines and its tables (title, header, rows, id) — the agenda with what
+    was signed, why it broke down, what held it up and the bargaining-power audit. The report renders them as HTML and
+    the dashboard draws them from JSON, so both say the same."""
     if results.tables is None or not results.tables.groups:
-        return ""
-    out = []
+        return []
+    blocks = []
     for gid, entry in talks.summaries(results.tables).items():
-        lines = "".join(f"<li>{html.escape(line)}</li>" for line in talks.explain(gid, entry))
         agenda = [[issue.replace("_", " "), f"{terms['opening']:.2f}", f"{terms['ceiling']:.2f}",
                    _term(entry["signed_package"][issue])] for issue, terms in entry["agenda"].items()]
         why = [[DESCRIPTION[Reason[name]], f"{share:.0%}"] for name, share in entry["why_broken_down"].items()]
@@ -36,20 +35,37 @@ def negotiation_sections(results: Results) -> str:
         audit = [[kind.replace("_", " "), *(_usd(effects.get(key)) for key in
                                            ("group_outside_option_raised_by", "group_value_raised_by"))]
                  for kind, effects in entry["bargaining_audit"].items()]
-        block = (f'<h3 id="table-{gid}">{html.escape(gid)}</h3><ul>{lines}</ul>'
-                 + _table(agenda, ["issue", "state's opening offer", "most it may concede",
-                                   "signed (median [10th–90th] over signing runs)"], f"agenda-{gid}"))
+        tables = [{"title": "", "id": f"agenda-{gid}", "rows": agenda,
+                   "header": ["issue", "state's opening offer", "most it may concede",
+                              "signed (median [10th–90th] over signing runs)"]}]
         if why:
-            block += (f"<h4>Why it broke down ({entry['broken_down_share']:.0%} of runs)</h4>"
-                      + _table(why, ["reason", "share of the runs in which it broke down"], f"why-{gid}"))
+            tables.append({"title": f"Why it broke down ({entry['broken_down_share']:.0%} of runs)", "id": f"why-{gid}",
+                           "rows": why, "header": ["reason", "share of the runs in which it broke down"]})
         if stalls:
-            block += "<h4>What held it up</h4>" + _table(stalls, ["reason", "share of stalled months"],
-                                                         f"stalls-{gid}")
+            tables.append({"title": "What held it up", "id": f"stalls-{gid}", "rows": stalls,
+                           "header": ["reason", "share of stalled months"]})
         if audit:
-            block += ("<h4>Bargaining-power audit: what the concessions in force did (USD m, run means)</h4>"
-                      + _table(audit, ["without", "group's outside option raised by", "group's value of the deal "
-                                       "raised by"], f"audit-{gid}"))
-        out.append(block)
+            tables.append({"title": "Bargaining-power audit: what the concessions in force did (USD m, run means)",
+                           "id": f"audit-{gid}", "rows": audit,
+                           "header": ["without", "group's outside option raised by",
+                                      "group's value of the deal raised by"]})
+        blocks.append({"group": gid, "lines": talks.explain(gid, entry), "tables": tables})
+    return blocks
+
+
+def negotiation_sections(results: Results) -> str:
+    """A section per table: its outcome and why (the audit's main reasons and their shares), the agenda with what
+    was signed, and the bargaining-power audit (what each concession in force did to the threat points and the
+    deal)."""
+    out = []
+    for block in table_blocks(results):
+        gid = block["group"]
+        lines = "".join(f"<li>{html.escape(line)}</li>" for line in block["lines"])
+        text = f'<h3 id="table-{html.escape(gid)}">{html.escape(gid)}</h3><ul>{lines}</ul>'
+        for t in block["tables"]:
+            title = f"<h4>{html.escape(t['title'])}</h4>" if t["title"] else ""
+            text += title + _table(t["rows"], t["header"], t["id"])
+        out.append(text)
     return "".join(out)
 
 

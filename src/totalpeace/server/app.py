@@ -27,6 +27,7 @@ from totalpeace.report import differences, maps
 from totalpeace.report.exports import summary_frame
 from totalpeace.report.headlines import comparison_headlines, headlines
 from totalpeace.report.html import comparison_figures, render_comparison, render_report, run_figures
+from totalpeace.report.negotiation import table_blocks
 from totalpeace.report.policy_view import policy_difference_rows, policy_rows
 from totalpeace.scenario import builtin_scenarios, load_scenario
 from totalpeace.scenario.schema import Scenario
@@ -375,12 +376,13 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
                                                  maps.territory_shapes(run.scenario)))
 
     @app.get("/api/runs/{run_id}/charts", responses=ERRORS,
-             summary="Headlines, the policy, and every chart and map as Plotly figures (JSON)")
+             summary="Headlines, the policy, each negotiation table's outcome and why, and every chart and map as "
+                                                      "Plotly figures (JSON)")
     def chart_data(run_id: str) -> Response:
         run, results = finished(run_id)
         figs = {k: v for k, v in figures(run_id, run, results).items() if k != "geo"}
         return fast_json({"headlines": headlines(results.summary()), "policy": policy_payload(run.base, run.scenario),
-                          **figs})
+                          "negotiation": table_blocks(results), **figs})
 
     @app.get("/api/runs/{run_id}/compare/{baseline_id}", responses=ERRORS,
              summary="Differences from a baseline run in every year, with 80% intervals, and side-by-side figures")

@@ -256,6 +256,25 @@ function showPolicy(policy) {
     : "the scenario's own";
 }
 
+// Each table's outcome and why (the audit's main reasons), its agenda with what was signed: full ensembles only.
+function showNegotiation(blocks) {
+  const box = $("#negotiation");
+  if (!blocks) {
+    box.replaceChildren(el("p", { class: "muted small", text: "Run the full ensemble to see why each table " +
+      "signed, stalled or broke down, and what was signed." }));
+    return;
+  }
+  box.replaceChildren(...blocks.map((b) => {
+    const tables = b.tables.flatMap((t) => {
+      const table = el("table", { id: `dash-${t.id}` });
+      policyTable(table, t.rows, t.header);
+      return t.title ? [el("h4", { text: t.title }), table] : [table];
+    });
+    return el("details", { "data-group": b.group }, el("summary", { text: b.lines[0] }),
+      el("ul", {}, ...b.lines.slice(1).map((line) => el("li", { text: line }))), ...tables);
+  }));
+}
+
 async function linkMaps(territories) {
   const maps = ["map-control", "map-leader", "map-vacuum"].map((id) => document.getElementById(id))
     .filter((node) => node.dataset.drawn === "yes" && !node.dataset.linked);
@@ -299,6 +318,7 @@ async function showStart() {
   $("#headlines").replaceChildren(el("li", { text: "Change a lever to preview its effect at once, or run the full " +
     "ensemble. The maps show the first simulated month." }));
   showPolicy(start.policy);
+  showNegotiation(null);
   await Promise.all([drawInto("map-control", start.map_control), drawInto("map-leader", start.map_leader),
     drawInto("map-vacuum", null)]);
   await linkMaps(start.territories);
@@ -328,6 +348,7 @@ async function runPreview() {
       " — run the full ensemble for the numbers to keep";
     $("#headlines").replaceChildren(...result.headlines.map((h) => el("li", { text: h })));
     showPolicy(result.policy);
+    showNegotiation(null);
     await drawFigures(result.figures);
     setDownloads(null);
     $("#comparison").hidden = true;
@@ -391,6 +412,7 @@ async function showRun(run) {
     `seed ${run.seed}`;
   $("#headlines").replaceChildren(...charts.headlines.map((h) => el("li", { text: h })));
   showPolicy(charts.policy);
+  showNegotiation(charts.negotiation);
   await drawFigures(charts);
   setDownloads(run);
   markHistory();
