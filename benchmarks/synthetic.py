@@ -22,7 +22,8 @@ def write_world(folder: Path, territories: int, groups: int, seed: int = 0, talk
     ids = [f"t{i}" for i in range(territories)]
     population = rng.lognormal(10.5, 1.0, territories).round()
     area = rng.lognormal(6.5, 0.8, territories).round(1) + 1.0
-    coca = np.where(rng.random(territories) < 0.3, rng.lognormal(6.0, 1.2, territories), 0.0).round(1)
+    coca = np.where(rng.random(territories) < 0.3, rng.lognormal(6.0, 1.2, territories), 0.0)
+    coca = np.minimum(coca, area * 20.0).round(1)  # at most a fifth of the area (1 km2 = 100 ha): worlds must load
     homicides = rng.poisson(population * 25e-5).astype(int)
     borders = np.where(rng.random(territories) < 0.03, "VEN", "")
     port = (rng.random(territories) < 0.01).astype(int)
