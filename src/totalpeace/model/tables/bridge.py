@@ -40,13 +40,10 @@ from totalpeace.model.tables.layout import (
     IN_WILLING,
     IN_ZONE,
     N_IN,
-    OUT_ARREST,
     OUT_BOMBING,
     OUT_CEASEFIRE,
-    OUT_EXTRADITION,
     OUT_PROTECTION,
     OUT_SUBSTITUTION,
-    OUT_ZONE,
 )
 
 IMPLEMENTATION = 6
@@ -133,15 +130,6 @@ def pressure_after_concessions(out: np.ndarray, base_pressure: np.ndarray, p) ->
     for g in range(G):
         pressure[g] = base_pressure[g] * (1.0 - p.bombing_share_of_attrition * out[g, OUT_BOMBING])
     return pressure
-
-
-@numba.njit(cache=True)
-def concessions_in_force(out: np.ndarray) -> float:
-    """The number of concessions in force over all groups (they strain the security forces' cohesion, M3.2)."""
-    total = 0.0
-    for g in range(out.shape[0]):
-        total += out[g, OUT_ARREST] + out[g, OUT_EXTRADITION] + out[g, OUT_BOMBING] + out[g, OUT_ZONE]
-    return total
 
 
 @numba.njit(cache=True)
