@@ -248,11 +248,6 @@ def test_relative_set_path_is_resolved_against_the_scenario_file(write):
     assert resolved.parameters.calibration == str(scenario.parent / "sets" / "set.toml")
 
 
-# Parameters whose mechanisms were rebuilt after the shipped calibrations (docs/model.md 8.1): the flagship sets them
-# back to their registry defaults itself, and a scenario's own values win over a calibration's.
-REBUILT = ("recruitment_rate", "recruitment_rent_effect", "neighbour_reach", "state_effort_ratio")
-
-
 def test_shipped_sets_load_and_the_flagship_can_name_them():
     from totalpeace.calibration.paramset import read_set, shipped_sets
     from totalpeace.scenario.params import BY_NAME
@@ -262,8 +257,7 @@ def test_shipped_sets_load_and_the_flagship_can_name_them():
         values = read_set(path)["parameters"]
         scenario = totalpeace.load_scenario("colombia-2022", [f"parameters.calibration={name}"])
         for key, value in values.items():
-            expected = BY_NAME[key].default if key in REBUILT else value
-            assert getattr(scenario.parameters, key) == pytest.approx(expected), key
+            assert key in BY_NAME and getattr(scenario.parameters, key) == pytest.approx(value), key
         assert (path.parent / "spec.toml").is_file() and (path.parent / "posterior.parquet").is_file()
 
 
@@ -275,8 +269,7 @@ def test_the_flagship_uses_the_calibrated_parameters_and_history_does_not(cli):
     paramset = read_set(shipped_sets()[flagship.parameters.calibration])
     assert not paramset["provenance"]["quick"]
     for key, value in paramset["parameters"].items():
-        if key not in REBUILT:
-            assert getattr(flagship.parameters, key) == value, key
+        assert getattr(flagship.parameters, key) == value, key
     for name in ("colombia-1998", "colombia-2012"):  # what the calibration fits to cannot use its result
         assert totalpeace.load_scenario(name).parameters.calibration is None
     code, out, err = cli("show", "colombia-2022")

@@ -89,9 +89,10 @@ def test_too_small_designs_are_not_estimated():
 
 
 def test_the_flagship_plan_labels_recover_known_shares():
-    """The plan's own cells and forms (lattice-assigned, 200 runs) with synthetic outcomes: a form effect, a
-    parameter effect through a drawn value and noise, recovered within the design's sampling error."""
-    scenario = load_scenario("colombia-2022")
+    """The plan's own cells and forms (lattice-assigned, 2,000 runs; the flagship under colombia-history, whose
+    eight forms weigh equally) with synthetic outcomes: a form effect, a parameter effect through a drawn value and
+    noise, recovered within the design's sampling error."""
+    scenario = load_scenario("colombia-2022", ["parameters.calibration=colombia-history"])
     plan = build_plan(scenario, 2000, seed=7)
     run_ids = np.arange(2000)
     forms, cells = plan.run_labels(run_ids)

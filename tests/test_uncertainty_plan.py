@@ -17,15 +17,20 @@ from totalpeace.errors import InputError
 from totalpeace.experiments import LocalExecutor
 from totalpeace.experiments.compare import run_compare
 from totalpeace.uncertainty.ensemble import simulate_uncertain
-from totalpeace.uncertainty.forms import SWITCHES, joint_forms
+from totalpeace.uncertainty.forms import MIN_WEIGHT, SWITCHES, joint_forms
 from totalpeace.uncertainty.plan import build_plan
 
 MONTHS = 4
 
 
+HISTORY = "parameters.calibration=colombia-history"
+
+
 @pytest.fixture(scope="module")
 def flagship():
-    return load_scenario("colombia-2022")
+    """The flagship under a calibration with one posterior for every form and no form weights (colombia-history):
+    the plan's machinery with equal weights; test_the_shipped_form_weights covers the flagship's own calibration."""
+    return load_scenario("colombia-2022", [HISTORY])
 
 
 def test_registry_has_every_switch_with_its_forms(flagship):
@@ -83,7 +88,7 @@ def test_cells_use_their_form_and_draw(flagship):
 
 
 def test_values_the_scenario_sets_are_not_drawn():
-    scenario = load_scenario("colombia-2022", ["parameters.recruitment_rate=0.02"])
+    scenario = load_scenario("colombia-2022", [HISTORY, "parameters.recruitment_rate=0.02"])
     plan = build_plan(scenario, 10, seed=1)
     assert "recruitment_rate" not in plan.posterior.names and "effort_noise" in plan.posterior.names
     assert all(plan.scenario_for(scenario, c).parameters.recruitment_rate == 0.02 for c in plan.cells)
@@ -143,28 +148,31 @@ def test_the_calibrations_form_weights_and_per_form_posterior(tmp_path):
 
 
 def test_the_shipped_form_weights():
-    """colombia-patterns weighs the contest forms by stacking; it was fitted before the tables' protocols, so it
-    weighed the engines over bdm and compromise only: the four engines share equally, draw from the whole posterior
-    (not from the old engines' particles), and the plan says why. The flagship's own calibration stores no weights
-    and says where some are."""
-    plan = build_plan(load_scenario("colombia-2022", ["parameters.calibration=colombia-patterns"]), 200, seed=1)
-    assert [f["contest_form"] for f in plan.forms] == ["ratio", "difference"] * 4
-    assert [f["negotiation_engine"] for f in plan.forms[::2]] == ["nash", "alternating", "bdm", "compromise"]
-    assert plan.weights[0] == pytest.approx(0.8537 / 4, abs=1e-4) and plan.weighting == "calibration"
-    assert sum(plan.weights[::2]) == pytest.approx(0.8537, abs=1e-4)
-    assert list(plan.posterior.forms) == ["contest_form"]  # particles still follow their contest form
-    assert "weighed negotiation_engine over bdm, compromise only" in " ".join(plan.notes)
-    assert abs(sum(plan.forms[c.form]["contest_form"] == "difference" for c in plan.cells)
-               - 0.1463 * len(plan.cells)) <= 2
-    engines = [plan.forms[c.form]["negotiation_engine"] for c in plan.cells]
-    assert min(engines.count(e) for e in ("nash", "alternating", "bdm", "compromise")) >= 20
-    for engine in ("nash", "bdm"):  # a single-form design draws for today's engines too, from every particle
-        own = build_plan(load_scenario("colombia-2022", ["parameters.calibration=colombia-patterns",
-                                                         f"model.negotiation_engine={engine}"]), 20, seed=1,
-                         design="parameters")
-        assert list(own.posterior.forms) == ["contest_form"] and all(c.particle is not None for c in own.cells)
-    flagship = build_plan(load_scenario("colombia-2022"), 20, seed=1)
-    assert "colombia-history calibration stores no form weights" in " ".join(flagship.notes)
+    """The flagship's calibration, colombia-patterns, weighed all eight joint forms by stacking and fitted each its
+    own particles: the plan gives every form its stored weight (forms below MIN_WEIGHT get no runs, the others
+    renormalised), draws each run among its own form's particles, and reports the calibration's effective sample size
+    (identical particles merged, as the calibration counts it)."""
+    table = pd.read_parquet(shipped_sets()["colombia-patterns"].parent / "forms.parquet")
+    assert len(table) == 8 and table["weight"].sum() == pytest.approx(1.0)
+    kept = table[table["weight"] >= MIN_WEIGHT]
+    expected = {(r.negotiation_engine, r.contest_form): r.weight / kept["weight"].sum() for r in kept.itertuples()}
+    plan = build_plan(load_scenario("colombia-2022"), 400, seed=1)
+    got = {(f["negotiation_engine"], f["contest_form"]): w for f, w in zip(plan.forms, plan.weights, strict=True)}
+    assert set(got) == set(expected) and plan.weighting == "calibration"
+    assert all(got[k] == pytest.approx(w) for k, w in expected.items())
+    assert list(plan.posterior.forms) == ["negotiation_engine", "contest_form"]
+    posterior = pd.read_parquet(shipped_sets()["colombia-patterns"].parent / "posterior.parquet")
+    for cell in plan.cells:  # each run draws among its own joint form's particles
+        form = plan.forms[cell.form]
+        row = posterior.iloc[cell.particle]
+        assert (row["negotiation_engine"], row["contest_form"]) == (form["negotiation_engine"], form["contest_form"])
+    for k, (form, w) in enumerate(zip(plan.forms, plan.weights, strict=True)):  # cells follow the weights
+        assert abs(sum(c.form == k for c in plan.cells) - w * len(plan.cells)) <= 2, form
+    left_out = table[table["weight"] < MIN_WEIGHT]["form"].tolist()
+    assert all(name in " ".join(plan.notes) for name in left_out)
+    assert plan.record()["posterior"]["effective_size"] == pytest.approx(315.6, abs=0.1)
+    history = build_plan(load_scenario("colombia-2022", [HISTORY]), 20, seed=1)
+    assert "colombia-history calibration stores no form weights" in " ".join(history.notes)
 
 
 def test_comparisons_stay_paired_form_by_form_and_draw_by_draw(flagship):
@@ -196,15 +204,15 @@ def test_run_and_compare_commands(cli, tmp_path, write):
     assert code == 0, err
     summary = json.loads((out / "summary.json").read_text())
     entry = summary["uncertainty"]
-    assert entry["design"]["design"] == "full" and len(entry["design"]["forms"]) == 8
+    table = pd.read_parquet(shipped_sets()["colombia-patterns"].parent / "forms.parquet")
+    weighed = set(table.loc[table["weight"] >= MIN_WEIGHT, "form"])  # the flagship's calibration's forms with runs
+    assert entry["design"]["design"] == "full" and len(entry["design"]["forms"]) == len(weighed)
     assert entry["design"]["posterior"]["effective_size"] > 1 and entry["estimated"]
     shares = entry["variance_shares"]["homicides"]["2022"]
     assert set(shares) >= {"structural", "parameters", "stochastic", "sd", "interval80", "switches"}
     assert sum(shares[s] for s in ("structural", "parameters", "stochastic")) == pytest.approx(1.0, abs=1e-3)
-    assert set(entry["by_form"]["homicides"]["2022"]) == {f"{e}/{c}" for e in ("nash", "alternating", "bdm",
-                                                                               "compromise")
-                                                          for c in ("ratio", "difference")}
-    assert "Uncertainty (full): 8 model forms" in stdout and "Where the spread comes from" in stdout
+    assert set(entry["by_form"]["homicides"]["2022"]) == weighed
+    assert f"Uncertainty (full): {len(weighed)} model forms" in stdout and "Where the spread comes from" in stdout
     assert max(len(line) for line in stdout.splitlines()) <= 100
     assert pd.read_csv(out / "plan.csv")["run"].tolist() == list(range(80))
     page = (out / "report.html").read_text()

@@ -44,8 +44,16 @@ class Posterior:
 
     @property
     def effective_size(self) -> float:
-        """Kish's effective sample size 1 / sum(w^2): how many equally weighted particles the sample is worth."""
-        return float(1.0 / np.sum(self.weights ** 2))
+        """Kish's effective sample size 1 / sum(w^2) after merging identical particles (a copy adds weight to its
+        original, not information), as the calibration reports it: how many distinct, equally weighted particles the
+        sample is worth."""
+        keys = [row.tobytes() + "|".join(str(c[i]) for c in self.forms.values()).encode()
+                for i, row in enumerate(self.values)]
+        merged: dict[bytes, float] = {}
+        for key, w in zip(keys, self.weights, strict=True):
+            merged[key] = merged.get(key, 0.0) + float(w)
+        w = np.array(list(merged.values()))
+        return float(1.0 / np.sum(w**2))
 
     def rows_for(self, form: Form) -> np.ndarray:
         """Indices of the particles fitted under `form` (every particle when the posterior has no form columns)."""
