@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import numba
 import numpy as np
+from numba import prange
 
 from totalpeace.engine.inputs import LeverEffects, Levers, Options, WorldArrays
-from totalpeace.engine.records import Records, record_groups, record_month, record_outcomes, record_tables
+from totalpeace.engine.records import Records, add_sums, record_groups, record_month, record_outcomes, record_tables
 from totalpeace.engine.rng import Draws, Purpose, draw_negative_binomial, draw_poisson, draw_uniform, stream_key
 from totalpeace.engine.state import State
 from totalpeace.model import (
@@ -42,6 +43,9 @@ LETHAL_CLASHES = int(Purpose.LETHAL_CLASHES)
 MASSACRES = int(Purpose.MASSACRES)
 WILLINGNESS = int(Purpose.WILLINGNESS)
 SPLIT_HAZARD = int(Purpose.SPLIT_HAZARD)
+# The threaded step hands the parameters, the world, the state and the records (named tuples of up to a few hundred
+# fields) to its parallel loop, which unpacks tuples only up to this size (numba's default is 100).
+numba.config.PARFOR_MAX_TUPLE_SIZE = max(numba.config.PARFOR_MAX_TUPLE_SIZE, 1000)
 ALIVE = 0.5  # a group with fewer members than this (in the country and abroad) no longer acts
 HESITATING = 0.5  # the tables' willingness input of a declared-willing group that does not come this month
 
@@ -53,13 +57,30 @@ def step_batch(first: int, last: int, seed: int, runs: np.ndarray, p, world: Wor
     """Advance every run of the batch through months first .. last - 1 (state updated in place, records written)."""
     for r in range(runs.shape[0]):
         for month in range(first, last):
-            step_run(r, month, seed, runs[r], p, world, levers, effects, tables, state, records, options, draws)
+            step_run(r, month, seed, runs[r], p, world, levers, effects, tables, state, records, records, month,
+                     options, draws)
+
+
+@numba.njit(cache=True, parallel=True)
+def step_batch_threads(first: int, last: int, seed: int, runs: np.ndarray, p, world: WorldArrays, levers: Levers,
+                       effects: LeverEffects, tables: Agenda, state: State, records: Records, sums: Records,
+                       pairs: tuple, options: Options, draws: Draws) -> None:
+    """`step_batch` with the runs of each month shared among threads. A run reads and writes only its own state and
+    records; its share of the sums over runs goes to its own row of `sums` (records.scratch), which `add_sums` adds
+    to the month in run order after every run is done: the same additions in the same order as `step_batch`, so the
+    same bits."""
+    for month in range(first, last):
+        for r in prange(runs.shape[0]):
+            step_run(r, month, seed, runs[r], p, world, levers, effects, tables, state, records, sums, r, options,
+                     draws)
+        add_sums(pairs, month)
 
 
 @numba.njit(cache=True)
 def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers: Levers, effects: LeverEffects,
-             tables: Agenda, state: State, records: Records, options: Options, draws: Draws) -> None:
-    """Run r's month m (run id `run`)."""
+             tables: Agenda, state: State, records: Records, sums: Records, row: int, options: Options,
+             draws: Draws) -> None:
+    """Run r's month m (run id `run`); its share of the sums over runs goes to row `row` of `sums`."""
     members, sanctuary, control, phase = state.members[r], state.sanctuary[r], state.control[r], state.phase[r]
     support, resources, pool = state.support[r], state.resources[r], state.ex_combatants[r]
     route_exit, route_next, group_actions = state.route_exit[r], state.route_next[r], state.actions[r]
@@ -453,12 +474,12 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
         abroad[g] = 0.0
         for k in range(K):
             abroad[g] += relocated[g, k]
-    record_month(r, m, records, members, support, sanctuary, abroad, control, phase, signed, world.is_cartel,
+    record_month(r, m, records, sums, row, members, support, sanctuary, abroad, control, phase, signed, world.is_cartel,
                  world.population, world.population_total, homicides, neighbours, vacated_now, state_fill, cohesion,
                  dissent, demobilised, coca, income, surplus)
-    record_outcomes(r, m, records, clashes_state, clashes_groups, killed, captured, surrendered, forces_killed,
-                    rival_deaths, collateral, world.insurgent, armed_killings, leaders, massacres, displaced, confined,
-                    filled_state, filled_groups, deployed, vacated, legitimacy, certification, verify, relocated,
-                    tolerance)
+    record_outcomes(r, m, records, sums, row, clashes_state, clashes_groups, killed, captured, surrendered,
+                    forces_killed, rival_deaths, collateral, world.insurgent, armed_killings, leaders, massacres,
+                    displaced, confined, filled_state, filled_groups, deployed, vacated, legitimacy, certification,
+                    verify, relocated, tolerance)
     record_groups(r, m, records, pay, resources, recruits, forced, former, deserters, pool, ex_killed, splits,
                   group_actions, world.is_cartel)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from totalpeace.engine import records as records_
 from totalpeace.engine import state as state_
 from totalpeace.engine.initial import initial_state
 from totalpeace.engine.inputs import Options, lever_arrays, lever_effects, world_arrays
-from totalpeace.engine.month import step_batch
+from totalpeace.engine.month import step_batch, step_batch_threads
 from totalpeace.engine.records import Records
 from totalpeace.engine.rng import COUNTER, Draws
 from totalpeace.engine.schedule import Schedule
@@ -21,6 +23,17 @@ from totalpeace.model.tables.agenda import Agenda
 from totalpeace.world import World
 
 CALL_RUN_MONTHS = 2048  # run-months per call into compiled code at least (about 0.1 s of work on the flagship)
+# numba's portable thread pool (workqueue) survives a fork but must not be entered by two threads at once: one
+# batch at a time uses it, and a batch that finds it busy (a second ensemble in another thread of a server) runs on
+# its own thread instead, with the same results.
+_THREAD_POOL = threading.Lock()
+if numba.config.THREADING_LAYER == "default":
+    numba.config.THREADING_LAYER = "forksafe"  # workqueue unless TBB is installed (GNU OpenMP is not fork-safe)
+
+
+def available_threads() -> int:
+    """Threads numba may use in this process (NUMBA_NUM_THREADS, by default the machine's cores)."""
+    return int(numba.config.NUMBA_NUM_THREADS)
 
 
 @dataclass
@@ -48,26 +61,42 @@ class Engine:
                       "A": world.n_groups + 1, "K": len(world.neighbour_ids), "I": len(world.international_ids)}
         self.initial = initial_state(self.arrays, self.levers, self.p, options, self.sizes)
 
-    def start(self, run_ids: np.ndarray) -> Batch:
-        """The runs `run_ids` at the start of month 0, with empty records."""
+    def start(self, run_ids: np.ndarray, records: Records | None = None) -> Batch:
+        """The runs `run_ids` at the start of month 0, with empty records (or `records`, zeroed, for example rows of
+        an ensemble's records: records_.rows)."""
         runs = np.ascontiguousarray(run_ids, dtype=np.int64)
-        return Batch(runs, state_.replicate(self.initial, len(runs)),
-                     records_.allocate(len(runs), self.months, self.sizes))
+        if records is None:
+            records = records_.allocate(len(runs), self.months, self.sizes)
+        return Batch(runs, state_.replicate(self.initial, len(runs)), records)
 
-    def advance(self, batch: Batch, seed: int, first: int, last: int) -> None:
-        """Advance the batch through months first .. last - 1."""
+    def advance(self, batch: Batch, seed: int, first: int, last: int, threads: int = 1) -> None:
+        """Advance the batch through months first .. last - 1, its runs shared among `threads` threads (the same
+        results with any number)."""
+        threads = min(threads, available_threads(), len(batch.runs))
+        if threads > 1 and _THREAD_POOL.acquire(blocking=False):
+            try:
+                numba.set_num_threads(threads)
+                sums, pairs = records_.scratch(batch.records, len(batch.runs))
+                step_batch_threads(first, last, int(seed), batch.runs, self.p, self.arrays, self.levers,
+                                   self.effects, self.tables, batch.state, batch.records, sums, pairs, self.options,
+                                   self.draws)
+            finally:
+                _THREAD_POOL.release()
+            return
         step_batch(first, last, int(seed), batch.runs, self.p, self.arrays, self.levers, self.effects, self.tables,
                    batch.state, batch.records, self.options, self.draws)
 
-    def run(self, seed: int, run_ids: np.ndarray, progress: Callable[[int], None] | None = None) -> Records:
-        """The records of runs `run_ids` over every month; `progress` gets the run-months done after each call."""
-        batch = self.start(run_ids)
+    def run(self, seed: int, run_ids: np.ndarray, progress: Callable[[int], None] | None = None,
+            records: Records | None = None, threads: int = 1) -> Records:
+        """The records of runs `run_ids` over every month (written into `records` when given); `progress` gets the
+        run-months done after each call; `threads` share the runs (the same results with any number)."""
+        batch = self.start(run_ids, records)
         # Each call covers several months when the batch is small, so that a single run is not dominated by the
         # cost of passing the arrays to compiled code; large batches report progress every month.
         step = max(1, CALL_RUN_MONTHS // len(batch.runs))
         for first in range(0, self.months, step):
             last = min(self.months, first + step)
-            self.advance(batch, seed, first, last)
+            self.advance(batch, seed, first, last, threads)
             if progress is not None:
                 progress(len(batch.runs) * (last - first))
         return batch.records
