@@ -65,30 +65,37 @@ def allocate(runs: int, months: int, sizes: Mapping[str, int]) -> Records:
                               dtype=np.float32 if name in SINGLE else np.float64) for name, dims in DIMS.items()))
 
 
-def scratch(records: Records, runs: int) -> tuple[Records, tuple]:
-    """Per-run rows for the sums over runs, for the threaded step: `records` with each sum replaced by an array with
-    one row per run instead of one per month (what `record_month` and `record_outcomes` write as `sums`), and the
-    (sum, rows) pairs that `add_sums` adds in run order."""
-    rows = {name: np.zeros((runs, *getattr(records, name).shape[1:])) for name in SUMS}
+def scratch(records: Records, runs: int, months: int) -> tuple[Records, tuple]:
+    """Rows for each run's share of the sums over runs, for the threaded step: `records` with each sum replaced by
+    an array with one row per run and month (row r x months + month - first; what `record_month` and
+    `record_outcomes` write as `sums`), and the (sum, rows) pairs that `add_sums` adds in run order."""
+    rows = {name: np.zeros((runs * months, *getattr(records, name).shape[1:])) for name in SUMS}
     return records._replace(**rows), tuple((getattr(records, name), rows[name]) for name in SUMS)
 
 
-@numba.njit(cache=True)
-def _add_rows(total: np.ndarray, rows: np.ndarray) -> None:
-    flat = total.reshape(-1)
-    for r in range(rows.shape[0]):
-        row = rows[r].reshape(-1)
-        for i in range(flat.shape[0]):
-            flat[i] += row[i]
-            row[i] = 0.0
+def scratch_bytes(records: Records) -> int:
+    """Bytes of `scratch` per run and month."""
+    return sum(getattr(records, name)[0].nbytes for name in SUMS)
 
 
 @numba.njit(cache=True)
-def add_sums(pairs: tuple, m: int) -> None:
-    """Add every run's row of the sums to month m, run after run (the additions of the one-thread step, in its
-    order, so the sums have the same bits), and clear the rows."""
+def _add_rows(total: np.ndarray, rows: np.ndarray, first: int, last: int) -> None:
+    months = last - first
+    runs = rows.shape[0] // months
+    for m in range(first, last):
+        flat = total[m].reshape(-1)
+        for r in range(runs):
+            row = rows[r * months + m - first].reshape(-1)
+            for i in range(flat.shape[0]):
+                flat[i] += row[i]
+
+
+@numba.njit(cache=True)
+def add_sums(pairs: tuple, first: int, last: int) -> None:
+    """Add every run's rows of the sums to months first .. last - 1, run after run (the additions of the one-thread
+    step, in its order, so the sums have the same bits)."""
     for pair in literal_unroll(pairs):
-        _add_rows(pair[0][m], pair[1])
+        _add_rows(pair[0], pair[1], first, last)
 
 
 def rows(ensemble: Records, lo: int, hi: int) -> Records:

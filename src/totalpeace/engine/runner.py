@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 
 from totalpeace.engine import records as records_
 from totalpeace.engine import state as state_
 from totalpeace.engine.initial import initial_state
 from totalpeace.engine.inputs import Options, lever_arrays, lever_effects, world_arrays
-from totalpeace.engine.month import step_batch, step_batch_threads
+from totalpeace.engine.month import step_batch, step_runs
 from totalpeace.engine.records import Records
 from totalpeace.engine.rng import COUNTER, Draws
 from totalpeace.engine.schedule import Schedule
@@ -23,17 +22,7 @@ from totalpeace.model.tables.agenda import Agenda
 from totalpeace.world import World
 
 CALL_RUN_MONTHS = 2048  # run-months per call into compiled code at least (about 0.1 s of work on the flagship)
-# numba's portable thread pool (workqueue) survives a fork but must not be entered by two threads at once: one
-# batch at a time uses it, and a batch that finds it busy (a second ensemble in another thread of a server) runs on
-# its own thread instead, with the same results.
-_THREAD_POOL = threading.Lock()
-if numba.config.THREADING_LAYER == "default":
-    numba.config.THREADING_LAYER = "forksafe"  # workqueue unless TBB is installed (GNU OpenMP is not fork-safe)
-
-
-def available_threads() -> int:
-    """Threads numba may use in this process (NUMBA_NUM_THREADS, by default the machine's cores)."""
-    return int(numba.config.NUMBA_NUM_THREADS)
+SCRATCH_BYTES = 64 * 2**20  # at most this much for the threads' per-run rows of the sums over runs
 
 
 @dataclass
@@ -72,19 +61,30 @@ class Engine:
     def advance(self, batch: Batch, seed: int, first: int, last: int, threads: int = 1) -> None:
         """Advance the batch through months first .. last - 1, its runs shared among `threads` threads (the same
         results with any number)."""
-        threads = min(threads, available_threads(), len(batch.runs))
-        if threads > 1 and _THREAD_POOL.acquire(blocking=False):
-            try:
-                numba.set_num_threads(threads)
-                sums, pairs = records_.scratch(batch.records, len(batch.runs))
-                step_batch_threads(first, last, int(seed), batch.runs, self.p, self.arrays, self.levers,
-                                   self.effects, self.tables, batch.state, batch.records, sums, pairs, self.options,
-                                   self.draws)
-            finally:
-                _THREAD_POOL.release()
+        runs = len(batch.runs)
+        threads = min(threads, runs)
+        if threads > 1:
+            self._advance_threads(batch, int(seed), first, last, threads)
             return
         step_batch(first, last, int(seed), batch.runs, self.p, self.arrays, self.levers, self.effects, self.tables,
                    batch.state, batch.records, self.options, self.draws)
+
+    def _advance_threads(self, batch: Batch, seed: int, first: int, last: int, threads: int) -> None:
+        """`advance` with each thread running a contiguous block of the batch's runs (month.step_runs releases
+        Python's lock), its share of the sums over runs in rows of its own added afterwards in run order."""
+        runs = len(batch.runs)
+        bounds = [runs * k // threads for k in range(threads + 1)]
+        months = max(1, min(last - first, SCRATCH_BYTES // max(1, runs * records_.scratch_bytes(batch.records))))
+        with ThreadPoolExecutor(threads) as pool:
+            for start in range(first, last, months):
+                stop = min(last, start + months)
+                sums, pairs = records_.scratch(batch.records, runs, stop - start)
+                blocks = [pool.submit(step_runs, bounds[k], bounds[k + 1], start, stop, seed, batch.runs, self.p,
+                                      self.arrays, self.levers, self.effects, self.tables, batch.state,
+                                      batch.records, sums, self.options, self.draws) for k in range(threads)]
+                for block in blocks:
+                    block.result()
+                records_.add_sums(pairs, start, stop)
 
     def run(self, seed: int, run_ids: np.ndarray, progress: Callable[[int], None] | None = None,
             records: Records | None = None, threads: int = 1) -> Records:
