@@ -59,15 +59,17 @@ def step_batch(first: int, last: int, seed: int, runs: np.ndarray, p, world: Wor
 @numba.njit(cache=True, nogil=True)
 def step_runs(lo: int, hi: int, first: int, last: int, seed: int, runs: np.ndarray, p, world: WorldArrays,
               levers: Levers, effects: LeverEffects, tables: Agenda, state: State, records: Records, sums: Records,
-              options: Options, draws: Draws) -> None:
+              rows_from: int, options: Options, draws: Draws) -> None:
     """Runs lo .. hi - 1 of the batch through months first .. last - 1, without holding Python's lock, so that
-    threads can share a batch's runs (runner.Engine.advance). A run reads and writes only its own state and records;
-    its share of the sums over runs goes to its own rows of `sums` (records.scratch: row r (last - first) + month -
-    first), which records.add_sums adds to each month in run order once every run is done: the same additions in the
-    same order as `step_batch`, so the same bits."""
+    threads can share a batch's runs (runner.Engine.advance). A run reads and writes only its own state and records.
+    Its share of the sums over runs goes to the month's row of `sums` when `rows_from` is negative (the first block:
+    nobody adds before it), else to its own rows of `sums` (records.scratch: row (r - rows_from) (last - first) +
+    month - first), which records.add_sums adds to each month in run order once every block is done: the same
+    additions in the same order as `step_batch`, so the same bits."""
     for r in range(lo, hi):
-        step_run(r, first, last, seed, runs[r], p, world, levers, effects, tables, state, records, sums,
-                 r * (last - first), options, draws)
+        row = -1 if rows_from < 0 else (r - rows_from) * (last - first)
+        step_run(r, first, last, seed, runs[r], p, world, levers, effects, tables, state, records, sums, row,
+                 options, draws)
 
 
 @numba.njit(cache=True)

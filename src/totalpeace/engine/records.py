@@ -66,9 +66,10 @@ def allocate(runs: int, months: int, sizes: Mapping[str, int]) -> Records:
 
 
 def scratch(records: Records, runs: int, months: int) -> tuple[Records, tuple]:
-    """Rows for each run's share of the sums over runs, for the threaded step: `records` with each sum replaced by
-    an array with one row per run and month (row r x months + month - first; what `record_month` and
-    `record_outcomes` write as `sums`), and the (sum, rows) pairs that `add_sums` adds in run order."""
+    """Rows for `runs` runs' shares of the sums over runs over up to `months` months, for the threads after the
+    first: `records` with each sum replaced by an array with one row per run and month (row run x months + month -
+    first; what `record_month` and `record_outcomes` write as `sums`), and the (sum, rows) pairs that `add_sums`
+    adds in run order."""
     rows = {name: np.zeros((runs * months, *getattr(records, name).shape[1:])) for name in SUMS}
     return records._replace(**rows), tuple((getattr(records, name), rows[name]) for name in SUMS)
 
@@ -79,23 +80,23 @@ def scratch_bytes(records: Records) -> int:
 
 
 @numba.njit(cache=True)
-def _add_rows(total: np.ndarray, rows: np.ndarray, first: int, last: int) -> None:
+def _add_rows(total: np.ndarray, rows: np.ndarray, first: int, last: int, runs: int) -> None:
     months = last - first
-    runs = rows.shape[0] // months
     for m in range(first, last):
         flat = total[m].reshape(-1)
         for r in range(runs):
             row = rows[r * months + m - first].reshape(-1)
             for i in range(flat.shape[0]):
                 flat[i] += row[i]
+                row[i] = 0.0  # cleared for the next block of months
 
 
 @numba.njit(cache=True)
-def add_sums(pairs: tuple, first: int, last: int) -> None:
-    """Add every run's rows of the sums to months first .. last - 1, run after run (the additions of the one-thread
-    step, in its order, so the sums have the same bits)."""
+def add_sums(pairs: tuple, first: int, last: int, runs: int) -> None:
+    """Add the rows of `runs` runs to the sums of months first .. last - 1, run after run (the additions of the
+    one-thread step, in its order, so the sums have the same bits), and clear the rows."""
     for pair in literal_unroll(pairs):
-        _add_rows(pair[0], pair[1], first, last)
+        _add_rows(pair[0], pair[1], first, last, runs)
 
 
 def rows(ensemble: Records, lo: int, hi: int) -> Records:

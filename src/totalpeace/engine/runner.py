@@ -71,20 +71,23 @@ class Engine:
 
     def _advance_threads(self, batch: Batch, seed: int, first: int, last: int, threads: int) -> None:
         """`advance` with each thread running a contiguous block of the batch's runs (month.step_runs releases
-        Python's lock), its share of the sums over runs in rows of its own added afterwards in run order."""
+        Python's lock). The first block adds its runs' shares of the sums over runs to the records as it goes; the
+        others write theirs to rows of their own, added afterwards in run order."""
         runs = len(batch.runs)
         bounds = [runs * k // threads for k in range(threads + 1)]
-        months = max(1, min(last - first, SCRATCH_BYTES // max(1, runs * records_.scratch_bytes(batch.records))))
+        later = runs - bounds[1]  # runs whose shares wait in rows
+        months = max(1, min(last - first, SCRATCH_BYTES // max(1, later * records_.scratch_bytes(batch.records))))
+        sums, pairs = records_.scratch(batch.records, later, months)
         with ThreadPoolExecutor(threads) as pool:
             for start in range(first, last, months):
                 stop = min(last, start + months)
-                sums, pairs = records_.scratch(batch.records, runs, stop - start)
                 blocks = [pool.submit(step_runs, bounds[k], bounds[k + 1], start, stop, seed, batch.runs, self.p,
                                       self.arrays, self.levers, self.effects, self.tables, batch.state,
-                                      batch.records, sums, self.options, self.draws) for k in range(threads)]
+                                      batch.records, batch.records if k == 0 else sums, -1 if k == 0 else bounds[1],
+                                      self.options, self.draws) for k in range(threads)]
                 for block in blocks:
                     block.result()
-                records_.add_sums(pairs, start, stop)
+                records_.add_sums(pairs, start, stop, later)
 
     def run(self, seed: int, run_ids: np.ndarray, progress: Callable[[int], None] | None = None,
             records: Records | None = None, threads: int = 1) -> Records:
