@@ -2,11 +2,12 @@
 
 A change made for speed must not change a single result: run `python benchmarks/identity.py --out before.json` on
 the old code and `python benchmarks/identity.py --compare before.json` on the new. Each case is an ensemble (scenario,
-seed, runs, months) computed with a given batch size or worker count; every per-run array (national, group and
-neighbour series, the negotiation audit) and every run mean (territories, dominant and zone shares) is hashed
-(SHA-256 of its bytes, dtype and shape). Within one version, the per-run digests of a case must also be the same
-whatever its batch size or worker count (run means summed batch by batch, or merged from several workers, may differ
-in the last bit: docs/performance.md); across versions, each case's means must be identical too.
+seed, runs, months) computed with a given batch size, number of worker processes or threads; every per-run array
+(national, group and neighbour series, the negotiation audit) and every run mean (territories, dominant and zone
+shares) is hashed (SHA-256 of its bytes, dtype and shape). Within one version, the per-run digests of a case must
+also be the same whatever its batch size, workers or threads (run means summed batch by batch, or merged from several
+workers, may differ in the last bit: docs/performance.md); across versions, each case's means must be identical too,
+and a case on threads must equal the same case on one thread in everything.
 """
 
 from __future__ import annotations
