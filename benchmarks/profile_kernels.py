@@ -1,145 +1,165 @@
-"""Where a month of the engine spends its time: each model function timed in a compiled loop on the flagship's state
-after a year (so the figures exclude the cost of calling from Python), as a share of a whole month.
+"""Where an ensemble of the engine spends its time, per compiled function of the model (its kernels) and per runtime
+cost (reference counting and allocation of arrays, the maths library, page faults), as shares of the samples.
 
-Run `python benchmarks/profile_kernels.py`. Sampling profilers (py-spy, pyinstrument) see only the one call into
-compiled code; this breakdown is how the hot spots inside it were found (docs/performance.md).
+Run `python benchmarks/profile_kernels.py [--runs 1000] [--months 48] [--threads 1] [--scenario colombia-2022]`
+on Linux with `perf` (linux-perf-tools). Sampling profilers for Python (py-spy, pyinstrument) see only the one call
+into compiled code; `perf` samples the machine code itself, and this script names it: the profiled process compiles
+the model afresh (into a temporary numba cache, about a minute of CPU) so that it knows the address of every compiled
+function, writes them to /tmp/perf-PID.map (the file `perf` reads for code generated at run time), then runs the
+ensemble while `perf record` samples it. Functions that numba inlined into their caller count as the caller
+(the monthly step `engine.month.step_run` holds the many small ones).
 """
 
 from __future__ import annotations
 
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
 import time
+from collections import defaultdict
+from pathlib import Path
 
-import numba
-import numpy as np
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
 
-import totalpeace
-from totalpeace.engine.month import step_run
-from totalpeace.engine.rng import COUNTER, _negbin_one, stream_key
-from totalpeace.engine.simulate import build_engine
-from totalpeace.model import contest, economy, strength, values
-from totalpeace.model.tables import bridge
-from totalpeace.model.tables import layout as TL
-from totalpeace.model.tables import month as tables_
-
-REPEAT = 2000
+REFCOUNT = ("NRT_incref", "NRT_decref")
+ALLOCATION = ("malloc", "_int_malloc", "_int_free", "cfree", "free", "unlink_chunk", "NRT_MemInfo_alloc_aligned",
+              "NRT_MemInfo_call_dtor", "NRT_dealloc", "NRT_Free", "NRT_Allocate", "NRT_MemInfo_new",
+              "NRT_MemInfo_init", "nrt_internal_dtor_safe", "malloc_consolidate", "__memset", "tcache")
+MATHS = ("exp", "log", "cos", "sin", "pow", "sqrt", "log1p", "expm1", "numba_exp", "numba_log")
 
 
-@numba.njit
-def _months(n, p, world, levers, effects, tables, state, records, options, draws):
-    for _ in range(n):
-        step_run(0, 11, 1, 0, p, world, levers, effects, tables, state, records, options, draws)
+def _target(scenario: str, runs: int, months: int, threads: int) -> None:
+    """The profiled process: compile, write the perf map, wait for 'go', run the ensemble, say 'done'."""
+    import gc
+
+    import numpy as np
+    from numba.core.registry import CPUDispatcher
+
+    import totalpeace
+    from totalpeace.engine.simulate import build_engine
+
+    engine = build_engine(totalpeace.load_scenario(scenario), months)
+    options = {"threads": threads} if threads > 1 else {}
+    engine.run(1, np.arange(2), **options)  # compiles every kernel the ensemble uses
+    symbols = {}
+    for obj in gc.get_objects():
+        if isinstance(obj, CPUDispatcher):
+            for result in obj.overloads.values():
+                library = result.library
+                module = getattr(library, "_final_module", None)
+                if module is None:
+                    continue
+                for fn in module.functions:
+                    if not fn.is_declaration:
+                        address = library.get_pointer_to_function(fn.name)
+                        if address:
+                            symbols[address] = fn.name
+    addresses = sorted(symbols)
+    with open(f"/tmp/perf-{os.getpid()}.map", "w") as out:
+        for i, address in enumerate(addresses):
+            size = addresses[i + 1] - address if i + 1 < len(addresses) else 4096
+            out.write(f"{address:x} {min(size, 1 << 22):x} {symbols[address]}\n")
+    print("ready", len(addresses), flush=True)
+    sys.stdin.readline()
+    start = time.perf_counter()
+    engine.run(1, np.arange(runs), **options)
+    print(f"done {time.perf_counter() - start:.3f}", flush=True)
+    sys.stdin.readline()
 
 
-@numba.njit
-def _efforts(n, members, cohesion, control, zone, transfers, rent0, forces, world, p, noise, draws):
-    for i in range(n):
-        effort = contest.efforts(members, cohesion, control, zone, False, transfers, rent0, forces, True,
-                                 world.pop075, world.presence, world.is_cartel, world.adj_indptr, world.adj_indices, p)
-        if noise:
-            contest.perturb_efforts(effort, stream_key(1, 0, i, 1), draws, p)
+def kernel_name(symbol: str) -> str:
+    """`totalpeace.model.strength.movement` from numba's mangled name (the nested name of the Itanium ABI)."""
+    if symbol.startswith("_ZN"):
+        parts, rest = [], symbol[3:]
+        while rest and rest[0].isdigit():
+            digits = re.match(r"\d+", rest).group()
+            n = int(digits)
+            parts.append(rest[len(digits):len(digits) + n])
+            rest = rest[len(digits) + n:]
+        if parts:
+            return ".".join(parts[1:] if parts[0] == "totalpeace" else parts)
+    return symbol
 
 
-@numba.njit
-def _contest(n, effort, p):
-    for _ in range(n):
-        contest.contest_shares(effort, False, p)
+def category(symbol: str, kernel_space: bool) -> str:
+    """The group a sampled symbol counts in."""
+    if kernel_space:
+        return "operating system (page faults of new arrays, scheduling)"
+    if any(symbol.startswith(name) for name in REFCOUNT):
+        return "reference counting of arrays (NRT_incref / NRT_decref)"
+    if any(symbol.startswith(name) for name in ALLOCATION):
+        return "allocating and freeing arrays (malloc, free, NRT)"
+    bare = symbol.split("@")[0].lstrip("_").removeprefix("ieee754_").removesuffix("_fma").removesuffix("_finite")
+    if bare in MATHS:
+        return "maths library (exp, log, cos, pow)"
+    if symbol.startswith("_ZN"):
+        return kernel_name(symbol)
+    if symbol.startswith(("_Py", "Py", "gc_", "visit_", "dict_", "list_", "tuple")):
+        return "Python interpreter"
+    return "other"
 
 
-@numba.njit
-def _tables(n, engine, t, phase, st, x, closed, cap, bdm, inputs, national, members, zone, p):
-    G, T = members.shape
-    u = np.full((G, TL.N_U), 0.5)
-    out, zones = np.zeros((G, TL.N_OUT)), np.zeros((G, T))
-    audit, audit_x = np.zeros((G, TL.N_AU)), np.zeros(x.shape)
-    for _ in range(n):
-        tables_.tables_month(11, engine, False, np.zeros(0, dtype=np.int64), p, t.static, t.lo, t.hi, t.agenda,
-                             t.cost, t.weights, t.stake_pos, t.stake_sal, t.ratify, t.veto_params, t.veto_salience,
-                             phase.copy(), st.copy(), x.copy(), closed.copy(), cap.copy(), bdm.copy(), inputs,
-                             national, members, zone, u, out, zones, audit, audit_x)
-
-
-@numba.njit
-def _attrition(n, members, state_effort, area, pressure, protected, pairs, p, draws):
-    for i in range(n):
-        _, _, losses = strength.losses_to_state(members, state_effort, area, pressure, protected,
-                                                stream_key(1, 0, i, 2), draws, p)
-        strength.losses_to_rivals(members, losses, pairs, stream_key(1, 0, i, 3), draws, p)
-
-
-@numba.njit
-def _recruitment(n, members, control, rent_t, presence, population, rearm, value, indptr, indices, p):
-    for _ in range(n):
-        strength.recruitment(members, control, rent_t, presence, population, rearm, p)
-        strength.movement(members.copy(), value, indptr, indices, 0.0)
-
-
-@numba.njit
-def _homicides(n, mu, p):
-    for i in range(n):
-        key = stream_key(1, 0, i, 4)
-        for t in range(mu.shape[0]):
-            _negbin_one(mu[t], p.homicide_dispersion, key, np.uint64(t))
-
-
-@numba.njit
-def _economy(n, coca, world, chi, control, p):
-    for _ in range(n):
-        transit = economy.transit_hectares(coca, world.exit_of)
-        kinds = economy.rents_by_kind(coca, world.gold, world.population, transit, p)
-        value, _ = economy.appropriable(kinds, chi, world.revenue)
-        economy.group_rents(value, control)
-
-
-def timed(label: str, fn, *args) -> tuple[str, float]:
-    fn(2, *args)  # compile
-    start = time.process_time()
-    fn(REPEAT, *args)
-    return label, (time.process_time() - start) / REPEAT * 1e6
+def profile(scenario: str, runs: int, months: int, threads: int, frequency: int) -> tuple[dict[str, float], float]:
+    """Shares of the samples by category and the ensemble's seconds."""
+    if shutil.which("perf") is None:
+        sys.exit("perf is not installed (Debian: apt-get install linux-perf)")
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "NUMBA_CACHE_DIR": str(Path(tmp) / "numba")}
+        child = subprocess.Popen([sys.executable, __file__, "--target", scenario, str(runs), str(months),
+                                  str(threads)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+        line = child.stdout.readline()
+        if not line.startswith("ready"):
+            child.kill()
+            sys.exit("the profiled process failed to start")
+        data = Path(tmp) / "perf.data"
+        recorder = subprocess.Popen(["perf", "record", "-F", str(frequency), "-p", str(child.pid), "-o", str(data)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.5)
+        child.stdin.write("go\n")
+        child.stdin.flush()
+        seconds = float(child.stdout.readline().split()[1])
+        recorder.send_signal(signal.SIGINT)
+        recorder.wait()
+        report = subprocess.run(["perf", "report", "-i", str(data), "--no-children", "--sort", "sym", "-g", "none",
+                                 "--stdio"], capture_output=True, text=True, check=True).stdout
+        child.stdin.write("exit\n")
+        child.stdin.flush()
+        child.wait()
+        Path(f"/tmp/perf-{child.pid}.map").unlink(missing_ok=True)
+    shares: dict[str, float] = defaultdict(float)
+    for row in report.splitlines():
+        found = re.match(r"\s*([\d.]+)%\s+\[([.k])\]\s+(\S+)", row)
+        if found:
+            shares[category(found.group(3), found.group(2) == "k")] += float(found.group(1))
+    return dict(shares), seconds
 
 
 def main() -> None:
-    scenario = totalpeace.load_scenario("colombia-2022")
-    engine = build_engine(scenario, 24)
-    batch = engine.start(np.zeros(1, dtype=np.int64))
-    engine.advance(batch, 1, 0, 12)
-    w, lv, p, st = engine.arrays, engine.levers, engine.p, batch.state
-    members, control, phase = st.members[0], st.control[0], st.phase[0]
-    G, T = members.shape
-    zone = lv.zone[11]
-    forces = lv.deployable[11] * w.total_forces
-    effort = contest.efforts(members, 0.7, control, zone, False, np.zeros(G), np.ones(G), forces, True, w.pop075,
-                             w.presence, w.is_cartel, w.adj_indptr, w.adj_indices, p)
-    contest.perturb_efforts(effort, np.uint64(1), COUNTER, p)
-    power = values.bargaining_power(effort, members, st.sanctuary[0], p)
-    rent = np.full(G, 10.0)  # a plausible month's rent per group (USD m): the tables' cost barely depends on it
-    inputs = bridge.tables_inputs(power, power, members.sum(axis=1) + st.sanctuary[0], w.armed_share, rent, rent,
-                                  np.full(G, 0.5), st.sanctuary[0], np.full(G, 0.01), np.zeros(G),
-                                  np.full(G, engine.effects.base_pressure[11]), np.ones(G), w.willing,
-                                  lv.attacks[11], phase, lv.guarantee[11], np.zeros(G), lv.ceasefire[11],
-                                  lv.bilateral[11], lv.concessions[11], lv.zone[11], st.group_cohesion[0])
-    national = np.array([st.cohesion[0], lv.political_cost[11], lv.legitimacy[11]])
-    rows = [
-        timed("whole month (one run)", _months, p, w, lv, engine.effects, engine.tables, st, batch.records,
-              engine.options, COUNTER),
-        timed("efforts without noise", _efforts, members, 0.7, control, zone, np.zeros(G), np.ones(G), forces, w, p,
-              False, COUNTER),
-        timed("efforts with noise", _efforts, members, 0.7, control, zone, np.zeros(G), np.ones(G), forces, w, p,
-              True, COUNTER),
-        timed("contest (ratio)", _contest, effort, p),
-        timed(f"negotiation tables ({int(sum(tables_.bargaining(x) for x in phase))} bargaining)", _tables,
-              engine.options.negotiation_engine, engine.tables, phase, st.table_state[0], st.package[0],
-              st.closed[0], st.mandate[0], st.bdm_positions[0], inputs, national, members, lv.zone[11], p),
-        timed("attrition (state and rivals)", _attrition, members, effort[:, G].copy(), w.area,
-              np.full(G, engine.effects.base_pressure[11]), np.zeros((G, T)), w.rival_pairs, p, COUNTER),
-        timed("recruitment and movement", _recruitment, members, control, np.full(T, 0.001), w.presence,
-              w.population, np.zeros((G, T)), np.ones((G, T)), w.adj_indptr, w.adj_indices, p),
-        timed("homicide draws", _homicides, np.full(T, 40.0), p),
-        timed("economy", _economy, st.coca[0], w, engine.effects.chi[11], control, p),
-    ]
-    total = rows[0][1]
-    print(f"{'model function':45s} {'us / call':>10s} {'share of month':>15s}")
-    for label, us in rows:
-        print(f"{label:45s} {us:10.1f} {us / total:15.0%}")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scenario", default="colombia-2022")
+    parser.add_argument("--runs", type=int, default=1000)
+    parser.add_argument("--months", type=int, default=48)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--frequency", type=int, default=999, help="samples per second")
+    parser.add_argument("--top", type=int, default=25, help="rows printed")
+    parser.add_argument("--target", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.target:
+        _target(args.target[0], int(args.target[1]), int(args.target[2]), int(args.target[3]))
+        return
+    shares, seconds = profile(args.scenario, args.runs, args.months, args.threads, args.frequency)
+    per_run_month = seconds / (args.runs * args.months) * 1e6
+    print(f"{args.scenario}, {args.runs} runs x {args.months} months, {args.threads} thread(s): {seconds:.2f} s, "
+          f"{per_run_month:.1f} us per run-month")
+    print(f"{'where':70s} {'share':>7s} {'us / run-month':>15s}")
+    for name, share in sorted(shares.items(), key=lambda item: -item[1])[:args.top]:
+        print(f"{name[:70]:70s} {share:6.1f}% {share / 100 * per_run_month * args.threads:15.2f}")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,7 @@ SPEC = {"name": "repro", "scenario": "colombia-2022", "design": "full_factorial"
         "levers": {"policy.decriminalization": {"values": [0.0, 1.0]}},
         "uncertainties": {"security.buy_in": {"values": [0.4, 0.9]}}}
 EXACT = ("summary.json", "results.parquet")
+REPO = Path(__file__).resolve().parents[1]
 
 
 def run_files(cli, folder, *extra: str) -> dict[str, bytes]:
@@ -131,6 +133,25 @@ def test_chunk_sizes_give_identical_runs(chunk):
     chunked = simulate_parallel(scenario, runs=30, seed=4, months=5, workers=2, chunk=chunk)
     assert_identical_arrays(per_run_arrays(whole), per_run_arrays(chunked))
     assert whole.summary() == chunked.summary()
+
+
+def run_means(results: totalpeace.engine.results.Results) -> dict[str, np.ndarray]:
+    """The sums over runs an ensemble keeps as means (territory series, dominant and zone shares)."""
+    means = {f"territories.{k}": v for k, v in results.territories.items()}
+    return {**means, "dominant_share": results.dominant_share, "zone_share": results.zone_share}
+
+
+@pytest.mark.parametrize(("threads", "batch_size"), [(2, 256), (2, 7), (3, 4)])
+def test_threads_give_identical_runs_and_means(threads, batch_size):
+    """Threads share a batch's runs; each run's share of the sums over runs is added in run order afterwards, so even
+    the territory means have the same bits as on one thread (a stress variant: signing, splits, DDR, zones)."""
+    scenario = totalpeace.load_scenario(str(REPO / "benchmarks" / "mesa_reference" / "scenarios" / "stress.toml"))
+    one = totalpeace.simulate(scenario, runs=10, seed=6, months=14, batch_size=batch_size)
+    shared = totalpeace.simulate(scenario, runs=10, seed=6, months=14, batch_size=batch_size, threads=threads)
+    assert_identical_arrays(per_run_arrays(one), per_run_arrays(shared))
+    assert_identical_arrays(run_means(one), run_means(shared))
+    assert one.tables.audit.tobytes() == shared.tables.audit.tobytes()
+    assert one.summary() == shared.summary()
 
 
 def test_runs_computed_in_reverse_order_as_separate_offsets():

@@ -52,14 +52,35 @@ def step_batch(first: int, last: int, seed: int, runs: np.ndarray, p, world: Wor
                draws: Draws) -> None:
     """Advance every run of the batch through months first .. last - 1 (state updated in place, records written)."""
     for r in range(runs.shape[0]):
-        for month in range(first, last):
-            step_run(r, month, seed, runs[r], p, world, levers, effects, tables, state, records, options, draws)
+        step_run(r, first, last, seed, runs[r], p, world, levers, effects, tables, state, records, records, -1,
+                 options, draws)
+
+
+@numba.njit(cache=True, nogil=True)
+def step_runs(lo: int, hi: int, first: int, last: int, seed: int, runs: np.ndarray, p, world: WorldArrays,
+              levers: Levers, effects: LeverEffects, tables: Agenda, state: State, records: Records, sums: Records,
+              rows_from: int, options: Options, draws: Draws) -> None:
+    """Runs lo .. hi - 1 of the batch through months first .. last - 1, without holding Python's lock, so that
+    threads can share a batch's runs (runner.Engine.advance). A run reads and writes only its own state and records.
+    Its share of the sums over runs goes to the month's row of `sums` when `rows_from` is negative (the first block:
+    nobody adds before it), else to its own rows of `sums` (records.scratch: row (r - rows_from) (last - first) +
+    month - first), which records.add_sums adds to each month in run order once every block is done: the same
+    additions in the same order as `step_batch`, so the same bits."""
+    for r in range(lo, hi):
+        row = -1 if rows_from < 0 else (r - rows_from) * (last - first)
+        step_run(r, first, last, seed, runs[r], p, world, levers, effects, tables, state, records, sums, row,
+                 options, draws)
 
 
 @numba.njit(cache=True)
-def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers: Levers, effects: LeverEffects,
-             tables: Agenda, state: State, records: Records, options: Options, draws: Draws) -> None:
-    """Run r's month m (run id `run`)."""
+def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: WorldArrays, levers: Levers,
+             effects: LeverEffects, tables: Agenda, state: State, records: Records, sums: Records, row: int,
+             options: Options, draws: Draws) -> None:
+    """Run r's months first .. last - 1 (run id `run`); its share of the sums over runs goes to row `row` + m - first
+    of `sums` in month m, or to the month's row when `row` is negative.
+
+    The months are a loop inside this one call: a call hands over the named tuples' few hundred arrays, each
+    reference-counted on the way in and out, which cost about a sixth of a month when it was made every month."""
     members, sanctuary, control, phase = state.members[r], state.sanctuary[r], state.control[r], state.phase[r]
     support, resources, pool = state.support[r], state.resources[r], state.ex_combatants[r]
     route_exit, route_next, group_actions = state.route_exit[r], state.route_next[r], state.actions[r]
@@ -72,393 +93,401 @@ def step_run(r: int, m: int, seed: int, run: int, p, world: WorldArrays, levers:
     G, T = members.shape
     K = relocated.shape[1]
 
-    members_total = np.empty(G)  # armed (in the country, in sanctuary and relocated abroad) and networks
-    armed_total = np.empty(G)
-    abroad = np.zeros(G)
-    alive = np.zeros(G)
-    for g in range(G):
-        armed, networks = 0.0, 0.0
+    for m in range(first, last):
+        sums_row = m if row < 0 else row + m - first
+        members_total = np.empty(G)  # armed (in the country, in sanctuary and relocated abroad) and networks
+        armed_total = np.empty(G)
+        abroad = np.zeros(G)
+        alive = np.zeros(G)
+        for g in range(G):
+            armed, networks = 0.0, 0.0
+            for t in range(T):
+                armed += members[g, t]
+                networks += support[g, t]
+            for k in range(K):
+                abroad[g] += relocated[g, k]
+            armed_total[g] = armed + sanctuary[g] + abroad[g]
+            members_total[g] = armed_total[g] + networks
+            alive[g] = 1.0 if members_total[g] > ALIVE else 0.0
+
+        # 1. levers: the scheduled zones and ceasefires (the tables add negotiated ones in step 3), the international
+        # actors
+        zone = levers.zone[m]
+        zoned = False
+        for g in range(G):
+            for t in range(T):
+                zoned = zoned or zone[g, t] > 0
+        conditional = levers.conditional[m] > 0
+        scheduled_posture = np.empty(G)  # v_g the deployment targets before this month's choices: last month's attacks
+        scheduled_unilateral = np.zeros(G, dtype=np.bool_)
+        talking = np.zeros(G, dtype=np.bool_)  # a table in a bargaining phase
+        open_table = np.zeros(G, dtype=np.bool_)  # an open table (bargaining, suspended or signed, not yet implemented)
+        monitored = np.zeros(G, dtype=np.bool_)  # something for the guarantors to verify
+        for g in range(G):
+            scheduled = levers.ceasefire[m, g] > 0
+            if scheduled:
+                scheduled_posture[g] = 0.0
+            else:  # the first month: every group counts (the threat is relative, so only its spread matters)
+                scheduled_posture[g] = 1.0 if m == 0 else group_actions[g, choices.ATTACKS]
+            scheduled_unilateral[g] = scheduled and levers.bilateral[m, g] == 0
+            talking[g] = tables_.bargaining(phase[g])
+            open_table[g] = tables_.unresolved(phase[g])
+            monitored[g] = scheduled or open_table[g] or phase[g] == tables_.IMPLEMENTATION
+
+        # international actors: hosts, guarantors' verification, legitimacy, the donor's certification and aid
+        international.update_tolerance(tolerance, international.tolerance_target(
+            levers.tolerance[m], levers.relations[m], levers.relations[0],
+            international.host_talks(world.host, levers.host_guarantees[m], talking, tolerance.shape[0]), p), p)
+        host_tol = international.group_tolerance(tolerance, world.host)
+        international.update_verification(deployed_verification, monitored, p)
+        verify = international.verification(levers.verification[m], deployed_verification)
+        legitimacy = international.legitimacy(levers.legitimacy[m], state.killed_at_tables[r], p)
+        coca_now, coca_start = 0.0, 0.0
         for t in range(T):
-            armed += members[g, t]
-            networks += support[g, t]
-        for k in range(K):
-            abroad[g] += relocated[g, k]
-        armed_total[g] = armed + sanctuary[g] + abroad[g]
-        members_total[g] = armed_total[g] + networks
-        alive[g] = 1.0 if members_total[g] > ALIVE else 0.0
+            coca_now += coca[t]
+            coca_start += world.coca[t]
+        suspended = np.empty(G)  # extradition suspended last month (the concessions in force)
+        for g in range(G):
+            suspended[g] = state.concessions[r][g, 1]
+        certification = international.update_certification(state.certification[r], international.certification_target(
+            coca_now / coca_start if coca_start > 0 else 1.0, levers.decriminalization[m],
+            international.extradition_share(world.extradition, suspended, alive), p), p)
+        state.certification[r] = certification
+        aid_share = levers.aid[m] / world.security_budget if world.security_budget > 0 else 0.0
+        forces = levers.deployable[m] * world.total_forces * international.aid_factor(certification, aid_share)
 
-    # 1. levers: the scheduled zones and ceasefires (the tables add negotiated ones in step 3), the international actors
-    zone = levers.zone[m]
-    zoned = False
-    for g in range(G):
-        for t in range(T):
-            zoned = zoned or zone[g, t] > 0
-    conditional = levers.conditional[m] > 0
-    scheduled_posture = np.empty(G)  # v_g the deployment targets before this month's choices: last month's attacks
-    scheduled_unilateral = np.zeros(G, dtype=np.bool_)
-    talking = np.zeros(G, dtype=np.bool_)  # a table in a bargaining phase
-    open_table = np.zeros(G, dtype=np.bool_)  # an open table (bargaining, suspended or signed, not yet implemented)
-    monitored = np.zeros(G, dtype=np.bool_)  # something for the guarantors to verify
-    for g in range(G):
-        scheduled = levers.ceasefire[m, g] > 0
-        if scheduled:
-            scheduled_posture[g] = 0.0
-        else:  # the first month: every group counts (the threat is relative, so only its spread matters)
-            scheduled_posture[g] = 1.0 if m == 0 else group_actions[g, choices.ATTACKS]
-        scheduled_unilateral[g] = scheduled and levers.bilateral[m, g] == 0
-        talking[g] = tables_.bargaining(phase[g])
-        open_table[g] = tables_.unresolved(phase[g])
-        monitored[g] = scheduled or open_table[g] or phase[g] == tables_.IMPLEMENTATION
+        # 2. economy: routes re-optimised to the cheapest exit (M2.3), rents with route rents fed back from the
+        # neighbours, cartel transfers to proxies, pay
+        trafficking.reroute(m, world.edge_length, world.adj_indptr, world.adj_indices, world.exits, control, route_exit,
+                            route_next, p)
+        kinds = economy.rents_by_kind(coca, world.gold, world.population,
+                                      economy.corridor_hectares(coca, route_next, route_exit), p)
+        spillover.scale_route_rents(kinds, state.neighbour_index[r], world.neighbour_border, p)
+        value, rent_t = economy.appropriable(kinds, effects.chi[m], world.revenue)
+        rent = economy.group_rents(value, control)
+        exit_control, vacuum_exits = economy.exit_holdings(control, vacated, world.exits)
+        holdings = international.allies_holdings(world.allies, exit_control, alive)
+        if m == 0:
+            state.holdings0[r][:] = holdings
+        international.update_engagement(state.engagement[r], holdings, state.holdings0[r], world.finance, p)
+        transfers = economy.cartel_transfers(international.cartel_budgets(world.finance, state.engagement[r]),
+                                             world.allies, exit_control, alive, vacuum_exits)
+        if m == 0:
+            rent0[:] = economy.stakes(kinds, world.revenue, control, p)
+        pay = economy.pay_ratios(rent, transfers, members_total, p)
+        income = rent + transfers
 
-    # international actors: hosts, guarantors' verification, legitimacy, the donor's certification and aid
-    international.update_tolerance(tolerance, international.tolerance_target(
-        levers.tolerance[m], levers.relations[m], levers.relations[0],
-        international.host_talks(world.host, levers.host_guarantees[m], talking, tolerance.shape[0]), p), p)
-    host_tol = international.group_tolerance(tolerance, world.host)
-    international.update_verification(deployed_verification, monitored, p)
-    verify = international.verification(levers.verification[m], deployed_verification)
-    legitimacy = international.legitimacy(levers.legitimacy[m], state.killed_at_tables[r], p)
-    coca_now, coca_start = 0.0, 0.0
-    for t in range(T):
-        coca_now += coca[t]
-        coca_start += world.coca[t]
-    suspended = np.empty(G)  # extradition suspended last month (the concessions in force)
-    for g in range(G):
-        suspended[g] = state.concessions[r][g, 1]
-    certification = international.update_certification(state.certification[r], international.certification_target(
-        coca_now / coca_start if coca_start > 0 else 1.0, levers.decriminalization[m],
-        international.extradition_share(world.extradition, suspended, alive), p), p)
-    state.certification[r] = certification
-    aid_share = levers.aid[m] / world.security_budget if world.security_budget > 0 else 0.0
-    forces = levers.deployable[m] * world.total_forces * international.aid_factor(certification, aid_share)
-
-    # 2. economy: routes re-optimised to the cheapest exit (M2.3), rents with route rents fed back from the
-    # neighbours, cartel transfers to proxies, pay
-    trafficking.reroute(m, world.edge_length, world.adj_indptr, world.adj_indices, world.exits, control, route_exit,
-                        route_next, p)
-    kinds = economy.rents_by_kind(coca, world.gold, world.population,
-                                  economy.corridor_hectares(coca, route_next, route_exit), p)
-    spillover.scale_route_rents(kinds, state.neighbour_index[r], world.neighbour_border, p)
-    value, rent_t = economy.appropriable(kinds, effects.chi[m], world.revenue)
-    rent = economy.group_rents(value, control)
-    exit_control, vacuum_exits = economy.exit_holdings(control, vacated, world.exits)
-    holdings = international.allies_holdings(world.allies, exit_control, alive)
-    if m == 0:
-        state.holdings0[r][:] = holdings
-    international.update_engagement(state.engagement[r], holdings, state.holdings0[r], world.finance, p)
-    transfers = economy.cartel_transfers(international.cartel_budgets(world.finance, state.engagement[r]),
-                                         world.allies, exit_control, alive, vacuum_exits)
-    if m == 0:
-        rent0[:] = economy.stakes(kinds, world.revenue, control, p)
-    pay = economy.pay_ratios(rent, transfers, members_total, p)
-    income = rent + transfers
-
-    # 3. negotiation: the groups' power (their arms, before this month's choices), whether each comes to its table
-    # (its willingness, model/choices.py), then the tables' month (model/tables), fed by the battlefield
-    cohesion = state.cohesion[r]
-    reach = contest.reach_shares(world.area, world.adj_indptr, p)
-    presence = contest.effective_presence(members, support, reach, world.adj_indptr, world.adj_indices, p)
-    arms = economy.arms_multiplier(economy.arms_intensity(resources, armed_total, p), p)
-    threat = security.threat(members, scheduled_posture, world.population)
-    base_weights = security.targeting(world.pop075, threat, vacated, attacks_territory, cohesion, p)
-    effort0 = contest.group_efforts(presence, arms)
-    groups_effort = effort0.copy()
-    security.state_efforts(cohesion, forces, base_weights, control, world.presence, conditional, zone, zoned, p,
-                           effort0)
-    p_group = values.bargaining_power(effort0, presence, sanctuary, p)
-    p_without_zone = p_group  # the audit's counterfactual for zones: p computed without them
-    if zoned:
-        effort_nz = groups_effort.copy()
-        security.state_efforts(cohesion, forces, base_weights, control, world.presence, conditional, zone, False, p,
-                               effort_nz)
-        p_without_zone = values.bargaining_power(effort_nz, presence, sanctuary, p)
-    key = stream_key(seed, run, m, WILLINGNESS)
-    willing = np.zeros(G)
-    for g in range(G):  # one draw a month: the group comes (1), hesitates in the queue (1/2) or stays away (0)
-        if alive[g] > 0 and draw_uniform(draws, key, g) < choices.willingness(world.willing[g], surplus[g],
-                                                                               world.spoiler[g], p):
-            willing[g] = 1.0
-        elif alive[g] > 0 and world.willing[g] > 0:
-            willing[g] = HESITATING
-    base = np.full(G, effects.base_pressure[m])
-    # the pressure the groups weigh at the tables: the state's operations before concessions (stepped up after their
-    # attacks, eased for a verified unilateral ceasefire)
-    threat_ops = security.operations(base, attacks_group, verify, scheduled_unilateral, p)
-    inputs = bridge.tables_inputs(
-        p_group, p_without_zone, members_total, world.armed_share, income, rent0,
-        bridge.drug_shares(control, kinds, effects.chi[m], world.revenue, value), sanctuary, loss_share, np.zeros(G),
-        threat_ops, alive, willing, levers.attacks[m], phase, levers.guarantee[m], host_tol * world.sanctuary_max,
-        levers.ceasefire[m], levers.bilateral[m], levers.concessions[m], levers.zone[m], group_cohesion)
-    for g in range(G):  # what the guarantors have deployed to verify (international.verification)
-        inputs[g, TL.IN_VERIFICATION] = verify[g]
-    national = np.array([cohesion, levers.political_cost[m], legitimacy])
-    key = stream_key(seed, run, m, TALKS_ADVANCE)
-    u = np.empty((G, TL.N_U))
-    for g in range(G):
-        for j in range(TL.N_U):
-            u[g, j] = draw_uniform(draws, key, g * TL.N_U + j)
-    decided = np.zeros((G, TL.N_OUT))
-    zone = np.zeros((G, T))  # scheduled and negotiated zones, and concentration zones under an agreement
-    audit, package = np.zeros((G, TL.N_AU)), np.zeros(state.package[r].shape)
-    tables_.tables_month(m, options.negotiation_engine, options.phased, world.talks_order, p, tables.static,
-                         tables.lo, tables.hi, tables.agenda, tables.cost, tables.weights, tables.stake_pos,
-                         tables.stake_sal, tables.ratify, tables.veto_params, tables.veto_salience, phase,
-                         state.table_state[r], state.package[r], state.closed[r], state.mandate[r],
-                         state.bdm_positions[r], inputs, national, members, levers.zone[m], u, decided, zone,
-                         audit, package)
-    record_tables(r, m, records, tables.slots, audit, package)
-    zoned = False
-    for g in range(G):
-        for t in range(T):
-            zoned = zoned or zone[g, t] > 0
-    ceasefire = np.zeros(G, dtype=np.bool_)
-    bilateral = np.zeros(G, dtype=np.bool_)
-    bridge.ceasefire_flags(decided, ceasefire, bilateral)
-    unilateral = np.zeros(G, dtype=np.bool_)
-    concessions = np.zeros((G, 4))  # concessions in force, by kind (values.CONCESSION_KINDS)
-    for g in range(G):
-        unilateral[g] = ceasefire[g] and not bilateral[g]
-        concessions[g, 0] = decided[g, TL.OUT_ARREST]
-        concessions[g, 1] = decided[g, TL.OUT_EXTRADITION]
-        concessions[g, 2] = decided[g, TL.OUT_BOMBING]
-        concessions[g, 3] = decided[g, TL.OUT_ZONE]
-    surplus[:] = bridge.margins(audit, phase)
-
-    # 3b. the groups' choices (model/choices.py) given this month's tables, ceasefires and concessions: posture,
-    # exploitation of a ceasefire, spoiling; the state's pressure on each and the operations each keeps
-    at_table = np.zeros(G, dtype=np.bool_)
-    target = np.zeros(G, dtype=np.bool_)
-    verification = np.empty(G)
-    for g in range(G):
-        at_table[g] = tables_.bargaining(phase[g]) or phase[g] == tables_.FINAL
-        target[g] = at_table[g] or ceasefire[g]
-        verification[g] = decided[g, TL.OUT_VERIFICATION]
-    pressure0 = bridge.pressure_after_concessions(decided, np.full(G, p.repression_base), p)
-    choice = records.choices[r, m]
-    choices.decide(presence, world.rival_pairs, pressure0, conditional, at_table, ceasefire, verification, surplus,
-                   target, world.spoiler, world.willing, alive, p, choice)
-    posture_g = choices.postures(choice, ceasefire)
-    operations = choices.operations_kept(choice, ceasefire, p)
-    chosen_base = np.empty(G)
-    for g in range(G):
-        chosen_base[g] = security.repression_pressure(choice[g, choices.POSTURE], conditional, p)
-    # the state's operations against each group: the pressure its posture draws after concessions, stepped up after
-    # its attacks, eased for a verified unilateral ceasefire
-    ops = security.operations(bridge.pressure_after_concessions(decided, chosen_base, p), attacks_group, verify,
-                              unilateral, p)
-    multiplier = arms.copy()
-    for g in range(G):
-        multiplier[g] *= operations[g]
-
-    # 5. signing, splits (at ratification: the tables decide; from decapitation, rivalry or failing implementation:
-    # model/strength.split_hazard) and DDR into the ex-combatant pool
-    key = stream_key(seed, run, m, SPLIT)
-    moved = False  # did splits or DDR move members (and control) since the efforts of step 3?
-    for g in range(G):
-        if (phase[g] == tables_.FINAL or phase[g] == tables_.IMPLEMENTATION) and signed[g] == 0:
-            signed[g] = 1.0
-            signed_members[g] = members_total[g]
-    splinter_slot = world.splinter_slot
-    splits = 0.0
-    for g in range(G):
-        if decided[g, TL.OUT_RATIFIED] > 0 and splinter_slot[g] >= 0 \
-                and draw_uniform(draws, key, g) < decided[g, TL.OUT_SPLIT_PROBABILITY]:
-            moved = True
-            splits += 1.0
-            strength.split(g, splinter_slot[g], decided[g, TL.OUT_SPLIT_SHARE], members, support, sanctuary,
-                           control, resources, signed_members, fragmentation)
-    key = stream_key(seed, run, m, SPLIT_HAZARD)
-    for g in range(G):
-        if splinter_slot[g] >= 0 and alive[g] > 0 and decided[g, TL.OUT_RATIFIED] == 0 \
-                and draw_uniform(draws, key, g) < strength.split_hazard(
-                    state.state_loss[r, g], group_cohesion[g], phase[g] == tables_.IMPLEMENTATION, surplus[g], p):
-            moved = True
-            splits += 1.0
-            strength.split(g, splinter_slot[g], strength.split_share(group_cohesion[g], 0.0, p), members, support,
-                           sanctuary, control, resources, signed_members, fragmentation)
-    demobilised = np.zeros(G)
-    for g in range(G):
-        if decided[g, TL.OUT_DDR_RATE] > 0:
-            moved = True
-            demobilised[g], _ = strength.demobilise(g, members, support, sanctuary, pool, decided[g, TL.OUT_DDR_RATE])
-    leaving = np.zeros(G)
-    recruiting = np.zeros(G, dtype=np.bool_)
-    for g in range(G):
-        stood_down = phase[g] == tables_.IMPLEMENTATION or phase[g] == tables_.DEMOBILIZED
-        leaving[g] = decided[g, TL.OUT_STANDING_DOWN]
-        if ceasefire[g] and not stood_down:  # the fronts that exploit a ceasefire do not stand down
-            leaving[g] *= 1.0 - choice[g, choices.EXPLOIT]
-        recruiting[g] = not stood_down
-
-    # 6. security forces: dissent and cohesion (concessions in force and new ones, casualties under restraint)
-    load = security.concession_load(concessions)
-    new_load = security.new_concession_load(concessions, state.concessions[r])
-    state.concessions[r][:] = concessions
-    strain = security.casualty_strain(state.forces_killed[r], load, p)
-    dissent = 1.0 if draw_uniform(draws, stream_key(seed, run, m, DISSENT), 0) \
-        < security.dissent_probability(cohesion, new_load, strain, p) else 0.0
-    cohesion = security.cohesion_update(cohesion, levers.buy_in[m], load, new_load, levers.purge[m], strain, dissent,
-                                        p)
-    state.cohesion[r] = cohesion
-
-    # 7. territorial contest and vacuum filling: the operations each group keeps this month
-    before = control.copy()
-    if moved:
+        # 3. negotiation: the groups' power (their arms, before this month's choices), whether each comes to its table
+        # (its willingness, model/choices.py), then the tables' month (model/tables), fed by the battlefield
+        cohesion = state.cohesion[r]
+        reach = contest.reach_shares(world.area, world.adj_indptr, p)
         presence = contest.effective_presence(members, support, reach, world.adj_indptr, world.adj_indices, p)
-    effort = contest.group_efforts(presence, multiplier)
-    # the deployment targets this month's threat: each group's armed members weighted by the posture it chose
-    threat = security.threat(members, posture_g, world.population)
-    base_weights = security.targeting(world.pop075, threat, vacated, attacks_territory, cohesion, p)
-    security.state_efforts(cohesion, forces, base_weights, control, world.presence, conditional, zone, zoned, p,
-                           effort)
-    deployed = security.deployment(forces, base_weights, control)
-    contest.perturb_efforts(effort, stream_key(seed, run, m, EFFORT_NOISE), draws, p)
-    contest.update_control(control, contest.contest_shares(effort, options.difference, p), p.control_turnover)
-    vacated_now = contest.vacated_control(before, control, leaving)
-    filled_state, filled_groups = security.vacuum_fill(before, control, vacated_now)
-    contest.remember_vacated(vacated, vacated_now)
-    state_fill = contest.state_fill_share(before, control, vacated_now)
-
-    # 8. attrition, the ex-combatant pool, recruitment, desertion, movement, sanctuary, relocation abroad, arms, coca
-    state_effort = effort[:, G].copy()
-    protected = np.zeros((G, T))
-    in_zone = np.zeros(G)
-    for g in range(G):
-        armed_here = 0.0
-        for t in range(T):
-            protected[g, t] = 1.0 if (bilateral[g] or zone[g, t] > 0) else 0.0
-            armed_here += members[g, t]
-            in_zone[g] += members[g, t] * (1.0 if zone[g, t] > 0 else 0.0)
-        in_zone[g] = in_zone[g] / armed_here if armed_here > 0 else 0.0
-    expected_state, _, losses_state = strength.losses_to_state(
-        members, state_effort, world.area, ops, protected, stream_key(seed, run, m, STATE_CLASHES), draws, p)
-    forces_killed = security.forces_killed(members, state_effort, posture_g, p)
-    spoiling = np.empty(G)
-    for g in range(G):
-        spoiling[g] = choice[g, choices.SPOIL]
-    expected_groups, clashes_groups, losses_groups = strength.losses_to_rivals(
-        members, losses_state, world.rival_pairs, spoiling, target, stream_key(seed, run, m, GROUP_CLASHES), draws, p)
-    bridge.protect_ex_combatants(losses_groups, decided)
-    for g in range(G):
-        lost = 0.0
-        for t in range(T):
-            lost += losses_state[g, t]
-        state.state_loss[r, g] = lost / members_total[g] if members_total[g] > 0 else 0.0
-    ex_killed, _reintegrated = strength.ex_combatant_flows(pool, control, p)
-    former = strength.recidivism(pool, control, pay, world.recruits_former, p)
-    recruits, forced = strength.recruitment(strength.recruiters(presence, sanctuary, world.host_border), control, pay,
-                                            world.presence, zone, world.population, vacated, p)
-    networks = strength.network_recruitment(control, world.population, p)
-    deserters = strength.update_members(members, support, sanctuary, losses_state, losses_groups, recruits, forced,
-                                        former, networks, strength.desertion_rates(pay, p), recruiting,
-                                        members_total, loss_share)
-    strength.movement(members, strength.contested_value(value, control), world.adj_indptr, world.adj_indices,
-                      p.movement_rate)
-    strength.sanctuary_flow(members, sanctuary, world.sanctuary_max * host_tol, world.host_border,
-                            p.sanctuary_adjustment)
-    neighbour_tolerance = np.empty(K)
-    for k in range(K):
-        neighbour_tolerance[k] = tolerance[world.neighbour_actor[k]]
-    spillover.relocation(members, relocated, world.neighbour_border, neighbour_tolerance, world.host_neighbour,
-                         spillover.push(loss_share), p)
-    fighting = np.empty(G)  # the share of the armed members in operations: not complying, not in a zone
-    for g in range(G):
-        fighting[g] = operations[g] * (1.0 - in_zone[g])
-    economy.update_resources(resources, economy.resources_inflow(rent, transfers, armed_total, fighting, p), p)
-    economy.grow_coca(coca, effects.coca_change[m])
-    bridge.agreed_substitution(coca, control, decided, p)
-    choices.actions(choice, ceasefire, verification, world.rivals, target, group_actions)
-    security.remember_attacks(attacks_territory, attacks_group, forces_killed)
-    killed_forces, killed_at_tables = 0.0, 0.0
-    for g in range(G):
-        for t in range(T):
-            killed_forces += forces_killed[g, t]
-            if open_table[g]:
-                killed_at_tables += forces_killed[g, t]
-    state.forces_killed[r] = killed_forces
-    state.killed_at_tables[r] = killed_at_tables
-
-    # 9. violence: what the state's operations removed, homicides, leaders, massacres, displacement, confinement,
-    # each group's armed members weighted by the posture it chose
-    violence.decay_fragmentation(fragmentation, p)
-    killed, captured, surrendered = violence.removals(losses_state, world.insurgent, posture_g, p)
-    drivers = violence.homicide_drivers(control, members, fragmentation, rent_t, p)
-    weights = violence.homicide_weights(world.insurgent, p)
-    population, state_presence, observed = world.population, world.presence, world.homicides_observed
-    presence0 = np.zeros(T)  # the status quo's effective armed members and killed in operations (month 0 only)
-    expected_killed = np.zeros((G, T))
-    selective = np.empty(T)
-    for t in range(T):
-        selective[t] = violence.selective_violence(population[t], violence.margin(control, t),
-                                                   violence.armed_control(control, t), p)
-    if m == 0:  # the armed groups' rate per member and ordinary crime, from the start's observed homicides
-        # The reference: the postures of the base year's rule (no tables, no conditional repression), so that
-        # month 0's own policy moves homicides away from the observed level.
-        status_quo = np.empty(G)
+        arms = economy.arms_multiplier(economy.arms_intensity(resources, armed_total, p), p)
+        threat = security.threat(members, scheduled_posture, world.population)
+        base_weights = security.targeting(world.pop075, threat, vacated, attacks_territory, cohesion, p)
+        effort0 = contest.group_efforts(presence, arms)
+        groups_effort = effort0.copy()
+        security.state_efforts(cohesion, forces, base_weights, control, world.presence, conditional, zone, zoned, p,
+                               effort0)
+        p_group = values.bargaining_power(effort0, presence, sanctuary, p)
+        p_without_zone = p_group  # the audit's counterfactual for zones: p computed without them
+        if zoned:
+            effort_nz = groups_effort.copy()
+            security.state_efforts(cohesion, forces, base_weights, control, world.presence, conditional, zone, False, p,
+                                   effort_nz)
+            p_without_zone = values.bargaining_power(effort_nz, presence, sanctuary, p)
+        key = stream_key(seed, run, m, WILLINGNESS)
+        willing = np.zeros(G)
+        for g in range(G):  # one draw a month: the group comes (1), hesitates in the queue (1/2) or stays away (0)
+            if alive[g] > 0 and draw_uniform(draws, key, g) < choices.willingness(world.willing[g], surplus[g],
+                                                                                   world.spoiler[g], p):
+                willing[g] = 1.0
+            elif alive[g] > 0 and world.willing[g] > 0:
+                willing[g] = HESITATING
+        base = np.full(G, effects.base_pressure[m])
+        # the pressure the groups weigh at the tables: the state's operations before concessions (stepped up after their
+        # attacks, eased for a verified unilateral ceasefire)
+        threat_ops = security.operations(base, attacks_group, verify, scheduled_unilateral, p)
+        inputs = bridge.tables_inputs(
+            p_group, p_without_zone, members_total, world.armed_share, income, rent0,
+            bridge.drug_shares(control, kinds, effects.chi[m], world.revenue, value), sanctuary, loss_share,
+            np.zeros(G), threat_ops, alive, willing, levers.attacks[m], phase, levers.guarantee[m],
+            host_tol * world.sanctuary_max, levers.ceasefire[m], levers.bilateral[m], levers.concessions[m],
+            levers.zone[m], group_cohesion)
+        for g in range(G):  # what the guarantors have deployed to verify (international.verification)
+            inputs[g, TL.IN_VERIFICATION] = verify[g]
+        national = np.array([cohesion, levers.political_cost[m], legitimacy])
+        key = stream_key(seed, run, m, TALKS_ADVANCE)
+        u = np.empty((G, TL.N_U))
         for g in range(G):
-            edge = choices.posture_edge(p.repression_base, False, choice[g, choices.RIVALRY], False, p)
-            status_quo[g] = choices.logit_choice(edge, p) * alive[g]
-        observed_total = 0.0
-        for t in range(T):
-            presence0[t] = violence.armed_presence(members, weights, status_quo, t)
-            observed_total += observed[t]
-        state.armed_scale[r] = violence.armed_homicide_scale(observed_total, presence0, drivers, selective, p)
-        expected_killed = violence.removals(expected_state, world.insurgent, status_quo, p)[0]
-    scale = state.armed_scale[r]
-    key = stream_key(seed, run, m, HOMICIDES)
-    key_lethal = stream_key(seed, run, m, LETHAL_CLASHES)
-    key_massacres = stream_key(seed, run, m, MASSACRES)
-    homicides, armed_killings, leaders = np.empty(T), np.empty(T), np.empty(T)
-    massacres, displaced, confined = np.empty(T), np.empty(T), np.empty(T)
-    clashes_state, rival_deaths = np.empty(T), np.empty(T)
-    collateral = np.empty((G, T))
-    for t in range(T):
-        q = violence.competition(control, t)
-        armed = violence.armed_homicides(scale, violence.armed_presence(members, weights, posture_g, t), drivers[t],
-                                         selective[t])
-        leaders[t] = violence.social_leader_killings(vacated[t], q, state_presence[t], population[t], p)
-        lethal, lost_groups = 0.0, 0.0
+            for j in range(TL.N_U):
+                u[g, j] = draw_uniform(draws, key, g * TL.N_U + j)
+        decided = np.zeros((G, TL.N_OUT))
+        zone = np.zeros((G, T))  # scheduled and negotiated zones, and concentration zones under an agreement
+        audit, package = np.zeros((G, TL.N_AU)), np.zeros(state.package[r].shape)
+        tables_.tables_month(m, options.negotiation_engine, options.phased, world.talks_order, p, tables.static,
+                             tables.lo, tables.hi, tables.agenda, tables.cost, tables.weights, tables.stake_pos,
+                             tables.stake_sal, tables.ratify, tables.veto_params, tables.veto_salience, phase,
+                             state.table_state[r], state.package[r], state.closed[r], state.mandate[r],
+                             state.bdm_positions[r], inputs, national, members, levers.zone[m], u, decided, zone,
+                             audit, package)
+        record_tables(r, m, records, tables.slots, audit, package)
+        zoned = False
         for g in range(G):
-            collateral[g, t] = violence.collateral_deaths(killed[g, t], state_presence[t], p)
-            lethal += killed[g, t] + forces_killed[g, t]
-            lost_groups += losses_groups[g, t]
-        rival_deaths[t] = lost_groups
-        clashes_state[t] = draw_poisson(draws, violence.lethal_clash_mean(lethal, p), key_lethal, t)
-        extra = leaders[t] + lost_groups
+            for t in range(T):
+                zoned = zoned or zone[g, t] > 0
+        ceasefire = np.zeros(G, dtype=np.bool_)
+        bilateral = np.zeros(G, dtype=np.bool_)
+        bridge.ceasefire_flags(decided, ceasefire, bilateral)
+        unilateral = np.zeros(G, dtype=np.bool_)
+        concessions = np.zeros((G, 4))  # concessions in force, by kind (values.CONCESSION_KINDS)
         for g in range(G):
-            extra += collateral[g, t]
-        if m == 0:  # ordinary crime: the observed homicides less the model's own killings in the status quo
-            expected = violence.armed_homicides(scale, presence0[t], drivers[t], selective[t]) + leaders[t]
-            for g in range(G):
-                expected += expected_groups[g, t] + violence.collateral_deaths(expected_killed[g, t],
-                                                                               state_presence[t], p)
-            hom_base[t] = violence.homicide_baseline(observed[t], expected)
-        mu = hom_base[t] + armed + extra
-        homicides[t] = draw_negative_binomial(draws, mu, p.homicide_dispersion, key, t)
-        conflict = homicides[t] * (armed + extra) / mu if mu > 0 else 0.0
-        armed_killings[t] = homicides[t] * armed / mu if mu > 0 else 0.0
-        massacres[t] = draw_poisson(draws, violence.massacre_mean(armed_killings[t], q, p), key_massacres, t)
-        displaced[t] = violence.displaced_persons(conflict, p)
-        confined[t] = violence.confined_persons(violence.armed_members(members, t), q, p)
+            unilateral[g] = ceasefire[g] and not bilateral[g]
+            concessions[g, 0] = decided[g, TL.OUT_ARREST]
+            concessions[g, 1] = decided[g, TL.OUT_EXTRADITION]
+            concessions[g, 2] = decided[g, TL.OUT_BOMBING]
+            concessions[g, 3] = decided[g, TL.OUT_ZONE]
+        surplus[:] = bridge.margins(audit, phase)
 
-    # 10. spill-over, with the members relocated abroad (kept for next month's route rents)
-    neighbours = spillover.neighbour_index(
-        spillover.neighbour_flows(coca, route_exit, control, world.neighbour_border), flow0,
-        spillover.border_means(vacated, world.neighbour_border),
-        spillover.border_means(fragmentation, world.neighbour_border), spillover.relocated_by_neighbour(relocated), p)
-    state.neighbour_index[r][:] = neighbours
+        # 3b. the groups' choices (model/choices.py) given this month's tables, ceasefires and concessions: posture,
+        # exploitation of a ceasefire, spoiling; the state's pressure on each and the operations each keeps
+        at_table = np.zeros(G, dtype=np.bool_)
+        target = np.zeros(G, dtype=np.bool_)
+        verification = np.empty(G)
+        for g in range(G):
+            at_table[g] = tables_.bargaining(phase[g]) or phase[g] == tables_.FINAL
+            target[g] = at_table[g] or ceasefire[g]
+            verification[g] = decided[g, TL.OUT_VERIFICATION]
+        pressure0 = bridge.pressure_after_concessions(decided, np.full(G, p.repression_base), p)
+        choice = records.choices[r, m]
+        choices.decide(presence, world.rival_pairs, pressure0, conditional, at_table, ceasefire, verification, surplus,
+                       target, world.spoiler, world.willing, alive, p, choice)
+        posture_g = choices.postures(choice, ceasefire)
+        operations = choices.operations_kept(choice, ceasefire, p)
+        chosen_base = np.empty(G)
+        for g in range(G):
+            chosen_base[g] = security.repression_pressure(choice[g, choices.POSTURE], conditional, p)
+        # the state's operations against each group: the pressure its posture draws after concessions, stepped up after
+        # its attacks, eased for a verified unilateral ceasefire
+        ops = security.operations(bridge.pressure_after_concessions(decided, chosen_base, p), attacks_group, verify,
+                                  unilateral, p)
+        multiplier = arms.copy()
+        for g in range(G):
+            multiplier[g] *= operations[g]
 
-    # 11. record
-    for g in range(G):
-        abroad[g] = 0.0
+        # 5. signing, splits (at ratification: the tables decide; from decapitation, rivalry or failing implementation:
+        # model/strength.split_hazard) and DDR into the ex-combatant pool
+        key = stream_key(seed, run, m, SPLIT)
+        moved = False  # did splits or DDR move members (and control) since the efforts of step 3?
+        for g in range(G):
+            if (phase[g] == tables_.FINAL or phase[g] == tables_.IMPLEMENTATION) and signed[g] == 0:
+                signed[g] = 1.0
+                signed_members[g] = members_total[g]
+        splinter_slot = world.splinter_slot
+        splits = 0.0
+        for g in range(G):
+            if decided[g, TL.OUT_RATIFIED] > 0 and splinter_slot[g] >= 0 \
+                    and draw_uniform(draws, key, g) < decided[g, TL.OUT_SPLIT_PROBABILITY]:
+                moved = True
+                splits += 1.0
+                strength.split(g, splinter_slot[g], decided[g, TL.OUT_SPLIT_SHARE], members, support, sanctuary,
+                               control, resources, signed_members, fragmentation)
+        key = stream_key(seed, run, m, SPLIT_HAZARD)
+        for g in range(G):
+            if splinter_slot[g] >= 0 and alive[g] > 0 and decided[g, TL.OUT_RATIFIED] == 0 \
+                    and draw_uniform(draws, key, g) < strength.split_hazard(
+                        state.state_loss[r, g], group_cohesion[g], phase[g] == tables_.IMPLEMENTATION, surplus[g], p):
+                moved = True
+                splits += 1.0
+                strength.split(g, splinter_slot[g], strength.split_share(group_cohesion[g], 0.0, p), members, support,
+                               sanctuary, control, resources, signed_members, fragmentation)
+        demobilised = np.zeros(G)
+        for g in range(G):
+            if decided[g, TL.OUT_DDR_RATE] > 0:
+                moved = True
+                demobilised[g], _ = strength.demobilise(g, members, support, sanctuary, pool,
+                                                        decided[g, TL.OUT_DDR_RATE])
+        leaving = np.zeros(G)
+        recruiting = np.zeros(G, dtype=np.bool_)
+        for g in range(G):
+            stood_down = phase[g] == tables_.IMPLEMENTATION or phase[g] == tables_.DEMOBILIZED
+            leaving[g] = decided[g, TL.OUT_STANDING_DOWN]
+            if ceasefire[g] and not stood_down:  # the fronts that exploit a ceasefire do not stand down
+                leaving[g] *= 1.0 - choice[g, choices.EXPLOIT]
+            recruiting[g] = not stood_down
+
+        # 6. security forces: dissent and cohesion (concessions in force and new ones, casualties under restraint)
+        load = security.concession_load(concessions)
+        new_load = security.new_concession_load(concessions, state.concessions[r])
+        state.concessions[r][:] = concessions
+        strain = security.casualty_strain(state.forces_killed[r], load, p)
+        dissent = 1.0 if draw_uniform(draws, stream_key(seed, run, m, DISSENT), 0) \
+            < security.dissent_probability(cohesion, new_load, strain, p) else 0.0
+        cohesion = security.cohesion_update(cohesion, levers.buy_in[m], load, new_load, levers.purge[m], strain,
+                                            dissent, p)
+        state.cohesion[r] = cohesion
+
+        # 7. territorial contest and vacuum filling: the operations each group keeps this month
+        before = control.copy()
+        if moved:
+            presence = contest.effective_presence(members, support, reach, world.adj_indptr, world.adj_indices, p)
+        effort = contest.group_efforts(presence, multiplier)
+        # the deployment targets this month's threat: each group's armed members weighted by the posture it chose
+        threat = security.threat(members, posture_g, world.population)
+        base_weights = security.targeting(world.pop075, threat, vacated, attacks_territory, cohesion, p)
+        security.state_efforts(cohesion, forces, base_weights, control, world.presence, conditional, zone, zoned, p,
+                               effort)
+        deployed = security.deployment(forces, base_weights, control)
+        contest.perturb_efforts(effort, stream_key(seed, run, m, EFFORT_NOISE), draws, p)
+        contest.update_control(control, contest.contest_shares(effort, options.difference, p), p.control_turnover)
+        vacated_now = contest.vacated_control(before, control, leaving)
+        filled_state, filled_groups = security.vacuum_fill(before, control, vacated_now)
+        contest.remember_vacated(vacated, vacated_now)
+        state_fill = contest.state_fill_share(before, control, vacated_now)
+
+        # 8. attrition, the ex-combatant pool, recruitment, desertion, movement, sanctuary, relocation abroad, arms,
+        # coca
+        state_effort = effort[:, G].copy()
+        protected = np.zeros((G, T))
+        in_zone = np.zeros(G)
+        for g in range(G):
+            armed_here = 0.0
+            for t in range(T):
+                protected[g, t] = 1.0 if (bilateral[g] or zone[g, t] > 0) else 0.0
+                armed_here += members[g, t]
+                in_zone[g] += members[g, t] * (1.0 if zone[g, t] > 0 else 0.0)
+            in_zone[g] = in_zone[g] / armed_here if armed_here > 0 else 0.0
+        expected_state, _, losses_state = strength.losses_to_state(
+            members, state_effort, world.area, ops, protected, stream_key(seed, run, m, STATE_CLASHES), draws, p)
+        forces_killed = security.forces_killed(members, state_effort, posture_g, p)
+        spoiling = np.empty(G)
+        for g in range(G):
+            spoiling[g] = choice[g, choices.SPOIL]
+        expected_groups, clashes_groups, losses_groups = strength.losses_to_rivals(
+            members, losses_state, world.rival_pairs, spoiling, target, stream_key(seed, run, m, GROUP_CLASHES), draws,
+            p)
+        bridge.protect_ex_combatants(losses_groups, decided)
+        for g in range(G):
+            lost = 0.0
+            for t in range(T):
+                lost += losses_state[g, t]
+            state.state_loss[r, g] = lost / members_total[g] if members_total[g] > 0 else 0.0
+        ex_killed, _reintegrated = strength.ex_combatant_flows(pool, control, p)
+        former = strength.recidivism(pool, control, pay, world.recruits_former, p)
+        recruits, forced = strength.recruitment(strength.recruiters(presence, sanctuary, world.host_border), control,
+                                                pay, world.presence, zone, world.population, vacated, p)
+        networks = strength.network_recruitment(control, world.population, p)
+        deserters = strength.update_members(members, support, sanctuary, losses_state, losses_groups, recruits, forced,
+                                            former, networks, strength.desertion_rates(pay, p), recruiting,
+                                            members_total, loss_share)
+        strength.movement(members, strength.contested_value(value, control), world.adj_indptr, world.adj_indices,
+                          p.movement_rate)
+        strength.sanctuary_flow(members, sanctuary, world.sanctuary_max * host_tol, world.host_border,
+                                p.sanctuary_adjustment)
+        neighbour_tolerance = np.empty(K)
         for k in range(K):
-            abroad[g] += relocated[g, k]
-    record_month(r, m, records, members, support, sanctuary, abroad, control, phase, signed, world.is_cartel,
-                 world.population, world.population_total, homicides, neighbours, vacated_now, state_fill, cohesion,
-                 dissent, demobilised, coca, income, surplus)
-    record_outcomes(r, m, records, clashes_state, clashes_groups, killed, captured, surrendered, forces_killed,
-                    rival_deaths, collateral, world.insurgent, armed_killings, leaders, massacres, displaced, confined,
-                    filled_state, filled_groups, deployed, vacated, legitimacy, certification, verify, relocated,
-                    tolerance)
-    record_groups(r, m, records, pay, resources, recruits, forced, former, deserters, pool, ex_killed, splits,
-                  group_actions, world.is_cartel)
+            neighbour_tolerance[k] = tolerance[world.neighbour_actor[k]]
+        spillover.relocation(members, relocated, world.neighbour_border, neighbour_tolerance, world.host_neighbour,
+                             spillover.push(loss_share), p)
+        fighting = np.empty(G)  # the share of the armed members in operations: not complying, not in a zone
+        for g in range(G):
+            fighting[g] = operations[g] * (1.0 - in_zone[g])
+        economy.update_resources(resources, economy.resources_inflow(rent, transfers, armed_total, fighting, p), p)
+        economy.grow_coca(coca, effects.coca_change[m])
+        bridge.agreed_substitution(coca, control, decided, p)
+        choices.actions(choice, ceasefire, verification, world.rivals, target, group_actions)
+        security.remember_attacks(attacks_territory, attacks_group, forces_killed)
+        killed_forces, killed_at_tables = 0.0, 0.0
+        for g in range(G):
+            for t in range(T):
+                killed_forces += forces_killed[g, t]
+                if open_table[g]:
+                    killed_at_tables += forces_killed[g, t]
+        state.forces_killed[r] = killed_forces
+        state.killed_at_tables[r] = killed_at_tables
+
+        # 9. violence: what the state's operations removed, homicides, leaders, massacres, displacement, confinement,
+        # each group's armed members weighted by the posture it chose
+        violence.decay_fragmentation(fragmentation, p)
+        killed, captured, surrendered = violence.removals(losses_state, world.insurgent, posture_g, p)
+        drivers = violence.homicide_drivers(control, members, fragmentation, rent_t, p)
+        weights = violence.homicide_weights(world.insurgent, p)
+        population, state_presence, observed = world.population, world.presence, world.homicides_observed
+        presence0 = np.zeros(T)  # the status quo's effective armed members and killed in operations (month 0 only)
+        expected_killed = np.zeros((G, T))
+        selective = np.empty(T)
+        for t in range(T):
+            selective[t] = violence.selective_violence(population[t], violence.margin(control, t),
+                                                       violence.armed_control(control, t), p)
+        if m == 0:  # the armed groups' rate per member and ordinary crime, from the start's observed homicides
+            # The reference: the postures of the base year's rule (no tables, no conditional repression), so that
+            # month 0's own policy moves homicides away from the observed level.
+            status_quo = np.empty(G)
+            for g in range(G):
+                edge = choices.posture_edge(p.repression_base, False, choice[g, choices.RIVALRY], False, p)
+                status_quo[g] = choices.logit_choice(edge, p) * alive[g]
+            observed_total = 0.0
+            for t in range(T):
+                presence0[t] = violence.armed_presence(members, weights, status_quo, t)
+                observed_total += observed[t]
+            state.armed_scale[r] = violence.armed_homicide_scale(observed_total, presence0, drivers, selective, p)
+            expected_killed = violence.removals(expected_state, world.insurgent, status_quo, p)[0]
+        scale = state.armed_scale[r]
+        key = stream_key(seed, run, m, HOMICIDES)
+        key_lethal = stream_key(seed, run, m, LETHAL_CLASHES)
+        key_massacres = stream_key(seed, run, m, MASSACRES)
+        homicides, armed_killings, leaders = np.empty(T), np.empty(T), np.empty(T)
+        massacres, displaced, confined = np.empty(T), np.empty(T), np.empty(T)
+        clashes_state, rival_deaths = np.empty(T), np.empty(T)
+        collateral = np.empty((G, T))
+        for t in range(T):
+            q = violence.competition(control, t)
+            armed = violence.armed_homicides(scale, violence.armed_presence(members, weights, posture_g, t), drivers[t],
+                                             selective[t])
+            leaders[t] = violence.social_leader_killings(vacated[t], q, state_presence[t], population[t], p)
+            lethal, lost_groups = 0.0, 0.0
+            for g in range(G):
+                collateral[g, t] = violence.collateral_deaths(killed[g, t], state_presence[t], p)
+                lethal += killed[g, t] + forces_killed[g, t]
+                lost_groups += losses_groups[g, t]
+            rival_deaths[t] = lost_groups
+            clashes_state[t] = draw_poisson(draws, violence.lethal_clash_mean(lethal, p), key_lethal, t)
+            extra = leaders[t] + lost_groups
+            for g in range(G):
+                extra += collateral[g, t]
+            if m == 0:  # ordinary crime: the observed homicides less the model's own killings in the status quo
+                expected = violence.armed_homicides(scale, presence0[t], drivers[t], selective[t]) + leaders[t]
+                for g in range(G):
+                    expected += expected_groups[g, t] + violence.collateral_deaths(expected_killed[g, t],
+                                                                                   state_presence[t], p)
+                hom_base[t] = violence.homicide_baseline(observed[t], expected)
+            mu = hom_base[t] + armed + extra
+            homicides[t] = draw_negative_binomial(draws, mu, p.homicide_dispersion, key, t)
+            conflict = homicides[t] * (armed + extra) / mu if mu > 0 else 0.0
+            armed_killings[t] = homicides[t] * armed / mu if mu > 0 else 0.0
+            massacres[t] = draw_poisson(draws, violence.massacre_mean(armed_killings[t], q, p), key_massacres, t)
+            displaced[t] = violence.displaced_persons(conflict, p)
+            confined[t] = violence.confined_persons(violence.armed_members(members, t), q, p)
+
+        # 10. spill-over, with the members relocated abroad (kept for next month's route rents)
+        neighbours = spillover.neighbour_index(
+            spillover.neighbour_flows(coca, route_exit, control, world.neighbour_border), flow0,
+            spillover.border_means(vacated, world.neighbour_border),
+            spillover.border_means(fragmentation, world.neighbour_border), spillover.relocated_by_neighbour(relocated),
+            p)
+        state.neighbour_index[r][:] = neighbours
+
+        # 11. record
+        for g in range(G):
+            abroad[g] = 0.0
+            for k in range(K):
+                abroad[g] += relocated[g, k]
+        record_month(r, m, records, sums, sums_row, members, support, sanctuary, abroad, control, phase, signed,
+                     world.is_cartel, world.population, world.population_total, homicides, neighbours, vacated_now,
+                     state_fill, cohesion, dissent, demobilised, coca, income, surplus)
+        record_outcomes(r, m, records, sums, sums_row, clashes_state, clashes_groups, killed, captured, surrendered,
+                        forces_killed, rival_deaths, collateral, world.insurgent, armed_killings, leaders, massacres,
+                        displaced, confined, filled_state, filled_groups, deployed, vacated, legitimacy, certification,
+                        verify, relocated, tolerance)
+        record_groups(r, m, records, pay, resources, recruits, forced, former, deserters, pool, ex_killed, splits,
+                      group_actions, world.is_cartel)

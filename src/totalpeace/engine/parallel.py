@@ -42,8 +42,10 @@ def merge(parts: list[Results]) -> Results:
 
 
 def simulate_parallel(scenario: Scenario, runs: int, seed: int, months: int | None, workers: int,
-                      chunk: int | None = None, on_chunk: Callable[[int], None] | None = None) -> Results:
-    """The same ensemble as `simulate`, computed in chunks of `chunk` runs on `workers` processes.
+                      chunk: int | None = None, on_chunk: Callable[[int], None] | None = None,
+                      threads: int = 1) -> Results:
+    """The same ensemble as `simulate`, computed in chunks of `chunk` runs on `workers` processes (or, with one
+    worker, in this process with `threads` threads sharing each batch's runs).
 
     By default each worker gets about two chunks (between 25 and 256 runs): fewer, larger chunks cost less in
     start-up and pickling; two per worker keep both busy to the end and let the progress bar move.
@@ -53,7 +55,7 @@ def simulate_parallel(scenario: Scenario, runs: int, seed: int, months: int | No
         chunk = max(25, min(256, -(-runs // (2 * max(workers, 1)))))
     if workers <= 1:
         return simulate(scenario, runs=runs, seed=seed, months=months,
-                        progress=(lambda n: on_chunk(n)) if on_chunk else None)
+                        progress=(lambda n: on_chunk(n)) if on_chunk else None, threads=threads)
     data = scenario.model_dump(mode="python")
     jobs = [(data, min(chunk, runs - lo), seed, months, lo) for lo in range(0, runs, chunk)]
     parts = []

@@ -3,7 +3,7 @@
 National metrics are (R, M) per run and month, group series (R, M, G), the negotiation audit (R, M, G, fields) and
 the package on every table (R, M, G, issues), and territory series are summed over the runs of a batch (M, T) so
 that an ensemble's maps cost no per-run memory. A national metric or group series added here
-is allocated, merged across batches and handed to `Results` by name; `record_month` (or the mechanism that
+is allocated, collected across batches and handed to `Results` by name; `record_month` (or the mechanism that
 produces it) writes it.
 """
 
@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 import numba
 import numpy as np
+from numba import literal_unroll
 
 from totalpeace.engine.results import TERRITORY_SERIES
 from totalpeace.engine.state import shape
@@ -54,6 +55,7 @@ DIMS: dict[str, tuple[str | int, ...]] = {
 }
 SINGLE = ("table_audit", "table_package")  # kept as float32; the rest float64
 PER_RUN = tuple(name for name, dims in DIMS.items() if dims[0] == "R")
+SUMS = tuple(name for name, dims in DIMS.items() if dims[0] == "M")  # sums over the batch's runs
 Records = namedtuple("Records", list(DIMS))
 
 
@@ -63,12 +65,54 @@ def allocate(runs: int, months: int, sizes: Mapping[str, int]) -> Records:
                               dtype=np.float32 if name in SINGLE else np.float64) for name, dims in DIMS.items()))
 
 
-def merge(batches: list[Records]) -> dict[str, np.ndarray]:
-    """Records of consecutive batches as one: per-run outputs concatenated in run order, run sums added."""
+def scratch(records: Records, runs: int, months: int) -> tuple[Records, tuple]:
+    """Rows for `runs` runs' shares of the sums over runs over up to `months` months, for the threads after the
+    first: `records` with each sum replaced by an array with one row per run and month (row run x months + month -
+    first; what `record_month` and `record_outcomes` write as `sums`), and the (sum, rows) pairs that `add_sums`
+    adds in run order."""
+    rows = {name: np.zeros((runs * months, *getattr(records, name).shape[1:])) for name in SUMS}
+    return records._replace(**rows), tuple((getattr(records, name), rows[name]) for name in SUMS)
+
+
+def scratch_bytes(records: Records) -> int:
+    """Bytes of `scratch` per run and month."""
+    return sum(getattr(records, name)[0].nbytes for name in SUMS)
+
+
+@numba.njit(cache=True)
+def _add_rows(total: np.ndarray, rows: np.ndarray, first: int, last: int, runs: int) -> None:
+    months = last - first
+    for m in range(first, last):
+        flat = total[m].reshape(-1)
+        for r in range(runs):
+            row = rows[r * months + m - first].reshape(-1)
+            for i in range(flat.shape[0]):
+                flat[i] += row[i]
+                row[i] = 0.0  # cleared for the next block of months
+
+
+@numba.njit(cache=True)
+def add_sums(pairs: tuple, first: int, last: int, runs: int) -> None:
+    """Add the rows of `runs` runs to the sums of months first .. last - 1, run after run (the additions of the
+    one-thread step, in its order, so the sums have the same bits), and clear the rows."""
+    for pair in literal_unroll(pairs):
+        _add_rows(pair[0], pair[1], first, last, runs)
+
+
+def rows(ensemble: Records, lo: int, hi: int) -> Records:
+    """The records of runs lo .. hi - 1 of an ensemble's records (views: a batch writes its runs in place, so they
+    need not be copied together afterwards), with sums over runs of their own."""
+    return Records(*(getattr(ensemble, name)[lo:hi] if name in PER_RUN else np.zeros_like(getattr(ensemble, name))
+                     for name in DIMS))
+
+
+def collect(ensemble: Records, batches: list[Records]) -> dict[str, np.ndarray]:
+    """The records of consecutive batches written into `ensemble` with `rows`, as one: the per-run records as they
+    are, the batches' sums over runs added (the second batch's first, the first batch's last)."""
     out = {}
     for name in DIMS:
         parts = [getattr(b, name) for b in batches]
-        out[name] = np.concatenate(parts) if name in PER_RUN else sum(parts[1:]) + parts[0]
+        out[name] = getattr(ensemble, name) if name in PER_RUN else sum(parts[1:]) + parts[0]
     return out
 
 
@@ -84,13 +128,16 @@ def record_tables(r: int, m: int, records: Records, slots: np.ndarray, audit: np
 
 
 @numba.njit(cache=True)
-def record_month(r: int, m: int, records: Records, members: np.ndarray, support: np.ndarray, sanctuary: np.ndarray,
+def record_month(r: int, m: int, records: Records, sums: Records, row: int, members: np.ndarray, support: np.ndarray,
+                 sanctuary: np.ndarray,
                  abroad: np.ndarray, control: np.ndarray, phase: np.ndarray, signed: np.ndarray,
                  is_cartel: np.ndarray, population: np.ndarray, population_total: float, homicides: np.ndarray,
                  neighbours: np.ndarray, vacated_now: np.ndarray, state_fill: float, cohesion: float, dissent: float,
                  demobilised: np.ndarray, coca: np.ndarray, rent: np.ndarray, surplus: np.ndarray) -> None:
     """Write run r's month m into the records (after the month's last update): homicides, the groups, control, the
-    talks and the neighbours; `record_outcomes` writes the violence, the state and the international actors.
+    talks and the neighbours; `record_outcomes` writes the violence, the state and the international actors. The
+    run's share of the sums over runs goes to row `row` of `sums` (`records` and m, or a per-run scratch row that the
+    threaded step adds in run order: `add_sums`).
     `members` are armed members in the country, `support` the support networks, `abroad` the armed members relocated
     across a border, `rent` the group's income (rents and cartel transfers)."""
     G, T = members.shape
@@ -100,9 +147,9 @@ def record_month(r: int, m: int, records: Records, members: np.ndarray, support:
     group_sanctuary, group_territories = records.group_sanctuary[r, m], records.group_territories[r, m]
     group_phase, group_rent, group_surplus = records.group_phase[r, m], records.group_rent[r, m], \
         records.group_surplus[r, m]
-    dominant_count, zone_count = records.dominant_count[m], records.zone_count[m]
-    state_control, territory_homicides = records.territory_state_control[m], records.territory_homicides[m]
-    territory_vacated, neighbour_index = records.territory_vacated[m], records.neighbour_index[r, m]
+    dominant_count, zone_count = sums.dominant_count[row], sums.zone_count[row]
+    state_control, territory_homicides = sums.territory_state_control[row], sums.territory_homicides[row]
+    territory_vacated, neighbour_index = sums.territory_vacated[row], records.neighbour_index[r, m]
     armed, in_talks, agreements, demob = 0.0, 0.0, 0.0, 0.0
     group_support = records.group_support[r, m]
     for g in range(G):
@@ -209,7 +256,8 @@ def record_groups(r: int, m: int, records: Records, pay: np.ndarray, resources: 
 
 
 @numba.njit(cache=True)
-def record_outcomes(r: int, m: int, records: Records, clashes_state: np.ndarray, clashes_groups: np.ndarray,
+def record_outcomes(r: int, m: int, records: Records, sums: Records, row: int, clashes_state: np.ndarray,
+                    clashes_groups: np.ndarray,
                     killed: np.ndarray, captured: np.ndarray, surrendered: np.ndarray, forces: np.ndarray,
                     rival_deaths: np.ndarray, collateral: np.ndarray, insurgent: np.ndarray, armed: np.ndarray,
                     leaders: np.ndarray, massacres: np.ndarray, displaced: np.ndarray, confined: np.ndarray,
@@ -225,11 +273,10 @@ def record_outcomes(r: int, m: int, records: Records, clashes_state: np.ndarray,
     battle, combat, killed_total, captured_total, surrendered_total, forces_total = 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
     clashes_s, clashes_g, armed_total, leaders_total, massacre_total = 0.0, 0.0, 0.0, 0.0, 0.0
     displaced_total, confined_total, deployed_total, deployed_vacated = 0.0, 0.0, 0.0, 0.0
-    territory_leaders, territory_massacres = records.territory_social_leader_killings[m], \
-        records.territory_massacres[m]
-    territory_displaced, territory_confined = records.territory_displaced[m], records.territory_confined[m]
-    territory_filled_state, territory_filled_groups = records.territory_filled_state[m], \
-        records.territory_filled_groups[m]
+    territory_leaders, territory_massacres = sums.territory_social_leader_killings[row], sums.territory_massacres[row]
+    territory_displaced, territory_confined = sums.territory_displaced[row], sums.territory_confined[row]
+    territory_filled_state, territory_filled_groups = sums.territory_filled_state[row], \
+        sums.territory_filled_groups[row]
     for g in range(G):
         for t in range(T):
             state_side = killed[g, t] + forces[g, t] + collateral[g, t]

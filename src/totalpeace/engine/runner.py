@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,7 +12,7 @@ from totalpeace.engine import records as records_
 from totalpeace.engine import state as state_
 from totalpeace.engine.initial import initial_state
 from totalpeace.engine.inputs import Options, lever_arrays, lever_effects, world_arrays
-from totalpeace.engine.month import step_batch
+from totalpeace.engine.month import step_batch, step_runs
 from totalpeace.engine.records import Records
 from totalpeace.engine.rng import COUNTER, Draws
 from totalpeace.engine.schedule import Schedule
@@ -21,6 +22,7 @@ from totalpeace.model.tables.agenda import Agenda
 from totalpeace.world import World
 
 CALL_RUN_MONTHS = 2048  # run-months per call into compiled code at least (about 0.1 s of work on the flagship)
+SCRATCH_BYTES = 64 * 2**20  # at most this much for the threads' per-run rows of the sums over runs
 
 
 @dataclass
@@ -48,26 +50,56 @@ class Engine:
                       "A": world.n_groups + 1, "K": len(world.neighbour_ids), "I": len(world.international_ids)}
         self.initial = initial_state(self.arrays, self.levers, self.p, options, self.sizes)
 
-    def start(self, run_ids: np.ndarray) -> Batch:
-        """The runs `run_ids` at the start of month 0, with empty records."""
+    def start(self, run_ids: np.ndarray, records: Records | None = None) -> Batch:
+        """The runs `run_ids` at the start of month 0, with empty records (or `records`, zeroed, for example rows of
+        an ensemble's records: records_.rows)."""
         runs = np.ascontiguousarray(run_ids, dtype=np.int64)
-        return Batch(runs, state_.replicate(self.initial, len(runs)),
-                     records_.allocate(len(runs), self.months, self.sizes))
+        if records is None:
+            records = records_.allocate(len(runs), self.months, self.sizes)
+        return Batch(runs, state_.replicate(self.initial, len(runs)), records)
 
-    def advance(self, batch: Batch, seed: int, first: int, last: int) -> None:
-        """Advance the batch through months first .. last - 1."""
+    def advance(self, batch: Batch, seed: int, first: int, last: int, threads: int = 1) -> None:
+        """Advance the batch through months first .. last - 1, its runs shared among `threads` threads (the same
+        results with any number)."""
+        runs = len(batch.runs)
+        threads = min(threads, runs)
+        if threads > 1:
+            self._advance_threads(batch, int(seed), first, last, threads)
+            return
         step_batch(first, last, int(seed), batch.runs, self.p, self.arrays, self.levers, self.effects, self.tables,
                    batch.state, batch.records, self.options, self.draws)
 
-    def run(self, seed: int, run_ids: np.ndarray, progress: Callable[[int], None] | None = None) -> Records:
-        """The records of runs `run_ids` over every month; `progress` gets the run-months done after each call."""
-        batch = self.start(run_ids)
+    def _advance_threads(self, batch: Batch, seed: int, first: int, last: int, threads: int) -> None:
+        """`advance` with each thread running a contiguous block of the batch's runs (month.step_runs releases
+        Python's lock). The first block adds its runs' shares of the sums over runs to the records as it goes; the
+        others write theirs to rows of their own, added afterwards in run order."""
+        runs = len(batch.runs)
+        bounds = [runs * k // threads for k in range(threads + 1)]
+        later = runs - bounds[1]  # runs whose shares wait in rows
+        months = max(1, min(last - first, SCRATCH_BYTES // max(1, later * records_.scratch_bytes(batch.records))))
+        sums, pairs = records_.scratch(batch.records, later, months)
+        with ThreadPoolExecutor(threads) as pool:
+            for start in range(first, last, months):
+                stop = min(last, start + months)
+                blocks = [pool.submit(step_runs, bounds[k], bounds[k + 1], start, stop, seed, batch.runs, self.p,
+                                      self.arrays, self.levers, self.effects, self.tables, batch.state,
+                                      batch.records, batch.records if k == 0 else sums, -1 if k == 0 else bounds[1],
+                                      self.options, self.draws) for k in range(threads)]
+                for block in blocks:
+                    block.result()
+                records_.add_sums(pairs, start, stop, later)
+
+    def run(self, seed: int, run_ids: np.ndarray, progress: Callable[[int], None] | None = None,
+            records: Records | None = None, threads: int = 1) -> Records:
+        """The records of runs `run_ids` over every month (written into `records` when given); `progress` gets the
+        run-months done after each call; `threads` share the runs (the same results with any number)."""
+        batch = self.start(run_ids, records)
         # Each call covers several months when the batch is small, so that a single run is not dominated by the
         # cost of passing the arrays to compiled code; large batches report progress every month.
         step = max(1, CALL_RUN_MONTHS // len(batch.runs))
         for first in range(0, self.months, step):
             last = min(self.months, first + step)
-            self.advance(batch, seed, first, last)
+            self.advance(batch, seed, first, last, threads)
             if progress is not None:
                 progress(len(batch.runs) * (last - first))
         return batch.records

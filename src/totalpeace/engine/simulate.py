@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 import numpy as np
 
+from totalpeace.engine import records as records_
 from totalpeace.engine.inputs import Options
-from totalpeace.engine.records import GROUP, NATIONAL, TERRITORY, merge
+from totalpeace.engine.records import GROUP, NATIONAL, TERRITORY
 from totalpeace.engine.results import Results
 from totalpeace.engine.rng import COUNTER, Draws
 from totalpeace.engine.runner import Engine
@@ -47,12 +48,13 @@ def table_records(scenario: Scenario, world, tables: Agenda, audit: np.ndarray, 
 
 
 def simulate(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | None = None,
-             first_run: int = 0, batch_size: int = DEFAULT_BATCH, progress: Progress | None = None) -> Results:
+             first_run: int = 0, batch_size: int = DEFAULT_BATCH, progress: Progress | None = None,
+             threads: int = 1) -> Results:
     """Run `runs` stochastic replications (run ids first_run .. first_run + runs - 1) for `months` months.
 
-    Each run depends only on (scenario, parameters, seed, run id): batch size and order do not change its numbers.
-    `progress` is called with the number of run-months just completed. Every run is computed on its own
-    (engine/month.py); batches only bound the memory of the state arrays.
+    Each run depends only on (scenario, parameters, seed, run id): batch size, order and the number of `threads`
+    that share a batch's runs do not change its numbers. `progress` is called with the number of run-months just
+    completed. Every run is computed on its own (engine/month.py); batches only bound the memory of the state arrays.
     """
     months = scenario.months if months is None else months
     if runs < 1:
@@ -63,7 +65,10 @@ def simulate(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | N
         raise InputError(f"seed must be between 0 and 2^63 - 1 (got {seed})")
     engine = build_engine(scenario, months)
     run_ids = np.arange(first_run, first_run + runs, dtype=np.int64)
-    out = merge([engine.run(seed, run_ids[lo:lo + batch_size], progress) for lo in range(0, runs, batch_size)])
+    ensemble = records_.allocate(runs, months, engine.sizes)
+    out = records_.collect(ensemble, [
+        engine.run(seed, run_ids[lo:lo + batch_size], progress, records_.rows(ensemble, lo, lo + batch_size), threads)
+        for lo in range(0, runs, batch_size)])
     world = engine.world
     tables = table_records(scenario, world, engine.tables, out["table_audit"], out["table_package"])
     groups = {**{k: out[k] for k in GROUP}, **group_series(tables, world.n_groups)}
