@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -104,13 +104,21 @@ class SmcResult:
     prior: Prior
 
 
-def effective_sample_size(population: Population) -> float:
-    """Kish's effective sample size of the equally weighted population after merging identical particles (a copy
-    that was never moved adds weight to its original, not information)."""
-    counts = np.array(list(Counter((int(f), u.tobytes())
-                                   for f, u in zip(population.form, population.unit, strict=True)).values()))
-    w = counts / counts.sum()
+def merged_kish(keys: Sequence[Hashable], weights: np.ndarray) -> float:
+    """Kish's effective sample size 1 / sum(w^2) after merging the weights of identical particles (same key): a copy
+    that was never moved adds weight to its original, not information."""
+    merged: Counter[Hashable] = Counter()
+    for key, weight in zip(keys, weights, strict=True):
+        merged[key] += float(weight)
+    w = np.array(list(merged.values()))
+    w = w / w.sum()
     return float(1.0 / np.sum(w**2))
+
+
+def effective_sample_size(population: Population) -> float:
+    """Kish's effective sample size of the equally weighted population, identical particles merged."""
+    keys = [(int(f), u.tobytes()) for f, u in zip(population.form, population.unit, strict=True)]
+    return merged_kish(keys, np.ones(len(keys)))
 
 
 def moves_needed(acceptance: float, stay: float, most: int) -> int:

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from totalpeace.calibration.paramset import read_set, resolve, shipped_sets
+from totalpeace.calibration.smc import merged_kish
 from totalpeace.errors import InputError
 from totalpeace.scenario.forms import FORMS_FILE, POSTERIOR_FILE, Form
 from totalpeace.scenario.forms import form_weights as read_forms
@@ -47,13 +48,8 @@ class Posterior:
         """Kish's effective sample size 1 / sum(w^2) after merging identical particles (a copy adds weight to its
         original, not information), as the calibration reports it: how many distinct, equally weighted particles the
         sample is worth."""
-        keys = [row.tobytes() + "|".join(str(c[i]) for c in self.forms.values()).encode()
-                for i, row in enumerate(self.values)]
-        merged: dict[bytes, float] = {}
-        for key, w in zip(keys, self.weights, strict=True):
-            merged[key] = merged.get(key, 0.0) + float(w)
-        w = np.array(list(merged.values()))
-        return float(1.0 / np.sum(w**2))
+        keys = [(row.tobytes(), *(str(c[i]) for c in self.forms.values())) for i, row in enumerate(self.values)]
+        return merged_kish(keys, self.weights)
 
     def rows_for(self, form: Form) -> np.ndarray:
         """Indices of the particles fitted under `form` (every particle when the posterior has no form columns)."""
