@@ -17,7 +17,7 @@ from totalpeace.engine import state as state_
 from totalpeace.engine.initial import INIT_TOLERANCE, arms_at
 from totalpeace.engine.rng import central
 from totalpeace.engine.simulate import build_engine
-from totalpeace.model import contest, economy, security
+from totalpeace.model import contest, economy, security, violence
 from totalpeace.model.tables import layout as TL
 from totalpeace.model.tables import month as tables_
 from totalpeace.model.tables.issues import N_ISSUES, Phase
@@ -238,3 +238,22 @@ def test_compiled_cache_follows_every_compiled_source(tmp_path, monkeypatch: pyt
     assert len([p for p in root.iterdir() if p.name.startswith("old-")]) == compiled_cache.KEEP
     monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "mine"))
     assert compiled_cache.configure(package) is None  # the user's choice wins
+
+
+def test_ordinary_crime_is_set_at_the_start_and_follows_the_state(flagship: totalpeace.Scenario) -> None:
+    """Month 0 sets ordinary crime within the observed counts (at least the floor everywhere, no more than the observed
+    national total) and remembers the state's control; `ordinary_state_effect` leaves month 0 as it is and moves the
+    later months only through the change of that control."""
+    engine = build_engine(flagship, 12, draws=central(0.3))
+    batch = engine.start(np.arange(1))
+    engine.advance(batch, 1, 0, 12)
+    observed = engine.arrays.homicides_observed
+    base = batch.state.hom_base[0]
+    assert np.all(base >= violence.BASELINE_FLOOR * observed - 1e-9)
+    assert base.sum() <= observed.sum()
+    assert np.all((batch.state.hom_control0 >= 0.0) & (batch.state.hom_control0 <= 1.0))
+    assert not np.array_equal(batch.state.hom_control0[0], batch.state.control[0, :, -1])  # control has moved
+    held = totalpeace.load_scenario("colombia-2022", ["parameters.ordinary_state_effect=0"])
+    still = build_engine(held, 12, draws=central(0.3)).run(1, np.arange(1))
+    np.testing.assert_array_equal(still.homicides[:, 0], batch.records.homicides[:, 0])
+    assert not np.array_equal(still.homicides[:, 11], batch.records.homicides[:, 11])

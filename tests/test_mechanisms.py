@@ -810,8 +810,32 @@ def test_armed_homicides_scale_and_baseline_by_hand() -> None:
     assert violence.armed_homicides(k, 200.0, 0.0, 0.0) == pytest.approx(2 * k * 100.0)  # elasticity 1 in members
     assert violence.armed_homicide_scale(1000.0, np.zeros(2), np.zeros(2), np.zeros(2), p) == 0.0  # no group
     assert np.isfinite(violence.armed_homicides(k, 1.0, 1e6, 0.0))  # clipped exponent
-    assert violence.homicide_baseline(100.0, 30.0) == 70.0  # the model's own killings are part of the count
-    assert violence.homicide_baseline(100.0, 95.0) == 100.0 * violence.BASELINE_FLOOR
+
+
+def test_homicide_baselines_keep_the_observed_total_and_the_floor() -> None:
+    observed = f64([100.0, 200.0, 50.0])
+    # the model's own killings are part of the count: without a floor, ordinary crime is what is left
+    np.testing.assert_allclose(violence.homicide_baselines(observed, f64([30.0, 20.0, 10.0])), [70.0, 180.0, 40.0])
+    # territory 0 would keep 5 < its floor of 20: ordinary crime there is the floor, and the 15 it adds are taken from
+    # the others' room above their floors (180 - 40 = 140 and 40 - 10 = 30), in proportion
+    own = f64([95.0, 20.0, 10.0])
+    base = violence.homicide_baselines(observed, own)
+    floor = violence.BASELINE_FLOOR * observed
+    assert base[0] == pytest.approx(floor[0])
+    cut = 15.0 / 170.0
+    np.testing.assert_allclose(base[1:], floor[1:] + (f64([180.0, 40.0]) - floor[1:]) * (1.0 - cut))
+    assert (base + own).sum() == pytest.approx(observed.sum())  # the start reproduces the observed total
+    assert np.all(base >= floor - 1e-12)
+    # no room left: every territory at its floor, and only then the total exceeds the observed
+    np.testing.assert_allclose(violence.homicide_baselines(observed, observed), floor)
+
+
+def test_ordinary_crime_answers_to_the_state_control_change() -> None:
+    p = params(ordinary_state_effect=0.67)
+    assert violence.ordinary_crime(80.0, 0.6, 0.6, p) == 80.0  # unchanged control keeps the start's level
+    assert violence.ordinary_crime(80.0, 0.7, 0.6, p) == pytest.approx(80.0 * math.exp(-0.067))  # the state gains
+    assert violence.ordinary_crime(80.0, 0.5, 0.6, p) > 80.0  # it loses ground
+    assert violence.ordinary_crime(80.0, 0.1, 0.9, params(ordinary_state_effect=0.0)) == 80.0  # held at the start
 
 
 def test_removals_split_into_killed_captured_and_surrendered() -> None:

@@ -67,6 +67,7 @@ class TerritoryAgent(mesa.Agent):
         self.vacated = 0.0
         self.vacated_now = 0.0
         self.hom_base = 0.0
+        self.hom_control0 = 0.0  # the state's control share in month 0
         self.losses_state: dict[str, float] = {}
         self.losses_groups: dict[str, float] = {}
         self.expected_state_total = 0.0
@@ -253,11 +254,25 @@ class TerritoryAgent(mesa.Agent):
         self.selective = p["selective_violence_rate"] * self.population / 1e5 * 4.0 * m * (1.0 - m) * held
         self.killed = {g.gid: g.killed_share(g.posture) * self.losses_state[g.gid] for g in model.group_list}
 
+    def own_killings_status_quo(self, scale: float) -> float:
+        """The killings the model itself makes here in month 0 with every group at its status-quo posture: the armed
+        groups' homicides, social leaders, deaths between groups and civilians killed in operations (part of the
+        observed count, so ordinary crime is what is left)."""
+        p = self.model.p
+        drivers = min(max(self.drivers, -20.0), 20.0)
+        leaders = ((1.0 - self.state_presence) * self.population / 1e5
+                   * (p["leader_competition_rate"] * self.competition() + p["vacuum_violence_rate"] * self.vacated))
+        collateral_rate = p["collateral_share"] * (1.0 - self.state_presence)
+        return (self.selective + scale * self.armed_presence(True) * math.exp(drivers) + leaders
+                + self.expected_groups_total
+                + sum(collateral_rate * g.killed_share(g.status_quo_posture) * self.expected_state.get(g.gid, 0.0)
+                      for g in self.model.group_list))
+
     def commit_violence(self, scale: float) -> None:
-        """Homicides: ordinary crime (fixed at the start) plus the armed groups' homicides (a national rate per
-        effective armed member times the drivers, plus selective killings), killings of social leaders, civilians
-        killed in operations and deaths between groups; negative-binomial counts. Then lethal clashes, massacres,
-        displacement and confinement."""
+        """Homicides: ordinary crime (the start's level, following the state's control since) plus the armed
+        groups' homicides (a national rate per effective armed member times the drivers, plus selective killings),
+        killings of social leaders, civilians killed in operations and deaths between groups; negative-binomial
+        counts. Then lethal clashes, massacres, displacement and confinement."""
         model, p = self.model, self.model.p
         drivers = min(max(self.drivers, -20.0), 20.0)
         q = self.competition()
@@ -270,13 +285,8 @@ class TerritoryAgent(mesa.Agent):
         self.lethal_clashes = float(model.rng.poisson(lethal / p["members_per_clash"])) if lethal > 0 else 0.0
         rivals = sum(self.losses_groups.values())
         extra = self.leaders + rivals + sum(self.collateral.values())
-        if model.month == 0:  # ordinary crime: the observed homicides less the model's own in the status quo
-            expected = (self.selective + scale * self.armed_presence(True) * math.exp(drivers) + self.leaders
-                        + self.expected_groups_total
-                        + sum(collateral_rate * g.killed_share(g.status_quo_posture)
-                              * self.expected_state.get(g.gid, 0.0) for g in model.group_list))
-            self.hom_base = max(self.observed_homicides - expected, 0.2 * self.observed_homicides)
-        mu = self.hom_base + armed + extra
+        ordinary = self.hom_base * math.exp(-p["ordinary_state_effect"] * (self.control[STATE] - self.hom_control0))
+        mu = ordinary + armed + extra
         if mu > 0:
             size = p["homicide_dispersion"]
             self.homicides = float(model.rng.negative_binomial(size, size / (size + mu)))

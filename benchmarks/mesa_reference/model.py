@@ -180,6 +180,21 @@ class TotalPeaceModel(mesa.Model):
         return min(max(gain / (2.0 * rho1 * beta), 0.0), 1.0)
 
     # ------------------------------------------------------------------ the month
+    def set_ordinary_crime(self) -> None:
+        """Month 0: each territory's ordinary crime is its observed homicides less the model's own killings, at least
+        a fifth of its count; what the floors add is taken from the others above their floors, in proportion, so
+        that the national total is the observed one."""
+        left = {t.tid: t.observed_homicides - t.own_killings_status_quo(self.armed_scale)
+                for t in self.territory_list}
+        floors = {t.tid: 0.2 * t.observed_homicides for t in self.territory_list}
+        excess = sum(floors[k] - x for k, x in left.items() if x < floors[k])
+        room = sum(x - floors[k] for k, x in left.items() if x >= floors[k])
+        cut = min(excess / room, 1.0) if room > 0 else 0.0
+        for t in self.territory_list:
+            x, floor = left[t.tid], floors[t.tid]
+            t.hom_base = floor if x < floor else floor + (x - floor) * (1.0 - cut)
+            t.hom_control0 = t.control[STATE]
+
     def step(self) -> None:
         month, p, s = self.month, self.p, self.schedule
         groups, territories, desk = self.groups, self.territories, self.groups_desk
@@ -321,6 +336,7 @@ class TotalPeaceModel(mesa.Model):
             remainder = (p["armed_violence_share"] * sum(t.observed_homicides for t in self.territory_list)
                          - sum(t.selective for t in self.territory_list))
             self.armed_scale = remainder / reference if reference > 0 and remainder > 0 else 0.0
+            self.set_ordinary_crime()
         territories.do("commit_violence", self.armed_scale)
 
         # 10. spill-over

@@ -87,6 +87,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
     signed_members, group_cohesion = state.signed_members[r], state.group_cohesion[r]
     coca, fragmentation, vacated = state.coca[r], state.fragmentation[r], state.vacated[r]
     signed, hom_base, flow0 = state.signed[r], state.hom_base[r], state.flow0[r]
+    hom_control0 = state.hom_control0[r]
     loss_share, rent0, surplus = state.loss_share[r], state.rent0[r], state.surplus[r]
     relocated, tolerance, deployed_verification = state.relocated[r], state.tolerance[r], state.verification[r]
     attacks_territory, attacks_group = state.attacks_territory[r], state.attacks_group[r]
@@ -432,6 +433,19 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
                 observed_total += observed[t]
             state.armed_scale[r] = violence.armed_homicide_scale(observed_total, presence0, drivers, selective, p)
             expected_killed = violence.removals(expected_state, world.insurgent, status_quo, p)[0]
+            # ordinary crime: the observed homicides less the model's own killings in the status quo, and the state's
+            # control it answers to from then on
+            expected0 = np.empty(T)
+            for t in range(T):
+                expected = (violence.armed_homicides(state.armed_scale[r], presence0[t], drivers[t], selective[t])
+                            + violence.social_leader_killings(vacated[t], violence.competition(control, t),
+                                                              state_presence[t], population[t], p))
+                for g in range(G):
+                    expected += expected_groups[g, t] + violence.collateral_deaths(expected_killed[g, t],
+                                                                                   state_presence[t], p)
+                expected0[t] = expected
+                hom_control0[t] = control[t, G]
+            hom_base[:] = violence.homicide_baselines(observed, expected0)
         scale = state.armed_scale[r]
         key = stream_key(seed, run, m, HOMICIDES)
         key_lethal = stream_key(seed, run, m, LETHAL_CLASHES)
@@ -455,13 +469,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             extra = leaders[t] + lost_groups
             for g in range(G):
                 extra += collateral[g, t]
-            if m == 0:  # ordinary crime: the observed homicides less the model's own killings in the status quo
-                expected = violence.armed_homicides(scale, presence0[t], drivers[t], selective[t]) + leaders[t]
-                for g in range(G):
-                    expected += expected_groups[g, t] + violence.collateral_deaths(expected_killed[g, t],
-                                                                                   state_presence[t], p)
-                hom_base[t] = violence.homicide_baseline(observed[t], expected)
-            mu = hom_base[t] + armed + extra
+            mu = violence.ordinary_crime(hom_base[t], control[t, G], hom_control0[t], p) + armed + extra
             homicides[t] = draw_negative_binomial(draws, mu, p.homicide_dispersion, key, t)
             conflict = homicides[t] * (armed + extra) / mu if mu > 0 else 0.0
             armed_killings[t] = homicides[t] * armed / mu if mu > 0 else 0.0

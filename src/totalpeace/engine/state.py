@@ -53,6 +53,8 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("vacated", ("T",), "decaying record of control vacated by groups standing down"),
     Variable("signed", ("G",), "1 once the group has signed a final agreement"),
     Variable("hom_base", ("T",), "ordinary-crime homicides per month (territory effect), set in the first month"),
+    Variable("hom_control0", ("T",), "the state's control share of each territory in the first month (ordinary crime "
+             "answers to its change)"),
     Variable("armed_scale", (), "homicides a month per effective armed member, set in the first month"),
     Variable("flow0", ("K",), "cocaine flow toward each neighbour at the start"),
     Variable("loss_share", ("G",), "share of members lost to the state and rivals last month"),

@@ -5,10 +5,10 @@ M2.2 killings of social leaders where groups compete and vacate ground (Prem et 
 remove (killed, captured, surrendered: the Defence Ministry's 'neutralisations') and the clashes and battle deaths
 UCDP and CERAC count, massacres (CNMH: 4+ victims), forced displacement (Victims' Registry) and confinement (OCHA).
 
-Homicides are the sum of ordinary crime (the territory effect, fixed at the start) and of what armed groups do: their
-homicides scale with the effective armed members present and their violence posture, multiplied by the drivers of
-M7.2, at one national rate per member; selective killings of social leaders, civilians killed in operations and
-deaths in clashes between groups add to them.
+Homicides are the sum of ordinary crime (the territory effect at the start, which then answers to the change of the
+state's control of the territory) and of what armed groups do: their homicides scale with the effective armed members
+present and their violence posture, multiplied by the drivers of M7.2, at one national rate per member; selective
+killings of social leaders, civilians killed in operations and deaths in clashes between groups add to them.
 """
 
 from __future__ import annotations
@@ -154,11 +154,39 @@ def armed_homicide_scale(observed_total: float, presence: np.ndarray, drivers: n
 
 
 @numba.njit(cache=True)
-def homicide_baseline(observed: float, model_killings: float) -> float:
-    """Ordinary crime in a territory, set in the first month: the observed monthly homicides less those the model
-    itself generates there (the armed groups' homicides and the other killings), which are part of the observed
-    count, not on top of it; where they exceed it, BASELINE_FLOOR of it is kept."""
-    return max(observed - model_killings, BASELINE_FLOOR * observed)
+def homicide_baselines(observed: np.ndarray, model_killings: np.ndarray) -> np.ndarray:
+    """Ordinary crime per territory (T,) at the start: the observed monthly homicides less those the model itself
+    generates there (the armed groups' homicides and the other killings), which are part of the observed count, not
+    on top of it. Where the model's killings leave less than BASELINE_FLOOR of a territory's count, ordinary crime is
+    that floor, and the excess is taken from the other territories' ordinary crime above their floors, in proportion,
+    so that the start month reproduces the observed national total (the armed groups' rate is national, so a
+    territory-by-territory match is out of reach); only when no room is left does the total exceed the observed."""
+    T = observed.shape[0]
+    out = np.empty(T)
+    excess, room = 0.0, 0.0
+    for t in range(T):
+        floor = BASELINE_FLOOR * observed[t]
+        left = observed[t] - model_killings[t]
+        if left < floor:
+            excess += floor - left
+        else:
+            room += left - floor
+    cut = min(excess / room, 1.0) if room > 0.0 else 0.0
+    for t in range(T):
+        floor = BASELINE_FLOOR * observed[t]
+        left = observed[t] - model_killings[t]
+        out[t] = floor if left < floor else floor + (left - floor) * (1.0 - cut)
+    return out
+
+
+@numba.njit(cache=True)
+def ordinary_crime(baseline: float, state_control: float, state_control0: float, p) -> float:
+    """Ordinary-crime homicides in a territory this month: the start's level, times exp(-beta_O (c_S - c_S0)), with
+    c_S the state's control share now and c_S0 at the start. Policing and the state's hold on a territory deter
+    ordinary crime too, not only the armed groups' killings: where the state gains ground ordinary crime falls, where
+    it withdraws (or armed groups take the ground it held) it rises; where control is unchanged it stays at the start's
+    level, so month 0 keeps the observed count."""
+    return baseline * np.exp(-p.ordinary_state_effect * (state_control - state_control0))
 
 
 @numba.njit(cache=True)
