@@ -805,11 +805,24 @@ def test_armed_homicides_scale_and_baseline_by_hand() -> None:
     # k makes the armed groups commit 30% of 1,000 observed homicides: (300 - 20 selective) / (100 e^0 + 40 e^0.5)
     k = violence.armed_homicide_scale(1000.0, f64([100.0, 40.0]), f64([0.0, 0.5]), f64([20.0, 0.0]), p)
     assert k == pytest.approx(280.0 / (100.0 + 40.0 * math.exp(0.5)))
-    assert violence.armed_homicides(k, 100.0, 0.0, 20.0) + violence.armed_homicides(k, 40.0, 0.5, 0.0) \
+    assert violence.armed_homicides(k, 100.0, 0.0, 20.0, p) + violence.armed_homicides(k, 40.0, 0.5, 0.0, p) \
         == pytest.approx(300.0)
-    assert violence.armed_homicides(k, 200.0, 0.0, 0.0) == pytest.approx(2 * k * 100.0)  # elasticity 1 in members
+    assert violence.armed_homicides(k, 200.0, 0.0, 0.0, p) == pytest.approx(2 * k * 100.0)  # elasticity 1 in members
     assert violence.armed_homicide_scale(1000.0, np.zeros(2), np.zeros(2), np.zeros(2), p) == 0.0  # no group
-    assert np.isfinite(violence.armed_homicides(k, 1.0, 1e6, 0.0))  # clipped exponent
+    assert np.isfinite(violence.armed_homicides(k, 1.0, 1e6, 0.0, p))  # clipped exponent
+
+
+def test_armed_homicide_elasticity_bends_the_members_response_not_the_start() -> None:
+    presence, drivers, selective = f64([100.0, 400.0]), f64([0.0, 0.3]), f64([10.0, 0.0])
+    for eta in (0.5, 0.8, 1.0):
+        p = params(armed_violence_share=0.3, armed_homicide_elasticity=eta)
+        k = violence.armed_homicide_scale(1000.0, presence, drivers, selective, p)
+        start = sum(violence.armed_homicides(k, presence[t], drivers[t], selective[t], p) for t in range(2))
+        assert start == pytest.approx(300.0)  # whatever eta, the armed groups' share of the start is w_v
+        doubled = violence.armed_homicides(k, 800.0, 0.3, 0.0, p) / violence.armed_homicides(k, 400.0, 0.3, 0.0, p)
+        assert doubled == pytest.approx(2.0 ** eta)
+    assert violence.armed_homicides(2.0, 37.0, 0.1, 0.0, params(armed_homicide_elasticity=1.0)) \
+        == 2.0 * 37.0 * math.exp(0.1)  # the default is today's proportional rule, bit for bit
 
 
 def test_homicide_baselines_keep_the_observed_total_and_the_floor() -> None:

@@ -263,7 +263,8 @@ class TerritoryAgent(mesa.Agent):
         leaders = ((1.0 - self.state_presence) * self.population / 1e5
                    * (p["leader_competition_rate"] * self.competition() + p["vacuum_violence_rate"] * self.vacated))
         collateral_rate = p["collateral_share"] * (1.0 - self.state_presence)
-        return (self.selective + scale * self.armed_presence(True) * math.exp(drivers) + leaders
+        return (self.selective + scale * self.armed_presence(True) ** p["armed_homicide_elasticity"]
+                * math.exp(drivers) + leaders
                 + self.expected_groups_total
                 + sum(collateral_rate * g.killed_share(g.status_quo_posture) * self.expected_state.get(g.gid, 0.0)
                       for g in self.model.group_list))
@@ -276,7 +277,8 @@ class TerritoryAgent(mesa.Agent):
         model, p = self.model, self.model.p
         drivers = min(max(self.drivers, -20.0), 20.0)
         q = self.competition()
-        armed = self.selective + scale * self.armed_presence() * math.exp(drivers)
+        armed = (self.selective
+                 + scale * self.armed_presence() ** p["armed_homicide_elasticity"] * math.exp(drivers))
         self.leaders = ((1.0 - self.state_presence) * self.population / 1e5
                         * (p["leader_competition_rate"] * q + p["vacuum_violence_rate"] * self.vacated))
         collateral_rate = p["collateral_share"] * (1.0 - self.state_presence)

@@ -331,8 +331,8 @@ class TotalPeaceModel(mesa.Model):
         # 9. violence
         territories.do("prepare_violence")
         if month == 0:  # the armed groups' homicide rate per effective member, from the observed homicides
-            reference = sum(t.armed_presence(True) * math.exp(min(max(t.drivers, -20.0), 20.0))
-                            for t in self.territory_list)
+            reference = sum(t.armed_presence(True) ** p["armed_homicide_elasticity"]
+                            * math.exp(min(max(t.drivers, -20.0), 20.0)) for t in self.territory_list)
             remainder = (p["armed_violence_share"] * sum(t.observed_homicides for t in self.territory_list)
                          - sum(t.selective for t in self.territory_list))
             self.armed_scale = remainder / reference if reference > 0 and remainder > 0 else 0.0

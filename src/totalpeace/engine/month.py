@@ -437,7 +437,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             # control it answers to from then on
             expected0 = np.empty(T)
             for t in range(T):
-                expected = (violence.armed_homicides(state.armed_scale[r], presence0[t], drivers[t], selective[t])
+                expected = (violence.armed_homicides(state.armed_scale[r], presence0[t], drivers[t], selective[t], p)
                             + violence.social_leader_killings(vacated[t], violence.competition(control, t),
                                                               state_presence[t], population[t], p))
                 for g in range(G):
@@ -457,7 +457,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         for t in range(T):
             q = violence.competition(control, t)
             armed = violence.armed_homicides(scale, violence.armed_presence(members, weights, posture_g, t), drivers[t],
-                                             selective[t])
+                                             selective[t], p)
             leaders[t] = violence.social_leader_killings(vacated[t], q, state_presence[t], population[t], p)
             lethal, lost_groups = 0.0, 0.0
             for g in range(G):

@@ -128,24 +128,24 @@ def selective_violence(population: float, margin: float, armed_control: float, p
 
 
 @numba.njit(cache=True)
-def armed_homicides(scale: float, presence: float, drivers: float, selective: float) -> float:
-    """Homicides by armed groups in a territory this month: their selective killings plus k E_i exp(drivers_i), with
-    k the national rate per effective member (`armed_homicide_scale`): disputes, extortion and debts follow the
-    armed members present and their posture."""
-    return selective + scale * presence * np.exp(min(max(drivers, -20.0), 20.0))
+def armed_homicides(scale: float, presence: float, drivers: float, selective: float, p) -> float:
+    """Homicides by armed groups in a territory this month: their selective killings plus k E_i^eta exp(drivers_i),
+    with k the national rate per effective member (`armed_homicide_scale`): disputes, extortion and debts follow the
+    armed members present and their posture, at the elasticity eta (`armed_homicide_elasticity`; 1: proportional)."""
+    return selective + scale * presence ** p.armed_homicide_elasticity * np.exp(min(max(drivers, -20.0), 20.0))
 
 
 @numba.njit(cache=True)
 def armed_homicide_scale(observed_total: float, presence: np.ndarray, drivers: np.ndarray, selective: np.ndarray,
                          p) -> float:
-    """k, fixed at the start: the national rate per effective armed member that makes the armed groups' homicides
-    (selective killings included) the share w_v (`armed_violence_share`) of the observed homicides, with every group
-    at the status-quo posture 1. One number for the whole country, so that where and how much the groups kill
-    follows their members, posture and the drivers, not the start's geography; 0 where no group is present or where
-    selective killings alone reach that share."""
+    """k, fixed at the start: the national rate per effective armed member (to the power eta) that makes the armed
+    groups' homicides (selective killings included) the share w_v (`armed_violence_share`) of the observed homicides,
+    with every group at the status-quo posture 1. One number for the whole country, so that where and how much the
+    groups kill follows their members, posture and the drivers, not the start's geography; 0 where no group is present
+    or where selective killings alone reach that share."""
     reference, chosen = 0.0, 0.0
     for t in range(presence.shape[0]):
-        reference += presence[t] * np.exp(min(max(drivers[t], -20.0), 20.0))
+        reference += presence[t] ** p.armed_homicide_elasticity * np.exp(min(max(drivers[t], -20.0), 20.0))
         chosen += selective[t]
     remainder = p.armed_violence_share * observed_total - chosen
     if reference <= 0.0 or remainder <= 0.0:

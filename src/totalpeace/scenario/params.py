@@ -572,6 +572,13 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     ParamSpec("armed_violence_share", 0.3, 0.1, 0.6, "share", "M3.3/M7.2", ASSUMPTION,
               "w_v: share of the homicides observed at the start that armed groups commit (the rest is ordinary "
               "crime); it sets the national rate per effective armed member.", bounds=(0.0, 1.0)),
+    ParamSpec("armed_homicide_elasticity", 1.0, 0.5, 1.0, "elasticity", "M7.2", ASSUMPTION,
+              "eta: elasticity of the armed groups' homicides in a territory to their effective armed members there "
+              "(1: each member kills at the same rate however many there are).",
+              "1 reproduces the national check of docs/model.md 7.10 (members -73% and Police homicides -44% in "
+              "2002-2012, close to the armed share); below 1, members added where a group is already large add "
+              "fewer killings (guarding, drug work, territory already held). Not above 1: no source shows killing "
+              "per member rising with a group's local size.", bounds=(0.1, 2.0)),
     ParamSpec("insurgent_homicide_weight", 0.5, 0.2, 1.0, "relative to a criminal group", "M7.2", ASSUMPTION,
               "Homicides per armed member of an insurgency or dissident faction, relative to a criminal group's.",
               "Insurgents kill in combat and selectively; criminal organisations' disputes, extortion and debt "
