@@ -117,9 +117,11 @@ def trust_step(kept: float, broken: float, kept_now: float, broken_now: float, p
 
 
 @numba.njit(cache=True)
-def concession_evidence(kinds_in_force: float, p) -> float:
+def concession_evidence(kinds_in_force: float, guarantee: float, p) -> float:
     """Months of evidence for the state's word from the concessions it keeps in force at an open table (arrest
     orders or extradition suspended, bombing suspended, a zone): a concession the group could exploit and the state
     still keeps is a costly signal that it means what it offers (Kydd 2000, 2005), counted like a month of an
-    agreement implemented, `concession_trust_months` per kind and month."""
-    return p.concession_trust_months * max(kinds_in_force, 0.0)
+    agreement implemented, `concession_trust_months` per kind and month, in proportion to the guarantor index G
+    (0-1): what the state does at the table counts as evidence of its word where third parties verify it and vouch
+    for it (Walter 1997, 2002), as G already sets the trust a table starts from (`trust_prior`)."""
+    return p.concession_trust_months * max(kinds_in_force, 0.0) * min(max(guarantee, 0.0), 1.0)
