@@ -152,6 +152,23 @@ def test_trust_rises_with_guarantors_and_falls_with_broken_promises() -> None:
     assert values.trust(kept, broken) < values.trust(*guarded)
 
 
+def test_concessions_kept_at_the_table_are_evidence_for_the_state_word() -> None:
+    assert beliefs.concession_evidence(0.0, 1.0, P) == 0.0
+    assert beliefs.concession_evidence(2.0, 0.0, P) == 0.0  # without guarantors to verify it, no evidence
+    assert beliefs.concession_evidence(2.0, 0.5, P) == pytest.approx(2.0 * 0.5 * P.concession_trust_months)
+    assert beliefs.concession_evidence(1.0, 3.0, P) == pytest.approx(P.concession_trust_months)  # G saturates at 1
+    # a year of one concession kept, from the guarded prior, by hand: kept 0.97^12 k0 + sum 0.97^i, broken 0.97^12 b0
+    k0, b0 = beliefs.trust_prior(1.0, P)
+    kept, broken = k0, b0
+    for _ in range(12):
+        kept, broken = beliefs.trust_step(kept, broken, beliefs.concession_evidence(1.0, 1.0, P), 0.0, P)
+    fade = P.trust_memory ** 12
+    expected_kept = fade * k0 + P.concession_trust_months * (1.0 - fade) / (1.0 - P.trust_memory)
+    assert kept == pytest.approx(expected_kept)
+    assert values.trust(kept, broken) == pytest.approx(expected_kept / (expected_kept + fade * b0))
+    assert values.trust(kept, broken) > values.trust(k0, b0)
+
+
 def test_veto_approval_falls_with_what_is_conceded() -> None:
     salience = np.array([0.4, 0.0, 0.6])
     low = veto.approval(np.array([0.1, 1.0, 0.1]), salience, 0.7, 2.5)

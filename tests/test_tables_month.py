@@ -179,6 +179,29 @@ def test_conditional_concessions_are_withdrawn_in_a_month_of_attacks_and_lapse_w
     assert run.out[0, L.OUT_ARREST] == 0
 
 
+@pytest.mark.parametrize("guarantee", [0.6, 0.0])
+def test_trust_builds_only_while_the_state_keeps_a_verified_concession_at_the_open_table(guarantee: float) -> None:
+    runs = {}
+    for kept in (0, 1):
+        run = Run(groups=1, true_type=0)
+        run.inp[:, L.IN_RENT] = 20.0  # no deal in sight: the table only explores
+        run.inp[0, L.IN_BOMBING] = kept
+        run.inp[0, L.IN_GUARANTEE] = guarantee
+        trust = []
+        for _ in range(24):
+            run.step()
+            trust.append(run.audit[0, L.AU_TRUST])
+        runs[kept] = trust
+    # without concessions and without attacks the evidence fades evenly: trust stays at its prior
+    np.testing.assert_allclose(runs[0], runs[0][0], rtol=1e-12)
+    assert runs[1][0] == pytest.approx(runs[0][0])  # the audit shows the trust the month's package was valued at
+    if guarantee == 0.0:  # nobody verifies the concession: it is no evidence
+        np.testing.assert_allclose(runs[1], runs[0], rtol=1e-12)
+    else:
+        assert all(b > a for a, b in zip(runs[1][:-1], runs[1][1:], strict=True))
+        assert runs[1][-1] > runs[0][-1] + 0.1
+
+
 def test_a_plebiscite_can_send_the_agreement_back() -> None:
     run = Run(groups=1, params={"talks_phase_months": 1.0}, true_type=0)
     run.inp[:, L.IN_RENT] = 0.5

@@ -220,6 +220,13 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "Kydd & Walter (2002): spoilers' attacks aim at the negotiators' mutual trust [R]; size [P]",
               "Evidence against the state's word added when a group at another table attacks the group (the state "
               "could not protect it)."),
+    ParamSpec("concession_trust_months", 1.0, 0.0, 2.0, "months of evidence per kind and month", "M4.1",
+              "Kydd (2000) 'Trust, reassurance, and cooperation', International Organization 54(2); Kydd (2005) "
+              "Trust and Mistrust in International Relations: costly signals build trust [R]; size: assumption, "
+              "one month of a concession kept counts like one month of an agreement implemented",
+              "Evidence for the state's word added each month a concession (arrest orders or extradition suspended, "
+              "bombing suspended, a zone) is kept in force at an open table, per kind, at a full guarantor index "
+              "(in proportion to it: the guarantors verify the state's conduct, Walter 1997)."),
     ParamSpec("ex_combatant_trust_effect", 12.0, 1.0, 48.0, "months of evidence per 1% killed", "M4.1", ASSUMPTION,
               "Evidence against the state's word added when 1% of the group's demobilised members are killed."),
     ParamSpec("parallel_issues", 2.0, 1.0, 4.0, "issues", "M2.1", ASSUMPTION,

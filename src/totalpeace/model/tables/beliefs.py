@@ -114,3 +114,14 @@ def trust_prior(guarantee: float, p) -> tuple[float, float]:
 def trust_step(kept: float, broken: float, kept_now: float, broken_now: float, p) -> tuple[float, float]:
     """One month of trust evidence: both counts fade by `trust_memory`, then add this month's evidence."""
     return p.trust_memory * kept + kept_now, p.trust_memory * broken + broken_now
+
+
+@numba.njit(cache=True)
+def concession_evidence(kinds_in_force: float, guarantee: float, p) -> float:
+    """Months of evidence for the state's word from the concessions it keeps in force at an open table (arrest
+    orders or extradition suspended, bombing suspended, a zone): a concession the group could exploit and the state
+    still keeps is a costly signal that it means what it offers (Kydd 2000, 2005), counted like a month of an
+    agreement implemented, `concession_trust_months` per kind and month, in proportion to the guarantor index G
+    (0-1): what the state does at the table counts as evidence of its word where third parties verify it and vouch
+    for it (Walter 1997, 2002), as G already sets the trust a table starts from (`trust_prior`)."""
+    return p.concession_trust_months * max(kinds_in_force, 0.0) * min(max(guarantee, 0.0), 1.0)

@@ -605,8 +605,12 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
 
             # --- ratification and implementation (veto players; trust). Attacks the group suffers from groups at
             # other tables count against the state's word (it could not protect it: Kydd and Walter's spoilers aim
-            # at exactly this mistrust)
+            # at exactly this mistrust). Before any agreement is implemented, what the state can show of its word is
+            # the concessions it keeps in force while the table is open (Kydd's costly reassurance), verified by
+            # the table's guarantors
             kept_now, broken_now = 0.0, p.attack_trust_months * inp[g, IN_ATTACKED]
+            if not ended and unresolved(ph):
+                kept_now = beliefs.concession_evidence(n_conc, inp[g, IN_GUARANTEE], p)
             if not ended and phase[g] == FINAL and ph == FINAL:
                 rejected = False
                 mask = int(st[g, ST_REJECTED])

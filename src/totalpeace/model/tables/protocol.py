@@ -31,6 +31,10 @@ LINEAR, QUADRATIC, ABSENT = 0, 1, -1
 FEASIBLE, INFEASIBLE = 1, 0
 NEWTON_STEPS = 60
 STEP_TOLERANCE = 1e-13  # a Newton step smaller than this share of an issue's range ends the polish
+# Near the maximum the Nash product changes by the square of the step, below rounding once the step is under about
+# sqrt(machine epsilon): a Newton step smaller than this share of an issue's range is taken without the line search
+# (which could no longer see its gain), so that the package is found to rounding rather than to about 1e-8.
+FULL_STEP = 1e-6
 # Rows of the scratch array (workspace): vectors over issues, then per-actor gradients, then the Newton system.
 W_START, W_LENGTH, W_RATE, W_GRAD, W_DIAG, W_RHS, W_STEP, W_TRIAL, W_WARM, W_R, W_DU = range(11)
 
@@ -382,7 +386,7 @@ def _polish(lo: np.ndarray, hi: np.ndarray, kind: np.ndarray, const: np.ndarray,
                 trial[k] = min(max(x[k] + alpha * step[i], lo[k]), hi[k])
                 gain += grad[k] * (trial[k] - x[k])
             new = _objective(trial, kind, const, lin, pos, share, d, w)
-            if np.isfinite(new) and gain >= 0 and new >= value + 1e-4 * gain:
+            if np.isfinite(new) and gain >= 0 and (new >= value + 1e-4 * gain or longest <= FULL_STEP):
                 moved = True
                 break
             alpha *= 0.5
