@@ -196,10 +196,10 @@ class TerritoryAgent(mesa.Agent):
         for g in here:
             n_g = g.members[tid]
             exposure = 0.0
-            for h in g.rival_agents:  # a spoiling rival attacks a group at a table or in a ceasefire twice as hard
-                both = n_g + h.members[tid]
+            for h in g.rival_agents:  # a spoiling rival attacks a group at a table or in a ceasefire twice as hard;
+                both = n_g + h.members[tid]  # a rival in a ceasefire attacks only with the fronts that exploit it
                 if both > 0:
-                    exposure += (1.0 + (h.choice[SPOIL] if g.target else 0.0)) * h.members[tid] / both
+                    exposure += h.fighting * (1.0 + (h.choice[SPOIL] if g.target else 0.0)) * h.members[tid] / both
             expected.append(min(p["intergroup_attrition"] * exposure, 0.5) * n_g)
         total = sum(expected)
         self.expected_groups_total = total
@@ -321,7 +321,7 @@ class GroupAgent(mesa.Agent):
         self.sanctuary = 0.0  # armed members abroad
         self.resources = 0.0  # stock of arms and resources (USD m)
         self.own_rent = self.pay = 0.0
-        self.arms = self.effort_multiplier = self.operations = 1.0
+        self.arms = self.effort_multiplier = self.operations = self.fighting = 1.0
         self.posture = self.status_quo_posture = 1.0
         self.choice = np.zeros(9)
         self.target = False

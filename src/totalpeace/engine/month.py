@@ -364,8 +364,8 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         for g in range(G):
             spoiling[g] = choice[g, choices.SPOIL]
         expected_groups, clashes_groups, losses_groups = strength.losses_to_rivals(
-            members, losses_state, world.rival_pairs, spoiling, target, stream_key(seed, run, m, GROUP_CLASHES), draws,
-            p)
+            members, losses_state, world.rival_pairs, spoiling, target, choices.fronts_fighting(choice, ceasefire),
+            stream_key(seed, run, m, GROUP_CLASHES), draws, p)
         bridge.protect_ex_combatants(losses_groups, decided)
         for g in range(G):
             lost = 0.0

@@ -180,6 +180,20 @@ def operations_kept(choice: np.ndarray, ceasefire: np.ndarray, p) -> np.ndarray:
 
 
 @numba.njit(cache=True)
+def fronts_fighting(choice: np.ndarray, ceasefire: np.ndarray) -> np.ndarray:
+    """Share of each group's fronts that keep up offensive actions this month (G,): 1 outside a ceasefire, q_g in one
+    (the fronts exploiting it). A ceasefire suspends offensive actions against everyone, the state and rivals alike:
+    the FARC's unilateral ceasefire of July 2015 was a suspension of all its offensive actions (CERAC's monitoring
+    counted almost none), so the fronts that keep it stop attacking rival groups too."""
+    G = choice.shape[0]
+    out = np.ones(G)
+    for g in range(G):
+        if ceasefire[g]:
+            out[g] = choice[g, EXPLOIT]
+    return out
+
+
+@numba.njit(cache=True)
 def postures(choice: np.ndarray, ceasefire: np.ndarray) -> np.ndarray:
     """Each group's violence posture this month (G,): its chosen v_g, or q_g v_g in a ceasefire (only the fronts that
     exploit it keep their violence)."""
