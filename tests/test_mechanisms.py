@@ -272,12 +272,24 @@ def test_deployment_sends_forces_to_vacated_ground() -> None:
 
 
 def test_operations_react_to_attacks_and_ease_under_verified_unilateral_ceasefires() -> None:
-    p = params(reaction_to_attacks=0.5, verified_restraint=0.5)
+    p = params(reaction_to_attacks=0.5, verified_restraint=0.5, violation_detection=0.0)
     pressure = f64([0.3, 0.3, 0.3])
-    got = security.operations(pressure, f64([0.0, 1.0, 0.0]), f64([0.0, 0.0, 0.8]), np.array([False, False, True]), p)
+    kept = np.ones(3)
+    got = security.operations(pressure, f64([0.0, 1.0, 0.0]), f64([0.0, 0.0, 0.8]), np.array([False, False, True]),
+                              kept, p)
     np.testing.assert_allclose(got, [0.3, 0.3 * 1.25, 0.3 * 0.6])
     # Verification without a unilateral ceasefire changes nothing.
-    assert security.operations(pressure, np.zeros(3), np.ones(3), np.zeros(3, dtype=np.bool_), p)[0] == 0.3
+    assert security.operations(pressure, np.zeros(3), np.ones(3), np.zeros(3, dtype=np.bool_), kept, p)[0] == 0.3
+
+
+def test_the_state_reciprocates_the_compliance_it_sees_without_verifiers() -> None:
+    # restraint 1 - psi_V D k: D = 1 - (1 - delta)(1 - V) what is seen, k the share of the fronts keeping the ceasefire
+    p = params(reaction_to_attacks=0.5, verified_restraint=0.5, violation_detection=0.4)
+    assert security.detection(0.0, p) == pytest.approx(0.4) and security.detection(1.0, p) == pytest.approx(1.0)
+    assert security.detection(0.5, p) == pytest.approx(1.0 - 0.6 * 0.5)
+    pressure, unilateral = f64([0.3, 0.3, 0.3]), np.ones(3, dtype=np.bool_)
+    got = security.operations(pressure, np.zeros(3), np.zeros(3), unilateral, f64([1.0, 0.5, 0.0]), p)
+    np.testing.assert_allclose(got, [0.3 * (1 - 0.5 * 0.4), 0.3 * (1 - 0.5 * 0.4 * 0.5), 0.3])
 
 
 def test_forces_killed_only_by_fighting_groups_where_the_state_operates_and_remembered() -> None:

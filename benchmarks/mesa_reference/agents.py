@@ -371,12 +371,14 @@ class GroupAgent(mesa.Agent):
     def total(self) -> float:
         return self.armed + sum(self.support.values())
 
-    def state_operations(self, pressure: float, unilateral: bool) -> float:
-        """The state's operations against the group: pressure x (1 + w_R a / (1 + a)) x max(0, 1 - psi_V V [unilateral
-        ceasefire]), a its recent attacks on the forces, V its verification."""
+    def state_operations(self, pressure: float, unilateral: bool, kept: float) -> float:
+        """The state's operations against the group: pressure x (1 + w_R a / (1 + a)) x max(0, 1 - psi_V D k
+        [unilateral ceasefire]), a its recent attacks on the forces, D = 1 - (1 - delta)(1 - V) what is seen of its
+        ceasefire (V its verification), k the share of its fronts keeping it."""
         p = self.model.p
         reaction = 1.0 + p["reaction_to_attacks"] * self.attacks / (1.0 + self.attacks)
-        restraint = 1.0 - p["verified_restraint"] * self.verification * (1.0 if unilateral else 0.0)
+        seen = 1.0 - (1.0 - p["violation_detection"]) * (1.0 - min(max(self.verification, 0.0), 1.0))
+        restraint = 1.0 - p["verified_restraint"] * seen * min(max(kept, 0.0), 1.0) * (1.0 if unilateral else 0.0)
         return pressure * reaction * max(restraint, 0.0)
 
     def killed_share(self, posture: float) -> float:
