@@ -39,14 +39,18 @@ def test_posture_edge_is_the_reduced_form_difference() -> None:
 
 
 def test_exploiting_a_ceasefire_pays_less_with_verification_and_a_table_at_stake() -> None:
-    p = default_params(exploit_gain=0.2, talks_restraint=0.1)
-    # chi_x (1 + R) - V (rho_0 + rho_1 + beta_tab + T+)
+    p = default_params(exploit_gain=0.2, talks_restraint=0.1, violation_detection=0.0)
+    # chi_x (1 + R) - D (rho_0 + rho_1 + beta_tab + T+), D = 1 - (1 - delta)(1 - V) = V when the forces see nothing
     assert choices.exploit_edge(0.5, 0.0, 0.3, False, 0.0, p) == pytest.approx(0.3)
     assert choices.exploit_edge(0.5, 1.0, 0.3, False, 0.0, p) == pytest.approx(0.3 - 0.3)
     assert choices.exploit_edge(0.5, 1.0, 0.3, False, 0.4, p) == pytest.approx(0.3 - (0.3 + 0.1 + 0.4))
     assert choices.exploit_edge(0.5, 1.0, 0.3, False, 5.0, p) == pytest.approx(0.3 - (0.3 + 0.1 + 1.0))  # capped
     edges = [choices.exploit_edge(0.2, v, 0.3, True, 0.2, p) for v in (0.0, 0.5, 1.0)]
     assert edges[0] > edges[1] > edges[2]
+    # What the forces see on their own (delta) counts without verifiers: D = 1 - (1 - 0.5)(1 - 0) = 0.5.
+    seen = default_params(exploit_gain=0.2, talks_restraint=0.1, violation_detection=0.5)
+    assert choices.exploit_edge(0.5, 0.0, 0.3, False, 0.4, seen) == pytest.approx(0.3 - 0.5 * (0.3 + 0.1 + 0.4))
+    assert choices.exploit_edge(0.5, 1.0, 0.3, False, 0.4, seen) == pytest.approx(0.3 - (0.3 + 0.1 + 0.4))
 
 
 def test_spoiling_and_willingness_edges() -> None:
@@ -90,7 +94,7 @@ def test_decide_operations_postures_and_actions() -> None:
     np.testing.assert_allclose(choices.postures(out, ceasefire), [out[0, choices.POSTURE] * q,
                                                                  out[1, choices.POSTURE]])
     actions = np.zeros((2, choices.N_ACTION))
-    choices.actions(out, ceasefire, f64([1.0, 0.0]), f64([[0, 1], [1, 0]]), target, actions)
+    choices.actions(out, ceasefire, f64([1.0, 0.0]), f64([[0, 1], [1, 0]]), target, p, actions)
     assert actions[0, choices.VIOLATIONS] == pytest.approx(q)  # detected with verification 1
     assert actions[0, choices.ATTACKED] == pytest.approx(out[1, choices.SPOIL])
     gone = np.zeros((2, choices.N_CHOICE))

@@ -20,7 +20,7 @@ from hypothesis.extra.numpy import arrays
 
 from totalpeace.engine import rng
 from totalpeace.engine.rng import COUNTER, Purpose, central
-from totalpeace.model import contest, economy, international, security, spillover, strength, values, violence
+from totalpeace.model import choices, contest, economy, international, security, spillover, strength, values, violence
 from totalpeace.model.params import Params, default_params, params_tuple
 from totalpeace.scenario.params import PARAMETERS
 
@@ -272,12 +272,24 @@ def test_deployment_sends_forces_to_vacated_ground() -> None:
 
 
 def test_operations_react_to_attacks_and_ease_under_verified_unilateral_ceasefires() -> None:
-    p = params(reaction_to_attacks=0.5, verified_restraint=0.5)
+    p = params(reaction_to_attacks=0.5, verified_restraint=0.5, violation_detection=0.0)
     pressure = f64([0.3, 0.3, 0.3])
-    got = security.operations(pressure, f64([0.0, 1.0, 0.0]), f64([0.0, 0.0, 0.8]), np.array([False, False, True]), p)
+    kept = np.ones(3)
+    got = security.operations(pressure, f64([0.0, 1.0, 0.0]), f64([0.0, 0.0, 0.8]), np.array([False, False, True]),
+                              kept, p)
     np.testing.assert_allclose(got, [0.3, 0.3 * 1.25, 0.3 * 0.6])
     # Verification without a unilateral ceasefire changes nothing.
-    assert security.operations(pressure, np.zeros(3), np.ones(3), np.zeros(3, dtype=np.bool_), p)[0] == 0.3
+    assert security.operations(pressure, np.zeros(3), np.ones(3), np.zeros(3, dtype=np.bool_), kept, p)[0] == 0.3
+
+
+def test_the_state_reciprocates_the_compliance_it_sees_without_verifiers() -> None:
+    # restraint 1 - psi_V D k: D = 1 - (1 - delta)(1 - V) what is seen, k the share of the fronts keeping the ceasefire
+    p = params(reaction_to_attacks=0.5, verified_restraint=0.5, violation_detection=0.4)
+    assert security.detection(0.0, p) == pytest.approx(0.4) and security.detection(1.0, p) == pytest.approx(1.0)
+    assert security.detection(0.5, p) == pytest.approx(1.0 - 0.6 * 0.5)
+    pressure, unilateral = f64([0.3, 0.3, 0.3]), np.ones(3, dtype=np.bool_)
+    got = security.operations(pressure, np.zeros(3), np.zeros(3), unilateral, f64([1.0, 0.5, 0.0]), p)
+    np.testing.assert_allclose(got, [0.3 * (1 - 0.5 * 0.4), 0.3 * (1 - 0.5 * 0.4 * 0.5), 0.3])
 
 
 def test_forces_killed_only_by_fighting_groups_where_the_state_operates_and_remembered() -> None:
@@ -557,14 +569,32 @@ def test_collateral_deaths_by_hand_and_fall_with_state_presence() -> None:
     assert violence.collateral_deaths(0.0, 0.0, p) == 0.0
 
 
-def _rival_losses(members: np.ndarray, rivals: np.ndarray, p, spoiling=None, target=None) -> np.ndarray:
+def _rival_losses(members: np.ndarray, rivals: np.ndarray, p, spoiling=None, target=None,
+                  fighting=None) -> np.ndarray:
     pairs = np.argwhere(rivals > 0).astype(np.int64).reshape(-1, 2)
     G = members.shape[0]
     spoiling = np.zeros(G) if spoiling is None else f64(spoiling)
     target = np.zeros(G, dtype=np.bool_) if target is None else np.array(target)
-    expected, _, _ = strength.losses_to_rivals(members, np.zeros_like(members), pairs, spoiling, target, KEY,
-                                               COUNTER, p)
+    fighting = np.ones(G) if fighting is None else f64(fighting)
+    expected, _, _ = strength.losses_to_rivals(members, np.zeros_like(members), pairs, spoiling, target, fighting,
+                                               KEY, COUNTER, p)
     return expected
+
+
+def test_a_group_keeping_a_ceasefire_stops_attacking_its_rivals() -> None:
+    # f_h scales h's attacks: the fronts that keep a ceasefire (f_h = q_h) stop shooting at rivals, who keep theirs.
+    p = params(intergroup_attrition=0.01)
+    members = f64([[100.0], [300.0]])
+    rivals = f64([[0.0, 1.0], [1.0, 0.0]])
+    both = _rival_losses(members, rivals, p)
+    kept = _rival_losses(members, rivals, p, fighting=[1.0, 0.0])
+    half = _rival_losses(members, rivals, p, fighting=[1.0, 0.5])
+    assert kept[0, 0] == 0.0 and kept[1, 0] == pytest.approx(both[1, 0])
+    assert half[0, 0] == pytest.approx(0.5 * both[0, 0])
+    # the engine's f_h: 1 outside a ceasefire, the share of fronts exploiting it (q_g) in one
+    choice = np.zeros((2, choices.N_CHOICE))
+    choice[:, choices.EXPLOIT] = [0.3, 0.3]
+    np.testing.assert_allclose(choices.fronts_fighting(choice, np.array([True, False])), [0.3, 1.0])
 
 
 def test_intergroup_losses_by_hand_zero_without_rivals_and_symmetric() -> None:

@@ -197,10 +197,10 @@ class TerritoryAgent(mesa.Agent):
         for g in here:
             n_g = g.members[tid]
             exposure = 0.0
-            for h in g.rival_agents:  # a spoiling rival attacks a group at a table or in a ceasefire twice as hard
-                both = n_g + h.members[tid]
+            for h in g.rival_agents:  # a spoiling rival attacks a group at a table or in a ceasefire twice as hard;
+                both = n_g + h.members[tid]  # a rival in a ceasefire attacks only with the fronts that exploit it
                 if both > 0:
-                    exposure += (1.0 + (h.choice[SPOIL] if g.target else 0.0)) * h.members[tid] / both
+                    exposure += h.fighting * (1.0 + (h.choice[SPOIL] if g.target else 0.0)) * h.members[tid] / both
             expected.append(min(p["intergroup_attrition"] * exposure, 0.5) * n_g)
         total = sum(expected)
         self.expected_groups_total = total
@@ -333,7 +333,7 @@ class GroupAgent(mesa.Agent):
         self.sanctuary = 0.0  # armed members abroad
         self.resources = 0.0  # stock of arms and resources (USD m)
         self.own_rent = self.pay = 0.0
-        self.arms = self.effort_multiplier = self.operations = 1.0
+        self.arms = self.effort_multiplier = self.operations = self.fighting = 1.0
         self.posture = self.status_quo_posture = 1.0
         self.choice = np.zeros(9)
         self.target = False
@@ -383,12 +383,14 @@ class GroupAgent(mesa.Agent):
     def total(self) -> float:
         return self.armed + sum(self.support.values())
 
-    def state_operations(self, pressure: float, unilateral: bool) -> float:
-        """The state's operations against the group: pressure x (1 + w_R a / (1 + a)) x max(0, 1 - psi_V V [unilateral
-        ceasefire]), a its recent attacks on the forces, V its verification."""
+    def state_operations(self, pressure: float, unilateral: bool, kept: float) -> float:
+        """The state's operations against the group: pressure x (1 + w_R a / (1 + a)) x max(0, 1 - psi_V D k
+        [unilateral ceasefire]), a its recent attacks on the forces, D = 1 - (1 - delta)(1 - V) what is seen of its
+        ceasefire (V its verification), k the share of its fronts keeping it."""
         p = self.model.p
         reaction = 1.0 + p["reaction_to_attacks"] * self.attacks / (1.0 + self.attacks)
-        restraint = 1.0 - p["verified_restraint"] * self.verification * (1.0 if unilateral else 0.0)
+        seen = 1.0 - (1.0 - p["violation_detection"]) * (1.0 - min(max(self.verification, 0.0), 1.0))
+        restraint = 1.0 - p["verified_restraint"] * seen * min(max(kept, 0.0), 1.0) * (1.0 if unilateral else 0.0)
         return pressure * reaction * max(restraint, 0.0)
 
     def killed_share(self, posture: float) -> float:

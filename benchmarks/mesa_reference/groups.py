@@ -135,6 +135,7 @@ class GroupDesk:
                        self.w.willing, alive, p, choice)
         posture = choices.postures(choice, ceasefire)
         operations = choices.operations_kept(choice, ceasefire, p)
+        fighting = choices.fronts_fighting(choice, ceasefire)
         base = np.array([security.repression_pressure(choice[g, choices.POSTURE], conditional, p) for g in range(G)])
         pressure = bridge.pressure_after_concessions(out, base, p)
         for g in groups:
@@ -143,6 +144,7 @@ class GroupDesk:
             g.choice = choice[i].copy()
             g.posture = float(posture[i])
             g.operations = float(operations[i])
+            g.fighting = float(fighting[i])
             g.pressure = float(pressure[i])
             g.target = bool(target[i])
             g.effort_multiplier = g.arms * g.operations

@@ -258,7 +258,7 @@ class TotalPeaceModel(mesa.Model):
         self.base_pressure = p["repression_base"] + (p["repression_conditionality"] * self.posture
                                                      if conditional else 0.0)
         for g in self.group_list:  # the pressure the groups weigh at the tables: the state's operations
-            g.threat_ops = g.state_operations(self.base_pressure, g.scheduled_unilateral)
+            g.threat_ops = g.state_operations(self.base_pressure, g.scheduled_unilateral, 1.0)
         power = [g.power for g in self.group_list]
         if any(g.zone for g in self.group_list):  # the bargaining-power audit needs p without the zones
             zones = {g.index: g.zone for g in self.group_list}
@@ -279,7 +279,7 @@ class TotalPeaceModel(mesa.Model):
             g.phase = g.new_phase
         desk.decide(self.desk.out, self.desk.audit, self.desk.phase, conditional)
         for g in self.group_list:  # the state's operations against each group, after its choices
-            g.ops = g.state_operations(g.pressure, g.ceasefire and not g.bilateral)
+            g.ops = g.state_operations(g.pressure, g.ceasefire and not g.bilateral, 1.0 - g.fighting)
 
         # 5. signing, splits at ratification and beyond it, DDR into the ex-combatant pool
         groups.do("sign")

@@ -208,7 +208,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         base = np.full(G, effects.base_pressure[m])
         # the pressure the groups weigh at the tables: the state's operations before concessions (stepped up after their
         # attacks, eased for a verified unilateral ceasefire)
-        threat_ops = security.operations(base, attacks_group, verify, scheduled_unilateral, p)
+        threat_ops = security.operations(base, attacks_group, verify, scheduled_unilateral, np.ones(G), p)
         inputs = bridge.tables_inputs(
             p_group, p_without_zone, members_total, world.armed_share, income, rent0,
             bridge.drug_shares(control, kinds, effects.chi[m], world.revenue, value), sanctuary, loss_share,
@@ -270,8 +270,9 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             chosen_base[g] = security.repression_pressure(choice[g, choices.POSTURE], conditional, p)
         # the state's operations against each group: the pressure its posture draws after concessions, stepped up after
         # its attacks, eased for a verified unilateral ceasefire
+        fronts = choices.fronts_fighting(choice, ceasefire)  # 1, or in a ceasefire the share exploiting it (q_g)
         ops = security.operations(bridge.pressure_after_concessions(decided, chosen_base, p), attacks_group, verify,
-                                  unilateral, p)
+                                  unilateral, 1.0 - fronts, p)
         multiplier = arms.copy()
         for g in range(G):
             multiplier[g] *= operations[g]
@@ -365,8 +366,8 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         for g in range(G):
             spoiling[g] = choice[g, choices.SPOIL]
         expected_groups, clashes_groups, losses_groups = strength.losses_to_rivals(
-            members, losses_state, world.rival_pairs, spoiling, target, stream_key(seed, run, m, GROUP_CLASHES), draws,
-            p)
+            members, losses_state, world.rival_pairs, spoiling, target, fronts, stream_key(seed, run, m, GROUP_CLASHES),
+            draws, p)
         bridge.protect_ex_combatants(losses_groups, decided)
         for g in range(G):
             lost = 0.0
@@ -396,7 +397,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         economy.update_resources(resources, economy.resources_inflow(rent, transfers, armed_total, fighting, p), p)
         economy.grow_coca(coca, effects.coca_change[m])
         bridge.agreed_substitution(coca, control, decided, p)
-        choices.actions(choice, ceasefire, verification, world.rivals, target, group_actions)
+        choices.actions(choice, ceasefire, verification, world.rivals, target, p, group_actions)
         security.remember_attacks(attacks_territory, attacks_group, forces_killed)
         killed_forces, killed_at_tables = 0.0, 0.0
         for g in range(G):

@@ -25,6 +25,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from totalpeace.model.security import detection
+
 GREEDY, TOTAL = 1, 2  # spoiler types (model.values)
 # Columns of the choice record (G, N_CHOICE).
 RIVALRY, POSTURE_EDGE, POSTURE, EXPLOIT_EDGE, EXPLOIT, SPOIL_EDGE, SPOIL, WILLING_EDGE, WILLING = range(9)
@@ -91,14 +93,16 @@ def posture_edge(pressure0: float, conditional: bool, rivalry: float, at_table: 
 @numba.njit(cache=True)
 def exploit_edge(rivalry: float, verification: float, pressure0: float, conditional: bool, table_value: float,
                  p) -> float:
-    """Payoff of exploiting a ceasefire over complying (share of rent): chi_x (1 + R) - V (rho_0 + rho_1 + beta_tab
-    + T^+), with V the verification (the chance of being caught), rho_0 + rho_1 the repression a caught group faces
-    again, and T^+ in [0, 1] the relative surplus of its deal at an open table (what it would lose with it)."""
+    """Payoff of exploiting a ceasefire over complying (share of rent): chi_x (1 + R) - D (rho_0 + rho_1 + beta_tab
+    + T^+), with D the chance of being seen (security.detection: what the forces see themselves, raised by the
+    guarantors' verification V), rho_0 + rho_1 the repression a group seen exploiting faces again, and T^+ in [0, 1]
+    the relative surplus of its deal at an open table (what it would lose with it): an attack on the forces needs no
+    verifier to bring back the bombing and to put the talks at risk (April-May 2015)."""
     rho1 = p.repression_conditionality if conditional else 0.0
     at_stake = pressure0 + rho1
     if table_value > 0.0:
         at_stake += p.talks_restraint + min(table_value, 1.0)
-    return p.exploit_gain * (1.0 + rivalry) - min(max(verification, 0.0), 1.0) * at_stake
+    return p.exploit_gain * (1.0 + rivalry) - detection(verification, p) * at_stake
 
 
 @numba.njit(cache=True)
@@ -180,6 +184,20 @@ def operations_kept(choice: np.ndarray, ceasefire: np.ndarray, p) -> np.ndarray:
 
 
 @numba.njit(cache=True)
+def fronts_fighting(choice: np.ndarray, ceasefire: np.ndarray) -> np.ndarray:
+    """Share of each group's fronts that keep up offensive actions this month (G,): 1 outside a ceasefire, q_g in one
+    (the fronts exploiting it). A ceasefire suspends offensive actions against everyone, the state and rivals alike:
+    the FARC's unilateral ceasefire of July 2015 was a suspension of all its offensive actions (CERAC's monitoring
+    counted almost none), so the fronts that keep it stop attacking rival groups too."""
+    G = choice.shape[0]
+    out = np.ones(G)
+    for g in range(G):
+        if ceasefire[g]:
+            out[g] = choice[g, EXPLOIT]
+    return out
+
+
+@numba.njit(cache=True)
 def postures(choice: np.ndarray, ceasefire: np.ndarray) -> np.ndarray:
     """Each group's violence posture this month (G,): its chosen v_g, or q_g v_g in a ceasefire (only the fronts that
     exploit it keep their violence)."""
@@ -192,15 +210,15 @@ def postures(choice: np.ndarray, ceasefire: np.ndarray) -> np.ndarray:
 
 @numba.njit(cache=True)
 def actions(choice: np.ndarray, ceasefire: np.ndarray, verification: np.ndarray, rivals: np.ndarray,
-            target: np.ndarray, out: np.ndarray) -> None:
+            target: np.ndarray, p, out: np.ndarray) -> None:
     """What the negotiation tables observe of the groups this month, as expected events (G, N_ACTION): major
-    attacks (the violence posture kept), ceasefire violations detected (q_g V_g), attacks on groups at other tables
-    (the spoiling chance) and attacks suffered from spoiling rivals (their chances summed)."""
+    attacks (the violence posture kept), ceasefire violations seen (q_g D_g, security.detection), attacks on groups
+    at other tables (the spoiling chance) and attacks suffered from spoiling rivals (their chances summed)."""
     G = choice.shape[0]
     post = postures(choice, ceasefire)
     for g in range(G):
         out[g, ATTACKS] = post[g]
-        out[g, VIOLATIONS] = choice[g, EXPLOIT] * min(max(verification[g], 0.0), 1.0) if ceasefire[g] else 0.0
+        out[g, VIOLATIONS] = choice[g, EXPLOIT] * detection(verification[g], p) if ceasefire[g] else 0.0
         out[g, ATTACKS_ON_TABLES] = choice[g, SPOIL]
         suffered = 0.0
         if target[g]:

@@ -174,17 +174,28 @@ def deployment(forces: float, base: np.ndarray, control: np.ndarray) -> np.ndarr
 
 
 @numba.njit(cache=True)
+def detection(verification: float, p) -> float:
+    """D_g = 1 - (1 - delta)(1 - V_g): the chance that a ceasefire's violations, and its compliance, are seen. The
+    forces see a share delta (`violation_detection`) on their own (an attack on them needs no verifier), the
+    guarantors' verification V_g the rest."""
+    v = min(max(verification, 0.0), 1.0)
+    return 1.0 - (1.0 - p.violation_detection) * (1.0 - v)
+
+
+@numba.njit(cache=True)
 def operations(pressure: np.ndarray, attacks: np.ndarray, verification: np.ndarray, unilateral: np.ndarray,
-               p) -> np.ndarray:
+               kept: np.ndarray, p) -> np.ndarray:
     """The state's operations against each group (G,): the repression pressure after concessions, stepped up by
     (1 + omega_R a_g / (1 + a_g)) after the group's recent attacks on the forces (a_g, members killed, decaying),
-    and lowered by (1 - psi_V V_g) while the group keeps a unilateral ceasefire the guarantors verify (V_g): the
-    state reciprocates what it can see."""
+    and lowered by (1 - psi_V D_g k_g) while the group is in a unilateral ceasefire, with D_g its `detection` (the
+    guarantors' verification V_g and what the forces see themselves) and k_g the share of its fronts keeping it
+    (1 - q_g): the state reciprocates the compliance it can see."""
     G = pressure.shape[0]
     out = np.empty(G)
     for g in range(G):
         reaction = 1.0 + p.reaction_to_attacks * attacks[g] / (1.0 + attacks[g])
-        restraint = 1.0 - p.verified_restraint * verification[g] * (1.0 if unilateral[g] else 0.0)
+        seen = detection(verification[g], p) * min(max(kept[g], 0.0), 1.0)
+        restraint = 1.0 - p.verified_restraint * seen * (1.0 if unilateral[g] else 0.0)
         out[g] = pressure[g] * reaction * max(restraint, 0.0)
     return out
 

@@ -84,20 +84,22 @@ def losses_to_state(members: np.ndarray, state_effort: np.ndarray, area: np.ndar
 
 @numba.njit(cache=True)
 def losses_to_rivals(members: np.ndarray, losses_state: np.ndarray, pairs: np.ndarray, spoiling: np.ndarray,
-                     target: np.ndarray, key: np.uint64, draws, p) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                     target: np.ndarray, fighting: np.ndarray, key: np.uint64, draws,
+                     p) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Losses between rival groups sharing a territory: expected (G, T), clashes (T,) and realised losses (G, T).
 
-    Area fire between irregulars: L_g,i = a_h N_g,i sum_h rival_gh (1 + s_h [g a target]) N_h,i / (N_g,i + N_h,i)
-    over the rival `pairs` (g, h), at most MAX_RIVAL_LOSS of N_g,i: a rival h that spoils (probability s_h, M1.3)
-    doubles its attacks on groups at a table or in a ceasefire (`target`). Each clash (Poisson, mean expected /
-    members_per_clash / 2) costs both sides members_per_clash, shared in proportion to expected losses, never more
-    than a group has left after its losses to the state.
+    Area fire between irregulars: L_g,i = a_h N_g,i sum_h rival_gh f_h (1 + s_h [g a target]) N_h,i / (N_g,i + N_h,i)
+    over the rival `pairs` (g, h), at most MAX_RIVAL_LOSS of N_g,i: f_h is the share of h's fronts on the offensive
+    (`fighting`: 1, or in a ceasefire the share exploiting it, choices.fronts_fighting), and a rival h that spoils
+    (probability s_h, M1.3) doubles its attacks on groups at a table or in a ceasefire (`target`). Each clash
+    (Poisson, mean expected / members_per_clash / 2) costs both sides members_per_clash, shared in proportion to
+    expected losses, never more than a group has left after its losses to the state.
     """
     G, T = members.shape
     exposure = np.zeros((G, T))
     for k in range(pairs.shape[0]):
         g, h = pairs[k, 0], pairs[k, 1]
-        attack = 1.0 + (spoiling[h] if target[g] else 0.0)
+        attack = fighting[h] * (1.0 + (spoiling[h] if target[g] else 0.0))
         for t in range(T):
             total = members[g, t] + members[h, t]
             if total > 0.0:

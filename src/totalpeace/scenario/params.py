@@ -348,9 +348,15 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "The state steps up operations against the attacker (April 2015: bombing of the FARC resumed after "
               "the Cauca attack, history_events.csv) by up to half."),
     ParamSpec("verified_restraint", 0.5, 0.0, 1.0, "share at full verification", "M3.2/M4.1", ASSUMPTION,
-              "psi_V: fall in operations against a group keeping a verified unilateral ceasefire.",
-              "The state reciprocates a ceasefire it can verify (the FARC's 2015 unilateral ceasefire, monitored by "
-              "the guarantors, was followed by the suspension of bombing); half at full verification."),
+              "psi_V: fall in operations against a group keeping a unilateral ceasefire that is seen to be kept.",
+              "The state reciprocates a ceasefire it can see kept (the FARC's 2015 unilateral ceasefire was followed "
+              "by the suspension of bombing); half when every front keeps it and it is fully seen."),
+    ParamSpec("violation_detection", 0.5, 0.0, 1.0, "share", "M3.2/M4.1/M5.1", ASSUMPTION,
+              "delta: chance that the forces see a ceasefire's violations (and its compliance) without verifiers.",
+              "An attack on the forces is seen by the forces: the FARC's attack in Cauca (Apr 2015) brought the "
+              "bombing back within days and the ceasefire of Jul 2015 was monitored by the forces, CERAC and "
+              "civil society without guarantors (history_events.csv 2015-04, 2015-07); recruitment and expansion "
+              "by a front that keeps its guns quiet are not seen: one half, an assumption."),
     ParamSpec("repression_base", 0.3, 0.1, 0.6, "share", "M3.3", "Lessing (2015) reduced form [R]; size [P]",
               "rho_0: baseline repression pressure on every group.", bounds=(0.0, 1.0)),
     ParamSpec("repression_conditionality", 0.6, 0.0, 1.0, "share", "M3.3",
