@@ -241,8 +241,11 @@ def test_backtest_of_candidate_calibrations_and_the_selection_rule():
     best, ranking = select_calibration(scores)
     means = scores[(scores["level"] == "department") & (scores["scope"] == "territories")].groupby("candidate")[
         "crps"].mean()
-    assert best == means.idxmin() and list(ranking["candidate"]) == list(means.sort_values().index)
+    # the registry defaults are ranked beside the calibrations but carry no posterior: never chosen over one
+    assert best == means.drop("defaults").idxmin() and list(ranking["candidate"]) == list(means.sort_values().index)
     assert ranking["beats_baseline"].tolist() == (ranking["skill_poisson"] > 0).tolist()
+    only_defaults = scores[scores["candidate"] == "defaults"]
+    assert select_calibration(only_defaults)[0] == "defaults"  # ... unless nothing else is compared
 
 
 def test_dataset_years_outside_the_panel_are_errors():

@@ -349,11 +349,12 @@ def _candidate_settings(names: str, store: str | None, draws: int, seed: int) ->
     from totalpeace.experiments.store import ResultsStore
     from totalpeace.scenario.forms import posterior_draws
     from totalpeace.scenario.params import PARAMETERS
+    from totalpeace.validation.backtest import REGISTRY_DEFAULTS
 
     results, shipped = ResultsStore(store), shipped_sets()
     out: dict[str, Any] = {}
     for name in [x.strip() for x in names.split(",") if x.strip()]:
-        if name == "defaults":
+        if name == REGISTRY_DEFAULTS:
             out[name] = [{p.name: float(p.default) for p in PARAMETERS}]
             continue
         folders = [results.calibration_folder(name)] + ([shipped[name].parent] if name in shipped else [])
@@ -412,20 +413,28 @@ def _backtest_only(console: Console, origins: str, levels: str, runs: int, seed:
 
 
 def _print_selection(console: Console, best: str, ranking: Any) -> None:
-    from totalpeace.validation.backtest import SELECTION_LEVEL
+    from totalpeace.validation.backtest import REGISTRY_DEFAULTS, SELECTION_LEVEL
 
     table = Table(title=f"Selection rule: lowest mean CRPS of the {SELECTION_LEVEL} forecasts (all origins, both "
-                        "horizons); beside it, whether it beats persistence with Poisson noise", box=box.SIMPLE_HEAD)
+                        "horizons) among the calibrations; beside it, whether it beats persistence with Poisson "
+                        "noise and the registry defaults", box=box.SIMPLE_HEAD)
     for col in ("candidate", "CRPS", "Poisson CRPS", "skill", "national CRPS", "cover 80%", "beats baseline"):
         table.add_column(col, justify="left" if col == "candidate" else "right")
     for _, r in ranking.iterrows():
         table.add_row(str(r["candidate"]), _score(r["crps"]), _score(r["crps_poisson"]), f"{r['skill_poisson']:+.2f}",
                       _score(r["national_crps"]), f"{r['coverage80']:.0%}", "yes" if r["beats_baseline"] else "no")
     console.print(table)
-    beats = bool(ranking.loc[ranking["candidate"] == best, "beats_baseline"].iloc[0])
+    chosen = ranking[ranking["candidate"] == best].iloc[0]
     console.print(f"[bold]Selected for the flagship's defaults: {best}[/bold]"
-                  + ("" if beats else " — it does not beat persistence with Poisson noise: the model adds no "
-                     "forecasting skill over last year's counts at department level."))
+                  + ("" if chosen["beats_baseline"] else " — it does not beat persistence with Poisson noise: the "
+                     f"model adds no forecasting skill over last year's counts at {SELECTION_LEVEL} level."))
+    defaults = ranking[ranking["candidate"] == REGISTRY_DEFAULTS]
+    if best != REGISTRY_DEFAULTS and len(defaults):
+        base = defaults.iloc[0]
+        verdict = "beats" if chosen["crps"] < base["crps"] else "does not beat"
+        console.print(f"Against the registry defaults (a baseline without a posterior): {best} {verdict} them at "
+                      f"{SELECTION_LEVEL} level (CRPS {_score(chosen['crps'])} against {_score(base['crps'])}); "
+                      f"national CRPS {_score(chosen['national_crps'])} against {_score(base['national_crps'])}.")
 
 
 def _validation_inputs(spec_file: str | None, store: str | None) -> tuple[str, Any]:

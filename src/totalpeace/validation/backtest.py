@@ -145,6 +145,7 @@ def skill_table(scores: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
 
 
 SELECTION_LEVEL, SELECTION_SCOPE = "department", "territories"
+REGISTRY_DEFAULTS = "defaults"  # the candidate name of the registry's defaults: a baseline, not a calibration
 
 
 def compare_calibrations(problem: ForecastProblem, candidates: dict[str, Sequence[dict[str, Any]] | None],
@@ -163,10 +164,13 @@ def compare_calibrations(problem: ForecastProblem, candidates: dict[str, Sequenc
 
 
 def select_calibration(scores: pd.DataFrame) -> tuple[str, pd.DataFrame]:
-    """The selection rule of the flagship's defaults: among the candidates, the lowest mean CRPS of the department
-    forecasts (the flagship's level) over every origin and both horizons. Whether it also beats persistence with
-    Poisson noise there (mean skill above 0) is reported beside it, never hidden. Returns the chosen name and the
-    ranking (candidate, crps, crps_poisson, skill_poisson, national crps, beats_baseline)."""
+    """The selection rule of the flagship's defaults: among the candidate calibrations, the lowest mean CRPS of the
+    department forecasts (the flagship's level) over every origin and both horizons. The registry defaults
+    (REGISTRY_DEFAULTS) are a baseline, like persistence, not a candidate: they carry no posterior, so a flagship
+    set to them would draw no parameter uncertainty and weigh no model forms; they win only when no calibration is
+    compared. Whether the choice beats persistence with Poisson noise (mean skill above 0) and the registry defaults
+    is reported beside it, never hidden. Returns the chosen name and the ranking (candidate, crps, crps_poisson,
+    skill_poisson, national crps, beats_baseline), every candidate and the defaults included."""
     part = scores[(scores["level"] == SELECTION_LEVEL) & (scores["scope"] == SELECTION_SCOPE)]
     national = scores[(scores["level"] == SELECTION_LEVEL) & (scores["scope"] == "national")]
     ranking = part.groupby("candidate", sort=False)[["crps", "crps_poisson", "coverage80"]].mean()
@@ -174,4 +178,5 @@ def select_calibration(scores: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     ranking["national_crps"] = national.groupby("candidate", sort=False)["crps"].mean()
     ranking["beats_baseline"] = ranking["skill_poisson"] > 0.0
     ranking = ranking.sort_values("crps", kind="stable").reset_index()
-    return str(ranking["candidate"].iloc[0]), ranking
+    calibrated = ranking[ranking["candidate"] != REGISTRY_DEFAULTS]
+    return str((calibrated if len(calibrated) else ranking)["candidate"].iloc[0]), ranking
