@@ -1,16 +1,31 @@
-"""Run an ensemble in chunks on local worker processes and merge the results (identical to one process)."""
+"""Run an ensemble in chunks on local worker processes and merge the results (identical to one process).
+
+Where processes can be forked, the parent builds the engine once and allocates the ensemble's records in memory that
+the forked workers share: each worker writes its chunks' runs in place and returns only the chunk's index, so nothing
+is built again, pickled or concatenated. Elsewhere each worker simulates its chunk and returns its Results.
+"""
 
 from __future__ import annotations
 
+import itertools
+import mmap
+import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
+from totalpeace.engine import records as records_
+from totalpeace.engine.records import SUMS, TERRITORY, Records
 from totalpeace.engine.results import Results
-from totalpeace.engine.simulate import simulate
+from totalpeace.engine.runner import Engine
+from totalpeace.engine.simulate import DEFAULT_BATCH, assemble, build_engine, check, run_means, simulate
 from totalpeace.scenario.schema import Scenario
 from totalpeace.talks import merge_tables
+
+# What forked workers inherit: per call of simulate_parallel, its engine, seed and each chunk's batches
+_SHARED: dict[int, tuple[Engine, int, list[list[tuple[np.ndarray, Records]]]]] = {}
+_TOKENS = itertools.count()
 
 
 def _chunk(args: tuple[dict, int, int, int, int]) -> Results:
@@ -56,6 +71,14 @@ def simulate_parallel(scenario: Scenario, runs: int, seed: int, months: int | No
     if workers <= 1:
         return simulate(scenario, runs=runs, seed=seed, months=months,
                         progress=(lambda n: on_chunk(n)) if on_chunk else None, threads=threads)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return _pickled(scenario, runs, seed, months, workers, chunk, on_chunk)
+    return _shared(scenario, runs, seed, months, workers, chunk, on_chunk)
+
+
+def _pickled(scenario: Scenario, runs: int, seed: int, months: int, workers: int, chunk: int,
+             on_chunk: Callable[[int], None] | None) -> Results:
+    """Each chunk simulated by a worker and returned whole (where processes cannot be forked)."""
     data = scenario.model_dump(mode="python")
     jobs = [(data, min(chunk, runs - lo), seed, months, lo) for lo in range(0, runs, chunk)]
     parts = []
@@ -65,3 +88,54 @@ def simulate_parallel(scenario: Scenario, runs: int, seed: int, months: int | No
             if on_chunk:
                 on_chunk(result.runs * months)
     return merge(parts)
+
+
+def shared_zeros(shape: tuple[int, ...], dtype: type = np.float64) -> np.ndarray:
+    """A zeroed array in anonymous shared memory: forked processes write into the parent's pages."""
+    count = int(np.prod(shape))
+    buffer = mmap.mmap(-1, max(1, count * np.dtype(dtype).itemsize))
+    return np.frombuffer(buffer, dtype=dtype, count=count).reshape(shape)
+
+
+def _run_chunk(args: tuple[int, int]) -> int:
+    """Worker side: advance chunk `index`'s batches, writing into the shared records."""
+    token, index = args
+    engine, seed, chunks = _SHARED[token]
+    for run_ids, records in chunks[index]:
+        engine.run(seed, run_ids, None, records)
+    return index
+
+
+def _shared(scenario: Scenario, runs: int, seed: int, months: int, workers: int, chunk: int,
+            on_chunk: Callable[[int], None] | None) -> Results:
+    """The chunks on forked workers that write into shared records; the run means merged as `merge` merges them.
+
+    Each chunk is split into batches as `simulate` splits it and has sums over runs of its own, so its means and the
+    merged means have the bits of `merge` over the chunks' Results."""
+    check(runs, months, seed)
+    engine = build_engine(scenario, months)
+    run_ids = np.arange(runs, dtype=np.int64)
+    ensemble = records_.allocate(runs, months, engine.sizes, zeros=shared_zeros)
+    bounds = [(lo, min(runs, lo + chunk)) for lo in range(0, runs, chunk)]
+    chunks = [[(run_ids[b:min(hi, b + DEFAULT_BATCH)], records_.rows(ensemble, b, min(hi, b + DEFAULT_BATCH),
+                                                                       zeros=shared_zeros))
+               for b in range(lo, hi, DEFAULT_BATCH)] for lo, hi in bounds]
+    token = next(_TOKENS)
+    _SHARED[token] = (engine, seed, chunks)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for index in pool.map(_run_chunk, [(token, k) for k in range(len(chunks))]):
+                if on_chunk:
+                    on_chunk((bounds[index][1] - bounds[index][0]) * months)
+    finally:
+        del _SHARED[token]
+    means = [run_means(records_.collect(ensemble, [records for _, records in batches]), hi - lo)
+             for batches, (lo, hi) in zip(chunks, bounds, strict=True)]
+    sizes = [hi - lo for lo, hi in bounds]
+    merged = {
+        "territories": {k: sum(m["territories"][k] * n for m, n in zip(means, sizes, strict=True)) / runs
+                        for k in TERRITORY},
+        "dominant_share": sum(m["dominant_share"] * n for m, n in zip(means, sizes, strict=True)) / runs,
+        "zone_share": sum(m["zone_share"] * n for m, n in zip(means, sizes, strict=True)) / runs}
+    out = {name: getattr(ensemble, name) for name in records_.DIMS if name not in SUMS}
+    return assemble(scenario, engine, seed, run_ids, out, merged)

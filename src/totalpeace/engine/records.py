@@ -10,7 +10,7 @@ produces it) writes it.
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numba
 import numpy as np
@@ -59,10 +59,11 @@ SUMS = tuple(name for name, dims in DIMS.items() if dims[0] == "M")  # sums over
 Records = namedtuple("Records", list(DIMS))
 
 
-def allocate(runs: int, months: int, sizes: Mapping[str, int]) -> Records:
-    """Zeroed records for `runs` runs over `months` months."""
-    return Records(*(np.zeros(shape(dims, {**sizes, "R": runs, "M": months}),
-                              dtype=np.float32 if name in SINGLE else np.float64) for name, dims in DIMS.items()))
+def allocate(runs: int, months: int, sizes: Mapping[str, int], zeros: Callable = np.zeros) -> Records:
+    """Zeroed records for `runs` runs over `months` months (`zeros(shape, dtype)` makes each array: memory that
+    worker processes share, for engine/parallel.py)."""
+    return Records(*(zeros(shape(dims, {**sizes, "R": runs, "M": months}),
+                           dtype=np.float32 if name in SINGLE else np.float64) for name, dims in DIMS.items()))
 
 
 def scratch(records: Records, runs: int, months: int) -> tuple[Records, tuple]:
@@ -99,11 +100,11 @@ def add_sums(pairs: tuple, first: int, last: int, runs: int) -> None:
         _add_rows(pair[0], pair[1], first, last, runs)
 
 
-def rows(ensemble: Records, lo: int, hi: int) -> Records:
+def rows(ensemble: Records, lo: int, hi: int, zeros: Callable = np.zeros) -> Records:
     """The records of runs lo .. hi - 1 of an ensemble's records (views: a batch writes its runs in place, so they
-    need not be copied together afterwards), with sums over runs of their own."""
-    return Records(*(getattr(ensemble, name)[lo:hi] if name in PER_RUN else np.zeros_like(getattr(ensemble, name))
-                     for name in DIMS))
+    need not be copied together afterwards), with sums over runs of their own (made by `zeros(shape, dtype)`)."""
+    return Records(*(getattr(ensemble, name)[lo:hi] if name in PER_RUN
+                     else zeros(getattr(ensemble, name).shape, dtype=getattr(ensemble, name).dtype) for name in DIMS))
 
 
 def collect(ensemble: Records, batches: list[Records]) -> dict[str, np.ndarray]:

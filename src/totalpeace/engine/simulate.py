@@ -57,18 +57,38 @@ def simulate(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | N
     completed. Every run is computed on its own (engine/month.py); batches only bound the memory of the state arrays.
     """
     months = scenario.months if months is None else months
-    if runs < 1:
-        raise InputError(f"runs must be at least 1 (got {runs})")
-    if months < 1 or months > 1200:
-        raise InputError(f"months must be between 1 and 1200 (got {months})")
-    if seed < 0 or seed >= 2**63:
-        raise InputError(f"seed must be between 0 and 2^63 - 1 (got {seed})")
+    check(runs, months, seed)
     engine = build_engine(scenario, months)
     run_ids = np.arange(first_run, first_run + runs, dtype=np.int64)
     ensemble = records_.allocate(runs, months, engine.sizes)
     out = records_.collect(ensemble, [
         engine.run(seed, run_ids[lo:lo + batch_size], progress, records_.rows(ensemble, lo, lo + batch_size), threads)
         for lo in range(0, runs, batch_size)])
+    return assemble(scenario, engine, seed, run_ids, out, run_means(out, runs))
+
+
+def check(runs: int, months: int, seed: int) -> None:
+    """Refuse an ensemble the engine cannot run (InputError)."""
+    if runs < 1:
+        raise InputError(f"runs must be at least 1 (got {runs})")
+    if months < 1 or months > 1200:
+        raise InputError(f"months must be between 1 and 1200 (got {months})")
+    if seed < 0 or seed >= 2**63:
+        raise InputError(f"seed must be between 0 and 2^63 - 1 (got {seed})")
+
+
+def run_means(out: dict[str, np.ndarray], runs: int) -> dict:
+    """The run means of an ensemble's collected records (`records_.collect`) of `runs` runs: territory series,
+    dominant and zone shares, as `assemble` takes them."""
+    return {"territories": {k: out[k] / runs for k in TERRITORY}, "dominant_share": out["dominant_count"] / runs,
+            "zone_share": out["zone_count"] / runs}
+
+
+def assemble(scenario: Scenario, engine: Engine, seed: int, run_ids: np.ndarray, out: dict[str, np.ndarray],
+             means: dict) -> Results:
+    """The Results of runs `run_ids` from their collected records `out` and their run means (`run_means`, or the
+    merge of several chunks' means: engine/parallel.py)."""
+    months = engine.months
     world = engine.world
     tables = table_records(scenario, world, engine.tables, out["table_audit"], out["table_package"])
     groups = {**{k: out[k] for k in GROUP}, **group_series(tables, world.n_groups)}
@@ -83,8 +103,8 @@ def simulate(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | N
         national={k: out[k] for k in NATIONAL},
         groups=groups,
         neighbours=out["neighbour_index"],
-        territories={k: out[k] / runs for k in TERRITORY},
-        dominant_share=out["dominant_count"] / runs, zone_share=out["zone_count"] / runs, parents=world.parent,
+        territories=means["territories"], dominant_share=means["dominant_share"], zone_share=means["zone_share"],
+        parents=world.parent,
         neighbour_rates=world.neighbour_rate, tables=tables, international_ids=list(world.international_ids),
         host_tolerance=out["host_tolerance"],
         provenance={"negotiation_engine": scenario.model.negotiation_engine,
