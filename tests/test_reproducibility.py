@@ -21,6 +21,7 @@ import pytest
 
 import totalpeace
 from totalpeace.codeversion import code_version
+from totalpeace.engine import parallel
 from totalpeace.engine.parallel import merge, simulate_parallel
 from totalpeace.experiments import LocalExecutor, ResultsStore, parse_spec, run_sweep
 
@@ -139,6 +140,22 @@ def run_means(results: totalpeace.engine.results.Results) -> dict[str, np.ndarra
     """The sums over runs an ensemble keeps as means (territory series, dominant and zone shares)."""
     means = {f"territories.{k}": v for k, v in results.territories.items()}
     return {**means, "dominant_share": results.dominant_share, "zone_share": results.zone_share}
+
+
+@pytest.mark.parametrize(("runs", "chunk"), [(30, 7), (20, 25), (300, 290)])
+def test_workers_sharing_records_give_the_bytes_of_chunks_returned_whole(runs, chunk):
+    """Forked workers write into the parent's shared records; everything, the merged run means and the audit
+    included, has the bytes of the chunks simulated on their own and merged (the path where fork is unavailable),
+    also when a chunk holds several batches."""
+    scenario = totalpeace.load_scenario("colombia-2022")
+    months = 3 if runs > 100 else 6
+    whole = parallel._pickled(scenario, runs, 5, months, 2, chunk, None)
+    shared = simulate_parallel(scenario, runs=runs, seed=5, months=months, workers=2, chunk=chunk)
+    assert_identical_arrays(per_run_arrays(whole), per_run_arrays(shared))
+    assert_identical_arrays(run_means(whole), run_means(shared))
+    assert whole.tables.audit.tobytes() == shared.tables.audit.tobytes()
+    assert np.array_equal(whole.run_ids, shared.run_ids)
+    assert whole.summary() == shared.summary()
 
 
 @pytest.mark.parametrize(("threads", "batch_size"), [(2, 256), (2, 7), (3, 4)])
