@@ -62,8 +62,9 @@ def simulate_parallel(scenario: Scenario, runs: int, seed: int, months: int | No
     """The same ensemble as `simulate`, computed in chunks of `chunk` runs on `workers` processes (or, with one
     worker, in this process with `threads` threads sharing each batch's runs).
 
-    By default each worker gets about two chunks (between 25 and 256 runs): fewer, larger chunks cost less in
-    start-up and pickling; two per worker keep both busy to the end and let the progress bar move.
+    By default each worker gets about two chunks (between 25 and 256 runs): two per worker keep both busy to the end
+    and let the progress bar move. The chunks, not the workers, decide the run means' last bits (`merge` re-weights
+    them by chunk size), so the same chunks give the same bytes on any number of workers.
     """
     months = scenario.months if months is None else months
     if chunk is None:
