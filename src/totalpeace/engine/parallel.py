@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 
 from totalpeace.engine import records as records_
-from totalpeace.engine.records import SUMS, TERRITORY, Records
+from totalpeace.engine.records import SUMS, Records
 from totalpeace.engine.results import Results
 from totalpeace.engine.runner import Engine
 from totalpeace.engine.simulate import DEFAULT_BATCH, assemble, build_engine, check, run_means, simulate
@@ -33,10 +33,22 @@ def _chunk(args: tuple[dict, int, int, int, int]) -> Results:
     return simulate(Scenario.model_validate(data), runs=runs, seed=seed, months=months, first_run=first)
 
 
+def merged_means(means: list[dict], sizes: list[int]) -> dict:
+    """The run means of several chunks (each `simulate.run_means`-shaped, in run order), re-weighted by chunk size:
+    the one formula both `merge` and the shared-records path use, so that they give the same bits."""
+    total = sum(sizes)
+    return {
+        "territories": {k: sum(m["territories"][k] * n for m, n in zip(means, sizes, strict=True)) / total
+                        for k in means[0]["territories"]},
+        "dominant_share": sum(m["dominant_share"] * n for m, n in zip(means, sizes, strict=True)) / total,
+        "zone_share": sum(m["zone_share"] * n for m, n in zip(means, sizes, strict=True)) / total}
+
+
 def merge(parts: list[Results]) -> Results:
     """Concatenate chunks in run order; territory means are re-weighted by chunk size."""
     parts = sorted(parts, key=lambda r: int(r.run_ids[0]))
-    total = sum(p.runs for p in parts)
+    means = merged_means([{"territories": p.territories, "dominant_share": p.dominant_share,
+                           "zone_share": p.zone_share} for p in parts], [p.runs for p in parts])
     first = parts[0]
     return Results(
         scenario=first.scenario, scenario_sha256=first.scenario_sha256, version=first.version, seed=first.seed,
@@ -46,9 +58,8 @@ def merge(parts: list[Results]) -> Results:
         national={k: np.concatenate([p.national[k] for p in parts]) for k in first.national},
         groups={k: np.concatenate([p.groups[k] for p in parts]) for k in first.groups},
         neighbours=np.concatenate([p.neighbours for p in parts]),
-        territories={k: sum(p.territories[k] * p.runs for p in parts) / total for k in first.territories},
-        dominant_share=sum(p.dominant_share * p.runs for p in parts) / total,
-        zone_share=sum(p.zone_share * p.runs for p in parts) / total, parents=first.parents,
+        territories=means["territories"], dominant_share=means["dominant_share"], zone_share=means["zone_share"],
+        parents=first.parents,
         neighbour_rates=first.neighbour_rates,
         provenance=first.provenance, policy=first.policy, tables=merge_tables([p.tables for p in parts]),
         international_ids=first.international_ids,
@@ -132,11 +143,6 @@ def _shared(scenario: Scenario, runs: int, seed: int, months: int, workers: int,
         del _SHARED[token]
     means = [run_means(records_.collect(ensemble, [records for _, records in batches]), hi - lo)
              for batches, (lo, hi) in zip(chunks, bounds, strict=True)]
-    sizes = [hi - lo for lo, hi in bounds]
-    merged = {
-        "territories": {k: sum(m["territories"][k] * n for m, n in zip(means, sizes, strict=True)) / runs
-                        for k in TERRITORY},
-        "dominant_share": sum(m["dominant_share"] * n for m, n in zip(means, sizes, strict=True)) / runs,
-        "zone_share": sum(m["zone_share"] * n for m, n in zip(means, sizes, strict=True)) / runs}
+    merged = merged_means(means, [hi - lo for lo, hi in bounds])
     out = {name: getattr(ensemble, name) for name in records_.DIMS if name not in SUMS}
     return assemble(scenario, engine, seed, run_ids, out, merged)
