@@ -280,6 +280,14 @@ class TotalPeaceModel(mesa.Model):
         desk.decide(self.desk.out, self.desk.audit, self.desk.phase, conditional)
         for g in self.group_list:  # the state's operations against each group, after its choices
             g.ops = g.state_operations(g.pressure, g.ceasefire and not g.bilateral, 1.0 - g.fighting)
+        # the forces concentrate their operations on the largest groups (security.priority)
+        armed = [sum(g.members.values()) if g.alive else 0.0 for g in self.group_list]
+        total = sum(a for a in armed if a > 0.0)
+        present = sum(1 for a in armed if a > 0.0)
+        if total > 0.0:
+            w = min(max(self.p["operations_priority"], 0.0), 1.0)
+            for g, a in zip(self.group_list, armed, strict=True):
+                g.ops *= (1.0 - w) + w * present * a / total
 
         # 5. signing, splits at ratification and beyond it, DDR into the ex-combatant pool
         groups.do("sign")

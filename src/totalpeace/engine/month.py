@@ -273,6 +273,9 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         fronts = choices.fronts_fighting(choice, ceasefire)  # 1, or in a ceasefire the share exploiting it (q_g)
         ops = security.operations(bridge.pressure_after_concessions(decided, chosen_base, p), attacks_group, verify,
                                   unilateral, 1.0 - fronts, p)
+        focus = security.priority(members, alive, p)  # the forces concentrate on the largest groups
+        for g in range(G):
+            ops[g] *= focus[g]
         multiplier = arms.copy()
         for g in range(G):
             multiplier[g] *= operations[g]

@@ -201,6 +201,33 @@ def operations(pressure: np.ndarray, attacks: np.ndarray, verification: np.ndarr
 
 
 @numba.njit(cache=True)
+def priority(members: np.ndarray, alive: np.ndarray, p) -> np.ndarray:
+    """The share of the state's operations each group draws, relative to a uniform share (G,):
+    P_g = (1 - omega_P) + omega_P n_a N_g / sum_h N_h over the n_a groups alive with armed members in the country
+    (N_g, from `members` (G, T)), mean one over them: the forces concentrate their operations on the largest
+    organisation (the Clan del Golfo from 2015: Operation Agamenon, Directive 15 of 2016), so a group that grows
+    draws more of them instead of the same pressure as a small one. 1 for everyone when no group is present."""
+    G, T = members.shape
+    armed = np.zeros(G)
+    total, present = 0.0, 0
+    for g in range(G):
+        if alive[g] <= 0.0:
+            continue
+        for t in range(T):
+            armed[g] += members[g, t]
+        if armed[g] > 0.0:
+            total += armed[g]
+            present += 1
+    out = np.ones(G)
+    if total <= 0.0:
+        return out
+    w = min(max(p.operations_priority, 0.0), 1.0)
+    for g in range(G):
+        out[g] = (1.0 - w) + w * present * armed[g] / total
+    return out
+
+
+@numba.njit(cache=True)
 def forces_killed(members: np.ndarray, state_effort: np.ndarray, posture: np.ndarray, p) -> np.ndarray:
     """Security-force members killed this month (G, T): b v_g N_g,i where the state operates (e_S,i > 0), with v_g the
     group's violence posture (0 while it keeps a ceasefire)."""

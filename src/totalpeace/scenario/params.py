@@ -324,6 +324,15 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "restraint."),
     ParamSpec("dissent_shock", 0.05, 0.0, 0.2, "cohesion", "M3.2", ASSUMPTION,
               "Fall in cohesion caused by one dissent event.", bounds=(0.0, 1.0)),
+    ParamSpec("operations_priority", 0.5, 0.0, 1.0, "share", "M3.1/M3.2", ASSUMPTION,
+              "omega_P: share of the state's operations against the groups allocated by each group's share of the "
+              "armed members, (1 - omega_P) + omega_P n_a N_g / sum_h N_h (mean one over the n_a groups present).",
+              "The forces concentrate their operations on the largest armed organisation: Directive 15 of 2016 "
+              "classed the Clan del Golfo as an organised armed group so that military force could be used against "
+              "it, and Operation Agamenon (from 2015) was the largest against any group, while the groups' rule of "
+              "a uniform pressure let a growing group draw no more operations than a small one. Half by size and "
+              "half uniform: an assumption (the campaign against a leadership is also political, not only "
+              "proportional to size).", bounds=(0.0, 1.0)),
     ParamSpec("conditional_effort_bonus", 0.2, 0.0, 0.5, "share", "M3.2/M3.3", ASSUMPTION,
               "epsilon_cond: extra effective effort when repression is conditional on violence."),
     ParamSpec("deployment_threat_weight", 0.5, 0.0, 2.0, "at saturation", "M3.2", ASSUMPTION,
