@@ -257,3 +257,14 @@ def test_ordinary_crime_is_set_at_the_start_and_follows_the_state(flagship: tota
     still = build_engine(held, 12, draws=central(0.3)).run(1, np.arange(1))
     np.testing.assert_array_equal(still.homicides[:, 0], batch.records.homicides[:, 0])
     assert not np.array_equal(still.homicides[:, 11], batch.records.homicides[:, 11])
+
+
+def test_rival_lethality_scales_the_dead_not_the_members() -> None:
+    """Only a share rival_lethality of the members lost to rivals are killed: combat deaths are linear in it, the
+    members each group loses (and so every group's strength) do not move."""
+    runs = [totalpeace.simulate(totalpeace.load_scenario("colombia-2022", [f"parameters.rival_lethality={lam}"]),
+                                runs=2, seed=1, months=6).national for lam in (0.0, 0.5, 1.0)]
+    np.testing.assert_array_equal(runs[0]["armed_group_members"], runs[2]["armed_group_members"])
+    rivals = runs[2]["combat_deaths"] - runs[0]["combat_deaths"]
+    assert rivals.sum() > 0
+    np.testing.assert_allclose(runs[1]["combat_deaths"] - runs[0]["combat_deaths"], 0.5 * rivals, atol=1e-9)

@@ -1163,3 +1163,15 @@ def test_negative_binomial_batch_independence_and_zero_mean() -> None:
     for i, r in enumerate(runs):
         np.testing.assert_array_equal(full[i], rng.negative_binomial(2, np.array([r]), 3, Purpose.HOMICIDES,
                                                                      mu[:1], 20.0)[0])
+
+
+def test_operations_concentrate_on_the_largest_groups() -> None:
+    # P_g = (1 - w) + w n_a N_g / sum N over the groups alive with armed members: mean one over them
+    members = f64([[300.0, 300.0], [100.0, 100.0], [0.0, 0.0], [50.0, 50.0]])
+    alive = f64([1.0, 1.0, 0.0, 0.0])  # the fourth no longer acts: it neither counts nor draws a share
+    got = security.priority(members, alive, params(operations_priority=0.5))
+    np.testing.assert_allclose(got, [0.5 + 0.5 * 2 * 600 / 800, 0.5 + 0.5 * 2 * 200 / 800, 0.5, 0.5])
+    assert got[0] + got[1] == pytest.approx(2.0)
+    # Without the rule every group draws the same operations; nobody in the country, the same.
+    np.testing.assert_array_equal(security.priority(members, alive, params(operations_priority=0.0)), np.ones(4))
+    np.testing.assert_array_equal(security.priority(np.zeros((2, 2)), f64([1.0, 1.0]), params()), np.ones(2))

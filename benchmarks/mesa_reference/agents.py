@@ -265,7 +265,7 @@ class TerritoryAgent(mesa.Agent):
         collateral_rate = p["collateral_share"] * (1.0 - self.state_presence)
         return (self.selective + scale * self.armed_presence(True) ** p["armed_homicide_elasticity"]
                 * math.exp(drivers) + leaders
-                + self.expected_groups_total
+                + p["rival_lethality"] * self.expected_groups_total
                 + sum(collateral_rate * g.killed_share(g.status_quo_posture) * self.expected_state.get(g.gid, 0.0)
                       for g in self.model.group_list))
 
@@ -285,7 +285,7 @@ class TerritoryAgent(mesa.Agent):
         self.collateral = {gid: collateral_rate * k for gid, k in self.killed.items()}
         lethal = sum(self.killed.values()) + sum(self.forces_killed.values())
         self.lethal_clashes = float(model.rng.poisson(lethal / p["members_per_clash"])) if lethal > 0 else 0.0
-        rivals = sum(self.losses_groups.values())
+        rivals = p["rival_lethality"] * sum(self.losses_groups.values())
         extra = self.leaders + rivals + sum(self.collateral.values())
         ordinary = self.hom_base * math.exp(-p["ordinary_state_effect"] * (self.control[STATE] - self.hom_control0))
         mu = ordinary + armed + extra

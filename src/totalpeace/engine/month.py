@@ -445,7 +445,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
                             + violence.social_leader_killings(vacated[t], violence.competition(control, t),
                                                               state_presence[t], population[t], p))
                 for g in range(G):
-                    expected += expected_groups[g, t] + violence.collateral_deaths(expected_killed[g, t],
+                    expected += p.rival_lethality * expected_groups[g, t] + violence.collateral_deaths(expected_killed[g, t],
                                                                                    state_presence[t], p)
                 expected0[t] = expected
                 hom_control0[t] = control[t, G]
@@ -468,9 +468,9 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
                 collateral[g, t] = violence.collateral_deaths(killed[g, t], state_presence[t], p)
                 lethal += killed[g, t] + forces_killed[g, t]
                 lost_groups += losses_groups[g, t]
-            rival_deaths[t] = lost_groups
+            rival_deaths[t] = p.rival_lethality * lost_groups  # the members lost to rivals who are killed
             clashes_state[t] = draw_poisson(draws, violence.lethal_clash_mean(lethal, p), key_lethal, t)
-            extra = leaders[t] + lost_groups
+            extra = leaders[t] + rival_deaths[t]
             for g in range(G):
                 extra += collateral[g, t]
             mu = violence.ordinary_crime(hom_base[t], control[t, G], hom_control0[t], p) + armed + extra

@@ -412,6 +412,17 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "violence posture."),
     ParamSpec("intergroup_attrition", 0.01, 0.002, 0.05, "1 / month at equal densities", "M3.1", ASSUMPTION,
               "a_h: area-fire attrition between rival irregular groups sharing a territory."),
+    ParamSpec("rival_lethality", 0.2, 0.05, 1.0, "share", "M3.1/M7.2",
+              "UCDP GED: no non-state conflict coded in Colombia since 2006 (under 25 deaths a dyad-year) [R]; "
+              "CERAC's small inter-group share of conflict deaths [R]; size [P]",
+              "lambda_R: share of the members a group loses to its rivals who are killed; the rest are driven out, "
+              "flee or change sides (lost to the group, not deaths).",
+              "Most of the contest between groups is coercion (threats, expulsions, co-optation of members and "
+              "networks), not battle: UCDP codes no non-state dyad in Colombia since 2006, so each pair of groups "
+              "killed fewer than 25 of each other's members a year, while the groups' losses to rivals that the "
+              "attrition rule gives are a few hundred a year over three to five pairs; a fifth keeps the killed "
+              "below UCDP's threshold per pair. The members lost are unchanged: only how many of them die.",
+              bounds=(0.0, 1.0)),
     ParamSpec("members_per_clash", 1.95, 1.0, 4.0, "deaths per clash", "M7.2",
               "Mean of a discrete power law with exponent 2.5 (Johnson et al.; Bohorquez et al. 2009) [R-derived]",
               "Mean deaths per clash, used to turn attrition into clash counts.", bounds=(0.1, 100.0)),
