@@ -445,8 +445,8 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
                             + violence.social_leader_killings(vacated[t], violence.competition(control, t),
                                                               state_presence[t], population[t], p))
                 for g in range(G):
-                    expected += p.rival_lethality * expected_groups[g, t] + violence.collateral_deaths(expected_killed[g, t],
-                                                                                   state_presence[t], p)
+                    expected += p.rival_lethality * expected_groups[g, t] \
+                        + violence.collateral_deaths(expected_killed[g, t], state_presence[t], p)
                 expected0[t] = expected
                 hom_control0[t] = control[t, G]
             hom_base[:] = violence.homicide_baselines(observed, expected0)
