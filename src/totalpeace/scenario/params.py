@@ -329,8 +329,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "armed members, (1 - omega_P) + omega_P n_a N_g / sum_h N_h (mean one over the n_a groups present).",
               "The forces concentrate their operations on the largest armed organisation: Directive 15 of 2016 "
               "classed the Clan del Golfo as an organised armed group so that military force could be used against "
-              "it, and Operation Agamenon (from 2015) was the largest against any group, while the groups' rule of "
-              "a uniform pressure let a growing group draw no more operations than a small one. Half by size and "
+              "it, and Operation Agamenon (from 2015) was the largest against any group, while a uniform pressure "
+              "let a growing group draw no more operations than a small one. Half by size and "
               "half uniform: an assumption (the campaign against a leadership is also political, not only "
               "proportional to size).", bounds=(0.0, 1.0)),
     ParamSpec("conditional_effort_bonus", 0.2, 0.0, 0.5, "share", "M3.2/M3.3", ASSUMPTION,
