@@ -354,6 +354,7 @@ class GroupAgent(mesa.Agent):
         self.pressure = 0.0
         self.loss_share = 0.0
         self.rent0 = 1.0
+        self.trend = 0.0  # smoothed monthly growth of members (the war value's trajectory)
         self.transfers = 0.0
         self.zone: set[str] = set()
         self.bilateral = False

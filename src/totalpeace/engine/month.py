@@ -29,6 +29,7 @@ from totalpeace.model import (
 from totalpeace.model.tables import bridge
 from totalpeace.model.tables import layout as TL
 from totalpeace.model.tables import month as tables_
+from totalpeace.model.tables import values as table_values
 from totalpeace.model.tables.agenda import Agenda
 
 EFFORT_NOISE = int(Purpose.EFFORT_NOISE)
@@ -214,7 +215,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             bridge.drug_shares(control, kinds, effects.chi[m], world.revenue, value), sanctuary, loss_share,
             np.zeros(G), threat_ops, alive, willing, levers.attacks[m], phase, levers.guarantee[m],
             host_tol * world.sanctuary_max, levers.ceasefire[m], levers.bilateral[m], levers.concessions[m],
-            levers.zone[m], group_cohesion)
+            levers.zone[m], group_cohesion, state.trend[r])
         for g in range(G):  # what the guarantors have deployed to verify (international.verification)
             inputs[g, TL.IN_VERIFICATION] = verify[g]
         national = np.array([cohesion, levers.political_cost[m], legitimacy])
@@ -486,11 +487,18 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             p)
         state.neighbour_index[r][:] = neighbours
 
-        # 11. record
+        # 11. record, and each group's trend: the growth of its members over the month (the same sums as at its start)
+        ended_total = np.empty(G)
         for g in range(G):
             abroad[g] = 0.0
             for k in range(K):
                 abroad[g] += relocated[g, k]
+            armed, networks = 0.0, 0.0
+            for t in range(T):
+                armed += members[g, t]
+                networks += support[g, t]
+            ended_total[g] = armed + sanctuary[g] + abroad[g] + networks
+        table_values.trend_step(state.trend[r], members_total, ended_total, ALIVE, p)
         record_month(r, m, records, sums, sums_row, members, support, sanctuary, abroad, control, phase, signed,
                      world.is_cartel, world.population, world.population_total, homicides, neighbours, vacated_now,
                      state_fill, cohesion, dissent, demobilised, coca, income, surplus)

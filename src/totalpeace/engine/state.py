@@ -59,6 +59,7 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("flow0", ("K",), "cocaine flow toward each neighbour at the start"),
     Variable("loss_share", ("G",), "share of members lost to the state and rivals last month"),
     Variable("rent0", ("G",), "each group's stake: its status-quo income in the first month"),
+    Variable("trend", ("G",), "each group's smoothed monthly growth of members: the trajectory in its war value"),
     Variable("surplus", ("G",), "each group's relative surplus of a deal, last computed (its choices read it)"),
     Variable("state_loss", ("G",), "share of members lost to the state last month (leadership losses, M7.2)"),
     Variable("attacks_territory", ("T",), "decaying record of security-force members killed in each territory"),
