@@ -113,6 +113,8 @@ class TotalPeaceModel(mesa.Model):
         for i, t in enumerate(self.territory_list):
             t.ex_combatants = float(desk.w.ex_combatants[i])
             t.vacated = float(desk.w.vacated[i])
+            memory = 1.0 - 1.0 / max(self.p["leader_vacuum_memory"], 1.0)
+            t.leader_vacuum = (1.0 - memory) / (1.0 - 0.8) * t.vacated
         desk.presence()
         chi = economy.appropriable_shares(float(self.schedule.decriminalization[0]), params_tuple(self.p))
         for t in self.territory_list:

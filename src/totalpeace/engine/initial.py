@@ -104,6 +104,8 @@ def _fill(state: State, world: WorldArrays, levers: Levers, p, options: Options)
     state.coca[0][:] = world.coca
     state.ex_combatants[0][:] = world.ex_combatants
     state.vacated[0][:] = world.vacated
+    state.leader_vacuum[0][:] = 0.0  # the ground vacated at the start, as if vacated in the month before
+    contest.remember_leader_vacuum(state.leader_vacuum[0], world.vacated, p)
     stock, _multiplier, exit_of, next_hop = arms_at(control, members, support, sanctuary, world.coca, chi, world, p)
     state.resources[0][:] = stock
     state.route_exit[0][:] = exit_of

@@ -87,6 +87,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
     route_exit, route_next, group_actions = state.route_exit[r], state.route_next[r], state.actions[r]
     signed_members, group_cohesion = state.signed_members[r], state.group_cohesion[r]
     coca, fragmentation, vacated = state.coca[r], state.fragmentation[r], state.vacated[r]
+    leader_vacuum = state.leader_vacuum[r]
     signed, hom_base, flow0 = state.signed[r], state.hom_base[r], state.flow0[r]
     hom_control0 = state.hom_control0[r]
     loss_share, rent0, surplus = state.loss_share[r], state.rent0[r], state.surplus[r]
@@ -346,6 +347,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         vacated_now = contest.vacated_control(before, control, leaving)
         filled_state, filled_groups = security.vacuum_fill(before, control, vacated_now)
         contest.remember_vacated(vacated, vacated_now)
+        contest.remember_leader_vacuum(leader_vacuum, vacated_now, p)
         state_fill = contest.state_fill_share(before, control, vacated_now)
 
         # 8. attrition, the ex-combatant pool, recruitment, desertion, movement, sanctuary, relocation abroad, arms,
@@ -440,7 +442,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             expected0 = np.empty(T)
             for t in range(T):
                 expected = (violence.armed_homicides(state.armed_scale[r], presence0[t], drivers[t], selective[t], p)
-                            + violence.social_leader_killings(vacated[t], violence.competition(control, t),
+                            + violence.social_leader_killings(leader_vacuum[t], violence.competition(control, t),
                                                               state_presence[t], population[t], p))
                 for g in range(G):
                     expected += expected_groups[g, t] + violence.collateral_deaths(expected_killed[g, t],
@@ -460,7 +462,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             q = violence.competition(control, t)
             armed = violence.armed_homicides(scale, violence.armed_presence(members, weights, posture_g, t), drivers[t],
                                              selective[t], p)
-            leaders[t] = violence.social_leader_killings(vacated[t], q, state_presence[t], population[t], p)
+            leaders[t] = violence.social_leader_killings(leader_vacuum[t], q, state_presence[t], population[t], p)
             lethal, lost_groups = 0.0, 0.0
             for g in range(G):
                 collateral[g, t] = violence.collateral_deaths(killed[g, t], state_presence[t], p)

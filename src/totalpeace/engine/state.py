@@ -51,6 +51,7 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("coca", ("T",), "coca area, hectares"),
     Variable("fragmentation", ("T",), "decaying record of splits"),
     Variable("vacated", ("T",), "decaying record of control vacated by groups standing down"),
+    Variable("leader_vacuum", ("T",), "the slower record of vacated control that social-leader killings follow"),
     Variable("signed", ("G",), "1 once the group has signed a final agreement"),
     Variable("hom_base", ("T",), "ordinary-crime homicides per month (territory effect), set in the first month"),
     Variable("hom_control0", ("T",), "the state's control share of each territory in the first month (ordinary crime "

@@ -616,6 +616,15 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "Prem et al. (2022) social-leader killings in vacated FARC areas [R]; size [P]",
               "lambda_0: killings of social leaders per 100,000 people and month per unit of vacated control, outside "
               "the state's reach."),
+    ParamSpec("leader_vacuum_memory", 36.0, 6.0, 60.0, "months", "M2.2",
+              "Prem, Rivera, Romero & Vargas (2022) 'Selective civilian targeting: the unintended consequences of "
+              "partial peace', Quarterly Journal of Political Science: the killings of community leaders in former "
+              "FARC strongholds rose after the permanent ceasefire of December 2014 and stayed high to the end of "
+              "their data (2017), while other groups consolidated control there [R]; three years: assumption",
+              "tau_V: months over which the killings of social leaders follow ground vacated by a group standing "
+              "down (the record behind lambda_0 forgets a share 1 / tau_V a month); a vacated share leads to the same "
+              "killings in all whatever tau_V, spread over its months (tau_V = 5 is the vacated record of the "
+              "contest)."),
     ParamSpec("leader_competition_rate", 0.204, 0.04, 0.6, "per 100k / month at full competition", "M2.2/M7.1",
               "Indepaz: 132 social leaders killed in 2016 (colombiapeace.org) [R]; size: set so that colombia-2012 "
               "kills that many in 2016 (tools/outcome_scales.py) [R-derived]",
