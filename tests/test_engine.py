@@ -268,3 +268,28 @@ def test_rival_lethality_scales_the_dead_not_the_members() -> None:
     rivals = runs[2]["combat_deaths"] - runs[0]["combat_deaths"]
     assert rivals.sum() > 0
     np.testing.assert_allclose(runs[1]["combat_deaths"] - runs[0]["combat_deaths"], 0.5 * rivals, atol=1e-9)
+
+
+def test_the_trend_starts_from_the_scenario_and_follows_members() -> None:
+    """Each group's trend starts at the scenario's observed growth of its members (the FARC's decline 2002-2012 in
+    colombia-2012, 0 where none is given), then moves by 1 / trend_memory_months of each month's log growth."""
+    scenario = totalpeace.load_scenario("colombia-2012")
+    engine = build_engine(scenario, 2, draws=central(0.3))
+    farc = engine.world.group_ids.index("farc")
+    start = engine.arrays.members_trend
+    assert start[farc] == scenario.groups["farc"].members_trend < 0
+    assert start[engine.world.group_ids.index("clan_del_golfo")] == 0.0
+    batch = engine.start(np.arange(1))
+    np.testing.assert_array_equal(batch.state.trend[0], start)
+    totals = []
+    for month in range(2):
+        st = batch.state
+        totals.append(st.members[0].sum(axis=1) + st.sanctuary[0] + st.relocated[0].sum(axis=1)
+                      + st.support[0].sum(axis=1))
+        engine.advance(batch, 1, month, month + 1)
+    after = batch.state.members[0].sum(axis=1) + batch.state.sanctuary[0] + batch.state.relocated[0].sum(axis=1) \
+        + batch.state.support[0].sum(axis=1)
+    w = 1.0 / engine.p.trend_memory_months
+    expected = (1 - w) * ((1 - w) * start[farc] + w * np.log(totals[1][farc] / totals[0][farc])) \
+        + w * np.log(after[farc] / totals[1][farc])
+    assert batch.state.trend[0, farc] == pytest.approx(expected, rel=1e-9)

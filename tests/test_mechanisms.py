@@ -506,6 +506,32 @@ def test_vacated_record_decays_and_the_state_fill_share() -> None:
     assert contest.state_fill_share(before, after, f64([0.0, 0.0])) == 0.0  # nothing vacated: nothing filled
 
 
+
+def test_leaders_vacuum_record_spreads_the_same_total_over_its_memory() -> None:
+    """M2.2: the record the social-leader killings follow keeps what a vacated share adds in all (lambda_0 keeps its
+    meaning) and spreads it over tau_V months; tau_V = 5 is the contest's vacated record itself."""
+    pulse = f64([0.3, 0.0])
+    totals, remaining = {}, {}
+    for tau in (5.0, 36.0):
+        params = default_params(leader_vacuum_memory=tau)
+        record, total = f64([0.0, 0.0]), 0.0
+        contest.remember_leader_vacuum(record, pulse, params)
+        for month in range(600):
+            total += record[0]
+            if month == 24:
+                remaining[tau] = record[0]
+            contest.remember_leader_vacuum(record, f64([0.0, 0.0]), params)
+        totals[tau] = total
+        assert record[1] == 0.0  # nothing vacated there, nothing remembered
+    fast = f64([0.0, 0.0])
+    contest.remember_vacated(fast, pulse)
+    slow_as_fast = f64([0.0, 0.0])
+    contest.remember_leader_vacuum(slow_as_fast, pulse, default_params(leader_vacuum_memory=5.0))
+    np.testing.assert_allclose(slow_as_fast, fast)
+    assert totals[5.0] == pytest.approx(0.3 / (1.0 - contest.VACUUM_MEMORY), rel=1e-9)
+    assert totals[36.0] == pytest.approx(totals[5.0], rel=1e-6)
+    assert remaining[36.0] > 10 * remaining[5.0]  # two years on, the slow record still remembers the pulse
+
 # =====================================================================================================================
 # M3.1 / M5.2 / M4.2 / M7.2 strength
 # =====================================================================================================================

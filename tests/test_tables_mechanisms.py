@@ -32,8 +32,8 @@ P = params_tuple(DEFAULTS)
 
 def war(rent: float = 5.0, armed: float = 2000.0, loss: float = 0.005, power: float = 0.3, pressure: float = 0.3,
         sanctuary: float = 0.0, drug: float = 0.5, stake: float = 5.0, arrest: float = 0.0, extradition: float = 0.0,
-        p=P) -> float:
-    return values.war_value(rent, armed, loss, power, pressure, sanctuary, drug, stake, arrest, extradition, p)
+        trend: float = 0.0, p=P) -> float:
+    return values.war_value(rent, armed, loss, power, pressure, sanctuary, drug, stake, arrest, extradition, trend, p)
 
 
 def issue_values(members: float = 2000.0, loss: float = 0.005, stake: float = 5.0, drug: float = 0.5,
@@ -49,6 +49,40 @@ def test_war_value_by_hand() -> None:
     j = 1 - 0.98 ** 120
     expected = (5.0 - 1.5 - 0.003 * 60.0 * (j + (1 - j) * 0.25)) / (1.0 - 0.98 * (1.0 - 0.0085))
     assert war() == pytest.approx(expected, rel=1e-12)
+
+
+def test_war_value_follows_the_expected_trajectory() -> None:
+    # Gordon's growth term: a group losing 0.65% of its members a month (the FARC 2002-2012) values war below a
+    # stable one, a growing one above; by hand at the defaults, with the hazard of the stable case.
+    stable = war()
+    declining, growing = war(trend=-0.0065), war(trend=0.005)
+    assert declining < stable < growing
+    net = stable * (1.0 - 0.98 * (1.0 - 0.0085))
+    assert declining == pytest.approx(net / (1.0 - 0.98 * (1.0 - 0.0085) * math.exp(-0.0065)), rel=1e-12)
+    # the cap keeps it finite: however fast the group grows, its effective discount factor stays halfway to one
+    cap = net / (1.0 - 0.98 * (1.0 - 0.0085) * (1.0 + 0.98) / (2 * 0.98))
+    for g in (0.02, 0.5, 5.0, 50.0):
+        assert math.isfinite(war(trend=g))
+        assert war(trend=g) == pytest.approx(cap, rel=1e-12)
+    assert war(trend=1.0, loss=0.0, power=1.0) <= 2.0 * war(loss=0.0, power=1.0) * (1 + 1e-12)
+    # a war that does not pay is counted without the trend (as without the hazard)
+    assert war(rent=0.5, trend=-0.05) == war(rent=0.5) == war(rent=0.5, trend=0.05)
+
+
+def test_trend_step_smooths_the_growth_of_members() -> None:
+    w = 1.0 / P.trend_memory_months
+    trend = np.array([-0.0065, 0.0, 0.01, 0.02])
+    before = np.array([8000.0, 1000.0, 0.0, 100.0])
+    after = np.array([7900.0, 1000.0, 50.0, 0.2])
+    values.trend_step(trend, before, after, 0.5, P)
+    assert trend[0] == pytest.approx((1 - w) * -0.0065 + w * math.log(7900 / 8000), rel=1e-12)
+    assert trend[1] == 0.0  # no change: the trend decays toward zero
+    assert trend[2] == 0.01 and trend[3] == 0.02  # a slot filled from nothing, a group gone: kept
+    # a constant growth is the fixed point
+    steady = np.array([0.0])
+    for _ in range(600):
+        values.trend_step(steady, np.array([1000.0]), np.array([1000.0 * math.exp(-0.01)]), 0.5, P)
+    assert steady[0] == pytest.approx(-0.01, rel=1e-9)
 
 
 def test_rich_and_poor_groups_differ() -> None:

@@ -66,6 +66,7 @@ class TerritoryAgent(mesa.Agent):
         self.fragmentation = 0.0
         self.vacated = 0.0
         self.vacated_now = 0.0
+        self.leader_vacuum = 0.0  # the slower record of vacated ground that social-leader killings follow
         self.hom_base = 0.0
         self.hom_control0 = 0.0  # the state's control share in month 0
         self.losses_state: dict[str, float] = {}
@@ -152,6 +153,8 @@ class TerritoryAgent(mesa.Agent):
         self.vacated_now = sum(max(before[g.gid] - self.control[g.gid], 0.0) * g.leaving
                                for g in self.model.group_list)
         self.vacated = 0.8 * self.vacated + self.vacated_now
+        memory = 1.0 - 1.0 / max(self.model.p["leader_vacuum_memory"], 1.0)
+        self.leader_vacuum = memory * self.leader_vacuum + (1.0 - memory) / (1.0 - 0.8) * self.vacated_now
         gained = {a: max(self.control[a] - before[a], 0.0) for a in before}
         self.filled_state = gained[STATE] if self.vacated_now > 1e-6 else 0.0
         self.filled_groups = sum(v for a, v in gained.items() if a != STATE) if self.vacated_now > 1e-6 else 0.0
@@ -261,7 +264,8 @@ class TerritoryAgent(mesa.Agent):
         p = self.model.p
         drivers = min(max(self.drivers, -20.0), 20.0)
         leaders = ((1.0 - self.state_presence) * self.population / 1e5
-                   * (p["leader_competition_rate"] * self.competition() + p["vacuum_violence_rate"] * self.vacated))
+                   * (p["leader_competition_rate"] * self.competition()
+                      + p["vacuum_violence_rate"] * self.leader_vacuum))
         collateral_rate = p["collateral_share"] * (1.0 - self.state_presence)
         return (self.selective + scale * self.armed_presence(True) ** p["armed_homicide_elasticity"]
                 * math.exp(drivers) + leaders
@@ -280,7 +284,7 @@ class TerritoryAgent(mesa.Agent):
         armed = (self.selective
                  + scale * self.armed_presence() ** p["armed_homicide_elasticity"] * math.exp(drivers))
         self.leaders = ((1.0 - self.state_presence) * self.population / 1e5
-                        * (p["leader_competition_rate"] * q + p["vacuum_violence_rate"] * self.vacated))
+                        * (p["leader_competition_rate"] * q + p["vacuum_violence_rate"] * self.leader_vacuum))
         collateral_rate = p["collateral_share"] * (1.0 - self.state_presence)
         self.collateral = {gid: collateral_rate * k for gid, k in self.killed.items()}
         lethal = sum(self.killed.values()) + sum(self.forces_killed.values())
@@ -354,6 +358,7 @@ class GroupAgent(mesa.Agent):
         self.pressure = 0.0
         self.loss_share = 0.0
         self.rent0 = 1.0
+        self.trend = 0.0  # smoothed monthly growth of members (the war value's trajectory)
         self.transfers = 0.0
         self.zone: set[str] = set()
         self.bilateral = False

@@ -83,6 +83,7 @@ class TotalPeaceModel(mesa.Model):
             g.host_border = {w.territory_ids[i] for i in np.flatnonzero(w.host_border[g.index])}
             g.host_country = w.international_ids[g.host] if g.host is not None else None
             g.relocated = dict.fromkeys(w.neighbour_ids, 0.0)
+            g.trend = float(w.members_trend[g.index]) if w.members_trend is not None else 0.0
             g.extradition_requested = bool(w.extradition_requested[g.index])
             g.allies = {w.group_ids[h] for h in np.flatnonzero(w.allies[g.index])}
             g.rival_agents = [self.group_list[h] for h in np.flatnonzero(w.rivals[g.index])]
@@ -112,6 +113,8 @@ class TotalPeaceModel(mesa.Model):
         for i, t in enumerate(self.territory_list):
             t.ex_combatants = float(desk.w.ex_combatants[i])
             t.vacated = float(desk.w.vacated[i])
+            memory = 1.0 - 1.0 / max(self.p["leader_vacuum_memory"], 1.0)
+            t.leader_vacuum = (1.0 - memory) / (1.0 - 0.8) * t.vacated
         desk.presence()
         chi = economy.appropriable_shares(float(self.schedule.decriminalization[0]), params_tuple(self.p))
         for t in self.territory_list:
@@ -350,8 +353,19 @@ class TotalPeaceModel(mesa.Model):
         # 10. spill-over
         self.route_coca()
         self.neighbour_idx = self.neighbour_index()
+        self.update_trends()
         self.record()
         self.month += 1
+
+    def update_trends(self) -> None:
+        """Each group's smoothed monthly growth of its members, from the start of the month to its end: g <- (1 - w) g
+        + w ln(after / before), w = 1 / trend_memory_months; a group with at most half a member at either end keeps
+        its trend."""
+        w = 1.0 / self.p["trend_memory_months"]
+        for g in self.group_list:
+            before, after = g.members_at_talks, g.total
+            if before > 0.5 and after > 0.5:
+                g.trend = (1.0 - w) * g.trend + w * math.log(after / before)
 
     def international_actors(self, month: int) -> None:
         """Hosts' tolerance (toward its target: relations with the government and the talks they guarantee),

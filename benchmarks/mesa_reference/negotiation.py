@@ -67,6 +67,7 @@ class TableDesk:
             if model.zones_of(i, month):  # a zone granted with a ceasefire is a zone concession too
                 row[L.IN_ZONE] = 1.0
             row[L.IN_COHESION] = g.cohesion
+            row[L.IN_TREND] = g.trend
         return inp
 
     def month(self, month: int, power_without_zone: list[float]) -> None:

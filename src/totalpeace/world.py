@@ -67,6 +67,7 @@ class World:
     edge_length: sp.csr_matrix | None = None  # (T, T) km between adjacent territories' points (None: unknown, 1 each)
     ex_combatants: np.ndarray | None = None  # (T,) former combatants of a demobilised group at the start
     vacated: np.ndarray | None = None  # (T,) control left vacated at the start (the record of vacated control)
+    members_trend: np.ndarray | None = None  # (G,) observed monthly growth of members before the start (0: none)
 
     @property
     def n_territories(self) -> int:
@@ -240,4 +241,5 @@ def build_world(scenario: Scenario) -> World:
         neighbour_rate=np.array([scenario.international[a].homicide_rate or np.nan for a in neighbours]),
         neighbour_actor=np.array([actors.index(a) for a in neighbours], dtype=int), extradition_requested=requested,
         corridor_share=routes.corridor, edge_length=edge_lengths(table), ex_combatants=pool, vacated=vacated,
+        members_trend=np.array([scenario.groups[g].members_trend for g in base_ids] + [0.0] * len(splittable)),
     )

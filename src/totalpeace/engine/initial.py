@@ -4,9 +4,10 @@ Members (armed and support networks) are spread by their presence shares, with a
 host tolerates them; control starts at the fixed point of the territorial contest with those members and the arms
 their rents keep, so that the first months do not drift from an arbitrary start; the routes, the arms and the cocaine
 flows toward the neighbours are evaluated there, and no table is open yet; hosts start at their scheduled tolerance,
-the donor's certification at 1, cartels at their scenario budget and neighbours' violence at 1. The homicide baseline,
-the armed groups' homicide rate, each group's stake and the cartels' starting holdings are set in the first month
-itself (engine/month.py), from that month's own state.
+the donor's certification at 1, cartels at their scenario budget, neighbours' violence at 1 and each group's trend
+at the scenario's observed growth of its members. The homicide baseline, the armed groups' homicide rate, each group's
+stake and the cartels' starting holdings are set in the first month itself (engine/month.py), from that month's own
+state.
 """
 
 from __future__ import annotations
@@ -103,12 +104,15 @@ def _fill(state: State, world: WorldArrays, levers: Levers, p, options: Options)
     state.coca[0][:] = world.coca
     state.ex_combatants[0][:] = world.ex_combatants
     state.vacated[0][:] = world.vacated
+    state.leader_vacuum[0][:] = 0.0  # the ground vacated at the start, as if vacated in the month before
+    contest.remember_leader_vacuum(state.leader_vacuum[0], world.vacated, p)
     stock, _multiplier, exit_of, next_hop = arms_at(control, members, support, sanctuary, world.coca, chi, world, p)
     state.resources[0][:] = stock
     state.route_exit[0][:] = exit_of
     state.route_next[0][:] = next_hop
     state.flow0[0][:] = spillover.neighbour_flows(world.coca, state.route_exit[0], control, world.neighbour_border)
     state.rent0[0][:] = 1.0
+    state.trend[0][:] = world.members_trend
     state.tolerance[0][:] = levers.tolerance[0]
     state.certification[0] = 1.0
     state.engagement[0][:] = 1.0

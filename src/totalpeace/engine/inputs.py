@@ -38,6 +38,7 @@ class WorldArrays(NamedTuple):
     neighbour_border: np.ndarray  # (K, T) 1 where the territory borders the neighbour
     homicides_observed: np.ndarray  # (T,) observed monthly homicides at the start
     members: np.ndarray  # (G,) members at the start
+    members_trend: np.ndarray  # (G,) observed monthly growth of members before the start (the first trend)
     member_presence: np.ndarray  # (G, T) initial share of in-country members per territory
     group_cohesion: np.ndarray  # (G,)
     sanctuary_max: np.ndarray  # (G,) sigma_max
@@ -154,6 +155,7 @@ def world_arrays(world: World, total_forces: float, security_budget: float = 0.0
         exit_of=exit_of, adj_indptr=i64(adjacency.indptr), adj_indices=i64(adjacency.indices), edge_length=f64(length),
         neighbour_border=f64(world.neighbour_border).reshape(len(world.neighbour_ids), T),
         homicides_observed=f64(world.homicides_monthly), members=f64(world.members),
+        members_trend=f64(world.members_trend if world.members_trend is not None else np.zeros(world.n_groups)),
         member_presence=f64(world.presence).reshape(world.n_groups, T), group_cohesion=f64(world.cohesion),
         sanctuary_max=f64(world.sanctuary_max), host_border=f64(world.host_border).reshape(world.n_groups, T),
         is_cartel=f64(world.is_cartel), revenue=f64(world.revenue).reshape(world.n_groups, 4),

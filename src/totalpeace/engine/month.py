@@ -29,6 +29,7 @@ from totalpeace.model import (
 from totalpeace.model.tables import bridge
 from totalpeace.model.tables import layout as TL
 from totalpeace.model.tables import month as tables_
+from totalpeace.model.tables import values as table_values
 from totalpeace.model.tables.agenda import Agenda
 
 EFFORT_NOISE = int(Purpose.EFFORT_NOISE)
@@ -86,6 +87,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
     route_exit, route_next, group_actions = state.route_exit[r], state.route_next[r], state.actions[r]
     signed_members, group_cohesion = state.signed_members[r], state.group_cohesion[r]
     coca, fragmentation, vacated = state.coca[r], state.fragmentation[r], state.vacated[r]
+    leader_vacuum = state.leader_vacuum[r]
     signed, hom_base, flow0 = state.signed[r], state.hom_base[r], state.flow0[r]
     hom_control0 = state.hom_control0[r]
     loss_share, rent0, surplus = state.loss_share[r], state.rent0[r], state.surplus[r]
@@ -214,7 +216,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             bridge.drug_shares(control, kinds, effects.chi[m], world.revenue, value), sanctuary, loss_share,
             np.zeros(G), threat_ops, alive, willing, levers.attacks[m], phase, levers.guarantee[m],
             host_tol * world.sanctuary_max, levers.ceasefire[m], levers.bilateral[m], levers.concessions[m],
-            levers.zone[m], group_cohesion)
+            levers.zone[m], group_cohesion, state.trend[r])
         for g in range(G):  # what the guarantors have deployed to verify (international.verification)
             inputs[g, TL.IN_VERIFICATION] = verify[g]
         national = np.array([cohesion, levers.political_cost[m], legitimacy])
@@ -348,6 +350,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         vacated_now = contest.vacated_control(before, control, leaving)
         filled_state, filled_groups = security.vacuum_fill(before, control, vacated_now)
         contest.remember_vacated(vacated, vacated_now)
+        contest.remember_leader_vacuum(leader_vacuum, vacated_now, p)
         state_fill = contest.state_fill_share(before, control, vacated_now)
 
         # 8. attrition, the ex-combatant pool, recruitment, desertion, movement, sanctuary, relocation abroad, arms,
@@ -442,7 +445,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             expected0 = np.empty(T)
             for t in range(T):
                 expected = (violence.armed_homicides(state.armed_scale[r], presence0[t], drivers[t], selective[t], p)
-                            + violence.social_leader_killings(vacated[t], violence.competition(control, t),
+                            + violence.social_leader_killings(leader_vacuum[t], violence.competition(control, t),
                                                               state_presence[t], population[t], p))
                 for g in range(G):
                     expected += p.rival_lethality * expected_groups[g, t] \
@@ -462,7 +465,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             q = violence.competition(control, t)
             armed = violence.armed_homicides(scale, violence.armed_presence(members, weights, posture_g, t), drivers[t],
                                              selective[t], p)
-            leaders[t] = violence.social_leader_killings(vacated[t], q, state_presence[t], population[t], p)
+            leaders[t] = violence.social_leader_killings(leader_vacuum[t], q, state_presence[t], population[t], p)
             lethal, lost_groups = 0.0, 0.0
             for g in range(G):
                 collateral[g, t] = violence.collateral_deaths(killed[g, t], state_presence[t], p)
@@ -489,11 +492,18 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             p)
         state.neighbour_index[r][:] = neighbours
 
-        # 11. record
+        # 11. record, and each group's trend: the growth of its members over the month (the same sums as at its start)
+        ended_total = np.empty(G)
         for g in range(G):
             abroad[g] = 0.0
             for k in range(K):
                 abroad[g] += relocated[g, k]
+            armed, networks = 0.0, 0.0
+            for t in range(T):
+                armed += members[g, t]
+                networks += support[g, t]
+            ended_total[g] = armed + sanctuary[g] + abroad[g] + networks
+        table_values.trend_step(state.trend[r], members_total, ended_total, ALIVE, p)
         record_month(r, m, records, sums, sums_row, members, support, sanctuary, abroad, control, phase, signed,
                      world.is_cartel, world.population, world.population_total, homicides, neighbours, vacated_now,
                      state_fill, cohesion, dissent, demobilised, coca, income, surplus)

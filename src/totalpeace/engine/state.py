@@ -51,6 +51,7 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("coca", ("T",), "coca area, hectares"),
     Variable("fragmentation", ("T",), "decaying record of splits"),
     Variable("vacated", ("T",), "decaying record of control vacated by groups standing down"),
+    Variable("leader_vacuum", ("T",), "the slower record of vacated control that social-leader killings follow"),
     Variable("signed", ("G",), "1 once the group has signed a final agreement"),
     Variable("hom_base", ("T",), "ordinary-crime homicides per month (territory effect), set in the first month"),
     Variable("hom_control0", ("T",), "the state's control share of each territory in the first month (ordinary crime "
@@ -59,6 +60,7 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("flow0", ("K",), "cocaine flow toward each neighbour at the start"),
     Variable("loss_share", ("G",), "share of members lost to the state and rivals last month"),
     Variable("rent0", ("G",), "each group's stake: its status-quo income in the first month"),
+    Variable("trend", ("G",), "each group's smoothed monthly growth of members: the trajectory in its war value"),
     Variable("surplus", ("G",), "each group's relative surplus of a deal, last computed (its choices read it)"),
     Variable("state_loss", ("G",), "share of members lost to the state last month (leadership losses, M7.2)"),
     Variable("attacks_territory", ("T",), "decaying record of security-force members killed in each territory"),

@@ -167,6 +167,18 @@ def remember_vacated(vacated: np.ndarray, vacated_now: np.ndarray) -> None:
 
 
 @numba.njit(cache=True)
+def remember_leader_vacuum(record: np.ndarray, vacated_now: np.ndarray, p) -> None:
+    """The record of vacated control that social-leader killings follow (in place), in the units of the vacated
+    record: W_t = mu W_{t-1} + (1 - mu) / (1 - 0.8) x vacated this month, mu = 1 - 1 / tau_V. Each vacated share adds
+    the same total to W over time as to the vacated record (so lambda_0 keeps its meaning), spread over tau_V months
+    instead of five: successors fight over ground for years, not months (Prem et al. 2022)."""
+    mu = 1.0 - 1.0 / max(p.leader_vacuum_memory, 1.0)
+    weight = (1.0 - mu) / (1.0 - VACUUM_MEMORY)
+    for t in range(record.shape[0]):
+        record[t] = mu * record[t] + weight * vacated_now[t]
+
+
+@numba.njit(cache=True)
 def state_fill_share(before: np.ndarray, after: np.ndarray, vacated_now: np.ndarray) -> float:
     """Share of the control gained this month in territories with vacated ground that went to the state."""
     T, A = before.shape

@@ -192,9 +192,10 @@ def ordinary_crime(baseline: float, state_control: float, state_control0: float,
 @numba.njit(cache=True)
 def social_leader_killings(vacated: float, competition: float, presence: float, population: float, p) -> float:
     """Killings of social leaders and human-rights defenders (Indepaz's count) expected this month:
-    (1 - S_i) Pop_i/1e5 (lambda_Q Q_i + lambda_0 V_i): where armed groups compete for a territory and where they fill
-    ground others vacated, attenuated by the state's institutional presence (Prem et al. 2022). The land-conflict term
-    of M2.2 is omitted (no land-conflict data ship)."""
+    (1 - S_i) Pop_i/1e5 (lambda_Q Q_i + lambda_0 W_i): where armed groups compete for a territory and where they fill
+    ground others vacated (W, the record of vacated control over tau_V months, contest.remember_leader_vacuum),
+    attenuated by the state's institutional presence (Prem et al. 2022). The land-conflict term of M2.2 is omitted
+    (no land-conflict data ship)."""
     return (1.0 - presence) * population / 1e5 * (p.leader_competition_rate * competition
                                                   + p.vacuum_violence_rate * vacated)
 

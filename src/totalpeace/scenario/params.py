@@ -110,6 +110,14 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     ParamSpec("defeat_hazard", 0.005, 0.0, 0.02, "1 / month", "M1.1", ASSUMPTION,
               "Monthly hazard that a group with no power (p = 0) loses its war economy, scaled by 1 - p (Fearon: "
               "the weaker side expects less from war).", bounds=(0.0, 1.0)),
+    ParamSpec("trend_memory_months", 24.0, 6.0, 60.0, "months", "M1.1",
+              "assumption: the group reads its trajectory over about two years (the Defence Ministry's figures of the "
+              "FARC's decline are yearly, 2008-2012: national_series.csv)",
+              "Memory of the smoothed monthly growth of a group's members, the expected trajectory in its war value: "
+              "each month weighs 1 / trend_memory_months.",
+              "A group that has lost members for years expects to keep losing them (the FARC from about 17,000 at the "
+              "end of 2002 to 8,147 in mid-2012); a short memory would read one bad month as a trend.",
+              bounds=(1.0, 1200.0)),
     ParamSpec("ordinary_sentence_months", 120.0, 96.0, 216.0, "months", "M1.1",
               "Código Penal (Ley 599 de 2000): rebellion 96-162 months (art. 467), aggravated conspiracy 96-216 "
               "months (art. 340); not read here, 120 lies in both ranges",
@@ -628,6 +636,15 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "Prem et al. (2022) social-leader killings in vacated FARC areas [R]; size [P]",
               "lambda_0: killings of social leaders per 100,000 people and month per unit of vacated control, outside "
               "the state's reach."),
+    ParamSpec("leader_vacuum_memory", 36.0, 6.0, 60.0, "months", "M2.2",
+              "Prem, Rivera, Romero & Vargas (2022) 'Selective civilian targeting: the unintended consequences of "
+              "partial peace', Quarterly Journal of Political Science: the killings of community leaders in former "
+              "FARC strongholds rose after the permanent ceasefire of December 2014 and stayed high to the end of "
+              "their data (2017), while other groups consolidated control there [R]; three years: assumption",
+              "tau_V: months over which the killings of social leaders follow ground vacated by a group standing "
+              "down (the record behind lambda_0 forgets a share 1 / tau_V a month); a vacated share leads to the same "
+              "killings in all whatever tau_V, spread over its months (tau_V = 5 is the vacated record of the "
+              "contest)."),
     ParamSpec("leader_competition_rate", 0.204, 0.04, 0.6, "per 100k / month at full competition", "M2.2/M7.1",
               "Indepaz: 132 social leaders killed in 2016 (colombiapeace.org) [R]; size: set so that colombia-2012 "
               "kills that many in 2016 (tools/outcome_scales.py) [R-derived]",

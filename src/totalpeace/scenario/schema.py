@@ -75,6 +75,11 @@ class Group(Strict):
                            description="Members the group counts (fighters and support networks).")
     armed_share: float = Field(1.0, ge=0.0, le=1.0, description="Share of members who are armed (rest: support).")
     members_source: str = Field("", description="Source of the member estimate.")
+    members_trend: float = Field(0.0, ge=-0.2, le=0.2,
+                                 description="Observed monthly growth of the group's members over the years before "
+                                             "the start (log change a month; 0 where unknown): the trajectory its war "
+                                             "value starts from, until the model's own smoothed trend takes over.")
+    members_trend_source: str = Field("", description="Source of the members' trend (the estimates and years).")
     presence: dict[str, float] = Field(default_factory=dict, description="Territory id -> share of members there.")
     presence_from: str | None = Field(None, description="Group key in the territory dataset's presence table.")
     sanctuary: Sanctuary | None = None

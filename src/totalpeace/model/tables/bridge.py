@@ -35,6 +35,7 @@ from totalpeace.model.tables.layout import (
     IN_SANCTUARY,
     IN_SCHEDULED_CEASEFIRE,
     IN_STAKE,
+    IN_TREND,
     IN_VERIFICATION,
     IN_VIOLATIONS,
     IN_WILLING,
@@ -73,12 +74,13 @@ def tables_inputs(power: np.ndarray, power_no_zone: np.ndarray, members_total: n
                   sanctuary: np.ndarray, loss_state: np.ndarray, loss_rivals: np.ndarray, base_pressure: np.ndarray,
                   alive: np.ndarray, willing: np.ndarray, attacks: np.ndarray, phase: np.ndarray,
                   guarantee: np.ndarray, host_weight: np.ndarray, ceasefire: np.ndarray, bilateral: np.ndarray,
-                  concessions: np.ndarray, zone: np.ndarray, cohesion: np.ndarray) -> np.ndarray:
+                  concessions: np.ndarray, zone: np.ndarray, cohesion: np.ndarray, trend: np.ndarray) -> np.ndarray:
     """The (G, N_IN) inputs of the tables' month. `attacks` (G, 4): major attacks, violations, attacks on other
     tables' groups, attacks suffered (levers.attack_counts); `concessions` (G, 4) scheduled by kind; `zone` (G, T)
     the scheduled zone territories (a zone granted with a ceasefire is a zone concession too); `ceasefire`,
-    `bilateral` (G,) scheduled. Stand-ins until the battlefield produces them (docs/model.md 7.4): the verification
-    capacity is the guarantor index, ex-combatants killed are the members a group in implementation lost."""
+    `bilateral` (G,) scheduled; `trend` (G,) each group's smoothed growth of members. Stand-ins until the
+    battlefield produces them (docs/model.md 7.4): the verification capacity is the guarantor index, ex-combatants
+    killed are the members a group in implementation lost."""
     G = power.shape[0]
     inp = np.zeros((G, N_IN))
     for g in range(G):
@@ -111,6 +113,7 @@ def tables_inputs(power: np.ndarray, power_no_zone: np.ndarray, members_total: n
             if zone[g, t] > 0:
                 inp[g, IN_ZONE] = 1.0
         inp[g, IN_COHESION] = cohesion[g]
+        inp[g, IN_TREND] = trend[g]
     return inp
 
 

@@ -38,7 +38,8 @@ IN_EXTRADITION = 23  # scheduled concession: extradition suspended (0/1)
 IN_BOMBING = 24  # scheduled concession: bombing suspended (0/1)
 IN_ZONE = 25  # scheduled concession or ceasefire: demilitarised zone (0/1)
 IN_COHESION = 26  # the group's internal cohesion
-N_IN = 27
+IN_TREND = 27  # its expected trajectory: the smoothed monthly growth of its members (values.trend_step; 1 / month)
+N_IN = 28
 
 # ---------------------------------------------------------------------------------------------------------------
 # Each table's fixed terms, from the scenario (one row per group slot).

@@ -103,6 +103,7 @@ from totalpeace.model.tables.layout import (
     IN_SANCTUARY,
     IN_SCHEDULED_CEASEFIRE,
     IN_STAKE,
+    IN_TREND,
     IN_VERIFICATION,
     IN_VIOLATIONS,
     IN_WILLING,
@@ -260,7 +261,7 @@ def _war(inp: np.ndarray, g: int, loss: float, power: float, conc: np.ndarray, p
     pressure = inp[g, IN_PRESSURE] * (1.0 - p.bombing_share_of_attrition * conc[2])
     return values.war_value(inp[g, IN_RENT], inp[g, IN_ARMED], loss, power, pressure, inp[g, IN_SANCTUARY],
                             inp[g, IN_DRUG_SHARE], inp[g, IN_STAKE], p.concession_shield * conc[0],
-                            p.concession_shield * conc[1], p)
+                            p.concession_shield * conc[1], inp[g, IN_TREND], p)
 
 
 @numba.njit(cache=True)

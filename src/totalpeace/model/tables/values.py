@@ -1,9 +1,10 @@
 """What each side gets from war and from a package, in absolute terms (M1.1, M1.3, M4.1, M6.1).
 
 The group's values are in USD millions (present values), built from its own members, rents and fortune, so that rich
-and poor groups differ: its war value from its rent net of the upkeep of its fighters, the risk to its leaders and the
-hazard that its war economy is lost; its peace value from what each issue of the package is worth to its members and
-leaders, discounted by its trust in the state's word. The state's values are shares of its stake in the conflict with
+and poor groups differ: its war value from its rent net of the upkeep of its fighters, the risk to its leaders, the
+hazard that its war economy is lost and the trajectory it expects (the smoothed growth of its members); its peace
+value from what each issue of the package is worth to its members and leaders, discounted by its trust in the state's
+word. The state's values are shares of its stake in the conflict with
 the group (ending it is worth 1): its outside option from the group's power, the cost of fighting, the security
 forces' cohesion and the political cost of violence; the package costs it the salience-weighted concessions.
 
@@ -11,6 +12,8 @@ Every function is compiled (numba) and works on one table; `p` is the parameter 
 """
 
 from __future__ import annotations
+
+import math
 
 import numba
 import numpy as np
@@ -50,17 +53,29 @@ def fortune(stake: float, p) -> float:
 
 
 @numba.njit(cache=True)
+def trend_growth(trend: float, p) -> float:
+    """The monthly growth factor of the war economy the group expects, exp(g), capped at (1 + delta) / (2 delta).
+
+    The cap keeps Gordon's present value finite (delta exp(g) < 1): a growing group's effective discount factor is at
+    most halfway between delta and 1, so its war value is at most twice that of a stable group with no hazard."""
+    return min(math.exp(trend), 0.5 * (1.0 + p.discount_factor) / p.discount_factor)
+
+
+@numba.njit(cache=True)
 def war_value(rent: float, armed: float, loss_rate: float, power: float, pressure: float, sanctuary: float,
-              drug_share: float, stake: float, arrest_shield: float, extradition_shield: float, p) -> float:
-    """V_war = (rent - upkeep - leadership risk) / (1 - delta (1 - h)), USD m.
+              drug_share: float, stake: float, arrest_shield: float, extradition_shield: float, trend: float,
+              p) -> float:
+    """V_war = (rent - upkeep - leadership risk) / (1 - delta (1 - h) exp(g)), USD m.
 
     upkeep: armed members cost a multiple of the legal wage (pay with a risk premium, arms and logistics);
     leadership risk: the monthly chance that leaders are captured (repression pressure outside sanctuary, less where
     arrest orders are suspended) times what they then lose of their share of the fortune: the prison share of it
     and, for drug-trafficking groups, what extradition takes of the rest (less where extradition is suspended);
     h: the monthly hazard that the war economy is lost, the share of members lost plus a defeat hazard that grows as
-    the group's power p falls. A net flow below zero is discounted without the hazard (losing a war that does not
-    pay is not a gain).
+    the group's power p falls; g: the group's expected trajectory, the smoothed monthly growth of its members
+    (`trend_step`), as the growth term of Gordon's formula (capped by `trend_growth`): a group in decline expects
+    less from war than this month's flow, a growing one more. A net flow below zero is discounted without the hazard
+    or the trend (losing a war that does not pay, or one that shrinks, is not a gain).
     """
     upkeep = p.war_wage_multiple * p.legal_income_per_member * armed
     leaders = p.leadership_wealth_share * fortune(stake, p)
@@ -72,7 +87,18 @@ def war_value(rent: float, armed: float, loss_rate: float, power: float, pressur
     net = rent - upkeep - capture * leaders * loss
     if net <= 0:  # a war that costs more than it brings is not made cheaper by the risk of losing it
         return net / (1.0 - p.discount_factor)
-    return net / (1.0 - p.discount_factor * (1.0 - hazard))
+    return net / (1.0 - p.discount_factor * (1.0 - hazard) * trend_growth(trend, p))
+
+
+@numba.njit(cache=True)
+def trend_step(trend: np.ndarray, before: np.ndarray, after: np.ndarray, alive: float, p) -> None:
+    """g <- (1 - w) g + w ln(after / before), w = 1 / trend_memory_months: each group's smoothed monthly growth of
+    its members (armed, in sanctuary, abroad and support networks) from the start of the month to its end, in place.
+    A group with fewer than `alive` members at either end keeps its trend (a slot a split fills, a group gone)."""
+    w = 1.0 / p.trend_memory_months
+    for g in range(trend.shape[0]):
+        if before[g] > alive and after[g] > alive:
+            trend[g] = (1.0 - w) * trend[g] + w * math.log(after[g] / before[g])
 
 
 @numba.njit(cache=True)
