@@ -35,6 +35,8 @@ STEP_TOLERANCE = 1e-13  # a Newton step smaller than this share of an issue's ra
 # sqrt(machine epsilon): a Newton step smaller than this share of an issue's range is taken without the line search
 # (which could no longer see its gain), so that the package is found to rounding rather than to about 1e-8.
 FULL_STEP = 1e-6
+SURPLUS_FLOOR = 1e-12  # the smallest surplus the polish's derivatives divide by (a signatory exactly at its outside
+# option, where the log Nash product is minus infinity)
 # Rows of the scratch array (workspace): vectors over issues, then per-actor gradients, then the Newton system.
 W_START, W_LENGTH, W_RATE, W_GRAD, W_DIAG, W_RHS, W_STEP, W_TRIAL, W_WARM, W_R, W_DU = range(11)
 
@@ -262,7 +264,9 @@ def _objective(x: np.ndarray, kind: np.ndarray, const: np.ndarray, lin: np.ndarr
 def _derivatives(x: np.ndarray, kind: np.ndarray, const: np.ndarray, lin: np.ndarray, pos: np.ndarray,
                  share: np.ndarray, d: np.ndarray, w: np.ndarray, grad: np.ndarray, du: np.ndarray, r: np.ndarray,
                  diag: np.ndarray) -> None:
-    """Gradient of the log Nash product and its Hessian in factored form: H = diag - sum_a r_a du_a du_a^T."""
+    """Gradient of the log Nash product and its Hessian in factored form: H = diag - sum_a r_a du_a du_a^T. At a
+    package where a signatory's surplus is exactly zero (the edge of the domain, where the search may start) the
+    surplus is taken at SURPLUS_FLOOR: a steep but finite pull back inside, not a division by zero."""
     A, K = kind.shape[0], x.shape[0]
     for k in range(K):
         grad[k] = 0.0
@@ -276,14 +280,14 @@ def _derivatives(x: np.ndarray, kind: np.ndarray, const: np.ndarray, lin: np.nda
             for k in range(K):
                 u += lin[a, k] * x[k]
                 du[a, k] = lin[a, k]
-            ws = w[a] / (u - d[a])
+            ws = w[a] / max(u - d[a], SURPLUS_FLOOR)
         else:
             u = 0.0
             for k in range(K):
                 gap = x[k] - pos[a, k]
                 u += share[a, k] * (1.0 - gap * gap)
                 du[a, k] = -2.0 * share[a, k] * gap
-            ws = w[a] / (u - d[a])
+            ws = w[a] / max(u - d[a], SURPLUS_FLOOR)
             for k in range(K):
                 diag[k] -= 2.0 * ws * share[a, k]
         r[a] = ws * ws / w[a]
