@@ -74,6 +74,26 @@ def step_runs(lo: int, hi: int, first: int, last: int, seed: int, runs: np.ndarr
 
 
 @numba.njit(cache=True)
+def group_totals(members: np.ndarray, support: np.ndarray, sanctuary: np.ndarray, relocated: np.ndarray,
+                 abroad: np.ndarray, armed_total: np.ndarray, members_total: np.ndarray) -> None:
+    """Each group's armed members relocated abroad, its armed members (in the country, in sanctuary and abroad) and
+    all its members with its networks (G,), in place: counted the same way at the start of a month and at its end,
+    so that the trend's growth compares like with like."""
+    G, T = members.shape
+    K = relocated.shape[1]
+    for g in range(G):
+        armed, networks = 0.0, 0.0
+        for t in range(T):
+            armed += members[g, t]
+            networks += support[g, t]
+        abroad[g] = 0.0
+        for k in range(K):
+            abroad[g] += relocated[g, k]
+        armed_total[g] = armed + sanctuary[g] + abroad[g]
+        members_total[g] = armed_total[g] + networks
+
+
+@numba.njit(cache=True)
 def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: WorldArrays, levers: Levers,
              effects: LeverEffects, tables: Agenda, state: State, records: Records, sums: Records, row: int,
              options: Options, draws: Draws) -> None:
@@ -100,17 +120,10 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         sums_row = m if row < 0 else row + m - first
         members_total = np.empty(G)  # armed (in the country, in sanctuary and relocated abroad) and networks
         armed_total = np.empty(G)
-        abroad = np.zeros(G)
+        abroad = np.empty(G)
         alive = np.zeros(G)
+        group_totals(members, support, sanctuary, relocated, abroad, armed_total, members_total)
         for g in range(G):
-            armed, networks = 0.0, 0.0
-            for t in range(T):
-                armed += members[g, t]
-                networks += support[g, t]
-            for k in range(K):
-                abroad[g] += relocated[g, k]
-            armed_total[g] = armed + sanctuary[g] + abroad[g]
-            members_total[g] = armed_total[g] + networks
             alive[g] = 1.0 if members_total[g] > ALIVE else 0.0
 
         # 1. levers: the scheduled zones and ceasefires (the tables add negotiated ones in step 3), the international
@@ -494,15 +507,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
 
         # 11. record, and each group's trend: the growth of its members over the month (the same sums as at its start)
         ended_total = np.empty(G)
-        for g in range(G):
-            abroad[g] = 0.0
-            for k in range(K):
-                abroad[g] += relocated[g, k]
-            armed, networks = 0.0, 0.0
-            for t in range(T):
-                armed += members[g, t]
-                networks += support[g, t]
-            ended_total[g] = armed + sanctuary[g] + abroad[g] + networks
+        group_totals(members, support, sanctuary, relocated, abroad, np.empty(G), ended_total)
         table_values.trend_step(state.trend[r], members_total, ended_total, ALIVE, p)
         record_month(r, m, records, sums, sums_row, members, support, sanctuary, abroad, control, phase, signed,
                      world.is_cartel, world.population, world.population_total, homicides, neighbours, vacated_now,
