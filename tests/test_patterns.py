@@ -90,6 +90,11 @@ def test_ratification_and_breakdown_reason_series():
              for m in range(12)]
     out = Outputs.from_frame(frame(rows))
     assert st.rejected_then_ratified(out, "farc").tolist() == [1.0, 0.0, 0.0]
+    from totalpeace.validation.patterns import _end_reasons
+
+    assert _end_reasons(out, "eln") == ("; tables ended, by first reason: attack by the group 50%, the state's "
+                                        "decision 50%")
+    assert _end_reasons(out, "farc") == ""  # no audit series for this table
     reason = st.breakdown_reason_is(out, "eln", 1)
     assert reason[:2].tolist() == [1.0, 0.0] and np.isnan(reason[2])
 

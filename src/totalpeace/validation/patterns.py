@@ -183,9 +183,25 @@ def talks_outcome(group: str) -> Diagnosis:
         phase = np.rint(runs.outputs.group("phase", group)).astype(int)
         signed = np.isin(phase, st.SIGNED).any(axis=1)
         broken = (phase == st.BROKEN).any(axis=1)
-        return (f"{group}'s table: signed in {signed.mean():.0%} of runs, broken down in {broken.mean():.0%} (of "
+        text = (f"{group}'s table: signed in {signed.mean():.0%} of runs, broken down in {broken.mean():.0%} (of "
                 f"which after signing: {(signed & broken).mean():.0%}), neither in {(~signed & ~broken).mean():.0%}")
+        return text + _end_reasons(runs.outputs, group)
     return text
+
+
+def _end_reasons(out: Outputs, group: str) -> str:
+    """", first ended by: <reason> x%, ..." over the runs whose table ended (empty without the audit's series)."""
+    try:
+        codes = np.rint(out.group("breakdown_reason", group)).astype(int)
+    except LookupError:
+        return ""
+    ended = (codes != 0).any(axis=1)
+    if not ended.any():
+        return ""
+    first = codes[np.arange(codes.shape[0]), np.argmax(codes != 0, axis=1)][ended]
+    parts = [f"{st.BREAKDOWN_REASONS.get(int(c), f'code {c}')} {np.mean(first == c):.0%}"
+             for c in sorted(set(first.tolist()), key=lambda c: -np.sum(first == c))]
+    return "; tables ended, by first reason: " + ", ".join(parts)
 
 
 def yearly_path(series: str, years: tuple[int, ...], *more: str) -> Diagnosis:
