@@ -119,6 +119,20 @@ def test_arms_stock_by_hand() -> None:
     np.testing.assert_allclose(economy.arms_multiplier(a, p), [1.5, 1.0])
 
 
+def test_members_in_sanctuary_earn_the_scenario_ratio_of_a_member_at_home() -> None:
+    ratio = f64([1.2, 0.0, 0.0, 0.0])
+    rent = f64([10.0, 4.0, 0.0, 0.0])
+    members = f64([[300.0, 200.0], [100.0, 0.0], [0.0, 0.0], [0.0, 0.0]])  # armed members at home by territory
+    slot = np.array([3, -1, -1, -1], dtype=np.int64)  # group 0 splits into slot 3
+    rate = economy.sanctuary_rates(ratio, rent, members, slot)
+    np.testing.assert_allclose(rate, [1.2 * 10.0 / 500.0, 0.0, 0.0, 1.2 * 10.0 / 500.0])  # the splinter inherits it
+    income = rent.copy()
+    economy.add_sanctuary_income(income, rate, f64([400.0, 50.0, 0.0, 100.0]))
+    np.testing.assert_allclose(income, [10.0 + 9.6, 4.0, 0.0, 2.4])  # nothing abroad without a ratio
+    empty = economy.sanctuary_rates(ratio, rent, np.zeros((4, 2)), slot)
+    np.testing.assert_allclose(empty, 0.0)  # nobody at home: no rate to scale (no division by zero)
+
+
 def test_cartels_arm_proxies_and_keep_their_own_share() -> None:
     allies = f64([[0, 1, 0], [0, 0, 0], [0, 0, 0]])  # cartel 0 finances group 1
     got = economy.cartel_transfers(f64([3.0, 0.0, 0.0]), allies, f64([1.0, 2.0, 5.0]), f64([1.0, 1.0, 1.0]), 0.0)

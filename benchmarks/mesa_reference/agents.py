@@ -335,6 +335,7 @@ class GroupAgent(mesa.Agent):
         self.support: dict[str, float] = {}  # support networks per territory
         self.presence: dict[str, float] = {}  # effective presence (groups.py): the effort its members bring here
         self.sanctuary = 0.0  # armed members abroad
+        self.sanctuary_rate = 0.0  # monthly income per member in sanctuary (set in the first month)
         self.resources = 0.0  # stock of arms and resources (USD m)
         self.own_rent = self.pay = 0.0
         self.arms = self.effort_multiplier = self.operations = self.fighting = 1.0

@@ -216,6 +216,16 @@ class TotalPeaceModel(mesa.Model):
         self.route_coca()
         territories.do("compute_rents", self.appropriable_shares(float(s.decriminalization[month])))
         groups.do("collect_rents")
+        if month == 0:  # income per member in sanctuary: the scenario's ratio to the rent per armed member at home
+            for g in self.group_list:
+                at_home = sum(g.members.values())
+                ratio = float(self.world.sanctuary_income[g.index]) if self.world.sanctuary_income is not None else 0.0
+                g.sanctuary_rate = ratio * g.rent / at_home if ratio > 0 and at_home > 0 else 0.0
+            for g in self.group_list:
+                if g.splinter is not None:
+                    g.splinter.sanctuary_rate = g.sanctuary_rate
+        for g in self.group_list:
+            g.rent += g.sanctuary_rate * g.sanctuary
         vacuum_exits = sum(t.vacated for t in self.territory_list if t.is_exit)
         for g in self.group_list:
             g.transfers = 0.0
@@ -242,7 +252,7 @@ class TotalPeaceModel(mesa.Model):
         if month == 0:  # the group's stake: its status-quo income, before any change in drug policy
             chi0 = self.appropriable_shares(0.0)
             for g in self.group_list:
-                g.rent0 = max(g.status_quo_rent(chi0), 1e-6)
+                g.rent0 = max(g.status_quo_rent(chi0), 1e-6) + g.sanctuary_rate * g.sanctuary
         for g in self.group_list:
             g.own_rent = g.rent
         desk.pay()

@@ -42,6 +42,7 @@ class WorldArrays(NamedTuple):
     member_presence: np.ndarray  # (G, T) initial share of in-country members per territory
     group_cohesion: np.ndarray  # (G,)
     sanctuary_max: np.ndarray  # (G,) sigma_max
+    sanctuary_income: np.ndarray  # (G,) income of a member in sanctuary relative to one at home at the start
     host_border: np.ndarray  # (G, T) 1 where the territory borders the group's host country
     is_cartel: np.ndarray  # (G,) 1 for foreign cartels
     revenue: np.ndarray  # (G, 4) 0/1 rent kinds the group lives on
@@ -157,7 +158,10 @@ def world_arrays(world: World, total_forces: float, security_budget: float = 0.0
         homicides_observed=f64(world.homicides_monthly), members=f64(world.members),
         members_trend=f64(world.members_trend if world.members_trend is not None else np.zeros(world.n_groups)),
         member_presence=f64(world.presence).reshape(world.n_groups, T), group_cohesion=f64(world.cohesion),
-        sanctuary_max=f64(world.sanctuary_max), host_border=f64(world.host_border).reshape(world.n_groups, T),
+        sanctuary_max=f64(world.sanctuary_max),
+        sanctuary_income=f64(world.sanctuary_income if world.sanctuary_income is not None
+                             else np.zeros(world.n_groups)),
+        host_border=f64(world.host_border).reshape(world.n_groups, T),
         is_cartel=f64(world.is_cartel), revenue=f64(world.revenue).reshape(world.n_groups, 4),
         finance=f64(world.finance), allies=f64(world.allies).reshape(world.n_groups, world.n_groups),
         rival_pairs=i64(np.argwhere(world.rivals > 0)).reshape(-1, 2),

@@ -181,6 +181,10 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         spillover.scale_route_rents(kinds, state.neighbour_index[r], world.neighbour_border, p)
         value, rent_t = economy.appropriable(kinds, effects.chi[m], world.revenue)
         rent = economy.group_rents(value, control)
+        if m == 0:
+            state.sanctuary_rate[r][:] = economy.sanctuary_rates(world.sanctuary_income, rent, members,
+                                                                 world.splinter_slot)
+        economy.add_sanctuary_income(rent, state.sanctuary_rate[r], sanctuary)
         exit_control, vacuum_exits = economy.exit_holdings(control, vacated, world.exits)
         holdings = international.allies_holdings(world.allies, exit_control, alive)
         if m == 0:
@@ -190,6 +194,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
                                              world.allies, exit_control, alive, vacuum_exits)
         if m == 0:
             rent0[:] = economy.stakes(kinds, world.revenue, control, p)
+            economy.add_sanctuary_income(rent0, state.sanctuary_rate[r], sanctuary)
         pay = economy.pay_ratios(rent, transfers, members_total, p)
         income = rent + transfers
 

@@ -73,6 +73,7 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("certification", (), "the donor's certification of the state's drug cooperation, in [0, 1]"),
     Variable("engagement", ("G",), "each foreign cartel's engagement: its budget relative to the scenario's"),
     Variable("holdings0", ("G",), "exits each cartel's proxies held in the first month"),
+    Variable("sanctuary_rate", ("G",), "monthly income per armed member in sanctuary, set in the first month"),
     Variable("relocated", ("G", "K"), "members of each group relocated into each neighbouring country"),
     Variable("neighbour_index", ("K",), "violence index of each neighbour last month (feeds back into route rents)"),
 )

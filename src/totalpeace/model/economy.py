@@ -101,6 +101,33 @@ def group_rents(value: np.ndarray, control: np.ndarray) -> np.ndarray:
 
 
 @numba.njit(cache=True)
+def sanctuary_rates(ratio: np.ndarray, rent: np.ndarray, members: np.ndarray, splinter_slot: np.ndarray) -> np.ndarray:
+    """Monthly income per armed member in sanctuary (G,), fixed at the start: `ratio` times the group's rent per armed
+    member at home, r_sigma = q_g R_g / A_g. The host country's economies (Venezuela's mining, smuggling and
+    extortion) pay the members there whatever the group holds at home, so sheltering is an income base as well as a
+    refuge (M4.2). A splinter's members abroad earn at its parent's rate."""
+    G = ratio.shape[0]
+    out = np.zeros(G)
+    for g in range(G):
+        at_home = 0.0
+        for t in range(members.shape[1]):
+            at_home += members[g, t]
+        if ratio[g] > 0 and at_home > 0:
+            out[g] = ratio[g] * rent[g] / at_home
+    for g in range(G):
+        if splinter_slot[g] >= 0:
+            out[splinter_slot[g]] = out[g]
+    return out
+
+
+@numba.njit(cache=True)
+def add_sanctuary_income(rent: np.ndarray, rate: np.ndarray, sanctuary: np.ndarray) -> None:
+    """Each group's rent plus what its members in sanctuary earn there, r_sigma N_sigma (in place)."""
+    for g in range(rent.shape[0]):
+        rent[g] += rate[g] * sanctuary[g]
+
+
+@numba.njit(cache=True)
 def stakes(kinds: np.ndarray, revenue: np.ndarray, control: np.ndarray, p) -> np.ndarray:
     """Each group's stake (G,): its income under the status quo (no drug-policy change), at least STAKE_FLOOR. Deal
     benefits and cartel finance are measured against it."""

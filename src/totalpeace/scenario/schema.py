@@ -12,7 +12,7 @@ import re
 import typing
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
 from totalpeace.scenario.dates import YearMonth
 from totalpeace.scenario.params import PARAMETERS
@@ -64,6 +64,16 @@ class Sanctuary(Strict):
     country: str = Field(..., description="International actor id of the host, e.g. venezuela.")
     share: float = Field(..., ge=0.0, le=1.0, description="sigma_max: share of members in sanctuary at tolerance 1.")
     source: str = Field("", description="Source of the share.")
+    income_ratio: float = Field(0.0, ge=0.0, le=10.0, description="Income of a member in sanctuary (the host "
+                                "country's mining, smuggling and extortion) relative to a member at home at the start; "
+                                "0: members abroad earn nothing there.")
+    income_source: str = Field("", description="Source of the income ratio (the income and member shares abroad).")
+
+    @model_validator(mode="after")
+    def _income_needs_a_source(self) -> Sanctuary:
+        if self.income_ratio > 0 and not self.income_source.strip():
+            raise ValueError("income_ratio > 0 needs income_source (where the income earned abroad is reported)")
+        return self
 
 
 class Group(Strict):
