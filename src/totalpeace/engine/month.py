@@ -138,6 +138,8 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
     concessions = np.empty((G, 4))  # concessions in force, by kind (values.CONCESSION_KINDS)
     at_table, target = np.empty(G, dtype=np.bool_), np.empty(G, dtype=np.bool_)
     verification, chosen_base, multiplier = np.empty(G), np.empty(G), np.empty(G)
+    income, sanctuary_capacity = np.empty(G), np.empty(G)  # rents and transfers; host tolerance x sigma_max
+    keeping = np.empty(G)  # the share of each group's fronts keeping its ceasefire (1 - q_g)
     demobilised, leaving, recruiting = np.empty(G), np.empty(G), np.empty(G, dtype=np.bool_)
     before, state_effort = np.empty(control.shape), np.empty(T)
     protected, in_zone, spoiling = np.empty((G, T)), np.empty(G), np.empty(G)
@@ -216,7 +218,9 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         if m == 0:
             rent0[:] = economy.stakes(kinds, world.revenue, control, p)
         pay = economy.pay_ratios(rent, transfers, members_total, p)
-        income = rent + transfers
+        for g in range(G):
+            income[g] = rent[g] + transfers[g]
+            sanctuary_capacity[g] = host_tol[g] * world.sanctuary_max[g]
 
         # 3. negotiation: the groups' power (their arms, before this month's choices), whether each comes to its table
         # (its willingness, model/choices.py), then the tables' month (model/tables), fed by the battlefield
@@ -252,7 +256,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             p_group, p_without_zone, members_total, world.armed_share, income, rent0,
             bridge.drug_shares(control, kinds, effects.chi[m], world.revenue, value), sanctuary, loss_share,
             no_losses, threat_ops, alive, willing, levers.attacks[m], phase, levers.guarantee[m],
-            host_tol * world.sanctuary_max, levers.ceasefire[m], levers.bilateral[m], levers.concessions[m],
+            sanctuary_capacity, levers.ceasefire[m], levers.bilateral[m], levers.concessions[m],
             levers.zone[m], group_cohesion, state.trend[r])
         for g in range(G):  # what the guarantors have deployed to verify (international.verification)
             inputs[g, TL.IN_VERIFICATION] = verify[g]
@@ -303,8 +307,10 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         # the state's operations against each group: the pressure its posture draws after concessions, stepped up after
         # its attacks, eased for a verified unilateral ceasefire
         fronts = choices.fronts_fighting(choice, ceasefire)  # 1, or in a ceasefire the share exploiting it (q_g)
+        for g in range(G):
+            keeping[g] = 1.0 - fronts[g]
         ops = security.operations(bridge.pressure_after_concessions(decided, chosen_base, p), attacks_group, verify,
-                                  unilateral, 1.0 - fronts, p)
+                                  unilateral, keeping, p)
         focus = security.priority(members, alive, p)  # the forces concentrate on the largest groups
         for g in range(G):
             ops[g] *= focus[g]
@@ -416,7 +422,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
                                             members_total, loss_share)
         strength.movement(members, strength.contested_value(value, control), world.adj_indptr, world.adj_indices,
                           p.movement_rate)
-        strength.sanctuary_flow(members, sanctuary, world.sanctuary_max * host_tol, world.host_border,
+        strength.sanctuary_flow(members, sanctuary, sanctuary_capacity, world.host_border,
                                 p.sanctuary_adjustment)
         for k in range(K):
             neighbour_tolerance[k] = tolerance[world.neighbour_actor[k]]
