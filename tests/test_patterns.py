@@ -90,6 +90,11 @@ def test_ratification_and_breakdown_reason_series():
              for m in range(12)]
     out = Outputs.from_frame(frame(rows))
     assert st.rejected_then_ratified(out, "farc").tolist() == [1.0, 0.0, 0.0]
+    from totalpeace.validation.patterns import _end_reasons
+
+    assert _end_reasons(out, "eln") == ("; tables ended, by first reason: attack by the group 50%, the state's "
+                                        "decision 50%")
+    assert _end_reasons(out, "farc") == ""  # no audit series for this table
     reason = st.breakdown_reason_is(out, "eln", 1)
     assert reason[:2].tolist() == [1.0, 0.0] and np.isnan(reason[2])
 
@@ -112,6 +117,24 @@ def test_national_statistics_ratios_levels_and_errors():
     assert st.mean_absolute_percentage_error(out, "homicides", observed) == pytest.approx([(0 + 0.2) / 2])
     with pytest.raises(NotProduced, match="displaced"):
         st.yearly_mean(out, "displaced", (2018,))
+
+
+def test_ceasefire_diagnosis_splits_runs_by_whether_the_table_was_alive():
+    from totalpeace.validation.patterns import Runs, ceasefire_by_table, load_observations
+
+    labels = months("2012-10", 48)
+    rows = []
+    for run, (phase, during) in enumerate(((Phase.PARTIAL_AGREEMENTS, 20.0), (Phase.BROKEN_DOWN, 90.0),
+                                           (Phase.SUSPENDED, 30.0))):
+        for label in labels:
+            ceasefire = "2015-08" <= label <= "2016-07"
+            rows.append((run, label, "combat_deaths", "", "", during if ceasefire else 100.0))
+            rows.append((run, label, "phase", "farc", "", float(phase)))
+    runs = Runs(Outputs.from_frame(frame(rows)), load_observations()["ceasefire_conflict_deaths_ratio"])
+    text = ceasefire_by_table("farc", "combat_deaths", ("2015-08", "2016-07"), ("2012-10", "2014-11"))(
+        runs, np.zeros(3))
+    assert "alive in 2015-08 in 67% of runs" in text
+    assert "where alive 0.25" in text and "where not alive 0.9" in text
 
 
 def test_territory_statistics_weight_departments_by_observed_homicides():

@@ -142,6 +142,34 @@ def test_an_attack_suspends_a_table_that_resumes_after_quiet_months() -> None:
     assert phases[reasons.index(Reason.RESUMED)] == Phase.EXPLORATION
 
 
+@pytest.mark.parametrize("zone", [0.0, 1.0])
+def test_an_attack_ends_a_stalled_table_the_state_pays_for_and_only_suspends_one_it_does_not(zone: float) -> None:
+    run = Run(groups=1, prior=(0.6, 0.3, 0.1), params={"belief_suspend": 0.15}, true_type=0)
+    run.inp[:, L.IN_RENT] = 20.0  # no package the state may offer beats the group's war: the talks are stalled
+    run.inp[0, L.IN_ZONE] = zone
+    run.history(3)
+    assert run.audit[0, L.AU_REASON] == Reason.GROUP_OUTSIDE_OPTION
+    run.inp[0, L.IN_ATTACKS] = 1
+    run.step()
+    if zone:  # the Caguán, February 2002: the zone and the talks end together
+        assert run.phase[0] == Phase.BROKEN_DOWN and run.audit[0, L.AU_REASON] == Reason.ENDED_STALLED
+        assert run.out[0, L.OUT_ZONE] == 0
+    else:  # nothing paid for the table: suspended, as before
+        assert run.phase[0] == Phase.SUSPENDED and run.audit[0, L.AU_REASON] == Reason.SUSPENDED_ATTACK
+
+
+def test_an_attack_suspends_a_table_with_a_deal_in_sight_even_with_concessions_in_force() -> None:
+    run = Run(groups=1, prior=(0.6, 0.3, 0.1), params={"belief_suspend": 0.15, "talks_phase_months": 12.0},
+              true_type=0)
+    run.inp[:, L.IN_RENT] = 0.5  # a poor group: a package beats its war
+    run.inp[0, L.IN_ZONE] = 1.0
+    run.history(2)
+    assert run.audit[0, L.AU_REASON] in (Reason.EXPLORING, Reason.BARGAINING, Reason.ADVANCED)
+    run.inp[0, L.IN_ATTACKS] = 1
+    run.step()
+    assert run.phase[0] == Phase.SUSPENDED and run.audit[0, L.AU_REASON] == Reason.SUSPENDED_ATTACK
+
+
 def test_a_second_attack_while_suspected_ends_the_table() -> None:
     run = Run(groups=1, prior=(0.6, 0.3, 0.1), true_type=0)
     run.inp[:, L.IN_RENT] = 20.0

@@ -183,9 +183,25 @@ def talks_outcome(group: str) -> Diagnosis:
         phase = np.rint(runs.outputs.group("phase", group)).astype(int)
         signed = np.isin(phase, st.SIGNED).any(axis=1)
         broken = (phase == st.BROKEN).any(axis=1)
-        return (f"{group}'s table: signed in {signed.mean():.0%} of runs, broken down in {broken.mean():.0%} (of "
+        text = (f"{group}'s table: signed in {signed.mean():.0%} of runs, broken down in {broken.mean():.0%} (of "
                 f"which after signing: {(signed & broken).mean():.0%}), neither in {(~signed & ~broken).mean():.0%}")
+        return text + _end_reasons(runs.outputs, group)
     return text
+
+
+def _end_reasons(out: Outputs, group: str) -> str:
+    """", first ended by: <reason> x%, ..." over the runs whose table ended (empty without the audit's series)."""
+    try:
+        codes = np.rint(out.group("breakdown_reason", group)).astype(int)
+    except LookupError:
+        return ""
+    ended = (codes != 0).any(axis=1)
+    if not ended.any():
+        return ""
+    first = codes[np.arange(codes.shape[0]), np.argmax(codes != 0, axis=1)][ended]
+    parts = [f"{st.BREAKDOWN_REASONS.get(int(c), f'code {c}')} {np.mean(first == c):.0%}"
+             for c in sorted(set(first.tolist()), key=lambda c: -np.sum(first == c))]
+    return "; tables ended, by first reason: " + ", ".join(parts)
 
 
 def yearly_path(series: str, years: tuple[int, ...], *more: str) -> Diagnosis:
@@ -226,6 +242,34 @@ def period_means(series: str, during: tuple[str, str], before: tuple[str, str]) 
         a = float(np.median(values[:, runs.outputs.span(*before)].mean(axis=1)))
         b = float(np.median(values[:, runs.outputs.span(*during)].mean(axis=1)))
         return f"median {series} a month: {fmt(a)} in {before[0]}..{before[1]}, {fmt(b)} in {during[0]}..{during[1]}"
+    return text
+
+
+def both(*diagnoses: Diagnosis) -> Diagnosis:
+    """Several diagnoses in one line."""
+    def text(runs: Runs, values: np.ndarray) -> str:
+        return "; ".join(d(runs, values) for d in diagnoses)
+    return text
+
+
+def ceasefire_by_table(group: str, series: str, during: tuple[str, str], before: tuple[str, str]) -> Diagnosis:
+    """The ratio of monthly means split by whether the group's table was still alive when the ceasefire began.
+
+    A historical scenario schedules the ceasefire whatever the run's talks did; in runs whose table has broken down
+    the group has nothing at stake at a table and its fronts exploit the ceasefire (docs/model.md 7.13), so the
+    split says whether a miss comes from the ceasefire's mechanism or from the talks that led to it."""
+    def text(runs: Runs, _values: np.ndarray) -> str:
+        out = runs.outputs
+        phase = np.rint(out.group("phase", group)[:, out.month(during[0])]).astype(int)
+        alive = np.isin(phase, st.ALIVE)
+        values = out.series(series)
+        ratio = values[:, out.span(*during)].mean(axis=1) / np.maximum(values[:, out.span(*before)].mean(axis=1),
+                                                                          1e-9)
+        parts = [f"{group}'s table alive in {during[0]} in {alive.mean():.0%} of runs"]
+        for mask, name in ((alive, "alive"), (~alive, "not alive")):
+            if mask.any():
+                parts.append(f"median ratio where {name} {fmt(float(np.median(ratio[mask])))}")
+        return "; ".join(parts)
     return text
 
 
@@ -311,7 +355,8 @@ CATALOGUE: tuple[Pattern, ...] = (
             lambda r: st.ratio_of_monthly_means(r.outputs, "combat_deaths", CEASEFIRE, BEFORE_CEASEFIRE),
             "mean monthly combat deaths (everyone killed in armed fighting, CERAC's conflict deaths) Aug 2015 - Jul "
             "2016 over Oct 2012 - Nov 2014", "ratio",
-            diagnose=period_means("combat_deaths", CEASEFIRE, BEFORE_CEASEFIRE)),
+            diagnose=both(period_means("combat_deaths", CEASEFIRE, BEFORE_CEASEFIRE),
+                          ceasefire_by_table("farc", "combat_deaths", CEASEFIRE, BEFORE_CEASEFIRE))),
     Pattern("ceasefire-homicides", "#17 (a)",
             "... while national homicides barely move?", S12, "ceasefire_homicides_ratio",
             lambda r: st.ratio_of_monthly_means(r.outputs, "homicides", CEASEFIRE, BEFORE_CEASEFIRE),

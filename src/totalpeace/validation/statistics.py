@@ -18,6 +18,9 @@ from totalpeace.validation.outputs import Outputs
 
 SIGNED = (int(Phase.FINAL_AGREEMENT), int(Phase.IMPLEMENTATION), int(Phase.DEMOBILIZED))
 BROKEN = int(Phase.BROKEN_DOWN)
+# Phases of a table still alive: bargaining, suspended, signed or being implemented (not broken down or demobilised).
+ALIVE = (int(Phase.EXPLORATION), int(Phase.FORMAL_TALKS), int(Phase.PARTIAL_AGREEMENTS), int(Phase.FINAL_AGREEMENT),
+         int(Phase.IMPLEMENTATION), int(Phase.SUSPENDED))
 FLOOR = 1e-9
 
 # Codes of the per-month `breakdown_reason` group series a negotiation audit is expected to produce (0: none that

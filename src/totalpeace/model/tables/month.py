@@ -178,6 +178,7 @@ R_ENDED = int(Reason.ENDED)
 R_ENDED_DEADLINE = int(Reason.ENDED_DEADLINE)
 R_ENDED_POLITICS = int(Reason.ENDED_POLITICS)
 R_ENDED_SPOILER = int(Reason.ENDED_SPOILER)
+R_ENDED_STALLED = int(Reason.ENDED_STALLED)
 R_ENDED_SUSPENSION = int(Reason.ENDED_SUSPENSION)
 R_EXPLORING = int(Reason.EXPLORING)
 R_GROUP_GONE = int(Reason.GROUP_GONE)
@@ -453,6 +454,15 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
             for k in range(K):
                 state_budget += lin[STATE, k] * lo_eff[k]
             audit[g, AU_BUDGET] = max(state_budget, 0.0)
+            # what the state sees of a deal: the best package it may offer against the group's outside option as it
+            # perceives it (its belief about the type), and its own budget for concessions
+            best_for_group = const[GROUP]
+            for k in range(K):
+                best_for_group += lin[GROUP, k] * (hi_eff[k] if lin[GROUP, k] > 0 else lo_eff[k])
+            sees_deal = state_budget > 0 and best_for_group >= d_seen
+            # what it pays to keep the table: concessions in force (a zone, suspended operations or arrest orders) are
+            # worth their cost only while a deal is in sight (the Caguán, ended with its zone in February 2002)
+            paying_for_nothing = n_conc > 0 and not sees_deal
 
             # --- the package on the table
             if bargaining(ph):
@@ -492,9 +502,6 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                 group_yes = true_type != TOTAL and group_value >= d_true
                 state_yes = state_value >= d_state
                 # Why not, when not: the state concedes nothing; nothing it may concede is enough; or the overlap.
-                best_for_group = const[GROUP]
-                for k in range(K):
-                    best_for_group += lin[GROUP, k] * (hi_eff[k] if lin[GROUP, k] > 0 else lo_eff[k])
                 if group_yes and state_yes:
                     reason = R_BARGAINING if ph != EXPLORATION else R_EXPLORING
                 elif state_budget <= 0:
@@ -555,6 +562,9 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
             elif (static[g, TB_DEADLINE] > 0 and (bargaining(ph) or ph == SUSPENDED)
                   and st[g, ST_MONTHS_OPEN] >= static[g, TB_DEADLINE]):
                 ph, reason, ended = BROKEN, R_ENDED_DEADLINE, True
+            elif bargaining(ph) and (inp[g, IN_ATTACKS] > 0 or (hostile > 0 and belief[TOTAL] > p.belief_suspend)) \
+                    and paying_for_nothing:
+                ph, reason, ended = BROKEN, R_ENDED_STALLED, True
             elif bargaining(ph) and (inp[g, IN_ATTACKS] > 0 or (hostile > 0 and belief[TOTAL] > p.belief_suspend)):
                 st[g, ST_SUSPEND_PHASE] = ph
                 st[g, ST_MONTHS_SUSPENDED] = 0.0
@@ -567,6 +577,8 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                     ph, reason, ended = BROKEN, R_ENDED_SUSPENSION, True
                 elif nat[NAT_POLITICAL_COST] < p.resume_political_cost:
                     ph, reason, ended = BROKEN, R_ENDED_POLITICS, True
+                elif st[g, ST_QUIET] >= p.resume_months and belief[TOTAL] <= p.belief_suspend and paying_for_nothing:
+                    ph, reason, ended = BROKEN, R_ENDED_STALLED, True
                 elif st[g, ST_QUIET] >= p.resume_months and belief[TOTAL] <= p.belief_suspend:
                     ph, reason = int(st[g, ST_SUSPEND_PHASE]), R_RESUMED
                 else:

@@ -39,6 +39,7 @@ class Reason(IntEnum):
     GROUP_GONE = 24
     ENDED = 25
     ENDED_POLITICS = 26
+    ENDED_STALLED = 27
 
 
 DESCRIPTION = {
@@ -70,11 +71,13 @@ DESCRIPTION = {
     Reason.ENDED: "table over",
     Reason.ENDED_POLITICS: "ended by the state: a government that pays little for abandoning talks does not resume a "
                            "suspended table",
+    Reason.ENDED_STALLED: "ended by the state after an attack or a violation: the talks had stalled, no package it "
+                          "may offer would be accepted",
 }
 
 # Reasons that end a table (the month it broke down or was ended), for the report's "why it broke down".
 ENDING = (Reason.ENDED_SPOILER, Reason.ENDED_DEADLINE, Reason.ENDED_SUSPENSION, Reason.ENDED_POLITICS,
-          Reason.BROKE_DOWN)
+          Reason.ENDED_STALLED, Reason.BROKE_DOWN)
 # Reasons of a month without progress, for "what held it up".
 STALLING = (Reason.GROUP_OUTSIDE_OPTION, Reason.STATE_OUTSIDE_OPTION, Reason.NO_OVERLAP, Reason.GROUP_REJECTS,
             Reason.STATE_REJECTS, Reason.SUSPENDED_ATTACK, Reason.SUSPENDED, Reason.RATIFICATION_REJECTED,
