@@ -116,12 +116,45 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
     G, T = members.shape
     K = relocated.shape[1]
 
+    # The month's work arrays, allocated once per call rather than every month (allocating, freeing and faulting
+    # them in again cost a few percent of a month). Each is written in full, or cleared, before the month reads it.
+    members_total = np.empty(G)  # armed (in the country, in sanctuary and relocated abroad) and networks
+    armed_total, abroad, alive = np.empty(G), np.empty(G), np.empty(G)
+    scheduled_posture = np.empty(G)  # v_g the deployment targets before this month's choices: last month's attacks
+    scheduled_unilateral = np.empty(G, dtype=np.bool_)
+    talking = np.empty(G, dtype=np.bool_)  # a table in a bargaining phase
+    open_table = np.empty(G, dtype=np.bool_)  # an open table (bargaining, suspended or signed, not yet implemented)
+    monitored = np.empty(G, dtype=np.bool_)  # something for the guarantors to verify
+    suspended = np.empty(G)  # extradition suspended last month (the concessions in force)
+    groups_effort, effort_nz = np.empty(control.shape), np.empty(control.shape)  # (T, G + 1), as the contest's
+    willing, base, national = np.empty(G), np.empty(G), np.empty(3)
+    all_kept, no_losses = np.ones(G), np.zeros(G)  # only read
+    repression_base = np.full(G, p.repression_base)  # only read
+    u = np.empty((G, TL.N_U))
+    decided, agreed_zone = np.empty((G, TL.N_OUT)), np.empty((G, T))
+    audit, package = np.empty((G, TL.N_AU)), np.empty(state.package[r].shape)
+    ceasefire, bilateral = np.empty(G, dtype=np.bool_), np.empty(G, dtype=np.bool_)
+    unilateral = np.empty(G, dtype=np.bool_)
+    concessions = np.empty((G, 4))  # concessions in force, by kind (values.CONCESSION_KINDS)
+    at_table, target = np.empty(G, dtype=np.bool_), np.empty(G, dtype=np.bool_)
+    verification, chosen_base, multiplier = np.empty(G), np.empty(G), np.empty(G)
+    income, sanctuary_capacity = np.empty(G), np.empty(G)  # rents and transfers; host tolerance x sigma_max
+    keeping = np.empty(G)  # the share of each group's fronts keeping its ceasefire (1 - q_g)
+    demobilised, leaving, recruiting = np.empty(G), np.empty(G), np.empty(G, dtype=np.bool_)
+    before, state_effort = np.empty(control.shape), np.empty(T)
+    protected, in_zone, spoiling = np.empty((G, T)), np.empty(G), np.empty(G)
+    neighbour_tolerance, fighting, selective = np.empty(K), np.empty(G), np.empty(T)
+    homicides, armed_killings, leaders = np.empty(T), np.empty(T), np.empty(T)
+    massacres, displaced, confined = np.empty(T), np.empty(T), np.empty(T)
+    clashes_state, rival_deaths = np.empty(T), np.empty(T)
+    collateral = np.empty((G, T))
+    ended_armed, ended_total = np.empty(G), np.empty(G)
+    # what depends only on the world and the parameters
+    reach = contest.reach_shares(world.area, world.adj_indptr, p)  # share of a member's effort next door
+    weights = violence.homicide_weights(world.insurgent, p)  # homicides per armed member of each group
+
     for m in range(first, last):
         sums_row = m if row < 0 else row + m - first
-        members_total = np.empty(G)  # armed (in the country, in sanctuary and relocated abroad) and networks
-        armed_total = np.empty(G)
-        abroad = np.empty(G)
-        alive = np.zeros(G)
         group_totals(members, support, sanctuary, relocated, abroad, armed_total, members_total)
         for g in range(G):
             alive[g] = 1.0 if members_total[g] > ALIVE else 0.0
@@ -134,11 +167,6 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             for t in range(T):
                 zoned = zoned or zone[g, t] > 0
         conditional = levers.conditional[m] > 0
-        scheduled_posture = np.empty(G)  # v_g the deployment targets before this month's choices: last month's attacks
-        scheduled_unilateral = np.zeros(G, dtype=np.bool_)
-        talking = np.zeros(G, dtype=np.bool_)  # a table in a bargaining phase
-        open_table = np.zeros(G, dtype=np.bool_)  # an open table (bargaining, suspended or signed, not yet implemented)
-        monitored = np.zeros(G, dtype=np.bool_)  # something for the guarantors to verify
         for g in range(G):
             scheduled = levers.ceasefire[m, g] > 0
             if scheduled:
@@ -162,7 +190,6 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         for t in range(T):
             coca_now += coca[t]
             coca_start += world.coca[t]
-        suspended = np.empty(G)  # extradition suspended last month (the concessions in force)
         for g in range(G):
             suspended[g] = state.concessions[r][g, 1]
         certification = international.update_certification(state.certification[r], international.certification_target(
@@ -196,56 +223,58 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             rent0[:] = economy.stakes(kinds, world.revenue, control, p)
             economy.add_sanctuary_income(rent0, state.sanctuary_rate[r], sanctuary)
         pay = economy.pay_ratios(rent, transfers, members_total, p)
-        income = rent + transfers
+        for g in range(G):
+            income[g] = rent[g] + transfers[g]
+            sanctuary_capacity[g] = host_tol[g] * world.sanctuary_max[g]
 
         # 3. negotiation: the groups' power (their arms, before this month's choices), whether each comes to its table
         # (its willingness, model/choices.py), then the tables' month (model/tables), fed by the battlefield
         cohesion = state.cohesion[r]
-        reach = contest.reach_shares(world.area, world.adj_indptr, p)
         presence = contest.effective_presence(members, support, reach, world.adj_indptr, world.adj_indices, p)
         arms = economy.arms_multiplier(economy.arms_intensity(resources, armed_total, p), p)
         threat = security.threat(members, scheduled_posture, world.population)
         base_weights = security.targeting(world.pop075, threat, vacated, attacks_territory, cohesion, p)
         effort0 = contest.group_efforts(presence, arms)
-        groups_effort = effort0.copy()
+        groups_effort[:] = effort0
         security.state_efforts(cohesion, forces, base_weights, control, world.presence, conditional, zone, zoned, p,
                                effort0)
         p_group = values.bargaining_power(effort0, presence, sanctuary, p)
         p_without_zone = p_group  # the audit's counterfactual for zones: p computed without them
         if zoned:
-            effort_nz = groups_effort.copy()
+            effort_nz[:] = groups_effort
             security.state_efforts(cohesion, forces, base_weights, control, world.presence, conditional, zone, False, p,
                                    effort_nz)
             p_without_zone = values.bargaining_power(effort_nz, presence, sanctuary, p)
         key = stream_key(seed, run, m, WILLINGNESS)
-        willing = np.zeros(G)
+        willing[:] = 0.0
         for g in range(G):  # one draw a month: the group comes (1), hesitates in the queue (1/2) or stays away (0)
             if alive[g] > 0 and draw_uniform(draws, key, g) < choices.willingness(world.willing[g], surplus[g],
                                                                                    world.spoiler[g], p):
                 willing[g] = 1.0
             elif alive[g] > 0 and world.willing[g] > 0:
                 willing[g] = HESITATING
-        base = np.full(G, effects.base_pressure[m])
+        base[:] = effects.base_pressure[m]
         # the pressure the groups weigh at the tables: the state's operations before concessions (stepped up after their
         # attacks, eased for a verified unilateral ceasefire)
-        threat_ops = security.operations(base, attacks_group, verify, scheduled_unilateral, np.ones(G), p)
+        threat_ops = security.operations(base, attacks_group, verify, scheduled_unilateral, all_kept, p)
         inputs = bridge.tables_inputs(
             p_group, p_without_zone, members_total, world.armed_share, income, rent0,
             bridge.drug_shares(control, kinds, effects.chi[m], world.revenue, value), sanctuary, loss_share,
-            np.zeros(G), threat_ops, alive, willing, levers.attacks[m], phase, levers.guarantee[m],
-            host_tol * world.sanctuary_max, levers.ceasefire[m], levers.bilateral[m], levers.concessions[m],
+            no_losses, threat_ops, alive, willing, levers.attacks[m], phase, levers.guarantee[m],
+            sanctuary_capacity, levers.ceasefire[m], levers.bilateral[m], levers.concessions[m],
             levers.zone[m], group_cohesion, state.trend[r])
         for g in range(G):  # what the guarantors have deployed to verify (international.verification)
             inputs[g, TL.IN_VERIFICATION] = verify[g]
-        national = np.array([cohesion, levers.political_cost[m], legitimacy])
+        national[0], national[1], national[2] = cohesion, levers.political_cost[m], legitimacy
         key = stream_key(seed, run, m, TALKS_ADVANCE)
-        u = np.empty((G, TL.N_U))
         for g in range(G):
             for j in range(TL.N_U):
                 u[g, j] = draw_uniform(draws, key, g * TL.N_U + j)
-        decided = np.zeros((G, TL.N_OUT))
-        zone = np.zeros((G, T))  # scheduled and negotiated zones, and concentration zones under an agreement
-        audit, package = np.zeros((G, TL.N_AU)), np.zeros(state.package[r].shape)
+        decided[:] = 0.0
+        zone = agreed_zone  # scheduled and negotiated zones, and concentration zones under an agreement
+        zone[:] = 0.0
+        audit[:] = 0.0
+        package[:] = 0.0
         tables_.tables_month(m, options.negotiation_engine, options.phased, world.talks_order, p, tables.static,
                              tables.lo, tables.hi, tables.agenda, tables.cost, tables.weights, tables.stake_pos,
                              tables.stake_sal, tables.ratify, tables.veto_params, tables.veto_salience, phase,
@@ -257,11 +286,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         for g in range(G):
             for t in range(T):
                 zoned = zoned or zone[g, t] > 0
-        ceasefire = np.zeros(G, dtype=np.bool_)
-        bilateral = np.zeros(G, dtype=np.bool_)
         bridge.ceasefire_flags(decided, ceasefire, bilateral)
-        unilateral = np.zeros(G, dtype=np.bool_)
-        concessions = np.zeros((G, 4))  # concessions in force, by kind (values.CONCESSION_KINDS)
         for g in range(G):
             unilateral[g] = ceasefire[g] and not bilateral[g]
             concessions[g, 0] = decided[g, TL.OUT_ARREST]
@@ -272,31 +297,29 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
 
         # 3b. the groups' choices (model/choices.py) given this month's tables, ceasefires and concessions: posture,
         # exploitation of a ceasefire, spoiling; the state's pressure on each and the operations each keeps
-        at_table = np.zeros(G, dtype=np.bool_)
-        target = np.zeros(G, dtype=np.bool_)
-        verification = np.empty(G)
         for g in range(G):
             at_table[g] = tables_.bargaining(phase[g]) or phase[g] == tables_.FINAL
             target[g] = at_table[g] or ceasefire[g]
             verification[g] = decided[g, TL.OUT_VERIFICATION]
-        pressure0 = bridge.pressure_after_concessions(decided, np.full(G, p.repression_base), p)
+        pressure0 = bridge.pressure_after_concessions(decided, repression_base, p)
         choice = records.choices[r, m]
         choices.decide(presence, world.rival_pairs, pressure0, conditional, at_table, ceasefire, verification, surplus,
                        target, world.spoiler, world.willing, alive, p, choice)
         posture_g = choices.postures(choice, ceasefire)
         operations = choices.operations_kept(choice, ceasefire, p)
-        chosen_base = np.empty(G)
         for g in range(G):
             chosen_base[g] = security.repression_pressure(choice[g, choices.POSTURE], conditional, p)
         # the state's operations against each group: the pressure its posture draws after concessions, stepped up after
         # its attacks, eased for a verified unilateral ceasefire
         fronts = choices.fronts_fighting(choice, ceasefire)  # 1, or in a ceasefire the share exploiting it (q_g)
+        for g in range(G):
+            keeping[g] = 1.0 - fronts[g]
         ops = security.operations(bridge.pressure_after_concessions(decided, chosen_base, p), attacks_group, verify,
-                                  unilateral, 1.0 - fronts, p)
+                                  unilateral, keeping, p)
         focus = security.priority(members, alive, p)  # the forces concentrate on the largest groups
         for g in range(G):
             ops[g] *= focus[g]
-        multiplier = arms.copy()
+        multiplier[:] = arms
         for g in range(G):
             multiplier[g] *= operations[g]
 
@@ -326,14 +349,12 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
                 splits += 1.0
                 strength.split(g, splinter_slot[g], strength.split_share(group_cohesion[g], 0.0, p), members, support,
                                sanctuary, control, resources, signed_members, fragmentation)
-        demobilised = np.zeros(G)
+        demobilised[:] = 0.0
         for g in range(G):
             if decided[g, TL.OUT_DDR_RATE] > 0:
                 moved = True
                 demobilised[g], _ = strength.demobilise(g, members, support, sanctuary, pool,
                                                         decided[g, TL.OUT_DDR_RATE])
-        leaving = np.zeros(G)
-        recruiting = np.zeros(G, dtype=np.bool_)
         for g in range(G):
             stood_down = phase[g] == tables_.IMPLEMENTATION or phase[g] == tables_.DEMOBILIZED
             leaving[g] = decided[g, TL.OUT_STANDING_DOWN]
@@ -353,7 +374,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         state.cohesion[r] = cohesion
 
         # 7. territorial contest and vacuum filling: the operations each group keeps this month
-        before = control.copy()
+        before[:] = control
         if moved:
             presence = contest.effective_presence(members, support, reach, world.adj_indptr, world.adj_indices, p)
         effort = contest.group_efforts(presence, multiplier)
@@ -373,9 +394,8 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
 
         # 8. attrition, the ex-combatant pool, recruitment, desertion, movement, sanctuary, relocation abroad, arms,
         # coca
-        state_effort = effort[:, G].copy()
-        protected = np.zeros((G, T))
-        in_zone = np.zeros(G)
+        state_effort[:] = effort[:, G]
+        in_zone[:] = 0.0
         for g in range(G):
             armed_here = 0.0
             for t in range(T):
@@ -386,7 +406,6 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         expected_state, _, losses_state = strength.losses_to_state(
             members, state_effort, world.area, ops, protected, stream_key(seed, run, m, STATE_CLASHES), draws, p)
         forces_killed = security.forces_killed(members, state_effort, posture_g, p)
-        spoiling = np.empty(G)
         for g in range(G):
             spoiling[g] = choice[g, choices.SPOIL]
         expected_groups, clashes_groups, losses_groups = strength.losses_to_rivals(
@@ -408,14 +427,13 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
                                             members_total, loss_share)
         strength.movement(members, strength.contested_value(value, control), world.adj_indptr, world.adj_indices,
                           p.movement_rate)
-        strength.sanctuary_flow(members, sanctuary, world.sanctuary_max * host_tol, world.host_border,
+        strength.sanctuary_flow(members, sanctuary, sanctuary_capacity, world.host_border,
                                 p.sanctuary_adjustment)
-        neighbour_tolerance = np.empty(K)
         for k in range(K):
             neighbour_tolerance[k] = tolerance[world.neighbour_actor[k]]
         spillover.relocation(members, relocated, world.neighbour_border, neighbour_tolerance, world.host_neighbour,
                              spillover.push(loss_share), p)
-        fighting = np.empty(G)  # the share of the armed members in operations: not complying, not in a zone
+        # the share of the armed members in operations: not complying, not in a zone
         for g in range(G):
             fighting[g] = operations[g] * (1.0 - in_zone[g])
         economy.update_resources(resources, economy.resources_inflow(rent, transfers, armed_total, fighting, p), p)
@@ -437,17 +455,14 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         violence.decay_fragmentation(fragmentation, p)
         killed, captured, surrendered = violence.removals(losses_state, world.insurgent, posture_g, p)
         drivers = violence.homicide_drivers(control, members, fragmentation, rent_t, p)
-        weights = violence.homicide_weights(world.insurgent, p)
         population, state_presence, observed = world.population, world.presence, world.homicides_observed
-        presence0 = np.zeros(T)  # the status quo's effective armed members and killed in operations (month 0 only)
-        expected_killed = np.zeros((G, T))
-        selective = np.empty(T)
         for t in range(T):
             selective[t] = violence.selective_violence(population[t], violence.margin(control, t),
                                                        violence.armed_control(control, t), p)
         if m == 0:  # the armed groups' rate per member and ordinary crime, from the start's observed homicides
             # The reference: the postures of the base year's rule (no tables, no conditional repression), so that
             # month 0's own policy moves homicides away from the observed level.
+            presence0 = np.zeros(T)  # the status quo's effective armed members
             status_quo = np.empty(G)
             for g in range(G):
                 edge = choices.posture_edge(p.repression_base, False, choice[g, choices.RIVALRY], False, p)
@@ -475,10 +490,6 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         key = stream_key(seed, run, m, HOMICIDES)
         key_lethal = stream_key(seed, run, m, LETHAL_CLASHES)
         key_massacres = stream_key(seed, run, m, MASSACRES)
-        homicides, armed_killings, leaders = np.empty(T), np.empty(T), np.empty(T)
-        massacres, displaced, confined = np.empty(T), np.empty(T), np.empty(T)
-        clashes_state, rival_deaths = np.empty(T), np.empty(T)
-        collateral = np.empty((G, T))
         for t in range(T):
             q = violence.competition(control, t)
             armed = violence.armed_homicides(scale, violence.armed_presence(members, weights, posture_g, t), drivers[t],
@@ -511,8 +522,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         state.neighbour_index[r][:] = neighbours
 
         # 11. record, and each group's trend: the growth of its members over the month (the same sums as at its start)
-        ended_total = np.empty(G)
-        group_totals(members, support, sanctuary, relocated, abroad, np.empty(G), ended_total)
+        group_totals(members, support, sanctuary, relocated, abroad, ended_armed, ended_total)
         table_values.trend_step(state.trend[r], members_total, ended_total, ALIVE, p)
         record_month(r, m, records, sums, sums_row, members, support, sanctuary, abroad, control, phase, signed,
                      world.is_cartel, world.population, world.population_total, homicides, neighbours, vacated_now,
