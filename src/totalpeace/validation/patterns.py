@@ -192,13 +192,12 @@ def talks_outcome(group: str) -> Diagnosis:
 def _end_reasons(out: Outputs, group: str) -> str:
     """", first ended by: <reason> x%, ..." over the runs whose table ended (empty without the audit's series)."""
     try:
-        codes = np.rint(out.group("breakdown_reason", group)).astype(int)
+        first = st.first_breakdown_reasons(out, group)
     except LookupError:
         return ""
-    ended = (codes != 0).any(axis=1)
-    if not ended.any():
+    first = first[first != 0]
+    if not first.size:
         return ""
-    first = codes[np.arange(codes.shape[0]), np.argmax(codes != 0, axis=1)][ended]
     parts = [f"{st.BREAKDOWN_REASONS.get(int(c), f'code {c}')} {np.mean(first == c):.0%}"
              for c in sorted(set(first.tolist()), key=lambda c: -np.sum(first == c))]
     return "; tables ended, by first reason: " + ", ".join(parts)
@@ -262,13 +261,11 @@ def ceasefire_by_table(group: str, series: str, during: tuple[str, str], before:
         out = runs.outputs
         phase = np.rint(out.group("phase", group)[:, out.month(during[0])]).astype(int)
         alive = np.isin(phase, st.ALIVE)
-        values = out.series(series)
-        ratio = values[:, out.span(*during)].mean(axis=1) / np.maximum(values[:, out.span(*before)].mean(axis=1),
-                                                                          1e-9)
+        ratio = st.ratio_of_monthly_means(out, series, during, before)
         parts = [f"{group}'s table alive in {during[0]} in {alive.mean():.0%} of runs"]
         for mask, name in ((alive, "alive"), (~alive, "not alive")):
             if mask.any():
-                parts.append(f"median ratio where {name} {fmt(float(np.median(ratio[mask])))}")
+                parts.append(f"median ratio where {name} {fmt(float(np.nanmedian(ratio[mask])))}")
         return "; ".join(parts)
     return text
 

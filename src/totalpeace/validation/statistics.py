@@ -88,13 +88,17 @@ def rejected_then_ratified(out: Outputs, group: str) -> np.ndarray:
     return result
 
 
+def first_breakdown_reasons(out: Outputs, group: str) -> np.ndarray:
+    """The first reason the audit gives for each run's table ending (BREAKDOWN_REASONS), 0 where it never ended."""
+    codes = np.rint(out.group("breakdown_reason", group)).astype(int)
+    return codes[np.arange(codes.shape[0]), np.argmax(codes != 0, axis=1)]
+
+
 def breakdown_reason_is(out: Outputs, group: str, reason: int) -> np.ndarray:
     """1 when the first reason the audit gives for the table's end is `reason` (BREAKDOWN_REASONS), 0 when another,
     NaN when the table never ended."""
-    codes = np.rint(out.group("breakdown_reason", group)).astype(int)
-    ended = (codes != 0).any(axis=1)
-    first = codes[np.arange(codes.shape[0]), np.argmax(codes != 0, axis=1)]
-    return np.where(ended, (first == reason).astype(float), np.nan)
+    first = first_breakdown_reasons(out, group)
+    return np.where(first != 0, (first == reason).astype(float), np.nan)
 
 
 def ratio_of_monthly_means(out: Outputs, series: str, during: tuple[str, str], before: tuple[str, str]) -> np.ndarray:

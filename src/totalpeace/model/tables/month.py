@@ -557,15 +557,18 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                 trigger = CAUSE_SPOILER
             if ph == SUSPENDED and st[g, ST_CAUSE] > 0 and trigger == CAUSE_STATE:
                 trigger = int(st[g, ST_CAUSE])  # a suspended table ends for what suspended it
+            # an attack, or violence while the state suspects a total spoiler, suspends (or ends) a bargaining table;
+            # quiet months with the suspicion gone let a suspended one resume (or end)
+            provoked = bargaining(ph) and (inp[g, IN_ATTACKS] > 0 or (hostile > 0 and belief[TOTAL] > p.belief_suspend))
+            calm = st[g, ST_QUIET] >= p.resume_months and belief[TOTAL] <= p.belief_suspend
             if unresolved(ph) and belief[TOTAL] > p.belief_end:
                 ph, reason, ended = BROKEN, R_ENDED_SPOILER, True
             elif (static[g, TB_DEADLINE] > 0 and (bargaining(ph) or ph == SUSPENDED)
                   and st[g, ST_MONTHS_OPEN] >= static[g, TB_DEADLINE]):
                 ph, reason, ended = BROKEN, R_ENDED_DEADLINE, True
-            elif bargaining(ph) and (inp[g, IN_ATTACKS] > 0 or (hostile > 0 and belief[TOTAL] > p.belief_suspend)) \
-                    and paying_for_nothing:
+            elif provoked and paying_for_nothing:
                 ph, reason, ended = BROKEN, R_ENDED_STALLED, True
-            elif bargaining(ph) and (inp[g, IN_ATTACKS] > 0 or (hostile > 0 and belief[TOTAL] > p.belief_suspend)):
+            elif provoked:
                 st[g, ST_SUSPEND_PHASE] = ph
                 st[g, ST_MONTHS_SUSPENDED] = 0.0
                 st[g, ST_CEASEFIRE] = 0.0
@@ -577,9 +580,9 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                     ph, reason, ended = BROKEN, R_ENDED_SUSPENSION, True
                 elif nat[NAT_POLITICAL_COST] < p.resume_political_cost:
                     ph, reason, ended = BROKEN, R_ENDED_POLITICS, True
-                elif st[g, ST_QUIET] >= p.resume_months and belief[TOTAL] <= p.belief_suspend and paying_for_nothing:
+                elif calm and paying_for_nothing:
                     ph, reason, ended = BROKEN, R_ENDED_STALLED, True
-                elif st[g, ST_QUIET] >= p.resume_months and belief[TOTAL] <= p.belief_suspend:
+                elif calm:
                     ph, reason = int(st[g, ST_SUSPEND_PHASE]), R_RESUMED
                 else:
                     reason = R_SUSPENDED
