@@ -251,6 +251,23 @@ def test_the_order_of_the_actors_does_not_matter(pr: dict, data: st.DataObject) 
         np.testing.assert_allclose(v, u[order], rtol=1e-7, atol=1e-7)  # equal up to the solver's precision
 
 
+@pytest.mark.parametrize("engine", ["nash", "alternating"])
+def test_a_zone_of_rounding_width_is_no_zone_whichever_signatory_comes_first(engine: str) -> None:
+    # The second signatory's best package is worth exactly its outside option (49.3795... at every issue's top):
+    # no package gives both a positive surplus. Starting the Pareto path from the first signatory left a zone of
+    # 5e-16, from the second none; rounding may not decide whether the sides can agree.
+    pr = {"lo": np.array([0.0, 0.25327662600396655, 0.19208419049008715, 0.18334708505837277]),
+          "hi": np.array([0.18369485255355228, 0.3583503704734209, 0.7497968075642056, 0.27380388878997997]),
+          "kind": np.array([LINEAR, LINEAR, QUADRATIC, QUADRATIC]),
+          "const": np.array([1.6287079015524264, 5.0, 0.0, 0.0]),
+          "lin": np.array([[-1.0] * 4, [7.346429097604128, 37.05487456190788, 25.24184401722655, 39.536099409221805],
+                           [0.0] * 4, [0.0] * 4]),
+          "pos": np.zeros((4, 4)), "sal": np.array([[0.0] * 4, [0.0] * 4, [1.0] * 4, [1.0] * 4]),
+          "d": np.array([0.0, 49.379521063967616, -1.0, -1.0]), "w": np.ones(4)}
+    swapped = {key: (pr[key][[1, 0, 2, 3]] if key not in ("lo", "hi") else pr[key]) for key in pr}
+    assert solve(pr, engine)[0] == solve(swapped, engine)[0] == INFEASIBLE
+
+
 @settings(max_examples=100, deadline=None)
 @given(problems())
 def test_the_nash_package_maximises_the_nash_product(pr: dict) -> None:

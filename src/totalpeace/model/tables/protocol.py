@@ -35,6 +35,7 @@ STEP_TOLERANCE = 1e-13  # a Newton step smaller than this share of an issue's ra
 # sqrt(machine epsilon): a Newton step smaller than this share of an issue's range is taken without the line search
 # (which could no longer see its gain), so that the package is found to rounding rather than to about 1e-8.
 FULL_STEP = 1e-6
+ZONE_TOLERANCE = 1e-12  # a zone of agreement narrower than this share of the utilities' scale is rounding, not a zone
 SURPLUS_FLOOR = 1e-12  # the smallest surplus the polish's derivatives divide by (a signatory exactly at its outside
 # option, where the log Nash product is minus infinity)
 # Rows of the scratch array (workspace): vectors over issues, then per-actor gradients, then the Newton system.
@@ -131,10 +132,15 @@ def package_at(t: float, lo: np.ndarray, hi: np.ndarray, la: np.ndarray, start: 
 @numba.njit(cache=True)
 def feasible_span(sa0: float, sb0: float, n: int, length: np.ndarray, rate: np.ndarray) -> tuple[float, float, bool]:
     """[t_lo, t_hi] along the path where both surpluses are >= 0 (a's is sa0 - t, b's sb0 + gain(t)); the flag says
-    whether some point of it has both strictly positive (a zone of possible agreement)."""
+    whether some point of it has both strictly positive (a zone of possible agreement).
+
+    Strictly means beyond rounding (ZONE_TOLERANCE of the utilities' scale): a zone narrower than that is a single
+    package at which a side is exactly at its outside option, and rounding would otherwise decide it one way or the
+    other depending on which signatory the path starts from."""
     total = 0.0
     for j in range(n):
         total += length[j]
+    tol = ZONE_TOLERANCE * (1.0 + abs(sa0) + abs(sb0) + total)
     if sa0 <= 0:
         return 0.0, 0.0, False
     t_hi = min(sa0, total)
@@ -144,9 +150,9 @@ def feasible_span(sa0: float, sb0: float, n: int, length: np.ndarray, rate: np.n
         return total, t_hi, False
     else:
         t_lo = cost_for_gain(-sb0, n, length, rate)
-    if t_lo < t_hi:
+    if t_hi - t_lo > tol:
         return t_lo, t_hi, True
-    ok = t_lo == t_hi and sa0 - t_hi > 0 and sb0 + gain_at(t_hi, n, length, rate) > 0
+    ok = t_lo <= t_hi and sa0 - t_hi > tol and sb0 + gain_at(t_hi, n, length, rate) > tol
     return t_lo, t_hi, ok
 
 
