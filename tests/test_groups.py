@@ -39,18 +39,47 @@ def test_posture_edge_is_the_reduced_form_difference() -> None:
 
 
 def test_exploiting_a_ceasefire_pays_less_with_verification_and_a_table_at_stake() -> None:
-    p = default_params(exploit_gain=0.2, talks_restraint=0.1, violation_detection=0.0)
-    # chi_x (1 + R) - D (rho_0 + rho_1 + beta_tab + T+), D = 1 - (1 - delta)(1 - V) = V when the forces see nothing
-    assert choices.exploit_edge(0.5, 0.0, 0.3, False, 0.0, p) == pytest.approx(0.3)
-    assert choices.exploit_edge(0.5, 1.0, 0.3, False, 0.0, p) == pytest.approx(0.3 - 0.3)
-    assert choices.exploit_edge(0.5, 1.0, 0.3, False, 0.4, p) == pytest.approx(0.3 - (0.3 + 0.1 + 0.4))
-    assert choices.exploit_edge(0.5, 1.0, 0.3, False, 5.0, p) == pytest.approx(0.3 - (0.3 + 0.1 + 1.0))  # capped
-    edges = [choices.exploit_edge(0.2, v, 0.3, True, 0.2, p) for v in (0.0, 0.5, 1.0)]
+    p = default_params(exploit_gain=0.2, talks_restraint=0.1, violation_detection=0.0, discount_factor=0.98)
+    months = 1.0 / (1.0 - 0.98)  # the deal's surplus counted over the group's horizon, as at its table
+    # chi_x (1 + R) - D (rho_0 + rho_1 + [table] (beta_tab + T+ / (1 - delta))), D = V when the forces see nothing
+    assert choices.exploit_edge(0.5, 0.0, 0.3, False, False, 0.0, p) == pytest.approx(0.3)
+    assert choices.exploit_edge(0.5, 1.0, 0.3, False, False, 0.0, p) == pytest.approx(0.3 - 0.3)
+    assert choices.exploit_edge(0.5, 1.0, 0.3, False, True, 0.4, p) == pytest.approx(
+        0.3 - (0.3 + 0.1 + 0.4 * months))
+    assert choices.exploit_edge(0.5, 1.0, 0.3, False, True, 5.0, p) == pytest.approx(
+        0.3 - (0.3 + 0.1 + 1.0 * months))  # capped
+    edges = [choices.exploit_edge(0.2, v, 0.3, True, True, 0.2, p) for v in (0.0, 0.5, 1.0)]
     assert edges[0] > edges[1] > edges[2]
     # What the forces see on their own (delta) counts without verifiers: D = 1 - (1 - 0.5)(1 - 0) = 0.5.
-    seen = default_params(exploit_gain=0.2, talks_restraint=0.1, violation_detection=0.5)
-    assert choices.exploit_edge(0.5, 0.0, 0.3, False, 0.4, seen) == pytest.approx(0.3 - 0.5 * (0.3 + 0.1 + 0.4))
-    assert choices.exploit_edge(0.5, 1.0, 0.3, False, 0.4, seen) == pytest.approx(0.3 - (0.3 + 0.1 + 0.4))
+    seen = default_params(exploit_gain=0.2, talks_restraint=0.1, violation_detection=0.5, discount_factor=0.98)
+    assert choices.exploit_edge(0.5, 0.0, 0.3, False, True, 0.4, seen) == pytest.approx(
+        0.3 - 0.5 * (0.3 + 0.1 + 0.4 * months))
+    assert choices.exploit_edge(0.5, 1.0, 0.3, False, True, 0.4, seen) == pytest.approx(
+        0.3 - (0.3 + 0.1 + 0.4 * months))
+
+
+def test_a_table_at_stake_weighs_as_the_deal_it_would_lose() -> None:
+    """The surplus at a table is a surplus of present values: a group with a deal worth 10% more than war, seen
+    exploiting half the time without verifiers, does not exploit the ceasefire (the FARC's unilateral ceasefire of
+    July 2015 was kept with almost no offensive actions), while without a table the same group mostly does."""
+    p = default_params(exploit_gain=0.2, talks_restraint=0.1, violation_detection=0.5, discount_factor=0.98,
+                       choice_noise=0.1)
+    at_table = choices.logit_choice(choices.exploit_edge(0.3, 0.0, 0.21, False, True, 0.1, p), p)
+    no_table = choices.logit_choice(choices.exploit_edge(0.3, 0.0, 0.21, False, False, 0.0, p), p)
+    assert at_table < 0.01 < 0.5 < no_table
+    # a more patient group weighs the same surplus more
+    patient = default_params(exploit_gain=0.2, talks_restraint=0.1, violation_detection=0.5, discount_factor=0.99)
+    assert choices.exploit_edge(0.3, 0.0, 0.21, False, True, 0.1, patient) \
+        < choices.exploit_edge(0.3, 0.0, 0.21, False, True, 0.1, p)
+
+
+def test_an_open_table_is_at_stake_even_without_a_surplus() -> None:
+    """beta_tab, what a group risks at an open table, counts whatever the package on the table is worth this month
+    (as in the posture's edge); a package worth less than war adds nothing beyond it."""
+    p = default_params(exploit_gain=0.2, talks_restraint=0.1, violation_detection=0.5)
+    closed = choices.exploit_edge(0.3, 0.0, 0.21, False, False, 0.0, p)
+    assert choices.exploit_edge(0.3, 0.0, 0.21, False, True, -0.2, p) == pytest.approx(closed - 0.5 * 0.1)
+    assert choices.exploit_edge(0.3, 0.0, 0.21, False, True, 0.0, p) == pytest.approx(closed - 0.5 * 0.1)
 
 
 def test_spoiling_and_willingness_edges() -> None:

@@ -91,17 +91,21 @@ def posture_edge(pressure0: float, conditional: bool, rivalry: float, at_table: 
 
 
 @numba.njit(cache=True)
-def exploit_edge(rivalry: float, verification: float, pressure0: float, conditional: bool, table_value: float,
-                 p) -> float:
+def exploit_edge(rivalry: float, verification: float, pressure0: float, conditional: bool, at_table: bool,
+                 table_value: float, p) -> float:
     """Payoff of exploiting a ceasefire over complying (share of rent): chi_x (1 + R) - D (rho_0 + rho_1 + beta_tab
-    + T^+), with D the chance of being seen (security.detection: what the forces see themselves, raised by the
-    guarantors' verification V), rho_0 + rho_1 the repression a group seen exploiting faces again, and T^+ in [0, 1]
-    the relative surplus of its deal at an open table (what it would lose with it): an attack on the forces needs no
-    verifier to bring back the bombing and to put the talks at risk (April-May 2015)."""
+    + T^+ / (1 - delta)), with D the chance of being seen (security.detection: what the forces see themselves, raised
+    by the guarantors' verification V), rho_0 + rho_1 the repression a group seen exploiting faces again, and T^+ in
+    [0, 1] the relative surplus of its deal at an open table (what it would lose with it; 0 when the package on
+    the table is worth no more than war): an attack on the forces needs no verifier to bring back the bombing and to
+    put the talks at risk (April-May 2015). beta_tab counts at every open table, as in the posture's edge.
+    T^+ is a surplus of present values (relative to the war value, discounted at the group's delta), while the gain
+    is this month's; a deal lost is lost for every month after, so its surplus counts in months of rent, as the group
+    values it at the table: T^+ / (1 - delta) (`discount_factor`)."""
     rho1 = p.repression_conditionality if conditional else 0.0
     at_stake = pressure0 + rho1
-    if table_value > 0.0:
-        at_stake += p.talks_restraint + min(table_value, 1.0)
+    if at_table:
+        at_stake += p.talks_restraint + min(max(table_value, 0.0), 1.0) / (1.0 - p.discount_factor)
     return p.exploit_gain * (1.0 + rivalry) - detection(verification, p) * at_stake
 
 
@@ -158,7 +162,7 @@ def decide(presence: np.ndarray, pairs: np.ndarray, pressure0: np.ndarray, condi
         out[g, POSTURE] = logit_choice(edge, p) * alive[g]
         if ceasefire[g]:
             value = surplus[g] if (at_table[g] and np.isfinite(surplus[g])) else 0.0
-            edge = exploit_edge(rivalry[g], verification[g], pressure0[g], conditional, value, p)
+            edge = exploit_edge(rivalry[g], verification[g], pressure0[g], conditional, at_table[g], value, p)
             out[g, EXPLOIT_EDGE] = edge
             out[g, EXPLOIT] = logit_choice(edge, p) * alive[g]
         else:
