@@ -173,7 +173,8 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
     desertion, deserters, contested = np.empty(G), np.empty(G), np.empty((G, T))
     denom, per_unit, pushed, inflow = np.empty(T), np.empty(T), np.empty(G), np.empty(G)
     killed, captured, surrendered = np.empty((G, T)), np.empty((G, T)), np.empty((G, T))
-    drivers = np.empty(T)
+    drivers, force_weight, route_factor = np.empty(T), np.empty(T), np.empty(T)
+    lure = np.empty(T)
     flows, vacuum_means, fragmentation_means = np.empty(K), np.empty(K), np.empty(K)
     relocated_now, neighbours = np.empty(K), np.empty(K)
     # what depends only on the world and the parameters
@@ -233,7 +234,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
                             route_next, p)
         economy.rents_by_kind(coca, world.gold, world.population,
                               economy.corridor_hectares(coca, route_next, route_exit, corridor), p, kinds)
-        spillover.scale_route_rents(kinds, state.neighbour_index[r], world.neighbour_border, p)
+        spillover.scale_route_rents(kinds, state.neighbour_index[r], world.neighbour_border, p, route_factor)
         economy.appropriable(kinds, effects.chi[m], world.revenue, value, rent_t)
         economy.group_rents(value, control, rent)
         if m == 0:
@@ -265,13 +266,13 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         contest.group_efforts(presence, arms, effort0)
         groups_effort[:] = effort0
         security.state_efforts(cohesion, forces, base_weights, control, world.presence, conditional, zone, zoned, p,
-                               effort0)
+                               effort0, force_weight)
         values.bargaining_power(effort0, presence, sanctuary, p, p_group)
         p_without_zone = p_group  # the audit's counterfactual for zones: p computed without them
         if zoned:
             effort_nz[:] = groups_effort
             security.state_efforts(cohesion, forces, base_weights, control, world.presence, conditional, zone, False, p,
-                                   effort_nz)
+                                   effort_nz, force_weight)
             p_without_zone = values.bargaining_power(effort_nz, presence, sanctuary, p, p_no_zone)
         key = stream_key(seed, run, m, WILLINGNESS)
         willing[:] = 0.0
@@ -410,8 +411,8 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         security.threat(members, posture_g, world.population, armed_by_territory, threat)
         security.targeting(world.pop075, threat, vacated, attacks_territory, cohesion, p, base_weights)
         security.state_efforts(cohesion, forces, base_weights, control, world.presence, conditional, zone, zoned, p,
-                               effort)
-        security.deployment(forces, base_weights, control, deployed)
+                               effort, force_weight)
+        security.deployment(forces, base_weights, control, deployed, force_weight)
         contest.perturb_efforts(effort, stream_key(seed, run, m, EFFORT_NOISE), draws, p)
         contest.update_control(control, contest.contest_shares(effort, options.difference, p, shares),
                                p.control_turnover)
@@ -450,7 +451,8 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         ex_killed, _reintegrated = strength.ex_combatant_flows(pool, control, p)
         strength.recidivism(pool, control, pay, world.recruits_former, p, former)
         strength.recruitment(strength.recruiters(presence, sanctuary, world.host_border, recruiting_members), control,
-                             pay, world.presence, zone, world.population, vacated, p, recruits, forced)
+                             pay, world.presence, zone, world.population, vacated, p, recruits, forced,
+                             lure)
         strength.network_recruitment(control, world.population, p, networks)
         strength.update_members(members, support, sanctuary, losses_state, losses_groups, recruits, forced, former,
                                 networks, strength.desertion_rates(pay, p, desertion), recruiting, members_total,

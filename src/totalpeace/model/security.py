@@ -131,7 +131,7 @@ def targeting(pop075: np.ndarray, threat: np.ndarray, vacated: np.ndarray, attac
 
 
 @numba.njit(cache=True)
-def force_weights(base: np.ndarray, control: np.ndarray) -> tuple[np.ndarray, float]:
+def force_weights(base: np.ndarray, control: np.ndarray, weight: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """The deployment rule's weights base_i (0.2 + 1 - c_S) per territory (T,) and their sum: forces go where the
     state does not control, F_S,i = forces w_i / sum_j w_j. `base` is `deployment_weights` (population) or
     `targeting` (population, threat, vacuum, attacks).
@@ -140,7 +140,8 @@ def force_weights(base: np.ndarray, control: np.ndarray) -> tuple[np.ndarray, fl
     would.
     """
     T, A = control.shape
-    weight = np.empty(T)
+    if weight is None:
+        weight = np.empty(T)
     total = 0.0
     for t in range(T):
         weight[t] = base[t] * (DEPLOYMENT_FLOOR + (1.0 - control[t, A - 1]))
@@ -150,14 +151,15 @@ def force_weights(base: np.ndarray, control: np.ndarray) -> tuple[np.ndarray, fl
 
 @numba.njit(cache=True)
 def state_efforts(cohesion: float, forces: float, base: np.ndarray, control: np.ndarray, presence: np.ndarray,
-                  conditional: bool, zone: np.ndarray, zoned: bool, p, effort: np.ndarray) -> None:
+                  conditional: bool, zone: np.ndarray, zoned: bool, p, effort: np.ndarray,
+                  weight: np.ndarray | None = None) -> None:
     """The state's contest effort e_S,i = K F_i S_i ratio (1 + eps_cond [conditional]) (1 - zone_i), in armed-group
     member-equivalents (MECHANISMS M2.2: cohesion times forces times institutional presence), with the forces F_i
     deployed by `force_weights` on the base weights `base`; written into the last column of `effort` (T, G + 1). A
     territory demilitarised for any group (`zone` (G, T); `zoned` whether there is any) gets none."""
     T = presence.shape[0]
     G = zone.shape[0]
-    weight, total = force_weights(base, control)
+    weight, total = force_weights(base, control, weight)
     bonus = 1.0 + (p.conditional_effort_bonus if conditional else 0.0)
     for t in range(T):
         demilitarised = 0.0
@@ -171,9 +173,10 @@ def state_efforts(cohesion: float, forces: float, base: np.ndarray, control: np.
 
 
 @numba.njit(cache=True)
-def deployment(forces: float, base: np.ndarray, control: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+def deployment(forces: float, base: np.ndarray, control: np.ndarray, out: np.ndarray | None = None,
+               weight: np.ndarray | None = None) -> np.ndarray:
     """Personnel deployed per territory (T,) by the rule (`force_weights`), before cohesion and presence."""
-    weight, total = force_weights(base, control)
+    weight, total = force_weights(base, control, weight)
     if out is None:
         out = np.zeros(base.shape[0])
     else:

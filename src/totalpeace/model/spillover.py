@@ -129,11 +129,14 @@ def relocated_by_neighbour(relocated: np.ndarray, out: np.ndarray | None = None)
 
 
 @numba.njit(cache=True)
-def route_rent_factor(index: np.ndarray, border: np.ndarray) -> np.ndarray:
+def route_rent_factor(index: np.ndarray, border: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """The feedback on rents (T,): route rents at a Colombian exit on neighbour k's border are multiplied by
     V_k^theta_R (the product over the neighbours it borders), computed by `scale_route_rents`."""
     K, T = border.shape
-    out = np.ones(T)
+    if out is None:
+        out = np.ones(T)
+    else:
+        out[:] = 1.0
     for k in range(K):
         for t in range(T):
             if border[k, t] > 0:
@@ -142,11 +145,12 @@ def route_rent_factor(index: np.ndarray, border: np.ndarray) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def scale_route_rents(kinds: np.ndarray, index: np.ndarray, border: np.ndarray, p) -> None:
+def scale_route_rents(kinds: np.ndarray, index: np.ndarray, border: np.ndarray, p,
+                      factor: np.ndarray | None = None) -> None:
     """Route rents (the last column of `kinds` (T, 4)) at exits bordering violent neighbours, in place: R_route,i x
     (prod_k V_k)^theta_R. Disorder across the border (weaker interdiction, more buyers and fighters) makes the routes
     through it pay more (Castillo, Mejía & Restrepo: enforcement shocks move the trade and its violence)."""
-    factor = route_rent_factor(index, border)
+    factor = route_rent_factor(index, border, factor)
     for t in range(kinds.shape[0]):
         if factor[t] != 1.0:
             kinds[t, 3] *= factor[t] ** p.spillover_route_feedback

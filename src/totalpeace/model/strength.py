@@ -173,7 +173,8 @@ def recruiters(presence: np.ndarray, sanctuary: np.ndarray, host_border: np.ndar
 @numba.njit(cache=True)
 def recruitment(recruiting: np.ndarray, control: np.ndarray, pay_ratio: np.ndarray, state_presence: np.ndarray,
                 zone: np.ndarray, population: np.ndarray, vacated: np.ndarray, p, voluntary: np.ndarray | None = None,
-                forced: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                forced: np.ndarray | None = None,
+                lure: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Voluntary recruits and forced recruits of minors (each G, T) (M5.2).
 
     Rec_g,i = zeta Lambda_g,i sqrt(E_g,i Y_i c_g,i), with E the members recruiting in i (`recruiting`, `recruiters`:
@@ -199,6 +200,9 @@ def recruitment(recruiting: np.ndarray, control: np.ndarray, pay_ratio: np.ndarr
         forced = np.zeros((G, T))
     else:
         forced[:] = 0.0
+    if lure is None:
+        lure = np.empty(T)
+    lure[:] = -1.0  # exp(beta_S (1/2 - S_i)) outside a zone, the same for every group: computed once, when first needed
     for g in range(G):
         pay = max(pay_ratio[g], 1e-9) ** p.recruitment_rent_effect
         for t in range(T):
@@ -207,8 +211,13 @@ def recruitment(recruiting: np.ndarray, control: np.ndarray, pay_ratio: np.ndarr
                 continue
             state = state_presence[t] * (1.0 - zone[g, t])
             base = p.recruitment_rate * np.sqrt(recruiting[g, t] * p.youth_share * population[t] * held)
-            voluntary[g, t] = base * pay * np.exp(p.recruitment_state_effect * (0.5 - state)) \
-                * (1.0 + p.recruitment_vacuum_effect * vacated[t])
+            if zone[g, t] == 0.0:
+                if lure[t] < 0.0:
+                    lure[t] = np.exp(p.recruitment_state_effect * (0.5 - state))
+                pull = lure[t]
+            else:
+                pull = np.exp(p.recruitment_state_effect * (0.5 - state))
+            voluntary[g, t] = base * pay * pull * (1.0 + p.recruitment_vacuum_effect * vacated[t])
             forced[g, t] = base * p.forced_recruitment_rate * 2.0 * (1.0 - state)
     return voluntary, forced
 
@@ -348,6 +357,15 @@ def movement(members: np.ndarray, attractiveness: np.ndarray, indptr: np.ndarray
     if per_unit is None:
         per_unit = np.empty(T)
     for g in range(G):
+        empty = True
+        for t in range(T):
+            if members[g, t] != 0.0:
+                empty = False
+                break
+        if empty:  # nobody to move (an empty splinter slot): what the loops below would write, without them
+            for t in range(T):
+                members[g, t] = 0.0
+            continue
         for t in range(T):
             s = 0.0
             for e in range(indptr[t], indptr[t + 1]):
