@@ -248,14 +248,17 @@ def test_powell_shift_zero_without_change_graded_and_one_for_a_large_jump() -> N
     assert commitment.powell_shift(0.45, 0.3, params(war_cost_share=0.3)) == 0.0  # costlier war: less dangerous
 
 
-def _hazard(disarmed=0.0, trust=0.0, guarantee=0.0, against=0.0, shift=0.0, shortfall=0.0, **changes: float) -> float:
-    return commitment.breakdown_hazard(disarmed, trust, guarantee, against, shift, shortfall, params(**changes))
+def _hazard(disarmed=0.0, trust=0.0, guarantee=0.0, against=0.0, shift=0.0, shortfall=0.0, progress=0.0,
+            **changes: float) -> float:
+    return commitment.breakdown_hazard(disarmed, trust, guarantee, against, shift, shortfall, progress,
+                                       params(**changes))
 
 
 def test_breakdown_hazard_by_hand() -> None:
     kw = dict(breakdown_hazard_base=0.01, disarmament_risk=1.5, guarantor_effect=1.0, violence_against_effect=0.5,
-              power_shift_effect=1.0, surplus_breakdown_effect=0.5)
+              power_shift_effect=1.0, surplus_breakdown_effect=0.5, progress_commitment_effect=1.2)
     assert _hazard(**kw) == pytest.approx(0.01)
+    assert _hazard(progress=0.5, **kw) == pytest.approx(0.01 * math.exp(-0.6))
     assert _hazard(guarantee=1.0, **kw) == pytest.approx(0.01 * math.exp(-1.0))
     assert _hazard(disarmed=1.0, trust=0.5, **kw) == pytest.approx(0.01 * math.exp(1.5 * 0.5))
     assert _hazard(against=1.0, shift=1.0, shortfall=2.0, **kw) == pytest.approx(0.01 * math.exp(0.5 + 1.0 + 1.0))
@@ -270,6 +273,15 @@ def test_breakdown_hazard_directions() -> None:
     assert _hazard(shift=1.0) > _hazard(shift=0.5) > _hazard(shift=0.0)  # Powell
     assert _hazard(shortfall=1.0) > _hazard(shortfall=0.5) > _hazard(shortfall=0.0)  # a deal worth less than war
     assert _hazard(against=1.0) > _hazard(against=0.0)  # killings of members in talks
+    assert _hazard(progress=1.0) < _hazard(progress=0.5) < _hazard(progress=0.0)  # an agenda agreed point by point
+    assert _hazard(progress=1.0, progress_commitment_effect=0.0) == pytest.approx(_hazard())  # the rule switched off
+
+
+def test_agenda_progress_is_the_share_agreed() -> None:
+    assert commitment.agenda_progress(0.0, 6.0) == 0.0
+    assert commitment.agenda_progress(3.0, 6.0) == pytest.approx(0.5)
+    assert commitment.agenda_progress(6.0, 6.0) == 1.0
+    assert commitment.agenda_progress(0.0, 0.0) == 0.0  # nothing to agree: no progress either
 
 
 def test_guarantor_index_saturates_at_one() -> None:

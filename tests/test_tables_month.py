@@ -318,3 +318,39 @@ def test_offer_of_no_extradition_guarantee_changes_the_package() -> None:
     run.hi[0, EXTRADITION] = 0.0
     run.history(10)
     assert run.x[0, EXTRADITION] == 0.0
+
+
+def test_a_table_whose_exploration_is_concluded_opens_in_formal_talks() -> None:
+    explored = Run(groups=1)
+    explored.static[0, L.TB_EXPLORED] = 1
+    explored.step()
+    assert explored.phase[0] == Phase.FORMAL_TALKS and explored.audit[0, L.AU_REASON] == Reason.OPENED
+    fresh = Run(groups=1)
+    fresh.step()
+    assert fresh.phase[0] == Phase.EXPLORATION and fresh.audit[0, L.AU_REASON] == Reason.OPENED
+
+
+def test_the_breakdown_hazard_falls_as_the_table_agrees_its_agenda() -> None:
+    """A table that agrees its agenda point by point becomes harder to break (7.5): with everything else held, the
+    month's hazard falls by exp(-beta_A x share agreed), and not at all with beta_A = 0."""
+    hazards = {}
+    for beta in (0.0, 1.5):
+        run = Run(groups=1, params={"talks_phase_months": 2.0, "breakdown_hazard_base": 1e-4,
+                                    "progress_commitment_effect": beta}, true_type=0)
+        run.inp[:, L.IN_RENT] = 0.5  # a deal in sight: the table advances
+        seen = []
+        for _ in range(40):
+            run.step()
+            if run.phase[0] not in (Phase.FORMAL_TALKS, Phase.PARTIAL_AGREEMENTS, Phase.EXPLORATION):
+                break
+            share = run.st[0, L.ST_AGREED] / run.st[0, L.ST_TO_AGREE]
+            seen.append((share, run.audit[0, L.AU_HAZARD]))
+        hazards[beta] = seen
+    assert hazards[0.0][0][1] > 0
+    assert all(h == pytest.approx(hazards[0.0][0][1], rel=0.3) for _, h in hazards[0.0])  # no progress term
+    progressed = [(s, h) for s, h in hazards[1.5] if s > 0]
+    assert progressed, "the table agreed no issue"
+    start = hazards[1.5][0][1]
+    for share, hazard in progressed:
+        assert hazard == pytest.approx(start * np.exp(-1.5 * share), rel=0.3)
+    assert progressed[-1][1] < start * np.exp(-1.5 * 0.5)  # most of the agenda agreed: well below the start

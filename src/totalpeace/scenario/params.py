@@ -273,6 +273,13 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "beta_P: rise in log hazard when delta*dp/(1-delta) exceeds the two sides' war costs."),
     ParamSpec("surplus_breakdown_effect", 0.5, 0.0, 2.0, "log hazard per unit shortfall", "M1.1/M4.1", ASSUMPTION,
               "beta_U: rise in log breakdown hazard when the deal on the table is worth less than war to the group."),
+    ParamSpec("progress_commitment_effect", 1.0, 0.0, 3.0, "log hazard at the whole agenda agreed", "M4.1",
+              "assumption: each agreed point of an agenda is published (Havana's joint communiqués on land, May "
+              "2013; political participation, Nov 2013; illicit drugs, May 2014; victims, Dec 2015) and raises the "
+              "audience cost of walking away (Fearon 1994) and what either side's investment in the table loses "
+              "(entrapment, Brockner and Rubin 1985); the Caguan agreed no point of its 1999 agenda in three years; "
+              "size [P]",
+              "beta_A: fall in log breakdown hazard of an open table as it agrees its agenda (share agreed)."),
     ParamSpec("war_cost_share", 0.1, 0.02, 0.3, "share of the discounted stakes", "M5.1/M6.1", ASSUMPTION,
               "c_S + c_G: share of the whole discounted value that war destroys (Powell's inequality; the state's cost "
               "in the Nash split of the bargaining audit)."),

@@ -206,6 +206,9 @@ class Table(Strict):
                                       "on an issue (0-1), below the track's legal ceiling; e.g. extradition = 0.")
     issues: dict[Issue, IssueTerms] = Field(default_factory=dict, description="Actors' positions and saliences per "
                                             "issue, overriding the shipped defaults (data/negotiation).")
+    opening_phase: Literal["exploration", "formal_talks"] = Field(
+        "exploration", description="The phase the table opens in: formal_talks where the scenario starts at the public "
+        "installation of talks whose exploratory phase was already concluded (say so in source).")
     deadline_months: int | None = Field(None, ge=1, le=1200, description="The state ends the table if no final "
                                         "agreement is signed this many months after it opens.")
     conditional: bool = Field(False, description="Concessions are withdrawn in a month the group attacks or violates "

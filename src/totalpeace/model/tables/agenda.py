@@ -31,6 +31,7 @@ from totalpeace.model.tables.layout import (
     N_TB,
     TB_CONDITIONAL,
     TB_DEADLINE,
+    TB_EXPLORED,
     TB_POLITICAL,
     TB_PRIOR,
     TB_START,
@@ -130,6 +131,7 @@ def build_agenda(scenario, group_ids: list[str], table_start: np.ndarray, params
         static[g, TB_TRACK] = float(TRACKS.index(track))
         static[g, TB_DEADLINE] = float(table.deadline_months or 0)
         static[g, TB_CONDITIONAL] = float(table.conditional)
+        static[g, TB_EXPLORED] = float(table.opening_phase == "formal_talks")
         for k, issue in enumerate(ISSUES):
             ceiling, on = base["ceiling"][(track, issue)]
             if issue == ISSUES[POLITICAL] and not group.political:

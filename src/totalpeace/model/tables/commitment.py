@@ -1,12 +1,16 @@
 """Credible commitment (Walter, M4.1) and shifting power (Powell, M5.1): the monthly hazard that an open table or an
 agreement in implementation breaks down.
 
-h = min(1, h_0 exp(beta_D Disarmed (1 - trust) - beta_G G + beta_V Violence + beta_P Shift + beta_U Shortfall))
+h = min(1, h_0 exp(beta_D Disarmed (1 - trust) - beta_G G + beta_V Violence + beta_P Shift + beta_U Shortfall
+                  - beta_A Progress))
 
 Disarmament is dangerous in proportion to the group's distrust of the state (its trust already counts the
 guarantors, beliefs.py); Shortfall is how far the package falls below the group's outside option, relative to its war
 value (at most 5; a total spoiler's is 5). The guarantor index G of each table is the guarantors' weights added up,
-saturating at one.
+saturating at one. Progress is the share of the table's agenda agreed so far (partial agreements): each agreed
+issue is made public and is an investment either side loses by walking away, so a table that has agreed most of its
+agenda is harder to break than one that has agreed nothing (it is 0 for an agreement in implementation, whose hazard
+the disarmament term carries).
 """
 
 from __future__ import annotations
@@ -28,12 +32,19 @@ def powell_shift(p_now: float, p_before: float, p) -> float:
 
 @numba.njit(cache=True)
 def breakdown_hazard(disarmed: float, trust: float, guarantee: float, violence_against: float, shift: float,
-                     shortfall: float, p) -> float:
+                     shortfall: float, progress: float, p) -> float:
     """Monthly probability that the table or agreement breaks down (capped at 1)."""
     log_h = (p.disarmament_risk * disarmed * (1.0 - trust) - p.guarantor_effect * guarantee
              + p.violence_against_effect * violence_against + p.power_shift_effect * shift
-             + p.surplus_breakdown_effect * shortfall)
+             + p.surplus_breakdown_effect * shortfall - p.progress_commitment_effect * progress)
     return min(1.0, p.breakdown_hazard_base * math.exp(log_h))
+
+
+@numba.njit(cache=True)
+def agenda_progress(agreed: float, to_agree: float) -> float:
+    """Share of the agenda the table opened with that it has agreed (0 for a table that opened with nothing to
+    agree)."""
+    return min(max(agreed / to_agree, 0.0), 1.0) if to_agree > 0 else 0.0
 
 
 @numba.njit(cache=True)

@@ -50,7 +50,8 @@ TB_POLITICAL = 2  # 1 if the group has political status
 TB_DEADLINE = 3  # months after opening by which the state wants a final agreement (0: none)
 TB_CONDITIONAL = 4  # 1 if the state's concessions are withdrawn in a month the group attacks or violates
 TB_PRIOR = 5  # 3 columns: the state's prior over (limited, greedy, total); its mode is the scenario's label
-N_TB = 8
+TB_EXPLORED = 8  # 1 if the table opens in formal talks (its exploratory phase concluded before the scenario)
+N_TB = 9
 
 # National quantities (one vector per run and month).
 NAT_COHESION = 0  # security-force cohesion K (M3.2)
@@ -99,7 +100,9 @@ ST_SUSPEND_PHASE = 15  # the phase a suspended table returns to
 ST_OPEN_MONTH = 16  # month the table opened (-1 before)
 ST_LAST_OFFER = 17  # the group's value of the last package the state learned from (USD m; nan before)
 ST_CAUSE = 18  # what made the state suspend the table (CAUSE_*), kept until it resumes or ends
-N_ST = 19
+ST_TO_AGREE = 19  # issues left to agree when the table opened (its agenda's open issues)
+ST_AGREED = 20  # of those, issues agreed since (partial agreements: the table's progress, 7.5)
+N_ST = 21
 
 # ---------------------------------------------------------------------------------------------------------------
 # The negotiation audit: one row per group and month (the package itself is a separate (G, K) record).

@@ -34,7 +34,7 @@ import numpy as np
 from totalpeace.model import strength
 from totalpeace.model.tables import beliefs, effects, protocol, values, veto
 from totalpeace.model.tables.bdm import bdm_package, present_count
-from totalpeace.model.tables.commitment import breakdown_hazard, powell_shift
+from totalpeace.model.tables.commitment import agenda_progress, breakdown_hazard, powell_shift
 from totalpeace.model.tables.issues import (
     ALTERNATING,
     BDM,
@@ -129,6 +129,7 @@ from totalpeace.model.tables.layout import (
     OUT_TYPE,
     OUT_VERIFICATION,
     OUT_ZONE,
+    ST_AGREED,
     ST_BELIEF,
     ST_BLOCKS,
     ST_CAUSE,
@@ -143,11 +144,13 @@ from totalpeace.model.tables.layout import (
     ST_REJECTED,
     ST_SIGNED_MEMBERS,
     ST_SUSPEND_PHASE,
+    ST_TO_AGREE,
     ST_TRUST_BROKEN,
     ST_TRUST_KEPT,
     ST_TYPE,
     TB_CONDITIONAL,
     TB_DEADLINE,
+    TB_EXPLORED,
     TB_POLITICAL,
     TB_PRIOR,
     TB_START,
@@ -376,7 +379,7 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
         if has_table and ph == NONE:
             reason = R_WAITING
             if ready[g]:
-                ph = EXPLORATION
+                ph = FORMAL if static[g, TB_EXPLORED] > 0 else EXPLORATION
                 reason = R_OPENED
                 just_opened = True
                 for t in range(N_TYPES):
@@ -390,6 +393,10 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                     x[g, k] = lo[g, k]
                     cap[g, k] = hi[g, k]
                     closed[g, k] = 0.0 if (agenda[g, k] > 0 and hi[g, k] > lo[g, k]) else 1.0
+                st[g, ST_AGREED] = 0.0
+                st[g, ST_TO_AGREE] = 0.0
+                for k in range(K):
+                    st[g, ST_TO_AGREE] += 1.0 - closed[g, k]
                 for k in range(K):
                     bdm_pos[g, STATE, k] = lo[g, k]
                     bdm_pos[g, GROUP, k] = hi[g, k]
@@ -588,7 +595,7 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                     reason = R_SUSPENDED
 
             # --- progress when both accept (not in the month a table opens or resumes)
-            if just_opened and not ended and ph == EXPLORATION:
+            if just_opened and not ended and bargaining(ph):
                 reason = R_OPENED
             if not ended and not just_opened and bargaining(ph) and reason != R_RESUMED and group_yes and state_yes:
                 step = 1.0 / p.talks_phase_months
@@ -605,6 +612,7 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                         for k in range(K):
                             if closed[g, k] == 0:
                                 closed[g, k] = 1.0
+                                st[g, ST_AGREED] += 1.0
                                 remaining -= 1
                                 break
                         reason = R_ADVANCED
@@ -688,7 +696,9 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                 shortfall = 5.0 if not np.isfinite(margin) else min(max(-margin / max(abs(v_war), 1e-9), 0.0), 5.0)
                 shift = powell_shift(power, st[g, ST_POWER_SLOW], p)
                 against = min(max(12.0 * loss_now, 0.0), 5.0)
-                hazard = breakdown_hazard(disarmed, trust_now, inp[g, IN_GUARANTEE], against, shift, shortfall, p)
+                progress = agenda_progress(st[g, ST_AGREED], st[g, ST_TO_AGREE]) if unresolved(ph) else 0.0
+                hazard = breakdown_hazard(disarmed, trust_now, inp[g, IN_GUARANTEE], against, shift, shortfall,
+                                          progress, p)
                 audit[g, AU_HAZARD] = hazard
                 if u[g, U_BREAKDOWN] < hazard:
                     ph, reason = BROKEN, R_BROKE_DOWN
