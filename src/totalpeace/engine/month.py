@@ -175,6 +175,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
     killed, captured, surrendered = np.empty((G, T)), np.empty((G, T)), np.empty((G, T))
     drivers, force_weight, route_factor = np.empty(T), np.empty(T), np.empty(T)
     lure = np.empty(T)
+    tables_work = tables_.month_work(state.package[r].shape[1], state.bdm_positions[r].shape[1], T)
     flows, vacuum_means, fragmentation_means = np.empty(K), np.empty(K), np.empty(K)
     relocated_now, neighbours = np.empty(K), np.empty(K)
     # what depends only on the world and the parameters
@@ -309,7 +310,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
                              tables.stake_sal, tables.ratify, tables.veto_params, tables.veto_salience, phase,
                              state.table_state[r], state.package[r], state.closed[r], state.mandate[r],
                              state.bdm_positions[r], inputs, national, members, levers.zone[m], u, decided, zone,
-                             audit, package)
+                             audit, package, tables_work)
         record_tables(r, m, records, tables.slots, audit, package)
         zoned = False
         for g in range(G):
