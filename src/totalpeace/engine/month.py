@@ -149,6 +149,35 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
     clashes_state, rival_deaths = np.empty(T), np.empty(T)
     collateral = np.empty((G, T))
     ended_armed, ended_total = np.empty(G), np.empty(G)
+    # The kernels' results, written into these buffers every month instead of fresh arrays (each kernel writes its
+    # buffer in full; a buffer is reused only once its last month's value is no longer read).
+    talks_now, tolerance_goal = np.empty(tolerance.shape[0]), np.empty(tolerance.shape[0])
+    host_tol, verify = np.empty(G), np.empty(G)
+    corridor, transit, carried = np.empty(T), np.empty(T), np.empty(T)
+    kinds, value, rent_t = np.empty((T, 4)), np.empty((G, T)), np.empty(T)
+    rent, exit_control, holdings = np.empty(G), np.empty(G), np.empty(G)
+    budgets, transfers, pay = np.empty(world.finance.shape[0]), np.empty(G), np.empty(G)
+    presence, intensity, arms = np.empty((G, T)), np.empty(G), np.empty(G)
+    armed_by_territory, threat, base_weights = np.empty(T), np.empty(T), np.empty(T)
+    effort0, effort, shares = np.empty(control.shape), np.empty(control.shape), np.empty(control.shape)
+    p_group, p_no_zone, threat_ops, drug = np.empty(G), np.empty(G), np.empty(G), np.empty(G)
+    inputs = np.empty((G, TL.N_IN))
+    pressure0, pressure, ops = np.empty(G), np.empty(G), np.empty(G)
+    armed_by_group, focus = np.empty(G), np.empty(G)
+    deployed, vacated_now, filled_state, filled_groups = np.empty(T), np.empty(T), np.empty(T), np.empty(T)
+    expected_state, clashes_by_state, losses_state = np.empty((G, T)), np.empty(T), np.empty((G, T))
+    forces_killed = np.empty((G, T))
+    exposure, expected_groups, clashes_groups = np.empty((G, T)), np.empty((G, T)), np.empty(T)
+    losses_groups, former, recruiting_members = np.empty((G, T)), np.empty((G, T)), np.empty((G, T))
+    recruits, forced, networks = np.empty((G, T)), np.empty((G, T)), np.empty((G, T))
+    desertion, deserters, contested = np.empty(G), np.empty(G), np.empty((G, T))
+    denom, per_unit, pushed, inflow = np.empty(T), np.empty(T), np.empty(G), np.empty(G)
+    killed, captured, surrendered = np.empty((G, T)), np.empty((G, T)), np.empty((G, T))
+    drivers, force_weight, route_factor = np.empty(T), np.empty(T), np.empty(T)
+    lure = np.empty(T)
+    tables_work = tables_.month_work(state.package[r].shape[1], state.bdm_positions[r].shape[1], T)
+    flows, vacuum_means, fragmentation_means = np.empty(K), np.empty(K), np.empty(K)
+    relocated_now, neighbours = np.empty(K), np.empty(K)
     # what depends only on the world and the parameters
     reach = contest.reach_shares(world.area, world.adj_indptr, p)  # share of a member's effort next door
     weights = violence.homicide_weights(world.insurgent, p)  # homicides per armed member of each group
@@ -181,10 +210,11 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         # international actors: hosts, guarantors' verification, legitimacy, the donor's certification and aid
         international.update_tolerance(tolerance, international.tolerance_target(
             levers.tolerance[m], levers.relations[m], levers.relations[0],
-            international.host_talks(world.host, levers.host_guarantees[m], talking, tolerance.shape[0]), p), p)
-        host_tol = international.group_tolerance(tolerance, world.host)
+            international.host_talks(world.host, levers.host_guarantees[m], talking, tolerance.shape[0], talks_now), p,
+            tolerance_goal), p)
+        international.group_tolerance(tolerance, world.host, host_tol)
         international.update_verification(deployed_verification, monitored, p)
-        verify = international.verification(levers.verification[m], deployed_verification)
+        international.verification(levers.verification[m], deployed_verification, verify)
         legitimacy = international.legitimacy(levers.legitimacy[m], state.killed_at_tables[r], p)
         coca_now, coca_start = 0.0, 0.0
         for t in range(T):
@@ -203,26 +233,26 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         # neighbours, cartel transfers to proxies, pay
         trafficking.reroute(m, world.edge_length, world.adj_indptr, world.adj_indices, world.exits, control, route_exit,
                             route_next, p)
-        kinds = economy.rents_by_kind(coca, world.gold, world.population,
-                                      economy.corridor_hectares(coca, route_next, route_exit), p)
-        spillover.scale_route_rents(kinds, state.neighbour_index[r], world.neighbour_border, p)
-        value, rent_t = economy.appropriable(kinds, effects.chi[m], world.revenue)
-        rent = economy.group_rents(value, control)
+        economy.rents_by_kind(coca, world.gold, world.population,
+                              economy.corridor_hectares(coca, route_next, route_exit, corridor), p, kinds)
+        spillover.scale_route_rents(kinds, state.neighbour_index[r], world.neighbour_border, p, route_factor)
+        economy.appropriable(kinds, effects.chi[m], world.revenue, value, rent_t)
+        economy.group_rents(value, control, rent)
         if m == 0:
             state.sanctuary_rate[r][:] = economy.sanctuary_rates(world.sanctuary_income, rent, members,
                                                                  world.splinter_slot)
         economy.add_sanctuary_income(rent, state.sanctuary_rate[r], sanctuary)
-        exit_control, vacuum_exits = economy.exit_holdings(control, vacated, world.exits)
-        holdings = international.allies_holdings(world.allies, exit_control, alive)
+        _, vacuum_exits = economy.exit_holdings(control, vacated, world.exits, exit_control)
+        international.allies_holdings(world.allies, exit_control, alive, holdings)
         if m == 0:
             state.holdings0[r][:] = holdings
         international.update_engagement(state.engagement[r], holdings, state.holdings0[r], world.finance, p)
-        transfers = economy.cartel_transfers(international.cartel_budgets(world.finance, state.engagement[r]),
-                                             world.allies, exit_control, alive, vacuum_exits)
+        economy.cartel_transfers(international.cartel_budgets(world.finance, state.engagement[r], budgets),
+                                 world.allies, exit_control, alive, vacuum_exits, transfers)
         if m == 0:
             rent0[:] = economy.stakes(kinds, world.revenue, control, p)
             economy.add_sanctuary_income(rent0, state.sanctuary_rate[r], sanctuary)
-        pay = economy.pay_ratios(rent, transfers, members_total, p)
+        economy.pay_ratios(rent, transfers, members_total, p, pay)
         for g in range(G):
             income[g] = rent[g] + transfers[g]
             sanctuary_capacity[g] = host_tol[g] * world.sanctuary_max[g]
@@ -230,21 +260,21 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         # 3. negotiation: the groups' power (their arms, before this month's choices), whether each comes to its table
         # (its willingness, model/choices.py), then the tables' month (model/tables), fed by the battlefield
         cohesion = state.cohesion[r]
-        presence = contest.effective_presence(members, support, reach, world.adj_indptr, world.adj_indices, p)
-        arms = economy.arms_multiplier(economy.arms_intensity(resources, armed_total, p), p)
-        threat = security.threat(members, scheduled_posture, world.population)
-        base_weights = security.targeting(world.pop075, threat, vacated, attacks_territory, cohesion, p)
-        effort0 = contest.group_efforts(presence, arms)
+        contest.effective_presence(members, support, reach, world.adj_indptr, world.adj_indices, p, presence)
+        economy.arms_multiplier(economy.arms_intensity(resources, armed_total, p, intensity), p, arms)
+        security.threat(members, scheduled_posture, world.population, armed_by_territory, threat)
+        security.targeting(world.pop075, threat, vacated, attacks_territory, cohesion, p, base_weights)
+        contest.group_efforts(presence, arms, effort0)
         groups_effort[:] = effort0
         security.state_efforts(cohesion, forces, base_weights, control, world.presence, conditional, zone, zoned, p,
-                               effort0)
-        p_group = values.bargaining_power(effort0, presence, sanctuary, p)
+                               effort0, force_weight)
+        values.bargaining_power(effort0, presence, sanctuary, p, p_group)
         p_without_zone = p_group  # the audit's counterfactual for zones: p computed without them
         if zoned:
             effort_nz[:] = groups_effort
             security.state_efforts(cohesion, forces, base_weights, control, world.presence, conditional, zone, False, p,
-                                   effort_nz)
-            p_without_zone = values.bargaining_power(effort_nz, presence, sanctuary, p)
+                                   effort_nz, force_weight)
+            p_without_zone = values.bargaining_power(effort_nz, presence, sanctuary, p, p_no_zone)
         key = stream_key(seed, run, m, WILLINGNESS)
         willing[:] = 0.0
         for g in range(G):  # one draw a month: the group comes (1), hesitates in the queue (1/2) or stays away (0)
@@ -256,13 +286,13 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         base[:] = effects.base_pressure[m]
         # the pressure the groups weigh at the tables: the state's operations before concessions (stepped up after their
         # attacks, eased for a verified unilateral ceasefire)
-        threat_ops = security.operations(base, attacks_group, verify, scheduled_unilateral, all_kept, p)
-        inputs = bridge.tables_inputs(
+        security.operations(base, attacks_group, verify, scheduled_unilateral, all_kept, p, threat_ops)
+        bridge.tables_inputs(
             p_group, p_without_zone, members_total, world.armed_share, income, rent0,
-            bridge.drug_shares(control, kinds, effects.chi[m], world.revenue, value), sanctuary, loss_share,
+            bridge.drug_shares(control, kinds, effects.chi[m], world.revenue, value, drug), sanctuary, loss_share,
             no_losses, threat_ops, alive, willing, levers.attacks[m], phase, levers.guarantee[m],
             sanctuary_capacity, levers.ceasefire[m], levers.bilateral[m], levers.concessions[m],
-            levers.zone[m], group_cohesion, state.trend[r])
+            levers.zone[m], group_cohesion, state.trend[r], inputs)
         for g in range(G):  # what the guarantors have deployed to verify (international.verification)
             inputs[g, TL.IN_VERIFICATION] = verify[g]
         national[0], national[1], national[2] = cohesion, levers.political_cost[m], legitimacy
@@ -280,7 +310,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
                              tables.stake_sal, tables.ratify, tables.veto_params, tables.veto_salience, phase,
                              state.table_state[r], state.package[r], state.closed[r], state.mandate[r],
                              state.bdm_positions[r], inputs, national, members, levers.zone[m], u, decided, zone,
-                             audit, package)
+                             audit, package, tables_work)
         record_tables(r, m, records, tables.slots, audit, package)
         zoned = False
         for g in range(G):
@@ -293,7 +323,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             concessions[g, 1] = decided[g, TL.OUT_EXTRADITION]
             concessions[g, 2] = decided[g, TL.OUT_BOMBING]
             concessions[g, 3] = decided[g, TL.OUT_ZONE]
-        surplus[:] = bridge.margins(audit, phase)
+        bridge.margins(audit, phase, surplus)
 
         # 3b. the groups' choices (model/choices.py) given this month's tables, ceasefires and concessions: posture,
         # exploitation of a ceasefire, spoiling; the state's pressure on each and the operations each keeps
@@ -301,7 +331,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             at_table[g] = tables_.bargaining(phase[g]) or phase[g] == tables_.FINAL
             target[g] = at_table[g] or ceasefire[g]
             verification[g] = decided[g, TL.OUT_VERIFICATION]
-        pressure0 = bridge.pressure_after_concessions(decided, repression_base, p)
+        bridge.pressure_after_concessions(decided, repression_base, p, pressure0)
         choice = records.choices[r, m]
         choices.decide(presence, world.rival_pairs, pressure0, conditional, at_table, ceasefire, verification, surplus,
                        target, world.spoiler, world.willing, alive, p, choice)
@@ -314,9 +344,9 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         fronts = choices.fronts_fighting(choice, ceasefire)  # 1, or in a ceasefire the share exploiting it (q_g)
         for g in range(G):
             keeping[g] = 1.0 - fronts[g]
-        ops = security.operations(bridge.pressure_after_concessions(decided, chosen_base, p), attacks_group, verify,
-                                  unilateral, keeping, p)
-        focus = security.priority(members, alive, p)  # the forces concentrate on the largest groups
+        security.operations(bridge.pressure_after_concessions(decided, chosen_base, p, pressure), attacks_group, verify,
+                            unilateral, keeping, p, ops)
+        security.priority(members, alive, p, armed_by_group, focus)  # the forces concentrate on the largest groups
         for g in range(G):
             ops[g] *= focus[g]
         multiplier[:] = arms
@@ -376,18 +406,19 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         # 7. territorial contest and vacuum filling: the operations each group keeps this month
         before[:] = control
         if moved:
-            presence = contest.effective_presence(members, support, reach, world.adj_indptr, world.adj_indices, p)
-        effort = contest.group_efforts(presence, multiplier)
+            contest.effective_presence(members, support, reach, world.adj_indptr, world.adj_indices, p, presence)
+        contest.group_efforts(presence, multiplier, effort)
         # the deployment targets this month's threat: each group's armed members weighted by the posture it chose
-        threat = security.threat(members, posture_g, world.population)
-        base_weights = security.targeting(world.pop075, threat, vacated, attacks_territory, cohesion, p)
+        security.threat(members, posture_g, world.population, armed_by_territory, threat)
+        security.targeting(world.pop075, threat, vacated, attacks_territory, cohesion, p, base_weights)
         security.state_efforts(cohesion, forces, base_weights, control, world.presence, conditional, zone, zoned, p,
-                               effort)
-        deployed = security.deployment(forces, base_weights, control)
+                               effort, force_weight)
+        security.deployment(forces, base_weights, control, deployed, force_weight)
         contest.perturb_efforts(effort, stream_key(seed, run, m, EFFORT_NOISE), draws, p)
-        contest.update_control(control, contest.contest_shares(effort, options.difference, p), p.control_turnover)
-        vacated_now = contest.vacated_control(before, control, leaving)
-        filled_state, filled_groups = security.vacuum_fill(before, control, vacated_now)
+        contest.update_control(control, contest.contest_shares(effort, options.difference, p, shares),
+                               p.control_turnover)
+        contest.vacated_control(before, control, leaving, vacated_now)
+        security.vacuum_fill(before, control, vacated_now, filled_state, filled_groups)
         contest.remember_vacated(vacated, vacated_now)
         contest.remember_leader_vacuum(leader_vacuum, vacated_now, p)
         state_fill = contest.state_fill_share(before, control, vacated_now)
@@ -403,14 +434,15 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
                 armed_here += members[g, t]
                 in_zone[g] += members[g, t] * (1.0 if zone[g, t] > 0 else 0.0)
             in_zone[g] = in_zone[g] / armed_here if armed_here > 0 else 0.0
-        expected_state, _, losses_state = strength.losses_to_state(
-            members, state_effort, world.area, ops, protected, stream_key(seed, run, m, STATE_CLASHES), draws, p)
-        forces_killed = security.forces_killed(members, state_effort, posture_g, p)
+        strength.losses_to_state(members, state_effort, world.area, ops, protected,
+                                 stream_key(seed, run, m, STATE_CLASHES), draws, p, expected_state, clashes_by_state,
+                                 losses_state)
+        security.forces_killed(members, state_effort, posture_g, p, forces_killed)
         for g in range(G):
             spoiling[g] = choice[g, choices.SPOIL]
-        expected_groups, clashes_groups, losses_groups = strength.losses_to_rivals(
+        strength.losses_to_rivals(
             members, losses_state, world.rival_pairs, spoiling, target, fronts, stream_key(seed, run, m, GROUP_CLASHES),
-            draws, p)
+            draws, p, exposure, expected_groups, clashes_groups, losses_groups)
         bridge.protect_ex_combatants(losses_groups, decided)
         for g in range(G):
             lost = 0.0
@@ -418,25 +450,27 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
                 lost += losses_state[g, t]
             state.state_loss[r, g] = lost / members_total[g] if members_total[g] > 0 else 0.0
         ex_killed, _reintegrated = strength.ex_combatant_flows(pool, control, p)
-        former = strength.recidivism(pool, control, pay, world.recruits_former, p)
-        recruits, forced = strength.recruitment(strength.recruiters(presence, sanctuary, world.host_border), control,
-                                                pay, world.presence, zone, world.population, vacated, p)
-        networks = strength.network_recruitment(control, world.population, p)
-        deserters = strength.update_members(members, support, sanctuary, losses_state, losses_groups, recruits, forced,
-                                            former, networks, strength.desertion_rates(pay, p), recruiting,
-                                            members_total, loss_share)
-        strength.movement(members, strength.contested_value(value, control), world.adj_indptr, world.adj_indices,
-                          p.movement_rate)
+        strength.recidivism(pool, control, pay, world.recruits_former, p, former)
+        strength.recruitment(strength.recruiters(presence, sanctuary, world.host_border, recruiting_members), control,
+                             pay, world.presence, zone, world.population, vacated, p, recruits, forced,
+                             lure)
+        strength.network_recruitment(control, world.population, p, networks)
+        strength.update_members(members, support, sanctuary, losses_state, losses_groups, recruits, forced, former,
+                                networks, strength.desertion_rates(pay, p, desertion), recruiting, members_total,
+                                loss_share, deserters)
+        strength.movement(members, strength.contested_value(value, control, contested), world.adj_indptr,
+                          world.adj_indices, p.movement_rate, denom, per_unit)
         strength.sanctuary_flow(members, sanctuary, sanctuary_capacity, world.host_border,
                                 p.sanctuary_adjustment)
         for k in range(K):
             neighbour_tolerance[k] = tolerance[world.neighbour_actor[k]]
         spillover.relocation(members, relocated, world.neighbour_border, neighbour_tolerance, world.host_neighbour,
-                             spillover.push(loss_share), p)
+                             spillover.push(loss_share, pushed), p)
         # the share of the armed members in operations: not complying, not in a zone
         for g in range(G):
             fighting[g] = operations[g] * (1.0 - in_zone[g])
-        economy.update_resources(resources, economy.resources_inflow(rent, transfers, armed_total, fighting, p), p)
+        economy.update_resources(resources, economy.resources_inflow(rent, transfers, armed_total, fighting, p, inflow),
+                                 p)
         economy.grow_coca(coca, effects.coca_change[m])
         bridge.agreed_substitution(coca, control, decided, p)
         choices.actions(choice, ceasefire, verification, world.rivals, target, p, group_actions)
@@ -453,8 +487,8 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         # 9. violence: what the state's operations removed, homicides, leaders, massacres, displacement, confinement,
         # each group's armed members weighted by the posture it chose
         violence.decay_fragmentation(fragmentation, p)
-        killed, captured, surrendered = violence.removals(losses_state, world.insurgent, posture_g, p)
-        drivers = violence.homicide_drivers(control, members, fragmentation, rent_t, p)
+        violence.removals(losses_state, world.insurgent, posture_g, p, killed, captured, surrendered)
+        violence.homicide_drivers(control, members, fragmentation, rent_t, p, drivers)
         population, state_presence, observed = world.population, world.presence, world.homicides_observed
         for t in range(T):
             selective[t] = violence.selective_violence(population[t], violence.margin(control, t),
@@ -514,11 +548,11 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             confined[t] = violence.confined_persons(violence.armed_members(members, t), q, p)
 
         # 10. spill-over, with the members relocated abroad (kept for next month's route rents)
-        neighbours = spillover.neighbour_index(
-            spillover.neighbour_flows(coca, route_exit, control, world.neighbour_border), flow0,
-            spillover.border_means(vacated, world.neighbour_border),
-            spillover.border_means(fragmentation, world.neighbour_border), spillover.relocated_by_neighbour(relocated),
-            p)
+        spillover.neighbour_index(
+            spillover.neighbour_flows(coca, route_exit, control, world.neighbour_border, transit, carried, flows),
+            flow0, spillover.border_means(vacated, world.neighbour_border, vacuum_means),
+            spillover.border_means(fragmentation, world.neighbour_border, fragmentation_means),
+            spillover.relocated_by_neighbour(relocated, relocated_now), p, neighbours)
         state.neighbour_index[r][:] = neighbours
 
         # 11. record, and each group's trend: the growth of its members over the month (the same sums as at its start)

@@ -46,13 +46,16 @@ def reach_shares(area: np.ndarray, indptr: np.ndarray, p) -> np.ndarray:
 
 @numba.njit(cache=True)
 def effective_presence(members: np.ndarray, support: np.ndarray, reach: np.ndarray, indptr: np.ndarray,
-                       indices: np.ndarray, p) -> np.ndarray:
+                       indices: np.ndarray, p, out: np.ndarray | None = None) -> np.ndarray:
     """The member-equivalents each group brings to each territory (G, T), its armed members plus omega_s times its
     support networks, each member's effort split between home (1 - r_j) and its territory's neighbours (r_j, shared
     equally): E_g,i = (1 - r_i) n_g,i + sum_{j ~ i} r_j n_g,j / deg_j. Summed over territories it is the group's
     members, never more: reach moves effort, it does not multiply it."""
     G, T = members.shape
-    out = np.zeros((G, T))
+    if out is None:
+        out = np.zeros((G, T))
+    else:
+        out[:] = 0.0
     for g in range(G):
         for t in range(T):
             n = members[g, t] + p.support_effort_weight * support[g, t]
@@ -69,12 +72,16 @@ def effective_presence(members: np.ndarray, support: np.ndarray, reach: np.ndarr
 
 
 @numba.njit(cache=True)
-def group_efforts(presence: np.ndarray, multiplier: np.ndarray) -> np.ndarray:
+def group_efforts(presence: np.ndarray, multiplier: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Contest efforts (T, G + 1) of the groups, the state's column left at zero (`security.state_efforts` fills it):
     a group's effective presence (`effective_presence`) times its multiplier (its arms, and the share of operations
     it keeps in a ceasefire). Foreign cartels hold ground like any group when they have members there."""
     G, T = presence.shape
-    effort = np.zeros((T, G + 1))
+    if out is None:
+        out = np.zeros((T, G + 1))
+    else:
+        out[:] = 0.0
+    effort = out
     for g in range(G):
         for t in range(T):
             effort[t, g] = presence[g, t] * multiplier[g]
@@ -93,7 +100,7 @@ def efforts(presence: np.ndarray, multiplier: np.ndarray, cohesion: float, contr
 
 
 @numba.njit(cache=True)
-def contest_shares(effort: np.ndarray, difference: bool, p) -> np.ndarray:
+def contest_shares(effort: np.ndarray, difference: bool, p, out: np.ndarray | None = None) -> np.ndarray:
     """Contest outcome p_a,i per territory (T, G + 1).
 
     Ratio form (Tullock): p_a = e_a^m / sum_b e_b^m. Difference form (Hirshleifer's logistic, generalised to many
@@ -102,7 +109,10 @@ def contest_shares(effort: np.ndarray, difference: bool, p) -> np.ndarray:
     effort get nothing; where nobody exerts any effort the state keeps nominal control.
     """
     T, A = effort.shape
-    out = np.zeros((T, A))
+    if out is None:
+        out = np.zeros((T, A))
+    else:
+        out[:] = 0.0
     for t in range(T):
         total = 0.0
         if difference:
@@ -148,11 +158,15 @@ def update_control(control: np.ndarray, outcome: np.ndarray, turnover: float) ->
 
 
 @numba.njit(cache=True)
-def vacated_control(before: np.ndarray, after: np.ndarray, leaving: np.ndarray) -> np.ndarray:
+def vacated_control(before: np.ndarray, after: np.ndarray, leaving: np.ndarray,
+                    out: np.ndarray | None = None) -> np.ndarray:
     """Control lost this month by groups standing down (ceasefire, DDR), per territory (T,):
     V_i = sum_g leaving_g max(0, c_g,before - c_g,after). The state's losses are never vacated ground."""
     T, A = before.shape
-    out = np.zeros(T)
+    if out is None:
+        out = np.zeros(T)
+    else:
+        out[:] = 0.0
     for t in range(T):
         for g in range(A - 1):
             out[t] += max(before[t, g] - after[t, g], 0.0) * leaving[g]

@@ -22,10 +22,13 @@ def appropriable_shares(decriminalization: float, p) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def transit_hectares(coca: np.ndarray, exit_of: np.ndarray) -> np.ndarray:
+def transit_hectares(coca: np.ndarray, exit_of: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Coca area shipped out through each exit territory (T,): each territory ships through its least-cost exit
     (model/trafficking.py; `exit_of` -1 where no exit is reachable)."""
-    out = np.zeros(coca.shape[0])
+    if out is None:
+        out = np.zeros(coca.shape[0])
+    else:
+        out[:] = 0.0
     for i in range(coca.shape[0]):
         if exit_of[i] >= 0:
             out[exit_of[i]] += coca[i]
@@ -33,13 +36,17 @@ def transit_hectares(coca: np.ndarray, exit_of: np.ndarray) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def corridor_hectares(coca: np.ndarray, next_hop: np.ndarray, exit_of: np.ndarray) -> np.ndarray:
+def corridor_hectares(coca: np.ndarray, next_hop: np.ndarray, exit_of: np.ndarray,
+                      out: np.ndarray | None = None) -> np.ndarray:
     """Coca area whose route rent each territory earns (T,): a territory's coca pays its route rent, per hectare, to
     the territories on its route after it (its exit included), shared equally among them (`next_hop` the next
     territory toward the exit, -1 at the exit; an exit ships its own coca itself). The total is the coca that reaches
     an exit, whatever the number of territories crossed, so the rent does not grow with finer territories."""
     T = coca.shape[0]
-    out = np.zeros(T)
+    if out is None:
+        out = np.zeros(T)
+    else:
+        out[:] = 0.0
     for i in range(T):
         if exit_of[i] < 0 or coca[i] <= 0.0:
             continue
@@ -60,11 +67,13 @@ def corridor_hectares(coca: np.ndarray, next_hop: np.ndarray, exit_of: np.ndarra
 
 
 @numba.njit(cache=True)
-def rents_by_kind(coca: np.ndarray, gold: np.ndarray, population: np.ndarray, transit: np.ndarray, p) -> np.ndarray:
+def rents_by_kind(coca: np.ndarray, gold: np.ndarray, population: np.ndarray, transit: np.ndarray, p,
+                  out: np.ndarray | None = None) -> np.ndarray:
     """Gross monthly rents R_i,k (T, 4): coca, gold, extortion (per 100,000 inhabitants), routes (the coca whose
     route crosses or leaves through the territory, `corridor_hectares`)."""
     T = coca.shape[0]
-    out = np.empty((T, 4))
+    if out is None:
+        out = np.empty((T, 4))
     for t in range(T):
         out[t, COCA] = coca[t] * p.coca_rent_per_ha
         out[t, GOLD] = gold[t] * p.gold_rent_per_ha
@@ -74,12 +83,19 @@ def rents_by_kind(coca: np.ndarray, gold: np.ndarray, population: np.ndarray, tr
 
 
 @numba.njit(cache=True)
-def appropriable(kinds: np.ndarray, chi: np.ndarray, revenue: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def appropriable(kinds: np.ndarray, chi: np.ndarray, revenue: np.ndarray, value: np.ndarray | None = None,
+                 rent_t: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """What each group could take in each territory if it controlled it fully, sum_k chi_k R_i,k [g lives on k]
     (G, T), and the appropriable rent of each territory over all kinds (T,)."""
     T, G = kinds.shape[0], revenue.shape[0]
-    value = np.zeros((G, T))
-    rent_t = np.zeros(T)
+    if value is None:
+        value = np.zeros((G, T))
+    else:
+        value[:] = 0.0
+    if rent_t is None:
+        rent_t = np.zeros(T)
+    else:
+        rent_t[:] = 0.0
     for t in range(T):
         for k in range(4):
             weighted = kinds[t, k] * chi[k]
@@ -90,10 +106,13 @@ def appropriable(kinds: np.ndarray, chi: np.ndarray, revenue: np.ndarray) -> tup
 
 
 @numba.njit(cache=True)
-def group_rents(value: np.ndarray, control: np.ndarray) -> np.ndarray:
+def group_rents(value: np.ndarray, control: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Monthly rent each group takes (G,): its control share times the appropriable value, summed over territories."""
     G, T = value.shape
-    out = np.zeros(G)
+    if out is None:
+        out = np.zeros(G)
+    else:
+        out[:] = 0.0
     for g in range(G):
         for t in range(T):
             out[g] += value[g, t] * control[t, g]
@@ -138,11 +157,15 @@ def stakes(kinds: np.ndarray, revenue: np.ndarray, control: np.ndarray, p) -> np
 
 
 @numba.njit(cache=True)
-def exit_holdings(control: np.ndarray, vacated: np.ndarray, exits: np.ndarray) -> tuple[np.ndarray, float]:
+def exit_holdings(control: np.ndarray, vacated: np.ndarray, exits: np.ndarray,
+                  exit_control: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Each group's control summed over the exit territories (G,) and the vacated control there (M2.3's entry)."""
     T, A = control.shape
     G = A - 1
-    exit_control = np.zeros(G)
+    if exit_control is None:
+        exit_control = np.zeros(G)
+    else:
+        exit_control[:] = 0.0
     vacuum_exits = 0.0
     for t in range(T):
         for g in range(G):
@@ -153,13 +176,16 @@ def exit_holdings(control: np.ndarray, vacated: np.ndarray, exits: np.ndarray) -
 
 @numba.njit(cache=True)
 def cartel_transfers(finance: np.ndarray, allies: np.ndarray, exit_control: np.ndarray, alive: np.ndarray,
-                     vacuum_exits: float) -> np.ndarray:
+                     vacuum_exits: float, out: np.ndarray | None = None) -> np.ndarray:
     """M2.3: foreign cartels pay allied proxies in proportion to the exits they control; a cartel's budget grows with
     the vacuum near exits, finance (1 + vacuum). A cartel that holds ground itself (members in the country) keeps the
     share of its own exit control for its own members. Transfers received by each group (G,) in USD m / month (a
     cartel's row is what it keeps)."""
     G = finance.shape[0]
-    out = np.zeros(G)
+    if out is None:
+        out = np.zeros(G)
+    else:
+        out[:] = 0.0
     for c in range(G):
         if finance[c] == 0.0:
             continue
@@ -177,12 +203,14 @@ def cartel_transfers(finance: np.ndarray, allies: np.ndarray, exit_control: np.n
 
 
 @numba.njit(cache=True)
-def pay_ratios(rent: np.ndarray, transfers: np.ndarray, members_total: np.ndarray, p) -> np.ndarray:
+def pay_ratios(rent: np.ndarray, transfers: np.ndarray, members_total: np.ndarray, p,
+               out: np.ndarray | None = None) -> np.ndarray:
     """What each group pays a member relative to the legal wage (G,): pi_w (rent + transfers) / members / L. The
     opportunity cost of joining (Dube & Vargas): it falls as the group grows on the same income, so income, not a
     fixed rate, limits how large a group can become."""
     G = rent.shape[0]
-    out = np.empty(G)
+    if out is None:
+        out = np.empty(G)
     legal = max(p.legal_income_per_member, 1e-12)
     for g in range(G):
         out[g] = p.wage_share * (rent[g] + transfers[g]) / max(members_total[g], 1.0) / legal
@@ -190,11 +218,14 @@ def pay_ratios(rent: np.ndarray, transfers: np.ndarray, members_total: np.ndarra
 
 
 @numba.njit(cache=True)
-def arms_intensity(resources: np.ndarray, armed: np.ndarray, p) -> np.ndarray:
+def arms_intensity(resources: np.ndarray, armed: np.ndarray, p, out: np.ndarray | None = None) -> np.ndarray:
     """Arms availability a_g (G,): the group's stock of arms and resources in years of its operations,
     R_g / (12 c_op armed_g); 0 without armed members."""
     G = resources.shape[0]
-    out = np.zeros(G)
+    if out is None:
+        out = np.zeros(G)
+    else:
+        out[:] = 0.0
     for g in range(G):
         need = 12.0 * p.operations_cost * armed[g]
         out[g] = resources[g] / need if need > 0 else 0.0
@@ -202,10 +233,11 @@ def arms_intensity(resources: np.ndarray, armed: np.ndarray, p) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def arms_multiplier(arms: np.ndarray, p) -> np.ndarray:
+def arms_multiplier(arms: np.ndarray, p, out: np.ndarray | None = None) -> np.ndarray:
     """Effort multiplier of each group's arms (G,): 1 + psi_A a / (1 + a)."""
     G = arms.shape[0]
-    out = np.empty(G)
+    if out is None:
+        out = np.empty(G)
     for g in range(G):
         out[g] = 1.0 + p.arms_effort_effect * arms[g] / (1.0 + arms[g])
     return out
@@ -213,12 +245,13 @@ def arms_multiplier(arms: np.ndarray, p) -> np.ndarray:
 
 @numba.njit(cache=True)
 def resources_inflow(rent: np.ndarray, transfers: np.ndarray, armed: np.ndarray, operations: np.ndarray,
-                     p) -> np.ndarray:
+                     p, out: np.ndarray | None = None) -> np.ndarray:
     """Net monthly addition to each group's arms and resources before wear (G,): s_A rent + transfers - c_op armed
     x operations (operations 1 when fighting, less for the share standing down in a ceasefire or zone). Foreign
     cartels arm their proxies: their transfers go into the stock whole."""
     G = rent.shape[0]
-    out = np.empty(G)
+    if out is None:
+        out = np.empty(G)
     for g in range(G):
         out[g] = p.arms_share * rent[g] + transfers[g] - p.operations_cost * armed[g] * operations[g]
     return out

@@ -18,10 +18,14 @@ MAX_ENGAGEMENT = 4.0  # a cartel engages at most four times its starting budget
 
 
 @numba.njit(cache=True)
-def host_talks(host: np.ndarray, host_guarantees: np.ndarray, talking: np.ndarray, n_actors: int) -> np.ndarray:
+def host_talks(host: np.ndarray, host_guarantees: np.ndarray, talking: np.ndarray, n_actors: int,
+               out: np.ndarray | None = None) -> np.ndarray:
     """T_k per international actor (I,): 1 when one of the groups it shelters is at a table (a talking phase) that it
     guarantees (`host_guarantees` (G,) 1 where the group's host is among its table's guarantors)."""
-    out = np.zeros(n_actors)
+    if out is None:
+        out = np.zeros(n_actors)
+    else:
+        out[:] = 0.0
     for g in range(host.shape[0]):
         if host[g] >= 0 and host_guarantees[g] > 0 and talking[g]:
             out[host[g]] = 1.0
@@ -30,7 +34,7 @@ def host_talks(host: np.ndarray, host_guarantees: np.ndarray, talking: np.ndarra
 
 @numba.njit(cache=True)
 def tolerance_target(base: np.ndarray, relations: np.ndarray, relations0: np.ndarray, talks: np.ndarray,
-                     p) -> np.ndarray:
+                     p, out: np.ndarray | None = None) -> np.ndarray:
     """H*_k = clip(H_k + eta_rel (R_k,0 - R_k) + eta_talks T_k, 0, 1) per actor (I,).
 
     The scenario's tolerance H_k holds at the relations with Bogotá of the scenario's start R_k,0 (1 normal, 0
@@ -38,7 +42,8 @@ def tolerance_target(base: np.ndarray, relations: np.ndarray, relations0: np.nda
     August 2010 and sheltered the ELN after they broke in 2019), and a host guaranteeing its guest's talks shelters
     it as part of the guarantee (Salehyan: external bases as leverage)."""
     n = base.shape[0]
-    out = np.empty(n)
+    if out is None:
+        out = np.empty(n)
     for k in range(n):
         target = base[k] + p.tolerance_relations_effect * (relations0[k] - relations[k]) \
             + p.tolerance_talks_effect * talks[k]
@@ -54,10 +59,13 @@ def update_tolerance(tolerance: np.ndarray, target: np.ndarray, p) -> None:
 
 
 @numba.njit(cache=True)
-def group_tolerance(tolerance: np.ndarray, host: np.ndarray) -> np.ndarray:
+def group_tolerance(tolerance: np.ndarray, host: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Each group's host tolerance H_g (G,): its host's, 0 for a group without one."""
     G = host.shape[0]
-    out = np.zeros(G)
+    if out is None:
+        out = np.zeros(G)
+    else:
+        out[:] = 0.0
     for g in range(G):
         if host[g] >= 0:
             out[g] = tolerance[host[g]]
@@ -76,11 +84,12 @@ def update_verification(deployed: np.ndarray, monitored: np.ndarray, p) -> None:
 
 
 @numba.njit(cache=True)
-def verification(capacity: np.ndarray, deployed: np.ndarray) -> np.ndarray:
+def verification(capacity: np.ndarray, deployed: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """V_g = C_g x deployed_g (G,): the verification index of each group's ceasefire and agreement, in [0, 1], with
     C_g = min(1, sum of the verification capacity of its table's guarantors) (engine/schedule.py)."""
     G = capacity.shape[0]
-    out = np.empty(G)
+    if out is None:
+        out = np.empty(G)
     for g in range(G):
         out[g] = min(max(capacity[g] * deployed[g], 0.0), 1.0)
     return out
@@ -129,10 +138,14 @@ def extradition_share(requested: np.ndarray, suspended: np.ndarray, alive: np.nd
 
 
 @numba.njit(cache=True)
-def allies_holdings(allies: np.ndarray, exit_control: np.ndarray, alive: np.ndarray) -> np.ndarray:
+def allies_holdings(allies: np.ndarray, exit_control: np.ndarray, alive: np.ndarray,
+                    out: np.ndarray | None = None) -> np.ndarray:
     """What each cartel's proxies hold (G,): their control summed over the exits (zero for groups without allies)."""
     G = allies.shape[0]
-    out = np.zeros(G)
+    if out is None:
+        out = np.zeros(G)
+    else:
+        out[:] = 0.0
     for c in range(G):
         for g in range(G):
             out[c] += allies[c, g] * exit_control[g] * alive[g]
@@ -154,9 +167,10 @@ def update_engagement(engagement: np.ndarray, holdings: np.ndarray, holdings0: n
 
 
 @numba.njit(cache=True)
-def cartel_budgets(finance: np.ndarray, engagement: np.ndarray) -> np.ndarray:
+def cartel_budgets(finance: np.ndarray, engagement: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Each cartel's budget this month (G,): the scenario's finance times its engagement."""
-    out = np.empty(finance.shape[0])
+    if out is None:
+        out = np.empty(finance.shape[0])
     for c in range(finance.shape[0]):
         out[c] = finance[c] * engagement[c]
     return out

@@ -78,19 +78,26 @@ def deployment_weights(population: np.ndarray) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def threat(members: np.ndarray, posture: np.ndarray, population: np.ndarray) -> np.ndarray:
+def threat(members: np.ndarray, posture: np.ndarray, population: np.ndarray, armed: np.ndarray | None = None,
+           out: np.ndarray | None = None) -> np.ndarray:
     """Relative armed threat per territory (T,): the armed members (G, T: the armed-members stock) of the groups that
     fight, weighted by each group's posture v_g, per inhabitant, over the national figure (1 = the national density;
     0 everywhere when no group fights)."""
     G, T = members.shape
-    armed = np.zeros(T)
+    if armed is None:
+        armed = np.zeros(T)
+    else:
+        armed[:] = 0.0
     total_armed, total_pop = 0.0, 0.0
     for t in range(T):
         for g in range(G):
             armed[t] += members[g, t] * posture[g]
         total_armed += armed[t]
         total_pop += population[t]
-    out = np.zeros(T)
+    if out is None:
+        out = np.zeros(T)
+    else:
+        out[:] = 0.0
     if total_armed <= 0.0 or total_pop <= 0.0:
         return out
     national = total_armed / total_pop
@@ -102,7 +109,7 @@ def threat(members: np.ndarray, posture: np.ndarray, population: np.ndarray) -> 
 
 @numba.njit(cache=True)
 def targeting(pop075: np.ndarray, threat: np.ndarray, vacated: np.ndarray, attacks: np.ndarray, cohesion: float,
-              p) -> np.ndarray:
+              p, out: np.ndarray | None = None) -> np.ndarray:
     """The deployment rule's base weights per territory (T,): pop^0.75 (1 + omega_T T / (1 + T)) (1 + omega_V K V)
     (1 + omega_A A / (1 + A)).
 
@@ -114,7 +121,8 @@ def targeting(pop075: np.ndarray, threat: np.ndarray, vacated: np.ndarray, attac
     recently). `state_efforts` multiplies these by the uncontrolled share and normalises them.
     """
     T = pop075.shape[0]
-    out = np.empty(T)
+    if out is None:
+        out = np.empty(T)
     for t in range(T):
         out[t] = (pop075[t] * (1.0 + p.deployment_threat_weight * threat[t] / (1.0 + threat[t]))
                   * (1.0 + p.deployment_vacuum_weight * cohesion * vacated[t])
@@ -123,7 +131,7 @@ def targeting(pop075: np.ndarray, threat: np.ndarray, vacated: np.ndarray, attac
 
 
 @numba.njit(cache=True)
-def force_weights(base: np.ndarray, control: np.ndarray) -> tuple[np.ndarray, float]:
+def force_weights(base: np.ndarray, control: np.ndarray, weight: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """The deployment rule's weights base_i (0.2 + 1 - c_S) per territory (T,) and their sum: forces go where the
     state does not control, F_S,i = forces w_i / sum_j w_j. `base` is `deployment_weights` (population) or
     `targeting` (population, threat, vacuum, attacks).
@@ -132,7 +140,8 @@ def force_weights(base: np.ndarray, control: np.ndarray) -> tuple[np.ndarray, fl
     would.
     """
     T, A = control.shape
-    weight = np.empty(T)
+    if weight is None:
+        weight = np.empty(T)
     total = 0.0
     for t in range(T):
         weight[t] = base[t] * (DEPLOYMENT_FLOOR + (1.0 - control[t, A - 1]))
@@ -142,14 +151,15 @@ def force_weights(base: np.ndarray, control: np.ndarray) -> tuple[np.ndarray, fl
 
 @numba.njit(cache=True)
 def state_efforts(cohesion: float, forces: float, base: np.ndarray, control: np.ndarray, presence: np.ndarray,
-                  conditional: bool, zone: np.ndarray, zoned: bool, p, effort: np.ndarray) -> None:
+                  conditional: bool, zone: np.ndarray, zoned: bool, p, effort: np.ndarray,
+                  weight: np.ndarray | None = None) -> None:
     """The state's contest effort e_S,i = K F_i S_i ratio (1 + eps_cond [conditional]) (1 - zone_i), in armed-group
     member-equivalents (MECHANISMS M2.2: cohesion times forces times institutional presence), with the forces F_i
     deployed by `force_weights` on the base weights `base`; written into the last column of `effort` (T, G + 1). A
     territory demilitarised for any group (`zone` (G, T); `zoned` whether there is any) gets none."""
     T = presence.shape[0]
     G = zone.shape[0]
-    weight, total = force_weights(base, control)
+    weight, total = force_weights(base, control, weight)
     bonus = 1.0 + (p.conditional_effort_bonus if conditional else 0.0)
     for t in range(T):
         demilitarised = 0.0
@@ -163,10 +173,14 @@ def state_efforts(cohesion: float, forces: float, base: np.ndarray, control: np.
 
 
 @numba.njit(cache=True)
-def deployment(forces: float, base: np.ndarray, control: np.ndarray) -> np.ndarray:
+def deployment(forces: float, base: np.ndarray, control: np.ndarray, out: np.ndarray | None = None,
+               weight: np.ndarray | None = None) -> np.ndarray:
     """Personnel deployed per territory (T,) by the rule (`force_weights`), before cohesion and presence."""
-    weight, total = force_weights(base, control)
-    out = np.zeros(base.shape[0])
+    weight, total = force_weights(base, control, weight)
+    if out is None:
+        out = np.zeros(base.shape[0])
+    else:
+        out[:] = 0.0
     if total > 0:
         for t in range(base.shape[0]):
             out[t] = forces * weight[t] / total
@@ -184,14 +198,15 @@ def detection(verification: float, p) -> float:
 
 @numba.njit(cache=True)
 def operations(pressure: np.ndarray, attacks: np.ndarray, verification: np.ndarray, unilateral: np.ndarray,
-               kept: np.ndarray, p) -> np.ndarray:
+               kept: np.ndarray, p, out: np.ndarray | None = None) -> np.ndarray:
     """The state's operations against each group (G,): the repression pressure after concessions, stepped up by
     (1 + omega_R a_g / (1 + a_g)) after the group's recent attacks on the forces (a_g, members killed, decaying),
     and lowered by (1 - psi_V D_g k_g) while the group is in a unilateral ceasefire, with D_g its `detection` (the
     guarantors' verification V_g and what the forces see themselves) and k_g the share of its fronts keeping it
     (1 - q_g): the state reciprocates the compliance it can see."""
     G = pressure.shape[0]
-    out = np.empty(G)
+    if out is None:
+        out = np.empty(G)
     for g in range(G):
         reaction = 1.0 + p.reaction_to_attacks * attacks[g] / (1.0 + attacks[g])
         seen = detection(verification[g], p) * min(max(kept[g], 0.0), 1.0)
@@ -201,14 +216,18 @@ def operations(pressure: np.ndarray, attacks: np.ndarray, verification: np.ndarr
 
 
 @numba.njit(cache=True)
-def priority(members: np.ndarray, alive: np.ndarray, p) -> np.ndarray:
+def priority(members: np.ndarray, alive: np.ndarray, p, armed: np.ndarray | None = None,
+             out: np.ndarray | None = None) -> np.ndarray:
     """The share of the state's operations each group draws, relative to a uniform share (G,):
     P_g = (1 - omega_P) + omega_P n_a N_g / sum_h N_h over the n_a groups alive with armed members in the country
     (N_g, from `members` (G, T)), mean one over them: the forces concentrate their operations on the largest
     organisation (the Clan del Golfo from 2015: Operation Agamenon, Directive 15 of 2016), so a group that grows
     draws more of them instead of the same pressure as a small one. 1 for everyone when no group is present."""
     G, T = members.shape
-    armed = np.zeros(G)
+    if armed is None:
+        armed = np.zeros(G)
+    else:
+        armed[:] = 0.0
     total, present = 0.0, 0
     for g in range(G):
         if alive[g] <= 0.0:
@@ -218,7 +237,10 @@ def priority(members: np.ndarray, alive: np.ndarray, p) -> np.ndarray:
         if armed[g] > 0.0:
             total += armed[g]
             present += 1
-    out = np.ones(G)
+    if out is None:
+        out = np.ones(G)
+    else:
+        out[:] = 1.0
     if total <= 0.0:
         return out
     w = min(max(p.operations_priority, 0.0), 1.0)
@@ -228,11 +250,15 @@ def priority(members: np.ndarray, alive: np.ndarray, p) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def forces_killed(members: np.ndarray, state_effort: np.ndarray, posture: np.ndarray, p) -> np.ndarray:
+def forces_killed(members: np.ndarray, state_effort: np.ndarray, posture: np.ndarray, p,
+                  out: np.ndarray | None = None) -> np.ndarray:
     """Security-force members killed this month (G, T): b v_g N_g,i where the state operates (e_S,i > 0), with v_g the
     group's violence posture (0 while it keeps a ceasefire)."""
     G, T = members.shape
-    out = np.zeros((G, T))
+    if out is None:
+        out = np.zeros((G, T))
+    else:
+        out[:] = 0.0
     for g in range(G):
         if posture[g] <= 0.0:
             continue
@@ -283,13 +309,20 @@ def repression_pressure(posture: float, conditional: bool, p) -> float:
 
 
 @numba.njit(cache=True)
-def vacuum_fill(before: np.ndarray, after: np.ndarray, vacated_now: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def vacuum_fill(before: np.ndarray, after: np.ndarray, vacated_now: np.ndarray, state: np.ndarray | None = None,
+                groups: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Who fills the control vacated this month (T,) each: the control the state gained and the control armed groups
     gained, in the territories where groups stood down this month (vacated_now > 0). Their national ratio is the
     `vacuum_filled_by_state` share; by territory they show where the state fills vacated ground and where others do."""
     T, A = before.shape
-    state = np.zeros(T)
-    groups = np.zeros(T)
+    if state is None:
+        state = np.zeros(T)
+    else:
+        state[:] = 0.0
+    if groups is None:
+        groups = np.zeros(T)
+    else:
+        groups[:] = 0.0
     for t in range(T):
         if vacated_now[t] > 1e-6:
             for a in range(A):

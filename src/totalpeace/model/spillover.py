@@ -15,10 +15,13 @@ from totalpeace.model.economy import transit_hectares
 
 
 @numba.njit(cache=True)
-def border_sums(values: np.ndarray, border: np.ndarray) -> np.ndarray:
+def border_sums(values: np.ndarray, border: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Sum of a territory series (T,) over each neighbour's border territories (`border` (K, T) 0/1)."""
     K, T = border.shape
-    out = np.zeros(K)
+    if out is None:
+        out = np.zeros(K)
+    else:
+        out[:] = 0.0
     for k in range(K):
         for t in range(T):
             out[k] += values[t] * border[k, t]
@@ -26,23 +29,27 @@ def border_sums(values: np.ndarray, border: np.ndarray) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def border_means(values: np.ndarray, border: np.ndarray) -> np.ndarray:
+def border_means(values: np.ndarray, border: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Mean of a territory series over each neighbour's border territories."""
-    out = border_sums(values, border)
+    out = border_sums(values, border, out)
     for k in range(border.shape[0]):
         out[k] /= max(border[k].sum(), 1.0)
     return out
 
 
 @numba.njit(cache=True)
-def neighbour_flows(coca: np.ndarray, exit_of: np.ndarray, control: np.ndarray, border: np.ndarray) -> np.ndarray:
-    """Cocaine moving through exits on each neighbour's border (K,), weighted by non-state control there."""
-    transit = transit_hectares(coca, exit_of)
+def neighbour_flows(coca: np.ndarray, exit_of: np.ndarray, control: np.ndarray, border: np.ndarray,
+                    transit: np.ndarray | None = None, carried: np.ndarray | None = None,
+                    out: np.ndarray | None = None) -> np.ndarray:
+    """Cocaine moving through exits on each neighbour's border (K,), weighted by non-state control there (`transit`
+    and `carried` (T,) work buffers, `out` the result's, each allocated when not given)."""
+    transit = transit_hectares(coca, exit_of, transit)
     T, A = control.shape
-    carried = np.empty(T)
+    if carried is None:
+        carried = np.empty(T)
     for t in range(T):
         carried[t] = transit[t] * (1.0 - control[t, A - 1])
-    return border_sums(carried, border)
+    return border_sums(carried, border, out)
 
 
 @numba.njit(cache=True)
@@ -81,9 +88,10 @@ def relocation(members: np.ndarray, relocated: np.ndarray, border: np.ndarray, t
 
 
 @numba.njit(cache=True)
-def push(loss_share: np.ndarray) -> np.ndarray:
+def push(loss_share: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """How hard each group is pressed at home (G,): its share of members lost last month, annualised, at most 1."""
-    out = np.empty(loss_share.shape[0])
+    if out is None:
+        out = np.empty(loss_share.shape[0])
     for g in range(loss_share.shape[0]):
         out[g] = min(max(12.0 * loss_share[g], 0.0), 1.0)
     return out
@@ -91,11 +99,12 @@ def push(loss_share: np.ndarray) -> np.ndarray:
 
 @numba.njit(cache=True)
 def neighbour_index(flow: np.ndarray, flow0: np.ndarray, vacuum: np.ndarray, fragmentation: np.ndarray,
-                    relocated: np.ndarray, p) -> np.ndarray:
+                    relocated: np.ndarray, p, out: np.ndarray | None = None) -> np.ndarray:
     """Violence index of each neighbour (K,), 1 at the start; a neighbour without cocaine flow at the start keeps
     the flow term at zero. `vacuum` and `fragmentation` are border means, `relocated` the members relocated there."""
     K = flow.shape[0]
-    out = np.empty(K)
+    if out is None:
+        out = np.empty(K)
     for k in range(K):
         ratio = max(flow[k], 1e-9) / max(flow0[k], 1e-9) if flow0[k] > 0 else 1.0
         z = (p.spillover_flow_effect * np.log(ratio) + p.spillover_vacuum_effect * vacuum[k]
@@ -106,10 +115,13 @@ def neighbour_index(flow: np.ndarray, flow0: np.ndarray, vacuum: np.ndarray, fra
 
 
 @numba.njit(cache=True)
-def relocated_by_neighbour(relocated: np.ndarray) -> np.ndarray:
+def relocated_by_neighbour(relocated: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Members relocated into each neighbour, all groups (K,)."""
     G, K = relocated.shape
-    out = np.zeros(K)
+    if out is None:
+        out = np.zeros(K)
+    else:
+        out[:] = 0.0
     for g in range(G):
         for k in range(K):
             out[k] += relocated[g, k]
@@ -117,11 +129,14 @@ def relocated_by_neighbour(relocated: np.ndarray) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def route_rent_factor(index: np.ndarray, border: np.ndarray) -> np.ndarray:
+def route_rent_factor(index: np.ndarray, border: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """The feedback on rents (T,): route rents at a Colombian exit on neighbour k's border are multiplied by
     V_k^theta_R (the product over the neighbours it borders), computed by `scale_route_rents`."""
     K, T = border.shape
-    out = np.ones(T)
+    if out is None:
+        out = np.ones(T)
+    else:
+        out[:] = 1.0
     for k in range(K):
         for t in range(T):
             if border[k, t] > 0:
@@ -130,11 +145,12 @@ def route_rent_factor(index: np.ndarray, border: np.ndarray) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def scale_route_rents(kinds: np.ndarray, index: np.ndarray, border: np.ndarray, p) -> None:
+def scale_route_rents(kinds: np.ndarray, index: np.ndarray, border: np.ndarray, p,
+                      factor: np.ndarray | None = None) -> None:
     """Route rents (the last column of `kinds` (T, 4)) at exits bordering violent neighbours, in place: R_route,i x
     (prod_k V_k)^theta_R. Disorder across the border (weaker interdiction, more buyers and fighters) makes the routes
     through it pay more (Castillo, Mejía & Restrepo: enforcement shocks move the trade and its violence)."""
-    factor = route_rent_factor(index, border)
+    factor = route_rent_factor(index, border, factor)
     for t in range(kinds.shape[0]):
         if factor[t] != 1.0:
             kinds[t, 3] *= factor[t] ** p.spillover_route_feedback

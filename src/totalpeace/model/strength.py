@@ -55,7 +55,9 @@ def search_area(area: np.ndarray, t: int) -> float:
 
 @numba.njit(cache=True)
 def losses_to_state(members: np.ndarray, state_effort: np.ndarray, area: np.ndarray, pressure: np.ndarray,
-                    protected: np.ndarray, key: np.uint64, draws, p) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                    protected: np.ndarray, key: np.uint64, draws, p, expected: np.ndarray | None = None,
+                    clashes: np.ndarray | None = None,
+                    losses: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Losses of armed members to the state: expected (G, T), clashes per territory (T,) and realised losses (G, T).
 
     Deitchman's guerrilla law: the state 'shoots in the dark', so the expected share lost is a_S rho_g e_S,i / A_i
@@ -65,9 +67,18 @@ def losses_to_state(members: np.ndarray, state_effort: np.ndarray, area: np.ndar
     among the groups in proportion to their expected losses, never more than a group has.
     """
     G, T = members.shape
-    expected = np.zeros((G, T))
-    clashes = np.zeros(T)
-    losses = np.zeros((G, T))
+    if expected is None:
+        expected = np.zeros((G, T))
+    else:
+        expected[:] = 0.0
+    if clashes is None:
+        clashes = np.zeros(T)
+    else:
+        clashes[:] = 0.0
+    if losses is None:
+        losses = np.zeros((G, T))
+    else:
+        losses[:] = 0.0
     for t in range(T):
         density = state_effort[t] / search_area(area, t)
         total = 0.0
@@ -85,7 +96,9 @@ def losses_to_state(members: np.ndarray, state_effort: np.ndarray, area: np.ndar
 @numba.njit(cache=True)
 def losses_to_rivals(members: np.ndarray, losses_state: np.ndarray, pairs: np.ndarray, spoiling: np.ndarray,
                      target: np.ndarray, fighting: np.ndarray, key: np.uint64, draws,
-                     p) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                     p, exposure: np.ndarray | None = None, expected: np.ndarray | None = None,
+                     clashes: np.ndarray | None = None,
+                     losses: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Losses between rival groups sharing a territory: expected (G, T), clashes (T,) and realised losses (G, T).
 
     Area fire between irregulars: L_g,i = a_h N_g,i sum_h rival_gh f_h (1 + s_h [g a target]) N_h,i / (N_g,i + N_h,i)
@@ -96,7 +109,10 @@ def losses_to_rivals(members: np.ndarray, losses_state: np.ndarray, pairs: np.nd
     expected losses, never more than a group has left after its losses to the state.
     """
     G, T = members.shape
-    exposure = np.zeros((G, T))
+    if exposure is None:
+        exposure = np.zeros((G, T))
+    else:
+        exposure[:] = 0.0
     for k in range(pairs.shape[0]):
         g, h = pairs[k, 0], pairs[k, 1]
         attack = fighting[h] * (1.0 + (spoiling[h] if target[g] else 0.0))
@@ -104,9 +120,18 @@ def losses_to_rivals(members: np.ndarray, losses_state: np.ndarray, pairs: np.nd
             total = members[g, t] + members[h, t]
             if total > 0.0:
                 exposure[g, t] += attack * members[h, t] / total
-    expected = np.zeros((G, T))
-    clashes = np.zeros(T)
-    losses = np.zeros((G, T))
+    if expected is None:
+        expected = np.zeros((G, T))
+    else:
+        expected[:] = 0.0
+    if clashes is None:
+        clashes = np.zeros(T)
+    else:
+        clashes[:] = 0.0
+    if losses is None:
+        losses = np.zeros((G, T))
+    else:
+        losses[:] = 0.0
     for t in range(T):
         total = 0.0
         for g in range(G):
@@ -121,12 +146,16 @@ def losses_to_rivals(members: np.ndarray, losses_state: np.ndarray, pairs: np.nd
 
 
 @numba.njit(cache=True)
-def recruiters(presence: np.ndarray, sanctuary: np.ndarray, host_border: np.ndarray) -> np.ndarray:
+def recruiters(presence: np.ndarray, sanctuary: np.ndarray, host_border: np.ndarray,
+               out: np.ndarray | None = None) -> np.ndarray:
     """The members who recruit in each territory (G, T): a group's effective presence there (`presence`), plus its
     armed members in foreign sanctuary spread equally over the territories on its host's border (`host_border` 1):
     camps across the border recruit among the border's young people (the ELN in Venezuela, M4.2)."""
     G, T = presence.shape
-    out = presence.copy()
+    if out is None:
+        out = presence.copy()
+    else:
+        out[:] = presence
     for g in range(G):
         if sanctuary[g] <= 0.0:
             continue
@@ -143,7 +172,9 @@ def recruiters(presence: np.ndarray, sanctuary: np.ndarray, host_border: np.ndar
 
 @numba.njit(cache=True)
 def recruitment(recruiting: np.ndarray, control: np.ndarray, pay_ratio: np.ndarray, state_presence: np.ndarray,
-                zone: np.ndarray, population: np.ndarray, vacated: np.ndarray, p) -> tuple[np.ndarray, np.ndarray]:
+                zone: np.ndarray, population: np.ndarray, vacated: np.ndarray, p, voluntary: np.ndarray | None = None,
+                forced: np.ndarray | None = None,
+                lure: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Voluntary recruits and forced recruits of minors (each G, T) (M5.2).
 
     Rec_g,i = zeta Lambda_g,i sqrt(E_g,i Y_i c_g,i), with E the members recruiting in i (`recruiting`, `recruiters`:
@@ -161,8 +192,17 @@ def recruitment(recruiting: np.ndarray, control: np.ndarray, pay_ratio: np.ndarr
     phi_m zeta sqrt(E Y c) 2 (1 - S_i (1 - z_g,i)).
     """
     G, T = recruiting.shape
-    voluntary = np.zeros((G, T))
-    forced = np.zeros((G, T))
+    if voluntary is None:
+        voluntary = np.zeros((G, T))
+    else:
+        voluntary[:] = 0.0
+    if forced is None:
+        forced = np.zeros((G, T))
+    else:
+        forced[:] = 0.0
+    if lure is None:
+        lure = np.empty(T)
+    lure[:] = -1.0  # exp(beta_S (1/2 - S_i)) outside a zone, the same for every group: computed once, when first needed
     for g in range(G):
         pay = max(pay_ratio[g], 1e-9) ** p.recruitment_rent_effect
         for t in range(T):
@@ -171,31 +211,40 @@ def recruitment(recruiting: np.ndarray, control: np.ndarray, pay_ratio: np.ndarr
                 continue
             state = state_presence[t] * (1.0 - zone[g, t])
             base = p.recruitment_rate * np.sqrt(recruiting[g, t] * p.youth_share * population[t] * held)
-            voluntary[g, t] = base * pay * np.exp(p.recruitment_state_effect * (0.5 - state)) \
-                * (1.0 + p.recruitment_vacuum_effect * vacated[t])
+            if zone[g, t] == 0.0:
+                if lure[t] < 0.0:
+                    lure[t] = np.exp(p.recruitment_state_effect * (0.5 - state))
+                pull = lure[t]
+            else:
+                pull = np.exp(p.recruitment_state_effect * (0.5 - state))
+            voluntary[g, t] = base * pay * pull * (1.0 + p.recruitment_vacuum_effect * vacated[t])
             forced[g, t] = base * p.forced_recruitment_rate * 2.0 * (1.0 - state)
     return voluntary, forced
 
 
 @numba.njit(cache=True)
-def desertion_rates(pay_ratio: np.ndarray, p) -> np.ndarray:
+def desertion_rates(pay_ratio: np.ndarray, p, out: np.ndarray | None = None) -> np.ndarray:
     """Monthly desertion per group (G,): d_0 (pay / legal wage)^-beta_w, at most MAX_DESERTION. It rises as pay falls
     short of the legal wage (the opportunity cost that drives recruitment, read the other way)."""
     G = pay_ratio.shape[0]
-    out = np.empty(G)
+    if out is None:
+        out = np.empty(G)
     for g in range(G):
         out[g] = min(p.desertion_rate * max(pay_ratio[g], 1e-9) ** (-p.recruitment_rent_effect), MAX_DESERTION)
     return out
 
 
 @numba.njit(cache=True)
-def network_recruitment(control: np.ndarray, population: np.ndarray, p) -> np.ndarray:
+def network_recruitment(control: np.ndarray, population: np.ndarray, p, out: np.ndarray | None = None) -> np.ndarray:
     """Support-network members a group enlists this month (G, T): nu_s c_g,i Pop_i / 1000. Networks (militia,
     informants, logistics) are built where a group rules, in proportion to the people under its control, not paid
     like fighters, ceasefire or not."""
     T, A = control.shape
     G = A - 1
-    out = np.zeros((G, T))
+    if out is None:
+        out = np.zeros((G, T))
+    else:
+        out[:] = 0.0
     for g in range(G):
         for t in range(T):
             out[g, t] = p.network_rate * min(max(control[t, g], 0.0), 1.0) * population[t] / 1000.0
@@ -219,14 +268,17 @@ def ex_combatant_flows(pool: np.ndarray, control: np.ndarray, p) -> tuple[float,
 
 @numba.njit(cache=True)
 def recidivism(pool: np.ndarray, control: np.ndarray, pay_ratio: np.ndarray, recruits_former: np.ndarray,
-               p) -> np.ndarray:
+               p, out: np.ndarray | None = None) -> np.ndarray:
     """Ex-combatants recruited by dissident groups (G, T), taken out of the pool (in place).
 
     Rec^x_g,i = rho_x X_i c_g,i (pay_g / legal wage)^beta_w for the groups that recruit former combatants
     (`recruits_former` 1: dissidents), at most the pool, shared in proportion when they ask for more."""
     T, A = control.shape
     G = A - 1
-    out = np.zeros((G, T))
+    if out is None:
+        out = np.zeros((G, T))
+    else:
+        out[:] = 0.0
     for t in range(T):
         if pool[t] <= 0.0:
             continue
@@ -248,7 +300,7 @@ def recidivism(pool: np.ndarray, control: np.ndarray, pay_ratio: np.ndarray, rec
 def update_members(members: np.ndarray, support: np.ndarray, sanctuary: np.ndarray, losses_state: np.ndarray,
                    losses_groups: np.ndarray, recruits: np.ndarray, forced: np.ndarray, former: np.ndarray,
                    networks: np.ndarray, desertion: np.ndarray, recruiting: np.ndarray, members_total: np.ndarray,
-                   loss_share: np.ndarray) -> np.ndarray:
+                   loss_share: np.ndarray, deserters: np.ndarray | None = None) -> np.ndarray:
     """A month of attrition, recruitment and desertion (in place); returns the deserters of each group (G,).
 
     Armed: A' = max(A - losses + Rec + Rec^x - d A, 0) (voluntary recruits and former combatants fight); support
@@ -257,7 +309,10 @@ def update_members(members: np.ndarray, support: np.ndarray, sanctuary: np.ndarr
     each group's members (at the start of the month) lost to the state and its rivals.
     """
     G, T = members.shape
-    deserters = np.zeros(G)
+    if deserters is None:
+        deserters = np.zeros(G)
+    else:
+        deserters[:] = 0.0
     for g in range(G):
         lost = 0.0
         for t in range(T):
@@ -278,11 +333,12 @@ def update_members(members: np.ndarray, support: np.ndarray, sanctuary: np.ndarr
 
 
 @numba.njit(cache=True)
-def contested_value(value: np.ndarray, control: np.ndarray) -> np.ndarray:
+def contested_value(value: np.ndarray, control: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """What draws members (G, T): the appropriable value of ground the group does not hold, v (1 - c) (+ 1e-9, so
     every neighbour attracts a little)."""
     G, T = value.shape
-    out = np.empty((G, T))
+    if out is None:
+        out = np.empty((G, T))
     for g in range(G):
         for t in range(T):
             out[g, t] = value[g, t] * (1.0 - control[t, g]) + 1e-9
@@ -291,14 +347,25 @@ def contested_value(value: np.ndarray, control: np.ndarray) -> np.ndarray:
 
 @numba.njit(cache=True)
 def movement(members: np.ndarray, attractiveness: np.ndarray, indptr: np.ndarray, indices: np.ndarray,
-             rate: float) -> None:
+             rate: float, denom: np.ndarray | None = None, per_unit: np.ndarray | None = None) -> None:
     """Move a share `rate` of each group's armed members from each territory to its neighbours (CSR adjacency),
     split in proportion to the neighbours' attractiveness (in place). Totals are conserved; isolated territories
     keep theirs. Support networks are local and do not move."""
     G, T = members.shape
-    denom = np.empty(T)
-    per_unit = np.empty(T)
+    if denom is None:
+        denom = np.empty(T)
+    if per_unit is None:
+        per_unit = np.empty(T)
     for g in range(G):
+        empty = True
+        for t in range(T):
+            if members[g, t] != 0.0:
+                empty = False
+                break
+        if empty:  # nobody to move (an empty splinter slot): what the loops below would write, without them
+            for t in range(T):
+                members[g, t] = 0.0
+            continue
         for t in range(T):
             s = 0.0
             for e in range(indptr[t], indptr[t + 1]):

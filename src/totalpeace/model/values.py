@@ -13,12 +13,16 @@ CONCESSION_KINDS = ("arrest_orders_suspended", "extradition_suspended", "bombing
 
 
 @numba.njit(cache=True)
-def bargaining_power(effort: np.ndarray, members: np.ndarray, sanctuary: np.ndarray, p) -> np.ndarray:
+def bargaining_power(effort: np.ndarray, members: np.ndarray, sanctuary: np.ndarray, p,
+                     out: np.ndarray | None = None) -> np.ndarray:
     """p_g = N_eff / (N_eff + e_S) (G,): the group's power in the Fearon / Powell sense, from its contest effort plus
     its sanctuary (weighted) against the state's effort over the territories where it has members (all territories
     if it has none); 0 where neither side exerts any effort."""
     G, T = members.shape
-    out = np.zeros(G)
+    if out is None:
+        out = np.zeros(G)
+    else:
+        out[:] = 0.0
     state_total = 0.0
     for t in range(T):
         state_total += effort[t, G]

@@ -92,12 +92,13 @@ def armed_presence(members: np.ndarray, weights: np.ndarray, posture: np.ndarray
 
 @numba.njit(cache=True)
 def homicide_drivers(control: np.ndarray, members: np.ndarray, fragmentation: np.ndarray, rent_t: np.ndarray,
-                     p) -> np.ndarray:
+                     p, out: np.ndarray | None = None) -> np.ndarray:
     """The log-linear drivers of M7.2 per territory (T,), at 0 for uncontested ground held by one group:
     beta_c (1 - m) + beta_n ln(max(n, 1)) + beta_f Frag + beta_R ln(1 + chi R) - beta_S c_state, with n the groups
     present (more than one member)."""
     G, T = members.shape
-    out = np.empty(T)
+    if out is None:
+        out = np.empty(T)
     for t in range(T):
         present = 0
         for g in range(G):
@@ -221,14 +222,18 @@ def killed_share(insurgent: float, posture: float, p) -> float:
 
 @numba.njit(cache=True)
 def removals(losses_state: np.ndarray, insurgent: np.ndarray, posture: np.ndarray,
-             p) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+             p, killed: np.ndarray | None = None, captured: np.ndarray | None = None,
+             surrendered: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The members the state removed this month (G, T), split into killed, captured and surrendered (G, T each):
     killed = kappa_g L, surrendered = `surrender_share` of the rest, captured the remainder (the Defence Ministry's
     neutralisations: muertos en operaciones, capturas, desmovilizaciones)."""
     G, T = losses_state.shape
-    killed = np.empty((G, T))
-    captured = np.empty((G, T))
-    surrendered = np.empty((G, T))
+    if killed is None:
+        killed = np.empty((G, T))
+    if captured is None:
+        captured = np.empty((G, T))
+    if surrendered is None:
+        surrendered = np.empty((G, T))
     for g in range(G):
         share = killed_share(insurgent[g], posture[g], p)
         for t in range(T):

@@ -53,11 +53,14 @@ COCA, GOLD, EXTORTION, ROUTES = range(4)  # revenue kinds, in the order of world
 
 @numba.njit(cache=True)
 def drug_shares(control: np.ndarray, kinds: np.ndarray, chi: np.ndarray, revenue: np.ndarray,
-                value: np.ndarray) -> np.ndarray:
+                value: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Each group's share of its rent from coca and routes (G,): its exposure to extradition. control (T, G + 1),
     kinds (T, 4) gross rents by kind, chi (4,) appropriable shares, revenue (G, 4) kinds it takes, value (G, T)."""
     T, G = control.shape[0], revenue.shape[0]
-    out = np.zeros(G)
+    if out is None:
+        out = np.zeros(G)
+    else:
+        out[:] = 0.0
     for g in range(G):
         drug, whole = 0.0, 0.0
         for t in range(T):
@@ -74,7 +77,8 @@ def tables_inputs(power: np.ndarray, power_no_zone: np.ndarray, members_total: n
                   sanctuary: np.ndarray, loss_state: np.ndarray, loss_rivals: np.ndarray, base_pressure: np.ndarray,
                   alive: np.ndarray, willing: np.ndarray, attacks: np.ndarray, phase: np.ndarray,
                   guarantee: np.ndarray, host_weight: np.ndarray, ceasefire: np.ndarray, bilateral: np.ndarray,
-                  concessions: np.ndarray, zone: np.ndarray, cohesion: np.ndarray, trend: np.ndarray) -> np.ndarray:
+                  concessions: np.ndarray, zone: np.ndarray, cohesion: np.ndarray, trend: np.ndarray,
+                  out: np.ndarray | None = None) -> np.ndarray:
     """The (G, N_IN) inputs of the tables' month. `attacks` (G, 4): major attacks, violations, attacks on other
     tables' groups, attacks suffered (levers.attack_counts); `concessions` (G, 4) scheduled by kind; `zone` (G, T)
     the scheduled zone territories (a zone granted with a ceasefire is a zone concession too); `ceasefire`,
@@ -82,7 +86,11 @@ def tables_inputs(power: np.ndarray, power_no_zone: np.ndarray, members_total: n
     battlefield produces them (docs/model.md 7.4): the verification capacity is the guarantor index, ex-combatants
     killed are the members a group in implementation lost."""
     G = power.shape[0]
-    inp = np.zeros((G, N_IN))
+    if out is None:
+        out = np.zeros((G, N_IN))
+    else:
+        out[:] = 0.0
+    inp = out
     for g in range(G):
         total = members_total[g]
         inp[g, IN_POWER] = power[g]
@@ -126,21 +134,27 @@ def ceasefire_flags(out: np.ndarray, ceasefire: np.ndarray, bilateral: np.ndarra
 
 
 @numba.njit(cache=True)
-def pressure_after_concessions(out: np.ndarray, base_pressure: np.ndarray, p) -> np.ndarray:
+def pressure_after_concessions(out: np.ndarray, base_pressure: np.ndarray, p,
+                               result: np.ndarray | None = None) -> np.ndarray:
     """The state's repression pressure on each group with the bombing suspension in force (M3.3, M6.1)."""
     G = out.shape[0]
-    pressure = np.empty(G)
+    if result is None:
+        result = np.empty(G)
+    pressure = result
     for g in range(G):
         pressure[g] = base_pressure[g] * (1.0 - p.bombing_share_of_attrition * out[g, OUT_BOMBING])
     return pressure
 
 
 @numba.njit(cache=True)
-def margins(audit: np.ndarray, phase: np.ndarray) -> np.ndarray:
+def margins(audit: np.ndarray, phase: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """The group's margin at its table (G,): its value of the package on the table minus its outside option,
     relative to its war value (the `group_surplus` series); NaN without an open table or for a total spoiler."""
     G = audit.shape[0]
-    out = np.full(G, np.nan)
+    if out is None:
+        out = np.full(G, np.nan)
+    else:
+        out[:] = np.nan
     for g in range(G):
         outside = audit[g, AU_GROUP_OUTSIDE]
         if phase[g] != 0 and np.isfinite(outside):

@@ -30,6 +30,7 @@ import math
 
 import numba
 import numpy as np
+from numba import literal_unroll
 
 from totalpeace.model import strength
 from totalpeace.model.tables import beliefs, effects, protocol, values, veto
@@ -317,14 +318,36 @@ def _stakeholders(g: int, inp: np.ndarray, nat: np.ndarray, cost: np.ndarray, b:
 
 
 @numba.njit(cache=True)
+def month_work(n_issues: int, n_stakeholders: int, n_territories: int) -> tuple:
+    """The work arrays of `tables_month` (its actors' utility terms, the stakeholders' positions, the solvers'
+    workspace): allocated once per run by the engine, cleared every month (allocating them every month cost more
+    than the arithmetic of a quiet month)."""
+    K, S = n_issues, n_stakeholders
+    work, iwork = protocol.workspace(K, N_ACTORS)
+    return (np.zeros(N_ACTORS), np.zeros((N_ACTORS, K)), np.zeros((N_ACTORS, K)), np.zeros((N_ACTORS, K)),
+            np.zeros(N_ACTORS), np.zeros(N_ACTORS), np.zeros(K), np.zeros(K), np.zeros(K), np.zeros(K), np.zeros(K),
+            np.zeros(S), np.zeros((S, K)), np.zeros((S, K)), np.zeros(N_KINDS), np.zeros(N_KINDS),
+            np.zeros(N_TYPES), np.zeros(N_TYPES), np.zeros(N_TYPES), np.zeros(n_territories), work, iwork,
+            np.zeros(N_ACTORS), np.zeros(N_ACTORS), np.zeros((N_ACTORS, K)))
+
+
+@numba.njit(cache=True)
+def clear_work(scratch: tuple) -> None:
+    """Every array of `month_work` to zero."""
+    for a in literal_unroll(scratch):
+        a.fill(0)
+
+
+@numba.njit(cache=True)
 def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, static: np.ndarray, lo: np.ndarray,
                  hi: np.ndarray, agenda: np.ndarray, cost: np.ndarray, weights: np.ndarray, stake_pos: np.ndarray,
                  stake_sal: np.ndarray, ratify: np.ndarray, veto_par: np.ndarray, veto_sal: np.ndarray,
                  phase: np.ndarray, st: np.ndarray, x: np.ndarray, closed: np.ndarray, cap: np.ndarray,
                  bdm_pos: np.ndarray, inp: np.ndarray, nat: np.ndarray, members_gt: np.ndarray,
                  sched_zone: np.ndarray, u: np.ndarray, out: np.ndarray, zones: np.ndarray, audit: np.ndarray,
-                 audit_x: np.ndarray) -> None:
-    """Advance every table of one run by one month (state arrays updated in place; outputs and audit written)."""
+                 audit_x: np.ndarray, scratch: tuple | None = None) -> None:
+    """Advance every table of one run by one month (state arrays updated in place; outputs and audit written).
+    `scratch` is `month_work`'s arrays, which the engine allocates once per run (allocated here when not given)."""
     G, K = x.shape
     S = bdm_pos.shape[1]
     # The true types, once.
@@ -345,21 +368,11 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
     ready = _ready(month, phased, order, static, phase, eligible, queued)
 
     kind = np.array([protocol.LINEAR, protocol.LINEAR, protocol.QUADRATIC, protocol.QUADRATIC])
-    const = np.zeros(N_ACTORS)
-    lin = np.zeros((N_ACTORS, K))
-    pos = np.zeros((N_ACTORS, K))
-    sal = np.zeros((N_ACTORS, K))
-    d = np.zeros(N_ACTORS)
-    w = np.zeros(N_ACTORS)
-    b = np.zeros(K)
-    lo_eff, hi_eff = np.zeros(K), np.zeros(K)
-    x_new, x_cf = np.zeros(K), np.zeros(K)
-    cap_s, sal_s, weight_s = np.zeros(S), np.zeros((S, K)), np.zeros((S, K))
-    conc, conc_cf = np.zeros(N_KINDS), np.zeros(N_KINDS)
-    loglik, outside_types, rates = np.zeros(N_TYPES), np.zeros(N_TYPES), np.zeros(N_TYPES)
-    zone_row = np.zeros(zones.shape[1])
-    work, iwork = protocol.workspace(K, N_ACTORS)
-    d_cf, const_cf, lin_cf = np.zeros(N_ACTORS), np.zeros(N_ACTORS), np.zeros((N_ACTORS, K))
+    if scratch is None:
+        scratch = month_work(K, S, zones.shape[1])
+    clear_work(scratch)  # every month starts from zeros, as from fresh arrays
+    (const, lin, pos, sal, d, w, b, lo_eff, hi_eff, x_new, x_cf, cap_s, sal_s, weight_s, conc, conc_cf, loglik,
+     outside_types, rates, zone_row, work, iwork, d_cf, const_cf, lin_cf) = scratch
 
     for g in range(G):
         for c in range(out.shape[1]):
