@@ -80,6 +80,7 @@ def run(
     from totalpeace.uncertainty.ensemble import simulate_plans
     from totalpeace.uncertainty.plan import build_plan, warn_reference_forms
     from totalpeace.uncertainty.terminal import print_design, print_sources
+    from totalpeace.validation.history import history_checks, history_section, print_history
 
     resolved = load_scenario(scenario, set_ or [])
     plan = build_plan(resolved, runs, seed, uncertainty.value)
@@ -102,7 +103,7 @@ def run(
                             total=runs * horizon)
         results = simulate_plans([resolved], [plan], horizon, pool,
                                  progress=lambda done, _: bar.update(task, completed=done * horizon))[0]
-    for stale in ("report.html", "report.pdf"):  # they describe the folder's earlier results
+    for stale in ("report.html", "report.pdf", "history.csv"):  # they describe the folder's earlier results
         (folder / stale).unlink(missing_ok=True)
     results.save(folder)
     csvs = write_csvs(results, folder)
@@ -112,12 +113,17 @@ def run(
     print_summary(summary, console)
     print_design(summary["uncertainty"]["design"], console)
     print_sources(summary["uncertainty"], summary["start"], summary["months"], console)
+    checks = history_checks(results, resolved)
+    if checks is not None:
+        print_history(checks, console)
+        checks.table.to_csv(folder / "history.csv", index=False)
+        csvs.append(folder / "history.csv")
     if report or pdf:
         from totalpeace.territories import load_territories
 
         population = load_territories(resolved.territories).frame["population"].to_numpy(float)
         write_report(results, folder / "report.html", sources=data_sources(resolved), shapes=territory_shapes(resolved),
-                     population=population)
+                     population=population, extra=[history_section(checks)] if checks is not None else ())
     if pdf:
         console.print(f"Wrote {html_to_pdf(folder / 'report.html', folder / 'report.pdf')}")
     written = [folder / "summary.json", folder / "results.parquet", folder / "territories.parquet",

@@ -259,6 +259,8 @@ def render_report(results: Results, sources: list[str] | None = None, shapes: li
     summary = results.summary()
     found = summary.get("uncertainty")
     entries = RUN_TOC if found is None else [RUN_TOC[0], ("uncertainty", "Uncertainty"), *RUN_TOC[1:]]
+    talks = [ident for ident, _ in entries].index("talks") + 1
+    entries = [*entries[:talks], *((ident, title) for ident, title, _ in extra), *entries[talks:]]
     body = toc(entries) + '<h2 id="headline">Headline findings</h2>'
     body += f'<ul class="headline">{items(headlines(summary))}</ul>'
     if found is not None:
@@ -392,15 +394,15 @@ def render_comparison(baseline: Results, variant: Results, labels: tuple[str, st
 
 def write_report(results: Results, path: str | Path, sources: list[str] | None = None,
                  shapes: list[object] | None = None, sensitivity: Mapping[str, Mapping[str, float]] | None = None,
-                 population: Any = None) -> Path:
+                 population: Any = None, extra: Sequence[tuple[str, str, str]] = ()) -> Path:
     """Write the report of one ensemble to `path` and return it (`population` per territory: department summaries
-    of municipal runs)."""
+    of municipal runs; `extra` (id, title, html) sections after the talks)."""
     from totalpeace.validation.report import copy_validation_page
 
     out = Path(path)
     link = copy_validation_page(results.provenance.get("calibration"), out.parent)
-    out.write_text(render_report(results, sources, shapes, sensitivity, population=population, validation=link),
-                   encoding="utf-8")
+    out.write_text(render_report(results, sources, shapes, sensitivity, extra=extra, population=population,
+                                 validation=link), encoding="utf-8")
     return out
 
 

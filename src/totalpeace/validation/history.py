@@ -1,0 +1,117 @@
+"""A run of a historical scenario checked against its history: the patterns of the catalogue (docs/validation.md
+section 9) that read this scenario, evaluated on the run's own ensemble.
+
+`totalpeace validate` scores the patterns on the calibration's posterior, run by run; a user who runs
+`colombia-2017` with other settings wants to see, beside the run's outcomes, whether these runs reproduce what
+happened. Patterns that need a paired variant, or territory series run by run (the run's results keep territory
+series as means over runs), or months the run does not cover, are listed as left out with the reason, never scored
+on something else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from totalpeace.engine.results import Results
+from totalpeace.scenario.schema import Scenario
+from totalpeace.validation.outputs import NotProduced, Outputs
+from totalpeace.validation.pattern_runs import evaluate, pattern_values, result_table
+from totalpeace.validation.patterns import Pattern, catalogue
+
+COLUMNS = ["pattern", "question", "observed", "criterion", "median", "q10", "q90", "share", "status", "explanation"]
+
+
+@dataclass
+class HistoryChecks:
+    """The patterns scored on a run (one row each, result_table's columns) and those left out, with why."""
+
+    scenario: str
+    runs: int
+    table: pd.DataFrame
+    left_out: list[tuple[str, str]] = field(default_factory=list)  # (pattern id, reason)
+
+    @property
+    def reproduced(self) -> int:
+        return int((self.table["status"] == "reproduced").sum()) if len(self.table) else 0
+
+
+def patterns_for(name: str) -> list[Pattern]:
+    """The catalogue's patterns that read this scenario."""
+    return [p for p in catalogue() if p.scenario == name]
+
+
+def history_checks(results: Results, scenario: Scenario) -> HistoryChecks | None:
+    """The scenario's patterns on this run's ensemble, or None when no pattern reads the scenario."""
+    patterns = patterns_for(scenario.name)
+    if not patterns:
+        return None
+    outputs = Outputs.from_results(results, {gid: g.members for gid, g in scenario.groups.items()})
+    ensembles = {scenario.name: outputs}
+    scored, left_out = [], []
+    for p in patterns:
+        if p.variant:
+            left_out.append((p.id, "a paired variant (" + ", ".join(p.variant) + "): `totalpeace validate` runs it"))
+            continue
+        try:
+            pattern_values(p, ensembles)
+        except NotProduced as missing:
+            reason = (f"needs the {missing.output}, which a run of more than one run keeps as means over runs: "
+                      "`totalpeace validate` scores it" if missing.output.startswith("territory series")
+                      and results.runs > 1 else f"the model has no {missing.output}")
+            left_out.append((p.id, reason))
+            continue
+        except ValueError as outside:  # months the run does not cover
+            left_out.append((p.id, str(outside)))
+            continue
+        scored.append(p)
+    frame = result_table(evaluate(scored, ensembles)) if scored else pd.DataFrame(columns=COLUMNS)
+    return HistoryChecks(scenario.name, results.runs, frame, left_out)
+
+
+def value_text(row: pd.Series) -> str:
+    """The runs' median and 80% interval, in the pattern's own numbers."""
+    from totalpeace.validation.patterns import fmt
+
+    if pd.isna(row["median"]):
+        return "never happens"
+    return f"{fmt(row['median'])} ({fmt(row['q10'])}–{fmt(row['q90'])})"
+
+
+def print_history(checks: HistoryChecks, console) -> None:
+    """The terminal's table: each pattern, what was observed, what these runs give and the share reproducing it."""
+    from rich.table import Table
+
+    table = Table(title=f"Against history: {checks.scenario}'s patterns (docs/validation.md section 9) on these "
+                        f"{checks.runs} runs — {checks.reproduced} of {len(checks.table)} reproduced in half the runs "
+                        "or more", title_justify="left")
+    for name, justify in (("pattern", "left"), ("observed (band)", "right"), ("these runs: median (80%)", "right"),
+                          ("runs reproducing", "right"), ("status", "left")):
+        table.add_column(name, justify=justify)
+    for _, row in checks.table.iterrows():
+        table.add_row(row["pattern"], f"{row['observed']} ({row['criterion']})", value_text(row),
+                      f"{row['share']:.0%}", row["status"])
+    console.print(table)
+    for ident, reason in checks.left_out:
+        console.print(f"left out: {ident} — {reason}")
+
+
+def history_section(checks: HistoryChecks) -> tuple[str, str, str]:
+    """The report's section (id, title, html): the same table, with each pattern's question and explanation."""
+    import html
+
+    from totalpeace.report.html import table
+
+    rows = [[row["pattern"], row["question"], f"{row['observed']} ({row['criterion']})", value_text(row),
+             f"{row['share']:.0%}", row["status"], row["explanation"]] for _, row in checks.table.iterrows()]
+    intro = (f'<p class="muted">The patterns of the catalogue (docs/validation.md section 9) that read '
+             f"{html.escape(checks.scenario)}, scored on this report's {checks.runs} runs: "
+             f"{checks.reproduced} of {len(checks.table)} are reproduced in half the runs or more. "
+             "`totalpeace validate` scores them on the calibration's posterior.</p>")
+    left = "".join(f"<li>{html.escape(i)}: {html.escape(r)}</li>" for i, r in checks.left_out)
+    body = intro + table(rows, ["pattern", "question", "observed (band)", "these runs: median (80%)",
+                                "runs reproducing", "status", "why"], "table-history")
+    if left:
+        body += f'<p class="muted">Left out:</p><ul>{left}</ul>'
+    return ("history", "Against history", body)
