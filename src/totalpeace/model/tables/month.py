@@ -402,13 +402,12 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                 st[g, ST_POWER_SLOW] = inp[g, IN_POWER]
                 st[g, ST_LOSS_SLOW] = inp[g, IN_LOSS_STATE] + inp[g, IN_LOSS_RIVALS]
                 st[g, ST_OPEN_MONTH] = month
+                st[g, ST_AGREED] = 0.0
+                st[g, ST_TO_AGREE] = 0.0
                 for k in range(K):
                     x[g, k] = lo[g, k]
                     cap[g, k] = hi[g, k]
                     closed[g, k] = 0.0 if (agenda[g, k] > 0 and hi[g, k] > lo[g, k]) else 1.0
-                st[g, ST_AGREED] = 0.0
-                st[g, ST_TO_AGREE] = 0.0
-                for k in range(K):
                     st[g, ST_TO_AGREE] += 1.0 - closed[g, k]
                 for k in range(K):
                     bdm_pos[g, STATE, k] = lo[g, k]
