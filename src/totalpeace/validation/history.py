@@ -10,15 +10,18 @@ on something else.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 
 import pandas as pd
+from rich.console import Console
+from rich.table import Table
 
 from totalpeace.engine.results import Results
 from totalpeace.scenario.schema import Scenario
 from totalpeace.validation.outputs import NotProduced, Outputs
 from totalpeace.validation.pattern_runs import evaluate, pattern_values, result_table
-from totalpeace.validation.patterns import Pattern, catalogue
+from totalpeace.validation.patterns import Pattern, catalogue, fmt
 
 COLUMNS = ["pattern", "question", "observed", "criterion", "median", "q10", "q90", "share", "status", "explanation"]
 
@@ -72,17 +75,13 @@ def history_checks(results: Results, scenario: Scenario) -> HistoryChecks | None
 
 def value_text(row: pd.Series) -> str:
     """The runs' median and 80% interval, in the pattern's own numbers."""
-    from totalpeace.validation.patterns import fmt
-
     if pd.isna(row["median"]):
         return "never happens"
     return f"{fmt(row['median'])} ({fmt(row['q10'])}–{fmt(row['q90'])})"
 
 
-def print_history(checks: HistoryChecks, console) -> None:
+def print_history(checks: HistoryChecks, console: Console) -> None:
     """The terminal's table: each pattern, what was observed, what these runs give and the share reproducing it."""
-    from rich.table import Table
-
     table = Table(title=f"Against history: {checks.scenario}'s patterns (docs/validation.md section 9) on these "
                         f"{checks.runs} runs — {checks.reproduced} of {len(checks.table)} reproduced in half the runs "
                         "or more", title_justify="left")
@@ -99,9 +98,7 @@ def print_history(checks: HistoryChecks, console) -> None:
 
 def history_section(checks: HistoryChecks) -> tuple[str, str, str]:
     """The report's section (id, title, html): the same table, with each pattern's question and explanation."""
-    import html
-
-    from totalpeace.report.html import table
+    from totalpeace.report.html import table  # the report's own table markup (report.html imports validation lazily)
 
     rows = [[row["pattern"], row["question"], f"{row['observed']} ({row['criterion']})", value_text(row),
              f"{row['share']:.0%}", row["status"], row["explanation"]] for _, row in checks.table.iterrows()]
