@@ -8,6 +8,7 @@ import numpy as np
 
 from totalpeace.engine.rng import draw_normal
 from totalpeace.model import security
+from totalpeace.model.buffers import zeroed
 
 VACUUM_MEMORY = 0.8  # monthly persistence of the vacated-control record
 REFERENCE_WIDTH_KM = 150.0  # width at which neighbour_reach is the share of effort spent next door (a median
@@ -52,10 +53,7 @@ def effective_presence(members: np.ndarray, support: np.ndarray, reach: np.ndarr
     equally): E_g,i = (1 - r_i) n_g,i + sum_{j ~ i} r_j n_g,j / deg_j. Summed over territories it is the group's
     members, never more: reach moves effort, it does not multiply it."""
     G, T = members.shape
-    if out is None:
-        out = np.zeros((G, T))
-    else:
-        out[:] = 0.0
+    out = zeroed(out, (G, T))
     for g in range(G):
         for t in range(T):
             n = members[g, t] + p.support_effort_weight * support[g, t]
@@ -77,10 +75,7 @@ def group_efforts(presence: np.ndarray, multiplier: np.ndarray, out: np.ndarray 
     a group's effective presence (`effective_presence`) times its multiplier (its arms, and the share of operations
     it keeps in a ceasefire). Foreign cartels hold ground like any group when they have members there."""
     G, T = presence.shape
-    if out is None:
-        out = np.zeros((T, G + 1))
-    else:
-        out[:] = 0.0
+    out = zeroed(out, (T, G + 1))
     effort = out
     for g in range(G):
         for t in range(T):
@@ -109,10 +104,7 @@ def contest_shares(effort: np.ndarray, difference: bool, p, out: np.ndarray | No
     effort get nothing; where nobody exerts any effort the state keeps nominal control.
     """
     T, A = effort.shape
-    if out is None:
-        out = np.zeros((T, A))
-    else:
-        out[:] = 0.0
+    out = zeroed(out, (T, A))
     for t in range(T):
         total = 0.0
         if difference:
@@ -163,10 +155,7 @@ def vacated_control(before: np.ndarray, after: np.ndarray, leaving: np.ndarray,
     """Control lost this month by groups standing down (ceasefire, DDR), per territory (T,):
     V_i = sum_g leaving_g max(0, c_g,before - c_g,after). The state's losses are never vacated ground."""
     T, A = before.shape
-    if out is None:
-        out = np.zeros(T)
-    else:
-        out[:] = 0.0
+    out = zeroed(out, T)
     for t in range(T):
         for g in range(A - 1):
             out[t] += max(before[t, g] - after[t, g], 0.0) * leaving[g]

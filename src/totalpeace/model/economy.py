@@ -9,6 +9,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from totalpeace.model.buffers import zeroed
+
 COCA, GOLD, EXTORTION, ROUTES = range(4)
 STAKE_FLOOR = 1e-6  # a group's stake (status-quo income) is at least this, so values measured in it stay defined
 
@@ -25,10 +27,7 @@ def appropriable_shares(decriminalization: float, p) -> np.ndarray:
 def transit_hectares(coca: np.ndarray, exit_of: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Coca area shipped out through each exit territory (T,): each territory ships through its least-cost exit
     (model/trafficking.py; `exit_of` -1 where no exit is reachable)."""
-    if out is None:
-        out = np.zeros(coca.shape[0])
-    else:
-        out[:] = 0.0
+    out = zeroed(out, coca.shape[0])
     for i in range(coca.shape[0]):
         if exit_of[i] >= 0:
             out[exit_of[i]] += coca[i]
@@ -43,10 +42,7 @@ def corridor_hectares(coca: np.ndarray, next_hop: np.ndarray, exit_of: np.ndarra
     territory toward the exit, -1 at the exit; an exit ships its own coca itself). The total is the coca that reaches
     an exit, whatever the number of territories crossed, so the rent does not grow with finer territories."""
     T = coca.shape[0]
-    if out is None:
-        out = np.zeros(T)
-    else:
-        out[:] = 0.0
+    out = zeroed(out, T)
     for i in range(T):
         if exit_of[i] < 0 or coca[i] <= 0.0:
             continue
@@ -88,14 +84,8 @@ def appropriable(kinds: np.ndarray, chi: np.ndarray, revenue: np.ndarray, value:
     """What each group could take in each territory if it controlled it fully, sum_k chi_k R_i,k [g lives on k]
     (G, T), and the appropriable rent of each territory over all kinds (T,)."""
     T, G = kinds.shape[0], revenue.shape[0]
-    if value is None:
-        value = np.zeros((G, T))
-    else:
-        value[:] = 0.0
-    if rent_t is None:
-        rent_t = np.zeros(T)
-    else:
-        rent_t[:] = 0.0
+    value = zeroed(value, (G, T))
+    rent_t = zeroed(rent_t, T)
     for t in range(T):
         for k in range(4):
             weighted = kinds[t, k] * chi[k]
@@ -109,10 +99,7 @@ def appropriable(kinds: np.ndarray, chi: np.ndarray, revenue: np.ndarray, value:
 def group_rents(value: np.ndarray, control: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Monthly rent each group takes (G,): its control share times the appropriable value, summed over territories."""
     G, T = value.shape
-    if out is None:
-        out = np.zeros(G)
-    else:
-        out[:] = 0.0
+    out = zeroed(out, G)
     for g in range(G):
         for t in range(T):
             out[g] += value[g, t] * control[t, g]
@@ -162,10 +149,7 @@ def exit_holdings(control: np.ndarray, vacated: np.ndarray, exits: np.ndarray,
     """Each group's control summed over the exit territories (G,) and the vacated control there (M2.3's entry)."""
     T, A = control.shape
     G = A - 1
-    if exit_control is None:
-        exit_control = np.zeros(G)
-    else:
-        exit_control[:] = 0.0
+    exit_control = zeroed(exit_control, G)
     vacuum_exits = 0.0
     for t in range(T):
         for g in range(G):
@@ -182,10 +166,7 @@ def cartel_transfers(finance: np.ndarray, allies: np.ndarray, exit_control: np.n
     share of its own exit control for its own members. Transfers received by each group (G,) in USD m / month (a
     cartel's row is what it keeps)."""
     G = finance.shape[0]
-    if out is None:
-        out = np.zeros(G)
-    else:
-        out[:] = 0.0
+    out = zeroed(out, G)
     for c in range(G):
         if finance[c] == 0.0:
             continue
@@ -222,10 +203,7 @@ def arms_intensity(resources: np.ndarray, armed: np.ndarray, p, out: np.ndarray 
     """Arms availability a_g (G,): the group's stock of arms and resources in years of its operations,
     R_g / (12 c_op armed_g); 0 without armed members."""
     G = resources.shape[0]
-    if out is None:
-        out = np.zeros(G)
-    else:
-        out[:] = 0.0
+    out = zeroed(out, G)
     for g in range(G):
         need = 12.0 * p.operations_cost * armed[g]
         out[g] = resources[g] / need if need > 0 else 0.0

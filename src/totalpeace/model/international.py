@@ -14,6 +14,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from totalpeace.model.buffers import zeroed
+
 MAX_ENGAGEMENT = 4.0  # a cartel engages at most four times its starting budget
 
 
@@ -22,10 +24,7 @@ def host_talks(host: np.ndarray, host_guarantees: np.ndarray, talking: np.ndarra
                out: np.ndarray | None = None) -> np.ndarray:
     """T_k per international actor (I,): 1 when one of the groups it shelters is at a table (a talking phase) that it
     guarantees (`host_guarantees` (G,) 1 where the group's host is among its table's guarantors)."""
-    if out is None:
-        out = np.zeros(n_actors)
-    else:
-        out[:] = 0.0
+    out = zeroed(out, n_actors)
     for g in range(host.shape[0]):
         if host[g] >= 0 and host_guarantees[g] > 0 and talking[g]:
             out[host[g]] = 1.0
@@ -62,10 +61,7 @@ def update_tolerance(tolerance: np.ndarray, target: np.ndarray, p) -> None:
 def group_tolerance(tolerance: np.ndarray, host: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Each group's host tolerance H_g (G,): its host's, 0 for a group without one."""
     G = host.shape[0]
-    if out is None:
-        out = np.zeros(G)
-    else:
-        out[:] = 0.0
+    out = zeroed(out, G)
     for g in range(G):
         if host[g] >= 0:
             out[g] = tolerance[host[g]]
@@ -142,10 +138,7 @@ def allies_holdings(allies: np.ndarray, exit_control: np.ndarray, alive: np.ndar
                     out: np.ndarray | None = None) -> np.ndarray:
     """What each cartel's proxies hold (G,): their control summed over the exits (zero for groups without allies)."""
     G = allies.shape[0]
-    if out is None:
-        out = np.zeros(G)
-    else:
-        out[:] = 0.0
+    out = zeroed(out, G)
     for c in range(G):
         for g in range(G):
             out[c] += allies[c, g] * exit_control[g] * alive[g]

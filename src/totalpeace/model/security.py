@@ -8,6 +8,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from totalpeace.model.buffers import zeroed
+
 DEPLOYMENT_FLOOR = 0.2  # weight of ground the state already controls, relative to ground it does not (1.2 : 0.2)
 ATTACK_MEMORY = 0.8  # monthly persistence of the record of attacks on the security forces
 # Weight of each concession kind in the forces' eyes (values.CONCESSION_KINDS order: arrest orders, extradition,
@@ -84,20 +86,14 @@ def threat(members: np.ndarray, posture: np.ndarray, population: np.ndarray, arm
     fight, weighted by each group's posture v_g, per inhabitant, over the national figure (1 = the national density;
     0 everywhere when no group fights)."""
     G, T = members.shape
-    if armed is None:
-        armed = np.zeros(T)
-    else:
-        armed[:] = 0.0
+    armed = zeroed(armed, T)
     total_armed, total_pop = 0.0, 0.0
     for t in range(T):
         for g in range(G):
             armed[t] += members[g, t] * posture[g]
         total_armed += armed[t]
         total_pop += population[t]
-    if out is None:
-        out = np.zeros(T)
-    else:
-        out[:] = 0.0
+    out = zeroed(out, T)
     if total_armed <= 0.0 or total_pop <= 0.0:
         return out
     national = total_armed / total_pop
@@ -177,10 +173,7 @@ def deployment(forces: float, base: np.ndarray, control: np.ndarray, out: np.nda
                weight: np.ndarray | None = None) -> np.ndarray:
     """Personnel deployed per territory (T,) by the rule (`force_weights`), before cohesion and presence."""
     weight, total = force_weights(base, control, weight)
-    if out is None:
-        out = np.zeros(base.shape[0])
-    else:
-        out[:] = 0.0
+    out = zeroed(out, base.shape[0])
     if total > 0:
         for t in range(base.shape[0]):
             out[t] = forces * weight[t] / total
@@ -224,10 +217,7 @@ def priority(members: np.ndarray, alive: np.ndarray, p, armed: np.ndarray | None
     organisation (the Clan del Golfo from 2015: Operation Agamenon, Directive 15 of 2016), so a group that grows
     draws more of them instead of the same pressure as a small one. 1 for everyone when no group is present."""
     G, T = members.shape
-    if armed is None:
-        armed = np.zeros(G)
-    else:
-        armed[:] = 0.0
+    armed = zeroed(armed, G)
     total, present = 0.0, 0
     for g in range(G):
         if alive[g] <= 0.0:
@@ -255,10 +245,7 @@ def forces_killed(members: np.ndarray, state_effort: np.ndarray, posture: np.nda
     """Security-force members killed this month (G, T): b v_g N_g,i where the state operates (e_S,i > 0), with v_g the
     group's violence posture (0 while it keeps a ceasefire)."""
     G, T = members.shape
-    if out is None:
-        out = np.zeros((G, T))
-    else:
-        out[:] = 0.0
+    out = zeroed(out, (G, T))
     for g in range(G):
         if posture[g] <= 0.0:
             continue
@@ -315,14 +302,8 @@ def vacuum_fill(before: np.ndarray, after: np.ndarray, vacated_now: np.ndarray, 
     gained, in the territories where groups stood down this month (vacated_now > 0). Their national ratio is the
     `vacuum_filled_by_state` share; by territory they show where the state fills vacated ground and where others do."""
     T, A = before.shape
-    if state is None:
-        state = np.zeros(T)
-    else:
-        state[:] = 0.0
-    if groups is None:
-        groups = np.zeros(T)
-    else:
-        groups[:] = 0.0
+    state = zeroed(state, T)
+    groups = zeroed(groups, T)
     for t in range(T):
         if vacated_now[t] > 1e-6:
             for a in range(A):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from totalpeace.model.buffers import zeroed
 from totalpeace.model.economy import transit_hectares
 
 
@@ -18,10 +19,7 @@ from totalpeace.model.economy import transit_hectares
 def border_sums(values: np.ndarray, border: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Sum of a territory series (T,) over each neighbour's border territories (`border` (K, T) 0/1)."""
     K, T = border.shape
-    if out is None:
-        out = np.zeros(K)
-    else:
-        out[:] = 0.0
+    out = zeroed(out, K)
     for k in range(K):
         for t in range(T):
             out[k] += values[t] * border[k, t]
@@ -118,10 +116,7 @@ def neighbour_index(flow: np.ndarray, flow0: np.ndarray, vacuum: np.ndarray, fra
 def relocated_by_neighbour(relocated: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Members relocated into each neighbour, all groups (K,)."""
     G, K = relocated.shape
-    if out is None:
-        out = np.zeros(K)
-    else:
-        out[:] = 0.0
+    out = zeroed(out, K)
     for g in range(G):
         for k in range(K):
             out[k] += relocated[g, k]

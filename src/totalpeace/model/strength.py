@@ -12,6 +12,7 @@ import numba
 import numpy as np
 
 from totalpeace.engine.rng import draw_poisson
+from totalpeace.model.buffers import zeroed
 
 MAX_MONTHLY_LOSS = 0.2  # at most a fifth of a group's local members lost to the state in one month
 MAX_RIVAL_LOSS = 0.5  # at most half of a group's local members lost to its rivals in one month
@@ -67,18 +68,9 @@ def losses_to_state(members: np.ndarray, state_effort: np.ndarray, area: np.ndar
     among the groups in proportion to their expected losses, never more than a group has.
     """
     G, T = members.shape
-    if expected is None:
-        expected = np.zeros((G, T))
-    else:
-        expected[:] = 0.0
-    if clashes is None:
-        clashes = np.zeros(T)
-    else:
-        clashes[:] = 0.0
-    if losses is None:
-        losses = np.zeros((G, T))
-    else:
-        losses[:] = 0.0
+    expected = zeroed(expected, (G, T))
+    clashes = zeroed(clashes, T)
+    losses = zeroed(losses, (G, T))
     for t in range(T):
         density = state_effort[t] / search_area(area, t)
         total = 0.0
@@ -109,10 +101,7 @@ def losses_to_rivals(members: np.ndarray, losses_state: np.ndarray, pairs: np.nd
     expected losses, never more than a group has left after its losses to the state.
     """
     G, T = members.shape
-    if exposure is None:
-        exposure = np.zeros((G, T))
-    else:
-        exposure[:] = 0.0
+    exposure = zeroed(exposure, (G, T))
     for k in range(pairs.shape[0]):
         g, h = pairs[k, 0], pairs[k, 1]
         attack = fighting[h] * (1.0 + (spoiling[h] if target[g] else 0.0))
@@ -120,18 +109,9 @@ def losses_to_rivals(members: np.ndarray, losses_state: np.ndarray, pairs: np.nd
             total = members[g, t] + members[h, t]
             if total > 0.0:
                 exposure[g, t] += attack * members[h, t] / total
-    if expected is None:
-        expected = np.zeros((G, T))
-    else:
-        expected[:] = 0.0
-    if clashes is None:
-        clashes = np.zeros(T)
-    else:
-        clashes[:] = 0.0
-    if losses is None:
-        losses = np.zeros((G, T))
-    else:
-        losses[:] = 0.0
+    expected = zeroed(expected, (G, T))
+    clashes = zeroed(clashes, T)
+    losses = zeroed(losses, (G, T))
     for t in range(T):
         total = 0.0
         for g in range(G):
@@ -192,14 +172,8 @@ def recruitment(recruiting: np.ndarray, control: np.ndarray, pay_ratio: np.ndarr
     phi_m zeta sqrt(E Y c) 2 (1 - S_i (1 - z_g,i)).
     """
     G, T = recruiting.shape
-    if voluntary is None:
-        voluntary = np.zeros((G, T))
-    else:
-        voluntary[:] = 0.0
-    if forced is None:
-        forced = np.zeros((G, T))
-    else:
-        forced[:] = 0.0
+    voluntary = zeroed(voluntary, (G, T))
+    forced = zeroed(forced, (G, T))
     if lure is None:
         lure = np.empty(T)
     lure[:] = -1.0  # exp(beta_S (1/2 - S_i)) outside a zone, the same for every group: computed once, when first needed
@@ -241,10 +215,7 @@ def network_recruitment(control: np.ndarray, population: np.ndarray, p, out: np.
     like fighters, ceasefire or not."""
     T, A = control.shape
     G = A - 1
-    if out is None:
-        out = np.zeros((G, T))
-    else:
-        out[:] = 0.0
+    out = zeroed(out, (G, T))
     for g in range(G):
         for t in range(T):
             out[g, t] = p.network_rate * min(max(control[t, g], 0.0), 1.0) * population[t] / 1000.0
@@ -275,10 +246,7 @@ def recidivism(pool: np.ndarray, control: np.ndarray, pay_ratio: np.ndarray, rec
     (`recruits_former` 1: dissidents), at most the pool, shared in proportion when they ask for more."""
     T, A = control.shape
     G = A - 1
-    if out is None:
-        out = np.zeros((G, T))
-    else:
-        out[:] = 0.0
+    out = zeroed(out, (G, T))
     for t in range(T):
         if pool[t] <= 0.0:
             continue
@@ -309,10 +277,7 @@ def update_members(members: np.ndarray, support: np.ndarray, sanctuary: np.ndarr
     each group's members (at the start of the month) lost to the state and its rivals.
     """
     G, T = members.shape
-    if deserters is None:
-        deserters = np.zeros(G)
-    else:
-        deserters[:] = 0.0
+    deserters = zeroed(deserters, G)
     for g in range(G):
         lost = 0.0
         for t in range(T):

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from totalpeace.model.buffers import zeroed
+
 CONCESSION_KINDS = ("arrest_orders_suspended", "extradition_suspended", "bombing_suspended", "zone")
 
 
@@ -19,10 +21,7 @@ def bargaining_power(effort: np.ndarray, members: np.ndarray, sanctuary: np.ndar
     its sanctuary (weighted) against the state's effort over the territories where it has members (all territories
     if it has none); 0 where neither side exerts any effort."""
     G, T = members.shape
-    if out is None:
-        out = np.zeros(G)
-    else:
-        out[:] = 0.0
+    out = zeroed(out, G)
     state_total = 0.0
     for t in range(T):
         state_total += effort[t, G]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from totalpeace.model.buffers import zeroed
 from totalpeace.model.tables.layout import (
     AU_GROUP_OUTSIDE,
     AU_GROUP_VALUE,
@@ -57,10 +58,7 @@ def drug_shares(control: np.ndarray, kinds: np.ndarray, chi: np.ndarray, revenue
     """Each group's share of its rent from coca and routes (G,): its exposure to extradition. control (T, G + 1),
     kinds (T, 4) gross rents by kind, chi (4,) appropriable shares, revenue (G, 4) kinds it takes, value (G, T)."""
     T, G = control.shape[0], revenue.shape[0]
-    if out is None:
-        out = np.zeros(G)
-    else:
-        out[:] = 0.0
+    out = zeroed(out, G)
     for g in range(G):
         drug, whole = 0.0, 0.0
         for t in range(T):
@@ -86,10 +84,7 @@ def tables_inputs(power: np.ndarray, power_no_zone: np.ndarray, members_total: n
     battlefield produces them (docs/model.md 7.4): the verification capacity is the guarantor index, ex-combatants
     killed are the members a group in implementation lost."""
     G = power.shape[0]
-    if out is None:
-        out = np.zeros((G, N_IN))
-    else:
-        out[:] = 0.0
+    out = zeroed(out, (G, N_IN))
     inp = out
     for g in range(G):
         total = members_total[g]
