@@ -65,6 +65,38 @@ STOCK_COLUMNS = ["item", "group", "territory", "year", "value", "unit", "source"
 
 # Dated events the shipped timeline lacks, read in the pages cited (all published before August 2022).
 EVENTS = [
+    ("2013-05-26",
+     "Havana: first partial agreement, on point 1 of the agenda (comprehensive rural reform), after six "
+     "months of talks; the talks resume on 11 June on point 2 (political participation)",
+     "Government of Colombia (Santos); FARC-EP; Cuba, Norway (guarantors)",
+     "Diálogo (Americas), 29 May 2013: "
+     "https://dialogo-americas.com/articles/colombia-farc-reach-agreement-on-agrarian-issue-in-cuba/ ; Trend "
+     "(dpa), May 2013: http://en.trend.az/regions/world/ocountries/2154652.html",
+     "The agricultural reform is the first of five points that must be agreed in a peace deal [...] talks, "
+     "which are to resume June 11 with discussion of the political future of the rebels"),
+    ("2013-06-21",
+     "First joint report of the Havana table: item 1 agreed after seven months, discussion of item 2 begun; "
+     "the agenda is worked one item after another",
+     "Government of Colombia; FARC-EP",
+     "First Joint Report of the Dialogue Table, Havana, 21 Jun 2013 (copy: "
+     "https://paperzz.com/doc/7859440/first-joint-report-of-the-dialogue-table-between-the-gove...)",
+     "After 7 months of dialogues we have reached a series of agreements. First, in regards to item 1 [...] "
+     'And we have already started the discussions on item 2 of the Agenda, "Political Participation"'),
+    ("2013-11-06",
+     "Havana: second partial agreement, on point 2 (political participation), after close to five months on "
+     "it",
+     "Government of Colombia (Santos); FARC-EP; Cuba, Norway (guarantors)",
+     "Granma (English), 7 Nov 2013: http://www.granma.cu/idiomas/ingles/news-i/7nov-Colombia.html",
+     "IT took close to five months, but the agreement on political participation reached November 6 [...] the "
+     "parties detailed the scope of the consensus reached on Point 2 of the six-point agenda"),
+    ("2014-05-16",
+     "Havana: third partial agreement, on point 4 (solution to the problem of illicit drugs), the third item "
+     "in discussion",
+     "Government of Colombia (Santos); FARC-EP",
+     "FARC-EP, Joint Communiqué #36, 16 May 2014: "
+     "http://farc-epeace.org/communiques/joint-communiques/item/417-partial-agreement-on-illicit-drugs.html",
+     "We have reached an agreement on the fourth item of the agenda [...] third in discussion, called "
+     '"Solution to the problem of illicit drugs"'),
     ("2015-03", "President Santos orders the suspension of aerial bombing of FARC camps (March 2015); lifted in "
      "April after a FARC attack killed 11 soldiers",
      "Government of Colombia (Santos); FARC-EP",
@@ -95,6 +127,14 @@ EVENTS = [
      "suspender-bombardeos-contra-las-farc.shtml",
      "He dado la orden de suspender a partir de hoy los bombardeos aéreos contra campamentos donde haya "
      "concentración de miembros de esa organización"),
+    ("2015-12-15",
+     "Havana: partial agreement on point 5 (victims: truth, justice, reparation, the Special Jurisdiction for "
+     "Peace), negotiated for 18 months while a sub-commission worked on the end of the conflict",
+     "Government of Colombia (Santos); FARC-EP",
+     "The Bogotá Post, 15 Dec 2015: "
+     "https://thebogotapost.com/colombian-government-and-farc-sign-historic-agreement-in-havana/8942/",
+     "an historic agreement on victims' rights, the fifth point on the agenda [...] The thorny issue of "
+     "victims was negotiated in Havana for 18 months"),
     ("2016-03-30", "Public phase of the ELN talks announced in Caracas: Ecuador, Venezuela and Norway designated "
      "guarantors, Chile, Cuba and Brazil accompanying", "Government of Colombia (Santos); ELN",
      "Expreso (Ecuador), Oct 2016: https://www.expreso.ec/actualidad/45-dias-dialogo-ecuador-47928.html",
