@@ -8,11 +8,17 @@ the model afresh (into a temporary numba cache, about a minute of CPU) so that i
 function, writes them to /tmp/perf-PID.map (the file `perf` reads for code generated at run time), then runs the
 ensemble while `perf record` samples it. Functions that numba inlined into their caller count as the caller
 (the monthly step `engine.month.step_run` holds the many small ones).
+
+`--callers` also names the compiled functions that call the reference counting (NRT_incref / NRT_decref): those
+two are leaf functions that do not touch the stack, so the first word of the stack at a sample in them is the return
+address into their caller. `perf` keeps a few bytes of the user stack with every sample (`--call-graph dwarf`), and
+its raw dump (`perf report -D`) has them; no unwinding through compiled code is needed.
 """
 
 from __future__ import annotations
 
 import argparse
+import bisect
 import os
 import re
 import shutil
@@ -105,8 +111,72 @@ def category(symbol: str, kernel_space: bool) -> str:
     return "other"
 
 
-def profile(scenario: str, runs: int, months: int, threads: int, frequency: int) -> tuple[dict[str, float], float]:
-    """Shares of the samples by category and the ensemble's seconds."""
+def _read_map(path: Path) -> tuple[list[int], list[tuple[int, int, str]]]:
+    """The perf map's functions, sorted by address (for looking up return addresses)."""
+    rows = []
+    for line in path.read_text().splitlines():
+        address, size, name = line.split(" ", 2)
+        rows.append((int(address, 16), int(size, 16), name))
+    rows.sort()
+    return [row[0] for row in rows], rows
+
+
+def _function_at(address: int, starts: list[int], rows: list[tuple[int, int, str]]) -> str | None:
+    i = bisect.bisect_right(starts, address) - 1
+    if i >= 0 and address < rows[i][0] + rows[i][1]:
+        return rows[i][2]
+    return None
+
+
+def refcount_callers(data: Path, perf_map: Path) -> dict[str, float]:
+    """Shares of all samples spent in NRT_incref / NRT_decref on behalf of each compiled function: the return
+    address is the first word of the user stack that perf kept with the sample (see the module's docstring)."""
+    starts, rows = _read_map(perf_map)
+    dump = subprocess.run(["perf", "report", "-D", "-i", str(data)], capture_output=True, text=True).stdout
+    shares: dict[str, float] = defaultdict(float)
+    total, raw, ip, offset = 0, bytearray(), None, None
+
+    def flush() -> None:
+        nonlocal total
+        if ip is None or offset is None or not raw:
+            return
+        total += 1
+        leaf = _function_at(ip, starts, rows)
+        if leaf is None or not leaf.startswith(REFCOUNT):
+            return
+        size = int.from_bytes(raw[offset:offset + 8], "little")
+        for k in range(min(size, 64) // 8):
+            caller = _function_at(int.from_bytes(raw[offset + 8 + 8 * k:offset + 16 + 8 * k], "little"), starts, rows)
+            if caller is not None and not caller.startswith(("NRT_", "nrt_")):
+                shares[f"{leaf.split('@')[0]} from {kernel_name(caller)}"] += 1
+                return
+
+    in_raw = False
+    for line in dump.splitlines():
+        if "raw event: size" in line:
+            flush()
+            raw, ip, offset, in_raw = bytearray(), None, None, True
+            continue
+        if in_raw:
+            found = re.match(r"\.\s+[0-9a-f]{4}:\s+((?:[0-9a-f]{2} )+)", line)
+            if found:
+                raw.extend(int(x, 16) for x in found.group(1).split())
+                continue
+            in_raw = False
+        found = re.search(r"PERF_RECORD_SAMPLE.*?: (0x[0-9a-f]+) period", line)
+        if found:
+            ip = int(found.group(1), 16)
+        found = re.search(r"ustack: size \d+, offset (0x[0-9a-f]+)", line)
+        if found:
+            offset = int(found.group(1), 16)
+    flush()
+    return {name: 100.0 * n / max(total, 1) for name, n in shares.items()}
+
+
+def profile(scenario: str, runs: int, months: int, threads: int, frequency: int,
+            callers: bool = False) -> tuple[dict[str, float], float, dict[str, float]]:
+    """Shares of the samples by category, the ensemble's seconds and (with `callers`) the reference counting's shares
+    by calling function."""
     if shutil.which("perf") is None:
         sys.exit("perf is not installed (Debian: apt-get install linux-perf)")
     with tempfile.TemporaryDirectory() as tmp:
@@ -118,8 +188,9 @@ def profile(scenario: str, runs: int, months: int, threads: int, frequency: int)
             child.kill()
             sys.exit("the profiled process failed to start")
         data = Path(tmp) / "perf.data"
-        recorder = subprocess.Popen(["perf", "record", "-F", str(frequency), "-p", str(child.pid), "-o", str(data)],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stack = ["--call-graph", "dwarf,64"] if callers else []
+        recorder = subprocess.Popen(["perf", "record", "-F", str(frequency), *stack, "-p", str(child.pid), "-o",
+                                     str(data)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(0.5)
         child.stdin.write("go\n")
         child.stdin.flush()
@@ -128,6 +199,7 @@ def profile(scenario: str, runs: int, months: int, threads: int, frequency: int)
         recorder.wait()
         report = subprocess.run(["perf", "report", "-i", str(data), "--no-children", "--sort", "sym", "-g", "none",
                                  "--stdio"], capture_output=True, text=True, check=True).stdout
+        by_caller = refcount_callers(data, Path(f"/tmp/perf-{child.pid}.map")) if callers else {}
         child.stdin.write("exit\n")
         child.stdin.flush()
         child.wait()
@@ -137,7 +209,7 @@ def profile(scenario: str, runs: int, months: int, threads: int, frequency: int)
         found = re.match(r"\s*([\d.]+)%\s+\[([.k])\]\s+(\S+)", row)
         if found:
             shares[category(found.group(3), found.group(2) == "k")] += float(found.group(1))
-    return dict(shares), seconds
+    return dict(shares), seconds, by_caller
 
 
 def main() -> None:
@@ -148,18 +220,24 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--frequency", type=int, default=999, help="samples per second")
     parser.add_argument("--top", type=int, default=25, help="rows printed")
+    parser.add_argument("--callers", action="store_true", help="also the reference counting by calling function")
     parser.add_argument("--target", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.target:
         _target(args.target[0], int(args.target[1]), int(args.target[2]), int(args.target[3]))
         return
-    shares, seconds = profile(args.scenario, args.runs, args.months, args.threads, args.frequency)
+    shares, seconds, by_caller = profile(args.scenario, args.runs, args.months, args.threads, args.frequency,
+                                         args.callers)
     per_run_month = seconds / (args.runs * args.months) * 1e6
     print(f"{args.scenario}, {args.runs} runs x {args.months} months, {args.threads} thread(s): {seconds:.2f} s, "
           f"{per_run_month:.1f} us per run-month")
     print(f"{'where':70s} {'share':>7s} {'us / run-month':>15s}")
     for name, share in sorted(shares.items(), key=lambda item: -item[1])[:args.top]:
         print(f"{name[:70]:70s} {share:6.1f}% {share / 100 * per_run_month * args.threads:15.2f}")
+    if by_caller:
+        print(f"\nreference counting by calling function ({sum(by_caller.values()):.1f}% of the samples attributed)")
+        for name, share in sorted(by_caller.items(), key=lambda item: -item[1])[:args.top]:
+            print(f"{name[:70]:70s} {share:6.1f}% {share / 100 * per_run_month * args.threads:15.2f}")
 
 
 if __name__ == "__main__":

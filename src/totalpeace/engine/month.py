@@ -107,7 +107,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
     route_exit, route_next, group_actions = state.route_exit[r], state.route_next[r], state.actions[r]
     signed_members, group_cohesion = state.signed_members[r], state.group_cohesion[r]
     coca, fragmentation, vacated = state.coca[r], state.fragmentation[r], state.vacated[r]
-    leader_vacuum = state.leader_vacuum[r]
+    leader_vacuum, in_force = state.leader_vacuum[r], state.concessions[r]
     signed, hom_base, flow0 = state.signed[r], state.hom_base[r], state.flow0[r]
     hom_control0 = state.hom_control0[r]
     loss_share, rent0, surplus = state.loss_share[r], state.rent0[r], state.surplus[r]
@@ -175,6 +175,8 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
     killed, captured, surrendered = np.empty((G, T)), np.empty((G, T)), np.empty((G, T))
     drivers, force_weight, route_factor = np.empty(T), np.empty(T), np.empty(T)
     lure = np.empty(T)
+    exposures = (np.empty(G), np.empty(G), np.empty((G, T)), np.empty((G, T)))  # the choices' work arrays
+    posture_g, operations, fronts, posture_seen = np.empty(G), np.empty(G), np.empty(G), np.empty(G)
     tables_work = tables_.month_work(state.package[r].shape[1], state.bdm_positions[r].shape[1], T)
     flows, vacuum_means, fragmentation_means = np.empty(K), np.empty(K), np.empty(K)
     relocated_now, neighbours = np.empty(K), np.empty(K)
@@ -221,7 +223,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             coca_now += coca[t]
             coca_start += world.coca[t]
         for g in range(G):
-            suspended[g] = state.concessions[r][g, 1]
+            suspended[g] = in_force[g, 1]
         certification = international.update_certification(state.certification[r], international.certification_target(
             coca_now / coca_start if coca_start > 0 else 1.0, levers.decriminalization[m],
             international.extradition_share(world.extradition, suspended, alive), p), p)
@@ -334,14 +336,14 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         bridge.pressure_after_concessions(decided, repression_base, p, pressure0)
         choice = records.choices[r, m]
         choices.decide(presence, world.rival_pairs, pressure0, conditional, at_table, ceasefire, verification, surplus,
-                       target, world.spoiler, world.willing, alive, p, choice)
-        posture_g = choices.postures(choice, ceasefire)
-        operations = choices.operations_kept(choice, ceasefire, p)
+                       target, world.spoiler, world.willing, alive, p, choice, exposures)
+        choices.postures(choice, ceasefire, posture_g)
+        choices.operations_kept(choice, ceasefire, p, operations)
         for g in range(G):
             chosen_base[g] = security.repression_pressure(choice[g, choices.POSTURE], conditional, p)
         # the state's operations against each group: the pressure its posture draws after concessions, stepped up after
         # its attacks, eased for a verified unilateral ceasefire
-        fronts = choices.fronts_fighting(choice, ceasefire)  # 1, or in a ceasefire the share exploiting it (q_g)
+        choices.fronts_fighting(choice, ceasefire, fronts)  # 1, or in a ceasefire the share exploiting it (q_g)
         for g in range(G):
             keeping[g] = 1.0 - fronts[g]
         security.operations(bridge.pressure_after_concessions(decided, chosen_base, p, pressure), attacks_group, verify,
@@ -394,8 +396,8 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
 
         # 6. security forces: dissent and cohesion (concessions in force and new ones, casualties under restraint)
         load = security.concession_load(concessions)
-        new_load = security.new_concession_load(concessions, state.concessions[r])
-        state.concessions[r][:] = concessions
+        new_load = security.new_concession_load(concessions, in_force)
+        in_force[:] = concessions
         strain = security.casualty_strain(state.forces_killed[r], load, p)
         dissent = 1.0 if draw_uniform(draws, stream_key(seed, run, m, DISSENT), 0) \
             < security.dissent_probability(cohesion, new_load, strain, p) else 0.0
@@ -473,7 +475,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
                                  p)
         economy.grow_coca(coca, effects.coca_change[m])
         bridge.agreed_substitution(coca, control, decided, p)
-        choices.actions(choice, ceasefire, verification, world.rivals, target, p, group_actions)
+        choices.actions(choice, ceasefire, verification, world.rivals, target, p, group_actions, posture_seen)
         security.remember_attacks(attacks_territory, attacks_group, forces_killed)
         killed_forces, killed_at_tables = 0.0, 0.0
         for g in range(G):

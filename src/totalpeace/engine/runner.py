@@ -21,7 +21,8 @@ from totalpeace.model.params import params_tuple
 from totalpeace.model.tables.agenda import Agenda
 from totalpeace.world import World
 
-CALL_RUN_MONTHS = 2048  # run-months per call into compiled code at least (about 0.1 s of work on the flagship)
+CALL_WORK = 2**20  # territory-run-months per call into compiled code at least (about 1 s of work: every month of a
+# flagship batch of 256 runs or of a single run, four months of a municipal batch of 200)
 SCRATCH_BYTES = 64 * 2**20  # at most this much for the threads' per-run rows of the sums over runs
 
 
@@ -94,9 +95,10 @@ class Engine:
         """The records of runs `run_ids` over every month (written into `records` when given); `progress` gets the
         run-months done after each call; `threads` share the runs (the same results with any number)."""
         batch = self.start(run_ids, records)
-        # Each call covers several months when the batch is small, so that a single run is not dominated by the
-        # cost of passing the arrays to compiled code; large batches report progress every month.
-        step = max(1, CALL_RUN_MONTHS // len(batch.runs))
+        # Each call covers as many months as make about CALL_WORK territory-run-months: what a call costs besides the
+        # months (passing the arrays to compiled code, each run's work arrays allocated once per call) is then spread
+        # over many months, while large worlds still report progress every month.
+        step = max(1, CALL_WORK // (len(batch.runs) * self.sizes["T"]))
         for first in range(0, self.months, step):
             last = min(self.months, first + step)
             self.advance(batch, seed, first, last, threads)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from totalpeace.model.buffers import zeroed
 from totalpeace.model.security import detection
 
 GREEDY, TOTAL = 1, 2  # spoiler types (model.values)
@@ -46,22 +47,26 @@ def logit_choice(edge: float, p) -> float:
 
 
 @numba.njit(cache=True)
-def exposures(presence: np.ndarray, pairs: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def exposures(presence: np.ndarray, pairs: np.ndarray, target: np.ndarray, rivalry: np.ndarray | None = None,
+              spoil: np.ndarray | None = None, hostile: np.ndarray | None = None,
+              exposed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Each group's exposure to its rivals R_g and to rivals that are spoiling targets S_g, in [0, 1] (G, each): the
     rivals' share of the armed effort where g works, weighted by g's effective presence,
     R_g = sum_i E_g,i (H_g,i / (E_g,i + H_g,i)) / sum_i E_g,i with H_g,i = sum_h rival_gh E_h,i (over the ordered
-    rival `pairs` (g, h)); S_g the same with only the rivals h that sit at a table or in a ceasefire (`target`)."""
+    rival `pairs` (g, h)); S_g the same with only the rivals h that sit at a table or in a ceasefire (`target`).
+    `rivalry` and `spoil` (G,) receive the result and `hostile`, `exposed` (G, T) are work arrays, each allocated
+    when not given (model/buffers.py)."""
     G, T = presence.shape
-    hostile = np.zeros((G, T))
-    exposed = np.zeros((G, T))
+    hostile = zeroed(hostile, (G, T))
+    exposed = zeroed(exposed, (G, T))
     for k in range(pairs.shape[0]):
         g, h = pairs[k, 0], pairs[k, 1]
         for t in range(T):
             hostile[g, t] += presence[h, t]
             if target[h]:
                 exposed[g, t] += presence[h, t]
-    rivalry = np.zeros(G)
-    spoil = np.zeros(G)
+    rivalry = zeroed(rivalry, G)
+    spoil = zeroed(spoil, G)
     for g in range(G):
         total, weighted, aimed = 0.0, 0.0, 0.0
         for t in range(T):
@@ -145,16 +150,21 @@ def willingness(declared: float, surplus: float, spoiler: int, p) -> float:
 @numba.njit(cache=True)
 def decide(presence: np.ndarray, pairs: np.ndarray, pressure0: np.ndarray, conditional: bool, at_table: np.ndarray,
            ceasefire: np.ndarray, verification: np.ndarray, surplus: np.ndarray, target: np.ndarray,
-           spoiler: np.ndarray, declared: np.ndarray, alive: np.ndarray, p, out: np.ndarray) -> None:
+           spoiler: np.ndarray, declared: np.ndarray, alive: np.ndarray, p, out: np.ndarray,
+           work: tuple | None = None) -> None:
     """Every group's choices this month into `out` (G, N_CHOICE): payoff edges and the chance of each option.
 
     `presence` (G, T) effective presence; `pairs` the ordered rival pairs; `pressure0` the state's pressure before
     conditionality (concessions applied); `at_table` the group's table is open; `ceasefire` it is in a ceasefire;
     `verification` (G,) in [0, 1]; `surplus` its relative surplus of a deal; `target` it sits at a table or in a
     ceasefire (a spoiling target).
-    The exploitation and its edge are NaN outside a ceasefire; a group that does not exist chooses nothing (0)."""
+    The exploitation and its edge are NaN outside a ceasefire; a group that does not exist chooses nothing (0).
+    `work`: `exposures`' four buffers (rivalry, spoil (G,), hostile, exposed (G, T)), allocated when not given."""
     G = presence.shape[0]
-    rivalry, exposed = exposures(presence, pairs, target)
+    if work is None:
+        rivalry, exposed = exposures(presence, pairs, target)
+    else:
+        rivalry, exposed = exposures(presence, pairs, target, work[0], work[1], work[2], work[3])
     for g in range(G):
         out[g, RIVALRY] = rivalry[g]
         edge = posture_edge(pressure0[g], conditional, rivalry[g], at_table[g], p)
@@ -176,11 +186,20 @@ def decide(presence: np.ndarray, pairs: np.ndarray, pressure0: np.ndarray, condi
 
 
 @numba.njit(cache=True)
-def operations_kept(choice: np.ndarray, ceasefire: np.ndarray, p) -> np.ndarray:
+def _ones(out, n: int) -> np.ndarray:
+    """`out` filled with ones, or a new array of ones of length `n` when there is no buffer."""
+    if out is None:
+        return np.ones(n)
+    out[:] = 1.0
+    return out
+
+
+@numba.njit(cache=True)
+def operations_kept(choice: np.ndarray, ceasefire: np.ndarray, p, out: np.ndarray | None = None) -> np.ndarray:
     """Share of its operations (contest effort, recruitment) each group keeps (G,): 1 outside a ceasefire,
     1 - kappa_cf (1 - q_g) in one, q_g being the share of its fronts exploiting it."""
     G = choice.shape[0]
-    out = np.ones(G)
+    out = _ones(out, G)
     for g in range(G):
         if ceasefire[g]:
             out[g] = 1.0 - p.ceasefire_effort_reduction * (1.0 - choice[g, EXPLOIT])
@@ -188,13 +207,13 @@ def operations_kept(choice: np.ndarray, ceasefire: np.ndarray, p) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def fronts_fighting(choice: np.ndarray, ceasefire: np.ndarray) -> np.ndarray:
+def fronts_fighting(choice: np.ndarray, ceasefire: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Share of each group's fronts that keep up offensive actions this month (G,): 1 outside a ceasefire, q_g in one
     (the fronts exploiting it). A ceasefire suspends offensive actions against everyone, the state and rivals alike:
     the FARC's unilateral ceasefire of July 2015 was a suspension of all its offensive actions (CERAC's monitoring
     counted almost none), so the fronts that keep it stop attacking rival groups too."""
     G = choice.shape[0]
-    out = np.ones(G)
+    out = _ones(out, G)
     for g in range(G):
         if ceasefire[g]:
             out[g] = choice[g, EXPLOIT]
@@ -202,11 +221,12 @@ def fronts_fighting(choice: np.ndarray, ceasefire: np.ndarray) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def postures(choice: np.ndarray, ceasefire: np.ndarray) -> np.ndarray:
+def postures(choice: np.ndarray, ceasefire: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Each group's violence posture this month (G,): its chosen v_g, or q_g v_g in a ceasefire (only the fronts that
     exploit it keep their violence)."""
     G = choice.shape[0]
-    out = np.empty(G)
+    if out is None:
+        out = np.empty(G)
     for g in range(G):
         out[g] = choice[g, POSTURE] * (choice[g, EXPLOIT] if ceasefire[g] else 1.0)
     return out
@@ -214,12 +234,13 @@ def postures(choice: np.ndarray, ceasefire: np.ndarray) -> np.ndarray:
 
 @numba.njit(cache=True)
 def actions(choice: np.ndarray, ceasefire: np.ndarray, verification: np.ndarray, rivals: np.ndarray,
-            target: np.ndarray, p, out: np.ndarray) -> None:
+            target: np.ndarray, p, out: np.ndarray, post: np.ndarray | None = None) -> None:
     """What the negotiation tables observe of the groups this month, as expected events (G, N_ACTION): major
     attacks (the violence posture kept), ceasefire violations seen (q_g D_g, security.detection), attacks on groups
-    at other tables (the spoiling chance) and attacks suffered from spoiling rivals (their chances summed)."""
+    at other tables (the spoiling chance) and attacks suffered from spoiling rivals (their chances summed).
+    `post` (G,) a work array for the postures, allocated when not given."""
     G = choice.shape[0]
-    post = postures(choice, ceasefire)
+    post = postures(choice, ceasefire, post)
     for g in range(G):
         out[g, ATTACKS] = post[g]
         out[g, VIOLATIONS] = choice[g, EXPLOIT] * detection(verification[g], p) if ceasefire[g] else 0.0

@@ -217,6 +217,11 @@ def unresolved(phase: int) -> bool:
     return bargaining(phase) or phase in (SUSPENDED, FINAL)
 
 
+# Each actor's utility form for the solvers (protocol.py): the two signatories linear, the mediators quadratic. A
+# global array is a constant of the compiled code: no array is allocated for it every month.
+KINDS = np.array([protocol.LINEAR, protocol.LINEAR, protocol.QUADRATIC, protocol.QUADRATIC])
+
+
 @numba.njit(cache=True)
 def initial_state(st: np.ndarray, phase: np.ndarray) -> None:
     """A run's tables before the first month: no table, type not drawn."""
@@ -368,7 +373,7 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
         queued[g] = inp[g, IN_ALIVE] > 0 and inp[g, IN_WILLING] > 0
     ready = _ready(month, phased, order, static, phase, eligible, queued)
 
-    kind = np.array([protocol.LINEAR, protocol.LINEAR, protocol.QUADRATIC, protocol.QUADRATIC])
+    kind = KINDS
     if scratch is None:
         scratch = month_work(K, S, zones.shape[1])
     clear_work(scratch)  # every month starts from zeros, as from fresh arrays
