@@ -63,6 +63,13 @@ def test_sanctuary_income_without_a_source(cli, write):
     assert "groups.frente.sanctuary" in msg and "income_source" in msg
 
 
+def test_sanctuary_recruitment_without_a_source(cli, write):
+    body = ('[groups.frente]\nname = "A front"\ntype = "insurgent"\nmembers = 100\npresence = { "81" = 1.0 }\n'
+            'sanctuary = { country = "venezuela", share = 0.5, recruitment_ratio = 0.27 }\n')
+    msg = _fails(cli, "show", str(_variant(write, body)))
+    assert "groups.frente.sanctuary" in msg and "recruitment_source" in msg
+
+
 def test_presence_share_above_one(cli, write):
     path = write("own.toml", 'extends = "colombia-2022"\n[groups.eln]\npresence = { "05" = 1.5 }\n')
     msg = _fails(cli, "show", str(path))

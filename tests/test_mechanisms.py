@@ -701,6 +701,37 @@ def test_members_abroad_recruit_across_the_border() -> None:
     np.testing.assert_allclose(got, [[10.0, 30.0, 30.0], [5.0, 5.0, 0.0]])  # no border, no recruiting abroad
 
 
+def _abroad(ratio: float = 0.27, tolerance: float = 1.0, sanctuary: float = 45.0, recruiting: bool = True,
+            recruits: tuple[float, float] = (6.0, 5.0), members: tuple[float, float] = (30.0, 25.0)) -> float:
+    got = strength.recruitment_abroad(f64([recruits]), f64([members]), f64([sanctuary]), f64([ratio]),
+                                      f64([tolerance]), np.array([recruiting]))
+    return float(got[0])
+
+
+def test_members_in_sanctuary_recruit_abroad_by_hand() -> None:
+    # q H N^sigma Rec / (A + N^sigma): 11 recruits at home for 55 + 45 armed members, 45 of them abroad.
+    assert _abroad() == pytest.approx(0.27 * 1.0 * 45.0 * 11.0 / 100.0)
+    assert _abroad(tolerance=0.5) == pytest.approx(0.5 * _abroad())  # the host's tolerance scales it
+    assert _abroad(ratio=0.54) == pytest.approx(2.0 * _abroad())  # and the ratio
+    # Twice the recruits per armed member at home, twice the recruits abroad: the pace is the group's own.
+    assert _abroad(recruits=(12.0, 10.0)) == pytest.approx(2.0 * _abroad())
+
+
+def test_nobody_is_recruited_abroad_without_tolerance_ratio_sanctuary_or_pace() -> None:
+    assert _abroad(tolerance=0.0) == 0.0  # a hostile host: no recruiting on its soil
+    assert _abroad(ratio=0.0) == 0.0  # a group without a recruitment ratio
+    assert _abroad(sanctuary=0.0) == 0.0  # nobody abroad
+    assert _abroad(recruiting=False) == 0.0  # a demobilising group takes nobody
+    assert _abroad(recruits=(0.0, 0.0)) == 0.0  # nobody recruited at home: no pace to follow
+    assert _abroad(members=(0.0, 0.0), recruits=(0.0, 0.0)) == 0.0  # everyone abroad: no division by zero
+
+
+def test_recruits_abroad_join_the_sanctuary_stock() -> None:
+    sanctuary = f64([40.0, 0.0])
+    strength.enlist_abroad(sanctuary, f64([2.5, 0.0]))
+    np.testing.assert_allclose(sanctuary, [42.5, 0.0])
+
+
 def test_recruitment_without_young_people_is_zero() -> None:
     assert _recruits(members=0.0, youth=0.0) == 0.0
     assert _recruits(members=10.0, youth=0.0) == 0.0

@@ -177,13 +177,16 @@ class GroupDesk:
             w.presence, zone, w.population, vacated, p)
         networks = strength.network_recruitment(control, w.population, p)
         members, support, sanctuary = self.members(), self.support(), self.sanctuary()
+        recruiting = np.array([not g.stood_down for g in groups])
+        abroad = strength.recruitment_abroad(recruits, members, sanctuary, w.sanctuary_recruitment,
+                                             np.array([g.host_tolerance for g in groups]), recruiting)
         losses_state = np.array([[t.losses_state[g.gid] for t in territories] for g in groups])
         losses_groups = np.array([[t.losses_groups[g.gid] for t in territories] for g in groups])
         loss_share = np.zeros(len(groups))
         strength.update_members(members, support, sanctuary, losses_state, losses_groups, recruits, forced, former,
-                                networks, strength.desertion_rates(pay, p),
-                                np.array([not g.stood_down for g in groups]),
+                                networks, strength.desertion_rates(pay, p), recruiting,
                                 np.array([g.members_at_talks for g in groups]), loss_share)
+        strength.enlist_abroad(sanctuary, abroad)
         self._unpack("members", members)
         self._unpack("support", support)
         for g in groups:

@@ -43,6 +43,7 @@ class WorldArrays(NamedTuple):
     group_cohesion: np.ndarray  # (G,)
     sanctuary_max: np.ndarray  # (G,) sigma_max
     sanctuary_income: np.ndarray  # (G,) income of a member in sanctuary relative to one at home at the start
+    sanctuary_recruitment: np.ndarray  # (G,) recruits of a member in sanctuary relative to one at home (H = 1)
     host_border: np.ndarray  # (G, T) 1 where the territory borders the group's host country
     is_cartel: np.ndarray  # (G,) 1 for foreign cartels
     revenue: np.ndarray  # (G, 4) 0/1 rent kinds the group lives on
@@ -161,6 +162,8 @@ def world_arrays(world: World, total_forces: float, security_budget: float = 0.0
         sanctuary_max=f64(world.sanctuary_max),
         sanctuary_income=f64(world.sanctuary_income if world.sanctuary_income is not None
                              else np.zeros(world.n_groups)),
+        sanctuary_recruitment=f64(world.sanctuary_recruitment if world.sanctuary_recruitment is not None
+                                  else np.zeros(world.n_groups)),
         host_border=f64(world.host_border).reshape(world.n_groups, T),
         is_cartel=f64(world.is_cartel), revenue=f64(world.revenue).reshape(world.n_groups, 4),
         finance=f64(world.finance), allies=f64(world.allies).reshape(world.n_groups, world.n_groups),

@@ -171,6 +171,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
     losses_groups, former, recruiting_members = np.empty((G, T)), np.empty((G, T)), np.empty((G, T))
     recruits, forced, networks = np.empty((G, T)), np.empty((G, T)), np.empty((G, T))
     desertion, deserters, contested = np.empty(G), np.empty(G), np.empty((G, T))
+    recruited_abroad = np.zeros(G)  # recruits enlisted by the members in sanctuary (step 8)
     denom, per_unit, pushed, inflow = np.empty(T), np.empty(T), np.empty(G), np.empty(G)
     killed, captured, surrendered = np.empty((G, T)), np.empty((G, T)), np.empty((G, T))
     drivers, force_weight, route_factor = np.empty(T), np.empty(T), np.empty(T)
@@ -456,10 +457,13 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         strength.recruitment(strength.recruiters(presence, sanctuary, world.host_border, recruiting_members), control,
                              pay, world.presence, zone, world.population, vacated, p, recruits, forced,
                              lure)
+        strength.recruitment_abroad(recruits, members, sanctuary, world.sanctuary_recruitment, host_tol, recruiting,
+                                    recruited_abroad)
         strength.network_recruitment(control, world.population, p, networks)
         strength.update_members(members, support, sanctuary, losses_state, losses_groups, recruits, forced, former,
                                 networks, strength.desertion_rates(pay, p, desertion), recruiting, members_total,
                                 loss_share, deserters)
+        strength.enlist_abroad(sanctuary, recruited_abroad)
         strength.movement(members, strength.contested_value(value, control, contested), world.adj_indptr,
                           world.adj_indices, p.movement_rate, denom, per_unit)
         strength.sanctuary_flow(members, sanctuary, sanctuary_capacity, world.host_border,
@@ -568,4 +572,4 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
                         displaced, confined, filled_state, filled_groups, deployed, vacated, legitimacy, certification,
                         verify, relocated, tolerance)
         record_groups(r, m, records, pay, resources, recruits, forced, former, deserters, pool, ex_killed, splits,
-                      group_actions, world.is_cartel)
+                      group_actions, world.is_cartel, recruited_abroad)

@@ -220,15 +220,16 @@ def record_month(r: int, m: int, records: Records, sums: Records, row: int, memb
 @numba.njit(cache=True)
 def record_groups(r: int, m: int, records: Records, pay: np.ndarray, resources: np.ndarray, recruits: np.ndarray,
                   forced: np.ndarray, former: np.ndarray, deserters: np.ndarray, pool: np.ndarray, ex_killed: float,
-                  splits: float, actions: np.ndarray, is_cartel: np.ndarray) -> None:
+                  splits: float, actions: np.ndarray, is_cartel: np.ndarray, abroad: np.ndarray) -> None:
     """Write run r's month m of the groups' economy and strength flows (the choices are written where they are
-    made): pay relative to the legal wage, arms and resources, recruits (voluntary, forced minors, former
-    combatants), deserters, the ex-combatant pool, splits and the ceasefire violations the tables see."""
+    made): pay relative to the legal wage, arms and resources, recruits (voluntary, in the country and in sanctuary
+    abroad, forced minors, former combatants), deserters, the ex-combatant pool, splits and the ceasefire violations
+    the tables see."""
     G, T = recruits.shape
     group_recruits, group_forced = records.group_recruits[r, m], records.group_forced[r, m]
     total_recruits, total_forced, total_former, total_deserters, violations = 0.0, 0.0, 0.0, 0.0, 0.0
     for g in range(G):
-        voluntary, minors, back = 0.0, 0.0, 0.0
+        voluntary, minors, back = abroad[g], 0.0, 0.0
         for t in range(T):
             voluntary += recruits[g, t]
             minors += forced[g, t]

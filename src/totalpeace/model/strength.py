@@ -197,6 +197,37 @@ def recruitment(recruiting: np.ndarray, control: np.ndarray, pay_ratio: np.ndarr
 
 
 @numba.njit(cache=True)
+def recruitment_abroad(recruits: np.ndarray, members: np.ndarray, sanctuary: np.ndarray, ratio: np.ndarray,
+                       tolerance: np.ndarray, recruiting: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Voluntary recruits the members in foreign sanctuary enlist among the host's border population (G,) (M4.2).
+
+    Rec^sigma_g = q_g H_g N^sigma_g Rec_g / (A_g + N^sigma_g): each member abroad recruits q_g times the group's
+    voluntary recruits per armed member this month (Rec_g over the territories, so pay and the state's pressure at
+    home set the pace), scaled by the host's tolerance H_g: a host that shelters a group lets its camps enlist the
+    young people of its border states (Venezuelans among the ELN's fighters, Reuters 2019); a hostile one does not.
+    The recruits join the sanctuary stock (and come home through the sanctuary flow). Groups not `recruiting`
+    (demobilising) and groups with nobody at home to set the pace take nobody."""
+    G, T = members.shape
+    out = zeroed(out, G)
+    for g in range(G):
+        if ratio[g] <= 0.0 or sanctuary[g] <= 0.0 or not recruiting[g]:
+            continue
+        home, armed = 0.0, sanctuary[g]
+        for t in range(T):
+            home += recruits[g, t]
+            armed += members[g, t]
+        out[g] = ratio[g] * min(max(tolerance[g], 0.0), 1.0) * sanctuary[g] * home / armed
+    return out
+
+
+@numba.njit(cache=True)
+def enlist_abroad(sanctuary: np.ndarray, recruits: np.ndarray) -> None:
+    """The recruits abroad join the group's members in sanctuary (in place), after the month's desertion."""
+    for g in range(sanctuary.shape[0]):
+        sanctuary[g] += recruits[g]
+
+
+@numba.njit(cache=True)
 def desertion_rates(pay_ratio: np.ndarray, p, out: np.ndarray | None = None) -> np.ndarray:
     """Monthly desertion per group (G,): d_0 (pay / legal wage)^-beta_w, at most MAX_DESERTION. It rises as pay falls
     short of the legal wage (the opportunity cost that drives recruitment, read the other way)."""

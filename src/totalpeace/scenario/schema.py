@@ -68,11 +68,19 @@ class Sanctuary(Strict):
                                 "country's mining, smuggling and extortion) relative to a member at home at the start; "
                                 "0: members abroad earn nothing there.")
     income_source: str = Field("", description="Source of the income ratio (the income and member shares abroad).")
+    recruitment_ratio: float = Field(0.0, ge=0.0, le=10.0, description="Recruits a member in sanctuary enlists "
+                                     "among the host's border population, relative to the group's voluntary recruits "
+                                     "per armed member, at host tolerance 1; 0: nobody is recruited abroad.")
+    recruitment_source: str = Field("", description="Source of the recruitment ratio (the share of the group's "
+                                    "fighters recruited in the host country).")
 
     @model_validator(mode="after")
     def _income_needs_a_source(self) -> Sanctuary:
         if self.income_ratio > 0 and not self.income_source.strip():
             raise ValueError("income_ratio > 0 needs income_source (where the income earned abroad is reported)")
+        if self.recruitment_ratio > 0 and not self.recruitment_source.strip():
+            raise ValueError("recruitment_ratio > 0 needs recruitment_source (where the recruits from the host "
+                             "country are reported)")
         return self
 
 
