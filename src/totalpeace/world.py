@@ -69,6 +69,7 @@ class World:
     vacated: np.ndarray | None = None  # (T,) control left vacated at the start (the record of vacated control)
     members_trend: np.ndarray | None = None  # (G,) observed monthly growth of members before the start (0: none)
     sanctuary_income: np.ndarray | None = None  # (G,) income of a member in sanctuary relative to one at home (0: none)
+    rural_population: np.ndarray | None = None  # (T,) people outside the towns (None: the whole population)
 
     @property
     def n_territories(self) -> int:
@@ -244,4 +245,5 @@ def build_world(scenario: Scenario) -> World:
         corridor_share=routes.corridor, edge_length=edge_lengths(table), ex_combatants=pool, vacated=vacated,
         members_trend=np.array([scenario.groups[g].members_trend for g in base_ids] + [0.0] * len(splittable)),
         sanctuary_income=per_group(lambda g: g.sanctuary.income_ratio if g.sanctuary else 0.0),
+        rural_population=frame["rural_population"].to_numpy(float),
     )
