@@ -203,3 +203,46 @@ def test_shipped_rural_populations_match_the_census_share_outside_the_towns() ->
     assert "24 people per km2" in departments.sources["rural_population"]
     historical = load_dataset("colombia-departments-2012").frame
     assert historical["rural_population"].equals(departments.frame["rural_population"])
+
+
+RIVALS = """
+name = "rivals"
+start = "2024-01"
+months = 2
+[territories]
+csv = "{csv}"
+adjacency = "adj.csv"
+[groups.band]
+name = "Band"
+type = "criminal"
+members = 400
+presence = {{ a = 0.5, b = 0.5 }}
+rivals = ["gang"]
+[groups.gang]
+name = "Gang"
+type = "criminal"
+members = 400
+presence = {{ a = 0.5, b = 0.5 }}
+[security]
+military = 10
+police = 10
+buy_in = 0.5
+"""
+
+
+def test_killings_of_social_leaders_follow_the_rural_population(write) -> None:
+    """Two groups compete in a and b: the first month's expected killings of social leaders scale with the rural
+    population given (half of it, half the killings; none, none), the whole population playing no part."""
+    from totalpeace import load_scenario, simulate
+
+    write("adj.csv", "a,b\na,b\nb,c\n")
+    first_month = []
+    for k, share in enumerate((1.0, 0.5, 0.0)):
+        rows = [f"{r},{float(r.split(',')[2]) * share:g}" for r in ROWS]
+        write(f"t{k}.csv", "\n".join([f"{HEADER},rural_population", *rows]) + "\n")
+        path = write(f"t{k}.toml", RIVALS.format(csv=f"t{k}.csv"))
+        results = simulate(load_scenario(path), runs=1, seed=3)
+        first_month.append(float(results.national["social_leader_killings"][0, 0]))
+    assert first_month[0] > 0
+    assert first_month[1] == pytest.approx(first_month[0] / 2, rel=1e-12)
+    assert first_month[2] == 0.0

@@ -164,7 +164,8 @@ def rural_by_department(year: int = LAST_YEAR) -> tuple[pd.Series, str]:
     municipalities, which keeps a department's towns out of it (the rule applied to a whole department would not),
     and its source."""
     units, cite = _units_frame(year)
-    return units.groupby("department_id")["rural_population"].sum(), f"sum over municipalities: {cite['rural_population']}"
+    rural = units.groupby("department_id")["rural_population"].sum()
+    return rural, f"sum over municipalities: {cite['rural_population']}"
 
 
 def department_of(ids: list[str]) -> np.ndarray:
