@@ -354,3 +354,29 @@ def test_the_breakdown_hazard_falls_as_the_table_agrees_its_agenda() -> None:
     for share, hazard in progressed:
         assert hazard == pytest.approx(start * np.exp(-1.5 * share), rel=0.3)
     assert progressed[-1][1] < start * np.exp(-1.5 * 0.5)  # most of the agenda agreed: well below the start
+
+
+def test_a_table_that_works_one_issue_at_a_time_agrees_its_agenda_at_that_pace() -> None:
+    """M2.1: each month one issue is agreed with probability min(1, P / talks_phase_months), P the table's own
+    parallel_issues where the scenario gives one, else the parameter. With the phase at 4 months, a table working
+    four issues at once agrees one every month it advances; one working one at a time, about one in four."""
+    def agreed_per_month(table_parallel: float) -> float:
+        counts, months = 0.0, 0
+        for seed in range(40):
+            run = Run(groups=1, params={"talks_phase_months": 4.0, "parallel_issues": 4.0,
+                                        "breakdown_hazard_base": 1e-9}, true_type=0)
+            run.rng = np.random.default_rng(seed)
+            run.static[0, L.TB_EXPLORED] = 1
+            run.static[0, L.TB_PARALLEL] = table_parallel
+            run.inp[:, L.IN_RENT] = 0.5  # a deal in sight: both sides accept
+            run.step()  # the month it opens: no progress
+            for _ in range(6):
+                run.step()
+                months += 1
+            counts += run.st[0, L.ST_AGREED]
+        return counts / months
+
+    full = agreed_per_month(4.0)
+    assert full > 0.9  # nearly every month (a month both sides accept)
+    assert agreed_per_month(0.0) == full  # no override: the parameter, the same draws, the same path
+    assert agreed_per_month(1.0) == pytest.approx(0.25 * full, abs=0.07)  # 240 months, binomial sd about 0.03

@@ -239,7 +239,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "Evidence against the state's word added when 1% of the group's demobilised members are killed."),
     ParamSpec("parallel_issues", 2.0, 1.0, 4.0, "issues", "M2.1", ASSUMPTION,
               "Agenda issues negotiated at once (sub-commissions): each month one issue is agreed with probability "
-              "parallel_issues / talks_phase_months while both sides accept the package.",
+              "parallel_issues / talks_phase_months while both sides accept the package; a table's own "
+              "policy.tables.<id>.parallel_issues overrides it.",
               "The Havana table worked through sub-commissions from 2014.", bounds=(1.0, 8.0)),
     ParamSpec("veto_block_rate", 0.05, 0.0, 0.2, "1 / month", "M2.1b", ASSUMPTION,
               "Monthly chance that an implementation-stage veto player that disapproves of the agreement blocks part "

@@ -209,6 +209,9 @@ class Table(Strict):
     opening_phase: Literal["exploration", "formal_talks"] = Field(
         "exploration", description="The phase the table opens in: formal_talks where the scenario starts at the public "
         "installation of talks whose exploratory phase was already concluded (say so in source).")
+    parallel_issues: int | None = Field(None, ge=1, le=8, description="Agenda issues this table negotiates at "
+                                        "once (one point at a time, or sub-commissions working side by side); "
+                                        "default: the parameter parallel_issues. Say how the table worked in source.")
     deadline_months: int | None = Field(None, ge=1, le=1200, description="The state ends the table if no final "
                                         "agreement is signed this many months after it opens.")
     conditional: bool = Field(False, description="Concessions are withdrawn in a month the group attacks or violates "

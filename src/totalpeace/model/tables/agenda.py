@@ -32,6 +32,7 @@ from totalpeace.model.tables.layout import (
     TB_CONDITIONAL,
     TB_DEADLINE,
     TB_EXPLORED,
+    TB_PARALLEL,
     TB_POLITICAL,
     TB_PRIOR,
     TB_START,
@@ -132,6 +133,7 @@ def build_agenda(scenario, group_ids: list[str], table_start: np.ndarray, params
         static[g, TB_DEADLINE] = float(table.deadline_months or 0)
         static[g, TB_CONDITIONAL] = float(table.conditional)
         static[g, TB_EXPLORED] = float(table.opening_phase == "formal_talks")
+        static[g, TB_PARALLEL] = float(table.parallel_issues or 0)
         for k, issue in enumerate(ISSUES):
             ceiling, on = base["ceiling"][(track, issue)]
             if issue == ISSUES[POLITICAL] and not group.political:

@@ -51,7 +51,8 @@ TB_DEADLINE = 3  # months after opening by which the state wants a final agreeme
 TB_CONDITIONAL = 4  # 1 if the state's concessions are withdrawn in a month the group attacks or violates
 TB_PRIOR = 5  # 3 columns: the state's prior over (limited, greedy, total); its mode is the scenario's label
 TB_EXPLORED = 8  # 1 if the table opens in formal talks (its exploratory phase concluded before the scenario)
-N_TB = 9
+TB_PARALLEL = 9  # agenda issues this table negotiates at once (0: the parameter parallel_issues)
+N_TB = 10
 
 # National quantities (one vector per run and month).
 NAT_COHESION = 0  # security-force cohesion K (M3.2)

@@ -152,6 +152,7 @@ from totalpeace.model.tables.layout import (
     TB_CONDITIONAL,
     TB_DEADLINE,
     TB_EXPLORED,
+    TB_PARALLEL,
     TB_POLITICAL,
     TB_PRIOR,
     TB_START,
@@ -619,7 +620,8 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                     for k in range(K):
                         if closed[g, k] == 0:
                             remaining += 1
-                    pace = min(1.0, min(p.parallel_issues, remaining) * step)
+                    parallel = static[g, TB_PARALLEL] if static[g, TB_PARALLEL] > 0 else p.parallel_issues
+                    pace = min(1.0, min(parallel, remaining) * step)
                     if remaining > 0 and u[g, U_ADVANCE] < pace:
                         for k in range(K):
                             if closed[g, k] == 0:
