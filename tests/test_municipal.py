@@ -151,8 +151,12 @@ def test_show_lists_the_municipal_data_sources_and_the_presence_rule(cli):
     assert code == 0, err
     info = json.loads(out)["territories"]
     assert len(info["items"]) == 1122 and info["adjacent_pairs"] == 3196
-    for column in ("population", "homicides", "coca_ha", "border_countries", "port", "state_presence"):
+    for column in ("population", "homicides", "coca_ha", "border_countries", "port", "state_presence",
+                   "rural_population"):
         assert info["sources"][column]
+    assert "24 people per km2" in info["sources"]["rural_population"]
+    tumaco = next(t for t in info["items"] if t["id"] == "52835")
+    assert 0 < tumaco["rural_population"] < tumaco["population"]  # the town's people are not rural
     assert "Policía Nacional" in info["sources"]["homicides"] and "SIMCI" in info["sources"]["coca_ha"]
     assert any(note.startswith("group presence:") for note in info["notes"])
     assert set(info["presence_basis"]["eln"].values()) <= {"evidence", "value", "population"}

@@ -155,3 +155,94 @@ def test_adjacency_that_is_not_utf8_is_named(cli, write) -> None:
     path = own(write)
     (path.parent / "adj.csv").write_bytes(b"a,b\na,\xff\n")
     assert "territories.adjacency: cannot read as CSV" in refused(cli, "show", str(path))
+
+
+def test_rural_population_must_not_exceed_the_population(cli, write) -> None:
+    rows = [f"{ROWS[0]},50000", f"{ROWS[1]},20000", f"{ROWS[2]},6000"]
+    msg = refused(cli, "show", str(own(write, rows, header=f"{HEADER},rural_population")))
+    assert "territories[c].rural_population: 6000 is more than the territory's population (5000)" in msg
+
+
+def test_rural_population_is_all_or_nothing(cli, write) -> None:
+    rows = [f"{ROWS[0]},50000", f"{ROWS[1]},", f"{ROWS[2]},100"]
+    msg = refused(cli, "show", str(own(write, rows, header=f"{HEADER},rural_population")))
+    assert "territories[b].rural_population: value is missing" in msg
+
+
+def test_rural_population_given_or_by_the_density_rule() -> None:
+    """Given: kept. Not given: min(population, 24 per km2 x area), and a note says so (a town of 100,000 people on
+    100 km2 keeps 2,400 rural people; a village of 2,000 on the same land is all rural)."""
+    import pandas as pd
+
+    from totalpeace.territories import RURAL_DENSITY_KM2, finish_frame
+
+    def frame(**extra: list[float]) -> pd.DataFrame:
+        return pd.DataFrame({"name": ["A", "B"], "population": [100_000.0, 2_000.0], "area_km2": [100.0, 100.0],
+                             **extra}, index=["a", "b"])
+
+    out, notes = finish_frame(frame(), "t.csv")
+    assert RURAL_DENSITY_KM2 == 24.0
+    assert out["rural_population"].tolist() == [2_400.0, 2_000.0]
+    assert any(n.startswith("column 'rural_population' not given") for n in notes)
+    out, notes = finish_frame(frame(rural_population=[30_000.0, 0.0]), "t.csv")
+    assert out["rural_population"].tolist() == [30_000.0, 0.0]
+    assert not any("rural_population" in n for n in notes)
+
+
+def test_shipped_rural_populations_match_the_census_share_outside_the_towns() -> None:
+    """The density of the rule reproduces DANE's 2018 census: 22.9% outside the municipal seats (within a point);
+    departments sum their municipalities, so Bogotá keeps almost none and the Amazon departments nearly all."""
+    from totalpeace.data import load_dataset
+
+    municipal = load_dataset("colombia-municipalities@2018").frame
+    assert municipal["rural_population"].sum() / municipal["population"].sum() == pytest.approx(0.229, abs=0.01)
+    assert (municipal["rural_population"] <= municipal["population"]).all()
+    departments = load_dataset("colombia-departments")
+    share = departments.frame["rural_population"] / departments.frame["population"]
+    assert share["11"] < 0.01 and share["97"] == pytest.approx(1.0) and 0.1 < share["05"] < 0.3
+    assert "24 people per km2" in departments.sources["rural_population"]
+    historical = load_dataset("colombia-departments-2012").frame
+    assert historical["rural_population"].equals(departments.frame["rural_population"])
+
+
+RIVALS = """
+name = "rivals"
+start = "2024-01"
+months = 2
+[territories]
+csv = "{csv}"
+adjacency = "adj.csv"
+[groups.band]
+name = "Band"
+type = "criminal"
+members = 400
+presence = {{ a = 0.5, b = 0.5 }}
+rivals = ["gang"]
+[groups.gang]
+name = "Gang"
+type = "criminal"
+members = 400
+presence = {{ a = 0.5, b = 0.5 }}
+[security]
+military = 10
+police = 10
+buy_in = 0.5
+"""
+
+
+def test_killings_of_social_leaders_follow_the_rural_population(write) -> None:
+    """Two groups compete in a and b: the first month's expected killings of social leaders scale with the rural
+    population given (half of it, half the killings; none, none), the whole population playing no part."""
+    from totalpeace import load_scenario, simulate
+
+    write("adj.csv", "a,b\na,b\nb,c\n")
+    first_month = []
+    for k, share in enumerate((1.0, 0.5, 0.0)):
+        rows = [f"{r},{float(r.split(',')[2]) * share:g}" for r in ROWS]
+        write(f"t{k}.csv", "\n".join([f"{HEADER},rural_population", *rows]) + "\n")
+        path = write(f"t{k}.toml", RIVALS.format(csv=f"t{k}.csv"))
+        results = simulate(load_scenario(path), runs=1, seed=3)
+        first_month.append(float(results.national["social_leader_killings"][0, 0]))
+    assert first_month[0] > 0
+    assert first_month[1] == pytest.approx(first_month[0] / 2, rel=1e-12)
+    assert first_month[2] == 0.0

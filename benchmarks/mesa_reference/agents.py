@@ -38,10 +38,12 @@ class TerritoryAgent(mesa.Agent):
     """A department: people, land, coca and gold, who controls it, and the violence that happens there."""
 
     def __init__(self, model: mesa.Model, tid: str, population: float, area_1000km2: float, coca_ha: float,
-                 gold_ha: float, state_presence: float, is_exit: bool, observed_homicides: float) -> None:
+                 gold_ha: float, state_presence: float, is_exit: bool, observed_homicides: float,
+                 rural_population: float) -> None:
         super().__init__(model)
         self.tid = tid
         self.population = population
+        self.rural_population = rural_population  # those exposed to killings of social leaders
         self.area = area_1000km2
         self.coca_ha = coca_ha
         self.gold_ha = gold_ha
@@ -263,7 +265,7 @@ class TerritoryAgent(mesa.Agent):
         observed count, so ordinary crime is what is left)."""
         p = self.model.p
         drivers = min(max(self.drivers, -20.0), 20.0)
-        leaders = ((1.0 - self.state_presence) * self.population / 1e5
+        leaders = ((1.0 - self.state_presence) * self.rural_population / 1e5
                    * (p["leader_competition_rate"] * self.competition()
                       + p["vacuum_violence_rate"] * self.leader_vacuum))
         collateral_rate = p["collateral_share"] * (1.0 - self.state_presence)
@@ -283,7 +285,7 @@ class TerritoryAgent(mesa.Agent):
         q = self.competition()
         armed = (self.selective
                  + scale * self.armed_presence() ** p["armed_homicide_elasticity"] * math.exp(drivers))
-        self.leaders = ((1.0 - self.state_presence) * self.population / 1e5
+        self.leaders = ((1.0 - self.state_presence) * self.rural_population / 1e5
                         * (p["leader_competition_rate"] * q + p["vacuum_violence_rate"] * self.leader_vacuum))
         collateral_rate = p["collateral_share"] * (1.0 - self.state_presence)
         self.collateral = {gid: collateral_rate * k for gid, k in self.killed.items()}

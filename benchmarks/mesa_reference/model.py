@@ -57,7 +57,8 @@ class TotalPeaceModel(mesa.Model):
         for i, tid in enumerate(w.territory_ids):
             TerritoryAgent(self, tid, float(w.population[i]), float(w.area_1000km2[i]), float(w.coca_ha[i]),
                            float(w.gold_ha[i]), float(w.state_presence[i]), bool(w.exits[i]),
-                           float(w.homicides_monthly[i]))
+                           float(w.homicides_monthly[i]),
+                           float(w.rural_population[i] if w.rural_population is not None else w.population[i]))
         self.territories = self.agents_by_type[TerritoryAgent]
         self.territory_list: list[TerritoryAgent] = list(self.territories)
         self.territories_by_id = {t.tid: t for t in self.territory_list}

@@ -26,6 +26,7 @@ def _territories(scenario: Scenario) -> list[dict[str, Any]]:
             "id": tid,
             "name": row["name"],
             "population": float(row["population"]),
+            "rural_population": float(row["rural_population"]),
             "area_km2": float(row["area_km2"]),
             "coca_ha": float(row["coca_ha"]),
             "gold_ha": float(row["gold_ha"]),

@@ -70,6 +70,7 @@ class World:
     members_trend: np.ndarray | None = None  # (G,) observed monthly growth of members before the start (0: none)
     sanctuary_income: np.ndarray | None = None  # (G,) income of a member in sanctuary relative to one at home (0: none)
     sanctuary_recruitment: np.ndarray | None = None  # (G,) recruits abroad per member in sanctuary, relative to home
+    rural_population: np.ndarray | None = None  # (T,) people outside the towns (None: the whole population)
 
     @property
     def n_territories(self) -> int:
@@ -246,4 +247,5 @@ def build_world(scenario: Scenario) -> World:
         members_trend=np.array([scenario.groups[g].members_trend for g in base_ids] + [0.0] * len(splittable)),
         sanctuary_income=per_group(lambda g: g.sanctuary.income_ratio if g.sanctuary else 0.0),
         sanctuary_recruitment=per_group(lambda g: g.sanctuary.recruitment_ratio if g.sanctuary else 0.0),
+        rural_population=frame["rural_population"].to_numpy(float),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from totalpeace.errors import InputError
@@ -60,6 +61,10 @@ def load_colombia_departments() -> TerritoryTable:
         "coast": str(deps["source_coast"].iloc[0]),
         "port": str(deps["source_ports"].iloc[0]),
     }
+    from totalpeace.data.municipal import rural_by_department
+
+    rural, sources["rural_population"] = rural_by_department()  # 2021, the year of the population column
+    frame["rural_population"] = np.minimum(rural.reindex(frame.index).fillna(0.0), frame["population"].astype(float))
     for column, indicator in (("homicides", "homicides"), ("coca_ha", "coca_ha"), ("gold_ha", "gold_alluvial_ha")):
         values, labels = latest_indicator(indicators, indicator, max_year=2021)
         frame[column] = values.reindex(frame.index)

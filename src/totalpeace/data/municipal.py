@@ -15,7 +15,13 @@ import numpy as np
 import pandas as pd
 
 from totalpeace.errors import InputError
-from totalpeace.territories import TerritoryTable, adjacency_from_pairs, finish_frame
+from totalpeace.territories import (
+    RURAL_RULE,
+    TerritoryTable,
+    adjacency_from_pairs,
+    finish_frame,
+    rural_population_from_density,
+)
 
 MUNICIPAL = Path(__file__).parent / "colombia-municipal"
 FIRST_YEAR, LAST_YEAR = 2003, 2021
@@ -82,6 +88,7 @@ def _units_frame(year: int) -> tuple[pd.DataFrame, dict[str, str]]:
     frame["coca_ha"] = panel_values("coca_ha", coca_year).reindex(frame.index).fillna(0.0)
     frame["gold_ha"] = _gold_by_area(frame)
     frame["population"] = frame["population"].clip(lower=1.0)  # units created later: a floor, never zero
+    frame["rural_population"] = rural_population_from_density(frame["population"], frame["area_km2"])
     by_indicator = {ind: panel[(panel["indicator"] == ind) & (panel["year"] == y)]["source"]
                     for ind, y in (("population", year), ("homicides", year), ("coca_ha", coca_year))}
     unit_sources = sources()
@@ -90,6 +97,8 @@ def _units_frame(year: int) -> tuple[pd.DataFrame, dict[str, str]]:
         "port": unit_sources["ports"], "border_countries": unit_sources["borders"],
         "population": _cite(by_indicator["population"], f"{year}"),
         "homicides": _cite(by_indicator["homicides"], f"{year}"),
+        "rural_population": f"{RURAL_RULE}; from the DANE population ({year}) and MGN 2018 area of each municipality "
+                            "(no municipal split of the population by area ships)",
         "coca_ha": _cite(by_indicator["coca_ha"], f"{coca_year}; 0 where no coca was detected"),
         "gold_ha": "EVOA 2019 department figures (data/colombia/indicators.csv) spread over the department's "
                    "municipalities in proportion to area: no municipal figure ships, so the location within the "
@@ -136,10 +145,11 @@ def department_table(year: int = LAST_YEAR) -> TerritoryTable:
 
     base = load_colombia_departments()
     units, cite = _units_frame(year)
-    sums = units.groupby("department_id")[["population", "homicides", "coca_ha"]].sum()
+    summed = ["population", "rural_population", "homicides", "coca_ha"]
+    sums = units.groupby("department_id")[summed].sum()
     frame = base.frame.copy()
     sources = dict(base.sources)
-    for col in ("population", "homicides", "coca_ha"):
+    for col in summed:
         frame[col] = sums[col].reindex(frame.index).fillna(0.0).astype(float)
         sources[col] = f"sum over municipalities: {cite[col]}"
     frame = frame.drop(columns="state_presence")
@@ -147,6 +157,15 @@ def department_table(year: int = LAST_YEAR) -> TerritoryTable:
     sources["state_presence"] = notes[-1].split(": ", 1)[-1]
     return TerritoryTable(frame=frame, adjacency=base.adjacency, sources=sources, presence=base.presence,
                           notes=[*notes, f"department sums of the municipal panel for {year}"])
+
+
+def rural_by_department(year: int = LAST_YEAR) -> tuple[pd.Series, str]:
+    """The rural population of each department in `year`: the municipal proxy (RURAL_RULE) summed over its
+    municipalities, which keeps a department's towns out of it (the rule applied to a whole department would not),
+    and its source."""
+    units, cite = _units_frame(year)
+    rural = units.groupby("department_id")["rural_population"].sum()
+    return rural, f"sum over municipalities: {cite['rural_population']}"
 
 
 def department_of(ids: list[str]) -> np.ndarray:

@@ -26,6 +26,7 @@ class WorldArrays(NamedTuple):
 
     population: np.ndarray  # (T,)
     pop075: np.ndarray  # (T,) population^0.75, the deployment weight
+    rural_population: np.ndarray  # (T,) people outside the towns, those exposed to killings of social leaders
     area: np.ndarray  # (T,) thousand km2
     gold: np.ndarray  # (T,) hectares of alluvial gold
     coca: np.ndarray  # (T,) coca hectares at the start
@@ -152,7 +153,9 @@ def world_arrays(world: World, total_forces: float, security_budget: float = 0.0
         length = np.asarray(world.edge_length.tocsr()[rows, adjacency.indices], dtype=float).ravel()
     population = f64(world.population)
     return WorldArrays(
-        population=population, pop075=deployment_weights(population), area=f64(world.area_1000km2),
+        population=population, pop075=deployment_weights(population),
+        rural_population=f64(world.rural_population if world.rural_population is not None else population),
+        area=f64(world.area_1000km2),
         gold=f64(world.gold_ha), coca=f64(world.coca_ha), presence=f64(world.state_presence), exits=f64(world.exits),
         exit_of=exit_of, adj_indptr=i64(adjacency.indptr), adj_indices=i64(adjacency.indices), edge_length=f64(length),
         neighbour_border=f64(world.neighbour_border).reshape(len(world.neighbour_ids), T),

@@ -496,6 +496,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         violence.removals(losses_state, world.insurgent, posture_g, p, killed, captured, surrendered)
         violence.homicide_drivers(control, members, fragmentation, rent_t, p, drivers)
         population, state_presence, observed = world.population, world.presence, world.homicides_observed
+        rural = world.rural_population
         for t in range(T):
             selective[t] = violence.selective_violence(population[t], violence.margin(control, t),
                                                        violence.armed_control(control, t), p)
@@ -519,7 +520,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             for t in range(T):
                 expected = (violence.armed_homicides(state.armed_scale[r], presence0[t], drivers[t], selective[t], p)
                             + violence.social_leader_killings(leader_vacuum[t], violence.competition(control, t),
-                                                              state_presence[t], population[t], p))
+                                                              state_presence[t], rural[t], p))
                 for g in range(G):
                     expected += p.rival_lethality * expected_groups[g, t] \
                         + violence.collateral_deaths(expected_killed[g, t], state_presence[t], p)
@@ -534,7 +535,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             q = violence.competition(control, t)
             armed = violence.armed_homicides(scale, violence.armed_presence(members, weights, posture_g, t), drivers[t],
                                              selective[t], p)
-            leaders[t] = violence.social_leader_killings(leader_vacuum[t], q, state_presence[t], population[t], p)
+            leaders[t] = violence.social_leader_killings(leader_vacuum[t], q, state_presence[t], rural[t], p)
             lethal, lost_groups = 0.0, 0.0
             for g in range(G):
                 collateral[g, t] = violence.collateral_deaths(killed[g, t], state_presence[t], p)

@@ -191,14 +191,17 @@ def ordinary_crime(baseline: float, state_control: float, state_control0: float,
 
 
 @numba.njit(cache=True)
-def social_leader_killings(vacated: float, competition: float, presence: float, population: float, p) -> float:
+def social_leader_killings(vacated: float, competition: float, presence: float, rural_population: float,
+                           p) -> float:
     """Killings of social leaders and human-rights defenders (Indepaz's count) expected this month:
-    (1 - S_i) Pop_i/1e5 (lambda_Q Q_i + lambda_0 W_i): where armed groups compete for a territory and where they fill
+    (1 - S_i) Rur_i/1e5 (lambda_Q Q_i + lambda_0 W_i): where armed groups compete for a territory and where they fill
     ground others vacated (W, the record of vacated control over tau_V months, contest.remember_leader_vacuum),
-    attenuated by the state's institutional presence (Prem et al. 2022). The land-conflict term of M2.2 is omitted
+    attenuated by the state's institutional presence (Prem et al. 2022). Rur_i is the territory's rural population:
+    the leaders killed are mostly rural (community action boards, land restitution, crop substitution, indigenous and
+    Afro-Colombian authorities), so a city's people do not raise the count. The land-conflict term of M2.2 is omitted
     (no land-conflict data ship)."""
-    return (1.0 - presence) * population / 1e5 * (p.leader_competition_rate * competition
-                                                  + p.vacuum_violence_rate * vacated)
+    return (1.0 - presence) * rural_population / 1e5 * (p.leader_competition_rate * competition
+                                                        + p.vacuum_violence_rate * vacated)
 
 
 @numba.njit(cache=True)

@@ -640,10 +640,10 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "Kalyvas (2006) selective violence peaks under dominant-but-contested control [R]; size [P]",
               "alpha_sel: selective killings by armed groups per 100,000 people and month at m = 0.5 "
               "(4m(1-m) = 1), where armed groups hold all the control."),
-    ParamSpec("vacuum_violence_rate", 2.0, 0.5, 6.0, "per 100k / month per vacated share", "M2.2",
+    ParamSpec("vacuum_violence_rate", 2.0, 0.5, 6.0, "per 100k rural / month per vacated share", "M2.2",
               "Prem et al. (2022) social-leader killings in vacated FARC areas [R]; size [P]",
-              "lambda_0: killings of social leaders per 100,000 people and month per unit of vacated control, outside "
-              "the state's reach."),
+              "lambda_0: killings of social leaders per 100,000 rural people and month per unit of vacated control, "
+              "outside the state's reach."),
     ParamSpec("leader_vacuum_memory", 36.0, 6.0, 60.0, "months", "M2.2",
               "Prem, Rivera, Romero & Vargas (2022) 'Selective civilian targeting: the unintended consequences of "
               "partial peace', Quarterly Journal of Political Science: the killings of community leaders in former "
@@ -653,10 +653,10 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "down (the record behind lambda_0 forgets a share 1 / tau_V a month); a vacated share leads to the same "
               "killings in all whatever tau_V, spread over its months (tau_V = 5 is the vacated record of the "
               "contest)."),
-    ParamSpec("leader_competition_rate", 0.204, 0.04, 0.6, "per 100k / month at full competition", "M2.2/M7.1",
+    ParamSpec("leader_competition_rate", 0.204, 0.04, 0.6, "per 100k rural / month at full competition", "M2.2/M7.1",
               "Indepaz: 132 social leaders killed in 2016 (colombiapeace.org) [R]; size: set so that colombia-2012 "
               "kills that many in 2016 (tools/outcome_scales.py) [R-derived]",
-              "lambda_Q: killings of social leaders per 100,000 people and month where armed groups compete (Q = 1), "
+              "lambda_Q: killings of social leaders per 100,000 rural people and month where armed groups compete (Q = 1), "
               "outside the state's reach."),
     ParamSpec("massacre_rate", 0.00766, 0.001, 0.03, "massacres per armed-group homicide at full competition",
               "M7.1/M7.2", "CNMH memory observatory: 17, 5, 6 and 4 massacres in 2013-2016, 8 a year [R]; size: set "
