@@ -103,3 +103,12 @@ def test_form_table_falls_back_to_particle_shares_when_no_form_could_be_checked(
     table = diagnostics.form_table(["a", "b"], [{"f": "a"}, {"f": "b"}], [3, 1], {}, ["p"]).set_index("form")
     assert table["weight"].tolist() == pytest.approx([0.75, 0.25])
     assert (table["weight_basis"] == "abc_probability").all() and (table["stacking_weight"] == 0.0).all()
+
+
+def test_the_recorded_tolerance_is_the_posteriors_not_an_abandoned_generations():
+    from totalpeace.calibration.output import posterior_tolerance
+
+    generations = pd.DataFrame({"t": [0, 1, 2], "epsilon": [4.2, 3.5, 3.1], "abandoned": [False, False, True]})
+    assert posterior_tolerance(generations) == 3.5
+    assert posterior_tolerance(generations.assign(abandoned=False)) == 3.1
+    assert posterior_tolerance(generations.drop(columns="abandoned")) == 3.1

@@ -50,6 +50,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def posterior_tolerance(generations: pd.DataFrame) -> float:
+    """The tolerance the posterior was moved at: an abandoned generation's threshold never held a population."""
+    kept = generations[~generations.get("abandoned", pd.Series(False, index=generations.index)).astype(bool)]
+    return float(kept["epsilon"].iloc[-1])
+
+
 def provenance(result: Calibration, spec_file: Path, quick: bool, minutes: float) -> dict[str, Any]:
     """How the calibration was obtained, in the parameter set's [provenance] table."""
     from totalpeace.codeversion import code_version
@@ -63,7 +69,7 @@ def provenance(result: Calibration, spec_file: Path, quick: bool, minutes: float
         "screened": result.spec.candidates(),
         "screening_points": result.screening.evaluations if result.screening else 0,
         "population": budget.population, "generations": len(gens), "runs_per_particle": budget.runs,
-        "simulations": result.simulations, "final_epsilon": float(gens["epsilon"].iloc[-1]),
+        "simulations": result.simulations, "final_epsilon": posterior_tolerance(gens),
         "effective_sample_size": round(result.ess, 1), "stopped": result.smc.stopped,
         "forms_calibrated": result.spec.form_fields(), "medians_under_form": form, "minutes": round(minutes, 2),
         "totalpeace_version": code_version(), "data_up_to": DATA_UP_TO,
