@@ -5,11 +5,10 @@ Why this script exists
 The tables' commitment hazard (docs/model.md 7.5) has a base rate h_0 that no study gives directly. Its anchor is
 Walter (1999): about half of civil-war negotiations without third-party guarantees fail. Read as "about half of the
 tables without guarantors break down within four years", h_0 was first set as if the hazard were the only way a
-table ends: 1 - exp(-48 h_0) = 1/2, h_0 = 0.0144 a month. But the model ends tables in other ways too: the state
-suspends and ends them after attacks, on its belief that the group is a total spoiler, when a suspension lasts or
-costs too much politically, when a zone buys nothing; and the hazard itself rises with the package's shortfall, with
-violence against the group and with shifts of power. Counting h_0 as the whole failure rate counts those endings
-twice.
+table ends, at a constant rate: 1 - exp(-48 h_0) = 1/2, h_0 = 0.0144 a month. But the hazard rises above h_0 with the
+package's shortfall, with violence against the group and with shifts of power, and the state also ends tables after
+attacks, on its belief that the group is a total spoiler, when a suspension lasts or costs too much politically, when
+a zone buys nothing. Reading Walter's rate as h_0 makes tables fail more often than the rate says.
 
 This script applies Walter's rate to everything that ends a table: on the flagship (`colombia-2022`, the project's
 own pre-2022 data), at the registry defaults, with every guarantor's weight set to zero, it measures the share of the
