@@ -34,12 +34,13 @@ from totalpeace.engine.simulate import simulate
 SCENARIO = "colombia-2022"
 HORIZON = 48  # months after opening
 ENDINGS = {"BROKE_DOWN", "ENDED_SPOILER", "ENDED_DEADLINE", "ENDED_SUSPENSION", "ENDED_POLITICS", "ENDED_STALLED"}
+REGISTRY = {"parameters.calibration": None}  # the registry defaults, not the flagship's calibrated parameters
 GRID = (0.001, 0.002, 0.003, 0.004, 0.006, 0.008, 0.011, 0.015, 0.02, 0.03)
 
 
 def without_guarantors() -> tuple[list[str], list[str]]:
     """The overrides that zero every guarantor's weight, and the insurgent and dissident groups with a table."""
-    scenario = totalpeace.load_scenario(SCENARIO)
+    scenario = totalpeace.load_scenario(SCENARIO, REGISTRY)
     zero = [
         f"international.{a}.guarantor_weight=0" for a, actor in scenario.international.items() if actor.guarantor_for
     ]
@@ -50,7 +51,8 @@ def without_guarantors() -> tuple[list[str], list[str]]:
 
 def broken_share(h0: float, zero: list[str], groups: list[str], runs: int, seed: int) -> tuple[float, int]:
     """Share of the opened tables that end unsigned within HORIZON months of opening, and how many opened."""
-    scenario = totalpeace.load_scenario(SCENARIO, [*zero, f"parameters.breakdown_hazard_base={h0!r}"])
+    overrides = {**REGISTRY, **dict(z.split("=") for z in zero), "parameters.breakdown_hazard_base": h0}
+    scenario = totalpeace.load_scenario(SCENARIO, overrides)
     audit = simulate(scenario, runs=runs, seed=seed, months=HORIZON + 12).audit_frame()
     audit = audit[audit["table"].isin(groups)]
     broken, opened = 0, 0
