@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,7 @@ from support import has_figure, refused
 
 from totalpeace import load_scenario, simulate
 from totalpeace.calibration.paramset import shipped_sets
-from totalpeace.errors import InputError
+from totalpeace.errors import InputError, InputWarning
 from totalpeace.experiments import LocalExecutor
 from totalpeace.experiments.compare import run_compare
 from totalpeace.uncertainty.ensemble import simulate_uncertain
@@ -229,7 +230,9 @@ def test_run_and_compare_commands(cli, tmp_path, write):
     assert point["metrics"] == plain["metrics"] and point["uncertainty"]["design"]["sources"] == ["stochastic"]
     assert "Uncertainty (stochastic)" in stdout
 
-    code, stdout, err = cli("run", "colombia-2022", "--runs", "6", "--months", "2", "--out", str(tmp_path / "warn"),
+    # two runs give every form at most one posterior draw, however many forms the calibration weighs: too few to
+    # split the spread; the --set of a form the full design does not run as asked is warned about
+    code, stdout, err = cli("run", "colombia-2022", "--runs", "2", "--months", "2", "--out", str(tmp_path / "warn"),
                             "--no-report", "--set", "model.contest_form=difference")
     assert code == 0 and "model.candidates.contest_form" in err and "not estimated" in stdout
     assert "Invalid value for '--uncertainty'" in " ".join(refused(cli, "run", "colombia-2022",
@@ -246,3 +249,22 @@ def test_run_and_compare_commands(cli, tmp_path, write):
     assert meta["uncertainty"]["differences"]["v"]["variance_shares"]["homicides"]["2022"]["stochastic"] is not None
     assert "Where the uncertainty about the effect comes from" in stdout
     assert has_figure((tmp_path / "cmp" / "report.html").read_text(), "chart-uncertainty-diff")
+
+
+def test_a_form_set_on_the_command_line_is_warned_about_when_the_full_design_runs_others():
+    """`--set model.contest_form=X` under the full design: warned about when the plan runs several contest forms,
+    or one that is not X (a calibration that weighed X out), and not when the plan runs X alone."""
+    from totalpeace.uncertainty.plan import Plan, warn_reference_forms
+
+    def plan(*contests: str) -> Plan:
+        forms = [{"negotiation_engine": "nash", "contest_form": c} for c in contests]
+        return Plan(design="full", seed=1, runs=2, runs_per_draw=1, forms=forms, weights=[1.0] * len(forms),
+                    weighting="calibration", posterior=None, cells=[])
+
+    for contests in (("ratio", "difference"), ("ratio",)):
+        with pytest.warns(InputWarning, match="model.candidates.contest_form"):
+            warn_reference_forms(["model.contest_form=difference"], plan(*contests))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warn_reference_forms(["model.contest_form=difference"], plan("difference"))
+        warn_reference_forms(["policy.decriminalization=0.5"], plan("ratio", "difference"))

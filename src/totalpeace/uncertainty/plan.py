@@ -289,16 +289,19 @@ def check_reference_forms(scenarios: list[Scenario], names: list[str], design: s
 
 
 def warn_reference_forms(sets: list[str], plan: Plan) -> None:
-    """`--set model.contest_form=...` under the full design: the runs still average over the candidates, so say how
-    to fix the form instead."""
+    """`--set model.contest_form=...` under the full design: the runs take their forms from the candidates as the
+    calibration weighs them (several, or one the calibration kept that may not be the one asked for), so say how to
+    fix the form instead."""
     if plan.design != "full":
         return
     for text in sets:
-        path = text.split("=", 1)[0].strip()
+        path, _, value = (part.strip() for part in text.partition("="))
         switch = path.removeprefix("model.")
-        if path.startswith("model.") and switch in BY_SWITCH and len({f[switch] for f in plan.forms}) > 1:
+        if not (path.startswith("model.") and switch in BY_SWITCH):
+            continue
+        ran = list(dict.fromkeys(f[switch] for f in plan.forms))
+        if len(ran) > 1 or value.strip("\"'") not in ran:
             warnings.warn(InputWarning(
-                f"--set {path}: under --uncertainty full the runs average over model.candidates.{switch} "
-                f"({', '.join(dict.fromkeys(f[switch] for f in plan.forms))}), not the scenario's own form; to use "
-                f"one form, --set 'model.candidates.{switch}=[\"{text.split('=', 1)[-1].strip()}\"]' or "
-                "--uncertainty parameters"), stacklevel=2)
+                f"--set {path}: under --uncertainty full the runs take model.candidates.{switch} as the calibration "
+                f"weighs them ({', '.join(ran)}), not the scenario's own form; to use one form, --set "
+                f"'model.candidates.{switch}=[\"{value}\"]' or --uncertainty parameters"), stacklevel=2)
