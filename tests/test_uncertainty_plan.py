@@ -19,7 +19,7 @@ from totalpeace.experiments import LocalExecutor
 from totalpeace.experiments.compare import run_compare
 from totalpeace.uncertainty.ensemble import simulate_uncertain
 from totalpeace.uncertainty.forms import MIN_WEIGHT, SWITCHES, joint_forms
-from totalpeace.uncertainty.plan import build_plan
+from totalpeace.uncertainty.plan import Plan, build_plan, warn_reference_forms
 
 MONTHS = 4
 
@@ -254,8 +254,6 @@ def test_run_and_compare_commands(cli, tmp_path, write):
 def test_a_form_set_on_the_command_line_is_warned_about_when_the_full_design_runs_others():
     """`--set model.contest_form=X` under the full design: warned about when the plan runs several contest forms,
     or one that is not X (a calibration that weighed X out), and not when the plan runs X alone."""
-    from totalpeace.uncertainty.plan import Plan, warn_reference_forms
-
     def plan(*contests: str) -> Plan:
         forms = [{"negotiation_engine": "nash", "contest_form": c} for c in contests]
         return Plan(design="full", seed=1, runs=2, runs_per_draw=1, forms=forms, weights=[1.0] * len(forms),

@@ -30,29 +30,28 @@ import numpy as np
 
 import totalpeace
 from totalpeace.engine.simulate import simulate
+from totalpeace.model.tables.reasons import ENDING
 
 SCENARIO = "colombia-2022"
 HORIZON = 48  # months after opening
-ENDINGS = {"BROKE_DOWN", "ENDED_SPOILER", "ENDED_DEADLINE", "ENDED_SUSPENSION", "ENDED_POLITICS", "ENDED_STALLED"}
+ENDINGS = {reason.name for reason in ENDING}  # the audit's reasons that end a table
 REGISTRY = {"parameters.calibration": None}  # the registry defaults, not the flagship's calibrated parameters
 GRID = (0.001, 0.002, 0.003, 0.004, 0.006, 0.008, 0.011, 0.015, 0.02, 0.03)
 
 
-def without_guarantors() -> tuple[list[str], list[str]]:
+def without_guarantors() -> tuple[dict[str, float], list[str]]:
     """The overrides that zero every guarantor's weight, and the insurgent and dissident groups with a table."""
     scenario = totalpeace.load_scenario(SCENARIO, REGISTRY)
-    zero = [
-        f"international.{a}.guarantor_weight=0" for a, actor in scenario.international.items() if actor.guarantor_for
-    ]
+    zero = {f"international.{a}.guarantor_weight": 0.0 for a, actor in scenario.international.items()
+            if actor.guarantor_for}
     tables = scenario.model_dump(mode="python")["policy"]["tables"]
     groups = [g for g, group in scenario.groups.items() if group.type in ("insurgent", "dissident") and g in tables]
     return zero, groups
 
 
-def broken_share(h0: float, zero: list[str], groups: list[str], runs: int, seed: int) -> tuple[float, int]:
+def broken_share(h0: float, zero: dict[str, float], groups: list[str], runs: int, seed: int) -> tuple[float, int]:
     """Share of the opened tables that end unsigned within HORIZON months of opening, and how many opened."""
-    overrides = {**REGISTRY, **dict(z.split("=") for z in zero), "parameters.breakdown_hazard_base": h0}
-    scenario = totalpeace.load_scenario(SCENARIO, overrides)
+    scenario = totalpeace.load_scenario(SCENARIO, {**REGISTRY, **zero, "parameters.breakdown_hazard_base": h0})
     audit = simulate(scenario, runs=runs, seed=seed, months=HORIZON + 12).audit_frame()
     audit = audit[audit["table"].isin(groups)]
     broken, opened = 0, 0
