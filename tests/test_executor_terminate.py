@@ -80,6 +80,23 @@ def test_dask_terminate_cancels_the_futures(cluster):
         assert client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)) == 0
 
 
+def test_dask_map_left_early_leaves_nothing_on_the_cluster(cluster):
+    from distributed import Client
+
+    with Client(cluster.scheduler_address) as client:
+        executor = DaskExecutor(client)
+        results = executor.map_unordered(time.sleep, [0.05] * 100)
+        next(results)
+        started = time.monotonic()
+        results.close()  # a consumer that stops reading: queued tasks are cancelled, finished results dropped
+        while client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)) and \
+                time.monotonic() - started < 10:
+            time.sleep(0.05)
+        assert client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)) == 0
+        assert not executor._futures
+        assert time.monotonic() - started < 2  # not the 2.5 s the other 99 tasks would take on two threads
+
+
 def test_dashboard_on_dask(cluster, tmp_path):
     address = cluster.scheduler_address.replace("tcp://", "dask://")
     app = create_app(store=tmp_path, executor=address)

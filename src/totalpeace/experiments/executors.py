@@ -183,32 +183,50 @@ class DaskExecutor:
         if self._terminated:
             raise ExecutorTerminated("the Dask executor was terminated")
         source = iter(tasks)
-        batch = [self._submit(fn, t) for _, t in zip(range(self._slots()), source, strict=False)]
-        if not batch:
-            return
-        pending = as_completed(batch)
-        for future in pending:
-            try:
-                result = future.result()
-            except BaseException as exc:  # a cancelled Dask future raises asyncio's CancelledError
-                if self._terminated and not isinstance(exc, KeyboardInterrupt):
-                    raise ExecutorTerminated("the tasks were cancelled on the Dask cluster") from None
-                raise
-            finally:
+        unread: set[Any] = set()  # this map's futures whose results were not yet read
+        try:
+            for _, task in zip(range(self._slots()), source, strict=False):
+                unread.add(self._submit(fn, task))
+            if not unread:
+                return
+            pending = as_completed(list(unread))
+            for future in pending:
+                try:
+                    result = future.result()
+                except BaseException as exc:  # a cancelled Dask future raises asyncio's CancelledError
+                    if self._terminated and not isinstance(exc, KeyboardInterrupt):
+                        raise ExecutorTerminated("the tasks were cancelled on the Dask cluster") from None
+                    raise
+                finally:
+                    unread.discard(future)
+                    with self._futures_lock:
+                        self._futures.discard(future)
+                future.release()
+                task = next(source, None) if not self._terminated else None
+                if task is not None:
+                    submitted = self._submit(fn, task)
+                    unread.add(submitted)
+                    pending.add(submitted)
+                yield result
+        finally:  # left early (an error, a consumer that stops reading): nothing of this map stays on the cluster
+            if unread:
                 with self._futures_lock:
-                    self._futures.discard(future)
-            future.release()
-            task = next(source, None) if not self._terminated else None
-            if task is not None:
-                pending.add(self._submit(fn, task))
-            yield result
+                    self._futures -= unread
+                self.client.cancel(list(unread), force=True)  # finished ones too: their results hold worker memory
         if self._terminated:
             raise ExecutorTerminated("the tasks were cancelled on the Dask cluster")
 
     def _submit(self, fn: Callable[[Any], Any], task: Any) -> Any:
+        """Submit and register under the lock terminate() takes, so a future sent while terminate() runs is either
+        in the set it cancels or sees the flag and cancels itself: none is left on the cluster."""
         future = self.client.submit(fn, task, pure=False)
         with self._futures_lock:
-            self._futures.add(future)
+            late = self._terminated
+            if not late:
+                self._futures.add(future)
+        if late:
+            self.client.cancel([future], force=True)
+            raise ExecutorTerminated("the tasks were cancelled on the Dask cluster")
         return future
 
     def worker_pids(self) -> list[int]:
@@ -218,8 +236,8 @@ class DaskExecutor:
     def terminate(self) -> None:
         """Cancel this executor's futures: queued tasks never start; a task already running on a worker thread
         finishes (Python threads cannot be interrupted) and its result is dropped."""
-        self._terminated = True
         with self._futures_lock:
+            self._terminated = True
             futures = list(self._futures)
         if futures:
             self.client.cancel(futures, force=True)
