@@ -197,3 +197,10 @@ def test_set_reaches_keys_made_of_digits(cli):
                          "--set", "groups.eln.presence.81=0.75")
     assert code == 0, err
     assert '"05": 0.25' in out
+
+
+def test_a_long_path_in_a_message_is_printed_whole(cli, write):
+    """Messages are not wrapped by the program: a path longer than the terminal stays one piece to copy or grep."""
+    path = _variant(write, "monhts = 12\n", name="a-folder-with-a-rather-long-name/" * 6 + "bad.toml")
+    code, _, err = cli("show", str(path), columns=60)
+    assert code == 2 and str(path) in err and "monhts" in err

@@ -17,7 +17,7 @@ from totalpeace.errors import InputError, InputWarning
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Simulate multi-party peace processes: scenarios, ensembles, comparisons.")
-err_console = Console(stderr=True)
+err_console = Console(stderr=True)  # messages print with soft_wrap: a path in them is never broken by a line end
 
 ScenarioArg = Annotated[str, typer.Argument(help="Built-in scenario name (see `totalpeace scenarios`) or TOML path.")]
 SetOpt = Annotated[list[str] | None, typer.Option("--set", help="Override a value: dotted.path=value (repeatable).")]
@@ -151,7 +151,7 @@ app.command()(calibration.validate)
 def _print_warning(message, category, filename, lineno, file=None, line=None) -> None:
     """Input warnings as one `warning:` line each; other warnings as Python prints them."""
     if issubclass(category, InputWarning):
-        err_console.print(Text.assemble(("warning: ", "bold yellow"), str(message)), highlight=False)
+        err_console.print(Text.assemble(("warning: ", "bold yellow"), str(message)), highlight=False, soft_wrap=True)
     else:
         _python_showwarning(message, category, filename, lineno, file, line)
 
@@ -165,7 +165,7 @@ def main() -> None:
     try:
         app(prog_name="totalpeace")
     except InputError as exc:
-        err_console.print(Text.assemble(("error: ", "bold red"), exc.message), highlight=False)
+        err_console.print(Text.assemble(("error: ", "bold red"), exc.message), highlight=False, soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:
         err_console.print("interrupted")
@@ -174,5 +174,6 @@ def main() -> None:
         if os.environ.get("TOTALPEACE_DEBUG"):
             raise
         err_console.print(Text.assemble(("internal error: ", "bold red"), f"{type(exc).__name__}: {exc} "
-                                        "(set TOTALPEACE_DEBUG=1 for the traceback)"), highlight=False)
+                                        "(set TOTALPEACE_DEBUG=1 for the traceback)"), highlight=False,
+                          soft_wrap=True)
         sys.exit(1)
