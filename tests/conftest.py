@@ -7,11 +7,25 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from _pytest.nodes import NodeId
 
 from totalpeace.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give every test its own id: schemathesis collects one item per API operation under the same node id, and
+    pytest-xdist (`make test`) schedules by node id, so all but one of them would silently not run."""
+    seen: dict[str, int] = {}
+    for item in items:
+        seen[item.nodeid] = seen.get(item.nodeid, 0) + 1
+    for item in items:
+        if seen[item.nodeid] > 1 and item.name not in item.nodeid:
+            item._id = NodeId.parse(item.nodeid.rsplit("::", 1)[0] + "::" + item.name)  # pytest 9's structured id
+    ids = [item.nodeid for item in items]
+    assert len(set(ids)) == len(ids), "two tests share a node id"
 
 
 @pytest.fixture

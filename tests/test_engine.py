@@ -240,6 +240,30 @@ def test_compiled_cache_follows_every_compiled_source(tmp_path, monkeypatch: pyt
     assert compiled_cache.configure(package) is None  # the user's choice wins
 
 
+def test_a_first_compilation_is_announced(tmp_path, monkeypatch: pytest.MonkeyPatch, cli) -> None:
+    """The first simulation of a code version compiles for minutes: the commands say so before their bar starts,
+    and only while numba's index of the month is missing from the cache folder."""
+    import numba
+
+    from totalpeace.engine import compiled_cache
+
+    monkeypatch.setattr(numba.config, "CACHE_DIR", str(tmp_path / "cache"))
+    assert compiled_cache.needs_compiling()
+    index = tmp_path / "cache" / "engine_0123" / "month.step_batch-50.py311.nbi"
+    index.parent.mkdir(parents=True)
+    (index.parent / "month.step_runs-90.py311.nbi").write_bytes(b"")
+    assert compiled_cache.needs_compiling()
+    index.write_bytes(b"")
+    assert not compiled_cache.needs_compiling()
+
+    monkeypatch.setattr(compiled_cache, "needs_compiling", lambda: True)
+    code, _, err = cli("run", "colombia-2022", "--runs", "2", "--months", "2", "--out", str(tmp_path / "out"))
+    assert code == 0 and compiled_cache.COMPILING_NOTE in " ".join(err.split())
+    monkeypatch.setattr(compiled_cache, "needs_compiling", lambda: False)
+    code, _, err = cli("run", "colombia-2022", "--runs", "2", "--months", "2", "--out", str(tmp_path / "again"))
+    assert code == 0 and "compiles the model" not in err
+
+
 def test_ordinary_crime_is_set_at_the_start_and_follows_the_state(flagship: totalpeace.Scenario) -> None:
     """Month 0 sets ordinary crime within the observed counts (at least the floor everywhere, no more than the observed
     national total) and remembers the state's control; `ordinary_state_effect` leaves month 0 as it is and moves the

@@ -69,6 +69,7 @@ def run(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
 
+    from totalpeace.commands.progress import note_compiling
     from totalpeace.describe import data_sources
     from totalpeace.display import print_summary
     from totalpeace.experiments import make_executor
@@ -98,6 +99,7 @@ def run(
         raise InputError(f"--out {folder}: cannot write there ({exc.strerror})") from None
     columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), "run-months",
                TimeElapsedColumn(), "left", TimeRemainingColumn())
+    note_compiling(err_console)
     with make_executor(executor, workers) as pool, Progress(*columns, console=err_console, transient=False) as bar:
         task = bar.add_task(f"{resolved.name}: {runs} runs x {horizon} months ({pool.description})",
                             total=runs * horizon)

@@ -15,6 +15,15 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from totalpeace.engine import compiled_cache
+
+
+def note_compiling(console: Console) -> None:
+    """One line before a first simulation that will compile the model: minutes with a bar standing at zero
+    otherwise."""
+    if compiled_cache.needs_compiling():
+        console.print(compiled_cache.COMPILING_NOTE, style="dim", highlight=False, soft_wrap=True)
+
 
 class RateColumn(ProgressColumn):
     """Items per second, in the unit the bar counts."""
@@ -31,7 +40,9 @@ class RateColumn(ProgressColumn):
 
 
 def progress_bar(console: Console, unit: str = "runs") -> Progress:
-    """Description, bar, done/total, rate, elapsed, time left: what a user waiting on a sweep wants to see."""
+    """Description, bar, done/total, rate, elapsed, time left: what a user waiting on a sweep wants to see (after a
+    note when the model is about to be compiled, which the bar could not show)."""
+    note_compiling(console)
     return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TextColumn(unit), RateColumn(unit), TimeElapsedColumn(), TextColumn("left"),
                     TimeRemainingColumn(), console=console, transient=False)

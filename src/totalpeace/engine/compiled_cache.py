@@ -51,6 +51,22 @@ def configure(package: Path = PACKAGE) -> Path | None:
     return folder
 
 
+FIRST_COMPILED = "month.step_batch-*.nbi"  # numba's index of the month's compiled code: there once it was compiled
+
+
+def needs_compiling() -> bool:
+    """Whether the first simulation will compile the model (minutes: nothing of this code version is on disk yet),
+    so a command can say why it is waiting before its progress bar starts."""
+    folder = Path(numba.config.CACHE_DIR) if numba.config.CACHE_DIR else None
+    if folder is None:
+        return False  # numba's own default place: not known here
+    return not folder.is_dir() or next(folder.rglob(FIRST_COMPILED), None) is None
+
+
+COMPILING_NOTE = ("note: the first simulation of this code version compiles the model for this machine (a few "
+                  "minutes, once; later runs start at once)")
+
+
 def _prune(root: Path, current: Path) -> None:
     if not root.is_dir():
         return
