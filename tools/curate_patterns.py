@@ -425,6 +425,17 @@ def violence_observations(shared: Path) -> list[dict[str, str]]:
                    f"{ged[2016]['best']:g} / {statistics.mean([ged[2013]['best'], ged[2014]['best']]):g} = "
                    f"{ucdp:.3f}; value: CERAC (its period is the ceasefire's); band: the two widened by "
                    f"{RATIO_TOLERANCE:.0%}", "2015-08..2016-07"))
+    # ... and the fighting between the state and the insurgents (UCDP's state-based deaths) falls alike
+    before = statistics.mean([ged[2013]["best"], ged[2014]["best"]])
+    estimates = [ged[2016][k] / statistics.mean([ged[2013][k], ged[2014][k]]) for k in ("best", "low", "high")]
+    low, high = widened(estimates, RATIO_TOLERANCE)
+    out.append(row("ceasefire_battle_deaths_ratio", estimates[0], low, high, "ratio of state-based deaths",
+                   GED_SOURCE,
+                   f"UCDP state-based deaths (the state against insurgents, both sides) 2016 over the mean of 2013-14 "
+                   f"= {ged[2016]['best']:g} / {before:g} = {estimates[0]:.3f} (low estimates "
+                   f"{estimates[1]:.3f}, high {estimates[2]:.3f}); 2016 is ceasefire throughout (unilateral from "
+                   f"Jul 2015, bilateral from Aug 2016); band: the three widened by {RATIO_TOLERANCE:.0%}",
+                   "2016 / 2013-2014"))
     # ... while national homicides barely move
     during = statistics.mean([float(police[y]["value"]) for y in (2015, 2016)])
     before = statistics.mean([float(police[y]["value"]) for y in (2013, 2014)])

@@ -274,6 +274,8 @@ def ceasefire_by_table(group: str, series: str, during: tuple[str, str], before:
 S98, S12, S17 = "colombia-1998", "colombia-2012", "colombia-2017"
 CEASEFIRE = ("2015-08", "2016-07")  # after the 20 Jul 2015 unilateral ceasefire, until the bilateral one (CERAC)
 BEFORE_CEASEFIRE = ("2012-10", "2014-11")  # talks before the 20 Dec 2014 unilateral ceasefire
+CEASEFIRE_YEAR = ("2016-01", "2016-12")  # UCDP's yearly counts: 2016 is ceasefire throughout
+BEFORE_CEASEFIRE_YEARS = ("2013-01", "2014-12")
 MAPE_LIMIT = 0.10
 DEPARTMENT_TOLERANCE = 0.25
 DEPARTMENT_SHARE = 0.8
@@ -354,6 +356,13 @@ CATALOGUE: tuple[Pattern, ...] = (
             "2016 over Oct 2012 - Nov 2014", "ratio",
             diagnose=both(period_means("combat_deaths", CEASEFIRE, BEFORE_CEASEFIRE),
                           ceasefire_by_table("farc", "combat_deaths", CEASEFIRE, BEFORE_CEASEFIRE))),
+    Pattern("ceasefire-battle-deaths", "#17 (a)",
+            "... and does the fighting between the state and the insurgents (UCDP's state-based deaths) fall alike?",
+            S12, "ceasefire_battle_deaths_ratio",
+            lambda r: st.ratio_of_monthly_means(r.outputs, "battle_deaths", CEASEFIRE_YEAR, BEFORE_CEASEFIRE_YEARS),
+            "mean monthly battle deaths (UCDP's state-based definition) in 2016 over 2013-2014", "ratio",
+            diagnose=both(period_means("battle_deaths", CEASEFIRE_YEAR, BEFORE_CEASEFIRE_YEARS),
+                          ceasefire_by_table("farc", "battle_deaths", CEASEFIRE_YEAR, BEFORE_CEASEFIRE_YEARS))),
     Pattern("ceasefire-homicides", "#17 (a)",
             "... while national homicides barely move?", S12, "ceasefire_homicides_ratio",
             lambda r: st.ratio_of_monthly_means(r.outputs, "homicides", CEASEFIRE, BEFORE_CEASEFIRE),
