@@ -7,7 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from _pytest.nodes import NodeId
+
+try:
+    from _pytest.nodes import NodeId  # pytest 9 keeps a node's id structured
+except ImportError:  # pytest 8: a plain string
+    NodeId = None
 
 from totalpeace.cli import main
 
@@ -23,7 +27,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         seen[item.nodeid] = seen.get(item.nodeid, 0) + 1
     for item in items:
         if seen[item.nodeid] > 1 and item.name not in item.nodeid:
-            item._id = NodeId.parse(item.nodeid.rsplit("::", 1)[0] + "::" + item.name)  # pytest 9's structured id
+            unique = item.nodeid.rsplit("::", 1)[0] + "::" + item.name
+            if NodeId is not None:
+                item._id = NodeId.parse(unique)
+            else:
+                item._nodeid = unique
     ids = [item.nodeid for item in items]
     assert len(set(ids)) == len(ids), "two tests share a node id"
 
