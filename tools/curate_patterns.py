@@ -416,25 +416,25 @@ def violence_observations(shared: Path) -> list[dict[str, str]]:
     police = series("homicides_count_police_siedco")
     # 2015-16 ceasefires: conflict deaths fall to about a fifth ...
     cerac = 30 / 169
-    ucdp = ged[2016]["best"] / statistics.mean([ged[2013]["best"], ged[2014]["best"]])
+    # UCDP state-based deaths in 2016 (ceasefire throughout) over the mean of 2013-14: best, low and high estimates
+    ucdp_before = statistics.mean([ged[2013]["best"], ged[2014]["best"]])
+    ucdp_estimates = [ged[2016][k] / statistics.mean([ged[2013][k], ged[2014][k]]) for k in ("best", "low", "high")]
+    ucdp = ucdp_estimates[0]
     low, high = widened([cerac, ucdp], RATIO_TOLERANCE)
     out.append(row("ceasefire_conflict_deaths_ratio", cerac, low, high, "ratio of monthly conflict deaths",
                    f"CERAC via Colombia Reports, https://colombiareports.com/?p=158203 | {GED_SOURCE}",
                    f"CERAC: 30 conflict deaths a month after the July 2015 unilateral ceasefire against 169 in an "
                    f"earlier reference period = {cerac:.3f}; UCDP state-based deaths 2016 over the mean of 2013-14 = "
-                   f"{ged[2016]['best']:g} / {statistics.mean([ged[2013]['best'], ged[2014]['best']]):g} = "
-                   f"{ucdp:.3f}; value: CERAC (its period is the ceasefire's); band: the two widened by "
-                   f"{RATIO_TOLERANCE:.0%}", "2015-08..2016-07"))
+                   f"{ged[2016]['best']:g} / {ucdp_before:g} = {ucdp:.3f}; value: CERAC (its period is the "
+                   f"ceasefire's); band: the two widened by {RATIO_TOLERANCE:.0%}", "2015-08..2016-07"))
     # ... and the fighting between the state and the insurgents (UCDP's state-based deaths) falls alike
-    before = statistics.mean([ged[2013]["best"], ged[2014]["best"]])
-    estimates = [ged[2016][k] / statistics.mean([ged[2013][k], ged[2014][k]]) for k in ("best", "low", "high")]
-    low, high = widened(estimates, RATIO_TOLERANCE)
-    out.append(row("ceasefire_battle_deaths_ratio", estimates[0], low, high, "ratio of state-based deaths",
-                   GED_SOURCE,
+    low, high = widened(ucdp_estimates, RATIO_TOLERANCE)
+    out.append(row("ceasefire_battle_deaths_ratio", ucdp, low, high, "ratio of state-based deaths", GED_SOURCE,
                    f"UCDP state-based deaths (the state against insurgents, both sides) 2016 over the mean of 2013-14 "
-                   f"= {ged[2016]['best']:g} / {before:g} = {estimates[0]:.3f} (low estimates "
-                   f"{estimates[1]:.3f}, high {estimates[2]:.3f}); 2016 is ceasefire throughout (unilateral from "
-                   f"Jul 2015, bilateral from Aug 2016); band: the three widened by {RATIO_TOLERANCE:.0%}",
+                   f"= {ged[2016]['best']:g} / {ucdp_before:g} = {ucdp:.3f} (low estimates "
+                   f"{ucdp_estimates[1]:.3f}, high {ucdp_estimates[2]:.3f}); 2016 is ceasefire throughout "
+                   f"(unilateral from Jul 2015, bilateral from Aug 2016); band: the three widened by "
+                   f"{RATIO_TOLERANCE:.0%}",
                    "2016 / 2013-2014"))
     # ... while national homicides barely move
     during = statistics.mean([float(police[y]["value"]) for y in (2015, 2016)])
