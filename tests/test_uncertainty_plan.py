@@ -266,3 +266,17 @@ def test_a_form_set_on_the_command_line_is_warned_about_when_the_full_design_run
         warnings.simplefilter("error")
         warn_reference_forms(["model.contest_form=difference"], plan("difference"))
         warn_reference_forms(["policy.decriminalization=0.5"], plan("ratio", "difference"))
+        warn_reference_forms(['model.contest_form="difference"'], plan("difference"))
+
+
+def test_the_suggested_command_quotes_a_quoted_form_once():
+    """A form typed as a TOML string (`model.contest_form="ratio"`) is suggested back as `["ratio"]`, the list a
+    user can paste, not with its quotes doubled."""
+    plan = Plan(design="full", seed=1, runs=2, runs_per_draw=1,
+                forms=[{"negotiation_engine": "nash", "contest_form": c} for c in ("ratio", "difference")],
+                weights=[1.0, 1.0], weighting="calibration", posterior=None, cells=[])
+    for typed in ('model.contest_form="ratio"', "model.contest_form='ratio'", "model.contest_form=ratio"):
+        with pytest.warns(InputWarning) as caught:
+            warn_reference_forms([typed], plan)
+        message = str(caught[0].message)
+        assert "'model.candidates.contest_form=[\"ratio\"]'" in message, message

@@ -300,7 +300,8 @@ def warn_reference_forms(sets: list[str], plan: Plan) -> None:
         if not (path.startswith("model.") and switch in BY_SWITCH):
             continue
         ran = list(dict.fromkeys(f[switch] for f in plan.forms))
-        if len(ran) > 1 or value.strip("\"'") not in ran:
+        value = value.strip("\"'")  # a TOML string as typed ("difference") names the same form
+        if len(ran) > 1 or value not in ran:
             warnings.warn(InputWarning(
                 f"--set {path}: under --uncertainty full the runs take model.candidates.{switch} as the calibration "
                 f"weighs them ({', '.join(ran)}), not the scenario's own form; to use one form, --set "
