@@ -135,6 +135,10 @@ def test_unknown_scenario_name(cli):
     ("groups.eln.members=1e300", "groups.eln.members: Input should be less than or equal to 10000000"),
     ('name="../../etc"', "name: Value error, a scenario name starts with a letter or digit"),
     ('name="\x1f"', "name: Value error, a scenario name"),
+    ('policy.ceasefires=[{"group": "eln", "months": 12}]',
+     "the value of 'policy.ceasefires' is not a TOML list or table; write tables as {group = \"eln\", months = 12}"),
+    ("international.venezuela.guarantor_for=[eln",
+     "the value of 'international.venezuela.guarantor_for' is not a TOML"),
 ])
 def test_bad_set(cli, flag, expected):
     msg = _fails(cli, "show", "colombia-2022", "--set", flag)

@@ -93,6 +93,10 @@ def _is_textual(annotation: Any) -> bool:
     return False
 
 
+class NotToml(ValueError):
+    """A command-line list or table that TOML cannot read."""
+
+
 def parse_value(raw: str, annotation: Any) -> Any:
     """Type a command-line value by the schema: text fields keep the text, everything else is read as TOML."""
     text = raw.strip()
@@ -106,6 +110,8 @@ def parse_value(raw: str, annotation: Any) -> Any:
     try:
         return tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
+        if text[:1] in "[{":  # meant as a list or a table: validation would only say "not a list"
+            raise NotToml(text) from None
         return text  # validation then reports the wrong type with the field path
 
 
@@ -124,7 +130,13 @@ def parse_assignment(root: type[BaseModel], text: str, *, flag: str = "--set") -
         hint = suggest(str(bad), valid_keys(root, walked))
         where = ".".join(str(p) for p in [*walked, bad])
         raise InputError(f"{flag} {text!r}: unknown field {where!r}{hint}")
-    return walked, parse_value(raw, annotation)
+    try:
+        return walked, parse_value(raw, annotation)
+    except NotToml:
+        raise InputError(
+            f"{flag} {text!r}: the value of {key.strip()!r} is not a TOML list or table; write tables as "
+            '{group = "eln", months = 12} (TOML inline tables: key = value, not JSON\'s "key": value), '
+            "text in double quotes") from None
 
 
 def set_path(data: dict[str, Any], path: Path, value: Any) -> None:
