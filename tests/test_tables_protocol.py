@@ -252,6 +252,25 @@ def test_the_order_of_the_actors_does_not_matter(pr: dict, data: st.DataObject) 
 
 
 @pytest.mark.parametrize("engine", ["nash", "alternating"])
+def test_issues_the_sides_value_alike_are_conceded_together_whichever_signatory_comes_first(engine: str) -> None:
+    # Three issues with the same cost to a and gain to b: every split of the concession among them is worth the same
+    # to both, so conceding them one after the other in issue order gave a package that depended on which signatory
+    # was listed first ([0.5, 0.5, 0] against [0, 0.5, 0.5]). Conceded together, each moves by the same share.
+    k = 3
+    lo, hi = np.zeros(k), np.full(k, 0.5)
+    cost, gain = np.full(k, 0.5), np.full(k, 0.01)
+    pr = {"lo": lo, "hi": hi, "kind": np.array([LINEAR, LINEAR]), "const": np.array([1.0, 5.0]),
+          "lin": np.array([-cost, gain]), "pos": np.zeros((2, k)), "sal": np.zeros((2, k)),
+          "d": np.array([0.0, 5.0]), "w": np.array([1.0, 1.0])}
+    swapped = {key: (pr[key][::-1] if key not in ("lo", "hi") else pr[key]) for key in pr}
+    status, x = solve(pr, engine)
+    status2, y = solve(swapped, engine, proposer=1)
+    assert status == status2 == FEASIBLE
+    np.testing.assert_allclose(y, x, atol=1e-12)
+    assert np.ptp(x) < 1e-12 and 0.0 < x[0] < 0.5
+
+
+@pytest.mark.parametrize("engine", ["nash", "alternating"])
 def test_a_zone_of_rounding_width_is_no_zone_whichever_signatory_comes_first(engine: str) -> None:
     # The second signatory's best package is worth exactly its outside option (49.3795... at every issue's top):
     # no package gives both a positive surplus. Starting the Pareto path from the first signatory left a zone of

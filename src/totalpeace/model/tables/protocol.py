@@ -58,7 +58,7 @@ def frontier(lo: np.ndarray, hi: np.ndarray, la: np.ndarray, lb: np.ndarray, sta
     Writes `start` (issues both sides agree on, or that cost a nothing, already where b wants them; contested issues
     where a wants them) and, for the n contested issues in the order they are conceded, `order` (issue index),
     `length` (utility a gives up by conceding it fully) and `rate` (utility b gains per unit a gives up). Returns n.
-    Ties in rate keep the issue order, so the path is deterministic.
+    Ties in rate keep the issue order, so the path is deterministic; `package_at` concedes tied issues together.
     """
     n = 0
     for k in range(lo.shape[0]):
@@ -115,18 +115,40 @@ def cost_for_gain(g: float, n: int, length: np.ndarray, rate: np.ndarray) -> flo
 
 @numba.njit(cache=True)
 def package_at(t: float, lo: np.ndarray, hi: np.ndarray, la: np.ndarray, start: np.ndarray, n: int,
-               order: np.ndarray, length: np.ndarray, x: np.ndarray) -> None:
-    """The package on the path after a has given up t."""
+               order: np.ndarray, length: np.ndarray, rate: np.ndarray, x: np.ndarray) -> None:
+    """The package on the path after a has given up t.
+
+    Issues whose rates tie are one segment of the path, conceded together, each by the same share of its range: the
+    sides value every split of the segment alike, and an even one is the same package whichever side the path starts
+    from (conceding them one after the other in issue order would make the deal depend on the order of the actors).
+    """
     for k in range(lo.shape[0]):
         x[k] = start[k]
     spent = 0.0
-    for j in range(n):
-        k = order[j]
-        step = min(length[j], max(t - spent, 0.0))
-        move = step / abs(la[k])
-        x[k] = start[k] - move if la[k] > 0 else start[k] + move
-        x[k] = min(max(x[k], lo[k]), hi[k])
-        spent += length[j]
+    j = 0
+    while j < n:
+        end = j + 1
+        while end < n and rate[end] == rate[j]:
+            end += 1
+        if end == j + 1:
+            k = order[j]
+            step = min(length[j], max(t - spent, 0.0))
+            move = step / abs(la[k])
+            x[k] = start[k] - move if la[k] > 0 else start[k] + move
+            x[k] = min(max(x[k], lo[k]), hi[k])
+            spent += length[j]
+        else:
+            segment = 0.0
+            for i in range(j, end):
+                segment += length[i]
+            share = min(segment, max(t - spent, 0.0)) / segment if segment > 0.0 else 0.0
+            for i in range(j, end):
+                k = order[i]
+                move = share * (hi[k] - lo[k])
+                x[k] = start[k] - move if la[k] > 0 else start[k] + move
+                x[k] = min(max(x[k], lo[k]), hi[k])
+            spent += segment
+        j = end
 
 
 @numba.njit(cache=True)
@@ -210,9 +232,9 @@ def best_offer(lo: np.ndarray, hi: np.ndarray, const: np.ndarray, lin: np.ndarra
         ua0 += lin[a, k] * start[k]
     budget = ua0 - d[a]
     if budget < 0:
-        package_at(0.0, lo, hi, lin[a], start, n, order, length, x)
+        package_at(0.0, lo, hi, lin[a], start, n, order, length, rate, x)
         return False
-    package_at(budget, lo, hi, lin[a], start, n, order, length, x)
+    package_at(budget, lo, hi, lin[a], start, n, order, length, rate, x)
     return True
 
 
@@ -442,7 +464,7 @@ def _zone(lo: np.ndarray, hi: np.ndarray, kind: np.ndarray, const: np.ndarray, l
     sa0, sb0 = ua0 - d[a], ub0 - d[b]
     t_lo, t_hi, ok = feasible_span(sa0, sb0, n, length, rate)
     if not ok:
-        package_at(max(min(sa0, t_hi), 0.0), lo, hi, lin[a], start, n, order, length, x)
+        package_at(max(min(sa0, t_hi), 0.0), lo, hi, lin[a], start, n, order, length, rate, x)
     return a, b, n, sa0, sb0, t_lo, t_hi, ok
 
 
@@ -467,7 +489,7 @@ def nash_package_work(lo: np.ndarray, hi: np.ndarray, kind: np.ndarray, const: n
         for k in range(K):
             warm[k] = min(max(x[k], lo[k]), hi[k])
     t = nash_on_path(sa0, sb0, w[a], w[b], t_lo, t_hi, n, length, rate)
-    package_at(t, lo, hi, lin[a], start, n, order, length, x)
+    package_at(t, lo, hi, lin[a], start, n, order, length, rate, x)
     if not mediated:
         return FEASIBLE
     if warm_start:
@@ -521,7 +543,7 @@ def alternating_offers(lo: np.ndarray, hi: np.ndarray, kind: np.ndarray, const: 
             break
     ta = 0.5 * (left + right)
     t = ta if proposer == a else b_proposal(ta)
-    package_at(t, lo, hi, lin[a], start, n, order, length, x)
+    package_at(t, lo, hi, lin[a], start, n, order, length, rate, x)
     return FEASIBLE
 
 
