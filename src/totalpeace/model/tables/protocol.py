@@ -130,24 +130,18 @@ def package_at(t: float, lo: np.ndarray, hi: np.ndarray, la: np.ndarray, start: 
         end = j + 1
         while end < n and rate[end] == rate[j]:
             end += 1
-        if end == j + 1:
-            k = order[j]
-            step = min(length[j], max(t - spent, 0.0))
-            move = step / abs(la[k])
+        segment = 0.0
+        for i in range(j, end):
+            segment += length[i]
+        step = min(segment, max(t - spent, 0.0))
+        share = step / segment if segment > 0.0 else 0.0
+        for i in range(j, end):
+            k = order[i]
+            # one issue: the utility given up over what a unit of it is worth to a; tied issues: one share of each range
+            move = step / abs(la[k]) if end == j + 1 else share * (hi[k] - lo[k])
             x[k] = start[k] - move if la[k] > 0 else start[k] + move
             x[k] = min(max(x[k], lo[k]), hi[k])
-            spent += length[j]
-        else:
-            segment = 0.0
-            for i in range(j, end):
-                segment += length[i]
-            share = min(segment, max(t - spent, 0.0)) / segment if segment > 0.0 else 0.0
-            for i in range(j, end):
-                k = order[i]
-                move = share * (hi[k] - lo[k])
-                x[k] = start[k] - move if la[k] > 0 else start[k] + move
-                x[k] = min(max(x[k], lo[k]), hi[k])
-            spent += segment
+        spent += segment
         j = end
 
 
