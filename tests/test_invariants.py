@@ -116,6 +116,11 @@ def check_results(res: Results, runs: int, months: int) -> None:
     # The outcomes nest as their sources define them: UCDP's battle deaths are part of the conflict deaths, and the
     # massacres, state-group clashes and armed groups' homicides are counts of events and killings that happened.
     assert np.all(nat["battle_deaths"] <= nat["combat_deaths"] + 1e-9)
+    # Each group's removed members add up to the national killed, captured and surrendered.
+    removed = res.groups["group_removed"]
+    assert np.all(removed >= 0.0)
+    np.testing.assert_allclose(removed.sum(axis=-1), nat["killed_in_operations"] + nat["captures"]
+                               + nat["surrenders"], rtol=1e-9, atol=1e-9)
     assert np.all(nat["armed_group_homicides"] <= nat["homicides"] + 1e-9)
     for name in ("massacres", "state_group_clashes"):
         assert np.all(nat[name] == np.floor(nat[name])), name

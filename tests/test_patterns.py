@@ -27,7 +27,14 @@ from totalpeace.validation.pattern_runs import (
     statistics_frame,
     summary_vector,
 )
-from totalpeace.validation.patterns import CATALOGUE, Criterion, catalogue, check_catalogue, load_observations
+from totalpeace.validation.patterns import (
+    CATALOGUE,
+    Criterion,
+    Runs,
+    catalogue,
+    check_catalogue,
+    load_observations,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -62,6 +69,23 @@ def test_group_statistics_read_the_right_month_and_share():
         st.group_at(out, "eln", "support", "2018-01")
     with pytest.raises(NotProduced, match="clan"):
         st.group_at(out, "clan_del_golfo", "members", "2018-01")
+
+
+def test_guerrillas_removed_adds_the_farc_and_the_eln_over_the_calendar_year():
+    rows = []
+    for run, per_month in ((0, 100.0), (1, 300.0)):
+        for label in months("2013-10", 20):
+            removed_farc = per_month if label.startswith("2014") else 1e6  # other years must not count
+            rows.append((run, label, "removed", "farc", "", removed_farc))
+            rows.append((run, label, "removed", "eln", "", 25.0))
+            rows.append((run, label, "removed", "clan_del_golfo", "", 1e6))  # not a guerrilla
+    out = Outputs.from_frame(frame(rows))
+    pattern = next(p for p in CATALOGUE if p.id == "guerrillas-removed-2014")
+    observation = load_observations()[pattern.observation]
+    values = pattern.statistic(Runs(out, observation))
+    assert values.tolist() == [12 * 125.0, 12 * 325.0]
+    # 1,500 and 3,900 a year against the band 3,005-6,761
+    assert pattern.criterion_for(observation).holds(values).tolist() == [False, True]
 
 
 def test_talks_timing_counts_from_a_date_before_the_run_and_ignores_tables_that_signed_first():

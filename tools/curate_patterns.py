@@ -579,6 +579,24 @@ def humanitarian_observations(shared: Path) -> list[dict[str, str]]:
     return out
 
 
+def removal_observations() -> list[dict[str, str]]:
+    """The guerrillas the state removed in a year (the Defence Ministry's 'neutralisations': killed, captured,
+    demobilised), the flow that sets how fast the groups must recruit to hold their size."""
+    farc, eln = (250, 2329, 1175), (46, 537, 170)
+    total = sum(farc) + sum(eln)
+    low, high = factor_band([total])
+    return [row("guerrillas_removed_2014", total, low, high, "members a year",
+                "Defence Ministry, operational results 2014, via El Espectador (Jan 2015), "
+                "https://www.elespectador.com/noticias/judicial/4507-hombres-salieron-de-filas-guerrilleras-articulo-536913",
+                f"FARC {farc[0]} killed, {farc[1]:,} captured, {farc[2]:,} demobilised ({sum(farc):,} 'of the more "
+                f"than 6,700' in arms); ELN {eln[0]}, {eln[1]}, {eln[2]} ({sum(eln)}, 'which has 1,495 combatants'); "
+                f"the ministry's count includes militia and support members, which the model's armed members do not "
+                f"hold; the armed forces' own count for 2013, without the police, is 2,686 (FARC 250 killed, 1,150 "
+                f"captured, 829 surrendered; ELN 49, 220, 188: El Espectador, http://elespectador.com/noticias/"
+                f"nacional/mas-de-3700-guerrilleros-fueron-capturados-fuerzas-mili-articulo-466393); band: / and x "
+                f"{LEVEL_FACTOR:g} (a level)", "2014")]
+
+
 def mechanism_observations() -> list[dict[str, str]]:
     return [row("eln_sanctuary_response", None, None, -0.05, "change in the share of members in Venezuela",
                 "Salehyan (2007), 'Transnational rebels', World Politics 59(2), model M4.2 (sanctuary "
@@ -592,7 +610,8 @@ def mechanism_observations() -> list[dict[str, str]]:
 
 def build_observations(shared: Path, events: list[dict[str, str]]) -> list[dict[str, str]]:
     return [*group_observations(), *talks_observations(events), *violence_observations(shared),
-            *leader_observations(shared), *humanitarian_observations(shared), *mechanism_observations()]
+            *leader_observations(shared), *humanitarian_observations(shared), *removal_observations(),
+            *mechanism_observations()]
 
 
 def build_events() -> list[dict[str, str]]:

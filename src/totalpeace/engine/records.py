@@ -33,7 +33,7 @@ NATIONAL = ("homicides", "homicide_rate", "armed_group_members", "state_group_cl
             "recidivists", "ex_combatants", "ex_combatants_killed", "splits", "ceasefire_violations")
 GROUP = ("group_members", "group_armed", "group_sanctuary", "group_territories", "group_phase", "group_rent",
          "group_surplus", "group_verification", "group_relocated", "group_support", "group_pay", "group_resources",
-         "group_recruits", "group_forced")
+         "group_recruits", "group_forced", "group_removed")
 TERRITORY = TERRITORY_SERIES
 N_ZONES = 5
 CONTESTED = 0.6  # a territory where no actor holds this share of control counts as contested
@@ -269,8 +269,9 @@ def record_outcomes(r: int, m: int, records: Records, sums: Records, row: int, c
     """Write run r's month m of the violence outcomes, the state's deployment and the international actors.
 
     killed, captured, surrendered, forces (security-force members killed) and collateral are (G, T) by the group
-    fought; clashes, rival deaths, armed groups' homicides, leaders, massacres, displaced, confined, the control the
-    state and the groups gained in vacated territory, the deployment and the vacated record are (T,)."""
+    fought (the members each group lost to the state are also kept by group, `group_removed`); clashes, rival
+    deaths, armed groups' homicides, leaders, massacres, displaced, confined, the control the state and the groups
+    gained in vacated territory, the deployment and the vacated record are (T,)."""
     G, T = killed.shape
     battle, combat, killed_total, captured_total, surrendered_total, forces_total = 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
     clashes_s, clashes_g, armed_total, leaders_total, massacre_total = 0.0, 0.0, 0.0, 0.0, 0.0
@@ -279,8 +280,11 @@ def record_outcomes(r: int, m: int, records: Records, sums: Records, row: int, c
     territory_displaced, territory_confined = sums.territory_displaced[row], sums.territory_confined[row]
     territory_filled_state, territory_filled_groups = sums.territory_filled_state[row], \
         sums.territory_filled_groups[row]
+    group_removed = records.group_removed[r, m]
     for g in range(G):
+        removed = 0.0
         for t in range(T):
+            removed += killed[g, t] + captured[g, t] + surrendered[g, t]
             state_side = killed[g, t] + forces[g, t] + collateral[g, t]
             combat += state_side
             if insurgent[g] > 0:
@@ -289,6 +293,7 @@ def record_outcomes(r: int, m: int, records: Records, sums: Records, row: int, c
             captured_total += captured[g, t]
             surrendered_total += surrendered[g, t]
             forces_total += forces[g, t]
+        group_removed[g] = removed
     for t in range(T):
         clashes_s += clashes_state[t]
         clashes_g += clashes_groups[t]

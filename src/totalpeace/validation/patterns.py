@@ -177,6 +177,19 @@ def trajectory(group: str, series: str, last: str) -> Diagnosis:
     return text
 
 
+def group_yearly(series: str, year: int, groups: tuple[str, ...]) -> Diagnosis:
+    """Median yearly total of a group flow, and the group's mean armed members that year, for each group."""
+    def text(runs: Runs, _values: np.ndarray) -> str:
+        out = runs.outputs
+        parts = []
+        for group in groups:
+            total = float(np.median(out.yearly(out.group(series, group), year, flow=True)))
+            armed = float(np.median(out.group("armed", group)[:, out.year_months(year)].mean(axis=1)))
+            parts.append(f"{group} {fmt(total)} of {fmt(armed)} armed members")
+        return f"median {series} in {year}: " + ", ".join(parts)
+    return text
+
+
 def talks_outcome(group: str) -> Diagnosis:
     """How the group's table ended across runs."""
     def text(runs: Runs, _values: np.ndarray) -> str:
@@ -426,6 +439,13 @@ CATALOGUE: tuple[Pattern, ...] = (
             "mean yearly battle deaths 2013-2014 (UCDP's state-based definition)", "deaths a year",
             diagnose=yearly_path("battle_deaths", (2013, 2014), "killed_in_operations", "security_forces_killed",
                                  "state_group_clashes")),
+    Pattern("guerrillas-removed-2014", "#17",
+            "Does the state remove guerrillas at the Defence Ministry's pace during the Havana talks (4,507 killed, "
+            "captured or demobilised in 2014)?", S12,
+            "guerrillas_removed_2014",
+            lambda r: sum(r.outputs.yearly(r.outputs.group("removed", g), 2014, flow=True) for g in ("farc", "eln")),
+            "FARC and ELN members the state killed, captured or received in surrender in 2014", "members a year",
+            diagnose=group_yearly("removed", 2014, ("farc", "eln"))),
     Pattern("combat-deaths-2018", "#17",
             "Are combat deaths after the FARC's demobilisation at UCDP's level (142 in 2018)?", S17,
             "combat_deaths_2018", lambda r: st.yearly_mean(r.outputs, "battle_deaths", (2018,)),
