@@ -13,7 +13,7 @@ from support import process_alive
 
 from totalpeace import load_scenario, simulate
 from totalpeace.experiments import DaskExecutor, LocalExecutor
-from totalpeace.experiments.executors import ExecutorTerminated
+from totalpeace.experiments.executors import RECANCEL_AFTER, ExecutorTerminated
 from totalpeace.server.app import create_app
 
 
@@ -73,6 +73,7 @@ def test_dask_terminate_cancels_the_futures(cluster):
         executor.terminate()
         consumer.join(timeout=30)
         assert not consumer.is_alive() and "terminated" in outcome
+        time.sleep(sum(RECANCEL_AFTER))  # the executor's later cancels, for a submission registered after the first
         deadline = time.monotonic() + 10
         while client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)) and \
                 time.monotonic() < deadline:
