@@ -121,6 +121,10 @@ def check_results(res: Results, runs: int, months: int) -> None:
     assert np.all(removed >= 0.0)
     np.testing.assert_allclose(removed.sum(axis=-1), nat["killed_in_operations"] + nat["captures"]
                                + nat["surrenders"], rtol=1e-9, atol=1e-9)
+    # The national deserters are the groups' without the foreign cartels'.
+    deserters = res.groups["group_deserters"]
+    assert np.all(deserters >= 0.0)
+    assert np.all(nat["deserters"] <= deserters.sum(axis=-1) * (1 + 1e-12) + 1e-9)
     assert np.all(nat["armed_group_homicides"] <= nat["homicides"] + 1e-9)
     for name in ("massacres", "state_group_clashes"):
         assert np.all(nat[name] == np.floor(nat[name])), name

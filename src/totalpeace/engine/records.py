@@ -33,7 +33,7 @@ NATIONAL = ("homicides", "homicide_rate", "armed_group_members", "state_group_cl
             "recidivists", "ex_combatants", "ex_combatants_killed", "splits", "ceasefire_violations")
 GROUP = ("group_members", "group_armed", "group_sanctuary", "group_territories", "group_phase", "group_rent",
          "group_surplus", "group_verification", "group_relocated", "group_support", "group_pay", "group_resources",
-         "group_recruits", "group_forced", "group_removed")
+         "group_recruits", "group_forced", "group_deserters", "group_removed")
 TERRITORY = TERRITORY_SERIES
 N_ZONES = 5
 CONTESTED = 0.6  # a territory where no actor holds this share of control counts as contested
@@ -223,8 +223,8 @@ def record_groups(r: int, m: int, records: Records, pay: np.ndarray, resources: 
                   splits: float, actions: np.ndarray, is_cartel: np.ndarray, abroad: np.ndarray) -> None:
     """Write run r's month m of the groups' economy and strength flows (the choices are written where they are
     made): pay relative to the legal wage, arms and resources, recruits (voluntary, in the country and in sanctuary
-    abroad, forced minors, former combatants), deserters, the ex-combatant pool, splits and the ceasefire violations
-    the tables see."""
+    abroad, forced minors, former combatants), deserters (by group, and their national total without the foreign
+    cartels), the ex-combatant pool, splits and the ceasefire violations the tables see."""
     G, T = recruits.shape
     group_recruits, group_forced = records.group_recruits[r, m], records.group_forced[r, m]
     total_recruits, total_forced, total_former, total_deserters, violations = 0.0, 0.0, 0.0, 0.0, 0.0
@@ -238,6 +238,7 @@ def record_groups(r: int, m: int, records: Records, pay: np.ndarray, resources: 
         records.group_resources[r, m, g] = resources[g]
         group_recruits[g] = voluntary + minors + back
         group_forced[g] = minors
+        records.group_deserters[r, m, g] = deserters[g]
         violations += actions[g, VIOLATIONS]
         if is_cartel[g] == 0:
             total_recruits += voluntary + minors + back
