@@ -443,7 +443,7 @@ CATALOGUE: tuple[Pattern, ...] = (
             "Does the state remove guerrillas at the Defence Ministry's pace during the Havana talks (4,507 killed, "
             "captured or demobilised in 2014)?", S12,
             "guerrillas_removed_2014",
-            lambda r: sum(r.outputs.yearly(r.outputs.group("removed", g), 2014, flow=True) for g in ("farc", "eln")),
+            lambda r: st.group_total_in_year(r.outputs, ("farc", "eln"), "removed", 2014),
             "FARC and ELN members the state killed, captured or received in surrender in 2014", "members a year",
             diagnose=group_yearly("removed", 2014, ("farc", "eln"))),
     Pattern("combat-deaths-2018", "#17",

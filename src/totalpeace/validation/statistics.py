@@ -45,6 +45,11 @@ def group_total_at(out: Outputs, groups: Sequence[str], series: str, month: str)
     return np.sum([out.group(series, g)[:, m] for g in groups], axis=0)
 
 
+def group_total_in_year(out: Outputs, groups: Sequence[str], series: str, year: int) -> np.ndarray:
+    """The sum of several groups' flows over a calendar year (members removed, recruits ...)."""
+    return np.sum([out.yearly(out.group(series, g), year, flow=True) for g in groups], axis=0)
+
+
 def group_share(out: Outputs, group: str, part: str, whole: str, years: Sequence[int]) -> np.ndarray:
     """Mean over year ends of one group series over another (the share of members in sanctuary)."""
     values = []
