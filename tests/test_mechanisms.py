@@ -575,6 +575,30 @@ def test_losses_to_state_rate_by_hand_zero_when_protected_and_scales() -> None:
                                _expected_losses(effort, [smallest] * 2, pressure, unprotected, p))
 
 
+def test_support_captures_follow_the_armed_members_rate_by_hand() -> None:
+    # C = rho_s r S, r the share of the armed members the operations remove there (zero where protected)
+    p = params(state_attrition=1e-4, support_capture_ratio=0.5)
+    support = f64([[200.0, 40.0], [100.0, 0.0]])
+    effort, area, pressure = f64([1000.0, 1000.0]), f64([2.0, 4.0]), f64([0.9, 0.3])
+    protected = np.zeros((2, 2))
+    captured = strength.support_captures(support, effort, area, pressure, protected, p)
+    rate = _expected_losses([1000.0, 1000.0], [2.0, 4.0], [0.9, 0.3], protected, p)
+    np.testing.assert_allclose(captured, 0.5 * rate * support)
+    protected[0, :] = 1.0  # a bilateral ceasefire protects the group's networks too
+    captured = strength.support_captures(support, effort, area, pressure, protected, p)
+    np.testing.assert_array_equal(captured[0], [0.0, 0.0])
+    np.testing.assert_allclose(captured[1], 0.5 * rate[1] * support[1])
+    assert np.all(strength.support_captures(support, f64([0.0, 0.0]), area, pressure, np.zeros((2, 2)), p) == 0.0)
+
+
+@given(st.floats(0.0, 5.0), st.floats(0.0, 1e9), st.floats(0.0, 1e4))
+def test_support_captures_never_exceed_the_networks(ratio: float, effort: float, networks: float) -> None:
+    p = params(state_attrition=1e-3, support_capture_ratio=ratio)
+    support = f64([[networks]])
+    captured = strength.support_captures(support, f64([effort]), f64([1.0]), f64([1.0]), np.zeros((1, 1)), p)
+    assert 0.0 <= captured[0, 0] <= networks
+
+
 def test_losses_to_state_come_in_clashes() -> None:
     p = params(state_attrition=1e-4, members_per_clash=2.0)
     members = f64([[100.0, 1.0], [300.0, 0.0]])
@@ -739,8 +763,8 @@ def test_recruitment_without_young_people_is_zero() -> None:
 
 
 def test_update_members_by_hand() -> None:
-    # Armed: A - losses + voluntary recruits + former combatants - d A; networks: S + networks + forced minors - d S;
-    # sanctuary: (1 - d) N; a demobilising group (not recruiting) takes nobody.
+    # Armed: A - losses + voluntary recruits + former combatants - d A; networks: S - captured + networks + forced
+    # minors - d S; sanctuary: (1 - d) N; a demobilising group (not recruiting) takes nobody.
     members, support = f64([[100.0, 50.0], [10.0, 0.0]]), f64([[20.0, 0.0], [0.0, 0.0]])
     sanctuary = f64([100.0, 0.0])
     losses_state, losses_groups = f64([[5.0, 0.0], [20.0, 0.0]]), f64([[1.0, 2.0], [0.0, 0.0]])
@@ -749,9 +773,9 @@ def test_update_members_by_hand() -> None:
     loss_share = np.zeros(2)
     deserters = strength.update_members(members, support, sanctuary, losses_state, losses_groups, recruits, forced,
                                         former, networks, f64([0.01, 0.01]), np.array([True, False]),
-                                        f64([270.0, 10.0]), loss_share)
+                                        f64([270.0, 10.0]), loss_share, f64([[3.0, 0.0], [0.0, 0.0]]))
     np.testing.assert_allclose(members[0], [100 - 5 - 1 + 3 + 2 - 1, 50 - 2 + 1 - 0.5])
-    np.testing.assert_allclose(support[0], [20 + 1 + 0.5 - 0.2, 1.0])
+    np.testing.assert_allclose(support[0], [20 - 3 + 1 + 0.5 - 0.2, 1.0])
     np.testing.assert_allclose(members[1], [0.0, 0.0])  # never below zero; not recruiting
     np.testing.assert_allclose(support[1], [0.0, 0.0])
     np.testing.assert_allclose(sanctuary, [99.0, 0.0])
@@ -943,10 +967,18 @@ def test_removals_split_into_killed_captured_and_surrendered() -> None:
     assert violence.killed_share(1.0, 1.0, p) == pytest.approx(0.066)
     assert violence.killed_share(0.0, 1.0, p) == pytest.approx(0.034)
     assert violence.killed_share(1.0, 0.0, p) == pytest.approx(0.01)  # a group that does not fight back
-    killed, captured, surrendered = violence.removals(f64([[100.0], [100.0]]), f64([1.0, 0.0]), f64([1.0, 1.0]), p)
+    none = np.zeros((2, 1))
+    killed, captured, surrendered = violence.removals(f64([[100.0], [100.0]]), none, f64([1.0, 0.0]),
+                                                      f64([1.0, 1.0]), p)
     np.testing.assert_allclose(killed[:, 0], [6.6, 3.4])
     np.testing.assert_allclose(surrendered[:, 0], [0.32 * 93.4, 0.32 * 96.6])
     np.testing.assert_allclose(killed + captured + surrendered, [[100.0], [100.0]])
+    # the support networks the operations arrested are captures, never deaths or surrenders
+    with_networks = violence.removals(f64([[100.0], [100.0]]), f64([[7.0], [0.0]]), f64([1.0, 0.0]),
+                                      f64([1.0, 1.0]), p)
+    np.testing.assert_allclose(with_networks[0], killed)
+    np.testing.assert_allclose(with_networks[2], surrendered)
+    np.testing.assert_allclose(with_networks[1], captured + f64([[7.0], [0.0]]))
 
 
 def test_competition_leaders_massacres_displacement_and_confinement_by_hand() -> None:

@@ -72,6 +72,7 @@ class TerritoryAgent(mesa.Agent):
         self.hom_base = 0.0
         self.hom_control0 = 0.0  # the state's control share in month 0
         self.losses_state: dict[str, float] = {}
+        self.captured_support: dict[str, float] = {}  # support-network members the operations arrested here
         self.losses_groups: dict[str, float] = {}
         self.expected_state_total = 0.0
         self.expected_groups_total = 0.0
@@ -180,10 +181,13 @@ class TerritoryAgent(mesa.Agent):
         e_state = self.effort[STATE]
         density = e_state / strength.search_area(np.array([self.area]), 0)
         expected = []
+        self.captured_support = dict.fromkeys((g.gid for g in groups), 0.0)
         for g in here:
             protected = g.bilateral or tid in g.zone
             rate = 0.0 if protected else min(p["state_attrition"] * g.ops * density, MAX_MONTHLY_LOSS)
             expected.append(rate * g.members[tid])
+            # the operations arrest support networks at a share support_capture_ratio of the armed members' rate
+            self.captured_support[g.gid] = min(p["support_capture_ratio"] * rate, 1.0) * g.support[tid]
         total = sum(expected)
         self.expected_state = {g.gid: x for g, x in zip(here, expected, strict=True)}
         self.expected_state_total = total

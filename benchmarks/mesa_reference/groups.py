@@ -182,10 +182,11 @@ class GroupDesk:
                                              np.array([g.host_tolerance for g in groups]), recruiting)
         losses_state = np.array([[t.losses_state[g.gid] for t in territories] for g in groups])
         losses_groups = np.array([[t.losses_groups[g.gid] for t in territories] for g in groups])
+        captured_support = np.array([[t.captured_support[g.gid] for t in territories] for g in groups])
         loss_share = np.zeros(len(groups))
         strength.update_members(members, support, sanctuary, losses_state, losses_groups, recruits, forced, former,
                                 networks, strength.desertion_rates(pay, p), recruiting,
-                                np.array([g.members_at_talks for g in groups]), loss_share)
+                                np.array([g.members_at_talks for g in groups]), loss_share, captured_support)
         strength.enlist_abroad(sanctuary, abroad)
         self._unpack("members", members)
         self._unpack("support", support)

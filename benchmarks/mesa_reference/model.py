@@ -25,7 +25,7 @@ from .agents import STATE, TALKING, GroupAgent, StateAgent, TerritoryAgent
 from .groups import GroupDesk
 from .negotiation import TableDesk
 
-INIT_ITERATIONS = 50  # fixed-point iterations for the initial control shares, as the engine
+INIT_ITERATIONS = 200  # fixed-point iterations for the initial control shares, as the engine
 
 
 class TotalPeaceModel(mesa.Model):

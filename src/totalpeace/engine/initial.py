@@ -23,7 +23,7 @@ from totalpeace.engine.state import State
 from totalpeace.model import contest, economy, security, spillover, strength, trafficking
 from totalpeace.model.tables import month as tables
 
-INIT_ITERATIONS = 50  # at most this many contest rounds to reach the initial control
+INIT_ITERATIONS = 200  # at most this many contest rounds to reach the initial control (routes can make it slow)
 INIT_TOLERANCE = 1e-9  # the fixed point is reached when no control share moves by this much
 
 

@@ -166,6 +166,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
     armed_by_group, focus = np.empty(G), np.empty(G)
     deployed, vacated_now, filled_state, filled_groups = np.empty(T), np.empty(T), np.empty(T), np.empty(T)
     expected_state, clashes_by_state, losses_state = np.empty((G, T)), np.empty(T), np.empty((G, T))
+    captured_support = np.empty((G, T))
     forces_killed = np.empty((G, T))
     exposure, expected_groups, clashes_groups = np.empty((G, T)), np.empty((G, T)), np.empty(T)
     losses_groups, former, recruiting_members = np.empty((G, T)), np.empty((G, T)), np.empty((G, T))
@@ -440,6 +441,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         strength.losses_to_state(members, state_effort, world.area, ops, protected,
                                  stream_key(seed, run, m, STATE_CLASHES), draws, p, expected_state, clashes_by_state,
                                  losses_state)
+        strength.support_captures(support, state_effort, world.area, ops, protected, p, captured_support)
         security.forces_killed(members, state_effort, posture_g, p, forces_killed)
         for g in range(G):
             spoiling[g] = choice[g, choices.SPOIL]
@@ -462,7 +464,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         strength.network_recruitment(control, world.population, p, networks)
         strength.update_members(members, support, sanctuary, losses_state, losses_groups, recruits, forced, former,
                                 networks, strength.desertion_rates(pay, p, desertion), recruiting, members_total,
-                                loss_share, deserters)
+                                loss_share, captured_support, deserters)
         strength.enlist_abroad(sanctuary, recruited_abroad)
         strength.movement(members, strength.contested_value(value, control, contested), world.adj_indptr,
                           world.adj_indices, p.movement_rate, denom, per_unit)
@@ -493,7 +495,8 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         # 9. violence: what the state's operations removed, homicides, leaders, massacres, displacement, confinement,
         # each group's armed members weighted by the posture it chose
         violence.decay_fragmentation(fragmentation, p)
-        violence.removals(losses_state, world.insurgent, posture_g, p, killed, captured, surrendered)
+        violence.removals(losses_state, captured_support, world.insurgent, posture_g, p, killed, captured,
+                          surrendered)
         violence.homicide_drivers(control, members, fragmentation, rent_t, p, drivers)
         population, state_presence, observed = world.population, world.presence, world.homicides_observed
         rural = world.rural_population
@@ -513,7 +516,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
                 presence0[t] = violence.armed_presence(members, weights, status_quo, t)
                 observed_total += observed[t]
             state.armed_scale[r] = violence.armed_homicide_scale(observed_total, presence0, drivers, selective, p)
-            expected_killed = violence.removals(expected_state, world.insurgent, status_quo, p)[0]
+            expected_killed = violence.removals(expected_state, captured_support, world.insurgent, status_quo, p)[0]
             # ordinary crime: the observed homicides less the model's own killings in the status quo, and the state's
             # control it answers to from then on
             expected0 = np.empty(T)

@@ -55,6 +55,13 @@ def search_area(area: np.ndarray, t: int) -> float:
 
 
 @numba.njit(cache=True)
+def state_loss_rate(density: float, pressure: float, protected: float, p) -> float:
+    """The share of a group's armed members in a territory the state's operations remove in a month, a_S rho_g
+    e_S,i / A_i (1 - z_g,i), at most MAX_MONTHLY_LOSS (Deitchman's area fire; `density` is e_S,i / A_i)."""
+    return min(p.state_attrition * pressure * density * (1.0 - protected), MAX_MONTHLY_LOSS)
+
+
+@numba.njit(cache=True)
 def losses_to_state(members: np.ndarray, state_effort: np.ndarray, area: np.ndarray, pressure: np.ndarray,
                     protected: np.ndarray, key: np.uint64, draws, p, expected: np.ndarray | None = None,
                     clashes: np.ndarray | None = None,
@@ -75,14 +82,32 @@ def losses_to_state(members: np.ndarray, state_effort: np.ndarray, area: np.ndar
         density = state_effort[t] / search_area(area, t)
         total = 0.0
         for g in range(G):
-            rate = min(p.state_attrition * pressure[g] * density * (1.0 - protected[g, t]), MAX_MONTHLY_LOSS)
-            expected[g, t] = rate * members[g, t]
+            expected[g, t] = state_loss_rate(density, pressure[g], protected[g, t], p) * members[g, t]
             total += expected[g, t]
         clashes[t] = draw_poisson(draws, total / p.members_per_clash, key, t)
         if total > 0:
             for g in range(G):
                 losses[g, t] = min(expected[g, t] / total * (clashes[t] * p.members_per_clash), members[g, t])
     return expected, clashes, losses
+
+
+@numba.njit(cache=True)
+def support_captures(support: np.ndarray, state_effort: np.ndarray, area: np.ndarray, pressure: np.ndarray,
+                     protected: np.ndarray, p, out: np.ndarray | None = None) -> np.ndarray:
+    """Support-network members the state's operations capture this month (G, T): C_g,i = rho_s r_g,i S_g,i, with
+    r_g,i the share of the group's armed members the operations remove there (`state_loss_rate`) and rho_s
+    `support_capture_ratio`. Militia, informants and logisticians are arrested, not fought: the Defence Ministry's
+    captures are mostly of them (docs/validation.md 10.9), so the count of what the state removes holds them while
+    the deaths stay with the armed members. An expected flow, like recruitment: many small arrests a month."""
+    G, T = support.shape
+    out = zeroed(out, (G, T))
+    for t in range(T):
+        density = state_effort[t] / search_area(area, t)
+        for g in range(G):
+            if support[g, t] > 0.0:
+                rate = p.support_capture_ratio * state_loss_rate(density, pressure[g], protected[g, t], p)
+                out[g, t] = min(rate, 1.0) * support[g, t]
+    return out
 
 
 @numba.njit(cache=True)
@@ -299,11 +324,13 @@ def recidivism(pool: np.ndarray, control: np.ndarray, pay_ratio: np.ndarray, rec
 def update_members(members: np.ndarray, support: np.ndarray, sanctuary: np.ndarray, losses_state: np.ndarray,
                    losses_groups: np.ndarray, recruits: np.ndarray, forced: np.ndarray, former: np.ndarray,
                    networks: np.ndarray, desertion: np.ndarray, recruiting: np.ndarray, members_total: np.ndarray,
-                   loss_share: np.ndarray, deserters: np.ndarray | None = None) -> np.ndarray:
+                   loss_share: np.ndarray, captured_support: np.ndarray,
+                   deserters: np.ndarray | None = None) -> np.ndarray:
     """A month of attrition, recruitment and desertion (in place); returns the deserters of each group (G,).
 
     Armed: A' = max(A - losses + Rec + Rec^x - d A, 0) (voluntary recruits and former combatants fight); support
-    networks: S' = max(S + Net + Forced - d S, 0) (networks enlisted where the group rules, and forced minors);
+    networks: S' = max(S - C + Net + Forced - d S, 0) (the members the state captured, `support_captures`; networks
+    enlisted where the group rules, and forced minors);
     sanctuary: (1 - d) N^sigma. Groups not `recruiting` (demobilising) take nobody. `loss_share` gets the share of
     each group's members (at the start of the month) lost to the state and its rivals.
     """
@@ -321,7 +348,7 @@ def update_members(members: np.ndarray, support: np.ndarray, sanctuary: np.ndarr
             gone = d * members[g, t] + d * support[g, t]
             members[g, t] = max(members[g, t] - losses_state[g, t] - losses_groups[g, t] + fighters
                                 - d * members[g, t], 0.0)
-            support[g, t] = max(support[g, t] + enlisted - d * support[g, t], 0.0)
+            support[g, t] = max(support[g, t] - captured_support[g, t] + enlisted - d * support[g, t], 0.0)
             deserters[g] += gone
         deserters[g] += d * sanctuary[g]
         sanctuary[g] = sanctuary[g] * (1.0 - d)

@@ -224,12 +224,13 @@ def killed_share(insurgent: float, posture: float, p) -> float:
 
 
 @numba.njit(cache=True)
-def removals(losses_state: np.ndarray, insurgent: np.ndarray, posture: np.ndarray,
+def removals(losses_state: np.ndarray, captured_support: np.ndarray, insurgent: np.ndarray, posture: np.ndarray,
              p, killed: np.ndarray | None = None, captured: np.ndarray | None = None,
              surrendered: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The members the state removed this month (G, T), split into killed, captured and surrendered (G, T each):
-    killed = kappa_g L, surrendered = `surrender_share` of the rest, captured the remainder (the Defence Ministry's
-    neutralisations: muertos en operaciones, capturas, desmovilizaciones)."""
+    of the armed members L it removed, killed = kappa_g L, surrendered = `surrender_share` of the rest, captured the
+    remainder; the support-network members it captured (`strength.support_captures`) add to the captured (the
+    Defence Ministry's neutralisations: muertos en operaciones, capturas, desmovilizaciones)."""
     G, T = losses_state.shape
     if killed is None:
         killed = np.empty((G, T))
@@ -243,7 +244,7 @@ def removals(losses_state: np.ndarray, insurgent: np.ndarray, posture: np.ndarra
             lost = losses_state[g, t]
             killed[g, t] = share * lost
             surrendered[g, t] = p.surrender_share * (lost - killed[g, t])
-            captured[g, t] = lost - killed[g, t] - surrendered[g, t]
+            captured[g, t] = lost - killed[g, t] - surrendered[g, t] + captured_support[g, t]
     return killed, captured, surrendered
 
 

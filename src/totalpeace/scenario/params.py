@@ -449,28 +449,51 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "Kress & Szechtman (2009) collateral damage [R]; size [P]",
               "xi: civilians killed per group member the state kills where its intelligence is nil (scaled by "
               "1 - S_i, the state's presence standing in for intelligence quality iota)."),
-    ParamSpec("killed_share", 0.066, 0.03, 0.35, "share of removals", "M3.1",
+    ParamSpec("killed_share", 0.126, 0.03, 0.35, "share of removals", "M3.1",
               "Defence Ministry results for 2014 (El Espectador, Jan 2015): FARC 250 killed, 2,329 captured, 1,175 "
-              "demobilised; ELN 46, 537, 170 -> 296 of 4,507 guerrillas removed were killed [R]",
-              "Share of the insurgents and dissidents the state removes who are killed, when they fight back (the rest "
-              "are captured or surrender).",
-              "The share is a doctrine of its time: 31% in Aug 2002 - Aug 2003 (Army via Estadão: 1,659 of 5,376 "
-              "guerrillas), 14% for the FARC in 2010-11 after the Defence Minister's 'we prefer a demobilised to a "
-              "captured, and a capture to a death' (Notimérica, Sep 2010); colombia-1998 sets the 2002-03 value.",
+              "demobilised; ELN 46, 537, 170. Of the 2,866 captured, a share phi = 0.75 are taken to be support "
+              "networks (docs/validation.md 10.9), so the armed members removed are 296 killed + 717 captured + 1,345 "
+              "demobilised and 296 / 2,358 were killed [R-derived]; range 0.096 - 0.18 for phi 0.5 - 1",
+              "Share of the insurgents' and dissidents' armed members the state removes who are killed, when they "
+              "fight back (the rest are captured or surrender).",
+              "phi: the police made about half of the captures (the armed forces alone counted 1,370 guerrillas "
+              "captured in 2013, El Espectador, against 2,866 by all forces in 2014), mostly of urban and rural "
+              "militia, and half of the armed forces' own captures are taken to be militia too (assumption): phi = "
+              "0.5 + 0.5 x 0.5. The "
+              "share is a doctrine of its time: 43% in Aug 2002 - Aug 2003 by the same reading (Army via Estadão: "
+              "1,659 killed, 3,039 captured, 678 surrendered), which colombia-1998 sets; the Defence Minister said "
+              "in 2010 'we prefer a demobilised to a captured, and a capture to a death' (Notimérica, Sep 2010).",
               bounds=(0.0, 1.0)),
-    ParamSpec("killed_share_criminal", 0.034, 0.01, 0.1, "share of removals", "M3.1",
+    ParamSpec("killed_share_criminal", 0.059, 0.03, 0.25, "share of removals", "M3.1",
               "Armed forces, Aug 2010 - Aug 2011 (EFE via Fox News Latino): criminal bands 19 killed, 488 captured, 58 "
-              "surrendered [R]", "Share of the members of criminal groups the state removes who are killed "
-              "(policing operations).", bounds=(0.0, 1.0)),
+              "surrendered; with half of the armed forces' captures taken to be support networks (as for "
+              "killed_share), 19 of 321 armed members removed were killed [R-derived]; range: none (0.034) to all "
+              "(0.25) of the captures support networks",
+              "Share of the armed members of criminal groups the state removes who are killed (policing "
+              "operations).", bounds=(0.0, 1.0)),
     ParamSpec("killed_share_no_resistance", 0.01, 0.0, 0.05, "share of removals", "M3.1", ASSUMPTION,
               "Share killed among the members the state removes from a group that does not fight back (posture 0).",
-              "Arrests of members of a group keeping a ceasefire are rarely lethal; a third of the criminal groups' "
-              "share.", bounds=(0.0, 1.0)),
+              "Arrests of members of a group keeping a ceasefire are rarely lethal; about a third of the criminal "
+              "groups' share in the armed forces' raw count (3.4%).", bounds=(0.0, 1.0)),
     ParamSpec("surrender_share", 0.32, 0.15, 0.6, "share of non-lethal removals", "M3.1",
               "Defence Ministry 2014 (El Espectador): 1,345 guerrillas demobilised against 2,866 captured [R]",
-              "Share of the members removed alive who surrender (individual demobilisation) rather than being captured.",
+              "Share of the armed members removed alive who surrender (individual demobilisation) rather than being "
+              "captured.",
               "18% in 2002-03 (Army via Estadão), 58% for the FARC in 2010-11 (EFE), 30% for the ELN in 2019-20 "
-              "(El Nuevo Siglo: 510 against 1,174).", bounds=(0.0, 1.0)),
+              "(El Nuevo Siglo: 510 against 1,174). Counted over the armed members only, with the captured support "
+              "networks of killed_share's reading set apart, the 2014 share would be 1,345 / 2,062 = 0.65 for the "
+              "guerrillas and 58 / 302 = 0.19 for the criminal bands of 2010-11: the default keeps the raw count, "
+              "which only splits the captures from the surrenders.", bounds=(0.0, 1.0)),
+    ParamSpec("support_capture_ratio", 0.44, 0.23, 0.83, "ratio of monthly rates", "M3.1",
+              "Defence Ministry 2014 (El Espectador) with the FARC's size c. 2015 (MinDefensa via PeaceInsider: "
+              "6,700-8,000 combatants, 11,000-18,000 militia; national_series.csv): with phi = 0.75 of the 2,329 "
+              "captured support networks (killed_share), 1,747 of some 14,500 militia were captured (12% a year) "
+              "while 2,007 of some 7,350 combatants were killed, captured or demobilised (27%): 0.12 / 0.27 "
+              "[R-derived]; range 0.23 - 0.83 for phi 0.5 - 1",
+              "rho_s: the share of a group's support networks the state captures in a month, relative to the share "
+              "of its armed members there that the operations remove.",
+              "Operations that find fighters also arrest the militia, informants and logisticians around them, at a "
+              "lower rate: they do not fight and are fewer in the open."),
     ParamSpec("recruitment_rate", 0.0008, 0.0003, 0.003, "recruits / month / sqrt(member x young person held)",
               "M5.2", ASSUMPTION,
               "zeta: monthly recruits per square root of (the group's effective members in a territory x the young "
@@ -499,10 +522,13 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "respond to pay (coercion, highest where the state is absent).",
               "CNMH records only a few located cases a year since 2017 (8 in 2017, 10 in 2020: a lower bound); the "
               "flow is flagged separately so that its size can be judged on its own."),
-    ParamSpec("network_rate", 0.0035, 0.001, 0.01, "members / 1000 people held / month", "M5.2",
+    ParamSpec("network_rate", 0.005, 0.001, 0.01, "members / 1000 people held / month", "M5.2",
               "The EMC's and the Clan del Golfo's support networks at the flagship's start (1,053 and 2,010 beside "
               "their armed members: Army May 2020, Police Feb 2021 splits) are 0.5 and 0.7 per 1,000 people they "
-              "hold; at the default desertion (0.006) that stock is steady at 0.6 x 0.006 [R-derived]",
+              "hold; that stock is steady when the enlisted replace the deserters (default desertion 0.006) and the "
+              "captured (support_capture_ratio x the armed members' removal rate at the flagship's start, registry "
+              "defaults: 0.44 x 0.0029 and 0.44 x 0.0073 a month): 0.5 x 0.0073 = 0.0037 and 0.7 x 0.0092 = 0.0064, "
+              "about 0.005 [R-derived]",
               "nu_s: support-network members (militia, informants, logistics) a group enlists each month per 1,000 "
               "people under its control.",
               "Networks are built where a group rules, not bought with pay."),

@@ -165,11 +165,13 @@ def fmt(x: float) -> str:
 
 # --- diagnoses: measured facts that say why a run misses -------------------------------------------------------------
 def trajectory(group: str, series: str, last: str) -> Diagnosis:
-    """Start and end of a group's stock, and the share of runs in which it shrank."""
+    """Start and end of a group's stock, and the share of runs in which it shrank: the scenario's members at the
+    start, or for another stock (armed members, networks) its first month's median."""
     def text(runs: Runs, _values: np.ndarray) -> str:
         out = runs.outputs
         values = out.group(series, group)
-        start = out.group_start.get(group, float(np.median(values[:, 0])))
+        first = float(np.median(values[:, 0]))
+        start = out.group_start.get(group, first) if series == "members" else first
         end = values[:, out.month(last)]
         peak = values.max(axis=1)
         return (f"{group} {series}: {fmt(start)} at the start, median {fmt(float(np.median(end)))} in {last} "
