@@ -351,7 +351,7 @@ class GroupAgent(mesa.Agent):
         self.verification = 0.0
         self.state_loss = 0.0
         self.surplus = 0.0
-        self.in_zone = self.armed_at_start = 0.0
+        self.in_zone = self.operating_at_start = 0.0
         self.willing_now = 0.0
         self.phase = NONE
         self.new_phase = NONE
@@ -389,7 +389,11 @@ class GroupAgent(mesa.Agent):
     def armed(self) -> float:
         """Armed members: in the country, in sanctuary and relocated abroad."""
         return self.at_home + sum(self.relocated.values())
-        return sum(self.members.values()) + self.sanctuary
+
+    @property
+    def in_operations(self) -> float:
+        """Armed members in operations: in the country and relocated abroad (those in sanctuary rest there)."""
+        return sum(self.members.values()) + sum(self.relocated.values())
 
     @property
     def total(self) -> float:

@@ -108,8 +108,9 @@ class GroupDesk:
         if not with_arms:
             return
         groups = self.model.group_list
-        armed = np.array([g.armed for g in groups])
-        arms = economy.arms_multiplier(economy.arms_intensity(np.array([g.resources for g in groups]), armed, p), p)
+        operating = np.array([g.in_operations for g in groups])
+        arms = economy.arms_multiplier(economy.arms_intensity(np.array([g.resources for g in groups]), operating, p),
+                                       p)
         for g in groups:
             g.arms = float(arms[g.index])
 
@@ -199,7 +200,7 @@ class GroupDesk:
         groups, p = self.model.group_list, self.p
         resources = np.array([g.resources for g in groups])
         own, transfers = np.array([g.own_rent for g in groups]), np.array([g.transfers for g in groups])
-        inflow = economy.resources_inflow(own, transfers, np.array([g.armed_at_start for g in groups]),
+        inflow = economy.resources_inflow(own, transfers, np.array([g.operating_at_start for g in groups]),
                                           np.array([g.operations * (1.0 - g.in_zone) for g in groups]), p)
         economy.update_resources(resources, inflow, p)
         for g in groups:

@@ -207,7 +207,7 @@ class TotalPeaceModel(mesa.Model):
         conditional = bool(s.conditional[month])
         for g in self.group_list:
             g.members_at_talks = g.total
-            g.armed_at_start = g.armed
+            g.operating_at_start = g.in_operations
         self.posture = self.violence_posture(conditional)
         groups.do("read_levers", month)
         self.international_actors(month)

@@ -31,7 +31,8 @@ INIT_TOLERANCE = 1e-9  # the fixed point is reached when no control share moves 
 def arms_at(control: np.ndarray, armed: np.ndarray, support: np.ndarray, sanctuary: np.ndarray, coca: np.ndarray,
             chi: np.ndarray, world: WorldArrays, p) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The groups' arms at their steady state under this control, as month 0 computes them (economy.py): the routes
-    and rents of this control, the cartels' transfers, the steady stock of arms and resources. Returns the stock
+    and rents of this control (with the income of the members in sanctuary at the rate month 0 sets), the cartels'
+    transfers, the steady stock of arms and resources. Returns the stock
     (G,), the effort multiplier it gives (G,) and the routes (exit, next territory; T, each)."""
     G, T = armed.shape
     exit_of = np.empty(T, dtype=np.int64)
@@ -42,15 +43,17 @@ def arms_at(control: np.ndarray, armed: np.ndarray, support: np.ndarray, sanctua
     kinds = economy.rents_by_kind(coca, world.gold, world.population,
                                   economy.corridor_hectares(coca, next_hop, exit_of), p)
     rent = economy.group_rents(economy.appropriable(kinds, chi, world.revenue)[0], control)
-    fighters = np.empty(G)
+    economy.add_sanctuary_income(rent, economy.sanctuary_rates(world.sanctuary_income, rent, armed,
+                                                               world.splinter_slot), sanctuary)
+    fighters = np.empty(G)  # armed members in operations: in the country (members in sanctuary cost none)
     alive = np.zeros(G)
     for g in range(G):
-        fighters[g] = sanctuary[g]
+        fighters[g] = 0.0
         networks = 0.0
         for t in range(T):
             fighters[g] += armed[g, t]
             networks += support[g, t]
-        alive[g] = 1.0 if fighters[g] + networks > 0.5 else 0.0
+        alive[g] = 1.0 if fighters[g] + sanctuary[g] + networks > 0.5 else 0.0
     exit_control, _vacuum = economy.exit_holdings(control, world.vacated, world.exits)
     transfers = economy.cartel_transfers(world.finance, world.allies, exit_control, alive, 0.0)
     stock = economy.steady_resources(economy.resources_inflow(rent, transfers, fighters, np.ones(G), p), p)

@@ -75,10 +75,12 @@ def step_runs(lo: int, hi: int, first: int, last: int, seed: int, runs: np.ndarr
 
 @numba.njit(cache=True)
 def group_totals(members: np.ndarray, support: np.ndarray, sanctuary: np.ndarray, relocated: np.ndarray,
-                 abroad: np.ndarray, armed_total: np.ndarray, members_total: np.ndarray) -> None:
+                 abroad: np.ndarray, armed_total: np.ndarray, members_total: np.ndarray,
+                 operating: np.ndarray | None = None) -> None:
     """Each group's armed members relocated abroad, its armed members (in the country, in sanctuary and abroad) and
     all its members with its networks (G,), in place: counted the same way at the start of a month and at its end,
-    so that the trend's growth compares like with like."""
+    so that the trend's growth compares like with like. `operating`, if given, gets the armed members in operations
+    (in the country and relocated abroad): those in sanctuary rest in a rear base and cost no operations (7.9)."""
     G, T = members.shape
     K = relocated.shape[1]
     for g in range(G):
@@ -91,6 +93,8 @@ def group_totals(members: np.ndarray, support: np.ndarray, sanctuary: np.ndarray
             abroad[g] += relocated[g, k]
         armed_total[g] = armed + sanctuary[g] + abroad[g]
         members_total[g] = armed_total[g] + networks
+        if operating is not None:
+            operating[g] = armed + abroad[g]
 
 
 @numba.njit(cache=True)
@@ -120,6 +124,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
     # them in again cost a few percent of a month). Each is written in full, or cleared, before the month reads it.
     members_total = np.empty(G)  # armed (in the country, in sanctuary and relocated abroad) and networks
     armed_total, abroad, alive = np.empty(G), np.empty(G), np.empty(G)
+    operating = np.empty(G)  # armed members in operations: in the country and relocated abroad, not in sanctuary
     scheduled_posture = np.empty(G)  # v_g the deployment targets before this month's choices: last month's attacks
     scheduled_unilateral = np.empty(G, dtype=np.bool_)
     talking = np.empty(G, dtype=np.bool_)  # a table in a bargaining phase
@@ -188,7 +193,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
 
     for m in range(first, last):
         sums_row = m if row < 0 else row + m - first
-        group_totals(members, support, sanctuary, relocated, abroad, armed_total, members_total)
+        group_totals(members, support, sanctuary, relocated, abroad, armed_total, members_total, operating)
         for g in range(G):
             alive[g] = 1.0 if members_total[g] > ALIVE else 0.0
 
@@ -265,7 +270,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         # (its willingness, model/choices.py), then the tables' month (model/tables), fed by the battlefield
         cohesion = state.cohesion[r]
         contest.effective_presence(members, support, reach, world.adj_indptr, world.adj_indices, p, presence)
-        economy.arms_multiplier(economy.arms_intensity(resources, armed_total, p, intensity), p, arms)
+        economy.arms_multiplier(economy.arms_intensity(resources, operating, p, intensity), p, arms)
         security.threat(members, scheduled_posture, world.population, armed_by_territory, threat)
         security.targeting(world.pop075, threat, vacated, attacks_territory, cohesion, p, base_weights)
         contest.group_efforts(presence, arms, effort0)
@@ -477,7 +482,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         # the share of the armed members in operations: not complying, not in a zone
         for g in range(G):
             fighting[g] = operations[g] * (1.0 - in_zone[g])
-        economy.update_resources(resources, economy.resources_inflow(rent, transfers, armed_total, fighting, p, inflow),
+        economy.update_resources(resources, economy.resources_inflow(rent, transfers, operating, fighting, p, inflow),
                                  p)
         economy.grow_coca(coca, effects.coca_change[m])
         bridge.agreed_substitution(coca, control, decided, p)
