@@ -19,7 +19,7 @@ from totalpeace.model.tables.issues import (
     PUBLIC,
     Phase,
 )
-from totalpeace.model.tables.month import initial_state, tables_month
+from totalpeace.model.tables.month import initial_state, month_work, tables_month
 from totalpeace.model.tables.reasons import Reason
 from totalpeace.scenario.params import PARAMETERS
 
@@ -49,7 +49,8 @@ class Run:
         self.ratify[:, 0] = 1  # congress
         self.veto_par = np.array([[0, 0.95, 1.0, 0.3], [2, 0.95, 1.0, 0.2], [0, 0.7, 2.5, 0.4], [1, 0.95, 1.0, 0.3]])
         self.veto_sal = np.full((V, K), 0.2)
-        self.phase = np.zeros(G, dtype=np.int64)
+        self.phase = np.zeros(G, dtype=np.int8)  # the engine's types (its state, its work arrays): the tables'
+        # month compiled for the engine is the one tested, and not compiled again
         self.st = np.zeros((G, L.N_ST))
         self.x, self.closed, self.cap = np.zeros((G, K)), np.zeros((G, K)), np.zeros((G, K))
         self.bdm = np.zeros((G, N_STAKEHOLDERS, K))
@@ -65,6 +66,7 @@ class Run:
         self.sched_zone = np.zeros((G, T))
         self.out, self.zones = np.zeros((G, L.N_OUT)), np.zeros((G, T))
         self.audit, self.audit_x = np.zeros((G, L.N_AU)), np.zeros((G, K))
+        self.work = month_work(K, N_STAKEHOLDERS, T)
         self.rng = np.random.default_rng(7)
         self.month = 0
 
@@ -77,7 +79,7 @@ class Run:
         tables_month(self.month, self.engine, self.phased, self.order, self.p, self.static, self.lo, self.hi,
                      self.agenda, self.cost, self.weights, self.stake_pos, self.stake_sal, self.ratify, self.veto_par,
                      self.veto_sal, self.phase, self.st, self.x, self.closed, self.cap, self.bdm, self.inp, self.nat,
-                     self.members, self.sched_zone, u, self.out, self.zones, self.audit, self.audit_x)
+                     self.members, self.sched_zone, u, self.out, self.zones, self.audit, self.audit_x, self.work)
         self.month += 1
 
     def history(self, months: int, g: int = 0) -> tuple[list[int], list[int]]:

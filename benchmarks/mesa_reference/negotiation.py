@@ -15,7 +15,7 @@ from totalpeace.model.params import params_tuple
 from totalpeace.model.tables import layout as L
 from totalpeace.model.tables.agenda import build_agenda
 from totalpeace.model.tables.issues import ENGINES, N_ISSUES, N_STAKEHOLDERS
-from totalpeace.model.tables.month import initial_state, tables_month
+from totalpeace.model.tables.month import initial_state, month_work, tables_month
 
 DRUG_KINDS = ("coca", "routes")
 
@@ -31,13 +31,15 @@ class TableDesk:
         self.engine = ENGINES.index(scenario.model.negotiation_engine)
         self.order = np.asarray(w.talks_order, dtype=np.int64)
         G, T = w.n_groups, w.n_territories
-        self.phase = np.zeros(G, dtype=np.int64)
+        self.phase = np.zeros(G, dtype=np.int8)  # the engine's types (engine/state.py, its work arrays), so the
+        # tables' month compiled for the engine serves here too
         self.st = np.zeros((G, L.N_ST))
         initial_state(self.st, self.phase)
         self.x, self.closed, self.cap = np.zeros((G, N_ISSUES)), np.zeros((G, N_ISSUES)), np.zeros((G, N_ISSUES))
         self.bdm = np.zeros((G, N_STAKEHOLDERS, N_ISSUES))
         self.out, self.zones = np.zeros((G, L.N_OUT)), np.zeros((G, T))
         self.audit, self.package = np.zeros((G, L.N_AU)), np.zeros((G, N_ISSUES))
+        self.work = month_work(N_ISSUES, N_STAKEHOLDERS, T)
 
     def inputs(self, month: int, power_without_zone: list[float]) -> np.ndarray:
         """What the tables read this month, per group, from the agents."""
@@ -85,7 +87,7 @@ class TableDesk:
         tables_month(month, self.engine, model.phased, self.order, self.p, t.static, t.lo, t.hi, t.agenda, t.cost,
                      t.weights, t.stake_pos, t.stake_sal, t.ratify, t.veto_params, t.veto_salience, self.phase,
                      self.st, self.x, self.closed, self.cap, self.bdm, self.inputs(month, power_without_zone), nat,
-                     members, scheduled_zone, u, self.out, self.zones, self.audit, self.package)
+                     members, scheduled_zone, u, self.out, self.zones, self.audit, self.package, self.work)
         p = model.p
         for g in model.group_list:
             row = self.out[g.index]

@@ -12,7 +12,7 @@ from totalpeace.engine import records as records_
 from totalpeace.engine import state as state_
 from totalpeace.engine.initial import initial_state
 from totalpeace.engine.inputs import Options, lever_arrays, lever_effects, world_arrays
-from totalpeace.engine.month import step_batch, step_runs
+from totalpeace.engine.month import step_runs
 from totalpeace.engine.records import Records
 from totalpeace.engine.rng import COUNTER, Draws
 from totalpeace.engine.schedule import Schedule
@@ -67,8 +67,8 @@ class Engine:
         if threads > 1:
             self._advance_threads(batch, int(seed), first, last, threads)
             return
-        step_batch(first, last, int(seed), batch.runs, self.p, self.arrays, self.levers, self.effects, self.tables,
-                   batch.state, batch.records, self.options, self.draws)
+        step_runs(0, runs, first, last, int(seed), batch.runs, self.p, self.arrays, self.levers, self.effects,
+                  self.tables, batch.state, batch.records, batch.records, -1, self.options, self.draws)
 
     def _advance_threads(self, batch: Batch, seed: int, first: int, last: int, threads: int) -> None:
         """`advance` with each thread running a contiguous block of the batch's runs (month.step_runs releases
