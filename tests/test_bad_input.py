@@ -208,3 +208,17 @@ def test_a_long_path_in_a_message_is_printed_whole(cli, write):
     path = _variant(write, "monhts = 12\n", name="a-folder-with-a-rather-long-name/" * 6 + "bad.toml")
     code, _, err = cli("show", str(path), columns=60)
     assert code == 2 and str(path) in err and "monhts" in err
+
+
+def test_agenda_points_name_only_issues_the_table_can_agree(cli, write):
+    body = ('[policy.tables.clan_del_golfo]\nstart = "2022-09"\n'
+            'points = [["legal_treatment"], ["political_participation"]]\n')
+    msg = _fails(cli, "show", str(_variant(write, body)))
+    assert "policy.tables.clan_del_golfo.points[1][0]" in msg and "'political_participation' cannot be agreed" in msg
+    assert "socio_legal" in msg
+
+
+def test_agenda_points_name_each_issue_once(cli, write):
+    body = '[policy.tables.eln]\nstart = "2022-09"\npoints = [["legal_treatment", "territory"], ["territory"]]\n'
+    msg = _fails(cli, "show", str(_variant(write, body)))
+    assert "policy.tables.eln.points" in msg and "'territory' is in more than one point" in msg

@@ -9,10 +9,12 @@ import pytest
 
 from totalpeace.model.params import params_tuple
 from totalpeace.model.tables import layout as L
+from totalpeace.model.tables.agenda import agenda_points
 from totalpeace.model.tables.issues import (
     CEASEFIRE,
     ENGINES,
     EXTRADITION,
+    ISSUES,
     N_ISSUES,
     N_STAKEHOLDERS,
     N_VETO,
@@ -43,7 +45,8 @@ class Run:
         self.static[:, L.TB_POLITICAL] = 1
         self.static[:, L.TB_PRIOR:L.TB_PRIOR + 3] = prior
         self.lo, self.hi = np.zeros((G, K)), np.ones((G, K))
-        self.agenda, self.cost, self.weights = np.ones((G, K)), np.full((G, K), 1 / K), np.ones((G, K))
+        self.agenda = np.tile(agenda_points(np.ones(K), None), (G, 1))  # every issue, one point each
+        self.cost, self.weights = np.full((G, K), 1 / K), np.ones((G, K))
         self.stake_pos, self.stake_sal = np.full((G, 2, K), 0.5), np.full((G, 2, K), 0.3)
         self.ratify = np.zeros((G, V))
         self.ratify[:, 0] = 1  # congress
@@ -382,3 +385,58 @@ def test_a_table_that_works_one_issue_at_a_time_agrees_its_agenda_at_that_pace()
     assert full > 0.9  # nearly every month (a month both sides accept)
     assert agreed_per_month(0.0) == full  # no override: the parameter, the same draws, the same path
     assert agreed_per_month(1.0) == pytest.approx(0.25 * full, abs=0.07)  # 240 months, binomial sd about 0.03
+
+
+def test_a_table_agrees_its_points_in_order_each_closing_all_its_issues() -> None:
+    """A table's agenda points (policy.tables.<id>.points, Agenda.agenda) are agreed one after another, in the
+    scenario's order, each point's issues in the same month: with one-month phases the eight issues grouped in three
+    points sign three months after formal talks begin, where one point per issue takes eight."""
+    grouped = [["ceasefire_terms", "territory"], ["legal_treatment"], ["extradition", "illicit_economies",
+                                                                         "political_participation"]]
+
+    def path(points):
+        run = Run(groups=1, params={"talks_phase_months": 1.0, "parallel_issues": 1.0}, true_type=0)
+        run.agenda[0] = agenda_points(np.ones(K), points)
+        run.static[0, L.TB_EXPLORED] = 1
+        run.inp[:, L.IN_RENT] = 0.5  # a deal in sight: both sides accept every month
+        closed, phases = [], []
+        for _ in range(12):
+            run.step()
+            closed.append({ISSUES[k] for k in np.flatnonzero(run.closed[0] > 0)})
+            phases.append(int(run.phase[0]))
+        return closed, phases
+
+    closed, phases = path(grouped)
+    rest = set(ISSUES) - {issue for point in grouped for issue in point}  # in no point: one point each, after
+    assert rest == {"security_guarantees", "reintegration"}
+    assert closed[0] == set()  # the month it opens
+    assert closed[1] == set(grouped[0])
+    assert closed[2] == set(grouped[0]) | set(grouped[1])
+    assert closed[3] == closed[2] | set(grouped[2])
+    assert closed[4] == closed[3] | {"security_guarantees"}
+    assert closed[5] == set(ISSUES) and phases[5] == Phase.FINAL_AGREEMENT
+    _, one_by_one = path(None)
+    assert one_by_one.index(Phase.FINAL_AGREEMENT) == K  # one issue a month, as without points
+
+
+def test_agenda_points_default_to_one_point_per_issue_in_issue_order() -> None:
+    on = np.array([1, 1, 0, 1, 1, 1, 1, 1], dtype=float)
+    assert list(agenda_points(on, None)) == [1, 2, 0, 3, 4, 5, 6, 7]
+    assert list(agenda_points(on, [["reintegration", "legal_treatment"]])) == [1, 2, 0, 3, 4, 5, 1, 6]
+    # an issue off the agenda keeps no point even if a point names it (the scenario check reports it)
+    assert agenda_points(on, [["territory"]])[ISSUES.index("territory")] == 0
+
+
+def test_havana_agrees_its_eight_issues_in_the_five_points_of_its_scenario() -> None:
+    from totalpeace.engine.simulate import build_engine
+    from totalpeace.scenario import load_scenario
+
+    engine = build_engine(load_scenario("colombia-2012"), months=1)
+    farc = engine.world.group_ids.index("farc")
+    points = engine.tables.agenda[farc]
+    assert sorted(set(points)) == [1, 2, 3, 4, 5]
+    assert {ISSUES[k] for k in np.flatnonzero(points == 3)} == {"legal_treatment", "extradition"}
+    assert {ISSUES[k] for k in np.flatnonzero(points == 4)} == {"ceasefire_terms", "territory", "security_guarantees"}
+    eln = engine.world.group_ids.index("eln")  # a table without points: one issue after another
+    on = engine.tables.agenda[eln] > 0
+    assert list(engine.tables.agenda[eln][on]) == list(range(1, int(on.sum()) + 1))

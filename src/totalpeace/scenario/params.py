@@ -96,7 +96,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     ParamSpec("salience_host", 0.4, 0.1, 1.0, "share", "M2.1/M4.2", ASSUMPTION, "Salience for the sanctuary host.", bounds=(0.0, 1.0)),
     ParamSpec("talks_phase_months", 4.0, 2.0, 12.0, "months", "M2.1", ASSUMPTION,
               "Mean time, while both sides accept the package on the table, to install formal talks and to agree each "
-              "agenda issue (with parallel_issues sub-commissions).",
+              "agenda point (with parallel_issues sub-commissions; a point is one issue unless the table's "
+              "policy.tables.<id>.points groups several).",
               "Havana took four years over about six phases, faster tables a year or two.", bounds=(1.0, 120.0)),
     # --- M1.1 / M1.3 / M2.1 / M4.1 negotiation tables: values, beliefs, trust, conduct (model/tables) -------------------
     ParamSpec("war_wage_multiple", 3.0, 1.0, 6.0, "legal wages per armed member", "M1.1", ASSUMPTION,
@@ -238,7 +239,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     ParamSpec("ex_combatant_trust_effect", 12.0, 1.0, 48.0, "months of evidence per 1% killed", "M4.1", ASSUMPTION,
               "Evidence against the state's word added when 1% of the group's demobilised members are killed."),
     ParamSpec("parallel_issues", 2.0, 1.0, 4.0, "issues", "M2.1", ASSUMPTION,
-              "Agenda issues negotiated at once (sub-commissions): each month one issue is agreed with probability "
+              "Agenda points negotiated at once (sub-commissions): each month one point is agreed with probability "
               "parallel_issues / talks_phase_months while both sides accept the package; a table's own "
               "policy.tables.<id>.parallel_issues overrides it.",
               "The Havana table worked through sub-commissions from 2014.", bounds=(1.0, 8.0)),

@@ -150,12 +150,34 @@ def _negotiation(scenario: Scenario) -> list[Problem]:
                             f"{paths.suggest(attack.target, sorted(policy.tables))}"))
         elif attack.target is not None:
             out.append(((*loc, "target"), "only an attack_on_table has a target"))
+    for gid, table in policy.tables.items():
+        out += _points(scenario, gid, table)
     for gid, group in scenario.groups.items():
         if group.type_prior is not None:
             total = sum(group.type_prior.values())
             if abs(total - 1.0) > 1e-6 or any(v < 0 for v in group.type_prior.values()):
                 out.append((("groups", gid, "type_prior"), f"shares must be >= 0 and add up to 1 (they add up to "
                             f"{total:.3f})"))
+    return out
+
+
+def _points(scenario: Scenario, gid: str, table) -> list[Problem]:
+    """A table's agenda points name only issues on its track's agenda (data/negotiation/issues.csv)."""
+    from totalpeace.model.tables.agenda import on_agenda
+
+    group = scenario.groups.get(gid)
+    if table.points is None or group is None:
+        return []
+    political = bool(group.political)
+    track = table.track or ("political" if political else "socio_legal")
+    out: list[Problem] = []
+    for i, point in enumerate(table.points):
+        for j, issue in enumerate(point):
+            if not on_agenda(track, issue, political):
+                why = ("political participation is on the agenda only of groups with political status"
+                       if issue == "political_participation" and track == "political" else
+                       f"it is not on the agenda of a {track} table (data/negotiation/issues.csv)")
+                out.append((("policy", "tables", gid, "points", i, j), f"issue {issue!r} cannot be agreed here: {why}"))
     return out
 
 

@@ -217,9 +217,14 @@ class Table(Strict):
     opening_phase: Literal["exploration", "formal_talks"] = Field(
         "exploration", description="The phase the table opens in: formal_talks where the scenario starts at the public "
         "installation of talks whose exploratory phase was already concluded (say so in source).")
-    parallel_issues: int | None = Field(None, ge=1, le=8, description="Agenda issues this table negotiates at "
+    parallel_issues: int | None = Field(None, ge=1, le=8, description="Agenda points this table negotiates at "
                                         "once (one point at a time, or sub-commissions working side by side); "
                                         "default: the parameter parallel_issues. Say how the table worked in source.")
+    points: list[list[Issue]] | None = Field(None, description="The agenda's points in the order the table works "
+                                             "them, each naming the issues it settles together (an agreement on a "
+                                             "point closes all of them); issues on the agenda but in no point follow, "
+                                             "one point each. Default: one point per issue, in the order of "
+                                             "data/negotiation/issues.csv. Say in source what the table agreed.")
     deadline_months: int | None = Field(None, ge=1, le=1200, description="The state ends the table if no final "
                                         "agreement is signed this many months after it opens.")
     conditional: bool = Field(False, description="Concessions are withdrawn in a month the group attacks or violates "
@@ -234,6 +239,21 @@ class Table(Strict):
         for issue, share in value.items():
             if not 0.0 <= share <= 1.0:
                 raise ValueError(f"offer for {issue} must be between 0 and 1 (got {share})")
+        return value
+
+    @field_validator("points")
+    @classmethod
+    def _points_partition(cls, value: list[list[str]] | None) -> list[list[str]] | None:
+        if value is None:
+            return value
+        seen: set[str] = set()
+        for i, point in enumerate(value):
+            if not point:
+                raise ValueError(f"point {i + 1} names no issue")
+            for issue in point:
+                if issue in seen:
+                    raise ValueError(f"issue {issue!r} is in more than one point (again in point {i + 1})")
+                seen.add(issue)
         return value
 
 

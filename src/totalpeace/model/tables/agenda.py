@@ -51,7 +51,8 @@ class Agenda(NamedTuple):
     static: np.ndarray  # (G, N_TB)
     lo: np.ndarray  # (G, K) the state's opening offer per issue
     hi: np.ndarray  # (G, K) the most that may be conceded: legal ceiling, the state's mandate, the group's demand
-    agenda: np.ndarray  # (G, K) 1 if the issue is on the table's agenda
+    agenda: np.ndarray  # (G, K) the agenda point (1, 2, ...) under which the issue is agreed, 0 if it is not on
+    # the table's agenda: the table agrees its points in this order, all of a point's issues at once
     cost: np.ndarray  # (G, K) the state's issue weights (adding up to 1 over the agenda)
     weights: np.ndarray  # (G, K) the group's salience multipliers of its derived issue values
     stake_pos: np.ndarray  # (G, 2, K) positions of the guarantors and the host
@@ -108,6 +109,32 @@ def _veto_arrays(policy, base: dict[str, dict]) -> tuple[np.ndarray, np.ndarray]
     return params, salience
 
 
+def agenda_points(on_agenda: np.ndarray, points: list[list[str]] | None) -> np.ndarray:
+    """The point (1, 2, ...) of each issue on the agenda (`on_agenda` > 0), 0 for the others: the scenario's points
+    in their order, then every issue on the agenda that no point names, one point each in issue order (so without
+    points, one issue after another, as the table worked before points existed). Issues a point names must be on the
+    agenda (scenario.references checks it)."""
+    point = np.zeros(len(ISSUES))
+    n = 0
+    for issues in points or []:
+        n += 1
+        for issue in issues:
+            point[ISSUES.index(issue)] = float(n)
+    for k in range(len(ISSUES)):
+        if on_agenda[k] > 0 and point[k] == 0:
+            n += 1
+            point[k] = float(n)
+    return np.where(on_agenda > 0, point, 0.0)
+
+
+def on_agenda(track: str, issue: str, political: bool) -> bool:
+    """Whether `issue` is on the agenda of a table on `track` (issues.csv; political participation only for groups
+    the state treats as political)."""
+    if issue == ISSUES[POLITICAL] and not political:
+        return False
+    return defaults()["ceiling"][(track, issue)][1]
+
+
 def build_agenda(scenario, group_ids: list[str], table_start: np.ndarray, params) -> Agenda:
     """The arrays of every group slot's table. `table_start` (G,) is the month each table may open (-1: none);
     `params` is the parameter record (for the prior's mode)."""
@@ -135,9 +162,8 @@ def build_agenda(scenario, group_ids: list[str], table_start: np.ndarray, params
         static[g, TB_EXPLORED] = float(table.opening_phase == "formal_talks")
         static[g, TB_PARALLEL] = float(table.parallel_issues or 0)
         for k, issue in enumerate(ISSUES):
-            ceiling, on = base["ceiling"][(track, issue)]
-            if issue == ISSUES[POLITICAL] and not group.political:
-                on = False
+            ceiling = base["ceiling"][(track, issue)][0]
+            on = on_agenda(track, issue, bool(group.political))
             terms = table.issues.get(issue)
             state_pos, state_sal = base["stake"][("state", issue)]
             demand, multiplier = 1.0, 1.0
@@ -164,6 +190,7 @@ def build_agenda(scenario, group_ids: list[str], table_start: np.ndarray, params
             weights[g, k] = multiplier
             for a in range(2):
                 stake_pos[g, a, k], stake_sal[g, a, k] = actors[a]
+        agenda[g] = agenda_points(agenda[g], table.points)
         total = cost[g].sum()
         if total > 0:
             cost[g] /= total

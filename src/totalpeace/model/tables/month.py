@@ -14,7 +14,7 @@ For every group slot, in the order of section 3 of docs/model.md (step "Negotiat
    (beliefs.py); the group updates its trust on what is implemented;
 7. the state's conduct: it ends a table when it comes to believe the group is a total spoiler or at its deadline,
    suspends it after an attack while it suspects one, resumes it after quiet months, ends it after a long suspension;
-8. progress when both accept: exploration turns into formal talks, agenda issues are agreed one after another
+8. progress when both accept: exploration turns into formal talks, agenda points are agreed one after another
    (partial agreements), the last one signs the final agreement; the ceasefire issue, once agreed, brings a bilateral
    ceasefire while the state believes the group limited;
 9. the commitment hazard (Walter, Powell; commitment.py) can break any open table or agreement;
@@ -338,6 +338,26 @@ def month_work(n_issues: int, n_stakeholders: int, n_territories: int) -> tuple:
 
 
 @numba.njit(cache=True)
+def open_points(points: np.ndarray, closed: np.ndarray) -> tuple[int, float]:
+    """The agenda points (Agenda.agenda: each issue's point, 0 off the agenda) with an issue still open, and the
+    next of them (the lowest; 0 if none): a table agrees its points in order, each point's issues together."""
+    remaining, following = 0, 0.0
+    for k in range(points.shape[0]):
+        if closed[k] != 0:
+            continue
+        new = True
+        for j in range(k):
+            if closed[j] == 0 and points[j] == points[k]:
+                new = False
+                break
+        if new:
+            remaining += 1
+            if following == 0.0 or points[k] < following:
+                following = points[k]
+    return remaining, following
+
+
+@numba.njit(cache=True)
 def clear_work(scratch: tuple) -> None:
     """Every array of `month_work` to zero."""
     for a in literal_unroll(scratch):
@@ -621,19 +641,15 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                     if u[g, U_ADVANCE] < step:
                         ph, reason = FORMAL, R_ADVANCED
                 else:
-                    remaining = 0
-                    for k in range(K):
-                        if closed[g, k] == 0:
-                            remaining += 1
+                    remaining, following = open_points(agenda[g], closed[g])
                     parallel = static[g, TB_PARALLEL] if static[g, TB_PARALLEL] > 0 else p.parallel_issues
                     pace = min(1.0, min(parallel, remaining) * step)
                     if remaining > 0 and u[g, U_ADVANCE] < pace:
-                        for k in range(K):
-                            if closed[g, k] == 0:
+                        for k in range(K):  # the next point: every issue it settles at once
+                            if closed[g, k] == 0 and agenda[g, k] == following:
                                 closed[g, k] = 1.0
                                 st[g, ST_AGREED] += 1.0
-                                remaining -= 1
-                                break
+                        remaining -= 1
                         reason = R_ADVANCED
                         ph = PARTIAL
                     if remaining == 0:
