@@ -163,13 +163,13 @@ def _negotiation(scenario: Scenario) -> list[Problem]:
 
 def _points(scenario: Scenario, gid: str, table) -> list[Problem]:
     """A table's agenda points name only issues on its track's agenda (data/negotiation/issues.csv)."""
-    from totalpeace.model.tables.agenda import on_agenda
+    from totalpeace.model.tables.agenda import on_agenda, table_track
 
     group = scenario.groups.get(gid)
     if table.points is None or group is None:
         return []
     political = bool(group.political)
-    track = table.track or ("political" if political else "socio_legal")
+    track = table_track(table, political)
     out: list[Problem] = []
     for i, point in enumerate(table.points):
         for j, issue in enumerate(point):

@@ -127,6 +127,11 @@ def agenda_points(on_agenda: np.ndarray, points: list[list[str]] | None) -> np.n
     return np.where(on_agenda > 0, point, 0.0)
 
 
+def table_track(table, political: bool) -> str:
+    """A table's legal track: the scenario's, else political for groups the state treats as political."""
+    return table.track or ("political" if political else "socio_legal")
+
+
 def on_agenda(track: str, issue: str, political: bool) -> bool:
     """Whether `issue` is on the agenda of a table on `track` (issues.csv; political participation only for groups
     the state treats as political)."""
@@ -154,7 +159,7 @@ def build_agenda(scenario, group_ids: list[str], table_start: np.ndarray, params
         table = scenario.policy.tables.get(gid)
         if table is None or table_start[g] < 0:
             continue
-        track = table.track or ("political" if group.political else "socio_legal")
+        track = table_track(table, bool(group.political))
         static[g, TB_START] = float(table_start[g])
         static[g, TB_TRACK] = float(TRACKS.index(track))
         static[g, TB_DEADLINE] = float(table.deadline_months or 0)
