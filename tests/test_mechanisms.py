@@ -21,7 +21,7 @@ from hypothesis.extra.numpy import arrays
 from totalpeace.engine import rng
 from totalpeace.engine.rng import COUNTER, Purpose, central
 from totalpeace.model import choices, contest, economy, international, security, spillover, strength, values, violence
-from totalpeace.model.params import Params, default_params, params_tuple
+from totalpeace.model.params import Params, default_params, params_record
 from totalpeace.scenario.params import PARAMETERS
 
 DEFAULTS: dict[str, float] = {p.name: p.default for p in PARAMETERS}
@@ -53,9 +53,10 @@ def f64(values) -> np.ndarray:
 
 
 def test_params_follow_the_registry() -> None:
-    assert Params._fields == tuple(spec.name for spec in PARAMETERS)
+    assert P0.dtype.names == tuple(spec.name for spec in PARAMETERS)
+    assert all(P0[spec.name] == spec.default for spec in PARAMETERS)
     assert params(recruitment_rate=0.5).recruitment_rate == 0.5
-    assert params_tuple(DEFAULTS) == P0
+    assert params_record(DEFAULTS) == P0
     with pytest.raises(KeyError, match="no_such_parameter"):
         params(no_such_parameter=1.0)
 

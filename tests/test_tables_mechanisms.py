@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from totalpeace.model import strength
-from totalpeace.model.params import params_tuple
+from totalpeace.model.params import params_record
 from totalpeace.model.tables import beliefs, commitment, effects, values, veto
 from totalpeace.model.tables.issues import (
     EXTRADITION,
@@ -27,7 +27,7 @@ from totalpeace.model.tables.issues import (
 from totalpeace.scenario.params import PARAMETERS
 
 DEFAULTS = {spec.name: spec.default for spec in PARAMETERS}
-P = params_tuple(DEFAULTS)
+P = params_record(DEFAULTS)
 
 
 def war(rent: float = 5.0, armed: float = 2000.0, loss: float = 0.005, power: float = 0.3, pressure: float = 0.3,
@@ -231,7 +231,7 @@ def test_package_effects_on_the_battlefield() -> None:
 
 
 def params(**changes: float):
-    return params_tuple({**DEFAULTS, **changes})
+    return params_record({**DEFAULTS, **changes})
 
 
 def test_powell_shift_zero_without_change_graded_and_one_for_a_large_jump() -> None:

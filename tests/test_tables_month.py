@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from totalpeace.model.params import params_tuple
+from totalpeace.model.params import params_record
 from totalpeace.model.tables import layout as L
 from totalpeace.model.tables.agenda import agenda_points
 from totalpeace.model.tables.issues import (
@@ -36,7 +36,7 @@ class Run:
                  prior=(0.6, 0.2, 0.2), params: dict | None = None, true_type: int = 0) -> None:
         G, T = groups, territories
         # Commitment hazards off unless a test asks for them: the tests follow the tables' own rules.
-        self.p = params_tuple({**DEFAULTS, "breakdown_hazard_base": 1e-9, **(params or {})})
+        self.p = params_record({**DEFAULTS, "breakdown_hazard_base": 1e-9, **(params or {})})
         self.type_u = (0.01, 0.7, 0.999)[true_type]  # a uniform that draws this type from the priors used here
         self.engine, self.phased = ENGINES.index(engine), phased
         self.order = np.arange(G, dtype=np.int64)

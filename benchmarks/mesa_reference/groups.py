@@ -15,7 +15,7 @@ import numpy as np
 from totalpeace.engine.initial import arms_at
 from totalpeace.engine.inputs import world_arrays
 from totalpeace.model import choices, contest, economy, security, strength, trafficking
-from totalpeace.model.params import params_tuple
+from totalpeace.model.params import params_record
 from totalpeace.model.tables import bridge
 from totalpeace.model.tables import month as tables_month
 
@@ -28,7 +28,7 @@ class GroupDesk:
     def __init__(self, model, total_forces: float) -> None:
         self.model = model
         self.w = world_arrays(model.world, total_forces)
-        self.p = params_tuple(model.p)
+        self.p = params_record(model.p)
         self.reach = contest.reach_shares(self.w.area, self.w.adj_indptr, self.p)
 
     # ------------------------------------------------------------------ packing

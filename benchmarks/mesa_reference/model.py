@@ -17,7 +17,7 @@ import numpy as np
 
 from totalpeace.engine.schedule import build_schedule
 from totalpeace.model import economy
-from totalpeace.model.params import params_tuple
+from totalpeace.model.params import params_record
 from totalpeace.scenario.schema import Scenario
 from totalpeace.world import GROUP_TYPES, REVENUES, World, build_world
 
@@ -117,7 +117,7 @@ class TotalPeaceModel(mesa.Model):
             memory = 1.0 - 1.0 / max(self.p["leader_vacuum_memory"], 1.0)
             t.leader_vacuum = (1.0 - memory) / (1.0 - 0.8) * t.vacated
         desk.presence()
-        chi = economy.appropriable_shares(float(self.schedule.decriminalization[0]), params_tuple(self.p))
+        chi = economy.appropriable_shares(float(self.schedule.decriminalization[0]), params_record(self.p))
         for t in self.territory_list:
             t.control = {g.gid: 0.0 for g in self.group_list} | {STATE: 0.0}
         first = True

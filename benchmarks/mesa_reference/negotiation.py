@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from totalpeace.model.params import params_tuple
+from totalpeace.model.params import params_record
 from totalpeace.model.tables import layout as L
 from totalpeace.model.tables.agenda import build_agenda
 from totalpeace.model.tables.issues import ENGINES, N_ISSUES, N_STAKEHOLDERS
@@ -26,7 +26,7 @@ class TableDesk:
     def __init__(self, model, scenario) -> None:
         w = model.world
         self.model = model
-        self.p = params_tuple(model.p)
+        self.p = params_record(model.p)
         self.terms = build_agenda(scenario, w.group_ids, w.table_start, self.p)
         self.engine = ENGINES.index(scenario.model.negotiation_engine)
         self.order = np.asarray(w.talks_order, dtype=np.int64)

@@ -12,6 +12,7 @@ import numba
 import numpy as np
 
 from totalpeace.engine.inputs import LeverEffects, Levers, Options, WorldArrays
+from totalpeace.engine.internal import internal
 from totalpeace.engine.records import Records, record_groups, record_month, record_outcomes, record_tables
 from totalpeace.engine.rng import Draws, Purpose, draw_negative_binomial, draw_poisson, draw_uniform, stream_key
 from totalpeace.engine.state import State
@@ -90,7 +91,7 @@ def group_totals(members: np.ndarray, support: np.ndarray, sanctuary: np.ndarray
             operating[g] = armed + abroad[g]
 
 
-@numba.njit(cache=True)
+@internal
 def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: WorldArrays, levers: Levers,
              effects: LeverEffects, tables: Agenda, state: State, records: Records, sums: Records, row: int,
              options: Options, draws: Draws) -> None:

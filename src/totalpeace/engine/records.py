@@ -16,6 +16,7 @@ import numba
 import numpy as np
 from numba import literal_unroll
 
+from totalpeace.engine.internal import internal
 from totalpeace.engine.results import TERRITORY_SERIES
 from totalpeace.engine.state import shape
 from totalpeace.model import violence
@@ -117,7 +118,7 @@ def collect(ensemble: Records, batches: list[Records]) -> dict[str, np.ndarray]:
     return out
 
 
-@numba.njit(cache=True)
+@internal
 def record_tables(r: int, m: int, records: Records, slots: np.ndarray, audit: np.ndarray, package: np.ndarray) -> None:
     """Write run r's month m of the negotiation audit and the packages: the rows of the group slots with a table."""
     for b in range(slots.shape[0]):
@@ -128,7 +129,7 @@ def record_tables(r: int, m: int, records: Records, slots: np.ndarray, audit: np
             records.table_package[r, m, b, k] = package[g, k]
 
 
-@numba.njit(cache=True)
+@internal
 def record_month(r: int, m: int, records: Records, sums: Records, row: int, members: np.ndarray, support: np.ndarray,
                  sanctuary: np.ndarray,
                  abroad: np.ndarray, control: np.ndarray, phase: np.ndarray, signed: np.ndarray,
@@ -217,7 +218,7 @@ def record_month(r: int, m: int, records: Records, sums: Records, row: int, memb
     records.coca_ha[r, m] = coca_total
 
 
-@numba.njit(cache=True)
+@internal
 def record_groups(r: int, m: int, records: Records, pay: np.ndarray, resources: np.ndarray, recruits: np.ndarray,
                   forced: np.ndarray, former: np.ndarray, deserters: np.ndarray, pool: np.ndarray, ex_killed: float,
                   splits: float, actions: np.ndarray, is_cartel: np.ndarray, abroad: np.ndarray) -> None:
@@ -258,7 +259,7 @@ def record_groups(r: int, m: int, records: Records, pay: np.ndarray, resources: 
     records.ceasefire_violations[r, m] = violations
 
 
-@numba.njit(cache=True)
+@internal
 def record_outcomes(r: int, m: int, records: Records, sums: Records, row: int, clashes_state: np.ndarray,
                     clashes_groups: np.ndarray,
                     killed: np.ndarray, captured: np.ndarray, surrendered: np.ndarray, forces: np.ndarray,

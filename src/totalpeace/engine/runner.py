@@ -17,7 +17,7 @@ from totalpeace.engine.records import Records
 from totalpeace.engine.rng import COUNTER, Draws
 from totalpeace.engine.schedule import Schedule
 from totalpeace.engine.state import State
-from totalpeace.model.params import params_tuple
+from totalpeace.model.params import params_record
 from totalpeace.model.tables.agenda import Agenda
 from totalpeace.world import World
 
@@ -43,7 +43,7 @@ class Engine:
                  total_forces: float, months: int, tables: Agenda, draws: Draws = COUNTER,
                  security_budget: float = 0.0) -> None:
         self.world, self.months, self.options, self.draws, self.tables = world, months, options, draws, tables
-        self.p = params_tuple(params)
+        self.p = params_record(params)
         self.arrays = world_arrays(world, total_forces, security_budget)
         self.levers = lever_arrays(schedule, world, months)
         self.effects = lever_effects(self.levers, self.p)

@@ -15,7 +15,7 @@ from totalpeace.engine.runner import Engine
 from totalpeace.engine.schedule import build_schedule
 from totalpeace.errors import InputError
 from totalpeace.model.choices import CHOICE_NAMES
-from totalpeace.model.params import params_tuple
+from totalpeace.model.params import params_record
 from totalpeace.model.tables import layout as TL
 from totalpeace.model.tables.agenda import Agenda, build_agenda
 from totalpeace.model.tables.issues import ENGINES, TRACKS
@@ -122,7 +122,7 @@ def build_engine(scenario: Scenario, months: int, draws: Draws = COUNTER) -> Eng
     options = Options(phased=scenario.policy.talks.mode == "phased",
                       negotiation_engine=ENGINES.index(scenario.model.negotiation_engine),
                       difference=scenario.model.contest_form == "difference")
-    tables = build_agenda(scenario, world.group_ids, world.table_start, params_tuple(params))
+    tables = build_agenda(scenario, world.group_ids, world.table_start, params_record(params))
     return Engine(world, build_schedule(scenario, world, months), params, options,
                   float(scenario.security.military + scenario.security.police), months, tables, draws,
                   float(scenario.security.budget or 0.0))

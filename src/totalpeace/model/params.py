@@ -1,27 +1,36 @@
-"""The model's parameters as the compiled mechanisms read them: one named tuple of floats, `p.name`.
+"""The model's parameters as the compiled mechanisms read them: one record of floats, `p.name`.
 
 Its fields are the parameter registry (scenario/params.py) in registry order, so a parameter added there is readable
-in every mechanism at once. Attribute access compiles to a constant offset.
+in every mechanism at once. Why a NumPy record and not a named tuple: numba passes a record as one pointer, where it
+passes a tuple's 192 floats one by one to every function that takes `p` (and unboxes each of them in every function
+callable from Python), which made the month's compiled code, and its compile, several times larger. Attribute access
+compiles to a load at a constant offset.
 """
 
 from __future__ import annotations
 
-from collections import namedtuple
 from collections.abc import Mapping
+
+import numpy as np
 
 from totalpeace.scenario.params import PARAMETERS
 
-Params = namedtuple("Params", [spec.name for spec in PARAMETERS])
+FIELDS: tuple[str, ...] = tuple(spec.name for spec in PARAMETERS)
+PARAMS_DTYPE = np.dtype([(name, np.float64) for name in FIELDS])
+Params = np.record  # the type of a parameter set: `p.name` and `p[name]` read a value
 
 
-def params_tuple(values: Mapping[str, float]) -> Params:
-    """The parameter values (every registered name) as a `Params` tuple of floats."""
-    return Params(*(float(values[name]) for name in Params._fields))
+def params_record(values: Mapping[str, float]) -> np.record:
+    """The parameter values (every registered name) as one record of floats."""
+    record = np.rec.array(np.zeros(1, dtype=PARAMS_DTYPE))
+    for name in FIELDS:
+        record[name][0] = float(values[name])
+    return record[0]
 
 
-def default_params(**changes: float) -> Params:
+def default_params(**changes: float) -> np.record:
     """The registry defaults with some values replaced (an unknown name is an error, not a silent default)."""
-    unknown = set(changes) - set(Params._fields)
+    unknown = set(changes) - set(FIELDS)
     if unknown:
         raise KeyError(f"unknown parameters: {', '.join(sorted(unknown))}")
-    return params_tuple({**{spec.name: spec.default for spec in PARAMETERS}, **changes})
+    return params_record({**{spec.name: spec.default for spec in PARAMETERS}, **changes})
