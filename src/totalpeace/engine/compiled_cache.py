@@ -51,7 +51,7 @@ def configure(package: Path = PACKAGE) -> Path | None:
     return folder
 
 
-FIRST_COMPILED = "month.step_runs-*.nbi"  # numba's index of the month's compiled code: there once it was compiled
+FIRST_COMPILED = "month.step_run-*.nbi"  # numba's index of the month's compiled code: there once it was compiled
 
 
 def needs_compiling() -> bool:

@@ -1,6 +1,6 @@
 """The monthly step: one run's month composed of the model's functions, in the fixed order of DESIGN.md section 2.
 
-`step_runs` loops over the runs of a batch (or of a thread's block of it) and, for each, over a block of months, so
+`step_runs` loops over the runs of a batch (or of a thread's block of it) and `step_run` over a block of months, so
 one run's arrays stay in cache for its whole month and no temporary spans the batch. Each run is computed on its own,
 in a fixed order, with counter-based draws keyed by (seed, run, month, purpose, index): results cannot depend on the
 batch size.
@@ -12,7 +12,6 @@ import numba
 import numpy as np
 
 from totalpeace.engine.inputs import LeverEffects, Levers, Options, WorldArrays
-from totalpeace.engine.internal import internal
 from totalpeace.engine.records import Records, record_groups, record_month, record_outcomes, record_tables
 from totalpeace.engine.rng import Draws, Purpose, draw_negative_binomial, draw_poisson, draw_uniform, stream_key
 from totalpeace.engine.state import State
@@ -49,21 +48,22 @@ ALIVE = 0.5  # a group with fewer members than this (in the country and abroad) 
 HESITATING = 0.5  # the tables' willingness input of a declared-willing group that does not come this month
 
 
-@numba.njit(cache=True, nogil=True)
 def step_runs(lo: int, hi: int, first: int, last: int, seed: int, runs: np.ndarray, p, world: WorldArrays,
               levers: Levers, effects: LeverEffects, tables: Agenda, state: State, records: Records, sums: Records,
               rows_from: int, options: Options, draws: Draws) -> None:
     """Runs lo .. hi - 1 of the batch through months first .. last - 1 (state updated in place, records written),
-    without holding Python's lock, so that threads can share a batch's runs (runner.Engine.advance). A run reads and
-    writes only its own state and records. Its share of the sums over runs goes to the month's row of `sums` when
-    `rows_from` is negative (one thread, or the first block: nobody adds before it), else to its own rows of `sums`
-    (records.scratch: row (r - rows_from) (last - first) + month - first), which records.add_sums adds to each month
-    in run order once every block is done: the same additions in the same order as one thread, so the same bits.
-    One entry point for one thread and for several, and `row` always a variable, so the month is compiled once (a
-    literal -1 would make numba compile `step_run` a second time for it: four minutes)."""
+    each in one call of the compiled `step_run`, which does not hold Python's lock, so that threads can share a
+    batch's runs (runner.Engine.advance). A run reads and writes only its own state and records. Its share of the
+    sums over runs goes to the month's row of `sums` when `rows_from` is negative (one thread, or the first block:
+    nobody adds before it), else to its own rows of `sums` (records.scratch: row (r - rows_from) (last - first) +
+    month - first), which records.add_sums adds to each month in run order once every block is done: the same
+    additions in the same order as one thread, so the same bits. One entry point for one thread and for several,
+    and `row` always a variable, so the month is compiled once. Why a loop in Python: a compiled loop carried, and
+    compiled again, all of `step_run`'s code (about a tenth of the first compilation), and one call per run of a
+    block of months did not slow the ensembles measurably (docs/performance.md)."""
     for r in range(lo, hi):
         row = -1 if rows_from < 0 else (r - rows_from) * (last - first)
-        step_run(r, first, last, seed, runs[r], p, world, levers, effects, tables, state, records, sums, row,
+        step_run(r, first, last, seed, int(runs[r]), p, world, levers, effects, tables, state, records, sums, row,
                  options, draws)
 
 
@@ -91,7 +91,7 @@ def group_totals(members: np.ndarray, support: np.ndarray, sanctuary: np.ndarray
             operating[g] = armed + abroad[g]
 
 
-@internal
+@numba.njit(cache=True, nogil=True)
 def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: WorldArrays, levers: Levers,
              effects: LeverEffects, tables: Agenda, state: State, records: Records, sums: Records, row: int,
              options: Options, draws: Draws) -> None:

@@ -71,9 +71,9 @@ class Engine:
                   self.tables, batch.state, batch.records, batch.records, -1, self.options, self.draws)
 
     def _advance_threads(self, batch: Batch, seed: int, first: int, last: int, threads: int) -> None:
-        """`advance` with each thread running a contiguous block of the batch's runs (month.step_runs releases
-        Python's lock). The first block adds its runs' shares of the sums over runs to the records as it goes; the
-        others write theirs to rows of their own, added afterwards in run order."""
+        """`advance` with each thread running a contiguous block of the batch's runs (the compiled month,
+        month.step_run, releases Python's lock). The first block adds its runs' shares of the sums over runs to the
+        records as it goes; the others write theirs to rows of their own, added afterwards in run order."""
         runs = len(batch.runs)
         bounds = [runs * k // threads for k in range(threads + 1)]
         later = runs - bounds[1]  # runs whose shares wait in rows
