@@ -2,9 +2,9 @@
 
 Its fields are the parameter registry (scenario/params.py) in registry order, so a parameter added there is readable
 in every mechanism at once. Why a NumPy record and not a named tuple: numba passes a record as one pointer, where it
-passes a tuple's 192 floats one by one to every function that takes `p` (and unboxes each of them in every function
-callable from Python), which made the month's compiled code, and its compile, several times larger. Attribute access
-compiles to a load at a constant offset.
+passes a tuple's 192 floats one by one to every function that takes `p` (and converts each of them in the wrapper of
+every function callable from Python); the record took about a quarter off a first compilation (docs/performance.md).
+Attribute access compiles to a load at a constant offset.
 """
 
 from __future__ import annotations
