@@ -389,8 +389,9 @@ def test_a_table_that_works_one_issue_at_a_time_agrees_its_agenda_at_that_pace()
 
 def test_a_table_agrees_its_points_in_order_each_closing_all_its_issues() -> None:
     """A table's agenda points (policy.tables.<id>.points, Agenda.agenda) are agreed one after another, in the
-    scenario's order, each point's issues in the same month: with one-month phases the eight issues grouped in three
-    points sign three months after formal talks begin, where one point per issue takes eight."""
+    scenario's order, each point's issues in the same month: with one-month phases, six issues grouped in three
+    points and the other two in a point each sign five months after formal talks begin, where one point per issue
+    takes eight."""
     grouped = [["ceasefire_terms", "territory"], ["legal_treatment"], ["extradition", "illicit_economies",
                                                                          "political_participation"]]
 
