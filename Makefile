@@ -19,11 +19,12 @@ demo: $(STAMP)
 	$(BIN)/totalpeace run colombia-2022 --runs 200 --seed 1 --out $(OUT)
 	@echo "Open $(OUT)/report.html in a browser."
 
-# The suite runs on TEST_WORKERS processes (pytest-xdist), a test file's tests together in one of them.
+# The suite runs on TEST_WORKERS processes (pytest-xdist), a test file's tests together in one of them, the files
+# handed out in the order tests/conftest.py gives them (one worker compiles the model while the other starts).
 TEST_WORKERS ?= 2
 test: $(STAMP) browser
 	$(BIN)/ruff check src tests tools benchmarks
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # The browser tests drive Debian's Chromium; install it when missing and apt-get is there (never a browser download).
 browser:

@@ -317,3 +317,88 @@ def test_the_trend_starts_from_the_scenario_and_follows_members() -> None:
     expected = (1 - w) * ((1 - w) * start[farc] + w * np.log(totals[1][farc] / totals[0][farc])) \
         + w * np.log(after[farc] / totals[1][farc])
     assert batch.state.trend[0, farc] == pytest.approx(expected, rel=1e-9)
+
+
+HOLDER = """
+import fcntl, pathlib, sys
+folder = pathlib.Path(sys.argv[1]); folder.mkdir(parents=True, exist_ok=True)
+handle = open(folder / sys.argv[2], "a")
+fcntl.flock(handle, fcntl.LOCK_EX)
+print("locked", flush=True)
+if sys.stdin.readline().strip() == "compiled":
+    index = folder / "engine_0123" / "month.step_run-95.py311.nbi"
+    index.parent.mkdir(parents=True, exist_ok=True)
+    index.write_bytes(b"")
+"""
+
+
+def test_processes_started_together_compile_the_model_once(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process that finds another one compiling this code version waits for it and then loads its code instead of
+    compiling it again; one that finds the lock free, or left by a process that died while compiling, compiles."""
+    import subprocess
+    import sys
+    import threading
+
+    import numba
+
+    from totalpeace.engine import compiled_cache
+
+    folder = tmp_path / "cache"
+    monkeypatch.setattr(numba.config, "CACHE_DIR", str(folder))
+    with compiled_cache.compiling_once() as compiling:
+        assert compiling  # nothing compiled, nobody compiling
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setattr(numba.config, "CACHE_DIR", str(tmp_path / "a-file" / "cache"))
+    with compiled_cache.compiling_once() as compiling:
+        assert compiling  # no folder for a lock: compile without one (numba says why it cannot keep the code)
+    monkeypatch.setattr(numba.config, "CACHE_DIR", str(folder))
+
+    def waiting_for(holder: subprocess.Popen) -> tuple[threading.Thread, list[bool]]:
+        assert holder.stdout.readline().strip() == "locked"
+        seen: list[bool] = []
+
+        def enter() -> None:
+            with compiled_cache.compiling_once() as compiling:
+                seen.append(compiling)
+
+        thread = threading.Thread(target=enter)
+        thread.start()
+        thread.join(0.5)
+        assert thread.is_alive() and not seen  # waits while the other process holds the lock
+        return thread, seen
+
+    for ending, expected in (("killed", True), ("compiled", False)):
+        holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(folder), compiled_cache.LOCK],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        thread, seen = waiting_for(holder)
+        if ending == "killed":
+            holder.kill()
+            holder.wait(timeout=30)
+        else:
+            holder.communicate("compiled\n", timeout=30)
+        thread.join(30)
+        assert seen == [expected]  # loads the other's code, or compiles where the other died without finishing
+    assert not compiled_cache.needs_compiling()
+
+
+def test_compiling_the_month_leaves_the_engines_runs_as_they_were(flagship: totalpeace.Scenario, tmp_path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine compiles the month by running one run's first month and dropping it: its runs are the same bytes
+    as an engine that did not."""
+    import numba
+
+    from totalpeace.engine import compiled_cache
+    from totalpeace.engine.runner import Engine
+
+    plain = build_engine(flagship, 6).run(1, np.arange(3))
+    monkeypatch.setattr(numba.config, "CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(compiled_cache, "needs_compiling", lambda: True)
+    calls: list[tuple[int, int]] = []
+    advance = Engine.advance
+    monkeypatch.setattr(Engine, "advance", lambda self, batch, seed, first, last, threads=1: (
+        calls.append((first, last)), advance(self, batch, seed, first, last, threads))[1])
+    engine = build_engine(flagship, 6)
+    assert calls == [(0, 1)]  # the month compiled (here: loaded) with one run's first month
+    compiled = engine.run(1, np.arange(3))
+    for name in plain._fields:
+        np.testing.assert_array_equal(getattr(compiled, name), getattr(plain, name), err_msg=name)

@@ -12,9 +12,16 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numba
+
+try:
+    import fcntl
+except ImportError:  # not a POSIX system: no lock, each process compiles what it needs
+    fcntl = None
 
 from totalpeace.codeversion import source_digest
 
@@ -61,6 +68,35 @@ def needs_compiling() -> bool:
     if folder is None:
         return False  # numba's own default place: not known here
     return not folder.is_dir() or next(folder.rglob(FIRST_COMPILED), None) is None
+
+
+LOCK = "compiling.lock"  # held, in the version's folder, by the one process compiling it
+
+
+@contextmanager
+def compiling_once() -> Iterator[bool]:
+    """Compile the model in one process at a time: where this code version is not compiled yet, wait until no other
+    process is compiling it, and yield whether it still needs compiling (True: the caller compiles it now, holding
+    the lock; False: another process did, and its code is loaded from disk). Processes started together on a fresh
+    install (a command beside the dashboard, an experiment's local workers, the test suite's workers) otherwise
+    each spend minutes compiling the same code side by side. The lock is the operating system's (flock): a process
+    that dies while compiling releases it."""
+    folder = Path(numba.config.CACHE_DIR) if numba.config.CACHE_DIR else None
+    if folder is None or fcntl is None or not needs_compiling():
+        yield needs_compiling()
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(folder / LOCK, "a")  # noqa: SIM115 (held across the yield)
+    except OSError:  # a folder this process cannot write: numba will say so; compiling needs no lock
+        yield True
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield needs_compiling()
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 COMPILING_NOTE = ("note: the first simulation of this code version compiles the model for this machine (a few "

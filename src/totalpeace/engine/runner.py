@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from totalpeace.engine import compiled_cache
 from totalpeace.engine import records as records_
 from totalpeace.engine import state as state_
 from totalpeace.engine.initial import initial_state
@@ -46,10 +47,13 @@ class Engine:
         self.p = params_record(params)
         self.arrays = world_arrays(world, total_forces, security_budget)
         self.levers = lever_arrays(schedule, world, months)
-        self.effects = lever_effects(self.levers, self.p)
         self.sizes = {"G": world.n_groups, "B": tables.slots.shape[0], "T": world.n_territories,
                       "A": world.n_groups + 1, "K": len(world.neighbour_ids), "I": len(world.international_ids)}
-        self.initial = initial_state(self.arrays, self.levers, self.p, options, self.sizes)
+        with compiled_cache.compiling_once() as compiling:
+            self.effects = lever_effects(self.levers, self.p)
+            self.initial = initial_state(self.arrays, self.levers, self.p, options, self.sizes)
+            if compiling:  # compile the month now, while other processes wait for it (one run, one month, dropped)
+                self.advance(self.start(np.zeros(1, dtype=np.int64)), 0, 0, 1)
 
     def start(self, run_ids: np.ndarray, records: Records | None = None) -> Batch:
         """The runs `run_ids` at the start of month 0, with empty records (or `records`, zeroed, for example rows of
