@@ -61,13 +61,21 @@ def configure(package: Path = PACKAGE) -> Path | None:
 FIRST_COMPILED = "month.step_run-*.nbi"  # numba's index of the month's compiled code: there once it was compiled
 
 
+_COMPILED: set[str] = set()  # cache folders this process found compiled (every engine asks: no second look on disk)
+
+
 def needs_compiling() -> bool:
     """Whether the first simulation will compile the model (minutes: nothing of this code version is on disk yet),
     so a command can say why it is waiting before its progress bar starts."""
     folder = Path(numba.config.CACHE_DIR) if numba.config.CACHE_DIR else None
     if folder is None:
         return False  # numba's own default place: not known here
-    return not folder.is_dir() or next(folder.rglob(FIRST_COMPILED), None) is None
+    if str(folder) in _COMPILED:
+        return False
+    if not folder.is_dir() or next(folder.rglob(FIRST_COMPILED), None) is None:
+        return True
+    _COMPILED.add(str(folder))
+    return False
 
 
 LOCK = "compiling.lock"  # held, in the version's folder, by the one process compiling it
