@@ -5,6 +5,7 @@ changes in another file: after an edit of model/strength.py the month (engine/mo
 mechanism from its cache. The folder is therefore keyed on a digest of every compiled source (model/ and engine/)
 and of the parameter registry (its order is the layout of the compiled parameter tuple), so that an edit recompiles
 the model once; older folders beyond the last few are removed. NUMBA_CACHE_DIR, when set, is left to decide.
+One process at a time compiles a version (compiling_once); the others wait and load its code.
 """
 
 from __future__ import annotations
@@ -61,13 +62,18 @@ def configure(package: Path = PACKAGE) -> Path | None:
 FIRST_COMPILED = "month.step_run-*.nbi"  # numba's index of the month's compiled code: there once it was compiled
 
 
+def _folder() -> Path | None:
+    """The folder numba keeps this process's compiled code in (None: numba's own default place)."""
+    return Path(numba.config.CACHE_DIR) if numba.config.CACHE_DIR else None
+
+
 _COMPILED: set[str] = set()  # cache folders this process found compiled (every engine asks: no second look on disk)
 
 
 def needs_compiling() -> bool:
     """Whether the first simulation will compile the model (minutes: nothing of this code version is on disk yet),
     so a command can say why it is waiting before its progress bar starts."""
-    folder = Path(numba.config.CACHE_DIR) if numba.config.CACHE_DIR else None
+    folder = _folder()
     if folder is None:
         return False  # numba's own default place: not known here
     if str(folder) in _COMPILED:
@@ -89,7 +95,7 @@ def compiling_once() -> Iterator[bool]:
     install (a command beside the dashboard, an experiment's local workers, the test suite's workers) otherwise
     each spend minutes compiling the same code side by side. The lock is the operating system's (flock): a process
     that dies while compiling releases it."""
-    folder = Path(numba.config.CACHE_DIR) if numba.config.CACHE_DIR else None
+    folder = _folder()
     if folder is None or fcntl is None or not needs_compiling():
         yield needs_compiling()
         return
