@@ -13,6 +13,8 @@ from test_mechanisms import adjacency, f64
 
 from totalpeace.model import choices, economy, strength, trafficking
 from totalpeace.model.params import default_params
+from totalpeace.model.tables import month as tables_month
+from totalpeace.model.tables.issues import Phase
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -130,6 +132,28 @@ def test_decide_operations_postures_and_actions() -> None:
     choices.decide(presence, pairs, f64([0.3, 0.3]), False, np.array([False, False]), ceasefire, f64([1.0, 0.0]),
                    f64([0.2, np.nan]), target, np.array([0, 1]), f64([1.0, 0.0]), f64([0.0, 1.0]), p, gone)
     assert gone[0, choices.POSTURE] == gone[0, choices.WILLING] == 0.0  # a group that does not exist chooses nothing
+
+
+def test_an_agreement_in_implementation_is_a_deal_at_stake() -> None:
+    """A signed group in the ceasefire that follows signing weighs the agreement it would lose by exploiting it, as a
+    group at an open table weighs its deal (docs/model.md 7.13, "A deal at stake"); a suspended or ended table has
+    nothing at stake."""
+    stake = {ph: tables_month.deal_at_stake(int(ph)) for ph in Phase}
+    assert [ph for ph, at in stake.items() if at] == [Phase.EXPLORATION, Phase.FORMAL_TALKS, Phase.PARTIAL_AGREEMENTS,
+                                                      Phase.FINAL_AGREEMENT, Phase.IMPLEMENTATION]
+    p = default_params()
+    presence = f64([[10.0], [10.0], [10.0]])
+    pairs = np.array([[0, 1], [1, 0], [0, 2], [2, 0], [1, 2], [2, 1]], dtype=np.int64)
+    phases = (Phase.IMPLEMENTATION, Phase.BROKEN_DOWN, Phase.SUSPENDED)
+    at_table = np.array([stake[ph] for ph in phases])
+    ceasefire = np.array([True, True, True])
+    out = np.zeros((3, choices.N_CHOICE))
+    # the same margin of 0.5 for all three; without verification the forces see half of the violations
+    choices.decide(presence, pairs, f64([0.1, 0.1, 0.1]), False, at_table, ceasefire, f64([0.0, 0.0, 0.0]),
+                   f64([0.5, 0.5, 0.5]), at_table | ceasefire, np.array([0, 0, 0]), f64([1.0, 1.0, 1.0]),
+                   f64([1.0, 1.0, 1.0]), p, out)
+    exploit = out[:, choices.EXPLOIT]
+    assert exploit[0] < 0.01 and exploit[1] > 0.5 and exploit[2] == pytest.approx(exploit[1])
 
 
 # ---------------------------------------------------------------------------------------------------------------------

@@ -124,8 +124,7 @@ class GroupDesk:
         groups = model.group_list
         G = len(groups)
         margins = bridge.margins(audit, phase)
-        at_table = np.array([tables_month.bargaining(int(phase[g])) or int(phase[g]) == tables_month.FINAL
-                             for g in range(G)])
+        at_table = np.array([tables_month.deal_at_stake(int(phase[g])) for g in range(G)])
         ceasefire = np.array([g.ceasefire for g in groups])
         target = at_table | ceasefire
         pressure0 = bridge.pressure_after_concessions(out, np.full(G, p.repression_base), p)

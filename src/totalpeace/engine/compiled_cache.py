@@ -96,8 +96,11 @@ def compiling_once() -> Iterator[bool]:
     each spend minutes compiling the same code side by side. The lock is the operating system's (flock): a process
     that dies while compiling releases it."""
     folder = _folder()
-    if folder is None or fcntl is None or not needs_compiling():
+    if folder is None or fcntl is None:
         yield needs_compiling()
+        return
+    if not needs_compiling():
+        yield False
         return
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -331,7 +331,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         # 3b. the groups' choices (model/choices.py) given this month's tables, ceasefires and concessions: posture,
         # exploitation of a ceasefire, spoiling; the state's pressure on each and the operations each keeps
         for g in range(G):
-            at_table[g] = tables_.bargaining(phase[g]) or phase[g] == tables_.FINAL
+            at_table[g] = tables_.deal_at_stake(phase[g])
             target[g] = at_table[g] or ceasefire[g]
             verification[g] = decided[g, TL.OUT_VERIFICATION]
         bridge.pressure_after_concessions(decided, repression_base, p, pressure0)

@@ -101,9 +101,10 @@ def exploit_edge(rivalry: float, verification: float, pressure0: float, conditio
     """Payoff of exploiting a ceasefire over complying (share of rent): chi_x (1 + R) - D (rho_0 + rho_1 + beta_tab
     + T^+ / (1 - delta)), with D the chance of being seen (security.detection: what the forces see themselves, raised
     by the guarantors' verification V), rho_0 + rho_1 the repression a group seen exploiting faces again, and T^+ in
-    [0, 1] the relative surplus of its deal at an open table (what it would lose with it; 0 when the package on
-    the table is worth no more than war): an attack on the forces needs no verifier to bring back the bombing and to
-    put the talks at risk (April-May 2015). beta_tab counts at every open table, as in the posture's edge.
+    [0, 1] the relative surplus of the deal it has at stake (at its open table, signed or in implementation:
+    tables.month.deal_at_stake; what it would lose with it; 0 when the deal is worth no more than war): an attack on
+    the forces needs no verifier to bring back the bombing and to put the talks at risk (April-May 2015). beta_tab
+    counts wherever a deal is at stake, as in the posture's edge.
     T^+ is a surplus of present values (relative to the war value, discounted at the group's delta), while the gain
     is this month's; a deal lost is lost for every month after, so its surplus counts in months of rent, as the group
     values it at the table: T^+ / (1 - delta) (`discount_factor`)."""
@@ -155,9 +156,9 @@ def decide(presence: np.ndarray, pairs: np.ndarray, pressure0: np.ndarray, condi
     """Every group's choices this month into `out` (G, N_CHOICE): payoff edges and the chance of each option.
 
     `presence` (G, T) effective presence; `pairs` the ordered rival pairs; `pressure0` the state's pressure before
-    conditionality (concessions applied); `at_table` the group's table is open; `ceasefire` it is in a ceasefire;
-    `verification` (G,) in [0, 1]; `surplus` its relative surplus of a deal; `target` it sits at a table or in a
-    ceasefire (a spoiling target).
+    conditionality (concessions applied); `at_table` the group has a deal at stake (tables.month.deal_at_stake);
+    `ceasefire` it is in a ceasefire; `verification` (G,) in [0, 1]; `surplus` its relative surplus of a deal;
+    `target` it has a deal at stake or is in a ceasefire (a spoiling target).
     The exploitation and its edge are NaN outside a ceasefire; a group that does not exist chooses nothing (0).
     `work`: `exposures`' four buffers (rivalry, spoil (G,), hostile, exposed (G, T)), allocated when not given."""
     G = presence.shape[0]

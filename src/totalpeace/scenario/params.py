@@ -601,7 +601,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     ParamSpec("rivalry_violence_gain", 0.2, 0.0, 0.5, "share of rent", "M3.3/M7.2", ASSUMPTION,
               "beta_riv: what a high violence posture is worth against rivals, at full exposure to them."),
     ParamSpec("talks_restraint", 0.1, 0.0, 0.3, "share of rent", "M1.3/M4.1", ASSUMPTION,
-              "beta_tab: what a group at an open table risks by keeping a high violence posture."),
+              "beta_tab: what a group with a deal at stake (an open table, a signed text, an agreement in "
+              "implementation) risks by keeping a high violence posture."),
     ParamSpec("exploit_gain", 0.2, 0.05, 0.5, "share of rent", "M5.1/M5.2",
               "Caguán: the FARC expanded and recruited during the 1998-2002 zone (model M5.2) [R]; size [P]",
               "chi_x: what exploiting a ceasefire (expanding, recruiting, attacking rivals) is worth, more with "

@@ -212,6 +212,13 @@ def bargaining(phase: int) -> bool:
 
 
 @numba.njit(cache=True)
+def deal_at_stake(phase: int) -> bool:
+    """Phases in which a group has a deal to lose by its own violence: the sides bargain, the text is signed and
+    awaits ratification, or the agreement is being implemented. A suspended or ended table has none."""
+    return bargaining(phase) or phase in (FINAL, IMPLEMENTATION)
+
+
+@numba.njit(cache=True)
 def unresolved(phase: int) -> bool:
     """An open table that has not yet ended in implementation or breakdown."""
     return bargaining(phase) or phase in (SUSPENDED, FINAL)
