@@ -154,11 +154,17 @@ def test_ceasefire_diagnosis_splits_runs_by_whether_the_table_was_alive():
             ceasefire = "2015-08" <= label <= "2016-07"
             rows.append((run, label, "combat_deaths", "", "", during if ceasefire else 100.0))
             rows.append((run, label, "phase", "farc", "", float(phase)))
+            # the group's conduct: its fronts' exploitation (only in the ceasefire) and its margin at the table
+            rows.append((run, label, "choice_exploit", "farc", "", (0.1 * (run + 1)) if ceasefire else np.nan))
+            rows.append((run, label, "surplus", "farc", "", -0.2 + 0.1 * run))
     runs = Runs(Outputs.from_frame(frame(rows)), load_observations()["ceasefire_conflict_deaths_ratio"])
     text = ceasefire_by_table("farc", "combat_deaths", ("2015-08", "2016-07"), ("2012-10", "2014-11"))(
         runs, np.zeros(3))
     assert "alive in 2015-08 in 67% of runs" in text
     assert "where alive 0.25" in text and "where not alive 0.9" in text
+    # runs 0 and 2 are alive: exploitation 0.1 and 0.3 (mean 20%), margins -0.2 and 0.0 (median -0.1)
+    assert "exploited the ceasefire in 20% of its months" in text
+    assert "median margin at the table -0.1" in text
 
 
 def test_territory_statistics_weight_departments_by_observed_homicides():

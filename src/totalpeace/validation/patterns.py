@@ -14,6 +14,7 @@ the ELN in Venezuela, and the levels of combat deaths, killings, massacres, disp
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,7 +25,7 @@ import pandas as pd
 from totalpeace.data import COLOMBIA
 from totalpeace.errors import InputError
 from totalpeace.validation import statistics as st
-from totalpeace.validation.outputs import Outputs
+from totalpeace.validation.outputs import NotProduced, Outputs
 
 OBSERVATIONS_FILE = COLOMBIA / "patterns.csv"
 REPRODUCED_SHARE = 0.5  # a pattern is reproduced when most runs reproduce it (issue #16: "in most runs")
@@ -281,8 +282,29 @@ def ceasefire_by_table(group: str, series: str, during: tuple[str, str], before:
         for mask, name in ((alive, "alive"), (~alive, "not alive")):
             if mask.any():
                 parts.append(f"median ratio where {name} {fmt(float(np.nanmedian(ratio[mask])))}")
+        if alive.any():
+            parts.extend(_ceasefire_conduct(out, group, during, alive))
         return "; ".join(parts)
     return text
+
+
+def _ceasefire_conduct(out: Outputs, group: str, during: tuple[str, str], alive: np.ndarray) -> list[str]:
+    """Where the table was alive: how often the group's fronts exploited the ceasefire and what deal it had at stake
+    (its margin at the table: at or below 0 nothing worth more than war, docs/model.md 7.13); nothing for outputs
+    that lack the series."""
+    months = out.span(*during)
+    parts = []
+    with contextlib.suppress(NotProduced):
+        exploit = out.group("choice_exploit", group)[alive][:, months]
+        if np.isfinite(exploit).any():
+            parts.append(f"where alive its fronts exploited the ceasefire in {float(np.nanmean(exploit)):.0%} of "
+                         "its months")
+    with contextlib.suppress(NotProduced):
+        margin = out.group("surplus", group)[alive][:, months]
+        if np.isfinite(margin).any():
+            parts.append(f"its median margin at the table {fmt(float(np.nanmedian(margin)))} (at or below 0: no "
+                         "deal worth more than war at stake)")
+    return parts
 
 
 # --- the catalogue ---------------------------------------------------------------------------------------------------
