@@ -145,12 +145,12 @@ def test_an_agreement_in_implementation_is_a_deal_at_stake() -> None:
     presence = f64([[10.0], [10.0], [10.0]])
     pairs = np.array([[0, 1], [1, 0], [0, 2], [2, 0], [1, 2], [2, 1]], dtype=np.int64)
     phases = (Phase.IMPLEMENTATION, Phase.BROKEN_DOWN, Phase.SUSPENDED)
-    at_table = np.array([stake[ph] for ph in phases])
+    at_stake = np.array([stake[ph] for ph in phases])
     ceasefire = np.array([True, True, True])
     out = np.zeros((3, choices.N_CHOICE))
     # the same margin of 0.5 for all three; without verification the forces see half of the violations
-    choices.decide(presence, pairs, f64([0.1, 0.1, 0.1]), False, at_table, ceasefire, f64([0.0, 0.0, 0.0]),
-                   f64([0.5, 0.5, 0.5]), at_table | ceasefire, np.array([0, 0, 0]), f64([1.0, 1.0, 1.0]),
+    choices.decide(presence, pairs, f64([0.1, 0.1, 0.1]), False, at_stake, ceasefire, f64([0.0, 0.0, 0.0]),
+                   f64([0.5, 0.5, 0.5]), at_stake | ceasefire, np.array([0, 0, 0]), f64([1.0, 1.0, 1.0]),
                    f64([1.0, 1.0, 1.0]), p, out)
     exploit = out[:, choices.EXPLOIT]
     assert exploit[0] < 0.01 and exploit[1] > 0.5 and exploit[2] == pytest.approx(exploit[1])

@@ -124,13 +124,13 @@ class GroupDesk:
         groups = model.group_list
         G = len(groups)
         margins = bridge.margins(audit, phase)
-        at_table = np.array([tables_month.deal_at_stake(int(phase[g])) for g in range(G)])
+        at_stake = np.array([tables_month.deal_at_stake(int(phase[g])) for g in range(G)])
         ceasefire = np.array([g.ceasefire for g in groups])
-        target = at_table | ceasefire
+        target = at_stake | ceasefire
         pressure0 = bridge.pressure_after_concessions(out, np.full(G, p.repression_base), p)
         choice = np.zeros((G, choices.N_CHOICE))
         alive = np.array([1.0 if g.alive else 0.0 for g in groups])
-        choices.decide(self._per_territory("presence"), self.w.rival_pairs, pressure0, conditional, at_table,
+        choices.decide(self._per_territory("presence"), self.w.rival_pairs, pressure0, conditional, at_stake,
                        ceasefire, np.array([g.verification for g in groups]), margins, target, self.w.spoiler,
                        self.w.willing, alive, p, choice)
         posture = choices.postures(choice, ceasefire)

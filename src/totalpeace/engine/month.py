@@ -135,7 +135,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
     ceasefire, bilateral = np.empty(G, dtype=np.bool_), np.empty(G, dtype=np.bool_)
     unilateral = np.empty(G, dtype=np.bool_)
     concessions = np.empty((G, 4))  # concessions in force, by kind (values.CONCESSION_KINDS)
-    at_table, target = np.empty(G, dtype=np.bool_), np.empty(G, dtype=np.bool_)
+    at_stake, target = np.empty(G, dtype=np.bool_), np.empty(G, dtype=np.bool_)
     verification, chosen_base, multiplier = np.empty(G), np.empty(G), np.empty(G)
     income, sanctuary_capacity = np.empty(G), np.empty(G)  # rents and transfers; host tolerance x sigma_max
     keeping = np.empty(G)  # the share of each group's fronts keeping its ceasefire (1 - q_g)
@@ -331,12 +331,12 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         # 3b. the groups' choices (model/choices.py) given this month's tables, ceasefires and concessions: posture,
         # exploitation of a ceasefire, spoiling; the state's pressure on each and the operations each keeps
         for g in range(G):
-            at_table[g] = tables_.deal_at_stake(phase[g])
-            target[g] = at_table[g] or ceasefire[g]
+            at_stake[g] = tables_.deal_at_stake(phase[g])
+            target[g] = at_stake[g] or ceasefire[g]
             verification[g] = decided[g, TL.OUT_VERIFICATION]
         bridge.pressure_after_concessions(decided, repression_base, p, pressure0)
         choice = records.choices[r, m]
-        choices.decide(presence, world.rival_pairs, pressure0, conditional, at_table, ceasefire, verification, surplus,
+        choices.decide(presence, world.rival_pairs, pressure0, conditional, at_stake, ceasefire, verification, surplus,
                        target, world.spoiler, world.willing, alive, p, choice, exposures)
         choices.postures(choice, ceasefire, posture_g)
         choices.operations_kept(choice, ceasefire, p, operations)

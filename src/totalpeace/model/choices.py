@@ -83,20 +83,20 @@ def exposures(presence: np.ndarray, pairs: np.ndarray, target: np.ndarray, rival
 
 
 @numba.njit(cache=True)
-def posture_edge(pressure0: float, conditional: bool, rivalry: float, at_table: bool, p) -> float:
+def posture_edge(pressure0: float, conditional: bool, rivalry: float, at_stake: bool, p) -> float:
     """Payoff of a high violence posture over a low one (share of rent), from Lessing's reduced form
     U(v) = (1 - rho_0 - rho_1 v)(1 + beta_cor v) - c_v v + beta_riv R v - beta_tab [table] v:
     U(1) - U(0) = (1 - rho_0) beta_cor - rho_1 (1 + beta_cor) - c_v + beta_riv R - beta_tab [table]."""
     rho1 = p.repression_conditionality if conditional else 0.0
     beta = p.corruption_gain
     edge = (1.0 - pressure0) * beta - rho1 * (1.0 + beta) - p.violence_cost + p.rivalry_violence_gain * rivalry
-    if at_table:
+    if at_stake:
         edge -= p.talks_restraint
     return edge
 
 
 @numba.njit(cache=True)
-def exploit_edge(rivalry: float, verification: float, pressure0: float, conditional: bool, at_table: bool,
+def exploit_edge(rivalry: float, verification: float, pressure0: float, conditional: bool, at_stake: bool,
                  table_value: float, p) -> float:
     """Payoff of exploiting a ceasefire over complying (share of rent): chi_x (1 + R) - D (rho_0 + rho_1 + beta_tab
     + T^+ / (1 - delta)), with D the chance of being seen (security.detection: what the forces see themselves, raised
@@ -109,19 +109,19 @@ def exploit_edge(rivalry: float, verification: float, pressure0: float, conditio
     is this month's; a deal lost is lost for every month after, so its surplus counts in months of rent, as the group
     values it at the table: T^+ / (1 - delta) (`discount_factor`)."""
     rho1 = p.repression_conditionality if conditional else 0.0
-    at_stake = pressure0 + rho1
-    if at_table:
-        at_stake += p.talks_restraint + min(max(table_value, 0.0), 1.0) / (1.0 - p.discount_factor)
-    return p.exploit_gain * (1.0 + rivalry) - detection(verification, p) * at_stake
+    lost_if_seen = pressure0 + rho1
+    if at_stake:
+        lost_if_seen += p.talks_restraint + min(max(table_value, 0.0), 1.0) / (1.0 - p.discount_factor)
+    return p.exploit_gain * (1.0 + rivalry) - detection(verification, p) * lost_if_seen
 
 
 @numba.njit(cache=True)
-def spoil_edge(exposure: float, spoiler: int, at_table: bool, p) -> float:
+def spoil_edge(exposure: float, spoiler: int, at_stake: bool, p) -> float:
     """Payoff of attacking rivals at other tables (share of rent): chi_s S (x2 for greedy and total spoilers) - c_v
     - beta_tab [own table open]."""
     gain = p.spoiling_gain * exposure * (2.0 if spoiler in (GREEDY, TOTAL) else 1.0)
     edge = gain - p.violence_cost
-    if at_table:
+    if at_stake:
         edge -= p.talks_restraint
     return edge
 
@@ -149,14 +149,14 @@ def willingness(declared: float, surplus: float, spoiler: int, p) -> float:
 
 
 @numba.njit(cache=True)
-def decide(presence: np.ndarray, pairs: np.ndarray, pressure0: np.ndarray, conditional: bool, at_table: np.ndarray,
+def decide(presence: np.ndarray, pairs: np.ndarray, pressure0: np.ndarray, conditional: bool, at_stake: np.ndarray,
            ceasefire: np.ndarray, verification: np.ndarray, surplus: np.ndarray, target: np.ndarray,
            spoiler: np.ndarray, declared: np.ndarray, alive: np.ndarray, p, out: np.ndarray,
            work: tuple | None = None) -> None:
     """Every group's choices this month into `out` (G, N_CHOICE): payoff edges and the chance of each option.
 
     `presence` (G, T) effective presence; `pairs` the ordered rival pairs; `pressure0` the state's pressure before
-    conditionality (concessions applied); `at_table` the group has a deal at stake (tables.month.deal_at_stake);
+    conditionality (concessions applied); `at_stake` the group has a deal at stake (tables.month.deal_at_stake);
     `ceasefire` it is in a ceasefire; `verification` (G,) in [0, 1]; `surplus` its relative surplus of a deal;
     `target` it has a deal at stake or is in a ceasefire (a spoiling target).
     The exploitation and its edge are NaN outside a ceasefire; a group that does not exist chooses nothing (0).
@@ -168,18 +168,18 @@ def decide(presence: np.ndarray, pairs: np.ndarray, pressure0: np.ndarray, condi
         rivalry, exposed = exposures(presence, pairs, target, work[0], work[1], work[2], work[3])
     for g in range(G):
         out[g, RIVALRY] = rivalry[g]
-        edge = posture_edge(pressure0[g], conditional, rivalry[g], at_table[g], p)
+        edge = posture_edge(pressure0[g], conditional, rivalry[g], at_stake[g], p)
         out[g, POSTURE_EDGE] = edge
         out[g, POSTURE] = logit_choice(edge, p) * alive[g]
         if ceasefire[g]:
-            value = surplus[g] if (at_table[g] and np.isfinite(surplus[g])) else 0.0
-            edge = exploit_edge(rivalry[g], verification[g], pressure0[g], conditional, at_table[g], value, p)
+            value = surplus[g] if (at_stake[g] and np.isfinite(surplus[g])) else 0.0
+            edge = exploit_edge(rivalry[g], verification[g], pressure0[g], conditional, at_stake[g], value, p)
             out[g, EXPLOIT_EDGE] = edge
             out[g, EXPLOIT] = logit_choice(edge, p) * alive[g]
         else:
             out[g, EXPLOIT_EDGE] = np.nan
             out[g, EXPLOIT] = np.nan
-        edge = spoil_edge(exposed[g], spoiler[g], at_table[g], p)
+        edge = spoil_edge(exposed[g], spoiler[g], at_stake[g], p)
         out[g, SPOIL_EDGE] = edge
         out[g, SPOIL] = logit_choice(edge, p) * alive[g] if exposed[g] > 0 else 0.0
         out[g, WILLING_EDGE] = willingness_edge(declared[g], surplus[g], spoiler[g], p)
