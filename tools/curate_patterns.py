@@ -579,6 +579,11 @@ def humanitarian_observations(shared: Path) -> list[dict[str, str]]:
     return out
 
 
+REMOVALS_2014_SOURCE = ("Defence Ministry, operational results 2014, via El Espectador (Jan 2015), "
+                        "https://www.elespectador.com/noticias/judicial/"
+                        "4507-hombres-salieron-de-filas-guerrilleras-articulo-536913")
+
+
 def removal_observations() -> list[dict[str, str]]:
     """The guerrillas the state removed in a year (the Defence Ministry's 'neutralisations': killed, captured,
     demobilised), the flow that sets how fast the groups must recruit to hold their size."""
@@ -586,8 +591,7 @@ def removal_observations() -> list[dict[str, str]]:
     total = sum(farc) + sum(eln)
     low, high = factor_band([total])
     return [row("guerrillas_removed_2014", total, low, high, "members a year",
-                "Defence Ministry, operational results 2014, via El Espectador (Jan 2015), "
-                "https://www.elespectador.com/noticias/judicial/4507-hombres-salieron-de-filas-guerrilleras-articulo-536913",
+                REMOVALS_2014_SOURCE,
                 f"FARC {farc[0]} killed, {farc[1]:,} captured, {farc[2]:,} demobilised ({sum(farc):,} 'of the more "
                 f"than 6,700' in arms); ELN {eln[0]}, {eln[1]}, {eln[2]} ({sum(eln)}, 'which has 1,495 combatants'); "
                 f"the ministry's count includes militia and support members, which the model counts as support "
@@ -597,8 +601,7 @@ def removal_observations() -> list[dict[str, str]]:
                 f"nacional/mas-de-3700-guerrilleros-fueron-capturados-fuerzas-mili-articulo-466393); band: / and x "
                 f"{LEVEL_FACTOR:g} (a level)", "2014"),
             row("eln_removed_2014", sum(eln), *factor_band([sum(eln)]), "members a year",
-                "Defence Ministry, operational results 2014, via El Espectador (Jan 2015), "
-                "https://www.elespectador.com/noticias/judicial/4507-hombres-salieron-de-filas-guerrilleras-articulo-536913",
+                REMOVALS_2014_SOURCE,
                 f"ELN {eln[0]} killed, {eln[1]} captured, {eln[2]} demobilised ('which has 1,495 combatants'), the "
                 f"ELN's part of guerrillas_removed_2014: the group whose war the model gets least (docs/validation.md "
                 f"10.15); the count includes militia and support members, which the model counts as support "
