@@ -17,7 +17,7 @@ from totalpeace.engine import state as state_
 from totalpeace.engine.initial import INIT_TOLERANCE, arms_at
 from totalpeace.engine.rng import central
 from totalpeace.engine.simulate import build_engine
-from totalpeace.model import contest, economy, security, violence
+from totalpeace.model import choices, contest, economy, security, violence
 from totalpeace.model.tables import layout as TL
 from totalpeace.model.tables import month as tables_
 from totalpeace.model.tables.issues import N_ISSUES, Phase
@@ -165,6 +165,28 @@ def test_the_path_covers_zones_signing_splits_and_ddr(zone_path: tuple) -> None:
     zone_months = engine.levers.zone[:, eln].any(axis=1)[None, :] & bargaining
     assert zone_months.any()
     assert not np.allclose(audit[..., without_zone][zone_months], audit[..., TL.AU_GROUP_OUTSIDE][zone_months])
+
+
+def test_the_state_reads_violations_against_what_each_type_would_do(tmp_path) -> None:
+    """The chance of a violation the engine hands the tables for the group's own type is the group's own expected
+    violations seen (its exploitation times its detection, choices.actions): the state's reading and the group's
+    choice are one rule (docs/model.md 7.13). A violation is seen only where one could be."""
+    path = tmp_path / "zone.toml"
+    path.write_text(ZONE_VARIANT)
+    engine = build_engine(totalpeace.load_scenario(str(path)), 14)
+    batch = engine.start(np.arange(4))
+    in_ceasefire = 0
+    for month in range(14):
+        engine.advance(batch, 5, month, month + 1)
+        st = batch.state
+        own_type = st.table_state[..., TL.ST_TYPE].astype(np.int64)
+        own = np.take_along_axis(st.violation_chances, own_type[..., None], axis=2)[..., 0]
+        expected = st.actions[..., choices.VIOLATIONS]
+        np.testing.assert_allclose(own, expected, rtol=1e-12, atol=1e-15)
+        assert np.all((st.violation_chances >= 0.0) & (st.violation_chances <= 1.0))
+        assert np.all(st.violations_seen[expected == 0.0] == 0.0)
+        in_ceasefire += int((expected > 0).sum())
+    assert in_ceasefire > 0
 
 
 def test_records_summarise_the_state(zone_path: tuple) -> None:

@@ -134,6 +134,42 @@ def test_decide_operations_postures_and_actions() -> None:
     assert gone[0, choices.POSTURE] == gone[0, choices.WILLING] == 0.0  # a group that does not exist chooses nothing
 
 
+def test_the_state_sees_a_violation_with_the_chance_the_group_is_seen_exploiting() -> None:
+    """A violation is seen in a month with chance q_g D_g (the expected violations seen of `actions`): the draw is a
+    uniform below it (docs/model.md 7.13, "What the state sees")."""
+    actions = np.zeros((4, choices.N_ACTION))
+    actions[:, choices.VIOLATIONS] = [0.3, 0.3, 0.0, 1.0]
+    actions[:, choices.ATTACKS_ON_TABLES] = 1.0  # attacks on other tables are not read as violations
+    seen = np.full(4, -1.0)
+    choices.violations_seen(actions, f64([0.29, 0.31, 0.0, 0.999]), seen)
+    assert seen.tolist() == [1.0, 0.0, 0.0, 1.0]
+    rng = np.random.default_rng(3)
+    many = np.zeros((20_000, choices.N_ACTION))
+    many[:, choices.VIOLATIONS] = 0.3
+    drawn = np.zeros(20_000)
+    choices.violations_seen(many, rng.random(20_000), drawn)
+    assert drawn.mean() == pytest.approx(0.3, abs=0.01)
+
+
+def test_each_types_chance_of_a_violation_is_what_that_type_would_choose() -> None:
+    """The chance of a violation seen were the group limited, greedy or total: the exploitation `decide` would choose
+    with that type's margin, times the detection; a total spoiler has no deal to lose; 0 outside a ceasefire."""
+    p = default_params()
+    margins = f64([[0.3, -0.2, np.nan], [0.3, -0.2, np.nan], [-0.1, -0.4, np.nan]])
+    ceasefire, at_stake = np.array([True, False, True]), np.array([True, True, True])
+    pressure0, rivalry = f64([0.3, 0.3, 0.3]), f64([0.5, 0.5, 0.5])
+    out = np.full((3, 3), -1.0)
+    choices.violation_chances(rivalry, ceasefire, f64([0.0, 0.0, 1.0]), pressure0, False, at_stake, margins,
+                              f64([1.0, 1.0, 1.0]), p, out)
+    d0 = p.violation_detection  # no verification: what the forces see on their own
+    for t, value in enumerate((0.3, 0.0, 0.0)):  # negative and undefined margins: nothing to lose
+        edge = choices.exploit_edge(0.5, 0.0, 0.3, False, True, value, p)
+        assert out[0, t] == pytest.approx(choices.logit_choice(edge, p) * d0)
+    assert out[0, 0] < 0.01 < out[0, 1] == pytest.approx(out[0, 2])  # only a limited group had something to lose
+    assert out[1].tolist() == [0.0, 0.0, 0.0]  # no ceasefire
+    assert out[2, 0] == pytest.approx(out[2, 1]) == pytest.approx(out[2, 2])  # no type has anything to lose
+
+
 def test_an_agreement_in_implementation_is_a_deal_at_stake() -> None:
     """A signed group in the ceasefire that follows signing weighs the agreement it would lose by exploiting it, as a
     group at an open table weighs its deal (docs/model.md 7.13, "A deal at stake"); a suspended or ended table has

@@ -271,6 +271,29 @@ def test_a_ceasefire_once_its_terms_are_agreed() -> None:
             assert run.out[0, L.OUT_VERIFICATION] == pytest.approx(0.5 * (1 - run.x[0, CEASEFIRE]))
 
 
+def test_a_violation_seen_is_read_against_what_each_type_would_have_done() -> None:
+    """The state reads a violation it saw of a group's own conduct against the chance of one were the group limited,
+    greedy or a total spoiler (choices.violation_chances; docs/model.md 7.13): it moves the belief away from the
+    types that would have kept the ceasefire, and not at all where every type would have exploited it alike."""
+    def belief_limited(seen: float) -> np.ndarray:
+        run = Run(groups=2, prior=(0.6, 0.3, 0.1), params={"belief_suspend": 0.5}, true_type=0)
+        run.inp[:, L.IN_RENT] = 20.0  # no deal in sight: the table only explores
+        run.history(2)
+        run.inp[:, L.IN_VIOLATIONS_SEEN] = seen
+        run.inp[0, L.IN_VIOLATION_CHANCE:L.IN_VIOLATION_CHANCE + 3] = (0.05, 0.6, 0.6)  # a limited group keeps it
+        run.inp[1, L.IN_VIOLATION_CHANCE:L.IN_VIOLATION_CHANCE + 3] = (0.5, 0.5, 0.5)  # every type exploits alike
+        run.step(np.full((2, L.N_U), 0.5))
+        return run.audit[:, L.AU_BELIEF_LIMITED].copy()
+
+    seen, unseen = belief_limited(1.0), belief_limited(0.0)
+    assert seen[0] < 0.5 * unseen[0]
+    # Bayes by hand for group 0: the month's other evidence is the same in both runs, and greedy and total have the
+    # same chance, so the odds of limited move by the likelihood ratio of what was seen
+    ratio = (seen[0] / (1 - seen[0])) / (unseen[0] / (1 - unseen[0]))
+    assert ratio == pytest.approx((0.05 / 0.6) / (0.95 / 0.4), rel=1e-9)
+    assert seen[1] == pytest.approx(unseen[1], rel=1e-12)  # uninformative where every type would have done the same
+
+
 def test_the_bargaining_power_audit_reruns_the_protocol_without_each_concession() -> None:
     run = Run(groups=1, true_type=0)
     run.inp[:, L.IN_RENT] = 1.5

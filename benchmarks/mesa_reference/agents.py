@@ -347,6 +347,8 @@ class GroupAgent(mesa.Agent):
         self.arms = self.effort_multiplier = self.operations = self.fighting = 1.0
         self.posture = self.status_quo_posture = 1.0
         self.choice = np.zeros(9)
+        self.violations_seen = 0.0  # ceasefire violations the state saw last month (model.choices.violations_seen)
+        self.violation_chances = np.zeros(3)  # their chance were it limited, greedy, total (choices.violation_chances)
         self.target = False
         self.verification = 0.0
         self.state_loss = 0.0

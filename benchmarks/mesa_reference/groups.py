@@ -138,8 +138,20 @@ class GroupDesk:
         fighting = choices.fronts_fighting(choice, ceasefire)
         base = np.array([security.repression_pressure(choice[g, choices.POSTURE], conditional, p) for g in range(G)])
         pressure = bridge.pressure_after_concessions(out, base, p)
+        # the ceasefire violations the state sees this month, which the tables read next month
+        expected = np.zeros((G, choices.N_ACTION))
+        verification = np.array([g.verification for g in groups])
+        choices.actions(choice, ceasefire, verification, self.w.rivals, target, p, expected)
+        seen = np.zeros(G)
+        choices.violations_seen(expected, np.asarray(model.rng.random(G)), seen)
+        type_margins, chances = np.zeros((G, 3)), np.zeros((G, 3))
+        bridge.type_margins(audit, phase, type_margins)
+        choices.violation_chances(choice[:, choices.RIVALRY], ceasefire, verification, pressure0, conditional,
+                                  at_stake, type_margins, alive, p, chances)
         for g in groups:
             i = g.index
+            g.violations_seen = float(seen[i])
+            g.violation_chances = chances[i].copy()
             g.surplus = float(margins[i])
             g.choice = choice[i].copy()
             g.posture = float(posture[i])

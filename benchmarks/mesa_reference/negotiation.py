@@ -60,6 +60,8 @@ class TableDesk:
             row[L.IN_PRESSURE] = g.threat_ops
             row[L.IN_ALIVE], row[L.IN_WILLING] = float(g.alive), g.willing_now  # the month's willingness draw
             row[L.IN_ATTACKS:L.IN_ATTACKED + 1] = s.attacks[month, i]
+            row[L.IN_VIOLATIONS_SEEN] = g.violations_seen  # what the state saw of its conduct last month
+            row[L.IN_VIOLATION_CHANCE:L.IN_VIOLATION_CHANCE + 3] = g.violation_chances
             row[L.IN_EX_KILLED] = g.loss_share if g.phase == 6 else 0.0
             row[L.IN_GUARANTEE], row[L.IN_VERIFICATION] = g.guarantee, g.verification
             row[L.IN_HOST] = g.host_tolerance * g.sanctuary_max

@@ -44,6 +44,7 @@ LETHAL_CLASHES = int(Purpose.LETHAL_CLASHES)
 MASSACRES = int(Purpose.MASSACRES)
 WILLINGNESS = int(Purpose.WILLINGNESS)
 SPLIT_HAZARD = int(Purpose.SPLIT_HAZARD)
+VIOLATIONS_SEEN = int(Purpose.VIOLATIONS_SEEN)
 ALIVE = 0.5  # a group with fewer members than this (in the country and abroad) no longer acts
 HESITATING = 0.5  # the tables' willingness input of a declared-willing group that does not come this month
 
@@ -103,6 +104,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
     members, sanctuary, control, phase = state.members[r], state.sanctuary[r], state.control[r], state.phase[r]
     support, resources, pool = state.support[r], state.resources[r], state.ex_combatants[r]
     route_exit, route_next, group_actions = state.route_exit[r], state.route_next[r], state.actions[r]
+    violations_seen, violation_chances = state.violations_seen[r], state.violation_chances[r]
     signed_members, group_cohesion = state.signed_members[r], state.group_cohesion[r]
     coca, fragmentation, vacated = state.coca[r], state.fragmentation[r], state.vacated[r]
     leader_vacuum, in_force = state.leader_vacuum[r], state.concessions[r]
@@ -178,6 +180,8 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
     lure = np.empty(T)
     exposures = (np.empty(G), np.empty(G), np.empty((G, T)), np.empty((G, T)))  # the choices' work arrays
     posture_g, operations, fronts, posture_seen = np.empty(G), np.empty(G), np.empty(G), np.empty(G)
+    seen_u = np.empty(G)  # the uniforms that draw the ceasefire violations the state sees
+    type_margins = np.empty((G, 3))  # each group's margin at its table were it limited, greedy, total
     tables_work = tables_.month_work(state.package[r].shape[1], state.bdm_positions[r].shape[1], T)
     flows, vacuum_means, fragmentation_means = np.empty(K), np.empty(K), np.empty(K)
     relocated_now, neighbours = np.empty(K), np.empty(K)
@@ -293,8 +297,8 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         bridge.tables_inputs(
             p_group, p_without_zone, members_total, world.armed_share, income, rent0,
             bridge.drug_shares(control, kinds, effects.chi[m], world.revenue, value, drug), sanctuary, loss_share,
-            no_losses, threat_ops, alive, willing, levers.attacks[m], phase, levers.guarantee[m],
-            sanctuary_capacity, levers.ceasefire[m], levers.bilateral[m], levers.concessions[m],
+            no_losses, threat_ops, alive, willing, levers.attacks[m], violations_seen, violation_chances, phase,
+            levers.guarantee[m], sanctuary_capacity, levers.ceasefire[m], levers.bilateral[m], levers.concessions[m],
             levers.zone[m], group_cohesion, state.trend[r], inputs)
         for g in range(G):  # what the guarantors have deployed to verify (international.verification)
             inputs[g, TL.IN_VERIFICATION] = verify[g]
@@ -338,6 +342,9 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         choice = records.choices[r, m]
         choices.decide(presence, world.rival_pairs, pressure0, conditional, at_stake, ceasefire, verification, surplus,
                        target, world.spoiler, world.willing, alive, p, choice, exposures)
+        bridge.type_margins(audit, phase, type_margins)  # what the state reads its violations against (next month)
+        choices.violation_chances(choice[:, choices.RIVALRY], ceasefire, verification, pressure0, conditional,
+                                  at_stake, type_margins, alive, p, violation_chances)
         choices.postures(choice, ceasefire, posture_g)
         choices.operations_kept(choice, ceasefire, p, operations)
         for g in range(G):
@@ -481,6 +488,10 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         economy.grow_coca(coca, effects.coca_change[m])
         bridge.agreed_substitution(coca, control, decided, p)
         choices.actions(choice, ceasefire, verification, world.rivals, target, p, group_actions, posture_seen)
+        key = stream_key(seed, run, m, VIOLATIONS_SEEN)
+        for g in range(G):
+            seen_u[g] = draw_uniform(draws, key, g)
+        choices.violations_seen(group_actions, seen_u, violations_seen)
         security.remember_attacks(attacks_territory, attacks_group, forces_killed)
         killed_forces, killed_at_tables = 0.0, 0.0
         for g in range(G):

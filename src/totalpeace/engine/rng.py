@@ -36,6 +36,7 @@ class Purpose(IntEnum):
     MASSACRES = 10
     WILLINGNESS = 11
     SPLIT_HAZARD = 12
+    VIOLATIONS_SEEN = 13
 
 
 class Draws(NamedTuple):

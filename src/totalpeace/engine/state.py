@@ -36,8 +36,12 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("route_exit", ("T",), "the exit each territory ships its coca through (-1: none)", np.int64),
     Variable("route_next", ("T",), "the next territory on each territory's route (-1: at the exit or none)",
              np.int64),
-    Variable("actions", ("G", 4), "what the tables observe of each group last month: attacks, violations, attacks "
-             "on other tables, attacks suffered (model.choices.actions)"),
+    Variable("actions", ("G", 4), "each group's expected events last month: attacks, violations seen, attacks on "
+             "other tables, attacks suffered (model.choices.actions)"),
+    Variable("violations_seen", ("G",), "ceasefire violations the state saw of each group last month, drawn from "
+             "its expected events; the tables read them (model.choices.violations_seen)"),
+    Variable("violation_chances", ("G", 3), "the chance of seeing a violation of each group's ceasefire last month "
+             "were it limited, greedy or total (model.choices.violation_chances)"),
     Variable("control", ("T", "A"), "control shares of the groups and the state (last column)"),
     Variable("phase", ("G",), "phase of each group's table (model.tables.issues.Phase)", np.int8),
     Variable("signed_members", ("G",), "members when the group signed its final agreement"),

@@ -252,3 +252,36 @@ def actions(choice: np.ndarray, ceasefire: np.ndarray, verification: np.ndarray,
                 if rivals[h, g] > 0:
                     suffered += choice[h, SPOIL]
         out[g, ATTACKED] = suffered
+
+
+@numba.njit(cache=True)
+def violations_seen(actions: np.ndarray, u: np.ndarray, out: np.ndarray) -> None:
+    """The ceasefire violations the state saw this month (G,): one with chance q_g D_g, the `actions`' expected
+    violations seen (the share of fronts exploiting the ceasefire times the chance of being seen), from the uniforms
+    `u` (G,). The tables read them the next month against `violation_chances`."""
+    for g in range(actions.shape[0]):
+        out[g] = 1.0 if u[g] < actions[g, VIOLATIONS] else 0.0
+
+
+@numba.njit(cache=True)
+def violation_chances(rivalry: np.ndarray, ceasefire: np.ndarray, verification: np.ndarray, pressure0: np.ndarray,
+                      conditional: bool, at_stake: np.ndarray, margins: np.ndarray, alive: np.ndarray, p,
+                      out: np.ndarray) -> None:
+    """The chance (G, 3) that the state sees a violation of each group's ceasefire this month, were the group
+    limited, greedy or a total spoiler: q_theta D_g, with q_theta the exploitation `decide` chooses with the margin
+    the group would have at its table as that type (`margins` (G, 3), tables.bridge.type_margins; a total spoiler
+    has no deal to lose) and D_g its `detection`; 0 outside a ceasefire. The state reads what it sees against them
+    (Kydd & Walter 2002): a violation says a group is a spoiler only as far as a limited group in its place would
+    have kept the ceasefire, so a group with nothing to lose at its table reveals nothing by exploiting it. The
+    group's own type gives its own exploitation (`decide`): the state knows how each type would choose."""
+    G = out.shape[0]
+    for g in range(G):
+        for t in range(3):
+            out[g, t] = 0.0
+        if not ceasefire[g]:
+            continue
+        seen = detection(verification[g], p)
+        for t in range(3):
+            value = margins[g, t] if (at_stake[g] and np.isfinite(margins[g, t])) else 0.0
+            edge = exploit_edge(rivalry[g], verification[g], pressure0[g], conditional, at_stake[g], value, p)
+            out[g, t] = logit_choice(edge, p) * alive[g] * seen

@@ -174,7 +174,9 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "Stedman (1997); Kydd & Walter (2002) [R]; size [P]",
               "The same rate for a total spoiler, who attacks to derail the process."),
     ParamSpec("violation_rate_limited", 0.05, 0.01, 0.2, "1 / month", "M1.3", ASSUMPTION,
-              "Monthly rate of ceasefire violations the state expects of a limited spoiler under a ceasefire."),
+              "Monthly rate of the scenario's dated ceasefire violations (policy.attacks) the state expects of a "
+              "limited spoiler under a ceasefire; the violations it sees of the groups' own conduct are read against "
+              "what each type would do (docs/model.md 7.13)."),
     ParamSpec("violation_rate_greedy", 0.2, 0.05, 0.5, "1 / month", "M1.3/M5.1", ASSUMPTION,
               "The same rate for a greedy spoiler, who exploits ceasefires (the Caguán risk)."),
     ParamSpec("violation_rate_total", 0.5, 0.1, 1.0, "1 / month", "M1.3", ASSUMPTION,

@@ -87,6 +87,14 @@ def count_loglik(count: float, rates: np.ndarray, out: np.ndarray) -> None:
 
 
 @numba.njit(cache=True)
+def event_loglik(seen: bool, chances: np.ndarray, out: np.ndarray) -> None:
+    """Adds the log-likelihood of an event seen, or not, in a month given each type's chance of it (Bernoulli)."""
+    for t in range(N_TYPES):
+        c = min(max(chances[t], 1e-12), 1.0 - 1e-12)
+        out[t] += math.log(c) if seen else math.log(1.0 - c)
+
+
+@numba.njit(cache=True)
 def spoiling_rates(p, out: np.ndarray) -> None:
     """Monthly rates of major attacks (and of attacks on other tables' groups) by type."""
     out[LIMITED] = p.spoiling_rate_limited
@@ -96,7 +104,8 @@ def spoiling_rates(p, out: np.ndarray) -> None:
 
 @numba.njit(cache=True)
 def violation_rates(p, out: np.ndarray) -> None:
-    """Monthly rates of ceasefire violations by type (while a ceasefire is in force)."""
+    """Monthly rates of the scenario's dated ceasefire violations by type (while a ceasefire is in force); the
+    violations the state sees of a group's own conduct are read against `choices.violation_chances` instead."""
     out[LIMITED] = p.violation_rate_limited
     out[GREEDY] = p.violation_rate_greedy
     out[TOTAL] = p.violation_rate_total

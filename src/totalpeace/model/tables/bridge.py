@@ -14,6 +14,7 @@ from totalpeace.model.buffers import zeroed
 from totalpeace.model.tables.layout import (
     AU_GROUP_OUTSIDE,
     AU_GROUP_VALUE,
+    AU_MARGIN_TYPES,
     AU_WAR_VALUE,
     IN_ALIVE,
     IN_ARMED,
@@ -38,7 +39,9 @@ from totalpeace.model.tables.layout import (
     IN_STAKE,
     IN_TREND,
     IN_VERIFICATION,
+    IN_VIOLATION_CHANCE,
     IN_VIOLATIONS,
+    IN_VIOLATIONS_SEEN,
     IN_WILLING,
     IN_ZONE,
     N_IN,
@@ -73,12 +76,16 @@ def drug_shares(control: np.ndarray, kinds: np.ndarray, chi: np.ndarray, revenue
 def tables_inputs(power: np.ndarray, power_no_zone: np.ndarray, members_total: np.ndarray,
                   armed_share: np.ndarray, rent: np.ndarray, stake: np.ndarray, drug: np.ndarray,
                   sanctuary: np.ndarray, loss_state: np.ndarray, loss_rivals: np.ndarray, base_pressure: np.ndarray,
-                  alive: np.ndarray, willing: np.ndarray, attacks: np.ndarray, phase: np.ndarray,
+                  alive: np.ndarray, willing: np.ndarray, attacks: np.ndarray, seen: np.ndarray,
+                  chances: np.ndarray, phase: np.ndarray,
                   guarantee: np.ndarray, host_weight: np.ndarray, ceasefire: np.ndarray, bilateral: np.ndarray,
                   concessions: np.ndarray, zone: np.ndarray, cohesion: np.ndarray, trend: np.ndarray,
                   out: np.ndarray | None = None) -> np.ndarray:
     """The (G, N_IN) inputs of the tables' month. `attacks` (G, 4): major attacks, violations, attacks on other
-    tables' groups, attacks suffered (levers.attack_counts); `concessions` (G, 4) scheduled by kind; `zone` (G, T)
+    tables' groups, attacks suffered, as the scenario schedules them (levers.attack_counts); `seen` (G,) the
+    ceasefire violations the state saw of the groups' own conduct last month (choices.violations_seen) and
+    `chances` (G, 3) the chance of seeing one were the group limited, greedy or total (choices.violation_chances);
+    `concessions` (G, 4) scheduled by kind; `zone` (G, T)
     the scheduled zone territories (a zone granted with a ceasefire is a zone concession too); `ceasefire`,
     `bilateral` (G,) scheduled; `trend` (G,) each group's smoothed growth of members. Stand-ins until the
     battlefield produces them (docs/model.md 7.4): the verification capacity is the guarantor index, ex-combatants
@@ -103,6 +110,9 @@ def tables_inputs(power: np.ndarray, power_no_zone: np.ndarray, members_total: n
         inp[g, IN_WILLING] = willing[g]
         inp[g, IN_ATTACKS] = attacks[g, 0]
         inp[g, IN_VIOLATIONS] = attacks[g, 1]
+        inp[g, IN_VIOLATIONS_SEEN] = seen[g]
+        for t in range(3):
+            inp[g, IN_VIOLATION_CHANCE + t] = chances[g, t]
         inp[g, IN_ATTACKS_ON_TABLES] = attacks[g, 2]
         inp[g, IN_ATTACKED] = attacks[g, 3]
         inp[g, IN_EX_KILLED] = loss_state[g] + loss_rivals[g] if phase[g] == IMPLEMENTATION else 0.0
@@ -155,6 +165,19 @@ def margins(audit: np.ndarray, phase: np.ndarray, out: np.ndarray | None = None)
         if phase[g] != 0 and np.isfinite(outside):
             out[g] = (audit[g, AU_GROUP_VALUE] - outside) / max(abs(audit[g, AU_WAR_VALUE]), 1e-9)
     return out
+
+
+@numba.njit(cache=True)
+def type_margins(audit: np.ndarray, phase: np.ndarray, out: np.ndarray) -> None:
+    """The group's margin at its table were it limited, greedy or a total spoiler (G, 3), as `margins` gives its own:
+    its value of the package over that type's outside option, relative to its war value; NaN without a table, and
+    for a total spoiler, who accepts no deal."""
+    for g in range(audit.shape[0]):
+        for t in range(3):
+            out[g, t] = np.nan
+        if phase[g] != 0:
+            out[g, 0] = audit[g, AU_MARGIN_TYPES]
+            out[g, 1] = audit[g, AU_MARGIN_TYPES + 1]
 
 
 @numba.njit(cache=True)

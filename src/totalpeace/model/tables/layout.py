@@ -25,7 +25,7 @@ IN_ALIVE = 11  # 1 while the group exists
 IN_WILLING = 12  # 1 if the group comes to talk this month; 1/2 if it declared itself willing but hesitates this month
 # (it keeps its place in the phased order); 0 if not (model/choices.py: willingness)
 IN_ATTACKS = 13  # major attacks by the group this month (scenario events; later the group's own choice, #15)
-IN_VIOLATIONS = 14  # ceasefire violations by the group this month (scenario events; later #15)
+IN_VIOLATIONS = 14  # ceasefire violations by the group this month (scenario events)
 IN_ATTACKS_ON_TABLES = 15  # attacks by the group on groups at other tables (spoiling; scenario events; later #15)
 IN_ATTACKED = 16  # attacks the group suffered from others this month (Kydd-Walter: partly attributed to it)
 IN_EX_KILLED = 17  # share of its demobilised members killed this month (stand-in: its members lost while standing down)
@@ -39,7 +39,9 @@ IN_BOMBING = 24  # scheduled concession: bombing suspended (0/1)
 IN_ZONE = 25  # scheduled concession or ceasefire: demilitarised zone (0/1)
 IN_COHESION = 26  # the group's internal cohesion
 IN_TREND = 27  # its expected trajectory: the smoothed monthly growth of its members (values.trend_step; 1 / month)
-N_IN = 28
+IN_VIOLATIONS_SEEN = 28  # ceasefire violations the state saw of the group's own conduct last month (0/1)
+IN_VIOLATION_CHANCE = 29  # 3 columns: the chance of seeing one last month were it limited, greedy, total
+N_IN = 32
 
 # ---------------------------------------------------------------------------------------------------------------
 # Each table's fixed terms, from the scenario (one row per group slot).
@@ -130,7 +132,10 @@ AU_COUNTERFACTUALS = ("none", "arrest_orders_suspended", "extradition_suspended"
 AU_CF = 16
 AU_CF_GROUP_OUTSIDE, AU_CF_STATE_OUTSIDE, AU_CF_GROUP_VALUE = range(3)
 N_CF_FIELDS = 3
-N_AU = AU_CF + N_CF_FIELDS * len(AU_COUNTERFACTUALS)
+# The group's margin at its table (its value of the package over its outside option, relative to its war value) were it
+# limited (AU_MARGIN_TYPES) or greedy (+ 1): what each type would risk by exploiting a ceasefire (7.13)
+AU_MARGIN_TYPES = AU_CF + N_CF_FIELDS * len(AU_COUNTERFACTUALS)
+N_AU = AU_MARGIN_TYPES + 2
 
 # What ended a table (AU_CAUSE; the codes of the pattern catalogue's `breakdown_reason`, validation/statistics.py)
 CAUSE_NONE, CAUSE_ATTACK, CAUSE_VIOLATION, CAUSE_STATE, CAUSE_GROUP, CAUSE_SPOILER = range(6)

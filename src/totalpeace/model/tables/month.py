@@ -69,6 +69,7 @@ from totalpeace.model.tables.layout import (
     AU_GROUP_OUTSIDE,
     AU_GROUP_VALUE,
     AU_HAZARD,
+    AU_MARGIN_TYPES,
     AU_PHASE,
     AU_REASON,
     AU_STATE_OUTSIDE,
@@ -106,7 +107,9 @@ from totalpeace.model.tables.layout import (
     IN_STAKE,
     IN_TREND,
     IN_VERIFICATION,
+    IN_VIOLATION_CHANCE,
     IN_VIOLATIONS,
+    IN_VIOLATIONS_SEEN,
     IN_WILLING,
     IN_ZONE,
     N_AU,
@@ -419,7 +422,8 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
         just_opened = False
         has_table = static[g, TB_START] >= 0
         alive = inp[g, IN_ALIVE] > 0
-        hostile = inp[g, IN_ATTACKS] + inp[g, IN_VIOLATIONS] + inp[g, IN_ATTACKS_ON_TABLES]
+        violations = inp[g, IN_VIOLATIONS] + inp[g, IN_VIOLATIONS_SEEN]  # scheduled, and seen of its own conduct
+        hostile = inp[g, IN_ATTACKS] + violations + inp[g, IN_ATTACKS_ON_TABLES]
 
         # --- opening
         if has_table and ph == NONE:
@@ -594,6 +598,12 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
             if in_ceasefire:
                 beliefs.violation_rates(p, rates)
                 beliefs.count_loglik(inp[g, IN_VIOLATIONS], rates, loglik)
+            # what it saw of the group's own conduct in last month's ceasefire, against what each type would have
+            # done in its place (choices.violation_chances)
+            for t in range(N_TYPES):
+                rates[t] = inp[g, IN_VIOLATION_CHANCE + t]
+            if rates[LIMITED] + rates[GREEDY] + rates[TOTAL] > 0:
+                beliefs.event_loglik(inp[g, IN_VIOLATIONS_SEEN] > 0, rates, loglik)
             beliefs.bayes(belief, loglik)
             for t in range(N_TYPES):
                 st[g, ST_BELIEF + t] = belief[t]
@@ -603,7 +613,7 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
             trigger = CAUSE_STATE
             if inp[g, IN_ATTACKS] + inp[g, IN_ATTACKS_ON_TABLES] > 0:
                 trigger = CAUSE_ATTACK
-            elif inp[g, IN_VIOLATIONS] > 0:
+            elif violations > 0:
                 trigger = CAUSE_VIOLATION
             elif inp[g, IN_ATTACKED] > 0:
                 trigger = CAUSE_SPOILER
@@ -758,6 +768,9 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
             audit[g, AU_WAR_VALUE] = v_war
             audit[g, AU_GROUP_OUTSIDE] = d_true if np.isfinite(d_true) else np.nan
             audit[g, AU_GROUP_VALUE] = group_value
+            for t in (LIMITED, GREEDY):
+                audit[g, AU_MARGIN_TYPES + t] = ((group_value - _outside(v_war, t, n_conc, other_open, p))
+                                                 / max(abs(v_war), 1e-9))
             audit[g, AU_STATE_OUTSIDE] = d_state
             audit[g, AU_STATE_VALUE] = state_value
             audit[g, AU_TRUST] = trust_now
