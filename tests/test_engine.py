@@ -189,6 +189,20 @@ def test_the_state_reads_violations_against_what_each_type_would_do(tmp_path) ->
     assert in_ceasefire > 0
 
 
+def test_the_audit_shows_the_margin_each_type_would_have(flagship: totalpeace.Scenario) -> None:
+    """audit.parquet's `margin_if_limited` and `margin_if_greedy` (docs/outputs.md): the group's own margin is the
+    one of its type (a total spoiler has none), and a greedy group, with the higher premium, has the smaller one."""
+    frame = totalpeace.simulate(flagship, runs=20, seed=3, months=18).audit_frame()
+    talking = frame[frame.phase.isin(["exploration", "formal_talks", "partial_agreements"])]
+    assert len(talking) > 100
+    own = (talking.group_value - talking.group_outside_option) / talking.war_value.abs()
+    limited = np.isclose(own, talking.margin_if_limited, rtol=1e-5, atol=1e-5)  # stored as float32
+    greedy = np.isclose(own, talking.margin_if_greedy, rtol=1e-5, atol=1e-5)
+    assert np.all(limited | greedy | talking.group_outside_option.isna())
+    assert limited.any() and (greedy & ~limited).any()
+    assert np.all(talking.margin_if_greedy <= talking.margin_if_limited + 1e-5)
+
+
 def test_records_summarise_the_state(zone_path: tuple) -> None:
     engine, batch = zone_path
     rec, st, world = batch.records, batch.state, engine.arrays

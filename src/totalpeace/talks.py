@@ -25,6 +25,7 @@ AUDIT_COLUMNS = {  # audit column -> name in the frame and the summary
     L.AU_STATE_OUTSIDE: "state_outside_option", L.AU_STATE_VALUE: "state_value", L.AU_BUDGET: "state_budget",
     L.AU_BELIEF_LIMITED: "belief_limited", L.AU_BELIEF_GREEDY: "belief_greedy", L.AU_BELIEF_TOTAL: "belief_total",
     L.AU_TRUST: "trust", L.AU_CEASEFIRE: "ceasefire", L.AU_HAZARD: "breakdown_hazard",
+    L.AU_MARGIN_TYPES: "margin_if_limited", L.AU_MARGIN_TYPES + 1: "margin_if_greedy",
 }
 SIGNED = (int(Phase.FINAL_AGREEMENT), int(Phase.IMPLEMENTATION), int(Phase.DEMOBILIZED))
 IMPLEMENTED = (int(Phase.IMPLEMENTATION), int(Phase.DEMOBILIZED))

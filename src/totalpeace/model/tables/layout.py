@@ -24,9 +24,9 @@ IN_PRESSURE = 10  # the state's repression pressure on the group before concessi
 IN_ALIVE = 11  # 1 while the group exists
 IN_WILLING = 12  # 1 if the group comes to talk this month; 1/2 if it declared itself willing but hesitates this month
 # (it keeps its place in the phased order); 0 if not (model/choices.py: willingness)
-IN_ATTACKS = 13  # major attacks by the group this month (scenario events; later the group's own choice, #15)
+IN_ATTACKS = 13  # major attacks by the group this month (scenario events; the posture is not read, 7.13)
 IN_VIOLATIONS = 14  # ceasefire violations by the group this month (scenario events)
-IN_ATTACKS_ON_TABLES = 15  # attacks by the group on groups at other tables (spoiling; scenario events; later #15)
+IN_ATTACKS_ON_TABLES = 15  # attacks by the group on groups at other tables (spoiling; scenario events, 7.13)
 IN_ATTACKED = 16  # attacks the group suffered from others this month (Kydd-Walter: partly attributed to it)
 IN_EX_KILLED = 17  # share of its demobilised members killed this month (stand-in: its members lost while standing down)
 IN_GUARANTEE = 18  # guarantor index G of its table (M4.1)
