@@ -130,9 +130,9 @@ class GroupDesk:
         pressure0 = bridge.pressure_after_concessions(out, np.full(G, p.repression_base), p)
         choice = np.zeros((G, choices.N_CHOICE))
         alive = np.array([1.0 if g.alive else 0.0 for g in groups])
+        verification = np.array([g.verification for g in groups])
         choices.decide(self._per_territory("presence"), self.w.rival_pairs, pressure0, conditional, at_stake,
-                       ceasefire, np.array([g.verification for g in groups]), margins, target, self.w.spoiler,
-                       self.w.willing, alive, p, choice)
+                       ceasefire, verification, margins, target, self.w.spoiler, self.w.willing, alive, p, choice)
         posture = choices.postures(choice, ceasefire)
         operations = choices.operations_kept(choice, ceasefire, p)
         fighting = choices.fronts_fighting(choice, ceasefire)
@@ -140,7 +140,6 @@ class GroupDesk:
         pressure = bridge.pressure_after_concessions(out, base, p)
         # the ceasefire violations the state sees this month, which the tables read next month
         expected = np.zeros((G, choices.N_ACTION))
-        verification = np.array([g.verification for g in groups])
         choices.actions(choice, ceasefire, verification, self.w.rivals, target, p, expected)
         seen = np.zeros(G)
         choices.violations_seen(expected, np.asarray(model.rng.random(G)), seen)
