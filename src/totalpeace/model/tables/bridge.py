@@ -11,6 +11,7 @@ import numba
 import numpy as np
 
 from totalpeace.model.buffers import zeroed
+from totalpeace.model.tables import values
 from totalpeace.model.tables.layout import (
     AU_GROUP_OUTSIDE,
     AU_GROUP_VALUE,
@@ -163,7 +164,7 @@ def margins(audit: np.ndarray, phase: np.ndarray, out: np.ndarray | None = None)
     for g in range(G):
         outside = audit[g, AU_GROUP_OUTSIDE]
         if phase[g] != 0 and np.isfinite(outside):
-            out[g] = (audit[g, AU_GROUP_VALUE] - outside) / max(abs(audit[g, AU_WAR_VALUE]), 1e-9)
+            out[g] = values.relative_margin(audit[g, AU_GROUP_VALUE], outside, audit[g, AU_WAR_VALUE])
     return out
 
 

@@ -769,8 +769,8 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
             audit[g, AU_GROUP_OUTSIDE] = d_true if np.isfinite(d_true) else np.nan
             audit[g, AU_GROUP_VALUE] = group_value
             for t in (LIMITED, GREEDY):
-                audit[g, AU_MARGIN_TYPES + t] = ((group_value - _outside(v_war, t, n_conc, other_open, p))
-                                                 / max(abs(v_war), 1e-9))
+                audit[g, AU_MARGIN_TYPES + t] = values.relative_margin(
+                    group_value, _outside(v_war, t, n_conc, other_open, p), v_war)
             audit[g, AU_STATE_OUTSIDE] = d_state
             audit[g, AU_STATE_VALUE] = state_value
             audit[g, AU_TRUST] = trust_now

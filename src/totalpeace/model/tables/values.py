@@ -102,6 +102,12 @@ def trend_step(trend: np.ndarray, before: np.ndarray, after: np.ndarray, alive: 
 
 
 @numba.njit(cache=True)
+def relative_margin(value: float, outside: float, v_war: float) -> float:
+    """A side's margin at its table relative to its war value: (value - outside option) / |V_war|."""
+    return (value - outside) / max(abs(v_war), 1e-9)
+
+
+@numba.njit(cache=True)
 def base_peace_value(members: float, p) -> float:
     """V_0: the value of demobilising with nothing conceded, legal income under ordinary justice (USD m)."""
     return members * liberty_value(p) * (1.0 - prison_share(p.conviction_share, p))
