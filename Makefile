@@ -51,11 +51,12 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 # The long versions of the reliability loops: many more fuzz examples (scenarios, HTTP API, design sizes), SIGKILLs
-# (sweeps, --replace) and random damages to a store than `make test` runs.
+# (sweeps, --replace), random damages to a store and Mesa runs beside the engine's ensembles than `make test` runs.
 SOAK_FUZZ_EXAMPLES ?= 2000
 SOAK_KILLS ?= 25
 SOAK_REPLACE_KILLS ?= 20
 SOAK_DAMAGE_EXAMPLES ?= 200
+SOAK_MESA_RUNS ?= 300
 soak: $(STAMP)
 	TOTALPEACE_FUZZ_EXAMPLES=$(SOAK_FUZZ_EXAMPLES) $(BIN)/python -m pytest -q --durations=0 tests/test_fuzz_input.py \
 		tests/test_fuzz_territories.py \
@@ -68,6 +69,8 @@ soak: $(STAMP)
 		-k "replace"
 	TOTALPEACE_DAMAGE_EXAMPLES=$(SOAK_DAMAGE_EXAMPLES) $(BIN)/python -m pytest -q -s tests/test_store_damage.py \
 		-k "random"
+	TOTALPEACE_MESA_RUNS=$(SOAK_MESA_RUNS) $(BIN)/python -m pytest -q -s tests/test_mesa_crosscheck.py \
+		-k "matches_fast_engine"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests tools
