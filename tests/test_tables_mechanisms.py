@@ -215,9 +215,11 @@ def test_veto_approval_falls_with_what_is_conceded() -> None:
 def test_package_effects_on_the_battlefield() -> None:
     x = np.zeros(N_ISSUES)
     x[REINTEGRATION] = 1.0
-    assert effects.ddr_rate(x, P) == pytest.approx(0.1)
+    assert effects.ddr_rate(x, P) == pytest.approx(P.ddr_rate)
     x[REINTEGRATION] = 0.0
-    assert effects.ddr_rate(x, P) == pytest.approx(0.05)
+    assert effects.ddr_rate(x, P) == pytest.approx(0.5 * P.ddr_rate)
+    # the default's source: the end of DDR (DDR_COMPLETE of the members at signing left) 9 months into implementation
+    assert (1.0 - effects.ddr_rate(np.ones(N_ISSUES), P)) ** 9 == pytest.approx(strength.DDR_COMPLETE, abs=0.005)
     # a deal worth little to the richest faction raises the chance and size of a split
     poor_deal = effects.faction_shortfall(50.0, 100.0, P)
     good_deal = effects.faction_shortfall(250.0, 100.0, P)

@@ -291,9 +291,14 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "c_S + c_G: share of the whole discounted value that war destroys (Powell's inequality; the state's cost "
               "in the Nash split of the bargaining audit)."),
     # --- M5.2 / M7.2 DDR and splits ----------------------------------------------------------------------------------------
-    ParamSpec("ddr_rate", 0.1, 0.03, 0.3, "1 / month", "M5.2", ASSUMPTION,
+    ParamSpec("ddr_rate", 0.28, 0.1, 0.5, "1 / month", "M5.2",
+              "the FARC laid down its arms within about 9 months of the agreement ratified on 30 Nov 2016 (UN Mission "
+              "in Colombia: individual weapons by 27 Jun 2017, the arms caches by Aug 2017) [R]; 0.28 = 1 - 0.05^(1/9): "
+              "95% of the members at signing demobilised (the end of DDR) 9 months into implementation, at full "
+              "reintegration terms [S]; range: assumption (0.1: 95% in about 30 months; 0.5: in 4 to 5)",
               "Monthly share of a signing group's remaining members that demobilise during implementation.",
-              "The FARC concentrated and handed in weapons within about 9 months of the 2016 agreement."),
+              "At 0.1, the default until December 2026, the end of DDR came about 30 months into implementation "
+              "(40 at half the reintegration terms), against the 9 months its source gives."),
     ParamSpec("split_base", 0.1, 0.0, 0.4, "probability", "M7.2",
               "model M7.2 P = pi_0 + ... [P]; the FARC split on signing (dissidents) [R]",
               "pi_0: chance that a faction rejects the deal when its group signs.", bounds=(0.0, 1.0)),
