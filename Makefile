@@ -9,10 +9,14 @@ OUT ?= out/demo
 
 venv: $(STAMP)
 
+# pip byte-compiles what it installs one file at a time; compileall does it on every core (about 40 s instead of 75 s
+# on two). A file that cannot be compiled is only noted, as pip does: Python reads it from source when imported.
 $(STAMP): pyproject.toml requirements/constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-compile -c requirements/constraints.txt -e '.[dev]'
+	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib \
+		|| echo "note: some installed files could not be byte-compiled; Python reads them from source"
 	touch $(STAMP)
 
 demo: $(STAMP)
