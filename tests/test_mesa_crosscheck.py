@@ -22,8 +22,8 @@ bookkeeping, not the equations a second time. Three levels:
   few hundred Mesa runs before concluding.
 
 The suite runs the small version: `TOTALPEACE_MESA_RUNS` Mesa runs per case (36 by default: 45 s for both cases on
-an idle machine; `make soak` runs 300). The shifts quoted above are for 60-90 Mesa runs; with 36 they are about 1.4 times
-as large, with 300 about two thirds.
+an idle machine; `make soak` runs 300). The shifts quoted above are for 60-90 Mesa runs; with 36 they are about 1.4
+times as large, with 300 about two thirds.
 """
 from __future__ import annotations
 
