@@ -744,8 +744,8 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
             if not ended and (unresolved(ph) or ph == IMPLEMENTATION) and reason != R_RATIFIED:
                 signed = st[g, ST_SIGNED_MEMBERS]
                 disarmed = min(max(1.0 - inp[g, IN_MEMBERS] / signed, 0.0), 1.0) if signed > 0 else 0.0
-                margin = group_value - d_true
-                shortfall = 5.0 if not np.isfinite(margin) else min(max(-margin / max(abs(v_war), 1e-9), 0.0), 5.0)
+                margin = values.relative_margin(group_value, d_true, v_war)
+                shortfall = 5.0 if not np.isfinite(margin) else min(max(-margin, 0.0), 5.0)
                 shift = powell_shift(power, st[g, ST_POWER_SLOW], p)
                 against = min(max(12.0 * loss_now, 0.0), 5.0)
                 progress = agenda_progress(st[g, ST_AGREED], st[g, ST_TO_AGREE]) if unresolved(ph) else 0.0
