@@ -180,6 +180,22 @@ def test_territory_statistics_weight_departments_by_observed_homicides():
     assert st.share_in_territories(out, "social_leader_killings", (2013,), ["05"]) == pytest.approx([1 / 7])
 
 
+def test_largest_shares_diagnosis_pools_the_runs_and_marks_the_chosen_departments():
+    from totalpeace.validation.patterns import FORMER_FARC, Runs, _departments, largest_shares
+
+    labels = months("2018-01", 12)
+    inside = _departments(FORMER_FARC)[0]  # a former FARC department, marked
+    rows = [(run, label, "social_leader_killings", "", t, v) for run, values in enumerate(({inside: 1.0, "15": 3.0},
+                                                                                         {inside: 5.0, "15": 1.0}))
+            for label in labels for t, v in values.items()]
+    runs = Runs(Outputs.from_frame(frame(rows)), load_observations()["leaders_share_former_farc"])
+    text = largest_shares("social_leader_killings", range(2018, 2019), FORMER_FARC)(runs, np.zeros(2))
+    # pooled over both runs: 6 of 10 in the marked department, 4 in Boyacá (15), whatever each run's own split
+    assert "pooled over the runs: " in text
+    assert text.index("* 60.0%") < text.index("Boyacá 40.0%")
+    assert text.endswith(f"(* in {FORMER_FARC})")
+
+
 def test_criterion_bounds_and_undefined_runs():
     c = Criterion(low=1.0, high=2.0)
     assert c.holds(np.array([0.5, 1.0, 2.0, 3.0, np.nan])).tolist() == [False, True, True, False, False]

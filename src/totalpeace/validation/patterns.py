@@ -245,6 +245,24 @@ def department_misses(series: str, years: range, count: int = 3) -> Diagnosis:
     return text
 
 
+def largest_shares(series: str, years: range, chosen: str, count: int = 5) -> Diagnosis:
+    """The departments with the largest shares of a flow, pooled over the runs, those of the observation `chosen`
+    marked: where the model puts what the pattern says should be elsewhere."""
+    def text(runs: Runs, _values: np.ndarray) -> str:
+        totals = st.territory_totals(runs.outputs, series, years).sum(axis=0)
+        whole = float(totals.sum())
+        if whole <= 0:
+            return f"no {series} in {years[0]}-{years[-1]}"
+        inside = set(_departments(chosen))
+        names = department_names()
+        order = np.argsort(-totals, kind="stable")[:count]
+        parts = [f"{names.get(t, t)}{'*' if t in inside else ''} {totals[i] / whole:.1%}"
+                 for i, t in ((i, runs.outputs.territory_ids[i]) for i in order)]
+        return (f"largest shares of {series} {years[0]}-{years[-1]}, pooled over the runs: " + ", ".join(parts)
+                + f" (* in {chosen})")
+    return text
+
+
 @lru_cache(maxsize=1)
 def department_names() -> dict[str, str]:
     frame = pd.read_csv(COLOMBIA / "departments.csv", dtype={"id": str})
@@ -435,7 +453,8 @@ CATALOGUE: tuple[Pattern, ...] = (
             "leaders_share_former_farc",
             lambda r: st.share_in_territories(r.outputs, "social_leader_killings", range(2018, 2022),
                                               _departments(FORMER_FARC)),
-            "share of social-leader killings 2018-2021 in the former FARC departments (patterns.csv)", "share"),
+            "share of social-leader killings 2018-2021 in the former FARC departments (patterns.csv)", "share",
+            diagnose=largest_shares("social_leader_killings", range(2018, 2022), FORMER_FARC)),
     Pattern("eln-share-venezuela", "#17 (d)",
             "Is about 40-50% of the ELN in Venezuela (2019-2021)?", S17, "eln_share_venezuela",
             lambda r: st.group_share(r.outputs, "eln", "sanctuary", "members", (2019, 2020, 2021)),
