@@ -3,7 +3,8 @@
 Checked: every parameter of the registry (src/totalpeace/scenario/params.py) is named in the document and has a row in
 its full parameter table; every public function of the modules in src/totalpeace/model/ is named (for the bargaining
 module, the functions it exports in `__all__`; its other functions are internal helpers); every mechanism id of
-research/MECHANISMS.md that the model implements is named.
+research/MECHANISMS.md that the model implements is named; every constant of the compiled model (model/ and engine/:
+its floats and named limits) has one row in the constants table (section 7.14) that states its value.
 
 Default values are deliberately not compared: parameters are still being tuned. The parameter tables are generated
 from the registry: `.venv/bin/python tests/test_docs_model.py` prints the full table, and with `--write` regenerates
@@ -224,6 +225,64 @@ def test_every_mechanism_is_named() -> None:
     text = _doc()
     missing = [m for m in MECHANISM_IDS if re.search(rf"(?<![\w.]){re.escape(m)}(?![0-9A-Za-z])", text) is None]
     assert not missing, f"docs/model.md does not mention these mechanisms: {', '.join(missing)}"
+
+
+
+CONSTANTS_HEADING = "### 7.14 Constants fixed in the code"
+LIMITS = ("INIT_ITERATIONS", "NEWTON_STEPS", "CONCESSION_WEIGHTS")  # the constants that are not floats, by name
+NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?(?:e-?\d+)?)(?:/(\d+))?(%)?")
+
+
+def model_and_engine_constants() -> dict[str, tuple[str, object]]:
+    """Module-level constants of the compiled model (model/ and engine/) that a modelling rule reads: every float
+    (thresholds, memories, caps, tolerances) and the named limits; name -> (module, value)."""
+    import totalpeace.engine
+
+    modules = model_modules() + [
+        importlib.import_module(m.name)
+        for m in pkgutil.walk_packages(totalpeace.engine.__path__, prefix="totalpeace.engine.")
+        if not m.ispkg
+    ]
+    found: dict[str, tuple[str, object]] = {}
+    for module in modules:
+        source = inspect.getsource(module)
+        for name, value in vars(module).items():
+            if not re.fullmatch(r"[A-Z][A-Z0-9_]*", name) or not re.search(rf"^{name}\s*[:=]", source, re.M):
+                continue  # not a constant, or one imported from elsewhere
+            if isinstance(value, float) or name in LIMITS:
+                found[name] = (module.__name__, value)
+    return found
+
+
+def _numbers(row: str) -> list[float]:
+    """The numbers a table row states: 0.2, 1e-9, 1/12, 5% (the backticked names are left out)."""
+    values = []
+    for whole, denominator, percent in NUMBER.findall(re.sub(r"`[A-Z][A-Z0-9_]*`", "", row)):
+        value = float(whole) / (float(denominator) if denominator else 1.0)
+        values.append(value / 100 if percent else value)
+    return values
+
+
+def test_every_constant_of_the_model_is_in_the_constants_table_with_its_value() -> None:
+    text = _doc()
+    assert CONSTANTS_HEADING in text, f"docs/model.md lost its section '{CONSTANTS_HEADING}'"
+    section = text.split(CONSTANTS_HEADING, 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ")]
+    constants = model_and_engine_constants()
+    assert {"SMOOTHING", "ALIVE", "DDR_COMPLETE", "INIT_ITERATIONS"} <= set(constants)  # the scan finds them
+    problems = []
+    for name, (module, value) in sorted(constants.items()):
+        named = [row for row in rows if f"`{name}`" in row]
+        if not named:
+            problems.append(f"{name} ({module}) has no row")
+            continue
+        if len(named) > 1:
+            problems.append(f"{name} has {len(named)} rows")
+        stated = _numbers(named[0])
+        wanted = value if isinstance(value, tuple) else (value,)
+        if not all(any(math.isclose(v, n, rel_tol=1e-9) for n in stated) for v in wanted):
+            problems.append(f"{name} = {value} ({module}), the row states {stated}")
+    assert not problems, "docs/model.md section 7.14 against the code: " + "; ".join(problems)
 
 
 if __name__ == "__main__":
