@@ -212,3 +212,19 @@ def test_negotiation_tables_match_engine(reference: ModuleType) -> None:
         w, present = bargaining.table_weights(cap[i], sal)
         np.testing.assert_allclose(tables.compromise(list(pos[i]), list(cap[i]), list(sal)),
                                    bargaining.weighted_mean(pos[i], w, present), atol=1e-12)
+
+
+def test_attrition_breakdown_reads_a_whole_year_from_the_agents(reference: ModuleType) -> None:
+    """benchmarks/mesa_reference/attrition.py (docs/validation.md 10.19): the months of a calendar year, stocks and
+    removals that are never negative, at most the model's cap on the monthly loss to the state, and a clear error for
+    a year the scenario does not cover whole."""
+    attrition = importlib.import_module("mesa_reference.attrition")
+    assert attrition.year_months("2012-10", 118, 2013) == list(range(3, 15))
+    out = attrition.attrition("colombia-2012", [], 2013, ["farc", "eln"], runs=2)
+    for row in out.values():
+        assert min(row.values()) >= 0.0
+        assert row["removed_share_armed"] <= 12 * 0.2  # MAX_MONTHLY_LOSS a month
+    assert out["farc"]["armed"] > out["eln"]["armed"] > 0
+    assert out["farc"]["removed"] > 0 and out["farc"]["ops"] > 0
+    with pytest.raises(SystemExit, match="not a whole year"):
+        attrition.attrition("colombia-2012", [], 2012, ["eln"], runs=1)
