@@ -227,7 +227,6 @@ def test_every_mechanism_is_named() -> None:
     assert not missing, f"docs/model.md does not mention these mechanisms: {', '.join(missing)}"
 
 
-
 CONSTANTS_HEADING = "### 7.14 Constants fixed in the code"
 LIMITS = ("INIT_ITERATIONS", "NEWTON_STEPS", "CONCESSION_WEIGHTS")  # the constants that are not floats, by name
 NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?(?:e-?\d+)?)(?:/(\d+))?(%)?")
