@@ -139,11 +139,12 @@ def _named(text: str, name: str) -> bool:
     return re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", text) is not None
 
 
-def model_modules() -> list[ModuleType]:
-    """Every module of src/totalpeace/model, those of its subpackages (model/tables) included."""
+def model_modules(package: ModuleType = totalpeace.model) -> list[ModuleType]:
+    """Every module of src/totalpeace/model (or of another package), those of its subpackages (model/tables)
+    included."""
     return [
         importlib.import_module(m.name)
-        for m in pkgutil.walk_packages(totalpeace.model.__path__, prefix="totalpeace.model.")
+        for m in pkgutil.walk_packages(package.__path__, prefix=package.__name__ + ".")
         if not m.name.rsplit(".", 1)[1].startswith("_") and not m.ispkg
     ]
 
@@ -237,11 +238,7 @@ def model_and_engine_constants() -> dict[str, tuple[str, object]]:
     (thresholds, memories, caps, tolerances) and the named limits; name -> (module, value)."""
     import totalpeace.engine
 
-    modules = model_modules() + [
-        importlib.import_module(m.name)
-        for m in pkgutil.walk_packages(totalpeace.engine.__path__, prefix="totalpeace.engine.")
-        if not m.ispkg
-    ]
+    modules = model_modules() + model_modules(totalpeace.engine)
     found: dict[str, tuple[str, object]] = {}
     for module in modules:
         source = inspect.getsource(module)
