@@ -179,7 +179,8 @@ class TerritoryAgent(mesa.Agent):
         self.losses_groups = dict.fromkeys((g.gid for g in groups), 0.0)
 
         e_state = self.effort[STATE]
-        density = e_state / strength.search_area(np.array([self.area]), 0)
+        # the state's effort per search area (Deitchman), kept for benchmarks/mesa_reference/attrition.py
+        self.search_density = density = e_state / strength.search_area(np.array([self.area]), 0)
         expected = []
         self.captured_support = dict.fromkeys((g.gid for g in groups), 0.0)
         for g in here:

@@ -15,13 +15,9 @@ from __future__ import annotations
 import argparse
 from collections import defaultdict
 
-import numpy as np
-
 import totalpeace
-from totalpeace.model import strength
 from totalpeace.scenario.dates import add_months
 
-from .agents import STATE
 from .model import TotalPeaceModel
 
 
@@ -58,8 +54,7 @@ def attrition(scenario_name: str, overrides: list[str], year: int, groups: list[
                     here = group.members.get(territory.tid, 0.0)
                     if here <= 0:
                         continue
-                    search = strength.search_area(np.array([territory.area]), 0)
-                    total["effort_per_area"] += territory.effort[STATE] / search * here
+                    total["effort_per_area"] += territory.search_density * here
                     total["removed"] += territory.losses_state.get(group.gid, 0.0)
                     total["captured"] += territory.captured_support.get(group.gid, 0.0)
     out = {}

@@ -255,9 +255,9 @@ def largest_shares(series: str, years: range, chosen: str, count: int = 5) -> Di
             return f"no {series} in {years[0]}-{years[-1]}"
         inside = set(_departments(chosen))
         names = department_names()
-        order = np.argsort(-totals, kind="stable")[:count]
-        parts = [f"{names.get(t, t)}{'*' if t in inside else ''} {totals[i] / whole:.1%}"
-                 for i, t in ((i, runs.outputs.territory_ids[i]) for i in order)]
+        ids = runs.outputs.territory_ids
+        parts = [f"{names.get(ids[i], ids[i])}{'*' if ids[i] in inside else ''} {totals[i] / whole:.1%}"
+                 for i in np.argsort(-totals, kind="stable")[:count]]
         return (f"largest shares of {series} {years[0]}-{years[-1]}, pooled over the runs: " + ", ".join(parts)
                 + f" (* in {chosen})")
     return text
