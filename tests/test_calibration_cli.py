@@ -214,6 +214,8 @@ def test_out_of_bounds_value_in_a_set_is_an_input_error(cli, write):
     (("population = 4", "population = 1"), "budget.population"),
     (('scenarios = ["colombia-2012"]', 'scenarios = ["colombia-2022"]'), "none of the chosen patterns"),
     (("[budget]", "[budget]\nwhatever = 1"), "budget.whatever"),
+    (('parameters = ["armed_violence_share"]', 'parameters = ["armed_violence_share"]\ndistance = "mean"'),
+     "distance: Input should be 'median' or 'crps'"),
     (('parameters = ["armed_violence_share"]', "parameters = []"), "add a [screening] table"),
     (('parameters = ["armed_violence_share"]', 'parameters = []\n[screening]\ncandidates = ["recruitment_rate", '
       '"desertion_rat"]\nkeep = 1'), "screening.candidates[1]: unknown parameter 'desertion_rat'"),

@@ -10,7 +10,16 @@ import pytest
 import totalpeace
 from totalpeace.calibration import diagnostics
 from totalpeace.calibration.problem import setting_seed, with_setting
-from totalpeace.calibration.yardsticks import Z_CAP, Yardstick, discrepancy, distance, usable, yardstick
+from totalpeace.calibration.yardsticks import (
+    Z_CAP,
+    Yardstick,
+    discrepancy,
+    distance,
+    run_discrepancies,
+    score,
+    usable,
+    yardstick,
+)
 from totalpeace.scenario.forms import all_forms, apply_form, choices, default_form, form_fields, label
 from totalpeace.scenario.schema import Scenario
 from totalpeace.validation.patterns import catalogue
@@ -51,6 +60,57 @@ def test_yardsticks_measure_in_half_bands():
     yes_no = Yardstick("y", observed=1.0, scale=0.5, log=False, indicator=True)
     assert discrepancy(yes_no, np.array([1.0, 0.0, np.nan, 1.0])) == pytest.approx(-1.0)  # happens in half
     assert distance(np.array([3.0, 4.0])) == pytest.approx(np.sqrt(12.5))
+
+
+def test_the_score_counts_every_run():
+    stick = Yardstick("x", observed=100.0, scale=np.log(1.2), log=True, indicator=False)
+    assert run_discrepancies(stick, np.array([120.0, np.nan, 0.0, 1e9])) == pytest.approx([1.0, Z_CAP, -Z_CAP, Z_CAP])
+    # runs that agree: the score is their common |z|; runs on the observation score 0
+    assert score(stick, np.array([120.0, 120.0, 120.0])) == pytest.approx(1.0)
+    assert score(stick, np.full(6, 100.0)) == 0.0
+    # a minority that never sees the event leaves the median on time but costs Z_CAP q^2 (unbiased over the runs:
+    # Z_CAP k (k - 1) / (n (n - 1)) for k of n runs)
+    two_of_six = np.array([np.nan, 100.0, 100.0, 100.0, 100.0, np.nan])
+    assert discrepancy(stick, two_of_six) == 0.0
+    assert score(stick, two_of_six) == pytest.approx(Z_CAP * 2 / 30)
+    assert score(stick, np.array([np.nan] * 4 + [100.0] * 2)) == pytest.approx(Z_CAP * 12 / 30)
+    # spread is not rewarded: the same misses on both sides score more than hitting, and a single run scores its |z|
+    assert score(stick, np.array([100 / 1.2**2, 100 * 1.2**2] * 3)) > score(stick, np.full(6, 100.0))
+    assert score(stick, np.array([144.0])) == pytest.approx(2.0)
+    # a yes/no pattern: the unbiased Brier score 2 (1 - p)^2 in half-bands, 0 when it always happens
+    yes_no = Yardstick("y", observed=1.0, scale=0.5, log=False, indicator=True)
+    assert score(yes_no, np.ones(5)) == 0.0 and score(yes_no, np.zeros(5)) == pytest.approx(2.0)
+    assert score(yes_no, np.array([1.0, 0.0, np.nan, 1.0])) == pytest.approx(2 * 2 / 12)  # 2 k (k - 1) / (n (n - 1))
+
+
+def test_the_spec_chooses_what_the_distance_scores(monkeypatch):
+    """The evaluator keeps the medians' signed misses for the posterior either way; its distance is their RMS, or
+    with `distance = "crps"` the RMS of every run's score."""
+    from totalpeace.calibration import method
+
+    sticks = {"a": Yardstick("a", observed=100.0, scale=np.log(1.2), log=True, indicator=False),
+              "b": Yardstick("b", observed=1.0, scale=0.5, log=False, indicator=True)}
+    runs = {"a": np.array([np.nan, 100.0, 100.0, 100.0, 100.0, np.nan]), "b": np.array([1.0, 1.0, 1.0, 0.0, 1.0, 1.0])}
+    monkeypatch.setattr(method, "evaluate_many", lambda problem, executor, settings, on_done: [runs] * len(settings))
+    (z, median_distance), = method._evaluator(None, sticks, None, lambda: None)([{}])
+    (z_crps, crps_distance), = method._evaluator(None, sticks, None, lambda: None, "crps")([{}])
+    assert z == pytest.approx([0.0, -1 / 3]) and z_crps == pytest.approx(z)
+    assert median_distance == pytest.approx(np.sqrt((0 + 1 / 9) / 2))
+    # a: two never-signing runs of six, Z_CAP 2 / 30; b: one miss of six scores 0 in the unbiased estimate
+    assert crps_distance == pytest.approx(np.sqrt(((Z_CAP * 2 / 30) ** 2 + 0.0) / 2))
+
+
+def test_the_score_rewards_runs_near_the_observation_not_their_spread():
+    """Over many ensembles, runs spread around the observation score lower than the same runs shifted by half a band
+    or spread twice as wide, and the fair estimate has no bias from the small ensembles."""
+    stick = Yardstick("x", observed=0.0, scale=1.0, log=False, indicator=False)
+    rng = np.random.default_rng(7)
+    truth = rng.normal(0.0, 1.0, (4000, 6))
+    mean = {name: np.mean([score(stick, row) for row in draws]) for name, draws in
+            {"true": truth, "shifted": truth + 0.5, "wide": 2.0 * truth}.items()}
+    assert mean["true"] < mean["shifted"] and mean["true"] < mean["wide"]
+    # the fair estimate is unbiased: the CRPS of N(0, 1) at its own mean is (sqrt 2 - 1) / sqrt pi
+    assert mean["true"] == pytest.approx((np.sqrt(2) - 1) / np.sqrt(np.pi), abs=0.01)
 
 
 def test_catalogue_yardsticks_follow_the_bands():

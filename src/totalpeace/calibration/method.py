@@ -26,7 +26,7 @@ from totalpeace.calibration.problem import Probe, Problem, build_problem, evalua
 from totalpeace.calibration.screening import ScreeningResult, screen
 from totalpeace.calibration.smc import Prior, SmcResult, SmcSettings, effective_sample_size, posterior_frame, run_smc
 from totalpeace.calibration.spec import Budget, CalibrationSpec
-from totalpeace.calibration.yardsticks import Yardstick, discrepancy, distance, usable
+from totalpeace.calibration.yardsticks import Yardstick, discrepancy, distance, score, usable
 from totalpeace.experiments.executors import Executor
 from totalpeace.scenario.forms import Form, all_forms, label
 from totalpeace.scenario.schema import Scenario
@@ -128,7 +128,7 @@ def run_calibration(spec: CalibrationSpec, scenarios: dict[str, Scenario], budge
             on_screened(screening)
     bounds = spec.prior_bounds(names)
     prior = Prior(bounds, forms)
-    result = run_smc(prior, _evaluator(problem, sticks, executor, progress.done), _smc_settings(budget),
+    result = run_smc(prior, _evaluator(problem, sticks, executor, progress.done, spec.distance), _smc_settings(budget),
                      on_generation=progress.stage)
     posterior = posterior_frame(result, list(sticks))
     checks, per_form, checked = _predictive_checks(spec, scenarios, budget, executor, prior, result, progress)
@@ -153,13 +153,17 @@ def _smc_settings(budget: Budget) -> SmcSettings:
                        max_simulations=budget.max_simulations, max_minutes=budget.max_minutes, seed=budget.seed)
 
 
-def _evaluator(problem: Problem, sticks: dict[str, Yardstick], executor: Executor,
-               done: Callable[[], None]) -> Callable[[list[dict]], list[tuple[np.ndarray, float]]]:
+def _evaluator(problem: Problem, sticks: dict[str, Yardstick], executor: Executor, done: Callable[[], None],
+               scoring: str = "median") -> Callable[[list[dict]], list[tuple[np.ndarray, float]]]:
+    """Simulates settings into (signed discrepancies of the medians, distance); the distance scores the medians'
+    misses or, with `scoring="crps"`, every run (calibration/yardsticks.py)."""
     def evaluate(settings: list[dict]) -> list[tuple[np.ndarray, float]]:
         out = []
         for stats in evaluate_many(problem, executor, settings, on_done=done):
             z = np.array([discrepancy(stick, stats[pid]) for pid, stick in sticks.items()])
-            out.append((z, distance(z)))
+            misses = np.abs(z) if scoring == "median" else np.array(
+                [score(stick, stats[pid]) for pid, stick in sticks.items()])
+            out.append((z, distance(misses)))
         return out
     return evaluate
 

@@ -90,6 +90,9 @@ class CalibrationSpec(Strict):
     budget: Budget = Field(default_factory=Budget)
     quick: Budget | None = Field(None, description="Budget of `--quick` (default: a few minutes' worth).")
     screening: Screening | None = Field(None, description="Morris screening that picks parameters to calibrate.")
+    distance: Literal["median", "crps"] = Field(
+        "median", description='How a particle\'s runs meet each pattern (calibration/yardsticks.py): "median", '
+        'the miss of their median; "crps", the continuous ranked probability score of every run.')
 
     def prior_bounds(self, names: list[str] | None = None) -> dict[str, tuple[float, float]]:
         """(low, high) of the named parameters (default: the always-calibrated ones)."""

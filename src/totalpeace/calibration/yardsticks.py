@@ -15,6 +15,16 @@ A run where the statistic is undefined (the table never signs, never breaks down
 (the median of a particle whose runs mostly never sign is "never"), and |z| is capped at Z_CAP: a pattern the model
 cannot approach counts as a fixed miss and does not drown the others. Patterns that only fix a direction (no observed
 value) or that the scenario's inputs fix (`Pattern.dependence`) are not used.
+
+The signed discrepancy of the median tells which way a particle misses (the screening's elementary effects and the
+posterior's `z:` columns), and by default the distance is the RMS of these. A spec may score every run instead
+(`distance = "crps"`): the continuous ranked probability score of the particle's runs against the observation, in the
+same capped half-bands (`score`). The median is blind to a minority of runs that miss: a particle whose talks never
+sign in two runs of six has the median of one that always signs, while the validation report counts in how many runs a
+pattern is reproduced. The CRPS is |z| when the runs agree, grows with the share of runs that miss and does not reward
+spread (Gneiting and Raftery 2007, a strictly proper score): where a share q of the runs miss by the cap and the
+others hit, it is Z_CAP q^2, and for a yes/no pattern that happens with chance p it is 2 (1 - p)^2 in half-bands (the
+Brier score).
 """
 
 from __future__ import annotations
@@ -70,6 +80,31 @@ def summary(stick: Yardstick, values: np.ndarray) -> float:
     return float(np.median(np.where(np.isfinite(v), v, np.inf)))
 
 
+def run_discrepancies(stick: Yardstick, values: np.ndarray) -> np.ndarray:
+    """Each run's signed distance from the observation, in half-bands, capped at +-Z_CAP (an undefined run counts as
+    a never-happening event, +Z_CAP; for a yes/no pattern, a run where it does not happen is -2)."""
+    v = np.asarray(values, dtype=float)
+    if stick.indicator:
+        return (np.nan_to_num(v, nan=0.0) - stick.observed) / stick.scale
+    v = np.where(np.isfinite(v), v, np.inf)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = np.log(np.where(v > 0, v, 0.0)) if stick.log else v
+        z = (x - (np.log(stick.observed) if stick.log else stick.observed)) / stick.scale
+    return np.clip(np.nan_to_num(z, nan=Z_CAP, posinf=Z_CAP, neginf=-Z_CAP), -Z_CAP, Z_CAP)
+
+
+def score(stick: Yardstick, values: np.ndarray) -> float:
+    """The particle's continuous ranked probability score on one pattern, in half-bands: mean |z| over its runs less
+    half the mean |z_i - z_j| over pairs of distinct runs (the unbiased, 'fair' estimate of the score of the
+    distribution the runs are drawn from; Ferro 2014). 0 when every run hits the observation."""
+    z = run_discrepancies(stick, values)
+    n = len(z)
+    if n == 0:
+        return Z_CAP
+    spread = np.abs(z[:, None] - z[None, :]).sum() / (n * (n - 1)) if n > 1 else 0.0
+    return float(max(np.mean(np.abs(z)) - 0.5 * spread, 0.0))
+
+
 def discrepancy(stick: Yardstick, values: np.ndarray) -> float:
     """Signed distance of the particle's summary from the observation, in half-bands, capped at +-Z_CAP."""
     x = summary(stick, values)
@@ -82,9 +117,9 @@ def discrepancy(stick: Yardstick, values: np.ndarray) -> float:
     return float(np.clip(z, -Z_CAP, Z_CAP))
 
 
-def distance(z: np.ndarray) -> float:
-    """The particle's distance: the root mean square of its patterns' discrepancies (a typical miss, in half-bands)."""
-    return float(np.sqrt(np.mean(np.square(z))))
+def distance(scores: np.ndarray) -> float:
+    """The particle's distance: the root mean square of its patterns' scores (a typical miss, in half-bands)."""
+    return float(np.sqrt(np.mean(np.square(scores))))
 
 
 def usable(patterns: Sequence[Pattern]) -> dict[str, Yardstick]:
