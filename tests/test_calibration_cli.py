@@ -170,6 +170,38 @@ def test_validate_without_a_spec_scores_the_flagship_calibration(cli, tmp_path):
     assert summary["crps"].gt(0).all()
 
 
+def test_validate_holds_a_parameter_in_every_draw(cli, tmp_path):
+    """`--set parameters.NAME=VALUE` holds a registry parameter in every scenario and posterior draw (over the drawn
+    value, as explicit values win in a scenario) and says so on the page; the same draws without it differ."""
+    def shares(*extra: str) -> tuple[pd.DataFrame, str, str]:
+        out = tmp_path / "-".join(extra or ("plain",))
+        code, stdout, err = cli("validate", "--draws", "2", "--runs", "2", "--out", str(out), "--store",
+                                str(tmp_path / "empty-store"), "--no-backtest", "--patterns", "farc-havana-stable",
+                                *extra)
+        assert code == 0, err
+        return pd.read_csv(out / "patterns.csv"), stdout, (out / "validation.html").read_text()
+
+    plain, _, _ = shares()
+    low, stdout, page = shares("--set", "parameters.recruitment_rate=0.0003")  # a calibrated parameter: held anyway
+    high, _, _ = shares("--set", "parameters.recruitment_rate=0.003")
+    assert "Held in every scenario and draw: recruitment_rate = 0.0003" in stdout
+    assert "recruitment_rate held at 0.0003" in page
+    assert low["median"].iloc[0] < plain["median"].iloc[0] < high["median"].iloc[0]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("groups.eln.members=5", "validate holds registry parameters only"),
+    ("parameters.type_prior_mod=0.9", 'did you mean "type_prior_mode"'),
+    ("parameters.type_prior_mode=5", "parameters.type_prior_mode: Input should be less than or equal to 1"),
+    ("parameters.type_prior_mode", "expected parameters.NAME=VALUE"),
+])
+def test_validate_refuses_what_it_cannot_hold(cli, tmp_path, text, message):
+    code, _, err = cli("validate", "--uncalibrated", "--no-backtest", "--set", text, "--out", str(tmp_path))
+    assert code == 2 and message in err
+    code, _, err = cli("validate", "--backtest", "--set", "parameters.type_prior_mode=0.9", "--out", str(tmp_path))
+    assert code == 2 and "not with --backtest" in err
+
+
 def test_scenario_uses_a_calibrated_set_and_explicit_values_win(write, tmp_path):
     paramset = write("set.toml", 'name = "s"\n[provenance]\nseed = 1\n[parameters]\nrecruitment_rate = 0.011\n'
                                  "desertion_rate = 0.009\n")

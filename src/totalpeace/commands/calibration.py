@@ -17,6 +17,9 @@ from totalpeace.commands.progress import progress_bar
 
 SCREENING_EXTRA_ROWS = 5  # ranking rows printed below the last calibrated candidate
 SpecArg = Annotated[str, typer.Argument(metavar="SPEC.toml", help="Calibration file (see docs/validation.md).")]
+HoldOpt = Annotated[list[str] | None, typer.Option(
+    "--set", help="Hold a registry parameter at one value in every scenario and posterior draw: "
+    "parameters.NAME=VALUE (repeatable).")]
 
 
 def _prepare(spec_file: str) -> tuple[Any, dict[str, Any], list[Any]]:
@@ -135,6 +138,7 @@ def validate(
                                         "both, comma-separated.")] = "municipality,department",
     patterns: Annotated[str, typer.Option("--patterns", help="Pattern catalogue entries to evaluate: all, none, or "
                                           "a comma list of ids (docs/validation.md).")] = "all",
+    hold: HoldOpt = None,
 ) -> None:
     """Score the (calibrated) model against history on one page: the pattern catalogue (which of Colombia's
     historical patterns the ensemble reproduces), held-back years (CRPS, 50/80/95% coverage, against simple
@@ -147,6 +151,9 @@ def validate(
     from totalpeace.validation.report import write_validation_report
 
     console = Console()
+    if backtest and hold:
+        raise InputError("--set: not with --backtest, which ranks the calibrations as they are (use --set with the "
+                         "pattern table, and --no-backtest or the default backtest of the page)")
     if backtest:
         _backtest_only(console, origins, levels, runs or 20, seed, out or Path("out") / "validation" / "backtest",
                        calibrations, store)
@@ -168,6 +175,10 @@ def validate(
         if "weight" not in frame.columns:
             raise InputError(f"--posterior: {path} has no weight column")
         sets = draw_parameters(frame, draws, seed)
+    held = _held_parameters(hold, spec.scenarios[0])
+    if held:  # explicit values win over the draws, as in a scenario that names a calibration
+        sets = [{**s, **held} for s in sets] if sets is not None else [held]
+        console.print("Held in every scenario and draw: " + ", ".join(f"{k} = {v:g}" for k, v in held.items()))
     started = time.time()
     ensembles = _simulate_all(console, scenarios, targets, chosen, runs, seed, sets)
     seconds = time.time() - started
@@ -190,8 +201,9 @@ def validate(
     if skill is not None:
         skill.to_csv(folder / "backtest.csv", index=False)
     members = len(sets or [{}]) * runs
+    drawn = 'scenario defaults (uncalibrated)' if uncalibrated else f'{draws} draws from {path}'
     provenance = [f"calibration file {spec_file}",
-                  f"parameters: {'scenario defaults (uncalibrated)' if sets is None else f'{draws} draws from {path}'}",
+                  f"parameters: {drawn}" + "".join(f"; {k} held at {v:g}" for k, v in held.items()),
                   f"{members} ensemble members per scenario ({len(sets or [{}])} parameter sets x {runs} runs), "
                   f"seed {seed}; {len(ensembles)} ensembles simulated in {seconds:.0f} s"]
     if skill is not None:
@@ -206,6 +218,31 @@ def validate(
 
 
 BACKTEST_DRAWS, BACKTEST_RUNS = 10, 2  # posterior draws x runs per origin and level in `validate`'s backtest
+
+
+def _held_parameters(texts: list[str] | None, scenario_ref: str) -> dict[str, float]:
+    """`--set parameters.NAME=VALUE`: registry parameters held at one value, checked as a scenario checks them (the
+    error names the field). Only parameters: the backtest's scenarios are built from data, not from the spec's."""
+    from totalpeace.errors import InputError
+    from totalpeace.scenario import load_scenario
+    from totalpeace.scenario.params import BY_NAME
+    from totalpeace.scenario.paths import suggest
+
+    names = []
+    for text in texts or []:
+        path, sep, _ = (part.strip() for part in text.partition("="))
+        name = path.removeprefix("parameters.")
+        if not sep:
+            raise InputError(f"--set {text}: expected parameters.NAME=VALUE")
+        if not path.startswith("parameters.") or name not in BY_NAME:
+            hint = suggest(name, list(BY_NAME)) if path.startswith("parameters.") else ""
+            raise InputError(f"--set {text}: validate holds registry parameters only, as parameters.NAME=VALUE "
+                             f"(docs/scenarios.md 4.8){hint}")
+        names.append(name)
+    if not names:
+        return {}
+    checked = load_scenario(scenario_ref, list(texts or [])).parameters
+    return {name: float(getattr(checked, name)) for name in dict.fromkeys(names)}
 
 
 def _calibration_diagnostics(console: Console, posterior: Path | None) -> dict[str, Any] | None:
