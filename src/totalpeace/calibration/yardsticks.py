@@ -80,17 +80,22 @@ def summary(stick: Yardstick, values: np.ndarray) -> float:
     return float(np.median(np.where(np.isfinite(v), v, np.inf)))
 
 
-def run_discrepancies(stick: Yardstick, values: np.ndarray) -> np.ndarray:
-    """Each run's signed distance from the observation, in half-bands, capped at +-Z_CAP (an undefined run counts as
-    a never-happening event, +Z_CAP; for a yes/no pattern, a run where it does not happen is -2)."""
-    v = np.asarray(values, dtype=float)
-    if stick.indicator:
-        return (np.nan_to_num(v, nan=0.0) - stick.observed) / stick.scale
-    v = np.where(np.isfinite(v), v, np.inf)
+def _capped(stick: Yardstick, x: np.ndarray) -> np.ndarray:
+    """Signed distances of values x from the observation, in half-bands, capped at +-Z_CAP (infinitely late and
+    undefined at +Z_CAP, zero or less on a log scale at -Z_CAP)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        x = np.log(np.where(v > 0, v, 0.0)) if stick.log else v
-        z = (x - (np.log(stick.observed) if stick.log else stick.observed)) / stick.scale
+        if stick.log:
+            z = (np.log(np.where(x > 0, x, 0.0)) - np.log(stick.observed)) / stick.scale
+        else:
+            z = (x - stick.observed) / stick.scale
     return np.clip(np.nan_to_num(z, nan=Z_CAP, posinf=Z_CAP, neginf=-Z_CAP), -Z_CAP, Z_CAP)
+
+
+def run_discrepancies(stick: Yardstick, values: np.ndarray) -> np.ndarray:
+    """Each run's signed distance from the observation, in capped half-bands (an undefined run counts as a
+    never-happening event, +Z_CAP; for a yes/no pattern, a run where it does not happen is -2)."""
+    v = np.asarray(values, dtype=float)
+    return _capped(stick, np.nan_to_num(v, nan=0.0) if stick.indicator else np.where(np.isfinite(v), v, np.inf))
 
 
 def score(stick: Yardstick, values: np.ndarray) -> float:
@@ -107,14 +112,7 @@ def score(stick: Yardstick, values: np.ndarray) -> float:
 
 def discrepancy(stick: Yardstick, values: np.ndarray) -> float:
     """Signed distance of the particle's summary from the observation, in half-bands, capped at +-Z_CAP."""
-    x = summary(stick, values)
-    if stick.log:
-        z = (np.log(x) - np.log(stick.observed)) / stick.scale if x > 0 else -np.inf
-    else:
-        z = (x - stick.observed) / stick.scale
-    if not np.isfinite(z):
-        return Z_CAP if z > 0 or np.isnan(z) else -Z_CAP
-    return float(np.clip(z, -Z_CAP, Z_CAP))
+    return float(_capped(stick, np.array([summary(stick, values)]))[0])
 
 
 def distance(scores: np.ndarray) -> float:

@@ -179,6 +179,9 @@ def validate(
     if held:  # explicit values win over the draws, as in a scenario that names a calibration
         sets = [{**s, **held} for s in sets] if sets is not None else [held]
         console.print("Held in every scenario and draw: " + ", ".join(f"{k} = {v:g}" for k, v in held.items()))
+    # the backtest takes a few of the draws (or the held values alone, over as many runs as without them)
+    backtest_sets = sets[:BACKTEST_DRAWS] if sets else None
+    backtest_runs = 20 if uncalibrated else BACKTEST_RUNS
     started = time.time()
     ensembles = _simulate_all(console, scenarios, targets, chosen, runs, seed, sets)
     seconds = time.time() - started
@@ -191,7 +194,7 @@ def validate(
         _print_patterns(console, table)
     skill = None
     if not no_backtest:
-        skill = _backtest_table(console, origins, levels, seed, sets[:BACKTEST_DRAWS] if sets else None)
+        skill = _backtest_table(console, origins, levels, seed, backtest_sets, backtest_runs)
     calibration = _calibration_diagnostics(console, path if sets is not None else None)
     folder = out or Path("out") / "validation" / spec.name
     folder.mkdir(parents=True, exist_ok=True)
@@ -208,8 +211,8 @@ def validate(
                   f"seed {seed}; {len(ensembles)} ensembles simulated in {seconds:.0f} s"]
     if skill is not None:
         provenance.append(f"backtest: origins {origins}, levels {levels}, "
-                          f"{len(sets[:BACKTEST_DRAWS]) if sets else 1} parameter sets x "
-                          f"{BACKTEST_RUNS if sets else 20} runs per origin and level, seed {seed}")
+                          f"{len(backtest_sets or [{}])} parameter sets x {backtest_runs} runs per origin and "
+                          f"level, seed {seed}")
     report = write_validation_report(folder / "validation.html", scores, summary, provenance, patterns=table,
                                      backtest=skill, calibration=calibration)
     console.print(f"{len(ensembles)} ensembles of {members} runs simulated in {seconds:.0f} s. Wrote "
@@ -345,13 +348,12 @@ def _backtest_settings(origins: str, levels: str) -> tuple[list[int], list[str]]
 
 
 def _backtest_table(console: Console, origins: str, levels: str, seed: int,
-                    settings: list[dict[str, Any]] | None) -> Any:
+                    settings: list[dict[str, Any]] | None, runs: int) -> Any:
     """`validate`'s backtest: the calibration's posterior draws (or the flagship's parameters), means over origins."""
     from totalpeace.validation.backtest import backtest, skill_table
     from totalpeace.validation.colombia_backtest import PROBLEM
 
     years, chosen = _backtest_settings(origins, levels)
-    runs = BACKTEST_RUNS if settings else 20
     with progress_bar(console, "forecasts") as bar:
         task = bar.add_task("backtest", total=len(years) * len(chosen))
         scores = backtest(PROBLEM, years, chosen, runs, seed, settings=settings,
