@@ -71,13 +71,18 @@ def yardstick(pattern: Pattern) -> Yardstick | None:
     return Yardstick(pattern.id, observed, scale, log=False, indicator=False)
 
 
+def _runs(stick: Yardstick, values: np.ndarray) -> np.ndarray:
+    """Each run's value as the yardstick reads it: an undefined run is a never-happening event (infinitely late, or
+    0 for a yes/no pattern)."""
+    v = np.asarray(values, dtype=float)
+    return np.nan_to_num(v, nan=0.0) if stick.indicator else np.where(np.isfinite(v), v, np.inf)
+
+
 def summary(stick: Yardstick, values: np.ndarray) -> float:
     """A particle's summary of one pattern over its runs: the median (undefined runs count as never), or for a yes/no
     pattern the share of runs where it happens."""
-    v = np.asarray(values, dtype=float)
-    if stick.indicator:
-        return float(np.mean(np.nan_to_num(v, nan=0.0)))
-    return float(np.median(np.where(np.isfinite(v), v, np.inf)))
+    v = _runs(stick, values)
+    return float(np.mean(v) if stick.indicator else np.median(v))
 
 
 def _capped(stick: Yardstick, x: np.ndarray) -> np.ndarray:
@@ -94,8 +99,7 @@ def _capped(stick: Yardstick, x: np.ndarray) -> np.ndarray:
 def run_discrepancies(stick: Yardstick, values: np.ndarray) -> np.ndarray:
     """Each run's signed distance from the observation, in capped half-bands (an undefined run counts as a
     never-happening event, +Z_CAP; for a yes/no pattern, a run where it does not happen is -2)."""
-    v = np.asarray(values, dtype=float)
-    return _capped(stick, np.nan_to_num(v, nan=0.0) if stick.indicator else np.where(np.isfinite(v), v, np.inf))
+    return _capped(stick, _runs(stick, values))
 
 
 def score(stick: Yardstick, values: np.ndarray) -> float:
