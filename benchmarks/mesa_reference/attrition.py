@@ -50,11 +50,8 @@ def attrition(scenario_name: str, overrides: list[str], year: int, groups: list[
                 total["networks"] += sum(group.support.values())
                 total["sanctuary"] += group.sanctuary
                 total["ops"] += group.ops * armed
-                for territory in model.territory_list:
-                    here = group.members.get(territory.tid, 0.0)
-                    if here <= 0:
-                        continue
-                    total["effort_per_area"] += territory.search_density * here
+                for territory in model.territory_list:  # removals and captures wherever they happened
+                    total["effort_per_area"] += territory.search_density * group.members.get(territory.tid, 0.0)
                     total["removed"] += territory.losses_state.get(group.gid, 0.0)
                     total["captured"] += territory.captured_support.get(group.gid, 0.0)
     out = {}
