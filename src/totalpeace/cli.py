@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from totalpeace.commands.options import Uncertainty, UncertaintyOpt
+from totalpeace.commands.options import AssumptionsChoice, AssumptionsOpt, Uncertainty, UncertaintyOpt
 from totalpeace.errors import InputError, InputWarning
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -63,6 +63,7 @@ def run(
     report: Annotated[bool, typer.Option(help="Write report.html.")] = True,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print the report to report.pdf (needs Chromium).")] = False,
     uncertainty: UncertaintyOpt = Uncertainty.full,
+    assumptions: AssumptionsOpt = AssumptionsChoice.fixed,
 ) -> None:
     """Run an ensemble: progress bar, summary table, summary.json, Parquet and CSV files, report.html."""
     from pathlib import Path
@@ -84,7 +85,7 @@ def run(
     from totalpeace.validation.history import history_checks, history_section, print_history
 
     resolved = load_scenario(scenario, set_ or [])
-    plan = build_plan(resolved, runs, seed, uncertainty.value)
+    plan = build_plan(resolved, runs, seed, uncertainty.value, assumptions=assumptions == AssumptionsChoice.drawn)
     warn_reference_forms(set_ or [], plan)
     if pdf:
         require_chromium()  # before the runs, not after

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from totalpeace.commands.options import ExecutorOpt, StoreOpt, WorkersOpt
+from totalpeace.commands.options import AssumptionsChoice, ExecutorOpt, StoreOpt, WorkersOpt
 from totalpeace.commands.progress import progress_bar
 
 SCREENING_EXTRA_ROWS = 5  # ranking rows printed below the last calibrated candidate
@@ -139,6 +139,10 @@ def validate(
     patterns: Annotated[str, typer.Option("--patterns", help="Pattern catalogue entries to evaluate: all, none, or "
                                           "a comma list of ids (docs/validation.md).")] = "all",
     hold: HoldOpt = None,
+    assumptions: Annotated[AssumptionsChoice, typer.Option(
+        "--assumptions", help="drawn: every parameter set also draws the unidentified assumptions (registry "
+        "assumptions no set or scenario gives) from their plausible ranges, as `run --assumptions drawn` does; "
+        "fixed: they keep their defaults.")] = AssumptionsChoice.fixed,
 ) -> None:
     """Score the (calibrated) model against history on one page: the pattern catalogue (which of Colombia's
     historical patterns the ensemble reproduces), held-back years (CRPS, 50/80/95% coverage, against simple
@@ -151,6 +155,9 @@ def validate(
     from totalpeace.validation.report import write_validation_report
 
     console = Console()
+    if backtest and assumptions == AssumptionsChoice.drawn:
+        raise InputError("--assumptions drawn: not with --backtest, which ranks the calibrations as they are (the "
+                         "pattern table and the page's default backtest take it)")
     if backtest and hold:
         raise InputError("--set: not with --backtest, which ranks the calibrations as they are (use --set with the "
                          "pattern table, and --no-backtest or the default backtest of the page)")
@@ -179,6 +186,15 @@ def validate(
     if held:  # explicit values win over the draws, as in a scenario that names a calibration
         sets = [{**s, **held} for s in sets] if sets is not None else [held]
         console.print("Held in every scenario and draw: " + ", ".join(f"{k} = {v:g}" for k, v in held.items()))
+    assumed = 0
+    if assumptions == AssumptionsChoice.drawn:
+        from totalpeace.uncertainty.assumptions import with_assumptions
+
+        before = len((sets or [{}])[0])
+        sets = with_assumptions(sets if sets is not None else [{}] * draws, scenarios.values(), seed)
+        assumed = len(sets[0]) - before
+        console.print(f"Each of the {len(sets)} parameter sets also draws {assumed} unidentified assumptions from "
+                      "their plausible ranges")
     # the backtest takes a few of the draws (or the held values alone, over as many runs as without them)
     backtest_sets = sets[:BACKTEST_DRAWS] if sets else None
     backtest_runs = 20 if uncalibrated else BACKTEST_RUNS
@@ -206,7 +222,8 @@ def validate(
     members = len(sets or [{}]) * runs
     drawn = 'scenario defaults (uncalibrated)' if uncalibrated else f'{draws} draws from {path}'
     provenance = [f"calibration file {spec_file}",
-                  f"parameters: {drawn}" + "".join(f"; {k} held at {v:g}" for k, v in held.items()),
+                  f"parameters: {drawn}" + "".join(f"; {k} held at {v:g}" for k, v in held.items())
+                  + (f"; {assumed} unidentified assumptions drawn from their plausible ranges" if assumed else ""),
                   f"{members} ensemble members per scenario ({len(sets or [{}])} parameter sets x {runs} runs), "
                   f"seed {seed}; {len(ensembles)} ensembles simulated in {seconds:.0f} s"]
     if skill is not None:

@@ -11,7 +11,15 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from totalpeace.commands.options import ExecutorOpt, PdfOpt, Uncertainty, UncertaintyOpt, WorkersOpt
+from totalpeace.commands.options import (
+    AssumptionsChoice,
+    AssumptionsOpt,
+    ExecutorOpt,
+    PdfOpt,
+    Uncertainty,
+    UncertaintyOpt,
+    WorkersOpt,
+)
 from totalpeace.commands.progress import progress_bar
 from totalpeace.commands.reports import output_folder, write_reports
 from totalpeace.report.catalogue import REQUIRED_SHOWN
@@ -33,6 +41,7 @@ def compare(
     report: Annotated[bool, typer.Option(help="Write report.html.")] = True,
     pdf: PdfOpt = False,
     uncertainty: UncertaintyOpt = Uncertainty.full,
+    assumptions: AssumptionsOpt = AssumptionsChoice.fixed,
 ) -> None:
     """Compare policy variants on common random numbers: paired differences per metric and year, 80% intervals."""
     from totalpeace.errors import InputError
@@ -48,7 +57,8 @@ def compare(
         task = bar.add_task(f"{len(scenarios)} scenarios x {runs} runs ({pool.description})", total=None)
         comparison = run_compare(scenarios, set_ or [], runs=runs, seed=seed, months=months, executor=pool,
                                  progress=lambda done, total: bar.update(task, completed=done, total=total),
-                                 scenarios=resolved, uncertainty=uncertainty.value)
+                                 scenarios=resolved, uncertainty=uncertainty.value,
+                                 assumptions=assumptions == AssumptionsChoice.drawn)
     diffs = comparison.differences()
     diffs.to_csv(folder / "differences.csv", index=False)
     comparison.yearly.to_parquet(folder / "yearly.parquet", index=False)

@@ -28,3 +28,17 @@ UncertaintyOpt = Annotated[Uncertainty, typer.Option(
     "--uncertainty", help="What the intervals include: full (model forms, parameter draws from the calibration's "
     "posterior and the runs' randomness), parameters (the scenario's own model form), stochastic (one point: the "
     "scenario's form and parameter values).")]
+
+
+class AssumptionsChoice(StrEnum):
+    """Whether the unidentified assumptions are drawn (totalpeace.uncertainty.assumptions)."""
+
+    drawn = "drawn"
+    fixed = "fixed"
+
+
+AssumptionsOpt = Annotated[AssumptionsChoice, typer.Option(
+    "--assumptions", help="fixed: the registry's unidentified assumptions (no published estimate, no calibration, "
+    "not set by the scenario) stay at their defaults, and the intervals leave out what is not known about them; "
+    "drawn: every parameter draw also draws them from their plausible ranges (not weighed by history, "
+    "docs/validation.md 11.6). The stochastic design holds every parameter.")]

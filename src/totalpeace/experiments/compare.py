@@ -136,10 +136,12 @@ def check_comparable(scenarios: list[Scenario], refs: list[str]) -> None:
 def run_compare(refs: list[str], sets: list[str] | None = None, runs: int = 100, seed: int = 1,
                 months: int | None = None, executor: Executor | None = None,
                 progress: Progress | None = None, chunk: int | None = None,
-                scenarios: list[Scenario] | None = None, uncertainty: str = "stochastic") -> Comparison:
+                scenarios: list[Scenario] | None = None, uncertainty: str = "stochastic",
+                assumptions: bool = False) -> Comparison:
     """Run the baseline `refs[0]` and each variant with the same seed and run ids; `sets` apply to all.
     `scenarios`: the refs already loaded and checked (`load_comparable`). `uncertainty`: the design of the run
-    plans (totalpeace.uncertainty.plan), the same form and parameter draw for a run id in every scenario."""
+    plans (totalpeace.uncertainty.plan), the same form and parameter draw for a run id in every scenario;
+    `assumptions`: whether the plans draw the unidentified assumptions."""
     from totalpeace.codeversion import code_version
     from totalpeace.uncertainty.ensemble import simulate_plans
     from totalpeace.uncertainty.plan import build_plan, check_reference_forms, same_draws
@@ -151,7 +153,7 @@ def run_compare(refs: list[str], sets: list[str] | None = None, runs: int = 100,
     months = months or scenarios[0].months
     names = _names(scenarios, refs)
     check_reference_forms(scenarios, names, uncertainty)
-    plans = [build_plan(s, runs, seed, uncertainty) for s in scenarios]
+    plans = [build_plan(s, runs, seed, uncertainty, assumptions=assumptions) for s in scenarios]
     same_draws(plans, names)
     own = executor is None
     executor = executor or LocalExecutor()

@@ -27,7 +27,8 @@ def reference_provenance(scenario: Scenario, plan: Plan) -> dict:
     params = scenario.parameters.model_dump()
     calibration = params.pop("calibration")
     return {"negotiation_engine": scenario.model.negotiation_engine, "contest_form": scenario.model.contest_form,
-            "calibration": calibration, "parameters": params, "uncertainty": plan.design}
+            "calibration": calibration, "parameters": params, "uncertainty": plan.design,
+            "assumptions": "drawn" if plan.assumptions else "fixed"}
 
 
 def simulate_plans(scenarios: list[Scenario], plans: list[Plan], months: int | None, executor: Executor,
@@ -53,12 +54,13 @@ def _by_cells(scenarios: list[Scenario], plans: list[Plan], months: int | None, 
 
 def simulate_uncertain(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | None = None,
                        uncertainty: str = "full", executor: Executor | None = None,
-                       progress: Progress | None = None, runs_per_draw: int = RUNS_PER_DRAW) -> Results:
+                       progress: Progress | None = None, runs_per_draw: int = RUNS_PER_DRAW,
+                       assumptions: bool = False) -> Results:
     """An ensemble whose runs carry the model-form, parameter and stochastic uncertainty of `uncertainty`
     ("full", "parameters" or "stochastic"); `results.summary()["uncertainty"]` says how much each contributes.
     `runs_per_draw` changes which runs share a draw (and so every run's numbers): keep the default to reproduce
-    `totalpeace run`."""
-    plan = build_plan(scenario, runs, seed, uncertainty, runs_per_draw)
+    `totalpeace run`. `assumptions`: draw the unidentified assumptions from their plausible ranges."""
+    plan = build_plan(scenario, runs, seed, uncertainty, runs_per_draw, assumptions)
     own = executor is None
     executor = executor or LocalExecutor(1)
     try:

@@ -10,7 +10,8 @@ the form by its weight, v the particle by its posterior weight (inverting the cu
 spreads the cells evenly: every form gets its share of cells within one or two, even in a small ensemble, and
 particles are drawn in proportion to their weights with less clumping than independent draws. Nothing depends on
 the number of runs, the batch, the worker or the executor: run r has the same form, draw and random stream in any
-ensemble that contains it, and in every scenario of a comparison.
+ensemble that contains it, and in every scenario of a comparison. When asked to, a cell also draws the registry's
+unidentified assumptions from their plausible ranges (`assumptions`), with the same guarantees.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import pandas as pd
 from totalpeace.engine.rng import stream_keys
 from totalpeace.errors import InputError, InputWarning
 from totalpeace.scenario.schema import Scenario
+from totalpeace.uncertainty.assumptions import Assumptions, unidentified
 from totalpeace.uncertainty.forms import BY_NAME as BY_SWITCH
 from totalpeace.uncertainty.forms import (
     MIN_WEIGHT,
@@ -51,13 +53,15 @@ G1, G2 = 1.0 / _PLASTIC, 1.0 / _PLASTIC ** 2
 
 @dataclass(frozen=True)
 class Cell:
-    """Runs first_run .. first_run + runs - 1: one joint form and one posterior particle (None: the set's medians)."""
+    """Runs first_run .. first_run + runs - 1: one joint form, one posterior particle (None: the set's medians) and
+    one value of each drawn assumption (in the order of the plan's `assumptions.names`)."""
 
     index: int
     first_run: int
     runs: int
     form: int
     particle: int | None
+    assumed: tuple[float, ...] = ()
 
 
 @dataclass
@@ -74,6 +78,7 @@ class Plan:
     posterior: Posterior | None
     cells: list[Cell]
     notes: list[str] = field(default_factory=list)
+    assumptions: Assumptions = field(default_factory=Assumptions)
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -85,8 +90,19 @@ class Plan:
 
     @property
     def drawn(self) -> bool:
-        """Whether runs draw parameters from a posterior (rather than all using the set's medians)."""
+        """Whether runs draw parameters: from a posterior (rather than all using the set's medians) or the
+        unidentified assumptions from their plausible ranges."""
+        return self.calibrated or bool(self.assumptions)
+
+    @property
+    def calibrated(self) -> bool:
+        """Whether runs draw the calibrated parameters from a posterior."""
         return any(c.particle is not None for c in self.cells) and bool(self.posterior and self.posterior.names)
+
+    def drawn_values(self, cell: Cell) -> dict[str, float]:
+        """The parameter values the cell draws: its posterior particle's and its assumptions'."""
+        out = self.posterior.values_of(cell.particle) if self.calibrated and cell.particle is not None else {}
+        return {**out, **dict(zip(self.assumptions.names, cell.assumed, strict=True))}
 
     def run_labels(self, run_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(form index, cell index) of every run id."""
@@ -98,17 +114,16 @@ class Plan:
     def scenario_for(self, scenario: Scenario, cell: Cell) -> Scenario:
         """The scenario one cell simulates: its form, and its draw of the calibrated parameters."""
         out = with_form(scenario, self.forms[cell.form])
-        if cell.particle is not None and self.posterior is not None and self.posterior.names:
-            params = out.parameters.model_copy(update=self.posterior.values_of(cell.particle))
-            out = out.model_copy(update={"parameters": params})
+        drawn = self.drawn_values(cell)
+        if drawn:
+            out = out.model_copy(update={"parameters": out.parameters.model_copy(update=drawn)})
         return out
 
     def frame(self) -> pd.DataFrame:
         """One row per run: its cell, its form (a column per switch) and its drawn parameter values (plan.csv)."""
         rows = []
-        names = self.posterior.names if self.posterior is not None and self.drawn else ()
         for c in self.cells:
-            drawn = self.posterior.values_of(c.particle) if names and c.particle is not None else {}
+            drawn = self.drawn_values(c)
             for run in range(c.first_run, c.first_run + c.runs):
                 rows.append({"run": run, "cell": c.index, **self.forms[c.form],
                              "particle": -1 if c.particle is None else c.particle, **drawn})
@@ -123,6 +138,8 @@ class Plan:
         return {
             "design": self.design, "sources": list(self.sources), "runs": self.runs,
             "runs_per_draw": self.runs_per_draw, "draws": len(self.cells) if self.drawn else 0,
+            "assumptions": {"parameters": list(self.assumptions.names), "prior": "uniform on the plausible range"}
+            if self.assumptions else None,
             "form_weights": self.weighting,
             "forms": [{**f, "weight": w, "cells": int(n), "runs": int(r)}
                       for f, w, n, r in zip(self.forms, self.weights, counts, runs, strict=True)],
@@ -150,9 +167,13 @@ def describe(plan: Plan) -> str:
     else:
         parts.append(f"one model form ({form_label(plan.forms[0])})")
     post = plan.posterior
-    if plan.drawn and post is not None:
+    assumed = (f"{len(plan.assumptions.names)} unidentified assumptions drawn from their plausible ranges"
+               if plan.assumptions else "")
+    if plan.calibrated and post is not None:
         parts.append(f"{len(plan.cells)} posterior draws of {len(post.names)} parameters ({post.name}, effective "
-                     f"size {post.effective_size:.0f})")
+                     f"size {post.effective_size:.0f}){', with ' + assumed if assumed else ''}")
+    elif assumed:
+        parts.append(f"{len(plan.cells)} draws of {assumed}")
     else:
         parts.append(f"{len(plan.cells)} groups of runs without parameter draws")
     included = ", ".join({"structural": "model-form", "parameters": "parameter"}[s] for s in plan.sources[:-1])
@@ -161,13 +182,17 @@ def describe(plan: Plan) -> str:
 
 
 def build_plan(scenario: Scenario, runs: int, seed: int, design: str = "full",
-               runs_per_draw: int = RUNS_PER_DRAW) -> Plan:
-    """The plan of `runs` runs (ids 0 .. runs - 1) of `scenario` under `design`."""
+               runs_per_draw: int = RUNS_PER_DRAW, assumptions: bool = False) -> Plan:
+    """The plan of `runs` runs (ids 0 .. runs - 1) of `scenario` under `design`; `assumptions`: draw the
+    unidentified assumptions from their plausible ranges (the `full` and `parameters` designs only)."""
     if design not in DESIGNS:
         raise InputError(f"--uncertainty: {design!r} is not a design (choose from {', '.join(DESIGNS)})")
     if runs < 1 or runs_per_draw < 1:
         raise InputError(f"runs and runs per draw must be at least 1 (got {runs}, {runs_per_draw})")
     notes: list[str] = []
+    if design == "stochastic" and assumptions:
+        raise InputError("--assumptions drawn: the stochastic design holds every parameter at one point; draw the "
+                         "assumptions with --uncertainty parameters or full")
     if design == "stochastic":
         cells = [Cell(k, lo, min(runs_per_draw, runs - lo), 0, None) for k, lo in
                  enumerate(range(0, runs, runs_per_draw))]
@@ -190,7 +215,16 @@ def build_plan(scenario: Scenario, runs: int, seed: int, design: str = "full",
         notes.append(f"the {posterior.name} posterior was fitted under one model form: every form draws from it")
     cells = [_cell(k, lo, min(runs_per_draw, runs - lo), seed, weights, forms, posterior)
              for k, lo in enumerate(range(0, runs, runs_per_draw))]
-    return Plan(design, seed, runs, runs_per_draw, forms, weights, weighting, posterior, cells, notes)
+    drawn = unidentified(scenario)
+    if drawn and assumptions:
+        values = drawn.draws(seed, np.array([c.index for c in cells]))
+        cells = [replace(c, assumed=tuple(float(x) for x in row)) for c, row in zip(cells, values, strict=True)]
+    elif drawn:
+        notes.append(f"{len(drawn.names)} unidentified assumptions stay at their registry defaults, so the "
+                     "intervals leave out what is not known about them (--assumptions drawn draws them: "
+                     "docs/validation.md 11.6)")
+        drawn = Assumptions()
+    return Plan(design, seed, runs, runs_per_draw, forms, weights, weighting, posterior, cells, notes, drawn)
 
 
 def _weighed_forms(scenario: Scenario, posterior: Posterior | None,
