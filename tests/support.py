@@ -1,5 +1,5 @@
 """Helpers several test modules share: is a process alive, a live dashboard server on a free port, a results store's
-tables in a canonical order, and refused input."""
+tables in a canonical order, refused input, and a calibration spec small enough for a test."""
 
 from __future__ import annotations
 
@@ -10,6 +10,21 @@ import threading
 import time
 from collections.abc import Iterator
 from typing import Any
+
+# A calibration spec of one scenario, three patterns and one parameter, on a budget of seconds.
+TINY = """
+name = "tiny"
+scenarios = ["colombia-2012"]
+patterns = ["farc-havana-stable", "ceasefire-homicides", "homicides-national"]
+parameters = ["armed_violence_share"]
+[budget]
+population = 4
+generations = 2
+runs = 1
+seed = 2
+max_minutes = 5
+predictive_draws = 2
+"""
 
 
 def process_alive(pid: int) -> bool:

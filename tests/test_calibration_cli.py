@@ -6,24 +6,11 @@ import tomllib
 
 import pandas as pd
 import pytest
+from support import TINY
 
 import totalpeace
 from totalpeace.experiments.store import ResultsStore
 from totalpeace.scenario.params import BY_NAME
-
-TINY = """
-name = "tiny"
-scenarios = ["colombia-2012"]
-patterns = ["farc-havana-stable", "ceasefire-homicides", "homicides-national"]
-parameters = ["armed_violence_share"]
-[budget]
-population = 4
-generations = 2
-runs = 1
-seed = 2
-max_minutes = 5
-predictive_draws = 2
-"""
 
 
 def test_calibrate_then_validate(cli, write, tmp_path):

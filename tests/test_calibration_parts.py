@@ -92,8 +92,8 @@ def test_the_spec_chooses_what_the_distance_scores(monkeypatch):
               "b": Yardstick("b", observed=1.0, scale=0.5, log=False, indicator=True)}
     runs = {"a": np.array([np.nan, 100.0, 100.0, 100.0, 100.0, np.nan]), "b": np.array([1.0, 1.0, 1.0, 0.0, 1.0, 1.0])}
     monkeypatch.setattr(method, "evaluate_many", lambda problem, executor, settings, on_done: [runs] * len(settings))
-    (z, median_distance), = method._evaluator(None, sticks, None, lambda: None)([{}])
-    (z_crps, crps_distance), = method._evaluator(None, sticks, None, lambda: None, "crps")([{}])
+    (z, median_distance), = method.evaluator(None, sticks, None, lambda: None)([{}])
+    (z_crps, crps_distance), = method.evaluator(None, sticks, None, lambda: None, "crps")([{}])
     assert z == pytest.approx([0.0, -1 / 3]) and z_crps == pytest.approx(z)
     assert median_distance == pytest.approx(np.sqrt((0 + 1 / 9) / 2))
     # a: two never-signing runs of six, Z_CAP 2 / 30; b: one miss of six scores 0 in the unbiased estimate

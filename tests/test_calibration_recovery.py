@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import totalpeace
-from totalpeace.calibration.method import _evaluator
+from totalpeace.calibration.method import evaluator
 from totalpeace.calibration.problem import build_problem, particle_statistics
 from totalpeace.calibration.smc import Prior, SmcSettings, effective_sample_size, moves_needed, run_smc
 from totalpeace.calibration.yardsticks import Yardstick, summary
@@ -73,7 +73,7 @@ def test_recovers_recruitment_rate_from_synthetic_data(synthetic):
     problem, sticks = synthetic
     prior = Prior({"recruitment_rate": PRIOR})
     with LocalExecutor(1) as pool:
-        result = run_smc(prior, _evaluator(problem, sticks, pool, lambda: None),
+        result = run_smc(prior, evaluator(problem, sticks, pool, lambda: None),
                          SmcSettings(population=24, generations=4, seed=5, max_minutes=5))
     values = PRIOR[0] + (PRIOR[1] - PRIOR[0]) * result.population.unit[:, 0]
     prior_sd = (PRIOR[1] - PRIOR[0]) / np.sqrt(12)
@@ -96,7 +96,7 @@ def test_same_posterior_on_one_or_two_workers_and_on_dask(synthetic):
     settings = SmcSettings(population=6, generations=2, max_moves=2, seed=3)
 
     def run(pool):
-        return run_smc(prior, _evaluator(problem, sticks, pool, lambda: None), settings)
+        return run_smc(prior, evaluator(problem, sticks, pool, lambda: None), settings)
 
     with LocalExecutor(1) as one:
         first = run(one)

@@ -32,7 +32,8 @@ PROPERTY = settings(max_examples=25, deadline=None, suppress_health_check=[Healt
 # ---------------------------------------------------------------------------------------------------------------------
 # Strategies
 # ---------------------------------------------------------------------------------------------------------------------
-unit = st.floats(0.0, 1.0, allow_nan=False)
+# valid input only: the scenario schema refuses subnormal numbers (below 2.2e-308, not 0) as too small to compute with
+unit = st.floats(0.0, 1.0, allow_nan=False, allow_subnormal=False)
 
 LEVERS = st.fixed_dictionaries({
     "policy.decriminalization": unit,
@@ -51,7 +52,8 @@ LEVERS = st.fixed_dictionaries({
 
 
 def _parameter_values(specs: list) -> st.SearchStrategy[dict[str, float]]:
-    return st.fixed_dictionaries({f"parameters.{s.name}": st.floats(s.low, s.high, allow_nan=False) for s in specs})
+    return st.fixed_dictionaries({f"parameters.{s.name}": st.floats(s.low, s.high, allow_nan=False,
+                                                                     allow_subnormal=False) for s in specs})
 
 
 PARAMETER_OVERRIDES = st.lists(st.sampled_from(PARAMETERS), max_size=10, unique_by=lambda s: s.name).flatmap(

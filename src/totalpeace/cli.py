@@ -63,7 +63,7 @@ def run(
     report: Annotated[bool, typer.Option(help="Write report.html.")] = True,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print the report to report.pdf (needs Chromium).")] = False,
     uncertainty: UncertaintyOpt = Uncertainty.full,
-    assumptions: AssumptionsOpt = AssumptionsChoice.fixed,
+    assumptions: AssumptionsOpt = AssumptionsChoice.auto,
 ) -> None:
     """Run an ensemble: progress bar, summary table, summary.json, Parquet and CSV files, report.html."""
     from pathlib import Path
@@ -85,7 +85,7 @@ def run(
     from totalpeace.validation.history import history_checks, history_section, print_history
 
     resolved = load_scenario(scenario, set_ or [])
-    plan = build_plan(resolved, runs, seed, uncertainty.value, assumptions=assumptions == AssumptionsChoice.drawn)
+    plan = build_plan(resolved, runs, seed, uncertainty.value, assumptions=assumptions.flag)
     warn_reference_forms(set_ or [], plan)
     if pdf:
         require_chromium()  # before the runs, not after
@@ -149,6 +149,7 @@ app.command()(analysis.search)
 app.command()(serve.serve)
 app.command()(calibration.calibrate)
 app.command()(calibration.validate)
+app.command("match-assumptions")(calibration.match_assumptions)
 
 
 def _print_warning(message, category, filename, lineno, file=None, line=None) -> None:

@@ -101,19 +101,7 @@ def run_calibration(spec: CalibrationSpec, scenarios: dict[str, Scenario], budge
                     on_screened: Callable[[ScreeningResult], None] | None = None) -> Calibration:
     """Steps 1-5 of the module docstring."""
     progress = progress or Progress()
-    chosen = catalogue(None if spec.patterns == "all" else list(spec.patterns))
-    sticks = usable(chosen)
-    unusable = {p.id: ("not an independent test: " + p.dependence if p.dependence else
-                       "the observation fixes only a direction") for p in chosen if p.id not in sticks}
-    probe: Probe = build_problem(scenarios, [p for p in chosen if p.id in sticks], budget.runs, budget.seed)
-    problem = probe.problem
-    left_out = {**unusable, **probe.left_out}
-    sticks = {pid: sticks[pid] for pid in problem.patterns}
-    if not sticks:
-        from totalpeace.errors import InputError
-
-        raise InputError(f"patterns: none of the chosen patterns can be calibrated against on {', '.join(scenarios)} "
-                         f"({'; '.join(f'{k}: {v}' for k, v in left_out.items())})")
+    problem, sticks, left_out = problem_of(spec, scenarios, budget)
     reference = _reference_form(scenarios, spec.form_fields())
     forms = all_forms(spec.form_fields(), reference) if spec.form_fields() else []
     screening, names = None, list(spec.parameters)
@@ -128,7 +116,7 @@ def run_calibration(spec: CalibrationSpec, scenarios: dict[str, Scenario], budge
             on_screened(screening)
     bounds = spec.prior_bounds(names)
     prior = Prior(bounds, forms)
-    result = run_smc(prior, _evaluator(problem, sticks, executor, progress.done, spec.distance), _smc_settings(budget),
+    result = run_smc(prior, evaluator(problem, sticks, executor, progress.done, spec.distance), _smc_settings(budget),
                      on_generation=progress.stage)
     posterior = posterior_frame(result, list(sticks))
     checks, per_form, checked = _predictive_checks(spec, scenarios, budget, executor, prior, result, progress)
@@ -138,6 +126,25 @@ def run_calibration(spec: CalibrationSpec, scenarios: dict[str, Scenario], budge
     return Calibration(spec, budget, list(sticks), left_out, bounds, forms, reference, screening, result, posterior,
                        checks, diagnostics.identifiability(posterior, bounds), weights,
                        result.simulations + (screening.evaluations if screening else 0) + checked)
+
+
+def problem_of(spec: CalibrationSpec, scenarios: dict[str, Scenario],
+               budget: Budget) -> tuple[Problem, dict[str, Yardstick], dict[str, str]]:
+    """What a particle simulates (step 2), the yardstick of each pattern in the distance and why the others are not."""
+    chosen = catalogue(None if spec.patterns == "all" else list(spec.patterns))
+    sticks = usable(chosen)
+    unusable = {p.id: ("not an independent test: " + p.dependence if p.dependence else
+                       "the observation fixes only a direction") for p in chosen if p.id not in sticks}
+    probe: Probe = build_problem(scenarios, [p for p in chosen if p.id in sticks], budget.runs, budget.seed)
+    problem = probe.problem
+    left_out = {**unusable, **probe.left_out}
+    sticks = {pid: sticks[pid] for pid in problem.patterns}
+    if not sticks:
+        from totalpeace.errors import InputError
+
+        raise InputError(f"patterns: none of the chosen patterns can be calibrated against on {', '.join(scenarios)} "
+                         f"({'; '.join(f'{k}: {v}' for k, v in left_out.items())})")
+    return problem, sticks, left_out
 
 
 def _reference_form(scenarios: dict[str, Scenario], fields: list[str]) -> Form:
@@ -153,7 +160,7 @@ def _smc_settings(budget: Budget) -> SmcSettings:
                        max_simulations=budget.max_simulations, max_minutes=budget.max_minutes, seed=budget.seed)
 
 
-def _evaluator(problem: Problem, sticks: dict[str, Yardstick], executor: Executor, done: Callable[[], None],
+def evaluator(problem: Problem, sticks: dict[str, Yardstick], executor: Executor, done: Callable[[], None],
                scoring: str = "median") -> Callable[[list[dict]], list[tuple[np.ndarray, float]]]:
     """Simulates settings into (signed discrepancies of the medians, distance); the distance scores the medians'
     misses or, with `scoring="crps"`, every run (calibration/yardsticks.py)."""

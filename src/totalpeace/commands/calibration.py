@@ -140,9 +140,10 @@ def validate(
                                           "a comma list of ids (docs/validation.md).")] = "all",
     hold: HoldOpt = None,
     assumptions: Annotated[AssumptionsChoice, typer.Option(
-        "--assumptions", help="drawn: every parameter set also draws the unidentified assumptions (registry "
-        "assumptions no set or scenario gives) from their plausible ranges, as `run --assumptions drawn` does; "
-        "fixed: they keep their defaults.")] = AssumptionsChoice.fixed,
+        "--assumptions", help="fixed: the unidentified assumptions (registry assumptions no set or scenario gives) "
+        "keep their defaults, the calibration as it was fitted; drawn: every parameter set also draws them, from the "
+        "calibration's candidates matched to history (assumptions.parquet) or else uniformly over their plausible "
+        "ranges; auto: drawn when the calibration matched them, as `run` does by default.")] = AssumptionsChoice.fixed,
 ) -> None:
     """Score the (calibrated) model against history on one page: the pattern catalogue (which of Colombia's
     historical patterns the ensemble reproduces), held-back years (CRPS, 50/80/95% coverage, against simple
@@ -170,7 +171,7 @@ def validate(
     spec_file, default_posterior = _validation_inputs(spec_file, store)
     spec, scenarios, targets = _prepare(spec_file)
     path = posterior or default_posterior(spec.name)
-    sets = None
+    sets, matched = None, None
     if not uncalibrated:
         if path is None or not path.is_file():
             raise InputError(f"--posterior: no posterior at {path or 'the results store or the shipped sets'} (run "
@@ -181,20 +182,24 @@ def validate(
             raise InputError(f"--posterior: cannot read {path}: {exc}") from None
         if "weight" not in frame.columns:
             raise InputError(f"--posterior: {path} has no weight column")
-        sets = draw_parameters(frame, draws, seed)
+        matched = _matched_sample(path) if assumptions != AssumptionsChoice.fixed else None
+        sets = draw_parameters(frame if matched is None else matched, draws, seed)
     held = _held_parameters(hold, spec.scenarios[0])
     if held:  # explicit values win over the draws, as in a scenario that names a calibration
         sets = [{**s, **held} for s in sets] if sets is not None else [held]
         console.print("Held in every scenario and draw: " + ", ".join(f"{k} = {v:g}" for k, v in held.items()))
-    assumed = 0
-    if assumptions == AssumptionsChoice.drawn:
+    assumed = ""
+    if assumptions == AssumptionsChoice.drawn or matched is not None:
         from totalpeace.uncertainty.assumptions import with_assumptions
 
-        before = len((sets or [{}])[0])
+        before = set((sets or [{}])[0])
         sets = with_assumptions(sets if sets is not None else [{}] * draws, scenarios.values(), seed)
-        assumed = len(sets[0]) - before
-        console.print(f"Each of the {len(sets)} parameter sets also draws {assumed} unidentified assumptions from "
-                      "their plausible ranges")
+        uniform = len(set(sets[0]) - before)
+        assumed = ("unidentified assumptions drawn with the calibrated parameters from the candidates history does "
+                   f"not reject (assumptions.parquet beside {path})" if matched is not None else "")
+        if uniform:
+            assumed += f"{'; ' if assumed else ''}{uniform} unidentified assumptions drawn from their plausible ranges"
+        console.print(f"Each of the {len(sets)} parameter sets: {assumed}")
     # the backtest takes a few of the draws (or the held values alone, over as many runs as without them)
     backtest_sets = sets[:BACKTEST_DRAWS] if sets else None
     backtest_runs = 20 if uncalibrated else BACKTEST_RUNS
@@ -223,7 +228,7 @@ def validate(
     drawn = 'scenario defaults (uncalibrated)' if uncalibrated else f'{draws} draws from {path}'
     provenance = [f"calibration file {spec_file}",
                   f"parameters: {drawn}" + "".join(f"; {k} held at {v:g}" for k, v in held.items())
-                  + (f"; {assumed} unidentified assumptions drawn from their plausible ranges" if assumed else ""),
+                  + (f"; {assumed}" if assumed else ""),
                   f"{members} ensemble members per scenario ({len(sets or [{}])} parameter sets x {runs} runs), "
                   f"seed {seed}; {len(ensembles)} ensembles simulated in {seconds:.0f} s"]
     if skill is not None:
@@ -235,6 +240,94 @@ def validate(
     console.print(f"{len(ensembles)} ensembles of {members} runs simulated in {seconds:.0f} s. Wrote "
                   f"{folder / 'scores.csv'}, {folder / 'summary.csv'}, {folder / 'patterns.csv'}"
                   f"{', ' + str(folder / 'backtest.csv') if skill is not None else ''} and {report}")
+
+
+def match_assumptions(
+    spec_file: Annotated[str | None, typer.Argument(metavar="[SPEC.toml]", help="Calibration file (default: the "
+                                                    "one behind the flagship's calibrated parameters).")] = None,
+    candidates: Annotated[int, typer.Option("--candidates", min=1, max=1_000_000, help="Candidate pairs of a "
+                                            "posterior particle and an assumption draw to simulate.")] = 2400,
+    posterior: Annotated[Path | None, typer.Option("--posterior", help="posterior.parquet of a calibration (default: "
+                                                   "the store's calibration of the spec's name, else the shipped "
+                                                   "one).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for assumptions.parquet (default: the "
+                                             "posterior's, where run plans find it).")] = None,
+    workers: WorkersOpt = None,
+    executor: ExecutorOpt = "local",
+    store: StoreOpt = None,
+) -> None:
+    """Weigh the unidentified assumptions by history: simulate posterior particles with uniform draws of every
+    assumption no calibration fits, keep the pairs the patterns do not reject (within the posterior's tolerance), and
+    write them beside the posterior, where `run` and `compare` draw from them by default (docs/validation.md 11.6)."""
+    import pandas as pd
+
+    from totalpeace.calibration.matching import ASSUMPTIONS_FILE, match_assumptions, write_matched
+    from totalpeace.calibration.output import posterior_tolerance
+    from totalpeace.errors import InputError
+    from totalpeace.experiments.executors import make_executor
+
+    console = Console()
+    spec_file, default_posterior = _validation_inputs(spec_file, store)
+    spec, scenarios, _ = _prepare(spec_file)
+    path = posterior or default_posterior(spec.name)
+    if path is None or not path.is_file():
+        raise InputError(f"--posterior: no posterior at {path or 'the results store or the shipped sets'} (run "
+                         f"`totalpeace calibrate {spec_file}` first)")
+    try:
+        frame = pd.read_parquet(path)
+        generations = path.parent / "generations.parquet"
+        tolerance = posterior_tolerance(pd.read_parquet(generations)) if generations.is_file() \
+            else float(frame["distance"].max())
+    except Exception as exc:
+        raise InputError(f"--posterior: cannot read {path} and its tolerance: {exc}") from None
+    folder = out or path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / ".write-test").write_text("")
+        (folder / ".write-test").unlink()
+    except OSError as exc:
+        raise InputError(f"--out {folder}: cannot write there ({exc.strerror})") from None
+    budget = spec.budget_for(False)
+    started = time.time()
+    with make_executor(executor, workers) as pool, progress_bar(console, "simulations") as bar:
+        console.print(f"Matching the assumptions of {spec.name} on the patterns of {', '.join(scenarios)} "
+                      f"({pool.description}): {candidates:,} candidates, {budget.runs} runs each, tolerance "
+                      f"{tolerance:.3f}")
+        task = bar.add_task("candidates", total=candidates)
+        matched = match_assumptions(spec, scenarios, budget, frame, tolerance, candidates, pool,
+                                    done=lambda: bar.advance(task))
+    if matched.accepted == 0:
+        raise InputError(f"none of the {candidates:,} candidates is within the tolerance {tolerance:.3f}: run plans "
+                         "would have nothing to draw from, so nothing was written (try more --candidates)")
+    written = write_matched(matched, folder, spec.name)
+    minutes = (time.time() - started) / 60
+    share = matched.accepted / candidates
+    home = path.resolve().parent
+    console.print(f"{matched.accepted:,} of {candidates:,} candidates ({share:.0%}) within the tolerance, "
+                  f"{len(matched.names)} assumptions each, in {minutes:.1f} min. Wrote {written}"
+                  + ("" if folder.resolve() == home else f" (run plans read it beside the posterior: copy it to "
+                                                         f"{home / ASSUMPTIONS_FILE})"))
+
+
+def _matched_sample(posterior: Path) -> Any:
+    """The accepted candidates of the assumptions.parquet beside a posterior (None without one), for draw_parameters:
+    each a setting of the calibrated parameters, the forms and the assumptions, with its weight."""
+    import pandas as pd
+
+    from totalpeace.errors import InputError
+    from totalpeace.scenario.forms import ASSUMPTIONS_FILE
+
+    file = posterior.parent / ASSUMPTIONS_FILE
+    if not file.is_file():
+        return None
+    try:
+        frame = pd.read_parquet(file)
+        kept = frame[frame["accepted"].astype(bool) & (frame["weight"] > 0)]
+    except Exception as exc:
+        raise InputError(f"--assumptions drawn: cannot read the accepted candidates of {file}: {exc}") from None
+    if kept.empty:
+        raise InputError(f"--assumptions drawn: {file} has no accepted candidate with a weight")
+    return kept.reset_index(drop=True)
 
 
 BACKTEST_DRAWS, BACKTEST_RUNS = 10, 2  # posterior draws x runs per origin and level in `validate`'s backtest

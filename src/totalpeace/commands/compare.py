@@ -41,7 +41,7 @@ def compare(
     report: Annotated[bool, typer.Option(help="Write report.html.")] = True,
     pdf: PdfOpt = False,
     uncertainty: UncertaintyOpt = Uncertainty.full,
-    assumptions: AssumptionsOpt = AssumptionsChoice.fixed,
+    assumptions: AssumptionsOpt = AssumptionsChoice.auto,
 ) -> None:
     """Compare policy variants on common random numbers: paired differences per metric and year, 80% intervals."""
     from totalpeace.errors import InputError
@@ -58,7 +58,7 @@ def compare(
         comparison = run_compare(scenarios, set_ or [], runs=runs, seed=seed, months=months, executor=pool,
                                  progress=lambda done, total: bar.update(task, completed=done, total=total),
                                  scenarios=resolved, uncertainty=uncertainty.value,
-                                 assumptions=assumptions == AssumptionsChoice.drawn)
+                                 assumptions=assumptions.flag)
     diffs = comparison.differences()
     diffs.to_csv(folder / "differences.csv", index=False)
     comparison.yearly.to_parquet(folder / "yearly.parquet", index=False)

@@ -33,12 +33,19 @@ UncertaintyOpt = Annotated[Uncertainty, typer.Option(
 class AssumptionsChoice(StrEnum):
     """Whether the unidentified assumptions are drawn (totalpeace.uncertainty.assumptions)."""
 
+    auto = "auto"
     drawn = "drawn"
     fixed = "fixed"
 
+    @property
+    def flag(self) -> bool | None:
+        """build_plan's `assumptions`: None for auto."""
+        return {"auto": None, "drawn": True, "fixed": False}[self.value]
+
 
 AssumptionsOpt = Annotated[AssumptionsChoice, typer.Option(
-    "--assumptions", help="fixed: the registry's unidentified assumptions (no published estimate, no calibration, "
-    "not set by the scenario) stay at their defaults, and the intervals leave out what is not known about them; "
-    "drawn: every parameter draw also draws them from their plausible ranges (not weighed by history, "
-    "docs/validation.md 11.6). The stochastic design holds every parameter.")]
+    "--assumptions", help="The registry's unidentified assumptions (no published estimate, no calibration, not set "
+    "by the scenario). auto: drawn when the calibration matched them to history (`totalpeace match-assumptions`), "
+    "else held; drawn: always drawn (uniformly over their plausible ranges without a matched sample); fixed: held at "
+    "their defaults, so the intervals leave out what is not known about them (docs/validation.md 11.6). The "
+    "stochastic design holds every parameter.")]

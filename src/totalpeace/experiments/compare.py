@@ -137,11 +137,11 @@ def run_compare(refs: list[str], sets: list[str] | None = None, runs: int = 100,
                 months: int | None = None, executor: Executor | None = None,
                 progress: Progress | None = None, chunk: int | None = None,
                 scenarios: list[Scenario] | None = None, uncertainty: str = "stochastic",
-                assumptions: bool = False) -> Comparison:
+                assumptions: bool | None = None) -> Comparison:
     """Run the baseline `refs[0]` and each variant with the same seed and run ids; `sets` apply to all.
     `scenarios`: the refs already loaded and checked (`load_comparable`). `uncertainty`: the design of the run
     plans (totalpeace.uncertainty.plan), the same form and parameter draw for a run id in every scenario;
-    `assumptions`: whether the plans draw the unidentified assumptions."""
+    `assumptions`: whether the plans draw the unidentified assumptions (None: when the calibration matched them)."""
     from totalpeace.codeversion import code_version
     from totalpeace.uncertainty.ensemble import simulate_plans
     from totalpeace.uncertainty.plan import build_plan, check_reference_forms, same_draws

@@ -82,6 +82,8 @@ CALIBRATION_VIEWS = {
                                                    "NULL::DOUBLE AS sd_ratio, NULL::VARCHAR AS verdict"),
     "form_weights": ("forms.parquet", "NULL::VARCHAR AS calibration, NULL::VARCHAR AS form, "
                                       "NULL::DOUBLE AS weight, NULL::DOUBLE AS score"),
+    "matched_assumptions": ("assumptions.parquet", "NULL::VARCHAR AS calibration, NULL::BIGINT AS candidate, "
+                                                   "NULL::DOUBLE AS distance, NULL::BOOLEAN AS accepted"),
 }
 
 

@@ -149,7 +149,28 @@ def section(entry: Mapping[str, Any], start: str, months: int, figure: Any, tabl
     if rows:
         body += ("<h3>Each model form's own ensemble</h3><p class=\"muted\">Median and 80% interval over the runs "
                  "of each form: how far apart the forms are.</p>" + table(rows, header, "table-by-form"))
+    found = entry.get("assumption_drivers")
+    if found:
+        header, rows = drivers_table(found, start, months)
+        body += ("<h3>Unidentified assumptions that order the outcomes</h3><p class=\"muted\">"
+                 f"{html.escape(found['method'])}. Each cell lists the strongest (Spearman's ρ); a blank cell: none "
+                 "stands out alone.</p>" + table(rows, header, "table-assumption-drivers"))
     return body
+
+
+def drivers_table(found: Mapping[str, Any], start: str, months: int,
+                  metrics: Sequence[str] = (*SENTENCE_METRICS, "agreements_signed"),
+                  ) -> tuple[list[str], list[list[str]]]:
+    """Header and rows: per main outcome and headline period, the assumptions that order it, with their ρ."""
+    spans = headline_periods(start, months)
+    rows = []
+    for m in metrics:
+        by_year = found["by_metric"].get(m)
+        if by_year is None:
+            continue
+        rows.append([catalogue.titled(m), *("; ".join(f"{d['parameter']} {d['rho']:+.2f}"
+                                                      for d in by_year.get(p.year, [])) or "–" for p in spans)])
+    return ["outcome", *(p.name for p in spans)], rows
 
 
 def difference_section(entry: Mapping[str, Any], start: str, months: int, figure: Any, suffix: str) -> str:

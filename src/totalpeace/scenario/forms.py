@@ -25,6 +25,7 @@ from totalpeace.scenario.schema import ModelOptions
 
 FORMS_FILE = "forms.parquet"
 POSTERIOR_FILE = "posterior.parquet"
+ASSUMPTIONS_FILE = "assumptions.parquet"  # the assumptions matched to history (calibration/matching.py)
 Form = dict[str, str]  # form field -> choice, e.g. {"negotiation_engine": "bdm", "contest_form": "ratio"}
 
 

@@ -9,6 +9,7 @@ reach it (`groups.eln.members=3000`). Cross-references (a ceasefire for a group 
 from __future__ import annotations
 
 import re
+import sys
 import typing
 from typing import Any, Literal
 
@@ -42,9 +43,31 @@ MAX_GENERALS = 100_000
 
 
 class Strict(BaseModel):
-    """Base for every scenario table: unknown keys are errors, never silently ignored."""
+    """Base for every scenario table: unknown keys are errors, never silently ignored, and no number is too small to
+    compute with."""
 
     model_config = ConfigDict(extra="forbid", validate_default=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _not_subnormal(cls, value: Any) -> Any:
+        """A number below the smallest normal double (2.2e-308) but not 0 loses its precision and turns ratios
+        into infinities: refused, naming the field, rather than run into NaN."""
+        for number in _numbers(value):
+            if number != 0.0 and abs(number) < sys.float_info.min:
+                raise ValueError(f"{number!r} is too small to compute with (below {sys.float_info.min:.3g}); give 0")
+        return value
+
+
+def _numbers(value: Any) -> list[float]:
+    """The floats in a value, in a list or dict of them (the scenario's tables hold no deeper numbers)."""
+    if isinstance(value, float):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [v for v in value if isinstance(v, float)]
+    if isinstance(value, dict):
+        return [v for v in value.values() if isinstance(v, float)]
+    return []
 
 
 class Territories(Strict):

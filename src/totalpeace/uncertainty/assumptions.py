@@ -1,9 +1,10 @@
 """The unidentified assumptions of an ensemble: drawn from their plausible ranges, not held at one guess.
 
 A calibration draws the parameters history speaks to; every other registry parameter keeps its default. For a
-parameter with a published estimate that is the estimate. For one marked `assumption` in the registry
-(scenario/params.py: no published estimate supports the default) it is one guess inside a range the registry also
-states, and holding it there makes the intervals narrower than what is known. A parameter the patterns do not
+parameter with a published estimate that is the estimate. For one whose number no source supports — marked
+`assumption` in the registry (scenario/params.py), or `[P]`, a proposal, as in "Walter (1997) [R]; size [P]" — it is
+one guess inside a range the registry also states, and holding it there makes the intervals narrower than what is
+known. A parameter the patterns do not
 identify has a posterior close to its prior (docs/validation.md 10.20: the spoiler label's weight keeps 95% of its
 prior variance), so the run plan draws each such parameter uniformly over its plausible range, the calibration's own
 prior, in every cell.
@@ -28,6 +29,7 @@ from totalpeace.scenario.params import ASSUMPTION, PARAMETERS, ParamSpec
 from totalpeace.scenario.schema import Scenario
 
 _PURPOSE = 1003  # far from the engine's purposes and beside the plan's (1001 forms, 1002 draws)
+PROPOSAL = "[P]"  # docs/model.md's tag for a functional form or value with no source claimed
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,9 @@ class Assumptions:
 
 
 def is_assumption(spec: ParamSpec) -> bool:
-    """Whether the registry marks the default as an assumption (no published estimate supports it)."""
-    return spec.source.lower().startswith(ASSUMPTION) and spec.high > spec.low
+    """Whether the registry marks the default as an assumption or a proposal ([P]): no published estimate supports
+    the number."""
+    return (spec.source.lower().startswith(ASSUMPTION) or PROPOSAL in spec.source) and spec.high > spec.low
 
 
 def unidentified(scenario: Scenario) -> Assumptions:

@@ -55,11 +55,12 @@ def _by_cells(scenarios: list[Scenario], plans: list[Plan], months: int | None, 
 def simulate_uncertain(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | None = None,
                        uncertainty: str = "full", executor: Executor | None = None,
                        progress: Progress | None = None, runs_per_draw: int = RUNS_PER_DRAW,
-                       assumptions: bool = False) -> Results:
+                       assumptions: bool | None = None) -> Results:
     """An ensemble whose runs carry the model-form, parameter and stochastic uncertainty of `uncertainty`
     ("full", "parameters" or "stochastic"); `results.summary()["uncertainty"]` says how much each contributes.
     `runs_per_draw` changes which runs share a draw (and so every run's numbers): keep the default to reproduce
-    `totalpeace run`. `assumptions`: draw the unidentified assumptions from their plausible ranges."""
+    `totalpeace run`. `assumptions`: draw the unidentified assumptions (True), hold them (False) or draw
+    them when the calibration matched them to history (None)."""
     plan = build_plan(scenario, runs, seed, uncertainty, runs_per_draw, assumptions)
     own = executor is None
     executor = executor or LocalExecutor(1)

@@ -10,8 +10,9 @@ the form by its weight, v the particle by its posterior weight (inverting the cu
 spreads the cells evenly: every form gets its share of cells within one or two, even in a small ensemble, and
 particles are drawn in proportion to their weights with less clumping than independent draws. Nothing depends on
 the number of runs, the batch, the worker or the executor: run r has the same form, draw and random stream in any
-ensemble that contains it, and in every scenario of a comparison. When asked to, a cell also draws the registry's
-unidentified assumptions from their plausible ranges (`assumptions`), with the same guarantees.
+ensemble that contains it, and in every scenario of a comparison. A cell also draws the registry's unidentified
+assumptions (`assumptions`), with the same guarantees: by default when the calibration holds a sample of them matched
+to history (its candidates replace the particles), or uniformly over their plausible ranges when asked to.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ class Plan:
     cells: list[Cell]
     notes: list[str] = field(default_factory=list)
     assumptions: Assumptions = field(default_factory=Assumptions)
+    assumed_from: str = ""  # "matched" (the calibration's assumptions.parquet) or "uniform"; "" when none is drawn
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -90,8 +92,8 @@ class Plan:
 
     @property
     def drawn(self) -> bool:
-        """Whether runs draw parameters: from a posterior (rather than all using the set's medians) or the
-        unidentified assumptions from their plausible ranges."""
+        """Whether runs draw parameters: the calibrated ones from a posterior (rather than all using the set's
+        medians), or the unidentified assumptions."""
         return self.calibrated or bool(self.assumptions)
 
     @property
@@ -112,7 +114,7 @@ class Plan:
         return forms[cell_of - first], cell_of
 
     def scenario_for(self, scenario: Scenario, cell: Cell) -> Scenario:
-        """The scenario one cell simulates: its form, and its draw of the calibrated parameters."""
+        """The scenario one cell simulates: its form, and its draw of the calibrated parameters and assumptions."""
         out = with_form(scenario, self.forms[cell.form])
         drawn = self.drawn_values(cell)
         if drawn:
@@ -138,8 +140,8 @@ class Plan:
         return {
             "design": self.design, "sources": list(self.sources), "runs": self.runs,
             "runs_per_draw": self.runs_per_draw, "draws": len(self.cells) if self.drawn else 0,
-            "assumptions": {"parameters": list(self.assumptions.names), "prior": "uniform on the plausible range"}
-            if self.assumptions else None,
+            "assumptions": {"parameters": list(self.assumptions.names), "drawn_from": self.assumed_from,
+                            "prior": "uniform on the plausible range"} if self.assumptions else None,
             "form_weights": self.weighting,
             "forms": [{**f, "weight": w, "cells": int(n), "runs": int(r)}
                       for f, w, n, r in zip(self.forms, self.weights, counts, runs, strict=True)],
@@ -167,8 +169,9 @@ def describe(plan: Plan) -> str:
     else:
         parts.append(f"one model form ({form_label(plan.forms[0])})")
     post = plan.posterior
-    assumed = (f"{len(plan.assumptions.names)} unidentified assumptions drawn from their plausible ranges"
-               if plan.assumptions else "")
+    where = ("the candidates history does not reject" if plan.assumed_from == "matched"
+             else "their plausible ranges")
+    assumed = f"{len(plan.assumptions.names)} unidentified assumptions drawn from {where}" if plan.assumptions else ""
     if plan.calibrated and post is not None:
         parts.append(f"{len(plan.cells)} posterior draws of {len(post.names)} parameters ({post.name}, effective "
                      f"size {post.effective_size:.0f}){', with ' + assumed if assumed else ''}")
@@ -182,15 +185,16 @@ def describe(plan: Plan) -> str:
 
 
 def build_plan(scenario: Scenario, runs: int, seed: int, design: str = "full",
-               runs_per_draw: int = RUNS_PER_DRAW, assumptions: bool = False) -> Plan:
+               runs_per_draw: int = RUNS_PER_DRAW, assumptions: bool | None = None) -> Plan:
     """The plan of `runs` runs (ids 0 .. runs - 1) of `scenario` under `design`; `assumptions`: draw the
-    unidentified assumptions from their plausible ranges (the `full` and `parameters` designs only)."""
+    unidentified assumptions (True), hold them (False) or draw them when the calibration matched them to history
+    (None, the default; the `full` and `parameters` designs only)."""
     if design not in DESIGNS:
         raise InputError(f"--uncertainty: {design!r} is not a design (choose from {', '.join(DESIGNS)})")
     if runs < 1 or runs_per_draw < 1:
         raise InputError(f"runs and runs per draw must be at least 1 (got {runs}, {runs_per_draw})")
     notes: list[str] = []
-    if design == "stochastic" and assumptions:
+    if design == "stochastic" and assumptions is True:
         raise InputError("--assumptions drawn: the stochastic design holds every parameter at one point; draw the "
                          "assumptions with --uncertainty parameters or full")
     if design == "stochastic":
@@ -216,15 +220,56 @@ def build_plan(scenario: Scenario, runs: int, seed: int, design: str = "full",
     cells = [_cell(k, lo, min(runs_per_draw, runs - lo), seed, weights, forms, posterior)
              for k, lo in enumerate(range(0, runs, runs_per_draw))]
     drawn = unidentified(scenario)
-    if drawn and assumptions:
-        values = drawn.draws(seed, np.array([c.index for c in cells]))
-        cells = [replace(c, assumed=tuple(float(x) for x in row)) for c, row in zip(cells, values, strict=True)]
+    matched = posterior is not None and posterior.matched is not None
+    if drawn and (assumptions or (assumptions is None and matched)):
+        cells = _assume(cells, seed, drawn, forms, posterior, notes)
     elif drawn:
+        how = ("--assumptions drawn draws them from the candidates history does not reject" if matched else
+               "the calibration has not matched them to history (`totalpeace match-assumptions`); --assumptions "
+               "drawn draws them from their plausible ranges")
         notes.append(f"{len(drawn.names)} unidentified assumptions stay at their registry defaults, so the "
-                     "intervals leave out what is not known about them (--assumptions drawn draws them: "
-                     "docs/validation.md 11.6)")
+                     f"intervals leave out what is not known about them ({how}; docs/validation.md 11.6)")
         drawn = Assumptions()
-    return Plan(design, seed, runs, runs_per_draw, forms, weights, weighting, posterior, cells, notes, drawn)
+    source = ("matched" if matched else "uniform") if drawn else ""
+    return Plan(design, seed, runs, runs_per_draw, forms, weights, weighting, posterior, cells, notes, drawn, source)
+
+
+def _assume(cells: list[Cell], seed: int, drawn: Assumptions, forms: list[Form], posterior: Posterior | None,
+            notes: list[str]) -> list[Cell]:
+    """Every cell's values of the drawn assumptions. With a matched sample beside the posterior, the cell draws one
+    of its accepted candidates under the cell's form instead of a particle (by the cell's lattice coordinate v, as
+    the particle was drawn): the candidate's particle and its assumptions. An assumption the sample does not hold,
+    and every one without a sample, is drawn uniformly by the hash of (seed, cell, name)."""
+    uniform = drawn.draws(seed, np.array([c.index for c in cells]))
+    matched = posterior.matched if posterior is not None else None
+    if matched is None:
+        notes.append(f"{len(drawn.names)} unidentified assumptions drawn uniformly from their plausible ranges, not "
+                     "weighed by history (the calibration has no assumptions.parquet: `totalpeace "
+                     "match-assumptions`)")
+        return [replace(c, assumed=tuple(float(x) for x in row)) for c, row in zip(cells, uniform, strict=True)]
+    held = [j for j, n in enumerate(drawn.names) if n in matched.columns]
+    unmatched = [n for n in drawn.names if n not in matched.columns]
+    notes.append(f"{len(held)} unidentified assumptions drawn with the calibrated parameters from the "
+                 f"{len(matched):,} of {posterior.matched_of:,} candidates the patterns do not reject "
+                 f"(assumptions.parquet of {posterior.name}; --assumptions fixed holds them)"
+                 + (f"; {len(unmatched)} it does not hold drawn uniformly: {', '.join(unmatched[:5])}" if unmatched
+                    else ""))
+    weights = matched["weight"].to_numpy(dtype=float)
+    values = matched[[drawn.names[j] for j in held]].to_numpy(dtype=float)
+    out = []
+    for cell, row in zip(cells, uniform, strict=True):
+        rows = posterior.matched_rows_for(forms[cell.form])
+        if rows.size == 0:
+            raise InputError(f"parameters.calibration: {posterior.name}'s assumptions.parquet has no accepted "
+                             f"candidate under the model form {form_label(forms[cell.form])} (run `totalpeace "
+                             "match-assumptions` with more --candidates)")
+        v = (_shift(seed, _DRAW_PURPOSE) + cell.index * G2) % 1.0
+        pick = int(rows[_pick(np.cumsum(weights[rows]), v)])
+        row = row.copy()
+        row[held] = values[pick]
+        particle = int(matched["row"].iloc[pick]) if cell.particle is not None else None
+        out.append(replace(cell, particle=particle, assumed=tuple(float(x) for x in row)))
+    return out
 
 
 def _weighed_forms(scenario: Scenario, posterior: Posterior | None,

@@ -10,6 +10,10 @@ Model forms are weighed by the calibration when it stored a `forms.parquet` (sce
 switch, and the `weight` of each form, stacking over the pattern catalogue). A posterior with a column per switch
 holds each form's own particles, and a run then draws among the particles of its form; without such columns every
 form draws from the one posterior.
+
+The unidentified assumptions matched to history (`totalpeace match-assumptions`, calibration/matching.py) are the
+accepted candidates of `assumptions.parquet` beside the posterior: each a posterior row (`row`), its forms and a
+value of every assumption it drew, weighed equally.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import pandas as pd
 from totalpeace.calibration.paramset import read_set, resolve, shipped_sets
 from totalpeace.calibration.smc import merged_kish
 from totalpeace.errors import InputError
-from totalpeace.scenario.forms import FORMS_FILE, POSTERIOR_FILE, Form
+from totalpeace.scenario.forms import ASSUMPTIONS_FILE, FORMS_FILE, POSTERIOR_FILE, Form
 from totalpeace.scenario.forms import form_weights as read_forms
 from totalpeace.scenario.params import BY_NAME
 from totalpeace.scenario.schema import Scenario
@@ -42,6 +46,17 @@ class Posterior:
     forms: dict[str, np.ndarray] = field(default_factory=dict)  # switch -> (particles,) form of each particle
     form_weights: pd.DataFrame | None = None  # the calibration's forms.parquet
     form_method: str = ""  # how the calibration weighed the forms
+    matched: pd.DataFrame | None = None  # accepted rows of assumptions.parquet (row, forms, assumptions, weight)
+    matched_of: int = 0  # candidates the matching simulated
+
+    def matched_rows_for(self, form: Form) -> np.ndarray:
+        """Indices of the matched candidates (rows of `matched`) fitted under `form`."""
+        if self.matched is None:
+            return np.zeros(0, dtype=np.int64)
+        keep = np.ones(len(self.matched), dtype=bool)
+        for switch in self.forms:
+            keep &= self.matched[switch].astype(str).to_numpy() == form.get(switch)
+        return np.flatnonzero(keep)
 
     @property
     def effective_size(self) -> float:
@@ -85,8 +100,38 @@ def load_posterior(scenario: Scenario) -> Posterior | None:
     _check_bounds(values, names, file)
     forms = {c: frame[c].astype(str).to_numpy() for c in frame.columns if c in SWITCHES and frame[c].nunique() > 1}
     table = _form_table(set_file.parent)
+    matched, candidates = _matched(set_file.parent, len(frame), [c for c in frame.columns if c in SWITCHES])
     return Posterior(name=str(ref), file=file, values=values, names=names, weights=weights, forms=forms,
-                     form_weights=table, form_method=_form_method(table, str(ref)))
+                     form_weights=table, form_method=_form_method(table, str(ref)), matched=matched,
+                     matched_of=candidates)
+
+
+def _matched(folder: Path, particles: int, switches: list[str]) -> tuple[pd.DataFrame | None, int]:
+    """The accepted candidates of assumptions.parquet (None without the file), checked: posterior rows that exist,
+    the posterior's form columns, assumption values within their bounds, weights >= 0 that are not all zero."""
+    file = folder / ASSUMPTIONS_FILE
+    if not file.is_file():
+        return None, 0
+    try:
+        frame = pd.read_parquet(file)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise InputError(f"parameters.calibration: {file} cannot be read ({type(exc).__name__})") from None
+    missing = [c for c in ("row", "weight", "accepted", *switches) if c not in frame.columns]
+    if missing:
+        raise InputError(f"parameters.calibration: {file} has no {missing[0]!r} column (rewrite it with "
+                         "`totalpeace match-assumptions`)")
+    rows = frame["row"].to_numpy()
+    if len(frame) and (rows.min() < 0 or rows.max() >= particles):
+        raise InputError(f"parameters.calibration: {file}: `row` must index the {particles} posterior particles")
+    weights = pd.to_numeric(frame["weight"], errors="coerce").to_numpy(dtype=float)
+    if not np.all(np.isfinite(weights)) or np.any(weights < 0):
+        raise InputError(f"parameters.calibration: {file}: weights must be finite and non-negative")
+    names = [c for c in frame.columns if c in BY_NAME]
+    _check_bounds(frame[names].to_numpy(dtype=float), tuple(names), file)
+    kept = frame[frame["accepted"].astype(bool) & (weights > 0)].reset_index(drop=True)
+    if kept.empty:
+        raise InputError(f"parameters.calibration: {file} has no accepted candidate with a weight")
+    return kept, len(frame)
 
 
 def _weights(frame: pd.DataFrame, file: Path) -> np.ndarray:

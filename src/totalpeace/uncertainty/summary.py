@@ -15,6 +15,7 @@ import pandas as pd
 
 from totalpeace.engine.results import FLOWS, STOCKS, Results, stats
 from totalpeace.uncertainty.decomposition import SOURCES, Shares, decompose
+from totalpeace.uncertainty.drivers import drivers
 from totalpeace.uncertainty.forms import SWITCHES, form_label
 from totalpeace.uncertainty.plan import Plan
 
@@ -99,7 +100,8 @@ def uncertainty_entry(results: Results) -> dict[str, Any]:
         shares = split(plan, results.run_ids, values, results.seed)
         entry = {"design": plan.record(), "method": METHOD, "estimated": shares.estimated, "note": note(shares),
                  "variance_shares": shares_table(keys, shares, values),
-                 "by_form": by_form(plan, results.run_ids, keys, values)}
+                 "by_form": by_form(plan, results.run_ids, keys, values),
+                 "assumption_drivers": drivers(plan, results.run_ids, keys, values)}
         cached = results.__dict__["_uncertainty_entry"] = (plan, entry)
     return copy.deepcopy(cached[1])
 

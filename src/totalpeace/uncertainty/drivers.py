@@ -1,0 +1,85 @@
+"""Which unidentified assumptions move an outcome: rank correlations over the cells of the run plan.
+
+Each cell of a plan draws one value of every unidentified assumption (uncertainty/assumptions.py), so an ensemble
+is also a sample of the assumptions. For an outcome (a metric in one year, as summary.json gives it) the mean over a
+cell's runs is set against each assumption's draw with Spearman's rank correlation ρ. With a hundred assumptions
+some correlate by chance, so an assumption is named only when it survives the Benjamini-Hochberg procedure at a
+false discovery rate of 10% over all the assumptions for that outcome (p-values of the t approximation to ρ, as
+`scipy.stats.spearmanr` computes them). The correlations are first-order and in the sample's own mix of forms and
+particles: they say which assumption, alone, most orders the outcome, not its share of the variance.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy import stats as sps
+
+from totalpeace.uncertainty.plan import Plan
+
+FDR = 0.10  # Benjamini-Hochberg false discovery rate over one outcome's assumptions
+TOP = 3  # assumptions named per outcome
+MIN_CELLS = 20  # fewer cells cannot tell a correlation from chance
+
+
+def cell_means(plan: Plan, run_ids: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(cells x assumptions) draws and (cells x outcomes) means over each cell's runs."""
+    _, cell_of = plan.run_labels(run_ids)
+    first = plan.cells[0].index
+    counts = np.bincount(cell_of - first, minlength=len(plan.cells)).astype(float)
+    sums = np.zeros((len(plan.cells), values.shape[1]))
+    np.add.at(sums, cell_of - first, values)
+    kept = counts > 0
+    draws = np.array([c.assumed for c in plan.cells], dtype=float)
+    return draws[kept], sums[kept] / counts[kept, None]
+
+
+def rank_correlations(draws: np.ndarray, outcome: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Spearman's ρ of each column of `draws` with `outcome`, and its two-sided p-value (NaN where either side is
+    constant)."""
+    n = len(outcome)
+    ranked = sps.rankdata(draws, axis=0)
+    y = sps.rankdata(outcome)
+    rc, yc = ranked - ranked.mean(axis=0), y - y.mean()
+    denom = np.sqrt((rc ** 2).sum(axis=0) * (yc ** 2).sum())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rho = (rc * yc[:, None]).sum(axis=0) / denom
+        t = rho * np.sqrt((n - 2) / np.clip(1 - rho ** 2, 1e-300, None))
+    p = 2 * sps.t.sf(np.abs(t), n - 2)
+    return rho, p
+
+
+def discoveries(p: np.ndarray, rate: float = FDR) -> np.ndarray:
+    """Benjamini-Hochberg: which hypotheses are rejected at false discovery rate `rate` (NaN p-values never are)."""
+    finite = np.isfinite(p)
+    out = np.zeros(len(p), dtype=bool)
+    m = int(finite.sum())
+    if m == 0:
+        return out
+    order = np.argsort(np.where(finite, p, np.inf))[:m]
+    passed = np.flatnonzero(p[order] <= rate * np.arange(1, m + 1) / m)
+    if passed.size:
+        out[order[: passed[-1] + 1]] = True
+    return out
+
+
+def drivers(plan: Plan, run_ids: np.ndarray, keys: list[tuple[str, str]], values: np.ndarray,
+            top: int = TOP) -> dict[str, Any] | None:
+    """summary.json's `assumption_drivers`: per metric and year, the assumptions that order the outcome (the
+    strongest `top` of the discoveries, by |ρ|). None when the plan draws no assumptions or has too few cells."""
+    if not plan.assumptions or len(plan.cells) < MIN_CELLS:
+        return None
+    draws, means = cell_means(plan, run_ids, values)
+    names = plan.assumptions.names
+    table: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for k, (metric, year) in enumerate(keys):
+        rho, p = rank_correlations(draws, means[:, k])
+        found = np.flatnonzero(discoveries(p))
+        found = found[np.argsort(-np.abs(rho[found]), kind="stable")][:top]
+        table.setdefault(metric, {})[year] = [{"parameter": names[j], "rho": round(float(rho[j]), 3),
+                                               "p": float(f"{p[j]:.3g}")} for j in found]
+    return {"method": f"Spearman's rank correlation over {len(means)} cells between each assumption's draw and the "
+                      f"outcome's mean over the cell's runs; named when it survives Benjamini-Hochberg at a false "
+                      f"discovery rate of {FDR:.0%} over the {len(names)} assumptions (docs/validation.md 11.6)",
+            "cells": len(means), "assumptions": len(names), "by_metric": table}
