@@ -71,13 +71,14 @@ def run(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
 
     from totalpeace.commands.progress import note_compiling
+    from totalpeace.commands.reports import output_folder
     from totalpeace.describe import data_sources
     from totalpeace.display import print_summary
     from totalpeace.experiments import make_executor
     from totalpeace.report.exports import write_csvs
     from totalpeace.report.html import write_report
     from totalpeace.report.maps import territory_shapes
-    from totalpeace.report.pdf import html_to_pdf, require_chromium
+    from totalpeace.report.pdf import html_to_pdf
     from totalpeace.scenario import load_scenario
     from totalpeace.uncertainty.ensemble import simulate_plans
     from totalpeace.uncertainty.plan import build_plan, warn_reference_forms
@@ -87,17 +88,8 @@ def run(
     resolved = load_scenario(scenario, set_ or [])
     plan = build_plan(resolved, runs, seed, uncertainty.value, assumptions=assumptions.flag)
     warn_reference_forms(set_ or [], plan)
-    if pdf:
-        require_chromium()  # before the runs, not after
     horizon = months or resolved.months
-    folder = Path(out) if out else Path("out") / resolved.name
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / ".write-test"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as exc:
-        raise InputError(f"--out {folder}: cannot write there ({exc.strerror})") from None
+    folder = output_folder(out, Path("out") / resolved.name, pdf)  # before the runs, not after
     columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), "run-months",
                TimeElapsedColumn(), "left", TimeRemainingColumn())
     note_compiling(err_console)

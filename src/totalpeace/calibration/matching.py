@@ -20,7 +20,6 @@ the run plan draws among the accepted ones (`weight`).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,13 +28,15 @@ import numpy as np
 import pandas as pd
 
 from totalpeace.calibration.method import derived_seed, evaluator, problem_of
+from totalpeace.calibration.output import parquet_bytes
 from totalpeace.calibration.spec import Budget, CalibrationSpec
 from totalpeace.errors import InputError
 from totalpeace.experiments.executors import Executor
+from totalpeace.experiments.store import atomic_write_bytes
 from totalpeace.scenario.forms import ASSUMPTIONS_FILE, form_fields
-from totalpeace.scenario.params import BY_NAME, PARAMETERS
+from totalpeace.scenario.params import BY_NAME
 from totalpeace.scenario.schema import Scenario
-from totalpeace.uncertainty.assumptions import Assumptions, is_assumption
+from totalpeace.uncertainty.assumptions import Assumptions, assumptions_except
 
 __all__ = ["ASSUMPTIONS_FILE", "Matched", "assumptions_of", "match_assumptions", "write_matched"]
 
@@ -55,9 +56,8 @@ class Matched:
 
 def assumptions_of(posterior: pd.DataFrame, scenarios: dict[str, Scenario]) -> Assumptions:
     """The registry's assumptions the posterior does not draw and none of the scenarios sets."""
-    given = set(posterior.columns).union(*(s.parameters.model_fields_set for s in scenarios.values()))
-    chosen = [p for p in PARAMETERS if is_assumption(p) and p.name not in given]
-    return Assumptions(tuple(p.name for p in chosen), tuple(p.low for p in chosen), tuple(p.high for p in chosen))
+    return assumptions_except(set(posterior.columns).union(*(s.parameters.model_fields_set
+                                                             for s in scenarios.values())))
 
 
 def match_assumptions(spec: CalibrationSpec, scenarios: dict[str, Scenario], budget: Budget,
@@ -95,14 +95,9 @@ def match_assumptions(spec: CalibrationSpec, scenarios: dict[str, Scenario], bud
 
 
 def write_matched(matched: Matched, folder: Path, calibration: str) -> Path:
-    """assumptions.parquet in the calibration's folder, whole or not at all (a temporary file renamed into place)."""
+    """assumptions.parquet in the calibration's folder, whole or not at all (as the results store writes)."""
     path = folder / ASSUMPTIONS_FILE
-    tmp = folder / f".{ASSUMPTIONS_FILE}.tmp"
     frame = matched.frame.assign(tolerance=matched.tolerance)
     frame.insert(0, "calibration", calibration)
-    try:
-        frame.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    atomic_write_bytes(path, parquet_bytes(frame), folder)
     return path

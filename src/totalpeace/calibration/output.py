@@ -31,7 +31,8 @@ from totalpeace.scenario.forms import FORMS_FILE
 DATA_UP_TO = "2021 (patterns.csv; nothing after August 2022)"
 
 
-def _parquet(frame: pd.DataFrame) -> bytes:
+def parquet_bytes(frame: pd.DataFrame) -> bytes:
+    """A frame as the bytes of a Parquet file (written whole by the store, never half)."""
     sink = io.BytesIO()
     frame.to_parquet(sink, index=False)
     return sink.getvalue()
@@ -90,11 +91,11 @@ def calibration_files(result: Calibration, spec_file: Path, quick: bool, minutes
     tables = {"checks": result.checks, "identifiability": result.identifiability, "forms": result.form_weights}
     files = {
         "parameters.toml": format_set(name, medians, prov, intervals).encode(),
-        "posterior.parquet": _parquet(posterior),
-        "generations.parquet": _parquet(generations),
-        "checks.parquet": _parquet(result.checks.assign(calibration=name)),
-        "identifiability.parquet": _parquet(result.identifiability.assign(calibration=name)),
-        FORMS_FILE: _parquet(result.form_weights.assign(calibration=name)),
+        "posterior.parquet": parquet_bytes(posterior),
+        "generations.parquet": parquet_bytes(generations),
+        "checks.parquet": parquet_bytes(result.checks.assign(calibration=name)),
+        "identifiability.parquet": parquet_bytes(result.identifiability.assign(calibration=name)),
+        FORMS_FILE: parquet_bytes(result.form_weights.assign(calibration=name)),
         "spec.toml": spec_text.encode(),
         "calibration.json": json.dumps(_plain({
             "provenance": prov, "priors": result.bounds, "patterns": result.calibrated,
@@ -107,7 +108,7 @@ def calibration_files(result: Calibration, spec_file: Path, quick: bool, minutes
     }
     if result.screening is not None:
         effects = result.screening.effects.merge(result.screening.ranking, on="parameter")
-        files["screening.parquet"] = _parquet(effects.assign(calibration=name))
+        files["screening.parquet"] = parquet_bytes(effects.assign(calibration=name))
     return files
 
 

@@ -182,7 +182,10 @@ def validate(
             raise InputError(f"--posterior: cannot read {path}: {exc}") from None
         if "weight" not in frame.columns:
             raise InputError(f"--posterior: {path} has no weight column")
-        matched = _matched_sample(path) if assumptions != AssumptionsChoice.fixed else None
+        if assumptions != AssumptionsChoice.fixed:
+            from totalpeace.uncertainty.posterior import matched_sample
+
+            matched = matched_sample(path.parent, frame, "--assumptions")[0]
         sets = draw_parameters(frame if matched is None else matched, draws, seed)
     held = _held_parameters(hold, spec.scenarios[0])
     if held:  # explicit values win over the draws, as in a scenario that names a calibration
@@ -263,6 +266,7 @@ def match_assumptions(
 
     from totalpeace.calibration.matching import ASSUMPTIONS_FILE, match_assumptions, write_matched
     from totalpeace.calibration.output import posterior_tolerance
+    from totalpeace.commands.reports import output_folder
     from totalpeace.errors import InputError
     from totalpeace.experiments.executors import make_executor
 
@@ -280,13 +284,7 @@ def match_assumptions(
             else float(frame["distance"].max())
     except Exception as exc:
         raise InputError(f"--posterior: cannot read {path} and its tolerance: {exc}") from None
-    folder = out or path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / ".write-test").write_text("")
-        (folder / ".write-test").unlink()
-    except OSError as exc:
-        raise InputError(f"--out {folder}: cannot write there ({exc.strerror})") from None
+    folder = output_folder(str(out) if out else None, path.parent)
     budget = spec.budget_for(False)
     started = time.time()
     with make_executor(executor, workers) as pool, progress_bar(console, "simulations") as bar:
@@ -307,27 +305,6 @@ def match_assumptions(
                   f"{len(matched.names)} assumptions each, in {minutes:.1f} min. Wrote {written}"
                   + ("" if folder.resolve() == home else f" (run plans read it beside the posterior: copy it to "
                                                          f"{home / ASSUMPTIONS_FILE})"))
-
-
-def _matched_sample(posterior: Path) -> Any:
-    """The accepted candidates of the assumptions.parquet beside a posterior (None without one), for draw_parameters:
-    each a setting of the calibrated parameters, the forms and the assumptions, with its weight."""
-    import pandas as pd
-
-    from totalpeace.errors import InputError
-    from totalpeace.scenario.forms import ASSUMPTIONS_FILE
-
-    file = posterior.parent / ASSUMPTIONS_FILE
-    if not file.is_file():
-        return None
-    try:
-        frame = pd.read_parquet(file)
-        kept = frame[frame["accepted"].astype(bool) & (frame["weight"] > 0)]
-    except Exception as exc:
-        raise InputError(f"--assumptions drawn: cannot read the accepted candidates of {file}: {exc}") from None
-    if kept.empty:
-        raise InputError(f"--assumptions drawn: {file} has no accepted candidate with a weight")
-    return kept.reset_index(drop=True)
 
 
 BACKTEST_DRAWS, BACKTEST_RUNS = 10, 2  # posterior draws x runs per origin and level in `validate`'s backtest

@@ -17,6 +17,9 @@ def output_folder(out: str | None, default: Path, pdf: bool = False) -> Path:
     folder = Path(out) if out else default
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".write-test"  # an existing folder may still be read-only
+        probe.write_text("")
+        probe.unlink()
     except OSError as exc:
         raise InputError(f"--out {folder}: cannot write there ({exc.strerror})") from None
     return folder

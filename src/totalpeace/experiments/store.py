@@ -103,7 +103,7 @@ def _write_error(store: Path, what: str, exc: OSError) -> StoreWriteError:
                            f"{hint}, then continue with --resume")
 
 
-def _atomic_write_bytes(path: Path, data: bytes, tmp_dir: Path) -> None:
+def atomic_write_bytes(path: Path, data: bytes, tmp_dir: Path) -> None:
     """Write `path` whole or not at all: a temporary file, fsync, then os.replace (atomic on POSIX)."""
     tmp = tmp_dir / f".{path.name}.{uuid.uuid4().hex}.tmp"
     try:
@@ -394,9 +394,9 @@ class ResultsStore:
         data = _points_parquet(name, points)
         meta["points_sha256"] = hashlib.sha256(data).hexdigest()
         try:
-            _atomic_write_bytes(folder / "points.parquet", data, self._tmp(name))
+            atomic_write_bytes(folder / "points.parquet", data, self._tmp(name))
             # experiment.json last: an experiment exists once its points do
-            _atomic_write_bytes(folder / "experiment.json",
+            atomic_write_bytes(folder / "experiment.json",
                                 json.dumps(meta, indent=2, ensure_ascii=False).encode("utf-8"), self._tmp(name))
         except OSError as exc:
             raise _write_error(self.path, f"the experiment {name!r}", exc) from None
@@ -411,7 +411,7 @@ class ResultsStore:
             raise InputError(f"store {self.path}: experiments/{name}/points.parquet is damaged and this version "
                              "cannot draw the same design again: start the experiment again with --replace")
         try:
-            _atomic_write_bytes(self.path / "experiments" / name / "points.parquet", data, self._tmp(name))
+            atomic_write_bytes(self.path / "experiments" / name / "points.parquet", data, self._tmp(name))
         except OSError as exc:
             raise _write_error(self.path, f"the design of {name!r}", exc) from None
 
@@ -559,7 +559,7 @@ class ResultsStore:
                              f"read_parquet('calibrations/*/{name}', union_by_name = true);")
         file = self.path / "views.sql"
         try:
-            _atomic_write_bytes(file, ("\n".join(lines) + "\n").encode(), self.path)
+            atomic_write_bytes(file, ("\n".join(lines) + "\n").encode(), self.path)
         except OSError as exc:
             raise _write_error(self.path, "views.sql", exc) from None
         return file

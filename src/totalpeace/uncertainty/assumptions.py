@@ -60,12 +60,17 @@ def is_assumption(spec: ParamSpec) -> bool:
     return (spec.source.lower().startswith(ASSUMPTION) or PROPOSAL in spec.source) and spec.high > spec.low
 
 
+def assumptions_except(given: Iterable[str]) -> Assumptions:
+    """The registry's assumptions (and proposals) other than those `given` a value, with their plausible ranges."""
+    given = set(given)
+    chosen = [p for p in PARAMETERS if is_assumption(p) and p.name not in given]
+    return Assumptions(tuple(p.name for p in chosen), tuple(p.low for p in chosen), tuple(p.high for p in chosen))
+
+
 def unidentified(scenario: Scenario) -> Assumptions:
     """The registry's assumptions the scenario leaves at their defaults: no calibration set, scenario file or
     `--set` gives them a value."""
-    given = scenario.parameters.model_fields_set
-    chosen = [p for p in PARAMETERS if is_assumption(p) and p.name not in given]
-    return Assumptions(tuple(p.name for p in chosen), tuple(p.low for p in chosen), tuple(p.high for p in chosen))
+    return assumptions_except(scenario.parameters.model_fields_set)
 
 
 def _purpose(name: str) -> int:
@@ -77,10 +82,8 @@ def _purpose(name: str) -> int:
 def with_assumptions(sets: list[dict[str, Any]], scenarios: Iterable[Scenario], seed: int) -> list[dict[str, Any]]:
     """`validate --assumptions drawn`: each parameter set of a shared ensemble (posterior draws, held values) also
     draws the assumptions that no set and no scenario gives, set k as a plan's cell k."""
-    scenarios = list(scenarios)
-    given = set().union(*(s.keys() for s in sets), *(s.parameters.model_fields_set for s in scenarios))
-    chosen = [p for p in PARAMETERS if is_assumption(p) and p.name not in given]
-    drawn = Assumptions(tuple(p.name for p in chosen), tuple(p.low for p in chosen), tuple(p.high for p in chosen))
+    drawn = assumptions_except(set().union(*(s.keys() for s in sets),
+                                           *(s.parameters.model_fields_set for s in scenarios)))
     values = drawn.draws(seed, np.arange(len(sets)))
     return [{**s, **dict(zip(drawn.names, (float(x) for x in row), strict=True))}
             for s, row in zip(sets, values, strict=True)]

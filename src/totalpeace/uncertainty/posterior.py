@@ -100,37 +100,40 @@ def load_posterior(scenario: Scenario) -> Posterior | None:
     _check_bounds(values, names, file)
     forms = {c: frame[c].astype(str).to_numpy() for c in frame.columns if c in SWITCHES and frame[c].nunique() > 1}
     table = _form_table(set_file.parent)
-    matched, candidates = _matched(set_file.parent, len(frame), [c for c in frame.columns if c in SWITCHES])
+    matched, candidates = matched_sample(set_file.parent, frame)
     return Posterior(name=str(ref), file=file, values=values, names=names, weights=weights, forms=forms,
                      form_weights=table, form_method=_form_method(table, str(ref)), matched=matched,
                      matched_of=candidates)
 
 
-def _matched(folder: Path, particles: int, switches: list[str]) -> tuple[pd.DataFrame | None, int]:
-    """The accepted candidates of assumptions.parquet (None without the file), checked: posterior rows that exist,
-    the posterior's form columns, assumption values within their bounds, weights >= 0 that are not all zero."""
+def matched_sample(folder: Path, posterior: pd.DataFrame,
+                   field: str = "parameters.calibration") -> tuple[pd.DataFrame | None, int]:
+    """The accepted candidates of the assumptions.parquet beside a posterior (None without the file) and how many
+    candidates it holds, checked: posterior rows that exist, the posterior's form columns, assumption values within
+    their bounds, weights >= 0 and at least one accepted candidate with a weight. `field` names the input in errors."""
     file = folder / ASSUMPTIONS_FILE
     if not file.is_file():
         return None, 0
     try:
         frame = pd.read_parquet(file)
     except Exception as exc:  # pyarrow raises several types for a damaged file
-        raise InputError(f"parameters.calibration: {file} cannot be read ({type(exc).__name__})") from None
+        raise InputError(f"{field}: {file} cannot be read ({type(exc).__name__})") from None
+    switches = [c for c in posterior.columns if c in SWITCHES]
     missing = [c for c in ("row", "weight", "accepted", *switches) if c not in frame.columns]
     if missing:
-        raise InputError(f"parameters.calibration: {file} has no {missing[0]!r} column (rewrite it with "
+        raise InputError(f"{field}: {file} has no {missing[0]!r} column (rewrite it with "
                          "`totalpeace match-assumptions`)")
     rows = frame["row"].to_numpy()
-    if len(frame) and (rows.min() < 0 or rows.max() >= particles):
-        raise InputError(f"parameters.calibration: {file}: `row` must index the {particles} posterior particles")
+    if len(frame) and (rows.min() < 0 or rows.max() >= len(posterior)):
+        raise InputError(f"{field}: {file}: `row` must index the {len(posterior)} posterior particles")
     weights = pd.to_numeric(frame["weight"], errors="coerce").to_numpy(dtype=float)
     if not np.all(np.isfinite(weights)) or np.any(weights < 0):
-        raise InputError(f"parameters.calibration: {file}: weights must be finite and non-negative")
+        raise InputError(f"{field}: {file}: weights must be finite and non-negative")
     names = [c for c in frame.columns if c in BY_NAME]
     _check_bounds(frame[names].to_numpy(dtype=float), tuple(names), file)
     kept = frame[frame["accepted"].astype(bool) & (weights > 0)].reset_index(drop=True)
     if kept.empty:
-        raise InputError(f"parameters.calibration: {file} has no accepted candidate with a weight")
+        raise InputError(f"{field}: {file} has no accepted candidate with a weight")
     return kept, len(frame)
 
 
