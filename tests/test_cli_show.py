@@ -52,3 +52,20 @@ def test_show_applies_overrides(cli):
     assert info["international"]["venezuela"]["host_tolerance"] == 0.2
     assert info["policy"]["talks"]["mode"] == "phased"
     assert info["groups"]["eln"]["members"] == 3000
+
+
+def test_show_says_what_runs_do_with_each_parameter(cli):
+    code, out, err = cli("show", "colombia-2022", "--json", "--set", "parameters.trust_base=0.3")
+    assert code == 0, err
+    in_runs = {p["name"]: p["in_runs"] for p in json.loads(out)["parameters"]}
+    assert in_runs["recruitment_rate"] == "posterior"  # calibrated
+    assert in_runs["type_prior_mode"] == "matched" and in_runs["guarantor_effect"] == "matched"  # unidentified
+    assert in_runs["trust_base"] == "held"  # set on the command line
+    assert in_runs["reintegration_months"] == "held"  # a published figure
+    code, out, err = cli("show", "colombia-2022", "--json", "--set", "parameters.calibration=colombia-history")
+    assert code == 0, err
+    in_runs = {p["name"]: p["in_runs"] for p in json.loads(out)["parameters"]}
+    assert in_runs["type_prior_mode"] == "held"  # no sample matched to history beside that calibration
+    assert "posterior" in in_runs.values()
+    code, out, err = cli("show", "colombia-2022", columns=250)
+    assert code == 0 and "in runs" in out and "matched" in out

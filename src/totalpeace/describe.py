@@ -80,11 +80,28 @@ def _set_by(scenario: Scenario, name: str) -> str:
 
 def _parameters(scenario: Scenario) -> list[dict[str, Any]]:
     values = scenario.parameters.model_dump()
+    drawn = _drawn_in_runs(scenario)
     return [{
         "name": p.name, "value": values[p.name], "default": p.default, "range": [p.low, p.high], "unit": p.unit,
         "mechanism": p.mechanism, "source": p.source if values[p.name] == p.default else _set_by(scenario, p.name),
         "default_source": p.source, "description": p.description, "note": p.note,
+        "in_runs": drawn.get(p.name, "held"),
     } for p in PARAMETERS]
+
+
+def _drawn_in_runs(scenario: Scenario) -> dict[str, str]:
+    """What `run` does with each parameter by default (docs/validation.md 11): drawn from the calibration's
+    posterior, drawn from its sample of the assumptions matched to history, or held at the value shown."""
+    from totalpeace.uncertainty.assumptions import unidentified
+    from totalpeace.uncertainty.posterior import load_posterior
+
+    posterior = load_posterior(scenario)
+    if posterior is None:
+        return {}
+    out = dict.fromkeys(posterior.names, "posterior")
+    if posterior.matched is not None:
+        out.update(dict.fromkeys(unidentified(scenario).names, "matched"))
+    return out
 
 
 def describe(scenario: Scenario) -> dict[str, Any]:

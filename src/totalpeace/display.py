@@ -83,13 +83,14 @@ def _timeline_table(info: dict[str, Any]) -> Table:
 
 
 def _parameter_table(params: list[dict[str, Any]]) -> Table:
-    table = Table(title="Parameters", title_justify="left")
-    for col in ("name", "value", "range", "unit", "mechanism", "source"):
+    table = Table(title="Parameters (in runs: drawn from the calibration's posterior, from its assumptions matched to "
+                        "history, or held at the value shown)", title_justify="left")
+    for col in ("name", "value", "range", "unit", "mechanism", "in runs", "source"):
         table.add_column(col, justify="right" if col == "value" else "left")
     for p in params:
         value = f"{p['value']:g}" + ("" if p["value"] == p["default"] else f" (default {p['default']:g})")
         table.add_row(p["name"], value, f"{p['range'][0]:g}-{p['range'][1]:g}", p["unit"], p["mechanism"],
-                      p["source"])
+                      p.get("in_runs", "held"), p["source"])
     return table
 
 
