@@ -4,10 +4,10 @@ A calibration draws the parameters history speaks to; every other registry param
 parameter with a published estimate that is the estimate. For one whose number no source supports — marked
 `assumption` in the registry (scenario/params.py), or `[P]`, a proposal, as in "Walter (1997) [R]; size [P]" — it is
 one guess inside a range the registry also states, and holding it there makes the intervals narrower than what is
-known. A parameter the patterns do not
-identify has a posterior close to its prior (docs/validation.md 10.20: the spoiler label's weight keeps 95% of its
-prior variance), so the run plan draws each such parameter uniformly over its plausible range, the calibration's own
-prior, in every cell.
+known. A parameter the patterns do not identify has a posterior close to its prior (docs/validation.md 10.20: the
+spoiler label's weight keeps 95% of its prior variance), so the run plan can draw each such parameter uniformly over
+its plausible range, the calibration's own prior, in every cell (or, by default, from the calibration's candidates
+matched to history: calibration/matching.py).
 
 Which parameters: the registry's assumptions that neither the calibration set nor the scenario (its file or a
 `--set`) gives a value, recognised by pydantic's fields set. Each parameter's draw in cell k is a counter-based hash

@@ -54,13 +54,8 @@ def discoveries(p: np.ndarray, rate: float = FDR) -> np.ndarray:
     """Benjamini-Hochberg: which hypotheses are rejected at false discovery rate `rate` (NaN p-values never are)."""
     finite = np.isfinite(p)
     out = np.zeros(len(p), dtype=bool)
-    m = int(finite.sum())
-    if m == 0:
-        return out
-    order = np.argsort(np.where(finite, p, np.inf))[:m]
-    passed = np.flatnonzero(p[order] <= rate * np.arange(1, m + 1) / m)
-    if passed.size:
-        out[order[: passed[-1] + 1]] = True
+    if finite.any():
+        out[finite] = sps.false_discovery_control(p[finite], method="bh") <= rate
     return out
 
 
