@@ -256,14 +256,16 @@ def _assume(cells: list[Cell], seed: int, drawn: Assumptions, forms: list[Form],
                     else ""))
     weights = matched["weight"].to_numpy(dtype=float)
     values = matched[[drawn.names[j] for j in held]].to_numpy(dtype=float)
+    rows_of = [posterior.matched_rows_for(form) for form in forms]
+    shift = _shift(seed, _DRAW_PURPOSE)
     out = []
     for cell, row in zip(cells, uniform, strict=True):
-        rows = posterior.matched_rows_for(forms[cell.form])
+        rows = rows_of[cell.form]
         if rows.size == 0:
             raise InputError(f"parameters.calibration: {posterior.name}'s assumptions.parquet has no accepted "
                              f"candidate under the model form {form_label(forms[cell.form])} (run `totalpeace "
                              "match-assumptions` with more --candidates)")
-        v = (_shift(seed, _DRAW_PURPOSE) + cell.index * G2) % 1.0
+        v = (shift + cell.index * G2) % 1.0
         pick = int(rows[_pick(np.cumsum(weights[rows]), v)])
         row = row.copy()
         row[held] = values[pick]
