@@ -68,6 +68,8 @@ def measure(case: Case) -> dict:
             seconds = min(time_mesa(scenario, runs=case.runs, months=case.months) for _ in range(case.repeat))
         elif case.engine == "calibration":
             seconds = time_calibration(Path(tmp))
+        elif case.engine == "command":
+            seconds = time_command(case, Path(tmp))
         else:
             from totalpeace.engine.parallel import simulate_parallel
 
@@ -79,7 +81,8 @@ def measure(case: Case) -> dict:
                                   threads=case.threads)
                 times.append(time.perf_counter() - start)
             seconds = min(times)
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    who = resource.RUSAGE_CHILDREN if case.engine in ("command", "calibration") else resource.RUSAGE_SELF
+    peak_kib = resource.getrusage(who).ru_maxrss
     return {"seconds": seconds, "peak_mib": peak_kib / 1024.0,
             "runs_per_second": case.runs / seconds, "run_months_per_second": case.runs * case.months / seconds}
 
@@ -90,6 +93,17 @@ def time_calibration(folder: Path) -> float:
            "calibration.toml"), "--workers", "2", "--store", str(folder / "store")]
     start = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def time_command(case: Case, folder: Path) -> float:
+    """Wall-clock seconds of `totalpeace run colombia-2022 --runs N [--workers K]` as a user types it: the default
+    run plan (cells of two runs, each its own parameter draw), its files (summary.json, Parquet, CSV, plan.csv) and
+    report.html, with the interpreter's start and imports; the compiled model is already in the cache."""
+    cmd = [str(Path(sys.executable).with_name("totalpeace")), "run", case.scenario or "colombia-2022", "--runs",
+           str(case.runs), "--months", str(case.months), "--workers", str(case.workers), "--out", str(folder / "run")]
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
 
@@ -147,7 +161,8 @@ def plan(quick: bool, calibration: bool = False) -> list[Case]:
                 Case("flagship ensemble, 2 threads", "totalpeace", 50, 48, threads=2),
                 Case("flagship ensemble, two independent processes", "totalpeace", 50, 48, copies=2),
                 Case("synthetic 1,122 x 10", "totalpeace", 10, 12, 1122, 10),
-                Case("municipal flagship ensemble", "totalpeace", 20, 48, scenario="colombia-2022-municipal")]
+                Case("municipal flagship ensemble", "totalpeace", 20, 48, scenario="colombia-2022-municipal"),
+                Case("totalpeace run colombia-2022 (default plan, files, report)", "command", 20, 48)]
     cases = [
         Case("flagship single run", "totalpeace", 1, 48, repeat=5),
         Case("flagship single run", "mesa", 1, 48, repeat=3),
@@ -171,6 +186,10 @@ def plan(quick: bool, calibration: bool = False) -> list[Case]:
                       scenario="colombia-2022-municipal"))
     for runs in (10, 100, 1000):
         cases.append(Case(f"flagship {runs} runs x 12 months", "totalpeace", runs, 12))
+    # what a user waits for: the command line's default run, files and report included (not a target of issue 20)
+    cases.append(Case("totalpeace run colombia-2022 (default plan, files, report)", "command", 200, 48))
+    cases.append(Case("totalpeace run colombia-2022 (default plan, files, report), 2 workers", "command", 1000, 48,
+                      workers=2))
     if calibration:
         cases.append(Case("calibration example, 2 workers", "calibration", 0, 0, workers=2))
     return cases

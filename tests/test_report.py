@@ -320,7 +320,7 @@ def test_report_links_the_validation_page_of_its_calibration(results, tmp_path):
 
 
 def test_a_calibration_without_a_page_links_the_flagships(tmp_path):
-    from totalpeace.validation.report import copy_validation_page
+    from totalpeace.validation.page import copy_validation_page
 
     folder = tmp_path / "mine"
     folder.mkdir()

@@ -10,6 +10,7 @@ group a total spoiler) 62%, ...".
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,15 +86,15 @@ def audit_frame(records: TableRecords, run_ids: np.ndarray, months: list[str]) -
         if r_idx.size == 0:
             continue
         frame = {"run": run_ids[r_idx], "month": np.asarray(months)[m_idx], "table": gid,
-                 "phase": [Phase(int(v)).name.lower() for v in records.phase[r_idx, m_idx, t]],
-                 "reason": [reason_name(v) for v in records.reason[r_idx, m_idx, t]]}
+                 "phase": _labels(records.phase[r_idx, m_idx, t], lambda v: Phase(int(v)).name.lower()),
+                 "reason": _labels(records.reason[r_idx, m_idx, t], reason_name)}
         for k, issue in enumerate(ISSUES):
             if records.on_agenda[t, k]:
                 frame[f"x_{issue}"] = records.package[r_idx, m_idx, t, k]
         for col, name in AUDIT_COLUMNS.items():
             frame[name] = records.audit[r_idx, m_idx, t, col]
         veto = records.audit[r_idx, m_idx, t, L.AU_VETO].astype(int)
-        frame["veto_player"] = [VETO_PLAYERS[v] if v >= 0 else "" for v in veto]
+        frame["veto_player"] = _labels(veto, lambda v: VETO_PLAYERS[v] if v >= 0 else "")
         for c, cf in enumerate(L.AU_COUNTERFACTUALS):
             base = L.AU_CF + L.N_CF_FIELDS * c
             frame[f"without_{cf}_group_outside_option"] = records.audit[r_idx, m_idx, t, base + L.AU_CF_GROUP_OUTSIDE]
@@ -103,6 +104,12 @@ def audit_frame(records: TableRecords, run_ids: np.ndarray, months: list[str]) -
     if not parts:
         return pd.DataFrame({"run": [], "month": [], "table": [], "phase": [], "reason": []})
     return pd.concat(parts, ignore_index=True)
+
+
+def _labels(codes: np.ndarray, name: Callable[[Any], str]) -> np.ndarray:
+    """The name of each code, looked up once per distinct code (an audit has millions of rows and a few codes)."""
+    distinct, index = np.unique(codes, return_inverse=True)
+    return np.array([name(v) for v in distinct], dtype=object)[index.reshape(-1)]
 
 
 def _run_means(values: np.ndarray) -> np.ndarray:

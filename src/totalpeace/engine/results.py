@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from totalpeace import talks
 from totalpeace.model.tables.issues import Phase
@@ -86,6 +87,7 @@ class Results:
     international_ids: list[str] = field(default_factory=list)
     host_tolerance: np.ndarray | None = None  # (R, M, I): each international actor's tolerance of armed groups
     plan: Any = None  # uncertainty.plan.Plan: each run's model form and parameter draw (None: one point)
+    _summary_json: str | None = field(default=None, init=False, repr=False, compare=False)  # summary(), once
 
     @property
     def runs(self) -> int:
@@ -137,7 +139,16 @@ class Results:
         return out
 
     def summary(self) -> dict[str, Any]:
-        """The stable summary.json contract (DESIGN.md section 4), plus talks outcomes and provenance."""
+        """The stable summary.json contract (DESIGN.md section 4), plus talks outcomes and provenance.
+
+        Computed once: results are read-only once simulated, and a command reads the summary for its files, its
+        tables and its report alike (a third of a second each for 200 runs of the flagship). Every call returns a
+        fresh copy, which the caller may change."""
+        if self._summary_json is None:
+            self._summary_json = json.dumps(self._summary(), allow_nan=True, ensure_ascii=False)
+        return json.loads(self._summary_json)
+
+    def _summary(self) -> dict[str, Any]:
         metrics = {}
         for name in (*FLOWS, *STOCKS):
             yearly = self.yearly(self.national[name], flow=name in FLOWS)
@@ -183,21 +194,46 @@ class Results:
         """Tidy frame: one row per (run, month, metric[, group]) with its value. A group's rows are written for the
         runs in which it exists (a splinter only where its split happened), so a run's rows depend on that run
         alone, never on the runs computed beside it."""
-        labels = np.array(self.month_labels())
+        table = self.frame_table()
+        for name in ("month", "metric", "group"):
+            table = table.set_column(table.column_names.index(name), name,
+                                     table[name].cast(pa.large_string()))
+        return table.to_pandas()
+
+    def frame_table(self) -> pa.Table:
+        """The tidy frame as an Arrow table, its text columns dictionary-encoded (a small list of labels and an
+        integer code per row), so the millions of rows of an ensemble cost a few array operations rather than a
+        frame per series, and results.csv is written without spelling out every label first."""
         R, M = self.runs, self.months
-        run_col = np.repeat(self.run_ids, M)
-        month_col = np.tile(labels, R)
-        parts = [pd.DataFrame({"run": run_col, "month": month_col, "metric": name, "group": "",
-                               "value": self.national[name].reshape(-1)}) for name in (*FLOWS, *STOCKS)]
+        blocks: list[tuple[np.ndarray, int, int, np.ndarray]] = []  # (runs, metric code, group code, values)
+        metrics: list[str] = []
+        groups: list[str] = [""]
+        everyone = np.arange(R)
+        for name in (*FLOWS, *STOCKS):
+            metrics.append(name)
+            blocks.append((everyone, len(metrics) - 1, 0, self.national[name].reshape(-1)))
         exists = (self.groups["group_members"] > 0.5).any(axis=1)  # (R, G): the group existed in the run
         for g in self.active_groups():
             runs = np.flatnonzero(exists[:, g])
+            groups.append(self.group_ids[g])
             for name in (n for n in GROUP_SERIES if n in self.groups):
-                parts.append(pd.DataFrame({
-                    "run": np.repeat(self.run_ids[runs], M), "month": np.tile(labels, len(runs)),
-                    "metric": name.removeprefix("group_"), "group": self.group_ids[g],
-                    "value": self.groups[name][runs, :, g].reshape(-1)}))
-        return pd.concat(parts, ignore_index=True)
+                label = name.removeprefix("group_")
+                if label not in metrics:
+                    metrics.append(label)
+                blocks.append((runs, metrics.index(label), len(groups) - 1,
+                               self.groups[name][runs, :, g].reshape(-1)))
+        sizes = np.array([len(b[0]) * M for b in blocks], dtype=np.int64)
+
+        def text(labels: list[str], codes: np.ndarray) -> pa.Array:
+            return pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(labels, type=pa.large_string()))
+
+        return pa.table({
+            "run": np.concatenate([np.repeat(self.run_ids[b[0]], M) for b in blocks]).astype(np.int64),
+            "month": text(self.month_labels(), np.tile(np.arange(M, dtype=np.int32), int(sizes.sum()) // M)),
+            "metric": text(metrics, np.repeat(np.array([b[1] for b in blocks], dtype=np.int32), sizes)),
+            "group": text(groups, np.repeat(np.array([b[2] for b in blocks], dtype=np.int32), sizes)),
+            "value": np.concatenate([b[3] for b in blocks]).astype(np.float64, copy=False),
+        })
 
     def territory_frame(self) -> pd.DataFrame:
         """Mean over runs per (month, territory): state control, homicides, vacated control, leading actor shares."""

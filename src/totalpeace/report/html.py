@@ -397,7 +397,7 @@ def write_report(results: Results, path: str | Path, sources: list[str] | None =
                  population: Any = None, extra: Sequence[tuple[str, str, str]] = ()) -> Path:
     """Write the report of one ensemble to `path` and return it (`population` per territory: department summaries
     of municipal runs; `extra` (id, title, html) sections after the talks)."""
-    from totalpeace.validation.report import copy_validation_page
+    from totalpeace.validation.page import copy_validation_page
 
     out = Path(path)
     link = copy_validation_page(results.provenance.get("calibration"), out.parent)

@@ -24,7 +24,7 @@ from totalpeace.errors import InputError, format_path
 from totalpeace.experiments.store import ResultsStore
 from totalpeace.policy import policy_levers, policy_record, variant_toml
 from totalpeace.report import differences, maps
-from totalpeace.report.exports import summary_frame
+from totalpeace.report.exports import csv_bytes, summary_frame
 from totalpeace.report.headlines import comparison_headlines, headlines
 from totalpeace.report.html import comparison_figures, render_comparison, render_report, run_figures
 from totalpeace.report.negotiation import table_blocks
@@ -311,7 +311,7 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
         manager.cancel(run_id)
         return run.public()
 
-    def attachment(text: str, media: str, filename: str) -> Response:
+    def attachment(text: str | bytes, media: str, filename: str) -> Response:
         return Response(text, media_type=media, headers={"Content-Disposition": ATTACHMENT.format(filename)})
 
     @app.get("/api/runs/{run_id}/summary.json", responses=ERRORS, summary="Download summary.json")
@@ -331,13 +331,13 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
              summary="Download every run's monthly values (tidy CSV: run, month, metric, group, value)")
     def results_csv(run_id: str) -> Response:
         _, results = finished(run_id)
-        return attachment(results.frame().to_csv(index=False), "text/csv", "results.csv")
+        return attachment(csv_bytes(results.frame()), "text/csv", "results.csv")
 
     @app.get("/api/runs/{run_id}/territories.csv", responses=ERRORS,
              summary="Download the territories' monthly means (CSV)")
     def territories_csv(run_id: str) -> Response:
         _, results = finished(run_id)
-        return attachment(results.territory_frame().to_csv(index=False), "text/csv", "territories.csv")
+        return attachment(csv_bytes(results.territory_frame()), "text/csv", "territories.csv")
 
     @app.get("/api/runs/{run_id}/scenario.toml", responses=ERRORS,
              summary="Download the run's policy as a scenario file that reruns from the command line")

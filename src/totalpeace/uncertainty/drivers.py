@@ -38,11 +38,23 @@ def cell_means(plan: Plan, run_ids: np.ndarray, values: np.ndarray) -> tuple[np.
 def rank_correlations(draws: np.ndarray, outcome: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Spearman's ρ of each column of `draws` with `outcome`, and its two-sided p-value (NaN where either side is
     constant)."""
-    n = len(outcome)
+    return _correlations(centred_ranks(draws), outcome)
+
+
+def centred_ranks(draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each column's ranks less their mean, and their sums of squares: the draws' half of every correlation, the
+    same for all of a plan's outcomes."""
     ranked = sps.rankdata(draws, axis=0)
+    rc = ranked - ranked.mean(axis=0)
+    return rc, (rc ** 2).sum(axis=0)
+
+
+def _correlations(centred: tuple[np.ndarray, np.ndarray], outcome: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    rc, squares = centred
+    n = len(outcome)
     y = sps.rankdata(outcome)
-    rc, yc = ranked - ranked.mean(axis=0), y - y.mean()
-    denom = np.sqrt((rc ** 2).sum(axis=0) * (yc ** 2).sum())
+    yc = y - y.mean()
+    denom = np.sqrt(squares * (yc ** 2).sum())
     with np.errstate(invalid="ignore", divide="ignore"):
         rho = (rc * yc[:, None]).sum(axis=0) / denom
         t = rho * np.sqrt((n - 2) / np.clip(1 - rho ** 2, 1e-300, None))
@@ -67,9 +79,10 @@ def drivers(plan: Plan, run_ids: np.ndarray, keys: list[tuple[str, str]], values
         return None
     draws, means = cell_means(plan, run_ids, values)
     names = plan.assumptions.names
+    centred = centred_ranks(draws)
     table: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for k, (metric, year) in enumerate(keys):
-        rho, p = rank_correlations(draws, means[:, k])
+        rho, p = _correlations(centred, means[:, k])
         found = np.flatnonzero(discoveries(p))
         found = found[np.argsort(-np.abs(rho[found]), kind="stable")][:top]
         table.setdefault(metric, {})[year] = [{"parameter": names[j], "rho": round(float(rho[j]), 3),

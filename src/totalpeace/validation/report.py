@@ -56,39 +56,6 @@ def _fmt(value: float) -> str:
     return f"{value:,.3g}" if abs(value) < 100 else f"{value:,.0f}"
 
 
-VALIDATION_PAGE = "validation.html"
-
-
-def copy_validation_page(calibration: str | None, folder: Path) -> str | None:
-    """Copy the validation page of a run's calibration (or, for a run without one, of the flagship's) beside the
-    run's report, and return the link to it; None when no page ships. The page is written by `totalpeace validate`
-    and kept in the calibration's folder."""
-    import shutil
-
-    from totalpeace.calibration.paramset import resolve
-    from totalpeace.errors import InputError
-
-    refs = [calibration] if calibration else []
-    try:
-        from totalpeace.scenario import load_scenario
-        from totalpeace.scenario.loader import FLAGSHIP
-
-        refs.append(load_scenario(FLAGSHIP).parameters.calibration)
-    except InputError:
-        pass
-    for ref in filter(None, refs):
-        try:
-            page = resolve(ref).parent / VALIDATION_PAGE
-        except InputError:
-            continue
-        if page.is_file():
-            target = Path(folder) / VALIDATION_PAGE
-            if page.resolve() != target.resolve():
-                shutil.copyfile(page, target)
-            return VALIDATION_PAGE
-    return None
-
-
 STATUS_CSS = (".reproduced{background:#e5f5e0}.not-reproduced{background:#fde0dd}.not-yet-produced{background:#eee;"
               "color:#555}td.num{text-align:right}")
 
