@@ -49,12 +49,14 @@ def table_records(scenario: Scenario, world, tables: Agenda, audit: np.ndarray, 
 
 def simulate(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | None = None,
              first_run: int = 0, batch_size: int = DEFAULT_BATCH, progress: Progress | None = None,
-             threads: int = 1) -> Results:
+             threads: int = 1, fingerprint: bool = True) -> Results:
     """Run `runs` stochastic replications (run ids first_run .. first_run + runs - 1) for `months` months.
 
     Each run depends only on (scenario, parameters, seed, run id): batch size, order and the number of `threads`
     that share a batch's runs do not change its numbers. `progress` is called with the number of run-months just
     completed. Every run is computed on its own (engine/month.py); batches only bound the memory of the state arrays.
+    `fingerprint=False` leaves `scenario_sha256` empty, for a caller that records another scenario's (a run plan's
+    cells are one scenario drawn many times: hashing each cell's would cost as much as building its engine).
     """
     months = scenario.months if months is None else months
     check(runs, months, seed)
@@ -64,7 +66,7 @@ def simulate(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | N
     out = records_.collect(ensemble, [
         engine.run(seed, run_ids[lo:lo + batch_size], progress, records_.rows(ensemble, lo, lo + batch_size), threads)
         for lo in range(0, runs, batch_size)])
-    return assemble(scenario, engine, seed, run_ids, out, run_means(out, runs))
+    return assemble(scenario, engine, seed, run_ids, out, run_means(out, runs), fingerprint)
 
 
 def check(runs: int, months: int, seed: int) -> None:
@@ -85,7 +87,7 @@ def run_means(out: dict[str, np.ndarray], runs: int) -> dict:
 
 
 def assemble(scenario: Scenario, engine: Engine, seed: int, run_ids: np.ndarray, out: dict[str, np.ndarray],
-             means: dict) -> Results:
+             means: dict, fingerprint: bool = True) -> Results:
     """The Results of runs `run_ids` from their collected records `out` and their run means (`run_means`, or the
     merge of several chunks' means: engine/parallel.py)."""
     months = engine.months
@@ -96,7 +98,8 @@ def assemble(scenario: Scenario, engine: Engine, seed: int, run_ids: np.ndarray,
     params = scenario.parameters.model_dump()
     calibration = params.pop("calibration")
     return Results(
-        scenario=scenario.name, scenario_sha256=scenario_sha256(scenario), version=_version(), seed=seed,
+        scenario=scenario.name, scenario_sha256=scenario_sha256(scenario) if fingerprint else "",
+        version=_version(), seed=seed,
         run_ids=run_ids, start=scenario.start, months=months, group_ids=world.group_ids,
         group_names=world.group_names, territory_ids=world.territory_ids, territory_names=world.territory_names,
         neighbour_ids=world.neighbour_ids,

@@ -28,13 +28,14 @@ class Chunk:
     months: int
     first_run: int
     runs: int
+    fingerprint: bool = True  # False: the caller records the scenario's hash itself (engine.simulate)
 
 
 def simulate_chunk(chunk: Chunk) -> tuple[int, Results]:
     """Worker side: the chunk's runs, tagged with the ensemble they belong to."""
     scenario = Scenario.model_validate(chunk.scenario)
     return chunk.key, simulate(scenario, runs=chunk.runs, seed=chunk.seed, months=chunk.months,
-                               first_run=chunk.first_run)
+                               first_run=chunk.first_run, fingerprint=chunk.fingerprint)
 
 
 def default_chunk(runs: int) -> int:

@@ -46,8 +46,9 @@ def simulate_plans(scenarios: list[Scenario], plans: list[Plan], months: int | N
 
 def _by_cells(scenarios: list[Scenario], plans: list[Plan], months: int | None, executor: Executor,
               progress: Progress | None) -> list[Results]:
+    """One chunk per cell; a cell's scenario is not hashed (simulate_plans records the scenario's own hash)."""
     jobs = [Chunk(k, plan.scenario_for(scenario, cell).model_dump(mode="python"), plan.seed,
-                  months or scenario.months, cell.first_run, cell.runs)
+                  months or scenario.months, cell.first_run, cell.runs, fingerprint=False)
             for k, (scenario, plan) in enumerate(zip(scenarios, plans, strict=True)) for cell in plan.cells]
     return simulate_chunks(jobs, len(scenarios), executor, progress)
 
