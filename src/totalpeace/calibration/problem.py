@@ -70,11 +70,12 @@ def simulate_outputs(problem: Problem, setting: Setting, seed: int, first_run: i
         scenario = with_setting(data, setting)
         start = {gid: g.members for gid, g in scenario.groups.items()}
         if key in problem.per_run:
-            out[key] = Outputs.concat([Outputs.from_results(simulate(scenario, runs=1, seed=seed, first_run=r), start)
+            out[key] = Outputs.concat([Outputs.from_results(simulate(scenario, runs=1, seed=seed, first_run=r,
+                                                                     fingerprint=False), start)
                                        for r in range(first_run, first_run + problem.runs)])
-        else:
-            out[key] = Outputs.from_results(simulate(scenario, runs=problem.runs, seed=seed, first_run=first_run),
-                                            start)
+        else:  # a particle's outputs are statistics: the scenario's hash is not read (and costs a few percent)
+            out[key] = Outputs.from_results(simulate(scenario, runs=problem.runs, seed=seed, first_run=first_run,
+                                                     fingerprint=False), start)
     return out
 
 

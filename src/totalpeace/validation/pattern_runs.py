@@ -63,7 +63,7 @@ def simulate_ensemble(scenario: Scenario, runs: int, seed: int,
     for i, params in enumerate(parameter_sets or [{}]):
         sc = with_setting(data, params) if params else scenario
         for j in range(runs):
-            results = simulate(sc, runs=1, seed=seed, months=months, first_run=i * runs + j)
+            results = simulate(sc, runs=1, seed=seed, months=months, first_run=i * runs + j, fingerprint=False)
             parts.append(Outputs.from_results(results, start))
             for t in targets:
                 values[t.key].append(per_run(results, t))
