@@ -21,11 +21,9 @@ Params = np.record  # the type of a parameter set: `p.name` and `p[name]` read a
 
 
 def params_record(values: Mapping[str, float]) -> np.record:
-    """The parameter values (every registered name) as one record of floats."""
-    record = np.rec.array(np.zeros(1, dtype=PARAMS_DTYPE))
-    for name in FIELDS:
-        record[name][0] = float(values[name])
-    return record[0]
+    """The parameter values (every registered name) as one record of floats (filled in one step: a run plan builds
+    one per cell)."""
+    return np.rec.array(np.array([tuple(float(values[name]) for name in FIELDS)], dtype=PARAMS_DTYPE))[0]
 
 
 def default_params(**changes: float) -> np.record:
