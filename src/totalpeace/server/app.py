@@ -331,7 +331,7 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
              summary="Download every run's monthly values (tidy CSV: run, month, metric, group, value)")
     def results_csv(run_id: str) -> Response:
         _, results = finished(run_id)
-        return attachment(csv_bytes(results.frame()), "text/csv", "results.csv")
+        return attachment(csv_bytes(results.frame_table()), "text/csv", "results.csv")
 
     @app.get("/api/runs/{run_id}/territories.csv", responses=ERRORS,
              summary="Download the territories' monthly means (CSV)")
