@@ -94,19 +94,16 @@ def write_csv(data: pd.DataFrame | pa.Table, target: str | Path | BinaryIO) -> N
     10000000000.0, 1.5e-7 for 1.5e-07. A table with other columns (booleans, dates) or text that needs quoting is
     written by pandas."""
     table = data if isinstance(data, pa.Table) else pa.Table.from_pandas(data, preserve_index=False)  # NaN: null
-    if not all(_plain(t) for t in table.schema.types) or _needs_quotes(table):
-        frame = data if isinstance(data, pd.DataFrame) else data.to_pandas()
-        text = frame.to_csv(index=False).encode("utf-8")
-        if hasattr(target, "write"):
-            target.write(text)
-        else:
-            Path(target).write_bytes(text)
-        return
-    for i, column in enumerate(table.columns):
-        if pa.types.is_floating(column.type):  # NaN as an empty field, as pandas writes it
-            table = table.set_column(i, table.field(i), pa_compute.if_else(pa_compute.is_nan(column), None, column))
     with contextlib.ExitStack() as stack:
         sink = target if hasattr(target, "write") else stack.enter_context(open(target, "wb"))
+        if not all(_plain(t) for t in table.schema.types) or _needs_quotes(table):
+            frame = data if isinstance(data, pd.DataFrame) else data.to_pandas()
+            sink.write(frame.to_csv(index=False).encode("utf-8"))
+            return
+        for i, column in enumerate(table.columns):
+            if pa.types.is_floating(column.type):  # NaN as an empty field, as pandas writes it
+                table = table.set_column(i, table.field(i),
+                                         pa_compute.if_else(pa_compute.is_nan(column), None, column))
         sink.write((",".join(table.column_names) + "\n").encode("utf-8"))
         pa_csv.write_csv(table, sink, pa_csv.WriteOptions(include_header=False, quoting_style="none"))
 
