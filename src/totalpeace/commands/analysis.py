@@ -15,7 +15,6 @@ from totalpeace.commands.options import ExecutorOpt, PdfOpt, StoreOpt, WorkersOp
 from totalpeace.commands.progress import progress_bar
 from totalpeace.commands.reports import output_folder
 from totalpeace.errors import InputError
-from totalpeace.report.analysis import write_analysis_report
 
 SpecArg = Annotated[str, typer.Argument(metavar="SPEC.toml", help="Experiment file (see docs/experiments.md).")]
 OutcomesOpt = Annotated[list[str] | None, typer.Option("--outcome", help="Outcome to analyse (repeatable; "
@@ -54,7 +53,7 @@ def sensitivity(
     from totalpeace.codeversion import code_version
     from totalpeace.experiments import ResultsStore, load_spec, make_executor, run_sweep
     from totalpeace.experiments.design import UNIT_PREFIX, salib_problem
-    from totalpeace.report.analysis import direction, sensitivity_headlines
+    from totalpeace.report.analysis import direction, sensitivity_headlines, write_analysis_report
     from totalpeace.report.html import items, sensitivity_section
     from totalpeace.report.pdf import html_to_pdf
     from totalpeace.report.sweep import experiment_provenance
@@ -181,6 +180,7 @@ def discover(
     from totalpeace.analysis import prim as primmod
     from totalpeace.analysis.experiments_table import load_experiments
     from totalpeace.analysis.plots import prim_charts
+    from totalpeace.report.analysis import write_analysis_report
 
     data = load_experiments(results, outcome, experiment=experiment, year=year, inputs=input_)
     x = data.frame[data.inputs]
@@ -272,6 +272,7 @@ def search(
     from totalpeace.analysis.policy import PolicyObjective, current_setting, sample_table, search_levers
     from totalpeace.analysis.search import search as run_search
     from totalpeace.experiments import load_spec, make_executor
+    from totalpeace.report.analysis import write_analysis_report
 
     spec = load_spec(spec_file)
     levers = search_levers(spec)

@@ -22,9 +22,6 @@ from totalpeace.commands.options import (
 )
 from totalpeace.commands.progress import progress_bar
 from totalpeace.commands.reports import output_folder, write_reports
-from totalpeace.report.catalogue import REQUIRED_SHOWN
-
-SHOWN = REQUIRED_SHOWN  # the outcomes every scenario reports, as in `run`
 
 
 def compare(
@@ -93,6 +90,7 @@ def print_differences(comparison, console: Console) -> None:
     """One table per variant: the main outcomes by calendar period, each cell the median of the paired differences
     with its 80% interval — the same cells as the report and the dashboard (report.differences.difference_table),
     then the effect's timing in words."""
+    from totalpeace.report.catalogue import REQUIRED_SHOWN  # the outcomes every scenario reports, as in `run`
     from totalpeace.report.differences import STATISTIC, difference, difference_table
     from totalpeace.report.headlines import comparison_headlines
     from totalpeace.uncertainty.terminal import print_design, print_sources
@@ -100,7 +98,7 @@ def print_differences(comparison, console: Console) -> None:
     baseline = comparison.results[0]
     for name, variant in zip(comparison.variants, comparison.results[1:], strict=True):
         diff = difference(baseline, variant)
-        columns, rows = difference_table(diff, list(SHOWN))
+        columns, rows = difference_table(diff, list(REQUIRED_SHOWN))
         table = Table(title=f"{name} − {comparison.baseline}: {STATISTIC}", title_justify="left")
         table.add_column(columns[0], ratio=2)
         for column in columns[1:]:

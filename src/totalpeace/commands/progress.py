@@ -15,12 +15,12 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from totalpeace.engine import compiled_cache
-
 
 def note_compiling(console: Console) -> None:
     """One line before a first simulation that will compile the model: minutes with a bar standing at zero
     otherwise."""
+    from totalpeace.engine import compiled_cache
+
     if compiled_cache.needs_compiling():
         console.print(compiled_cache.COMPILING_NOTE, style="dim", highlight=False, soft_wrap=True)
 
