@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from support import process_alive
 
-from totalpeace import load_scenario, simulate
+from totalpeace import load_scenario, simulate, simulate_uncertain
 from totalpeace.engine.results import REQUIRED
 from totalpeace.server.app import create_app
 
@@ -78,6 +78,7 @@ def test_unknown_scenario_is_404(client, name):
     ({"levers": {"concessions": [{"group": "eln", "kind": "amnesty"}]}}, 422, "levers.concessions[0].kind"),
     ({"runs": 0}, 422, "runs"),
     ({"months": 10_000}, 422, "months"),
+    ({"uncertainty": "everything"}, 422, "uncertainty"),
     ({"scenario": "../../etc/passwd"}, 404, "no built-in scenario"),
 ])
 def test_bad_run_requests(client, body, status, field):
@@ -89,18 +90,36 @@ def test_bad_run_requests(client, body, status, field):
 def test_run_is_the_same_ensemble_as_the_library(client, baseline):
     status = client.get(f"/api/runs/{baseline}").json()
     assert status["status"] == "done" and status["progress"] == 1.0 and status["run_months_done"] == 36
+    assert status["uncertainty"] == "full"  # as `totalpeace run`: forms, parameters and assumptions drawn
     downloaded = client.get(f"/api/runs/{baseline}/summary.json")
     assert downloaded.status_code == 200 and "attachment" in downloaded.headers["content-disposition"]
-    direct = simulate(load_scenario("colombia-2022"), runs=6, seed=4, months=6).summary()
+    direct = simulate_uncertain(load_scenario("colombia-2022"), runs=6, seed=4, months=6).summary()
     assert downloaded.json() == json.loads(json.dumps(direct))
+    assert downloaded.json()["uncertainty"]["design"]["design"] == "full"
     assert baseline in [r["id"] for r in client.get("/api/runs").json()]
 
 
 def test_levers_change_the_scenario(client, variant):
     summary = client.get(f"/api/runs/{variant}/summary.json").json()
-    expected = simulate(load_scenario("colombia-2022", {"policy.talks.mode": "none", "security.buy_in": 0.3}),
-                        runs=6, seed=4, months=6).summary()
+    expected = simulate_uncertain(load_scenario("colombia-2022", {"policy.talks.mode": "none",
+                                                                  "security.buy_in": 0.3}),
+                                  runs=6, seed=4, months=6).summary()
     assert summary == json.loads(json.dumps(expected))
+
+
+def test_a_single_point_run_is_the_plain_simulation(client, baseline):
+    """`uncertainty: stochastic` holds the scenario's own point (randomness only), the ensemble `simulate` gives; it
+    is not paired with a full run (the runs share random numbers but not parameter draws)."""
+    run = client.post("/api/runs", json={**SMALL, "label": "point", "uncertainty": "stochastic"})
+    assert run.status_code == 202, run.text
+    status = wait(client, run.json()["id"])
+    assert status["status"] == "done" and status["uncertainty"] == "stochastic"
+    summary = client.get(f"/api/runs/{status['id']}/summary.json").json()
+    assert summary == json.loads(json.dumps(simulate(load_scenario("colombia-2022"), runs=6, seed=4,
+                                                     months=6).summary()))
+    assert not client.get(f"/api/runs/{status['id']}/compare/{baseline}").json()["paired"]
+    toml = client.get(f"/api/runs/{status['id']}/scenario.toml").text
+    assert "--runs 6 --seed 4 --uncertainty stochastic" in toml
 
 
 def test_charts_and_report(client, baseline):
@@ -136,7 +155,7 @@ def test_downloads_people_can_open(client, variant):
     toml = client.get(f"/api/runs/{variant}/scenario.toml")
     assert 'filename="colombia-2022-no-talks.toml"' in toml.headers["content-disposition"]
     assert 'extends = "colombia-2022"' in toml.text and 'mode = "none"' in toml.text and "buy_in = 0.3" in toml.text
-    assert "months = 6" in toml.text and "--runs 6 --seed 4" in toml.text
+    assert "months = 6" in toml.text and "--runs 6 --seed 4 --uncertainty full" in toml.text
 
 
 def test_preview_is_computed_at_once_and_not_stored(client):
@@ -207,6 +226,11 @@ def test_run_is_recorded_in_the_results_store(client, baseline, variant):
     assert name == f"dashboard-{variant}"
     runs = store.runs(name)
     assert list(runs["run"]) == list(range(6)) and set(runs["status"]) == {"ok"} and set(runs["seed"]) == {4}
+    # each run records its cell's draws beside the levers: runs 0-1 share a cell, run 2 starts the next
+    drawn = [json.loads(text) for text in runs["parameters"]]
+    assert drawn[0]["policy.talks.mode"] == "none" and drawn[0]["model.negotiation_engine"]
+    assert drawn[0] == drawn[1] and drawn[1] != drawn[2]
+    assert any(k.startswith("parameters.") for k in drawn[0])
     point = store.points(name)
     assert len(point) == 1 and point.loc[0, "policy.talks.mode"] == "none" and point.loc[0, "security.buy_in"] == 0.3
     meta = store.experiment(name)
@@ -274,3 +298,16 @@ def test_serve_refuses_a_busy_port(cli):
         port = taken.getsockname()[1]
         code, _, err = cli("serve", "--port", str(port))
     assert code == 2 and f"--port {port}: cannot listen there" in err
+
+
+def test_runs_accepted_before_requests_named_a_design_are_single_points():
+    """A stored request without `uncertainty` was computed at the scenario's point: it is read back (and recomputed)
+    as `stochastic`, while a new request defaults to the command's `full`."""
+    from totalpeace.server.models import RunRequest
+    from totalpeace.server.runs import Run
+
+    scenario = load_scenario("colombia-2022")
+    old = Run(id="old", scenario=scenario, base=scenario, levers={}, request={"scenario": "colombia-2022"}, runs=2,
+              seed=1, months=2)
+    assert old.uncertainty == "stochastic" and old.public()["uncertainty"] == "stochastic"
+    assert RunRequest.model_validate({"scenario": "colombia-2022"}).uncertainty == "full"

@@ -193,9 +193,10 @@ def test_dashboard_explore_run_compare_download(server, browser, tmp_path, cli, 
     toml = _download(page, "#download-toml")
     assert 'extends = "colombia-2022"' in toml and "decriminalization = 0.8" in toml
     (tmp_path / "variant.toml").write_text(toml, encoding="utf-8")
-    assert "--uncertainty stochastic" in toml  # dashboard runs are single points
+    assert "--uncertainty full" in toml  # as `totalpeace run` by default: forms, parameters, assumptions drawn
+    assert summary["uncertainty"]["design"]["design"] == "full"
     code, _, err = cli("run", str(tmp_path / "variant.toml"), "--runs", "20", "--seed", "1", "--out",
-                       str(tmp_path / "rerun"), "--no-report", "--uncertainty", "stochastic")
+                       str(tmp_path / "rerun"), "--no-report", "--uncertainty", "full")
     assert code == 0, err
     rerun = json.loads((tmp_path / "rerun" / "summary.json").read_text(encoding="utf-8"))
     assert rerun["metrics"] == summary["metrics"] and rerun["policy"]["levers"] == summary["policy"]["levers"]

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from support import process_alive
 
-from totalpeace import load_scenario, simulate
+from totalpeace import load_scenario, simulate_uncertain
 from totalpeace.experiments import DaskExecutor, LocalExecutor
 from totalpeace.experiments.executors import RECANCEL_AFTER, ExecutorTerminated
 from totalpeace.server.app import create_app
@@ -108,7 +108,7 @@ def test_dashboard_on_dask(cluster, tmp_path):
         app.state.manager.wait(run_id, timeout=120)
         status = client.get(f"/api/runs/{run_id}").json()
         assert status["status"] == "done", status
-        expected = simulate(load_scenario("colombia-2022"), runs=4, seed=2, months=6).summary()
+        expected = simulate_uncertain(load_scenario("colombia-2022"), runs=4, seed=2, months=6).summary()  # the plan
         assert client.get(f"/api/runs/{run_id}/summary.json").json() == json.loads(json.dumps(expected))
         assert len(app.state.manager.store.runs(f"dashboard-{run_id}")) == 4
 

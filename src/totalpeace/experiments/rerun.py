@@ -8,8 +8,10 @@ version), so the same code must give the same bytes; a difference means the code
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,6 +20,7 @@ from totalpeace.codeversion import code_version
 from totalpeace.engine.simulate import simulate
 from totalpeace.errors import InputError
 from totalpeace.experiments.design import point_overrides
+from totalpeace.experiments.spec import ExperimentSpec
 from totalpeace.experiments.store import ResultsStore
 from totalpeace.experiments.sweep import PointResolver, stored_spec
 from totalpeace.experiments.worker import per_run_tables
@@ -84,6 +87,15 @@ def _compare(table: str, keys: list[str], stored: pd.DataFrame, computed: pd.Dat
     return rows
 
 
+def plan_draws(recorded: str | None, spec: ExperimentSpec) -> dict[str, Any]:
+    """What a run plan's cell changed beyond the design point (`model.*` forms, `parameters.*` draws), read from the
+    run's recorded parameters: a dashboard run with full uncertainty records its cell's draws with each run
+    (uncertainty/ensemble.cell_parameters); a sweep's runs record only their point's factors."""
+    values = json.loads(recorded) if isinstance(recorded, str) and recorded else {}
+    return {k: v for k, v in values.items()
+            if k.startswith(("model.", "parameters.")) and k not in spec.factors()}
+
+
 def rerun(store: ResultsStore, run_id: str) -> RerunReport:
     """Re-simulate the stored run `run_id` and compare every stored yearly and monthly value with the new ones."""
     experiment, point, run = parse_run_id(run_id)
@@ -101,7 +113,7 @@ def rerun(store: ResultsStore, run_id: str) -> RerunReport:
     spec = stored_spec(store, experiment)
     points = store.points(experiment)
     row = points[points["point"] == point]
-    overrides = point_overrides(row.iloc[0].to_dict(), spec)
+    overrides = {**point_overrides(row.iloc[0].to_dict(), spec), **plan_draws(stored_run["parameters"], spec)}
     scenario = PointResolver(spec)(overrides, point)
     seed = int(stored_run["seed"])
     results = simulate(scenario, runs=1, seed=seed, months=int(meta["months"]), first_run=run)

@@ -35,8 +35,16 @@ def check_comparable(baseline: Results, variant: Results) -> None:
                          "territory)")
 
 
+def design_of(results: Results) -> str:
+    """The run plan's design ('full', 'parameters'), or 'stochastic' for a single point."""
+    return results.plan.design if results.plan is not None else "stochastic"
+
+
 def is_paired(baseline: Results, variant: Results) -> bool:
-    return baseline.seed == variant.seed and np.array_equal(baseline.run_ids, variant.run_ids)
+    """Run by run, the two ensembles share their random numbers and, under one design, their parameter draws (a
+    single point against a plan's draws would pair runs whose parameters differ)."""
+    return baseline.seed == variant.seed and np.array_equal(baseline.run_ids, variant.run_ids) \
+        and design_of(baseline) == design_of(variant)
 
 
 def paired_monthly(baseline: Results, variant: Results, name: str) -> tuple[np.ndarray, np.ndarray]:

@@ -190,6 +190,7 @@ def comparison_headlines(diff: Mapping[str, Any], labels: tuple[str, str]) -> li
             "parameters": "same seed, run ids and parameter draws"}.get(diff.get("design") or "",
                                                                         "same seed and run ids")
     pairing = (f"paired run by run ({same}): each figure is the median of the per-run differences"
-               if diff["paired"] else "unpaired (different seeds or runs): intervals also hold the runs' own noise")
+               if diff["paired"] else "unpaired (different seeds, runs or uncertainty designs): intervals also "
+               "hold the runs' own noise")
     out.append(f"Differences are {pairing}; a difference is called clear when its 80% interval excludes zero.")
     return out

@@ -350,7 +350,7 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
                             description=f"Dashboard run {run.id}: {run.label}",
                             months=run.months if run.months != run.base.months else None,
                             command=f"totalpeace run {name}.toml --runs {run.runs} --seed {run.seed} "
-                                    "--uncertainty stochastic")
+                                    f"--uncertainty {run.uncertainty}")
         return attachment(text, "application/toml", f"{name}.toml")
 
     @app.get("/api/runs/{run_id}/report.html", response_class=HTMLResponse, responses=HTML_ERRORS,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,6 +25,11 @@ class RunRequest(BaseModel):
     seed: int = Field(1, ge=0, le=MAX_SEED, description="Random seed.")
     months: int | None = Field(None, ge=1, le=MAX_MONTHS, description="Months (default: the scenario's).")
     label: str = Field("", max_length=80, description="A name for the run shown in comparisons.")
+    uncertainty: Literal["full", "parameters", "stochastic"] = Field(
+        "full", description="What the runs' intervals hold, as `totalpeace run --uncertainty`: full (model forms "
+        "weighed by history, calibrated parameters and the unidentified assumptions drawn run by run, and the runs' "
+        "randomness), parameters (one form) or stochastic (the scenario's own point: randomness only, the fastest). "
+        "Previews are always single points.")
 
 
 class RunStatus(BaseModel):
@@ -39,6 +44,7 @@ class RunStatus(BaseModel):
     runs: int
     seed: int
     months: int
+    uncertainty: str = Field("stochastic", description="What the runs' intervals hold (the request's).")
     error: str | None
     experiment: str | None = Field(None, description="The run's experiment in the results store (while running and "
                                                      "once done).")

@@ -2,8 +2,9 @@
 
 Every accepted run gets a thread and an executor of its own and is recorded in the results store as a one-point
 experiment (`dashboard-<run id>`, its levers as fixed factors), streamed part by part like a sweep. The chunks' full
-Results come back too and are merged in memory (the same ensemble as `totalpeace run`: every run is a pure function
-of scenario, seed and run id) for the charts, maps and reports of this server's session.
+Results come back too and are merged in memory (the same ensemble as `totalpeace run` with the request's
+`--uncertainty`: every run is a pure function of scenario, seed, run id and the run plan, whose cells each task
+simulates as the command does) for the charts, maps and reports of this server's session.
 
 Locally, a run's executor is a pool of `workers` spawned processes, so the web server's threads are never forked and
 a long run never holds the server's GIL; a pool is reused by later runs unless it was terminated. Cancelling a run
@@ -31,6 +32,8 @@ from totalpeace.experiments.worker import Task, run_task
 from totalpeace.policy import policy_record
 from totalpeace.report.policy_view import changed_levers_sentence
 from totalpeace.scenario.schema import Scenario
+from totalpeace.uncertainty.ensemble import plan_tasks, with_plan
+from totalpeace.uncertainty.plan import build_plan
 
 Status = Literal["queued", "running", "done", "failed", "cancelled"]
 KEEP_IN_MEMORY = 16  # finished runs whose Results stay in memory for charts and comparisons
@@ -79,6 +82,11 @@ class Run:
         return self.request.get("label") or f"run {self.id}"
 
     @property
+    def uncertainty(self) -> str:
+        """The request's design; runs accepted before requests named one were single points."""
+        return str(self.request.get("uncertainty", "stochastic"))
+
+    @property
     def total(self) -> int:
         return self.runs * self.months
 
@@ -94,8 +102,9 @@ class Run:
         return {"id": self.id, "status": self.status, "scenario": self.scenario.name,
                 "progress": min(1.0, self.done / self.total) if self.total else 1.0, "run_months_done": self.done,
                 "run_months_total": self.total, "runs": self.runs, "seed": self.seed, "months": self.months,
-                "error": self.error, "experiment": self.experiment if self.stored else None,
-                "request": self.request, "label": self.label, "restored": self.restored,
+                "uncertainty": self.uncertainty, "error": self.error,
+                "experiment": self.experiment if self.stored else None, "request": self.request, "label": self.label,
+                "restored": self.restored,
                 "created": datetime.fromtimestamp(self.created, UTC).isoformat(timespec="seconds"),
                 "changes": changed_levers_sentence(policy_record(self.base), policy_record(self.scenario))}
 
@@ -222,8 +231,10 @@ class RunManager:
 
     def recompute(self, run_id: str) -> Results | None:
         """The Results of a finished run that are no longer in memory (an earlier session's, or evicted), computed
-        again: every run is a pure function of scenario, seed and run id, so they are the stored ensemble's."""
+        again: every run is a pure function of scenario, seed, run id and the run plan, so they are the stored
+        ensemble's."""
         from totalpeace.engine.simulate import simulate
+        from totalpeace.uncertainty.ensemble import simulate_uncertain
 
         run = self.get(run_id)
         if run is None or run.status != "done" or run.scenario is None:
@@ -232,7 +243,11 @@ class RunManager:
             found = self.results(run_id)
             if found is not None:
                 return found
-            results = simulate(run.scenario, runs=run.runs, seed=run.seed, months=run.months)
+            if run.uncertainty == "stochastic":
+                results = simulate(run.scenario, runs=run.runs, seed=run.seed, months=run.months)
+            else:
+                results = simulate_uncertain(run.scenario, runs=run.runs, seed=run.seed, months=run.months,
+                                             uncertainty=run.uncertainty)
             with self._lock:
                 self._results[run.id] = results
                 self._trim_results()
@@ -331,7 +346,12 @@ class RunManager:
         """Simulate, stream into the store, merge; True when the executor may serve another run."""
         spec = ensemble_spec(run.experiment, run.base.name, run.levers, run.runs, run.seed, run.months,
                              description=run.request.get("label") or "")
-        tasks = ensemble_tasks(spec, run.scenario)
+        plan = None
+        if run.uncertainty == "stochastic":
+            tasks = ensemble_tasks(spec, run.scenario)
+        else:  # the run plan of `totalpeace run`: forms, posterior draws and assumptions, cell by cell
+            plan = build_plan(run.scenario, run.runs, run.seed, run.uncertainty)
+            tasks = plan_tasks(spec, run.scenario, plan)
         parts: list[Results] = []
         with self.store.lock(spec.name):
             begin_ensemble(self.store, spec, run.base, {"dashboard": {"run": run.id, "request": run.request}})
@@ -359,7 +379,7 @@ class RunManager:
                 return False
             buffer.flush()
         self.store.write_views()
-        results = merge(parts)
+        results = merge(parts) if plan is None else with_plan(merge(parts), run.scenario, plan)
         with self._lock:
             self._results[run.id] = results
             self._trim_results()

@@ -9,14 +9,19 @@ count or the order in which cells finish. The stochastic design is today's singl
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable
+from typing import Any
 
 from totalpeace.engine.results import Results
 from totalpeace.experiments.ensemble import Chunk, simulate_chunks, simulate_many
 from totalpeace.experiments.executors import Executor, LocalExecutor
+from totalpeace.experiments.recorded import CHUNKS
+from totalpeace.experiments.spec import ExperimentSpec
+from totalpeace.experiments.worker import Task, Unit
 from totalpeace.scenario.fingerprint import scenario_sha256
 from totalpeace.scenario.schema import Scenario
-from totalpeace.uncertainty.plan import RUNS_PER_DRAW, Plan, build_plan
+from totalpeace.uncertainty.plan import RUNS_PER_DRAW, Cell, Plan, build_plan
 
 Progress = Callable[[int, int], None]
 
@@ -39,9 +44,16 @@ def simulate_plans(scenarios: list[Scenario], plans: list[Plan], months: int | N
         found = simulate_many(scenarios, plans[0].runs, plans[0].seed, months, executor, chunk, progress)
     else:
         found = _by_cells(scenarios, plans, months, executor, progress)
-    return [dataclasses.replace(r, plan=p, provenance={**r.provenance, **reference_provenance(s, p)},
-                                scenario_sha256=r.scenario_sha256 if p.design == "stochastic" else scenario_sha256(s))
-            for r, s, p in zip(found, scenarios, plans, strict=True)]
+    return [with_plan(r, s, p) for r, s, p in zip(found, scenarios, plans, strict=True)]
+
+
+def with_plan(results: Results, scenario: Scenario, plan: Plan) -> Results:
+    """The merged ensemble of `scenario`'s plan, labelled as such: the plan, the scenario's own point as its
+    provenance, and the scenario's hash rather than one cell's."""
+    sha = results.scenario_sha256 if plan.design == "stochastic" else scenario_sha256(scenario)
+    return dataclasses.replace(results, plan=plan, provenance={**results.provenance,
+                                                               **reference_provenance(scenario, plan)},
+                               scenario_sha256=sha)
 
 
 def _by_cells(scenarios: list[Scenario], plans: list[Plan], months: int | None, executor: Executor,
@@ -51,6 +63,26 @@ def _by_cells(scenarios: list[Scenario], plans: list[Plan], months: int | None, 
                   months or scenario.months, cell.first_run, cell.runs, fingerprint=False)
             for k, (scenario, plan) in enumerate(zip(scenarios, plans, strict=True)) for cell in plan.cells]
     return simulate_chunks(jobs, len(scenarios), executor, progress)
+
+
+def cell_parameters(plan: Plan, cell: Cell) -> dict[str, Any]:
+    """What a cell changes in the scenario, by scenario path: its joint form (`model.*`) and its drawn values
+    (`parameters.*`). Stored with each of its runs (the results store's `runs.parameters`), which is how `rerun`
+    resolves a run of a plan again."""
+    return {**{f"model.{k}": v for k, v in plan.forms[cell.form].items()},
+            **{f"parameters.{k}": v for k, v in plan.drawn_values(cell).items()}}
+
+
+def plan_tasks(spec: ExperimentSpec, scenario: Scenario, plan: Plan, keep_results: bool = True) -> list[Task]:
+    """A recorded ensemble's tasks by its plan (experiments/recorded.py): one unit per cell (the cell's scenario and
+    run ids), about `CHUNKS` tasks. Each unit is simulated alone, as `simulate_plans` simulates each cell, so the
+    merged ensemble is `simulate_plans`' to the last bit."""
+    levers = {path: factor.values[0] for path, factor in spec.levers.items() if factor.values}
+    units = [Unit(0, cell.first_run, cell.runs, plan.scenario_for(scenario, cell).model_dump(mode="python"),
+                  {**levers, **cell_parameters(plan, cell)}) for cell in plan.cells]
+    per_task = max(1, math.ceil(len(units) / CHUNKS))
+    return [Task(spec.name, spec.seed, spec.months or scenario.months, list(spec.outcomes), spec.monthly,
+                 units[i:i + per_task], keep_results=keep_results) for i in range(0, len(units), per_task)]
 
 
 def simulate_uncertain(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | None = None,

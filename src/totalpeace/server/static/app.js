@@ -193,9 +193,13 @@ function collectLevers() {
     host_tolerance, guarantors };
 }
 
+// what a full run's intervals hold (the request's `uncertainty`, as `totalpeace run --uncertainty`)
+const UNCERTAINTY = { full: "forms, parameters and randomness", parameters: "parameters and randomness",
+  stochastic: "randomness only" };
+
 function request(runs) {
   return { scenario: $("#scenario").value, levers: collectLevers(), runs, seed: Number($("#seed").value),
-    months: Number($("#months").value) || null, label: $("#label").value };
+    months: Number($("#months").value) || null, label: $("#label").value, uncertainty: $("#uncertainty").value };
 }
 
 // ---- drawing ----------------------------------------------------------------------------------------------------
@@ -353,7 +357,7 @@ async function runPreview() {
     setDownloads(null);
     $("#comparison").hidden = true;
     const ms = Math.round(performance.now() - started);
-    badge("preview", `preview, ${result.runs} runs (${ms} ms)`);
+    badge("preview", `preview at the scenario's point, ${result.runs} runs (${ms} ms)`);
     document.body.dataset.previewMs = String(ms);
     document.body.dataset.view = "preview";
     document.body.dataset.previews = String(Number(document.body.dataset.previews || 0) + 1);
@@ -407,9 +411,9 @@ async function showRun(run) {
   $("#status").textContent = `Drawing run ${run.id}…`;
   const charts = await api(`/api/runs/${run.id}/charts`);
   state.shown = run;
-  badge("full", `full ensemble, ${run.runs} runs`);
+  badge("full", `full ensemble, ${run.runs} runs, ${UNCERTAINTY[run.uncertainty] || run.uncertainty}`);
   $("#results-title").textContent = `${run.label}: ${run.scenario}, ${run.runs} runs × ${run.months} months, ` +
-    `seed ${run.seed}`;
+    `seed ${run.seed}, uncertainty: ${run.uncertainty}`;
   $("#headlines").replaceChildren(...charts.headlines.map((h) => el("li", { text: h })));
   showPolicy(charts.policy);
   showNegotiation(charts.negotiation);
@@ -434,7 +438,7 @@ async function loadRuns() {
     pick.addEventListener("change", () => { setBaseline(run.id); });
     return el("tr", { "data-run": run.id }, el("td", { text: run.label }),
       el("td", { text: run.created.replace("T", " ").replace("+00:00", " UTC") }), el("td", { text: run.scenario }),
-      el("td", { text: `${run.runs} × ${run.months}` }), el("td", { text: run.changes }),
+      el("td", { text: `${run.runs} × ${run.months}, ${run.uncertainty}` }), el("td", { text: run.changes }),
       el("td", { text: run.restored ? `${run.status} (stored)` : run.status }), el("td", {}, show), el("td", {}, pick));
   }));
   $("#baseline").replaceChildren(...done.map((r) => el("option", { value: r.id, text: r.label })));
