@@ -6,6 +6,7 @@ import json
 import os
 import uuid
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,22 @@ def sum_months(series: np.ndarray, months: np.ndarray | list[int] | range) -> np
 stats = talks.run_stats  # mean, p10, p50, p90 over runs (finite values only)
 
 
+@lru_cache(maxsize=64)
+def _month_labels(start: str, months: int) -> tuple[str, ...]:
+    """'2022-08', '2022-09', ...: computed once per start and length (every yearly value of every metric, of every
+    chunk of a sweep, asks for them)."""
+    return tuple(add_months(start, m) for m in range(months))
+
+
+@lru_cache(maxsize=64)
+def _year_months(start: str, months: int) -> tuple[tuple[int, tuple[int, ...]], ...]:
+    """The month indices of each calendar year, in order."""
+    years: dict[int, list[int]] = {}
+    for m, label in enumerate(_month_labels(start, months)):
+        years.setdefault(int(label[:4]), []).append(m)
+    return tuple((y, tuple(ms)) for y, ms in years.items())
+
+
 @dataclass
 class Results:
     """What `simulate` returns: arrays [run, month, ...] plus the metadata needed to read them."""
@@ -94,13 +111,10 @@ class Results:
         return len(self.run_ids)
 
     def month_labels(self) -> list[str]:
-        return [add_months(self.start, m) for m in range(self.months)]
+        return list(_month_labels(self.start, self.months))
 
     def _years(self) -> dict[int, np.ndarray]:
-        years: dict[int, list[int]] = {}
-        for m, label in enumerate(self.month_labels()):
-            years.setdefault(int(label[:4]), []).append(m)
-        return {y: np.array(ms) for y, ms in years.items()}
+        return {y: np.array(ms) for y, ms in _year_months(self.start, self.months)}
 
     def yearly(self, series: np.ndarray, flow: bool) -> dict[int, np.ndarray]:
         """Per calendar year: per-run yearly values (flows summed and scaled to 12 months, stocks at year end)."""
