@@ -22,6 +22,7 @@ from totalpeace.report.figures import monthly
 from totalpeace.report.periods import periods
 
 STATISTIC = "median of paired differences, variant − baseline [80% interval]"
+UNPAIRED = "unpaired (different seeds, runs or uncertainty designs): intervals also hold the runs' own noise"
 
 
 def check_comparable(baseline: Results, variant: Results) -> None:

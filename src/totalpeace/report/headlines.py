@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from totalpeace.report import catalogue
+from totalpeace.report import catalogue, differences
 from totalpeace.report.figures import outcome_shares
 from totalpeace.report.names import actor_names, name_of
 from totalpeace.report.periods import Period, headline_periods, periods
@@ -190,7 +190,6 @@ def comparison_headlines(diff: Mapping[str, Any], labels: tuple[str, str]) -> li
             "parameters": "same seed, run ids and parameter draws"}.get(diff.get("design") or "",
                                                                         "same seed and run ids")
     pairing = (f"paired run by run ({same}): each figure is the median of the per-run differences"
-               if diff["paired"] else "unpaired (different seeds, runs or uncertainty designs): intervals also "
-               "hold the runs' own noise")
+               if diff["paired"] else differences.UNPAIRED)
     out.append(f"Differences are {pairing}; a difference is called clear when its 80% interval excludes zero.")
     return out

@@ -315,8 +315,7 @@ def comparison_section(baseline: Results, variant: Results, labels: tuple[str, s
     same = {"full": "seed, run ids, model forms and parameter draws",
             "parameters": "seed, run ids and parameter draws"}.get(diff.get("design") or "", "seed and run ids")
     pairing = (f"paired run by run: the same {same}, so each interval is that of the policy's effect"
-               if diff["paired"] else "unpaired (different seeds, runs or uncertainty designs): intervals also "
-               "hold the runs' own noise")
+               if diff["paired"] else differences.UNPAIRED)
     pairs = "".join(figure(f"chart-{m}-overlay{suffix}", f) for m, f in figs["overlays"].items())
     diffs = "".join(figure(f"chart-{m}-diff{suffix}", f) for m, f in figs["differences"].items())
     maps_html = "".join(figure(f"map-{key}{suffix}", f) for key, f in figs["maps"].items())
