@@ -300,6 +300,19 @@ def test_serve_refuses_a_busy_port(cli):
     assert code == 2 and f"--port {port}: cannot listen there" in err
 
 
+def test_a_run_under_the_parameters_design_is_the_commands(client):
+    """`uncertainty: parameters` keeps the scenario's own form and draws the calibrated parameters and assumptions:
+    the ensemble of `totalpeace run --uncertainty parameters`."""
+    run = client.post("/api/runs", json={**SMALL, "runs": 4, "label": "parameters", "uncertainty": "parameters"})
+    assert run.status_code == 202, run.text
+    status = wait(client, run.json()["id"])
+    assert status["status"] == "done" and status["uncertainty"] == "parameters"
+    summary = client.get(f"/api/runs/{status['id']}/summary.json").json()
+    expected = simulate_uncertain(load_scenario("colombia-2022"), runs=4, seed=4, months=6, uncertainty="parameters")
+    assert summary == json.loads(json.dumps(expected.summary()))
+    assert summary["uncertainty"]["design"]["design"] == "parameters"
+
+
 def test_runs_accepted_before_requests_named_a_design_are_single_points():
     """A stored request without `uncertainty` was computed at the scenario's point: it is read back (and recomputed)
     as `stochastic`, while a new request defaults to the command's `full`."""
