@@ -51,10 +51,15 @@ def chunk_size(runs: int) -> int:
     return max(1, min(MAX_CHUNK, math.ceil(runs / CHUNKS)))
 
 
+def point_levers(spec: ExperimentSpec) -> dict[str, Scalar]:
+    """The one point's lever values by scenario path: what each of its runs records as its parameters."""
+    return {path: factor.values[0] for path, factor in spec.levers.items() if factor.values}
+
+
 def ensemble_tasks(spec: ExperimentSpec, scenario: Scenario, keep_results: bool = True) -> list[Task]:
     """Tasks covering runs 0 .. replications - 1 of the one point, `scenario` being the point's resolved scenario."""
     data = scenario.model_dump(mode="python")
-    parameters = {path: factor.values[0] for path, factor in spec.levers.items() if factor.values}
+    parameters = point_levers(spec)
     size = chunk_size(spec.replications)
     return [Task(spec.name, spec.seed, spec.months or scenario.months, list(spec.outcomes), spec.monthly,
                  [Unit(0, first, min(size, spec.replications - first), data, parameters)], keep_results=keep_results)

@@ -16,7 +16,7 @@ from typing import Any
 from totalpeace.engine.results import Results
 from totalpeace.experiments.ensemble import Chunk, simulate_chunks, simulate_many
 from totalpeace.experiments.executors import Executor, LocalExecutor
-from totalpeace.experiments.recorded import CHUNKS
+from totalpeace.experiments.recorded import CHUNKS, point_levers
 from totalpeace.experiments.spec import ExperimentSpec
 from totalpeace.experiments.worker import Task, Unit
 from totalpeace.scenario.fingerprint import scenario_sha256
@@ -77,7 +77,7 @@ def plan_tasks(spec: ExperimentSpec, scenario: Scenario, plan: Plan, keep_result
     """A recorded ensemble's tasks by its plan (experiments/recorded.py): one unit per cell (the cell's scenario and
     run ids), about `CHUNKS` tasks. Each unit is simulated alone, as `simulate_plans` simulates each cell, so the
     merged ensemble is `simulate_plans`' to the last bit."""
-    levers = {path: factor.values[0] for path, factor in spec.levers.items() if factor.values}
+    levers = point_levers(spec)
     units = [Unit(0, cell.first_run, cell.runs, plan.scenario_for(scenario, cell).model_dump(mode="python"),
                   {**levers, **cell_parameters(plan, cell)}) for cell in plan.cells]
     per_task = max(1, math.ceil(len(units) / CHUNKS))
