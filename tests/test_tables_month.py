@@ -410,6 +410,55 @@ def test_a_table_that_works_one_issue_at_a_time_agrees_its_agenda_at_that_pace()
     assert agreed_per_month(1.0) == pytest.approx(0.25 * full, abs=0.07)  # 240 months, binomial sd about 0.03
 
 
+def _months_per_point(stages: float, seeds: int = 60) -> np.ndarray:
+    """Months between a table's agreed points (one issue each, one at a time, a 4-month pace) over `seeds` runs of
+    a table whose sides accept from the start."""
+    gaps = []
+    for seed in range(seeds):
+        run = Run(groups=1, params={"talks_phase_months": 4.0, "talks_point_stages": stages}, true_type=0)
+        run.rng = np.random.default_rng(seed)
+        run.static[0, L.TB_EXPLORED] = 1
+        run.static[0, L.TB_PARALLEL] = 1.0
+        run.inp[:, L.IN_RENT] = 0.5  # a deal in sight: both sides accept
+        run.step()  # the month it opens: no progress
+        last, agreed = 0, 0.0
+        for month in range(1, 40):
+            run.step()
+            if run.st[0, L.ST_AGREED] > agreed:
+                agreed = run.st[0, L.ST_AGREED]
+                gaps.append(month - last)
+                last = month
+            if run.phase[0] != Phase.FORMAL_TALKS and run.phase[0] != Phase.PARTIAL_AGREEMENTS:
+                break
+    return np.asarray(gaps, dtype=float)
+
+
+@pytest.mark.parametrize("stages", [1.0, 4.0, 5.0])
+def test_a_point_takes_the_pace_on_average_and_its_stages_make_that_time_less_dispersed(stages: float) -> None:
+    """M2.1 (docs/model.md 7.2): a point passes through `talks_point_stages` drafting stages, each completed with
+    probability stages / talks_phase_months a month both accept. The mean months per point stay the pace (4)
+    whatever the stages; with one stage the time is geometric (sd sqrt(12) = 3.5 months), with four a stage is
+    completed every month, so every point takes exactly four. Five would need more than a stage a month: a point
+    has at most as many stages as its mean months, so it still takes four, not five."""
+    gaps = _months_per_point(stages)
+    assert gaps.size > 200
+    assert gaps.mean() == pytest.approx(4.0, rel=0.15)
+    if stages == 1.0:
+        assert gaps.std() == pytest.approx(np.sqrt(12.0), rel=0.2)
+    else:
+        assert np.all(gaps == 4.0)
+
+
+def test_stages_between_one_and_the_pace_cut_the_dispersion_not_the_mean() -> None:
+    """Two stages at a 4-month pace: each completed with probability 1/2 a month, so a point takes a negative
+    binomial's months (mean 4, sd 2) rather than the geometric's (mean 4, sd 3.5); a fractional count is its whole
+    part (2.9 stages are two)."""
+    two = _months_per_point(2.0)
+    assert two.mean() == pytest.approx(4.0, rel=0.15)
+    assert two.std() == pytest.approx(2.0, rel=0.2)
+    assert np.array_equal(_months_per_point(2.9), two)  # the same draws, the same points
+
+
 def test_a_table_agrees_its_points_in_order_each_closing_all_its_issues() -> None:
     """A table's agenda points (policy.tables.<id>.points, Agenda.agenda) are agreed one after another, in the
     scenario's order, each point's issues in the same month: with one-month phases, six issues grouped in three

@@ -99,6 +99,16 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "agenda point (with parallel_issues sub-commissions; a point is one issue unless the table's "
               "policy.tables.<id>.points groups several).",
               "Havana took four years over about six phases, faster tables a year or two.", bounds=(1.0, 120.0)),
+    ParamSpec("talks_point_stages", 1.0, 1.0, 6.0, "stages", "M2.1", ASSUMPTION,
+              "Drafting stages each agenda point passes through (its whole part, at most the point's mean months): "
+              "each is completed with probability stages x parallel_issues / talks_phase_months a month both sides "
+              "accept, so the mean time of a point stays talks_phase_months / parallel_issues and more stages make "
+              "it less dispersed (1: a memoryless pace, a point as likely agreed in its first month as in its "
+              "tenth).",
+              "Default 1, the memoryless pace of the model before the stages; the plausible range 1-6 gives one to "
+              "five stages (a point's time with a coefficient of variation from about 1 to 0.45). The histories of "
+              "talks do not identify it (docs/validation.md 10.21), so run plans draw it over that range.",
+              bounds=(1.0, 24.0)),
     # --- M1.1 / M1.3 / M2.1 / M4.1 negotiation tables: values, beliefs, trust, conduct (model/tables) -------------------
     ParamSpec("war_wage_multiple", 3.0, 1.0, 6.0, "legal wages per armed member", "M1.1", ASSUMPTION,
               "Upkeep of one armed member at war, in legal monthly wages: pay with a risk premium, arms, logistics.",

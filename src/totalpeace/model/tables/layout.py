@@ -105,7 +105,8 @@ ST_LAST_OFFER = 17  # the group's value of the last package the state learned fr
 ST_CAUSE = 18  # what made the state suspend the table (CAUSE_*), kept until it resumes or ends
 ST_TO_AGREE = 19  # issues left to agree when the table opened (its agenda's open issues)
 ST_AGREED = 20  # of those, issues agreed since (partial agreements: the table's progress, 7.5)
-N_ST = 21
+ST_STAGES = 21  # drafting stages completed on the agenda point under negotiation (talks_point_stages, 7.2)
+N_ST = 22
 
 # ---------------------------------------------------------------------------------------------------------------
 # The negotiation audit: one row per group and month (the package itself is a separate (G, K) record).

@@ -147,6 +147,7 @@ from totalpeace.model.tables.layout import (
     ST_QUIET,
     ST_REJECTED,
     ST_SIGNED_MEMBERS,
+    ST_STAGES,
     ST_SUSPEND_PHASE,
     ST_TO_AGREE,
     ST_TRUST_BROKEN,
@@ -348,6 +349,16 @@ def month_work(n_issues: int, n_stakeholders: int, n_territories: int) -> tuple:
 
 
 @numba.njit(cache=True)
+def point_stages(stages: float, months_per_point: float) -> float:
+    """Drafting stages an agenda point passes through: `talks_point_stages`' whole part, at most the whole months a
+    point takes on average (`talks_phase_months / P`, so that a stage is at most one a month), at least one. Each is
+    completed with probability `stages / months_per_point` a month both sides accept, so a point takes
+    `months_per_point` months on average whatever the stages, and more stages make that time less dispersed (one
+    stage is the memoryless pace, a coefficient of variation near one)."""
+    return max(1.0, min(math.floor(stages), math.floor(months_per_point)))
+
+
+@numba.njit(cache=True)
 def open_points(points: np.ndarray, closed: np.ndarray) -> tuple[int, float]:
     """The agenda points (Agenda.agenda: each issue's point, 0 off the agenda) with an issue still open, and the
     next of them (the lowest; 0 if none): a table agrees its points in order, each point's issues together."""
@@ -441,6 +452,7 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                 st[g, ST_OPEN_MONTH] = month
                 st[g, ST_AGREED] = 0.0
                 st[g, ST_TO_AGREE] = 0.0
+                st[g, ST_STAGES] = 0.0
                 for k in range(K):
                     x[g, k] = lo[g, k]
                     cap[g, k] = hi[g, k]
@@ -660,8 +672,13 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                 else:
                     remaining, following = open_points(agenda[g], closed[g])
                     parallel = static[g, TB_PARALLEL] if static[g, TB_PARALLEL] > 0 else p.parallel_issues
-                    pace = min(1.0, min(parallel, remaining) * step)
+                    at_once = min(parallel, remaining)
+                    stages = point_stages(p.talks_point_stages, p.talks_phase_months / max(at_once, 1.0))
+                    pace = min(1.0, at_once * stages * step)
                     if remaining > 0 and u[g, U_ADVANCE] < pace:
+                        st[g, ST_STAGES] += 1.0
+                    if remaining > 0 and st[g, ST_STAGES] >= stages:
+                        st[g, ST_STAGES] = 0.0
                         for k in range(K):  # the next point: every issue it settles at once
                             if closed[g, k] == 0 and agenda[g, k] == following:
                                 closed[g, k] = 1.0
