@@ -59,12 +59,25 @@ def test_a_run_shorter_than_its_patterns_leaves_them_out_and_says_why() -> None:
         assert "outside the run" in reasons[ident] and ident not in set(checks.table["pattern"])
 
 
+def test_the_checks_say_which_parameter_values_the_runs_used(checked) -> None:
+    """A historical scenario names no calibration, so its runs use the registry defaults while `validate` scores the
+    same patterns on a posterior: the table says which, and where it was run with a calibration, which one."""
+    scenario, results, checks = checked
+    assert scenario.parameters.calibration is None
+    assert "it names no calibration" in checks.parameters
+    assert "--set parameters.calibration=colombia-patterns" in checks.parameters
+    calibrated = load_scenario("colombia-2017", overrides=["parameters.calibration=colombia-patterns"])
+    assert history_checks(results, calibrated).parameters == "with the colombia-patterns calibration's parameters"
+
+
 def test_run_prints_writes_and_reports_the_history_checks(cli, tmp_path) -> None:
     code, out, err = cli("run", "colombia-2017", "--runs", "3", "--seed", "2", "--out", str(tmp_path))
     assert code == 0, err
     assert "Against history: colombia-2017" in out and "dissidents-armed-2020" in out
+    assert "it names no calibration" in " ".join(out.split())  # the terminal wraps the title
     frame = pd.read_csv(tmp_path / "history.csv")
     assert set(frame["pattern"]) <= {p.id for p in patterns_for("colombia-2017")}
     assert np.all((frame["share"] >= 0) & (frame["share"] <= 1))
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert 'id="history"' in page and 'id="table-history"' in page and 'href="#history"' in page
+    assert "at the scenario&#x27;s own parameter values" in page

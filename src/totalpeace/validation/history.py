@@ -34,6 +34,7 @@ class HistoryChecks:
     runs: int
     table: pd.DataFrame
     left_out: list[tuple[str, str]] = field(default_factory=list)  # (pattern id, reason)
+    parameters: str = ""  # which parameter values the runs used (parameters_text)
 
     @property
     def reproduced(self) -> int:
@@ -43,6 +44,19 @@ class HistoryChecks:
 def patterns_for(name: str) -> list[Pattern]:
     """The catalogue's patterns that read this scenario."""
     return [p for p in catalogue() if p.scenario == name]
+
+
+def parameters_text(scenario: Scenario) -> str:
+    """Which parameter values the runs were scored at: a historical scenario names no calibration, so its runs use
+    the registry defaults, and `totalpeace validate` scores the same patterns on a calibration's posterior; the
+    reader of a pattern table needs to know which of the two it reads."""
+    if scenario.parameters.calibration:
+        return f"with the {scenario.parameters.calibration} calibration's parameters"
+    from totalpeace.uncertainty.posterior import shipped_with_form_weights
+
+    shipped = shipped_with_form_weights()
+    hint = f": --set parameters.calibration={shipped[0]} scores a calibrated posterior" if shipped else ""
+    return f"at the scenario's own parameter values (it names no calibration{hint})"
 
 
 def history_checks(results: Results, scenario: Scenario) -> HistoryChecks | None:
@@ -70,7 +84,7 @@ def history_checks(results: Results, scenario: Scenario) -> HistoryChecks | None
             continue
         scored.append(p)
     frame = result_table(evaluate(scored, ensembles)) if scored else pd.DataFrame(columns=COLUMNS)
-    return HistoryChecks(scenario.name, results.runs, frame, left_out)
+    return HistoryChecks(scenario.name, results.runs, frame, left_out, parameters_text(scenario))
 
 
 def value_text(row: pd.Series) -> str:
@@ -83,8 +97,8 @@ def value_text(row: pd.Series) -> str:
 def print_history(checks: HistoryChecks, console: Console) -> None:
     """The terminal's table: each pattern, what was observed, what these runs give and the share reproducing it."""
     table = Table(title=f"Against history: {checks.scenario}'s patterns (docs/validation.md section 9) on these "
-                        f"{checks.runs} runs — {checks.reproduced} of {len(checks.table)} reproduced in half the runs "
-                        "or more", title_justify="left")
+                        f"{checks.runs} runs, {checks.parameters} — {checks.reproduced} of {len(checks.table)} "
+                        "reproduced in half the runs or more", title_justify="left")
     for name, justify in (("pattern", "left"), ("observed (band)", "right"), ("these runs: median (80%)", "right"),
                           ("runs reproducing", "right"), ("status", "left")):
         table.add_column(name, justify=justify)
@@ -103,7 +117,8 @@ def history_section(checks: HistoryChecks) -> tuple[str, str, str]:
     rows = [[row["pattern"], row["question"], f"{row['observed']} ({row['criterion']})", value_text(row),
              f"{row['share']:.0%}", row["status"], row["explanation"]] for _, row in checks.table.iterrows()]
     intro = (f'<p class="muted">The patterns of the catalogue (docs/validation.md section 9) that read '
-             f"{html.escape(checks.scenario)}, scored on this report's {checks.runs} runs: "
+             f"{html.escape(checks.scenario)}, scored on this report's {checks.runs} runs, "
+             f"{html.escape(checks.parameters)}: "
              f"{checks.reproduced} of {len(checks.table)} are reproduced in half the runs or more. "
              "`totalpeace validate` scores them on the calibration's posterior.</p>")
     left = "".join(f"<li>{html.escape(i)}: {html.escape(r)}</li>" for i, r in checks.left_out)
