@@ -176,6 +176,20 @@ def test_true_types_are_drawn_from_the_prior() -> None:
     np.testing.assert_allclose(np.bincount(draws, minlength=3) / 10_000, prior, atol=1e-4)
 
 
+def test_a_group_past_its_exploratory_phase_is_not_drawn_a_total_spoiler() -> None:
+    # a total spoiler accepts nothing and never concludes exploration: past it, the prior without the total type
+    prior = np.array([0.6, 0.3, 0.1])
+    uniforms = (np.arange(10_000) + 0.5) / 10_000
+    draws = np.array([beliefs.draw_type(prior, u, True) for u in uniforms])
+    np.testing.assert_allclose(np.bincount(draws, minlength=3) / 10_000, [0.6 / 0.9, 0.3 / 0.9, 0.0], atol=1e-4)
+    # the same uniform keeps the limited type where it drew it without the condition
+    unconditioned = np.array([beliefs.draw_type(prior, u) for u in uniforms])
+    assert np.all(draws[unconditioned == LIMITED] == LIMITED)
+    # a prior with no other type left keeps the total spoiler; a prior without the greedy type never draws it
+    assert beliefs.draw_type(np.array([0.0, 0.0, 1.0]), 0.5, True) == TOTAL
+    assert {beliefs.draw_type(np.array([0.5, 0.0, 0.5]), u, True) for u in uniforms} == {LIMITED}
+
+
 def test_trust_rises_with_guarantors_and_falls_with_broken_promises() -> None:
     alone = beliefs.trust_prior(0.0, P)
     guarded = beliefs.trust_prior(1.0, P)

@@ -14,11 +14,13 @@ from totalpeace.model.tables.issues import (
     CEASEFIRE,
     ENGINES,
     EXTRADITION,
+    GREEDY,
     ISSUES,
     N_ISSUES,
     N_STAKEHOLDERS,
     N_VETO,
     PUBLIC,
+    TOTAL,
     Phase,
 )
 from totalpeace.model.tables.month import initial_state, month_work, tables_month
@@ -346,6 +348,16 @@ def test_offer_of_no_extradition_guarantee_changes_the_package() -> None:
     run.hi[0, EXTRADITION] = 0.0
     run.history(10)
     assert run.x[0, EXTRADITION] == 0.0
+
+
+def test_a_table_past_its_exploration_never_seats_a_total_spoiler() -> None:
+    # the uniform that draws a total spoiler from the prior draws the greedy type once exploration is concluded
+    fresh = Run(groups=1, prior=(0.5, 0.3, 0.2), true_type=2)
+    fresh.step()
+    explored = Run(groups=1, prior=(0.5, 0.3, 0.2), true_type=2)
+    explored.static[0, L.TB_EXPLORED] = 1
+    explored.step()
+    assert fresh.out[0, L.OUT_TYPE] == TOTAL and explored.out[0, L.OUT_TYPE] == GREEDY
 
 
 def test_a_table_whose_exploration_is_concluded_opens_in_formal_talks() -> None:

@@ -239,7 +239,8 @@ class Table(Strict):
                                             "issue, overriding the shipped defaults (data/negotiation).")
     opening_phase: Literal["exploration", "formal_talks"] = Field(
         "exploration", description="The phase the table opens in: formal_talks where the scenario starts at the public "
-        "installation of talks whose exploratory phase was already concluded (say so in source).")
+        "installation of talks whose exploratory phase was already concluded (say so in source); the group is then "
+        "never drawn a total spoiler, who accepts nothing and so concludes no exploratory phase.")
     parallel_issues: int | None = Field(None, ge=1, le=8, description="Agenda points this table negotiates at "
                                         "once (one point at a time, or sub-commissions working side by side); "
                                         "default: the parameter parallel_issues. Say how the table worked in source.")

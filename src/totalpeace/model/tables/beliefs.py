@@ -34,14 +34,21 @@ def prior(mode: int, p, out: np.ndarray) -> None:
 
 
 @numba.njit(cache=True)
-def draw_type(belief: np.ndarray, u: float) -> int:
-    """The group's true type, drawn from the prior with one uniform (inversion)."""
+def draw_type(belief: np.ndarray, u: float, explored: bool = False) -> int:
+    """The group's true type, drawn from the prior with one uniform (inversion). A group whose exploratory phase
+    concluded before the scenario (its table opens in formal talks) is drawn from the prior without the total spoiler:
+    a total spoiler accepts nothing, so in the model it never concludes an exploratory phase, and the scenario records
+    that this one did."""
+    top = N_TYPES
+    if explored and belief[LIMITED] + belief[GREEDY] > 0:
+        top = TOTAL  # the types before it: limited and greedy
+        u *= belief[LIMITED] + belief[GREEDY]  # the same uniform, over those two alone
     cumulative = 0.0
-    for t in range(N_TYPES):
+    for t in range(top):
         cumulative += belief[t]
         if u < cumulative:
             return t
-    return N_TYPES - 1
+    return top - 1 if top == N_TYPES or belief[GREEDY] > 0 else LIMITED
 
 
 @numba.njit(cache=True)

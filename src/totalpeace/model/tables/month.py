@@ -403,7 +403,7 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
         if st[g, ST_TYPE] < 0:
             for t in range(N_TYPES):
                 belief[t] = static[g, TB_PRIOR + t]
-            st[g, ST_TYPE] = beliefs.draw_type(belief, u[g, U_TYPE])
+            st[g, ST_TYPE] = beliefs.draw_type(belief, u[g, U_TYPE], static[g, TB_EXPLORED] > 0)
     n_open = 0
     eligible = np.zeros(G, dtype=np.bool_)
     queued = np.zeros(G, dtype=np.bool_)
