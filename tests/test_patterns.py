@@ -123,6 +123,23 @@ def test_ratification_and_breakdown_reason_series():
     assert reason[:2].tolist() == [1.0, 0.0] and np.isnan(reason[2])
 
 
+def test_a_suspended_table_counts_as_resumed_only_if_it_bargains_again_within_the_window():
+    labels = months("2017-12", 10)  # Dec 2017 .. Sep 2018
+    F, S, B = int(Phase.FORMAL_TALKS), int(Phase.SUSPENDED), int(Phase.BROKEN_DOWN)
+    paths = [
+        [F, S, S, F, F, F, F, F, F, F],  # suspended in Jan, bargains again in Mar: resumed
+        [F, F, S, S, S, S, S, S, B, B],  # suspended in Feb, ended after July: not resumed by then
+        [F, S, B, B, B, B, B, B, B, B],  # ended in Feb
+        [F, F, F, F, F, F, F, F, F, F],  # never suspended
+        [F, F, S, S, S, S, S, S, S, F],  # resumed in September, after the window
+        [S, F, F, F, F, F, F, F, F, F],  # suspended only before the window (Dec 2017)
+    ]
+    rows = [(r, labels[m], "phase", "eln", "", float(ph)) for r, path in enumerate(paths) for m, ph in enumerate(path)]
+    out = Outputs.from_frame(frame(rows))
+    resumed = st.suspended_then_resumed(out, "eln", ("2018-01", "2018-02"), "2018-07")
+    assert resumed.tolist() == [1.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+
+
 def test_national_statistics_ratios_levels_and_errors():
     labels = months("2012-10", 111)  # to Dec 2021
     rows = []

@@ -173,6 +173,14 @@ EVENTS = [
      "Considerando un universo de 12.001 excombatientes, registrados por el gobierno en diciembre de 2017, el 51% "
      "vivía permanentemente en los espacios de capacitación y reincorporación, el 25,3% estaba encarcelado y el "
      "23,1% se componía por los llamados milicianos"),
+    ("2018-03-12", "Santos resumes the ELN talks, suspended since 10 January after the ELN's attacks, two months later "
+     "(the ELN had kept a unilateral ceasefire for the legislative elections of 11 March); the fifth cycle opens in "
+     "Quito on 15 March", "Government of Colombia (Santos); ELN",
+     "El Heraldo (Honduras), 12 Mar 2018: http://www.elheraldo.hn/mundo/1159810-466/juan-manuel-santos-anuncia-"
+     "reinicio-de-di%C3%A1logo-con-guerrilla-eln ; Radio Santa Fe, 15 Mar 2018: http://www.radiosantafe.com/2018/03/"
+     "15/gobierno-y-eln-reanudan-negociaciones-de-paz-en-quito-buscaran-pactar-nuevo-cese-al-fuego/",
+     "El presidente colombiano Juan Manuel Santos anunció el lunes el reinicio de los diálogos de paz con la guerrilla "
+     "Ejército de Liberación Nacional, ELN, tras dos meses de suspensión."),
     ("2018-04-18", "Ecuador withdraws as guarantor and host of the ELN talks (which move to Havana); the table is "
      "also backed by Brazil, Chile, Cuba, Norway and Venezuela", "Ecuador (Moreno); Government of Colombia; ELN",
      "Radio Habana Cuba, 18 Apr 2018: https://radiohc.cu/en/noticias/internacionales/160234-ecuador-cesa-respaldo-"
@@ -375,6 +383,13 @@ def talks_observations(events: list[dict[str, str]]) -> list[dict[str, str]]:
                    "the plebiscite of 2 Oct 2016 rejected the first text (50.2% No); Congress ratified the revised "
                    "text on 29-30 Nov 2016 (history_events.csv); a run reproduces it when its first ratification "
                    "vote rejects and a later one ratifies", "2016-10..2016-11"))
+    resumed = next(e for e in events if e["date"] == "2018-03-12")
+    out.append(row("eln_talks_resumed_2018", 1.0, 1.0, 1.0, "yes (1) / no (0)",
+                   f"2018-01-09: {timeline('2018-01-09')['source']} | 2018-03-12: {resumed['source']}",
+                   "Santos suspended the ELN talks after the ELN's attacks of January 2018 (the bilateral ceasefire "
+                   "had expired on 9 January) and resumed them on 12 March 2018, before the change of government in "
+                   "August (history_events.csv); a run reproduces it when the ELN table, suspended in January or "
+                   "February 2018, bargains again by July 2018", "2018-01..2018-07"))
     bomb = timeline("2019-01-17")
     ended = timeline("2019-01-18")
     out.append(row("eln_talks_end_reason_attack", 1.0, 1.0, 1.0, "yes (1) / no (0)",

@@ -397,6 +397,12 @@ CATALOGUE: tuple[Pattern, ...] = (
             lambda r: st.breakdown_reason_is(r.outputs, "eln", 1),
             "1 when the negotiation audit's first reason for the ELN table's end is an attack by the group",
             "yes (1) / no (0)"),
+    Pattern("eln-talks-resumed-2018", "#16",
+            "Are the ELN talks, suspended after the ELN's attacks of January 2018, resumed by the same government "
+            "(March 2018)?", S17, "eln_talks_resumed_2018",
+            lambda r: st.suspended_then_resumed(r.outputs, "eln", ("2018-01", "2018-02"), "2018-07"),
+            "1 when the ELN table, suspended in January or February 2018, bargains again by July 2018",
+            "yes (1) / no (0)", diagnose=talks_outcome("eln")),
     Pattern("caguan-breakdown-3-years", "#16",
             "Do the Caguán talks break down after about three years (Jan 1999 - Feb 2002)?", S98,
             "caguan_months_to_breakdown", lambda r: st.months_to_breakdown(r.outputs, "farc", "1999-01"),

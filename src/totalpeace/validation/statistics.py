@@ -21,6 +21,7 @@ BROKEN = int(Phase.BROKEN_DOWN)
 # Phases of a table still alive: bargaining, suspended, signed or being implemented (not broken down or demobilised).
 ALIVE = (int(Phase.EXPLORATION), int(Phase.FORMAL_TALKS), int(Phase.PARTIAL_AGREEMENTS), int(Phase.FINAL_AGREEMENT),
          int(Phase.IMPLEMENTATION), int(Phase.SUSPENDED))
+BARGAINING = (int(Phase.EXPLORATION), int(Phase.FORMAL_TALKS), int(Phase.PARTIAL_AGREEMENTS))
 FLOOR = 1e-9
 
 # Codes of the per-month `breakdown_reason` group series a negotiation audit is expected to produce (0: none that
@@ -90,6 +91,20 @@ def rejected_then_ratified(out: Outputs, group: str) -> np.ndarray:
     for r, row in enumerate(votes):
         cast = row[row != 0]
         result[r] = float(len(cast) >= 2 and cast[0] == -1 and (cast[1:] == 1).any())
+    return result
+
+
+def suspended_then_resumed(out: Outputs, group: str, suspended: tuple[str, str], resumed_by: str) -> np.ndarray:
+    """1 when the group's table is suspended in some month of `suspended` and bargains again in a later month up to
+    `resumed_by`, else 0 (a table never suspended in the window, or ended or still suspended by then, does not)."""
+    phase = np.rint(out.group("phase", group)).astype(int)
+    window = out.span(*suspended)
+    last = out.span(suspended[0], resumed_by)[-1] + 1
+    result = np.zeros(phase.shape[0])
+    for r, row in enumerate(phase):
+        held = window[row[window] == int(Phase.SUSPENDED)]
+        if held.size:
+            result[r] = float(np.isin(row[held[0] + 1:last], BARGAINING).any())
     return result
 
 
