@@ -354,6 +354,13 @@ def timeline(date: str) -> dict[str, str]:
     raise SystemExit(f"curate_patterns: timeline.csv has no event on {date}")
 
 
+def history_event(events: list[dict[str, str]], date: str) -> dict[str, str]:
+    for e in events:
+        if e["date"] == date:
+            return e
+    raise SystemExit(f"curate_patterns: history_events.csv has no event on {date}")
+
+
 def duration(name: str, opened: str, ends: list[str], unit_note: str) -> dict[str, str]:
     start = timeline(opened)
     finish = [timeline(d) for d in ends]
@@ -377,13 +384,13 @@ def talks_observations(events: list[dict[str, str]]) -> list[dict[str, str]]:
                  "Caguán talks from their installation to Pastrana ending them and the zone, without agreement"),
     ]
     vote = timeline("2016-10-02")
-    ratified = next(e for e in events if e["date"] == "2016-11-30")
+    ratified = history_event(events, "2016-11-30")
     out.append(row("plebiscite_rejected_then_ratified", 1.0, 1.0, 1.0, "yes (1) / no (0)",
                    f"2016-10-02: {vote['source']} | 2016-11-30: {ratified['source']}",
                    "the plebiscite of 2 Oct 2016 rejected the first text (50.2% No); Congress ratified the revised "
                    "text on 29-30 Nov 2016 (history_events.csv); a run reproduces it when its first ratification "
                    "vote rejects and a later one ratifies", "2016-10..2016-11"))
-    resumed = next(e for e in events if e["date"] == "2018-03-12")
+    resumed = history_event(events, "2018-03-12")
     out.append(row("eln_talks_resumed_2018", 1.0, 1.0, 1.0, "yes (1) / no (0)",
                    f"2018-01-09: {timeline('2018-01-09')['source']} | 2018-03-12: {resumed['source']}",
                    "Santos suspended the ELN talks after the ELN's attacks of January 2018 (the bilateral ceasefire "
