@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import json
 import math
 import pkgutil
 import re
@@ -91,18 +92,23 @@ def parameter_table(names: list[str] | None = None) -> str:
 
 
 def calibrated_table(name: str) -> str:
-    """Markdown table of a shipped calibrated set: registry default, posterior median and interval, prior."""
+    """Markdown table of a shipped calibrated set: registry default, posterior median and interval, and the prior the
+    calibration drew from (its calibration.json; the registry's plausible range may have moved since)."""
     from totalpeace.calibration.paramset import read_set, shipped_sets
 
-    data = read_set(shipped_sets()[name])
+    path = shipped_sets()[name]
+    data = read_set(path)
+    record = path.parent / "calibration.json"
+    priors = json.loads(record.read_text(encoding="utf-8")).get("priors", {}) if record.exists() else {}
     head = ["| parameter | registry default | calibrated (posterior median) | 90% posterior interval | prior |",
             "|---|---|---|---|---|"]
     rows = []
     for key, value in data["parameters"].items():
         spec = BY_NAME[key]
         lo, hi = data["interval90"][key]
+        low, high = priors.get(key, (spec.low, spec.high))
         rows.append(f"| `{key}` | {_num(spec.default)} | {value:.4g} | {lo:.4g} – {hi:.4g} | "
-                    f"U({_num(spec.low)}, {_num(spec.high)}) |")
+                    f"U({_num(low)}, {_num(high)}) |")
     return "\n".join(head + rows)
 
 

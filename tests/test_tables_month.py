@@ -360,6 +360,24 @@ def test_a_table_past_its_exploration_never_seats_a_total_spoiler() -> None:
     assert fresh.out[0, L.OUT_TYPE] == TOTAL and explored.out[0, L.OUT_TYPE] == GREEDY
 
 
+def test_a_total_spoiler_is_not_driven_from_its_table_by_the_package() -> None:
+    # Stedman's spoiling by stealth: a total spoiler sits at a table for cover, so its commitment hazard has no
+    # shortfall term (the package is worth nothing to it, and that is not why it leaves); a limited group offered a
+    # package worth less than war does carry one (docs/model.md 7.5)
+    def hazard(true_type: int, surplus_effect: float) -> tuple[float, float]:
+        run = Run(groups=1, true_type=true_type,
+                  params={"breakdown_hazard_base": 0.01, "surplus_breakdown_effect": surplus_effect})
+        run.inp[:, L.IN_RENT] = 50.0  # war pays far more than any package on this agenda
+        run.step()
+        return run.audit[0, L.AU_HAZARD], run.out[0, L.OUT_TYPE]
+
+    (total_with, total_type), (total_without, _) = hazard(TOTAL, 2.0), hazard(TOTAL, 0.0)
+    (limited_with, limited_type), (limited_without, _) = hazard(0, 2.0), hazard(0, 0.0)
+    assert total_type == TOTAL and limited_type == 0
+    assert 0.0 < total_with == total_without < 0.05
+    assert limited_with > 2.0 * limited_without > 0.0
+
+
 def test_a_table_whose_exploration_is_concluded_opens_in_formal_talks() -> None:
     explored = Run(groups=1)
     explored.static[0, L.TB_EXPLORED] = 1

@@ -49,12 +49,14 @@ def without_guarantors() -> tuple[dict[str, float], list[str]]:
     return zero, groups
 
 
-def broken_share(h0: float, zero: dict[str, float], groups: list[str], runs: int, seed: int) -> tuple[float, int]:
-    """Share of the opened tables that end unsigned within HORIZON months of opening, and how many opened."""
+def broken_share(h0: float, zero: dict[str, float], groups: list[str], runs: int,
+                 seed: int) -> tuple[float, int, float]:
+    """Share of the opened tables that end unsigned within HORIZON months of opening, how many opened, and the share
+    of those ends that the hazard itself drew (`BROKE_DOWN`, against the state's decisions)."""
     scenario = totalpeace.load_scenario(SCENARIO, {**REGISTRY, **zero, "parameters.breakdown_hazard_base": h0})
     audit = simulate(scenario, runs=runs, seed=seed, months=HORIZON + 12).audit_frame()
     audit = audit[audit["table"].isin(groups)]
-    broken, opened = 0, 0
+    broken, opened, by_hazard = 0, 0, 0
     for _, table in audit.groupby(["run", "table"], sort=False):
         reasons = table.sort_values("month")["reason"].tolist()
         if "OPENED" not in reasons:
@@ -65,7 +67,8 @@ def broken_share(h0: float, zero: dict[str, float], groups: list[str], runs: int
         signed = reasons.index("SIGNED") if "SIGNED" in reasons else None
         if ends and (signed is None or ends[0] < signed) and ends[0] - start <= HORIZON:
             broken += 1
-    return (broken / opened if opened else float("nan")), opened
+            by_hazard += reasons[ends[0]] == "BROKE_DOWN"
+    return (broken / opened if opened else float("nan")), opened, (by_hazard / broken if broken else float("nan"))
 
 
 def crossing(h: np.ndarray, share: np.ndarray, level: float) -> float:
@@ -80,12 +83,13 @@ def main() -> None:
     args = parser.parse_args()
     zero, groups = without_guarantors()
     print(f"{SCENARIO}, registry defaults, no guarantors; tables: {', '.join(groups)}; {args.runs} runs")
-    print(f"{'h_0 (1/month)':>14s} {'opened':>7s} {'ended unsigned within 48 months':>32s}")
+    print(f"{'h_0 (1/month)':>14s} {'opened':>7s} {'ended unsigned within 48 months':>32s} "
+          f"{'of which by the hazard':>23s}")
     shares = []
     for h0 in GRID:
-        share, opened = broken_share(h0, zero, groups, args.runs, args.seed)
+        share, opened, by_hazard = broken_share(h0, zero, groups, args.runs, args.seed)
         shares.append(share)
-        print(f"{h0:14.3f} {opened:7d} {share:32.2f}")
+        print(f"{h0:14.3f} {opened:7d} {share:32.2f} {by_hazard:23.2f}")
     h, s = np.array(GRID), np.maximum.accumulate(np.array(shares))  # monotone for the interpolation
     print(
         f"\nhalf within four years at h_0 = {crossing(h, s, 0.5):.4f}; "
