@@ -763,8 +763,9 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                 disarmed = min(max(1.0 - inp[g, IN_MEMBERS] / signed, 0.0), 1.0) if signed > 0 else 0.0
                 # a total spoiler wants no deal and sits at a table for cover (Stedman's spoiling by stealth): the
                 # package's shortfall does not drive it out, the other terms and the state's belief end its table
-                shortfall = 0.0 if true_type == TOTAL else \
-                    min(max(-values.relative_margin(group_value, d_true, v_war), 0.0), 5.0)
+                margin = values.relative_margin(group_value, d_true, v_war)
+                shortfall = 0.0 if true_type == TOTAL else (5.0 if not np.isfinite(margin)
+                                                            else min(max(-margin, 0.0), 5.0))
                 shift = powell_shift(power, st[g, ST_POWER_SLOW], p)
                 against = min(max(12.0 * loss_now, 0.0), 5.0)
                 progress = agenda_progress(st[g, ST_AGREED], st[g, ST_TO_AGREE]) if unresolved(ph) else 0.0
