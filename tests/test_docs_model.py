@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import json
 import math
 import pkgutil
 import re
@@ -93,13 +92,14 @@ def parameter_table(names: list[str] | None = None) -> str:
 
 def calibrated_table(name: str) -> str:
     """Markdown table of a shipped calibrated set: registry default, posterior median and interval, and the prior the
-    calibration drew from (its calibration.json; the registry's plausible range may have moved since)."""
+    calibration drew from (its stored identifiability table; the registry's plausible range may have moved since)."""
+    from totalpeace.calibration.output import read_calibration
     from totalpeace.calibration.paramset import read_set, shipped_sets
 
     path = shipped_sets()[name]
     data = read_set(path)
-    record = path.parent / "calibration.json"
-    priors = json.loads(record.read_text(encoding="utf-8")).get("priors", {}) if record.exists() else {}
+    stored = read_calibration(path.parent).get("identifiability")
+    priors = {} if stored is None else {row.parameter: (row.prior_low, row.prior_high) for row in stored.itertuples()}
     head = ["| parameter | registry default | calibrated (posterior median) | 90% posterior interval | prior |",
             "|---|---|---|---|---|"]
     rows = []
