@@ -320,6 +320,29 @@ def test_benjamini_hochberg_and_rank_correlations_known_answers():
         assert rho[j] == pytest.approx(expected.statistic) and p[j] == pytest.approx(expected.pvalue)
 
 
+def test_an_assumption_correlated_with_the_driver_by_chance_is_not_named_a_second_driver_is():
+    from totalpeace.uncertainty.drivers import centred_ranks, named_drivers, partial_p_value
+
+    rng = np.random.default_rng(11)
+    n = 100
+    driver = rng.uniform(size=n)
+    companion = driver + rng.normal(0, 0.08, n)  # drawn together with the driver, no effect of its own
+    second, idle = rng.uniform(size=n), rng.uniform(size=(n, 20))
+    draws = np.column_stack([driver, companion, second, idle])
+    alone = driver + rng.normal(0, 0.15, n)
+    centred = centred_ranks(draws)
+    named, rho, p = named_drivers(centred, alone)
+    assert p[1] < 1e-6 and abs(rho[1]) > 0.5  # alone, the companion would be named: it orders the outcome too
+    assert named == [0]
+    both = driver + 0.8 * second + rng.normal(0, 0.15, n)
+    named, _, _ = named_drivers(centred, both)
+    assert named[:2] == [0, 2] and 1 not in named
+    # the partial p-value: the companion's given the driver is large, the second driver's is tiny
+    y = np.argsort(np.argsort(both)).astype(float)
+    y -= y.mean()
+    assert partial_p_value(centred[0], [0], 1, y) > 0.05 > 1e-6 > partial_p_value(centred[0], [0], 2, y)
+
+
 def test_drivers_name_the_assumption_that_orders_an_outcome_and_rarely_a_chance_one(unmatched):
     from totalpeace.uncertainty.drivers import drivers
 

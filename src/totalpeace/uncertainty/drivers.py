@@ -7,6 +7,12 @@ some correlate by chance, so an assumption is named only when it survives the Be
 false discovery rate of 10% over all the assumptions for that outcome (p-values of the t approximation to ρ, as
 `scipy.stats.spearmanr` computes them). The correlations are first-order and in the sample's own mix of forms and
 particles: they say which assumption, alone, most orders the outcome, not its share of the variance.
+
+A plan draws a hundred or so cells, so two assumptions can be correlated in it by chance (in a matched sample, also
+by what history rejects); the weaker of the two then correlates with the outcome through the stronger one. So the
+discoveries are named strongest first, and each after the first only when its partial rank correlation with the
+outcome, given the assumptions already named, still passes the procedure's own cut-off (the largest p-value it
+rejected): a confounded assumption is dropped, a second driver is kept.
 """
 
 from __future__ import annotations
@@ -71,6 +77,45 @@ def discoveries(p: np.ndarray, rate: float = FDR) -> np.ndarray:
     return out
 
 
+def partial_p_value(centred: np.ndarray, given: list[int], j: int, outcome_centred: np.ndarray) -> float:
+    """Two-sided p-value of the partial rank correlation of column `j` with the outcome, given the columns `given`
+    (centred ranks throughout: both sides' ranks are regressed on the given ones and their residuals correlated; the
+    t approximation on n - 2 - len(given) degrees of freedom)."""
+    z = centred[:, given]
+    dof = len(outcome_centred) - 2 - len(given)
+    if dof < 1:
+        return float("nan")
+    residual_x = centred[:, j] - z @ np.linalg.lstsq(z, centred[:, j], rcond=None)[0]
+    residual_y = outcome_centred - z @ np.linalg.lstsq(z, outcome_centred, rcond=None)[0]
+    denom = np.sqrt((residual_x ** 2).sum() * (residual_y ** 2).sum())
+    if not np.isfinite(denom) or denom <= 0:
+        return float("nan")
+    r = float((residual_x * residual_y).sum() / denom)
+    t = r * np.sqrt(dof / max(1.0 - r * r, 1e-300))
+    return float(2 * sps.t.sf(abs(t), dof))
+
+
+def named_drivers(centred: tuple[np.ndarray, np.ndarray], outcome: np.ndarray, top: int = TOP,
+                  rate: float = FDR) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """The columns named for one outcome (strongest first; see the module's docstring), with every column's ρ and
+    p-value."""
+    rho, p = _correlations(centred, outcome)
+    found = np.flatnonzero(discoveries(p, rate))
+    if not found.size:
+        return [], rho, p
+    cutoff = float(p[found].max())
+    y = sps.rankdata(outcome)
+    yc = y - y.mean()
+    named: list[int] = []
+    for j in found[np.argsort(-np.abs(rho[found]), kind="stable")]:
+        if len(named) == top:
+            break
+        if named and not partial_p_value(centred[0], named, int(j), yc) <= cutoff:
+            continue
+        named.append(int(j))
+    return named, rho, p
+
+
 def drivers(plan: Plan, run_ids: np.ndarray, keys: list[tuple[str, str]], values: np.ndarray,
             top: int = TOP) -> dict[str, Any] | None:
     """summary.json's `assumption_drivers`: per metric and year, the assumptions that order the outcome (the
@@ -82,12 +127,12 @@ def drivers(plan: Plan, run_ids: np.ndarray, keys: list[tuple[str, str]], values
     centred = centred_ranks(draws)
     table: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for k, (metric, year) in enumerate(keys):
-        rho, p = _correlations(centred, means[:, k])
-        found = np.flatnonzero(discoveries(p))
-        found = found[np.argsort(-np.abs(rho[found]), kind="stable")][:top]
+        found, rho, p = named_drivers(centred, means[:, k], top)
         table.setdefault(metric, {})[year] = [{"parameter": names[j], "rho": round(float(rho[j]), 3),
                                                "p": float(f"{p[j]:.3g}")} for j in found]
     return {"method": f"Spearman's rank correlation over {len(means)} cells between each assumption's draw and the "
                       f"outcome's mean over the cell's runs; named when it survives Benjamini-Hochberg at a false "
-                      f"discovery rate of {FDR:.0%} over the {len(names)} assumptions (docs/validation.md 11.6)",
+                      f"discovery rate of {FDR:.0%} over the {len(names)} assumptions and, after the strongest, when "
+                      f"its partial rank correlation given those named before it still does (docs/validation.md "
+                      f"11.6)",
             "cells": len(means), "assumptions": len(names), "by_metric": table}
