@@ -321,7 +321,7 @@ def test_benjamini_hochberg_and_rank_correlations_known_answers():
 
 
 def test_an_assumption_correlated_with_the_driver_by_chance_is_not_named_a_second_driver_is():
-    from totalpeace.uncertainty.drivers import centred_ranks, named_drivers, partial_p_value
+    from totalpeace.uncertainty.drivers import centred_outcome, centred_ranks, named_drivers, partial_p_value
 
     rng = np.random.default_rng(11)
     n = 100
@@ -338,8 +338,7 @@ def test_an_assumption_correlated_with_the_driver_by_chance_is_not_named_a_secon
     named, _, _ = named_drivers(centred, both)
     assert named[:2] == [0, 2] and 1 not in named
     # the partial p-value: the companion's given the driver is large, the second driver's is tiny
-    y = np.argsort(np.argsort(both)).astype(float)
-    y -= y.mean()
+    y = centred_outcome(both)
     assert partial_p_value(centred[0], [0], 1, y) > 0.05 > 1e-6 > partial_p_value(centred[0], [0], 2, y)
 
 

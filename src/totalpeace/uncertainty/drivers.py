@@ -44,7 +44,7 @@ def cell_means(plan: Plan, run_ids: np.ndarray, values: np.ndarray) -> tuple[np.
 def rank_correlations(draws: np.ndarray, outcome: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Spearman's ρ of each column of `draws` with `outcome`, and its two-sided p-value (NaN where either side is
     constant)."""
-    return _correlations(centred_ranks(draws), outcome)
+    return _correlations(centred_ranks(draws), centred_outcome(outcome))
 
 
 def centred_ranks(draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -55,11 +55,15 @@ def centred_ranks(draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rc, (rc ** 2).sum(axis=0)
 
 
-def _correlations(centred: tuple[np.ndarray, np.ndarray], outcome: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    rc, squares = centred
-    n = len(outcome)
+def centred_outcome(outcome: np.ndarray) -> np.ndarray:
+    """The outcome's ranks less their mean: its half of every correlation, plain and partial."""
     y = sps.rankdata(outcome)
-    yc = y - y.mean()
+    return y - y.mean()
+
+
+def _correlations(centred: tuple[np.ndarray, np.ndarray], yc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    rc, squares = centred
+    n = len(yc)
     denom = np.sqrt(squares * (yc ** 2).sum())
     with np.errstate(invalid="ignore", divide="ignore"):
         rho = (rc * yc[:, None]).sum(axis=0) / denom
@@ -99,13 +103,12 @@ def named_drivers(centred: tuple[np.ndarray, np.ndarray], outcome: np.ndarray, t
                   rate: float = FDR) -> tuple[list[int], np.ndarray, np.ndarray]:
     """The columns named for one outcome (strongest first; see the module's docstring), with every column's ρ and
     p-value."""
-    rho, p = _correlations(centred, outcome)
+    yc = centred_outcome(outcome)
+    rho, p = _correlations(centred, yc)
     found = np.flatnonzero(discoveries(p, rate))
     if not found.size:
         return [], rho, p
     cutoff = float(p[found].max())
-    y = sps.rankdata(outcome)
-    yc = y - y.mean()
     named: list[int] = []
     for j in found[np.argsort(-np.abs(rho[found]), kind="stable")]:
         if len(named) == top:
