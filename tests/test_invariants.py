@@ -108,7 +108,8 @@ def check_results(res: Results, runs: int, months: int) -> None:
     assert np.all(nat["homicide_rate"] >= 0.0)
     assert np.all(nat["homicides"] >= 0.0) and np.all(nat["homicides"] == np.floor(nat["homicides"]))
     for name in ("armed_group_members", "state_group_clashes", "inter_group_clashes", "combat_deaths",
-                 "battle_deaths", "killed_in_operations", "captures", "surrenders", "security_forces_killed",
+                 "battle_deaths", "non_state_deaths", "killed_in_operations", "captures", "surrenders",
+                 "security_forces_killed",
                  "social_leader_killings", "armed_group_homicides", "massacres", "displaced", "confined",
                  "vacated_control", "demobilized", "coca_ha", "dissent_events", "groups_in_talks",
                  "contested_territories"):
@@ -119,6 +120,8 @@ def check_results(res: Results, runs: int, months: int) -> None:
     # The outcomes nest as their sources define them: UCDP's battle deaths are part of the conflict deaths, and the
     # massacres, state-group clashes and armed groups' homicides are counts of events and killings that happened.
     assert np.all(nat["battle_deaths"] <= nat["combat_deaths"] + 1e-9)
+    # ... and so are the deaths in fighting between groups, which UCDP counts apart from the state's fighting.
+    assert np.all(nat["battle_deaths"] + nat["non_state_deaths"] <= nat["combat_deaths"] + 1e-9)
     # Each group's removed members add up to the national killed, captured and surrendered.
     removed = res.groups["group_removed"]
     assert np.all(removed >= 0.0)

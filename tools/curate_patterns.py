@@ -44,6 +44,7 @@ import argparse
 import csv
 import statistics
 import sys
+import tomllib
 from pathlib import Path
 
 from curate_history import write  # the same deterministic CSV writer as targets.csv (tools/ is on the path)
@@ -416,25 +417,62 @@ def series(name: str) -> dict[int, dict[str, str]]:
     return out
 
 
-def ged_state_based(shared: Path) -> dict[int, dict[str, float]]:
-    """UCDP GED 19.1 state-based deaths per year (type 1): best, low and high estimates."""
+def ged_deaths(shared: Path, kind: str = "1") -> dict[int, dict[str, float]]:
+    """UCDP GED 19.1 deaths per year of one type of violence (1 state-based, 2 non-state): best, low and high
+    estimates, and by dyad (best). A year without an event of the type has no entry."""
     out: dict[int, dict[str, float]] = {}
     for r in read(shared / "data" / "colombia-municipal" / "ged_colombia.csv"):
-        if r["type_of_violence"] == "1":
+        if r["type_of_violence"] == kind:
             year = out.setdefault(int(r["year"]), {"best": 0.0, "low": 0.0, "high": 0.0})
-            for k in year:
+            for k in ("best", "low", "high"):
                 year[k] += float(r[k])
+            year[r["dyad_name"]] = year.get(r["dyad_name"], 0.0) + float(r["best"])
     return out
 
 
-GED_SOURCE = ("UCDP GED 19.1 (Sundberg & Melander 2013), state-based violence (type 1) summed by year (HDX country "
-              "extract via GitHub kruedae/Colombia_Events_in_Armed_conflict @ "
-              "bb5ddadeaad230f35cfeb690fcf3f338a92882e6)")
+GED_EXTRACT = ("summed by year (HDX country extract via GitHub kruedae/Colombia_Events_in_Armed_conflict @ "
+               "bb5ddadeaad230f35cfeb690fcf3f338a92882e6)")
+GED_SOURCE = f"UCDP GED 19.1 (Sundberg & Melander 2013), state-based violence (type 1) {GED_EXTRACT}"
+GED_NON_STATE_SOURCE = f"UCDP GED 19.1 (Sundberg & Melander 2013), non-state violence (type 2) {GED_EXTRACT}"
+UCDP_THRESHOLD = 25  # battle-related deaths in a calendar year from which UCDP codes a conflict (dyad)
+SCENARIOS = REPO_ROOT / "src" / "totalpeace" / "scenario" / "builtin"
+
+
+def rival_pairs(scenario: str) -> list[tuple[str, str]]:
+    """The pairs of groups a built-in scenario makes rivals (each pair once, in name order)."""
+    groups = tomllib.loads((SCENARIOS / f"{scenario}.toml").read_text(encoding="utf-8"))["groups"]
+    return sorted({tuple(sorted((gid, other))) for gid, g in groups.items() for other in g.get("rivals", [])})
+
+
+def non_state_observations(shared: Path) -> list[dict[str, str]]:
+    """Deaths in fighting between armed groups, without the state, as UCDP codes them: the level of the Caguán years
+    (the AUC's war on the guerrillas) and the upper bound of the Havana years, when UCDP codes none."""
+    ged = ged_deaths(shared, "2")
+    years = range(1999, 2003)
+    best = statistics.mean(ged[y]["best"] for y in years)
+    lo = statistics.mean(ged[y]["low"] for y in years)
+    hi = statistics.mean(ged[y]["high"] for y in years)
+    dyads = sorted({k for y in years for k in ged[y] if k not in ("best", "low", "high")})
+    by_dyad = ", ".join(f"{d} {statistics.mean(ged[y].get(d, 0.0) for y in years):g}" for d in dyads)
+    low, high = factor_band([lo, hi])
+    out = [row("non_state_deaths_1999_2002", best, low, high, "deaths a year", GED_NON_STATE_SOURCE,
+               f"mean yearly non-state deaths 1999-2002 (best {best:g}: {by_dyad}; low {lo:g}, high {hi:g}); band: "
+               f"low / {LEVEL_FACTOR:g} to high x {LEVEL_FACTOR:g} (a level)", "1999-2002")]
+    quiet = [y for y in range(2007, 2019) if y not in ged]
+    pairs = rival_pairs("colombia-2012")
+    bound = UCDP_THRESHOLD * len(pairs)
+    out.append(row("non_state_deaths_2013_2014", 0.0, 0.0, float(bound), "deaths a year", GED_NON_STATE_SOURCE,
+                   f"UCDP codes no non-state death in Colombia in {quiet[0]}-{quiet[-1]}: a pair of groups enters the "
+                   f"data once it kills {UCDP_THRESHOLD} or more in a year, so each pair killed fewer than "
+                   f"{UCDP_THRESHOLD} a year; band: 0 to {UCDP_THRESHOLD} x the {len(pairs)} rival pairs of "
+                   f"colombia-2012 ({', '.join(' - '.join(p) for p in pairs)}) = {bound}, a necessary condition "
+                   "(how the deaths split between the pairs is not checked)", "2013-2014"))
+    return out
 
 
 def violence_observations(shared: Path) -> list[dict[str, str]]:
     out = []
-    ged = ged_state_based(shared)
+    ged = ged_deaths(shared)
     police = series("homicides_count_police_siedco")
     # 2015-16 ceasefires: conflict deaths fall to about a fifth ...
     cerac = 30 / 169
@@ -644,8 +682,8 @@ def mechanism_observations() -> list[dict[str, str]]:
 
 def build_observations(shared: Path, events: list[dict[str, str]]) -> list[dict[str, str]]:
     return [*group_observations(), *talks_observations(events), *violence_observations(shared),
-            *leader_observations(shared), *humanitarian_observations(shared), *removal_observations(),
-            *mechanism_observations()]
+            *non_state_observations(shared), *leader_observations(shared), *humanitarian_observations(shared),
+            *removal_observations(), *mechanism_observations()]
 
 
 def build_events() -> list[dict[str, str]]:

@@ -81,6 +81,7 @@ class TerritoryAgent(mesa.Agent):
         self.state_killed = 0.0
         self.rent_per_member = 0.0
         self.homicides = 0.0
+        self.rival_deaths = 0.0  # members lost to rivals who were killed (UCDP's non-state deaths)
         self.attacks = 0.0  # decaying record of security-force members killed here
         self.expected_state: dict[str, float] = {}
         self.killed: dict[str, float] = {}
@@ -296,8 +297,8 @@ class TerritoryAgent(mesa.Agent):
         self.collateral = {gid: collateral_rate * k for gid, k in self.killed.items()}
         lethal = sum(self.killed.values()) + sum(self.forces_killed.values())
         self.lethal_clashes = float(model.rng.poisson(lethal / p["members_per_clash"])) if lethal > 0 else 0.0
-        rivals = p["rival_lethality"] * sum(self.losses_groups.values())
-        extra = self.leaders + rivals + sum(self.collateral.values())
+        self.rival_deaths = p["rival_lethality"] * sum(self.losses_groups.values())
+        extra = self.leaders + self.rival_deaths + sum(self.collateral.values())
         ordinary = self.hom_base * math.exp(-p["ordinary_state_effect"] * (self.control[STATE] - self.hom_control0))
         mu = ordinary + armed + extra
         if mu > 0:

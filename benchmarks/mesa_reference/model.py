@@ -449,6 +449,7 @@ class TotalPeaceModel(mesa.Model):
             "territory_homicides": [float(t.homicides) for t in self.territory_list],
             "battle_deaths": sum(t.killed[g.gid] + t.forces_killed[g.gid] + t.collateral[g.gid]
                                  for t in self.territory_list for g in self.group_list if g.insurgent),
+            "non_state_deaths": sum(t.rival_deaths for t in self.territory_list),
             "security_forces_killed": self.state.killed_last,
             "social_leader_killings": sum(t.leaders for t in self.territory_list),
             "massacres": sum(t.massacres for t in self.territory_list),

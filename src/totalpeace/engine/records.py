@@ -29,9 +29,10 @@ NATIONAL = ("homicides", "homicide_rate", "armed_group_members", "state_group_cl
             "combat_deaths", "security_forces_killed", "groups_in_talks", "agreements_signed", "state_control_share",
             "contested_territories", "neighbour_violence", "social_leader_killings", "armed_group_homicides",
             "vacated_control", "vacuum_filled_by_state", "security_cohesion", "dissent_events", "demobilized",
-            "coca_ha", "battle_deaths", "killed_in_operations", "captures", "surrenders", "massacres", "displaced",
-            "confined", "forces_in_vacated", "legitimacy", "certification", "recruits", "forced_recruits", "deserters",
-            "recidivists", "ex_combatants", "ex_combatants_killed", "splits", "ceasefire_violations")
+            "coca_ha", "battle_deaths", "non_state_deaths", "killed_in_operations", "captures", "surrenders",
+            "massacres", "displaced", "confined", "forces_in_vacated", "legitimacy", "certification", "recruits",
+            "forced_recruits", "deserters", "recidivists", "ex_combatants", "ex_combatants_killed", "splits",
+            "ceasefire_violations")
 GROUP = ("group_members", "group_armed", "group_sanctuary", "group_territories", "group_phase", "group_rent",
          "group_surplus", "group_verification", "group_relocated", "group_support", "group_pay", "group_resources",
          "group_recruits", "group_forced", "group_deserters", "group_removed")
@@ -276,6 +277,7 @@ def record_outcomes(r: int, m: int, records: Records, sums: Records, row: int, c
     gained in vacated territory, the deployment and the vacated record are (T,)."""
     G, T = killed.shape
     battle, combat, killed_total, captured_total, surrendered_total, forces_total = 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
+    non_state = 0.0
     clashes_s, clashes_g, armed_total, leaders_total, massacre_total = 0.0, 0.0, 0.0, 0.0, 0.0
     displaced_total, confined_total, deployed_total, deployed_vacated = 0.0, 0.0, 0.0, 0.0
     territory_leaders, territory_massacres = sums.territory_social_leader_killings[row], sums.territory_massacres[row]
@@ -300,6 +302,7 @@ def record_outcomes(r: int, m: int, records: Records, sums: Records, row: int, c
         clashes_s += clashes_state[t]
         clashes_g += clashes_groups[t]
         combat += rival_deaths[t]
+        non_state += rival_deaths[t]
         armed_total += armed[t]
         leaders_total += leaders[t]
         massacre_total += massacres[t]
@@ -318,6 +321,7 @@ def record_outcomes(r: int, m: int, records: Records, sums: Records, row: int, c
     records.inter_group_clashes[r, m] = clashes_g
     records.combat_deaths[r, m] = combat
     records.battle_deaths[r, m] = battle
+    records.non_state_deaths[r, m] = non_state
     records.killed_in_operations[r, m] = killed_total
     records.captures[r, m] = captured_total
     records.surrenders[r, m] = surrendered_total

@@ -20,7 +20,8 @@ from totalpeace.scenario.dates import add_months
 
 # Flows are summed over a calendar year's simulated months and scaled to a full year; stocks take the year's last month.
 FLOWS = ("homicides", "homicide_rate", "state_group_clashes", "inter_group_clashes", "combat_deaths",
-         "battle_deaths", "security_forces_killed", "killed_in_operations", "captures", "surrenders",
+         "battle_deaths", "non_state_deaths", "security_forces_killed", "killed_in_operations", "captures",
+         "surrenders",
          "social_leader_killings", "armed_group_homicides", "massacres", "displaced", "confined", "dissent_events",
          "demobilized", "vacated_control", "recruits", "forced_recruits", "deserters", "recidivists",
          "ex_combatants_killed", "splits", "ceasefire_violations")

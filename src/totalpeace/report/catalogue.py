@@ -47,6 +47,9 @@ CATALOGUE: dict[str, Metric] = {
     "battle_deaths": Metric("Battle deaths (UCDP)", "a year", "Deaths in fighting between the state and insurgent or "
                             "dissident groups, both sides and civilians caught in it: UCDP's state-based battle "
                             "deaths (142 in 2018).", "count", True, True),
+    "non_state_deaths": Metric("Deaths between groups (UCDP non-state)", "a year", "Members of armed groups killed "
+                               "in fighting between the groups, without the state: UCDP's non-state deaths (385 a "
+                               "year in 1999-2002, none coded 2007-2018).", "count", False, True),
     "security_forces_killed": Metric("Security-force members killed", "a year",
                                      "Soldiers and police killed by armed groups.", "count", False, True),
     "killed_in_operations": Metric("Group members killed in operations", "a year", "Members of armed groups the "
@@ -108,7 +111,7 @@ CATALOGUE: dict[str, Metric] = {
 REQUIRED_SHOWN = ("homicide_rate", "homicides", "armed_group_members", "state_group_clashes", "inter_group_clashes",
                   "groups_in_talks", "agreements_signed", "state_control_share", "contested_territories",
                   "neighbour_violence")  # the terminal's table: the outcomes every scenario reports
-LEVELS_SHOWN = ("combat_deaths", "battle_deaths", "killed_in_operations", "captures", "surrenders",
+LEVELS_SHOWN = ("combat_deaths", "battle_deaths", "non_state_deaths", "killed_in_operations", "captures", "surrenders",
                 "security_forces_killed", "social_leader_killings", "massacres", "displaced",
                 "confined")  # the terminal's second table: the outcomes as the public series count them
 
