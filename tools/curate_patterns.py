@@ -461,12 +461,13 @@ def non_state_observations(shared: Path) -> list[dict[str, str]]:
     quiet = [y for y in range(2007, 2019) if y not in ged]
     pairs = rival_pairs("colombia-2012")
     bound = UCDP_THRESHOLD * len(pairs)
-    out.append(row("non_state_deaths_2013_2014", 0.0, 0.0, float(bound), "deaths a year", GED_NON_STATE_SOURCE,
+    out.append(row("non_state_deaths_2013_2014", bound / 2, 0.0, float(bound), "deaths a year", GED_NON_STATE_SOURCE,
                    f"UCDP codes no non-state death in Colombia in {quiet[0]}-{quiet[-1]}: a pair of groups enters the "
                    f"data once it kills {UCDP_THRESHOLD} or more in a year, so each pair killed fewer than "
                    f"{UCDP_THRESHOLD} a year; band: 0 to {UCDP_THRESHOLD} x the {len(pairs)} rival pairs of "
                    f"colombia-2012 ({', '.join(' - '.join(p) for p in pairs)}) = {bound}, a necessary condition "
-                   "(how the deaths split between the pairs is not checked)", "2013-2014"))
+                   "(how the deaths split between the pairs is not checked); value: the band's centre, since UCDP's "
+                   "coding bounds the count without giving it", "2013-2014"))
     return out
 
 
