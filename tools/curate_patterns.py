@@ -417,16 +417,19 @@ def series(name: str) -> dict[int, dict[str, str]]:
     return out
 
 
-def ged_deaths(shared: Path, kind: str = "1") -> dict[int, dict[str, float]]:
-    """UCDP GED 19.1 deaths per year of one type of violence (1 state-based, 2 non-state): best, low and high
-    estimates, and by dyad (best). A year without an event of the type has no entry."""
+def ged_events(shared: Path, kind: str) -> list[dict[str, str]]:
+    """UCDP GED 19.1 events of one type of violence (1 state-based, 2 non-state)."""
+    return [r for r in read(shared / "data" / "colombia-municipal" / "ged_colombia.csv")
+            if r["type_of_violence"] == kind]
+
+
+def ged_deaths(events: list[dict[str, str]]) -> dict[int, dict[str, float]]:
+    """Deaths per year of the events: best, low and high estimates (a year without an event has no entry)."""
     out: dict[int, dict[str, float]] = {}
-    for r in read(shared / "data" / "colombia-municipal" / "ged_colombia.csv"):
-        if r["type_of_violence"] == kind:
-            year = out.setdefault(int(r["year"]), {"best": 0.0, "low": 0.0, "high": 0.0})
-            for k in ("best", "low", "high"):
-                year[k] += float(r[k])
-            year[r["dyad_name"]] = year.get(r["dyad_name"], 0.0) + float(r["best"])
+    for r in events:
+        year = out.setdefault(int(r["year"]), {"best": 0.0, "low": 0.0, "high": 0.0})
+        for k in year:
+            year[k] += float(r[k])
     return out
 
 
@@ -447,13 +450,17 @@ def rival_pairs(scenario: str) -> list[tuple[str, str]]:
 def non_state_observations(shared: Path) -> list[dict[str, str]]:
     """Deaths in fighting between armed groups, without the state, as UCDP codes them: the level of the Caguán years
     (the AUC's war on the guerrillas) and the upper bound of the Havana years, when UCDP codes none."""
-    ged = ged_deaths(shared, "2")
+    events = ged_events(shared, "2")
+    ged = ged_deaths(events)
     years = range(1999, 2003)
     best = statistics.mean(ged[y]["best"] for y in years)
     lo = statistics.mean(ged[y]["low"] for y in years)
     hi = statistics.mean(ged[y]["high"] for y in years)
-    dyads = sorted({k for y in years for k in ged[y] if k not in ("best", "low", "high")})
-    by_dyad = ", ".join(f"{d} {statistics.mean(ged[y].get(d, 0.0) for y in years):g}" for d in dyads)
+    dyads: dict[str, float] = {}
+    for r in events:
+        if int(r["year"]) in years:
+            dyads[r["dyad_name"]] = dyads.get(r["dyad_name"], 0.0) + float(r["best"]) / len(years)
+    by_dyad = ", ".join(f"{d} {dyads[d]:g}" for d in sorted(dyads))
     low, high = factor_band([lo, hi])
     out = [row("non_state_deaths_1999_2002", best, low, high, "deaths a year", GED_NON_STATE_SOURCE,
                f"mean yearly non-state deaths 1999-2002 (best {best:g}: {by_dyad}; low {lo:g}, high {hi:g}); band: "
@@ -473,7 +480,7 @@ def non_state_observations(shared: Path) -> list[dict[str, str]]:
 
 def violence_observations(shared: Path) -> list[dict[str, str]]:
     out = []
-    ged = ged_deaths(shared)
+    ged = ged_deaths(ged_events(shared, "1"))
     police = series("homicides_count_police_siedco")
     # 2015-16 ceasefires: conflict deaths fall to about a fifth ...
     cerac = 30 / 169

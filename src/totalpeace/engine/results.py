@@ -21,10 +21,9 @@ from totalpeace.scenario.dates import add_months
 # Flows are summed over a calendar year's simulated months and scaled to a full year; stocks take the year's last month.
 FLOWS = ("homicides", "homicide_rate", "state_group_clashes", "inter_group_clashes", "combat_deaths",
          "battle_deaths", "non_state_deaths", "security_forces_killed", "killed_in_operations", "captures",
-         "surrenders",
-         "social_leader_killings", "armed_group_homicides", "massacres", "displaced", "confined", "dissent_events",
-         "demobilized", "vacated_control", "recruits", "forced_recruits", "deserters", "recidivists",
-         "ex_combatants_killed", "splits", "ceasefire_violations")
+         "surrenders", "social_leader_killings", "armed_group_homicides", "massacres", "displaced", "confined",
+         "dissent_events", "demobilized", "vacated_control", "recruits", "forced_recruits", "deserters",
+         "recidivists", "ex_combatants_killed", "splits", "ceasefire_violations")
 STOCKS = ("armed_group_members", "groups_in_talks", "agreements_signed", "state_control_share",
           "contested_territories", "neighbour_violence", "security_cohesion", "coca_ha", "vacuum_filled_by_state",
           "forces_in_vacated", "legitimacy", "certification", "ex_combatants")
