@@ -457,8 +457,10 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "Most of the contest between groups is coercion (threats, expulsions, co-optation of members and "
               "networks), not battle: UCDP codes no non-state dyad in Colombia since 2006, so each pair of groups "
               "killed fewer than 25 of each other's members a year, while the groups' losses to rivals that the "
-              "attrition rule gives are a few hundred a year over three to five pairs; a fifth keeps the killed "
-              "below UCDP's threshold per pair. The members lost are unchanged: only how many of them die.",
+              "attrition rule gives are a few hundred a year over three to five pairs; a fifth was meant to keep the "
+              "killed below UCDP's threshold per pair. Measured (docs/validation.md 10.24) it does not in "
+              "colombia-2012 (91 a year over two pairs in 2013-14) while it gives 258 of UCDP's 385 a year in "
+              "1999-2002: no single value meets both. The members lost are unchanged: only how many of them die.",
               bounds=(0.0, 1.0)),
     ParamSpec("members_per_clash", 1.95, 1.0, 4.0, "deaths per clash", "M7.2",
               "Mean of a discrete power law with exponent 2.5 (Johnson et al.; Bohorquez et al. 2009) [R-derived]",
