@@ -426,6 +426,7 @@ CATALOGUE: tuple[Pattern, ...] = (
             "mean monthly combat deaths (everyone killed in armed fighting, CERAC's conflict deaths) Aug 2015 - Jul "
             "2016 over Oct 2012 - Nov 2014", "ratio",
             diagnose=both(period_means("combat_deaths", CEASEFIRE, BEFORE_CEASEFIRE),
+                          period_means("non_state_deaths", CEASEFIRE, BEFORE_CEASEFIRE),
                           ceasefire_by_table("farc", "combat_deaths", CEASEFIRE, BEFORE_CEASEFIRE))),
     Pattern("ceasefire-battle-deaths", "#17 (a)",
             "... and does the fighting between the state and the insurgents (UCDP's state-based deaths) fall alike?",
