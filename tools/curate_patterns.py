@@ -423,6 +423,11 @@ def ged_events(shared: Path, kind: str) -> list[dict[str, str]]:
             if r["type_of_violence"] == kind]
 
 
+def mean_estimates(ged: dict[int, dict[str, float]], years: range) -> tuple[float, float, float]:
+    """Mean yearly deaths over `years`: the best, low and high estimates."""
+    return tuple(statistics.mean(ged[y][k] for y in years) for k in ("best", "low", "high"))
+
+
 def ged_deaths(events: list[dict[str, str]]) -> dict[int, dict[str, float]]:
     """Deaths per year of the events: best, low and high estimates (a year without an event has no entry)."""
     out: dict[int, dict[str, float]] = {}
@@ -453,9 +458,7 @@ def non_state_observations(shared: Path) -> list[dict[str, str]]:
     events = ged_events(shared, "2")
     ged = ged_deaths(events)
     years = range(1999, 2003)
-    best = statistics.mean(ged[y]["best"] for y in years)
-    lo = statistics.mean(ged[y]["low"] for y in years)
-    hi = statistics.mean(ged[y]["high"] for y in years)
+    best, lo, hi = mean_estimates(ged, years)
     dyads: dict[str, float] = {}
     for r in events:
         if int(r["year"]) in years:
@@ -534,9 +537,7 @@ def violence_observations(shared: Path) -> list[dict[str, str]]:
     # combat deaths (UCDP state-based) at the level of each historical scenario
     for name, years in (("combat_deaths_1999_2002", range(1999, 2003)), ("combat_deaths_2013_2014", range(2013, 2015)),
                         ("combat_deaths_2018", range(2018, 2019))):
-        best = statistics.mean(ged[y]["best"] for y in years)
-        lo = statistics.mean(ged[y]["low"] for y in years)
-        hi = statistics.mean(ged[y]["high"] for y in years)
+        best, lo, hi = mean_estimates(ged, years)
         low, high = factor_band([lo, hi])
         out.append(row(name, best, low, high, "deaths a year", GED_SOURCE,
                        f"mean yearly state-based deaths {years[0]}-{years[-1]} (best {best:g}, low {lo:g}, high "
