@@ -330,6 +330,25 @@ def test_rival_lethality_scales_the_dead_not_the_members() -> None:
     np.testing.assert_allclose(runs[1]["combat_deaths"] - runs[0]["combat_deaths"], 0.5 * rivals, atol=1e-9)
 
 
+def test_the_counterinsurgent_flag_changes_only_who_dies_in_its_wars() -> None:
+    """colombia-1998's AUC is counterinsurgent: its wars kill counterinsurgent_lethality of the members they cost.
+    With that lethality equal to rival_lethality the flag changes nothing; raised, it adds deaths between groups in
+    proportion and leaves every group's members where they were."""
+    def national(*sets: str) -> dict[str, np.ndarray]:
+        scenario = totalpeace.load_scenario("colombia-1998", ["parameters.rival_lethality=0.1", *sets])
+        return totalpeace.simulate(scenario, runs=2, seed=1, months=6).national
+    flagged = national("parameters.counterinsurgent_lethality=0.1")
+    plain = national("parameters.counterinsurgent_lethality=0.1", "groups.auc.counterinsurgent=false")
+    for metric in ("non_state_deaths", "combat_deaths", "homicides", "armed_group_members"):
+        np.testing.assert_array_equal(flagged[metric], plain[metric])
+    half, full = (national(f"parameters.counterinsurgent_lethality={lam}") for lam in (0.3, 0.5))
+    np.testing.assert_array_equal(half["armed_group_members"], flagged["armed_group_members"])
+    np.testing.assert_array_equal(full["armed_group_members"], flagged["armed_group_members"])
+    added = full["non_state_deaths"] - flagged["non_state_deaths"]
+    assert added.sum() > 0
+    np.testing.assert_allclose(half["non_state_deaths"] - flagged["non_state_deaths"], 0.5 * added, atol=1e-9)
+
+
 def test_the_trend_starts_from_the_scenario_and_follows_members() -> None:
     """Each group's trend starts at the scenario's observed growth of its members (the FARC's decline 2002-2012 in
     colombia-2012, 0 where none is given), then moves by 1 / trend_memory_months of each month's log growth."""

@@ -627,8 +627,8 @@ def _rival_losses(members: np.ndarray, rivals: np.ndarray, p, spoiling=None, tar
     spoiling = np.zeros(G) if spoiling is None else f64(spoiling)
     target = np.zeros(G, dtype=np.bool_) if target is None else np.array(target)
     fighting = np.ones(G) if fighting is None else f64(fighting)
-    expected, _, _ = strength.losses_to_rivals(members, np.zeros_like(members), pairs, spoiling, target, fighting,
-                                               KEY, COUNTER, p)
+    expected, _, _, _ = strength.losses_to_rivals(members, np.zeros_like(members), pairs, np.zeros(G), spoiling,
+                                                  target, fighting, KEY, COUNTER, p)
     return expected
 
 
@@ -669,6 +669,29 @@ def test_intergroup_losses_by_hand_zero_without_rivals_and_symmetric() -> None:
     assert spoiled[0, 0] == pytest.approx(2.0 * losses[0, 0]) and spoiled[2, 0] == pytest.approx(losses[2, 0])
     np.testing.assert_allclose(_rival_losses(members, rivals, p, spoiling=[0.0, 0.0, 1.0],
                                              target=[False, False, False]), losses)
+
+
+def test_a_counterinsurgent_war_kills_more_of_the_members_it_costs() -> None:
+    # Who dies: lambda_W of a pair's losses where either side is counterinsurgent, lambda_R otherwise; a group fighting
+    # both kinds of rival dies at the mean of the two, weighted by each rival's share of its exposure.
+    p = params(intergroup_attrition=0.01, rival_lethality=0.05, counterinsurgent_lethality=0.3)
+    members = f64([[100.0], [300.0], [100.0]])
+    rivals = f64([[0.0, 1.0, 1.0], [1.0, 0.0, 0.0], [1.0, 0.0, 0.0]])
+    pairs = np.argwhere(rivals > 0).astype(np.int64).reshape(-1, 2)
+    G = members.shape[0]
+
+    def lethality(counterinsurgent: list[float]) -> np.ndarray:
+        return strength.losses_to_rivals(members, np.zeros_like(members), pairs, f64(counterinsurgent), np.zeros(G),
+                                         np.zeros(G, dtype=np.bool_), np.ones(G), KEY, COUNTER, p)[3][:, 0]
+    np.testing.assert_allclose(lethality([0.0, 0.0, 0.0]), [0.05, 0.05, 0.05])
+    # group 0's exposure: 300 / 400 from the counterinsurgent group 1, 100 / 200 from group 2
+    mixed = (0.3 * 0.75 + 0.05 * 0.5) / (0.75 + 0.5)
+    np.testing.assert_allclose(lethality([0.0, 1.0, 0.0]), [mixed, 0.3, 0.05])
+    # the flag changes who dies, never how many are lost
+    np.testing.assert_array_equal(
+        strength.losses_to_rivals(members, np.zeros_like(members), pairs, f64([0.0, 1.0, 0.0]), np.zeros(G),
+                                  np.zeros(G, dtype=np.bool_), np.ones(G), KEY, COUNTER, p)[0],
+        _rival_losses(members, rivals, p))
 
 
 def test_pay_from_income_and_desertion_against_pay() -> None:

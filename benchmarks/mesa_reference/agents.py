@@ -76,6 +76,8 @@ class TerritoryAgent(mesa.Agent):
         self.losses_groups: dict[str, float] = {}
         self.expected_state_total = 0.0
         self.expected_groups_total = 0.0
+        self.expected_groups_killed = 0.0  # of those expected losses, the members who would be killed
+        self.lethality: dict[str, float] = {}  # share of each group's losses to rivals here who are killed
         self.clashes_state = 0.0
         self.clashes_groups = 0.0
         self.state_killed = 0.0
@@ -207,14 +209,20 @@ class TerritoryAgent(mesa.Agent):
         expected = []
         for g in here:
             n_g = g.members[tid]
-            exposure = 0.0
+            exposure, lethal = 0.0, 0.0
             for h in g.rival_agents:  # a spoiling rival attacks a group at a table or in a ceasefire twice as hard;
                 both = n_g + h.members[tid]  # a rival in a ceasefire attacks only with the fronts that exploit it
                 if both > 0:
-                    exposure += h.fighting * (1.0 + (h.choice[SPOIL] if g.target else 0.0)) * h.members[tid] / both
+                    attack = h.fighting * (1.0 + (h.choice[SPOIL] if g.target else 0.0)) * h.members[tid] / both
+                    exposure += attack
+                    # a war with a counterinsurgent group kills more of the members it costs
+                    war = g.counterinsurgent or h.counterinsurgent
+                    lethal += attack * p["counterinsurgent_lethality" if war else "rival_lethality"]
+            self.lethality[g.gid] = lethal / exposure if exposure > 0 else p["rival_lethality"]
             expected.append(min(p["intergroup_attrition"] * exposure, 0.5) * n_g)
         total = sum(expected)
         self.expected_groups_total = total
+        self.expected_groups_killed = sum(self.lethality[g.gid] * x for g, x in zip(here, expected, strict=True))
         self.clashes_groups = float(rng.poisson(total / mpc / 2.0)) if total > 0 else 0.0
         if total > 0:
             for g, x in zip(here, expected, strict=True):
@@ -277,7 +285,7 @@ class TerritoryAgent(mesa.Agent):
         collateral_rate = p["collateral_share"] * (1.0 - self.state_presence)
         return (self.selective + scale * self.armed_presence(True) ** p["armed_homicide_elasticity"]
                 * math.exp(drivers) + leaders
-                + p["rival_lethality"] * self.expected_groups_total
+                + self.expected_groups_killed
                 + sum(collateral_rate * g.killed_share(g.status_quo_posture) * self.expected_state.get(g.gid, 0.0)
                       for g in self.model.group_list))
 
@@ -297,7 +305,7 @@ class TerritoryAgent(mesa.Agent):
         self.collateral = {gid: collateral_rate * k for gid, k in self.killed.items()}
         lethal = sum(self.killed.values()) + sum(self.forces_killed.values())
         self.lethal_clashes = float(model.rng.poisson(lethal / p["members_per_clash"])) if lethal > 0 else 0.0
-        self.rival_deaths = p["rival_lethality"] * sum(self.losses_groups.values())
+        self.rival_deaths = sum(self.lethality[gid] * lost for gid, lost in self.losses_groups.items())
         extra = self.leaders + self.rival_deaths + sum(self.collateral.values())
         ordinary = self.hom_base * math.exp(-p["ordinary_state_effect"] * (self.control[STATE] - self.hom_control0))
         mu = ordinary + armed + extra
@@ -378,6 +386,7 @@ class GroupAgent(mesa.Agent):
         self.leaving = False
         self.demobilised = 0.0
         self.insurgent = group_type in ("insurgent", "dissident")
+        self.counterinsurgent = False  # set from the world: its wars kill at counterinsurgent_lethality
         self.relocated: dict[str, float] = {}  # armed members relocated into each neighbouring country
         self.attacks = 0.0  # decaying record of security-force members it killed
         self.deployed_verification = 0.0

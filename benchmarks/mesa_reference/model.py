@@ -88,6 +88,7 @@ class TotalPeaceModel(mesa.Model):
             g.extradition_requested = bool(w.extradition_requested[g.index])
             g.allies = {w.group_ids[h] for h in np.flatnonzero(w.allies[g.index])}
             g.rival_agents = [self.group_list[h] for h in np.flatnonzero(w.rivals[g.index])]
+            g.counterinsurgent = bool(w.counterinsurgent[g.index])
             if w.splinter_slot[g.index] >= 0:
                 g.splinter = self.group_list[w.splinter_slot[g.index]]
         self.talks_order = [self.group_list[g] for g in w.talks_order]

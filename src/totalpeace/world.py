@@ -54,6 +54,7 @@ class World:
     host_border: np.ndarray  # (G, T) bool: territories bordering the group's host country
     allies: np.ndarray  # (G, G) 0/1
     rivals: np.ndarray  # (G, G) 0/1
+    counterinsurgent: np.ndarray  # (G,) bool: its wars aim at destroying its rivals (splinters: never)
     finance: np.ndarray  # (G,) USD m / month (foreign cartels)
     members: np.ndarray  # (G,) initial members
     presence: np.ndarray  # (G, T) initial share of in-country members per territory
@@ -210,6 +211,9 @@ def build_world(scenario: Scenario) -> World:
         for tid, share in scenario.groups[g].presence.items():
             presence[gpos[g], pos[tid]] = share
     members = np.array([scenario.groups[g].members for g in base_ids] + [0.0] * len(splittable))
+    # A splinter of a counterinsurgent group is not one: the AUC's rearmed fronts fought over rents (the post-2006
+    # criminal bands), not the guerrillas' destruction.
+    counterinsurgent = np.array([scenario.groups[g].counterinsurgent for g in base_ids] + [False] * len(splittable))
 
     pool, vacated = former_combatants(scenario, ids)
     requested = np.zeros(G)
@@ -238,7 +242,8 @@ def build_world(scenario: Scenario) -> World:
         n_scenario_groups=len(base_ids), parent=parent, splinter_slot=splinter, group_type=group_type,
         spoiler=spoiler, political=political, revenue=revenue, armed_share=per_group(lambda g: g.armed_share),
         cohesion=per_group(lambda g: g.cohesion), sanctuary_max=sanctuary, host=host, host_border=host_border,
-        allies=allies, rivals=rivals, finance=per_group(lambda g: g.finance), members=members, presence=presence,
+        allies=allies, rivals=rivals, counterinsurgent=counterinsurgent, finance=per_group(lambda g: g.finance),
+        members=members, presence=presence,
         willing=per_group(lambda g: g.willing_to_talk, bool), table_start=table_start,
         talks_order=np.array(order, dtype=int),
         neighbour_rate=np.array([scenario.international[a].homicide_rate or np.nan for a in neighbours]),

@@ -52,6 +52,7 @@ class WorldArrays(NamedTuple):
     allies: np.ndarray  # (G, G) 0/1
     rival_pairs: np.ndarray  # (n, 2) ordered pairs of rival groups
     rivals: np.ndarray  # (G, G) 0/1, symmetric
+    counterinsurgent: np.ndarray  # (G,) 1 for counterinsurgent groups (their wars' losses killed at lambda_W)
     spoiler: np.ndarray  # (G,) the scenario's spoiler label (0 limited, 1 greedy, 2 total): the mode of the prior
     political: np.ndarray  # (G,) 1 for political groups
     willing: np.ndarray  # (G,) 1 for groups willing to talk
@@ -172,6 +173,7 @@ def world_arrays(world: World, total_forces: float, security_budget: float = 0.0
         finance=f64(world.finance), allies=f64(world.allies).reshape(world.n_groups, world.n_groups),
         rival_pairs=i64(np.argwhere(world.rivals > 0)).reshape(-1, 2),
         rivals=f64(world.rivals).reshape(world.n_groups, world.n_groups), spoiler=i64(world.spoiler),
+        counterinsurgent=f64(world.counterinsurgent),
         political=f64(world.political), willing=f64(world.willing), table_start=i64(world.table_start),
         talks_order=i64(world.talks_order), splinter_slot=i64(world.splinter_slot),
         armed_share=f64(world.armed_share),

@@ -170,6 +170,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
     captured_support = np.empty((G, T))
     forces_killed = np.empty((G, T))
     exposure, expected_groups, clashes_groups = np.empty((G, T)), np.empty((G, T)), np.empty(T)
+    rival_lethal = np.empty((G, T))  # the share of each group's losses to rivals who are killed
     losses_groups, former, recruiting_members = np.empty((G, T)), np.empty((G, T)), np.empty((G, T))
     recruits, forced, networks = np.empty((G, T)), np.empty((G, T)), np.empty((G, T))
     desertion, deserters, contested = np.empty(G), np.empty(G), np.empty((G, T))
@@ -452,8 +453,9 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         for g in range(G):
             spoiling[g] = choice[g, choices.SPOIL]
         strength.losses_to_rivals(
-            members, losses_state, world.rival_pairs, spoiling, target, fronts, stream_key(seed, run, m, GROUP_CLASHES),
-            draws, p, exposure, expected_groups, clashes_groups, losses_groups)
+            members, losses_state, world.rival_pairs, world.counterinsurgent, spoiling, target, fronts,
+            stream_key(seed, run, m, GROUP_CLASHES), draws, p, exposure, expected_groups, clashes_groups, losses_groups,
+            rival_lethal)
         bridge.protect_ex_combatants(losses_groups, decided)
         for g in range(G):
             lost = 0.0
@@ -535,7 +537,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
                             + violence.social_leader_killings(leader_vacuum[t], violence.competition(control, t),
                                                               state_presence[t], rural[t], p))
                 for g in range(G):
-                    expected += p.rival_lethality * expected_groups[g, t] \
+                    expected += rival_lethal[g, t] * expected_groups[g, t] \
                         + violence.collateral_deaths(expected_killed[g, t], state_presence[t], p)
                 expected0[t] = expected
                 hom_control0[t] = control[t, G]
@@ -549,12 +551,11 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             armed = violence.armed_homicides(scale, violence.armed_presence(members, weights, posture_g, t), drivers[t],
                                              selective[t], p)
             leaders[t] = violence.social_leader_killings(leader_vacuum[t], q, state_presence[t], rural[t], p)
-            lethal, lost_groups = 0.0, 0.0
+            lethal, rival_deaths[t] = 0.0, 0.0
             for g in range(G):
                 collateral[g, t] = violence.collateral_deaths(killed[g, t], state_presence[t], p)
                 lethal += killed[g, t] + forces_killed[g, t]
-                lost_groups += losses_groups[g, t]
-            rival_deaths[t] = p.rival_lethality * lost_groups  # the members lost to rivals who are killed
+                rival_deaths[t] += rival_lethal[g, t] * losses_groups[g, t]  # the members lost to rivals who die
             clashes_state[t] = draw_poisson(draws, violence.lethal_clash_mean(lethal, p), key_lethal, t)
             extra = leaders[t] + rival_deaths[t]
             for g in range(G):

@@ -111,12 +111,14 @@ def support_captures(support: np.ndarray, state_effort: np.ndarray, area: np.nda
 
 
 @numba.njit(cache=True)
-def losses_to_rivals(members: np.ndarray, losses_state: np.ndarray, pairs: np.ndarray, spoiling: np.ndarray,
-                     target: np.ndarray, fighting: np.ndarray, key: np.uint64, draws,
+def losses_to_rivals(members: np.ndarray, losses_state: np.ndarray, pairs: np.ndarray, counterinsurgent: np.ndarray,
+                     spoiling: np.ndarray, target: np.ndarray, fighting: np.ndarray, key: np.uint64, draws,
                      p, exposure: np.ndarray | None = None, expected: np.ndarray | None = None,
-                     clashes: np.ndarray | None = None,
-                     losses: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Losses between rival groups sharing a territory: expected (G, T), clashes (T,) and realised losses (G, T).
+                     clashes: np.ndarray | None = None, losses: np.ndarray | None = None,
+                     lethality: np.ndarray | None = None,
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Losses between rival groups sharing a territory: expected (G, T), clashes (T,), realised losses (G, T) and
+    the share of each group's losses who are killed (G, T).
 
     Area fire between irregulars: L_g,i = a_h N_g,i sum_h rival_gh f_h (1 + s_h [g a target]) N_h,i / (N_g,i + N_h,i)
     over the rival `pairs` (g, h), at most MAX_RIVAL_LOSS of N_g,i: f_h is the share of h's fronts on the offensive
@@ -124,22 +126,31 @@ def losses_to_rivals(members: np.ndarray, losses_state: np.ndarray, pairs: np.nd
     (probability s_h, M1.3) doubles its attacks on groups at a table or in a ceasefire (`target`). Each clash
     (Poisson, mean expected / members_per_clash / 2) costs both sides members_per_clash, shared in proportion to
     expected losses, never more than a group has left after its losses to the state.
+
+    Who dies: a pair's war kills lambda_W (`counterinsurgent_lethality`) of the members it costs where either side is
+    a counterinsurgent group, lambda_R (`rival_lethality`) otherwise; a group's losses in a territory are killed at
+    the mean of its pairs' lethalities weighted by each rival's share of its exposure.
     """
     G, T = members.shape
     exposure = zeroed(exposure, (G, T))
+    lethality = zeroed(lethality, (G, T))  # first the lethal exposure, then its share of the exposure
     for k in range(pairs.shape[0]):
         g, h = pairs[k, 0], pairs[k, 1]
         attack = fighting[h] * (1.0 + (spoiling[h] if target[g] else 0.0))
+        lethal = (p.counterinsurgent_lethality if counterinsurgent[g] > 0 or counterinsurgent[h] > 0
+                  else p.rival_lethality)
         for t in range(T):
             total = members[g, t] + members[h, t]
             if total > 0.0:
                 exposure[g, t] += attack * members[h, t] / total
+                lethality[g, t] += lethal * attack * members[h, t] / total
     expected = zeroed(expected, (G, T))
     clashes = zeroed(clashes, T)
     losses = zeroed(losses, (G, T))
     for t in range(T):
         total = 0.0
         for g in range(G):
+            lethality[g, t] = lethality[g, t] / exposure[g, t] if exposure[g, t] > 0.0 else p.rival_lethality
             expected[g, t] = min(p.intergroup_attrition * exposure[g, t], MAX_RIVAL_LOSS) * members[g, t]
             total += expected[g, t]
         clashes[t] = draw_poisson(draws, total / p.members_per_clash / 2.0, key, t)
@@ -147,7 +158,7 @@ def losses_to_rivals(members: np.ndarray, losses_state: np.ndarray, pairs: np.nd
             for g in range(G):
                 losses[g, t] = min(expected[g, t] / total * (2.0 * clashes[t] * p.members_per_clash),
                                    members[g, t] - losses_state[g, t])
-    return expected, clashes, losses
+    return expected, clashes, losses, lethality
 
 
 @numba.njit(cache=True)

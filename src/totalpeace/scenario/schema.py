@@ -132,6 +132,9 @@ class Group(Strict):
                            description="Foreign cartels: monthly finance for proxies (USD m / month).")
     allies: list[str] = Field(default_factory=list, description="Group ids it cooperates with (cartel proxies).")
     rivals: list[str] = Field(default_factory=list, description="Group ids it fights.")
+    counterinsurgent: bool = Field(False, description="A counterinsurgent (paramilitary) group whose war on its rivals "
+                                   "aims at destroying them, not at sharing rents: the members lost in its fighting "
+                                   "are killed at `counterinsurgent_lethality` rather than `rival_lethality` (M3.1).")
     willing_to_talk: bool = Field(True, description="Declared willingness to negotiate.")
     type_prior: dict[SpoilerType, float] | None = Field(
         None, description="The state's prior over the group's type (limited, greedy, total; shares adding up to 1). "

@@ -337,14 +337,14 @@ DEPARTMENT_SHARE = 0.8
 FORMER_FARC = "former_farc_departments"
 
 
-def non_state_pattern(scenario: str, years: range, question: str) -> Pattern:
+def non_state_pattern(scenario: str, years: range, question: str, dependence: str = "") -> Pattern:
     """UCDP's non-state deaths (fighting between groups, without the state) over `years`, a yearly mean."""
     span = f"{years[0]}-{years[-1]}"
     return Pattern(f"non-state-deaths-{span}", "#17", question, scenario, f"non_state_deaths_{span.replace('-', '_')}",
                    lambda r: st.yearly_mean(r.outputs, "non_state_deaths", years),
                    f"mean yearly deaths in fighting between groups {span} (UCDP's non-state definition)",
-                   "deaths a year", diagnose=yearly_path("non_state_deaths", (years[0], years[-1]),
-                                                         "inter_group_clashes"))
+                   "deaths a year", dependence=dependence,
+                   diagnose=yearly_path("non_state_deaths", (years[0], years[-1]), "inter_group_clashes"))
 
 
 def _departments(name: str) -> list[str]:
@@ -519,7 +519,9 @@ CATALOGUE: tuple[Pattern, ...] = (
                                  "state_group_clashes")),
     non_state_pattern(S98, range(1999, 2003),
                       "Are deaths in fighting between armed groups in the Caguán years at UCDP's level (about 390 a "
-                      "year, nearly all the AUC's war on the FARC)?"),
+                      "year, nearly all the AUC's war on the FARC)?",
+                      "a calibration check: counterinsurgent_lethality is set from this figure at the registry's "
+                      "defaults (tools/outcome_scales.py)"),
     non_state_pattern(S12, range(2013, 2015),
                       "During the Havana talks, do the groups kill so few of each other's members that UCDP codes no "
                       "non-state conflict (under 25 a pair a year)?"),
