@@ -46,6 +46,7 @@ import argparse
 from collections.abc import Callable
 
 import numpy as np
+from curate_patterns import rival_pairs  # the pairs the non-state observation is bounded by (tools/ is on the path)
 
 import totalpeace
 from totalpeace.engine.results import Results
@@ -166,12 +167,6 @@ def main() -> None:
     spec = BY_NAME["rival_lethality"]
     print(f"rival_lethality's range: registry {spec.low:.4g}-{spec.high:.4g}, from the data {spec.low:.4g}-"
           f"{rival_high:.4g} (the largest value keeping colombia-2012's {bound:g} a year in 2015-2016)")
-
-
-def rival_pairs(name: str) -> set[frozenset[str]]:
-    """The pairs of the scenario's groups that fight each other (each pair once)."""
-    groups = totalpeace.load_scenario(name).groups
-    return {frozenset((gid, other)) for gid, group in groups.items() for other in group.rivals}
 
 
 if __name__ == "__main__":
