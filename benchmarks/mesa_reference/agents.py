@@ -75,8 +75,7 @@ class TerritoryAgent(mesa.Agent):
         self.captured_support: dict[str, float] = {}  # support-network members the operations arrested here
         self.losses_groups: dict[str, float] = {}
         self.expected_state_total = 0.0
-        self.expected_groups_total = 0.0
-        self.expected_groups_killed = 0.0  # of those expected losses, the members who would be killed
+        self.expected_groups_killed = 0.0  # of the expected losses to rivals, the members who would be killed
         self.lethality: dict[str, float] = {}  # share of each group's losses to rivals here who are killed
         self.clashes_state = 0.0
         self.clashes_groups = 0.0
@@ -221,7 +220,6 @@ class TerritoryAgent(mesa.Agent):
             self.lethality[g.gid] = lethal / exposure if exposure > 0 else p["rival_lethality"]
             expected.append(min(p["intergroup_attrition"] * exposure, 0.5) * n_g)
         total = sum(expected)
-        self.expected_groups_total = total
         self.expected_groups_killed = sum(self.lethality[g.gid] * x for g, x in zip(here, expected, strict=True))
         self.clashes_groups = float(rng.poisson(total / mpc / 2.0)) if total > 0 else 0.0
         if total > 0:
