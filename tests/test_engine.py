@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import totalpeace
+from totalpeace import talks
 from totalpeace.engine import records as records_
 from totalpeace.engine import state as state_
 from totalpeace.engine.initial import INIT_TOLERANCE, arms_at
@@ -201,6 +202,43 @@ def test_the_audit_shows_the_margin_each_type_would_have(flagship: totalpeace.Sc
     assert np.all(limited | greedy | talking.group_outside_option.isna())
     assert limited.any() and (greedy & ~limited).any()
     assert np.all(talking.margin_if_greedy <= talking.margin_if_limited + 1e-5)
+
+
+def test_the_audit_stores_the_terms_of_each_months_hazard(flagship: totalpeace.Scenario) -> None:
+    """audit.parquet's `hazard_*` columns are the commitment hazard's log terms (docs/model.md 7.5): h_0 exp(their
+    sum), capped at 1, is the month's `breakdown_hazard` wherever the hazard applied; the guarantors and the
+    agenda's progress only lower it, and the months a table broke down by the hazard have their terms."""
+    results = totalpeace.simulate(flagship, runs=20, seed=3, months=30)
+    frame = results.audit_frame()
+    terms = frame[[f"hazard_{t}" for t in TL.HAZARD_TERMS]].to_numpy(float)
+    applied = frame.breakdown_hazard > 0
+    assert applied.sum() > 500
+    hazard, scale = frame.breakdown_hazard[applied].to_numpy(), np.exp(terms[applied.to_numpy()].sum(axis=1))
+    h0 = np.median(hazard / scale)  # the point's h_0, one value for every table and month
+    np.testing.assert_allclose(hazard, np.minimum(1.0, h0 * scale), rtol=1e-5)
+    assert 0.0065 * 0.5 < h0 < 0.0164
+    assert np.all(terms[~applied.to_numpy()] == 0.0)
+    assert (frame.hazard_guarantors <= 0).all() and (frame.hazard_progress <= 0).all()
+    assert (frame.hazard_guarantors < 0).any() and (frame.hazard_shortfall > 0).any()
+    broke = frame[frame.reason == "BROKE_DOWN"]
+    assert len(broke) > 0 and (broke.breakdown_hazard > 0).all()
+    # the summary says what raised the hazard wherever it broke a table, and only there
+    for entry in talks.summaries(results.tables).values():
+        drivers = entry["hazard_drivers"]
+        assert bool(drivers) == ("BROKE_DOWN" in entry["why_broken_down"])
+        if drivers:
+            assert sum(drivers.values()) == pytest.approx(1.0)
+            assert set(drivers) <= set(talks.HAZARD_DRIVERS)
+    # the report and the dashboard show them as a table of their own, and the terminal as a line
+    from totalpeace.report.negotiation import table_blocks
+
+    summaries = talks.summaries(results.tables)
+    for block in table_blocks(results):
+        ids = [t["id"] for t in block["tables"]]
+        drivers = summaries[block["group"]]["hazard_drivers"]
+        assert (f"hazard-{block['group']}" in ids) == bool(drivers)
+        assert any(line.startswith("What raised the breakdown hazard") for line in block["lines"]) == bool(drivers)
+    assert any(entry["hazard_drivers"] for entry in summaries.values())
 
 
 def test_records_summarise_the_state(zone_path: tuple) -> None:

@@ -281,6 +281,18 @@ def test_breakdown_hazard_by_hand() -> None:
     assert _hazard(disarmed=1.0, against=5.0, shift=1.0, shortfall=5.0, breakdown_hazard_base=0.5) == 1.0  # capped
 
 
+def test_the_hazard_terms_add_up_to_the_hazard() -> None:
+    """The audit stores the hazard's log terms (disarmament, guarantors, violence, power shift, shortfall, progress):
+    h_0 exp(their sum) is the hazard, and each term is its own covariate's alone."""
+    kw = dict(breakdown_hazard_base=0.01, disarmament_risk=1.5, guarantor_effect=1.0, violence_against_effect=0.5,
+              power_shift_effect=1.0, surplus_breakdown_effect=0.5, progress_commitment_effect=1.2)
+    p = params(**kw)
+    terms = commitment.hazard_terms(1.0, 0.5, 0.4, 2.0, 0.3, 1.5, 0.25, p)
+    assert terms == pytest.approx((0.75, -0.4, 1.0, 0.3, 0.75, -0.3))
+    assert _hazard(1.0, 0.5, 0.4, 2.0, 0.3, 1.5, 0.25, **kw) == pytest.approx(0.01 * math.exp(sum(terms)))
+    assert commitment.hazard_from_terms(terms, p) == pytest.approx(0.01 * math.exp(2.1))
+
+
 def test_breakdown_hazard_directions() -> None:
     g = np.linspace(0.0, 1.0, 5)
     assert all(_hazard(guarantee=a) > _hazard(guarantee=b) for a, b in itertools.pairwise(g))  # Walter: guarantors

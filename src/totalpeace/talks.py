@@ -27,6 +27,16 @@ AUDIT_COLUMNS = {  # audit column -> name in the frame and the summary
     L.AU_BELIEF_LIMITED: "belief_limited", L.AU_BELIEF_GREEDY: "belief_greedy", L.AU_BELIEF_TOTAL: "belief_total",
     L.AU_TRUST: "trust", L.AU_CEASEFIRE: "ceasefire", L.AU_HAZARD: "breakdown_hazard",
     L.AU_MARGIN_TYPES: "margin_if_limited", L.AU_MARGIN_TYPES + 1: "margin_if_greedy",
+    **{L.AU_HAZARD_TERMS + c: f"hazard_{term}" for c, term in enumerate(L.HAZARD_TERMS)},
+}
+# What raised the commitment hazard in the month a table broke down (`hazard_drivers`): the hazard's terms that can
+# raise it, and the base rate h_0 that none of them explains
+HAZARD_DRIVERS = {
+    "shortfall": "the package short of the group's outside option",
+    "violence": "losses in fighting during the talks",
+    "power_shift": "a shift of power",
+    "disarmament": "disarming without trust in the state",
+    "base": "the base rate of breakdown",
 }
 SIGNED = (int(Phase.FINAL_AGREEMENT), int(Phase.IMPLEMENTATION), int(Phase.DEMOBILIZED))
 IMPLEMENTED = (int(Phase.IMPLEMENTATION), int(Phase.DEMOBILIZED))
@@ -155,6 +165,9 @@ def table_summary(records: TableRecords, t: int) -> dict[str, Any]:
     open_month = np.argmax(opened[:, None] & (reason != Reason.WAITING) & (reason != Reason.NO_TABLE), axis=1)
     why = reason[np.arange(R)[broken], np.maximum(ended_at[broken], 0)]
     why = why[ended_at[broken] >= 0]
+    hazard_ends = broken & (ended_at >= 0)
+    hazard_ends[hazard_ends] = reason[np.arange(R)[hazard_ends], ended_at[hazard_ends]] == Reason.BROKE_DOWN
+    end_terms = audit[np.arange(R)[hazard_ends], ended_at[hazard_ends], L.AU_HAZARD_TERMS:L.N_AU]
     stalls = reason[np.isin(reason, STALLING)]
     at_signing = package[np.arange(R)[signed], signed_month[signed]]
     rejected = (reason == Reason.RATIFICATION_REJECTED).any(axis=1)
@@ -177,11 +190,37 @@ def table_summary(records: TableRecords, t: int) -> dict[str, Any]:
         "ratification_rejected_share": float(rejected[signed].mean()) if signed.any() else 0.0,
         "rejected_by": {VETO_PLAYERS[v]: float(np.mean(rejecting == v)) for v in np.unique(rejecting) if v >= 0},
         "why_broken_down": _shares(why),
+        "hazard_drivers": hazard_drivers(end_terms),
         "stalled_by": _shares(stalls),
         "group_margin": run_stats(run_margin),
         "state_margin": run_stats(run_state_margin),
         "bargaining_audit": bargaining_audit(records, t),
     }
+
+
+def hazard_attribution(terms: np.ndarray) -> np.ndarray:
+    """Each breakdown by the commitment hazard shared among what raised the hazard that month (n, drivers in the
+    order of HAZARD_DRIVERS; rows add to 1). With h = h_0 exp(sum of terms), the terms that raised it (positive)
+    account for 1 - exp(-their sum) of the month's hazard, the attributable fraction of epidemiology, shared among
+    them in proportion to their log terms; the rest is the base rate h_0, as the terms that lowered it (guarantors,
+    the agenda's progress) left it. `terms` (n, len(HAZARD_TERMS)) are the audit's log terms."""
+    names = list(L.HAZARD_TERMS)
+    raising = np.stack([np.maximum(terms[:, names.index(k)], 0.0) for k in HAZARD_DRIVERS if k != "base"], axis=1)
+    total = raising.sum(axis=1)
+    attributable = -np.expm1(-total)
+    share = np.divide(raising, total[:, None], out=np.zeros_like(raising), where=total[:, None] > 0)
+    return np.column_stack([share * attributable[:, None], 1.0 - attributable])
+
+
+def hazard_drivers(terms: np.ndarray) -> dict[str, float]:
+    """Over the runs in which the commitment hazard broke the table: the mean share of each breakdown that each driver
+    accounts for (hazard_attribution), largest first; empty where the hazard broke none."""
+    if terms.shape[0] == 0:
+        return {}
+    mean = hazard_attribution(terms).mean(axis=0)
+    order = np.argsort(-mean, kind="stable")
+    names = list(HAZARD_DRIVERS)
+    return {names[i]: float(mean[i]) for i in order if mean[i] > 0.0}
 
 
 def bargaining_audit(records: TableRecords, t: int) -> dict[str, Any]:
@@ -224,6 +263,11 @@ def explain(gid: str, entry: dict[str, Any], top: int = 3) -> list[str]:
         parts = [f"{DESCRIPTION[Reason[name]]} ({share:.0%})"
                  for name, share in list(entry["why_broken_down"].items())[:top]]
         lines.append(f"Why it broke down: {'; '.join(parts)}.")
+    drivers = entry.get("hazard_drivers") or {}
+    if drivers:
+        parts = [f"{HAZARD_DRIVERS[name]} {share:.0%}" for name, share in list(drivers.items())[:top + 1]]
+        lines.append(f"What raised the breakdown hazard when it broke the table (shares of those breakdowns): "
+                     f"{'; '.join(parts)}.")
     if entry["stalled_by"]:
         parts = [f"{DESCRIPTION[Reason[name]]} ({share:.0%} of stalled months)"
                  for name, share in list(entry["stalled_by"].items())[:top]]
@@ -252,7 +296,8 @@ def paired_difference(base: np.ndarray, variant: np.ndarray) -> tuple[float, flo
 
 def compare(base: TableRecords, variant: TableRecords) -> list[dict[str, Any]]:
     """Every table of both ensembles, runs paired by id: for signed, ratified and broken down, the share of runs in
-    each and the paired difference with its 80% interval; the main reason each broke down; the median signed terms."""
+    each and the paired difference with its 80% interval; the main reason each broke down and what mostly raised the
+    breakdown hazard where the hazard broke it; the median signed terms."""
     out = []
     for gid in [g for g in base.groups if g in variant.groups]:
         a, b = base.index(gid), variant.index(gid)
@@ -267,6 +312,7 @@ def compare(base: TableRecords, variant: TableRecords) -> list[dict[str, Any]]:
                  for issue in sa["signed_package"]}
         out.append({"table": gid, "outcomes": outcomes,
                     "why_broken_down": (next(iter(sa["why_broken_down"]), ""), next(iter(sb["why_broken_down"]), "")),
+                    "hazard_driver": (next(iter(sa["hazard_drivers"]), ""), next(iter(sb["hazard_drivers"]), "")),
                     "signed_terms": terms})
     return out
 

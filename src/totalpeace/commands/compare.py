@@ -137,8 +137,8 @@ def print_talks(comparison, console: Console) -> None:
     """One table per variant: each negotiation table's outcomes, paired run by run, the main reason it broke down
     and the median signed terms, baseline against variant."""
     from totalpeace.report.names import actor_names
+    from totalpeace.talks import HAZARD_DRIVERS, reason_text
     from totalpeace.talks import compare as compare_tables
-    from totalpeace.talks import reason_text
 
     base = comparison.results[0]
     names = actor_names(base.summary())
@@ -159,6 +159,10 @@ def print_talks(comparison, console: Console) -> None:
             if why_a or why_b:
                 table.add_row("", "main reason it broke down", reason_text_or_dash(why_a, reason_text),
                               reason_text_or_dash(why_b, reason_text), "")
+            driver_a, driver_b = entry["hazard_driver"]
+            if driver_a or driver_b:
+                table.add_row("", "what mostly raised the breakdown hazard", HAZARD_DRIVERS.get(driver_a, "-"),
+                              HAZARD_DRIVERS.get(driver_b, "-"), "")
             for issue, (a, b) in entry["signed_terms"].items():
                 if a is not None or b is not None:
                     table.add_row("", f"signed {issue.replace('_', ' ')} (median)", "-" if a is None else f"{a:.2f}",

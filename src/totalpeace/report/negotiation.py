@@ -31,6 +31,7 @@ def table_blocks(results: Results) -> list[dict]:
         agenda = [[issue.replace("_", " "), f"{terms['opening']:.2f}", f"{terms['ceiling']:.2f}",
                    _term(entry["signed_package"][issue])] for issue, terms in entry["agenda"].items()]
         why = [[DESCRIPTION[Reason[name]], f"{share:.0%}"] for name, share in entry["why_broken_down"].items()]
+        drivers = [[talks.HAZARD_DRIVERS[name], f"{share:.0%}"] for name, share in entry["hazard_drivers"].items()]
         stalls = [[DESCRIPTION[Reason[name]], f"{share:.0%}"] for name, share in entry["stalled_by"].items()]
         audit = [[kind.replace("_", " "), *(_usd(effects.get(key)) for key in
                                            ("group_outside_option_raised_by", "group_value_raised_by"))]
@@ -41,6 +42,9 @@ def table_blocks(results: Results) -> list[dict]:
         if why:
             tables.append({"title": f"Why it broke down ({entry['broken_down_share']:.0%} of runs)", "id": f"why-{gid}",
                            "rows": why, "header": ["reason", "share of the runs in which it broke down"]})
+        if drivers:
+            tables.append({"title": "What raised the breakdown hazard when it broke the table", "id": f"hazard-{gid}",
+                           "rows": drivers, "header": ["driver", "share of the breakdowns by the hazard (7.5)"]})
         if stalls:
             tables.append({"title": "What held it up", "id": f"stalls-{gid}", "rows": stalls,
                            "header": ["reason", "share of stalled months"]})
@@ -87,6 +91,9 @@ def comparison_table(baseline: Results, variant: Results, labels: tuple[str, str
         why_a, why_b = entry["why_broken_down"]
         if why_a or why_b:
             rows.append([gid, "main reason it broke down", _reason(why_a), _reason(why_b), ""])
+        driver_a, driver_b = entry["hazard_driver"]
+        if driver_a or driver_b:
+            rows.append([gid, "what mostly raised the breakdown hazard", _driver(driver_a), _driver(driver_b), ""])
         for issue, (a, b) in entry["signed_terms"].items():
             rows.append([gid, f"signed {issue.replace('_', ' ')} (median)", _value(a), _value(b), ""])
     return ("<h3>Negotiation tables</h3>"
@@ -96,6 +103,10 @@ def comparison_table(baseline: Results, variant: Results, labels: tuple[str, str
 
 def _reason(name: str) -> str:
     return DESCRIPTION[Reason[name]] if name else "-"
+
+
+def _driver(name: str) -> str:
+    return talks.HAZARD_DRIVERS[name] if name else "-"
 
 
 def _value(v: float | None) -> str:

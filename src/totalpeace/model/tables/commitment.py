@@ -31,13 +31,29 @@ def powell_shift(p_now: float, p_before: float, p) -> float:
 
 
 @numba.njit(cache=True)
+def hazard_terms(disarmed: float, trust: float, guarantee: float, violence_against: float, shift: float,
+                 shortfall: float, progress: float, p) -> tuple[float, float, float, float, float, float]:
+    """The hazard's terms in log units, in the order of layout.HAZARD_TERMS: disarmament without trust, guarantors,
+    violence against the group, a shift of power, the package's shortfall, the agenda's progress. Kept apart so that
+    the negotiation audit can say which of them raised the hazard in the month a table broke down."""
+    return (p.disarmament_risk * disarmed * (1.0 - trust), -p.guarantor_effect * guarantee,
+            p.violence_against_effect * violence_against, p.power_shift_effect * shift,
+            p.surplus_breakdown_effect * shortfall, -p.progress_commitment_effect * progress)
+
+
+@numba.njit(cache=True)
+def hazard_from_terms(terms: tuple[float, float, float, float, float, float], p) -> float:
+    """Monthly probability that the table or agreement breaks down: h_0 exp(sum of the terms), capped at 1."""
+    log_h = terms[0] + terms[1] + terms[2] + terms[3] + terms[4] + terms[5]
+    return min(1.0, p.breakdown_hazard_base * math.exp(log_h))
+
+
+@numba.njit(cache=True)
 def breakdown_hazard(disarmed: float, trust: float, guarantee: float, violence_against: float, shift: float,
                      shortfall: float, progress: float, p) -> float:
     """Monthly probability that the table or agreement breaks down (capped at 1)."""
-    log_h = (p.disarmament_risk * disarmed * (1.0 - trust) - p.guarantor_effect * guarantee
-             + p.violence_against_effect * violence_against + p.power_shift_effect * shift
-             + p.surplus_breakdown_effect * shortfall - p.progress_commitment_effect * progress)
-    return min(1.0, p.breakdown_hazard_base * math.exp(log_h))
+    return hazard_from_terms(hazard_terms(disarmed, trust, guarantee, violence_against, shift, shortfall, progress,
+                                          p), p)
 
 
 @numba.njit(cache=True)

@@ -136,7 +136,12 @@ N_CF_FIELDS = 3
 # The group's margin at its table (its value of the package over its outside option, relative to its war value) were it
 # limited (AU_MARGIN_TYPES) or greedy (+ 1): what each type would risk by exploiting a ceasefire (7.13)
 AU_MARGIN_TYPES = AU_CF + N_CF_FIELDS * len(AU_COUNTERFACTUALS)
-N_AU = AU_MARGIN_TYPES + 2
+# The commitment hazard's terms in log units (commitment.hazard_terms), in this order: what raised or lowered the
+# month's hazard above or below its base h_0 (0 in a month the hazard does not apply)
+HAZARD_TERMS = ("disarmament", "guarantors", "violence", "power_shift", "shortfall", "progress")
+AU_HAZARD_TERMS = AU_MARGIN_TYPES + 2
+N_HAZARD_TERMS = len(HAZARD_TERMS)
+N_AU = AU_HAZARD_TERMS + N_HAZARD_TERMS
 
 # What ended a table (AU_CAUSE; the codes of the pattern catalogue's `breakdown_reason`, validation/statistics.py)
 CAUSE_NONE, CAUSE_ATTACK, CAUSE_VIOLATION, CAUSE_STATE, CAUSE_GROUP, CAUSE_SPOILER = range(6)

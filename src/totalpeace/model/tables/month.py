@@ -35,7 +35,7 @@ from numba import literal_unroll
 from totalpeace.model import strength
 from totalpeace.model.tables import beliefs, effects, protocol, values, veto
 from totalpeace.model.tables.bdm import bdm_package, present_count
-from totalpeace.model.tables.commitment import agenda_progress, breakdown_hazard, powell_shift
+from totalpeace.model.tables.commitment import agenda_progress, hazard_from_terms, hazard_terms, powell_shift
 from totalpeace.model.tables.issues import (
     ALTERNATING,
     BDM,
@@ -69,6 +69,7 @@ from totalpeace.model.tables.layout import (
     AU_GROUP_OUTSIDE,
     AU_GROUP_VALUE,
     AU_HAZARD,
+    AU_HAZARD_TERMS,
     AU_MARGIN_TYPES,
     AU_PHASE,
     AU_REASON,
@@ -114,6 +115,7 @@ from totalpeace.model.tables.layout import (
     IN_ZONE,
     N_AU,
     N_CF_FIELDS,
+    N_HAZARD_TERMS,
     NAT_COHESION,
     NAT_LEGITIMACY,
     NAT_POLITICAL_COST,
@@ -769,9 +771,12 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                 shift = powell_shift(power, st[g, ST_POWER_SLOW], p)
                 against = min(max(12.0 * loss_now, 0.0), 5.0)
                 progress = agenda_progress(st[g, ST_AGREED], st[g, ST_TO_AGREE]) if unresolved(ph) else 0.0
-                hazard = breakdown_hazard(disarmed, trust_now, inp[g, IN_GUARANTEE], against, shift, shortfall,
-                                          progress, p)
+                terms = hazard_terms(disarmed, trust_now, inp[g, IN_GUARANTEE], against, shift, shortfall, progress,
+                                     p)
+                hazard = hazard_from_terms(terms, p)
                 audit[g, AU_HAZARD] = hazard
+                for c in range(N_HAZARD_TERMS):
+                    audit[g, AU_HAZARD_TERMS + c] = terms[c]
                 if u[g, U_BREAKDOWN] < hazard:
                     ph, reason = BROKEN, R_BROKE_DOWN
                     trigger = CAUSE_GROUP
