@@ -227,6 +227,9 @@ def test_talks_csv_has_each_tables_outcome_and_main_reason(results):
         why = table["why_broken_down"]
         assert row["main_reason_broken_down"] == (max(why, key=why.get) if why else "")
         assert row["main_reason_share"] == (max(why.values()) if why else 0.0)
+        drivers = table["hazard_drivers"]
+        assert row["main_hazard_driver"] == (max(drivers, key=drivers.get) if drivers else "")
+        assert row["main_hazard_driver_share"] == (max(drivers.values()) if drivers else 0.0)
     assert np.isclose(frame.filter(like="final_").sum(axis=1), 1.0).all()
 
 

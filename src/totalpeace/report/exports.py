@@ -58,7 +58,8 @@ def summary_frame(summary: Mapping[str, Any]) -> pd.DataFrame:
 def talks_frame(summary: Mapping[str, Any]) -> pd.DataFrame:
     """One row per group: its final-phase shares (they add to 1), ever signed, broken down at the end; for a group
     with a table, ratified, the median months from opening to signing and the main reason it broke down (the
-    audit's reason code, docs/model.md section 7.4) with its share of the breakdowns."""
+    audit's reason code, docs/model.md section 7.4) with its share of the breakdowns, and what mostly raised the
+    commitment hazard where it broke the table (`hazard_drivers`, docs/outputs.md) with its share."""
     names = actor_names(summary)
     rows = []
     for gid, group in summary["groups"].items():
@@ -70,15 +71,19 @@ def talks_frame(summary: Mapping[str, Any]) -> pd.DataFrame:
         if table:
             why = table["why_broken_down"]
             main = max(why, key=why.get) if why else ""
+            drivers = table.get("hazard_drivers") or {}  # absent from the summaries of older versions
+            driver = max(drivers, key=drivers.get) if drivers else ""
             row.update({"ratified": table["ratified_share"],
                         "months_to_signing_p50": table["months_to_signing"].get("p50"),
-                        "main_reason_broken_down": main, "main_reason_share": why.get(main, 0.0)})
+                        "main_reason_broken_down": main, "main_reason_share": why.get(main, 0.0),
+                        "main_hazard_driver": driver, "main_hazard_driver_share": drivers.get(driver, 0.0)})
         rows.append(row)
     frame = pd.DataFrame(rows)
     numeric = frame.select_dtypes("number").columns.drop("months_to_signing_p50", errors="ignore")
     frame[numeric] = frame[numeric].fillna(0.0)
-    if "main_reason_broken_down" in frame:
-        frame["main_reason_broken_down"] = frame["main_reason_broken_down"].fillna("")
+    for column in ("main_reason_broken_down", "main_hazard_driver"):
+        if column in frame:
+            frame[column] = frame[column].fillna("")
     return frame
 
 
