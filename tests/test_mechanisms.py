@@ -980,10 +980,12 @@ def test_homicide_baselines_keep_the_observed_total_and_the_floor() -> None:
 
 def test_ordinary_crime_answers_to_the_state_control_change() -> None:
     p = params(ordinary_state_effect=0.67)
-    assert violence.ordinary_crime(80.0, 0.6, 0.6, p) == 80.0  # unchanged control keeps the start's level
-    assert violence.ordinary_crime(80.0, 0.7, 0.6, p) == pytest.approx(80.0 * math.exp(-0.067))  # the state gains
-    assert violence.ordinary_crime(80.0, 0.5, 0.6, p) > 80.0  # it loses ground
-    assert violence.ordinary_crime(80.0, 0.1, 0.9, params(ordinary_state_effect=0.0)) == 80.0  # held at the start
+    assert violence.ordinary_crime(80.0, 0.6, 0.6, 0.0, p) == 80.0  # unchanged control keeps the start's level
+    assert violence.ordinary_crime(80.0, 0.7, 0.6, 0.0, p) == pytest.approx(80.0 * math.exp(-0.067))  # state gains
+    assert violence.ordinary_crime(80.0, 0.5, 0.6, 0.0, p) > 80.0  # it loses ground
+    assert violence.ordinary_crime(80.0, 0.1, 0.9, 0.0, params(ordinary_state_effect=0.0)) == 80.0  # held
+    # the national drift multiplies it, whatever the control
+    assert violence.ordinary_crime(80.0, 0.7, 0.6, 0.1, p) == pytest.approx(80.0 * math.exp(0.1 - 0.067))
 
 
 def test_removals_split_into_killed_captured_and_surrendered() -> None:

@@ -288,10 +288,10 @@ class TerritoryAgent(mesa.Agent):
                       for g in self.model.group_list))
 
     def commit_violence(self, scale: float) -> None:
-        """Homicides: ordinary crime (the start's level, following the state's control since) plus the armed
-        groups' homicides (a national rate per effective armed member times the drivers, plus selective killings),
-        killings of social leaders, civilians killed in operations and deaths between groups; negative-binomial
-        counts. Then lethal clashes, massacres, displacement and confinement."""
+        """Homicides: ordinary crime (the start's level, following the state's control and the national drift since)
+        plus the armed groups' homicides (a national rate per effective armed member times the drivers, plus
+        selective killings), killings of social leaders, civilians killed in operations and deaths between groups;
+        negative-binomial counts. Then lethal clashes, massacres, displacement and confinement."""
         model, p = self.model, self.model.p
         drivers = min(max(self.drivers, -20.0), 20.0)
         q = self.competition()
@@ -305,7 +305,8 @@ class TerritoryAgent(mesa.Agent):
         self.lethal_clashes = float(model.rng.poisson(lethal / p["members_per_clash"])) if lethal > 0 else 0.0
         self.rival_deaths = sum(self.lethality[gid] * lost for gid, lost in self.losses_groups.items())
         extra = self.leaders + self.rival_deaths + sum(self.collateral.values())
-        ordinary = self.hom_base * math.exp(-p["ordinary_state_effect"] * (self.control[STATE] - self.hom_control0))
+        ordinary = self.hom_base * math.exp(model.crime_drift
+                                            - p["ordinary_state_effect"] * (self.control[STATE] - self.hom_control0))
         mu = ordinary + armed + extra
         if mu > 0:
             size = p["homicide_dispersion"]

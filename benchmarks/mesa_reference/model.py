@@ -44,6 +44,7 @@ class TotalPeaceModel(mesa.Model):
         self.contest_form = scenario.model.contest_form
         self.phased = scenario.policy.talks.mode == "phased"
         self.month = 0
+        self.crime_drift = 0.0  # the national drift of ordinary crime, log units (a random walk from 0)
         self.security_budget = float(scenario.security.budget or 0.0)
         self._build_agents(scenario)
         self.groups_desk = GroupDesk(self, float(scenario.security.military + scenario.security.police))
@@ -360,6 +361,8 @@ class TotalPeaceModel(mesa.Model):
                          - sum(t.selective for t in self.territory_list))
             self.armed_scale = remainder / reference if reference > 0 and remainder > 0 else 0.0
             self.set_ordinary_crime()
+        else:  # ordinary crime drifts nationally from the second month: one shock a month for every territory
+            self.crime_drift += p["crime_drift_sd"] * float(self.rng.normal(size=1)[0])
         territories.do("commit_violence", self.armed_scale)
 
         # 10. spill-over

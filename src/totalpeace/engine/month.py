@@ -13,7 +13,15 @@ import numpy as np
 
 from totalpeace.engine.inputs import LeverEffects, Levers, Options, WorldArrays
 from totalpeace.engine.records import Records, record_groups, record_month, record_outcomes, record_tables
-from totalpeace.engine.rng import Draws, Purpose, draw_negative_binomial, draw_poisson, draw_uniform, stream_key
+from totalpeace.engine.rng import (
+    Draws,
+    Purpose,
+    draw_negative_binomial,
+    draw_normal,
+    draw_poisson,
+    draw_uniform,
+    stream_key,
+)
 from totalpeace.engine.state import State
 from totalpeace.model import (
     choices,
@@ -37,6 +45,7 @@ EFFORT_NOISE = int(Purpose.EFFORT_NOISE)
 STATE_CLASHES = int(Purpose.STATE_CLASHES)
 GROUP_CLASHES = int(Purpose.GROUP_CLASHES)
 HOMICIDES = int(Purpose.HOMICIDES)
+CRIME_DRIFT = int(Purpose.CRIME_DRIFT)
 TALKS_ADVANCE = int(Purpose.TALKS_ADVANCE)  # every draw of the tables' month (N_U per group)
 SPLIT = int(Purpose.SPLIT)
 DISSENT = int(Purpose.DISSENT)
@@ -543,6 +552,10 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
                 hom_control0[t] = control[t, G]
             hom_base[:] = violence.homicide_baselines(observed, expected0)
         scale = state.armed_scale[r]
+        if m > 0:
+            state.crime_drift[r] = violence.crime_drift(
+                state.crime_drift[r], draw_normal(draws, stream_key(seed, run, m, CRIME_DRIFT), 0), p)
+        drift = state.crime_drift[r]
         key = stream_key(seed, run, m, HOMICIDES)
         key_lethal = stream_key(seed, run, m, LETHAL_CLASHES)
         key_massacres = stream_key(seed, run, m, MASSACRES)
@@ -560,7 +573,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             extra = leaders[t] + rival_deaths[t]
             for g in range(G):
                 extra += collateral[g, t]
-            mu = violence.ordinary_crime(hom_base[t], control[t, G], hom_control0[t], p) + armed + extra
+            mu = violence.ordinary_crime(hom_base[t], control[t, G], hom_control0[t], drift, p) + armed + extra
             homicides[t] = draw_negative_binomial(draws, mu, p.homicide_dispersion, key, t)
             conflict = homicides[t] * (armed + extra) / mu if mu > 0 else 0.0
             armed_killings[t] = homicides[t] * armed / mu if mu > 0 else 0.0

@@ -37,6 +37,7 @@ class Purpose(IntEnum):
     WILLINGNESS = 11
     SPLIT_HAZARD = 12
     VIOLATIONS_SEEN = 13
+    CRIME_DRIFT = 14
 
 
 class Draws(NamedTuple):

@@ -686,6 +686,17 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "At full control the semi-elasticity equals the elasticity, so a fall of the state's share from 1 to "
               "0.9 raises ordinary crime by about 7%, as a tenth fewer police would in US cities; the range runs "
               "from no effect to twice that.", bounds=(0.0, 10.0)),
+    ParamSpec("crime_drift_sd", 0.026, 0.013, 0.035, "log / month", "M7.2",
+              "Police national homicides 2003-2021 (national_series.csv): standard deviation of the yearly log changes "
+              "0.0737 [R]; the monthly step of a random walk whose yearly totals change that much, "
+              "0.0737 / sqrt((2 x 12^2 + 1) / 36) (tools/crime_drift.py) [R-derived]; range: half the estimate (if "
+              "half of that variation came from the conflict the model represents) to the estimate plus two "
+              "standard errors",
+              "sigma_C: monthly step of the national drift of ordinary crime, a random walk in log units shared by "
+              "every territory of a run (0: ordinary crime follows only the state's control).",
+              "Homicides outside the conflict rise and fall nationally for reasons the model does not represent; the "
+              "territories' own counting noise is independent and nearly cancels in a national total.",
+              bounds=(0.0, 1.0)),
     ParamSpec("armed_violence_share", 0.3, 0.1, 0.6, "share", "M3.3/M7.2", ASSUMPTION,
               "w_v: share of the homicides observed at the start that armed groups commit (the rest is ordinary "
               "crime); it sets the national rate per effective armed member.", bounds=(0.0, 1.0)),

@@ -1,0 +1,64 @@
+"""Set the national drift of ordinary crime (`crime_drift_sd`) from the Police's yearly homicide counts.
+
+Why this script exists
+----------------------
+The model draws each territory's homicides as a negative-binomial count around its expected level. Those draws are
+independent across territories, so a national total of some 13,000 homicides a year barely moves between runs
+(about ±1%), while Colombia's national count changed by several per cent a year for reasons the model does not
+represent (policing, urban gang pacts, the economy). Held at one level, the model's national forecasts were
+overconfident: their 80% intervals held 0–25% of the observed years in the rolling-origin backtest
+(docs/validation.md 7.5).
+
+The rule (docs/model.md 7.10) multiplies ordinary crime in every territory by exp(z_m), where z is a random walk with
+monthly steps N(0, sigma_C^2) shared by the territories of a run. This script reads the Police series shipped with
+the package (`national_series.csv`, `homicides_count_police_siedco`, 2003-2021), takes the standard deviation of its
+yearly log changes, and converts it to the monthly step of a random walk whose yearly totals change that much: for a
+random walk the difference between two consecutive 12-month means has variance sigma^2 (2 n^2 + 1) / (3 n), n = 12.
+It prints the estimate, its standard error and the range the registry uses: from half the estimate (if half of the
+yearly variation came from the conflict, which the model represents) to the estimate plus two standard errors.
+
+Usage::
+
+    python tools/crime_drift.py
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+import numpy as np
+import pandas as pd
+
+SERIES = "homicides_count_police_siedco"
+MONTHS = 12
+
+
+def yearly_counts() -> pd.Series:
+    """The Police's national homicides by year (2003-2021), from the package's own copy of the curated series."""
+    path = files("totalpeace") / "data" / "colombia" / "national_series.csv"
+    with path.open(encoding="utf-8") as handle:
+        frame = pd.read_csv(handle)
+    rows = frame[frame["series"] == SERIES]
+    return rows.set_index("year")["value"].astype(float).sort_index()
+
+
+def monthly_step(yearly_sd: float, n: int = MONTHS) -> float:
+    """The monthly step of a random walk whose consecutive n-month means differ with standard deviation `yearly_sd`."""
+    return yearly_sd / np.sqrt((2 * n * n + 1) / (3 * n))
+
+
+def main() -> None:
+    counts = yearly_counts()
+    changes = np.diff(np.log(counts.to_numpy()))
+    sd = float(np.std(changes, ddof=1))
+    se = sd / np.sqrt(2 * (len(changes) - 1))  # standard error of a standard deviation (normal approximation)
+    step, step_se = monthly_step(sd), monthly_step(se)
+    print(f"{SERIES}: {len(counts)} years ({counts.index.min()}-{counts.index.max()}), "
+          f"{len(changes)} yearly log changes")
+    print(f"  mean {changes.mean():+.4f}, standard deviation {sd:.4f} (standard error {se:.4f})")
+    print(f"crime_drift_sd (monthly step of the random walk): {step:.4f}")
+    print(f"  range: {step / 2:.4f} (half) to {step + 2 * step_se:.4f} (plus two standard errors)")
+
+
+if __name__ == "__main__":
+    main()
