@@ -223,7 +223,8 @@ def test_the_audit_stores_the_terms_of_each_months_hazard(flagship: totalpeace.S
     broke = frame[frame.reason == "BROKE_DOWN"]
     assert len(broke) > 0 and (broke.breakdown_hazard > 0).all()
     # the summary says what raised the hazard wherever it broke a table, and only there
-    for entry in talks.summaries(results.tables).values():
+    summaries = talks.summaries(results.tables)
+    for entry in summaries.values():
         drivers = entry["hazard_drivers"]
         assert bool(drivers) == ("BROKE_DOWN" in entry["why_broken_down"])
         if drivers:
@@ -232,7 +233,6 @@ def test_the_audit_stores_the_terms_of_each_months_hazard(flagship: totalpeace.S
     # the report and the dashboard show them as a table of their own, and the terminal as a line
     from totalpeace.report.negotiation import table_blocks
 
-    summaries = talks.summaries(results.tables)
     for block in table_blocks(results):
         ids = [t["id"] for t in block["tables"]]
         drivers = summaries[block["group"]]["hazard_drivers"]
