@@ -1,4 +1,4 @@
-"""Set the national drift of ordinary crime (`crime_drift_sd`) from the Police's yearly homicide counts.
+"""Set the drifts of ordinary crime (`crime_drift_sd`, `regional_crime_drift_sd`) from the Police's homicide counts.
 
 Why this script exists
 ----------------------
@@ -17,6 +17,13 @@ random walk the difference between two consecutive 12-month means has variance s
 It prints the estimate, its standard error and the range the registry uses: from half the estimate (if half of the
 yearly variation came from the conflict, which the model represents) to the estimate plus two standard errors.
 
+Each territory's own drift (`regional_crime_drift_sd`) is read from the departments' yearly homicides (the shipped
+municipal panel summed by department; those with 300 a year or more, where counting noise is small): the variance of
+a department's log change relative to the nation's, less its Poisson part, grows with the lag as a random walk's
+does, by 12 sigma_R^2 a year. The slope over lags of one to four years gives sigma_R; from 2008, after the
+paramilitaries' demobilisation moved violence between regions (a conflict the model represents), for the default,
+and over every year for the top of the range.
+
 Usage::
 
     python tools/crime_drift.py
@@ -31,6 +38,8 @@ import pandas as pd
 
 SERIES = "homicides_count_police_siedco"
 MONTHS = 12
+LAGS = (1, 2, 3, 4)  # years
+LARGE = 300  # homicides a year: departments whose counts are large enough for the Poisson part to be small
 
 
 def yearly_counts() -> pd.Series:
@@ -40,6 +49,29 @@ def yearly_counts() -> pd.Series:
         frame = pd.read_csv(handle)
     rows = frame[frame["series"] == SERIES]
     return rows.set_index("year")["value"].astype(float).sort_index()
+
+
+def department_counts() -> pd.DataFrame:
+    """Homicides by year (rows) and department (columns): the shipped municipal panel summed by department."""
+    path = files("totalpeace") / "data" / "colombia-municipal" / "panel.parquet"
+    with path.open("rb") as handle:
+        panel = pd.read_parquet(handle)
+    rows = panel[panel["indicator"] == "homicides"]
+    return rows.groupby([rows["year"], rows["id"].str[:2]])["value"].sum().unstack()
+
+
+def regional_step(counts: pd.DataFrame) -> tuple[float, list[float], int]:
+    """The monthly step of each department's own random walk: the slope, over `LAGS`, of the variance of its log
+    change relative to the nation's, less the Poisson part (1/n of each year's count), is 12 sigma_R^2 a year."""
+    large = counts.loc[:, counts.mean() >= LARGE]
+    logs, national = np.log(large), np.log(counts.sum(axis=1))
+    excess = []
+    for lag in LAGS:
+        relative = logs.diff(lag).sub(national.diff(lag), axis=0).to_numpy()
+        poisson = ((1.0 / large) + (1.0 / large).shift(lag)).to_numpy()
+        excess.append(float(np.nanmean(relative ** 2) - np.nanmean(poisson)))
+    slope = float(np.polyfit(LAGS, excess, 1)[0])
+    return float(np.sqrt(max(slope, 0.0) / MONTHS)), excess, large.shape[1]
 
 
 def monthly_step(yearly_sd: float, n: int = MONTHS) -> float:
@@ -58,6 +90,12 @@ def main() -> None:
     print(f"  mean {changes.mean():+.4f}, standard deviation {sd:.4f} (standard error {se:.4f})")
     print(f"crime_drift_sd (monthly step of the random walk): {step:.4f}")
     print(f"  range: {step / 2:.4f} (half) to {step + 2 * step_se:.4f} (plus two standard errors)")
+    counts = department_counts()
+    for first, use in ((2008, "default"), (int(counts.index.min()), "top of the range")):
+        regional, excess, n = regional_step(counts.loc[first:])
+        lags = ", ".join(f"{lag}: {v:.4f}" for lag, v in zip(LAGS, excess, strict=True))
+        print(f"regional_crime_drift_sd from {first} ({n} departments; excess variance by lag in years {lags}): "
+              f"{regional:.4f} ({use})")
 
 
 if __name__ == "__main__":

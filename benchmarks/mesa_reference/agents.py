@@ -70,6 +70,7 @@ class TerritoryAgent(mesa.Agent):
         self.vacated_now = 0.0
         self.leader_vacuum = 0.0  # the slower record of vacated ground that social-leader killings follow
         self.hom_base = 0.0
+        self.regional_drift = 0.0  # its own drift of ordinary crime, log units (a random walk from 0)
         self.hom_control0 = 0.0  # the state's control share in month 0
         self.losses_state: dict[str, float] = {}
         self.captured_support: dict[str, float] = {}  # support-network members the operations arrested here
@@ -288,7 +289,7 @@ class TerritoryAgent(mesa.Agent):
                       for g in self.model.group_list))
 
     def commit_violence(self, scale: float) -> None:
-        """Homicides: ordinary crime (the start's level, following the state's control and the national drift since)
+        """Homicides: ordinary crime (the start's level, following the state's control and the drifts since)
         plus the armed groups' homicides (a national rate per effective armed member times the drivers, plus
         selective killings), killings of social leaders, civilians killed in operations and deaths between groups;
         negative-binomial counts. Then lethal clashes, massacres, displacement and confinement."""
@@ -305,7 +306,7 @@ class TerritoryAgent(mesa.Agent):
         self.lethal_clashes = float(model.rng.poisson(lethal / p["members_per_clash"])) if lethal > 0 else 0.0
         self.rival_deaths = sum(self.lethality[gid] * lost for gid, lost in self.losses_groups.items())
         extra = self.leaders + self.rival_deaths + sum(self.collateral.values())
-        ordinary = self.hom_base * math.exp(model.crime_drift
+        ordinary = self.hom_base * math.exp(model.crime_drift + self.regional_drift
                                             - p["ordinary_state_effect"] * (self.control[STATE] - self.hom_control0))
         mu = ordinary + armed + extra
         if mu > 0:

@@ -361,8 +361,10 @@ class TotalPeaceModel(mesa.Model):
                          - sum(t.selective for t in self.territory_list))
             self.armed_scale = remainder / reference if reference > 0 and remainder > 0 else 0.0
             self.set_ordinary_crime()
-        else:  # ordinary crime drifts nationally from the second month: one shock a month for every territory
+        else:  # ordinary crime drifts from the second month: nationally (one shock for every territory) and locally
             self.crime_drift += p["crime_drift_sd"] * float(self.rng.normal(size=1)[0])
+            for t in self.territory_list:
+                t.regional_drift += p["regional_crime_drift_sd"] * float(self.rng.normal(size=1)[0])
         territories.do("commit_violence", self.armed_scale)
 
         # 10. spill-over

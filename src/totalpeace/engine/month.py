@@ -46,6 +46,7 @@ STATE_CLASHES = int(Purpose.STATE_CLASHES)
 GROUP_CLASHES = int(Purpose.GROUP_CLASHES)
 HOMICIDES = int(Purpose.HOMICIDES)
 CRIME_DRIFT = int(Purpose.CRIME_DRIFT)
+REGIONAL_DRIFT = int(Purpose.REGIONAL_DRIFT)
 TALKS_ADVANCE = int(Purpose.TALKS_ADVANCE)  # every draw of the tables' month (N_U per group)
 SPLIT = int(Purpose.SPLIT)
 DISSENT = int(Purpose.DISSENT)
@@ -552,9 +553,14 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
                 hom_control0[t] = control[t, G]
             hom_base[:] = violence.homicide_baselines(observed, expected0)
         scale = state.armed_scale[r]
+        regional = state.regional_drift[r]
         if m > 0:
             state.crime_drift[r] = violence.crime_drift(
-                state.crime_drift[r], draw_normal(draws, stream_key(seed, run, m, CRIME_DRIFT), 0), p)
+                state.crime_drift[r], draw_normal(draws, stream_key(seed, run, m, CRIME_DRIFT), 0), p.crime_drift_sd)
+            key_regional = stream_key(seed, run, m, REGIONAL_DRIFT)
+            for t in range(T):
+                regional[t] = violence.crime_drift(regional[t], draw_normal(draws, key_regional, t),
+                                                   p.regional_crime_drift_sd)
         drift = state.crime_drift[r]
         key = stream_key(seed, run, m, HOMICIDES)
         key_lethal = stream_key(seed, run, m, LETHAL_CLASHES)
@@ -573,7 +579,8 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             extra = leaders[t] + rival_deaths[t]
             for g in range(G):
                 extra += collateral[g, t]
-            mu = violence.ordinary_crime(hom_base[t], control[t, G], hom_control0[t], drift, p) + armed + extra
+            mu = violence.ordinary_crime(hom_base[t], control[t, G], hom_control0[t], drift + regional[t], p) \
+                + armed + extra
             homicides[t] = draw_negative_binomial(draws, mu, p.homicide_dispersion, key, t)
             conflict = homicides[t] * (armed + extra) / mu if mu > 0 else 0.0
             armed_killings[t] = homicides[t] * armed / mu if mu > 0 else 0.0

@@ -38,6 +38,7 @@ class Purpose(IntEnum):
     SPLIT_HAZARD = 12
     VIOLATIONS_SEEN = 13
     CRIME_DRIFT = 14
+    REGIONAL_DRIFT = 15
 
 
 class Draws(NamedTuple):

@@ -62,6 +62,7 @@ VARIABLES: tuple[Variable, ...] = (
              "answers to its change)"),
     Variable("armed_scale", (), "homicides a month per effective armed member, set in the first month"),
     Variable("crime_drift", (), "the national drift of ordinary crime, log units (a random walk from 0)"),
+    Variable("regional_drift", ("T",), "each territory's own drift of ordinary crime, log units (a walk from 0)"),
     Variable("flow0", ("K",), "cocaine flow toward each neighbour at the start"),
     Variable("loss_share", ("G",), "share of members lost to the state and rivals last month"),
     Variable("rent0", ("G",), "each group's stake: its status-quo income in the first month"),

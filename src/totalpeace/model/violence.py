@@ -181,24 +181,27 @@ def homicide_baselines(observed: np.ndarray, model_killings: np.ndarray) -> np.n
 
 
 @numba.njit(cache=True)
-def crime_drift(previous: float, shock: float, p) -> float:
-    """The national drift of ordinary crime, log units: a random walk z_m = z_(m-1) + sigma_C e_m, e_m ~ N(0, 1),
-    one per run and month, shared by every territory (0 in the first month). Homicides outside the conflict rise and
-    fall nationally for reasons the model does not represent (policing, urban gang pacts, the economy): Colombia's
-    Police count changed by 7.4% a year (standard deviation of the log changes, 2003-2021) while the territories'
-    own counting noise, independent across territories, adds almost nothing to a national total. Without it the
-    national forecasts' intervals are far too narrow (docs/validation.md 7.5)."""
-    return previous + p.crime_drift_sd * shock
+def crime_drift(previous: float, shock: float, step: float) -> float:
+    """One month of a drift of ordinary crime, log units: a random walk z_m = z_(m-1) + sigma e_m, e_m ~ N(0, 1).
+    Two of them move ordinary crime (0 in the first month): the national one (`crime_drift_sd`), one per run and
+    shared by every territory, and each territory's own (`regional_crime_drift_sd`), independent across territories.
+    Homicides outside the conflict rise and fall for reasons the model does not represent (policing, urban gang
+    pacts, the economy): Colombia's Police count changed by 7.4% a year nationally (standard deviation of the log
+    changes, 2003-2021), and a department's relative to the nation's drifts further the longer the lag, while the
+    territories' own counting noise is independent from month to month and, summed, adds almost nothing. Without
+    them the forecasts' intervals are far too narrow (docs/validation.md 7.5)."""
+    return previous + step * shock
 
 
 @numba.njit(cache=True)
 def ordinary_crime(baseline: float, state_control: float, state_control0: float, drift: float, p) -> float:
     """Ordinary-crime homicides in a territory this month: the start's level, times exp(z - beta_O (c_S - c_S0)),
-    with c_S the state's control share now and c_S0 at the start and z the national drift (crime_drift). Policing
+    with c_S the state's control share now and c_S0 at the start and z the drifts (crime_drift: the national one plus
+    the territory's own). Policing
     and the state's hold on a territory deter ordinary crime too, not only the armed groups' killings: where the
     state gains ground ordinary crime falls, where it withdraws (or armed groups take the ground it held) it rises;
     where control is unchanged and without drift it stays at the start's level, so month 0 keeps the observed count.
-    The drift has median 0, so the central path and the median are the start's level."""
+    The drifts have median 0, so the central path and the median are the start's level."""
     return baseline * np.exp(drift - p.ordinary_state_effect * (state_control - state_control0))
 
 

@@ -697,6 +697,18 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "Homicides outside the conflict rise and fall nationally for reasons the model does not represent; the "
               "territories' own counting noise is independent and nearly cancels in a national total.",
               bounds=(0.0, 1.0)),
+    ParamSpec("regional_crime_drift_sd", 0.03, 0.015, 0.0375, "log / month", "M7.2",
+              "Police homicides by department 2008-2021 (the shipped municipal panel): the variance of a department's "
+              "log change relative to the nation's, less its Poisson part, grows by 0.0105 a year of lag (0.011, "
+              "0.023, 0.034, 0.043 at one to four years; 14 departments with 300 homicides a year or more) [R]; a "
+              "random walk's monthly step sqrt(0.0105 / 12) (tools/crime_drift.py) [R-derived]; range: half of it to "
+              "the same estimate over 2003-2021 (0.0375), when the paramilitaries' demobilisation moved violence "
+              "between regions",
+              "sigma_R: monthly step of each territory's own drift of ordinary crime, a random walk in log units "
+              "independent across territories (0: territories move only with the nation).",
+              "A department's homicides drift away from the nation's the longer the lag, for local reasons the model "
+              "does not represent (a city's gang pact, local policing); measured on departments, applied to any "
+              "territory (for municipalities it is likely too small).", bounds=(0.0, 1.0)),
     ParamSpec("armed_violence_share", 0.3, 0.1, 0.6, "share", "M3.3/M7.2", ASSUMPTION,
               "w_v: share of the homicides observed at the start that armed groups commit (the rest is ordinary "
               "crime); it sets the national rate per effective armed member.", bounds=(0.0, 1.0)),
