@@ -31,10 +31,11 @@ Usage::
 
 from __future__ import annotations
 
-from importlib.resources import files
-
 import numpy as np
 import pandas as pd
+
+from totalpeace.data import COLOMBIA
+from totalpeace.data.municipal import read_table
 
 SERIES = "homicides_count_police_siedco"
 MONTHS = 12
@@ -44,18 +45,14 @@ LARGE = 300  # homicides a year: departments whose counts are large enough for t
 
 def yearly_counts() -> pd.Series:
     """The Police's national homicides by year (2003-2021), from the package's own copy of the curated series."""
-    path = files("totalpeace") / "data" / "colombia" / "national_series.csv"
-    with path.open(encoding="utf-8") as handle:
-        frame = pd.read_csv(handle)
+    frame = pd.read_csv(COLOMBIA / "national_series.csv")
     rows = frame[frame["series"] == SERIES]
     return rows.set_index("year")["value"].astype(float).sort_index()
 
 
 def department_counts() -> pd.DataFrame:
     """Homicides by year (rows) and department (columns): the shipped municipal panel summed by department."""
-    path = files("totalpeace") / "data" / "colombia-municipal" / "panel.parquet"
-    with path.open("rb") as handle:
-        panel = pd.read_parquet(handle)
+    panel = read_table("panel.parquet")
     rows = panel[panel["indicator"] == "homicides"]
     return rows.groupby([rows["year"], rows["id"].str[:2]])["value"].sum().unstack()
 
