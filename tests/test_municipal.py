@@ -141,9 +141,29 @@ def test_the_municipal_flagship_inherits_the_whole_department_flagship():
     department, municipal = load_scenario("colombia-2022"), load_scenario("colombia-2022-municipal")
     assert municipal.policy == department.policy  # tables, concessions, ceasefires, events: nothing dropped
     assert municipal.security == department.security and municipal.international == department.international
-    assert municipal.parameters == department.parameters
+    own = {"regional_crime_drift_sd"}  # the one parameter set at the municipalities' scale (next test)
+    assert municipal.parameters.model_dump(exclude=own) == department.parameters.model_dump(exclude=own)
     for gid, group in department.groups.items():
         assert municipal.groups[gid].model_dump(exclude={"presence"}) == group.model_dump(exclude={"presence"})
+
+
+def test_municipalities_drift_at_the_rate_their_own_counts_give():
+    """A municipality's homicides drift from the nation's more than a department's (which sums several): the
+    municipal scenario's regional drift is the tool's estimate over the municipalities, larger than the registry's
+    department value, and the backtest's municipal level runs with it."""
+    from totalpeace.scenario.params import BY_NAME
+    from totalpeace.validation.colombia_backtest import build
+
+    tool = subprocess.run([sys.executable, str(REPO / "tools" / "crime_drift.py")], check=True, capture_output=True,
+                          text=True).stdout
+    estimate = next(float(line.rsplit(":", 1)[1].split()[0]) for line in tool.splitlines()
+                    if line.startswith("municipal scenarios'") and line.endswith("(default)"))
+    municipal = load_scenario("colombia-2022-municipal").parameters.regional_crime_drift_sd
+    assert municipal == pytest.approx(estimate, abs=0.0005)
+    assert municipal > 1.4 * BY_NAME["regional_crime_drift_sd"].default
+    assert build(2019, "municipality").parameters.regional_crime_drift_sd == municipal
+    assert build(2019, "department").parameters.regional_crime_drift_sd == load_scenario(
+        "colombia-2022").parameters.regional_crime_drift_sd
 
 
 def test_show_lists_the_municipal_data_sources_and_the_presence_rule(cli):

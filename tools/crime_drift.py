@@ -22,7 +22,11 @@ municipal panel summed by department; those with 300 a year or more, where count
 a department's log change relative to the nation's, less its Poisson part, grows with the lag as a random walk's
 does, by 12 sigma_R^2 a year. The slope over lags of one to four years gives sigma_R; from 2008, after the
 paramilitaries' demobilisation moved violence between regions (a conflict the model represents), for the default,
-and over every year for the top of the range.
+and over every year for the top of the range. A municipality's homicides drift more than a department's, which sums
+several of them, so the same estimate over the municipalities (those with 100 homicides a year or more) gives the
+value the municipal scenarios set (`colombia-2022-municipal`, the backtest's municipal level); its range runs from
+the largest municipalities (200 a year or more) to the smaller ones (30 or more, 2003-2021), whose counts also carry
+more noise than Poisson's.
 
 Usage::
 
@@ -41,6 +45,7 @@ SERIES = "homicides_count_police_siedco"
 MONTHS = 12
 LAGS = (1, 2, 3, 4)  # years
 LARGE = 300  # homicides a year: departments whose counts are large enough for the Poisson part to be small
+MUNICIPAL_LARGE = {"default": 100, "bottom of the range": 200, "top of the range": 30}  # the same, municipalities
 
 
 def yearly_counts() -> pd.Series:
@@ -50,17 +55,24 @@ def yearly_counts() -> pd.Series:
     return rows.set_index("year")["value"].astype(float).sort_index()
 
 
-def department_counts() -> pd.DataFrame:
-    """Homicides by year (rows) and department (columns): the shipped municipal panel summed by department."""
+def municipal_counts() -> pd.DataFrame:
+    """Homicides by year (rows) and municipality (columns): the shipped municipal panel (Police counts)."""
     panel = read_table("panel.parquet")
     rows = panel[panel["indicator"] == "homicides"]
-    return rows.groupby([rows["year"], rows["id"].str[:2]])["value"].sum().unstack()
+    return rows.pivot_table(index="year", columns="id", values="value", aggfunc="sum")
 
 
-def regional_step(counts: pd.DataFrame) -> tuple[float, list[float], int]:
-    """The monthly step of each department's own random walk: the slope, over `LAGS`, of the variance of its log
-    change relative to the nation's, less the Poisson part (1/n of each year's count), is 12 sigma_R^2 a year."""
-    large = counts.loc[:, counts.mean() >= LARGE]
+def department_counts() -> pd.DataFrame:
+    """Homicides by year (rows) and department (columns): the shipped municipal panel summed by department."""
+    counts = municipal_counts()
+    return counts.T.groupby(counts.columns.str[:2]).sum().T
+
+
+def regional_step(counts: pd.DataFrame, large_from: float = LARGE) -> tuple[float, list[float], int]:
+    """The monthly step of each territory's own random walk: the slope, over `LAGS`, of the variance of its log
+    change relative to the nation's (the sum of every column), less the Poisson part (1/n of each year's count), is
+    12 sigma_R^2 a year; over the territories with `large_from` homicides a year or more on average."""
+    large = counts.loc[:, counts.mean() >= large_from]
     logs, national = np.log(large), np.log(counts.sum(axis=1))
     excess = []
     for lag in LAGS:
@@ -93,6 +105,13 @@ def main() -> None:
         lags = ", ".join(f"{lag}: {v:.4f}" for lag, v in zip(LAGS, excess, strict=True))
         print(f"regional_crime_drift_sd from {first} ({n} departments; excess variance by lag in years {lags}): "
               f"{regional:.4f} ({use})")
+    counts = municipal_counts()
+    for use, large in MUNICIPAL_LARGE.items():
+        first = int(counts.index.min()) if use == "top of the range" else 2008
+        regional, excess, n = regional_step(counts.loc[first:].clip(lower=0.5), large)
+        lags = ", ".join(f"{lag}: {v:.4f}" for lag, v in zip(LAGS, excess, strict=True))
+        print(f"municipal scenarios' regional_crime_drift_sd from {first} ({n} municipalities with {large} homicides "
+              f"a year or more; excess variance by lag {lags}): {regional:.4f} ({use})")
 
 
 if __name__ == "__main__":

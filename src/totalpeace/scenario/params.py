@@ -707,8 +707,9 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "sigma_R: monthly step of each territory's own drift of ordinary crime, a random walk in log units "
               "independent across territories (0: territories move only with the nation).",
               "A department's homicides drift away from the nation's the longer the lag, for local reasons the model "
-              "does not represent (a city's gang pact, local policing); measured on departments, applied to any "
-              "territory (for municipalities it is likely too small).", bounds=(0.0, 1.0)),
+              "does not represent (a city's gang pact, local policing); measured on departments: a municipality drifts "
+              "more, and the municipal scenarios set 0.046, the same estimate over the municipalities "
+              "(tools/crime_drift.py).", bounds=(0.0, 1.0)),
     ParamSpec("armed_violence_share", 0.3, 0.1, 0.6, "share", "M3.3/M7.2", ASSUMPTION,
               "w_v: share of the homicides observed at the start that armed groups commit (the rest is ordinary "
               "crime); it sets the national rate per effective armed member.", bounds=(0.0, 1.0)),

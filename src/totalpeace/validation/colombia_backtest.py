@@ -8,8 +8,9 @@ The scenario of origin year Y starts in January Y+1 from what was known at the e
   a municipality; GED ends in 2018): the FARC until 2016, the ELN, FARC dissidents from 2017, the Clan del Golfo; each
   placed in proportion to its evidence (summed by department at department level), with its latest size published
   up to Y (data/colombia/group_sizes.csv);
-- security forces, international actors and parameters as in the flagship colombia-2022 (with its calibration);
-  no negotiation table, ceasefire or policy change: the forecast is the model's status quo.
+- security forces, international actors and parameters as in the flagship colombia-2022 (with its calibration),
+  the municipal level with those of colombia-2022-municipal (the municipalities' own drift of ordinary crime); no
+  negotiation table, ceasefire or policy change: the forecast is the model's status quo.
 
 Weak spots, stated in docs/validation.md: the flagship's calibration used targets up to 2018, so origins before
 2018 are not strictly out of sample for the parameters; the 2012-2016 FARC talks and ceasefires are not represented;
@@ -74,6 +75,8 @@ def build(origin: int, level: str) -> Scenario:
     from totalpeace.scenario import load_scenario
 
     flagship = load_scenario("colombia-2022")
+    # The parameters of the flagship at the level's own resolution: the municipal one sets the municipalities' drift.
+    parameters = load_scenario("colombia-2022-municipal").parameters if level == "municipality" else flagship.parameters
     groups = {}
     for gid, spec in GROUPS.items():
         if (gid == "farc" and origin > 2016) or (gid == "farc_dissidents" and origin < 2017):
@@ -94,7 +97,7 @@ def build(origin: int, level: str) -> Scenario:
         "international": {k: v.model_dump() for k, v in flagship.international.items()
                           if not set(v.guarantor_for) - set(groups)},
         "policy": {"talks": {"mode": "none"}},
-        "parameters": flagship.parameters.model_dump(),
+        "parameters": parameters.model_dump(),
     }
     return Scenario.model_validate(data)
 
