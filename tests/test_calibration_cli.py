@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -147,6 +149,38 @@ def test_screening_chooses_the_parameters_that_move_the_patterns(cli, write, tmp
     assert paramset["provenance"]["screening_points"] == 4 * 5
 
 
+def test_excluded_parameters_are_never_screened(write):
+    """A measured outcome scale listed under `exclude` is neither screened nor calibrated, whatever its influence;
+    the shipped spec excludes every scale tools/outcome_scales.py measures."""
+    from totalpeace.calibration.spec import load_spec
+
+    spec = load_spec(write("excluded.toml", SCREENED.replace("per_target = 0", 'per_target = 0\nexclude = '
+                                                                              '["desertion_rate"]')))
+    assert spec.candidates() == ["recruitment_rate", "homicide_dispersion", "salience_host"]
+    repo = Path(__file__).resolve().parents[1]
+    shipped = load_spec(repo / "examples" / "calibration.toml")
+    # the tool's table of what it measures ("| `name` | scenario | figure |"; a bound, "(its top)", is not a measure)
+    measured = set(re.findall(r"^\| `(\w+)` \|", (repo / "tools" / "outcome_scales.py").read_text(), re.M))
+    assert len(measured) == 7 and "rival_lethality" not in measured
+    assert measured == set(shipped.screening.exclude) and not measured & set(shipped.candidates())
+
+
+def test_the_flagship_holds_the_measured_scales_its_calibration_drew_flat():
+    """The shipped calibration predates the exclusion: the measured outcome scales it drew are held by the flagship
+    at the registry's measured values, so its runs never draw them from the flat posterior."""
+    from totalpeace.scenario.params import BY_NAME
+    from totalpeace.uncertainty.posterior import load_posterior
+
+    flagship = totalpeace.load_scenario("colombia-2022")
+    posterior = load_posterior(flagship)
+    columns = pd.read_parquet(posterior.file).columns
+    measured = [n for n in columns if n in BY_NAME and "outcome_scales.py" in BY_NAME[n].source]
+    assert sorted(measured) == ["displacement_per_killing", "leader_competition_rate", "massacre_rate"]
+    for name in measured:
+        assert getattr(flagship.parameters, name) == BY_NAME[name].default and name not in posterior.names
+    assert len(posterior.names) == len([n for n in columns if n in BY_NAME]) - 3  # the others are still drawn
+
+
 def test_validate_without_a_spec_scores_the_flagship_calibration(cli, tmp_path):
     code, stdout, err = cli("validate", "--draws", "2", "--runs", "1", "--out", str(tmp_path / "val"),
                             "--store", str(tmp_path / "empty-store"), "--no-backtest", "--patterns", "none")
@@ -244,6 +278,11 @@ def test_out_of_bounds_value_in_a_set_is_an_input_error(cli, write):
      "screening.candidates"),
     (('parameters = ["armed_violence_share"]', 'parameters = []\n[screening]\ncandidates = "all"\nkeep = 1\n'
       "levels = 3"), "screening.levels"),
+    (('parameters = ["armed_violence_share"]', 'parameters = []\n[screening]\ncandidates = "all"\nkeep = 1\n'
+      'exclude = ["massacre_rat"]'), "screening.exclude[0]: unknown parameter 'massacre_rat'"),
+    (('parameters = ["armed_violence_share"]', 'parameters = ["armed_violence_share"]\n[screening]\n'
+      'candidates = "all"\nkeep = 1\nexclude = ["armed_violence_share"]'),
+     "screening.exclude: 'armed_violence_share' is also under parameters"),
 ])
 def test_bad_calibration_file_exits_2_naming_the_field(cli, write, change, message):
     spec = write("bad.toml", TINY.replace(*change))
@@ -276,7 +315,7 @@ def test_shipped_sets_load_and_the_flagship_can_name_them():
     assert shipped_sets(), "no calibrated parameter set ships"
     for name, path in shipped_sets().items():
         values = read_set(path)["parameters"]
-        scenario = totalpeace.load_scenario("colombia-2022", [f"parameters.calibration={name}"])
+        scenario = totalpeace.load_scenario("colombia-2012", [f"parameters.calibration={name}"])
         for key, value in values.items():
             assert key in BY_NAME and getattr(scenario.parameters, key) == pytest.approx(value), key
         assert (path.parent / "spec.toml").is_file() and (path.parent / "posterior.parquet").is_file()
@@ -284,13 +323,15 @@ def test_shipped_sets_load_and_the_flagship_can_name_them():
 
 def test_the_flagship_uses_the_calibrated_parameters_and_history_does_not(cli):
     from totalpeace.calibration.paramset import read_set, shipped_sets
+    from totalpeace.scenario.params import BY_NAME
 
     flagship = totalpeace.load_scenario("colombia-2022")
     assert flagship.parameters.calibration in shipped_sets()
     paramset = read_set(shipped_sets()[flagship.parameters.calibration])
     assert not paramset["provenance"]["quick"]
+    held = {"displacement_per_killing", "massacre_rate", "leader_competition_rate"}  # measured: the file holds them
     for key, value in paramset["parameters"].items():
-        assert getattr(flagship.parameters, key) == value, key
+        assert getattr(flagship.parameters, key) == (BY_NAME[key].default if key in held else value), key
     for name in ("colombia-1998", "colombia-2012"):  # what the calibration fits to cannot use its result
         assert totalpeace.load_scenario(name).parameters.calibration is None
     code, out, err = cli("show", "colombia-2022")

@@ -221,12 +221,30 @@ def test_criterion_bounds_and_undefined_runs():
 
 
 # --- the catalogue and its observations -----------------------------------------------------------------------------
+def test_the_flagship_start_checks_sum_its_first_twelve_months_and_are_not_independent():
+    """Where the flagship starts (its first twelve months, August to July, not a calendar year) against the last
+    years observed: the same observations the colombia-2017 level patterns score, so never counted as independent."""
+    labels = months("2022-08", 14)
+    rows = [(0, label, "confined", "", "", 1000.0 if label <= "2023-07" else 9e9) for label in labels]
+    out = Outputs.from_frame(frame(rows))
+    assert st.span_total(out, "confined", "2022-08", "2023-07") == pytest.approx([12000.0])
+    with pytest.raises(ValueError, match="outside the run"):
+        st.span_total(out, "confined", "2022-08", "2024-07")
+    starts = [p for p in CATALOGUE if p.id.startswith("start-")]
+    assert {p.id for p in starts} == {"start-leaders", "start-massacres", "start-displacement",
+                                      "start-confinement"}
+    by_observation = {p.observation: p for p in CATALOGUE if p.scenario == "colombia-2017"}
+    for p in starts:
+        assert p.scenario == "colombia-2022" and p.dependence and p.observation in by_observation
+        assert by_observation[p.observation].id in p.dependence  # names the pattern that scores the same level
+
+
 def test_catalogue_covers_the_issues_and_every_observation_is_sourced_and_before_2022():
     assert check_catalogue() == []
     issues = {p.issue for p in CATALOGUE}
     assert {"#15 (a)", "#15 (b)", "#15 (c)", "#15 (d)", "#15 (e)", "#16", "#17 (a)", "#17 (b)", "#17 (c)",
             "#17 (d)", "#17"} <= issues
-    assert {p.scenario for p in CATALOGUE} == {"colombia-1998", "colombia-2012", "colombia-2017"}
+    assert {p.scenario for p in CATALOGUE} == {"colombia-1998", "colombia-2012", "colombia-2017", "colombia-2022"}
     assert len({p.id for p in CATALOGUE}) == len(CATALOGUE)
     observations = pd.read_csv(COLOMBIA / "patterns.csv", dtype=str, keep_default_na=False)
     assert observations["source"].str.len().min() > 20 and observations["notes"].str.len().min() > 20

@@ -47,8 +47,18 @@ def test_the_shares_are_those_of_the_runs(checked) -> None:
 
 
 def test_a_scenario_no_pattern_reads_has_no_history_checks() -> None:
-    scenario = load_scenario("colombia-2022")
+    scenario = load_scenario("colombia-2012", overrides=["name=another-process"])  # the catalogue reads names
     assert history_checks(simulate(scenario, runs=2, seed=1, months=3), scenario) is None
+
+
+def test_the_flagship_is_checked_where_it_starts() -> None:
+    """The flagship's start checks need its first twelve months: a shorter run leaves them out and says why."""
+    scenario = load_scenario("colombia-2022")
+    short = history_checks(simulate(scenario, runs=2, seed=1, months=3), scenario)
+    assert short.table.empty and all("outside the run" in reason for _, reason in short.left_out)
+    full = history_checks(simulate(scenario, runs=2, seed=1, months=12), scenario)
+    assert set(full.table["pattern"]) == {"start-leaders", "start-massacres", "start-displacement",
+                                          "start-confinement"}
 
 
 def test_a_run_shorter_than_its_patterns_leaves_them_out_and_says_why() -> None:

@@ -72,6 +72,9 @@ class Screening(Strict):
                                              "over targets).")
     per_target: int = Field(1, ge=0, le=100, description="Also calibrate each target's most influential candidates.")
     levels: int = Field(4, ge=2, le=20, description="Grid levels of the Morris design (even).")
+    exclude: list[str] = Field(default_factory=list, description="Parameters never screened nor calibrated: those "
+                               "whose registry value is measured from a sourced figure (tools/outcome_scales.py), "
+                               "which a flat posterior would replace by its prior's middle.")
 
 
 class CalibrationSpec(Strict):
@@ -120,7 +123,7 @@ class CalibrationSpec(Strict):
         if self.screening is None:
             return []
         names = list(BY_NAME) if self.screening.candidates == "all" else self.screening.candidates
-        return [n for n in names if n not in self.parameters]
+        return [n for n in names if n not in self.parameters and n not in self.screening.exclude]
 
 
 def _names(field: str, names: list[str]) -> list[str]:
@@ -151,6 +154,9 @@ def _check(spec: CalibrationSpec) -> list[str]:
     if screening is not None:
         if screening.candidates != "all":
             problems += _names("screening.candidates", screening.candidates)
+        problems += _names("screening.exclude", screening.exclude)
+        problems += [f"screening.exclude: {n!r} is also under parameters, which are always calibrated"
+                     for n in screening.exclude if n in spec.parameters]
         if len(spec.candidates()) < 2:
             problems.append("screening.candidates: screen at least two parameters not already under parameters")
         if screening.levels % 2:

@@ -326,7 +326,8 @@ def _ceasefire_conduct(out: Outputs, group: str, during: tuple[str, str], alive:
 
 
 # --- the catalogue ---------------------------------------------------------------------------------------------------
-S98, S12, S17 = "colombia-1998", "colombia-2012", "colombia-2017"
+S98, S12, S17, S22 = "colombia-1998", "colombia-2012", "colombia-2017", "colombia-2022"
+FLAGSHIP_FIRST_YEAR = ("2022-08", "2023-07")  # the flagship's first twelve months
 CEASEFIRE = ("2015-08", "2016-07")  # after the 20 Jul 2015 unilateral ceasefire, until the bilateral one (CERAC)
 BEFORE_CEASEFIRE = ("2012-10", "2014-11")  # talks before the 20 Dec 2014 unilateral ceasefire
 CEASEFIRE_YEAR = ("2016-01", "2016-12")  # UCDP's yearly counts: 2016 is ceasefire throughout
@@ -345,6 +346,22 @@ def non_state_pattern(scenario: str, years: range, question: str, dependence: st
                    f"mean yearly deaths in fighting between groups {span} (UCDP's non-state definition)",
                    "deaths a year", dependence=dependence,
                    diagnose=yearly_path("non_state_deaths", (years[0], years[-1]), "inter_group_clashes"))
+
+
+def start_level(name: str, series: str, observation: str, period: str, checked_by: str, what: str) -> Pattern:
+    """Where the flagship starts: the total of a flow over its first twelve months against the level of the last
+    years observed before it (the same observation `checked_by` scores on `colombia-2017`). Not a test of the
+    forecasts, which may move away from that level, but of the start: the groups, presence and rates the flagship
+    begins with should give about the violence the public series counted in the years before August 2022."""
+    first, last = FLAGSHIP_FIRST_YEAR
+    return Pattern(f"start-{name}", "#17",
+                   f"Does the flagship start at the level of {what} observed in {period}?", S22, observation,
+                   lambda r: st.span_total(r.outputs, series, first, last),
+                   f"{what} in the flagship's first twelve months ({first} to {last})", "a year",
+                   dependence=f"the level of {period} that `{checked_by}` scores on colombia-2017, here where the "
+                              "flagship starts: a check of its initial state against the last years observed, not "
+                              "of its forecasts",
+                   diagnose=yearly_path(series, (2023, 2024, 2025)))
 
 
 def _departments(name: str) -> list[str]:
@@ -546,6 +563,15 @@ CATALOGUE: tuple[Pattern, ...] = (
             lambda r: st.yearly_mean(r.outputs, "confined", range(2020, 2022)),
             "mean yearly persons confined by armed groups 2020-2021", "persons a year",
             diagnose=yearly_path("confined", (2020, 2021))),
+    # ---- where the flagship starts: its first twelve months against the last years observed -------------------------
+    start_level("leaders", "social_leader_killings", "leaders_killed_2018_2021", "2018-2021",
+                "leaders-killed-level", "social-leader killings"),
+    start_level("massacres", "massacres", "massacres_cnmh_2018_2021", "2018-2021", "massacres-level",
+                "massacres (4+ victims)"),
+    start_level("displacement", "displaced", "displacement_2018_2021", "2018-2021", "displacement-level",
+                "persons forcibly displaced"),
+    start_level("confinement", "confined", "confinement_2020_2021", "2020-2021", "confinement-level",
+                "persons confined by armed groups"),
 )
 
 

@@ -129,6 +129,13 @@ def ratio_of_monthly_means(out: Outputs, series: str, during: tuple[str, str], b
     return np.where(den > FLOOR, num / np.maximum(den, FLOOR), np.nan)
 
 
+def span_total(out: Outputs, series: str, first: str, last: str) -> np.ndarray:
+    """Total of a flow over the months from `first` to `last` inclusive, every one of them inside the run (a
+    scenario's first twelve months, which need not be a calendar year)."""
+    out.month(first), out.month(last)  # an error when the run does not cover both ends
+    return out.series(series)[:, out.span(first, last)].sum(axis=1)
+
+
 def yearly_mean(out: Outputs, series: str, years: Sequence[int]) -> np.ndarray:
     """Mean over calendar years of a flow's yearly total (combat deaths, killings, displaced persons)."""
     return np.mean([out.yearly(out.series(series), y, flow=True) for y in years], axis=0)
