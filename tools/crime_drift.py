@@ -73,7 +73,7 @@ def regional_step(counts: pd.DataFrame, large_from: float = LARGE) -> tuple[floa
     change relative to the nation's (the sum of every column), less the Poisson part (1/n of each year's count), is
     12 sigma_R^2 a year; over the territories with `large_from` homicides a year or more on average."""
     large = counts.loc[:, counts.mean() >= large_from]
-    logs, national = np.log(large), np.log(counts.sum(axis=1))
+    logs, national = np.log(large.clip(lower=0.5)), np.log(counts.sum(axis=1))  # a year without a homicide: half
     excess = []
     for lag in LAGS:
         relative = logs.diff(lag).sub(national.diff(lag), axis=0).to_numpy()
@@ -108,7 +108,7 @@ def main() -> None:
     counts = municipal_counts()
     for use, large in MUNICIPAL_LARGE.items():
         first = int(counts.index.min()) if use == "top of the range" else 2008
-        regional, excess, n = regional_step(counts.loc[first:].clip(lower=0.5), large)
+        regional, excess, n = regional_step(counts.loc[first:], large)
         lags = ", ".join(f"{lag}: {v:.4f}" for lag, v in zip(LAGS, excess, strict=True))
         print(f"municipal scenarios' regional_crime_drift_sd from {first} ({n} municipalities with {large} homicides "
               f"a year or more; excess variance by lag {lags}): {regional:.4f} ({use})")

@@ -132,7 +132,8 @@ def ratio_of_monthly_means(out: Outputs, series: str, during: tuple[str, str], b
 def span_total(out: Outputs, series: str, first: str, last: str) -> np.ndarray:
     """Total of a flow over the months from `first` to `last` inclusive, every one of them inside the run (a
     scenario's first twelve months, which need not be a calendar year)."""
-    out.month(first), out.month(last)  # an error when the run does not cover both ends
+    out.month(first)  # each raises an error when the run does not cover that end
+    out.month(last)
     return out.series(series)[:, out.span(first, last)].sum(axis=1)
 
 
