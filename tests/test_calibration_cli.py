@@ -181,6 +181,18 @@ def test_the_flagship_holds_the_measured_scales_its_calibration_drew_flat():
     assert len(posterior.names) == len([n for n in columns if n in BY_NAME]) - 3  # the others are still drawn
 
 
+def test_validate_scores_a_scenario_outside_the_calibration_with_the_values_it_sets():
+    """The flagship's start checks are scored as the flagship runs: the values its file sets win over the posterior's
+    draws (the calibration's own scenarios are scored as fitted, every drawn value applied)."""
+    from totalpeace.commands.calibration import sets_keeping_own
+
+    sets = [{"displacement_per_killing": 99.0, "recruitment_rate": 0.001}, {"displacement_per_killing": 20.0}]
+    flagship = totalpeace.load_scenario("colombia-2022")
+    assert sets_keeping_own(flagship, sets) == [{"recruitment_rate": 0.001}, {}]
+    assert sets_keeping_own(totalpeace.load_scenario("colombia-2012"), sets) == sets  # sets nothing of its own
+    assert sets_keeping_own(flagship, None) is None
+
+
 def test_validate_without_a_spec_scores_the_flagship_calibration(cli, tmp_path):
     code, stdout, err = cli("validate", "--draws", "2", "--runs", "1", "--out", str(tmp_path / "val"),
                             "--store", str(tmp_path / "empty-store"), "--no-backtest", "--patterns", "none")

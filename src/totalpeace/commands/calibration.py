@@ -357,16 +357,34 @@ def _pattern_choice(text: str) -> list[Any]:
     return catalogue(None if names in ([], ["all"]) else names)
 
 
+def sets_keeping_own(scenario: Any, sets: list[dict[str, float]] | None) -> list[dict[str, float]] | None:
+    """The parameter sets without the values the scenario sets itself: a scenario keeps them, as its runs do. A value
+    the scenario's own calibration supplies (the same number) is the calibration's, as `totalpeace show` reads it."""
+    from totalpeace.calibration.paramset import describe_set
+
+    parameters = scenario.parameters
+    supplied = (describe_set(parameters.calibration) or {}).get("parameters", {}) if parameters.calibration else {}
+    own = {n for n in set(parameters.model_fields_set) - {"calibration"}
+           if n not in supplied or float(supplied[n]) != float(getattr(parameters, n))}
+    return [{k: v for k, v in s.items() if k not in own} for s in sets] if sets and own else sets
+
+
 def _simulate_all(console: Console, scenarios: dict[str, Any], targets: list[Any], patterns: list[Any], runs: int,
                   seed: int, sets: list[dict[str, float]] | None) -> dict[str, Any]:
-    """One ensemble per scenario of the spec and per scenario or variant the patterns read, with a progress bar."""
+    """One ensemble per scenario of the spec and per scenario or variant the patterns read, with a progress bar.
+
+    The spec's scenarios are scored as the calibration fitted them: each set's values replace theirs. A scenario
+    outside the spec (the flagship's start checks) keeps the values it sets itself, as its runs do (`run` draws only
+    the parameters a scenario leaves to its calibration: uncertainty/posterior.load_posterior)."""
     from totalpeace.scenario import load_scenario
     from totalpeace.validation.pattern_runs import ensembles_needed, simulate_ensemble
 
     jobs = {name: scenario for name, scenario in scenarios.items()}
+    outside: set[str] = set()  # scenarios the patterns read that the spec does not fit
     for key, (name, overrides) in ensembles_needed(patterns).items():
         if key not in jobs:
             jobs[key] = load_scenario(name, list(overrides))
+            outside.add(key)
     per_job = len(sets or [{}]) * runs
     out = {}
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -375,7 +393,8 @@ def _simulate_all(console: Console, scenarios: dict[str, Any], targets: list[Any
         for key, scenario in jobs.items():
             bar.update(task, description=f"simulating {key}")
             mine = [t for t in targets if t.scenario == key]
-            out[key] = simulate_ensemble(scenario, runs, seed, sets, targets=mine,
+            its_sets = sets_keeping_own(scenario, sets) if key in outside else sets
+            out[key] = simulate_ensemble(scenario, runs, seed, its_sets, targets=mine,
                                          progress=lambda n: bar.update(task, advance=n))
     return out
 
