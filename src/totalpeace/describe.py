@@ -66,14 +66,14 @@ def _timeline(scenario: Scenario) -> list[dict[str, Any]]:
 
 def _set_by(scenario: Scenario, name: str) -> str:
     """Who changed a parameter from its default: the named calibrated set (same value) or the scenario."""
-    from totalpeace.calibration.paramset import describe_set
+    from totalpeace.calibration.paramset import describe_set, set_by_scenario
 
     calibration = scenario.parameters.calibration
     try:
         values = (describe_set(calibration) or {}).get("parameters", {})
     except InputError:
         values = {}
-    if name in values and float(values[name]) == getattr(scenario.parameters, name):
+    if name in values and name not in set_by_scenario(scenario.parameters, values):
         return f"calibration {calibration}"
     return "set by scenario"
 

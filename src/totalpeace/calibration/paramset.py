@@ -95,6 +95,14 @@ def describe_set(ref: str | None, relative_to: Path | None = None) -> dict[str, 
     return {"name": ref, "file": str(path), "provenance": data.get("provenance", {}), "parameters": data["parameters"]}
 
 
+def set_by_scenario(parameters: Any, supplied: dict[str, Any]) -> set[str]:
+    """The parameters a scenario sets itself rather than takes from its calibrated set (`supplied`, the set's values):
+    apply_set fills what the scenario leaves out, so a value equal to the set's is the set's. `run` draws only the
+    others from the posterior (uncertainty/posterior.py), `show` names who set each, `validate` keeps these."""
+    return {n for n in set(parameters.model_fields_set) - {"calibration"}
+            if n not in supplied or float(supplied[n]) != float(getattr(parameters, n))}
+
+
 def apply_set(data: dict[str, Any], origins: dict[tuple[Any, ...], str], relative_to: Path | None) -> None:
     """Fill the parameters a scenario does not set from the calibrated set it names (in the merged document)."""
     params = data.get("parameters")

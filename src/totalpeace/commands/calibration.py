@@ -360,12 +360,10 @@ def _pattern_choice(text: str) -> list[Any]:
 def sets_keeping_own(scenario: Any, sets: list[dict[str, float]] | None) -> list[dict[str, float]] | None:
     """The parameter sets without the values the scenario sets itself: a scenario keeps them, as its runs do. A value
     the scenario's own calibration supplies (the same number) is the calibration's, as `totalpeace show` reads it."""
-    from totalpeace.calibration.paramset import describe_set
+    from totalpeace.calibration.paramset import describe_set, set_by_scenario
 
-    parameters = scenario.parameters
-    supplied = (describe_set(parameters.calibration) or {}).get("parameters", {}) if parameters.calibration else {}
-    own = {n for n in set(parameters.model_fields_set) - {"calibration"}
-           if n not in supplied or float(supplied[n]) != float(getattr(parameters, n))}
+    supplied = (describe_set(scenario.parameters.calibration) or {}).get("parameters", {})
+    own = set_by_scenario(scenario.parameters, supplied)
     return [{k: v for k, v in s.items() if k not in own} for s in sets] if sets and own else sets
 
 

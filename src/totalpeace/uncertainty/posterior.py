@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from totalpeace.calibration.paramset import read_set, resolve, shipped_sets
+from totalpeace.calibration.paramset import read_set, resolve, set_by_scenario, shipped_sets
 from totalpeace.calibration.smc import merged_kish
 from totalpeace.errors import InputError
 from totalpeace.scenario.forms import ASSUMPTIONS_FILE, FORMS_FILE, POSTERIOR_FILE, Form
@@ -93,8 +93,8 @@ def load_posterior(scenario: Scenario) -> Posterior | None:
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise InputError(f"parameters.calibration: {file} cannot be read ({type(exc).__name__})") from None
     supplied = {k: float(v) for k, v in data["parameters"].items()}
-    names = tuple(n for n in frame.columns if n in BY_NAME and n in supplied
-                  and float(getattr(scenario.parameters, n)) == supplied[n])
+    own = set_by_scenario(scenario.parameters, supplied)
+    names = tuple(n for n in frame.columns if n in BY_NAME and n in supplied and n not in own)
     weights = _weights(frame, file)
     values = frame[list(names)].to_numpy(dtype=float) if names else np.zeros((len(frame), 0))
     _check_bounds(values, names, file)
