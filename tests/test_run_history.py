@@ -59,6 +59,10 @@ def test_the_flagship_is_checked_where_it_starts() -> None:
     full = history_checks(simulate(scenario, runs=2, seed=1, months=12), scenario)
     assert set(full.table["pattern"]) == {"start-leaders", "start-massacres", "start-displacement",
                                           "start-confinement"}
+    municipal = load_scenario("colombia-2022-municipal")  # the same start at another resolution: the same checks
+    checks = history_checks(simulate(municipal, runs=2, seed=1, months=12), municipal)
+    assert set(checks.table["pattern"]) == set(full.table["pattern"])
+    assert set(checks.table["scenario"]) == {"colombia-2022-municipal"}
 
 
 def test_a_run_shorter_than_its_patterns_leaves_them_out_and_says_why() -> None:

@@ -11,7 +11,7 @@ on something else.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 from rich.console import Console
@@ -42,8 +42,10 @@ class HistoryChecks:
 
 
 def patterns_for(name: str) -> list[Pattern]:
-    """The catalogue's patterns that read this scenario."""
-    return [p for p in catalogue() if p.scenario == name]
+    """The catalogue's patterns that read this scenario, or a scenario that starts where it does (the municipal
+    flagship has the department flagship's start checks), read on this scenario's runs."""
+    return [p if p.scenario == name else replace(p, scenario=name) for p in catalogue()
+            if p.scenario == name or name in p.also]
 
 
 def parameters_text(scenario: Scenario) -> str:

@@ -144,6 +144,7 @@ class Pattern:
     dependence: str = ""  # why the pattern is not an independent test, if it is not
     diagnose: Diagnosis | None = None
     ideal: float | None = None  # the statistic's value on the data, for series observations (0 error, share 1)
+    also: tuple[str, ...] = ()  # other scenarios that start where `scenario` does: `run` checks them too
 
     def criterion_for(self, observation: Observation) -> Criterion:
         if self.criterion is not None:
@@ -361,7 +362,7 @@ def start_level(name: str, series: str, observation: str, period: str, checked_b
                    dependence=f"the level of {period} that `{checked_by}` scores on colombia-2017, here where the "
                               "flagship starts: a check of its initial state against the last years observed, not "
                               "of its forecasts",
-                   diagnose=yearly_path(series, (2023, 2024, 2025)))
+                   diagnose=yearly_path(series, (2023, 2024, 2025)), also=("colombia-2022-municipal",))
 
 
 def _departments(name: str) -> list[str]:
