@@ -97,23 +97,23 @@ def value_text(row: pd.Series) -> str:
 
 
 def print_history(checks: HistoryChecks, console: Console) -> None:
-    """The terminal's table: each pattern, what was observed, what these runs give and the share reproducing it."""
-    if checks.table.empty:  # a run too short for any of its patterns: say so, then why each was left out
+    """The terminal's table: each pattern, what was observed, what these runs give and the share reproducing it;
+    then the patterns left out, each with why (a run too short for any pattern prints one line instead of a table)."""
+    if checks.table.empty:
         console.print(f"Against history: none of {checks.scenario}'s patterns can be scored on these "
                       f"{checks.runs} runs (docs/validation.md section 9)")
-        for ident, reason in checks.left_out:
-            console.print(f"left out: {ident} — {reason}")
-        return
-    table = Table(title=f"Against history: {checks.scenario}'s patterns (docs/validation.md section 9) on these "
-                        f"{checks.runs} runs, {checks.parameters} — {checks.reproduced} of {len(checks.table)} "
-                        "reproduced in half the runs or more", title_justify="left")
-    for name, justify in (("pattern", "left"), ("observed (band)", "right"), ("these runs: median (80%)", "right"),
-                          ("runs reproducing", "right"), ("status", "left")):
-        table.add_column(name, justify=justify, overflow="fold")  # a narrow terminal wraps an id, never cuts it
-    for _, row in checks.table.iterrows():
-        table.add_row(row["pattern"], f"{row['observed']} ({row['criterion']})", value_text(row),
-                      f"{row['share']:.0%}", row["status"])
-    console.print(table)
+    else:
+        table = Table(title=f"Against history: {checks.scenario}'s patterns (docs/validation.md section 9) on these "
+                            f"{checks.runs} runs, {checks.parameters} — {checks.reproduced} of {len(checks.table)} "
+                            "reproduced in half the runs or more", title_justify="left")
+        for name, justify in (("pattern", "left"), ("observed (band)", "right"),
+                              ("these runs: median (80%)", "right"), ("runs reproducing", "right"),
+                              ("status", "left")):
+            table.add_column(name, justify=justify, overflow="fold")  # a narrow terminal wraps an id, never cuts it
+        for _, row in checks.table.iterrows():
+            table.add_row(row["pattern"], f"{row['observed']} ({row['criterion']})", value_text(row),
+                          f"{row['share']:.0%}", row["status"])
+        console.print(table)
     for ident, reason in checks.left_out:
         console.print(f"left out: {ident} — {reason}")
 
