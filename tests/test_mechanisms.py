@@ -1019,7 +1019,11 @@ def test_competition_leaders_massacres_displacement_and_confinement_by_hand() ->
     assert violence.massacre_mean(50.0, 0.0, p) == 0.0  # one group holds the armed part
     assert violence.displaced_persons(3.0, p) == pytest.approx(60.0)
     assert violence.armed_members(f64([[50.0], [10.0]]), 0) == pytest.approx(60.0)
-    assert violence.confined_persons(60.0, 0.3, p) == pytest.approx(9.0)
+    # rate x armed members x Q x the rural share of the people: 0.5 x 60 x 0.3 x (2e5 / 8e5)
+    assert violence.confined_persons(60.0, 0.3, 2e5, 8e5, p) == pytest.approx(2.25)
+    assert violence.confined_persons(60.0, 0.3, 0.0, 8e5, p) == 0.0  # a city's armed members confine no one
+    assert violence.confined_persons(60.0, 0.3, 8e5, 8e5, p) == pytest.approx(9.0)  # all rural: every member
+    assert violence.confined_persons(60.0, 0.3, 0.0, 0.0, p) == 0.0  # an unpeopled territory
     assert violence.lethal_clash_mean(10.0, p) == pytest.approx(5.0)
 
 

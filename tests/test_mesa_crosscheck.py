@@ -163,8 +163,9 @@ def test_central_path_is_identical(reference: ModuleType, name: str, overrides: 
                                    u: float) -> None:
     """With every random draw replaced by its central value in both implementations, the model is deterministic and
     the two must follow the same path to rounding, month by month: members, sanctuary, control, table phases,
-    security cohesion, homicides, deaths between groups, vacated control. The stress variant signs, splits and
-    demobilises on that path, and its Clan del Golfo is counterinsurgent (two lethalities in one territory)."""
+    security cohesion, homicides, deaths between groups, vacated control, leaders killed, persons confined. The
+    stress variant signs, splits and demobilises on that path, and its Clan del Golfo is counterinsurgent (two
+    lethalities in one territory)."""
     scenario = totalpeace.load_scenario(name, overrides)
     engine = build_engine(scenario, months, draws=central(u))
     batch = engine.start(np.arange(1))
@@ -192,6 +193,9 @@ def test_central_path_is_identical(reference: ModuleType, name: str, overrides: 
         assert model.records["non_state_deaths"][-1] == pytest.approx(records.non_state_deaths[0, month], rel=1e-9,
                                                                       abs=1e-12)
         np.testing.assert_allclose([t.vacated for t in territories], st.vacated[0], rtol=1e-9, atol=1e-12)
+        assert model.records["social_leader_killings"][-1] == pytest.approx(records.social_leader_killings[0, month],
+                                                                            rel=1e-9, abs=1e-12)
+        assert model.records["confined"][-1] == pytest.approx(records.confined[0, month], rel=1e-9, abs=1e-9)
         np.testing.assert_allclose(model.records["neighbour_index"][-1], records.neighbour_index[0, month], rtol=1e-9)
     if "stress" in name:  # the path went through signing, splits and DDR
         assert records.agreements_signed[0, -1] >= 2 and st.members[0, engine.world.n_scenario_groups:].sum() > 0

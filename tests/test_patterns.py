@@ -211,6 +211,9 @@ def test_largest_shares_diagnosis_pools_the_runs_and_marks_the_chosen_department
     assert "pooled over the runs: " in text
     assert text.index("* 60.0%") < text.index("Boyacá 40.0%")
     assert text.endswith(f"(* in {FORMER_FARC})")
+    # without an observation to mark, the same shares and no marks (where confinement lies)
+    plain = largest_shares("social_leader_killings", range(2018, 2019))(runs, np.zeros(2))
+    assert "Boyacá 40.0%" in plain and "*" not in plain and plain.endswith("40.0%")
 
 
 def test_criterion_bounds_and_undefined_runs():

@@ -319,7 +319,8 @@ class TerritoryAgent(mesa.Agent):
         massacres = p["massacre_rate"] * self.armed_killings * q
         self.massacres = float(model.rng.poisson(massacres)) if massacres > 0 else 0.0
         self.displaced = p["displacement_per_killing"] * conflict
-        self.confined = p["confinement_rate"] * sum(g.members[self.tid] for g in model.group_list) * q
+        rural_share = min(self.rural_population / self.population, 1.0) if self.population > 0 else 0.0
+        self.confined = p["confinement_rate"] * sum(g.members[self.tid] for g in model.group_list) * q * rural_share
 
 
 class GroupAgent(mesa.Agent):

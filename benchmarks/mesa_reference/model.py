@@ -460,6 +460,7 @@ class TotalPeaceModel(mesa.Model):
             "social_leader_killings": sum(t.leaders for t in self.territory_list),
             "massacres": sum(t.massacres for t in self.territory_list),
             "displaced": sum(t.displaced for t in self.territory_list),
+            "confined": sum(t.confined for t in self.territory_list),
             "vacuum_filled_state": sum(t.filled_state for t in self.territory_list),
             "vacuum_filled_groups": sum(t.filled_groups for t in self.territory_list),
         }

@@ -586,7 +586,8 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             armed_killings[t] = homicides[t] * armed / mu if mu > 0 else 0.0
             massacres[t] = draw_poisson(draws, violence.massacre_mean(armed_killings[t], q, p), key_massacres, t)
             displaced[t] = violence.displaced_persons(conflict, p)
-            confined[t] = violence.confined_persons(violence.armed_members(members, t), q, p)
+            confined[t] = violence.confined_persons(violence.armed_members(members, t), q, rural[t], population[t],
+                                                    p)
 
         # 10. spill-over, with the members relocated abroad (kept for next month's route rents)
         spillover.neighbour_index(

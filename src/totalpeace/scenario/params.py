@@ -762,11 +762,11 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "colombia-2012 displaces that many (tools/outcome_scales.py) [R-derived]",
               "Persons forcibly displaced per conflict killing (armed groups' homicides, social leaders, civilians "
               "killed in operations, deaths in clashes)."),
-    ParamSpec("confinement_rate", 11.6, 4.0, 50.0, "persons a month per armed member at full competition", "M7.2",
+    ParamSpec("confinement_rate", 12.8, 4.0, 50.0, "persons a month per armed member at full competition", "M7.2",
               "OCHA: 15,548 and 25,047 persons confined in Chocó in 2018 and 2019 [R]; size: set so that colombia-2017 "
               "confines that many in Chocó (tools/outcome_scales.py) [R-derived]",
               "Persons confined by armed groups in a month per armed member present where armed groups compete "
-              "(Q = 1)."),
+              "(Q = 1), in an all-rural territory (times the rural share of its people)."),
     ParamSpec("spillover_flow_effect", 0.5, 0.0, 1.0, "elasticity", "M7.3", "Castillo, Mejía & Restrepo [R]; "
               "size [P]", "theta_1: elasticity of neighbour violence to cocaine flow through its border."),
     ParamSpec("spillover_vacuum_effect", 1.0, 0.0, 3.0, "log index per vacated share", "M7.3",

@@ -246,21 +246,21 @@ def department_misses(series: str, years: range, count: int = 3) -> Diagnosis:
     return text
 
 
-def largest_shares(series: str, years: range, chosen: str, count: int = 5) -> Diagnosis:
+def largest_shares(series: str, years: range, chosen: str | None = None, count: int = 5) -> Diagnosis:
     """The departments with the largest shares of a flow, pooled over the runs, those of the observation `chosen`
-    marked: where the model puts what the pattern says should be elsewhere."""
+    (if any) marked: where the model puts what the pattern says should be elsewhere."""
     def text(runs: Runs, _values: np.ndarray) -> str:
         totals = st.territory_totals(runs.outputs, series, years).sum(axis=0)
         whole = float(totals.sum())
         if whole <= 0:
             return f"no {series} in {years[0]}-{years[-1]}"
-        inside = set(_departments(chosen))
+        inside = set(_departments(chosen)) if chosen else set()
         names = department_names()
         ids = runs.outputs.territory_ids
         parts = [f"{names.get(ids[i], ids[i])}{'*' if ids[i] in inside else ''} {totals[i] / whole:.1%}"
                  for i in np.argsort(-totals, kind="stable")[:count]]
         return (f"largest shares of {series} {years[0]}-{years[-1]}, pooled over the runs: " + ", ".join(parts)
-                + f" (* in {chosen})")
+                + (f" (* in {chosen})" if chosen else ""))
     return text
 
 
@@ -563,7 +563,7 @@ CATALOGUE: tuple[Pattern, ...] = (
             "Is confinement 2020-2021 at OCHA's level (about 70,000 persons a year)?", S17, "confinement_2020_2021",
             lambda r: st.yearly_mean(r.outputs, "confined", range(2020, 2022)),
             "mean yearly persons confined by armed groups 2020-2021", "persons a year",
-            diagnose=yearly_path("confined", (2020, 2021))),
+            diagnose=both(yearly_path("confined", (2020, 2021)), largest_shares("confined", range(2020, 2022)))),
     # ---- where the flagship starts: its first twelve months against the last years observed -------------------------
     start_level("leaders", "social_leader_killings", "leaders_killed_2018_2021", "2018-2021",
                 "leaders-killed-level", "social-leader killings"),
