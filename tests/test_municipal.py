@@ -3,6 +3,7 @@ comparison with the department flagship, maps and the rolling-origin backtest (s
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -141,7 +142,8 @@ def test_the_municipal_flagship_inherits_the_whole_department_flagship():
     department, municipal = load_scenario("colombia-2022"), load_scenario("colombia-2022-municipal")
     assert municipal.policy == department.policy  # tables, concessions, ceasefires, events: nothing dropped
     assert municipal.security == department.security and municipal.international == department.international
-    own = {"regional_crime_drift_sd"}  # the one parameter set at the municipalities' scale (next test)
+    # the parameters set at the municipalities' scale (next tests)
+    own = {"regional_crime_drift_sd", "leader_competition_rate", "massacre_rate", "confinement_rate"}
     assert municipal.parameters.model_dump(exclude=own) == department.parameters.model_dump(exclude=own)
     for gid, group in department.groups.items():
         assert municipal.groups[gid].model_dump(exclude={"presence"}) == group.model_dump(exclude={"presence"})
@@ -164,6 +166,30 @@ def test_municipalities_drift_at_the_rate_their_own_counts_give():
     assert build(2019, "municipality").parameters.regional_crime_drift_sd == municipal
     assert build(2019, "department").parameters.regional_crime_drift_sd == load_scenario(
         "colombia-2022").parameters.regional_crime_drift_sd
+
+
+def test_the_rates_read_with_the_competition_index_are_carried_to_municipalities():
+    """The competition index depends on the map (a department is contested where its municipalities are held by one
+    group each), so the rates measured on departments are carried over by the ratio of the two flagships' counts in
+    their first month, from the same start: the municipal file holds what tools/municipal_scales.py measures, and with
+    them the municipal flagship's first month kills the social leaders and confines the persons the department
+    flagship does."""
+    spec = importlib.util.spec_from_file_location("municipal_scales", REPO / "tools" / "municipal_scales.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    municipal = load_scenario("colombia-2022-municipal").parameters
+    department = load_scenario("colombia-2022").parameters
+    rates = tool.municipal_rates()
+    assert set(rates) == {"leader_competition_rate", "massacre_rate", "confinement_rate"}
+    for rate, (at_departments, _ratio, carried) in rates.items():
+        assert at_departments == getattr(department, rate)
+        assert getattr(municipal, rate) == pytest.approx(carried, rel=0.005), rate
+    assert rates["leader_competition_rate"][1] > 1.5 and rates["confinement_rate"][1] < 0.8  # the measured direction
+    counts = {}
+    for name in ("colombia-2022", "colombia-2022-municipal"):
+        results = simulate(load_scenario(name, ["parameters.vacuum_violence_rate=0"]), runs=50, seed=1, months=1)
+        counts[name] = [results.national[m][:, 0].mean() for m in ("social_leader_killings", "confined")]
+    np.testing.assert_allclose(counts["colombia-2022-municipal"], counts["colombia-2022"], rtol=0.02)
 
 
 def test_show_lists_the_municipal_data_sources_and_the_presence_rule(cli):

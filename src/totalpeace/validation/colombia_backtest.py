@@ -9,8 +9,9 @@ The scenario of origin year Y starts in January Y+1 from what was known at the e
   placed in proportion to its evidence (summed by department at department level), with its latest size published
   up to Y (data/colombia/group_sizes.csv);
 - security forces, international actors and parameters as in the flagship colombia-2022 (with its calibration),
-  the municipal level with those of colombia-2022-municipal (the municipalities' own drift of ordinary crime); no
-  negotiation table, ceasefire or policy change: the forecast is the model's status quo.
+  the municipal level with those of colombia-2022-municipal (the municipalities' own drift of ordinary crime and the
+  outcome rates carried to their resolution); no negotiation table, ceasefire or policy change: the forecast is the
+  model's status quo.
 
 Weak spots, stated in docs/validation.md: the flagship's calibration used targets up to 2018, so origins before
 2018 are not strictly out of sample for the parameters; the 2012-2016 FARC talks and ceasefires are not represented;
@@ -75,7 +76,8 @@ def build(origin: int, level: str) -> Scenario:
     from totalpeace.scenario import load_scenario
 
     flagship = load_scenario("colombia-2022")
-    # The parameters of the flagship at the level's own resolution: the municipal one sets the municipalities' drift.
+    # The parameters of the flagship at the level's own resolution: the municipal one sets the municipalities' drift
+    # and the rates that read the competition among groups (tools/municipal_scales.py).
     parameters = load_scenario("colombia-2022-municipal").parameters if level == "municipality" else flagship.parameters
     groups = {}
     for gid, spec in GROUPS.items():
