@@ -222,3 +222,12 @@ def test_agenda_points_name_each_issue_once(cli, write):
     body = '[policy.tables.eln]\nstart = "2022-09"\npoints = [["legal_treatment", "territory"], ["territory"]]\n'
     msg = _fails(cli, "show", str(_variant(write, body)))
     assert "policy.tables.eln.points" in msg and "'territory' is in more than one point" in msg
+
+
+def test_the_levers_at_the_start_are_checked_like_the_levers(cli, write):
+    body = '[initial]\ncohesion = 2\nhost_tolerance = { venezuela = 1.5 }\n'
+    msg = _fails(cli, "show", str(_variant(write, body)))
+    assert "initial.cohesion: Input should be less than or equal to 1 (got 2)" in msg
+    assert "initial.host_tolerance.venezuela: Input should be less than or equal to 1 (got 1.5)" in msg
+    msg = _fails(cli, "show", str(_variant(write, '[initial]\nhost_tolerance = { venezuel = 0.5 }\n')))
+    assert "initial.host_tolerance.venezuel: no international actor with id 'venezuel'" in msg and "venezuela" in msg

@@ -22,6 +22,7 @@ from totalpeace.model import choices, contest, economy, security, violence
 from totalpeace.model.tables import layout as TL
 from totalpeace.model.tables import month as tables_
 from totalpeace.model.tables.issues import N_ISSUES, Phase
+from totalpeace.scenario.schema import Initial
 
 MONTHS = 30
 ZONE_VARIANT = """
@@ -78,12 +79,61 @@ def test_initial_state(flagship: totalpeace.Scenario) -> None:
     np.testing.assert_array_equal(st.resources[0], stock)  # arms at their steady state: no arming spree in month 0
     np.testing.assert_array_equal(st.route_exit[0], exit_of)
     assert np.all(st.resources[0][world.members > 0] >= 0)
-    assert st.cohesion[0] == engine.levers.buy_in[0]
+    assert st.cohesion[0] == flagship.initial.cohesion == engine.levers.buy_in[0]  # the flagship assumes both 0.7
     assert np.all(st.flow0[0] > 0)  # cocaine leaves through every neighbour's border at the start
     assert np.all(st.phase[0] == Phase.NONE) and not st.signed.any()
     # No table is open and no group's type is drawn yet; the state knows nothing from earlier offers.
     assert np.all(st.table_state[0][:, TL.ST_TYPE] == -1) and np.all(st.table_state[0][:, TL.ST_OPEN_MONTH] == -1)
     assert np.isnan(st.table_state[0][:, TL.ST_LAST_OFFER]).all() and not st.package.any()
+
+
+@pytest.mark.parametrize("lever", ["security.buy_in=0.4", "security.deployable_share=0.45",
+                                   'security.repression="conditional"', "policy.decriminalization=1.0",
+                                   "international.venezuela.host_tolerance=0"])
+def test_a_lever_acts_from_the_start_not_on_the_start(flagship: totalpeace.Scenario, lever: str) -> None:
+    """Where the levers stood when the scenario starts is part of the observed start (`[initial]`), like the groups'
+    members: a variant or a sweep that changes a lever starts from the flagship's control, sanctuary, arms, cohesion
+    and host tolerances, and the lever acts from the first month on."""
+    base = build_engine(flagship, 12)
+    variant = build_engine(totalpeace.load_scenario("colombia-2022", [lever]), 12)
+    for name in ("control", "members", "sanctuary", "resources", "cohesion", "tolerance"):
+        np.testing.assert_array_equal(getattr(variant.initial, name)[0], getattr(base.initial, name)[0], err_msg=name)
+    a, b = base.run(1, np.arange(4)), variant.run(1, np.arange(4))
+    assert not all(np.array_equal(getattr(a, k), getattr(b, k)) for k in ("state_control_share", "security_cohesion",
+                                                                           "armed_group_members", "homicides"))
+
+
+def test_the_initial_table_sets_the_start_and_defaults_to_the_first_month(flagship: totalpeace.Scenario) -> None:
+    """A value of `[initial]` moves the start; one not given is the lever's own first-month value (a scenario
+    without the table starts where its levers stand), so the flagship, which writes them out, runs as before."""
+    pop = build_engine(flagship, 1).arrays.population
+
+    def state_share(engine) -> float:
+        return float((engine.initial.control[0][:, -1] * pop).sum() / pop.sum())
+
+    deployed = build_engine(totalpeace.load_scenario("colombia-2022", ["initial.deployable_share=0.45"]), 1)
+    assert state_share(deployed) > state_share(build_engine(flagship, 1)) + 0.03
+    unset = flagship.model_copy(update={"initial": Initial()})
+    same = {k: getattr(build_engine(unset, 1).initial, k)[0] for k in ("control", "sanctuary", "cohesion")}
+    for name, value in same.items():
+        np.testing.assert_array_equal(value, getattr(build_engine(flagship, 1).initial, name)[0], err_msg=name)
+    low = unset.model_copy(update={"security": unset.security.model_copy(update={"buy_in": 0.4})})
+    assert build_engine(low, 1).initial.cohesion[0] == 0.4  # without [initial], the buy-in starts cohesion
+    venezuela = flagship.international["venezuela"].model_copy(update={"host_tolerance": 0.0})
+    closed = unset.model_copy(update={"international": {**unset.international, "venezuela": venezuela}})
+    assert build_engine(closed, 1).initial.sanctuary[0].sum() < 10  # nor does it keep a host's earlier tolerance
+
+
+def test_the_buy_in_moves_cohesion_from_the_start_toward_its_level(flagship: totalpeace.Scenario) -> None:
+    """From the same start, cohesion moves toward each buy-in at kappa_rec a month: one month's recovery of the gap
+    apart after the first month, much of the way three years on."""
+    engines = {b: build_engine(totalpeace.load_scenario("colombia-2022", [f"security.buy_in={b}"]), 36)
+               for b in (0.4, 0.9)}
+    paths = {b: e.run(1, np.arange(4)).security_cohesion for b, e in engines.items()}
+    rate = engines[0.4].p.cohesion_recovery
+    assert np.all(paths[0.9][:, 0] - paths[0.4][:, 0] <= rate * 0.5 + 1e-9)
+    # three years on, much of the way (concessions lower both levels, so the gap's limit is under 0.5)
+    assert np.all(paths[0.9][:, -1] - paths[0.4][:, -1] > 0.25 * (1.0 - (1.0 - rate) ** 36))
 
 
 def test_registries_define_the_arrays() -> None:

@@ -153,6 +153,10 @@ STRESS = str(REPO / "benchmarks" / "mesa_reference" / "scenarios" / "stress.toml
 
 @pytest.mark.parametrize(("name", "overrides", "months", "u"), [
     pytest.param("colombia-2022", [], 24, 0.1, id="colombia-nash"),
+    pytest.param("colombia-2022", ["security.buy_in=0.4", "security.deployable_share=0.45",
+                                   "policy.decriminalization=1", 'security.repression="conditional"',
+                                   "international.venezuela.host_tolerance=0"],
+                 12, 0.1, id="colombia-levers-moved-from-the-start"),
     pytest.param("colombia-2022", ["model.negotiation_engine=compromise", "policy.talks.mode=none"], 24, 0.1,
                  id="colombia-no-talks"),
     pytest.param(STRESS, [], 36, 0.1, id="stress-nash"),

@@ -631,14 +631,16 @@ class StateAgent(mesa.Agent):
                      * (1.0 + p["deployment_attack_weight"] * t.attacks / (1.0 + t.attacks))
                      for t in self.model.territory_list}
 
-    def deploy(self, month: int, demilitarised: set[str], first: bool = False) -> None:
-        """Forces go by the base weights where the state does not control: base (0.2 + 1 - c_state)."""
+    def deploy(self, month: int, demilitarised: set[str], first: bool = False, conditional: bool | None = None) -> None:
+        """Forces go by the base weights where the state does not control: base (0.2 + 1 - c_state); the repression
+        rule is the month's unless given (the start's)."""
         model, p, s = self.model, self.model.p, self.model.schedule
         weights = {t.tid: self.base[t.tid] * (0.2 + (1.0 if first else 1.0 - t.control[STATE]))
                    for t in model.territory_list}
         total = sum(weights.values())
         self.allocation = {tid: self.forces * w / total for tid, w in weights.items()}
-        conditional = bool(s.conditional[min(month, len(s.conditional) - 1)])
+        if conditional is None:
+            conditional = bool(s.conditional[min(month, len(s.conditional) - 1)])
         self.bonus = 1.0 + (p["conditional_effort_bonus"] if conditional else 0.0)
         self.demilitarised = demilitarised
 

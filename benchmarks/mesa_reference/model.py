@@ -18,7 +18,7 @@ import numpy as np
 from totalpeace.engine.schedule import build_schedule
 from totalpeace.model import economy
 from totalpeace.model.params import params_record
-from totalpeace.scenario.schema import Scenario
+from totalpeace.scenario.schema import Initial, Scenario
 from totalpeace.world import GROUP_TYPES, REVENUES, World, build_world
 
 from .agents import STATE, TALKING, GroupAgent, StateAgent, TerritoryAgent
@@ -48,7 +48,7 @@ class TotalPeaceModel(mesa.Model):
         self.security_budget = float(scenario.security.budget or 0.0)
         self._build_agents(scenario)
         self.groups_desk = GroupDesk(self, float(scenario.security.military + scenario.security.police))
-        self._initial_state()
+        self._initial_state(scenario.initial)
         self.desk = TableDesk(self, scenario)
         self.records: dict[str, list] = {}
 
@@ -93,21 +93,24 @@ class TotalPeaceModel(mesa.Model):
             if w.splinter_slot[g.index] >= 0:
                 g.splinter = self.group_list[w.splinter_slot[g.index]]
         self.talks_order = [self.group_list[g] for g in w.talks_order]
+        start = scenario.initial  # the levers as they stood at the start (none: the first month's)
         self.state = StateAgent(self, float(scenario.security.military + scenario.security.police),
-                                float(self.schedule.buy_in[0]))
+                                float(self.schedule.buy_in[0]) if start.cohesion is None else start.cohesion)
 
-    def _initial_state(self) -> None:
+    def _initial_state(self, start: Initial) -> None:
         """Armed members, support networks and sanctuary; the ex-combatant pool; control at the contest's fixed point
-        with the arms each group's rents keep there; the arms and routes of that control; hosts at their scheduled
-        tolerance, the donor's certification at 1, neighbours' violence at 1."""
+        with the arms each group's rents keep there; the arms and routes of that control; hosts at their tolerance at
+        the start, the donor's certification at 1, neighbours' violence at 1. The levers are those at the start
+        (`start`, the scenario's `initial`; a value not given: the first month's)."""
         w, desk = self.world, self.groups_desk
         s = self.schedule
-        self.tolerance = {a: float(s.host_tolerance[0, i]) for i, a in enumerate(w.international_ids)}
+        self.tolerance = {a: float(start.host_tolerance.get(a, s.host_tolerance[0, i]))
+                          for i, a in enumerate(w.international_ids)}
         self.certification = 1.0
         self.neighbour_idx = [1.0] * len(w.neighbour_ids)
         self.coca0 = float(np.sum(w.coca_ha))
         for g in self.group_list:
-            sigma = g.sanctuary_max * self.host_tolerance(g.host, 0)
+            sigma = g.sanctuary_max * (self.tolerance[w.international_ids[g.host]] if g.host is not None else 0.0)
             fighters = float(w.members[g.index]) * g.armed_share
             here, networks = fighters * (1.0 - sigma), float(w.members[g.index]) - fighters
             g.members = {t.tid: here * float(w.presence[g.index, i]) for i, t in enumerate(self.territory_list)}
@@ -119,19 +122,22 @@ class TotalPeaceModel(mesa.Model):
             memory = 1.0 - 1.0 / max(self.p["leader_vacuum_memory"], 1.0)
             t.leader_vacuum = (1.0 - memory) / (1.0 - 0.8) * t.vacated
         desk.presence()
-        chi = economy.appropriable_shares(float(self.schedule.decriminalization[0]), params_record(self.p))
+        decriminalization = s.decriminalization[0] if start.decriminalization is None else start.decriminalization
+        chi = economy.appropriable_shares(float(decriminalization), params_record(self.p))
         for t in self.territory_list:
             t.control = {g.gid: 0.0 for g in self.group_list} | {STATE: 0.0}
         first = True
         for g in self.group_list:
             g.posture = 1.0
-        self.state.forces = float(s.deployable[0]) * self.state.total_forces
+        deployable = s.deployable[0] if start.deployable_share is None else start.deployable_share
+        conditional = bool(s.conditional[0]) if start.repression is None else start.repression == "conditional"
+        self.state.forces = float(deployable) * self.state.total_forces
         self.state.assess_threat()
         self.state.target()
         for _ in range(INIT_ITERATIONS):
             for g, multiplier in zip(self.group_list, desk.arms_at_start(chi), strict=True):
                 g.effort_multiplier = float(multiplier)
-            self.state.deploy(0, set(), first=first)
+            self.state.deploy(0, set(), first=first, conditional=conditional)
             self.territories.do("measure_efforts", False)
             outcomes = {t.tid: t.contest_outcome() for t in self.territory_list}
             if not first and max(abs(outcomes[t.tid][a] - t.control[a]) for t in self.territory_list

@@ -104,6 +104,20 @@ def _drawn_in_runs(scenario: Scenario) -> dict[str, str]:
     return out
 
 
+def _initial(scenario: Scenario) -> dict[str, Any]:
+    """Where the levers stood at the start: the scenario's `initial`, each value not given filled with the lever's own
+    (the first month's, before dated events), marked by `given`."""
+    init, security, policy = scenario.initial, scenario.security, scenario.policy
+    own = {"cohesion": security.buy_in, "deployable_share": security.deployable_share,
+           "repression": security.repression, "decriminalization": policy.decriminalization}
+    levers = {name: getattr(init, name) if getattr(init, name) is not None else value for name, value in own.items()}
+    tolerances = {actor: init.host_tolerance.get(actor, a.host_tolerance)
+                  for actor, a in scenario.international.items()}
+    given = [name for name in own if getattr(init, name) is not None] + [f"host_tolerance.{a}"
+                                                                         for a in init.host_tolerance]
+    return {**levers, "host_tolerance": tolerances, "given": given, "source": init.source}
+
+
 def describe(scenario: Scenario) -> dict[str, Any]:
     """Everything a reader needs to check a scenario, with sources."""
     table = load_territories(scenario.territories)
@@ -125,6 +139,7 @@ def describe(scenario: Scenario) -> dict[str, Any]:
                         **_presence_basis(table)},
         "groups": groups,
         "security": dumped["security"],
+        "initial": _initial(scenario),
         "international": dumped["international"],
         "policy": dumped["policy"],
         "timeline": _timeline(scenario),

@@ -59,6 +59,26 @@ def _security_table(security: dict[str, Any]) -> Table:
     return table
 
 
+def _initial_table(initial: dict[str, Any]) -> Table:
+    """Where the levers stood at the start ([initial]): what the initial state is computed with."""
+    table = Table(title="Levers at the start (the initial state is computed with them; the policy acts from the first "
+                  "month)", title_justify="left", show_header=False)
+    table.add_column("field")
+    table.add_column("value")
+    given = set(initial["given"])
+    for key in ("cohesion", "deployable_share", "repression", "decriminalization"):
+        own = "the buy-in" if key == "cohesion" else "the lever's value"
+        table.add_row(key, f"{initial[key]}" + ("" if key in given else f"  (not given: {own})"))
+    tolerances = [f"{actor} {level:g}" + ("" if f"host_tolerance.{actor}" in given else "*")
+                  for actor, level in initial["host_tolerance"].items() if level > 0 or f"host_tolerance.{actor}"
+                  in given]
+    table.add_row("host_tolerance", ", ".join(tolerances) + ("  (* not given: the actor's value)" if "*" in
+                                                             "".join(tolerances) else "") if tolerances else "none")
+    if initial["source"]:
+        table.add_row("source", initial["source"])
+    return table
+
+
 def _international_table(actors: dict[str, Any]) -> Table:
     table = Table(title="International actors", title_justify="left")
     for col in ("id", "name", "host tolerance", "guarantor for", "weight", "legitimacy", "neighbour", "source"):
@@ -112,6 +132,7 @@ def print_scenario(info: dict[str, Any], console: Console | None = None) -> None
         if g.get("notes"):
             console.print(f"  [dim]{gid} notes: {g['notes']}[/dim]")
     console.print(_security_table(info["security"]))
+    console.print(_initial_table(info["initial"]))
     console.print(_international_table(info["international"]))
     console.print(_timeline_table(info))
     model = info["model"]

@@ -18,7 +18,7 @@ import numba
 import numpy as np
 
 from totalpeace.engine import state as state_vars
-from totalpeace.engine.inputs import Levers, Options, WorldArrays
+from totalpeace.engine.inputs import Options, WorldArrays
 from totalpeace.engine.state import State
 from totalpeace.model import contest, economy, security, spillover, strength, trafficking
 from totalpeace.model.tables import month as tables
@@ -88,18 +88,18 @@ def contest_fixed_point(armed: np.ndarray, support: np.ndarray, sanctuary: np.nd
 
 
 @numba.njit(cache=True)
-def _fill(state: State, world: WorldArrays, levers: Levers, p, options: Options) -> None:
+def _fill(state: State, world: WorldArrays, p, options: Options) -> None:
     members, support, sanctuary = strength.initial_members(world.members, world.armed_share, world.member_presence,
-                                                           world.sanctuary_max, levers.host_tolerance[0])
+                                                           world.sanctuary_max, world.start_host_tolerance)
     state.members[0][:] = members
     state.support[0][:] = support
     state.sanctuary[0][:] = sanctuary
-    state.cohesion[0] = levers.buy_in[0]
+    state.cohesion[0] = world.start_cohesion  # observed at the start; the buy-in is where it moves from there
     reach = contest.reach_shares(world.area, world.adj_indptr, p)
     presence = contest.effective_presence(members, support, reach, world.adj_indptr, world.adj_indices, p)
-    chi = economy.appropriable_shares(levers.decriminalization[0], p)
-    control, _ = contest_fixed_point(members, support, sanctuary, presence, levers.buy_in[0],
-                                     levers.deployable[0] * world.total_forces, levers.conditional[0] > 0,
+    chi = economy.appropriable_shares(world.start_decriminalization, p)
+    control, _ = contest_fixed_point(members, support, sanctuary, presence, world.start_cohesion,
+                                     world.start_deployable * world.total_forces, world.start_conditional,
                                      options.difference, chi, world, p)
     state.control[0][:] = control
     tables.initial_state(state.table_state[0], state.phase[0])
@@ -116,14 +116,15 @@ def _fill(state: State, world: WorldArrays, levers: Levers, p, options: Options)
     state.flow0[0][:] = spillover.neighbour_flows(world.coca, state.route_exit[0], control, world.neighbour_border)
     state.rent0[0][:] = 1.0
     state.trend[0][:] = world.members_trend
-    state.tolerance[0][:] = levers.tolerance[0]
+    state.tolerance[0][:] = world.start_tolerance
     state.certification[0] = 1.0
     state.engagement[0][:] = 1.0
     state.neighbour_index[0][:] = 1.0
 
 
-def initial_state(world: WorldArrays, levers: Levers, p, options: Options, sizes: Mapping[str, int]) -> State:
-    """The state of month 0 for one run (every state variable with a run axis of length 1)."""
+def initial_state(world: WorldArrays, p, options: Options, sizes: Mapping[str, int]) -> State:
+    """The state of month 0 for one run (every state variable with a run axis of length 1), from the world and the
+    levers as they stood at the start (`WorldArrays.start_*`)."""
     out = state_vars.allocate(1, sizes)
-    _fill(out, world, levers, p, options)
+    _fill(out, world, p, options)
     return out

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from totalpeace.engine.schedule import Schedule
+from totalpeace.engine.schedule import Schedule, Start
 from totalpeace.model import economy, security
 from totalpeace.model.security import deployment_weights
 from totalpeace.world import GROUP_TYPES, World
@@ -70,6 +70,12 @@ class WorldArrays(NamedTuple):
     extradition: np.ndarray  # (G,) 1 where an international actor wants the group's members extradited
     total_forces: float  # military + police
     security_budget: float  # USD m a year (0: unknown, foreign aid then has no effect)
+    start_cohesion: float  # the levers at the start (engine/schedule.py Start): the initial state is computed with
+    start_deployable: float  # them, the policy acts from month 0 on
+    start_conditional: bool
+    start_decriminalization: float
+    start_tolerance: np.ndarray  # (I,) each international actor's tolerance
+    start_host_tolerance: np.ndarray  # (G,) the tolerance of each group's sanctuary host (0 without one)
     population_total: float
 
 
@@ -140,8 +146,13 @@ def i64(a) -> np.ndarray:
     return np.ascontiguousarray(a, dtype=np.int64)
 
 
-def world_arrays(world: World, total_forces: float, security_budget: float = 0.0) -> WorldArrays:
-    """The world's static arrays in the layout the compiled month reads."""
+def world_arrays(world: World, total_forces: float, security_budget: float = 0.0,
+                 start: Start | None = None) -> WorldArrays:
+    """The world's static arrays in the layout the compiled month reads, with the levers at the start (`start`;
+    none: cohesion 1, no deployment, decriminalisation or tolerance, for callers that never build an initial
+    state)."""
+    if start is None:
+        start = Start(1.0, 0.0, False, 0.0, np.zeros(len(world.international_ids)))
     T = world.n_territories
     transit = world.transit_share.tocoo()
     exit_of = np.full(T, -1, dtype=np.int64)
@@ -185,6 +196,10 @@ def world_arrays(world: World, total_forces: float, security_budget: float = 0.0
                             for h in world.host]),
         neighbour_actor=i64(world.neighbour_actor), extradition=f64(world.extradition_requested),
         total_forces=float(total_forces), security_budget=float(security_budget),
+        start_cohesion=float(start.cohesion), start_deployable=float(start.deployable),
+        start_conditional=bool(start.conditional), start_decriminalization=float(start.decriminalization),
+        start_tolerance=f64(start.host_tolerance),
+        start_host_tolerance=f64(host_tolerances(world, start.host_tolerance)),
         population_total=float(world.population.sum()),
     )
 

@@ -45,13 +45,13 @@ class Engine:
                  security_budget: float = 0.0) -> None:
         self.world, self.months, self.options, self.draws, self.tables = world, months, options, draws, tables
         self.p = params_record(params)
-        self.arrays = world_arrays(world, total_forces, security_budget)
+        self.arrays = world_arrays(world, total_forces, security_budget, schedule.start)
         self.levers = lever_arrays(schedule, world, months)
         self.sizes = {"G": world.n_groups, "B": tables.slots.shape[0], "T": world.n_territories,
                       "A": world.n_groups + 1, "K": len(world.neighbour_ids), "I": len(world.international_ids)}
         with compiled_cache.compiling_once() as compiling:
             self.effects = lever_effects(self.levers, self.p)
-            self.initial = initial_state(self.arrays, self.levers, self.p, options, self.sizes)
+            self.initial = initial_state(self.arrays, self.p, options, self.sizes)
             if compiling:  # compile the month now, while other processes wait for it (one run, one month, dropped)
                 self.advance(self.start(np.zeros(1, dtype=np.int64)), 0, 0, 1)
 

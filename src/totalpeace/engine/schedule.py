@@ -27,6 +27,18 @@ class Zone:
 
 
 @dataclass(frozen=True)
+class Start:
+    """The levers as they stood when the scenario starts (the scenario's `initial`, or the first month's values): the
+    initial control, sanctuary, arms and cohesion are computed with them, the policy acts from the first month on."""
+
+    cohesion: float
+    deployable: float
+    conditional: bool
+    decriminalization: float
+    host_tolerance: np.ndarray  # (I,) each international actor's tolerance of armed groups
+
+
+@dataclass(frozen=True)
 class Schedule:
     """Levers per month (M months); arrays indexed [month, ...]."""
 
@@ -49,6 +61,7 @@ class Schedule:
     purge: np.ndarray  # (M,) share of generals retired that month
     attacks: np.ndarray  # (M, G, 4) scheduled attacks and violations by kind (model/tables/levers.py)
     political_cost: np.ndarray  # (M,) political cost of war for the government
+    start: Start
     zones: list[Zone] = field(default_factory=list)
 
     def zone_mask(self, month: int, n_groups: int, n_territories: int) -> np.ndarray:
@@ -147,6 +160,17 @@ def build_schedule(scenario: Scenario, world: World, months: int) -> Schedule:
         m = max(0, month_index(scenario.start, pg.date))
         if m < months:
             purge[m] = pg.generals_retired / pg.generals_total
+    initial = scenario.initial
+    start = Start(
+        cohesion=float(arrays["buy_in"][0] if initial.cohesion is None else initial.cohesion),
+        deployable=float(arrays["deployable"][0] if initial.deployable_share is None else initial.deployable_share),
+        conditional=bool(arrays["conditional"][0] > 0 if initial.repression is None
+                         else initial.repression == "conditional"),
+        decriminalization=float(arrays["decriminalization"][0] if initial.decriminalization is None
+                                else initial.decriminalization),
+        host_tolerance=np.array([initial.host_tolerance.get(actor, level) for actor, level
+                                 in zip(world.international_ids, arrays["host_tolerance"].reshape(months, -1)[0],
+                                        strict=True)], dtype=float))
     return Schedule(
         decriminalization=arrays["decriminalization"], substitution=arrays["substitution"],
         announced=arrays["announced"] > 0, buy_in=arrays["buy_in"], conditional=arrays["conditional"] > 0,
@@ -156,5 +180,6 @@ def build_schedule(scenario: Scenario, world: World, months: int) -> Schedule:
         host_guarantees=arrays["host_guarantees"].reshape(months, G), aid=arrays["aid"],
         legitimacy=arrays["legitimacy"], ceasefire=ceasefire,
         bilateral=bilateral, concessions=concessions, purge=purge,
-        attacks=attack_counts(scenario, world.group_ids, months), political_cost=arrays["political_cost"], zones=zones,
+        attacks=attack_counts(scenario, world.group_ids, months), political_cost=arrays["political_cost"], start=start,
+        zones=zones,
     )

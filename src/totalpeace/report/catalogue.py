@@ -89,8 +89,8 @@ CATALOGUE: dict[str, Metric] = {
                                     "60% of control.", "count", False, True),
     "neighbour_violence": Metric("Neighbours' violence", "index, 1 at the start", "Mean violence index of the "
                                  "neighbouring countries, 1 at the start.", "index", False, True),
-    "security_cohesion": Metric("Security-force cohesion", "index 0–1", "Cohesion / buy-in K of the security "
-                                "forces.", "index", False, False),
+    "security_cohesion": Metric("Security-force cohesion", "index 0–1", "Cohesion K of the security forces, which "
+                                "moves toward their buy-in K*.", "index", False, False),
     "coca_ha": Metric("Coca area", "hectares", "Area planted with coca.", "count", False, True),
     "vacuum_filled_by_state": Metric("Vacated control taken by the state", "share", "Share of the control "
                                      "vacated by groups standing down that the state takes rather than other "

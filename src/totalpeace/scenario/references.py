@@ -306,8 +306,17 @@ def notices(scenario: Scenario) -> list[Problem]:
     return out
 
 
+def _initial(scenario: Scenario) -> list[Problem]:
+    """The start's tolerances name international actors."""
+    actors = set(scenario.international)
+    return [Problem(("initial", "host_tolerance", actor),
+                    f"no international actor with id {actor!r}{paths.suggest(actor, sorted(actors))}",
+                    (("international",),))
+            for actor in scenario.initial.host_tolerance if actor not in actors]
+
+
 def check_references(scenario: Scenario, data: dict[str, Any]) -> list[Problem]:
     """All cross-field problems of a validated scenario (empty when it is consistent)."""
     table = load_territories(scenario.territories)
-    return (_groups(scenario, table) + _policy(scenario, set(table.ids))
+    return (_groups(scenario, table) + _policy(scenario, set(table.ids)) + _initial(scenario)
             + _event_assignments(scenario, data) + _contradictions(scenario))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import sys
 import typing
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
@@ -171,7 +171,8 @@ class Security(Strict):
     military: int = Field(..., ge=0, le=MAX_PERSONNEL, description="Military personnel.")
     police: int = Field(..., ge=0, le=MAX_PERSONNEL, description="Police personnel.")
     deployable_share: float = Field(0.3, ge=0.0, le=1.0, description="Share available for territorial operations.")
-    buy_in: float = Field(..., ge=0.0, le=1.0, description="Security-force buy-in / cohesion K (M3.2).")
+    buy_in: float = Field(..., ge=0.0, le=1.0, description="Security-force buy-in K* (M3.2): the cohesion the "
+                          "government's relation with its forces lets them recover toward, a lever from the start on.")
     repression: Literal["conditional", "unconditional"] = Field("unconditional", description="M3.3 repression rule.")
     budget: float | None = Field(None, ge=0.0, le=1e7, description="Security budget, USD m a year: the scale against "
                                  "which certified foreign aid counts (none: aid has no effect on the forces).")
@@ -341,6 +342,24 @@ class Event(Strict):
     source: str = ""
 
 
+class Initial(Strict):
+    """Where the levers stood when the scenario starts, before its own policy acts: part of the observed start, like
+    the groups' members. The initial control, sanctuary and arms are computed with them, so a variant or a sweep that
+    changes a lever starts from the same state and the lever acts from the first month on. A value not given is the
+    lever's own value in the first month."""
+
+    cohesion: float | None = Field(None, ge=0.0, le=1.0, description="The security forces' cohesion K (M3.2); it then "
+                                   "moves toward the buy-in (none: the buy-in).")
+    deployable_share: float | None = Field(None, ge=0.0, le=1.0, description="Share of the forces deployed for "
+                                           "territorial operations.")
+    repression: Literal["conditional", "unconditional"] | None = Field(None, description="The repression rule (M3.3).")
+    decriminalization: float | None = Field(None, ge=0.0, le=1.0, description="Drug decriminalisation D (M1.2).")
+    host_tolerance: dict[str, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(
+        default_factory=dict, description="Tolerance of armed groups on its soil of each international actor named "
+        "(M4.2); it then moves toward the actor's scheduled tolerance.")
+    source: str = ""
+
+
 class Policy(Strict):
     """The state's negotiation and drug policy levers."""
 
@@ -421,6 +440,7 @@ class Scenario(Strict):
     international: dict[str, InternationalActor] = Field(default_factory=dict)
     ex_combatants: ExCombatants | None = Field(None, description="Former combatants of a group demobilised before "
                                                "the start, and the ground it left.")
+    initial: Initial = Field(default_factory=Initial)
     policy: Policy = Field(default_factory=Policy)
     model: ModelOptions = Field(default_factory=ModelOptions)
     parameters: Parameters = Field(default_factory=Parameters)  # type: ignore[valid-type]
