@@ -16,10 +16,13 @@ def test_scenarios_lists_the_flagship(cli):
 def test_show_prints_every_part(cli):
     code, out, err = cli("show", "colombia-2022")
     assert code == 0, err
-    for heading in ("Territories (33", "Groups", "State and security forces", "International actors",
-                    "Policy timeline", "Parameters"):
+    for heading in ("Territories (33", "Groups", "State and security forces", "Levers at the start",
+                    "International actors", "Policy timeline", "Parameters"):
         assert heading in out
     assert "Antioquia" in out and "clan_del_golfo" in out and "arrest_orders_suspended" in out
+    # text in square brackets is the scenario's and the registry's own, printed as written, not read as markup
+    flat = " ".join(out.replace("│", " ").split())
+    assert "in [security], [policy] and [international]" in flat
 
 
 def test_show_json_is_complete_and_sourced(cli):

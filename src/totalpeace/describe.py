@@ -105,17 +105,19 @@ def _drawn_in_runs(scenario: Scenario) -> dict[str, str]:
 
 
 def _initial(scenario: Scenario) -> dict[str, Any]:
-    """Where the levers stood at the start: the scenario's `initial`, each value not given filled with the lever's own
-    (the first month's, before dated events), marked by `given`."""
-    init, security, policy = scenario.initial, scenario.security, scenario.policy
-    own = {"cohesion": security.buy_in, "deployable_share": security.deployable_share,
-           "repression": security.repression, "decriminalization": policy.decriminalization}
-    levers = {name: getattr(init, name) if getattr(init, name) is not None else value for name, value in own.items()}
-    tolerances = {actor: init.host_tolerance.get(actor, a.host_tolerance)
-                  for actor, a in scenario.international.items()}
-    given = [name for name in own if getattr(init, name) is not None] + [f"host_tolerance.{a}"
-                                                                         for a in init.host_tolerance]
-    return {**levers, "host_tolerance": tolerances, "given": given, "source": init.source}
+    """Where the levers stood at the start, as the engine reads them (`engine/schedule.py` `Start`: the scenario's
+    `initial`, a value not given the lever's first-month value), with the names the scenario gives itself."""
+    from totalpeace.engine.simulate import world_and_schedule
+
+    world, schedule = world_and_schedule(scenario, 1)
+    start, init = schedule.start, scenario.initial
+    given = [name for name in ("cohesion", "deployable_share", "repression", "decriminalization")
+             if getattr(init, name) is not None] + [f"host_tolerance.{actor}" for actor in init.host_tolerance]
+    return {"cohesion": start.cohesion, "deployable_share": start.deployable,
+            "repression": "conditional" if start.conditional else "unconditional",
+            "decriminalization": start.decriminalization,
+            "host_tolerance": dict(zip(world.international_ids, start.host_tolerance.tolist(), strict=True)),
+            "given": given, "source": init.source}
 
 
 def describe(scenario: Scenario) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -41,7 +42,8 @@ def _groups_table(groups: dict[str, Any]) -> Table:
         sanctuary = f"{g['sanctuary']['country']} {g['sanctuary']['share']:.0%}" if g["sanctuary"] else ""
         relations = ", ".join([f"+{a}" for a in g["allies"]] + [f"-{r}" for r in g["rivals"]])
         table.add_row(gid, g["type"], _num(g["members"]), _num(g["armed"]), _num(g["support"]), sanctuary,
-                      f"{g['cohesion']:.2f}", g["spoiler"], str(len(g["presence"])), relations, g["members_source"])
+                      f"{g['cohesion']:.2f}", g["spoiler"], str(len(g["presence"])), relations,
+                      escape(g["members_source"]))
     return table
 
 
@@ -55,7 +57,7 @@ def _security_table(security: dict[str, Any]) -> Table:
     if security["purge"]:
         p = security["purge"]
         table.add_row("purge", f"{p['date']}: {p['generals_retired']} of {p['generals_total']} generals")
-    table.add_row("source", security["source"])
+    table.add_row("source", escape(security["source"]))
     return table
 
 
@@ -69,13 +71,13 @@ def _initial_table(initial: dict[str, Any]) -> Table:
     for key in ("cohesion", "deployable_share", "repression", "decriminalization"):
         own = "the buy-in" if key == "cohesion" else "the lever's value"
         table.add_row(key, f"{initial[key]}" + ("" if key in given else f"  (not given: {own})"))
-    tolerances = [f"{actor} {level:g}" + ("" if f"host_tolerance.{actor}" in given else "*")
-                  for actor, level in initial["host_tolerance"].items() if level > 0 or f"host_tolerance.{actor}"
-                  in given]
-    table.add_row("host_tolerance", ", ".join(tolerances) + ("  (* not given: the actor's value)" if "*" in
-                                                             "".join(tolerances) else "") if tolerances else "none")
+    shown = {actor: level for actor, level in initial["host_tolerance"].items()
+             if level > 0 or f"host_tolerance.{actor}" in given}  # those that shelter anyone, and those given
+    own = [actor for actor in shown if f"host_tolerance.{actor}" not in given]
+    text = ", ".join(f"{actor} {level:g}" + ("*" if actor in own else "") for actor, level in shown.items())
+    table.add_row("host_tolerance", (text or "none") + ("  (* not given: the actor's value)" if own else ""))
     if initial["source"]:
-        table.add_row("source", initial["source"])
+        table.add_row("source", escape(initial["source"]))
     return table
 
 
@@ -84,9 +86,9 @@ def _international_table(actors: dict[str, Any]) -> Table:
     for col in ("id", "name", "host tolerance", "guarantor for", "weight", "legitimacy", "neighbour", "source"):
         table.add_column(col)
     for aid, a in actors.items():
-        table.add_row(aid, a["name"], f"{a['host_tolerance']:.2f}", ", ".join(a["guarantor_for"]),
+        table.add_row(aid, escape(a["name"]), f"{a['host_tolerance']:.2f}", ", ".join(a["guarantor_for"]),
                       f"{a['guarantor_weight']:.2f}" if a["guarantor_for"] else "", f"{a['legitimacy']:.2f}",
-                      "yes" if a["neighbour"] else "", a["source"])
+                      "yes" if a["neighbour"] else "", escape(a["source"]))
     return table
 
 
@@ -98,7 +100,7 @@ def _timeline_table(info: dict[str, Any]) -> Table:
     for col in ("date", "what", "source"):
         table.add_column(col)
     for item in info["timeline"]:
-        table.add_row(item["date"], item["what"], item["source"])
+        table.add_row(item["date"], escape(item["what"]), escape(item["source"]))
     return table
 
 
@@ -110,7 +112,7 @@ def _parameter_table(params: list[dict[str, Any]]) -> Table:
     for p in params:
         value = f"{p['value']:g}" + ("" if p["value"] == p["default"] else f" (default {p['default']:g})")
         table.add_row(p["name"], value, f"{p['range'][0]:g}-{p['range'][1]:g}", p["unit"], p["mechanism"],
-                      p.get("in_runs", "held"), p["source"])
+                      p.get("in_runs", "held"), escape(p["source"]))
     return table
 
 
@@ -118,19 +120,19 @@ def print_scenario(info: dict[str, Any], console: Console | None = None) -> None
     """Print every part of a described scenario."""
     console = console or Console()
     header = (f"[bold]{info['scenario']}[/bold]  start {info['start']}, {info['months']} months\n"
-              f"{info['description']}\nsha256 {info['scenario_sha256']}")
+              f"{escape(info['description'])}\nsha256 {info['scenario_sha256']}")
     console.print(Panel(header, title="Scenario", expand=False))
     console.print(_territory_table(info["territories"]))
     for column, source in info["territories"]["sources"].items():
-        console.print(f"  [dim]{column}: {source}[/dim]")
+        console.print(f"  [dim]{column}: {escape(source)}[/dim]")
     for note in info["territories"].get("notes", []):
-        console.print(f"  [dim]note: {note}[/dim]")
+        console.print(f"  [dim]note: {escape(note)}[/dim]")
     console.print(_groups_table(info["groups"]))
     for gid, g in info["groups"].items():  # what the table has no room for: the sanctuary's source, the notes
         if g["sanctuary"] and g["sanctuary"].get("source"):
-            console.print(f"  [dim]{gid} sanctuary: {g['sanctuary']['source']}[/dim]")
+            console.print(f"  [dim]{gid} sanctuary: {escape(g['sanctuary']['source'])}[/dim]")
         if g.get("notes"):
-            console.print(f"  [dim]{gid} notes: {g['notes']}[/dim]")
+            console.print(f"  [dim]{gid} notes: {escape(g['notes'])}[/dim]")
     console.print(_security_table(info["security"]))
     console.print(_initial_table(info["initial"]))
     console.print(_international_table(info["international"]))
