@@ -231,3 +231,10 @@ def test_the_levers_at_the_start_are_checked_like_the_levers(cli, write):
     assert "initial.host_tolerance.venezuela: Input should be less than or equal to 1 (got 1.5)" in msg
     msg = _fails(cli, "show", str(_variant(write, '[initial]\nhost_tolerance = { venezuel = 0.5 }\n')))
     assert "initial.host_tolerance.venezuel: no international actor with id 'venezuel'" in msg and "venezuela" in msg
+
+
+def test_seeds_only_where_the_selection_rule_reads_them(cli):
+    msg = _fails(cli, "validate", "--seeds", "2", "--no-backtest", "--patterns", "none")
+    assert "--seeds: only with --backtest --calibrations" in msg
+    msg = _fails(cli, "validate", "--backtest", "--seeds", "2")
+    assert "--seeds: only with --backtest --calibrations" in msg

@@ -132,6 +132,9 @@ def validate(
     calibrations: Annotated[str | None, typer.Option("--calibrations", help="With --backtest: candidate "
                                                      "calibrations to compare (names in the store or shipped, or "
                                                      "'defaults'), and the one the selection rule picks.")] = None,
+    seeds: Annotated[int, typer.Option("--seeds", min=1, max=20, help="With --backtest --calibrations: repeat the "
+                                       "comparison over this many seeds (--seed, --seed + 1, ...), each drawing the "
+                                       "posteriors and the runs anew, and say how often each calibration wins.")] = 1,
     origins: Annotated[str, typer.Option("--origins", help="Backtest origin years: FIRST-LAST or a comma list "
                                          "(2012-2019).")] = "2012-2019",
     levels: Annotated[str, typer.Option("--levels", help="Backtest levels: municipality, department or "
@@ -162,9 +165,12 @@ def validate(
     if backtest and hold:
         raise InputError("--set: not with --backtest, which ranks the calibrations as they are (use --set with the "
                          "pattern table, and --no-backtest or the default backtest of the page)")
+    if seeds > 1 and not (backtest and calibrations):
+        raise InputError("--seeds: only with --backtest --calibrations, where it says whether the selection rule's "
+                         "choice holds from one seed to another")
     if backtest:
         _backtest_only(console, origins, levels, runs or 20, seed, out or Path("out") / "validation" / "backtest",
-                       calibrations, store)
+                       calibrations, store, seeds)
         return
     runs = runs or 5
     chosen = _pattern_choice(patterns)
@@ -512,20 +518,26 @@ def _candidate_settings(names: str, store: str | None, draws: int, seed: int) ->
 
 
 def _backtest_only(console: Console, origins: str, levels: str, runs: int, seed: int, folder: Path,
-                   calibrations: str | None, store: str | None) -> None:
+                   calibrations: str | None, store: str | None, seeds: int = 1) -> None:
     """The rolling-origin backtest: print the per-year scores and the means, write scores.csv and skill.csv; with
-    candidate calibrations, compare them and apply the selection rule."""
+    candidate calibrations, compare them (over `seeds` seeds from `seed`) and apply the selection rule."""
+    import pandas as pd
+
     from totalpeace.validation.backtest import backtest, compare_calibrations, select_calibration, skill_table
     from totalpeace.validation.colombia_backtest import PROBLEM
 
     years, chosen = _backtest_settings(origins, levels)
     candidates = _candidate_settings(calibrations, store, BACKTEST_DRAWS, seed) if calibrations else None
     with progress_bar(console, "forecasts") as bar:
-        total = len(years) * len(chosen) * (len(candidates) if candidates else 1)
+        total = len(years) * len(chosen) * (len(candidates) * seeds if candidates else 1)
         task = bar.add_task("backtest", total=total)
         advance = lambda what: bar.update(task, description=what, advance=1)  # noqa: E731
         if candidates:
-            scores = compare_calibrations(PROBLEM, candidates, years, chosen, runs, seed, progress=advance)
+            parts = []
+            for s in range(seed, seed + seeds):  # each seed draws the posteriors and the runs anew
+                drawn = candidates if s == seed else _candidate_settings(calibrations, store, BACKTEST_DRAWS, s)
+                parts.append(compare_calibrations(PROBLEM, drawn, years, chosen, runs, s, progress=advance))
+            scores = pd.concat(parts, ignore_index=True)
         else:
             scores = backtest(PROBLEM, years, chosen, runs, seed, progress=advance)
     folder.mkdir(parents=True, exist_ok=True)
@@ -561,23 +573,38 @@ def _print_selection(console: Console, best: str, ranking: Any) -> None:
     table = Table(title=f"Selection rule: lowest mean CRPS of the {SELECTION_LEVEL} forecasts (all origins, both "
                         "horizons) among the calibrations; beside it, whether it beats persistence with Poisson "
                         "noise and the registry defaults", box=box.SIMPLE_HEAD)
-    for col in ("candidate", "CRPS", "Poisson CRPS", "skill", "national CRPS", "cover 80%", "beats baseline"):
+    seeds = int(ranking["seeds"].iloc[0])
+    columns = ["candidate", "CRPS"] + (["± sd (seeds)", "wins"] if seeds > 1 else []) + [
+        "Poisson CRPS", "skill", "national CRPS", "cover 80%", "beats baseline"]
+    for col in columns:
         table.add_column(col, justify="left" if col == "candidate" else "right")
     for _, r in ranking.iterrows():
-        table.add_row(str(r["candidate"]), _score(r["crps"]), _score(r["crps_poisson"]), f"{r['skill_poisson']:+.2f}",
-                      _score(r["national_crps"]), f"{r['coverage80']:.0%}", "yes" if r["beats_baseline"] else "no")
+        spread = [_score(r["crps_sd"]), f"{r['wins']} of {seeds}" if r["candidate"] != REGISTRY_DEFAULTS else "–"]
+        table.add_row(str(r["candidate"]), _score(r["crps"]), *(spread if seeds > 1 else []), _score(r["crps_poisson"]),
+                      f"{r['skill_poisson']:+.2f}", _score(r["national_crps"]), f"{r['coverage80']:.0%}",
+                      "yes" if r["beats_baseline"] else "no")
     console.print(table)
     chosen = ranking[ranking["candidate"] == best].iloc[0]
     console.print(f"[bold]Selected for the flagship's defaults: {best}[/bold]"
                   + ("" if chosen["beats_baseline"] else " — it does not beat persistence with Poisson noise: the "
                      f"model adds no forecasting skill over last year's counts at {SELECTION_LEVEL} level."))
+    if seeds > 1 and (ranking["candidate"] != REGISTRY_DEFAULTS).sum() > 1:  # wins among several calibrations
+        held = chosen["wins"] == seeds
+        console.print(f"Over {seeds} seeds (each drawing the posteriors and the runs anew) it has the lowest CRPS in "
+                      f"{chosen['wins']}: " + ("the choice holds from one seed to another." if held else
+                                               "within the noise of a new seed, so the choice is not decisive; "
+                                               "more seeds or runs (--runs) would settle it."))
     defaults = ranking[ranking["candidate"] == REGISTRY_DEFAULTS]
     if best != REGISTRY_DEFAULTS and len(defaults):
         base = defaults.iloc[0]
         verdict = "beats" if chosen["crps"] < base["crps"] else "does not beat"
+        seeds = int(chosen["seeds"])
+        at = (lambda column: f", below them in {int(chosen[column])} of {seeds} seeds") if seeds > 1 else (
+            lambda column: "")
         console.print(f"Against the registry defaults (a baseline without a posterior): {best} {verdict} them at "
-                      f"{SELECTION_LEVEL} level (CRPS {_score(chosen['crps'])} against {_score(base['crps'])}); "
-                      f"national CRPS {_score(chosen['national_crps'])} against {_score(base['national_crps'])}.")
+                      f"{SELECTION_LEVEL} level (CRPS {_score(chosen['crps'])} against {_score(base['crps'])}"
+                      f"{at('below_defaults')}); national CRPS {_score(chosen['national_crps'])} against "
+                      f"{_score(base['national_crps'])}{at('below_defaults_national')}.")
 
 
 def _validation_inputs(spec_file: str | None, store: str | None) -> tuple[str, Any]:

@@ -152,15 +152,31 @@ def compare_calibrations(problem: ForecastProblem, candidates: dict[str, Sequenc
                          origins: Sequence[int], levels: Sequence[str], runs: int, seed: int = 1,
                          progress: Progress | None = None) -> pd.DataFrame:
     """The backtest of each candidate (name -> settings drawn from its posterior, or None for the problem's own
-    parameters), `runs` members each (split evenly over its settings), in one frame with a `candidate` column."""
+    parameters), `runs` members each (split evenly over its settings), in one frame with a `candidate` column and
+    the `seed`."""
     frames = []
     for name, settings in candidates.items():
         per_set = max(1, runs // max(1, len(settings or [None])))
         part = backtest(problem, origins, levels, per_set, seed,
                         progress=(lambda what, n=name: progress(f"{n}: {what}")) if progress else None,
                         settings=settings)
-        frames.append(part.assign(candidate=name))
+        frames.append(part.assign(candidate=name, seed=seed))
     return pd.concat(frames, ignore_index=True)
+
+
+def _ranking(scores: pd.DataFrame) -> pd.DataFrame:
+    """Per candidate: the mean CRPS of the department forecasts over every origin and both horizons, its Poisson
+    baseline, coverage, skill and national CRPS, indexed by candidate."""
+    part = scores[(scores["level"] == SELECTION_LEVEL) & (scores["scope"] == SELECTION_SCOPE)]
+    national = scores[(scores["level"] == SELECTION_LEVEL) & (scores["scope"] == "national")]
+    ranking = part.groupby("candidate", sort=False)[["crps", "crps_poisson", "coverage80"]].mean()
+    ranking["national_crps"] = national.groupby("candidate", sort=False)["crps"].mean()
+    return ranking
+
+
+def _best_calibrated(ranking: pd.DataFrame) -> str:
+    calibrated = ranking[ranking.index != REGISTRY_DEFAULTS]
+    return str((calibrated if len(calibrated) else ranking)["crps"].idxmin())
 
 
 def select_calibration(scores: pd.DataFrame) -> tuple[str, pd.DataFrame]:
@@ -169,14 +185,29 @@ def select_calibration(scores: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     (REGISTRY_DEFAULTS) are a baseline, like persistence, not a candidate: they carry no posterior, so a flagship
     set to them would draw no parameter uncertainty and weigh no model forms; they win only when no calibration is
     compared. Whether the choice beats persistence with Poisson noise (mean skill above 0) and the registry defaults
-    is reported beside it, never hidden. Returns the chosen name and the ranking (candidate, crps, crps_poisson,
-    skill_poisson, national crps, beats_baseline), every candidate and the defaults included."""
-    part = scores[(scores["level"] == SELECTION_LEVEL) & (scores["scope"] == SELECTION_SCOPE)]
-    national = scores[(scores["level"] == SELECTION_LEVEL) & (scores["scope"] == "national")]
-    ranking = part.groupby("candidate", sort=False)[["crps", "crps_poisson", "coverage80"]].mean()
+    is reported beside it, never hidden.
+
+    With several seeds (a `seed` column: each seed draws the candidates' posteriors and the runs anew) the scores
+    are the means over the seeds, `crps_sd` their spread from seed to seed and `wins` the seeds in which the
+    candidate has the lowest CRPS among the calibrations: a choice that a new seed reverses is within the noise.
+    Returns the chosen name and the ranking (candidate, crps, crps_sd, crps_poisson, skill_poisson, national crps,
+    wins, seeds, beats_baseline; with the defaults compared, below_defaults and below_defaults_national: the seeds
+    in which the candidate's department and national CRPS are below the defaults'), every candidate and the
+    defaults included."""
+    by_seed = [part for _, part in scores.groupby("seed", sort=True)] if "seed" in scores else [scores]
+    rankings = [_ranking(part) for part in by_seed]
+    ranking = pd.concat(rankings).groupby(level=0, sort=False).mean()
+    ranking["crps_sd"] = pd.concat([r["crps"] for r in rankings], axis=1).std(axis=1, ddof=1) if len(
+        rankings) > 1 else float("nan")
+    winners = [_best_calibrated(r) for r in rankings]
+    ranking["wins"] = [sum(w == name for w in winners) if name != REGISTRY_DEFAULTS else 0 for name in ranking.index]
+    if REGISTRY_DEFAULTS in ranking.index:  # the seeds in which each beats the baseline without a posterior
+        for column, scope in (("below_defaults", "crps"), ("below_defaults_national", "national_crps")):
+            ranking[column] = [sum(r.loc[name, scope] < r.loc[REGISTRY_DEFAULTS, scope] for r in rankings)
+                               for name in ranking.index]
+    ranking["seeds"] = len(rankings)
     ranking["skill_poisson"] = 1.0 - ranking["crps"] / ranking["crps_poisson"]
-    ranking["national_crps"] = national.groupby("candidate", sort=False)["crps"].mean()
     ranking["beats_baseline"] = ranking["skill_poisson"] > 0.0
-    ranking = ranking.sort_values("crps", kind="stable").reset_index()
-    calibrated = ranking[ranking["candidate"] != REGISTRY_DEFAULTS]
-    return str((calibrated if len(calibrated) else ranking)["candidate"].iloc[0]), ranking
+    chosen = _best_calibrated(ranking)
+    ranking = ranking.sort_values("crps", kind="stable").rename_axis("candidate").reset_index()
+    return chosen, ranking
