@@ -313,7 +313,8 @@ def match_assumptions(
                                                          f"{home / ASSUMPTIONS_FILE})"))
 
 
-BACKTEST_DRAWS, BACKTEST_RUNS = 10, 2  # posterior draws x runs per origin and level in `validate`'s backtest
+BACKTEST_DRAWS, BACKTEST_RUNS = 20, 1  # posterior draws x runs per origin and level in `validate`'s backtest: the
+# draws vary the scores far more than the runs do (docs/validation.md 7.2)
 
 
 def _held_parameters(texts: list[str] | None, scenario_ref: str) -> dict[str, float]:
