@@ -599,9 +599,9 @@ def _print_selection(console: Console, best: str, ranking: Any) -> None:
     if best != REGISTRY_DEFAULTS and len(defaults):
         base = defaults.iloc[0]
         verdict = "beats" if chosen["crps"] < base["crps"] else "does not beat"
-        seeds = int(chosen["seeds"])
-        at = (lambda column: f", below them in {int(chosen[column])} of {seeds} seeds") if seeds > 1 else (
-            lambda column: "")
+        def at(column: str) -> str:
+            return f", below them in {int(chosen[column])} of {seeds} seeds" if seeds > 1 else ""
+
         console.print(f"Against the registry defaults (a baseline without a posterior): {best} {verdict} them at "
                       f"{SELECTION_LEVEL} level (CRPS {_score(chosen['crps'])} against {_score(base['crps'])}"
                       f"{at('below_defaults')}); national CRPS {_score(chosen['national_crps'])} against "

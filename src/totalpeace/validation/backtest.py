@@ -165,8 +165,8 @@ def compare_calibrations(problem: ForecastProblem, candidates: dict[str, Sequenc
 
 
 def _ranking(scores: pd.DataFrame) -> pd.DataFrame:
-    """Per candidate: the mean CRPS of the department forecasts over every origin and both horizons, its Poisson
-    baseline, coverage, skill and national CRPS, indexed by candidate."""
+    """Per candidate (the index): the mean CRPS of the department forecasts over every origin and both horizons, its
+    Poisson baseline's, the 80% coverage and the national forecasts' CRPS."""
     part = scores[(scores["level"] == SELECTION_LEVEL) & (scores["scope"] == SELECTION_SCOPE)]
     national = scores[(scores["level"] == SELECTION_LEVEL) & (scores["scope"] == "national")]
     ranking = part.groupby("candidate", sort=False)[["crps", "crps_poisson", "coverage80"]].mean()
@@ -175,6 +175,7 @@ def _ranking(scores: pd.DataFrame) -> pd.DataFrame:
 
 
 def _best_calibrated(ranking: pd.DataFrame) -> str:
+    """The candidate with the lowest CRPS, the registry defaults only when nothing else is ranked."""
     calibrated = ranking[ranking.index != REGISTRY_DEFAULTS]
     return str((calibrated if len(calibrated) else ranking)["crps"].idxmin())
 
