@@ -124,6 +124,22 @@ def test_the_initial_table_sets_the_start_and_defaults_to_the_first_month(flagsh
     assert build_engine(closed, 1).initial.sanctuary[0].sum() < 10  # nor does it keep a host's earlier tolerance
 
 
+@pytest.mark.parametrize("name", ["colombia-1998", "colombia-2012", "colombia-2017", "colombia-2022"])
+def test_a_scenario_that_writes_its_start_out_writes_its_own_levers(name: str) -> None:
+    """The built-in scenarios write `[initial]` out with the values their levers have in the first month, so the table
+    changes none of their runs; a historical variant that closes Venezuela then starts from the same sanctuary."""
+    scenario = totalpeace.load_scenario(name)
+    assert scenario.initial.model_fields_set >= {"cohesion", "deployable_share", "repression", "decriminalization",
+                                                 "host_tolerance"}
+    unset = scenario.model_copy(update={"initial": Initial()})
+    written, levers = build_engine(scenario, 1).initial, build_engine(unset, 1).initial
+    for field in ("control", "members", "sanctuary", "resources", "cohesion", "tolerance"):
+        np.testing.assert_array_equal(getattr(written, field)[0], getattr(levers, field)[0], err_msg=field)
+    closed = build_engine(totalpeace.load_scenario(name, ["international.venezuela.host_tolerance=0"]), 1).initial
+    np.testing.assert_array_equal(closed.sanctuary[0], written.sanctuary[0])
+    assert written.sanctuary[0].sum() > 100  # the ELN's members in Venezuela at the start
+
+
 def test_the_buy_in_moves_cohesion_from_the_start_toward_its_level(flagship: totalpeace.Scenario) -> None:
     """From the same start, cohesion moves toward each buy-in at kappa_rec a month: one month's recovery of the gap
     apart after the first month, much of the way three years on."""
