@@ -44,6 +44,9 @@ def test_the_shares_are_those_of_the_runs(checked) -> None:
         expected = pattern.criterion_for(observations[pattern.observation]).holds(values).mean()
         assert row["share"].iloc[0] == pytest.approx(expected)
         assert row["status"].iloc[0] == ("reproduced" if expected >= 0.5 else "not reproduced")
+        low, high = row["share_low"].iloc[0], row["share_high"].iloc[0]
+        assert 0 <= low <= expected <= high <= 1 and high - low > 0.2  # four runs settle little
+        assert row["settled"].iloc[0] == (low >= 0.5 or high < 0.5)
 
 
 def test_a_scenario_no_pattern_reads_has_no_history_checks() -> None:

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from totalpeace.commands.options import AssumptionsChoice, ExecutorOpt, StoreOpt, WorkersOpt
 from totalpeace.commands.progress import progress_bar
+from totalpeace.paths import shown_path
 
 SCREENING_EXTRA_ROWS = 5  # ranking rows printed below the last calibrated candidate
 SpecArg = Annotated[str, typer.Argument(metavar="SPEC.toml", help="Calibration file (see docs/validation.md).")]
@@ -120,7 +121,8 @@ def validate(
                                                    "the store's calibration of the spec's name, else the shipped "
                                                    "one).")] = None,
     uncalibrated: Annotated[bool, typer.Option("--uncalibrated", help="Score the scenarios' own parameters.")] = False,
-    draws: Annotated[int, typer.Option("--draws", min=1, max=10_000, help="Posterior parameter sets.")] = 20,
+    draws: Annotated[int, typer.Option("--draws", min=1, max=10_000, help="Posterior parameter sets (100: enough "
+                                       "that most patterns' verdicts are settled, docs/validation.md 10.34).")] = 100,
     runs: Annotated[int | None, typer.Option("--runs", min=1, max=10_000, help="Runs per parameter set (default 5; "
                                              "with --backtest, runs per origin and level, default 20).")] = None,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the ensemble.")] = 1,
@@ -151,6 +153,7 @@ def validate(
     """Score the (calibrated) model against history on one page: the pattern catalogue (which of Colombia's
     historical patterns the ensemble reproduces), held-back years (CRPS, 50/80/95% coverage, against simple
     baselines), the rolling-origin backtest of homicides against persistence, and the calibration's diagnostics."""
+    import numpy as np
     import pandas as pd
 
     from totalpeace.errors import InputError
@@ -205,7 +208,7 @@ def validate(
         sets = with_assumptions(sets if sets is not None else [{}] * draws, scenarios.values(), seed)
         uniform = len(set(sets[0]) - before)
         assumed = ("unidentified assumptions drawn with the calibrated parameters from the candidates history does "
-                   f"not reject (assumptions.parquet beside {path})" if matched is not None else "")
+                   f"not reject (assumptions.parquet beside {shown_path(path)})" if matched is not None else "")
         if uniform:
             assumed += f"{'; ' if assumed else ''}{uniform} unidentified assumptions drawn from their plausible ranges"
         console.print(f"Each of the {len(sets)} parameter sets: {assumed}")
@@ -219,7 +222,8 @@ def validate(
     summary = summary_table(scores)
     if len(summary):
         _print_summary(console, summary)
-    table = result_table(evaluate(chosen, {k: e.outputs for k, e in ensembles.items()}))
+    draw_of_run = np.repeat(np.arange(len(sets or [{}])), runs)  # runs of one parameter set share its draw
+    table = result_table(evaluate(chosen, {k: e.outputs for k, e in ensembles.items()}, draw_of_run))
     if len(table):
         _print_patterns(console, table)
     skill = None
@@ -234,8 +238,8 @@ def validate(
     if skill is not None:
         skill.to_csv(folder / "backtest.csv", index=False)
     members = len(sets or [{}]) * runs
-    drawn = 'scenario defaults (uncalibrated)' if uncalibrated else f'{draws} draws from {path}'
-    provenance = [f"calibration file {spec_file}",
+    drawn = 'scenario defaults (uncalibrated)' if uncalibrated else f'{draws} draws from {shown_path(path)}'
+    provenance = [f"calibration file {shown_path(spec_file)}",
                   f"parameters: {drawn}" + "".join(f"; {k} held at {v:g}" for k, v in held.items())
                   + (f"; {assumed}" if assumed else ""),
                   f"{members} ensemble members per scenario ({len(sets or [{}])} parameter sets x {runs} runs), "
@@ -406,26 +410,32 @@ def _simulate_all(console: Console, scenarios: dict[str, Any], targets: list[Any
 
 def _print_patterns(console: Console, table: Any) -> None:
     """The pattern table, then one measured sentence per pattern that is not reproduced."""
+    from totalpeace.validation.history import share_text
     from totalpeace.validation.patterns import fmt
 
     out = Table(title="Patterns of Colombia's history: observed, the band that counts, model median and 80% "
                       "interval, share of runs reproducing", box=box.SIMPLE_HEAD, pad_edge=False)
     for col in ("pattern", "observed", "band", "model median (80%)", "runs", "ok"):
-        out.add_column(col, justify="left" if col in ("pattern", "ok") else "right", no_wrap=True)
+        out.add_column(col, justify="left" if col in ("pattern", "ok") else "right", no_wrap=col in ("pattern", "ok"),
+                       min_width={"runs": 8, "ok": 6}.get(col))  # the verdict and its share are never cut
     short = {"reproduced": "yes", "not reproduced": "no", "not yet produced": "n.p."}
     for _, r in table.iterrows():
         produced = r["status"] != "not yet produced"
         model = f"{fmt(r['median'])} ({fmt(r['q10'])} to {fmt(r['q90'])})" if produced else ""
         model += "+" if produced and r["undefined"] > 0 else ""
-        out.add_row(r["pattern"], r["observed"], r["criterion"], model, f"{r['share']:.0%}" if produced else "",
-                    short[r["status"]] + ("" if r["independent"] else " *"))
+        out.add_row(r["pattern"], r["observed"], r["criterion"], model, share_text(r, "\n") if produced else "",
+                    short[r["status"]] + ("" if r["settled"] or not produced else "?")
+                    + ("" if r["independent"] else " *"))
     console.print(out)
     counts = table["status"].value_counts()
+    open_verdicts = int(((table["status"] != "not yet produced") & ~table["settled"].astype(bool)).sum())
     console.print(f"{counts.get('reproduced', 0)} reproduced, {counts.get('not reproduced', 0)} not reproduced, "
                   f"{counts.get('not yet produced', 0)} not yet produced by the model (n.p.). A pattern is reproduced "
-                  "when half the runs or more meet its criterion; * marks a pattern the scenario's inputs fix (not an "
-                  "independent test); + a median over the runs where the event happens (a table that signs, breaks "
-                  "down).")
+                  "when half the runs or more meet its criterion; the runs' share is given with its 90% interval "
+                  f"over the parameter draws, and ? marks a verdict these runs do not settle (the interval holds one "
+                  f"half: {open_verdicts} of them; more draws decide it); * marks a pattern the scenario's inputs fix "
+                  "(not an independent test); + a median over the runs where the event happens (a table that signs, "
+                  "breaks down).")
     for _, r in table[table["status"] != "reproduced"].iterrows():
         console.print(f"  [bold]{r['pattern']}[/bold]: {r['explanation']}")
 

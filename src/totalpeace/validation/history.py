@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
@@ -23,7 +24,8 @@ from totalpeace.validation.outputs import NotProduced, Outputs
 from totalpeace.validation.pattern_runs import evaluate, pattern_values, result_table
 from totalpeace.validation.patterns import Pattern, catalogue, fmt
 
-COLUMNS = ["pattern", "question", "observed", "criterion", "median", "q10", "q90", "share", "status", "explanation"]
+COLUMNS = ["pattern", "question", "observed", "criterion", "median", "q10", "q90", "share", "share_low", "share_high",
+           "settled", "status", "explanation"]
 
 
 @dataclass
@@ -85,8 +87,30 @@ def history_checks(results: Results, scenario: Scenario) -> HistoryChecks | None
             left_out.append((p.id, str(outside)))
             continue
         scored.append(p)
-    frame = result_table(evaluate(scored, ensembles)) if scored else pd.DataFrame(columns=COLUMNS)
+    frame = result_table(evaluate(scored, ensembles, draw_of_run(results))) if scored else pd.DataFrame(columns=COLUMNS)
     return HistoryChecks(scenario.name, results.runs, frame, left_out, parameters_text(scenario))
+
+
+def draw_of_run(results: Results) -> np.ndarray | None:
+    """The parameter draw of each run (the plan's cell) when the runs draw parameters, else None: the runs of one
+    cell share a form and a draw, so they are not independent trials of a pattern (pattern_runs.share_interval)."""
+    plan = results.plan
+    if plan is None or not plan.drawn:
+        return None
+    return np.asarray(results.run_ids, dtype=np.int64) // plan.runs_per_draw
+
+
+def share_text(row: pd.Series, sep: str = " ") -> str:
+    """The share of runs reproducing a pattern with its 90% interval in percent, "56% (48–64)" (`sep` "\n" puts the
+    interval under the share, for a narrow terminal column)."""
+    if pd.isna(row.get("share_low")):
+        return f"{row['share']:.0%}"
+    return f"{row['share']:.0%}{sep}({100 * row['share_low']:.0f}–{100 * row['share_high']:.0f})"
+
+
+def status_text(row: pd.Series) -> str:
+    """The verdict, and whether these runs settle it (the share's interval on one side of one half)."""
+    return row["status"] if row.get("settled", True) else f"{row['status']} (not settled)"
 
 
 def value_text(row: pd.Series) -> str:
@@ -112,7 +136,7 @@ def print_history(checks: HistoryChecks, console: Console) -> None:
             table.add_column(name, justify=justify, overflow="fold")  # a narrow terminal wraps an id, never cuts it
         for _, row in checks.table.iterrows():
             table.add_row(row["pattern"], f"{row['observed']} ({row['criterion']})", value_text(row),
-                          f"{row['share']:.0%}", row["status"])
+                          share_text(row, "\n"), status_text(row))
         console.print(table)
     for ident, reason in checks.left_out:
         console.print(f"left out: {ident} — {reason}")
@@ -123,11 +147,13 @@ def history_section(checks: HistoryChecks) -> tuple[str, str, str]:
     from totalpeace.report.html import table  # the report's own table markup (report.html imports validation lazily)
 
     rows = [[row["pattern"], row["question"], f"{row['observed']} ({row['criterion']})", value_text(row),
-             f"{row['share']:.0%}", row["status"], row["explanation"]] for _, row in checks.table.iterrows()]
+             share_text(row), status_text(row), row["explanation"]] for _, row in checks.table.iterrows()]
     intro = (f'<p class="muted">The patterns of the catalogue (docs/validation.md section 9) that read '
              f"{html.escape(checks.scenario)}, scored on this report's {checks.runs} runs, "
              f"{html.escape(checks.parameters)}: "
-             f"{checks.reproduced} of {len(checks.table)} are reproduced in half the runs or more. "
+             f"{checks.reproduced} of {len(checks.table)} are reproduced in half the runs or more (the share of runs "
+             "with its 90% interval over the parameter draws; a verdict is not settled when the interval holds one "
+             "half). "
              "`totalpeace validate` scores them on the calibration's posterior.</p>")
     left = "".join(f"<li>{html.escape(i)}: {html.escape(r)}</li>" for i, r in checks.left_out)
     body = intro + table(rows, ["pattern", "question", "observed (band)", "these runs: median (80%)",

@@ -36,6 +36,7 @@ from totalpeace.validation.patterns import (
 from totalpeace.validation.targets import Target, per_run
 
 REPRODUCED, NOT_REPRODUCED, NOT_PRODUCED = "reproduced", "not reproduced", "not yet produced"
+SHARE_Z = 1.6448536269514722  # the share's interval is a 90% one (the normal's 95th percentile)
 
 
 @dataclass
@@ -96,12 +97,45 @@ class PatternResult:
     q90: float = float("nan")
     undefined: float = float("nan")  # share of runs where the statistic is undefined (event never happened)
     explanation: str = ""
+    share_low: float = float("nan")  # the share's 90% interval (share_interval)
+    share_high: float = float("nan")
 
     @property
     def status(self) -> str:
         if self.values is None:
             return NOT_PRODUCED
         return REPRODUCED if self.share >= REPRODUCED_SHARE else NOT_REPRODUCED
+
+    @property
+    def settled(self) -> bool:
+        """Whether the ensemble settles the verdict: the share's interval lies on one side of REPRODUCED_SHARE. A
+        share of 0.52 over a hundred runs of twenty draws says neither reproduced nor not; more draws decide it."""
+        return bool(self.share_low >= REPRODUCED_SHARE or self.share_high < REPRODUCED_SHARE)
+
+
+def share_interval(ok: np.ndarray, clusters: np.ndarray | None = None) -> tuple[float, float]:
+    """The 90% interval of the share of runs meeting a criterion: Wilson's score interval on the runs' number over
+    the design effect. Runs that share a parameter draw (`clusters`, a label per run) are not independent trials:
+    the share's variance is estimated over the draws (a ratio estimator over clusters) and turned into the number of
+    independent runs it is worth (Kish), at most the runs' number. Without labels the runs count as independent."""
+    ok = np.asarray(ok, dtype=float)
+    n = ok.size
+    if n == 0:
+        return float("nan"), float("nan")
+    share = float(ok.mean())
+    size = float(n)
+    if clusters is not None and 0.0 < share < 1.0:
+        _, inverse, counts = np.unique(np.asarray(clusters), return_inverse=True, return_counts=True)
+        k = counts.size
+        if k >= 2:
+            means = np.bincount(inverse, weights=ok) / counts
+            variance = float(np.sum((counts * (means - share)) ** 2) / (k * (k - 1) * counts.mean() ** 2))
+            if variance > 0.0:
+                size = min(size, share * (1.0 - share) / variance)
+    z2 = SHARE_Z ** 2
+    centre = (share + z2 / (2.0 * size)) / (1.0 + z2 / size)
+    half = SHARE_Z * np.sqrt(share * (1.0 - share) / size + z2 / (4.0 * size ** 2)) / (1.0 + z2 / size)
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def _runs(pattern: Pattern, ensembles: dict[str, Outputs], observation: Observation) -> Runs:
@@ -115,8 +149,10 @@ def pattern_values(pattern: Pattern, ensembles: dict[str, Outputs]) -> np.ndarra
     return np.asarray(pattern.statistic(_runs(pattern, ensembles, observation)), dtype=float)
 
 
-def evaluate(patterns: Sequence[Pattern], ensembles: dict[str, Outputs]) -> list[PatternResult]:
-    """Every pattern on its ensemble: share reproducing, median and 80% interval, and a measured explanation."""
+def evaluate(patterns: Sequence[Pattern], ensembles: dict[str, Outputs],
+             clusters: np.ndarray | None = None) -> list[PatternResult]:
+    """Every pattern on its ensemble: share reproducing with its 90% interval (`clusters`: the parameter draw of each
+    run, see share_interval), median and 80% interval, and a measured explanation."""
     observations = load_observations()
     results = []
     for p in patterns:
@@ -132,6 +168,7 @@ def evaluate(patterns: Sequence[Pattern], ensembles: dict[str, Outputs]) -> list
         ok = criterion.holds(values)
         finite = values[np.isfinite(values)]
         res = PatternResult(p, obs, values, share=float(ok.mean()), undefined=float(1 - np.isfinite(values).mean()))
+        res.share_low, res.share_high = share_interval(ok, clusters)
         if finite.size:
             res.q10, res.median, res.q90 = (float(x) for x in np.quantile(finite, [0.1, 0.5, 0.9]))
         res.explanation = _explain(p, res, criterion, values, _runs(p, ensembles, obs))
@@ -170,7 +207,9 @@ def result_table(results: Sequence[PatternResult]) -> pd.DataFrame:
             "measures": p.measures, "observed": observed_text(p, obs), "criterion": criterion.text(),
             "observed_value": obs.single.value if len(obs.rows) == 1 else float("nan"), "low": criterion.low,
             "high": criterion.high, "median": r.median, "q10": r.q10, "q90": r.q90, "share": r.share,
-            "undefined": r.undefined, "status": r.status, "independent": not p.dependence, "missing": r.missing,
+            "share_low": r.share_low, "share_high": r.share_high,
+            "settled": r.settled if r.values is not None else False, "undefined": r.undefined, "status": r.status,
+            "independent": not p.dependence, "missing": r.missing,
             "explanation": r.explanation, "unit": p.unit, "source": " | ".join(obs.sources),
             "notes": " | ".join(sorted({row.notes for row in obs.rows}))[:600],
         })

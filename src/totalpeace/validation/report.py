@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 
 from totalpeace.report.charts import svg
 from totalpeace.report.html import CSS, table
+from totalpeace.validation.history import share_text, status_text
 from totalpeace.validation.patterns import fmt
 
 
@@ -93,6 +94,14 @@ def pattern_chart(patterns: pd.DataFrame) -> str:
     return f'<div class="chart">{svg(fig)}</div>'
 
 
+def unsettled(patterns: pd.DataFrame) -> int:
+    """How many verdicts the ensemble does not settle (produced patterns whose share's interval holds one half)."""
+    if "settled" not in patterns.columns:
+        return 0
+    produced = patterns["status"] != "not yet produced"
+    return int((produced & ~patterns["settled"].fillna(True).astype(bool)).sum())
+
+
 def pattern_section(patterns: pd.DataFrame) -> list[str]:
     """The adviser's part of the page: counts, chart, table, what is not reproduced and why, what is not produced."""
     counts = patterns["status"].value_counts()
@@ -106,8 +115,8 @@ def pattern_section(patterns: pd.DataFrame) -> list[str]:
                  (f"{fmt(r['median'])} [{fmt(r['q10'])}, {fmt(r['q90'])}]"
                   + (f" over the {1 - r['undefined']:.0%} of runs where it happens" if r["undefined"] > 0 else ""))
                  if produced else "",
-                 f"{r['share']:.0%}" if produced else "",
-                 html.escape(r["status"] + ("" if r["independent"] else " (not independent)"))]
+                 share_text(r) if produced else "",
+                 html.escape(status_text(r) + ("" if r["independent"] else " (not independent)"))]
         css = str(r["status"]).replace(" ", "-")
         rows.append(f"<tr class='{css}'>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     head = "".join(f"<th>{h}</th>" for h in ("pattern", "issue", "scenario", "observed", "reproduced when",
@@ -118,7 +127,9 @@ def pattern_section(patterns: pd.DataFrame) -> list[str]:
         "<h2>Patterns of Colombia's history</h2>",
         f"<p><b>{counts.get('reproduced', 0)} reproduced, {counts.get('not reproduced', 0)} not reproduced, "
         f"{counts.get('not yet produced', 0)} not yet produced by the model</b> (of {len(patterns)}). A pattern is "
-        "reproduced when at least half of the runs meet its criterion; the observed values, their sources and how "
+        "reproduced when at least half of the runs meet its criterion; the share of runs is given with its 90% "
+        "interval over the parameter draws, and a verdict whose interval holds one half is 'not settled' "
+        f"({unsettled(patterns)} of them: more draws decide it). The observed values, their sources and how "
         "each band was set are listed at the end of the page. Patterns marked 'not independent' are fixed by the "
         "scenario's inputs and do not test the model.</p>",
         pattern_chart(patterns),
