@@ -412,6 +412,7 @@ def _print_patterns(console: Console, table: Any) -> None:
     """The pattern table, then one measured sentence per pattern that is not reproduced."""
     from totalpeace.validation.history import share_text
     from totalpeace.validation.patterns import fmt
+    from totalpeace.validation.report import unsettled
 
     out = Table(title="Patterns of Colombia's history: observed, the band that counts, model median and 80% "
                       "interval, share of runs reproducing", box=box.SIMPLE_HEAD, pad_edge=False)
@@ -424,18 +425,17 @@ def _print_patterns(console: Console, table: Any) -> None:
         model = f"{fmt(r['median'])} ({fmt(r['q10'])} to {fmt(r['q90'])})" if produced else ""
         model += "+" if produced and r["undefined"] > 0 else ""
         out.add_row(r["pattern"], r["observed"], r["criterion"], model, share_text(r, "\n") if produced else "",
-                    short[r["status"]] + ("" if r["settled"] or not produced else "?")
+                    short[r["status"]] + ("" if r["settled"] else "?")
                     + ("" if r["independent"] else " *"))
     console.print(out)
     counts = table["status"].value_counts()
-    open_verdicts = int(((table["status"] != "not yet produced") & ~table["settled"].astype(bool)).sum())
     console.print(f"{counts.get('reproduced', 0)} reproduced, {counts.get('not reproduced', 0)} not reproduced, "
                   f"{counts.get('not yet produced', 0)} not yet produced by the model (n.p.). A pattern is reproduced "
                   "when half the runs or more meet its criterion; the runs' share is given with its 90% interval "
-                  f"over the parameter draws, and ? marks a verdict these runs do not settle (the interval holds one "
-                  f"half: {open_verdicts} of them; more draws decide it); * marks a pattern the scenario's inputs fix "
-                  "(not an independent test); + a median over the runs where the event happens (a table that signs, "
-                  "breaks down).")
+                  "over the parameter draws, and ? marks a verdict these runs do not settle (the interval holds one "
+                  f"half: {unsettled(table)} of them; more draws decide it); * marks a pattern the scenario's inputs "
+                  "fix (not an independent test); + a median over the runs where the event happens (a table that "
+                  "signs, breaks down).")
     for _, r in table[table["status"] != "reproduced"].iterrows():
         console.print(f"  [bold]{r['pattern']}[/bold]: {r['explanation']}")
 

@@ -92,12 +92,13 @@ def history_checks(results: Results, scenario: Scenario) -> HistoryChecks | None
 
 
 def draw_of_run(results: Results) -> np.ndarray | None:
-    """The parameter draw of each run (the plan's cell) when the runs draw parameters, else None: the runs of one
-    cell share a form and a draw, so they are not independent trials of a pattern (pattern_runs.share_interval)."""
+    """The plan's cell of each run when the cells differ (drawn parameters or several model forms), else None: the
+    runs of one cell share a form and a draw, so they are not independent trials of a pattern
+    (pattern_runs.share_interval)."""
     plan = results.plan
-    if plan is None or not plan.drawn:
+    if plan is None or (not plan.drawn and len(plan.forms) == 1):
         return None
-    return np.asarray(results.run_ids, dtype=np.int64) // plan.runs_per_draw
+    return plan.run_labels(np.asarray(results.run_ids))[1]
 
 
 def share_text(row: pd.Series, sep: str = " ") -> str:

@@ -208,7 +208,8 @@ def result_table(results: Sequence[PatternResult]) -> pd.DataFrame:
             "observed_value": obs.single.value if len(obs.rows) == 1 else float("nan"), "low": criterion.low,
             "high": criterion.high, "median": r.median, "q10": r.q10, "q90": r.q90, "share": r.share,
             "share_low": r.share_low, "share_high": r.share_high,
-            "settled": r.settled if r.values is not None else False, "undefined": r.undefined, "status": r.status,
+            "settled": r.settled if r.values is not None else True,  # a pattern not produced has no share to settle
+            "undefined": r.undefined, "status": r.status,
             "independent": not p.dependence, "missing": r.missing,
             "explanation": r.explanation, "unit": p.unit, "source": " | ".join(obs.sources),
             "notes": " | ".join(sorted({row.notes for row in obs.rows}))[:600],

@@ -95,11 +95,10 @@ def pattern_chart(patterns: pd.DataFrame) -> str:
 
 
 def unsettled(patterns: pd.DataFrame) -> int:
-    """How many verdicts the ensemble does not settle (produced patterns whose share's interval holds one half)."""
+    """How many verdicts the ensemble does not settle (patterns whose share's interval holds one half)."""
     if "settled" not in patterns.columns:
         return 0
-    produced = patterns["status"] != "not yet produced"
-    return int((produced & ~patterns["settled"].fillna(True).astype(bool)).sum())
+    return int((~patterns["settled"].fillna(True).astype(bool)).sum())
 
 
 def pattern_section(patterns: pd.DataFrame) -> list[str]:
