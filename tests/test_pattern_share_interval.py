@@ -57,3 +57,16 @@ def test_a_verdict_is_settled_only_when_the_interval_lies_on_one_side_of_one_hal
     assert result(0.48, 0.35, 0.61).settled is False
     assert result(0.70, 0.55, 0.82).settled is True and result(0.70, 0.55, 0.82).status == "reproduced"
     assert result(0.20, 0.10, 0.35).settled is True and result(0.20, 0.10, 0.35).status == "not reproduced"
+
+
+def test_the_pages_summary_says_how_many_verdicts_the_runs_leave_open():
+    import pandas as pd
+
+    from totalpeace.validation.report import adviser_summary, unsettled
+
+    frame = pd.DataFrame({"pattern": ["a", "b", "c"], "independent": [True, True, False],
+                          "status": ["reproduced", "not reproduced", "not yet produced"],
+                          "settled": [False, True, True]})
+    assert unsettled(frame) == 1
+    assert "leave 1 of the 3 verdicts unsettled" in adviser_summary(frame, None, None)[0]
+    assert "unsettled" not in adviser_summary(frame.assign(settled=True), None, None)[0]

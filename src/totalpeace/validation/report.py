@@ -234,7 +234,9 @@ def adviser_summary(patterns: pd.DataFrame | None, skill: pd.DataFrame | None, f
         ok = produced[produced["status"] == "reproduced"]
         lines.append(f"Of {len(tested)} independent patterns of Colombia's history the model produces "
                      f"{len(produced)} and reproduces {len(ok)} in most runs"
-                     + (f" ({', '.join(ok['pattern'])})" if len(ok) else "") + ".")
+                     + (f" ({', '.join(ok['pattern'])})" if len(ok) else "") + "."
+                     + (f" These runs leave {unsettled(patterns)} of the {len(patterns)} verdicts unsettled (the share "
+                        "of runs within sampling noise of one half)." if unsettled(patterns) else ""))
     if skill is not None and len(skill):
         dept = skill[(skill["level"] == "department") & (skill["scope"] == "territories")]
         if len(dept):
