@@ -148,7 +148,8 @@ def validate(
         "--assumptions", help="fixed: the unidentified assumptions (registry assumptions no set or scenario gives) "
         "keep their defaults, the calibration as it was fitted; drawn: every parameter set also draws them, from the "
         "calibration's candidates matched to history (assumptions.parquet) or else uniformly over their plausible "
-        "ranges; auto: drawn when the calibration matched them, as `run` does by default.")] = AssumptionsChoice.fixed,
+        "ranges; auto (the default): drawn when the calibration matched them, as `run` does by default, so the page "
+        "every run report links to scores the ensemble `run` draws.")] = AssumptionsChoice.auto,
 ) -> None:
     """Score the (calibrated) model against history on one page: the pattern catalogue (which of Colombia's
     historical patterns the ensemble reproduces), held-back years (CRPS, 50/80/95% coverage, against simple
