@@ -199,6 +199,14 @@ def test_validate_draws_the_assumptions_each_set_leaves(cli, tmp_path):
             assert said in stdout and said in page
         else:
             assert "unidentified assumptions" not in stdout and "unidentified assumptions" not in page
+    # the default draws them as `run` does; holding one of the matched assumptions says what the others keep
+    code, stdout, err = cli("validate", "--no-backtest", "--patterns", "eln-share-venezuela", "--draws", "2",
+                            "--runs", "1", "--set", "parameters.resume_months=2", "--out", str(tmp_path / "auto"),
+                            columns=200)
+    assert code == 0, err
+    said = " ".join(stdout.split())
+    assert "from the candidates history does not reject" in said
+    assert "resume_months held while the other assumptions keep the values the sample matched" in said
     text = " ".join(refused(cli, "validate", "--backtest", "--assumptions", "drawn").split())
     assert "--assumptions drawn: not with --backtest" in text
 
