@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -150,6 +151,8 @@ def validate(
         "calibration's candidates matched to history (assumptions.parquet) or else uniformly over their plausible "
         "ranges; auto (the default): drawn when the calibration matched them, as `run` does by default, so the page "
         "every run report links to scores the ensemble `run` draws.")] = AssumptionsChoice.auto,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=1024, help="Local worker processes for the pattern "
+                                         "table's ensembles (the same numbers with any number).")] = 1,
 ) -> None:
     """Score the (calibrated) model against history on one page: the pattern catalogue (which of Colombia's
     historical patterns the ensemble reproduces), held-back years (CRPS, 50/80/95% coverage, against simple
@@ -221,7 +224,7 @@ def validate(
     backtest_sets = sets[:BACKTEST_DRAWS] if sets else None
     backtest_runs = 20 if uncalibrated else BACKTEST_RUNS
     started = time.time()
-    ensembles = _simulate_all(console, scenarios, targets, chosen, runs, seed, sets)
+    ensembles = _simulate_all(console, scenarios, targets, chosen, runs, seed, sets, workers)
     seconds = time.time() - started
     scores = score_table(targets, {name: Ensemble(ensembles[name].targets) for name in scenarios})
     summary = summary_table(scores)
@@ -384,12 +387,14 @@ def sets_keeping_own(scenario: Any, sets: list[dict[str, float]] | None) -> list
 
 
 def _simulate_all(console: Console, scenarios: dict[str, Any], targets: list[Any], patterns: list[Any], runs: int,
-                  seed: int, sets: list[dict[str, float]] | None) -> dict[str, Any]:
-    """One ensemble per scenario of the spec and per scenario or variant the patterns read, with a progress bar.
+                  seed: int, sets: list[dict[str, float]] | None, workers: int = 1) -> dict[str, Any]:
+    """One ensemble per scenario of the spec and per scenario or variant the patterns read, with a progress bar
+    (`workers` > 1: the parameter sets run in as many local worker processes).
 
     The spec's scenarios are scored as the calibration fitted them: each set's values replace theirs. A scenario
     outside the spec (the flagship's start checks) keeps the values it sets itself, as its runs do (`run` draws only
     the parameters a scenario leaves to its calibration: uncertainty/posterior.load_posterior)."""
+    from totalpeace.experiments.executors import make_executor
     from totalpeace.scenario import load_scenario
     from totalpeace.validation.pattern_runs import ensembles_needed, simulate_ensemble
 
@@ -401,15 +406,17 @@ def _simulate_all(console: Console, scenarios: dict[str, Any], targets: list[Any
             outside.add(key)
     per_job = len(sets or [{}]) * runs
     out = {}
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console) as bar:
+    with contextlib.ExitStack() as stack:
+        pool = stack.enter_context(make_executor("local", workers)) if workers > 1 else None
+        bar = stack.enter_context(Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                           TimeElapsedColumn(), console=console))
         task = bar.add_task("simulating", total=per_job * len(jobs))
         for key, scenario in jobs.items():
             bar.update(task, description=f"simulating {key}")
             mine = [t for t in targets if t.scenario == key]
             its_sets = sets_keeping_own(scenario, sets) if key in outside else sets
             out[key] = simulate_ensemble(scenario, runs, seed, its_sets, targets=mine,
-                                         progress=lambda n: bar.update(task, advance=n))
+                                         progress=lambda n: bar.update(task, advance=n), pool=pool)
     return out
 
 

@@ -50,27 +50,39 @@ class Ensemble:
 def simulate_ensemble(scenario: Scenario, runs: int, seed: int,
                       parameter_sets: Sequence[dict[str, Any]] | None = None, targets: Sequence[Target] = (),
                       months: int | None = None,
-                      progress: Callable[[int], None] | None = None) -> Ensemble:
+                      progress: Callable[[int], None] | None = None, pool: Any = None) -> Ensemble:
     """`runs` runs per parameter set (run ids i*runs .. i*runs + runs - 1 for set i), each simulated on its own. A set
-    may also choose model forms (a calibration's joint posterior: calibration/problem.with_setting)."""
+    may also choose model forms (a calibration's joint posterior: calibration/problem.with_setting). With `pool` (an
+    executor of experiments/executors.py) the parameter sets run in its workers; the ensemble is the same, since
+    every run is keyed by the seed and its run id and the sets are put back in their order."""
+    tasks = [(scenario, params, i * runs, runs, seed, months or scenario.months, tuple(targets))
+             for i, params in enumerate(parameter_sets or [{}])]
+    done: dict[int, tuple[list[Outputs], dict[str, list[np.ndarray]]]] = {}
+    finished = map(_set_runs, enumerate(tasks)) if pool is None else pool.map_unordered(_set_runs, enumerate(tasks))
+    for index, outputs, values in finished:
+        done[index] = (outputs, values)
+        if progress:
+            progress(runs)
+    parts = [o for i in range(len(tasks)) for o in done[i][0]]
+    values = {t.key: np.concatenate([v for i in range(len(tasks)) for v in done[i][1][t.key]]) for t in targets}
+    return Ensemble(Outputs.concat(parts), values)
+
+
+def _set_runs(indexed: tuple[int, tuple]) -> tuple[int, list[Outputs], dict[str, list[np.ndarray]]]:
+    """One parameter set's runs of a scenario, each simulated on its own (a task of simulate_ensemble)."""
     from totalpeace.calibration.problem import with_setting
     from totalpeace.engine.simulate import simulate
 
-    months = months or scenario.months
-    data = scenario.model_dump(mode="python")
+    index, (scenario, params, first_run, runs, seed, months, targets) = indexed
+    sc = with_setting(scenario.model_dump(mode="python"), params) if params else scenario
     start = {gid: g.members for gid, g in scenario.groups.items()}
-    parts: list[Outputs] = []
-    values: dict[str, list[np.ndarray]] = {t.key: [] for t in targets}
-    for i, params in enumerate(parameter_sets or [{}]):
-        sc = with_setting(data, params) if params else scenario
-        for j in range(runs):
-            results = simulate(sc, runs=1, seed=seed, months=months, first_run=i * runs + j, fingerprint=False)
-            parts.append(Outputs.from_results(results, start))
-            for t in targets:
-                values[t.key].append(per_run(results, t))
-            if progress:
-                progress(1)
-    return Ensemble(Outputs.concat(parts), {k: np.concatenate(v) for k, v in values.items()})
+    outputs, values = [], {t.key: [] for t in targets}
+    for j in range(runs):
+        results = simulate(sc, runs=1, seed=seed, months=months, first_run=first_run + j, fingerprint=False)
+        outputs.append(Outputs.from_results(results, start))
+        for t in targets:
+            values[t.key].append(per_run(results, t))
+    return index, outputs, values
 
 
 def ensembles_needed(patterns: Sequence[Pattern]) -> dict[str, tuple[str, tuple[str, ...]]]:
