@@ -59,12 +59,13 @@ def simulate_ensemble(scenario: Scenario, runs: int, seed: int,
              for i, params in enumerate(parameter_sets or [{}])]
     done: dict[int, tuple[list[Outputs], dict[str, list[np.ndarray]]]] = {}
     finished = map(_set_runs, enumerate(tasks)) if pool is None else pool.map_unordered(_set_runs, enumerate(tasks))
-    for index, outputs, values in finished:
-        done[index] = (outputs, values)
+    for index, set_outputs, set_values in finished:
+        done[index] = (set_outputs, set_values)
         if progress:
             progress(runs)
-    parts = [o for i in range(len(tasks)) for o in done[i][0]]
-    values = {t.key: np.concatenate([v for i in range(len(tasks)) for v in done[i][1][t.key]]) for t in targets}
+    order = range(len(tasks))
+    parts = [o for i in order for o in done[i][0]]
+    values = {t.key: np.concatenate([v for i in order for v in done[i][1][t.key]]) for t in targets}
     return Ensemble(Outputs.concat(parts), values)
 
 
