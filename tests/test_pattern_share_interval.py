@@ -70,3 +70,16 @@ def test_the_pages_summary_says_how_many_verdicts_the_runs_leave_open():
     assert unsettled(frame) == 1
     assert "leave 1 of the 3 verdicts unsettled" in adviser_summary(frame, None, None)[0]
     assert "unsettled" not in adviser_summary(frame.assign(settled=True), None, None)[0]
+
+
+def test_the_pages_chart_marks_the_verdicts_the_runs_leave_open():
+    import pandas as pd
+
+    from totalpeace.validation.report import pattern_chart
+
+    frame = pd.DataFrame({"pattern": ["open-one", "settled-one"], "observed_value": [10.0, 10.0],
+                          "low": [8.0, 8.0], "high": [12.0, 12.0], "median": [10.0, 30.0], "q10": [7.0, 20.0],
+                          "q90": [13.0, 40.0], "status": ["reproduced", "not reproduced"],
+                          "settled": [False, True]})
+    chart = pattern_chart(frame)
+    assert "open-one ?" in chart and "settled-one ?" not in chart and "settled-one" in chart

@@ -87,8 +87,10 @@ def pattern_chart(patterns: pd.DataFrame) -> str:
     ax.axvline(1.0, color="#555", linestyle="--", linewidth=1)
     ax.set_xscale("log")
     ax.set_yticks(y)
-    ax.set_yticklabels(rows["pattern"], fontsize=7)
-    ax.set_xlabel("model / observed (log scale; 1 = the observed value)", fontsize=8)
+    settled = rows["settled"].fillna(True).astype(bool) if "settled" in rows.columns else pd.Series(True, rows.index)
+    ax.set_yticklabels([p if ok else f"{p} ?" for p, ok in zip(rows["pattern"], settled, strict=True)], fontsize=7)
+    ax.set_xlabel("model / observed (log scale; 1 = the observed value; ? a verdict these runs do not settle)",
+                  fontsize=8)
     ax.tick_params(axis="x", labelsize=7)
     ax.legend(fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False)
     return f'<div class="chart">{svg(fig)}</div>'
