@@ -87,8 +87,8 @@ def pattern_chart(patterns: pd.DataFrame) -> str:
     ax.axvline(1.0, color="#555", linestyle="--", linewidth=1)
     ax.set_xscale("log")
     ax.set_yticks(y)
-    settled = rows["settled"].fillna(True).astype(bool) if "settled" in rows.columns else pd.Series(True, rows.index)
-    ax.set_yticklabels([p if ok else f"{p} ?" for p, ok in zip(rows["pattern"], settled, strict=True)], fontsize=7)
+    ax.set_yticklabels([p if ok else f"{p} ?" for p, ok in zip(rows["pattern"], settled(rows), strict=True)],
+                       fontsize=7)
     ax.set_xlabel("model / observed (log scale; 1 = the observed value; ? a verdict these runs do not settle)",
                   fontsize=8)
     ax.tick_params(axis="x", labelsize=7)
@@ -96,11 +96,16 @@ def pattern_chart(patterns: pd.DataFrame) -> str:
     return f'<div class="chart">{svg(fig)}</div>'
 
 
+def settled(patterns: pd.DataFrame) -> pd.Series:
+    """Per pattern, whether the ensemble settles its verdict (true for a table written before the column existed)."""
+    if "settled" not in patterns.columns:
+        return pd.Series(True, patterns.index)
+    return patterns["settled"].fillna(True).astype(bool)
+
+
 def unsettled(patterns: pd.DataFrame) -> int:
     """How many verdicts the ensemble does not settle (patterns whose share's interval holds one half)."""
-    if "settled" not in patterns.columns:
-        return 0
-    return int((~patterns["settled"].fillna(True).astype(bool)).sum())
+    return int((~settled(patterns)).sum())
 
 
 def pattern_section(patterns: pd.DataFrame) -> list[str]:
@@ -234,11 +239,12 @@ def adviser_summary(patterns: pd.DataFrame | None, skill: pd.DataFrame | None, f
         tested = patterns[patterns["independent"]]
         produced = tested[tested["status"] != "not yet produced"]
         ok = produced[produced["status"] == "reproduced"]
+        open_verdicts = unsettled(patterns)
         lines.append(f"Of {len(tested)} independent patterns of Colombia's history the model produces "
                      f"{len(produced)} and reproduces {len(ok)} in most runs"
                      + (f" ({', '.join(ok['pattern'])})" if len(ok) else "") + "."
-                     + (f" These runs leave {unsettled(patterns)} of the {len(patterns)} verdicts unsettled (the share "
-                        "of runs within sampling noise of one half)." if unsettled(patterns) else ""))
+                     + (f" These runs leave {open_verdicts} of the {len(patterns)} verdicts unsettled (the share "
+                        "of runs within sampling noise of one half)." if open_verdicts else ""))
     if skill is not None and len(skill):
         dept = skill[(skill["level"] == "department") & (skill["scope"] == "territories")]
         if len(dept):
