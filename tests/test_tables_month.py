@@ -378,6 +378,41 @@ def test_a_total_spoiler_is_not_driven_from_its_table_by_the_package() -> None:
     assert limited_with > 2.0 * limited_without > 0.0
 
 
+@pytest.mark.parametrize("true_type", [0, GREEDY])
+def test_concessions_the_group_loses_by_walking_away_never_drive_it_away(true_type: int) -> None:
+    """Inside and outside options (docs/model.md 7.5): the group bargains from war with the concessions in force, but
+    walking away ends them, so the hazard's shortfall is measured against war without them. A zone, suspended
+    bombing, arrest orders or extradition never raise the hazard of a table the group could leave (before, a greedy
+    group's demands rising with every concession drove it from the Caguán), and the walk-away option is the bargaining
+    audit's outside option without concessions."""
+    def month_by_month(concessions: bool) -> tuple[np.ndarray, np.ndarray]:
+        run = Run(groups=1, true_type=true_type, params={"breakdown_hazard_base": 0.01, "surplus_breakdown_effect": 1.0,
+                                                         "belief_end": 0.999, "belief_suspend": 0.999})
+        run.inp[:, L.IN_RENT] = 20.0  # war pays more than any package: a stalled table with a shortfall
+        if concessions:
+            for col in (L.IN_ZONE, L.IN_BOMBING, L.IN_ARREST, L.IN_EXTRADITION):
+                run.inp[0, col] = 1.0
+            run.inp[0, L.IN_POWER] = 0.35  # the zone strengthens the group (IN_POWER_NO_ZONE stays 0.3)
+        hazards, audits = [], []
+        for _ in range(4):
+            u = run.rng.random((1, L.N_U))
+            u[:, L.U_BREAKDOWN] = 1.0  # no draw ends the table: the months stay comparable
+            run.step(u)
+            hazards.append(run.audit[0, L.AU_HAZARD])
+            audits.append(run.audit[0].copy())
+        assert run.out[0, L.OUT_TYPE] == true_type
+        return np.array(hazards), np.array(audits)
+
+    with_them, audit_with = month_by_month(True)
+    without, audit_without = month_by_month(False)
+    assert (without > 0).all()
+    assert (with_them <= without + 1e-12).all()
+    none = L.AU_CF + L.AU_CF_GROUP_OUTSIDE  # the first counterfactual: every concession withdrawn
+    assert audit_with[:, L.AU_WALKAWAY] == pytest.approx(audit_with[:, none], rel=1e-9)
+    assert (audit_with[:, L.AU_WALKAWAY] < audit_with[:, L.AU_GROUP_OUTSIDE]).all()
+    assert audit_without[:, L.AU_WALKAWAY] == pytest.approx(audit_without[:, L.AU_GROUP_OUTSIDE], rel=1e-12)
+
+
 def test_a_table_whose_exploration_is_concluded_opens_in_formal_talks() -> None:
     explored = Run(groups=1)
     explored.static[0, L.TB_EXPLORED] = 1

@@ -28,6 +28,7 @@ AUDIT_COLUMNS = {  # audit column -> name in the frame and the summary
     L.AU_TRUST: "trust", L.AU_CEASEFIRE: "ceasefire", L.AU_HAZARD: "breakdown_hazard",
     L.AU_MARGIN_TYPES: "margin_if_limited", L.AU_MARGIN_TYPES + 1: "margin_if_greedy",
     **{L.AU_HAZARD_TERMS + c: f"hazard_{term}" for c, term in enumerate(L.HAZARD_TERMS)},
+    L.AU_WALKAWAY: "group_walkaway_option",
 }
 # What raised the commitment hazard in the month a table broke down (`hazard_drivers`): the hazard's terms that can
 # raise it, and the base rate h_0 that none of them explains
@@ -167,7 +168,8 @@ def table_summary(records: TableRecords, t: int) -> dict[str, Any]:
     why = why[ended_at[broken] >= 0]
     hazard_ends = broken & (ended_at >= 0)
     hazard_ends[hazard_ends] = reason[np.arange(R)[hazard_ends], ended_at[hazard_ends]] == Reason.BROKE_DOWN
-    end_terms = audit[np.arange(R)[hazard_ends], ended_at[hazard_ends], L.AU_HAZARD_TERMS:L.N_AU]
+    terms = slice(L.AU_HAZARD_TERMS, L.AU_HAZARD_TERMS + L.N_HAZARD_TERMS)
+    end_terms = audit[np.arange(R)[hazard_ends], ended_at[hazard_ends], terms]
     stalls = reason[np.isin(reason, STALLING)]
     at_signing = package[np.arange(R)[signed], signed_month[signed]]
     rejected = (reason == Reason.RATIFICATION_REJECTED).any(axis=1)

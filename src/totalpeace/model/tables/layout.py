@@ -141,7 +141,10 @@ AU_MARGIN_TYPES = AU_CF + N_CF_FIELDS * len(AU_COUNTERFACTUALS)
 HAZARD_TERMS = ("disarmament", "guarantors", "violence", "power_shift", "shortfall", "progress")
 AU_HAZARD_TERMS = AU_MARGIN_TYPES + 2
 N_HAZARD_TERMS = len(HAZARD_TERMS)
-N_AU = AU_HAZARD_TERMS + N_HAZARD_TERMS
+# The group's outside option were it to walk away (7.5): war once the concessions in force lapse, plus its
+# reservation premium; the commitment hazard's shortfall is measured against it (AU_GROUP_OUTSIDE without concessions)
+AU_WALKAWAY = AU_HAZARD_TERMS + N_HAZARD_TERMS
+N_AU = AU_WALKAWAY + 1
 
 # What ended a table (AU_CAUSE; the codes of the pattern catalogue's `breakdown_reason`, validation/statistics.py)
 CAUSE_NONE, CAUSE_ATTACK, CAUSE_VIOLATION, CAUSE_STATE, CAUSE_GROUP, CAUSE_SPOILER = range(6)

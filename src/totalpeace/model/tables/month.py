@@ -77,6 +77,7 @@ from totalpeace.model.tables.layout import (
     AU_STATE_VALUE,
     AU_TRUST,
     AU_VETO,
+    AU_WALKAWAY,
     AU_WAR_VALUE,
     CAUSE_ATTACK,
     CAUSE_GROUP,
@@ -286,6 +287,19 @@ def _war(inp: np.ndarray, g: int, loss: float, power: float, conc: np.ndarray, p
     return values.war_value(inp[g, IN_RENT], inp[g, IN_ARMED], loss, power, pressure, inp[g, IN_SANCTUARY],
                             inp[g, IN_DRUG_SHARE], inp[g, IN_STAKE], p.concession_shield * conc[0],
                             p.concession_shield * conc[1], inp[g, IN_TREND], p)
+
+
+@numba.njit(cache=True)
+def _war_without(inp: np.ndarray, g: int, loss: float, power: float, conc: np.ndarray, conc_cf: np.ndarray,
+                 p) -> float:
+    """V_war with only the concessions `conc_cf` in force instead of `conc`: without a zone the group's power is the
+    one it would have had without it, and without suspended bombing the state's attrition is undiminished."""
+    power_cf = inp[g, IN_POWER_NO_ZONE] if conc_cf[3] < conc[3] else power
+    loss_cf = loss
+    if conc_cf[2] < conc[2]:
+        loss_cf = loss + inp[g, IN_LOSS_STATE] * p.bombing_share_of_attrition / max(
+            1.0 - p.bombing_share_of_attrition, 1e-9)
+    return _war(inp, g, loss_cf, power_cf, conc_cf, p)
 
 
 @numba.njit(cache=True)
@@ -504,6 +518,7 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
             const[GROUP] = _group_linear(inp[g, IN_MEMBERS], loss, inp[g, IN_STAKE], inp[g, IN_DRUG_SHARE],
                                          static[g, TB_POLITICAL], trust_now, weights[g], agenda[g], b, lin[GROUP], p)
             d_true = _outside(v_war, true_type, n_conc, other_open, p)
+            d_walk, v_walk = d_true, v_war  # walking away: the same unless concessions are in force (below)
             d_seen = v_war + values.perceived_reservation(v_war, belief, n_conc, other_open, p)
             d_state = values.state_outside_option(power, nat[NAT_COHESION], nat[NAT_POLITICAL_COST], p)
             honour = values.honour_probability(belief, p)
@@ -764,8 +779,15 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                 signed = st[g, ST_SIGNED_MEMBERS]
                 disarmed = min(max(1.0 - inp[g, IN_MEMBERS] / signed, 0.0), 1.0) if signed > 0 else 0.0
                 # a total spoiler wants no deal and sits at a table for cover (Stedman's spoiling by stealth): the
-                # package's shortfall does not drive it out, the other terms and the state's belief end its table
-                margin = values.relative_margin(group_value, d_true, v_war)
+                # package's shortfall does not drive it out, the other terms and the state's belief end its table.
+                # Walking away, the group loses the concessions in force (they lapse when a table breaks down): its
+                # outside option then is war without them, not the inside option it bargains from
+                if n_conc > 0 and true_type != TOTAL:
+                    for c in range(N_KINDS):
+                        conc_cf[c] = 0.0
+                    v_walk = _war_without(inp, g, loss, power, conc, conc_cf, p)
+                    d_walk = _outside(v_walk, true_type, 0.0, other_open, p)
+                margin = values.relative_margin(group_value, d_walk, v_walk)
                 shortfall = 0.0 if true_type == TOTAL else (5.0 if not np.isfinite(margin)
                                                             else min(max(-margin, 0.0), 5.0))
                 shift = powell_shift(power, st[g, ST_POWER_SLOW], p)
@@ -792,6 +814,7 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
             # --- audit
             audit[g, AU_WAR_VALUE] = v_war
             audit[g, AU_GROUP_OUTSIDE] = d_true if np.isfinite(d_true) else np.nan
+            audit[g, AU_WALKAWAY] = d_walk if np.isfinite(d_walk) else np.nan
             audit[g, AU_GROUP_VALUE] = group_value
             for t in (LIMITED, GREEDY):
                 audit[g, AU_MARGIN_TYPES + t] = values.relative_margin(
@@ -815,12 +838,8 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                         audit[g, col + AU_CF_GROUP_VALUE] = group_value
                         continue
                     power_cf = inp[g, IN_POWER_NO_ZONE] if conc_cf[3] < conc[3] else power
-                    loss_cf = loss
-                    if conc_cf[2] < conc[2]:  # without suspended bombing the state's attrition is undiminished
-                        loss_cf = loss + inp[g, IN_LOSS_STATE] * p.bombing_share_of_attrition / max(
-                            1.0 - p.bombing_share_of_attrition, 1e-9)
                     n_cf = conc_cf[0] + conc_cf[1] + conc_cf[2] + conc_cf[3]
-                    war_cf = _war(inp, g, loss_cf, power_cf, conc_cf, p)
+                    war_cf = _war_without(inp, g, loss, power, conc, conc_cf, p)
                     d_true_cf = _outside(war_cf, true_type, n_cf, other_open, p)
                     d_state_cf = values.state_outside_option(power_cf, nat[NAT_COHESION], nat[NAT_POLITICAL_COST], p)
                     audit[g, col + AU_CF_GROUP_OUTSIDE] = d_true_cf if np.isfinite(d_true_cf) else np.nan
