@@ -33,7 +33,7 @@ AUDIT_COLUMNS = {  # audit column -> name in the frame and the summary
 # What raised the commitment hazard in the month a table broke down (`hazard_drivers`): the hazard's terms that can
 # raise it, and the base rate h_0 that none of them explains
 HAZARD_DRIVERS = {
-    "shortfall": "the package short of the group's outside option",
+    "shortfall": "the package short of what the group would have by walking away",
     "violence": "losses in fighting during the talks",
     "power_shift": "a shift of power",
     "disarmament": "disarming without trust in the state",

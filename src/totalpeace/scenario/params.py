@@ -289,7 +289,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "Powell (2006) large rapid power shifts lead to war [R]; inequality [S]; size [P]",
               "beta_P: rise in log hazard when delta*dp/(1-delta) exceeds the two sides' war costs."),
     ParamSpec("surplus_breakdown_effect", 0.5, 0.0, 2.0, "log hazard per unit shortfall", "M1.1/M4.1", ASSUMPTION,
-              "beta_U: rise in log breakdown hazard when the deal on the table is worth less than war to the group."),
+              "beta_U: rise in log breakdown hazard when the deal on the table is worth less to the group than walking "
+              "away (war once the concessions in force lapse)."),
     ParamSpec("progress_commitment_effect", 1.0, 0.0, 3.0, "log hazard at the whole agenda agreed", "M4.1",
               "assumption: each agreed point of an agenda is published (Havana's joint communiqués on land, May "
               "2013; political participation, Nov 2013; illicit drugs, May 2014; victims, Dec 2015) and raises the "
