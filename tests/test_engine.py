@@ -152,6 +152,22 @@ def test_the_buy_in_moves_cohesion_from_the_start_toward_its_level(flagship: tot
     assert np.all(paths[0.9][:, -1] - paths[0.4][:, -1] > 0.25 * (1.0 - (1.0 - rate) ** 36))
 
 
+def test_a_force_that_grows_deploys_more_from_that_month_on() -> None:
+    """`security.military` and `security.police` may change by a dated event (a force that grows, Democratic Security
+    after 2002): the deployed forces are the deployable share of their sum from that month on, and nothing before the
+    month changes (the same draws)."""
+    event = ['policy.events=[{date = "2023-02", description = "the military doubles", '
+             'set = {"security.military" = 440000}}]']
+    base = build_engine(totalpeace.load_scenario("colombia-2022"), 18)
+    grown = build_engine(totalpeace.load_scenario("colombia-2022", event), 18)
+    assert grown.levers.forces[5] == base.levers.forces[5] == 390000
+    assert grown.levers.forces[6] == 610000 and base.levers.forces[6] == 390000
+    a, b = base.run(1, np.arange(6)), grown.run(1, np.arange(6))
+    np.testing.assert_array_equal(a.state_control_share[:, :6], b.state_control_share[:, :6])
+    assert (b.state_control_share[:, -1] > a.state_control_share[:, -1]).all()
+    assert b.captures[:, 6:].sum() > a.captures[:, 6:].sum()
+
+
 def test_registries_define_the_arrays() -> None:
     sizes = {"G": 3, "B": 2, "T": 5, "A": 4, "K": 2, "I": 2}
     st = state_.allocate(2, sizes)

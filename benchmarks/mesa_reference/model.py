@@ -420,7 +420,7 @@ class TotalPeaceModel(mesa.Model):
         self.certification += p["certification_adjustment"] * (goal - self.certification)
         share = float(s.aid[month]) / self.security_budget if self.security_budget > 0 else 0.0
         aid = 1.0 - share * (1.0 - min(max(self.certification, 0.0), 1.0))
-        self.state.forces = float(s.deployable[month]) * self.state.total_forces * aid
+        self.state.forces = float(s.deployable[month]) * float(s.forces[month]) * aid
 
     def neighbour_index(self) -> list[float]:
         p, out = self.p, []

@@ -83,6 +83,7 @@ class Levers(NamedTuple):
     """The policy timeline, one value per month (M months): arrays indexed [month, ...]."""
 
     deployable: np.ndarray  # (M,) share of the forces deployable
+    forces: np.ndarray  # (M,) military and police personnel
     conditional: np.ndarray  # (M,) 1 under conditional repression
     decriminalization: np.ndarray  # (M,)
     substitution: np.ndarray  # (M,) crop substitution intensity
@@ -215,7 +216,8 @@ def lever_arrays(schedule: Schedule, world: World, months: int) -> Levers:
     """The schedule's levers for the first `months` months."""
     G, T = world.n_groups, world.n_territories
     return Levers(
-        deployable=f64(schedule.deployable[:months]), conditional=f64(schedule.conditional[:months]),
+        deployable=f64(schedule.deployable[:months]), forces=f64(schedule.forces[:months]),
+        conditional=f64(schedule.conditional[:months]),
         decriminalization=f64(schedule.decriminalization[:months]), substitution=f64(schedule.substitution[:months]),
         announced=f64(schedule.announced[:months]), buy_in=f64(schedule.buy_in[:months]),
         purge=f64(schedule.purge[:months]), legitimacy=f64(schedule.legitimacy[:months]),

@@ -245,7 +245,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             international.extradition_share(world.extradition, suspended, alive), p), p)
         state.certification[r] = certification
         aid_share = levers.aid[m] / world.security_budget if world.security_budget > 0 else 0.0
-        forces = levers.deployable[m] * world.total_forces * international.aid_factor(certification, aid_share)
+        forces = levers.deployable[m] * levers.forces[m] * international.aid_factor(certification, aid_share)
 
         # 2. economy: routes re-optimised to the cheapest exit (M2.3), rents with route rents fed back from the
         # neighbours, cartel transfers to proxies, pay

@@ -48,6 +48,7 @@ class Schedule:
     buy_in: np.ndarray
     conditional: np.ndarray
     deployable: np.ndarray
+    forces: np.ndarray  # (M,) military and police personnel (dated events may change them: a force that grows)
     host_tolerance: np.ndarray  # (M, I)
     relations: np.ndarray  # (M, I) relations with the government (1 normal, 0 broken)
     guarantee: np.ndarray  # (M, G) guarantor index
@@ -92,6 +93,7 @@ def _lever_values(scenario: Scenario, world: World) -> dict[str, np.ndarray | fl
         "buy_in": scenario.security.buy_in,
         "conditional": float(scenario.security.repression == "conditional"),
         "deployable": scenario.security.deployable_share,
+        "forces": float(scenario.security.military + scenario.security.police),
         "host_tolerance": np.array([a.host_tolerance for a in actors]),
         "relations": np.array([a.relations for a in actors]),
         "guarantee": guarantor_index(guarantee),
@@ -174,7 +176,8 @@ def build_schedule(scenario: Scenario, world: World, months: int) -> Schedule:
     return Schedule(
         decriminalization=arrays["decriminalization"], substitution=arrays["substitution"],
         announced=arrays["announced"] > 0, buy_in=arrays["buy_in"], conditional=arrays["conditional"] > 0,
-        deployable=arrays["deployable"], host_tolerance=arrays["host_tolerance"].reshape(months, -1),
+        deployable=arrays["deployable"], forces=arrays["forces"],
+        host_tolerance=arrays["host_tolerance"].reshape(months, -1),
         relations=arrays["relations"].reshape(months, -1), guarantee=arrays["guarantee"].reshape(months, G),
         verification=arrays["verification"].reshape(months, G),
         host_guarantees=arrays["host_guarantees"].reshape(months, G), aid=arrays["aid"],

@@ -182,7 +182,7 @@ def _points(scenario: Scenario, gid: str, table) -> list[Problem]:
 
 
 TIME_VARYING = ("policy.decriminalization", "policy.substitution", "policy.substitution_announced",
-                "policy.political_cost_of_war", "security.buy_in",
+                "policy.political_cost_of_war", "security.buy_in", "security.military", "security.police",
                 "security.repression", "security.deployable_share", "international.*.host_tolerance",
                 "international.*.guarantor_weight", "international.*.legitimacy",
                 "international.*.relations", "international.*.verification", "international.*.aid")
