@@ -68,7 +68,7 @@ class WorldArrays(NamedTuple):
     host_neighbour: np.ndarray  # (G,) index of that host among the neighbours, -1 if it is not one
     neighbour_actor: np.ndarray  # (K,) index of each neighbour among the international actors
     extradition: np.ndarray  # (G,) 1 where an international actor wants the group's members extradited
-    total_forces: float  # military + police
+    total_forces: float  # military + police at the start (the size of each month is Levers.forces)
     security_budget: float  # USD m a year (0: unknown, foreign aid then has no effect)
     start_cohesion: float  # the levers at the start (engine/schedule.py Start): the initial state is computed with
     start_deployable: float  # them, the policy acts from month 0 on
