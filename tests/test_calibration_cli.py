@@ -165,6 +165,20 @@ def test_excluded_parameters_are_never_screened(write):
     assert measured == set(shipped.screening.exclude) and not measured & set(shipped.candidates())
 
 
+def test_a_parameter_a_scenario_sets_itself_is_never_screened(write):
+    """colombia-1998 sets killed_share from the Army's count of 2002-03; a screened killed_share would replace that
+    sourced value by one fitted to the three scenarios at once (a refit did: its combat deaths of 1999-2002 fell to a
+    median of 235 against 1,439 observed, docs/validation.md 10.37), so the spec's candidates leave it out."""
+    from totalpeace.calibration.spec import held_by, load_spec
+
+    scenarios = [totalpeace.load_scenario(n) for n in ("colombia-1998", "colombia-2012", "colombia-2017")]
+    assert held_by(scenarios) == {"killed_share"}
+    spec = load_spec(write("held.toml", SCREENED.replace('"salience_host"]', '"salience_host", "killed_share"]')))
+    assert "killed_share" in spec.candidates()
+    assert spec.candidates(held_by(scenarios)) == ["recruitment_rate", "desertion_rate", "homicide_dispersion",
+                                                   "salience_host"]
+
+
 def test_the_flagship_holds_the_measured_scales_its_calibration_drew_flat():
     """The shipped calibration predates the exclusion: the measured outcome scales it drew are held by the flagship
     at the registry's measured values, so its runs never draw them from the flat posterior."""

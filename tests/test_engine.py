@@ -129,8 +129,8 @@ def test_a_scenario_that_writes_its_start_out_writes_its_own_levers(name: str) -
     """The built-in scenarios write `[initial]` out with the values their levers have in the first month, so the table
     changes none of their runs; a historical variant that closes Venezuela then starts from the same sanctuary."""
     scenario = totalpeace.load_scenario(name)
-    assert scenario.initial.model_fields_set >= {"cohesion", "deployable_share", "repression", "decriminalization",
-                                                 "host_tolerance"}
+    assert scenario.initial.model_fields_set >= {"cohesion", "deployable_share", "forces", "repression",
+                                                 "decriminalization", "host_tolerance"}
     unset = scenario.model_copy(update={"initial": Initial()})
     written, levers = build_engine(scenario, 1).initial, build_engine(unset, 1).initial
     for field in ("control", "members", "sanctuary", "resources", "cohesion", "tolerance"):
@@ -166,6 +166,11 @@ def test_a_force_that_grows_deploys_more_from_that_month_on() -> None:
     np.testing.assert_array_equal(a.state_control_share[:, :6], b.state_control_share[:, :6])
     assert (b.state_control_share[:, -1] > a.state_control_share[:, -1]).all()
     assert b.captures[:, 6:].sum() > a.captures[:, 6:].sum()
+    # a variant with the larger force from the start starts where the flagship does ([initial] forces) and
+    # deploys it from the first month on
+    larger = build_engine(totalpeace.load_scenario("colombia-2022", ["security.military=440000"]), 18)
+    np.testing.assert_array_equal(larger.initial.control[0], base.initial.control[0])
+    assert larger.levers.forces[0] == 610000
 
 
 def test_registries_define_the_arrays() -> None:

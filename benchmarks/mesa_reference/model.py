@@ -47,7 +47,7 @@ class TotalPeaceModel(mesa.Model):
         self.crime_drift = 0.0  # the national drift of ordinary crime, log units (a random walk from 0)
         self.security_budget = float(scenario.security.budget or 0.0)
         self._build_agents(scenario)
-        self.groups_desk = GroupDesk(self, float(self.schedule.forces[0]))
+        self.groups_desk = GroupDesk(self, self.schedule.start.forces)
         self._initial_state(scenario.initial)
         self.desk = TableDesk(self, scenario)
         self.records: dict[str, list] = {}
@@ -94,7 +94,7 @@ class TotalPeaceModel(mesa.Model):
                 g.splinter = self.group_list[w.splinter_slot[g.index]]
         self.talks_order = [self.group_list[g] for g in w.talks_order]
         start = scenario.initial  # the levers as they stood at the start (none: the first month's)
-        self.state = StateAgent(self, float(self.schedule.forces[0]),
+        self.state = StateAgent(self, self.schedule.start.forces,
                                 float(self.schedule.buy_in[0]) if start.cohesion is None else start.cohesion)
 
     def _initial_state(self, start: Initial) -> None:

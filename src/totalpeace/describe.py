@@ -111,9 +111,9 @@ def _initial(scenario: Scenario) -> dict[str, Any]:
 
     world, schedule = world_and_schedule(scenario, 1)
     start, init = schedule.start, scenario.initial
-    given = [name for name in ("cohesion", "deployable_share", "repression", "decriminalization")
+    given = [name for name in ("cohesion", "deployable_share", "forces", "repression", "decriminalization")
              if getattr(init, name) is not None] + [f"host_tolerance.{actor}" for actor in init.host_tolerance]
-    return {"cohesion": start.cohesion, "deployable_share": start.deployable,
+    return {"cohesion": start.cohesion, "deployable_share": start.deployable, "forces": int(start.forces),
             "repression": "conditional" if start.conditional else "unconditional",
             "decriminalization": start.decriminalization,
             "host_tolerance": dict(zip(world.international_ids, start.host_tolerance.tolist(), strict=True)),

@@ -68,9 +68,10 @@ def _initial_table(initial: dict[str, Any]) -> Table:
     table.add_column("field")
     table.add_column("value")
     given = set(initial["given"])
-    for key in ("cohesion", "deployable_share", "repression", "decriminalization"):
-        own = "the buy-in" if key == "cohesion" else "the lever's value"
-        table.add_row(key, f"{initial[key]}" + ("" if key in given else f"  (not given: {own})"))
+    for key in ("cohesion", "deployable_share", "forces", "repression", "decriminalization"):
+        own = {"cohesion": "the buy-in", "forces": "military + police"}.get(key, "the lever's value")
+        value = f"{initial[key]:,}" if key == "forces" else f"{initial[key]}"
+        table.add_row(key, value + ("" if key in given else f"  (not given: {own})"))
     shown = {actor: level for actor, level in initial["host_tolerance"].items()
              if level > 0 or f"host_tolerance.{actor}" in given}  # those that shelter anyone, and those given
     own = [actor for actor in shown if f"host_tolerance.{actor}" not in given]

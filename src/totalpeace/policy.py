@@ -36,6 +36,8 @@ def policy_levers(scenario: Scenario) -> dict[str, Any]:
     out["security.buy_in"] = s.buy_in
     out["security.deployable_share"] = s.deployable_share
     out["security.repression"] = s.repression
+    out["security.military"] = s.military
+    out["security.police"] = s.police
     for aid, actor in scenario.international.items():
         out[f"international.{aid}.host_tolerance"] = actor.host_tolerance
         out[f"international.{aid}.guarantor_for"] = list(actor.guarantor_for)

@@ -25,7 +25,7 @@ from totalpeace.calibration import diagnostics
 from totalpeace.calibration.problem import Probe, Problem, build_problem, evaluate_many
 from totalpeace.calibration.screening import ScreeningResult, screen
 from totalpeace.calibration.smc import Prior, SmcResult, SmcSettings, effective_sample_size, posterior_frame, run_smc
-from totalpeace.calibration.spec import Budget, CalibrationSpec
+from totalpeace.calibration.spec import Budget, CalibrationSpec, held_by
 from totalpeace.calibration.yardsticks import Yardstick, discrepancy, distance, score, usable
 from totalpeace.experiments.executors import Executor
 from totalpeace.scenario.forms import Form, all_forms, label
@@ -106,9 +106,10 @@ def run_calibration(spec: CalibrationSpec, scenarios: dict[str, Scenario], budge
     forms = all_forms(spec.form_fields(), reference) if spec.form_fields() else []
     screening, names = None, list(spec.parameters)
     if spec.screening is not None:
-        progress.stage(f"screening {len(spec.candidates())} candidates (Morris)",
-                       budget.screening_trajectories * (len(spec.candidates()) + 1))
-        screening = screen(problem, sticks, spec.prior_bounds(spec.candidates()), budget.screening_trajectories,
+        candidates = spec.candidates(held_by(scenarios.values()))
+        progress.stage(f"screening {len(candidates)} candidates (Morris)",
+                       budget.screening_trajectories * (len(candidates) + 1))
+        screening = screen(problem, sticks, spec.prior_bounds(candidates), budget.screening_trajectories,
                            spec.screening.levels, spec.screening.keep, executor, on_point=progress.done,
                            per_target=spec.screening.per_target)
         names += [n for n in screening.selected if n not in names]

@@ -67,7 +67,7 @@ def provenance(result: Calibration, spec_file: Path, quick: bool, minutes: float
         "spec": spec_file.name, "spec_sha256": hashlib.sha256(spec_file.read_bytes()).hexdigest(),
         "method": "ABC-SMC with MCMC moves (replenishment), distance over the pattern catalogue",
         "scenarios": list(result.spec.scenarios), "patterns": result.calibrated, "quick": quick, "seed": budget.seed,
-        "screened": result.spec.candidates(),
+        "screened": result.screening.ranking["parameter"].tolist() if result.screening else [],
         "screening_points": result.screening.evaluations if result.screening else 0,
         "population": budget.population, "generations": len(gens), "runs_per_particle": budget.runs,
         "simulations": result.simulations, "final_epsilon": posterior_tolerance(gens),

@@ -12,8 +12,9 @@ scores them on the years a scenario holds back.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -118,12 +119,19 @@ class CalibrationSpec(Strict):
 
         return list(form_fields()) if self.forms == "all" else [f for f in form_fields() if f in self.forms]
 
-    def candidates(self) -> list[str]:
-        """Screened candidates that are not calibrated anyway."""
+    def candidates(self, held: Collection[str] = ()) -> list[str]:
+        """Screened candidates that are not calibrated anyway, nor `held` (set by a scenario itself: held_by)."""
         if self.screening is None:
             return []
         names = list(BY_NAME) if self.screening.candidates == "all" else self.screening.candidates
-        return [n for n in names if n not in self.parameters and n not in self.screening.exclude]
+        return [n for n in names if n not in self.parameters and n not in self.screening.exclude and n not in held]
+
+
+def held_by(scenarios: Iterable[Any]) -> set[str]:
+    """The parameters a spec's scenarios set themselves, each from its own source (colombia-1998's killed_share from
+    the Army's count of 2002-03): a screened candidate would replace that value in every scenario by one fitted to all
+    of them, so they are not screened (an always-calibrated parameter still is)."""
+    return {n for s in scenarios for n in set(s.parameters.model_fields_set) - {"calibration"}}
 
 
 def _names(field: str, names: list[str]) -> list[str]:

@@ -153,7 +153,8 @@ def world_arrays(world: World, total_forces: float, security_budget: float = 0.0
     none: cohesion 1, no deployment, decriminalisation or tolerance, for callers that never build an initial
     state)."""
     if start is None:
-        start = Start(1.0, 0.0, False, 0.0, np.zeros(len(world.international_ids)))
+        start = Start(cohesion=1.0, deployable=0.0, forces=total_forces, conditional=False, decriminalization=0.0,
+                      host_tolerance=np.zeros(len(world.international_ids)))
     T = world.n_territories
     transit = world.transit_share.tocoo()
     exit_of = np.full(T, -1, dtype=np.int64)

@@ -33,6 +33,7 @@ class Start:
 
     cohesion: float
     deployable: float
+    forces: float  # military and police personnel
     conditional: bool
     decriminalization: float
     host_tolerance: np.ndarray  # (I,) each international actor's tolerance of armed groups
@@ -166,6 +167,7 @@ def build_schedule(scenario: Scenario, world: World, months: int) -> Schedule:
     start = Start(
         cohesion=float(arrays["buy_in"][0] if initial.cohesion is None else initial.cohesion),
         deployable=float(arrays["deployable"][0] if initial.deployable_share is None else initial.deployable_share),
+        forces=float(arrays["forces"][0] if initial.forces is None else initial.forces),
         conditional=bool(arrays["conditional"][0] > 0 if initial.repression is None
                          else initial.repression == "conditional"),
         decriminalization=float(arrays["decriminalization"][0] if initial.decriminalization is None

@@ -156,5 +156,5 @@ def build_engine(scenario: Scenario, months: int, draws: Draws = COUNTER) -> Eng
                       difference=scenario.model.contest_form == "difference")
     tables = build_agenda(scenario, world.group_ids, world.table_start, params_record(params))
     return Engine(world, schedule, params, options,
-                  float(schedule.forces[0]), months, tables, draws,
+                  schedule.start.forces, months, tables, draws,
                   float(scenario.security.budget or 0.0))

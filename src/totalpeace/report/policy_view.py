@@ -29,6 +29,8 @@ FIXED_LABELS = {
     "security.buy_in": "Security-force buy-in K (0–1)",
     "security.deployable_share": "Share of security forces deployable",
     "security.repression": "Repression rule",
+    "security.military": "Military personnel",
+    "security.police": "Police personnel",
 }
 
 

@@ -352,6 +352,8 @@ class Initial(Strict):
                                    "moves toward the buy-in (none: the buy-in).")
     deployable_share: float | None = Field(None, ge=0.0, le=1.0, description="Share of the forces deployed for "
                                            "territorial operations.")
+    forces: int | None = Field(None, ge=0, le=2 * MAX_PERSONNEL, description="Military and police personnel (their "
+                               "sum; none: `security.military` + `security.police` in the first month).")
     repression: Literal["conditional", "unconditional"] | None = Field(None, description="The repression rule (M3.3).")
     decriminalization: float | None = Field(None, ge=0.0, le=1.0, description="Drug decriminalisation D (M1.2).")
     host_tolerance: dict[str, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(
