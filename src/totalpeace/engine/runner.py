@@ -41,11 +41,10 @@ class Engine:
     do the same month by month, for inspecting the state as it goes."""
 
     def __init__(self, world: World, schedule: Schedule, params: dict[str, float], options: Options,
-                 total_forces: float, months: int, tables: Agenda, draws: Draws = COUNTER,
-                 security_budget: float = 0.0) -> None:
+                 months: int, tables: Agenda, draws: Draws = COUNTER, security_budget: float = 0.0) -> None:
         self.world, self.months, self.options, self.draws, self.tables = world, months, options, draws, tables
         self.p = params_record(params)
-        self.arrays = world_arrays(world, total_forces, security_budget, schedule.start)
+        self.arrays = world_arrays(world, schedule.start.forces, security_budget, schedule.start)
         self.levers = lever_arrays(schedule, world, months)
         self.sizes = {"G": world.n_groups, "B": tables.slots.shape[0], "T": world.n_territories,
                       "A": world.n_groups + 1, "K": len(world.neighbour_ids), "I": len(world.international_ids)}

@@ -155,6 +155,5 @@ def build_engine(scenario: Scenario, months: int, draws: Draws = COUNTER) -> Eng
                       negotiation_engine=ENGINES.index(scenario.model.negotiation_engine),
                       difference=scenario.model.contest_form == "difference")
     tables = build_agenda(scenario, world.group_ids, world.table_start, params_record(params))
-    return Engine(world, schedule, params, options,
-                  schedule.start.forces, months, tables, draws,
+    return Engine(world, schedule, params, options, months, tables, draws,
                   float(scenario.security.budget or 0.0))

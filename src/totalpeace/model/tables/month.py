@@ -290,11 +290,18 @@ def _war(inp: np.ndarray, g: int, loss: float, power: float, conc: np.ndarray, p
 
 
 @numba.njit(cache=True)
+def _power_without(inp: np.ndarray, g: int, power: float, conc: np.ndarray, conc_cf: np.ndarray) -> float:
+    """The group's power p with only the concessions `conc_cf` in force: without a zone, the power it would have had
+    without it."""
+    return inp[g, IN_POWER_NO_ZONE] if conc_cf[3] < conc[3] else power
+
+
+@numba.njit(cache=True)
 def _war_without(inp: np.ndarray, g: int, loss: float, power: float, conc: np.ndarray, conc_cf: np.ndarray,
                  p) -> float:
     """V_war with only the concessions `conc_cf` in force instead of `conc`: without a zone the group's power is the
     one it would have had without it, and without suspended bombing the state's attrition is undiminished."""
-    power_cf = inp[g, IN_POWER_NO_ZONE] if conc_cf[3] < conc[3] else power
+    power_cf = _power_without(inp, g, power, conc, conc_cf)
     loss_cf = loss
     if conc_cf[2] < conc[2]:
         loss_cf = loss + inp[g, IN_LOSS_STATE] * p.bombing_share_of_attrition / max(
@@ -837,7 +844,7 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                         audit[g, col + AU_CF_STATE_OUTSIDE] = d_state
                         audit[g, col + AU_CF_GROUP_VALUE] = group_value
                         continue
-                    power_cf = inp[g, IN_POWER_NO_ZONE] if conc_cf[3] < conc[3] else power
+                    power_cf = _power_without(inp, g, power, conc, conc_cf)
                     n_cf = conc_cf[0] + conc_cf[1] + conc_cf[2] + conc_cf[3]
                     war_cf = _war_without(inp, g, loss, power, conc, conc_cf, p)
                     d_true_cf = _outside(war_cf, true_type, n_cf, other_open, p)
