@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -179,32 +180,43 @@ def test_a_parameter_a_scenario_sets_itself_is_never_screened(write):
                                                    "salience_host"]
 
 
-def test_the_flagship_holds_the_measured_scales_its_calibration_drew_flat():
-    """The shipped calibration predates the exclusion: the measured outcome scales it drew are held by the flagship
-    at the registry's measured values, so its runs never draw them from the flat posterior."""
-    from totalpeace.scenario.params import BY_NAME
+def test_the_flagship_calibration_was_fitted_with_the_shipped_spec_and_draws_nothing_it_excludes():
+    """The shipped calibration is the one the repository's calibration file gives: its spec is that file, and its
+    posterior draws none of the measured outcome scales the file excludes, so the flagship runs them at the values
+    their sources measured without holding them itself."""
+    import hashlib
+
+    from totalpeace.calibration.spec import load_spec
     from totalpeace.uncertainty.posterior import load_posterior
 
+    example = Path(__file__).resolve().parents[1] / "examples" / "calibration.toml"
     flagship = totalpeace.load_scenario("colombia-2022")
     posterior = load_posterior(flagship)
-    columns = pd.read_parquet(posterior.file).columns
-    measured = [n for n in columns if n in BY_NAME and "outcome_scales.py" in BY_NAME[n].source]
-    assert sorted(measured) == ["displacement_per_killing", "leader_competition_rate", "massacre_rate"]
-    for name in measured:
-        assert getattr(flagship.parameters, name) == BY_NAME[name].default and name not in posterior.names
-    assert len(posterior.names) == len([n for n in columns if n in BY_NAME]) - 3  # the others are still drawn
+    folder = Path(posterior.file).parent
+    shipped = json.loads((folder / "calibration.json").read_text(encoding="utf-8"))["provenance"]
+    assert shipped["spec_sha256"] == hashlib.sha256(example.read_bytes()).hexdigest()
+    excluded = set(load_spec(example).screening.exclude)
+    assert {"displacement_per_killing", "massacre_rate", "leader_competition_rate"} <= excluded
+    assert all("outcome_scales.py" in BY_NAME[n].source for n in excluded)
+    columns = set(pd.read_parquet(posterior.file).columns)
+    assert not columns & excluded and not set(posterior.names) & excluded
+    for name in excluded:
+        assert name not in flagship.parameters.model_fields_set
+        assert getattr(flagship.parameters, name) == BY_NAME[name].default
 
 
 def test_validate_scores_a_scenario_outside_the_calibration_with_the_values_it_sets():
-    """The flagship's start checks are scored as the flagship runs: the values its file sets win over the posterior's
-    draws (the calibration's own scenarios are scored as fitted, every drawn value applied)."""
+    """A scenario outside the calibration is scored as it runs: the values its file sets win over the posterior's
+    draws (the municipal flagship's carried leaders' rate), the values its calibration supplies do not count as its
+    own, and the calibration's own scenarios are scored as fitted, every drawn value applied."""
     from totalpeace.commands.calibration import sets_keeping_own
 
-    sets = [{"displacement_per_killing": 99.0, "recruitment_rate": 0.001}, {"displacement_per_killing": 20.0}]
-    flagship = totalpeace.load_scenario("colombia-2022")
-    assert sets_keeping_own(flagship, sets) == [{"recruitment_rate": 0.001}, {}]
+    sets = [{"leader_competition_rate": 99.0, "recruitment_rate": 0.001}, {"leader_competition_rate": 0.5}]
+    municipal = totalpeace.load_scenario("colombia-2022-municipal")
+    assert sets_keeping_own(municipal, sets) == [{"recruitment_rate": 0.001}, {}]
+    assert sets_keeping_own(totalpeace.load_scenario("colombia-2022"), sets) == sets  # its calibration's alone
     assert sets_keeping_own(totalpeace.load_scenario("colombia-2012"), sets) == sets  # sets nothing of its own
-    assert sets_keeping_own(flagship, None) is None
+    assert sets_keeping_own(municipal, None) is None
 
 
 def test_validate_without_a_spec_scores_the_flagship_calibration(cli, tmp_path):

@@ -41,7 +41,7 @@ def test_only_assumptions_no_calibration_or_scenario_gives_are_drawn(flagship):
     drawn = unidentified(flagship)
     assert drawn.names and all(is_assumption(BY_NAME[n]) for n in drawn.names)
     given = flagship.parameters.model_fields_set
-    assert "reneged_share" in given and is_assumption(BY_NAME["reneged_share"])  # the calibration's, not drawn
+    assert "talks_phase_months" in given and is_assumption(BY_NAME["talks_phase_months"])  # calibrated, not drawn
     assert not set(drawn.names) & given
     every = [p.name for p in PARAMETERS if is_assumption(p) and p.name not in given]
     assert list(drawn.names) == every
@@ -201,12 +201,12 @@ def test_validate_draws_the_assumptions_each_set_leaves(cli, tmp_path):
             assert "unidentified assumptions" not in stdout and "unidentified assumptions" not in page
     # the default draws them as `run` does; holding one of the matched assumptions says what the others keep
     code, stdout, err = cli("validate", "--no-backtest", "--patterns", "eln-share-venezuela", "--draws", "2",
-                            "--runs", "1", "--set", "parameters.resume_months=2", "--out", str(tmp_path / "auto"),
+                            "--runs", "1", "--set", "parameters.reneged_share=0.5", "--out", str(tmp_path / "auto"),
                             columns=200)
     assert code == 0, err
     said = " ".join(stdout.split())
     assert "from the candidates history does not reject" in said
-    assert "resume_months held while the other assumptions keep the values the sample matched" in said
+    assert "reneged_share held while the other assumptions keep the values the sample matched" in said
     text = " ".join(refused(cli, "validate", "--backtest", "--assumptions", "drawn").split())
     assert "--assumptions drawn: not with --backtest" in text
 
