@@ -200,13 +200,15 @@ def test_validate_draws_the_assumptions_each_set_leaves(cli, tmp_path):
         else:
             assert "unidentified assumptions" not in stdout and "unidentified assumptions" not in page
     # the default draws them as `run` does; holding one of the matched assumptions says what the others keep
-    code, stdout, err = cli("validate", "--no-backtest", "--patterns", "eln-share-venezuela", "--draws", "2",
-                            "--runs", "1", "--set", "parameters.reneged_share=0.5", "--out", str(tmp_path / "auto"),
-                            columns=200)
-    assert code == 0, err
-    said = " ".join(stdout.split())
-    assert "from the candidates history does not reject" in said
-    assert "reneged_share held while the other assumptions keep the values the sample matched" in said
+    # (an assumption the sample draws, and a parameter the calibration fits: both were matched with the others)
+    for held, value in (("reneged_share", 0.5), ("resume_months", 2)):
+        code, stdout, err = cli("validate", "--no-backtest", "--patterns", "eln-share-venezuela", "--draws", "2",
+                                "--runs", "1", "--set", f"parameters.{held}={value}", "--out", str(tmp_path / held),
+                                columns=200)
+        assert code == 0, err
+        said = " ".join(stdout.split())
+        assert "from the candidates history does not reject" in said
+        assert f"{held} held while the other parameters and assumptions keep the values the sample matched" in said
     text = " ".join(refused(cli, "validate", "--backtest", "--assumptions", "drawn").split())
     assert "--assumptions drawn: not with --backtest" in text
 

@@ -215,8 +215,8 @@ def validate(
                    f"not reject (assumptions.parquet beside {shown_path(path)})" if matched is not None else "")
         jointly = sorted(set(held) & set(matched.columns)) if matched is not None else []
         if jointly:  # the sample kept combinations: holding one leaves the others at values matched with it varying
-            assumed += (f"; {', '.join(jointly)} held while the other assumptions keep the values the sample matched "
-                        "with it drawn (--assumptions fixed shows what the held value does alone)")
+            assumed += (f"; {', '.join(jointly)} held while the other parameters and assumptions keep the values "
+                        "the sample matched with it drawn (--assumptions fixed shows what the held value does alone)")
         if uniform:
             assumed += f"{'; ' if assumed else ''}{uniform} unidentified assumptions drawn from their plausible ranges"
         console.print(f"Each of the {len(sets)} parameter sets: {assumed}")
