@@ -216,6 +216,24 @@ def test_largest_shares_diagnosis_pools_the_runs_and_marks_the_chosen_department
     assert "Boyacá 40.0%" in plain and "*" not in plain and plain.endswith("40.0%")
 
 
+def test_a_source_year_that_is_not_a_calendar_year_sums_the_group_flows_of_its_months():
+    """The FARC's removals in Uribe's first year, as the Army counted them (August 2002 to August 2003): the named
+    groups' flows of those twelve months and of no other, and a span the run does not cover is refused."""
+    rows = [(0, label, "removed", group, "", (100.0 if "2002-08" <= label <= "2003-07" else 1e6) * scale)
+            for label in months("2002-06", 16) for group, scale in (("farc", 1.0), ("eln", 0.5))]
+    out = Outputs.from_frame(frame(rows))
+    assert st.group_span_total(out, ("farc",), "removed", "2002-08", "2003-07") == pytest.approx([1200.0])
+    assert st.group_span_total(out, ("farc", "eln"), "removed", "2002-08", "2003-07") == pytest.approx([1800.0])
+    with pytest.raises(ValueError, match="outside the run"):
+        st.group_span_total(out, ("farc",), "removed", "2002-08", "2003-12")
+    pattern = next(p for p in CATALOGUE if p.id == "farc-removed-2002-2003")
+    assert (pattern.scenario, pattern.observation) == ("colombia-1998", "farc_removed_2002_2003")
+    assert not pattern.dependence  # an independent test: nothing of the scenario is set from it
+    observed = load_observations()["farc_removed_2002_2003"].single
+    assert observed.value == 1229 + 2408 + 525  # killed, captured, surrendered: the Army's count
+    assert (observed.low, observed.high) == pytest.approx((observed.value / 1.5, observed.value * 1.5), rel=1e-4)
+
+
 def test_criterion_bounds_and_undefined_runs():
     c = Criterion(low=1.0, high=2.0)
     assert c.holds(np.array([0.5, 1.0, 2.0, 3.0, np.nan])).tolist() == [False, True, True, False, False]

@@ -653,10 +653,18 @@ REMOVALS_2014_SOURCE = ("Defence Ministry, operational results 2014, via El Espe
                         "4507-hombres-salieron-de-filas-guerrilleras-articulo-536913")
 
 
+REMOVALS_2002_SOURCE = ("Colombian Army, statistics section of the Army Command, 7 Aug 2002 - 4 Aug 2003, via O Estado "
+                        "de S. Paulo (5 Aug 2003), 'Quase 2 mil guerrilheiros foram mortos no 1º ano de Uribe', "
+                        "http://internacional.estadao.com.br/noticias/geral,quase-2-mil-guerrilheiros-foram-mortos-no-"
+                        "1-ano-de-uribe,20030805p31057")
+
+
 def removal_observations() -> list[dict[str, str]]:
     """The guerrillas the state removed in a year (the Defence Ministry's 'neutralisations': killed, captured,
-    demobilised), the flow that sets how fast the groups must recruit to hold their size."""
+    demobilised), the flow that sets how fast the groups must recruit to hold their size: in 2014 (Havana) and in
+    the first year of Democratic Security (Aug 2002 - Aug 2003, the Army's count)."""
     farc, eln = (250, 2329, 1175), (46, 537, 170)
+    farc_2002, eln_2002 = (1229, 2408, 525), (383, 575, 153)  # killed, captured, surrendered (REMOVALS_2002_SOURCE)
     total = sum(farc) + sum(eln)
     low, high = factor_band([total])
     return [row("guerrillas_removed_2014", total, low, high, "members a year",
@@ -675,7 +683,15 @@ def removal_observations() -> list[dict[str, str]]:
                 f"ELN's part of guerrillas_removed_2014: the group whose war the model gets least (docs/validation.md "
                 f"10.15); the count includes militia and support members, which the model counts as support "
                 f"networks captured; the armed forces' own count for 2013, without the police, is ELN 49, 220, 188; "
-                f"band: / and x {LEVEL_FACTOR:g} (a level)", "2014")]
+                f"band: / and x {LEVEL_FACTOR:g} (a level)", "2014"),
+            row("farc_removed_2002_2003", sum(farc_2002), *factor_band([sum(farc_2002)]), "members a year",
+                REMOVALS_2002_SOURCE,
+                f"FARC {farc_2002[0]:,} killed in combat, {farc_2002[1]:,} captured, {farc_2002[2]} deserted to the "
+                f"government's reintegration programme, 7 Aug 2002 - 4 Aug 2003 (Uribe's first year, the first of "
+                f"Democratic Security); the ELN {eln_2002[0]}, {eln_2002[1]}, {eln_2002[2]}; the Army's count, "
+                f"without the police, and its captures include militia and support members, which the model counts "
+                f"as support networks captured (docs/validation.md 10.10); band: / and x {LEVEL_FACTOR:g} (a level)",
+                "2002-2003")]
 
 
 def mechanism_observations() -> list[dict[str, str]]:

@@ -529,6 +529,13 @@ CATALOGUE: tuple[Pattern, ...] = (
             "eln_removed_2014", lambda r: st.group_total_in_year(r.outputs, ("eln",), "removed", 2014),
             "ELN members the state killed, captured or received in surrender in 2014", "members a year",
             diagnose=group_yearly("removed", 2014, ("eln",))),
+    Pattern("farc-removed-2002-2003", "#17",
+            "In the first year of Democratic Security, does the state remove the FARC's members at the Army's pace "
+            "(4,162 killed, captured or surrendered from August 2002 to August 2003)?", S98,
+            "farc_removed_2002_2003",
+            lambda r: st.group_span_total(r.outputs, ("farc",), "removed", "2002-08", "2003-07"),
+            "FARC members the state killed, captured or received in surrender from August 2002 to July 2003",
+            "members a year", diagnose=group_yearly("removed", 2003, ("farc",))),
     Pattern("combat-deaths-2018", "#17",
             "Are combat deaths after the FARC's demobilisation at UCDP's level (142 in 2018)?", S17,
             "combat_deaths_2018", lambda r: st.yearly_mean(r.outputs, "battle_deaths", (2018,)),

@@ -51,6 +51,14 @@ def group_total_in_year(out: Outputs, groups: Sequence[str], series: str, year: 
     return np.sum([out.yearly(out.group(series, g), year, flow=True) for g in groups], axis=0)
 
 
+def group_span_total(out: Outputs, groups: Sequence[str], series: str, first: str, last: str) -> np.ndarray:
+    """The sum of several groups' flows over the months from `first` to `last` inclusive (a year that is not a
+    calendar year, as a source counts it), every one of them inside the run."""
+    out.month(first)  # each raises an error when the run does not cover that end
+    out.month(last)
+    return np.sum([out.group(series, g)[:, out.span(first, last)].sum(axis=1) for g in groups], axis=0)
+
+
 def group_share(out: Outputs, group: str, part: str, whole: str, years: Sequence[int]) -> np.ndarray:
     """Mean over year ends of one group series over another (the share of members in sanctuary)."""
     values = []
