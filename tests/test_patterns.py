@@ -226,12 +226,13 @@ def test_a_source_year_that_is_not_a_calendar_year_sums_the_group_flows_of_its_m
     assert st.group_span_total(out, ("farc", "eln"), "removed", "2002-08", "2003-07") == pytest.approx([1800.0])
     with pytest.raises(ValueError, match="outside the run"):
         st.group_span_total(out, ("farc",), "removed", "2002-08", "2003-12")
-    pattern = next(p for p in CATALOGUE if p.id == "farc-removed-2002-2003")
-    assert (pattern.scenario, pattern.observation) == ("colombia-1998", "farc_removed_2002_2003")
-    assert not pattern.dependence  # an independent test: nothing of the scenario is set from it
-    observed = load_observations()["farc_removed_2002_2003"].single
-    assert observed.value == 1229 + 2408 + 525  # killed, captured, surrendered: the Army's count
-    assert (observed.low, observed.high) == pytest.approx((observed.value / 1.5, observed.value * 1.5), rel=1e-4)
+    for group, counted in (("farc", 1229 + 2408 + 525), ("eln", 383 + 575 + 153)):  # killed, captured, surrendered
+        pattern = next(p for p in CATALOGUE if p.id == f"{group}-removed-2002-2003")
+        assert (pattern.scenario, pattern.observation) == ("colombia-1998", f"{group}_removed_2002_2003")
+        assert not pattern.dependence  # an independent test: nothing of the scenario is set from it
+        observed = load_observations()[f"{group}_removed_2002_2003"].single
+        assert observed.value == counted
+        assert (observed.low, observed.high) == pytest.approx((counted / 1.5, counted * 1.5), rel=1e-4)
 
 
 def test_criterion_bounds_and_undefined_runs():

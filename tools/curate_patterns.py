@@ -691,7 +691,13 @@ def removal_observations() -> list[dict[str, str]]:
                 f"Democratic Security); the ELN {eln_2002[0]}, {eln_2002[1]}, {eln_2002[2]}; the Army's count, "
                 f"without the police, and its captures include militia and support members, which the model counts "
                 f"as support networks captured (docs/validation.md 10.10); band: / and x {LEVEL_FACTOR:g} (a level)",
-                "2002-2003")]
+                "2002-2003"),
+            row("eln_removed_2002_2003", sum(eln_2002), *factor_band([sum(eln_2002)]), "members a year",
+                REMOVALS_2002_SOURCE,
+                f"ELN {eln_2002[0]} killed in combat, {eln_2002[1]} captured, {eln_2002[2]} deserted to the "
+                f"government's programme, 7 Aug 2002 - 4 Aug 2003, the ELN's figures beside farc_removed_2002_2003; "
+                f"the Army's count, without the police, with militia and support members among the captured; band: "
+                f"/ and x {LEVEL_FACTOR:g} (a level)", "2002-2003")]
 
 
 def mechanism_observations() -> list[dict[str, str]]:
