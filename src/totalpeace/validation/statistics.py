@@ -54,9 +54,7 @@ def group_total_in_year(out: Outputs, groups: Sequence[str], series: str, year: 
 def group_span_total(out: Outputs, groups: Sequence[str], series: str, first: str, last: str) -> np.ndarray:
     """The sum of several groups' flows over the months from `first` to `last` inclusive (a year that is not a
     calendar year, as a source counts it), every one of them inside the run."""
-    out.month(first)  # each raises an error when the run does not cover that end
-    out.month(last)
-    return np.sum([out.group(series, g)[:, out.span(first, last)].sum(axis=1) for g in groups], axis=0)
+    return np.sum([_span_sum(out, out.group(series, g), first, last) for g in groups], axis=0)
 
 
 def group_share(out: Outputs, group: str, part: str, whole: str, years: Sequence[int]) -> np.ndarray:
@@ -140,9 +138,14 @@ def ratio_of_monthly_means(out: Outputs, series: str, during: tuple[str, str], b
 def span_total(out: Outputs, series: str, first: str, last: str) -> np.ndarray:
     """Total of a flow over the months from `first` to `last` inclusive, every one of them inside the run (a
     scenario's first twelve months, which need not be a calendar year)."""
+    return _span_sum(out, out.series(series), first, last)
+
+
+def _span_sum(out: Outputs, values: np.ndarray, first: str, last: str) -> np.ndarray:
+    """Each run's sum of a monthly (runs, months) array from `first` to `last` inclusive."""
     out.month(first)  # each raises an error when the run does not cover that end
     out.month(last)
-    return out.series(series)[:, out.span(first, last)].sum(axis=1)
+    return values[:, out.span(first, last)].sum(axis=1)
 
 
 def yearly_mean(out: Outputs, series: str, years: Sequence[int]) -> np.ndarray:
