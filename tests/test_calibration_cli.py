@@ -375,3 +375,28 @@ def test_the_flagship_uses_the_calibrated_parameters_and_history_does_not(cli):
     code, out, err = cli("show", "colombia-2022")
     assert code == 0, err
     assert flagship.parameters.calibration in out and f"simulations {paramset['provenance']['simulations']}" in out
+
+
+def test_candidate_calibrations_are_named_or_given_by_their_folder(tmp_path):
+    """`validate --backtest --calibrations` takes a calibration's folder by path beside the names, so a refit in a
+    store can be ranked against the shipped calibration of the same name; each candidate is scored on its own draws
+    alone; a folder without a posterior, or an unknown name, is refused with what to give instead."""
+    from totalpeace.calibration.paramset import shipped_sets
+    from totalpeace.commands.calibration import _candidate_settings
+    from totalpeace.errors import InputError
+
+    shipped = shipped_sets()["colombia-patterns"].parent
+    store = str(tmp_path / "store")
+    by_name = _candidate_settings("colombia-patterns", store, 4, 1)["colombia-patterns"]
+    by_folder = _candidate_settings(f"{shipped},defaults", store, 4, 1)
+    assert list(by_folder) == [str(shipped), "defaults"] and by_folder[str(shipped)] == by_name
+    # a candidate that does not draw a parameter the shipped calibration supplies is scored at its registry default,
+    # as a flagship running on it would be, not at the shipped calibration's value
+    history = _candidate_settings("colombia-history", store, 4, 1)["colombia-history"]
+    assert "intergroup_attrition" in shipped_sets()["colombia-patterns"].read_text()
+    assert all(s["intergroup_attrition"] == BY_NAME["intergroup_attrition"].default for s in history)
+    assert len({s["recruitment_rate"] for s in history}) > 1  # its own draws are kept
+    with pytest.raises(InputError, match=r"no posterior\.parquet there"):
+        _candidate_settings(str(tmp_path / "empty"), store, 4, 1)
+    with pytest.raises(InputError, match="a folder is named by its path"):
+        _candidate_settings("no-such-calibration", store, 4, 1)

@@ -133,8 +133,9 @@ def validate(
                                            "municipality and department (docs/validation.md section 7).")] = False,
     no_backtest: Annotated[bool, typer.Option("--no-backtest", help="Leave the backtest out of the page.")] = False,
     calibrations: Annotated[str | None, typer.Option("--calibrations", help="With --backtest: candidate "
-                                                     "calibrations to compare (names in the store or shipped, or "
-                                                     "'defaults'), and the one the selection rule picks.")] = None,
+                                                     "calibrations to compare (names in the store or shipped, "
+                                                     "calibration folders by path, or 'defaults'), and the one the "
+                                                     "selection rule picks.")] = None,
     seeds: Annotated[int, typer.Option("--seeds", min=1, max=20, help="With --backtest --calibrations: repeat the "
                                        "comparison over this many seeds (--seed, --seed + 1, ...), each drawing the "
                                        "posteriors and the runs anew, and say how often each calibration wins.")] = 1,
@@ -514,6 +515,11 @@ def _print_skill(console: Console, skill: Any, title: str, by: str | None = None
     console.print(means)
 
 
+def _is_folder(name: str) -> bool:
+    """A candidate given as a path (it has a separator or starts with '.' or '~'), not a calibration's name."""
+    return "/" in name or "\\" in name or name.startswith((".", "~"))
+
+
 def _candidate_settings(names: str, store: str | None, draws: int, seed: int) -> dict[str, Any]:
     """Candidate calibrations -> settings drawn from their posteriors; 'defaults' is the registry's defaults."""
     from totalpeace.calibration.paramset import shipped_sets
@@ -529,15 +535,35 @@ def _candidate_settings(names: str, store: str | None, draws: int, seed: int) ->
         if name == REGISTRY_DEFAULTS:
             out[name] = [{p.name: float(p.default) for p in PARAMETERS}]
             continue
-        folders = [results.calibration_folder(name)] + ([shipped[name].parent] if name in shipped else [])
-        folder = next((f for f in folders if (f / "posterior.parquet").is_file()), None)
-        if folder is None:
-            raise InputError(f"--calibrations: no calibration named {name!r} in the store {results.path} or among "
-                             f"the shipped ones ({', '.join(shipped) or 'none'})")
-        out[name] = posterior_draws(folder, draws, seed)
+        if _is_folder(name):  # a calibration's folder itself: a refit beside the shipped one of the same name
+            folder = Path(name).expanduser()
+            if not (folder / "posterior.parquet").is_file():
+                raise InputError(f"--calibrations: {name}: no posterior.parquet there (give a calibration's folder, "
+                                 f"such as STORE/calibrations/NAME, or a calibration's name)")
+        else:
+            folders = [results.calibration_folder(name)] + ([shipped[name].parent] if name in shipped else [])
+            folder = next((f for f in folders if (f / "posterior.parquet").is_file()), None)
+            if folder is None:
+                raise InputError(f"--calibrations: no calibration named {name!r} in the store {results.path} or "
+                                 f"among the shipped ones ({', '.join(shipped) or 'none'}); a folder is named by "
+                                 "its path")
+        out[name] = _alone(posterior_draws(folder, draws, seed))
     if len(out) < 1:
         raise InputError("--calibrations: name at least one calibration")
     return out
+
+
+def _alone(sets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A candidate's draws with the registry default for every parameter the flagship's own calibration supplies and
+    the candidate does not draw: the backtest's scenarios start from the flagship's parameters, so without this a
+    candidate would be scored with the shipped calibration's values where it has none of its own, and its score would
+    change with whichever calibration ships (as a flagship running on it keeps the registry defaults there)."""
+    from totalpeace.calibration.paramset import describe_set
+    from totalpeace.scenario import load_scenario
+    from totalpeace.scenario.params import BY_NAME
+
+    supplied = (describe_set(load_scenario("colombia-2022").parameters.calibration) or {}).get("parameters", {})
+    return [{**{k: float(BY_NAME[k].default) for k in supplied if k not in s}, **s} for s in sets]
 
 
 def _backtest_only(console: Console, origins: str, levels: str, runs: int, seed: int, folder: Path,
