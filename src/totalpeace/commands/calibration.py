@@ -547,13 +547,13 @@ def _candidate_settings(names: str, store: str | None, draws: int, seed: int) ->
                 raise InputError(f"--calibrations: no calibration named {name!r} in the store {results.path} or "
                                  f"among the shipped ones ({', '.join(shipped) or 'none'}); a folder is named by "
                                  "its path")
-        out[name] = _alone(posterior_draws(folder, draws, seed))
+        out[name] = _on_its_own_draws(posterior_draws(folder, draws, seed))
     if len(out) < 1:
         raise InputError("--calibrations: name at least one calibration")
     return out
 
 
-def _alone(sets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _on_its_own_draws(sets: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A candidate's draws with the registry default for every parameter the flagship's own calibration supplies and
     the candidate does not draw: the backtest's scenarios start from the flagship's parameters, so without this a
     candidate would be scored with the shipped calibration's values where it has none of its own, and its score would
