@@ -529,7 +529,7 @@ def _candidate_settings(names: str, store: str | None, draws: int, seed: int) ->
     from totalpeace.scenario.params import PARAMETERS
     from totalpeace.validation.backtest import REGISTRY_DEFAULTS
 
-    results, shipped = ResultsStore(store), shipped_sets()
+    results, shipped, unfitted = ResultsStore(store), shipped_sets(), _flagship_calibration_defaults()
     out: dict[str, Any] = {}
     for name in [x.strip() for x in names.split(",") if x.strip()]:
         if name == REGISTRY_DEFAULTS:
@@ -547,23 +547,25 @@ def _candidate_settings(names: str, store: str | None, draws: int, seed: int) ->
                 raise InputError(f"--calibrations: no calibration named {name!r} in the store {results.path} or "
                                  f"among the shipped ones ({', '.join(shipped) or 'none'}); a folder is named by "
                                  "its path")
-        out[name] = _on_its_own_draws(posterior_draws(folder, draws, seed))
+        # each candidate on its own draws: where it draws nothing, the registry default, not the shipped value
+        out[name] = [{**{k: v for k, v in unfitted.items() if k not in s}, **s}
+                     for s in posterior_draws(folder, draws, seed)]
     if len(out) < 1:
         raise InputError("--calibrations: name at least one calibration")
     return out
 
 
-def _on_its_own_draws(sets: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A candidate's draws with the registry default for every parameter the flagship's own calibration supplies and
-    the candidate does not draw: the backtest's scenarios start from the flagship's parameters, so without this a
-    candidate would be scored with the shipped calibration's values where it has none of its own, and its score would
-    change with whichever calibration ships (as a flagship running on it keeps the registry defaults there)."""
+def _flagship_calibration_defaults() -> dict[str, float]:
+    """The registry default of every parameter the flagship's own calibration supplies. The backtest's scenarios start
+    from the flagship's parameters, so a candidate that does not draw one of these takes its default here: otherwise
+    it would be scored with the shipped calibration's value where it has none of its own, and its score would change
+    with whichever calibration ships (a flagship running on it keeps the registry defaults there)."""
     from totalpeace.calibration.paramset import describe_set
     from totalpeace.scenario import load_scenario
     from totalpeace.scenario.params import BY_NAME
 
     supplied = (describe_set(load_scenario("colombia-2022").parameters.calibration) or {}).get("parameters", {})
-    return [{**{k: float(BY_NAME[k].default) for k in supplied if k not in s}, **s} for s in sets]
+    return {k: float(BY_NAME[k].default) for k in supplied}
 
 
 def _backtest_only(console: Console, origins: str, levels: str, runs: int, seed: int, folder: Path,
