@@ -235,6 +235,24 @@ def test_a_source_year_that_is_not_a_calendar_year_sums_the_group_flows_of_its_m
         assert (observed.low, observed.high) == pytest.approx((counted / 1.5, counted * 1.5), rel=1e-4)
 
 
+def test_the_homicides_after_demobilisation_are_scored_on_2018_to_2021_from_the_2017_start():
+    """The Police years after the FARC's demobilisation, read from colombia-2017's runs: the start's months of 2017
+    do not count, and a run 20% above the series every year misses the 10% criterion."""
+    pattern = catalogue(["homicides-after-demobilisation"])[0]
+    observation = load_observations()[pattern.observation]
+    police = load_observations()["homicides_police"].by_year()
+    assert observation.by_year() == {year: police[year] for year in range(2018, 2022)}
+    assert pattern.scenario == "colombia-2017" and not pattern.dependence
+    rows = []
+    for label in months("2017-09", 52):  # to Dec 2021
+        year = int(label[:4])
+        for run, factor in ((0, 1.0), (1, 1.2)):
+            rows.append((run, label, "homicides", "", "", 9e9 if year == 2017 else factor * police[year] / 12))
+    values = pattern.statistic(Runs(Outputs.from_frame(frame(rows)), observation))
+    assert values == pytest.approx([0.0, 0.2])
+    assert pattern.criterion_for(observation).holds(values).tolist() == [True, False]
+
+
 def test_criterion_bounds_and_undefined_runs():
     c = Criterion(low=1.0, high=2.0)
     assert c.holds(np.array([0.5, 1.0, 2.0, 3.0, np.nan])).tolist() == [False, True, True, False, False]

@@ -522,6 +522,12 @@ def violence_observations(shared: Path) -> list[dict[str, str]]:
         r = police[year]
         out.append(row("homicides_police", float(r["value"]), None, None, "homicides a year", r["source"],
                        "Police SIEDCO national total (curated sum of department rows)", str(year)))
+    # ... from the 2017 start, while the groups regrow after the FARC's demobilisation ...
+    for year in range(2018, LAST_YEAR + 1):
+        r = police[year]
+        out.append(row("homicides_police_2018_2021", float(r["value"]), None, None, "homicides a year", r["source"],
+                       "Police SIEDCO national total (curated sum of department rows); the years after the FARC's "
+                       "demobilisation, scored from colombia-2017's start", str(year)))
     # ... and by department
     dept: dict[str, float] = {}
     source = ""

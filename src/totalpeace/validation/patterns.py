@@ -477,6 +477,16 @@ CATALOGUE: tuple[Pattern, ...] = (
             criterion=Criterion(low=DEPARTMENT_SHARE, reason="assumption: four fifths of the homicides in "
                                 "departments the model gets within a quarter"), ideal=1.0,
             diagnose=department_misses("homicides", range(2013, 2022))),
+    Pattern("homicides-after-demobilisation", "#17 (b)",
+            "After the FARC's demobilisation, while the dissidents, the ELN and the Clan del Golfo regrow, do "
+            "national homicides stay near the Police series (12,667 in 2018, 12,127 in 2020, 13,874 in 2021)?", S17,
+            "homicides_police_2018_2021",
+            lambda r: st.mean_absolute_percentage_error(r.outputs, "homicides", r.observation.by_year()),
+            "mean absolute percentage error of yearly homicides 2018-2021 against the Police counts, from the 2017 "
+            "start", "share",
+            criterion=Criterion(high=MAPE_LIMIT, reason="assumption: within 10% a year on average, as "
+                                "homicides-national"),
+            ideal=0.0, diagnose=yearly_path("homicides", (2018, 2019, 2020, 2021), "armed_group_homicides")),
     Pattern("leaders-rise-after-2016", "#17 (c)",
             "Do killings of social leaders rise after 2016 (to about 1.2-1.8 times the 2016 level)?", S12,
             "leaders_killed_vs_2016",
