@@ -216,6 +216,17 @@ def test_largest_shares_diagnosis_pools_the_runs_and_marks_the_chosen_department
     assert "Boyacá 40.0%" in plain and "*" not in plain and plain.endswith("40.0%")
 
 
+def test_year_end_diagnosis_reads_a_stock_at_the_last_month_of_each_year():
+    from totalpeace.validation.patterns import year_ends
+
+    rows = [(run, label, "state_control_share", "", "", base - 0.01 * m)
+            for run, base in ((0, 0.8), (1, 0.9)) for m, label in enumerate(months("2017-09", 52))]
+    runs = Runs(Outputs.from_frame(frame(rows)), load_observations()["homicides_police_2018_2021"])
+    # Dec 2017 is month 3 and Dec 2021 month 51: medians of (0.77, 0.87) and (0.29, 0.39), not yearly sums
+    assert year_ends("state_control_share", (2017, 2021))(runs, np.zeros(2)) == \
+        "median state_control_share at the year's end: 2017 0.82, 2021 0.34"
+
+
 def test_a_source_year_that_is_not_a_calendar_year_sums_the_group_flows_of_its_months():
     """The FARC's removals in Uribe's first year, as the Army counted them (August 2002 to August 2003): the named
     groups' flows of those twelve months and of no other, and a span the run does not cover is refused."""

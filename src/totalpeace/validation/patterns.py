@@ -232,6 +232,16 @@ def yearly_path(series: str, years: tuple[int, ...], *more: str) -> Diagnosis:
     return text
 
 
+def year_ends(series: str, years: tuple[int, ...]) -> Diagnosis:
+    """Median of a national stock at the end of each year: what moved under a flow's path (the state's control, the
+    groups' members)."""
+    def text(runs: Runs, _values: np.ndarray) -> str:
+        out = runs.outputs
+        parts = [f"{y} {fmt(float(np.median(out.yearly(out.series(series), y, flow=False))))}" for y in years]
+        return f"median {series} at the year's end: " + ", ".join(parts)
+    return text
+
+
 def department_misses(series: str, years: range, count: int = 3) -> Diagnosis:
     """The departments whose model totals miss the observed ones by most (among those with 2% of the total)."""
     def text(runs: Runs, _values: np.ndarray) -> str:
@@ -486,7 +496,9 @@ CATALOGUE: tuple[Pattern, ...] = (
             "start", "share",
             criterion=Criterion(high=MAPE_LIMIT, reason="assumption: within 10% a year on average, as "
                                 "homicides-national"),
-            ideal=0.0, diagnose=yearly_path("homicides", (2018, 2019, 2020, 2021), "armed_group_homicides")),
+            ideal=0.0, diagnose=both(yearly_path("homicides", (2018, 2019, 2020, 2021), "armed_group_homicides"),
+                                     year_ends("state_control_share", (2017, 2021)),
+                                     year_ends("armed_group_members", (2017, 2021)))),
     Pattern("leaders-rise-after-2016", "#17 (c)",
             "Do killings of social leaders rise after 2016 (to about 1.2-1.8 times the 2016 level)?", S12,
             "leaders_killed_vs_2016",
