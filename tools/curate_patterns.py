@@ -518,16 +518,13 @@ def violence_observations(shared: Path) -> list[dict[str, str]]:
                    f"(Oct 2012 - Nov 2014); band: widened by {CLOSE_TOLERANCE:.0%} (a ratio near one)",
                    "2015-2016 / 2013-2014"))
     # homicides 2013-2021 along the Police series, nationally ...
-    for year in range(2013, LAST_YEAR + 1):
-        r = police[year]
-        out.append(row("homicides_police", float(r["value"]), None, None, "homicides a year", r["source"],
-                       "Police SIEDCO national total (curated sum of department rows)", str(year)))
-    # ... from the 2017 start, while the groups regrow after the FARC's demobilisation ...
-    for year in range(2018, LAST_YEAR + 1):
-        r = police[year]
-        out.append(row("homicides_police_2018_2021", float(r["value"]), None, None, "homicides a year", r["source"],
-                       "Police SIEDCO national total (curated sum of department rows); the years after the FARC's "
-                       "demobilisation, scored from colombia-2017's start", str(year)))
+    # ... and from the 2017 start, while the groups regrow after the FARC's demobilisation ...
+    national = "Police SIEDCO national total (curated sum of department rows)"
+    after = f"{national}; the years after the FARC's demobilisation, scored from colombia-2017's start"
+    for name, first, notes in (("homicides_police", 2013, national), ("homicides_police_2018_2021", 2018, after)):
+        for year in range(first, LAST_YEAR + 1):
+            r = police[year]
+            out.append(row(name, float(r["value"]), None, None, "homicides a year", r["source"], notes, str(year)))
     # ... and by department
     dept: dict[str, float] = {}
     source = ""
