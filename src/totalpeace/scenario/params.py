@@ -713,7 +713,11 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "(tools/crime_drift.py).", bounds=(0.0, 1.0)),
     ParamSpec("armed_violence_share", 0.3, 0.1, 0.6, "share", "M3.3/M7.2", ASSUMPTION,
               "w_v: share of the homicides observed at the start that armed groups commit (the rest is ordinary "
-              "crime); it sets the national rate per effective armed member.", bounds=(0.0, 1.0)),
+              "crime); it sets the national rate per effective armed member.",
+              "Medicina Legal files 9-15% of homicides under socio-political violence (2007-2014), a lower bound, "
+              "since criminal groups' killings are filed as score-settling. Not identified by the calibration; the "
+              "homicides of 2018-2021 from the 2017 start and the homicide backtest both prefer 0.1-0.2 "
+              "(docs/validation.md 10.39).", bounds=(0.0, 1.0)),
     ParamSpec("armed_homicide_elasticity", 1.0, 0.5, 1.0, "elasticity", "M7.2", ASSUMPTION,
               "eta: elasticity of the armed groups' homicides in a territory to their effective armed members there "
               "(1: each member kills at the same rate however many there are).",
