@@ -359,6 +359,15 @@ def non_state_pattern(scenario: str, years: range, question: str, dependence: st
                    diagnose=yearly_path("non_state_deaths", (years[0], years[-1]), "inter_group_clashes"))
 
 
+def removed_in_democratic_security(group: str, label: str, question: str) -> Pattern:
+    """The group's members the state removed in Uribe's first year, over the months the Army's count covers (August
+    2002 to July 2003, not a calendar year)."""
+    return Pattern(f"{group}-removed-2002-2003", "#17", question, S98, f"{group}_removed_2002_2003",
+                   lambda r: st.group_span_total(r.outputs, (group,), "removed", "2002-08", "2003-07"),
+                   f"{label} members the state killed, captured or received in surrender from August 2002 to July "
+                   "2003", "members a year", diagnose=group_yearly("removed", 2003, (group,)))
+
+
 def start_level(name: str, series: str, observation: str, period: str, checked_by: str, what: str) -> Pattern:
     """Where the flagship starts: the total of a flow over its first twelve months against the level of the last
     years observed before it (the same observation `checked_by` scores on `colombia-2017`). Not a test of the
@@ -551,19 +560,12 @@ CATALOGUE: tuple[Pattern, ...] = (
             "eln_removed_2014", lambda r: st.group_total_in_year(r.outputs, ("eln",), "removed", 2014),
             "ELN members the state killed, captured or received in surrender in 2014", "members a year",
             diagnose=group_yearly("removed", 2014, ("eln",))),
-    Pattern("farc-removed-2002-2003", "#17",
-            "In the first year of Democratic Security, does the state remove the FARC's members at the Army's pace "
-            "(4,162 killed, captured or surrendered from August 2002 to August 2003)?", S98,
-            "farc_removed_2002_2003",
-            lambda r: st.group_span_total(r.outputs, ("farc",), "removed", "2002-08", "2003-07"),
-            "FARC members the state killed, captured or received in surrender from August 2002 to July 2003",
-            "members a year", diagnose=group_yearly("removed", 2003, ("farc",))),
-    Pattern("eln-removed-2002-2003", "#17",
-            "... and the ELN's (1,111: 383 killed, 575 captured, 153 surrendered)?", S98,
-            "eln_removed_2002_2003",
-            lambda r: st.group_span_total(r.outputs, ("eln",), "removed", "2002-08", "2003-07"),
-            "ELN members the state killed, captured or received in surrender from August 2002 to July 2003",
-            "members a year", diagnose=group_yearly("removed", 2003, ("eln",))),
+    removed_in_democratic_security("farc", "FARC",
+                                   "In the first year of Democratic Security, does the state remove the FARC's "
+                                   "members at the Army's pace (4,162 killed, captured or surrendered from August "
+                                   "2002 to August 2003)?"),
+    removed_in_democratic_security("eln", "ELN",
+                                   "... and the ELN's (1,111: 383 killed, 575 captured, 153 surrendered)?"),
     Pattern("combat-deaths-2018", "#17",
             "Are combat deaths after the FARC's demobilisation at UCDP's level (142 in 2018)?", S17,
             "combat_deaths_2018", lambda r: st.yearly_mean(r.outputs, "battle_deaths", (2018,)),
