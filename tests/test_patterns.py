@@ -217,13 +217,13 @@ def test_largest_shares_diagnosis_pools_the_runs_and_marks_the_chosen_department
 
 
 def test_year_end_diagnosis_reads_a_stock_at_the_last_month_of_each_year():
-    from totalpeace.validation.patterns import year_ends
+    from totalpeace.validation.patterns import yearly_path
 
     rows = [(run, label, "state_control_share", "", "", base - 0.01 * m)
             for run, base in ((0, 0.8), (1, 0.9)) for m, label in enumerate(months("2017-09", 52))]
     runs = Runs(Outputs.from_frame(frame(rows)), load_observations()["homicides_police_2018_2021"])
     # Dec 2017 is month 3 and Dec 2021 month 51: medians of (0.77, 0.87) and (0.29, 0.39), not yearly sums
-    assert year_ends("state_control_share", (2017, 2021))(runs, np.zeros(2)) == \
+    assert yearly_path("state_control_share", (2017, 2021), flow=False)(runs, np.zeros(2)) == \
         "median state_control_share at the year's end: 2017 0.82, 2021 0.34"
 
 

@@ -220,25 +220,18 @@ def _end_reasons(out: Outputs, group: str) -> str:
     return "; tables ended, by first reason: " + ", ".join(parts)
 
 
-def yearly_path(series: str, years: tuple[int, ...], *more: str) -> Diagnosis:
-    """Median yearly totals of a national flow (and of the flows in `more`, the drivers to look at)."""
+def yearly_path(series: str, years: tuple[int, ...], *more: str, flow: bool = True) -> Diagnosis:
+    """Median yearly totals of a national flow (and of the flows in `more`, the drivers to look at); with `flow`
+    False, national stocks at the end of each year instead (the state's control, the groups' members)."""
+    when = "a year" if flow else "at the year's end"
+
     def text(runs: Runs, _values: np.ndarray) -> str:
         out = runs.outputs
         lines = []
         for name in (series, *more):
-            parts = [f"{y} {fmt(float(np.median(out.yearly(out.series(name), y, flow=True))))}" for y in years]
-            lines.append(f"median {name} a year: " + ", ".join(parts))
+            parts = [f"{y} {fmt(float(np.median(out.yearly(out.series(name), y, flow=flow))))}" for y in years]
+            lines.append(f"median {name} {when}: " + ", ".join(parts))
         return "; ".join(lines)
-    return text
-
-
-def year_ends(series: str, years: tuple[int, ...]) -> Diagnosis:
-    """Median of a national stock at the end of each year: what moved under a flow's path (the state's control, the
-    groups' members)."""
-    def text(runs: Runs, _values: np.ndarray) -> str:
-        out = runs.outputs
-        parts = [f"{y} {fmt(float(np.median(out.yearly(out.series(series), y, flow=False))))}" for y in years]
-        return f"median {series} at the year's end: " + ", ".join(parts)
     return text
 
 
@@ -506,8 +499,8 @@ CATALOGUE: tuple[Pattern, ...] = (
             criterion=Criterion(high=MAPE_LIMIT, reason="assumption: within 10% a year on average, as "
                                 "homicides-national"),
             ideal=0.0, diagnose=both(yearly_path("homicides", (2018, 2019, 2020, 2021), "armed_group_homicides"),
-                                     year_ends("state_control_share", (2017, 2021)),
-                                     year_ends("armed_group_members", (2017, 2021)))),
+                                     yearly_path("state_control_share", (2017, 2021), "armed_group_members",
+                                                 flow=False))),
     Pattern("leaders-rise-after-2016", "#17 (c)",
             "Do killings of social leaders rise after 2016 (to about 1.2-1.8 times the 2016 level)?", S12,
             "leaders_killed_vs_2016",
