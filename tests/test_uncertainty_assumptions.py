@@ -389,3 +389,30 @@ def test_the_report_lists_the_assumptions_that_order_the_outcomes(cli, tmp_path)
     for name in shown:
         for d in by_metric[name]["2022"]:
             assert f"{d['parameter']} {d['rho']:+.2f}" in table
+
+
+def test_the_assumptions_that_order_the_outcomes_are_shown_when_the_variance_cannot_be_split():
+    """The drivers are read from the draws themselves, so a plan whose forms got too few draws for the variance split
+    still names them, in the terminal and in the report (a calibration that weighs one form heavily leaves the others
+    a draw or none in a short run)."""
+    from rich.console import Console
+
+    from totalpeace.report.uncertainty import section
+    from totalpeace.uncertainty.terminal import print_sources
+
+    drivers = {"method": "Spearman's rank correlation", "cells": 20, "assumptions": 143,
+               "by_metric": {m: {"2022": [{"parameter": "selective_violence_rate", "rho": 0.81, "p": 1e-4}]}
+                             for m in ("homicides", "homicide_rate")}}
+    entry = {"design": {"sources": ["stochastic", "parameters", "forms"], "text": "full", "notes": []},
+             "estimated": False, "note": "too few runs: a model form needs at least two draws (here 0 for one form)",
+             "assumption_drivers": drivers}
+    console = Console(record=True, width=200)
+    print_sources(entry, "2022-08", 2, console)
+    text = " ".join(console.export_text().split())
+    assert "not estimated — too few runs" in text and "selective_violence_rate +0.81" in text
+    page = section(entry, "2022-08", 2, figure=None,
+                   table=lambda rows, header, ident: f"<table id='{ident}'>{rows}</table>")
+    assert "Not estimated: too few runs" in page and "table-assumption-drivers" in page
+    assert "selective_violence_rate" in page
+    assert "Unidentified assumptions" not in section({**entry, "assumption_drivers": None}, "2022-08", 2,
+                                                     figure=None, table=lambda *a: "")

@@ -137,7 +137,8 @@ def section(entry: Mapping[str, Any], start: str, months: int, figure: Any, tabl
                        "<code>--uncertainty full</code> for intervals that include parameter and model-form "
                        "uncertainty.</p>")
     if not entry.get("estimated"):
-        return body + f'<p id="chart-uncertainty">Not estimated: {html.escape(entry.get("note", ""))}.</p>'
+        return (body + f'<p id="chart-uncertainty">Not estimated: {html.escape(entry.get("note", ""))}.</p>'
+                + drivers_section(entry, start, months, table))
     body += figure("chart-uncertainty", shares_figure(entry["variance_shares"], start, months,
                                                       "Share of each outcome's variance over runs, by source"))
     body += ('<p class="muted">Each bar splits the variance of an outcome over the ensemble\'s runs by the law of '
@@ -149,13 +150,19 @@ def section(entry: Mapping[str, Any], start: str, months: int, figure: Any, tabl
     if rows:
         body += ("<h3>Each model form's own ensemble</h3><p class=\"muted\">Median and 80% interval over the runs "
                  "of each form: how far apart the forms are.</p>" + table(rows, header, "table-by-form"))
+    return body + drivers_section(entry, start, months, table)
+
+
+def drivers_section(entry: Mapping[str, Any], start: str, months: int, table: Any) -> str:
+    """The unidentified assumptions that order the outcomes ('' when the plan draws none): read from the draws
+    themselves, so shown whether or not the variance could be split by source."""
     found = entry.get("assumption_drivers")
-    if found:
-        header, rows = drivers_table(found, start, months)
-        body += ("<h3>Unidentified assumptions that order the outcomes</h3><p class=\"muted\">"
-                 f"{html.escape(found['method'])}. Each cell lists the strongest (Spearman's ρ); a blank cell: none "
-                 "stands out alone.</p>" + table(rows, header, "table-assumption-drivers"))
-    return body
+    if not found:
+        return ""
+    header, rows = drivers_table(found, start, months)
+    return ("<h3>Unidentified assumptions that order the outcomes</h3><p class=\"muted\">"
+            f"{html.escape(found['method'])}. Each cell lists the strongest (Spearman's ρ); a blank cell: none "
+            "stands out alone.</p>" + table(rows, header, "table-assumption-drivers"))
 
 
 def drivers_table(found: Mapping[str, Any], start: str, months: int,

@@ -74,19 +74,20 @@ def _label(name: str) -> str:
 
 def print_sources(entry: Mapping[str, Any], start: str, months: int, console: Console,
                   title: str = "Where the spread comes from (% of each outcome's variance over runs)") -> None:
-    """The table, or why it could not be estimated; then each switch's own share at the horizon."""
+    """The table, or why it could not be estimated; then each switch's own share at the horizon, and the assumptions
+    that order the outcomes (read from the draws themselves, so shown whether or not the variance could be split)."""
     if entry.get("design", {}).get("sources") == ["stochastic"]:
         console.print(Text("Where the spread comes from: only the runs' randomness is in this design "
                            "(--uncertainty full adds model forms and parameter draws).", style="dim"))
         return
     if not entry.get("estimated", False):
         console.print(Text(f"Where the spread comes from: not estimated — {entry.get('note', '')}", style="dim"))
-        return
-    shares = entry["variance_shares"]
-    console.print(sources_table(shares, start, months, title))
-    line = switch_line(shares, start, months)
-    if line:
-        console.print(Text(line, style="dim"))
+    else:
+        shares = entry["variance_shares"]
+        console.print(sources_table(shares, start, months, title))
+        line = switch_line(shares, start, months)
+        if line:
+            console.print(Text(line, style="dim"))
     line = drivers_line(entry.get("assumption_drivers"), start, months)
     if line:
         console.print(Text(line, style="dim"))
