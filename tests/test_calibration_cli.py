@@ -152,7 +152,8 @@ def test_screening_chooses_the_parameters_that_move_the_patterns(cli, write, tmp
 
 def test_excluded_parameters_are_never_screened(write):
     """A measured outcome scale listed under `exclude` is neither screened nor calibrated, whatever its influence;
-    the shipped spec excludes every scale tools/outcome_scales.py measures."""
+    the shipped spec excludes every scale tools/outcome_scales.py measures and the armed share tools/armed_share.py
+    measures, and nothing else."""
     from totalpeace.calibration.spec import load_spec
 
     spec = load_spec(write("excluded.toml", SCREENED.replace("per_target = 0", 'per_target = 0\nexclude = '
@@ -163,7 +164,9 @@ def test_excluded_parameters_are_never_screened(write):
     # the tool's table of what it measures ("| `name` | scenario | figure |"; a bound, "(its top)", is not a measure)
     measured = set(re.findall(r"^\| `(\w+)` \|", (repo / "tools" / "outcome_scales.py").read_text(), re.M))
     assert len(measured) == 7 and "rival_lethality" not in measured
+    measured.add("armed_violence_share")  # tools/armed_share.py: one parameter, on the homicide patterns
     assert measured == set(shipped.screening.exclude) and not measured & set(shipped.candidates())
+    assert "armed_violence_share" not in shipped.parameters
 
 
 def test_a_parameter_a_scenario_sets_itself_is_never_screened(write):
@@ -197,7 +200,7 @@ def test_the_flagship_calibration_was_fitted_with_the_shipped_spec_and_draws_not
     assert shipped["spec_sha256"] == hashlib.sha256(example.read_bytes()).hexdigest()
     excluded = set(load_spec(example).screening.exclude)
     assert {"displacement_per_killing", "massacre_rate", "leader_competition_rate"} <= excluded
-    assert all("outcome_scales.py" in BY_NAME[n].source for n in excluded)
+    assert all("outcome_scales.py" in BY_NAME[n].source or "armed_share.py" in BY_NAME[n].source for n in excluded)
     columns = set(pd.read_parquet(posterior.file).columns)
     assert not columns & excluded and not set(posterior.names) & excluded
     for name in excluded:
