@@ -49,7 +49,9 @@ def scored(share: float, seed: int, posterior: str | None, workers: int) -> pd.D
     if posterior:
         command += ["--posterior", posterior]
     with tempfile.TemporaryDirectory() as out:
-        subprocess.run([*command, "--out", out], check=True, capture_output=True, text=True)
+        done = subprocess.run([*command, "--out", out], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"share {share}, seed {seed}: `totalpeace validate` failed:\n{done.stderr.strip()}")
         table = pd.read_csv(Path(out) / "patterns.csv")
     return table.set_index("pattern").loc[list(PATTERNS), ["share", "median"]]
 

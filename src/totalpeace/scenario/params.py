@@ -719,7 +719,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "crime); it sets the national rate per effective armed member.",
               "Medicina Legal's share is a lower bound, since criminal groups' killings are filed as score-settling. "
               "The calibration's distance leaves the share flat (docs/validation.md 10.39), so it is measured on the "
-              "homicide patterns and held in the calibration: from 0.1 to 0.6 the share of runs reproducing them "
+              "homicide patterns and held out of the calibration: from 0.1 to 0.6 the share of runs reproducing them "
               "falls from 0.25 to 0.10, since at the upper shares homicides rise four times as fast as the Police "
               "counted while the groups regrew in 2017-2021 (docs/validation.md 10.40).", bounds=(0.0, 1.0)),
     ParamSpec("armed_homicide_elasticity", 1.0, 0.5, 1.0, "elasticity", "M7.2", ASSUMPTION,
