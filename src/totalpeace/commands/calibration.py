@@ -562,9 +562,10 @@ def _flagship_calibration_defaults() -> dict[str, float]:
     with whichever calibration ships (a flagship running on it keeps the registry defaults there)."""
     from totalpeace.calibration.paramset import describe_set
     from totalpeace.scenario import load_scenario
+    from totalpeace.scenario.loader import FLAGSHIP
     from totalpeace.scenario.params import BY_NAME
 
-    supplied = (describe_set(load_scenario("colombia-2022").parameters.calibration) or {}).get("parameters", {})
+    supplied = (describe_set(load_scenario(FLAGSHIP).parameters.calibration) or {}).get("parameters", {})
     return {k: float(BY_NAME[k].default) for k in supplied}
 
 
