@@ -148,6 +148,30 @@ def test_stacking_prefers_the_form_that_predicts_the_patterns():
                                                                                                   10.5 / 11])
 
 
+def test_bootstrapped_stacking_shares_the_weight_among_forms_the_patterns_cannot_tell_apart():
+    """Two forms that are the same but for noise of the size of a share's sampling error over 240 runs: stacking on
+    the point scores often puts nearly all the weight on one of them, the average over Bayesian-bootstrap replicates
+    (patterns and each score's sampling noise) never does. A form ahead on every pattern by far more than the noise
+    keeps nearly all the weight under both rules, and forms with the same scores share it equally."""
+    patterns, runs = 30, np.full((2, 30), 240.0)
+    base = np.random.default_rng(3).uniform(0.2, 0.6, patterns)
+    extreme, largest = 0, 0.0
+    for seed in range(5):
+        noisy = np.vstack([base + np.random.default_rng(seed).normal(0.0, 0.04, patterns), base])
+        point = diagnostics.stacking_weights(diagnostics.smoothed_hits(noisy, runs))
+        boot = diagnostics.bootstrap_stacking_weights(noisy, runs)
+        extreme += int(point.max() > 0.95)
+        largest = max(largest, boot.max())
+        assert boot.sum() == pytest.approx(1.0)
+        assert np.array_equal(boot, diagnostics.bootstrap_stacking_weights(noisy, runs))  # fixed seed: reproducible
+        assert diagnostics.bootstrap_stacking_weights(noisy[::-1], runs) == pytest.approx(boot[::-1], abs=0.03)
+    assert extreme >= 2 and largest < 0.85
+    apart = np.vstack([np.full(patterns, 0.8), np.full(patterns, 0.1)])
+    assert diagnostics.bootstrap_stacking_weights(apart, runs)[0] > 0.99
+    same = np.vstack([base, base])
+    assert diagnostics.bootstrap_stacking_weights(same, runs) == pytest.approx([0.5, 0.5], abs=0.02)
+
+
 def test_form_table_gives_no_weight_to_a_form_without_particles():
     shares = {lab: pd.DataFrame({"pattern": ["p", "q"], "share": s, "runs": [40, 40]})
               for lab, s in (("a", [0.9, 0.5]), ("b", [0.1, 0.5]))}
@@ -157,6 +181,9 @@ def test_form_table_gives_no_weight_to_a_form_without_particles():
     assert table["weight"].sum() == pytest.approx(1.0) and table.at["a", "weight"] > table.at["b", "weight"]
     assert table.at["a", "abc_probability"] == pytest.approx(0.6)
     assert table.at["a", "reproduced"] == 2 and table.at["b", "reproduced"] == 1
+    assert (table["weight"] == table["bootstrap_weight"]).all()
+    assert (table["weight_basis"] == "bootstrapped stacking").all()
+    assert table.at["b", "weight"] > 0.0 and table.at["a", "weight"] < table.at["a", "stacking_weight"]
 
 
 def test_form_table_falls_back_to_particle_shares_when_no_form_could_be_checked():

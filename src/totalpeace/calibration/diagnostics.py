@@ -9,10 +9,16 @@ reproduce each pattern (beside the prior predictive), and how history weighs the
   for runs drawn from the prior and from the posterior (fresh runs, not the accepted particles' own simulations).
 - Form weights: stacking of predictive distributions (Yao, Vehtari, Simpson & Gelman 2018) over the patterns, where a
   form's predictive probability of a pattern is the smoothed share of its posterior predictive runs inside the
-  pattern's band ((hits + 1/2) / (runs + 1)); pseudo-BMA weights exp(sum of log scores) and the ABC posterior
-  probability (the share of particles in each form) are stored beside them. The scores are in-sample: the patterns
-  that weigh the forms also fitted their parameters. Where no form kept particles enough for predictive runs, the
-  weights fall back to the ABC probability, so a calibration never ships weights that are all zero.
+  pattern's band ((hits + 1/2) / (runs + 1)), averaged over Bayesian-bootstrap replicates (Rubin 1981): each replicate
+  weighs the patterns by a Dirichlet(1, ..., 1) draw and each form's probability of each band by a draw from its
+  Jeffreys posterior Beta(hits + 1/2, misses + 1/2). Thirty-odd patterns and a few hundred runs per form cannot tell
+  apart forms whose scores differ by less than their noise, and stacking on the point estimates then puts nearly all
+  the weight on whichever form the noise favours; the average keeps the weight such forms share (Yao et al.'s
+  pseudo-BMA+ applies the same bootstrap to pseudo-BMA). The point stacking weights, pseudo-BMA weights exp(sum of
+  log scores) and the ABC posterior probability (the share of particles in each form) are stored beside them. The
+  scores are in-sample: the patterns that weigh the forms also fitted their parameters. Where no form kept particles
+  enough for predictive runs, the weights fall back to the ABC probability, so a calibration never ships weights that
+  are all zero.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ from totalpeace.validation.patterns import Pattern, load_observations
 IDENTIFIED, PARTLY = 0.5, 0.8  # posterior sd over prior sd below which a parameter is (partly) identified
 EDGE = 0.05  # an interval end within this share of the prior's width from a bound is "against" it
 STRONG_CORRELATION = 0.6
+BOOTSTRAP_REPLICATES = 1000  # Bayesian-bootstrap replicates the form weights average over
+BOOTSTRAP_SEED = 20180101  # fixed: the same predictive checks always give the same weights
 
 
 def identifiability(frame: pd.DataFrame, bounds: dict[str, tuple[float, float]]) -> pd.DataFrame:
@@ -106,44 +114,69 @@ def smoothed_hits(share: np.ndarray, runs: np.ndarray) -> np.ndarray:
 def stacking_weights(scores: np.ndarray, iterations: int = 2000) -> np.ndarray:
     """Weights w on the simplex maximising sum_p log sum_k w_k scores[k, p] (forms x patterns), by the EM fixed
     point for mixture weights (monotone; the objective is concave)."""
-    k = scores.shape[0]
-    w = np.full(k, 1.0 / k)
+    patterns = scores.shape[1]
+    return _stack(scores[None], np.full((1, patterns), 1.0 / patterns), iterations)[0]
+
+
+def _stack(scores: np.ndarray, pattern_weights: np.ndarray, iterations: int) -> np.ndarray:
+    """Stacking weights (replicates x forms) maximising sum_p pi_p log sum_k w_k scores[b, k, p] for each replicate b,
+    by the EM fixed point for mixture weights, all replicates at once (pi sums to 1 in each replicate)."""
+    replicates, k, _ = scores.shape
+    w = np.full((replicates, k), 1.0 / k)
     for _ in range(iterations):
-        mix = w @ scores
-        new = w * (scores / mix).mean(axis=1)
+        mix = np.einsum("bk,bkp->bp", w, scores)
+        new = w * np.einsum("bkp,bp->bk", scores, pattern_weights / mix)
+        new /= new.sum(axis=1, keepdims=True)
         if np.max(np.abs(new - w)) < 1e-12:
-            return new / new.sum()
+            return new
         w = new
-    return w / w.sum()
+    return w
+
+
+def bootstrap_stacking_weights(share: np.ndarray, runs: np.ndarray, replicates: int = BOOTSTRAP_REPLICATES,
+                               seed: int = BOOTSTRAP_SEED, iterations: int = 2000) -> np.ndarray:
+    """Stacking weights averaged over Bayesian-bootstrap replicates (forms,): in each, the patterns get Dirichlet(1)
+    weights and each form's probability of each band a draw from Beta(hits + 1/2, misses + 1/2), so that the weights
+    carry the uncertainty of scores estimated from a few patterns and a few hundred runs. `share` and `runs` are
+    forms x patterns. Runs are taken as independent (a form's runs repeat its particles, so its scores are noisier
+    still)."""
+    rng = np.random.default_rng(seed)
+    hits = share * runs
+    pattern_weights = rng.dirichlet(np.ones(share.shape[1]), size=replicates)
+    scores = rng.beta(hits + 0.5, runs - hits + 0.5, size=(replicates, *share.shape))
+    return _stack(scores, pattern_weights, iterations).mean(axis=0)
 
 
 def form_table(labels: Sequence[str], forms: Sequence[dict], particles: Sequence[int],
                shares: dict[str, pd.DataFrame], calibrated: Sequence[str]) -> pd.DataFrame:
-    """One row per form: particles, ABC probability, log pattern score, patterns reproduced, stacking and pseudo-BMA
-    weights. `shares[label]` holds the form's posterior predictive rows (pattern, share, runs); a form without
-    particles gets weight 0."""
+    """One row per form: particles, ABC probability, log pattern score, patterns reproduced, the weight the run plans
+    use (stacking averaged over Bayesian-bootstrap replicates), point stacking and pseudo-BMA weights.
+    `shares[label]` holds the form's posterior predictive rows (pattern, share, runs); a form without particles gets
+    weight 0."""
     total = max(1, sum(particles))
     rows = []
     scored = [lab for lab, n in zip(labels, particles, strict=True) if n > 0 and lab in shares]
-    matrix = []
-    for lab in scored:
-        part = shares[lab].set_index("pattern").loc[list(calibrated)]
-        matrix.append(np.log(smoothed_hits(part["share"].to_numpy(float), part["runs"].to_numpy(float))))
-    logs = np.array(matrix) if matrix else np.zeros((0, len(calibrated)))
+    parts = [shares[lab].set_index("pattern").loc[list(calibrated)] for lab in scored]
+    share = np.array([p["share"].to_numpy(float) for p in parts]).reshape(len(scored), len(calibrated))
+    runs = np.array([p["runs"].to_numpy(float) for p in parts]).reshape(len(scored), len(calibrated))
+    logs = np.log(smoothed_hits(share, runs))
     stack = stacking_weights(np.exp(logs)) if len(scored) else np.array([])
+    boot = bootstrap_stacking_weights(share, runs) if len(scored) else np.array([])
     score = logs.sum(axis=1) if len(scored) else np.array([])
     bma = np.exp(score - score.max()) / np.exp(score - score.max()).sum() if len(scored) else np.array([])
     for lab, form, n in zip(labels, forms, particles, strict=True):
         row = {"form": lab, **form, "particles": int(n), "abc_probability": n / total, "score": np.nan,
-               "reproduced": np.nan, "mean_share": np.nan, "stacking_weight": 0.0, "pseudo_bma_weight": 0.0}
+               "reproduced": np.nan, "mean_share": np.nan, "bootstrap_weight": 0.0, "stacking_weight": 0.0,
+               "pseudo_bma_weight": 0.0}
         if lab in scored:
             i = scored.index(lab)
             part = shares[lab].set_index("pattern").loc[list(calibrated)]
             row.update(score=float(score[i]), reproduced=int((part["share"] >= 0.5).sum()),
-                       mean_share=float(part["share"].mean()), stacking_weight=float(stack[i]),
+                       mean_share=float(part["share"].mean()), bootstrap_weight=float(boot[i]),
+                       stacking_weight=float(stack[i]),
                        pseudo_bma_weight=float(bma[i]))
         rows.append(row)
     frame = pd.DataFrame(rows)
-    frame["weight"] = frame["stacking_weight"] if scored else frame["abc_probability"]
-    frame["weight_basis"] = "stacking" if scored else "abc_probability"
+    frame["weight"] = frame["bootstrap_weight"] if scored else frame["abc_probability"]
+    frame["weight_basis"] = "bootstrapped stacking" if scored else "abc_probability"
     return frame

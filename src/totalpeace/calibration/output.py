@@ -38,12 +38,12 @@ def parquet_bytes(frame: pd.DataFrame) -> bytes:
     return sink.getvalue()
 
 
-def _plain(value: Any) -> Any:
+def json_safe(value: Any) -> Any:
     """JSON-safe: NaN as null, numpy scalars as Python numbers."""
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [json_safe(v) for v in value]
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not np.isfinite(value):
@@ -97,7 +97,7 @@ def calibration_files(result: Calibration, spec_file: Path, quick: bool, minutes
         "identifiability.parquet": parquet_bytes(result.identifiability.assign(calibration=name)),
         FORMS_FILE: parquet_bytes(result.form_weights.assign(calibration=name)),
         "spec.toml": spec_text.encode(),
-        "calibration.json": json.dumps(_plain({
+        "calibration.json": json.dumps(json_safe({
             "provenance": prov, "priors": result.bounds, "patterns": result.calibrated,
             "left_out": result.left_out, "posterior_median": medians,
             "interval90": {k: list(v) for k, v in intervals.items()},

@@ -99,14 +99,15 @@ def print_checks(console: Console, checks: Any, calibrated: list[str]) -> None:
 
 
 def print_forms(console: Console, forms: Any) -> None:
-    table = Table(title="Model forms weighed by history (stacking over the patterns' predictive scores)",
-                  box=box.SIMPLE_HEAD)
-    for col in ("form", "particles", "ABC prob.", "log score", "reproduced", "stacking", "pseudo-BMA"):
+    table = Table(title="Model forms weighed by history (stacking over the patterns' predictive scores, averaged "
+                        "over Bayesian-bootstrap replicates: the weight runs use)", box=box.SIMPLE_HEAD)
+    for col in ("form", "particles", "ABC prob.", "log score", "reproduced", "weight", "point stacking",
+                "pseudo-BMA"):
         table.add_column(col, justify="left" if col == "form" else "right")
     for _, r in forms.iterrows():
         score = f"{r['score']:.2f}" if np.isfinite(r["score"]) else "–"
         reproduced = str(int(r["reproduced"])) if np.isfinite(r["reproduced"]) else "–"
         table.add_row(str(r["form"]) or "as the scenarios set", str(int(r["particles"])),
-                      f"{r['abc_probability']:.2f}", score, reproduced, f"{r['stacking_weight']:.2f}",
-                      f"{r['pseudo_bma_weight']:.2f}")
+                      f"{r['abc_probability']:.2f}", score, reproduced, f"{r['weight']:.2f}",
+                      f"{r['stacking_weight']:.2f}", f"{r['pseudo_bma_weight']:.2f}")
     console.print(table)

@@ -174,12 +174,20 @@ def _form_table(folder: Path) -> pd.DataFrame | None:
     return table
 
 
+BASES = {  # forms.parquet's weight_basis, as the run plan's notes describe it
+    "bootstrapped stacking": " (stacking over the pattern catalogue's posterior predictive scores, averaged over "
+                             "Bayesian-bootstrap replicates, in sample)",
+    "stacking": " (stacking over the pattern catalogue's posterior predictive scores, in sample)",
+}
+
+
 def _form_method(table: pd.DataFrame | None, name: str) -> str:
     if table is None:
         return ""
-    how = " (stacking over the pattern catalogue's posterior predictive scores, in sample)" \
-        if "stacking_weight" in table.columns and np.allclose(table["weight"], table["stacking_weight"]) else ""
-    return f"the {name} calibration's forms.parquet{how}"
+    basis = str(table["weight_basis"].iloc[0]) if "weight_basis" in table.columns and len(table) else ""
+    if not basis and "stacking_weight" in table.columns and np.allclose(table["weight"], table["stacking_weight"]):
+        basis = "stacking"  # a calibration stored before weight_basis was
+    return f"the {name} calibration's forms.parquet{BASES.get(basis, '')}"
 
 
 def shipped_with_form_weights() -> list[str]:

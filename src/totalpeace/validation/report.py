@@ -221,14 +221,16 @@ def calibration_section(found: dict) -> list[str]:
     forms = found.get("forms")
     if forms is not None:
         rows = [[r["form"] or "as the scenarios set", int(r["particles"]), f"{r['abc_probability']:.2f}",
-                 _fmt(r["score"]), _fmt(r["reproduced"]), f"{r['stacking_weight']:.2f}",
+                 _fmt(r["score"]), _fmt(r["reproduced"]), f"{r['weight']:.2f}", f"{r['stacking_weight']:.2f}",
                  f"{r['pseudo_bma_weight']:.2f}"] for _, r in forms.iterrows()]
         parts += ["<h3>Model forms weighed by history</h3>",
-                  "<p class='muted'>Stacking weights over the patterns' posterior predictive scores (the smoothed "
-                  "share of a form's runs inside each band); the ABC posterior probability is the share of "
-                  "particles in each form. The scores are in-sample.</p>",
+                  "<p class='muted'>The weight runs use: stacking over the patterns' posterior predictive scores "
+                  "(the smoothed share of a form's runs inside each band), averaged over Bayesian-bootstrap "
+                  "replicates of the patterns and of each score's sampling noise, so that forms the patterns cannot "
+                  "tell apart share it. The point stacking weight leaves that uncertainty out. The ABC posterior "
+                  "probability is the share of particles in each form. The scores are in-sample.</p>",
                   table(rows, ["form", "particles", "ABC probability", "log score", "patterns reproduced",
-                               "stacking weight", "pseudo-BMA weight"])]
+                               "weight", "point stacking weight", "pseudo-BMA weight"])]
     return parts
 
 
