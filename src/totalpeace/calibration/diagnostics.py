@@ -170,7 +170,7 @@ def form_table(labels: Sequence[str], forms: Sequence[dict], particles: Sequence
                "pseudo_bma_weight": 0.0}
         if lab in scored:
             i = scored.index(lab)
-            part = shares[lab].set_index("pattern").loc[list(calibrated)]
+            part = parts[i]
             row.update(score=float(score[i]), reproduced=int((part["share"] >= 0.5).sum()),
                        mean_share=float(part["share"].mean()), bootstrap_weight=float(boot[i]),
                        stacking_weight=float(stack[i]),

@@ -185,8 +185,6 @@ def _form_method(table: pd.DataFrame | None, name: str) -> str:
     if table is None:
         return ""
     basis = str(table["weight_basis"].iloc[0]) if "weight_basis" in table.columns and len(table) else ""
-    if not basis and "stacking_weight" in table.columns and np.allclose(table["weight"], table["stacking_weight"]):
-        basis = "stacking"  # a calibration stored before weight_basis was
     return f"the {name} calibration's forms.parquet{BASES.get(basis, '')}"
 
 
