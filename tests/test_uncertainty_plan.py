@@ -280,3 +280,30 @@ def test_the_suggested_command_quotes_a_quoted_form_once():
             warn_reference_forms([typed], plan)
         message = str(caught[0].message)
         assert "'model.candidates.contest_form=[\"ratio\"]'" in message, message
+
+
+def test_each_tables_outcomes_are_given_under_each_model_form():
+    """Where the runs spread over several model forms, each table's summary gives its outcomes under each form, over
+    that form's own runs; the ensemble's share is their runs-weighted mean, and the terminal's lines and the report's
+    (and dashboard's) table blocks say it. One form, or one point, gives none."""
+    from totalpeace.report.negotiation import table_blocks
+    from totalpeace.talks import explain
+
+    results = simulate_uncertain(load_scenario("colombia-2022"), runs=40, seed=2, months=18)
+    forms, _ = results.plan.run_labels(results.run_ids)
+    summary = results.summary()
+    seen_breakdown = False
+    for gid, entry in ((g, e["negotiation"]) for g, e in summary["groups"].items() if "negotiation" in e):
+        by_form = entry["by_form"]
+        assert sum(v["runs"] for v in by_form.values()) == 40
+        assert [v["runs"] for v in by_form.values()] == [int(np.sum(forms == i)) for i in np.unique(forms)]
+        for key in ("signed_share", "ratified_share", "broken_down_share"):
+            mean = sum(v[key] * v["runs"] for v in by_form.values()) / 40
+            assert mean == pytest.approx(entry[key]), (gid, key)
+        seen_breakdown |= any(v["broken_down_share"] > 0 for v in by_form.values())
+        assert any(line.startswith("Signed under each model form") for line in explain(gid, entry))
+    assert seen_breakdown  # the shares are not all zero: the check above compares real outcomes
+    blocks = table_blocks(results)
+    assert blocks and all(any(t["id"] == f"forms-{b['group']}" for t in b["tables"]) for b in blocks)
+    point = simulate(load_scenario("colombia-2022"), runs=4, seed=2, months=3).summary()
+    assert all("by_form" not in e.get("negotiation", {}) for e in point["groups"].values())

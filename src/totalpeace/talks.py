@@ -151,8 +151,32 @@ def _shares(codes: np.ndarray) -> dict[str, float]:
     return {reason_name(values[i]): float(counts[i] / codes.size) for i in order}
 
 
-def table_summary(records: TableRecords, t: int) -> dict[str, Any]:
-    """Everything summary.json says about one table (the `negotiation` entry of its group)."""
+@dataclass(frozen=True)
+class RunForms:
+    """The model form of each run of an ensemble that spreads its runs over several (uncertainty/plan.py)."""
+
+    index: np.ndarray  # (R,) each run's form, an index into labels
+    labels: list[str]  # 'nash/ratio', ...
+
+
+def outcomes_by_form(records: TableRecords, t: int, forms: RunForms) -> dict[str, dict[str, float | int]]:
+    """Per model form, over its own runs: how many, and the shares of them in which the table signed, was ratified
+    and broke down. The share of the whole ensemble is the runs-weighted mean of these, so a reader sees how much of
+    it each bargaining protocol carries. Forms without runs are left out."""
+    flags = outcome_flags(records, t)
+    out: dict[str, dict[str, float | int]] = {}
+    for i, name in enumerate(forms.labels):
+        mine = forms.index == i
+        if mine.any():
+            out[name] = {"runs": int(mine.sum()), "signed_share": float(flags["signed"][mine].mean()),
+                         "ratified_share": float(flags["ratified"][mine].mean()),
+                         "broken_down_share": float(flags["broken down"][mine].mean())}
+    return out
+
+
+def table_summary(records: TableRecords, t: int, forms: RunForms | None = None) -> dict[str, Any]:
+    """Everything summary.json says about one table (the `negotiation` entry of its group); with `forms`, also its
+    outcomes under each model form (`by_form`)."""
     phase, reason = records.phase[:, :, t].astype(int), records.reason[:, :, t].astype(int)
     audit, package = records.audit[:, :, t], records.package[:, :, t]
     R = phase.shape[0]
@@ -197,6 +221,7 @@ def table_summary(records: TableRecords, t: int) -> dict[str, Any]:
         "group_margin": run_stats(run_margin),
         "state_margin": run_stats(run_state_margin),
         "bargaining_audit": bargaining_audit(records, t),
+        **({"by_form": outcomes_by_form(records, t, forms)} if forms is not None else {}),
     }
 
 
@@ -252,9 +277,9 @@ def bargaining_audit(records: TableRecords, t: int) -> dict[str, Any]:
     return out
 
 
-def summaries(records: TableRecords) -> dict[str, dict[str, Any]]:
+def summaries(records: TableRecords, forms: RunForms | None = None) -> dict[str, dict[str, Any]]:
     """The `negotiation` entry of every table, keyed by group id."""
-    return {gid: table_summary(records, t) for t, gid in enumerate(records.groups)}
+    return {gid: table_summary(records, t, forms) for t, gid in enumerate(records.groups)}
 
 
 def explain(gid: str, entry: dict[str, Any], top: int = 3) -> list[str]:
@@ -274,6 +299,10 @@ def explain(gid: str, entry: dict[str, Any], top: int = 3) -> list[str]:
         parts = [f"{DESCRIPTION[Reason[name]]} ({share:.0%} of stalled months)"
                  for name, share in list(entry["stalled_by"].items())[:top]]
         lines.append(f"What held it up: {'; '.join(parts)}.")
+    by_form = entry.get("by_form") or {}
+    if len(by_form) > 1:
+        parts = [f"{name} {v['signed_share']:.0%} of {v['runs']}" for name, v in by_form.items()]
+        lines.append(f"Signed under each model form (share of its runs): {'; '.join(parts)}.")
     signed = {k: v["p50"] for k, v in entry["signed_package"].items() if v["p50"] is not None}
     if signed:
         terms = ", ".join(f"{k.replace('_', ' ')} {v:.2f}" for k, v in signed.items())

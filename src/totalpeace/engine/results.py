@@ -17,6 +17,7 @@ import pyarrow as pa
 from totalpeace import talks
 from totalpeace.model.tables.issues import Phase
 from totalpeace.scenario.dates import add_months
+from totalpeace.scenario.forms import label as form_label
 
 # Flows are summed over a calendar year's simulated months and scaled to a full year; stocks take the year's last month.
 FLOWS = ("homicides", "homicide_rate", "state_group_clashes", "inter_group_clashes", "combat_deaths",
@@ -186,7 +187,7 @@ class Results:
             }
             entry["parent"] = self.group_ids[self.parents[g]] if self.parents[g] >= 0 else None
             if self.tables is not None and gid in self.tables.groups:
-                entry["negotiation"] = talks.table_summary(self.tables, self.tables.index(gid))
+                entry["negotiation"] = talks.table_summary(self.tables, self.tables.index(gid), self.run_forms())
                 entry["bargaining_audit"] = entry["negotiation"]["bargaining_audit"]
             groups[gid] = entry
         out = {
@@ -203,6 +204,13 @@ class Results:
 
             out["uncertainty"] = uncertainty_entry(self)
         return out
+
+    def run_forms(self) -> talks.RunForms | None:
+        """Each run's model form, when the plan spreads the runs over several (None for one form or no plan)."""
+        if self.plan is None or len(self.plan.forms) < 2:
+            return None
+        index, _ = self.plan.run_labels(self.run_ids)
+        return talks.RunForms(index, [form_label(form) for form in self.plan.forms])
 
     def frame(self) -> pd.DataFrame:
         """Tidy frame: one row per (run, month, metric[, group]) with its value. A group's rows are written for the

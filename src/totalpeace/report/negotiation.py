@@ -27,7 +27,7 @@ def table_blocks(results: Results) -> list[dict]:
     if results.tables is None or not results.tables.groups:
         return []
     blocks = []
-    for gid, entry in talks.summaries(results.tables).items():
+    for gid, entry in talks.summaries(results.tables, results.run_forms()).items():
         agenda = [[issue.replace("_", " "), f"{terms['opening']:.2f}", f"{terms['ceiling']:.2f}",
                    _term(entry["signed_package"][issue])] for issue, terms in entry["agenda"].items()]
         why = [[DESCRIPTION[Reason[name]], f"{share:.0%}"] for name, share in entry["why_broken_down"].items()]
@@ -48,6 +48,13 @@ def table_blocks(results: Results) -> list[dict]:
         if stalls:
             tables.append({"title": "What held it up", "id": f"stalls-{gid}", "rows": stalls,
                            "header": ["reason", "share of stalled months"]})
+        by_form = entry.get("by_form") or {}
+        if len(by_form) > 1:
+            tables.append({"title": "Under each model form (the bargaining protocol and the contest form the runs "
+                                    "drew, section 'Where the spread comes from')", "id": f"forms-{gid}",
+                           "rows": [[name, v["runs"], f"{v['signed_share']:.0%}", f"{v['ratified_share']:.0%}",
+                                     f"{v['broken_down_share']:.0%}"] for name, v in by_form.items()],
+                           "header": ["model form", "runs", "signed", "ratified", "broke down"]})
         if audit:
             tables.append({"title": "Bargaining-power audit: what the concessions in force did (USD m, run means)",
                            "id": f"audit-{gid}", "rows": audit,
