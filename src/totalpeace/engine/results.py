@@ -170,6 +170,7 @@ class Results:
             metrics[name] = {str(y): stats(v) for y, v in yearly.items()}
         groups: dict[str, Any] = {}
         phases = self.groups["group_phase"]
+        forms = self.run_forms()
         for g in self.active_groups():
             gid = self.group_ids[g]
             entry: dict[str, Any] = {"name": self.group_names[g]}
@@ -187,7 +188,7 @@ class Results:
             }
             entry["parent"] = self.group_ids[self.parents[g]] if self.parents[g] >= 0 else None
             if self.tables is not None and gid in self.tables.groups:
-                entry["negotiation"] = talks.table_summary(self.tables, self.tables.index(gid), self.run_forms())
+                entry["negotiation"] = talks.table_summary(self.tables, self.tables.index(gid), forms)
                 entry["bargaining_audit"] = entry["negotiation"]["bargaining_audit"]
             groups[gid] = entry
         out = {
