@@ -74,6 +74,33 @@ def test_calibrated_ensembles_reach_nominal_coverage():
         assert scoring.coverage(ensembles, observed, level) == pytest.approx(level, abs=0.06)
 
 
+def test_rank_coverage_is_nominal_for_calibrated_ensembles_of_any_size_and_for_counts():
+    """The rank (PIT) credit of an observation drawn like the members averages the nominal level with 20 members,
+    where the empirical quantiles cover 73% for 80%, and for counts with ties and Poisson's own distribution, where
+    inclusive bounds cover more than nominal."""
+    rng = np.random.default_rng(5)
+    small = rng.normal(size=(4000, 20))
+    truth = rng.normal(size=4000)
+    counts, count_truth = rng.poisson(3.0, size=(4000, 20)), rng.poisson(3.0, size=4000)
+
+    def mean_credit(ensembles: np.ndarray, observed: np.ndarray, level: float) -> float:
+        return float(np.mean([scoring.rank_coverage(e, y, level) for e, y in zip(ensembles, observed, strict=True)]))
+
+    for level in scoring.LEVELS:
+        assert mean_credit(small, truth, level) == pytest.approx(level, abs=0.02)
+        assert mean_credit(counts, count_truth, level) == pytest.approx(level, abs=0.02)
+        assert np.mean([scoring.poisson_rank_coverage(3.0, y, level) for y in count_truth]) == pytest.approx(
+            level, abs=0.02)
+    quantile_coverage = np.mean([scoring.covers(e, y, 0.8) for e, y in zip(small, truth, strict=True)])
+    assert quantile_coverage == pytest.approx(19 * 0.8 / 21, abs=0.02)  # what the empirical quantiles give
+    members = np.arange(1.0, 10.0)  # 9 members: the PIT of 5 is uniform on [4/10, 6/10]
+    assert scoring.rank_coverage(members, 5.0, 0.5) == 1.0
+    assert scoring.rank_coverage(members, 0.0, 0.8) == pytest.approx(0.0, abs=1e-12)  # [0, 0.1]: the band starts at 0.1
+    assert scoring.rank_coverage(members, 0.0, 0.95) == pytest.approx(0.75)  # [0.025, 0.1] of [0, 0.1]
+    assert scoring.poisson_rank_coverage(0.0, 0.0, 0.8) == pytest.approx(0.8)
+    assert scoring.poisson_rank_coverage(0.0, 1.0, 0.8) == 0.0
+
+
 def test_baselines_and_skill():
     history = [10.0, 12.0, 14.0]
     assert scoring.persistence_forecast(history) == 14.0

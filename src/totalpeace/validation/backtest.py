@@ -4,7 +4,8 @@ territory, and score the forecasts against what happened, beside naive baselines
 The harness is generic: a `ForecastProblem` says how to build the scenario of an origin (`build`), which observed
 values to forecast (`observed`), and what the baselines know (`history`). For each origin, level and horizon it
 scores every unit (territory, or the national total) with the CRPS of the simulated ensemble, the absolute error
-of its median and the coverage of its central 50/80/95% intervals, next to three baselines: persistence (the
+of its median and the coverage of its central 50/80/95% intervals (by the observation's rank among the members,
+scoring.rank_coverage: nominal for a calibrated ensemble of any size), next to three baselines: persistence (the
 origin year's value carried forward), the mean of the last `MEAN_YEARS` years (both points: a point forecast's CRPS
 is its absolute error, so all columns share one scale) and persistence with Poisson noise (a count forecast
 Poisson(last year's value), whose exact CRPS is the fair comparison for an ensemble: it is as probabilistic as the
@@ -78,10 +79,10 @@ def score_units(members: np.ndarray, observed: np.ndarray, persistence: np.ndarr
            "mae_mean3": float(np.abs(mean - observed).mean()),
            "crps_poisson": float(np.mean([scoring.crps_poisson(persistence[u], observed[u]) for u in units]))}
     for level in scoring.LEVELS:
-        row[f"coverage{int(level * 100)}"] = float(np.mean([scoring.covers(members[:, u], observed[u], level)
+        row[f"coverage{int(level * 100)}"] = float(np.mean([scoring.rank_coverage(members[:, u], observed[u], level)
                                                             for u in units]))
         row[f"coverage{int(level * 100)}_poisson"] = float(np.mean(
-            [scoring.poisson_covers(persistence[u], observed[u], level) for u in units]))
+            [scoring.poisson_rank_coverage(persistence[u], observed[u], level) for u in units]))
     return row
 
 
