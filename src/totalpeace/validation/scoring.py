@@ -115,16 +115,6 @@ def poisson_rank_coverage(mean: float, observed: float, level: float) -> float:
     return _interval_credit(float(poisson.cdf(y - 1.0, mean)), float(poisson.cdf(y, mean)), level)
 
 
-def poisson_covers(mean: float, observed: float, level: float) -> bool:
-    """Whether the observation lies inside the central `level` interval of Poisson(mean)."""
-    from scipy.stats import poisson
-
-    if mean <= 0.0:
-        return float(observed) == 0.0
-    lo, hi = poisson.ppf([(1.0 - level) / 2.0, (1.0 + level) / 2.0], mean)
-    return bool(lo <= observed <= hi)
-
-
 def persistence_forecast(history: Sequence[float]) -> float:
     """Baseline: the last observed value carried forward."""
     values = _members(history)
