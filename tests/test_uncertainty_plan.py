@@ -178,6 +178,26 @@ def test_the_shipped_form_weights():
     assert "colombia-history calibration stores no form weights" in " ".join(history.notes)
 
 
+def test_the_shipped_form_weights_follow_the_weighting_rule_from_the_shipped_checks():
+    """The flagship's calibration was re-weighed from its own predictive checks (tools/reweigh_forms.py) when the
+    rule became bootstrapped stacking: the stored forms.parquet is what the rule gives from checks.parquet today, so
+    a change to the rule or to the stored checks cannot leave the weights the run plans read behind."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "tools" / "reweigh_forms.py"
+    spec = importlib.util.spec_from_file_location("reweigh_forms", path)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    folder = shipped_sets()["colombia-patterns"].parent
+    stored = pd.read_parquet(folder / "forms.parquet")
+    again = tool.reweigh(folder)
+    assert again["form"].tolist() == stored["form"].tolist()
+    assert (stored["weight_basis"] == "bootstrapped stacking").all()
+    for column in ("weight", "bootstrap_weight", "stacking_weight", "pseudo_bma_weight", "score", "abc_probability"):
+        assert np.allclose(again[column], stored[column], equal_nan=True, rtol=1e-9, atol=1e-12), column
+
+
 def test_comparisons_stay_paired_form_by_form_and_draw_by_draw(flagship):
     same = run_compare(["colombia-2022", "colombia-2022"], runs=10, seed=3, months=MONTHS,
                        executor=LocalExecutor(1), uncertainty="full")
