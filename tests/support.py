@@ -1,15 +1,22 @@
 """Helpers several test modules share: is a process alive, a live dashboard server on a free port, a results store's
-tables in a canonical order, refused input, and a calibration spec small enough for a test."""
+tables in a canonical order, refused input, a calibration spec small enough for a test, and a script of tools/
+imported as a module."""
 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
 from typing import Any
+
+TOOLS = Path(__file__).resolve().parents[1] / "tools"
 
 # A calibration spec of one scenario, three patterns and one parameter, on a budget of seconds.
 TINY = """
@@ -99,3 +106,13 @@ def refused(cli: Any, *args: str) -> str:
     assert code == 2, (code, out, err)
     assert "Traceback" not in err + out and "internal error" not in err
     return " ".join(err.split())
+
+
+def load_tool(name: str) -> ModuleType:
+    """tools/<name>.py imported as a module (the tools are scripts, not a package), registered in sys.modules so that
+    its dataclasses can look their module up."""
+    spec = importlib.util.spec_from_file_location(name, TOOLS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module

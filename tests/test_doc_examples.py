@@ -6,19 +6,11 @@ prints the same text) and `python tools/doc_examples.py` rewrites a block that c
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
-TOOL = Path(__file__).resolve().parents[1] / "tools" / "doc_examples.py"
+from support import load_tool
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location("doc_examples", TOOL)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["doc_examples"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("doc_examples")
 
 
 def test_every_doc_has_its_examples_marked():

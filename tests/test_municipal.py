@@ -3,7 +3,6 @@ comparison with the department flagship, maps and the rolling-origin backtest (s
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -13,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from support import load_tool
 
 from totalpeace import load_scenario, simulate
 from totalpeace.data import department_extents, load_dataset, presence_shares, report_weight
@@ -174,9 +174,7 @@ def test_the_rates_read_with_the_competition_index_are_carried_to_municipalities
     their first month, from the same start: the municipal file holds what tools/municipal_scales.py measures, and with
     them the municipal flagship's first month kills the social leaders and confines the persons the department
     flagship does."""
-    spec = importlib.util.spec_from_file_location("municipal_scales", REPO / "tools" / "municipal_scales.py")
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_tool("municipal_scales")
     municipal = load_scenario("colombia-2022-municipal").parameters
     department = load_scenario("colombia-2022").parameters
     rates = tool.municipal_rates()

@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from support import has_figure, refused
+from support import has_figure, load_tool, refused
 
 from totalpeace import load_scenario, simulate
 from totalpeace.calibration.paramset import shipped_sets
@@ -182,13 +182,7 @@ def test_the_shipped_form_weights_follow_the_weighting_rule_from_the_shipped_che
     """The flagship's calibration was re-weighed from its own predictive checks (tools/reweigh_forms.py) when the
     rule became bootstrapped stacking: the stored forms.parquet is what the rule gives from checks.parquet today, so
     a change to the rule or to the stored checks cannot leave the weights the run plans read behind."""
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "tools" / "reweigh_forms.py"
-    spec = importlib.util.spec_from_file_location("reweigh_forms", path)
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_tool("reweigh_forms")
     folder = shipped_sets()["colombia-patterns"].parent
     stored = pd.read_parquet(folder / "forms.parquet")
     again = tool.reweigh(folder)
