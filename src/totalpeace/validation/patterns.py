@@ -361,19 +361,24 @@ def removed_in_democratic_security(group: str, label: str, question: str) -> Pat
                    "2003", "members a year", diagnose=group_yearly("removed", 2003, (group,)))
 
 
-def start_level(name: str, series: str, observation: str, period: str, checked_by: str, what: str) -> Pattern:
+def start_level(name: str, series: str, observation: str, period: str, checked_by: str, what: str,
+                scaled: str = "") -> Pattern:
     """Where the flagship starts: the total of a flow over its first twelve months against the level of the last
     years observed before it (the same observation `checked_by` scores on `colombia-2017`). Not a test of the
     forecasts, which may move away from that level, but of the start: the groups, presence and rates the flagship
-    begins with should give about the violence the public series counted in the years before August 2022."""
+    begins with should give about the violence the public series counted in the years before August 2022. `scaled`
+    names the flagship's rate set from that same level (tools/flagship_scales.py), if one is."""
     first, last = FLAGSHIP_FIRST_YEAR
+    dependence = (f"the level of {period} that `{checked_by}` scores on colombia-2017, here where the flagship "
+                  "starts: a check of its initial state against the last years observed, not of its forecasts")
+    if scaled:
+        dependence += (f"; the flagship's `{scaled}` is set so that colombia-2017's median run meets this level "
+                       "(tools/flagship_scales.py), so the check is of its start in a new year, not of the level")
     return Pattern(f"start-{name}", "#17",
                    f"Does the flagship start at the level of {what} observed in {period}?", S22, observation,
                    lambda r: st.span_total(r.outputs, series, first, last),
                    f"{what} in the flagship's first twelve months ({first} to {last})", "a year",
-                   dependence=f"the level of {period} that `{checked_by}` scores on colombia-2017, here where the "
-                              "flagship starts: a check of its initial state against the last years observed, not "
-                              "of its forecasts",
+                   dependence=dependence,
                    diagnose=yearly_path(series, (2023, 2024, 2025)), also=("colombia-2022-municipal",))
 
 
@@ -600,9 +605,9 @@ CATALOGUE: tuple[Pattern, ...] = (
     start_level("massacres", "massacres", "massacres_cnmh_2018_2021", "2018-2021", "massacres-level",
                 "massacres (4+ victims)"),
     start_level("displacement", "displaced", "displacement_2018_2021", "2018-2021", "displacement-level",
-                "persons forcibly displaced"),
+                "persons forcibly displaced", scaled="displacement_per_killing"),
     start_level("confinement", "confined", "confinement_2020_2021", "2020-2021", "confinement-level",
-                "persons confined by armed groups"),
+                "persons confined by armed groups", scaled="confinement_rate"),
 )
 
 
