@@ -224,6 +224,17 @@ def test_agenda_points_name_each_issue_once(cli, write):
     assert "policy.tables.eln.points" in msg and "'territory' is in more than one point" in msg
 
 
+def test_agenda_points_may_settle_no_issue_of_the_model_within_a_bound(cli, write):
+    """[] is a point that settles none of the model's issues (Havana's rural reform): accepted; a list longer than
+    the bound the table's state can count is refused, naming the field."""
+    body = '[policy.tables.eln]\nstart = "2022-09"\npoints = [[], ["legal_treatment"], []]\n'
+    code, _, err = cli("show", str(_variant(write, body)))
+    assert code == 0, err
+    body = '[policy.tables.eln]\nstart = "2022-09"\npoints = [' + ", ".join(["[]"] * 25) + ']\n'
+    msg = _fails(cli, "show", str(_variant(write, body)))
+    assert "policy.tables.eln.points" in msg and "at most 24" in msg
+
+
 def test_the_levers_at_the_start_are_checked_like_the_levers(cli, write):
     body = '[initial]\ncohesion = 2\nhost_tolerance = { venezuela = 1.5 }\n'
     msg = _fails(cli, "show", str(_variant(write, body)))

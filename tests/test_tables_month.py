@@ -9,7 +9,7 @@ import pytest
 
 from totalpeace.model.params import params_record
 from totalpeace.model.tables import layout as L
-from totalpeace.model.tables.agenda import agenda_points
+from totalpeace.model.tables.agenda import agenda_points, empty_points
 from totalpeace.model.tables.issues import (
     CEASEFIRE,
     ENGINES,
@@ -557,6 +557,46 @@ def test_a_table_agrees_its_points_in_order_each_closing_all_its_issues() -> Non
     assert one_by_one.index(Phase.FINAL_AGREEMENT) == K  # one issue a month, as without points
 
 
+def test_a_point_that_settles_none_of_the_models_issues_takes_its_turn_and_its_time() -> None:
+    """A point with no issue of the model ([] in policy.tables.<id>.points: Havana's comprehensive rural reform) is
+    agreed in its turn like any point: with one-month phases the table spends its first month of formal talks on it,
+    closes nothing then, and signs a month later than without it; the point counts in the table's progress."""
+
+    def path(points):
+        run = Run(groups=1, params={"talks_phase_months": 1.0, "parallel_issues": 1.0}, true_type=0)
+        run.agenda[0] = agenda_points(np.ones(K), points)
+        run.static[0, L.TB_EMPTY] = empty_points(points)
+        run.static[0, L.TB_EXPLORED] = 1
+        run.inp[:, L.IN_RENT] = 0.5  # a deal in sight: both sides accept every month
+        closed, phases, progress = [], [], []
+        for _ in range(12):
+            run.step()
+            closed.append({ISSUES[k] for k in np.flatnonzero(run.closed[0] > 0)})
+            phases.append(int(run.phase[0]))
+            progress.append((run.st[0, L.ST_AGREED], run.st[0, L.ST_TO_AGREE]))
+        return closed, phases, progress
+
+    grouped = [["ceasefire_terms", "territory"], ["legal_treatment"]]
+    closed, phases, _ = path(grouped)
+    closed_empty, phases_empty, progress = path([[], *grouped])
+    assert closed_empty[1] == set() and phases_empty[1] == Phase.PARTIAL_AGREEMENTS  # the empty point, agreed
+    assert closed_empty[2] == closed[1] == set(grouped[0])
+    assert phases_empty.index(Phase.FINAL_AGREEMENT) == phases.index(Phase.FINAL_AGREEMENT) + 1
+    assert progress[0] == (0.0, K + 1) and progress[1] == (1.0, K + 1)  # the point counts one of K + 1
+    # two empty points, one between the others: each takes a month in its place
+    _, phases_two, _ = path([[], ["ceasefire_terms"], [], ["legal_treatment"]])
+    assert phases_two.index(Phase.FINAL_AGREEMENT) == K + 2
+
+
+def test_empty_points_are_a_bit_mask_and_keep_their_numbers() -> None:
+    on = np.ones(K)
+    assert empty_points(None) == 0.0 and empty_points([["territory"]]) == 0.0
+    assert empty_points([[], ["territory"], []]) == float(0b101)
+    points = agenda_points(on, [[], ["territory"], [], ["legal_treatment"]])
+    assert points[ISSUES.index("territory")] == 2 and points[ISSUES.index("legal_treatment")] == 4
+    assert 1 not in points and 3 not in points  # no issue carries an empty point's number
+
+
 def test_agenda_points_default_to_one_point_per_issue_in_issue_order() -> None:
     on = np.array([1, 1, 0, 1, 1, 1, 1, 1], dtype=float)
     assert list(agenda_points(on, None)) == [1, 2, 0, 3, 4, 5, 6, 7]
@@ -565,16 +605,19 @@ def test_agenda_points_default_to_one_point_per_issue_in_issue_order() -> None:
     assert agenda_points(on, [["territory"]])[ISSUES.index("territory")] == 0
 
 
-def test_havana_agrees_its_eight_issues_in_the_five_points_of_its_scenario() -> None:
+def test_havana_agrees_its_eight_issues_in_the_six_points_of_its_scenario() -> None:
+    """The General Agreement's six points: comprehensive rural reform first, which settles none of the model's
+    issues, then the five that settle its eight."""
     from totalpeace.engine.simulate import build_engine
     from totalpeace.scenario import load_scenario
 
     engine = build_engine(load_scenario("colombia-2012"), months=1)
     farc = engine.world.group_ids.index("farc")
     points = engine.tables.agenda[farc]
-    assert sorted(set(points)) == [1, 2, 3, 4, 5]
-    assert {ISSUES[k] for k in np.flatnonzero(points == 3)} == {"legal_treatment", "extradition"}
-    assert {ISSUES[k] for k in np.flatnonzero(points == 4)} == {"ceasefire_terms", "territory", "security_guarantees"}
+    assert sorted(set(points)) == [2, 3, 4, 5, 6]
+    assert engine.tables.static[farc, L.TB_EMPTY] == 1.0  # point 1
+    assert {ISSUES[k] for k in np.flatnonzero(points == 4)} == {"legal_treatment", "extradition"}
+    assert {ISSUES[k] for k in np.flatnonzero(points == 5)} == {"ceasefire_terms", "territory", "security_guarantees"}
     eln = engine.world.group_ids.index("eln")  # a table without points: one issue after another
     on = engine.tables.agenda[eln] > 0
     assert list(engine.tables.agenda[eln][on]) == list(range(1, int(on.sum()) + 1))

@@ -40,6 +40,7 @@ MAX_FINANCE = 1e5  # USD m / month
 MAX_PERSONNEL = 100_000_000
 MAX_MONTHS = 1200  # the longest run (100 years): durations beyond it mean the same as "until the end"
 MAX_GENERALS = 100_000
+MAX_POINTS = 24  # agenda points of one table: the model's eight issues and points that settle none of them
 
 
 class Strict(BaseModel):
@@ -248,11 +249,14 @@ class Table(Strict):
     parallel_issues: int | None = Field(None, ge=1, le=8, description="Agenda points this table negotiates at "
                                         "once (one point at a time, or sub-commissions working side by side); "
                                         "default: the parameter parallel_issues. Say how the table worked in source.")
-    points: list[list[Issue]] | None = Field(None, description="The agenda's points in the order the table works "
-                                             "them, each naming the issues it settles together (an agreement on a "
-                                             "point closes all of them); issues on the agenda but in no point follow, "
-                                             "one point each. Default: one point per issue, in the order of "
-                                             "data/negotiation/issues.csv. Say in source what the table agreed.")
+    points: list[list[Issue]] | None = Field(None, max_length=MAX_POINTS, description="The agenda's points in the "
+                                             "order the table works them, each naming the issues it settles together "
+                                             "(an agreement on a point closes all of them); [] for a point that "
+                                             "settles none of the model's issues, which takes its turn and its time "
+                                             "(Havana's comprehensive rural reform); issues on the agenda but in no "
+                                             "point follow, one point each. Default: one point per issue, in the "
+                                             "order of data/negotiation/issues.csv. Say in source what the table "
+                                             "agreed.")
     deadline_months: int | None = Field(None, ge=1, le=1200, description="The state ends the table if no final "
                                         "agreement is signed this many months after it opens.")
     conditional: bool = Field(False, description="Concessions are withdrawn in a month the group attacks or violates "
@@ -276,8 +280,6 @@ class Table(Strict):
             return value
         seen: set[str] = set()
         for i, point in enumerate(value):
-            if not point:
-                raise ValueError(f"point {i + 1} names no issue")
             for issue in point:
                 if issue in seen:
                     raise ValueError(f"issue {issue!r} is in more than one point (again in point {i + 1})")

@@ -31,6 +31,7 @@ from totalpeace.model.tables.layout import (
     N_TB,
     TB_CONDITIONAL,
     TB_DEADLINE,
+    TB_EMPTY,
     TB_EXPLORED,
     TB_PARALLEL,
     TB_POLITICAL,
@@ -112,8 +113,9 @@ def _veto_arrays(policy, base: dict[str, dict]) -> tuple[np.ndarray, np.ndarray]
 def agenda_points(on_agenda: np.ndarray, points: list[list[str]] | None) -> np.ndarray:
     """The point (1, 2, ...) of each issue on the agenda (`on_agenda` > 0), 0 for the others: the scenario's points
     in their order, then every issue on the agenda that no point names, one point each in issue order (so without
-    points, one issue after another, as the table worked before points existed). Issues a point names must be on the
-    agenda (scenario.references checks it)."""
+    points, one issue after another, as the table worked before points existed). A point that names no issue keeps
+    its number, which no issue then carries (`empty_points`). Issues a point names must be on the agenda
+    (scenario.references checks it)."""
     point = np.zeros(len(ISSUES))
     n = 0
     for issues in points or []:
@@ -125,6 +127,13 @@ def agenda_points(on_agenda: np.ndarray, points: list[list[str]] | None) -> np.n
             n += 1
             point[k] = float(n)
     return np.where(on_agenda > 0, point, 0.0)
+
+
+def empty_points(points: list[list[str]] | None) -> float:
+    """The scenario's points that settle none of the model's issues (Havana's comprehensive rural reform), as a bit
+    mask: bit n - 1 for point n. The table agrees them in their turn like any point, so they take their time, but
+    they lock nothing (the schema bounds the points, so the mask is an exact float)."""
+    return float(sum(1 << n for n, issues in enumerate(points or []) if not issues))
 
 
 def table_track(table, political: bool) -> str:
@@ -196,6 +205,7 @@ def build_agenda(scenario, group_ids: list[str], table_start: np.ndarray, params
             for a in range(2):
                 stake_pos[g, a, k], stake_sal[g, a, k] = actors[a]
         agenda[g] = agenda_points(agenda[g], table.points)
+        static[g, TB_EMPTY] = empty_points(table.points)
         total = cost[g].sum()
         if total > 0:
             cost[g] /= total

@@ -54,7 +54,8 @@ TB_CONDITIONAL = 4  # 1 if the state's concessions are withdrawn in a month the 
 TB_PRIOR = 5  # 3 columns: the state's prior over (limited, greedy, total); its mode is the scenario's label
 TB_EXPLORED = 8  # 1 if the table opens in formal talks (its exploratory phase concluded before the scenario)
 TB_PARALLEL = 9  # agenda issues this table negotiates at once (0: the parameter parallel_issues)
-N_TB = 10
+TB_EMPTY = 10  # bit mask of the agenda points (bit n - 1 for point n) that settle none of the model's issues
+N_TB = 11
 
 # National quantities (one vector per run and month).
 NAT_COHESION = 0  # security-force cohesion K (M3.2)
@@ -106,7 +107,8 @@ ST_CAUSE = 18  # what made the state suspend the table (CAUSE_*), kept until it 
 ST_TO_AGREE = 19  # issues left to agree when the table opened (its agenda's open issues)
 ST_AGREED = 20  # of those, issues agreed since (partial agreements: the table's progress, 7.5)
 ST_STAGES = 21  # drafting stages completed on the agenda point under negotiation (talks_point_stages, 7.2)
-N_ST = 22
+ST_EMPTY_DONE = 22  # bit mask of the points that settle none of the model's issues agreed so far (TB_EMPTY)
+N_ST = 23
 
 # ---------------------------------------------------------------------------------------------------------------
 # The negotiation audit: one row per group and month (the package itself is a separate (G, K) record).

@@ -141,6 +141,7 @@ from totalpeace.model.tables.layout import (
     ST_BLOCKS,
     ST_CAUSE,
     ST_CEASEFIRE,
+    ST_EMPTY_DONE,
     ST_LAST_OFFER,
     ST_LOSS_SLOW,
     ST_MONTHS_OPEN,
@@ -158,6 +159,7 @@ from totalpeace.model.tables.layout import (
     ST_TYPE,
     TB_CONDITIONAL,
     TB_DEADLINE,
+    TB_EMPTY,
     TB_EXPLORED,
     TB_PARALLEL,
     TB_POLITICAL,
@@ -382,10 +384,20 @@ def point_stages(stages: float, months_per_point: float) -> float:
 
 
 @numba.njit(cache=True)
-def open_points(points: np.ndarray, closed: np.ndarray) -> tuple[int, float]:
+def open_points(points: np.ndarray, closed: np.ndarray, empty: float = 0.0, done: float = 0.0) -> tuple[int, float]:
     """The agenda points (Agenda.agenda: each issue's point, 0 off the agenda) with an issue still open, and the
-    next of them (the lowest; 0 if none): a table agrees its points in order, each point's issues together."""
+    next of them (the lowest; 0 if none): a table agrees its points in order, each point's issues together. The
+    points that settle none of the model's issues (bit mask `empty`, TB_EMPTY) count until agreed (bit mask `done`,
+    ST_EMPTY_DONE)."""
     remaining, following = 0, 0.0
+    pending, n = int(empty) & ~int(done), 1
+    while pending:
+        if pending & 1:
+            remaining += 1
+            if following == 0.0 or n < following:
+                following = float(n)
+        pending >>= 1
+        n += 1
     for k in range(points.shape[0]):
         if closed[k] != 0:
             continue
@@ -399,6 +411,16 @@ def open_points(points: np.ndarray, closed: np.ndarray) -> tuple[int, float]:
             if following == 0.0 or points[k] < following:
                 following = points[k]
     return remaining, following
+
+
+@numba.njit(cache=True)
+def point_count(mask: float) -> float:
+    """How many points a bit mask of agenda points (TB_EMPTY) holds."""
+    bits, count = int(mask), 0
+    while bits:
+        count += bits & 1
+        bits >>= 1
+    return float(count)
 
 
 @numba.njit(cache=True)
@@ -474,8 +496,9 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                 st[g, ST_LOSS_SLOW] = inp[g, IN_LOSS_STATE] + inp[g, IN_LOSS_RIVALS]
                 st[g, ST_OPEN_MONTH] = month
                 st[g, ST_AGREED] = 0.0
-                st[g, ST_TO_AGREE] = 0.0
+                st[g, ST_TO_AGREE] = point_count(static[g, TB_EMPTY])  # each point without a model issue counts one
                 st[g, ST_STAGES] = 0.0
+                st[g, ST_EMPTY_DONE] = 0.0
                 for k in range(K):
                     x[g, k] = lo[g, k]
                     cap[g, k] = hi[g, k]
@@ -694,7 +717,8 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                     if u[g, U_ADVANCE] < step:
                         ph, reason = FORMAL, R_ADVANCED
                 else:
-                    remaining, following = open_points(agenda[g], closed[g])
+                    remaining, following = open_points(agenda[g], closed[g], static[g, TB_EMPTY],
+                                                       st[g, ST_EMPTY_DONE])
                     parallel = static[g, TB_PARALLEL] if static[g, TB_PARALLEL] > 0 else p.parallel_issues
                     at_once = min(parallel, remaining)
                     stages = point_stages(p.talks_point_stages, p.talks_phase_months / max(at_once, 1.0))
@@ -703,6 +727,10 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                         st[g, ST_STAGES] += 1.0
                     if remaining > 0 and st[g, ST_STAGES] >= stages:
                         st[g, ST_STAGES] = 0.0
+                        bit = 1 << (int(following) - 1)
+                        if int(static[g, TB_EMPTY]) & bit:  # a point that settles none of the model's issues
+                            st[g, ST_EMPTY_DONE] = float(int(st[g, ST_EMPTY_DONE]) | bit)
+                            st[g, ST_AGREED] += 1.0
                         for k in range(K):  # the next point: every issue it settles at once
                             if closed[g, k] == 0 and agenda[g, k] == following:
                                 closed[g, k] = 1.0
