@@ -152,8 +152,8 @@ def test_screening_chooses_the_parameters_that_move_the_patterns(cli, write, tmp
 
 def test_excluded_parameters_are_never_screened(write):
     """A measured outcome scale listed under `exclude` is neither screened nor calibrated, whatever its influence;
-    the shipped spec excludes every scale tools/outcome_scales.py measures and the armed share tools/armed_share.py
-    measures, and nothing else."""
+    the shipped spec excludes every scale tools/outcome_scales.py measures, the armed share tools/armed_share.py
+    measures and the wait before resuming a suspended table the record of suspensions gives, and nothing else."""
     from totalpeace.calibration.spec import load_spec
 
     spec = load_spec(write("excluded.toml", SCREENED.replace("per_target = 0", 'per_target = 0\nexclude = '
@@ -165,6 +165,8 @@ def test_excluded_parameters_are_never_screened(write):
     measured = set(re.findall(r"^\| `(\w+)` \|", (repo / "tools" / "outcome_scales.py").read_text(), re.M))
     assert len(measured) == 7 and "rival_lethality" not in measured
     measured.add("armed_violence_share")  # tools/armed_share.py: one parameter, on the homicide patterns
+    measured.add("resume_months")  # the state's suspensions on record (history_events.csv 2014-11-16, 2014-12-10)
+    assert "[R]" in BY_NAME["resume_months"].source and "2014-12-10" in BY_NAME["resume_months"].source
     assert measured == set(shipped.screening.exclude) and not measured & set(shipped.candidates())
     assert "armed_violence_share" not in shipped.parameters
 
@@ -201,7 +203,8 @@ def test_the_flagship_calibration_was_fitted_with_the_shipped_spec_and_draws_not
     assert shipped["spec_sha256"] == hashlib.sha256(example.read_bytes()).hexdigest()
     excluded = set(load_spec(example).screening.exclude)
     assert {"displacement_per_killing", "massacre_rate", "leader_competition_rate"} <= excluded
-    assert all("outcome_scales.py" in BY_NAME[n].source or "armed_share.py" in BY_NAME[n].source for n in excluded)
+    assert all("outcome_scales.py" in BY_NAME[n].source or "armed_share.py" in BY_NAME[n].source
+               or "history_events.csv" in BY_NAME[n].source for n in excluded)
     columns = set(pd.read_parquet(posterior.file).columns)
     assert not columns & excluded and not set(posterior.names) & excluded
     scaled = {"displacement_per_killing", "confinement_rate"}

@@ -35,9 +35,10 @@ def test_the_eln_talks_end_after_the_cadet_school_bomb(defaults: dict[str, float
 
 
 def test_the_eln_talks_resume_after_the_calm_months_as_in_march_2018(defaults: dict[str, float]) -> None:
-    # At the scenario's own parameters (three calm months, resume_months) the table suspended after the January 2018
-    # attacks bargains again by July in 90% of 30 runs, and the talks still end after the 2019 bomb; a state that
-    # waits a year of calm never resumes before the change of government (docs/validation.md 10.22).
+    # At the scenario's own parameters (one calm month, resume_months, from the Havana suspension of 2014) the table
+    # suspended after the January 2018 attacks bargains again by July in most runs, and the talks still end after the
+    # 2019 bomb; a state that waits a year of calm never resumes before the change of government (docs/validation.md
+    # 10.22 and 10.47).
     assert defaults["eln-talks-resumed-2018"] >= 0.5
     assert shares(["parameters.resume_months=12"])["eln-talks-resumed-2018"] <= 0.1
 

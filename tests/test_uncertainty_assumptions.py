@@ -201,7 +201,7 @@ def test_validate_draws_the_assumptions_each_set_leaves(cli, tmp_path):
             assert "unidentified assumptions" not in stdout and "unidentified assumptions" not in page
     # the default draws them as `run` does; holding one of the matched assumptions says what the others keep
     # (an assumption the sample draws, and a parameter the calibration fits: both were matched with the others)
-    for held, value in (("reneged_share", 0.5), ("resume_months", 2)):
+    for held, value in (("reneged_share", 0.5), ("breakdown_hazard_base", 0.01)):
         code, stdout, err = cli("validate", "--no-backtest", "--patterns", "eln-share-venezuela", "--draws", "2",
                                 "--runs", "1", "--set", f"parameters.{held}={value}", "--out", str(tmp_path / held),
                                 columns=200)

@@ -161,7 +161,9 @@ def test_the_shipped_form_weights():
     got = {(f["negotiation_engine"], f["contest_form"]): w for f, w in zip(plan.forms, plan.weights, strict=True)}
     assert set(got) == set(expected) and plan.weighting == "calibration"
     assert all(got[k] == pytest.approx(w) for k, w in expected.items())
-    assert list(plan.posterior.forms) == ["negotiation_engine", "contest_form"]
+    # the forms the particles vary in (the refit of docs/validation.md 10.47 kept no particle of the difference contest)
+    assert "negotiation_engine" in plan.posterior.forms
+    assert set(plan.posterior.forms) <= {"negotiation_engine", "contest_form"}
     posterior = pd.read_parquet(shipped_sets()["colombia-patterns"].parent / "posterior.parquet")
     for cell in plan.cells:  # each run draws among its own joint form's particles
         form = plan.forms[cell.form]

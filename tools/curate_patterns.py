@@ -98,6 +98,17 @@ EVENTS = [
      "http://farc-epeace.org/communiques/joint-communiques/item/417-partial-agreement-on-illicit-drugs.html",
      "We have reached an agreement on the fourth item of the agenda [...] third in discussion, called "
      '"Solution to the problem of illicit drugs"'),
+    ("2014-11-16", "Santos suspends the Havana talks after the FARC seize General Rubén Darío Alzate in Chocó, "
+     "until all five hostages are freed (two soldiers freed on 25 November, the general and two others on 30 "
+     "November)", "Government of Colombia (Santos); FARC-EP",
+     "Reuters, 10 Dec 2014: http://uk.reuters.com/article/colombia-rebels-idUKL1N0TT1EJ20141210",
+     "President Juan Manuel Santos suspended talks on Nov. 16 after the Revolutionary Armed Forces of Colombia "
+     "(FARC) seized army general Ruben Dario Alzate"),
+    ("2014-12-10", "The Havana talks resume, 24 days after their suspension: a new cycle on the de-escalation of the "
+     "conflict and the victims", "Government of Colombia (Santos); FARC-EP; Cuba, Norway (guarantors)",
+     "Reuters, 10 Dec 2014: http://uk.reuters.com/article/colombia-rebels-idUKL1N0TT1EJ20141210",
+     "The Colombian government and leftist FARC guerrillas on Wednesday restarted peace talks that had been "
+     "suspended over the rebel capture of an army general who has since been released."),
     ("2015-03", "President Santos orders the suspension of aerial bombing of FARC camps (March 2015); lifted in "
      "April after a FARC attack killed 11 soldiers",
      "Government of Colombia (Santos); FARC-EP",

@@ -212,7 +212,12 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     ParamSpec("belief_ceasefire", 0.6, 0.4, 0.9, "probability", "M5.1", ASSUMPTION,
               "The state agrees a bilateral ceasefire (once its terms are agreed) only while its belief that the "
               "group is a limited spoiler is at least this.", bounds=(0.0, 1.0)),
-    ParamSpec("resume_months", 3.0, 1.0, 12.0, "months", "M6.2", ASSUMPTION,
+    ParamSpec("resume_months", 1.0, 1.0, 2.0, "months", "M6.2",
+              "The state's suspensions of talks before 2022 that ended in resumption: Santos suspended the Havana "
+              "talks on 16 Nov 2014 and resumed them on 10 Dec, the month after (Reuters, 10 Dec 2014; "
+              "history_events.csv 2014-11-16 and 2014-12-10) [R]; value: that month; range: to the two months of the "
+              "ELN's talks suspended in January 2018 and resumed in March (history_events.csv 2018-03-12, the event "
+              "the catalogue's eln-talks-resumed-2018 checks, so not a source for the value) [R-derived]",
               "Months without attacks before the state resumes a suspended table.", bounds=(0.0, 120.0)),
     ParamSpec("resume_political_cost", 0.3, 0.0, 0.6, "political cost of war", "M6.2", ASSUMPTION,
               "A government whose political cost of war is below this ends a suspended table instead of resuming it.",
