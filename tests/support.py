@@ -111,6 +111,8 @@ def refused(cli: Any, *args: str) -> str:
 def load_tool(name: str) -> ModuleType:
     """tools/<name>.py imported as a module (the tools are scripts, not a package), registered in sys.modules so that
     its dataclasses can look their module up."""
+    if str(TOOLS) not in sys.path:  # as when the script runs: its siblings import (tools/pattern_table.py)
+        sys.path.insert(0, str(TOOLS))
     spec = importlib.util.spec_from_file_location(name, TOOLS / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module

@@ -28,12 +28,9 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 
 import pandas as pd
+from pattern_table import pattern_table  # tools/ is on the path
 
 PATTERNS = ("homicides-national", "homicides-after-demobilisation", "homicides-by-department")
 GRID = (0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6)  # the registry's prior range, 0.1-0.6
@@ -43,17 +40,9 @@ SOCIO_POLITICAL_FLOOR = 0.093  # Medicina Legal's lowest socio-political share, 
 def scored(share: float, seed: int, posterior: str | None, workers: int) -> pd.DataFrame:
     """The homicide patterns over the calibration's posterior with the share held at `share` (`totalpeace validate`,
     the command a reader would run)."""
-    command = [str(Path(sys.executable).with_name("totalpeace")), "validate", "--no-backtest",
-               "--workers", str(workers), "--seed", str(seed), "--patterns", ",".join(PATTERNS),
-               "--set", f"parameters.armed_violence_share={share}"]
-    if posterior:
-        command += ["--posterior", posterior]
-    with tempfile.TemporaryDirectory() as out:
-        done = subprocess.run([*command, "--out", out], capture_output=True, text=True)
-        if done.returncode != 0:
-            raise SystemExit(f"share {share}, seed {seed}: `totalpeace validate` failed:\n{done.stderr.strip()}")
-        table = pd.read_csv(Path(out) / "patterns.csv")
-    return table.set_index("pattern").loc[list(PATTERNS), ["share", "median"]]
+    extra = ["--set", f"parameters.armed_violence_share={share}", *(["--posterior", posterior] if posterior else [])]
+    table = pattern_table(PATTERNS, seed, workers, extra, failing=f"share {share}, seed {seed}: ")
+    return table.loc[list(PATTERNS), ["share", "median"]]
 
 
 def main() -> None:

@@ -34,12 +34,9 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 
 import pandas as pd
+from pattern_table import pattern_table  # tools/ is on the path
 
 from totalpeace.scenario.params import BY_NAME
 
@@ -62,15 +59,7 @@ def scaled_rates(table: pd.DataFrame, rates: dict[str, float]) -> dict[str, tupl
 def measured(seed: int, workers: int, draws: int | None = None) -> pd.DataFrame:
     """The two level patterns at the registry's rates, over the flagship's calibration (`totalpeace validate`, the
     command a reader would run; `draws` posterior draws instead of its default, for a quicker, noisier figure)."""
-    command = [str(Path(sys.executable).with_name("totalpeace")), "validate", "--no-backtest", "--workers",
-               str(workers), "--seed", str(seed), "--patterns", ",".join(SCALED)]
-    if draws:
-        command += ["--draws", str(draws)]
-    with tempfile.TemporaryDirectory() as out:
-        done = subprocess.run([*command, "--out", out], capture_output=True, text=True)
-        if done.returncode != 0:
-            raise SystemExit(f"`totalpeace validate` failed:\n{done.stderr.strip()}")
-        return pd.read_csv(Path(out) / "patterns.csv").set_index("pattern")
+    return pattern_table(tuple(SCALED), seed, workers, ["--draws", str(draws)] if draws else [])
 
 
 def main() -> None:
