@@ -72,7 +72,9 @@ def main() -> None:
     print(f"{'seed':>4s} {'rate':26s} {'registry':>10s} {'median run':>12s} {'observed':>10s} {'flagship':>10s}")
     for seed in (int(s) for s in args.seeds.split(",")):
         table = measured(seed, args.workers)
-        for pattern, (rate, (value, median, scaled)) in zip(SCALED, scaled_rates(table, rates).items(), strict=True):
+        found = scaled_rates(table, rates)
+        for pattern, rate in SCALED.items():
+            value, median, scaled = found[rate]
             flagship[rate].append(scaled)
             print(f"{seed:4d} {rate:26s} {value:10.4g} {median:12,.0f} {table.loc[pattern, 'observed_value']:10,.0f} "
                   f"{scaled:10.4g}", flush=True)

@@ -384,7 +384,7 @@ def point_stages(stages: float, months_per_point: float) -> float:
 
 
 @numba.njit(cache=True)
-def open_points(points: np.ndarray, closed: np.ndarray, empty: float = 0.0, done: float = 0.0) -> tuple[int, float]:
+def open_points(points: np.ndarray, closed: np.ndarray, empty: float, done: float) -> tuple[int, float]:
     """The agenda points (Agenda.agenda: each issue's point, 0 off the agenda) with an issue still open, and the
     next of them (the lowest; 0 if none): a table agrees its points in order, each point's issues together. The
     points that settle none of the model's issues (bit mask `empty`, TB_EMPTY) count until agreed (bit mask `done`,
