@@ -174,11 +174,12 @@ def test_excluded_parameters_are_never_screened(write):
 def test_a_parameter_a_scenario_sets_itself_is_never_screened(write):
     """colombia-1998 sets killed_share from the Army's count of 2002-03; a screened killed_share would replace that
     sourced value by one fitted to the three scenarios at once (a refit did: its combat deaths of 1999-2002 fell to a
-    median of 235 against 1,439 observed, docs/validation.md 10.37), so the spec's candidates leave it out."""
+    median of 235 against 1,439 observed, docs/validation.md 10.37), so the spec's candidates leave it out; each sets
+    its drifts' start from its own dates (docs/model.md 7.10), held alike."""
     from totalpeace.calibration.spec import held_by, load_spec
 
     scenarios = [totalpeace.load_scenario(n) for n in ("colombia-1998", "colombia-2012", "colombia-2017")]
-    assert held_by(scenarios) == {"killed_share"}
+    assert held_by(scenarios) == {"killed_share", "crime_drift_start_months"}
     spec = load_spec(write("held.toml", SCREENED.replace('"salience_host"]', '"salience_host", "killed_share"]')))
     assert "killed_share" in spec.candidates()
     assert spec.candidates(held_by(scenarios)) == ["recruitment_rate", "desertion_rate", "homicide_dispersion",

@@ -445,20 +445,26 @@ def test_ordinary_crime_is_set_at_the_start_and_follows_the_state(flagship: tota
 
 
 def test_ordinary_crime_drifts_nationally_and_by_territory(flagship: totalpeace.Scenario) -> None:
-    """The drifts of ordinary crime (docs/model.md 7.10): after the first month every run carries one national walk
-    and one walk per territory, whose spread follows their steps; at the central draws both stay at 0, and with both
-    steps at 0 the homicides are those of a model without them, while the first month is never moved."""
+    """The drifts of ordinary crime (docs/model.md 7.10): every run carries one national walk and one walk per
+    territory, drawn in the first month around the yearly counts (`crime_drift_start_months` steps) and stepping
+    every month after, so their spread follows v_0 plus the months; at the central draws both stay at 0; with both
+    steps at 0 the homicides are those of a model without them, and with v_0 = 0 the first month is that model's."""
     months, runs = 25, 400
     engine = build_engine(flagship, months)
     batch = engine.start(np.arange(runs))
     engine.advance(batch, 7, 0, months)
     national, regional = batch.state.crime_drift, batch.state.regional_drift
-    steps = months - 1  # one step a month from the second month
     p = flagship.parameters
+    steps = p.crime_drift_start_months + months - 1  # v_0 in the first month, one step a month after
+    assert p.crime_drift_start_months > 10  # the flagship starts eight months after the year its counts cover
     assert national.std() == pytest.approx(p.crime_drift_sd * np.sqrt(steps), rel=0.15)
     assert regional.std() == pytest.approx(p.regional_crime_drift_sd * np.sqrt(steps), rel=0.05)
     assert abs(np.corrcoef(regional[:, 0], regional[:, 1])[0, 1]) < 0.2  # territories drift apart
     assert len(np.unique(regional[0])) == regional.shape[1]
+    first = engine.start(np.arange(runs))
+    engine.advance(first, 7, 0, 1)
+    assert first.state.regional_drift.std() == pytest.approx(
+        p.regional_crime_drift_sd * np.sqrt(p.crime_drift_start_months), rel=0.05)
     central_engine = build_engine(flagship, 4, draws=central(0.3))
     central_batch = central_engine.start(np.arange(1))
     central_engine.advance(central_batch, 1, 0, 4)
@@ -466,8 +472,11 @@ def test_ordinary_crime_drifts_nationally_and_by_territory(flagship: totalpeace.
     held = totalpeace.load_scenario("colombia-2022", ["parameters.crime_drift_sd=0",
                                                       "parameters.regional_crime_drift_sd=0"])
     drifting, still = engine.run(7, np.arange(3)), build_engine(held, months).run(7, np.arange(3))
-    np.testing.assert_array_equal(drifting.homicides[:, 0], still.homicides[:, 0])
+    assert not np.array_equal(drifting.homicides[:, 0], still.homicides[:, 0])
     assert not np.array_equal(drifting.homicides[:, 1:], still.homicides[:, 1:])
+    at_count = totalpeace.load_scenario("colombia-2022", ["parameters.crime_drift_start_months=0"])
+    np.testing.assert_array_equal(build_engine(at_count, months).run(7, np.arange(3)).homicides[:, 0],
+                                  still.homicides[:, 0])
     np.testing.assert_array_equal(drifting.armed_group_members, still.armed_group_members)  # only crime drifts
 
 

@@ -28,6 +28,12 @@ value the municipal scenarios set (`colombia-2022-municipal`, the backtest's mun
 the largest municipalities (200 a year or more) to the smaller ones (30 or more, 2003-2021), whose counts also carry
 more noise than Poisson's.
 
+The baselines are a year's counts while a scenario starts in a given month: the walks have moved ordinary crime
+before the start as after it, so each starts at a level drawn around the counted year's mean with the variance of a
+random walk's month around its year's mean (`violence.drift_start_months`, in monthly steps). The last lines print
+that variance for each shipped scenario, from its start and the year its territories' homicides count, the value
+its `crime_drift_start_months` sets.
+
 Usage::
 
     python tools/crime_drift.py
@@ -40,12 +46,16 @@ import pandas as pd
 
 from totalpeace.data import COLOMBIA
 from totalpeace.data.municipal import read_table
+from totalpeace.model.violence import drift_start_months
+from totalpeace.scenario import load_scenario
 
 SERIES = "homicides_count_police_siedco"
 MONTHS = 12
 LAGS = (1, 2, 3, 4)  # years
 LARGE = 300  # homicides a year: departments whose counts are large enough for the Poisson part to be small
 MUNICIPAL_LARGE = {"default": 100, "bottom of the range": 200, "top of the range": 30}  # the same, municipalities
+# the year whose homicides each shipped scenario's territories count (their files' headers and data loaders)
+COUNTED_YEAR = {"colombia-1998": 1999, "colombia-2012": 2012, "colombia-2017": 2017, "colombia-2022": 2021}
 
 
 def yearly_counts() -> pd.Series:
@@ -112,6 +122,20 @@ def main() -> None:
         lags = ", ".join(f"{lag}: {v:.4f}" for lag, v in zip(LAGS, excess, strict=True))
         print(f"municipal scenarios' regional_crime_drift_sd from {first} ({n} municipalities with {large} homicides "
               f"a year or more; excess variance by lag {lags}): {regional:.4f} ({use})")
+    print_starts()
+
+
+def start_month(scenario: str) -> int:
+    """The scenario's first month counted from January of the year its homicide counts cover (1 = that January)."""
+    year, month = (int(part) for part in load_scenario(scenario).start.split("-"))
+    return (year - COUNTED_YEAR[scenario]) * MONTHS + month
+
+
+def print_starts() -> None:
+    for scenario in COUNTED_YEAR:
+        s = start_month(scenario)
+        print(f"crime_drift_start_months of {scenario} (starts in month {s} of its counted year "
+              f"{COUNTED_YEAR[scenario]}): {drift_start_months(s):.2f}")
 
 
 if __name__ == "__main__":

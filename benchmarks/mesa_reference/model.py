@@ -44,7 +44,7 @@ class TotalPeaceModel(mesa.Model):
         self.contest_form = scenario.model.contest_form
         self.phased = scenario.policy.talks.mode == "phased"
         self.month = 0
-        self.crime_drift = 0.0  # the national drift of ordinary crime, log units (a random walk from 0)
+        self.crime_drift = 0.0  # the national drift of ordinary crime, log units (a random walk, drawn in month 0)
         self.security_budget = float(scenario.security.budget or 0.0)
         self._build_agents(scenario)
         self.groups_desk = GroupDesk(self, self.schedule.start.forces)
@@ -367,7 +367,12 @@ class TotalPeaceModel(mesa.Model):
                          - sum(t.selective for t in self.territory_list))
             self.armed_scale = remainder / reference if reference > 0 and remainder > 0 else 0.0
             self.set_ordinary_crime()
-        else:  # ordinary crime drifts from the second month: nationally (one shock for every territory) and locally
+            # the start's level around the yearly counts: sqrt(v_0) monthly steps of each walk
+            start = math.sqrt(p["crime_drift_start_months"])
+            self.crime_drift = p["crime_drift_sd"] * start * float(self.rng.normal(size=1)[0])
+            for t in self.territory_list:
+                t.regional_drift = p["regional_crime_drift_sd"] * start * float(self.rng.normal(size=1)[0])
+        else:  # ordinary crime drifts every month after: nationally (one shock for every territory) and locally
             self.crime_drift += p["crime_drift_sd"] * float(self.rng.normal(size=1)[0])
             for t in self.territory_list:
                 t.regional_drift += p["regional_crime_drift_sd"] * float(self.rng.normal(size=1)[0])

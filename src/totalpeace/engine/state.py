@@ -61,8 +61,9 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("hom_control0", ("T",), "the state's control share of each territory in the first month (ordinary crime "
              "answers to its change)"),
     Variable("armed_scale", (), "homicides a month per effective armed member, set in the first month"),
-    Variable("crime_drift", (), "the national drift of ordinary crime, log units (a random walk from 0)"),
-    Variable("regional_drift", ("T",), "each territory's own drift of ordinary crime, log units (a walk from 0)"),
+    Variable("crime_drift", (), "the national drift of ordinary crime, log units (a random walk, drawn at the start)"),
+    Variable("regional_drift", ("T",),
+             "each territory's own drift of ordinary crime, log units (a walk, drawn at the start)"),
     Variable("flow0", ("K",), "cocaine flow toward each neighbour at the start"),
     Variable("loss_share", ("G",), "share of members lost to the state and rivals last month"),
     Variable("rent0", ("G",), "each group's stake: its status-quo income in the first month"),

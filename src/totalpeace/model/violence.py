@@ -180,6 +180,32 @@ def homicide_baselines(observed: np.ndarray, model_killings: np.ndarray) -> np.n
     return out
 
 
+def drift_start_months(start_month: int, months_counted: int = 12) -> float:
+    """The variance of a drift's level in the start month around the mean of the year the start's homicide counts
+    cover, in monthly steps: sum over the steps k of (1[k <= s] - #{j in 1..n: j >= k} / n)^2, with s the start
+    month counted from the first month of that year (1: its January; n + 1: the January after it; 0 and below: the
+    months before it). The start's counts are a year's total, not the level of its month: for a random walk the last
+    month of the year lies sqrt(3.51) steps from the year's mean ((n - 1)(2n - 1) / (6n), n = 12), and each month
+    after the year adds one step. `crime_drift_start_months` takes this value for a scenario's start."""
+    first = min(start_month, 1) + 1  # a step before both the start and the year moves them alike
+    total = 0.0
+    for k in range(first, max(start_month, months_counted) + 1):
+        at_start = 1.0 if k <= start_month else 0.0
+        in_year = (months_counted - max(k, 1) + 1) / months_counted if k <= months_counted else 0.0
+        total += (at_start - in_year) ** 2
+    return total
+
+
+@numba.njit(cache=True)
+def crime_drift_start(shock: float, step: float, start_months: float) -> float:
+    """A drift's level in the first month: z_0 = sigma sqrt(v_0) e_0, with v_0 (`crime_drift_start_months`,
+    drift_start_months) the variance of the start month's level around the yearly count the territory's baseline is
+    set from, in monthly steps. The walk's step is estimated from the change between yearly totals
+    (tools/crime_drift.py), and a start at the year's mean without it gave the first forecast year 44% of that
+    variance (3.51 steps of the 8.03 between consecutive yearly means)."""
+    return step * np.sqrt(start_months) * shock
+
+
 @numba.njit(cache=True)
 def crime_drift(previous: float, shock: float, step: float) -> float:
     """One month of a drift of ordinary crime, log units: a random walk z_m = z_(m-1) + sigma e_m, e_m ~ N(0, 1).
@@ -200,8 +226,9 @@ def ordinary_crime(baseline: float, state_control: float, state_control0: float,
     the territory's own). Policing
     and the state's hold on a territory deter ordinary crime too, not only the armed groups' killings: where the
     state gains ground ordinary crime falls, where it withdraws (or armed groups take the ground it held) it rises;
-    where control is unchanged and without drift it stays at the start's level, so month 0 keeps the observed count.
-    The drifts have median 0, so the central path and the median are the start's level."""
+    where control is unchanged and without drift it stays at the start's level, the observed count. The drifts
+    (their start around the counted year included, crime_drift_start) have median 0, so the central path and the
+    median are the start's level."""
     return baseline * np.exp(drift - p.ordinary_state_effect * (state_control - state_control0))
 
 

@@ -716,6 +716,16 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "does not represent (a city's gang pact, local policing); measured on departments: a municipality drifts "
               "more, and the municipal scenarios set 0.046, the same estimate over the municipalities "
               "(tools/crime_drift.py).", bounds=(0.0, 1.0)),
+    ParamSpec("crime_drift_start_months", 4.51, 1.51, 11.51, "monthly steps", "M7.2",
+              "the random walk of the two drifts: the variance of the start month's level around the mean of the "
+              "year whose homicide counts set the baselines, in steps (violence.drift_start_months) [R-derived]; "
+              "default: a start in the January after the counted year (the backtest's origins); range: a start in "
+              "the counted year's September (colombia-2017, 1.51) to the August after it (colombia-2022, 11.51)",
+              "v_0: variance of both drifts of ordinary crime in the first month, in monthly steps (0: the first "
+              "month at the counted year's level).",
+              "The baselines are a year's counts, not the level of the start month: the walk that moves ordinary "
+              "crime after the start has moved it before, so the start's level is uncertain by sqrt(v_0) steps. "
+              "Each scenario sets the value of its start (tools/crime_drift.py prints them).", bounds=(0.0, 120.0)),
     ParamSpec("armed_violence_share", 0.1, 0.1, 0.6, "share", "M3.3/M7.2",
               "Medicina Legal (Forensis): 9-15% of homicides filed under socio-political violence in 2007-2014, a "
               "lower bound [R]; value: the share at which the calibration's posterior best reproduces the three "

@@ -10,7 +10,8 @@ The scenario of origin year Y starts in January Y+1 from what was known at the e
   up to Y (data/colombia/group_sizes.csv);
 - security forces, international actors and parameters as in the flagship colombia-2022 (with its calibration),
   the municipal level with those of colombia-2022-municipal (the municipalities' own drift of ordinary crime and the
-  outcome rates carried to their resolution); no negotiation table, ceasefire or policy change: the forecast is the
+  outcome rates carried to their resolution), but for the drifts' start (`crime_drift_start_months`: January Y+1 is
+  the month after the year the counts cover); no negotiation table, ceasefire or policy change: the forecast is the
   model's status quo.
 
 Weak spots, stated in docs/validation.md: the flagship's calibration used targets up to 2018, so origins before
@@ -27,6 +28,7 @@ import pandas as pd
 from totalpeace.data import COLOMBIA
 from totalpeace.data.municipal import municipal_table, read_table
 from totalpeace.data.municipal_presence import evidence_counts
+from totalpeace.model.violence import drift_start_months
 from totalpeace.scenario.schema import Scenario
 from totalpeace.validation.backtest import ForecastProblem
 
@@ -99,7 +101,8 @@ def build(origin: int, level: str) -> Scenario:
         "international": {k: v.model_dump() for k, v in flagship.international.items()
                           if not set(v.guarantor_for) - set(groups)},
         "policy": {"talks": {"mode": "none"}},
-        "parameters": parameters.model_dump(),
+        # the drifts' start: January Y+1 from the counts of Y, month 13 of the counted year
+        "parameters": {**parameters.model_dump(), "crime_drift_start_months": round(drift_start_months(13), 2)},
     }
     return Scenario.model_validate(data)
 
