@@ -132,6 +132,7 @@ def start_month(scenario: str) -> int:
 
 
 def print_starts() -> None:
+    """Each shipped scenario's `crime_drift_start_months`: the value its file sets, with the month it is read from."""
     for scenario in COUNTED_YEAR:
         s = start_month(scenario)
         print(f"crime_drift_start_months of {scenario} (starts in month {s} of its counted year "
