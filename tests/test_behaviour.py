@@ -396,8 +396,8 @@ def test_conditional_repression_lowers_homicides():
     unconditional, conditional = results("flagship"), results("conditional_repression")
     for months, label in ((slice(0, 12), "first year"), (slice(0, MONTHS), "36 months")):
         assert_paired_greater(unconditional.national["homicides"][:, months].sum(axis=1),
-                       conditional.national["homicides"][:, months].sum(axis=1),
-                       f"homicides over the {label}, unconditional vs conditional repression")
+                              conditional.national["homicides"][:, months].sum(axis=1),
+                              f"homicides over the {label}, unconditional vs conditional repression")
 
 
 # ------------------------------------------------------------------------------------------------------------------
