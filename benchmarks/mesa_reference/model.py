@@ -367,15 +367,12 @@ class TotalPeaceModel(mesa.Model):
                          - sum(t.selective for t in self.territory_list))
             self.armed_scale = remainder / reference if reference > 0 and remainder > 0 else 0.0
             self.set_ordinary_crime()
-            # the start's level around the yearly counts: sqrt(v_0) monthly steps of each walk
-            start = math.sqrt(p["crime_drift_start_months"])
-            self.crime_drift = p["crime_drift_sd"] * start * float(self.rng.normal(size=1)[0])
-            for t in self.territory_list:
-                t.regional_drift = p["regional_crime_drift_sd"] * start * float(self.rng.normal(size=1)[0])
-        else:  # ordinary crime drifts every month after: nationally (one shock for every territory) and locally
-            self.crime_drift += p["crime_drift_sd"] * float(self.rng.normal(size=1)[0])
-            for t in self.territory_list:
-                t.regional_drift += p["regional_crime_drift_sd"] * float(self.rng.normal(size=1)[0])
+        # ordinary crime drifts nationally (one shock for every territory) and locally, one step a month; the first
+        # month's sqrt(v_0) steps from 0 are the start's level around the yearly counts
+        steps = math.sqrt(p["crime_drift_start_months"]) if month == 0 else 1.0
+        self.crime_drift += p["crime_drift_sd"] * steps * float(self.rng.normal(size=1)[0])
+        for t in self.territory_list:
+            t.regional_drift += p["regional_crime_drift_sd"] * steps * float(self.rng.normal(size=1)[0])
         territories.do("commit_violence", self.armed_scale)
 
         # 10. spill-over

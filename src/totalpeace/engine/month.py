@@ -554,20 +554,17 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             hom_base[:] = violence.homicide_baselines(observed, expected0)
         scale = state.armed_scale[r]
         regional = state.regional_drift[r]
+        # the drifts: one step a month, and in the first month sqrt(v_0) steps from 0 (the start's level around the
+        # yearly counts the baselines are set from)
+        at_start = m == 0
+        steps = np.sqrt(p.crime_drift_start_months) if at_start else 1.0
+        state.crime_drift[r] = violence.crime_drift(
+            0.0 if at_start else state.crime_drift[r], draw_normal(draws, stream_key(seed, run, m, CRIME_DRIFT), 0),
+            p.crime_drift_sd * steps)
         key_regional = stream_key(seed, run, m, REGIONAL_DRIFT)
-        if m > 0:
-            state.crime_drift[r] = violence.crime_drift(
-                state.crime_drift[r], draw_normal(draws, stream_key(seed, run, m, CRIME_DRIFT), 0), p.crime_drift_sd)
-            for t in range(T):
-                regional[t] = violence.crime_drift(regional[t], draw_normal(draws, key_regional, t),
-                                                   p.regional_crime_drift_sd)
-        else:  # the start's level around the yearly counts the baselines are set from
-            state.crime_drift[r] = violence.crime_drift_start(
-                draw_normal(draws, stream_key(seed, run, m, CRIME_DRIFT), 0), p.crime_drift_sd,
-                p.crime_drift_start_months)
-            for t in range(T):
-                regional[t] = violence.crime_drift_start(draw_normal(draws, key_regional, t),
-                                                         p.regional_crime_drift_sd, p.crime_drift_start_months)
+        for t in range(T):
+            regional[t] = violence.crime_drift(0.0 if at_start else regional[t], draw_normal(draws, key_regional, t),
+                                               p.regional_crime_drift_sd * steps)
         drift = state.crime_drift[r]
         key = stream_key(seed, run, m, HOMICIDES)
         key_lethal = stream_key(seed, run, m, LETHAL_CLASHES)

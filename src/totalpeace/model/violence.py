@@ -197,20 +197,14 @@ def drift_start_months(start_month: int, months_counted: int = 12) -> float:
 
 
 @numba.njit(cache=True)
-def crime_drift_start(shock: float, step: float, start_months: float) -> float:
-    """A drift's level in the first month: z_0 = sigma sqrt(v_0) e_0, with v_0 (`crime_drift_start_months`,
-    drift_start_months) the variance of the start month's level around the yearly count the territory's baseline is
-    set from, in monthly steps. The walk's step is estimated from the change between yearly totals
-    (tools/crime_drift.py), and a start at the year's mean without it gave the first forecast year 44% of that
-    variance (3.51 steps of the 8.03 between consecutive yearly means)."""
-    return step * np.sqrt(start_months) * shock
-
-
-@numba.njit(cache=True)
 def crime_drift(previous: float, shock: float, step: float) -> float:
     """One month of a drift of ordinary crime, log units: a random walk z_m = z_(m-1) + sigma e_m, e_m ~ N(0, 1).
-    Two of them move ordinary crime (0 in the first month): the national one (`crime_drift_sd`), one per run and
-    shared by every territory, and each territory's own (`regional_crime_drift_sd`), independent across territories.
+    Two of them move ordinary crime: the national one (`crime_drift_sd`), one per run and shared by every territory,
+    and each territory's own (`regional_crime_drift_sd`), independent across territories. The first month is one
+    draw of sqrt(v_0) steps from 0 (v_0 `crime_drift_start_months`, drift_start_months): the start's level around the
+    yearly count the baselines are set from, since the walk's step is estimated from the change between yearly totals
+    (tools/crime_drift.py) and a start at the year's mean gave the first forecast year 44% of that variance (3.51
+    steps of the 8.03 between consecutive yearly means).
     Homicides outside the conflict rise and fall for reasons the model does not represent (policing, urban gang
     pacts, the economy): Colombia's Police count changed by 7.4% a year nationally (standard deviation of the log
     changes, 2003-2021), and a department's relative to the nation's drifts further the longer the lag, while the
@@ -227,7 +221,7 @@ def ordinary_crime(baseline: float, state_control: float, state_control0: float,
     and the state's hold on a territory deter ordinary crime too, not only the armed groups' killings: where the
     state gains ground ordinary crime falls, where it withdraws (or armed groups take the ground it held) it rises;
     where control is unchanged and without drift it stays at the start's level, the observed count. The drifts
-    (their start around the counted year included, crime_drift_start) have median 0, so the central path and the
+    (their start around the counted year included, crime_drift) have median 0, so the central path and the
     median are the start's level."""
     return baseline * np.exp(drift - p.ordinary_state_effect * (state_control - state_control0))
 
