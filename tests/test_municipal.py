@@ -280,6 +280,30 @@ def test_backtest_scores_against_persistence_and_the_recent_mean():
     assert set(skill["horizon"]) == {1, 2} and "skill_poisson" in skill
 
 
+def test_each_backtest_origin_draws_its_own_runs(monkeypatch):
+    """Origins run their own run ids: the runs of one seed are not the same numbers at every origin (their errors
+    would then be one draw shared by all origins), and an origin's scores do not depend on the others scored."""
+    from totalpeace.validation import backtest as harness
+    from totalpeace.validation.colombia_backtest import PROBLEM
+
+    seen = []
+    real = harness.territory_runs
+
+    def recording(scenario, runs, seed, months, first_run=0):
+        seen.append((scenario.start, first_run, runs))
+        return real(scenario, runs, seed, months, first_run)
+
+    monkeypatch.setattr(harness, "territory_runs", recording)
+    both = harness.backtest(PROBLEM, [2018, 2019], ["department"], runs=2)
+    alone = harness.backtest(PROBLEM, [2019], ["department"], runs=2)
+    assert seen[:2] == [("2019-01", 2018 * harness.ORIGIN_RUNS, 2), ("2020-01", 2019 * harness.ORIGIN_RUNS, 2)]
+    pd.testing.assert_frame_equal(both[both["origin"] == 2019].reset_index(drop=True), alone)
+    # with settings, each setting's runs follow the origin's first run (settings share an origin's run ids)
+    seen.clear()
+    harness.ensemble_runs(PROBLEM.build(2019, "department"), 2, 1, 1, [{}, {}], first_run=50)
+    assert [s[1] for s in seen] == [50, 52]
+
+
 def test_backtest_of_candidate_calibrations_and_the_selection_rule():
     from totalpeace.scenario.params import PARAMETERS
     from totalpeace.validation.backtest import compare_calibrations, select_calibration

@@ -30,6 +30,9 @@ from totalpeace.scenario.schema import Scenario
 from totalpeace.validation import scoring
 
 MEAN_YEARS = 3
+ORIGIN_RUNS = 1_000_000  # run ids reserved per origin year: origin y's runs start at y x ORIGIN_RUNS, so every origin
+# draws its own numbers (one seed's noise is not shared by all origins) and an origin's forecast does not depend on
+# which other origins are scored
 Progress = Callable[[str], None]
 
 
@@ -87,17 +90,19 @@ def score_units(members: np.ndarray, observed: np.ndarray, persistence: np.ndarr
 
 
 def ensemble_runs(scenario: Scenario, runs: int, seed: int, months: int,
-                  settings: Sequence[dict[str, Any]] | None = None) -> tuple[list[str], np.ndarray]:
+                  settings: Sequence[dict[str, Any]] | None = None,
+                  first_run: int = 0) -> tuple[list[str], np.ndarray]:
     """Per-run monthly homicides per territory (R, M, T) of the scenario, or of each setting applied to it (runs
-    i*runs .. i*runs + runs - 1 for setting i, as in `validate`'s ensembles)."""
+    first_run + i*runs .. first_run + i*runs + runs - 1 for setting i, as in `validate`'s ensembles)."""
     if not settings:
-        return territory_runs(scenario, runs, seed, months)
+        return territory_runs(scenario, runs, seed, months, first_run)
     from totalpeace.calibration.problem import with_setting
 
     document = scenario.model_dump(mode="python")
     parts = []
     for i, setting in enumerate(settings):
-        ids, part = territory_runs(with_setting(document, setting), runs, seed, months, first_run=i * runs)
+        ids, part = territory_runs(with_setting(document, setting), runs, seed, months,
+                                   first_run=first_run + i * runs)
         parts.append(part)
     return ids, np.concatenate(parts)
 
@@ -105,7 +110,8 @@ def ensemble_runs(scenario: Scenario, runs: int, seed: int, months: int,
 def backtest(problem: ForecastProblem, origins: Sequence[int], levels: Sequence[str], runs: int, seed: int = 1,
              progress: Progress | None = None, settings: Sequence[dict[str, Any]] | None = None) -> pd.DataFrame:
     """One row per (origin, level, horizon, scope): scope `territories` averages over the level's units, scope
-    `national` scores the national total."""
+    `national` scores the national total. Each origin runs its own run ids (`ORIGIN_RUNS`); its levels and the
+    candidates of `compare_calibrations` share them, so their differences are paired."""
     rows = []
     months = 12 * max(problem.horizons)
     for origin in origins:
@@ -113,7 +119,7 @@ def backtest(problem: ForecastProblem, origins: Sequence[int], levels: Sequence[
             if progress:
                 progress(f"{level} from {origin}")
             scenario = problem.build(origin, level)
-            ids, monthly = ensemble_runs(scenario, runs, seed, months, settings)
+            ids, monthly = ensemble_runs(scenario, runs, seed, months, settings, first_run=origin * ORIGIN_RUNS)
             yearly = yearly_totals(monthly)
             past = np.stack([problem.observed(origin - k, level).reindex(ids).fillna(0.0).to_numpy(float)
                              for k in range(MEAN_YEARS)])
