@@ -742,6 +742,25 @@ def test_recruitment_directions() -> None:
     assert _recruits(pay=0.0) >= 0.0 and np.isfinite(_recruits(pay=0.0))
 
 
+def test_the_appeal_of_pay_saturates_by_hand() -> None:
+    """P = pay (1 + s) / (1 + s pay): the legal wage keeps its appeal, more pay appeals less and less, at most 1 + 1/s
+    times the legal wage's; s = 0 is the constant elasticity exactly, for recruits and for former combatants alike."""
+    half = params(recruitment_rent_effect=1.0, recruitment_pay_saturation=0.5)
+    assert strength.pay_appeal(1.0, half) == pytest.approx(1.0)
+    assert strength.pay_appeal(4.0, half) == pytest.approx(4.0 * 1.5 / 3.0)  # 2, against 4 without saturation
+    assert strength.pay_appeal(1e9, half) == pytest.approx(3.0, rel=1e-6)  # the ceiling 1 + 1/s
+    assert strength.pay_appeal(0.25, half) == pytest.approx(0.25 * 1.5 / 1.125)  # below the wage it appeals less
+    flat = params(recruitment_rent_effect=0.5)
+    assert strength.pay_appeal(16.0, flat) == 4.0  # s = 0: 16^0.5, exactly
+    assert _recruits(pay=4.0, recruitment_pay_saturation=0.5) == pytest.approx(
+        math.sqrt(2.0) * _recruits(pay=1.0, recruitment_pay_saturation=0.5))  # beta_w = 1/2: sqrt(2), not 2
+    assert _recruits(pay=1.0, recruitment_pay_saturation=0.5) == pytest.approx(_recruits(pay=1.0))
+    pool = f64([100.0])
+    rich = strength.recidivism(pool.copy(), f64([[1.0, 0.0]]), f64([4.0]), f64([1.0]),
+                               params(recidivism_rate=0.01, recruitment_pay_saturation=0.5))
+    assert rich[0, 0] == pytest.approx(0.01 * 100.0 * math.sqrt(2.0))
+
+
 def test_members_abroad_recruit_across_the_border() -> None:
     presence = f64([[10.0, 0.0, 0.0], [5.0, 5.0, 0.0]])
     border = f64([[0.0, 1.0, 1.0], [0.0, 0.0, 0.0]])

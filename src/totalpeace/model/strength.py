@@ -187,6 +187,20 @@ def recruiters(presence: np.ndarray, sanctuary: np.ndarray, host_border: np.ndar
 
 
 @numba.njit(cache=True)
+def pay_appeal(pay_ratio: float, p) -> float:
+    """What pay adds to a recruit's propensity: P^beta_w with P = pay (1 + s) / (1 + s pay), pay relative to the legal
+    wage and s the saturation (`recruitment_pay_saturation`). At s = 0 the elasticity is constant (Dube & Vargas: no
+    saturation at the rents observed); with s > 0 pay beyond the legal wage appeals less and less (P is 1 at the legal
+    wage and at most 1 + 1/s), since the young people willing to take up arms for money are a finite pool, so a boom
+    in a group's rents does not multiply its recruitment without bound."""
+    pay = max(pay_ratio, 1e-9)
+    s = p.recruitment_pay_saturation
+    if s > 0.0:
+        pay = pay * (1.0 + s) / (1.0 + s * pay)
+    return pay ** p.recruitment_rent_effect
+
+
+@numba.njit(cache=True)
 def recruitment(recruiting: np.ndarray, control: np.ndarray, pay_ratio: np.ndarray, state_presence: np.ndarray,
                 zone: np.ndarray, population: np.ndarray, vacated: np.ndarray, p, voluntary: np.ndarray | None = None,
                 forced: np.ndarray | None = None,
@@ -199,9 +213,10 @@ def recruitment(recruiting: np.ndarray, control: np.ndarray, pay_ratio: np.ndarr
     the group's sway, with constant returns to the two (the same total whether a department is one territory or its
     municipalities). The propensity
 
-        Lambda_g,i = (pay_g / legal wage)^beta_w  exp(beta_S (1/2 - S_i (1 - z_g,i)))  (1 + beta_V V_i)
+        Lambda_g,i = P_g^beta_w  exp(beta_S (1/2 - S_i (1 - z_g,i)))  (1 + beta_V V_i)
 
-    has a constant elasticity to pay (opportunity cost, Dube & Vargas: no saturation), falls with state presence
+    answers to pay (`pay_appeal`: P_g the pay relative to the legal wage, saturating with s; opportunity cost, Dube &
+    Vargas), falls with state presence
     (Prem et al.), which a demilitarised zone for the group (z_g,i = 1) removes, and rises where control was vacated.
     A ceasefire does not stop recruitment (the groups' operations stand down, not their networks: the Caguán).
     Forced recruitment of minors is a separate flow that does not respond to pay:
@@ -214,7 +229,7 @@ def recruitment(recruiting: np.ndarray, control: np.ndarray, pay_ratio: np.ndarr
         lure = np.empty(T)
     lure[:] = -1.0  # exp(beta_S (1/2 - S_i)) outside a zone, the same for every group: computed once, when first needed
     for g in range(G):
-        pay = max(pay_ratio[g], 1e-9) ** p.recruitment_rent_effect
+        pay = pay_appeal(pay_ratio[g], p)
         for t in range(T):
             held = min(max(control[t, g], 0.0), 1.0)
             if held <= 0.0 or recruiting[g, t] <= 0.0:
@@ -309,7 +324,7 @@ def recidivism(pool: np.ndarray, control: np.ndarray, pay_ratio: np.ndarray, rec
                p, out: np.ndarray | None = None) -> np.ndarray:
     """Ex-combatants recruited by dissident groups (G, T), taken out of the pool (in place).
 
-    Rec^x_g,i = rho_x X_i c_g,i (pay_g / legal wage)^beta_w for the groups that recruit former combatants
+    Rec^x_g,i = rho_x X_i c_g,i P_g^beta_w (`pay_appeal`) for the groups that recruit former combatants
     (`recruits_former` 1: dissidents), at most the pool, shared in proportion when they ask for more."""
     T, A = control.shape
     G = A - 1
@@ -321,7 +336,7 @@ def recidivism(pool: np.ndarray, control: np.ndarray, pay_ratio: np.ndarray, rec
         for g in range(G):
             if recruits_former[g] > 0:
                 held = min(max(control[t, g], 0.0), 1.0)
-                out[g, t] = p.recidivism_rate * pool[t] * held * max(pay_ratio[g], 1e-9) ** p.recruitment_rent_effect
+                out[g, t] = p.recidivism_rate * pool[t] * held * pay_appeal(pay_ratio[g], p)
                 asked += out[g, t]
         if asked > pool[t]:
             for g in range(G):

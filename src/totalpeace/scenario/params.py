@@ -550,6 +550,13 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "group offers relative to the legal wage (constant elasticity: no saturation).",
               "A constant elasticity keeps rich groups recruiting more at any pay level, where a logistic saturates "
               "at the observed rents."),
+    ParamSpec("recruitment_pay_saturation", 0.0, 0.0, 1.0, "1 / pay relative to the legal wage", "M5.2",
+              ASSUMPTION,
+              "s: recruitment answers to P^beta_w with P = pay (1 + s) / (1 + s pay), pay relative to the legal wage: "
+              "0 a constant elasticity, s > 0 an appeal that saturates at 1 + 1/s times the legal wage's.",
+              "Dube & Vargas (2013) measure the response at the incomes of the 1990s and 2000s; whether it holds when "
+              "coca triples a group's rents (2013-2017) is not measured. The default keeps the constant elasticity; "
+              "the range lets the patterns of the groups' growth after 2017 decide (docs/validation.md 10.51-10.52)."),
     ParamSpec("recruitment_state_effect", 1.0, 0.0, 3.0, "log recruitment per unit of presence", "M5.2",
               "Prem et al. (2022) state capacity attenuates [R]; size [P]",
               "beta_S: recruitment is exp(beta_S (1/2 - S_i)) times easier where the state is absent."),
