@@ -749,7 +749,8 @@ def test_the_appeal_of_pay_saturates_by_hand() -> None:
     assert strength.pay_appeal(1.0, half) == pytest.approx(1.0)
     assert strength.pay_appeal(4.0, half) == pytest.approx(4.0 * 1.5 / 3.0)  # 2, against 4 without saturation
     assert strength.pay_appeal(1e9, half) == pytest.approx(3.0, rel=1e-6)  # the ceiling 1 + 1/s
-    assert strength.pay_appeal(0.25, half) == pytest.approx(0.25 * 1.5 / 1.125)  # below the wage it appeals less
+    # below the wage it appeals less than the wage, if more than at a constant elasticity (0.33 against 0.25)
+    assert strength.pay_appeal(0.25, half) == pytest.approx(0.25 * 1.5 / 1.125)
     flat = params(recruitment_rent_effect=0.5)
     assert strength.pay_appeal(16.0, flat) == 4.0  # s = 0: 16^0.5, exactly
     assert _recruits(pay=4.0, recruitment_pay_saturation=0.5) == pytest.approx(

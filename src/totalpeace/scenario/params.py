@@ -547,7 +547,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     ParamSpec("recruitment_rent_effect", 0.5, 0.1, 1.0, "elasticity", "M5.2",
               "model M5.2 beta_w (Dube & Vargas 2013 opportunity cost) [R]; prior eta_w in [0.1, 0.5] (model M1.2) "
               "[P]", "beta_w: elasticity of recruitment (and, with the opposite sign, of desertion) to the pay a "
-              "group offers relative to the legal wage (constant elasticity: no saturation).",
+              "group offers relative to the legal wage (constant, unless recruitment_pay_saturation saturates it).",
               "A constant elasticity keeps rich groups recruiting more at any pay level, where a logistic saturates "
               "at the observed rents."),
     ParamSpec("recruitment_pay_saturation", 0.0, 0.0, 1.0, "1 / pay relative to the legal wage", "M5.2",
