@@ -218,7 +218,7 @@ def test_match_assumptions_keeps_the_candidates_history_does_not_reject(cli, wri
     folder = tmp_path / "cal"
     folder.mkdir()
     posterior = pd.DataFrame({"calibration": "tiny", "particle": range(3), "armed_violence_share": [0.1, 0.2, 0.3],
-                              "weight": [0.5, 0.25, 0.25], "distance": [1.0, 1.2, 3.0]})
+                              "weight": [0.5, 0.25, 0.25], "distance": [1.0, 1.2, 3.5]})
     posterior.to_parquet(folder / "posterior.parquet", index=False)
 
     def match(workers: str, out: str) -> pd.DataFrame:
@@ -238,8 +238,8 @@ def test_match_assumptions_keeps_the_candidates_history_does_not_reject(cli, wri
         {"calibration": "tiny", "n": 6, "kept": int(one["accepted"].sum())}]
     assert one["candidate"].tolist() == list(range(6)) and one["row"].between(0, 2).all()
     assert (one["armed_violence_share"] == posterior["armed_violence_share"].to_numpy()[one["row"]]).all()
-    assert (one["tolerance"] == 3.0).all()  # no generations.parquet: the posterior's largest distance
-    assert (one["accepted"] == (one["distance"] <= 3.0)).all() and one["accepted"].any() and not one["accepted"].all()
+    assert (one["tolerance"] == 3.5).all()  # no generations.parquet: the posterior's largest distance
+    assert (one["accepted"] == (one["distance"] <= 3.5)).all() and one["accepted"].any() and not one["accepted"].all()
     assert one.loc[one["accepted"], "weight"].sum() == pytest.approx(1.0) and (one.loc[~one["accepted"], "weight"]
                                                                               == 0).all()
     names = [c for c in one.columns if c in BY_NAME and c != "armed_violence_share"]
