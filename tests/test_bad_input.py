@@ -89,6 +89,13 @@ def test_month_before_start(cli, write):
     assert "policy.ceasefires[0].start" in msg and "before the scenario's start 2022-08" in msg
 
 
+def test_attacks_drawn_from_before_the_start(cli, write):
+    msg = _fails(cli, "show", str(_variant(write, '[policy]\ndraw_attacks_from = "2020-01"\n')))
+    assert "policy.draw_attacks_from" in msg and "before the scenario's start 2022-08" in msg
+    msg = _fails(cli, "show", str(_variant(write, '[policy]\ndraw_attacks_from = "2023-14"\n')))
+    assert "policy.draw_attacks_from" in msg and "month must be 01-12" in msg
+
+
 def test_invalid_month(cli, write):
     msg = _fails(cli, "show", str(_variant(write, 'start = "2022-13"\n')))
     assert "start" in msg and "month must be 01-12" in msg

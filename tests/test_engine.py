@@ -195,7 +195,7 @@ def test_registries_define_the_arrays() -> None:
 def test_results_carry_every_registered_output(flagship: totalpeace.Scenario) -> None:
     res = totalpeace.simulate(flagship, runs=2, seed=1, months=3)
     assert tuple(res.national) == records_.NATIONAL
-    series = (*records_.GROUP, "group_ratification", "group_breakdown_reason")
+    series = (*records_.GROUP, "group_ratification", "group_breakdown_reason", "group_major_attacks")
     assert tuple(res.groups)[:len(series)] == series
     assert all(k.startswith("choice_") for k in tuple(res.groups)[len(series):])
     assert res.tables is not None and res.tables.audit.shape[:2] == (2, 3)
@@ -289,6 +289,35 @@ def test_the_audit_shows_the_margin_each_type_would_have(flagship: totalpeace.Sc
     assert np.all(limited | greedy | talking.group_outside_option.isna())
     assert limited.any() and (greedy & ~limited).any()
     assert np.all(talking.margin_if_greedy <= talking.margin_if_limited + 1e-5)
+
+
+def test_the_flagship_draws_major_attacks_at_its_tables_and_the_state_reacts_to_them(
+        flagship: totalpeace.Scenario) -> None:
+    """From `policy.draw_attacks_from` each group at an open table commits major attacks at its own type's rate
+    (docs/model.md 7.4): audit.parquet's `major_attacks` counts them, the results carry them per group, summary.json
+    per table, and a bargaining table is never left bargaining in a month of attacks (suspended, or ended); without
+    the field the flagship, which dates none, has none."""
+    assert flagship.policy.draw_attacks_from == flagship.start and not flagship.policy.attacks
+    results = totalpeace.simulate(flagship, runs=30, seed=5, months=36)
+    frame = results.audit_frame()
+    attacked = frame[frame.major_attacks > 0]
+    assert len(attacked) > 10
+    previous = frame.groupby(["run", "table"]).phase.shift()
+    was_bargaining = previous.isin(["exploration", "formal_talks", "partial_agreements"])
+    reacted = attacked[was_bargaining[attacked.index]]
+    assert len(reacted) > 0
+    assert set(reacted.reason) <= {"SUSPENDED_ATTACK", "ENDED_STALLED", "ENDED_SPOILER", "ENDED_DEADLINE",
+                                   "BROKE_DOWN"}
+    per_group = results.groups["group_major_attacks"].sum(axis=(0, 1))
+    for gid in results.tables.groups:
+        g = results.group_ids.index(gid)
+        assert per_group[g] == frame[frame.table == gid].major_attacks.sum()
+        entry = results.summary()["groups"][gid]["negotiation"]
+        assert entry["major_attacks"]["mean"] == pytest.approx(per_group[g] / results.runs)
+        assert 0.0 <= entry["suspended_share"] <= 1.0
+    dated_only = flagship.model_copy(update={"policy": flagship.policy.model_copy(update={"draw_attacks_from": None})})
+    quiet = totalpeace.simulate(dated_only, runs=10, seed=5, months=24).audit_frame()
+    assert (quiet.major_attacks == 0).all()
 
 
 def test_the_audit_stores_the_terms_of_each_months_hazard(flagship: totalpeace.Scenario) -> None:

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from totalpeace.model.params import params_record
+from totalpeace.model.tables import beliefs
 from totalpeace.model.tables import layout as L
 from totalpeace.model.tables.agenda import agenda_points, empty_points
 from totalpeace.model.tables.issues import (
@@ -44,6 +45,7 @@ class Run:
         self.order = np.arange(G, dtype=np.int64)
         self.static = np.zeros((G, L.N_TB))
         self.static[:, L.TB_START] = 0
+        self.static[:, L.TB_DRAW_FROM] = -1  # only the attacks a test sets (IN_ATTACKS), unless it draws them
         self.static[:, L.TB_POLITICAL] = 1
         self.static[:, L.TB_PRIOR:L.TB_PRIOR + 3] = prior
         self.lo, self.hi = np.zeros((G, K)), np.ones((G, K))
@@ -186,6 +188,57 @@ def test_a_second_attack_while_suspected_ends_the_table() -> None:
     run.step()
     assert run.phase[0] == Phase.BROKEN_DOWN
     assert run.audit[0, L.AU_REASON] == Reason.ENDED_SPOILER
+
+
+def test_drawn_attacks_are_poisson_at_the_rate() -> None:
+    """One uniform decides the month's count (the inverse of Poisson's distribution function): over evenly spread
+    uniforms the counts have the rate as mean and exp(-rate) zeros, and a uniform of 0 draws none."""
+    u = (np.arange(200_000) + 0.5) / 200_000
+    for rate in (0.01, 0.05, 0.2, 1.5):
+        counts = np.array([beliefs.drawn_attacks(rate, x) for x in u])
+        assert counts.mean() == pytest.approx(rate, rel=1e-3)
+        assert np.mean(counts == 0) == pytest.approx(np.exp(-rate), abs=1e-5)
+    assert beliefs.drawn_attacks(0.5, 0.0) == 0.0
+
+
+def test_attacks_are_drawn_from_the_scenarios_month_at_the_table_and_never_in_a_ceasefire() -> None:
+    """A group at its table commits drawn major attacks only from `TB_DRAW_FROM`, only outside a ceasefire; the
+    state reads each as it reads a dated one: the bargaining table is suspended."""
+    run = Run(groups=1, prior=(0.6, 0.3, 0.1), params={"belief_suspend": 0.15}, true_type=0)
+    run.inp[:, L.IN_RENT] = 20.0  # no deal in sight: the table only explores, nothing paid for it
+    run.static[0, L.TB_DRAW_FROM] = 3
+    run.inp[0, L.IN_ATTACK_DRAW] = 0.995  # one attack at a limited group's rate, 0.01 a month (P(0) = 0.990)
+    run.history(3)
+    assert run.phase[0] == Phase.EXPLORATION and run.audit[0, L.AU_ATTACKS] == 0
+    run.inp[0, L.IN_SCHEDULED_CEASEFIRE] = 1.0  # the group's own ceasefire: its attacks are violations, not drawn
+    run.step()
+    assert run.audit[0, L.AU_ATTACKS] == 0 and run.phase[0] == Phase.EXPLORATION
+    run.inp[0, L.IN_SCHEDULED_CEASEFIRE] = 0.0
+    run.step()
+    assert run.audit[0, L.AU_ATTACKS] == 1
+    assert run.phase[0] == Phase.SUSPENDED and run.audit[0, L.AU_REASON] == Reason.SUSPENDED_ATTACK
+
+
+@pytest.mark.parametrize("true_type", [0, 1, 2])
+def test_each_type_attacks_at_its_own_rate_and_only_at_an_open_table(true_type: int) -> None:
+    """The drawn count is the group's own type's (spoiling_rate_limited, _greedy, _total): over many months at a
+    table the mean matches it; a group with no table commits none the tables see."""
+    rates = (DEFAULTS["spoiling_rate_limited"], DEFAULTS["spoiling_rate_greedy"], DEFAULTS["spoiling_rate_total"])
+    run = Run(groups=2, prior=(0.6, 0.2, 0.2), params={"belief_suspend": 1.0, "belief_end": 1.0}, true_type=true_type)
+    run.inp[:, L.IN_RENT] = 20.0
+    run.static[:, L.TB_DRAW_FROM] = 0
+    run.static[1, L.TB_START] = -1  # the second group has no table
+    seen = []
+    for _ in range(4000):
+        run.inp[:, L.IN_ATTACK_DRAW] = run.rng.random(2)
+        run.step()
+        seen.append(run.audit[:, L.AU_ATTACKS].copy())
+        if run.phase[0] == Phase.SUSPENDED:  # keep the table open: the count, not the state's conduct, is tested
+            run.phase[0] = Phase.EXPLORATION
+    seen = np.array(seen)
+    rate = rates[true_type]
+    assert seen[:, 0].mean() == pytest.approx(rate, abs=4 * np.sqrt(rate / len(seen)))
+    assert seen[:, 1].sum() == 0
 
 
 def test_deadline_ends_a_table_without_agreement() -> None:

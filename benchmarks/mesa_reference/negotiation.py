@@ -85,10 +85,12 @@ class TableDesk:
                 scheduled_zone[g.index, j] = 1.0 if t.tid in model.zones_of(g.index, month) else 0.0
         nat = np.array([model.state.cohesion, model.schedule.political_cost[month], model.legitimacy])
         u = model.rng.random((len(model.group_list), L.N_U))
+        inputs = self.inputs(month, power_without_zone)
+        inputs[:, L.IN_ATTACK_DRAW] = model.rng.random(len(model.group_list))  # the month's drawn major attacks
         t = self.terms
         tables_month(month, self.engine, model.phased, self.order, self.p, t.static, t.lo, t.hi, t.agenda, t.cost,
                      t.weights, t.stake_pos, t.stake_sal, t.ratify, t.veto_params, t.veto_salience, self.phase,
-                     self.st, self.x, self.closed, self.cap, self.bdm, self.inputs(month, power_without_zone), nat,
+                     self.st, self.x, self.closed, self.cap, self.bdm, inputs, nat,
                      members, scheduled_zone, u, self.out, self.zones, self.audit, self.package, self.work)
         p = model.p
         for g in model.group_list:

@@ -28,7 +28,7 @@ AUDIT_COLUMNS = {  # audit column -> name in the frame and the summary
     L.AU_TRUST: "trust", L.AU_CEASEFIRE: "ceasefire", L.AU_HAZARD: "breakdown_hazard",
     L.AU_MARGIN_TYPES: "margin_if_limited", L.AU_MARGIN_TYPES + 1: "margin_if_greedy",
     **{L.AU_HAZARD_TERMS + c: f"hazard_{term}" for c, term in enumerate(L.HAZARD_TERMS)},
-    L.AU_WALKAWAY: "group_walkaway_option",
+    L.AU_WALKAWAY: "group_walkaway_option", L.AU_ATTACKS: "major_attacks",
 }
 # What raised the commitment hazard in the month a table broke down (`hazard_drivers`): the hazard's terms that can
 # raise it, and the base rate h_0 that none of them explains
@@ -216,6 +216,8 @@ def table_summary(records: TableRecords, t: int, forms: RunForms | None = None) 
         "ratification_rejected_share": float(rejected[signed].mean()) if signed.any() else 0.0,
         "rejected_by": {VETO_PLAYERS[v]: float(np.mean(rejecting == v)) for v in np.unique(rejecting) if v >= 0},
         "why_broken_down": _shares(why),
+        "suspended_share": float((reason == Reason.SUSPENDED_ATTACK).any(axis=1).mean()),
+        "major_attacks": run_stats(np.nansum(audit[:, :, L.AU_ATTACKS], axis=1)),
         "hazard_drivers": hazard_drivers(end_terms),
         "stalled_by": _shares(stalls),
         "group_margin": run_stats(run_margin),
@@ -290,6 +292,11 @@ def explain(gid: str, entry: dict[str, Any], top: int = 3) -> list[str]:
         parts = [f"{DESCRIPTION[Reason[name]]} ({share:.0%})"
                  for name, share in list(entry["why_broken_down"].items())[:top]]
         lines.append(f"Why it broke down: {'; '.join(parts)}.")
+    attacks = entry.get("major_attacks") or {}
+    if attacks.get("mean"):
+        lines.append(f"Major attacks by the group the state saw at its table: {attacks['mean']:.2f} a run on average; "
+                     f"suspended by the state after an attack or a violation in {entry['suspended_share']:.0%} of "
+                     f"runs.")
     drivers = entry.get("hazard_drivers") or {}
     if drivers:
         parts = [f"{HAZARD_DRIVERS[name]} {share:.0%}" for name, share in list(drivers.items())[:top + 1]]
@@ -350,16 +357,19 @@ def compare(base: TableRecords, variant: TableRecords) -> list[dict[str, Any]]:
 
 def group_series(records: TableRecords, n_groups: int) -> dict[str, np.ndarray]:
     """Per-group monthly series (R, M, G) derived from the audit, for Results.groups and the pattern catalogue:
-    `group_ratification` (-1 in a month a veto player rejects the agreement, +1 when it is ratified, 0 otherwise) and
+    `group_ratification` (-1 in a month a veto player rejects the agreement, +1 when it is ratified, 0 otherwise),
     `group_breakdown_reason` (in the month a table ends, what ended it: 1 an attack by the group, 2 a ceasefire
     violation, 3 the state's own decision, 4 the group walking away (commitment hazard), 5 an attack on it by another
-    group; 0 otherwise)."""
+    group; 0 otherwise) and `group_major_attacks` (the major attacks the state saw of the group at its table: the
+    scenario's dated ones and those drawn, docs/model.md 7.4)."""
     R, M, _ = records.reason.shape
     ratification = np.zeros((R, M, n_groups))
     cause = np.zeros((R, M, n_groups))
+    attacks = np.zeros((R, M, n_groups))
     for t, g in enumerate(records.slots):
         reason = records.reason[:, :, t]
         ratification[:, :, g] = np.where(reason == Reason.RATIFICATION_REJECTED, -1.0,
                                          np.where(reason == Reason.RATIFIED, 1.0, 0.0))
         cause[:, :, g] = records.audit[:, :, t, L.AU_CAUSE]
-    return {"group_ratification": ratification, "group_breakdown_reason": cause}
+        attacks[:, :, g] = records.audit[:, :, t, L.AU_ATTACKS]
+    return {"group_ratification": ratification, "group_breakdown_reason": cause, "group_major_attacks": attacks}

@@ -55,6 +55,7 @@ MASSACRES = int(Purpose.MASSACRES)
 WILLINGNESS = int(Purpose.WILLINGNESS)
 SPLIT_HAZARD = int(Purpose.SPLIT_HAZARD)
 VIOLATIONS_SEEN = int(Purpose.VIOLATIONS_SEEN)
+MAJOR_ATTACKS = int(Purpose.MAJOR_ATTACKS)  # one per group: its drawn major attacks at its table
 ALIVE = 0.5  # a group with fewer members than this (in the country and abroad) no longer acts
 HESITATING = 0.5  # the tables' willingness input of a declared-willing group that does not come this month
 
@@ -311,8 +312,10 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             no_losses, threat_ops, alive, willing, levers.attacks[m], violations_seen, violation_chances, phase,
             levers.guarantee[m], sanctuary_capacity, levers.ceasefire[m], levers.bilateral[m], levers.concessions[m],
             levers.zone[m], group_cohesion, state.trend[r], inputs)
+        attack_key = stream_key(seed, run, m, MAJOR_ATTACKS)
         for g in range(G):  # what the guarantors have deployed to verify (international.verification)
             inputs[g, TL.IN_VERIFICATION] = verify[g]
+            inputs[g, TL.IN_ATTACK_DRAW] = draw_uniform(draws, attack_key, g)
         national[0], national[1], national[2] = cohesion, levers.political_cost[m], legitimacy
         key = stream_key(seed, run, m, TALKS_ADVANCE)
         for g in range(G):

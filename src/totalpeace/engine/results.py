@@ -33,9 +33,9 @@ REQUIRED = ("homicide_rate", "homicides", "armed_group_members", "state_group_cl
             "neighbour_violence")
 GROUP_SERIES = ("group_members", "group_armed", "group_sanctuary", "group_territories", "group_phase", "group_rent",
                 "group_surplus", "group_verification", "group_relocated", "group_ratification",
-                "group_breakdown_reason", "group_support", "group_pay", "group_resources", "group_recruits",
-                "group_forced", "group_deserters", "group_removed", "choice_posture", "choice_exploit",
-                "choice_spoil", "choice_willingness")
+                "group_breakdown_reason", "group_major_attacks", "group_support", "group_pay", "group_resources",
+                "group_recruits", "group_forced", "group_deserters", "group_removed", "choice_posture",
+                "choice_exploit", "choice_spoil", "choice_willingness")
 SIGNED_PHASES = [int(Phase.FINAL_AGREEMENT), int(Phase.IMPLEMENTATION), int(Phase.DEMOBILIZED)]
 TERRITORY_SERIES = ("territory_state_control", "territory_homicides", "territory_vacated",
                     "territory_social_leader_killings", "territory_massacres", "territory_displaced",

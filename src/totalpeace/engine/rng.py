@@ -39,6 +39,7 @@ class Purpose(IntEnum):
     VIOLATIONS_SEEN = 13
     CRIME_DRIFT = 14
     REGIONAL_DRIFT = 15
+    MAJOR_ATTACKS = 16
 
 
 class Draws(NamedTuple):

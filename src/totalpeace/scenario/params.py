@@ -176,10 +176,14 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "other two types, and each run draws the group's true type from this prior.", bounds=(0.34, 1.0)),
     ParamSpec("spoiling_rate_limited", 0.01, 0.001, 0.05, "1 / month", "M1.3", ASSUMPTION,
               "Monthly rate of major attacks (and attacks on other tables' groups) the state expects of a limited "
-              "spoiler in talks."),
+              "spoiler in talks; where the scenario draws attacks (policy.draw_attacks_from), the rate at which a "
+              "limited group at an open table, outside a ceasefire, commits them."),
     ParamSpec("spoiling_rate_greedy", 0.05, 0.01, 0.2, "1 / month", "M1.3", ASSUMPTION,
               "The same rate for a greedy spoiler (violence as pressure: ELN attacks rose 349 -> 386 while it "
-              "explored talks in 2014, MECHANISMS.md M6.1)."),
+              "explored talks in 2014, MECHANISMS.md M6.1). The major attacks dated at Colombia's tables give "
+              "0.03-0.08 a month: the ELN 2 in the 24 months of its 2017-19 talks (Jan 2018, Jan 2019; "
+              "timeline.csv), the FARC 2 in the 46 of Havana (Nov 2014, Apr 2015; history_events.csv) and 1 in the "
+              "37 of the Caguán (Feb 2002)."),
     ParamSpec("spoiling_rate_total", 0.2, 0.05, 0.5, "1 / month", "M1.3",
               "Stedman (1997); Kydd & Walter (2002) [R]; size [P]",
               "The same rate for a total spoiler, who attacks to derail the process."),

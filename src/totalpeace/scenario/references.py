@@ -121,6 +121,8 @@ def _policy(scenario: Scenario, territories: set[str]) -> list[Problem]:
                 out.append(((*loc, "territories"), "territories are the zone's: set zone = true, or leave them out"))
     for i, event in enumerate(policy.events):
         out += _date(scenario, event.date, ("policy", "events", i, "date"))
+    if policy.draw_attacks_from is not None:
+        out += _date(scenario, policy.draw_attacks_from, ("policy", "draw_attacks_from"))
     out += _negotiation(scenario)
     if scenario.security.purge is not None:
         purge = scenario.security.purge
@@ -292,6 +294,8 @@ def notices(scenario: Scenario) -> list[Problem]:
     dated += [(("policy", "ceasefires", i, "start"), c.start) for i, c in enumerate(policy.ceasefires)]
     dated += [(("policy", "concessions", i, "start"), c.start) for i, c in enumerate(policy.concessions)]
     dated += [(("policy", "events", i, "date"), e.date) for i, e in enumerate(policy.events)]
+    if policy.draw_attacks_from is not None:
+        dated.append((("policy", "draw_attacks_from"), policy.draw_attacks_from))
     if scenario.security.purge is not None:
         dated.append((("security", "purge", "date"), scenario.security.purge.date))
     for loc, when in dated:

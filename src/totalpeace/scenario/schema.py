@@ -378,6 +378,11 @@ class Policy(Strict):
                                          "(0 none, 1 elected on ending the war): it lowers the state's outside option "
                                          "at every table.")
     attacks: list[Attack] = Field(default_factory=list, description="Dated attacks and violations the state observes.")
+    draw_attacks_from: YearMonth | None = Field(
+        None, description="First month in which each group at an open table, outside a ceasefire, also commits major "
+        "attacks drawn at its own type's monthly rate (spoiling_rate_limited, _greedy, _total: the rates the "
+        "state's reading of attacks expects), beside the dated attacks; none: only the dated ones, as in a "
+        "historical scenario, whose attacks are history.")
     veto_players: dict[VetoPlayer, VetoPlayerTerms] = Field(default_factory=dict, description="Overrides of the veto "
                                                             "players' defaults.")
     events: list[Event] = Field(default_factory=list)

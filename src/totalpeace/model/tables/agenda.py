@@ -31,6 +31,7 @@ from totalpeace.model.tables.layout import (
     N_TB,
     TB_CONDITIONAL,
     TB_DEADLINE,
+    TB_DRAW_FROM,
     TB_EMPTY,
     TB_EXPLORED,
     TB_PARALLEL,
@@ -40,6 +41,7 @@ from totalpeace.model.tables.layout import (
     TB_TRACK,
 )
 from totalpeace.model.tables.veto import N_VP, VP_APPROVAL, VP_CAPABILITY, VP_SENSITIVITY, VP_STAGE
+from totalpeace.scenario.dates import month_index
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "negotiation"
 DEFAULT_RATIFICATION = {"political": ("congress", "court"), "socio_legal": ("court",)}
@@ -160,6 +162,8 @@ def build_agenda(scenario, group_ids: list[str], table_start: np.ndarray, params
     stake_pos, stake_sal = np.zeros((G, 2, K)), np.zeros((G, 2, K))
     ratify = np.zeros((G, N_VETO))
     static[:, TB_START] = -1.0
+    static[:, TB_DRAW_FROM] = -1.0
+    draw_from = scenario.policy.draw_attacks_from
     for g, gid in enumerate(group_ids):
         group = scenario.groups.get(gid)
         label = group.spoiler if group is not None else "greedy"
@@ -173,6 +177,8 @@ def build_agenda(scenario, group_ids: list[str], table_start: np.ndarray, params
         static[g, TB_TRACK] = float(TRACKS.index(track))
         static[g, TB_DEADLINE] = float(table.deadline_months or 0)
         static[g, TB_CONDITIONAL] = float(table.conditional)
+        if draw_from is not None:
+            static[g, TB_DRAW_FROM] = float(max(0, month_index(scenario.start, draw_from)))
         static[g, TB_EXPLORED] = float(table.opening_phase == "formal_talks")
         static[g, TB_PARALLEL] = float(table.parallel_issues or 0)
         for k, issue in enumerate(ISSUES):

@@ -110,6 +110,21 @@ def spoiling_rates(p, out: np.ndarray) -> None:
 
 
 @numba.njit(cache=True)
+def drawn_attacks(rate: float, u: float) -> float:
+    """The month's major attacks by a group at its table, Poisson at `rate` from one uniform draw `u` (the inverse
+    of the distribution function, so one draw decides the count). The rate is the group's own type's
+    (`spoiling_rates`), the one the state's reading of attacks expects of that type: spoilers reveal themselves by
+    the violence the state sees (Kydd and Walter 2002), and the state's Bayes rule is right on average."""
+    count, term = 0, math.exp(-rate)
+    cumulative = term
+    while u >= cumulative and count < 100:
+        count += 1
+        term *= rate / count
+        cumulative += term
+    return float(count)
+
+
+@numba.njit(cache=True)
 def violation_rates(p, out: np.ndarray) -> None:
     """Monthly rates of the scenario's dated ceasefire violations by type (while a ceasefire is in force); the
     violations the state sees of a group's own conduct are read against `choices.violation_chances` instead."""

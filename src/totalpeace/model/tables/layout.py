@@ -24,7 +24,7 @@ IN_PRESSURE = 10  # the state's repression pressure on the group before concessi
 IN_ALIVE = 11  # 1 while the group exists
 IN_WILLING = 12  # 1 if the group comes to talk this month; 1/2 if it declared itself willing but hesitates this month
 # (it keeps its place in the phased order); 0 if not (model/choices.py: willingness)
-IN_ATTACKS = 13  # major attacks by the group this month (scenario events; the posture is not read, 7.13)
+IN_ATTACKS = 13  # major attacks by the group this month (scenario events; drawn ones are added by the step, 7.4)
 IN_VIOLATIONS = 14  # ceasefire violations by the group this month (scenario events)
 IN_ATTACKS_ON_TABLES = 15  # attacks by the group on groups at other tables (spoiling; scenario events, 7.13)
 IN_ATTACKED = 16  # attacks the group suffered from others this month (Kydd-Walter: partly attributed to it)
@@ -41,7 +41,8 @@ IN_COHESION = 26  # the group's internal cohesion
 IN_TREND = 27  # its expected trajectory: the smoothed monthly growth of its members (values.trend_step; 1 / month)
 IN_VIOLATIONS_SEEN = 28  # ceasefire violations the state saw of the group's own conduct last month (0/1)
 IN_VIOLATION_CHANCE = 29  # 3 columns: the chance of seeing one last month were it limited, greedy, total
-N_IN = 32
+IN_ATTACK_DRAW = 32  # a uniform draw for the month's major attacks where the scenario draws them (7.4)
+N_IN = 33
 
 # ---------------------------------------------------------------------------------------------------------------
 # Each table's fixed terms, from the scenario (one row per group slot).
@@ -55,7 +56,8 @@ TB_PRIOR = 5  # 3 columns: the state's prior over (limited, greedy, total); its 
 TB_EXPLORED = 8  # 1 if the table opens in formal talks (its exploratory phase concluded before the scenario)
 TB_PARALLEL = 9  # agenda issues this table negotiates at once (0: the parameter parallel_issues)
 TB_EMPTY = 10  # bit mask of the agenda points (bit n - 1 for point n) that settle none of the model's issues
-N_TB = 11
+TB_DRAW_FROM = 11  # first month in which the group's major attacks at its table are drawn (-1: only the dated ones)
+N_TB = 12
 
 # National quantities (one vector per run and month).
 NAT_COHESION = 0  # security-force cohesion K (M3.2)
@@ -146,7 +148,9 @@ N_HAZARD_TERMS = len(HAZARD_TERMS)
 # The group's outside option were it to walk away (7.5): war once the concessions in force lapse, plus its
 # reservation premium; the commitment hazard's shortfall is measured against it (AU_GROUP_OUTSIDE without concessions)
 AU_WALKAWAY = AU_HAZARD_TERMS + N_HAZARD_TERMS
-N_AU = AU_WALKAWAY + 1
+# The major attacks by the group the state saw this month: the scenario's dated ones and those drawn (7.4)
+AU_ATTACKS = AU_WALKAWAY + 1
+N_AU = AU_ATTACKS + 1
 
 # What ended a table (AU_CAUSE; the codes of the pattern catalogue's `breakdown_reason`, validation/statistics.py)
 CAUSE_NONE, CAUSE_ATTACK, CAUSE_VIOLATION, CAUSE_STATE, CAUSE_GROUP, CAUSE_SPOILER = range(6)

@@ -55,6 +55,7 @@ from totalpeace.model.tables.issues import (
     Phase,
 )
 from totalpeace.model.tables.layout import (
+    AU_ATTACKS,
     AU_BELIEF_GREEDY,
     AU_BELIEF_LIMITED,
     AU_BELIEF_TOTAL,
@@ -87,6 +88,7 @@ from totalpeace.model.tables.layout import (
     IN_ALIVE,
     IN_ARMED,
     IN_ARREST,
+    IN_ATTACK_DRAW,
     IN_ATTACKED,
     IN_ATTACKS,
     IN_ATTACKS_ON_TABLES,
@@ -159,6 +161,7 @@ from totalpeace.model.tables.layout import (
     ST_TYPE,
     TB_CONDITIONAL,
     TB_DEADLINE,
+    TB_DRAW_FROM,
     TB_EMPTY,
     TB_EXPLORED,
     TB_PARALLEL,
@@ -479,7 +482,15 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
         has_table = static[g, TB_START] >= 0
         alive = inp[g, IN_ALIVE] > 0
         violations = inp[g, IN_VIOLATIONS] + inp[g, IN_VIOLATIONS_SEEN]  # scheduled, and seen of its own conduct
-        hostile = inp[g, IN_ATTACKS] + violations + inp[g, IN_ATTACKS_ON_TABLES]
+        # major attacks: the scenario's dated ones and, from the month the scenario draws them, those the group's own
+        # type commits at an open table outside a ceasefire (beliefs.drawn_attacks)
+        attacks = inp[g, IN_ATTACKS]
+        if (static[g, TB_DRAW_FROM] >= 0 and month >= static[g, TB_DRAW_FROM] and unresolved(ph)
+                and st[g, ST_CEASEFIRE] == 0 and inp[g, IN_SCHEDULED_CEASEFIRE] == 0):
+            beliefs.spoiling_rates(p, rates)
+            attacks += beliefs.drawn_attacks(rates[int(st[g, ST_TYPE])], inp[g, IN_ATTACK_DRAW])
+        audit[g, AU_ATTACKS] = attacks
+        hostile = attacks + violations + inp[g, IN_ATTACKS_ON_TABLES]
 
         # --- opening
         if has_table and ph == NONE:
@@ -651,7 +662,7 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
             for t in range(N_TYPES):
                 loglik[t] = 0.0
             beliefs.spoiling_rates(p, rates)
-            beliefs.count_loglik(inp[g, IN_ATTACKS] + inp[g, IN_ATTACKS_ON_TABLES]
+            beliefs.count_loglik(attacks + inp[g, IN_ATTACKS_ON_TABLES]
                                  + p.misattribution * inp[g, IN_ATTACKED], rates, loglik)
             in_ceasefire = st[g, ST_CEASEFIRE] > 0 or inp[g, IN_SCHEDULED_CEASEFIRE] > 0
             if in_ceasefire:
@@ -670,7 +681,7 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
             # --- the state's conduct (and what moved it: the month's own attacks, violations, or attacks suffered)
             ended = False
             trigger = CAUSE_STATE
-            if inp[g, IN_ATTACKS] + inp[g, IN_ATTACKS_ON_TABLES] > 0:
+            if attacks + inp[g, IN_ATTACKS_ON_TABLES] > 0:
                 trigger = CAUSE_ATTACK
             elif violations > 0:
                 trigger = CAUSE_VIOLATION
@@ -680,7 +691,7 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                 trigger = int(st[g, ST_CAUSE])  # a suspended table ends for what suspended it
             # an attack, or violence while the state suspects a total spoiler, suspends (or ends) a bargaining table;
             # quiet months with the suspicion gone let a suspended one resume (or end)
-            provoked = bargaining(ph) and (inp[g, IN_ATTACKS] > 0 or (hostile > 0 and belief[TOTAL] > p.belief_suspend))
+            provoked = bargaining(ph) and (attacks > 0 or (hostile > 0 and belief[TOTAL] > p.belief_suspend))
             calm = st[g, ST_QUIET] >= p.resume_months and belief[TOTAL] <= p.belief_suspend
             if unresolved(ph) and belief[TOTAL] > p.belief_end:
                 ph, reason, ended = BROKEN, R_ENDED_SPOILER, True
