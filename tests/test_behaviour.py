@@ -207,10 +207,15 @@ def test_ceasefire_with_zone_leaves_the_eln_stronger():
 # 3. Guarantors
 # ------------------------------------------------------------------------------------------------------------------
 def test_guarantors_lower_the_breakdown_of_the_eln_table():
-    """M4.1 credible commitment (Walter 1997, 1999): third-party guarantors make talks and deals less likely to fail."""
+    """M4.1 credible commitment (Walter 1997, 1999): third-party guarantors make talks and deals less likely to fail.
+    Run by run: a broken-down table is a yes or no whose odds vary across runs (each run draws its parameters, its
+    type and its attacks, shared by both ensembles), and since the flagship draws attacks the state's reactions to
+    them end tables the guarantors do not protect (docs/model.md 7.4), so the unpaired rank test no longer sees the
+    effect the pairing measures (0.655 against 0.57, 4.3 standard errors, Mann-Whitney p 0.04 on the calibration of
+    docs/validation.md 10.57)."""
     broken = {v: (group_series(results(v), "group_phase", ELN)[:, -1] == Phase.BROKEN_DOWN).astype(float)
               for v in ("no_eln_guarantors", "flagship")}
-    assert_greater(broken["no_eln_guarantors"], broken["flagship"],
+    assert_paired_greater(broken["no_eln_guarantors"], broken["flagship"],
                    "share of runs with the ELN table broken down by month 36, no guarantors vs Cuba+Venezuela+"
                    "Norway+UN")
 

@@ -54,12 +54,14 @@ def test_the_start_checks_say_they_read_the_figures_the_scales_are_set_from() ->
 
 
 def test_the_flagship_holds_what_the_rule_gives_over_its_calibration() -> None:
-    """A small version of `python tools/flagship_scales.py` (20 posterior draws x 5 runs, one seed, against the
-    shipped 100 x 5 over two seeds, whose seeds differ by about 8%): the flagship's values are within 30% of it, so
-    a model change that moves the conflict killings of 2018-2021 calls for running the script again."""
+    """A small version of `python tools/flagship_scales.py` (40 posterior draws x 5 runs, one seed, against the
+    shipped 100 x 5 over two seeds, whose seeds differ by 6% and 14%): the flagship's values are within 30% of it, so
+    a model change that moves the conflict killings of 2018-2021 calls for running the script again. (With 20 draws
+    the confinement rate of the calibration of docs/validation.md 10.57 came out at 3.79, 6.13 and 5.63 over seeds
+    1-3, too noisy for the 30%; with 40 at 4.68 and 5.82.)"""
     tool = load_tool("flagship_scales")
     flagship = load_scenario("colombia-2022").parameters
     registry = {rate: BY_NAME[rate].default for rate in RATES}
-    scaled = tool.scaled_rates(tool.measured(seed=1, workers=2, draws=20), registry)
+    scaled = tool.scaled_rates(tool.measured(seed=1, workers=2, draws=40), registry)
     for rate, (_at, _median, value) in scaled.items():
         assert getattr(flagship, rate) == pytest.approx(value, rel=0.3), rate

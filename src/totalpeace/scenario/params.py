@@ -279,12 +279,13 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "Rent per member of a group's richest faction relative to the group's mean (drug-trafficking fronts).",
               bounds=(1.0, 100.0)),
     # --- M4.1 / M5.1 commitment ------------------------------------------------------------------------------------------
-    ParamSpec("breakdown_hazard_base", 0.0104, 0.0065, 0.0164, "1 / month", "M4.1",
+    ParamSpec("breakdown_hazard_base", 0.0038, 0.0002, 0.009, "1 / month", "M4.1",
               "Walter (1999): 9 of 17 civil-war negotiations failed [R]; h_0 such that about half of the tables "
               "without guarantors end unsigned within four years of opening, for any reason (the hazard with its "
-              "covariates, which raise it above h_0, and the state's decisions): the flagship's insurgent and "
-              "dissident tables at the registry defaults, all guarantors removed (tools/hazard_prior.py: 50% at "
-              "0.0104; 35% and 65% at the bounds) [S]", "h_0: baseline monthly hazard."),
+              "covariates, which raise it above h_0, and the state's decisions after the attacks it draws): the "
+              "flagship's insurgent and dissident tables at the registry defaults, all guarantors removed "
+              "(tools/hazard_prior.py: 50% at 0.0038, 65% at 0.009; 36% end with no hazard, so the range starts "
+              "near zero) [S]", "h_0: baseline monthly hazard."),
     ParamSpec("guarantor_effect", 1.0, 0.2, 2.0, "log hazard", "M4.1",
               "Walter (1997) third-party guarantees; Fortna (2003) [R]; size [P]",
               "beta_G: fall in log breakdown hazard at a full guarantor index G = 1."),
