@@ -216,7 +216,7 @@ def table_summary(records: TableRecords, t: int, forms: RunForms | None = None) 
         "ratification_rejected_share": float(rejected[signed].mean()) if signed.any() else 0.0,
         "rejected_by": {VETO_PLAYERS[v]: float(np.mean(rejecting == v)) for v in np.unique(rejecting) if v >= 0},
         "why_broken_down": _shares(why),
-        "suspended_share": float((reason == Reason.SUSPENDED_ATTACK).any(axis=1).mean()),
+        "suspended_share": float(outcome_flags(records, t)["suspended after an attack"].mean()),
         "major_attacks": run_stats(np.nansum(audit[:, :, L.AU_ATTACKS], axis=1)),
         "hazard_drivers": hazard_drivers(end_terms),
         "stalled_by": _shares(stalls),
@@ -318,10 +318,12 @@ def explain(gid: str, entry: dict[str, Any], top: int = 3) -> list[str]:
 
 
 def outcome_flags(records: TableRecords, t: int) -> dict[str, np.ndarray]:
-    """Per run: the table signed, was ratified, broke down (by the end)."""
+    """Per run: the table signed, was ratified, broke down (by the end), was suspended by the state after an attack
+    or a ceasefire violation at least once (what an adviser weighing conditional offers or a ceasefire asks)."""
     phase = records.phase[:, :, t].astype(int)
+    suspended = (records.reason[:, :, t].astype(int) == Reason.SUSPENDED_ATTACK).any(axis=1)
     return {"signed": np.isin(phase, SIGNED).any(axis=1), "ratified": np.isin(phase, IMPLEMENTED).any(axis=1),
-            "broken down": phase[:, -1] == Phase.BROKEN_DOWN}
+            "broken down": phase[:, -1] == Phase.BROKEN_DOWN, "suspended after an attack": suspended}
 
 
 def paired_difference(base: np.ndarray, variant: np.ndarray) -> tuple[float, float, float]:
@@ -333,9 +335,9 @@ def paired_difference(base: np.ndarray, variant: np.ndarray) -> tuple[float, flo
 
 
 def compare(base: TableRecords, variant: TableRecords) -> list[dict[str, Any]]:
-    """Every table of both ensembles, runs paired by id: for signed, ratified and broken down, the share of runs in
-    each and the paired difference with its 80% interval; the main reason each broke down and what mostly raised the
-    breakdown hazard where the hazard broke it; the median signed terms."""
+    """Every table of both ensembles, runs paired by id: for signed, ratified, broken down and suspended after an
+    attack, the share of runs in each and the paired difference with its 80% interval; the main reason each broke
+    down and what mostly raised the breakdown hazard where the hazard broke it; the median signed terms."""
     out = []
     for gid in [g for g in base.groups if g in variant.groups]:
         a, b = base.index(gid), variant.index(gid)

@@ -85,8 +85,8 @@ def _usd(stat: dict | None) -> str:
 
 
 def comparison_table(baseline: Results, variant: Results, labels: tuple[str, str], suffix: str = "") -> str:
-    """Tables of both ensembles paired run by run: signed, ratified, broken down, the main reason for breakdowns and
-    the signed terms."""
+    """Tables of both ensembles paired run by run: signed, ratified, broken down, suspended after an attack, the main
+    reason for breakdowns and the signed terms."""
     if baseline.tables is None or variant.tables is None:
         return ""
     rows = []
