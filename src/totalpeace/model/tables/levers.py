@@ -1,6 +1,7 @@
-"""Dated attacks and violations from the scenario, month by month: what the state observes at the tables until the
-groups choose their violence themselves (#15). (The political cost of war is a lever of the schedule, which applies
-the events that change it: engine/schedule.py.)"""
+"""Dated attacks and violations from the scenario, month by month: what the state observes at the tables besides the
+groups' own ceasefire violations and, from `policy.draw_attacks_from`, the major attacks the tables' step draws
+(tables/month.py). (The political cost of war is a lever of the schedule, which applies the events that change it:
+engine/schedule.py.)"""
 
 from __future__ import annotations
 

@@ -3,8 +3,10 @@
 For every group slot, in the order of section 3 of docs/model.md (step "Negotiation"):
 
 1. the true type of each group is drawn once, in the first month, from the prior whose mode is its spoiler label;
-2. a table opens on its date when the group exists and is willing (in phased mode only once the tables before it are
-   resolved); the state's belief starts at the prior and the group's trust at the guarantors' level;
+2. the month's major attacks: the scenario's dated ones and, from `policy.draw_attacks_from`, those a group at an open
+   table outside a ceasefire commits at its own type's rate (beliefs.drawn_attacks); a table opens on its date when
+   the group exists and is willing (in phased mode only once the tables before it are resolved); the state's belief
+   starts at the prior and the group's trust at the guarantors' level;
 3. the concessions in force: the scenario's, withdrawn in a month the group attacks when the table is conditional,
    lapsed once the table has ended;
 4. both sides' outside options and values (values.py) and, at a bargaining table, the package on the table from the
