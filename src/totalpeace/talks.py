@@ -182,11 +182,10 @@ def table_summary(records: TableRecords, t: int, forms: RunForms | None = None) 
     R = phase.shape[0]
     agenda = [k for k in range(len(ISSUES)) if records.on_agenda[t, k]]
     opened = ((reason != Reason.WAITING) & (reason != Reason.NO_TABLE)).any(axis=1)
-    signed_month = np.where(np.isin(phase, SIGNED).any(axis=1), np.argmax(np.isin(phase, SIGNED), axis=1), -1)
-    signed = signed_month >= 0
-    implemented = np.isin(phase, IMPLEMENTED).any(axis=1)
+    flags = outcome_flags(records, t)
+    signed, implemented, broken = flags["signed"], flags["ratified"], flags["broken down"]
+    signed_month = np.where(signed, np.argmax(np.isin(phase, SIGNED), axis=1), -1)
     ended_at = np.where(np.isin(reason, ENDING).any(axis=1), np.argmax(np.isin(reason, ENDING), axis=1), -1)
-    broken = phase[:, -1] == Phase.BROKEN_DOWN
     open_month = np.argmax(opened[:, None] & (reason != Reason.WAITING) & (reason != Reason.NO_TABLE), axis=1)
     why = reason[np.arange(R)[broken], np.maximum(ended_at[broken], 0)]
     why = why[ended_at[broken] >= 0]
@@ -216,7 +215,7 @@ def table_summary(records: TableRecords, t: int, forms: RunForms | None = None) 
         "ratification_rejected_share": float(rejected[signed].mean()) if signed.any() else 0.0,
         "rejected_by": {VETO_PLAYERS[v]: float(np.mean(rejecting == v)) for v in np.unique(rejecting) if v >= 0},
         "why_broken_down": _shares(why),
-        "suspended_share": float(outcome_flags(records, t)["suspended after an attack"].mean()),
+        "suspended_share": float(flags["suspended after an attack"].mean()),
         "major_attacks": run_stats(np.nansum(audit[:, :, L.AU_ATTACKS], axis=1)),
         "hazard_drivers": hazard_drivers(end_terms),
         "stalled_by": _shares(stalls),
