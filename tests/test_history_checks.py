@@ -45,8 +45,9 @@ def test_the_eln_talks_resume_after_the_calm_months_as_in_march_2018(defaults: d
 
 def test_every_negotiation_pattern_is_produced(defaults: dict[str, float]) -> None:
     # Ratification votes and the audit's reasons are produced: no #16 pattern is left "not yet produced".
-    assert set(defaults) == {"havana-signed-4-years", "plebiscite-then-congress", "eln-talks-end-2019",
-                             "eln-talks-end-reason", "eln-talks-resumed-2018", "caguan-breakdown-3-years"}
+    assert set(defaults) == {"havana-signed-4-years", "plebiscite-then-congress", "havana-talks-resumed-2014",
+                             "eln-talks-end-2019", "eln-talks-end-reason", "eln-talks-resumed-2018",
+                             "caguan-breakdown-3-years"}
     assert all(np.isfinite(v) for v in defaults.values())
 
 

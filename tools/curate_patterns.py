@@ -402,6 +402,14 @@ def talks_observations(events: list[dict[str, str]]) -> list[dict[str, str]]:
                    "the plebiscite of 2 Oct 2016 rejected the first text (50.2% No); Congress ratified the revised "
                    "text on 29-30 Nov 2016 (history_events.csv); a run reproduces it when its first ratification "
                    "vote rejects and a later one ratifies", "2016-10..2016-11"))
+    alzate = history_event(events, "2014-11-16")
+    havana_resumed = history_event(events, "2014-12-10")
+    out.append(row("havana_talks_resumed_2014", 1.0, 1.0, 1.0, "yes (1) / no (0)",
+                   f"2014-11-16: {alzate['source']} | 2014-12-10: {havana_resumed['source']}",
+                   "Santos suspended the Havana talks on 16 November 2014 after the FARC seized General Alzate in "
+                   "Chocó and resumed them on 10 December, 24 days later, once the hostages were freed "
+                   "(history_events.csv); a run reproduces it when the FARC table, suspended in November or December "
+                   "2014, bargains again by February 2015", "2014-11..2015-02"))
     resumed = history_event(events, "2018-03-12")
     out.append(row("eln_talks_resumed_2018", 1.0, 1.0, 1.0, "yes (1) / no (0)",
                    f"2018-01-09: {timeline('2018-01-09')['source']} | 2018-03-12: {resumed['source']}",
