@@ -13,10 +13,11 @@ municipal``), plus a small in-script table of dated events with their URLs and q
 
 * ``patterns.csv``        one row per observation (or per year / department of a series): value, band, unit,
                           source and how the band was set;
-* ``history_events.csv``  dated events the historical scenarios need that ``timeline.csv`` lacks (the 2015 ceasefire
-                          interruptions and bombing suspensions, the Congress's ratification, the end of the FARC's
-                          weapons hand-over, the ex-combatants' accreditation, the Duque government's conditions to
-                          the ELN, the break with Venezuela, the Segunda Marquetalia);
+* ``history_events.csv``  dated events the historical scenarios need that ``timeline.csv`` lacks (the Caguán's
+                          crisis and deadline of January 2002, the 2015 ceasefire interruptions and bombing
+                          suspensions, the Congress's ratification, the end of the FARC's weapons hand-over, the
+                          ex-combatants' accreditation, the Duque government's conditions to the ELN, the break with
+                          Venezuela, the Segunda Marquetalia);
 * ``colombia_2017.csv``   the numbers behind ``colombia-2017``: group sizes at the start, and the stocks the scenario
                           format cannot hold yet (the ex-combatant pool, support networks), so that the rebuilt model
                           can wire them in;
@@ -66,6 +67,19 @@ STOCK_COLUMNS = ["item", "group", "territory", "year", "value", "unit", "source"
 
 # Dated events the shipped timeline lacks, read in the pages cited (all published before August 2022).
 EVENTS = [
+    ("2002-01-14", "The Caguán talks saved hours before Pastrana's deadline for the FARC to leave the zone: the FARC "
+     "accept the document of the Group of Friendly Countries (France, Mexico, Spain, Italy, Switzerland, Sweden, "
+     "Norway, Canada, Cuba)",
+     "Government of Colombia (Pastrana); FARC-EP; the Group of Friendly Countries",
+     "Proceso, 18 Jan 2002: https://www.proceso.com.mx/239408/pastrana-impuso-condiciones-a-las-farc",
+     "Era la tarde del lunes 14 y faltaban apenas unas horas para que se cumpliera el plazo que el propio Pastrana "
+     "estableció para que las FARC abandonaran la zona desmilitarizada [...] El proceso de paz se había salvado"),
+    ("2002-01-20", "The Caguán table sets 7 April 2002 as the date by which to sign a ceasefire agreement; Pastrana "
+     "extends the demilitarised zone to 10 April",
+     "Government of Colombia (Pastrana); FARC-EP; UN, the Group of Friendly Countries",
+     "La Jornada (DPA, AFP), 21 Jan 2002: https://aniversario.jornada.com.mx/2002/01/21/028n1mun.html",
+     "La mesa de negociación se fija como meta llegar a la firma de acuerdos con cese de fuego y de hostilidades "
+     "a partir de la disminución del conflicto, teniendo como fecha para lograrlo el 7 de abril de 2002"),
     ("2013-05-26",
      "Havana: first partial agreement, on point 1 of the agenda (comprehensive rural reform), after six "
      "months of talks; the talks resume on 11 June on point 2 (political participation)",
