@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from totalpeace.model.params import params_record
-from totalpeace.model.tables import beliefs
+from totalpeace.model.tables import beliefs, values
 from totalpeace.model.tables import layout as L
 from totalpeace.model.tables.agenda import agenda_points, empty_points
 from totalpeace.model.tables.issues import (
@@ -674,3 +674,13 @@ def test_havana_agrees_its_eight_issues_in_the_six_points_of_its_scenario() -> N
     eln = engine.world.group_ids.index("eln")  # a table without points: one issue after another
     on = engine.tables.agenda[eln] > 0
     assert list(engine.tables.agenda[eln][on]) == list(range(1, int(on.sum()) + 1))
+
+
+def test_a_side_at_indifference_accepts_whatever_the_rounding() -> None:
+    # A package the protocol places on the state's outside option is worth d to within a rounding error, above or
+    # below depending on the order of a sum: it is accepted either way, and a package short by more is not.
+    for d in (0.689763678625171, -0.35, 705.6185302734375):
+        assert values.accepts(d, d)
+        assert values.accepts(np.nextafter(d, -np.inf), d)
+        assert values.accepts(d - 1e-12 * max(1.0, abs(d)), d)
+        assert not values.accepts(d - 1e-6 * max(1.0, abs(d)), d)

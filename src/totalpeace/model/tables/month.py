@@ -627,8 +627,8 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                     x[g, k] = x_new[k]
                 group_value = values.linear_value(const[GROUP], lin[GROUP], x[g])
                 state_value = values.linear_value(const[STATE], lin[STATE], x[g])
-                group_yes = true_type != TOTAL and group_value >= d_true
-                state_yes = state_value >= d_state
+                group_yes = true_type != TOTAL and values.accepts(group_value, d_true)
+                state_yes = values.accepts(state_value, d_state)
                 # Why not, when not: the state concedes nothing; nothing it may concede is enough; or the overlap.
                 if group_yes and state_yes:
                     reason = R_BARGAINING if ph != EXPLORATION else R_EXPLORING
@@ -657,8 +657,8 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
             else:
                 group_value = values.linear_value(const[GROUP], lin[GROUP], x[g])
                 state_value = values.linear_value(const[STATE], lin[STATE], x[g])
-                group_yes = true_type != TOTAL and group_value >= d_true
-                state_yes = state_value >= d_state
+                group_yes = true_type != TOTAL and values.accepts(group_value, d_true)
+                state_yes = values.accepts(state_value, d_state)
 
             # --- Bayes on attacks, violations, attacks on other tables and misattributed violence (Kydd-Walter)
             for t in range(N_TYPES):

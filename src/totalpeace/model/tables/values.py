@@ -222,3 +222,16 @@ def linear_value(const: float, lin: np.ndarray, x: np.ndarray) -> float:
     for k in range(x.shape[0]):
         v += lin[k] * x[k]
     return v
+
+
+ACCEPT_TOLERANCE = 1e-9  # relative: what rounding may take from a package placed on a side's outside option
+
+
+@numba.njit(cache=True)
+def accepts(value: float, outside: float) -> bool:
+    """A side accepts a package worth at least its outside option, at indifference included: U >= d - 1e-9 max(1,
+    |d|). The protocols place packages exactly on a side's outside option when its constraint binds (the state's,
+    whenever the best it may offer is what the group gets), and the value, a sum over issues, then lands a rounding
+    error above or below d, so that an exact comparison accepts or refuses the same package depending on the order
+    of a sum (an engine and the reference that computes the same inputs in another order parted on it)."""
+    return value >= outside - ACCEPT_TOLERANCE * max(1.0, abs(outside))
