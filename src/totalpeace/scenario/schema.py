@@ -258,7 +258,9 @@ class Table(Strict):
                                              "order of data/negotiation/issues.csv. Say in source what the table "
                                              "agreed.")
     deadline_months: int | None = Field(None, ge=1, le=1200, description="The state ends the table if no final "
-                                        "agreement is signed this many months after it opens.")
+                                        "agreement is signed this many months after it opens. Nothing anticipates "
+                                        "it: a deadline ends a table, it does not hurry the sides (no deadline "
+                                        "effect in the model).")
     conditional: bool = Field(False, description="Concessions are withdrawn in a month the group attacks or violates "
                               "a ceasefire (conditional offers).")
     ratification: list[VetoPlayer] | None = Field(None, description="Veto players that must ratify the agreement, in "
