@@ -587,7 +587,7 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
             best_for_group = const[GROUP]
             for k in range(K):
                 best_for_group += lin[GROUP, k] * (hi_eff[k] if lin[GROUP, k] > 0 else lo_eff[k])
-            sees_deal = state_budget > 0 and best_for_group >= d_seen
+            sees_deal = state_budget > 0 and values.accepts(best_for_group, d_seen)
             # what it pays to keep the table: concessions in force (a zone, suspended operations or arrest orders) are
             # worth their cost only while a deal is in sight (the Caguán, ended with its zone in February 2002)
             paying_for_nothing = n_conc > 0 and not sees_deal
@@ -634,7 +634,7 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                     reason = R_BARGAINING if ph != EXPLORATION else R_EXPLORING
                 elif state_budget <= 0:
                     reason = R_STATE_OUTSIDE_OPTION
-                elif best_for_group < d_true:
+                elif not values.accepts(best_for_group, d_true):
                     reason = R_GROUP_OUTSIDE_OPTION
                 elif not state_yes:
                     reason = R_STATE_REJECTS
