@@ -81,9 +81,9 @@ def farc_tables_after_april_2002(overrides: list[str]) -> tuple[float, float]:
     out = simulate_ensemble(load_scenario("colombia-1998", overrides), RUNS, 1).outputs
     phase = np.rint(out.group("phase", "farc")).astype(int)
     after = month_index(out.start, "2002-05")
-    signed = np.isin(phase, SIGNED)
-    still_open = ((phase[:, after:] != BROKEN) & ~signed[:, after:] & (phase[:, after:] != int(Phase.NONE))).any(axis=1)
-    signed_late = signed[:, after:].any(axis=1) & ~signed[:, :after].any(axis=1)
+    before, late = phase[:, :after], phase[:, after:]
+    still_open = (~np.isin(late, (BROKEN, int(Phase.NONE), *SIGNED))).any(axis=1)
+    signed_late = np.isin(late, SIGNED).any(axis=1) & ~np.isin(before, SIGNED).any(axis=1)
     return float(still_open.mean()), float(signed_late.mean())
 
 
