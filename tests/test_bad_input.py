@@ -96,6 +96,13 @@ def test_attacks_drawn_from_before_the_start(cli, write):
     assert "policy.draw_attacks_from" in msg and "month must be 01-12" in msg
 
 
+def test_table_deadline_not_after_its_start_or_given_twice(cli, write):
+    msg = _fails(cli, "show", str(_variant(write, '[policy.tables.eln]\ndeadline = "2022-08"\n')))
+    assert "policy.tables.eln.deadline" in msg and "2022-08 is not after the table's start 2022-08" in msg
+    msg = _fails(cli, "show", str(_variant(write, '[policy.tables.eln]\ndeadline = "2024-08"\ndeadline_months = 24\n')))
+    assert "policy.tables.eln.deadline" in msg and "not both" in msg
+
+
 def test_invalid_month(cli, write):
     msg = _fails(cli, "show", str(_variant(write, 'start = "2022-13"\n')))
     assert "start" in msg and "month must be 01-12" in msg

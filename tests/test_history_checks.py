@@ -75,7 +75,7 @@ def test_havana_signs_in_some_runs_with_the_calibrated_parameters() -> None:
     assert share(["parameters.calibration=colombia-history"], "havana-signed-4-years") > 0.0
 
 
-def farc_tables_after_april_2002(overrides: list[str]) -> tuple[float, float]:
+def farc_tables_after_april_2002(overrides: list[str] | dict) -> tuple[float, float]:
     """Shares of colombia-1998's runs whose FARC table is still bargaining (or suspended) after April 2002, and whose
     first signed phase comes after it, under the government elected on defeating the guerrillas."""
     out = simulate_ensemble(load_scenario("colombia-1998", overrides), RUNS, 1).outputs
@@ -88,10 +88,21 @@ def farc_tables_after_april_2002(overrides: list[str]) -> tuple[float, float]:
 
 
 def test_the_caguan_table_does_not_outlive_the_deadline_of_january_2002() -> None:
-    # Pastrana's deadline (7 April 2002, set on 20 January; deadline_months = 39 in colombia-1998) ends every table
-    # still unsigned in April 2002. Without it, at the calibrated point, a table resumed after the Gechem hijacking
-    # goes on bargaining under Uribe and is signed there in about a quarter of the runs (docs/validation.md 10.61).
+    # Pastrana's deadline (7 April 2002, set on 20 January; deadline = "2002-04" in colombia-1998) ends every table
+    # still unsigned in April 2002, however late it opened. Without it (a deadline past the scenario's end), at the
+    # calibrated point, a table resumed after the Gechem hijacking goes on bargaining under Uribe and is signed there
+    # in about a quarter of the runs (docs/validation.md 10.61, 10.64).
     calibrated = ["parameters.calibration=colombia-patterns"]
     assert farc_tables_after_april_2002(calibrated) == (0.0, 0.0)
-    still_open, signed_late = farc_tables_after_april_2002([*calibrated, "policy.tables.farc.deadline_months=1200"])
+    still_open, signed_late = farc_tables_after_april_2002([*calibrated, "policy.tables.farc.deadline=2100-01"])
     assert still_open >= 0.1 and signed_late >= 0.05
+
+
+def test_a_calendar_deadline_ends_a_table_that_opened_late() -> None:
+    # The deadline is a month, whatever the table's opening: a Caguán opened in June 2000 still ends in April 2002,
+    # where 39 months counted from its opening (the rule before docs/validation.md 10.64) would run to Sep 2003.
+    late = {"parameters.calibration": "colombia-patterns", "policy.tables.farc.start": "2000-06"}
+    assert farc_tables_after_april_2002(late) == (0.0, 0.0)
+    counted = {**late, "policy.tables.farc.deadline": None, "policy.tables.farc.deadline_months": 39}
+    still_open, _signed_late = farc_tables_after_april_2002(counted)
+    assert still_open >= 0.1

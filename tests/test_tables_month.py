@@ -46,6 +46,7 @@ class Run:
         self.static = np.zeros((G, L.N_TB))
         self.static[:, L.TB_START] = 0
         self.static[:, L.TB_DRAW_FROM] = -1  # only the attacks a test sets (IN_ATTACKS), unless it draws them
+        self.static[:, L.TB_DEADLINE_MONTH] = -1  # no calendar deadline
         self.static[:, L.TB_POLITICAL] = 1
         self.static[:, L.TB_PRIOR:L.TB_PRIOR + 3] = prior
         self.lo, self.hi = np.zeros((G, K)), np.ones((G, K))
@@ -248,6 +249,18 @@ def test_deadline_ends_a_table_without_agreement() -> None:
     phases, reasons = run.history(12)
     assert Reason.ENDED_DEADLINE in reasons
     assert phases[reasons.index(Reason.ENDED_DEADLINE)] == Phase.BROKEN_DOWN
+
+
+def test_calendar_deadline_ends_a_table_in_its_month_whenever_it_opened() -> None:
+    # A table allowed to open in month 3 with a calendar deadline in month 8 is ended in month 8, five months after
+    # it opened; counted from its opening (deadline_months 8) it would run to month 11.
+    run = Run(groups=1, true_type=0, params={"belief_suspend": 1.0, "belief_end": 1.0})
+    run.static[0, L.TB_START] = 3
+    run.static[0, L.TB_DEADLINE_MONTH] = 8
+    run.inp[:, L.IN_RENT] = 20.0
+    phases, reasons = run.history(12)
+    assert reasons.index(Reason.ENDED_DEADLINE) == 8
+    assert all(phase != Phase.BROKEN_DOWN for phase in phases[:8])
 
 
 def test_conditional_concessions_are_withdrawn_in_a_month_of_attacks_and_lapse_when_the_table_ends() -> None:

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from totalpeace.errors import format_path
 from totalpeace.scenario import paths
 from totalpeace.scenario.dates import add_months, month_index
-from totalpeace.scenario.schema import ID_PATTERN, Scenario
+from totalpeace.scenario.schema import ID_PATTERN, Scenario, Table
 from totalpeace.territories import TerritoryTable, load_territories
 
 PRESENCE_TOLERANCE = 0.01
@@ -44,6 +44,19 @@ def _ids(kind: str, known: set[str], refs: list[str], loc: tuple[Any, ...]) -> l
 def _date(scenario: Scenario, when: str, loc: tuple[Any, ...]) -> list[Problem]:
     if month_index(scenario.start, when) < 0:
         return [Problem(loc, f"{when} is before the scenario's start {scenario.start}", (("start",),))]
+    return []
+
+
+def _deadline(tab: Table, loc: tuple[Any, ...]) -> list[Problem]:
+    """A table's calendar deadline must come after its start, and a table has one kind of deadline at most."""
+    if tab.deadline is None:
+        return []
+    if tab.deadline_months is not None:
+        return [Problem((*loc, "deadline"), "give deadline (a month) or deadline_months (months after the table "
+                         "opens), not both", ((*loc, "deadline_months"),))]
+    if month_index(tab.start, tab.deadline) < 1:
+        return [Problem((*loc, "deadline"), f"{tab.deadline} is not after the table's start {tab.start}",
+                        ((*loc, "start"),))]
     return []
 
 
@@ -101,6 +114,7 @@ def _policy(scenario: Scenario, territories: set[str]) -> list[Problem]:
         if gid not in groups:
             out.append((("policy", "tables", gid), f"no group with id {gid!r}{paths.suggest(gid, sorted(groups))}"))
         out += _date(scenario, tab.start, ("policy", "tables", gid, "start"))
+        out += _deadline(tab, ("policy", "tables", gid))
     out += _ids("group", groups, policy.talks.order, ("policy", "talks", "order"))
     for i, gid in enumerate(policy.talks.order):
         if gid in groups and gid not in policy.tables:

@@ -458,7 +458,8 @@ CATALOGUE: tuple[Pattern, ...] = (
             "Do the Caguán talks break down after about three years (Jan 1999 - Feb 2002)?", S98,
             "caguan_months_to_breakdown", lambda r: st.months_to_breakdown(r.outputs, "farc", "1999-01"),
             "months from Jan 1999 to the FARC table's breakdown, without signing first (none: not reproduced); the "
-            "scenario's deadline of April 2002 (39 months) bounds it above, so it tests an early end or a signature",
+            "scenario's deadline of April 2002 (39 months from Jan 1999) bounds it above, so it tests an early end or "
+            "a signature",
             "months", diagnose=talks_outcome("farc")),
     # ---- #17 state, foreign actors and outcomes -------------------------------------------------------------------
     Pattern("ceasefire-conflict-deaths", "#17 (a)",

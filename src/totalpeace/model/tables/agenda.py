@@ -31,6 +31,7 @@ from totalpeace.model.tables.layout import (
     N_TB,
     TB_CONDITIONAL,
     TB_DEADLINE,
+    TB_DEADLINE_MONTH,
     TB_DRAW_FROM,
     TB_EMPTY,
     TB_EXPLORED,
@@ -163,6 +164,7 @@ def build_agenda(scenario, group_ids: list[str], table_start: np.ndarray, params
     ratify = np.zeros((G, N_VETO))
     static[:, TB_START] = -1.0
     static[:, TB_DRAW_FROM] = -1.0
+    static[:, TB_DEADLINE_MONTH] = -1.0
     draw_from = scenario.policy.draw_attacks_from
     for g, gid in enumerate(group_ids):
         group = scenario.groups.get(gid)
@@ -176,6 +178,8 @@ def build_agenda(scenario, group_ids: list[str], table_start: np.ndarray, params
         static[g, TB_START] = float(table_start[g])
         static[g, TB_TRACK] = float(TRACKS.index(track))
         static[g, TB_DEADLINE] = float(table.deadline_months or 0)
+        if table.deadline is not None:
+            static[g, TB_DEADLINE_MONTH] = float(month_index(scenario.start, table.deadline))
         static[g, TB_CONDITIONAL] = float(table.conditional)
         if draw_from is not None:
             static[g, TB_DRAW_FROM] = float(max(0, month_index(scenario.start, draw_from)))

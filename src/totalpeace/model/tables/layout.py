@@ -57,7 +57,8 @@ TB_EXPLORED = 8  # 1 if the table opens in formal talks (its exploratory phase c
 TB_PARALLEL = 9  # agenda issues this table negotiates at once (0: the parameter parallel_issues)
 TB_EMPTY = 10  # bit mask of the agenda points (bit n - 1 for point n) that settle none of the model's issues
 TB_DRAW_FROM = 11  # first month in which the group's major attacks at its table are drawn (-1: only the dated ones)
-N_TB = 12
+TB_DEADLINE_MONTH = 12  # month (from the scenario's start) by which the state wants a final agreement (-1: none)
+N_TB = 13
 
 # National quantities (one vector per run and month).
 NAT_COHESION = 0  # security-force cohesion K (M3.2)

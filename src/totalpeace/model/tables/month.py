@@ -163,6 +163,7 @@ from totalpeace.model.tables.layout import (
     ST_TYPE,
     TB_CONDITIONAL,
     TB_DEADLINE,
+    TB_DEADLINE_MONTH,
     TB_DRAW_FROM,
     TB_EMPTY,
     TB_EXPLORED,
@@ -236,6 +237,15 @@ def deal_at_stake(phase: int) -> bool:
 def unresolved(phase: int) -> bool:
     """An open table that has not yet ended in implementation or breakdown."""
     return bargaining(phase) or phase in (SUSPENDED, FINAL)
+
+
+@numba.njit(cache=True)
+def past_deadline(static: np.ndarray, months_open: float, month: int) -> bool:
+    """Whether a table's deadline has come: `months_open` months after it opened (`deadline_months`) or the calendar
+    month (`deadline`, a month index from the scenario's start), whichever the scenario gave."""
+    if static[TB_DEADLINE] > 0 and months_open >= static[TB_DEADLINE]:
+        return True
+    return static[TB_DEADLINE_MONTH] >= 0 and month >= static[TB_DEADLINE_MONTH]
 
 
 # Each actor's utility form for the solvers (protocol.py): the two signatories linear, the mediators quadratic. A
@@ -697,8 +707,7 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
             calm = st[g, ST_QUIET] >= p.resume_months and belief[TOTAL] <= p.belief_suspend
             if unresolved(ph) and belief[TOTAL] > p.belief_end:
                 ph, reason, ended = BROKEN, R_ENDED_SPOILER, True
-            elif (static[g, TB_DEADLINE] > 0 and (bargaining(ph) or ph == SUSPENDED)
-                  and st[g, ST_MONTHS_OPEN] >= static[g, TB_DEADLINE]):
+            elif (bargaining(ph) or ph == SUSPENDED) and past_deadline(static[g], st[g, ST_MONTHS_OPEN], month):
                 ph, reason, ended = BROKEN, R_ENDED_DEADLINE, True
             elif provoked and paying_for_nothing:
                 ph, reason, ended = BROKEN, R_ENDED_STALLED, True
