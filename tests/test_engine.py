@@ -357,6 +357,21 @@ def test_the_audit_stores_the_terms_of_each_months_hazard(flagship: totalpeace.S
     assert any(entry["hazard_drivers"] for entry in summaries.values())
 
 
+def test_the_summary_names_each_tables_deadline(flagship: totalpeace.Scenario) -> None:
+    """A table's deadline as the scenario set it is in its summary and in the first line the terminal, the report
+    and the dashboard show; a table without one says nothing of it."""
+    scenario = flagship.model_copy(deep=True)
+    scenario.policy.tables["eln"].deadline = "2023-08"
+    scenario.policy.tables["clan_del_golfo"].deadline_months = 12
+    results = totalpeace.simulate(scenario, runs=4, seed=1, months=14)
+    summaries = talks.summaries(results.tables)
+    assert summaries["eln"]["deadline"] == "2023-08"
+    assert summaries["clan_del_golfo"]["deadline"] == "12 months after opening"
+    lines = {gid: talks.explain(gid, entry)[0] for gid, entry in summaries.items()}
+    assert lines["eln"].startswith("eln (political track; the state's deadline 2023-08): signed in")
+    assert "deadline" not in lines["segunda_marquetalia"]
+
+
 def test_records_summarise_the_state(zone_path: tuple) -> None:
     engine, batch = zone_path
     rec, st, world = batch.records, batch.state, engine.arrays

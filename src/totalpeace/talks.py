@@ -69,6 +69,7 @@ class TableRecords:
     ceiling: np.ndarray  # (n, K) the most that may be conceded
     engine: str = "nash"
     extra: dict[str, Any] = field(default_factory=dict)
+    deadline: list[str] = field(default_factory=list)  # (n,) the state's deadline as the scenario set it, "" for none
 
     def index(self, gid: str) -> int:
         return self.groups.index(gid)
@@ -83,7 +84,7 @@ def merge_tables(parts: list[TableRecords | None]) -> TableRecords | None:
         groups=first.groups, slots=first.slots, phase=np.concatenate([p.phase for p in parts]),
         reason=np.concatenate([p.reason for p in parts]), audit=np.concatenate([p.audit for p in parts]),
         package=np.concatenate([p.package for p in parts]), track=first.track, on_agenda=first.on_agenda,
-        opening=first.opening, ceiling=first.ceiling, engine=first.engine)
+        opening=first.opening, ceiling=first.ceiling, engine=first.engine, deadline=first.deadline)
 
 
 def audit_frame(records: TableRecords, run_ids: np.ndarray, months: list[str]) -> pd.DataFrame:
@@ -204,6 +205,7 @@ def table_summary(records: TableRecords, t: int, forms: RunForms | None = None) 
     run_margin, run_state_margin = _run_means(margin), _run_means(state_margin)
     return {
         "track": records.track[t],
+        "deadline": records.deadline[t] if records.deadline else "",
         "agenda": {ISSUES[k]: {"opening": float(records.opening[t, k]), "ceiling": float(records.ceiling[t, k])}
                    for k in agenda},
         "opened_share": float(opened.mean()),
@@ -285,8 +287,9 @@ def summaries(records: TableRecords, forms: RunForms | None = None) -> dict[str,
 
 def explain(gid: str, entry: dict[str, Any], top: int = 3) -> list[str]:
     """Plain-language lines: the outcome, why the table broke down, what held it up, what was signed."""
-    lines = [f"{gid} ({entry['track'].replace('_', '-')} track): signed in {entry['signed_share']:.0%} of runs, "
-             f"ratified in {entry['ratified_share']:.0%}, broke down in {entry['broken_down_share']:.0%}."]
+    deadline = f"; the state's deadline {entry['deadline']}" if entry.get("deadline") else ""
+    lines = [f"{gid} ({entry['track'].replace('_', '-')} track{deadline}): signed in {entry['signed_share']:.0%} of "
+             f"runs, ratified in {entry['ratified_share']:.0%}, broke down in {entry['broken_down_share']:.0%}."]
     if entry["why_broken_down"]:
         parts = [f"{DESCRIPTION[Reason[name]]} ({share:.0%})"
                  for name, share in list(entry["why_broken_down"].items())[:top]]
