@@ -44,6 +44,18 @@ def test_show_json_is_complete_and_sourced(cli):
     assert len(info["scenario_sha256"]) == 64
 
 
+def test_show_dates_each_tables_deadline(cli):
+    code, out, err = cli("show", "colombia-1998", "--json")
+    assert code == 0, err
+    dated = [t for t in json.loads(out)["timeline"] if t["date"] == "2002-04"]
+    assert [t["what"] for t in dated] == ["the state's deadline for a final agreement with farc: it ends the table if "
+                                          "none is signed"]
+    code, out, err = cli("show", "colombia-1998", "--json", "--set", "policy.tables.auc.deadline_months=30")
+    assert code == 0, err
+    opening = [t["what"] for t in json.loads(out)["timeline"] if t["what"].startswith("table opens with auc")]
+    assert opening == ["table opens with auc (simultaneous talks); the state's deadline 30 months after opening"]
+
+
 def test_show_applies_overrides(cli):
     code, out, err = cli("show", "colombia-2022", "--json", "--set", "policy.decriminalization=0.5",
                          "--set", "security.buy_in=0.4", "--set", "international.venezuela.host_tolerance=0.2",

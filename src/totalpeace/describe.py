@@ -45,8 +45,13 @@ def _territories(scenario: Scenario) -> list[dict[str, Any]]:
 def _timeline(scenario: Scenario) -> list[dict[str, Any]]:
     policy, items = scenario.policy, []
     for gid, table in policy.tables.items():
-        items.append({"date": table.start, "what": f"table opens with {gid} ({policy.talks.mode} talks)",
+        months = table.deadline_months
+        counted = f"; the state's deadline {months} months after opening" if months else ""
+        items.append({"date": table.start, "what": f"table opens with {gid} ({policy.talks.mode} talks){counted}",
                       "source": table.source})
+        if table.deadline is not None:
+            items.append({"date": table.deadline, "what": f"the state's deadline for a final agreement with {gid}: it "
+                          "ends the table if none is signed", "source": table.source})
     for c in policy.concessions:
         span = f" for {c.months} months" if c.months else ""
         items.append({"date": c.start, "what": f"concession to {c.group}: {c.kind}{span}", "source": c.source})
