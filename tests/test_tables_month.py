@@ -261,6 +261,13 @@ def test_calendar_deadline_ends_a_table_in_its_month_whenever_it_opened() -> Non
     phases, reasons = run.history(12)
     assert reasons.index(Reason.ENDED_DEADLINE) == 8
     assert all(phase != Phase.BROKEN_DOWN for phase in phases[:8])
+    # a table that may open only after its deadline opens and is ended in the same month
+    late = Run(groups=1, true_type=0, params={"belief_suspend": 1.0, "belief_end": 1.0})
+    late.static[0, L.TB_START] = 3
+    late.static[0, L.TB_DEADLINE_MONTH] = 2
+    late.inp[:, L.IN_RENT] = 20.0
+    phases, reasons = late.history(5)
+    assert reasons[:4] == [Reason.WAITING] * 3 + [Reason.ENDED_DEADLINE] and phases[3] == Phase.BROKEN_DOWN
 
 
 def test_conditional_concessions_are_withdrawn_in_a_month_of_attacks_and_lapse_when_the_table_ends() -> None:

@@ -45,8 +45,7 @@ def _territories(scenario: Scenario) -> list[dict[str, Any]]:
 def _timeline(scenario: Scenario) -> list[dict[str, Any]]:
     policy, items = scenario.policy, []
     for gid, table in policy.tables.items():
-        months = table.deadline_months
-        counted = f"; the state's deadline {months} months after opening" if months else ""
+        counted = f"; the state's deadline {table.deadline_label()}" if table.deadline_months else ""
         items.append({"date": table.start, "what": f"table opens with {gid} ({policy.talks.mode} talks){counted}",
                       "source": table.source})
         if table.deadline is not None:

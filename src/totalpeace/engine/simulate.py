@@ -52,17 +52,13 @@ def table_records(scenario: Scenario, world, tables: Agenda, audit: np.ndarray, 
         audit=audit.astype(np.float32, copy=False), package=package.astype(np.float32, copy=False),
         track=[TRACKS[int(tables.static[g, TL.TB_TRACK])] for g in slots], on_agenda=tables.agenda[slots] > 0,
         opening=tables.lo[slots], ceiling=tables.hi[slots], engine=scenario.model.negotiation_engine,
-        deadline=[deadline_text(scenario.policy.tables.get(world.group_ids[g])) for g in slots])
+        deadline=[_deadline_label(scenario, world.group_ids[g]) for g in slots])
 
 
-def deadline_text(table) -> str:
-    """A table's deadline as the scenario set it, for the audit's summary: "2002-04", "24 months after opening" or
-    "" (none)."""
-    if table is None:
-        return ""
-    if table.deadline is not None:
-        return table.deadline
-    return f"{table.deadline_months} months after opening" if table.deadline_months else ""
+def _deadline_label(scenario: Scenario, gid: str) -> str:
+    """The deadline of the group's table as the scenario set it ("" for a group without a table: a splinter's)."""
+    table = scenario.policy.tables.get(gid)
+    return table.deadline_label() if table is not None else ""
 
 
 def simulate(scenario: Scenario, runs: int = 200, seed: int = 1, months: int | None = None,

@@ -272,6 +272,12 @@ class Table(Strict):
                                                   "order; default: congress and court (political track), court "
                                                   "(socio-legal).")
 
+    def deadline_label(self) -> str:
+        """The deadline as the scenario set it, for what users read: "2002-04", "24 months after opening" or ""."""
+        if self.deadline is not None:
+            return self.deadline
+        return f"{self.deadline_months} months after opening" if self.deadline_months else ""
+
     @field_validator("offer")
     @classmethod
     def _offer_range(cls, value: dict[str, float]) -> dict[str, float]:
