@@ -3,8 +3,11 @@ in an observation's departments, at the start and later, measured on the engine'
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
-from support import load_tool
+from support import TOOLS, load_tool
 
 from totalpeace import load_scenario
 
@@ -30,3 +33,12 @@ def test_the_eln_starts_in_the_former_farc_departments_and_without_recruits_shri
                           "2013-10", 4, 1, "former_farc_departments")[0]
     assert idle.loc["eln", "members 2013-10"] < idle.loc["eln", "members at the start"]
     assert table.loc["eln", "members 2013-10"] > idle.loc["eln", "members 2013-10"]
+
+
+def test_bad_flags_get_a_clear_error_naming_the_flag() -> None:
+    tool = [sys.executable, str(TOOLS / "group_geography.py"), "--runs", "2", "--month", "2013-01"]
+    for flag, message in ((["--group", "nope"], "--group: no group 'nope' in colombia-2012 (its groups: farc, eln"),
+                          (["--observation", "nope"], "--observation: no observation 'nope'"),
+                          (["--set", "parameters.movement_rate=-1"], "parameters.movement_rate")):
+        done = subprocess.run([*tool, *flag], capture_output=True, text=True)
+        assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from totalpeace.engine.simulate import build_engine
+from totalpeace.errors import InputError
 from totalpeace.scenario.dates import month_index
 from totalpeace.scenario.loader import load_scenario
 from totalpeace.scenario.schema import Scenario
@@ -79,13 +80,21 @@ def main() -> None:
     parser.add_argument("--observation", default="former_farc_departments")
     args = parser.parse_args()
 
-    scenario = load_scenario(args.scenario, ["parameters.calibration=colombia-patterns", *args.sets])
+    try:
+        scenario = load_scenario(args.scenario, ["parameters.calibration=colombia-patterns", *args.sets])
+    except InputError as error:
+        parser.error(str(error))
+    if args.observation not in load_observations():
+        parser.error(f"--observation: no observation {args.observation!r} in patterns.csv")
     table, snapshots, names = geography(scenario, args.month, args.runs, args.seed, args.observation)
+    groups = list(table.index[:-1])  # the scenario's groups and the splinters the model may create
+    if args.group is not None and args.group not in groups:
+        parser.error(f"--group: no group {args.group!r} in {args.scenario} (its groups: {', '.join(groups)})")
     print(f"{args.scenario}, {args.runs} runs, seed {args.seed}, {' '.join(args.sets) or 'as shipped'}: share of each "
           f"group's members in {args.observation}")
     print(table.round(2).to_string())
     if args.group:
-        g = list(table.index).index(args.group)
+        g = groups.index(args.group)
         rows = pd.DataFrame({f"month {m}": members[g] for m, members in snapshots.items()}, index=names.index)
         rows.insert(0, "territory", names)
         print(f"\n{args.group}: members per territory (mean over runs)")
