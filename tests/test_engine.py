@@ -8,6 +8,8 @@ test_mesa_crosscheck.py.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -22,7 +24,10 @@ from totalpeace.model import choices, contest, economy, security, violence
 from totalpeace.model.tables import layout as TL
 from totalpeace.model.tables import month as tables_
 from totalpeace.model.tables.issues import N_ISSUES, Phase
+from totalpeace.model.tables.reasons import Reason
 from totalpeace.scenario.schema import Initial
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 MONTHS = 30
 ZONE_VARIANT = """
@@ -370,6 +375,31 @@ def test_the_summary_names_each_tables_deadline(flagship: totalpeace.Scenario) -
     lines = {gid: talks.explain(gid, entry)[0] for gid, entry in summaries.items()}
     assert lines["eln"].startswith("eln (political track; the state's deadline 2023-08): signed in")
     assert "deadline" not in lines["segunda_marquetalia"]
+
+
+def test_the_example_deadline_ends_the_eln_table_and_its_pressure_decides_whether_it_hurries() -> None:
+    """examples/variant-eln-deadline.toml, with a state and a group that both accept a package from early on (the
+    reservations of the Mesa cross-check's stress variant) and a slow table (six months a point): no ELN table
+    bargains after June 2025 (but for a text the ratification sends back that month, ended in the next),
+    whatever deadline_pressure; with the pressure at 1 the sides hurry as the deadline nears
+    and the table signs in more runs than with none, on the same draws (docs/model.md 7.2)."""
+    deal_in_reach = ["parameters.reservation_limited=0.0", "parameters.reservation_greedy=0.1",
+                     "parameters.political_value_months=48", "parameters.wealth_kept_months=60",
+                     "parameters.acceptance_slope=10", "parameters.talks_phase_months=6"]
+    signed = {}
+    for pressure in (0.0, 1.0):
+        scenario = totalpeace.load_scenario(str(EXAMPLES / "variant-eln-deadline.toml"),
+                                            [*deal_in_reach, f"parameters.deadline_pressure={pressure}"])
+        assert scenario.policy.tables["eln"].deadline == "2025-06"
+        results = totalpeace.simulate(scenario, runs=40, seed=1, months=36)
+        t = results.tables.groups.index("eln")
+        phase, reason = results.tables.phase[:, :, t].astype(int), results.tables.reason[:, :, t].astype(int)
+        talking = np.isin(phase[:, 34:], (Phase.EXPLORATION, Phase.FORMAL_TALKS, Phase.PARTIAL_AGREEMENTS,
+                                          Phase.SUSPENDED))  # month 34 is June 2025
+        # only a signed text the ratification sent back that month is at the table, and it is ended the next
+        assert (reason[:, 34:][talking] == Reason.RATIFICATION_REJECTED).all() and not talking[:, -1].any()
+        signed[pressure] = int(talks.outcome_flags(results.tables, t)["signed"].sum())
+    assert signed[1.0] >= signed[0.0] + 8  # measured: 32 against 14 of 40
 
 
 def test_records_summarise_the_state(zone_path: tuple) -> None:

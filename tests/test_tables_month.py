@@ -24,7 +24,14 @@ from totalpeace.model.tables.issues import (
     TOTAL,
     Phase,
 )
-from totalpeace.model.tables.month import initial_state, month_work, tables_month
+from totalpeace.model.tables.month import (
+    deadline_hurry,
+    drafting_months,
+    initial_state,
+    month_work,
+    months_to_deadline,
+    tables_month,
+)
 from totalpeace.model.tables.reasons import Reason
 from totalpeace.scenario.params import PARAMETERS
 
@@ -268,6 +275,56 @@ def test_calendar_deadline_ends_a_table_in_its_month_whenever_it_opened() -> Non
     late.inp[:, L.IN_RENT] = 20.0
     phases, reasons = late.history(5)
     assert reasons[:4] == [Reason.WAITING] * 3 + [Reason.ENDED_DEADLINE] and phases[3] == Phase.BROKEN_DOWN
+
+
+def test_the_hurry_before_a_deadline_by_hand() -> None:
+    """docs/model.md 7.2: the pace times (W / M)^gamma when the W months of work left exceed the M months left."""
+    static = np.zeros(L.N_TB)
+    static[L.TB_DEADLINE_MONTH] = -1
+    assert months_to_deadline(static, 5.0, 9) == np.inf  # no deadline
+    static[L.TB_DEADLINE] = 12  # twelve months after opening ...
+    assert months_to_deadline(static, 5.0, 9) == 7.0
+    static[L.TB_DEADLINE_MONTH] = 13  # ... or month 13, whichever comes first
+    assert months_to_deadline(static, 5.0, 9) == 4.0
+    # five points two at a time at a 4-month pace: 2 + 2 + 2 + 2 + 4 months, and the exploration's 4 before them
+    assert drafting_months(5.0, 2.0, False, 4.0) == 12.0
+    assert drafting_months(5.0, 2.0, True, 4.0) == 16.0
+    assert drafting_months(0.0, 2.0, False, 4.0) == 0.0
+    assert deadline_hurry(12.0, 3.0, 1.0) == 4.0  # just enough to finish by the deadline on average
+    assert deadline_hurry(12.0, 3.0, 0.5) == 2.0
+    assert deadline_hurry(12.0, 3.0, 0.0) == 1.0  # nothing anticipates the deadline
+    assert deadline_hurry(2.0, 3.0, 1.0) == 1.0  # time enough: the usual pace
+    assert deadline_hurry(12.0, np.inf, 1.0) == 1.0  # no deadline
+
+
+def _signed_by(months: int, pressure: float, deadline: int, rent: float = 0.5, seeds: int = 40) -> list[int]:
+    """For each seed, the month a table (every issue a point, one at a time, a 4-month pace, explored) signs, or
+    -1; its calendar deadline at `deadline` (-1: none)."""
+    out = []
+    for seed in range(seeds):
+        run = Run(groups=1, params={"talks_phase_months": 4.0, "deadline_pressure": pressure,
+                                    "belief_suspend": 1.0, "belief_end": 1.0}, true_type=0)
+        run.rng = np.random.default_rng(seed)
+        run.static[0, L.TB_EXPLORED] = 1
+        run.static[0, L.TB_PARALLEL] = 1.0
+        run.static[0, L.TB_DEADLINE_MONTH] = deadline
+        run.inp[:, L.IN_RENT] = rent
+        _, reasons = run.history(months)
+        out.append(reasons.index(Reason.SIGNED) if Reason.SIGNED in reasons else -1)
+    return out
+
+
+def test_a_deadline_hurries_a_table_with_a_deal_in_reach_and_cannot_make_one() -> None:
+    """deadline_pressure: eight points at four months each are 32 months of work, and the deadline is in month 16.
+    A table that does not hurry (gamma 0) signs before it in almost no run; at gamma 1 the sides keep, month after
+    month, the pace that would finish by the deadline, so they sign before it in every run (at most a point a
+    month: eight months suffice); gamma 1/2 lies between. Without a deadline the pressure changes nothing, draw for
+    draw; and a group that prefers war signs under no deadline."""
+    signed = {g: sum(m >= 0 for m in _signed_by(18, g, 16)) for g in (0.0, 0.5, 1.0)}
+    assert signed[0.0] <= 2 < signed[0.5] < 40 == signed[1.0]
+    assert all(m < 16 for m in _signed_by(18, 1.0, 16))
+    assert _signed_by(60, 1.0, -1) == _signed_by(60, 0.0, -1)
+    assert all(m == -1 for m in _signed_by(18, 1.0, 16, rent=20.0, seeds=10))  # war pays more: nothing to hurry
 
 
 def test_conditional_concessions_are_withdrawn_in_a_month_of_attacks_and_lapse_when_the_table_ends() -> None:

@@ -109,6 +109,17 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "five stages (a point's time with a coefficient of variation from about 1 to 0.45). The histories of "
               "talks do not identify it (docs/validation.md 10.21), so run plans draw it over that range.",
               bounds=(1.0, 24.0)),
+    ParamSpec("deadline_pressure", 0.0, 0.0, 1.0, "elasticity", "M2.1", ASSUMPTION,
+              "How much a table's deadline hurries the drafting: in a month both sides accept the package, the pace "
+              "of 7.2 is multiplied by (W / M)^deadline_pressure when the W months of work left at the usual pace "
+              "exceed the M months left before the deadline (1 otherwise, and on a table without a deadline).",
+              "Agreements cluster just before deadlines in bargaining experiments (Roth, Murnighan & Schoumaker "
+              "1988, AER 78(4)) and time pressure raises concession rates (Carnevale & Lawler 1986, JCR 30(4)), but "
+              "no source measures how much a peace table's drafting speeds up. Default 0, the model before the "
+              "deadline's anticipation (a deadline only ends a table); 1: the sides keep, month after month, the pace "
+              "that would finish the work left by the deadline (at most a drafting stage a month). The one Colombian table with a deadline, the Caguán, never had both sides "
+              "accept a package for long, so the histories do not identify it and run plans draw it over 0-1.",
+              bounds=(0.0, 1.0)),
     # --- M1.1 / M1.3 / M2.1 / M4.1 negotiation tables: values, beliefs, trust, conduct (model/tables) -------------------
     ParamSpec("war_wage_multiple", 3.0, 1.0, 6.0, "legal wages per armed member", "M1.1", ASSUMPTION,
               "Upkeep of one armed member at war, in legal monthly wages: pay with a risk premium, arms, logistics.",

@@ -258,14 +258,14 @@ class Table(Strict):
                                              "order of data/negotiation/issues.csv. Say in source what the table "
                                              "agreed.")
     deadline_months: int | None = Field(None, ge=1, le=1200, description="The state ends the table if no final "
-                                        "agreement is signed this many months after it opens. Nothing anticipates "
-                                        "it: a deadline ends a table, it does not hurry the sides (no deadline "
-                                        "effect in the model).")
+                                        "agreement is signed this many months after it opens. As it nears, both "
+                                        "sides draft faster in the months they accept the package, as much as the "
+                                        "parameter deadline_pressure says (0: not at all).")
     deadline: YearMonth | None = Field(None, description="The state ends the table if no final agreement is signed "
                                        "by this month (YYYY-MM), a date as governments set them (Pastrana's 7 April "
                                        "2002), whenever the table opened; a table that opens after it ends in its "
-                                       "first month. Nothing anticipates it, as deadline_months; give one of the "
-                                       "two.")
+                                       "first month. It hurries the drafting as deadline_months does; give one of "
+                                       "the two.")
     conditional: bool = Field(False, description="Concessions are withdrawn in a month the group attacks or violates "
                               "a ceasefire (conditional offers).")
     ratification: list[VetoPlayer] | None = Field(None, description="Veto players that must ratify the agreement, in "

@@ -240,12 +240,49 @@ def unresolved(phase: int) -> bool:
 
 
 @numba.njit(cache=True)
+def months_to_deadline(static: np.ndarray, months_open: float, month: int) -> float:
+    """Months left before a table's deadline (infinite without one): to `months_open` reaching `deadline_months`
+    after the opening, or to the calendar month (`deadline`, a month index from the scenario's start), whichever the
+    scenario gave."""
+    left = np.inf
+    if static[TB_DEADLINE] > 0:
+        left = static[TB_DEADLINE] - months_open
+    if static[TB_DEADLINE_MONTH] >= 0:
+        left = min(left, static[TB_DEADLINE_MONTH] - month)
+    return left
+
+
+@numba.njit(cache=True)
 def past_deadline(static: np.ndarray, months_open: float, month: int) -> bool:
-    """Whether a table's deadline has come: `months_open` months after it opened (`deadline_months`) or the calendar
-    month (`deadline`, a month index from the scenario's start), whichever the scenario gave."""
-    if static[TB_DEADLINE] > 0 and months_open >= static[TB_DEADLINE]:
-        return True
-    return static[TB_DEADLINE_MONTH] >= 0 and month >= static[TB_DEADLINE_MONTH]
+    """Whether a table's deadline has come (`months_to_deadline` is zero or less)."""
+    return months_to_deadline(static, months_open, month) <= 0.0
+
+
+@numba.njit(cache=True)
+def drafting_months(remaining: float, parallel: float, exploring: bool, phase_months: float) -> float:
+    """The months of work a table has left at the usual pace (7.2): the exploratory phase's `talks_phase_months`
+    while it lasts, then each open point `talks_phase_months / min(parallel, points still open)`, the points being
+    agreed `parallel` at a time (the stages already completed on the point under negotiation are not subtracted)."""
+    work = phase_months if exploring else 0.0
+    k = remaining
+    while k >= 1.0:
+        work += phase_months / min(parallel, k)
+        k -= 1.0
+    return work
+
+
+@numba.njit(cache=True)
+def deadline_hurry(work_left: float, months_left: float, pressure: float) -> float:
+    """How much faster both sides draft as a deadline nears (the deadline effect: agreements cluster just before
+    it, Roth, Murnighan & Schoumaker 1988; time pressure raises concession rates, Carnevale & Lawler 1986): the pace
+    times (W / M)^gamma when the work left at the usual pace, W months, exceeds the M months left, and 1 otherwise
+    or without a deadline. gamma (`deadline_pressure`) 0: nothing anticipates a deadline; 1: the sides keep, month
+    after month, the pace that would finish the work left by the deadline, catching up when they fall behind (at
+    most a drafting stage a month). Only months in which both accept the package count, so a deadline hurries a
+    table with a deal in reach and cannot make one."""
+    if pressure <= 0.0 or months_left == np.inf or work_left <= months_left:
+        return 1.0
+    return (work_left / max(months_left, 1.0)) ** pressure
 
 
 # Each actor's utility form for the solvers (protocol.py): the two signatories linear, the mediators quadratic. A
@@ -734,14 +771,19 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
             if just_opened and not ended and bargaining(ph):
                 reason = R_OPENED
             if not ended and not just_opened and bargaining(ph) and reason != R_RESUMED and group_yes and state_yes:
-                step = 1.0 / p.talks_phase_months
+                remaining, following = open_points(agenda[g], closed[g], static[g, TB_EMPTY], st[g, ST_EMPTY_DONE])
+                parallel = static[g, TB_PARALLEL] if static[g, TB_PARALLEL] > 0 else p.parallel_issues
+                hurry = 1.0
+                if p.deadline_pressure > 0.0:
+                    hurry = deadline_hurry(drafting_months(float(remaining), parallel, ph == EXPLORATION,
+                                                           p.talks_phase_months),
+                                           months_to_deadline(static[g], st[g, ST_MONTHS_OPEN], month),
+                                           p.deadline_pressure)
+                step = hurry / p.talks_phase_months
                 if ph == EXPLORATION:
                     if u[g, U_ADVANCE] < step:
                         ph, reason = FORMAL, R_ADVANCED
                 else:
-                    remaining, following = open_points(agenda[g], closed[g], static[g, TB_EMPTY],
-                                                       st[g, ST_EMPTY_DONE])
-                    parallel = static[g, TB_PARALLEL] if static[g, TB_PARALLEL] > 0 else p.parallel_issues
                     at_once = min(parallel, remaining)
                     stages = point_stages(p.talks_point_stages, p.talks_phase_months / max(at_once, 1.0))
                     pace = min(1.0, at_once * stages * step)
