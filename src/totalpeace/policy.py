@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from totalpeace.scenario.schema import Scenario
+from totalpeace.scenario.schema import Scenario, Table
 
 LIST_LEVERS = ("policy.talks.order", "policy.ceasefires", "policy.concessions", "policy.events")
 
@@ -26,7 +26,7 @@ def policy_levers(scenario: Scenario) -> dict[str, Any]:
     p, s = scenario.policy, scenario.security
     out: dict[str, Any] = {"policy.talks.mode": p.talks.mode, "policy.talks.order": list(p.talks.order)}
     for gid, table in p.tables.items():
-        out[f"policy.tables.{gid}.start"] = table.start
+        out.update(table_levers(gid, table))
     out["policy.ceasefires"] = [_item(c) for c in p.ceasefires]
     out["policy.concessions"] = [_item(c) for c in p.concessions]
     out["policy.decriminalization"] = p.decriminalization
@@ -41,6 +41,24 @@ def policy_levers(scenario: Scenario) -> dict[str, Any]:
     for aid, actor in scenario.international.items():
         out[f"international.{aid}.host_tolerance"] = actor.host_tolerance
         out[f"international.{aid}.guarantor_for"] = list(actor.guarantor_for)
+    return out
+
+
+def table_levers(gid: str, table: Table) -> dict[str, Any]:
+    """A table's levers: its opening and what the scenario chose beyond the defaults — the state's mandate per issue,
+    a deadline, conditional offers, the veto players that ratify. A lever left at its default is not listed, so a
+    policy table stays short and a variant's change shows as a value against "—"."""
+    root = f"policy.tables.{gid}"
+    out: dict[str, Any] = {f"{root}.start": table.start}
+    out.update({f"{root}.offer.{issue}": share for issue, share in table.offer.items()})
+    if table.deadline is not None:
+        out[f"{root}.deadline"] = table.deadline
+    if table.deadline_months is not None:
+        out[f"{root}.deadline_months"] = table.deadline_months
+    if table.conditional:
+        out[f"{root}.conditional"] = True
+    if table.ratification is not None:
+        out[f"{root}.ratification"] = list(table.ratification)
     return out
 
 
@@ -101,8 +119,9 @@ def _table_lines(table: dict[str, Any], prefix: str) -> list[str]:
     lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in plain.items() if v is not None]
     for key, value in table.items():
         name = f"{prefix}.{_toml_key(key)}" if prefix else _toml_key(key)
-        if isinstance(value, dict):
-            lines += ["", *_table_lines(value, name)]
+        if isinstance(value, dict):  # one blank line before each header, none for a table without values
+            sub = _table_lines(value, name)
+            lines += sub if not sub or sub[0] == "" else ["", *sub]
         elif key not in plain:
             for item in value:
                 lines += ["", f"[[{name}]]"]
@@ -129,4 +148,6 @@ def variant_toml(base: str, base_levers: dict[str, Any], levers: dict[str, Any],
     if not changed:
         lines.append("# (no lever differs from the base scenario)")
     body = _table_lines(_nest(changed), "")
+    while body and body[0] == "":
+        body.pop(0)
     return "\n".join([*lines, "", *body]).rstrip() + "\n"

@@ -34,6 +34,13 @@ FIXED_LABELS = {
 }
 
 
+TABLE_LEVERS = {"start": "opens", "deadline": "deadline (no agreement by then: ended)",
+                "deadline_months": "deadline, months after opening", "conditional": "conditional offers",
+                "ratification": "ratified by"}
+VETO_PLAYERS = {"congress": "Congress", "court": "the Constitutional Court", "public": "a referendum",
+                "security_forces": "the security forces"}
+
+
 def _names(names: Mapping[str, str]) -> dict[str, str]:
     return {k: short_name(v) for k, v in names.items()}
 
@@ -44,7 +51,9 @@ def lever_label(path: str, names: Mapping[str, str]) -> str:
         return FIXED_LABELS[path]
     parts = path.split(".")
     if parts[:2] == ["policy", "tables"]:
-        return f"Table with {name_of(parts[2], names)}: opens"
+        what = TABLE_LEVERS.get(parts[3], parts[3]) if len(parts) == 4 else \
+            f"the state's mandate on {parts[4].replace('_', ' ')} (0–1)"
+        return f"Table with {name_of(parts[2], names)}: {what}"
     if parts[0] == "international" and len(parts) == 3:
         what = {"host_tolerance": "tolerance of armed groups on its soil (0–1)",
                 "guarantor_for": "guarantor of the tables with"}.get(parts[2], parts[2])
@@ -83,6 +92,10 @@ def format_value(path: str, value: Any, names: Mapping[str, str]) -> str:
         changes = [e for e in value if e.get("set")]
         return "; ".join(f"{month_name(e['date'])}: " + ", ".join(f"{k} = {v}" for k, v in e["set"].items())
                          for e in changes) or "none"
+    if path.startswith("policy.tables.") and path.endswith(".ratification"):
+        return " → ".join(VETO_PLAYERS.get(v, v) for v in value) or "none"
+    if path.startswith("policy.tables.") and path.endswith(".deadline"):
+        return month_name(value)
     if path.endswith((".order", ".guarantor_for")):
         joiner = " → " if path.endswith(".order") else ", "
         return joiner.join(name_of(g, names) for g in value) or "none"

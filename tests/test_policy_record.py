@@ -1,0 +1,45 @@
+"""The policy an ensemble assumed (totalpeace.policy): every lever a negotiation team chooses is recorded, a variant's
+change is named in the comparison, and the variant written back as a file reruns the same policy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from totalpeace.policy import policy_levers, policy_record, variant_toml
+from totalpeace.report.policy_view import policy_difference_rows, policy_rows
+from totalpeace.scenario import load_scenario
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.mark.parametrize(("variant", "lever", "value"), [
+    ("variant-eln-deadline.toml", "Table with ELN: deadline (no agreement by then: ended)", "Jun 2025"),
+    ("variant-eln-no-extradition-guarantee.toml", "Table with ELN: the state's mandate on extradition (0–1)", "0.00"),
+])
+def test_a_variant_that_changes_a_table_names_the_change(variant: str, lever: str, value: str) -> None:
+    base = policy_record(load_scenario("colombia-2022"))
+    changed = policy_record(load_scenario(str(EXAMPLES / variant)))
+    assert policy_difference_rows(base, changed) == [[lever, "—", value]]
+
+
+def test_the_histories_tables_show_their_deadline_and_ratification() -> None:
+    rows = dict(map(tuple, policy_rows(policy_record(load_scenario("colombia-1998")))))
+    assert rows["Table with FARC-EP: deadline (no agreement by then: ended)"] == "Apr 2002"
+    rows = dict(map(tuple, policy_rows(policy_record(load_scenario("colombia-2012")))))
+    assert rows["Table with FARC-EP: ratified by"] == "a referendum → Congress"
+    assert not any("deadline" in lever for lever in rows)  # a lever left at its default is not listed
+
+
+def test_the_variant_written_as_a_file_reruns_the_same_policy(tmp_path: Path) -> None:
+    base = load_scenario("colombia-2022")
+    variant = load_scenario(str(EXAMPLES / "variant-eln-no-extradition-guarantee.toml"),
+                            ["policy.tables.emc.deadline_months=18", "policy.tables.eln.conditional=true",
+                             "policy.tables.clan_del_golfo.ratification=[\"court\", \"public\"]",
+                             "security.buy_in=0.5"])
+    text = variant_toml("colombia-2022", policy_levers(base), policy_levers(variant), "written")
+    assert "\n\n\n" not in text and "[policy.tables.eln.offer]\nextradition = 0.0" in text
+    path = tmp_path / "written.toml"
+    path.write_text(text, encoding="utf-8")
+    assert policy_levers(load_scenario(str(path))) == policy_levers(variant)
