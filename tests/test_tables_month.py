@@ -314,6 +314,20 @@ def _signed_by(months: int, pressure: float, deadline: int, rent: float = 0.5, s
     return out
 
 
+def test_the_audit_shows_the_hurry_of_each_drafting_month() -> None:
+    """audit.parquet's deadline_hurry: 0 in the month the table opens (no drafting), then (W / M)^gamma: eight points
+    at four months each (W = 32) with the deadline in month 16, read in month 1 (M = 15)."""
+    run = Run(groups=1, params={"talks_phase_months": 4.0, "deadline_pressure": 0.5}, true_type=0)
+    run.static[0, L.TB_EXPLORED] = 1
+    run.static[0, L.TB_PARALLEL] = 1.0
+    run.static[0, L.TB_DEADLINE_MONTH] = 16
+    run.inp[:, L.IN_RENT] = 0.5
+    run.step()
+    assert run.audit[0, L.AU_HURRY] == 0.0
+    run.step()
+    assert run.audit[0, L.AU_HURRY] == pytest.approx((32.0 / 15.0) ** 0.5, rel=1e-12)
+
+
 def test_a_deadline_hurries_a_table_with_a_deal_in_reach_and_cannot_make_one() -> None:
     """deadline_pressure: eight points at four months each are 32 months of work, and the deadline is in month 16.
     A table that does not hurry (gamma 0) signs before it in almost no run; at gamma 1 the sides keep, month after

@@ -28,7 +28,7 @@ AUDIT_COLUMNS = {  # audit column -> name in the frame and the summary
     L.AU_TRUST: "trust", L.AU_CEASEFIRE: "ceasefire", L.AU_HAZARD: "breakdown_hazard",
     L.AU_MARGIN_TYPES: "margin_if_limited", L.AU_MARGIN_TYPES + 1: "margin_if_greedy",
     **{L.AU_HAZARD_TERMS + c: f"hazard_{term}" for c, term in enumerate(L.HAZARD_TERMS)},
-    L.AU_WALKAWAY: "group_walkaway_option", L.AU_ATTACKS: "major_attacks",
+    L.AU_WALKAWAY: "group_walkaway_option", L.AU_ATTACKS: "major_attacks", L.AU_HURRY: "deadline_hurry",
 }
 # What raised the commitment hazard in the month a table broke down (`hazard_drivers`): the hazard's terms that can
 # raise it, and the base rate h_0 that none of them explains

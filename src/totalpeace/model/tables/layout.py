@@ -151,7 +151,10 @@ N_HAZARD_TERMS = len(HAZARD_TERMS)
 AU_WALKAWAY = AU_HAZARD_TERMS + N_HAZARD_TERMS
 # The major attacks by the group the state saw this month: the scenario's dated ones and those drawn (7.4)
 AU_ATTACKS = AU_WALKAWAY + 1
-N_AU = AU_ATTACKS + 1
+# The factor a nearing deadline multiplied the month's drafting pace by (7.2; 1 the usual pace, 0 in a month the
+# table did not draft: not both sides accepted, it opened or resumed, or it is past bargaining)
+AU_HURRY = AU_ATTACKS + 1
+N_AU = AU_HURRY + 1
 
 # What ended a table (AU_CAUSE; the codes of the pattern catalogue's `breakdown_reason`, validation/statistics.py)
 CAUSE_NONE, CAUSE_ATTACK, CAUSE_VIOLATION, CAUSE_STATE, CAUSE_GROUP, CAUSE_SPOILER = range(6)

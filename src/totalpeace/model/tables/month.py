@@ -73,6 +73,7 @@ from totalpeace.model.tables.layout import (
     AU_GROUP_VALUE,
     AU_HAZARD,
     AU_HAZARD_TERMS,
+    AU_HURRY,
     AU_MARGIN_TYPES,
     AU_PHASE,
     AU_REASON,
@@ -780,6 +781,7 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
                                            months_to_deadline(static[g], st[g, ST_MONTHS_OPEN], month),
                                            p.deadline_pressure)
                 step = hurry / p.talks_phase_months
+                audit[g, AU_HURRY] = hurry
                 if ph == EXPLORATION:
                     if u[g, U_ADVANCE] < step:
                         ph, reason = FORMAL, R_ADVANCED
