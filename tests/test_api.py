@@ -59,6 +59,7 @@ def test_scenarios(client):
     info = client.get("/api/scenarios/colombia-2022").json()
     assert info["values"]["talks_mode"] == "simultaneous" and info["values"]["host_tolerance"]["venezuela"] == 0.9
     assert "eln" in info["choices"]["table_groups"] and "zone" in info["choices"]["concession_kinds"]
+    assert info["values"]["deadlines"]["eln"] is None  # the flagship's tables have no deadline
 
 
 @pytest.mark.parametrize("name", ["nope", "..%2F..%2Fetc%2Fpasswd", "colombia-2022.toml"])
@@ -76,6 +77,9 @@ def test_unknown_scenario_is_404(client, name):
     ({"levers": {"host_tolerance": {"atlantis": 0.5}}}, 422, "levers.host_tolerance.atlantis"),
     ({"levers": {"guarantors": {"norway": ["nobody"]}}}, 422, "levers.guarantors.norway"),
     ({"levers": {"concessions": [{"group": "eln", "kind": "amnesty"}]}}, 422, "levers.concessions[0].kind"),
+    ({"levers": {"deadlines": {"nobody": "2025-06"}}}, 422, "levers.deadlines.nobody"),
+    ({"levers": {"deadlines": {"eln": "2025-13"}}}, 422, "levers.deadlines.eln"),
+    ({"levers": {"deadlines": {"eln": "2022-08"}}}, 422, "levers.deadlines.eln"),  # not after the table's start
     ({"runs": 0}, 422, "runs"),
     ({"months": 10_000}, 422, "months"),
     ({"uncertainty": "everything"}, 422, "uncertainty"),
@@ -160,7 +164,8 @@ def test_downloads_people_can_open(client, variant):
 
 def test_preview_is_computed_at_once_and_not_stored(client):
     before = {r["id"] for r in client.get("/api/runs").json()}
-    body = {**SMALL, "runs": 8, "levers": {"decriminalization": 0.7, "ceasefires": [
+    body = {**SMALL, "runs": 8, "levers": {"decriminalization": 0.7, "deadlines": {"eln": "2024-06", "emc": None},
+                                           "ceasefires": [
         {"group": "eln", "months": 6, "zone": True, "territories": ["81", "54"]}]}}
     answer = client.post("/api/preview", json=body)
     assert answer.status_code == 200, answer.text
@@ -168,6 +173,7 @@ def test_preview_is_computed_at_once_and_not_stored(client):
     assert preview["preview"] and preview["runs"] == 8 and preview["figures"]["map_control"]["data"]
     changed = {row[0]: row[2] for row in preview["policy"]["changes"]}
     assert changed["Drug decriminalisation (0 none – 1 full)"] == "0.70"
+    assert changed["Table with ELN: deadline (no agreement by then: ended)"] == "Jun 2024"
     assert "with a zone (2 territories)" in changed["Ceasefires"]
     assert {r["id"] for r in client.get("/api/runs").json()} == before  # a preview is never a stored run
     too_big = client.post("/api/preview", json={**SMALL, "runs": 500})

@@ -139,6 +139,9 @@ def test_dashboard_explore_run_compare_download(server, browser, tmp_path, cli, 
     assert "preview" in page.text_content("#badge").lower() and "Preview:" in page.text_content("#results-title")
     assert _z(page, "map-control") != start_z
     assert "Security-force buy-in" in page.text_content("#policy-changes")
+    page.fill("[data-deadline='eln']", "2025-06")  # a deadline for the ELN's table (docs/validation.md 10.65)
+    page.wait_for_function("() => document.body.dataset.previews === '3'", timeout=60_000)
+    assert "Table with ELN: deadline (no agreement by then: ended): Jun 2025" in page.text_content("#policy-changes")
 
     # hover values on a chart
     fan = page.locator("#fan-homicide_rate")

@@ -6,15 +6,16 @@ Each lever maps onto a dotted scenario path that `--set` also accepts, so a dash
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from totalpeace.policy import policy_levers
 from totalpeace.report.names import short_name
 from totalpeace.scenario.schema import ConcessionKind, Scenario
 
 YEAR_MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+YearMonthText = Annotated[str, StringConstraints(pattern=YEAR_MONTH)]
 
 
 class _Strict(BaseModel):
@@ -57,6 +58,9 @@ class Levers(_Strict):
         None, description="International actor id -> tolerance of armed groups on its soil (0-1), e.g. venezuela.")
     guarantors: dict[str, list[str]] | None = Field(
         None, description="International actor id -> group ids whose tables it guarantees ([] = none).")
+    deadlines: dict[str, YearMonthText | None] | None = Field(
+        None, description="Group id of a table -> YYYY-MM by which the state wants a final agreement, or ends the "
+        "table (null: no deadline); as it nears, the sides may hurry (the assumption deadline_pressure).")
 
 
 def overrides(levers: Levers, scenario: Scenario) -> dict[str, Any]:
@@ -85,6 +89,12 @@ def overrides(levers: Levers, scenario: Scenario) -> dict[str, Any]:
             if isinstance(value, list) and sorted(value) == sorted(current):
                 value = list(current)  # the same groups in another order is the same lever value
             out[f"international.{actor}.{key}"] = value
+    for group, month in (levers.deadlines or {}).items():
+        if group not in scenario.policy.tables:
+            known = ", ".join(scenario.policy.tables) or "none"
+            raise LeverError(f"levers.deadlines.{group}: no table with {group!r} (tables: {known})")
+        if month != scenario.policy.tables[group].deadline:
+            out[f"policy.tables.{group}.deadline"] = month
     return out
 
 
@@ -109,6 +119,7 @@ def describe_levers(scenario: Scenario) -> dict[str, Any]:
                                if aid in hosts or a.host_tolerance > 0},
             "guarantors": {aid: list(a.guarantor_for) for aid, a in scenario.international.items()
                            if a.guarantor_for or not a.neighbour},
+            "deadlines": {gid: table.deadline for gid, table in scenario.policy.tables.items()},
         },
         "choices": {
             "talks_mode": ["none", "simultaneous", "phased"],
@@ -149,7 +160,9 @@ def lever_problems(problems: list[str], sets: dict[str, Any]) -> list[str]:
     out = []
     for problem in problems:
         text = problem
-        for path, lever in (*LEVER_OF_PATH, *((p, _actor_lever(p)) for p in sets if p.startswith("international."))):
+        mapped = (*LEVER_OF_PATH, *((p, _actor_lever(p)) for p in sets if p.startswith("international.")),
+                  *((p, f"levers.deadlines.{p.split('.')[2]}") for p in sets if p.startswith("policy.tables.")))
+        for path, lever in mapped:
             at = text.find(path)
             if at >= 0 and path in sets:
                 text = lever + text[at + len(path):]

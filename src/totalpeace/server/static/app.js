@@ -156,6 +156,10 @@ function buildForm(info) {
     return label;
   }));
 
+  $("#deadlines").replaceChildren(...tables.map((g) => el("div", { class: "row" }, el("b", { text: nameOf(g) }),
+    el("label", {}, el("input", { type: "month", "data-deadline": g, value: values.deadlines[g] || "" }),
+      " (empty: none)"))));
+
   $("#guarantors").replaceChildren(...Object.entries(values.guarantors).map(([actor, groups]) =>
     el("div", { class: "row" }, el("b", { text: choices.international[actor] || actor }),
       ...tables.map((g) => el("label", {}, el("input", { type: "checkbox", "data-guarantor": `${actor}|${g}`,
@@ -187,10 +191,14 @@ function collectLevers() {
     const [actor, group] = box.dataset.guarantor.split("|");
     if (box.checked) guarantors[actor].push(group);
   }
+  const deadlines = {};
+  for (const input of document.querySelectorAll("[data-deadline]")) {
+    deadlines[input.dataset.deadline] = input.value || null;
+  }
   const order = $("#talks-order").value.split(",").map((s) => s.trim()).filter(Boolean);
   return { talks_mode: $("#talks-mode").value, talks_order: order, ceasefires, concessions,
     decriminalization: Number($("#decriminalization").value), security_buy_in: Number($("#buy-in").value),
-    host_tolerance, guarantors };
+    host_tolerance, guarantors, deadlines };
 }
 
 // what a full run's intervals hold (the request's `uncertainty`, as `totalpeace run --uncertainty`)
