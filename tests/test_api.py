@@ -60,6 +60,8 @@ def test_scenarios(client):
     assert info["values"]["talks_mode"] == "simultaneous" and info["values"]["host_tolerance"]["venezuela"] == 0.9
     assert "eln" in info["choices"]["table_groups"] and "zone" in info["choices"]["concession_kinds"]
     assert info["values"]["deadlines"]["eln"] is None  # the flagship's tables have no deadline
+    assert info["values"]["offers"]["eln"] == {} and "extradition" in info["choices"]["agenda"]["eln"]
+    assert "political_participation" not in info["choices"]["agenda"]["clan_del_golfo"]  # not a political group
 
 
 @pytest.mark.parametrize("name", ["nope", "..%2F..%2Fetc%2Fpasswd", "colombia-2022.toml"])
@@ -80,6 +82,9 @@ def test_unknown_scenario_is_404(client, name):
     ({"levers": {"deadlines": {"nobody": "2025-06"}}}, 422, "levers.deadlines.nobody"),
     ({"levers": {"deadlines": {"eln": "2025-13"}}}, 422, "levers.deadlines.eln"),
     ({"levers": {"deadlines": {"eln": "2022-08"}}}, 422, "levers.deadlines.eln"),  # not after the table's start
+    ({"levers": {"offers": {"nobody": {"extradition": 0.0}}}}, 422, "levers.offers.nobody"),
+    ({"levers": {"offers": {"eln": {"amnesty": 0.5}}}}, 422, "levers.offers.eln.amnesty"),
+    ({"levers": {"offers": {"eln": {"extradition": 2}}}}, 422, "levers.offers.eln.extradition"),
     ({"runs": 0}, 422, "runs"),
     ({"months": 10_000}, 422, "months"),
     ({"uncertainty": "everything"}, 422, "uncertainty"),
@@ -165,6 +170,7 @@ def test_downloads_people_can_open(client, variant):
 def test_preview_is_computed_at_once_and_not_stored(client):
     before = {r["id"] for r in client.get("/api/runs").json()}
     body = {**SMALL, "runs": 8, "levers": {"decriminalization": 0.7, "deadlines": {"eln": "2024-06", "emc": None},
+                                           "offers": {"eln": {"extradition": 0.0, "territory": None}},
                                            "ceasefires": [
         {"group": "eln", "months": 6, "zone": True, "territories": ["81", "54"]}]}}
     answer = client.post("/api/preview", json=body)
@@ -174,6 +180,8 @@ def test_preview_is_computed_at_once_and_not_stored(client):
     changed = {row[0]: row[2] for row in preview["policy"]["changes"]}
     assert changed["Drug decriminalisation (0 none – 1 full)"] == "0.70"
     assert changed["Table with ELN: deadline (no agreement by then: ended)"] == "Jun 2024"
+    assert changed["Table with ELN: the state's mandate on extradition (0–1)"] == "0.00"
+    assert not any("territory" in lever for lever in changed)  # no mandate asked, none given
     assert "with a zone (2 territories)" in changed["Ceasefires"]
     assert {r["id"] for r in client.get("/api/runs").json()} == before  # a preview is never a stored run
     too_big = client.post("/api/preview", json={**SMALL, "runs": 500})

@@ -10,12 +10,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from totalpeace.model.tables.agenda import on_agenda, table_track
+from totalpeace.model.tables.issues import ISSUES
 from totalpeace.policy import policy_levers
 from totalpeace.report.names import short_name
-from totalpeace.scenario.schema import ConcessionKind, Scenario
+from totalpeace.scenario.schema import ConcessionKind, Issue, Scenario
 
 YEAR_MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 YearMonthText = Annotated[str, StringConstraints(pattern=YEAR_MONTH)]
+Mandate = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 class _Strict(BaseModel):
@@ -61,6 +64,10 @@ class Levers(_Strict):
     deadlines: dict[str, YearMonthText | None] | None = Field(
         None, description="Group id of a table -> YYYY-MM by which the state wants a final agreement, or ends the "
         "table (null: no deadline); as it nears, the sides may hurry (the assumption deadline_pressure).")
+    offers: dict[str, dict[Issue, Mandate | None]] | None = Field(
+        None, description="Group id of a table -> issue -> the state's mandate, the most it will concede on that "
+        "issue (0-1, below the track's legal ceiling; null: no mandate of its own, the ceiling), e.g. "
+        '{"eln": {"extradition": 0}}. Issues left out keep the scenario\'s mandate.')
 
 
 def overrides(levers: Levers, scenario: Scenario) -> dict[str, Any]:
@@ -95,6 +102,15 @@ def overrides(levers: Levers, scenario: Scenario) -> dict[str, Any]:
             raise LeverError(f"levers.deadlines.{group}: no table with {group!r} (tables: {known})")
         if month != scenario.policy.tables[group].deadline:
             out[f"policy.tables.{group}.deadline"] = month
+    for group, issues in (levers.offers or {}).items():
+        if group not in scenario.policy.tables:
+            known = ", ".join(scenario.policy.tables) or "none"
+            raise LeverError(f"levers.offers.{group}: no table with {group!r} (tables: {known})")
+        current = dict(scenario.policy.tables[group].offer)
+        wanted = {**current, **issues}
+        wanted = {issue: share for issue, share in wanted.items() if share is not None}
+        if wanted != current:  # the whole mandate: an issue set to null loses its cap
+            out[f"policy.tables.{group}.offer"] = wanted
     return out
 
 
@@ -120,11 +136,13 @@ def describe_levers(scenario: Scenario) -> dict[str, Any]:
             "guarantors": {aid: list(a.guarantor_for) for aid, a in scenario.international.items()
                            if a.guarantor_for or not a.neighbour},
             "deadlines": {gid: table.deadline for gid, table in scenario.policy.tables.items()},
+            "offers": {gid: dict(table.offer) for gid, table in scenario.policy.tables.items()},
         },
         "choices": {
             "talks_mode": ["none", "simultaneous", "phased"],
             "groups": {gid: g.name for gid, g in scenario.groups.items()},
             "table_groups": list(scenario.policy.tables),
+            "agenda": agendas(scenario),
             "concession_kinds": list(ConcessionKind.__args__),  # type: ignore[attr-defined]
             "international": {aid: a.name for aid, a in scenario.international.items()},
             "short_names": {gid: short_name(g.name) for gid, g in scenario.groups.items()},
@@ -133,6 +151,17 @@ def describe_levers(scenario: Scenario) -> dict[str, Any]:
         "start": scenario.start,
         "months": scenario.months,
     }
+
+
+def agendas(scenario: Scenario) -> dict[str, list[str]]:
+    """The issues on each table's agenda (its track's, political participation for political groups only): what
+    the state can give a mandate on."""
+    out = {}
+    for gid, table in scenario.policy.tables.items():
+        political = scenario.groups[gid].political if gid in scenario.groups else False
+        track = table_track(table, political)
+        out[gid] = [issue for issue in ISSUES if on_agenda(track, issue, political)]
+    return out
 
 
 def lever_settings(scenario: Scenario, sets: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -161,7 +190,8 @@ def lever_problems(problems: list[str], sets: dict[str, Any]) -> list[str]:
     for problem in problems:
         text = problem
         mapped = (*LEVER_OF_PATH, *((p, _actor_lever(p)) for p in sets if p.startswith("international.")),
-                  *((p, f"levers.deadlines.{p.split('.')[2]}") for p in sets if p.startswith("policy.tables.")))
+                  *((p, f"levers.{'deadlines' if p.endswith('.deadline') else 'offers'}.{p.split('.')[2]}")
+                    for p in sets if p.startswith("policy.tables.")))
         for path, lever in mapped:
             at = text.find(path)
             if at >= 0 and path in sets:

@@ -160,6 +160,16 @@ function buildForm(info) {
     el("label", {}, el("input", { type: "month", "data-deadline": g, value: values.deadlines[g] || "" }),
       " (empty: none)"))));
 
+  // the state's mandate per issue: the most it will concede (empty: the track's legal ceiling)
+  $("#offers").replaceChildren(...tables.map((g) => {
+    const given = values.offers[g] || {};
+    const inputs = (choices.agenda[g] || []).map((issue) => el("label", { title: issue },
+      `${issue.replaceAll("_", " ")} `,
+      el("input", { type: "number", min: 0, max: 1, step: 0.05, placeholder: "ceiling", "data-offer": `${g}|${issue}`,
+        value: issue in given ? given[issue] : "" })));
+    return el("details", { class: "row" }, el("summary", { text: nameOf(g) }), ...inputs);
+  }));
+
   $("#guarantors").replaceChildren(...Object.entries(values.guarantors).map(([actor, groups]) =>
     el("div", { class: "row" }, el("b", { text: choices.international[actor] || actor }),
       ...tables.map((g) => el("label", {}, el("input", { type: "checkbox", "data-guarantor": `${actor}|${g}`,
@@ -195,10 +205,15 @@ function collectLevers() {
   for (const input of document.querySelectorAll("[data-deadline]")) {
     deadlines[input.dataset.deadline] = input.value || null;
   }
+  const offers = {};
+  for (const input of document.querySelectorAll("[data-offer]")) {
+    const [group, issue] = input.dataset.offer.split("|");
+    (offers[group] ||= {})[issue] = input.value === "" ? null : Number(input.value);
+  }
   const order = $("#talks-order").value.split(",").map((s) => s.trim()).filter(Boolean);
   return { talks_mode: $("#talks-mode").value, talks_order: order, ceasefires, concessions,
     decriminalization: Number($("#decriminalization").value), security_buy_in: Number($("#buy-in").value),
-    host_tolerance, guarantors, deadlines };
+    host_tolerance, guarantors, deadlines, offers };
 }
 
 // what a full run's intervals hold (the request's `uncertainty`, as `totalpeace run --uncertainty`)
