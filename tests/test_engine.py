@@ -399,6 +399,13 @@ def test_the_example_deadline_ends_the_eln_table_and_its_pressure_decides_whethe
         # only a signed text the ratification sent back that month is at the table, and it is ended the next
         assert (reason[:, 34:][talking] == Reason.RATIFICATION_REJECTED).all() and not talking[:, -1].any()
         signed[pressure] = int(talks.outcome_flags(results.tables, t)["signed"].sum())
+        entry = talks.summaries(results.tables)["eln"]
+        hurried = any("drafted faster" in line for line in talks.explain("eln", entry))
+        if pressure == 0.0:  # the audit's factor is 1 in every drafting month: nothing hurried, nothing said
+            assert entry["deadline_hurry"] == {"hurried_share": 0.0, "mean_factor": 0.0} and not hurried
+        else:
+            assert 0.0 < entry["deadline_hurry"]["hurried_share"] < 1.0 < entry["deadline_hurry"]["mean_factor"]
+            assert hurried
     assert signed[1.0] >= signed[0.0] + 8  # measured: 32 against 14 of 40
 
 

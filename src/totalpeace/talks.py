@@ -219,6 +219,7 @@ def table_summary(records: TableRecords, t: int, forms: RunForms | None = None) 
         "why_broken_down": _shares(why),
         "suspended_share": float(flags["suspended after an attack"].mean()),
         "major_attacks": run_stats(np.nansum(audit[:, :, L.AU_ATTACKS], axis=1)),
+        "deadline_hurry": deadline_hurry(audit[:, :, L.AU_HURRY]),
         "hazard_drivers": hazard_drivers(end_terms),
         "stalled_by": _shares(stalls),
         "group_margin": run_stats(run_margin),
@@ -226,6 +227,16 @@ def table_summary(records: TableRecords, t: int, forms: RunForms | None = None) 
         "bargaining_audit": bargaining_audit(records, t),
         **({"by_form": outcomes_by_form(records, t, forms)} if forms is not None else {}),
     }
+
+
+def deadline_hurry(hurry: np.ndarray) -> dict[str, float]:
+    """How a nearing deadline hurried the drafting (the audit's `deadline_hurry`, (runs, months)): over the months
+    the table drafted (both sides accepted), the share in which it hurried (factor above 1) and the factor's mean
+    over those; zeros where it never drafted."""
+    drafting = hurry[hurry > 0.0]
+    hurried = drafting[drafting > 1.0]
+    return {"hurried_share": float(hurried.size / drafting.size) if drafting.size else 0.0,
+            "mean_factor": float(hurried.mean()) if hurried.size else 0.0}
 
 
 def hazard_attribution(terms: np.ndarray) -> np.ndarray:
@@ -294,6 +305,11 @@ def explain(gid: str, entry: dict[str, Any], top: int = 3) -> list[str]:
         parts = [f"{DESCRIPTION[Reason[name]]} ({share:.0%})"
                  for name, share in list(entry["why_broken_down"].items())[:top]]
         lines.append(f"Why it broke down: {'; '.join(parts)}.")
+    hurry = entry.get("deadline_hurry") or {}
+    if hurry.get("hurried_share"):
+        lines.append(f"As its deadline neared the sides drafted faster in {hurry['hurried_share']:.0%} of the months "
+                     f"both accepted the package, {hurry['mean_factor']:.1f} times the usual pace on average (how "
+                     f"much is the assumption deadline_pressure, drawn unless held).")
     attacks = entry.get("major_attacks") or {}
     if attacks.get("mean"):
         lines.append(f"Major attacks by the group the state saw at its table: {attacks['mean']:.2f} a run on average; "
