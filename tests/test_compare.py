@@ -64,6 +64,8 @@ def test_compare_command_writes_table_json_and_report(cli, write, tmp_path):
                             "--workers", "1", "--set", "security.buy_in=0.6", "--out", str(out))
     assert code == 0, err
     assert "decrim − colombia-2022: median of paired differences" in stdout and "runs/s" in err
+    assert ("What decrim changes from colombia-2022:\n- Drug decriminalisation (0 none – 1 full)\n"
+            "    colombia-2022: 0.00\n    decrim: 0.80") in stdout
     assert "Homicide rate" in stdout and "Homicide rate (per 100,000 a year), decrim minus colombia-2022" in stdout
     table = pd.read_csv(out / "differences.csv")
     assert set(table["year"]) == {2022, 2023} and set(table["variant"]) == {"decrim"}

@@ -97,6 +97,7 @@ def print_differences(comparison, console: Console) -> None:
 
     baseline = comparison.results[0]
     for name, variant in zip(comparison.variants, comparison.results[1:], strict=True):
+        print_policy_changes(baseline.summary(), variant.summary(), (comparison.baseline, name), console)
         diff = difference(baseline, variant)
         columns, rows = difference_table(diff, list(REQUIRED_SHOWN))
         table = Table(title=f"{name} − {comparison.baseline}: {STATISTIC}", title_justify="left")
@@ -118,6 +119,19 @@ def print_differences(comparison, console: Console) -> None:
     print_design(comparison.uncertainty["design"], console)
 
 
+def print_policy_changes(baseline: dict, variant: dict, labels: tuple[str, str], console: Console) -> None:
+    """What the variant changes, lever by lever (the report's "What ... changes" section), before its numbers."""
+    from totalpeace.report.policy_view import policy_difference_rows
+
+    rows = policy_difference_rows(baseline.get("policy") or {}, variant.get("policy") or {})
+    if not rows:
+        console.print(f"{labels[1]} changes no lever of {labels[0]}: the two assume the same policy.", highlight=False)
+        return
+    console.print(f"What {labels[1]} changes from {labels[0]}:", highlight=False)
+    for lever, before, after in rows:
+        console.print(f"- {lever}\n    {labels[0]}: {before}\n    {labels[1]}: {after}", highlight=False)
+
+
 def print_refill(baseline, variant, labels: tuple[str, str], console: Console) -> None:
     """Who fills vacated control in each scenario, territory by territory (the security buy-in's question)."""
     from totalpeace.report.vacuum import national_share, refill_rows
@@ -133,6 +147,8 @@ def print_refill(baseline, variant, labels: tuple[str, str], console: Console) -
     for row in rows:
         table.add_row(*row)
     console.print(table)
+
+
 def print_talks(comparison, console: Console) -> None:
     """One table per variant: each negotiation table's outcomes, paired run by run, the main reason it broke down
     and the median signed terms, baseline against variant."""
