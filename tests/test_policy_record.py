@@ -43,3 +43,16 @@ def test_the_variant_written_as_a_file_reruns_the_same_policy(tmp_path: Path) ->
     path = tmp_path / "written.toml"
     path.write_text(text, encoding="utf-8")
     assert policy_levers(load_scenario(str(path))) == policy_levers(variant)
+
+
+def test_a_comparison_names_a_changed_parameter_and_says_when_neither_levers_nor_parameters_differ() -> None:
+    """report.policy_view.change_rows, what the terminal, report.html and notebooks print before the numbers."""
+    from totalpeace.engine.simulate import simulate
+    from totalpeace.report.policy_view import change_rows
+
+    def summary(*sets: str) -> dict:
+        return simulate(load_scenario("colombia-2022", list(sets)), runs=1, seed=1, months=1).summary()
+
+    base = summary()
+    assert change_rows(base, summary("parameters.salience_state=1.0")) == [["parameter salience_state", "0.6", "1.0"]]
+    assert change_rows(base, summary("international.venezuela.guarantor_weight=0.0")) == []  # neither kind

@@ -19,7 +19,7 @@ from totalpeace.report import catalogue, differences, figures, maps
 from totalpeace.report.headlines import comparison_headlines, headlines
 from totalpeace.report.names import actor_names
 from totalpeace.report.periods import periods
-from totalpeace.report.policy_view import policy_difference_rows, policy_rows
+from totalpeace.report.policy_view import change_rows, policy_rows
 from totalpeace.scenario.schema import Scenario
 
 MAPS = ("map_control", "map_leader", "map_vacuum")
@@ -120,11 +120,11 @@ class Comparison:
 
     def _repr_html_(self) -> str:
         lines = "".join(f"<li>{html.escape(h)}</li>" for h in self.headlines())
-        changes = policy_difference_rows(self.baseline.summary().get("policy") or {},
-                                         self.variant.summary().get("policy") or {})
-        policy = _table(changes, ["lever", *self.labels]) if changes else "<p>No lever differs.</p>"
+        changes = change_rows(self.baseline.summary(), self.variant.summary())
+        policy = (_table(changes, ["lever or parameter", *self.labels]) if changes
+                  else "<p>No policy lever or model parameter differs.</p>")
         return (f"<div><b>{html.escape(self.labels[1])} against {html.escape(self.labels[0])}</b>"
-                f"<p>Levers that differ:</p>{policy}<ul>{lines}</ul>"
+                f"<p>Levers and parameters that differ:</p>{policy}<ul>{lines}</ul>"
                 f"<p>{html.escape(differences.STATISTIC)}:</p>{self.table().to_html(escape=True)}</div>")
 
 

@@ -121,11 +121,12 @@ def print_differences(comparison, console: Console) -> None:
 
 def print_policy_changes(baseline: dict, variant: dict, labels: tuple[str, str], console: Console) -> None:
     """What the variant changes, lever by lever (the report's "What ... changes" section), before its numbers."""
-    from totalpeace.report.policy_view import policy_difference_rows
+    from totalpeace.report.policy_view import change_rows
 
-    rows = policy_difference_rows(baseline.get("policy") or {}, variant.get("policy") or {})
+    rows = change_rows(baseline, variant)
     if not rows:
-        console.print(f"{labels[1]} changes no lever of {labels[0]}: the two assume the same policy.", highlight=False)
+        console.print(f"{labels[1]} changes no policy lever or model parameter of {labels[0]}: what differs is "
+                      f"elsewhere in its scenario file (`totalpeace show` lists every value).", highlight=False)
         return
     console.print(f"What {labels[1]} changes from {labels[0]}:", highlight=False)
     for lever, before, after in rows:

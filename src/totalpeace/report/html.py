@@ -21,7 +21,7 @@ from totalpeace.report.headlines import comparison_headlines, headlines
 from totalpeace.report.names import actor_names
 from totalpeace.report.negotiation import comparison_table, negotiation_sections
 from totalpeace.report.periods import month_name
-from totalpeace.report.policy_view import policy_difference_rows, policy_rows
+from totalpeace.report.policy_view import change_rows, policy_rows
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1180px;margin:2em auto;color:#222;
@@ -123,11 +123,12 @@ def policy_section(summary: Mapping[str, Any], suffix: str = "", heading: str = 
 
 def policy_changes_section(baseline: Mapping[str, Any], variant: Mapping[str, Any], labels: tuple[str, str],
                            suffix: str = "") -> str:
-    """What the variant changed: every lever that differs from the baseline."""
-    rows = policy_difference_rows(baseline.get("policy") or {}, variant.get("policy") or {})
-    text = (table(rows, ["lever", labels[0], labels[1]], f"table-policy-differences{suffix}") if rows
-            else f'<p id="table-policy-differences{suffix}">No lever differs: the two ensembles assume the same '
-                 "policy.</p>")
+    """What the variant changed: every lever and model parameter that differs from the baseline."""
+    rows = change_rows(baseline, variant)
+    text = (table(rows, ["lever or parameter", labels[0], labels[1]], f"table-policy-differences{suffix}") if rows
+            else f'<p id="table-policy-differences{suffix}">No policy lever or model parameter differs: the '
+                 "scenarios differ elsewhere (each one's values are in its scenario file; the provenance section "
+                 "gives its hash).</p>")
     return f'<h3 id="policy-differences{suffix}">What {html.escape(labels[1])} changes</h3>{text}'
 
 

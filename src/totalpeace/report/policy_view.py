@@ -121,6 +121,16 @@ def policy_difference_rows(baseline: Mapping[str, Any], variant: Mapping[str, An
             for p, a, b in differences(baseline.get("levers", {}), variant.get("levers", {}))]
 
 
+def change_rows(baseline: Mapping[str, Any], variant: Mapping[str, Any]) -> list[list[str]]:
+    """[what, baseline value, variant value] for every lever and every model parameter that differs between two
+    summaries (summary.json: "policy" and "provenance"."parameters"): what a comparison says the variant changes."""
+    rows = policy_difference_rows(baseline.get("policy") or {}, variant.get("policy") or {})
+    held = (baseline.get("provenance") or {}).get("parameters") or {}
+    changed = (variant.get("provenance") or {}).get("parameters") or {}
+    return rows + [[f"parameter {name}", str(held.get(name, "—")), str(value)] for name, value in changed.items()
+                   if held.get(name) != value]
+
+
 def changed_levers_sentence(baseline: Mapping[str, Any], variant: Mapping[str, Any]) -> str:
     """One line for a list of runs: 'decriminalisation 0.00 → 0.50; ceasefires: none' or 'the scenario's policy'."""
     rows = policy_difference_rows(baseline, variant)
