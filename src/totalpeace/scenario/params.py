@@ -116,9 +116,10 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "Agreements cluster just before deadlines in bargaining experiments (Roth, Murnighan & Schoumaker "
               "1988, AER 78(4)) and time pressure raises concession rates (Carnevale & Lawler 1986, JCR 30(4)), but "
               "no source measures how much a peace table's drafting speeds up. Default 0, the model before the "
-              "deadline's anticipation (a deadline only ends a table); 1: the sides keep, month after month, the pace "
-              "that would finish the work left by the deadline (at most a drafting stage a month). The one Colombian table with a deadline, the Caguán, never had both sides "
-              "accept a package for long, so the histories do not identify it and run plans draw it over 0-1.",
+              "deadline's anticipation (a deadline only ends a table); 1: the sides keep, month after month, the "
+              "pace that would finish the work left by the deadline (at most a drafting stage a month). The one "
+              "Colombian table with a deadline, the Caguán, seldom had both sides accept a package, so the histories "
+              "do not identify it (docs/validation.md 10.65) and run plans draw it over 0-1.",
               bounds=(0.0, 1.0)),
     # --- M1.1 / M1.3 / M2.1 / M4.1 negotiation tables: values, beliefs, trust, conduct (model/tables) -------------------
     ParamSpec("war_wage_multiple", 3.0, 1.0, 6.0, "legal wages per armed member", "M1.1", ASSUMPTION,

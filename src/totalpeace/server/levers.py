@@ -14,7 +14,7 @@ from totalpeace.model.tables.agenda import on_agenda, table_track
 from totalpeace.model.tables.issues import ISSUES
 from totalpeace.policy import policy_levers
 from totalpeace.report.names import short_name
-from totalpeace.scenario.schema import ConcessionKind, Issue, Scenario
+from totalpeace.scenario.schema import ConcessionKind, Issue, Scenario, Table
 
 YEAR_MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 YearMonthText = Annotated[str, StringConstraints(pattern=YEAR_MONTH)]
@@ -97,16 +97,10 @@ def overrides(levers: Levers, scenario: Scenario) -> dict[str, Any]:
                 value = list(current)  # the same groups in another order is the same lever value
             out[f"international.{actor}.{key}"] = value
     for group, month in (levers.deadlines or {}).items():
-        if group not in scenario.policy.tables:
-            known = ", ".join(scenario.policy.tables) or "none"
-            raise LeverError(f"levers.deadlines.{group}: no table with {group!r} (tables: {known})")
-        if month != scenario.policy.tables[group].deadline:
+        if month != _table(scenario, "deadlines", group).deadline:
             out[f"policy.tables.{group}.deadline"] = month
     for group, issues in (levers.offers or {}).items():
-        if group not in scenario.policy.tables:
-            known = ", ".join(scenario.policy.tables) or "none"
-            raise LeverError(f"levers.offers.{group}: no table with {group!r} (tables: {known})")
-        current = dict(scenario.policy.tables[group].offer)
+        current = dict(_table(scenario, "offers", group).offer)
         wanted = {**current, **issues}
         wanted = {issue: share for issue, share in wanted.items() if share is not None}
         if wanted != current:  # the whole mandate: an issue set to null loses its cap
@@ -116,6 +110,14 @@ def overrides(levers: Levers, scenario: Scenario) -> dict[str, Any]:
 
 class LeverError(ValueError):
     """A lever that names something the scenario does not have."""
+
+
+def _table(scenario: Scenario, field: str, group: str) -> Table:
+    """The scenario's table with `group`, or a LeverError naming `levers.<field>.<group>`."""
+    if group not in scenario.policy.tables:
+        known = ", ".join(scenario.policy.tables) or "none"
+        raise LeverError(f"levers.{field}.{group}: no table with {group!r} (tables: {known})")
+    return scenario.policy.tables[group]
 
 
 def describe_levers(scenario: Scenario) -> dict[str, Any]:
@@ -158,7 +160,7 @@ def agendas(scenario: Scenario) -> dict[str, list[str]]:
     the state can give a mandate on."""
     out = {}
     for gid, table in scenario.policy.tables.items():
-        political = scenario.groups[gid].political if gid in scenario.groups else False
+        political = scenario.groups[gid].political  # every table's group exists (the loader checks it)
         track = table_track(table, political)
         out[gid] = [issue for issue in ISSUES if on_agenda(track, issue, political)]
     return out

@@ -774,12 +774,10 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
             if not ended and not just_opened and bargaining(ph) and reason != R_RESUMED and group_yes and state_yes:
                 remaining, following = open_points(agenda[g], closed[g], static[g, TB_EMPTY], st[g, ST_EMPTY_DONE])
                 parallel = static[g, TB_PARALLEL] if static[g, TB_PARALLEL] > 0 else p.parallel_issues
-                hurry = 1.0
-                if p.deadline_pressure > 0.0:
-                    hurry = deadline_hurry(drafting_months(float(remaining), parallel, ph == EXPLORATION,
-                                                           p.talks_phase_months),
-                                           months_to_deadline(static[g], st[g, ST_MONTHS_OPEN], month),
-                                           p.deadline_pressure)
+                hurry, left = 1.0, months_to_deadline(static[g], st[g, ST_MONTHS_OPEN], month)
+                if p.deadline_pressure > 0.0 and left < np.inf:
+                    work_left = drafting_months(float(remaining), parallel, ph == EXPLORATION, p.talks_phase_months)
+                    hurry = deadline_hurry(work_left, left, p.deadline_pressure)
                 step = hurry / p.talks_phase_months
                 audit[g, AU_HURRY] = hurry
                 if ph == EXPLORATION:
