@@ -61,6 +61,7 @@ def test_scenarios(client):
     assert "eln" in info["choices"]["table_groups"] and "zone" in info["choices"]["concession_kinds"]
     assert info["values"]["deadlines"]["eln"] is None  # the flagship's tables have no deadline
     assert info["values"]["offers"]["eln"] == {} and "extradition" in info["choices"]["agenda"]["eln"]
+    assert info["choices"]["agenda"]["eln"]["legal_treatment"] == 0.85  # the political track's legal ceiling
     assert "political_participation" not in info["choices"]["agenda"]["clan_del_golfo"]  # not a political group
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from totalpeace.model.tables.agenda import defaults as agenda_defaults
 from totalpeace.model.tables.agenda import on_agenda, table_track
 from totalpeace.model.tables.issues import ISSUES
 from totalpeace.policy import policy_levers
@@ -155,14 +156,16 @@ def describe_levers(scenario: Scenario) -> dict[str, Any]:
     }
 
 
-def agendas(scenario: Scenario) -> dict[str, list[str]]:
-    """The issues on each table's agenda (its track's, political participation for political groups only): what
-    the state can give a mandate on."""
+def agendas(scenario: Scenario) -> dict[str, dict[str, float]]:
+    """The issues on each table's agenda (its track's, political participation for political groups only), what the
+    state can give a mandate on, each with its track's legal ceiling (data/negotiation/issues.csv): a mandate above
+    the ceiling concedes no more than it."""
+    ceilings = agenda_defaults()["ceiling"]
     out = {}
     for gid, table in scenario.policy.tables.items():
         political = scenario.groups[gid].political  # every table's group exists (the loader checks it)
         track = table_track(table, political)
-        out[gid] = [issue for issue in ISSUES if on_agenda(track, issue, political)]
+        out[gid] = {issue: ceilings[(track, issue)][0] for issue in ISSUES if on_agenda(track, issue, political)}
     return out
 
 

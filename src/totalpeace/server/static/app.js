@@ -163,10 +163,11 @@ function buildForm(info) {
   // the state's mandate per issue: the most it will concede (empty: the track's legal ceiling)
   $("#offers").replaceChildren(...tables.map((g) => {
     const given = values.offers[g] || {};
-    const inputs = (choices.agenda[g] || []).map((issue) => el("label", { title: issue },
+    const inputs = Object.entries(choices.agenda[g] || {}).map(([issue, ceiling]) => el("label",
+      { title: `${issue}: the track's legal ceiling is ${ceiling}; a mandate above it concedes no more` },
       `${issue.replaceAll("_", " ")} `,
-      el("input", { type: "number", min: 0, max: 1, step: 0.05, placeholder: "ceiling", "data-offer": `${g}|${issue}`,
-        value: issue in given ? given[issue] : "" })));
+      el("input", { type: "number", min: 0, max: 1, step: 0.05, placeholder: `≤ ${ceiling}`,
+        "data-offer": `${g}|${issue}`, value: issue in given ? given[issue] : "" })));
     return el("details", { class: "row" }, el("summary", { text: nameOf(g) }), ...inputs);
   }));
 
