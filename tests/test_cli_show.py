@@ -75,6 +75,7 @@ def test_show_says_what_runs_do_with_each_parameter(cli):
     in_runs = {p["name"]: p["in_runs"] for p in json.loads(out)["parameters"]}
     assert in_runs["recruitment_rate"] == "posterior"  # calibrated
     assert in_runs["type_prior_mode"] == "matched" and in_runs["guarantor_effect"] == "matched"  # unidentified
+    assert in_runs["deadline_pressure"] == "uniform"  # an assumption the matched sample predates: drawn uniformly
     assert in_runs["trust_base"] == "held"  # set on the command line
     assert in_runs["reintegration_months"] == "held"  # a published figure
     code, out, err = cli("show", "colombia-2022", "--json", "--set", "parameters.calibration=colombia-history")

@@ -95,7 +95,8 @@ def _parameters(scenario: Scenario) -> list[dict[str, Any]]:
 
 def _drawn_in_runs(scenario: Scenario) -> dict[str, str]:
     """What `run` does with each parameter by default (docs/validation.md 11): drawn from the calibration's
-    posterior, drawn from its sample of the assumptions matched to history, or held at the value shown."""
+    posterior, drawn from its sample of the assumptions matched to history, drawn uniformly over its plausible range
+    (an assumption that sample does not hold, as `run`'s note says), or held at the value shown."""
     from totalpeace.uncertainty.assumptions import unidentified
     from totalpeace.uncertainty.posterior import load_posterior
 
@@ -104,7 +105,8 @@ def _drawn_in_runs(scenario: Scenario) -> dict[str, str]:
         return {}
     out = dict.fromkeys(posterior.names, "posterior")
     if posterior.matched is not None:
-        out.update(dict.fromkeys(unidentified(scenario).names, "matched"))
+        out.update({name: "matched" if name in posterior.matched.columns else "uniform"
+                    for name in unidentified(scenario).names})
     return out
 
 

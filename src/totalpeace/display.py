@@ -107,7 +107,8 @@ def _timeline_table(info: dict[str, Any]) -> Table:
 
 def _parameter_table(params: list[dict[str, Any]]) -> Table:
     table = Table(title="Parameters (in runs: drawn from the calibration's posterior, from its assumptions matched to "
-                        "history, or held at the value shown)", title_justify="left")
+                        "history, uniformly over the range where that sample does not hold them, or held at the "
+                        "value shown)", title_justify="left")
     for col in ("name", "value", "range", "unit", "mechanism", "in runs", "source"):
         table.add_column(col, justify="right" if col == "value" else "left")
     for p in params:
