@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
+
+import pandas as pd
+
+from totalpeace.calibration.paramset import shipped_sets
 
 
 def test_scenarios_lists_the_flagship(cli):
@@ -69,13 +74,13 @@ def test_show_applies_overrides(cli):
     assert info["groups"]["eln"]["members"] == 3000
 
 
-def test_show_says_what_runs_do_with_each_parameter(cli):
+def test_show_says_what_runs_do_with_each_parameter(cli, tmp_path):
     code, out, err = cli("show", "colombia-2022", "--json", "--set", "parameters.trust_base=0.3")
     assert code == 0, err
     in_runs = {p["name"]: p["in_runs"] for p in json.loads(out)["parameters"]}
     assert in_runs["recruitment_rate"] == "posterior"  # calibrated
     assert in_runs["type_prior_mode"] == "matched" and in_runs["guarantor_effect"] == "matched"  # unidentified
-    assert in_runs["deadline_pressure"] == "uniform"  # an assumption the matched sample predates: drawn uniformly
+    assert in_runs["deadline_pressure"] == "matched"
     assert in_runs["trust_base"] == "held"  # set on the command line
     assert in_runs["reintegration_months"] == "held"  # a published figure
     code, out, err = cli("show", "colombia-2022", "--json", "--set", "parameters.calibration=colombia-history")
@@ -85,3 +90,12 @@ def test_show_says_what_runs_do_with_each_parameter(cli):
     assert "posterior" in in_runs.values()
     code, out, err = cli("show", "colombia-2022", columns=250)
     assert code == 0 and "in runs" in out and "matched" in out
+    # an assumption a matched sample does not hold (one matched before it existed) is drawn uniformly, as run draws it
+    folder = tmp_path / "colombia-patterns"
+    shutil.copytree(shipped_sets()["colombia-patterns"].parent, folder)
+    sample = pd.read_parquet(folder / "assumptions.parquet").drop(columns="deadline_pressure")
+    sample.to_parquet(folder / "assumptions.parquet", index=False)
+    code, out, err = cli("show", "colombia-2022", "--json", "--set", f'parameters.calibration="{folder}"')
+    assert code == 0, err
+    in_runs = {p["name"]: p["in_runs"] for p in json.loads(out)["parameters"]}
+    assert in_runs["deadline_pressure"] == "uniform" and in_runs["type_prior_mode"] == "matched"

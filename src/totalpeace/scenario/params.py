@@ -119,7 +119,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "deadline's anticipation (a deadline only ends a table); 1: the sides keep, month after month, the "
               "pace that would finish the work left by the deadline (at most a drafting stage a month). The one "
               "Colombian table with a deadline, the Caguán, seldom had both sides accept a package, so the histories "
-              "do not identify it (docs/validation.md 10.65) and run plans draw it over 0-1.",
+              "do not identify it (docs/validation.md 10.65): run plans draw it from the sample matched to history "
+              "(10.66), which leans only a little toward small values.",
               bounds=(0.0, 1.0)),
     # --- M1.1 / M1.3 / M2.1 / M4.1 negotiation tables: values, beliefs, trust, conduct (model/tables) -------------------
     ParamSpec("war_wage_multiple", 3.0, 1.0, 6.0, "legal wages per armed member", "M1.1", ASSUMPTION,
