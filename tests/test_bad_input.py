@@ -103,6 +103,21 @@ def test_table_deadline_not_after_its_start_or_given_twice(cli, write):
     assert "policy.tables.eln.deadline" in msg and "not both" in msg
 
 
+def test_deadline_announcement_and_target_need_a_deadline_announced_before_it(cli, write):
+    msg = _fails(cli, "show", str(_variant(write, '[policy.tables.eln]\ndeadline_announced = "2023-01"\n')))
+    assert "policy.tables.eln.deadline_announced" in msg and "needs a deadline" in msg
+    msg = _fails(cli, "show", str(_variant(write, '[policy.tables.eln]\ndeadline_binding = false\n')))
+    assert "policy.tables.eln.deadline_binding" in msg and "needs a deadline" in msg
+    body = '[policy.tables.eln]\ndeadline = "2024-08"\ndeadline_announced = "2024-08"\n'
+    msg = _fails(cli, "show", str(_variant(write, body)))
+    assert "policy.tables.eln.deadline_announced" in msg and "2024-08 is not before the deadline 2024-08" in msg
+    body = '[policy.tables.eln]\ndeadline = "2024-08"\ndeadline_announced = "2022-01"\n'
+    msg = _fails(cli, "show", str(_variant(write, body)))
+    assert "policy.tables.eln.deadline_announced" in msg and "2022-01 is before the table's start 2022-08" in msg
+    msg = _fails(cli, "show", str(_variant(write, '[policy.tables.eln]\ndeadline_binding = "no"\n')))
+    assert "policy.tables.eln.deadline_binding" in msg
+
+
 def test_invalid_month(cli, write):
     msg = _fails(cli, "show", str(_variant(write, 'start = "2022-13"\n')))
     assert "start" in msg and "month must be 01-12" in msg

@@ -59,6 +59,16 @@ def test_show_dates_each_tables_deadline(cli):
     assert code == 0, err
     opening = [t["what"] for t in json.loads(out)["timeline"] if t["what"].startswith("table opens with auc")]
     assert opening == ["table opens with auc (simultaneous talks); the state's deadline 30 months after opening"]
+    told = [t["what"] for t in json.loads(out)["timeline"] if t["date"] == "2002-01" and "announced" in t["what"]]
+    assert told == ["the deadline for a final agreement with farc (2002-04) announced: the drafting may hurry "
+                    "toward it from now"]
+    # Havana's target date: announced in September 2015, it ends nothing
+    code, out, err = cli("show", "colombia-2012", "--json")
+    assert code == 0, err
+    dated = {t["date"]: t["what"] for t in json.loads(out)["timeline"] if "final agreement with farc" in t["what"]}
+    assert dated == {"2015-09": "the target date for a final agreement with farc (2016-03) announced: the drafting "
+                                "may hurry toward it from now",
+                     "2016-03": "the target date for a final agreement with farc: missing it ends nothing"}
 
 
 def test_show_applies_overrides(cli):

@@ -409,6 +409,22 @@ def test_the_example_deadline_ends_the_eln_table_and_its_pressure_decides_whethe
     assert signed[1.0] >= signed[0.0] + 8  # measured: 32 against 14 of 40
 
 
+def test_havanas_target_date_hurries_the_drafting_from_its_announcement_and_ends_nothing() -> None:
+    """colombia-2012's FARC table has the target Santos and the FARC set in September 2015 for March 2016
+    (deadline_binding false, deadline_announced 2015-09): at deadline_pressure 1 the drafting hurries only in the
+    months between the announcement and the target, and no table ends at the target."""
+    scenario = totalpeace.load_scenario("colombia-2012", ["parameters.calibration=colombia-patterns",
+                                                          "parameters.deadline_pressure=1"])
+    results = totalpeace.simulate(scenario, runs=30, seed=1, months=48)  # to 2016-09
+    t = results.tables.groups.index("farc")
+    hurry = results.tables.audit[:, :, t, TL.AU_HURRY]
+    announced, target = 35, 41  # 2015-09 and 2016-03, months from October 2012
+    assert (hurry[:, :announced] <= 1.0).all() and (hurry[:, target:] <= 1.0).all()
+    assert (hurry[:, announced:target] > 1.0).any()
+    assert not (results.tables.reason[:, :, t] == Reason.ENDED_DEADLINE).any()
+    assert talks.summaries(results.tables)["farc"]["deadline"] == "target 2016-03 (missing it ends nothing)"
+
+
 def test_records_summarise_the_state(zone_path: tuple) -> None:
     engine, batch = zone_path
     rec, st, world = batch.records, batch.state, engine.arrays

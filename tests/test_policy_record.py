@@ -27,15 +27,24 @@ def test_a_variant_that_changes_a_table_names_the_change(variant: str, lever: st
 def test_the_histories_tables_show_their_deadline_and_ratification() -> None:
     rows = dict(map(tuple, policy_rows(policy_record(load_scenario("colombia-1998")))))
     assert rows["Table with FARC-EP: deadline (no agreement by then: ended)"] == "Apr 2002"
+    assert rows["Table with FARC-EP: deadline announced (the drafting may hurry from then)"] == "Jan 2002"
+    assert not any("ends the table" in lever for lever in rows)  # binding, the default: not listed
     rows = dict(map(tuple, policy_rows(policy_record(load_scenario("colombia-2012")))))
     assert rows["Table with FARC-EP: ratified by"] == "a referendum → Congress"
-    assert not any("deadline" in lever for lever in rows)  # a lever left at its default is not listed
+    # Havana's target of 23 March 2016, set in September 2015: a date that ends nothing
+    assert rows["Table with FARC-EP: deadline (no agreement by then: ended)"] == "Mar 2016"
+    assert rows["Table with FARC-EP: deadline announced (the drafting may hurry from then)"] == "Sep 2015"
+    assert rows["Table with FARC-EP: the deadline ends the table (no: only a target, missing it ends nothing)"] == "no"
+    assert not any("conditional" in lever for lever in rows)  # a lever left at its default is not listed
 
 
 def test_the_variant_written_as_a_file_reruns_the_same_policy(tmp_path: Path) -> None:
     base = load_scenario("colombia-2022")
     variant = load_scenario(str(EXAMPLES / "variant-eln-no-extradition-guarantee.toml"),
-                            ["policy.tables.emc.deadline_months=18", "policy.tables.eln.conditional=true",
+                            ["policy.tables.emc.deadline_months=18", "policy.tables.emc.deadline_binding=false",
+                             "policy.tables.eln.deadline=\"2025-06\"",
+                             "policy.tables.eln.deadline_announced=\"2024-06\"",
+                             "policy.tables.eln.conditional=true",
                              "policy.tables.clan_del_golfo.ratification=[\"court\", \"public\"]",
                              "security.buy_in=0.5"])
     text = variant_toml("colombia-2022", policy_levers(base), policy_levers(variant), "written")

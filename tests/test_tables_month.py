@@ -30,6 +30,8 @@ from totalpeace.model.tables.month import (
     initial_state,
     month_work,
     months_to_deadline,
+    months_to_known_deadline,
+    past_deadline,
     tables_month,
 )
 from totalpeace.model.tables.reasons import Reason
@@ -54,6 +56,8 @@ class Run:
         self.static[:, L.TB_START] = 0
         self.static[:, L.TB_DRAW_FROM] = -1  # only the attacks a test sets (IN_ATTACKS), unless it draws them
         self.static[:, L.TB_DEADLINE_MONTH] = -1  # no calendar deadline
+        self.static[:, L.TB_DEADLINE_KNOWN] = -1  # a deadline is known from the opening ...
+        self.static[:, L.TB_DEADLINE_BINDING] = 1  # ... and ends the table (as the scenario's defaults)
         self.static[:, L.TB_POLITICAL] = 1
         self.static[:, L.TB_PRIOR:L.TB_PRIOR + 3] = prior
         self.lo, self.hi = np.zeros((G, K)), np.ones((G, K))
@@ -297,9 +301,29 @@ def test_the_hurry_before_a_deadline_by_hand() -> None:
     assert deadline_hurry(12.0, np.inf, 1.0) == 1.0  # no deadline
 
 
-def _signed_by(months: int, pressure: float, deadline: int, rent: float = 0.5, seeds: int = 40) -> list[int]:
+def test_the_sides_hurry_only_toward_a_deadline_they_know_of_by_hand() -> None:
+    """docs/model.md 7.2: the drafting reads the months left before a deadline announced (deadline_announced) and
+    not yet passed; only a binding deadline ends the table (past_deadline)."""
+    static = np.zeros(L.N_TB)
+    static[L.TB_DEADLINE_MONTH] = 13
+    static[L.TB_DEADLINE_KNOWN] = -1  # known from the opening
+    static[L.TB_DEADLINE_BINDING] = 1
+    assert months_to_known_deadline(static, 5.0, 9) == 4.0
+    static[L.TB_DEADLINE_KNOWN] = 10  # announced in month 10
+    assert months_to_known_deadline(static, 5.0, 9) == np.inf and months_to_deadline(static, 5.0, 9) == 4.0
+    assert months_to_known_deadline(static, 6.0, 10) == 3.0
+    assert not past_deadline(static, 8.0, 12) and past_deadline(static, 9.0, 13) and past_deadline(static, 10.0, 14)
+    static[L.TB_DEADLINE_BINDING] = 0  # a target the sides set themselves: it ends nothing ...
+    assert not past_deadline(static, 9.0, 13) and not past_deadline(static, 20.0, 24)
+    assert months_to_known_deadline(static, 8.0, 12) == 1.0
+    assert months_to_known_deadline(static, 9.0, 13) == np.inf  # ... and the hurry lapses once it has passed
+
+
+def _signed_by(months: int, pressure: float, deadline: int, rent: float = 0.5, seeds: int = 40,
+               known: int = -1, binding: bool = True) -> list[int]:
     """For each seed, the month a table (every issue a point, one at a time, a 4-month pace, explored) signs, or
-    -1; its calendar deadline at `deadline` (-1: none)."""
+    -1; its calendar deadline at `deadline` (-1: none), announced in month `known` (-1: from the opening), binding
+    or a target that ends nothing."""
     out = []
     for seed in range(seeds):
         run = Run(groups=1, params={"talks_phase_months": 4.0, "deadline_pressure": pressure,
@@ -308,8 +332,11 @@ def _signed_by(months: int, pressure: float, deadline: int, rent: float = 0.5, s
         run.static[0, L.TB_EXPLORED] = 1
         run.static[0, L.TB_PARALLEL] = 1.0
         run.static[0, L.TB_DEADLINE_MONTH] = deadline
+        run.static[0, L.TB_DEADLINE_KNOWN] = known
+        run.static[0, L.TB_DEADLINE_BINDING] = float(binding)
         run.inp[:, L.IN_RENT] = rent
         _, reasons = run.history(months)
+        assert binding or Reason.ENDED_DEADLINE not in reasons
         out.append(reasons.index(Reason.SIGNED) if Reason.SIGNED in reasons else -1)
     return out
 
@@ -339,6 +366,22 @@ def test_a_deadline_hurries_a_table_with_a_deal_in_reach_and_cannot_make_one() -
     assert all(m < 16 for m in _signed_by(18, 1.0, 16))
     assert _signed_by(60, 1.0, -1) == _signed_by(60, 0.0, -1)
     assert all(m == -1 for m in _signed_by(18, 1.0, 16, rent=20.0, seeds=10))  # war pays more: nothing to hurry
+
+
+def test_a_target_hurries_the_drafting_from_its_announcement_and_ends_nothing() -> None:
+    """A target date the sides set themselves (Havana's 23 March 2016): the same eight points, 32 months of work, a
+    target in month 16. At gamma 1 they sign before it in every run, as under a binding deadline; the runs that miss
+    a binding deadline end there, those that miss a target go on and sign later, at the usual pace. Announced in
+    month 12, the target hurries only its last four months: fewer runs sign before it than when it was known from
+    the opening, and the draws before month 12 are those of no deadline at all."""
+    assert all(0 <= m < 16 for m in _signed_by(18, 1.0, 16, binding=False))
+    binding, target = _signed_by(60, 0.5, 16), _signed_by(60, 0.5, 16, binding=False)
+    missed = [s for s, b in zip(target, binding, strict=True) if b == -1]
+    assert missed and all(m >= 16 for m in missed)  # the month a deadline would have ended it, or later
+    assert [b for b in binding if b >= 0] == [t for t in target if 0 <= t < 16]  # the same runs until it passed
+    late = _signed_by(18, 1.0, 16, known=12, binding=False)
+    assert sum(0 <= m < 16 for m in late) < 40
+    assert all(m < 0 or m >= 12 for m in late)  # nothing signs before the announcement (eight months at least)
 
 
 def test_conditional_concessions_are_withdrawn_in_a_month_of_attacks_and_lapse_when_the_table_ends() -> None:

@@ -153,6 +153,14 @@ EVENTS = [
      "suspender-bombardeos-contra-las-farc.shtml",
      "He dado la orden de suspender a partir de hoy los bombardeos aéreos contra campamentos donde haya "
      "concentración de miembros de esa organización"),
+    ("2015-09-23", "Santos and Timochenko meet in Havana on the agreement on transitional justice and set 23 March "
+     "2016 as the date by which to sign the final agreement (a target both sides accepted; the talks went on past "
+     "it)", "Government of Colombia (Santos); FARC-EP (Timochenko); Cuba; Norway",
+     "El Nacional (Caracas; EFE), Sep 2015: https://www.elnacional.com/mundo/mexico-acuerdo-permite-avanzar-"
+     "manera-firme-paz-colombia_49719/ ; Caracol Radio, 24 Sep 2015: http://caracol.com.co/programa/2015/09/24/"
+     "6am_hoy_por_hoy/1443093951_101241.html",
+     "El 23 de marzo de 2016 será la fecha tope para concluir las negociaciones y firmar un acuerdo de paz "
+     "definitivo"),
     ("2015-12-15",
      "Havana: partial agreement on point 5 (victims: truth, justice, reparation, the Special Jurisdiction for "
      "Peace), negotiated for 18 months while a sub-commission worked on the end of the conflict",

@@ -7,7 +7,7 @@ from typing import Any
 from totalpeace.errors import InputError
 from totalpeace.scenario.fingerprint import scenario_sha256
 from totalpeace.scenario.params import PARAMETERS
-from totalpeace.scenario.schema import Scenario
+from totalpeace.scenario.schema import Scenario, deadline_words
 from totalpeace.territories import load_territories
 
 
@@ -45,12 +45,19 @@ def _territories(scenario: Scenario) -> list[dict[str, Any]]:
 def _timeline(scenario: Scenario) -> list[dict[str, Any]]:
     policy, items = scenario.policy, []
     for gid, table in policy.tables.items():
-        counted = f"; the state's deadline {table.deadline_label()}" if table.deadline_months else ""
+        counted = f"; {deadline_words(table.deadline_label())}" if table.deadline_months else ""
         items.append({"date": table.start, "what": f"table opens with {gid} ({policy.talks.mode} talks){counted}",
                       "source": table.source})
         if table.deadline is not None:
-            items.append({"date": table.deadline, "what": f"the state's deadline for a final agreement with {gid}: it "
-                          "ends the table if none is signed", "source": table.source})
+            what = (f"the state's deadline for a final agreement with {gid}: it ends the table if none is signed"
+                    if table.deadline_binding else
+                    f"the target date for a final agreement with {gid}: missing it ends nothing")
+            items.append({"date": table.deadline, "what": what, "source": table.source})
+        if table.deadline_announced is not None:
+            kind = "deadline" if table.deadline_binding else "target date"
+            when = table.deadline or f"{table.deadline_months} months after opening"
+            items.append({"date": table.deadline_announced, "what": f"the {kind} for a final agreement with {gid} "
+                          f"({when}) announced: the drafting may hurry toward it from now", "source": table.source})
     for c in policy.concessions:
         span = f" for {c.months} months" if c.months else ""
         items.append({"date": c.start, "what": f"concession to {c.group}: {c.kind}{span}", "source": c.source})

@@ -46,8 +46,9 @@ def policy_levers(scenario: Scenario) -> dict[str, Any]:
 
 def table_levers(gid: str, table: Table) -> dict[str, Any]:
     """A table's levers: its opening and what the scenario chose beyond the defaults — the state's mandate per issue,
-    a deadline, conditional offers, the veto players that ratify. A lever left at its default is not listed, so a
-    policy table stays short and a variant's change shows as a value against "—"."""
+    a deadline (when announced, whether it binds), conditional offers, the veto players that ratify. A lever left
+    at its default is not listed, so a policy table stays short and a variant's change shows as a value against
+    "—"."""
     root = f"policy.tables.{gid}"
     out: dict[str, Any] = {f"{root}.start": table.start}
     out.update({f"{root}.offer.{issue}": share for issue, share in table.offer.items()})
@@ -55,6 +56,10 @@ def table_levers(gid: str, table: Table) -> dict[str, Any]:
         out[f"{root}.deadline"] = table.deadline
     if table.deadline_months is not None:
         out[f"{root}.deadline_months"] = table.deadline_months
+    if table.deadline_announced is not None:
+        out[f"{root}.deadline_announced"] = table.deadline_announced
+    if not table.deadline_binding:
+        out[f"{root}.deadline_binding"] = False
     if table.conditional:
         out[f"{root}.conditional"] = True
     if table.ratification is not None:

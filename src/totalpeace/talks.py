@@ -20,6 +20,7 @@ import pandas as pd
 from totalpeace.model.tables import layout as L
 from totalpeace.model.tables.issues import ISSUES, VETO_PLAYERS, Phase
 from totalpeace.model.tables.reasons import DESCRIPTION, ENDING, STALLING, Reason
+from totalpeace.scenario.schema import deadline_words
 
 AUDIT_COLUMNS = {  # audit column -> name in the frame and the summary
     L.AU_WAR_VALUE: "war_value", L.AU_GROUP_OUTSIDE: "group_outside_option", L.AU_GROUP_VALUE: "group_value",
@@ -298,7 +299,7 @@ def summaries(records: TableRecords, forms: RunForms | None = None) -> dict[str,
 
 def explain(gid: str, entry: dict[str, Any], top: int = 3) -> list[str]:
     """Plain-language lines: the outcome, why the table broke down, what held it up, what was signed."""
-    deadline = f"; the state's deadline {entry['deadline']}" if entry.get("deadline") else ""
+    deadline = f"; {deadline_words(entry['deadline'])}" if entry.get("deadline") else ""
     lines = [f"{gid} ({entry['track'].replace('_', '-')} track{deadline}): signed in {entry['signed_share']:.0%} of "
              f"runs, ratified in {entry['ratified_share']:.0%}, broke down in {entry['broken_down_share']:.0%}."]
     if entry["why_broken_down"]:

@@ -35,8 +35,10 @@ FIXED_LABELS = {
 
 
 TABLE_LEVERS = {"start": "opens", "deadline": "deadline (no agreement by then: ended)",
-                "deadline_months": "deadline, months after opening", "conditional": "conditional offers",
-                "ratification": "ratified by"}
+                "deadline_months": "deadline, months after opening",
+                "deadline_announced": "deadline announced (the drafting may hurry from then)",
+                "deadline_binding": "the deadline ends the table (no: only a target, missing it ends nothing)",
+                "conditional": "conditional offers", "ratification": "ratified by"}
 VETO_PLAYERS = {"congress": "Congress", "court": "the Constitutional Court", "public": "a referendum",
                 "security_forces": "the security forces"}
 
@@ -94,7 +96,7 @@ def format_value(path: str, value: Any, names: Mapping[str, str]) -> str:
                          for e in changes) or "none"
     if path.startswith("policy.tables.") and path.endswith(".ratification"):
         return " → ".join(VETO_PLAYERS.get(v, v) for v in value) or "none"
-    if path.startswith("policy.tables.") and path.endswith(".deadline"):
+    if path.startswith("policy.tables.") and path.endswith((".deadline", ".deadline_announced")):
         return month_name(value)
     if path.endswith((".order", ".guarantor_for")):
         joiner = " → " if path.endswith(".order") else ", "

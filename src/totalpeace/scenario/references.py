@@ -48,7 +48,21 @@ def _date(scenario: Scenario, when: str, loc: tuple[Any, ...]) -> list[Problem]:
 
 
 def _deadline(tab: Table, loc: tuple[Any, ...]) -> list[Problem]:
-    """A table's calendar deadline must come after its start, and a table has one kind of deadline at most."""
+    """A table's calendar deadline must come after its start, a table has one kind of deadline at most, and its
+    announcement and whether it binds need a deadline, announced before it comes."""
+    has = tab.deadline is not None or tab.deadline_months is not None
+    for name, given in (("deadline_announced", tab.deadline_announced is not None),
+                        ("deadline_binding", not tab.deadline_binding)):
+        if given and not has:
+            return [Problem((*loc, name), f"{name} needs a deadline (give deadline or deadline_months)",
+                            ((*loc, "deadline"),))]
+    if tab.deadline_announced is not None:
+        if month_index(tab.start, tab.deadline_announced) < 0:
+            return [Problem((*loc, "deadline_announced"), f"{tab.deadline_announced} is before the table's start "
+                            f"{tab.start}", ((*loc, "start"),))]
+        if tab.deadline is not None and month_index(tab.deadline_announced, tab.deadline) < 1:
+            return [Problem((*loc, "deadline_announced"), f"{tab.deadline_announced} is not before the deadline "
+                            f"{tab.deadline}", ((*loc, "deadline"),))]
     if tab.deadline is None:
         return []
     if tab.deadline_months is not None:

@@ -231,6 +231,15 @@ class IssueTerms(Strict):
     host: ActorTerms | None = None
 
 
+
+TARGET_LABEL = "target"  # how a table's deadline label starts when the deadline ends nothing (Table.deadline_label)
+
+
+def deadline_words(label: str) -> str:
+    """A table's deadline label in a sentence: "the state's deadline 2002-04", or a target's label as it is."""
+    return label if label.startswith(TARGET_LABEL) else f"the state's deadline {label}"
+
+
 class Table(Strict):
     """A negotiation table with one group: its track, the state's mandate per issue and its conduct."""
 
@@ -266,6 +275,12 @@ class Table(Strict):
                                        "2002), whenever the table opened; a table that opens after it ends in its "
                                        "first month. It hurries the drafting as deadline_months does; give one of "
                                        "the two.")
+    deadline_announced: YearMonth | None = Field(None, description="The month the sides learn the deadline "
+                                                 "(YYYY-MM; default: the table's opening): the drafting hurries "
+                                                 "only from then (Pastrana set the Caguán's in January 2002).")
+    deadline_binding: bool = Field(True, description="false: a target date the sides set themselves, which hurries "
+                                   "the drafting as a deadline does but ends nothing when missed (Santos and the "
+                                   "FARC's 23 March 2016); the hurry lapses once it has passed.")
     conditional: bool = Field(False, description="Concessions are withdrawn in a month the group attacks or violates "
                               "a ceasefire (conditional offers).")
     ratification: list[VetoPlayer] | None = Field(None, description="Veto players that must ratify the agreement, in "
@@ -273,10 +288,15 @@ class Table(Strict):
                                                   "(socio-legal).")
 
     def deadline_label(self) -> str:
-        """The deadline as the scenario set it, for what users read: "2002-04", "24 months after opening" or ""."""
+        """The deadline as the scenario set it, for what users read: "2002-04", "24 months after opening", "target
+        2016-03 (missing it ends nothing)" or ""."""
         if self.deadline is not None:
-            return self.deadline
-        return f"{self.deadline_months} months after opening" if self.deadline_months else ""
+            label = self.deadline
+        elif self.deadline_months:
+            label = f"{self.deadline_months} months after opening"
+        else:
+            return ""
+        return label if self.deadline_binding else f"{TARGET_LABEL} {label} (missing it ends nothing)"
 
     @field_validator("offer")
     @classmethod

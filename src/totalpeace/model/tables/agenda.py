@@ -31,6 +31,8 @@ from totalpeace.model.tables.layout import (
     N_TB,
     TB_CONDITIONAL,
     TB_DEADLINE,
+    TB_DEADLINE_BINDING,
+    TB_DEADLINE_KNOWN,
     TB_DEADLINE_MONTH,
     TB_DRAW_FROM,
     TB_EMPTY,
@@ -165,6 +167,8 @@ def build_agenda(scenario, group_ids: list[str], table_start: np.ndarray, params
     static[:, TB_START] = -1.0
     static[:, TB_DRAW_FROM] = -1.0
     static[:, TB_DEADLINE_MONTH] = -1.0
+    static[:, TB_DEADLINE_KNOWN] = -1.0
+    static[:, TB_DEADLINE_BINDING] = 1.0
     draw_from = scenario.policy.draw_attacks_from
     for g, gid in enumerate(group_ids):
         group = scenario.groups.get(gid)
@@ -180,6 +184,9 @@ def build_agenda(scenario, group_ids: list[str], table_start: np.ndarray, params
         static[g, TB_DEADLINE] = float(table.deadline_months or 0)
         if table.deadline is not None:
             static[g, TB_DEADLINE_MONTH] = float(month_index(scenario.start, table.deadline))
+        if table.deadline_announced is not None:
+            static[g, TB_DEADLINE_KNOWN] = float(month_index(scenario.start, table.deadline_announced))
+        static[g, TB_DEADLINE_BINDING] = float(table.deadline_binding)
         static[g, TB_CONDITIONAL] = float(table.conditional)
         if draw_from is not None:
             static[g, TB_DRAW_FROM] = float(max(0, month_index(scenario.start, draw_from)))

@@ -58,7 +58,9 @@ TB_PARALLEL = 9  # agenda issues this table negotiates at once (0: the parameter
 TB_EMPTY = 10  # bit mask of the agenda points (bit n - 1 for point n) that settle none of the model's issues
 TB_DRAW_FROM = 11  # first month in which the group's major attacks at its table are drawn (-1: only the dated ones)
 TB_DEADLINE_MONTH = 12  # month (from the scenario's start) by which the state wants a final agreement (-1: none)
-N_TB = 13
+TB_DEADLINE_KNOWN = 13  # month (from the scenario's start) the sides learn the deadline (-1: from the opening)
+TB_DEADLINE_BINDING = 14  # 1 if the state ends the table at its deadline, 0 for a target that ends nothing
+N_TB = 15
 
 # National quantities (one vector per run and month).
 NAT_COHESION = 0  # security-force cohesion K (M3.2)

@@ -164,6 +164,8 @@ from totalpeace.model.tables.layout import (
     ST_TYPE,
     TB_CONDITIONAL,
     TB_DEADLINE,
+    TB_DEADLINE_BINDING,
+    TB_DEADLINE_KNOWN,
     TB_DEADLINE_MONTH,
     TB_DRAW_FROM,
     TB_EMPTY,
@@ -255,8 +257,20 @@ def months_to_deadline(static: np.ndarray, months_open: float, month: int) -> fl
 
 @numba.njit(cache=True)
 def past_deadline(static: np.ndarray, months_open: float, month: int) -> bool:
-    """Whether a table's deadline has come (`months_to_deadline` is zero or less)."""
-    return months_to_deadline(static, months_open, month) <= 0.0
+    """Whether a table's binding deadline has come (`months_to_deadline` is zero or less): the state ends the table.
+    A target the sides set themselves (`deadline_binding` false) ends nothing."""
+    return static[TB_DEADLINE_BINDING] > 0.0 and months_to_deadline(static, months_open, month) <= 0.0
+
+
+@numba.njit(cache=True)
+def months_to_known_deadline(static: np.ndarray, months_open: float, month: int) -> float:
+    """Months left before a deadline the sides know of, the one the drafting hurries toward: infinite without a
+    deadline, before the month it is announced (`deadline_announced`; from the opening by default) and once a target
+    that ends nothing has passed."""
+    if month < static[TB_DEADLINE_KNOWN]:
+        return np.inf
+    left = months_to_deadline(static, months_open, month)
+    return left if left > 0.0 else np.inf
 
 
 @numba.njit(cache=True)
@@ -774,7 +788,7 @@ def tables_month(month: int, engine: int, phased: bool, order: np.ndarray, p, st
             if not ended and not just_opened and bargaining(ph) and reason != R_RESUMED and group_yes and state_yes:
                 remaining, following = open_points(agenda[g], closed[g], static[g, TB_EMPTY], st[g, ST_EMPTY_DONE])
                 parallel = static[g, TB_PARALLEL] if static[g, TB_PARALLEL] > 0 else p.parallel_issues
-                hurry, left = 1.0, months_to_deadline(static[g], st[g, ST_MONTHS_OPEN], month)
+                hurry, left = 1.0, months_to_known_deadline(static[g], st[g, ST_MONTHS_OPEN], month)
                 if p.deadline_pressure > 0.0 and left < np.inf:
                     work_left = drafting_months(float(remaining), parallel, ph == EXPLORATION, p.talks_phase_months)
                     hurry = deadline_hurry(work_left, left, p.deadline_pressure)
