@@ -180,7 +180,8 @@ def test_preview_is_computed_at_once_and_not_stored(client):
     assert preview["preview"] and preview["runs"] == 8 and preview["figures"]["map_control"]["data"]
     changed = {row[0]: row[2] for row in preview["policy"]["changes"]}
     assert changed["Drug decriminalisation (0 none – 1 full)"] == "0.70"
-    assert changed["Table with ELN: deadline (no agreement by then: ended)"] == "Jun 2024"
+    assert changed["Table with ELN: date for a final agreement"] == "Jun 2024"
+    assert changed["Table with ELN: missing that date ends the talks"] == "yes"
     assert changed["Table with ELN: the state's mandate on extradition (0–1)"] == "0.00"
     assert not any("territory" in lever for lever in changed)  # no mandate asked, none given
     assert "with a zone (2 territories)" in changed["Ceasefires"]

@@ -141,7 +141,7 @@ def test_dashboard_explore_run_compare_download(server, browser, tmp_path, cli, 
     assert "Security-force buy-in" in page.text_content("#policy-changes")
     page.fill("[data-deadline='eln']", "2025-06")  # a deadline for the ELN's table (docs/validation.md 10.65)
     page.wait_for_function("() => document.body.dataset.previews === '3'", timeout=60_000)
-    assert "Table with ELN: deadline (no agreement by then: ended): Jun 2025" in page.text_content("#policy-changes")
+    assert "Table with ELN: date for a final agreement: Jun 2025" in page.text_content("#policy-changes")
     page.locator("#offers details").first.locator("summary").click()  # the ELN's table: no extradition on offer
     page.fill("[data-offer='eln|extradition']", "0")
     page.wait_for_function("() => document.body.dataset.previews === '4'", timeout=60_000)

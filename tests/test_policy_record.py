@@ -14,27 +14,33 @@ from totalpeace.scenario import load_scenario
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
-@pytest.mark.parametrize(("variant", "lever", "value"), [
-    ("variant-eln-deadline.toml", "Table with ELN: deadline (no agreement by then: ended)", "Jun 2025"),
-    ("variant-eln-no-extradition-guarantee.toml", "Table with ELN: the state's mandate on extradition (0–1)", "0.00"),
+DATE = "Table with ELN: date for a final agreement"
+ENDS = "Table with ELN: missing that date ends the talks"
+
+
+@pytest.mark.parametrize(("variant", "rows"), [
+    ("variant-eln-deadline.toml", [[DATE, "—", "Jun 2025"], [ENDS, "—", "yes"]]),
+    ("variant-eln-target.toml", [[DATE, "—", "Jun 2025"], [ENDS, "—", "no"]]),
+    ("variant-eln-no-extradition-guarantee.toml",
+     [["Table with ELN: the state's mandate on extradition (0–1)", "—", "0.00"]]),
 ])
-def test_a_variant_that_changes_a_table_names_the_change(variant: str, lever: str, value: str) -> None:
+def test_a_variant_that_changes_a_table_names_the_change(variant: str, rows: list[list[str]]) -> None:
     base = policy_record(load_scenario("colombia-2022"))
     changed = policy_record(load_scenario(str(EXAMPLES / variant)))
-    assert policy_difference_rows(base, changed) == [[lever, "—", value]]
+    assert policy_difference_rows(base, changed) == rows
 
 
 def test_the_histories_tables_show_their_deadline_and_ratification() -> None:
     rows = dict(map(tuple, policy_rows(policy_record(load_scenario("colombia-1998")))))
-    assert rows["Table with FARC-EP: deadline (no agreement by then: ended)"] == "Apr 2002"
-    assert rows["Table with FARC-EP: deadline announced (the drafting may hurry from then)"] == "Jan 2002"
-    assert not any("ends the table" in lever for lever in rows)  # binding, the default: not listed
+    assert rows["Table with FARC-EP: date for a final agreement"] == "Apr 2002"
+    assert rows["Table with FARC-EP: that date announced to the sides"] == "Jan 2002"
+    assert rows["Table with FARC-EP: missing that date ends the talks"] == "yes"
     rows = dict(map(tuple, policy_rows(policy_record(load_scenario("colombia-2012")))))
     assert rows["Table with FARC-EP: ratified by"] == "a referendum → Congress"
     # Havana's target of 23 March 2016, set in September 2015: a date that ends nothing
-    assert rows["Table with FARC-EP: deadline (no agreement by then: ended)"] == "Mar 2016"
-    assert rows["Table with FARC-EP: deadline announced (the drafting may hurry from then)"] == "Sep 2015"
-    assert rows["Table with FARC-EP: the deadline ends the table (no: only a target, missing it ends nothing)"] == "no"
+    assert rows["Table with FARC-EP: date for a final agreement"] == "Mar 2016"
+    assert rows["Table with FARC-EP: that date announced to the sides"] == "Sep 2015"
+    assert rows["Table with FARC-EP: missing that date ends the talks"] == "no"
     assert not any("conditional" in lever for lever in rows)  # a lever left at its default is not listed
 
 

@@ -58,8 +58,8 @@ def table_levers(gid: str, table: Table) -> dict[str, Any]:
         out[f"{root}.deadline_months"] = table.deadline_months
     if table.deadline_announced is not None:
         out[f"{root}.deadline_announced"] = table.deadline_announced
-    if not table.deadline_binding:
-        out[f"{root}.deadline_binding"] = False
+    if table.deadline is not None or table.deadline_months is not None:
+        out[f"{root}.deadline_binding"] = table.deadline_binding  # listed with its date: what missing it does
     if table.conditional:
         out[f"{root}.conditional"] = True
     if table.ratification is not None:

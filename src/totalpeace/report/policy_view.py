@@ -34,10 +34,10 @@ FIXED_LABELS = {
 }
 
 
-TABLE_LEVERS = {"start": "opens", "deadline": "deadline (no agreement by then: ended)",
-                "deadline_months": "deadline, months after opening",
-                "deadline_announced": "deadline announced (the drafting may hurry from then)",
-                "deadline_binding": "the deadline ends the table (no: only a target, missing it ends nothing)",
+TABLE_LEVERS = {"start": "opens", "deadline": "date for a final agreement",
+                "deadline_months": "date for a final agreement, months after opening",
+                "deadline_announced": "that date announced to the sides",
+                "deadline_binding": "missing that date ends the talks",
                 "conditional": "conditional offers", "ratification": "ratified by"}
 VETO_PLAYERS = {"congress": "Congress", "court": "the Constitutional Court", "public": "a referendum",
                 "security_forces": "the security forces"}
