@@ -97,6 +97,23 @@ def test_bad_run_requests(client, body, status, field):
     assert response.json()["error"].startswith(field) or field in response.json()["error"]
 
 
+def test_a_deadline_set_in_the_dashboard_is_the_states_known_from_the_opening():
+    """levers.deadlines on a table whose date is a target announced later (colombia-2012's Havana): the lever's
+    deadline replaces it whole, binding and known from the opening; clearing it leaves no announcement behind."""
+    from totalpeace.server.levers import Levers, overrides
+
+    havana = load_scenario("colombia-2012")
+    assert overrides(Levers(deadlines={"farc": None}), havana) == {
+        "policy.tables.farc.deadline": None, "policy.tables.farc.deadline_announced": None,
+        "policy.tables.farc.deadline_binding": True}
+    sets = overrides(Levers(deadlines={"farc": "2016-01"}), havana)
+    table = load_scenario("colombia-2012", sets).policy.tables["farc"]  # as the server applies them
+    assert (table.deadline, table.deadline_announced, table.deadline_binding) == ("2016-01", None, True)
+    assert load_scenario("colombia-2012", overrides(Levers(deadlines={"farc": None}), havana)).policy.tables[
+        "farc"].deadline is None
+    assert overrides(Levers(deadlines={"farc": "2016-03"}), havana) == {}  # the same month: nothing changes
+
+
 def test_run_is_the_same_ensemble_as_the_library(client, baseline):
     status = client.get(f"/api/runs/{baseline}").json()
     assert status["status"] == "done" and status["progress"] == 1.0 and status["run_months_done"] == 36

@@ -46,9 +46,9 @@ def policy_levers(scenario: Scenario) -> dict[str, Any]:
 
 def table_levers(gid: str, table: Table) -> dict[str, Any]:
     """A table's levers: its opening and what the scenario chose beyond the defaults — the state's mandate per issue,
-    a deadline (when announced, whether it binds), conditional offers, the veto players that ratify. A lever left
-    at its default is not listed, so a policy table stays short and a variant's change shows as a value against
-    "—"."""
+    a deadline (when announced, and whether missing it ends the talks, listed with the date it qualifies),
+    conditional offers, the veto players that ratify. A lever left at its default is not listed, so a policy table
+    stays short and a variant's change shows as a value against "—"."""
     root = f"policy.tables.{gid}"
     out: dict[str, Any] = {f"{root}.start": table.start}
     out.update({f"{root}.offer.{issue}": share for issue, share in table.offer.items()})

@@ -231,7 +231,6 @@ class IssueTerms(Strict):
     host: ActorTerms | None = None
 
 
-
 TARGET_LABEL = "target"  # how a table's deadline label starts when the deadline ends nothing (Table.deadline_label)
 
 

@@ -98,8 +98,13 @@ def overrides(levers: Levers, scenario: Scenario) -> dict[str, Any]:
                 value = list(current)  # the same groups in another order is the same lever value
             out[f"international.{actor}.{key}"] = value
     for group, month in (levers.deadlines or {}).items():
-        if month != _table(scenario, "deadlines", group).deadline:
+        table = _table(scenario, "deadlines", group)
+        if month != table.deadline:  # the dashboard's deadline is the state's, known from the opening
             out[f"policy.tables.{group}.deadline"] = month
+            if table.deadline_announced is not None:
+                out[f"policy.tables.{group}.deadline_announced"] = None
+            if not table.deadline_binding:
+                out[f"policy.tables.{group}.deadline_binding"] = True
     for group, issues in (levers.offers or {}).items():
         current = dict(_table(scenario, "offers", group).offer)
         wanted = {**current, **issues}
@@ -195,7 +200,8 @@ def lever_problems(problems: list[str], sets: dict[str, Any]) -> list[str]:
     for problem in problems:
         text = problem
         mapped = (*LEVER_OF_PATH, *((p, _actor_lever(p)) for p in sets if p.startswith("international.")),
-                  *((p, f"levers.{'deadlines' if p.endswith('.deadline') else 'offers'}.{p.split('.')[2]}")
+                  *((p, f"levers.{'deadlines' if p.split('.')[3].startswith('deadline') else 'offers'}."
+                        f"{p.split('.')[2]}")
                     for p in sets if p.startswith("policy.tables.")))
         for path, lever in mapped:
             at = text.find(path)
