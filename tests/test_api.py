@@ -83,6 +83,9 @@ def test_unknown_scenario_is_404(client, name):
     ({"levers": {"deadlines": {"nobody": "2025-06"}}}, 422, "levers.deadlines.nobody"),
     ({"levers": {"deadlines": {"eln": "2025-13"}}}, 422, "levers.deadlines.eln"),
     ({"levers": {"deadlines": {"eln": "2022-08"}}}, 422, "levers.deadlines.eln"),  # not after the table's start
+    ({"levers": {"targets": {"nobody": True}}}, 422, "levers.targets.nobody"),
+    ({"levers": {"targets": {"eln": True}}}, 422, "levers.targets.eln: deadline_binding needs a deadline"),
+    ({"levers": {"targets": {"eln": "often"}}}, 422, "levers.targets.eln"),
     ({"levers": {"offers": {"nobody": {"extradition": 0.0}}}}, 422, "levers.offers.nobody"),
     ({"levers": {"offers": {"eln": {"amnesty": 0.5}}}}, 422, "levers.offers.eln.amnesty"),
     ({"levers": {"offers": {"eln": {"extradition": 2}}}}, 422, "levers.offers.eln.extradition"),
@@ -97,9 +100,10 @@ def test_bad_run_requests(client, body, status, field):
     assert response.json()["error"].startswith(field) or field in response.json()["error"]
 
 
-def test_a_deadline_set_in_the_dashboard_is_the_states_known_from_the_opening():
+def test_a_date_set_in_the_dashboard_is_known_from_the_opening_and_targets_say_whether_it_binds():
     """levers.deadlines on a table whose date is a target announced later (colombia-2012's Havana): the lever's
-    deadline replaces it whole, binding and known from the opening; clearing it leaves no announcement behind."""
+    date is known to the sides from the opening and stays a target; clearing it leaves no announcement or target
+    behind; levers.targets says whether a date is only a target."""
     from totalpeace.server.levers import Levers, overrides
 
     havana = load_scenario("colombia-2012")
@@ -108,10 +112,19 @@ def test_a_deadline_set_in_the_dashboard_is_the_states_known_from_the_opening():
         "policy.tables.farc.deadline_binding": True}
     sets = overrides(Levers(deadlines={"farc": "2016-01"}), havana)
     table = load_scenario("colombia-2012", sets).policy.tables["farc"]  # as the server applies them
-    assert (table.deadline, table.deadline_announced, table.deadline_binding) == ("2016-01", None, True)
+    assert (table.deadline, table.deadline_announced, table.deadline_binding) == ("2016-01", None, False)
     assert load_scenario("colombia-2012", overrides(Levers(deadlines={"farc": None}), havana)).policy.tables[
         "farc"].deadline is None
     assert overrides(Levers(deadlines={"farc": "2016-03"}), havana) == {}  # the same month: nothing changes
+    # levers.targets says whether a table's date only is a target: Havana's kept as one, or made the state's deadline
+    assert overrides(Levers(deadlines={"farc": "2016-01"}, targets={"farc": True}), havana) == {
+        "policy.tables.farc.deadline": "2016-01", "policy.tables.farc.deadline_announced": None}
+    assert overrides(Levers(targets={"farc": False}), havana) == {"policy.tables.farc.deadline_binding": True}
+    flagship = load_scenario("colombia-2022")
+    sets = overrides(Levers(deadlines={"eln": "2025-06"}, targets={"eln": True, "emc": False}), flagship)
+    assert sets == {"policy.tables.eln.deadline": "2025-06", "policy.tables.eln.deadline_binding": False}
+    assert load_scenario("colombia-2022", sets).policy.tables["eln"].deadline_label() == \
+        "target 2025-06 (missing it ends nothing)"
 
 
 def test_run_is_the_same_ensemble_as_the_library(client, baseline):

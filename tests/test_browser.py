@@ -142,9 +142,13 @@ def test_dashboard_explore_run_compare_download(server, browser, tmp_path, cli, 
     page.fill("[data-deadline='eln']", "2025-06")  # a deadline for the ELN's table (docs/validation.md 10.65)
     page.wait_for_function("() => document.body.dataset.previews === '3'", timeout=60_000)
     assert "Table with ELN: date for a final agreement: Jun 2025" in page.text_content("#policy-changes")
+    assert "Table with ELN: missing that date ends the talks: yes" in page.text_content("#policy-changes")
+    page.check("[data-target='eln']")  # only a target the sides set: missing it ends nothing (10.68)
+    page.wait_for_function("() => document.body.dataset.previews === '4'", timeout=60_000)
+    assert "Table with ELN: missing that date ends the talks: no" in page.text_content("#policy-changes")
     page.locator("#offers details").first.locator("summary").click()  # the ELN's table: no extradition on offer
     page.fill("[data-offer='eln|extradition']", "0")
-    page.wait_for_function("() => document.body.dataset.previews === '4'", timeout=60_000)
+    page.wait_for_function("() => document.body.dataset.previews === '5'", timeout=60_000)
     assert "Table with ELN: the state's mandate on extradition (0–1): 0.00" in page.text_content("#policy-changes")
 
     # hover values on a chart

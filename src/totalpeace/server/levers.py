@@ -64,7 +64,12 @@ class Levers(_Strict):
         None, description="International actor id -> group ids whose tables it guarantees ([] = none).")
     deadlines: dict[str, YearMonthText | None] | None = Field(
         None, description="Group id of a table -> YYYY-MM by which the state wants a final agreement, or ends the "
-        "table (null: no deadline); as it nears, the sides may hurry (the assumption deadline_pressure).")
+        "table (null: no deadline), known to the sides from the opening; as it nears, the sides may hurry (the "
+        "assumption deadline_pressure).")
+    targets: dict[str, bool] | None = Field(
+        None, description="Group id of a table -> true: its date (levers.deadlines or the scenario's) is only a "
+        "target the sides set, which hurries the drafting as a deadline does but ends nothing when missed "
+        "(Havana's 23 March 2016); false: missing it ends the talks.")
     offers: dict[str, dict[Issue, Mandate | None]] | None = Field(
         None, description="Group id of a table -> issue -> the state's mandate, the most it will concede on that "
         "issue (0-1, below the track's legal ceiling; null: no mandate of its own, the ceiling), e.g. "
@@ -99,12 +104,15 @@ def overrides(levers: Levers, scenario: Scenario) -> dict[str, Any]:
             out[f"international.{actor}.{key}"] = value
     for group, month in (levers.deadlines or {}).items():
         table = _table(scenario, "deadlines", group)
-        if month != table.deadline:  # the dashboard's deadline is the state's, known from the opening
+        if month != table.deadline:  # the dashboard's date is known to the sides from the opening
             out[f"policy.tables.{group}.deadline"] = month
             if table.deadline_announced is not None:
                 out[f"policy.tables.{group}.deadline_announced"] = None
-            if not table.deadline_binding:
+            if month is None and not table.deadline_binding:  # no date left: nothing for a target to qualify
                 out[f"policy.tables.{group}.deadline_binding"] = True
+    for group, target in (levers.targets or {}).items():
+        if target == _table(scenario, "targets", group).deadline_binding:
+            out[f"policy.tables.{group}.deadline_binding"] = not target
     for group, issues in (levers.offers or {}).items():
         current = dict(_table(scenario, "offers", group).offer)
         wanted = {**current, **issues}
@@ -144,6 +152,7 @@ def describe_levers(scenario: Scenario) -> dict[str, Any]:
             "guarantors": {aid: list(a.guarantor_for) for aid, a in scenario.international.items()
                            if a.guarantor_for or not a.neighbour},
             "deadlines": {gid: table.deadline for gid, table in scenario.policy.tables.items()},
+            "targets": {gid: not table.deadline_binding for gid, table in scenario.policy.tables.items()},
             "offers": {gid: dict(table.offer) for gid, table in scenario.policy.tables.items()},
         },
         "choices": {
@@ -200,16 +209,22 @@ def lever_problems(problems: list[str], sets: dict[str, Any]) -> list[str]:
     for problem in problems:
         text = problem
         mapped = (*LEVER_OF_PATH, *((p, _actor_lever(p)) for p in sets if p.startswith("international.")),
-                  *((p, f"levers.{'deadlines' if p.split('.')[3].startswith('deadline') else 'offers'}."
-                        f"{p.split('.')[2]}")
+                  *((p, f"levers.{_table_lever(p)}.{p.split('.')[2]}")
                     for p in sets if p.startswith("policy.tables.")))
-        for path, lever in mapped:
+        for path, lever in sorted(mapped, key=lambda pair: -len(pair[0])):  # the longest path a message names
             at = text.find(path)
             if at >= 0 and path in sets:
                 text = lever + text[at + len(path):]
                 break
         out.append(text)
     return out
+
+
+def _table_lever(path: str) -> str:
+    """The lever behind a table's scenario path: policy.tables.<id>.deadline_binding -> targets, ...deadline ->
+    deadlines, ...offer -> offers."""
+    field = path.split(".")[3]
+    return "targets" if field == "deadline_binding" else "deadlines" if field.startswith("deadline") else "offers"
 
 
 def _actor_lever(path: str) -> str:

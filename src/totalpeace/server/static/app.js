@@ -156,9 +156,13 @@ function buildForm(info) {
     return label;
   }));
 
+  // a table's date: the state's deadline (missed: the talks end) or, ticked, a target the sides set (ends nothing)
   $("#deadlines").replaceChildren(...tables.map((g) => el("div", { class: "row" }, el("b", { text: nameOf(g) }),
     el("label", {}, el("input", { type: "month", "data-deadline": g, value: values.deadlines[g] || "" }),
-      " (empty: none)"))));
+      " (empty: none)"),
+    el("label", { title: "a target hurries the drafting as a deadline does, but missing it ends nothing" },
+      el("input", { type: "checkbox", "data-target": g, checked: Boolean(values.targets[g]) }),
+      " only a target"))));
 
   // the state's mandate per issue: the most it will concede (empty: the track's legal ceiling)
   $("#offers").replaceChildren(...tables.map((g) => {
@@ -206,6 +210,8 @@ function collectLevers() {
   for (const input of document.querySelectorAll("[data-deadline]")) {
     deadlines[input.dataset.deadline] = input.value || null;
   }
+  const targets = {};
+  for (const box of document.querySelectorAll("[data-target]")) targets[box.dataset.target] = box.checked;
   const offers = {};
   for (const input of document.querySelectorAll("[data-offer]")) {
     const [group, issue] = input.dataset.offer.split("|");
@@ -214,7 +220,7 @@ function collectLevers() {
   const order = $("#talks-order").value.split(",").map((s) => s.trim()).filter(Boolean);
   return { talks_mode: $("#talks-mode").value, talks_order: order, ceasefires, concessions,
     decriminalization: Number($("#decriminalization").value), security_buy_in: Number($("#buy-in").value),
-    host_tolerance, guarantors, deadlines, offers };
+    host_tolerance, guarantors, deadlines, targets, offers };
 }
 
 // what a full run's intervals hold (the request's `uncertainty`, as `totalpeace run --uncertainty`)
