@@ -120,6 +120,8 @@ def test_a_date_set_in_the_dashboard_is_known_from_the_opening_and_targets_say_w
     assert overrides(Levers(deadlines={"farc": "2016-01"}, targets={"farc": True}), havana) == {
         "policy.tables.farc.deadline": "2016-01", "policy.tables.farc.deadline_announced": None}
     assert overrides(Levers(targets={"farc": False}), havana) == {"policy.tables.farc.deadline_binding": True}
+    cleared = overrides(Levers(deadlines={"farc": None}, targets={"farc": True}), havana)  # a target of no date
+    assert cleared["policy.tables.farc.deadline_binding"] is False  # refused by the loader, not dropped
     flagship = load_scenario("colombia-2022")
     sets = overrides(Levers(deadlines={"eln": "2025-06"}, targets={"eln": True, "emc": False}), flagship)
     assert sets == {"policy.tables.eln.deadline": "2025-06", "policy.tables.eln.deadline_binding": False}

@@ -111,8 +111,9 @@ def overrides(levers: Levers, scenario: Scenario) -> dict[str, Any]:
             if month is None and not table.deadline_binding:  # no date left: nothing for a target to qualify
                 out[f"policy.tables.{group}.deadline_binding"] = True
     for group, target in (levers.targets or {}).items():
-        if target == _table(scenario, "targets", group).deadline_binding:
-            out[f"policy.tables.{group}.deadline_binding"] = not target
+        path = f"policy.tables.{group}.deadline_binding"
+        if target == out.get(path, _table(scenario, "targets", group).deadline_binding):  # after levers.deadlines
+            out[path] = not target
     for group, issues in (levers.offers or {}).items():
         current = dict(_table(scenario, "offers", group).offer)
         wanted = {**current, **issues}
