@@ -55,9 +55,9 @@ def _timeline(scenario: Scenario) -> list[dict[str, Any]]:
             items.append({"date": table.deadline, "what": what, "source": table.source})
         if table.deadline_announced is not None:
             kind = "deadline" if table.deadline_binding else "target date"
-            when = table.deadline or f"{table.deadline_months} months after opening"
             items.append({"date": table.deadline_announced, "what": f"the {kind} for a final agreement with {gid} "
-                          f"({when}) announced: the drafting may hurry toward it from now", "source": table.source})
+                          f"({table.deadline_when()}) announced: the drafting may hurry toward it from now",
+                          "source": table.source})
     for c in policy.concessions:
         span = f" for {c.months} months" if c.months else ""
         items.append({"date": c.start, "what": f"concession to {c.group}: {c.kind}{span}", "source": c.source})

@@ -286,16 +286,19 @@ class Table(Strict):
                                                   "order; default: congress and court (political track), court "
                                                   "(socio-legal).")
 
-    def deadline_label(self) -> str:
-        """The deadline as the scenario set it, for what users read: "2002-04", "24 months after opening", "target
-        2016-03 (missing it ends nothing)" or ""."""
+    def deadline_when(self) -> str:
+        """When the table's date falls, as the scenario set it: "2002-04", "24 months after opening" or ""."""
         if self.deadline is not None:
-            label = self.deadline
-        elif self.deadline_months:
-            label = f"{self.deadline_months} months after opening"
-        else:
-            return ""
-        return label if self.deadline_binding else f"{TARGET_LABEL} {label} (missing it ends nothing)"
+            return self.deadline
+        return f"{self.deadline_months} months after opening" if self.deadline_months else ""
+
+    def deadline_label(self) -> str:
+        """The deadline for what users read: `deadline_when`, or "target 2016-03 (missing it ends nothing)" for a
+        target, or ""."""
+        when = self.deadline_when()
+        if not when or self.deadline_binding:
+            return when
+        return f"{TARGET_LABEL} {when} (missing it ends nothing)"
 
     @field_validator("offer")
     @classmethod
