@@ -112,6 +112,12 @@ EVENTS = [
      "http://farc-epeace.org/communiques/joint-communiques/item/417-partial-agreement-on-illicit-drugs.html",
      "We have reached an agreement on the fourth item of the agenda [...] third in discussion, called "
      '"Solution to the problem of illicit drugs"'),
+    ("2014-06-15", "Santos re-elected in the run-off (50.9% against 45.0% for Zuluaga) after a campaign fought on "
+     "the Havana talks: continuing them, or his rival's tougher conditions for keeping them going",
+     "Government of Colombia (Santos); Óscar Iván Zuluaga",
+     "Reuters via Stabroek News, 16 Jun 2014: https://www.stabroeknews.com/2014/news/world/06/16/"
+     "colombias-santos-wins-re-election-continue-peace-talks/",
+     "He made hopes of peace his key selling point throughout the campaign."),
     ("2014-11-16", "Santos suspends the Havana talks after the FARC seize General Rubén Darío Alzate in Chocó, "
      "until all five hostages are freed (two soldiers freed on 25 November, the general and two others on 30 "
      "November)", "Government of Colombia (Santos); FARC-EP",
