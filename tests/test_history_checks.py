@@ -59,6 +59,9 @@ def test_the_havana_talks_resume_after_the_alzate_suspension_as_in_december_2014
     # ends the table instead (docs/validation.md 10.59 and 10.69).
     assert defaults["havana-talks-resumed-2014"] >= 0.5
     assert share(["parameters.resume_political_cost=0.85"], "havana-talks-resumed-2014") <= 0.1
+    # A threshold between the cost of 2012 (0.5) and the re-elected government's no longer ends it: 24 of 30 runs
+    # resume (none did while the scenario held Santos at his cost of 2012, docs/validation.md 10.69).
+    assert share(["parameters.resume_political_cost=0.55"], "havana-talks-resumed-2014") >= 0.5
 
 
 def test_every_negotiation_pattern_is_produced(defaults: dict[str, float]) -> None:
