@@ -73,7 +73,7 @@ def write(tmp_path: Path) -> Callable[[str, str], Path]:
 # model: on a fresh checkout one worker compiles it for minutes and the other runs these meanwhile instead of waiting
 # (a file missing here only waits for the compilation; one wrongly listed waits inside its first simulation).
 MODEL_FREE = frozenset({
-    "test_bad_input.py", "test_bargaining.py", "test_calibration_parts.py", "test_cli_show.py",
+    "test_bad_input.py", "test_bargaining.py", "test_bench_targets.py", "test_calibration_parts.py", "test_cli_show.py",
     "test_data_colombia.py", "test_docs_analysis.py", "test_docs_model.py", "test_docs_scenarios.py",
     "test_experiment_design.py", "test_experiment_spec.py", "test_fuzz_designs.py",
     "test_groups.py", "test_internal_kernels.py", "test_mechanisms.py", "test_own_territories.py", "test_prim.py",
