@@ -88,6 +88,23 @@ def test_guerrillas_removed_adds_the_farc_and_the_eln_over_the_calendar_year():
     assert pattern.criterion_for(observation).holds(values).tolist() == [False, True]
 
 
+def test_the_removals_diagnosis_names_the_support_networks_beside_the_armed_members():
+    """The Defence Ministry's captures are mostly support networks: the explanation of a removal pattern gives the
+    group's networks that year, so that a group without them is seen to be short of what the count holds."""
+    pattern = next(p for p in CATALOGUE if p.id == "eln-removed-2014")
+    rows = []
+    for run, support in ((0, 100.0), (1, 300.0), (2, 500.0)):
+        for label in months("2014-01", 12):
+            rows += [(run, label, "removed", "eln", "", 20.0 + run), (run, label, "armed", "eln", "", 1200.0),
+                     (run, label, "support", "eln", "", support)]
+    runs = Runs(Outputs.from_frame(frame(rows)), load_observations()[pattern.observation])
+    text = pattern.diagnose(runs, np.zeros(3))
+    assert text == "median removed in 2014: eln 252 of 1,200 armed members and 300 in support networks"
+    without = Runs(Outputs.from_frame(frame([r for r in rows if r[2] != "support"])), runs.observation)
+    with pytest.raises(NotProduced, match="support"):
+        pattern.diagnose(without, np.zeros(3))
+
+
 def test_talks_timing_counts_from_a_date_before_the_run_and_ignores_tables_that_signed_first():
     labels = months("2017-09", 30)
     phases = {  # run -> phase per month
