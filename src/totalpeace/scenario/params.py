@@ -395,13 +395,14 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "operations than a small one. But the guerrillas were removed at about the same rate per member "
               "whatever their size: in 2013 the armed forces alone (the police's captures, mostly of militia, "
               "aside) removed 250 + 1,150 + 829 = 2,229 FARC members (killed, captured, surrendered) of some 7,200 "
-              "(Santos, Nov 2013) to 8,147 (mid-2012) fighters and 49 + 220 + 188 = 457 of the ELN's some 1,500 (El Espectador, 'Mas de 3.700 "
-              "guerrilleros fueron capturados', the armed forces' report on 2013): a FARC-to-ELN ratio of removals "
-              "per member of 0.84-1.02 for any share of the captures taken as militia, where the FARC, 70% of the "
-              "guerrillas' and the Clan del Golfo's fighters in 2012, draws 1.18 times the ELN's operations per "
-              "member at omega_P 0.1, 1.51 at 0.25 and 2.2 at 0.5. Range 0-0.25 (a ratio up to 1.5, leaving room "
-              "for where each group is), 0.1 in the middle [R-derived; no pattern scores 2013: docs/validation.md "
-              "10.71]. An assumption, drawn with the others in the matched sample.", bounds=(0.0, 1.0)),
+              "(Santos, Nov 2013) to 8,147 (mid-2012) fighters and 49 + 220 + 188 = 457 of the ELN's some 1,500 "
+              "(El Espectador, 'Mas de 3.700 guerrilleros fueron capturados', the armed forces' report on 2013): a "
+              "FARC-to-ELN ratio of removals per member of 0.84-1.02 for any share of the captures taken as militia, "
+              "where the FARC, 70% of the guerrillas' and the Clan del Golfo's fighters in 2012, draws 1.18 times "
+              "the ELN's operations per member at omega_P 0.1, 1.51 at 0.25 and 2.2 at 0.5. Range 0-0.25 (a ratio "
+              "up to 1.5, leaving room for where each group is), 0.1 in the middle [R-derived; no pattern scores "
+              "2013: docs/validation.md 10.71]. An assumption, drawn with the others in the matched sample.",
+              bounds=(0.0, 1.0)),
     ParamSpec("conditional_effort_bonus", 0.2, 0.0, 0.5, "share", "M3.2/M3.3", ASSUMPTION,
               "epsilon_cond: extra effective effort when repression is conditional on violence."),
     ParamSpec("deployment_threat_weight", 0.5, 0.0, 2.0, "at saturation", "M3.2", ASSUMPTION,
