@@ -108,12 +108,12 @@ def refused(cli: Any, *args: str) -> str:
     return " ".join(err.split())
 
 
-def load_tool(name: str) -> ModuleType:
-    """tools/<name>.py imported as a module (the tools are scripts, not a package), registered in sys.modules so that
-    its dataclasses can look their module up."""
-    if str(TOOLS) not in sys.path:  # as when the script runs: its siblings import (tools/pattern_table.py)
-        sys.path.insert(0, str(TOOLS))
-    spec = importlib.util.spec_from_file_location(name, TOOLS / f"{name}.py")
+def load_tool(name: str, folder: Path = TOOLS) -> ModuleType:
+    """tools/<name>.py (or a script of another folder, as benchmarks/run.py) imported as a module (the scripts are
+    not a package), registered in sys.modules so that its dataclasses can look their module up."""
+    if str(folder) not in sys.path:  # as when the script runs: its siblings import (tools/pattern_table.py)
+        sys.path.insert(0, str(folder))
+    spec = importlib.util.spec_from_file_location(name, folder / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
