@@ -89,6 +89,11 @@ def test_unknown_scenario_is_404(client, name):
     ({"levers": {"offers": {"nobody": {"extradition": 0.0}}}}, 422, "levers.offers.nobody"),
     ({"levers": {"offers": {"eln": {"amnesty": 0.5}}}}, 422, "levers.offers.eln.amnesty"),
     ({"levers": {"offers": {"eln": {"extradition": 2}}}}, 422, "levers.offers.eln.extradition"),
+    ({"levers": {"offers": {"clan_del_golfo": {"political_participation": 0.5}}}}, 422,
+     "levers.offers.clan_del_golfo.political_participation: no mandate on issue 'political_participation' at this "
+     "table: it is not on the agenda of a socio_legal table"),
+    ({"levers": {"guarantors": {"norway": ["eln", "eln"]}}}, 422, "levers.guarantors.norway[1]: group 'eln' appears "
+     "twice"),
     ({"runs": 0}, 422, "runs"),
     ({"months": 10_000}, 422, "months"),
     ({"uncertainty": "everything"}, 422, "uncertainty"),
@@ -184,6 +189,18 @@ def test_charts_and_report(client, baseline):
     assert 'id="table-policy"' in report.text
 
 
+def test_a_body_that_is_not_json_is_named_as_such(client):
+    """A body FastAPI cannot read as a JSON object gets a message about the body, not about a field."""
+    text = json.dumps(SMALL)
+    plain = client.post("/api/preview", content=text, headers={"content-type": "text/plain"})
+    assert plain.status_code == 422 and plain.json()["error"] == (
+        "(top level): send the body as JSON with Content-Type: application/json (got text/plain)")
+    broken = client.post("/api/preview", content=text.replace('"runs"', "runs"),
+                         headers={"content-type": "application/json"})
+    assert broken.status_code == 422
+    assert broken.json()["error"].startswith("(top level): the body is not valid JSON (Expecting property name")
+
+
 def test_downloads_people_can_open(client, variant):
     summary = client.get(f"/api/runs/{variant}/summary.json").json()
     assert summary["policy"]["levers"]["policy.talks.mode"] == "none"
@@ -223,6 +240,37 @@ def test_preview_is_computed_at_once_and_not_stored(client):
     bad = client.post("/api/preview", json={**SMALL, "levers": {"ceasefires": [{"group": "eln", "zone": True,
                                                                                 "territories": ["atlantis"]}]}})
     assert bad.status_code == 422 and "levers.ceasefires" in bad.json()["error"]
+    assert preview["policy"]["notices"] == []
+
+
+def test_a_setting_that_does_nothing_is_said_beside_the_changes(client):
+    """What the command line warns about (a concession's territories outside a zone, a guarantor of a group with
+    neither a table nor a ceasefire) loads and runs, and the answer names it with the policy."""
+    levers = {"guarantors": {"norway": ["eln", "mexican_cartels"]},
+              "concessions": [{"group": "eln", "kind": "arrest_orders_suspended", "territories": ["81"]}]}
+    answer = client.post("/api/preview", json={**SMALL, "levers": levers})
+    assert answer.status_code == 200, answer.text
+    notices = answer.json()["policy"]["notices"]
+    assert len(notices) == 2
+    assert any(n.startswith("international.norway.guarantor_for[1]: no effect: group 'mexican_cartels' has no table")
+               for n in notices)
+    assert any(n.startswith("policy.concessions[0].territories: ignored: only a zone has territories")
+               for n in notices)
+
+
+def test_a_label_in_any_script_names_the_downloads(client):
+    """HTTP headers are Latin-1: a run labelled in Polish or Japanese downloads with its name in UTF-8 (RFC 6266's
+    filename*) and an ASCII fallback, never a server error."""
+    from urllib.parse import unquote
+
+    run = client.post("/api/runs", json={**SMALL, "runs": 2, "months": 2, "label": "Łódź 日本"}).json()
+    assert wait(client, run["id"])["status"] == "done"
+    toml = client.get(f"/api/runs/{run['id']}/scenario.toml")
+    assert toml.status_code == 200, toml.text
+    header = toml.headers["content-disposition"]
+    assert 'filename="colombia-2022-odz.toml"' in header
+    assert unquote(header.split("filename*=UTF-8''")[1]) == "colombia-2022-łódź-日本.toml"
+    assert 'extends = "colombia-2022"' in toml.text
 
 
 def test_starting_situation(client):
@@ -306,7 +354,7 @@ def test_cancel_terminates_the_workers(client):
     pids = set(manager.worker_pids(run["id"]))
     assert pids and all(process_alive(p) for p in pids) and os.getpid() not in pids
     cancelled = client.delete(f"/api/runs/{run['id']}")
-    assert cancelled.status_code == 200
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"  # the state it led to
     assert wait(client, run["id"])["status"] == "cancelled"
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and any(process_alive(p) for p in pids):

@@ -35,6 +35,15 @@ def _variant(write, body: str, name: str = "variant.toml") -> Path:
      'months = 2}]',
      "policy.ceasefires[1].start: overlaps policy.ceasefires[0] (2022-12 for 6 months) for group 'eln'"),
     ("security.purge.generals_retired=100001", "less than or equal to 100000"),
+    ('international.norway.guarantor_for=["eln", "emc", "eln"]',
+     "international.norway.guarantor_for[2]: group 'eln' appears twice (also at [0]): a guarantor guarantees a "
+     "table once"),
+    ("policy.tables.clan_del_golfo.offer.political_participation=0.5",
+     "policy.tables.clan_del_golfo.offer.political_participation: no mandate on issue 'political_participation' at "
+     "this table: it is not on the agenda of a socio_legal table"),
+    ("policy.tables.clan_del_golfo.issues.political_participation.state.position=0.2",
+     "policy.tables.clan_del_golfo.issues.political_participation: no terms for issue 'political_participation' at "
+     "this table"),
     ('policy.ceasefires=[{group = "eln", start = "2022-12", months = 1201}]', "less than or equal to 1200"),
 ])
 def test_contradictory_settings_are_refused(cli, flag: str, expected: str) -> None:
@@ -79,6 +88,9 @@ def test_a_zone_needs_somewhere_to_be(cli, write) -> None:
     ('policy.concessions=[{group = "eln", kind = "bombing_suspended", start = "2022-12", territories = ["05"]}]',
      'policy.concessions[0].territories: ignored: only a zone has territories (kind = "zone")'),
     ("security.purge.date=2027-01", "security.purge.date: 2027-01 is after the scenario's last month 2026-07"),
+    ('international.norway.guarantor_for=["eln", "mexican_cartels"]',
+     "international.norway.guarantor_for[1]: no effect: group 'mexican_cartels' has no table to guarantee and no "
+     "ceasefire to verify"),
 ])
 def test_settings_without_effect_are_warned_about(cli, flag: str, expected: str) -> None:
     code, _, err = cli("show", "colombia-2022", "--json", "--set", flag)

@@ -192,22 +192,32 @@ def _negotiation(scenario: Scenario) -> list[Problem]:
 
 
 def _points(scenario: Scenario, gid: str, table) -> list[Problem]:
-    """A table's agenda points name only issues on its track's agenda (data/negotiation/issues.csv)."""
+    """A table's agenda points, the state's mandate (`offer`) and the actors' terms (`issues`) name only issues on its
+    track's agenda (data/negotiation/issues.csv): a mandate on an issue the table never negotiates would be listed
+    among the policy's changes and change nothing."""
     from totalpeace.model.tables.agenda import on_agenda, table_track
 
     group = scenario.groups.get(gid)
-    if table.points is None or group is None:
+    if group is None:
         return []
     political = bool(group.political)
     track = table_track(table, political)
+
+    def why(issue: str) -> str:
+        return ("political participation is on the agenda only of groups with political status"
+                if issue == "political_participation" and track == "political" else
+                f"it is not on the agenda of a {track} table (data/negotiation/issues.csv)")
+
+    loc = ("policy", "tables", gid)
     out: list[Problem] = []
-    for i, point in enumerate(table.points):
+    for i, point in enumerate(table.points or []):
         for j, issue in enumerate(point):
             if not on_agenda(track, issue, political):
-                why = ("political participation is on the agenda only of groups with political status"
-                       if issue == "political_participation" and track == "political" else
-                       f"it is not on the agenda of a {track} table (data/negotiation/issues.csv)")
-                out.append((("policy", "tables", gid, "points", i, j), f"issue {issue!r} cannot be agreed here: {why}"))
+                out.append(((*loc, "points", i, j), f"issue {issue!r} cannot be agreed here: {why(issue)}"))
+    for field, what in (("offer", "no mandate on"), ("issues", "no terms for")):
+        for issue in getattr(table, field):
+            if not on_agenda(track, issue, political):
+                out.append(((*loc, field, issue), f"{what} issue {issue!r} at this table: {why(issue)}"))
     return out
 
 
@@ -262,7 +272,8 @@ def _event_assignments(scenario: Scenario, data: dict[str, Any]) -> list[Problem
 
 def _contradictions(scenario: Scenario) -> list[Problem]:
     """Settings that cannot all hold: a group its own rival, ally or parent, a parent cycle, a group twice in the
-    talks order, two ceasefires for one group at once, a zone for a group with nowhere to put it."""
+    talks order or in a guarantor's tables, two ceasefires for one group at once, a zone for a group with nowhere to
+    put it."""
     out: list[Problem] = []
     groups = scenario.groups
     for gid, group in groups.items():
@@ -291,6 +302,12 @@ def _contradictions(scenario: Scenario) -> list[Problem]:
         if gid in order[:i]:
             out.append(Problem(("policy", "talks", "order", i), f"group {gid!r} appears twice (also at "
                                f"[{order.index(gid)}]): each table opens once"))
+    for aid, actor in scenario.international.items():  # listed twice, a guarantor's weight would count twice
+        listed = actor.guarantor_for
+        for i, gid in enumerate(listed):
+            if gid in listed[:i]:
+                out.append(Problem(("international", aid, "guarantor_for", i), f"group {gid!r} appears twice (also "
+                                   f"at [{listed.index(gid)}]): a guarantor guarantees a table once"))
     ceasefires = scenario.policy.ceasefires
     for i, cf in enumerate(ceasefires):
         begin = month_index(scenario.start, cf.start)
@@ -335,6 +352,12 @@ def notices(scenario: Scenario) -> list[Problem]:
         if item.territories and item.kind != "zone":
             out.append(Problem(("policy", "concessions", i, "territories"), "ignored: only a zone has territories "
                                '(kind = "zone")'))
+    ceasefires = {c.group for c in policy.ceasefires}
+    for aid, actor in scenario.international.items():
+        for i, gid in enumerate(actor.guarantor_for):
+            if gid in scenario.groups and gid not in policy.tables and gid not in ceasefires:
+                out.append(Problem(("international", aid, "guarantor_for", i), f"no effect: group {gid!r} has no "
+                                   "table to guarantee and no ceasefire to verify", (("policy", "tables"),)))
     return out
 
 

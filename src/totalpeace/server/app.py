@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
+import unicodedata
 from collections import OrderedDict
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -30,6 +33,7 @@ from totalpeace.report.html import comparison_figures, render_comparison, render
 from totalpeace.report.negotiation import table_blocks
 from totalpeace.report.policy_view import policy_difference_rows, policy_rows
 from totalpeace.scenario import builtin_scenarios, load_scenario
+from totalpeace.scenario.references import notices
 from totalpeace.scenario.schema import Scenario
 from totalpeace.server.guard import AllowedHosts, Guard, Limits
 from totalpeace.server.levers import LeverError, describe_levers, lever_problems, lever_settings, overrides
@@ -41,6 +45,7 @@ STATIC = Path(__file__).parent / "static"
 PLOTLY_JS = Path(str(resources.files("plotly") / "package_data" / "plotly.min.js"))
 FIGURES_JS = Path(str(resources.files("totalpeace.report") / "assets" / "figures.js"))
 CACHE_SIZE = 64
+CANCEL_WAIT_SECONDS = 10  # how long a cancel waits for the run's workers to stop before it answers
 AUTH: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "Missing or wrong token (when the server has one)"},
     413: {"model": ErrorBody, "description": "Request body larger than the server's limit"}}
@@ -54,7 +59,20 @@ HTML_ERRORS: dict[int | str, dict[str, Any]] = {
 START_ERRORS: dict[int | str, dict[str, Any]] = {
     **ERRORS, 429: {"model": ErrorBody, "description": "Too many runs queued or running"},
     503: {"model": ErrorBody, "description": "The server is stopping"}}
-ATTACHMENT = 'attachment; filename="{}"'
+
+
+def attachment_header(filename: str) -> str:
+    """The Content-Disposition of a download (RFC 6266): HTTP headers are Latin-1, so a name with other characters (a
+    run labelled in Polish, Greek or Japanese) is sent as UTF-8 in `filename*`, with an ASCII `filename` (accents
+    dropped, other characters left out) for clients that do not read it."""
+    stem, dot, suffix = filename.rpartition(".") if "." in filename else (filename, "", "")
+    plain = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
+    plain = "".join(c if c.isprintable() and c not in '"\\' else "_" for c in plain)
+    plain = re.sub(r"-{2,}", "-", plain).strip("-_ ") or "download"  # the dashes left around dropped letters
+    plain = f"{plain}{dot}{suffix}"
+    if plain == filename:
+        return f'attachment; filename="{plain}"'
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _scenario(name: str) -> Scenario:
@@ -155,8 +173,14 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
         return _error(exc.status_code, str(exc.detail), headers=headers)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [f"{format_path([p for p in e['loc'] if p != 'body'])}: {e['msg']}" for e in exc.errors()]
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [f"(top level): the body is not valid JSON ({e.get('ctx', {}).get('error', e['msg'])} at "
+                    f"character {e['loc'][-1]})" if e.get("type") == "json_invalid" else
+                    f"{format_path([p for p in e['loc'] if p != 'body'])}: {e['msg']}" for e in exc.errors()]
+        sent = request.headers.get("content-type", "")
+        if request.method in ("POST", "PUT") and "json" not in sent:  # FastAPI reads only a JSON body as an object
+            problems = [f"(top level): send the body as JSON with Content-Type: application/json (got "
+                        f"{sent or 'no Content-Type'})"]
         return _error(422, problems[0] if len(problems) == 1 else f"{len(problems)} problems: " + "; ".join(problems),
                       problems)
 
@@ -208,9 +232,13 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
         return {k: v for k, v in figs.items() if k != "geo"}
 
     def policy_payload(base: Scenario, resolved: Scenario) -> dict[str, Any]:
+        """The policy a run assumed, its changes from the scenario's own, and the settings that load but do nothing
+        (what the command line prints as warnings: a concession's territories outside a zone, a guarantor of a group
+        with neither a table nor a ceasefire, a date after the horizon)."""
         record, base_record = policy_record(resolved), policy_record(base)
         return {"rows": policy_rows(record), "changes": policy_difference_rows(base_record, record),
-                "levers": record["levers"]}
+                "levers": record["levers"],
+                "notices": [f"{format_path(n[0])}: {n[1]}" for n in notices(resolved)]}
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index() -> FileResponse:
@@ -308,11 +336,14 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
             raise HTTPException(404, f"no run with id {run_id!r}")
         if run.status not in ("queued", "running"):
             raise HTTPException(409, f"run {run_id} is already {run.status}")
-        manager.cancel(run_id)
+        if manager.cancel(run_id) is None:
+            state = "being cancelled" if run.active else run.status
+            raise HTTPException(409, f"run {run_id} is already {state}")
+        manager.wait(run_id, timeout=CANCEL_WAIT_SECONDS)  # the answer gives the state the cancel led to
         return run.public()
 
     def attachment(text: str | bytes, media: str, filename: str) -> Response:
-        return Response(text, media_type=media, headers={"Content-Disposition": ATTACHMENT.format(filename)})
+        return Response(text, media_type=media, headers={"Content-Disposition": attachment_header(filename)})
 
     @app.get("/api/runs/{run_id}/summary.json", responses=ERRORS, summary="Download summary.json")
     def summary(run_id: str) -> Response:
@@ -361,7 +392,7 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
                       lambda: render_report(results, sources=data_sources(run.scenario),
                                             shapes=maps.territory_shapes(run.scenario),
                                             figures=figures(run_id, run, results)))
-        return HTMLResponse(page, headers={"Content-Disposition": ATTACHMENT.format("report.html")})
+        return HTMLResponse(page, headers={"Content-Disposition": attachment_header("report.html")})
 
     def figures(run_id: str, run: Run, results: Any) -> dict[str, Any]:
         return cached(("figures", run_id), lambda: run_figures(results, maps.territory_shapes(run.scenario),
@@ -416,7 +447,7 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
                                                 figures=figures(run_id, run, variant),
                                                 comparison=comparison_figs(run, base_run, baseline, variant),
                                                 baseline_sources=data_sources(base_run.scenario)))
-        return HTMLResponse(page, headers={"Content-Disposition": ATTACHMENT.format("comparison.html")})
+        return HTMLResponse(page, headers={"Content-Disposition": attachment_header("comparison.html")})
 
     return app
 

@@ -262,13 +262,15 @@ class RunManager:
             return sum(r.active for r in self._runs.values())
 
     def cancel(self, run_id: str) -> Run | None:
-        """A queued run never starts; a running one has its executor terminated (local workers killed at once)."""
+        """A queued run never starts; a running one has its executor terminated (local workers killed at once).
+        None for an unknown run, or when the run has ended or its cancel was already requested (only the first of
+        several requests cancels)."""
         run = self.get(run_id)
         if run is None:
             return None
         with run.lock:
-            if not run.active:
-                return run
+            if not run.active or run.cancel.is_set():
+                return None
             run.cancel.set()
             executor = run.executor
             if executor is None:

@@ -284,10 +284,13 @@ function policyTable(table, rows, header) {
 
 function showPolicy(policy) {
   policyTable($("#policy-table"), policy.rows, ["lever", "value"]);
-  $("#policy-changes").textContent = policy.changes.length
+  const notices = policy.notices || [];
+  $("#policy-changes").textContent = (policy.changes.length
     ? `${policy.changes.length} lever${policy.changes.length > 1 ? "s" : ""} changed: ` +
       policy.changes.map((c) => `${c[0]}: ${c[2]}`).join("; ")
-    : "the scenario's own";
+    : "the scenario's own") +
+    (notices.length ? `; ${notices.length} setting${notices.length > 1 ? "s" : ""} with no effect: ` +
+      notices.join("; ") : "");
 }
 
 // Each table's outcome and why (the audit's main reasons), its agenda with what was signed: full ensembles only.
