@@ -541,11 +541,13 @@ def test_ordinary_crime_is_set_at_the_start_and_follows_the_state(flagship: tota
     assert not np.array_equal(still.homicides[:, 11], batch.records.homicides[:, 11])
 
 
-def test_ordinary_crime_drifts_nationally_and_by_territory(flagship: totalpeace.Scenario) -> None:
+def test_ordinary_crime_drifts_nationally_and_by_territory() -> None:
     """The drifts of ordinary crime (docs/model.md 7.10): every run carries one national walk and one walk per
     territory, drawn in the first month around the yearly counts (`crime_drift_start_months` steps) and stepping
     every month after, so their spread follows v_0 plus the months; at the central draws both stay at 0; with both
-    steps at 0 the homicides are those of a model without them, and with v_0 = 0 the first month is that model's."""
+    steps at 0 the homicides are those of a model without them, and with v_0 = 0 the first month is that model's.
+    The territories' pull toward the nation's rate is held at 0 here (tests/test_crime_reversion.py tests it)."""
+    flagship = totalpeace.load_scenario("colombia-2022", ["parameters.crime_reversion=0"])
     months, runs = 25, 400
     engine = build_engine(flagship, months)
     batch = engine.start(np.arange(runs))
@@ -567,11 +569,13 @@ def test_ordinary_crime_drifts_nationally_and_by_territory(flagship: totalpeace.
     central_engine.advance(central_batch, 1, 0, 4)
     assert not central_batch.state.crime_drift.any() and not central_batch.state.regional_drift.any()
     held = totalpeace.load_scenario("colombia-2022", ["parameters.crime_drift_sd=0",
-                                                      "parameters.regional_crime_drift_sd=0"])
+                                                      "parameters.regional_crime_drift_sd=0",
+                                                      "parameters.crime_reversion=0"])
     drifting, still = engine.run(7, np.arange(3)), build_engine(held, months).run(7, np.arange(3))
     assert not np.array_equal(drifting.homicides[:, 0], still.homicides[:, 0])
     assert not np.array_equal(drifting.homicides[:, 1:], still.homicides[:, 1:])
-    at_count = totalpeace.load_scenario("colombia-2022", ["parameters.crime_drift_start_months=0"])
+    at_count = totalpeace.load_scenario("colombia-2022", ["parameters.crime_drift_start_months=0",
+                                                          "parameters.crime_reversion=0"])
     np.testing.assert_array_equal(build_engine(at_count, months).run(7, np.arange(3)).homicides[:, 0],
                                   still.homicides[:, 0])
     np.testing.assert_array_equal(drifting.armed_group_members, still.armed_group_members)  # only crime drifts

@@ -143,7 +143,8 @@ def test_the_municipal_flagship_inherits_the_whole_department_flagship():
     assert municipal.policy == department.policy  # tables, concessions, ceasefires, events: nothing dropped
     assert municipal.security == department.security and municipal.international == department.international
     # the parameters set at the municipalities' scale (next tests)
-    own = {"regional_crime_drift_sd", "leader_competition_rate", "massacre_rate", "confinement_rate"}
+    own = {"regional_crime_drift_sd", "crime_reversion", "leader_competition_rate", "massacre_rate",
+           "confinement_rate"}
     assert municipal.parameters.model_dump(exclude=own) == department.parameters.model_dump(exclude=own)
     for gid, group in department.groups.items():
         assert municipal.groups[gid].model_dump(exclude={"presence"}) == group.model_dump(exclude={"presence"})

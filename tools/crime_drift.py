@@ -1,4 +1,5 @@
-"""Set the drifts of ordinary crime (`crime_drift_sd`, `regional_crime_drift_sd`) from the Police's homicide counts.
+"""Set the drifts of ordinary crime (`crime_drift_sd`, `regional_crime_drift_sd`, `crime_reversion`) from the Police's
+homicide counts.
 
 Why this script exists
 ----------------------
@@ -27,6 +28,17 @@ several of them, so the same estimate over the municipalities (those with 100 ho
 value the municipal scenarios set (`colombia-2022-municipal`, the backtest's municipal level); its range runs from
 the largest municipalities (200 a year or more) to the smaller ones (30 or more, 2003-2021), whose counts also carry
 more noise than Poisson's.
+
+A territory's homicide rate also falls back toward the nation's (`crime_reversion`): regressing the yearly change of a
+department's log count relative to the nation's on its log rate above the nation's the year before (weighted by its
+count, 2008-2021 for the default as for the drift, 2003-2012 printed beside it, the years known when the first
+scored scenario starts) gives the share of the gap that closes in a year. Part of it is the counted year's own noise
+(a high count is partly chance, and the next year's is not), which a start set from one year's count inherits as
+well; the slope on the gap two years back, free of that noise, is printed beside it. The drift's step is read net of
+the pull: the relative changes less the share of the gap the pull closes over the lag. The municipal scenarios' value
+is the same estimate over the municipalities with 100 homicides a year or more. The last check is on the data alone:
+the departments' counts one and two years ahead from each origin 2012-2019, as the last count carried forward and
+pulled toward the nation's rate, mean absolute errors.
 
 The baselines are a year's counts while a scenario starts in a given month: the walks have moved ordinary crime
 before the start as after it, so each starts at a level drawn around the counted year's mean with the variance of a
@@ -78,19 +90,71 @@ def department_counts() -> pd.DataFrame:
     return counts.T.groupby(counts.columns.str[:2]).sum().T
 
 
-def regional_step(counts: pd.DataFrame, large_from: float = LARGE) -> tuple[float, list[float], int]:
+def municipal_population() -> pd.DataFrame:
+    """People by year (rows) and municipality (columns): the shipped municipal panel (DANE)."""
+    panel = read_table("panel.parquet")
+    rows = panel[panel["indicator"] == "population"]
+    return rows.pivot_table(index="year", columns="id", values="value", aggfunc="sum")
+
+
+def by_department(frame: pd.DataFrame) -> pd.DataFrame:
+    """A municipal table (years by municipality) summed by department (the code's first two digits)."""
+    return frame.T.groupby(frame.columns.str[:2]).sum().T
+
+
+def gaps(counts: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+    """Each territory's log homicide rate above the nation's, by year (NaN where it counted none)."""
+    rates = counts.where(counts > 0) / population.reindex(index=counts.index, columns=counts.columns)
+    return np.log(rates).sub(np.log(counts.sum(axis=1) / population.reindex(counts.index).sum(axis=1)), axis=0)
+
+
+def reversion(counts: pd.DataFrame, population: pd.DataFrame, large_from: float = 0.0, back: int = 1) -> float:
+    """The share of its gap to the nation's rate a territory closes in a year: minus the slope of the yearly change
+    of its log count relative to the nation's on its gap `back` years before the change starts (1: the year the
+    change starts from; 2: the year before, free of that year's counting noise), weighted by its count, over the
+    territories with `large_from` homicides a year or more on average and a count in both years."""
+    counts = counts.loc[:, counts.mean() >= large_from]
+    national = np.log(counts.sum(axis=1))
+    change = np.log(counts.where(counts > 0)).diff().shift(-1).sub(national.diff().shift(-1), axis=0)
+    x = gaps(counts, population).shift(back - 1)
+    frame = pd.DataFrame({"x": x.stack(), "y": change.stack(), "w": counts.stack()}).dropna()
+    slope = np.polyfit(frame["x"], frame["y"], 1, w=np.sqrt(frame["w"]))[0]
+    return float(-slope)
+
+
+def regional_step(counts: pd.DataFrame, large_from: float = LARGE, population: pd.DataFrame | None = None,
+                  pull: float = 0.0) -> tuple[float, list[float], int]:
     """The monthly step of each territory's own random walk: the slope, over `LAGS`, of the variance of its log
     change relative to the nation's (the sum of every column), less the Poisson part (1/n of each year's count), is
-    12 sigma_R^2 a year; over the territories with `large_from` homicides a year or more on average."""
+    12 sigma_R^2 a year; over the territories with `large_from` homicides a year or more on average. With a yearly
+    `pull` (crime_reversion) the changes are read net of it: plus the share 1 - (1 - pull)^lag of the gap the lag
+    starts from."""
     large = counts.loc[:, counts.mean() >= large_from]
     logs, national = np.log(large.clip(lower=0.5)), np.log(counts.sum(axis=1))  # a year without a homicide: half
+    gap = gaps(counts, population)[large.columns].fillna(0.0) if population is not None else 0.0 * logs
     excess = []
     for lag in LAGS:
-        relative = logs.diff(lag).sub(national.diff(lag), axis=0).to_numpy()
+        relative = (logs.diff(lag).sub(national.diff(lag), axis=0) + (1 - (1 - pull) ** lag) * gap.shift(lag))
         poisson = ((1.0 / large) + (1.0 / large).shift(lag)).to_numpy()
-        excess.append(float(np.nanmean(relative ** 2) - np.nanmean(poisson)))
+        excess.append(float(np.nanmean(relative.to_numpy() ** 2) - np.nanmean(poisson)))
     slope = float(np.polyfit(LAGS, excess, 1)[0])
     return float(np.sqrt(max(slope, 0.0) / MONTHS)), excess, large.shape[1]
+
+
+def forecast_errors(counts: pd.DataFrame, population: pd.DataFrame, pull: float, ahead: int) -> tuple[float, float]:
+    """Mean absolute error of the departments' counts `ahead` years after each origin 2012-2019 (within the data):
+    the origin's count carried forward, and the same pulled toward the nation's rate (the count times
+    exp(-(1 - (1 - pull)^ahead) gap)); the check on the data alone."""
+    gap = gaps(counts, population).fillna(0.0)
+    held, pulled = [], []
+    for origin in range(2012, 2020):
+        if origin + ahead not in counts.index:
+            continue
+        last, observed = counts.loc[origin], counts.loc[origin + ahead]
+        held.append(float((last - observed).abs().mean()))
+        moved = last * np.exp(-(1 - (1 - pull) ** ahead) * gap.loc[origin])
+        pulled.append(float((moved - observed).abs().mean()))
+    return float(np.mean(held)), float(np.mean(pulled))
 
 
 def monthly_step(yearly_sd: float, n: int = MONTHS) -> float:
@@ -109,19 +173,33 @@ def main() -> None:
     print(f"  mean {changes.mean():+.4f}, standard deviation {sd:.4f} (standard error {se:.4f})")
     print(f"crime_drift_sd (monthly step of the random walk): {step:.4f}")
     print(f"  range: {step / 2:.4f} (half) to {step + 2 * step_se:.4f} (plus two standard errors)")
-    counts = department_counts()
+    counts, people = department_counts(), by_department(municipal_population())
+    pull = reversion(counts.loc[2008:], people)
+    early, every = reversion(counts.loc[2003:2012], people), reversion(counts.loc[2003:], people)
+    print(f"crime_reversion from 2008 ({counts.shape[1]} departments): {pull:.4f} (default); 2003-2012: "
+          f"{early:.4f}, 2003-2021: {every:.4f}; on the gap two years back (no counting noise), from 2008: "
+          f"{reversion(counts.loc[2008:], people, back=2):.4f}")
     for first, use in ((2008, "default"), (int(counts.index.min()), "top of the range")):
-        regional, excess, n = regional_step(counts.loc[first:])
+        regional, excess, n = regional_step(counts.loc[first:], LARGE, people, pull)
         lags = ", ".join(f"{lag}: {v:.4f}" for lag, v in zip(LAGS, excess, strict=True))
-        print(f"regional_crime_drift_sd from {first} ({n} departments; excess variance by lag in years {lags}): "
-              f"{regional:.4f} ({use})")
-    counts = municipal_counts()
+        print(f"regional_crime_drift_sd from {first} ({n} departments; excess variance by lag in years {lags}, net "
+              f"of the pull): {regional:.4f} ({use})")
+    for ahead in (1, 2):
+        held, pulled = forecast_errors(counts, people, pull, ahead)
+        print(f"departments {ahead} year(s) ahead, origins 2012-2019, mean absolute error: last count {held:.1f}, "
+              f"pulled toward the nation's rate {pulled:.1f}")
+    counts, people = municipal_counts(), municipal_population()
+    large = MUNICIPAL_LARGE["default"]
+    municipal_pull = reversion(counts.loc[2008:], people, large)
+    print(f"municipal scenarios' crime_reversion from 2008 (municipalities with {large} homicides a year or more): "
+          f"{municipal_pull:.4f} (default); on the gap two years back: "
+          f"{reversion(counts.loc[2008:], people, large, back=2):.4f}")
     for use, large in MUNICIPAL_LARGE.items():
         first = int(counts.index.min()) if use == "top of the range" else 2008
-        regional, excess, n = regional_step(counts.loc[first:], large)
+        regional, excess, n = regional_step(counts.loc[first:], large, people, municipal_pull)
         lags = ", ".join(f"{lag}: {v:.4f}" for lag, v in zip(LAGS, excess, strict=True))
         print(f"municipal scenarios' regional_crime_drift_sd from {first} ({n} municipalities with {large} homicides "
-              f"a year or more; excess variance by lag {lags}): {regional:.4f} ({use})")
+              f"a year or more; excess variance by lag {lags}, net of the pull): {regional:.4f} ({use})")
     print_starts()
 
 

@@ -70,7 +70,7 @@ class TerritoryAgent(mesa.Agent):
         self.vacated_now = 0.0
         self.leader_vacuum = 0.0  # the slower record of vacated ground that social-leader killings follow
         self.hom_base = 0.0
-        self.regional_drift = 0.0  # its own drift of ordinary crime, log units (a random walk, drawn in month 0)
+        self.regional_drift = 0.0  # its own drift of ordinary crime, log units (drawn in month 0, pulled to the nation)
         self.hom_control0 = 0.0  # the state's control share in month 0
         self.losses_state: dict[str, float] = {}
         self.captured_support: dict[str, float] = {}  # support-network members the operations arrested here

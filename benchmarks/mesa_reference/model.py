@@ -368,11 +368,18 @@ class TotalPeaceModel(mesa.Model):
             self.armed_scale = remainder / reference if reference > 0 and remainder > 0 else 0.0
             self.set_ordinary_crime()
         # ordinary crime drifts nationally (one shock for every territory) and locally, one step a month; the first
-        # month's sqrt(v_0) steps from 0 are the start's level around the yearly counts
+        # month's sqrt(v_0) steps from 0 are the start's level around the yearly counts; from the second month each
+        # territory's drift is pulled toward the nation's rate of ordinary crime at the start
         steps = math.sqrt(p["crime_drift_start_months"]) if month == 0 else 1.0
         self.crime_drift += p["crime_drift_sd"] * steps * float(self.rng.normal(size=1)[0])
+        pull = 0.0 if month == 0 else 1.0 - (1.0 - p["crime_reversion"]) ** (1.0 / 12.0)
+        people = sum(t.population for t in self.territory_list)
+        national = sum(t.hom_base for t in self.territory_list) / people if people > 0 else 0.0
         for t in self.territory_list:
-            t.regional_drift += p["regional_crime_drift_sd"] * steps * float(self.rng.normal(size=1)[0])
+            above = (math.log(t.hom_base / t.population) - math.log(national)
+                     if t.hom_base > 0 and t.population > 0 and national > 0 else 0.0)
+            t.regional_drift += (-pull * (t.regional_drift + above)
+                                 + p["regional_crime_drift_sd"] * steps * float(self.rng.normal(size=1)[0]))
         territories.do("commit_violence", self.armed_scale)
 
         # 10. spill-over

@@ -563,11 +563,19 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         steps = np.sqrt(p.crime_drift_start_months) if at_start else 1.0
         state.crime_drift[r] = violence.crime_drift(
             0.0 if at_start else state.crime_drift[r], draw_normal(draws, stream_key(seed, run, m, CRIME_DRIFT), 0),
-            p.crime_drift_sd * steps)
+            p.crime_drift_sd * steps, 0.0, 0.0)
+        # each territory's drift is pulled toward the nation's rate of ordinary crime from the second month on
+        pull = 0.0 if at_start else violence.crime_pull(p)
+        base_total, people = 0.0, 0.0
+        for t in range(T):
+            base_total += hom_base[t]
+            people += population[t]
+        national_rate = base_total / people if people > 0 else 0.0
         key_regional = stream_key(seed, run, m, REGIONAL_DRIFT)
         for t in range(T):
             regional[t] = violence.crime_drift(0.0 if at_start else regional[t], draw_normal(draws, key_regional, t),
-                                               p.regional_crime_drift_sd * steps)
+                                               p.regional_crime_drift_sd * steps,
+                                               violence.crime_gap(hom_base[t], population[t], national_rate), pull)
         drift = state.crime_drift[r]
         key = stream_key(seed, run, m, HOMICIDES)
         key_lethal = stream_key(seed, run, m, LETHAL_CLASHES)

@@ -63,7 +63,8 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("armed_scale", (), "homicides a month per effective armed member, set in the first month"),
     Variable("crime_drift", (), "the national drift of ordinary crime, log units (a random walk, drawn at the start)"),
     Variable("regional_drift", ("T",),
-             "each territory's own drift of ordinary crime, log units (a walk, drawn at the start)"),
+             "each territory's own drift of ordinary crime, log units (drawn at the start, pulled toward the "
+             "nation's rate)"),
     Variable("flow0", ("K",), "cocaine flow toward each neighbour at the start"),
     Variable("loss_share", ("G",), "share of members lost to the state and rivals last month"),
     Variable("rent0", ("G",), "each group's stake: its status-quo income in the first month"),

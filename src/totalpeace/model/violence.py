@@ -197,10 +197,12 @@ def drift_start_months(start_month: int, months_counted: int = 12) -> float:
 
 
 @numba.njit(cache=True)
-def crime_drift(previous: float, shock: float, step: float) -> float:
-    """One month of a drift of ordinary crime, log units: a random walk z_m = z_(m-1) + sigma e_m, e_m ~ N(0, 1).
-    Two of them move ordinary crime: the national one (`crime_drift_sd`), one per run and shared by every territory,
-    and each territory's own (`regional_crime_drift_sd`), independent across territories. The first month is one
+def crime_drift(previous: float, shock: float, step: float, gap: float, pull: float) -> float:
+    """One month of a drift of ordinary crime, log units: z_m = z_(m-1) - kappa (z_(m-1) + gap) + sigma e_m,
+    e_m ~ N(0, 1). Two of them move ordinary crime: the national one (`crime_drift_sd`), a random walk (kappa 0), one
+    per run and shared by every territory, and each territory's own (`regional_crime_drift_sd`), independent across
+    territories, which `pull` = kappa (crime_pull) draws toward the national rate: `gap` is the territory's log rate
+    of ordinary crime above the nation's at the start (crime_gap), so z_i tends to -gap. The first month is one
     draw of sqrt(v_0) steps from 0 (v_0 `crime_drift_start_months`, drift_start_months): the start's level around the
     yearly count the baselines are set from, since the walk's step is estimated from the change between yearly totals
     (tools/crime_drift.py) and a start at the year's mean gave the first forecast year 44% of that variance (3.51
@@ -209,8 +211,27 @@ def crime_drift(previous: float, shock: float, step: float) -> float:
     pacts, the economy): Colombia's Police count changed by 7.4% a year nationally (standard deviation of the log
     changes, 2003-2021), and a department's relative to the nation's drifts further the longer the lag, while the
     territories' own counting noise is independent from month to month and, summed, adds almost nothing. Without
-    them the forecasts' intervals are far too narrow (docs/validation.md 7.5)."""
-    return previous + step * shock
+    them the forecasts' intervals are far too narrow (docs/validation.md 7.5).
+    A department whose homicide rate is above the nation's sees it fall back toward the nation's, one below it rise:
+    3.7% of the log gap a year in the Police's counts (crime_reversion; docs/model.md 7.10), so the pull keeps the
+    forecasts from carrying a year's high or low count, and the places where crime has just peaked, forward."""
+    return previous - pull * (previous + gap) + step * shock
+
+
+@numba.njit(cache=True)
+def crime_pull(p) -> float:
+    """kappa: the monthly share of its gap to the nation's rate a territory's drift closes, the yearly
+    `crime_reversion` spread over twelve months: 1 - (1 - crime_reversion)^(1/12)."""
+    return 1.0 - (1.0 - min(max(p.crime_reversion, 0.0), 1.0)) ** (1.0 / 12.0)
+
+
+@numba.njit(cache=True)
+def crime_gap(baseline: float, population: float, national_rate: float) -> float:
+    """A territory's log rate of ordinary crime above the nation's at the start: ln(base_i / Pop_i) - ln(sum base /
+    sum Pop), 0 where it has no ordinary crime or no people (nothing to pull)."""
+    if baseline <= 0.0 or population <= 0.0 or national_rate <= 0.0:
+        return 0.0
+    return np.log(baseline / population) - np.log(national_rate)
 
 
 @numba.njit(cache=True)
