@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 VALID_GROUP = """
 [groups.eln]
@@ -278,3 +282,28 @@ def test_seeds_only_where_the_selection_rule_reads_them(cli):
     assert "--seeds: only with --backtest --calibrations" in msg
     msg = _fails(cli, "validate", "--backtest", "--seeds", "2")
     assert "--seeds: only with --backtest --calibrations" in msg
+
+
+@pytest.mark.parametrize("args", [
+    ("validate", "--no-backtest", "--draws", "1", "--runs", "1", "--out", "{file}"),
+    ("validate", "--no-backtest", "--draws", "1", "--runs", "1", "--out", "{file}/sub"),
+    ("validate", "--backtest", "--runs", "1", "--out", "{file}"),
+    ("search", str(EXAMPLES / "search-policy.toml"), "--trials", "4", "--out", "{file}"),
+])
+def test_an_output_folder_that_cannot_be_made_is_refused_before_any_run(cli, write, args):
+    """A file where the output folder should go is named before the simulations, not after them."""
+    file = write("afile", "")
+    args = [a.replace("{file}", str(file)) for a in args]
+    msg = _fails(cli, *args)
+    assert f"--out {args[-1]}:" in msg and ("a file, not a folder" in msg or "Not a directory" in msg)
+
+
+@pytest.mark.parametrize("command", [("run", "colombia-2022"), ("validate", "--no-backtest"),
+                                     ("compare", "colombia-2022", str(EXAMPLES / "variant-eln-ceasefire.toml"))])
+def test_an_empty_output_folder_is_refused(cli, command, tmp_path, monkeypatch):
+    """"" is not the default folder nor the working one: nothing is written anywhere."""
+    monkeypatch.chdir(tmp_path)
+    msg = _fails(cli, *command, "--out", "")
+    assert not any(tmp_path.iterdir())
+    assert "--out: empty" in msg
+

@@ -187,13 +187,13 @@ def discover(
     values = data.frame[outcome].to_numpy()
     flags = values < threshold if below else values > threshold
     sign = "<" if below else ">"
+    folder = _folder(out, f"discover-{outcome}")  # before the peeling, not after
     result = primmod.prim(x, flags, alpha=alpha, mass_min=mass_min)
     if box is not None and box >= len(result.steps):
         raise InputError(f"--box {box}: the trajectory has steps 0..{len(result.steps) - 1}")
     step = box if box is not None else result.select(min_density)
     if paste:
         step = primmod.paste(result, x, flags, step, alpha=alpha)
-    folder = _folder(out, f"discover-{outcome}")
     result.trajectory().to_csv(folder / "trajectory.csv", index=False)
     limits = result.limits_frame(step)
     limits["quasi_p"] = limits["input"].map(primmod.quasi_p_values(result, x, flags, step))
@@ -280,6 +280,7 @@ def search(
     if unknown:
         raise InputError(f"--maximize {unknown[0]!r}: not one of the outcomes ({', '.join(spec.outcomes)})")
     directions = ["maximize" if o in (maximize or []) else "minimize" for o in spec.outcomes]
+    folder = _folder(out, spec.name)  # before the trials, not after
     console, err = _consoles()
     with make_executor(executor, workers) as pool, progress_bar(err) as bar:
         objective = PolicyObjective(spec, pool, year=year)
@@ -291,7 +292,6 @@ def search(
         setting = current_setting(levers, objective.base)
         # the policy as it stands, on the same draws (a lever left unset in the scenario keeps its value)
         current = objective({k: v for k, v in setting.items() if v is not None}) if setting is not None else None
-    folder = _folder(out, spec.name)
     result.trials.to_csv(folder / "trials.csv", index=False)
     result.pareto.to_csv(folder / "pareto.csv", index=False)
     sample_table(objective).to_csv(folder / "samples.csv", index=False)

@@ -128,7 +128,7 @@ def validate(
                                              "with --backtest, runs per origin and level, default 20).")] = None,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the ensemble.")] = 1,
     store: StoreOpt = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Output folder (default out/validation/NAME).")] = None,
+    out: Annotated[str | None, typer.Option("--out", help="Output folder (default out/validation/NAME).")] = None,
     backtest: Annotated[bool, typer.Option("--backtest", help="Only the rolling-origin backtest of homicides by "
                                            "municipality and department (docs/validation.md section 7).")] = False,
     no_backtest: Annotated[bool, typer.Option("--no-backtest", help="Leave the backtest out of the page.")] = False,
@@ -161,6 +161,7 @@ def validate(
     import numpy as np
     import pandas as pd
 
+    from totalpeace.commands.reports import output_folder
     from totalpeace.errors import InputError
     from totalpeace.validation.holdout import Ensemble, draw_parameters, score_table, summary_table
     from totalpeace.validation.pattern_runs import evaluate, result_table
@@ -177,8 +178,8 @@ def validate(
         raise InputError("--seeds: only with --backtest --calibrations, where it says whether the selection rule's "
                          "choice holds from one seed to another")
     if backtest:
-        _backtest_only(console, origins, levels, runs or 20, seed, out or Path("out") / "validation" / "backtest",
-                       calibrations, store, seeds)
+        folder = output_folder(out, Path("out") / "validation" / "backtest")  # before the forecasts, not after
+        _backtest_only(console, origins, levels, runs or 20, seed, folder, calibrations, store, seeds)
         return
     runs = runs or 5
     chosen = _pattern_choice(patterns)
@@ -224,6 +225,7 @@ def validate(
     # the backtest takes a few of the draws (or the held values alone, over as many runs as without them)
     backtest_sets = sets[:BACKTEST_DRAWS] if sets else None
     backtest_runs = 20 if uncalibrated else BACKTEST_RUNS
+    folder = output_folder(out, Path("out") / "validation" / spec.name)  # before the simulations, not after
     started = time.time()
     ensembles = _simulate_all(console, scenarios, targets, chosen, runs, seed, sets, workers)
     seconds = time.time() - started
@@ -239,8 +241,6 @@ def validate(
     if not no_backtest:
         skill = _backtest_table(console, origins, levels, seed, backtest_sets, backtest_runs)
     calibration = _calibration_diagnostics(console, path if sets is not None else None)
-    folder = out or Path("out") / "validation" / spec.name
-    folder.mkdir(parents=True, exist_ok=True)
     scores.to_csv(folder / "scores.csv", index=False)
     summary.to_csv(folder / "summary.csv", index=False)
     table.to_csv(folder / "patterns.csv", index=False)
@@ -272,8 +272,8 @@ def match_assumptions(
     posterior: Annotated[Path | None, typer.Option("--posterior", help="posterior.parquet of a calibration (default: "
                                                    "the store's calibration of the spec's name, else the shipped "
                                                    "one).")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Folder for assumptions.parquet (default: the "
-                                             "posterior's, where run plans find it).")] = None,
+    out: Annotated[str | None, typer.Option("--out", help="Folder for assumptions.parquet (default: the "
+                                            "posterior's, where run plans find it).")] = None,
     workers: WorkersOpt = None,
     executor: ExecutorOpt = "local",
     store: StoreOpt = None,
@@ -303,7 +303,7 @@ def match_assumptions(
             else float(frame["distance"].max())
     except Exception as exc:
         raise InputError(f"--posterior: cannot read {path} and its tolerance: {exc}") from None
-    folder = output_folder(str(out) if out else None, path.parent)
+    folder = output_folder(out, path.parent)
     budget = spec.budget_for(False)
     started = time.time()
     with make_executor(executor, workers) as pool, progress_bar(console, "simulations") as bar:
@@ -592,7 +592,6 @@ def _backtest_only(console: Console, origins: str, levels: str, runs: int, seed:
             scores = pd.concat(parts, ignore_index=True)
         else:
             scores = backtest(PROBLEM, years, chosen, runs, seed, progress=advance)
-    folder.mkdir(parents=True, exist_ok=True)
     scores.to_csv(folder / "scores.csv", index=False)
     if candidates:
         skill = skill_table(scores, by=["candidate"])

@@ -6,15 +6,19 @@ from pathlib import Path
 
 
 def output_folder(out: str | None, default: Path, pdf: bool = False) -> Path:
-    """`--out` (or the command's default folder), created; a folder that cannot be written, or `--pdf` without a
-    browser to print it, is an input error before any work is done."""
+    """`--out` (or the command's default folder), created; an empty `--out`, a folder that cannot be written, or
+    `--pdf` without a browser to print it, is an input error before any work is done."""
     from totalpeace.errors import InputError
     from totalpeace.report.pdf import require_chromium
 
     if pdf:
         require_chromium()
 
-    folder = Path(out) if out else default
+    if out is not None and not out.strip():  # "" would silently become the default folder or the working one
+        raise InputError("--out: empty; give a folder, or omit --out for the default one")
+    folder = Path(out) if out is not None else default
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"--out {folder}: a file, not a folder; give a folder to write into")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         probe = folder / ".write-test"  # an existing folder may still be read-only
