@@ -122,6 +122,7 @@ def test_search_example_is_reproducible_and_reports_the_pareto_set(cli, tmp_path
         code, stdout, err = cli("search", spec, "--trials", "4", "--workers", "1", "--out", str(out))
         assert code == 0, err
         assert "Pareto set" in stdout
+        assert "4 trials and the current policy x 1 runs" in err and "5/5 runs" in err  # the bar counts every run
         outputs.append(pd.read_csv(out / "trials.csv"))
     trials = outputs[0]
     assert trials.equals(outputs[1])
@@ -174,6 +175,7 @@ def test_discover_on_a_csv_table(cli, tmp_path):
      "apply to a results store"),
     (("sensitivity", str(EXAMPLES / "sweep-talks-lhs.toml")), 'sensitivity needs design = "sobol" or "morris"'),
     (("search", str(EXAMPLES / "search-policy.toml"), "--maximize", "coca_ha"), "--maximize 'coca_ha'"),
+    (("search", str(EXAMPLES / "search-policy.toml"), "--year", "1990"), "--year 1990: the runs cover 2022..2024"),
 ])
 def test_bad_input_exits_2_with_one_message(cli, tmp_path, args, needle):
     table = tmp_path / "t.csv"

@@ -282,16 +282,20 @@ def search(
     directions = ["maximize" if o in (maximize or []) else "minimize" for o in spec.outcomes]
     folder = _folder(out, spec.name)  # before the trials, not after
     console, err = _consoles()
-    with make_executor(executor, workers) as pool, progress_bar(err) as bar:
-        objective = PolicyObjective(spec, pool, year=year)
-        task = bar.add_task(f"{spec.name}: {trials} trials x {objective.runs_per_trial} runs ({pool.description})",
-                            total=trials * objective.runs_per_trial)
-        objective.on_runs = lambda n: bar.advance(task, n)
-        result = run_search(levers, objective, spec.outcomes, trials=trials, seed=spec.seed, population=population,
-                            directions=directions)
+    with make_executor(executor, workers) as pool:
+        objective = PolicyObjective(spec, pool, year=year)  # checks --year before any run
         setting = current_setting(levers, objective.base)
-        # the policy as it stands, on the same draws (a lever left unset in the scenario keeps its value)
-        current = objective({k: v for k, v in setting.items() if v is not None}) if setting is not None else None
+        scored = trials + (setting is not None)  # the current policy is scored on the same runs after the trials
+        also = " and the current policy" if setting is not None else ""
+        with progress_bar(err) as bar:
+            task = bar.add_task(f"{spec.name}: {trials} trials{also} x {objective.runs_per_trial} runs "
+                                f"({pool.description})",
+                                total=scored * objective.runs_per_trial)
+            objective.on_runs = lambda n: bar.advance(task, n)
+            result = run_search(levers, objective, spec.outcomes, trials=trials, seed=spec.seed,
+                                population=population, directions=directions)
+            # the policy as it stands, on the same draws (a lever left unset in the scenario keeps its value)
+            current = objective({k: v for k, v in setting.items() if v is not None}) if setting is not None else None
     result.trials.to_csv(folder / "trials.csv", index=False)
     result.pareto.to_csv(folder / "pareto.csv", index=False)
     sample_table(objective).to_csv(folder / "samples.csv", index=False)
