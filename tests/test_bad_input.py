@@ -307,3 +307,25 @@ def test_an_empty_output_folder_is_refused(cli, command, tmp_path, monkeypatch):
     assert not any(tmp_path.iterdir())
     assert "--out: empty" in msg
 
+
+def test_a_number_written_as_true_or_false_is_refused(cli, write):
+    """Python counts true as 1: a scenario that writes a boolean where a number is expected is refused, naming the
+    field, not run with 1 or 0."""
+    body = "months = true\n[groups.eln]\nmembers = false\n[policy]\ndecriminalization = true\n"
+    msg = _fails(cli, "show", str(_variant(write, body)))
+    assert "3 problems" in msg and "months: Input should be an integer, not true or false" in msg
+    assert "groups.eln.members: Input should be a number, not true or false" in msg
+    assert "policy.decriminalization: Input should be a number, not true or false" in msg
+    msg = _fails(cli, "show", "colombia-2022", "--set", "policy.decriminalization=true")
+    assert "policy.decriminalization: Input should be a number, not true or false" in msg
+    code, _, err = cli("show", str(_variant(write, "[policy]\ndecriminalization = 1\n", name="whole.toml")))
+    assert code == 0, err  # a whole number is a number
+
+
+def test_a_number_written_as_true_or_false_is_refused_in_an_experiment_file(cli, write):
+    text = (EXAMPLES / "sweep-factorial.toml").read_text(encoding="utf-8")
+    spec = write("spec.toml", "\n".join("seed = true" if line.startswith("seed = ") else line
+                                        for line in text.splitlines()))
+    msg = _fails(cli, "sweep", str(spec), "--store", str(spec.parent / "store"))
+    assert "seed: Input should be an integer, not true or false" in msg
+

@@ -313,6 +313,7 @@ def test_out_of_bounds_value_in_a_set_is_an_input_error(cli, write):
     (('patterns = ["farc-havana-stable",', 'patterns = ["farc-havana-stabl",'), "unknown pattern 'farc-havana-stabl'"),
     (("patterns = [", 'forms = ["contest"]\npatterns = ['), "forms[0]: 'contest' is not a model form"),
     (("population = 4", "population = 1"), "budget.population"),
+    (("population = 4", "population = true"), "budget.population: Input should be an integer, not true or false"),
     (('scenarios = ["colombia-2012"]', 'scenarios = ["colombia-2022"]'), "none of the chosen patterns"),
     (("[budget]", "[budget]\nwhatever = 1"), "budget.whatever"),
     (('parameters = ["armed_violence_share"]', 'parameters = ["armed_violence_share"]\ndistance = "mean"'),

@@ -16,14 +16,17 @@ from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import ConfigDict, Field, ValidationError, model_validator
 
 from totalpeace.errors import InputError, format_path
+from totalpeace.numbers import NumbersNotBooleans
 from totalpeace.scenario.params import BY_NAME
 from totalpeace.tomlfile import read_toml
 
 
-class Strict(BaseModel):
+class Strict(NumbersNotBooleans):
+    """Unknown keys are errors; a number written as true or false too."""
+
     model_config = ConfigDict(extra="forbid")
 
 

@@ -16,10 +16,11 @@ import typing
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import ConfigDict, Field, ValidationError, model_validator
 
 from totalpeace.engine.results import FLOWS, REQUIRED, STOCKS
 from totalpeace.errors import InputError, format_path
+from totalpeace.numbers import NumbersNotBooleans
 from totalpeace.scenario import paths
 from totalpeace.scenario.schema import Scenario
 from totalpeace.tomlfile import read_toml
@@ -38,7 +39,9 @@ MAX_SPEC_BYTES = 1_000_000
 FACTOR_KEYS = {"values", "low", "high", "distribution", "mean", "sd", "mode", "median", "sigma", "levels"}
 
 
-class _Strict(BaseModel):
+class _Strict(NumbersNotBooleans):
+    """Unknown keys are errors; a number written as true or false too."""
+
     model_config = ConfigDict(extra="forbid")
 
 

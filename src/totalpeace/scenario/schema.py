@@ -13,8 +13,9 @@ import sys
 import typing
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
+from pydantic import ConfigDict, Field, create_model, field_validator, model_validator
 
+from totalpeace.numbers import NumbersNotBooleans
 from totalpeace.scenario.dates import YearMonth
 from totalpeace.scenario.params import PARAMETERS
 
@@ -43,9 +44,9 @@ MAX_GENERALS = 100_000
 MAX_POINTS = 24  # agenda points of one table: the model's eight issues and points that settle none of them
 
 
-class Strict(BaseModel):
-    """Base for every scenario table: unknown keys are errors, never silently ignored, and no number is too small to
-    compute with."""
+class Strict(NumbersNotBooleans):
+    """Base for every scenario table: unknown keys are errors, never silently ignored, no number is too small to
+    compute with, and no number is written as true or false."""
 
     model_config = ConfigDict(extra="forbid", validate_default=True, allow_inf_nan=False)
 
