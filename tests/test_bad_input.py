@@ -329,3 +329,27 @@ def test_a_number_written_as_true_or_false_is_refused_in_an_experiment_file(cli,
     msg = _fails(cli, "sweep", str(spec), "--store", str(spec.parent / "store"))
     assert "seed: Input should be an integer, not true or false" in msg
 
+
+def test_extends_cannot_be_set_on_the_command_line(cli):
+    msg = _fails(cli, "show", "colombia-2022", "--set", "extends=nonexistent-thing")
+    assert "--set extends: the scenario a file changes cannot be set on the command line" in msg
+
+
+def test_an_empty_set_value_is_named_as_empty(cli):
+    msg = _fails(cli, "show", "colombia-2022", "--set", "policy.decriminalization=")
+    assert "the value of 'policy.decriminalization' is empty" in msg and "TOML list" not in msg
+
+
+def test_a_byte_order_mark_at_the_start_of_a_file_is_read_as_nothing(cli, tmp_path):
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b'\xef\xbb\xbfextends = "colombia-2022"\nname = "bom"\nmonths = 12\n')
+    code, out, err = cli("show", str(path), "--json")
+    assert code == 0, err
+    assert '"months": 12' in out
+
+
+def test_a_folder_given_as_a_scenario_is_named_as_a_folder(cli, tmp_path):
+    (tmp_path / "dir.toml").mkdir()
+    msg = _fails(cli, "show", f"{tmp_path / 'dir.toml'}/")
+    assert "is a folder, not a scenario file" in msg
+

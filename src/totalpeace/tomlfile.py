@@ -12,6 +12,7 @@ from totalpeace.errors import InputError
 # No scenario or spec nests deeper than a handful of tables; the limit keeps every recursive step after parsing
 # (merging, validation, copies) far from Python's recursion limit.
 MAX_NESTING = 32
+BOM = b"\xef\xbb\xbf"  # the byte-order mark some editors (on Windows) write at the start of a UTF-8 file
 
 
 def nesting_depth(value: Any) -> int:
@@ -27,11 +28,11 @@ def nesting_depth(value: Any) -> int:
 
 
 def read_toml(path: Path, *, missing: str = "file not found") -> dict[str, Any]:
-    """Parse a TOML file; unreadable, non-UTF-8, malformed or too deeply nested files name the file and the problem."""
+    """Parse a TOML file (a leading byte-order mark is read as nothing, as TOML itself cannot); unreadable, non-UTF-8,
+    malformed or too deeply nested files name the file and the problem."""
     source = str(path)
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
+        data = tomllib.loads(path.read_bytes().removeprefix(BOM).decode("utf-8"))
     except FileNotFoundError:
         raise InputError(missing, source=source) from None
     except UnicodeDecodeError as exc:

@@ -45,6 +45,8 @@ def resolve_reference(ref: str, relative_to: FsPath | None = None) -> FsPath:
         candidate = relative_to / candidate
     if candidate.is_file():
         return candidate.resolve()
+    if candidate.is_dir():
+        raise InputError(f"{ref!r} is a folder, not a scenario file: give the path of a .toml file")
     hint = paths.suggest(ref, list(builtins))
     names = ", ".join(builtins) or "none"
     raise InputError(f"no built-in scenario or scenario file named {ref!r}{hint} (built-in: {names})")
@@ -234,6 +236,9 @@ def apply_overrides(
         else:
             path, _ = paths.parse_assignment(Scenario, f"{key}=0")
             parsed = value
+        if path == ["extends"]:  # the chain is read before any --set: a new parent would be ignored
+            raise InputError("--set extends: the scenario a file changes cannot be set on the command line (it is "
+                             "read before any --set); write a file with extends = \"NAME\" and give that file")
         if path and path[0] == "territories" and len(path) == 2 and path[1] in ("csv", "geojson", "adjacency"):
             parsed = str(FsPath(str(parsed)).expanduser().resolve())
         paths.set_path(data, path, parsed)

@@ -130,6 +130,8 @@ def parse_assignment(root: type[BaseModel], text: str, *, flag: str = "--set") -
         hint = suggest(str(bad), valid_keys(root, walked))
         where = ".".join(str(p) for p in [*walked, bad])
         raise InputError(f"{flag} {text!r}: unknown field {where!r}{hint}")
+    if not raw.strip() and not _is_textual(annotation):  # TOML reads nothing as nothing: name it plainly
+        raise InputError(f"{flag} {text!r}: the value of {key.strip()!r} is empty; give one after the '='")
     try:
         return walked, parse_value(raw, annotation)
     except NotToml:
