@@ -353,3 +353,18 @@ def test_a_folder_given_as_a_scenario_is_named_as_a_folder(cli, tmp_path):
     msg = _fails(cli, "show", f"{tmp_path / 'dir.toml'}/")
     assert "is a folder, not a scenario file" in msg
 
+
+def test_a_folder_that_is_not_a_results_store_is_named(cli, tmp_path):
+    msg = _fails(cli, "query", "SELECT count(*) FROM runs", "--store", str(tmp_path))
+    assert f"--store {tmp_path}: no results store there" in msg
+
+
+def test_a_query_is_one_statement_and_its_csv_folder_must_exist(cli, tmp_path):
+    (tmp_path / "experiments").mkdir()
+    msg = _fails(cli, "query", "SELECT * FROM runs; SELECT 1", "--store", str(tmp_path))
+    assert "query: 2 SQL statements; give one per query" in msg
+    code, _, err = cli("query", "SELECT 1 AS one;", "--store", str(tmp_path))
+    assert code == 0, err  # a closing semicolon ends the one statement
+    msg = _fails(cli, "query", "SELECT 1", "--store", str(tmp_path), "--csv", str(tmp_path / "nodir" / "x.csv"))
+    assert "cannot write (no such folder:" in msg and "None" not in msg
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -23,14 +24,17 @@ def query(
     from totalpeace.experiments import ResultsStore
 
     results = ResultsStore(store)
-    if not results.path.is_dir():
-        raise InputError(f"--store {results.path}: no results store there (run `totalpeace sweep` first)")
+    if not _holds_a_store(results.path):  # any other folder would answer every query with no rows
+        raise InputError(f"--store {results.path}: no results store there (no experiments or calibrations folder; "
+                         "run `totalpeace sweep` or `totalpeace calibrate` first)")
+    if csv is not None:
+        _check_csv(csv)
     frame = results.query(sql)
-    if csv:
+    if csv is not None:
         try:
             frame.to_csv(csv, index=False)
         except OSError as exc:
-            raise InputError(f"--csv {csv}: cannot write ({exc.strerror})") from None
+            raise InputError(f"--csv {csv}: cannot write ({exc.strerror or exc})") from None
     console = Console(width=max(Console().width, 120))
     table = Table(show_edge=False, header_style="bold")
     for col in frame.columns:
@@ -42,6 +46,25 @@ def query(
     shown = min(limit, len(frame))
     console.print(f"{len(frame)} row{'s' if len(frame) != 1 else ''}"
                   + (f" (first {shown} shown)" if shown < len(frame) else ""), style="dim")
+
+
+def _holds_a_store(folder: Path) -> bool:
+    """A results store holds the experiments a sweep wrote or the calibrations `calibrate` wrote."""
+    return any((folder / part).is_dir() for part in ("experiments", "calibrations"))
+
+
+def _check_csv(csv: str) -> None:
+    """Name the reason a --csv file cannot be written before the query runs (pandas gives no reason for some)."""
+    from totalpeace.errors import InputError
+
+    path = Path(csv)
+    if not csv.strip():
+        raise InputError("--csv: empty; give a file name")
+    if path.is_dir():
+        raise InputError(f"--csv {csv}: cannot write (it is a folder; give a file name)")
+    if not path.parent.is_dir():
+        reason = "not a folder" if path.parent.exists() else "no such folder"
+        raise InputError(f"--csv {csv}: cannot write ({reason}: {path.parent})")
 
 
 def _cell(value: object) -> str:

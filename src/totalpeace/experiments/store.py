@@ -146,6 +146,17 @@ EXPERIMENT_COLUMNS = {"experiment": "str", "scenario": "str", "design": "str", "
                       "writing": "bool"}
 
 
+def _one_statement(sql: str) -> None:
+    """Refuse several statements: DuckDB would run them all and return only the last one's rows, so the others'
+    results would be lost without a word."""
+    try:
+        count = len(duckdb.extract_statements(sql))
+    except duckdb.Error as exc:
+        raise InputError(f"query: {str(exc).splitlines()[0]}") from None
+    if count > 1:
+        raise InputError(f"query: {count} SQL statements; give one per query (only one result can be printed)")
+
+
 class ResultsStore:
     """Read and write a results store. Reading is cheap: open one wherever you need it.
 
@@ -305,6 +316,7 @@ class ResultsStore:
         query is an InputError."""
         if not sql.strip():
             raise InputError("query: the SQL is empty (e.g. \"SELECT * FROM experiments\")")
+        _one_statement(sql)
         with contextlib.closing(self.connect(experiment)) as con:
             try:
                 return con.execute(sql, params or []).df()
