@@ -368,3 +368,14 @@ def test_a_query_is_one_statement_and_its_csv_folder_must_exist(cli, tmp_path):
     msg = _fails(cli, "query", "SELECT 1", "--store", str(tmp_path), "--csv", str(tmp_path / "nodir" / "x.csv"))
     assert "cannot write (no such folder:" in msg and "None" not in msg
 
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("--uncalibrated", "--posterior", "x.parquet"), "--posterior: not with --uncalibrated"),
+    (("--backtest", "--no-backtest"), "--backtest and --no-backtest: choose one"),
+    (("--calibrations", "defaults", "--no-backtest"), "--calibrations: only with --backtest"),
+    (("--calibrations", "defaults"), "--calibrations: only with --backtest"),
+    (("--patterns=", "--no-backtest"), "--patterns: empty"),
+])
+def test_validate_refuses_flags_that_contradict_or_would_be_ignored(cli, args, expected):
+    msg = _fails(cli, "validate", *args)
+    assert expected in msg

@@ -168,6 +168,7 @@ def validate(
     from totalpeace.validation.report import write_validation_report
 
     console = Console()
+    _refuse_conflicts(backtest, no_backtest, uncalibrated, posterior, calibrations)
     if backtest and assumptions == AssumptionsChoice.drawn:
         raise InputError("--assumptions drawn: not with --backtest, which ranks the calibrations as they are (the "
                          "pattern table and the page's default backtest take it)")
@@ -368,13 +369,33 @@ def _calibration_diagnostics(console: Console, posterior: Path | None) -> dict[s
     return found
 
 
+def _refuse_conflicts(backtest: bool, no_backtest: bool, uncalibrated: bool, posterior: Path | None,
+                      calibrations: str | None) -> None:
+    """Flags that contradict each other, or that the chosen mode would ignore: refused, so that the page scores
+    what was asked for."""
+    from totalpeace.errors import InputError
+
+    if backtest and no_backtest:
+        raise InputError("--backtest and --no-backtest: choose one (--backtest runs only the backtest, "
+                         "--no-backtest leaves it out of the page)")
+    if uncalibrated and posterior is not None:
+        raise InputError("--posterior: not with --uncalibrated, which scores the scenarios' own parameters and "
+                         "draws nothing from a posterior (choose one)")
+    if calibrations is not None and not backtest:
+        raise InputError("--calibrations: only with --backtest, which compares the candidate calibrations (the "
+                         "page's own backtest scores the posterior being validated)")
+
+
 def _pattern_choice(text: str) -> list[Any]:
+    from totalpeace.errors import InputError
     from totalpeace.validation.patterns import catalogue
 
     names = [x.strip() for x in text.split(",") if x.strip()]
+    if not names:  # would otherwise read as "all"
+        raise InputError("--patterns: empty; give all, none or a comma list of pattern ids (docs/validation.md)")
     if names == ["none"]:
         return []
-    return catalogue(None if names in ([], ["all"]) else names)
+    return catalogue(None if names == ["all"] else names)
 
 
 def sets_keeping_own(scenario: Any, sets: list[dict[str, float]] | None) -> list[dict[str, float]] | None:
@@ -579,7 +600,7 @@ def _backtest_only(console: Console, origins: str, levels: str, runs: int, seed:
     from totalpeace.validation.colombia_backtest import PROBLEM
 
     years, chosen = _backtest_settings(origins, levels)
-    candidates = _candidate_settings(calibrations, store, BACKTEST_DRAWS, seed) if calibrations else None
+    candidates = _candidate_settings(calibrations, store, BACKTEST_DRAWS, seed) if calibrations is not None else None
     with progress_bar(console, "forecasts") as bar:
         total = len(years) * len(chosen) * (len(candidates) * seeds if candidates else 1)
         task = bar.add_task("backtest", total=total)
