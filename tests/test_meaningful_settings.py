@@ -119,9 +119,43 @@ def test_built_in_scenarios_load_without_warnings(name: str) -> None:
 # Blame: the source that introduced the bad value
 # ---------------------------------------------------------------------------------------------------------------------
 def test_a_set_that_breaks_a_sum_is_blamed(cli) -> None:
+    """The flagship gives the ELN's presence by `presence_from`, so the table of shares is the --set's own: no note
+    that the built-in file set it."""
     msg = refused(cli, "show", "colombia-2022", "--set", "groups.eln.presence.05=0.9")
     assert msg.startswith("error: --set: groups.eln.presence: shares must add up to 1")
-    assert f"(groups.eln.presence is set in {BUILTIN})" in msg
+    assert "is set in" not in msg
+
+
+def test_a_set_that_changes_one_share_of_a_files_table_is_blamed_and_the_table_named(cli, write) -> None:
+    path = _variant(write, '[groups.eln]\npresence_from = ""\npresence = { "05" = 0.5, "54" = 0.5 }\n')
+    msg = refused(cli, "show", str(path), "--set", "groups.eln.presence.05=0.9")
+    assert msg.startswith("error: --set: groups.eln.presence: shares must add up to 1")
+    assert f"(groups.eln.presence is set in {path})" in msg
+
+
+def test_a_table_a_set_writes_whole_is_the_sets(cli) -> None:
+    """--set with a table records each key it writes, as a file's values are: the problem it makes is its own."""
+    msg = refused(cli, "show", "colombia-2022", "--set", 'policy.talks={mode = "phased"}')
+    assert msg.startswith("error: --set: policy.talks.order: phased talks need an order")
+
+
+@pytest.mark.parametrize(("source", "body", "expected"), [
+    ("--set", "groups.ELN.members=3000", "groups.ELN: a new entry (none of that name before) lacks the required "
+     'fields name, type (did you mean "eln"?)'),
+    ("--set", 'policy.tables.ELN.track="political"', "policy.tables.ELN: a new entry (none of that name before) "
+     'lacks the required field start (did you mean "eln"?)'),
+    ("file", '[groups.newgroup]\nmembers = 300\ntype = "criminal"\n',
+     "groups.newgroup: a new entry (none of that name before) lacks the required field name"),
+])
+def test_an_entry_added_without_its_required_fields_is_named_once(cli, write, source, body, expected) -> None:
+    """A mistyped id (`ELN` for `eln`) adds an entry that lacks the required fields: one line, blamed on what added
+    it, with the existing entry it may have meant; not one line per missing field blamed on the built-in file."""
+    if source == "--set":
+        msg = refused(cli, "show", "colombia-2022", "--set", body)
+        assert msg == f"error: --set: {expected}"
+    else:
+        path = _variant(write, body)
+        assert refused(cli, "show", str(path)) == f"error: {path}: {expected}"
 
 
 def test_a_set_that_breaks_a_pair_is_blamed(cli) -> None:

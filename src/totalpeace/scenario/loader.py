@@ -6,6 +6,7 @@ Every failure becomes an `InputError` naming the file that supplied the bad valu
 from __future__ import annotations
 
 import copy
+import difflib
 import re
 import warnings
 from collections.abc import Iterable
@@ -216,11 +217,47 @@ def validate(data: dict[str, Any], origins: Origins, default_source: str) -> Sce
         return Scenario.model_validate(data)
     except ValidationError as exc:
         by_file: dict[str, list[str]] = {}
+        lacking: dict[tuple[Any, ...], tuple[str, list[str]]] = {}  # entry -> (source, its missing fields)
         for err in exc.errors():
-            src = blame(origins, [tuple(err["loc"])], default_source)
+            loc = tuple(err["loc"])
+            src = blame(origins, [loc], default_source)
+            entry = _created(origins, loc) if err["type"] == "missing" else None
+            if entry is not None:  # one line per entry a file or --set added, not one per field it lacks
+                lacking.setdefault(entry, (src, []))[1].append(format_path(loc[len(entry):]))
+                continue
             by_file.setdefault(src, []).append(_describe(err))
+        for entry, (src, fields) in lacking.items():
+            by_file.setdefault(src, []).append(_new_entry(data, entry, fields))
         problems = [f"{src}: {msg}" for src, msgs in by_file.items() for msg in msgs]
         raise InputError(problems) from None
+
+
+def _created(origins: Origins, loc: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """The entry on `loc`'s path that one source added to a table others filled (`groups.ELN` for `--set
+    groups.ELN.members=3000`, or a variant's `[groups.ELN]`), or None."""
+    for end in range(2, len(loc)):
+        prefix, parent = loc[:end], loc[:end - 1]
+        under = {source for key, source in origins.items() if key[:end] == prefix}
+        beside = {source for key, source in origins.items() if key[:end - 1] == parent and key[:end] != prefix
+                  and len(key) >= end}
+        if len(under) == 1 and beside - under:
+            return prefix
+    return None
+
+
+def _new_entry(data: dict[str, Any], entry: tuple[Any, ...], fields: list[str]) -> str:
+    """What to say of an added entry that lacks required `fields`: it is new, what it lacks, and the existing entry
+    it may have meant (compared without case)."""
+    parent: Any = data
+    for key in entry[:-1]:
+        parent = parent[key]
+    name = str(entry[-1])
+    others = [str(k) for k in parent if k != entry[-1]] if isinstance(parent, dict) else []
+    by_case = {k.lower(): k for k in others}
+    close = difflib.get_close_matches(name.lower(), list(by_case), n=1, cutoff=0.6)
+    hint = f' (did you mean "{by_case[close[0]]}"?)' if close else ""
+    return (f"{format_path(entry)}: a new entry (none of that name before) lacks the required "
+            f"{'field' if len(fields) == 1 else 'fields'} {', '.join(fields)}{hint}")
 
 
 def apply_overrides(
@@ -241,8 +278,27 @@ def apply_overrides(
                              "read before any --set); write a file with extends = \"NAME\" and give that file")
         if path and path[0] == "territories" and len(path) == 2 and path[1] in ("csv", "geojson", "adjacency"):
             parsed = str(FsPath(str(parsed)).expanduser().resolve())
+        created = _first_missing(data, path)
         paths.set_path(data, path, parsed)
-        record_origin(origins, tuple(path), "--set", replaces=not isinstance(parsed, dict))
+        if created is not None:  # the tables the assignment created are --set's, so their problems are blamed on it
+            record_origin(origins, created, "--set", replaces=False)
+        for loc, node in _walk_values(parsed, tuple(path)):  # as a file's values: a table's keys each recorded
+            record_origin(origins, loc, "--set", replaces=not isinstance(node, dict))
+
+
+def _first_missing(data: Any, path: list[Any]) -> tuple[Any, ...] | None:
+    """The first table on `path` that does not exist yet in `data` (the assignment will create it), or None."""
+    node = data
+    for i, key in enumerate(path[:-1]):
+        if isinstance(node, dict):
+            if key not in node:
+                return tuple(path[:i + 1])
+            node = node[key]
+        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+            node = node[key]
+        else:
+            return None
+    return None
 
 
 def resolve_presence(scenario: Scenario) -> tuple[Scenario, list[tuple[tuple[Any, ...], str]]]:
