@@ -55,6 +55,7 @@ def test_the_engine_pulls_each_territory_toward_the_nations_rate_from_the_second
     base, people = batch.state.hom_base[0], engine.world.population
     gap = np.where(base > 0, np.log(np.where(base > 0, base, 1.0) / people) - np.log(base.sum() / people.sum()), 0.0)
     assert np.abs(gap).max() > 0.5  # the flagship's departments differ from the nation's rate
+    np.testing.assert_allclose(batch.state.crime_gap[0], gap, rtol=1e-12)  # fixed in the first month
     expected = -gap * (1.0 - (1.0 - flagship.parameters.crime_reversion) ** ((months - 1) / 12.0))
     np.testing.assert_allclose(batch.state.regional_drift[0], expected, rtol=1e-9, atol=1e-12)
     assert expected[np.argmax(gap)] < 0 < expected[np.argmin(gap)]

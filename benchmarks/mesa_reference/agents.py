@@ -70,6 +70,7 @@ class TerritoryAgent(mesa.Agent):
         self.vacated_now = 0.0
         self.leader_vacuum = 0.0  # the slower record of vacated ground that social-leader killings follow
         self.hom_base = 0.0
+        self.crime_gap = 0.0  # its log rate of ordinary crime above the nation's, set in month 0 (the drift's pull)
         self.regional_drift = 0.0  # its own drift of ordinary crime, log units (drawn in month 0, pulled to the nation)
         self.hom_control0 = 0.0  # the state's control share in month 0
         self.losses_state: dict[str, float] = {}

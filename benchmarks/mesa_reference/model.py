@@ -206,6 +206,11 @@ class TotalPeaceModel(mesa.Model):
             x, floor = left[t.tid], floors[t.tid]
             t.hom_base = floor if x < floor else floor + (x - floor) * (1.0 - cut)
             t.hom_control0 = t.control[STATE]
+        people = sum(t.population for t in self.territory_list)
+        national = sum(t.hom_base for t in self.territory_list) / people if people > 0 else 0.0
+        for t in self.territory_list:  # its log rate above the nation's: what its drift is pulled by
+            t.crime_gap = (math.log(t.hom_base / t.population) - math.log(national)
+                           if t.hom_base > 0 and t.population > 0 and national > 0 else 0.0)
 
     def step(self) -> None:
         month, p, s = self.month, self.p, self.schedule
@@ -373,12 +378,8 @@ class TotalPeaceModel(mesa.Model):
         steps = math.sqrt(p["crime_drift_start_months"]) if month == 0 else 1.0
         self.crime_drift += p["crime_drift_sd"] * steps * float(self.rng.normal(size=1)[0])
         pull = 0.0 if month == 0 else 1.0 - (1.0 - p["crime_reversion"]) ** (1.0 / 12.0)
-        people = sum(t.population for t in self.territory_list)
-        national = sum(t.hom_base for t in self.territory_list) / people if people > 0 else 0.0
         for t in self.territory_list:
-            above = (math.log(t.hom_base / t.population) - math.log(national)
-                     if t.hom_base > 0 and t.population > 0 and national > 0 else 0.0)
-            t.regional_drift += (-pull * (t.regional_drift + above)
+            t.regional_drift += (-pull * (t.regional_drift + t.crime_gap)
                                  + p["regional_crime_drift_sd"] * steps * float(self.rng.normal(size=1)[0]))
         territories.do("commit_violence", self.armed_scale)
 

@@ -120,7 +120,7 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
     coca, fragmentation, vacated = state.coca[r], state.fragmentation[r], state.vacated[r]
     leader_vacuum, in_force = state.leader_vacuum[r], state.concessions[r]
     signed, hom_base, flow0 = state.signed[r], state.hom_base[r], state.flow0[r]
-    hom_control0 = state.hom_control0[r]
+    hom_control0, crime_gap = state.hom_control0[r], state.crime_gap[r]
     loss_share, rent0, surplus = state.loss_share[r], state.rent0[r], state.surplus[r]
     relocated, tolerance, deployed_verification = state.relocated[r], state.tolerance[r], state.verification[r]
     attacks_territory, attacks_group = state.attacks_territory[r], state.attacks_group[r]
@@ -555,6 +555,13 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
                 expected0[t] = expected
                 hom_control0[t] = control[t, G]
             hom_base[:] = violence.homicide_baselines(observed, expected0)
+            base_total, people = 0.0, 0.0
+            for t in range(T):
+                base_total += hom_base[t]
+                people += population[t]
+            national_rate = base_total / people if people > 0 else 0.0
+            for t in range(T):  # what each territory's drift is pulled by, fixed at the start
+                crime_gap[t] = violence.crime_gap(hom_base[t], population[t], national_rate)
         scale = state.armed_scale[r]
         regional = state.regional_drift[r]
         # the drifts: one step a month, and in the first month sqrt(v_0) steps from 0 (the start's level around the
@@ -566,16 +573,10 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             p.crime_drift_sd * steps, 0.0, 0.0)
         # each territory's drift is pulled toward the nation's rate of ordinary crime from the second month on
         pull = 0.0 if at_start else violence.crime_pull(p)
-        base_total, people = 0.0, 0.0
-        for t in range(T):
-            base_total += hom_base[t]
-            people += population[t]
-        national_rate = base_total / people if people > 0 else 0.0
         key_regional = stream_key(seed, run, m, REGIONAL_DRIFT)
         for t in range(T):
             regional[t] = violence.crime_drift(0.0 if at_start else regional[t], draw_normal(draws, key_regional, t),
-                                               p.regional_crime_drift_sd * steps,
-                                               violence.crime_gap(hom_base[t], population[t], national_rate), pull)
+                                               p.regional_crime_drift_sd * steps, crime_gap[t], pull)
         drift = state.crime_drift[r]
         key = stream_key(seed, run, m, HOMICIDES)
         key_lethal = stream_key(seed, run, m, LETHAL_CLASHES)

@@ -58,6 +58,8 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("leader_vacuum", ("T",), "the slower record of vacated control that social-leader killings follow"),
     Variable("signed", ("G",), "1 once the group has signed a final agreement"),
     Variable("hom_base", ("T",), "ordinary-crime homicides per month (territory effect), set in the first month"),
+    Variable("crime_gap", ("T",), "each territory's log rate of ordinary crime above the nation's, set in the first "
+             "month (what its drift is pulled by, violence.crime_gap)"),
     Variable("hom_control0", ("T",), "the state's control share of each territory in the first month (ordinary crime "
              "answers to its change)"),
     Variable("armed_scale", (), "homicides a month per effective armed member, set in the first month"),
