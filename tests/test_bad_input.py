@@ -375,7 +375,19 @@ def test_a_query_is_one_statement_and_its_csv_folder_must_exist(cli, tmp_path):
     (("--calibrations", "defaults", "--no-backtest"), "--calibrations: only with --backtest"),
     (("--calibrations", "defaults"), "--calibrations: only with --backtest"),
     (("--patterns=", "--no-backtest"), "--patterns: empty"),
+    (("--backtest", "--draws", "5"), "--draws: not with --backtest"),
+    (("--backtest", "--patterns", "none"), "--patterns: not with --backtest"),
+    (("examples/calibration.toml", "--backtest", "--uncalibrated"), "SPEC.toml, --uncalibrated: not with --backtest"),
+    (("--no-backtest", "--origins", "2012-2013"), "--origins: the backtest's, not read with --no-backtest"),
+    (("--no-backtest", "--levels", "department"), "--levels: the backtest's, not read with --no-backtest"),
 ])
 def test_validate_refuses_flags_that_contradict_or_would_be_ignored(cli, args, expected):
     msg = _fails(cli, "validate", *args)
     assert expected in msg
+
+
+def test_sweep_refuses_an_out_folder_it_would_not_write(cli, tmp_path):
+    msg = _fails(cli, "sweep", "examples/sweep-factorial.toml", "--store", str(tmp_path / "store"), "--no-report",
+                 "--out", str(tmp_path / "report"))
+    assert "--out: the folder of report.html, which --no-report leaves unwritten" in msg
+    assert not (tmp_path / "store").exists() and not (tmp_path / "report").exists()

@@ -116,6 +116,7 @@ def _print_screening(console: Console, spec: Any, budget: Any, result: Any) -> N
 
 
 def validate(
+    ctx: typer.Context,
     spec_file: Annotated[str | None, typer.Argument(metavar="[SPEC.toml]", help="Calibration file (default: the "
                                                     "one behind the flagship's calibrated parameters).")] = None,
     posterior: Annotated[Path | None, typer.Option("--posterior", help="posterior.parquet of a calibration (default: "
@@ -169,6 +170,7 @@ def validate(
 
     console = Console()
     _refuse_conflicts(backtest, no_backtest, uncalibrated, posterior, calibrations)
+    _refuse_ignored(ctx, backtest, no_backtest)
     if backtest and assumptions == AssumptionsChoice.drawn:
         raise InputError("--assumptions drawn: not with --backtest, which ranks the calibrations as they are (the "
                          "pattern table and the page's default backtest take it)")
@@ -384,6 +386,30 @@ def _refuse_conflicts(backtest: bool, no_backtest: bool, uncalibrated: bool, pos
     if calibrations is not None and not backtest:
         raise InputError("--calibrations: only with --backtest, which compares the candidate calibrations (the "
                          "page's own backtest scores the posterior being validated)")
+
+
+# What each mode of `validate` leaves unread: given with it, a flag would change nothing the user sees.
+NOT_READ_BY_BACKTEST = {"spec_file": "SPEC.toml", "posterior": "--posterior", "uncalibrated": "--uncalibrated",
+                        "draws": "--draws", "patterns": "--patterns"}
+NOT_READ_WITHOUT_BACKTEST = {"origins": "--origins", "levels": "--levels"}
+
+
+def _refuse_ignored(ctx: typer.Context, backtest: bool, no_backtest: bool) -> None:
+    """Flags the chosen mode would not read, given on the command line (not left at their defaults): refused."""
+    from totalpeace.errors import InputError
+
+    def given(names: dict[str, str]) -> list[str]:  # by name: typer's context may carry its own copy of the enum
+        sources = {name: ctx.get_parameter_source(name) for name in names}
+        return [flag for name, flag in names.items()
+                if sources[name] is not None and sources[name].name not in ("DEFAULT", "DEFAULT_MAP")]
+
+    if backtest and (unread := given(NOT_READ_BY_BACKTEST)):
+        raise InputError(f"{', '.join(unread)}: not with --backtest, which forecasts homicides with the flagship's "
+                         "calibration (or the --calibrations it compares) and scores no pattern; leave them out, or "
+                         "drop --backtest for the page")
+    if no_backtest and (unread := given(NOT_READ_WITHOUT_BACKTEST)):
+        raise InputError(f"{', '.join(unread)}: the backtest's, not read with --no-backtest (leave them out, or drop "
+                         "--no-backtest)")
 
 
 def _pattern_choice(text: str) -> list[Any]:

@@ -43,6 +43,9 @@ def sweep(
 
     if resume and replace:
         raise InputError("--resume and --replace: choose one")
+    if out is not None and not (report or pdf):  # the folder holds the report alone; the runs go to the store
+        raise InputError("--out: the folder of report.html, which --no-report leaves unwritten (the runs go to the "
+                         "store, --store); leave --out out, or drop --no-report")
     results = ResultsStore(store)
     if not Path(spec_file).exists() and spec_file in results.experiment_names():
         spec = stored_spec(results, spec_file)
