@@ -1064,6 +1064,22 @@ def test_selective_violence_by_hand_zero_at_parity_and_full_control_peak_at_half
     assert np.all(np.diff(sel[:11]) > 0) and np.all(np.diff(sel[10:]) < 0)
 
 
+def test_a_ceasefire_kept_stops_the_selective_killings_where_the_group_holds_ground() -> None:
+    """The selective killings read the control of the fronts that act (docs/model.md 7.10): a group whose every front
+    keeps a ceasefire adds none, one whose fronts exploit it adds their share, and outside a ceasefire (every front
+    acting) the acting control is the armed groups' whole share, as before."""
+    p = params(selective_violence_rate=1.0)
+    control = f64([[0.5, 0.2, 0.3]])  # two groups, then the state
+    assert violence.acting_control(control, f64([1.0, 1.0]), 0) == pytest.approx(violence.armed_control(control, 0))
+    assert violence.acting_control(control, f64([0.0, 1.0]), 0) == pytest.approx(0.2)  # the first keeps it whole
+    assert violence.acting_control(control, f64([0.3, 1.0]), 0) == pytest.approx(0.35)  # 0.3 x 0.5 + 0.2
+    assert violence.acting_control(control, f64([0.0, 0.0]), 0) == 0.0
+    m = violence.margin(control, 0)  # the contest's margin does not change with who keeps a ceasefire
+    full = violence.selective_violence(1e5, m, violence.acting_control(control, f64([1.0, 1.0]), 0), p)
+    kept = violence.selective_violence(1e5, m, violence.acting_control(control, f64([0.0, 1.0]), 0), p)
+    assert full > 0.0 and kept == pytest.approx(full * 0.2 / 0.7)
+
+
 def test_homicide_drivers_directions() -> None:
     def drivers(control: list[float], groups: int = 1, frag: float = 0.0, rents: float = 1.0) -> float:
         members = np.zeros((len(control) - 1, 1))

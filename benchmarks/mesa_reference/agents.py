@@ -269,8 +269,10 @@ class TerritoryAgent(mesa.Agent):
         self.fragmentation *= p["fragmentation_memory"]
         self.drivers = self.homicide_drivers()
         m = self.margin()
-        held = sum(self.control[g.gid] for g in model.group_list)
-        self.selective = p["selective_violence_rate"] * self.population / 1e5 * 4.0 * m * (1.0 - m) * held
+        rate = p["selective_violence_rate"] * self.population / 1e5 * 4.0 * m * (1.0 - m)
+        # every front acting (the start's reference), and by the fronts that act: none of a group keeping a ceasefire
+        self.selective_status_quo = rate * sum(self.control[g.gid] for g in model.group_list)
+        self.selective = rate * sum(g.fighting * self.control[g.gid] for g in model.group_list)
         self.killed = {g.gid: g.killed_share(g.posture) * self.losses_state[g.gid] for g in model.group_list}
 
     def own_killings_status_quo(self, scale: float) -> float:
@@ -283,7 +285,7 @@ class TerritoryAgent(mesa.Agent):
                    * (p["leader_competition_rate"] * self.competition()
                       + p["vacuum_violence_rate"] * self.leader_vacuum))
         collateral_rate = p["collateral_share"] * (1.0 - self.state_presence)
-        return (self.selective + scale * self.armed_presence(True) ** p["armed_homicide_elasticity"]
+        return (self.selective_status_quo + scale * self.armed_presence(True) ** p["armed_homicide_elasticity"]
                 * math.exp(drivers) + leaders
                 + self.expected_groups_killed
                 + sum(collateral_rate * g.killed_share(g.status_quo_posture) * self.expected_state.get(g.gid, 0.0)

@@ -369,7 +369,7 @@ class TotalPeaceModel(mesa.Model):
             reference = sum(t.armed_presence(True) ** p["armed_homicide_elasticity"]
                             * math.exp(min(max(t.drivers, -20.0), 20.0)) for t in self.territory_list)
             remainder = (p["armed_violence_share"] * sum(t.observed_homicides for t in self.territory_list)
-                         - sum(t.selective for t in self.territory_list))
+                         - sum(t.selective_status_quo for t in self.territory_list))
             self.armed_scale = remainder / reference if reference > 0 and remainder > 0 else 0.0
             self.set_ordinary_crime()
         # ordinary crime drifts nationally (one shock for every territory) and locally, one step a month; the first

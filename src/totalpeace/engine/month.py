@@ -525,13 +525,17 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
         violence.homicide_drivers(control, members, fragmentation, rent_t, p, drivers)
         population, state_presence, observed = world.population, world.presence, world.homicides_observed
         rural = world.rural_population
-        for t in range(T):
+        for t in range(T):  # by the fronts that act: a group keeping a ceasefire kills no one selectively
             selective[t] = violence.selective_violence(population[t], violence.margin(control, t),
-                                                       violence.armed_control(control, t), p)
+                                                       violence.acting_control(control, fronts, t), p)
         if m == 0:  # the armed groups' rate per member and ordinary crime, from the start's observed homicides
-            # The reference: the postures of the base year's rule (no tables, no conditional repression), so that
-            # month 0's own policy moves homicides away from the observed level.
+            # The reference: the postures of the base year's rule (no tables, no conditional repression, no
+            # ceasefire), so that month 0's own policy moves homicides away from the observed level.
             presence0 = np.zeros(T)  # the status quo's effective armed members
+            selective0 = np.empty(T)  # and their selective killings, every front acting
+            for t in range(T):
+                selective0[t] = violence.selective_violence(population[t], violence.margin(control, t),
+                                                            violence.armed_control(control, t), p)
             status_quo = np.empty(G)
             for g in range(G):
                 edge = choices.posture_edge(p.repression_base, False, choice[g, choices.RIVALRY], False, p)
@@ -540,13 +544,13 @@ def step_run(r: int, first: int, last: int, seed: int, run: int, p, world: World
             for t in range(T):
                 presence0[t] = violence.armed_presence(members, weights, status_quo, t)
                 observed_total += observed[t]
-            state.armed_scale[r] = violence.armed_homicide_scale(observed_total, presence0, drivers, selective, p)
+            state.armed_scale[r] = violence.armed_homicide_scale(observed_total, presence0, drivers, selective0, p)
             expected_killed = violence.removals(expected_state, captured_support, world.insurgent, status_quo, p)[0]
             # ordinary crime: the observed homicides less the model's own killings in the status quo, and the state's
             # control it answers to from then on
             expected0 = np.empty(T)
             for t in range(T):
-                expected = (violence.armed_homicides(state.armed_scale[r], presence0[t], drivers[t], selective[t], p)
+                expected = (violence.armed_homicides(state.armed_scale[r], presence0[t], drivers[t], selective0[t], p)
                             + violence.social_leader_killings(leader_vacuum[t], violence.competition(control, t),
                                                               state_presence[t], rural[t], p))
                 for g in range(G):

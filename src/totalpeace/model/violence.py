@@ -121,10 +121,24 @@ def armed_control(control: np.ndarray, t: int) -> float:
 
 
 @numba.njit(cache=True)
+def acting_control(control: np.ndarray, fronts: np.ndarray, t: int) -> float:
+    """The armed groups' control share in territory t held by fronts that act: sum_g f_g c_g,i, f_g the share of the
+    group's fronts not keeping a ceasefire (`choices.fronts_fighting`: 1 outside one). A ceasefire suspends offensive
+    actions against the population as well as the state and rivals: in the first month of the FARC's unilateral
+    ceasefire of December 2014 CERAC registered no violent action of the FARC and no attack on the population."""
+    held = 0.0
+    for g in range(control.shape[1] - 1):
+        held += fronts[g] * control[t, g]
+    return held
+
+
+@numba.njit(cache=True)
 def selective_violence(population: float, margin: float, armed_control: float, p) -> float:
     """Kalyvas' selective violence by armed groups: lambda_sel = alpha_sel Pop/1e5 4 m (1 - m) c_arm, zero at parity
     and under full control, highest at m = 1/2 (dominant but contested), where armed groups hold control (c_arm; the
-    state's own share of the territory adds none)."""
+    state's own share of the territory adds none). The engine passes the control of the fronts that act
+    (`acting_control`), so a group keeping a ceasefire stops its selective killings where it holds ground; the
+    margin is the contest's, which the ceasefire does not change."""
     return p.selective_violence_rate * population / 1e5 * 4.0 * margin * (1.0 - margin) * armed_control
 
 
