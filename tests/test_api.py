@@ -217,6 +217,23 @@ def test_downloads_people_can_open(client, variant):
     assert "months = 6" in toml.text and "--runs 6 --seed 4 --uncertainty full" in toml.text
 
 
+@pytest.mark.parametrize("path", ["summary.json", "summary.csv", "results.csv", "territories.csv", "scenario.toml",
+                                  "report.html", "charts", "compare/{id}", "compare/{id}/report.html"])
+def test_head_answers_a_download_as_get_without_its_body(client, variant, path):
+    url = f"/api/runs/{variant}/{path.format(id=variant)}"
+    got, head = client.get(url), client.head(url)
+    assert head.status_code == got.status_code == 200 and head.content == b""
+    for name in ("content-type", "content-disposition"):
+        assert head.headers.get(name) == got.headers.get(name), name
+    assert int(head.headers["content-length"]) == len(got.content) > 0
+
+
+def test_head_of_an_unknown_run_is_404_and_405_allows_head(client):
+    missing = client.head("/api/runs/zzz/summary.json")
+    assert missing.status_code == 404 and missing.content == b"" and int(missing.headers["content-length"]) > 0
+    assert client.put("/api/runs").headers["allow"] == "GET, HEAD, POST"
+
+
 def test_preview_is_computed_at_once_and_not_stored(client):
     before = {r["id"] for r in client.get("/api/runs").json()}
     body = {**SMALL, "runs": 8, "levers": {"decriminalization": 0.7, "deadlines": {"eln": "2024-06", "emc": None},

@@ -36,6 +36,7 @@ from totalpeace.scenario import builtin_scenarios, load_scenario
 from totalpeace.scenario.references import notices
 from totalpeace.scenario.schema import Scenario
 from totalpeace.server.guard import AllowedHosts, Guard, Limits
+from totalpeace.server.head import HeadAsGet
 from totalpeace.server.levers import LeverError, describe_levers, lever_problems, lever_settings, overrides
 from totalpeace.server.models import ErrorBody, RunRequest, RunStatus, ScenarioInfo
 from totalpeace.server.preview import MAX_PREVIEW_RUN_MONTHS, MAX_PREVIEW_RUNS, Previews, preview_runs
@@ -93,6 +94,8 @@ def _allowed_methods(app: FastAPI, scope: dict[str, Any]) -> list[str]:
         match, _ = route.matches(scope)
         if match != Match.NONE:
             methods |= set(getattr(route, "methods", None) or ())
+    if "GET" in methods:  # answered by HeadAsGet
+        methods.add("HEAD")
     return sorted(methods)
 
 
@@ -138,6 +141,7 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
 
         app.add_api_route(f"/static/{name}", asset, methods=["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(HeadAsGet)
     app.add_middleware(Guard, token=token, max_body_bytes=limits.max_body_bytes, allowed_hosts=allowed_hosts)
 
     def openapi() -> dict[str, Any]:
