@@ -189,6 +189,14 @@ def test_bad_event_assignment(cli, write):
     assert "policy.events[0].set.policy.decriminalisation" in msg and 'did you mean "decriminalization"' in msg
 
 
+@pytest.mark.parametrize(("value", "problem"), [('"lots"', "valid integer"), ("true", "not true or false"),
+                                                ("[1, 2]", "valid integer"), ("-5", "greater than or equal to 0")])
+def test_an_event_value_of_the_wrong_type_names_the_field(cli, write, value, problem):
+    body = f'[[policy.events]]\ndate = "2023-01"\ndescription = "x"\nset = {{ "security.police" = {value} }}\n'
+    msg = _fails(cli, "show", str(_variant(write, body)))
+    assert "policy.events[0].set.security.police" in msg and problem in msg
+
+
 def test_several_problems_are_all_listed(cli, write):
     msg = _fails(cli, "show", str(_variant(write, "months = 0\n[groups.eln]\ncohesion = 2\n")))
     assert "2 problems" in msg and "months" in msg and "groups.eln.cohesion" in msg

@@ -62,6 +62,20 @@ set = { "policy.decriminalization" = 0.5 }
     assert load_scenario(path).policy.events[0].set == {"policy.decriminalization": 0.5}
 
 
+def test_event_values_are_read_as_their_fields_read_them(write):
+    """A number written as text in an event's `set` is the number, as anywhere else in a scenario: the run, the policy
+    record and the fingerprint see one value however it was written."""
+    body = ('extends = "colombia-2022"\nname = "ev"\n[[policy.events]]\ndate = "2024-01"\ndescription = "x"\n'
+            'set = {{ "policy.decriminalization" = {d}, "security.police" = {p}, '
+            '"policy.substitution_announced" = {a} }}\n')
+    text = load_scenario(write("text.toml", body.format(d='"0.5"', p='"180000"', a='"true"')))
+    number = load_scenario(write("number.toml", body.format(d="0.5", p="180000", a="true")))
+    values = text.policy.events[0].set
+    assert values == {"policy.decriminalization": 0.5, "security.police": 180000, "policy.substitution_announced": True}
+    assert [type(v) for v in values.values()] == [float, int, bool]
+    assert scenario_sha256(text) == scenario_sha256(number)
+
+
 def test_scenario_hash_depends_on_content_not_on_files(write):
     same = write("same.toml", 'extends = "colombia-2022"\nname = "colombia-2022"\n')
     base = load_scenario("colombia-2022")

@@ -238,8 +238,17 @@ def _time_varying(path: list[str | int]) -> bool:
     return text in TIME_VARYING
 
 
+def _value_at(data: Any, path: list[str | int]) -> Any:
+    """The value at `path` in plain data (dicts and lists)."""
+    for part in path:
+        data = data[part]
+    return data
+
+
 def _event_assignments(scenario: Scenario, data: dict[str, Any]) -> list[Problem]:
-    """Every `set` of an event must name a real field and give it a valid value."""
+    """Every `set` of an event must name a real field and give it a valid value; a valid value is kept as the field
+    reads it (the text "3" as the number 3, as anywhere else in a scenario), so the policy record, the fingerprint
+    and a comparison see the value the run uses."""
     out: list[Problem] = []
     for i, event in enumerate(scenario.policy.events):
         for key, value in event.set.items():
@@ -261,12 +270,14 @@ def _event_assignments(scenario: Scenario, data: dict[str, Any]) -> list[Problem
             trial = copy.deepcopy(data)
             try:
                 paths.set_path(trial, path, value)
-                Scenario.model_validate(trial)
+                read = Scenario.model_validate(trial)
             except ValidationError as exc:
                 err = exc.errors()[0]
                 out.append((loc, f"{format_path(err['loc'])}: {err['msg']}"))
             except Exception as exc:
                 out.append((loc, str(exc)))
+            else:
+                event.set[key] = _value_at(read.model_dump(mode="python"), path)
     return out
 
 
