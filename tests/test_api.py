@@ -105,6 +105,17 @@ def test_bad_run_requests(client, body, status, field):
     assert response.json()["error"].startswith(field) or field in response.json()["error"]
 
 
+@pytest.mark.parametrize(("levers", "error"), [
+    ({"offers": {"eln": {"amnesty": 0.5}}}, "levers.offers.eln.amnesty: Input should be 'legal_treatment'"),
+    ({"deadlines": {"eln": "1800-01"}}, "levers.deadlines.eln: year must be between 1900 and 2200, got '1800-01'"),
+])
+def test_a_bad_lever_is_said_in_plain_words(client, levers, error):
+    response = client.post("/api/runs", json={**SMALL, "levers": levers})
+    message = response.json()["error"]
+    assert response.status_code == 422 and message.startswith(error), message
+    assert "Value error" not in message and "[key]" not in message and message.count("1800-01") <= 1
+
+
 def test_a_date_set_in_the_dashboard_is_known_from_the_opening_and_targets_say_whether_it_binds():
     """levers.deadlines on a table whose date is a target announced later (colombia-2012's Havana): the lever's
     date is known to the sides from the opening and stays a target; clearing it leaves no announcement or target

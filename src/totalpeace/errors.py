@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 
 class InputError(Exception):
     """Bad user input: names the file (or flag), the field path and what is wrong."""
@@ -26,11 +29,20 @@ class InputWarning(UserWarning):
 
 
 def format_path(loc: tuple[object, ...] | list[object]) -> str:
-    """Dotted path as a user would type it in `--set` (list items as [i])."""
+    """Dotted path as a user would type it in `--set` (list items as [i]); pydantic's "[key]" marker for a bad key
+    is left out, since the path already ends at that key."""
     out = ""
     for part in loc:
+        if part == "[key]":
+            continue
         if isinstance(part, int):
             out += f"[{part}]"
         else:
             out += ("." if out else "") + str(part)
     return out or "(top level)"
+
+
+def validation_message(error: Mapping[str, Any]) -> str:
+    """A pydantic error's message without the "Value error, " that pydantic puts before a check of the project's
+    own, whose text already says what is wrong."""
+    return str(error["msg"]).removeprefix("Value error, ")

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, ValidationError, model_validator
 
-from totalpeace.errors import InputError, format_path
+from totalpeace.errors import InputError, format_path, validation_message
 from totalpeace.numbers import NumbersNotBooleans
 from totalpeace.scenario.params import BY_NAME
 from totalpeace.tomlfile import read_toml
@@ -198,7 +198,8 @@ def load_spec(path: str | Path) -> CalibrationSpec:
     try:
         spec = CalibrationSpec.model_validate(data)
     except ValidationError as exc:
-        raise InputError([f"{path}: {format_path(tuple(e['loc']))}: {e['msg']}" for e in exc.errors()]) from None
+        raise InputError([f"{path}: {format_path(tuple(e['loc']))}: {validation_message(e)}"
+                          for e in exc.errors()]) from None
     problems = _check(spec)
     if problems:
         raise InputError([f"{path}: {p}" for p in problems])

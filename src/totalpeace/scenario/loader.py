@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from totalpeace.errors import InputError, InputWarning, format_path
+from totalpeace.errors import InputError, InputWarning, format_path, validation_message
 from totalpeace.scenario import paths
 from totalpeace.scenario.schema import Scenario
 from totalpeace.tomlfile import read_toml
@@ -208,7 +208,8 @@ def _describe(error: dict[str, Any]) -> str:
     shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
     if len(shown) > 60:
         shown = shown[:57] + "..."
-    return f"{format_path(loc)}: {error['msg'].rstrip('.')} (got {shown})"
+    message = validation_message(error).rstrip(".")
+    return f"{format_path(loc)}: {message}" + ("" if shown in message else f" (got {shown})")
 
 
 def validate(data: dict[str, Any], origins: Origins, default_source: str) -> Scenario:

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from totalpeace.errors import format_path
+from totalpeace.errors import format_path, validation_message
 from totalpeace.scenario import paths
 from totalpeace.scenario.dates import add_months, month_index
 from totalpeace.scenario.schema import ID_PATTERN, Scenario, Table
@@ -273,7 +273,7 @@ def _event_assignments(scenario: Scenario, data: dict[str, Any]) -> list[Problem
                 read = Scenario.model_validate(trial)
             except ValidationError as exc:
                 err = exc.errors()[0]
-                out.append((loc, f"{format_path(err['loc'])}: {err['msg']}"))
+                out.append((loc, f"{format_path(err['loc'])}: {validation_message(err)}"))
             except Exception as exc:
                 out.append((loc, str(exc)))
             else:

@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from totalpeace.describe import data_sources
-from totalpeace.errors import InputError, format_path
+from totalpeace.errors import InputError, format_path, validation_message
 from totalpeace.experiments.store import ResultsStore
 from totalpeace.policy import policy_levers, policy_record, variant_toml
 from totalpeace.report import differences, maps
@@ -180,7 +180,8 @@ def create_app(store: str | Path | None = None, workers: int = 1, executor: str 
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [f"(top level): the body is not valid JSON ({e.get('ctx', {}).get('error', e['msg'])} at "
                     f"character {e['loc'][-1]})" if e.get("type") == "json_invalid" else
-                    f"{format_path([p for p in e['loc'] if p != 'body'])}: {e['msg']}" for e in exc.errors()]
+                    f"{format_path([p for p in e['loc'] if p != 'body'])}: {validation_message(e)}"
+                    for e in exc.errors()]
         sent = request.headers.get("content-type", "")
         if request.method in ("POST", "PUT") and "json" not in sent:  # FastAPI reads only a JSON body as an object
             problems = [f"(top level): send the body as JSON with Content-Type: application/json (got "
