@@ -376,6 +376,16 @@ def test_a_folder_given_as_a_scenario_is_named_as_a_folder(cli, tmp_path):
     assert "is a folder, not a scenario file" in msg
 
 
+@pytest.mark.parametrize("text", ["", "  "])
+def test_an_empty_scenario_name_is_said_to_be_missing(cli, write, text):
+    """An empty path is the current folder: the message says nothing was given, not that a folder was."""
+    msg = _fails(cli, "show", text)
+    assert msg.startswith("error: no scenario given (") and "give a built-in name (colombia-2022" in msg
+    assert "folder" not in msg
+    path = write("empty-extends.toml", f'extends = "{text}"\n')
+    assert f"{path}: extends: no scenario given" in _fails(cli, "show", str(path))
+
+
 def test_a_folder_that_is_not_a_results_store_is_named(cli, tmp_path):
     msg = _fails(cli, "query", "SELECT count(*) FROM runs", "--store", str(tmp_path))
     assert f"--store {tmp_path}: no results store there" in msg

@@ -41,6 +41,9 @@ def resolve_reference(ref: str, relative_to: FsPath | None = None) -> FsPath:
     builtins = builtin_scenarios()
     if ref in builtins:
         return builtins[ref]
+    if not ref.strip():  # an empty path is the current folder: say what is missing, not that it is a folder
+        raise InputError(f"no scenario given ({ref!r}): give a built-in name ({', '.join(builtins) or 'none'}) or "
+                         "the path of a .toml file")
     candidate = FsPath(ref).expanduser()
     if not candidate.is_absolute() and relative_to is not None:
         candidate = relative_to / candidate
