@@ -92,6 +92,20 @@ def test_compare_command_writes_table_json_and_report(cli, write, tmp_path):
     assert_offline(page)
 
 
+def test_compare_without_report_leaves_no_stale_report(cli, write, tmp_path):
+    """An earlier comparison's report.html and report.pdf would describe other variants beside the new results."""
+    variant = write("decrim.toml", VARIANT)
+    out = tmp_path / "cmp"
+    out.mkdir()
+    (out / "report.html").write_text("an earlier comparison")
+    (out / "report.pdf").write_text("an earlier --pdf")
+    code, _, err = cli("compare", "colombia-2022", str(variant), "--runs", "2", "--months", "2", "--workers", "1",
+                       "--uncertainty", "stochastic", "--out", str(out), "--no-report")
+    assert code == 0, err
+    assert not (out / "report.html").exists() and not (out / "report.pdf").exists()
+    assert json.loads((out / "comparison.json").read_text())["months"] == 2
+
+
 def test_ensembles_are_those_of_simulate(comparison):
     """The stochastic design (run_compare's default) is one point: simulate's numbers, with the design echoed."""
     base = simulate(load_scenario("colombia-2022"), runs=4, seed=2, months=14)

@@ -114,3 +114,14 @@ def test_pdf_without_browser_fails_before_running(cli, write, tmp_path, monkeypa
     code, _, err = cli("sweep", str(write("s.toml", SPEC)), "--store", str(tmp_path / "st"), "--pdf")
     assert code == 2 and "--pdf: no Chromium found" in err
     assert not (tmp_path / "st" / "experiments" / "sweep-report").exists()
+
+
+def test_a_report_without_pdf_leaves_no_stale_pdf(cli, swept, tmp_path):
+    """A report.pdf of an earlier --pdf would describe other results beside the new report.html."""
+    out = tmp_path / "again"
+    out.mkdir()
+    (out / "report.pdf").write_text("an earlier --pdf")
+    code, _, err = cli("sweep", "sweep-report", "--store", str(swept[0]), "--resume", "--workers", "1", "--out",
+                       str(out))
+    assert code == 0, err
+    assert (out / "report.html").is_file() and not (out / "report.pdf").exists()

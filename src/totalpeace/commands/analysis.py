@@ -13,7 +13,7 @@ from rich.table import Table
 
 from totalpeace.commands.options import ExecutorOpt, PdfOpt, StoreOpt, WorkersOpt
 from totalpeace.commands.progress import progress_bar
-from totalpeace.commands.reports import output_folder
+from totalpeace.commands.reports import output_folder, remove_reports
 from totalpeace.errors import InputError
 
 SpecArg = Annotated[str, typer.Argument(metavar="SPEC.toml", help="Experiment file (see docs/experiments.md).")]
@@ -106,6 +106,7 @@ def sensitivity(
                        for name, values in indices.items())
     provenance = {**experiment_provenance(results, spec.name), "outcomes in year": year,
                   "confidence": confidence, "totalpeace version (this analysis)": code_version()}
+    remove_reports(folder)  # report.pdf of an earlier --pdf would describe other results
     page = write_analysis_report(folder / "report.html", f"Sensitivity: {spec.name} ({spec.design})", line, [],
                                  {f"{spec.design} indices": table}, provenance, sections)
     written = [folder / f"{spec.design}.csv", *figures, page]
@@ -211,6 +212,7 @@ def discover(
     box_line = (f"Box {step}{' (pasted)' if chosen.pasted else ''}: coverage {chosen.coverage:.3f} "
                 f"({round(chosen.coverage * result.n_interest)} of {result.n_interest} cases), density "
                 f"{chosen.density:.3f}, mass {chosen.mass:.3f} ({chosen.n} runs)")
+    remove_reports(folder)  # report.pdf of an earlier --pdf would describe other results
     page = write_analysis_report(folder / "report.html", f"Scenario discovery: {outcome} {sign} {threshold:g}",
                                  f"{line}. {box_line}." + (f" Warning: {warning}." if warning else ""), figures,
                                  {f"Box {step} limits": limits, "Peeling trajectory": result.trajectory()},
@@ -311,6 +313,7 @@ def search(
         tables = {"Current policy": pd.DataFrame([{**setting, **dict(zip(spec.outcomes, current, strict=True))}]),
                   **tables}
     sections = f'<h2 id="headline">Headline findings</h2><ul class="headline"><li>{html.escape(comparison)}</li></ul>'
+    remove_reports(folder)  # report.pdf of an earlier --pdf would describe other results
     page = write_analysis_report(folder / "report.html", f"Policy search: {spec.name}", line, figures,
                                  tables,
                                  _provenance(spec, {"design": "not used (levers are searched)",

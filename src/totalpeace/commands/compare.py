@@ -21,7 +21,7 @@ from totalpeace.commands.options import (
     WorkersOpt,
 )
 from totalpeace.commands.progress import progress_bar
-from totalpeace.commands.reports import output_folder, write_reports
+from totalpeace.commands.reports import output_folder, remove_reports, write_reports
 
 
 def compare(
@@ -56,6 +56,7 @@ def compare(
                                  progress=lambda done, total: bar.update(task, completed=done, total=total),
                                  scenarios=resolved, uncertainty=uncertainty.value,
                                  assumptions=assumptions.flag)
+    remove_reports(folder)  # an earlier comparison's, which --no-report would leave beside these results
     diffs = comparison.differences()
     diffs.to_csv(folder / "differences.csv", index=False)
     comparison.yearly.to_parquet(folder / "yearly.parquet", index=False)

@@ -29,10 +29,22 @@ def output_folder(out: str | None, default: Path, pdf: bool = False) -> Path:
     return folder
 
 
+REPORTS = ("report.html", "report.pdf")
+
+
+def remove_reports(folder: Path) -> None:
+    """Remove the reports an earlier command left in `folder`: beside new results, a report that is not written again
+    (--no-report, or no --pdf) would describe other runs."""
+    for name in REPORTS:
+        (folder / name).unlink(missing_ok=True)
+
+
 def write_reports(folder: Path, page: str, pdf: bool) -> list[Path]:
-    """Write `folder`/report.html (and report.pdf with `pdf`) and return what was written."""
+    """Write `folder`/report.html (and report.pdf with `pdf`, otherwise an earlier report.pdf is removed) and return
+    what was written."""
     from totalpeace.report.pdf import html_to_pdf
 
+    remove_reports(folder)
     html_path = folder / "report.html"
     html_path.write_text(page, encoding="utf-8")
     written = [html_path]
