@@ -164,5 +164,8 @@ def test_scenarios_on_other_territories_are_refused_before_anything_is_written(c
     assert f"{own}: its territories differ from the baseline colombia-2022's (2 vs 33; not in the baseline: a, b; " \
            "missing: 05, 08, 11, 13, 15): scenarios are compared territory by territory" in msg
     assert not out.exists(), "nothing may be written for scenarios that cannot be compared"
-    code, _, err = cli("compare", "colombia-2022", "colombia-2012", "--runs", "2", "--months", "2", "--out", str(out))
-    assert code == 2 and "scenarios start in different months" in err and not out.exists()
+    code, _, err = cli("compare", "colombia-2022", "colombia-2012", "colombia-2022", "colombia-1998", "--runs", "2",
+                       "--months", "2", "--out", str(out))
+    assert code == 2 and not out.exists()
+    assert "scenarios start in different months (colombia-2012 starts in 2012-10; colombia-1998 starts in 1998-11, " \
+           "the baseline colombia-2022 in 2022-08)" in " ".join(err.split())

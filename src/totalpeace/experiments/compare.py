@@ -117,10 +117,12 @@ def load_comparable(refs: list[str], sets: list[str]) -> list[Scenario]:
 def check_comparable(scenarios: list[Scenario], refs: list[str]) -> None:
     """Before anything runs or is written: scenarios are compared month by month and territory by territory, so they
     must start together and cover the same territories (in the same order)."""
-    starts = {s.start for s in scenarios}
-    if len(starts) > 1:
-        raise InputError(f"scenarios start in different months ({', '.join(sorted(starts))}): runs can only be "
-                         "paired month by month when they start together")
+    others = [f"{ref} starts in {s.start}" for ref, s in zip(refs[1:], scenarios[1:], strict=True)
+              if s.start != scenarios[0].start]
+    if others:
+        raise InputError(f"scenarios start in different months ({'; '.join(others)}, the baseline {refs[0]} in "
+                         f"{scenarios[0].start}): runs are compared month by month and period by period, so every "
+                         "variant must start with its baseline")
     base = load_territories(scenarios[0].territories).ids
     for ref, scenario in zip(refs[1:], scenarios[1:], strict=True):
         ids = load_territories(scenario.territories).ids
