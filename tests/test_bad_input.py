@@ -211,6 +211,20 @@ def test_an_event_value_of_the_wrong_type_names_the_field(cli, write, value, pro
     assert "policy.events[0].set.security.police" in msg and problem in msg
 
 
+def test_two_events_of_one_month_may_not_disagree(cli, write):
+    event = '[[policy.events]]\ndate = "{date}"\ndescription = "x"\nset = {{ "policy.decriminalization" = {value} }}\n'
+    same = event.format(date="2023-01", value=0.5) * 2
+    code, _, err = cli("show", str(_variant(write, same, "same.toml")))
+    assert code == 0, err  # the same value twice says one thing
+    later = event.format(date="2023-01", value=0.5) + event.format(date="2024-01", value=0.9)
+    code, _, err = cli("show", str(_variant(write, later, "later.toml")))
+    assert code == 0, err
+    msg = _fails(cli, "show", str(_variant(write, event.format(date="2023-01", value=0.5)
+                                           + event.format(date="2023-01", value=0.9))))
+    assert "policy.events[1].set.policy.decriminalization: policy.decriminalization is set to 0.9 and, in the same " \
+           "month 2023-01, to 0.5 by policy.events[0]: give one value" in msg
+
+
 def test_several_problems_are_all_listed(cli, write):
     msg = _fails(cli, "show", str(_variant(write, "months = 0\n[groups.eln]\ncohesion = 2\n")))
     assert "2 problems" in msg and "months" in msg and "groups.eln.cohesion" in msg

@@ -281,6 +281,26 @@ def _event_assignments(scenario: Scenario, data: dict[str, Any]) -> list[Problem
     return out
 
 
+def _same_month_events(scenario: Scenario) -> list[Problem]:
+    """Two events of one month that set a lever to different values: which one holds would depend on their order in
+    the list, which nobody reads as a priority."""
+    out: list[Problem] = []
+    seen: dict[tuple[str, str], tuple[int, str, Any]] = {}
+    for i, event in enumerate(scenario.policy.events):
+        for key, value in event.set.items():
+            try:
+                lever = ".".join(str(p) for p in paths.split_path(key))
+            except ValueError:
+                continue  # named by _event_assignments
+            first = seen.setdefault((event.date, lever), (i, key, value))
+            if first[0] != i and first[2] != value:
+                out.append(Problem(("policy", "events", i, "set", key),
+                                   f"{lever} is set to {value!r} and, in the same month {event.date}, to {first[2]!r} "
+                                   f"by policy.events[{first[0]}]: give one value",
+                                   (("policy", "events", first[0], "set", first[1]),)))
+    return out
+
+
 def _contradictions(scenario: Scenario) -> list[Problem]:
     """Settings that cannot all hold: a group its own rival, ally or parent, a parent cycle, a group twice in the
     talks order or in a guarantor's tables, two ceasefires for one group at once, a zone for a group with nowhere to
@@ -385,4 +405,4 @@ def check_references(scenario: Scenario, data: dict[str, Any]) -> list[Problem]:
     """All cross-field problems of a validated scenario (empty when it is consistent)."""
     table = load_territories(scenario.territories)
     return (_groups(scenario, table) + _policy(scenario, set(table.ids)) + _initial(scenario)
-            + _event_assignments(scenario, data) + _contradictions(scenario))
+            + _event_assignments(scenario, data) + _same_month_events(scenario) + _contradictions(scenario))
