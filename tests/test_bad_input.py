@@ -197,6 +197,23 @@ def test_a_problem_is_said_once_in_plain_words(cli, flag, expected):
     assert msg.count("'2022-13'") <= 1
 
 
+@pytest.mark.parametrize("command", [["show", "colombia-2022"], ["run", "colombia-2022", "--runs", "1"],
+                                     ["compare", "colombia-2022", "colombia-2022", "--runs", "1"]])
+def test_a_path_set_twice_to_different_values_is_refused(cli, command, tmp_path):
+    """Which one held would depend on the flags' order, and the other would be dropped without a word."""
+    msg = _fails(cli, *command, "--set", "months=6", "--set", "policy.decriminalization=0.5", "--set", " months = 7",
+                 "--out", str(tmp_path / "out")) if command[0] != "show" else \
+        _fails(cli, *command, "--set", "months=6", "--set", " months = 7")
+    assert msg == "error: --set months: given twice ('months=6', then ' months = 7'); give each path once"
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_path_set_twice_to_one_value_is_one_setting(cli):
+    code, out, err = cli("show", "colombia-2022", "--set", "months=6", "--set", "months = 6", "--json")
+    assert code == 0, err
+    assert '"months": 6' in out
+
+
 def test_bad_event_assignment(cli, write):
     body = '[[policy.events]]\ndate = "2023-01"\ndescription = "x"\nset = { "policy.decriminalisation" = 0.5 }\n'
     msg = _fails(cli, "show", str(_variant(write, body)))

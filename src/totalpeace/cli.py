@@ -41,8 +41,9 @@ def show(scenario: ScenarioArg, set_: SetOpt = None,
     from totalpeace.describe import describe
     from totalpeace.display import print_scenario
     from totalpeace.scenario import load_scenario
+    from totalpeace.scenario.paths import once_each
 
-    info = describe(load_scenario(scenario, set_ or []))
+    info = describe(load_scenario(scenario, once_each(set_ or [])))
     if as_json:
         typer.echo(json.dumps(info, indent=2, ensure_ascii=False, allow_nan=False))
     else:
@@ -80,12 +81,13 @@ def run(
     from totalpeace.report.maps import territory_shapes
     from totalpeace.report.pdf import html_to_pdf
     from totalpeace.scenario import load_scenario
+    from totalpeace.scenario.paths import once_each
     from totalpeace.uncertainty.ensemble import simulate_plans
     from totalpeace.uncertainty.plan import build_plan, warn_reference_forms
     from totalpeace.uncertainty.terminal import print_design, print_sources
     from totalpeace.validation.history import history_checks, history_section, print_history
 
-    resolved = load_scenario(scenario, set_ or [])
+    resolved = load_scenario(scenario, once_each(set_ or []))
     plan = build_plan(resolved, runs, seed, uncertainty.value, assumptions=assumptions.flag)
     warn_reference_forms(set_ or [], plan)
     horizon = months or resolved.months

@@ -44,10 +44,11 @@ def compare(
     from totalpeace.errors import InputError
     from totalpeace.experiments import make_executor
     from totalpeace.experiments.compare import load_comparable, run_compare
+    from totalpeace.scenario.paths import once_each
 
     if len(scenarios) < 2:
         raise InputError("compare: give a baseline and at least one variant")
-    resolved = load_comparable(scenarios, set_ or [])  # every input problem before anything is written
+    resolved = load_comparable(scenarios, once_each(set_ or []))  # every input problem before anything is written
     folder = output_folder(out, Path(out), pdf)
     err = Console(stderr=True, width=max(Console(stderr=True).width, 120))
     with make_executor(executor, workers) as pool, progress_bar(err) as bar:

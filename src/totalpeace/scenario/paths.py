@@ -115,6 +115,22 @@ def parse_value(raw: str, annotation: Any) -> Any:
         return text  # validation then reports the wrong type with the field path
 
 
+def once_each(texts: list[str], flag: str = "--set") -> list[str]:
+    """`texts` when no path is given two different values: on the command line, which one held would depend on the
+    flags' order, and the first would be dropped silently."""
+    given: dict[tuple[str, ...], str] = {}
+    for text in texts:
+        key, equals, raw = text.partition("=")
+        try:
+            path = tuple(str(p) for p in split_path(key))
+        except ValueError:
+            continue  # parse_assignment names it
+        first = given.setdefault(path, text)
+        if equals and first != text and first.partition("=")[2].strip() != raw.strip():
+            raise InputError(f"{flag} {'.'.join(path)}: given twice ({first!r}, then {text!r}); give each path once")
+    return texts
+
+
 def parse_assignment(root: type[BaseModel], text: str, *, flag: str = "--set") -> tuple[Path, Any]:
     """Parse `dotted.path=value` against the schema; unknown paths are errors with a suggestion."""
     if "=" not in text:
