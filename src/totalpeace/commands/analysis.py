@@ -183,6 +183,9 @@ def discover(
     from totalpeace.analysis.plots import prim_charts
     from totalpeace.report.analysis import write_analysis_report
 
+    if not math.isfinite(threshold):  # every comparison with nan is false: "no case of interest" would mislead
+        raise InputError(f"--threshold {threshold}: not a finite number; give the outcome's value that separates the "
+                         "cases of interest")
     data = load_experiments(results, outcome, experiment=experiment, year=year, inputs=input_)
     x = data.frame[data.inputs]
     values = data.frame[outcome].to_numpy()
