@@ -170,6 +170,7 @@ def test_discover_on_a_csv_table(cli, tmp_path):
     (("discover", "{table}", "--outcome", "homicides", "--threshold", "1"), "--outcome 'homicides': no such column"),
     (("discover", "{table}", "--outcome", "homicide_rate", "--threshold", "99"), "no run is a case of interest"),
     (("discover", "{table}", "--outcome", "homicide_rate", "--threshold", "nan"), "--threshold nan: not a finite"),
+    (("discover", "{twice}", "--outcome", "homicide_rate", "--threshold", "25"), "column 'x' appears more than once"),
     (("discover", "{table}", "--outcome", "homicide_rate", "--threshold", "-inf", "--below"),
      "--threshold -inf: not a finite"),
     (("discover", "{table}", "--outcome", "homicide_rate", "--threshold", "1", "--input", "nope"),
@@ -183,7 +184,9 @@ def test_discover_on_a_csv_table(cli, tmp_path):
 def test_bad_input_exits_2_with_one_message(cli, tmp_path, args, needle):
     table = tmp_path / "t.csv"
     pd.DataFrame({"x": [0.1, 0.5, 0.9], "homicide_rate": [20.0, 30.0, 40.0]}).to_csv(table, index=False)
-    code, _, err = cli(*[a.replace("{table}", str(table)) for a in args], "--out", str(tmp_path / "o"))
+    (tmp_path / "twice.csv").write_text("x,homicide_rate,x\n0.1,20,1\n0.5,30,2\n0.9,40,3\n")
+    code, _, err = cli(*[a.replace("{table}", str(table)).replace("{twice}", str(tmp_path / "twice.csv"))
+                         for a in args], "--out", str(tmp_path / "o"))
     assert code == 2
     assert needle in err and "Traceback" not in err
 

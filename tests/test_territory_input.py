@@ -86,6 +86,14 @@ def test_optional_numeric_columns_must_be_finite_too(cli, write, column: str) ->
     assert f"territories[c].{column}: must be a finite number (got inf)" in msg
 
 
+@pytest.mark.parametrize("column", ["coca_ha", "population", "id"])
+def test_a_column_given_twice_is_refused(cli, write, column: str) -> None:
+    """pandas reads a repeated column as another one (`coca_ha.1`): which value the model used was left unsaid."""
+    rows = [f"{r},{r.split(',')[HEADER.split(',').index(column)]}" for r in ROWS]
+    msg = refused(cli, "show", str(own(write, rows, header=f"{HEADER},{column}")))
+    assert f"territories.csv: column {column!r} appears more than once" in msg
+
+
 def test_homicides_cannot_exceed_the_population(cli, write) -> None:
     rows = [f"{r},1" for r in ROWS[:2]] + [f"{ROWS[2]},6000"]
     msg = refused(cli, "show", str(own(write, rows, header=f"{HEADER},homicides")))

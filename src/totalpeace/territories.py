@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from totalpeace.csvheader import repeated_column
 from totalpeace.errors import InputError
 from totalpeace.scenario.schema import Territories
 
@@ -287,6 +288,9 @@ def load_user_territories(cfg: Territories) -> TerritoryTable:
         raise _fail(str(csv_path), "territories.csv: file not found") from None
     except (OSError, pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         raise _fail(str(csv_path), f"territories.csv: cannot read as CSV ({exc})") from None
+    repeated = repeated_column(csv_path)
+    if repeated is not None:
+        raise _fail(str(csv_path), f"territories.csv: column {repeated!r} appears more than once")
     if cfg.id_column not in frame.columns:
         raise _fail(str(csv_path), f"territories.csv: id column {cfg.id_column!r} is missing")
     ids = frame[cfg.id_column]

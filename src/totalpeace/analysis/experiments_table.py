@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from totalpeace.csvheader import repeated_column
 from totalpeace.engine.results import FLOWS, STOCKS
 from totalpeace.errors import InputError
 
@@ -68,7 +69,11 @@ def _read_table(location: Path) -> pd.DataFrame:
         raise InputError(f"{location}: no such file or folder")
     try:
         if suffix == ".csv":
-            return pd.read_csv(location)
+            frame = pd.read_csv(location)
+            repeated = repeated_column(location)
+            if repeated is not None:
+                raise InputError(f"{location}: column {repeated!r} appears more than once")
+            return frame
         if suffix in (".parquet", ".pq"):
             return pd.read_parquet(location)
     except (OSError, ValueError) as exc:
