@@ -162,7 +162,7 @@ def test_geojson_that_is_not_utf8_is_named(cli, write) -> None:
 def test_adjacency_that_is_not_utf8_is_named(cli, write) -> None:
     path = own(write)
     (path.parent / "adj.csv").write_bytes(b"a,b\na,\xff\n")
-    assert "territories.adjacency: cannot read as CSV" in refused(cli, "show", str(path))
+    assert "territories.adjacency: not UTF-8 text (line 2, byte 3 of the line)" in refused(cli, "show", str(path))
 
 
 def test_rural_population_must_not_exceed_the_population(cli, write) -> None:

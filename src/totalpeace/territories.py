@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from totalpeace.csvheader import repeated_column
+from totalpeace.csvheader import decoding_problem, repeated_column
 from totalpeace.errors import InputError
 from totalpeace.scenario.schema import Territories
 
@@ -286,7 +286,9 @@ def load_user_territories(cfg: Territories) -> TerritoryTable:
         frame = pd.read_csv(csv_path, dtype={cfg.id_column: str})
     except FileNotFoundError:
         raise _fail(str(csv_path), "territories.csv: file not found") from None
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+    except UnicodeDecodeError:
+        raise _fail(str(csv_path), f"territories.csv: {decoding_problem(csv_path)}") from None
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise _fail(str(csv_path), f"territories.csv: cannot read as CSV ({exc})") from None
     repeated = repeated_column(csv_path)
     if repeated is not None:
@@ -311,7 +313,9 @@ def load_user_territories(cfg: Territories) -> TerritoryTable:
             pairs = pd.read_csv(adj_path, dtype=str)
         except FileNotFoundError:
             raise _fail(str(adj_path), "territories.adjacency: file not found") from None
-        except (OSError, pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        except UnicodeDecodeError:
+            raise _fail(str(adj_path), f"territories.adjacency: {decoding_problem(adj_path)}") from None
+        except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             raise _fail(str(adj_path), f"territories.adjacency: cannot read as CSV ({exc})") from None
         adjacency = adjacency_from_pairs(pairs, ids, str(adj_path))
     elif geoms is not None:

@@ -27,6 +27,13 @@ def nesting_depth(value: Any) -> int:
     return depth
 
 
+def not_utf8(exc: UnicodeDecodeError) -> str:
+    """Where a whole file's text stops being UTF-8, as a line and a byte of it an editor can go to."""
+    before = bytes(exc.object[:exc.start])
+    line, column = before.count(b"\n") + 1, exc.start - before.rfind(b"\n")
+    return f"not UTF-8 text (line {line}, byte {column} of the line): save the file as UTF-8"
+
+
 def read_toml(path: Path, *, missing: str = "file not found") -> dict[str, Any]:
     """Parse a TOML file (a leading byte-order mark is read as nothing, as TOML itself cannot); unreadable, non-UTF-8,
     malformed or too deeply nested files name the file and the problem."""
@@ -36,10 +43,7 @@ def read_toml(path: Path, *, missing: str = "file not found") -> dict[str, Any]:
     except FileNotFoundError:
         raise InputError(missing, source=source) from None
     except UnicodeDecodeError as exc:
-        before = bytes(exc.object[:exc.start])
-        line, column = before.count(b"\n") + 1, exc.start - before.rfind(b"\n")
-        raise InputError(f"not UTF-8 text (line {line}, byte {column} of the line): save the file as UTF-8",
-                         source=source) from None
+        raise InputError(not_utf8(exc), source=source) from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"invalid TOML: {exc}", source=source) from None
     except RecursionError:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from totalpeace.csvheader import repeated_column
+from totalpeace.csvheader import decoding_problem, repeated_column
 from totalpeace.engine.results import FLOWS, STOCKS
 from totalpeace.errors import InputError
 
@@ -76,6 +76,8 @@ def _read_table(location: Path) -> pd.DataFrame:
             return frame
         if suffix in (".parquet", ".pq"):
             return pd.read_parquet(location)
+    except UnicodeDecodeError:
+        raise InputError(f"{location}: {decoding_problem(location)}") from None
     except (OSError, ValueError) as exc:
         raise InputError(f"{location}: cannot read the table ({exc})") from None
     raise InputError(f"{location}: give a results store folder, a .csv or a .parquet table")
