@@ -171,6 +171,8 @@ def test_discover_on_a_csv_table(cli, tmp_path):
     (("discover", "{table}", "--outcome", "homicide_rate", "--threshold", "99"), "no run is a case of interest"),
     (("discover", "{table}", "--outcome", "homicide_rate", "--threshold", "nan"), "--threshold nan: not a finite"),
     (("discover", "{twice}", "--outcome", "homicide_rate", "--threshold", "25"), "column 'x' appears more than once"),
+    (("discover", "{table}", "--outcome", "homicide_rate", "--threshold", "25", "--input", "homicide_rate"),
+     "--input 'homicide_rate': the outcome itself"),
     (("discover", "{table}", "--outcome", "homicide_rate", "--threshold", "-inf", "--below"),
      "--threshold -inf: not a finite"),
     (("discover", "{table}", "--outcome", "homicide_rate", "--threshold", "1", "--input", "nope"),
@@ -189,6 +191,16 @@ def test_bad_input_exits_2_with_one_message(cli, tmp_path, args, needle):
                          for a in args], "--out", str(tmp_path / "o"))
     assert code == 2
     assert needle in err and "Traceback" not in err
+
+
+def test_an_input_given_twice_is_one_input(cli, tmp_path):
+    table = tmp_path / "t.csv"
+    pd.DataFrame({"x": [0.1, 0.5, 0.9, 0.2, 0.7], "y": [1, 2, 3, 1, 2],
+                  "homicide_rate": [20.0, 30.0, 40.0, 25.0, 35.0]}).to_csv(table, index=False)
+    code, _, err = cli("discover", str(table), "--outcome", "homicide_rate", "--threshold", "28", "--input", "x",
+                       "--input", "x", "--out", str(tmp_path / "o"))
+    assert code == 0, err
+    assert pd.read_csv(tmp_path / "o" / "box.csv").iloc[:, 0].tolist() == ["x"]
 
 
 def test_order_slots_make_a_permutation_of_the_base_order():

@@ -48,10 +48,13 @@ def load_experiments(path: str, outcome: str, experiment: str | None = None, yea
         source = str(location)
     if outcome not in frame.columns:
         raise InputError(f"--outcome {outcome!r}: no such column in {source} (columns: {', '.join(map(str, frame))})")
-    chosen = list(inputs) if inputs else factors
+    chosen = list(dict.fromkeys(inputs)) if inputs else factors  # an input given twice is one input
     missing = [c for c in chosen if c not in frame.columns]
     if missing:
         raise InputError(f"--input {missing[0]!r}: no such column in {source}")
+    if outcome in chosen:  # boxes on the outcome itself only restate the threshold
+        raise InputError(f"--input {outcome!r}: the outcome itself; give the levers and uncertainties that may "
+                         "explain it")
     if not chosen:
         raise InputError(f"{source}: no input columns besides the outcome")
     values = pd.to_numeric(frame[outcome], errors="coerce")
