@@ -65,6 +65,11 @@ def test_sensitivity_sobol_example(cli, tmp_path):
     assert code == 0, err
     assert "0 runs now, 20 reused" in again
     assert pd.read_csv(out / "sobol.csv").equals(table)
+    code, _, err = cli("sensitivity", spec, "--store", str(store), "--workers", "1", "--out", str(tmp_path / "one"),
+                       "--outcome", "homicide_rate", "--outcome", "homicide_rate")  # given twice: analysed once
+    assert code == 0, err
+    assert pd.read_csv(tmp_path / "one" / "sobol.csv").equals(table[table["outcome"] == "homicide_rate"]
+                                                               .reset_index(drop=True))
     if find_chromium() is not None:  # the PDF is printed from the same page
         code, _, err = cli("sensitivity", spec, "--store", str(store), "--workers", "1", "--out", str(out), "--pdf")
         assert code == 0, err

@@ -62,7 +62,7 @@ def sensitivity(
     if spec.design not in ("sobol", "morris"):
         raise InputError(f'design: sensitivity needs design = "sobol" or "morris" (got "{spec.design}")',
                          source=spec.source)
-    outcomes = list(outcome or spec.outcomes)
+    outcomes = list(dict.fromkeys(outcome or spec.outcomes))  # an outcome given twice is analysed once
     results = ResultsStore(store)
     folder = _folder(out, spec.name, pdf)
     console, err = _consoles()
