@@ -76,6 +76,18 @@ def test_spec_level_errors():
     assert message.startswith("design:")
 
 
+def test_a_set_that_a_factor_or_another_set_would_override_is_refused():
+    """A `set` holds for every point: the design's values would replace one that names a factor, and the later of
+    two values of one path would replace the earlier, without a word."""
+    factor = {"levers": {"security.buy_in": {"low": 0, "high": 1}}}
+    message = problems({**factor, "set": ["months=6", " security.buy_in = 0.5"]})
+    assert "set: ' security.buy_in = 0.5' sets the lever 'security.buy_in', whose values come from the design" \
+        in message
+    message = problems({**factor, "set": ["policy.decriminalization=0.2", "policy.decriminalization=0.4"]})
+    assert "set: 'policy.decriminalization' is given twice, to different values" in message
+    assert parse_spec({**BASE, **factor, "set": ["months=6", "months = 6"]}).set == ["months=6", "months = 6"]
+
+
 def test_bad_spec_files_exit_2(cli, write, tmp_path):
     code, _, err = cli("sweep", str(tmp_path / "missing.toml"), "--store", str(tmp_path / "s"))
     assert code == 2 and "experiment file not found" in err

@@ -128,12 +128,29 @@ class ExperimentSpec(_Strict):
         repeated = sorted({o for o in self.outcomes if self.outcomes.count(o) > 1})
         if repeated:
             raise ValueError(f"outcomes: {repeated[0]!r} is named twice")
+        self._check_sets()
         if self.design in ("sobol", "morris"):
             cats = [k for k, f in self.factors().items() if f.categorical and len(f.values or []) < 2]
             if cats:
                 raise ValueError(f"{cats[0]!r}: a factor of a {self.design} design needs at least two values")
         self._check_size()
         return self
+
+    def _check_sets(self) -> None:
+        """A `set` is a constant of every point: one that names a factor would be overridden by the design's values,
+        and one path set twice to different values would hold its last value; both without a word."""
+        given: dict[str, str] = {}
+        for text in self.set:
+            key, _, value = text.partition("=")
+            try:
+                path = ".".join(str(p) for p in paths.split_path(key))
+            except ValueError:
+                continue  # named when the scenario is loaded
+            if path in self.factors():
+                raise ValueError(f"set: {text!r} sets the {self.kind(path)} {path!r}, whose values come from the "
+                                 "design; leave it out of set")
+            if given.setdefault(path, value.strip()) != value.strip():
+                raise ValueError(f"set: {path!r} is given twice, to different values; give it once")
 
     def design_points(self) -> tuple[int, str]:
         """How many points the design has, and how that number comes about (for messages), without building it."""
