@@ -214,6 +214,16 @@ def test_a_path_set_twice_to_one_value_is_one_setting(cli):
     assert '"months": 6' in out
 
 
+def test_a_table_set_whole_takes_the_blame_for_what_it_removed(cli):
+    """`--set policy={...}` replaces the whole policy, its tables too: the guarantors left without a table are the
+    --set's doing, not the built-in file's."""
+    code, _, err = cli("show", "colombia-2022", "--set", "policy={decriminalization=0.2}")
+    assert code == 0, err
+    said = " ".join(err.split())
+    assert "warning: --set: international.venezuela.guarantor_for[0]: no effect: group 'eln' has no table" in said
+    assert "(international.venezuela.guarantor_for[0] is set in " in said
+
+
 def test_bad_event_assignment(cli, write):
     body = '[[policy.events]]\ndate = "2023-01"\ndescription = "x"\nset = { "policy.decriminalisation" = 0.5 }\n'
     msg = _fails(cli, "show", str(_variant(write, body)))

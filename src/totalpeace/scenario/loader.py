@@ -286,6 +286,7 @@ def apply_overrides(
         paths.set_path(data, path, parsed)
         if created is not None:  # the tables the assignment created are --set's, so their problems are blamed on it
             record_origin(origins, created, "--set", replaces=False)
+        record_origin(origins, tuple(path), "--set")  # a table given whole replaces the old one: none of it is a file's
         for loc, node in _walk_values(parsed, tuple(path)):  # as a file's values: a table's keys each recorded
             record_origin(origins, loc, "--set", replaces=not isinstance(node, dict))
 
