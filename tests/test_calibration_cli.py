@@ -271,6 +271,13 @@ def test_validate_refuses_what_it_cannot_hold(cli, tmp_path, text, message):
     assert code == 2 and "not with --backtest" in err
 
 
+def test_validate_refuses_one_parameter_held_at_two_values(cli, tmp_path):
+    code, _, err = cli("validate", "--uncalibrated", "--no-backtest", "--set", "parameters.ddr_rate=0.1", "--set",
+                       "parameters.ddr_rate=0.2", "--out", str(tmp_path))
+    assert code == 2 and "--set parameters.ddr_rate: given twice ('parameters.ddr_rate=0.1', then " \
+                          "'parameters.ddr_rate=0.2'); give each path once" in " ".join(err.split())
+
+
 def test_scenario_uses_a_calibrated_set_and_explicit_values_win(write, tmp_path):
     paramset = write("set.toml", 'name = "s"\n[provenance]\nseed = 1\n[parameters]\nrecruitment_rate = 0.011\n'
                                  "desertion_rate = 0.009\n")

@@ -339,7 +339,7 @@ def _held_parameters(texts: list[str] | None, scenario_ref: str) -> dict[str, fl
     from totalpeace.errors import InputError
     from totalpeace.scenario import load_scenario
     from totalpeace.scenario.params import BY_NAME
-    from totalpeace.scenario.paths import suggest
+    from totalpeace.scenario.paths import once_each, suggest
 
     names = []
     for text in texts or []:
@@ -354,7 +354,7 @@ def _held_parameters(texts: list[str] | None, scenario_ref: str) -> dict[str, fl
         names.append(name)
     if not names:
         return {}
-    checked = load_scenario(scenario_ref, list(texts or [])).parameters
+    checked = load_scenario(scenario_ref, once_each(list(texts or []))).parameters
     return {name: float(getattr(checked, name)) for name in dict.fromkeys(names)}
 
 
