@@ -116,6 +116,17 @@ def test_ensembles_are_those_of_simulate(comparison):
     assert all(np.array_equal(comparison.results[0].national[k], base.national[k]) for k in base.national)
 
 
+def test_variants_keep_the_order_they_were_given_in(write):
+    """differences.csv and comparison.json list the variants as the command line and the terminal do, not sorted
+    by name."""
+    refs = ["colombia-2022"] + [str(write(f"{name}.toml", VARIANT.replace('name = "decrim"', f'name = "{name}"')))
+                                for name in ("zeta", "alpha")]
+    diffs = run_compare(refs, runs=2, seed=2, months=14, executor=LocalExecutor(1)).differences()
+    assert list(dict.fromkeys(diffs["variant"])) == ["zeta", "alpha"]
+    first = diffs[diffs["variant"] == "zeta"]
+    assert list(dict.fromkeys(first["metric"]))[:2] == list(FLOWS)[:2] and list(first["year"][:2]) == [2022, 2023]
+
+
 def test_report_of_several_variants(comparison):
     baseline, variant = comparison.results
     page = render_comparisons(baseline, [("decrim", variant), ("decrim again", variant)], "colombia-2022")

@@ -89,8 +89,9 @@ class Comparison:
                 variant=v) for v in self.variants])
             out = out.merge(shares, on=["variant", "metric", "year"], how="left")
         order = {m: i for i, m in enumerate(METRICS)}
-        out["_order"] = out["metric"].map(order)
-        return out.sort_values(["variant", "_order", "year"], kind="stable").drop(columns="_order") \
+        given = {v: i for i, v in enumerate(self.variants)}  # the command line's order, as the terminal prints them
+        out["_order"], out["_variant"] = out["metric"].map(order), out["variant"].map(given)
+        return out.sort_values(["_variant", "_order", "year"], kind="stable").drop(columns=["_order", "_variant"]) \
             .reset_index(drop=True)
 
 
