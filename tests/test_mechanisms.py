@@ -406,6 +406,26 @@ def test_reach_splits_a_members_effort_between_home_and_neighbours() -> None:
     np.testing.assert_array_equal(effort[:, 2], 0.0)  # the state's column is left 0
 
 
+def test_reach_follows_the_groups_own_fronts_next_door() -> None:
+    # A chain 0 - 1 - 2: the group's fronts in 1 and 2 patrol toward each other, not into territory 0, where it has
+    # nobody; a group with nobody in any neighbour shares its reach equally (the test above).
+    indptr, indices = adjacency(3, [(0, 1), (1, 2)])
+    p = params(neighbour_reach=0.3, support_effort_weight=0.25)
+    reach = f64([0.3, 0.6, 0.3])
+    members = f64([[0.0, 40.0, 10.0], [0.0, 40.0, 0.0]])
+    support = f64([[0.0, 0.0, 40.0], [0.0, 0.0, 0.0]])
+    presence = contest.effective_presence(members, support, reach, indptr, indices, p)
+    # Group 0: 40 in 1 sends its 60% to 2 alone; the 20 member-equivalents in 2 (10 + 0.25 x 40) send 30% to 1.
+    np.testing.assert_allclose(presence[0], [0.0, 0.4 * 40 + 0.3 * 20, 0.6 * 40 + 0.7 * 20])
+    np.testing.assert_allclose(presence[1], [12.0, 16.0, 12.0])  # no front next door: shared equally
+    np.testing.assert_allclose(presence.sum(axis=1), [60.0, 40.0])  # reach still moves effort, never adds to it
+    # Weighted by the neighbours' members: a front twice the size draws twice the effort.
+    star_indptr, star_indices = adjacency(3, [(0, 1), (0, 2)])
+    spread = contest.effective_presence(f64([[30.0, 20.0, 10.0]]), np.zeros((1, 3)), f64([0.5, 0.0, 0.0]),
+                                        star_indptr, star_indices, p)
+    np.testing.assert_allclose(spread[0], [15.0, 20.0 + 10.0, 10.0 + 5.0])
+
+
 def test_perturb_efforts_mean_one_and_absent_actors_stay_absent() -> None:
     p = params(effort_noise=0.3)
     effort = f64([[2.0, 0.0], [1.0, 4.0]])

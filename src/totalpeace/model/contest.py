@@ -49,9 +49,11 @@ def reach_shares(area: np.ndarray, indptr: np.ndarray, p) -> np.ndarray:
 def effective_presence(members: np.ndarray, support: np.ndarray, reach: np.ndarray, indptr: np.ndarray,
                        indices: np.ndarray, p, out: np.ndarray | None = None) -> np.ndarray:
     """The member-equivalents each group brings to each territory (G, T), its armed members plus omega_s times its
-    support networks, each member's effort split between home (1 - r_j) and its territory's neighbours (r_j, shared
-    equally): E_g,i = (1 - r_i) n_g,i + sum_{j ~ i} r_j n_g,j / deg_j. Summed over territories it is the group's
-    members, never more: reach moves effort, it does not multiply it."""
+    support networks, each member's effort split between home (1 - r_j) and its territory's neighbours (r_j):
+    E_g,i = (1 - r_i) n_g,i + sum_{j ~ i} r_j n_g,j w_g,ji. The effort sent next door follows the group's own
+    members there (w_g,ji = n_g,i / sum_{k ~ j} n_g,k: fronts patrol the corridors between them, not ground where
+    the group does not operate), shared equally among the neighbours when it has none in any. Summed over
+    territories it is the group's members, never more: reach moves effort, it does not multiply it."""
     G, T = members.shape
     out = zeroed(out, (G, T))
     for g in range(G):
@@ -62,10 +64,18 @@ def effective_presence(members: np.ndarray, support: np.ndarray, reach: np.ndarr
             deg = indptr[t + 1] - indptr[t]
             away = reach[t] if deg > 0 else 0.0
             out[g, t] += (1.0 - away) * n
-            if away > 0.0:
-                each = away * n / deg
-                for e in range(indptr[t], indptr[t + 1]):
-                    out[g, indices[e]] += each
+            if away <= 0.0:
+                continue
+            nearby = 0.0
+            for e in range(indptr[t], indptr[t + 1]):
+                j = indices[e]
+                nearby += members[g, j] + p.support_effort_weight * support[g, j]
+            for e in range(indptr[t], indptr[t + 1]):
+                j = indices[e]
+                if nearby > 0.0:
+                    out[g, j] += away * n * (members[g, j] + p.support_effort_weight * support[g, j]) / nearby
+                else:
+                    out[g, j] += away * n / deg
     return out
 
 
