@@ -211,6 +211,14 @@ def test_a_path_set_twice_to_different_values_is_refused(cli, command, tmp_path)
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("sets", [["months", "months=6"], ["months=6", "months"]])
+def test_a_path_without_a_value_is_named_as_such_not_as_given_twice(cli, sets):
+    """A text without '=' sets nothing, so it cannot clash with a value: what is wrong is the missing value, in
+    either order."""
+    msg = _fails(cli, "show", "colombia-2022", *[arg for text in sets for arg in ("--set", text)])
+    assert msg == "error: --set 'months': expected dotted.path=value", msg
+
+
 def test_a_path_set_twice_to_one_value_is_one_setting(cli):
     code, out, err = cli("show", "colombia-2022", "--set", "months=6", "--set", "months = 6", "--json")
     assert code == 0, err

@@ -139,18 +139,17 @@ class ExperimentSpec(_Strict):
     def _check_sets(self) -> None:
         """A `set` is a constant of every point: one that names a factor would be overridden by the design's values,
         and one path set twice to different values would hold its last value; both without a word."""
-        given: dict[str, str] = {}
         for text in self.set:
-            key, _, value = text.partition("=")
             try:
-                path = ".".join(str(p) for p in paths.split_path(key))
+                path = ".".join(str(p) for p in paths.split_path(text.partition("=")[0]))
             except ValueError:
                 continue  # named when the scenario is loaded
             if path in self.factors():
                 raise ValueError(f"set: {text!r} sets the {self.kind(path)} {path!r}, whose values come from the "
                                  "design; leave it out of set")
-            if given.setdefault(path, value.strip()) != value.strip():
-                raise ValueError(f"set: {path!r} is given twice, to different values; give it once")
+        clash = paths.first_clash(self.set)
+        if clash is not None:
+            raise ValueError(f"set: {clash[0]!r} is given twice, to different values; give it once")
 
     def design_points(self) -> tuple[int, str]:
         """How many points the design has, and how that number comes about (for messages), without building it."""

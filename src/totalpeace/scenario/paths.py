@@ -115,19 +115,33 @@ def parse_value(raw: str, annotation: Any) -> Any:
         return text  # validation then reports the wrong type with the field path
 
 
+def first_clash(texts: list[str]) -> tuple[str, str, str] | None:
+    """The first path given two different values, as (path, the text that set it first, the one that contradicts
+    it), or None: `--set` and an experiment's `set` both refuse it, as which value held would depend on the order.
+    One place, so that both read "the same path" and "a different value" alike. A text that is not `path=value`
+    has no value to clash; parse_assignment names it."""
+    given: dict[str, str] = {}
+    for text in texts:
+        key, equals, raw = text.partition("=")
+        if not equals:
+            continue
+        try:
+            path = ".".join(str(p) for p in split_path(key))
+        except ValueError:
+            continue
+        first = given.setdefault(path, text)
+        if first.partition("=")[2].strip() != raw.strip():
+            return path, first, text
+    return None
+
+
 def once_each(texts: list[str], flag: str = "--set") -> list[str]:
     """`texts` when no path is given two different values: on the command line, which one held would depend on the
     flags' order, and the first would be dropped silently."""
-    given: dict[tuple[str, ...], str] = {}
-    for text in texts:
-        key, equals, raw = text.partition("=")
-        try:
-            path = tuple(str(p) for p in split_path(key))
-        except ValueError:
-            continue  # parse_assignment names it
-        first = given.setdefault(path, text)
-        if equals and first != text and first.partition("=")[2].strip() != raw.strip():
-            raise InputError(f"{flag} {'.'.join(path)}: given twice ({first!r}, then {text!r}); give each path once")
+    clash = first_clash(texts)
+    if clash is not None:
+        path, first, then = clash
+        raise InputError(f"{flag} {path}: given twice ({first!r}, then {then!r}); give each path once")
     return texts
 
 
