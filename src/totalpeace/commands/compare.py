@@ -57,7 +57,8 @@ def compare(
                                  progress=lambda done, total: bar.update(task, completed=done, total=total),
                                  scenarios=resolved, uncertainty=uncertainty.value,
                                  assumptions=assumptions.flag)
-    remove_reports(folder)  # an earlier comparison's, which --no-report would leave beside these results
+    remove_reports(folder)  # an earlier comparison's, which --no-report (or an error before the report) would
+    # leave beside these results; write_reports below only writes
     diffs = comparison.differences()
     diffs.to_csv(folder / "differences.csv", index=False)
     comparison.yearly.to_parquet(folder / "yearly.parquet", index=False)

@@ -40,11 +40,11 @@ def remove_reports(folder: Path) -> None:
 
 
 def write_reports(folder: Path, page: str, pdf: bool) -> list[Path]:
-    """Write `folder`/report.html (and report.pdf with `pdf`, otherwise an earlier report.pdf is removed) and return
-    what was written."""
+    """Write `folder`/report.html (and report.pdf with `pdf`) and return what was written. The earlier reports are
+    the caller's to remove (remove_reports), at the point where its new results begin: for compare that is before it
+    writes its tables, so that an error in between leaves no earlier report beside them."""
     from totalpeace.report.pdf import html_to_pdf
 
-    remove_reports(folder)
     html_path = folder / "report.html"
     html_path.write_text(page, encoding="utf-8")
     written = [html_path]

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from totalpeace.commands.options import ExecutorOpt, PdfOpt, StoreOpt, WorkersOpt
 from totalpeace.commands.progress import progress_bar
-from totalpeace.commands.reports import output_folder, write_reports
+from totalpeace.commands.reports import output_folder, remove_reports, write_reports
 
 
 def sweep(
@@ -81,6 +81,7 @@ def sweep(
             bar.stop()
     print_sweep(done, results, console)
     if (report or pdf) and done.failed < done.runs_total:
+        remove_reports(folder)  # report.pdf of an earlier --pdf would describe other results
         written = write_reports(folder, render_sweep_report(results, spec.name), pdf)
         console.print("Wrote " + ", ".join(str(p) for p in written))
     if done.failed:
