@@ -210,14 +210,17 @@ def test_show_lists_the_municipal_data_sources_and_the_presence_rule(cli):
 def test_municipal_results_summed_to_departments_track_the_department_flagship():
     """Tolerances (docs/scenarios.md 5.5): both resolutions start from the same 2021 homicides and the same members;
     over the first year national homicides agree within 15% (both start at the observed national count; measured:
-    the municipal year 7% below the department one, as the groups' growth and the state's control differ) and armed
-    members within 25% (measured -21.1%, -13.5% without the urban gangs, who fall from about 2,500 to 615 in a year at
-    municipal scale against 2,900 to 2,050 at department scale; -19.8% on the calibration before, -15.8% on an earlier
-    one). The state removes them faster there (2,170 in the year against 780, support networks arrested included;
-    its rate is its effort per 1,000 km2, docs/model.md 7.9, and the cities where they live are small municipalities
-    that hold much of its deployment) and they recruit less (57 against 155): the state controls more people at
-    municipal scale, 0.81-0.83 against 0.60-0.66. Department homicides correlate above 0.95. State control is higher
-    at municipal scale (population in places without groups)."""
+    the municipal year 5% below the department one, as the groups' growth and the state's control differ) and armed
+    members within 30% (measured -26.2% over 3 runs and -25.6% over 10, -19.1% without the urban gangs, who fall from
+    about 2,500 to 610 in a year at municipal scale against 2,900 to 2,040 at department scale; -21.1% and -13.5%
+    before a front's reach followed the group's own fronts, docs/validation.md 10.75: the municipalities' presence
+    lists only where events were recorded, and a front no longer spreads into every neighbouring municipality;
+    -19.8% on the calibration before, -15.8% on an earlier one). The state removes the urban gangs faster there
+    (2,240 in the year against 830, support networks arrested included; its rate is its effort per 1,000 km2,
+    docs/model.md 7.9, and the cities where they live are small municipalities that hold much of its deployment) and
+    every group recruits less (the Clan del Golfo 630 against 1,140): the state controls more people at municipal
+    scale, 0.86 against 0.68. Department homicides correlate above 0.95. State control is higher at municipal scale
+    (population in places without groups)."""
     from totalpeace.aggregate import territory_summary
     from totalpeace.world import build_world
 
@@ -230,7 +233,7 @@ def test_municipal_results_summed_to_departments_track_the_department_flagship()
     hom_dep, hom_mun = dep.national["homicides"].sum(axis=1).mean(), mun.national["homicides"].sum(axis=1).mean()
     assert abs(hom_mun / hom_dep - 1.0) < 0.15
     members = [r.national["armed_group_members"][:, -1].mean() for r in (dep, mun)]
-    assert abs(members[1] / members[0] - 1.0) < 0.25
+    assert abs(members[1] / members[0] - 1.0) < 0.30
     a = dep_units.groupby("unit")["homicides"].sum()
     b = mun_units.groupby("unit")["homicides"].sum().reindex(a.index)
     assert np.corrcoef(a, b)[0, 1] > 0.95
