@@ -106,6 +106,22 @@ def test_run_without_report_leaves_no_stale_report(cli, tmp_path):
     assert json.loads((out / "summary.json").read_text())["months"] == 3
 
 
+def test_run_removes_every_report_of_the_shared_list(cli, tmp_path, monkeypatch):
+    """`run` removes the same earlier reports as the other commands (commands.reports.REPORTS): a report file added
+    there is not left behind by `run` alone, describing other results."""
+    from totalpeace.commands import reports
+
+    monkeypatch.setattr(reports, "REPORTS", (*reports.REPORTS, "report.extra"))
+    out = tmp_path / "run"
+    out.mkdir()
+    for name in reports.REPORTS:
+        (out / name).write_text("an earlier run's")
+    code, _, err = cli("run", "colombia-2022", "--runs", "2", "--months", "2", "--out", str(out), "--no-report")
+    assert code == 0, err
+    assert [name for name in reports.REPORTS if (out / name).exists()] == []
+    assert (out / "summary.json").is_file()
+
+
 class Interrupted(BaseException):
     """Stands for a kill: nothing after it runs."""
 

@@ -72,7 +72,7 @@ def run(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
 
     from totalpeace.commands.progress import note_compiling
-    from totalpeace.commands.reports import output_folder
+    from totalpeace.commands.reports import output_folder, remove_reports
     from totalpeace.describe import data_sources
     from totalpeace.display import print_summary
     from totalpeace.experiments import make_executor
@@ -100,8 +100,8 @@ def run(
                             total=runs * horizon)
         results = simulate_plans([resolved], [plan], horizon, pool,
                                  progress=lambda done, _: bar.update(task, completed=done * horizon))[0]
-    for stale in ("report.html", "report.pdf", "history.csv"):  # they describe the folder's earlier results
-        (folder / stale).unlink(missing_ok=True)
+    remove_reports(folder)  # the earlier run's, which --no-report (or no --pdf) would leave beside these results
+    (folder / "history.csv").unlink(missing_ok=True)  # written again only when the scenario has history checks
     results.save(folder)
     csvs = write_csvs(results, folder)
     plan.frame().to_csv(folder / "plan.csv", index=False)
