@@ -125,3 +125,26 @@ def test_a_report_without_pdf_leaves_no_stale_pdf(cli, swept, tmp_path):
                        str(out))
     assert code == 0, err
     assert (out / "report.html").is_file() and not (out / "report.pdf").exists()
+
+
+def test_a_sweep_whose_runs_all_fail_leaves_no_earlier_report(cli, write, tmp_path, monkeypatch):
+    """With every run failed there is no report to write, and an earlier sweep's report.html and report.pdf, beside
+    the store's new (failed) runs, would describe other results: they are removed, and the sweep says why there is
+    no report and exits 1."""
+    import totalpeace.experiments.worker as worker
+
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("report.html", "report.pdf"):
+        (out / name).write_text("an earlier sweep's")
+
+    def fails(*args, **kwargs):
+        raise ValueError("every run fails")
+
+    monkeypatch.setattr(worker, "simulate", fails)
+    code, _, err = cli("sweep", str(write("s.toml", SPEC)), "--store", str(tmp_path / "st"), "--workers", "1",
+                       "--out", str(out))
+    err = " ".join(err.split())
+    assert code == 1 and "6 of 6 runs failed (ValueError: every run fails)" in err, err
+    assert f"No report written to {out}: every run failed" in err
+    assert not (out / "report.html").exists() and not (out / "report.pdf").exists()

@@ -80,12 +80,18 @@ def sweep(
         finally:
             bar.stop()
     print_sweep(done, results, console)
-    if (report or pdf) and done.failed < done.runs_total:
-        remove_reports(folder)  # report.pdf of an earlier --pdf would describe other results
-        written = write_reports(folder, render_sweep_report(results, spec.name), pdf)
-        console.print("Wrote " + ", ".join(str(p) for p in written))
+    if folder is not None:
+        # an earlier sweep's report would describe other results: report.pdf beside a new report.html without --pdf,
+        # and both when every run failed and there is nothing to report
+        remove_reports(folder)
+        if done.failed < done.runs_total:
+            written = write_reports(folder, render_sweep_report(results, spec.name), pdf)
+            console.print("Wrote " + ", ".join(str(p) for p in written))
     if done.failed:
         print_failures(done, results, err)
+        if folder is not None and done.failed == done.runs_total:
+            err.print(f"No report written to {folder}: every run failed (an earlier sweep's report there is removed, "
+                      "as it would describe other results).", soft_wrap=True)
         raise typer.Exit(1)
 
 
