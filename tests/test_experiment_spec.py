@@ -131,3 +131,22 @@ def test_design_and_input_sizes_are_bounded_up_front(cli, write, tmp_path):
         code, _, err = cli("sweep", str(tmp_path / name), "--store", str(tmp_path / "s"))
         assert code == 2 and name in err and "Traceback" not in err and "internal error" not in err
     assert not (tmp_path / "s" / "experiments").exists()  # nothing was started
+
+
+@pytest.mark.parametrize(("entry", "expected"), [
+    ("months", "set 'months': expected dotted.path=value"),
+    ("montsh=3", "set 'montsh=3': unknown field 'montsh' (did you mean \"months\"?)"),
+    ("months=", "set 'months=': the value of 'months' is empty; give one after the '='"),
+    ("groups..members=3", "set 'groups..members=3': empty component in path 'groups..members'"),
+    ("extends=colombia-1998", "set extends: the scenario a file changes is read before set applies; write a file "
+                              "with extends = \"NAME\" and give that file instead"),
+])
+def test_a_bad_set_entry_is_named_as_the_files_set(cli, write, tmp_path, entry, expected):
+    """An experiment file's `set` entry that cannot be applied is named as the file's field: the user gave no
+    `--set`, so the command-line wording would send them looking for a flag."""
+    spec = write("bad-set.toml", f'name = "bad-set"\nscenario = "colombia-2022"\nmonths = 2\nreplications = 1\n'
+                                 f'set = [{entry!r}]\n[levers."security.buy_in"]\nlow = 0.2\nhigh = 0.8\n')
+    code, _, err = cli("sweep", str(spec), "--store", str(tmp_path / "s"), "--workers", "1")
+    assert code == 2, err
+    assert f"error: {spec}: base scenario: {expected}" in " ".join(err.split()), err
+    assert "--set" not in err and "command line" not in err

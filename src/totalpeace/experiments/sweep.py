@@ -97,10 +97,12 @@ def stored_spec(store: ResultsStore, experiment: str) -> ExperimentSpec:
 
 def resolve_point(spec: ExperimentSpec, overrides: dict[str, Any], point: int | None = None) -> Scenario:
     """One point's scenario: `load_scenario(base, spec.set + overrides)`, errors naming the point and its values.
-    For many points, `PointResolver` gives the same scenarios faster."""
+    For many points, `PointResolver` gives the same scenarios faster. A malformed text is blamed on the file's `set`,
+    not on a `--set` the user never gave: the factors' texts cannot be malformed (their paths are checked with the
+    spec, their values written here)."""
     sets = [*spec.set, *[f"{k}={_toml(v)}" for k, v in overrides.items()]]
     try:
-        return load_scenario(spec.scenario_ref(), sets)
+        return load_scenario(spec.scenario_ref(), sets, flag="set")
     except InputError as exc:
         raise _point_error(spec, exc, overrides, point) from None
 

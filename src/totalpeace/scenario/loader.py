@@ -265,19 +265,23 @@ def _new_entry(data: dict[str, Any], entry: tuple[Any, ...], fields: list[str]) 
 
 
 def apply_overrides(
-    data: dict[str, Any], origins: Origins, overrides: Iterable[str] | dict[str, Any] | None
+    data: dict[str, Any], origins: Origins, overrides: Iterable[str] | dict[str, Any] | None, flag: str = "--set"
 ) -> None:
-    """Apply `--set path=value` assignments (or a {path: value} mapping from Python)."""
+    """Apply `--set path=value` assignments (or a {path: value} mapping from Python). `flag` names where the texts
+    came from in errors (`set` for an experiment file's), so that a user is not told of a flag never given."""
     if not overrides:
         return
     items = overrides.items() if isinstance(overrides, dict) else ((None, text) for text in overrides)
     for key, value in items:
         if key is None:
-            path, parsed = paths.parse_assignment(Scenario, str(value))
+            path, parsed = paths.parse_assignment(Scenario, str(value), flag=flag)
         else:
-            path, _ = paths.parse_assignment(Scenario, f"{key}=0")
+            path, _ = paths.parse_assignment(Scenario, f"{key}=0", flag=flag)
             parsed = value
         if path == ["extends"]:  # the chain is read before any --set: a new parent would be ignored
+            if flag != "--set":
+                raise InputError(f"{flag} extends: the scenario a file changes is read before {flag} applies; write "
+                                 "a file with extends = \"NAME\" and give that file instead")
             raise InputError("--set extends: the scenario a file changes cannot be set on the command line (it is "
                              "read before any --set); write a file with extends = \"NAME\" and give that file")
         if path and path[0] == "territories" and len(path) == 2 and path[1] in ("csv", "geojson", "adjacency"):
@@ -328,13 +332,15 @@ def resolve_presence(scenario: Scenario) -> tuple[Scenario, list[tuple[tuple[Any
     return scenario.model_copy(update={"groups": groups}), problems
 
 
-def load_scenario(name_or_path: str | FsPath, overrides: Iterable[str] | dict[str, Any] | None = None) -> Scenario:
-    """A built-in name or TOML path (+ `--set` overrides) -> a validated, cross-checked scenario."""
+def load_scenario(name_or_path: str | FsPath, overrides: Iterable[str] | dict[str, Any] | None = None, *,
+                  flag: str = "--set") -> Scenario:
+    """A built-in name or TOML path (+ `--set` overrides) -> a validated, cross-checked scenario. `flag` is what a
+    malformed override is blamed on: `--set` on the command line, `set` for an experiment file's."""
     from totalpeace.scenario.references import check_references, notices
 
     path = resolve_reference(str(name_or_path))
     data, origins = _read_chain(path, [])
-    apply_overrides(data, origins, overrides)
+    apply_overrides(data, origins, overrides, flag)
     _name_variant(data, origins, path)
     from totalpeace.calibration.paramset import apply_set
 
