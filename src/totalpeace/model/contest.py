@@ -56,26 +56,27 @@ def effective_presence(members: np.ndarray, support: np.ndarray, reach: np.ndarr
     territories it is the group's members, never more: reach moves effort, it does not multiply it."""
     G, T = members.shape
     out = zeroed(out, (G, T))
+    n = np.empty(T)  # one group's member-equivalents per territory
     for g in range(G):
         for t in range(T):
-            n = members[g, t] + p.support_effort_weight * support[g, t]
-            if n <= 0.0:
+            n[t] = members[g, t] + p.support_effort_weight * support[g, t]
+        for t in range(T):
+            if n[t] <= 0.0:
                 continue
             deg = indptr[t + 1] - indptr[t]
             away = reach[t] if deg > 0 else 0.0
-            out[g, t] += (1.0 - away) * n
+            out[g, t] += (1.0 - away) * n[t]
             if away <= 0.0:
                 continue
             nearby = 0.0
             for e in range(indptr[t], indptr[t + 1]):
-                j = indices[e]
-                nearby += members[g, j] + p.support_effort_weight * support[g, j]
+                nearby += n[indices[e]]
             for e in range(indptr[t], indptr[t + 1]):
                 j = indices[e]
                 if nearby > 0.0:
-                    out[g, j] += away * n * (members[g, j] + p.support_effort_weight * support[g, j]) / nearby
+                    out[g, j] += away * n[t] * n[j] / nearby
                 else:
-                    out[g, j] += away * n / deg
+                    out[g, j] += away * n[t] / deg
     return out
 
 
