@@ -148,3 +148,72 @@ def test_a_sweep_whose_runs_all_fail_leaves_no_earlier_report(cli, write, tmp_pa
     assert code == 1 and "6 of 6 runs failed (ValueError: every run fails)" in err, err
     assert f"No report written to {out}: every run failed" in err
     assert not (out / "report.html").exists() and not (out / "report.pdf").exists()
+
+
+def test_an_earlier_report_stays_only_while_it_describes_the_store(cli, write, tmp_path):
+    """A sweep that runs anything removes the earlier report.html and report.pdf of its folder (also the default
+    NAME-sweep under --no-report) before its first run, and says so; a sweep stopped by a check, or resumed with
+    every run stored, changes no result and keeps them."""
+    spec = str(write("s.toml", SPEC.replace("months = 14", "months = 2")))
+    store, folder = str(tmp_path / "st"), tmp_path / "sweep-report-sweep"
+    code, _, err = cli("sweep", spec, "--store", store, "--workers", "1")
+    assert code == 0, err
+    (folder / "report.pdf").write_text("an earlier --pdf")
+    earlier = (folder / "report.html").read_bytes()
+
+    code, _, err = cli("sweep", spec, "--store", store, "--workers", "1", "--no-report")
+    assert code == 2 and "already in the store" in err
+    code, out, err = cli("sweep", spec, "--store", store, "--workers", "1", "--resume", "--no-report")
+    assert code == 0 and "0 new, 6 already stored" in out, err
+    assert "Removed" not in err and (folder / "report.html").read_bytes() == earlier
+    assert (folder / "report.pdf").is_file()
+
+    code, out, err = cli("sweep", spec, "--store", store, "--workers", "1", "--replace", "--no-report")
+    assert code == 0 and "6 new, 0 already stored" in out, err
+    assert not (folder / "report.html").exists() and not (folder / "report.pdf").exists()
+    assert f"Removed the earlier report in {folder} (report.html, report.pdf): it would describe other runs" in \
+        " ".join(err.split())
+
+
+def test_an_interrupted_sweep_leaves_no_earlier_report(cli, write, tmp_path, monkeypatch):
+    """Ctrl-C after the first run: the store holds a run of this sweep and no report is written, so the earlier
+    one, which would describe other runs, is gone already."""
+    import totalpeace.experiments.worker as worker
+    from totalpeace.experiments import ResultsStore
+
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("report.html", "report.pdf"):
+        (out / name).write_text("an earlier sweep's")
+    real, calls = worker.simulate, []
+
+    def interrupted_after_one(*args, **kwargs):
+        calls.append(1)
+        if len(calls) > 1:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(worker, "simulate", interrupted_after_one)
+    code, _, err = cli("sweep", str(write("s.toml", SPEC.replace("months = 14", "months = 2"))), "--store",
+                       str(tmp_path / "st"), "--workers", "1", "--chunk", "1", "--flush-every", "0", "--out", str(out))
+    assert code == 130 and "interrupted: finished runs are in" in err, err
+    assert not (out / "report.html").exists() and not (out / "report.pdf").exists()
+    assert len(ResultsStore(tmp_path / "st").runs("sweep-report")) == 1
+
+
+def test_the_compiling_note_waits_for_the_input_checks(cli, swept, write, tmp_path, monkeypatch):
+    """The note that the first simulation compiles the model is printed once the checks have passed and runs are
+    to be done: not for a sweep refused by a check, nor for a resume with every run stored."""
+    from totalpeace.engine import compiled_cache
+
+    monkeypatch.setattr(compiled_cache, "needs_compiling", lambda: True)
+    spec = str(write("sweep-report.toml", SPEC))
+    code, _, err = cli("sweep", spec, "--store", str(swept[0]), "--workers", "1")
+    assert code == 2 and "already in the store" in err
+    assert "compiles the model" not in err
+    code, _, err = cli("sweep", "sweep-report", "--store", str(swept[0]), "--workers", "1", "--resume", "--no-report")
+    assert code == 0, err
+    assert "compiles the model" not in err
+    code, _, err = cli("sweep", str(write("short.toml", SPEC.replace("months = 14", "months = 2"))), "--store",
+                       str(tmp_path / "st"), "--workers", "1", "--no-report")
+    assert code == 0 and compiled_cache.COMPILING_NOTE in " ".join(err.split()), err

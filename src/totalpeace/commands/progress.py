@@ -39,10 +39,12 @@ class RateColumn(ProgressColumn):
         return Text(f"{speed:,.1f} {self.unit}/s", style="progress.data.speed")
 
 
-def progress_bar(console: Console, unit: str = "runs") -> Progress:
+def progress_bar(console: Console, unit: str = "runs", note: bool = True) -> Progress:
     """Description, bar, done/total, rate, elapsed, time left: what a user waiting on a sweep wants to see (after a
-    note when the model is about to be compiled, which the bar could not show)."""
-    note_compiling(console)
+    note when the model is about to be compiled, which the bar could not show; `note=False` leaves the note to a
+    caller that knows better when the first simulation starts)."""
+    if note:
+        note_compiling(console)
     return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TextColumn(unit), RateColumn(unit), TimeElapsedColumn(), TextColumn("left"),
                     TimeRemainingColumn(), console=console, transient=False)

@@ -32,11 +32,18 @@ def output_folder(out: str | None, default: Path, pdf: bool = False) -> Path:
 REPORTS = ("report.html", "report.pdf")
 
 
-def remove_reports(folder: Path) -> None:
-    """Remove the reports an earlier command left in `folder`: beside new results, a report that is not written again
-    (--no-report, or no --pdf) would describe other runs."""
+def remove_reports(folder: Path) -> list[Path]:
+    """Remove the reports an earlier command left in `folder` and return those it removed: beside new results, a
+    report that is not written again (--no-report, or no --pdf) would describe other runs."""
+    removed = []
     for name in REPORTS:
-        (folder / name).unlink(missing_ok=True)
+        path = folder / name
+        try:
+            path.unlink()
+        except FileNotFoundError:  # also a folder not created yet
+            continue
+        removed.append(path)
+    return removed
 
 
 def write_reports(folder: Path, page: str, pdf: bool) -> list[Path]:

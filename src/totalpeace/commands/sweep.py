@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from totalpeace.commands.options import ExecutorOpt, PdfOpt, StoreOpt, WorkersOpt
-from totalpeace.commands.progress import progress_bar
+from totalpeace.commands.progress import note_compiling, progress_bar
 from totalpeace.commands.reports import output_folder, remove_reports, write_reports
 
 
@@ -52,11 +52,25 @@ def sweep(
     else:
         spec = load_spec(spec_file)
     results.check_writable()  # before the report folder beside it, so the message names the store
-    folder = output_folder(out, results.path.parent / f"{spec.name}-sweep", pdf) if report or pdf else None
+    default = results.path.parent / f"{spec.name}-sweep"
+    folder = output_folder(out, default, pdf) if report or pdf else None
     err = Console(stderr=True, width=max(Console(stderr=True).width, 120))
     console = Console(width=max(Console().width, 120))
+
+    def starting() -> None:
+        """The checks passed and runs are to be done: an earlier sweep's report in the folder (also the default one
+        under --no-report) would describe other runs than the store is about to hold, whether this sweep writes a
+        report, is interrupted first, or writes none; then the first simulation may compile the model."""
+        where = folder if folder is not None else default
+        removed = remove_reports(where)
+        if removed:
+            err.print(f"Removed the earlier report in {where} ({', '.join(p.name for p in removed)}): it would "
+                      "describe other runs.", highlight=False, soft_wrap=True)
+        note_compiling(err)
+
     with make_executor(executor, workers) as pool:
-        bar = progress_bar(err)  # started at the first runs, so checks that fail leave no empty bar behind
+        # started at the first runs, so checks that fail leave no empty bar behind; the compiling note is starting's
+        bar = progress_bar(err, note=False)
         task = bar.add_task(f"{spec.name} ({spec.design}, {pool.description})", total=None)
 
         def advance(done: int, total: int) -> None:
@@ -68,7 +82,7 @@ def sweep(
 
         try:
             done = run_sweep(spec, results, pool, resume=resume, replace=replace, progress=advance, chunk=chunk,
-                               flush_every=flush_every)
+                             flush_every=flush_every, starting=starting)
         except KeyboardInterrupt:
             bar.stop()
             err.print(f"interrupted: finished runs are in {results.path}; continue with --resume")
@@ -81,8 +95,8 @@ def sweep(
             bar.stop()
     print_sweep(done, results, console)
     if folder is not None:
-        # an earlier sweep's report would describe other results: report.pdf beside a new report.html without --pdf,
-        # and both when every run failed and there is nothing to report
+        # starting() removed an earlier report when runs were to be done; a --resume with every run stored kept it
+        # (it still describes the store), and it is written again here: without --pdf, with no earlier report.pdf
         remove_reports(folder)
         if done.failed < done.runs_total:
             written = write_reports(folder, render_sweep_report(results, spec.name), pdf)
@@ -90,8 +104,7 @@ def sweep(
     if done.failed:
         print_failures(done, results, err)
         if folder is not None and done.failed == done.runs_total:
-            err.print(f"No report written to {folder}: every run failed (an earlier sweep's report there is removed, "
-                      "as it would describe other results).", soft_wrap=True)
+            err.print(f"No report written to {folder}: every run failed.", soft_wrap=True)
         raise typer.Exit(1)
 
 

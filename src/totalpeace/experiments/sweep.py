@@ -210,12 +210,17 @@ class PartBuffer:
 def run_sweep(spec: ExperimentSpec, store: ResultsStore | str | None = None,
               executor: LocalExecutor | DaskExecutor | None = None, resume: bool = False, replace: bool = False,
               progress: Progress | None = None, chunk: int | None = None,
-              flush_every: float = FLUSH_SECONDS) -> SweepReport:
+              flush_every: float = FLUSH_SECONDS, starting: Callable[[], None] | None = None) -> SweepReport:
     """Run every (design point, replication) of `spec` not yet in `store` and stream the runs into it.
 
     `resume=True` continues an experiment already in the store (same spec); `replace=True` deletes it first.
     Finished runs are written as a part every `flush_every` seconds (or 2,000 runs); on KeyboardInterrupt the runs
     finished so far are written before the interrupt propagates.
+
+    `starting` is called once the input checks have passed and the sweep has runs to do, before a stored run is
+    deleted or a new one computed: for a new experiment or `replace` before the experiment is (re)created, for a
+    resumed one once its missing runs are known. It is not called when the sweep stops at a check, or resumes an
+    experiment with every run stored (the stored results stay as they were).
     """
     store = store if isinstance(store, ResultsStore) else ResultsStore(store)
     started = time.perf_counter()
@@ -241,6 +246,9 @@ def run_sweep(spec: ExperimentSpec, store: ResultsStore | str | None = None,
     set_aside: list[DamagedPart] = []
     try:
         with store.lock(spec.name):
+            fresh = replace or spec.name not in store.experiment_names()  # every run is to do
+            if fresh and starting:
+                starting()
             store.begin(experiment_metadata(spec, base, points, months), points, resume=resume, replace=replace)
             store.clean_tmp(spec.name)
             if damaged_points:
@@ -248,6 +256,8 @@ def run_sweep(spec: ExperimentSpec, store: ResultsStore | str | None = None,
             set_aside = store.set_aside_damaged(spec.name)
             done = store.done_runs(spec.name)
             before = finished = len(done)
+            if not fresh and starting and finished < total:
+                starting()
             if progress:
                 progress(finished, total)
             try:
