@@ -76,6 +76,28 @@ def test_sensitivity_sobol_example(cli, tmp_path):
         assert (out / "report.pdf").read_bytes()[:5] == b"%PDF-"
 
 
+def test_the_compiling_note_waits_for_the_checks_and_is_left_out_when_every_run_is_reused(cli, tmp_path, monkeypatch):
+    """The note that the first simulation compiles the model is printed once the experiment's checks have passed and
+    runs are to be done (the sweep's `starting`): not before a check refuses the experiment, nor when every run is
+    reused from the store."""
+    from totalpeace.engine import compiled_cache
+
+    monkeypatch.setattr(compiled_cache, "needs_compiling", lambda: True)
+    spec = shrink("sensitivity-sobol.toml", tmp_path, samples=2, replications=1, months=12)
+    store, out = str(tmp_path / "store"), str(tmp_path / "sobol")
+    code, stdout, err = cli("sensitivity", spec, "--store", store, "--workers", "1", "--out", out)
+    assert code == 0 and "20 runs now, 0 reused" in stdout, err
+    assert compiled_cache.COMPILING_NOTE in " ".join(err.split())
+    code, stdout, err = cli("sensitivity", spec, "--store", store, "--workers", "1", "--out", out)
+    assert code == 0 and "0 runs now, 20 reused" in stdout, err
+    assert "compiles the model" not in err
+    (tmp_path / "other").mkdir()
+    changed = shrink("sensitivity-sobol.toml", tmp_path / "other", samples=2, replications=1, months=12, seed=8)
+    code, _, err = cli("sensitivity", changed, "--store", store, "--workers", "1", "--out", out)
+    assert code == 2 and "was started from a different spec" in err
+    assert "compiles the model" not in err
+
+
 def test_morris_then_discover_on_the_store(cli, tmp_path):
     # 6 factors, 2 trajectories: 2 x 7 = 14 points, one 12-month run each
     spec = shrink("sensitivity-morris.toml", tmp_path, samples=2, replications=1, months=12)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 
 import pytest
@@ -217,3 +219,74 @@ def test_the_compiling_note_waits_for_the_input_checks(cli, swept, write, tmp_pa
     code, _, err = cli("sweep", str(write("short.toml", SPEC.replace("months = 14", "months = 2"))), "--store",
                        str(tmp_path / "st"), "--workers", "1", "--no-report")
     assert code == 0 and compiled_cache.COMPILING_NOTE in " ".join(err.split()), err
+
+
+def _sweep_with_a_report(cli, write, tmp_path):
+    """A 6-run sweep (2 months) whose report is in the default folder; return (spec, store, folder)."""
+    spec = str(write("s.toml", SPEC.replace("months = 14", "months = 2")))
+    store, folder = str(tmp_path / "st"), tmp_path / "sweep-report-sweep"
+    code, _, err = cli("sweep", spec, "--store", store, "--workers", "1")
+    assert code == 0 and (folder / "report.html").is_file(), err
+    return spec, store, folder
+
+
+def _runs(store):
+    from totalpeace.experiments import ResultsStore
+
+    return ResultsStore(store).runs("sweep-report").sort_values(["point", "run"], ignore_index=True)
+
+
+def test_a_report_that_cannot_be_removed_stops_the_sweep_before_any_run(cli, write, tmp_path, monkeypatch):
+    """--no-report with runs to do in the default NAME-sweep folder, whose earlier report cannot be removed (a
+    read-only folder; the refusal is simulated here, so that the test also runs as root): one message naming the
+    report and the problem, exit 2, before any run. --replace deleted nothing, the report is untouched; a --resume
+    with every run stored has nothing to remove and runs as before."""
+    import pathlib
+
+    spec, store, folder = _sweep_with_a_report(cli, write, tmp_path)
+    report, before = folder / "report.html", _runs(store)
+    earlier = report.read_bytes()
+    real = pathlib.Path.unlink
+
+    def refused(self, *args, **kwargs):
+        if self.parent == folder:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "unlink", refused)
+    code, out, err = cli("sweep", spec, "--store", store, "--workers", "1", "--replace", "--no-report")
+    said = " ".join(err.split())
+    assert code == 2 and "Traceback" not in err and "internal error" not in err, err
+    assert f"error: {report}: cannot remove this earlier report (Permission denied)" in said
+    assert f"make {folder} writable, or move the report away, then run the sweep again (no run was started)" in said
+    assert report.read_bytes() == earlier and _runs(store).equals(before)
+    code, out, err = cli("sweep", spec, "--store", store, "--workers", "1", "--resume", "--no-report")
+    assert code == 0 and "0 new, 6 already stored" in out, err
+    assert report.read_bytes() == earlier
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="permissions do not stop root from removing files; the test above "
+                    "simulates the refusal")
+def test_a_read_only_report_folder_stops_the_sweep_before_any_run(cli, write, tmp_path):
+    """The same with a folder made read-only with chmod."""
+    spec, store, folder = _sweep_with_a_report(cli, write, tmp_path)
+    before, mode = _runs(store), folder.stat().st_mode
+    folder.chmod(0o555)
+    try:
+        code, _, err = cli("sweep", spec, "--store", store, "--workers", "1", "--replace", "--no-report")
+    finally:
+        folder.chmod(mode)
+    said = " ".join(err.split())
+    assert code == 2 and "Traceback" not in err, err
+    assert f"{folder / 'report.html'}: cannot remove this earlier report (Permission denied)" in said
+    assert "(no run was started)" in said and (folder / "report.html").is_file() and _runs(store).equals(before)
+
+
+def test_a_file_where_the_default_report_folder_would_be_holds_no_report(cli, write, tmp_path):
+    """--no-report beside a file named like the default NAME-sweep folder: there is no earlier report to remove
+    (it was an internal error, NotADirectoryError), and the file is left alone."""
+    spec = str(write("s.toml", SPEC.replace("months = 14", "months = 2")))
+    (tmp_path / "sweep-report-sweep").write_text("not a folder")
+    code, out, err = cli("sweep", spec, "--store", str(tmp_path / "st"), "--workers", "1", "--no-report")
+    assert code == 0 and "6 new, 0 already stored" in out, err
+    assert (tmp_path / "sweep-report-sweep").read_text() == "not a folder"

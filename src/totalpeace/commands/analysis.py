@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from totalpeace.commands.options import ExecutorOpt, PdfOpt, StoreOpt, WorkersOpt
-from totalpeace.commands.progress import progress_bar
+from totalpeace.commands.progress import note_compiling, progress_bar
 from totalpeace.commands.reports import output_folder, remove_reports
 from totalpeace.errors import InputError
 
@@ -66,10 +66,12 @@ def sensitivity(
     results = ResultsStore(store)
     folder = _folder(out, spec.name, pdf)
     console, err = _consoles()
-    with make_executor(executor, workers) as pool, progress_bar(err) as bar:
+    # the compiling note waits for run_sweep's checks and is left out when every run is reused from the store
+    with make_executor(executor, workers) as pool, progress_bar(err, note=False) as bar:
         task = bar.add_task(f"{spec.name} ({spec.design}, {pool.description})", total=None)
         report = run_sweep(spec, results, pool, resume=not replace, replace=replace,
-                           progress=lambda done, total: bar.update(task, completed=done, total=total))
+                           progress=lambda done, total: bar.update(task, completed=done, total=total),
+                           starting=lambda: note_compiling(err))
     meta = results.experiment(spec.name)
     year = meta["years"][-1] if year is None else year
     frame = results.experiments_frame(spec.name, outcomes, year=year)

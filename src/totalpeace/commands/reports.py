@@ -34,14 +34,20 @@ REPORTS = ("report.html", "report.pdf")
 
 def remove_reports(folder: Path) -> list[Path]:
     """Remove the reports an earlier command left in `folder` and return those it removed: beside new results, a
-    report that is not written again (--no-report, or no --pdf) would describe other runs."""
+    report that is not written again (--no-report, or no --pdf) would describe other runs. One that cannot be removed
+    (a read-only folder) is an input error naming it and the problem: it may not stay beside new results."""
+    from totalpeace.errors import InputError
+
     removed = []
     for name in REPORTS:
         path = folder / name
         try:
             path.unlink()
-        except FileNotFoundError:  # also a folder not created yet
+        except (FileNotFoundError, NotADirectoryError):  # also a folder not created yet, or a file in its place
             continue
+        except OSError as exc:
+            raise InputError(f"{path}: cannot remove this earlier report ({exc.strerror}), which would describe other "
+                             f"results than the new ones: make {folder} writable, or move the report away") from None
         removed.append(path)
     return removed
 

@@ -60,9 +60,14 @@ def sweep(
     def starting() -> None:
         """The checks passed and runs are to be done: an earlier sweep's report in the folder (also the default one
         under --no-report) would describe other runs than the store is about to hold, whether this sweep writes a
-        report, is interrupted first, or writes none; then the first simulation may compile the model."""
+        report, is interrupted first, or writes none; then the first simulation may compile the model. A report
+        that cannot be removed (a read-only folder) stops the sweep here, before a stored run is deleted or a new one
+        computed: it may not stay beside other runs, and stopping now loses nothing."""
         where = folder if folder is not None else default
-        removed = remove_reports(where)
+        try:
+            removed = remove_reports(where)
+        except InputError as exc:
+            raise InputError(f"{exc.message}, then run the sweep again (no run was started)") from None
         if removed:
             err.print(f"Removed the earlier report in {where} ({', '.join(p.name for p in removed)}): it would "
                       "describe other runs.", highlight=False, soft_wrap=True)
