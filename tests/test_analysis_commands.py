@@ -87,7 +87,7 @@ def test_the_compiling_note_waits_for_the_checks_and_is_left_out_when_every_run_
     store, out = str(tmp_path / "store"), str(tmp_path / "sobol")
     code, stdout, err = cli("sensitivity", spec, "--store", store, "--workers", "1", "--out", out)
     assert code == 0 and "20 runs now, 0 reused" in stdout, err
-    assert compiled_cache.COMPILING_NOTE in " ".join(err.split())
+    assert compiled_cache.COMPILING_NOTE in " ".join(err.split()) and "20/20 runs" in err  # the bar, once running
     code, stdout, err = cli("sensitivity", spec, "--store", store, "--workers", "1", "--out", out)
     assert code == 0 and "0 runs now, 20 reused" in stdout, err
     assert "compiles the model" not in err
@@ -96,6 +96,48 @@ def test_the_compiling_note_waits_for_the_checks_and_is_left_out_when_every_run_
     code, _, err = cli("sensitivity", changed, "--store", store, "--workers", "1", "--out", out)
     assert code == 2 and "was started from a different spec" in err
     assert "compiles the model" not in err
+
+
+def test_sensitivity_checks_outcome_and_year_before_any_run(cli, write, tmp_path):
+    """A mistyped --outcome or a --year the runs do not reach is refused before any run, with one message naming the
+    flag; the years are the stored experiment's when its runs are reused (its base scenario may have changed since),
+    those the sweep will record otherwise (--replace: the stored experiment stays while the flag is wrong)."""
+    from totalpeace.experiments import ResultsStore
+
+    scenario = write("short.toml", 'extends = "colombia-2022"\nname = "short"\nmonths = 12\n')  # 2022-08..2023-07
+    text = (EXAMPLES / "sensitivity-sobol.toml").read_text(encoding="utf-8")
+    for key, value in {"scenario": '"short.toml"', "samples": 2, "replications": 1}.items():
+        text = re.sub(rf"^{key} = .*$", f"{key} = {value}", text, flags=re.M)
+    spec = str(write("sobol.toml", re.sub(r"^months = .*\n", "", text, flags=re.M)))  # the scenario's months
+    store, out = tmp_path / "store", tmp_path / "sobol"
+    for flag, needle in ((("--outcome", "homicide_rat"), "--outcome 'homicide_rat': not a metric of the experiment "
+                                                         '(did you mean "homicide_rate"?) (metrics: homicides, '),
+                         (("--year", "2024"), "--year 2024: the runs cover 2022..2023")):
+        code, _, err = cli("sensitivity", spec, "--store", str(store), "--workers", "1", "--out", str(out), *flag)
+        assert code == 2 and needle in " ".join(err.split()), err
+        assert not ResultsStore(store).experiment_names() and not out.exists()  # nothing run, nothing written
+    code, stdout, err = cli("sensitivity", spec, "--store", str(store), "--workers", "1", "--out", str(out),
+                            "--year", "2022")
+    assert code == 0 and "20 runs now" in stdout and "outcomes in 2022" in " ".join(stdout.split()), err
+    scenario.write_text(scenario.read_text().replace("months = 12", "months = 24"))  # runs now reach 2024
+    code, _, err = cli("sensitivity", spec, "--store", str(store), "--workers", "1", "--out", str(out),
+                       "--year", "2024")  # the stored runs, reused, do not
+    assert code == 2 and "--year 2024: the runs cover 2022..2023" in err, err
+    code, _, err = cli("sensitivity", spec, "--store", str(store), "--workers", "1", "--out", str(out),
+                       "--year", "2025", "--replace")  # the runs --replace would make do not either
+    assert code == 2 and "--year 2025: the runs cover 2022..2024" in err, err
+    assert len(ResultsStore(store).runs("sensitivity-sobol")) == 20  # still stored
+
+
+def test_a_check_that_fails_in_the_sweep_leaves_no_empty_progress_bar(cli, write, tmp_path):
+    """The bar starts with the first runs, as sweep's: a factor value the scenario refuses stops the command with its
+    message alone."""
+    text = (EXAMPLES / "sensitivity-sobol.toml").read_text(encoding="utf-8")
+    spec = write("sobol.toml", text.replace("low = 0.4\nhigh = 0.9", "low = 0.4\nhigh = 1.5"))  # security.buy_in
+    code, _, err = cli("sensitivity", str(spec), "--store", str(tmp_path / "store"), "--workers", "1", "--out",
+                       str(tmp_path / "sobol"))
+    assert code == 2 and "factor check (security.buy_in=" in err, err
+    assert "sensitivity-sobol (sobol" not in err and "runs/s" not in err
 
 
 def test_morris_then_discover_on_the_store(cli, tmp_path):

@@ -212,13 +212,14 @@ def test_the_compiling_note_waits_for_the_input_checks(cli, swept, write, tmp_pa
     spec = str(write("sweep-report.toml", SPEC))
     code, _, err = cli("sweep", spec, "--store", str(swept[0]), "--workers", "1")
     assert code == 2 and "already in the store" in err
-    assert "compiles the model" not in err
+    assert "compiles the model" not in err and "runs/s" not in err  # nor a progress bar: it starts with the runs
     code, _, err = cli("sweep", "sweep-report", "--store", str(swept[0]), "--workers", "1", "--resume", "--no-report")
     assert code == 0, err
     assert "compiles the model" not in err
     code, _, err = cli("sweep", str(write("short.toml", SPEC.replace("months = 14", "months = 2"))), "--store",
                        str(tmp_path / "st"), "--workers", "1", "--no-report")
     assert code == 0 and compiled_cache.COMPILING_NOTE in " ".join(err.split()), err
+    assert "6/6 runs" in err
 
 
 def _sweep_with_a_report(cli, write, tmp_path):

@@ -20,9 +20,8 @@ from totalpeace.errors import InputError
 from totalpeace.experiments.design import build_design, point_overrides
 from totalpeace.experiments.executors import DaskExecutor, LocalExecutor
 from totalpeace.experiments.spec import ExperimentSpec, integer_paths
-from totalpeace.experiments.sweep import resolve_point
+from totalpeace.experiments.sweep import check_year, resolve_point, simulated_years
 from totalpeace.experiments.worker import Task, Unit, run_task
-from totalpeace.scenario.dates import add_months
 from totalpeace.scenario.schema import Scenario
 
 ORDER_SLOT = re.compile(r"^policy\.talks\.order\.(\d+)$")
@@ -110,11 +109,8 @@ class PolicyObjective:
     def __post_init__(self) -> None:
         base = self.base = resolve_point(self.spec, {})
         self.months = self.spec.months or base.months
-        self.years = sorted({int(add_months(base.start, m)[:4]) for m in range(self.months)})
-        if self.year is None:
-            self.year = self.years[-1]
-        elif self.year not in self.years:
-            raise InputError(f"--year {self.year}: the runs cover {self.years[0]}..{self.years[-1]}")
+        self.years = simulated_years(base.start, self.months)
+        self.year = check_year(self.year, self.years)
         self.samples = uncertainty_samples(self.spec)
 
     @property

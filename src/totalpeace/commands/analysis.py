@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from totalpeace.commands.options import ExecutorOpt, PdfOpt, StoreOpt, WorkersOpt
-from totalpeace.commands.progress import note_compiling, progress_bar
+from totalpeace.commands.progress import note_compiling, progress_bar, sweep_progress
 from totalpeace.commands.reports import output_folder, remove_reports
 from totalpeace.errors import InputError
 
@@ -53,6 +53,7 @@ def sensitivity(
     from totalpeace.codeversion import code_version
     from totalpeace.experiments import ResultsStore, load_spec, make_executor, run_sweep
     from totalpeace.experiments.design import UNIT_PREFIX, salib_problem
+    from totalpeace.experiments.sweep import check_outcomes, check_year, expected_readout
     from totalpeace.report.analysis import direction, sensitivity_headlines, write_analysis_report
     from totalpeace.report.html import items, sensitivity_section
     from totalpeace.report.pdf import html_to_pdf
@@ -64,16 +65,19 @@ def sensitivity(
                          source=spec.source)
     outcomes = list(dict.fromkeys(outcome or spec.outcomes))  # an outcome given twice is analysed once
     results = ResultsStore(store)
+    # before any run, against the years and metrics the results will be read with (the stored experiment's when its
+    # runs are reused): a mistyped name costs nothing
+    readout = expected_readout(spec, results, replace)
+    check_outcomes(outcomes, readout["metrics"])
+    year = check_year(year, readout["years"])
     folder = _folder(out, spec.name, pdf)
     console, err = _consoles()
-    # the compiling note waits for run_sweep's checks and is left out when every run is reused from the store
-    with make_executor(executor, workers) as pool, progress_bar(err, note=False) as bar:
-        task = bar.add_task(f"{spec.name} ({spec.design}, {pool.description})", total=None)
-        report = run_sweep(spec, results, pool, resume=not replace, replace=replace,
-                           progress=lambda done, total: bar.update(task, completed=done, total=total),
+    # the compiling note waits for run_sweep's checks and is left out when every run is reused from the store; the bar
+    # waits for them too
+    with make_executor(executor, workers) as pool, \
+            sweep_progress(err, f"{spec.name} ({spec.design}, {pool.description})") as advance:
+        report = run_sweep(spec, results, pool, resume=not replace, replace=replace, progress=advance,
                            starting=lambda: note_compiling(err))
-    meta = results.experiment(spec.name)
-    year = meta["years"][-1] if year is None else year
     frame = results.experiments_frame(spec.name, outcomes, year=year)
     points = results.points(spec.name, unit=True)
     means = frame.groupby("point")[outcomes].mean().reindex(points["point"])

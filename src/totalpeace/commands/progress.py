@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -48,3 +51,26 @@ def progress_bar(console: Console, unit: str = "runs", note: bool = True) -> Pro
     return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TextColumn(unit), RateColumn(unit), TimeElapsedColumn(), TextColumn("left"),
                     TimeRemainingColumn(), console=console, transient=False)
+
+
+@contextmanager
+def sweep_progress(console: Console, description: str) -> Iterator[Callable[[int, int], None]]:
+    """The bar of a `run_sweep` (its `progress` callable), shown from the sweep's first report of progress, once its
+    checks have passed: a check that fails (a factor value the scenario refuses, an experiment stored from another
+    spec) leaves no empty bar behind its message. The runs already stored then count as done, not towards the rate.
+    The compiling note is left to the sweep's `starting`; the bar is stopped on the way out, before any message of
+    the caller's about an interruption."""
+    bar = progress_bar(console, note=False)
+    task = bar.add_task(description, total=None)
+
+    def advance(done: int, total: int) -> None:
+        if bar.tasks[0].total is None:  # runs already stored must not count towards the rate
+            bar.start()
+            bar.reset(task, total=total, completed=done)
+        else:
+            bar.update(task, completed=done)
+
+    try:
+        yield advance
+    finally:
+        bar.stop()

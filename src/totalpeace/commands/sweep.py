@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from totalpeace.commands.options import ExecutorOpt, PdfOpt, StoreOpt, WorkersOpt
-from totalpeace.commands.progress import note_compiling, progress_bar
+from totalpeace.commands.progress import note_compiling, sweep_progress
 from totalpeace.commands.reports import output_folder, remove_reports, write_reports
 
 
@@ -74,30 +74,16 @@ def sweep(
         note_compiling(err)
 
     with make_executor(executor, workers) as pool:
-        # started at the first runs, so checks that fail leave no empty bar behind; the compiling note is starting's
-        bar = progress_bar(err, note=False)
-        task = bar.add_task(f"{spec.name} ({spec.design}, {pool.description})", total=None)
-
-        def advance(done: int, total: int) -> None:
-            if bar.tasks[0].total is None:  # runs already stored must not count towards the rate
-                bar.start()
-                bar.reset(task, total=total, completed=done)
-            else:
-                bar.update(task, completed=done)
-
         try:
-            done = run_sweep(spec, results, pool, resume=resume, replace=replace, progress=advance, chunk=chunk,
-                             flush_every=flush_every, starting=starting)
+            with sweep_progress(err, f"{spec.name} ({spec.design}, {pool.description})") as advance:
+                done = run_sweep(spec, results, pool, resume=resume, replace=replace, progress=advance, chunk=chunk,
+                                 flush_every=flush_every, starting=starting)
         except KeyboardInterrupt:
-            bar.stop()
             err.print(f"interrupted: finished runs are in {results.path}; continue with --resume")
             raise typer.Exit(130) from None
         except BrokenProcessPool:
-            bar.stop()
             err.print(f"a worker process died: finished runs are in {results.path}; continue with --resume")
             raise typer.Exit(1) from None
-        finally:
-            bar.stop()
     print_sweep(done, results, console)
     if folder is not None:
         # starting() removed an earlier report when runs were to be done; a --resume with every run stored kept it

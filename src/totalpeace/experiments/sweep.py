@@ -140,13 +140,55 @@ def experiment_metadata(spec: ExperimentSpec, base: Scenario, points: pd.DataFra
     """What experiment.json records: the spec and how to read the stored runs."""
     from totalpeace.codeversion import code_version
 
-    labels = [add_months(base.start, m) for m in range(months)]
     return {"name": spec.name, "fingerprint": spec.fingerprint(), "spec": spec.model_dump(mode="json"),
             "source": spec.source, "base_scenario": base.name, "base_scenario_sha256": scenario_sha256(base),
-            "start": base.start, "months": months, "years": sorted({int(m[:4]) for m in labels}),
-            "metrics": [*FLOWS, *STOCKS], "flows": list(FLOWS), "points": len(points),
-            "levers": list(spec.levers), "uncertainties": list(spec.uncertainties),
+            "start": base.start, "months": months, **readout(base, months), "flows": list(FLOWS),
+            "points": len(points), "levers": list(spec.levers), "uncertainties": list(spec.uncertainties),
             "version": code_version(), "created": datetime.now(UTC).isoformat(timespec="seconds")}
+
+
+def simulated_years(start: str, months: int) -> list[int]:
+    """The calendar years that runs of `months` months from `start` reach (a partial year included)."""
+    return sorted({int(add_months(start, m)[:4]) for m in range(months)})
+
+
+def readout(base: Scenario, months: int) -> dict[str, Any]:
+    """What an experiment's stored runs can be read for, as experiment.json records it: the calendar `years` they
+    cover and the `metrics` stored for each year (`ResultsStore.experiments_frame` reads no other)."""
+    return {"years": simulated_years(base.start, months), "metrics": [*FLOWS, *STOCKS]}
+
+
+def expected_readout(spec: ExperimentSpec, store: ResultsStore, replace: bool = False) -> dict[str, Any]:
+    """The `years` and `metrics` the store's experiment will record once `run_sweep(spec, store, resume=True,
+    replace=replace)` has run: those of its experiment.json when the sweep keeps it (the same spec, no `replace`:
+    its years are those its runs were made with, even if the base scenario has changed since), otherwise those the
+    sweep will write. Read before any run, so that a command checks `--year` and `--outcome` against what it will
+    read the results with."""
+    if not replace and spec.name in store.experiment_names():
+        meta = store.experiment(spec.name)
+        if meta["fingerprint"] == spec.fingerprint():  # otherwise the sweep refuses it, or --replace starts again
+            return {"years": meta["years"], "metrics": meta["metrics"]}
+    base = resolve_point(spec, {})
+    return readout(base, spec.months or base.months)
+
+
+def check_year(year: int | None, years: list[int]) -> int:
+    """`--year` against the calendar years the runs cover: the year to read (default: the last), or an input error
+    naming the flag and the years, before any run."""
+    if year is None:
+        return years[-1]
+    if year not in years:
+        raise InputError(f"--year {year}: the runs cover {years[0]}..{years[-1]}")
+    return year
+
+
+def check_outcomes(outcomes: list[str], metrics: list[str]) -> None:
+    """`--outcome` names against the metrics the runs store: an input error naming the flag and the first unknown
+    name (with the closest metric), before any run."""
+    unknown = [o for o in outcomes if o not in metrics]
+    if unknown:
+        raise InputError(f"--outcome {unknown[0]!r}: not a metric of the experiment"
+                         f"{paths.suggest(unknown[0], list(metrics))} (metrics: {', '.join(metrics)})")
 
 
 def plan_tasks(spec: ExperimentSpec, points: pd.DataFrame, done: set[tuple[int, int]], months: int,
