@@ -140,6 +140,47 @@ def test_a_check_that_fails_in_the_sweep_leaves_no_empty_progress_bar(cli, write
     assert "sensitivity-sobol (sobol" not in err and "runs/s" not in err
 
 
+def test_a_check_that_fails_leaves_no_new_output_folder(cli, write, tmp_path, monkeypatch):
+    """sensitivity and sweep check their output folder for writing before any run but create it with the first file
+    they write: a check that refuses the experiment after it (a factor value the scenario refuses, in run_sweep) leaves
+    no new folder, --out or the default, nor the parents it lacked; neither do sensitivity's checks after the runs,
+    nor a sweep whose every run failed (it writes no report). A folder that was there before stays, with what it
+    holds; a location that cannot be written is still refused before any run."""
+    import totalpeace.experiments.worker as worker
+    from totalpeace.experiments import ResultsStore
+
+    monkeypatch.chdir(tmp_path)  # the default folders: out/sensitivity-sobol, and sensitivity-sobol-sweep by the store
+    text = (EXAMPLES / "sensitivity-sobol.toml").read_text(encoding="utf-8")
+    refused = str(write("refused/sobol.toml", text.replace("low = 0.4\nhigh = 0.9", "low = 0.4\nhigh = 1.5")))
+    kept, full = tmp_path / "kept", tmp_path / "full"
+    kept.mkdir()
+    full.mkdir()
+    (full / "notes.txt").write_text("the user's")
+    for command in ("sensitivity", "sweep"):
+        for out in ([], ["--out", "new/nested/folder"], ["--out", str(kept)], ["--out", str(full)]):
+            code, _, err = cli(command, refused, "--store", str(tmp_path / "store"), "--workers", "1", *out)
+            assert code == 2 and "factor check (security.buy_in=" in err, (command, out, err)
+        assert not (tmp_path / "out").exists() and not (tmp_path / "sensitivity-sobol-sweep").exists(), command
+        assert not (tmp_path / "new").exists(), command
+        assert kept.is_dir() and not any(kept.iterdir()), command
+        assert [p.name for p in full.iterdir()] == ["notes.txt"] and (full / "notes.txt").read_text() == "the user's"
+    spec = shrink("sensitivity-sobol.toml", tmp_path, samples=2, replications=1, months=12)
+    for command in ("sensitivity", "sweep"):
+        code, _, err = cli(command, spec, "--store", str(tmp_path / "store"), "--workers", "1", "--out",
+                           "/proc/totalpeace-out")
+        assert code == 2 and "--out /proc/totalpeace-out: cannot write there" in err, err
+    assert not ResultsStore(tmp_path / "store").experiment_names()  # refused before any run
+
+    def fails(*args, **kwargs):
+        raise ValueError("every run fails")
+
+    monkeypatch.setattr(worker, "simulate", fails)  # sensitivity's own check after the runs, sweep's failed runs
+    code, _, err = cli("sensitivity", spec, "--store", str(tmp_path / "store"), "--workers", "1", "--out", "after")
+    assert code == 2 and "have no successful run" in err and not (tmp_path / "after").exists(), err
+    code, _, err = cli("sweep", spec, "--store", str(tmp_path / "store"), "--workers", "1", "--resume")
+    assert code == 1 and "No report written" in err and not (tmp_path / "sensitivity-sobol-sweep").exists(), err
+
+
 def test_morris_then_discover_on_the_store(cli, tmp_path):
     # 6 factors, 2 trajectories: 2 x 7 = 14 points, one 12-month run each
     spec = shrink("sensitivity-morris.toml", tmp_path, samples=2, replications=1, months=12)
@@ -181,6 +222,42 @@ def test_morris_then_discover_on_the_store(cli, tmp_path):
     if chosen < 1.0:
         assert "warning: No box on the peeling trajectory reaches the density target 1" in " ".join(stdout.split())
         assert "Warning: No box" in (tmp_path / "discover-strict" / "report.html").read_text()
+
+
+def test_discover_checks_outcome_and_year_before_reading_the_store_as_sensitivity_does(cli, tmp_path, monkeypatch):
+    """From a results store, a mistyped --outcome or a --year the runs do not reach is refused before any run is read
+    and before the output folder is created, with one message naming the flag, word for word the one sensitivity
+    gives for the same experiment (the checks search makes too); a year the runs cover is the one read."""
+    from totalpeace.experiments import ResultsStore
+
+    monkeypatch.chdir(tmp_path)  # sensitivity's default output folder, were it created
+    # 6 factors, 2 trajectories: 14 points, one 6-month run each (2022-08..2023-01)
+    spec = shrink("sensitivity-morris.toml", tmp_path, samples=2, replications=1, months=6)
+    store, out = tmp_path / "store", tmp_path / "discover"
+    code, _, err = cli("sensitivity", spec, "--store", str(store), "--workers", "1", "--out", str(tmp_path / "m"))
+    assert code == 0, err
+    rates = ResultsStore(store).experiments_frame("sensitivity-morris", ["homicide_rate"], year=2022)["homicide_rate"]
+    threshold = float(np.median(rates))
+    code, _, err = cli("discover", str(store), "--outcome", "homicide_rate", "--threshold", str(threshold), "--year",
+                       "2022", "--mass-min", "0.2", "--out", str(out))
+    assert code == 0, err
+    assert pd.read_csv(out / "trajectory.csv").loc[0, "density"] == pytest.approx((rates > threshold).mean())
+
+    def unread(*args, **kwargs):
+        raise AssertionError("the runs were read before the flags were checked")
+
+    monkeypatch.setattr(ResultsStore, "experiments_frame", unread)
+    for flags, said in (
+            (["--outcome", "homicide_rat"], "error: --outcome 'homicide_rat': not a metric of the experiment (did you "
+                                            'mean "homicide_rate"?) (metrics: homicides, '),
+            (["--outcome", "homicide_rate", "--year", "2024"], "error: --year 2024: the runs cover 2022..2023")):
+        for experiment in ([], ["--experiment", "sensitivity-morris"]):
+            code, _, err = cli("discover", str(store), *flags, "--threshold", "20", *experiment, "--out",
+                               str(tmp_path / "new" / "d"))
+            assert code == 2 and " ".join(err.split()).startswith(said), err
+            assert not (tmp_path / "new").exists()
+        code, _, same = cli("sensitivity", spec, "--store", str(store), "--workers", "1", *flags[-2:])
+        assert code == 2 and " ".join(same.split()) == " ".join(err.split()), (same, err)
 
 
 def test_search_example_is_reproducible_and_reports_the_pareto_set(cli, tmp_path):
@@ -248,11 +325,15 @@ def test_discover_on_a_csv_table(cli, tmp_path):
      "--input 'nope'"),
     (("discover", "{table}", "--outcome", "homicide_rate", "--threshold", "1", "--year", "2023"),
      "apply to a results store"),
+    (("discover", "{table}", "--outcome", "homicide_rate", "--threshold", "25", "--box", "99"),
+     "--box 99: the trajectory has steps 0.."),
     (("sensitivity", str(EXAMPLES / "sweep-talks-lhs.toml")), 'sensitivity needs design = "sobol" or "morris"'),
     (("search", str(EXAMPLES / "search-policy.toml"), "--maximize", "coca_ha"), "--maximize 'coca_ha'"),
     (("search", str(EXAMPLES / "search-policy.toml"), "--year", "1990"), "--year 1990: the runs cover 2022..2024"),
 ])
 def test_bad_input_exits_2_with_one_message(cli, tmp_path, args, needle):
+    """One message, and no output folder: the commands check --out for writing before their work but create it with
+    their first file, so a check on the way (after the peeling, at --year) leaves none."""
     table = tmp_path / "t.csv"
     pd.DataFrame({"x": [0.1, 0.5, 0.9], "homicide_rate": [20.0, 30.0, 40.0]}).to_csv(table, index=False)
     (tmp_path / "twice.csv").write_text("x,homicide_rate,x\n0.1,20,1\n0.5,30,2\n0.9,40,3\n")
@@ -260,6 +341,7 @@ def test_bad_input_exits_2_with_one_message(cli, tmp_path, args, needle):
                          for a in args], "--out", str(tmp_path / "o"))
     assert code == 2
     assert needle in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
 
 
 def test_an_input_given_twice_is_one_input(cli, tmp_path):

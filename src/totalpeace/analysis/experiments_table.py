@@ -27,18 +27,26 @@ class Experiments:
 
 def load_experiments(path: str, outcome: str, experiment: str | None = None, year: int | None = None,
                      inputs: list[str] | None = None) -> Experiments:
-    """Read the experiments and check the outcome and inputs exist and hold usable values."""
+    """Read the experiments and check the outcome and inputs exist and hold usable values. From a store, `outcome`
+    must be a metric the experiment stores and `year` (default: the last) a year its runs cover, checked before any
+    run is read (`--outcome` and `--year` errors, as `sensitivity` and `search` word them); a table has no years, and
+    its outcome must be one of its columns."""
     location = Path(path)
     if location.is_dir():
         from totalpeace.experiments.store import ResultsStore
+        from totalpeace.experiments.sweep import check_outcomes, check_year
 
         store = ResultsStore(location)
         if not store.experiment_names():
             raise InputError(f"{location}: not a results store (no experiments/*/experiment.json); give a store "
                              "folder, or a CSV or Parquet table")
-        frame = store.experiments_frame(experiment, [outcome], year=year)
-        name = experiment or store.experiment_names()[0]
-        factors = [*store.experiment(name)["spec"]["levers"], *store.experiment(name)["spec"]["uncertainties"]]
+        name = store.resolve_experiment(experiment)
+        meta = store.experiment(name)
+        # before any run is read, with the messages of sensitivity and search (naming the flag)
+        check_outcomes([outcome], meta["metrics"])
+        year = check_year(year, meta["years"])
+        frame = store.experiments_frame(name, [outcome], year=year)
+        factors = [*meta["spec"]["levers"], *meta["spec"]["uncertainties"]]
         source = f"{location} (experiment {name})"
     else:
         if experiment is not None or year is not None:

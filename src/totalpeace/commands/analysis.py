@@ -13,7 +13,7 @@ from rich.table import Table
 
 from totalpeace.commands.options import ExecutorOpt, PdfOpt, StoreOpt, WorkersOpt
 from totalpeace.commands.progress import note_compiling, progress_bar, sweep_progress
-from totalpeace.commands.reports import output_folder, remove_reports
+from totalpeace.commands.reports import create_folder, output_folder, remove_reports
 from totalpeace.errors import InputError
 
 SpecArg = Annotated[str, typer.Argument(metavar="SPEC.toml", help="Experiment file (see docs/experiments.md).")]
@@ -29,7 +29,10 @@ def _consoles() -> tuple[Console, Console]:
 
 
 def _folder(out: str | None, default: str, pdf: bool = False) -> Path:
-    return output_folder(out, Path("out") / default, pdf)
+    """The output folder, checked for writing before any work but not created: the command creates it
+    (`create_folder`) when it writes its first file, so that a check that refuses the input on the way (in the sweep,
+    at `--year`, on the runs) leaves no new empty folder."""
+    return output_folder(out, Path("out") / default, pdf, create=False)
 
 
 def sensitivity(
@@ -70,7 +73,7 @@ def sensitivity(
     readout = expected_readout(spec, results, replace)
     check_outcomes(outcomes, readout["metrics"])
     year = check_year(year, readout["years"])
-    folder = _folder(out, spec.name, pdf)
+    folder = _folder(out, spec.name, pdf)  # checked for writing now, created with the first file it holds
     console, err = _consoles()
     # the compiling note waits for run_sweep's checks and is left out when every run is reused from the store; the bar
     # waits for them too
@@ -99,6 +102,7 @@ def sensitivity(
     table.insert(2, "kind", [spec.kind(f) for f in table["factor"]])
     if spec.design == "morris":
         table["direction"] = [direction(m, s) for m, s in zip(table["mu"], table["mu_star"], strict=True)]
+    create_folder(folder)
     table.to_csv(folder / f"{spec.design}.csv", index=False)
     chart = sobol_chart if spec.design == "sobol" else morris_chart
     figures = chart(indices, folder / spec.design)
@@ -197,13 +201,14 @@ def discover(
     values = data.frame[outcome].to_numpy()
     flags = values < threshold if below else values > threshold
     sign = "<" if below else ">"
-    folder = _folder(out, f"discover-{outcome}")  # before the peeling, not after
+    folder = _folder(out, f"discover-{outcome}")  # checked before the peeling, not after
     result = primmod.prim(x, flags, alpha=alpha, mass_min=mass_min)
     if box is not None and box >= len(result.steps):
         raise InputError(f"--box {box}: the trajectory has steps 0..{len(result.steps) - 1}")
     step = box if box is not None else result.select(min_density)
     if paste:
         step = primmod.paste(result, x, flags, step, alpha=alpha)
+    create_folder(folder)
     result.trajectory().to_csv(folder / "trajectory.csv", index=False)
     limits = result.limits_frame(step)
     limits["quasi_p"] = limits["input"].map(primmod.quasi_p_values(result, x, flags, step))
@@ -291,7 +296,7 @@ def search(
     if unknown:
         raise InputError(f"--maximize {unknown[0]!r}: not one of the outcomes ({', '.join(spec.outcomes)})")
     directions = ["maximize" if o in (maximize or []) else "minimize" for o in spec.outcomes]
-    folder = _folder(out, spec.name)  # before the trials, not after
+    folder = _folder(out, spec.name)  # checked before the trials, not after
     console, err = _consoles()
     with make_executor(executor, workers) as pool:
         objective = PolicyObjective(spec, pool, year=year)  # checks --year before any run
@@ -307,6 +312,7 @@ def search(
                                 population=population, directions=directions)
             # the policy as it stands, on the same draws (a lever left unset in the scenario keeps its value)
             current = objective({k: v for k, v in setting.items() if v is not None}) if setting is not None else None
+    create_folder(folder)
     result.trials.to_csv(folder / "trials.csv", index=False)
     result.pareto.to_csv(folder / "pareto.csv", index=False)
     sample_table(objective).to_csv(folder / "samples.csv", index=False)

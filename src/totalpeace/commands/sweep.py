@@ -12,7 +12,7 @@ from rich.table import Table
 
 from totalpeace.commands.options import ExecutorOpt, PdfOpt, StoreOpt, WorkersOpt
 from totalpeace.commands.progress import note_compiling, sweep_progress
-from totalpeace.commands.reports import output_folder, remove_reports, write_reports
+from totalpeace.commands.reports import create_folder, output_folder, remove_reports, write_reports
 
 
 def sweep(
@@ -53,7 +53,9 @@ def sweep(
         spec = load_spec(spec_file)
     results.check_writable()  # before the report folder beside it, so the message names the store
     default = results.path.parent / f"{spec.name}-sweep"
-    folder = output_folder(out, default, pdf) if report or pdf else None
+    # checked for writing now (a read-only location is refused before any run), created only for the report: a
+    # check run_sweep makes, or a sweep whose every run fails, leaves no new empty folder
+    folder = output_folder(out, default, pdf, create=False) if report or pdf else None
     err = Console(stderr=True, width=max(Console(stderr=True).width, 120))
     console = Console(width=max(Console().width, 120))
 
@@ -90,7 +92,7 @@ def sweep(
         # (it still describes the store), and it is written again here: without --pdf, with no earlier report.pdf
         remove_reports(folder)
         if done.failed < done.runs_total:
-            written = write_reports(folder, render_sweep_report(results, spec.name), pdf)
+            written = write_reports(create_folder(folder), render_sweep_report(results, spec.name), pdf)
             console.print("Wrote " + ", ".join(str(p) for p in written))
     if done.failed:
         print_failures(done, results, err)

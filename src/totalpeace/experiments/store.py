@@ -231,7 +231,9 @@ class ResultsStore:
             fcntl.flock(fh, fcntl.LOCK_UN)
             return False
 
-    def _resolve(self, experiment: str | None) -> str:
+    def resolve_experiment(self, experiment: str | None) -> str:
+        """The experiment a call names (an input error when the store holds none of that name), or the store's only
+        one when it names none (an input error when the store holds several)."""
         names = self.experiment_names()
         if experiment is not None:
             self.experiment(experiment)
@@ -243,7 +245,7 @@ class ResultsStore:
     def points(self, experiment: str | None = None, unit: bool = False) -> pd.DataFrame:
         """Design points: `point` and one column per factor (dotted path); `unit=True` adds `unit:<path>` columns
         with the unit-hypercube coordinates the sampler drew (what SALib's analyses expect)."""
-        name = self._resolve(experiment)
+        name = self.resolve_experiment(experiment)
         frame = pq.read_table(pa.BufferReader(self._points_bytes(name))).to_pandas().drop(columns="experiment")
         if not unit:
             frame = frame[[c for c in frame.columns if not c.startswith(UNIT_PREFIX)]]
@@ -291,7 +293,7 @@ class ResultsStore:
         """An in-memory DuckDB connection with views `experiments`, `points`, `runs`, `run_attempts`, `yearly`,
         `monthly`, `summary` and the calibration views over the store (or over one experiment), confined to them:
         SQL on it can read no other file and write none (experiments/views.py)."""
-        names = [self._resolve(experiment)] if experiment is not None else self.experiment_names()
+        names = [self.resolve_experiment(experiment)] if experiment is not None else self.experiment_names()
         parts = self._whole_parts(names)
         calibrations = {view: sorted((self.path / "calibrations").glob(f"*/{file}"))
                         for view, (file, _) in CALIBRATION_VIEWS.items()}
@@ -351,7 +353,7 @@ class ResultsStore:
         Outcomes default to the experiment's; `year` defaults to the last simulated calendar year. Flows are annual
         totals (partial years scaled to twelve months), stocks the value in the year's last month.
         """
-        name = self._resolve(experiment)
+        name = self.resolve_experiment(experiment)
         meta = self.experiment(name)
         wanted = [outcomes] if isinstance(outcomes, str) else list(outcomes or meta["spec"]["outcomes"])
         years = meta["years"]
