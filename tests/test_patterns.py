@@ -244,6 +244,20 @@ def test_year_end_diagnosis_reads_a_stock_at_the_last_month_of_each_year():
         "median state_control_share at the year's end: 2017 0.82, 2021 0.34"
 
 
+def test_the_coca_patterns_read_the_area_at_the_census_date_the_end_of_the_year():
+    """UNODC-SIMCI counts coca on 31 December: the statistic is the area of December, not a yearly mean or sum."""
+    by_id = {p.id: p for p in CATALOGUE}
+    for pid, start, n, december in (("coca-boom-2017", "2012-10", 66, 62), ("coca-fall-2020", "2017-09", 52, 39)):
+        pattern = by_id[pid]
+        rows = [(run, label, "coca_ha", "", "", 1000.0 * (run + 1) + m)
+                for run in (0, 1) for m, label in enumerate(months(start, n))]
+        observation = load_observations()[pattern.observation]
+        values = pattern.statistic(Runs(Outputs.from_frame(frame(rows)), observation))
+        assert values.tolist() == [1000.0 + december, 2000.0 + december], pid
+        criterion = pattern.criterion_for(observation)
+        assert criterion.low < observation.single.value < criterion.high
+
+
 def test_a_source_year_that_is_not_a_calendar_year_sums_the_group_flows_of_its_months():
     """The FARC's removals in Uribe's first year, as the Army counted them (August 2002 to August 2003): the named
     groups' flows of those twelve months and of no other, and a span the run does not cover is refused."""

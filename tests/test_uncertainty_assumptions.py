@@ -250,6 +250,29 @@ def test_match_assumptions_keeps_the_candidates_history_does_not_reject(cli, wri
     assert "--posterior" in refused(cli, "match-assumptions", str(spec), "--posterior", str(tmp_path / "none.pq"))
 
 
+def test_match_assumptions_scores_only_the_patterns_the_posteriors_tolerance_was_measured_on(cli, write, tmp_path):
+    """A pattern added to the catalogue after the calibration is not in the distance: the posterior's tolerance was
+    measured without it, and a miss no candidate can avoid would lengthen every distance and reject candidates."""
+    spec = write("tiny.toml", TINY)
+    posterior = pd.DataFrame({"calibration": "tiny", "particle": range(2), "armed_violence_share": [0.1, 0.2],
+                              "weight": [0.5, 0.5], "distance": [1.0, 9.0], "z:farc-havana-stable": [0.1, -0.2],
+                              "z:homicides-national": [0.3, 0.4]})
+    posterior.to_parquet(tmp_path / "posterior.parquet", index=False)
+    code, stdout, err = cli("match-assumptions", str(spec), "--posterior", str(tmp_path / "posterior.parquet"),
+                            "--candidates", "3", "--workers", "1", "--out", str(tmp_path / "out"), columns=200)
+    assert code == 0, err
+    assert "left out of the distance" in stdout and "ceasefire-homicides" in stdout
+    matched = pd.read_parquet(tmp_path / "out" / "assumptions.parquet")
+    scored = sorted(c for c in matched.columns if c.startswith("z:"))
+    assert scored == ["z:farc-havana-stable", "z:homicides-national"]
+    rms = np.sqrt((matched[scored] ** 2).mean(axis=1))
+    assert np.allclose(rms, matched["distance"])  # the distance is over those two alone
+    other = posterior.rename(columns={"z:farc-havana-stable": "z:eln-2020", "z:homicides-national": "z:eln-2020b"})
+    other.to_parquet(tmp_path / "other.parquet", index=False)
+    assert "another calibration" in refused(cli, "match-assumptions", str(spec), "--posterior",
+                                            str(tmp_path / "other.parquet"), "--candidates", "2")
+
+
 @pytest.fixture()
 def matched_calibration(tmp_path):
     """A copy of the flagship's calibration with a synthetic assumptions.parquet: every fourth of 240 candidates

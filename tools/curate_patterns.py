@@ -750,6 +750,31 @@ def removal_observations() -> list[dict[str, str]]:
                 f"/ and x {LEVEL_FACTOR:g} (a level)", "2002-2003")]
 
 
+def coca_observations() -> list[dict[str, str]]:
+    """The coca area of UNODC-SIMCI's censuses (31 December): the boom after the May 2014 announcement of a future
+    substitution programme, and the fall after 2018 under voluntary substitution (PNIS) and forced eradication."""
+    coca = series("coca_hectares")
+
+    def area(year: int) -> str:
+        return f"{float(coca[year]['value']):,.0f} ha"
+
+    out = []
+    for name, year, notes in (
+            ("coca_2017", 2017, f"UNODC-SIMCI census of 31 Dec 2017, almost four times the {area(2013)} of 2013 "
+                                f"({coca[2013]['source']}): the rise after the May 2014 announcement of a future "
+                                "crop-substitution programme (Mejía, Prem & Vargas 2019 attribute part of it to the "
+                                "announcement)"),
+            ("coca_2020", 2020, f"UNODC-SIMCI census of 31 Dec 2020, down from {area(2018)} in 2018 "
+                                f"({coca[2018]['source']}) under voluntary substitution (PNIS) and forced "
+                                "eradication")):
+        value = float(coca[year]["value"])
+        low, high = widened([value], GROUP_TOLERANCE)
+        out.append(row(name, value, low, high, "hectares", coca[year]["source"],
+                       f"{notes}; band: widened by {GROUP_TOLERANCE:.0%} (a census count, as the group counts)",
+                       str(year)))
+    return out
+
+
 def mechanism_observations() -> list[dict[str, str]]:
     return [row("eln_sanctuary_response", None, None, -0.05, "change in the share of members in Venezuela",
                 "Salehyan (2007), 'Transnational rebels', World Politics 59(2), model M4.2 (sanctuary "
@@ -764,7 +789,7 @@ def mechanism_observations() -> list[dict[str, str]]:
 def build_observations(shared: Path, events: list[dict[str, str]]) -> list[dict[str, str]]:
     return [*group_observations(), *talks_observations(events), *violence_observations(shared),
             *non_state_observations(shared), *leader_observations(shared), *humanitarian_observations(shared),
-            *removal_observations(), *mechanism_observations()]
+            *removal_observations(), *coca_observations(), *mechanism_observations()]
 
 
 def build_events() -> list[dict[str, str]]:

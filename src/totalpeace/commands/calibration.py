@@ -320,6 +320,10 @@ def match_assumptions(
         raise InputError(f"none of the {candidates:,} candidates is within the tolerance {tolerance:.3f}: run plans "
                          "would have nothing to draw from, so nothing was written (try more --candidates)")
     written = write_matched(matched, folder, spec.name)
+    if matched.unfitted:
+        console.print(f"note: left out of the distance, as the posterior's tolerance was measured without them: "
+                      f"{', '.join(matched.unfitted)} (added to the catalogue since the calibration; `totalpeace "
+                      f"calibrate` fits them)")
     minutes = (time.time() - started) / 60
     share = matched.accepted / candidates
     home = path.resolve().parent

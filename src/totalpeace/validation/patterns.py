@@ -611,6 +611,18 @@ CATALOGUE: tuple[Pattern, ...] = (
             lambda r: st.yearly_mean(r.outputs, "confined", range(2020, 2022)),
             "mean yearly persons confined by armed groups 2020-2021", "persons a year",
             diagnose=both(yearly_path("confined", (2020, 2021)), largest_shares("confined", range(2020, 2022)))),
+    # ---- the coca economy the groups live off (MECHANISMS.md section 12, row 7) -------------------------------------
+    Pattern("coca-boom-2017", "#17",
+            "Does coca rise from 48,000 ha (2013) to about 171,000 ha in 2017, after the May 2014 announcement of a "
+            "future crop-substitution programme?", S12, "coca_2017",
+            lambda r: st.national_at(r.outputs, "coca_ha", "2017-12"),
+            "coca area at the end of 2017 (the date of UNODC-SIMCI's census)", "hectares",
+            diagnose=yearly_path("coca_ha", (2013, 2014, 2015, 2016, 2017), flow=False)),
+    Pattern("coca-fall-2020", "#17",
+            "After 2018, under voluntary substitution (PNIS) and forced eradication, does coca fall back to about "
+            "143,000 ha in 2020?", S17, "coca_2020", lambda r: st.national_at(r.outputs, "coca_ha", "2020-12"),
+            "coca area at the end of 2020 (the date of UNODC-SIMCI's census)", "hectares",
+            diagnose=yearly_path("coca_ha", (2018, 2019, 2020), flow=False)),
     # ---- where the flagship starts: its first twelve months against the last years observed -------------------------
     start_level("leaders", "social_leader_killings", "leaders_killed_2018_2021", "2018-2021",
                 "leaders-killed-level", "social-leader killings"),

@@ -30,6 +30,11 @@ BREAKDOWN_REASONS = {1: "attack by the group", 2: "ceasefire violation", 3: "the
                      4: "the group's decision", 5: "attack by another group (spoiler)"}
 
 
+def national_at(out: Outputs, series: str, month: str) -> np.ndarray:
+    """A national stock at the end of a month (the coca area, the state's control ...)."""
+    return out.series(series)[:, out.month(month)]
+
+
 def group_at(out: Outputs, group: str, series: str, month: str) -> np.ndarray:
     """A group's stock at the end of a month (members, armed, sanctuary ...)."""
     return out.group(series, group)[:, out.month(month)]
